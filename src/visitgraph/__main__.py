@@ -1,0 +1,6 @@
+"""Run the CLI as `python -m visitgraph`."""
+
+from visitgraph.cli import main
+
+if __name__ == "__main__":
+    main()

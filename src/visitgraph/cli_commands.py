@@ -1,0 +1,275 @@
+"""Core subcommands: build, validate, query, dump, serve, history, rollback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from visitgraph import formats
+from visitgraph.cli import (
+    cli,
+    echo_json,
+    fail_with_report,
+    format_option,
+    handle_errors,
+    settings_for,
+    store_option,
+)
+from visitgraph.errors import ShapesViolation, VisitgraphError
+from visitgraph.textable import render_table
+
+
+@cli.command()
+@store_option
+@click.option("--who", default="cli", show_default=True, help="Who publishes (kept in the history).")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              help="Format of the violation report when the data does not conform.")
+@click.pass_context
+@handle_errors
+def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, fmt: str) -> None:
+    """Parse, validate and publish the repository's sources into the store.
+
+    Only a conforming whole is published; on any error the published store is
+    left exactly as it was and the command exits 1.
+
+    \b
+    Example:
+        visitgraph build
+        visitgraph build --store /tmp/vg-store --json
+    """
+    from visitgraph.publish import build as do_build
+    from visitgraph.store import store_from_settings
+
+    settings = settings_for(ctx, store_path)
+    try:
+        report = do_build(settings, store_from_settings(settings), who=who, progress=sys.stderr.isatty())
+    except ShapesViolation as e:
+        fail_with_report(e, fmt)
+        return
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    assert report.generation is not None and report.validation is not None
+    click.echo(f"Published generation {report.generation.id} to {settings.store}: "
+               f"{report.triples} triples from {len(report.files)} files"
+               + (f" and {len(report.changesets)} changesets" if report.changesets else "") + ".")
+    click.echo(render_table(["class", "instances"], [[k, str(v)] for k, v in report.counts.items()]))
+    if report.validation.warnings:
+        click.echo(f"{len(report.validation.warnings)} warning(s) (not blocking):")
+        for w in report.validation.warnings:
+            click.echo(f"  {w.describe(settings.base_iri)}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="Report format: human-readable, JSON, or the SHACL report as Turtle.")
+@click.pass_context
+@handle_errors
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+    """Check the sources (plus FILES) against the shapes without publishing.
+
+    FILES are extra Turtle files validated together with the repository's
+    data, e.g. a new record before it is moved into data/. Exits 1 when
+    there is any violation.
+
+    \b
+    Example:
+        visitgraph validate
+        visitgraph validate data/visits/2020-01-24-rudomino-ipr-books.ttl --format json
+    """
+    from visitgraph.publish import check
+
+    settings = settings_for(ctx)
+    root = settings.root.resolve()
+    extra = []
+    for f in files:
+        absolute = f.resolve()
+        inside = absolute.is_relative_to(root) and any(
+            absolute.is_relative_to(root / d) for d in ("data", "ontology", "linksets/accepted"))
+        if not inside:
+            extra.append(f)
+    report = check(settings, extra)
+    if fmt == "json":
+        echo_json(report.to_dict())
+    elif fmt == "turtle":
+        click.echo(report.report_turtle)
+    else:
+        click.echo(report.to_text())
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file ('-' for standard input).")
+@store_option
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdfxml"]),
+              help="Output format.")
+@click.pass_context
+@handle_errors
+def query(ctx: click.Context, sparql: str | None, query_file: click.utils.LazyFile | None,
+          store_path: Path | None, fmt: str) -> None:
+    """Run a SPARQL query against the published store.
+
+    The default graph is the union of every graph.
+
+    \b
+    Example:
+        visitgraph query 'SELECT ?name WHERE { ?p a <http://schema.org/Person> ; <http://schema.org/name> ?name } ORDER BY ?name LIMIT 5'
+        visitgraph query -f queries/visits-per-year.rq --format csv
+    """
+    from visitgraph.sparql import result_table, run_query, serialize_result
+    from visitgraph.store import store_from_settings
+
+    if query_file is not None:
+        sparql = query_file.read()
+    if not sparql:
+        raise click.UsageError("Give a query as an argument or with -f FILE.")
+    settings = settings_for(ctx, store_path)
+    store = store_from_settings(settings)
+    result = run_query(store.reader(), sparql, base_iri=settings.base_iri)
+    if fmt == "table":
+        header, rows = result_table(result)
+        click.echo(render_table(header, rows))
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+        return
+    data = serialize_result(result, formats.get_format(fmt))
+    sys.stdout.buffer.write(data)
+    if not data.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+
+
+@cli.command()
+@store_option
+@format_option(("ttl", "nt", "nq", "trig", "jsonld"), "ttl")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@click.pass_context
+@handle_errors
+def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | None) -> None:
+    """Write the whole published graph, deterministically (same data, same bytes).
+
+    Triple formats (ttl, nt, jsonld) hold the union of all graphs; quad
+    formats (nq, trig) keep every named graph.
+
+    \b
+    Example:
+        visitgraph dump --format nt -o /tmp/visitgraph.nt
+        visitgraph dump --format trig | head
+    """
+    from visitgraph.dump import dump_quads, store_prefixes
+    from visitgraph.store import store_from_settings
+
+    settings = settings_for(ctx, store_path)
+    store = store_from_settings(settings)
+    result = dump_quads(store.quads(), fmt, store_prefixes(settings.base_iri))
+    if output is None:
+        sys.stdout.buffer.write(result.data)
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_bytes(result.data)
+    tmp.replace(output)
+    click.echo(f"Wrote {result.statements} statements to {output} (sha256 {result.sha256}).", err=True)
+
+
+@cli.command()
+@store_option
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8080).")
+@click.option("--threads", type=int, default=None, help="WSGI worker threads.")
+@click.option("--get", "get_path", default=None, metavar="PATH",
+              help="Print the response to one GET request and exit, without opening a port.")
+@click.option("--accept", default=None, help="Accept header for --get.")
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: int | None,
+          threads: int | None, get_path: str | None, accept: str | None) -> None:
+    """Serve the SPARQL endpoint and pages under a production WSGI server (waitress).
+
+    Builds the store from the repository's files first if nothing is published yet.
+
+    \b
+    Example:
+        visitgraph serve --port 8080
+        visitgraph serve --get '/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
+    """
+    from visitgraph.publish import build as do_build
+    from visitgraph.store import store_from_settings
+    from visitgraph.web import create_app
+
+    settings = settings_for(ctx, store_path, host=host, port=port, threads=threads)
+    store = store_from_settings(settings)
+    if store.current() is None:
+        click.echo(f"Nothing published in {settings.store} yet: building from {settings.root} ...", err=True)
+        report = do_build(settings, store, who="serve")
+        click.echo(f"Published {report.triples} triples.", err=True)
+    app = create_app(settings)
+    if get_path is not None:
+        headers = {"Accept": accept} if accept else {}
+        response = app.test_client().get(get_path, headers=headers)
+        sys.stdout.buffer.write(response.get_data())
+        if response.status_code >= 400:
+            sys.exit(1)
+        return
+    import waitress
+
+    click.echo(f"Serving on http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", err=True)
+    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
+                   ident="visitgraph", clear_untrusted_proxy_headers=True, channel_timeout=120)
+
+
+@cli.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@handle_errors
+def history(ctx: click.Context, store_path: Path | None, as_json: bool) -> None:
+    """List every publish and rollback: generation, who, when, counts.
+
+    \b
+    Example:
+        visitgraph history
+    """
+    from visitgraph.store import store_from_settings
+
+    store = store_from_settings(settings_for(ctx, store_path))
+    entries = store.history()
+    if as_json:
+        echo_json([e.to_dict() for e in entries])
+        return
+    current = store.current()
+    on_disk = set(store.generation_ids())
+    rows = [[("* " if current and e.generation == current.id and i == len(entries) - 1 else "  ")
+             + e.generation, e.action, e.who, e.when, str(e.triples),
+             "yes" if e.generation in on_disk else "pruned", e.note] for i, e in enumerate(entries)]
+    click.echo(render_table(["generation", "action", "who", "when", "triples", "on disk", "note"], rows))
+
+
+@cli.command()
+@store_option
+@click.argument("generation", required=False)
+@click.option("--who", default="cli", show_default=True, help="Who rolls back (kept in the history).")
+@click.pass_context
+@handle_errors
+def rollback(ctx: click.Context, store_path: Path | None, generation: str | None, who: str) -> None:
+    """Make an earlier published generation current again (default: the previous one).
+
+    \b
+    Example:
+        visitgraph history
+        visitgraph rollback g000001
+    """
+    from visitgraph.store import store_from_settings
+
+    store = store_from_settings(settings_for(ctx, store_path))
+    try:
+        gen = store.rollback(generation, who=who)
+    except VisitgraphError:
+        raise
+    click.echo(f"Generation {gen.id} is current again.")

@@ -1,0 +1,176 @@
+"""Settings, declared once: defaults < visitgraph.toml < VISITGRAPH_* env < CLI flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from visitgraph.errors import VisitgraphError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its name, default and a help sentence."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("root", ".", "Project folder holding ontology/, data/, shapes/, queries/, linksets/."),
+    Setting("store", "var/store", "Folder of the embedded Oxigraph store (its generations)."),
+    Setting("base_iri", "https://w3id.org/visitgraph/id/", "Base under which resource IRIs are minted."),
+    Setting("host", "127.0.0.1", "Address `serve` binds to."),
+    Setting("port", 8080, "Port `serve` listens on."),
+    Setting("threads", 8, "WSGI worker threads of `serve`."),
+    Setting("query_timeout", 30.0, "Time budget of one SPARQL query in seconds; past it the query is stopped."),
+    Setting("query_workers", 2, "Query worker processes (each runs one query at a time)."),
+    Setting("max_queue", 16, "Queries allowed to wait for a worker before answering 503."),
+    Setting("max_rows", 10000, "Most rows a SELECT returns; more are cut and the cut is stated."),
+    Setting("max_body", 1_048_576, "Largest request body accepted, in bytes (413 past it)."),
+    Setting("client_budget", 120.0, "Query seconds one client may use per minute (429 past it)."),
+    Setting("write_token", "", "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused."),
+    Setting("read_token", "", "Bearer token that authenticates but may only read (writes get 403)."),
+    Setting("service_allowlist", "", "Comma-separated IRI prefixes that SERVICE and LOAD may reach; empty: none."),
+    Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
+    Setting("keep_generations", 5, "Published store generations kept for rollback."),
+    Setting("publisher", "Presidential Library of the Administrative Department of the President of the Republic of Azerbaijan", "Publisher named in dataset descriptions."),
+    Setting("license", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the published dataset."),
+    Setting("backend", "embedded", "Store backend: `embedded` (Oxigraph on disk) or `remote` (a SPARQL 1.1 server)."),
+    Setting("remote_query_url", "", "Remote backend: SPARQL query endpoint URL."),
+    Setting("remote_update_url", "", "Remote backend: SPARQL update endpoint URL."),
+    Setting("remote_store_url", "", "Remote backend: Graph Store Protocol endpoint URL."),
+    Setting("remote_user", "", "Remote backend: user name for HTTP basic/digest authentication."),
+    Setting("remote_password", "", "Remote backend: password for HTTP authentication."),
+    Setting("log_level", "INFO", "Logging level of `serve` (access log is one JSON line per request)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a visitgraph instance; build it with :func:`load_settings`."""
+
+    root: Path = Path(".")
+    store: Path = Path("var/store")
+    base_iri: str = "https://w3id.org/visitgraph/id/"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    threads: int = 8
+    query_timeout: float = 30.0
+    query_workers: int = 2
+    max_queue: int = 16
+    max_rows: int = 10000
+    max_body: int = 1_048_576
+    client_budget: float = 120.0
+    write_token: str = ""
+    read_token: str = ""
+    service_allowlist: str = ""
+    result_cache: int = 256
+    keep_generations: int = 5
+    publisher: str = _BY_NAME["publisher"].default
+    license: str = _BY_NAME["license"].default
+    backend: str = "embedded"
+    remote_query_url: str = ""
+    remote_update_url: str = ""
+    remote_store_url: str = ""
+    remote_user: str = ""
+    remote_password: str = field(default="", repr=False)
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        root = Path(self.root)
+        object.__setattr__(self, "root", root)
+        store = Path(self.store)
+        object.__setattr__(self, "store", store if store.is_absolute() else root / store)
+        if not self.base_iri.endswith(("/", "#")):
+            raise VisitgraphError(f"base_iri {self.base_iri!r} must end with '/' or '#'.")
+        if self.backend not in ("embedded", "remote"):
+            raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
+
+    @property
+    def allowlist(self) -> tuple[str, ...]:
+        """Return the SERVICE/LOAD allow-list as a tuple of IRI prefixes."""
+        return tuple(p.strip() for p in self.service_allowlist.split(",") if p.strip())
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the settings as plain values, secrets masked."""
+        out: dict[str, Any] = {}
+        for s in SETTINGS:
+            value = getattr(self, s.name)
+            if s.name in ("write_token", "read_token", "remote_password") and value:
+                value = "***"
+            out[s.name] = str(value) if isinstance(value, Path) else value
+        return out
+
+
+def _coerce(name: str, raw: Any) -> Any:
+    default = _BY_NAME[name].default
+    try:
+        if isinstance(default, bool):
+            return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except (TypeError, ValueError) as e:
+        raise VisitgraphError(
+            f"Setting {name!r} must be a {type(default).__name__}, got {raw!r}."
+        ) from e
+    return str(raw)
+
+
+def load_settings(
+    root: Path | str = ".",
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build settings from defaults, `<root>/visitgraph.toml`, `VISITGRAPH_*` env, then overrides.
+
+    :param root: the project folder (holds `visitgraph.toml` if any).
+    :param overrides: values from CLI flags; `None` values are ignored.
+    :param environ: the environment to read (defaults to ``os.environ``).
+    :raises VisitgraphError: on an unknown setting or a value of the wrong type.
+
+    >>> load_settings("/nonexistent", environ={"VISITGRAPH_PORT": "9000"}).port
+    9000
+    """
+    values: dict[str, Any] = {"root": str(root)}
+    toml_path = Path(root) / "visitgraph.toml"
+    if toml_path.exists():
+        try:
+            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise VisitgraphError(f"{toml_path}: {e}. Fix the TOML syntax.") from e
+        for key, raw in data.items():
+            name = key.replace("-", "_")
+            if name not in _BY_NAME:
+                raise VisitgraphError(
+                    f"{toml_path}: unknown setting {key!r}. Known: {', '.join(sorted(_BY_NAME))}."
+                )
+            values[name] = _coerce(name, raw)
+    env = os.environ if environ is None else environ
+    for name in _BY_NAME:
+        raw = env.get("VISITGRAPH_" + name.upper())
+        if raw is not None:
+            values[name] = _coerce(name, raw)
+    for name, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        if name not in _BY_NAME:
+            raise VisitgraphError(f"Unknown setting {name!r}.")
+        values[name] = _coerce(name, raw)
+    if "root" in values and "root" not in (overrides or {}):
+        values["root"] = str(root)
+    return Settings(**values)

@@ -1,0 +1,171 @@
+"""The one validate-then-publish path every write goes through (build, updates, linksets)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from visitgraph import vocab
+from visitgraph.config import Settings
+from visitgraph.errors import ShapesViolation
+from visitgraph.load import (
+    CHANGESET_DIR,
+    SourceFile,
+    apply_update,
+    discover_sources,
+    list_changesets,
+    read_source,
+)
+from visitgraph.store import EmbeddedStore, Generation, now_iso
+from visitgraph.validate import ValidationReport, load_shapes, shapes_files, validate_quads
+
+
+@dataclass
+class BuildReport:
+    """What a build read, how validation went and what it published."""
+
+    files: list[tuple[SourceFile, int]] = field(default_factory=list)
+    changesets: list[str] = field(default_factory=list)
+    validation: ValidationReport | None = None
+    generation: Generation | None = None
+    triples: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready mapping."""
+        return {
+            "generation": self.generation.id if self.generation else None,
+            "triples": self.triples,
+            "files": [{**s.to_dict(), "quads": n} for s, n in self.files],
+            "changesets": self.changesets,
+            "counts": self.counts,
+            "validation": self.validation.to_dict() if self.validation else None,
+        }
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A write accepted over HTTP or the CLI, waiting to be replayed by the build."""
+
+    sparql: str
+    who: str
+    what: str
+
+
+COUNT_QUERY = f"""
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  VALUES ?class {{ <{vocab.VG}Visit> <{vocab.SCHEMA}Person> <{vocab.SCHEMA}Organization>
+                  <{vocab.VG}Gift> <{vocab.VG}Agreement> <{vocab.SKOS}Concept> }}
+  ?s a ?class }} GROUP BY ?class"""
+
+
+def count_classes(store: ox.Store) -> dict[str, int]:
+    """Count the instances of the profile's main classes (union of all graphs)."""
+    out = {}
+    for row in store.query(COUNT_QUERY, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        out[vocab.shorten(row["class"].value)] = int(row["n"].value)
+    return dict(sorted(out.items()))
+
+
+def _changeset_text(change: PendingChange) -> str:
+    header = f"# who: {change.who}\n# when: {now_iso()}\n# what: {change.what}\n"
+    return header + change.sparql.rstrip() + "\n"
+
+
+@contextmanager
+def _pending_changeset(settings: Settings, change: PendingChange | None) -> Iterator[Path | None]:
+    """Write the change beside the sources as a hidden file; keep it only if the build publishes."""
+    if change is None:
+        yield None
+        return
+    folder = settings.root / CHANGESET_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = now_iso().replace(":", "").replace("-", "")
+    who = re.sub(r"[^A-Za-z0-9_.-]+", "-", change.who)[:40] or "anonymous"
+    final = folder / f"{stamp}-{os.getpid()}-{who}.ru"
+    n = 1
+    while final.exists():
+        final = folder / f"{stamp}-{os.getpid()}-{who}-{n}.ru"
+        n += 1
+    pending = folder / f".pending-{final.name}"
+    pending.write_text(_changeset_text(change), encoding="utf-8")
+    try:
+        yield pending
+    except BaseException:
+        pending.unlink(missing_ok=True)
+        raise
+    else:
+        os.replace(pending, final)
+
+
+def build(
+    settings: Settings,
+    store: EmbeddedStore,
+    *,
+    who: str = "cli",
+    change: PendingChange | None = None,
+    progress: bool = False,
+    note: str = "",
+) -> BuildReport:
+    """Read every source, replay changesets (and `change`), validate, and publish atomically.
+
+    Only a conforming whole is published; otherwise the current generation stays as it was.
+
+    :param change: a new write to keep as a changeset if, and only if, the result conforms.
+    :raises DataSyntaxError: a source file does not parse (names file:line:column).
+    :raises BadQuery: a changeset does not parse.
+    :raises ShapesViolation: the result does not conform (carries the report).
+    """
+    report = BuildReport()
+    sources = discover_sources(settings)
+    shapes = load_shapes(shapes_files(settings.root))
+    with store.stage() as staged, _pending_changeset(settings, change) as pending:
+        for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
+            quads = read_source(settings, source)
+            staged.add(quads)
+            report.files.append((source, len(quads)))
+        changesets = list_changesets(settings) + ([pending] if pending else [])
+        for path in changesets:
+            text = path.read_text(encoding="utf-8")
+            apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
+            report.changesets.append(path.name.removeprefix(".pending-"))
+        all_quads = list(staged.quads())
+        report.validation = validate_quads(all_quads, shapes, base=settings.base_iri)
+        if not report.validation.conforms:
+            raise ShapesViolation(report.validation)
+        report.counts = count_classes(staged._require())
+        report.triples = len(all_quads)
+        report.generation = staged.commit(
+            who, note=note or ("change: " + change.what if change else "build"),
+            details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets)},
+        )
+    return report
+
+
+def check(settings: Settings, extra: list[Path] | None = None) -> ValidationReport:
+    """Validate the repository's sources (plus `extra` files) without publishing anything.
+
+    :raises DataSyntaxError: a file does not parse.
+    """
+    from visitgraph.load import parse_rdf
+
+    quads: list[ox.Quad] = []
+    for source in discover_sources(settings):
+        quads.extend(read_source(settings, source))
+    for path in extra or []:
+        rel = path.as_posix()
+        quads.extend(parse_rdf(path, base_iri=settings.base_iri, name=rel,
+                               graph=vocab.graph_iri(settings.base_iri, rel)))
+    scratch = ox.Store()
+    scratch.bulk_extend(quads)
+    for path in list_changesets(settings):
+        apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
+    return validate_quads(list(scratch), load_shapes(shapes_files(settings.root)), base=settings.base_iri)

@@ -1,0 +1,136 @@
+"""Run read-only SPARQL against the published store and serialise the answers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from visitgraph.errors import BadQuery, StoreError
+from visitgraph.formats import Format, get_format
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+_FORM_RE = re.compile(
+    r"(?is)^\s*(?:(?:#[^\n]*\n)|\s|(?:BASE\s*<[^>]*>)|(?:PREFIX\s+[\w.-]*:\s*<[^>]*>))*(SELECT|ASK|CONSTRUCT|DESCRIBE)"
+)
+
+
+def query_form(sparql: str) -> str | None:
+    """Return SELECT, ASK, CONSTRUCT or DESCRIBE for a query text, or None if unclear.
+
+    >>> query_form("PREFIX s: <http://schema.org/>\\n# hi\\nconstruct { ?s ?p ?o } where { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    m = _FORM_RE.match(sparql)
+    return m.group(1).upper() if m else None
+
+
+def _position(message: str) -> tuple[int | None, int | None]:
+    m = re.search(r"(\d+):(\d+)", message)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def bad_query(e: SyntaxError) -> BadQuery:
+    """Turn a pyoxigraph query syntax error into :class:`BadQuery` with its position."""
+    msg = str(e)
+    line, col = _position(msg)
+    return BadQuery(f"The query does not parse: {msg}. Fix it at line {line}, column {col}." if line
+                    else f"The query does not parse: {msg}.", line, col)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over (SPARQL Protocol `default-graph-uri` / `named-graph-uri`)."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    def kwargs(self) -> dict[str, Any]:
+        """Return pyoxigraph `Store.query` keyword arguments for this dataset."""
+        out: dict[str, Any] = {}
+        if self.default_graphs:
+            out["default_graph"] = [ox.NamedNode(g) for g in self.default_graphs]
+        else:
+            out["use_default_graph_as_union"] = True
+        if self.named_graphs:
+            out["named_graphs"] = [ox.NamedNode(g) for g in self.named_graphs]
+        return out
+
+
+def run_query(
+    store: ox.Store,
+    sparql: str,
+    *,
+    dataset: Dataset | None = None,
+    substitutions: dict[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None,
+    base_iri: str | None = None,
+) -> QueryResult:
+    """Evaluate a SPARQL query; the default graph is the union of all graphs unless a dataset is given.
+
+    :raises BadQuery: the query does not parse, or a dataset IRI is invalid.
+    :raises StoreError: the store cannot be read.
+    """
+    kwargs = (dataset or Dataset()).kwargs()
+    if substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    try:
+        return store.query(sparql, base_iri=base_iri, **kwargs)
+    except SyntaxError as e:
+        raise bad_query(e) from e
+    except ValueError as e:
+        raise BadQuery(f"The query cannot run: {e}.") from e
+    except OSError as e:
+        raise StoreError(f"The store cannot be read: {e}") from e
+
+
+def default_format(result: QueryResult) -> Format:
+    """Return the format an answer gets when the client expresses no preference."""
+    return get_format("ttl") if isinstance(result, ox.QueryTriples) else get_format("json")
+
+
+def serialize_result(result: QueryResult, fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialise a query answer in `fmt` (a result format for SELECT/ASK, an RDF format for graphs).
+
+    :raises BadQuery: when the format does not fit the query form.
+    """
+    if isinstance(result, ox.QueryTriples):
+        if fmt.rdf is None:
+            raise BadQuery(f"{fmt.media_type} cannot carry a graph; ask for Turtle, N-Triples, JSON-LD or RDF/XML.")
+        triples = list(result)
+        if fmt.kind == "dataset":
+            items: list[Any] = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        else:
+            items = triples
+        kwargs = {"prefixes": prefixes} if prefixes and fmt.name in ("ttl", "trig", "rdfxml") else {}
+        data = ox.serialize(items, format=fmt.rdf, **kwargs)
+        return data or b""
+    if fmt.results is None:
+        raise BadQuery(f"{fmt.media_type} cannot carry SELECT/ASK results; ask for JSON, XML, CSV or TSV.")
+    data = result.serialize(format=fmt.results)
+    return data or b""
+
+
+def result_table(result: QueryResult) -> tuple[list[str], list[list[str]]]:
+    """Return (header, rows) of an answer as display strings, for tables in the CLI and HTML."""
+    if isinstance(result, ox.QueryBoolean):
+        return ["result"], [["true" if bool(result) else "false"]]
+    if isinstance(result, ox.QueryTriples):
+        return ["subject", "predicate", "object"], [
+            [str(t.subject), str(t.predicate), str(t.object)] for t in result
+        ]
+    names = [v.value for v in result.variables]
+    rows = []
+    for sol in result:
+        rows.append([_display(sol[n]) for n in names])
+    return names, rows
+
+
+def _display(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal | ox.NamedNode | ox.BlankNode):
+        return term.value
+    return str(term)

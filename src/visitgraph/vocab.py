@@ -1,0 +1,151 @@
+"""Namespaces, IRI minting and the mapping between IRIs and local URLs; the one place for IRIs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SCHEMA = "http://schema.org/"
+VG = "https://w3id.org/visitgraph/ontology#"
+VG_ONTOLOGY = "https://w3id.org/visitgraph/ontology"
+VGSH = "https://w3id.org/visitgraph/shapes#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+OWL = "http://www.w3.org/2002/07/owl#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SH = "http://www.w3.org/ns/shacl#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+
+RDF_TYPE = RDF + "type"
+
+PREFIXES: dict[str, str] = {
+    "schema": SCHEMA,
+    "vg": VG,
+    "skos": SKOS,
+    "prov": PROV,
+    "owl": OWL,
+    "dcterms": DCTERMS,
+    "xsd": XSD,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "sh": SH,
+    "dcat": DCAT,
+    "void": VOID,
+    "sd": SD,
+}
+
+#: The kinds of resource minted under the base, as `{base}{kind}/{slug}`.
+KINDS: tuple[str, ...] = (
+    "visit",
+    "person",
+    "organization",
+    "topic",
+    "gift",
+    "agreement",
+    "source",
+    "scheme",
+    "query",
+    "linkset",
+    "graph",
+    "changeset",
+)
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[a-z0-9.-]*[a-z0-9])?$")
+
+
+def slugify(text: str) -> str:
+    """Turn a label into a stable lowercase ASCII slug.
+
+    >>> slugify("Kunslu Serikovna İsinova")
+    'kunslu-serikovna-isinova'
+    >>> slugify("  All-Russia State Library! ")
+    'all-russia-state-library'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    """Say whether `text` is a valid slug.
+
+    >>> is_slug("mayil-ahmadov"), is_slug("../etc"), is_slug("A")
+    (True, False, False)
+    """
+    return bool(_SLUG_RE.match(text)) and ".." not in text
+
+
+def mint(base: str, kind: str, slug: str) -> str:
+    """Mint the IRI of a resource of `kind` named `slug`.
+
+    >>> mint("https://w3id.org/visitgraph/id/", "person", "mayil-ahmadov")
+    'https://w3id.org/visitgraph/id/person/mayil-ahmadov'
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    return f"{base}{kind}/{slug}"
+
+
+def graph_iri(base: str, relpath: str) -> str:
+    """Name the graph that holds one source file (path relative to the project root).
+
+    >>> graph_iri("https://w3id.org/visitgraph/id/", "data/people.ttl")
+    'https://w3id.org/visitgraph/id/graph/data/people.ttl'
+    """
+    return f"{base}graph/{relpath}"
+
+
+def split_iri(base: str, iri: str) -> tuple[str, str] | None:
+    """Return `(kind, slug)` for an IRI minted under `base`, else None.
+
+    >>> split_iri("https://w3id.org/visitgraph/id/", "https://w3id.org/visitgraph/id/visit/2019-x")
+    ('visit', '2019-x')
+    >>> split_iri("https://w3id.org/visitgraph/id/", "http://example.org/x") is None
+    True
+    """
+    if not iri.startswith(base):
+        return None
+    kind, _, slug = iri[len(base) :].partition("/")
+    if kind not in KINDS or not slug:
+        return None
+    return kind, slug
+
+
+def local_path(base: str, iri: str) -> str | None:
+    """Map an IRI under `base` to the path this server answers it at (`/id/...`).
+
+    >>> local_path("https://w3id.org/visitgraph/id/", "https://w3id.org/visitgraph/id/person/x")
+    '/id/person/x'
+    """
+    if not iri.startswith(base):
+        return None
+    return "/id/" + iri[len(base) :]
+
+
+def iri_for_path(base: str, path: str) -> str:
+    """Map a request path under `/id/` back to the IRI it stands for.
+
+    >>> iri_for_path("https://w3id.org/visitgraph/id/", "/id/person/x")
+    'https://w3id.org/visitgraph/id/person/x'
+    """
+    return base + path.removeprefix("/id/")
+
+
+def shorten(iri: str, base: str | None = None) -> str:
+    """Write an IRI as a CURIE when a known prefix fits, else keep it whole.
+
+    >>> shorten("http://schema.org/name")
+    'schema:name'
+    """
+    if base and iri.startswith(base):
+        return iri[len(base) :]
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri

@@ -1,0 +1,51 @@
+"""One error shape: JSON `{"ok": false, "error", "status"}` for API requests, `error.html` otherwise."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from visitgraph.errors import LimitExceeded, VisitgraphError
+
+API_PREFIXES = ("/sparql", "/graph-store", "/reconcile", "/-/", "/validate", "/api", "/openapi.json")
+
+
+def wants_json() -> bool:
+    """Say whether this request should get a JSON error rather than an HTML page."""
+    path = request.path
+    if path.startswith(API_PREFIXES) or path.endswith((".json", ".jsonld", ".ttl", ".nt", ".csv", ".tsv")):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"], default="application/json")
+    return best != "text/html" or not request.accept_mimetypes
+
+
+def error_response(message: str, status: int, extra: dict[str, object] | None = None) -> Response:
+    """Render one error in the shape this request expects."""
+    if wants_json():
+        resp = jsonify({"ok": False, "error": message, "status": status, **(extra or {})})
+    else:
+        resp = Response(render_template("error.html", message=message, status=status), mimetype="text/html")
+    resp.status_code = status
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers that give every error the one shape."""
+
+    @app.errorhandler(VisitgraphError)
+    def _visitgraph_error(e: VisitgraphError) -> Response:
+        extra = {k: v for k, v in e.to_dict().items() if k not in ("error",)}
+        resp = error_response(str(e), e.status, extra)
+        if isinstance(e, LimitExceeded) and e.retry_after is not None:
+            resp.headers["Retry-After"] = str(e.retry_after)
+        return resp
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException) -> Response:
+        resp = error_response(e.description or e.name, e.code or 500)
+        if e.code == 405 and e.response is None:
+            valid = getattr(e, "valid_methods", None)
+            if valid:
+                resp.headers["Allow"] = ", ".join(valid)
+        return resp
