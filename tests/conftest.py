@@ -1,0 +1,184 @@
+"""Shared fixtures: settings over tmp stores, built stores, apps, clients, a CLI runner, a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from visitgraph.config import Settings, load_settings
+from visitgraph.publish import build
+from visitgraph.store import EmbeddedStore, store_from_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_DATA = ROOT / "tests" / "data"
+WRITE_TOKEN = "test-write-token"
+READ_TOKEN = "test-read-token"
+PROJECT_DIRS = ("ontology", "shapes", "queries", "data")
+
+
+def copy_project(dest: Path, data: Path | None = None) -> Path:
+    """Copy the repo's ontology/, shapes/, queries/ and data/ (or another data folder) to `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_DIRS:
+        src = (data if data is not None and name == "data" else ROOT / name)
+        if src.exists():
+            shutil.copytree(src, dest / name)
+    if data is not None and not (dest / "data" / "source").exists() and (ROOT / "data" / "source").exists():
+        shutil.copytree(ROOT / "data" / "source", dest / "data" / "source")
+    return dest
+
+
+def settings_for(root: Path, **overrides: object) -> Settings:
+    """Settings for a project at `root`, isolated from the environment, with test tokens."""
+    values: dict[str, object] = {"store": str(root / "var" / "store"), "write_token": WRITE_TOKEN,
+                                 "read_token": READ_TOKEN, "query_workers": 1}
+    values.update(overrides)
+    return load_settings(root, values, environ={})
+
+
+@pytest.fixture(scope="session")
+def repo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The real repository's sources, built once per session into a tmp store (read-only tests)."""
+    store_dir = tmp_path_factory.mktemp("repo-store")
+    settings = settings_for(ROOT, store=str(store_dir))
+    build(settings, store_from_settings(settings), who="pytest")
+    return settings
+
+
+@pytest.fixture(scope="session")
+def repo_store(repo_settings: Settings) -> EmbeddedStore:
+    return store_from_settings(repo_settings)
+
+
+@pytest.fixture(scope="session")
+def repo_app(repo_settings: Settings) -> Iterator[Flask]:
+    from visitgraph.web import create_app
+
+    app = create_app(repo_settings)
+    app.config["TESTING"] = True
+    yield app
+
+
+@pytest.fixture(scope="session")
+def repo_client(repo_app: Flask) -> FlaskClient:
+    return repo_app.test_client()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Settings:
+    """A writable copy of the repository (not built yet)."""
+    return settings_for(copy_project(tmp_path / "project"))
+
+
+@pytest.fixture
+def built_project(project: Settings) -> Settings:
+    """A writable copy of the repository, built."""
+    build(project, store_from_settings(project), who="pytest")
+    return project
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Settings:
+    """A small valid project (tests/data/mini) for fast tests that write."""
+    return settings_for(copy_project(tmp_path / "mini", TEST_DATA / "mini"))
+
+
+@pytest.fixture
+def store(mini_project: Settings) -> EmbeddedStore:
+    """A fresh store per test, built from tests/data/mini."""
+    s = store_from_settings(mini_project)
+    build(mini_project, s, who="pytest")
+    return s
+
+
+@pytest.fixture
+def app(mini_project: Settings, store: EmbeddedStore) -> Flask:
+    from visitgraph.web import create_app
+
+    application = create_app(mini_project)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 60.0) -> None:
+    """Poll `url` until it answers (any HTTP status), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError as e:
+            last = e
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s: {last}")
+
+
+class LiveServer:
+    """A real `python -m visitgraph serve` process on 127.0.0.1."""
+
+    def __init__(self, root: Path, port: int, extra_env: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "VISITGRAPH_WRITE_TOKEN": WRITE_TOKEN, "VISITGRAPH_READ_TOKEN": READ_TOKEN,
+               "VISITGRAPH_STORE": str(root / "var" / "store"), **(extra_env or {})}
+        self.log = open(root / "serve.log", "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "visitgraph", "--root", str(root), "serve", "--port", str(port)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(self.url + "/-/health", 120)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real server process over a copy of the repository, for end-to-end tests."""
+    root = copy_project(tmp_path_factory.mktemp("live") / "project")
+    server = LiveServer(root, free_port())
+    yield server
+    server.stop()
