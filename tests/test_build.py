@@ -1,0 +1,127 @@
+"""Build: only a conforming whole is published; every error names file, record and what to fix."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TEST_DATA
+from visitgraph.cli import cli, register_commands
+from visitgraph.config import Settings
+from visitgraph.errors import DataSyntaxError, ShapesViolation
+from visitgraph.publish import build
+from visitgraph.store import EmbeddedStore, store_from_settings
+
+INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
+SYNTAX = sorted((TEST_DATA / "syntax").glob("*.ttl"))
+register_commands()
+
+
+def expectation(path: Path) -> tuple[str, str]:
+    """Read `# expect: <shape> <focus>` from a fixture's header."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"#\s*expect:\s*(\S+)\s+(\S+)", line)
+        if m:
+            return m.group(1), m.group(2)
+    raise AssertionError(f"{path.name} has no '# expect:' line")
+
+
+def snapshot(store: EmbeddedStore) -> tuple[str, int]:
+    gen = store.require_current()
+    return gen.id, len(store.reader())
+
+
+def test_build_publishes_mini(store: EmbeddedStore) -> None:
+    gen, triples = snapshot(store)
+    assert gen == "g000001" and triples > 50
+
+
+def test_build_reports_counts(built_project: Settings) -> None:
+    entry = store_from_settings(built_project).history()[-1]
+    assert entry.details["counts"]["vg:Visit"] == 30
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=[p.stem for p in INVALID])
+def test_build_rejects_invalid_record(fixture: Path, mini_project: Settings, store: EmbeddedStore) -> None:
+    before = snapshot(store)
+    shape, focus = expectation(fixture)
+    shutil.copy(fixture, mini_project.root / "data" / fixture.name)
+    with pytest.raises(ShapesViolation) as info:
+        build(mini_project, store)
+    hits = [v for v in info.value.report.violations
+            if v.shape and v.shape.rsplit("#", 1)[-1].endswith(shape.rsplit("#", 1)[-1].split(":")[-1])
+            or v.focus.endswith(focus)]
+    assert hits, info.value.report.to_text()
+    assert any(v.file == f"data/{fixture.name}" or v.focus.endswith(focus) for v in hits)
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("fixture", SYNTAX, ids=[p.stem for p in SYNTAX])
+def test_build_names_syntax_error_position(fixture: Path, mini_project: Settings, store: EmbeddedStore) -> None:
+    before = snapshot(store)
+    m = re.search(r"line (\d+) column (\d+)", fixture.read_text(encoding="utf-8"))
+    assert m, "syntax fixtures say '# expect: line L column C'"
+    shutil.copy(fixture, mini_project.root / "data" / fixture.name)
+    with pytest.raises(DataSyntaxError) as info:
+        build(mini_project, store)
+    assert (info.value.path, info.value.line, info.value.column) == (
+        f"data/{fixture.name}", int(m.group(1)), int(m.group(2)))
+    assert str(info.value).startswith(f"data/{fixture.name}:{m.group(1)}:{m.group(2)}: ")
+    assert snapshot(store) == before
+
+
+def test_build_bad_date_named_with_position(mini_project: Settings, store: EmbeddedStore) -> None:
+    visit = next((mini_project.root / "data" / "visits").glob("*.ttl"))
+    text = visit.read_text(encoding="utf-8")
+    date = re.search(r'"(\d{4}-\d\d-\d\d)"\^\^xsd:date', text)
+    assert date
+    visit.write_text(text.replace(date.group(1), "2019-13-40"), encoding="utf-8")
+    with pytest.raises(DataSyntaxError, match=r"2019-13-40.*not a valid xsd:date") as info:
+        build(mini_project, store)
+    assert info.value.path.endswith(visit.name) and info.value.line is not None
+    assert store.require_current().id == "g000001"
+
+
+CLI_CASES = {
+    "malformed": ("data/bad.ttl", "@prefix schema: <http://schema.org/> .\n<a> schema:name \"x\" ;\n",
+                  r"Error: data/bad\.ttl:\d+:\d+: "),
+    "unknown-prefix": ("data/bad.ttl", "<a> nope:name \"x\" .\n", r"Error: data/bad\.ttl:1:5: .*nope"),
+    "visit-no-visitor": (
+        "data/visits/bad.ttl",
+        "@prefix visit: <visit/> . @prefix schema: <http://schema.org/> . @prefix org: <organization/> .\n"
+        "@prefix vg: <https://w3id.org/visitgraph/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> . @prefix source: <source/> .\n"
+        "visit:2099-01-01-nobody a vg:Visit , schema:Event ; schema:name \"Nobody\" ;\n"
+        "  schema:startDate \"2099-01-01\"^^xsd:date ; vg:sourceText \"x\" ;\n"
+        "  prov:wasDerivedFrom source:presidential-library-visits ;\n"
+        "  schema:location org:presidential-library ; schema:organizer org:presidential-library .\n",
+        r"data/visits/bad\.ttl: visit/2099-01-01-nobody schema:attendee: ",
+    ),
+    "gift-no-giver": (
+        "data/visits/bad.ttl",
+        "@prefix gift: <gift/> . @prefix schema: <http://schema.org/> . @prefix org: <organization/> .\n"
+        "@prefix vg: <https://w3id.org/visitgraph/ontology#> .\n"
+        "gift:orphan a vg:Gift , schema:GiveAction ; schema:recipient org:presidential-library ;\n"
+        "  schema:object gift:orphan-item . gift:orphan-item a schema:CreativeWork ; schema:name \"Book\" .\n",
+        r"data/visits/bad\.ttl: gift/orphan schema:agent: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLI_CASES))
+def test_cli_build_error_exits_nonzero_and_names_file(case: str, mini_project: Settings,
+                                                      store: EmbeddedStore, runner: CliRunner) -> None:
+    relpath, content, pattern = CLI_CASES[case]
+    target = mini_project.root / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content, encoding="utf-8")
+    before = snapshot(store)
+    result = runner.invoke(cli, ["--root", str(mini_project.root), "build", "--store", str(mini_project.store)],
+                           env={"VISITGRAPH_ROOT": None})
+    assert result.exit_code == 1, result.output
+    assert re.search(pattern, result.output), result.output
+    assert snapshot(store) == before
