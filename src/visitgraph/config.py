@@ -6,7 +6,7 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("keep_generations", 5, "Published store generations kept for rollback."),
     Setting("publisher", "Presidential Library of the Administrative Department of the President of the Republic of Azerbaijan", "Publisher named in dataset descriptions."),
     Setting("license", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the published dataset."),
+    Setting("backend", "embedded", "Store backend: `embedded` (Oxigraph on disk) or `remote` (a SPARQL 1.1 server; see docs/remote-store.md)."),
+    Setting("remote_query_url", "", "Remote backend: the server's SPARQL query endpoint URL."),
+    Setting("remote_update_url", "", "Remote backend: the server's SPARQL update endpoint URL (default: the query URL)."),
+    Setting("remote_user", "", "Remote backend: user name for HTTP digest/basic authentication."),
+    Setting("remote_password", "", "Remote backend: password for HTTP authentication."),
     Setting("log_level", "INFO", "Logging level of `serve` (access log is one JSON line per request)."),
 )
 
@@ -71,6 +76,11 @@ class Settings:
     keep_generations: int = 5
     publisher: str = _BY_NAME["publisher"].default
     license: str = _BY_NAME["license"].default
+    backend: str = "embedded"
+    remote_query_url: str = ""
+    remote_update_url: str = ""
+    remote_user: str = ""
+    remote_password: str = field(default="", repr=False)
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:
@@ -80,6 +90,8 @@ class Settings:
         object.__setattr__(self, "store", store if store.is_absolute() else root / store)
         if not self.base_iri.endswith(("/", "#")):
             raise VisitgraphError(f"base_iri {self.base_iri!r} must end with '/' or '#'.")
+        if self.backend not in ("embedded", "remote"):
+            raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
 
     @property
     def allowlist(self) -> tuple[str, ...]:
@@ -95,7 +107,7 @@ class Settings:
         out: dict[str, Any] = {}
         for s in SETTINGS:
             value = getattr(self, s.name)
-            if s.name in ("write_token", "read_token") and value:
+            if s.name in ("write_token", "read_token", "remote_password") and value:
                 value = "***"
             out[s.name] = str(value) if isinstance(value, Path) else value
         return out

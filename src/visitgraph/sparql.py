@@ -80,7 +80,7 @@ def run_query(
         return store.query(sparql, base_iri=base_iri, **kwargs)
     except SyntaxError as e:
         raise bad_query(e) from e
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:
         raise BadQuery(f"The query cannot run: {e}.") from e
     except OSError as e:
         raise StoreError(f"The store cannot be read: {e}") from e

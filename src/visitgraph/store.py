@@ -282,5 +282,11 @@ def open_store(path: Path | str, keep: int = 5) -> EmbeddedStore:
 
 
 def store_from_settings(settings: Any) -> EmbeddedStore:
-    """Open the store the settings name (the embedded generation store by default)."""
+    """Open the store the settings name: embedded generations, or a remote SPARQL server."""
+    if settings.backend == "remote":
+        from visitgraph.remote import RemoteClient, RemoteStore
+
+        client = RemoteClient(settings.remote_query_url, settings.remote_update_url, settings.remote_user,
+                              settings.remote_password, timeout=settings.query_timeout)
+        return RemoteStore(settings.store, client, settings.base_iri, keep=settings.keep_generations)
     return EmbeddedStore(settings.store, keep=settings.keep_generations)

@@ -1,0 +1,127 @@
+"""A small SPARQL tokenizer: enough to find keywords and braces outside strings, IRIs and comments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[^\s{}()<>,;.]*)?|:[^\s{}()<>,;]*)
+  | (?P<punct>[{}()])
+  | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token of a query: its kind, text and offset."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def tokenize(query: str) -> Iterator[Token]:
+    """Split a SPARQL text into tokens (comments, strings, IRIs, variables, words, braces, other).
+
+    >>> [t.text for t in tokenize('SELECT * { ?s <p> "a { b" } # }')]
+    ['SELECT', '*', '{', '?s', '<p>', '"a { b"', '}', '# }']
+    """
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup or "other"
+        yield Token(kind, m.group(), m.start())
+
+
+def where_brace(query: str) -> int | None:
+    """Return the offset of the `{` that opens the query's WHERE clause, or None.
+
+    >>> q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    >>> q[where_brace(q):]
+    '{ ?s ?p ?o }'
+    >>> q = "PREFIX a: <x:> SELECT ?s { ?s ?p ?o }"
+    >>> q[where_brace(q):]
+    '{ ?s ?p ?o }'
+    """
+    form = None
+    depth = 0
+    for tok in tokenize(query):
+        upper = tok.text.upper()
+        if tok.kind == "word" and form is None and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = upper
+            continue
+        if form is None:
+            continue
+        if tok.kind == "word" and upper == "WHERE" and depth == 0:
+            form = "WHERE"
+            continue
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        elif tok.text == "{" and depth == 0:
+            if form == "CONSTRUCT":
+                form = "TEMPLATE"
+                depth = 1
+                continue
+            return tok.start
+        elif tok.text == "}" and form == "TEMPLATE":
+            depth -= 1
+            if depth == 0:
+                form = "CONSTRUCT-DONE"
+        elif tok.text == "{" and form == "TEMPLATE":
+            depth += 1
+    return None
+
+
+def inject_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
+    """Bind variables by a `VALUES` block opening the WHERE clause (for servers without SEP-0007).
+
+    The terms are written by pyoxigraph in N-Triples syntax, so a value can never end the
+    block early: it stays one RDF term.
+
+    >>> inject_values("SELECT ?n WHERE { ?s ?p ?n }", {"s": ox.NamedNode("http://e/x")})
+    'SELECT ?n WHERE { VALUES (?s) { (<http://e/x>) } ?s ?p ?n }'
+    """
+    if not bindings:
+        return query
+    brace = where_brace(query)
+    if brace is None:
+        raise ValueError("cannot find the WHERE clause to bind parameters in")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"{query[: brace + 1]} VALUES ({names}) {{ ({terms}) }}{query[brace + 1:]}"
+
+
+def iris_after(query: str, keywords: tuple[str, ...]) -> list[tuple[str, str]]:
+    """List `(keyword, target)` pairs where a keyword (e.g. SERVICE, LOAD) is followed by an IRI or name.
+
+    >>> iris_after('SELECT * { SERVICE SILENT <http://x/> { ?s ?p ?o } } # SERVICE <y>', ("SERVICE",))
+    [('SERVICE', '<http://x/>')]
+    """
+    out = []
+    pending: str | None = None
+    for tok in tokenize(query):
+        if tok.kind in ("comment",):
+            continue
+        upper = tok.text.upper()
+        if pending is not None:
+            if tok.kind == "word" and upper == "SILENT":
+                continue
+            out.append((pending, tok.text))
+            pending = None
+            continue
+        if tok.kind == "word" and upper in keywords:
+            pending = upper
+    if pending is not None:
+        out.append((pending, ""))
+    return out
