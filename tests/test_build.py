@@ -60,6 +60,27 @@ def test_build_rejects_invalid_record(fixture: Path, mini_project: Settings, sto
     assert snapshot(store) == before
 
 
+@pytest.mark.parametrize("fixture", INVALID[::4], ids=[p.stem for p in INVALID[::4]])
+def test_build_batched_validation_rejects_invalid_record(fixture: Path, mini_project: Settings,
+                                                        store: EmbeddedStore) -> None:
+    batched = mini_project.replace(validate_whole_limit=0, validate_batch=7)
+    shape, focus = expectation(fixture)
+    shutil.copy(fixture, mini_project.root / "data" / fixture.name)
+    with pytest.raises(ShapesViolation) as info:
+        build(batched, store)
+    assert any(v.focus.endswith(focus) or (v.shape or "").endswith(shape.split(":")[-1])
+               for v in info.value.report.violations), info.value.report.to_text()
+
+
+def test_build_batched_and_whole_validation_agree(project: Settings) -> None:
+    from visitgraph.publish import check
+
+    whole = check(project)
+    batched = check(project.replace(validate_whole_limit=0, validate_batch=13))
+    assert [r.to_dict() for r in whole.results] == [r.to_dict() for r in batched.results]
+    assert batched.focus_count and batched.focus_count > 100
+
+
 @pytest.mark.parametrize("fixture", SYNTAX, ids=[p.stem for p in SYNTAX])
 def test_build_names_syntax_error_position(fixture: Path, mini_project: Settings, store: EmbeddedStore) -> None:
     before = snapshot(store)

@@ -25,7 +25,13 @@ from visitgraph.load import (
     read_source,
 )
 from visitgraph.store import EmbeddedStore, Generation, now_iso
-from visitgraph.validate import ValidationReport, load_shapes, shapes_files, validate_quads
+from visitgraph.validate import (
+    ValidationReport,
+    load_shapes,
+    shapes_files,
+    validate_quads,
+    validate_store,
+)
 
 
 @dataclass
@@ -137,17 +143,24 @@ def build(
             text = path.read_text(encoding="utf-8")
             apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
             report.changesets.append(path.name.removeprefix(".pending-"))
-        all_quads = list(staged.quads())
-        report.validation = validate_quads(all_quads, shapes, base=settings.base_iri)
+        report.triples = len(staged._require())
+        report.validation = validate_staged(settings, staged._require(), shapes, progress=progress)
         if not report.validation.conforms:
             raise ShapesViolation(report.validation)
         report.counts = count_classes(staged._require())
-        report.triples = len(all_quads)
         report.generation = staged.commit(
             who, note=note or ("change: " + change.what if change else "build"),
             details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets)},
         )
     return report
+
+
+def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False) -> ValidationReport:
+    """Validate a staged store: whole when small, batch by batch (bounded memory) when large."""
+    if len(store) <= settings.validate_whole_limit:
+        return validate_quads(list(store), shapes, base=settings.base_iri)
+    return validate_store(store, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
+                          progress=progress)
 
 
 def check(settings: Settings, extra: list[Path] | None = None) -> ValidationReport:
@@ -168,4 +181,4 @@ def check(settings: Settings, extra: list[Path] | None = None) -> ValidationRepo
     scratch.bulk_extend(quads)
     for path in list_changesets(settings):
         apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
-    return validate_quads(list(scratch), load_shapes(shapes_files(settings.root)), base=settings.base_iri)
+    return validate_staged(settings, scratch, load_shapes(shapes_files(settings.root)))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 from pyshacl import validate as shacl_validate
 
 from visitgraph import vocab
@@ -139,6 +140,21 @@ def _text(node: object) -> str | None:
     return str(node)
 
 
+def _path_text(graph: rdflib.Graph, node: object) -> str | None:
+    """Write a SHACL property path readably: IRIs whole, sequences with `/`, inverses with `^`."""
+    if node is None:
+        return None
+    if isinstance(node, rdflib.URIRef):
+        return str(node)
+    inverse = graph.value(node, SH.inversePath)  # type: ignore[arg-type]
+    if inverse is not None:
+        return "^" + (_path_text(graph, inverse) or "?")
+    if graph.value(node, rdflib.RDF.first) is not None:  # type: ignore[arg-type]
+        items = rdflib.collection.Collection(graph, node)  # type: ignore[arg-type]
+        return "/".join(vocab.shorten(_path_text(graph, i) or "?") for i in items)
+    return "(complex path)"
+
+
 def _shape_name(shape: object, owners: dict[str, str]) -> str | None:
     if shape is None:
         return None
@@ -181,7 +197,7 @@ def validate_quads(
         results.append(ValidationResult(
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             focus=str(focus),
-            path=_text(results_graph.value(res, SH.resultPath)),
+            path=_path_text(results_graph, results_graph.value(res, SH.resultPath)),
             message=messages[0] if messages else "does not conform",
             shape=_shape_name(results_graph.value(res, SH.sourceShape), owners),
             constraint=_text(results_graph.value(res, SH.sourceConstraintComponent)),
@@ -190,3 +206,103 @@ def validate_quads(
         ))
     results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
     return ValidationReport(results, results_graph.serialize(format="turtle"), base=base)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the shapes target, and which links they follow backwards."""
+
+    classes: tuple[str, ...]
+    subjects_of: tuple[str, ...]
+    objects_of: tuple[str, ...]
+    inverse: tuple[str, ...]
+
+
+def shape_targets(shapes: rdflib.Graph) -> Targets:
+    """Read the target declarations and inverse paths out of a shapes graph."""
+
+    def values(pred: rdflib.URIRef) -> tuple[str, ...]:
+        return tuple(sorted({str(o) for o in shapes.objects(None, pred) if isinstance(o, rdflib.URIRef)}))
+
+    return Targets(values(SH.targetClass), values(SH.targetSubjectsOf), values(SH.targetObjectsOf),
+                   values(SH.inversePath))
+
+
+def focus_nodes_in(store: ox.Store, targets: Targets) -> list[str]:
+    """List every node some shape targets, sorted, using the store's indexes."""
+    def vals(iris: Sequence[str]) -> str:
+        return " ".join(f"<{i}>" for i in iris) or "<urn:visitgraph:none>"
+
+    query = f"""SELECT DISTINCT ?n WHERE {{
+      {{ VALUES ?c {{ {vals(targets.classes)} }} GRAPH ?g {{ ?n a ?c }} }}
+      UNION {{ VALUES ?p {{ {vals(targets.subjects_of)} }} GRAPH ?g {{ ?n ?p ?x }} }}
+      UNION {{ VALUES ?p {{ {vals(targets.objects_of)} }} GRAPH ?g {{ ?x ?p ?n }} }}
+      FILTER (isIRI(?n)) }}"""
+    nodes = [row["n"].value for row in store.query(query)]  # type: ignore[union-attr]
+    return sorted(nodes)
+
+
+def context_quads(store: ox.Store, nodes: Sequence[str], targets: Targets) -> list[ox.Quad]:
+    """Return what validating `nodes` needs: their triples, their neighbours' triples and back-links."""
+    values = " ".join(f"<{n}>" for n in nodes)
+    inverse = " ".join(f"<{p}>" for p in targets.inverse) or "<urn:visitgraph:none>"
+    query = f"""CONSTRUCT {{ ?n ?p ?o . ?o ?p2 ?o2 . ?s ?q ?n . ?s a ?t }} WHERE {{
+      VALUES ?n {{ {values} }}
+      {{ GRAPH ?g {{ ?n ?p ?o }} OPTIONAL {{ GRAPH ?g2 {{ ?o ?p2 ?o2 }} }} }}
+      UNION {{ VALUES ?q {{ {inverse} }} GRAPH ?g3 {{ ?s ?q ?n }} OPTIONAL {{ GRAPH ?g4 {{ ?s a ?t }} }} }} }}"""
+    triples = store.query(query)
+    return [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]  # type: ignore[union-attr]
+
+
+def validate_store(
+    store: ox.Store,
+    shapes: rdflib.Graph,
+    *,
+    base: str,
+    batch_size: int = 2000,
+    nodes: Sequence[str] | None = None,
+    progress: bool = False,
+) -> ValidationReport:
+    """Validate a store batch by batch: each batch of focus nodes with just the context it references.
+
+    Memory and time grow with the batch, not the store, so a new batch of records can be checked
+    against a large published graph (pass `nodes`), and a large build never holds it all in rdflib.
+
+    :param nodes: validate only these focus nodes (default: every node the shapes target).
+    """
+    from tqdm import tqdm
+
+    targets = shape_targets(shapes)
+    todo = list(nodes) if nodes is not None else focus_nodes_in(store, targets)
+    results: list[ValidationResult] = []
+    turtle: list[str] = []
+    files: dict[str, str] = {}
+    for start in tqdm(range(0, len(todo), batch_size), desc="validate", unit="batch",
+                      disable=not progress, leave=False):
+        chunk = todo[start: start + batch_size]
+        context = context_quads(store, chunk, targets)
+        report = validate_quads(context, shapes, base=base, focus_nodes=chunk)
+        results.extend(report.results)
+        if not report.conforms:
+            turtle.append(report.report_turtle)
+    if any(r.file is None for r in results):
+        files = _files_of(store, {r.focus for r in results}, base)
+    results = [r if r.file is not None else _with_file(r, files) for r in results]
+    results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
+    return ValidationReport(results, "\n".join(turtle), focus_count=len(todo), base=base)
+
+
+def _files_of(store: ox.Store, focus: set[str], base: str) -> dict[str, str]:
+    iris = [f for f in focus if f.startswith(("http", "urn"))]
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in iris)
+    rows = store.query(f"SELECT ?n ?g WHERE {{ VALUES ?n {{ {values} }} GRAPH ?g {{ ?n a ?t }} }}")
+    prefix = vocab.graph_iri(base, "")
+    return {r["n"].value: r["g"].value.removeprefix(prefix) for r in rows}  # type: ignore[union-attr]
+
+
+def _with_file(result: ValidationResult, files: dict[str, str]) -> ValidationResult:
+    from dataclasses import replace
+
+    return replace(result, file=files.get(result.focus))
