@@ -146,3 +146,27 @@ def test_cli_build_error_exits_nonzero_and_names_file(case: str, mini_project: S
     assert result.exit_code == 1, result.output
     assert re.search(pattern, result.output), result.output
     assert snapshot(store) == before
+
+
+def test_build_streams_big_files_with_same_result(project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import visitgraph.load
+    from visitgraph.dump import dump_quads
+
+    store = store_from_settings(project)
+    build(project, store)
+    before = dump_quads(store.quads(), "nq").data
+    monkeypatch.setattr(visitgraph.load, "STREAM_BYTES", 0)
+    report = build(project, store)
+    assert dump_quads(store.quads(), "nq").data == before
+    assert sum(n for _, n in report.files) == report.triples
+
+
+def test_build_streamed_syntax_error_names_position(mini_project: Settings, store: EmbeddedStore,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import visitgraph.load
+
+    monkeypatch.setattr(visitgraph.load, "STREAM_BYTES", 0)
+    (mini_project.root / "data" / "bad.ttl").write_text("<a> <b> nope:c .\n", encoding="utf-8")
+    with pytest.raises(DataSyntaxError) as info:
+        build(mini_project, store)
+    assert (info.value.path, info.value.line) == ("data/bad.ttl", 1)

@@ -22,6 +22,7 @@ from visitgraph.load import (
     apply_update,
     discover_sources,
     list_changesets,
+    load_source_into,
     read_source,
 )
 from visitgraph.store import EmbeddedStore, Generation, now_iso
@@ -135,9 +136,7 @@ def build(
     shapes = load_shapes(shapes_files(settings.root))
     with store.stage() as staged, _pending_changeset(settings, change) as pending:
         for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
-            quads = read_source(settings, source)
-            staged.add(quads)
-            report.files.append((source, len(quads)))
+            report.files.append((source, load_source_into(settings, source, staged._require())))
         changesets = list_changesets(settings) + ([pending] if pending else [])
         for path in changesets:
             text = path.read_text(encoding="utf-8")
