@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -113,7 +114,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
               help="Output format.")
 @click.pass_context
 @handle_errors
-def query(ctx: click.Context, sparql: str | None, query_file: click.utils.LazyFile | None,
+def query(ctx: click.Context, sparql: str | None, query_file: TextIO | None,
           store_path: Path | None, fmt: str) -> None:
     """Run a SPARQL query against the published store.
 

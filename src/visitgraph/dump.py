@@ -63,8 +63,7 @@ def dump_quads(quads: Iterable[ox.Quad], fmt: str | Format, prefixes: dict[str, 
     ordered = canonical_quads(quads, union=not is_dataset)
     items: list[ox.Quad] | list[ox.Triple] = ordered if is_dataset else [q.triple for q in ordered]
     pfx = dict(sorted((prefixes if prefixes is not None else vocab.PREFIXES).items()))
-    kwargs = {"prefixes": pfx} if f.name in ("ttl", "trig", "rdfxml") else {}
-    data = ox.serialize(items, format=f.rdf, **kwargs)
+    data = ox.serialize(items, format=f.rdf, prefixes=pfx if f.name in ("ttl", "trig", "rdfxml") else None)
     assert data is not None
     return Dump(f, data, len(items))
 

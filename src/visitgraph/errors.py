@@ -145,3 +145,20 @@ class Forbidden(VisitgraphError):
     def __init__(self, message: str, status: int = 403) -> None:
         self.status = status
         super().__init__(message)
+
+
+class LinksetInvalid(VisitgraphError):
+    """A contributed linkset was refused; names every bad line (nothing was stored)."""
+
+    status = 422
+
+    def __init__(self, name: str, problems: list[tuple[int | None, str]]) -> None:
+        self.name = name
+        self.problems = problems
+        lines = [f"{name}: {len(problems)} problem(s); nothing was stored. Fix these lines and send it again:"]
+        lines += [f"  {name}:{line if line is not None else '?'}: {msg}" for line, msg in problems[:200]]
+        super().__init__("\n".join(lines))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "file": self.name,
+                "problems": [{"line": line, "message": msg} for line, msg in self.problems]}

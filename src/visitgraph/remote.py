@@ -9,7 +9,6 @@ and lists our graphs; every front-end reads it, which keeps them stateless.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import urllib.error
@@ -71,7 +70,7 @@ class RemoteClient:
             if 400 <= e.code < 500 and e.code not in (401, 403, 404):
                 raise BadQuery(f"The remote store refused the request ({e.code}): {detail}") from e
             raise RemoteUnavailable(f"The remote store at {url} answered {e.code}: {detail[:300]}", 502) from e
-        except (TimeoutError, socket.timeout) as e:
+        except TimeoutError as e:
             raise QueryTimeout(timeout or self.timeout) from e
         except (urllib.error.URLError, ConnectionError, OSError) as e:
             reason = getattr(e, "reason", e)
@@ -162,7 +161,7 @@ class RemoteReader:
         return self.owner.remote_quads(None)
 
     def __len__(self) -> int:
-        return self.owner.state().get("triples", 0)
+        return int(self.owner.state().get("triples", 0))
 
 
 class RemoteStore(EmbeddedStore):

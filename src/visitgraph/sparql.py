@@ -104,8 +104,8 @@ def serialize_result(result: QueryResult, fmt: Format, prefixes: dict[str, str] 
             items: list[Any] = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         else:
             items = triples
-        kwargs = {"prefixes": prefixes} if prefixes and fmt.name in ("ttl", "trig", "rdfxml") else {}
-        data = ox.serialize(items, format=fmt.rdf, **kwargs)
+        use = prefixes if prefixes and fmt.name in ("ttl", "trig", "rdfxml") else None
+        data = ox.serialize(items, format=fmt.rdf, prefixes=use)
         return data or b""
     if fmt.results is None:
         raise BadQuery(f"{fmt.media_type} cannot carry SELECT/ASK results; ask for JSON, XML, CSV or TSV.")

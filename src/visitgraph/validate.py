@@ -100,7 +100,7 @@ def load_shapes(paths: Sequence[Path]) -> rdflib.Graph:
     graph = rdflib.Graph()
     for path in paths:
         quads = parse_rdf(path, base_iri=vocab.VGSH, name=str(path))
-        graph.parse(data=ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES).decode(),
+        graph.parse(data=(ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode(),
                     format="nt")
     return graph
 
@@ -112,7 +112,7 @@ def shapes_files(root: Path) -> list[Path]:
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """Merge quads of every graph into one rdflib graph (the union the public sees)."""
-    data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
     graph = rdflib.Graph()
     graph.parse(data=data.decode("utf-8"), format="nt")
     return graph
@@ -146,11 +146,12 @@ def _path_text(graph: rdflib.Graph, node: object) -> str | None:
         return None
     if isinstance(node, rdflib.URIRef):
         return str(node)
-    inverse = graph.value(node, SH.inversePath)  # type: ignore[arg-type]
+    assert isinstance(node, rdflib.BNode)
+    inverse = graph.value(node, SH.inversePath)
     if inverse is not None:
         return "^" + (_path_text(graph, inverse) or "?")
-    if graph.value(node, rdflib.RDF.first) is not None:  # type: ignore[arg-type]
-        items = rdflib.collection.Collection(graph, node)  # type: ignore[arg-type]
+    if graph.value(node, rdflib.RDF.first) is not None:
+        items = rdflib.collection.Collection(graph, node)
         return "/".join(vocab.shorten(_path_text(graph, i) or "?") for i in items)
     return "(complex path)"
 
