@@ -13,6 +13,7 @@ from visitgraph.store import EmbeddedStore, store_from_settings
 BLUEPRINTS = (
     "visitgraph.web.system",
     "visitgraph.web.sparql",
+    "visitgraph.web.queries",
 )
 
 
