@@ -200,6 +200,7 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
     name = path.stem
     fields: dict[str, list[str]] = {"title": [], "description": [], "paged": [], "hide_sql": []}
     params: list[Param] = []
+    lines_of: list[int] = []
     lines = text.splitlines()
     body_start = len(lines)
     for number, line in enumerate(lines, start=1):
@@ -213,6 +214,7 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
         try:
             if m.group(1) == "param":
                 params.append(parse_param(m.group(2)))
+                lines_of.append(number)
             else:
                 fields[m.group(1)].append(m.group(2))
         except ValueError as e:
@@ -225,18 +227,18 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
         description=" ".join(fields["description"]), params=tuple(params), sparql=sparql, path=path,
         paged=form == "SELECT" if flags["paged"] is None else bool(flags["paged"]) and form == "SELECT",
         hide_sql=bool(flags["hide_sql"]), form=form)
-    _check_query(query, body_start + 1)
+    _check_query(query, lines_of)
     return query
 
 
-def _check_query(query: SavedQuery, line: int) -> None:
+def _check_query(query: SavedQuery, lines_of: list[int]) -> None:
     """Refuse what would bind wrongly: bad names, duplicate or unused parameters, BOUND() on one."""
     where = str(query.path)
     if not QUERY_NAME_RE.match(query.name):
         raise DataSyntaxError(where, None, None, "name saved queries in lower-case words joined by -")
     names = [p.name for p in query.params]
-    for p in query.params:
-        if names.count(p.name) > 1:
+    for index, (p, line) in enumerate(zip(query.params, lines_of, strict=True)):
+        if p.name in names[:index]:
             raise DataSyntaxError(where, line, None, f"parameter {p.name!r} is declared twice")
         if not re.search(rf"[?$]{p.name}\b", query.sparql):
             raise DataSyntaxError(where, line, None, f"parameter {p.name!r} is not used as ?{p.name}")
