@@ -94,7 +94,7 @@ def main() -> None:
 
 
 #: Modules whose import registers subcommands on :data:`cli`.
-COMMAND_MODULES = ("visitgraph.cli_commands", "visitgraph.cli_queries")
+COMMAND_MODULES = ("visitgraph.cli_commands", "visitgraph.cli_queries", "visitgraph.cli_linkset")
 
 
 def register_commands() -> None:

@@ -99,7 +99,7 @@ def _our_iri(cell: str, base: str) -> str:
     return cell.strip()
 
 
-def _expand_predicate(text: str) -> str:
+def expand_predicate(text: str) -> str:
     prefix, sep, local = text.strip().partition(":")
     if sep and prefix in vocab.PREFIXES and not local.startswith("//"):
         return vocab.PREFIXES[prefix] + local
@@ -131,7 +131,7 @@ def _read_csv(text: str, base: str, delimiter: str) -> tuple[list[Link], list[tu
             problems.append((line, f"expected 2 or 3 non-empty columns (ours, theirs[, predicate]), found {len(cells)}"
                                    f" ({delimiter.join(cells)[:80]!r})"))
             continue
-        predicate = _expand_predicate(cells[2]) if len(cells) == 3 and cells[2] else DEFAULT_PREDICATE
+        predicate = expand_predicate(cells[2]) if len(cells) == 3 and cells[2] else DEFAULT_PREDICATE
         links.append(Link(_our_iri(cells[0], base), predicate, cells[1], line))
     return links, problems
 
@@ -214,8 +214,10 @@ def check_links(links: list[Link], resources: set[str], base: str) -> list[tuple
                                         "find the right IRI with /reconcile"))
         if p not in LINK_PREDICATES:
             problems.append((link.line, f"predicate <{p}> is not allowed; use one of {allowed}"))
-        if o.startswith(_RELATIVE) or not _well_formed(o):
-            problems.append((link.line, f"object {o.removeprefix(_RELATIVE)!r} is not a well-formed absolute IRI"))
+        if o.startswith(_RELATIVE):
+            problems.append((link.line, f"object {o.removeprefix(_RELATIVE)!r} is a relative IRI; write it in full"))
+        elif not _well_formed(o):
+            problems.append((link.line, f"object {o!r} is not a well-formed absolute IRI"))
         elif o.startswith((base, _PROJECT_NS)):
             problems.append((link.line, f"object <{o}> is in our own namespace; links must go to your IRIs"))
         key = (s, p, o)

@@ -40,7 +40,7 @@ from visitgraph.linkset_files import (
 )
 from visitgraph.store import EmbeddedStore, now_iso
 
-__all__ = ["DEFAULT_PREDICATE", "LINK_PREDICATES", "Link", "LinksetInfo", "add_linkset", "also_known_as",
+__all__ = ["DEFAULT_PREDICATE", "LINK_PREDICATES", "Link", "LinksetInfo", "add_linkset", "add_links", "also_known_as",
            "check_links", "contributor_slug", "linkset_void_triples", "list_linksets", "read_links",
            "review_linkset", "withdraw_linkset"]
 
@@ -82,14 +82,24 @@ def add_linkset(settings: Settings, store: EmbeddedStore, contributor: str, data
     :param merge: add to the contributor's pending (else published) links instead of replacing them.
     :raises LinksetInvalid: naming every bad line; nothing is stored.
     """
-    slug = contributor_slug(contributor)
     name = Path(filename).name or "linkset"
     links, problems = read_links(data, name, settings.base_iri)
+    return add_links(settings, store, contributor, links, name, merge=merge, problems=problems)
+
+
+def add_links(settings: Settings, store: EmbeddedStore, contributor: str, links: list[Link], source: str,
+              *, merge: bool = False, problems: list[tuple[int | None, str]] | None = None) -> LinksetInfo:
+    """Check links (e.g. matches a reconciliation client confirmed) and keep them as a pending linkset.
+
+    :raises LinksetInvalid: naming every bad link; nothing is stored.
+    """
+    slug = contributor_slug(contributor)
+    problems = list(problems or [])
     problems += check_links(links, published_resources(store.reader(), settings.base_iri), settings.base_iri)
     if problems:
-        raise LinksetInvalid(name, sorted(problems, key=lambda p: (p[0] or 0, p[1])))
+        raise LinksetInvalid(source, sorted(problems, key=lambda p: (p[0] or 0, p[1])))
     if not links:
-        raise LinksetInvalid(name, [(None, "the file holds no links")])
+        raise LinksetInvalid(source, [(None, "the file holds no links")])
     with _locked(settings):
         if merge:
             for state in ("pending", "accepted"):
@@ -98,7 +108,7 @@ def add_linkset(settings: Settings, store: EmbeddedStore, contributor: str, data
                     have = {(k.subject, k.predicate, k.object) for k in links}
                     links = links + [k for k in old if (k.subject, k.predicate, k.object) not in have]
                     break
-        text = render_linkset(settings.base_iri, slug, contributor, now_iso(), name, links)
+        text = render_linkset(settings.base_iri, slug, contributor, now_iso(), source, links)
         _write_atomic(_path(settings, "pending", slug), text)
     return read_linkset_file(_path(settings, "pending", slug), settings.base_iri, "pending")[0]
 

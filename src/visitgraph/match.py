@@ -28,7 +28,7 @@ Reuse it to find existing IRIs before minting new ones::
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +160,7 @@ class Matcher:
         return entity.name if entity else value
 
     def reconcile(self, query_text: str, type: str | Sequence[str] | None = None,
-                  properties: Sequence[tuple[str, Any]] | Sequence[dict[str, Any]] = (),
+                  properties: Sequence[tuple[str, Any] | Mapping[str, Any]] = (),
                   limit: int = 5) -> list[Candidate]:
         """Rank the resources `query_text` may name, best first; at most one has ``match``.
 
@@ -313,8 +313,8 @@ def property_id(pid: str) -> str:
     return _PID_ALIASES.get(text.casefold(), _PID_ALIASES.get(text.casefold().split("/")[-1], text))
 
 
-def _constraint(prop: tuple[str, Any] | dict[str, Any]) -> tuple[str, Any] | None:
-    if isinstance(prop, dict):
+def _constraint(prop: tuple[str, Any] | Mapping[str, Any]) -> tuple[str, Any] | None:
+    if isinstance(prop, Mapping):
         pid, value = prop.get("pid") or prop.get("propertyId"), prop.get("v", prop.get("propertyValue"))
     else:
         pid, value = prop

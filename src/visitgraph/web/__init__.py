@@ -14,6 +14,8 @@ BLUEPRINTS = (
     "visitgraph.web.system",
     "visitgraph.web.sparql",
     "visitgraph.web.queries",
+    "visitgraph.web.reconcile",
+    "visitgraph.web.linksets",
 )
 
 

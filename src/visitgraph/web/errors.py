@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from visitgraph.errors import LimitExceeded, VisitgraphError
 
-API_PREFIXES = ("/sparql", "/graph-store", "/reconcile", "/-/", "/validate", "/api", "/openapi.json")
+API_PREFIXES = ("/sparql", "/graph-store", "/reconcile", "/linksets", "/-/", "/validate", "/api", "/openapi.json")
 
 
 def wants_json() -> bool:
