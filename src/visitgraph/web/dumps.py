@@ -1,0 +1,136 @@
+"""Dumps, releases and the dataset description: `/dumps/…` and `/.well-known/void`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
+from werkzeug.wrappers import Response as BaseResponse
+
+from visitgraph import formats
+from visitgraph.dump import dump_quads, store_prefixes
+from visitgraph.dumps import dump_media_type, ensure_dumps, list_releases, live_void, read_manifest
+from visitgraph.web import get_settings, get_store
+from visitgraph.web.http import NotAcceptable, not_modified, set_cache_headers
+
+bp = Blueprint("dumps", __name__)
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+VOID_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+_RELEASE_MEDIA = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".nt": "application/n-triples",
+                  ".ttl": "text/turtle"}
+
+
+def releases_dir() -> Path:
+    """Return the folder `visitgraph release` writes to by default (`<root>/releases`)."""
+    return get_settings().root / "releases"
+
+
+@bp.get("/dumps")
+def dumps_redirect() -> BaseResponse:
+    """Send `/dumps` to the listing at `/dumps/`."""
+    return redirect("/dumps/", 301)
+
+
+@bp.get("/dumps/")
+def dumps_index() -> Response:
+    """List the current dumps (with sizes, SHA-256 and counts) and the releases."""
+    store = get_store()
+    gen = store.require_current()
+    early = not_modified(gen, "dumps")
+    if early is not None:
+        return early
+    _, manifest = ensure_dumps(store, get_settings())
+    releases = list(reversed(list_releases(releases_dir())))
+    resp = Response(render_template("dumps.html", manifest=manifest, releases=releases), mimetype="text/html")
+    return set_cache_headers(resp, gen, "dumps")
+
+
+@bp.get("/dumps/<name>")
+def dump_file(name: str) -> BaseResponse:
+    """Serve one dump file of the current generation (or its manifest.json)."""
+    store = get_store()
+    gen = store.require_current()
+    folder, manifest = ensure_dumps(store, get_settings())
+    if name != "manifest.json" and manifest.file(name) is None:
+        abort(404, description=f"No dump named {name!r}; see /dumps/ for the list.")
+    early = not_modified(gen, name)
+    if early is not None:
+        return early
+    if name == "manifest.json":
+        resp = send_file(folder / name, mimetype="application/json")
+    else:
+        entry = manifest.file(name)
+        assert entry is not None
+        resp = send_file(folder / name, mimetype=dump_media_type(name), as_attachment=False, etag=False)
+        if entry.encoding:
+            resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers.pop("ETag", None)
+    return set_cache_headers(resp, gen, name)
+
+
+@bp.get("/dumps/releases/")
+def releases_index() -> Response:
+    """List the releases as JSON (version, date, counts)."""
+    items = [{"version": m.version, "released": m.released, "triples": m.store_triples, "previous": m.previous,
+              "url": f"/dumps/releases/{m.version}/"} for m in reversed(list_releases(releases_dir()))]
+    return Response(json.dumps({"ok": True, "releases": items}, indent=2), mimetype="application/json")
+
+
+@bp.get("/dumps/releases/<version>/")
+def release_index(version: str) -> Response:
+    """List the files of one release."""
+    folder = _release_folder(version)
+    manifest = read_manifest(folder)
+    files = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    resp = Response(render_template("release.html", manifest=manifest, version=version, files=files),
+                    mimetype="text/html")
+    resp.headers["Cache-Control"] = IMMUTABLE
+    return resp
+
+
+def _release_folder(version: str) -> Path:
+    root = releases_dir().resolve()
+    folder = (root / version).resolve()
+    if version.startswith(".") or folder.parent != root or not (folder / "manifest.json").is_file():
+        abort(404, description=f"No release {version!r}; see /dumps/ for the releases.")
+    return folder
+
+
+@bp.get("/dumps/releases/<version>/<name>")
+def release_file(version: str, name: str) -> BaseResponse:
+    """Serve one file of a release: immutable, cacheable for a year."""
+    folder = _release_folder(version)
+    path = (folder / name).resolve()
+    if name.startswith(".") or path.parent != folder or not path.is_file():
+        abort(404, description=f"Release {version} has no file {name!r}.")
+    suffix = Path(name.removesuffix(".gz")).suffix
+    media = _RELEASE_MEDIA.get(suffix) or dump_media_type(name)
+    resp = send_file(path, mimetype=media, conditional=True, etag=True)
+    resp.headers["Cache-Control"] = IMMUTABLE
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+@bp.get("/.well-known/void")
+def void_description() -> Response:
+    """Describe the dataset in VoID and DCAT (Turtle by default; JSON-LD, N-Triples, RDF/XML on request)."""
+    store = get_store()
+    gen = store.require_current()
+    accept = request.accept_mimetypes
+    media = accept.best_match(VOID_TYPES) if accept else "text/turtle"
+    if media is None:
+        raise NotAcceptable(f"The dataset description is available as {', '.join(VOID_TYPES)}.")
+    fmt = formats.get_format(media)
+    early = not_modified(gen, "void-" + fmt.name)
+    if early is not None:
+        early.headers["Vary"] = "Accept"
+        return early
+    settings = get_settings()
+    data = dump_quads(live_void(store, settings), fmt, store_prefixes(settings.base_iri)).data
+    resp = Response(data, mimetype=fmt.media_type)
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return set_cache_headers(resp, gen, "void-" + fmt.name)

@@ -1,0 +1,129 @@
+"""Shared HTTP helpers for the Linked Data views: representation choice, alternates, caching headers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from flask import Response, request
+
+from visitgraph import formats
+from visitgraph.errors import VisitgraphError
+from visitgraph.store import Generation
+
+#: Representations of a page, in the order offered (HTML first: browsers and `*/*` get the page).
+REPRESENTATIONS: tuple[tuple[str, str, str], ...] = (
+    ("html", "text/html", "HTML"),
+    ("ttl", "text/turtle", "Turtle"),
+    ("jsonld", "application/ld+json", "JSON-LD"),
+    ("nt", "application/n-triples", "N-Triples"),
+    ("rdf", "application/rdf+xml", "RDF/XML"),
+    ("json", "application/json", "JSON"),
+)
+SUFFIXES = {suffix for suffix, _, _ in REPRESENTATIONS}
+MEDIA = {suffix: media for suffix, media, _ in REPRESENTATIONS}
+
+
+class NotAcceptable(VisitgraphError):
+    """No representation the client accepts."""
+
+    status = 406
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One alternate representation of a page, for `<link rel="alternate">` and the `Link` header."""
+
+    suffix: str
+    media_type: str
+    label: str
+    href: str
+
+
+def alternates(path: str) -> list[Alternate]:
+    """List the non-HTML representations of the page at `path` (suffix URLs)."""
+    return [Alternate(s, m, label, f"{path}.{s}") for s, m, label in REPRESENTATIONS if s != "html"]
+
+
+def split_suffix(rest: str) -> tuple[str, str | None]:
+    """Split a known representation suffix off a path segment.
+
+    >>> split_suffix("person/x.ttl"), split_suffix("person/x")
+    (('person/x', 'ttl'), ('person/x', None))
+    """
+    stem, dot, suffix = rest.rpartition(".")
+    if dot and stem and suffix in SUFFIXES:
+        return stem, suffix
+    return rest, None
+
+
+def negotiate() -> str:
+    """Pick the representation suffix from the `Accept` header (HTML when absent or `*/*`).
+
+    :raises NotAcceptable: when the client accepts none of them, naming those on offer.
+    """
+    accept = request.accept_mimetypes
+    if not accept:
+        return "html"
+    offered = [m for _, m, _ in REPRESENTATIONS] + ["application/xhtml+xml"]
+    best = accept.best_match(offered)
+    if best is None:
+        listed = ", ".join(m for _, m, _ in REPRESENTATIONS)
+        raise NotAcceptable(f"None of the accepted types is available here; ask for one of: {listed}.")
+    return "html" if best == "application/xhtml+xml" else next(s for s, m, _ in REPRESENTATIONS if m == best)
+
+
+def rdf_format(suffix: str) -> formats.Format:
+    """Return the RDF format of a representation suffix."""
+    return formats.get_format("rdfxml" if suffix == "rdf" else suffix)
+
+
+def etag_for(gen: Generation, variant: str) -> str:
+    """Return the entity tag of one representation of the published state.
+
+    >>> etag_for(Generation("g000001", None, "2026-01-01T00:00:00Z"), "ttl")  # type: ignore[arg-type]
+    '"g000001-ttl"'
+    """
+    return f'"{gen.id}-{variant}"'
+
+
+def _published(gen: Generation) -> datetime:
+    return datetime.fromisoformat(gen.published.replace("Z", "+00:00"))
+
+
+def not_modified(gen: Generation, variant: str) -> Response | None:
+    """Answer 304 when the client's copy is still current (If-None-Match, else If-Modified-Since)."""
+    etag = etag_for(gen, variant)
+    inm = request.headers.get("If-None-Match")
+    fresh = False
+    if inm is not None:
+        tags = [t.strip() for t in inm.split(",")]
+        fresh = "*" in tags or etag in tags or f"W/{etag}" in tags
+    elif request.headers.get("If-Modified-Since"):
+        try:
+            since = parsedate_to_datetime(request.headers["If-Modified-Since"])
+            fresh = since is not None and _published(gen).replace(microsecond=0) <= since
+        except (TypeError, ValueError):
+            fresh = False
+    if not fresh:
+        return None
+    resp = Response(status=304)
+    set_cache_headers(resp, gen, variant)
+    return resp
+
+
+def set_cache_headers(resp: Response, gen: Generation, variant: str) -> Response:
+    """Stamp a response with the state's ETag and Last-Modified, and let caches revalidate."""
+    resp.headers["ETag"] = etag_for(gen, variant)
+    resp.headers["Last-Modified"] = format_datetime(_published(gen), usegmt=True)
+    resp.headers.setdefault("Cache-Control", "public, max-age=60, must-revalidate")
+    return resp
+
+
+def link_header(alts: list[Alternate], canonical: str | None = None) -> str:
+    """Write the `Link` header naming a page's alternates."""
+    parts = [f'<{a.href}>; rel="alternate"; type="{a.media_type}"' for a in alts]
+    if canonical:
+        parts.insert(0, f'<{canonical}>; rel="canonical"')
+    return ", ".join(parts)
