@@ -94,7 +94,8 @@ def main() -> None:
 
 
 #: Modules whose import registers subcommands on :data:`cli`.
-COMMAND_MODULES = ("visitgraph.cli_commands", "visitgraph.cli_queries", "visitgraph.cli_linkset")
+COMMAND_MODULES = ("visitgraph.cli_commands", "visitgraph.cli_queries", "visitgraph.cli_linkset",
+                   "visitgraph.cli_release")
 
 
 def register_commands() -> None:

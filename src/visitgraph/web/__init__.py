@@ -16,6 +16,8 @@ BLUEPRINTS = (
     "visitgraph.web.queries",
     "visitgraph.web.reconcile",
     "visitgraph.web.linksets",
+    "visitgraph.web.pages",
+    "visitgraph.web.dumps",
 )
 
 
