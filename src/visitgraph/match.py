@@ -172,7 +172,7 @@ class Matcher:
         kinds = kinds_for(type)
         query = LabelKeys.of(query_text) if query_text.strip() else None
         constraints = [c for c in (_constraint(p) for p in properties) if c is not None]
-        scored: list[Candidate] = []
+        scored: list[tuple[float, Candidate]] = []
         for entity in self.entities.values():
             if kinds is not None and entity.kind not in kinds and not (entity.types & kinds):
                 continue
@@ -188,13 +188,16 @@ class Matcher:
                     score += delta
                     features.append(Feature(pid, f"Property {pid} agrees", delta > 0))
             if score > 0:
-                scored.append(Candidate(entity, round(min(100.0, max(0.0, score)), 1), False, tuple(features)))
-        scored.sort(key=lambda c: (-c.score, c.entity.name, c.id))
-        if scored and scored[0].score >= MATCH_THRESHOLD and (
-                len(scored) == 1 or scored[0].score - scored[1].score >= MATCH_MARGIN):
-            top = scored[0]
-            scored[0] = Candidate(top.entity, top.score, True, top.features)
-        return scored[: max(0, limit)]
+                # the raw score may pass 100 (exact name plus agreeing properties): it ranks and
+                # decides the match; clients see it capped to the standardised 0-100 range
+                scored.append((score, Candidate(entity, round(min(100.0, score), 1), False, tuple(features))))
+        scored.sort(key=lambda r: (-r[0], r[1].entity.name, r[1].id))
+        ranked = [c for _, c in scored]
+        if scored and scored[0][0] >= MATCH_THRESHOLD and (
+                len(scored) == 1 or scored[0][0] - scored[1][0] >= MATCH_MARGIN):
+            top = ranked[0]
+            ranked[0] = Candidate(top.entity, top.score, True, top.features)
+        return ranked[: max(0, limit)]
 
     def _property_delta(self, entity: Entity, pid: str, value: Any) -> float | None:
         values = entity.props.get(pid, [])

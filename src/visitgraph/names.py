@@ -18,7 +18,8 @@ _FOLD = str.maketrans({"İ": "I", "ı": "i", "ə": "e", "Ə": "E", "ß": "ss", "
                        "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "&": " and "})
 _TRANSLIT = ((r"dzh|dj", "j"), (r"zh", "j"), (r"kh|x", "h"), (r"sch", "sh"), (r"ph", "f"),
              (r"\by[ei]", "e"), (r"\bie", "e"), (r"w", "v"), (r"q|ck", "k"), (r"y", "i"),
-             (r"ou", "u"), (r"(\w)\1", r"\1"), (r"ian\b", "ia"), (r"ij\b|ii\b", "i"))
+             (r"ou", "u"), (r"(?<=[a-z])([aou])e", r"\1"), (r"tre\b", "ter"), (r"(\w)\1", r"\1"),
+             (r"ian\b", "ia"), (r"ij\b|ii\b", "i"))
 
 
 def fold(text: str) -> str:
@@ -118,6 +119,10 @@ def name_score(query: LabelKeys, label: LabelKeys, kind: str) -> float:
         return round(85.0 + 15.0 * len(content_q) / len(content_t), 1)
     if query.translit == label.translit:
         return 88.0
+    tq_content = set(query.translit.split()) - STOPWORDS
+    tt_content = set(label.translit.split()) - STOPWORDS
+    if kind in ("organization", "topic") and len(tq_content) >= 2 and tq_content <= tt_content:
+        return round(81.0 + 15.0 * len(tq_content) / len(tt_content), 1)
     tq, tt = set(query.translit.split()), set(label.translit.split())
     if kind == "person" and len(tq) >= 2 and tq <= tt and {label.translit.split()[0], label.translit.split()[-1]} <= tq:
         return 86.0
