@@ -108,8 +108,8 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
         visitgraph queries run organization-people --param organization=organization/oclc --format json
     """
     from visitgraph.dump import store_prefixes
-    from visitgraph.query_output import page_to_dict, serialize_page
     from visitgraph.queries import get_query, run_saved_query
+    from visitgraph.query_output import page_to_dict, serialize_page
     from visitgraph.store import store_from_settings
 
     settings = settings_for(ctx, store_path)

@@ -36,6 +36,7 @@ SELECT queries are paged unless the header says ``# paged: false``: a page appen
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -221,8 +222,8 @@ def run_saved_query(store: ox.Store, query: SavedQuery, raw_params: Mapping[str,
     bound = bind_parameters(query, raw_params, base_iri)
     check_resources(store, query, bound)
     if query.form in ("CONSTRUCT", "DESCRIBE"):
-        triples = list(execute(store, query.sparql, bound))[:max_rows]
-        rows: list[list[Term | None]] = [[t.subject, t.predicate, t.object] for t in triples]  # type: ignore[list-item]
+        triples = list(itertools.islice(execute(store, query.sparql, bound), max_rows))
+        rows: list[list[Term | None]] = [[t.subject, t.predicate, t.object] for t in triples]
         return SavedQueryResult(query, ["subject", "predicate", "object"], rows, bound, len(rows), 0,
                                 triples=triples)
     if query.form == "ASK":
@@ -253,6 +254,7 @@ def query_choices(store: ox.Store, root: Path | str, query: SavedQuery, param: P
         return out
     if param.is_iri:
         result = run_query(store, _CLASS_MEMBERS, substitutions={"class": ox.NamedNode(str(param.class_iri))})
+        assert isinstance(result, ox.QuerySolutions)
         return [(_choice_value(term_text(s["value"]), base_iri), term_text(s["label"]) or term_text(s["value"]))
                 for s in result]
     return []

@@ -18,7 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph import vocab
-from visitgraph.queries import SavedQueryResult, Term, term_text
+from visitgraph.queries import SavedQueryResult, term_text
+from visitgraph.savedquery import Term
 from visitgraph.sparql import run_query
 
 RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
@@ -112,8 +113,8 @@ def result_triples(page: SavedQueryResult) -> list[ox.Triple]:
 
 def rdf_bytes(page: SavedQueryResult, fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
     """Serialise :func:`result_triples` in an RDF format (Turtle gets the given prefixes)."""
-    extra = {"prefixes": {**(prefixes or {}), "rs": RS}} if fmt == ox.RdfFormat.TURTLE else {}
-    return ox.serialize(result_triples(page), format=fmt, **extra) or b""
+    use = {**(prefixes or {}), "rs": RS} if fmt == ox.RdfFormat.TURTLE else None
+    return ox.serialize(result_triples(page), format=fmt, prefixes=use) or b""
 
 
 def page_to_dict(page: SavedQueryResult) -> dict[str, Any]:
@@ -148,7 +149,9 @@ def fetch_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
     sparql = (f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {' '.join(terms)} }} VALUES ?p {{ {props} }} "
               "?s ?p ?label FILTER(isLiteral(?label)) }")
     ranked: dict[str, tuple[int, str]] = {}
-    for sol in run_query(store, sparql):
+    result = run_query(store, sparql)
+    assert isinstance(result, ox.QuerySolutions)
+    for sol in result:
         rank = LABEL_PROPERTIES.index(sol["p"].value)
         iri, label = sol["s"].value, sol["label"].value
         if iri not in ranked or (rank, label) < ranked[iri]:

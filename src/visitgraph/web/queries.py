@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from visitgraph import __version__
 from visitgraph.dump import store_prefixes
 from visitgraph.errors import BadParameter
 from visitgraph.openapi import openapi_document
-from visitgraph.query_output import OUTPUTS, display_rows, fetch_labels, page_to_dict, serialize_page
 from visitgraph.queries import (
     SavedQuery,
     SavedQueryResult,
@@ -28,6 +28,7 @@ from visitgraph.queries import (
     query_iri,
     run_saved_query,
 )
+from visitgraph.query_output import OUTPUTS, display_rows, fetch_labels, page_to_dict, serialize_page
 from visitgraph.web import get_settings, get_state, get_store
 
 bp = Blueprint("queries", __name__)
@@ -218,7 +219,7 @@ def openapi() -> Response:
 
 
 @bp.get("/id/query/<string:name>")
-def query_resource(name: str) -> Response:
+def query_resource(name: str) -> BaseResponse:
     """Dereference a saved query's IRI: RDF by suffix or `Accept`, otherwise see the query page."""
     stem, _, suffix = name.rpartition(".")
     if not (stem and suffix in DESCRIPTION_FORMATS):
@@ -235,6 +236,6 @@ def query_resource(name: str) -> Response:
         abort(404)
     quads = query_description_quads(get_settings(), query)
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    extra = {"prefixes": store_prefixes(get_settings().base_iri)} if fmt == ox.RdfFormat.TURTLE else {}
-    body = ox.serialize(triples, format=fmt, **extra) or b""
+    use = store_prefixes(get_settings().base_iri) if fmt == ox.RdfFormat.TURTLE else None
+    body = ox.serialize(triples, format=fmt, prefixes=use) or b""
     return _cors(Response(body, mimetype=fmt.media_type))
