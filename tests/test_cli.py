@@ -32,7 +32,7 @@ def test_cli_help_has_example(command: tuple[str, ...], runner: CliRunner) -> No
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example:" in result.output
-    assert re.search(r"visitgraph " + re.escape(command[-1]), result.output)
+    assert re.search(r"visitgraph " + re.escape(" ".join(command)), result.output)
 
 
 @pytest.mark.parametrize("command", all_commands(), ids=" ".join)
