@@ -24,7 +24,7 @@ from visitgraph.config import Settings
 from visitgraph.dump import dump_quads, store_prefixes
 from visitgraph.errors import StoreError
 from visitgraph.formats import get_format
-from visitgraph.store import EmbeddedStore, now_iso
+from visitgraph.store import EmbeddedStore
 from visitgraph.void import dataset_iri, dump_file_names, void_graph, void_quads
 
 _LOCK = threading.Lock()
@@ -92,7 +92,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 def dataset_description(store: Any, settings: Settings, **dates: str | None) -> list[ox.Quad]:
     """Return the VoID/DCAT description for `settings` (dates and version only when given)."""
     return void_quads(store, settings.base_iri, license=settings.license, publisher=settings.publisher,
-                      **dates)  # type: ignore[arg-type]
+                      **dates)
 
 
 def live_void(store: EmbeddedStore, settings: Settings) -> list[ox.Quad]:
@@ -151,7 +151,7 @@ def ensure_dumps(store: EmbeddedStore, settings: Settings) -> tuple[Path, Manife
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         reader = store.reader()
-        manifest = _manifest(reader, settings, tmp, gen.id, gen.published)
+        manifest = write_manifest(reader, settings, tmp, gen.id, gen.published)
         try:
             os.rename(tmp, folder)
         except OSError:
@@ -160,7 +160,7 @@ def ensure_dumps(store: EmbeddedStore, settings: Settings) -> tuple[Path, Manife
     return folder, manifest
 
 
-def _manifest(reader: Any, settings: Settings, folder: Path, generation: str, published: str,
+def write_manifest(reader: Any, settings: Settings, folder: Path, generation: str, published: str,
               **extra: Any) -> Manifest:
     files, void_triples = write_dumps(reader, settings, folder)
     manifest = Manifest(dataset_iri(settings.base_iri), generation, published, _union_count(reader), len(reader),
@@ -188,7 +188,7 @@ def dump_media_type(name: str) -> str:
     return get_format(name.rsplit(".", 1)[-1]).media_type
 
 
-def _check_version(version: str) -> None:
+def check_version(version: str) -> None:
     if not version or not all(c.isalnum() or c in ".-_" for c in version) or version.startswith("."):
         raise StoreError(f"Release version {version!r} may hold only letters, digits, '.', '-' and '_'.")
 

@@ -429,6 +429,7 @@ def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: 
         if not full and pred not in (S + "name", SKOS + "prefLabel"):
             continue
         obj = t.object
+        value: Any
         if pred == vocab.RDF_TYPE and isinstance(obj, ox.NamedNode):
             key, value = "@type", compact_iri(obj.value)
         elif isinstance(obj, ox.Literal):
@@ -436,7 +437,7 @@ def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: 
         elif isinstance(obj, ox.BlankNode):
             key, value = compact_iri(pred), _node_json(store, obj, depth + 1, depth < 3)
         else:
-            key, value = compact_iri(pred), _node_json(store, obj, depth + 1, False)  # type: ignore[arg-type]
+            key, value = compact_iri(pred), _node_json(store, obj, depth + 1, False)
         out.setdefault(key, []).append(value)
     for key, values in out.items():
         if isinstance(values, list):

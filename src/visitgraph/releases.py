@@ -16,12 +16,12 @@ from visitgraph.config import Settings
 from visitgraph.dump import dump_quads, store_prefixes
 from visitgraph.dumps import (
     Manifest,
+    check_version,
     dataset_description,
-    _check_version,
-    _manifest,
     default_version,
     list_releases,
     write_atomic,
+    write_manifest,
 )
 from visitgraph.errors import StoreError
 from visitgraph.resources import fallback_label, find_label
@@ -150,7 +150,7 @@ def release(store: EmbeddedStore, settings: Settings, version: str | None = None
     reader = store.reader()
     released = now_iso()
     version = version or default_version(out, released[:10])
-    _check_version(version)
+    check_version(version)
     if (out / version).exists():
         raise StoreError(f"Release {version!r} already exists in {out}; choose another --version.")
     history = list_releases(out)
@@ -160,7 +160,7 @@ def release(store: EmbeddedStore, settings: Settings, version: str | None = None
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        manifest = _manifest(reader, settings, tmp, gen.id, gen.published, version=version, released=released,
+        manifest = write_manifest(reader, settings, tmp, gen.id, gen.published, version=version, released=released,
                              previous=previous.version if previous else None)
         created = history[0].released if history else released
         void = dataset_description(reader, settings, created=created, modified=released, version=version)

@@ -297,7 +297,7 @@ def resource_quads(store: Any, iri: str) -> list[ox.Quad]:
     >>> s.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://schema.org/knows"), ox.NamedNode("http://e/b")))
     >>> s.add(ox.Quad(ox.NamedNode("http://e/b"), ox.NamedNode("http://schema.org/name"), ox.Literal("B")))
     >>> [str(q.object) for q in resource_quads(s, "http://e/a")]
-    ['"B"', '<http://e/b>']
+    ['<http://e/b>', '"B"']
     """
     node = ox.NamedNode(iri)
     triples: set[ox.Triple] = set()

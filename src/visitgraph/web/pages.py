@@ -106,8 +106,13 @@ def _not_found(message: str, kind: str | None = None, slug: str = "") -> Respons
     return resp
 
 
+@bp.get("/.json")
+def home_json() -> Response:
+    """Serve the home page's data as JSON (Datasette's `/.json`)."""
+    return home("json")
+
+
 @bp.get("/")
-@bp.get("/.json", defaults={"suffix": "json"})
 @bp.get("/index.<any(html, ttl, jsonld, nt, rdf, json):suffix>")
 def home(suffix: str | None = None) -> Response:
     """Show the home page: what this is, counts, visits per year, the latest visits (RDF: the VoID)."""
