@@ -257,3 +257,15 @@ def test_repo_linksets_folder_documented() -> None:
     assert all(f"`{d}/`" in text for d in ("pending", "accepted", "rejected", "withdrawn"))
     assert json.dumps  # keep the import used for the HTTP tests' bodies
     assert ox.NamedNode(vocab.OWL + "sameAs")
+
+
+def test_accepted_links_shown_on_page_and_in_served_void(built_project: Settings) -> None:
+    from visitgraph.web import create_app
+
+    store = store_from_settings(built_project)
+    _publish(built_project, store)
+    client = create_app(built_project).test_client()
+    page = client.get("/id/organization/oclc", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Also known in" in page and "http://viaf.org/viaf/000000002" in page and CONTRIBUTOR in page
+    void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
+    assert f"<{vocab.VOID}Linkset>" in void and "<http://viaf.org/viaf/>" in void
