@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class BuildReport:
     generation: Generation | None = None
     triples: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -54,6 +56,7 @@ class BuildReport:
             "files": [{**s.to_dict(), "quads": n} for s, n in self.files],
             "changesets": self.changesets,
             "counts": self.counts,
+            "timings": self.timings,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -134,6 +137,14 @@ def build(
     report = BuildReport()
     sources = discover_sources(settings)
     shapes = load_shapes(shapes_files(settings.root))
+    clock = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        report.timings[name] = round(now - clock, 3)
+        clock = now
+
     with store.stage() as staged, _pending_changeset(settings, change) as pending:
         for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
             report.files.append((source, load_source_into(settings, source, staged._require())))
@@ -143,14 +154,18 @@ def build(
             apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
             report.changesets.append(path.name.removeprefix(".pending-"))
         report.triples = len(staged._require())
+        lap("load_s")
         report.validation = validate_staged(settings, staged._require(), shapes, progress=progress)
+        lap("validate_s")
         if not report.validation.conforms:
             raise ShapesViolation(report.validation)
         report.counts = count_classes(staged._require())
         report.generation = staged.commit(
             who, note=note or ("change: " + change.what if change else "build"),
-            details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets)},
+            details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets),
+                     "timings": report.timings},
         )
+        lap("publish_s")
     return report
 
 
