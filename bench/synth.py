@@ -6,7 +6,7 @@ data/ generated) so `visitgraph --root DIR build` publishes it like the real dat
     python bench/synth.py --visits 100000 --out /tmp/vg-100k
     visitgraph --root /tmp/vg-100k build
 
-Same arguments, same bytes. Visits are spread over 2000-2025 with people, institutions in 60
+The repository's 30 curated visits are included. Same arguments, same bytes. Visits are spread over 2000-2025 with people, institutions in 60
 countries, SKOS topics, gifts both ways, agreements (some signed) and a few inferred years, so the
 saved queries and pages have realistic work to do. About 30 triples per visit.
 """
@@ -146,9 +146,9 @@ def generate(visits: int, out: Path, seed: int = 1, per_file: int = 100_000, pro
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, out / folder)
     data = out / "data"
+    # The 30 curated visits come along, so saved queries' default examples find their resources.
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("source"))
     (data / "synth").mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "library.ttl", data / "library.ttl")
-    shutil.copy(ROOT / "data" / "topics.ttl", data / "topics.ttl")
     rng = random.Random(seed)
     orgs, people, lines = entities(rng, max(50, visits // 10), max(100, visits * 13 // 10))
     count = 0

@@ -1,0 +1,251 @@
+"""Scale benchmark: build, raw load, dumps, SHACL, saved-query latency and serve memory at N visits.
+
+Each scale runs side by side with the reference on the same data and the same machine, in one run:
+`visitgraph build` against a raw `oxigraph load` of the same files. Results go to a JSON file and a
+Markdown table; `bench/README.md` records runs that were made.
+
+    python bench/bench_scale.py --scales 1000,100000 --out bench/results
+    python bench/bench_scale.py --scales 1000000 --reads-only --out bench/results   # see README
+
+`--reads-only` publishes the synthetic data with the raw bulk loader instead of `visitgraph build`
+(full SHACL at 1M visits takes longer than a bench run; its rate is measured at smaller scales), then
+measures everything that reads: dumps, saved queries, the batch-of-100 validation, serve memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import pyoxigraph as ox  # noqa: E402
+import synth  # noqa: E402
+
+from visitgraph.config import load_settings  # noqa: E402
+from visitgraph.queries import discover_queries, run_saved_query  # noqa: E402
+from visitgraph.store import EmbeddedStore, now_iso  # noqa: E402
+from visitgraph.validate import load_shapes, shapes_files, validate_store  # noqa: E402
+
+PY = sys.executable
+OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
+
+
+def run_timed(cmd: list[str], **kw: Any) -> tuple[float, int, str]:
+    """Run a command; return (seconds, its peak RSS in MiB, its stdout)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, **kw)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.read().decode()[-2000:]}")
+        return elapsed, int(usage.ru_maxrss / 1024), out.read().decode()
+
+
+def data_files(project: Path) -> list[Path]:
+    return sorted(p for p in (project / "data").rglob("*") if p.suffix in (".nt", ".ttl")) + \
+        sorted((project / "ontology").glob("*.ttl"))
+
+
+def raw_load(project: Path, work: Path) -> float:
+    """Time `oxigraph load` of the same files (the reference); Turtle files get the base IRI."""
+    location = work / "raw-oxigraph"
+    shutil.rmtree(location, ignore_errors=True)
+    files = [str(p) for p in data_files(project)]
+    start = time.monotonic()
+    subprocess.run([OXIGRAPH, "load", "--location", str(location), "--base", synth.BASE, "--file", *files],
+                   check=True, capture_output=True)
+    elapsed = time.monotonic() - start
+    shutil.rmtree(location, ignore_errors=True)
+    return elapsed
+
+
+def publish_raw(project: Path) -> tuple[float, int]:
+    """Publish with the bulk loader only (for --reads-only): a generation readers can open."""
+    settings = load_settings(project, environ={})
+    store = EmbeddedStore(settings.store)
+    start = time.monotonic()
+    with store.stage() as staged:
+        s = staged._require()
+        for f in data_files(project):
+            fmt = ox.RdfFormat.N_TRIPLES if f.suffix == ".nt" else ox.RdfFormat.TURTLE
+            graph = ox.NamedNode(f"{settings.base_iri}graph/{f.relative_to(project).as_posix()}")
+            s.bulk_load(path=str(f), format=fmt, base_iri=settings.base_iri, to_graph=graph)
+        triples = len(s)
+        staged.commit("bench-raw", note="bulk load without validation (benchmark of reads)")
+    return time.monotonic() - start, triples
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def saved_query_latency(project: Path, repeats: int) -> dict[str, dict[str, float]]:
+    """p50/p95 of each saved query with its default parameters, on the published store."""
+    settings = load_settings(project, environ={})
+    store = EmbeddedStore(settings.store).reader()
+    out = {}
+    for query in discover_queries(project):
+        samples: list[float] = []
+        budget = time.monotonic() + 120  # at most two minutes per query, whatever the scale
+        while len(samples) < repeats and (len(samples) < 2 or time.monotonic() < budget):
+            start = time.perf_counter()
+            try:
+                run_saved_query(store, query, {}, base_iri=settings.base_iri, max_rows=1000)
+            except Exception as e:  # a query that needs a parameter absent from synthetic data
+                out[query.name] = {"error": str(e)[:120]}  # type: ignore[dict-item]
+                break
+            samples.append((time.perf_counter() - start) * 1000)
+        if samples:
+            out[query.name] = {"p50_ms": round(percentile(samples, 0.5), 2),
+                               "p95_ms": round(percentile(samples, 0.95), 2), "runs": len(samples),
+                               "paged": query.paged}
+    return out
+
+
+def batch_validation(project: Path, work: Path, batch: int = 100) -> float:
+    """Validate `batch` new visits against the published store with their context only (seconds)."""
+    settings = load_settings(project, environ={})
+    gen = EmbeddedStore(settings.store).require_current()
+    copy = work / "validate-copy"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(gen.path, copy)
+    store = ox.Store(str(copy))
+    rng = synth.random.Random(99)
+    people = [(f"{synth.BASE}person/syn-{i:07d}", "x", f"{synth.BASE}organization/syn-{i % 50:06d}") for i in range(50)]
+    lines = "".join(line for i in range(10_000_000, 10_000_000 + batch)
+                    for line in synth.visit_lines(i, rng, people, []))
+    graph = ox.NamedNode(f"{synth.BASE}graph/new-batch")
+    store.load(lines.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    nodes = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, graph)
+                    if isinstance(q.subject, ox.NamedNode)})
+    shapes = load_shapes(shapes_files(project))
+    start = time.monotonic()
+    report = validate_store(store, shapes, base=settings.base_iri, nodes=nodes)
+    elapsed = time.monotonic() - start
+    assert report.conforms, report.to_text()[:2000]
+    del store
+    shutil.rmtree(copy, ignore_errors=True)
+    return elapsed
+
+
+def serve_memory(project: Path, port: int, repeats: int = 3) -> dict[str, Any]:
+    """Start `visitgraph serve`, call every saved query's JSON and /sparql, report peak RSS of the tree."""
+    env = {**os.environ, "VISITGRAPH_QUERY_TIMEOUT": "60"}
+    proc = subprocess.Popen([PY, "-m", "visitgraph", "--root", str(project), "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "/-/health", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        names = [q.name for q in discover_queries(project)]
+        for _ in range(repeats):
+            for name in names:
+                try:
+                    urllib.request.urlopen(f"{url}/queries/{name}.json", timeout=120).read()
+                except OSError:
+                    pass
+        return {"peak_rss_mib": _tree_peak_rss(proc.pid)}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _tree_peak_rss(pid: int) -> int:
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total // 1024
+
+
+def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int) -> dict[str, Any]:
+    work = Path(os.environ.get("BENCH_WORK", "/tmp/visitgraph-bench")) / f"v{visits}"
+    project = work / "project"
+    result: dict[str, Any] = {"visits": visits}
+    start = time.monotonic()
+    result["triples_written"] = synth.generate(visits, project)
+    result["generate_s"] = round(time.monotonic() - start, 2)
+    print(f"[{visits}] generated {result['triples_written']} triples in {result['generate_s']} s", file=sys.stderr)
+    result["raw_oxigraph_load_s"] = round(raw_load(project, work), 2)
+    print(f"[{visits}] raw oxigraph load {result['raw_oxigraph_load_s']} s", file=sys.stderr)
+    if reads_only:
+        seconds, triples = publish_raw(project)
+        result.update(mode="reads-only (bulk load, no SHACL)", publish_s=round(seconds, 2), triples=triples)
+    else:
+        seconds, rss, stdout = run_timed([PY, "-m", "visitgraph", "--root", str(project), "build", "--json"])
+        report = json.loads(stdout)
+        result.update(mode="visitgraph build", build_s=round(seconds, 2), build_peak_rss_mib=rss,
+                      triples=report["triples"], timings=report["timings"])
+        result["build_rate_tps"] = round(report["triples"] / seconds)
+        result["ratio_build_vs_raw_load"] = round(seconds / result["raw_oxigraph_load_s"], 2)
+    print(f"[{visits}] published: {result}", file=sys.stderr)
+    result["dump_s"] = {}
+    for fmt in ("nt", "ttl", "nq", "trig", "jsonld"):
+        seconds, _, _ = run_timed([PY, "-m", "visitgraph", "--root", str(project), "dump", "--format", fmt,
+                                   "-o", str(work / f"dump.{fmt}")])
+        result["dump_s"][fmt] = round(seconds, 2)
+        (work / f"dump.{fmt}").unlink(missing_ok=True)
+    print(f"[{visits}] dumps {result['dump_s']}", file=sys.stderr)
+    result["validate_batch_of_100_s"] = round(batch_validation(project, work), 2)
+    print(f"[{visits}] batch-of-100 validation {result['validate_batch_of_100_s']} s", file=sys.stderr)
+    result["saved_queries"] = saved_query_latency(project, repeats)
+    print(f"[{visits}] saved queries done", file=sys.stderr)
+    result["serve"] = serve_memory(project, 18000 + visits % 1000)
+    print(f"[{visits}] serve {result['serve']}", file=sys.stderr)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1000,100000")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--reads-only", action="store_true")
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+               "when": now_iso(), "pyoxigraph": ox.__version__}
+    for scale in [int(s) for s in args.scales.split(",")]:
+        result = {"machine": machine, **bench_scale(scale, args.out, args.reads_only, args.repeats)}
+        name = f"scale-{scale}{'-reads' if args.reads_only else ''}.json"
+        (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
