@@ -11,6 +11,7 @@ from visitgraph.store import EmbeddedStore, store_from_settings
 
 #: Blueprint modules, each exposing `bp`; registered in this order.
 BLUEPRINTS = (
+    "visitgraph.web.observe",
     "visitgraph.web.system",
     "visitgraph.web.sparql",
     "visitgraph.web.queries",
@@ -18,6 +19,8 @@ BLUEPRINTS = (
     "visitgraph.web.linksets",
     "visitgraph.web.pages",
     "visitgraph.web.dumps",
+    "visitgraph.web.graphstore",
+    "visitgraph.web.validation",
 )
 
 

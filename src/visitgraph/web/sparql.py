@@ -1,35 +1,334 @@
-"""The SPARQL endpoint (minimal: query by GET and POST; the full protocol builds on this)."""
+"""The SPARQL 1.1 Protocol endpoint: `/sparql` (queries, Service Description, HTML query page)
+and `/sparql/update` (SPARQL Update with the write token)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
 
-from visitgraph import formats
-from visitgraph.errors import BadQuery
-from visitgraph.sparql import default_format, run_query, serialize_result
-from visitgraph.web import get_settings, get_store
+import pyoxigraph as ox
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from visitgraph import formats, vocab
+from visitgraph.errors import BadParameter, BadQuery, VisitgraphError
+from visitgraph.executor import execute
+from visitgraph.service_description import service_description
+from visitgraph.sparql import Dataset
+from visitgraph.ssrf import operation_kind
+from visitgraph.web import get_settings, get_state, get_store
+from visitgraph.web.http import not_modified, set_cache_headers
+from visitgraph.web.negotiate import negotiate
+from visitgraph.web.observe import note_query
+from visitgraph.writes import add_using, write_update
 
 bp = Blueprint("sparql", __name__)
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+HTML = "text/html"
+UTF8_NAMES = ("utf-8", "utf8", "us-ascii", "ascii")
+
+#: Example queries offered on the HTML query page.
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("Visits, newest first", "PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
+     "SELECT ?visit ?date ?name WHERE {\n  ?visit a vg:Visit ; schema:startDate ?date ; schema:name ?name .\n}\n"
+     "ORDER BY DESC(?date)\nLIMIT 20"),
+    ("Visits per year", "PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
+     "SELECT ?year (COUNT(?visit) AS ?visits) WHERE {\n  ?visit a vg:Visit ; schema:startDate ?date .\n"
+     "  BIND(YEAR(?date) AS ?year)\n}\nGROUP BY ?year\nORDER BY ?year"),
+    ("Topics discussed", "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+     "SELECT ?topic ?label WHERE {\n  ?topic a skos:Concept ; skos:prefLabel ?label .\n}\nORDER BY ?label"),
+    ("Named graphs and their size", "SELECT ?g (COUNT(*) AS ?triples) WHERE {\n  GRAPH ?g { ?s ?p ?o }\n}\n"
+     "GROUP BY ?g\nORDER BY DESC(?triples)"),
+    ("Everything about the library (DESCRIBE)", "DESCRIBE <https://w3id.org/visitgraph/id/organization/presidential-library>"),
+)
+
+
+class NotAcceptable(VisitgraphError):
+    """No format on offer fits the `Accept` header."""
+
+    status = 406
+
+
+class UnsupportedMediaType(VisitgraphError):
+    """The request body's media type is not one the endpoint reads."""
+
+    status = 415
+
+
+@dataclass
+class ProtocolRequest:
+    """A SPARQL Protocol request, decoded: which operation, its text and every parameter."""
+
+    operation: str  # "query", "update" or "none"
+    text: str
+    params: MultiDict[str, str]
+
+
+def _decode_body() -> str:
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.strip().lower() not in UTF8_NAMES:
+        raise BadParameter("Content-Type", f"The body must be UTF-8 (charset={charset} was sent).")
+    try:
+        return request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadParameter("body", f"The body is not valid UTF-8 ({e.reason} at byte {e.start}).") from e
+
+
+def read_protocol_request() -> ProtocolRequest:
+    """Decode a query or update request by GET, POST form, or POST of the operation itself.
+
+    :raises BadQuery: conflicting or repeated operations, update by GET (400).
+    :raises BadParameter: missing Content-Type, non-UTF-8 body (400).
+    :raises UnsupportedMediaType: any other body type (415).
+    """
+    params: MultiDict[str, str] = MultiDict(list(request.args.items(multi=True)))
+    if request.method in ("GET", "HEAD"):
+        if "update" in params:
+            raise BadQuery("SPARQL Update is not accepted by GET; POST it to /sparql/update.")
+    else:
+        mimetype = request.mimetype
+        if not mimetype:
+            raise BadParameter("Content-Type", f"A POST needs a Content-Type: {FORM_TYPE}, {QUERY_TYPE} "
+                                               f"or {UPDATE_TYPE}.")
+        if mimetype == FORM_TYPE:
+            try:
+                pairs = parse_qsl(_decode_body(), keep_blank_values=True, encoding="utf-8", errors="strict")
+            except UnicodeDecodeError as e:
+                raise BadParameter("body", "A form parameter is not valid UTF-8 once percent-decoded.") from e
+            for key, value in pairs:
+                params.add(key, value)
+        elif mimetype in (QUERY_TYPE, UPDATE_TYPE):
+            if "query" in params or "update" in params:
+                raise BadQuery("The operation is in the body; do not also send `query=` or `update=` in the URL.")
+            params.add("query" if mimetype == QUERY_TYPE else "update", _decode_body())
+        else:
+            raise UnsupportedMediaType(f"Cannot read a {mimetype} body; send {FORM_TYPE}, {QUERY_TYPE} or "
+                                       f"{UPDATE_TYPE}.")
+    queries, updates = params.getlist("query"), params.getlist("update")
+    if len(queries) > 1 or len(updates) > 1:
+        raise BadQuery("Send exactly one `query` or one `update` per request.")
+    if queries and updates:
+        raise BadQuery("A request carries either a `query` or an `update`, not both.")
+    operation = "query" if queries else "update" if updates else "none"
+    return ProtocolRequest(operation, (queries or updates or [""])[0], params)
+
+
+def _iris(params: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    out = []
+    for value in params.getlist(name):
+        try:
+            out.append(ox.NamedNode(value).value)
+        except ValueError as e:
+            raise BadParameter(name, f"{name}={value!r} is not an absolute IRI.") from e
+    return tuple(out)
+
+
+def _timeout(params: MultiDict[str, str]) -> float | None:
+    raw = params.get("timeout")
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError as e:
+        raise BadParameter("timeout", f"timeout={raw!r}: give seconds as a number, e.g. timeout=5.") from e
+    if not value > 0:
+        raise BadParameter("timeout", "timeout must be a positive number of seconds.")
+    return value
+
+
+def offered_types(form: str) -> list[str]:
+    """List the media types an answer of this query form can take, preferred first (HTML last)."""
+    kinds = ("results",) if form in ("SELECT", "ASK") else ("graph", "dataset")
+    names = [f.name for f in formats.FORMATS if f.kind in kinds and not (form == "ASK" and f.name in ("csv", "tsv"))]
+    main = [formats.BY_NAME[n].media_type for n in names]
+    aliases = [a for n in names for a in formats.BY_NAME[n].aliases]
+    return main + aliases + [HTML]
+
+
+def choose_format(form: str, asked: str | None, accept: str | None) -> formats.Format | None:
+    """Pick the answer format from `format=` (wins) or `Accept`; None means the HTML page.
+
+    :raises BadParameter: an unknown `format=` or one that cannot carry this form.
+    :raises NotAcceptable: nothing offered fits `Accept` (406, naming what is on offer).
+    """
+    offered = offered_types(form)
+    if asked:
+        if asked.strip().lower() == "html":
+            return None
+        try:
+            fmt = formats.get_format(asked)
+        except ValueError as e:
+            raise BadParameter("format", str(e)) from e
+        if fmt.media_type not in offered:
+            fit = ", ".join(sorted({formats.get_format(m).name for m in offered if m != HTML}))
+            raise BadParameter("format", f"format={asked} cannot carry a {form} answer; use one of: {fit}.")
+        return fmt
+    chosen = negotiate(accept, offered, default=offered[0])
+    if chosen is None:
+        raise NotAcceptable(f"None of the types in Accept fits a {form} answer; ask for one of: "
+                            f"{', '.join(offered)} (or add format=json / format=ttl to the URL).")
+    return None if chosen == HTML else formats.get_format(chosen)
+
+
+def _variant(*parts: object) -> str:
+    return hashlib.sha256("\x00".join(map(str, parts)).encode("utf-8")).hexdigest()[:20]
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql_endpoint() -> Response:
-    """Answer a SPARQL query sent by GET `?query=`, POST form or POST `application/sparql-query`."""
-    if request.method == "POST" and request.mimetype == "application/sparql-query":
-        query = request.get_data(as_text=True)
+    """Answer the SPARQL Protocol: queries, updates by POST, or the Service Description / query page."""
+    preq = read_protocol_request()
+    if preq.operation == "update":
+        return _update(preq)
+    if preq.operation == "none":
+        if request.method == "POST":
+            raise BadQuery("The POST carries no `query` (or `update`) parameter.")
+        return _describe_service()
+    return _query(preq)
+
+
+@bp.post("/sparql/update")
+def update_endpoint() -> Response:
+    """Apply a SPARQL Update (form `update=` or `application/sparql-update`; needs the write token)."""
+    preq = read_protocol_request()
+    if preq.operation == "query":
+        raise BadQuery("This is a query; send it to /sparql.")
+    if preq.operation == "none":
+        raise BadQuery("The POST carries no `update` parameter.")
+    return _update(preq)
+
+
+def _query(preq: ProtocolRequest) -> Response:
+    text = preq.text
+    if not text.strip():
+        raise BadQuery("The query is empty.")
+    kind = operation_kind(text)
+    if kind == "UPDATE":
+        raise BadQuery("This is a SPARQL Update; POST it to /sparql/update with the write token.")
+    form = "CONSTRUCT" if kind == "DESCRIBE" else (kind or "SELECT")
+    dataset = Dataset(_iris(preq.params, "default-graph-uri"), _iris(preq.params, "named-graph-uri"))
+    timeout = _timeout(preq.params)
+    fmt = choose_format(form, preq.params.get("format"), request.headers.get("Accept"))
+    if fmt is None:
+        return _query_page(text, dataset, timeout)
+    state = get_state()
+    gen = state.store.require_current()
+    variant = _variant(text, dataset, fmt.name)
+    if request.method in ("GET", "HEAD") and (fresh := not_modified(gen, variant)) is not None:
+        fresh.headers["Vary"] = "Accept"
+        return fresh
+    answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr)
+    if not answer.cached:
+        note_query(answer.seconds, rows=answer.rows, truncated=answer.truncated, form=answer.form)
+    resp = Response(answer.body, mimetype=answer.media_type)
+    resp.headers["X-Visitgraph-Truncated"] = "true" if answer.truncated else "false"
+    resp.headers["X-Visitgraph-Rows"] = str(answer.rows)
+    resp.headers["X-Visitgraph-Cache"] = "hit" if answer.cached else "miss"
+    resp.headers["Vary"] = "Accept"
+    if answer.generation == gen.id:
+        set_cache_headers(resp, gen, variant)
+    return resp
+
+
+def _cells(answer_body: bytes, form: str) -> tuple[list[str], list[list[dict[str, str]]]]:
+    base = get_settings().base_iri
+
+    def cell(value: Any) -> dict[str, str]:
+        if value is None:
+            return {"text": ""}
+        if isinstance(value, ox.NamedNode) or (isinstance(value, dict) and value.get("type") == "uri"):
+            iri = value.value if isinstance(value, ox.NamedNode) else value["value"]
+            href = vocab.local_path(base, iri) if iri.startswith(base) else iri
+            return {"text": vocab.shorten(iri), "href": href or iri, "title": iri}
+        if isinstance(value, dict):
+            suffix = f"@{value['xml:lang']}" if "xml:lang" in value else ""
+            return {"text": value.get("value", "") + suffix, "title": value.get("datatype", "")}
+        return {"text": value.value if hasattr(value, "value") else str(value)}
+
+    if form == "CONSTRUCT":
+        triples = list(ox.parse(answer_body, format=ox.RdfFormat.N_TRIPLES))
+        return ["subject", "predicate", "object"], [[cell(t.subject), cell(t.predicate), cell(t.object)]
+                                                    for t in triples]
+    doc = json.loads(answer_body)
+    if "boolean" in doc:
+        return ["result"], [[{"text": "true" if doc["boolean"] else "false"}]]
+    names = doc["head"]["vars"]
+    return names, [[cell(b.get(n)) for n in names] for b in doc["results"]["bindings"]]
+
+
+def _query_page(text: str, dataset: Dataset, timeout: float | None) -> Response:
+    """Render the query page with the answer as a table (server-side: works without JavaScript)."""
+    kind = operation_kind(text) or "SELECT"
+    form = "CONSTRUCT" if kind in ("CONSTRUCT", "DESCRIBE") else kind
+    fmt = "nt" if form == "CONSTRUCT" else "json"
+    context: dict[str, Any] = {"query": text, "examples": EXAMPLES, "error": None, "header": [], "rows": [],
+                               "answer": None, "timeout": timeout or ""}
+    status = 200
+    try:
+        answer = execute(get_state(), text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr)
+        context["header"], context["rows"] = _cells(answer.body, answer.form)
+        context["answer"] = answer
+    except VisitgraphError as e:
+        context["error"], status = str(e), e.status
+    resp = Response(render_template("sparql.html", **context), status=status, mimetype=HTML)
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _describe_service() -> Response:
+    asked = request.args.get("format")
+    offered = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+               "application/x-turtle", HTML]
+    if asked:
+        chosen = HTML if asked == "html" else formats.get_format(asked).media_type if asked in formats.BY_NAME else None
+        if chosen is None or chosen not in offered:
+            raise BadParameter("format", "The service description comes as format=ttl, nt, jsonld, rdfxml or html.")
     else:
-        query = request.values.get("query", "")
-    if not query:
-        raise BadQuery("Missing `query` parameter.")
-    result = run_query(get_store().reader(), query, base_iri=get_settings().base_iri)
-    fmt = default_format(result)
-    accept = request.accept_mimetypes
-    if accept:
-        offered = [f.media_type for f in formats.FORMATS if (f.results is None) == (fmt.results is None)]
-        best = accept.best_match(offered)
-        if best:
-            fmt = formats.get_format(best)
-    body = serialize_result(result, fmt)
-    resp = Response(body, mimetype=fmt.media_type)
-    resp.headers["Access-Control-Allow-Origin"] = "*"
+        chosen = negotiate(request.headers.get("Accept"), offered, default="text/turtle")
+        if chosen is None:
+            raise NotAcceptable(f"The service description comes as: {', '.join(offered)}.")
+    if chosen == HTML:
+        page = render_template("sparql.html", query="", examples=EXAMPLES, error=None, header=[], rows=[],
+                               answer=None, timeout="")
+        return Response(page, mimetype=HTML, headers={"Vary": "Accept"})
+    settings = get_settings()
+    store = get_store()
+    endpoint = url_for("sparql.sparql_endpoint", _external=True)
+    update = url_for("sparql.update_endpoint", _external=True) if settings.write_token else None
+    triples = service_description(endpoint, update, store.graphs(), federated=bool(settings.allowlist))
+    fmt = formats.get_format(chosen)
+    prefixes = {"sd": vocab.SD, "void": vocab.VOID}
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes if fmt.name in ("ttl", "rdfxml") else None)
+    return Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
+
+
+def _update(preq: ProtocolRequest) -> Response:
+    from visitgraph.web.linksets import require_write
+
+    require_write()
+    text = preq.text
+    if not text.strip():
+        raise BadQuery("The update is empty.")
+    kind = operation_kind(text)
+    if kind is not None and kind != "UPDATE":
+        raise BadQuery(f"This is a {kind} query, not an update; send it to /sparql.")
+    text = add_using(text, _iris(preq.params, "using-graph-uri"), _iris(preq.params, "using-named-graph-uri"))
+    who = f"http:{request.remote_addr or 'unknown'}"
+    what = (preq.params.get("comment") or "SPARQL Update over HTTP")[:200]
+    report = write_update(get_settings(), get_store(), text, who=who, what=what)
+    gen = report.generation
+    return jsonify({"ok": True, "generation": gen.id if gen else None, "triples": report.triples,
+                    "changeset": report.changesets[-1] if report.changesets else None})
+
+
+@bp.after_request
+def _challenge(resp: Response) -> Response:
+    if resp.status_code == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="visitgraph"'
     return resp

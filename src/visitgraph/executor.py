@@ -1,0 +1,367 @@
+"""Run strangers' SPARQL in worker processes that can be stopped: time budgets that really stop.
+
+pyoxigraph has no query timeout or cancellation, so each query runs in a query-worker
+process (forkserver context) that opens the published generation read-only; a query past its
+budget is stopped by killing its worker, which is replaced. Around the pool: a bound on
+running + waiting queries (503 with Retry-After), a per-client budget of query seconds per
+minute (429), a result cache keyed by generation (so a publish invalidates it), and the SSRF
+guard. The public entry point is :func:`execute`.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections import OrderedDict, deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from visitgraph.answers import Answer, serialize_capped
+from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
+from visitgraph.formats import Format, get_format
+from visitgraph.sparql import Dataset, run_query
+from visitgraph.ssrf import check_network
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+
+
+# -- the worker process ----------------------------------------------------------------
+
+def _answer_job(store: Any, job: dict[str, Any]) -> tuple[bytes, str, str, int, bool]:
+    subs = job.get("substitutions") or None
+    result = run_query(store, job["sparql"], dataset=job["dataset"], substitutions=subs, base_iri=job["base_iri"])
+    body, fmt, form, rows, truncated = serialize_capped(result, get_format(job["format"]), job["max_rows"])
+    return body, fmt.name, form, rows, truncated
+
+
+def _worker_main(conn: Any) -> None:
+    """Serve jobs from the parent until the pipe closes; one query at a time."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    opened: tuple[str, ox.Store] | None = None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if opened is None or opened[0] != job["path"]:
+                opened = None
+                opened = (job["path"], ox.Store.read_only(job["path"]))
+            conn.send(("ok", _answer_job(opened[1], job)))
+        except BadQuery as e:
+            conn.send(("bad", (e.message, e.line, e.column)))
+        except VisitgraphError as e:
+            conn.send(("error", (e.status, e.message)))
+        except Exception as e:  # noqa: BLE001 - report, never die silently
+            conn.send(("error", (500, f"The query failed: {e}")))
+
+
+class _Worker:
+    """One query-worker process (`python -m visitgraph.executor`), talking over a socket pair."""
+
+    def __init__(self) -> None:
+        parent, child = socket.socketpair()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "visitgraph.executor", str(child.fileno())],
+            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True,
+        )
+        child.close()
+        self.conn = Connection(parent.detach())
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.alive():
+            self.proc.kill()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        self.conn.close()
+
+
+# -- limits --------------------------------------------------------------------------------
+
+class ClientBudget:
+    """Query seconds each client may use per sliding minute."""
+
+    def __init__(self, seconds_per_minute: float, window: float = 60.0) -> None:
+        self.limit = seconds_per_minute
+        self.window = window
+        self._spent: dict[str, deque[tuple[float, float]]] = {}
+        self._lock = threading.Lock()
+
+    def _used(self, client: str, now: float) -> float:
+        spent = self._spent.get(client)
+        if not spent:
+            return 0.0
+        while spent and spent[0][0] < now - self.window:
+            spent.popleft()
+        return sum(s for _, s in spent)
+
+    def check(self, client: str | None) -> None:
+        """Refuse a client who has used up this minute's budget.
+
+        :raises LimitExceeded: 429 with the seconds until enough budget returns.
+        """
+        if client is None or self.limit <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            if self._used(client, now) < self.limit:
+                return
+            oldest = self._spent[client][0][0]
+        wait = max(1, int(oldest + self.window - now) + 1)
+        raise LimitExceeded(f"This client used its budget of {self.limit:g} query seconds per minute. "
+                            f"Try again in {wait} s, or use the saved queries under /queries and the "
+                            "dumps under /dumps/.", 429, wait)
+
+    def charge(self, client: str | None, seconds: float) -> None:
+        """Record query time spent on a client's behalf."""
+        if client is None:
+            return
+        with self._lock:
+            self._spent.setdefault(client, deque()).append((time.monotonic(), seconds))
+
+
+class ResultCache:
+    """A small LRU of answers; keys carry the generation, so a publish invalidates it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Answer | None:
+        """Return a cached answer and mark it recently used."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], answer: Answer) -> None:
+        """Keep an answer, dropping the least recently used past `size`."""
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = answer
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+# -- the pool ------------------------------------------------------------------------------
+
+@dataclass
+class ExecutorStats:
+    """Counters for the metrics page."""
+
+    queries: int = 0
+    timeouts: int = 0
+    rejected_busy: int = 0
+    rejected_budget: int = 0
+    cache_hits: int = 0
+    workers_replaced: int = 0
+
+
+class QueryExecutor:
+    """A bounded pool of query-worker processes over one store's published generations."""
+
+    def __init__(self, settings: Any, store: Any) -> None:
+        self.settings = settings
+        self.store = store
+        self.stats = ExecutorStats()
+        self.budget = ClientBudget(settings.client_budget)
+        self.cache = ResultCache(settings.result_cache)
+        self.in_process = getattr(settings, "backend", "embedded") != "embedded"
+        self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()
+        self._running = 0
+        self._waiting = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        self._finalizer = weakref.finalize(self, QueryExecutor._kill_all, self._all)
+
+    @staticmethod
+    def _kill_all(workers: set[_Worker]) -> None:
+        for w in list(workers):
+            w.kill()
+        workers.clear()
+
+    def close(self) -> None:
+        """Stop every worker process (idempotent)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._finalizer()
+
+    def worker_pids(self) -> list[int]:
+        """Return the process ids of the live workers."""
+        return [w.pid for w in list(self._all) if w.alive()]
+
+    def _acquire(self, deadline: float) -> _Worker:
+        limit = self.settings.query_workers
+        with self._cond:
+            if self._running >= limit and self._waiting >= self.settings.max_queue:
+                self.stats.rejected_busy += 1
+                raise LimitExceeded(f"The endpoint is busy ({limit} queries running, {self._waiting} waiting). "
+                                    "Try again shortly.", 503, 2)
+            self._waiting += 1
+            try:
+                while not self._closed and self._running >= limit:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        self.stats.rejected_busy += 1
+                        raise LimitExceeded("The endpoint stayed busy for the whole time budget of this query. "
+                                            "Try again shortly.", 503, 2)
+                    self._cond.wait(left)
+                if self._closed:
+                    raise StoreError("The query service is shutting down.")
+                self._running += 1
+            finally:
+                self._waiting -= 1
+            worker = self._idle.pop() if self._idle else None
+        if worker is None or not worker.alive():
+            if worker is not None:
+                self._discard(worker)
+            worker = _Worker()
+            self._all.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker | None) -> None:
+        with self._cond:
+            self._running -= 1
+            if worker is not None and not self._closed:
+                self._idle.append(worker)
+            self._cond.notify()
+        if worker is not None and self._closed:
+            self._discard(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        worker.kill()
+
+    def _run_job(self, job: dict[str, Any], timeout: float) -> tuple[bytes, str, str, int, bool]:
+        started = time.monotonic()
+        worker = self._acquire(started + timeout)
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, started + timeout - time.monotonic())):
+                self.stats.timeouts += 1
+                self.stats.workers_replaced += 1
+                self._discard(worker)
+                worker = None  # type: ignore[assignment]
+                raise QueryTimeout(timeout)
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as e:
+            if worker is not None:
+                self.stats.workers_replaced += 1
+                self._discard(worker)
+                worker = None  # type: ignore[assignment]
+            raise StoreError(f"The query worker stopped unexpectedly ({e}); the query was not answered.") from e
+        finally:
+            self._release(worker)
+        if status == "bad":
+            raise BadQuery(*payload)
+        if status == "error":
+            error = StoreError(payload[1])
+            error.status = payload[0]
+            raise error
+        return payload  # type: ignore[no-any-return]
+
+    def execute(self, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
+                substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
+                client: str | None = None, max_rows: int | None = None, use_cache: bool = True) -> Answer:
+        """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
+        settings = self.settings
+        check_network(sparql, settings.allowlist, settings.base_iri)
+        fmt = get_format(fmt) if isinstance(fmt, str) else (fmt or get_format("json"))
+        budget = settings.query_timeout if timeout is None else max(0.01, min(float(timeout), settings.query_timeout))
+        rows = settings.max_rows if max_rows is None else min(max_rows, settings.max_rows)
+        gen = self.store.require_current()
+        dataset = dataset or Dataset()
+        subs = dict(substitutions or {})
+        key = (gen.id, sparql, dataset, fmt.name, tuple(sorted((k, str(v)) for k, v in subs.items())), rows)
+        if use_cache and (hit := self.cache.get(key)) is not None:
+            self.stats.cache_hits += 1
+            return Answer(**{**hit.meta(), "body": hit.body, "cached": True, "seconds": 0.0})
+        try:
+            self.budget.check(client)
+        except LimitExceeded:
+            self.stats.rejected_budget += 1
+            raise
+        job = {"path": str(gen.path), "sparql": sparql, "format": fmt.name, "dataset": dataset,
+               "substitutions": subs, "base_iri": settings.base_iri, "max_rows": rows}
+        started = time.monotonic()
+        self.stats.queries += 1
+        try:
+            if self.in_process:
+                body, name, form, count, truncated = _answer_job(self.store.reader(), job)
+            else:
+                body, name, form, count, truncated = self._run_job(job, budget)
+        finally:
+            self.budget.charge(client, time.monotonic() - started)
+        used = get_format(name)
+        answer = Answer(body, used.media_type, used.name, form, count, truncated, gen.id,
+                        round(time.monotonic() - started, 6))
+        if use_cache:
+            self.cache.put(key, answer)
+        return answer
+
+
+EXTRAS_KEY = "executor"
+
+
+def executor_for(state: Any) -> QueryExecutor:
+    """Return the executor kept in an app state's `extras`, creating it on first use."""
+    found = state.extras.get(EXTRAS_KEY)
+    if found is None:
+        lock = state.extras.setdefault("executor_lock", threading.Lock())
+        with lock:
+            found = state.extras.get(EXTRAS_KEY)
+            if found is None:
+                found = state.extras[EXTRAS_KEY] = QueryExecutor(state.settings, state.store)
+    return found  # type: ignore[no-any-return]
+
+
+def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
+            substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
+            client: str | None = None, max_rows: int | None = None, use_cache: bool = True) -> Answer:
+    """Run a read-only SPARQL query under the endpoint's limits and return the serialised answer.
+
+    :param target: a :class:`QueryExecutor`, or an app state (anything with `settings`, `store`
+        and an `extras` dict) whose executor is created on first use.
+    :param fmt: the format for the answer (name, media type or :class:`Format`); when it does not
+        fit the query form (e.g. Turtle for a SELECT) the form's default is used — check `Answer.format`.
+    :param dataset: `default-graph-uri` / `named-graph-uri` (default: union of all graphs).
+    :param substitutions: variables bound to RDF terms before evaluation (SEP-0007), never pasted.
+    :param timeout: seconds; may lower `settings.query_timeout`, never raise it.
+    :param client: who pays the query time (remote address) for the per-client budget; None: nobody.
+    :param max_rows: a lower row cap than `settings.max_rows`.
+    :raises BadQuery: syntax errors, and SERVICE/LOAD off the allow-list (400).
+    :raises QueryTimeout: the query ran past its budget and its worker was killed (503).
+    :raises LimitExceeded: 503 when saturated, 429 when the client's budget is spent (Retry-After).
+    :raises NotPublished: nothing is published yet.
+    """
+    executor = target if isinstance(target, QueryExecutor) else executor_for(target)
+    return executor.execute(sparql, fmt, dataset=dataset, substitutions=substitutions, timeout=timeout,
+                            client=client, max_rows=max_rows, use_cache=use_cache)
+
+
+if __name__ == "__main__":
+    _worker_main(Connection(int(sys.argv[1])))

@@ -1,0 +1,133 @@
+"""Observability and browser access for every route: Prometheus metrics at `/-/metrics`, one JSON
+access-log line per request (logger `visitgraph.access`), and CORS headers on every response."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from bisect import bisect_left
+from collections import Counter
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, request
+from flask.blueprints import BlueprintSetupState
+
+from visitgraph.web import get_state
+
+bp = Blueprint("observe", __name__)
+access_log = logging.getLogger("visitgraph.access")
+
+#: Upper bounds (seconds) of the query latency histogram buckets.
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+ALLOW_HEADERS = "Accept, Content-Type, Authorization, If-None-Match, If-Modified-Since"
+EXPOSE_HEADERS = ("ETag, Last-Modified, Retry-After, Location, Link, X-Visitgraph-Truncated, "
+                  "X-Visitgraph-Rows, X-Visitgraph-Cache")
+
+
+class Metrics:
+    """Request counts by route and status, and a query latency histogram."""
+
+    def __init__(self) -> None:
+        self.requests: Counter[tuple[str, str, int]] = Counter()
+        self.buckets = [0] * (len(BUCKETS) + 1)
+        self.query_sum = 0.0
+        self.query_count = 0
+        self.lock = threading.Lock()
+
+    def count(self, route: str, method: str, status: int) -> None:
+        """Count one finished request."""
+        with self.lock:
+            self.requests[(route, method, status)] += 1
+
+    def observe_query(self, seconds: float) -> None:
+        """Add one query's evaluation time to the histogram."""
+        with self.lock:
+            self.buckets[bisect_left(BUCKETS, seconds)] += 1
+            self.query_sum += seconds
+            self.query_count += 1
+
+    def render(self, executor: Any | None) -> str:
+        """Write the metrics in the Prometheus text exposition format."""
+        lines = ["# HELP visitgraph_requests_total HTTP requests by route, method and status.",
+                 "# TYPE visitgraph_requests_total counter"]
+        with self.lock:
+            for (route, method, status), n in sorted(self.requests.items()):
+                lines.append(f'visitgraph_requests_total{{route="{_esc(route)}",method="{method}",'
+                             f'status="{status}"}} {n}')
+            lines += ["# HELP visitgraph_query_duration_seconds Query evaluation time (cache misses).",
+                      "# TYPE visitgraph_query_duration_seconds histogram"]
+            running = 0
+            for bound, n in zip((*BUCKETS, float("inf")), self.buckets, strict=True):
+                running += n
+                le = "+Inf" if bound == float("inf") else f"{bound:g}"
+                lines.append(f'visitgraph_query_duration_seconds_bucket{{le="{le}"}} {running}')
+            lines.append(f"visitgraph_query_duration_seconds_sum {self.query_sum:.6f}")
+            lines.append(f"visitgraph_query_duration_seconds_count {self.query_count}")
+        stats = getattr(executor, "stats", None)
+        for name, help_text in (("queries", "Queries sent to query workers."),
+                                ("timeouts", "Queries stopped at their time budget (worker killed)."),
+                                ("rejected_busy", "Queries refused because the endpoint was saturated (503)."),
+                                ("rejected_budget", "Queries refused by the per-client budget (429)."),
+                                ("cache_hits", "Answers served from the result cache."),
+                                ("workers_replaced", "Query worker processes killed and replaced.")):
+            lines += [f"# HELP visitgraph_{name}_total {help_text}", f"# TYPE visitgraph_{name}_total counter",
+                      f"visitgraph_{name}_total {getattr(stats, name, 0) if stats else 0}"]
+        return "\n".join(lines) + "\n"
+
+
+def _esc(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def get_metrics() -> Metrics:
+    """Return the app's metrics registry, creating it on first use."""
+    extras = get_state().extras
+    found = extras.get("metrics")
+    if found is None:
+        found = extras.setdefault("metrics", Metrics())
+    return found  # type: ignore[no-any-return]
+
+
+def note_query(seconds: float, **fields: Any) -> None:
+    """Record a query's evaluation time for the histogram and this request's access-log line."""
+    get_metrics().observe_query(seconds)
+    g.visitgraph_query = {"query_seconds": round(seconds, 6), **fields}
+
+
+def _start() -> None:
+    g.visitgraph_started = time.monotonic()
+
+
+def _finish(resp: Response) -> Response:
+    resp.headers.setdefault("Access-Control-Allow-Origin", "*")
+    resp.headers.setdefault("Access-Control-Expose-Headers", EXPOSE_HEADERS)
+    if request.method == "OPTIONS":
+        allow = resp.headers.get("Allow") or "GET, HEAD, POST, OPTIONS"
+        resp.headers["Access-Control-Allow-Methods"] = allow
+        resp.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+        resp.headers["Access-Control-Max-Age"] = "86400"
+    route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
+    duration = time.monotonic() - g.get("visitgraph_started", time.monotonic())
+    get_metrics().count(route, request.method, resp.status_code)
+    if access_log.isEnabledFor(logging.INFO):
+        line = {"method": request.method, "path": request.path, "route": route, "status": resp.status_code,
+                "duration_ms": round(duration * 1000, 3), "remote": request.remote_addr,
+                "bytes": resp.content_length, **g.get("visitgraph_query", {})}
+        access_log.info(json.dumps(line, ensure_ascii=False))
+    return resp
+
+
+@bp.record_once
+def _install(setup: BlueprintSetupState) -> None:
+    app: Flask = setup.app
+    app.before_request(_start)
+    app.after_request(_finish)
+
+
+@bp.get("/-/metrics")
+def metrics() -> Response:
+    """Expose request counts, the query latency histogram, timeouts and rejections (Prometheus text)."""
+    executor = get_state().extras.get("executor")
+    return Response(get_metrics().render(executor), mimetype="text/plain", headers={"Cache-Control": "no-store"})
