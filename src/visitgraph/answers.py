@@ -99,11 +99,14 @@ def serialize_solutions(names: list[str], rows: list[list[Any]], fmt: Format,
                         truncated: bool = False, max_rows: int = 0) -> bytes:
     """Write SELECT solutions in a SPARQL results format (JSON gets a `truncated` key when cut)."""
     if fmt.name == "json":
-        doc: dict[str, Any] = {"head": {"vars": names}, "results": {"bindings": [
-            {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None} for row in rows]}}
+        # The `truncated` key goes first: streaming parsers (pyoxigraph's) refuse keys after `results`.
+        doc: dict[str, Any] = {}
         if truncated:
             doc["truncated"] = {"max_rows": max_rows, "message": (
                 f"Only the first {max_rows} rows are returned; add LIMIT/OFFSET to page through the rest.")}
+        doc["head"] = {"vars": names}
+        doc["results"] = {"bindings": [
+            {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None} for row in rows]}
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
     if fmt.name == "xml":
         parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']

@@ -1,0 +1,323 @@
+"""Query workers (executor.py): answers, row caps, timeouts that kill, limits, cache, SSRF guard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from visitgraph.answers import serialize_capped
+from visitgraph.config import Settings
+from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout
+from visitgraph.executor import QueryExecutor, execute
+from visitgraph.formats import get_format
+from visitgraph.publish import build
+from visitgraph.ssrf import network_targets, operation_kind
+from visitgraph.store import EmbeddedStore
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture
+def make_executor(mini_project: Settings, store: EmbeddedStore) -> Iterator[Any]:
+    made: list[QueryExecutor] = []
+
+    def make(**overrides: Any) -> QueryExecutor:
+        ex = QueryExecutor(mini_project.replace(**overrides), store)
+        made.append(ex)
+        return ex
+
+    yield make
+    for ex in made:
+        ex.close()
+
+
+def _rows(body: bytes, fmt: str) -> list[list[str]]:
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(body.decode("utf-8"))))[1:]
+    return [[str(v) for v in row] for row in ox.parse_query_results(body, format=get_format(fmt).results)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_execute_select_matches_pyoxigraph(make_executor: Any, store: EmbeddedStore, fmt: str) -> None:
+    sparql = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50"
+    answer = make_executor().execute(sparql, fmt)
+    expected = store.reader().query(sparql, use_default_graph_as_union=True).serialize(
+        format=get_format(fmt).results)
+    assert _rows(answer.body, fmt) == _rows(expected, fmt)
+    assert (answer.form, answer.rows, answer.truncated, answer.format) == ("SELECT", 50, False, fmt)
+
+
+def test_serialize_terms_unbound_lang_datatype_bnode_tab() -> None:
+    store = ox.Store()
+    result = store.query('SELECT ?a ?b ?c ?d ?e WHERE { BIND("x"@en AS ?a) BIND(3 AS ?b) BIND(BNODE("k") AS ?c) '
+                         'BIND("tab\\there" AS ?e) }')
+    body, *_ = serialize_capped(result, get_format("json"), 10)
+    row = json.loads(body)["results"]["bindings"][0]
+    assert row["a"] == {"type": "literal", "value": "x", "xml:lang": "en"}
+    assert row["b"]["datatype"].endswith("#integer")
+    assert row["c"]["type"] == "bnode" and "d" not in row
+    tsv = serialize_capped(store.query('SELECT ?e WHERE { BIND("tab\\there" AS ?e) }'), get_format("tsv"), 10)[0]
+    assert tsv.decode().splitlines()[1] == '"tab\\there"'
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_execute_row_cap_gives_whole_document(make_executor: Any, fmt: str) -> None:
+    answer = make_executor(max_rows=7).execute("SELECT * WHERE { ?s ?p ?o }", fmt)
+    assert answer.truncated and answer.rows == 7
+    assert len(_rows(answer.body, fmt)) == 7
+    if fmt == "json":
+        assert json.loads(answer.body)["truncated"]["max_rows"] == 7
+
+
+def test_execute_graph_row_cap(make_executor: Any) -> None:
+    answer = make_executor(max_rows=5).execute("CONSTRUCT WHERE { ?s ?p ?o }", "nt")
+    assert answer.truncated and len(answer.body.decode().strip().splitlines()) == 5
+
+
+def test_execute_wrong_format_for_form_falls_back(make_executor: Any) -> None:
+    answer = make_executor().execute("ASK { ?s ?p ?o }", "ttl")
+    assert answer.format == "json" and json.loads(answer.body)["boolean"] is True
+
+
+def test_execute_syntax_error_has_position(make_executor: Any) -> None:
+    with pytest.raises(BadQuery) as info:
+        make_executor().execute("SELECT * WHERE {\n ?s ?p }", "json")
+    assert info.value.line == 2
+
+
+def test_execute_timeout_kills_worker_and_replaces_it(make_executor: Any) -> None:
+    ex = make_executor(query_timeout=1.0)
+    ex.execute("ASK {}", "json", use_cache=False)
+    (pid,) = ex.worker_pids()
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as info:
+        ex.execute(CARTESIAN, "json")
+    assert time.monotonic() - started < 3
+    assert "/queries" in str(info.value) and "/dumps/" in str(info.value)
+    assert info.value.status == 503
+    assert not _alive(pid)
+    assert ex.execute("ASK { ?s ?p ?o }", "json").body
+    assert ex.worker_pids() and ex.worker_pids() != [pid]
+    assert ex.stats.timeouts == 1
+
+
+@pytest.mark.parametrize(("asked", "budget"), [(0.5, 0.5), (100.0, 1.0)])
+def test_execute_client_timeout_lowers_never_raises(make_executor: Any, asked: float, budget: float) -> None:
+    ex = make_executor(query_timeout=1.0)
+    with pytest.raises(QueryTimeout) as info:
+        ex.execute(CARTESIAN, "json", timeout=asked)
+    assert info.value.seconds == budget
+
+
+def test_execute_saturated_answers_503_with_retry_after(make_executor: Any) -> None:
+    ex = make_executor(query_workers=1, max_queue=0, query_timeout=2.0)
+    errors: list[Exception] = []
+    hog = threading.Thread(target=lambda: errors.append(pytest.raises(QueryTimeout, ex.execute, CARTESIAN).value))
+    hog.start()
+    time.sleep(0.8)
+    with pytest.raises(LimitExceeded) as info:
+        ex.execute("ASK {}", "json")
+    hog.join(10)
+    assert info.value.status == 503 and info.value.retry_after
+    assert ex.stats.rejected_busy == 1
+
+
+def test_execute_client_budget_answers_429(make_executor: Any) -> None:
+    ex = make_executor(query_timeout=0.6, client_budget=0.5)
+    with pytest.raises(QueryTimeout):
+        ex.execute(CARTESIAN, client="198.51.100.7")
+    with pytest.raises(LimitExceeded) as info:
+        ex.execute("ASK {}", client="198.51.100.7", use_cache=False)
+    assert info.value.status == 429 and 1 <= (info.value.retry_after or 0) <= 61
+    assert ex.execute("ASK {}", client="203.0.113.9").body  # another client is not affected
+
+
+def test_execute_cache_hit_then_invalidated_by_publish(make_executor: Any, mini_project: Settings,
+                                                        store: EmbeddedStore) -> None:
+    ex = make_executor()
+    first = ex.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    second = ex.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert not first.cached and second.cached and second.body == first.body
+    build(mini_project, store, who="pytest")
+    third = ex.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert not third.cached and third.generation != first.generation
+
+
+def test_execute_reopens_new_generation(make_executor: Any, mini_project: Settings, store: EmbeddedStore) -> None:
+    ex = make_executor()
+    query = "ASK { <http://example.org/new> ?p ?o }"
+    assert json.loads(ex.execute(query).body)["boolean"] is False
+    from visitgraph.writes import write_update
+
+    write_update(mini_project, store, 'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/new> '
+                 '<http://example.org/p> "v" } }', who="pytest", what="test")
+    assert json.loads(ex.execute(query).body)["boolean"] is True
+
+
+def test_execute_via_state_creates_executor_once(mini_project: Settings, store: EmbeddedStore) -> None:
+    class State:
+        settings = mini_project
+        extras: dict[str, Any] = {}
+
+    State.store = store  # type: ignore[attr-defined]
+    try:
+        execute(State, "ASK {}")
+        first = State.extras["executor"]
+        execute(State, "ASK {}")
+        assert State.extras["executor"] is first
+    finally:
+        State.extras["executor"].close()
+
+
+def test_close_stops_every_worker(make_executor: Any) -> None:
+    ex = make_executor(query_workers=2)
+    threads = [threading.Thread(target=ex.execute, args=(f"ASK {{ ?s ?p {i} }}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    pids = ex.worker_pids()
+    assert 1 <= len(pids) <= 2
+    ex.close()
+    assert not any(_alive(p) for p in pids)
+
+
+# -- SSRF --------------------------------------------------------------------------------
+
+SSRF_CASES = [
+    ("SELECT * { SERVICE <http://h/> { ?s ?p ?o } }", [("SERVICE", "http://h/")]),
+    ("select * { service silent <http://h/> { ?s ?p ?o } }", [("SERVICE", "http://h/")]),
+    ("SELECT * { SERVICE<http://h/>{ ?s ?p ?o } }", [("SERVICE", "http://h/")]),
+    ("PREFIX e: <http://h/> SELECT * { SERVICE e:x { ?s ?p ?o } }", [("SERVICE", "http://h/x")]),
+    ("PREFIX : <http://h/> SELECT * { SERVICE :x { ?s ?p ?o } }", [("SERVICE", "http://h/x")]),
+    ("BASE <http://h/> SELECT * { SERVICE <x> { ?s ?p ?o } }", [("SERVICE", "http://h/x")]),
+    ("SELECT * { SERVICE <relative> { ?s ?p ?o } }", [("SERVICE", "https://w3id.org/visitgraph/id/relative")]),
+    ("SELECT * { SERVICE ?endpoint { ?s ?p ?o } }", [("SERVICE", None)]),
+    ("SELECT * { SERVICE nope:x { ?s ?p ?o } }", [("SERVICE", None)]),
+    ("SELECT * { \\u0053ERVICE <http://h/> { ?s ?p ?o } }", [("SERVICE", "http://h/")]),
+    ("SELECT * { SERVICE <http://h\\u002Fx> { ?s ?p ?o } }", [("SERVICE", None), ("SERVICE", "http://h/x")]),
+    ('SELECT * { ?s ?p "\\u0022" SERVICE <http://h/> { ?s ?p ?o } "\\u0022" }', [("SERVICE", "http://h/")]),
+    ("LOAD <http://h/data.ttl>", [("LOAD", "http://h/data.ttl")]),
+    ("LOAD SILENT <http://h/d> INTO GRAPH <http://g/>", [("LOAD", "http://h/d")]),
+    # not network access
+    ('SELECT * { ?s ?p "SERVICE <http://h/>" }', []),
+    ("SELECT * { ?s ?p '''LOAD <http://h/>''' }", []),
+    ("SELECT * { ?s ?p ?o } # SERVICE <http://h/>", []),
+    ("SELECT * { ?s <http://h/SERVICE> ?o }", []),
+    ("SELECT ?service { ?service ?p ?o }", []),
+    ("PREFIX service: <http://x/> SELECT * { ?s service:load ?o }", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SSRF_CASES, ids=[c[0][:50] for c in SSRF_CASES])
+def test_network_targets_table(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert network_targets(text, "https://w3id.org/visitgraph/id/") == expected
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("SELECT * {}", "SELECT"), ("# SELECT\nASK {}", "ASK"), ("PREFIX a: <x:> CONSTRUCT {} WHERE {}", "CONSTRUCT"),
+    ("BASE <x:> describe <a>", "DESCRIBE"), ("INSERT DATA {}", "UPDATE"), ("CLEAR ALL", "UPDATE"),
+    ("\\u0041SK {}", "ASK"), ("nonsense", None), ("", None),
+])
+def test_operation_kind(text: str, kind: str | None) -> None:
+    assert operation_kind(text) == kind
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[Any]]]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.2)
+    accepted: list[Any] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+                accepted.append(conn)
+                conn.close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], accepted
+    stop.set()
+    thread.join(2)
+    sock.close()
+
+
+def _ssrf_queries(port: int) -> list[str]:
+    url = f"http://127.0.0.1:{port}/sparql"
+    return [
+        f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX x: <http://127.0.0.1:{port}/> SELECT * {{ SERVICE x:sparql {{ ?s ?p ?o }} }}",
+        f"BASE <http://127.0.0.1:{port}/> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f'SELECT * {{ ?s ?p "\\u0022" SERVICE <{url}> {{ ?s ?p ?o }} "\\u0022" }}',
+        f"SELECT * {{ ?s ?p ?o OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    ]
+
+
+def test_ssrf_service_refused_and_listener_gets_nothing(make_executor: Any,
+                                                         listener: tuple[int, list[Any]]) -> None:
+    port, accepted = listener
+    ex = make_executor()
+    for query in _ssrf_queries(port):
+        with pytest.raises(BadQuery, match="refused"):
+            ex.execute(query)
+    time.sleep(0.5)
+    assert accepted == []
+
+
+def test_ssrf_allowlisted_service_does_connect(make_executor: Any, listener: tuple[int, list[Any]]) -> None:
+    """The control case: the listener would have seen a request (so the test above can fail)."""
+    port, accepted = listener
+    ex = make_executor(service_allowlist=f"http://127.0.0.1:{port}/", query_timeout=3.0)
+    with pytest.raises((BadQuery, QueryTimeout, Exception)):
+        ex.execute(f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+    deadline = time.monotonic() + 3
+    while not accepted and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert accepted
+
+
+def test_ssrf_load_refused_in_update(mini_project: Settings, store: EmbeddedStore,
+                                     listener: tuple[int, list[Any]]) -> None:
+    from visitgraph.writes import write_update
+
+    port, accepted = listener
+    before = store.require_current().id
+    with pytest.raises(BadQuery, match="LOAD"):
+        write_update(mini_project, store, f"LOAD <http://127.0.0.1:{port}/x.ttl>", who="pytest", what="x")
+    time.sleep(0.3)
+    assert accepted == [] and store.require_current().id == before
+
+
+def test_worker_pids_are_children(make_executor: Any) -> None:
+    ex = make_executor()
+    ex.execute("ASK {}")
+    for pid in ex.worker_pids():
+        with open(f"/proc/{pid}/stat") as fh:
+            assert int(fh.read().split(") ")[1].split()[1]) == os.getpid()
