@@ -76,7 +76,10 @@ def check_update_syntax(update: str, base_iri: str) -> None:
     """
     from visitgraph.load import apply_update
 
-    apply_update(ox.Store(), update, base_iri=base_iri, name="update")
+    try:
+        apply_update(ox.Store(), update, base_iri=base_iri, name="update")
+    except (RuntimeError, ValueError):
+        pass  # a runtime failure on an empty store says nothing about the real one; build decides
 
 
 def _ntriples(triples: Iterable[ox.Triple | ox.Quad]) -> str:
@@ -115,4 +118,7 @@ def write_update(settings: Settings, store: EmbeddedStore, update: str, *, who: 
     """
     check_network(update, settings.allowlist, settings.base_iri)
     check_update_syntax(update, settings.base_iri)
-    return build(settings, store, who=who, change=PendingChange(update, who, what), note=f"change: {what}")
+    try:
+        return build(settings, store, who=who, change=PendingChange(update, who, what), note=f"change: {what}")
+    except (RuntimeError, ValueError) as e:
+        raise BadQuery(f"The update cannot be applied: {e}. Nothing was changed.") from e

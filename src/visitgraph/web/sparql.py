@@ -181,6 +181,7 @@ def _variant(*parts: object) -> str:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
 def sparql_endpoint() -> Response:
     """Answer the SPARQL Protocol: queries, updates by POST, or the Service Description / query page."""
     preq = read_protocol_request()
