@@ -1,5 +1,6 @@
 """Observability and browser access for every route: Prometheus metrics at `/-/metrics`, one JSON
-access-log line per request (logger `visitgraph.access`), and CORS headers on every response."""
+access-log line per request (logger `visitgraph.access`), CORS headers on every response (errors
+included; no cookies are used, so `*` is safe) and the bearer challenge on every 401."""
 
 from __future__ import annotations
 
@@ -103,6 +104,8 @@ def _start() -> None:
 def _finish(resp: Response) -> Response:
     resp.headers.setdefault("Access-Control-Allow-Origin", "*")
     resp.headers.setdefault("Access-Control-Expose-Headers", EXPOSE_HEADERS)
+    if resp.status_code == 401:
+        resp.headers.setdefault("WWW-Authenticate", 'Bearer realm="visitgraph"')
     if request.method == "OPTIONS":
         allow = resp.headers.get("Allow") or "GET, HEAD, POST, OPTIONS"
         resp.headers["Access-Control-Allow-Methods"] = allow

@@ -327,9 +327,3 @@ def _update(preq: ProtocolRequest) -> Response:
     return jsonify({"ok": True, "generation": gen.id if gen else None, "triples": report.triples,
                     "changeset": report.changesets[-1] if report.changesets else None})
 
-
-@bp.after_request
-def _challenge(resp: Response) -> Response:
-    if resp.status_code == 401:
-        resp.headers["WWW-Authenticate"] = 'Bearer realm="visitgraph"'
-    return resp
