@@ -76,8 +76,10 @@ def test_build_batched_and_whole_validation_agree(project: Settings) -> None:
     from visitgraph.publish import check
 
     whole = check(project)
-    batched = check(project.replace(validate_whole_limit=0, validate_batch=13))
+    batched = check(project.replace(validate_whole_limit=0, validate_batch=13, validate_workers=1))
+    parallel = check(project.replace(validate_whole_limit=0, validate_batch=40, validate_workers=2))
     assert [r.to_dict() for r in whole.results] == [r.to_dict() for r in batched.results]
+    assert [r.to_dict() for r in whole.results] == [r.to_dict() for r in parallel.results]
     assert batched.focus_count and batched.focus_count > 100
 
 

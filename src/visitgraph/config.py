@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
     Setting("validate_batch", 2000, "Focus nodes per SHACL batch when validating in batches."),
+    Setting("validate_workers", 2, "Processes that check SHACL batches in parallel (batched validation only)."),
     Setting("keep_generations", 5, "Published store generations kept for rollback."),
     Setting("publisher", "Presidential Library of the Administrative Department of the President of the Republic of Azerbaijan", "Publisher named in dataset descriptions."),
     Setting("license", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the published dataset."),
@@ -77,6 +78,7 @@ class Settings:
     result_cache: int = 256
     validate_whole_limit: int = 200_000
     validate_batch: int = 2000
+    validate_workers: int = 2
     keep_generations: int = 5
     publisher: str = _BY_NAME["publisher"].default
     license: str = _BY_NAME["license"].default

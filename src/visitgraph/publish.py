@@ -174,7 +174,7 @@ def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progres
     if len(store) <= settings.validate_whole_limit:
         return validate_quads(list(store), shapes, base=settings.base_iri)
     return validate_store(store, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
-                          progress=progress)
+                          progress=progress, workers=settings.validate_workers)
 
 
 def check(settings: Settings, extra: list[Path] | None = None) -> ValidationReport:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,11 +266,14 @@ def validate_store(
     batch_size: int = 2000,
     nodes: Sequence[str] | None = None,
     progress: bool = False,
+    workers: int = 1,
 ) -> ValidationReport:
     """Validate a store batch by batch: each batch of focus nodes with just the context it references.
 
     Memory and time grow with the batch, not the store, so a new batch of records can be checked
     against a large published graph (pass `nodes`), and a large build never holds it all in rdflib.
+    With `workers` > 1 the batches (their context extracted here) are checked in worker processes:
+    pyshacl is pure Python, so processes are what use more than one core.
 
     :param nodes: validate only these focus nodes (default: every node the shapes target).
     """
@@ -281,19 +284,58 @@ def validate_store(
     results: list[ValidationResult] = []
     turtle: list[str] = []
     files: dict[str, str] = {}
-    for start in tqdm(range(0, len(todo), batch_size), desc="validate", unit="batch",
-                      disable=not progress, leave=False):
-        chunk = todo[start: start + batch_size]
-        context = context_quads(store, chunk, targets)
-        report = validate_quads(context, shapes, base=base, focus_nodes=chunk)
+    chunks = [todo[start: start + batch_size] for start in range(0, len(todo), batch_size)]
+    bar = tqdm(total=len(chunks), desc="validate", unit="batch", disable=not progress, leave=False)
+    for report in _batch_reports(store, chunks, shapes, targets, base, workers):
         results.extend(report.results)
         if not report.conforms:
             turtle.append(report.report_turtle)
+        bar.update()
+    bar.close()
     if any(r.file is None for r in results):
         files = _files_of(store, {r.focus for r in results}, base)
     results = [r if r.file is not None else _with_file(r, files) for r in results]
     results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
     return ValidationReport(results, "\n".join(turtle), focus_count=len(todo), base=base)
+
+
+def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Graph, targets: Targets,
+                   base: str, workers: int) -> Iterator[ValidationReport]:
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield validate_quads(context_quads(store, chunk, targets), shapes, base=base, focus_nodes=chunk)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(shapes_nt,)) as pool:
+        pending = []
+        for chunk in chunks:
+            data = ox.serialize((q.triple for q in context_quads(store, chunk, targets)),
+                                format=ox.RdfFormat.N_TRIPLES) or b""
+            pending.append(pool.submit(_validate_in_worker, data, chunk, base))
+            while len(pending) > workers * 2:  # bounded: context waits in memory for at most 2 batches a worker
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+_WORKER_SHAPES: rdflib.Graph | None = None
+
+
+def _init_worker(shapes_nt: bytes) -> None:
+    global _WORKER_SHAPES
+    _WORKER_SHAPES = rdflib.Graph().parse(data=shapes_nt, format="nt")
+
+
+def _validate_in_worker(data: bytes, chunk: list[str], base: str) -> ValidationReport:
+    assert _WORKER_SHAPES is not None
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    return validate_quads(quads, _WORKER_SHAPES, base=base, focus_nodes=chunk)
 
 
 def _files_of(store: ox.Store, focus: set[str], base: str) -> dict[str, str]:
