@@ -1,0 +1,162 @@
+"""Find the date of each news item and infer a missing year from its neighbours.
+
+The source lists items in (nearly) reverse chronological order, so an item that
+gives only a month and a day is dated by the items above (newer) and below
+(older) it: the year is accepted only when exactly one such day falls between
+them. ``dateparser`` parses the phrase; a regular expression finds it first, so
+that stray numbers ("in 1760-1765", "the 25th anniversary") are never taken
+for the visit date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import dateparser
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+#: "January 24, 2020", "December, 3", "26 September 2013", "March 5th".
+DATE_RE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTHS})\.?,?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTHS})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?)")
+_PARSER_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """The visit date an item states: month and day, and the year when the item gives one."""
+
+    text: str
+    start: int
+    month: int
+    day: int
+    year: int | None
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """An item's date, whether its year was inferred, and the note explaining how."""
+
+    date: dt.date
+    inferred: bool = False
+    note: str = ""
+    from_option: bool = False
+
+
+def find_date(text: str) -> DateMention | None:
+    """Return the first month-and-day phrase of `text`, parsed with dateparser, or None.
+
+    >>> find_date("On December, 3, deputy General Director ... visited.")
+    DateMention(text='December, 3', start=3, month=12, day=3, year=None)
+    >>> find_date("On June 26, 2006 The President ...").year
+    2006
+    """
+    for m in DATE_RE.finditer(text):
+        month = m.group("m1") or m.group("m2")
+        day = m.group("d1") or m.group("d2")
+        year = m.group("y1") or m.group("y2")
+        # parse a normalised phrase: dateparser reads "December, 3" as ambiguous
+        phrase = f"{month} {day} {year or 2000}"
+        parsed = dateparser.parse(phrase, languages=["en"], settings=_PARSER_SETTINGS)  # type: ignore[arg-type]
+        if parsed is None:
+            continue
+        if year is None and (parsed.month, parsed.day) == (2, 29):
+            pass  # a leap day without a year: keep it, the neighbours decide the year
+        return DateMention(m.group(0).strip(), m.start(), parsed.month, parsed.day,
+                           int(year) if year else None)
+    return None
+
+
+def _bounds(mentions: Sequence[DateMention | None], index: int,
+            resolved: dict[int, dt.date]) -> tuple[dt.date | None, dt.date | None]:
+    newer = next((resolved[i] for i in range(index - 1, -1, -1) if i in resolved), None)
+    older = next((resolved[i] for i in range(index + 1, len(mentions)) if i in resolved), None)
+    return newer, older
+
+
+def _candidates(month: int, day: int, newer: dt.date | None, older: dt.date | None) -> list[dt.date]:
+    lo = older.year if older else (newer.year - 1 if newer else 0)
+    hi = newer.year if newer else (older.year + 1 if older else 0)
+    out = []
+    for year in range(lo, hi + 1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if (older is None or d >= older) and (newer is None or d <= newer):
+            out.append(d)
+    return out
+
+
+def _label(d: dt.date) -> str:
+    return f"{d:%B} {d.day}"
+
+
+def resolve_dates(mentions: Sequence[DateMention | None], year: int | None = None) -> list[ResolvedDate | None]:
+    """Date every item: stated dates as they are, missing years from `year` or the neighbours.
+
+    An item without a date, or whose year cannot be told (no dated neighbour, or
+    more than one matching day between them) gets None.
+
+    >>> ms = [find_date("On March 19, 2018, x"), find_date("On February 28, y"), find_date("On April 14, 2017, z")]
+    >>> [str(r.date) for r in resolve_dates(ms)]
+    ['2018-03-19', '2018-02-28', '2017-04-14']
+    """
+    resolved: dict[int, dt.date] = {}
+    out: list[ResolvedDate | None] = [None] * len(mentions)
+    for i, m in enumerate(mentions):
+        if m is not None and m.year is not None:
+            try:
+                resolved[i] = dt.date(m.year, m.month, m.day)
+            except ValueError:
+                continue
+            out[i] = ResolvedDate(resolved[i])
+    stated = dict(resolved)  # neighbours are items whose own text gives the year
+    for i, m in enumerate(mentions):
+        if m is None or m.year is not None:
+            continue
+        if year is not None:
+            try:
+                d = dt.date(year, m.month, m.day)
+            except ValueError:
+                continue
+            out[i] = ResolvedDate(d, False, f"The item gives no year; {year} was given by the librarian "
+                                            "(visitgraph draft --year) when the record was drafted.", True)
+            continue
+        newer, older = _bounds(mentions, i, stated)
+        if newer is None and older is None:
+            continue
+        found = _candidates(m.month, m.day, newer, older)
+        if len(found) != 1:
+            continue
+        out[i] = ResolvedDate(found[0], True, _note(m, found[0], newer, older))
+    return out
+
+
+def _note(m: DateMention, d: dt.date, newer: dt.date | None, older: dt.date | None) -> str:
+    where = []
+    if newer is not None:
+        where.append(f"after the visit of {newer.isoformat()}")
+    if older is not None:
+        where.append(f"before the visit of {older.isoformat()}")
+    between = "between those dates" if newer is not None and older is not None else "in that range"
+    return (f"The item gives no year. It comes {' and '.join(where)} in the reverse-chronological source, "
+            f"and the only {_label(d)} {between} is in {d.year}.")
+
+
+def explain_missing(m: DateMention | None, mentions: Sequence[DateMention | None], index: int) -> str:
+    """Say why an item could not be dated, and what to do about it."""
+    if m is None:
+        return "gives no date (no month and day such as \"On March 5, 2021\")"
+    newer, older = _bounds(mentions, index, {
+        i: dt.date(x.year, x.month, x.day) for i, x in enumerate(mentions) if x is not None and x.year is not None})
+    if newer is None and older is None:
+        return (f"gives no year for \"{m.text}\" and no neighbouring item states one: "
+                "pass --year YYYY")
+    found = _candidates(m.month, m.day, newer, older)
+    return (f"gives no year for \"{m.text}\" and {len(found)} such days fall between its neighbours: "
+            "pass --year YYYY")
