@@ -303,3 +303,13 @@ def test_put_unknown_body_type_415(writable: FlaskClient) -> None:
     resp = writable.put(f"/graph-store?{g(PERSON1)}", data=b"x", content_type="application/pdf", headers=AUTH)
     assert resp.status_code == 415
 
+
+
+def test_writes_in_one_second_replay_in_order(writable: FlaskClient, mini_project: Settings) -> None:
+    """Quick successive writes must replay in the order they were accepted (changeset names sort)."""
+    for body in (JOHN, JANE, JOHN, JANE):
+        assert put(writable, g(PERSON1), body).status_code in (201, 204)
+    names = [p.name for p in list_changesets(mini_project)]
+    assert names == sorted(names) and len(names) == 4
+    build(mini_project, store_from_settings(mini_project), who="pytest")
+    assert same_graph(get(writable, g(PERSON1)), JANE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -98,7 +99,8 @@ def _pending_changeset(settings: Settings, change: PendingChange | None) -> Iter
         return
     folder = settings.root / CHANGESET_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = now_iso().replace(":", "").replace("-", "")
+    # Microseconds keep replay order when writes come within one second (a "-1" suffix sorts first).
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     who = re.sub(r"[^A-Za-z0-9_.-]+", "-", change.who)[:40] or "anonymous"
     final = folder / f"{stamp}-{os.getpid()}-{who}.ru"
     n = 1
