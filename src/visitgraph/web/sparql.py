@@ -180,8 +180,8 @@ def _variant(*parts: object) -> str:
     return hashlib.sha256("\x00".join(map(str, parts)).encode("utf-8")).hexdigest()[:20]
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
+@bp.route("/sparql", methods=["GET", "POST"])
 def sparql_endpoint() -> Response:
     """Answer the SPARQL Protocol: queries, updates by POST, or the Service Description / query page."""
     preq = read_protocol_request()
