@@ -95,7 +95,7 @@ def main() -> None:
 
 #: Modules whose import registers subcommands on :data:`cli`.
 COMMAND_MODULES = ("visitgraph.cli_commands", "visitgraph.cli_queries", "visitgraph.cli_linkset",
-                   "visitgraph.cli_release")
+                   "visitgraph.cli_release", "visitgraph.cli_draft")
 
 
 def register_commands() -> None:

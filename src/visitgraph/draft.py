@@ -139,6 +139,8 @@ class DraftContext:
                             if e.kind == "person" and self.host in e.props.get("schema:affiliation", [])]
         self.topics = [(e.iri, e.name) for e in matcher.entities.values() if e.kind == "topic"]
         self.source = vocab.mint(base, "source", SOURCE_SLUG)
+        #: new people and organisations of this run, so a later item reuses them: (kind, folded name) -> entry
+        self.minted: dict[tuple[str, str], Entry] = {}
 
     @classmethod
     def from_store(cls, store: ox.Store, base: str) -> DraftContext:
@@ -207,9 +209,12 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
         check = None if best.score >= 100 else f'reused {vocab.shorten(best.iri, ctx.base)} "{best.name}" ' \
                                                  f'for "{o.name}" (score {best.score:g})'
         entry = Entry(best.iri, "organization", best.name, False, check)
+    elif ("organization", key) in ctx.minted:
+        entry = _earlier(ctx.minted[("organization", key)])
     else:
         entry = Entry(ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True,
                       _maybe(best, o.name, ctx))
+        ctx.minted[("organization", key)] = entry
         types = ["schema:Organization"] + [t for w, t in (("Library", "schema:Library"), ("Museum", "schema:Museum"),
                                                           ("University", "schema:CollegeOrUniversity"))
                                            if re.search(rf"\b{w}\b", o.name)][:1]
@@ -225,6 +230,11 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+def _earlier(entry: Entry) -> Entry:
+    """Refer to a resource an earlier item of the same input introduced (described in that draft)."""
+    return Entry(entry.iri, entry.kind, entry.name, False, "new in an earlier draft of this input, described there")
 
 
 def _variants(name: str, kind: str) -> list[str]:
@@ -290,7 +300,12 @@ def _person_entry(p: PersonMention, ctx: DraftContext, draft: Draft, orgs: dict[
         entry = Entry(best.iri, "person", best.name, False, check)
         draft.entries.setdefault(entry.iri, entry)
         return entry
+    if ("person", fold(p.name)) in ctx.minted:
+        entry = _earlier(ctx.minted[("person", fold(p.name))])
+        draft.entries.setdefault(entry.iri, entry)
+        return entry
     entry = Entry(ctx.mint("person", p.name), "person", p.name, True, _maybe(best, p.name, ctx))
+    ctx.minted[("person", fold(p.name))] = entry
     entry.props.append(("a", "schema:Person", None))
     entry.props.append(("schema:name", _lit(p.name), None))
     for alt in p.alternate_names:
@@ -348,7 +363,7 @@ def _new_topics(text: str, ctx: DraftContext, draft: Draft) -> None:
 
 def _gifts(text: str, ctx: DraftContext, draft: Draft, visitors: list[PersonMention],
            hosts: list[PersonMention], orgs: dict[str, Entry]) -> None:
-    names = [p.name for p in visitors]
+    names = [n for p in visitors for n in [p.name, *p.alternate_names]]
     host_names = [p.name for p in hosts]
     visitor_entries = [e for e in draft.attendees if e.kind == "person"]
     guest_orgs = draft.visitor_orgs or [e for e in draft.attendees if e.kind == "organization"]
@@ -362,7 +377,7 @@ def _gifts(text: str, ctx: DraftContext, draft: Draft, visitors: list[PersonMent
         if who == GUEST:
             return [visitor_entries[0].iri], None
         for p, e in zip(visitors, draft.attendees, strict=False):
-            if p.name == who:
+            if who == p.name or who in p.alternate_names:
                 return [e.iri], None
         for p, e in zip(hosts, draft.contributors, strict=False):
             if p.name == who:

@@ -131,6 +131,9 @@ def resolve_dates(mentions: Sequence[DateMention | None], year: int | None = Non
         if newer is None and older is None:
             continue
         found = _candidates(m.month, m.day, newer, older)
+        if len(found) > 1 and (newer is None or older is None):
+            # one neighbour only: the nearest such day to it (items are listed newest first)
+            found = [max(found)] if newer is not None else [min(found)]
         if len(found) != 1:
             continue
         out[i] = ResolvedDate(found[0], True, _note(m, found[0], newer, older))
@@ -143,9 +146,11 @@ def _note(m: DateMention, d: dt.date, newer: dt.date | None, older: dt.date | No
         where.append(f"after the visit of {newer.isoformat()}")
     if older is not None:
         where.append(f"before the visit of {older.isoformat()}")
-    between = "between those dates" if newer is not None and older is not None else "in that range"
-    return (f"The item gives no year. It comes {' and '.join(where)} in the reverse-chronological source, "
-            f"and the only {_label(d)} {between} is in {d.year}.")
+    if newer is not None and older is not None:
+        return (f"The item gives no year. It comes {' and '.join(where)} in the reverse-chronological source, "
+                f"and the only {_label(d)} between those dates is in {d.year}.")
+    return (f"The item gives no year. It comes {where[0]} in the reverse-chronological source; "
+            f"the nearest {_label(d)} {'before' if newer is not None else 'after'} it is in {d.year}.")
 
 
 def explain_missing(m: DateMention | None, mentions: Sequence[DateMention | None], index: int) -> str:

@@ -67,7 +67,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"handed over|given)\s+to\s+(?P<recv>.+?)\s+by\s+(?P<giver>.+?)(?:\s+was\s+held|\.|$)")),
     ("passive", re.compile(r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)\s+"
                            r"(?:was|were)\s+presented\s+with\s+(?P<items>.+?)(?:\.|$)")),
-    ("active", re.compile(_SUBJECT + r"\s+presented\s+(?P<recv>the\s+(?:\w+\s+)?guests?|him|her|them|"
+    ("active", re.compile(_SUBJECT + r"(?:\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
+                          r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
                           r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.+?)(?:\.|$)")),
     ("as_gift", re.compile(r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4}|he|she|they)\b[^.]*?\b"
                            r"(?:gave|presented|donated)\s+(?P<items>.+?)\s+as\s+(?:a\s+)?gifts?"

@@ -1,0 +1,201 @@
+"""`visitgraph draft`: extraction rules, dates, IRIs, atomic all-or-nothing writes, bad inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TEST_DATA
+from visitgraph.cli import cli, register_commands
+from visitgraph.config import Settings
+from visitgraph.draft import plan_items
+from visitgraph.extract import find_people, parse_org, split_descriptor
+from visitgraph.newsdates import find_date, resolve_dates
+from visitgraph.newsfacts import find_agreements, find_gifts
+from visitgraph.visitors import analyse_visit
+
+NEWS = TEST_DATA / "news"
+HOST = ["Presidential Library"]
+
+
+def run(runner: CliRunner, settings: Settings, *args: str) -> object:
+    register_commands()
+    return runner.invoke(cli, ["--root", str(settings.root), *args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("On January 24, 2020, guests visited.", (2020, 1, 24)),
+    ("On December, 3, deputy director visited.", (None, 12, 3)),
+    ("Attendee of the 27th Annual Meeting visited the library on September 26, 2013.", (2013, 9, 26)),
+    ("On 5 March 2021 the delegation came.", (2021, 3, 5)),
+])
+def test_find_date_reads_genre_phrasing(text: str, expected: tuple[int | None, int, int]) -> None:
+    m = find_date(text)
+    assert m is not None and (m.year, m.month, m.day) == expected
+
+
+def test_find_date_ignores_year_ranges_and_ordinals() -> None:
+    assert find_date("This complex was built in 1760-1765 for the 25th anniversary.") is None
+
+
+def test_resolve_dates_infers_year_between_neighbours_with_note() -> None:
+    ms = [find_date("On March 19, 2018, a"), find_date("On February 28, b"), find_date("On April 14, 2017, c")]
+    middle = resolve_dates(ms)[1]
+    assert middle is not None and middle.date == dt.date(2018, 2, 28) and middle.inferred
+    assert "after the visit of 2018-03-19" in middle.note and "before the visit of 2017-04-14" in middle.note
+
+
+def test_resolve_dates_year_option_wins_and_is_noted() -> None:
+    r = resolve_dates([find_date("On March 3, someone visited.")], year=2021)[0]
+    assert r is not None and r.date == dt.date(2021, 3, 3) and r.from_option and not r.inferred and "--year" in r.note
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Director of the All-Russia State Library named after M. I. Rudomino Svetlana Gorokhova visited",
+     ["Svetlana Gorokhova"]),
+    ("the representatives of the OCLC (Online Computer Library Center) Sezen Tan, Dr. Sinan Tan and Catherine Fureti",
+     ["Sezen Tan", "Sinan Tan", "Catherine Fureti"]),
+    ("the director of the Library and Information Centre of the Bilecik Sheikh Edebali University of Turkey "
+     "Mustafa Serin visited", ["Mustafa Serin"]),
+    ("the staff of the Khasavyurt Central City Library named after Rasul Hamzatov visited", []),
+])
+def test_find_people_skips_eponyms_places_and_institutions(text: str, names: list[str]) -> None:
+    assert [p.name for p in find_people(text)] == names
+
+
+@pytest.mark.parametrize(("desc", "title", "org"), [
+    ("head of the material provision of the Chief Directorate of Libraries and Broadcasting",
+     "head of the material provision", "Chief Directorate of Libraries and Broadcasting"),
+    ("President of the Republic of Azerbaijan", "President of the Republic of Azerbaijan", None),
+    ("former IFLA President", "former President", "IFLA"),
+    ("ex-editor in chief of “American Libraries” magazine", "ex-editor in chief of “American Libraries” magazine", None),
+])
+def test_split_descriptor_separates_title_and_institution(desc: str, title: str, org: str | None) -> None:
+    assert split_descriptor(desc) == (title, org)
+
+
+def test_parse_org_reads_parent_and_country() -> None:
+    o = parse_org("Alexandria Library(Arabian Republic of Egypt)")
+    assert (o.name, o.country) == ("Alexandria Library", "EG")
+
+
+def test_analyse_visit_shares_group_title_and_finds_host_director() -> None:
+    text = ("On July 12, 2016, the representatives of the OCLC Sezen Tan and Catherine Fureti visited the "
+            "Presidential Library. Director of the library Mayil Ahmedov met them.")
+    found = analyse_visit(text, None, HOST)
+    assert [(p.name, p.job_title, p.org.name if p.org else None) for p in found.visitors] == [
+        ("Sezen Tan", "Representative", "OCLC"), ("Catherine Fureti", "Representative", "OCLC")]
+    assert [p.name for p in found.hosts] == ["Mayil Ahmedov"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("At the end of the meeting, the guests were presented with gifts.", [("host", "guests")]),
+    ("The guest got acquainted with the library and gave books as a gift.", [("guest", "host")]),
+    ("Director of the library Mayil Ahmedov presented the Canadian guest with the books about history.",
+     [("Mayil Ahmedov", "guest")]),
+    ("The guests in their turn, donated publications to the Presidential Library.", [("guests", "host")]),
+    ("Album was presented by the Head Aziz Aliyev to the Director Mayil Ahmadov.", [("Aziz Aliyev", "Mayil Ahmadov")]),
+    ("The librarians discussed new books.", []),
+])
+def test_find_gifts_reads_both_directions(text: str, expected: list[tuple[str, str]]) -> None:
+    gifts = find_gifts(text, ["Aziz Aliyev"], ["Mayil Ahmedov", "Mayil Ahmadov"])
+    assert [(g.agent, g.recipient) for g in gifts] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Heads of the libraries came to an agreement on expansion of cooperation.",
+     [("Agreement on expansion of cooperation", False)]),
+    ("Both sides came to an agreement on cooperation in the future and signed a memorandum of understanding.",
+     [("Memorandum of understanding on cooperation", True)]),
+    ("It was also agreed to have exchange of experience in that field in the future.",
+     [("Agreement to have exchange of experience in that field", False)]),
+    ("They discussed a possible memorandum.", []),
+])
+def test_find_agreements_signed_only_when_said(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert [(a.name, a.signed) for a in find_agreements(text)] == expected
+
+
+def test_draft_writes_validating_file_reusing_director(project: Settings, runner: CliRunner) -> None:
+    result = run(runner, project, "draft", str(NEWS / "national-library-2021.txt"))
+    assert result.exit_code == 0, result.output
+    path = project.root / "data" / "visits" / "2021-05-14-martin-hallik.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert "schema:contributor person:mayil-ahmadov ;" in text
+    assert "org:national-library-of-estonia" in text and "# check:" in text
+    assert "vg:signed true" in text
+    check = run(runner, project, "validate")
+    assert check.exit_code == 0, check.output
+
+
+def test_draft_refuses_to_overwrite_without_force(project: Settings, runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(runner, project, "draft", str(NEWS / "national-library-2021.txt"), "--out", str(out)).exit_code == 0
+    target = out / "2021-05-14-martin-hallik.ttl"
+    target.write_text("# edited by a librarian\n", encoding="utf-8")
+    again = run(runner, project, "draft", str(NEWS / "national-library-2021.txt"), "--out", str(out))
+    assert again.exit_code == 1 and "--force" in again.output
+    assert target.read_text(encoding="utf-8") == "# edited by a librarian\n"
+    forced = run(runner, project, "draft", str(NEWS / "national-library-2021.txt"), "--out", str(out), "--force")
+    assert forced.exit_code == 0 and "visit:2021-05-14-martin-hallik" in target.read_text(encoding="utf-8")
+
+
+def test_draft_reuses_known_name_and_flags_near_miss(project: Settings, runner: CliRunner, tmp_path: Path) -> None:
+    news = tmp_path / "news.txt"
+    news.write_text("On May 1, 2021, famous British writer Graham Wilsonn visited the Presidential Library.\n\n"
+                    "On April 30, 2021, famous French writer Gerard Cardonne visited the Presidential Library.\n",
+                    encoding="utf-8")
+    result = run(runner, project, "draft", str(news), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    first = (tmp_path / "out" / "2021-05-01-graham-wilsonn.ttl").read_text(encoding="utf-8")
+    second = (tmp_path / "out" / "2021-04-30-gerard-cardonne.ttl").read_text(encoding="utf-8")
+    assert "person:graham-wilsonn  # check: new; maybe the same as person/graham-wilson" in first
+    assert "schema:attendee person:gerard-cardonne ;" in second and "a schema:Person" not in second
+
+
+def test_draft_new_person_in_two_items_gets_one_iri(project: Settings, runner: CliRunner, tmp_path: Path) -> None:
+    news = tmp_path / "news.txt"
+    news.write_text("On May 1, 2021, Director of the National Library of Estonia Martin Hallik visited the "
+                    "Presidential Library.\n\nOn April 3, 2021, Martin Hallik, Director of the National Library "
+                    "of Estonia visited the Presidential Library.\n", encoding="utf-8")
+    assert run(runner, project, "draft", str(news), "--out", str(tmp_path / "out")).exit_code == 0
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").glob("*.ttl")))
+    assert text.count("person:martin-hallik\n    a schema:Person") == 1 and "martin-hallik-2" not in text
+
+
+def test_context_mint_never_reuses_a_taken_iri(project: Settings) -> None:
+    from visitgraph.draft import DraftContext
+    from visitgraph.draftfile import source_store
+
+    ctx = DraftContext.from_store(source_store(project), project.base_iri)
+    first, second = ctx.mint("person", "Mayil Ahmadov"), ctx.mint("person", "Mayil Ahmadov")
+    assert first.endswith("/person/mayil-ahmadov-2") and second.endswith("/person/mayil-ahmadov-3")
+
+
+def test_draft_multi_item_year_from_neighbour(project: Settings, runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, project, "draft", str(NEWS / "two-items.txt"), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    second = (tmp_path / "2021-03-03-laura-kim.ttl").read_text(encoding="utf-8")
+    assert "vg:yearInferred true" in second and "after the visit of 2021-06-02" in second
+
+
+@pytest.mark.parametrize(("fixture", "message"), [
+    ("empty.txt", "empty.txt is empty"),
+    ("no-date.txt", 'paragraph 1 ("Director General of the National Library of …") of no-date.txt gives no date'),
+    ("not-a-visit.txt", 'paragraph 2 ("On May 28, 2021, the reading halls …") does not read as a visit'),
+])
+def test_draft_bad_input_names_paragraph_and_writes_nothing(project: Settings, runner: CliRunner,
+                                                           fixture: str, message: str) -> None:
+    before = sorted(p.name for p in (project.root / "data").rglob("*"))
+    result = run(runner, project, "draft", str(NEWS / fixture))
+    assert result.exit_code == 1
+    assert message in result.output and "Error:" in result.output
+    assert sorted(p.name for p in (project.root / "data").rglob("*")) == before
+    assert not (project.root / "var").exists()  # the store was never touched
+
+
+def test_plan_items_no_year_without_neighbour_asks_for_year() -> None:
+    with pytest.raises(Exception, match="pass --year YYYY"):
+        plan_items("On March 3, Ms. Laura Kim visited the Presidential Library.")
