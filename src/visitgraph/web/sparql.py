@@ -49,6 +49,13 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: `format=` values clients send (SPARQLWrapper sends `turtle`, `xml` and `json` for graphs too).
+RESULT_FORMAT_ALIASES = {"srj": "json", "srx": "xml", "sparql-results+json": "json", "sparql-results+xml": "xml"}
+GRAPH_FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "json": "jsonld",
+                        "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdf/xml": "rdfxml", "n-quads": "nq",
+                        "nquads": "nq", "n3": "ttl"}
+
+
 class NotAcceptable(VisitgraphError):
     """No format on offer fits the `Accept` header."""
 
@@ -159,10 +166,13 @@ def choose_format(form: str, asked: str | None, accept: str | None) -> formats.F
     """
     offered = offered_types(form)
     if asked:
-        if asked.strip().lower() == "html":
+        key = asked.strip().lower()
+        if key == "html":
             return None
+        graph = form not in ("SELECT", "ASK")
+        name = (GRAPH_FORMAT_ALIASES if graph else RESULT_FORMAT_ALIASES).get(key, key)
         try:
-            fmt = formats.get_format(asked)
+            fmt = formats.get_format(name)
         except ValueError as e:
             raise BadParameter("format", str(e)) from e
         if fmt.media_type not in offered:
