@@ -136,7 +136,7 @@ def test_format_parameter(client: FlaskClient, query: str, fmt: str, media: str)
     assert resp.status_code == 200 and resp.mimetype == media and resp.data
 
 
-@pytest.mark.parametrize(("query", "fmt"), [(SELECT_ALL, "ttl"), ("ASK {}", "csv"), ("CONSTRUCT WHERE {?s ?p ?o}", "json"),
+@pytest.mark.parametrize(("query", "fmt"), [(SELECT_ALL, "ttl"), ("ASK {}", "csv"), ("CONSTRUCT WHERE {?s ?p ?o}", "csv"),
                                             (SELECT_ALL, "yaml")])
 def test_format_parameter_not_fitting_is_400(client: FlaskClient, query: str, fmt: str) -> None:
     resp = client.get(url(query, format=fmt))
@@ -366,3 +366,17 @@ def test_validate_turtle_and_html_reports(client: FlaskClient) -> None:
 def test_validate_errors(client: FlaskClient, body: str, content_type: str, status: int) -> None:
     resp = client.post("/validate", data=body, content_type=content_type)
     assert resp.status_code == status and resp.get_json()["ok"] is False
+
+
+@pytest.mark.parametrize(("query", "asked", "media"), [
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "turtle", "text/turtle"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "xml", "application/rdf+xml"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "json", "application/ld+json"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "n3", "text/turtle"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "text/turtle", "text/turtle"),
+    ("ASK {}", "srx", "application/sparql-results+xml"),
+    ("ASK {}", "application/sparql-results+json", "application/sparql-results+json"),
+])
+def test_format_parameter_client_aliases(client: FlaskClient, query: str, asked: str, media: str) -> None:
+    resp = client.get(url(query, format=asked))
+    assert resp.status_code == 200 and resp.mimetype == media
