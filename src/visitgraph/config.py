@@ -40,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", "", "Comma-separated IRI prefixes that SERVICE and LOAD may reach; empty: none."),
     Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
-    Setting("validate_batch", 2000, "Focus nodes per SHACL batch when validating in batches."),
+    Setting("validate_batch", 250, "Focus nodes per SHACL batch when validating in batches."),
     Setting("validate_workers", 2, "Processes that check SHACL batches in parallel (batched validation only)."),
     Setting("keep_generations", 5, "Published store generations kept for rollback."),
     Setting("publisher", "Presidential Library of the Administrative Department of the President of the Republic of Azerbaijan", "Publisher named in dataset descriptions."),
@@ -77,7 +77,7 @@ class Settings:
     service_allowlist: str = ""
     result_cache: int = 256
     validate_whole_limit: int = 200_000
-    validate_batch: int = 2000
+    validate_batch: int = 250
     validate_workers: int = 2
     keep_generations: int = 5
     publisher: str = _BY_NAME["publisher"].default
