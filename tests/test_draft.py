@@ -199,3 +199,13 @@ def test_draft_bad_input_names_paragraph_and_writes_nothing(project: Settings, r
 def test_plan_items_no_year_without_neighbour_asks_for_year() -> None:
     with pytest.raises(Exception, match="pass --year YYYY"):
         plan_items("On March 3, Ms. Laura Kim visited the Presidential Library.")
+
+
+def test_draft_again_refuses_then_replaces_its_own_draft(project: Settings, runner: CliRunner) -> None:
+    news = str(NEWS / "national-library-2021.txt")
+    assert run(runner, project, "draft", news).exit_code == 0
+    again = run(runner, project, "draft", news)
+    assert again.exit_code == 1 and "2021-05-14-martin-hallik.ttl exists already" in again.output
+    assert run(runner, project, "draft", news, "--force").exit_code == 0
+    visits = sorted(p.name for p in (project.root / "data" / "visits").glob("2021-*"))
+    assert visits == ["2021-05-14-martin-hallik.ttl"]  # replaced, not drafted twice

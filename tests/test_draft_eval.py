@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import pytest
 
+from conftest import ROOT, settings_for
 from visitgraph import vocab
 from visitgraph.draft import DraftContext, draft_item, plan_items
 from visitgraph.draftfile import render, source_store
 from visitgraph.load import parse_rdf
 from visitgraph.names import LabelKeys, fold, name_score
 from visitgraph.validate import load_shapes, shapes_files, validate_quads
-
-from conftest import ROOT, settings_for
 
 S, VG = vocab.SCHEMA, vocab.VG
 SOURCE = ROOT / "data" / "source" / "presidential-library-visits.txt"

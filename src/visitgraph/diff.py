@@ -77,7 +77,7 @@ class GraphDiff:
 
     def to_dict(self, base: str) -> dict[str, Any]:
         """Return the diff as a JSON-ready mapping."""
-        counts = defaultdict(int)
+        counts: dict[str, int] = defaultdict(int)
         for r in self.resources:
             counts[r.status] += 1
         return {"published": self.published, "triples": {"added": len(self.added), "removed": len(self.removed)},

@@ -331,7 +331,7 @@ def _visit_label(visitors: list[PersonMention], draft: Draft) -> tuple[str, str]
         short = f"{title} {people[0].name}" if title and len(title.split()) <= 4 else people[0].name
         return f"Visit of {short}", people[0].name
     if people:
-        org = (draft.visitor_orgs or draft.institutions or [None])[0]
+        org = next(iter(draft.visitor_orgs or draft.institutions), None)
         if org is not None:
             slug = org.iri.rsplit("/", 1)[1] if not org.new else _org_slug_label(org.name)
             return f"Visit of the {_org_slug_label(org.name)} delegation", slug

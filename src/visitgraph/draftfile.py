@@ -52,9 +52,12 @@ def _block(subject: str, props: Sequence[tuple[str, str, str | None]]) -> list[s
 def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
     """Return the Turtle text of one draft."""
     base, item, d = ctx.base, draft.item, draft.item.date
-    c = lambda iri: _curie(iri, base)  # noqa: E731
+
+    def c(iri: str) -> str:
+        return _curie(iri, base)
+
     head = [f"# Draft of item {item.number} of {item.total} in {source_name}, written by `visitgraph draft`.",
-            "# Review every value marked `# check:`, fix what is wrong, then delete the marks.", ""]
+            "# Review every guess (each line whose comment starts with `check`), fix what is wrong, delete the marks.", ""]
     head += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES] + [""]
     v = [f"visit:{draft.slug}", "    a vg:Visit , schema:Event ;",
          _line("    ", f"schema:name {_lit(draft.name)}", ";", "a short label written by the drafter"),
@@ -138,8 +141,7 @@ def draft_news(settings: Settings, text: str, *, name: str, out_dir: Path, year:
     :raises ShapesViolation: the drafts do not conform (a bug: drafts are written to conform).
     """
     items = plan_items(text, year, name)
-    targets_existing = [p for p in out_dir.glob("*.ttl")] if out_dir.is_dir() else []
-    store = source_store(settings, exclude=targets_existing if force else ())
+    store = source_store(settings, exclude=earlier_drafts(out_dir, [i.text for i in items]))
     ctx = DraftContext.from_store(store, settings.base_iri)
     out: list[tuple[Path, Draft]] = []
     for item in items:
@@ -151,6 +153,21 @@ def draft_news(settings: Settings, text: str, *, name: str, out_dir: Path, year:
         if clash:
             raise BadParameter("out", f"{clash[0]} exists already: pass --force to replace it. Nothing was written.")
     _check(settings, store, out)
+    return out
+
+
+def earlier_drafts(out_dir: Path, texts: Sequence[str]) -> list[Path]:
+    """Return earlier drafts of these same items in `out_dir`, which a new run replaces rather than reuses."""
+    if not out_dir.is_dir():
+        return []
+    out = []
+    for path in sorted(out_dir.glob("*.ttl")):
+        try:
+            content = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if content.startswith("# Draft of item") and any(t in content for t in texts):
+            out.append(path)
     return out
 
 
@@ -179,10 +196,10 @@ def write_all(files: Sequence[tuple[Path, str]], force: bool = False) -> None:
     try:
         for path, text in files:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
-            temps.append((Path(tmp), path))
+            temps.append((Path(tmp_name), path))
         for tmp, path in temps:
             old = path.read_bytes() if path.exists() else None
             os.replace(tmp, path)

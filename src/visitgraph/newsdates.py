@@ -61,7 +61,7 @@ def find_date(text: str) -> DateMention | None:
         year = m.group("y1") or m.group("y2")
         # parse a normalised phrase: dateparser reads "December, 3" as ambiguous
         phrase = f"{month} {day} {year or 2000}"
-        parsed = dateparser.parse(phrase, languages=["en"], settings=_PARSER_SETTINGS)  # type: ignore[arg-type]
+        parsed = dateparser.parse(phrase, languages=["en"], settings=_PARSER_SETTINGS)
         if parsed is None:
             continue
         if year is None and (parsed.month, parsed.day) == (2, 29):

@@ -12,7 +12,7 @@ representatives of the OCLC Sezen Tan, Dr. Sinan Tan and Catherine Fureti").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from visitgraph.extract import (
@@ -22,6 +22,7 @@ from visitgraph.extract import (
     TITLE_MODIFIERS,
     OrgMention,
     PersonMention,
+    Span,
     _is_cap,
     _looks_org,
     find_people,
@@ -85,7 +86,7 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
 
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
     """Find "the employees/delegation/representatives of <Org>" headers: (start, end, noun, org)."""
-    out = []
+    out: list[tuple[int, int, str, OrgMention | None]] = []
     for m in _GROUP.finditer(sentence):
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end():rest_end]
@@ -123,15 +124,15 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     return desc, description
 
 
-def _in_org_name(words: list[object], i: int) -> bool:
+def _in_org_name(words: Sequence[Span], i: int) -> bool:
     """Say whether a title word sits inside an institution's name ("Library of the First President")."""
     j = i - 1
-    while j >= 0 and words[j].text.casefold() in TITLE_MODIFIERS:  # type: ignore[attr-defined]
+    while j >= 0 and words[j].text.casefold() in TITLE_MODIFIERS:
         j -= 1
-    if j >= 1 and words[j].text.casefold() == "the":  # type: ignore[attr-defined]
+    if j >= 1 and words[j].text.casefold() == "the":
         j -= 1
     return j >= 1 and words[j].text.casefold() == "of" and \
-        words[j - 1].text.casefold() in ORG_HEADS  # type: ignore[attr-defined]
+        words[j - 1].text.casefold() in ORG_HEADS
 
 
 def _post_descriptor(post: str) -> str | None:
