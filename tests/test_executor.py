@@ -128,16 +128,32 @@ def test_execute_client_timeout_lowers_never_raises(make_executor: Any, asked: f
 
 
 def test_execute_saturated_answers_503_with_retry_after(make_executor: Any) -> None:
+    """One worker and no queue: while one query runs, the next is refused."""
     ex = make_executor(query_workers=1, max_queue=0, query_timeout=2.0)
-    errors: list[Exception] = []
-    hog = threading.Thread(target=lambda: errors.append(pytest.raises(QueryTimeout, ex.execute, CARTESIAN).value))
-    hog.start()
-    time.sleep(0.8)
+    hogs = [threading.Thread(target=lambda: pytest.raises(QueryTimeout, ex.execute, CARTESIAN))]
+    for hog in hogs:
+        hog.start()
+        time.sleep(0.5)
     with pytest.raises(LimitExceeded) as info:
         ex.execute("ASK {}", "json")
-    hog.join(10)
+    for hog in hogs:
+        hog.join(10)
     assert info.value.status == 503 and info.value.retry_after
     assert ex.stats.rejected_busy == 1
+
+
+def test_execute_long_query_does_not_block_short_one(make_executor: Any) -> None:
+    """A query past LONG_QUERY_S frees its slot for short queries."""
+    ex = make_executor(query_workers=1, max_queue=4, query_timeout=3.0)
+    ex.execute("ASK {}", use_cache=False)
+    hog = threading.Thread(target=lambda: pytest.raises(QueryTimeout, ex.execute, CARTESIAN))
+    hog.start()
+    time.sleep(0.6)
+    started = time.monotonic()
+    assert ex.execute("ASK { ?s ?p ?o }", use_cache=False).body
+    assert time.monotonic() - started < 1.0
+    hog.join(10)
+    assert ex.stats.timeouts == 1
 
 
 def test_execute_client_budget_answers_429(make_executor: Any) -> None:

@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 import weakref
-from collections import OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,10 +27,15 @@ import pyoxigraph as ox
 from visitgraph.answers import Answer, serialize_capped
 from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
 from visitgraph.formats import Format, get_format
+from visitgraph.querylimits import ClientBudget, ResultCache
 from visitgraph.sparql import Dataset, run_query
 from visitgraph.ssrf import check_network
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
+#: A query running longer than this is "long": it no longer holds one of the `query_workers`
+#: slots, so short queries keep flowing while long ones run out their budget (bounded in total
+#: by `query_workers + max_queue`).
+LONG_QUERY_S = 0.25
 
 
 # -- the worker process ----------------------------------------------------------------
@@ -94,77 +98,6 @@ class _Worker:
         self.conn.close()
 
 
-# -- limits --------------------------------------------------------------------------------
-
-class ClientBudget:
-    """Query seconds each client may use per sliding minute."""
-
-    def __init__(self, seconds_per_minute: float, window: float = 60.0) -> None:
-        self.limit = seconds_per_minute
-        self.window = window
-        self._spent: dict[str, deque[tuple[float, float]]] = {}
-        self._lock = threading.Lock()
-
-    def _used(self, client: str, now: float) -> float:
-        spent = self._spent.get(client)
-        if not spent:
-            return 0.0
-        while spent and spent[0][0] < now - self.window:
-            spent.popleft()
-        return sum(s for _, s in spent)
-
-    def check(self, client: str | None) -> None:
-        """Refuse a client who has used up this minute's budget.
-
-        :raises LimitExceeded: 429 with the seconds until enough budget returns.
-        """
-        if client is None or self.limit <= 0:
-            return
-        now = time.monotonic()
-        with self._lock:
-            if self._used(client, now) < self.limit:
-                return
-            oldest = self._spent[client][0][0]
-        wait = max(1, int(oldest + self.window - now) + 1)
-        raise LimitExceeded(f"This client used its budget of {self.limit:g} query seconds per minute. "
-                            f"Try again in {wait} s, or use the saved queries under /queries and the "
-                            "dumps under /dumps/.", 429, wait)
-
-    def charge(self, client: str | None, seconds: float) -> None:
-        """Record query time spent on a client's behalf."""
-        if client is None:
-            return
-        with self._lock:
-            self._spent.setdefault(client, deque()).append((time.monotonic(), seconds))
-
-
-class ResultCache:
-    """A small LRU of answers; keys carry the generation, so a publish invalidates it."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Answer | None:
-        """Return a cached answer and mark it recently used."""
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], answer: Answer) -> None:
-        """Keep an answer, dropping the least recently used past `size`."""
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._items[key] = answer
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
 # -- the pool ------------------------------------------------------------------------------
 
 @dataclass
@@ -191,7 +124,7 @@ class QueryExecutor:
         self.in_process = getattr(settings, "backend", "embedded") != "embedded"
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
-        self._running = 0
+        self._started: dict[object, float] = {}
         self._waiting = 0
         self._closed = False
         self._cond = threading.Condition()
@@ -214,25 +147,34 @@ class QueryExecutor:
         """Return the process ids of the live workers."""
         return [w.pid for w in list(self._all) if w.alive()]
 
+    def _capacity(self) -> int:
+        return int(self.settings.query_workers + self.settings.max_queue)
+
+    def _admissible(self, now: float) -> bool:
+        fast = sum(1 for t in self._started.values() if now - t < LONG_QUERY_S)
+        return fast < self.settings.query_workers and len(self._started) < self._capacity()
+
     def _acquire(self, deadline: float) -> _Worker:
-        limit = self.settings.query_workers
+        """Wait for a slot: at most `query_workers` young queries; at most `query_workers + max_queue`
+        queries in the system, running (long ones included) or waiting."""
         with self._cond:
-            if self._running >= limit and self._waiting >= self.settings.max_queue:
+            if len(self._started) + self._waiting >= self._capacity():
                 self.stats.rejected_busy += 1
-                raise LimitExceeded(f"The endpoint is busy ({limit} queries running, {self._waiting} waiting). "
-                                    "Try again shortly.", 503, 2)
+                raise LimitExceeded(f"The endpoint is busy ({len(self._started)} queries running, {self._waiting} "
+                                    "waiting). Try again shortly.", 503, 2)
             self._waiting += 1
             try:
-                while not self._closed and self._running >= limit:
+                while not self._closed and not self._admissible(time.monotonic()):
                     left = deadline - time.monotonic()
                     if left <= 0:
                         self.stats.rejected_busy += 1
                         raise LimitExceeded("The endpoint stayed busy for the whole time budget of this query. "
                                             "Try again shortly.", 503, 2)
-                    self._cond.wait(left)
+                    self._cond.wait(min(left, LONG_QUERY_S / 4))  # young queries turn long without notice
                 if self._closed:
                     raise StoreError("The query service is shutting down.")
-                self._running += 1
+                token = object()
+                self._started[token] = float("inf")  # young until its query is sent (spawning is not running)
             finally:
                 self._waiting -= 1
             worker = self._idle.pop() if self._idle else None
@@ -241,16 +183,35 @@ class QueryExecutor:
                 self._discard(worker)
             worker = _Worker()
             self._all.add(worker)
+        worker.token = token  # type: ignore[attr-defined]
         return worker
 
-    def _release(self, worker: _Worker | None) -> None:
+    def _release(self, worker: _Worker, keep: bool) -> None:
         with self._cond:
-            self._running -= 1
-            if worker is not None and not self._closed:
+            self._started.pop(worker.token, None)  # type: ignore[attr-defined]
+            reuse = keep and not self._closed
+            if reuse:
                 self._idle.append(worker)
             self._cond.notify()
-        if worker is not None and self._closed:
+        if not reuse:
             self._discard(worker)
+            if not self._closed:
+                self.stats.workers_replaced += 1
+                threading.Thread(target=self._spare, daemon=True).start()
+
+    def _spare(self) -> None:
+        """Start a fresh worker ahead of need (a killed one is never reused)."""
+        worker = _Worker()
+        with self._cond:
+            if self._closed or len(self._idle) >= self.settings.query_workers:
+                keep = False
+            else:
+                keep = True
+                self._all.add(worker)
+                self._idle.append(worker)
+                self._cond.notify()
+        if not keep:
+            worker.kill()
 
     def _discard(self, worker: _Worker) -> None:
         self._all.discard(worker)
@@ -259,23 +220,25 @@ class QueryExecutor:
     def _run_job(self, job: dict[str, Any], timeout: float) -> tuple[bytes, str, str, int, bool]:
         started = time.monotonic()
         worker = self._acquire(started + timeout)
+        keep = False
         try:
+            with self._cond:
+                self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
             worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, started + timeout - time.monotonic())):
+            ready = worker.conn.poll(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
+            if not ready:
+                with self._cond:
+                    self._cond.notify_all()  # it just turned long: a waiting query may start
+                ready = worker.conn.poll(max(0.0, started + timeout - time.monotonic()))
+            if not ready:
                 self.stats.timeouts += 1
-                self.stats.workers_replaced += 1
-                self._discard(worker)
-                worker = None  # type: ignore[assignment]
                 raise QueryTimeout(timeout)
             status, payload = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as e:
-            if worker is not None:
-                self.stats.workers_replaced += 1
-                self._discard(worker)
-                worker = None  # type: ignore[assignment]
+            keep = True
+        except (EOFError, OSError) as e:
             raise StoreError(f"The query worker stopped unexpectedly ({e}); the query was not answered.") from e
         finally:
-            self._release(worker)
+            self._release(worker, keep)
         if status == "bad":
             raise BadQuery(*payload)
         if status == "error":
