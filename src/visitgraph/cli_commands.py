@@ -169,7 +169,7 @@ def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | N
 
     settings = settings_for(ctx, store_path)
     store = store_from_settings(settings)
-    result = dump_quads(store.quads(), fmt, store_prefixes(settings.base_iri))
+    result = dump_quads(store.reader(), fmt, store_prefixes(settings.base_iri))
     if output is None:
         sys.stdout.buffer.write(result.data)
         return

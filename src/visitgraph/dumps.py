@@ -105,14 +105,13 @@ def live_void(store: EmbeddedStore, settings: Settings) -> list[ox.Quad]:
 
 def write_dumps(store: Any, settings: Settings, out: Path) -> tuple[list[DumpFile], int]:
     """Write every dump format, plain and gzip-compressed, into `out`; return the files and VoID size."""
-    data = list(store.quads_for_pattern(None, None, None, None))
     void = dataset_description(store, settings, graph=void_graph(settings.base_iri))
     prefixes = store_prefixes(settings.base_iri)
     files = []
     cache: dict[str, Any] = {}
     for name, fmt_name, gz in dump_file_names():
         if fmt_name not in cache:
-            cache[fmt_name] = dump_quads(data + void, fmt_name, prefixes)
+            cache[fmt_name] = dump_quads(store, fmt_name, prefixes, extra=void)
         dump = cache[fmt_name]
         body = dump.gzipped() if gz else dump.data
         write_atomic(out / name, body)
