@@ -239,8 +239,8 @@ def compare(targets: list[Target], visits: int, seconds: float, rounds: int) -> 
                 for target in order:
                     names = list(TEMPLATES)
 
-                    def queries(rng: random.Random, names: list[str] = names) -> str:
-                        return make_query(rng.choice(names), rng, visits, fixed=(workload == "saved"))
+                    def queries(rng: random.Random, names: list[str] = names, saved: bool = workload == "saved") -> str:
+                        return make_query(rng.choice(names), rng, visits, fixed=saved)
 
                     phases[target.name].append(run_phase(target, queries, concurrency, seconds))
             summary = {name: summarise(p) for name, p in phases.items()}

@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
 from visitgraph.web import get_state
@@ -124,7 +124,7 @@ def _finish(resp: Response) -> Response:
 
 @bp.record_once
 def _install(setup: BlueprintSetupState) -> None:
-    app: Flask = setup.app
+    app = setup.app
     app.before_request(_start)
     app.after_request(_finish)
 
