@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
+from visitgraph.config import Settings
 from visitgraph.queries import discover_queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,3 +196,28 @@ def test_query_sparql_snippet_gives_same_rows(repo_client: FlaskClient) -> None:
     via = json.loads(repo_client.get("/sparql", query_string={"query": snippet}).get_data())
     assert sorted(b["gift"]["value"] for b in via["results"]["bindings"]) == sorted(r["gift"] for r in direct["rows"])
     assert len(direct["rows"]) == 2
+
+
+def test_saved_query_past_budget_is_stopped_with_503(project: Settings) -> None:
+    """Saved queries run in the endpoint's killable workers: a runaway one answers 503, the next works."""
+    from visitgraph.publish import build
+    from visitgraph.store import store_from_settings
+    from visitgraph.web import create_app
+
+    (project.root / "queries" / "runaway.rq").write_text(
+        "# title: Runaway\n# description: A cartesian product that never ends in time.\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n", encoding="utf-8")
+    settings = project.replace(query_timeout=1.0)
+    build(settings, store_from_settings(settings))
+    app = create_app(settings)
+    try:
+        client = app.test_client()
+        slow = client.get("/queries/runaway.json")
+        assert slow.status_code == 503 and "timed out" in slow.get_json()["error"]
+        assert client.get("/queries/visits-per-year.json").status_code == 200
+    finally:
+        from visitgraph.executor import EXTRAS_KEY
+
+        executor = app.extensions["visitgraph"].extras.get(EXTRAS_KEY)
+        if executor is not None:
+            executor.close()

@@ -287,6 +287,35 @@ class QueryExecutor:
         return answer
 
 
+class ExecutorReader:
+    """The query surface of a read-only `pyoxigraph.Store`, answered through the executor.
+
+    Lets library code written against a store (saved queries) run under the endpoint's limits:
+    worker processes, time budget, per-client budget and the result cache.
+    """
+
+    def __init__(self, target: Any, client: str | None = None) -> None:
+        self.target = target
+        self.client = client
+
+    def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
+              default_graph: Any = None, named_graphs: Any = None,
+              substitutions: Mapping[Any, Term] | None = None) -> Any:
+        """Run a query in a worker and return pyoxigraph result objects, like `Store.query`."""
+        from visitgraph.sparql import query_form
+
+        subs = {(k.value if isinstance(k, ox.Variable) else k): v for k, v in (substitutions or {}).items()}
+        dataset = Dataset(tuple(g.value for g in default_graph or ()), tuple(g.value for g in named_graphs or ()))
+        graph_form = query_form(query) in ("CONSTRUCT", "DESCRIBE")
+        answer = execute(self.target, query, "nt" if graph_form else "json", dataset=dataset,
+                         substitutions=subs, client=self.client)
+        if graph_form:
+            scratch = ox.Store()
+            scratch.bulk_extend(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
+            return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        return ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+
+
 EXTRAS_KEY = "executor"
 
 

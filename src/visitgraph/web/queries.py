@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from visitgraph import __version__
 from visitgraph.dump import store_prefixes
 from visitgraph.errors import BadParameter
+from visitgraph.executor import ExecutorReader
 from visitgraph.openapi import openapi_document
 from visitgraph.queries import (
     SavedQuery,
@@ -104,8 +105,9 @@ def _links(page: SavedQueryResult, suffix: str = "") -> dict[str, str | None]:
 def _run(query: SavedQuery) -> SavedQueryResult:
     settings = get_settings()
     raw = {k: v for k, v in request.args.items()}
-    # The one call site that runs saved queries for the web (an executor can take it over).
-    return run_saved_query(get_store().reader(), query, raw, raw.get("limit"), raw.get("offset"),
+    # Saved queries run under the endpoint's limits: worker processes, time budget, result cache.
+    reader = ExecutorReader(get_state(), client=request.remote_addr)
+    return run_saved_query(reader, query, raw, raw.get("limit"), raw.get("offset"),
                            base_iri=settings.base_iri, max_rows=settings.max_rows)
 
 
