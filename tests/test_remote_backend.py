@@ -133,3 +133,24 @@ def test_backend_server_gone_gives_clear_error(server_name: str, tmp_path: Path)
     with pytest.raises(StoreError, match="unreachable") as info:
         count_visits(store)
     assert info.value.status in (502, 503)
+
+
+@pytest.mark.parametrize("path,accept,expect", [
+    ("/sparql?query=SELECT%20(COUNT(%3Fv)%20AS%20%3Fn)%20WHERE%20%7B%3Fv%20a%20%3Chttps%3A%2F%2Fw3id.org%2Fvisitgraph%2Fontology%23Visit%3E%7D",
+     "application/sparql-results+json", '"30"'),
+    ("/queries/organization-people.json?organization=organization/oclc", "application/json", "Reyn van Haldropin"),
+    ("/id/person/mayil-ahmadov", "text/turtle", "Mayil Ahmedov"),
+    ("/id/visit/2013-09-25-lithuanian-national-library", "text/html", "memorandum"),
+])
+def test_backend_web_reads(backend: Settings, path: str, accept: str, expect: str) -> None:
+    from visitgraph.web import create_app
+
+    app = create_app(backend)
+    try:
+        resp = app.test_client().get(path, headers={"Accept": accept})
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+        assert expect in resp.get_data(as_text=True)
+    finally:
+        executor = app.extensions["visitgraph"].extras.get("executor")
+        if executor is not None:
+            executor.close()

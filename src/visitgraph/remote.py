@@ -9,6 +9,7 @@ and lists our graphs; every front-end reads it, which keeps them stateless.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import urllib.error
@@ -92,6 +93,23 @@ class RemoteClient:
         self._post(self.update_url, [("update", sparql)], "*/*", timeout)
 
 
+def _genid(base: str) -> str:
+    """Prefix of the skolem IRIs that stand for blank nodes on the server (RDF 1.1 skolemisation)."""
+    return f"{base}.well-known/genid/"
+
+
+def skolemize(term: Any, base: str) -> Any:
+    """Replace a blank node by its skolem IRI, so servers can be asked about it by name."""
+    return ox.NamedNode(_genid(base) + term.value) if isinstance(term, ox.BlankNode) else term
+
+
+def deskolemize(data: bytes, base: str) -> bytes:
+    """Turn skolem IRIs in an N-Triples or SPARQL XML answer back into blank nodes."""
+    genid = re.escape(_genid(base).encode())
+    data = re.sub(rb"<uri>" + genid + rb"([A-Za-z0-9_-]+)</uri>", rb"<bnode>\1</bnode>", data)
+    return re.sub(rb"<" + genid + rb"([A-Za-z0-9_-]+)>", rb"_:\1", data)
+
+
 def _boolean(value: bool) -> ox.QueryBoolean:
     result = ox.Store().query("ASK {}" if value else "ASK { FILTER(false) }")
     assert isinstance(result, ox.QueryBoolean)
@@ -135,12 +153,13 @@ class RemoteReader:
             raise bad_query(e) from e
         form = query_form(prologue + query)
         defaults, named = self._dataset(use_default_graph_as_union, default_graph, named_graphs)
+        base = self.owner.base
         if form in ("CONSTRUCT", "DESCRIBE"):
-            data = self.client.query(prologue + query, NTRIPLES, defaults, named)
+            data = deskolemize(self.client.query(prologue + query, NTRIPLES, defaults, named), base)
             scratch = ox.Store()
             scratch.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
             return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-        data = self.client.query(prologue + query, XML_RESULTS, defaults, named)
+        data = deskolemize(self.client.query(prologue + query, XML_RESULTS, defaults, named), base)
         result = ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
         if form == "ASK" and isinstance(result, ox.QuerySolutions):
             rows = list(result)  # Virtuoso answers ASK as one row of __ASK_RETVAL
@@ -149,10 +168,22 @@ class RemoteReader:
         return result
 
     def quads_for_pattern(self, subject: Any, predicate: Any, obj: Any, graph: Any = None) -> Iterator[ox.Quad]:
-        """Iterate our quads (optionally of one graph); other patterns are not offered remotely."""
-        if subject is not None or predicate is not None or obj is not None:
-            raise StoreError("The remote backend only lists whole graphs.")
-        return self.owner.remote_quads(graph)
+        """Iterate our quads matching a pattern (None matches anything), like `Store.quads_for_pattern`."""
+        if subject is None and predicate is None and obj is None:
+            return self.owner.remote_quads(graph)
+        base = self.owner.base
+        terms = {"s": subject, "p": predicate, "o": obj}
+        values = "".join(f"VALUES ?{k} {{ {skolemize(v, base)} }} " for k, v in terms.items() if v is not None)
+        graphs = self.owner.state()["graphs"] if graph is None else [self.owner.to_remote_graph(graph)]
+        data = deskolemize(self.client.query(f"SELECT ?s ?p ?o ?g WHERE {{ {values}GRAPH ?g {{ ?s ?p ?o }} }}",
+                                             XML_RESULTS, named_graphs=graphs), base)
+        out = []
+        for row in ox.parse_query_results(data, format=ox.QueryResultsFormat.XML):  # type: ignore[union-attr]
+            g = row["g"].value
+            target: ox.NamedNode | ox.DefaultGraph = (
+                ox.DefaultGraph() if g == self.owner.default_graph_iri else ox.NamedNode(g))
+            out.append(ox.Quad(subject or row["s"], predicate or row["p"], obj or row["o"], target))
+        return iter(out)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return iter(ox.NamedNode(g) for g in self.owner.graphs())
@@ -232,7 +263,7 @@ class RemoteStore(EmbeddedStore):
                                      NTRIPLES, named_graphs=[g])
             target: ox.NamedNode | ox.DefaultGraph = (
                 ox.DefaultGraph() if g == self.default_graph_iri else ox.NamedNode(g))
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+            for t in ox.parse(deskolemize(data, self.base), format=ox.RdfFormat.N_TRIPLES):
                 yield ox.Quad(t.subject, t.predicate, t.object, target)
 
     # -- publishing --------------------------------------------------------------
@@ -242,7 +273,8 @@ class RemoteStore(EmbeddedStore):
         count = 0
         for q in quads:
             g = self.default_graph_iri if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-            by_graph.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
+            s, o = skolemize(q.subject, self.base), skolemize(q.object, self.base)
+            by_graph.setdefault(g, []).append(f"{s} {q.predicate} {o} .")
             count += 1
         old = set(self.state()["graphs"]) if self.current() is not None else set()
         drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(old | set(by_graph) | {self.state_iri}))
@@ -252,7 +284,6 @@ class RemoteStore(EmbeddedStore):
         state += [f"<{self.state_iri}> <{SYS}graph> <{g}> ." for g in sorted(by_graph)]
         blocks = [f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in sorted(by_graph.items())]
         blocks.append(f"GRAPH <{self.state_iri}> {{\n" + "\n".join(state) + "\n}")
-        # INSERT ... WHERE {} rather than INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA.
         update = drops + " ;\nINSERT {\n" + "\n".join(blocks) + "\n} WHERE {}"
         self.client.update(update, timeout=max(self.client.timeout, 300))
         with self._state_lock:
