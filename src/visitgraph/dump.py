@@ -5,8 +5,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -44,9 +44,9 @@ def _bnode_labels(lines: list[tuple[bytes, bytes]]) -> dict[str, str]:
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
     for bnode, quads in sorted(mentions.items()):
-        def mask(term: object) -> str:
+        def mask(term: object, me: str = bnode) -> str:
             if isinstance(term, ox.BlankNode):
-                return "_:SELF" if term.value == bnode else "_:OTHER"
+                return "_:SELF" if term.value == me else "_:OTHER"
             return str(term)
 
         signature = sorted(f"{g.decode()} {mask(q.subject)} {q.predicate} {mask(q.object)}" for g, q in quads)
