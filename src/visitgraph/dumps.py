@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from visitgraph.config import Settings
 from visitgraph.dump import dump_quads, store_prefixes
 from visitgraph.errors import StoreError
+from visitgraph.fileio import write_atomic
 from visitgraph.formats import get_format
 from visitgraph.store import EmbeddedStore
 from visitgraph.void import dataset_iri, dump_file_names, void_graph, void_quads
@@ -78,15 +79,6 @@ class Manifest:
         files = [DumpFile(**f) for f in data.get("files", [])]
         return cls(**{**{k: v for k, v in data.items() if k != "files"}, "files": files})
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to `path` through a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def dataset_description(store: Any, settings: Settings, **dates: str | None) -> list[ox.Quad]:

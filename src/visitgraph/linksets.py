@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from visitgraph import vocab
 from visitgraph.config import Settings
 from visitgraph.errors import LinksetInvalid, VisitgraphError
+from visitgraph.fileio import write_atomic
 from visitgraph.linkset_files import (
     DEFAULT_PREDICATE,
     LINK_PREDICATES,
@@ -48,15 +49,6 @@ def linksets_dir(settings: Settings) -> Path:
     """Return the folder holding pending/, accepted/, rejected/ and withdrawn/ linksets."""
     return settings.root / "linksets"
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 @contextlib.contextmanager
@@ -109,7 +101,7 @@ def add_links(settings: Settings, store: EmbeddedStore, contributor: str, links:
                     links = links + [k for k in old if (k.subject, k.predicate, k.object) not in have]
                     break
         text = render_linkset(settings.base_iri, slug, contributor, now_iso(), source, links)
-        _write_atomic(_path(settings, "pending", slug), text)
+        write_atomic(_path(settings, "pending", slug), text)
     return read_linkset_file(_path(settings, "pending", slug), settings.base_iri, "pending")[0]
 
 
@@ -142,14 +134,14 @@ def _swap_and_build(settings: Settings, store: EmbeddedStore, target: Path, text
     if text is None:
         target.unlink(missing_ok=True)
     else:
-        _write_atomic(target, text)
+        write_atomic(target, text)
     try:
         build(settings, store, who=who, note=note)
     except BaseException:
         if backup is None:
             target.unlink(missing_ok=True)
         else:
-            _write_atomic(target, backup)
+            write_atomic(target, backup)
         raise
 
 
@@ -178,7 +170,7 @@ def review_linkset(settings: Settings, store: EmbeddedStore, name: str, *, accep
                             note=f"linkset {slug} accepted ({len(links)} links)")
         else:
             target = _path(settings, "rejected", slug)
-            _write_atomic(target, text)
+            write_atomic(target, text)
         pending.unlink()
     return read_linkset_file(target, settings.base_iri, review["status"])[0]
 
@@ -195,7 +187,7 @@ def withdraw_linkset(settings: Settings, store: EmbeddedStore, name: str, *, who
         info, links = read_linkset_file(source, settings.base_iri, "withdrawn")
         review = {"status": "withdrawn", "reviewer": who, "when": now_iso(), "reason": reason}
         kept = _path(settings, "withdrawn", f"{slug}-{review['when'].replace(':', '')}")
-        _write_atomic(kept, render_linkset(settings.base_iri, slug, info.contributor, info.generated,
+        write_atomic(kept, render_linkset(settings.base_iri, slug, info.contributor, info.generated,
                                            info.source, links, review))
         if accepted.exists():
             try:

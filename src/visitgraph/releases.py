@@ -20,10 +20,10 @@ from visitgraph.dumps import (
     dataset_description,
     default_version,
     list_releases,
-    write_atomic,
     write_manifest,
 )
 from visitgraph.errors import StoreError
+from visitgraph.fileio import write_atomic
 from visitgraph.resources import fallback_label, find_label
 from visitgraph.store import EmbeddedStore, now_iso
 from visitgraph.void import DUMP_BASENAME, void_graph

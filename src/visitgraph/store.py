@@ -24,6 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.errors import NotPublished, StoreError, VisitgraphError
+from visitgraph.fileio import write_atomic
 
 
 @dataclass(frozen=True)
@@ -62,14 +63,6 @@ def now_iso() -> str:
     """Return the current UTC time as ISO 8601 with seconds."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 class EmbeddedStore:
@@ -189,7 +182,7 @@ class EmbeddedStore:
 
     def _switch(self, gen_id: str, entry: HistoryEntry) -> Generation:
         published = now_iso()
-        _write_atomic(self.path / "CURRENT", json.dumps({"id": gen_id, "published": published}))
+        write_atomic(self.path / "CURRENT", json.dumps({"id": gen_id, "published": published}))
         with open(self.path / "history.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry.to_dict(), sort_keys=True) + "\n")
             fh.flush()
