@@ -5,7 +5,8 @@ Each scale runs side by side with the reference on the same data and the same ma
 Markdown table; `bench/README.md` records runs that were made.
 
     python bench/bench_scale.py --scales 1000,100000 --out bench/results
-    python bench/bench_scale.py --scales 1000000 --reads-only --out bench/results   # see README
+    python bench/bench_scale.py --scales 1000000 --phases generate,raw,build   # then, later:
+    python bench/bench_scale.py --scales 1000000 --phases dumps,batch,queries,serve --repeats 5
 
 `--reads-only` publishes the synthetic data with the raw bulk loader instead of `visitgraph build`
 (full SHACL at 1M visits takes longer than a bench run; its rate is measured at smaller scales), then
@@ -204,41 +205,57 @@ def _tree_peak_rss(pid: int) -> int:
     return total // 1024
 
 
+PHASES = ("generate", "raw", "build", "dumps", "batch", "queries", "serve")
+
+
 def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, query_timeout: float = 30.0,
-                dump_formats: tuple[str, ...] = ("nt", "ttl", "nq", "trig", "jsonld")) -> dict[str, Any]:
+                dump_formats: tuple[str, ...] = ("nt", "ttl", "nq", "trig", "jsonld"),
+                phases: tuple[str, ...] = PHASES, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the chosen phases at one scale; results of earlier runs (`previous`) are kept and updated.
+
+    Phases run in order on the same project folder, so a long build can be measured in one run and
+    the reads in a later one (`--phases dumps,batch,queries,serve`) without generating again.
+    """
     work = Path(os.environ.get("BENCH_WORK", "/tmp/visitgraph-bench")) / f"v{visits}"
     project = work / "project"
-    result: dict[str, Any] = {"visits": visits}
-    start = time.monotonic()
-    result["triples_written"] = synth.generate(visits, project)
-    result["generate_s"] = round(time.monotonic() - start, 2)
-    print(f"[{visits}] generated {result['triples_written']} triples in {result['generate_s']} s", file=sys.stderr)
-    result["raw_oxigraph_load_s"] = round(raw_load(project, work), 2)
-    print(f"[{visits}] raw oxigraph load {result['raw_oxigraph_load_s']} s", file=sys.stderr)
-    if reads_only:
+    result: dict[str, Any] = {**(previous or {}), "visits": visits}
+    if "generate" in phases:
+        start = time.monotonic()
+        result["triples_written"] = synth.generate(visits, project, progress=True)
+        result["generate_s"] = round(time.monotonic() - start, 2)
+        print(f"[{visits}] generated {result['triples_written']} triples in {result['generate_s']} s", file=sys.stderr)
+    if "raw" in phases:
+        result["raw_oxigraph_load_s"] = round(raw_load(project, work), 2)
+        print(f"[{visits}] raw oxigraph load {result['raw_oxigraph_load_s']} s", file=sys.stderr)
+    if "build" in phases and reads_only:
         seconds, triples = publish_raw(project)
         result.update(mode="reads-only (bulk load, no SHACL)", publish_s=round(seconds, 2), triples=triples)
-    else:
+    elif "build" in phases:
         seconds, rss, stdout = run_timed([PY, "-m", "visitgraph", "--root", str(project), "build", "--json"])
         report = json.loads(stdout)
         result.update(mode="visitgraph build", build_s=round(seconds, 2), build_peak_rss_mib=rss,
                       triples=report["triples"], timings=report["timings"])
         result["build_rate_tps"] = round(report["triples"] / seconds)
         result["ratio_build_vs_raw_load"] = round(seconds / result["raw_oxigraph_load_s"], 2)
-    print(f"[{visits}] published: {result}", file=sys.stderr)
-    result["dump_s"] = {}
-    for fmt in dump_formats:
-        seconds, _, _ = run_timed([PY, "-m", "visitgraph", "--root", str(project), "dump", "--format", fmt,
-                                   "-o", str(work / f"dump.{fmt}")])
-        result["dump_s"][fmt] = round(seconds, 2)
-        (work / f"dump.{fmt}").unlink(missing_ok=True)
-    print(f"[{visits}] dumps {result['dump_s']}", file=sys.stderr)
-    result["validate_batch_of_100_s"] = round(batch_validation(project, work), 2)
-    print(f"[{visits}] batch-of-100 validation {result['validate_batch_of_100_s']} s", file=sys.stderr)
-    result["saved_queries"] = saved_query_latency(project, repeats, query_timeout)
-    print(f"[{visits}] saved queries done", file=sys.stderr)
-    result["serve"] = serve_memory(project, 18000 + visits % 1000)
-    print(f"[{visits}] serve {result['serve']}", file=sys.stderr)
+    if "build" in phases:
+        print(f"[{visits}] published: {result}", file=sys.stderr)
+    if "dumps" in phases:
+        result["dump_s"] = {}
+        for fmt in dump_formats:
+            seconds, _, _ = run_timed([PY, "-m", "visitgraph", "--root", str(project), "dump", "--format", fmt,
+                                       "-o", str(work / f"dump.{fmt}")])
+            result["dump_s"][fmt] = round(seconds, 2)
+            (work / f"dump.{fmt}").unlink(missing_ok=True)
+        print(f"[{visits}] dumps {result['dump_s']}", file=sys.stderr)
+    if "batch" in phases:
+        result["validate_batch_of_100_s"] = round(batch_validation(project, work), 2)
+        print(f"[{visits}] batch-of-100 validation {result['validate_batch_of_100_s']} s", file=sys.stderr)
+    if "queries" in phases:
+        result["saved_queries"] = saved_query_latency(project, repeats, query_timeout)
+        print(f"[{visits}] saved queries done", file=sys.stderr)
+    if "serve" in phases:
+        result["serve"] = serve_memory(project, 18000 + visits % 1000)
+        print(f"[{visits}] serve {result['serve']}", file=sys.stderr)
     return result
 
 
@@ -250,14 +267,24 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--query-timeout", type=float, default=30.0, help="budget of one saved query (s)")
     parser.add_argument("--dump-formats", default="nt,ttl,nq,trig,jsonld")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help="comma-separated subset of " + ",".join(PHASES) + " (later phases reuse the project)")
     args = parser.parse_args()
+    phases = tuple(p for p in args.phases.split(",") if p)
+    unknown = sorted(set(phases) - set(PHASES))
+    if unknown:
+        parser.error(f"unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
     args.out.mkdir(parents=True, exist_ok=True)
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                "when": now_iso(), "pyoxigraph": ox.__version__}
     for scale in [int(s) for s in args.scales.split(",")]:
-        result = {"machine": machine, **bench_scale(scale, args.out, args.reads_only, args.repeats,
-                                                    args.query_timeout, tuple(args.dump_formats.split(",")))}
         name = f"scale-{scale}{'-reads' if args.reads_only else ''}.json"
+        previous = json.loads((args.out / name).read_text()) if "generate" not in phases and \
+            (args.out / name).exists() else {}
+        runs = {**previous.get("machine_runs", {}), ",".join(phases): machine}
+        result = bench_scale(scale, args.out, args.reads_only, args.repeats, args.query_timeout,
+                             tuple(args.dump_formats.split(",")), phases, previous)
+        result.update(machine=machine, machine_runs=runs)
         (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))
 
