@@ -337,3 +337,61 @@ def test_worker_pids_are_children(make_executor: Any) -> None:
     for pid in ex.worker_pids():
         with open(f"/proc/{pid}/stat") as fh:
             assert int(fh.read().split(") ")[1].split()[1]) == os.getpid()
+
+
+def test_client_budget_keeps_a_running_total_over_a_sliding_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget is O(1) per request (a running sum), and spending falls out of the window on time."""
+    from visitgraph import querylimits
+    from visitgraph.errors import LimitExceeded
+    from visitgraph.querylimits import ClientBudget
+
+    clock = [1000.0]
+    monkeypatch.setattr(querylimits.time, "monotonic", lambda: clock[0])
+    budget = ClientBudget(1.0, window=60.0)
+    for _ in range(9):
+        budget.charge("a", 0.1)
+        clock[0] += 1
+    budget.check("a")  # 0.9 s spent: still under the limit
+    budget.charge("a", 0.3)  # 1.2 s
+    with pytest.raises(LimitExceeded) as raised:
+        budget.check("a")
+    assert raised.value.status == 429 and raised.value.retry_after == 52  # the first charge leaves at t=1060
+    budget.check("b")  # other clients are not affected
+    clock[0] += 50.5  # t=1059.5: first charge still inside the window
+    with pytest.raises(LimitExceeded):
+        budget.check("a")
+    clock[0] += 1  # t=1060.5: the first 0.1 s has left; 1.1 s remain
+    with pytest.raises(LimitExceeded):
+        budget.check("a")
+    clock[0] += 2  # t=1062.5: three charges have left; 0.9 s remain
+    budget.check("a")
+    assert budget._totals["a"] == pytest.approx(0.9)
+    clock[0] += 100  # everything left the window: the client is forgotten
+    budget.check("a")
+    assert "a" not in budget._spent and "a" not in budget._totals
+
+
+def test_parameters_are_bound_by_a_values_block_the_engine_joins_first() -> None:
+    """pyoxigraph's `substitutions=` filters after evaluating the whole pattern (seconds at 100k
+    visits); a VALUES block opening the WHERE clause turns an IRI parameter into an index lookup."""
+    from visitgraph.sparql import run_query
+
+    seen: dict[str, Any] = {}
+
+    class Recorder:
+        def query(self, sparql: str, **kwargs: Any) -> list[Any]:
+            seen.update(sparql=sparql, kwargs=kwargs)
+            return []
+
+    person = ox.NamedNode("https://w3id.org/visitgraph/id/person/x")
+    run_query(Recorder(), "SELECT ?visit WHERE { ?visit <http://schema.org/attendee> ?person }",  # type: ignore[arg-type]
+              substitutions={"person": person})
+    assert seen["sparql"].startswith("SELECT ?visit WHERE { VALUES (?person) { (<https://w3id.org/visitgraph/id/person/x>) }")
+    assert "substitutions" not in seen["kwargs"]
+    # The answer is the same either way.
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/v"), ox.NamedNode("http://schema.org/attendee"), person))
+    store.add(ox.Quad(ox.NamedNode("http://e/w"), ox.NamedNode("http://schema.org/attendee"), ox.NamedNode("http://e/o")))
+    rows = run_query(store, "SELECT ?visit ?person WHERE { ?visit <http://schema.org/attendee> ?person }",
+                     substitutions={"person": person})
+    assert [(r["visit"], r["person"]) for r in rows] == [(ox.NamedNode("http://e/v"), person)]

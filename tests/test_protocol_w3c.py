@@ -149,6 +149,33 @@ def test_query_multiple_dataset(w3c_client: FlaskClient) -> None:
     assert boolean(resp) is True
 
 
+def test_named_graph_uri_alone_leaves_the_default_graph_empty(w3c_client: FlaskClient) -> None:
+    """SPARQL 1.1 Query §13.2: named graphs without a default graph make the default graph empty."""
+    query = f"ASK {{ <{K}data1.rdf> a ?type }}"
+    assert boolean(w3c_client.post(f"/sparql/?named-graph-uri={q(K + 'data1.rdf')}", data=query,
+                                   content_type=SQ)) is False
+    assert boolean(w3c_client.post("/sparql/", data=query, content_type=SQ)) is True  # union by default
+
+
+def test_default_graph_uri_alone_leaves_no_named_graphs(w3c_client: FlaskClient) -> None:
+    query = "ASK { GRAPH ?g { ?s ?p ?o } }"
+    assert boolean(w3c_client.post(f"/sparql/?default-graph-uri={q(K + 'data1.rdf')}", data=query,
+                                   content_type=SQ)) is False
+    assert boolean(w3c_client.post("/sparql/", data=query, content_type=SQ)) is True
+
+
+@pytest.mark.parametrize(("clause", "expected"), [
+    (f"FROM <{K}data1.rdf>", True),  # the query's own default graph …
+    (f"FROM <{K}data2.rdf>", False),  # … and only that one, not the union
+    (f"FROM NAMED <{K}data1.rdf>", False),  # FROM NAMED alone: empty default graph
+])
+def test_query_dataset_clauses_apply_without_protocol_parameters(w3c_client: FlaskClient, clause: str,
+                                                                  expected: bool) -> None:
+    query = f"ASK {clause} {{ <{K}data1.rdf> a ?type }}"
+    assert boolean(w3c_client.post("/sparql/", data=query, content_type=SQ)) is expected
+    assert boolean(w3c_client.get(f"/sparql/?query={q(query)}")) is expected
+
+
 def test_query_get(w3c_client: FlaskClient) -> None:
     resp = w3c_client.get(f"/sparql/?query=ASK%20%7B%7D&default-graph-uri={q(K + 'data0.rdf')}")
     assert boolean(resp) is True

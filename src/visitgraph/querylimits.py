@@ -18,15 +18,21 @@ class ClientBudget:
         self.limit = seconds_per_minute
         self.window = window
         self._spent: dict[str, deque[tuple[float, float]]] = {}
+        self._totals: dict[str, float] = {}  # running sum of each client's deque: O(1) per request
         self._lock = threading.Lock()
 
     def _used(self, client: str, now: float) -> float:
         spent = self._spent.get(client)
         if not spent:
             return 0.0
+        total = self._totals[client]
         while spent and spent[0][0] < now - self.window:
-            spent.popleft()
-        return sum(s for _, s in spent)
+            total -= spent.popleft()[1]
+        if not spent:
+            del self._spent[client], self._totals[client]  # forget idle clients
+            return 0.0
+        self._totals[client] = max(0.0, total)
+        return self._totals[client]
 
     def check(self, client: str | None) -> None:
         """Refuse a client who has used up this minute's budget.
@@ -51,6 +57,7 @@ class ClientBudget:
             return
         with self._lock:
             self._spent.setdefault(client, deque()).append((time.monotonic(), seconds))
+            self._totals[client] = self._totals.get(client, 0.0) + seconds
 
 
 class ResultCache:

@@ -83,6 +83,23 @@ def where_brace(query: str) -> int | None:
     return None
 
 
+def has_dataset_clause(query: str) -> bool:
+    """Say whether a query names its own dataset (`FROM` / `FROM NAMED` before its WHERE clause).
+
+    >>> has_dataset_clause("SELECT * FROM NAMED <http://g> { GRAPH ?g { ?s ?p ?o } }")
+    True
+    >>> has_dataset_clause('SELECT * { ?s ?p "FROM <x>" } # FROM <y>')
+    False
+    """
+    brace = where_brace(query)
+    for tok in tokenize(query):
+        if brace is not None and tok.start >= brace:
+            return False
+        if tok.kind == "word" and tok.text.upper() == "FROM":
+            return True
+    return False
+
+
 def inject_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
     """Bind variables by a `VALUES` block opening the WHERE clause (for servers without SEP-0007).
 

@@ -12,7 +12,7 @@ either view must be allowed: whichever way the parser reads the text, nothing sl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import urljoin
 
 from visitgraph.errors import BadQuery
@@ -42,8 +42,8 @@ def _views(text: str) -> list[str]:
     return [text] if decoded == text else [text, decoded]
 
 
-def _code_tokens(text: str) -> list[Token]:
-    return [t for t in tokenize(text) if t.kind != "comment"]
+def _code_tokens(text: str) -> Iterator[Token]:
+    return (t for t in tokenize(text) if t.kind != "comment")
 
 
 def operation_kind(text: str) -> str | None:
@@ -92,8 +92,11 @@ def network_targets(text: str, base_iri: str | None = None) -> list[tuple[str, s
     []
     """
     found: list[tuple[str, str | None]] = []
+    lowered = text.lower()
+    if "\\u" not in lowered and not any(word.lower() in lowered for word in NETWORK_KEYWORDS):
+        return found  # no keyword can hide in this text: skip the tokenizer (every query passes here)
     for view in _views(text):
-        tokens = _code_tokens(view)
+        tokens = list(_code_tokens(view))
         prefixes: dict[str, str] = {}
         base = base_iri
         for i, tok in enumerate(tokens):
