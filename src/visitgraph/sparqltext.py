@@ -91,6 +91,8 @@ def has_dataset_clause(query: str) -> bool:
     >>> has_dataset_clause('SELECT * { ?s ?p "FROM <x>" } # FROM <y>')
     False
     """
+    if "from" not in query.lower():
+        return False  # the common case, without the tokenizer
     brace = where_brace(query)
     for tok in tokenize(query):
         if brace is not None and tok.start >= brace:
