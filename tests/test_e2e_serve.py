@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -36,6 +37,42 @@ def test_e2e_sparql_post_form(live_server: LiveServer) -> None:
         assert json.load(resp)["boolean"] is True
 
 
-def test_e2e_served_by_waitress(live_server: LiveServer) -> None:
+def test_e2e_served_by_granian_with_visitgraph_headers(live_server: LiveServer) -> None:
     with urllib.request.urlopen(live_server.url + "/-/version", timeout=10) as resp:
-        assert resp.headers.get("Server", "").startswith("visitgraph")
+        assert resp.headers.get_all("Server") == ["visitgraph"]  # ours, not the HTTP server's, and only once
+        assert resp.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_e2e_head_has_no_body_and_bad_requests_keep_cors(live_server: LiveServer) -> None:
+    q = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    req = urllib.request.Request(live_server.url + "/sparql?" + q, method="HEAD")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 200 and resp.read() == b""
+        assert resp.headers["ETag"]
+    bad = urllib.request.Request(live_server.url + "/sparql?query=SELEC", headers={"Accept": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(bad, timeout=30)
+    err.value.close()
+    assert err.value.code == 400 and err.value.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_e2e_chunked_post_and_access_log_line(live_server: LiveServer) -> None:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", live_server.port, timeout=30)
+    conn.putrequest("POST", "/sparql")
+    conn.putheader("Content-Type", "application/sparql-query")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.putheader("Accept", "application/sparql-results+json")
+    conn.endheaders()
+    body = b"ASK { ?s ?p ?o } # chunked"
+    conn.send(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+    resp = conn.getresponse()
+    assert resp.status == 200 and json.loads(resp.read())["boolean"] is True
+    conn.close()
+    # `serve` writes one JSON access-log line per request (INFO, the default log level) with its duration.
+    lines = [json.loads(line) for line in (live_server.root / "serve.log").read_text().splitlines()
+             if line.startswith("{")]
+    posted = [line for line in lines if line["method"] == "POST" and line["path"] == "/sparql"]
+    assert posted and posted[-1]["status"] == 200 and posted[-1]["duration_ms"] >= 0
+    assert posted[-1]["remote"] == "127.0.0.1" and posted[-1]["form"] == "ASK"

@@ -183,7 +183,7 @@ def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | N
 @store_option
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8080).")
-@click.option("--threads", type=int, default=None, help="WSGI worker threads.")
+@click.option("--threads", type=int, default=None, help="Python threads running the app (WSGI).")
 @click.option("--get", "get_path", default=None, metavar="PATH",
               help="Print the response to one GET request and exit, without opening a port.")
 @click.option("--accept", default=None, help="Accept header for --get.")
@@ -191,7 +191,7 @@ def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | N
 @handle_errors
 def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: int | None,
           threads: int | None, get_path: str | None, accept: str | None) -> None:
-    """Serve the SPARQL endpoint and pages under a production WSGI server (waitress).
+    """Serve the SPARQL endpoint and pages under a production HTTP server (granian, WSGI).
 
     Builds the store from the repository's files first if nothing is published yet.
 
@@ -210,19 +210,18 @@ def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: i
         click.echo(f"Nothing published in {settings.store} yet: building from {settings.root} ...", err=True)
         report = do_build(settings, store, who="serve")
         click.echo(f"Published {report.triples} triples.", err=True)
-    app = create_app(settings)
+    del store  # nothing opened here survives into the server process
     if get_path is not None:
         headers = {"Accept": accept} if accept else {}
-        response = app.test_client().get(get_path, headers=headers)
+        response = create_app(settings).test_client().get(get_path, headers=headers)
         sys.stdout.buffer.write(response.get_data())
         if response.status_code >= 400:
             sys.exit(1)
         return
-    import waitress
+    from visitgraph.web import serve_forever
 
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", err=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                   ident="visitgraph", clear_untrusted_proxy_headers=True, channel_timeout=120)
+    serve_forever(settings)
 
 
 @cli.command()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import sys
 from typing import Any
 
 from flask import Flask, current_app
@@ -68,3 +71,41 @@ def get_store() -> EmbeddedStore:
 def get_settings() -> Settings:
     """Return the current app's settings."""
     return get_state().settings
+
+
+#: The `Server` header of every response of `serve` (tests and operators check it).
+SERVER_NAME = "visitgraph"
+
+
+def configure_access_log(level: str) -> None:
+    """Send the `visitgraph.*` loggers (the JSON access log at INFO) to stderr at `level`."""
+    logger = logging.getLogger("visitgraph")
+    logger.setLevel(getattr(logging, str(level).upper(), logging.INFO))
+    if not any(getattr(h, "_visitgraph", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._visitgraph = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def _served_app(settings: Settings) -> Flask:
+    """Build the app inside the server's worker process (after the fork: no store is open before it)."""
+    configure_access_log(settings.log_level)
+    return create_app(settings)
+
+
+def serve_forever(settings: Settings) -> None:
+    """Serve the app under granian (Rust HTTP/1.1 server, WSGI interface) until interrupted.
+
+    One server process runs the app with `settings.threads` Python threads; HTTP parsing and
+    writing stay in Rust. The query-worker processes are children of that process.
+    """
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    server = Server("visitgraph.web:create_app", address=settings.host, port=int(settings.port),
+                    interface=Interfaces.WSGI, workers=1, blocking_threads=max(1, int(settings.threads)),
+                    runtime_threads=1, log_enabled=True, log_level=LogLevels.error, log_access=False, respawn_failed_workers=True)
+    server.serve(target_loader=functools.partial(_served_app, settings), wrap_loader=False)

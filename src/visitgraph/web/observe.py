@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
-from visitgraph.web import get_state
+from visitgraph.web import SERVER_NAME, get_state
 
 bp = Blueprint("observe", __name__)
 access_log = logging.getLogger("visitgraph.access")
@@ -102,6 +102,7 @@ def _start() -> None:
 
 
 def _finish(resp: Response) -> Response:
+    resp.headers.setdefault("Server", SERVER_NAME)
     resp.headers.setdefault("Access-Control-Allow-Origin", "*")
     resp.headers.setdefault("Access-Control-Expose-Headers", EXPOSE_HEADERS)
     if resp.status_code == 401:
