@@ -107,6 +107,7 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
         visitgraph queries run visits-in-range --param start=2013-01-01 --param end=2013-12-31 --format csv
         visitgraph queries run organization-people --param organization=organization/oclc --format json
     """
+    from visitgraph.answerindex import for_store
     from visitgraph.dump import store_prefixes
     from visitgraph.queries import get_query, run_saved_query
     from visitgraph.query_output import page_to_dict, serialize_page
@@ -114,8 +115,9 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
 
     settings = settings_for(ctx, store_path)
     query = get_query(settings.root, name)
-    page = run_saved_query(store_from_settings(settings).reader(), query, _parse_params(params), limit, offset,
-                           base_iri=settings.base_iri, max_rows=settings.max_rows)
+    store = store_from_settings(settings)
+    page = run_saved_query(store.reader(), query, _parse_params(params), limit, offset,
+                           base_iri=settings.base_iri, max_rows=settings.max_rows, answers=for_store(store))
     if fmt == "table":
         rows = [[_short(v, settings.base_iri) for v in rec] for rec in
                 [[r.get(var, "") for var in page.variables] for r in page.records()]]
@@ -132,3 +134,47 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
 
 def _short(value: str, base: str) -> str:
     return value[len(base):] if value.startswith(base) else value
+
+
+@queries_group.command(name="index")
+@click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
+@store_option
+@click.pass_context
+@handle_errors
+def index_command(ctx: click.Context, as_json: bool, store_path: Path | None) -> None:
+    """Store the saved queries' whole answers for the published generation.
+
+    `build` does this at every publish (setting `answer_index`); run it after
+    editing queries/*.rq, so their pages are read from the stored answers again
+    instead of running SPARQL. Each query runs once, stopped at `index_timeout`
+    seconds; one that takes longer or has more than `index_max_rows` rows stays
+    SPARQL-only, and the table says why.
+
+    \b
+    Example:
+        visitgraph queries index
+        visitgraph queries index --json
+    """
+    from visitgraph.answerindex import build_index
+    from visitgraph.errors import VisitgraphError
+    from visitgraph.queries import discover_queries
+    from visitgraph.store import store_from_settings
+
+    settings = settings_for(ctx, store_path)
+    if settings.backend != "embedded":
+        raise VisitgraphError("Stored answers are kept for the embedded store only; with the remote backend "
+                              "saved queries always run on the server.")
+    store = store_from_settings(settings)
+    gen = store.require_current()
+    queries = discover_queries(settings.root)
+    with store.write_lock():
+        report = build_index(settings, store.path, gen.path, gen.id, queries)
+    if as_json:
+        echo_json({"generation": gen.id, "seconds": report.seconds, "stored": report.stored,
+                   "skipped": report.skipped, "queries": report.entries})
+        return
+    rows = [[name, str(entry.get("rows", "")), f"{entry.get('seconds', 0):.2f}", entry.get("error", "stored")]
+            for name, entry in sorted(report.entries.items())]
+    click.echo(render_table(["query", "rows", "seconds", "status"], rows))
+    click.echo(f"Stored {len(report.stored)} of {len(report.entries)} answers for generation {gen.id} "
+               f"in {report.seconds:.1f} s.", err=True)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from visitgraph import vocab
+from visitgraph.answerindex import build_index
 from visitgraph.config import Settings
 from visitgraph.errors import ShapesViolation
 from visitgraph.load import (
@@ -48,6 +49,7 @@ class BuildReport:
     triples: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -58,6 +60,7 @@ class BuildReport:
             "changesets": self.changesets,
             "counts": self.counts,
             "timings": self.timings,
+            "answers": self.answers,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -162,12 +165,26 @@ def build(
         if not report.validation.conforms:
             raise ShapesViolation(report.validation)
         report.counts = count_classes(staged._require())
+
+        def store_answers(gen_id: str, folder: Path) -> dict[str, Any] | None:
+            # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
+            if not settings.answer_index or settings.backend != "embedded":
+                return None  # remote: every front-end reads the server; nothing is kept locally
+            from visitgraph.queries import discover_queries
+
+            lap("publish_s")
+            index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root))
+            report.answers = {"stored": index.stored, "skipped": index.skipped}
+            lap("index_s")
+            return {"answers": report.answers}
+
         report.generation = staged.commit(
             who, note=note or ("change: " + change.what if change else "build"),
             details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets),
                      "timings": report.timings},
+            before_switch=store_answers,
         )
-        lap("publish_s")
+        lap("switch_s" if "index_s" in report.timings else "publish_s")
     return report
 
 

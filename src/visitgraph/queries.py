@@ -16,18 +16,21 @@ em dash; a value with spaces is written in double quotes). Keys: ``default``, ``
 ``choices`` (fixed values separated by ``|``; they are enforced), ``choices-query`` (the name
 of another saved query without required parameters: its ``?value`` column, else its first,
 gives the values and its ``?label`` column the labels; suggestions only), ``min`` / ``max``
-(integers), ``label``. Types: ``xsd:date`` (YYYY-MM-DD), ``xsd:gYear`` (YYYY),
+(integers), ``label``, ``filter`` (the parameter only keeps the rows whose result variable
+matches it: ``filter=country`` equality, ``filter=date>=`` / ``filter=date<=`` bounds,
+``filter=date:year`` same year; unbound, it must keep every row — see
+:mod:`visitgraph.answerindex`, which then serves it from the stored whole answer). Types: ``xsd:date`` (YYYY-MM-DD), ``xsd:gYear`` (YYYY),
 ``xsd:integer``, ``xsd:boolean``, ``xsd:string`` (at most :data:`MAX_STRING` characters),
 ``country`` (an ISO 3166-1 alpha-2 code, bound as a plain string, upper case) and
 ``iri:<class CURIE>``, e.g. ``iri:schema:Person``: a full IRI, a local ``/id/<kind>/<slug>``
 path or ``<kind>/<slug>``, which must name a resource of that class in the graph.
 
-Parameters are bound as typed RDF terms through pyoxigraph's ``substitutions=`` (SEP-0007),
-never pasted into the text. pyoxigraph substitutes only projected variables, so a query
+Parameters are bound as typed RDF terms by a ``VALUES`` block opening the WHERE clause
+(SEP-0007 semantics; decision 0010), never pasted into the text. A query
 projects every parameter; an optional parameter left empty stays unbound, so queries test
 it with ``COALESCE(<condition>, true)`` (``BOUND()`` of a substituted variable is false in
 pyoxigraph 0.5, so the parser refuses it), and use parameters only in the top-level group
-(the remote backend binds them with a ``VALUES`` block opening the WHERE clause).
+(where the ``VALUES`` block joins them).
 
 SELECT queries are paged unless the header says ``# paged: false``: a page appends
 ``LIMIT n+1 OFFSET o`` and the extra row only says whether a next page exists.
@@ -46,6 +49,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph import vocab
+from visitgraph.answerindex import AnswerIndex
 from visitgraph.errors import BadParameter, QueryNotFound
 from visitgraph.savedquery import (
     DEFAULT_LIMIT,
@@ -144,6 +148,8 @@ class SavedQueryResult:
     offset: int
     has_next: bool = False
     triples: list[ox.Triple] = field(default_factory=list)
+    #: "stored" when the page was read from the generation's stored answer, else "sparql".
+    source: str = "sparql"
 
     @property
     def values(self) -> dict[str, str]:
@@ -210,8 +216,11 @@ def execute(store: ox.Store, sparql: str, substitutions: Mapping[str, Term]) -> 
 
 def run_saved_query(store: ox.Store, query: SavedQuery, raw_params: Mapping[str, str],
                     limit: str | int | None = None, offset: str | int | None = None, *,
-                    base_iri: str, max_rows: int = 10000) -> SavedQueryResult:
+                    base_iri: str, max_rows: int = 10000, answers: AnswerIndex | None = None) -> SavedQueryResult:
     """Bind the parameters, run one page of the query and return it.
+
+    With `answers` (the generation's stored answers), a page whose answer is stored is read from
+    it — the same rows, without running SPARQL; anything else runs as SPARQL.
 
     :param store: a read-only pyoxigraph store (or anything with its ``query`` surface).
     :param max_rows: cap of unpaged answers (CONSTRUCT, ``# paged: false``).
@@ -230,6 +239,11 @@ def run_saved_query(store: ox.Store, query: SavedQuery, raw_params: Mapping[str,
         answer = bool(execute(store, query.sparql, bound))
         return SavedQueryResult(query, ["result"], [[ox.Literal(str(answer).lower(), datatype=ox.NamedNode(
             vocab.XSD + "boolean"))]], bound, 1, 0)
+    if answers is not None and query.paged:
+        stored = answers.page(query, bound, lim, off)
+        if stored is not None:
+            return SavedQueryResult(query, stored.variables, stored.rows, bound, lim, off,
+                                    has_next=stored.has_next, source="stored")
     page, start = (lim, off) if query.paged else (max_rows, 0)
     result = execute(store, paged_sparql(query.sparql, page, start), bound)
     variables = [v.value for v in result.variables]

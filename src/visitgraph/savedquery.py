@@ -70,6 +70,9 @@ class Param:
     maximum: int | None = None
     label: str | None = None
     help: str = ""
+    #: `(column, op)`: the parameter only keeps the rows whose `?column` matches (op `=`, `>=`,
+    #: `<=` or `year`), so a stored whole answer can serve it (see :mod:`visitgraph.answerindex`).
+    filter: tuple[str, str] | None = None
 
     @property
     def is_iri(self) -> bool:
@@ -181,8 +184,11 @@ def parse_param(text: str) -> Param:
         key, eq, value = token.partition("=")
         if token == "required":
             values["required"] = True
-        elif not eq or key not in ("default", "example", "choices", "choices-query", "min", "max", "label"):
+        elif not eq or key not in ("default", "example", "choices", "choices-query", "min", "max", "label",
+                                   "filter"):
             raise ValueError(f"unknown option {token!r} of parameter {name!r}")
+        elif key == "filter":
+            values["filter"] = parse_filter(value, name)
         elif key == "choices":
             values["choices"] = tuple(v for v in value.split("|") if v)
         elif key in ("min", "max"):
@@ -190,6 +196,26 @@ def parse_param(text: str) -> Param:
         else:
             values[key.replace("-", "_")] = value
     return Param(name=name, type=ptype, help=help_text.strip(), **values)
+
+
+FILTER_OPS = ("year", ">=", "<=", "=")
+
+
+def parse_filter(text: str, name: str = "?") -> tuple[str, str]:
+    """Parse a parameter's `filter=` option: a result variable and how the value selects rows.
+
+    >>> parse_filter("date>="), parse_filter("organizationCountry"), parse_filter("date:year")
+    (('date', '>='), ('organizationCountry', '='), ('date', 'year'))
+    """
+    column, op = text, "="
+    for candidate in (":year", ">=", "<="):
+        if text.endswith(candidate):
+            column, op = text[: -len(candidate)], candidate.lstrip(":")
+            break
+    if not _NAME_RE.match(column):
+        raise ValueError(f"filter of parameter {name!r} must be a result variable name, optionally "
+                         f"followed by >=, <= or :year (got {text!r})")
+    return column, op
 
 
 def parse_saved_query(text: str, path: Path) -> SavedQuery:
@@ -245,6 +271,9 @@ def _check_query(query: SavedQuery, lines_of: list[int]) -> None:
         if re.search(rf"BOUND\s*\(\s*[?$]{p.name}\s*\)", query.sparql, re.I):
             raise DataSyntaxError(where, line, None, f"BOUND(?{p.name}) is always false for a bound "
                                   "parameter: test it with COALESCE(<condition>, true)")
+        if p.filter is not None and not re.search(rf"[?$]{p.filter[0]}\b", query.sparql):
+            raise DataSyntaxError(where, line, None, f"filter of {p.name!r} names ?{p.filter[0]}, which the "
+                                  "query does not use")
         for value in filter(None, (p.default, p.example)):
             try:
                 bind_value(p, value, _CHECK_BASE)

@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,11 +190,14 @@ class EmbeddedStore:
         return Generation(gen_id, self.generations_dir / gen_id, published)
 
     def _prune(self) -> None:
+        from visitgraph.answerindex import prune as prune_answers
+
         current = self.current()
         ids = self.generation_ids()
         for old in ids[: max(0, len(ids) - self.keep)]:
             if current is None or old != current.id:
                 shutil.rmtree(self.generations_dir / old, ignore_errors=True)
+        prune_answers(self.path, self.generation_ids())
 
     def rollback(self, to: str | None = None, who: str = "cli") -> Generation:
         """Make an earlier generation current again (default: the one before).
@@ -245,8 +248,14 @@ class StagedGeneration:
         """Iterate everything staged so far."""
         return iter(self._require().quads_for_pattern(None, None, None, None))
 
-    def commit(self, who: str, note: str = "", details: dict[str, Any] | None = None) -> Generation:
-        """Publish: compact, move into place and switch readers over atomically."""
+    def commit(self, who: str, note: str = "", details: dict[str, Any] | None = None,
+               before_switch: Callable[[str, Path], dict[str, Any] | None] | None = None) -> Generation:
+        """Publish: compact, move into place and switch readers over atomically.
+
+        :param before_switch: called with the generation's id and final folder once it is in place
+            but before readers see it (derived data such as stored answers); what it returns is
+            added to the history entry's details.
+        """
         store = self._require()
         started = time.monotonic()
         store.optimize()
@@ -256,9 +265,15 @@ class StagedGeneration:
         self.close()
         final = self.owner.generations_dir / self.id
         os.replace(self.path, final)
+        optimize_seconds = round(time.monotonic() - started, 3)
+        try:
+            derived = before_switch(self.id, final) if before_switch is not None else None
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)  # never a generation on disk that was not published
+            raise
         entry = HistoryEntry(
             self.id, "publish", who, now_iso(), triples=triples, graphs=graphs, note=note,
-            details={**(details or {}), "optimize_seconds": round(time.monotonic() - started, 3)},
+            details={**(details or {}), "optimize_seconds": optimize_seconds, **(derived or {})},
         )
         self.committed = self.owner._switch(self.id, entry)
         self.owner._prune()

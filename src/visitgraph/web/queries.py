@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from visitgraph import __version__
+from visitgraph.answerindex import for_store as answers_for
 from visitgraph.dump import store_prefixes
 from visitgraph.errors import BadParameter
 from visitgraph.executor import ExecutorReader
@@ -108,7 +109,8 @@ def _run(query: SavedQuery) -> SavedQueryResult:
     # Saved queries run under the endpoint's limits: worker processes, time budget, result cache.
     reader = ExecutorReader(get_state(), client=request.remote_addr)
     return run_saved_query(reader, query, raw, raw.get("limit"), raw.get("offset"),
-                           base_iri=settings.base_iri, max_rows=settings.max_rows)
+                           base_iri=settings.base_iri, max_rows=settings.max_rows,
+                           answers=answers_for(get_state().store))
 
 
 @bp.get("/queries/<string:name>")
@@ -128,6 +130,7 @@ def query_page(name: str) -> Response:
         body = serialize_page(page, output, store_prefixes(get_settings().base_iri))
     media = OUTPUTS[output][0]
     resp = Response(body, mimetype=media)
+    resp.headers["X-Visitgraph-Answer"] = page.source  # "stored" (read from the stored answer) or "sparql"
     if output in ("csv", "tsv", "ttl", "nt"):
         resp.headers["Content-Type"] = f"{media}; charset=utf-8"
     resp.headers["Link"] = ", ".join(f'<{url}>; rel="{"prev" if rel == "previous" else rel}"' for rel, url in links.items() if url)
