@@ -99,38 +99,78 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def saved_query_latency(project: Path, repeats: int, timeout: float) -> dict[str, dict[str, float]]:
-    """p50/p95 of each saved query with its default parameters, cold (no result cache), as the
-    service runs them: in a query worker that is stopped at `timeout` seconds."""
+def saved_query_latency(project: Path, repeats: int, timeout: float) -> dict[str, dict[str, Any]]:
+    """p50/p95 of each saved query, cold (no result cache), as the service runs them: pages from the
+    generation's stored answers where they apply, else SPARQL in a query worker stopped at `timeout`.
+
+    Each query is measured with its default parameters, then with other values of each parameter
+    (filter values read from the stored answer; another anchor value runs as SPARQL).
+    """
+    from visitgraph.answerindex import for_store
     from visitgraph.executor import ExecutorReader, QueryExecutor
 
     settings = load_settings(project, {"result_cache": 0, "query_timeout": timeout, "client_budget": 1e9},
                              environ={})
-    executor = QueryExecutor(settings, EmbeddedStore(settings.store))
+    embedded = EmbeddedStore(settings.store)
+    executor = QueryExecutor(settings, embedded)
     store = ExecutorReader(executor)
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     try:
-        return _latencies(project, settings, store, repeats, out)
+        return _latencies(project, settings, store, repeats, out, for_store(embedded))
     finally:
         executor.close()
 
 
-def _latencies(project: Path, settings: Any, store: Any, repeats: int, out: dict[str, Any]) -> dict[str, Any]:
+def _variants(query: Any) -> list[dict[str, str]]:
+    """Other parameter values worth timing: each filter's choices/example, each anchor's example."""
+    found: list[dict[str, str]] = []
+    for p in query.params:
+        values = list(p.choices) + [v for v in (p.example, p.default) if v]
+        if p.type == "xsd:date":
+            values += ["2019-01-01" if p.filter and p.filter[1] == ">=" else "2019-12-31"]
+        if p.type == "country":
+            values += ["DE", "TR"]
+        if p.type == "xsd:integer":
+            values += ["5"]
+        if p.is_iri and p.type.endswith("Person"):
+            values += ["person/syn-0000042"]
+        if p.is_iri and p.type.endswith("Organization"):
+            values += ["organization/syn-000007"]
+        for value in dict.fromkeys(values):
+            if value != p.default:
+                found.append({p.name: value})
+    return found[:4]
+
+
+def _time(store: Any, settings: Any, query: Any, values: dict[str, str], repeats: int, answers: Any,
+          offsets: tuple[int, ...] = (0,)) -> dict[str, Any]:
+    samples: list[float] = []
+    source = "?"
+    budget = time.monotonic() + 120  # at most two minutes per case, whatever the scale
+    while len(samples) < repeats and (len(samples) < 2 or time.monotonic() < budget):
+        start = time.perf_counter()
+        try:
+            page = run_saved_query(store, query, values, 20, offsets[len(samples) % len(offsets)],
+                                   base_iri=settings.base_iri, max_rows=1000, answers=answers)
+        except Exception as e:  # timed out, or a parameter absent from the data
+            return {"error": str(e)[:120], "runs": len(samples)}
+        samples.append((time.perf_counter() - start) * 1000)
+        source = page.source
+    return {"p50_ms": round(percentile(samples, 0.5), 2), "p95_ms": round(percentile(samples, 0.95), 2),
+            "runs": len(samples), "paged": query.paged, "source": source}
+
+
+def _latencies(project: Path, settings: Any, store: Any, repeats: int, out: dict[str, Any],
+               answers: Any = None) -> dict[str, Any]:
     for query in discover_queries(project):
-        samples: list[float] = []
-        budget = time.monotonic() + 120  # at most two minutes per query, whatever the scale
-        while len(samples) < repeats and (len(samples) < 2 or time.monotonic() < budget):
-            start = time.perf_counter()
-            try:
-                run_saved_query(store, query, {}, base_iri=settings.base_iri, max_rows=1000)
-            except Exception as e:  # timed out, or a parameter absent from the data
-                out[query.name] = {"error": str(e)[:120]}
-                break
-            samples.append((time.perf_counter() - start) * 1000)
-        if samples:
-            out[query.name] = {"p50_ms": round(percentile(samples, 0.5), 2),
-                               "p95_ms": round(percentile(samples, 0.95), 2), "runs": len(samples),
-                               "paged": query.paged}
+        # Pages 1, 2, 6 and 51 in turn: a stored answer must be as quick deep into the list.
+        out[query.name] = _time(store, settings, query, {}, repeats, answers, offsets=(0, 20, 100, 1000))
+        variants = {"&".join(f"{k}={v}" for k, v in values.items()): _time(store, settings, query, values,
+                                                                          max(2, repeats // 2), answers)
+                    for values in _variants(query)}
+        if variants:
+            out[query.name]["variants"] = variants
+        print(f"  {query.name}: {out[query.name]}", file=sys.stderr, flush=True)
     return out
 
 
@@ -205,7 +245,7 @@ def _tree_peak_rss(pid: int) -> int:
     return total // 1024
 
 
-PHASES = ("generate", "raw", "build", "dumps", "batch", "queries", "serve")
+PHASES = ("generate", "raw", "build", "index", "dumps", "batch", "queries", "serve")
 
 
 def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, query_timeout: float = 30.0,
@@ -239,6 +279,15 @@ def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, quer
         result["ratio_build_vs_raw_load"] = round(seconds / result["raw_oxigraph_load_s"], 2)
     if "build" in phases:
         print(f"[{visits}] published: {result}", file=sys.stderr)
+    if "index" in phases:  # the stored answers alone (build also stores them, timed as index_s)
+        seconds, rss, stdout = run_timed([PY, "-m", "visitgraph", "--root", str(project), "queries", "index",
+                                          "--json"])
+        report = json.loads(stdout)
+        result["index"] = {"seconds": round(seconds, 2), "peak_rss_mib": rss, "stored": report["stored"],
+                           "skipped": report["skipped"],
+                           "per_query": {n: {k: e.get(k) for k in ("rows", "seconds")}
+                                         for n, e in report["queries"].items()}}
+        print(f"[{visits}] index {result['index']}", file=sys.stderr)
     if "dumps" in phases:
         result["dump_s"] = {}
         for fmt in dump_formats:
