@@ -10,8 +10,11 @@ guard. The public entry point is :func:`execute`.
 
 from __future__ import annotations
 
+import pickle
+import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -19,7 +22,6 @@ import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
@@ -38,35 +40,86 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode
 LONG_QUERY_S = 0.25
 
 
+# -- the wire: length-prefixed frames over the socket pair -----------------------------------
+#
+# A frame is `!II` (meta length, body length), a pickled meta tuple, then the raw body bytes: the
+# answer's body is neither pickled nor copied into a bigger message. Parent and worker are the same
+# program, so pickle is safe here; only plain tuples (and pyoxigraph terms for substitutions) cross.
+
+_HEAD = struct.Struct("!II")
+_SMALL = 1 << 16  # frames up to this size go out in one send; larger ones in two
+
+
+def _send_frame(sock: socket.socket, meta: Any, body: bytes = b"") -> None:
+    packed = pickle.dumps(meta, pickle.HIGHEST_PROTOCOL)
+    head = _HEAD.pack(len(packed), len(body))
+    if len(body) < _SMALL:
+        sock.sendall(head + packed + body)
+    else:
+        sock.sendall(head + packed)
+        sock.sendall(body)
+
+
+def _recv_frame(sock: socket.socket) -> tuple[Any, bytes]:
+    """Read one frame (usually one `recv`); raise EOFError when the peer has gone."""
+    data = sock.recv(_SMALL)
+    while len(data) < _HEAD.size:
+        more = sock.recv(_SMALL)
+        if not more:
+            raise EOFError("the peer closed the socket")
+        data += more
+    meta_len, body_len = _HEAD.unpack_from(data)
+    end = _HEAD.size + meta_len + body_len
+    if len(data) < end:
+        buf = bytearray(end)
+        buf[:len(data)] = data
+        view, got = memoryview(buf), len(data)
+        while got < end:
+            n = sock.recv_into(view[got:])
+            if n == 0:
+                raise EOFError("the peer closed the socket mid-frame")
+            got += n
+        data = bytes(buf)
+    meta = pickle.loads(data[_HEAD.size:_HEAD.size + meta_len])
+    return meta, data[_HEAD.size + meta_len:end]
+
+
 # -- the worker process ----------------------------------------------------------------
 
-def _answer_job(store: Any, job: dict[str, Any]) -> tuple[bytes, str, str, int, bool]:
-    subs = job.get("substitutions") or None
-    result = run_query(store, job["sparql"], dataset=job["dataset"], substitutions=subs, base_iri=job["base_iri"])
-    body, fmt, form, rows, truncated = serialize_capped(result, get_format(job["format"]), job["max_rows"])
+#: A job on the wire: (generation path, sparql, format name, default graphs, named graphs,
+#: substitutions, base IRI, max rows).
+Job = tuple[str, str, str, tuple[str, ...], tuple[str, ...], dict[str, Any], str, int]
+
+
+def _answer_job(store: Any, job: Job) -> tuple[bytes, str, str, int, bool]:
+    _, sparql, fmt_name, default_graphs, named_graphs, subs, base_iri, max_rows = job
+    result = run_query(store, sparql, dataset=Dataset(default_graphs, named_graphs), substitutions=subs or None,
+                       base_iri=base_iri)
+    body, fmt, form, rows, truncated = serialize_capped(result, get_format(fmt_name), max_rows)
     return body, fmt.name, form, rows, truncated
 
 
-def _worker_main(conn: Any) -> None:
-    """Serve jobs from the parent until the pipe closes; one query at a time."""
+def _worker_main(sock: socket.socket) -> None:
+    """Serve jobs from the parent until the socket closes; one query at a time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
-            job = conn.recv()
+            job, _ = _recv_frame(sock)
         except (EOFError, OSError):
             return
         try:
-            if opened is None or opened[0] != job["path"]:
+            if opened is None or opened[0] != job[0]:
                 opened = None
-                opened = (job["path"], ox.Store.read_only(job["path"]))
-            conn.send(("ok", _answer_job(opened[1], job)))
+                opened = (job[0], ox.Store.read_only(job[0]))
+            body, fmt_name, form, rows, truncated = _answer_job(opened[1], job)
+            _send_frame(sock, ("ok", (fmt_name, form, rows, truncated)), body)
         except BadQuery as e:
-            conn.send(("bad", (e.message, e.line, e.column)))
+            _send_frame(sock, ("bad", (e.message, e.line, e.column)))
         except VisitgraphError as e:
-            conn.send(("error", (e.status, e.message)))
+            _send_frame(sock, ("error", (e.status, e.message)))
         except Exception as e:  # noqa: BLE001 - report, never die silently
-            conn.send(("error", (500, f"The query failed: {e}")))
+            _send_frame(sock, ("error", (500, f"The query failed: {e}")))
 
 
 class _Worker:
@@ -79,7 +132,9 @@ class _Worker:
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True,
         )
         child.close()
-        self.conn = Connection(parent.detach())
+        self.sock = parent
+        self.poller = select.poll()
+        self.poller.register(parent, select.POLLIN)
 
     @property
     def pid(self) -> int:
@@ -88,6 +143,10 @@ class _Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def wait_ready(self, seconds: float) -> bool:
+        """Wait up to `seconds` for an answer (or the worker's death) on the socket."""
+        return bool(self.poller.poll(max(0, int(seconds * 1000 + 0.999))))
+
     def kill(self) -> None:
         if self.alive():
             self.proc.kill()
@@ -95,7 +154,7 @@ class _Worker:
             self.proc.wait(5)
         except subprocess.TimeoutExpired:
             pass
-        self.conn.close()
+        self.sock.close()
 
 
 # -- the pool ------------------------------------------------------------------------------
@@ -217,23 +276,23 @@ class QueryExecutor:
         self._all.discard(worker)
         worker.kill()
 
-    def _run_job(self, job: dict[str, Any], timeout: float) -> tuple[bytes, str, str, int, bool]:
+    def _run_job(self, job: Job, timeout: float) -> tuple[bytes, str, str, int, bool]:
         started = time.monotonic()
         worker = self._acquire(started + timeout)
         keep = False
         try:
             with self._cond:
                 self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
-            worker.conn.send(job)
-            ready = worker.conn.poll(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
+            _send_frame(worker.sock, job)
+            ready = worker.wait_ready(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
             if not ready:
                 with self._cond:
                     self._cond.notify_all()  # it just turned long: a waiting query may start
-                ready = worker.conn.poll(max(0.0, started + timeout - time.monotonic()))
+                ready = worker.wait_ready(max(0.0, started + timeout - time.monotonic()))
             if not ready:
                 self.stats.timeouts += 1
                 raise QueryTimeout(timeout)
-            status, payload = worker.conn.recv()
+            (status, payload), body = _recv_frame(worker.sock)
             keep = True
         except (EOFError, OSError) as e:
             raise StoreError(f"The query worker stopped unexpectedly ({e}); the query was not answered.") from e
@@ -245,7 +304,7 @@ class QueryExecutor:
             error = StoreError(payload[1])
             error.status = payload[0]
             raise error
-        return payload  # type: ignore[no-any-return]
+        return (body, *payload)
 
     def execute(self, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
                 substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
@@ -268,8 +327,8 @@ class QueryExecutor:
         except LimitExceeded:
             self.stats.rejected_budget += 1
             raise
-        job = {"path": str(gen.path), "sparql": sparql, "format": fmt.name, "dataset": dataset,
-               "substitutions": subs, "base_iri": settings.base_iri, "max_rows": rows}
+        job: Job = (str(gen.path), sparql, fmt.name, dataset.default_graphs, dataset.named_graphs, subs,
+                    settings.base_iri, rows)
         started = time.monotonic()
         self.stats.queries += 1
         try:
@@ -356,4 +415,4 @@ def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, datase
 
 
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])))
+    _worker_main(socket.socket(fileno=int(sys.argv[1])))
