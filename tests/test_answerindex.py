@@ -176,6 +176,18 @@ def test_index_command_rebuilds_the_current_generations_answers(indexed: tuple[S
     out = json.loads(result.output)
     assert out["generation"] == gen.id and "visits-per-year" in out["stored"]
     assert for_store(store) is not None
+    before = out["queries"]["people"]
+    again = CliRunner().invoke(cli, ["--root", str(settings.root), "queries", "index", "visits-per-year",
+                                     "--store", str(settings.store), "--json"])
+    assert again.exit_code == 0, again.output
+    kept = json.loads(again.output)["queries"]
+    assert kept["people"] == before  # not re-run, still stored and used
+    query = get_query(settings.root, "people")
+    assert run_saved_query(store.reader(), query, {}, base_iri=settings.base_iri,
+                           answers=for_store(store)).source == "stored"
+    wrong = CliRunner().invoke(cli, ["--root", str(settings.root), "queries", "index", "nope",
+                                     "--store", str(settings.store)])
+    assert wrong.exit_code != 0 and "No saved query named nope" in wrong.output
 
 
 @pytest.mark.parametrize(("text", "message"), [("9x", "result variable name"), ("date>", "result variable")])

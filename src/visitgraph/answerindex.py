@@ -144,6 +144,7 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     result = run_query(store, job["sparql"], substitutions=subs or None, base_iri=job.get("base_iri"))
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
     columns = list(dict.fromkeys(job["columns"]))
+    paths = {column: op[5:] for column, op in job.get("filters", []) if op.startswith("path:")}
     where = {c: names.index(c) for c in columns if c in names}
     db = sqlite3.connect(out)
     extra = "".join(f", k{i} TEXT, x{i} REAL" for i in range(len(columns)))
@@ -172,10 +173,39 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     for i in range(len(columns)):
         db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
         db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
+    for i, column in enumerate(columns):
+        if column in paths:
+            _reach_table(store, db, i, paths[column], job.get("prefixes", {}))
     db.execute("ANALYZE")
     db.commit()
     db.close()
     return {"rows": count, "variables": names, "columns": columns, "seconds": round(time.monotonic() - started, 3)}
+
+
+def _reach_table(store: ox.Store, db: sqlite3.Connection, i: int, path: str, prefixes: Mapping[str, str]) -> None:
+    """For a `column/<path>` filter: every (row key, value reached by the path) pair, indexed by value."""
+    from visitgraph.sparql import run_query
+
+    db.execute(f"CREATE TABLE reach{i} (k TEXT NOT NULL, v TEXT NOT NULL)")
+    keys = [k for (k,) in db.execute(f"SELECT DISTINCT k{i} FROM answer WHERE k{i} IS NOT NULL")]
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+    for start in range(0, len(keys), 500):
+        chunk = keys[start: start + 500]
+        values = " ".join(str(ox.NamedNode(k)) for k in chunk if _is_iri(k))
+        if not values:
+            continue
+        sparql = f"{prologue}SELECT DISTINCT ?k ?v WHERE {{ VALUES ?k {{ {values} }} ?k {path} ?v }}"
+        rows = [(r["k"].value, str(r["v"])) for r in run_query(store, sparql)]  # type: ignore[union-attr]
+        db.executemany(f"INSERT INTO reach{i} VALUES (?, ?)", rows)
+    db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
 
 
 @dataclass
@@ -196,11 +226,16 @@ class IndexReport:
 
 
 def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id: str, queries: Sequence[Any],
-                *, on_done: Callable[[str, dict[str, Any]], None] | None = None) -> IndexReport:
+                *, on_done: Callable[[str, dict[str, Any]], None] | None = None,
+                keep: Sequence[str] = ()) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
     Queries run side by side in `query_workers` child processes, each stopped at `index_timeout`
     seconds. The folder appears complete or not at all (built aside, then renamed into place).
+
+    :param keep: names of queries whose answers already stored for this generation are kept as
+        they are (re-indexing only some queries); a kept answer with a stale fingerprint is
+        simply never used.
     """
     from visitgraph.queries import bind_parameters
 
@@ -211,13 +246,25 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     entries: dict[str, dict[str, Any]] = {}
+    previous = root / gen_id
+    if keep and (previous / MANIFEST).exists():
+        old_entries = json.loads((previous / MANIFEST).read_text(encoding="utf-8")).get("queries", {})
+        for name in keep:
+            entry = old_entries.get(name)
+            if entry is not None and "file" in entry and (previous / entry["file"]).exists():
+                os.link(previous / entry["file"], work / entry["file"])
+                entries[name] = entry
 
     def one(query: Any) -> tuple[str, dict[str, Any]]:
         bound = bind_parameters(query, {}, settings.base_iri)
         anchors = anchor_binding(query, bound)
+        from visitgraph import vocab
+
         columns = [p.filter[0] for p in query.params if p.filter is not None]
         job = {"sparql": query.sparql, "bindings": {k: str(v) for k, v in anchors.items()},
-               "columns": columns, "base_iri": settings.base_iri, "max_rows": settings.index_max_rows}
+               "columns": columns, "filters": [list(p.filter) for p in query.params if p.filter is not None],
+               "prefixes": dict(vocab.PREFIXES), "base_iri": settings.base_iri,
+               "max_rows": settings.index_max_rows}
         out = work / f"{query.name}.sqlite"
         entry: dict[str, Any] = {"fingerprint": fingerprint(query), "key": anchor_key(anchors),
                                  "file": out.name}
@@ -226,7 +273,7 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
             on_done(query.name, entry)
         return query.name, entry
 
-    todo = [q for q in queries if indexable(q)]
+    todo = [q for q in queries if indexable(q) and q.name not in entries]
     with ThreadPoolExecutor(max_workers=max(1, int(settings.query_workers))) as pool:
         for name, entry in pool.map(one, todo):
             entries[name] = entry
@@ -321,6 +368,9 @@ class AnswerIndex:
             if op == "=":
                 conditions.append(f"k{i} = ?")
                 args.append(term.value)
+            elif op.startswith("path:"):
+                conditions.append(f"k{i} IN (SELECT k FROM reach{i} WHERE v = ?)")
+                args.append(str(term))
             elif op == "year":
                 conditions.append(f"x{i} = ?")
                 args.append(_number(term))

@@ -137,23 +137,25 @@ def _short(value: str, base: str) -> str:
 
 
 @queries_group.command(name="index")
+@click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
 @store_option
 @click.pass_context
 @handle_errors
-def index_command(ctx: click.Context, as_json: bool, store_path: Path | None) -> None:
+def index_command(ctx: click.Context, names: tuple[str, ...], as_json: bool, store_path: Path | None) -> None:
     """Store the saved queries' whole answers for the published generation.
 
     `build` does this at every publish (setting `answer_index`); run it after
     editing queries/*.rq, so their pages are read from the stored answers again
     instead of running SPARQL. Each query runs once, stopped at `index_timeout`
     seconds; one that takes longer or has more than `index_max_rows` rows stays
-    SPARQL-only, and the table says why.
+    SPARQL-only, and the table says why. Name queries to store only those
+    again and keep the others' stored answers.
 
     \b
     Example:
         visitgraph queries index
-        visitgraph queries index --json
+        visitgraph queries index gifts people --json
     """
     from visitgraph.answerindex import build_index
     from visitgraph.errors import VisitgraphError
@@ -167,8 +169,12 @@ def index_command(ctx: click.Context, as_json: bool, store_path: Path | None) ->
     store = store_from_settings(settings)
     gen = store.require_current()
     queries = discover_queries(settings.root)
+    unknown = sorted(set(names) - {q.name for q in queries})
+    if unknown:
+        raise VisitgraphError(f"No saved query named {', '.join(unknown)}; see `visitgraph queries list`.")
+    keep = [q.name for q in queries if names and q.name not in names]
     with store.write_lock():
-        report = build_index(settings, store.path, gen.path, gen.id, queries)
+        report = build_index(settings, store.path, gen.path, gen.id, queries, keep=keep)
     if as_json:
         echo_json({"generation": gen.id, "seconds": report.seconds, "stored": report.stored,
                    "skipped": report.skipped, "queries": report.entries})

@@ -204,17 +204,27 @@ FILTER_OPS = ("year", ">=", "<=", "=")
 def parse_filter(text: str, name: str = "?") -> tuple[str, str]:
     """Parse a parameter's `filter=` option: a result variable and how the value selects rows.
 
+    ``column`` keeps rows whose ``?column`` equals the value; ``column>=`` / ``column<=`` bound it;
+    ``column:year`` compares years; ``column/<property path>`` keeps rows whose ``?column`` reaches
+    the value by that path (as ``FILTER EXISTS { ?column <path> ?param }`` does).
+
     >>> parse_filter("date>="), parse_filter("organizationCountry"), parse_filter("date:year")
     (('date', '>='), ('organizationCountry', '='), ('date', 'year'))
+    >>> parse_filter("gift/(schema:agent|schema:recipient)/schema:affiliation?")
+    ('gift', 'path:(schema:agent|schema:recipient)/schema:affiliation?')
     """
     column, op = text, "="
-    for candidate in (":year", ">=", "<="):
-        if text.endswith(candidate):
-            column, op = text[: -len(candidate)], candidate.lstrip(":")
-            break
+    path = re.match(r"^([A-Za-z][A-Za-z0-9_]*)/(\S+)$", text)
+    if path:
+        column, op = path.group(1), "path:" + path.group(2)
+    else:
+        for candidate in (":year", ">=", "<="):
+            if text.endswith(candidate):
+                column, op = text[: -len(candidate)], candidate.lstrip(":")
+                break
     if not _NAME_RE.match(column):
         raise ValueError(f"filter of parameter {name!r} must be a result variable name, optionally "
-                         f"followed by >=, <= or :year (got {text!r})")
+                         f"followed by >=, <=, :year or /<property path> (got {text!r})")
     return column, op
 
 
