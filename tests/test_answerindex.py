@@ -194,3 +194,28 @@ def test_index_command_rebuilds_the_current_generations_answers(indexed: tuple[S
 def test_bad_filter_declarations_are_refused(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_filter(text)
+
+
+def test_a_whole_answer_too_big_is_stored_for_the_default_filter_values(tmp_path: Path) -> None:
+    """institution-timeline's whole answer (every organisation) is over the cap here: the default
+    organisation's answer is stored instead; other organisations run as SPARQL."""
+    root = copy_project(tmp_path / "p")
+    store = store_from_settings(settings_for(root))
+    build(settings_for(root, answer_index=False), store, who="pytest")
+    gen = store.require_current()
+    query = get_query(root, "institution-timeline")
+    whole = len(run_saved_query(store.reader(), query, {"organization": "organization/oclc"}, 500, 0,
+                                base_iri=settings_for(root).base_iri).rows)
+    assert whole > 0
+    settings = settings_for(root, index_max_rows=40)
+    report = answerindex.build_index(settings, store.path, gen.path, gen.id, [query])
+    entry = report.entries["institution-timeline"]
+    assert "error" not in entry and entry["anchored"] == ["organization"], entry
+    assert "whole answer not stored" in entry["note"]
+    answers = for_store(store)
+    default = run_saved_query(store.reader(), query, {}, 3, 1, base_iri=settings.base_iri, answers=answers)
+    assert default.source == "stored"
+    assert default.rows == run_saved_query(store.reader(), query, {}, 3, 1, base_iri=settings.base_iri).rows
+    other = run_saved_query(store.reader(), query, {"organization": "organization/oclc"}, base_iri=settings.base_iri,
+                            answers=answers)
+    assert other.source == "sparql"

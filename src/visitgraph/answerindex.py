@@ -255,20 +255,31 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
                 os.link(previous / entry["file"], work / entry["file"])
                 entries[name] = entry
 
-    def one(query: Any) -> tuple[str, dict[str, Any]]:
-        bound = bind_parameters(query, {}, settings.base_iri)
-        anchors = anchor_binding(query, bound)
+    def attempt(query: Any, bound: Mapping[str, Term], anchored: Sequence[str]) -> dict[str, Any]:
         from visitgraph import vocab
 
-        columns = [p.filter[0] for p in query.params if p.filter is not None]
+        anchors = {**anchor_binding(query, bound), **{n: bound[n] for n in anchored if n in bound}}
+        filters = [p for p in query.params if p.filter is not None and p.name not in anchored]
         job = {"sparql": query.sparql, "bindings": {k: str(v) for k, v in anchors.items()},
-               "columns": columns, "filters": [list(p.filter) for p in query.params if p.filter is not None],
+               "columns": [p.filter[0] for p in filters], "filters": [list(p.filter) for p in filters],
                "prefixes": dict(vocab.PREFIXES), "base_iri": settings.base_iri,
                "max_rows": settings.index_max_rows}
         out = work / f"{query.name}.sqlite"
         entry: dict[str, Any] = {"fingerprint": fingerprint(query), "key": anchor_key(anchors),
-                                 "file": out.name}
+                                 "file": out.name, "anchored": list(anchored)}
         entry.update(_run_child(generation, job, out, float(settings.index_timeout)))
+        return entry
+
+    def one(query: Any) -> tuple[str, dict[str, Any]]:
+        bound = bind_parameters(query, {}, settings.base_iri)
+        entry = attempt(query, bound, ())
+        defaulted = [p.name for p in query.params if p.filter is not None and p.name in bound]
+        if "error" in entry and defaulted:
+            # Too big or too slow whole: store the default values' answer instead, like an anchor's.
+            fallback = attempt(query, bound, defaulted)
+            if "error" not in fallback:
+                fallback["note"] = f"whole answer not stored ({entry['error']}); stored for the defaults"
+                entry = fallback
         if on_done is not None:
             on_done(query.name, entry)
         return query.name, entry
@@ -353,15 +364,18 @@ class AnswerIndex:
     def page(self, query: Any, bound: Mapping[str, Term], limit: int, offset: int) -> StoredPage | None:
         """Return one page from the stored answer, or None when it does not apply (run SPARQL)."""
         entry = self.entries.get(query.name)
-        if (entry is None or "error" in entry or entry.get("fingerprint") != fingerprint(query)
-                or entry.get("key") != anchor_key(anchor_binding(query, bound))):
+        if entry is None or "error" in entry or entry.get("fingerprint") != fingerprint(query):
+            return None
+        anchored = entry.get("anchored", [])
+        anchors = {**anchor_binding(query, bound), **{n: bound[n] for n in anchored if n in bound}}
+        if entry.get("key") != anchor_key(anchors):
             return None
         columns: list[str] = entry["columns"]
         conditions: list[str] = []
         args: list[Any] = []
         for name, term in bound.items():
             p = query.param(name)
-            if p is None or p.filter is None:
+            if p is None or p.filter is None or name in anchored:
                 continue
             column, op = p.filter
             i = columns.index(column)
