@@ -24,23 +24,50 @@ def main(paths: list[str]) -> None:
                 [[f"{r['visits']:,}", f"{r['triples']:,}", r["mode"], r.get("build_s", r.get("publish_s")),
                   r["raw_oxigraph_load_s"], r.get("ratio_build_vs_raw_load", "–"), r.get("build_rate_tps", "–"),
                   " / ".join(str(r.get("timings", {}).get(k, "–")) for k in ("load_s", "validate_s", "publish_s")),
-                  r.get("build_peak_rss_mib", "–")] for r in runs]))
+                  r.get("build_peak_rss_mib", "–")] for r in runs if "triples" in r]))
     print()
     fmts = ["nt", "ttl", "nq", "trig", "jsonld"]
-    print(table(["visits", *[f"dump {f} s" for f in fmts], "validate 100 new visits s", "serve peak RSS MiB"],
-                [[f"{r['visits']:,}", *[r["dump_s"].get(f, "–") for f in fmts], r["validate_batch_of_100_s"],
-                  r["serve"]["peak_rss_mib"]] for r in runs]))
+    print(table(["visits", *[f"dump {f} s" for f in fmts], "serve peak RSS MiB"],
+                [[f"{r['visits']:,}", *[r.get("dump_s", {}).get(f, "–") for f in fmts],
+                  r.get("serve", {}).get("peak_rss_mib", "–")] for r in runs]))
+    print()
+    sizes = ["10", "100", "1000"]
+    print(table(["visits", *[f"validate {n} new visits s" for n in sizes]],
+                [[f"{r['visits']:,}", *[r.get("validate_batch_s", {}).get(n, r.get("validate_batch_of_100_s", "–")
+                                                                       if n == "100" else "–") for n in sizes]]
+                 for r in runs]))
+    print()
+    print(table(["visits", "store answers s", "stored", "skipped (why)", "largest answer (rows)"],
+                [[f"{r['visits']:,}", r["index"]["seconds"], len(r["index"]["stored"]),
+                  "; ".join(f"{k}: {v}" for k, v in r["index"]["skipped"].items()) or "–",
+                  max(((q.get("rows") or 0), n) for n, q in r["index"]["per_query"].items())]
+                 for r in runs if "index" in r]))
     print()
     names = sorted({n for r in runs for n in r["saved_queries"]})
-    header = ["saved query"] + [f"{r['visits']:,} p50 / p95 ms" for r in runs]
+    header = ["saved query (defaults; pages 1, 2, 6, 51)"] + [f"{r['visits']:,} p50 / p95 ms" for r in runs]
+    print(table(header, _rows(names, runs, lambda r, n: r["saved_queries"].get(n, {}))))
+    print()
+    variants = sorted({(n, v) for r in runs for n, q in r["saved_queries"].items() for v in q.get("variants", {})})
+    header = ["saved query", "other values"] + [f"{r['visits']:,} p50 / p95 ms" for r in runs]
     rows = []
+    for name, values in variants:
+        cells = _rows([name], runs, lambda r, n, v=values: r["saved_queries"].get(n, {}).get("variants", {}).get(v, {}))
+        rows.append([name, values, *cells[0][1:]])
+    print(table(header, rows))
+
+
+def _rows(names: list[str], runs: list[dict], pick: object) -> list[list[object]]:
+    out = []
     for name in names:
         row: list[object] = [name]
         for r in runs:
-            q = r["saved_queries"].get(name, {})
-            row.append(f"{q['p50_ms']} / {q['p95_ms']}" if "p50_ms" in q else q.get("error", "–")[:40])
-        rows.append(row)
-    print(table(header, rows))
+            q = pick(r, name)  # type: ignore[operator]
+            if "p50_ms" in q:
+                row.append(f"{q['p50_ms']} / {q['p95_ms']} ({q.get('source', 'sparql')})")
+            else:
+                row.append(("timeout" if "timed out" in q.get("error", "") else q.get("error", "–")[:40]) or "–")
+        out.append(row)
+    return out
 
 
 if __name__ == "__main__":
