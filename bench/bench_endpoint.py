@@ -359,12 +359,19 @@ def main() -> None:
     result: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "cpu": _cpu_model()},
-        "pyoxigraph": ox.__version__, "seconds_per_phase": args.seconds, "rounds": args.rounds, "scales": []}
+        "pyoxigraph": ox.__version__, "http_server": _http_server(), "seconds_per_phase": args.seconds, "rounds": args.rounds, "scales": []}
     for visits in (int(v) for v in args.scales.split(",")):
         result["scales"].append(bench_scale(visits, args.work, args.seconds, args.rounds, args.hostile_seconds))
     (args.out / "endpoint.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (args.out / "endpoint.md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))
+
+
+def _http_server() -> str:
+    """Name and version of the HTTP server `visitgraph serve` runs under."""
+    from importlib.metadata import version
+
+    return f"granian {version('granian')}"
 
 
 def _cpu_model() -> str:

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from conftest import LiveServer
+from conftest import WRITE_TOKEN, LiveServer
 
 pytestmark = pytest.mark.e2e
 
@@ -76,3 +76,18 @@ def test_e2e_chunked_post_and_access_log_line(live_server: LiveServer) -> None:
     posted = [line for line in lines if line["method"] == "POST" and line["path"] == "/sparql"]
     assert posted and posted[-1]["status"] == 200 and posted[-1]["duration_ms"] >= 0
     assert posted[-1]["remote"] == "127.0.0.1" and posted[-1]["form"] == "ASK"
+
+
+def test_e2e_write_after_serve_built_the_store(live_server: LiveServer) -> None:
+    """`serve` builds an unbuilt project before serving; a write then opens a new generation in the
+    server process. (With a forked server process this hung: RocksDB's threads stay in the parent.)"""
+    body = urllib.parse.urlencode({"update": "INSERT DATA { GRAPH <http://example.org/e2e-serve> "
+                                             "{ <http://example.org/s> <http://example.org/p> 7 } }"}).encode()
+    req = urllib.request.Request(live_server.url + "/sparql/update", data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {WRITE_TOKEN}"})
+    with urllib.request.urlopen(req, timeout=90) as resp:
+        assert json.load(resp)["ok"] is True
+    q = urllib.parse.urlencode({"query": "ASK { GRAPH <http://example.org/e2e-serve> { ?s ?p 7 } }"})
+    check = urllib.request.Request(live_server.url + "/sparql?" + q, headers={"Accept": "application/json"})
+    with urllib.request.urlopen(check, timeout=30) as resp:
+        assert json.load(resp)["boolean"] is True

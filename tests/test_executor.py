@@ -423,3 +423,31 @@ def test_worker_dying_mid_query_is_an_error_and_replaced(make_executor: Any) -> 
     killer.join()
     assert ex.execute("ASK { ?s ?p ?o }", use_cache=False).body  # a fresh worker answers
     assert pid not in ex.worker_pids()
+
+
+def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> None:
+    """The hand-written SPARQL JSON (faster than dicts + json.dumps) must say exactly the same."""
+    from visitgraph.answers import _json_term, _json_term_text, serialize_solutions
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    terms: list[Any] = [
+        ox.NamedNode("http://example.org/a?b=c&d#é'"), ox.BlankNode("b0"),
+        ox.Literal('quote " backslash \\ tab \t nl \n cr \r nul \x00 \u2028 é 𝄞 </script>'),
+        ox.Literal("chat", language="fr-be"), ox.Literal("3", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal("x", datatype=ox.NamedNode(xsd + "string")), ox.Literal(""),
+        ox.Literal("d", datatype=ox.NamedNode("http://example.org/dt#é")),
+        ox.Triple(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o", language="en")),
+    ]
+    for term in terms:
+        assert json.loads(_json_term_text(term)) == _json_term(term)
+    names = ["v", "ünï", "w"]
+    rows = [[t, None, terms[0]] for t in terms] + [[None, None, None]]
+    for truncated in (False, True):
+        body = serialize_solutions(names, rows, get_format("json"), truncated, max_rows=len(rows))
+        doc = json.loads(body)
+        assert list(doc) == (["truncated", "head", "results"] if truncated else ["head", "results"])
+        assert doc["head"]["vars"] == names
+        assert doc["results"]["bindings"] == [
+            {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None} for row in rows]
+        parsed = list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+        assert [[sol[n] for n in names] for sol in parsed] == rows

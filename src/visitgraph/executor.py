@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -32,6 +32,9 @@ from visitgraph.formats import Format, get_format
 from visitgraph.querylimits import ClientBudget, ResultCache
 from visitgraph.sparql import Dataset, run_query
 from visitgraph.ssrf import check_network
+
+if TYPE_CHECKING:
+    from visitgraph.store import Generation
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 #: A query running longer than this is "long": it no longer holds one of the `query_workers`
@@ -308,14 +311,15 @@ class QueryExecutor:
 
     def execute(self, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
                 substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
-                client: str | None = None, max_rows: int | None = None, use_cache: bool = True) -> Answer:
+                client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
+                generation: Generation | None = None) -> Answer:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
         check_network(sparql, settings.allowlist, settings.base_iri)
         fmt = get_format(fmt) if isinstance(fmt, str) else (fmt or get_format("json"))
         budget = settings.query_timeout if timeout is None else max(0.01, min(float(timeout), settings.query_timeout))
         rows = settings.max_rows if max_rows is None else min(max_rows, settings.max_rows)
-        gen = self.store.require_current()
+        gen = generation or self.store.require_current()
         dataset = dataset or Dataset()
         subs = dict(substitutions or {})
         key = (gen.id, sparql, dataset, fmt.name, tuple(sorted((k, str(v)) for k, v in subs.items())), rows)
@@ -392,7 +396,8 @@ def executor_for(state: Any) -> QueryExecutor:
 
 def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
             substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
-            client: str | None = None, max_rows: int | None = None, use_cache: bool = True) -> Answer:
+            client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
+            generation: Generation | None = None) -> Answer:
     """Run a read-only SPARQL query under the endpoint's limits and return the serialised answer.
 
     :param target: a :class:`QueryExecutor`, or an app state (anything with `settings`, `store`
@@ -404,6 +409,8 @@ def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, datase
     :param timeout: seconds; may lower `settings.query_timeout`, never raise it.
     :param client: who pays the query time (remote address) for the per-client budget; None: nobody.
     :param max_rows: a lower row cap than `settings.max_rows`.
+    :param generation: the published generation the caller already looked up (saves a second look-up;
+        the answer then comes from exactly that generation).
     :raises BadQuery: syntax errors, and SERVICE/LOAD off the allow-list (400).
     :raises QueryTimeout: the query ran past its budget and its worker was killed (503).
     :raises LimitExceeded: 503 when saturated, 429 when the client's budget is spent (Retry-After).
@@ -411,7 +418,7 @@ def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, datase
     """
     executor = target if isinstance(target, QueryExecutor) else executor_for(target)
     return executor.execute(sparql, fmt, dataset=dataset, substitutions=substitutions, timeout=timeout,
-                            client=client, max_rows=max_rows, use_cache=use_cache)
+                            client=client, max_rows=max_rows, use_cache=use_cache, generation=generation)
 
 
 if __name__ == "__main__":

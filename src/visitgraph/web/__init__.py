@@ -90,7 +90,7 @@ def configure_access_log(level: str) -> None:
 
 
 def _served_app(settings: Settings) -> Flask:
-    """Build the app inside the server's worker process (after the fork: no store is open before it)."""
+    """Build the app inside the server's process (spawned: nothing of the parent's store state is inherited)."""
     configure_access_log(settings.log_level)
     return create_app(settings)
 
@@ -101,10 +101,15 @@ def serve_forever(settings: Settings) -> None:
     One server process runs the app with `settings.threads` Python threads; HTTP parsing and
     writing stay in Rust. The query-worker processes are children of that process.
     """
+    import multiprocessing
+
     from granian.constants import Interfaces
     from granian.log import LogLevels
     from granian.server import Server
 
+    # A fresh interpreter for the server process, not a fork: a build run by `serve` before this
+    # point has started RocksDB's background threads, which a forked child would wait on forever.
+    multiprocessing.set_start_method("spawn", force=True)
     server = Server("visitgraph.web:create_app", address=settings.host, port=int(settings.port),
                     interface=Interfaces.WSGI, workers=1, blocking_threads=max(1, int(settings.threads)),
                     runtime_threads=1, log_enabled=True, log_level=LogLevels.error, log_access=False, respawn_failed_workers=True)

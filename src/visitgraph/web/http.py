@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 
 from flask import Response, request
 
@@ -113,10 +114,15 @@ def not_modified(gen: Generation, variant: str) -> Response | None:
     return resp
 
 
+@lru_cache(maxsize=16)
+def _http_date(published: str) -> str:
+    return format_datetime(datetime.fromisoformat(published.replace("Z", "+00:00")), usegmt=True)
+
+
 def set_cache_headers(resp: Response, gen: Generation, variant: str) -> Response:
     """Stamp a response with the state's ETag and Last-Modified, and let caches revalidate."""
     resp.headers["ETag"] = etag_for(gen, variant)
-    resp.headers["Last-Modified"] = format_datetime(_published(gen), usegmt=True)
+    resp.headers["Last-Modified"] = _http_date(gen.published)
     resp.headers.setdefault("Cache-Control", "public, max-age=60, must-revalidate")
     return resp
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -151,11 +152,23 @@ def _timeout(params: MultiDict[str, str]) -> float | None:
 
 def offered_types(form: str) -> list[str]:
     """List the media types an answer of this query form can take, preferred first (HTML last)."""
+    return list(_offered(form))
+
+
+@lru_cache(maxsize=8)
+def _offered(form: str) -> tuple[str, ...]:
     kinds = ("results",) if form in ("SELECT", "ASK") else ("graph", "dataset")
     names = [f.name for f in formats.FORMATS if f.kind in kinds and not (form == "ASK" and f.name in ("csv", "tsv"))]
     main = [formats.BY_NAME[n].media_type for n in names]
     aliases = [a for n in names for a in formats.BY_NAME[n].aliases]
-    return main + aliases + [HTML]
+    return (*main, *aliases, HTML)
+
+
+@lru_cache(maxsize=512)
+def _negotiated(form: str, accept: str | None) -> str | None:
+    """`negotiate` over this form's types; a pure function of (form, Accept), so kept per header text."""
+    offered = _offered(form)
+    return negotiate(accept, offered, default=offered[0])
 
 
 def choose_format(form: str, asked: str | None, accept: str | None) -> formats.Format | None:
@@ -164,8 +177,8 @@ def choose_format(form: str, asked: str | None, accept: str | None) -> formats.F
     :raises BadParameter: an unknown `format=` or one that cannot carry this form.
     :raises NotAcceptable: nothing offered fits `Accept` (406, naming what is on offer).
     """
-    offered = offered_types(form)
     if asked:
+        offered = _offered(form)
         key = asked.strip().lower()
         if key == "html":
             return None
@@ -179,10 +192,10 @@ def choose_format(form: str, asked: str | None, accept: str | None) -> formats.F
             fit = ", ".join(sorted({formats.get_format(m).name for m in offered if m != HTML}))
             raise BadParameter("format", f"format={asked} cannot carry a {form} answer; use one of: {fit}.")
         return fmt
-    chosen = negotiate(accept, offered, default=offered[0])
+    chosen = _negotiated(form, accept)
     if chosen is None:
         raise NotAcceptable(f"None of the types in Accept fits a {form} answer; ask for one of: "
-                            f"{', '.join(offered)} (or add format=json / format=ttl to the URL).")
+                            f"{', '.join(_offered(form))} (or add format=json / format=ttl to the URL).")
     return None if chosen == HTML else formats.get_format(chosen)
 
 
@@ -234,14 +247,15 @@ def _query(preq: ProtocolRequest) -> Response:
     if request.method in ("GET", "HEAD") and (fresh := not_modified(gen, variant)) is not None:
         fresh.headers["Vary"] = "Accept"
         return fresh
-    answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr)
+    answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr,
+                     generation=gen)
     if not answer.cached:
         note_query(answer.seconds, rows=answer.rows, truncated=answer.truncated, form=answer.form)
-    resp = Response(answer.body, mimetype=answer.media_type)
-    resp.headers["X-Visitgraph-Truncated"] = "true" if answer.truncated else "false"
-    resp.headers["X-Visitgraph-Rows"] = str(answer.rows)
-    resp.headers["X-Visitgraph-Cache"] = "hit" if answer.cached else "miss"
-    resp.headers["Vary"] = "Accept"
+    resp = Response(answer.body, mimetype=answer.media_type, headers=[
+        ("X-Visitgraph-Truncated", "true" if answer.truncated else "false"),
+        ("X-Visitgraph-Rows", str(answer.rows)),
+        ("X-Visitgraph-Cache", "hit" if answer.cached else "miss"),
+        ("Vary", "Accept")])
     if answer.generation == gen.id:
         set_cache_headers(resp, gen, variant)
     return resp
