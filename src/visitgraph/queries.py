@@ -214,7 +214,7 @@ def execute(store: ox.Store, sparql: str, substitutions: Mapping[str, Term]) -> 
     return run_query(store, sparql, substitutions=dict(substitutions) or None)
 
 
-def run_saved_query(store: ox.Store, query: SavedQuery, raw_params: Mapping[str, str],
+def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mapping[str, str],
                     limit: str | int | None = None, offset: str | int | None = None, *,
                     base_iri: str, max_rows: int = 10000, answers: AnswerIndex | None = None) -> SavedQueryResult:
     """Bind the parameters, run one page of the query and return it.

@@ -179,7 +179,7 @@ def validate_quads(
     data = to_rdflib(quads)
     # pyshacl's `focus_nodes` filter tests list membership per target, quadratic in the batch:
     # small batches (a few hundred nodes) keep that cheap while sparing the context's other nodes.
-    extra = {"focus_nodes": [rdflib.URIRef(n) for n in focus_nodes]} if focus_nodes else {}
+    extra: dict[str, Any] = {"focus_nodes": [rdflib.URIRef(n) for n in focus_nodes]} if focus_nodes else {}
     try:
         _, results_graph, _ = shacl_validate(
             data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
