@@ -219,3 +219,48 @@ def test_a_whole_answer_too_big_is_stored_for_the_default_filter_values(tmp_path
     other = run_saved_query(store.reader(), query, {"organization": "organization/oclc"}, base_iri=settings.base_iri,
                             answers=answers)
     assert other.source == "sparql"
+
+
+def test_a_rewrite_answers_exactly_like_the_query_it_stands_in_for(indexed: tuple[Settings, EmbeddedStore]) -> None:
+    """visited-together?person=… runs `companions` (which starts from the person): same rows, same
+    order, for every person in the graph and several pages."""
+    import dataclasses
+
+    settings, store = indexed
+    query = get_query(settings.root, "visited-together")
+    assert query.rewrites == (("person", "companions"),)
+    plain = dataclasses.replace(query, rewrites=())
+    param = query.param("person")
+    assert param is not None
+    people = [v for v, _ in query_choices(store.reader(), settings.root, query, param, settings.base_iri)]
+    assert len(people) > 30
+    with_rows = 0
+    for person in people:
+        for limit, offset in ((20, 0), (1, 1)):
+            a = run_saved_query(store.reader(), query, {"person": person}, limit, offset, base_iri=settings.base_iri)
+            b = run_saved_query(store.reader(), plain, {"person": person}, limit, offset, base_iri=settings.base_iri)
+            assert (a.variables, a.rows, a.has_next) == (b.variables, b.rows, b.has_next), person
+            with_rows += bool(a.rows)
+    assert with_rows > 10
+
+
+def test_a_bad_rewrite_is_refused_with_the_file_named(tmp_path: Path) -> None:
+    from visitgraph.errors import DataSyntaxError
+    from visitgraph.queries import rewritten
+    from visitgraph.savedquery import parse_saved_query
+
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    text = ("# param: person iri:schema:Person example=person/x — p\n# rewrite: person missing\n"
+            "SELECT ?a ?person WHERE { ?a ?b ?person }\n")
+    query = parse_saved_query(text, folder / "q.rq")
+    import pyoxigraph as ox
+
+    with pytest.raises(DataSyntaxError, match="no missing.rq"):
+        rewritten(query, {"person": ox.NamedNode("http://e/x")})
+    (folder / "missing.rq").write_text("# param: person iri:schema:Person — p\nSELECT ?other ?person WHERE { ?other ?b ?person }\n")
+    with pytest.raises(DataSyntaxError, match="same columns"):
+        rewritten(query, {"person": ox.NamedNode("http://e/x")})
+    assert rewritten(query, {}) is query
+    with pytest.raises(DataSyntaxError, match="rewrite: <parameter>"):
+        parse_saved_query("# rewrite: person\nSELECT * {}\n", folder / "r.rq")

@@ -244,6 +244,8 @@ EXPECTED: list[tuple[str, dict[str, str], Any]] = [
      lambda rows: [r["date"] for r in rows] == ["2011-11-05", "2016-07-12"]),
     ("visited-together", {"person": "person/sezen-tan"},
      lambda rows: sorted(r["companionName"] for r in rows) == ["Catherine Fureti", "Sinan Tan"]),
+    ("companions", {"person": "person/sezen-tan"},
+     lambda rows: sorted(r["companionName"] for r in rows) == ["Catherine Fureti", "Sinan Tan"]),
     ("institution-timeline", {"organization": "organization/rudomino-library"},
      lambda rows: [(r["date"], r["event"]) for r in rows][0] == ("2012-03-12", "visit")
      and {"gift given", "gift received"} <= {r["event"] for r in rows}),

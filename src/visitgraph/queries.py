@@ -50,7 +50,7 @@ import pyoxigraph as ox
 
 from visitgraph import vocab
 from visitgraph.answerindex import AnswerIndex
-from visitgraph.errors import BadParameter, QueryNotFound
+from visitgraph.errors import BadParameter, DataSyntaxError, QueryNotFound
 from visitgraph.savedquery import (
     DEFAULT_LIMIT,
     MAX_CHOICES,
@@ -214,6 +214,33 @@ def execute(store: ox.Store, sparql: str, substitutions: Mapping[str, Term]) -> 
     return run_query(store, sparql, substitutions=dict(substitutions) or None)
 
 
+def rewritten(query: SavedQuery, bound: Mapping[str, Term]) -> SavedQuery:
+    """Return the query that answers for these values: a declared `# rewrite:` whose parameter is
+    bound (a formulation that starts from that value), else the query itself.
+
+    :raises DataSyntaxError: the rewrite names a missing query or one with other result columns.
+    """
+    for name, other in query.rewrites:
+        if name in bound:
+            path = query.path.parent / f"{other}.rq"
+            if not path.exists():
+                raise DataSyntaxError(str(query.path), None, None, f"rewrite names {other!r}: no {path.name}")
+            target = load_saved_query(path)
+            if target.sparql and _columns(target) != _columns(query):
+                raise DataSyntaxError(str(query.path), None, None, f"rewrite {other!r} must return the "
+                                      f"same columns as {query.name!r}")
+            if not {p.name for p in target.params} >= set(bound):
+                raise DataSyntaxError(str(query.path), None, None, f"rewrite {other!r} must take the "
+                                      f"parameters {', '.join(sorted(bound))}")
+            return target
+    return query
+
+
+def _columns(query: SavedQuery) -> list[str]:
+    head = query.sparql[: query.sparql.upper().find("WHERE")]
+    return re.findall(r"[?$]([A-Za-z0-9_]+)(?![^(]*\))", head.split("SELECT", 1)[-1])
+
+
 def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mapping[str, str],
                     limit: str | int | None = None, offset: str | int | None = None, *,
                     base_iri: str, max_rows: int = 10000, answers: AnswerIndex | None = None) -> SavedQueryResult:
@@ -245,7 +272,8 @@ def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mappin
             return SavedQueryResult(query, stored.variables, stored.rows, bound, lim, off,
                                     has_next=stored.has_next, source="stored")
     page, start = (lim, off) if query.paged else (max_rows, 0)
-    result = execute(store, paged_sparql(query.sparql, page, start), bound)
+    sparql = rewritten(query, bound).sparql
+    result = execute(store, paged_sparql(sparql, page, start), bound)
     variables = [v.value for v in result.variables]
     rows = [[solution[v] for v in variables] for solution in result]
     return SavedQueryResult(query, variables, rows[:page], bound, page if query.paged else len(rows[:page]),

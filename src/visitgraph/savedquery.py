@@ -41,7 +41,7 @@ QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ
 TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
 ZW""".split())
 
-_HEADER_RE = re.compile(r"^#\s*(title|description|param|paged|hide_sql):\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|paged|hide_sql|rewrite):\s*(.*?)\s*$")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 QUERY_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]*$")
@@ -130,6 +130,9 @@ class SavedQuery:
     paged: bool = True
     hide_sql: bool = False
     form: str = "SELECT"
+    #: `(parameter, other query)`: when the parameter is bound, the other saved query (same
+    #: parameters and result columns, written to start from that value) answers instead.
+    rewrites: tuple[tuple[str, str], ...] = ()
 
     def param(self, name: str) -> Param | None:
         """Return the parameter called `name`, if declared."""
@@ -234,7 +237,7 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
     :raises DataSyntaxError: a header line or the parameter use is wrong (file and line named).
     """
     name = path.stem
-    fields: dict[str, list[str]] = {"title": [], "description": [], "paged": [], "hide_sql": []}
+    fields: dict[str, list[str]] = {"title": [], "description": [], "paged": [], "hide_sql": [], "rewrite": []}
     params: list[Param] = []
     lines_of: list[int] = []
     lines = text.splitlines()
@@ -262,9 +265,19 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
         name=name, title=" ".join(fields["title"]) or name.replace("-", " ").capitalize(),
         description=" ".join(fields["description"]), params=tuple(params), sparql=sparql, path=path,
         paged=form == "SELECT" if flags["paged"] is None else bool(flags["paged"]) and form == "SELECT",
-        hide_sql=bool(flags["hide_sql"]), form=form)
+        hide_sql=bool(flags["hide_sql"]), form=form, rewrites=tuple(_rewrites(fields["rewrite"], path)))
     _check_query(query, lines_of)
     return query
+
+
+def _rewrites(lines: list[str], path: Path) -> list[tuple[str, str]]:
+    out = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) != 2 or not _NAME_RE.match(parts[0]) or not QUERY_NAME_RE.match(parts[1]):
+            raise DataSyntaxError(str(path), None, None, "write `# rewrite: <parameter> <saved query name>`")
+        out.append((parts[0], parts[1]))
+    return out
 
 
 def _check_query(query: SavedQuery, lines_of: list[int]) -> None:
