@@ -250,7 +250,8 @@ PHASES = ("generate", "raw", "build", "index", "dumps", "batch", "queries", "ser
 
 def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, query_timeout: float = 30.0,
                 dump_formats: tuple[str, ...] = ("nt", "ttl", "nq", "trig", "jsonld"),
-                phases: tuple[str, ...] = PHASES, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+                phases: tuple[str, ...] = PHASES, previous: dict[str, Any] | None = None,
+                serve_repeats: int = 3) -> dict[str, Any]:
     """Run the chosen phases at one scale; results of earlier runs (`previous`) are kept and updated.
 
     Phases run in order on the same project folder, so a long build can be measured in one run and
@@ -305,7 +306,7 @@ def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, quer
         result["saved_queries"] = saved_query_latency(project, repeats, query_timeout)
         print(f"[{visits}] saved queries done", file=sys.stderr)
     if "serve" in phases:
-        result["serve"] = serve_memory(project, 18000 + visits % 1000)
+        result["serve"] = serve_memory(project, 18000 + visits % 1000, serve_repeats)
         print(f"[{visits}] serve {result['serve']}", file=sys.stderr)
     return result
 
@@ -318,6 +319,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--query-timeout", type=float, default=30.0, help="budget of one saved query (s)")
     parser.add_argument("--dump-formats", default="nt,ttl,nq,trig,jsonld")
+    parser.add_argument("--serve-repeats", type=int, default=3, help="calls of every saved query while serve's memory is watched")
     parser.add_argument("--phases", default=",".join(PHASES),
                         help="comma-separated subset of " + ",".join(PHASES) + " (later phases reuse the project)")
     args = parser.parse_args()
@@ -334,7 +336,7 @@ def main() -> None:
             (args.out / name).exists() else {}
         runs = {**previous.get("machine_runs", {}), ",".join(phases): machine}
         result = bench_scale(scale, args.out, args.reads_only, args.repeats, args.query_timeout,
-                             tuple(args.dump_formats.split(",")), phases, previous)
+                             tuple(args.dump_formats.split(",")), phases, previous, args.serve_repeats)
         result.update(machine=machine, machine_runs=runs)
         (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))
