@@ -16,8 +16,9 @@ The stored answer is used only if the query text and parameters have not changed
 (a fingerprint), and the rows are exactly what SPARQL returns: ``tests/test_answerindex.py``
 compares every indexed query page by page against SPARQL, filter values included. A query that
 cannot be answered within ``index_timeout`` or has more than ``index_max_rows`` rows is not
-stored (the manifest says why) and keeps running as SPARQL. Each query is answered in its own
-``python -m visitgraph.answerindex`` process, stopped at the timeout like a query worker.
+stored (the manifest says why) and keeps running as SPARQL. Queries are answered in
+``python -m visitgraph.answerindex`` child processes (one per worker, reused across queries),
+killed at the timeout like a query worker.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import contextlib
 import hashlib
 import json
 import os
+import select
 import shutil
 import sqlite3
 import subprocess
@@ -267,7 +269,11 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
         out = work / f"{query.name}.sqlite"
         entry: dict[str, Any] = {"fingerprint": fingerprint(query), "key": anchor_key(anchors),
                                  "file": out.name, "anchored": list(anchored)}
-        entry.update(_run_child(generation, job, out, float(settings.index_timeout)))
+        deriver = local.__dict__.get("deriver")
+        if deriver is None:
+            deriver = local.deriver = _Deriver(generation)
+            derivers.append(deriver)
+        entry.update(deriver.run(job, out, float(settings.index_timeout)))
         return entry
 
     def one(query: Any) -> tuple[str, dict[str, Any]]:
@@ -285,9 +291,15 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
         return query.name, entry
 
     todo = [q for q in queries if indexable(q) and q.name not in entries]
-    with ThreadPoolExecutor(max_workers=max(1, int(settings.query_workers))) as pool:
-        for name, entry in pool.map(one, todo):
-            entries[name] = entry
+    local = threading.local()
+    derivers: list[_Deriver] = []
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, int(settings.query_workers))) as pool:
+            for name, entry in pool.map(one, todo):
+                entries[name] = entry
+    finally:
+        for deriver in derivers:
+            deriver.close()
     manifest = {"format": FORMAT, "generation": gen_id, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "queries": entries}
     (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -300,23 +312,58 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
     return IndexReport(final, entries, round(time.monotonic() - started, 3))
 
 
-def _run_child(generation: Path, job: dict[str, Any], out: Path, timeout: float) -> dict[str, Any]:
-    started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "visitgraph.answerindex", str(generation), str(out)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        stdout, stderr = proc.communicate(json.dumps(job).encode(), timeout=timeout)
-    except subprocess.TimeoutExpired:
+class _Deriver:
+    """One child process that answers derive jobs one after the other (a line of JSON each way).
+
+    Starting Python and pyoxigraph costs ~0.4 s, so a build keeps one child per worker thread
+    rather than one per query; a job past its timeout kills the child, and the next job starts a
+    fresh one.
+    """
+
+    def __init__(self, generation: Path) -> None:
+        self.generation = generation
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen([sys.executable, "-m", "visitgraph.answerindex", str(self.generation)],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return self.proc
+
+    def run(self, job: dict[str, Any], out: Path, timeout: float) -> dict[str, Any]:
+        started = time.monotonic()
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(json.dumps({"job": job, "out": str(out)}).encode() + b"\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            line = proc.stdout.readline() if ready else None
+        except (BrokenPipeError, OSError):
+            line = b""
+        seconds = round(time.monotonic() - started, 3)
+        if line is None:
+            self.close()
+            out.unlink(missing_ok=True)
+            return {"error": f"not answered within index_timeout ({timeout:g} s)", "seconds": seconds}
+        if not line:
+            stderr = self.close()
+            out.unlink(missing_ok=True)
+            tail = stderr.strip().splitlines()[-1:] or ["no message"]
+            return {"error": f"the query failed: {tail[0][:300]}", "seconds": seconds}
+        result: dict[str, Any] = json.loads(line)
+        if "error" in result:
+            out.unlink(missing_ok=True)
+        return result
+
+    def close(self) -> str:
+        """Stop the child; return what it wrote on stderr."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return ""
         proc.kill()
-        proc.communicate()
-        out.unlink(missing_ok=True)
-        return {"error": f"not answered within index_timeout ({timeout:g} s)",
-                "seconds": round(time.monotonic() - started, 3)}
-    if proc.returncode != 0:
-        out.unlink(missing_ok=True)
-        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        return {"error": f"the query failed: {tail[0][:300]}", "seconds": round(time.monotonic() - started, 3)}
-    return json.loads(stdout.decode())  # type: ignore[no-any-return]
+        _, err = proc.communicate()
+        return err.decode("utf-8", "replace")
 
 
 def prune(store_path: Path | str, keep: Sequence[str]) -> None:
@@ -441,12 +488,19 @@ def for_store(store: Any) -> AnswerIndex | None:
 
 
 def main(argv: Sequence[str]) -> int:
-    """Child entry point: `python -m visitgraph.answerindex <generation> <out.sqlite>`, job on stdin."""
-    generation, out = argv[1], Path(argv[2])
-    job = json.loads(sys.stdin.buffer.read())
-    with contextlib.suppress(FileNotFoundError):
-        out.unlink()
-    print(json.dumps(derive(generation, job, out)))
+    """Child entry point: `python -m visitgraph.answerindex <generation>`; one JSON job per stdin line."""
+    generation = argv[1]
+    for line in sys.stdin:
+        request = json.loads(line)
+        out = Path(request["out"])
+        with contextlib.suppress(FileNotFoundError):
+            out.unlink()
+        try:
+            result = derive(generation, request["job"], out)
+        except Exception as e:  # noqa: BLE001 - reported to the parent, which records it
+            result = {"error": f"the query failed: {e}"[:300]}
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
     return 0
 
 
