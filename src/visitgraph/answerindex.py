@@ -131,18 +131,13 @@ def _number(term: Term | None) -> float | None:
 
 # -- building (one child process per query) --------------------------------------------------
 
-def _parse_term(text: str) -> Term:
-    quad = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
-    return quad.object  # type: ignore[no-any-return]
-
-
 def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     """Run one query whole on a generation and write its rows to a new SQLite file `out`."""
     from visitgraph.sparql import run_query
 
     started = time.monotonic()
     store = ox.Store.read_only(generation)
-    subs = {name: _parse_term(text) for name, text in job["bindings"].items()}
+    subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
     result = run_query(store, job["sparql"], substitutions=subs or None, base_iri=job.get("base_iri"))
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
     columns = list(dict.fromkeys(job["columns"]))
@@ -154,6 +149,7 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     marks = ", ".join("?" * (2 + 2 * len(columns)))
     insert = f"INSERT INTO answer VALUES ({marks})"
     batch: list[tuple[Any, ...]] = []
+    reach_keys: dict[str, set[str]] = {c: set() for c in paths}  # IRIs a path filter starts from
     count = 0
     limit = int(job["max_rows"])
     for solution in result:  # type: ignore[union-attr]
@@ -162,6 +158,8 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         for c in columns:
             term = terms[where[c]] if c in where else None
             values += [None if term is None else term.value, _number(term)]
+            if c in reach_keys and isinstance(term, ox.NamedNode):
+                reach_keys[c].add(term.value)
         batch.append(tuple(values))
         count += 1
         if count > limit:
@@ -177,37 +175,26 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
     for i, column in enumerate(columns):
         if column in paths:
-            _reach_table(store, db, i, paths[column], job.get("prefixes", {}))
+            _reach_table(store, db, i, paths[column], sorted(reach_keys[column]), job.get("prefixes", {}))
     db.execute("ANALYZE")
     db.commit()
     db.close()
     return {"rows": count, "variables": names, "columns": columns, "seconds": round(time.monotonic() - started, 3)}
 
 
-def _reach_table(store: ox.Store, db: sqlite3.Connection, i: int, path: str, prefixes: Mapping[str, str]) -> None:
+def _reach_table(store: ox.Store, db: sqlite3.Connection, i: int, path: str, keys: Sequence[str],
+                 prefixes: Mapping[str, str]) -> None:
     """For a `column/<path>` filter: every (row key, value reached by the path) pair, indexed by value."""
     from visitgraph.sparql import run_query
 
     db.execute(f"CREATE TABLE reach{i} (k TEXT NOT NULL, v TEXT NOT NULL)")
-    keys = [k for (k,) in db.execute(f"SELECT DISTINCT k{i} FROM answer WHERE k{i} IS NOT NULL")]
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
     for start in range(0, len(keys), 500):
-        chunk = keys[start: start + 500]
-        values = " ".join(str(ox.NamedNode(k)) for k in chunk if _is_iri(k))
-        if not values:
-            continue
+        values = " ".join(str(ox.NamedNode(k)) for k in keys[start: start + 500])
         sparql = f"{prologue}SELECT DISTINCT ?k ?v WHERE {{ VALUES ?k {{ {values} }} ?k {path} ?v }}"
         rows = [(r["k"].value, str(r["v"])) for r in run_query(store, sparql)]  # type: ignore[union-attr]
         db.executemany(f"INSERT INTO reach{i} VALUES (?, ?)", rows)
     db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
-
-
-def _is_iri(text: str) -> bool:
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return ":" in text
 
 
 @dataclass
@@ -262,7 +249,7 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
 
         anchors = {**anchor_binding(query, bound), **{n: bound[n] for n in anchored if n in bound}}
         filters = [p for p in query.params if p.filter is not None and p.name not in anchored]
-        job = {"sparql": query.sparql, "bindings": {k: str(v) for k, v in anchors.items()},
+        job = {"sparql": query.sparql, "bindings": {k: encode_term(v) for k, v in anchors.items()},
                "columns": [p.filter[0] for p in filters], "filters": [list(p.filter) for p in filters],
                "prefixes": dict(vocab.PREFIXES), "base_iri": settings.base_iri,
                "max_rows": settings.index_max_rows}

@@ -115,14 +115,14 @@ def not_modified(gen: Generation, variant: str) -> Response | None:
 
 
 @lru_cache(maxsize=16)
-def _http_date(published: str) -> str:
-    return format_datetime(datetime.fromisoformat(published.replace("Z", "+00:00")), usegmt=True)
+def _http_date(gen: Generation) -> str:
+    return format_datetime(_published(gen), usegmt=True)
 
 
 def set_cache_headers(resp: Response, gen: Generation, variant: str) -> Response:
     """Stamp a response with the state's ETag and Last-Modified, and let caches revalidate."""
     resp.headers["ETag"] = etag_for(gen, variant)
-    resp.headers["Last-Modified"] = _http_date(gen.published)
+    resp.headers["Last-Modified"] = _http_date(gen)
     resp.headers.setdefault("Cache-Control", "public, max-age=60, must-revalidate")
     return resp
 
