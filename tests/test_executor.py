@@ -24,7 +24,7 @@ from visitgraph.publish import build
 from visitgraph.ssrf import network_targets, operation_kind
 from visitgraph.store import EmbeddedStore
 
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from conftest import TEST_DATA, LiveServer, copy_project, free_port
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 TIMEOUT = 1.5
-BAD = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+BAD = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 HOG_SECONDS = 6.0
 TICK = os.sysconf("SC_CLK_TCK")
 

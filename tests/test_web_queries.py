@@ -206,7 +206,7 @@ def test_saved_query_past_budget_is_stopped_with_503(project: Settings) -> None:
 
     (project.root / "queries" / "runaway.rq").write_text(
         "# title: Runaway\n# description: A cartesian product that never ends in time.\n"
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n", encoding="utf-8")
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }\n", encoding="utf-8")
     # Not stored at publish (answer_index off): this is about the query worker's budget.
     settings = project.replace(query_timeout=1.0, answer_index=False)
     build(settings, store_from_settings(settings))

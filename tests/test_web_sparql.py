@@ -22,7 +22,7 @@ from visitgraph.store import store_from_settings
 from visitgraph.web import create_app
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}
 
