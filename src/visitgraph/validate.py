@@ -16,6 +16,7 @@ from visitgraph import vocab
 from visitgraph.errors import DataSyntaxError
 
 SH = rdflib.Namespace(vocab.SH)
+_XSD_STRING = vocab.XSD + "string"
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,17 @@ def load_shapes(paths: Sequence[Path]) -> rdflib.Graph:
     """
     from visitgraph.load import parse_rdf
 
-    graph = rdflib.Graph()
+    quads: list[ox.Quad] = []
     for path in paths:
-        quads = parse_rdf(path, base_iri=vocab.VGSH, name=str(path))
-        graph.parse(data=(ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode(),
-                    format="nt")
-    return graph
+        quads.extend(q for q in parse_rdf(path, base_iri=vocab.VGSH, name=str(path))
+                     if q.predicate.value not in _DOCUMENTATION)
+    return to_rdflib(quads)
+
+
+# Documentation a validator never reads. pyshacl compares every predicate of a shape against each
+# constraint parameter, each time it evaluates the shape (per batch, and per value node in sh:or),
+# so the label and comment of every shape cost about a quarter of its time at scale.
+_DOCUMENTATION = frozenset({vocab.RDFS + "label", vocab.RDFS + "comment"})
 
 
 def shapes_files(root: Path) -> list[Path]:
@@ -111,10 +117,33 @@ def shapes_files(root: Path) -> list[Path]:
 
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """Merge quads of every graph into one rdflib graph (the union the public sees)."""
-    data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+    """Merge quads of every graph into one rdflib graph (the union the public sees).
+
+    Terms are built directly (no N-Triples text in between, which rdflib parses in pure Python),
+    each distinct term once; plain literals carry no datatype, as rdflib's own parsers give them.
+    """
     graph = rdflib.Graph()
-    graph.parse(data=data.decode("utf-8"), format="nt")
+    terms: dict[object, rdflib.term.Node] = {}
+
+    def term(t: object) -> rdflib.term.Node:
+        made = terms.get(t)
+        if made is None:
+            if isinstance(t, ox.NamedNode):
+                made = rdflib.URIRef(t.value)
+            elif isinstance(t, ox.BlankNode):
+                made = rdflib.BNode(t.value)
+            elif isinstance(t, ox.Literal):
+                datatype = t.datatype.value
+                made = rdflib.Literal(t.value, lang=t.language) if t.language else rdflib.Literal(
+                    t.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
+            else:
+                raise TypeError(f"cannot validate a triple term: {t}")
+            terms[t] = made
+        return made
+
+    add = graph.add  # a set: the same triple in two graphs is one triple of the union
+    for q in quads:
+        add((term(q.subject), term(q.predicate), term(q.object)))
     return graph
 
 
