@@ -28,25 +28,31 @@ from visitgraph.textable import render_table
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               help="Format of the violation report when the data does not conform.")
+@click.option("--full", is_flag=True,
+              help="Reload and validate everything, even when only a few records changed since the last build.")
 @click.pass_context
 @handle_errors
-def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, fmt: str) -> None:
+def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, fmt: str, full: bool) -> None:
     """Parse, validate and publish the repository's sources into the store.
 
     Only a conforming whole is published; on any error the published store is
-    left exactly as it was and the command exits 1.
+    left exactly as it was and the command exits 1. Above validate_whole_limit
+    triples, a build validates only the records that changed since the
+    published generation (and starts from a checkpoint of it when only
+    changesets were added); --full validates everything.
 
     \b
     Example:
         visitgraph build
         visitgraph build --store /tmp/vg-store --json
+        visitgraph build --full
     """
     from visitgraph.publish import build as do_build
     from visitgraph.store import store_from_settings
 
     settings = settings_for(ctx, store_path)
     try:
-        report = do_build(settings, store_from_settings(settings), who=who, progress=sys.stderr.isatty())
+        report = do_build(settings, store_from_settings(settings), who=who, progress=sys.stderr.isatty(), full=full)
     except ShapesViolation as e:
         fail_with_report(e, fmt)
         return
@@ -57,6 +63,13 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
     click.echo(f"Published generation {report.generation.id} to {settings.store}: "
                f"{report.triples} triples from {len(report.files)} files"
                + (f" and {len(report.changesets)} changesets" if report.changesets else "") + ".")
+    if "how" in report.reused:
+        checked = (f"validated {report.reused['focus_nodes']} record(s) touched by "
+                   f"{report.reused['changed_triples']} changed triple(s)" if "focus_nodes" in report.reused
+                   else "validated the whole graph")
+        click.echo(f"Reused generation {report.reused['generation']} ({report.reused['how']}); {checked}.")
+    elif "full" in report.reused:
+        click.echo(f"Validated everything: {report.reused['full']}.")
     click.echo(render_table(["class", "instances"], [[k, str(v)] for k, v in report.counts.items()]))
     if report.validation.warnings:
         click.echo(f"{len(report.validation.warnings)} warning(s) (not blocking):")

@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
     Setting("validate_batch", 250, "Focus nodes per SHACL batch when validating in batches."),
     Setting("validate_workers", 2, "Processes that check SHACL batches in parallel (batched validation only)."),
+    Setting("incremental", True, "Above validate_whole_limit triples, a build reuses the published generation: appended changesets go onto a checkpoint of it, and only the records a change touches are validated again (`build --full`: everything)."),
     Setting("answer_index", True, "Store each paged saved query's whole answer at publish, so its pages are slices (see `visitgraph queries index`)."),
     Setting("index_timeout", 900.0, "Seconds one saved query may take when its whole answer is stored at publish; past it, it stays SPARQL-only."),
     Setting("index_max_rows", 5_000_000, "Largest whole answer stored for a saved query (rows); larger ones stay SPARQL-only."),
@@ -82,6 +83,7 @@ class Settings:
     validate_whole_limit: int = 200_000
     validate_batch: int = 250
     validate_workers: int = 2
+    incremental: bool = True
     answer_index: bool = True
     index_timeout: float = 900.0
     index_max_rows: int = 5_000_000

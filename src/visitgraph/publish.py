@@ -19,6 +19,17 @@ from visitgraph import vocab
 from visitgraph.answerindex import build_index
 from visitgraph.config import Settings
 from visitgraph.errors import ShapesViolation
+from visitgraph.incremental import (
+    Inputs,
+    Plan,
+    affected_nodes,
+    delta,
+    gather_inputs,
+    load_inputs,
+    plan_build,
+    save_inputs,
+    targeted,
+)
 from visitgraph.load import (
     CHANGESET_DIR,
     SourceFile,
@@ -32,6 +43,7 @@ from visitgraph.store import EmbeddedStore, Generation, now_iso
 from visitgraph.validate import (
     ValidationReport,
     load_shapes,
+    shape_targets,
     shapes_files,
     validate_quads,
     validate_store,
@@ -50,6 +62,7 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
+    reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -61,6 +74,7 @@ class BuildReport:
             "counts": self.counts,
             "timings": self.timings,
             "answers": self.answers,
+            "reused": self.reused,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -129,19 +143,25 @@ def build(
     change: PendingChange | None = None,
     progress: bool = False,
     note: str = "",
+    full: bool = False,
 ) -> BuildReport:
     """Read every source, replay changesets (and `change`), validate, and publish atomically.
 
     Only a conforming whole is published; otherwise the current generation stays as it was.
+    Above `validate_whole_limit` triples, what the published generation was built from is compared
+    with what is on disk (:mod:`visitgraph.incremental`): appended changesets are applied to a
+    checkpoint of it, and only the records a change touches are validated again.
 
     :param change: a new write to keep as a changeset if, and only if, the result conforms.
+    :param full: reload and validate everything, whatever changed.
     :raises DataSyntaxError: a source file does not parse (names file:line:column).
     :raises BadQuery: a changeset does not parse.
     :raises ShapesViolation: the result does not conform (carries the report).
     """
     report = BuildReport()
     sources = discover_sources(settings)
-    shapes = load_shapes(shapes_files(settings.root))
+    shapes_paths = shapes_files(settings.root)
+    shapes = load_shapes(shapes_paths)
     clock = time.monotonic()
 
     def lap(name: str) -> None:
@@ -151,22 +171,37 @@ def build(
         clock = now
 
     with store.stage() as staged, _pending_changeset(settings, change) as pending:
-        for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
-            report.files.append((source, load_source_into(settings, source, staged._require())))
         changesets = list_changesets(settings) + ([pending] if pending else [])
-        for path in changesets:
+        inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri)
+        published = store.current() if isinstance(store, EmbeddedStore) else None
+        plan = _plan(settings, store, published, inputs, sources, changesets, full, report)
+        lap("plan_s")
+        if plan is not None and plan.from_checkpoint and published is not None:
+            staged.seed_from(published)
+            replay = plan.new_changesets
+        else:
+            for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
+                report.files.append((source, load_source_into(settings, source, staged._require())))
+            replay = changesets
+        for path in replay:
             text = path.read_text(encoding="utf-8")
             apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
             report.changesets.append(path.name.removeprefix(".pending-"))
         report.triples = len(staged._require())
         lap("load_s")
-        report.validation = validate_staged(settings, staged._require(), shapes, progress=progress)
+        if plan is not None and report.triples > settings.validate_whole_limit:
+            report.validation = _validate_changes(settings, store, staged._require(), shapes, plan, report,
+                                                  progress=progress)
+        else:
+            report.validation = validate_staged(settings, staged._require(), shapes, progress=progress)
         lap("validate_s")
         if not report.validation.conforms:
             raise ShapesViolation(report.validation)
         report.counts = count_classes(staged._require())
 
-        def store_answers(gen_id: str, folder: Path) -> dict[str, Any] | None:
+        def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
+            if isinstance(store, EmbeddedStore):
+                save_inputs(store.path, gen_id, inputs)
             # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
             if not settings.answer_index or settings.backend != "embedded":
                 return None  # remote: every front-end reads the server; nothing is kept locally
@@ -181,11 +216,41 @@ def build(
         report.generation = staged.commit(
             who, note=note or ("change: " + change.what if change else "build"),
             details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets),
-                     "timings": report.timings},
-            before_switch=store_answers,
+                     "timings": report.timings, **({"reused": report.reused} if report.reused else {})},
+            before_switch=before_switch,
+            optimize=not (plan is not None and plan.from_checkpoint),
         )
         lap("switch_s" if "index_s" in report.timings else "publish_s")
     return report
+
+
+def _plan(settings: Settings, store: Any, published: Generation | None, inputs: Inputs,
+          sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
+    """Decide what of the published generation this build reuses (None: nothing)."""
+    if full:
+        report.reused = {"full": "--full asked for it"}
+        return None
+    if not settings.incremental or published is None or not isinstance(store, EmbeddedStore):
+        return None
+    entry = next((e for e in reversed(store.history()) if e.generation == published.id and e.action == "publish"),
+                 None)
+    if entry is None or entry.triples is None or entry.triples <= settings.validate_whole_limit:
+        return None  # small graphs are validated whole: it is cheap and reports every warning
+    plan, why = plan_build(load_inputs(store.path, published.id), inputs, sources, changesets, settings.base_iri)
+    report.reused = {"generation": published.id, "how": plan.describe()} if plan else {"full": why}
+    return plan
+
+
+def _validate_changes(settings: Settings, store: EmbeddedStore, staged: ox.Store, shapes: Any, plan: Plan,
+                      report: BuildReport, *, progress: bool) -> ValidationReport:
+    """Validate only the focus nodes whose context differs from the published generation's."""
+    targets = shape_targets(shapes)
+    before = store.reader()
+    changes = delta(before, staged, plan.touched)
+    nodes = targeted(staged, affected_nodes([before, staged], changes, targets), targets)
+    report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
+    return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
+                          nodes=nodes, progress=progress, workers=settings.validate_workers)
 
 
 def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False) -> ValidationReport:

@@ -191,6 +191,7 @@ class EmbeddedStore:
 
     def _prune(self) -> None:
         from visitgraph.answerindex import prune as prune_answers
+        from visitgraph.incremental import prune_inputs
 
         current = self.current()
         ids = self.generation_ids()
@@ -198,6 +199,7 @@ class EmbeddedStore:
             if current is None or old != current.id:
                 shutil.rmtree(self.generations_dir / old, ignore_errors=True)
         prune_answers(self.path, self.generation_ids())
+        prune_inputs(self.path, self.generation_ids())
 
     def rollback(self, to: str | None = None, who: str = "cli") -> Generation:
         """Make an earlier generation current again (default: the one before).
@@ -236,6 +238,20 @@ class StagedGeneration:
             raise StoreError("The staged generation is closed.")
         return self.store
 
+    def seed_from(self, gen: Generation) -> None:
+        """Start from a checkpoint of a published generation instead of an empty store.
+
+        RocksDB checkpoints hard-link the immutable table files, so this takes milliseconds and
+        little disk whatever the size; the published generation itself is never written.
+        """
+        self.store = None
+        shutil.rmtree(self.path, ignore_errors=True)
+        try:
+            ox.Store.read_only(str(gen.path)).backup(str(self.path))
+        except OSError as e:
+            raise StoreError(f"Cannot checkpoint generation {gen.id} into {self.path}: {e}") from e
+        self.store = ox.Store(str(self.path))
+
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads to the staged generation."""
         self._require().bulk_extend(quads)
@@ -249,16 +265,20 @@ class StagedGeneration:
         return iter(self._require().quads_for_pattern(None, None, None, None))
 
     def commit(self, who: str, note: str = "", details: dict[str, Any] | None = None,
-               before_switch: Callable[[str, Path], dict[str, Any] | None] | None = None) -> Generation:
+               before_switch: Callable[[str, Path], dict[str, Any] | None] | None = None,
+               optimize: bool = True) -> Generation:
         """Publish: compact, move into place and switch readers over atomically.
 
         :param before_switch: called with the generation's id and final folder once it is in place
             but before readers see it (derived data such as stored answers); what it returns is
             added to the history entry's details.
+        :param optimize: compact the whole store first (skipped when a checkpoint got a small change:
+            compaction would rewrite every shared table file for it).
         """
         store = self._require()
         started = time.monotonic()
-        store.optimize()
+        if optimize:
+            store.optimize()
         store.flush()
         triples = len(store)
         graphs = sum(1 for _ in store.named_graphs())

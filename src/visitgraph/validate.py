@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,21 +198,22 @@ def validate_quads(
     shapes: rdflib.Graph,
     *,
     base: str,
-    focus_nodes: Sequence[str] | None = None,
+    focus: Mapping[str, Sequence[str]] | None = None,
 ) -> ValidationReport:
     """Validate quads (as their union graph) against shapes.
 
-    :param focus_nodes: report only on these IRIs (a batch); the other quads are context.
+    :param focus: validate only these nodes, each against the shapes listed for it (shape IRI ->
+        nodes, from :func:`focus_by_shape`); the other quads are context. The shapes' own targets are
+        replaced by `sh:targetNode`s: pyshacl's `focus_nodes` option would also filter the value nodes
+        of nested shapes (`sh:or`, `sh:node`), passing every such constraint unchecked.
     :raises DataSyntaxError: when the shapes themselves cannot be used.
     """
     data = to_rdflib(quads)
-    # pyshacl's `focus_nodes` filter tests list membership per target, quadratic in the batch:
-    # small batches (a few hundred nodes) keep that cheap while sparing the context's other nodes.
-    extra: dict[str, Any] = {"focus_nodes": [rdflib.URIRef(n) for n in focus_nodes]} if focus_nodes else {}
+    shacl = _targeting(shapes, focus) if focus is not None else shapes
     try:
         _, results_graph, _ = shacl_validate(
-            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-            allow_infos=True, inplace=True, **extra,
+            data, shacl_graph=shacl, inference="none", advanced=True, allow_warnings=True,
+            allow_infos=True, inplace=True,
         )
     except Exception as e:  # pyshacl raises its own error types for broken shapes
         raise DataSyntaxError("shapes/", None, None, f"the shapes cannot be used: {e}") from e
@@ -221,25 +222,29 @@ def validate_quads(
               if isinstance(node, rdflib.URIRef)}
     results: list[ValidationResult] = []
     for res in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = results_graph.value(res, SH.focusNode)
+        node = results_graph.value(res, SH.focusNode)
         severity = results_graph.value(res, SH.resultSeverity)
         messages = sorted(str(m) for m in results_graph.objects(res, SH.resultMessage))
         results.append(ValidationResult(
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            focus=str(focus),
+            focus=str(node),
             path=_path_text(results_graph, results_graph.value(res, SH.resultPath)),
             message=messages[0] if messages else "does not conform",
             shape=_shape_name(results_graph.value(res, SH.sourceShape), owners),
             constraint=_text(results_graph.value(res, SH.sourceConstraintComponent)),
             value=_text(results_graph.value(res, SH.value)),
-            file=files.get(str(focus)),
+            file=files.get(str(node)),
         ))
-    if focus_nodes is not None:
-        wanted = set(focus_nodes)
+    if focus is not None:
+        wanted = {n for nodes in focus.values() for n in nodes}
         results = [r for r in results if r.focus in wanted]
     results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
     turtle = results_graph.serialize(format="turtle") if results else ""
     return ValidationReport(results, turtle, base=base)
+
+
+_TARGETS = {SH.targetClass: "class", SH.targetSubjectsOf: "subjectsOf", SH.targetObjectsOf: "objectsOf",
+            SH.targetNode: "node"}
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,7 @@ class Targets:
     subjects_of: tuple[str, ...]
     objects_of: tuple[str, ...]
     inverse: tuple[str, ...]
+    by_shape: tuple[tuple[str, str, str], ...] = ()  # (shape, "class"|"subjectsOf"|"objectsOf"|"node", IRI)
 
 
 def shape_targets(shapes: rdflib.Graph) -> Targets:
@@ -258,33 +264,93 @@ def shape_targets(shapes: rdflib.Graph) -> Targets:
     def values(pred: rdflib.URIRef) -> tuple[str, ...]:
         return tuple(sorted({str(o) for o in shapes.objects(None, pred) if isinstance(o, rdflib.URIRef)}))
 
+    by_shape = sorted((str(shape), kind, str(value)) for pred, kind in _TARGETS.items()
+                      for shape, value in shapes.subject_objects(pred)
+                      if isinstance(shape, rdflib.URIRef) and isinstance(value, rdflib.URIRef))
     return Targets(values(SH.targetClass), values(SH.targetSubjectsOf), values(SH.targetObjectsOf),
-                   values(SH.inversePath))
+                   values(SH.inversePath), tuple(by_shape))
+
+
+def _vals(iris: Iterable[str]) -> str:
+    return " ".join(f"<{i}>" for i in sorted(set(iris))) or "<urn:visitgraph:none>"
+
+
+def _class_closure(store: ox.Store, classes: Sequence[str]) -> dict[str, set[str]]:
+    """Map each target class to itself and its subclasses in the data (SHACL instances, not inference)."""
+    closure: dict[str, set[str]] = {c: {c} for c in classes}
+    query = f"""SELECT ?c ?sub WHERE {{ VALUES ?c {{ {_vals(classes)} }} ?sub <{vocab.RDFS}subClassOf>+ ?c }}"""
+    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        closure[row["c"].value].add(row["sub"].value)
+    return closure
 
 
 def focus_nodes_in(store: ox.Store, targets: Targets) -> list[str]:
     """List every node some shape targets, sorted, using the store's indexes."""
-    def vals(iris: Sequence[str]) -> str:
-        return " ".join(f"<{i}>" for i in iris) or "<urn:visitgraph:none>"
-
+    classes = {t for subs in _class_closure(store, targets.classes).values() for t in subs}
     query = f"""SELECT DISTINCT ?n WHERE {{
-      {{ VALUES ?c {{ {vals(targets.classes)} }} GRAPH ?g {{ ?n a ?c }} }}
-      UNION {{ VALUES ?p {{ {vals(targets.subjects_of)} }} GRAPH ?g {{ ?n ?p ?x }} }}
-      UNION {{ VALUES ?p {{ {vals(targets.objects_of)} }} GRAPH ?g {{ ?x ?p ?n }} }}
+      {{ VALUES ?c {{ {_vals(classes)} }} ?n a ?c }}
+      UNION {{ VALUES ?p {{ {_vals(targets.subjects_of)} }} ?n ?p ?x }}
+      UNION {{ VALUES ?p {{ {_vals(targets.objects_of)} }} ?x ?p ?n }}
       FILTER (isIRI(?n)) }}"""
-    nodes = [row["n"].value for row in store.query(query)]  # type: ignore[union-attr]
+    nodes = {row["n"].value for row in store.query(query, use_default_graph_as_union=True)}  # type: ignore[union-attr]
+    nodes.update(value for _, kind, value in targets.by_shape if kind == "node")
     return sorted(nodes)
 
 
+def focus_by_shape(store: ox.Store, nodes: Sequence[str], targets: Targets) -> dict[str, list[str]]:
+    """Say which of `nodes` each shape targets in `store` (shape IRI -> sorted nodes)."""
+    closure = _class_closure(store, targets.classes)
+    pairs: dict[str, list[tuple[str, str]]] = {"class": [], "subjectsOf": [], "objectsOf": []}
+    out: dict[str, set[str]] = {}
+    wanted = set(nodes)
+    for shape, kind, value in targets.by_shape:
+        if kind == "node":
+            if value in wanted:
+                out.setdefault(shape, set()).add(value)
+        elif kind == "class":
+            pairs["class"].extend((shape, sub) for sub in closure.get(value, {value}))
+        else:
+            pairs[kind].append((shape, value))
+
+    def rows(kind: str) -> str:
+        return " ".join(f"(<{a}> <{b}>)" for a, b in pairs[kind]) or "(<urn:visitgraph:none> <urn:visitgraph:none>)"
+
+    values = f"VALUES ?n {{ {_vals(nodes)} }}"
+    query = f"""SELECT DISTINCT ?shape ?n WHERE {{
+      {{ {values} VALUES (?shape ?c) {{ {rows("class")} }} ?n a ?c }}
+      UNION {{ {values} VALUES (?shape ?p) {{ {rows("subjectsOf")} }} ?n ?p ?x }}
+      UNION {{ {values} VALUES (?shape ?p) {{ {rows("objectsOf")} }} ?x ?p ?n }} }}"""
+    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        out.setdefault(row["shape"].value, set()).add(row["n"].value)
+    return {shape: sorted(found) for shape, found in sorted(out.items())}
+
+
+def _targeting(shapes: rdflib.Graph, focus: Mapping[str, Sequence[str]]) -> rdflib.Graph:
+    """Return the shapes with their targets replaced by one `sh:targetNode` per focus node."""
+    graph = rdflib.Graph()
+    add = graph.add
+    for triple in shapes:
+        if triple[1] not in _TARGETS:
+            add(triple)
+    for shape, nodes in focus.items():
+        for node in nodes:
+            add((rdflib.URIRef(shape), SH.targetNode, rdflib.URIRef(node)))
+    return graph
+
+
 def context_quads(store: ox.Store, nodes: Sequence[str], targets: Targets) -> list[ox.Quad]:
-    """Return what validating `nodes` needs: their triples, their neighbours' triples and back-links."""
+    """Return what validating `nodes` needs: their triples, their neighbours' triples and back-links.
+
+    The subclass links come along too: `sh:class` counts instances of subclasses (SHACL 1.0 §4.1.1).
+    """
     values = " ".join(f"<{n}>" for n in nodes)
     inverse = " ".join(f"<{p}>" for p in targets.inverse) or "<urn:visitgraph:none>"
-    query = f"""CONSTRUCT {{ ?n ?p ?o . ?o ?p2 ?o2 . ?s ?q ?n . ?s a ?t }} WHERE {{
-      VALUES ?n {{ {values} }}
-      {{ GRAPH ?g {{ ?n ?p ?o }} OPTIONAL {{ GRAPH ?g2 {{ ?o ?p2 ?o2 }} }} }}
-      UNION {{ VALUES ?q {{ {inverse} }} GRAPH ?g3 {{ ?s ?q ?n }} OPTIONAL {{ GRAPH ?g4 {{ ?s a ?t }} }} }} }}"""
-    triples = store.query(query)
+    query = f"""CONSTRUCT {{ ?n ?p ?o . ?o ?p2 ?o2 . ?s ?q ?n . ?s a ?t . ?sub <{vocab.RDFS}subClassOf> ?sup }}
+      WHERE {{
+      {{ VALUES ?n {{ {values} }} ?n ?p ?o OPTIONAL {{ ?o ?p2 ?o2 }} }}
+      UNION {{ VALUES ?n {{ {values} }} VALUES ?q {{ {inverse} }} ?s ?q ?n OPTIONAL {{ ?s a ?t }} }}
+      UNION {{ ?sub <{vocab.RDFS}subClassOf> ?sup }} }}"""
+    triples = store.query(query, use_default_graph_as_union=True)
     return [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]  # type: ignore[union-attr]
 
 
@@ -333,7 +399,8 @@ def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Grap
                    base: str, workers: int) -> Iterator[ValidationReport]:
     if workers <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            yield validate_quads(context_quads(store, chunk, targets), shapes, base=base, focus_nodes=chunk)
+            yield validate_quads(context_quads(store, chunk, targets), shapes, base=base,
+                                 focus=focus_by_shape(store, chunk, targets))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -346,7 +413,7 @@ def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Grap
         for chunk in chunks:
             data = ox.serialize((q.triple for q in context_quads(store, chunk, targets)),
                                 format=ox.RdfFormat.N_TRIPLES) or b""
-            pending.append(pool.submit(_validate_in_worker, data, chunk, base))
+            pending.append(pool.submit(_validate_in_worker, data, focus_by_shape(store, chunk, targets), base))
             while len(pending) > workers * 2:  # bounded: context waits in memory for at most 2 batches a worker
                 yield pending.pop(0).result()
         for future in pending:
@@ -361,11 +428,11 @@ def _init_worker(shapes_nt: bytes) -> None:
     _WORKER_SHAPES = rdflib.Graph().parse(data=shapes_nt, format="nt")
 
 
-def _validate_in_worker(data: bytes, chunk: list[str], base: str) -> ValidationReport:
+def _validate_in_worker(data: bytes, focus: dict[str, list[str]], base: str) -> ValidationReport:
     assert _WORKER_SHAPES is not None
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
              for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    return validate_quads(quads, _WORKER_SHAPES, base=base, focus_nodes=chunk)
+    return validate_quads(quads, _WORKER_SHAPES, base=base, focus=focus)
 
 
 def _files_of(store: ox.Store, focus: set[str], base: str) -> dict[str, str]:
