@@ -245,7 +245,40 @@ def _tree_peak_rss(pid: int) -> int:
     return total // 1024
 
 
-PHASES = ("generate", "raw", "build", "index", "dumps", "batch", "queries", "serve")
+PHASES = ("generate", "raw", "build", "write", "index", "dumps", "batch", "queries", "serve")
+
+
+def write_batch(project: Path, batch: int = 100) -> dict[str, Any]:
+    """Publish `batch` new visits as one write (the path SPARQL Update and the Graph Store take), then
+    time a refused write: one visit without a visitor. Settings come from the environment too, so
+    `VISITGRAPH_ANSWER_INDEX=false` measures the write without re-storing the saved queries' answers."""
+    from visitgraph.errors import ShapesViolation
+    from visitgraph.writes import write_update
+
+    settings = load_settings(project)
+    store = EmbeddedStore(settings.store)
+    rng = synth.random.Random(7)
+    people = [(f"{synth.BASE}person/syn-{i:07d}", "x", f"{synth.BASE}organization/syn-{i % 50:06d}") for i in range(50)]
+    first = 20_000_000 + len(store.history()) * 10_000
+    lines = "".join(line for i in range(first, first + batch) for line in synth.visit_lines(i, rng, people, []))
+    graph = f"{synth.BASE}graph/changes/bench-{first}"
+    start = time.monotonic()
+    report = write_update(settings, store, f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}", who="bench",
+                          what=f"{batch} new visits")
+    accepted = time.monotonic() - start
+    bad = f"{synth.BASE}visit/syn-bad-{first}"
+    refused_update = (f"INSERT DATA {{ GRAPH <{graph}-bad> {{ <{bad}> a <{synth.VG}Visit> ; "
+                      f"<{synth.S}name> \"A visit without visitors\" ; "
+                      f"<{synth.S}startDate> \"2020-01-01\"^^<{synth.XSD}date> }} }}")
+    start = time.monotonic()
+    try:
+        write_update(settings, store, refused_update, who="bench", what="a visit without visitors")
+        raise AssertionError("a visit without visitors was published")
+    except ShapesViolation as e:
+        refused = time.monotonic() - start
+        reasons = len(e.report.violations)
+    return {"visits": batch, "accepted_s": round(accepted, 2), "timings": report.timings, "reused": report.reused,
+            "answers_stored": bool(report.answers), "refused_s": round(refused, 2), "refused_violations": reasons}
 
 
 def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, query_timeout: float = 30.0,
@@ -280,6 +313,9 @@ def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, quer
         result["ratio_build_vs_raw_load"] = round(seconds / result["raw_oxigraph_load_s"], 2)
     if "build" in phases:
         print(f"[{visits}] published: {result}", file=sys.stderr)
+    if "write" in phases:
+        result["write"] = write_batch(project)
+        print(f"[{visits}] write {result['write']}", file=sys.stderr)
     if "index" in phases:  # the stored answers alone (build also stores them, timed as index_s)
         seconds, rss, stdout = run_timed([PY, "-m", "visitgraph", "--root", str(project), "queries", "index",
                                           "--json"])

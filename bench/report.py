@@ -37,6 +37,15 @@ def main(paths: list[str]) -> None:
                                                                        if n == "100" else "–") for n in sizes]]
                  for r in runs]))
     print()
+    writes = [r for r in runs if "write" in r]
+    print(table(["visits", "write of 100 visits s", "plan / load / validate / publish s", "records validated",
+                 "changed triples", "answers re-stored", "refused write s"],
+                [[f"{r['visits']:,}", w["accepted_s"],
+                  " / ".join(str(w["timings"].get(k, "–")) for k in ("plan_s", "load_s", "validate_s", "publish_s")),
+                  w["reused"].get("focus_nodes", "all"), w["reused"].get("changed_triples", "–"),
+                  "yes" if w["answers_stored"] else "no", w["refused_s"]]
+                 for r in runs for w in [r["write"]]] if writes else []))
+    print()
     print(table(["visits", "store answers s", "stored", "skipped (why)", "largest answer (rows)"],
                 [[f"{r['visits']:,}", r["index"]["seconds"], len(r["index"]["stored"]),
                   "; ".join(f"{k}: {v}" for k, v in r["index"]["skipped"].items()) or "–",
