@@ -250,3 +250,35 @@ def test_cli_build_full_and_reuse_message(big: tuple[Settings, EmbeddedStore]) -
     assert result.exit_code == 0, result.output
     assert "Validated everything: --full" in result.output
     assert "--full" in CliRunner().invoke(cli, ["build", "--help"]).output
+
+
+def test_validate_new_files_against_a_large_published_graph(big: tuple[Settings, EmbeddedStore],
+                                                            tmp_path: Path) -> None:
+    """`visitgraph validate FILE` checks the file's records with their context, not the whole graph."""
+    from visitgraph.publish import check
+
+    settings, store = big
+    person = next(q.subject for q in store.reader()
+                  if q.predicate.value == vocab.RDF_TYPE and q.object.value == vocab.SCHEMA + "Person")
+    good = tmp_path / "new-visit.ttl"
+    good.write_text(f"""@prefix schema: <{vocab.SCHEMA}> . @prefix vg: <{vocab.VG}> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{BASE}visit/2030-01-01-test> a vg:Visit , schema:Event ; schema:name "A test visit"@en ;
+  schema:startDate "2030-01-01"^^xsd:date ; schema:attendee {person} ;
+  schema:organizer <https://w3id.org/visitgraph/id/organization/presidential-library> .
+""", encoding="utf-8")
+    whole = check(settings_for(settings.root), [good])  # default limit: the whole graph
+    partial = check(settings, [good])
+    assert "published generation" in partial.scope and not whole.scope
+    assert partial.focus_count is not None and partial.focus_count <= 5
+    assert _violations(partial) == _violations(whole)
+    bad = tmp_path / "bad-visit.ttl"
+    bad.write_text(good.read_text(encoding="utf-8").replace(f"schema:attendee {person} ;", ""), encoding="utf-8")
+    refused = check(settings, [bad])
+    assert not refused.conforms
+    assert _violations(refused) == _violations(check(settings_for(settings.root), [bad]))
+    assert any(r.path == vocab.SCHEMA + "attendee" for r in refused.violations)
+    env = {"VISITGRAPH_VALIDATE_WHOLE_LIMIT": "0", "VISITGRAPH_VALIDATE_WORKERS": "1"}
+    result = CliRunner().invoke(cli, ["--root", str(settings.root), "validate", str(bad)], env=env)
+    assert result.exit_code == 1 and "Checked" in result.output and "schema:attendee" in result.output
+    assert not list(store.path.glob(".check-*"))  # the throwaway checkpoint is gone

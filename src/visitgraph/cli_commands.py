@@ -88,7 +88,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
 
     FILES are extra Turtle files validated together with the repository's
     data, e.g. a new record before it is moved into data/. Exits 1 when
-    there is any violation.
+    there is any violation. On a large published graph built from the same
+    sources, only the records FILES touch are checked (with their context).
 
     \b
     Example:
@@ -107,6 +108,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
         if not inside:
             extra.append(f)
     report = check(settings, extra)
+    if report.scope and fmt == "text":
+        click.echo(report.scope)
     if fmt == "json":
         echo_json(report.to_dict())
     elif fmt == "turtle":

@@ -56,6 +56,7 @@ class ValidationReport:
     report_turtle: str = ""
     focus_count: int | None = None
     base: str | None = field(default=None, repr=False)
+    scope: str = ""  # what was validated, when not the whole graph
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -76,6 +77,7 @@ class ValidationReport:
             "violations": len(self.violations),
             "warnings": len(self.warnings),
             "results": [r.to_dict() for r in self.results],
+            **({"scope": self.scope} if self.scope else {}),
         }
 
     def to_text(self) -> str:
