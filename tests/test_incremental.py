@@ -282,3 +282,42 @@ def test_validate_new_files_against_a_large_published_graph(big: tuple[Settings,
     result = CliRunner().invoke(cli, ["--root", str(settings.root), "validate", str(bad)], env=env)
     assert result.exit_code == 1 and "Checked" in result.output and "schema:attendee" in result.output
     assert not list(store.path.glob(".check-*"))  # the throwaway checkpoint is gone
+
+
+def test_answers_are_kept_for_queries_a_write_cannot_change(big: tuple[Settings, EmbeddedStore]) -> None:
+    """Stored answers are re-derived only for saved queries that mention a changed predicate."""
+    from visitgraph.answerindex import for_store, mentioned_predicates
+    from visitgraph.queries import discover_queries, run_saved_query
+
+    settings, store = big
+    queries = {q.name: q for q in discover_queries(settings.root)}
+    assert vocab.SCHEMA + "description" not in (mentioned_predicates(queries["people"]) or {"any"})
+    assert vocab.SCHEMA + "description" in (mentioned_predicates(queries["gifts"]) or set())
+    assert mentioned_predicates(queries["search"]) is None  # a variable predicate: always re-derived
+    reader = store.reader()
+    visit = next(q.subject for q in reader if q.object.value == vocab.VG + "Visit")
+    graph = next(q.graph_name for q in reader if q.subject == visit)
+    update = f'INSERT DATA {{ GRAPH {graph} {{ {visit} <{vocab.SCHEMA}description> "Noted by the test."@en }} }}'
+    report = write_update(settings, store, update, who="pytest", what="describe a visit")
+    assert "people" in report.answers["reused"] and "visits-per-year" in report.answers["reused"]
+    assert "gifts" not in report.answers["reused"] and "search" not in report.answers["reused"]
+    answers = for_store(store)
+    assert answers is not None and answers.entries["people"]["reused_from"]
+    plain = [n for n in report.answers["reused"] if not any(p.is_iri for p in queries[n].params)]
+    assert len(plain) >= 5
+    for name in plain:  # a kept answer is still the answer (anchors' defaults are not in the mini data)
+        via_sparql = run_saved_query(store.reader(), queries[name], {}, 500, 0, base_iri=settings.base_iri)
+        via_index = run_saved_query(store.reader(), queries[name], {}, 500, 0, base_iri=settings.base_iri,
+                                    answers=answers)
+        assert via_index.source == "stored" and via_index.rows == via_sparql.rows, name
+    # Renaming a person changes `people`: it is derived again, and shows the new name.
+    name_quad = next(q for q in store.reader().quads_for_pattern(None, ox.NamedNode(vocab.SCHEMA + "name"), None, None)
+                     if "/person/" in q.subject.value)
+    rename = (f"DELETE DATA {{ GRAPH {name_quad.graph_name} {{ {name_quad.triple} }} }} ; "
+              f'INSERT DATA {{ GRAPH {name_quad.graph_name} {{ {name_quad.subject} <{vocab.SCHEMA}name> "Renamed" }} }}')
+    report = write_update(settings, store, rename, who="pytest", what="rename a person")
+    assert "people" not in report.answers["reused"] and "topics" in report.answers["reused"]
+    page = run_saved_query(store.reader(), queries["people"], {}, 500, 0, base_iri=settings.base_iri,
+                           answers=for_store(store))
+    assert page.source == "stored" and any(cell is not None and cell.value == "Renamed" for row in page.rows
+                                           for cell in row)

@@ -197,6 +197,63 @@ def _reach_table(store: ox.Store, db: sqlite3.Connection, i: int, path: str, key
     db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
 
 
+def mentioned_predicates(query: Any) -> frozenset[str] | None:
+    """Return every predicate a saved query's whole answer can depend on, or None for "any".
+
+    A change that adds or removes only triples with other predicates cannot change the answer, so
+    a publish can keep the previous generation's file. None when that cannot be told: a variable
+    predicate, a negated property set, SERVICE, no predicate at all, or text rdflib cannot parse.
+    """
+    from rdflib import URIRef
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    from visitgraph import vocab
+
+    prologue = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in vocab.PREFIXES.items())
+    texts = [query.sparql] + [f"SELECT * WHERE {{ ?a {p.filter[1][5:]} ?b }}" for p in query.params
+                              if p.filter is not None and p.filter[1].startswith("path:")]
+    found: set[str] = set()
+
+    def path(p: object) -> bool:
+        if isinstance(p, URIRef):
+            found.add(str(p))
+            return True
+        if isinstance(p, AlternativePath | SequencePath):
+            return all(path(a) for a in p.args)
+        if isinstance(p, InvPath | MulPath):
+            return path(p.arg if isinstance(p, InvPath) else p.path)
+        return False  # a variable, NegatedPath or anything unknown
+
+    def walk(node: object) -> bool:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return False
+            for key, value in node.items():
+                if key == "triples" and isinstance(value, list | tuple):
+                    if not all(path(t[1]) for t in value):
+                        return False
+                elif not walk(value):
+                    return False
+            return True
+        if isinstance(node, list | tuple):
+            return all(walk(n) for n in node)
+        if isinstance(node, dict):
+            return all(walk(v) for v in node.values())
+        return not isinstance(node, NegatedPath)
+
+    for text in texts:
+        try:
+            algebra = translateQuery(parseQuery(prologue + text)).algebra
+        except Exception:  # rdflib's parser is stricter than Oxigraph's in places: assume "any"
+            return None
+        if not walk(algebra):
+            return None
+    return frozenset(found) or None
+
+
 @dataclass
 class IndexReport:
     """What building the stored answers did: per query, rows and seconds, or why it was skipped."""
@@ -216,7 +273,7 @@ class IndexReport:
 
 def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id: str, queries: Sequence[Any],
                 *, on_done: Callable[[str, dict[str, Any]], None] | None = None,
-                keep: Sequence[str] = ()) -> IndexReport:
+                keep: Sequence[str] = (), reuse: tuple[str, frozenset[str]] | None = None) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
     Queries run side by side in `query_workers` child processes, each stopped at `index_timeout`
@@ -225,6 +282,8 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
     :param keep: names of queries whose answers already stored for this generation are kept as
         they are (re-indexing only some queries); a kept answer with a stale fingerprint is
         simply never used.
+    :param reuse: (previous generation, predicates of every triple added or removed since): a
+        query that mentions none of them keeps the previous generation's answer file (hard link).
     """
     from visitgraph.queries import bind_parameters
 
@@ -243,6 +302,21 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
             if entry is not None and "file" in entry and (previous / entry["file"]).exists():
                 os.link(previous / entry["file"], work / entry["file"])
                 entries[name] = entry
+
+    if reuse is not None and (root / reuse[0] / MANIFEST).exists():
+        before = root / reuse[0]
+        old_entries = json.loads((before / MANIFEST).read_text(encoding="utf-8")).get("queries", {})
+        for query in queries:
+            entry = old_entries.get(query.name)
+            if (query.name in entries or entry is None or "error" in entry or "file" not in entry
+                    or entry.get("fingerprint") != fingerprint(query) or not (before / entry["file"]).exists()):
+                continue
+            mentioned = mentioned_predicates(query)
+            if mentioned is not None and mentioned.isdisjoint(reuse[1]):
+                os.link(before / entry["file"], work / entry["file"])
+                entries[query.name] = {**entry, "reused_from": entry.get("reused_from", reuse[0])}
+                if on_done is not None:
+                    on_done(query.name, entries[query.name])
 
     def attempt(query: Any, bound: Mapping[str, Term], anchored: Sequence[str]) -> dict[str, Any]:
         from visitgraph import vocab

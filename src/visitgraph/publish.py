@@ -63,6 +63,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
     reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
+    changed_predicates: frozenset[str] | None = None  # of the triples added or removed, when known
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -208,8 +209,11 @@ def build(
             from visitgraph.queries import discover_queries
 
             lap("publish_s")
-            index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root))
-            report.answers = {"stored": index.stored, "skipped": index.skipped}
+            reuse = (published.id, report.changed_predicates) if (
+                published is not None and report.changed_predicates is not None) else None
+            index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse)
+            report.answers = {"stored": index.stored, "skipped": index.skipped,
+                              "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e)}
             lap("index_s")
             return {"answers": report.answers}
 
@@ -249,6 +253,7 @@ def _validate_changes(settings: Settings, store: EmbeddedStore, staged: ox.Store
     changes = delta(before, staged, plan.touched)
     nodes = targeted(staged, affected_nodes([before, staged], changes, targets), targets)
     report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
+    report.changed_predicates = frozenset(t.predicate.value for t in changes)
     return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
                           nodes=nodes, progress=progress, workers=settings.validate_workers)
 
