@@ -197,10 +197,6 @@ def delta(old: ox.Store, new: ox.Store, graphs: Iterable[str]) -> set[ox.Triple]
     return out
 
 
-def _values(terms: Iterable[str]) -> str:
-    return " ".join(f"<{t}>" for t in sorted(terms)) or "<urn:visitgraph:none>"
-
-
 def _term_key(term: object) -> str | None:
     if isinstance(term, ox.NamedNode):
         return term.value
@@ -244,16 +240,9 @@ def affected_nodes(stores: Sequence[ox.Store], changes: Iterable[ox.Triple], tar
 
 def targeted(store: ox.Store, nodes: Iterable[str], targets: Targets) -> list[str]:
     """Keep the nodes some shape targets in `store`, sorted."""
-    wanted = sorted(set(nodes))
-    out: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = _values(wanted[start: start + 500])
-        query = f"""SELECT DISTINCT ?n WHERE {{ VALUES ?n {{ {chunk} }}
-          {{ VALUES ?c {{ {_values(targets.classes)} }} GRAPH ?g {{ ?n a ?c }} }}
-          UNION {{ VALUES ?p {{ {_values(targets.subjects_of)} }} GRAPH ?g {{ ?n ?p ?x }} }}
-          UNION {{ VALUES ?p {{ {_values(targets.objects_of)} }} GRAPH ?g {{ ?x ?p ?n }} }} }}"""
-        out.update(row["n"].value for row in store.query(query))  # type: ignore[union-attr]
-    return sorted(out)
+    from visitgraph.validate import focus_by_shape
+
+    return sorted({n for found in focus_by_shape(store, sorted(set(nodes)), targets).values() for n in found})
 
 
 # -- what each generation was built from ------------------------------------------------------
