@@ -321,3 +321,21 @@ def test_answers_are_kept_for_queries_a_write_cannot_change(big: tuple[Settings,
                            answers=for_store(store))
     assert page.source == "stored" and any(cell is not None and cell.value == "Renamed" for row in page.rows
                                            for cell in row)
+
+
+def test_workers_reading_the_store_report_what_this_process_reports(repo_store: EmbeddedStore,
+                                                                    repo_settings: Settings,
+                                                                    tmp_path: Path) -> None:
+    """With the store's folder, workers open it read-only and extract each batch's context themselves."""
+    repo_store.reader().backup(str(tmp_path / "edited"))
+    edited = ox.Store(str(tmp_path / "edited"))
+    typed = next(q for q in edited.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE),
+                                                     ox.NamedNode(vocab.SCHEMA + "Person"), None))
+    edited.remove(typed)  # breaks the visits and gifts that name this person
+    shapes = load_shapes(shapes_files(repo_settings.root))
+    base = repo_settings.base_iri
+    here = validate_store(edited, shapes, base=base, batch_size=17, workers=1)
+    readers = validate_store(edited, shapes, base=base, batch_size=17, workers=2, path=tmp_path / "edited")
+    assert not here.conforms and here.focus_count and here.focus_count > 100
+    assert [r.to_dict() for r in readers.results] == [r.to_dict() for r in here.results]
+    assert _violations(here) == _violations(validate_quads(list(edited), shapes, base=base))

@@ -192,9 +192,10 @@ def build(
         lap("load_s")
         if plan is not None and report.triples > settings.validate_whole_limit:
             report.validation = _validate_changes(settings, store, staged._require(), shapes, plan, report,
-                                                  progress=progress)
+                                                  progress=progress, path=staged.path)
         else:
-            report.validation = validate_staged(settings, staged._require(), shapes, progress=progress)
+            report.validation = validate_staged(settings, staged._require(), shapes, progress=progress,
+                                                path=staged.path)
         lap("validate_s")
         if not report.validation.conforms:
             raise ShapesViolation(report.validation)
@@ -246,7 +247,7 @@ def _plan(settings: Settings, store: Any, published: Generation | None, inputs: 
 
 
 def _validate_changes(settings: Settings, store: EmbeddedStore, staged: ox.Store, shapes: Any, plan: Plan,
-                      report: BuildReport, *, progress: bool) -> ValidationReport:
+                      report: BuildReport, *, progress: bool, path: Path | None = None) -> ValidationReport:
     """Validate only the focus nodes whose context differs from the published generation's."""
     targets = shape_targets(shapes)
     before = store.reader()
@@ -255,15 +256,19 @@ def _validate_changes(settings: Settings, store: EmbeddedStore, staged: ox.Store
     report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
     report.changed_predicates = frozenset(t.predicate.value for t in changes)
     return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
-                          nodes=nodes, progress=progress, workers=settings.validate_workers)
+                          nodes=nodes, progress=progress, workers=settings.validate_workers, path=path)
 
 
-def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False) -> ValidationReport:
-    """Validate a staged store: whole when small, batch by batch (bounded memory) when large."""
+def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False,
+                    path: Path | None = None) -> ValidationReport:
+    """Validate a staged store: whole when small, batch by batch (bounded memory) when large.
+
+    :param path: the store's folder, so validation workers can read it themselves.
+    """
     if len(store) <= settings.validate_whole_limit:
         return validate_quads(list(store), shapes, base=settings.base_iri)
     return validate_store(store, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
-                          progress=progress, workers=settings.validate_workers)
+                          progress=progress, workers=settings.validate_workers, path=path)
 
 
 def check(settings: Settings, extra: list[Path] | None = None) -> ValidationReport:
@@ -331,7 +336,8 @@ def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, gr
             apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
         if len(scratch) <= settings.validate_whole_limit:
             return validate_staged(settings, scratch, shapes)
-        checked = _validate_changes(settings, store, scratch, shapes, plan, report, progress=False)
+        checked = _validate_changes(settings, store, scratch, shapes, plan, report, progress=False,
+                                    path=scratch_dir / "store")
         checked.scope = (f"Checked {report.reused['focus_nodes']} record(s) touched by "
                          f"{report.reused['changed_triples']} new or changed triple(s) against published generation "
                          f"{published.id} ({len(scratch)} triples); `visitgraph build --full` checks everything.")
