@@ -339,3 +339,28 @@ def test_workers_reading_the_store_report_what_this_process_reports(repo_store: 
     assert not here.conforms and here.focus_count and here.focus_count > 100
     assert [r.to_dict() for r in readers.results] == [r.to_dict() for r in here.results]
     assert _violations(here) == _violations(validate_quads(list(edited), shapes, base=base))
+
+
+def test_unchanged_sources_keep_their_digest_without_rereading(mini_project: Settings) -> None:
+    """Size and mtime as recorded (and older than the recording by 2 s): the digest is reused."""
+    import os
+    import time
+
+    root = mini_project.root
+    sources = discover_sources(mini_project)
+    shapes = shapes_files(root)
+    first = gather_inputs(root, sources, [], shapes, BASE)
+    path = root / sources[0].relpath
+    old = time.time_ns() - 10_000_000_000
+    os.utime(path, ns=(old, old))
+    recorded = gather_inputs(root, sources, [], shapes, BASE)
+    fake = Inputs({**recorded.sources, sources[0].relpath: "recorded"}, (), recorded.shapes, BASE,
+                  recorded.stats, recorded.taken_ns)
+    assert gather_inputs(root, sources, [], shapes, BASE, fake).sources[sources[0].relpath] == "recorded"
+    racy = Inputs(fake.sources, (), fake.shapes, BASE, fake.stats, old + 1_000_000_000)  # hashed 1 s after the edit
+    assert gather_inputs(root, sources, [], shapes, BASE, racy).sources[sources[0].relpath] == first.sources[
+        sources[0].relpath]
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    edited = gather_inputs(root, sources, [], shapes, BASE, fake).sources[sources[0].relpath]
+    assert edited not in ("recorded", first.sources[sources[0].relpath])
+    assert Inputs.from_dict(recorded.to_dict()) == recorded

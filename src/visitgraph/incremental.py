@@ -43,19 +43,24 @@ class Inputs:
     changesets: tuple[str, ...]  # file names, in replay order
     shapes: str  # SHA-256 over the shapes files (names and bytes)
     base: str  # the IRI base graph names and relative IRIs were made with
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns) when hashed
+    taken_ns: int = 0  # when the digests were taken
 
     def to_dict(self) -> dict[str, Any]:
         """Return the inputs as a JSON-ready mapping (kept in the history entry)."""
         return {"sources": dict(sorted(self.sources.items())), "changesets": list(self.changesets),
-                "shapes": self.shapes, "base": self.base}
+                "shapes": self.shapes, "base": self.base,
+                "stats": {k: list(v) for k, v in sorted(self.stats.items())}, "taken_ns": self.taken_ns}
 
     @classmethod
     def from_dict(cls, data: Any) -> Inputs | None:
         """Read inputs back from a history entry; None if absent or not understood."""
         try:
+            stats = {str(k): (int(v[0]), int(v[1])) for k, v in data.get("stats", {}).items()}
             return cls({str(k): str(v) for k, v in data["sources"].items()},
-                       tuple(str(c) for c in data["changesets"]), str(data["shapes"]), str(data["base"]))
-        except (KeyError, TypeError, AttributeError):
+                       tuple(str(c) for c in data["changesets"]), str(data["shapes"]), str(data["base"]),
+                       stats, int(data.get("taken_ns", 0)))
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError):
             return None
 
 
@@ -69,13 +74,33 @@ def file_digest(path: Path) -> str:
 
 
 def gather_inputs(root: Path, sources: Sequence[SourceFile], changesets: Sequence[Path],
-                  shapes: Sequence[Path], base: str) -> Inputs:
-    """Fingerprint the sources, changesets and shapes a build is about to read."""
+                  shapes: Sequence[Path], base: str, previous: Inputs | None = None) -> Inputs:
+    """Fingerprint the sources, changesets and shapes a build is about to read.
+
+    A source whose size and modification time are what `previous` recorded keeps its digest (as
+    git's index does), unless it was modified in the two seconds before that digest was taken:
+    an edit within the clock's resolution could leave both unchanged. Hashing 3.2 GB of sources
+    took 17 s of every write at 1M visits.
+    """
+    import time
+
+    taken = time.time_ns()
     shapes_digest = hashlib.sha256()
     for path in shapes:
         shapes_digest.update(path.name.encode() + b"\0" + file_digest(path).encode() + b"\0")
-    return Inputs({s.relpath: file_digest(root / s.relpath) for s in sources},
-                  tuple(p.name.removeprefix(".pending-") for p in changesets), shapes_digest.hexdigest(), base)
+    digests: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    for source in sources:
+        st = (root / source.relpath).stat()
+        stat = stats[source.relpath] = (st.st_size, st.st_mtime_ns)
+        known = previous.sources.get(source.relpath) if previous is not None else None
+        if (known is not None and previous is not None and previous.stats.get(source.relpath) == stat
+                and stat[1] < previous.taken_ns - 2_000_000_000):
+            digests[source.relpath] = known
+        else:
+            digests[source.relpath] = file_digest(root / source.relpath)
+    return Inputs(digests, tuple(p.name.removeprefix(".pending-") for p in changesets), shapes_digest.hexdigest(),
+                  base, stats, taken)
 
 
 @dataclass

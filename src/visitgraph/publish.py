@@ -173,8 +173,9 @@ def build(
 
     with store.stage() as staged, _pending_changeset(settings, change) as pending:
         changesets = list_changesets(settings) + ([pending] if pending else [])
-        inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri)
         published = store.current() if isinstance(store, EmbeddedStore) else None
+        previous = load_inputs(store.path, published.id) if published is not None and not full else None
+        inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri, previous)
         plan = _plan(settings, store, published, inputs, sources, changesets, full, report)
         lap("plan_s")
         if plan is not None and plan.from_checkpoint and published is not None:
@@ -321,7 +322,8 @@ def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, gr
     report = BuildReport()
     sources = discover_sources(settings)
     changesets = list_changesets(settings)
-    inputs = gather_inputs(settings.root, sources, changesets, shapes_files(settings.root), settings.base_iri)
+    inputs = gather_inputs(settings.root, sources, changesets, shapes_files(settings.root), settings.base_iri,
+                           load_inputs(store.path, published.id))
     plan = _plan(settings, store, published, inputs, sources, changesets, False, report)
     if plan is None or not plan.from_checkpoint:
         return None
