@@ -54,6 +54,10 @@ register_commands()
     ("DROP NAMED", None),
     ("INSERT { GRAPH ?g { ?a <urn:b> 1 } } WHERE { GRAPH ?g { ?a ?p ?o } }", None),
     ("this is not SPARQL", None),
+    ('PREFIX s: <http://schema.org/> INSERT DATA { GRAPH <urn:g> { <urn:a> s:b "a } GRAPH <urn:x> {" } '
+     'GRAPH <urn:h> { <urn:a> <urn:b> 1 } } ; DELETE DATA { <urn:a> <urn:b> 2 }', {"urn:g", "urn:h", "DEFAULT"}),
+    ("PREFIX e: <urn:e:> INSERT DATA { GRAPH e:g { <urn:a> <urn:b> 1 } }", {"urn:e:g"}),
+    ("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } } ; DELETE WHERE { GRAPH ?g { ?s ?p ?o } }", None),
 ])
 def test_touched_graphs(update: str, graphs: set[str] | None) -> None:
     assert touched_graphs(update, BASE) == graphs
