@@ -191,6 +191,17 @@ def test_write_starts_from_the_published_generation(big: tuple[Settings, Embedde
     assert report.reused["changed_triples"] == 1
     assert 1 <= report.reused["focus_nodes"] <= 10  # the visit and what points at it, not the whole graph
     assert report.files == []  # nothing was parsed again
+    from visitgraph.publish import count_classes
+
+    # Counts kept from the published generation and the change equal full counts.
+    assert report.triples == len(store.reader())
+    assert report.counts == count_classes(store.reader())
+    newcomer = f"<{BASE}person/test-newcomer>"
+    more = (f'INSERT DATA {{ GRAPH {graph} {{ {newcomer} a <{vocab.SCHEMA}Person> ; <{vocab.SCHEMA}name> "New Comer" . '
+            f'{visit} <{vocab.SCHEMA}attendee> {newcomer} }} }}')
+    report = write_update(settings, store, more, who="pytest", what="a new attendee")
+    assert report.counts == count_classes(store.reader()) and report.counts["schema:Person"] > 0
+    assert report.triples == len(store.reader()) == store.history()[-1].triples
     # The same sources and changesets built from scratch give the same graph.
     fresh = settings_for(settings.root, store=str(tmp_path / "fresh"))
     build(fresh, store_from_settings(fresh), who="pytest", full=True)

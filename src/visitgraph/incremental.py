@@ -21,7 +21,7 @@ and it can make z a new focus node when y is a `sh:targetObjectsOf` predicate.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,8 @@ class Plan:
     new_changesets: list[Path] = field(default_factory=list)  # appended since, in replay order
     from_checkpoint: bool = False  # stage = checkpoint of the published store + the new changesets
     touched: set[str] = field(default_factory=set)  # graphs whose content may differ (or _DEFAULT)
+    base_triples: int | None = None  # the published generation's quads, from its history entry
+    base_counts: dict[str, int] | None = None  # and its class counts
 
     def describe(self) -> str:
         """Say what the build reuses, for the report."""
@@ -348,3 +350,30 @@ def prune_inputs(store_path: Path, keep: Sequence[str]) -> None:
         for path in folder.glob("*.json"):
             if path.stem not in keep:
                 path.unlink(missing_ok=True)
+
+
+def quads_after(old: ox.Store, new: ox.Store, graphs: Iterable[str], before: int) -> int:
+    """Count a store's quads from the count before and the graphs that changed (not a full scan)."""
+    for name in graphs:
+        term = _graph_term(name)
+        before += sum(1 for _ in new.quads_for_pattern(None, None, None, term))
+        before -= sum(1 for _ in old.quads_for_pattern(None, None, None, term))
+    return before
+
+
+def counts_after(old: ox.Store, new: ox.Store, changes: Iterable[ox.Triple], before: Mapping[str, int],
+                 classes: Mapping[str, str]) -> dict[str, int]:
+    """Update per-class instance counts (`classes`: short name -> IRI) from the changed type triples.
+
+    Only a subject whose rdf:type triples changed can start or stop being an instance; it is
+    counted once whatever graph types it, as `COUNT(DISTINCT ?s)` over the union graph does.
+    """
+    rdf_type = ox.NamedNode(vocab.RDF_TYPE)
+    out = {name: before.get(name, 0) for name in classes}
+    retyped = {t.subject for t in changes if t.predicate == rdf_type}
+    for subject in retyped:
+        was = {q.object.value for q in old.quads_for_pattern(subject, rdf_type, None, None)}  # type: ignore[union-attr]
+        now = {q.object.value for q in new.quads_for_pattern(subject, rdf_type, None, None)}  # type: ignore[union-attr]
+        for name, iri in classes.items():
+            out[name] += (iri in now) - (iri in was)
+    return {name: n for name, n in sorted(out.items()) if n}

@@ -23,10 +23,12 @@ from visitgraph.incremental import (
     Inputs,
     Plan,
     affected_nodes,
+    counts_after,
     delta,
     gather_inputs,
     load_inputs,
     plan_build,
+    quads_after,
     save_inputs,
     targeted,
 )
@@ -64,6 +66,7 @@ class BuildReport:
     answers: dict[str, Any] = field(default_factory=dict)
     reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
     changed_predicates: frozenset[str] | None = None  # of the triples added or removed, when known
+    changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -89,10 +92,12 @@ class PendingChange:
     what: str
 
 
+COUNTED_CLASSES = {vocab.shorten(iri): iri for iri in (
+    f"{vocab.VG}Visit", f"{vocab.SCHEMA}Person", f"{vocab.SCHEMA}Organization", f"{vocab.VG}Gift",
+    f"{vocab.VG}Agreement", f"{vocab.SKOS}Concept")}
 COUNT_QUERY = f"""
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  VALUES ?class {{ <{vocab.VG}Visit> <{vocab.SCHEMA}Person> <{vocab.SCHEMA}Organization>
-                  <{vocab.VG}Gift> <{vocab.VG}Agreement> <{vocab.SKOS}Concept> }}
+  VALUES ?class {{ {" ".join(f"<{iri}>" for iri in COUNTED_CLASSES.values())} }}
   ?s a ?class }} GROUP BY ?class"""
 
 
@@ -189,7 +194,10 @@ def build(
             text = path.read_text(encoding="utf-8")
             apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
             report.changesets.append(path.name.removeprefix(".pending-"))
-        report.triples = len(staged._require())
+        if plan is not None and plan.from_checkpoint and plan.base_triples is not None:
+            report.triples = quads_after(store.reader(), staged._require(), plan.touched, plan.base_triples)
+        else:
+            report.triples = len(staged._require())
         lap("load_s")
         if plan is not None and report.triples > settings.validate_whole_limit:
             report.validation = _validate_changes(settings, store, staged._require(), shapes, plan, report,
@@ -200,7 +208,12 @@ def build(
         lap("validate_s")
         if not report.validation.conforms:
             raise ShapesViolation(report.validation)
-        report.counts = count_classes(staged._require())
+        if (plan is not None and plan.from_checkpoint and plan.base_counts is not None
+                and report.changes is not None):
+            report.counts = counts_after(store.reader(), staged._require(), report.changes, plan.base_counts,
+                                         COUNTED_CLASSES)
+        else:
+            report.counts = count_classes(staged._require())
 
         def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
             if isinstance(store, EmbeddedStore):
@@ -225,6 +238,7 @@ def build(
                      "timings": report.timings, **({"reused": report.reused} if report.reused else {})},
             before_switch=before_switch,
             optimize=not (plan is not None and plan.from_checkpoint),
+            triples=report.triples,
         )
         lap("switch_s" if "index_s" in report.timings else "publish_s")
     return report
@@ -243,6 +257,10 @@ def _plan(settings: Settings, store: Any, published: Generation | None, inputs: 
     if entry is None or entry.triples is None or entry.triples <= settings.validate_whole_limit:
         return None  # small graphs are validated whole: it is cheap and reports every warning
     plan, why = plan_build(load_inputs(store.path, published.id), inputs, sources, changesets, settings.base_iri)
+    if plan is not None:
+        plan.base_triples = entry.triples
+        counts = entry.details.get("counts")
+        plan.base_counts = {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict) else None
     report.reused = {"generation": published.id, "how": plan.describe()} if plan else {"full": why}
     return plan
 
@@ -256,6 +274,7 @@ def _validate_changes(settings: Settings, store: EmbeddedStore, staged: ox.Store
     nodes = targeted(staged, affected_nodes([before, staged], changes, targets), targets)
     report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
     report.changed_predicates = frozenset(t.predicate.value for t in changes)
+    report.changes = changes
     return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
                           nodes=nodes, progress=progress, workers=settings.validate_workers, path=path)
 

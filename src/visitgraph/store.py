@@ -266,7 +266,7 @@ class StagedGeneration:
 
     def commit(self, who: str, note: str = "", details: dict[str, Any] | None = None,
                before_switch: Callable[[str, Path], dict[str, Any] | None] | None = None,
-               optimize: bool = True) -> Generation:
+               optimize: bool = True, triples: int | None = None) -> Generation:
         """Publish: compact, move into place and switch readers over atomically.
 
         :param before_switch: called with the generation's id and final folder once it is in place
@@ -274,13 +274,15 @@ class StagedGeneration:
             added to the history entry's details.
         :param optimize: compact the whole store first (skipped when a checkpoint got a small change:
             compaction would rewrite every shared table file for it).
+        :param triples: the store's quad count, when the caller knows it (else counted here).
         """
         store = self._require()
         started = time.monotonic()
         if optimize:
             store.optimize()
         store.flush()
-        triples = len(store)
+        if triples is None:  # a full count reads every quad: a caller that knows it says so
+            triples = len(store)
         graphs = sum(1 for _ in store.named_graphs())
         self.close()
         final = self.owner.generations_dir / self.id
