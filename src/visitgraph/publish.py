@@ -65,7 +65,6 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
     reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
-    changed_predicates: frozenset[str] | None = None  # of the triples added or removed, when known
     changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,7 +180,7 @@ def build(
         published = store.current() if isinstance(store, EmbeddedStore) else None
         previous = load_inputs(store.path, published.id) if published is not None and not full else None
         inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri, previous)
-        plan = _plan(settings, store, published, inputs, sources, changesets, full, report)
+        plan = _plan(settings, store, published, previous, inputs, sources, changesets, full, report)
         lap("plan_s")
         if plan is not None and plan.from_checkpoint and published is not None:
             staged.seed_from(published)
@@ -224,8 +223,8 @@ def build(
             from visitgraph.queries import discover_queries
 
             lap("publish_s")
-            reuse = (published.id, report.changed_predicates) if (
-                published is not None and report.changed_predicates is not None) else None
+            reuse = (published.id, frozenset(t.predicate.value for t in report.changes)) if (
+                published is not None and report.changes is not None) else None
             index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse)
             report.answers = {"stored": index.stored, "skipped": index.skipped,
                               "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e)}
@@ -244,8 +243,8 @@ def build(
     return report
 
 
-def _plan(settings: Settings, store: Any, published: Generation | None, inputs: Inputs,
-          sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
+def _plan(settings: Settings, store: Any, published: Generation | None, previous: Inputs | None,
+          inputs: Inputs, sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
     """Decide what of the published generation this build reuses (None: nothing)."""
     if full:
         report.reused = {"full": "--full asked for it"}
@@ -256,7 +255,7 @@ def _plan(settings: Settings, store: Any, published: Generation | None, inputs: 
                  None)
     if entry is None or entry.triples is None or entry.triples <= settings.validate_whole_limit:
         return None  # small graphs are validated whole: it is cheap and reports every warning
-    plan, why = plan_build(load_inputs(store.path, published.id), inputs, sources, changesets, settings.base_iri)
+    plan, why = plan_build(previous, inputs, sources, changesets, settings.base_iri)
     if plan is not None:
         plan.base_triples = entry.triples
         counts = entry.details.get("counts")
@@ -273,7 +272,6 @@ def _validate_changes(settings: Settings, store: EmbeddedStore, staged: ox.Store
     changes = delta(before, staged, plan.touched)
     nodes = targeted(staged, affected_nodes([before, staged], changes, targets), targets)
     report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
-    report.changed_predicates = frozenset(t.predicate.value for t in changes)
     report.changes = changes
     return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
                           nodes=nodes, progress=progress, workers=settings.validate_workers, path=path)
@@ -341,9 +339,10 @@ def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, gr
     report = BuildReport()
     sources = discover_sources(settings)
     changesets = list_changesets(settings)
+    previous = load_inputs(store.path, published.id)
     inputs = gather_inputs(settings.root, sources, changesets, shapes_files(settings.root), settings.base_iri,
-                           load_inputs(store.path, published.id))
-    plan = _plan(settings, store, published, inputs, sources, changesets, False, report)
+                           previous)
+    plan = _plan(settings, store, published, previous, inputs, sources, changesets, False, report)
     if plan is None or not plan.from_checkpoint:
         return None
     scratch_dir = Path(tempfile.mkdtemp(prefix=".check-", dir=store.path))
