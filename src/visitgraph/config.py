@@ -98,14 +98,27 @@ class Settings:
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:
-        root = Path(self.root)
+        # Every path is made absolute here, once: a relative path handed on (to Flask's
+        # send_file, to a worker process) would be resolved against whatever folder that code
+        # happens to use, such as the package folder or the current directory.
+        root = Path(self.root).expanduser().resolve()
         object.__setattr__(self, "root", root)
-        store = Path(self.store)
+        store = Path(self.store).expanduser()
         object.__setattr__(self, "store", store if store.is_absolute() else root / store)
         if not self.base_iri.endswith(("/", "#")):
             raise VisitgraphError(f"base_iri {self.base_iri!r} must end with '/' or '#'.")
         if self.backend not in ("embedded", "remote"):
             raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
+
+    @property
+    def releases(self) -> Path:
+        """Return the folder `visitgraph release` writes to and `/dumps/releases/` serves."""
+        return self.root / "releases"
+
+    @property
+    def linksets(self) -> Path:
+        """Return the folder of contributed linksets (pending/, accepted/, rejected/)."""
+        return self.root / "linksets"
 
     @property
     def allowlist(self) -> tuple[str, ...]:
@@ -125,6 +138,26 @@ class Settings:
                 value = "***"
             out[s.name] = str(value) if isinstance(value, Path) else value
         return out
+
+
+#: Folders that mark a project root when no root is given (`visitgraph.toml` marks one too).
+ROOT_MARKERS = ("ontology", "shapes")
+
+
+def find_root(start: Path | str = ".") -> Path:
+    """Return the project folder at or above `start`: the nearest holding `visitgraph.toml` or ontology/ and shapes/.
+
+    A command run from a subfolder of the project (``data/visits``, ``src``) thus works on the
+    project, as git does; with no project above, `start` itself is returned (resolved).
+
+    >>> find_root("/") == Path("/")
+    True
+    """
+    here = Path(start).expanduser().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "visitgraph.toml").is_file() or all((folder / m).is_dir() for m in ROOT_MARKERS):
+            return folder
+    return here
 
 
 def _coerce(name: str, raw: Any) -> Any:

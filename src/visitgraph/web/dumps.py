@@ -23,8 +23,8 @@ _RELEASE_MEDIA = {".md": "text/markdown; charset=utf-8", ".json": "application/j
 
 
 def releases_dir() -> Path:
-    """Return the folder `visitgraph release` writes to by default (`<root>/releases`)."""
-    return get_settings().root / "releases"
+    """Return the folder `visitgraph release` writes to by default (`<root>/releases`, absolute)."""
+    return get_settings().releases
 
 
 @bp.get("/dumps")
