@@ -8,6 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.answers import serialize_boolean
 from visitgraph.errors import BadQuery, StoreError
 from visitgraph.formats import Format, get_format
 from visitgraph.sparql_errors import syntax_error
@@ -126,6 +127,8 @@ def serialize_result(result: QueryResult, fmt: Format, prefixes: dict[str, str] 
         return data or b""
     if fmt.results is None:
         raise BadQuery(f"{fmt.media_type} cannot carry SELECT/ASK results; ask for JSON, XML, CSV or TSV.")
+    if isinstance(result, ox.QueryBoolean):
+        return serialize_boolean(result, fmt)
     data = result.serialize(format=fmt.results)
     return data or b""
 

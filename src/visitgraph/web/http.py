@@ -23,6 +23,8 @@ REPRESENTATIONS: tuple[tuple[str, str, str], ...] = (
     ("json", "application/json", "JSON"),
 )
 SUFFIXES = {suffix for suffix, _, _ in REPRESENTATIONS}
+#: Other media types a representation answers to: `text/plain` gets N-Triples, as on `/sparql`.
+ALIASES = {"application/xhtml+xml": "html", "text/plain": "nt"}
 MEDIA = {suffix: media for suffix, media, _ in REPRESENTATIONS}
 
 
@@ -67,12 +69,12 @@ def negotiate() -> str:
     accept = request.accept_mimetypes
     if not accept:
         return "html"
-    offered = [m for _, m, _ in REPRESENTATIONS] + ["application/xhtml+xml"]
+    offered = [m for _, m, _ in REPRESENTATIONS] + list(ALIASES)
     best = accept.best_match(offered)
     if best is None:
         listed = ", ".join(m for _, m, _ in REPRESENTATIONS)
         raise NotAcceptable(f"None of the accepted types is available here; ask for one of: {listed}.")
-    return "html" if best == "application/xhtml+xml" else next(s for s, m, _ in REPRESENTATIONS if m == best)
+    return ALIASES.get(best) or next(s for s, m, _ in REPRESENTATIONS if m == best)
 
 
 def rdf_format(suffix: str) -> formats.Format:

@@ -19,7 +19,7 @@ from visitgraph.dumps import live_void
 from visitgraph.linksets import also_known_as
 from visitgraph.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
 from visitgraph.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
-from visitgraph.resources import graph_quads, resource_quads, suggest
+from visitgraph.resources import graph_quads, resource_quads, suggest, used_prefixes
 from visitgraph.void import dump_file_names, site_root
 from visitgraph.web import get_settings, get_store
 from visitgraph.web.errors import error_response, wants_json
@@ -64,7 +64,7 @@ def _early_304(variant: str) -> Response | None:
 
 def _rdf(quads: list[Any], variant: str) -> Response:
     fmt = rdf_format(variant)
-    data = dump_quads(quads, fmt, store_prefixes(get_settings().base_iri)).data
+    data = dump_quads(quads, fmt, used_prefixes(quads, store_prefixes(get_settings().base_iri))).data
     return Response(data, mimetype=fmt.media_type)
 
 

@@ -158,7 +158,7 @@ def offered_types(form: str) -> list[str]:
 @lru_cache(maxsize=8)
 def _offered(form: str) -> tuple[str, ...]:
     kinds = ("results",) if form in ("SELECT", "ASK") else ("graph", "dataset")
-    names = [f.name for f in formats.FORMATS if f.kind in kinds and not (form == "ASK" and f.name in ("csv", "tsv"))]
+    names = [f.name for f in formats.FORMATS if f.kind in kinds]
     main = [formats.BY_NAME[n].media_type for n in names]
     aliases = [a for n in names for a in formats.BY_NAME[n].aliases]
     return (*main, *aliases, HTML)
@@ -195,8 +195,13 @@ def choose_format(form: str, asked: str | None, accept: str | None) -> formats.F
     chosen = _negotiated(form, accept)
     if chosen is None:
         raise NotAcceptable(f"None of the types in Accept fits a {form} answer; ask for one of: "
-                            f"{', '.join(_offered(form))} (or add format=json / format=ttl to the URL).")
+                            f"{', '.join(_offered(form))} (or add format={_example_format(form)} to the URL).")
     return None if chosen == HTML else formats.get_format(chosen)
+
+
+def _example_format(form: str) -> str:
+    """Return a `format=` value that can carry this query form (the hint of a 406)."""
+    return "json" if form in ("SELECT", "ASK") else "ttl"
 
 
 def _variant(*parts: object) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 
+from visitgraph.errors import BadParameter
 from visitgraph.load import discover_sources, parse_rdf, read_source
 from visitgraph.validate import load_shapes, shapes_files, validate_quads
 from visitgraph.web import get_settings, get_state
@@ -47,9 +48,14 @@ def validate_graph() -> Response:
     chosen = negotiate(request.headers.get("Accept"), ANSWERS, default="application/json")
     if chosen is None:
         raise NotAcceptable(f"The report comes as: {', '.join(ANSWERS)}.")
+    if not request.get_data(cache=True).strip():
+        raise BadParameter("body", "The body is empty: POST the graph to check (Turtle, N-Triples or JSON-LD).")
     settings = get_settings()
     quads = parse_rdf(request.get_data(), base_iri=settings.base_iri, name="request body",
                       rdf_format=READABLE[mimetype])
+    if not quads:
+        raise BadParameter("body", "The body holds no triples, so there is nothing to check: POST the records "
+                                   "themselves, not only prefixes or comments.")
     shapes, ontology = _context()
     report = validate_quads(quads + ontology, shapes, base=settings.base_iri)
     if chosen == "text/turtle":
