@@ -94,7 +94,8 @@ def test_text_plain_on_resource_is_ntriples_like_sparql(repo_client: FlaskClient
     page = repo_client.get(LIBRARY, headers={"Accept": "text/plain"})
     sparql = repo_client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "text/plain"})
     assert page.status_code == 200 and sparql.status_code == 200
-    assert page.mimetype == sparql.mimetype == "application/n-triples"
+    void = repo_client.get("/.well-known/void", headers={"Accept": "text/plain"})
+    assert page.mimetype == sparql.mimetype == void.mimetype == "application/n-triples"
     assert list(ox.parse(page.data, format=ox.RdfFormat.N_TRIPLES))
 
 

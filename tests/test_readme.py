@@ -256,6 +256,14 @@ def test_readme_opens_with_run_serve_and_run_test() -> None:
     assert first == ["./run serve", "./run test"]
 
 
+def test_run_serve_executes_what_the_fixture_starts() -> None:
+    """The fixture's server is `./run serve` after its setup: `.venv/bin/visitgraph serve` from the project folder."""
+    script = (ROOT / "run").read_text(encoding="utf-8")
+    assert 'cd "$(dirname "$0")"' in script
+    serve = script[script.index("  serve)") : script.index(";;", script.index("  serve)"))]
+    assert serve.strip().splitlines()[-1].strip() == 'exec .venv/bin/visitgraph serve "$@"'
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     commands = [line for line in lines if line and not line.startswith(("#", "set ", "cd "))]

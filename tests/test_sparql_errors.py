@@ -116,6 +116,12 @@ def test_saved_query_syntax_error_on_the_web(bad_saved_query: Settings) -> None:
     error = resp.get_json()["error"]
     assert "`.` that ends a triple pattern is missing" in error
     assert "\n3 |   ?s schema:name ?n\n" in error  # line 3 of the SPARQL the page shows (no header)
+    page = app.test_client().get("/queries/broken", headers={"Accept": "text/html"})
+    assert page.status_code == 400
+    alert = BeautifulSoup(page.data, "html.parser").select_one("div.error")
+    assert alert is not None and "`.` that ends a triple pattern is missing" in alert.get_text()
+    pre = alert.select_one("pre.excerpt")
+    assert pre is not None and pre.get_text().startswith("3 |   ?s schema:name ?n\n")
 
 
 def test_saved_query_syntax_error_in_the_cli(bad_saved_query: Settings) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from visitgraph.config import Settings, load_settings
+from visitgraph.config import Settings, find_root, load_settings
 from visitgraph.store import EmbeddedStore, store_from_settings
 
 #: Blueprint modules, each exposing `bp`; registered in this order.
@@ -39,13 +39,13 @@ class AppState:
 def create_app(settings: Settings | None = None) -> Flask:
     """Create the visitgraph web application.
 
-    :param settings: the instance's settings (defaults to :func:`load_settings` of the cwd).
+    :param settings: the instance's settings (default: those of the project at or above the current folder).
     """
     import importlib
 
     from visitgraph.web.errors import register_error_handlers
 
-    settings = settings or load_settings()
+    settings = settings or load_settings(find_root())
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.json.sort_keys = False  # type: ignore[attr-defined]

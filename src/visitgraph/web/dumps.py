@@ -121,7 +121,7 @@ def void_description() -> Response:
     store = get_store()
     gen = store.require_current()
     accept = request.accept_mimetypes
-    media = accept.best_match((*VOID_TYPES, "text/html")) if accept else "text/turtle"
+    media = accept.best_match((*VOID_TYPES, "text/html", "text/plain")) if accept else "text/turtle"
     if media is None:
         raise NotAcceptable(f"The dataset description is available as {', '.join((*VOID_TYPES, 'text/html'))}.")
     fmt = formats.get_format("ttl" if media == "text/html" else media)

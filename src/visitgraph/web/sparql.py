@@ -194,7 +194,7 @@ def choose_format(form: str, asked: str | None, accept: str | None) -> formats.F
         return fmt
     chosen = _negotiated(form, accept)
     if chosen is None:
-        raise NotAcceptable(f"None of the types in Accept fits a {form} answer; ask for one of: "
+        raise NotAcceptable(f"None of the types in Accept fits {'an' if form == 'ASK' else 'a'} {form} answer; ask for one of: "
                             f"{', '.join(_offered(form))} (or add format={_example_format(form)} to the URL).")
     return None if chosen == HTML else formats.get_format(chosen)
 
