@@ -59,10 +59,10 @@ class SyntaxProblem:
 
     def excerpt(self, query: str) -> str:
         """Return the offending query line with a caret under the column, numbered."""
-        lines = query.splitlines() or [""]
-        if self.line is None or not 1 <= self.line <= len(lines):
+        lines = query.split("\n")
+        if not query.strip() or self.line is None or not 1 <= self.line <= len(lines):
             return ""
-        text = lines[self.line - 1].replace("\t", " ")
+        text = lines[self.line - 1].rstrip("\r").replace("\t", " ")
         number = f"{self.line} | "
         caret = " " * (len(number) - 2) + "| " + " " * max(0, (self.column or 1) - 1) + "^"
         return f"{number}{text}\n{caret}"
@@ -224,7 +224,13 @@ def explain(query: str, message: str, known: Mapping[str, str] | None = None) ->
             message,
         )
     shown = ", ".join(f"`{e}`" for e in expected if e not in ("[_]",))
-    sentence = f"the parser expected {shown} here." if shown else "the query does not parse here."
+    sentence = (
+        f"the parser expected {shown} here."
+        if shown
+        else "the query is empty."
+        if not query.strip()
+        else "the parser could not go on from here."
+    )
     return SyntaxProblem(line, column, sentence, message)
 
 
