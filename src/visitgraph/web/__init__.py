@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """
     import importlib
 
-    from visitgraph.web.admission import BodyDeadline, HeavyGate
+    from visitgraph.web.admission import BodyGate, HeavyGate
     from visitgraph.web.errors import register_error_handlers
     from visitgraph.web.http import safe_href
 
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.filters["safe_href"] = safe_href
     heavy = HeavyGate(settings.threads)
     app.extensions["visitgraph_gate"] = heavy
-    app.wsgi_app = BodyDeadline(app.wsgi_app, heavy, settings.body_timeout, settings.max_body)  # type: ignore[method-assign]
+    app.wsgi_app = BodyGate(app.wsgi_app, heavy, settings.max_body)  # type: ignore[method-assign]
     return app
 
 
@@ -120,7 +120,7 @@ def serve_forever(settings: Settings) -> None:
     One server process runs the app with `settings.threads` Python threads; HTTP parsing and
     writing stay in Rust. The query-worker processes are children of that process. A port already
     in use is refused (granian shares ports, so two servers would split the traffic); headers must
-    arrive within `body_timeout`; a server process that dies is started again, however often.
+    arrive within `header_timeout`; a server process that dies is started again, however often.
 
     :raises VisitgraphError: the port is taken.
     """
@@ -138,7 +138,7 @@ def serve_forever(settings: Settings) -> None:
     # A fresh interpreter for the server process, not a fork: a build run by `serve` before this
     # point has started RocksDB's background threads, which a forked child would wait on forever.
     multiprocessing.set_start_method("spawn", force=True)
-    http1 = HTTP1Settings(header_read_timeout=max(1, int(settings.body_timeout * 1000)))
+    http1 = HTTP1Settings(header_read_timeout=max(1, int(settings.header_timeout * 1000)))
     server = _supervisor_class()(
         "visitgraph.web:create_app", address=settings.host, port=int(settings.port), interface=Interfaces.WSGI,
         workers=1, blocking_threads=max(1, int(settings.threads)), runtime_threads=1, log_enabled=True,

@@ -3,9 +3,9 @@
 `serve` runs the app on `threads` request threads. Work that can last — a SPARQL query, a SHACL
 validation, waiting for a client's request body — holds a *heavy slot*; there are
 `threads - RESERVED_THREADS` of them, taken without waiting (503 with Retry-After when none is
-free), so health, pages and saved queries always find a thread. A request body is read by a
-helper thread against the `body_timeout` deadline: a client that stops sending gets 408 and the
-request thread is free again (slow-loris).
+free), so health, pages and saved queries always find a thread — also while clients send their
+bodies slowly (slow-loris): a body is read holding a heavy slot. Headers must arrive within
+`header_timeout` (granian's HTTP/1 setting).
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from visitgraph.errors import LimitExceeded
 
 #: Request threads kept free of heavy work (for health, pages, saved queries).
 RESERVED_THREADS = 3
-#: Body readers that may be stuck on silent clients at once (past it: 503 before reading).
-MAX_READERS = 64
 
 StartResponse = Callable[..., Any]
 
@@ -79,19 +77,23 @@ def _error(start_response: StartResponse, status: int, reason: str, message: str
     return [body]
 
 
-class BodyDeadline:
-    """WSGI middleware: read each request body in full, within `body_timeout` and `max_body`, before the app."""
+class BodyGate:
+    """WSGI middleware: a request body is read only while holding a heavy slot, and never past `max_body`.
+
+    A client that sends its body slowly (or stops) holds one heavy slot, never a reserved thread;
+    too many such clients get 503 before their body is read. The body is read in the request
+    thread: granian 2.8 has no body read timeout for WSGI, and a read left pending in a helper
+    thread after answering stops granian from writing any further response (measured; decision 0015).
+    """
 
     def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], heavy: HeavyGate,
-                 timeout: float, max_body: int) -> None:
+                 max_body: int) -> None:
         self.app = app
         self.heavy = heavy
-        self.timeout = timeout
         self.max_body = max_body
-        self.readers = threading.BoundedSemaphore(MAX_READERS)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Answer 413/408/503 for bodies too big, too slow or too many; pass complete bodies on."""
+        """Answer 413/503 for bodies too big or too many; pass complete bodies on."""
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -105,41 +107,15 @@ class BodyDeadline:
         if not self.heavy.try_enter():
             return _error(start_response, 503, "Service Unavailable", str(self.heavy.busy()), 2)
         try:
-            data = self._read(environ["wsgi.input"], length if not chunked else None)
+            data = environ["wsgi.input"].read(length if not chunked else self.max_body + 1)
+        except (OSError, RuntimeError) as e:
+            return _error(start_response, 400, "Bad Request", f"The request body could not be read ({e}).")
         finally:
             self.heavy.leave()
-        if isinstance(data, tuple):
-            return _error(start_response, *data)
+        if len(data) > self.max_body:
+            return _error(start_response, 413, "Content Too Large", f"The body is larger than {self.max_body} "
+                          "bytes (setting max_body).")
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)
-
-    def _read(self, stream: Any, length: int | None) -> bytes | tuple[int, str, str] | tuple[int, str, str, int]:
-        """Read the body in a helper thread; give up after the deadline (the helper ends with the connection)."""
-        if not self.readers.acquire(blocking=False):
-            return 503, "Service Unavailable", "Too many request bodies are arriving slowly. Try again shortly.", 2
-        box: list[bytes | BaseException] = []
-        done = threading.Event()
-
-        def read() -> None:
-            try:
-                box.append(stream.read(length) if length is not None else stream.read(self.max_body + 1))
-            except BaseException as e:  # noqa: BLE001 - handed to the request thread
-                box.append(e)
-            finally:
-                self.readers.release()
-                done.set()
-
-        threading.Thread(target=read, name="visitgraph-body", daemon=True).start()
-        if not done.wait(self.timeout):
-            return 408, "Request Timeout", (f"The request body did not arrive within {self.timeout:g} s "
-                                            "(setting body_timeout).")
-        got = box[0]
-        if isinstance(got, BaseException):
-            return 400, "Bad Request", f"The request body could not be read ({got})."
-        if len(got) > self.max_body:
-            return 413, "Content Too Large", f"The body is larger than {self.max_body} bytes (setting max_body)."
-        if length is not None and len(got) < length:
-            return 400, "Bad Request", f"The body ended after {len(got)} of {length} bytes."
-        return got
