@@ -97,6 +97,14 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def server_process(pid: int) -> int:
+    """Return granian's server process below `serve` (not multiprocessing's resource tracker)."""
+    for child in children(pid):
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+            return child
+    raise AssertionError("serve has no server process")
+
+
 def tree(pid: int) -> list[int]:
     """Return `pid` and every process below it."""
     out, todo = [], [pid]
