@@ -69,8 +69,15 @@ class Answer:
         return json.loads(self.body)
 
 
-def call(server: LiveServer, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None,
-         source: str = "127.0.0.1", timeout: float = 30.0) -> Answer:
+def call(
+    server: LiveServer,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    source: str = "127.0.0.1",
+    timeout: float = 30.0,
+) -> Answer:
     """Send one request from a chosen loopback address and return its answer (any status)."""
     started = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout, source_address=(source, 0))
@@ -157,8 +164,9 @@ class MemoryWatch:
             self._thread.join(2)
 
 
-def assert_healthy(server: LiveServer, processes: tuple[int, ...], listener: Listener, watch: MemoryWatch,
-                   memory_mb: float) -> None:
+def assert_healthy(
+    server: LiveServer, processes: tuple[int, ...], listener: Listener, watch: MemoryWatch, memory_mb: float
+) -> None:
     """The server answers health within 1 s, with the same process tree; nothing reached the listener;
     the tree's memory stayed under `memory_mb`."""
     assert server.proc.poll() is None, "the serve process exited"

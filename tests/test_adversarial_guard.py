@@ -41,8 +41,13 @@ def listener() -> Iterator[Listener]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, listener: Listener) -> Iterator[LiveServer]:
     root = copy_project(tmp_path_factory.mktemp("guard") / "mini", TEST_DATA / "mini")
-    env = {"VISITGRAPH_SERVICE_ALLOWLIST": f"http://127.0.0.1:{listener.port}/ok/", "VISITGRAPH_QUERY_TIMEOUT": "5",
-           "VISITGRAPH_CLIENT_BUDGET": "100000", "VISITGRAPH_RESULT_CACHE": "0", "VISITGRAPH_LOG_LEVEL": "WARNING"}
+    env = {
+        "VISITGRAPH_SERVICE_ALLOWLIST": f"http://127.0.0.1:{listener.port}/ok/",
+        "VISITGRAPH_QUERY_TIMEOUT": "5",
+        "VISITGRAPH_CLIENT_BUDGET": "100000",
+        "VISITGRAPH_RESULT_CACHE": "0",
+        "VISITGRAPH_LOG_LEVEL": "WARNING",
+    }
     live = LiveServer(root, free_port(), extra_env=env)
     yield live
     live.stop()
@@ -50,14 +55,35 @@ def server(tmp_path_factory: pytest.TempPathFactory, listener: Listener) -> Iter
 
 # -- the generator ---------------------------------------------------------------------------------
 
-BLANKS = [" ", "\t", "\n", "\r", "\r\n", "\f", "\v", "\u00a0", "\u2028", "\u3000", "\ufeff", "",
-          "#c\r", "#c\n", "#c\r\n", "#c\f", "#c\u2028", "#c\x85", "# SERVICE <http://x/> \r", "#\\u000A"]
+BLANKS = [
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\f",
+    "\v",
+    "\u00a0",
+    "\u2028",
+    "\u3000",
+    "\ufeff",
+    "",
+    "#c\r",
+    "#c\n",
+    "#c\r\n",
+    "#c\f",
+    "#c\u2028",
+    "#c\x85",
+    "# SERVICE <http://x/> \r",
+    "#\\u000A",
+]
 
 
 def escape_some(word: str, picks: list[bool]) -> str:
     """Write some letters of a keyword as `\\uXXXX` escapes (SPARQL decodes them first)."""
-    return "".join(f"\\u{ord(c):04X}" if pick else c for c, pick in zip(word, picks + [False] * len(word),
-                                                                          strict=False))
+    return "".join(
+        f"\\u{ord(c):04X}" if pick else c for c, pick in zip(word, picks + [False] * len(word), strict=False)
+    )
 
 
 @st.composite
@@ -69,10 +95,38 @@ def keyword(draw: st.DrawFn, word: str) -> str:
 @st.composite
 def target(draw: st.DrawFn, port: int) -> tuple[str, str]:
     """Return (declarations, target term) naming the listener in one of many spellings."""
-    host = draw(st.sampled_from(["127.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "localhost",
-                                 "127.1", "2130706433", "0x7f.0.0.1", "LOCALHOST", "127.0.0.1."]))
-    path = draw(st.sampled_from(["", "/", "/sparql", "/ok/../x", "/ok/%2e%2e/x", "/ok/./../x", "/OK/", "/o%6B/x",
-                                 "/ok%2F..%2Fx", "/ok/..%2fx"]))
+    host = draw(
+        st.sampled_from(
+            [
+                "127.0.0.1",
+                "[::1]",
+                "[::ffff:127.0.0.1]",
+                "[::ffff:7f00:1]",
+                "localhost",
+                "127.1",
+                "2130706433",
+                "0x7f.0.0.1",
+                "LOCALHOST",
+                "127.0.0.1.",
+            ]
+        )
+    )
+    path = draw(
+        st.sampled_from(
+            [
+                "",
+                "/",
+                "/sparql",
+                "/ok/../x",
+                "/ok/%2e%2e/x",
+                "/ok/./../x",
+                "/OK/",
+                "/o%6B/x",
+                "/ok%2F..%2Fx",
+                "/ok/..%2fx",
+            ]
+        )
+    )
     scheme = draw(st.sampled_from(["http", "HTTP", "https", "Http"]))
     iri = f"{scheme}://{host}:{port}{path}"
     form = draw(st.sampled_from(["iri", "escaped", "prefixed", "base", "relative", "userinfo"]))
@@ -95,11 +149,20 @@ def service_query(draw: st.DrawFn, port: int) -> str:
     decls, term = draw(target(port))
     gap = st.sampled_from(BLANKS)
     silent = draw(st.sampled_from(["", "SILENT", "silent", "S\\u0049LENT"]))
-    clause = (f"{draw(keyword('SERVICE'))}{draw(gap) or ' '}{silent}{draw(gap) or ' '}{term}{draw(gap)}"
-              "{ ?s ?p ?o }")
+    clause = f"{draw(keyword('SERVICE'))}{draw(gap) or ' '}{silent}{draw(gap) or ' '}{term}{draw(gap)}{{ ?s ?p ?o }}"
     for _ in range(draw(st.integers(0, 3))):
-        wrapper = draw(st.sampled_from(["{ %s }", "OPTIONAL { %s }", "{ %s } UNION { ?a ?b ?c }", "MINUS { %s }",
-                                        "GRAPH ?g { %s }", "{ ?x ?y ?z . %s }"]))
+        wrapper = draw(
+            st.sampled_from(
+                [
+                    "{ %s }",
+                    "OPTIONAL { %s }",
+                    "{ %s } UNION { ?a ?b ?c }",
+                    "MINUS { %s }",
+                    "GRAPH ?g { %s }",
+                    "{ ?x ?y ?z . %s }",
+                ]
+            )
+        )
         clause = wrapper % clause
     lead = draw(gap)
     return f"{decls}{lead}{draw(keyword('SELECT'))} * WHERE {{{draw(gap)}{clause}{draw(gap)}}}"
@@ -109,11 +172,14 @@ def service_query(draw: st.DrawFn, port: int) -> str:
 def load_update(draw: st.DrawFn, port: int) -> str:
     decls, term = draw(target(port))
     gap = st.sampled_from(BLANKS)
-    return (f"{decls}{draw(gap)}{draw(keyword('LOAD'))}{draw(gap) or ' '}{term}{draw(gap) or ' '}"
-            "INTO GRAPH <http://example.org/loaded>")
+    return (
+        f"{decls}{draw(gap)}{draw(keyword('LOAD'))}{draw(gap) or ' '}{term}{draw(gap) or ' '}"
+        "INTO GRAPH <http://example.org/loaded>"
+    )
 
 
 # -- the properties --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def processes(server: LiveServer) -> tuple[int, ...]:
@@ -133,8 +199,9 @@ def test_allowed_target_reaches_the_listener(server: LiveServer, listener: Liste
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_generated_service_queries_never_reach_the_listener(server: LiveServer, listener: Listener,
-                                                            data: st.DataObject) -> None:
+def test_generated_service_queries_never_reach_the_listener(
+    server: LiveServer, listener: Listener, data: st.DataObject
+) -> None:
     """Finding 2 and 14: CR/LF/CRLF/FF-ended comments, odd spaces, escapes, case, nesting, prefixed,
     relative and based IRIs, IPv6 and mapped addresses, dot segments: none reaches the listener."""
     text = data.draw(service_query(listener.port))
@@ -146,12 +213,18 @@ def test_generated_service_queries_never_reach_the_listener(server: LiveServer, 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_generated_load_updates_never_reach_the_listener(server: LiveServer, listener: Listener,
-                                                         data: st.DataObject) -> None:
+def test_generated_load_updates_never_reach_the_listener(
+    server: LiveServer, listener: Listener, data: st.DataObject
+) -> None:
     """Finding 2: LOAD with the write token, in the same spellings."""
     text = data.draw(load_update(listener.port))
-    answer = call(server, "POST", "/sparql/update", urllib.parse.urlencode({"update": text}).encode(),
-                  {**FORM, "Authorization": f"Bearer {WRITE_TOKEN}"})
+    answer = call(
+        server,
+        "POST",
+        "/sparql/update",
+        urllib.parse.urlencode({"update": text}).encode(),
+        {**FORM, "Authorization": f"Bearer {WRITE_TOKEN}"},
+    )
     assert answer.status == 400, (text, answer.status, answer.body[:200])
     assert listener.connections == [], f"reached by {text!r}"
 
@@ -164,8 +237,9 @@ def test_dot_segments_do_not_escape_the_allow_list(server: LiveServer, listener:
     assert listener.connections == []
 
 
-def test_server_still_healthy_after_the_generated_queries(server: LiveServer, listener: Listener,
-                                                          processes: tuple[int, ...]) -> None:
+def test_server_still_healthy_after_the_generated_queries(
+    server: LiveServer, listener: Listener, processes: tuple[int, ...]
+) -> None:
     with MemoryWatch(server.proc.pid) as watch:
         time.sleep(0.1)
     assert_healthy(server, processes, listener, watch, 1500)
@@ -173,13 +247,16 @@ def test_server_still_healthy_after_the_generated_queries(server: LiveServer, li
 
 # -- the sandbox -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("no_network", "reaches"), [(True, False), (False, True)])
-def test_worker_without_network_cannot_connect(server: LiveServer, listener: Listener, no_network: bool,
-                                               reaches: bool) -> None:
+def test_worker_without_network_cannot_connect(
+    server: LiveServer, listener: Listener, no_network: bool, reaches: bool
+) -> None:
     """Defence in depth: with the guard bypassed, a worker started without network reaches nothing
     (and, as the control, one with network does)."""
-    store = store_from_settings(load_settings(server.root, environ={"VISITGRAPH_STORE": str(server.root / "var" /
-                                                                                            "store")}))
+    store = store_from_settings(
+        load_settings(server.root, environ={"VISITGRAPH_STORE": str(server.root / "var" / "store")})
+    )
     path = str(store.require_current().path)
     worker = _Worker(0, no_network)
     try:
@@ -196,6 +273,7 @@ def test_worker_without_network_cannot_connect(server: LiveServer, listener: Lis
 
 
 # -- supervision -----------------------------------------------------------------------------------
+
 
 def test_serve_survives_repeated_server_process_crashes(server: LiveServer) -> None:
     """Finding 1 (containment): a server process that dies twice within 5.5 s made granian exit

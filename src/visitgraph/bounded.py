@@ -55,8 +55,9 @@ def check_json(data: bytes | str, what: str, max_depth: int = DEFAULT_MAX_DEPTH)
     """
     found = json_depth(data)
     if found > max_depth:
-        raise InputTooDeep(f"The {what} nests {found} levels deep; the limit is {max_depth} "
-                           "(setting max_depth). Send flatter JSON.")
+        raise InputTooDeep(
+            f"The {what} nests {found} levels deep; the limit is {max_depth} (setting max_depth). Send flatter JSON."
+        )
 
 
 def loads_json(data: bytes | str, what: str = "JSON body", max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
@@ -85,14 +86,18 @@ def check_xml(data: bytes | str, what: str, max_depth: int = DEFAULT_MAX_DEPTH) 
     depth = [0]
 
     def entity(name: str, *_: Any) -> None:
-        raise _XmlRefused(f"The {what} declares the XML entity {name!r}; entity declarations are refused "
-                          "(they can expand without bound). Write the text out instead.")
+        raise _XmlRefused(
+            f"The {what} declares the XML entity {name!r}; entity declarations are refused "
+            "(they can expand without bound). Write the text out instead."
+        )
 
     def start(*_: Any) -> None:
         depth[0] += 1
         if depth[0] > max_depth:
-            raise _XmlRefused(f"The {what} nests elements more than {max_depth} levels deep; the limit is "
-                              f"{max_depth} (setting max_depth).")
+            raise _XmlRefused(
+                f"The {what} nests elements more than {max_depth} levels deep; the limit is "
+                f"{max_depth} (setting max_depth)."
+            )
 
     def end(*_: Any) -> None:
         depth[0] -= 1

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from visitgraph.answers import Answer, serialize_capped
+from visitgraph.bounded import DEFAULT_MAX_DEPTH
 from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
 from visitgraph.formats import Format, get_format
-from visitgraph.bounded import DEFAULT_MAX_DEPTH
 from visitgraph.querylimits import ClientBudget, Reservation, ResultCache, check_depth
 from visitgraph.sandbox import confine
 from visitgraph.sparql import Dataset, run_query

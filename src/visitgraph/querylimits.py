@@ -11,7 +11,6 @@ from typing import Any
 from visitgraph.answers import Answer
 from visitgraph.errors import BadQuery, LimitExceeded
 
-
 #: Smallest budget grant worth running a query with (seconds).
 MIN_GRANT = 0.05
 

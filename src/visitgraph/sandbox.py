@@ -40,6 +40,9 @@ def limit_memory(megabytes: int) -> None:
 def confine(memory_mb: int, no_network: bool) -> None:
     """Apply both confinements; a network namespace that cannot be had is reported on stderr (the guard remains)."""
     if no_network and not drop_network():
-        print("visitgraph: this query worker could not leave the network (unshare refused); "
-              "the SERVICE/LOAD guard alone keeps queries off the network.", file=sys.stderr)
+        print(
+            "visitgraph: this query worker could not leave the network (unshare refused); "
+            "the SERVICE/LOAD guard alone keeps queries off the network.",
+            file=sys.stderr,
+        )
     limit_memory(memory_mb)

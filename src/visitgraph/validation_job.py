@@ -39,7 +39,12 @@ def answer_validation(job: tuple[Any, ...]) -> tuple[Any, int]:
     from visitgraph.validate import validate_quads
 
     _, settings, data, format_name = job
-    quads = parse_rdf(data, base_iri=settings.base_iri, name="request body", rdf_format=FORMATS[format_name],
-                      max_depth=int(settings.max_depth))
+    quads = parse_rdf(
+        data,
+        base_iri=settings.base_iri,
+        name="request body",
+        rdf_format=FORMATS[format_name],
+        max_depth=int(settings.max_depth),
+    )
     shapes, ontology = _context(settings)
     return validate_quads(quads + ontology, shapes, base=settings.base_iri), len(quads)

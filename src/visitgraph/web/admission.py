@@ -42,8 +42,12 @@ class HeavyGate:
 
     def busy(self) -> LimitExceeded:
         """Return the 503 for a full gate."""
-        return LimitExceeded(f"All {self.size} request threads for queries, validation and uploads are busy "
-                             f"({RESERVED_THREADS} more are kept for pages and health). Try again shortly.", 503, 2)
+        return LimitExceeded(
+            f"All {self.size} request threads for queries, validation and uploads are busy "
+            f"({RESERVED_THREADS} more are kept for pages and health). Try again shortly.",
+            503,
+            2,
+        )
 
 
 def gate() -> HeavyGate:
@@ -66,11 +70,17 @@ def heavy_slot() -> Iterator[None]:
         found.leave()
 
 
-def _error(start_response: StartResponse, status: int, reason: str, message: str,
-           retry_after: int | None = None) -> list[bytes]:
+def _error(
+    start_response: StartResponse, status: int, reason: str, message: str, retry_after: int | None = None
+) -> list[bytes]:
     body = json.dumps({"ok": False, "error": message, "status": status}).encode("utf-8")
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close"),
-               ("Access-Control-Allow-Origin", "*"), ("Server", "visitgraph")]
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        ("Connection", "close"),
+        ("Access-Control-Allow-Origin", "*"),
+        ("Server", "visitgraph"),
+    ]
     if retry_after is not None:
         headers.append(("Retry-After", str(retry_after)))
     start_response(f"{status} {reason}", headers)
@@ -86,8 +96,9 @@ class BodyGate:
     thread after answering stops granian from writing any further response (measured; decision 0015).
     """
 
-    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], heavy: HeavyGate,
-                 max_body: int) -> None:
+    def __init__(
+        self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], heavy: HeavyGate, max_body: int
+    ) -> None:
         self.app = app
         self.heavy = heavy
         self.max_body = max_body
@@ -102,8 +113,12 @@ class BodyGate:
         if length <= 0 and not chunked:
             return self.app(environ, start_response)
         if length > self.max_body:
-            return _error(start_response, 413, "Content Too Large", f"The body has {length} bytes; the limit is "
-                          f"{self.max_body} (setting max_body).")
+            return _error(
+                start_response,
+                413,
+                "Content Too Large",
+                f"The body has {length} bytes; the limit is {self.max_body} (setting max_body).",
+            )
         if not self.heavy.try_enter():
             return _error(start_response, 503, "Service Unavailable", str(self.heavy.busy()), 2)
         try:
@@ -113,8 +128,12 @@ class BodyGate:
         finally:
             self.heavy.leave()
         if len(data) > self.max_body:
-            return _error(start_response, 413, "Content Too Large", f"The body is larger than {self.max_body} "
-                          "bytes (setting max_body).")
+            return _error(
+                start_response,
+                413,
+                "Content Too Large",
+                f"The body is larger than {self.max_body} bytes (setting max_body).",
+            )
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
