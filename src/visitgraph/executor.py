@@ -44,6 +44,8 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode
 #: slots, so short queries keep flowing while long ones run out their budget (bounded in total
 #: by `query_workers + max_queue`).
 LONG_QUERY_S = 0.25
+#: Most seconds a new query worker may take to start (import, open nothing yet, confine itself).
+WORKER_START_S = 60.0
 
 
 # -- the wire: length-prefixed frames over the socket pair -----------------------------------
@@ -109,6 +111,7 @@ def _worker_main(sock: socket.socket, memory_mb: int = 0, no_network: bool = Fal
     """Serve jobs from the parent until the socket closes; one query (or validation) at a time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     confine(memory_mb, no_network)
+    _send_frame(sock, ("ready", None))
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
@@ -146,8 +149,21 @@ class _Worker:
         )
         child.close()
         self.sock = parent
+        self.up = False
         self.poller = select.poll()
         self.poller.register(parent, select.POLLIN)
+
+    def started(self, seconds: float = WORKER_START_S) -> None:
+        """Wait for the worker's first frame (it has imported and confined itself): start-up is not query time.
+
+        :raises StoreError: the worker did not start within `seconds`.
+        """
+        if self.up:
+            return
+        if not self.wait_ready(seconds):
+            raise StoreError(f"A query worker did not start within {seconds:g} s; the query was not answered.")
+        _recv_frame(self.sock)
+        self.up = True
 
     @property
     def pid(self) -> int:
@@ -302,13 +318,15 @@ class QueryExecutor:
         worker.kill()
 
     def _run_job(self, job: tuple[Any, ...], timeout: float) -> tuple[Any, bytes]:
-        """Send a job to a worker and return its (payload, body); the worker is killed past `timeout`."""
-        started = time.monotonic()
-        worker = self._acquire(started + min(timeout, float(getattr(self.settings, "admission_wait", timeout))))
+        """Send a job to a worker and return its (payload, body); the worker is killed `timeout` s after the job
+        is sent (waiting for a slot, at most `admission_wait`, and starting a worker do not count)."""
+        worker = self._acquire(time.monotonic() + min(timeout, float(getattr(self.settings, "admission_wait", timeout))))
         keep = False
         try:
+            worker.started()
+            started = time.monotonic()
             with self._cond:
-                self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
+                self._started[worker.token] = started  # type: ignore[attr-defined]
             _send_frame(worker.sock, job)
             ready = worker.wait_ready(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
             if not ready:
