@@ -323,10 +323,10 @@ class QueryExecutor:
         worker = self._acquire(time.monotonic() + min(timeout, float(getattr(self.settings, "admission_wait", timeout))))
         keep = False
         try:
+            with self._cond:  # a worker still starting turns "long" like a running query: it frees its fast slot
+                self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
             worker.started()
             started = time.monotonic()
-            with self._cond:
-                self._started[worker.token] = started  # type: ignore[attr-defined]
             _send_frame(worker.sock, job)
             ready = worker.wait_ready(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
             if not ready:
