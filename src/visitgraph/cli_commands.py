@@ -241,8 +241,11 @@ def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: i
         if response.status_code >= 400:
             sys.exit(1)
         return
-    from visitgraph.web import serve_forever
+    from visitgraph.web import port_taken, serve_forever
 
+    if port_taken(settings.host, int(settings.port)):
+        raise VisitgraphError(f"Port {settings.port} on {settings.host} is already in use (another server?). "
+                              "Stop it, or choose another port with --port or the port setting.")
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", err=True)
     serve_forever(settings)
 

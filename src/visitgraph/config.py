@@ -38,6 +38,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("write_token", "", "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused."),
     Setting("read_token", "", "Bearer token that authenticates but may only read (writes get 403)."),
     Setting("service_allowlist", "", "Comma-separated IRI prefixes that SERVICE and LOAD may reach; empty: none."),
+    Setting("max_depth", 200, "Deepest nesting accepted in a query (braces, brackets, parentheses) or a JSON, JSON-LD or RDF/XML body (400 past it); XML entity declarations are always refused."),
+    Setting("worker_memory_mb", 2048, "Memory (data segment, MiB) one query worker may use; a worker that hits it is replaced and the query answered 503. 0: no limit."),
+    Setting("admission_wait", 5.0, "Most seconds a query waits for a free query worker before answering 503 with Retry-After."),
+    Setting("header_timeout", 10.0, "Seconds a client has to send a request's headers before the connection is closed."),
     Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
     Setting("validate_batch", 250, "Focus nodes per SHACL batch when validating in batches."),
@@ -79,6 +83,10 @@ class Settings:
     write_token: str = ""
     read_token: str = ""
     service_allowlist: str = ""
+    max_depth: int = 200
+    worker_memory_mb: int = 2048
+    admission_wait: float = 5.0
+    header_timeout: float = 10.0
     result_cache: int = 256
     validate_whole_limit: int = 200_000
     validate_batch: int = 250
