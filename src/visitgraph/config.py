@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("client_budget", 120.0, "Query seconds one client may use per minute (429 past it)."),
     Setting("write_token", "", "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused."),
     Setting("read_token", "", "Bearer token that authenticates but may only read (writes get 403)."),
+    Setting("admin_token", "", "Bearer token that may also confirm destructive writes (with `confirm=destructive`): emptying a curated graph, `?default` by the Graph Store, removing more than max_removal_share. Empty: refused (409)."),
+    Setting("max_removal_share", 0.1, "Largest share of the published triples one write over HTTP may remove without confirmation (409 past it)."),
     Setting("service_allowlist", "", "Comma-separated IRI prefixes that SERVICE and LOAD may reach; empty: none."),
     Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
@@ -78,6 +80,8 @@ class Settings:
     client_budget: float = 120.0
     write_token: str = ""
     read_token: str = ""
+    admin_token: str = ""
+    max_removal_share: float = 0.1
     service_allowlist: str = ""
     result_cache: int = 256
     validate_whole_limit: int = 200_000
@@ -121,7 +125,7 @@ class Settings:
         out: dict[str, Any] = {}
         for s in SETTINGS:
             value = getattr(self, s.name)
-            if s.name in ("write_token", "read_token", "remote_password") and value:
+            if s.name in ("write_token", "read_token", "admin_token", "remote_password") and value:
                 value = "***"
             out[s.name] = str(value) if isinstance(value, Path) else value
         return out
