@@ -96,7 +96,10 @@ class Journal:
         """Write an entry durably (before any input it names is touched)."""
         path = self.path(str(entry["generation"]))
         write_durable(path, json.dumps(entry, sort_keys=True, indent=1))
-        crash_point("rollback.journal_written" if entry["kind"] == "rollback" else "journal.written")
+        if entry["kind"] == "rollback":
+            crash_point("rollback.journal_written")
+        else:
+            crash_point("journal.written")
         return path
 
     def end(self, gen_id: str) -> None:
