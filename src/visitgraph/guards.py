@@ -6,10 +6,9 @@ change (the older changesets are replayed already) and refuses, with 409, a chan
 - alters any quad of a graph made from a file under ``ontology/`` or ``shapes/`` (never allowed
   over HTTP: edit the files and run ``visitgraph build``);
 - empties a curated graph (one made from a file under ``data/``, ``ontology/`` or
-  ``linksets/accepted/``), removes more than ``max_removal_share`` of the triples, or is
-  destructive by its form (Graph Store ``PUT`` / ``DELETE`` of ``?default``, which readers see as
-  the union of every graph) -- unless the request is confirmed: sent with the admin token
-  (setting ``admin_token``) *and* ``confirm=destructive``.
+  ``linksets/accepted/``), removes more than ``max_removal_share`` of the triples (net), or is
+  destructive by its form (Graph Store ``DELETE`` of ``?default``) -- unless the request is
+  confirmed: sent with the admin token (setting ``admin_token``) *and* ``confirm=destructive``.
 """
 
 from __future__ import annotations

@@ -111,8 +111,8 @@ def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response
     existed = _exists(graph)
     update = graph_update(method, graph, triples)
     name = f"<{graph}>" if graph else "the default graph"
-    reason = ("would replace the default graph, which readers see as the union of every graph"
-              if graph is None and method in ("PUT", "DELETE") else "")
+    reason = ("would drop the whole default graph (every triple written without a GRAPH)"
+              if graph is None and method == "DELETE" else "")
     report = write_update(get_settings(), get_store(), update, who=f"http:{request.remote_addr or 'unknown'}",
                           what=f"Graph Store {method} {name}", guard=write_guard(reason))
     if not existed and method in ("PUT", "POST"):
