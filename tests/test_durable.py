@@ -239,3 +239,28 @@ def test_crash_on_the_remote_backend(tmp_path: Path, point: str) -> None:
     finally:
         server.stop()
 
+
+
+@pytest.mark.remote
+def test_remote_rollback_restores_the_data_and_the_inputs(tmp_path: Path) -> None:
+    from remote_servers import oxigraph_binary, start_oxigraph
+
+    from visitgraph.undo import rollback
+    from visitgraph.writes import write_update
+
+    if oxigraph_binary() is None:
+        pytest.skip("oxigraph server not installed")
+    server = start_oxigraph(tmp_path)
+    try:
+        settings = settings_for(copy_project(tmp_path / "p", TEST_DATA / "mini"), answer_index=False,
+                                **server.settings_overrides())
+        build(settings, store_from_settings(settings), who="pytest")
+        before = published(settings)
+        write_update(settings, store_from_settings(settings), insert("r"), who="pytest", what="to undo")
+        assert has(settings, "r")
+        rollback(settings, store_from_settings(settings))
+        assert published(settings) == before  # the server's data, not only a pointer
+        build(settings, store_from_settings(settings), who="pytest")
+        assert published(settings) == before == replayed(settings)
+    finally:
+        server.stop()
