@@ -35,8 +35,10 @@ TIMEOUT = 300
 
 def insert(tag: str) -> str:
     """An update adding one triple nobody else writes (untyped: no shape targets it)."""
-    return (f"INSERT DATA {{ GRAPH <http://example.org/crash/{tag}> "
-            f"{{ <http://example.org/s/{tag}> <http://example.org/p> \"{tag}\" }} }}")
+    return (
+        f"INSERT DATA {{ GRAPH <http://example.org/crash/{tag}> "
+        f'{{ <http://example.org/s/{tag}> <http://example.org/p> "{tag}" }} }}'
+    )
 
 
 def canonical(quads: list[ox.Quad]) -> set[str]:
@@ -67,22 +69,31 @@ def leftovers(settings: Settings) -> list[str]:
     known = {e.generation for e in store.history()}
     out = [p.name for p in (settings.root / "changesets").glob(".pending-*")]
     gens = store.generations_dir
-    out += [p.name for p in gens.iterdir() if p.name.startswith(".staging") or p.name not in known] \
-        if gens.is_dir() else []
+    out += (
+        [p.name for p in gens.iterdir() if p.name.startswith(".staging") or p.name not in known]
+        if gens.is_dir()
+        else []
+    )
     out += [p.name for p in (store.path / "journal").glob("*")]
     out += [p.name for p in store.path.glob(".*.tmp")]
     return out
 
 
-def spawn(settings: Settings, mode: str, arg: str = "", crash: str | None = None,
-          extra: tuple[str, ...] = ()) -> subprocess.Popen[str]:
+def spawn(
+    settings: Settings, mode: str, arg: str = "", crash: str | None = None, extra: tuple[str, ...] = ()
+) -> subprocess.Popen[str]:
     """Start a child doing one operation, killed at `crash` if given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VISITGRAPH_")}
     if crash:
         env["VISITGRAPH_CRASH_AT"] = crash
     env["PYTHONPATH"] = str(ROOT / "src")
-    return subprocess.Popen([sys.executable, str(CHILD), str(settings.root), str(settings.store), mode, arg, *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), str(settings.root), str(settings.store), mode, arg, *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(proc: subprocess.Popen[str]) -> bool:
@@ -196,9 +207,24 @@ def test_no_leftovers_survive_a_real_restart(mini: Settings) -> None:
     (mini.store / "generations" / ".staging-g999999-1").mkdir()
     assert leftovers(mini)
     env = {k: v for k, v in os.environ.items() if not k.startswith("VISITGRAPH_")}
-    done = subprocess.run([sys.executable, "-m", "visitgraph", "--root", str(mini.root), "serve", "--store",
-                           str(mini.store), "--get", "/-/health"], env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "visitgraph",
+            "--root",
+            str(mini.root),
+            "serve",
+            "--store",
+            str(mini.store),
+            "--get",
+            "/-/health",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert done.returncode == 0, done.stderr
     assert leftovers(mini) == []
     assert "Recovery: kept changeset" in done.stderr and "Recovery: removed" in done.stderr
@@ -229,8 +255,9 @@ def test_crash_on_the_remote_backend(tmp_path: Path, point: str) -> None:
         pytest.skip("oxigraph server not installed")
     server = start_oxigraph(tmp_path)
     try:
-        settings = settings_for(copy_project(tmp_path / "p", TEST_DATA / "mini"), answer_index=False,
-                                **server.settings_overrides())
+        settings = settings_for(
+            copy_project(tmp_path / "p", TEST_DATA / "mini"), answer_index=False, **server.settings_overrides()
+        )
         build(settings, store_from_settings(settings), who="pytest")
         extra = tuple(f"{k}={v}" for k, v in server.settings_overrides().items())
         acked = finish(spawn(settings, "write", insert("a"), crash=point, extra=extra))
@@ -240,11 +267,9 @@ def test_crash_on_the_remote_backend(tmp_path: Path, point: str) -> None:
         server.stop()
 
 
-
 @pytest.mark.remote
 def test_remote_rollback_restores_the_data_and_the_inputs(tmp_path: Path) -> None:
     from remote_servers import oxigraph_binary, start_oxigraph
-
     from visitgraph.undo import rollback
     from visitgraph.writes import write_update
 
@@ -252,8 +277,9 @@ def test_remote_rollback_restores_the_data_and_the_inputs(tmp_path: Path) -> Non
         pytest.skip("oxigraph server not installed")
     server = start_oxigraph(tmp_path)
     try:
-        settings = settings_for(copy_project(tmp_path / "p", TEST_DATA / "mini"), answer_index=False,
-                                **server.settings_overrides())
+        settings = settings_for(
+            copy_project(tmp_path / "p", TEST_DATA / "mini"), answer_index=False, **server.settings_overrides()
+        )
         build(settings, store_from_settings(settings), who="pytest")
         before = published(settings)
         write_update(settings, store_from_settings(settings), insert("r"), who="pytest", what="to undo")

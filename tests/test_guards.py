@@ -81,11 +81,14 @@ def test_ontology_graph_never_writable(guarded: tuple[FlaskClient, Settings], ho
         if how == "graph-store":
             resp = client.delete(f"/graph-store?graph={quote(onto, safe='')}&{extra}", headers=headers)
         elif how == "drop":
-            resp = client.post(f"/sparql/update?{extra}", data=f"DROP GRAPH <{onto}>", content_type=SU,
-                               headers=headers)
+            resp = client.post(f"/sparql/update?{extra}", data=f"DROP GRAPH <{onto}>", content_type=SU, headers=headers)
         else:
-            resp = client.post(f"/sparql/update?{extra}", content_type=SU, headers=headers,
-                               data=f"INSERT DATA {{ GRAPH <{onto}> {{ <urn:x> <urn:y> <urn:z> }} }}")
+            resp = client.post(
+                f"/sparql/update?{extra}",
+                content_type=SU,
+                headers=headers,
+                data=f"INSERT DATA {{ GRAPH <{onto}> {{ <urn:x> <urn:y> <urn:z> }} }}",
+            )
         assert f"<{onto}>" in refused(resp)
     assert unchanged(settings, before)
 
@@ -93,8 +96,12 @@ def test_ontology_graph_never_writable(guarded: tuple[FlaskClient, Settings], ho
 def test_shapes_graph_never_writable(guarded: tuple[FlaskClient, Settings]) -> None:
     client, settings = guarded
     shapes = graph(settings, "shapes/visitgraph-shapes.ttl")
-    resp = client.post("/sparql/update?confirm=destructive", content_type=SU, headers=ADMIN,
-                       data=f"INSERT DATA {{ GRAPH <{shapes}> {{ <urn:x> <urn:y> <urn:z> }} }}")
+    resp = client.post(
+        "/sparql/update?confirm=destructive",
+        content_type=SU,
+        headers=ADMIN,
+        data=f"INSERT DATA {{ GRAPH <{shapes}> {{ <urn:x> <urn:y> <urn:z> }} }}",
+    )
     assert "not writable over HTTP" in refused(resp)
 
 

@@ -25,9 +25,13 @@ DRAFT = "data/visits/2021-05-14-martin-hallik.ttl"
 
 def run(settings: Settings, *args: str) -> Result:
     register_commands()
-    return CliRunner().invoke(cli, ["--root", str(settings.root), *args, "--store", str(settings.store)]
-                              if args[0] in ("build", "rollback", "history", "diff") else
-                              ["--root", str(settings.root), *args], catch_exceptions=False)
+    return CliRunner().invoke(
+        cli,
+        ["--root", str(settings.root), *args, "--store", str(settings.store)]
+        if args[0] in ("build", "rollback", "history", "diff")
+        else ["--root", str(settings.root), *args],
+        catch_exceptions=False,
+    )
 
 
 def test_write_rollback_build_gives_the_state_before_the_write(store: object, mini_project: Settings) -> None:
@@ -66,8 +70,12 @@ def test_rollback_names_differing_files_and_restores_them(store: object, mini_pr
     original = topics.read_text(encoding="utf-8")
     topics.write_text(original.replace("Modernization of library", "Modernisation of library", 1), encoding="utf-8")
     extra = settings.root / "data" / "visits" / "extra.ttl"
-    extra.write_text((settings.root / "data" / "visits" / "2018-02-28-graham-wilson.ttl").read_text()
-                     .replace("2018-02-28-graham-wilson", "2018-02-28-graham-wilson-2"), encoding="utf-8")
+    extra.write_text(
+        (settings.root / "data" / "visits" / "2018-02-28-graham-wilson.ttl")
+        .read_text()
+        .replace("2018-02-28-graham-wilson", "2018-02-28-graham-wilson-2"),
+        encoding="utf-8",
+    )
     build(settings, store_from_settings(settings), who="pytest")
     named = run(settings, "rollback")
     assert "data/topics.ttl (changed since" in named.output and "data/visits/extra.ttl (added since" in named.output

@@ -65,8 +65,10 @@ def snapshot(store: ox.Store, base: str, curated: list[str], triples: int | None
 
 def how_to_confirm() -> str:
     """Say how a destructive write is confirmed."""
-    return (f"If you mean it, send the same request again with `confirm={CONFIRM_WORD}` and the admin token "
-            "(`Authorization: Bearer <admin_token>`; setting `admin_token`). Nothing was changed.")
+    return (
+        f"If you mean it, send the same request again with `confirm={CONFIRM_WORD}` and the admin token "
+        "(`Authorization: Bearer <admin_token>`; setting `admin_token`). Nothing was changed."
+    )
 
 
 def check(guard: Guard, before: Snapshot, after: Snapshot) -> None:
@@ -77,20 +79,26 @@ def check(guard: Guard, before: Snapshot, after: Snapshot) -> None:
     changed = before.protected ^ after.protected
     if changed:
         graphs = sorted({q.graph_name.value for q in changed if isinstance(q.graph_name, ox.NamedNode)})
-        raise Conflict(f"The ontology and shapes graphs are not writable over HTTP (this write changes "
-                       f"{', '.join(f'<{g}>' for g in graphs)}): edit the files under ontology/ or shapes/ "
-                       "and run `visitgraph build`. Nothing was changed.")
+        raise Conflict(
+            f"The ontology and shapes graphs are not writable over HTTP (this write changes "
+            f"{', '.join(f'<{g}>' for g in graphs)}): edit the files under ontology/ or shapes/ "
+            "and run `visitgraph build`. Nothing was changed."
+        )
     if guard.confirmed:
         return
     if guard.reason:
         raise Conflict(f"This write {guard.reason}. {how_to_confirm()}")
     emptied = sorted(before.curated - after.curated)
     if emptied:
-        raise Conflict(f"This write would remove the whole curated graph {', '.join(f'<{g}>' for g in emptied)} "
-                       f"(made from a file of the repository). {how_to_confirm()}")
+        raise Conflict(
+            f"This write would remove the whole curated graph {', '.join(f'<{g}>' for g in emptied)} "
+            f"(made from a file of the repository). {how_to_confirm()}"
+        )
     if before.triples and after.triples is not None:
         removed = before.triples - after.triples
         if removed > guard.max_share * before.triples:
-            raise Conflict(f"This write would remove {removed} of {before.triples} triples "
-                           f"({removed / before.triples:.0%}, more than max_removal_share = {guard.max_share:g}). "
-                           + how_to_confirm())
+            raise Conflict(
+                f"This write would remove {removed} of {before.triples} triples "
+                f"({removed / before.triples:.0%}, more than max_removal_share = {guard.max_share:g}). "
+                + how_to_confirm()
+            )

@@ -147,8 +147,7 @@ class Journal:
     def _keep(self, entry: dict[str, Any], say: Callable[[str], None]) -> None:
         gen_id = str(entry["generation"])
         if not any(e.generation == gen_id and e.action == "publish" for e in self.store.history()):
-            record_recovered_publish(self.store, gen_id, str(entry.get("who", "unknown")),
-                                     str(entry.get("note", "")))
+            record_recovered_publish(self.store, gen_id, str(entry.get("who", "unknown")), str(entry.get("note", "")))
             say(f"Recovery: generation {gen_id} was published before the crash; its history line was added.")
         for rel in entry.get("pending", []):
             pending = self.root / rel
@@ -199,7 +198,6 @@ class FileSwap:
     text: str | None
 
 
-
 def _changeset_text(change: PendingChange) -> str:
     header = f"# who: {change.who}\n# when: {now_iso()}\n# what: {change.what}\n"
     return header + change.sparql.rstrip() + "\n"
@@ -222,15 +220,30 @@ def _changeset_name(settings: Settings, change: PendingChange) -> Path:
     return final
 
 
-def begin_change(journal: Journal, gen_id: str, settings: Settings, change: PendingChange | None,
-           files: Sequence[FileSwap], who: str, note: str) -> tuple[dict[str, Any] | None, Path | None]:
+def begin_change(
+    journal: Journal,
+    gen_id: str,
+    settings: Settings,
+    change: PendingChange | None,
+    files: Sequence[FileSwap],
+    who: str,
+    note: str,
+) -> tuple[dict[str, Any] | None, Path | None]:
     """Make the change durable before anything is staged: journal entry first, then the inputs it names."""
     if change is None and not files:
         return None, None
     pending = None
-    entry: dict[str, Any] = {"kind": "build", "generation": gen_id, "who": who, "note": note, "pending": [],
-                             "files": [{"path": f.relpath, "backup": str(i) if (settings.root / f.relpath).exists()
-                                        else None} for i, f in enumerate(files)]}
+    entry: dict[str, Any] = {
+        "kind": "build",
+        "generation": gen_id,
+        "who": who,
+        "note": note,
+        "pending": [],
+        "files": [
+            {"path": f.relpath, "backup": str(i) if (settings.root / f.relpath).exists() else None}
+            for i, f in enumerate(files)
+        ],
+    }
     if change is not None:
         pending = (final := _changeset_name(settings, change)).with_name(f".pending-{final.name}")
         entry["pending"] = [pending.relative_to(settings.root).as_posix()]
@@ -270,8 +283,14 @@ def record_recovered_publish(store: EmbeddedStore, gen_id: str, who: str, note: 
         triples = len(ox.Store.read_only(str(store.generations_dir / gen_id)))
     except OSError:
         triples = 0
-    entry = HistoryEntry(gen_id, "publish", who, now_iso(), triples=triples,
-                         note=(note + " " if note else "") + "(recovered after a crash)")
+    entry = HistoryEntry(
+        gen_id,
+        "publish",
+        who,
+        now_iso(),
+        triples=triples,
+        note=(note + " " if note else "") + "(recovered after a crash)",
+    )
     EmbeddedStore._switch(store, gen_id, entry)
 
 
@@ -366,8 +385,7 @@ def _stray_generations(store: EmbeddedStore, say: Callable[[str], None]) -> None
             if path.name.startswith(".staging-"):
                 remove_durable(path)
                 say(f"Recovery: removed staging folder {path.name} of an interrupted build.")
-            elif path.name.startswith("g") and path.name not in known and (
-                    current is None or path.name != current.id):
+            elif path.name.startswith("g") and path.name not in known and (current is None or path.name != current.id):
                 remove_durable(path)
                 say(f"Recovery: removed generation {path.name}, which was never published.")
     for tmp in [*store.path.glob(".*.tmp"), *(store.path / "inputs").glob(".*.tmp")]:

@@ -26,7 +26,8 @@ class Unreviewed(VisitgraphError):
         self.marks = dict(marks)
         super().__init__(
             f"{describe(marks)} Confirm or fix each guessed value and delete its `# check:` mark, "
-            "or run `visitgraph build --allow-unreviewed` to publish them as they are.")
+            "or run `visitgraph build --allow-unreviewed` to publish them as they are."
+        )
 
 
 def marks_in(path: Path) -> list[int]:
@@ -51,11 +52,13 @@ def describe(marks: Mapping[str, list[int]], limit: int = 10) -> str:
     """Say which files carry marks and on which lines (the first few)."""
     files = sorted(marks)
     total = sum(len(v) for v in marks.values())
-    named = "; ".join(f"{f} line{'s' if len(marks[f]) > 1 else ''} "
-                      f"{', '.join(str(n) for n in marks[f][:5])}{' …' if len(marks[f]) > 5 else ''}"
-                      for f in files[:limit])
+    named = "; ".join(
+        f"{f} line{'s' if len(marks[f]) > 1 else ''} "
+        f"{', '.join(str(n) for n in marks[f][:5])}{' …' if len(marks[f]) > 5 else ''}"
+        for f in files[:limit]
+    )
     more = f" and {len(files) - limit} more file(s)" if len(files) > limit else ""
-    return (f"{total} unreviewed `# check:` mark(s) in {len(files)} data file(s): {named}{more}.")
+    return f"{total} unreviewed `# check:` mark(s) in {len(files)} data file(s): {named}{more}."
 
 
 def scan(settings: Settings, extra: Sequence[Path] = ()) -> dict[str, list[int]]:

@@ -87,9 +87,16 @@ class RollbackReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
-        return {"generation": self.generation.id, "from": self.previous, "reverted": self.reverted,
-                "reinstated": self.reinstated, "differing": [{"path": p, "how": h} for p, h in self.differing],
-                "restored": self.restored, "unrecorded": self.unrecorded, "inputs_known": self.inputs_known}
+        return {
+            "generation": self.generation.id,
+            "from": self.previous,
+            "reverted": self.reverted,
+            "reinstated": self.reinstated,
+            "differing": [{"path": p, "how": h} for p, h in self.differing],
+            "restored": self.restored,
+            "unrecorded": self.unrecorded,
+            "inputs_known": self.inputs_known,
+        }
 
 
 def _changeset_steps(settings: Settings, target: Inputs, report: RollbackReport) -> list[dict[str, Any]]:
@@ -107,8 +114,14 @@ def _changeset_steps(settings: Settings, target: Inputs, report: RollbackReport)
     return steps
 
 
-def _file_steps(settings: Settings, store: EmbeddedStore, target: Inputs, current: Inputs | None,
-                report: RollbackReport, restore: bool) -> list[dict[str, Any]]:
+def _file_steps(
+    settings: Settings,
+    store: EmbeddedStore,
+    target: Inputs,
+    current: Inputs | None,
+    report: RollbackReport,
+    restore: bool,
+) -> list[dict[str, Any]]:
     sources = discover_sources(settings)
     now = gather_inputs(settings.root, sources, [], shapes_files(settings.root), settings.base_iri, current).sources
     steps: list[dict[str, Any]] = []
@@ -133,8 +146,9 @@ def _file_steps(settings: Settings, store: EmbeddedStore, target: Inputs, curren
     return steps
 
 
-def rollback(settings: Settings, store: EmbeddedStore, to: str | None = None, *, who: str = "cli",
-             restore_files: bool = False) -> RollbackReport:
+def rollback(
+    settings: Settings, store: EmbeddedStore, to: str | None = None, *, who: str = "cli", restore_files: bool = False
+) -> RollbackReport:
     """Make an earlier generation current again and revert the inputs to what it was built from.
 
     :param restore_files: also put back the source files that differ from that generation.
@@ -151,14 +165,14 @@ def rollback(settings: Settings, store: EmbeddedStore, to: str | None = None, *,
             report.inputs_known = False
         else:
             steps = _changeset_steps(settings, target, report)
-            steps += _file_steps(settings, store, target, load_inputs(store.path, current.id), report,
-                                 restore_files)
+            steps += _file_steps(settings, store, target, load_inputs(store.path, current.id), report, restore_files)
         entry = {"kind": "rollback", "generation": target_id, "from": current.id, "who": who, "steps": steps}
         journal.begin(entry)
         try:
             details = {"reverted": report.reverted, "reinstated": report.reinstated, "restored": report.restored}
-            report.generation = store.switch_back(current, target_id, who, details=details,
-                                                  note=_note(current.id, report))
+            report.generation = store.switch_back(
+                current, target_id, who, details=details, note=_note(current.id, report)
+            )
             crash_point("rollback.after_switch")
             for step in steps:
                 apply_step(settings.root, step)
@@ -185,4 +199,3 @@ def reverted_changesets(settings: Settings) -> list[str]:
     """List the changesets rollbacks have set aside, oldest first."""
     folder = settings.root / REVERTED_DIR
     return sorted(p.name for p in folder.glob("*.ru")) if folder.is_dir() else []
-
