@@ -290,3 +290,35 @@ def test_remote_rollback_restores_the_data_and_the_inputs(tmp_path: Path) -> Non
         assert published(settings) == before == replayed(settings)
     finally:
         server.stop()
+
+
+def test_crash_in_a_real_serve_process_keeps_the_switched_write(tmp_path: Path) -> None:
+    """The issue's report, end to end: `serve` killed the instant CURRENT switches during POST /sparql/update."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from conftest import WRITE_TOKEN, LiveServer, free_port
+
+    root = copy_project(tmp_path / "p", TEST_DATA / "mini")
+    settings = settings_for(root)
+    build(settings, store_from_settings(settings), who="pytest")
+    server = LiveServer(root, free_port(), {"VISITGRAPH_CRASH_AT": "switch.after", "VISITGRAPH_ANSWER_INDEX": "false"})
+    try:
+        body = urllib.parse.urlencode({"update": insert("h")}).encode()
+        req = urllib.request.Request(
+            server.url + "/sparql/update", data=body, method="POST", headers={"Authorization": f"Bearer {WRITE_TOKEN}"}
+        )
+        with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):  # never a 2xx
+            with urllib.request.urlopen(req, timeout=120) as resp:
+                assert resp.status >= 500
+    finally:
+        server.stop()
+    assert any(p.name.startswith(".pending-") for p in (root / "changesets").iterdir())
+    restarted = LiveServer(root, free_port(), {"VISITGRAPH_ANSWER_INDEX": "false"})
+    try:
+        assert "Recovery: kept changeset" in (root / "serve.log").read_text(encoding="utf-8")
+        assert leftovers(settings) == []
+        assert has(settings, "h") and published(settings) == replayed(settings)
+    finally:
+        restarted.stop()

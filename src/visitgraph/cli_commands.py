@@ -237,8 +237,7 @@ def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: i
     settings = settings_for(ctx, store_path, host=host, port=port, threads=threads)
     store = store_from_settings(settings)
     with store.write_lock():
-        for line in recover(store, settings.root):
-            click.echo(line, err=True)
+        recover(store, settings.root)  # settle what an interrupted write left; logs one line each
     if store.current() is None:
         click.echo(f"Nothing published in {settings.store} yet: building from {settings.root} ...", err=True)
         report = do_build(settings, store, who="serve")
