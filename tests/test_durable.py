@@ -30,6 +30,7 @@ CHILD = Path(__file__).parent / "crashchild.py"
 WRITE_POINTS = [p for p in POINTS if not p.startswith(("rollback.", "remote."))]
 ROLLBACK_POINTS = [p for p in POINTS if p.startswith("rollback.")] + ["switch.after", "history.after"]
 REMOTE_POINTS = [p for p in POINTS if p.startswith("remote.")]
+BUILD_POINTS = ["generation.before_rename", "generation.after_rename", "switch.before", "switch.after", "history.after"]
 TIMEOUT = 300
 
 
@@ -167,6 +168,24 @@ def test_crash_during_a_write_beside_a_build(mini: Settings, point: str) -> None
     acked = {"a": finish(writer)}
     assert finish(builder)
     assert_invariant(mini, acked)
+
+
+@pytest.mark.parametrize("point", BUILD_POINTS)
+def test_crash_during_a_plain_build(mini: Settings, point: str) -> None:
+    """`visitgraph build` after a librarian's edit: the old state or the new one, never a leftover."""
+    before = published(mini)
+    topics = mini.root / "data" / "topics.ttl"
+    topics.write_text(
+        topics.read_text(encoding="utf-8").replace("Modernization of", "Modernisation of", 1), encoding="utf-8"
+    )
+    assert not finish(spawn(mini, "build", crash=point))
+    restart(mini)
+    assert leftovers(mini) == []
+    assert published(mini) in (before, replayed(mini))
+    history = store_from_settings(mini).history()
+    assert store_from_settings(mini).require_current().id == history[-1].generation
+    build(mini, store_from_settings(mini), who="pytest")  # the edit is an input: the next build publishes it
+    assert leftovers(mini) == [] and published(mini) == replayed(mini)
 
 
 @pytest.mark.parametrize("point", ["inputs.written", "generation.after_rename", "switch.after", "journal.removed"])

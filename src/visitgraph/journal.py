@@ -381,6 +381,9 @@ def _stray_generations(store: EmbeddedStore, say: Callable[[str], None]) -> None
     if folder.is_dir():
         known = {e.generation for e in store.history()}
         current = store.current()
+        if current is not None and current.id not in known and (folder / current.id).is_dir():
+            record_recovered_publish(store, current.id, "unknown", "build")
+            say(f"Recovery: generation {current.id} was published before the crash; its history line was added.")
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".staging-"):
                 remove_durable(path)
