@@ -224,6 +224,8 @@ def test_no_leftovers_survive_a_real_restart(mini: Settings) -> None:
     for n, point in enumerate(["inputs.written", "generation.after_rename", "switch.after"]):
         finish(spawn(mini, "write", insert(f"r{n}"), crash=point))
     (mini.store / "generations" / ".staging-g999999-1").mkdir()
+    (mini.store / "journal" / "g999999").mkdir(parents=True)  # backups written, entry not yet
+    (mini.store / "journal" / "g999999" / "0").write_text("old", encoding="utf-8")
     assert leftovers(mini)
     env = {k: v for k, v in os.environ.items() if not k.startswith("VISITGRAPH_")}
     done = subprocess.run(

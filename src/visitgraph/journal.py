@@ -346,6 +346,9 @@ def recover(store: EmbeddedStore, root: Path) -> list[str]:
     journal = Journal(store, root)
     for entry in journal.entries():
         journal.settle(entry, say)
+    for orphan in sorted(journal.folder.iterdir()) if journal.folder.is_dir() else []:
+        remove_durable(orphan)  # backups or a temporary file written before their entry was
+        say(f"Recovery: removed {orphan.name} from the journal (its write never began).")
     _stray_pending(store, root, say)
     _stray_generations(store, say)
     if lines:
