@@ -126,8 +126,8 @@ def test_draft_writes_validating_file_reusing_director(project: Settings, runner
     assert "schema:contributor person:mayil-ahmadov ;" in text
     assert "org:national-library-of-estonia" in text and "# check:" in text
     assert "vg:signed true" in text
-    check = run(runner, project, "validate")
-    assert check.exit_code == 0, check.output
+    check = run(runner, project, "validate")  # conforms as written, but is not reviewed yet (issue #13)
+    assert check.exit_code == 1 and "Not reviewed" in check.output and "2021-05-14-martin-hallik.ttl" in check.output
 
 
 def test_draft_refuses_to_overwrite_without_force(project: Settings, runner: CliRunner, tmp_path: Path) -> None:

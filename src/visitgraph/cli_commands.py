@@ -31,17 +31,22 @@ from visitgraph.textable import render_table
 @click.option("--full", is_flag=True,
               help="Reload and validate everything, even when only a few records changed since the last build.")
 @click.option("--warnings", is_flag=True, help="List every advisory warning (default: one summary line).")
+@click.option("--allow-unreviewed", is_flag=True,
+              help="Publish data files that still carry `# check:` marks (refused otherwise).")
 @click.pass_context
 @handle_errors
 def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, fmt: str, full: bool,
-          warnings: bool) -> None:
+          warnings: bool, allow_unreviewed: bool) -> None:
     """Parse, validate and publish the repository's sources into the store.
 
     Only a conforming whole is published; on any error the published store is
     left exactly as it was and the command exits 1. Above validate_whole_limit
     triples, a build validates only the records that changed since the
     published generation (and starts from a checkpoint of it when only
-    changesets were added); --full validates everything.
+    changesets were added); --full validates everything. Data files that
+    still carry `# check:` marks (drafts not yet reviewed) are refused,
+    naming file and line, unless --allow-unreviewed. Leftovers of an
+    interrupted write are settled first (one line each on standard error).
 
     \b
     Example:
@@ -54,7 +59,8 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
 
     settings = settings_for(ctx, store_path)
     try:
-        report = do_build(settings, store_from_settings(settings), who=who, progress=sys.stderr.isatty(), full=full)
+        report = do_build(settings, store_from_settings(settings), who=who, progress=sys.stderr.isatty(), full=full,
+                          allow_unreviewed=allow_unreviewed)
     except ShapesViolation as e:
         fail_with_report(e, fmt)
         return
@@ -95,7 +101,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
 
     FILES are extra Turtle files validated together with the repository's
     data, e.g. a new record before it is moved into data/. Exits 1 when
-    there is any violation. On a large published graph built from the same
+    there is any violation, or a data file (or FILE) still carries a
+    `# check:` mark (named with its lines). On a large published graph built from the same
     sources, only the records FILES touch are checked (with their context).
 
     \b
@@ -104,6 +111,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
         visitgraph validate data/visits/2020-01-24-rudomino-ipr-books.ttl --format json
     """
     from visitgraph.publish import check
+    from visitgraph.review import describe, scan
 
     settings = settings_for(ctx)
     root = settings.root.resolve()
@@ -115,15 +123,19 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
         if not inside:
             extra.append(f)
     report = check(settings, extra)
+    marks = scan(settings, extra)
     if report.scope and fmt == "text":
         click.echo(report.scope)
     if fmt == "json":
-        echo_json(report.to_dict())
+        echo_json({**report.to_dict(), "unreviewed": marks})
     elif fmt == "turtle":
         click.echo(report.report_turtle)
     else:
         click.echo(report.to_text(warnings=warnings, listed_by="`visitgraph validate --warnings`"))
-    if not report.conforms:
+    if marks:
+        click.echo(f"Not reviewed: {describe(marks)} `visitgraph build` refuses them until the marks are deleted "
+                   "(or --allow-unreviewed).", err=True)
+    if not report.conforms or marks:
         sys.exit(1)
 
 
@@ -223,12 +235,15 @@ def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: i
         visitgraph serve --port 8080
         visitgraph serve --get '/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
+    from visitgraph.journal import recover
     from visitgraph.publish import build as do_build
     from visitgraph.store import store_from_settings
     from visitgraph.web import create_app
 
     settings = settings_for(ctx, store_path, host=host, port=port, threads=threads)
     store = store_from_settings(settings)
+    with store.write_lock():
+        recover(store, settings.root)  # settle what an interrupted write left; logs one line each
     if store.current() is None:
         click.echo(f"Nothing published in {settings.store} yet: building from {settings.root} ...", err=True)
         report = do_build(settings, store, who="serve")
@@ -263,8 +278,10 @@ def history(ctx: click.Context, store_path: Path | None, as_json: bool) -> None:
         visitgraph history
     """
     from visitgraph.store import store_from_settings
+    from visitgraph.undo import reverted_changesets
 
-    store = store_from_settings(settings_for(ctx, store_path))
+    settings = settings_for(ctx, store_path)
+    store = store_from_settings(settings)
     entries = store.history()
     if as_json:
         echo_json([e.to_dict() for e in entries])
@@ -275,27 +292,63 @@ def history(ctx: click.Context, store_path: Path | None, as_json: bool) -> None:
              + e.generation, e.action, e.who, e.when, str(e.triples),
              "yes" if e.generation in on_disk else "pruned", e.note] for i, e in enumerate(entries)]
     click.echo(render_table(["generation", "action", "who", "when", "triples", "on disk", "note"], rows))
+    reverted = reverted_changesets(settings)
+    if reverted:
+        click.echo(f"Reverted changesets (set aside by rollback, kept in changesets/reverted/, not replayed): "
+                   f"{', '.join(reverted)}")
 
 
 @cli.command()
 @store_option
 @click.argument("generation", required=False)
 @click.option("--who", default="cli", show_default=True, help="Who rolls back (kept in the history).")
+@click.option("--restore-files", is_flag=True,
+              help="Also put back the data files that differ from GENERATION, from its recorded inputs "
+                   "(the current versions are kept under changesets/reverted/files/).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @click.pass_context
 @handle_errors
-def rollback(ctx: click.Context, store_path: Path | None, generation: str | None, who: str) -> None:
-    """Make an earlier published generation current again (default: the previous one).
+def rollback(ctx: click.Context, store_path: Path | None, generation: str | None, who: str, restore_files: bool,
+             as_json: bool) -> None:
+    """Make an earlier published generation current again (default: the previous one), inputs too.
+
+    Changesets the rollback steps back over are set aside in
+    changesets/reverted/ (kept, listed by `history`, no longer replayed), so
+    the next build publishes the same state again. Data files that differ
+    from GENERATION are named; --restore-files puts GENERATION's versions back.
 
     \b
     Example:
         visitgraph history
         visitgraph rollback g000001
+        visitgraph rollback g000001 --restore-files
     """
     from visitgraph.store import store_from_settings
+    from visitgraph.undo import rollback as do_rollback
 
-    store = store_from_settings(settings_for(ctx, store_path))
-    try:
-        gen = store.rollback(generation, who=who)
-    except VisitgraphError:
-        raise
-    click.echo(f"Generation {gen.id} is current again.")
+    settings = settings_for(ctx, store_path)
+    report = do_rollback(settings, store_from_settings(settings), generation, who=who, restore_files=restore_files)
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    gen = report.generation.id
+    click.echo(f"Generation {gen} is current again.")
+    if report.reverted:
+        click.echo(f"Set aside {len(report.reverted)} changeset(s) it stepped back over (kept in changesets/reverted/, "
+                   f"no longer replayed): {', '.join(report.reverted)}")
+    if report.reinstated:
+        click.echo(f"Replayed again from now on ({gen} was built with them): {', '.join(report.reinstated)}")
+    for path in report.restored:
+        click.echo(f"Restored {path} as it was in {gen}.")
+    for path in report.unrecorded:
+        click.echo(f"Cannot restore {path}: {gen}'s version of it was not recorded; restore it from version control.")
+    left = [(p, how) for p, how in report.differing if p not in report.restored]
+    if left:
+        click.echo(f"These files differ from {gen}; the next build publishes them as they are now:")
+        for path, how in left:
+            click.echo(f"  {path} ({how} {gen})")
+        if not restore_files:
+            click.echo(f"Run `visitgraph rollback {gen} --restore-files` to put {gen}'s versions back.")
+    if not report.inputs_known:
+        click.echo(f"{gen} does not record its inputs (built by an older version): changesets and files were left "
+                   "as they are.")

@@ -77,9 +77,13 @@ def diff(ctx: click.Context, store_path: Path | None, fmt: str) -> None:
         visitgraph diff --format json
     """
     from visitgraph.diff import diff_settings, render_nt, render_text
+    from visitgraph.review import describe, scan
 
     settings = settings_for(ctx, store_path)
     result = diff_settings(settings)
+    if marks := scan(settings):
+        click.echo(f"Not reviewed: {describe(marks)} `visitgraph build` refuses them until the marks are "
+                   "deleted (or --allow-unreviewed).", err=True)
     if fmt == "json":
         echo_json(result.to_dict(settings.base_iri))
     elif fmt == "nt":

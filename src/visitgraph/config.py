@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("client_budget", 120.0, "Query seconds one client may use per minute (429 past it)."),
     Setting("write_token", "", "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused."),
     Setting("read_token", "", "Bearer token that authenticates but may only read (writes get 403)."),
+    Setting("admin_token", "", "Bearer token that may also confirm destructive writes (with `confirm=destructive`): emptying a curated graph, `?default` by the Graph Store, removing more than max_removal_share. Empty: refused (409)."),
+    Setting("max_removal_share", 0.1, "Largest share of the published triples one write over HTTP may remove without confirmation (409 past it)."),
     Setting("service_allowlist", "", "Comma-separated IRI prefixes that SERVICE and LOAD may reach; empty: none."),
     Setting("max_depth", 200, "Deepest nesting accepted in a query (braces, brackets, parentheses) or a JSON, JSON-LD or RDF/XML body (400 past it); XML entity declarations are always refused."),
     Setting("worker_memory_mb", 2048, "Memory (data segment, MiB) one query worker may use; a worker that hits it is replaced and the query answered 503. 0: no limit."),
@@ -82,6 +84,8 @@ class Settings:
     client_budget: float = 120.0
     write_token: str = ""
     read_token: str = ""
+    admin_token: str = ""
+    max_removal_share: float = 0.1
     service_allowlist: str = ""
     max_depth: int = 200
     worker_memory_mb: int = 2048
@@ -142,7 +146,7 @@ class Settings:
         out: dict[str, Any] = {}
         for s in SETTINGS:
             value = getattr(self, s.name)
-            if s.name in ("write_token", "read_token", "remote_password") and value:
+            if s.name in ("write_token", "read_token", "admin_token", "remote_password") and value:
                 value = "***"
             out[s.name] = str(value) if isinstance(value, Path) else value
         return out

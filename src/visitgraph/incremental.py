@@ -45,12 +45,14 @@ class Inputs:
     base: str  # the IRI base graph names and relative IRIs were made with
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns) when hashed
     taken_ns: int = 0  # when the digests were taken
+    marks: dict[str, list[int]] = field(default_factory=dict)  # data file -> lines with `# check:`
 
     def to_dict(self) -> dict[str, Any]:
         """Return the inputs as a JSON-ready mapping (kept in the history entry)."""
         return {"sources": dict(sorted(self.sources.items())), "changesets": list(self.changesets),
                 "shapes": self.shapes, "base": self.base,
-                "stats": {k: list(v) for k, v in sorted(self.stats.items())}, "taken_ns": self.taken_ns}
+                "stats": {k: list(v) for k, v in sorted(self.stats.items())}, "taken_ns": self.taken_ns,
+                "marks": dict(sorted(self.marks.items()))}
 
     @classmethod
     def from_dict(cls, data: Any) -> Inputs | None:
@@ -59,7 +61,8 @@ class Inputs:
             stats = {str(k): (int(v[0]), int(v[1])) for k, v in data.get("stats", {}).items()}
             return cls({str(k): str(v) for k, v in data["sources"].items()},
                        tuple(str(c) for c in data["changesets"]), str(data["shapes"]), str(data["base"]),
-                       stats, int(data.get("taken_ns", 0)))
+                       stats, int(data.get("taken_ns", 0)),
+                       {str(k): [int(n) for n in v] for k, v in data.get("marks", {}).items()})
         except (KeyError, TypeError, AttributeError, ValueError, IndexError):
             return None
 
@@ -88,8 +91,11 @@ def gather_inputs(root: Path, sources: Sequence[SourceFile], changesets: Sequenc
     shapes_digest = hashlib.sha256()
     for path in shapes:
         shapes_digest.update(path.name.encode() + b"\0" + file_digest(path).encode() + b"\0")
+    from visitgraph.review import marks_in
+
     digests: dict[str, str] = {}
     stats: dict[str, tuple[int, int]] = {}
+    marks: dict[str, list[int]] = {}
     for source in sources:
         st = (root / source.relpath).stat()
         stat = stats[source.relpath] = (st.st_size, st.st_mtime_ns)
@@ -97,10 +103,14 @@ def gather_inputs(root: Path, sources: Sequence[SourceFile], changesets: Sequenc
         if (known is not None and previous is not None and previous.stats.get(source.relpath) == stat
                 and stat[1] < previous.taken_ns - 2_000_000_000):
             digests[source.relpath] = known
+            lines = previous.marks.get(source.relpath, [])
         else:
             digests[source.relpath] = file_digest(root / source.relpath)
+            lines = marks_in(root / source.relpath) if source.kind == "data" else []
+        if lines:
+            marks[source.relpath] = lines
     return Inputs(digests, tuple(p.name.removeprefix(".pending-") for p in changesets), shapes_digest.hexdigest(),
-                  base, stats, taken)
+                  base, stats, taken, marks)
 
 
 @dataclass

@@ -125,24 +125,17 @@ def _require_pending(settings: Settings, slug: str) -> Path:
     return path
 
 
-def _swap_and_build(settings: Settings, store: EmbeddedStore, target: Path, text: str | None,
+def _swap_and_build(settings: Settings, store: EmbeddedStore, swaps: dict[Path, str | None],
                     who: str, note: str) -> None:
-    """Put `text` at `target` (or remove it), rebuild; on any failure restore the old file."""
-    from visitgraph.publish import build
+    """Put each text at its path (None: remove it) and rebuild, in the build's durable order.
 
-    backup = target.read_text(encoding="utf-8") if target.exists() else None
-    if text is None:
-        target.unlink(missing_ok=True)
-    else:
-        write_atomic(target, text)
-    try:
-        build(settings, store, who=who, note=note)
-    except BaseException:
-        if backup is None:
-            target.unlink(missing_ok=True)
-        else:
-            write_atomic(target, backup)
-        raise
+    The files are swapped only once the build's journal entry is durable and put back unless the
+    generation is published, after a crash too (:mod:`visitgraph.journal`).
+    """
+    from visitgraph.publish import FileSwap, build
+
+    files = [FileSwap(path.relative_to(settings.root).as_posix(), text) for path, text in swaps.items()]
+    build(settings, store, who=who, note=note, files=files)
 
 
 def review_linkset(settings: Settings, store: EmbeddedStore, name: str, *, accept: bool,
@@ -166,12 +159,12 @@ def review_linkset(settings: Settings, store: EmbeddedStore, name: str, *, accep
             if problems:
                 raise LinksetInvalid(pending.name, problems)
             target = _path(settings, "accepted", slug)
-            _swap_and_build(settings, store, target, text, who=reviewer,
+            _swap_and_build(settings, store, {target: text, pending: None}, who=reviewer,
                             note=f"linkset {slug} accepted ({len(links)} links)")
         else:
             target = _path(settings, "rejected", slug)
             write_atomic(target, text)
-        pending.unlink()
+            pending.unlink()
     return read_linkset_file(target, settings.base_iri, review["status"])[0]
 
 
@@ -187,15 +180,15 @@ def withdraw_linkset(settings: Settings, store: EmbeddedStore, name: str, *, who
         info, links = read_linkset_file(source, settings.base_iri, "withdrawn")
         review = {"status": "withdrawn", "reviewer": who, "when": now_iso(), "reason": reason}
         kept = _path(settings, "withdrawn", f"{slug}-{review['when'].replace(':', '')}")
-        write_atomic(kept, render_linkset(settings.base_iri, slug, info.contributor, info.generated,
-                                           info.source, links, review))
+        text = render_linkset(settings.base_iri, slug, info.contributor, info.generated, info.source, links, review)
         if accepted.exists():
-            try:
-                _swap_and_build(settings, store, accepted, None, who=who, note=f"linkset {slug} withdrawn")
-            except BaseException:
-                kept.unlink(missing_ok=True)
-                raise
-        pending.unlink(missing_ok=True)
+            swaps: dict[Path, str | None] = {kept: text, accepted: None}
+            if pending.exists():
+                swaps[pending] = None
+            _swap_and_build(settings, store, swaps, who=who, note=f"linkset {slug} withdrawn")
+        else:
+            write_atomic(kept, text)
+            pending.unlink(missing_ok=True)
     return LinksetInfo(**{**info.__dict__, "path": str(kept), "reviewer": who,
                           "reviewed": review["when"], "reason": reason})
 

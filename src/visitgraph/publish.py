@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +15,8 @@ from visitgraph import vocab
 from visitgraph.answerindex import build_index
 from visitgraph.config import Settings
 from visitgraph.errors import ShapesViolation
+from visitgraph.guards import check as check_guard
+from visitgraph.guards import snapshot as guard_snapshot
 from visitgraph.incremental import (
     Inputs,
     Plan,
@@ -32,8 +30,9 @@ from visitgraph.incremental import (
     save_inputs,
     targeted,
 )
+from visitgraph.journal import FileSwap as FileSwap
+from visitgraph.journal import Journal, PendingChange, begin_change, finish_change, recover
 from visitgraph.load import (
-    CHANGESET_DIR,
     SourceFile,
     apply_update,
     discover_sources,
@@ -41,7 +40,9 @@ from visitgraph.load import (
     load_source_into,
     read_source,
 )
-from visitgraph.store import EmbeddedStore, Generation, now_iso
+from visitgraph.review import Unreviewed
+from visitgraph.store import EmbeddedStore, Generation, StagedGeneration
+from visitgraph.undo import keep_blobs
 from visitgraph.validate import (
     ValidationReport,
     load_shapes,
@@ -82,15 +83,6 @@ class BuildReport:
         }
 
 
-@dataclass(frozen=True)
-class PendingChange:
-    """A write accepted over HTTP or the CLI, waiting to be replayed by the build."""
-
-    sparql: str
-    who: str
-    what: str
-
-
 COUNTED_CLASSES = {vocab.shorten(iri): iri for iri in (
     f"{vocab.VG}Visit", f"{vocab.SCHEMA}Person", f"{vocab.SCHEMA}Organization", f"{vocab.VG}Gift",
     f"{vocab.VG}Agreement", f"{vocab.SKOS}Concept")}
@@ -108,61 +100,56 @@ def count_classes(store: ox.Store) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def _changeset_text(change: PendingChange) -> str:
-    header = f"# who: {change.who}\n# when: {now_iso()}\n# what: {change.what}\n"
-    return header + change.sparql.rstrip() + "\n"
-
-
-@contextmanager
-def _pending_changeset(settings: Settings, change: PendingChange | None) -> Iterator[Path | None]:
-    """Write the change beside the sources as a hidden file; keep it only if the build publishes."""
-    if change is None:
-        yield None
-        return
-    folder = settings.root / CHANGESET_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    # Microseconds keep replay order when writes come within one second (a "-1" suffix sorts first).
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    who = re.sub(r"[^A-Za-z0-9_.-]+", "-", change.who)[:40] or "anonymous"
-    final = folder / f"{stamp}-{os.getpid()}-{who}.ru"
-    n = 1
-    while final.exists():
-        final = folder / f"{stamp}-{os.getpid()}-{who}-{n}.ru"
-        n += 1
-    pending = folder / f".pending-{final.name}"
-    pending.write_text(_changeset_text(change), encoding="utf-8")
-    try:
-        yield pending
-    except BaseException:
-        pending.unlink(missing_ok=True)
-        raise
-    else:
-        os.replace(pending, final)
-
-
 def build(
     settings: Settings,
     store: EmbeddedStore,
     *,
     who: str = "cli",
     change: PendingChange | None = None,
+    files: Sequence[FileSwap] = (),
     progress: bool = False,
     note: str = "",
     full: bool = False,
+    allow_unreviewed: bool = False,
 ) -> BuildReport:
     """Read every source, replay changesets (and `change`), validate, and publish atomically.
 
     Only a conforming whole is published; otherwise the current generation stays as it was.
-    Above `validate_whole_limit` triples, what the published generation was built from is compared
-    with what is on disk (:mod:`visitgraph.incremental`): appended changesets are applied to a
-    checkpoint of it, and only the records a change touches are validated again.
+    The change (and `files`) are made durable before anything is staged and kept only if the
+    generation is published (:mod:`visitgraph.journal`); leftovers of interrupted writes are
+    settled first. Above `validate_whole_limit` triples, what the published generation was built
+    from is compared with what is on disk (:mod:`visitgraph.incremental`): appended changesets are
+    applied to a checkpoint of it, and only the records a change touches are validated again.
 
     :param change: a new write to keep as a changeset if, and only if, the result conforms.
+    :param files: files to put in place (or remove) for this build, put back if it is not published.
     :param full: reload and validate everything, whatever changed.
+    :param allow_unreviewed: publish data files that still carry `# check:` marks.
     :raises DataSyntaxError: a source file does not parse (names file:line:column).
     :raises BadQuery: a changeset does not parse.
+    :raises Unreviewed: a data file carries `# check:` marks (names file and line).
+    :raises Conflict: an HTTP write touches the ontology or shapes, or destroys data unconfirmed.
     :raises ShapesViolation: the result does not conform (carries the report).
     """
+    journal = Journal(store, settings.root)
+    with store.stage(recover=lambda: recover(store, settings.root)) as staged:
+        note = note or ("change: " + change.what if change else "build")
+        entry, pending = begin_change(journal, staged.id, settings, change, files, who, note)
+        try:
+            report = _build_staged(settings, store, staged, pending, change, who=who, progress=progress,
+                                   note=note, full=full, allow_unreviewed=allow_unreviewed)
+        except BaseException:
+            if entry is not None:
+                journal.settle(entry, lambda line: None)
+            raise
+        finish_change(journal, entry, pending)
+    return report
+
+
+def _build_staged(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, pending: Path | None,
+                  change: PendingChange | None, *, who: str, progress: bool, note: str, full: bool,
+                  allow_unreviewed: bool) -> BuildReport:
+    """Load, replay, validate and commit one staged generation (the writer lock is held)."""
     report = BuildReport()
     sources = discover_sources(settings)
     shapes_paths = shapes_files(settings.root)
@@ -175,74 +162,89 @@ def build(
         report.timings[name] = round(now - clock, 3)
         clock = now
 
-    with store.stage() as staged, _pending_changeset(settings, change) as pending:
-        changesets = list_changesets(settings) + ([pending] if pending else [])
-        published = store.current() if isinstance(store, EmbeddedStore) else None
-        previous = load_inputs(store.path, published.id) if published is not None and not full else None
-        inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri, previous)
-        plan = _plan(settings, store, published, previous, inputs, sources, changesets, full, report)
-        lap("plan_s")
-        if plan is not None and plan.from_checkpoint and published is not None:
-            staged.seed_from(published)
-            replay = plan.new_changesets
-        else:
-            for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
-                report.files.append((source, load_source_into(settings, source, staged._require())))
-            replay = changesets
-        for path in replay:
-            text = path.read_text(encoding="utf-8")
-            apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
-            report.changesets.append(path.name.removeprefix(".pending-"))
-        if plan is not None and plan.from_checkpoint and plan.base_triples is not None:
-            report.triples = quads_after(store.reader(), staged._require(), plan.touched, plan.base_triples)
-        else:
-            report.triples = len(staged._require())
-        lap("load_s")
-        if plan is not None and report.triples > settings.validate_whole_limit:
-            report.validation = _validate_changes(settings, store, staged._require(), shapes, plan, report,
-                                                  progress=progress, path=staged.path)
-        else:
-            report.validation = validate_staged(settings, staged._require(), shapes, progress=progress,
-                                                path=staged.path)
-        lap("validate_s")
-        if not report.validation.conforms:
-            raise ShapesViolation(report.validation)
-        if (plan is not None and plan.from_checkpoint and plan.base_counts is not None
-                and report.changes is not None):
-            report.counts = counts_after(store.reader(), staged._require(), report.changes, plan.base_counts,
-                                         COUNTED_CLASSES)
-        else:
-            report.counts = count_classes(staged._require())
-
-        def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
-            if isinstance(store, EmbeddedStore):
-                save_inputs(store.path, gen_id, inputs)
-            # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
-            if not settings.answer_index or settings.backend != "embedded":
-                return None  # remote: every front-end reads the server; nothing is kept locally
-            from visitgraph.queries import discover_queries
-
-            lap("publish_s")
-            reuse = (published.id, frozenset(t.predicate.value for t in report.changes)) if (
-                published is not None and report.changes is not None) else None
-            index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse)
-            report.answers = {"stored": index.stored, "skipped": index.skipped,
-                              "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e)}
-            lap("index_s")
-            return {"answers": report.answers}
-
-        report.generation = staged.commit(
-            who, note=note or ("change: " + change.what if change else "build"),
-            details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets),
-                     "timings": report.timings, **({"reused": report.reused} if report.reused else {})},
-            before_switch=before_switch,
-            optimize=not (plan is not None and plan.from_checkpoint),
-            triples=report.triples,
-        )
-        lap("switch_s" if "index_s" in report.timings else "publish_s")
+    changesets = list_changesets(settings) + ([pending] if pending else [])
+    published = store.current() if isinstance(store, EmbeddedStore) else None
+    previous = load_inputs(store.path, published.id) if published is not None and not full else None
+    inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri, previous)
+    if inputs.marks and not allow_unreviewed:
+        raise Unreviewed(inputs.marks)
+    plan = _plan(settings, store, published, previous, inputs, sources, changesets, full, report)
+    lap("plan_s")
+    if plan is not None and plan.from_checkpoint and published is not None:
+        staged.seed_from(published)
+        replay = plan.new_changesets
+    else:
+        for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
+            report.files.append((source, load_source_into(settings, source, staged._require())))
+        replay = changesets
+    guarded = change is not None and change.guard is not None and pending is not None
+    before = None
+    for path in replay:
+        if guarded and path == pending:
+            known = plan.base_triples if plan is not None and plan.from_checkpoint and replay == [pending] else None
+            before = guard_snapshot(staged._require(), settings.base_iri,
+                                    [s.graph for s in sources], known if known is not None else len(staged._require()))
+        text = path.read_text(encoding="utf-8")
+        apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
+        report.changesets.append(path.name.removeprefix(".pending-"))
+    if plan is not None and plan.from_checkpoint and plan.base_triples is not None:
+        report.triples = quads_after(store.reader(), staged._require(), plan.touched, plan.base_triples)
+    else:
+        report.triples = len(staged._require())
+    if before is not None and change is not None and change.guard is not None:
+        after = guard_snapshot(staged._require(), settings.base_iri, [s.graph for s in sources], report.triples)
+        check_guard(change.guard, before, after)
+    lap("load_s")
+    if plan is not None and report.triples > settings.validate_whole_limit:
+        report.validation = _validate_changes(settings, store, staged._require(), shapes, plan, report,
+                                              progress=progress, path=staged.path)
+    else:
+        report.validation = validate_staged(settings, staged._require(), shapes, progress=progress,
+                                            path=staged.path)
+    lap("validate_s")
+    if not report.validation.conforms:
+        raise ShapesViolation(report.validation)
+    if (plan is not None and plan.from_checkpoint and plan.base_counts is not None
+            and report.changes is not None):
+        report.counts = counts_after(store.reader(), staged._require(), report.changes, plan.base_counts,
+                                     COUNTED_CLASSES)
+    else:
+        report.counts = count_classes(staged._require())
+    _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap)
     return report
 
 
+def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, published: Generation | None,
+            inputs: Inputs, plan: Plan | None, report: BuildReport, *, who: str, note: str,
+            lap: Callable[[str], None]) -> None:
+    """Publish a validated staged generation: inputs, recorded files and stored answers first."""
+
+    def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
+        save_inputs(store.path, gen_id, inputs)
+        keep_blobs(store.path, settings.root, inputs)
+        # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
+        if not settings.answer_index or settings.backend != "embedded":
+            return None  # remote: every front-end reads the server; nothing is kept locally
+        from visitgraph.queries import discover_queries
+
+        lap("publish_s")
+        reuse = (published.id, frozenset(t.predicate.value for t in report.changes)) if (
+            published is not None and report.changes is not None) else None
+        index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse)
+        report.answers = {"stored": index.stored, "skipped": index.skipped,
+                          "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e)}
+        lap("index_s")
+        return {"answers": report.answers}
+
+    report.generation = staged.commit(
+        who, note=note,
+        details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets),
+                 "timings": report.timings, **({"reused": report.reused} if report.reused else {})},
+        before_switch=before_switch,
+        optimize=not (plan is not None and plan.from_checkpoint),
+        triples=report.triples,
+    )
+    lap("switch_s" if "index_s" in report.timings else "publish_s")
 def _plan(settings: Settings, store: Any, published: Generation | None, previous: Inputs | None,
           inputs: Inputs, sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
     """Decide what of the published generation this build reuses (None: nothing)."""

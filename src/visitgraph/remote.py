@@ -22,6 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph import vocab
+from visitgraph.crashpoints import crash_point
 from visitgraph.errors import BadQuery, QueryTimeout, StoreError
 from visitgraph.sparql import query_form
 from visitgraph.sparqltext import inject_values
@@ -295,5 +296,6 @@ class RemoteStore(EmbeddedStore):
         published = now_iso()
         local = ox.Store.read_only(str(self.generations_dir / gen_id))
         self.push(local.quads_for_pattern(None, None, None, None), gen_id, published)
+        crash_point("remote.after_push")
         super()._switch(gen_id, entry)
         return Generation(gen_id, self.generations_dir / gen_id, published)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.crashpoints import crash_point
 from visitgraph.errors import NotPublished, StoreError, VisitgraphError
 from visitgraph.fileio import write_atomic
 
@@ -164,10 +165,16 @@ class EmbeddedStore:
         return f"g{last + 1:06d}"
 
     @contextlib.contextmanager
-    def stage(self) -> Iterator[StagedGeneration]:
-        """Open a fresh writable generation; publish it with ``commit()``, else it is removed."""
+    def stage(self, recover: Callable[[], object] | None = None) -> Iterator[StagedGeneration]:
+        """Open a fresh writable generation; publish it with ``commit()``, else it is removed.
+
+        :param recover: called once the writer lock is held, before the generation id is chosen
+            (settles what an interrupted write left; see :mod:`visitgraph.journal`).
+        """
         self.generations_dir.mkdir(parents=True, exist_ok=True)
         with self.write_lock():
+            if recover is not None:
+                recover()
             gen_id = self._next_id()
             tmp = self.generations_dir / f".staging-{gen_id}-{os.getpid()}"
             if tmp.exists():
@@ -183,10 +190,13 @@ class EmbeddedStore:
     def _switch(self, gen_id: str, entry: HistoryEntry) -> Generation:
         published = now_iso()
         write_atomic(self.path / "CURRENT", json.dumps({"id": gen_id, "published": published}))
+        fsync_dir(self.path)
+        crash_point("switch.after")
         with open(self.path / "history.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry.to_dict(), sort_keys=True) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
+        crash_point("history.after")
         return Generation(gen_id, self.generations_dir / gen_id, published)
 
     def _prune(self) -> None:
@@ -200,27 +210,44 @@ class EmbeddedStore:
                 shutil.rmtree(self.generations_dir / old, ignore_errors=True)
         prune_answers(self.path, self.generation_ids())
         prune_inputs(self.path, self.generation_ids())
+        from visitgraph.undo import prune_blobs
+
+        prune_blobs(self.path, self.generation_ids())
+
+    def rollback_target(self, to: str | None = None) -> tuple[Generation, str]:
+        """Return the current generation and the one a rollback goes to (default: the one before).
+
+        :raises VisitgraphError: if that generation is no longer on disk.
+        """
+        current = self.require_current()
+        ids = self.generation_ids()
+        if to is None:
+            older = [i for i in ids if i < current.id]
+            if not older:
+                raise VisitgraphError("No earlier generation to roll back to; see `visitgraph history`.")
+            to = older[-1]
+        if to not in ids:
+            raise VisitgraphError(
+                f"Generation {to!r} is not on disk (kept: {', '.join(ids)}); pick one from `visitgraph history`."
+            )
+        return current, to
+
+    def switch_back(self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None,
+                    note: str = "") -> Generation:
+        """Make generation `to` current again and record it; call with the writer lock held."""
+        count = len(ox.Store.read_only(str(self.generations_dir / to)))
+        entry = HistoryEntry(to, "rollback", who, now_iso(), triples=count, note=note or f"from {current.id}",
+                             details=details or {})
+        return self._switch(to, entry)
 
     def rollback(self, to: str | None = None, who: str = "cli") -> Generation:
-        """Make an earlier generation current again (default: the one before).
+        """Make an earlier generation current again, the pointer only (inputs: :mod:`visitgraph.undo`).
 
         :raises VisitgraphError: if that generation is no longer on disk.
         """
         with self.write_lock():
-            current = self.require_current()
-            ids = self.generation_ids()
-            if to is None:
-                older = [i for i in ids if i < current.id]
-                if not older:
-                    raise VisitgraphError("No earlier generation to roll back to; see `visitgraph history`.")
-                to = older[-1]
-            if to not in ids:
-                raise VisitgraphError(
-                    f"Generation {to!r} is not on disk (kept: {', '.join(ids)}); pick one from `visitgraph history`."
-                )
-            count = len(ox.Store.read_only(str(self.generations_dir / to)))
-            entry = HistoryEntry(to, "rollback", who, now_iso(), triples=count, note=f"from {current.id}")
-            return self._switch(to, entry)
+            current, target = self.rollback_target(to)
+            return self.switch_back(current, target, who)
 
 
 class StagedGeneration:
@@ -286,7 +313,11 @@ class StagedGeneration:
         graphs = sum(1 for _ in store.named_graphs())
         self.close()
         final = self.owner.generations_dir / self.id
+        fsync_dir(self.path)
+        crash_point("generation.before_rename")
         os.replace(self.path, final)
+        fsync_dir(final.parent)
+        crash_point("generation.after_rename")
         optimize_seconds = round(time.monotonic() - started, 3)
         try:
             derived = before_switch(self.id, final) if before_switch is not None else None
@@ -297,6 +328,7 @@ class StagedGeneration:
             self.id, "publish", who, now_iso(), triples=triples, graphs=graphs, note=note,
             details={**(details or {}), "optimize_seconds": optimize_seconds, **(derived or {})},
         )
+        crash_point("switch.before")
         self.committed = self.owner._switch(self.id, entry)
         self.owner._prune()
         return self.committed
@@ -304,6 +336,15 @@ class StagedGeneration:
     def close(self) -> None:
         """Release the writable store handle."""
         self.store = None
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries durable (a rename is not, until its folder is synced)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def open_store(path: Path | str, keep: int = 5) -> EmbeddedStore:

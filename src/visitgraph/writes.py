@@ -15,7 +15,9 @@ import pyoxigraph as ox
 
 from visitgraph.config import Settings
 from visitgraph.errors import BadQuery
-from visitgraph.publish import BuildReport, PendingChange, build
+from visitgraph.guards import Guard
+from visitgraph.journal import PendingChange
+from visitgraph.publish import BuildReport, build
 from visitgraph.sparqltext import tokenize
 from visitgraph.ssrf import check_network, unescape_codepoints
 from visitgraph.store import EmbeddedStore
@@ -110,15 +112,22 @@ def graph_update(method: str, graph: str | None, triples: Sequence[ox.Triple | o
     return " ;\n".join(ops)
 
 
-def write_update(settings: Settings, store: EmbeddedStore, update: str, *, who: str, what: str) -> BuildReport:
+def write_update(settings: Settings, store: EmbeddedStore, update: str, *, who: str, what: str,
+                 guard: Guard | None = None) -> BuildReport:
     """Validate and publish one update through `build`, keeping it as a changeset if it conforms.
 
+    The changeset is durable before the build starts and is kept only if its generation is
+    published (:mod:`visitgraph.journal`): when this returns, the change is kept.
+
+    :param guard: how the write is guarded (:mod:`visitgraph.guards`); HTTP writes always pass one.
     :raises BadQuery: syntax errors, or LOAD of a URL off the allow-list.
+    :raises Conflict: the write touches the ontology or shapes, or destroys data unconfirmed (409).
     :raises ShapesViolation: the result would not conform; nothing changed.
     """
     check_network(update, settings.allowlist, settings.base_iri)
     check_update_syntax(update, settings.base_iri)
     try:
-        return build(settings, store, who=who, change=PendingChange(update, who, what), note=f"change: {what}")
+        return build(settings, store, who=who, change=PendingChange(update, who, what, guard),
+                     note=f"change: {what}")
     except (RuntimeError, ValueError) as e:
         raise BadQuery(f"The update cannot be applied: {e}. Nothing was changed.") from e

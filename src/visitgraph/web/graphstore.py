@@ -8,6 +8,7 @@ changesets through the one validate-then-publish path (see :mod:`visitgraph.writ
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 
 import pyoxigraph as ox
@@ -15,9 +16,11 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from visitgraph import formats
 from visitgraph.errors import BadParameter
+from visitgraph.guards import CONFIRM_WORD, Guard
 from visitgraph.load import parse_rdf
 from visitgraph.web import get_settings, get_store
 from visitgraph.web.http import not_modified, set_cache_headers
+from visitgraph.web.linksets import bearer_token
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.sparql import NotAcceptable, UnsupportedMediaType
 from visitgraph.writes import graph_update, write_update
@@ -95,12 +98,23 @@ def get_graph() -> Response:
     return set_cache_headers(resp, gen, variant)
 
 
+def write_guard(reason: str = "") -> Guard:
+    """Return how this write request is guarded: confirmed by the admin token and `confirm=destructive`."""
+    settings = get_settings()
+    token = bearer_token()
+    admin = bool(settings.admin_token and token and hmac.compare_digest(token, settings.admin_token))
+    return Guard(confirmed=admin and request.values.get("confirm") == CONFIRM_WORD,
+                 max_share=settings.max_removal_share, reason=reason)
+
+
 def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response | tuple[Response, int]:
     existed = _exists(graph)
     update = graph_update(method, graph, triples)
     name = f"<{graph}>" if graph else "the default graph"
+    reason = ("would drop the whole default graph (every triple written without a GRAPH)"
+              if graph is None and method == "DELETE" else "")
     report = write_update(get_settings(), get_store(), update, who=f"http:{request.remote_addr or 'unknown'}",
-                          what=f"Graph Store {method} {name}")
+                          what=f"Graph Store {method} {name}", guard=write_guard(reason))
     if not existed and method in ("PUT", "POST"):
         resp = jsonify({"ok": True, "graph": graph, "generation": report.generation.id if report.generation else None})
         resp.headers["Location"] = url_for("graphstore.get_graph", graph=graph, _external=True)

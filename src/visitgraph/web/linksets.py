@@ -37,6 +37,8 @@ def require_write() -> None:
         raise Forbidden("This write needs `Authorization: Bearer <write token>`.", 401)
     if hmac.compare_digest(token, settings.write_token):
         return
+    if settings.admin_token and hmac.compare_digest(token, settings.admin_token):
+        return
     if settings.read_token and hmac.compare_digest(token, settings.read_token):
         raise Forbidden("This token may only read; writes need the write token.", 403)
     raise Forbidden("The bearer token is not valid; check it and send it again.", 401)

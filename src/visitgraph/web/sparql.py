@@ -354,7 +354,9 @@ def _update(preq: ProtocolRequest) -> Response:
     text = add_using(text, _iris(preq.params, "using-graph-uri"), _iris(preq.params, "using-named-graph-uri"))
     who = f"http:{request.remote_addr or 'unknown'}"
     what = (preq.params.get("comment") or "SPARQL Update over HTTP")[:200]
-    report = write_update(get_settings(), get_store(), text, who=who, what=what)
+    from visitgraph.web.graphstore import write_guard
+
+    report = write_update(get_settings(), get_store(), text, who=who, what=what, guard=write_guard())
     gen = report.generation
     return jsonify({"ok": True, "generation": gen.id if gen else None, "triples": report.triples,
                     "changeset": report.changesets[-1] if report.changesets else None})
