@@ -50,10 +50,12 @@ def add(ctx: click.Context, contributor: str, file: Path, store_path: Path | Non
         visitgraph build
         visitgraph linkset add --contributor "Example National Library" tests/data/linksets/good.csv
     """
+    from visitgraph.linkset_files import check_size
     from visitgraph.linksets import add_linkset
     from visitgraph.store import store_from_settings
 
     settings = settings_for(ctx, store_path)
+    check_size(file.stat().st_size, file.name)
     try:
         info = add_linkset(settings, store_from_settings(settings), contributor, file.read_bytes(), file.name)
     except LinksetInvalid as e:
