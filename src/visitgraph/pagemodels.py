@@ -442,7 +442,8 @@ def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: 
     for key, values in out.items():
         if isinstance(values, list):
             values.sort(key=str)
-            out[key] = values[0] if len(values) == 1 else values
+            # a page's JSON-LD shows at most 50 values per property (contributed links can be thousands)
+            out[key] = values[0] if len(values) == 1 else values[:50]
     return out
 
 
