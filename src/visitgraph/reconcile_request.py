@@ -79,6 +79,8 @@ def value(raw: Any, field: str) -> Any:
         return [value(v, f"{field}[{i}]") for i, v in enumerate(raw)]
     if isinstance(raw, Mapping):
         out = {}
+        if raw.get("id") is not None and not isinstance(raw["id"], str):
+            raise BadParameter("queries", f"{field}.id must be an entity id (a string), got {raw['id']!r:.40}.")
         for key in ("id", "name", "str", "date", "float", "int", "bool"):
             if raw.get(key) is not None:
                 out[key] = text(raw[key], f"{field}.{key}", MAX_ID if key == "id" else MAX_TEXT)
