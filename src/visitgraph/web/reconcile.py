@@ -23,7 +23,8 @@ from visitgraph.web import get_settings, get_state, get_store
 from visitgraph.web.linksets import require_write
 
 bp = Blueprint("reconcile", __name__)
-_CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$", re.ASCII)
+#: A JavaScript name path; linear: the repeated groups are separated by dots.
+_CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)
 T = TypeVar("T")
 #: Longest `prefix=` completed and `id=` looked up (characters).
 MAX_PREFIX = 200
@@ -95,7 +96,7 @@ def answer(data: Any, status: int = 200) -> Response:
     callback = request.args.get("callback")
     body = json.dumps(data, ensure_ascii=False)
     if callback:
-        if not _CALLBACK.match(callback) or len(callback) > 100:
+        if len(callback) > 100 or not _CALLBACK.fullmatch(callback):
             raise BadParameter("callback", "`callback` must be a JavaScript function name.")
         return Response(f"/**/{callback}({body});", status, mimetype="application/javascript")
     return Response(body, status, mimetype="application/json")
