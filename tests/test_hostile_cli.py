@@ -164,3 +164,9 @@ def test_linkset_add_blank_node_file_is_linear(store: EmbeddedStore, mini_projec
     assert result.exit_code == 1 and "20000 problem(s)" in result.output, result.output[:300]
     assert time.monotonic() - started < 10
 
+
+
+def test_validate_shows_progress(mini_project: Settings, runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress"])
+    assert result.exit_code == 0, result.output
+    assert "read: " in result.stderr and "file/s" in result.stderr

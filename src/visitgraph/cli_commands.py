@@ -81,9 +81,11 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="Report format: human-readable, JSON, or the SHACL report as Turtle.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress bars on stderr (default: when stderr is a terminal).")
 @click.pass_context
 @handle_errors
-def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, progress: bool | None) -> None:
     """Check the sources (plus FILES) against the shapes without publishing.
 
     FILES are extra Turtle files validated together with the repository's
@@ -107,7 +109,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
             absolute.is_relative_to(root / d) for d in ("data", "ontology", "linksets/accepted"))
         if not inside:
             extra.append(f)
-    report = check(settings, extra)
+    report = check(settings, extra, progress=sys.stderr.isatty() if progress is None else progress)
     if report.scope and fmt == "text":
         click.echo(report.scope)
     if fmt == "json":
