@@ -51,8 +51,22 @@ def _tree_rss(pid: int) -> int:
 def test_query_streams_a_huge_construct_and_stops_at_the_timeout(store: EmbeddedStore, mini_project: Settings) -> None:
     env = {**os.environ, "VISITGRAPH_STORE": str(mini_project.store), "VISITGRAPH_QUERY_TIMEOUT": "4"}
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "visitgraph", "--root", str(mini_project.root), "query",
-                             HUGE_CONSTRUCT, "--format", "nt"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "visitgraph",
+            "--root",
+            str(mini_project.root),
+            "query",
+            HUGE_CONSTRUCT,
+            "--format",
+            "nt",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     peak = [0]
     done = threading.Event()
 
@@ -84,13 +98,18 @@ def test_query_streams_a_huge_construct_and_stops_at_the_timeout(store: Embedded
     assert total > 100_000, total
     assert elapsed < 4 + 6, elapsed
     assert peak[0] < 600 * 1024 * 1024, f"peak {peak[0] / 2**20:.0f} MB"
-    print(f"streamed {total / 2**20:.1f} MB in {elapsed:.1f} s, first bytes after {first_at:.2f} s, "
-          f"peak RSS of the process tree {peak[0] / 2**20:.0f} MB")
+    print(
+        f"streamed {total / 2**20:.1f} MB in {elapsed:.1f} s, first bytes after {first_at:.2f} s, "
+        f"peak RSS of the process tree {peak[0] / 2**20:.0f} MB"
+    )
 
 
 def test_query_table_is_capped(store: EmbeddedStore, mini_project: Settings, runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["--root", str(mini_project.root), "query", "SELECT * WHERE { ?s ?p ?o }",
-                                 "--store", str(mini_project.store)], env={"VISITGRAPH_MAX_ROWS": "7"})
+    result = runner.invoke(
+        cli,
+        ["--root", str(mini_project.root), "query", "SELECT * WHERE { ?s ?p ?o }", "--store", str(mini_project.store)],
+        env={"VISITGRAPH_MAX_ROWS": "7"},
+    )
     assert result.exit_code == 0, result.output
     assert "first 7 rows" in result.output
 
@@ -102,11 +121,13 @@ def _pending_linkset(settings: Settings, store: EmbeddedStore, contributor: str)
     add_linkset(settings, store, contributor, csv.encode(), "links.csv")
 
 
-def test_linkset_review_escapes_control_characters(store: EmbeddedStore, mini_project: Settings,
-                                                   runner: CliRunner) -> None:
+def test_linkset_review_escapes_control_characters(
+    store: EmbeddedStore, mini_project: Settings, runner: CliRunner
+) -> None:
     _pending_linkset(mini_project, store, CONTROL)
-    result = runner.invoke(cli, ["--root", str(mini_project.root), "linkset", "review",
-                                 "--store", str(mini_project.store)])
+    result = runner.invoke(
+        cli, ["--root", str(mini_project.root), "linkset", "review", "--store", str(mini_project.store)]
+    )
     assert result.exit_code == 0, result.output
     assert "Evil" in result.output and "\\x1b]0;owned\\x07" in result.output
     assert not any(c in result.output for c in "\x1b\x07\r")
@@ -120,50 +141,102 @@ def test_draft_error_escapes_control_characters(mini_project: Settings, runner: 
     assert not any(c in result.output for c in "\x1b\x07\r"), repr(result.output)
 
 
-@pytest.mark.parametrize("version", ["9" * 300, "-rf", "\uff11.\uff10.\uff10", "1.0.0\u00e9", "1.0", "../x",
-                                     "1.0.0\n", "01.2.3"])
-def test_release_refuses_versions_that_are_not_semver(store: EmbeddedStore, mini_project: Settings,
-                                                      runner: CliRunner, tmp_path: Path, version: str) -> None:
+@pytest.mark.parametrize(
+    "version", ["9" * 300, "-rf", "\uff11.\uff10.\uff10", "1.0.0\u00e9", "1.0", "../x", "1.0.0\n", "01.2.3"]
+)
+def test_release_refuses_versions_that_are_not_semver(
+    store: EmbeddedStore, mini_project: Settings, runner: CliRunner, tmp_path: Path, version: str
+) -> None:
     out = tmp_path / "rel"
-    result = runner.invoke(cli, ["--root", str(mini_project.root), "release", "--store", str(mini_project.store),
-                                 "--version", version, "--out", str(out)])
+    result = runner.invoke(
+        cli,
+        [
+            "--root",
+            str(mini_project.root),
+            "release",
+            "--store",
+            str(mini_project.store),
+            "--version",
+            version,
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1 and result.output.startswith("Error: Release version"), result.output
     assert "Traceback" not in result.output and len(result.output) < 400
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_release_accepts_semver(store: EmbeddedStore, mini_project: Settings, runner: CliRunner,
-                                tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["--root", str(mini_project.root), "release", "--store", str(mini_project.store),
-                                 "--version", "1.2.0-rc.1+b5", "--out", str(tmp_path / "rel")])
+def test_release_accepts_semver(
+    store: EmbeddedStore, mini_project: Settings, runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        cli,
+        [
+            "--root",
+            str(mini_project.root),
+            "release",
+            "--store",
+            str(mini_project.store),
+            "--version",
+            "1.2.0-rc.1+b5",
+            "--out",
+            str(tmp_path / "rel"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "rel" / "1.2.0-rc.1+b5" / "manifest.json").is_file()
 
 
-def test_linkset_add_refuses_a_file_past_the_size_limit(mini_project: Settings, runner: CliRunner,
-                                                        tmp_path: Path) -> None:
+def test_linkset_add_refuses_a_file_past_the_size_limit(
+    mini_project: Settings, runner: CliRunner, tmp_path: Path
+) -> None:
     from visitgraph.linkset_files import MAX_LINKSET_BYTES
 
     big = tmp_path / "big.csv"
     with big.open("wb") as f:
         f.truncate(MAX_LINKSET_BYTES + 1)
     started = time.monotonic()
-    result = runner.invoke(cli, ["--root", str(mini_project.root), "linkset", "add", "--contributor", "Big",
-                                 str(big), "--store", str(mini_project.store)])
+    result = runner.invoke(
+        cli,
+        [
+            "--root",
+            str(mini_project.root),
+            "linkset",
+            "add",
+            "--contributor",
+            "Big",
+            str(big),
+            "--store",
+            str(mini_project.store),
+        ],
+    )
     assert result.exit_code == 1 and "at most 16777216 bytes" in result.output, result.output
     assert time.monotonic() - started < 2
 
 
-def test_linkset_add_blank_node_file_is_linear(store: EmbeddedStore, mini_project: Settings, runner: CliRunner,
-                                               tmp_path: Path) -> None:
+def test_linkset_add_blank_node_file_is_linear(
+    store: EmbeddedStore, mini_project: Settings, runner: CliRunner, tmp_path: Path
+) -> None:
     path = tmp_path / "blank.ttl"
     path.write_text("[] <http://www.w3.org/2002/07/owl#sameAs> [] .\n" * 20_000, encoding="utf-8")
     started = time.monotonic()
-    result = runner.invoke(cli, ["--root", str(mini_project.root), "linkset", "add", "--contributor", "Blank",
-                                 str(path), "--store", str(mini_project.store)])
+    result = runner.invoke(
+        cli,
+        [
+            "--root",
+            str(mini_project.root),
+            "linkset",
+            "add",
+            "--contributor",
+            "Blank",
+            str(path),
+            "--store",
+            str(mini_project.store),
+        ],
+    )
     assert result.exit_code == 1 and "20000 problem(s)" in result.output, result.output[:300]
     assert time.monotonic() - started < 10
-
 
 
 def test_validate_shows_progress(mini_project: Settings, runner: CliRunner) -> None:

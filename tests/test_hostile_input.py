@@ -38,8 +38,10 @@ def _linkset_with_many_links(root: Path, n: int) -> None:
     links = [Link(iri, DEFAULT_PREDICATE, f"https://example.org/agent/{i:05d}") for i in range(n)]
     folder = root / "linksets" / "accepted"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "many.ttl").write_text(render_linkset(settings.base_iri, "many", "Many Links Library",
-                                                    "2026-01-01T00:00:00Z", "many.csv", links), encoding="utf-8")
+    (folder / "many.ttl").write_text(
+        render_linkset(settings.base_iri, "many", "Many Links Library", "2026-01-01T00:00:00Z", "many.csv", links),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +57,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live.stop()
 
 
-def call(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-         timeout: float = 60.0) -> tuple[int, dict[str, str], bytes]:
+def call(
+    url: str, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 60.0
+) -> tuple[int, dict[str, str], bytes]:
     """Send one request; return (status, headers, body) for any status."""
     req = urllib.request.Request(url, data=data, headers=headers or {})
     try:
@@ -103,6 +106,7 @@ def assert_error(status: int, body: bytes, expected: int) -> dict[str, Any]:
 
 # -- finding 1: reconciliation requests are capped, timed and budgeted ------------------------
 
+
 def test_reconcile_huge_name_is_refused_quickly(server: LiveServer) -> None:
     queries = json.dumps({"q0": {"query": "(" * 300_000}})
     with health_watch(server.url):
@@ -116,8 +120,9 @@ def test_reconcile_huge_name_is_refused_quickly(server: LiveServer) -> None:
 def test_reconcile_v1_match_huge_name_is_refused(server: LiveServer) -> None:
     body = json.dumps({"queries": [{"conditions": [{"matchType": "name", "propertyValue": "(" * 300_000}]}]})
     with health_watch(server.url):
-        status, _, answer = call(server.url + "/reconcile/v1/match", body.encode(),
-                                 {"Content-Type": "application/json"})
+        status, _, answer = call(
+            server.url + "/reconcile/v1/match", body.encode(), {"Content-Type": "application/json"}
+        )
     assert_error(status, answer, 400)
 
 
@@ -131,8 +136,9 @@ def test_reconcile_parallel_big_property_values_keep_health(server: LiveServer) 
 
 
 def test_reconcile_expanding_characters_are_capped(server: LiveServer) -> None:
-    body = json.dumps({"queries": [{"conditions": [{"matchType": "name", "propertyValue": "\ufdfa" * 180_000}]}]},
-                      ensure_ascii=False).encode()  # 540 KB of U+FDFA, 18 letters each once normalised
+    body = json.dumps(
+        {"queries": [{"conditions": [{"matchType": "name", "propertyValue": "\ufdfa" * 180_000}]}]}, ensure_ascii=False
+    ).encode()  # 540 KB of U+FDFA, 18 letters each once normalised
     with health_watch(server.url):
         status, _, answer = call(server.url + "/reconcile/v1/match", body, {"Content-Type": "application/json"})
     assert_error(status, answer, 400)
@@ -147,8 +153,9 @@ def test_extend_caps_ids(server: LiveServer) -> None:
 def test_reconcile_deep_nesting_is_a_400(server: LiveServer) -> None:
     with health_watch(server.url):
         status, _, body = call(server.url + "/reconcile", form(queries="[" * 20_000 + "]" * 20_000))
-        status1, _, body1 = call(server.url + "/reconcile/v1/match", ("[" * 20_000).encode(),
-                                 {"Content-Type": "application/json"})
+        status1, _, body1 = call(
+            server.url + "/reconcile/v1/match", ("[" * 20_000).encode(), {"Content-Type": "application/json"}
+        )
     assert "deeper" in assert_error(status, body, 400)["error"]
     assert_error(status1, body1, 400)
 
@@ -188,12 +195,15 @@ def test_reconcile_malformed_json_values_are_400(server: LiveServer, field: str,
     assert_error(status, body, 400)
 
 
-@pytest.mark.parametrize("body", [
-    b'{"queries": [{"conditions": [{"matchType": "id", "propertyValue": {"id": 5}}]}]}',
-    b'{"queries": [{"limit": 1e400, "conditions": []}]}',
-    b'{"queries": [{"type": [1], "conditions": []}]}',
-    b'{"queries": [{"conditions": [{"matchType": "name", "propertyValue": "\\ud800"}]}]}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"queries": [{"conditions": [{"matchType": "id", "propertyValue": {"id": 5}}]}]}',
+        b'{"queries": [{"limit": 1e400, "conditions": []}]}',
+        b'{"queries": [{"type": [1], "conditions": []}]}',
+        b'{"queries": [{"conditions": [{"matchType": "name", "propertyValue": "\\ud800"}]}]}',
+    ],
+)
 def test_reconcile_v1_malformed_json_values_are_400(server: LiveServer, body: bytes) -> None:
     status, _, answer = call(server.url + "/reconcile/v1/match", body, {"Content-Type": "application/json"})
     assert_error(status, answer, 400)
@@ -211,10 +221,14 @@ def test_reconcile_still_matches_after_the_checks(server: LiveServer) -> None:
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}", "Content-Type": "text/turtle"}
 
 
-@pytest.mark.parametrize("text", [
-    "\n" * 40_000 + "<a> <b> <c> .\n",
-    "".join("[] <http://www.w3.org/2002/07/owl#sameAs> [] .\n" for _ in range(20_000)),
-], ids=["blank-lines", "blank-node-triples"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n" * 40_000 + "<a> <b> <c> .\n",
+        "".join("[] <http://www.w3.org/2002/07/owl#sameAs> [] .\n" for _ in range(20_000)),
+    ],
+    ids=["blank-lines", "blank-node-triples"],
+)
 def test_linkset_post_is_linear(server: LiveServer, text: str) -> None:
     url = server.url + "/linksets?" + urllib.parse.urlencode({"contributor": "Hostile", "filename": "x.ttl"})
     with health_watch(server.url):
@@ -227,18 +241,20 @@ def test_linkset_post_is_linear(server: LiveServer, text: str) -> None:
 
 # -- finding 4: spreadsheet formulas neutralised in CSV/TSV answers ------------------------------
 
+
 def test_saved_query_csv_neutralises_formulas(server: LiveServer) -> None:
     status, headers, body = call(server.url + "/queries/search.csv?text=HYPERLINK")
     assert status == 200, body
     text = body.decode()
-    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text and '"=HYPERLINK' not in text
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
     assert headers["content-disposition"] == 'attachment; filename="search.csv"'
     status, headers, body = call(server.url + "/queries/search.tsv?text=HYPERLINK")
-    assert status == 200 and '"\'=HYPERLINK' in body.decode()
+    assert status == 200 and "\"'=HYPERLINK" in body.decode()
     assert headers["content-disposition"] == 'attachment; filename="search.tsv"'
 
 
 # -- finding 7: Range, If-Range and 416 ----------------------------------------------------------
+
 
 def _dump(server: LiveServer) -> tuple[str, int, str, str]:
     url = server.url + "/dumps/visitgraph.nt"
@@ -273,6 +289,7 @@ def test_unsatisfiable_range_gets_416_with_content_range(server: LiveServer) -> 
 
 # -- finding 8: typed parameters are ASCII ------------------------------------------------------
 
+
 @pytest.mark.parametrize("year", ["\u0662\u0660\u0662\u0660", "\uff12\uff10\uff12\uff10", "2020\n", " 2020"])
 def test_typed_parameters_refuse_non_ascii_and_newlines(server: LiveServer, year: str) -> None:
     status, _, body = call(server.url + "/queries/gifts.json?" + urllib.parse.urlencode({"year": year}))
@@ -282,6 +299,7 @@ def test_typed_parameters_refuse_non_ascii_and_newlines(server: LiveServer, year
 
 
 # -- finding 11: contributed links are paged -----------------------------------------------------
+
 
 def test_resource_page_pages_contributed_links(server: LiveServer) -> None:
     url = f"{server.url}/id/{PERSON}"
@@ -299,10 +317,12 @@ def test_resource_page_pages_contributed_links(server: LiveServer) -> None:
 
 # -- finding 1: the per-client budget covers reconciliation (last: it spends the budget) ---------
 
+
 def test_reconcile_time_counts_against_the_client_budget(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "mini", TEST_DATA / "mini")
-    live = LiveServer(root, free_port(), extra_env={"VISITGRAPH_CLIENT_BUDGET": "1",
-                                                    "VISITGRAPH_RECONCILE_TIMEOUT": "1"})
+    live = LiveServer(
+        root, free_port(), extra_env={"VISITGRAPH_CLIENT_BUDGET": "1", "VISITGRAPH_RECONCILE_TIMEOUT": "1"}
+    )
     try:
         queries = json.dumps({f"q{i}": {"query": LONG_NAME} for i in range(500)})
         statuses = []
@@ -316,4 +336,3 @@ def test_reconcile_time_counts_against_the_client_budget(tmp_path: Path) -> None
         assert 429 in statuses, statuses
     finally:
         live.stop()
-

@@ -18,9 +18,12 @@ import pytest
 from conftest import TEST_DATA, LiveServer, copy_project, free_port
 from test_hostile_input import _linkset_with_many_links, call, form, health_watch
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xfail(
-    reason="finding 3 needs h16's matcher (lock + set-based index); remove this mark once it is merged",
-    run=False)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xfail(
+        reason="finding 3 needs h16's matcher (lock + set-based index); remove this mark once it is merged", run=False
+    ),
+]
 
 
 @pytest.fixture(scope="module")

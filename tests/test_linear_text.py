@@ -29,8 +29,11 @@ CASES = [
     ("linkset well-formed IRI, no colon", "_well_formed(x)", "'a' * MB"),
     ("linkset well-formed IRI, http", "_well_formed(x)", "'http:' + '/' * MB"),
     ("linkset file, blank lines", "try_(lambda: read_links(x, 'x.ttl', BASE))", "'\\n' * MB + '<a> <b> <c> .'"),
-    ("linkset file, blank nodes", "try_(lambda: read_links(x, 'x.ttl', BASE))",
-     "'[] <http://www.w3.org/2002/07/owl#sameAs> [] .\\n' * (MB // 48)"),
+    (
+        "linkset file, blank nodes",
+        "try_(lambda: read_links(x, 'x.ttl', BASE))",
+        "'[] <http://www.w3.org/2002/07/owl#sameAs> [] .\\n' * (MB // 48)",
+    ),
     ("linkset CSV, long cell", "try_(lambda: read_links(x, 'x.csv', BASE))", "'person/' + 'a' * MB + '!,http://x/'"),
     ("slug check", "is_slug(x)", "'a' * MB + '!'"),
     ("slug check, dashes", "is_slug(x)", "'a-' * (MB // 2) + '!'"),
@@ -77,8 +80,9 @@ SCRIPT = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def timings() -> dict[str, float]:
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], input=json.dumps(CASES), capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT], input=json.dumps(CASES), capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     return dict(json.loads(proc.stdout))
 

@@ -72,8 +72,9 @@ def _check_strings(value: Any, name: str) -> None:
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError as e:
-                raise BadParameter(name, f"`{name}` holds a lone surrogate ({item[e.start:e.end]!a}); "
-                                         "send well-formed UTF-8 text.") from e
+                raise BadParameter(
+                    name, f"`{name}` holds a lone surrogate ({item[e.start : e.end]!a}); send well-formed UTF-8 text."
+                ) from e
 
 
 def loads(raw: str | bytes, name: str, max_depth: int = MAX_DEPTH) -> Any:

@@ -73,7 +73,7 @@ def contributed_links(reader: Any, iri: str, base: str, page: int = 1, per_page:
     ordered = sorted(rows)
     pages = max(1, -(-len(ordered) // per_page))
     page = min(max(1, page), pages)
-    return LinkPage(ordered[(page - 1) * per_page: page * per_page], len(ordered), page, pages)
+    return LinkPage(ordered[(page - 1) * per_page : page * per_page], len(ordered), page, pages)
 
 
 def trim_view(view: ResourceView, cap: int = MAX_SHOWN_VALUES) -> tuple[ResourceView, dict[str, int]]:

@@ -40,8 +40,9 @@ class QueryJob:
     def of(cls, settings: Settings, sparql: str, fmt: str) -> QueryJob:
         """Describe a job for `settings` (paths as strings, so it travels as JSON)."""
         values = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
-        return cls({k: str(v) if isinstance(v, os.PathLike) else v for k, v in values.items()}, sparql, fmt,
-                   settings.max_rows)
+        return cls(
+            {k: str(v) if isinstance(v, os.PathLike) else v for k, v in values.items()}, sparql, fmt, settings.max_rows
+        )
 
 
 def stream_query(settings: Settings, sparql: str, fmt: str, out: IO[bytes], timeout: float) -> tuple[int, str]:
@@ -55,8 +56,12 @@ def stream_query(settings: Settings, sparql: str, fmt: str, out: IO[bytes], time
     :raises VisitgraphError: the child's error (bad query, nothing published, wrong format …).
     """
     job = json.dumps(dataclasses.asdict(QueryJob.of(settings, sparql, fmt)))
-    with subprocess.Popen([sys.executable, "-m", "visitgraph.querystream"], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+    with subprocess.Popen(
+        [sys.executable, "-m", "visitgraph.querystream"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
         assert child.stdin is not None
         child.stdin.write(job.encode())
         child.stdin.close()
@@ -66,8 +71,9 @@ def stream_query(settings: Settings, sparql: str, fmt: str, out: IO[bytes], time
     return written, errors.decode("utf-8", "replace").strip()
 
 
-def _copy(child: subprocess.Popen[bytes], out: IO[bytes], deadline: float | None,
-          timeout: float) -> tuple[int, bytearray]:
+def _copy(
+    child: subprocess.Popen[bytes], out: IO[bytes], deadline: float | None, timeout: float
+) -> tuple[int, bytearray]:
     """Copy the child's stdout to `out` chunk by chunk and collect its stderr, until both close or time is up."""
     assert child.stdout is not None and child.stderr is not None
     written = 0
@@ -146,8 +152,11 @@ def _write_answer(job: QueryJob, out: IO[bytes]) -> None:
         rows = list(islice(_rows(result), job.max_rows + 1))
         cut = len(rows) > job.max_rows
         out.write((render_table(_header(result), rows[: job.max_rows]) + "\n").encode())
-        note = f"(first {job.max_rows} rows; use --format csv for all)" if cut else \
-            f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+        note = (
+            f"(first {job.max_rows} rows; use --format csv for all)"
+            if cut
+            else f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+        )
         sys.stderr.write(note + "\n")
         return
     fmt = get_format(job.fmt)

@@ -100,17 +100,21 @@ def properties_v02(raw: Any, field: str) -> list[dict[str, Any]]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise BadParameter("queries", f"{field}.properties must be a list of {{\"pid\", \"v\"}} objects.")
+        raise BadParameter("queries", f'{field}.properties must be a list of {{"pid", "v"}} objects.')
     if len(raw) > MAX_PROPERTIES:
         raise BadParameter("queries", f"{field}.properties has {len(raw)} entries; at most {MAX_PROPERTIES}.")
     out = []
     for i, p in enumerate(raw):
         where = f"{field}.properties[{i}]"
         if not isinstance(p, Mapping):
-            raise BadParameter("queries", f"{where} must be an object {{\"pid\": ..., \"v\": ...}}.")
+            raise BadParameter("queries", f'{where} must be an object {{"pid": ..., "v": ...}}.')
         pid = p.get("pid", p.get("propertyId"))
-        out.append({"pid": text(pid, f"{where}.pid", MAX_ID) if pid is not None else None,
-                    "v": value(p.get("v", p.get("propertyValue")), f"{where}.v")})
+        out.append(
+            {
+                "pid": text(pid, f"{where}.pid", MAX_ID) if pid is not None else None,
+                "v": value(p.get("v", p.get("propertyValue")), f"{where}.v"),
+            }
+        )
     return out
 
 
@@ -126,8 +130,12 @@ def query_v02(key: str, q: Any) -> dict[str, Any]:
     name = q.get("query", "")
     if not isinstance(name, str):
         raise BadParameter("queries", f"{field} must be an object with a string `query`.")
-    return {"query": text(name, f"{field}.query"), "type": types(q.get("type"), field),
-            "limit": limit(q.get("limit"), field), "properties": properties_v02(q.get("properties"), field)}
+    return {
+        "query": text(name, f"{field}.query"),
+        "type": types(q.get("type"), field),
+        "limit": limit(q.get("limit"), field),
+        "properties": properties_v02(q.get("properties"), field),
+    }
 
 
 def batch_v02(batch: Any) -> dict[str, dict[str, Any]]:
@@ -149,8 +157,12 @@ def condition_v1(c: Any, where: str) -> dict[str, Any]:
     required = c.get("required", False)
     if not isinstance(required, bool):
         raise BadParameter("queries", f"{where}.required must be true or false.")
-    return {"matchType": kind, "propertyId": text(pid, f"{where}.propertyId", MAX_ID) if pid is not None else None,
-            "propertyValue": value(c.get("propertyValue"), f"{where}.propertyValue"), "required": required}
+    return {
+        "matchType": kind,
+        "propertyId": text(pid, f"{where}.propertyId", MAX_ID) if pid is not None else None,
+        "propertyValue": value(c.get("propertyValue"), f"{where}.propertyValue"),
+        "required": required,
+    }
 
 
 def batch_v1(body: Any) -> list[dict[str, Any]]:
@@ -160,7 +172,7 @@ def batch_v1(body: Any) -> list[dict[str, Any]]:
     """
     queries = body.get("queries") if isinstance(body, Mapping) else None
     if not isinstance(queries, list) or len(queries) > MAX_BATCH:
-        raise BadParameter("queries", f"Send {{\"queries\": [...]}} with at most {MAX_BATCH} queries.")
+        raise BadParameter("queries", f'Send {{"queries": [...]}} with at most {MAX_BATCH} queries.')
     out = []
     for i, q in enumerate(queries):
         conditions = q.get("conditions") if isinstance(q, Mapping) else None
@@ -169,8 +181,13 @@ def batch_v1(body: Any) -> list[dict[str, Any]]:
         if len(conditions) > MAX_PROPERTIES:
             raise BadParameter("queries", f"query {i} has {len(conditions)} conditions; at most {MAX_PROPERTIES}.")
         assert isinstance(q, Mapping)
-        out.append({"type": types(q.get("type"), f"query {i}"), "limit": limit(q.get("limit"), f"query {i}"),
-                    "conditions": [condition_v1(c, f"query {i} condition {j}") for j, c in enumerate(conditions)]})
+        out.append(
+            {
+                "type": types(q.get("type"), f"query {i}"),
+                "limit": limit(q.get("limit"), f"query {i}"),
+                "conditions": [condition_v1(c, f"query {i} condition {j}") for j, c in enumerate(conditions)],
+            }
+        )
     return out
 
 
