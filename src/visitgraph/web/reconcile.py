@@ -119,14 +119,17 @@ def _root(v1: bool = False) -> str:
 def service_v02() -> Response:
     """Serve the 0.2 manifest, or answer `queries=` (reconcile) / `extend=` (data extension) batches."""
     values = request.values
+    # Requests are decoded and checked before they take a slot: a malformed one is a 400, never a 503.
     if "queries" in values:
-        return answer(guarded(lambda d: rc.reconcile_v02(matcher(), values["queries"], d)))
+        batch = checked.batch_v02(rc.parse_json(values["queries"], "queries"))
+        return answer(guarded(lambda d: rc.reconcile_v02(matcher(), batch, d)))
     if "extend" in values:
-        return answer(guarded(lambda d: rc.extend(matcher(), values["extend"], "0.2")))
+        extend = rc.parse_json(values["extend"], "extend")
+        return answer(guarded(lambda d: rc.extend(matcher(), extend, "0.2")))
     if "query" in values:  # API 0.1 single query
         text = values["query"]
-        single = rc.parse_json(text, "query") if text.lstrip().startswith("{") else {"query": text}
-        return answer(guarded(lambda d: rc.reconcile_v02(matcher(), {"q": single}, d)["q"]))
+        single = checked.batch_v02({"q": rc.parse_json(text, "query") if text.lstrip().startswith("{") else text})
+        return answer(guarded(lambda d: rc.reconcile_v02(matcher(), single, d)["q"]))
     return answer(rc.manifest_v02(_root(), get_settings().base_iri, service_name()))
 
 
@@ -142,7 +145,8 @@ def match_v1() -> Response:
     body = _json_body("queries")
     if body is None:
         raise BadParameter("queries", 'POST a JSON body {"queries": [{"conditions": [...]}]}.')
-    return answer(guarded(lambda d: rc.reconcile_v1(matcher(), body, d)))
+    batch = {"queries": checked.batch_v1(rc.parse_json(body, "queries"))}
+    return answer(guarded(lambda d: rc.reconcile_v1(matcher(), batch, d)))
 
 
 @bp.route("/reconcile/v1/extend", methods=["GET", "POST"])
@@ -151,7 +155,8 @@ def extend_v1() -> Response:
     body = _json_body("extend")
     if body is None:
         raise BadParameter("extend", 'POST a JSON body {"ids": [...], "properties": [{"id": ...}]}.')
-    return answer(guarded(lambda d: rc.extend(matcher(), body, "1.0")))
+    extend = rc.parse_json(body, "extend")
+    return answer(guarded(lambda d: rc.extend(matcher(), extend, "1.0")))
 
 
 @bp.get("/reconcile/propose_properties")
