@@ -1,6 +1,6 @@
 """Every regular expression and scanner that reads user input in the hardened modules runs in linear
 time: each gets an adversarial 1 MB input, in a subprocess (so a regression cannot hang the suite
-or hold its interpreter lock), and must finish well under a second."""
+or hold its interpreter lock), and must finish within a few seconds even on a loaded machine."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 MB = 1_000_000
-LIMIT = 1.0
+LIMIT = 3.0  # linear work on 1 MB is ~0.1 s; the quadratic versions took minutes to hours
 
 #: (name, Python expression run with `x` bound to the adversarial input, the input expression)
 CASES = [
