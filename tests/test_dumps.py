@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from visitgraph.config import Settings
 from visitgraph.dumps import ensure_dumps
-from visitgraph.errors import StoreError
+from visitgraph.errors import BadParameter, StoreError
 from visitgraph.publish import build
 from visitgraph.releases import release
 from visitgraph.store import store_from_settings
@@ -153,7 +153,7 @@ def test_release_refuses_existing_version(built_project: Settings, tmp_path: Pat
     release(store, built_project, "1.0.0", tmp_path)
     with pytest.raises(StoreError, match="already exists"):
         release(store, built_project, "1.0.0", tmp_path)
-    with pytest.raises(StoreError):
+    with pytest.raises(BadParameter):
         release(store, built_project, "../evil", tmp_path)
 
 

@@ -14,6 +14,7 @@ import click
 from visitgraph import __version__
 from visitgraph.config import Settings, find_root, load_settings
 from visitgraph.errors import ShapesViolation, VisitgraphError
+from visitgraph.termtext import safe
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,7 +39,7 @@ def handle_errors(fn: F) -> F:
             ctx = click.get_current_context().find_object(Ctx)
             if ctx is not None and ctx.debug:
                 raise
-            raise click.ClickException(str(e)) from e
+            raise click.ClickException(safe(str(e), lines=True)) from e
 
     return wrapper  # type: ignore[return-value]
 
@@ -119,6 +120,6 @@ def fail_with_report(e: ShapesViolation, fmt: str) -> None:
     elif fmt == "turtle":
         click.echo(e.report.report_turtle)
     else:
-        click.echo(e.report.to_text(), err=True)
+        click.echo(safe(e.report.to_text(), lines=True), err=True)
     click.echo("Error: the data does not conform to the shapes; nothing was published.", err=True)
     sys.exit(1)

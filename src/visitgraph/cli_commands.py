@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import click
 
-from visitgraph import formats
 from visitgraph.cli import (
     cli,
     echo_json,
@@ -19,6 +18,7 @@ from visitgraph.cli import (
     store_option,
 )
 from visitgraph.errors import ShapesViolation, VisitgraphError
+from visitgraph.termtext import safe
 from visitgraph.textable import render_table
 
 
@@ -94,9 +94,11 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="Report format: human-readable, JSON, or the SHACL report as Turtle.")
 @click.option("--warnings", is_flag=True, help="List every advisory warning (default: one summary line).")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress bars on stderr (default: when stderr is a terminal).")
 @click.pass_context
 @handle_errors
-def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bool) -> None:
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bool, progress: bool | None) -> None:
     """Check the sources (plus FILES) against the shapes without publishing.
 
     FILES are extra Turtle files validated together with the repository's
@@ -122,7 +124,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
             absolute.is_relative_to(root / d) for d in ("data", "ontology", "linksets/accepted"))
         if not inside:
             extra.append(f)
-    report = check(settings, extra)
+    report = check(settings, extra, progress=sys.stderr.isatty() if progress is None else progress)
     marks = scan(settings, extra)
     if report.scope and fmt == "text":
         click.echo(report.scope)
@@ -139,6 +141,22 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
         sys.exit(1)
 
 
+class _EndsWithNewline:
+    """A byte stream that remembers its last byte (answers end with exactly one newline)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.last = b""
+
+    def write(self, data: bytes) -> int:
+        if data:
+            self.last = data[-1:]
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
@@ -147,38 +165,37 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdfxml"]),
               help="Output format.")
+@click.option("--timeout", type=float, default=None,
+              help="Stop the query after this many seconds (default: setting query_timeout; 0: no limit).")
 @click.pass_context
 @handle_errors
 def query(ctx: click.Context, sparql: str | None, query_file: TextIO | None,
-          store_path: Path | None, fmt: str) -> None:
+          store_path: Path | None, fmt: str, timeout: float | None) -> None:
     """Run a SPARQL query against the published store.
 
-    The default graph is the union of every graph.
+    The default graph is the union of every graph. The answer is written as
+    it comes (a large CONSTRUCT streams), and the query is stopped after
+    query_timeout seconds (--timeout). Tables show at most max_rows rows.
 
     \b
     Example:
         visitgraph query 'SELECT ?name WHERE { ?p a <http://schema.org/Person> ; <http://schema.org/name> ?name } ORDER BY ?name LIMIT 5'
-        visitgraph query -f queries/visits-per-year.rq --format csv
+        visitgraph query -f queries/visits-per-year.rq --format csv --timeout 10
     """
-    from visitgraph.sparql import result_table, run_query, serialize_result
-    from visitgraph.store import store_from_settings
+    from visitgraph.querystream import stream_query
 
     if query_file is not None:
         sparql = query_file.read()
     if not sparql:
         raise click.UsageError("Give a query as an argument or with -f FILE.")
     settings = settings_for(ctx, store_path)
-    store = store_from_settings(settings)
-    result = run_query(store.reader(), sparql, base_iri=settings.base_iri)
-    if fmt == "table":
-        header, rows = result_table(result)
-        click.echo(render_table(header, rows))
-        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
-        return
-    data = serialize_result(result, formats.get_format(fmt))
-    sys.stdout.buffer.write(data)
-    if not data.endswith(b"\n"):
-        sys.stdout.buffer.write(b"\n")
+    out = _EndsWithNewline(sys.stdout.buffer)
+    _, notes = stream_query(settings, sparql, fmt, out,  # type: ignore[arg-type]
+                            settings.query_timeout if timeout is None else timeout)
+    if out.last not in (b"", b"\n"):
+        out.write(b"\n")
+    if notes:
+        click.echo(safe(notes, lines=True), err=True)
 
 
 @cli.command()

@@ -8,6 +8,7 @@ import click
 
 from visitgraph.cli import cli, echo_json, handle_errors, settings_for, store_option
 from visitgraph.errors import LinksetInvalid
+from visitgraph.termtext import safe
 from visitgraph.textable import render_table
 
 
@@ -49,10 +50,12 @@ def add(ctx: click.Context, contributor: str, file: Path, store_path: Path | Non
         visitgraph build
         visitgraph linkset add --contributor "Example National Library" tests/data/linksets/good.csv
     """
+    from visitgraph.linkset_files import check_size
     from visitgraph.linksets import add_linkset
     from visitgraph.store import store_from_settings
 
     settings = settings_for(ctx, store_path)
+    check_size(file.stat().st_size, file.name)
     try:
         info = add_linkset(settings, store_from_settings(settings), contributor, file.read_bytes(), file.name)
     except LinksetInvalid as e:
@@ -62,7 +65,7 @@ def add(ctx: click.Context, contributor: str, file: Path, store_path: Path | Non
     if as_json:
         echo_json(info.to_dict())
         return
-    click.echo(f"Stored {info.links} link(s) from {contributor} as linksets/pending/{info.name}.ttl; "
+    click.echo(f"Stored {info.links} link(s) from {safe(contributor)} as linksets/pending/{info.name}.ttl; "
                f"a librarian reviews it with `visitgraph linkset review {info.name} --accept`.")
 
 
@@ -99,7 +102,8 @@ def review(ctx: click.Context, name: str | None, decision: str | None, reason: s
     info = review_linkset(settings, store_from_settings(settings), name, accept=decision == "accept",
                           reason=reason, reviewer=reviewer)
     verb = "Published" if decision == "accept" else "Rejected"
-    click.echo(f"{verb} {info.links} link(s) from {info.contributor} ({Path(info.path).parent.name}/{info.name}.ttl).")
+    click.echo(f"{verb} {info.links} link(s) from {safe(info.contributor)} "
+               f"({Path(info.path).parent.name}/{info.name}.ttl).")
 
 
 @linkset.command("withdraw")
@@ -121,7 +125,7 @@ def withdraw(ctx: click.Context, name: str, reason: str, who: str, store_path: P
 
     settings = settings_for(ctx, store_path)
     info = withdraw_linkset(settings, store_from_settings(settings), name, who=who, reason=reason)
-    click.echo(f"Withdrew {info.links} link(s) from {info.contributor}.")
+    click.echo(f"Withdrew {info.links} link(s) from {safe(info.contributor)}.")
 
 
 @linkset.command("list")

@@ -35,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10000, "Most rows a SELECT returns; more are cut and the cut is stated."),
     Setting("max_body", 1_048_576, "Largest request body accepted, in bytes (413 past it)."),
     Setting("client_budget", 120.0, "Query seconds one client may use per minute (429 past it)."),
+    Setting("reconcile_timeout", 10.0, "Seconds one reconciliation request (/reconcile batch, match, extend, suggest) may take; past it 503. Its time counts against client_budget."),
     Setting("write_token", "", "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused."),
     Setting("read_token", "", "Bearer token that authenticates but may only read (writes get 403)."),
     Setting("admin_token", "", "Bearer token that may also confirm destructive writes (with `confirm=destructive`): emptying a curated graph, `?default` by the Graph Store, removing more than max_removal_share. Empty: refused (409)."),
@@ -82,6 +83,7 @@ class Settings:
     max_rows: int = 10000
     max_body: int = 1_048_576
     client_budget: float = 120.0
+    reconcile_timeout: float = 10.0
     write_token: str = ""
     read_token: str = ""
     admin_token: str = ""

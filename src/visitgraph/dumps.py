@@ -22,7 +22,6 @@ import pyoxigraph as ox
 
 from visitgraph.config import Settings
 from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.errors import StoreError
 from visitgraph.fileio import write_atomic
 from visitgraph.formats import get_format
 from visitgraph.store import EmbeddedStore
@@ -177,11 +176,6 @@ def dump_media_type(name: str) -> str:
     if name.endswith(".gz"):
         return "application/gzip"
     return get_format(name.rsplit(".", 1)[-1]).media_type
-
-
-def check_version(version: str) -> None:
-    if not version or not all(c.isalnum() or c in ".-_" for c in version) or version.startswith("."):
-        raise StoreError(f"Release version {version!r} may hold only letters, digits, '.', '-' and '_'.")
 
 
 def read_manifest(folder: Path) -> Manifest | None:

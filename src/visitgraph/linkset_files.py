@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -12,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph import vocab
-from visitgraph.errors import BadParameter, LinksetInvalid
+from visitgraph.errors import BadParameter, LimitExceeded, LinksetInvalid
 from visitgraph.load import _syntax_error
 
 LINK_PREDICATES: dict[str, str] = {
@@ -26,6 +27,11 @@ DEFAULT_PREDICATE = vocab.SKOS + "exactMatch"
 LINKABLE_KINDS = frozenset({"visit", "person", "organization", "topic", "gift", "agreement", "source", "scheme"})
 STATES = ("pending", "accepted", "rejected", "withdrawn")
 _RELATIVE = "http://relative.invalid/"
+#: Prefixes used to find a link's line (real linksets declare a handful).
+MAX_PREFIXES = 64
+#: Largest linkset file taken (bytes), by `visitgraph linkset add` and `POST /linksets` alike.
+MAX_LINKSET_BYTES = 16 * 1024 * 1024
+MAX_CONTRIBUTOR = 300
 _PROJECT_NS = "https://w3id.org/visitgraph/"
 
 
@@ -66,10 +72,22 @@ def contributor_slug(name: str) -> str:
     >>> contributor_slug("Russian State Library (RSL)")
     'russian-state-library-rsl'
     """
+    if len(name) > MAX_CONTRIBUTOR:
+        raise BadParameter("contributor", f"Contributor name of {len(name)} characters; at most {MAX_CONTRIBUTOR}.")
     slug = vocab.slugify(name)[:80].strip("-")
     if not slug:
         raise BadParameter("contributor", f"Contributor name {name!r} has no letters or digits; give a real name.")
     return slug
+
+
+def check_size(size: int, filename: str) -> None:
+    """Refuse a linkset file larger than :data:`MAX_LINKSET_BYTES` before reading it.
+
+    :raises LimitExceeded: 413, naming the file, its size and the limit.
+    """
+    if size > MAX_LINKSET_BYTES:
+        raise LimitExceeded(f"{filename} is {size} bytes; a linkset may have at most {MAX_LINKSET_BYTES} bytes. "
+                            "Split it into several files (one per contributor) or send fewer links.", 413)
 
 
 def read_links(data: bytes | str, filename: str, base: str) -> tuple[list[Link], list[tuple[int | None, str]]]:
@@ -77,6 +95,7 @@ def read_links(data: bytes | str, filename: str, base: str) -> tuple[list[Link],
 
     :raises LinksetInvalid: when the file does not parse at all (names the line).
     """
+    check_size(len(data), filename)
     text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
     suffix = Path(filename).suffix.lower()
     if suffix in (".csv", ".tsv", ".txt") or (suffix not in (".ttl", ".nt") and not _looks_like_rdf(text)):
@@ -137,20 +156,23 @@ def _read_csv(text: str, base: str, delimiter: str) -> tuple[list[Link], list[tu
 
 
 def _read_rdf(text: str, filename: str, fmt: ox.RdfFormat) -> tuple[list[Link], list[tuple[int | None, str]]]:
+    parser = ox.parse(text, format=fmt, base_iri=_RELATIVE)
     try:
-        quads = list(ox.parse(text, format=fmt, base_iri=_RELATIVE))
+        quads = list(parser)
     except SyntaxError as e:
         err = _syntax_error(filename, e)
         raise LinksetInvalid(filename, [(err.line, err.reason)]) from e
-    lines = text.splitlines()
-    prefixes = dict(re.findall(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", text))
+    # The parser's own prefix table: no regular expression over the file (40,000 blank lines made
+    # `(?m)^\s*@?prefix` quadratic).
+    prefixes = dict(list(parser.prefixes.items())[:MAX_PREFIXES]) if fmt == ox.RdfFormat.TURTLE else {}
+    index = _token_lines(text)
     links: list[Link] = []
     problems: list[tuple[int | None, str]] = []
-    cursor = 0
+    line_at = 1
     for q in quads:
         forms = _forms(q.object, prefixes) or _forms(q.subject, prefixes)
-        line = _find_line(lines, forms, cursor)
-        cursor = line - 1 if line else cursor
+        line = _find_line(index, forms, line_at)
+        line_at = line or line_at
         if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
             problems.append((line, f"subject and object must both be IRIs, found {q.subject} {q.object}"))
             continue
@@ -158,10 +180,28 @@ def _read_rdf(text: str, filename: str, fmt: ox.RdfFormat) -> tuple[list[Link], 
     return links, problems
 
 
+#: IRIs in angle brackets, and runs of characters that may form a prefixed name. Both are single
+#: character classes that stop at the next delimiter, so a scan is linear in the line's length.
+_IRI_TOKEN = re.compile(r"<[^<>\n]*>")
+_NAME_TOKEN = re.compile(r"[^\s<>\"'(),;\[\]{}]+")
+
+
+def _token_lines(text: str) -> dict[str, list[int]]:
+    """Map every IRI and prefixed-name token of a Turtle text to the lines it appears on, in one pass."""
+    index: dict[str, list[int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        tokens = {m.group() for m in _IRI_TOKEN.finditer(line)}
+        if ":" in line:
+            tokens |= {t.rstrip(".") for m in _NAME_TOKEN.finditer(line) if ":" in (t := m.group())}
+        for token in tokens:
+            index.setdefault(token, []).append(number)
+    return index
+
+
 def _forms(term: Any, prefixes: dict[str, str]) -> list[str]:
-    """List the ways `term` may be written in a Turtle file, to find its line."""
+    """List the ways the IRI `term` may be written in a Turtle file, to find its line (none for others)."""
     if not isinstance(term, ox.NamedNode):
-        return [str(term)] if isinstance(term, ox.Literal) else []
+        return []
     iri = term.value
     out = [f"<{iri}>"]
     if iri.startswith(_RELATIVE):
@@ -170,11 +210,16 @@ def _forms(term: Any, prefixes: dict[str, str]) -> list[str]:
     return out
 
 
-def _find_line(lines: list[str], forms: list[str], start: int) -> int | None:
-    for i in range(start, len(lines)):
-        if any(f in lines[i] for f in forms):
-            return i + 1
-    return None
+def _find_line(index: dict[str, list[int]], forms: list[str], start: int) -> int | None:
+    """Return the first line at or after `start` where one of `forms` is written (dictionary look-ups)."""
+    best: int | None = None
+    for form in forms:
+        lines = index.get(form)
+        if lines:
+            i = bisect.bisect_left(lines, start)
+            if i < len(lines) and (best is None or lines[i] < best):
+                best = lines[i]
+    return best
 
 
 def _well_formed(iri: str) -> bool:

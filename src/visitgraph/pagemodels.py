@@ -417,33 +417,36 @@ def _literal_json(lit: ox.Literal) -> Any:
     return {"@value": lit.value, "@type": lit.datatype.value}
 
 
+#: Most values of one property in a page's JSON-LD (contributed links can be tens of thousands).
+MAX_JSONLD_VALUES = 50
+
+
 def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"@id": node.value} if isinstance(node, ox.NamedNode) else {}
-    seen: set[ox.Triple] = set()
-    for q in store.quads_for_pattern(node, None, None, None):
-        t = q.triple
-        if t in seen:
-            continue
-        seen.add(t)
+    by_key: dict[str, list[ox.Triple]] = {}
+    for t in {q.triple for q in store.quads_for_pattern(node, None, None, None)}:
         pred = t.predicate.value
         if not full and pred not in (S + "name", SKOS + "prefLabel"):
             continue
-        obj = t.object
-        value: Any
-        if pred == vocab.RDF_TYPE and isinstance(obj, ox.NamedNode):
-            key, value = "@type", compact_iri(obj.value)
-        elif isinstance(obj, ox.Literal):
-            key, value = compact_iri(pred), _literal_json(obj)
-        elif isinstance(obj, ox.BlankNode):
-            key, value = compact_iri(pred), _node_json(store, obj, depth + 1, depth < 3)
-        else:
-            key, value = compact_iri(pred), _node_json(store, obj, depth + 1, False)
-        out.setdefault(key, []).append(value)
-    for key, values in out.items():
-        if isinstance(values, list):
-            values.sort(key=str)
-            out[key] = values[0] if len(values) == 1 else values
+        key = "@type" if pred == vocab.RDF_TYPE and isinstance(t.object, ox.NamedNode) else compact_iri(pred)
+        by_key.setdefault(key, []).append(t)
+    for key, triples in by_key.items():
+        # only the first values (in term order) are described: each linked IRI costs a look-up
+        triples.sort(key=lambda t: str(t.object))
+        values = sorted((_value_json(store, t, key, depth) for t in triples[:MAX_JSONLD_VALUES]), key=str)
+        out[key] = values[0] if len(values) == 1 else values
     return out
+
+
+def _value_json(store: Any, t: ox.Triple, key: str, depth: int) -> Any:
+    obj = t.object
+    if key == "@type" and isinstance(obj, ox.NamedNode):
+        return compact_iri(obj.value)
+    if isinstance(obj, ox.Literal):
+        return _literal_json(obj)
+    if isinstance(obj, ox.BlankNode):
+        return _node_json(store, obj, depth + 1, depth < 3)
+    return _node_json(store, obj, depth + 1, False)  # type: ignore[arg-type]
 
 
 def schema_jsonld(store: Any, iri: str) -> dict[str, Any]:

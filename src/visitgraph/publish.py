@@ -14,7 +14,7 @@ from tqdm import tqdm
 from visitgraph import vocab
 from visitgraph.answerindex import build_index
 from visitgraph.config import Settings
-from visitgraph.errors import ShapesViolation
+from visitgraph.errors import DataSyntaxError, ShapesViolation, StoreError
 from visitgraph.guards import check as check_guard
 from visitgraph.guards import snapshot as guard_snapshot
 from visitgraph.incremental import (
@@ -291,16 +291,20 @@ def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progres
                           progress=progress, workers=settings.validate_workers, path=path)
 
 
-def check(settings: Settings, extra: list[Path] | None = None) -> ValidationReport:
+def check(settings: Settings, extra: list[Path] | None = None, *, progress: bool = False) -> ValidationReport:
     """Validate the repository's sources (plus `extra` files) without publishing anything.
 
     Above `validate_whole_limit` triples, when the published generation was built from the same
     sources and shapes, the check starts from a checkpoint of it and validates only the records the
     extra files (and changesets not yet built) touch: a batch of new records costs in proportion to
-    the batch, not to the published graph.
+    the batch, not to the published graph. Otherwise every file streams into a scratch store, on disk
+    when the files are large (:data:`CHECK_ON_DISK` bytes), so memory does not grow with the input.
 
+    :param progress: show tqdm bars (files read, batches validated) on stderr.
     :raises DataSyntaxError: a file does not parse.
     """
+    import tempfile
+
     from visitgraph.load import parse_rdf
 
     def graph_of(path: Path) -> str:
@@ -314,16 +318,43 @@ def check(settings: Settings, extra: list[Path] | None = None) -> ValidationRepo
     reused = _checkpoint_check(settings, extra or [], read_extra, graph_of, shapes)
     if reused is not None:
         return reused
-    quads: list[ox.Quad] = []
-    for source in discover_sources(settings):
-        quads.extend(read_source(settings, source))
-    for path in extra or []:
-        quads.extend(read_extra(path))
-    scratch = ox.Store()
-    scratch.bulk_extend(quads)
-    for path in list_changesets(settings):
-        apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
-    return validate_staged(settings, scratch, shapes)
+    sources = list(discover_sources(settings))
+    size = sum((settings.root / s.relpath).stat().st_size for s in sources) + sum(p.stat().st_size for p in extra or [])
+    with tempfile.TemporaryDirectory(prefix="vg-check-") as tmp:
+        scratch = ox.Store(path=tmp) if size > CHECK_ON_DISK else ox.Store()
+        for source in tqdm(sources, desc="read", unit="file", disable=not progress, leave=False):
+            scratch.bulk_extend(read_source(settings, source))
+        for path in tqdm(extra or [], desc="read extra", unit="file", disable=not progress, leave=False):
+            _stream_into(scratch, path, settings.base_iri, graph_of(path))
+        for path in list_changesets(settings):
+            apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
+        on_disk = Path(tmp) if size > CHECK_ON_DISK else None
+        if on_disk is not None:
+            scratch.flush()
+        report = validate_staged(settings, scratch, shapes, progress=progress, path=on_disk)
+        del scratch  # closes the on-disk store before its folder is removed
+    return report
+
+
+#: Above this many bytes of input, `check` keeps its scratch store on disk instead of in memory.
+CHECK_ON_DISK = 32 * 1024 * 1024
+
+
+def _stream_into(store: ox.Store, path: Path, base_iri: str, graph: str) -> None:
+    """Parse a Turtle file straight into `store`, one quad at a time (no list of the whole file)."""
+    from visitgraph.load import _syntax_error
+
+    target = ox.NamedNode(graph)
+    quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+    try:
+        store.bulk_extend(q if not isinstance(q.graph_name, ox.DefaultGraph)
+                          else ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+    except SyntaxError as e:
+        raise _syntax_error(path.as_posix(), e) from e
+    except ValueError as e:
+        raise DataSyntaxError(path.as_posix(), None, None, str(e)) from e
+    except OSError as e:
+        raise StoreError(f"Cannot read {path}: {e}") from e
 
 
 def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, graph_of: Any,

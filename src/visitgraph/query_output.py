@@ -69,23 +69,65 @@ def sparql_json(page: SavedQueryResult) -> bytes:
                       ensure_ascii=False).encode()
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMERIC = frozenset(vocab.XSD + t for t in (
+    "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte"))
+
+
+def neutralise(text: str, term: Term | None = None) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with `'` (numbers stay numbers).
+
+    >>> neutralise('=HYPERLINK("http://evil.example/","x")'), neutralise("Baku")
+    ('\'=HYPERLINK("http://evil.example/","x")', 'Baku')
+    """
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC:
+        return text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(term: Term | None) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return neutralise(term_text(term), term)
+
+
+def _tsv_cell(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and neutralise(term.value, term) != term.value:
+        term = ox.Literal("'" + term.value, language=term.language) if term.language else \
+            ox.Literal("'" + term.value, datatype=term.datatype)
+    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
 def csv_bytes(page: SavedQueryResult, delimiter: str = ",") -> bytes:
-    """Write the page as SPARQL 1.1 CSV (plain values, CRLF line ends)."""
+    """Write the page as SPARQL 1.1 CSV (plain values, CRLF line ends), formulas neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(page.variables)
+    writer.writerow([neutralise(v) for v in page.variables])
     for row in page.rows:
-        writer.writerow([("_:" + t.value) if isinstance(t, ox.BlankNode) else term_text(t) for t in row])
+        writer.writerow([_csv_cell(t) for t in row])
     return out.getvalue().encode()
 
 
 def tsv_bytes(page: SavedQueryResult) -> bytes:
-    """Write the page as SPARQL 1.1 TSV (terms in Turtle/N-Triples syntax, `?var` header)."""
+    """Write the page as SPARQL 1.1 TSV (terms in Turtle/N-Triples syntax, `?var` header), formulas neutralised."""
     lines = ["\t".join(f"?{v}" for v in page.variables)]
-    for row in page.rows:
-        cells = ["" if t is None else str(t).replace("\t", "\\t").replace("\n", "\\n") for t in row]
-        lines.append("\t".join(cells))
+    lines += ["\t".join(_tsv_cell(t) for t in row) for row in page.rows]
     return ("\n".join(lines) + "\n").encode()
+
+
+def content_disposition(query_name: str, output: str) -> str:
+    """Return the `Content-Disposition` of a saved query's download: a file named after the query.
+
+    >>> content_disposition("search", "csv")
+    'attachment; filename="search.csv"'
+    """
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in query_name)[:100] or "answer"
+    return f'attachment; filename="{safe}.{OUTPUTS[output][1]}"'
 
 
 def result_triples(page: SavedQueryResult) -> list[ox.Triple]:

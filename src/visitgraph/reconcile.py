@@ -11,20 +11,21 @@ and the full IRI are accepted back. Type ids are class IRIs.
 
 from __future__ import annotations
 
-import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from visitgraph import __version__, vocab
-from visitgraph.errors import BadParameter
+from visitgraph import __version__, boundedjson, vocab
+from visitgraph import reconcile_request as checked
+from visitgraph.errors import BadParameter, LimitExceeded
 from visitgraph.match import KIND_TYPES, Candidate, Entity, Matcher, kinds_for, property_id
 from visitgraph.names import fold, normalize
 
-MAX_BATCH = 500
-MAX_LIMIT = 100
+MAX_BATCH = checked.MAX_BATCH
+MAX_LIMIT = checked.MAX_LIMIT
 PREVIEW_SIZE = (420, 190)
 
 
@@ -110,20 +111,34 @@ def manifest_v1(service_url: str, name: str) -> dict[str, Any]:
 
 
 def parse_json(raw: str | bytes | Any, name: str) -> Any:
-    """Decode a JSON parameter, or raise :class:`BadParameter` saying what is wrong."""
+    """Decode a JSON parameter (bounded: depth, finite numbers, no lone surrogates).
+
+    :raises BadParameter: saying what is wrong with it.
+    """
     if not isinstance(raw, (str, bytes)):
         return raw
-    try:
-        return json.loads(raw)
-    except ValueError as e:
-        raise BadParameter(name, f"`{name}` is not valid JSON ({e}); send a JSON object.") from e
+    return boundedjson.loads(raw, name)
 
 
 def _limit(value: Any, default: int = 5) -> int:
-    try:
-        return max(0, min(MAX_LIMIT, int(value))) if value is not None else default
-    except (TypeError, ValueError) as e:
-        raise BadParameter("limit", f"limit must be a whole number, got {value!r}.") from e
+    return checked.limit(value, "request", default)
+
+
+class Deadline:
+    """The time a reconciliation request may still use; checked between units of work."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.until = time.monotonic() + seconds if seconds else None
+
+    def check(self) -> None:
+        """Stop the request once its time is up.
+
+        :raises LimitExceeded: 503 saying how to ask for less.
+        """
+        if self.until is not None and time.monotonic() > self.until:
+            raise LimitExceeded(f"Reconciliation stopped after {self.seconds:g} s (reconcile_timeout); "
+                                "send fewer queries per batch or shorter names.", 503, 1)
 
 
 def candidate_v02(c: Candidate) -> dict[str, Any]:
@@ -136,59 +151,59 @@ def candidate_v02(c: Candidate) -> dict[str, Any]:
     return out
 
 
-def reconcile_v02(matcher: Matcher, queries: Any) -> dict[str, Any]:
+def reconcile_v02(matcher: Matcher, queries: Any, deadline: Deadline | None = None) -> dict[str, Any]:
     """Answer an API 0.2 batch ``{"q0": {"query", "type", "limit", "properties"}, ...}``.
 
-    :raises BadParameter: when the batch is not an object of query objects.
+    :raises BadParameter: when the batch is not an object of query objects, or a field is too long.
+    :raises LimitExceeded: when the deadline passes before the batch is answered.
     """
-    batch = parse_json(queries, "queries")
-    if not isinstance(batch, Mapping) or len(batch) > MAX_BATCH:
-        raise BadParameter("queries", f"`queries` must be a JSON object of at most {MAX_BATCH} queries.")
+    batch = checked.batch_v02(parse_json(queries, "queries"))
+    deadline = deadline or Deadline(None)
     out = {}
     for key, q in batch.items():
-        if isinstance(q, str):
-            q = {"query": q}
-        if not isinstance(q, Mapping) or not isinstance(q.get("query", ""), str):
-            raise BadParameter("queries", f"query {key!r} must be an object with a string `query`.")
-        props = [p for p in q.get("properties") or [] if isinstance(p, Mapping)]
-        found = matcher.reconcile(q.get("query", ""), q.get("type") or None, props, _limit(q.get("limit")))
-        out[str(key)] = {"result": [candidate_v02(c) for c in found]}
+        deadline.check()
+        found = matcher.reconcile(q["query"], q["type"], q["properties"], q["limit"])
+        out[key] = {"result": [candidate_v02(c) for c in found]}
     return out
 
 
-def reconcile_v1(matcher: Matcher, body: Any) -> dict[str, Any]:
+def reconcile_v1(matcher: Matcher, body: Any, deadline: Deadline | None = None) -> dict[str, Any]:
     """Answer a 1.0-draft batch ``{"queries": [{"type", "limit", "conditions": [...]}]}``.
 
     Conditions: ``matchType`` "name" (the text matched), "id" (an id looked up directly) or
     "property" (``propertyId``/``propertyValue``; ``required: true`` drops candidates that disagree).
     """
-    batch = parse_json(body, "queries")
-    queries = batch.get("queries") if isinstance(batch, Mapping) else None
-    if not isinstance(queries, list) or len(queries) > MAX_BATCH:
-        raise BadParameter("queries", f"Send {{\"queries\": [...]}} with at most {MAX_BATCH} queries.")
+    queries = checked.batch_v1(parse_json(body, "queries"))
+    deadline = deadline or Deadline(None)
     results = []
-    for i, q in enumerate(queries):
-        conditions = q.get("conditions") if isinstance(q, Mapping) else None
-        if not isinstance(conditions, list) or not all(isinstance(c, Mapping) for c in conditions):
-            raise BadParameter("queries", f"query {i} needs a list of `conditions`.")
-        results.append({"candidates": [candidate_v02(c) for c in _answer_v1(matcher, q, conditions)]})
+    for q in queries:
+        deadline.check()
+        results.append({"candidates": [candidate_v02(c) for c in _answer_v1(matcher, q)]})
     return {"results": results}
 
 
-def _answer_v1(matcher: Matcher, q: Mapping[str, Any], conditions: list[Mapping[str, Any]]) -> list[Candidate]:
-    names = [str(c.get("propertyValue", "")) for c in conditions if c.get("matchType") == "name"]
-    ids = [c.get("propertyValue") for c in conditions if c.get("matchType") == "id"]
-    props = [c for c in conditions if c.get("matchType") == "property" and c.get("propertyId")]
-    limit = _limit(q.get("limit"))
+def _answer_v1(matcher: Matcher, q: Mapping[str, Any]) -> list[Candidate]:
+    conditions = q["conditions"]
+    names = [_as_text(c["propertyValue"]) for c in conditions if c["matchType"] == "name"]
+    ids = [c["propertyValue"] for c in conditions if c["matchType"] == "id"]
+    props = [c for c in conditions if c["matchType"] == "property" and c["propertyId"]]
     if ids:
         wanted = [v for value in ids for v in (value if isinstance(value, list) else [value])]
-        hits = [matcher.get(str(v.get("id") if isinstance(v, Mapping) else v)) for v in wanted]
-        return [Candidate(e, 100.0, True) for e in hits if e is not None][:limit]
-    found = matcher.reconcile(" ".join(names), q.get("type") or None, props, MAX_LIMIT)
-    required = {property_id(str(c["propertyId"])) for c in props if c.get("required")}
+        hits = [matcher.get(str(v.get("id", "")) if isinstance(v, Mapping) else str(v)) for v in wanted if v]
+        return [Candidate(e, 100.0, True) for e in hits if e is not None][: q["limit"]]
+    found = matcher.reconcile(" ".join(names)[: checked.MAX_TEXT], q["type"], props, MAX_LIMIT)
+    required = {property_id(str(c["propertyId"])) for c in props if c["required"]}
     if required:
         found = [c for c in found if required <= {f.id for f in c.features if f.value is True}]
-    return found[:limit]
+    return found[: q["limit"]]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_as_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return str(value.get("name") or value.get("id") or "")
+    return "" if value is None else str(value)
 
 
 def suggest_entities(matcher: Matcher, prefix: str, type_: str | None = None, cursor: int = 0,
@@ -274,10 +289,12 @@ def extend(matcher: Matcher, query: Any, version: str = "0.2") -> dict[str, Any]
     """
     body = parse_json(query, "extend")
     ids, props = (body.get("ids"), body.get("properties")) if isinstance(body, Mapping) else (None, None)
-    if not isinstance(ids, list) or not isinstance(props, list) or len(ids) > MAX_BATCH:
+    if not isinstance(ids, list) or not isinstance(props, list) or len(ids) > MAX_BATCH or len(props) > len(PROPERTIES):
         raise BadParameter("extend", f"Send {{\"ids\": [...], \"properties\": [{{\"id\": ...}}]}} "
-                                     f"with at most {MAX_BATCH} ids.")
-    pids = [str(p.get("id")) if isinstance(p, Mapping) else str(p) for p in props]
+                                     f"with at most {MAX_BATCH} ids and {len(PROPERTIES)} properties.")
+    ids = checked.ids(ids)
+    pids = [checked.text(p.get("id") if isinstance(p, Mapping) else p, f"properties[{i}]", checked.MAX_ID, "extend")
+            for i, p in enumerate(props)]
     unknown = [p for p in pids if property_id(p) not in _PROPS and p not in _PROPS]
     if unknown:
         raise BadParameter("extend", f"Unknown properties {unknown}; ask /propose_properties for the list.")

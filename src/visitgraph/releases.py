@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,19 +17,40 @@ from visitgraph.config import Settings
 from visitgraph.dump import dump_quads, store_prefixes
 from visitgraph.dumps import (
     Manifest,
-    check_version,
     dataset_description,
     default_version,
     list_releases,
     write_manifest,
 )
-from visitgraph.errors import StoreError
+from visitgraph.errors import BadParameter, StoreError
 from visitgraph.fileio import write_atomic
 from visitgraph.resources import fallback_label, find_label
 from visitgraph.store import EmbeddedStore, now_iso
 from visitgraph.void import DUMP_BASENAME, void_graph
 
 Line = tuple[str, str, str]  # subject, predicate, object in N-Triples syntax
+
+MAX_VERSION = 64
+_IDENT = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
+#: SemVer 2.0 (MAJOR.MINOR.PATCH[-pre][+build]) or the default date form YYYY-MM-DD[.N]; ASCII only.
+#: Linear: every repetition is separated by a dot, so no input makes the engine backtrack.
+_VERSION = re.compile(rf"(?:0|[1-9][0-9]{{0,8}})(?:\.(?:0|[1-9][0-9]{{0,8}})){{2}}(?:-{_IDENT})?(?:\+{_IDENT})?"
+                      r"|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:\.[1-9][0-9]{0,5})?", re.ASCII)
+
+
+def check_version(version: str) -> None:
+    """Refuse a release version that is not SemVer-like (or the default date form).
+
+    >>> check_version("1.2.0-rc.1+build.5")
+    >>> check_version("-rf")
+    Traceback (most recent call last):
+    ...
+    visitgraph.errors.BadParameter: Release version '-rf' is not a version; write it as SemVer, e.g. 1.2.0 or 1.2.0-rc.1 (or leave it out for today's date).
+    """
+    shown = version if len(version) <= MAX_VERSION else version[:MAX_VERSION] + "…"
+    if len(version) > MAX_VERSION or not _VERSION.fullmatch(version):
+        raise BadParameter("version", f"Release version {shown!a} is not a version; write it as SemVer, e.g. "
+                                      "1.2.0 or 1.2.0-rc.1 (or leave it out for today's date).")
 
 
 @dataclass
@@ -142,10 +164,13 @@ def release(store: EmbeddedStore, settings: Settings, version: str | None = None
 
     :param version: the release's name (default: today's date, then `.2`, `.3`…).
     :param out: the folder holding releases (default `<root>/releases`).
-    :raises StoreError: when that version already exists or is not a safe folder name.
+    :raises StoreError: when that version already exists.
+    :raises BadParameter: when the version is not SemVer-like.
     :raises NotPublished: when nothing is published.
     """
     out = out or settings.root / "releases"
+    if version is not None:
+        check_version(version)
     gen = store.require_current()
     reader = store.reader()
     released = now_iso()

@@ -345,8 +345,10 @@ def bind_value(param: Param, value: str, base_iri: str) -> Term:
         if len(value) > MAX_STRING:
             raise bad(f"longer than {MAX_STRING} characters")
         return ox.Literal(value)
-    if not re.match(PATTERNS[param.type], value):
-        raise bad()
+    # ASCII only and the whole value: `\d` would take ٢٠٢٠ or ２０２０, and `$` a trailing newline.
+    if not re.fullmatch(PATTERNS[param.type], value, re.ASCII):
+        raise bad("only ASCII digits and letters in the exact form" if not value.isascii() or value != value.strip()
+                  else "")
     if param.type == "country":
         if value.upper() not in ISO_COUNTRIES:
             raise bad("not an assigned country code")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from visitgraph.termtext import safe
+
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 60) -> str:
-    """Render rows under a header as an aligned text table, cutting long cells.
+    """Render rows under a header as an aligned text table, cutting long cells (control characters escaped).
 
     >>> print(render_table(["a", "bb"], [["1", "2"], ["333", ""]]))
     a   | bb
@@ -15,7 +17,7 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], max_width
     333 |
     """
     def cut(s: str) -> str:
-        s = s.replace("\n", " ")
+        s = safe(s.replace("\n", " "))
         return s if len(s) <= max_width else s[: max_width - 1] + "…"
 
     cells = [[cut(c) for c in header]] + [[cut(c) for c in r] for r in rows]

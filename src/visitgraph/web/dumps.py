@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
@@ -12,7 +14,14 @@ from visitgraph import formats
 from visitgraph.dump import dump_quads, store_prefixes
 from visitgraph.dumps import dump_media_type, ensure_dumps, list_releases, live_void, read_manifest
 from visitgraph.web import get_settings, get_store
-from visitgraph.web.http import NotAcceptable, not_modified, set_cache_headers
+from visitgraph.web.http import (
+    NotAcceptable,
+    etag_for,
+    last_modified,
+    not_modified,
+    ranged_response,
+    set_cache_headers,
+)
 
 bp = Blueprint("dumps", __name__)
 
@@ -59,14 +68,13 @@ def dump_file(name: str) -> BaseResponse:
     early = not_modified(gen, name)
     if early is not None:
         return early
-    if name == "manifest.json":
-        resp = send_file(folder / name, mimetype="application/json")
-    else:
-        entry = manifest.file(name)
-        assert entry is not None
-        resp = send_file(folder / name, mimetype=dump_media_type(name), as_attachment=False, etag=False)
-        if entry.encoding:
-            resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    media = "application/json" if name == "manifest.json" else dump_media_type(name)
+    resp = ranged_response(folder / name, media, etag_for(gen, name), last_modified(gen)) or \
+        send_file(folder / name, mimetype=media, as_attachment=False, etag=False, conditional=False)
+    entry = manifest.file(name)
+    if entry is not None and entry.encoding:
+        resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["Accept-Ranges"] = "bytes"
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers.pop("ETag", None)
     return set_cache_headers(resp, gen, name)
@@ -109,7 +117,15 @@ def release_file(version: str, name: str) -> BaseResponse:
         abort(404, description=f"Release {version} has no file {name!r}.")
     suffix = Path(name.removesuffix(".gz")).suffix
     media = _RELEASE_MEDIA.get(suffix) or dump_media_type(name)
-    resp = send_file(path, mimetype=media, conditional=True, etag=True)
+    stat = path.stat()
+    etag = f'"{version}-{name}-{stat.st_size}"'
+    modified = format_datetime(datetime.fromtimestamp(int(stat.st_mtime), UTC), usegmt=True)
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        resp = Response(status=304)
+    else:
+        resp = ranged_response(path, media, etag, modified) or \
+            send_file(path, mimetype=media, etag=False, conditional=False)
+    resp.headers.update({"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes"})
     resp.headers["Cache-Control"] = IMMUTABLE
     resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
+from pathlib import Path
 
 from flask import Response, request
 
@@ -121,6 +123,11 @@ def _http_date(gen: Generation) -> str:
     return format_datetime(_published(gen), usegmt=True)
 
 
+def last_modified(gen: Generation) -> str:
+    """Return the HTTP date a generation was published (the `Last-Modified` of its representations)."""
+    return _http_date(gen)
+
+
 def set_cache_headers(resp: Response, gen: Generation, variant: str) -> Response:
     """Stamp a response with the state's ETag and Last-Modified, and let caches revalidate."""
     resp.headers["ETag"] = etag_for(gen, variant)
@@ -159,3 +166,95 @@ HTML_SECURITY_HEADERS = (
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
 )
+
+#: Bytes read per chunk when streaming a file or a slice of it.
+CHUNK = 256 * 1024
+
+
+def requested_range(size: int, etag: str, last_modified: str) -> tuple[int, int] | None:
+    """Return the one byte range (start, end exclusive) to send, or None for the whole file.
+
+    Follows RFC 9110 §14: a `Range` is honoured only on GET, only when `If-Range` (an entity tag
+    compared strongly, or a date equal to Last-Modified) is absent or still matches, and only
+    for one `bytes=` range; malformed, multiple or other-unit ranges are ignored (the whole file).
+
+    :raises RangeNotSatisfiable: a well-formed single range that starts past the end.
+    """
+    header = request.headers.get("Range")
+    if request.method != "GET" or not header or size <= 0:
+        return None
+    if_range = request.headers.get("If-Range")
+    if if_range is not None:
+        if_range = if_range.strip()
+        if if_range.startswith(('"', "W/")):
+            if if_range != etag:  # weak tags never match for ranges
+                return None
+        elif if_range != last_modified:
+            return None
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = spec.strip().partition("-")
+    first, last = first.strip(), last.strip()
+    if not dash or not all(p == "" or (p.isascii() and p.isdigit() and len(p) <= 19) for p in (first, last)):
+        return None
+    if first == "":
+        if last == "":
+            return None
+        suffix = int(last)
+        if suffix == 0:
+            raise RangeNotSatisfiable(size)
+        return max(0, size - suffix), size
+    start = int(first)
+    end = min(size, int(last) + 1) if last else size
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        raise RangeNotSatisfiable(size)
+    return start, end
+
+
+class RangeNotSatisfiable(VisitgraphError):
+    """A byte range that starts past the end of the file (416, with `Content-Range: bytes */size`)."""
+
+    status = 416
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        super().__init__(f"The requested range starts past the end of the file ({size} bytes); "
+                         "ask for bytes=0- to get all of it.")
+
+
+def file_slice(path: Path, start: int, end: int) -> Iterator[bytes]:
+    """Yield the bytes [start, end) of a file in chunks."""
+    with path.open("rb") as f:
+        f.seek(start)
+        left = end - start
+        while left > 0:
+            chunk = f.read(min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+
+
+def ranged_response(path: Path, mimetype: str, etag: str, last_modified: str) -> Response | None:
+    """Return a 206 (one range) or 416 response for this request, or None to send the whole file."""
+    size = path.stat().st_size
+    try:
+        span = requested_range(size, etag, last_modified)
+    except RangeNotSatisfiable as e:
+        from visitgraph.web.errors import error_response
+
+        resp = error_response(str(e), 416)
+        resp.headers["Content-Range"] = f"bytes */{size}"
+        resp.headers["Accept-Ranges"] = "bytes"
+        return resp
+    if span is None:
+        return None
+    start, end = span
+    resp = Response(file_slice(path, start, end), 206, mimetype=mimetype, direct_passthrough=True)
+    resp.headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    resp.headers["Content-Length"] = str(end - start)
+    resp.headers["Accept-Ranges"] = "bytes"
+    return resp

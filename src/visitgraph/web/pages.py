@@ -17,7 +17,7 @@ from flask import Blueprint, Response, render_template, request
 from visitgraph import browse, formats, vocab
 from visitgraph.dump import dump_quads, store_prefixes
 from visitgraph.dumps import live_void
-from visitgraph.linksets import also_known_as
+from visitgraph.linkpages import contributed_links, page_number, trim_view
 from visitgraph.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
 from visitgraph.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
 from visitgraph.resources import graph_quads, resource_quads, suggest, used_prefixes
@@ -169,8 +169,10 @@ def resource(kind: str, rest: str) -> Response:
     def html() -> Response:
         template = model.template if model is not None else "resource.html"
         graph_size = len(rdf()) if named_graph else None
-        return _html(template, path, view=view, model=model, graph_size=graph_size,
-                     jsonld=schema_jsonld(reader, view.iri), also_known=also_known_as(reader, view.iri, base))
+        shown, more = trim_view(view)
+        links = contributed_links(reader, view.iri, base, page_number(request.args.get("links")))
+        return _html(template, path, view=shown, model=model, graph_size=graph_size, more=more,
+                     jsonld=schema_jsonld(reader, view.iri), also_known=links)
 
     def data() -> dict[str, Any]:
         return {"resource": view.to_dict(), "page": model_to_dict(model) if model is not None else None}

@@ -30,7 +30,14 @@ from visitgraph.queries import (
     query_iri,
     run_saved_query,
 )
-from visitgraph.query_output import OUTPUTS, display_rows, fetch_labels, page_to_dict, serialize_page
+from visitgraph.query_output import (
+    OUTPUTS,
+    content_disposition,
+    display_rows,
+    fetch_labels,
+    page_to_dict,
+    serialize_page,
+)
 from visitgraph.web import get_settings, get_state, get_store
 
 bp = Blueprint("queries", __name__)
@@ -133,6 +140,8 @@ def query_page(name: str) -> Response:
     resp.headers["X-Visitgraph-Answer"] = page.source  # "stored" (read from the stored answer) or "sparql"
     if output in ("csv", "tsv", "ttl", "nt"):
         resp.headers["Content-Type"] = f"{media}; charset=utf-8"
+    if output in ("csv", "tsv"):
+        resp.headers["Content-Disposition"] = content_disposition(query.name, output)
     resp.headers["Link"] = ", ".join(f'<{url}>; rel="{"prev" if rel == "previous" else rel}"' for rel, url in links.items() if url)
     return _cors(resp)
 

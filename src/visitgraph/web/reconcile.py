@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from visitgraph import boundedjson, vocab
 from visitgraph import reconcile as rc
-from visitgraph import vocab
-from visitgraph.errors import BadParameter
+from visitgraph import reconcile_request as checked
+from visitgraph.errors import BadParameter, LimitExceeded
+from visitgraph.executor import executor_for
 from visitgraph.linkset_files import DEFAULT_PREDICATE, Link, expand_predicate
 from visitgraph.linksets import add_links
 from visitgraph.match import Matcher, MatcherCache
@@ -18,7 +23,59 @@ from visitgraph.web import get_settings, get_state, get_store
 from visitgraph.web.linksets import require_write
 
 bp = Blueprint("reconcile", __name__)
-_CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$")
+#: A JavaScript name path; linear: the repeated groups are separated by dots.
+_CALLBACK = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", re.ASCII)
+T = TypeVar("T")
+#: Longest `prefix=` completed and `id=` looked up (characters).
+MAX_PREFIX = 200
+
+
+def _slots() -> threading.BoundedSemaphore:
+    """Return the app's reconciliation slots: half the server threads, so others always remain."""
+    state = get_state()
+    found = state.extras.get("reconcile.slots")
+    if found is None:
+        lock = state.extras.setdefault("reconcile.slots_lock", threading.Lock())
+        with lock:
+            found = state.extras.setdefault("reconcile.slots",
+                                            threading.BoundedSemaphore(max(1, int(state.settings.threads) // 2)))
+    assert isinstance(found, threading.BoundedSemaphore)
+    return found
+
+
+def guarded(work: Callable[[rc.Deadline], T]) -> T:
+    """Run CPU-bound reconciliation work in a slot, under the time limit and the client's budget.
+
+    :raises LimitExceeded: 503 when every slot is busy or the time runs out, 429 when the
+        client's budget of seconds per minute is spent.
+    """
+    state = get_state()
+    budget = executor_for(state).budget
+    client = request.remote_addr
+    budget.check(client)
+    slots = _slots()
+    if not slots.acquire(timeout=0.05):
+        raise LimitExceeded("Every reconciliation slot is busy; try again in a moment.", 503, 1)
+    started = time.monotonic()
+    try:
+        return work(rc.Deadline(state.settings.reconcile_timeout))
+    finally:
+        slots.release()
+        budget.charge(client, time.monotonic() - started)
+
+
+def _arg(name: str, default: str = "", cap: int = MAX_PREFIX) -> str:
+    value = request.args.get(name, default)
+    if len(value) > cap:
+        raise BadParameter(name, f"`{name}` is {len(value)} characters long; at most {cap}.")
+    return value
+
+
+def _json_body(name: str) -> Any:
+    """Return the JSON body (bounded decoding), or the form field `name` when the body is no JSON."""
+    if request.is_json:
+        return boundedjson.loads(request.get_data(), name)
+    return request.values.get(name)
 
 
 def matcher() -> Matcher:
@@ -39,7 +96,7 @@ def answer(data: Any, status: int = 200) -> Response:
     callback = request.args.get("callback")
     body = json.dumps(data, ensure_ascii=False)
     if callback:
-        if not _CALLBACK.match(callback) or len(callback) > 100:
+        if len(callback) > 100 or not _CALLBACK.fullmatch(callback):
             raise BadParameter("callback", "`callback` must be a JavaScript function name.")
         return Response(f"/**/{callback}({body});", status, mimetype="application/javascript")
     return Response(body, status, mimetype="application/json")
@@ -62,14 +119,17 @@ def _root(v1: bool = False) -> str:
 def service_v02() -> Response:
     """Serve the 0.2 manifest, or answer `queries=` (reconcile) / `extend=` (data extension) batches."""
     values = request.values
+    # Requests are decoded and checked before they take a slot: a malformed one is a 400, never a 503.
     if "queries" in values:
-        return answer(rc.reconcile_v02(matcher(), values["queries"]))
+        batch = checked.batch_v02(rc.parse_json(values["queries"], "queries"))
+        return answer(guarded(lambda d: rc.reconcile_v02(matcher(), batch, d)))
     if "extend" in values:
-        return answer(rc.extend(matcher(), values["extend"], "0.2"))
+        extend = rc.parse_json(values["extend"], "extend")
+        return answer(guarded(lambda d: rc.extend(matcher(), extend, "0.2")))
     if "query" in values:  # API 0.1 single query
         text = values["query"]
-        single = text if text.lstrip().startswith("{") else json.dumps({"query": text})
-        return answer(rc.reconcile_v02(matcher(), {"q": json.loads(single)})["q"])
+        single = checked.batch_v02({"q": rc.parse_json(text, "query") if text.lstrip().startswith("{") else text})
+        return answer(guarded(lambda d: rc.reconcile_v02(matcher(), single, d)["q"]))
     return answer(rc.manifest_v02(_root(), get_settings().base_iri, service_name()))
 
 
@@ -82,42 +142,46 @@ def manifest_v1() -> Response:
 @bp.route("/reconcile/v1/match", methods=["GET", "POST"])
 def match_v1() -> Response:
     """Answer a 1.0-draft batch posted as JSON (or as a `queries=` form field)."""
-    body = request.get_json(silent=True) if request.is_json else request.values.get("queries")
+    body = _json_body("queries")
     if body is None:
         raise BadParameter("queries", 'POST a JSON body {"queries": [{"conditions": [...]}]}.')
-    return answer(rc.reconcile_v1(matcher(), body))
+    batch = {"queries": checked.batch_v1(rc.parse_json(body, "queries"))}
+    return answer(guarded(lambda d: rc.reconcile_v1(matcher(), batch, d)))
 
 
 @bp.route("/reconcile/v1/extend", methods=["GET", "POST"])
 def extend_v1() -> Response:
     """Fetch properties of entities (1.0-draft data extension)."""
-    body = request.get_json(silent=True) if request.is_json else request.values.get("extend")
+    body = _json_body("extend")
     if body is None:
         raise BadParameter("extend", 'POST a JSON body {"ids": [...], "properties": [{"id": ...}]}.')
-    return answer(rc.extend(matcher(), body, "1.0"))
+    extend = rc.parse_json(body, "extend")
+    return answer(guarded(lambda d: rc.extend(matcher(), extend, "1.0")))
 
 
 @bp.get("/reconcile/propose_properties")
 @bp.get("/reconcile/v1/extend/propose")
 def propose() -> Response:
     """Propose properties to fetch for a type."""
-    limit = request.args.get("limit")
-    return answer(rc.propose_properties(request.args.get("type"), int(limit) if limit and limit.isdigit() else None))
+    limit = _arg("limit", cap=9)
+    return answer(rc.propose_properties(_arg("type") or None,
+                                        int(limit) if limit.isascii() and limit.isdigit() else None))
 
 
 @bp.get("/reconcile/suggest/<kind>")
 @bp.get("/reconcile/v1/suggest/<kind>")
 def suggest(kind: str) -> Response:
     """Complete a `prefix=` to entities, types or properties."""
-    prefix = request.args.get("prefix", "")
+    prefix = _arg("prefix")
+    type_ = _arg("type") or None
     if kind == "entity":
-        cursor = request.args.get("cursor", "0")
-        return answer(rc.suggest_entities(matcher(), prefix, request.args.get("type"),
-                                          int(cursor) if cursor.isdigit() else 0))
+        cursor = _arg("cursor", "0", 9)
+        start = int(cursor) if cursor.isascii() and cursor.isdigit() else 0
+        return answer(guarded(lambda d: rc.suggest_entities(matcher(), prefix, type_, start)))
     if kind == "type":
         return answer(rc.suggest_types(prefix))
     if kind == "property":
-        return answer(rc.suggest_properties(prefix, request.args.get("type")))
+        return answer(rc.suggest_properties(prefix, type_))
     abort(404)
 
 
@@ -125,16 +189,17 @@ def suggest(kind: str) -> Response:
 @bp.get("/reconcile/v1/preview")
 def preview() -> str:
     """Render the small HTML card OpenRefine shows for a candidate."""
-    data = rc.preview_data(matcher(), request.args.get("id", ""))
+    ref = _arg("id", cap=checked.MAX_ID)
+    data = rc.preview_data(matcher(), ref)
     if data is None:
-        abort(404, description=f"No resource with id {request.args.get('id', '')!r}.")
+        abort(404, description=f"No resource with id {ref!r}.")
     return render_template("reconcile_preview.html", entity=data)
 
 
 @bp.get("/reconcile/flyout/entity")
 def flyout() -> Response:
     """Return the preview card as JSON `{id, html}` (0.2 suggest flyout)."""
-    data = rc.preview_data(matcher(), request.args.get("id", ""))
+    data = rc.preview_data(matcher(), _arg("id", cap=checked.MAX_ID))
     if data is None:
         abort(404)
     return answer({"id": data["id"], "html": render_template("reconcile_preview.html", entity=data)})
@@ -144,9 +209,9 @@ def flyout() -> Response:
 @bp.get("/reconcile/v1/view/<path:ref>")
 def view(ref: str) -> Response:
     """Send a client to the resource page of an id (plain or percent-encoded `kind/slug`, or an IRI)."""
-    entity = matcher().get(ref)
+    entity = matcher().get(ref) if len(ref) <= checked.MAX_ID else None
     if entity is None:
-        abort(404, description=f"No resource with id {ref!r}.")
+        abort(404, description=f"No resource with id {ref[:checked.MAX_ID]!r}.")
     return redirect(vocab.local_path(get_settings().base_iri, entity.iri) or "/", 303)  # type: ignore[return-value]
 
 
@@ -157,9 +222,11 @@ def confirm() -> tuple[Response, int]:
     Body: ``{"contributor": NAME, "matches": [{"id": "person/…", "target": IRI, "predicate"?: CURIE}]}``.
     """
     require_write()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("matches"), list) or not body.get("contributor"):
-        raise BadParameter("matches", 'POST {"contributor": "...", "matches": [{"id": ..., "target": ...}]}.')
+    body = boundedjson.loads(request.get_data(), "matches")
+    matches = body.get("matches") if isinstance(body, dict) else None
+    if not isinstance(matches, list) or len(matches) > checked.MAX_BATCH or not body.get("contributor"):
+        raise BadParameter("matches", 'POST {"contributor": "...", "matches": [{"id": ..., "target": ...}]} '
+                                      f"with at most {checked.MAX_BATCH} matches.")
     m, links = matcher(), []
     for i, item in enumerate(body["matches"], start=1):
         item = item if isinstance(item, dict) else {}

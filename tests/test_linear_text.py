@@ -1,0 +1,92 @@
+"""Every regular expression and scanner that reads user input in the hardened modules runs in linear
+time: each gets an adversarial 1 MB input, in a subprocess (so a regression cannot hang the suite
+or hold its interpreter lock), and must finish within a few seconds even on a loaded machine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+MB = 1_000_000
+LIMIT = 3.0  # linear work on 1 MB is ~0.1 s; the quadratic versions took minutes to hours
+
+#: (name, Python expression run with `x` bound to the adversarial input, the input expression)
+CASES = [
+    ("reconcile JSONP callback", "_CALLBACK.fullmatch(x)", "'a.' * (MB // 2) + '!'"),
+    ("reconcile JSONP callback, no dots", "_CALLBACK.fullmatch(x)", "'a' * MB + '!'"),
+    ("bounded JSON depth scan", "nesting_depth(x)", "'[' * MB"),
+    ("bounded JSON, escapes", "try_(lambda: loads(x, 'q'))", "'\"' + '\\\\' * MB"),
+    ("bounded JSON, deep", "try_(lambda: loads(x, 'q'))", "'[' * MB"),
+    ("reconcile batch, long name", "try_(lambda: batch_v02(x))", "{'q0': {'query': '(' * MB}}"),
+    ("linkset IRI tokens", "list(_IRI_TOKEN.finditer(x))", "'<' * MB"),
+    ("linkset IRI tokens, unclosed", "list(_IRI_TOKEN.finditer(x))", "'<' + 'a' * MB"),
+    ("linkset name tokens", "list(_NAME_TOKEN.finditer(x))", "'a:' * (MB // 2)"),
+    ("linkset token index, blank lines", "_token_lines(x)", "'\\n' * MB"),
+    ("linkset well-formed IRI, no colon", "_well_formed(x)", "'a' * MB"),
+    ("linkset well-formed IRI, http", "_well_formed(x)", "'http:' + '/' * MB"),
+    ("linkset file, blank lines", "try_(lambda: read_links(x, 'x.ttl', BASE))", "'\\n' * MB + '<a> <b> <c> .'"),
+    (
+        "linkset file, blank nodes",
+        "try_(lambda: read_links(x, 'x.ttl', BASE))",
+        "'[] <http://www.w3.org/2002/07/owl#sameAs> [] .\\n' * (MB // 48)",
+    ),
+    ("linkset CSV, long cell", "try_(lambda: read_links(x, 'x.csv', BASE))", "'person/' + 'a' * MB + '!,http://x/'"),
+    ("slug check", "is_slug(x)", "'a' * MB + '!'"),
+    ("slug check, dashes", "is_slug(x)", "'a-' * (MB // 2) + '!'"),
+    ("typed parameter, year", "try_(lambda: bind_value(YEAR, x, BASE))", "'1' * MB + 'x'"),
+    ("typed parameter, Arabic digits", "try_(lambda: bind_value(YEAR, x, BASE))", "'\\u0662' * MB"),
+    ("typed parameter, IRI", "_IRI_RE.match(x)", "'a:' + 'b' * MB + ' '"),
+    ("release version", "try_(lambda: check_version(x))", "'1.' * (MB // 2)"),
+    ("release version pattern", "_VERSION.fullmatch(x)", "'1.1.1-' + 'a.' * (MB // 2) + '!'"),
+    ("terminal escape", "safe(x)", "'\\x1b' * MB"),
+    ("CSV formula neutralise", "neutralise(x)", "'=' * MB"),
+]
+
+SCRIPT = textwrap.dedent("""
+    import json, sys, time
+    from visitgraph.boundedjson import loads, nesting_depth
+    from visitgraph.linkset_files import _IRI_TOKEN, _NAME_TOKEN, _token_lines, _well_formed, read_links
+    from visitgraph.query_output import neutralise
+    from visitgraph.reconcile_request import batch_v02
+    from visitgraph.releases import _VERSION, check_version
+    from visitgraph.savedquery import _IRI_RE, bind_value, parse_param
+    from visitgraph.termtext import safe
+    from visitgraph.vocab import is_slug
+    from visitgraph.web.reconcile import _CALLBACK
+
+    MB = 1_000_000
+    BASE = "https://w3id.org/visitgraph/id/"
+    YEAR = parse_param("year xsd:gYear")
+
+    def try_(fn):
+        try:
+            return fn()
+        except Exception as e:  # the refusal is the expected outcome; only its time matters here
+            return type(e).__name__
+
+    out = {}
+    for name, expr, make in json.loads(sys.stdin.read()):
+        x = eval(make)
+        started = time.perf_counter()
+        eval(expr)
+        out[name] = time.perf_counter() - started
+    print(json.dumps(out))
+""")
+
+
+@pytest.fixture(scope="module")
+def timings() -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT], input=json.dumps(CASES), capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    return dict(json.loads(proc.stdout))
+
+
+@pytest.mark.parametrize("name", [c[0] for c in CASES])
+def test_adversarial_megabyte_is_linear(timings: dict[str, float], name: str) -> None:
+    assert timings[name] < LIMIT, f"{name}: {timings[name]:.2f} s on 1 MB"
