@@ -145,14 +145,18 @@ def test_draft_refuses_to_overwrite_without_force(project: Settings, runner: Cli
 def test_draft_reuses_known_name_and_flags_near_miss(project: Settings, runner: CliRunner, tmp_path: Path) -> None:
     news = tmp_path / "news.txt"
     news.write_text("On May 1, 2021, famous British writer Graham Wilsonn visited the Presidential Library.\n\n"
-                    "On April 30, 2021, famous French writer Gerard Cardonne visited the Presidential Library.\n",
-                    encoding="utf-8")
+                    "On April 30, 2021, famous French writer Gerard Cardonne visited the Presidential Library.\n\n"
+                    "On April 20, 2021, the staff of the Egyptian Cultural Centre in Cairo visited the Presidential "
+                    "Library.\n", encoding="utf-8")
     result = run(runner, project, "draft", str(news), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    first = (tmp_path / "out" / "2021-05-01-graham-wilsonn.ttl").read_text(encoding="utf-8")
+    names = sorted(p.name for p in (tmp_path / "out").glob("*.ttl"))
+    first = (tmp_path / "out" / "2021-05-01-graham-wilson.ttl").read_text(encoding="utf-8")
     second = (tmp_path / "out" / "2021-04-30-gerard-cardonne.ttl").read_text(encoding="utf-8")
-    assert "person:graham-wilsonn  # check: new; maybe the same as person/graham-wilson" in first
+    third = (tmp_path / "out" / names[0]).read_text(encoding="utf-8")
+    assert 'reused person/graham-wilson "Graham Wilson" for "Graham Wilsonn"' in first and "a schema:Person" not in first
     assert "schema:attendee person:gerard-cardonne ;" in second and "a schema:Person" not in second
+    assert "# check: new; maybe the same as organization/egyptian-cultural-centre" in third, third
 
 
 def test_draft_new_person_in_two_items_gets_one_iri(project: Settings, runner: CliRunner, tmp_path: Path) -> None:

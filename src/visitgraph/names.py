@@ -83,6 +83,12 @@ def core(text: str) -> str:
     return " ".join(tokens)
 
 
+def _bare(label: str) -> str:
+    """Return a label as written without its parentheses and "named after …" (hyphens kept)."""
+    text = re.sub(r"\([^()]*\)", " ", label)
+    return re.split(r"\bnamed (?:after|for)\b", text, maxsplit=1, flags=re.I)[0]
+
+
 def translit(normalised: str) -> str:
     """Fold transliteration variants of a normalised name onto one key.
 
@@ -159,7 +165,7 @@ def org_tokens(text: str) -> tuple[str, ...]:
     >>> org_tokens("National Library of the Czech Republic") == org_tokens("National Library of Czechia")
     True
     """
-    folded = fold(text)
+    folded = fold(re.sub(r"(?<=\w)-(?=\w)", "", text))  # "All-Russia" is one word, not "Russia"
     for pattern, repl in _ORG_PHRASES:
         folded = re.sub(pattern, repl, folded)
     out = []
@@ -216,7 +222,7 @@ class LabelKeys:
             tuple(core_.split()),
             person_tokens(label),
             org_tokens(label),
-            org_tokens(core_),
+            org_tokens(_bare(label)),
             acronyms(label),
         )
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from visitgraph.names import FORM_WORDS, LabelKeys
 
-#: Smallest word similarity (0–1) that counts as the same word spelt another way.
+#: Smallest word similarity (0–1) that counts as the same word spelt another way (people, institutions).
 WORD_SIMILARITY = 0.78
+ORG_WORD_SIMILARITY = 0.85
+#: Most letters two spellings of one word may differ by ("Wilkinson" is not "Wilson").
+MAX_EDITS = 2
 #: Score ceiling for a one-word person query ("Aliyev"): never strong enough to match alone.
 ONE_WORD_PERSON_CAP = 75.0
 LABEL_END_MISSING = 20.0
@@ -33,7 +37,7 @@ def _uniform(_: str) -> float:
     return 1.0
 
 
-def word_similarity(q: str, t: str) -> float:
+def word_similarity(q: str, t: str, floor: float = WORD_SIMILARITY) -> float:
     """Return how alike two transliteration keys of words are (1 equal, 0.9 an initial, else a ratio or 0).
 
     >>> word_similarity("r", "renaldas"), word_similarity("serageldin", "sirageldin")
@@ -46,17 +50,19 @@ def word_similarity(q: str, t: str) -> float:
     if len(t) == 1 or min(len(q), len(t)) < 3:
         return 0.0
     ratio = fuzz.ratio(q, t) / 100.0
-    if ratio >= WORD_SIMILARITY:
+    if ratio >= floor and Levenshtein.distance(q, t) <= MAX_EDITS:
         return ratio
     if len(q) >= 3 and t.startswith(q) and len(q) < len(t):
         return 0.85  # an abbreviated word ("Int." for "International")
     return 0.0
 
 
-def _align(query: tuple[str, ...], label: tuple[str, ...]) -> list[tuple[int, int, float]]:
+def _align(
+    query: tuple[str, ...], label: tuple[str, ...], floor: float = WORD_SIMILARITY
+) -> list[tuple[int, int, float]]:
     """Pair query words with label words, best pairs first, each word used once: (qi, li, similarity)."""
     pairs = sorted(
-        ((word_similarity(q, t), -abs(i - j), i, j) for i, q in enumerate(query) for j, t in enumerate(label)),
+        ((word_similarity(q, t, floor), -abs(i - j), i, j) for i, q in enumerate(query) for j, t in enumerate(label)),
         reverse=True,
     )
     used_q: set[int] = set()
@@ -113,7 +119,7 @@ def org_score(query: tuple[str, ...], label: tuple[str, ...], weight: Weight = _
     def w(word: str) -> float:
         return 0.2 if word in FORM_WORDS or len(word) == 1 else weight(word)
 
-    pairs = _align(query, label)
+    pairs = _align(query, label, ORG_WORD_SIMILARITY)
     total = sum(w(q) for q in query)
     got = sum(w(query[i]) * sim for i, _, sim in pairs)
     matched = {j for _, j, _ in pairs}
@@ -130,11 +136,12 @@ def name_score(query: LabelKeys, label: LabelKeys, kind: str, weight: Weight = _
     """
     if query.norm == label.norm:
         return 100.0
-    if query.core == label.core or query.compact == label.compact:
-        return 99.0
+    if query.org == query.org_core and (query.core == label.core or query.compact == label.compact):
+        return 99.0  # equal once the label's noise ("named after …", "(IFLA)") is set aside
     if kind == "person":
         return round(person_score(query.person, label.person), 1)
     if (len(query.org) == 1 or all(len(t) == 1 for t in query.org)) and query.compact in label.acronyms:
         return ACRONYM_SCORE
-    best = max(org_score(query.org, label.org, weight), org_score(query.org_core, label.org_core, weight))
+    # the query's own eponym or parenthesis is kept: it may be what tells two institutions apart
+    best = max(org_score(query.org, label.org, weight), org_score(query.org, label.org_core, weight))
     return round(best, 1)
