@@ -28,6 +28,8 @@ from visitgraph.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gift
 from visitgraph.visitors import analyse_visit, visiting_orgs_free
 
 HOST_SLUG = "presidential-library"
+#: The most characters of one item the rules read (a news item is a paragraph of a few hundred words).
+MAX_ANALYSED_CHARS = 5_000
 #: A new resource whose best candidate scores at least this gets a "maybe the same as" check mark.
 MAYBE_SCORE = 60.0
 SOURCE_SLUG = "presidential-library-visits"
@@ -81,6 +83,7 @@ class Draft:
     new_topics: list[tuple[str, str]] = field(default_factory=list)  # (iri, label)
     gifts: list[dict[str, Any]] = field(default_factory=list)
     agreements: list[tuple[str, bool]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reviewer must know about the whole draft
     turtle: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,9 +109,11 @@ def describe_paragraph(number: int, text: str) -> str:
     >>> describe_paragraph(2, "On March 5, the director of the National Library visited us today.")
     'paragraph 2 ("On March 5, the director of the …")'
     """
-    words = text.split()
+    printable = "".join(ch if ch.isprintable() else " " for ch in text[:200])  # no terminal escapes echoed
+    words = [w[:40] for w in printable.split()]
     head = " ".join(words[:7])
-    return f'paragraph {number} ("{head}{" …" if len(words) > 7 else ""}")'
+    more = len(words) > 7 or len(text) > 200
+    return f'paragraph {number} ("{head}{" …" if more else ""}")'
 
 
 def split_items(text: str) -> list[str]:
@@ -182,12 +187,29 @@ class DraftContext:
         return iri
 
 
+def analysed_text(text: str) -> tuple[str, list[str]]:
+    """Return the text the rules read (single spaces, at most :data:`MAX_ANALYSED_CHARS`) and a note if cut.
+
+    A news item is a paragraph of a few hundred words; reading a longer one only up to the limit
+    keeps drafting linear in the input (issue 21). The item's full text is still recorded.
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= MAX_ANALYSED_CHARS:
+        return flat, []
+    cut = flat.rfind(" ", MAX_ANALYSED_CHARS // 2, MAX_ANALYSED_CHARS)
+    cut = cut if cut > 0 else MAX_ANALYSED_CHARS
+    return flat[:cut], [
+        f"only the first {cut:,} of the item's {len(flat):,} characters were read: "
+        "check that nothing after them is missing from this draft"
+    ]
+
+
 def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     """Read one item into a :class:`Draft`, reusing known IRIs and minting new ones.
 
     :raises BadParameter: when the item does not read as a visit (no visitor found).
     """
-    text = item.text
+    text, notes = analysed_text(item.text)
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
@@ -199,7 +221,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             "organisation named with words such as 'visited', 'met' or 'delegation'. "
             "Remove it or reword it. Nothing was written.",
         )
-    draft = Draft(item, "", "")
+    draft = Draft(item, "", "", notes=notes)
     orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)

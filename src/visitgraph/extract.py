@@ -12,7 +12,10 @@ Host-side people are found anywhere ("Director of the library Mayil Ahmedov").
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from visitgraph.names import COUNTRY_NAMES, fold
@@ -157,9 +160,10 @@ PLACES = {
     "baku": "AZ",
 }
 _CAP = r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]"
-_WORD_RE = re.compile(rf"(?:{_CAP}\.\s?)+(?={_CAP})|{_CAP}\.|[\w’'`-]+|[^\w\s]")
+_WORD_RE = re.compile(rf"(?:{_CAP}\.\s?){{1,6}}(?={_CAP})|{_CAP}\.|[\w’'`-]+|[^\w\s]")
 
 
+@functools.lru_cache(maxsize=8192)
 def place_code(word_or_phrase: str) -> str | None:
     """Return the country code a place name or demonym denotes, else None.
 
@@ -236,7 +240,18 @@ def is_name_word(word: str) -> bool:
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Return the (start, end) of every quoted stretch ("…", “…”, «…»)."""
-    return [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”?|\"[^\"]*\"|«[^»]*»", text)]
+    return [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”?|\"[^\"]*\"|«[^«»]{0,2000}»", text)]
+
+
+def outside(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Return a test telling whether an offset lies outside every span (sorted, non-overlapping): a bisection."""
+    starts = [a for a, _ in spans]
+
+    def test(offset: int) -> bool:
+        k = bisect.bisect_right(starts, offset) - 1
+        return k < 0 or not spans[k][0] <= offset < spans[k][1]
+
+    return test
 
 
 def find_people(text: str, start: int = 0, end: int | None = None) -> list[PersonMention]:
@@ -249,10 +264,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
     ['Natalya Ivanova', 'Reyn van Haldropin']
     """
     end = len(text) if end is None else end
-    quotes = quoted_spans(text)
-    words = [
-        w for w in tokens(text) if start <= w.start and w.end <= end and not any(a <= w.start < b for a, b in quotes)
-    ]
+    unquoted = outside(quoted_spans(text))
+    words = [w for w in tokens(text) if start <= w.start and w.end <= end and unquoted(w.start)]
     out: list[PersonMention] = []
     i = 0
     while i < len(words):
@@ -328,6 +341,7 @@ def _skip_eponym(words: list[Span], i: int) -> int:
 
 
 _OF = re.compile(r"\s(?:of|within|at)\s(?:the\s)?")
+_WINDOW = 300
 
 
 def _chunk(text: str) -> str:
@@ -366,25 +380,29 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     if not desc:
         return None, None
     positions = [m for m in _OF.finditer(desc)]
+    # each candidate is read through a bounded window: linear in the descriptor (issue 21)
     chosen = next(
         (
             m
             for m in positions
-            if _looks_org(desc[m.end() :]) and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() :]).split())
+            if _looks_org(desc[m.end() : m.end() + _WINDOW])
+            and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
         ),
         None,
     )
     if chosen is None:
-        chosen = next((m for m in positions if _looks_org(desc[m.end() :])), None)
+        chosen = next((m for m in positions if _looks_org(desc[m.end() : m.end() + _WINDOW])), None)
     if chosen is None:
         m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
         if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
             return desc.replace(m.group(1) + " ", ""), m.group(1)
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
-    tail = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", org)
+    end = org[-_WINDOW:]
+    tail = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
     if tail:  # "OCLC (…) on CIS states": the scope belongs to the title
-        title, org = f"{title} {tail.group(0).strip()}", org[: tail.start()].strip()
+        cut = len(org) - len(end) + tail.start()
+        title, org = f"{title} {tail.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
 
 
@@ -398,28 +416,28 @@ def parse_org(written: str) -> OrgMention:
     >>> o.name, o.parent.name, o.country
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
-    text = written.strip(" ,.")
+    text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
     parent = None
-    m = re.search(r"\s+within\s+(?:the\s+)?(.+)$", text)
+    m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S)
     if m:
         parent = parse_org(m.group(1))
         text = text[: m.start()]
     country = None
-    paren = re.search(r"\s*\(([^)]*)\)\s*$", text)
+    paren = re.search(r"\(([^()]*)\)$", text)
     if paren and place_code(paren.group(1)):
         country, text = place_code(paren.group(1)), text[: paren.start()]
-    m = re.search(r"\s+of\s+(?:the\s+)?([\w-]+(?:\s[\w-]+)?)$", text)
+    m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)
     if m and place_code(m.group(1)):
         stem = text[: m.start()].split()
         country = country or place_code(m.group(1))
         if len(stem) >= 2 and stem[-1].casefold() in ORG_HEADS and is_name_word(stem[-2]):
             text = " ".join(stem)  # "… Edebali University of Turkey": the country is not part of the name
     m = re.match(
-        r"^(.+?\b(?:Library|Centre|Center|Department|Faculty|Institute))\s+of\s+the\s+(.+\b"
+        r"^(.{1,150}?\b(?:Library|Centre|Center|Department|Faculty|Institute))\s+of\s+the\s+(.{1,150}\b"
         r"(?:University|Ministry|Academy))$",
-        text,
+        text[: _WINDOW + 1],
     )
-    if m and parent is None:
+    if m and parent is None and len(text) <= _WINDOW:
         parent = OrgMention(m.group(2), country=country)
     country = country or _country_in(text)
     if parent is not None and parent.country is None:

@@ -44,6 +44,8 @@ MATCH_THRESHOLD = 85.0
 MATCH_MARGIN = 8.0
 #: A name score at least this high means the query equals a label (up to case, accents, punctuation).
 EXACT = 99.0
+#: The most characters of a query (or of a property value naming an entity) the matcher reads.
+MAX_QUERY_CHARS = 500
 #: Candidates scoring below this are not returned at all (a name that exists nowhere returns nothing).
 MIN_SCORE = 45.0
 #: Kinds the matcher indexes, with the class that defines each and its type name.
@@ -186,6 +188,7 @@ class Matcher:
         :param limit: the most candidates returned.
         """
         kinds = kinds_for(type)
+        query_text = query_text[:MAX_QUERY_CHARS]  # a name is short: the rest is never read (issue 21)
         query = LabelKeys.of(query_text) if query_text.strip() else None
         constraints = [c for c in (_constraint(p) for p in properties) if c is not None]
         pool = (
@@ -272,7 +275,7 @@ class Matcher:
                 return self.get(candidate) is target
         if not text:
             return False
-        return self.name_score(LabelKeys.of(text), target) >= 85
+        return self.name_score(LabelKeys.of(text[:MAX_QUERY_CHARS]), target) >= 85
 
 
 def _clear_winner(scored: list[tuple[float, Candidate]]) -> bool:

@@ -8,6 +8,7 @@ matcher, the reconciliation suggest service and drafting. Scores are in ``namesc
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,6 +84,11 @@ def core(text: str) -> str:
     return " ".join(tokens)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _translit_word(word: str) -> str:
+    return translit(word)
+
+
 def _bare(label: str) -> str:
     """Return a label as written without its parentheses and "named after …" (hyphens kept)."""
     text = re.sub(r"\([^()]*\)", " ", label)
@@ -148,7 +154,7 @@ def person_tokens(text: str) -> tuple[str, ...]:
     if comma and tail.strip() and "," not in tail:
         text = f"{tail} {head}"
     words = [w for w in fold(text).split() if w not in PERSON_NOISE]
-    return tuple(translit(w) for w in words)
+    return tuple(_translit_word(w) for w in words)
 
 
 def _stem(word: str) -> str:
@@ -176,7 +182,7 @@ def org_tokens(text: str) -> tuple[str, ...]:
             out.append(w)
             continue
         w = _ORG_SYNONYMS.get(w, w)
-        out.append(translit(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
+        out.append(_translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
     return tuple(out)
 
 

@@ -41,18 +41,35 @@ class AgreementMention:
     phrase: str
 
 
+#: Longest stretch the per-sentence rules read at once: a longer "sentence" is read in pieces of
+#: this size, so every rule's work is bounded per piece and linear in the text (issue 21).
+MAX_SENTENCE = 400
+
+
 def sentences(text: str) -> list[str]:
-    """Split an item into sentences (initials and honorifics do not end one)."""
+    """Split an item into sentences (initials and honorifics do not end one), long ones into pieces."""
     out, start = [], 0
     for m in re.finditer(r"\.(?=\s+[A-Z“\"])", text):
-        before = text[start : m.start()].rsplit(None, 1)[-1] if text[start : m.start()].strip() else ""
+        tail = text[max(start, m.start() - 12) : m.start()]  # bounded look-back: linear
+        before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
         if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|[A-Z]\.[A-Z]", before):
             continue
-        out.append(text[start : m.end()].strip())
+        out.extend(pieces(text[start : m.end()].strip()))
         start = m.end()
     if text[start:].strip():
-        out.append(text[start:].strip())
+        out.extend(pieces(text[start:].strip()))
     return out
+
+
+def pieces(sentence: str, size: int = MAX_SENTENCE) -> list[str]:
+    """Cut a sentence longer than `size` into pieces of at most `size` characters, at spaces where possible."""
+    out = []
+    while len(sentence) > size:
+        cut = sentence.rfind(" ", size // 2, size)
+        cut = cut if cut > 0 else size
+        out.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return [*out, sentence] if sentence else out
 
 
 _GIFT_WORDS = re.compile(r"\b(?:gifts?|presents?|souvenirs?)\b", re.I)
@@ -67,22 +84,22 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
         re.compile(
-            r"(?P<items>[^,;]+?)\s+(?:was|were)\s+(?:presented|donated|handed over|given)\s+by\s+"
-            r"(?P<giver>.+?)\s+to\s+(?P<recv>.+?)(?:\.|$)"
+            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?:presented|donated|handed over|given)\s+by\s+"
+            r"(?P<giver>.{1,150}?)\s+to\s+(?P<recv>.{1,150}?)(?:\.|$)"
         ),
     ),
     (
         "to_by",
         re.compile(
             r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)\s+(?:presented|donated|"
-            r"handed over|given)\s+to\s+(?P<recv>.+?)\s+by\s+(?P<giver>.+?)(?:\s+was\s+held|\.|$)"
+            r"handed over|given)\s+to\s+(?P<recv>.{1,150}?)\s+by\s+(?P<giver>.{1,150}?)(?:\s+was\s+held|\.|$)"
         ),
     ),
     (
         "passive",
         re.compile(
             r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)\s+"
-            r"(?:was|were)\s+presented\s+with\s+(?P<items>.+?)(?:\.|$)"
+            r"(?:was|were)\s+presented\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
@@ -90,14 +107,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             _SUBJECT + r"(?:\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
             r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
-            r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.+?)(?:\.|$)"
+            r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
         "as_gift",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4}|he|she|they)\b[^.]*?\b"
-            r"(?:gave|presented|donated)\s+(?P<items>.+?)\s+as\s+(?:a\s+)?gifts?"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
+            r"(?:gave|presented|donated)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
         ),
     ),
@@ -105,10 +122,21 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "donated",
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:\s+in\s+their\s+turn)?,?\s+"
-            r"(?:donated|handed over|presented)\s+(?P<items>.+?)\s+to\s+(?P<recv>[^.,]+)"
+            r"(?:donated|handed over|presented)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
 )
+
+
+#: Words each gift rule needs (lower case): a sentence without them is not searched (issue 21).
+_NEEDS = {
+    "by_to": (" by ", " to "),
+    "to_by": (" to ", " by "),
+    "passive": ("presented with",),
+    "active": ("presented", "with"),
+    "as_gift": ("gift",),
+    "donated": (" to ",),
+}
 
 
 def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
@@ -178,7 +206,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     """
     out: list[GiftMention] = []
     for sentence in sentences(text):
+        low = sentence.casefold()
         for rule, pattern in _RULES:
+            if not all(word in low for word in _NEEDS[rule]):
+                continue  # the rule cannot match: skip its regular expression
             m = pattern.search(sentence)
             if m is None:
                 continue
@@ -201,22 +232,24 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
 
 
 _AGREED = (
-    re.compile(r"came to an agreement on\s+(?P<what>.+?)(?=\s+and\s+signed\b|\s+in the future\b|[.;]|$)", re.I),
-    re.compile(r"(?:reached|concluded) an agreement on\s+(?P<what>.+?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I),
+    re.compile(r"came to an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\s+signed\b|\s+in the future\b|[.;]|$)", re.I),
+    re.compile(
+        r"(?:reached|concluded) an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I
+    ),
     re.compile(
         r"(?:it was|they|the (?:sides|parties)|both (?:sides|parties))\s+(?:also\s+)?agreed\s+"
-        r"(?P<prep>to|on|upon)\s+(?P<what>.+?)(?=\s+in the future\b|[.;]|$)",
+        r"(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
     re.compile(
-        r"\b(?:the (?:sides|parties)|both (?:sides|parties))\b[^.;]*?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
-        r"(?P<what>.+?)(?=\s+in the future\b|[.;]|$)",
+        r"\b(?:the (?:sides|parties)|both (?:sides|parties))\b[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
+        r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
 )
 _SIGNED = re.compile(
     r"\bsigned\s+(?:a|an|the)\s+(?P<doc>memorandum(?:\s+of\s+(?:understanding|cooperation))?|"
-    r"agreement|protocol|contract|treaty|accord|declaration)(?P<on>\s+(?:on|of)\s+[^.;]+?)?"
+    r"agreement|protocol|contract|treaty|accord|declaration)(?P<on>\s+(?:on|of)\s+[^.;]{1,200}?)?"
     r"(?=\s+and\b|[.;]|$)",
     re.I,
 )
@@ -231,8 +264,9 @@ def find_agreements(text: str) -> list[AgreementMention]:
     """
     out = []
     for sentence in sentences(text):
-        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None)
-        signed = _SIGNED.search(sentence)
+        low = sentence.casefold()
+        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if "agree" in low else None
+        signed = _SIGNED.search(sentence) if "signed" in low else None
         if agreed is None and signed is None:
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""

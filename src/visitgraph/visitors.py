@@ -26,6 +26,7 @@ from visitgraph.extract import (
     _is_cap,
     _looks_org,
     find_people,
+    outside,
     parse_org,
     place_code,
     quoted_spans,
@@ -61,7 +62,8 @@ def first_sentence_end(text: str) -> int:
     'On May 5, Ms. A. Smith of the M. I. Rudomino library visited.'
     """
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
-        before = text[: m.start()].rsplit(None, 1)[-1] if text[: m.start()].strip() else ""
+        tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
+        before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
         if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
             continue
         return m.end()
@@ -78,7 +80,7 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 def _about_spans(sentence: str) -> list[tuple[int, int]]:
     """Stretches that say what a gift or talk was about: people named there did not visit."""
-    return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.*?(?=\s(?:was|were)\s)", sentence)]
+    return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
 
 
 def _is_host_org(name: str, host_labels: set[str]) -> bool:
@@ -114,7 +116,8 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     text = re.sub(r"\s*(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
     if not text or _FUNCTION_END.search(text):
         return None, None
-    words = [w for w in tokens(text) if not any(a <= w.start < b for a, b in quoted_spans(text))]
+    unquoted = outside(quoted_spans(text))
+    words = [w for w in tokens(text) if unquoted(w.start)]
     heads = [i for i, w in enumerate(words) if w.text.casefold() in TITLE_HEADS and not _in_org_name(words, i)]
     if not heads:
         return None, None
@@ -302,9 +305,9 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
     pattern = (
-        r"(?:[A-Z][\w’'`-]*\s+)*?(?:[A-Z][\w’'`-]*\s+)?(?:"
+        r"(?:[A-Z][\w’'`-]*\s){0,8}?(?:"
         + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
-        + r")\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s?)+)*"
+        + r")\b(?:\sof\s(?:the\s)?[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,6}){0,3}"
     )
     for m in re.finditer(pattern, sentence):
         name = m.group(0).strip()
