@@ -342,6 +342,7 @@ def _skip_eponym(words: list[Span], i: int) -> int:
 
 _OF = re.compile(r"\s(?:of|within|at)\s(?:the\s)?")
 _WINDOW = 300
+MAX_PARENTS = 3
 
 
 def _chunk(text: str) -> str:
@@ -406,7 +407,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     return (title or None), (org or None)
 
 
-def parse_org(written: str) -> OrgMention:
+def parse_org(written: str, depth: int = 0) -> OrgMention:
     """Read an organisation as written: parent ("within the …", "… of the X University"), country.
 
     >>> o = parse_org("Chief Directorate of Libraries and Broadcasting within the Republic of Turkey Ministry of Culture")
@@ -418,9 +419,9 @@ def parse_org(written: str) -> OrgMention:
     """
     text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
     parent = None
-    m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S)
-    if m:
-        parent = parse_org(m.group(1))
+    m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S) if depth < MAX_PARENTS else None
+    if m:  # "X within the Y": Y is X's parent (a chain of at most MAX_PARENTS)
+        parent = parse_org(m.group(1), depth + 1)
         text = text[: m.start()]
     country = None
     paren = re.search(r"\(([^()]*)\)$", text)
