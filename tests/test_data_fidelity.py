@@ -27,3 +27,16 @@ def test_item_15_is_not_tagged_exchange_of_experience() -> None:
     topics = {q.object.value for q in store.quads_for_pattern(visit, ox.NamedNode(S + "about"), None)}
     assert settings.base_iri + "topic/exchange-of-experience" not in topics
     assert settings.base_iri + "topic/cooperation-between-libraries" in topics
+
+
+def test_every_alternate_name_is_written_in_the_source() -> None:
+    """Other names are recorded only where the source states them (issue 16)."""
+    settings = settings_for(ROOT)
+    store = source_store(settings)
+    text = " ".join((ROOT / "data" / "source" / "presidential-library-visits.txt").read_text(encoding="utf-8").split())
+    missing = [
+        (q.subject.value, q.object.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode(S + "alternateName"), None)
+        if " ".join(q.object.value.split()) not in text
+    ]
+    assert not missing
