@@ -79,3 +79,13 @@ def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftSco
 def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
     s = draft_scores["test"]
     assert s.reuse >= 0.95, s.line("test")
+
+
+def test_dev_halves_stay_as_tuned(
+    reconcile_scores: dict[str, ReconcileScore], draft_scores: dict[str, DraftScore]
+) -> None:
+    """The dev halves were tuned to 1.00: a change that breaks one of their cases shows here."""
+    r, d = reconcile_scores["dev"], draft_scores["dev"]
+    assert r.precision_at_1 == 1.0 and r.flag_precision == 1.0 and r.flag_recall == 1.0, r.misses
+    assert r.false_flags_on_absent == 0, r.misses
+    assert d.right == d.items and d.invented == 0, d.problems

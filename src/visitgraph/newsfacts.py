@@ -128,6 +128,18 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_CLAUSE = re.compile(r"(?:,\s+and|;)\s+(?=[^,;]{0,80}?\b(?:presented|donated|gave|handed over)\b)")
+
+
+def _clauses(sentence: str) -> list[str]:
+    """Split "… was presented with books, and X in turn presented …" into its two handings-over."""
+    parts, start = [], 0
+    for m in _CLAUSE.finditer(sentence):
+        parts.append(sentence[start : m.start()])
+        start = m.end()
+    return [*parts, sentence[start:]]
+
+
 #: Words each gift rule needs (lower case): a sentence without them is not searched (issue 21).
 _NEEDS = {
     "by_to": (" by ", " to "),
@@ -203,9 +215,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
 
     >>> [(g.agent, g.recipient, g.description) for g in find_gifts("The guest gave books as a gift.")]
     [('guest', 'host', 'Books')]
+    >>> [(g.agent, g.recipient) for g in find_gifts("The guest was presented with books, and G. Wilson in his "
+    ...                                              "turn presented the library with his book.", ["G. Wilson"])]
+    [('host', 'guest'), ('G. Wilson', 'host')]
     """
     out: list[GiftMention] = []
-    for sentence in sentences(text):
+    for sentence in (c for s in sentences(text) for c in _clauses(s)):
         low = sentence.casefold()
         for rule, pattern in _RULES:
             if not all(word in low for word in _NEEDS[rule]):
