@@ -55,7 +55,7 @@ def test_reconcile_test_half_match_flag(reconcile_scores: dict[str, ReconcileSco
     assert s.false_flags_on_absent == 0, s.line("test")
 
 
-UNMET = "issue 16 target not met on the test half (9/16 items entirely right, 3 invented; decision 0023)"
+UNMET = "issue 16 target not met on the test half (10/16 items entirely right, 3 invented; decision 0023)"
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
@@ -73,7 +73,7 @@ def test_draft_test_half_nothing_invented(draft_scores: dict[str, DraftScore]) -
 def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftScore]) -> None:
     """Guard the figures measured when the work on issue 16 stopped (README, decision 0023)."""
     s = draft_scores["test"]
-    assert s.right >= 9 and s.invented <= 3 and s.dates == s.items, s.line("test")
+    assert s.right >= 10 and s.invented <= 3 and s.dates == s.items, s.line("test")
 
 
 def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
