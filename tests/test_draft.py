@@ -26,12 +26,15 @@ def run(runner: CliRunner, settings: Settings, *args: str) -> object:
     return runner.invoke(cli, ["--root", str(settings.root), *args], catch_exceptions=False)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("On January 24, 2020, guests visited.", (2020, 1, 24)),
-    ("On December, 3, deputy director visited.", (None, 12, 3)),
-    ("Attendee of the 27th Annual Meeting visited the library on September 26, 2013.", (2013, 9, 26)),
-    ("On 5 March 2021 the delegation came.", (2021, 3, 5)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On January 24, 2020, guests visited.", (2020, 1, 24)),
+        ("On December, 3, deputy director visited.", (None, 12, 3)),
+        ("Attendee of the 27th Annual Meeting visited the library on September 26, 2013.", (2013, 9, 26)),
+        ("On 5 March 2021 the delegation came.", (2021, 3, 5)),
+    ],
+)
 def test_find_date_reads_genre_phrasing(text: str, expected: tuple[int | None, int, int]) -> None:
     m = find_date(text)
     assert m is not None and (m.year, m.month, m.day) == expected
@@ -53,26 +56,46 @@ def test_resolve_dates_year_option_wins_and_is_noted() -> None:
     assert r is not None and r.date == dt.date(2021, 3, 3) and r.from_option and not r.inferred and "--year" in r.note
 
 
-@pytest.mark.parametrize(("text", "names"), [
-    ("Director of the All-Russia State Library named after M. I. Rudomino Svetlana Gorokhova visited",
-     ["Svetlana Gorokhova"]),
-    ("the representatives of the OCLC (Online Computer Library Center) Sezen Tan, Dr. Sinan Tan and Catherine Fureti",
-     ["Sezen Tan", "Sinan Tan", "Catherine Fureti"]),
-    ("the director of the Library and Information Centre of the Bilecik Sheikh Edebali University of Turkey "
-     "Mustafa Serin visited", ["Mustafa Serin"]),
-    ("the staff of the Khasavyurt Central City Library named after Rasul Hamzatov visited", []),
-])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Director of the All-Russia State Library named after M. I. Rudomino Svetlana Gorokhova visited",
+            ["Svetlana Gorokhova"],
+        ),
+        (
+            "the representatives of the OCLC (Online Computer Library Center) Sezen Tan, Dr. Sinan Tan and Catherine Fureti",
+            ["Sezen Tan", "Sinan Tan", "Catherine Fureti"],
+        ),
+        (
+            "the director of the Library and Information Centre of the Bilecik Sheikh Edebali University of Turkey "
+            "Mustafa Serin visited",
+            ["Mustafa Serin"],
+        ),
+        ("the staff of the Khasavyurt Central City Library named after Rasul Hamzatov visited", []),
+    ],
+)
 def test_find_people_skips_eponyms_places_and_institutions(text: str, names: list[str]) -> None:
     assert [p.name for p in find_people(text)] == names
 
 
-@pytest.mark.parametrize(("desc", "title", "org"), [
-    ("head of the material provision of the Chief Directorate of Libraries and Broadcasting",
-     "head of the material provision", "Chief Directorate of Libraries and Broadcasting"),
-    ("President of the Republic of Azerbaijan", "President of the Republic of Azerbaijan", None),
-    ("former IFLA President", "former President", "IFLA"),
-    ("ex-editor in chief of “American Libraries” magazine", "ex-editor in chief of “American Libraries” magazine", None),
-])
+@pytest.mark.parametrize(
+    ("desc", "title", "org"),
+    [
+        (
+            "head of the material provision of the Chief Directorate of Libraries and Broadcasting",
+            "head of the material provision",
+            "Chief Directorate of Libraries and Broadcasting",
+        ),
+        ("President of the Republic of Azerbaijan", "President of the Republic of Azerbaijan", None),
+        ("former IFLA President", "former President", "IFLA"),
+        (
+            "ex-editor in chief of “American Libraries” magazine",
+            "ex-editor in chief of “American Libraries” magazine",
+            None,
+        ),
+    ],
+)
 def test_split_descriptor_separates_title_and_institution(desc: str, title: str, org: str | None) -> None:
     assert split_descriptor(desc) == (title, org)
 
@@ -83,37 +106,58 @@ def test_parse_org_reads_parent_and_country() -> None:
 
 
 def test_analyse_visit_shares_group_title_and_finds_host_director() -> None:
-    text = ("On July 12, 2016, the representatives of the OCLC Sezen Tan and Catherine Fureti visited the "
-            "Presidential Library. Director of the library Mayil Ahmedov met them.")
+    text = (
+        "On July 12, 2016, the representatives of the OCLC Sezen Tan and Catherine Fureti visited the "
+        "Presidential Library. Director of the library Mayil Ahmedov met them."
+    )
     found = analyse_visit(text, None, HOST)
     assert [(p.name, p.job_title, p.org.name if p.org else None) for p in found.visitors] == [
-        ("Sezen Tan", "Representative", "OCLC"), ("Catherine Fureti", "Representative", "OCLC")]
+        ("Sezen Tan", "Representative", "OCLC"),
+        ("Catherine Fureti", "Representative", "OCLC"),
+    ]
     assert [p.name for p in found.hosts] == ["Mayil Ahmedov"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("At the end of the meeting, the guests were presented with gifts.", [("host", "guests")]),
-    ("The guest got acquainted with the library and gave books as a gift.", [("guest", "host")]),
-    ("Director of the library Mayil Ahmedov presented the Canadian guest with the books about history.",
-     [("Mayil Ahmedov", "guest")]),
-    ("The guests in their turn, donated publications to the Presidential Library.", [("guests", "host")]),
-    ("Album was presented by the Head Aziz Aliyev to the Director Mayil Ahmadov.", [("Aziz Aliyev", "Mayil Ahmadov")]),
-    ("The librarians discussed new books.", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At the end of the meeting, the guests were presented with gifts.", [("host", "guests")]),
+        ("The guest got acquainted with the library and gave books as a gift.", [("guest", "host")]),
+        (
+            "Director of the library Mayil Ahmedov presented the Canadian guest with the books about history.",
+            [("Mayil Ahmedov", "guest")],
+        ),
+        ("The guests in their turn, donated publications to the Presidential Library.", [("guests", "host")]),
+        (
+            "Album was presented by the Head Aziz Aliyev to the Director Mayil Ahmadov.",
+            [("Aziz Aliyev", "Mayil Ahmadov")],
+        ),
+        ("The librarians discussed new books.", []),
+    ],
+)
 def test_find_gifts_reads_both_directions(text: str, expected: list[tuple[str, str]]) -> None:
     gifts = find_gifts(text, ["Aziz Aliyev"], ["Mayil Ahmedov", "Mayil Ahmadov"])
     assert [(g.agent, g.recipient) for g in gifts] == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Heads of the libraries came to an agreement on expansion of cooperation.",
-     [("Agreement on expansion of cooperation", False)]),
-    ("Both sides came to an agreement on cooperation in the future and signed a memorandum of understanding.",
-     [("Memorandum of understanding on cooperation", True)]),
-    ("It was also agreed to have exchange of experience in that field in the future.",
-     [("Agreement to have exchange of experience in that field", False)]),
-    ("They discussed a possible memorandum.", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Heads of the libraries came to an agreement on expansion of cooperation.",
+            [("Agreement on expansion of cooperation", False)],
+        ),
+        (
+            "Both sides came to an agreement on cooperation in the future and signed a memorandum of understanding.",
+            [("Memorandum of understanding on cooperation", True)],
+        ),
+        (
+            "It was also agreed to have exchange of experience in that field in the future.",
+            [("Agreement to have exchange of experience in that field", False)],
+        ),
+        ("They discussed a possible memorandum.", []),
+    ],
+)
 def test_find_agreements_signed_only_when_said(text: str, expected: list[tuple[str, bool]]) -> None:
     assert [(a.name, a.signed) for a in find_agreements(text)] == expected
 
@@ -144,22 +188,34 @@ def test_draft_refuses_to_overwrite_without_force(project: Settings, runner: Cli
 
 def test_draft_reuses_known_name_and_flags_near_miss(project: Settings, runner: CliRunner, tmp_path: Path) -> None:
     news = tmp_path / "news.txt"
-    news.write_text("On May 1, 2021, famous British writer Graham Wilsonn visited the Presidential Library.\n\n"
-                    "On April 30, 2021, famous French writer Gerard Cardonne visited the Presidential Library.\n",
-                    encoding="utf-8")
+    news.write_text(
+        "On May 1, 2021, famous British writer Graham Wilsonn visited the Presidential Library.\n\n"
+        "On April 30, 2021, famous French writer Gerard Cardonne visited the Presidential Library.\n\n"
+        "On April 20, 2021, the staff of the Egyptian Cultural Centre in Cairo visited the Presidential "
+        "Library.\n",
+        encoding="utf-8",
+    )
     result = run(runner, project, "draft", str(news), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    first = (tmp_path / "out" / "2021-05-01-graham-wilsonn.ttl").read_text(encoding="utf-8")
+    names = sorted(p.name for p in (tmp_path / "out").glob("*.ttl"))
+    first = (tmp_path / "out" / "2021-05-01-graham-wilson.ttl").read_text(encoding="utf-8")
     second = (tmp_path / "out" / "2021-04-30-gerard-cardonne.ttl").read_text(encoding="utf-8")
-    assert "person:graham-wilsonn  # check: new; maybe the same as person/graham-wilson" in first
+    third = (tmp_path / "out" / names[0]).read_text(encoding="utf-8")
+    assert (
+        'reused person/graham-wilson "Graham Wilson" for "Graham Wilsonn"' in first and "a schema:Person" not in first
+    )
     assert "schema:attendee person:gerard-cardonne ;" in second and "a schema:Person" not in second
+    assert "# check: new; maybe the same as organization/egyptian-cultural-centre" in third, third
 
 
 def test_draft_new_person_in_two_items_gets_one_iri(project: Settings, runner: CliRunner, tmp_path: Path) -> None:
     news = tmp_path / "news.txt"
-    news.write_text("On May 1, 2021, Director of the National Library of Estonia Martin Hallik visited the "
-                    "Presidential Library.\n\nOn April 3, 2021, Martin Hallik, Director of the National Library "
-                    "of Estonia visited the Presidential Library.\n", encoding="utf-8")
+    news.write_text(
+        "On May 1, 2021, Director of the National Library of Estonia Martin Hallik visited the "
+        "Presidential Library.\n\nOn April 3, 2021, Martin Hallik, Director of the National Library "
+        "of Estonia visited the Presidential Library.\n",
+        encoding="utf-8",
+    )
     assert run(runner, project, "draft", str(news), "--out", str(tmp_path / "out")).exit_code == 0
     text = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").glob("*.ttl")))
     assert text.count("person:martin-hallik\n    a schema:Person") == 1 and "martin-hallik-2" not in text
@@ -181,13 +237,17 @@ def test_draft_multi_item_year_from_neighbour(project: Settings, runner: CliRunn
     assert "vg:yearInferred true" in second and "after the visit of 2021-06-02" in second
 
 
-@pytest.mark.parametrize(("fixture", "message"), [
-    ("empty.txt", "empty.txt is empty"),
-    ("no-date.txt", 'paragraph 1 ("Director General of the National Library of …") of no-date.txt gives no date'),
-    ("not-a-visit.txt", 'paragraph 2 ("On May 28, 2021, the reading halls …") does not read as a visit'),
-])
-def test_draft_bad_input_names_paragraph_and_writes_nothing(project: Settings, runner: CliRunner,
-                                                           fixture: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("empty.txt", "empty.txt is empty"),
+        ("no-date.txt", 'paragraph 1 ("Director General of the National Library of …") of no-date.txt gives no date'),
+        ("not-a-visit.txt", 'paragraph 2 ("On May 28, 2021, the reading halls …") does not read as a visit'),
+    ],
+)
+def test_draft_bad_input_names_paragraph_and_writes_nothing(
+    project: Settings, runner: CliRunner, fixture: str, message: str
+) -> None:
     before = sorted(p.name for p in (project.root / "data").rglob("*"))
     result = run(runner, project, "draft", str(NEWS / fixture))
     assert result.exit_code == 1
@@ -209,3 +269,40 @@ def test_draft_again_refuses_then_replaces_its_own_draft(project: Settings, runn
     assert run(runner, project, "draft", news, "--force").exit_code == 0
     visits = sorted(p.name for p in (project.root / "data" / "visits").glob("2021-*"))
     assert visits == ["2021-05-14-martin-hallik.ttl"]  # replaced, not drafted twice
+
+
+ISSUE_16_ITEMS = (
+    "On June 25, 2019, the delegation headed by Amerkhan Rakhimjanov, the director of the First President of the "
+    "Republic of Kazakhstan – the Leader of the Nation, visited the Presidential Library. Head of the delegation "
+    "A. Rakhimjanov informed the participants.\n\n"
+    "On May 2, 2019, famous British writer Graham Wilson visited the Presidential Library. At the end of the "
+    "meeting, the guest was presented with books, and G. Wilson in his turn presented the library with his book.\n\n"
+    "On April 3, 2019, the representatives of the OCLC (Online Computer Library Center) Jan Smit and Sinan Tan "
+    "visited the Presidential Library.\n\n"
+    "On March 4, 2019, the delegation of the Belarusian Presidential Library under the leadership of the head of "
+    "department Tatiana Lichagina visited the Presidential Library.\n"
+)
+
+
+def test_draft_issue_16_phrasings_reuse_known_entities_and_keep_both_gifts() -> None:
+    """Title fragments mint nothing; expansions and spelling variants reuse; both gifts of one sentence kept."""
+    from conftest import ROOT, settings_for
+    from visitgraph.draft import DraftContext, draft_item, plan_items
+    from visitgraph.draftfile import source_store
+
+    settings = settings_for(ROOT)
+    ctx = DraftContext.from_store(source_store(settings), settings.base_iri)
+    drafts = [draft_item(item, ctx) for item in plan_items(ISSUE_16_ITEMS)]
+    base = settings.base_iri
+    kazakh, wilson, oclc, belarus = (d.to_dict() for d in drafts)
+    assert kazakh["new"] == [] and set(kazakh["reused"]) == {
+        base + "organization/kazakhstan-first-president-library",
+        base + "person/amerkhan-rakhimjanov",
+    }
+    assert wilson["new"] == [] and wilson["reused"] == [base + "person/graham-wilson"]
+    directions = [(g["agent"], g["recipient"]) for g in drafts[1].gifts]
+    host, guest = [base + "organization/presidential-library"], [base + "person/graham-wilson"]
+    assert directions == [(host, guest), (guest, host)]
+    assert base + "organization/oclc" in oclc["reused"] and base + "person/sinan-tan" in oclc["reused"]
+    assert oclc["new"] == [base + "person/jan-smit"]
+    assert belarus["new"] == [] and base + "person/tatyana-lichagina" in belarus["reused"]

@@ -2,8 +2,8 @@
 requests share one matcher index built once (under a lock, with sets), quickly, and `/-/health`
 keeps answering.
 
-Depends on the matcher rewrite of engineer h16 (`match.MatcherCache` lock, set-based
-`_read_entities`): on the code before it, indexing 22,000 links on one person took 52 s here.
+On the code before the matcher rewrite (`match.MatcherCache` lock, set-based entity reading),
+indexing 22,000 links on one person took 52 s here.
 """
 
 from __future__ import annotations
@@ -18,12 +18,7 @@ import pytest
 from conftest import TEST_DATA, LiveServer, copy_project, free_port
 from test_hostile_input import _linkset_with_many_links, call, form, health_watch
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.xfail(
-        reason="finding 3 needs h16's matcher (lock + set-based index); remove this mark once it is merged", run=False
-    ),
-]
+pytestmark = [pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -12,16 +13,24 @@ from visitgraph.errors import BadParameter
 
 @cli.command()
 @click.argument("news", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the draft files (default: data/visits/ of the project).")
-@click.option("--year", type=click.IntRange(1900, 2100), default=None,
-              help="Year of items that give none (otherwise inferred from neighbouring items).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the draft files (default: data/visits/ of the project).",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2100),
+    default=None,
+    help="Year of items that give none (otherwise inferred from neighbouring items).",
+)
 @click.option("--force", is_flag=True, help="Replace draft files that exist already.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was drafted as JSON.")
 @click.pass_context
 @handle_errors
-def draft(ctx: click.Context, news: Path, out_dir: Path | None, year: int | None, force: bool,
-          as_json: bool) -> None:
+def draft(ctx: click.Context, news: Path, out_dir: Path | None, year: int | None, force: bool, as_json: bool) -> None:
     """Draft one visit record per news item (paragraph) of NEWS, ready for review.
 
     Each draft is a Turtle file in the curated form: date (a missing year is
@@ -44,7 +53,9 @@ def draft(ctx: click.Context, news: Path, out_dir: Path | None, year: int | None
         text = news.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise BadParameter("news", f"{news} is not UTF-8 text ({e}). Nothing was written.") from e
-    drafts = draft_news(settings, text, name=news.name, out_dir=target, year=year, force=force)
+    drafts = draft_news(
+        settings, text, name=news.name, out_dir=target, year=year, force=force, progress=sys.stderr.isatty()
+    )
     write_all([(path, d.turtle) for path, d in drafts], force=force)
     if as_json:
         echo_json([{**d.to_dict(), "path": str(path)} for path, d in drafts])
@@ -52,15 +63,23 @@ def draft(ctx: click.Context, news: Path, out_dir: Path | None, year: int | None
     for path, d in drafts:
         checks = d.turtle.count("# check:")
         new = sum(1 for e in d.entries.values() if e.new)
-        click.echo(f"{path}: {d.name} ({d.item.date.date.isoformat()}); "
-                   f"{len(d.entries) - new} reused, {new} new; {checks} value(s) to check")
+        click.echo(
+            f"{path}: {d.name} ({d.item.date.date.isoformat()}); "
+            f"{len(d.entries) - new} reused, {new} new; {checks} value(s) to check"
+        )
     click.echo("Review the `# check:` marks, then run `visitgraph diff` and `visitgraph build`.")
 
 
 @cli.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "nt"]), default="text", show_default=True,
-              help="text: per resource with labels; json: the same as data; nt: +/- N-Triples patch lines.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "nt"]),
+    default="text",
+    show_default=True,
+    help="text: per resource with labels; json: the same as data; nt: +/- N-Triples patch lines.",
+)
 @click.pass_context
 @handle_errors
 def diff(ctx: click.Context, store_path: Path | None, fmt: str) -> None:

@@ -21,16 +21,23 @@ import pyoxigraph as ox
 from visitgraph import vocab
 from visitgraph.errors import BadParameter
 from visitgraph.extract import OrgMention, PersonMention
-from visitgraph.match import Candidate, Matcher
-from visitgraph.names import LabelKeys, fold
+from visitgraph.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
+from visitgraph.names import fold, normalize
 from visitgraph.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.visitors import analyse_visit, visiting_orgs_free
 
 HOST_SLUG = "presidential-library"
+#: The most characters of one item the rules read (a news item is a paragraph of a few hundred words).
+MAX_ANALYSED_CHARS = 5_000
+#: A new resource whose best candidate scores at least this gets a "maybe the same as" check mark.
+MAYBE_SCORE = 60.0
 SOURCE_SLUG = "presidential-library-visits"
-_VISIT_CUE = re.compile(r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
-                        r"handing over|arrived|arriving|came to|received|toured)\b", re.I)
+_VISIT_CUE = re.compile(
+    r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
+    r"handing over|arrived|arriving|came to|received|toured)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -76,16 +83,24 @@ class Draft:
     new_topics: list[tuple[str, str]] = field(default_factory=list)  # (iri, label)
     gifts: list[dict[str, Any]] = field(default_factory=list)
     agreements: list[tuple[str, bool]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reviewer must know about the whole draft
     turtle: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return what the draft holds, JSON-ready (for --json and tests)."""
-        return {"item": self.item.number, "slug": self.slug, "date": self.item.date.date.isoformat(),
-                "year_inferred": self.item.date.inferred, "name": self.name,
-                "attendees": [e.iri for e in self.attendees], "contributors": [e.iri for e in self.contributors],
-                "new": sorted(e.iri for e in self.entries.values() if e.new),
-                "reused": sorted(e.iri for e in self.entries.values() if not e.new),
-                "gifts": len(self.gifts), "agreements": [{"name": n, "signed": s} for n, s in self.agreements]}
+        return {
+            "item": self.item.number,
+            "slug": self.slug,
+            "date": self.item.date.date.isoformat(),
+            "year_inferred": self.item.date.inferred,
+            "name": self.name,
+            "attendees": [e.iri for e in self.attendees],
+            "contributors": [e.iri for e in self.contributors],
+            "new": sorted(e.iri for e in self.entries.values() if e.new),
+            "reused": sorted(e.iri for e in self.entries.values() if not e.new),
+            "gifts": len(self.gifts),
+            "agreements": [{"name": n, "signed": s} for n, s in self.agreements],
+        }
 
 
 def describe_paragraph(number: int, text: str) -> str:
@@ -94,9 +109,11 @@ def describe_paragraph(number: int, text: str) -> str:
     >>> describe_paragraph(2, "On March 5, the director of the National Library visited us today.")
     'paragraph 2 ("On March 5, the director of the …")'
     """
-    words = text.split()
+    printable = "".join(ch if ch.isprintable() else " " for ch in text[:200])  # no terminal escapes echoed
+    words = [w[:40] for w in printable.split()]
     head = " ".join(words[:7])
-    return f'paragraph {number} ("{head}{" …" if len(words) > 7 else ""}")'
+    more = len(words) > 7 or len(text) > 200
+    return f'paragraph {number} ("{head}{" …" if more else ""}")'
 
 
 def split_items(text: str) -> list[str]:
@@ -111,15 +128,19 @@ def plan_items(text: str, year: int | None = None, name: str = "the input") -> l
     """
     paragraphs = split_items(text)
     if not paragraphs:
-        raise BadParameter("news", f"{name} is empty: write one news item per paragraph "
-                                   "(paragraphs separated by a blank line).")
+        raise BadParameter(
+            "news", f"{name} is empty: write one news item per paragraph (paragraphs separated by a blank line)."
+        )
     mentions: list[DateMention | None] = [find_date(p) for p in paragraphs]
     dates = resolve_dates(mentions, year)
     items = []
     for i, (p, d) in enumerate(zip(paragraphs, dates, strict=True)):
         if d is None:
-            raise BadParameter("news", f"{describe_paragraph(i + 1, p)} of {name} "
-                                       f"{explain_missing(mentions[i], mentions, i)}. Nothing was written.")
+            raise BadParameter(
+                "news",
+                f"{describe_paragraph(i + 1, p)} of {name} "
+                f"{explain_missing(mentions[i], mentions, i)}. Nothing was written.",
+            )
         items.append(NewsItem(i + 1, len(paragraphs), p, d))
     return items
 
@@ -132,11 +153,15 @@ class DraftContext:
         self.base = base
         self.taken: set[str] = set(taken) | {e.iri for e in matcher.entities.values()}
         host = matcher.get(f"organization/{HOST_SLUG}") or next(
-            (c.entity for c in matcher.reconcile("Presidential Library", type="organization", limit=1) if c.match), None)
+            (c.entity for c in matcher.reconcile("Presidential Library", type="organization", limit=1) if c.match), None
+        )
         self.host = host.iri if host else vocab.mint(base, "organization", HOST_SLUG)
         self.host_labels = host.labels if host else ["Presidential Library"]
-        self.host_people = [e for e in matcher.entities.values()
-                            if e.kind == "person" and self.host in e.props.get("schema:affiliation", [])]
+        self.host_people = [
+            e
+            for e in matcher.entities.values()
+            if e.kind == "person" and self.host in e.props.get("schema:affiliation", [])
+        ]
         self.topics = [(e.iri, e.name) for e in matcher.entities.values() if e.kind == "topic"]
         self.source = vocab.mint(base, "source", SOURCE_SLUG)
         #: new people and organisations of this run, so a later item reuses them: (kind, folded name) -> entry
@@ -145,8 +170,11 @@ class DraftContext:
     @classmethod
     def from_store(cls, store: ox.Store, base: str) -> DraftContext:
         """Index a pyoxigraph store (the sources, or the published graph) for drafting."""
-        taken = {q.subject.value for q in store.quads_for_pattern(None, None, None, None)
-                 if isinstance(q.subject, ox.NamedNode)}
+        taken = {
+            q.subject.value
+            for q in store.quads_for_pattern(None, None, None, None)
+            if isinstance(q.subject, ox.NamedNode)
+        }
         return cls(Matcher.from_store(store, base), base, taken)
 
     def mint(self, kind: str, label: str) -> str:
@@ -159,21 +187,41 @@ class DraftContext:
         return iri
 
 
+def analysed_text(text: str) -> tuple[str, list[str]]:
+    """Return the text the rules read (single spaces, at most :data:`MAX_ANALYSED_CHARS`) and a note if cut.
+
+    A news item is a paragraph of a few hundred words; reading a longer one only up to the limit
+    keeps drafting linear in the input (issue 21). The item's full text is still recorded.
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= MAX_ANALYSED_CHARS:
+        return flat, []
+    cut = flat.rfind(" ", MAX_ANALYSED_CHARS // 2, MAX_ANALYSED_CHARS)
+    cut = cut if cut > 0 else MAX_ANALYSED_CHARS
+    return flat[:cut], [
+        f"only the first {cut:,} of the item's {len(flat):,} characters were read: "
+        "check that nothing after them is missing from this draft"
+    ]
+
+
 def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     """Read one item into a :class:`Draft`, reusing known IRIs and minting new ones.
 
     :raises BadParameter: when the item does not read as a visit (no visitor found).
     """
-    text = item.text
+    text, notes = analysed_text(item.text)
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
-        raise BadParameter("news", f"{item.preview} does not read as a visit: no visiting person or "
-                                   "organisation named with words such as 'visited', 'met' or 'delegation'. "
-                                   "Remove it or reword it. Nothing was written.")
-    draft = Draft(item, "", "")
+        raise BadParameter(
+            "news",
+            f"{item.preview} does not read as a visit: no visiting person or "
+            "organisation named with words such as 'visited', 'met' or 'delegation'. "
+            "Remove it or reword it. Nothing was written.",
+        )
+    draft = Draft(item, "", "", notes=notes)
     orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)
@@ -186,12 +234,14 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         if entry is not None and all(entry.iri != e.iri for e in draft.visitor_orgs):
             draft.visitor_orgs.append(entry)
     if not draft.attendees:
-        draft.attendees = [orgs[fold(o.name)] for o in found.orgs + free if fold(o.name) in orgs][:1] or \
-            list(orgs.values())[:1]
+        draft.attendees = [orgs[fold(o.name)] for o in found.orgs + free if fold(o.name) in orgs][:1] or list(
+            orgs.values()
+        )[:1]
     draft.name, base_slug = _visit_label(found.visitors, draft)
     draft.slug = _visit_slug(ctx, item.date.date.isoformat(), base_slug)
-    draft.topics = [(iri, f'the text matches the topic "{ctx.matcher.label_of(iri)}"')
-                    for iri in match_topics(text, ctx.topics)]
+    draft.topics = [
+        (iri, f'the text matches the topic "{ctx.matcher.label_of(iri)}"') for iri in match_topics(text, ctx.topics)
+    ]
     _new_topics(text, ctx, draft)
     _gifts(text, ctx, draft, found.visitors, found.hosts, orgs)
     draft.agreements = [(a.name, a.signed) for a in find_agreements(text)]
@@ -206,23 +256,33 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
     props = [("country", o.country)] if o.country else []
     best = _reconcile(ctx, o.name, "organization", props)
     if best is not None and best.match:
-        check = None if best.score >= 100 else f'reused {vocab.shorten(best.iri, ctx.base)} "{best.name}" ' \
-                                                 f'for "{o.name}" (score {best.score:g})'
-        entry = Entry(best.iri, "organization", best.name, False, check)
+        entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     else:
-        entry = Entry(ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True,
-                      _maybe(best, o.name, ctx))
+        entry = Entry(
+            ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, _maybe(best, o.name, ctx)
+        )
         ctx.minted[("organization", key)] = entry
-        types = ["schema:Organization"] + [t for w, t in (("Library", "schema:Library"), ("Museum", "schema:Museum"),
-                                                          ("University", "schema:CollegeOrUniversity"))
-                                           if re.search(rf"\b{w}\b", o.name)][:1]
+        types = ["schema:Organization"] + [
+            t
+            for w, t in (
+                ("Library", "schema:Library"),
+                ("Museum", "schema:Museum"),
+                ("University", "schema:CollegeOrUniversity"),
+            )
+            if re.search(rf"\b{w}\b", o.name)
+        ][:1]
         entry.props.append(("a", " , ".join(types), None if len(types) == 1 else "type guessed from the name"))
         entry.props.append(("schema:name", _lit(o.name), None))
         if o.country:
-            entry.props.append(("schema:address", f'[ a schema:PostalAddress ; schema:addressCountry "{o.country}" ]',
-                                "country guessed from the text: keep it only if the text states or implies it"))
+            entry.props.append(
+                (
+                    "schema:address",
+                    f'[ a schema:PostalAddress ; schema:addressCountry "{o.country}" ]',
+                    "country guessed from the text: keep it only if the text states or implies it",
+                )
+            )
         if parent is not None:
             entry.props.append(("schema:parentOrganization", _curie(parent.iri, ctx.base), "parent as read"))
     orgs[key] = entry
@@ -230,6 +290,13 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+def _reuse_check(best: Candidate, written: str, ctx: DraftContext) -> str | None:
+    """Say what was reused for a name the graph does not spell exactly that way (None when it does)."""
+    if normalize(written) in {k.norm for k in best.entity.keys}:
+        return None
+    return f'reused {vocab.shorten(best.iri, ctx.base)} "{best.name}" for "{written}" (score {best.score:g})'
 
 
 def _earlier(entry: Entry) -> Entry:
@@ -241,7 +308,7 @@ def _variants(name: str, kind: str) -> list[str]:
     """Return the forms to look a name up by: as written, its acronym "(IFLA)", "X" for "Library of the X"."""
     out = [name]
     if kind == "organization":
-        acronym = re.search(r"\(([A-Z]{2,})\)", name)
+        acronym = re.search(r"\(([A-Z]{2,})\)", name) or re.match(r"([A-Z]{2,})\s*\(", name)
         if acronym:
             out.append(acronym.group(1))
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
@@ -251,11 +318,12 @@ def _variants(name: str, kind: str) -> list[str]:
 
 
 def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, Any]]) -> Candidate | None:
-    """Return the best candidate; it keeps ``match`` only when the names agree closely enough to reuse.
+    """Return the best candidate; it keeps ``match`` only when the name alone is strong enough to reuse.
 
-    The matcher may match an organisation on a subset of its name words plus an agreeing
-    country ("Russian State Library" vs "All-Russia State Library for Foreign Literature");
-    a draft reuses an IRI only on an equal name (up to noise, word order or transliteration).
+    The same matcher as the reconciliation service (one normalisation, one calibrated flag); a
+    property (affiliation, country) may separate namesakes but never carries a weak name.
+    Also looked up: the acronym in "OCLC (Online …)" / "(IFLA)", and "X" for "Library of the X",
+    which must then equal a label.
     """
     best: Candidate | None = None
     for i, query in enumerate(_variants(name, kind)):
@@ -263,12 +331,8 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
         if not cands:
             continue
         top = cands[0]
-        name_score = next((float(f.value) for f in top.features if f.id == "name"), 0.0)
-        q = LabelKeys.of(query)
-        close = name_score >= 95 or any(q.translit == k.translit for k in top.entity.keys) or \
-            (kind == "person" and name_score >= 86)
-        if i > 0 and name_score < 97:
-            close = False  # a shortened form must name the entity exactly
+        score = next((float(f.value) for f in top.features if f.id == "name"), 0.0)
+        close = score >= (EXACT if i > 0 else MATCH_THRESHOLD)
         top = Candidate(top.entity, top.score, top.match and close, top.features)
         if best is None or (top.match and not best.match):
             best = top
@@ -280,24 +344,27 @@ def _org_slug_label(name: str) -> str:
     return re.sub(r"^(?:the)\s+", "", core, flags=re.I)
 
 
-def _maybe(best: Any, written: str, ctx: DraftContext) -> str | None:
-    if best is None or best.score < 75:
+def _maybe(best: Candidate | None, written: str, ctx: DraftContext) -> str | None:
+    """Point a reviewer at a known resource whose name is close to a new one's (whatever the properties say)."""
+    name = next((float(f.value) for f in best.features if f.id == "name"), 0.0) if best is not None else 0.0
+    if best is None or name < MAYBE_SCORE:
         return None
-    return (f'new; maybe the same as {vocab.shorten(best.iri, ctx.base)} "{best.name}" '
-            f'(score {best.score:g}): if so, use that IRI and delete this description')
+    return (
+        f'new; maybe the same as {vocab.shorten(best.iri, ctx.base)} "{best.name}" '
+        f"(name score {name:g}): if so, use that IRI and delete this description"
+    )
 
 
-def _person_entry(p: PersonMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry],
-                  host: bool = False) -> Entry:
+def _person_entry(
+    p: PersonMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], host: bool = False
+) -> Entry:
     org = orgs.get(fold(p.org.name)) if p.org is not None else None
     if p.org is not None and org is None:
         org = _org_entry(p.org, ctx, draft, orgs)
     props: list[tuple[str, Any]] = [("affiliation", org.iri if org else ctx.host)] if (org or host) else []
     best = _reconcile(ctx, p.name, "person", props)
     if best is not None and best.match:
-        check = None if best.score >= 100 else f'reused {vocab.shorten(best.iri, ctx.base)} "{best.name}" ' \
-                                                 f'for "{p.name}" (score {best.score:g})'
-        entry = Entry(best.iri, "person", best.name, False, check)
+        entry = Entry(best.iri, "person", best.name, False, _reuse_check(best, p.name, ctx))
         draft.entries.setdefault(entry.iri, entry)
         return entry
     if ("person", fold(p.name)) in ctx.minted:
@@ -345,8 +412,10 @@ def _visit_slug(ctx: DraftContext, iso: str, label: str) -> str:
     return iri.rsplit("/", 1)[1]
 
 
-_DISCUSSED = re.compile(r"(?:^|[.;]\s+)(?P<what>[A-Z][^.;]{5,120}?)\s+(?:was|were)\s+(?:widely\s+|also\s+)?discussed"
-                        r"|on the topic\s+[“\"](?P<topic>[^”\"]+)[”\"]")
+_DISCUSSED = re.compile(
+    r"(?:^|[.;]\s+)(?P<what>[A-Z][^.;]{5,120}?)\s+(?:was|were)\s+(?:widely\s+|also\s+)?discussed"
+    r"|on the topic\s+[“\"](?P<topic>[^”\"]+)[”\"]"
+)
 
 
 def _new_topics(text: str, ctx: DraftContext, draft: Draft) -> None:
@@ -361,8 +430,14 @@ def _new_topics(text: str, ctx: DraftContext, draft: Draft) -> None:
         draft.topics.append((iri, "new topic from the words of the text: rename it, or use an existing one"))
 
 
-def _gifts(text: str, ctx: DraftContext, draft: Draft, visitors: list[PersonMention],
-           hosts: list[PersonMention], orgs: dict[str, Entry]) -> None:
+def _gifts(
+    text: str,
+    ctx: DraftContext,
+    draft: Draft,
+    visitors: list[PersonMention],
+    hosts: list[PersonMention],
+    orgs: dict[str, Entry],
+) -> None:
     names = [n for p in visitors for n in [p.name, *p.alternate_names]]
     host_names = [p.name for p in hosts]
     visitor_entries = [e for e in draft.attendees if e.kind == "person"]
@@ -392,9 +467,18 @@ def _gifts(text: str, ctx: DraftContext, draft: Draft, visitors: list[PersonMent
         recipient, r_check = party(g.recipient)
         if not agent or not recipient:
             continue
-        draft.gifts.append({"agent": agent, "recipient": recipient, "name": g.name, "description": g.description,
-                            "type": g.item_type, "agent_check": a_check, "recipient_check": r_check,
-                            "host_gives": ctx.host in agent or any(e.iri in agent for e in draft.contributors)})
+        draft.gifts.append(
+            {
+                "agent": agent,
+                "recipient": recipient,
+                "name": g.name,
+                "description": g.description,
+                "type": g.item_type,
+                "agent_check": a_check,
+                "recipient_check": r_check,
+                "host_gives": ctx.host in agent or any(e.iri in agent for e in draft.contributors),
+            }
+        )
 
 
 def _lit(value: str) -> str:

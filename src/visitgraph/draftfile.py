@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
+from tqdm import tqdm
 
 from visitgraph import vocab
 from visitgraph.config import Settings
@@ -22,10 +23,21 @@ from visitgraph.errors import BadParameter, ShapesViolation, StoreError
 from visitgraph.load import apply_update, discover_sources, list_changesets, parse_rdf, read_source
 from visitgraph.validate import load_shapes, shapes_files, validate_quads
 
-PREFIXES = (("visit", "visit/"), ("person", "person/"), ("org", "organization/"), ("topic", "topic/"),
-            ("gift", "gift/"), ("agreement", "agreement/"), ("source", "source/"), ("scheme", "scheme/"),
-            ("schema", vocab.SCHEMA), ("vg", vocab.VG), ("prov", vocab.PROV), ("skos", vocab.SKOS),
-            ("xsd", vocab.XSD))
+PREFIXES = (
+    ("visit", "visit/"),
+    ("person", "person/"),
+    ("org", "organization/"),
+    ("topic", "topic/"),
+    ("gift", "gift/"),
+    ("agreement", "agreement/"),
+    ("source", "source/"),
+    ("scheme", "scheme/"),
+    ("schema", vocab.SCHEMA),
+    ("vg", vocab.VG),
+    ("prov", vocab.PROV),
+    ("skos", vocab.SKOS),
+    ("xsd", vocab.XSD),
+)
 
 
 def _line(indent: str, text: str, end: str, check: str | None) -> str:
@@ -56,13 +68,24 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
     def c(iri: str) -> str:
         return _curie(iri, base)
 
-    head = [f"# Draft of item {item.number} of {item.total} in {source_name}, written by `visitgraph draft`.",
-            "# Review every guess (each line whose comment starts with `check`), fix what is wrong, delete the marks.", ""]
+    head = [
+        f"# Draft of item {item.number} of {item.total} in {source_name}, written by `visitgraph draft`.",
+        "# Review every guess (each line whose comment starts with `check`), fix what is wrong, delete the marks.",
+        "",
+    ]
+    head += [f"# check: {note}" for note in draft.notes]
     head += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES] + [""]
-    v = [f"visit:{draft.slug}", "    a vg:Visit , schema:Event ;",
-         _line("    ", f"schema:name {_lit(draft.name)}", ";", "a short label written by the drafter"),
-         _line("    ", f'schema:startDate "{d.date.isoformat()}"^^xsd:date', ";",
-               "year not in the item" if d.inferred or d.from_option else None)]
+    v = [
+        f"visit:{draft.slug}",
+        "    a vg:Visit , schema:Event ;",
+        _line("    ", f"schema:name {_lit(draft.name)}", ";", "a short label written by the drafter"),
+        _line(
+            "    ",
+            f'schema:startDate "{d.date.isoformat()}"^^xsd:date',
+            ";",
+            "year not in the item" if d.inferred or d.from_option else None,
+        ),
+    ]
     if d.inferred:
         v.append("    vg:yearInferred true ;")
     if d.note:
@@ -76,35 +99,61 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
     gift_iris = [vocab.mint(base, "gift", f"{draft.slug}-{i + 1}") for i in range(len(draft.gifts))]
     if gift_iris:
         v += _objects("vg:gift", [(c(g), None) for g in gift_iris])
-    agreement_iris = [vocab.mint(base, "agreement", draft.slug + (f"-{i + 1}" if len(draft.agreements) > 1 else ""))
-                      for i in range(len(draft.agreements))]
+    agreement_iris = [
+        vocab.mint(base, "agreement", draft.slug + (f"-{i + 1}" if len(draft.agreements) > 1 else ""))
+        for i in range(len(draft.agreements))
+    ]
     if agreement_iris:
         v += _objects("vg:outcome", [(c(a), None) for a in agreement_iris])
-    v.append(_line("    ", f"prov:wasDerivedFrom {c(ctx.source)}", ";",
-                   "the news list the item was published in"))
+    v.append(_line("    ", f"prov:wasDerivedFrom {c(ctx.source)}", ";", "the news list the item was published in"))
     text = item.text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if text.endswith('"'):
         text = text[:-1] + '\\"'
     v.append(f'    vg:sourceText """{text}""" .')
     blocks = [v]
     for g, gift in zip(gift_iris, draft.gifts, strict=True):
-        blocks.append(_block(c(g), [("a", "vg:Gift , schema:GiveAction", None),
-                                     ("schema:agent", " , ".join(map(c, gift["agent"])), gift["agent_check"]),
-                                     ("schema:recipient", " , ".join(map(c, gift["recipient"])),
-                                      gift["recipient_check"]),
-                                     ("schema:object", c(g + "-item"), None)]))
+        blocks.append(
+            _block(
+                c(g),
+                [
+                    ("a", "vg:Gift , schema:GiveAction", None),
+                    ("schema:agent", " , ".join(map(c, gift["agent"])), gift["agent_check"]),
+                    ("schema:recipient", " , ".join(map(c, gift["recipient"])), gift["recipient_check"]),
+                    ("schema:object", c(g + "-item"), None),
+                ],
+            )
+        )
         item_props = [("a", f"schema:{gift['type']}", "item type guessed")]
         if gift["name"]:
             item_props.append(("schema:name", _lit(gift["name"]), "title as quoted in the text"))
         item_props.append(("schema:description", _lit(gift["description"]), "in the text's words"))
         blocks.append(_block(c(g + "-item"), item_props))
     for a, (name, signed) in zip(agreement_iris, draft.agreements, strict=True):
-        blocks.append(_block(c(a), [("a", "vg:Agreement", None), ("schema:name", _lit(name), "in the text's words"),
-                                    ("vg:signed", "true" if signed else "false",
-                                     "the text says it was signed" if signed else "the text does not say signed")]))
+        blocks.append(
+            _block(
+                c(a),
+                [
+                    ("a", "vg:Agreement", None),
+                    ("schema:name", _lit(name), "in the text's words"),
+                    (
+                        "vg:signed",
+                        "true" if signed else "false",
+                        "the text says it was signed" if signed else "the text does not say signed",
+                    ),
+                ],
+            )
+        )
     for iri, label in draft.new_topics:
-        blocks.append(_block(c(iri), [("a", "skos:Concept", None), ("skos:prefLabel", _lit(label) + "@en", None),
-                                      ("skos:inScheme", "scheme:topics", None)]))
+        blocks.append(
+            _block(
+                c(iri),
+                [
+                    ("a", "skos:Concept", None),
+                    ("skos:prefLabel", _lit(label) + "@en", None),
+                    ("skos:inScheme", "scheme:topics", None),
+                ],
+            )
+        )
     for e in sorted((e for e in draft.entries.values() if e.new), key=lambda e: (e.kind != "person", e.iri)):
         blocks.append(_entry_block(e))
     return "\n".join(head + ["\n".join(b) + "\n" for b in blocks]).rstrip() + "\n"
@@ -130,8 +179,16 @@ def source_store(settings: Settings, exclude: Sequence[Path] = ()) -> ox.Store:
     return store
 
 
-def draft_news(settings: Settings, text: str, *, name: str, out_dir: Path, year: int | None = None,
-               force: bool = False) -> list[tuple[Path, Draft]]:
+def draft_news(
+    settings: Settings,
+    text: str,
+    *,
+    name: str,
+    out_dir: Path,
+    year: int | None = None,
+    force: bool = False,
+    progress: bool = False,
+) -> list[tuple[Path, Draft]]:
     """Draft every item of `text`, check the drafts parse and conform together with the data, and return them.
 
     Nothing is written here (see :func:`write_all`).
@@ -144,7 +201,7 @@ def draft_news(settings: Settings, text: str, *, name: str, out_dir: Path, year:
     store = source_store(settings, exclude=earlier_drafts(out_dir, [i.text for i in items]))
     ctx = DraftContext.from_store(store, settings.base_iri)
     out: list[tuple[Path, Draft]] = []
-    for item in items:
+    for item in tqdm(items, desc="draft", unit="item", disable=not progress, leave=False):
         draft = draft_item(item, ctx)
         draft.turtle = render(draft, ctx, name)
         out.append((out_dir / f"{draft.slug}.ttl", draft))
@@ -174,8 +231,12 @@ def earlier_drafts(out_dir: Path, texts: Sequence[str]) -> list[Path]:
 def _check(settings: Settings, store: ox.Store, drafts: Sequence[tuple[Path, Draft]]) -> None:
     quads = list(store)
     for path, draft in drafts:
-        quads += parse_rdf(draft.turtle, base_iri=settings.base_iri, name=path.name,
-                           graph=vocab.graph_iri(settings.base_iri, f"draft/{path.name}"))
+        quads += parse_rdf(
+            draft.turtle,
+            base_iri=settings.base_iri,
+            name=path.name,
+            graph=vocab.graph_iri(settings.base_iri, f"draft/{path.name}"),
+        )
     report = validate_quads(quads, load_shapes(shapes_files(settings.root)), base=settings.base_iri)
     if not report.conforms:
         raise ShapesViolation(report)

@@ -27,19 +27,27 @@ Reuse it to find existing IRIs before minting new ones::
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
 from rapidfuzz import fuzz
 
 from visitgraph import vocab
-from visitgraph.names import LabelKeys, country_code, fold, name_score
+from visitgraph.matchindex import WordIndex
+from visitgraph.names import LabelKeys, country_code, fold
+from visitgraph.namescore import name_score
 
-MATCH_THRESHOLD = 90.0
-MATCH_MARGIN = 5.0
+MATCH_THRESHOLD = 85.0
+MATCH_MARGIN = 8.0
+#: A name score at least this high means the query equals a label (up to case, accents, punctuation).
+EXACT = 99.0
+#: The most characters of a query (or of a property value naming an entity) the matcher reads.
+MAX_QUERY_CHARS = 500
+#: Candidates scoring below this are not returned at all (a name that exists nowhere returns nothing).
+MIN_SCORE = 45.0
 #: Kinds the matcher indexes, with the class that defines each and its type name.
 KIND_TYPES: dict[str, tuple[str, str]] = {
     "visit": (vocab.VG + "Visit", "Visit"),
@@ -47,8 +55,12 @@ KIND_TYPES: dict[str, tuple[str, str]] = {
     "organization": (vocab.SCHEMA + "Organization", "Organisation"),
     "topic": (vocab.SKOS + "Concept", "Topic"),
 }
-LABEL_PREDICATES = (vocab.SCHEMA + "name", vocab.SKOS + "prefLabel",
-                    vocab.SCHEMA + "alternateName", vocab.SKOS + "altLabel")
+LABEL_PREDICATES = (
+    vocab.SCHEMA + "name",
+    vocab.SKOS + "prefLabel",
+    vocab.SCHEMA + "alternateName",
+    vocab.SKOS + "altLabel",
+)
 #: Property paths kept per entity: short id -> predicates followed from the entity.
 PROPERTY_PATHS: dict[str, tuple[str, ...]] = {
     "schema:startDate": (vocab.SCHEMA + "startDate",),
@@ -70,6 +82,8 @@ PROPERTY_PATHS: dict[str, tuple[str, ...]] = {
 }
 #: Reverse links gathered as the "visits" of a person, organisation or topic.
 VISIT_LINKS = ("schema:attendee", "schema:contributor", "schema:about")
+
+
 @dataclass
 class Entity:
     """One indexed resource: its id, kind, labels, types and the properties the service shows."""
@@ -126,11 +140,9 @@ class Matcher:
         self.generation = generation
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         self._by_iri = {e.iri: e for e in self.entities.values()}
-        self._exact: dict[str, set[str]] = defaultdict(set)
         for e in self.entities.values():
             e.keys = [LabelKeys.of(label) for label in e.labels]
-            for k in e.keys:
-                self._exact[k.norm].add(e.id)
+        self.index = WordIndex((e.id, e.kind, e.keys) for e in self.entities.values())
 
     @classmethod
     def from_store(cls, store: Any, base: str) -> Matcher:
@@ -143,7 +155,9 @@ class Matcher:
             current = store.current()
             generation = current.id if current is not None else None
             store = store.reader()
-        return cls(_read_entities(store, base), base, generation)
+        from visitgraph.matchread import read_entities
+
+        return cls(read_entities(store, base), base, generation)
 
     def get(self, ref: str) -> Entity | None:
         """Return the entity for an id (`kind/slug`), its IRI, or an encoded form of either."""
@@ -159,9 +173,13 @@ class Matcher:
         entity = self._by_iri.get(value)
         return entity.name if entity else value
 
-    def reconcile(self, query_text: str, type: str | Sequence[str] | None = None,
-                  properties: Sequence[tuple[str, Any] | Mapping[str, Any]] = (),
-                  limit: int = 5) -> list[Candidate]:
+    def reconcile(
+        self,
+        query_text: str,
+        type: str | Sequence[str] | None = None,
+        properties: Sequence[tuple[str, Any] | Mapping[str, Any]] = (),
+        limit: int = 5,
+    ) -> list[Candidate]:
         """Rank the resources `query_text` may name, best first; at most one has ``match``.
 
         :param type: a kind ("person"), a class IRI or CURIE (``schema:Person``), or several.
@@ -170,15 +188,20 @@ class Matcher:
         :param limit: the most candidates returned.
         """
         kinds = kinds_for(type)
+        query_text = query_text[:MAX_QUERY_CHARS]  # a name is short: the rest is never read (issue 21)
         query = LabelKeys.of(query_text) if query_text.strip() else None
         constraints = [c for c in (_constraint(p) for p in properties) if c is not None]
+        pool = (
+            self.entities.values()
+            if query is None
+            else [self.entities[i] for i in sorted(self.index.candidates(query))]
+        )
         scored: list[tuple[float, Candidate]] = []
-        for entity in self.entities.values():
+        for entity in pool:
             if kinds is not None and entity.kind not in kinds and not (entity.types & kinds):
                 continue
-            base_score = max((name_score(query, k, entity.kind) for k in entity.keys), default=0.0) \
-                if query else 0.0
-            if query and base_score < 40:
+            base_score = self.name_score(query, entity) if query else 0.0
+            if query and base_score < MIN_SCORE:
                 continue
             features = [Feature("name", "Name similarity", base_score)]
             score = base_score
@@ -193,11 +216,18 @@ class Matcher:
                 scored.append((score, Candidate(entity, round(min(100.0, score), 1), False, tuple(features))))
         scored.sort(key=lambda r: (-r[0], r[1].entity.name, r[1].id))
         ranked = [c for _, c in scored]
-        if scored and scored[0][0] >= MATCH_THRESHOLD and (
-                len(scored) == 1 or scored[0][0] - scored[1][0] >= MATCH_MARGIN):
+        if _clear_winner(scored):
             top = ranked[0]
             ranked[0] = Candidate(top.entity, top.score, True, top.features)
         return ranked[: max(0, limit)]
+
+    def name_score(self, query: LabelKeys, entity: Entity) -> float:
+        """Return the best score of the query against any label of `entity`, words weighted for its kind."""
+
+        def weight(word: str) -> float:
+            return self.index.weight(entity.kind, word)
+
+        return max((name_score(query, k, entity.kind, weight) for k in entity.keys), default=0.0)
 
     def _property_delta(self, entity: Entity, pid: str, value: Any) -> float | None:
         values = entity.props.get(pid, [])
@@ -215,8 +245,14 @@ class Matcher:
             if not values or code is None:
                 return None
             return 8.0 if code in values else -20.0
-        if pid in ("schema:affiliation", "schema:attendee", "schema:parentOrganization",
-                   "schema:about", "schema:contributor", "skos:broader"):
+        if pid in (
+            "schema:affiliation",
+            "schema:attendee",
+            "schema:parentOrganization",
+            "schema:about",
+            "schema:contributor",
+            "skos:broader",
+        ):
             if not values:
                 return None
             return 10.0 if any(self._refers_to(v, value) for v in values) else -15.0
@@ -239,8 +275,28 @@ class Matcher:
                 return self.get(candidate) is target
         if not text:
             return False
-        query = LabelKeys.of(text)
-        return max((name_score(query, k, target.kind) for k in target.keys), default=0.0) >= 85
+        return self.name_score(LabelKeys.of(text[:MAX_QUERY_CHARS]), target) >= 85
+
+
+def _clear_winner(scored: list[tuple[float, Candidate]]) -> bool:
+    """Say whether the top candidate is clear, unique and strong enough to be flagged ``match``.
+
+    Strong: at least :data:`MATCH_THRESHOLD`. Clear and unique: it leads the next candidate
+    of its own kind by :data:`MATCH_MARGIN` (a visit named after a person does not compete
+    with the person), or its name equals the query and no other candidate's does.
+    """
+    if not scored or scored[0][0] < MATCH_THRESHOLD:
+        return False
+    top = scored[0][1]
+    rivals = [s for s, c in scored[1:] if c.entity.kind == top.entity.kind]
+    if not rivals or scored[0][0] - rivals[0] >= MATCH_MARGIN:
+        return True
+    exact = [c for _, c in scored if c.entity.kind == top.entity.kind and _name(c) >= EXACT]
+    return len(exact) == 1 and exact[0] is top
+
+
+def _name(c: Candidate) -> float:
+    return next((float(f.value) for f in c.features if f.id == "name"), 0.0)
 
 
 def resolve_id(ref: str, base: str) -> str | None:
@@ -265,8 +321,13 @@ def resolve_id(ref: str, base: str) -> str | None:
     return None
 
 
-_KIND_ALIASES = {"organisation": "organization", "org": "organization", "concept": "topic",
-                 "event": "visit", "people": "person"}
+_KIND_ALIASES = {
+    "organisation": "organization",
+    "org": "organization",
+    "concept": "topic",
+    "event": "visit",
+    "people": "person",
+}
 
 
 def kinds_for(type_: str | Sequence[str] | None) -> set[str] | None:
@@ -297,10 +358,15 @@ def _expand(curie_or_iri: str) -> str:
     return curie_or_iri
 
 
-_PID_ALIASES = {"country": "schema:address/schema:addressCountry", "schema:addresscountry":
-                "schema:address/schema:addressCountry", "date": "schema:startDate",
-                "year": "schema:startDate", "affiliation": "schema:affiliation",
-                "jobtitle": "schema:jobTitle", "attendee": "schema:attendee"}
+_PID_ALIASES = {
+    "country": "schema:address/schema:addressCountry",
+    "schema:addresscountry": "schema:address/schema:addressCountry",
+    "date": "schema:startDate",
+    "year": "schema:startDate",
+    "affiliation": "schema:affiliation",
+    "jobtitle": "schema:jobTitle",
+    "attendee": "schema:attendee",
+}
 
 
 def property_id(pid: str) -> str:
@@ -328,76 +394,30 @@ def _constraint(prop: tuple[str, Any] | Mapping[str, Any]) -> tuple[str, Any] | 
     return property_id(str(pid)), value
 
 
-def _read_entities(store: ox.Store, base: str) -> list[Entity]:
-    """Read every indexed resource, its labels, types and kept properties from `store`."""
-    entities: dict[str, Entity] = {}
-
-    def entity(node: Any) -> Entity | None:
-        if not isinstance(node, ox.NamedNode):
-            return None
-        split = vocab.split_iri(base, node.value)
-        if split is None or split[0] not in KIND_TYPES:
-            return None
-        key = f"{split[0]}/{split[1]}"
-        if key not in entities:
-            entities[key] = Entity(node.value, key, split[0], "")
-        return entities[key]
-
-    for pred in LABEL_PREDICATES:
-        for q in store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
-            e = entity(q.subject)
-            if e is not None and isinstance(q.object, ox.Literal) and q.object.value not in e.labels:
-                if pred in (vocab.SCHEMA + "name", vocab.SKOS + "prefLabel") and not e.name:
-                    e.name = q.object.value
-                e.labels.append(q.object.value)
-    for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE), None, None):
-        e = entity(q.subject)
-        if e is not None and isinstance(q.object, ox.NamedNode):
-            e.types.add(q.object.value)
-    for pid, path in PROPERTY_PATHS.items():
-        for subject, value in _follow(store, path):
-            e = entity(subject)
-            if e is not None and value not in e.props[pid]:
-                e.props[pid].append(value)
-    for e in list(entities.values()):
-        if e.kind == "visit":
-            for pid in VISIT_LINKS:
-                for target in e.props.get(pid, []):
-                    other = entities.get(resolve_id(target, base) or "")
-                    if other is not None and e.iri not in other.props["visits"]:
-                        other.props["visits"].append(e.iri)
-    out = [e for e in entities.values() if e.labels and e.types]
-    for e in out:
-        e.name = e.name or e.labels[0]
-        for values in e.props.values():
-            values.sort()
-    return sorted(out, key=lambda e: e.id)
-
-
-def _follow(store: ox.Store, path: tuple[str, ...]) -> Iterable[tuple[ox.NamedNode, str]]:
-    """Yield (subject, value) pairs for a property path of one or two steps."""
-    first = ox.NamedNode(path[0])
-    for q in store.quads_for_pattern(None, first, None, None):
-        ends = [q.object] if len(path) == 1 else [
-            q2.object for q2 in store.quads_for_pattern(q.object, ox.NamedNode(path[1]), None, None)
-        ] if isinstance(q.object, (ox.NamedNode, ox.BlankNode)) else []
-        for end in ends:
-            if isinstance(q.subject, ox.NamedNode) and isinstance(end, (ox.NamedNode, ox.Literal)):
-                yield q.subject, end.value
-
-
 class MatcherCache:
-    """Keep one :class:`Matcher` per published generation; rebuild it when a new one is published."""
+    """Keep one :class:`Matcher` per published generation, shared by every request.
+
+    The index is built once per generation: the first request after a publish builds it
+    under a lock while concurrent requests wait for it (they do not build their own);
+    requests for an unchanged generation never take the lock. ``builds`` counts the indexes built.
+    """
 
     def __init__(self) -> None:
         self._matcher: Matcher | None = None
+        self._lock = threading.Lock()
+        self.builds = 0
 
     def get(self, store: Any, base: str) -> Matcher:
         """Return the matcher of `store`'s current generation, indexing it on first use."""
         current = store.current()
         gen = current.id if current is not None else None
         cached = self._matcher
-        if cached is None or cached.generation != gen or cached.base != base:
-            cached = Matcher.from_store(store, base)
-            self._matcher = cached
-        return cached
+        if cached is not None and cached.generation == gen and cached.base == base:
+            return cached
+        with self._lock:
+            cached = self._matcher
+            if cached is None or cached.generation != gen or cached.base != base:
+                cached = Matcher.from_store(store, base)
+                self.builds += 1
+                self._matcher = cached
+            return cached

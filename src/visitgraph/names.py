@@ -1,25 +1,42 @@
 """Normalise names the way the matcher compares them, and score one name against another.
 
-Pure functions (no store): folding case and diacritics (Turkish dotted İ too),
-dropping honorifics and naming noise, transliteration keys, the name score.
+Pure functions (no store): folding any script to ASCII with ``anyascii`` (Cyrillic,
+Azerbaijani ə, Turkish dotted İ and dotless ı, Czech and Lithuanian diacritics), dropping
+honorifics and naming noise, transliteration keys. The one normalisation shared by the
+matcher, the reconciliation suggest service and drafting. Scores are in ``namescore``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from anyascii import anyascii
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam"})
 STOPWORDS = frozenset({"of", "the", "for", "and", "in", "on", "at", "a", "an", "named", "after", "to"})
-_FOLD = str.maketrans({"İ": "I", "ı": "i", "ə": "e", "Ə": "E", "ß": "ss", "ø": "o", "Ø": "O",
-                       "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "&": " and "})
-_TRANSLIT = ((r"dzh|dj", "j"), (r"zh", "j"), (r"kh|x", "h"), (r"sch", "sh"), (r"ph", "f"),
-             (r"\by[ei]", "e"), (r"\bie", "e"), (r"w", "v"), (r"q|ck", "k"), (r"y", "i"),
-             (r"ou", "u"), (r"(?<=[a-z])([aou])e", r"\1"), (r"tre\b", "ter"), (r"(\w)\1", r"\1"),
-             (r"ian\b", "ia"), (r"ij\b|ii\b", "i"))
+_FOLD = str.maketrans({"&": " and "})
+_TRANSLIT = (
+    (r"ks", "x"),
+    (r"dzh|dj", "j"),
+    (r"zh", "j"),
+    (r"kh|x", "h"),
+    (r"sch", "sh"),
+    (r"ph", "f"),
+    (r"\by[ei]", "e"),
+    (r"\bie", "e"),
+    (r"w", "v"),
+    (r"q|ck", "k"),
+    (r"y", "i"),
+    (r"ou", "u"),
+    (r"(?<=[a-z])([aou])e", r"\1"),
+    (r"tre\b", "ter"),
+    (r"(\w)\1", r"\1"),
+    (r"ian\b", "ia"),
+    (r"ij\b|ii\b", "i"),
+)
 
 
 def fold(text: str) -> str:
@@ -29,10 +46,13 @@ def fold(text: str) -> str:
     'kunslu serikovna isinova'
     >>> fold("All-Russia State Library; M.I. Rudomino")
     'all russia state library m i rudomino'
+    >>> fold("Ильхам Алиев"), fold("Mayıl Əhmədov")
+    ('ilkham aliev', 'mayil ehmedov')
     """
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"['’`´]", "", text)
+    text = unicodedata.normalize("NFC", text.translate(_FOLD))
+    text = re.sub(r"['’`´ʼ]", "", text)
+    text = anyascii(text).casefold()
+    text = re.sub(r"['`]", "", text)
     return " ".join(re.sub(r"[^\w]+|_", " ", text).split())
 
 
@@ -56,12 +76,23 @@ def core(text: str) -> str:
     >>> core("OCLC (Online Computer Library Center)")
     'oclc'
     """
-    text = re.sub(r"\([^)]*\)", " ", text)
+    text = re.sub(r"\([^()]*\)", " ", text)  # linear: a scan stops at the next "(" (issue 21)
     text = re.split(r"\bnamed after\b|\bnamed for\b", text, maxsplit=1)[0]
     tokens = normalize(text).split()
     if len(tokens) > 1 and tokens[0] == "the":
         tokens.pop(0)
     return " ".join(tokens)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _translit_word(word: str) -> str:
+    return translit(word)
+
+
+def _bare(label: str) -> str:
+    """Return a label as written without its parentheses and "named after …" (hyphens kept)."""
+    text = re.sub(r"\([^()]*\)", " ", label)
+    return re.split(r"\bnamed (?:after|for)\b", text, maxsplit=1, flags=re.I)[0]
 
 
 def translit(normalised: str) -> str:
@@ -80,6 +111,94 @@ def translit(normalised: str) -> str:
     return out
 
 
+#: Words around a person's name that are not part of it (honorifics, degrees, patronymic markers).
+PERSON_NOISE = HONORIFICS | frozenset({"phd", "jr", "sr", "oglu", "ogly", "qizi", "kizi", "gizi", "kyzy"})
+#: One spelling per word for organisation and topic names: demonyms to countries, British/American.
+_ORG_SYNONYMS = {
+    "lithuanian": "lithuania",
+    "czech": "czechia",
+    "belarusian": "belarus",
+    "russian": "russia",
+    "turkish": "turkey",
+    "turkiye": "turkey",
+    "egyptian": "egypt",
+    "greek": "greece",
+    "moroccan": "morocco",
+    "kazakh": "kazakhstan",
+    "azerbaijani": "azerbaijan",
+    "centre": "center",
+    "catalogue": "catalog",
+    "int": "international",
+    "intl": "international",
+    "natl": "national",
+    "univ": "university",
+    "baku": "azerbaijan",
+}
+_ORG_PHRASES = (
+    (r"\bczech republic\b", "czechia"),
+    (r"\brussian federation\b", "russia"),
+    (r"\b(\w+)isation\b", r"\1ization"),
+    (r"\b(\w+)ise\b", r"\1ize"),
+)
+#: Words that name the legal form or the kind of a body, not which one it is: they weigh little.
+FORM_WORDS = frozenset({"republic", "kingdom", "federation", "inc", "ltd", "llc", "company", "news", "agency", "co"})
+
+
+def person_tokens(text: str) -> tuple[str, ...]:
+    """Return a person's name as transliteration keys in natural order ("Ahmadov, Mayil" -> mayil ahmadov).
+
+    >>> person_tokens("Gudauskas, R."), person_tokens("Ильхам Гейдар оглу Алиев")
+    (('r', 'gudauskas'), ('ilham', 'geidar', 'aliev'))
+    """
+    head, comma, tail = text.partition(",")
+    if comma and tail.strip() and "," not in tail:
+        text = f"{tail} {head}"
+    words = [w for w in fold(text).split() if w not in PERSON_NOISE]
+    return tuple(_translit_word(w) for w in words)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def org_tokens(text: str) -> tuple[str, ...]:
+    """Return an organisation's or topic's name as weighted-comparison keys (stopwords out, one spelling).
+
+    >>> org_tokens("National Library of the Czech Republic") == org_tokens("National Library of Czechia")
+    True
+    """
+    folded = fold(re.sub(r"(?<=\w)-(?=\w)", "", text))  # "All-Russia" is one word, not "Russia"
+    for pattern, repl in _ORG_PHRASES:
+        folded = re.sub(pattern, repl, folded)
+    out = []
+    for w in folded.split():
+        if w in STOPWORDS:
+            continue
+        if w in FORM_WORDS:
+            out.append(w)
+            continue
+        w = _ORG_SYNONYMS.get(w, w)
+        out.append(_translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
+    return tuple(out)
+
+
+def acronyms(label: str) -> frozenset[str]:
+    """Return the acronyms a label may be written as: its capitals in parentheses, and its words' initials.
+
+    >>> sorted(acronyms("Russian State Library"))
+    ['rsl']
+    """
+    out = {m.casefold() for m in re.findall(r"\(([A-Z]{2,8})\)", label)}
+    words = [w for w in fold(core(label)).split() if w not in STOPWORDS]
+    if len(words) >= 2:
+        out.add("".join(w[0] for w in words))
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class LabelKeys:
     """One label of an entity, normalised the ways the matcher compares."""
@@ -90,54 +209,59 @@ class LabelKeys:
     compact: str
     translit: str
     tokens: tuple[str, ...]
+    person: tuple[str, ...] = ()
+    org: tuple[str, ...] = ()
+    org_core: tuple[str, ...] = ()
+    acronyms: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, label: str) -> LabelKeys:
         """Compute every key of one label."""
         norm = normalize(label)
         core_ = core(label) or norm
-        return cls(label, norm, core_, core_.replace(" ", ""), translit(core_), tuple(core_.split()))
-
-
-def name_score(query: LabelKeys, label: LabelKeys, kind: str) -> float:
-    """Score how well one query label names one entity label (0–100).
-
-    >>> name_score(LabelKeys.of("Kunslu Isinova"), LabelKeys.of("Kunslu Serikovna İsinova"), "person")
-    95.0
-    """
-    if query.norm == label.norm:
-        return 100.0
-    if query.core == label.core or query.compact == label.compact:
-        return 98.0
-    q, t = set(query.tokens), set(label.tokens)
-    if q == t:
-        return 97.0  # another word order, as in catalogue headings "Ahmadov, Mayil"
-    if kind == "person" and len(q) >= 2 and q <= t and {label.tokens[0], label.tokens[-1]} <= q:
-        return 95.0
-    content_q, content_t = q - STOPWORDS, t - STOPWORDS
-    if kind in ("organization", "topic") and len(content_q) >= 2 and content_q <= content_t:
-        return round(85.0 + 15.0 * len(content_q) / len(content_t), 1)
-    if query.translit == label.translit:
-        return 88.0
-    tq_content = set(query.translit.split()) - STOPWORDS
-    tt_content = set(label.translit.split()) - STOPWORDS
-    if kind in ("organization", "topic") and len(tq_content) >= 2 and tq_content <= tt_content:
-        return round(81.0 + 15.0 * len(tq_content) / len(tt_content), 1)
-    tq, tt = set(query.translit.split()), set(label.translit.split())
-    if kind == "person" and len(tq) >= 2 and tq <= tt and {label.translit.split()[0], label.translit.split()[-1]} <= tq:
-        return 86.0
-    fuzzy = max(fuzz.ratio(query.core, label.core), fuzz.token_sort_ratio(query.core, label.core),
-                fuzz.WRatio(query.translit, label.translit) * 0.95)
-    return round(fuzzy * 0.9, 1)
+        return cls(
+            label,
+            norm,
+            core_,
+            core_.replace(" ", ""),
+            translit(core_),
+            tuple(core_.split()),
+            person_tokens(label),
+            org_tokens(label),
+            org_tokens(_bare(label)),
+            acronyms(label),
+        )
 
 
 COUNTRY_NAMES = {
-    "azerbaijan": "AZ", "russia": "RU", "russian federation": "RU", "kazakhstan": "KZ",
-    "belarus": "BY", "turkey": "TR", "turkiye": "TR", "morocco": "MA", "lithuania": "LT",
-    "greece": "GR", "czechia": "CZ", "czech republic": "CZ", "egypt": "EG", "latvia": "LV",
-    "france": "FR", "united kingdom": "GB", "great britain": "GB", "united states": "US",
-    "usa": "US", "netherlands": "NL", "germany": "DE", "georgia": "GE", "iran": "IR",
-    "ukraine": "UA", "uzbekistan": "UZ", "china": "CN", "japan": "JP", "italy": "IT",
+    "azerbaijan": "AZ",
+    "russia": "RU",
+    "russian federation": "RU",
+    "kazakhstan": "KZ",
+    "belarus": "BY",
+    "turkey": "TR",
+    "turkiye": "TR",
+    "morocco": "MA",
+    "lithuania": "LT",
+    "greece": "GR",
+    "czechia": "CZ",
+    "czech republic": "CZ",
+    "egypt": "EG",
+    "latvia": "LV",
+    "france": "FR",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "united states": "US",
+    "usa": "US",
+    "netherlands": "NL",
+    "germany": "DE",
+    "georgia": "GE",
+    "iran": "IR",
+    "ukraine": "UA",
+    "uzbekistan": "UZ",
+    "china": "CN",
+    "japan": "JP",
+    "italy": "IT",
 }
 
 

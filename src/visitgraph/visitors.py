@@ -26,6 +26,7 @@ from visitgraph.extract import (
     _is_cap,
     _looks_org,
     find_people,
+    outside,
     parse_org,
     place_code,
     quoted_spans,
@@ -34,8 +35,10 @@ from visitgraph.extract import (
 )
 from visitgraph.names import fold
 
-_VERBS = re.compile(r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
-                    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving)\b")
+_VERBS = re.compile(
+    r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
+    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving)\b"
+)
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+of\s+(?:the\s+)?")
 _FUNCTION_END = re.compile(r"\b(?:and|with|by|between|of|the|to|for|from|a|an)\s*,?\s*$", re.I)
@@ -59,7 +62,8 @@ def first_sentence_end(text: str) -> int:
     'On May 5, Ms. A. Smith of the M. I. Rudomino library visited.'
     """
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
-        before = text[:m.start()].rsplit(None, 1)[-1] if text[:m.start()].strip() else ""
+        tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
+        before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
         if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
             continue
         return m.end()
@@ -76,7 +80,7 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 def _about_spans(sentence: str) -> list[tuple[int, int]]:
     """Stretches that say what a gift or talk was about: people named there did not visit."""
-    return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.*?(?=\s(?:was|were)\s)", sentence)]
+    return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
 
 
 def _is_host_org(name: str, host_labels: set[str]) -> bool:
@@ -89,9 +93,13 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
     out: list[tuple[int, int, str, OrgMention | None]] = []
     for m in _GROUP.finditer(sentence):
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
-        rest = sentence[m.end():rest_end]
-        cut = re.search(r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|on|who)\b", rest)
-        org_text = (rest[:cut.start()] if cut else rest).strip(" ,")
+        rest = sentence[m.end() : rest_end]
+        cut = re.search(
+            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|under\s+the\s+"
+            r"(?:leadership|guidance|direction))\b",
+            rest,
+        )
+        org_text = (rest[: cut.start()] if cut else rest).strip(" ,")
         org = None
         if _looks_org(org_text) and not _is_host_org(org_text, host_labels):
             org = parse_org(org_text)
@@ -108,18 +116,21 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     text = re.sub(r"\s*(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
     if not text or _FUNCTION_END.search(text):
         return None, None
-    words = [w for w in tokens(text) if not any(a <= w.start < b for a, b in quoted_spans(text))]
+    unquoted = outside(quoted_spans(text))
+    words = [w for w in tokens(text) if unquoted(w.start)]
     heads = [i for i, w in enumerate(words) if w.text.casefold() in TITLE_HEADS and not _in_org_name(words, i)]
     if not heads:
         return None, None
     i = heads[-1]
-    while i > 0 and (words[i - 1].text.casefold() in TITLE_MODIFIERS | TITLE_HEADS | {"and", "ex", "-"}
-                     or (words[i - 1].text.isupper() and len(words[i - 1].text) > 1)):
+    while i > 0 and (
+        words[i - 1].text.casefold() in TITLE_MODIFIERS | TITLE_HEADS | {"and", "ex", "-"}
+        or (words[i - 1].text.isupper() and len(words[i - 1].text) > 1)
+    ):
         i -= 1
     while i < heads[-1] and words[i].text.casefold() == "and":
         i += 1
-    desc = text[words[i].start:]
-    before = text[:words[i].start].strip(" ,")
+    desc = text[words[i].start :]
+    before = text[: words[i].start].strip(" ,")
     description = before if before and before.split()[0].casefold() in {"attendee", "participant", "guest"} else None
     return desc, description
 
@@ -131,15 +142,14 @@ def _in_org_name(words: Sequence[Span], i: int) -> bool:
         j -= 1
     if j >= 1 and words[j].text.casefold() == "the":
         j -= 1
-    return j >= 1 and words[j].text.casefold() == "of" and \
-        words[j - 1].text.casefold() in ORG_HEADS
+    return j >= 1 and words[j].text.casefold() == "of" and words[j - 1].text.casefold() in ORG_HEADS
 
 
 def _post_descriptor(post: str) -> str | None:
     """Return the descriptor that follows a name ("…, Director of the National Library of Morocco")."""
     text = post.lstrip(" ,")
     verb = _VERBS.search(text)
-    text = text[:verb.start()] if verb else text
+    text = text[: verb.start()] if verb else text
     text = text.strip(" ,")
     words = text.split()
     if not words:
@@ -156,8 +166,12 @@ def _normalise_title(title: str | None) -> str | None:
     return t[:1].upper() + t[1:] if t else None
 
 
-def analyse_visit(text: str, date_span: tuple[int, int] | None = None,
-                  host_labels: Iterable[str] = (), host_people: Iterable[str] = ()) -> VisitFindings:
+def analyse_visit(
+    text: str,
+    date_span: tuple[int, int] | None = None,
+    host_labels: Iterable[str] = (),
+    host_people: Iterable[str] = (),
+) -> VisitFindings:
     """Find the visitors (with titles and organisations), host-side people and organisations of an item.
 
     :param date_span: where the item's date phrase is, so it is not read as part of a name.
@@ -185,20 +199,21 @@ def analyse_visit(text: str, date_span: tuple[int, int] | None = None,
     return out
 
 
-def _read_descriptors(sentence: str, people: list[PersonMention],
-                      groups: list[tuple[int, int, str, OrgMention | None]], labels: set[str]) -> list[PersonMention]:
+def _read_descriptors(
+    sentence: str, people: list[PersonMention], groups: list[tuple[int, int, str, OrgMention | None]], labels: set[str]
+) -> list[PersonMention]:
     """Attach title and organisation to each person, in the item's style (titles before or after names)."""
     if not people:
         return []
     starts = [p.start for p in people]
     ends = [p.start + len(p.name) for p in people]
-    pre_style = _pre_descriptor(sentence[:starts[0]])[0] is not None
+    pre_style = _pre_descriptor(sentence[: starts[0]])[0] is not None
     for k, p in enumerate(people):
         lo = ends[k - 1] if k else 0
         hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
-        desc, description = _pre_descriptor(sentence[lo:starts[k]]) if (pre_style or k == 0) else (None, None)
+        desc, description = _pre_descriptor(sentence[lo : starts[k]]) if (pre_style or k == 0) else (None, None)
         if desc is None and not pre_style:
-            post = sentence[ends[k]:hi]
+            post = sentence[ends[k] : hi]
             post = re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post) if k + 1 < len(people) else post
             desc = _post_descriptor(post)
         p.description = description
@@ -210,15 +225,25 @@ def _read_descriptors(sentence: str, people: list[PersonMention],
             if p.job_title is None and group[2] == "representatives":
                 p.job_title = "Representative"
         for g in groups:  # "employees of X – Head of the branch of X in …": X is the organisation
-            if g[3] is not None and p.org is not None and p.org is not g[3] and \
-                    fold(p.org.name).startswith(fold(g[3].name) + " ") and desc is not None:
+            if (
+                g[3] is not None
+                and p.org is not None
+                and p.org is not g[3]
+                and fold(p.org.name).startswith(fold(g[3].name) + " ")
+                and desc is not None
+            ):
                 p.org, p.job_title = g[3], _normalise_title(desc)
-        if prev is not None and not p.host and prev.org is not None and p.org is None and \
-                (p.job_title is None or " of " not in p.job_title or p.job_title.endswith(" of that service")):
+        if (
+            prev is not None
+            and not p.host
+            and prev.org is not None
+            and p.org is None
+            and (p.job_title is None or " of " not in p.job_title or p.job_title.endswith(" of that service"))
+        ):
             p.org = prev.org
             p.job_title = p.job_title or prev.job_title
             p.inherited = True
-        who = re.match(r"\s*,\s*who\s+([^,.]+)", sentence[ends[-1]:])
+        who = re.match(r"\s*,\s*who\s+([^,.]+)", sentence[ends[-1] :])
         if who and p.job_title is None and p.description is None:
             p.description = who.group(1)[:1].upper() + who.group(1)[1:]
     return people
@@ -244,7 +269,7 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
     """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov")."""
     seen = {fold(p.name) for p in out.hosts}
     for p in find_people(text, start):
-        desc, _ = _pre_descriptor(text[max(0, p.start - 60):p.start])
+        desc, _ = _pre_descriptor(text[max(0, p.start - 60) : p.start])
         is_host = fold(p.name) in known or (desc is not None and _HOST_DESC.search(desc) is not None)
         if is_host and fold(p.name) not in seen:
             p.host = True
@@ -261,9 +286,13 @@ def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
             full = p.name.split()
             if other.name == p.name or other.name in p.alternate_names or len(full) < 2:
                 continue
-            initial_form = len(words) == 2 and words[0].rstrip(".") == full[0][0] and words[1] == full[-1] \
+            initial_form = (
+                len(words) == 2
+                and words[0].rstrip(".") == full[0][0]
+                and words[1] == full[-1]
                 and words[0].endswith(".")
-            prefix_form = len(words) >= 2 and full[:len(words)] == words and len(words) < len(full)
+            )
+            prefix_form = len(words) >= 2 and full[: len(words)] == words and len(words) < len(full)
             if initial_form or prefix_form:
                 p.alternate_names.append(other.name)
 
@@ -275,12 +304,19 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]))
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
-    pattern = (r"(?:[A-Z][\w’'`-]*\s+)*?(?:[A-Z][\w’'`-]*\s+)?(?:" + "|".join(
-        w.capitalize() for w in sorted(ORG_HEADS)) + r")\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s?)+)*")
+    pattern = (
+        r"(?:[A-Z][\w’'`-]*\s){0,8}?(?:"
+        + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
+        + r")\b(?:\sof\s(?:the\s)?[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,6}){0,3}"
+    )
     for m in re.finditer(pattern, sentence):
         name = m.group(0).strip()
-        if not _is_cap(name) or _is_host_org(name, labels) or any(fold(name) in t or t in fold(name) for t in taken) \
-                or any(p.description and name in p.description for p in findings.visitors):
+        if (
+            not _is_cap(name)
+            or _is_host_org(name, labels)
+            or any(fold(name) in t or t in fold(name) for t in taken)
+            or any(p.description and name in p.description for p in findings.visitors)
+        ):
             continue
         if fold(name).startswith("presidential library") or place_code(name):
             continue

@@ -1,0 +1,246 @@
+"""Score the matcher and the drafter on the held-out sets of tests/data/eval/ (issue 16).
+
+Correctness is judged here independently of the code under test: a known entity by
+its id, a new one by its name compared after a plain normalisation written below (not
+the product's ``name_score`` or ``fold``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from visitgraph.draft import Draft, DraftContext, NewsItem, draft_item, plan_items
+from visitgraph.errors import BadParameter
+from visitgraph.match import Matcher
+
+EVAL = Path(__file__).parent / "data" / "eval"
+
+
+def plain(name: str) -> str:
+    """Lower-case ASCII letters and digits, single spaces (the evaluation's own comparison)."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+# --- reconciliation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    split: str
+    text: str
+    type: str | None
+    expected: str | None
+    note: str
+
+
+def reconcile_queries(split: str) -> list[Query]:
+    lines = [x for x in (EVAL / "reconcile.tsv").read_text(encoding="utf-8").splitlines() if not x.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [
+        Query(r["split"], r["query"], r["type"] or None, None if r["expected"] == "none" else r["expected"], r["note"])
+        for r in rows
+        if r["split"] == split
+    ]
+
+
+@dataclass
+class ReconcileScore:
+    rows: int = 0
+    exists: int = 0
+    top1: int = 0
+    flagged: int = 0
+    flagged_right: int = 0
+    false_flags_on_absent: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision_at_1(self) -> float:
+        return self.top1 / self.exists if self.exists else 1.0
+
+    @property
+    def flag_precision(self) -> float:
+        return self.flagged_right / self.flagged if self.flagged else 1.0
+
+    @property
+    def flag_recall(self) -> float:
+        return self.flagged_right / self.exists if self.exists else 1.0
+
+    def line(self, split: str) -> str:
+        return (
+            f"reconciliation {split} half: {self.rows} queries ({self.exists} names that exist); "
+            f"precision@1 {self.precision_at_1:.3f} ({self.top1}/{self.exists}); match flag precision "
+            f"{self.flag_precision:.3f} ({self.flagged_right}/{self.flagged}), recall {self.flag_recall:.3f} "
+            f"({self.flagged_right}/{self.exists}); flags on names that do not exist: "
+            f"{self.false_flags_on_absent}"
+        )
+
+
+def score_reconcile(matcher: Matcher, split: str) -> ReconcileScore:
+    s = ReconcileScore()
+    for q in reconcile_queries(split):
+        found = matcher.reconcile(q.text, q.type, limit=3)
+        top = found[0] if found else None
+        s.rows += 1
+        flagged = top is not None and top.match
+        s.flagged += flagged
+        if q.expected is None:
+            s.false_flags_on_absent += flagged
+            if flagged:
+                s.misses.append(f"{q.text!r}: flagged {top.id if top else None} (expected none)")
+            continue
+        s.exists += 1
+        s.top1 += top is not None and top.id == q.expected
+        s.flagged_right += flagged and top is not None and top.id == q.expected
+        if top is None or top.id != q.expected or not flagged:
+            s.misses.append(f"{q.text!r}: want {q.expected}, got {[(c.id, c.score, c.match) for c in found[:2]]}")
+    return s
+
+
+# --- drafting -------------------------------------------------------------------------------------
+
+
+def news_items(split: str) -> list[dict[str, Any]]:
+    data = json.loads((EVAL / "news.json").read_text(encoding="utf-8"))
+    return [i for i in data["items"] if i["split"] == split]
+
+
+@dataclass
+class DraftScore:
+    items: int = 0
+    right: int = 0
+    invented: int = 0
+    items_with_invented: int = 0
+    known: int = 0
+    reused: int = 0
+    dates: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def share_right(self) -> float:
+        return self.right / self.items if self.items else 1.0
+
+    @property
+    def reuse(self) -> float:
+        return self.reused / self.known if self.known else 1.0
+
+    def line(self, split: str) -> str:
+        return (
+            f"drafting {split} half: {self.items} items; entirely right {self.share_right:.3f} "
+            f"({self.right}/{self.items}); dates {self.dates}/{self.items}; reuse of known entities "
+            f"{self.reuse:.3f} ({self.reused}/{self.known}); invented entities {self.invented} "
+            f"in {self.items_with_invented} items"
+        )
+
+
+def _plan(items: list[dict[str, Any]]) -> list[NewsItem | None]:
+    text = "\n\n".join(i["text"] for i in items)
+    try:
+        return list(plan_items(text, name="eval"))
+    except BadParameter:
+        out: list[NewsItem | None] = []
+        for n, i in enumerate(items):
+            try:
+                out.append(plan_items(i["text"], name="eval")[0])
+            except BadParameter:
+                out.append(None)
+            del n
+        return out
+
+
+def _check(
+    expected: list[dict[str, Any]], got: list[tuple[str, str, bool]], base: str, optional: list[dict[str, Any]] = ()
+) -> tuple[bool, int, int, list[str]]:
+    """Compare expected entities with (iri, name, new) found: (all right, known, reused, new names unexpected)."""
+    left = list(got)
+    ok, known, reused = True, 0, 0
+    for want in expected:
+        if "id" in want:
+            known += 1
+            hit = next((g for g in left if g[0] == base + want["id"] and not g[2]), None)
+            reused += hit is not None
+        else:
+            names = {plain(n) for n in want["new"]}
+            hit = next((g for g in left if g[2] and plain(g[1]) in names), None)
+        if hit is None:
+            ok = False
+        else:
+            left.remove(hit)
+    for extra in optional:
+        if "id" in extra:
+            left = [g for g in left if not (g[0] == base + extra["id"] and not g[2])]
+        else:
+            names = {plain(n) for n in extra["new"]}
+            left = [g for g in left if not (g[2] and plain(g[1]) in names)]
+    if left:
+        ok = False
+    return ok, known, reused, [g[1] for g in left if g[2]]
+
+
+def score_drafts(ctx_factory: Any, split: str) -> DraftScore:
+    s = DraftScore()
+    items = news_items(split)
+    planned = _plan(items)
+    ctx: DraftContext = ctx_factory()
+    base = ctx.base
+    host = ctx.host
+    for n, (want, item) in enumerate(zip(items, planned, strict=True), 1):
+        s.items += 1
+        draft: Draft | None = None
+        if item is not None:
+            try:
+                draft = draft_item(item, ctx)
+            except BadParameter as e:
+                s.problems.append(f"item {n}: {e}")
+        expected_known = sum("id" in x for key in ("visitors", "hosts", "orgs") for x in want[key])
+        if draft is None:
+            s.known += expected_known
+            s.problems.append(f"item {n}: not drafted")
+            continue
+        date_ok = draft.item.date.date.isoformat() == want["date"]
+        s.dates += date_ok
+        people = [(e.iri, e.name, e.new) for e in draft.attendees if e.kind == "person"]
+        hosts = [(e.iri, e.name, e.new) for e in draft.contributors if e.kind == "person"]
+        orgs = list(
+            {
+                e.iri: (e.iri, e.name, e.new)
+                for e in draft.institutions + draft.attendees
+                if e.kind == "organization" and e.iri != host
+            }.values()
+        )
+        v_ok, v_known, v_reused, v_inv = _check(want["visitors"], people, base)
+        h_ok, h_known, h_reused, h_inv = _check(want["hosts"], hosts, base)
+        o_ok, o_known, o_reused, o_inv = _check(want["orgs"], orgs, base, want.get("optional_orgs", []))
+        s.known += v_known + h_known + o_known
+        s.reused += v_reused + h_reused + o_reused
+        invented = v_inv + h_inv + o_inv
+        s.invented += len(invented)
+        s.items_with_invented += bool(invented)
+        gifts = Counter("host" if g["host_gives"] else "visitor" for g in draft.gifts)
+        gifts_ok = gifts == Counter(want["gifts"])
+        agreements_ok = Counter(signed for _, signed in draft.agreements) == Counter(want["agreements"])
+        checks = {
+            "date": date_ok,
+            "visitors": v_ok,
+            "hosts": h_ok,
+            "orgs": o_ok,
+            "gifts": gifts_ok,
+            "agreements": agreements_ok,
+        }
+        if all(checks.values()):
+            s.right += 1
+        else:
+            wrong = [k for k, v in checks.items() if not v]
+            s.problems.append(
+                f"item {n}: wrong {wrong}; visitors {people}; hosts {hosts}; orgs {orgs}; "
+                f"gifts {dict(gifts)}; agreements {draft.agreements}; invented {invented}"
+            )
+    return s
