@@ -21,11 +21,11 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, settings_for
+from heldout import plain
 from visitgraph import vocab
 from visitgraph.draft import DraftContext, draft_item, plan_items
 from visitgraph.draftfile import render, source_store
 from visitgraph.load import parse_rdf
-from heldout import plain
 from visitgraph.names import fold
 from visitgraph.validate import load_shapes, shapes_files, validate_quads
 
