@@ -91,6 +91,9 @@ def test_operation_kind(text: str, expected: str | None) -> None:
         ("PREFIX p: <rel/> SELECT * { SERVICE p:x {} }", None, [("SERVICE", None)]),
         ("BASE <rel/> SELECT * { SERVICE <x> {} }", "http://k/", [("SERVICE", "http://k/rel/x")]),
         ("LOAD", None, [("LOAD", None)]),
+    ("SELECT * { SERVICE <http://x/> {} } PREFIX e:", None, [("SERVICE", "http://x/")]),  # a dangling PREFIX
+    ("SELECT * { SERVICE <http://x/> {} } PREFIX", None, [("SERVICE", "http://x/")]),
+    ("SELECT * { SERVICE <x> {} } BASE", "http://k/", [("SERVICE", "http://k/x")]),
         (
             "SELECT * { SERVICE <http://a/> {} SERVICE <http://a/> {} SERVICE <http://b/> {} }",
             None,

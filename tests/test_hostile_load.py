@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEST_DATA, LiveServer, copy_project, free_port
+from conftest import TEST_DATA, LiveServer, copy_project, start_on_free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -34,7 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # (it is tested on its own) and the cache is off so every simple query really runs.
     env = {"VISITGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "VISITGRAPH_CLIENT_BUDGET": "100000",
            "VISITGRAPH_RESULT_CACHE": "0"}
-    live = LiveServer(root, free_port(), extra_env=env)
+    live = start_on_free_port(lambda port: LiveServer(root, port, extra_env=env))
     yield live
     live.stop()
 

@@ -19,7 +19,7 @@ import rdflib
 from conftest import ROOT, TEST_DATA, copy_project, settings_for
 from visitgraph.config import Settings
 from visitgraph.load import discover_sources, parse_rdf, read_source
-from visitgraph.validate import load_shapes, shapes_files, validate_quads
+from visitgraph.validate import load_shapes, validate_quads
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 # The shape mutation script points this at a mutated copy of the shapes folder.
@@ -45,9 +45,7 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[ox.Qu
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    return load_shapes(
-        shapes_files(SHAPES_DIR.parent) if SHAPES_DIR.name == "shapes" else sorted(SHAPES_DIR.glob("*.ttl"))
-    )
+    return load_shapes(sorted(SHAPES_DIR.glob("*.ttl")))
 
 
 def violations(settings: Settings, quads: list[ox.Quad], shapes: rdflib.Graph) -> set[tuple[str, str]]:
