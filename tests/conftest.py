@@ -130,6 +130,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def run_python(code: str, hash_seed: int) -> bytes:
+    """Run `code` in a fresh interpreter with its own hash seed and return what it writes to stdout.
+
+    Determinism tests compare bytes made here with bytes made in the test process: two calls in one
+    process share set orders and caches, so they could agree by accident.
+    """
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return done.stdout
+
+
 class ServerExited(RuntimeError):
     """A server process ended before it answered (for example: another process took its port)."""
 
