@@ -33,9 +33,27 @@ from mutation import RESULTS, ROOT, WORK, write_report  # noqa: E402
 SHAPES = ROOT / "shapes" / "visitgraph-shapes.ttl"
 TESTS = ["tests/test_shapes.py"]
 SCHEMA = rdflib.Namespace("http://schema.org/")
-DELETABLE = [SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.pattern, SH["in"], SH.hasValue, SH.nodeKind,
-             SH.node, SH["or"], SH.uniqueLang, SH.languageIn, SH.minLength, SH.maxLength, SH.targetClass,
-             SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.property]
+DELETABLE = [
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH["class"],
+    SH.pattern,
+    SH["in"],
+    SH.hasValue,
+    SH.nodeKind,
+    SH.node,
+    SH["or"],
+    SH.uniqueLang,
+    SH.languageIn,
+    SH.minLength,
+    SH.maxLength,
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.targetNode,
+    SH.property,
+]
 
 
 def _short(graph: rdflib.Graph, node: Any) -> str:
@@ -102,9 +120,17 @@ def run(budget: float, timeout: float) -> dict[str, Any]:
         else:
             counts["killed"] += 1
         print(f"{n + 1}/{len(todo)} {'SURVIVED' if rc == 0 else 'killed'}: {what}", flush=True)
-    summary = {"target": "shapes", "module": "shapes/visitgraph-shapes.ttl", "tests": TESTS, "functions": None,
-               "date": started.strftime("%Y-%m-%d %H:%M UTC"), "finished": counts["not run"] == 0,
-               "command": "python tools/mutation_shapes.py", "counts": counts, "survivors": survivors}
+    summary = {
+        "target": "shapes",
+        "module": "shapes/visitgraph-shapes.ttl",
+        "tests": TESTS,
+        "functions": None,
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "finished": counts["not run"] == 0,
+        "command": "python tools/mutation_shapes.py",
+        "counts": counts,
+        "survivors": survivors,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "shapes.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary
