@@ -228,6 +228,39 @@ def summarize(target: str, spec: dict[str, Any], dump: str, finished: bool, star
     }
 
 
+# The audit's breakages (issue #20), each with the test that now fails on it.
+AUDIT = [
+    (
+        "write token accepted for any prefix of it (`web/linksets.py`)",
+        "tests/test_guard_web.py::test_write_token_compared_exactly, ::test_linkset_post_refuses_a_token_prefix_over_http",
+    ),
+    (
+        "`If-Modified-Since` comparison inverted (`web/http.py`)",
+        "tests/test_guard_web.py::test_not_modified_only_for_the_current_state, ::test_no_stale_304_after_a_publish",
+    ),
+    (
+        "row cap says truncated at exactly `max_rows` (`answers.py`)",
+        "tests/test_guard_units.py::test_select_truncated_only_past_the_cap, ::test_construct_truncated_only_past_the_cap",
+    ),
+    (
+        "privacy shape narrowed to persons (`shapes/visitgraph-shapes.ttl`)",
+        "tests/test_shapes.py (4 new fixtures), tests/test_privacy_write_paths.py; tools/mutation_shapes.py mutant #1",
+    ),
+    (
+        "remote rollback moves the pointer, not the data (`remote.py`)",
+        "tests/test_remote_backend.py::test_backend_rollback (a changed title must be gone after rollback)",
+    ),
+    (
+        "`MATCH_MARGIN` 5 -> 1 (`match.py`)",
+        "tests/test_match_margin.py::test_a_runner_up_within_the_margin_blocks_the_match",
+    ),
+    (
+        "SSRF `allowed()` accepts an unresolvable target (`ssrf.py`)",
+        "tests/test_guard_units.py::test_allowed, ::test_check_network_refuses_unresolvable_and_unlisted_targets",
+    ),
+]
+
+
 def write_report() -> None:
     """Rewrite docs/mutation-report.md from every stored per-target result."""
     equivalent = json.loads(EQUIVALENT.read_text(encoding="utf-8")) if EQUIVALENT.exists() else {}
@@ -267,7 +300,19 @@ def write_report() -> None:
                     "  ```",
                     "",
                 ]
-    REPORT.write_text("\n".join(out + [""] + details) + "\n", encoding="utf-8")
+    audit = ["## The audit's breakages", "", "| breakage | now caught by |", "|---|---|"]
+    audit += [f"| {what} | {tests} |" for what, tests in AUDIT]
+    audit += [
+        "",
+        "How each was checked: the `If-Modified-Since` inversion (`<=` to `>=`), the truncation boundary "
+        "(`>` to `>=`) and the unresolvable target (`and` to `or` in `allowed`) are cosmic-ray mutants of the "
+        "runs above; the token prefix was checked by swapping `hmac.compare_digest` for a prefix test "
+        "(require_write then lets `s3cret-writ` through, the test expects 401); the privacy narrowing is "
+        "shape mutant #1; `MATCH_MARGIN = 1.0` was edited in and the margin test failed; remote rollback: "
+        "the test now requires the title changed by the newer build to be gone after rollback on "
+        "Oxigraph server and Virtuoso (not run against a mutant).",
+    ]
+    REPORT.write_text("\n".join(out + ["", *audit, ""] + details) + "\n", encoding="utf-8")
 
 
 def main() -> None:
