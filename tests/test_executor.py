@@ -116,11 +116,13 @@ def test_execute_syntax_error_has_position(make_executor: Any) -> None:
 
 
 def test_execute_timeout_kills_worker_and_replaces_it(make_executor: Any) -> None:
-    ex = make_executor(query_timeout=1.0)
+    # The query's own budget is lowered to 1 s; the server's stays large, so the next query is not cut
+    # short by its fresh worker's start-up on a loaded machine.
+    ex = make_executor(query_timeout=30.0)
     ex.execute("ASK {}", "json", use_cache=False)
     (pid,) = ex.worker_pids()
     with pytest.raises(QueryTimeout) as info:
-        ex.execute(CARTESIAN, "json")  # would run for hours if the timeout did not stop it
+        ex.execute(CARTESIAN, "json", timeout=1.0)  # would run for hours if the timeout did not stop it
     assert "/queries" in str(info.value) and "/dumps/" in str(info.value)
     assert info.value.status == 503
     assert not _alive(pid)
@@ -154,21 +156,22 @@ def test_execute_saturated_answers_503_with_retry_after(make_executor: Any) -> N
 
 def test_execute_long_query_does_not_block_short_one(make_executor: Any) -> None:
     """A query past LONG_QUERY_S frees its slot for short queries."""
-    ex = make_executor(query_workers=1, max_queue=4, query_timeout=3.0)
+    # the hog runs 10 s (its own budget); the short query has the server's 30 s, room for a worker's start-up
+    ex = make_executor(query_workers=1, max_queue=4, query_timeout=30.0)
     ex.execute("ASK {}", use_cache=False)
-    hog = threading.Thread(target=lambda: pytest.raises(QueryTimeout, ex.execute, CARTESIAN))
+    hog = threading.Thread(target=lambda: pytest.raises(QueryTimeout, ex.execute, CARTESIAN, timeout=10.0))
     hog.start()
     wait_until(lambda: running(ex) == 1 and long_running(ex) == 1, "the hog query to turn long")
     assert ex.execute("ASK { ?s ?p ?o }", use_cache=False).body
     assert hog.is_alive(), "the short query was answered while the long one still ran (not after it)"
-    hog.join(10)
+    hog.join(30)
     assert ex.stats.timeouts == 1
 
 
 def test_execute_client_budget_answers_429(make_executor: Any) -> None:
-    ex = make_executor(query_timeout=0.6, client_budget=0.5)
+    ex = make_executor(query_timeout=30.0, client_budget=0.5)
     with pytest.raises(QueryTimeout):
-        ex.execute(CARTESIAN, client="198.51.100.7")
+        ex.execute(CARTESIAN, client="198.51.100.7", timeout=0.6)  # 0.6 s charged: past the 0.5 s budget
     with pytest.raises(LimitExceeded) as info:
         ex.execute("ASK {}", client="198.51.100.7", use_cache=False)
     assert info.value.status == 429 and 1 <= (info.value.retry_after or 0) <= 61
