@@ -536,3 +536,15 @@ def test_answer_meta_has_everything_but_the_body() -> None:
         "seconds": 0.5,
         "cached": True,
     }
+
+
+def test_solutions_json_keeps_non_ascii_as_utf8() -> None:
+    """Names and values outside ASCII are written as UTF-8, as pyoxigraph's own serializer writes them."""
+    triple = ox.Triple(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("Bakı"))
+    body = serialize_solutions(["città", "t"], [[ox.Literal("Gəncə"), triple]], get_format("json"))
+    assert "città".encode() in body and "Gəncə".encode() in body and "Bakı".encode() in body
+    assert b"\\u" not in body
+    store = ox.Store()  # pyoxigraph's own JSON of a real query writes the same characters raw
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("Gəncə")))
+    theirs = store.query("SELECT ?città WHERE { ?s ?p ?città }").serialize(format=ox.QueryResultsFormat.JSON)
+    assert "Gəncə".encode() in theirs and "città".encode() in theirs
