@@ -548,3 +548,31 @@ def test_solutions_json_keeps_non_ascii_as_utf8() -> None:
     store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("Gəncə")))
     theirs = store.query("SELECT ?città WHERE { ?s ?p ?città }").serialize(format=ox.QueryResultsFormat.JSON)
     assert "Gəncə".encode() in theirs and "città".encode() in theirs
+
+
+def test_solutions_refuse_a_row_that_does_not_fit_the_header() -> None:
+    """A row with fewer values than variables is an error, never a document with shifted bindings."""
+    for name in ("json", "xml"):
+        with pytest.raises(ValueError):
+            serialize_solutions(["a", "b"], [[ox.Literal("only one")]], get_format(name))
+
+
+class CountingSolutions:
+    """A stand-in for a lazy SELECT answer that counts how many solutions were drawn from it."""
+
+    def __init__(self, n: int) -> None:
+        self.variables = [ox.Variable("x")]
+        self.drawn = 0
+        self._n = n
+
+    def __iter__(self) -> Any:
+        for i in range(self._n):
+            self.drawn += 1
+            yield [ox.Literal(str(i))]
+
+
+def test_capped_select_reads_one_row_past_the_cap_and_no_more() -> None:
+    """A huge answer is evaluated only as far as needed to know it is cut."""
+    result = CountingSolutions(1000)
+    _, _, _, rows, cut = serialize_capped(result, get_format("csv"), 5)
+    assert (rows, cut, result.drawn) == (5, True, 6)
