@@ -23,7 +23,7 @@ from visitgraph.validate import load_shapes, validate_quads
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 # The shape mutation script points this at a mutated copy of the shapes folder.
-SHAPES_DIR = Path(os.environ.get("VISITGRAPH_TEST_SHAPES_DIR", ROOT / "shapes"))
+SHAPES_DIR = Path(os.environ.get("SHAPES_UNDER_TEST", ROOT / "shapes"))
 
 
 def headers(path: Path) -> set[tuple[str, str]]:

@@ -7,7 +7,7 @@ Usage (from the repository root):
 Each mutant deletes one constraint or target triple of `shapes/visitgraph-shapes.ttl`, loosens a
 maximum count by one, turns a Violation into a Warning, or narrows the privacy shape to persons only. It is
 written to a scratch folder, and `tests/test_shapes.py` (fast: no store, no build) runs against it
-through `VISITGRAPH_TEST_SHAPES_DIR`. A mutant on which every test passes survives. The results go to
+through `SHAPES_UNDER_TEST`. A mutant on which every test passes survives. The results go to
 tools/mutation-results/shapes.json and into docs/mutation-report.md, with the other targets.
 """
 
@@ -103,12 +103,15 @@ def run(budget: float, timeout: float) -> dict[str, Any]:
     graph = rdflib.Graph().parse(SHAPES, format="turtle")
     folder = WORK / "shapes"
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "VISITGRAPH_TEST_SHAPES_DIR": str(folder)}
+    env = {**os.environ, "SHAPES_UNDER_TEST": str(folder)}
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *TESTS]
     started, begun = dt.datetime.now(dt.UTC), time.monotonic()
     counts = {"killed": 0, "survived": 0, "incompetent": 0, "skipped": 0, "not run": 0}
     survivors = []
     todo = list(mutants(graph))
+    (folder / SHAPES.name).write_text(SHAPES.read_text(encoding="utf-8"), encoding="utf-8")
+    if subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=timeout).returncode != 0:
+        raise SystemExit("Error: tests/test_shapes.py fails on the unmutated shapes; fix that first")
     for n, (what, mutated) in enumerate(todo):
         if n and time.monotonic() - begun > budget:
             counts["not run"] = len(todo) - n
