@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,39 @@ def test_openapi_validates_against_schema(spec: dict[str, Any]) -> None:
 
 
 def test_openapi_has_every_saved_query(spec: dict[str, Any]) -> None:
-    assert {f"/queries/{q.name}.json" for q in QUERIES} | {"/queries.json"} == set(spec["paths"])
+    assert {f"/queries/{q.name}.json" for q in QUERIES} | {"/queries.json", "/linksets"} == set(spec["paths"])
+
+
+def test_openapi_documents_post_linksets(spec: dict[str, Any]) -> None:
+    post = spec["paths"]["/linksets"]["post"]
+    form = post["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["contributor", "file"]
+    assert {"text/csv", "text/turtle"} <= set(post["requestBody"]["content"])
+    assert {"202", "400", "401", "403", "422"} <= set(post["responses"])
+    assert spec["components"]["securitySchemes"]["writeToken"]["scheme"] == "bearer"
+
+
+def test_post_linksets_answer_matches_its_schema(built_project: Any, spec: dict[str, Any]) -> None:
+    """A contribution sent as the document says is taken (202) and answered in the documented shape."""
+    import io
+
+    import jsonschema
+
+    from conftest import WRITE_TOKEN
+    from visitgraph.web import create_app
+
+    client = create_app(built_project).test_client()
+    resp = client.post("/linksets", headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
+                       data={"contributor": "Example Library",
+                             "file": (io.BytesIO(b"ours,theirs\nperson/mayil-ahmadov,https://example.org/p/1\n"),
+                                      "links.csv")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    schema = {**spec["components"]["schemas"]["Contributed"], "$defs": spec["components"]["schemas"]}
+    text = json.dumps(schema).replace("#/components/schemas/", "#/$defs/")
+    jsonschema.validate(resp.get_json(), json.loads(text))
+    refused = client.post("/linksets", data={"contributor": "x"})
+    assert refused.status_code == 401 and str(refused.status_code) in spec["paths"]["/linksets"]["post"]["responses"]
 
 
 @pytest.mark.parametrize(("name", "param", "key", "value"), [

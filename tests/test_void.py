@@ -115,7 +115,7 @@ def test_void_publisher_without_matching_org_is_agent(repo_store: EmbeddedStore,
 
 @pytest.mark.parametrize(("accept", "media", "fmt"), [
     (None, "text/turtle", ox.RdfFormat.TURTLE),
-    ("text/html,*/*;q=0.8", "text/turtle", ox.RdfFormat.TURTLE),
+    ("application/xml;q=0.9,*/*;q=0.8", "text/turtle", ox.RdfFormat.TURTLE),
     ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
     ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
     ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),

@@ -89,7 +89,7 @@ CASES = [
     ("image/png", SELECT, None),
     ("image/*", GRAPH, None),
     (TTL, ASK, None),
-    (CSV, ASK, None),
+    (CSV, ASK, CSV),  # ASK answers in CSV/TSV too, as Jena does
     (JSON, GRAPH, None),
     ("application/pdf, image/png;q=0.5", GRAPH, None),
     # malformed elements are skipped, valid ones still count

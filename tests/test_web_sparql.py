@@ -136,7 +136,7 @@ def test_format_parameter(client: FlaskClient, query: str, fmt: str, media: str)
     assert resp.status_code == 200 and resp.mimetype == media and resp.data
 
 
-@pytest.mark.parametrize(("query", "fmt"), [(SELECT_ALL, "ttl"), ("ASK {}", "csv"), ("CONSTRUCT WHERE {?s ?p ?o}", "csv"),
+@pytest.mark.parametrize(("query", "fmt"), [(SELECT_ALL, "ttl"), ("ASK {}", "ttl"), ("CONSTRUCT WHERE {?s ?p ?o}", "csv"),
                                             (SELECT_ALL, "yaml")])
 def test_format_parameter_not_fitting_is_400(client: FlaskClient, query: str, fmt: str) -> None:
     resp = client.get(url(query, format=fmt))

@@ -154,6 +154,22 @@ def serialize_solutions(names: list[str], rows: list[list[Any]], fmt: Format,
     raise ValueError(f"{fmt.media_type} cannot carry SELECT results")
 
 
+def serialize_boolean(result: ox.QueryBoolean, fmt: Format) -> bytes:
+    """Write an ASK answer; in CSV and TSV a one-column table, as Jena does (`_askResult`, then the value).
+
+    >>> serialize_boolean(ox.Store().query("ASK {}"), get_format("csv"))
+    b'_askResult\\r\\ntrue\\r\\n'
+    >>> serialize_boolean(ox.Store().query("ASK { ?s ?p ?o }"), get_format("tsv"))
+    b'?_askResult\\nfalse\\n'
+    """
+    text = "true" if bool(result) else "false"
+    if fmt.name == "csv":
+        return f"_askResult\r\n{text}\r\n".encode()
+    if fmt.name == "tsv":
+        return f"?_askResult\n{text}\n".encode()
+    return result.serialize(format=fmt.results) or b""
+
+
 def serialize_capped(result: Any, fmt: Format, max_rows: int, prefixes: dict[str, str] | None = None,
                      ) -> tuple[bytes, Format, str, int, bool]:
     """Serialise an answer, cutting SELECT rows and graph triples at `max_rows`.
@@ -164,7 +180,7 @@ def serialize_capped(result: Any, fmt: Format, max_rows: int, prefixes: dict[str
     """
     if isinstance(result, ox.QueryBoolean):
         fmt = fmt if fmt.results is not None else get_format("json")
-        return result.serialize(format=fmt.results) or b"", fmt, "ASK", 1, False
+        return serialize_boolean(result, fmt), fmt, "ASK", 1, False
     if isinstance(result, ox.QueryTriples):
         fmt = fmt if fmt.rdf is not None else get_format("ttl")
         triples = list(itertools.islice(result, max_rows + 1))

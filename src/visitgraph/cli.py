@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from visitgraph import __version__
-from visitgraph.config import Settings, load_settings
+from visitgraph.config import Settings, find_root, load_settings
 from visitgraph.errors import ShapesViolation, VisitgraphError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -68,12 +68,13 @@ def settings_for(ctx: click.Context, store_path: Path | None = None, **overrides
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="visitgraph")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="VISITGRAPH_ROOT",
-              default=".", show_default=True, help="Project folder (ontology/, data/, shapes/, queries/).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="VISITGRAPH_ROOT", default=None,
+              help="Project folder (ontology/, data/, shapes/, queries/); default: the nearest one at or above "
+                   "the current folder.")
 @click.option("--base-iri", default=None, help="Base IRI of minted resources.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short errors.")
 @click.pass_context
-def cli(ctx: click.Context, root: Path, base_iri: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, root: Path | None, base_iri: str | None, debug: bool) -> None:
     """visitgraph: build, check, query and serve the Presidential Library visits graph.
 
     \b
@@ -81,7 +82,7 @@ def cli(ctx: click.Context, root: Path, base_iri: str | None, debug: bool) -> No
         visitgraph build && visitgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?v a <https://w3id.org/visitgraph/ontology#Visit> }'
     """
     try:
-        settings = load_settings(root, {"base_iri": base_iri})
+        settings = load_settings(root if root is not None else find_root(), {"base_iri": base_iri})
     except VisitgraphError as e:
         raise click.ClickException(str(e)) from e
     ctx.obj = Ctx(settings, debug)

@@ -30,9 +30,11 @@ from visitgraph.textable import render_table
               help="Format of the violation report when the data does not conform.")
 @click.option("--full", is_flag=True,
               help="Reload and validate everything, even when only a few records changed since the last build.")
+@click.option("--warnings", is_flag=True, help="List every advisory warning (default: one summary line).")
 @click.pass_context
 @handle_errors
-def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, fmt: str, full: bool) -> None:
+def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, fmt: str, full: bool,
+          warnings: bool) -> None:
     """Parse, validate and publish the repository's sources into the store.
 
     Only a conforming whole is published; on any error the published store is
@@ -71,7 +73,11 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
     elif "full" in report.reused:
         click.echo(f"Validated everything: {report.reused['full']}.")
     click.echo(render_table(["class", "instances"], [[k, str(v)] for k, v in report.counts.items()]))
-    if report.validation.warnings:
+    if report.validation.warnings and not warnings:
+        from visitgraph.validate import warnings_summary
+
+        click.echo(warnings_summary(report.validation.warnings, "`visitgraph build --warnings`"))
+    elif report.validation.warnings:
         click.echo(f"{len(report.validation.warnings)} warning(s) (not blocking):")
         for w in report.validation.warnings:
             click.echo(f"  {w.describe(settings.base_iri)}")
@@ -81,9 +87,10 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="Report format: human-readable, JSON, or the SHACL report as Turtle.")
+@click.option("--warnings", is_flag=True, help="List every advisory warning (default: one summary line).")
 @click.pass_context
 @handle_errors
-def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bool) -> None:
     """Check the sources (plus FILES) against the shapes without publishing.
 
     FILES are extra Turtle files validated together with the repository's
@@ -115,7 +122,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
     elif fmt == "turtle":
         click.echo(report.report_turtle)
     else:
-        click.echo(report.to_text())
+        click.echo(report.to_text(warnings=warnings, listed_by="`visitgraph validate --warnings`"))
     if not report.conforms:
         sys.exit(1)
 
@@ -234,8 +241,11 @@ def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: i
         if response.status_code >= 400:
             sys.exit(1)
         return
-    from visitgraph.web import serve_forever
+    from visitgraph.web import port_taken, serve_forever
 
+    if port_taken(settings.host, int(settings.port)):
+        raise VisitgraphError(f"Port {settings.port} on {settings.host} is already in use (another server?). "
+                              "Stop it, or choose another port with --port or the port setting.")
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", err=True)
     serve_forever(settings)
 

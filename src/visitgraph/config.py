@@ -38,6 +38,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("write_token", "", "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused."),
     Setting("read_token", "", "Bearer token that authenticates but may only read (writes get 403)."),
     Setting("service_allowlist", "", "Comma-separated IRI prefixes that SERVICE and LOAD may reach; empty: none."),
+    Setting("max_depth", 200, "Deepest nesting accepted in a query (braces, brackets, parentheses) or a JSON, JSON-LD or RDF/XML body (400 past it); XML entity declarations are always refused."),
+    Setting("worker_memory_mb", 2048, "Memory (data segment, MiB) one query worker may use; a worker that hits it is replaced and the query answered 503. 0: no limit."),
+    Setting("admission_wait", 5.0, "Most seconds a query waits for a free query worker before answering 503 with Retry-After."),
+    Setting("header_timeout", 10.0, "Seconds a client has to send a request's headers before the connection is closed."),
     Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
     Setting("validate_batch", 250, "Focus nodes per SHACL batch when validating in batches."),
@@ -79,6 +83,10 @@ class Settings:
     write_token: str = ""
     read_token: str = ""
     service_allowlist: str = ""
+    max_depth: int = 200
+    worker_memory_mb: int = 2048
+    admission_wait: float = 5.0
+    header_timeout: float = 10.0
     result_cache: int = 256
     validate_whole_limit: int = 200_000
     validate_batch: int = 250
@@ -98,14 +106,27 @@ class Settings:
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:
-        root = Path(self.root)
+        # Every path is made absolute here, once: a relative path handed on (to Flask's
+        # send_file, to a worker process) would be resolved against whatever folder that code
+        # happens to use, such as the package folder or the current directory.
+        root = Path(self.root).expanduser().resolve()
         object.__setattr__(self, "root", root)
-        store = Path(self.store)
+        store = Path(self.store).expanduser()
         object.__setattr__(self, "store", store if store.is_absolute() else root / store)
         if not self.base_iri.endswith(("/", "#")):
             raise VisitgraphError(f"base_iri {self.base_iri!r} must end with '/' or '#'.")
         if self.backend not in ("embedded", "remote"):
             raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
+
+    @property
+    def releases(self) -> Path:
+        """Return the folder `visitgraph release` writes to and `/dumps/releases/` serves."""
+        return self.root / "releases"
+
+    @property
+    def linksets(self) -> Path:
+        """Return the folder of contributed linksets (pending/, accepted/, rejected/)."""
+        return self.root / "linksets"
 
     @property
     def allowlist(self) -> tuple[str, ...]:
@@ -125,6 +146,26 @@ class Settings:
                 value = "***"
             out[s.name] = str(value) if isinstance(value, Path) else value
         return out
+
+
+#: Folders that mark a project root when no root is given (`visitgraph.toml` marks one too).
+ROOT_MARKERS = ("ontology", "shapes")
+
+
+def find_root(start: Path | str = ".") -> Path:
+    """Return the project folder at or above `start`: the nearest holding `visitgraph.toml` or ontology/ and shapes/.
+
+    A command run from a subfolder of the project (``data/visits``, ``src``) thus works on the
+    project, as git does; with no project above, `start` itself is returned (resolved).
+
+    >>> find_root("/") == Path("/")
+    True
+    """
+    here = Path(start).expanduser().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "visitgraph.toml").is_file() or all((folder / m).is_dir() for m in ROOT_MARKERS):
+            return folder
+    return here
 
 
 def _coerce(name: str, raw: Any) -> Any:

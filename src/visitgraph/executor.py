@@ -27,11 +27,14 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from visitgraph.answers import Answer, serialize_capped
+from visitgraph.bounded import DEFAULT_MAX_DEPTH
 from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
 from visitgraph.formats import Format, get_format
-from visitgraph.querylimits import ClientBudget, ResultCache
+from visitgraph.querylimits import ClientBudget, Reservation, ResultCache, check_depth
+from visitgraph.sandbox import confine
 from visitgraph.sparql import Dataset, run_query
 from visitgraph.ssrf import check_network
+from visitgraph.validation_job import VALIDATE, answer_validation
 
 if TYPE_CHECKING:
     from visitgraph.store import Generation
@@ -41,6 +44,8 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode
 #: slots, so short queries keep flowing while long ones run out their budget (bounded in total
 #: by `query_workers + max_queue`).
 LONG_QUERY_S = 0.25
+#: Most seconds a new query worker may take to start (import, open nothing yet, confine itself).
+WORKER_START_S = 60.0
 
 
 # -- the wire: length-prefixed frames over the socket pair -----------------------------------
@@ -102,9 +107,11 @@ def _answer_job(store: Any, job: Job) -> tuple[bytes, str, str, int, bool]:
     return body, fmt.name, form, rows, truncated
 
 
-def _worker_main(sock: socket.socket) -> None:
-    """Serve jobs from the parent until the socket closes; one query at a time."""
+def _worker_main(sock: socket.socket, memory_mb: int = 0, no_network: bool = False) -> None:
+    """Serve jobs from the parent until the socket closes; one query (or validation) at a time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    confine(memory_mb, no_network)
+    _send_frame(sock, ("ready", None))
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
@@ -112,6 +119,9 @@ def _worker_main(sock: socket.socket) -> None:
         except (EOFError, OSError):
             return
         try:
+            if job[0] == VALIDATE:
+                _send_frame(sock, ("ok", answer_validation(job)))
+                continue
             if opened is None or opened[0] != job[0]:
                 opened = None
                 opened = (job[0], ox.Store.read_only(job[0]))
@@ -121,6 +131,9 @@ def _worker_main(sock: socket.socket) -> None:
             _send_frame(sock, ("bad", (e.message, e.line, e.column)))
         except VisitgraphError as e:
             _send_frame(sock, ("error", (e.status, e.message)))
+        except MemoryError:
+            _send_frame(sock, ("error", (503, f"The query needed more memory than a query worker may use "
+                                              f"(setting worker_memory_mb={memory_mb}).")))
         except Exception as e:  # noqa: BLE001 - report, never die silently
             _send_frame(sock, ("error", (500, f"The query failed: {e}")))
 
@@ -128,16 +141,29 @@ def _worker_main(sock: socket.socket) -> None:
 class _Worker:
     """One query-worker process (`python -m visitgraph.executor`), talking over a socket pair."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_mb: int = 0, no_network: bool = False) -> None:
         parent, child = socket.socketpair()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "visitgraph.executor", str(child.fileno())],
+            [sys.executable, "-m", "visitgraph.executor", str(child.fileno()), str(memory_mb), str(int(no_network))],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True,
         )
         child.close()
         self.sock = parent
+        self.up = False
         self.poller = select.poll()
         self.poller.register(parent, select.POLLIN)
+
+    def started(self, seconds: float = WORKER_START_S) -> None:
+        """Wait for the worker's first frame (it has imported and confined itself): start-up is not query time.
+
+        :raises StoreError: the worker did not start within `seconds`.
+        """
+        if self.up:
+            return
+        if not self.wait_ready(seconds):
+            raise StoreError(f"A query worker did not start within {seconds:g} s; the query was not answered.")
+        _recv_frame(self.sock)
+        self.up = True
 
     @property
     def pid(self) -> int:
@@ -149,6 +175,14 @@ class _Worker:
     def wait_ready(self, seconds: float) -> bool:
         """Wait up to `seconds` for an answer (or the worker's death) on the socket."""
         return bool(self.poller.poll(max(0, int(seconds * 1000 + 0.999))))
+
+    def death(self) -> str:
+        """Say how the worker ended (after its socket closed), for the error answer."""
+        try:
+            code = self.proc.wait(1)
+        except subprocess.TimeoutExpired:
+            return "it stopped answering"
+        return f"it was stopped by signal {-code}" if code < 0 else f"it exited with status {code}"
 
     def kill(self) -> None:
         if self.alive():
@@ -230,7 +264,8 @@ class QueryExecutor:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         self.stats.rejected_busy += 1
-                        raise LimitExceeded("The endpoint stayed busy for the whole time budget of this query. "
+                        raise LimitExceeded("Every query worker stayed busy for the admission wait "
+                                            f"(setting admission_wait={getattr(self.settings, 'admission_wait', '')} s). "
                                             "Try again shortly.", 503, 2)
                     self._cond.wait(min(left, LONG_QUERY_S / 4))  # young queries turn long without notice
                 if self._closed:
@@ -243,7 +278,7 @@ class QueryExecutor:
         if worker is None or not worker.alive():
             if worker is not None:
                 self._discard(worker)
-            worker = _Worker()
+            worker = self._new_worker()
             self._all.add(worker)
         worker.token = token  # type: ignore[attr-defined]
         return worker
@@ -263,7 +298,7 @@ class QueryExecutor:
 
     def _spare(self) -> None:
         """Start a fresh worker ahead of need (a killed one is never reused)."""
-        worker = _Worker()
+        worker = self._new_worker()
         with self._cond:
             if self._closed or len(self._idle) >= self.settings.query_workers:
                 keep = False
@@ -275,17 +310,23 @@ class QueryExecutor:
         if not keep:
             worker.kill()
 
+    def _new_worker(self) -> _Worker:
+        return _Worker(int(getattr(self.settings, "worker_memory_mb", 0)), not self.settings.allowlist)
+
     def _discard(self, worker: _Worker) -> None:
         self._all.discard(worker)
         worker.kill()
 
-    def _run_job(self, job: Job, timeout: float) -> tuple[bytes, str, str, int, bool]:
-        started = time.monotonic()
-        worker = self._acquire(started + timeout)
+    def _run_job(self, job: tuple[Any, ...], timeout: float) -> tuple[Any, bytes]:
+        """Send a job to a worker and return its (payload, body); the worker is killed `timeout` s after the job
+        is sent (waiting for a slot, at most `admission_wait`, and starting a worker do not count)."""
+        worker = self._acquire(time.monotonic() + min(timeout, float(getattr(self.settings, "admission_wait", timeout))))
         keep = False
         try:
-            with self._cond:
+            with self._cond:  # a worker still starting turns "long" like a running query: it frees its fast slot
                 self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
+            worker.started()
+            started = time.monotonic()
             _send_frame(worker.sock, job)
             ready = worker.wait_ready(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
             if not ready:
@@ -298,7 +339,10 @@ class QueryExecutor:
             (status, payload), body = _recv_frame(worker.sock)
             keep = True
         except (EOFError, OSError) as e:
-            raise StoreError(f"The query worker stopped unexpectedly ({e}); the query was not answered.") from e
+            raise StoreError(f"The query worker stopped unexpectedly ({worker.death()}): the query crashed it or "
+                             f"needed more than its memory limit (setting worker_memory_mb="
+                             f"{getattr(self.settings, 'worker_memory_mb', 0)}). The worker was replaced; "
+                             "the query was not answered.") from e
         finally:
             self._release(worker, keep)
         if status == "bad":
@@ -307,7 +351,31 @@ class QueryExecutor:
             error = StoreError(payload[1])
             error.status = payload[0]
             raise error
-        return (body, *payload)
+        return payload, body
+
+    def _reserve(self, client: str | None, budget: float) -> tuple[Reservation, float]:
+        """Reserve a query's time budget from its client's (the budget may shrink to what is left)."""
+        try:
+            return self.budget.reserve(client, budget)
+        except LimitExceeded:
+            self.stats.rejected_budget += 1
+            raise
+
+    def validate(self, data: bytes, rdf_format: str, client: str | None = None) -> tuple[Any, int]:
+        """Validate a posted graph in a query worker, under the query time budget and the client's budget.
+
+        :returns: (the :class:`~visitgraph.validate.ValidationReport`, number of triples posted).
+        """
+        ticket, budget = self._reserve(client, float(self.settings.query_timeout))
+        started = time.monotonic()
+        try:
+            job = (VALIDATE, self.settings, data, rdf_format)
+            if self.in_process:
+                return answer_validation(job)
+            payload, _ = self._run_job(job, budget)
+            return payload  # type: ignore[no-any-return]
+        finally:
+            self.budget.settle(ticket, time.monotonic() - started)
 
     def execute(self, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
                 substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
@@ -316,6 +384,7 @@ class QueryExecutor:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
         check_network(sparql, settings.allowlist, settings.base_iri)
+        check_depth(sparql, int(getattr(settings, "max_depth", DEFAULT_MAX_DEPTH)))
         fmt = get_format(fmt) if isinstance(fmt, str) else (fmt or get_format("json"))
         budget = settings.query_timeout if timeout is None else max(0.01, min(float(timeout), settings.query_timeout))
         rows = settings.max_rows if max_rows is None else min(max_rows, settings.max_rows)
@@ -326,11 +395,7 @@ class QueryExecutor:
         if use_cache and (hit := self.cache.get(key)) is not None:
             self.stats.cache_hits += 1
             return Answer(**{**hit.meta(), "body": hit.body, "cached": True, "seconds": 0.0})
-        try:
-            self.budget.check(client)
-        except LimitExceeded:
-            self.stats.rejected_budget += 1
-            raise
+        ticket, budget = self._reserve(client, budget)
         job: Job = (str(gen.path), sparql, fmt.name, dataset.default_graphs, dataset.named_graphs, subs,
                     settings.base_iri, rows)
         started = time.monotonic()
@@ -339,9 +404,9 @@ class QueryExecutor:
             if self.in_process:
                 body, name, form, count, truncated = _answer_job(self.store.reader(), job)
             else:
-                body, name, form, count, truncated = self._run_job(job, budget)
+                (name, form, count, truncated), body = self._run_job(job, budget)
         finally:
-            self.budget.charge(client, time.monotonic() - started)
+            self.budget.settle(ticket, time.monotonic() - started)
         used = get_format(name)
         answer = Answer(body, used.media_type, used.name, form, count, truncated, gen.id,
                         round(time.monotonic() - started, 6))
@@ -422,4 +487,4 @@ def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, datase
 
 
 if __name__ == "__main__":
-    _worker_main(socket.socket(fileno=int(sys.argv[1])))
+    _worker_main(socket.socket(fileno=int(sys.argv[1])), int(sys.argv[2]), sys.argv[3] == "1")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from visitgraph import vocab
+from visitgraph.bounded import DEFAULT_MAX_DEPTH, check_rdf
 from visitgraph.config import Settings
 from visitgraph.errors import BadQuery, DataSyntaxError, StoreError
 
@@ -89,14 +90,19 @@ def parse_rdf(
     name: str,
     rdf_format: ox.RdfFormat = ox.RdfFormat.TURTLE,
     graph: str | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> list[ox.Quad]:
     """Parse RDF into quads, placed in `graph` (when given) unless the format names graphs.
 
-    :param data: the bytes, the text, or a path to read.
+    :param data: the bytes, the text, or a path to read (a path is the project's own file: not bounded).
     :param name: how errors name the input (usually its relative path).
+    :param max_depth: deepest JSON-LD / RDF-XML nesting accepted in bytes or text (XML entities are refused).
     :raises DataSyntaxError: naming `name`, the line and the column.
+    :raises InputTooDeep: a body nested too deep, or declaring XML entities (400).
     """
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    if not isinstance(data, Path):
+        check_rdf(data, rdf_format.name, name, max_depth)
     try:
         if isinstance(data, Path):
             quads = ox.parse(path=str(data), format=rdf_format, base_iri=base_iri)

@@ -60,6 +60,84 @@ LIST_SCHEMA: dict[str, Any] = {
     "properties": {"ok": {"const": True}, "queries": {"type": "array", "items": {"type": "object"}}},
 }
 
+LINKSET_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "state", "contributor", "links"],
+    "properties": {
+        "name": {"type": "string", "description": "The linkset's name: contributor slug and date."},
+        "state": {"enum": ["pending", "accepted", "rejected", "withdrawn"]},
+        "contributor": {"type": "string"},
+        "generated": {"type": "string", "description": "When it was received (ISO 8601)."},
+        "source": {"type": "string", "description": "The file name it came in."},
+        "links": {"type": "integer", "description": "How many links it holds."},
+        "predicates": {"type": "array", "items": {"type": "string"}},
+        "path": {"type": "string", "description": "Where it is kept in the repository."},
+        "reviewer": {"type": "string"}, "reviewed": {"type": "string"}, "reason": {"type": "string"},
+    },
+}
+
+CONTRIBUTED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["ok", "linkset", "next"],
+    "properties": {"ok": {"const": True}, "linkset": {"$ref": "#/components/schemas/Linkset"},
+                   "next": {"type": "string", "description": "What happens next (a librarian reviews it)."}},
+}
+
+_CONTRIBUTOR = {"type": "string", "minLength": 1, "maxLength": 200,
+                "description": "Who contributes the links: the institution's name."}
+_LINKS_TEXT = ("Links from our IRIs to yours. CSV or TSV: a header `ours,theirs[,predicate]`, then one link a "
+               "line (a header line is optional); `ours` is an IRI of this dataset or its id (`person/mayil-ahmadov`), `theirs` an absolute "
+               "IRI, `predicate` (default `skos:exactMatch`) one of skos:exactMatch, skos:closeMatch, owl:sameAs, "
+               "schema:sameAs. Turtle or N-Triples: the link triples themselves.")
+
+
+def _linkset_paths() -> dict[str, Any]:
+    """Return the `/linksets` operations: contribute (POST, write token) and list (GET)."""
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    raw = {"schema": {"type": "string"}}
+    return {"/linksets": {
+        "post": {
+            "operationId": "contribute_linkset", "tags": ["linksets"], "security": [{"writeToken": []}],
+            "summary": "Contribute links to your records, for review",
+            "description": "Stores the links under `linksets/pending/`; nothing is published until a librarian "
+                           "accepts them (`visitgraph linkset review NAME --accept`). Send a multipart form with "
+                           "`contributor` and `file`, or the file itself as the body with `contributor` (and "
+                           "optionally `filename`) in the query string.",
+            "parameters": [
+                {"name": "contributor", "in": "query", "required": False, "schema": _CONTRIBUTOR,
+                 "description": "Required unless sent as a form field."},
+                {"name": "filename", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "Name of the file (its suffix says the format when the body is raw)."},
+            ],
+            "requestBody": {"required": True, "description": _LINKS_TEXT, "content": {
+                "multipart/form-data": {"schema": {
+                    "type": "object", "required": ["contributor", "file"],
+                    "properties": {"contributor": _CONTRIBUTOR,
+                                   "file": {"type": "string", "contentMediaType": "text/csv",
+                                            "description": _LINKS_TEXT}}}},
+                "text/csv": raw, "text/tab-separated-values": raw, "text/turtle": raw,
+                "application/n-triples": raw}},
+            "responses": {
+                "202": {"description": "Received, waiting for review.", "headers": {
+                    "Location": {"schema": {"type": "string"}, "description": "Where the linkset is listed."}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Contributed"}}}},
+                "400": {"description": "`contributor` is missing.", **error},
+                "401": {"description": "No bearer token, or a wrong one.", **error},
+                "403": {"description": "Writes are disabled, or the token may only read.", **error},
+                "413": {"description": "The body is larger than `max_body`.", **error},
+                "422": {"description": "Some lines are not valid links; `problems` names each (nothing was "
+                                       "stored).", **error},
+            },
+        },
+        "get": {
+            "operationId": "list_linksets", "tags": ["linksets"], "summary": "List the linksets",
+            "description": "Accepted linksets for everyone; every state for a client with a token.",
+            "responses": {"200": {"description": "The linksets.", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["linksets"], "properties": {
+                    "linksets": {"type": "array", "items": {"$ref": "#/components/schemas/Linkset"}}}}}}}},
+        },
+    }}
+
 
 def param_schema(param: Param) -> dict[str, Any]:
     """Return the JSON Schema of one parameter's values.
@@ -161,6 +239,7 @@ def openapi_document(queries: Sequence[SavedQuery], title: str, version: str,
     }
     for query in queries:
         paths[f"/queries/{query.name}.json"] = {"get": _operation(query)}
+    paths.update(_linkset_paths())
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version,
@@ -168,7 +247,12 @@ def openapi_document(queries: Sequence[SavedQuery], title: str, version: str,
                                 "Presidential Library. Parameters are bound as typed RDF terms, never pasted "
                                 "into the SPARQL text."},
         "paths": paths,
-        "components": {"schemas": {"Page": PAGE_SCHEMA, "Error": ERROR_SCHEMA, "QueryList": LIST_SCHEMA}},
+        "components": {
+            "schemas": {"Page": PAGE_SCHEMA, "Error": ERROR_SCHEMA, "QueryList": LIST_SCHEMA,
+                        "Linkset": LINKSET_SCHEMA, "Contributed": CONTRIBUTED_SCHEMA},
+            "securitySchemes": {"writeToken": {"type": "http", "scheme": "bearer",
+                                               "description": "The server's `write_token` setting."}},
+        },
     }
     if server_url:
         doc["servers"] = [{"url": server_url}]

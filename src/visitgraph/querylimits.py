@@ -5,10 +5,22 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
+from dataclasses import dataclass
 from typing import Any
 
 from visitgraph.answers import Answer
-from visitgraph.errors import LimitExceeded
+from visitgraph.errors import BadQuery, LimitExceeded
+
+#: Smallest budget grant worth running a query with (seconds).
+MIN_GRANT = 0.05
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Seconds of one client's budget held by a running query (client None: nobody pays)."""
+
+    client: str | None
+    seconds: float
 
 
 class ClientBudget:
@@ -19,6 +31,7 @@ class ClientBudget:
         self.window = window
         self._spent: dict[str, deque[tuple[float, float]]] = {}
         self._totals: dict[str, float] = {}  # running sum of each client's deque: O(1) per request
+        self._reserved: dict[str, float] = {}  # seconds held by each client's running queries
         self._lock = threading.Lock()
 
     def _used(self, client: str, now: float) -> float:
@@ -50,6 +63,42 @@ class ClientBudget:
         raise LimitExceeded(f"This client used its budget of {self.limit:g} query seconds per minute. "
                             f"Try again in {wait} s, or use the saved queries under /queries and the "
                             "dumps under /dumps/.", 429, wait)
+
+    def reserve(self, client: str | None, seconds: float) -> tuple[Reservation, float]:
+        """Reserve up to `seconds` of a client's budget at admission; return the ticket and the seconds granted.
+
+        Running queries hold their reservations, so parallel queries cannot overspend: the grant is
+        what is left of the minute's budget when less than `seconds` is, and 429 when nothing is.
+
+        :raises LimitExceeded: 429 with the seconds until enough budget returns.
+        """
+        if client is None or self.limit <= 0:
+            return Reservation(None, 0.0), seconds
+        now = time.monotonic()
+        with self._lock:
+            left = self.limit - self._used(client, now) - self._reserved.get(client, 0.0)
+            if left >= min(seconds, MIN_GRANT):
+                granted = min(seconds, left)
+                self._reserved[client] = self._reserved.get(client, 0.0) + granted
+                return Reservation(client, granted), granted
+            spent = self._spent.get(client)
+            oldest = spent[0][0] if spent else now
+        wait = max(1, int(oldest + self.window - now) + 1)
+        raise LimitExceeded(f"This client used (or holds in running queries) its budget of {self.limit:g} query "
+                            f"seconds per minute. Try again in {wait} s, or use the saved queries under /queries "
+                            "and the dumps under /dumps/.", 429, wait)
+
+    def settle(self, ticket: Reservation, seconds: float) -> None:
+        """Release a reservation and charge the seconds really used."""
+        if ticket.client is None:
+            return
+        with self._lock:
+            left = self._reserved.get(ticket.client, 0.0) - ticket.seconds
+            if left > 1e-9:
+                self._reserved[ticket.client] = left
+            else:
+                self._reserved.pop(ticket.client, None)
+        self.charge(ticket.client, seconds)
 
     def charge(self, client: str | None, seconds: float) -> None:
         """Record query time spent on a client's behalf."""
@@ -85,3 +134,19 @@ class ResultCache:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+def check_depth(sparql: str, max_depth: int) -> None:
+    """Refuse a query nested deeper than `max_depth` (as written and with escapes decoded).
+
+    :raises BadQuery: naming the depth found and the setting.
+    """
+    from visitgraph.sparqltext import nesting_depth
+    from visitgraph.ssrf import unescape_codepoints
+
+    if sparql.count("{") + sparql.count("(") + sparql.count("[") + sparql.count("\\") <= max_depth:
+        return  # cannot nest deeper than it has openers (the common case, without the tokenizer)
+    found = max(nesting_depth(sparql), nesting_depth(unescape_codepoints(sparql)))
+    if found > max_depth:
+        raise BadQuery(f"The query nests {found} groups or expressions deep; the limit is {max_depth} "
+                       "(setting max_depth). Write it flatter.")

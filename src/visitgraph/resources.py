@@ -331,3 +331,32 @@ def suggest(store: Any, base: str, kind: str, slug: str, limit: int = 5) -> list
     best = sorted((iri for iri, score in found.items() if score), key=lambda i: (-found[i], i))[:limit]
     labeller = Labeller(store, base)
     return [labeller.term(ox.NamedNode(iri)) for iri in best]
+
+
+#: IRIs Turtle writes without a prefix: `a`, plain and language-tagged strings.
+_WRITTEN_BARE = frozenset({vocab.RDF_TYPE, _XSD_STRING, vocab.RDF + "langString", vocab.RDF + "dirLangString"})
+
+
+def _iris_of(term: Any) -> Iterator[str]:
+    if isinstance(term, ox.NamedNode):
+        if term.value not in _WRITTEN_BARE:
+            yield term.value
+    elif isinstance(term, ox.Literal):
+        if term.datatype.value not in _WRITTEN_BARE:
+            yield term.datatype.value
+    elif isinstance(term, ox.Triple):
+        for part in (term.subject, term.predicate, term.object):
+            yield from _iris_of(part)
+
+
+def used_prefixes(quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> dict[str, str]:
+    """Return only the prefixes whose namespace starts an IRI (or a literal's datatype) of the quads.
+
+    A resource's Turtle then declares what it uses instead of every prefix the service knows.
+
+    >>> q = ox.Quad(ox.NamedNode("http://schema.org/x"), ox.NamedNode("http://schema.org/name"), ox.Literal("x"))
+    >>> used_prefixes([q], {"schema": "http://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#"})
+    {'schema': 'http://schema.org/'}
+    """
+    iris = {iri for q in quads for term in (q.subject, q.predicate, q.object) for iri in _iris_of(term)}
+    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}

@@ -8,8 +8,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.answers import serialize_boolean
 from visitgraph.errors import BadQuery, StoreError
 from visitgraph.formats import Format, get_format
+from visitgraph.sparql_errors import syntax_error
 from visitgraph.sparqltext import has_dataset_clause, inject_values
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -29,17 +31,20 @@ def query_form(sparql: str) -> str | None:
     return m.group(1).upper() if m else None
 
 
-def _position(message: str) -> tuple[int | None, int | None]:
-    m = re.search(r"(\d+):(\d+)", message)
-    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+def bad_query(e: SyntaxError, sparql: str = "") -> BadQuery:
+    """Turn a pyoxigraph query syntax error into :class:`BadQuery`: position, a sentence, the line with a caret."""
+    return syntax_error(sparql, e)
 
 
-def bad_query(e: SyntaxError) -> BadQuery:
-    """Turn a pyoxigraph query syntax error into :class:`BadQuery` with its position."""
-    msg = str(e)
-    line, col = _position(msg)
-    return BadQuery(f"The query does not parse: {msg}. Fix it at line {line}, column {col}." if line
-                    else f"The query does not parse: {msg}.", line, col)
+def _original_error(sparql: str, e: SyntaxError) -> SyntaxError:
+    """Return the parser's error for the text as written (positions in an injected text would be off)."""
+    try:
+        ox.Store().query(sparql)  # an empty store: parsing fails first, or the query runs on nothing
+    except SyntaxError as original:
+        return original
+    except (ValueError, RuntimeError):
+        pass
+    return e
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ def run_query(
     :raises StoreError: the store cannot be read.
     """
     kwargs = (dataset or Dataset()).kwargs(sparql)
+    written = sparql
     if substitutions:
         # A VALUES block opening the WHERE clause binds the same variables, and Oxigraph joins it
         # first: an IRI parameter becomes an index lookup. Its `substitutions=` filters after the
@@ -91,7 +97,7 @@ def run_query(
     try:
         return store.query(sparql, base_iri=base_iri, **kwargs)
     except SyntaxError as e:
-        raise bad_query(e) from e
+        raise bad_query(e if written == sparql else _original_error(written, e), written) from e
     except (ValueError, RuntimeError) as e:
         raise BadQuery(f"The query cannot run: {e}.") from e
     except OSError as e:
@@ -121,6 +127,8 @@ def serialize_result(result: QueryResult, fmt: Format, prefixes: dict[str, str] 
         return data or b""
     if fmt.results is None:
         raise BadQuery(f"{fmt.media_type} cannot carry SELECT/ASK results; ask for JSON, XML, CSV or TSV.")
+    if isinstance(result, ox.QueryBoolean):
+        return serialize_boolean(result, fmt)
     data = result.serialize(format=fmt.results)
     return data or b""
 

@@ -1,4 +1,7 @@
-"""A small SPARQL tokenizer: enough to find keywords and braces outside strings, IRIs and comments."""
+"""A small SPARQL tokenizer: enough to find keywords and braces outside strings, IRIs and comments.
+
+Comments end at CR or LF and one-line strings hold neither, as in the SPARQL grammar (and Oxigraph).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ import pyoxigraph as ox
 
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    (?P<comment>\#[^\r\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[^\s{}()<>,;.]*)?|:[^\s{}()<>,;]*)
@@ -144,3 +147,23 @@ def iris_after(query: str, keywords: tuple[str, ...]) -> list[tuple[str, str]]:
     if pending is not None:
         out.append((pending, ""))
     return out
+
+
+_OPEN = {"{": "}", "(": ")", "[": "]"}
+
+
+def nesting_depth(query: str) -> int:
+    """Return the deepest nesting of braces, parentheses and brackets outside strings, IRIs and comments.
+
+    >>> nesting_depth('SELECT * { { ?s ?p "{{{" } FILTER((1)) }')
+    3
+    """
+    depth = deepest = 0
+    for tok in tokenize(query):
+        if tok.kind in ("punct", "other"):
+            if tok.text in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif tok.text in ("}", ")", "]"):
+                depth = max(0, depth - 1)
+    return deepest

@@ -7,13 +7,22 @@ refuses every target that is not, after resolving prefixes and the base IRI, und
 the configured allow-list. Because the SPARQL grammar lets `\\uXXXX` escapes appear anywhere,
 the text is scanned twice — as written and with the escapes decoded — and a target found in
 either view must be allowed: whichever way the parser reads the text, nothing slips through.
+
+The tokenizer is one reading of the text; the engine's grammar is another, and wherever the two
+could disagree the guard fails closed: :func:`suspect_targets` also looks for the keywords
+*everywhere* (inside what the tokenizer takes for comments, strings and IRIs too), ends comments
+at LF, at CR/LF and at any line-breaking character in turn, and collects every IRI, prefixed
+name or variable that could follow them. Targets are compared after normalisation (scheme and
+host case, default ports, percent-escapes of unreserved characters, `.` and `..` segments), on
+whole path segments (decision 0014).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from visitgraph.errors import BadQuery
 from visitgraph.sparqltext import Token, tokenize
@@ -117,25 +126,178 @@ def network_targets(text: str, base_iri: str | None = None) -> list[tuple[str, s
     return list(dict.fromkeys(found))
 
 
+#: How a comment may end, in the readings tried: the grammar's (CR or LF), LF only, and any line break.
+COMMENT_ENDS = ("\r\n", "\n", "\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029")
+_KEYWORD = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:])", re.IGNORECASE)
+_SILENT = re.compile(r"SILENT(?![\w:])", re.IGNORECASE)
+_PREFIX_DECL = re.compile(r"(?<![\w?$:])PREFIX\s*([\w.-]*):\s*<([^<>]*)>", re.IGNORECASE)
+_BASE_DECL = re.compile(r"(?<![\w?$:])BASE\s*<([^<>]*)>", re.IGNORECASE)
+_PNAME = re.compile(r"([\w.-]*):([^\s<>{}()\[\],;\"'#]*)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _blank(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Zs", "Zl", "Zp", "Cf", "Cc")
+
+
+def _skip(text: str, i: int, ends: str) -> int:
+    """Skip blanks and comments (ended by any character of `ends`) from offset `i`."""
+    while i < len(text):
+        if _blank(text[i]):
+            i += 1
+        elif text[i] == "#":
+            while i < len(text) and text[i] not in ends:
+                i += 1
+        else:
+            return i
+    return i
+
+
+def _targets_after(text: str, i: int, ends: str) -> list[str] | None:
+    """Read what could be the target at `i`: [IRI text], [prefixed name], [""] (variable/unreadable), None (no target)."""
+    i = _skip(text, i, ends)
+    while (m := _SILENT.match(text, i)) is not None:
+        i = _skip(text, m.end(), ends)
+    if i >= len(text):
+        return None
+    ch = text[i]
+    if ch == "<":
+        end = text.find(">", i)
+        return ["<" + text[i + 1:end] + ">"] if end > 0 else [""]
+    if ch in "?$":
+        return [""]
+    m = _PNAME.match(text, i)
+    if m is not None and m.end() > i:
+        return [m.group(0).rstrip(".")]
+    return None
+
+
+def _resolve_all(target: str, prefixes: dict[str, set[str]], bases: set[str]) -> set[str | None]:
+    if not target:
+        return {None}
+    if target.startswith("<"):
+        iri = target[1:-1]
+        if _SCHEME.match(iri):
+            return {iri}
+        return {urljoin(b, iri) for b in bases} or {None}
+    prefix, _, local = target.partition(":")
+    return {ns + local for ns in prefixes.get(prefix, ())} or {None}
+
+
+def suspect_targets(text: str, base_iri: str | None = None) -> set[tuple[str, str | None]]:
+    """Return every `(keyword, IRI or None)` a SERVICE or LOAD could reach in any reading of the text.
+
+    A keyword inside a string or comment counts too when a target-like term follows it: the guard
+    refuses rather than guess which reading the engine takes.
+
+    >>> sorted(suspect_targets("SELECT * { #x" + chr(13) + "SERVICE <http://h/> { ?s ?p ?o } }"))
+    [('SERVICE', 'http://h/')]
+    >>> suspect_targets("SELECT ?service ?download { ?s <http://x/load> ?o }")
+    set()
+    """
+    found: set[tuple[str, str | None]] = set()
+    for view in _views(text):
+        if not _KEYWORD.search(view):
+            continue
+        bases = {base_iri} if base_iri else set()
+        for m in _BASE_DECL.finditer(view):
+            bases |= {r for r in _resolve_all(f"<{m.group(1)}>", {}, bases | ({base_iri} if base_iri else set()))
+                      if r is not None}
+        prefixes: dict[str, set[str]] = {}
+        for m in _PREFIX_DECL.finditer(view):
+            prefixes.setdefault(m.group(1), set()).update(
+                r for r in _resolve_all(f"<{m.group(2)}>", {}, bases) if r is not None)
+        for m in _KEYWORD.finditer(view):
+            for ends in COMMENT_ENDS:
+                for target in _targets_after(view, m.end(), ends) or ():
+                    found |= {(m.group(1).upper(), iri) for iri in _resolve_all(target, prefixes, bases)}
+    return found
+
+
+_UNRESERVED = re.compile(r"%(2[DdEe]|5[Ff]|7[Ee]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa])")
+
+
+def _remove_dot_segments(path: str) -> str:
+    out: list[str] = []
+    segments = path.split("/")
+    for i, seg in enumerate(segments):
+        last = i == len(segments) - 1
+        if seg == ".":
+            if last:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(seg)
+    joined = "/".join(out)
+    return joined if joined.startswith("/") else "/" + joined
+
+
+def normalize_iri(iri: str) -> str | None:
+    """Normalise an http(s) IRI for prefix matching; None for anything the guard will not reason about.
+
+    >>> normalize_iri("HTTP://Example.ORG:80/ok/%2e%2E/./a/../b?x#f")
+    'http://example.org/b?x'
+    >>> normalize_iri("http://user@h/"), normalize_iri("file:///etc/passwd"), normalize_iri("http://h/a%2Fb")
+    (None, None, None)
+    """
+    if "\\" in iri or any(_blank(c) for c in iri):
+        return None
+    try:
+        parts = urlsplit(iri)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in ("http", "https") or not host or parts.username is not None or parts.password is not None:
+        return None
+    path = _UNRESERVED.sub(lambda m: chr(int(m.group(1), 16)), parts.path)
+    if re.search(r"%(2[Ff]|5[Cc])", path):
+        return None
+    shown_host = f"[{host}]" if ":" in host else host
+    shown_port = "" if port is None or port == {"http": 80, "https": 443}[scheme] else f":{port}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{shown_host}{shown_port}{_remove_dot_segments(path)}{query}"
+
+
 def allowed(iri: str | None, allowlist: Iterable[str]) -> bool:
-    """Say whether a resolved target IRI starts with an allow-list entry.
+    """Say whether a target IRI, normalised, lies under an allow-list entry (on whole path segments).
 
     >>> allowed("https://query.wikidata.org/sparql", ["https://query.wikidata.org/"]), allowed(None, ["x"])
     (True, False)
+    >>> allowed("http://h/ok/../../escape", ["http://h/ok/"]), allowed("http://h/sparql2", ["http://h/sparql"])
+    (False, False)
     """
-    return iri is not None and any(entry and iri.startswith(entry) for entry in allowlist)
+    target = normalize_iri(iri) if iri is not None else None
+    if target is None:
+        return False
+    for entry in allowlist:
+        norm = normalize_iri(entry.strip()) if entry.strip() else None
+        if norm is None:
+            continue
+        if target == norm or (target.startswith(norm) and (norm.endswith("/") or target[len(norm)] in "/?")):
+            return True
+    return False
 
 
 def check_network(text: str, allowlist: Iterable[str], base_iri: str | None = None) -> None:
     """Refuse a query or update that would make the server reach a target off the allow-list.
 
+    Both the tokenizer's targets and the :func:`suspect_targets` of every other reading must be allowed.
+
     :raises BadQuery: naming the first refused target and how to get the data instead.
     """
     entries = tuple(allowlist)
-    for keyword, iri in network_targets(text, base_iri):
+    found = list(network_targets(text, base_iri))
+    found += sorted(suspect_targets(text, base_iri) - set(found), key=lambda t: (t[0], t[1] or ""))
+    for keyword, iri in found:
         if not allowed(iri, entries):
             shown = f"<{iri}>" if iri else "a target that is not a plain IRI"
             hint = (f"Allowed prefixes: {', '.join(entries)}." if entries
                     else "This server reaches no other server on a client's behalf.")
-            raise BadQuery(f"{keyword} {shown} is refused: the server does not fetch URLs for clients. {hint} "
+            raise BadQuery(f"{keyword} {shown} is refused: the server does not fetch URLs for clients "
+                           f"(a SERVICE or LOAD in a comment or string followed by a target counts too). {hint} "
                            "Fetch the data yourself and query it locally, or use the dumps under /dumps/.")

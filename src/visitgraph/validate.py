@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,17 +82,32 @@ class ValidationReport:
             **({"scope": self.scope} if self.scope else {}),
         }
 
-    def to_text(self) -> str:
-        """Render the report for people, violations first."""
+    def to_text(self, warnings: bool = True, listed_by: str = "--warnings") -> str:
+        """Render the report for people, violations first; with ``warnings=False`` warnings are one summary line."""
         if not self.results:
             return "Conforms: no violations, no warnings."
         lines = [
             f"{'Conforms' if self.conforms else 'Does not conform'}: "
             f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
         ]
-        for r in self.violations + self.warnings:
+        shown = self.violations + self.warnings if warnings else self.violations
+        for r in shown:
             lines.append(f"  {r.severity.upper():9} {r.describe(self.base)}")
+        if self.warnings and not warnings:
+            lines.append(warnings_summary(self.warnings, listed_by))
         return "\n".join(lines)
+
+
+def warnings_summary(warnings: Sequence[ValidationResult], listed_by: str = "--warnings") -> str:
+    """Summarise advisory warnings in one line: how many, of which shapes, and how to list them.
+
+    >>> w = ValidationResult("Warning", "x", None, "m", "https://w3id.org/visitgraph/shapes#A", None, None, None)
+    >>> warnings_summary([w, w])
+    '2 advisory warning(s), not blocking (A ×2); list them with --warnings.'
+    """
+    counts = Counter(w.shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if w.shape else "unnamed" for w in warnings)
+    kinds = ", ".join(f"{name} ×{n}" for name, n in sorted(counts.items()))
+    return f"{len(warnings)} advisory warning(s), not blocking ({kinds}); list them with {listed_by}."
 
 
 def load_shapes(paths: Sequence[Path]) -> rdflib.Graph:

@@ -18,13 +18,14 @@ bp = Blueprint("dumps", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 VOID_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+VOID_LABELS = ("Turtle", "JSON-LD", "N-Triples", "RDF/XML")
 _RELEASE_MEDIA = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".nt": "application/n-triples",
                   ".ttl": "text/turtle"}
 
 
 def releases_dir() -> Path:
-    """Return the folder `visitgraph release` writes to by default (`<root>/releases`)."""
-    return get_settings().root / "releases"
+    """Return the folder `visitgraph release` writes to by default (`<root>/releases`, absolute)."""
+    return get_settings().releases
 
 
 @bp.get("/dumps")
@@ -116,21 +117,28 @@ def release_file(version: str, name: str) -> BaseResponse:
 
 @bp.get("/.well-known/void")
 def void_description() -> Response:
-    """Describe the dataset in VoID and DCAT (Turtle by default; JSON-LD, N-Triples, RDF/XML on request)."""
+    """Describe the dataset in VoID and DCAT (Turtle by default; JSON-LD, N-Triples, RDF/XML or an HTML page on request)."""
     store = get_store()
     gen = store.require_current()
     accept = request.accept_mimetypes
-    media = accept.best_match(VOID_TYPES) if accept else "text/turtle"
+    media = accept.best_match((*VOID_TYPES, "text/html", "text/plain")) if accept else "text/turtle"
     if media is None:
-        raise NotAcceptable(f"The dataset description is available as {', '.join(VOID_TYPES)}.")
-    fmt = formats.get_format(media)
-    early = not_modified(gen, "void-" + fmt.name)
+        raise NotAcceptable(f"The dataset description is available as {', '.join((*VOID_TYPES, 'text/html'))}.")
+    fmt = formats.get_format("ttl" if media == "text/html" else media)
+    variant = "void-html" if media == "text/html" else "void-" + fmt.name
+    early = not_modified(gen, variant)
     if early is not None:
         early.headers["Vary"] = "Accept"
         return early
     settings = get_settings()
-    data = dump_quads(live_void(store, settings), fmt, store_prefixes(settings.base_iri)).data
-    resp = Response(data, mimetype=fmt.media_type)
+    quads = live_void(store, settings)
+    data = dump_quads(quads, fmt, store_prefixes(settings.base_iri)).data
+    if media == "text/html":
+        page = render_template("void.html", turtle=data.decode("utf-8"), triples=len(quads),
+                               alternates=list(zip(VOID_TYPES, VOID_LABELS, strict=True)))
+        resp = Response(page, mimetype="text/html")
+    else:
+        resp = Response(data, mimetype=fmt.media_type)
     resp.headers["Vary"] = "Accept"
     resp.headers["Access-Control-Allow-Origin"] = "*"
-    return set_cache_headers(resp, gen, "void-" + fmt.name)
+    return set_cache_headers(resp, gen, variant)

@@ -30,6 +30,12 @@ def error_response(message: str, status: int, extra: dict[str, object] | None = 
     return resp
 
 
+def _max_depth() -> int:
+    from visitgraph.web import get_settings
+
+    return int(get_settings().max_depth)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers that give every error the one shape."""
 
@@ -40,6 +46,12 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(e, LimitExceeded) and e.retry_after is not None:
             resp.headers["Retry-After"] = str(e.retry_after)
         return resp
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(e: RecursionError) -> Response:
+        return error_response("The request nests too deeply to be read (a recursion limit was reached); the limit "
+                              f"for JSON, JSON-LD, RDF/XML and queries is {_max_depth()} levels (setting max_depth).",
+                              400)
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException) -> Response:

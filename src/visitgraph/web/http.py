@@ -23,6 +23,8 @@ REPRESENTATIONS: tuple[tuple[str, str, str], ...] = (
     ("json", "application/json", "JSON"),
 )
 SUFFIXES = {suffix for suffix, _, _ in REPRESENTATIONS}
+#: Other media types a representation answers to: `text/plain` gets N-Triples, as on `/sparql`.
+ALIASES = {"application/xhtml+xml": "html", "text/plain": "nt"}
 MEDIA = {suffix: media for suffix, media, _ in REPRESENTATIONS}
 
 
@@ -67,12 +69,12 @@ def negotiate() -> str:
     accept = request.accept_mimetypes
     if not accept:
         return "html"
-    offered = [m for _, m, _ in REPRESENTATIONS] + ["application/xhtml+xml"]
+    offered = [m for _, m, _ in REPRESENTATIONS] + list(ALIASES)
     best = accept.best_match(offered)
     if best is None:
         listed = ", ".join(m for _, m, _ in REPRESENTATIONS)
         raise NotAcceptable(f"None of the accepted types is available here; ask for one of: {listed}.")
-    return "html" if best == "application/xhtml+xml" else next(s for s, m, _ in REPRESENTATIONS if m == best)
+    return ALIASES.get(best) or next(s for s, m, _ in REPRESENTATIONS if m == best)
 
 
 def rdf_format(suffix: str) -> formats.Format:
@@ -133,3 +135,27 @@ def link_header(alts: list[Alternate], canonical: str | None = None) -> str:
     if canonical:
         parts.insert(0, f'<{canonical}>; rel="canonical"')
     return ", ".join(parts)
+
+
+def safe_href(target: str | None) -> str:
+    """Return a link target that is safe to put in `href`: site paths and http(s) IRIs; "" for anything else.
+
+    >>> safe_href("https://x.org/a"), safe_href("/id/person/x"), safe_href("javascript:alert(1)"), safe_href("//evil")
+    ('https://x.org/a', '/id/person/x', '', '')
+    """
+    if not target:
+        return ""
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    scheme, colon, _ = target.partition(":")
+    return target if colon and scheme.lower() in ("http", "https") else ""
+
+
+#: Headers on every HTML answer: no scripts from elsewhere, no framing, no sniffing, no full Referer.
+HTML_SECURITY_HEADERS = (
+    ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)

@@ -1,6 +1,8 @@
 """Observability and browser access for every route: Prometheus metrics at `/-/metrics`, one JSON
 access-log line per request (logger `visitgraph.access`), CORS headers on every response (errors
-included; no cookies are used, so `*` is safe) and the bearer challenge on every 401."""
+included; no cookies are used, so `*` is safe), the bearer challenge on every 401, and the security
+headers (CSP with frame-ancestors, nosniff, Referrer-Policy) on every HTML answer. Metric labels come
+from closed sets: the route rule (or "(unmatched)") and a known method name (or "other")."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
 from visitgraph.web import SERVER_NAME, get_state
+from visitgraph.web.http import HTML_SECURITY_HEADERS
 
 bp = Blueprint("observe", __name__)
 access_log = logging.getLogger("visitgraph.access")
@@ -23,6 +26,8 @@ access_log = logging.getLogger("visitgraph.access")
 #: Upper bounds (seconds) of the query latency histogram buckets.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 ALLOW_HEADERS = "Accept, Content-Type, Authorization, If-None-Match, If-Modified-Since"
+#: Method labels of the request counter: a closed set, so odd methods cannot grow the series.
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
 EXPOSE_HEADERS = ("ETag, Last-Modified, Retry-After, Location, Link, X-Visitgraph-Truncated, "
                   "X-Visitgraph-Rows, X-Visitgraph-Cache")
 
@@ -112,9 +117,18 @@ def _finish(resp: Response) -> Response:
         resp.headers["Access-Control-Allow-Methods"] = allow
         resp.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
         resp.headers["Access-Control-Max-Age"] = "86400"
+    if resp.mimetype == "text/html":
+        framed = request.path.endswith("/preview")  # reconciliation previews are shown in a client's iframe
+        for name, value in HTML_SECURITY_HEADERS:
+            if framed and name == "X-Frame-Options":
+                continue
+            if framed and name == "Content-Security-Policy":
+                value = value.replace("frame-ancestors 'none'", "frame-ancestors *")
+            resp.headers.setdefault(name, value)
     route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
     duration = time.monotonic() - g.get("visitgraph_started", time.monotonic())
-    get_metrics().count(route, request.method, resp.status_code)
+    method = request.method if request.method in METHODS else "other"
+    get_metrics().count(route, method, resp.status_code)
     if access_log.isEnabledFor(logging.INFO):
         line = {"method": request.method, "path": request.path, "route": route, "status": resp.status_code,
                 "duration_ms": round(duration * 1000, 3), "remote": request.remote_addr,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from visitgraph import browse, formats, vocab
@@ -19,7 +20,7 @@ from visitgraph.dumps import live_void
 from visitgraph.linksets import also_known_as
 from visitgraph.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
 from visitgraph.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
-from visitgraph.resources import graph_quads, resource_quads, suggest
+from visitgraph.resources import graph_quads, resource_quads, suggest, used_prefixes
 from visitgraph.void import dump_file_names, site_root
 from visitgraph.web import get_settings, get_store
 from visitgraph.web.errors import error_response, wants_json
@@ -64,7 +65,7 @@ def _early_304(variant: str) -> Response | None:
 
 def _rdf(quads: list[Any], variant: str) -> Response:
     fmt = rdf_format(variant)
-    data = dump_quads(quads, fmt, store_prefixes(get_settings().base_iri)).data
+    data = dump_quads(quads, fmt, used_prefixes(quads, store_prefixes(get_settings().base_iri))).data
     return Response(data, mimetype=fmt.media_type)
 
 
@@ -134,6 +135,15 @@ def home(suffix: str | None = None) -> Response:
                     data=lambda: page().to_dict(), alt_path="/index")
 
 
+def _page_if_valid(reader: Any, iri: str, base: str) -> Any:
+    """Return `page_for` the IRI, or None when the path does not make a valid IRI (spaces, `<`, NUL, ...)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return page_for(reader, iri, base)
+
+
 @bp.get(f"/id/<{_KIND_RULE}:kind>/<path:rest>")
 def resource(kind: str, rest: str) -> Response:
     """Dereference an IRI minted under the base: HTML page or RDF description by content negotiation."""
@@ -142,11 +152,11 @@ def resource(kind: str, rest: str) -> Response:
     reader = store.reader()
     base = settings.base_iri
     slug, suffix = rest, None
-    found = page_for(reader, vocab.iri_for_path(base, f"/id/{kind}/{rest}"), base)
+    found = _page_if_valid(reader, vocab.iri_for_path(base, f"/id/{kind}/{rest}"), base)
     if found is None:
         slug, suffix = split_suffix(rest)
         if suffix is not None:
-            found = page_for(reader, vocab.iri_for_path(base, f"/id/{kind}/{slug}"), base)
+            found = _page_if_valid(reader, vocab.iri_for_path(base, f"/id/{kind}/{slug}"), base)
     if found is None:
         return _not_found(f"Nothing is known about {base}{kind}/{slug}.", kind, slug)
     view, model = found

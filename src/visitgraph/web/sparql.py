@@ -21,7 +21,8 @@ from visitgraph.service_description import service_description
 from visitgraph.sparql import Dataset
 from visitgraph.ssrf import operation_kind
 from visitgraph.web import get_settings, get_state, get_store
-from visitgraph.web.http import not_modified, set_cache_headers
+from visitgraph.web.admission import heavy_slot
+from visitgraph.web.http import not_modified, safe_href, set_cache_headers
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.observe import note_query
 from visitgraph.writes import add_using, write_update
@@ -158,7 +159,7 @@ def offered_types(form: str) -> list[str]:
 @lru_cache(maxsize=8)
 def _offered(form: str) -> tuple[str, ...]:
     kinds = ("results",) if form in ("SELECT", "ASK") else ("graph", "dataset")
-    names = [f.name for f in formats.FORMATS if f.kind in kinds and not (form == "ASK" and f.name in ("csv", "tsv"))]
+    names = [f.name for f in formats.FORMATS if f.kind in kinds]
     main = [formats.BY_NAME[n].media_type for n in names]
     aliases = [a for n in names for a in formats.BY_NAME[n].aliases]
     return (*main, *aliases, HTML)
@@ -194,9 +195,14 @@ def choose_format(form: str, asked: str | None, accept: str | None) -> formats.F
         return fmt
     chosen = _negotiated(form, accept)
     if chosen is None:
-        raise NotAcceptable(f"None of the types in Accept fits a {form} answer; ask for one of: "
-                            f"{', '.join(_offered(form))} (or add format=json / format=ttl to the URL).")
+        raise NotAcceptable(f"None of the types in Accept fits {'an' if form == 'ASK' else 'a'} {form} answer; ask for one of: "
+                            f"{', '.join(_offered(form))} (or add format={_example_format(form)} to the URL).")
     return None if chosen == HTML else formats.get_format(chosen)
+
+
+def _example_format(form: str) -> str:
+    """Return a `format=` value that can carry this query form (the hint of a 406)."""
+    return "json" if form in ("SELECT", "ASK") else "ttl"
 
 
 def _variant(*parts: object) -> str:
@@ -247,8 +253,9 @@ def _query(preq: ProtocolRequest) -> Response:
     if request.method in ("GET", "HEAD") and (fresh := not_modified(gen, variant)) is not None:
         fresh.headers["Vary"] = "Accept"
         return fresh
-    answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr,
-                     generation=gen)
+    with heavy_slot():
+        answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr,
+                         generation=gen)
     if not answer.cached:
         note_query(answer.seconds, rows=answer.rows, truncated=answer.truncated, form=answer.form)
     resp = Response(answer.body, mimetype=answer.media_type, headers=[
@@ -270,7 +277,7 @@ def _cells(answer_body: bytes, form: str) -> tuple[list[str], list[list[dict[str
         if isinstance(value, ox.NamedNode) or (isinstance(value, dict) and value.get("type") == "uri"):
             iri = value.value if isinstance(value, ox.NamedNode) else value["value"]
             href = vocab.local_path(base, iri) if iri.startswith(base) else iri
-            return {"text": vocab.shorten(iri), "href": href or iri, "title": iri}
+            return {"text": vocab.shorten(iri), "href": safe_href(href or iri), "title": iri}
         if isinstance(value, dict):
             suffix = f"@{value['xml:lang']}" if "xml:lang" in value else ""
             return {"text": value.get("value", "") + suffix, "title": value.get("datatype", "")}
@@ -296,7 +303,8 @@ def _query_page(text: str, dataset: Dataset, timeout: float | None) -> Response:
                                "answer": None, "timeout": timeout or ""}
     status = 200
     try:
-        answer = execute(get_state(), text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr)
+        with heavy_slot():
+            answer = execute(get_state(), text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr)
         context["header"], context["rows"] = _cells(answer.body, answer.form)
         context["answer"] = answer
     except VisitgraphError as e:

@@ -4,37 +4,26 @@ The posted graph is validated on its own together with the ontology (not merged 
 published data): the answer depends only on what was sent, so a contributor can check a record
 before proposing it, and the service never reveals or depends on the current published state.
 References to published resources therefore need their types stated in the posted graph.
+Validation runs in a query worker: the query time budget, the client's budget, the worker memory
+limit and the depth limits apply, and a crash or overrun costs a worker, never the server.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from visitgraph.load import discover_sources, parse_rdf, read_source
-from visitgraph.validate import load_shapes, shapes_files, validate_quads
-from visitgraph.web import get_settings, get_state
+from visitgraph.errors import BadParameter
+from visitgraph.executor import executor_for
+from visitgraph.web import get_state
+from visitgraph.web.admission import heavy_slot
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.sparql import NotAcceptable, UnsupportedMediaType
 
 bp = Blueprint("validation", __name__)
 
-READABLE = {"text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
-            "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/ld+json": ox.RdfFormat.JSON_LD}
+READABLE = {"text/turtle": "Turtle", "application/x-turtle": "Turtle", "application/n-triples": "N-Triples",
+            "application/ld+json": "JSON-LD"}
 ANSWERS = ["application/json", "text/turtle", "text/html"]
-
-
-def _context() -> tuple[Any, list[ox.Quad]]:
-    """Return (shapes graph, ontology quads), read once per app."""
-    extras = get_state().extras
-    if "validation_context" not in extras:
-        settings = get_settings()
-        ontology = [q for s in discover_sources(settings) if s.kind == "ontology" for q in read_source(settings, s)]
-        extras["validation_context"] = (load_shapes(shapes_files(settings.root)), ontology)
-    found: tuple[Any, list[ox.Quad]] = extras["validation_context"]
-    return found
 
 
 @bp.post("/validate")
@@ -47,13 +36,16 @@ def validate_graph() -> Response:
     chosen = negotiate(request.headers.get("Accept"), ANSWERS, default="application/json")
     if chosen is None:
         raise NotAcceptable(f"The report comes as: {', '.join(ANSWERS)}.")
-    settings = get_settings()
-    quads = parse_rdf(request.get_data(), base_iri=settings.base_iri, name="request body",
-                      rdf_format=READABLE[mimetype])
-    shapes, ontology = _context()
-    report = validate_quads(quads + ontology, shapes, base=settings.base_iri)
+    if not request.get_data(cache=True).strip():
+        raise BadParameter("body", "The body is empty: POST the graph to check (Turtle, N-Triples or JSON-LD).")
+    with heavy_slot():
+        report, triples = executor_for(get_state()).validate(request.get_data(), READABLE[mimetype],
+                                                             client=request.remote_addr)
+    if not triples:
+        raise BadParameter("body", "The body holds no triples, so there is nothing to check: POST the records "
+                                   "themselves, not only prefixes or comments.")
     if chosen == "text/turtle":
         return Response(report.report_turtle, mimetype="text/turtle")
     if chosen == "text/html":
-        return Response(render_template("validate.html", report=report, triples=len(quads)), mimetype="text/html")
-    return jsonify({"ok": True, "triples": len(quads), **report.to_dict()})
+        return Response(render_template("validate.html", report=report, triples=triples), mimetype="text/html")
+    return jsonify({"ok": True, "triples": triples, **report.to_dict()})
