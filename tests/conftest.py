@@ -9,8 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -123,16 +124,65 @@ def runner() -> CliRunner:
 
 
 def free_port() -> int:
+    """Return a loopback port that was free a moment ago (use it through `start_on_free_port`)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def wait_for(url: str, timeout: float = 60.0) -> None:
-    """Poll `url` until it answers (any HTTP status), or fail after `timeout` seconds."""
+def run_python(code: str, hash_seed: int) -> bytes:
+    """Run `code` in a fresh interpreter with its own hash seed and return what it writes to stdout.
+
+    Determinism tests compare bytes made here with bytes made in the test process: two calls in one
+    process share set orders and caches, so they could agree by accident.
+    """
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return done.stdout
+
+
+class ServerExited(RuntimeError):
+    """A server process ended before it answered (for example: another process took its port)."""
+
+
+T = TypeVar("T")
+
+
+def start_on_free_port(start: Callable[[int], T], attempts: int = 3) -> T:
+    """Start a server on a free port, on another one when the process exits before answering.
+
+    `free_port()` releases its socket before the server binds, so another process may take the port
+    in between; the server then fails to bind and exits, and this tries a new port.
+    """
+    for attempt in range(attempts):
+        try:
+            return start(free_port())
+        except ServerExited:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll `predicate` until it holds, or fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.01)
+
+
+def wait_for(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll `url` until it answers (any HTTP status), or fail after `timeout` seconds.
+
+    :raises ServerExited: when `proc` ends first (then the answer, if any, came from someone else).
+    """
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise ServerExited(f"the server for {url} exited with {proc.returncode} before answering")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -159,7 +209,7 @@ class LiveServer:
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         try:
-            wait_for(self.url + "/-/health", 120)
+            wait_for(self.url + "/-/health", 120, self.proc)
         except RuntimeError:
             self.stop()
             raise
@@ -179,6 +229,6 @@ class LiveServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One real server process over a copy of the repository, for end-to-end tests."""
     root = copy_project(tmp_path_factory.mktemp("live") / "project")
-    server = LiveServer(root, free_port())
+    server = start_on_free_port(lambda port: LiveServer(root, port))
     yield server
     server.stop()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conftest import free_port
+from conftest import ServerExited, start_on_free_port
 
 
 @dataclass
@@ -54,11 +54,14 @@ class SparqlServer:
             self.log_file.close()
 
 
-def _wait_sparql(url: str, timeout: float) -> None:
+def _wait_sparql(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll the query URL until it answers; raise ServerExited if `proc` ends first (port taken)."""
     deadline = time.monotonic() + timeout
     query = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     last: Exception | None = None
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise ServerExited(f"the server for {url} exited with {proc.returncode} before answering")
         try:
             with urllib.request.urlopen(query, timeout=3):
                 return
@@ -78,7 +81,10 @@ def start_oxigraph(workdir: Path) -> SparqlServer:
     exe = oxigraph_binary()
     if exe is None:
         raise RuntimeError("the `oxigraph` server is not installed: pip install oxigraph==0.5.13")
-    port = free_port()
+    return start_on_free_port(lambda port: _start_oxigraph(exe, workdir, port))
+
+
+def _start_oxigraph(exe: str, workdir: Path, port: int) -> SparqlServer:
     log = workdir / "oxigraph.log"
     log_file = open(log, "wb")  # noqa: SIM115 (closed by stop/kill)
     proc = subprocess.Popen([exe, "serve", "--location", str(workdir / "oxigraph-db"), "--bind", f"127.0.0.1:{port}"],
@@ -86,7 +92,7 @@ def start_oxigraph(workdir: Path) -> SparqlServer:
     base = f"http://127.0.0.1:{port}"
     server = SparqlServer("oxigraph", base + "/query", base + "/update", proc=proc, log=log, log_file=log_file)
     try:
-        _wait_sparql(server.query_url, 30)
+        _wait_sparql(server.query_url, 30, proc)
     except RuntimeError:
         server.stop()
         raise
@@ -128,7 +134,12 @@ def start_virtuoso(workdir: Path) -> SparqlServer:
         raise RuntimeError("Virtuoso is not installed: apt-get install virtuoso-opensource")
     d = workdir / "virtuoso"
     d.mkdir(parents=True, exist_ok=True)
-    http, sql = free_port(), free_port()
+    return start_on_free_port(lambda http: start_on_free_port(lambda sql: _start_virtuoso(exe, d, http, sql), 1))
+
+
+def _start_virtuoso(exe: str, d: Path, http: int, sql: int) -> SparqlServer:
+    if http == sql:
+        raise ServerExited("the HTTP and SQL ports came out equal")
     (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=sql, http=http))
     log = d / "stdout.log"
     log_file = open(log, "wb")  # noqa: SIM115 (closed by stop/kill)
@@ -138,7 +149,7 @@ def start_virtuoso(workdir: Path) -> SparqlServer:
     server = SparqlServer("virtuoso", base + "/sparql", base + "/sparql-auth", user="dba", password="dba",
                           proc=proc, log=log, log_file=log_file)
     try:
-        _wait_sparql(server.query_url, 90)
+        _wait_sparql(server.query_url, 90, proc)
     except RuntimeError:
         server.stop()
         raise

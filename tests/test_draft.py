@@ -12,6 +12,7 @@ from conftest import TEST_DATA
 from visitgraph.cli import cli, register_commands
 from visitgraph.config import Settings
 from visitgraph.draft import plan_items
+from visitgraph.errors import BadParameter
 from visitgraph.extract import find_people, parse_org, split_descriptor
 from visitgraph.newsdates import find_date, resolve_dates
 from visitgraph.newsfacts import find_agreements, find_gifts
@@ -257,7 +258,7 @@ def test_draft_bad_input_names_paragraph_and_writes_nothing(
 
 
 def test_plan_items_no_year_without_neighbour_asks_for_year() -> None:
-    with pytest.raises(Exception, match="pass --year YYYY"):
+    with pytest.raises(BadParameter, match="pass --year YYYY"):
         plan_items("On March 3, Ms. Laura Kim visited the Presidential Library.")
 
 

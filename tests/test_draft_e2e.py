@@ -1,4 +1,6 @@
-"""A new, unseen news item goes text -> draft -> librarian edit -> diff -> build -> published and queryable."""
+"""A news item outside data/ goes text -> draft -> librarian edit -> diff -> build -> published and queryable.
+
+Not a held-out measurement: the item arrived together with the gift rule that reads it (in-sample)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
+from conftest import run_python
 from visitgraph.config import Settings
 from visitgraph.dumps import ensure_dumps
 from visitgraph.errors import BadParameter, StoreError
@@ -87,14 +88,20 @@ def test_dumps_never_hold_their_checksums(dumped: tuple[Path, object]) -> None:
 
 
 def test_two_builds_give_byte_identical_dumps(project: Settings, tmp_path: Path) -> None:
-    folders = []
-    for n in (1, 2):
-        settings = project.replace(store=tmp_path / f"store{n}")
-        store = store_from_settings(settings)
-        build(settings, store, who="pytest")
-        folders.append(ensure_dumps(store, settings)[0])
+    """A build here and a build in another process (another hash seed) write the same dump bytes."""
+    settings = project.replace(store=tmp_path / "store1")
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    here = ensure_dumps(store, settings)[0]
+    code = (f"import sys\nfrom pathlib import Path\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+            f"from conftest import settings_for\nfrom visitgraph.dumps import ensure_dumps\n"
+            f"from visitgraph.publish import build\nfrom visitgraph.store import store_from_settings\n"
+            f"s = settings_for(Path({str(project.root)!r}), store={str(tmp_path / 'store2')!r})\n"
+            f"st = store_from_settings(s)\nbuild(s, st, who='pytest')\nprint(ensure_dumps(st, s)[0])")
+    there = Path(run_python(code, 31337).decode().strip())
+    assert there != here
     for name in NAMES:
-        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
+        assert (here / name).read_bytes() == (there / name).read_bytes(), name
 
 
 def test_dumps_folder_is_per_generation(built_project: Settings) -> None:

@@ -1,4 +1,7 @@
-"""The matcher: normalisation, scoring, type and property constraints, and a realistic batch."""
+"""The matcher: normalisation, scoring, type and property constraints, and an in-sample batch.
+
+The batch's rows arrived together with the rules tuned on them, so its figures are in-sample, not a
+held-out measurement (held-out sets for matching are kept separately)."""
 
 from __future__ import annotations
 
@@ -75,7 +78,7 @@ def matcher(repo_store: EmbeddedStore) -> Matcher:
     return Matcher.from_store(repo_store, BASE)
 
 
-def test_batch_precision_and_recall_meet_thresholds(matcher: Matcher) -> None:
+def test_in_sample_batch_precision_and_recall_meet_thresholds(matcher: Matcher) -> None:
     predicted = correct = expected = 0
     wrong = []
     for query, type_, props, want in BATCH:
@@ -88,10 +91,8 @@ def test_batch_precision_and_recall_meet_thresholds(matcher: Matcher) -> None:
             wrong.append((query, want, got, [(c.id, c.score) for c in found]))
     precision = correct / predicted if predicted else 1.0
     recall = correct / expected
-    print(
-        f"\nreconciliation batch: {len(BATCH)} rows, {predicted} matched, precision {precision:.3f}, "
-        f"recall {recall:.3f}; misses: {wrong}"
-    )
+    print(f"\nreconciliation batch (in-sample): {len(BATCH)} rows, {predicted} matched, precision {precision:.3f}, "
+          f"recall {recall:.3f}; misses: {wrong}")
     assert precision >= 0.95, wrong
     assert recall >= 0.9, wrong
 

@@ -1,4 +1,8 @@
-"""Hostile and random parameter values stay data: no 500, no escaping the parameter, the store unchanged."""
+"""Hostile and random parameter values stay data: no 500, and no escaping the parameter.
+
+The oracle is the answer, not the store (the read-only path cannot write it): an injected
+`UNION { ?s ?p ?o }` or `} ; DROP` would change the projection or return rows that do not contain the
+searched text, and every parameter but free text must be refused with a 400 naming it."""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from visitgraph.queries import discover_queries
-from visitgraph.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = discover_queries(ROOT)
@@ -29,11 +32,6 @@ HOSTILE = [
     "%00\x00null",
     "x" * 100_000,
 ]
-
-
-def fingerprint(store: EmbeddedStore) -> tuple[str | None, int]:
-    gen = store.current()
-    return (gen.id if gen else None, len(store.reader()))
 
 
 def example_variables(client: FlaskClient, name: str) -> list[str]:
@@ -58,14 +56,11 @@ def check_stays_data(client: FlaskClient, name: str, param: str, value: str) -> 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=lambda v: repr(v[:20]))
 @pytest.mark.parametrize(("name", "param"), PARAMS)
-def test_hostile_value_stays_data(repo_client: FlaskClient, repo_store: EmbeddedStore, name: str, param: str,
-                                  value: str) -> None:
-    before = fingerprint(repo_store)
+def test_hostile_value_stays_data(repo_client: FlaskClient, name: str, param: str, value: str) -> None:
     data = check_stays_data(repo_client, name, param, value)
-    if data.get("ok"):
+    if data.get("ok") is not False:
         # Only a free-text parameter may take such a value, and nothing in the graph contains it.
         assert (name, param) == ("search", "text") and data["rows"] == []
-    assert fingerprint(repo_store) == before
 
 
 def test_hostile_text_found_only_when_in_data(repo_client: FlaskClient) -> None:
@@ -76,16 +71,14 @@ def test_hostile_text_found_only_when_in_data(repo_client: FlaskClient) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_fuzzed_values_never_500_or_escape(repo_client: FlaskClient, repo_store: EmbeddedStore, data: Any) -> None:
+def test_fuzzed_values_never_500_or_escape(repo_client: FlaskClient, data: Any) -> None:
     name, param = data.draw(st.sampled_from(PARAMS))
     value = data.draw(st.one_of(
         st.text(max_size=60),
         st.text(alphabet='<>{}"\'\\?$#;. \n\tUNIOSELCTDRPAL*', max_size=40),
         st.sampled_from(["2013", "2013-09-25", "true", "LT", "person/sezen-tan", "organization/oclc", "-1", ""]),
     ))
-    before = fingerprint(repo_store)
     check_stays_data(repo_client, name, param, value)
-    assert fingerprint(repo_store) == before
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

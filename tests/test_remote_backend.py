@@ -105,17 +105,30 @@ def test_backend_rejected_build_leaves_store(backend: Settings) -> None:
 
 
 def test_backend_rollback(backend: Settings) -> None:
+    """Rollback restores the data, not only the pointer: a title changed by the newer build is gone."""
     store = store_from_settings(backend)
     first = store.require_current().id
-    people = backend.root / "data" / "topics.ttl"
-    original = people.read_text(encoding="utf-8")
+    topics = backend.root / "data" / "topics.ttl"
+    original = topics.read_text(encoding="utf-8")
+    old_title = "Topics discussed during visits to the Presidential Library"  # data/topics.ttl, by hand
+    new_title = "Topics (renamed by the rollback test)"
+
+    def titles() -> set[str]:
+        rows = run_query(store.reader(), "SELECT ?t WHERE { ?s <http://purl.org/dc/terms/title> ?t }")  # type: ignore[arg-type]
+        return {row["t"].value for row in rows}  # type: ignore[index,union-attr]
+
+    assert old_title in titles()
     try:
+        topics.write_text(original.replace(old_title, new_title), encoding="utf-8")
         build(backend, store)
         assert store.require_current().id != first
+        assert new_title in titles() and old_title not in titles()
         store.rollback(first)
         assert store.require_current().id == first and count_visits(store) == 30
+        assert old_title in titles() and new_title not in titles()
     finally:
-        people.write_text(original, encoding="utf-8")
+        topics.write_text(original, encoding="utf-8")
+        build(backend, store)  # leave the module's shared project as the next test expects it
 
 
 @pytest.mark.parametrize("server_name", ["oxigraph", "virtuoso"])

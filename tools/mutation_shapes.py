@@ -1,0 +1,162 @@
+"""Mutate the SHACL shapes and check that some test fails on each mutant.
+
+Usage (from the repository root):
+
+    .venv/bin/python tools/mutation_shapes.py --budget 1200
+
+Each mutant deletes one constraint or target triple of `shapes/visitgraph-shapes.ttl`, loosens a
+maximum count by one, turns a Violation into a Warning, or narrows the privacy shape to persons only. It is
+written to a scratch folder, and `tests/test_shapes.py` (fast: no store, no build) runs against it
+through `SHAPES_UNDER_TEST`. A mutant on which every test passes survives. The results go to
+tools/mutation-results/shapes.json and into docs/mutation-report.md, with the other targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from rdflib.namespace import SH
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mutation import RESULTS, ROOT, WORK, write_report  # noqa: E402
+
+SHAPES = ROOT / "shapes" / "visitgraph-shapes.ttl"
+TESTS = ["tests/test_shapes.py"]
+SCHEMA = rdflib.Namespace("http://schema.org/")
+DELETABLE = [
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH["class"],
+    SH.pattern,
+    SH["in"],
+    SH.hasValue,
+    SH.nodeKind,
+    SH.node,
+    SH["or"],
+    SH.uniqueLang,
+    SH.languageIn,
+    SH.minLength,
+    SH.maxLength,
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.targetNode,
+    SH.property,
+]
+
+
+def _short(graph: rdflib.Graph, node: Any) -> str:
+    return str(node.n3(graph.namespace_manager)) if isinstance(node, rdflib.term.Identifier) else str(node)
+
+
+def mutants(graph: rdflib.Graph) -> Iterator[tuple[str, rdflib.Graph]]:
+    """Yield (description, mutated graph) pairs, in a stable order: the privacy narrowing and target
+    deletions first (what hurts users most when a run is cut short), then each constraint."""
+    privacy = rdflib.URIRef("https://w3id.org/visitgraph/shapes#PrivacyShape")
+    if (privacy, SH.targetSubjectsOf, None) in graph:
+        g = _copy(graph)
+        g.remove((privacy, SH.targetSubjectsOf, None))
+        g.add((privacy, SH.targetClass, SCHEMA.Person))
+        yield "privacy shape targets persons only (`sh:targetClass schema:Person`)", g
+    targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+    triples = sorted(
+        (t for t in graph if isinstance(t[0], rdflib.URIRef)), key=lambda t: (t[1] not in targets, *map(str, t))
+    )
+    for s, p, o in triples:
+        what = f"{_short(graph, s)} {_short(graph, p)} {_short(graph, o)}"
+        if p in DELETABLE:
+            g = _copy(graph)
+            g.remove((s, p, o))
+            yield f"delete `{what}`", g
+        if p == SH.maxCount and isinstance(o, rdflib.Literal):  # (every sh:minCount is 1: deleting it = minus one)
+            g = _copy(graph)
+            g.set((s, p, rdflib.Literal(int(o) + 1)))
+            yield f"loosen `{what}` by one", g
+        if p == SH.severity and o == SH.Violation:
+            g = _copy(graph)
+            g.set((s, p, SH.Warning))
+            yield f"`{_short(graph, s)}` reported as a Warning", g
+
+
+def _copy(graph: rdflib.Graph) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for prefix, ns in graph.namespaces():
+        g.bind(prefix, ns)
+    for t in graph:
+        g.add(t)
+    return g
+
+
+def run(budget: float, timeout: float) -> dict[str, Any]:
+    """Test every shapes mutant within `budget` seconds and return the summary."""
+    graph = rdflib.Graph().parse(SHAPES, format="turtle")
+    folder = WORK / "shapes"
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "SHAPES_UNDER_TEST": str(folder)}
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *TESTS]
+    started, begun = dt.datetime.now(dt.UTC), time.monotonic()
+    counts = {"killed": 0, "survived": 0, "incompetent": 0, "skipped": 0, "not run": 0}
+    survivors = []
+    todo = list(mutants(graph))
+    (folder / SHAPES.name).write_text(SHAPES.read_text(encoding="utf-8"), encoding="utf-8")
+    if subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=timeout).returncode != 0:
+        raise SystemExit("Error: tests/test_shapes.py fails on the unmutated shapes; fix that first")
+    for n, (what, mutated) in enumerate(todo):
+        if n and time.monotonic() - begun > budget:
+            counts["not run"] = len(todo) - n
+            break
+        (folder / SHAPES.name).write_text(mutated.serialize(format="turtle"), encoding="utf-8")
+        try:
+            rc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=timeout).returncode
+        except subprocess.TimeoutExpired:
+            rc = -1  # a mutant that hangs the tests is caught
+        if rc == 0:
+            counts["survived"] += 1
+            survivors.append({"line": n, "operator": "shape", "occurrence": 0, "diff": f"+ {what}"})
+        else:
+            counts["killed"] += 1
+        print(f"{n + 1}/{len(todo)} {'SURVIVED' if rc == 0 else 'killed'}: {what}", flush=True)
+    summary = {
+        "target": "shapes",
+        "module": "shapes/visitgraph-shapes.ttl",
+        "tests": TESTS,
+        "functions": None,
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "finished": counts["not run"] == 0,
+        "command": "python tools/mutation_shapes.py",
+        "counts": counts,
+        "survivors": survivors,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "shapes.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    return summary
+
+
+def main() -> None:
+    """Parse arguments, run the shapes mutants and rewrite the report."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--budget", type=float, default=1800.0, help="seconds in all (default 1800)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant (default 120)")
+    parser.add_argument("--list", action="store_true", help="only list the mutants")
+    args = parser.parse_args()
+    if args.list:
+        for what, _ in mutants(rdflib.Graph().parse(SHAPES, format="turtle")):
+            print(what)
+        return
+    print(run(args.budget, args.timeout)["counts"])
+    write_report()
+
+
+if __name__ == "__main__":
+    main()
