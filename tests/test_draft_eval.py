@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 import pytest
-from rapidfuzz import fuzz
 
 from conftest import ROOT, settings_for
 from heldout import plain
