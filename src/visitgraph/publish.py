@@ -41,6 +41,7 @@ from visitgraph.load import (
     load_source_into,
     read_source,
 )
+from visitgraph.persistence import announce_generation, confirm_generation
 from visitgraph.store import EmbeddedStore, Generation, now_iso
 from visitgraph.validate import (
     ValidationReport,
@@ -215,6 +216,8 @@ def build(
             report.counts = count_classes(staged._require())
 
         def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
+            # Persistent IRIs and the change feed (visitgraph.persistence): refuses silent drops.
+            announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
             if isinstance(store, EmbeddedStore):
                 save_inputs(store.path, gen_id, inputs)
             # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
@@ -239,6 +242,7 @@ def build(
             optimize=not (plan is not None and plan.from_checkpoint),
             triples=report.triples,
         )
+        confirm_generation(store, report.generation)
         lap("switch_s" if "index_s" in report.timings else "publish_s")
     return report
 

@@ -220,7 +220,11 @@ class EmbeddedStore:
                 )
             count = len(ox.Store.read_only(str(self.generations_dir / to)))
             entry = HistoryEntry(to, "rollback", who, now_iso(), triples=count, note=f"from {current.id}")
-            return self._switch(to, entry)
+            gen = self._switch(to, entry)
+            from visitgraph.persistence import announce_rollback  # the change feed learns of it
+
+            announce_rollback(self, gen)
+            return gen
 
 
 class StagedGeneration:
