@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -336,3 +337,31 @@ def test_feed_is_cached_until_it_changes(story: Story) -> None:
     assert "must-revalidate" in feed.headers["Cache-Control"] and feed.headers["ETag"]
     assert requests.get(url + "/changes", headers={"If-None-Match": feed.headers["ETag"]},
                         timeout=30).status_code == 304
+
+
+@pytest.mark.browser
+def test_tombstone_and_history_render_in_chromium(story: Story, tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from test_browser import CHROMIUM, chromium
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not on PATH (Debian package `chromium`; ./run test installs it)")
+
+    def text_of(path: str) -> tuple[str, BeautifulSoup]:
+        result = chromium(["--dump-dom", story.server.url + path], tmp_path / "profile")
+        assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
+        soup = BeautifulSoup(result.stdout, "html.parser")
+        return soup.get_text(" ", strip=True), soup
+
+    gone, _ = text_of("/id/person/harvest-newcomer")
+    for fact in ("Withdrawn", "Harvest Newcomer", "Withdrawn: added by mistake.", "Last release holding it r1",
+                 "will never be reused"):
+        assert fact in gone, fact
+    _, moved = text_of("/id/person/vita-kutuyeva")  # Chromium follows the 301 to the successor
+    heading = moved.find("h1")
+    assert heading is not None and heading.get_text(strip=True) == "Natalya Ivanova"
+    page, soup = text_of("/id/person/tatyana-polejayeva")
+    history = soup.find("ol", class_="history")
+    assert history is not None and len(history.find_all("li")) >= 4
+    assert "History" in page and "in release r1, r2" in page and "Deputy Director General" in page
