@@ -174,3 +174,30 @@ def test_fresh_project_with_retired_record_validates(tmp_path: object) -> None:
     store = store_from_settings(settings)
     build(settings, store, who="pytest")
     assert versions(store, BASE + "person/old") == [("Delete", "withdrawn")]
+
+
+def test_incremental_builds_keep_the_ledger_equal_to_a_full_scan(mini_project: Settings) -> None:
+    """Writes on a checkpoint compare only the records their changed triples touch (blank nodes included)."""
+    from visitgraph.persistence import all_records
+
+    settings = settings_for(mini_project.root, validate_whole_limit=0, validate_workers=1)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    lithuania = BASE + "organization/national-library-of-lithuania"
+    orgs = BASE + "graph/data/organizations.ttl"
+    edits = [
+        f"""PREFIX schema: <http://schema.org/> DELETE {{ GRAPH <{orgs}> {{ ?a schema:addressCountry "LT" }} }}
+        INSERT {{ GRAPH <{orgs}> {{ ?a schema:addressCountry "LV" }} }}
+        WHERE {{ GRAPH <{orgs}> {{ <{lithuania}> schema:address ?a . ?a schema:addressCountry "LT" }} }}""",
+        f"""INSERT DATA {{ GRAPH <{PEOPLE}> {{ <{BASE}person/incremental> a <http://schema.org/Person> ;
+        <http://schema.org/name> "Incremental Person" ; <http://schema.org/jobTitle> "Tester" }} }}""",
+    ]
+    for sparql in edits:
+        report = build(settings, store, who="pytest", change=PendingChange(sparql, "pytest", "edit"))
+        assert report.reused.get("how", "").startswith("from the published store"), report.reused
+    assert versions(store, lithuania)[-1] == ("Update", "live")  # its address is a blank node of its record
+    with open_ledger(store.path) as ledger:
+        recorded = {iri: digest for iri, status, digest in ledger.present()}
+    assert recorded == {r.iri: r.digest for r in all_records(store.reader())}
+    with pytest.raises(DroppedIris):
+        write(settings, store, f"DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{BASE}person/incremental> ?p ?o }} }}")
