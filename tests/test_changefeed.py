@@ -19,22 +19,39 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})"
 #: The Activity Vocabulary terms the feed may use, as the AS2 context defines them (W3C AS2 Vocabulary §2–4).
 AS2_TERMS: dict[str, Any] = {
-    "id": "@id", "type": "@type",
-    "first": {"@id": "as:first", "@type": "@id"}, "last": {"@id": "as:last", "@type": "@id"},
-    "prev": {"@id": "as:prev", "@type": "@id"}, "next": {"@id": "as:next", "@type": "@id"},
-    "partOf": {"@id": "as:partOf", "@type": "@id"}, "object": {"@id": "as:object", "@type": "@id"},
-    "target": {"@id": "as:target", "@type": "@id"}, "url": {"@id": "as:url", "@type": "@id"},
-    "href": {"@id": "as:href", "@type": "@id"}, "mediaType": "as:mediaType", "name": "as:name",
+    "id": "@id",
+    "type": "@type",
+    "first": {"@id": "as:first", "@type": "@id"},
+    "last": {"@id": "as:last", "@type": "@id"},
+    "prev": {"@id": "as:prev", "@type": "@id"},
+    "next": {"@id": "as:next", "@type": "@id"},
+    "partOf": {"@id": "as:partOf", "@type": "@id"},
+    "object": {"@id": "as:object", "@type": "@id"},
+    "target": {"@id": "as:target", "@type": "@id"},
+    "url": {"@id": "as:url", "@type": "@id"},
+    "href": {"@id": "as:href", "@type": "@id"},
+    "mediaType": "as:mediaType",
+    "name": "as:name",
     "totalItems": {"@id": "as:totalItems", "@type": "xsd:nonNegativeInteger"},
     "startIndex": {"@id": "as:startIndex", "@type": "xsd:nonNegativeInteger"},
     "endTime": {"@id": "as:endTime", "@type": "xsd:dateTime"},
     "orderedItems": {"@id": "as:items", "@type": "@id", "@container": "@list"},
 }
 AS2_TYPES = {"OrderedCollection", "OrderedCollectionPage", "Create", "Update", "Delete", "Move", "Link", "Object"}
-CONTEXT = {"@vocab": "_:", "as": AS, "xsd": "http://www.w3.org/2001/XMLSchema#", **AS2_TERMS,
-           "OrderedCollection": "as:OrderedCollection", "OrderedCollectionPage": "as:OrderedCollectionPage",
-           "Create": "as:Create", "Update": "as:Update", "Delete": "as:Delete", "Move": "as:Move",
-           "Link": "as:Link", "Object": "as:Object"}
+CONTEXT = {
+    "@vocab": "_:",
+    "as": AS,
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    **AS2_TERMS,
+    "OrderedCollection": "as:OrderedCollection",
+    "OrderedCollectionPage": "as:OrderedCollectionPage",
+    "Create": "as:Create",
+    "Update": "as:Update",
+    "Delete": "as:Delete",
+    "Move": "as:Move",
+    "Link": "as:Link",
+    "Object": "as:Object",
+}
 
 
 def keys_and_types(doc: Any) -> tuple[set[str], set[str]]:
@@ -160,7 +177,9 @@ def test_home_page_links_both_feeds(repo_client: FlaskClient) -> None:
 def test_resource_page_lists_its_history_and_links_timegate(repo_client: FlaskClient) -> None:
     resp = repo_client.get("/id/person/svetlana-gorokhova")
     html = resp.get_data(as_text=True)
-    assert 'id="history-h"' in html and 'href="/memento/' in html and 'href="/timemap/person/svetlana-gorokhova"' in html
+    assert (
+        'id="history-h"' in html and 'href="/memento/' in html and 'href="/timemap/person/svetlana-gorokhova"' in html
+    )
     assert '<http://localhost/timegate/person/svetlana-gorokhova>; rel="timegate"' in resp.headers["Link"]
     memento = re.search(r'href="(/memento/\d+)"', html)
     assert memento is not None

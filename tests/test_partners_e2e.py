@@ -43,22 +43,40 @@ PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/p
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
-ADD_NEW = P + f"""INSERT DATA {{ GRAPH <{PEOPLE}> {{ <{NEW}> a schema:Person ; schema:name "Harvest Newcomer" ;
+ADD_NEW = (
+    P
+    + f"""INSERT DATA {{ GRAPH <{PEOPLE}> {{ <{NEW}> a schema:Person ; schema:name "Harvest Newcomer" ;
   schema:jobTitle "Visiting scholar" }} }}"""
-EDIT_TATYANA = P + f"""DELETE {{ GRAPH <{PEOPLE}> {{ <{TATYANA}> schema:jobTitle ?t }} }}
+)
+EDIT_TATYANA = (
+    P
+    + f"""DELETE {{ GRAPH <{PEOPLE}> {{ <{TATYANA}> schema:jobTitle ?t }} }}
 INSERT {{ GRAPH <{PEOPLE}> {{ <{TATYANA}> schema:jobTitle "Deputy Director General" }} }}
 WHERE {{ GRAPH <{PEOPLE}> {{ <{TATYANA}> schema:jobTitle ?t }} }}"""
+)
 DROP_NEW = P + f"DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{NEW}> ?p ?o }} }}"
 TOMBSTONE = """INSERT DATA {{ GRAPH <{graph}> {{ <{iri}> a vg:RetiredResource ; rdfs:label "{label}" ;
   vg:formerType schema:Person ; prov:invalidatedAtTime "2026-12-02T12:00:00Z"^^xsd:dateTime ;
   skos:changeNote "{why}" {extra} }} }}"""
-WITHDRAW_NEW = DROP_NEW + " ;\n" + TOMBSTONE.format(graph=RETIRED, iri=NEW, label="Harvest Newcomer",
-                                                     why="Withdrawn: added by mistake.", extra="")
-MERGE_VITA = P + f"""DELETE {{ GRAPH ?g {{ ?v schema:attendee <{VITA}> }} }}
+WITHDRAW_NEW = (
+    DROP_NEW
+    + " ;\n"
+    + TOMBSTONE.format(graph=RETIRED, iri=NEW, label="Harvest Newcomer", why="Withdrawn: added by mistake.", extra="")
+)
+MERGE_VITA = (
+    P
+    + f"""DELETE {{ GRAPH ?g {{ ?v schema:attendee <{VITA}> }} }}
 INSERT {{ GRAPH ?g {{ ?v schema:attendee <{NATALYA}> }} }} WHERE {{ GRAPH ?g {{ ?v schema:attendee <{VITA}> }} }} ;
 DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{VITA}> ?p ?o }} }} ;
-""" + TOMBSTONE.format(graph=RETIRED, iri=VITA, label="Vita Kutuyeva", why="Merged: the same person twice.",
-                       extra=f"; dcterms:isReplacedBy <{NATALYA}>")
+"""
+    + TOMBSTONE.format(
+        graph=RETIRED,
+        iri=VITA,
+        label="Vita Kutuyeva",
+        why="Merged: the same person twice.",
+        extra=f"; dcterms:isReplacedBy <{NATALYA}>",
+    )
+)
 
 
 def triples_of(nt: bytes) -> set[ox.Triple]:
@@ -81,8 +99,11 @@ class Harvester:
         dump = requests.get(self.url + "/dumps/visitgraph.nq", timeout=60)
         dump.raise_for_status()
         store = ox.Store()
-        store.extend(q for q in ox.parse(dump.content, format=ox.RdfFormat.N_QUADS)
-                     if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == VOID_GRAPH))
+        store.extend(
+            q
+            for q in ox.parse(dump.content, format=ox.RdfFormat.N_QUADS)
+            if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == VOID_GRAPH)
+        )
         from visitgraph.persistence import all_records
 
         for rec in all_records(store):
@@ -123,12 +144,16 @@ class Harvester:
 
     def check_live(self, iri: str) -> None:
         """The live IRI's RDF holds the record the feed gave (blank-node-free statements compared)."""
-        live = requests.get(self.url + "/id/" + iri.removeprefix(BASE), headers={"Accept": "application/n-triples"},
-                            timeout=30)
+        live = requests.get(
+            self.url + "/id/" + iri.removeprefix(BASE), headers={"Accept": "application/n-triples"}, timeout=30
+        )
         assert live.status_code == 200
         have = {t for t in triples_of(live.content) if not isinstance(t.object, ox.BlankNode)}
-        want = {t for t in self.records[iri] if not isinstance(t.object, ox.BlankNode)
-                and not isinstance(t.subject, ox.BlankNode)}
+        want = {
+            t
+            for t in self.records[iri]
+            if not isinstance(t.object, ox.BlankNode) and not isinstance(t.subject, ox.BlankNode)
+        }
         assert want <= have, want - have
         self.checked_live += 1
 
@@ -151,13 +176,23 @@ class Story:
 
 def cli(server: LiveServer, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "VISITGRAPH_STORE": str(server.root / "var" / "store")}
-    return subprocess.run([sys.executable, "-m", "visitgraph", "--root", str(server.root), *args], env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "visitgraph", "--root", str(server.root), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def update(server: LiveServer, sparql: str) -> requests.Response:
-    return requests.post(server.url + "/sparql/update", data={"update": sparql}, timeout=120,
-                         headers={"Authorization": f"Bearer {WRITE_TOKEN}"})
+    return requests.post(
+        server.url + "/sparql/update",
+        data={"update": sparql},
+        timeout=120,
+        headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +210,9 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         assert cli(server, "rollback").returncode == 0  # back to before the edit of Tatyana
         result.counts.append(h.poll())
         assert cli(server, "rollback").returncode == 0  # and before the newcomer
-        result.during_rollback[NEW] = requests.get(server.url + "/id/person/harvest-newcomer",
-                                                   allow_redirects=False, timeout=30).status_code
+        result.during_rollback[NEW] = requests.get(
+            server.url + "/id/person/harvest-newcomer", allow_redirects=False, timeout=30
+        ).status_code
         result.counts.append(h.poll())
         built = cli(server, "build")  # the changesets are replayed: both writes come back
         assert built.returncode == 0, built.stderr
@@ -321,8 +357,9 @@ def test_memento_client_sequence(story: Story) -> None:
     new = requests.get(edited[0] + ".nt", timeout=30)
     assert b"Deputy Director General" in new.content and new.headers["Memento-Datetime"] == edited[1]
 
-    before = requests.get(timegate, headers={"Accept-Datetime": "Mon, 01 Jan 2001 00:00:00 GMT"},
-                          allow_redirects=False, timeout=30)
+    before = requests.get(
+        timegate, headers={"Accept-Datetime": "Mon, 01 Jan 2001 00:00:00 GMT"}, allow_redirects=False, timeout=30
+    )
     assert before.headers["Location"] == first[0]  # before the first memento: the first one
     latest = requests.get(timegate, allow_redirects=False, timeout=30)
     assert latest.headers["Location"] == mementos[-1][0]  # no Accept-Datetime: the most recent
@@ -335,8 +372,9 @@ def test_feed_is_cached_until_it_changes(story: Story) -> None:
     url = story.server.url
     feed = requests.get(url + "/changes", timeout=30)
     assert "must-revalidate" in feed.headers["Cache-Control"] and feed.headers["ETag"]
-    assert requests.get(url + "/changes", headers={"If-None-Match": feed.headers["ETag"]},
-                        timeout=30).status_code == 304
+    assert (
+        requests.get(url + "/changes", headers={"If-None-Match": feed.headers["ETag"]}, timeout=30).status_code == 304
+    )
 
 
 @pytest.mark.browser
@@ -355,8 +393,13 @@ def test_tombstone_and_history_render_in_chromium(story: Story, tmp_path: Path) 
         return soup.get_text(" ", strip=True), soup
 
     gone, _ = text_of("/id/person/harvest-newcomer")
-    for fact in ("Withdrawn", "Harvest Newcomer", "Withdrawn: added by mistake.", "Last release holding it r1",
-                 "will never be reused"):
+    for fact in (
+        "Withdrawn",
+        "Harvest Newcomer",
+        "Withdrawn: added by mistake.",
+        "Last release holding it r1",
+        "will never be reused",
+    ):
         assert fact in gone, fact
     _, moved = text_of("/id/person/vita-kutuyeva")  # Chromium follows the 301 to the successor
     heading = moved.find("h1")

@@ -26,11 +26,14 @@ PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/p
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
-MERGE_VITA = PREFIXES + f"""
+MERGE_VITA = (
+    PREFIXES
+    + f"""
 DELETE {{ GRAPH ?g {{ ?v schema:attendee <{VITA}> }} }} INSERT {{ GRAPH ?g {{ ?v schema:attendee <{NATALYA}> }} }}
 WHERE {{ GRAPH ?g {{ ?v schema:attendee <{VITA}> }} }} ;
 DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{VITA}> ?p ?o }} }} ;
 """
+)
 RECORD = f"""INSERT DATA {{ GRAPH <{RETIRED}> {{ <{VITA}> a vg:RetiredResource ; rdfs:label "Vita Kutuyeva" ;
   vg:formerType schema:Person ; prov:invalidatedAtTime "2026-12-02T10:00:00Z"^^xsd:dateTime ;
   skos:changeNote "Merged for the test." %s }} }}"""
@@ -65,8 +68,9 @@ def test_build_cli_names_the_dropped_iri_and_exits_1(mini_project: Settings, sto
     text = people.read_text(encoding="utf-8")
     people.write_text(text.replace("person:vita-kutuyeva\n", "person:vita-kutuyeva-2\n"), encoding="utf-8")
     visit = mini_project.root / "data" / "visits" / "2020-01-24-rudomino-ipr-books.ttl"
-    visit.write_text(visit.read_text(encoding="utf-8").replace("person:vita-kutuyeva ", "person:vita-kutuyeva-2 "),
-                     encoding="utf-8")
+    visit.write_text(
+        visit.read_text(encoding="utf-8").replace("person:vita-kutuyeva ", "person:vita-kutuyeva-2 "), encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["--root", str(mini_project.root), "build", "--store", str(store.path)])
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Error: This build would drop 1 published IRI(s)")
@@ -84,16 +88,21 @@ def test_withdrawal_with_record_publishes_a_delete(mini_project: Settings, store
     assert versions(store, VITA) == [("Create", "live"), ("Delete", "withdrawn")]
 
 
-@pytest.mark.parametrize(("record", "rule"), [
-    (RECORD.replace('rdfs:label "Vita Kutuyeva" ;', "") % "", "RetiredLabel"),
-    (RECORD.replace("vg:formerType schema:Person ;", "") % "", "RetiredFormerType"),
-    (RECORD.replace('"2026-12-02T10:00:00Z"^^xsd:dateTime', '"yesterday"') % "", "RetiredWhen"),
-    (RECORD.replace('skos:changeNote "Merged for the test." ', "") % "", "RetiredWhy"),
-    (RECORD % f"; dcterms:isReplacedBy <{BASE}person/nobody>", "RetiredSuccessor"),
-    (RECORD % "; a schema:Person", "RetiredOnlyType"),
-], ids=["label", "former-type", "when", "why", "successor", "live-type"])
-def test_incomplete_retirement_record_is_refused_with_a_message(mini_project: Settings, store: EmbeddedStore,
-                                                                record: str, rule: str) -> None:
+@pytest.mark.parametrize(
+    ("record", "rule"),
+    [
+        (RECORD.replace('rdfs:label "Vita Kutuyeva" ;', "") % "", "RetiredLabel"),
+        (RECORD.replace("vg:formerType schema:Person ;", "") % "", "RetiredFormerType"),
+        (RECORD.replace('"2026-12-02T10:00:00Z"^^xsd:dateTime', '"yesterday"') % "", "RetiredWhen"),
+        (RECORD.replace('skos:changeNote "Merged for the test." ', "") % "", "RetiredWhy"),
+        (RECORD % f"; dcterms:isReplacedBy <{BASE}person/nobody>", "RetiredSuccessor"),
+        (RECORD % "; a schema:Person", "RetiredOnlyType"),
+    ],
+    ids=["label", "former-type", "when", "why", "successor", "live-type"],
+)
+def test_incomplete_retirement_record_is_refused_with_a_message(
+    mini_project: Settings, store: EmbeddedStore, record: str, rule: str
+) -> None:
     with pytest.raises(ShapesViolation) as caught:
         write(mini_project, store, MERGE_VITA + record)
     shapes = {r.shape for r in caught.value.report.violations}
@@ -105,8 +114,12 @@ def test_ledger_survives_rollback_and_pruning(tmp_path: object, mini_project: Se
     store = store_from_settings(settings)
     build(settings, store, who="pytest")
     new = BASE + "person/ledger-test"
-    write(settings, store, f"""INSERT DATA {{ GRAPH <{PEOPLE}> {{ <{new}> a <http://schema.org/Person> ;
-      <http://schema.org/name> "Ledger Test" ; <http://schema.org/jobTitle> "Tester" }} }}""")
+    write(
+        settings,
+        store,
+        f"""INSERT DATA {{ GRAPH <{PEOPLE}> {{ <{new}> a <http://schema.org/Person> ;
+      <http://schema.org/name> "Ledger Test" ; <http://schema.org/jobTitle> "Tester" }} }}""",
+    )
     store.rollback(who="pytest")
     assert versions(store, new) == [("Create", "live"), ("Delete", "gone")]
     with pytest.raises(DroppedIris):  # gone without a record: the next build must say what happened
@@ -116,7 +129,10 @@ def test_ledger_survives_rollback_and_pruning(tmp_path: object, mini_project: Se
     with open_ledger(store.path) as ledger:
         assert ledger.status(new) is not None and ledger.status(new)[0] == "live"  # type: ignore[index]
         assert [s for s in ledger.conn.execute("SELECT action FROM states ORDER BY seq")][:3] == [
-            ("publish",), ("publish",), ("rollback",)]
+            ("publish",),
+            ("publish",),
+            ("rollback",),
+        ]
     assert len(store.generation_ids()) <= 3
 
 
@@ -144,7 +160,10 @@ def test_pending_state_of_a_crashed_publish_is_dropped(mini_project: Settings, s
 
 def test_activity_names() -> None:
     assert [activity_for(b, a) for b, a in [(None, "live"), ("live", "withdrawn"), ("gone", "live")]] == [
-        "Create", "Delete", "Create"]
+        "Create",
+        "Delete",
+        "Create",
+    ]
 
 
 def test_ledger_is_sqlite_beside_the_generations(store: EmbeddedStore) -> None:
@@ -168,9 +187,10 @@ def test_fresh_project_with_retired_record_validates(tmp_path: object) -> None:
         "@prefix vg: <https://w3id.org/visitgraph/ontology#> . @prefix schema: <http://schema.org/> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        "<person/old> a vg:RetiredResource ; rdfs:label \"Old\" ; vg:formerType schema:Person ;\n"
-        "  prov:invalidatedAtTime \"2026-01-01T00:00:00Z\"^^xsd:dateTime ; skos:changeNote \"Withdrawn.\" .\n",
-        encoding="utf-8")
+        '<person/old> a vg:RetiredResource ; rdfs:label "Old" ; vg:formerType schema:Person ;\n'
+        '  prov:invalidatedAtTime "2026-01-01T00:00:00Z"^^xsd:dateTime ; skos:changeNote "Withdrawn." .\n',
+        encoding="utf-8",
+    )
     store = store_from_settings(settings)
     build(settings, store, who="pytest")
     assert versions(store, BASE + "person/old") == [("Delete", "withdrawn")]

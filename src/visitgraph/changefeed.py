@@ -108,17 +108,28 @@ def void_triples(dataset: str, site: str) -> list[tuple[ox.NamedNode, str, ox.Na
     iana = "https://www.iana.org/assignments/media-types/"
     out: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = []
     for url, media, title, conforms in (
-            (f"{site}changes", "application/ld+json", "Change feed (ActivityStreams 2.0 OrderedCollection)",
-             "https://iiif.io/api/discovery/1.0/"),
-            (f"{site}changes/visits.atom", "application/atom+xml", "New visits (Atom feed)",
-             "https://www.rfc-editor.org/rfc/rfc4287")):
+        (
+            f"{site}changes",
+            "application/ld+json",
+            "Change feed (ActivityStreams 2.0 OrderedCollection)",
+            "https://iiif.io/api/discovery/1.0/",
+        ),
+        (
+            f"{site}changes/visits.atom",
+            "application/atom+xml",
+            "New visits (Atom feed)",
+            "https://www.rfc-editor.org/rfc/rfc4287",
+        ),
+    ):
         node = ox.NamedNode(url)
-        out += [(ox.NamedNode(dataset), vocab.DCAT + "distribution", node),
-                (node, vocab.RDF_TYPE, ox.NamedNode(vocab.DCAT + "Distribution")),
-                (node, vocab.DCAT + "accessURL", node),
-                (node, vocab.DCAT + "mediaType", ox.NamedNode(iana + media)),
-                (node, vocab.DCTERMS + "title", ox.Literal(title)),
-                (node, vocab.DCTERMS + "conformsTo", ox.NamedNode(conforms))]
+        out += [
+            (ox.NamedNode(dataset), vocab.DCAT + "distribution", node),
+            (node, vocab.RDF_TYPE, ox.NamedNode(vocab.DCAT + "Distribution")),
+            (node, vocab.DCAT + "accessURL", node),
+            (node, vocab.DCAT + "mediaType", ox.NamedNode(iana + media)),
+            (node, vocab.DCTERMS + "title", ox.Literal(title)),
+            (node, vocab.DCTERMS + "conformsTo", ox.NamedNode(conforms)),
+        ]
     return out
 
 
@@ -126,7 +137,9 @@ def new_visits(ledger: Ledger, limit: int = ATOM_ENTRIES) -> list[Version]:
     """Return the latest visits published for the first time (Create of a vg:Visit), newest first."""
     rows = ledger.conn.execute(
         "SELECT v.seq FROM versions v JOIN states s ON s.seq = v.state WHERE s.confirmed = 1 "
-        "AND v.activity = 'Create' AND v.class = ? ORDER BY v.seq DESC LIMIT ?", (vocab.VG + "Visit", limit))
+        "AND v.activity = 'Create' AND v.class = ? ORDER BY v.seq DESC LIMIT ?",
+        (vocab.VG + "Visit", limit),
+    )
     found = [ledger.version(int(r[0])) for r in rows.fetchall()]
     return [v for v in found if v is not None]
 

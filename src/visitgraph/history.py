@@ -46,10 +46,17 @@ class Tombstone:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the tombstone as a JSON-ready mapping."""
-        return {"iri": self.iri, "status": self.status, "label": self.label,
-                "former_type": self.former_type.value if self.former_type else None, "when": self.when,
-                "why": self.why, "successor": self.successor.value if self.successor else None,
-                "last_release": self.last_release, "history": [r.to_dict() for r in self.history]}
+        return {
+            "iri": self.iri,
+            "status": self.status,
+            "label": self.label,
+            "former_type": self.former_type.value if self.former_type else None,
+            "when": self.when,
+            "why": self.why,
+            "successor": self.successor.value if self.successor else None,
+            "last_release": self.last_release,
+            "history": [r.to_dict() for r in self.history],
+        }
 
 
 def rows(ledger: Ledger, iri: str) -> list[VersionRow]:
@@ -110,18 +117,32 @@ def tombstone(store: Any, store_path: Path, base: str, iri: str) -> Tombstone | 
     if is_retired(store, iri):
         successor, former = _value(store, iri, REPLACED_BY), _value(store, iri, FORMER_TYPE)
         when, why = _value(store, iri, INVALIDATED), _value(store, iri, CHANGE_NOTE)
-        return Tombstone(iri, "moved" if isinstance(successor, ox.NamedNode) else "withdrawn", labeller.label(iri),
-                         labeller.term(former) if isinstance(former, ox.NamedNode) else None,
-                         when.value if when else None, why.value if why else None,
-                         labeller.term(successor) if isinstance(successor, ox.NamedNode) else None, release, history)
+        return Tombstone(
+            iri,
+            "moved" if isinstance(successor, ox.NamedNode) else "withdrawn",
+            labeller.label(iri),
+            labeller.term(former) if isinstance(former, ox.NamedNode) else None,
+            when.value if when else None,
+            why.value if why else None,
+            labeller.term(successor) if isinstance(successor, ox.NamedNode) else None,
+            release,
+            history,
+        )
     if status is None:
         return None
     live = [v for v in versions if v.status == "live"]
     last = live[-1] if live else versions[-1]
-    return Tombstone(iri, "gone", last.label or labeller.label(iri),
-                     labeller.term(ox.NamedNode(last.cls)) if last.cls else None, versions[-1].published,
-                     f"Not in the published data since generation {versions[-1].generation}, and no retirement "
-                     "record says why yet.", None, release, history)
+    return Tombstone(
+        iri,
+        "gone",
+        last.label or labeller.label(iri),
+        labeller.term(ox.NamedNode(last.cls)) if last.cls else None,
+        versions[-1].published,
+        f"Not in the published data since generation {versions[-1].generation}, and no retirement record says why yet.",
+        None,
+        release,
+        history,
+    )
 
 
 def tombstone_quads(store: Any, stone: Tombstone, base: str) -> list[ox.Quad]:
@@ -136,8 +157,13 @@ def tombstone_quads(store: Any, stone: Tombstone, base: str) -> list[ox.Quad]:
         if stone.former_type is not None:
             quads.append(ox.Quad(node, ox.NamedNode(FORMER_TYPE), ox.NamedNode(stone.former_type.value)))
         if stone.when:
-            quads.append(ox.Quad(node, ox.NamedNode(INVALIDATED),
-                                 ox.Literal(stone.when, datatype=ox.NamedNode(vocab.XSD + "dateTime"))))
+            quads.append(
+                ox.Quad(
+                    node,
+                    ox.NamedNode(INVALIDATED),
+                    ox.Literal(stone.when, datatype=ox.NamedNode(vocab.XSD + "dateTime")),
+                )
+            )
         if stone.why:
             quads.append(ox.Quad(node, ox.NamedNode(CHANGE_NOTE), ox.Literal(stone.why)))
     if stone.last_release:

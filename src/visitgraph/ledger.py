@@ -4,7 +4,7 @@ One SQLite file, ``<store>/ledger.sqlite``, beside the generations and never ins
 survives pruning and rollback (docs/decisions/0026-persistent-iris-and-ledger.md). It is an event
 log: a *state* is one publish or rollback; a *version* is one resource's record in one state (one
 row per resource per state in which it changed), and is also the change feed's activity and the
-Memento of that resource. Record texts (canonical N-Triples, zlib) are kept by digest in ``blobs``,
+Memento of that resource. Record texts (canonical N-Triples, zlib with a preset dictionary) are kept by digest in ``blobs``,
 so a rollback or a reverted edit stores nothing twice. ``records`` holds each IRI's latest
 announced status, so "was this IRI ever published?" is one indexed lookup, whatever the size.
 
@@ -75,8 +75,16 @@ class Version:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the version as a JSON-ready mapping."""
-        return {"seq": self.seq, "activity": self.activity, "status": self.status, "generation": self.generation,
-                "published": self.published, "label": self.label, "class": self.cls, "target": self.target}
+        return {
+            "seq": self.seq,
+            "activity": self.activity,
+            "status": self.status,
+            "generation": self.generation,
+            "published": self.published,
+            "label": self.label,
+            "class": self.cls,
+            "target": self.target,
+        }
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,61 @@ class Release:
     released: str
 
 
-_VERSION_COLUMNS = ("v.seq, v.state, v.iri, v.activity, v.status, v.digest, v.target, v.label, v.class, "
-                    "s.generation, s.published")
+#: Preset dictionary for record texts (short N-Triples compress poorly alone). Never change it: stored
+#: texts name it by their first byte, and a new dictionary needs a new byte.
+ZDICT = (
+    " .\n".join(
+        [
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+            "<http://schema.org/name>",
+            "<http://schema.org/attendee>",
+            "<http://schema.org/startDate>",
+            "<http://schema.org/location>",
+            "<http://schema.org/organizer>",
+            "<http://schema.org/about>",
+            "<http://schema.org/jobTitle>",
+            "<http://schema.org/affiliation>",
+            "<http://schema.org/alternateName>",
+            "<http://schema.org/Person>",
+            "<http://schema.org/Organization>",
+            "<http://schema.org/Event>",
+            "<http://www.w3.org/ns/prov#wasDerivedFrom>",
+            "^^<http://www.w3.org/2001/XMLSchema#date>",
+            "<https://w3id.org/visitgraph/ontology#sourceText>",
+            "<https://w3id.org/visitgraph/ontology#Visit>",
+            "<https://w3id.org/visitgraph/id/organization/",
+            "<https://w3id.org/visitgraph/id/person/",
+            "<https://w3id.org/visitgraph/id/topic/",
+            "<https://w3id.org/visitgraph/id/visit/",
+            "<https://w3id.org/visitgraph/id/source/presidential-library-visits>",
+        ]
+    )
+    + " .\n"
+).encode()
+_FORMAT = b"\x01"
+
+
+def pack(nt: bytes) -> bytes:
+    """Compress a record text with the preset dictionary.
+
+    >>> unpack(pack(b'<http://e/a> <http://schema.org/name> "A" .'))
+    b'<http://e/a> <http://schema.org/name> "A" .'
+    """
+    packer = zlib.compressobj(6, zdict=ZDICT)
+    return _FORMAT + packer.compress(nt) + packer.flush()
+
+
+def unpack(data: bytes) -> bytes:
+    """Decompress a record text written by :func:`pack`."""
+    if data[:1] != _FORMAT:
+        raise StoreError("A record text in the ledger has an unknown format; was it written by a newer visitgraph?")
+    unpacker = zlib.decompressobj(zdict=ZDICT)
+    return unpacker.decompress(data[1:]) + unpacker.flush()
+
+
+_VERSION_COLUMNS = (
+    "v.seq, v.state, v.iri, v.activity, v.status, v.digest, v.target, v.label, v.class, s.generation, s.published"
+)
 
 
 def ledger_path(store_path: Path) -> Path:
@@ -122,26 +183,34 @@ class Ledger:
     # -- reading ----------------------------------------------------------------------
     def last_state(self) -> tuple[int, str, str] | None:
         """Return (seq, generation, published) of the latest confirmed state, or None."""
-        row = self.conn.execute("SELECT seq, generation, published FROM states WHERE confirmed = 1 "
-                                "ORDER BY seq DESC LIMIT 1").fetchone()
+        row = self.conn.execute(
+            "SELECT seq, generation, published FROM states WHERE confirmed = 1 ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
         return (int(row[0]), str(row[1]), str(row[2])) if row else None
 
     def visible_versions(self) -> int:
         """Count the versions of confirmed states (the change feed's length; seqs run 1..n)."""
-        row = self.conn.execute("SELECT MAX(v.seq) FROM versions v JOIN states s ON s.seq = v.state "
-                                "WHERE s.confirmed = 1").fetchone()
+        row = self.conn.execute(
+            "SELECT MAX(v.seq) FROM versions v JOIN states s ON s.seq = v.state WHERE s.confirmed = 1"
+        ).fetchone()
         return int(row[0] or 0)
 
     def versions_between(self, first: int, last: int) -> list[Version]:
         """Return the confirmed versions with seq in [first, last], oldest first."""
-        rows = self.conn.execute(f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN states s ON s.seq = v.state "
-                                 "WHERE v.seq BETWEEN ? AND ? AND s.confirmed = 1 ORDER BY v.seq", (first, last))
+        rows = self.conn.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN states s ON s.seq = v.state "
+            "WHERE v.seq BETWEEN ? AND ? AND s.confirmed = 1 ORDER BY v.seq",
+            (first, last),
+        )
         return [Version(*r) for r in rows]
 
     def versions_of(self, iri: str) -> list[Version]:
         """Return every confirmed version of one IRI, oldest first."""
-        rows = self.conn.execute(f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN states s ON s.seq = v.state "
-                                 "WHERE v.iri = ? AND s.confirmed = 1 ORDER BY v.seq", (iri,))
+        rows = self.conn.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN states s ON s.seq = v.state "
+            "WHERE v.iri = ? AND s.confirmed = 1 ORDER BY v.seq",
+            (iri,),
+        )
         return [Version(*r) for r in rows]
 
     def version(self, seq: int) -> Version | None:
@@ -154,7 +223,7 @@ class Ledger:
         row = self.conn.execute("SELECT nt FROM blobs WHERE digest = ?", (digest,)).fetchone()
         if row is None:
             raise StoreError(f"The ledger lacks the record text {digest}; it is damaged — restore it from a backup.")
-        return zlib.decompress(row[0])
+        return unpack(row[0])
 
     def status(self, iri: str) -> tuple[str, str | None] | None:
         """Return (status, digest) of an IRI as last announced, or None if it was never published."""
@@ -168,8 +237,9 @@ class Ledger:
 
     def status_at(self, iri: str, state: int) -> str | None:
         """Return an IRI's status in one state (None: not yet published then)."""
-        row = self.conn.execute("SELECT status FROM versions WHERE iri = ? AND state <= ? ORDER BY seq DESC LIMIT 1",
-                                (iri, state)).fetchone()
+        row = self.conn.execute(
+            "SELECT status FROM versions WHERE iri = ? AND state <= ? ORDER BY seq DESC LIMIT 1", (iri, state)
+        ).fetchone()
         return str(row[0]) if row else None
 
     def absent(self) -> list[str]:
@@ -184,13 +254,16 @@ class Ledger:
         """Return every IRI's record as announced in `state` (for a rollback to it)."""
         rows = self.conn.execute(
             "SELECT v.iri, v.status, v.digest, v.label, v.class, v.target FROM versions v JOIN "
-            "(SELECT iri, MAX(seq) AS m FROM versions WHERE state <= ? GROUP BY iri) x ON v.seq = x.m", (state,))
+            "(SELECT iri, MAX(seq) AS m FROM versions WHERE state <= ? GROUP BY iri) x ON v.seq = x.m",
+            (state,),
+        )
         return {r[0]: Record(r[0], r[1], r[2], None, r[3], r[4], r[5]) for r in rows if r[1] != "gone"}
 
     def latest_state_of(self, generation: str) -> int | None:
         """Return the latest confirmed state that published `generation`."""
-        row = self.conn.execute("SELECT MAX(seq) FROM states WHERE generation = ? AND confirmed = 1",
-                                (generation,)).fetchone()
+        row = self.conn.execute(
+            "SELECT MAX(seq) FROM states WHERE generation = ? AND confirmed = 1", (generation,)
+        ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
     # -- writing ----------------------------------------------------------------------
@@ -210,38 +283,55 @@ class Ledger:
         :param changes: (status before or None, record after) for every IRI whose record changed.
         """
         with self.conn:
-            cur = self.conn.execute("INSERT INTO states(generation, published, action) VALUES (?, '', ?)",
-                                    (generation, action))
+            cur = self.conn.execute(
+                "INSERT INTO states(generation, published, action) VALUES (?, '', ?)", (generation, action)
+            )
             state = int(cur.lastrowid or 0)
             for before, rec in changes:
                 if rec.nt is not None and rec.digest is not None:
-                    self.conn.execute("INSERT OR IGNORE INTO blobs(digest, nt) VALUES (?, ?)",
-                                      (rec.digest, zlib.compress(rec.nt, 6)))
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO blobs(digest, nt) VALUES (?, ?)", (rec.digest, pack(rec.nt))
+                    )
                 self.conn.execute(
                     "INSERT INTO versions(state, iri, activity, status, digest, target, label, class) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (state, rec.iri, activity_for(before, rec.status), rec.status, rec.digest, rec.target,
-                     rec.label, rec.cls))
+                    (
+                        state,
+                        rec.iri,
+                        activity_for(before, rec.status),
+                        rec.status,
+                        rec.digest,
+                        rec.target,
+                        rec.label,
+                        rec.cls,
+                    ),
+                )
         return state
 
     def confirm(self, state: int, published: str) -> None:
         """Mark a state published (readers see it from now on) and bring `records` up to date."""
         with self.conn:
             self.conn.execute("UPDATE states SET confirmed = 1, published = ? WHERE seq = ?", (published, state))
-            self.conn.execute("INSERT OR REPLACE INTO records(iri, status, digest, seq) "
-                              "SELECT iri, status, digest, seq FROM versions WHERE state = ?", (state,))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO records(iri, status, digest, seq) "
+                "SELECT iri, status, digest, seq FROM versions WHERE state = ?",
+                (state,),
+            )
 
     def pending(self, generation: str) -> int | None:
         """Return the pending state written for `generation`, if any."""
-        row = self.conn.execute("SELECT seq FROM states WHERE generation = ? AND confirmed = 0 ORDER BY seq DESC",
-                                (generation,)).fetchone()
+        row = self.conn.execute(
+            "SELECT seq FROM states WHERE generation = ? AND confirmed = 0 ORDER BY seq DESC", (generation,)
+        ).fetchone()
         return int(row[0]) if row else None
 
     def add_release(self, version: str, state: int, generation: str, released: str) -> None:
         """Record that release `version` was made from `state`."""
         with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO releases(version, state, generation, released) "
-                              "VALUES (?, ?, ?, ?)", (version, state, generation, released))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO releases(version, state, generation, released) VALUES (?, ?, ?, ?)",
+                (version, state, generation, released),
+            )
 
 
 def ledger_exists(store_path: Path) -> bool:
@@ -257,9 +347,11 @@ def open_ledger(store_path: Path, *, write: bool = False) -> Iterator[Ledger]:
     """
     path = ledger_path(store_path)
     if not write and not path.is_file():
-        raise StoreError(f"No ledger at {path}: the change feed, resource history and Memento are kept by the "
-                         "machine that builds (embedded store folder); run `visitgraph build` there, or serve "
-                         "this front-end from that store folder.")
+        raise StoreError(
+            f"No ledger at {path}: the change feed, resource history and Memento are kept by the "
+            "machine that builds (embedded store folder); run `visitgraph build` there, or serve "
+            "this front-end from that store folder."
+        )
     try:
         if write:
             path.parent.mkdir(parents=True, exist_ok=True)

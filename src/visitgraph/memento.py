@@ -48,8 +48,10 @@ def parse_accept_datetime(value: str) -> datetime:
     except (TypeError, ValueError, IndexError):
         when = None
     if when is None or not value.strip().endswith("GMT"):
-        raise BadParameter("Accept-Datetime", f"Accept-Datetime {value!r} is not an RFC 1123 date in GMT: write "
-                                              "it like 'Wed, 30 May 2007 18:47:52 GMT'.")
+        raise BadParameter(
+            "Accept-Datetime",
+            f"Accept-Datetime {value!r} is not an RFC 1123 date in GMT: write it like 'Wed, 30 May 2007 18:47:52 GMT'.",
+        )
     return when.astimezone(UTC)
 
 
@@ -70,21 +72,27 @@ def choose(versions: list[Version], when: datetime | None) -> Version:
 
 def link_header(original: str, timegate: str, timemap: str, *, memento: tuple[str, Version] | None = None) -> str:
     """Write the Memento `Link` header: original, timegate, timemap (and the memento itself)."""
-    parts = [f'<{original}>; rel="original"', f'<{timegate}>; rel="timegate"',
-             f'<{timemap}>; rel="timemap"; type="{LINK_FORMAT}"']
+    parts = [
+        f'<{original}>; rel="original"',
+        f'<{timegate}>; rel="timegate"',
+        f'<{timemap}>; rel="timemap"; type="{LINK_FORMAT}"',
+    ]
     if memento is not None:
         url, version = memento
         parts.append(f'<{url}>; rel="memento"; datetime="{http_date(version.published)}"')
     return ", ".join(parts)
 
 
-def timemap(versions: list[Version], original: str, timegate: str, self_url: str,
-            memento_url: Callable[[Version], str]) -> str:
+def timemap(
+    versions: list[Version], original: str, timegate: str, self_url: str, memento_url: Callable[[Version], str]
+) -> str:
     """Write the TimeMap of a resource in link-format (RFC 7089 §5.1)."""
-    lines = [f'<{original}>;rel="original"',
-             f'<{self_url}>;rel="self";type="{LINK_FORMAT}";from="{http_date(versions[0].published)}";'
-             f'until="{http_date(versions[-1].published)}"',
-             f'<{timegate}>;rel="timegate"']
+    lines = [
+        f'<{original}>;rel="original"',
+        f'<{self_url}>;rel="self";type="{LINK_FORMAT}";from="{http_date(versions[0].published)}";'
+        f'until="{http_date(versions[-1].published)}"',
+        f'<{timegate}>;rel="timegate"',
+    ]
     for i, v in enumerate(versions):
         rel = "memento"
         if i == 0:

@@ -26,7 +26,7 @@ from visitgraph import vocab
 from visitgraph.errors import VisitgraphError
 from visitgraph.ledger import Ledger, Record, ledger_exists, open_ledger
 from visitgraph.releases import diffable
-from visitgraph.resources import find_label
+from visitgraph.resources import LABEL_PREDICATES
 from visitgraph.store import Generation
 
 RETIRED = vocab.VG + "RetiredResource"
@@ -55,10 +55,11 @@ class DroppedIris(VisitgraphError):
             f"nothing was published:\n{shown}{more}\n"
             f"Record each in {RETIRED_FILE} (or in the same write, in graph <…/graph/{RETIRED_FILE}>):\n"
             "  merged or renamed (answers 301): <IRI> a vg:RetiredResource ; dcterms:isReplacedBy <successor> ;\n"
-            "      rdfs:label \"its label\" ; vg:formerType schema:Person ;\n"
-            "      prov:invalidatedAtTime \"2026-12-02T00:00:00Z\"^^xsd:dateTime ; skos:changeNote \"why\" .\n"
+            '      rdfs:label "its label" ; vg:formerType schema:Person ;\n'
+            '      prov:invalidatedAtTime "2026-12-02T00:00:00Z"^^xsd:dateTime ; skos:changeNote "why" .\n'
             "  withdrawn (answers 410 Gone): the same without dcterms:isReplacedBy.\n"
-            "Or keep the resources in the data. Then build again.")
+            "Or keep the resources in the data. Then build again."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "iris": self.iris}
@@ -86,13 +87,26 @@ def _closure(store: Any, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Tripl
 
 def canonical_nt(iri: str, triples: set[ox.Triple]) -> bytes:
     """Write a record as sorted N-Triples, its blank nodes named by subject and content."""
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return "".join(sorted(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)).encode("utf-8")
     prefix = "_:h" + hashlib.sha1(iri.encode()).hexdigest()[:8]
-    lines = sorted(diffable(triples))
 
     def term(text: str) -> str:
         return prefix + text[3:] if text.startswith("_:h") else text
 
-    return "".join(f"{term(s)} {p} {term(o)} .\n" for s, p, o in lines).encode("utf-8")
+    return "".join(f"{term(s)} {p} {term(o)} .\n" for s, p, o in sorted(diffable(triples))).encode("utf-8")
+
+
+def _label(own: list[ox.Triple]) -> str | None:
+    """Pick the record's label as pages do (first label predicate; English or untagged first)."""
+    for predicate in LABEL_PREDICATES:
+        found = sorted(
+            (t.object for t in own if t.predicate.value == predicate and isinstance(t.object, ox.Literal)),
+            key=lambda lit: (lit.language not in (None, "en"), lit.language or "", lit.value),
+        )
+        if found:
+            return str(found[0].value)
+    return None
 
 
 def record_of(store: Any, iri: str) -> Record | None:
@@ -102,17 +116,34 @@ def record_of(store: Any, iri: str) -> Record | None:
     _closure(store, node, triples, set())
     if not triples:
         return None
-    types = sorted((t.object.value for t in triples if t.subject == node and t.predicate == _TYPE
-                    and isinstance(t.object, ox.NamedNode)), key=lambda c: (not c.startswith(vocab.VG), c))
-    values = {t.predicate.value: t.object for t in sorted(triples, key=str) if t.subject == node}
-    nt = canonical_nt(iri, triples)
+    own = [t for t in triples if t.subject == node]
+    types = sorted(
+        (t.object.value for t in own if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode)),
+        key=lambda c: (not c.startswith(vocab.VG), c),
+    )
     retired = RETIRED in types
-    target = values.get(REPLACED_BY) if retired else None
-    former = values.get(FORMER_TYPE)
-    cls = former.value if retired and isinstance(former, ox.NamedNode) else (types[0] if types else None)
-    return Record(iri, "moved" if target is not None else "withdrawn" if retired else "live",
-                  hashlib.sha256(nt).hexdigest(), nt, find_label(store, node), cls,
-                  target.value if isinstance(target, ox.NamedNode) else None)
+    target = next(
+        (t.object for t in own if retired and t.predicate.value == REPLACED_BY and isinstance(t.object, ox.NamedNode)),
+        None,
+    )
+    former = next(
+        (
+            t.object.value
+            for t in own
+            if retired and t.predicate.value == FORMER_TYPE and isinstance(t.object, ox.NamedNode)
+        ),
+        None,
+    )
+    nt = canonical_nt(iri, triples)
+    return Record(
+        iri,
+        "moved" if target is not None else "withdrawn" if retired else "live",
+        hashlib.sha256(nt).hexdigest()[:32],
+        nt,
+        _label(own),
+        former or (types[0] if types else None),
+        target.value if target is not None else None,
+    )
 
 
 def all_records(store: Any) -> Iterator[Record]:
@@ -146,8 +177,12 @@ def touched_iris(changes: Iterable[ox.Triple], stores: list[Any]) -> set[str]:
     return out
 
 
-def _diff(ledger: Ledger, records: Iterable[Record], candidates: Iterable[str] | None, base: str,
-          ) -> list[tuple[str | None, Record]]:
+def _diff(
+    ledger: Ledger,
+    records: Iterable[Record],
+    candidates: Iterable[str] | None,
+    base: str,
+) -> list[tuple[str | None, Record]]:
     """Compare records with the ledger; `candidates` None means `records` is everything published."""
     changes: list[tuple[str | None, Record]] = []
     seen: set[str] = set()
@@ -156,10 +191,14 @@ def _diff(ledger: Ledger, records: Iterable[Record], candidates: Iterable[str] |
         before = ledger.status(rec.iri)
         if before is None or before[0] != rec.status or before[1] != rec.digest:
             changes.append((before[0] if before else None, rec))
-    missing = ([iri for iri, _, _ in ledger.present() if iri not in seen] if candidates is None
-               else [iri for iri in candidates if iri not in seen and (ledger.status(iri) or ("gone",))[0] != "gone"])
-    dropped = sorted({i for i in missing if guarded(i, base)}
-                     | {i for i in ledger.absent() if i not in seen and guarded(i, base)})
+    missing = (
+        [iri for iri, _, _ in ledger.present() if iri not in seen]
+        if candidates is None
+        else [iri for iri in candidates if iri not in seen and (ledger.status(iri) or ("gone",))[0] != "gone"]
+    )
+    dropped = sorted(
+        {i for i in missing if guarded(i, base)} | {i for i in ledger.absent() if i not in seen and guarded(i, base)}
+    )
     if dropped:
         raise DroppedIris(dropped)
     for iri in missing:
@@ -176,8 +215,7 @@ def _bootstrap(ledger: Ledger, published: Generation | None, reader: Any) -> Non
     ledger.confirm(state, published.published)
 
 
-def announce_generation(store: Any, base: str, gen_id: str, folder: Path,
-                        changes: set[ox.Triple] | None) -> int:
+def announce_generation(store: Any, base: str, gen_id: str, folder: Path, changes: set[ox.Triple] | None) -> int:
     """Check a staged generation against every IRI published before and write its pending state.
 
     Called once the generation is in place and before readers switch to it.

@@ -95,8 +95,9 @@ def visits_atom() -> Response:
     with _ledger() as ledger:
         total = ledger.visible_versions()
         body = atom_feed(ledger, _site(), get_settings().base_iri, get_settings().publisher + " — new visits")
-    return _conditional(Response(body, content_type="application/atom+xml; charset=utf-8"), f'"atom-{total}"',
-                        REVALIDATE)
+    return _conditional(
+        Response(body, content_type="application/atom+xml; charset=utf-8"), f'"atom-{total}"', REVALIDATE
+    )
 
 
 def _urls(kind: str, slug: str) -> tuple[str, str, str]:
@@ -154,8 +155,7 @@ def memento(rest: str) -> Response:
     resp = _memento_body(version, nt, variant, f"/memento/{number}")
     if split is not None:
         original, gate, tmap = _urls(*split)
-        resp.headers["Link"] = link_header(original, gate, tmap,
-                                           memento=(f"{_site()}memento/{number}", version))
+        resp.headers["Link"] = link_header(original, gate, tmap, memento=(f"{_site()}memento/{number}", version))
     resp.headers["Memento-Datetime"] = http_date(version.published)
     if suffix is None:
         resp.headers["Vary"] = "Accept"
@@ -166,12 +166,19 @@ def _memento_body(version: Version, nt: bytes, variant: str, path: str) -> Respo
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
     if variant == "html":
         lines = nt.decode("utf-8").splitlines()
-        return Response(render_template("memento.html", version=version, lines=lines, path=path,
-                                        alternates=alternates(path)), mimetype="text/html")
+        return Response(
+            render_template("memento.html", version=version, lines=lines, path=path, alternates=alternates(path)),
+            mimetype="text/html",
+        )
     if variant == "json":
-        return Response(json.dumps({"ok": True, "version": version.to_dict(), "iri": version.iri,
-                                    "ntriples": nt.decode("utf-8")}, ensure_ascii=False, indent=2),
-                        mimetype="application/json")
+        return Response(
+            json.dumps(
+                {"ok": True, "version": version.to_dict(), "iri": version.iri, "ntriples": nt.decode("utf-8")},
+                ensure_ascii=False,
+                indent=2,
+            ),
+            mimetype="application/json",
+        )
     fmt = rdf_format(variant)
     base = get_settings().base_iri
     return Response(dump_quads(quads, fmt, store_prefixes(base)).data, mimetype=fmt.media_type)
@@ -183,7 +190,7 @@ def link_timegate(resp: Response) -> Response:
     path = request.path
     if not path.startswith("/id/") or resp.status_code not in (200, 301, 410):
         return resp
-    kind, _, rest = path[len("/id/"):].partition("/")
+    kind, _, rest = path[len("/id/") :].partition("/")
     if kind not in vocab.KINDS or kind == "query" or not rest:
         return resp
     try:

@@ -64,16 +64,22 @@ def _answer(stone: Tombstone, path: str, suffix: str | None) -> Response:
     base = get_settings().base_iri
     reader = get_store().reader()
     if variant == "html":
-        resp = Response(render_template("tombstone.html", stone=stone, path=path, alternates=alternates(path)),
-                        mimetype="text/html")
+        resp = Response(
+            render_template("tombstone.html", stone=stone, path=path, alternates=alternates(path)), mimetype="text/html"
+        )
     elif variant == "json":
-        body = {"ok": False, "error": _message(stone), "status": MOVED if stone.status == "moved" else GONE,
-                "tombstone": stone.to_dict()}
+        body = {
+            "ok": False,
+            "error": _message(stone),
+            "status": MOVED if stone.status == "moved" else GONE,
+            "tombstone": stone.to_dict(),
+        }
         resp = Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json")
     else:
         fmt = rdf_format(variant)
-        resp = Response(dump_quads(tombstone_quads(reader, stone, base), fmt, store_prefixes(base)).data,
-                        mimetype=fmt.media_type)
+        resp = Response(
+            dump_quads(tombstone_quads(reader, stone, base), fmt, store_prefixes(base)).data, mimetype=fmt.media_type
+        )
     if stone.status == "moved" and stone.successor is not None and stone.successor.href:
         resp.status_code = MOVED
         resp.headers["Location"] = stone.successor.href + (f".{suffix}" if suffix else "")
