@@ -38,7 +38,7 @@ def main() -> None:
         started = time.process_time()
         records = list(all_records(store))
         scanned = time.process_time() - started
-        state = ledger.announce("g000001", "publish", ((None, r) for r in records))
+        state = ledger.announce("g000001", "publish", _diff(ledger, records, None, settings.base_iri))
         ledger.confirm(state, "2026-12-02T00:00:00Z")
         print(
             f"full scan: {len(records)} records in {scanned:.1f} s; written in {time.process_time() - started - scanned:.1f} s"
@@ -60,8 +60,8 @@ def main() -> None:
                 added.add(ox.Triple(*t))
         started = time.process_time()
         touched = touched_iris(added, [store])
-        diff = _diff(
-            ledger, [r for r in (record_of(store, i) for i in sorted(touched)) if r is not None], touched, base
+        diff = list(
+            _diff(ledger, [r for r in (record_of(store, i) for i in sorted(touched)) if r is not None], touched, base)
         )
         ledger.confirm(ledger.announce("g000002", "publish", diff), "2026-12-02T00:01:00Z")
         print(

@@ -189,11 +189,15 @@ class Ledger:
         return (int(row[0]), str(row[1]), str(row[2])) if row else None
 
     def visible_versions(self) -> int:
-        """Count the versions of confirmed states (the change feed's length; seqs run 1..n)."""
+        """Count the versions of confirmed states (the change feed's length; seqs run 1..n).
+
+        Pending states only ever sit at the end, so this reads backwards from the last row.
+        """
         row = self.conn.execute(
-            "SELECT MAX(v.seq) FROM versions v JOIN states s ON s.seq = v.state WHERE s.confirmed = 1"
+            "SELECT seq FROM versions WHERE state <= (SELECT MAX(seq) FROM states WHERE confirmed = 1) "
+            "ORDER BY seq DESC LIMIT 1"
         ).fetchone()
-        return int(row[0] or 0)
+        return int(row[0]) if row else 0
 
     def versions_between(self, first: int, last: int) -> list[Version]:
         """Return the confirmed versions with seq in [first, last], oldest first."""
@@ -266,6 +270,10 @@ class Ledger:
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
+    def seen_table(self) -> SeenTable:
+        """Start an empty temporary table of the IRIs a full comparison has seen."""
+        return SeenTable(self.conn)
+
     # -- writing ----------------------------------------------------------------------
     def heal(self, current: str | None, published: str | None) -> None:
         """Settle a pending state left by a crash: confirm it if its generation is current, else drop it."""
@@ -332,6 +340,37 @@ class Ledger:
                 "INSERT OR REPLACE INTO releases(version, state, generation, released) VALUES (?, ?, ?, ?)",
                 (version, state, generation, released),
             )
+
+
+class SeenTable:
+    """The IRIs a full comparison has seen, in a temporary SQLite table (bounded memory at any size)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS seen(iri TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.seen")
+
+    def add(self, iri: str) -> None:
+        """Note that `iri` is in the new generation."""
+        self.conn.execute("INSERT OR IGNORE INTO temp.seen(iri) VALUES (?)", (iri,))
+
+    def missing(self) -> list[str]:
+        """List the IRIs announced as present and not seen (the new generation lacks them)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT iri FROM records WHERE status != 'gone' AND iri NOT IN (SELECT iri FROM temp.seen)"
+            )
+        ]
+
+    def absent(self) -> list[str]:
+        """List the IRIs already absent without a record and still not seen."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT iri FROM records WHERE status = 'gone' AND iri NOT IN (SELECT iri FROM temp.seen)"
+            )
+        ]
 
 
 def ledger_exists(store_path: Path) -> bool:

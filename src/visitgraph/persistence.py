@@ -182,29 +182,34 @@ def _diff(
     records: Iterable[Record],
     candidates: Iterable[str] | None,
     base: str,
-) -> list[tuple[str | None, Record]]:
-    """Compare records with the ledger; `candidates` None means `records` is everything published."""
-    changes: list[tuple[str | None, Record]] = []
-    seen: set[str] = set()
+) -> Iterator[tuple[str | None, Record]]:
+    """Yield the changes of `records` against the ledger, then raise if a guarded IRI vanished.
+
+    `candidates` None means `records` is everything published: the IRIs seen are kept in a temporary
+    table, not in memory, so a full build at any size compares in SQL. Consumed inside
+    :meth:`Ledger.announce`'s transaction, so :class:`DroppedIris` leaves nothing written.
+    """
+    seen = ledger.seen_table() if candidates is None else None
+    small: set[str] = set()
     for rec in records:
-        seen.add(rec.iri)
+        if seen is not None:
+            seen.add(rec.iri)
+        else:
+            small.add(rec.iri)
         before = ledger.status(rec.iri)
         if before is None or before[0] != rec.status or before[1] != rec.digest:
-            changes.append((before[0] if before else None, rec))
-    missing = (
-        [iri for iri, _, _ in ledger.present() if iri not in seen]
-        if candidates is None
-        else [iri for iri in candidates if iri not in seen and (ledger.status(iri) or ("gone",))[0] != "gone"]
-    )
-    dropped = sorted(
-        {i for i in missing if guarded(i, base)} | {i for i in ledger.absent() if i not in seen and guarded(i, base)}
-    )
+            yield (before[0] if before else None), rec
+    if seen is not None:
+        missing, absent = seen.missing(), seen.absent()
+    else:
+        missing = [i for i in set(candidates or ()) - small if (ledger.status(i) or ("gone",))[0] != "gone"]
+        absent = [i for i in ledger.absent() if i not in small]
+    dropped = sorted({i for i in [*missing, *absent] if guarded(i, base)})
     if dropped:
         raise DroppedIris(dropped)
-    for iri in missing:
+    for iri in sorted(missing):
         before = ledger.status(iri)
-        changes.append((before[0] if before else None, Record(iri, "gone")))
-    return changes
+        yield (before[0] if before else None), Record(iri, "gone")
 
 
 def _bootstrap(ledger: Ledger, published: Generation | None, reader: Any) -> None:
