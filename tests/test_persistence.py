@@ -219,5 +219,13 @@ def test_incremental_builds_keep_the_ledger_equal_to_a_full_scan(mini_project: S
     with open_ledger(store.path) as ledger:
         recorded = {iri: digest for iri, status, digest in ledger.present()}
     assert recorded == {r.iri: r.digest for r in all_records(store.reader())}
+    gone = BASE + "person/incremental"
+    drop = f"DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{gone}> ?p ?o }} }} ;\n"
     with pytest.raises(DroppedIris):
-        write(settings, store, f"DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{BASE}person/incremental> ?p ?o }} }}")
+        write(settings, store, drop)
+    record = (PREFIXES + drop + RECORD.replace(VITA, gone)).replace("Vita Kutuyeva", "Incremental Person")
+    with pytest.raises(ShapesViolation):  # the successor must be described: checked on the batch too
+        write(settings, store, record % f"; dcterms:isReplacedBy <{BASE}person/nobody>")
+    write(settings, store, record % f"; dcterms:isReplacedBy <{NATALYA}>")
+    assert versions(store, gone)[-1] == ("Move", "moved")
+    assert store.history()[-1].details.get("reused", {}).get("generation")  # still an incremental build
