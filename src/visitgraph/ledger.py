@@ -254,14 +254,30 @@ class Ledger:
         """Iterate (iri, status, digest) of every IRI announced and not `gone`."""
         yield from self.conn.execute("SELECT iri, status, digest FROM records WHERE status != 'gone'")
 
-    def map_at(self, state: int) -> dict[str, Record]:
-        """Return every IRI's record as announced in `state` (for a rollback to it)."""
-        rows = self.conn.execute(
+    def changes_to(self, state: int) -> list[tuple[str | None, Record]]:
+        """Return what differs between the last announced records and those of `state` (for a rollback).
+
+        Computed in SQL: only the differences reach Python, whatever the number of IRIs.
+        """
+        target = (
             "SELECT v.iri, v.status, v.digest, v.label, v.class, v.target FROM versions v JOIN "
-            "(SELECT iri, MAX(seq) AS m FROM versions WHERE state <= ? GROUP BY iri) x ON v.seq = x.m",
-            (state,),
+            "(SELECT iri, MAX(seq) AS m FROM versions WHERE state <= ? GROUP BY iri) x ON v.seq = x.m"
         )
-        return {r[0]: Record(r[0], r[1], r[2], None, r[3], r[4], r[5]) for r in rows if r[1] != "gone"}
+        back = self.conn.execute(
+            f"WITH t AS ({target}) SELECT r.status, t.iri, t.status, t.digest, t.label, t.class, t.target "
+            "FROM t LEFT JOIN records r ON r.iri = t.iri WHERE t.status != 'gone' "
+            "AND (r.iri IS NULL OR r.status != t.status OR r.digest IS NOT t.digest)",
+            (state,),
+        ).fetchall()
+        gone = self.conn.execute(
+            f"WITH t AS ({target}) SELECT r.status, r.iri FROM records r LEFT JOIN t ON t.iri = r.iri "
+            "WHERE r.status != 'gone' AND (t.iri IS NULL OR t.status = 'gone')",
+            (state,),
+        ).fetchall()
+        out: list[tuple[str | None, Record]] = [
+            (b, Record(i, st, d, None, lab, c, tg)) for b, i, st, d, lab, c, tg in back
+        ]
+        return out + [(b, Record(i, "gone")) for b, i in gone]
 
     def latest_state_of(self, generation: str) -> int | None:
         """Return the latest confirmed state that published `generation`."""

@@ -261,17 +261,7 @@ def announce_rollback(store: Any, gen: Generation) -> None:
             return
         known = ledger.latest_state_of(gen.id)
         if known is not None:
-            target = ledger.map_at(known)
-            changes: list[tuple[str | None, Record]] = []
-            for iri, status, digest in list(ledger.present()):
-                rec = target.pop(iri, None)
-                if rec is None:
-                    changes.append((status, Record(iri, "gone")))
-                elif rec.status != status or rec.digest != digest:
-                    changes.append((status, rec))
-            for rec in target.values():
-                before = ledger.status(rec.iri)
-                changes.append((before[0] if before else None, rec))
+            changes = ledger.changes_to(known)
         else:
             reader = ox.Store.read_only(str(gen.path))
             changes = _rollback_scan(ledger, reader)
