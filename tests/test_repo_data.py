@@ -21,7 +21,8 @@ SOURCES = discover_sources(SETTINGS)
 
 @pytest.mark.parametrize("source", SOURCES, ids=[s.relpath for s in SOURCES])
 def test_repo_file_parses(source: object) -> None:
-    assert read_source(SETTINGS, source)  # type: ignore[arg-type]
+    quads = read_source(SETTINGS, source)  # type: ignore[arg-type]
+    assert quads or source.relpath == "data/retired.ttl"  # type: ignore[attr-defined]  # no retirement yet
 
 
 def test_repo_has_thirty_visit_files() -> None:

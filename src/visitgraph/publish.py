@@ -40,6 +40,7 @@ from visitgraph.load import (
     load_source_into,
     read_source,
 )
+from visitgraph.persistence import announce_generation, confirm_generation
 from visitgraph.review import Unreviewed
 from visitgraph.store import EmbeddedStore, Generation, StagedGeneration
 from visitgraph.undo import keep_blobs
@@ -220,6 +221,8 @@ def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, 
     """Publish a validated staged generation: inputs, recorded files and stored answers first."""
 
     def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
+        # Persistent IRIs and the change feed (visitgraph.persistence): refuses silent drops.
+        announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
         save_inputs(store.path, gen_id, inputs)
         keep_blobs(store.path, settings.root, inputs)
         # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
@@ -244,6 +247,7 @@ def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, 
         optimize=not (plan is not None and plan.from_checkpoint),
         triples=report.triples,
     )
+    confirm_generation(store, report.generation)
     lap("switch_s" if "index_s" in report.timings else "publish_s")
 def _plan(settings: Settings, store: Any, published: Generation | None, previous: Inputs | None,
           inputs: Inputs, sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:

@@ -199,6 +199,9 @@ def release(store: EmbeddedStore, settings: Settings, version: str | None = None
                          manifest.store_triples)
         write_atomic(tmp / "CHANGES.md", text.encode())
         os.rename(tmp, out / version)
+        from visitgraph.persistence import record_release  # the ledger ties the release to its state
+
+        record_release(store, version, gen, released)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return ReleaseReport(version, out / version, previous.version if previous else None, manifest,

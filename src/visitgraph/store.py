@@ -238,7 +238,11 @@ class EmbeddedStore:
         count = len(ox.Store.read_only(str(self.generations_dir / to)))
         entry = HistoryEntry(to, "rollback", who, now_iso(), triples=count, note=note or f"from {current.id}",
                              details=details or {})
-        return self._switch(to, entry)
+        gen = self._switch(to, entry)
+        from visitgraph.persistence import announce_rollback  # the change feed learns of it
+
+        announce_rollback(self, gen)
+        return gen
 
     def rollback(self, to: str | None = None, who: str = "cli") -> Generation:
         """Make an earlier generation current again, the pointer only (inputs: :mod:`visitgraph.undo`).

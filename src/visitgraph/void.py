@@ -143,6 +143,10 @@ def void_quads(store: Any, base: str, *, license: str, publisher: str, created: 
     add(ds, VOID + "uriSpace", ox.Literal(base))
     _add_counts(store, base, ds, add, count)
     _add_distributions(ds, site, add)
+    from visitgraph.changefeed import void_triples as feed_triples
+
+    for s, p, o in feed_triples(ds.value, site):
+        add(s, p, o)
     from visitgraph.linksets import linkset_void_triples
 
     for t in linkset_void_triples(store, base, dataset_iri=ds.value):

@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "visitgraph.web.dumps",
     "visitgraph.web.graphstore",
     "visitgraph.web.validation",
+    "visitgraph.web.feed",
 )
 
 

@@ -33,6 +33,7 @@ from visitgraph.web.http import (
     set_cache_headers,
     split_suffix,
 )
+from visitgraph.web.tombstones import gone_answer, history, retired_answer
 
 bp = Blueprint("pages", __name__)
 
@@ -151,6 +152,9 @@ def resource(kind: str, rest: str) -> Response:
     store = get_store()
     reader = store.reader()
     base = settings.base_iri
+    retired = retired_answer(kind, rest)  # merged: 301; withdrawn: 410 with its tombstone
+    if retired is not None:
+        return retired
     slug, suffix = rest, None
     found = _page_if_valid(reader, vocab.iri_for_path(base, f"/id/{kind}/{rest}"), base)
     if found is None:
@@ -158,7 +162,7 @@ def resource(kind: str, rest: str) -> Response:
         if suffix is not None:
             found = _page_if_valid(reader, vocab.iri_for_path(base, f"/id/{kind}/{slug}"), base)
     if found is None:
-        return _not_found(f"Nothing is known about {base}{kind}/{slug}.", kind, slug)
+        return gone_answer(kind, slug, suffix) or _not_found(f"Nothing is known about {base}{kind}/{slug}.", kind, slug)
     view, model = found
     path = f"/id/{kind}/{slug}"
     named_graph = kind == "graph" and view.iri in set(store.graphs())
@@ -172,7 +176,7 @@ def resource(kind: str, rest: str) -> Response:
         shown, more = trim_view(view)
         links = contributed_links(reader, view.iri, base, page_number(request.args.get("links")))
         return _html(template, path, view=shown, model=model, graph_size=graph_size, more=more,
-                     jsonld=schema_jsonld(reader, view.iri), also_known=links)
+                     jsonld=schema_jsonld(reader, view.iri), also_known=links, history=history(view.iri))
 
     def data() -> dict[str, Any]:
         return {"resource": view.to_dict(), "page": model_to_dict(model) if model is not None else None}

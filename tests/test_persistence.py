@@ -1,0 +1,231 @@
+"""Persistent IRIs: the build's guard, retirement records and their shapes, the ledger across rollback."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from conftest import TEST_DATA, copy_project, settings_for
+from visitgraph.config import Settings
+from visitgraph.errors import ShapesViolation
+from visitgraph.ledger import activity_for, open_ledger
+from visitgraph.persistence import DroppedIris
+from visitgraph.publish import PendingChange, build
+from visitgraph.store import EmbeddedStore, store_from_settings
+
+BASE = "https://w3id.org/visitgraph/id/"
+VITA = BASE + "person/vita-kutuyeva"
+NATALYA = BASE + "person/natalya-ivanova"
+PEOPLE = BASE + "graph/data/people.ttl"
+RETIRED = BASE + "graph/data/retired.ttl"
+PREFIXES = """PREFIX schema: <http://schema.org/> PREFIX vg: <https://w3id.org/visitgraph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+MERGE_VITA = (
+    PREFIXES
+    + f"""
+DELETE {{ GRAPH ?g {{ ?v schema:attendee <{VITA}> }} }} INSERT {{ GRAPH ?g {{ ?v schema:attendee <{NATALYA}> }} }}
+WHERE {{ GRAPH ?g {{ ?v schema:attendee <{VITA}> }} }} ;
+DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{VITA}> ?p ?o }} }} ;
+"""
+)
+RECORD = f"""INSERT DATA {{ GRAPH <{RETIRED}> {{ <{VITA}> a vg:RetiredResource ; rdfs:label "Vita Kutuyeva" ;
+  vg:formerType schema:Person ; prov:invalidatedAtTime "2026-12-02T10:00:00Z"^^xsd:dateTime ;
+  skos:changeNote "Merged for the test." %s }} }}"""
+
+
+def write(settings: Settings, store: EmbeddedStore, sparql: str) -> None:
+    build(settings, store, who="pytest", change=PendingChange(sparql, "pytest", "test write"))
+
+
+def versions(store: EmbeddedStore, iri: str) -> list[tuple[str, str]]:
+    with open_ledger(store.path) as ledger:
+        return [(v.activity, v.status) for v in ledger.versions_of(iri)]
+
+
+def test_build_refuses_to_drop_a_published_iri_without_a_record(mini_project: Settings, store: EmbeddedStore) -> None:
+    before = store.require_current().id
+    with pytest.raises(DroppedIris) as caught:
+        write(mini_project, store, MERGE_VITA)
+    message = str(caught.value)
+    assert VITA in message and "data/retired.ttl" in message
+    assert "dcterms:isReplacedBy" in message and "410 Gone" in message and "301" in message
+    assert caught.value.to_dict()["iris"] == [VITA] and caught.value.status == 409
+    assert store.require_current().id == before  # nothing published
+    assert not list((mini_project.root / "changesets").glob("*.ru"))  # the write left no trace
+
+
+def test_build_cli_names_the_dropped_iri_and_exits_1(mini_project: Settings, store: EmbeddedStore) -> None:
+    from visitgraph.cli import cli, register_commands
+
+    register_commands()
+    people = mini_project.root / "data" / "people.ttl"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("person:vita-kutuyeva\n", "person:vita-kutuyeva-2\n"), encoding="utf-8")
+    visit = mini_project.root / "data" / "visits" / "2020-01-24-rudomino-ipr-books.ttl"
+    visit.write_text(
+        visit.read_text(encoding="utf-8").replace("person:vita-kutuyeva ", "person:vita-kutuyeva-2 "), encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["--root", str(mini_project.root), "build", "--store", str(store.path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: This build would drop 1 published IRI(s)")
+    assert VITA in result.output and "vg:RetiredResource" in result.output
+
+
+def test_merge_with_record_publishes_a_move(mini_project: Settings, store: EmbeddedStore) -> None:
+    write(mini_project, store, MERGE_VITA + RECORD % f"; dcterms:isReplacedBy <{NATALYA}>")
+    assert versions(store, VITA) == [("Create", "live"), ("Move", "moved")]
+    assert versions(store, NATALYA)[-1][0] in ("Create", "Update")
+
+
+def test_withdrawal_with_record_publishes_a_delete(mini_project: Settings, store: EmbeddedStore) -> None:
+    write(mini_project, store, MERGE_VITA + RECORD % "")
+    assert versions(store, VITA) == [("Create", "live"), ("Delete", "withdrawn")]
+
+
+@pytest.mark.parametrize(
+    ("record", "rule"),
+    [
+        (RECORD.replace('rdfs:label "Vita Kutuyeva" ;', "") % "", "RetiredLabel"),
+        (RECORD.replace("vg:formerType schema:Person ;", "") % "", "RetiredFormerType"),
+        (RECORD.replace('"2026-12-02T10:00:00Z"^^xsd:dateTime', '"yesterday"') % "", "RetiredWhen"),
+        (RECORD.replace('skos:changeNote "Merged for the test." ', "") % "", "RetiredWhy"),
+        (RECORD % f"; dcterms:isReplacedBy <{BASE}person/nobody>", "RetiredSuccessor"),
+        (RECORD % "; a schema:Person", "RetiredOnlyType"),
+    ],
+    ids=["label", "former-type", "when", "why", "successor", "live-type"],
+)
+def test_incomplete_retirement_record_is_refused_with_a_message(
+    mini_project: Settings, store: EmbeddedStore, record: str, rule: str
+) -> None:
+    with pytest.raises(ShapesViolation) as caught:
+        write(mini_project, store, MERGE_VITA + record)
+    shapes = {r.shape for r in caught.value.report.violations}
+    assert any(str(s).endswith(rule) for s in shapes), caught.value.report.to_text()
+
+
+def test_ledger_survives_rollback_and_pruning(tmp_path: object, mini_project: Settings) -> None:
+    settings = mini_project.replace(keep_generations=2)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    new = BASE + "person/ledger-test"
+    write(
+        settings,
+        store,
+        f"""INSERT DATA {{ GRAPH <{PEOPLE}> {{ <{new}> a <http://schema.org/Person> ;
+      <http://schema.org/name> "Ledger Test" ; <http://schema.org/jobTitle> "Tester" }} }}""",
+    )
+    store.rollback(who="pytest")
+    assert versions(store, new) == [("Create", "live"), ("Delete", "gone")]
+    with pytest.raises(DroppedIris):  # gone without a record: the next build must say what happened
+        _drop_changesets_and_build(settings, store)
+    for _ in range(3):
+        build(settings, store, who="pytest", full=True)  # prunes generations; the ledger stays
+    with open_ledger(store.path) as ledger:
+        assert ledger.status(new) is not None and ledger.status(new)[0] == "live"  # type: ignore[index]
+        assert [s for s in ledger.conn.execute("SELECT action FROM states ORDER BY seq")][:3] == [
+            ("publish",),
+            ("publish",),
+            ("rollback",),
+        ]
+    assert len(store.generation_ids()) <= 3
+
+
+def _drop_changesets_and_build(settings: Settings, store: EmbeddedStore) -> None:
+    folder = settings.root / "changesets"
+    hidden = [(p, p.read_text(encoding="utf-8")) for p in folder.glob("*.ru")]
+    for p, _ in hidden:
+        p.unlink()
+    try:
+        build(settings, store, who="pytest")
+    finally:
+        for p, text in hidden:
+            p.write_text(text, encoding="utf-8")
+
+
+def test_pending_state_of_a_crashed_publish_is_dropped(mini_project: Settings, store: EmbeddedStore) -> None:
+    with open_ledger(store.path, write=True) as ledger:
+        ledger.conn.execute("INSERT INTO states(generation, published, action) VALUES ('g999999', '', 'publish')")
+        ledger.conn.commit()
+    build(mini_project, store, who="pytest", full=True)
+    with open_ledger(store.path) as ledger:
+        gens = [r[0] for r in ledger.conn.execute("SELECT generation FROM states")]
+    assert "g999999" not in gens and gens[-1] == store.require_current().id
+
+
+def test_activity_names() -> None:
+    assert [activity_for(b, a) for b, a in [(None, "live"), ("live", "withdrawn"), ("gone", "live")]] == [
+        "Create",
+        "Delete",
+        "Create",
+    ]
+
+
+def test_ledger_is_sqlite_beside_the_generations(store: EmbeddedStore) -> None:
+    path = store.path / "ledger.sqlite"
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT COUNT(*) FROM records WHERE status = 'live'").fetchone()[0] > 20
+
+
+def test_remote_front_end_without_ledger_fails_clearly(tmp_path: object, app: Flask, store: EmbeddedStore) -> None:
+    (store.path / "ledger.sqlite").rename(store.path / "ledger.moved")
+    resp = app.test_client().get("/changes", headers={"Accept": "application/json"})
+    assert resp.status_code == 503
+    assert "No ledger at" in resp.get_json()["error"] and "ledger.sqlite" in resp.get_json()["error"]
+
+
+def test_fresh_project_with_retired_record_validates(tmp_path: object) -> None:
+    root = copy_project(tmp_path / "p", TEST_DATA / "mini")  # type: ignore[operator]
+    settings = settings_for(root)
+    (root / "data" / "retired.ttl").write_text(
+        "@prefix vg: <https://w3id.org/visitgraph/ontology#> . @prefix schema: <http://schema.org/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<person/old> a vg:RetiredResource ; rdfs:label "Old" ; vg:formerType schema:Person ;\n'
+        '  prov:invalidatedAtTime "2026-01-01T00:00:00Z"^^xsd:dateTime ; skos:changeNote "Withdrawn." .\n',
+        encoding="utf-8",
+    )
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    assert versions(store, BASE + "person/old") == [("Delete", "withdrawn")]
+
+
+def test_incremental_builds_keep_the_ledger_equal_to_a_full_scan(mini_project: Settings) -> None:
+    """Writes on a checkpoint compare only the records their changed triples touch (blank nodes included)."""
+    from visitgraph.persistence import all_records
+
+    settings = settings_for(mini_project.root, validate_whole_limit=0, validate_workers=1)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    lithuania = BASE + "organization/national-library-of-lithuania"
+    orgs = BASE + "graph/data/organizations.ttl"
+    edits = [
+        f"""PREFIX schema: <http://schema.org/> DELETE {{ GRAPH <{orgs}> {{ ?a schema:addressCountry "LT" }} }}
+        INSERT {{ GRAPH <{orgs}> {{ ?a schema:addressCountry "LV" }} }}
+        WHERE {{ GRAPH <{orgs}> {{ <{lithuania}> schema:address ?a . ?a schema:addressCountry "LT" }} }}""",
+        f"""INSERT DATA {{ GRAPH <{PEOPLE}> {{ <{BASE}person/incremental> a <http://schema.org/Person> ;
+        <http://schema.org/name> "Incremental Person" ; <http://schema.org/jobTitle> "Tester" }} }}""",
+    ]
+    for sparql in edits:
+        report = build(settings, store, who="pytest", change=PendingChange(sparql, "pytest", "edit"))
+        assert report.reused.get("how", "").startswith("from the published store"), report.reused
+    assert versions(store, lithuania)[-1] == ("Update", "live")  # its address is a blank node of its record
+    with open_ledger(store.path) as ledger:
+        recorded = {iri: digest for iri, status, digest in ledger.present()}
+    assert recorded == {r.iri: r.digest for r in all_records(store.reader())}
+    gone = BASE + "person/incremental"
+    drop = f"DELETE WHERE {{ GRAPH <{PEOPLE}> {{ <{gone}> ?p ?o }} }} ;\n"
+    with pytest.raises(DroppedIris):
+        write(settings, store, drop)
+    record = (PREFIXES + drop + RECORD.replace(VITA, gone)).replace("Vita Kutuyeva", "Incremental Person")
+    with pytest.raises(ShapesViolation):  # the successor must be described: checked on the batch too
+        write(settings, store, record % f"; dcterms:isReplacedBy <{BASE}person/nobody>")
+    write(settings, store, record % f"; dcterms:isReplacedBy <{NATALYA}>")
+    assert versions(store, gone)[-1] == ("Move", "moved")
+    assert store.history()[-1].details.get("reused", {}).get("generation")  # still an incremental build
