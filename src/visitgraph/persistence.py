@@ -200,11 +200,12 @@ def _diff(
         if before is None or before[0] != rec.status or before[1] != rec.digest:
             yield (before[0] if before else None), rec
     if seen is not None:
-        missing, absent = seen.missing(), seen.absent()
+        missing = seen.missing()
     else:
         missing = [i for i in set(candidates or ()) - small if (ledger.status(i) or ("gone",))[0] != "gone"]
-        absent = [i for i in ledger.absent() if i not in small]
-    dropped = sorted({i for i in [*missing, *absent] if guarded(i, base)})
+    # An IRI already `gone` was withdrawn by a rollback (a publish never leaves a guarded IRI gone
+    # without a record): the rollback is the recorded decision, so it is not asked for again.
+    dropped = sorted({i for i in missing if guarded(i, base)})
     if dropped:
         raise DroppedIris(dropped)
     for iri in sorted(missing):
