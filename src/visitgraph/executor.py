@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from visitgraph.answers import Answer, serialize_capped
-from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
+from visitgraph.errors import BadParameter, BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
 from visitgraph.formats import Format, get_format
 from visitgraph.querylimits import ClientBudget, ResultCache
 from visitgraph.sparql import Dataset, run_query
@@ -174,6 +174,21 @@ class ExecutorStats:
     workers_replaced: int = 0
 
 
+class QueryCancelled(VisitgraphError):
+    """A running query was stopped at its client's request (its worker was killed)."""
+
+    status = 409
+
+
+@dataclass
+class _Running:
+    """One query registered by id while it waits or runs, so its client can cancel it."""
+
+    client: str | None
+    worker: _Worker | None = None
+    cancelled: bool = False
+
+
 class QueryExecutor:
     """A bounded pool of query-worker processes over one store's published generations."""
 
@@ -189,6 +204,7 @@ class QueryExecutor:
         self._started: dict[object, float] = {}
         self._waiting = 0
         self._closed = False
+        self._running: dict[str, _Running] = {}
         self._cond = threading.Condition()
         self._finalizer = weakref.finalize(self, QueryExecutor._kill_all, self._all)
 
@@ -208,6 +224,31 @@ class QueryExecutor:
     def worker_pids(self) -> list[int]:
         """Return the process ids of the live workers."""
         return [w.pid for w in list(self._all) if w.alive()]
+
+    def cancel(self, job_id: str, client: str | None) -> bool:
+        """Stop the query registered as `job_id` by `client`: kill its worker, or stop it before it starts.
+
+        Only the client that started a query may cancel it; an unknown id, or another client's,
+        answers False (the same answer, so ids cannot be probed).
+        """
+        with self._cond:
+            running = self._running.get(job_id)
+            if running is None or running.client != client:
+                return False
+            running.cancelled = True
+            # Killed under the lock: a worker is only ever this job's while `running.worker` names it.
+            if running.worker is not None and running.worker.alive():
+                running.worker.proc.kill()  # the waiting request sees the socket close and reports it
+        return True
+
+    def _register(self, job_id: str | None, client: str | None) -> _Running | None:
+        if job_id is None:
+            return None
+        with self._cond:
+            if job_id in self._running:
+                raise BadParameter("query-id", f"A query with id {job_id!r} is already running; send a new id.")
+            running = self._running[job_id] = _Running(client)
+        return running
 
     def _capacity(self) -> int:
         return int(self.settings.query_workers + self.settings.max_queue)
@@ -279,13 +320,18 @@ class QueryExecutor:
         self._all.discard(worker)
         worker.kill()
 
-    def _run_job(self, job: Job, timeout: float) -> tuple[bytes, str, str, int, bool]:
+    def _run_job(self, job: Job, timeout: float,
+                 running: _Running | None = None) -> tuple[bytes, str, str, int, bool]:
         started = time.monotonic()
         worker = self._acquire(started + timeout)
         keep = False
         try:
             with self._cond:
                 self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
+                if running is not None:
+                    running.worker = worker
+                    if running.cancelled:
+                        raise QueryCancelled("The query was cancelled before it started.")
             _send_frame(worker.sock, job)
             ready = worker.wait_ready(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
             if not ready:
@@ -298,8 +344,14 @@ class QueryExecutor:
             (status, payload), body = _recv_frame(worker.sock)
             keep = True
         except (EOFError, OSError) as e:
+            if running is not None and running.cancelled:
+                raise QueryCancelled(f"The query was cancelled after {time.monotonic() - started:.1f} s; "
+                                     "its worker was stopped.") from e
             raise StoreError(f"The query worker stopped unexpectedly ({e}); the query was not answered.") from e
         finally:
+            if running is not None:
+                with self._cond:
+                    running.worker = None
             self._release(worker, keep)
         if status == "bad":
             raise BadQuery(*payload)
@@ -312,7 +364,7 @@ class QueryExecutor:
     def execute(self, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
                 substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
                 client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
-                generation: Generation | None = None) -> Answer:
+                generation: Generation | None = None, job_id: str | None = None) -> Answer:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
         check_network(sparql, settings.allowlist, settings.base_iri)
@@ -335,13 +387,17 @@ class QueryExecutor:
                     settings.base_iri, rows)
         started = time.monotonic()
         self.stats.queries += 1
+        running = self._register(job_id, client)
         try:
             if self.in_process:
                 body, name, form, count, truncated = _answer_job(self.store.reader(), job)
             else:
-                body, name, form, count, truncated = self._run_job(job, budget)
+                body, name, form, count, truncated = self._run_job(job, budget, running)
         finally:
             self.budget.charge(client, time.monotonic() - started)
+            if job_id is not None:
+                with self._cond:
+                    self._running.pop(job_id, None)
         used = get_format(name)
         answer = Answer(body, used.media_type, used.name, form, count, truncated, gen.id,
                         round(time.monotonic() - started, 6))
@@ -397,7 +453,7 @@ def executor_for(state: Any) -> QueryExecutor:
 def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
             substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
             client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
-            generation: Generation | None = None) -> Answer:
+            generation: Generation | None = None, job_id: str | None = None) -> Answer:
     """Run a read-only SPARQL query under the endpoint's limits and return the serialised answer.
 
     :param target: a :class:`QueryExecutor`, or an app state (anything with `settings`, `store`
@@ -411,14 +467,18 @@ def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, datase
     :param max_rows: a lower row cap than `settings.max_rows`.
     :param generation: the published generation the caller already looked up (saves a second look-up;
         the answer then comes from exactly that generation).
+    :param job_id: an id the client chose, under which it may cancel the query while it runs
+        (:meth:`QueryExecutor.cancel`); unique among running queries.
     :raises BadQuery: syntax errors, and SERVICE/LOAD off the allow-list (400).
     :raises QueryTimeout: the query ran past its budget and its worker was killed (503).
     :raises LimitExceeded: 503 when saturated, 429 when the client's budget is spent (Retry-After).
+    :raises QueryCancelled: its client cancelled it by `job_id` (409).
     :raises NotPublished: nothing is published yet.
     """
     executor = target if isinstance(target, QueryExecutor) else executor_for(target)
     return executor.execute(sparql, fmt, dataset=dataset, substitutions=substitutions, timeout=timeout,
-                            client=client, max_rows=max_rows, use_cache=use_cache, generation=generation)
+                            client=client, max_rows=max_rows, use_cache=use_cache, generation=generation,
+                            job_id=job_id)
 
 
 if __name__ == "__main__":
