@@ -146,4 +146,5 @@ def check() -> Response:
 @bp.get("/sparql/vocabulary.json")
 def vocabulary() -> Response:
     """List the prefixes, classes and properties the editor completes (ontology and the data's own)."""
-    return jsonify({"ok": True, **vocabulary_for(get_state()).to_dict()})
+    state = get_state()
+    return jsonify({"ok": True, "base": state.settings.base_iri, **vocabulary_for(state).to_dict()})
