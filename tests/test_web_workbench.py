@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -100,7 +101,7 @@ def test_run_needs_a_query_id(client: FlaskClient, bad: str | None) -> None:
     assert resp.status_code == 400 and resp.json is not None and "id=" in resp.json["error"]
 
 
-def _run_in_thread(client: FlaskClient, job_id: str, out: dict[str, object]) -> threading.Thread:
+def _run_in_thread(client: FlaskClient, job_id: str, out: dict[str, Any]) -> threading.Thread:
     def go() -> None:
         resp = client.post("/sparql/run", data={"query": RUNAWAY, "id": job_id, "timeout": "20"})
         out["status"], out["body"] = resp.status_code, resp.json
@@ -116,13 +117,13 @@ def _busy_worker(app: Flask, job_id: str) -> int:
     while time.monotonic() < deadline:
         running = executor._running.get(job_id)
         if running is not None and running.worker is not None:
-            return running.worker.pid
+            return int(running.worker.pid)
         time.sleep(0.05)
     raise AssertionError("the query never reached a worker")
 
 
 def test_cancel_kills_the_worker(client: FlaskClient, app: Flask) -> None:
-    job_id, out = str(uuid.uuid4()), {}
+    job_id, out = str(uuid.uuid4()), dict[str, Any]()
     thread = _run_in_thread(client, job_id, out)
     pid = _busy_worker(app, job_id)
     time.sleep(0.5)
@@ -131,7 +132,7 @@ def test_cancel_kills_the_worker(client: FlaskClient, app: Flask) -> None:
     assert resp.status_code == 200 and resp.json == {"ok": True, "id": job_id, "cancelled": True}
     thread.join(10)
     assert time.monotonic() - started < 5
-    assert out["status"] == 409 and "cancelled" in out["body"]["error"]  # type: ignore[index]
+    assert out["status"] == 409 and "cancelled" in out["body"]["error"]
     assert pid not in executor_for(_state(app)).worker_pids()
     with pytest.raises(ProcessLookupError):
         import os
@@ -140,7 +141,7 @@ def test_cancel_kills_the_worker(client: FlaskClient, app: Flask) -> None:
 
 
 def test_cancel_by_another_client_is_refused(client: FlaskClient, app: Flask) -> None:
-    job_id, out = str(uuid.uuid4()), {}
+    job_id, out = str(uuid.uuid4()), dict[str, Any]()
     thread = _run_in_thread(client, job_id, out)
     pid = _busy_worker(app, job_id)
     other = client.post("/sparql/cancel", data={"id": job_id}, environ_base={"REMOTE_ADDR": "10.9.8.7"})
