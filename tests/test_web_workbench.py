@@ -166,3 +166,22 @@ def test_vocabulary_lists_prefixes_ontology_and_data_terms(client: FlaskClient) 
     visit = terms["https://w3id.org/visitgraph/ontology#Visit"]
     assert visit["kind"] == "class" and visit["in_ontology"] and visit["uses"] > 0 and visit["label"]
     assert terms["http://schema.org/startDate"]["uses"] > 0
+
+
+def test_query_page_loads_the_workbench_from_this_origin(client: FlaskClient) -> None:
+    text = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<script src="/static/workbench.js" defer></script>' in text
+    assert '<link rel="stylesheet" href="/static/workbench.css">' in text
+    assert "<script>" not in text  # no inline script (Content-Security-Policy friendly)
+
+
+def test_answer_page_stays_script_free_and_links_to_the_workbench(client: FlaskClient) -> None:
+    resp = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }", "format": "html"})
+    text = resp.get_data(as_text=True)
+    assert "<script" not in text
+    assert 'href="/sparql#query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"' in text
+
+
+def test_saved_query_page_loads_the_workbench(client: FlaskClient) -> None:
+    text = client.get("/queries/visits-per-year", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<script src="/static/workbench.js" defer></script>' in text

@@ -187,6 +187,16 @@ function enhanceSparqlPage(form) {
   });
   form.addEventListener("submit", (e) => { if (form.elements.format.value === "html") { e.preventDefault(); run(); } });
 
+  document.querySelectorAll("details.examples h3 a").forEach((link) => {
+    const text = link.closest("h3").nextElementSibling;
+    if (!text || text.tagName !== "PRE") return;
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      setText(view, text.textContent);
+      form.scrollIntoView({ behavior: "smooth" });
+      run();
+    });
+  });
   const fromHash = () => {
     const m = location.hash.match(/^#query=(.*)$/s);
     if (m) setText(view, decodeURIComponent(m[1]));
