@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from visitgraph.answers import Answer, serialize_capped
 from visitgraph.bounded import DEFAULT_MAX_DEPTH
-from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
+from visitgraph.errors import BadParameter, BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
 from visitgraph.formats import Format, get_format
 from visitgraph.querylimits import ClientBudget, Reservation, ResultCache, check_depth
 from visitgraph.sandbox import confine
@@ -208,6 +208,21 @@ class ExecutorStats:
     workers_replaced: int = 0
 
 
+class QueryCancelled(VisitgraphError):
+    """A running query was stopped at its client's request (its worker was killed)."""
+
+    status = 409
+
+
+@dataclass
+class _Running:
+    """One query registered by id while it waits or runs, so its client can cancel it."""
+
+    client: str | None
+    worker: _Worker | None = None
+    cancelled: bool = False
+
+
 class QueryExecutor:
     """A bounded pool of query-worker processes over one store's published generations."""
 
@@ -221,6 +236,7 @@ class QueryExecutor:
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._started: dict[object, float] = {}
+        self._running: dict[str, _Running] = {}
         self._waiting = 0
         self._closed = False
         self._cond = threading.Condition()
@@ -317,7 +333,33 @@ class QueryExecutor:
         self._all.discard(worker)
         worker.kill()
 
-    def _run_job(self, job: tuple[Any, ...], timeout: float) -> tuple[Any, bytes]:
+    def cancel(self, job_id: str, client: str | None) -> bool:
+        """Stop the query registered as `job_id` by `client`: kill its worker, or stop it before it starts.
+
+        Only the client that started a query may cancel it; an unknown id, or another client's,
+        answers False (the same answer, so ids cannot be probed).
+        """
+        with self._cond:
+            running = self._running.get(job_id)
+            if running is None or running.client != client:
+                return False
+            running.cancelled = True
+            # Killed under the lock: a worker is only ever this job's while `running.worker` names it.
+            if running.worker is not None and running.worker.alive():
+                running.worker.proc.kill()  # the waiting request sees the socket close and reports it
+        return True
+
+    def _register(self, job_id: str | None, client: str | None) -> _Running | None:
+        if job_id is None:
+            return None
+        with self._cond:
+            if job_id in self._running:
+                raise BadParameter("query-id", f"A query with id {job_id!r} is already running; send a new id.")
+            running = self._running[job_id] = _Running(client)
+        return running
+
+    def _run_job(self, job: tuple[Any, ...], timeout: float,
+                 running: _Running | None = None) -> tuple[Any, bytes]:
         """Send a job to a worker and return its (payload, body); the worker is killed `timeout` s after the job
         is sent (waiting for a slot, at most `admission_wait`, and starting a worker do not count)."""
         worker = self._acquire(time.monotonic() + min(timeout, float(getattr(self.settings, "admission_wait", timeout))))
@@ -327,6 +369,11 @@ class QueryExecutor:
                 self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
             worker.started()
             started = time.monotonic()
+            if running is not None:
+                with self._cond:
+                    running.worker = worker
+                    if running.cancelled:
+                        raise QueryCancelled("The query was cancelled before it started.")
             _send_frame(worker.sock, job)
             ready = worker.wait_ready(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
             if not ready:
@@ -339,11 +386,16 @@ class QueryExecutor:
             (status, payload), body = _recv_frame(worker.sock)
             keep = True
         except (EOFError, OSError) as e:
+            if running is not None and running.cancelled:
+                raise QueryCancelled("The query was cancelled; its worker was stopped.") from e
             raise StoreError(f"The query worker stopped unexpectedly ({worker.death()}): the query crashed it or "
                              f"needed more than its memory limit (setting worker_memory_mb="
                              f"{getattr(self.settings, 'worker_memory_mb', 0)}). The worker was replaced; "
                              "the query was not answered.") from e
         finally:
+            if running is not None:
+                with self._cond:
+                    running.worker = None
             self._release(worker, keep)
         if status == "bad":
             raise BadQuery(*payload)
@@ -380,7 +432,7 @@ class QueryExecutor:
     def execute(self, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
                 substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
                 client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
-                generation: Generation | None = None) -> Answer:
+                generation: Generation | None = None, job_id: str | None = None) -> Answer:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
         check_network(sparql, settings.allowlist, settings.base_iri)
@@ -396,6 +448,11 @@ class QueryExecutor:
             self.stats.cache_hits += 1
             return Answer(**{**hit.meta(), "body": hit.body, "cached": True, "seconds": 0.0})
         ticket, budget = self._reserve(client, budget)
+        try:
+            running = self._register(job_id, client)
+        except BaseException:
+            self.budget.settle(ticket, 0.0)
+            raise
         job: Job = (str(gen.path), sparql, fmt.name, dataset.default_graphs, dataset.named_graphs, subs,
                     settings.base_iri, rows)
         started = time.monotonic()
@@ -404,9 +461,12 @@ class QueryExecutor:
             if self.in_process:
                 body, name, form, count, truncated = _answer_job(self.store.reader(), job)
             else:
-                (name, form, count, truncated), body = self._run_job(job, budget)
+                (name, form, count, truncated), body = self._run_job(job, budget, running)
         finally:
             self.budget.settle(ticket, time.monotonic() - started)
+            if job_id is not None:
+                with self._cond:
+                    self._running.pop(job_id, None)
         used = get_format(name)
         answer = Answer(body, used.media_type, used.name, form, count, truncated, gen.id,
                         round(time.monotonic() - started, 6))
@@ -462,7 +522,7 @@ def executor_for(state: Any) -> QueryExecutor:
 def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
             substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
             client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
-            generation: Generation | None = None) -> Answer:
+            generation: Generation | None = None, job_id: str | None = None) -> Answer:
     """Run a read-only SPARQL query under the endpoint's limits and return the serialised answer.
 
     :param target: a :class:`QueryExecutor`, or an app state (anything with `settings`, `store`
@@ -483,7 +543,8 @@ def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, datase
     """
     executor = target if isinstance(target, QueryExecutor) else executor_for(target)
     return executor.execute(sparql, fmt, dataset=dataset, substitutions=substitutions, timeout=timeout,
-                            client=client, max_rows=max_rows, use_cache=use_cache, generation=generation)
+                            client=client, max_rows=max_rows, use_cache=use_cache, generation=generation,
+                            job_id=job_id)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,26 @@ PREFIXES: dict[str, str] = {
     "sd": SD,
 }
 
+#: Well-known vocabularies a SPARQL author reaches for, offered by the workbench's prefix completion
+#: next to the service's own (shipped with the code: completing a prefix never needs the network).
+COMMON_PREFIXES: dict[str, str] = {
+    "bibo": "http://purl.org/ontology/bibo/",
+    "dbo": "http://dbpedia.org/ontology/",
+    "dbr": "http://dbpedia.org/resource/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "foaf": FOAF,
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "gn": "http://www.geonames.org/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/",
+    "time": "http://www.w3.org/2006/time#",
+    "vcard": VCARD,
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "wgs84": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+}
+
 #: The kinds of resource minted under the base, as `{base}{kind}/{slug}`.
 KINDS: tuple[str, ...] = (
     "visit",

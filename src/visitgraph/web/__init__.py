@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "visitgraph.web.observe",
     "visitgraph.web.system",
     "visitgraph.web.sparql",
+    "visitgraph.web.workbench",
     "visitgraph.web.queries",
     "visitgraph.web.reconcile",
     "visitgraph.web.linksets",
