@@ -25,7 +25,7 @@ from visitgraph.web import linksets as web_linksets
 
 @pytest.fixture
 def auth_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Flask, SimpleNamespace]]:
-    settings = SimpleNamespace(write_token="s3cret-write", read_token="s3cret-read")
+    settings = SimpleNamespace(write_token="s3cret-write", read_token="s3cret-read", admin_token="")
     monkeypatch.setattr(web_linksets, "get_settings", lambda: settings)
     yield Flask(__name__), settings
 
