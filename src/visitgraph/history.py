@@ -88,8 +88,12 @@ def last_release(ledger: Ledger, iri: str) -> str | None:
 
 
 def is_retired(store: Any, iri: str) -> bool:
-    """Say whether the data holds a retirement record for `iri`."""
-    pattern = (ox.NamedNode(iri), ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(RETIRED), None)
+    """Say whether the data holds a retirement record for `iri` (never for text that is not a valid IRI)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False  # a request path with spaces, `<`, NUL ...: nothing was ever published there
+    pattern = (node, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(RETIRED), None)
     return next(iter(store.quads_for_pattern(*pattern)), None) is not None
 
 
