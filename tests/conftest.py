@@ -28,6 +28,25 @@ WRITE_TOKEN = "test-write-token"
 READ_TOKEN = "test-read-token"
 PROJECT_DIRS = ("ontology", "shapes", "queries", "data")
 
+# Modules whose tests are steps of one story and must run in file order, even when pytest-randomly
+# shuffles the rest: the README's blocks build on each other (a file made by one is sent by a later one).
+IN_ORDER = ("test_readme.py",)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """Put the tests of IN_ORDER modules back in collection order, in the slots the shuffle gave them.
+
+    A conftest wrapper registered after pytest-randomly's wraps it, so this runs after its shuffle.
+    """
+    collected = {id(item): n for n, item in enumerate(items)}
+    yield
+    for name in IN_ORDER:
+        slots = [n for n, item in enumerate(items) if item.path.name == name]
+        ordered = sorted((items[n] for n in slots), key=lambda item: collected[id(item)])
+        for n, item in zip(slots, ordered, strict=True):
+            items[n] = item
+
 
 def copy_project(dest: Path, data: Path | None = None) -> Path:
     """Copy the repo's ontology/, shapes/, queries/ and data/ (or another data folder) to `dest`."""
