@@ -92,7 +92,9 @@ def test_query_streams_a_huge_construct_and_stops_at_the_timeout(store: Embedded
         killer.cancel()
         proc.kill()
     elapsed = time.monotonic() - started
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert proc.stderr is not None
+    with proc.stdout, proc.stderr:  # closed here, not by the garbage collector (a ResourceWarning under -W error)
+        stderr = proc.stderr.read().decode()
     assert proc.returncode == 1 and stderr.startswith("Error: Query timed out after 4 s"), stderr
     assert first.count(b"\n") > 10 and first_at < 4, first_at  # the answer came while the query ran
     assert total > 100_000, total

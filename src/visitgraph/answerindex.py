@@ -386,7 +386,9 @@ class _Deriver:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is not None and self.proc.poll() is not None:
+            self.close()  # a child that died: reap it and close its pipes before starting the next
+        if self.proc is None:
             self.proc = subprocess.Popen([sys.executable, "-m", "visitgraph.answerindex", str(self.generation)],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return self.proc
