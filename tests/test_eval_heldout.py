@@ -2,7 +2,8 @@
 
 The `test` halves of tests/data/eval/ were written before any tuning and are never tuned
 on; these tests print the figures on them (run with ``-s`` to see them) and assert the
-issue's targets. The `dev` figures are printed for comparison only.
+issue's targets. The `dev` figures (and, for drafting, the second development half `dev2`,
+tests/data/eval/news-dev2.json) are printed for comparison only.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def reconcile_scores(sources: tuple[object, str]) -> dict[str, ReconcileScore]:
 @pytest.fixture(scope="module")
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
-    out = {split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "test")}
+    out = {split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "dev2", "test")}
     print()
     for split, s in out.items():
         print(s.line(split))
