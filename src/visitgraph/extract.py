@@ -34,12 +34,18 @@ TITLE_HEADS = frozenset(
 vice-chairman vice-chairperson vice-president editor representative representatives writer researcher expert
 specialist member ambassador consul secretary rector dean professor
 librarian curator attendee officer advisor adviser counsellor counselor ex-editor president-elect
-scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer""".split()
+scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer
+artist painter composer musician singer actor actress architect sculptor photographer translator publisher
+diplomat teacher""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
-assistant honorary ex""".split()
+assistant honorary ex honoured honored people's""".split()
 )
+#: Institution words that name a part of an institution ("the Digital Services of the National Library"):
+#: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
+#: the organisation (nothing is minted from a title fragment).
+SUB_UNITS = frozenset("department departments division services service sector section unit branch subdivision".split())
 GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts".split())
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
@@ -226,7 +232,7 @@ def _is_initials(word: str) -> bool:
 
 def is_name_word(word: str) -> bool:
     """Say whether a capitalised word can be part of a person's name (not a title, place or institution word)."""
-    low = word.casefold().strip(".")
+    low = word.casefold().strip(".").replace("’", "'")
     if not _is_cap(word) or _is_initials(word):
         return False
     if word.isupper() and len(word) > 1:
@@ -382,15 +388,14 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         return None, None
     positions = [m for m in _OF.finditer(desc)]
     # each candidate is read through a bounded window: linear in the descriptor (issue 21)
-    chosen = next(
-        (
-            m
-            for m in positions
-            if _looks_org(desc[m.end() : m.end() + _WINDOW])
-            and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
-        ),
-        None,
-    )
+    institutions = [
+        m
+        for m in positions
+        if _looks_org(desc[m.end() : m.end() + _WINDOW])
+        and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
+    ]
+    chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
+    chosen = chosen or next(iter(institutions), None)
     if chosen is None:
         chosen = next((m for m in positions if _looks_org(desc[m.end() : m.end() + _WINDOW])), None)
     if chosen is None:
@@ -407,6 +412,23 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     return (title or None), (org or None)
 
 
+def _sub_unit(text: str) -> bool:
+    """Say whether text starts with a part of an institution ("Digital Services of the …") that an institution follows.
+
+    >>> _sub_unit("Digital Library Department of the Russian State Library"), _sub_unit("Russian State Library")
+    (True, False)
+    """
+    head = _chunk(text)
+    chunk = head.split()
+    if not chunk or chunk[-1].casefold() not in SUB_UNITS:  # "Digital Library Department": its last word decides
+        return False
+    rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
+    if rest is None:
+        return False
+    after = text[len(head) + rest.end() : len(head) + rest.end() + _WINDOW]
+    return _looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split())
+
+
 def parse_org(written: str, depth: int = 0) -> OrgMention:
     """Read an organisation as written: parent ("within the …", "… of the X University"), country.
 
@@ -418,6 +440,8 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
     text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
+    if depth < MAX_PARENTS and _sub_unit(text):  # "Digital Library Department of the X": the organisation is X
+        return parse_org(re.split(r"\sof\s(?:the\s)?", text, maxsplit=1)[1], depth + 1)
     parent = None
     m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S) if depth < MAX_PARENTS else None
     if m:  # "X within the Y": Y is X's parent (a chain of at most MAX_PARENTS)

@@ -2,7 +2,7 @@
 
 Gifts: "X was presented with …", "X presented the guest with …", "… was presented
 by X to Y", "… presented to X by Y", "gave … as a gift", "donated … to …",
-"handed over … to …". Agreements: "came to an agreement on …", "it was agreed to
+"handed over … to …", "X visited … and presented … to …". Agreements: "came to an agreement on …", "it was agreed to
 …", "signed a memorandum …" (signed only when the text says signed). Topics:
 existing concepts whose label words all occur close together in the text.
 """
@@ -105,7 +105,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "active",
         re.compile(
-            _SUBJECT + r"(?:\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
+            _SUBJECT + r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
             r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
             r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
@@ -121,8 +121,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "donated",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:\s+in\s+their\s+turn)?,?\s+"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
             r"(?:donated|handed over|presented)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+    (
+        "and_gave",  # "X visited the library and presented the album … to the library"
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){1,3})\s+visited\b"
+            r"[^.]{0,150}?\band\s+"
+            r"(?:donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
 )
@@ -148,6 +156,7 @@ _NEEDS = {
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
+    "and_gave": ("visited", " and ", " to "),
 }
 
 
@@ -257,7 +266,8 @@ _AGREED = (
         re.I,
     ),
     re.compile(
-        r"\b(?:the (?:sides|parties)|both (?:sides|parties))\b[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
+        r"\b(?:the (?:sides|parties|guests|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
+        r"[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),

@@ -41,6 +41,12 @@ _VERBS = re.compile(
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+of\s+(?:the\s+)?")
+#: ", and" that starts the next entry of a list whose entries carry their own descriptors.
+_NEXT_ENTRY = re.compile(r",\s+and\s+")
+#: Occupations held on one's own: a writer listed after a director does not share the director's institution.
+INDEPENDENT_TITLES = frozenset(
+    "writer poet artist painter composer musician singer actor actress journalist photographer sculptor".split()
+)
 _FUNCTION_END = re.compile(r"\b(?:and|with|by|between|of|the|to|for|from|a|an)\s*,?\s*$", re.I)
 
 
@@ -135,6 +141,11 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     return desc, description
 
 
+def _independent(title: str | None) -> bool:
+    """Say whether a job title is an occupation held on one's own ("Poet", "the Egyptian writer")."""
+    return bool(title) and title.split()[-1].casefold() in INDEPENDENT_TITLES  # type: ignore[union-attr]
+
+
 def _in_org_name(words: Sequence[Span], i: int) -> bool:
     """Say whether a title word sits inside an institution's name ("Library of the First President")."""
     j = i - 1
@@ -212,10 +223,17 @@ def _read_descriptors(
         lo = ends[k - 1] if k else 0
         hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
         desc, description = _pre_descriptor(sentence[lo : starts[k]]) if (pre_style or k == 0) else (None, None)
+        own_entry = False
         if desc is None and not pre_style:
             post = sentence[ends[k] : hi]
-            post = re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post) if k + 1 < len(people) else post
+            if k + 1 < len(people):  # "X, Director of A, and Director of B Y": X's descriptor ends at ", and"
+                cut = _NEXT_ENTRY.search(post)
+                post = post[: cut.start()] if cut else re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post)
             desc = _post_descriptor(post)
+            entry = _NEXT_ENTRY.search(sentence[lo : starts[k]]) if k else None
+            if desc is None and entry is not None:  # … and its own descriptor before Y
+                desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
+                own_entry = desc is not None
         p.description = description
         _apply_descriptor(p, desc, labels)
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
@@ -236,8 +254,10 @@ def _read_descriptors(
         if (
             prev is not None
             and not p.host
+            and not own_entry
             and prev.org is not None
             and p.org is None
+            and not _independent(p.job_title)
             and (p.job_title is None or " of " not in p.job_title or p.job_title.endswith(" of that service"))
         ):
             p.org = prev.org
