@@ -340,6 +340,9 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue
         if fold(name).startswith("presidential library") or place_code(name):
             continue
+        follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
+        if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
+            continue
         org = parse_org(name)
         out.append(org)
         taken.add(fold(name))
