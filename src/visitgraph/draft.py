@@ -181,7 +181,8 @@ class DraftContext:
 
     def mint(self, kind: str, label: str) -> str:
         """Mint a collision-free IRI for a new resource and reserve it."""
-        slug = "-".join(vocab.slugify(label).split("-")[:8]).strip("-") or kind
+        # transliterated first (names.fold), so "Işık" and "Əliyev" keep every letter: isik, eliyev
+        slug = "-".join(vocab.slugify(fold(label) or label).split("-")[:8]).strip("-") or kind
         iri, n = vocab.mint(self.base, kind, slug), 2
         while iri in self.taken:
             iri, n = vocab.mint(self.base, kind, f"{slug}-{n}"), n + 1
