@@ -366,7 +366,8 @@ def _looks_org(text: str) -> bool:
     if any(w.casefold() in ORG_HEADS and _is_cap(w) for w in words) or (words[0].isupper() and len(words[0]) > 1):
         return True
     content = [w for w in words if w.casefold() not in ("and", "the", "of", "for")]
-    return all(_is_cap(w) for w in content) and place_code(text) is None and not _only_place(text)
+    core = re.split(r"\s(?:to|in)\s", text[:_WINDOW], maxsplit=1)[0]  # "Republic of Poland to Azerbaijan": a place
+    return all(_is_cap(w) for w in content) and place_code(text) is None and not _only_place(core)
 
 
 def _only_place(text: str) -> bool:
