@@ -320,6 +320,9 @@ def _variants(name: str, kind: str) -> list[str]:
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))
+        generic = re.fullmatch(r"(.+?[A-Z][^\s]*)((?:\s+[a-z][\w-]*){1,2})", name)
+        if generic:  # "Sputnik Azerbaijan news agency": the name without its lower-case kind
+            out.append(generic.group(1))
     return out
 
 

@@ -365,6 +365,9 @@ def _looks_org(text: str) -> bool:
         return False
     if any(w.casefold() in ORG_HEADS and _is_cap(w) for w in words) or (words[0].isupper() and len(words[0]) > 1):
         return True
+    lower = len(words) - next((k + 1 for k in range(len(words) - 1, -1, -1) if _is_cap(words[k])), 0)
+    if words[-1] in ORG_HEADS and 1 <= lower <= 2 and lower < len(words):
+        return True  # "Sputnik Azerbaijan news agency", "IPR Books company": a name and its kind
     content = [w for w in words if w.casefold() not in ("and", "the", "of", "for")]
     core = re.split(r"\s(?:to|in)\s", text[:_WINDOW], maxsplit=1)[0]  # "Republic of Poland to Azerbaijan": a place
     return all(_is_cap(w) for w in content) and place_code(text) is None and not _only_place(core)
@@ -405,6 +408,8 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
             return desc.replace(m.group(1) + " ", ""), m.group(1)
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
+    clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
+    org = org[: clause.start()] if clause else org
     end = org[-_WINDOW:]
     tail = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
     if tail:  # "OCLC (…) on CIS states": the scope belongs to the title

@@ -37,7 +37,8 @@ from visitgraph.names import fold
 
 _VERBS = re.compile(
     r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
-    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving)\b"
+    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|"
+    r"together with|along with|accompanied by)\b"
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+of\s+(?:the\s+)?")
