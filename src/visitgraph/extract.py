@@ -297,11 +297,14 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
+        after_for = _after_for(words, i)
+        if after_for and len(run) >= 3 and _after_org_for(words, i):
+            run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         full = [x for x in run if not _is_initials(x.text)]
         if (
             (len(full) >= 2 or (len(full) == 1 and len(run) >= 2))
             and not _heads_institution(words, j + 1)
-            and not _after_for(words, i)
+            and not after_for
         ):
             run = run[-4:]
             p = PersonMention(text[run[0].start : run[-1].end], run[0].start)
@@ -326,6 +329,12 @@ def _after_for(words: list[Span], i: int) -> bool:
     """Say whether a run follows "for (the)": the end of a title ("Minister for Electronic Affairs")."""
     prev = [x.text.casefold() for x in words[max(0, i - 2) : i]]
     return bool(prev) and (prev[-1] == "for" or prev == ["for", "the"])
+
+
+def _after_org_for(words: list[Span], i: int) -> bool:
+    """Say whether a run follows "<institution word> for": "Library for Youth Olga Petrova" ends in a name."""
+    k = i - 1
+    return k >= 1 and words[k].text.casefold() == "for" and words[k - 1].text.casefold() in ORG_HEADS
 
 
 def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:

@@ -122,7 +122,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "donated",
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
-            r"(?:donated|handed over|presented)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            r"(?:donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+    (
+        "gave_to",  # "The guest gave the library books …"
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+(?:gave|donated)\s+"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|the\s+guests?|him|her|them)\s+"
+            r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (
@@ -156,6 +165,7 @@ _NEEDS = {
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
+    "gave_to": ("gave|donated",),
     "and_gave": ("visited", " and ", " to "),
 }
 
