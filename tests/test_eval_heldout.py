@@ -37,7 +37,9 @@ def reconcile_scores(sources: tuple[object, str]) -> dict[str, ReconcileScore]:
 @pytest.fixture(scope="module")
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
-    out = {split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "dev2", "test")}
+    out = {
+        split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "dev2", "test")
+    }
     print()
     for split, s in out.items():
         print(s.line(split))

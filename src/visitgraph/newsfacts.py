@@ -292,13 +292,15 @@ _DOC = (
     r"declaration)"
 )
 _SIGNED = re.compile(
-    r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)" + _DOC
+    r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
     + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=\s+and\b|[.;]|$)",
     re.I,
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
 _SIGNED_PASSIVE = re.compile(
-    r"\b(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)" + _DOC
+    r"\b(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
     + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
     re.I,
 )
