@@ -405,3 +405,14 @@ def test_context_mint_transliterates_letters_slugify_drops(project: Settings) ->
 
     ctx = DraftContext.from_store(source_store(project), project.base_iri)
     assert ctx.mint("person", "Ekrem Işık").endswith("/person/ekrem-isik")
+
+
+def test_analyse_visit_from_org_goes_to_the_list_before_it() -> None:
+    text = "On November 5, 2019, Dr. Sinan Tan and Ms. Catherine Fureti from OCLC visited the Presidential Library."
+    found = analyse_visit(text, None, HOST)
+    assert [(p.name, p.org.name if p.org else None) for p in found.visitors] == [
+        ("Sinan Tan", "OCLC"),
+        ("Catherine Fureti", "OCLC"),
+    ]
+    alone = analyse_visit("On May 3, 2019, Reza Karimi from Iran visited the Presidential Library.", None, HOST)
+    assert [(p.name, p.org) for p in alone.visitors] == [("Reza Karimi", None)]

@@ -35,6 +35,7 @@ from visitgraph.extract import (
 )
 from visitgraph.names import fold
 
+_WINDOW = 300
 _VERBS = re.compile(
     r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
     r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|"
@@ -267,7 +268,33 @@ def _read_descriptors(
         who = re.match(r"\s*,\s*who\s+([^,.]+)", sentence[ends[-1] :])
         if who and p.job_title is None and p.description is None:
             p.description = who.group(1)[:1].upper() + who.group(1)[1:]
+    _from_org(sentence, people, starts, ends, labels)
     return people
+
+
+_FROM = re.compile(r"\s*,?\s+from\s+(?:the\s+)?")
+_LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s+)?")
+
+
+def _from_org(sentence: str, people: list[PersonMention], starts: list[int], ends: list[int], labels: set[str]) -> None:
+    """Read "X and Y from OCLC visited": the organisation after "from" is that of the list before it."""
+    for k, p in enumerate(people):
+        hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
+        m = _FROM.match(sentence, ends[k], hi)
+        if m is None or p.org is not None:
+            continue
+        rest = sentence[m.end() : min(hi, m.end() + _WINDOW)]
+        cut = _VERBS.search(rest)
+        org_text = re.split(r",|\s[–—-]\s", rest[: cut.start()] if cut else rest)[0].strip()
+        if not _looks_org(org_text) or _is_host_org(org_text, labels) or place_code(org_text):
+            continue
+        org = parse_org(org_text)
+        j = k
+        while j >= 0 and people[j].org is None and not people[j].host:
+            people[j].org = org
+            if j == 0 or not _LIST_GLUE.fullmatch(sentence[ends[j - 1] : starts[j]]):
+                break
+            j -= 1
 
 
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
