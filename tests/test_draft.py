@@ -416,3 +416,23 @@ def test_analyse_visit_from_org_goes_to_the_list_before_it() -> None:
     ]
     alone = analyse_visit("On May 3, 2019, Reza Karimi from Iran visited the Presidential Library.", None, HOST)
     assert [(p.name, p.org) for p in alone.visitors] == [("Reza Karimi", None)]
+
+
+@pytest.mark.parametrize(
+    ("desc", "title", "org"),
+    [
+        ("Deputy Minister of Culture of Turkey", "Deputy Minister", "Ministry of Culture of Turkey"),
+        (
+            "Director of Marketing of the Republic of Lithuania",
+            "Director of Marketing of the Republic of Lithuania",
+            None,
+        ),
+    ],
+)
+def test_split_descriptor_a_ministers_field_names_the_ministry_only(desc: str, title: str, org: str | None) -> None:
+    assert split_descriptor(desc) == (title, org)
+
+
+def test_find_agreements_signed_name_ends_at_the_comma() -> None:
+    found = find_agreements("The sides signed a memorandum of understanding, and the guests were presented with books.")
+    assert [(a.name, a.signed) for a in found] == [("Memorandum of understanding", True)]

@@ -410,7 +410,16 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
     chosen = chosen or next(iter(institutions), None)
     if chosen is None:
-        chosen = next((m for m in positions if _looks_org(desc[m.end() : m.end() + _WINDOW])), None)
+        minister = next(
+            (m for m in positions if re.search(r"\b[Mm]inister$", desc[: m.start()]) and _domain(desc[m.end() :])),
+            None,
+        )
+        if minister is not None:  # "Minister of Culture of Turkey": the ministry the text implies
+            return desc[: minister.start()].strip(), "Ministry of " + desc[minister.end() :].strip()
+        chosen = next(
+            (m for m in positions if _looks_org(desc[m.end() : m.end() + _WINDOW]) and not _domain(desc[m.end() :])),
+            None,
+        )
     if chosen is None:
         m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
         if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
@@ -425,6 +434,16 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         cut = len(org) - len(end) + tail.start()
         title, org = f"{title} {tail.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
+
+
+def _domain(text: str) -> bool:
+    """Say whether text is a title's field and a country ("Culture of the Republic of Lithuania"), no institution.
+
+    >>> _domain("Culture of the Republic of Lithuania"), _domain("Sputnik Azerbaijan"), _domain("IFLA of Lithuania")
+    (True, False, False)
+    """
+    m = re.match(r"([\w’'-]+)\s+of\s+(?:the\s+)?(.{1,80})$", text[:_WINDOW])
+    return m is not None and not m.group(1).isupper() and place_code(m.group(2).strip(" ,.")) is not None
 
 
 def _sub_unit(text: str) -> bool:

@@ -294,7 +294,7 @@ _DOC = (
 _SIGNED = re.compile(
     r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
-    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=\s+and\b|[.;]|$)",
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
     re.I,
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
