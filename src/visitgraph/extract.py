@@ -411,7 +411,13 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     chosen = chosen or next(iter(institutions), None)
     if chosen is None:
         minister = next(
-            (m for m in positions if re.search(r"\b[Mm]inister$", desc[: m.start()]) and _domain(desc[m.end() :])),
+            (
+                m
+                for m in positions
+                if re.search(r"\b[Mm]inister$", desc[: m.start()])
+                and _is_cap(desc[m.end() : m.end() + 1])
+                and _domain(desc[m.end() :])
+            ),
             None,
         )
         if minister is not None:  # "Minister of Culture of Turkey": the ministry the text implies
