@@ -373,6 +373,7 @@ def test_analyse_visit_mixed_list_each_keeps_own_descriptor() -> None:
         ("The guest gave the library books about Egypt.", [("guest", "host")]),
         ("The guests were given the album “Azerbaijan”.", [("host", "guests")]),
         ("The guests were given a tour of the reading halls.", []),
+        ("The director gave detailed information to the guests about the works done.", []),
     ],
 )
 def test_find_gifts_more_phrasings(text: str, expected: list[tuple[str, str]]) -> None:

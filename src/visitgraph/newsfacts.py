@@ -122,14 +122,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "donated",
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
-            r"(?:donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
     (
         "gave_to",  # "The guest gave the library books …"
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
-            r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+(?:gave|donated)\s+"
+            r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+(?P<verb>gave|donated)\s+"
             r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|the\s+guests?|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
@@ -139,7 +139,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){1,3})\s+visited\b"
             r"[^.]{0,150}?\band\s+"
-            r"(?:donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
 )
@@ -248,10 +248,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if m is None:
                 continue
             verb = m.groupdict().get("verb") or "presented"
-            if not verb.startswith("presented") and not (
+            if verb.startswith(("given", "handed", "gave")) and not (
                 _WORK_WORDS.search(m.group("items")) or _GIFT_WORDS.search(m.group("items"))
             ):
-                continue  # "the guests were given a tour": not a gift
+                continue  # "were given a tour", "gave detailed information to the guests": not a gift
             agent = (
                 _party(m.group("giver"), people, host_names) if "giver" in m.groupdict() and m.group("giver") else HOST
             )
