@@ -108,8 +108,15 @@ def score_reconcile(matcher: Matcher, split: str) -> ReconcileScore:
 # --- drafting -------------------------------------------------------------------------------------
 
 
+NEWS_FILES = {"dev": "news.json", "test": "news.json", "dev2": "news-dev2.json"}
+"""Where each half of the drafting evaluation lives (``dev2`` was written after decision 0023)."""
+
+
 def news_items(split: str) -> list[dict[str, Any]]:
-    data = json.loads((EVAL / "news.json").read_text(encoding="utf-8"))
+    """The items of one half, newest first, as written in its file."""
+    if split not in NEWS_FILES:
+        raise ValueError(f"no drafting half named {split!r}; known: {sorted(NEWS_FILES)}")
+    data = json.loads((EVAL / NEWS_FILES[split]).read_text(encoding="utf-8"))
     return [i for i in data["items"] if i["split"] == split]
 
 

@@ -307,3 +307,133 @@ def test_draft_issue_16_phrasings_reuse_known_entities_and_keep_both_gifts() -> 
     assert base + "organization/oclc" in oclc["reused"] and base + "person/sinan-tan" in oclc["reused"]
     assert oclc["new"] == [base + "person/jan-smit"]
     assert belarus["new"] == [] and base + "person/tatyana-lichagina" in belarus["reused"]
+
+
+# --- rules added on the second development half (tests/data/eval/news-dev2.json; decision 0023) ---------------
+
+
+@pytest.mark.parametrize(
+    ("desc", "title", "org"),
+    [
+        (
+            "head of the Digital Services of the National Library of Morocco",
+            "head of the Digital Services",
+            "National Library of Morocco",
+        ),
+        ("the head of the Sputnik Azerbaijan news agency", "head", "Sputnik Azerbaijan news agency"),
+        ("the former President of IFLA, together with the guests", "former President", "IFLA"),
+        (
+            "Ambassador of the Republic of Poland to Azerbaijan",
+            "Ambassador of the Republic of Poland to Azerbaijan",
+            None,
+        ),
+    ],
+)
+def test_split_descriptor_keeps_parts_and_places_out_of_organisations(desc: str, title: str, org: str | None) -> None:
+    assert split_descriptor(desc) == (title, org)
+
+
+def test_parse_org_a_department_of_an_institution_is_the_institution() -> None:
+    o = parse_org("Digital Library Department of the Presidential Library of the Russian Federation")
+    assert o.name == "Presidential Library of the Russian Federation"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("People’s Artist of Azerbaijan Elnur Hasanli visited", ["Elnur Hasanli"]),
+        ("deputy director of the Russian State Library for Youth Olga Petrova visited", ["Olga Petrova"]),
+        ("Minister for Electronic Government Affairs of Latvia visited", []),
+    ],
+)
+def test_find_people_titles_and_institution_for(text: str, names: list[str]) -> None:
+    assert [p.name for p in find_people(text)] == names
+
+
+def test_analyse_visit_mixed_list_each_keeps_own_descriptor() -> None:
+    text = (
+        "On June 18, 2024, Ahmed Sami, Head of the Egyptian Cultural Center in Azerbaijan, and the Egyptian "
+        "writer Samir Halawa visited the Presidential Library."
+    )
+    found = analyse_visit(text, None, HOST)
+    assert [(p.name, p.job_title, p.org.name if p.org else None) for p in found.visitors] == [
+        ("Ahmed Sami", "Head", "Egyptian Cultural Center in Azerbaijan"),
+        ("Samir Halawa", "Writer", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Aziz Aliyev visited the Presidential Library and presented the album of the agency to the library.",
+            [("Aziz Aliyev", "host")],
+        ),
+        ("The guests, in their turn, presented the library with books.", [("guests", "host")]),
+        ("The guest gave the library books about Egypt.", [("guest", "host")]),
+        ("The guests were given the album “Azerbaijan”.", [("host", "guests")]),
+        ("The guests were given a tour of the reading halls.", []),
+        ("The director gave detailed information to the guests about the works done.", []),
+    ],
+)
+def test_find_gifts_more_phrasings(text: str, expected: list[tuple[str, str]]) -> None:
+    gifts = find_gifts(text, ["Aziz Aliyev"], ["Mayil Ahmadov"])
+    assert [(g.agent, g.recipient) for g in gifts] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A memorandum of cooperation between the libraries was signed.",
+            [("Memorandum of cooperation between the libraries", True)],
+        ),
+        ("The parties signed a cooperation agreement.", [("Cooperation agreement", True)]),
+        ("The memorandum will be signed next year.", []),
+        (
+            "The staff got acquainted with the catalogue and agreed to exchange copies of books.",
+            [("Agreement to exchange copies of books", False)],
+        ),
+    ],
+)
+def test_find_agreements_passive_and_group_subjects(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert [(a.name, a.signed) for a in find_agreements(text)] == expected
+
+
+def test_context_mint_transliterates_letters_slugify_drops(project: Settings) -> None:
+    from visitgraph.draft import DraftContext
+    from visitgraph.draftfile import source_store
+
+    ctx = DraftContext.from_store(source_store(project), project.base_iri)
+    assert ctx.mint("person", "Ekrem Işık").endswith("/person/ekrem-isik")
+
+
+def test_analyse_visit_from_org_goes_to_the_list_before_it() -> None:
+    text = "On November 5, 2019, Dr. Sinan Tan and Ms. Catherine Fureti from OCLC visited the Presidential Library."
+    found = analyse_visit(text, None, HOST)
+    assert [(p.name, p.org.name if p.org else None) for p in found.visitors] == [
+        ("Sinan Tan", "OCLC"),
+        ("Catherine Fureti", "OCLC"),
+    ]
+    alone = analyse_visit("On May 3, 2019, Reza Karimi from Iran visited the Presidential Library.", None, HOST)
+    assert [(p.name, p.org) for p in alone.visitors] == [("Reza Karimi", None)]
+
+
+@pytest.mark.parametrize(
+    ("desc", "title", "org"),
+    [
+        ("Deputy Minister of Culture of Turkey", "Deputy Minister", "Ministry of Culture of Turkey"),
+        (
+            "Director of Marketing of the Republic of Lithuania",
+            "Director of Marketing of the Republic of Lithuania",
+            None,
+        ),
+    ],
+)
+def test_split_descriptor_a_ministers_field_names_the_ministry_only(desc: str, title: str, org: str | None) -> None:
+    assert split_descriptor(desc) == (title, org)
+
+
+def test_find_agreements_signed_name_ends_at_the_comma() -> None:
+    found = find_agreements("The sides signed a memorandum of understanding, and the guests were presented with books.")
+    assert [(a.name, a.signed) for a in found] == [("Memorandum of understanding", True)]

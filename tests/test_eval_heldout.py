@@ -2,7 +2,8 @@
 
 The `test` halves of tests/data/eval/ were written before any tuning and are never tuned
 on; these tests print the figures on them (run with ``-s`` to see them) and assert the
-issue's targets. The `dev` figures are printed for comparison only.
+issue's targets. The `dev` figures (and, for drafting, the second development half `dev2`,
+tests/data/eval/news-dev2.json) are printed for comparison only.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ def reconcile_scores(sources: tuple[object, str]) -> dict[str, ReconcileScore]:
 @pytest.fixture(scope="module")
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
-    out = {split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "test")}
+    out = {
+        split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "dev2", "test")
+    }
     print()
     for split, s in out.items():
         print(s.line(split))
@@ -55,7 +58,7 @@ def test_reconcile_test_half_match_flag(reconcile_scores: dict[str, ReconcileSco
     assert s.false_flags_on_absent == 0, s.line("test")
 
 
-UNMET = "issue 16 target not met on the test half (10/16 items entirely right, 3 invented; decision 0023)"
+UNMET = "issue 16 target not met on the test half (12/16 items entirely right, 2 invented; decision 0023)"
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
@@ -73,7 +76,7 @@ def test_draft_test_half_nothing_invented(draft_scores: dict[str, DraftScore]) -
 def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftScore]) -> None:
     """Guard the figures measured when the work on issue 16 stopped (README, decision 0023)."""
     s = draft_scores["test"]
-    assert s.right >= 10 and s.invented <= 3 and s.dates == s.items, s.line("test")
+    assert s.right >= 12 and s.invented <= 2 and s.dates == s.items, s.line("test")
 
 
 def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
@@ -89,3 +92,5 @@ def test_dev_halves_stay_as_tuned(
     assert r.precision_at_1 == 1.0 and r.flag_precision == 1.0 and r.flag_recall == 1.0, r.misses
     assert r.false_flags_on_absent == 0, r.misses
     assert d.right == d.items and d.invented == 0, d.problems
+    d2 = draft_scores["dev2"]  # tuned to 22/23: "Poleyaeva" is a spelling the matcher does not find
+    assert d2.right >= 22 and d2.invented <= 1 and d2.dates == d2.items, d2.problems

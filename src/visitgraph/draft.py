@@ -32,6 +32,8 @@ HOST_SLUG = "presidential-library"
 MAX_ANALYSED_CHARS = 5_000
 #: A new resource whose best candidate scores at least this gets a "maybe the same as" check mark.
 MAYBE_SCORE = 60.0
+#: A top candidate whose runner-up is its own part is reused when its name scores at least this.
+PART_OF_SCORE = 95.0
 SOURCE_SLUG = "presidential-library-visits"
 _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
@@ -179,7 +181,8 @@ class DraftContext:
 
     def mint(self, kind: str, label: str) -> str:
         """Mint a collision-free IRI for a new resource and reserve it."""
-        slug = "-".join(vocab.slugify(label).split("-")[:8]).strip("-") or kind
+        # transliterated first (names.fold), so "Işık" and "Əliyev" keep every letter: isik, eliyev
+        slug = "-".join(vocab.slugify(fold(label) or label).split("-")[:8]).strip("-") or kind
         iri, n = vocab.mint(self.base, kind, slug), 2
         while iri in self.taken:
             iri, n = vocab.mint(self.base, kind, f"{slug}-{n}"), n + 1
@@ -311,9 +314,15 @@ def _variants(name: str, kind: str) -> list[str]:
         acronym = re.search(r"\(([A-Z]{2,})\)", name) or re.match(r"([A-Z]{2,})\s*\(", name)
         if acronym:
             out.append(acronym.group(1))
+        expanded = re.fullmatch(r"(.{3,}?)\s*\([A-Z]{2,}\)|[A-Z]{2,}\s*\(([^()]{3,})\)", name.strip())
+        if expanded:  # "X (ABC)" and "ABC (X)": the expansion alone
+            out.append((expanded.group(1) or expanded.group(2)).strip())
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))
+        generic = re.fullmatch(r"(.+?[A-Z][^\s]*)((?:\s+[a-z][\w-]*){1,2})", name)
+        if generic:  # "Sputnik Azerbaijan news agency": the name without its lower-case kind
+            out.append(generic.group(1))
     return out
 
 
@@ -333,10 +342,20 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
         top = cands[0]
         score = next((float(f.value) for f in top.features if f.id == "name"), 0.0)
         close = score >= (EXACT if i > 0 else MATCH_THRESHOLD)
-        top = Candidate(top.entity, top.score, top.match and close, top.features)
+        flagged = top.match or (score >= PART_OF_SCORE and len(cands) > 1 and _part_of(cands[1], top))
+        top = Candidate(top.entity, top.score, flagged and close, top.features)
         if best is None or (top.match and not best.match):
             best = top
     return best
+
+
+def _part_of(runner_up: Candidate, top: Candidate) -> bool:
+    """Say whether the runner-up is a part of the top candidate (a university's library for the university).
+
+    The matcher leaves a strong top candidate unflagged when the runner-up is close; when the
+    runner-up is the top's own sub-organisation, a name this close to the top's names the whole.
+    """
+    return top.iri in runner_up.entity.props.get("schema:parentOrganization", [])
 
 
 def _org_slug_label(name: str) -> str:

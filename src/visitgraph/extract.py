@@ -34,12 +34,18 @@ TITLE_HEADS = frozenset(
 vice-chairman vice-chairperson vice-president editor representative representatives writer researcher expert
 specialist member ambassador consul secretary rector dean professor
 librarian curator attendee officer advisor adviser counsellor counselor ex-editor president-elect
-scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer""".split()
+scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer
+artist painter composer musician singer actor actress architect sculptor photographer translator publisher
+diplomat teacher""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
-assistant honorary ex""".split()
+assistant honorary ex honoured honored people's""".split()
 )
+#: Institution words that name a part of an institution ("the Digital Services of the National Library"):
+#: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
+#: the organisation (nothing is minted from a title fragment).
+SUB_UNITS = frozenset("department departments division services service sector section unit branch subdivision".split())
 GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts".split())
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
@@ -226,7 +232,7 @@ def _is_initials(word: str) -> bool:
 
 def is_name_word(word: str) -> bool:
     """Say whether a capitalised word can be part of a person's name (not a title, place or institution word)."""
-    low = word.casefold().strip(".")
+    low = word.casefold().strip(".").replace("’", "'")
     if not _is_cap(word) or _is_initials(word):
         return False
     if word.isupper() and len(word) > 1:
@@ -291,11 +297,14 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
+        after_for = _after_for(words, i)
+        if after_for and len(run) >= 3 and _after_org_for(words, i):
+            run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         full = [x for x in run if not _is_initials(x.text)]
         if (
             (len(full) >= 2 or (len(full) == 1 and len(run) >= 2))
             and not _heads_institution(words, j + 1)
-            and not _after_for(words, i)
+            and not after_for
         ):
             run = run[-4:]
             p = PersonMention(text[run[0].start : run[-1].end], run[0].start)
@@ -320,6 +329,12 @@ def _after_for(words: list[Span], i: int) -> bool:
     """Say whether a run follows "for (the)": the end of a title ("Minister for Electronic Affairs")."""
     prev = [x.text.casefold() for x in words[max(0, i - 2) : i]]
     return bool(prev) and (prev[-1] == "for" or prev == ["for", "the"])
+
+
+def _after_org_for(words: list[Span], i: int) -> bool:
+    """Say whether a run follows "<institution word> for": "Library for Youth Olga Petrova" ends in a name."""
+    k = i - 1
+    return k >= 1 and words[k].text.casefold() == "for" and words[k - 1].text.casefold() in ORG_HEADS
 
 
 def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
@@ -359,8 +374,12 @@ def _looks_org(text: str) -> bool:
         return False
     if any(w.casefold() in ORG_HEADS and _is_cap(w) for w in words) or (words[0].isupper() and len(words[0]) > 1):
         return True
+    lower = len(words) - next((k + 1 for k in range(len(words) - 1, -1, -1) if _is_cap(words[k])), 0)
+    if words[-1] in ORG_HEADS and 1 <= lower <= 2 and lower < len(words):
+        return True  # "Sputnik Azerbaijan news agency", "IPR Books company": a name and its kind
     content = [w for w in words if w.casefold() not in ("and", "the", "of", "for")]
-    return all(_is_cap(w) for w in content) and place_code(text) is None and not _only_place(text)
+    core = re.split(r"\s(?:to|in)\s", text[:_WINDOW], maxsplit=1)[0]  # "Republic of Poland to Azerbaijan": a place
+    return all(_is_cap(w) for w in content) and place_code(text) is None and not _only_place(core)
 
 
 def _only_place(text: str) -> bool:
@@ -382,29 +401,72 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         return None, None
     positions = [m for m in _OF.finditer(desc)]
     # each candidate is read through a bounded window: linear in the descriptor (issue 21)
-    chosen = next(
-        (
-            m
-            for m in positions
-            if _looks_org(desc[m.end() : m.end() + _WINDOW])
-            and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
-        ),
-        None,
-    )
+    institutions = [
+        m
+        for m in positions
+        if _looks_org(desc[m.end() : m.end() + _WINDOW])
+        and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
+    ]
+    chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
+    chosen = chosen or next(iter(institutions), None)
     if chosen is None:
-        chosen = next((m for m in positions if _looks_org(desc[m.end() : m.end() + _WINDOW])), None)
+        minister = next(
+            (
+                m
+                for m in positions
+                if re.search(r"\b[Mm]inister$", desc[: m.start()])
+                and _is_cap(desc[m.end() : m.end() + 1])
+                and _domain(desc[m.end() :])
+            ),
+            None,
+        )
+        if minister is not None:  # "Minister of Culture of Turkey": the ministry the text implies
+            return desc[: minister.start()].strip(), "Ministry of " + desc[minister.end() :].strip()
+        chosen = next(
+            (m for m in positions if _looks_org(desc[m.end() : m.end() + _WINDOW]) and not _domain(desc[m.end() :])),
+            None,
+        )
     if chosen is None:
         m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
         if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
             return desc.replace(m.group(1) + " ", ""), m.group(1)
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
+    clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
+    org = org[: clause.start()] if clause else org
     end = org[-_WINDOW:]
     tail = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
     if tail:  # "OCLC (…) on CIS states": the scope belongs to the title
         cut = len(org) - len(end) + tail.start()
         title, org = f"{title} {tail.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
+
+
+def _domain(text: str) -> bool:
+    """Say whether text is a title's field and a country ("Culture of the Republic of Lithuania"), no institution.
+
+    >>> _domain("Culture of the Republic of Lithuania"), _domain("Sputnik Azerbaijan"), _domain("IFLA of Lithuania")
+    (True, False, False)
+    """
+    m = re.match(r"([\w’'-]+)\s+of\s+(?:the\s+)?(.{1,80})$", text[:_WINDOW])
+    return m is not None and not m.group(1).isupper() and place_code(m.group(2).strip(" ,.")) is not None
+
+
+def _sub_unit(text: str) -> bool:
+    """Say whether text starts with a part of an institution ("Digital Services of the …") that an institution follows.
+
+    >>> _sub_unit("Digital Library Department of the Russian State Library"), _sub_unit("Russian State Library")
+    (True, False)
+    """
+    head = _chunk(text)
+    chunk = head.split()
+    if not chunk or chunk[-1].casefold() not in SUB_UNITS:  # "Digital Library Department": its last word decides
+        return False
+    rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
+    if rest is None:
+        return False
+    after = text[len(head) + rest.end() : len(head) + rest.end() + _WINDOW]
+    return _looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split())
 
 
 def parse_org(written: str, depth: int = 0) -> OrgMention:
@@ -418,6 +480,8 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
     text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
+    if depth < MAX_PARENTS and _sub_unit(text):  # "Digital Library Department of the X": the organisation is X
+        return parse_org(re.split(r"\sof\s(?:the\s)?", text, maxsplit=1)[1], depth + 1)
     parent = None
     m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S) if depth < MAX_PARENTS else None
     if m:  # "X within the Y": Y is X's parent (a chain of at most MAX_PARENTS)

@@ -2,7 +2,7 @@
 
 Gifts: "X was presented with …", "X presented the guest with …", "… was presented
 by X to Y", "… presented to X by Y", "gave … as a gift", "donated … to …",
-"handed over … to …". Agreements: "came to an agreement on …", "it was agreed to
+"handed over … to …", "X visited … and presented … to …". Agreements: "came to an agreement on …", "it was agreed to
 …", "signed a memorandum …" (signed only when the text says signed). Topics:
 existing concepts whose label words all occur close together in the text.
 """
@@ -99,13 +99,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive",
         re.compile(
             r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)\s+"
-            r"(?:was|were)\s+presented\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?:was|were)\s+(?P<verb>presented\s+with|given|handed)\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
         "active",
         re.compile(
-            _SUBJECT + r"(?:\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
+            _SUBJECT + r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
             r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
             r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
@@ -121,8 +121,25 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "donated",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:\s+in\s+their\s+turn)?,?\s+"
-            r"(?:donated|handed over|presented)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
+            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+    (
+        "gave_to",  # "The guest gave the library books …"
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+(?P<verb>gave|donated)\s+"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|the\s+guests?|him|her|them)\s+"
+            r"(?P<items>[^.]{1,150}?)(?:\.|$)"
+        ),
+    ),
+    (
+        "and_gave",  # "X visited the library and presented the album … to the library"
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){1,3})\s+visited\b"
+            r"[^.]{0,150}?\band\s+"
+            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
 )
@@ -140,14 +157,16 @@ def _clauses(sentence: str) -> list[str]:
     return [*parts, sentence[start:]]
 
 
-#: Words each gift rule needs (lower case): a sentence without them is not searched (issue 21).
+#: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
 _NEEDS = {
     "by_to": (" by ", " to "),
     "to_by": (" to ", " by "),
-    "passive": ("presented with",),
+    "passive": ("presented with|given|handed",),
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
+    "gave_to": ("gave|donated",),
+    "and_gave": ("visited", " and ", " to "),
 }
 
 
@@ -223,11 +242,16 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     for sentence in (c for s in sentences(text) for c in _clauses(s)):
         low = sentence.casefold()
         for rule, pattern in _RULES:
-            if not all(word in low for word in _NEEDS[rule]):
+            if not all(any(alt in low for alt in word.split("|")) for word in _NEEDS[rule]):
                 continue  # the rule cannot match: skip its regular expression
             m = pattern.search(sentence)
             if m is None:
                 continue
+            verb = m.groupdict().get("verb") or "presented"
+            if verb.startswith(("given", "handed", "gave")) and not (
+                _WORK_WORDS.search(m.group("items")) or _GIFT_WORDS.search(m.group("items"))
+            ):
+                continue  # "were given a tour", "gave detailed information to the guests": not a gift
             agent = (
                 _party(m.group("giver"), people, host_names) if "giver" in m.groupdict() and m.group("giver") else HOST
             )
@@ -257,15 +281,27 @@ _AGREED = (
         re.I,
     ),
     re.compile(
-        r"\b(?:the (?:sides|parties)|both (?:sides|parties))\b[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
+        r"\b(?:the (?:sides|parties|guests|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
+        r"[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
 )
+_DOC = (
+    r"(?P<doc>memorandum(?:\s+of\s+(?:understanding|cooperation))?|agreement|protocol|contract|treaty|accord|"
+    r"declaration)"
+)
 _SIGNED = re.compile(
-    r"\bsigned\s+(?:a|an|the)\s+(?P<doc>memorandum(?:\s+of\s+(?:understanding|cooperation))?|"
-    r"agreement|protocol|contract|treaty|accord|declaration)(?P<on>\s+(?:on|of)\s+[^.;]{1,200}?)?"
-    r"(?=\s+and\b|[.;]|$)",
+    r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
+    re.I,
+)
+#: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
+_SIGNED_PASSIVE = re.compile(
+    r"\b(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
     re.I,
 )
 
@@ -281,13 +317,13 @@ def find_agreements(text: str) -> list[AgreementMention]:
     for sentence in sentences(text):
         low = sentence.casefold()
         agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if "agree" in low else None
-        signed = _SIGNED.search(sentence) if "signed" in low else None
+        signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if "signed" in low else None
         if agreed is None and signed is None:
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"
         if signed is not None:
-            doc = signed.group("doc")
+            doc = signed.group("mods") + signed.group("doc")
             doc = doc[:1].upper() + doc[1:].casefold()
             on = signed.group("on")
             name = doc + (on.rstrip() if on else (f" {prep} {what}" if what else ""))

@@ -35,12 +35,20 @@ from visitgraph.extract import (
 )
 from visitgraph.names import fold
 
+_WINDOW = 300
 _VERBS = re.compile(
     r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
-    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving)\b"
+    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|"
+    r"together with|along with|accompanied by)\b"
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+of\s+(?:the\s+)?")
+#: ", and" that starts the next entry of a list whose entries carry their own descriptors.
+_NEXT_ENTRY = re.compile(r",\s+and\s+")
+#: Occupations held on one's own: a writer listed after a director does not share the director's institution.
+INDEPENDENT_TITLES = frozenset(
+    "writer poet artist painter composer musician singer actor actress journalist photographer sculptor".split()
+)
 _FUNCTION_END = re.compile(r"\b(?:and|with|by|between|of|the|to|for|from|a|an)\s*,?\s*$", re.I)
 
 
@@ -135,6 +143,11 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     return desc, description
 
 
+def _independent(title: str | None) -> bool:
+    """Say whether a job title is an occupation held on one's own ("Poet", "the Egyptian writer")."""
+    return bool(title) and title.split()[-1].casefold() in INDEPENDENT_TITLES  # type: ignore[union-attr]
+
+
 def _in_org_name(words: Sequence[Span], i: int) -> bool:
     """Say whether a title word sits inside an institution's name ("Library of the First President")."""
     j = i - 1
@@ -212,10 +225,17 @@ def _read_descriptors(
         lo = ends[k - 1] if k else 0
         hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
         desc, description = _pre_descriptor(sentence[lo : starts[k]]) if (pre_style or k == 0) else (None, None)
+        own_entry = False
         if desc is None and not pre_style:
             post = sentence[ends[k] : hi]
-            post = re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post) if k + 1 < len(people) else post
+            if k + 1 < len(people):  # "X, Director of A, and Director of B Y": X's descriptor ends at ", and"
+                cut = _NEXT_ENTRY.search(post)
+                post = post[: cut.start()] if cut else re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post)
             desc = _post_descriptor(post)
+            entry = _NEXT_ENTRY.search(sentence[lo : starts[k]]) if k else None
+            if desc is None and entry is not None:  # … and its own descriptor before Y
+                desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
+                own_entry = desc is not None
         p.description = description
         _apply_descriptor(p, desc, labels)
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
@@ -236,8 +256,10 @@ def _read_descriptors(
         if (
             prev is not None
             and not p.host
+            and not own_entry
             and prev.org is not None
             and p.org is None
+            and not _independent(p.job_title)
             and (p.job_title is None or " of " not in p.job_title or p.job_title.endswith(" of that service"))
         ):
             p.org = prev.org
@@ -246,7 +268,33 @@ def _read_descriptors(
         who = re.match(r"\s*,\s*who\s+([^,.]+)", sentence[ends[-1] :])
         if who and p.job_title is None and p.description is None:
             p.description = who.group(1)[:1].upper() + who.group(1)[1:]
+    _from_org(sentence, people, starts, ends, labels)
     return people
+
+
+_FROM = re.compile(r"\s*,?\s+from\s+(?:the\s+)?")
+_LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s+)?")
+
+
+def _from_org(sentence: str, people: list[PersonMention], starts: list[int], ends: list[int], labels: set[str]) -> None:
+    """Read "X and Y from OCLC visited": the organisation after "from" is that of the list before it."""
+    for k, p in enumerate(people):
+        hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
+        m = _FROM.match(sentence, ends[k], hi)
+        if m is None or p.org is not None:
+            continue
+        rest = sentence[m.end() : min(hi, m.end() + _WINDOW)]
+        cut = _VERBS.search(rest)
+        org_text = re.split(r",|\s[–—-]\s", rest[: cut.start()] if cut else rest)[0].strip()
+        if not _looks_org(org_text) or _is_host_org(org_text, labels) or place_code(org_text):
+            continue
+        org = parse_org(org_text)
+        j = k
+        while j >= 0 and people[j].org is None and not people[j].host:
+            people[j].org = org
+            if j == 0 or not _LIST_GLUE.fullmatch(sentence[ends[j - 1] : starts[j]]):
+                break
+            j -= 1
 
 
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
@@ -319,6 +367,9 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
         ):
             continue
         if fold(name).startswith("presidential library") or place_code(name):
+            continue
+        follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
+        if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
             continue
         org = parse_org(name)
         out.append(org)
