@@ -10,7 +10,6 @@ test speaks from its own loopback address, so budgets do not mix).
 from __future__ import annotations
 
 import re
-import select
 import socket
 import subprocess
 import sys

@@ -116,8 +116,8 @@ class Exchange:
     """One request's answer, handed from the app's thread to the event loop.
 
     The thread puts batches of ASGI messages on a queue (`None` ends them); the loop sends them in
-    order. At most `IN_FLIGHT` batches wait at a time; when sending fails the thread is told at its
-    next chunk, and stops.
+    order. At most `IN_FLIGHT` batches wait at a time; when sending fails or the client leaves, the
+    thread is told at its next chunk, and stops (closing the app's iterable).
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -191,21 +191,36 @@ class Exchange:
 
     # -- on the event loop --------------------------------------------------------------------------
 
-    async def pump(self, send: Send) -> None:
-        """Send the queued batches until the app's thread is done; after a failed send, only drain."""
+    async def pump(self, send: Send, receive: Receive) -> None:
+        """Send the queued batches until the app's thread is done; after a failed send, only drain.
+
+        Once an answer streams (its first batch does not end it), a watcher listens for the client
+        leaving — granian's `send` then succeeds silently — so that the thread stops its stream.
+        """
+        watcher: asyncio.Task[None] | None = None
         try:
             while (batch := await self.queue.get()) is not None:
                 if not self.gone:
                     try:
                         for message in batch:
                             await send(message)
-                    except (OSError, RuntimeError):
+                    except (OSError, RuntimeError):  # other ASGI servers raise on a closed connection
                         self.gone = True
+                    if watcher is None and batch[-1].get("more_body"):
+                        watcher = asyncio.create_task(self._watch(receive))
                 self.room.release()
         finally:
             self.gone = True
             for _ in range(IN_FLIGHT):
                 self.room.release()
+            if watcher is not None:
+                watcher.cancel()
+
+    async def _watch(self, receive: Receive) -> None:
+        """Mark the exchange gone when the client disconnects."""
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        self.gone = True
 
 
 class Gateway:
@@ -245,7 +260,7 @@ class Gateway:
         exchange = Exchange(asyncio.get_running_loop())
         job = asyncio.get_running_loop().run_in_executor(
             self.executor, exchange.run, self.app, build_environ(scope, body))
-        await exchange.pump(send)
+        await exchange.pump(send, receive)
         await job
         return None
 
