@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -22,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from visitgraph.web.admission import BODY_READ, error_response
+
+log = logging.getLogger("visitgraph.gateway")
 
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -115,13 +118,18 @@ def build_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
 class Exchange:
     """One request's answer, handed from the app's thread to the event loop.
 
-    The thread puts batches of ASGI messages on a queue (`None` ends them); the loop sends them in
-    order. At most `IN_FLIGHT` batches wait at a time; when sending fails or the client leaves, the
+    The thread hands the first batch of ASGI messages over through a future (a short answer is
+    one batch: one wake-up of the loop); a streamed answer goes on through a queue (`None` ends
+    it), with at most `IN_FLIGHT` batches waiting. When sending fails or the client leaves, the
     thread is told at its next chunk, and stops (closing the app's iterable).
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, method: str = "", path: str = "") -> None:
         self.loop = loop
+        self.method, self.path = method, path
+        self.first: asyncio.Future[list[Message]] = loop.create_future()
+        self.handed = False
+        self.streaming = False
         self.queue: asyncio.Queue[list[Message] | None] = asyncio.Queue()
         self.room = threading.Semaphore(IN_FLIGHT)
         self.gone = False
@@ -152,19 +160,27 @@ class Exchange:
     def _body(self, chunk: bytes, more: bool) -> Message:
         return {"type": "http.response.body", "body": bytes(chunk), "more_body": more}
 
-    def _put(self, batch: list[Message] | None) -> None:
-        if batch is not None:
-            if self.start is not None and not self.started:
-                batch.insert(0, self.start)
-                self.started = True
-            self.room.acquire()
-            if self.gone:
-                self.room.release()
-                raise ClientGone()
+    def _put(self, batch: list[Message]) -> None:
+        if self.start is not None and not self.started:
+            batch.insert(0, self.start)
+            self.started = True
+        if not self.handed:  # the first batch resolves the loop's future: one wake-up for a whole short answer
+            self.handed = True
+            self.streaming = bool(batch[-1].get("more_body"))
+            self.loop.call_soon_threadsafe(_resolve, self.first, batch, None)
+            return
+        self.room.acquire()
+        if self.gone:
+            self.room.release()
+            raise ClientGone()
         self.loop.call_soon_threadsafe(self.queue.put_nowait, batch)
 
     def run(self, app: WsgiApp, environ: dict[str, Any]) -> None:
-        """Run the app and queue its answer (in a pool thread); the queue always ends with `None`."""
+        """Run the app and hand its answer over (in a pool thread).
+
+        The first batch resolves `first`; a streamed answer continues on the queue, which then ends
+        with `None`. An error before the first batch is raised on the loop instead (granian answers 500).
+        """
         try:
             iterable = app(environ, self.start_response)
             try:
@@ -175,8 +191,16 @@ class Exchange:
                     close()
         except ClientGone:
             pass
+        except Exception as e:
+            if not self.handed:
+                self.handed = True
+                self.loop.call_soon_threadsafe(_resolve, self.first, None, e)
+            else:  # mid-stream: the answer is cut short (granian closes the connection)
+                log.exception("The answer to %s %s failed while it was being sent.",
+                              self.method, self.path)
         finally:
-            self.loop.call_soon_threadsafe(self.queue.put_nowait, None)
+            if self.streaming:
+                self.loop.call_soon_threadsafe(self.queue.put_nowait, None)
 
     def _relay(self, chunks: Iterator[bytes]) -> None:
         """Send a short answer in one batch, a long or open-ended one chunk by chunk."""
@@ -191,36 +215,52 @@ class Exchange:
 
     # -- on the event loop --------------------------------------------------------------------------
 
-    async def pump(self, send: Send, receive: Receive) -> None:
-        """Send the queued batches until the app's thread is done; after a failed send, only drain.
+    async def relay(self, send: Send, receive: Receive) -> None:
+        """Send the answer: the first batch, then — for a stream — the queued ones until the thread is done.
 
-        Once an answer streams (its first batch does not end it), a watcher listens for the client
-        leaving — granian's `send` then succeeds silently — so that the thread stops its stream.
+        While an answer streams, a watcher listens for the client leaving (granian's `send` then
+        succeeds silently) so that the thread stops at its next chunk. After a failed send the
+        queue is only drained.
         """
-        watcher: asyncio.Task[None] | None = None
+        batch: list[Message] | None = await self.first
+        await self._send(send, batch or [])
+        if not (batch and batch[-1].get("more_body")):
+            return
+        watcher = asyncio.create_task(self._watch(receive))
         try:
             while (batch := await self.queue.get()) is not None:
-                if not self.gone:
-                    try:
-                        for message in batch:
-                            await send(message)
-                    except (OSError, RuntimeError):  # other ASGI servers raise on a closed connection
-                        self.gone = True
-                    if watcher is None and batch[-1].get("more_body"):
-                        watcher = asyncio.create_task(self._watch(receive))
+                await self._send(send, batch)
                 self.room.release()
         finally:
             self.gone = True
             for _ in range(IN_FLIGHT):
                 self.room.release()
-            if watcher is not None:
-                watcher.cancel()
+            watcher.cancel()
+
+    async def _send(self, send: Send, batch: list[Message]) -> None:
+        if self.gone:
+            return
+        try:
+            for message in batch:
+                await send(message)
+        except (OSError, RuntimeError):  # other ASGI servers raise on a closed connection
+            self.gone = True
 
     async def _watch(self, receive: Receive) -> None:
         """Mark the exchange gone when the client disconnects."""
         while (await receive())["type"] != "http.disconnect":
             pass
         self.gone = True
+
+
+def _resolve(future: asyncio.Future[list[Message]], batch: list[Message] | None, error: BaseException | None) -> None:
+    """Settle the first-batch future on the loop (unless the request was abandoned meanwhile)."""
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(batch or [])
 
 
 class Gateway:
@@ -257,11 +297,9 @@ class Gateway:
                     send, 413, f"The body is larger than {self.max_body} bytes (setting max_body).")
             except ClientGone:
                 return None
-        exchange = Exchange(asyncio.get_running_loop())
-        job = asyncio.get_running_loop().run_in_executor(
-            self.executor, exchange.run, self.app, build_environ(scope, body))
-        await exchange.pump(send, receive)
-        await job
+        exchange = Exchange(asyncio.get_running_loop(), scope["method"], scope["path"])
+        self.executor.submit(exchange.run, self.app, build_environ(scope, body))
+        await exchange.relay(send, receive)
         return None
 
     @staticmethod
