@@ -3,13 +3,14 @@ error answer, reaches no listener, keeps the server tree's memory bounded, and l
 processes answering `/-/health` within 1 s.
 
 One server for the module: query_timeout 3 s, 6 request threads (3 for heavy work), 384 MiB per
-query worker, 2 s to send the headers and 2 s for a body, a client budget of 5 query-seconds per minute per address (each
+query worker, 2 s to send the headers and 4 s for a body, a client budget of 5 query-seconds per minute per address (each
 test speaks from its own loopback address, so budgets do not mix).
 """
 
 from __future__ import annotations
 
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -34,7 +35,7 @@ from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN, LiveServer, copy_projec
 pytestmark = [pytest.mark.e2e]
 
 QUERY_TIMEOUT = 3.0
-BODY_TIMEOUT = 2.0
+BODY_TIMEOUT = 4.0
 BUDGET = 5.0
 MEMORY_LIMIT_MB = 2000  # the whole tree: server, granian process and at most 3 workers of 384 MiB
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -184,7 +185,7 @@ def test_slow_bodies_do_not_hold_the_threads(server: LiveServer) -> None:
             assert page.status == 200 and page.seconds < 1.0, (path, page.status, page.seconds)
         answer = query(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", source="127.0.0.14", timeout=1.0)
         assert answer.status == 200 and answer.seconds < 1.0, (answer.status, answer.seconds)
-        assert time.monotonic() - started < BODY_TIMEOUT  # all of the above happened while they stalled
+        assert not select.select(socks, [], [], 0)[0]  # all of the above happened while they were still waiting
         for s in socks:
             head, _, body = read_until_closed(s).partition(b"\r\n\r\n")
             assert head.startswith(b"HTTP/1.1 408 "), head

@@ -8,10 +8,13 @@ import asyncio
 import json
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from visitgraph.config import load_settings
+from visitgraph.errors import VisitgraphError
 from visitgraph.web.admission import BODY_READ
 from visitgraph.web.gateway import Gateway, body_framing, build_environ
 
@@ -141,3 +144,9 @@ def test_body_framing_reads_length_and_chunking() -> None:
     assert body_framing([(b"transfer-encoding", b"Chunked")]) == (0, True)
     with pytest.raises(ValueError, match="-1"):
         body_framing([(b"content-length", b"-1")])
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_body_timeout_must_be_positive(tmp_path: Path, value: str) -> None:
+    with pytest.raises(VisitgraphError, match="body_timeout must be more than 0 seconds"):
+        load_settings(tmp_path, environ={"VISITGRAPH_BODY_TIMEOUT": value})

@@ -125,6 +125,8 @@ class Settings:
             raise VisitgraphError(f"base_iri {self.base_iri!r} must end with '/' or '#'.")
         if self.backend not in ("embedded", "remote"):
             raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
+        if not float(self.body_timeout) > 0:
+            raise VisitgraphError(f"body_timeout must be more than 0 seconds, not {self.body_timeout!r}.")
 
     @property
     def releases(self) -> Path:
