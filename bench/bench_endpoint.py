@@ -135,9 +135,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_visitgraph(project: Path, timeout: float, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_visitgraph(project: Path, timeout: float, log: Path, source: Path | None = None) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `visitgraph serve` on `project` (from the source folder `source` instead of the installed code, if given)."""
     port = free_port()
-    env = {**os.environ, "VISITGRAPH_STORE": str(project / "var" / "store"), "VISITGRAPH_THREADS": "8",
+    extra = {"PYTHONPATH": str(source)} if source else {}
+    env = {**os.environ, **extra, "VISITGRAPH_STORE": str(project / "var" / "store"), "VISITGRAPH_THREADS": "8",
            "VISITGRAPH_QUERY_WORKERS": os.environ.get("BENCH_WORKERS", "2"), "VISITGRAPH_MAX_QUEUE": "64", "VISITGRAPH_CLIENT_BUDGET": "1000000",
            "VISITGRAPH_QUERY_TIMEOUT": str(timeout), "VISITGRAPH_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen([PY, "-m", "visitgraph", "--root", str(project), "serve", "--port", str(port)],
@@ -249,6 +251,10 @@ def compare(targets: list[Target], visits: int, seconds: float, rounds: int) -> 
                 f"{name}_{k}": v for name, s in summary.items() for k, v in s.items()},
                 "qps_ratio": round(vg["qps"] / oxs["qps"], 2) if oxs["qps"] else None,
                 "p50_ratio": round(vg["p50_ms"] / oxs["p50_ms"], 2) if oxs["p50_ms"] else None}
+            if "reference" in summary:  # --reference: this code against another checkout, same run
+                ref = summary["reference"]
+                row["qps_vs_reference"] = round(vg["qps"] / ref["qps"], 2) if ref["qps"] else None
+                row["p50_vs_reference"] = round(vg["p50_ms"] / ref["p50_ms"], 2) if ref["p50_ms"] else None
             print(json.dumps(row), file=sys.stderr)
             rows.append(row)
     return rows
@@ -298,17 +304,26 @@ def hostile(target: Target, visits: int, seconds: float) -> dict[str, Any]:
             "cpu_s_in_2s_after": round(idle_cpu, 2)}
 
 
-def bench_scale(visits: int, work: Path, seconds: float, rounds: int, hostile_seconds: float) -> dict[str, Any]:
+def bench_scale(visits: int, work: Path, seconds: float, rounds: int, hostile_seconds: float,
+                reference: Path | None = None) -> dict[str, Any]:
     project, generation, facts = publish(visits, work)
     print(f"[{visits}] published: {facts}", file=sys.stderr)
     vg_proc, vg_port = start_visitgraph(project, 30.0, work / f"vg-{visits}.log")
     ox_proc, ox_port = start_oxigraph(generation, work, 30.0, work / f"ox-{visits}.log")
+    procs = [vg_proc, ox_proc]
     try:
         targets = [Target("visitgraph", vg_port, "/sparql", vg_proc.pid), Target("oxigraph", ox_port, "/query", ox_proc.pid)]
+        if reference is not None:  # a copy of the same published project, served by the reference code
+            copy = work / f"vg-{visits}-reference"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(project, copy)
+            ref_proc, ref_port = start_visitgraph(copy, 30.0, work / f"ref-{visits}.log", source=reference)
+            procs.append(ref_proc)
+            targets.insert(1, Target("reference", ref_port, "/sparql", ref_proc.pid))
         rows = compare(targets, visits, seconds, rounds)
     finally:
-        stop(vg_proc)
-        stop(ox_proc)
+        for proc in procs:
+            stop(proc)
     attacks = []
     if hostile_seconds > 0:
         vg_proc, vg_port = start_visitgraph(project, 2.0, work / f"vg-{visits}-hostile.log")
@@ -353,6 +368,8 @@ def main() -> None:
     parser.add_argument("--hostile-seconds", type=float, default=8.0, help="length of the hostile phase (0: skip)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/vg-endpoint-bench"), help="scratch folder")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where results are written")
+    parser.add_argument("--reference", type=Path, default=None,
+                        help="src/ folder of another checkout: its `serve` runs as a third target, interleaved")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -361,7 +378,8 @@ def main() -> None:
                     "cpu": _cpu_model()},
         "pyoxigraph": ox.__version__, "http_server": _http_server(), "seconds_per_phase": args.seconds, "rounds": args.rounds, "scales": []}
     for visits in (int(v) for v in args.scales.split(",")):
-        result["scales"].append(bench_scale(visits, args.work, args.seconds, args.rounds, args.hostile_seconds))
+        result["scales"].append(bench_scale(visits, args.work, args.seconds, args.rounds, args.hostile_seconds,
+                                            args.reference))
     (args.out / "endpoint.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (args.out / "endpoint.md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))

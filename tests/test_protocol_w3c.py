@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for
+from gateway_shim import through_gateway
 from visitgraph.config import Settings
 from visitgraph.publish import build
 from visitgraph.store import store_from_settings
@@ -42,14 +43,27 @@ KASEI_DATA = "INSERT DATA { " + " ".join(
     f"GRAPH <{K}data{i}.rdf> {{ <{K}data{i}.rdf> a <http://xmlns.com/foaf/0.1/Document> }}" for i in range(4)) + " }"
 
 
+#: How the test client reaches the app: directly (WSGI), or through `serve`'s ASGI gateway (decision 0031).
+PATHS = ("wsgi", "gateway")
+
+
+def _client(app: Flask, settings: Settings, path: str) -> FlaskClient:
+    if path == "gateway":
+        app.extensions["visitgraph"].extras["gateway"] = through_gateway(app, settings.max_body)
+    return app.test_client()
+
+
 def _close(app: Flask) -> None:
     executor = app.extensions["visitgraph"].extras.get("executor")
     if executor is not None:
         executor.close()
+    gateway = app.extensions["visitgraph"].extras.get("gateway")
+    if gateway is not None:
+        gateway.executor.shutdown()
 
 
-@pytest.fixture(scope="module")
-def w3c_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+@pytest.fixture(scope="module", params=PATHS)
+def w3c_client(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[FlaskClient]:
     """The mini project plus the kasei.us graphs data0..data3 the protocol tests query (read-only)."""
     root = copy_project(tmp_path_factory.mktemp("w3c") / "mini", TEST_DATA / "mini")
     settings = settings_for(root)
@@ -57,17 +71,17 @@ def w3c_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient
     build(settings, store, who="pytest")
     write_update(settings, store, KASEI_DATA, who="pytest", what="W3C protocol test data")
     app = create_app(settings)
-    yield app.test_client()
+    yield _client(app, settings, request.param)
     _close(app)
 
 
-@pytest.fixture
-def writable(tmp_path: Path) -> Iterator[tuple[FlaskClient, Settings]]:
+@pytest.fixture(params=PATHS)
+def writable(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[FlaskClient, Settings]]:
     root = copy_project(tmp_path / "mini", TEST_DATA / "mini")
     settings = settings_for(root)
     build(settings, store_from_settings(settings), who="pytest")
     app = create_app(settings)
-    yield app.test_client(), settings
+    yield _client(app, settings, request.param), settings
     _close(app)
 
 

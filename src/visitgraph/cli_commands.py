@@ -243,7 +243,7 @@ def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | N
 @handle_errors
 def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: int | None,
           threads: int | None, get_path: str | None, accept: str | None) -> None:
-    """Serve the SPARQL endpoint and pages under a production HTTP server (granian, WSGI).
+    """Serve the SPARQL endpoint and pages under a production HTTP server (granian, ASGI).
 
     Builds the store from the repository's files first if nothing is published yet.
 

@@ -45,6 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("worker_memory_mb", 2048, "Memory (data segment, MiB) one query worker may use; a worker that hits it is replaced and the query answered 503. 0: no limit."),
     Setting("admission_wait", 5.0, "Most seconds a query waits for a free query worker before answering 503 with Retry-After."),
     Setting("header_timeout", 10.0, "Seconds a client has to send a request's headers before the connection is closed."),
+    Setting("body_timeout", 30.0, "Seconds a client has to send a request's whole body once its headers are in (408 and the connection closed past it)."),
     Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
     Setting("validate_batch", 250, "Focus nodes per SHACL batch when validating in batches."),
@@ -93,6 +94,7 @@ class Settings:
     worker_memory_mb: int = 2048
     admission_wait: float = 5.0
     header_timeout: float = 10.0
+    body_timeout: float = 30.0
     result_cache: int = 256
     validate_whole_limit: int = 200_000
     validate_batch: int = 250
@@ -123,6 +125,8 @@ class Settings:
             raise VisitgraphError(f"base_iri {self.base_iri!r} must end with '/' or '#'.")
         if self.backend not in ("embedded", "remote"):
             raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
+        if not float(self.body_timeout) > 0:
+            raise VisitgraphError(f"body_timeout must be more than 0 seconds, not {self.body_timeout!r}.")
 
     @property
     def releases(self) -> Path:

@@ -97,10 +97,16 @@ def configure_access_log(level: str) -> None:
         logger.propagate = False
 
 
-def _served_app(settings: Settings) -> Flask:
-    """Build the app inside the server's process (spawned: nothing of the parent's store state is inherited)."""
+def _served_app(settings: Settings) -> Any:
+    """Build the app inside the server's process (spawned: nothing of the parent's store state is inherited).
+
+    It is served through the ASGI gateway: bodies are received under `body_timeout` before the
+    Flask app runs on `threads` threads (decision 0031).
+    """
+    from visitgraph.web.gateway import Gateway
+
     configure_access_log(settings.log_level)
-    return create_app(settings)
+    return Gateway(create_app(settings), settings.threads, settings.max_body, settings.body_timeout)
 
 
 def port_taken(host: str, port: int) -> bool:
@@ -117,12 +123,13 @@ def port_taken(host: str, port: int) -> bool:
 
 
 def serve_forever(settings: Settings) -> None:
-    """Serve the app under granian (Rust HTTP/1.1 server, WSGI interface) until interrupted.
+    """Serve the app under granian (Rust HTTP/1.1 server, ASGI interface) until interrupted.
 
-    One server process runs the app with `settings.threads` Python threads; HTTP parsing and
-    writing stay in Rust. The query-worker processes are children of that process. A port already
-    in use is refused (granian shares ports, so two servers would split the traffic); headers must
-    arrive within `header_timeout`; a server process that dies is started again, however often.
+    One server process receives request bodies on its event loop (within `body_timeout`, else 408)
+    and runs the WSGI app with `settings.threads` Python threads; HTTP parsing and writing stay in
+    Rust. The query-worker processes are children of that process. A port already in use is
+    refused (granian shares ports, so two servers would split the traffic); headers must arrive
+    within `header_timeout`; a server process that dies is started again, however often.
 
     :raises VisitgraphError: the port is taken.
     """
@@ -142,8 +149,8 @@ def serve_forever(settings: Settings) -> None:
     multiprocessing.set_start_method("spawn", force=True)
     http1 = HTTP1Settings(header_read_timeout=max(1, int(settings.header_timeout * 1000)))
     server = _supervisor_class()(
-        "visitgraph.web:create_app", address=settings.host, port=int(settings.port), interface=Interfaces.WSGI,
-        workers=1, blocking_threads=max(1, int(settings.threads)), runtime_threads=1, log_enabled=True,
+        "visitgraph.web:create_app", address=settings.host, port=int(settings.port), interface=Interfaces.ASGINL,
+        workers=1, blocking_threads=1, runtime_threads=1, log_enabled=True,
         log_level=LogLevels.error, log_access=False, respawn_failed_workers=True, http1_settings=http1)
     server.serve(target_loader=functools.partial(_served_app, settings), wrap_loader=False)
 

@@ -3,9 +3,10 @@
 `serve` runs the app on `threads` request threads. Work that can last — a SPARQL query, a SHACL
 validation, waiting for a client's request body — holds a *heavy slot*; there are
 `threads - RESERVED_THREADS` of them, taken without waiting (503 with Retry-After when none is
-free), so health, pages and saved queries always find a thread — also while clients send their
-bodies slowly (slow-loris): a body is read holding a heavy slot. Headers must arrive within
-`header_timeout` (granian's HTTP/1 setting).
+free), so health, pages and saved queries always find a thread. Under `serve` a request body is
+received before the app runs, under `body_timeout`, holding no thread (`visitgraph.web.gateway`);
+elsewhere a body is read holding a heavy slot. Headers must arrive within `header_timeout`
+(granian's HTTP/1 setting).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 from visitgraph.errors import LimitExceeded
 
+#: Environ key set by the gateway when the body was received in full before the app runs.
+BODY_READ = "visitgraph.body_read"
 #: Request threads kept free of heavy work (for health, pages, saved queries).
 RESERVED_THREADS = 3
 
@@ -70,9 +73,8 @@ def heavy_slot() -> Iterator[None]:
         found.leave()
 
 
-def _error(
-    start_response: StartResponse, status: int, reason: str, message: str, retry_after: int | None = None
-) -> list[bytes]:
+def error_response(status: int, message: str, retry_after: int | None = None) -> tuple[bytes, list[tuple[str, str]]]:
+    """Return the body and headers of an error answered before the app runs: the JSON error shape, connection closed."""
     body = json.dumps({"ok": False, "error": message, "status": status}).encode("utf-8")
     headers = [
         ("Content-Type", "application/json"),
@@ -83,6 +85,13 @@ def _error(
     ]
     if retry_after is not None:
         headers.append(("Retry-After", str(retry_after)))
+    return body, headers
+
+
+def _error(
+    start_response: StartResponse, status: int, reason: str, message: str, retry_after: int | None = None
+) -> list[bytes]:
+    body, headers = error_response(status, message, retry_after)
     start_response(f"{status} {reason}", headers)
     return [body]
 
@@ -90,10 +99,10 @@ def _error(
 class BodyGate:
     """WSGI middleware: a request body is read only while holding a heavy slot, and never past `max_body`.
 
-    A client that sends its body slowly (or stops) holds one heavy slot, never a reserved thread;
-    too many such clients get 503 before their body is read. The body is read in the request
-    thread: granian 2.8 has no body read timeout for WSGI, and a read left pending in a helper
-    thread after answering stops granian from writing any further response (measured; decision 0015).
+    Under `serve` the gateway (`visitgraph.web.gateway`) has already received the whole body, under
+    `body_timeout`, without holding a thread: such requests pass straight on. Under any other WSGI
+    server a client that sends its body slowly (or stops) holds one heavy slot, never a reserved
+    thread; too many such clients get 503 before their body is read (decisions 0015 and 0031).
     """
 
     def __init__(
@@ -105,6 +114,8 @@ class BodyGate:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer 413/503 for bodies too big or too many; pass complete bodies on."""
+        if environ.get(BODY_READ):
+            return self.app(environ, start_response)
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
