@@ -15,8 +15,8 @@ from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from conftest import READ_TOKEN, WRITE_TOKEN
-from visitgraph.errors import Forbidden
-from visitgraph.store import Generation
+from visitgraph.core.errors import Forbidden
+from visitgraph.store.embedded import Generation
 from visitgraph.web import http as web_http
 from visitgraph.web import linksets as web_linksets
 

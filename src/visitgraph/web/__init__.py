@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from visitgraph.config import Settings, find_root, load_settings
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.core.config import Settings, find_root, load_settings
+from visitgraph.store.embedded import EmbeddedStore, store_from_settings
 
 #: Blueprint modules, each exposing `bp`; registered in this order.
 BLUEPRINTS = (
@@ -132,7 +132,7 @@ def serve_forever(settings: Settings) -> None:
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
-    from visitgraph.errors import VisitgraphError
+    from visitgraph.core.errors import VisitgraphError
 
     if port_taken(settings.host, int(settings.port)):
         raise VisitgraphError(f"Port {settings.port} on {settings.host} is already in use (another server?). "

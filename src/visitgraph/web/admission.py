@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from visitgraph.errors import LimitExceeded
+from visitgraph.core.errors import LimitExceeded
 
 #: Request threads kept free of heavy work (for health, pages, saved queries).
 RESERVED_THREADS = 3

@@ -10,9 +10,9 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 from werkzeug.wrappers import Response as BaseResponse
 
-from visitgraph import formats
-from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.dumps import dump_media_type, ensure_dumps, list_releases, live_void, read_manifest
+from visitgraph.core import formats
+from visitgraph.release.dumps import dump_media_type, ensure_dumps, list_releases, live_void, read_manifest
+from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web import get_settings, get_store
 from visitgraph.web.http import (
     NotAcceptable,

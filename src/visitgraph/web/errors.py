@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from visitgraph.errors import LimitExceeded, VisitgraphError
+from visitgraph.core.errors import LimitExceeded, VisitgraphError
 
 API_PREFIXES = ("/sparql", "/graph-store", "/reconcile", "/linksets", "/-/", "/validate", "/api", "/openapi.json")
 

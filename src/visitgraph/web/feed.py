@@ -1,6 +1,6 @@
 """The change feed (`/changes`, AS2), the Atom feed of new visits, and Memento (TimeGate, TimeMap, Mementos).
 
-See :mod:`visitgraph.changefeed` and :mod:`visitgraph.memento`. Everything here reads the store's
+See :mod:`visitgraph.release.changefeed` and :mod:`visitgraph.release.memento`. Everything here reads the store's
 ledger (``<store>/ledger.sqlite``), written by the machine that builds; a front-end without it
 answers 503 naming the file, never an empty feed.
 """
@@ -16,12 +16,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from visitgraph import vocab
-from visitgraph.changefeed import AS_MEDIA_TYPE, atom_feed, collection, page
-from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.errors import StoreError, VisitgraphError
-from visitgraph.ledger import Ledger, Version, ledger_exists, open_ledger
-from visitgraph.memento import LINK_FORMAT, choose, http_date, link_header, parse_accept_datetime, timemap
+from visitgraph.core import vocab
+from visitgraph.core.errors import StoreError, VisitgraphError
+from visitgraph.release.changefeed import AS_MEDIA_TYPE, atom_feed, collection, page
+from visitgraph.release.ledger import Ledger, Version, ledger_exists, open_ledger
+from visitgraph.release.memento import LINK_FORMAT, choose, http_date, link_header, parse_accept_datetime, timemap
+from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web import get_settings, get_store
 from visitgraph.web.http import alternates, negotiate, rdf_format, split_suffix
 

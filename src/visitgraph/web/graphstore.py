@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at `/graph-store` (`?default` or `?graph=<iri>`).
 
 Reads are public; PUT, POST and DELETE need the write token and become SPARQL Updates kept as
-changesets through the one validate-then-publish path (see :mod:`visitgraph.writes`).
+changesets through the one validate-then-publish path (see :mod:`visitgraph.publish.writes`).
 `multipart/form-data` bodies are not read (415): send one RDF document per request.
 """
 
@@ -14,16 +14,16 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from visitgraph import formats
-from visitgraph.errors import BadParameter
-from visitgraph.guards import CONFIRM_WORD, Guard
-from visitgraph.load import parse_rdf
+from visitgraph.core import formats
+from visitgraph.core.errors import BadParameter
+from visitgraph.publish.writes import graph_update, write_update
+from visitgraph.sources.load import parse_rdf
+from visitgraph.sparql.guards import CONFIRM_WORD, Guard
 from visitgraph.web import get_settings, get_store
 from visitgraph.web.http import not_modified, set_cache_headers
 from visitgraph.web.linksets import bearer_token
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.sparql import NotAcceptable, UnsupportedMediaType
-from visitgraph.writes import graph_update, write_update
 
 bp = Blueprint("graphstore", __name__)
 

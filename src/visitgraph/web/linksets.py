@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, request
 
-from visitgraph.errors import BadParameter, Forbidden
-from visitgraph.linksets import add_linkset, list_linksets
+from visitgraph.core.errors import BadParameter, Forbidden
+from visitgraph.linking.linksets import add_linkset, list_linksets
 from visitgraph.web import get_settings, get_store
 
 bp = Blueprint("linksets", __name__)

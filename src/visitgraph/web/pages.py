@@ -14,14 +14,15 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from visitgraph import browse, formats, vocab
-from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.dumps import live_void
-from visitgraph.linkpages import contributed_links, page_number, trim_view
-from visitgraph.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
-from visitgraph.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
-from visitgraph.resources import graph_quads, resource_quads, suggest, used_prefixes
-from visitgraph.void import dump_file_names, site_root
+from visitgraph.core import formats, vocab
+from visitgraph.describe import browse
+from visitgraph.describe.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
+from visitgraph.describe.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
+from visitgraph.describe.resources import graph_quads, resource_quads, suggest, used_prefixes
+from visitgraph.linking.linkpages import contributed_links, page_number, trim_view
+from visitgraph.release.dumps import live_void
+from visitgraph.release.void import dump_file_names, site_root
+from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web import get_settings, get_store
 from visitgraph.web.errors import error_response, wants_json
 from visitgraph.web.http import (

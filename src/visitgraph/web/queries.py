@@ -13,12 +13,9 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from visitgraph import __version__
-from visitgraph.answerindex import for_store as answers_for
-from visitgraph.dump import store_prefixes
-from visitgraph.errors import BadParameter
-from visitgraph.executor import ExecutorReader
-from visitgraph.openapi import openapi_document
-from visitgraph.queries import (
+from visitgraph.core.errors import BadParameter
+from visitgraph.queries.answerindex import for_store as answers_for
+from visitgraph.queries.catalog import (
     SavedQuery,
     SavedQueryResult,
     bind_parameters,
@@ -30,7 +27,8 @@ from visitgraph.queries import (
     query_iri,
     run_saved_query,
 )
-from visitgraph.query_output import (
+from visitgraph.queries.openapi import openapi_document
+from visitgraph.queries.query_output import (
     OUTPUTS,
     content_disposition,
     display_rows,
@@ -38,7 +36,9 @@ from visitgraph.query_output import (
     page_to_dict,
     serialize_page,
 )
+from visitgraph.store.dump import store_prefixes
 from visitgraph.web import get_settings, get_state, get_store
+from visitgraph.workers.executor import ExecutorReader
 
 bp = Blueprint("queries", __name__)
 

@@ -14,18 +14,18 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from visitgraph import formats, vocab
-from visitgraph.errors import BadParameter, BadQuery, VisitgraphError
-from visitgraph.executor import execute
-from visitgraph.service_description import service_description
-from visitgraph.sparql import Dataset
-from visitgraph.ssrf import operation_kind
+from visitgraph.core import formats, vocab
+from visitgraph.core.errors import BadParameter, BadQuery, VisitgraphError
+from visitgraph.publish.writes import add_using, write_update
+from visitgraph.sparql.engine import Dataset
+from visitgraph.sparql.service_description import service_description
+from visitgraph.sparql.ssrf import operation_kind
 from visitgraph.web import get_settings, get_state, get_store
 from visitgraph.web.admission import heavy_slot
 from visitgraph.web.http import not_modified, safe_href, set_cache_headers
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.observe import note_query
-from visitgraph.writes import add_using, write_update
+from visitgraph.workers.executor import execute
 
 bp = Blueprint("sparql", __name__)
 
