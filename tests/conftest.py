@@ -20,7 +20,8 @@ from flask.testing import FlaskClient
 
 from visitgraph.core.config import Settings, load_settings
 from visitgraph.publish.pipeline import build
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from visitgraph.core.config import load_settings
 from visitgraph.sparql.guards import Guard
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 
 
 def main(root: str, store_path: str, mode: str, arg: str = "", *extra: str) -> None:
@@ -38,7 +38,7 @@ def main(root: str, store_path: str, mode: str, arg: str = "", *extra: str) -> N
         done = rollback(settings, store, arg or None, who="child", restore_files=True)
         print("ACK", done.generation.id, flush=True)
     elif mode == "accept":
-        from visitgraph.linking.linksets import review_linkset
+        from visitgraph.publish.linkset_review import review_linkset
 
         review_linkset(settings, store, arg, accept=True, reviewer="child")
         print("ACK", store.require_current().id, flush=True)

@@ -18,7 +18,8 @@ from visitgraph.queries import answerindex
 from visitgraph.queries.answerindex import AnswerIndex, answers_root, for_store
 from visitgraph.queries.catalog import discover_queries, get_query, query_choices, run_saved_query
 from visitgraph.queries.savedquery import parse_filter
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 from visitgraph.web import create_app
 
 

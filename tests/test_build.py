@@ -14,7 +14,8 @@ from visitgraph.cli.main import cli, register_commands
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import DataSyntaxError, ShapesViolation
 from visitgraph.publish.pipeline import build
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 SYNTAX = sorted((TEST_DATA / "syntax").glob("*.ttl"))

@@ -13,7 +13,7 @@ from conftest import TEST_DATA
 from visitgraph.cli.main import cli, register_commands
 from visitgraph.core.config import Settings
 from visitgraph.sparql.engine import run_query
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 
 NEWS = TEST_DATA / "news" / "national-library-2021.txt"
 BASE = "https://w3id.org/visitgraph/id/"

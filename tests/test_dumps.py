@@ -19,7 +19,7 @@ from visitgraph.publish.pipeline import build
 from visitgraph.release.dumps import ensure_dumps
 from visitgraph.release.releases import release
 from visitgraph.release.void import dump_file_names, void_graph
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 
 RDF = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
        "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -95,7 +95,7 @@ def test_two_builds_give_byte_identical_dumps(project: Settings, tmp_path: Path)
     here = ensure_dumps(store, settings)[0]
     code = (f"import sys\nfrom pathlib import Path\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
             f"from conftest import settings_for\nfrom visitgraph.release.dumps import ensure_dumps\n"
-            f"from visitgraph.publish.pipeline import build\nfrom visitgraph.store.embedded import store_from_settings\n"
+            f"from visitgraph.publish.pipeline import build\nfrom visitgraph.store.backend import store_from_settings\n"
             f"s = settings_for(Path({str(project.root)!r}), store={str(tmp_path / 'store2')!r})\n"
             f"st = store_from_settings(s)\nbuild(s, st, who='pytest')\nprint(ensure_dumps(st, s)[0])")
     there = Path(run_python(code, 31337).decode().strip())

@@ -23,8 +23,8 @@ from visitgraph.core.crashpoints import POINTS
 from visitgraph.publish.journal import recover
 from visitgraph.publish.pipeline import build
 from visitgraph.sources.load import apply_update, discover_sources, list_changesets, read_source
+from visitgraph.store.backend import store_from_settings
 from visitgraph.store.dump import dump_quads
-from visitgraph.store.embedded import store_from_settings
 
 CHILD = Path(__file__).parent / "crashchild.py"
 WRITE_POINTS = [p for p in POINTS if not p.startswith(("rollback.", "remote."))]

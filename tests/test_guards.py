@@ -13,7 +13,7 @@ from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.sources.load import list_changesets
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 
 ADMIN_TOKEN = "test-admin-token"

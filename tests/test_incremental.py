@@ -32,7 +32,8 @@ from visitgraph.publish.pipeline import build
 from visitgraph.publish.writes import write_update
 from visitgraph.sources.load import discover_sources, list_changesets
 from visitgraph.sources.validate import load_shapes, shape_targets, shapes_files, validate_quads, validate_store
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://visitgraph.example/"
 register_commands()

@@ -19,10 +19,10 @@ from visitgraph.linking.linksets import (
     also_known_as,
     linkset_void_triples,
     list_linksets,
-    review_linkset,
-    withdraw_linkset,
 )
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.publish.linkset_review import review_linkset, withdraw_linkset
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 LINKSETS = TEST_DATA / "linksets"
 SLUG = "example-national-library"

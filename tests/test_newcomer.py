@@ -43,7 +43,7 @@ def test_root_found_from_a_subfolder(tmp_path: Path) -> None:
 def test_dumps_served_with_the_default_relative_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`send_file` gets an absolute path: a relative one resolves against the package folder (500)."""
     from visitgraph.publish.pipeline import build
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
     from visitgraph.web import create_app
 
     project = copy_project(tmp_path / "project")

@@ -14,7 +14,8 @@ from visitgraph.core.errors import ShapesViolation
 from visitgraph.publish.pipeline import PendingChange, build
 from visitgraph.release.ledger import activity_for, open_ledger
 from visitgraph.release.persistence import DroppedIris
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/visitgraph/id/"
 VITA = BASE + "person/vita-kutuyeva"

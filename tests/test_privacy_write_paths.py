@@ -16,7 +16,8 @@ from conftest import WRITE_TOKEN
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import ShapesViolation
 from visitgraph.publish.pipeline import build
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/visitgraph/id/"
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}

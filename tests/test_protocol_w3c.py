@@ -27,7 +27,7 @@ from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.publish.writes import write_update
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 
 K = "http://kasei.us/2009/09/sparql/data/"

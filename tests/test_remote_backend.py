@@ -20,8 +20,9 @@ from visitgraph.core.config import Settings
 from visitgraph.core.errors import ShapesViolation, StoreError
 from visitgraph.publish.pipeline import build
 from visitgraph.sparql.engine import run_query
+from visitgraph.store.backend import store_from_settings
 from visitgraph.store.dump import dump_quads
-from visitgraph.store.embedded import EmbeddedStore, store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 from visitgraph.store.remote import RemoteStore
 
 pytestmark = pytest.mark.remote

@@ -20,7 +20,7 @@ from conftest import ROOT, TEST_DATA
 from visitgraph.cli.main import cli, register_commands
 from visitgraph.core.config import Settings
 from visitgraph.release.releases import release
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 
 register_commands()

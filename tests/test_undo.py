@@ -17,7 +17,7 @@ from visitgraph.publish.undo import rollback
 from visitgraph.publish.writes import write_update
 from visitgraph.sources.load import list_changesets
 from visitgraph.sources.review import Unreviewed
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 
 NEWS = TEST_DATA / "news" / "national-library-2021.txt"
 DRAFT = "data/visits/2021-05-14-martin-hallik.ttl"

@@ -31,7 +31,7 @@ from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN, copy_project, settings_
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.sources.load import list_changesets
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 
 GS = "http://www.example/graph-store"

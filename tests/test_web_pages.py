@@ -261,7 +261,7 @@ def test_stale_etag_gets_the_page(repo_client: FlaskClient) -> None:
 
 def test_etag_changes_when_a_new_state_is_published(client: FlaskClient, mini_project: Settings) -> None:
     from visitgraph.publish.pipeline import build
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     first = client.get("/visits").headers["ETag"]
     build(mini_project, store_from_settings(mini_project), who="pytest")

@@ -207,7 +207,7 @@ def test_query_sparql_snippet_gives_same_rows(repo_client: FlaskClient) -> None:
 def test_saved_query_past_budget_is_stopped_with_503(project: Settings) -> None:
     """Saved queries run in the endpoint's killable workers: a runaway one answers 503, the next works."""
     from visitgraph.publish.pipeline import build
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
     from visitgraph.web import create_app
 
     (project.root / "queries" / "runaway.rq").write_text(

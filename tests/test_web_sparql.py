@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for, wait_until
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 from visitgraph.workers.executor import executor_for
 

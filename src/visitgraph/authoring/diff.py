@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import NotPublished
-from visitgraph.store.embedded import store_from_settings
+from visitgraph.store.backend import store_from_settings
 
 Key = tuple[str, str, str]
 LABEL_PREDICATES = (vocab.SCHEMA + "name", vocab.SKOS + "prefLabel", vocab.DCTERMS + "title", vocab.RDFS + "label")

@@ -274,7 +274,7 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
             if re.search(rf"\b{w}\b", o.name)
         ][:1]
         entry.props.append(("a", " , ".join(types), None if len(types) == 1 else "type guessed from the name"))
-        entry.props.append(("schema:name", _lit(o.name), None))
+        entry.props.append(("schema:name", turtle_literal(o.name), None))
         if o.country:
             entry.props.append(
                 (
@@ -284,7 +284,7 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
                 )
             )
         if parent is not None:
-            entry.props.append(("schema:parentOrganization", _curie(parent.iri, ctx.base), "parent as read"))
+            entry.props.append(("schema:parentOrganization", curie(parent.iri, ctx.base), "parent as read"))
     orgs[key] = entry
     draft.entries.setdefault(entry.iri, entry)
     if all(e.iri != entry.iri for e in draft.institutions):
@@ -374,19 +374,19 @@ def _person_entry(
     entry = Entry(ctx.mint("person", p.name), "person", p.name, True, _maybe(best, p.name, ctx))
     ctx.minted[("person", fold(p.name))] = entry
     entry.props.append(("a", "schema:Person", None))
-    entry.props.append(("schema:name", _lit(p.name), None))
+    entry.props.append(("schema:name", turtle_literal(p.name), None))
     for alt in p.alternate_names:
-        entry.props.append(("schema:alternateName", _lit(alt), "another form of the name in the text"))
+        entry.props.append(("schema:alternateName", turtle_literal(alt), "another form of the name in the text"))
     if p.honorific:
-        entry.props.append(("schema:honorificPrefix", _lit(p.honorific), None))
+        entry.props.append(("schema:honorificPrefix", turtle_literal(p.honorific), None))
     inherited = "shared with the person named before in the list" if p.inherited else None
     if p.job_title:
-        entry.props.append(("schema:jobTitle", _lit(p.job_title), inherited or "job title as read"))
+        entry.props.append(("schema:jobTitle", turtle_literal(p.job_title), inherited or "job title as read"))
     if p.description:
-        entry.props.append(("schema:description", _lit(p.description), "description as read"))
+        entry.props.append(("schema:description", turtle_literal(p.description), "description as read"))
     if org is not None or host:
         target = org.iri if org is not None else ctx.host
-        entry.props.append(("schema:affiliation", _curie(target, ctx.base), inherited or "affiliation as read"))
+        entry.props.append(("schema:affiliation", curie(target, ctx.base), inherited or "affiliation as read"))
     draft.entries.setdefault(entry.iri, entry)
     return entry
 
@@ -481,11 +481,13 @@ def _gifts(
         )
 
 
-def _lit(value: str) -> str:
+def turtle_literal(value: str) -> str:
+    """Write a string as a Turtle literal (quotes, backslashes and line breaks escaped)."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "") + '"'
 
 
-def _curie(iri: str, base: str) -> str:
+def curie(iri: str, base: str) -> str:
+    """Write one of our IRIs as `kind:slug` (`org:` for organisations) when Turtle allows it, else as `<iri>`."""
     split = vocab.split_iri(base, iri)
     if split is None:
         return f"<{iri}>"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from visitgraph.authoring.draft import Draft, DraftContext, Entry, _curie, _lit, draft_item, plan_items
+from visitgraph.authoring.draft import Draft, DraftContext, Entry, curie, draft_item, plan_items, turtle_literal
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import BadParameter, ShapesViolation, StoreError
@@ -66,7 +66,7 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
     base, item, d = ctx.base, draft.item, draft.item.date
 
     def c(iri: str) -> str:
-        return _curie(iri, base)
+        return curie(iri, base)
 
     head = [
         f"# Draft of item {item.number} of {item.total} in {source_name}, written by `visitgraph draft`.",
@@ -78,7 +78,7 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
     v = [
         f"visit:{draft.slug}",
         "    a vg:Visit , schema:Event ;",
-        _line("    ", f"schema:name {_lit(draft.name)}", ";", "a short label written by the drafter"),
+        _line("    ", f"schema:name {turtle_literal(draft.name)}", ";", "a short label written by the drafter"),
         _line(
             "    ",
             f'schema:startDate "{d.date.isoformat()}"^^xsd:date',
@@ -89,7 +89,7 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
     if d.inferred:
         v.append("    vg:yearInferred true ;")
     if d.note:
-        v.append(_line("    ", f"vg:dateNote {_lit(d.note)}", ";", "how the year was found"))
+        v.append(_line("    ", f"vg:dateNote {turtle_literal(d.note)}", ";", "how the year was found"))
     v += [f"    schema:location {c(ctx.host)} ;", f"    schema:organizer {c(ctx.host)} ;"]
     v += _objects("schema:attendee", [(c(e.iri), e.check) for e in draft.attendees])
     if draft.contributors:
@@ -125,8 +125,8 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
         )
         item_props = [("a", f"schema:{gift['type']}", "item type guessed")]
         if gift["name"]:
-            item_props.append(("schema:name", _lit(gift["name"]), "title as quoted in the text"))
-        item_props.append(("schema:description", _lit(gift["description"]), "in the text's words"))
+            item_props.append(("schema:name", turtle_literal(gift["name"]), "title as quoted in the text"))
+        item_props.append(("schema:description", turtle_literal(gift["description"]), "in the text's words"))
         blocks.append(_block(c(g + "-item"), item_props))
     for a, (name, signed) in zip(agreement_iris, draft.agreements, strict=True):
         blocks.append(
@@ -134,7 +134,7 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
                 c(a),
                 [
                     ("a", "vg:Agreement", None),
-                    ("schema:name", _lit(name), "in the text's words"),
+                    ("schema:name", turtle_literal(name), "in the text's words"),
                     (
                         "vg:signed",
                         "true" if signed else "false",
@@ -149,7 +149,7 @@ def render(draft: Draft, ctx: DraftContext, source_name: str) -> str:
                 c(iri),
                 [
                     ("a", "skos:Concept", None),
-                    ("skos:prefLabel", _lit(label) + "@en", None),
+                    ("skos:prefLabel", turtle_literal(label) + "@en", None),
                     ("skos:inScheme", "scheme:topics", None),
                 ],
             )

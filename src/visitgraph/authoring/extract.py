@@ -216,7 +216,8 @@ def tokens(text: str) -> list[Span]:
     return [Span(m.start(), m.end(), m.group(0).strip()) for m in _WORD_RE.finditer(text)]
 
 
-def _is_cap(word: str) -> bool:
+def is_cap(word: str) -> bool:
+    """Say whether a word starts with a capital letter (Azerbaijani capitals included)."""
     return bool(word) and (word[0].isupper() or word[0] in "İŞÇĞÜÖƏ")
 
 
@@ -227,7 +228,7 @@ def _is_initials(word: str) -> bool:
 def is_name_word(word: str) -> bool:
     """Say whether a capitalised word can be part of a person's name (not a title, place or institution word)."""
     low = word.casefold().strip(".")
-    if not _is_cap(word) or _is_initials(word):
+    if not is_cap(word) or _is_initials(word):
         return False
     if word.isupper() and len(word) > 1:
         return False  # acronyms: IFLA, OCLC, IPR
@@ -311,7 +312,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
 
 def _heads_institution(words: list[Span], k: int) -> bool:
     """Say whether the words from `k` go on to an institution word ("… National Library"): an eponym, not a person."""
-    while k < len(words) and _is_cap(words[k].text) and words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS:
+    while k < len(words) and is_cap(words[k].text) and words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS:
         k += 1
     return k < len(words) and words[k].text.casefold() in ORG_HEADS
 
@@ -349,18 +350,18 @@ def _chunk(text: str) -> str:
     return re.split(r"\s(?:of|for|in|within|at|on|named)\s|[,(–]", text, maxsplit=1)[0]
 
 
-def _looks_org(text: str) -> bool:
+def looks_org(text: str) -> bool:
     """Say whether text starts an institution name (a head word, an acronym, or all capitalised words)."""
     if not text or text[0] in '“"«':
         return False
     chunk = _chunk(text).strip()
     words = [w for w in re.split(r"[\s-]+", chunk) if w]
-    if not words or not _is_cap(words[0]):
+    if not words or not is_cap(words[0]):
         return False
-    if any(w.casefold() in ORG_HEADS and _is_cap(w) for w in words) or (words[0].isupper() and len(words[0]) > 1):
+    if any(w.casefold() in ORG_HEADS and is_cap(w) for w in words) or (words[0].isupper() and len(words[0]) > 1):
         return True
     content = [w for w in words if w.casefold() not in ("and", "the", "of", "for")]
-    return all(_is_cap(w) for w in content) and place_code(text) is None and not _only_place(text)
+    return all(is_cap(w) for w in content) and place_code(text) is None and not _only_place(text)
 
 
 def _only_place(text: str) -> bool:
@@ -386,13 +387,13 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         (
             m
             for m in positions
-            if _looks_org(desc[m.end() : m.end() + _WINDOW])
+            if looks_org(desc[m.end() : m.end() + _WINDOW])
             and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
         ),
         None,
     )
     if chosen is None:
-        chosen = next((m for m in positions if _looks_org(desc[m.end() : m.end() + _WINDOW])), None)
+        chosen = next((m for m in positions if looks_org(desc[m.end() : m.end() + _WINDOW])), None)
     if chosen is None:
         m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
         if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
@@ -455,6 +456,6 @@ def _country_in(name: str) -> str | None:
         if place_code(m.group(1)):
             return place_code(m.group(1))
     for word in re.findall(r"[\w-]+", name):
-        if _is_cap(word) and place_code(word):
+        if is_cap(word) and place_code(word):
             return place_code(word)
     return None

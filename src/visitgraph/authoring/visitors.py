@@ -23,9 +23,9 @@ from visitgraph.authoring.extract import (
     OrgMention,
     PersonMention,
     Span,
-    _is_cap,
-    _looks_org,
     find_people,
+    is_cap,
+    looks_org,
     outside,
     parse_org,
     place_code,
@@ -101,9 +101,9 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         )
         org_text = (rest[: cut.start()] if cut else rest).strip(" ,")
         org = None
-        if _looks_org(org_text) and not _is_host_org(org_text, host_labels):
+        if looks_org(org_text) and not _is_host_org(org_text, host_labels):
             org = parse_org(org_text)
-        elif _looks_org(org_text):
+        elif looks_org(org_text):
             org = OrgMention(org_text, host=True)
         end = m.end() + (cut.end() if cut else len(rest))
         if org is not None:
@@ -312,7 +312,7 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     for m in re.finditer(pattern, sentence):
         name = m.group(0).strip()
         if (
-            not _is_cap(name)
+            not is_cap(name)
             or _is_host_org(name, labels)
             or any(fold(name) in t or t in fold(name) for t in taken)
             or any(p.description and name in p.description for p in findings.visitors)

@@ -55,7 +55,7 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
         visitgraph build --full
     """
     from visitgraph.publish.pipeline import build as do_build
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
     try:
@@ -216,8 +216,8 @@ def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | N
         visitgraph dump --format nt -o /tmp/visitgraph.nt
         visitgraph dump --format trig | head
     """
+    from visitgraph.store.backend import store_from_settings
     from visitgraph.store.dump import dump_quads, store_prefixes
-    from visitgraph.store.embedded import store_from_settings
 
     settings = settings_for(ctx, store_path)
     store = store_from_settings(settings)
@@ -254,7 +254,7 @@ def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: i
     """
     from visitgraph.publish.journal import recover
     from visitgraph.publish.pipeline import build as do_build
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
     from visitgraph.web import create_app
 
     settings = settings_for(ctx, store_path, host=host, port=port, threads=threads)
@@ -295,7 +295,7 @@ def history(ctx: click.Context, store_path: Path | None, as_json: bool) -> None:
         visitgraph history
     """
     from visitgraph.publish.undo import reverted_changesets
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
     store = store_from_settings(settings)
@@ -341,7 +341,7 @@ def rollback(ctx: click.Context, store_path: Path | None, generation: str | None
         visitgraph rollback g000001 --restore-files
     """
     from visitgraph.publish.undo import rollback as do_rollback
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
     report = do_rollback(settings, store_from_settings(settings), generation, who=who, restore_files=restore_files)

@@ -52,7 +52,7 @@ def add(ctx: click.Context, contributor: str, file: Path, store_path: Path | Non
     """
     from visitgraph.linking.linkset_files import check_size
     from visitgraph.linking.linksets import add_linkset
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
     check_size(file.stat().st_size, file.name)
@@ -87,8 +87,9 @@ def review(ctx: click.Context, name: str | None, decision: str | None, reason: s
         visitgraph linkset review
         visitgraph linkset review example-national-library --accept --reason "checked 20 links by hand"
     """
-    from visitgraph.linking.linksets import list_linksets, review_linkset
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.linking.linksets import list_linksets
+    from visitgraph.publish.linkset_review import review_linkset
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
     if name is None:
@@ -120,8 +121,8 @@ def withdraw(ctx: click.Context, name: str, reason: str, who: str, store_path: P
     Example:
         visitgraph linkset withdraw example-national-library --reason "asked by the contributor"
     """
-    from visitgraph.linking.linksets import withdraw_linkset
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.publish.linkset_review import withdraw_linkset
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
     info = withdraw_linkset(settings, store_from_settings(settings), name, who=who, reason=reason)

@@ -110,8 +110,8 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
     from visitgraph.queries.answerindex import for_store
     from visitgraph.queries.catalog import get_query, run_saved_query
     from visitgraph.queries.query_output import page_to_dict, serialize_page
+    from visitgraph.store.backend import store_from_settings
     from visitgraph.store.dump import store_prefixes
-    from visitgraph.store.embedded import store_from_settings
 
     settings = settings_for(ctx, store_path)
     query = get_query(settings.root, name)
@@ -160,13 +160,13 @@ def index_command(ctx: click.Context, names: tuple[str, ...], as_json: bool, sto
     from visitgraph.core.errors import VisitgraphError
     from visitgraph.queries.answerindex import build_index
     from visitgraph.queries.catalog import discover_queries
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
-    if settings.backend != "embedded":
+    store = store_from_settings(settings)
+    if store.backend != "embedded":
         raise VisitgraphError("Stored answers are kept for the embedded store only; with the remote backend "
                               "saved queries always run on the server.")
-    store = store_from_settings(settings)
     gen = store.require_current()
     queries = discover_queries(settings.root)
     unknown = sorted(set(names) - {q.name for q in queries})

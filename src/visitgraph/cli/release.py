@@ -33,7 +33,7 @@ def release(ctx: click.Context, store_path: Path | None, version: str | None, ou
         visitgraph release --out /tmp/vg-releases --json
     """
     from visitgraph.release.releases import release as do_release
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     settings = settings_for(ctx, store_path)
     report = do_release(store_from_settings(settings), settings, version=version, out=out)

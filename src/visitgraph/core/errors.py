@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from visitgraph.sources.validate import ValidationReport
+
+class ShapesResult(Protocol):
+    """One result of a SHACL report, as :class:`ShapesViolation` needs it."""
+
+    def describe(self) -> str: ...
+
+
+class ShapesReport(Protocol):
+    """A SHACL validation report (:class:`visitgraph.sources.validate.ValidationReport` is the one there is).
+
+    A protocol, so that this bottom layer does not import the `sources` layer that produces reports.
+    """
+
+    report_turtle: str
+
+    @property
+    def violations(self) -> Sequence[ShapesResult]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def to_text(self) -> str: ...
 
 
 class VisitgraphError(Exception):
@@ -51,7 +71,7 @@ class ShapesViolation(VisitgraphError):
 
     status = 422
 
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: ShapesReport) -> None:
         self.report = report
         lines = [f"{len(report.violations)} violation(s); nothing was published:"]
         lines += [f"  {r.describe()}" for r in report.violations[:50]]

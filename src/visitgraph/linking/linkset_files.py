@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter, LimitExceeded, LinksetInvalid
-from visitgraph.sources.load import _syntax_error
+from visitgraph.sources.load import syntax_error
 
 LINK_PREDICATES: dict[str, str] = {
     vocab.OWL + "sameAs": "owl:sameAs",
@@ -160,7 +160,7 @@ def _read_rdf(text: str, filename: str, fmt: ox.RdfFormat) -> tuple[list[Link], 
     try:
         quads = list(parser)
     except SyntaxError as e:
-        err = _syntax_error(filename, e)
+        err = syntax_error(filename, e)
         raise LinksetInvalid(filename, [(err.line, err.reason)]) from e
     # The parser's own prefix table: no regular expression over the file (40,000 blank lines made
     # `(?m)^\s*@?prefix` quadratic).

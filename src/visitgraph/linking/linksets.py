@@ -4,7 +4,7 @@ A contributor's file (Turtle, N-Triples, or a CSV of ``ours,theirs[,predicate]``
 checked line by line, then kept as ``linksets/pending/<contributor-slug>.ttl`` with
 its PROV-O provenance. A librarian accepts it (moved to ``linksets/accepted/``, which
 every build reads as one named graph per file, then published through
-:func:`visitgraph.publish.pipeline.build`) or rejects it (``linksets/rejected/`` with the
+:func:`visitgraph.publish.pipeline.build` by :mod:`visitgraph.publish.linkset_review`) or rejects it (``linksets/rejected/`` with the
 reason). Replacing or withdrawing a contributor's published links swaps one file
 and rebuilds; if the build fails the file is put back, so nothing else changes.
 """
@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
-from visitgraph.core.errors import LinksetInvalid, VisitgraphError
+from visitgraph.core.errors import LinksetInvalid
 from visitgraph.core.fileio import write_atomic
 from visitgraph.linking.linkset_files import (
     DEFAULT_PREDICATE,
@@ -39,11 +39,12 @@ from visitgraph.linking.linkset_files import (
     read_linkset_file,
     render_linkset,
 )
-from visitgraph.store.embedded import EmbeddedStore, now_iso
+from visitgraph.store.backend import Store
+from visitgraph.store.embedded import now_iso
 
 __all__ = ["DEFAULT_PREDICATE", "LINK_PREDICATES", "Link", "LinksetInfo", "add_linkset", "add_links", "also_known_as",
-           "check_links", "contributor_slug", "linkset_void_triples", "list_linksets", "read_links",
-           "review_linkset", "withdraw_linkset"]
+           "check_links", "contributor_slug", "linkset_path", "linkset_void_triples", "linksets_lock", "list_linksets",
+           "read_links"]
 
 def linksets_dir(settings: Settings) -> Path:
     """Return the folder holding pending/, accepted/, rejected/ and withdrawn/ linksets."""
@@ -52,7 +53,8 @@ def linksets_dir(settings: Settings) -> Path:
 
 
 @contextlib.contextmanager
-def _locked(settings: Settings) -> Iterator[None]:
+def linksets_lock(settings: Settings) -> Iterator[None]:
+    """Hold the linksets folder's lock (one change to the stored linksets at a time, across processes)."""
     folder = linksets_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as fh:
@@ -63,11 +65,12 @@ def _locked(settings: Settings) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _path(settings: Settings, state: str, slug: str) -> Path:
+def linkset_path(settings: Settings, state: str, slug: str) -> Path:
+    """Return where a contributor's linkset in a state (pending, accepted, ...) is kept."""
     return linksets_dir(settings) / state / f"{slug}.ttl"
 
 
-def add_linkset(settings: Settings, store: EmbeddedStore, contributor: str, data: bytes | str,
+def add_linkset(settings: Settings, store: Store, contributor: str, data: bytes | str,
                 filename: str, *, merge: bool = False) -> LinksetInfo:
     """Check a contributed file and keep it as the contributor's pending linkset (replacing any).
 
@@ -79,7 +82,7 @@ def add_linkset(settings: Settings, store: EmbeddedStore, contributor: str, data
     return add_links(settings, store, contributor, links, name, merge=merge, problems=problems)
 
 
-def add_links(settings: Settings, store: EmbeddedStore, contributor: str, links: list[Link], source: str,
+def add_links(settings: Settings, store: Store, contributor: str, links: list[Link], source: str,
               *, merge: bool = False, problems: list[tuple[int | None, str]] | None = None) -> LinksetInfo:
     """Check links (e.g. matches a reconciliation client confirmed) and keep them as a pending linkset.
 
@@ -92,17 +95,17 @@ def add_links(settings: Settings, store: EmbeddedStore, contributor: str, links:
         raise LinksetInvalid(source, sorted(problems, key=lambda p: (p[0] or 0, p[1])))
     if not links:
         raise LinksetInvalid(source, [(None, "the file holds no links")])
-    with _locked(settings):
+    with linksets_lock(settings):
         if merge:
             for state in ("pending", "accepted"):
-                if _path(settings, state, slug).exists():
-                    _, old = read_linkset_file(_path(settings, state, slug), settings.base_iri, state)
+                if linkset_path(settings, state, slug).exists():
+                    _, old = read_linkset_file(linkset_path(settings, state, slug), settings.base_iri, state)
                     have = {(k.subject, k.predicate, k.object) for k in links}
                     links = links + [k for k in old if (k.subject, k.predicate, k.object) not in have]
                     break
         text = render_linkset(settings.base_iri, slug, contributor, now_iso(), source, links)
-        write_atomic(_path(settings, "pending", slug), text)
-    return read_linkset_file(_path(settings, "pending", slug), settings.base_iri, "pending")[0]
+        write_atomic(linkset_path(settings, "pending", slug), text)
+    return read_linkset_file(linkset_path(settings, "pending", slug), settings.base_iri, "pending")[0]
 
 
 def list_linksets(settings: Settings, state: str | None = None) -> list[LinksetInfo]:
@@ -114,83 +117,6 @@ def list_linksets(settings: Settings, state: str | None = None) -> list[LinksetI
             if not path.name.startswith("."):
                 out.append(read_linkset_file(path, settings.base_iri, st)[0])
     return out
-
-
-def _require_pending(settings: Settings, slug: str) -> Path:
-    path = _path(settings, "pending", slug)
-    if not path.exists():
-        waiting = ", ".join(i.name for i in list_linksets(settings, "pending")) or "none"
-        raise VisitgraphError(f"No pending linkset for {slug!r} (pending: {waiting}); "
-                              "see `visitgraph linkset review`.")
-    return path
-
-
-def _swap_and_build(settings: Settings, store: EmbeddedStore, swaps: dict[Path, str | None],
-                    who: str, note: str) -> None:
-    """Put each text at its path (None: remove it) and rebuild, in the build's durable order.
-
-    The files are swapped only once the build's journal entry is durable and put back unless the
-    generation is published, after a crash too (:mod:`visitgraph.publish.journal`).
-    """
-    from visitgraph.publish.pipeline import FileSwap, build
-
-    files = [FileSwap(path.relative_to(settings.root).as_posix(), text) for path, text in swaps.items()]
-    build(settings, store, who=who, note=note, files=files)
-
-
-def review_linkset(settings: Settings, store: EmbeddedStore, name: str, *, accept: bool,
-                   reason: str = "", reviewer: str = "cli") -> LinksetInfo:
-    """Accept (publish, replacing the contributor's earlier links) or reject a pending linkset.
-
-    :raises LinksetInvalid: on accept, if a link no longer fits the published data.
-    :raises ShapesViolation: if the data with these links does not conform (nothing changes).
-    """
-    slug = contributor_slug(name)
-    with _locked(settings):
-        pending = _require_pending(settings, slug)
-        info, links = read_linkset_file(pending, settings.base_iri, "pending")
-        review = {"status": "accepted" if accept else "rejected", "reviewer": reviewer,
-                  "when": now_iso(), "reason": reason}
-        text = render_linkset(settings.base_iri, slug, info.contributor, info.generated, info.source,
-                              links, review)
-        if accept:
-            problems = check_links(links, published_resources(store.reader(), settings.base_iri),
-                                   settings.base_iri)
-            if problems:
-                raise LinksetInvalid(pending.name, problems)
-            target = _path(settings, "accepted", slug)
-            _swap_and_build(settings, store, {target: text, pending: None}, who=reviewer,
-                            note=f"linkset {slug} accepted ({len(links)} links)")
-        else:
-            target = _path(settings, "rejected", slug)
-            write_atomic(target, text)
-            pending.unlink()
-    return read_linkset_file(target, settings.base_iri, review["status"])[0]
-
-
-def withdraw_linkset(settings: Settings, store: EmbeddedStore, name: str, *, who: str = "cli",
-                     reason: str = "") -> LinksetInfo:
-    """Unpublish a contributor's links (and drop any pending ones); keep a copy under withdrawn/."""
-    slug = contributor_slug(name)
-    with _locked(settings):
-        accepted, pending = _path(settings, "accepted", slug), _path(settings, "pending", slug)
-        source = accepted if accepted.exists() else pending
-        if not source.exists():
-            raise VisitgraphError(f"No linkset for {slug!r} to withdraw; see `visitgraph linkset list`.")
-        info, links = read_linkset_file(source, settings.base_iri, "withdrawn")
-        review = {"status": "withdrawn", "reviewer": who, "when": now_iso(), "reason": reason}
-        kept = _path(settings, "withdrawn", f"{slug}-{review['when'].replace(':', '')}")
-        text = render_linkset(settings.base_iri, slug, info.contributor, info.generated, info.source, links, review)
-        if accepted.exists():
-            swaps: dict[Path, str | None] = {kept: text, accepted: None}
-            if pending.exists():
-                swaps[pending] = None
-            _swap_and_build(settings, store, swaps, who=who, note=f"linkset {slug} withdrawn")
-        else:
-            write_atomic(kept, text)
-            pending.unlink(missing_ok=True)
-    return LinksetInfo(**{**info.__dict__, "path": str(kept), "reviewer": who,
-                          "reviewed": review["when"], "reason": reason})
 
 
 def _linkset_graphs(reader: Any, base: str) -> list[ox.NamedNode]:

@@ -28,14 +28,14 @@ Reuse it to find existing IRIs before minting new ones::
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from visitgraph.core import vocab
+from visitgraph.linking.entities import KIND_TYPES, Entity, resolve_id
 from visitgraph.linking.matchindex import WordIndex
 from visitgraph.linking.names import LabelKeys, country_code, fold
 from visitgraph.linking.namescore import name_score
@@ -48,56 +48,6 @@ EXACT = 99.0
 MAX_QUERY_CHARS = 500
 #: Candidates scoring below this are not returned at all (a name that exists nowhere returns nothing).
 MIN_SCORE = 45.0
-#: Kinds the matcher indexes, with the class that defines each and its type name.
-KIND_TYPES: dict[str, tuple[str, str]] = {
-    "visit": (vocab.VG + "Visit", "Visit"),
-    "person": (vocab.SCHEMA + "Person", "Person"),
-    "organization": (vocab.SCHEMA + "Organization", "Organisation"),
-    "topic": (vocab.SKOS + "Concept", "Topic"),
-}
-LABEL_PREDICATES = (
-    vocab.SCHEMA + "name",
-    vocab.SKOS + "prefLabel",
-    vocab.SCHEMA + "alternateName",
-    vocab.SKOS + "altLabel",
-)
-#: Property paths kept per entity: short id -> predicates followed from the entity.
-PROPERTY_PATHS: dict[str, tuple[str, ...]] = {
-    "schema:startDate": (vocab.SCHEMA + "startDate",),
-    "schema:jobTitle": (vocab.SCHEMA + "jobTitle",),
-    "schema:honorificPrefix": (vocab.SCHEMA + "honorificPrefix",),
-    "schema:description": (vocab.SCHEMA + "description",),
-    "schema:affiliation": (vocab.SCHEMA + "affiliation",),
-    "schema:attendee": (vocab.SCHEMA + "attendee",),
-    "schema:contributor": (vocab.SCHEMA + "contributor",),
-    "schema:about": (vocab.SCHEMA + "about",),
-    "schema:location": (vocab.SCHEMA + "location",),
-    "schema:parentOrganization": (vocab.SCHEMA + "parentOrganization",),
-    "schema:address/schema:addressCountry": (vocab.SCHEMA + "address", vocab.SCHEMA + "addressCountry"),
-    "skos:broader": (vocab.SKOS + "broader",),
-    "owl:sameAs": (vocab.OWL + "sameAs",),
-    "schema:sameAs": (vocab.SCHEMA + "sameAs",),
-    "skos:exactMatch": (vocab.SKOS + "exactMatch",),
-    "skos:closeMatch": (vocab.SKOS + "closeMatch",),
-}
-#: Reverse links gathered as the "visits" of a person, organisation or topic.
-VISIT_LINKS = ("schema:attendee", "schema:contributor", "schema:about")
-
-
-@dataclass
-class Entity:
-    """One indexed resource: its id, kind, labels, types and the properties the service shows."""
-
-    iri: str
-    id: str
-    kind: str
-    name: str
-    labels: list[str] = field(default_factory=list)
-    types: set[str] = field(default_factory=set)
-    props: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    keys: list[LabelKeys] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Feature:
     """One reason behind a score (the name similarity, a property that agreed or not)."""
@@ -297,28 +247,6 @@ def _clear_winner(scored: list[tuple[float, Candidate]]) -> bool:
 
 def _name(c: Candidate) -> float:
     return next((float(f.value) for f in c.features if f.id == "name"), 0.0)
-
-
-def resolve_id(ref: str, base: str) -> str | None:
-    """Return the `kind/slug` id for a short id, an IRI, a `/id/` path, or a percent-encoded one.
-
-    >>> resolve_id("person%2Fmayil-ahmadov", "https://w3id.org/visitgraph/id/")
-    'person/mayil-ahmadov'
-    >>> resolve_id("https://w3id.org/visitgraph/id/organization/oclc", "https://w3id.org/visitgraph/id/")
-    'organization/oclc'
-    """
-    from urllib.parse import unquote
-
-    text = ref.strip()
-    for _ in range(3):
-        if "%" not in text:
-            break
-        text = unquote(text)
-    text = text.removeprefix(base).removeprefix("/id/").strip("/")
-    kind, _, slug = text.partition("/")
-    if kind in KIND_TYPES and vocab.is_slug(slug):
-        return f"{kind}/{slug}"
-    return None
 
 
 _KIND_ALIASES = {

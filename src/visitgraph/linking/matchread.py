@@ -12,7 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
-from visitgraph.linking.match import KIND_TYPES, LABEL_PREDICATES, PROPERTY_PATHS, VISIT_LINKS, Entity, resolve_id
+from visitgraph.linking.entities import KIND_TYPES, LABEL_PREDICATES, PROPERTY_PATHS, VISIT_LINKS, Entity, resolve_id
 
 
 def read_entities(store: ox.Store, base: str) -> list[Entity]:

@@ -22,7 +22,8 @@ from visitgraph import __version__
 from visitgraph.core import boundedjson, vocab
 from visitgraph.core.errors import BadParameter, LimitExceeded
 from visitgraph.linking import reconcile_request as checked
-from visitgraph.linking.match import KIND_TYPES, Candidate, Entity, Matcher, kinds_for, property_id
+from visitgraph.linking.entities import KIND_TYPES, Entity
+from visitgraph.linking.match import Candidate, Matcher, kinds_for, property_id
 from visitgraph.linking.names import fold, normalize
 
 MAX_BATCH = checked.MAX_BATCH

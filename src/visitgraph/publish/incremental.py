@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.sources.load import SourceFile
 from visitgraph.sources.validate import Targets
+from visitgraph.store.embedded import on_prune
 
 _DEFAULT = "DEFAULT"  # how the default graph is named among touched graphs
 
@@ -360,6 +361,9 @@ def prune_inputs(store_path: Path, keep: Sequence[str]) -> None:
         for path in folder.glob("*.json"):
             if path.stem not in keep:
                 path.unlink(missing_ok=True)
+
+
+on_prune(prune_inputs)  # the store calls it after removing old generations
 
 
 def quads_after(old: ox.Store, new: ox.Store, graphs: Iterable[str], before: int) -> int:

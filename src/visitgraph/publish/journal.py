@@ -36,7 +36,8 @@ from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.fileio import write_atomic
 from visitgraph.sparql.guards import Guard
-from visitgraph.store.embedded import EmbeddedStore, HistoryEntry, fsync_dir, now_iso
+from visitgraph.store.backend import Store
+from visitgraph.store.embedded import HistoryEntry, fsync_dir, now_iso
 
 log = logging.getLogger("visitgraph.recovery")
 JOURNAL_DIR = "journal"
@@ -79,7 +80,7 @@ def sha256_file(path: Path) -> str:
 class Journal:
     """The journal folder of one store, with the project root its paths are relative to."""
 
-    def __init__(self, store: EmbeddedStore, root: Path) -> None:
+    def __init__(self, store: Store, root: Path) -> None:
         self.store = store
         self.root = root
         self.folder = store.path / JOURNAL_DIR
@@ -275,7 +276,7 @@ def finish_change(journal: Journal, entry: dict[str, Any] | None, pending: Path 
     crash_point("journal.removed")
 
 
-def record_recovered_publish(store: EmbeddedStore, gen_id: str, who: str, note: str) -> None:
+def record_recovered_publish(store: Store, gen_id: str, who: str, note: str) -> None:
     """Write the local pointer and history line of a generation published just before a crash."""
     import pyoxigraph as ox
 
@@ -291,7 +292,7 @@ def record_recovered_publish(store: EmbeddedStore, gen_id: str, who: str, note: 
         triples=triples,
         note=(note + " " if note else "") + "(recovered after a crash)",
     )
-    EmbeddedStore._switch(store, gen_id, entry)
+    store.record_switch(gen_id, entry)
 
 
 def finish_moves(root: Path, entry: dict[str, Any], say: Callable[[str], None]) -> None:
@@ -332,7 +333,7 @@ def undo_step(root: Path, step: dict[str, Any]) -> None:
             remove_durable(target)
 
 
-def recover(store: EmbeddedStore, root: Path) -> list[str]:
+def recover(store: Store, root: Path) -> list[str]:
     """Settle everything an interrupted write left; call with the store's writer lock held.
 
     Returns the log lines (each also logged as a warning).
@@ -352,11 +353,11 @@ def recover(store: EmbeddedStore, root: Path) -> list[str]:
     _stray_pending(store, root, say)
     _stray_generations(store, say)
     if lines:
-        store._prune()
+        store.prune()
     return lines
 
 
-def _stray_pending(store: EmbeddedStore, root: Path, say: Callable[[str], None]) -> None:
+def _stray_pending(store: Store, root: Path, say: Callable[[str], None]) -> None:
     """Settle `.pending-*.ru` files no journal names (left by versions before the journal)."""
     from visitgraph.publish.incremental import load_inputs
     from visitgraph.sources.load import CHANGESET_DIR
@@ -378,7 +379,7 @@ def _stray_pending(store: EmbeddedStore, root: Path, say: Callable[[str], None])
             say(f"Recovery: removed changeset {pending.name} (no published generation was built with it).")
 
 
-def _stray_generations(store: EmbeddedStore, say: Callable[[str], None]) -> None:
+def _stray_generations(store: Store, say: Callable[[str], None]) -> None:
     """Remove staging folders, temporary files and generations that were never published."""
     folder = store.generations_dir
     if folder.is_dir():

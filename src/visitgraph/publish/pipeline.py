@@ -51,6 +51,7 @@ from visitgraph.sources.validate import (
 )
 from visitgraph.sparql.guards import check as check_guard
 from visitgraph.sparql.guards import snapshot as guard_snapshot
+from visitgraph.store.backend import Store
 from visitgraph.store.embedded import EmbeddedStore, Generation, StagedGeneration
 
 
@@ -103,7 +104,7 @@ def count_classes(store: ox.Store) -> dict[str, int]:
 
 def build(
     settings: Settings,
-    store: EmbeddedStore,
+    store: Store,
     *,
     who: str = "cli",
     change: PendingChange | None = None,
@@ -147,7 +148,7 @@ def build(
     return report
 
 
-def _build_staged(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, pending: Path | None,
+def _build_staged(settings: Settings, store: Store, staged: StagedGeneration, pending: Path | None,
                   change: PendingChange | None, *, who: str, progress: bool, note: str, full: bool,
                   allow_unreviewed: bool) -> BuildReport:
     """Load, replay, validate and commit one staged generation (the writer lock is held)."""
@@ -164,7 +165,7 @@ def _build_staged(settings: Settings, store: EmbeddedStore, staged: StagedGenera
         clock = now
 
     changesets = list_changesets(settings) + ([pending] if pending else [])
-    published = store.current() if isinstance(store, EmbeddedStore) else None
+    published = store.current()
     previous = load_inputs(store.path, published.id) if published is not None and not full else None
     inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri, previous)
     if inputs.marks and not allow_unreviewed:
@@ -176,46 +177,47 @@ def _build_staged(settings: Settings, store: EmbeddedStore, staged: StagedGenera
         replay = plan.new_changesets
     else:
         for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
-            report.files.append((source, load_source_into(settings, source, staged._require())))
+            report.files.append((source, load_source_into(settings, source, staged.writable())))
         replay = changesets
+    work = staged.writable()  # bound after seed_from, which replaces the staged store
     guarded = change is not None and change.guard is not None and pending is not None
     before = None
     for path in replay:
         if guarded and path == pending:
             known = plan.base_triples if plan is not None and plan.from_checkpoint and replay == [pending] else None
-            before = guard_snapshot(staged._require(), settings.base_iri,
-                                    [s.graph for s in sources], known if known is not None else len(staged._require()))
+            before = guard_snapshot(work, settings.base_iri,
+                                    [s.graph for s in sources], known if known is not None else len(work))
         text = path.read_text(encoding="utf-8")
-        apply_update(staged._require(), text, base_iri=settings.base_iri, name=path.name)
+        apply_update(work, text, base_iri=settings.base_iri, name=path.name)
         report.changesets.append(path.name.removeprefix(".pending-"))
     if plan is not None and plan.from_checkpoint and plan.base_triples is not None:
-        report.triples = quads_after(store.reader(), staged._require(), plan.touched, plan.base_triples)
+        report.triples = quads_after(store.reader(), work, plan.touched, plan.base_triples)
     else:
-        report.triples = len(staged._require())
+        report.triples = len(work)
     if before is not None and change is not None and change.guard is not None:
-        after = guard_snapshot(staged._require(), settings.base_iri, [s.graph for s in sources], report.triples)
+        after = guard_snapshot(work, settings.base_iri, [s.graph for s in sources], report.triples)
         check_guard(change.guard, before, after)
     lap("load_s")
     if plan is not None and report.triples > settings.validate_whole_limit:
-        report.validation = _validate_changes(settings, store, staged._require(), shapes, plan, report,
+        report.validation = _validate_changes(settings, store, work, shapes, plan, report,
                                               progress=progress, path=staged.path)
     else:
-        report.validation = validate_staged(settings, staged._require(), shapes, progress=progress,
+        report.validation = validate_staged(settings, work, shapes, progress=progress,
                                             path=staged.path)
     lap("validate_s")
     if not report.validation.conforms:
         raise ShapesViolation(report.validation)
     if (plan is not None and plan.from_checkpoint and plan.base_counts is not None
             and report.changes is not None):
-        report.counts = counts_after(store.reader(), staged._require(), report.changes, plan.base_counts,
+        report.counts = counts_after(store.reader(), work, report.changes, plan.base_counts,
                                      COUNTED_CLASSES)
     else:
-        report.counts = count_classes(staged._require())
+        report.counts = count_classes(work)
     _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap)
     return report
 
 
-def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, published: Generation | None,
+def _commit(settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None,
             inputs: Inputs, plan: Plan | None, report: BuildReport, *, who: str, note: str,
             lap: Callable[[str], None]) -> None:
     """Publish a validated staged generation: inputs, recorded files and stored answers first."""
@@ -226,7 +228,7 @@ def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, 
         save_inputs(store.path, gen_id, inputs)
         keep_blobs(store.path, settings.root, inputs)
         # Saved queries' whole answers, stored before readers switch (visitgraph.queries.answerindex).
-        if not settings.answer_index or settings.backend != "embedded":
+        if not settings.answer_index or store.backend != "embedded":
             return None  # remote: every front-end reads the server; nothing is kept locally
         from visitgraph.queries.catalog import discover_queries
 
@@ -249,13 +251,13 @@ def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, 
     )
     confirm_generation(store, report.generation)
     lap("switch_s" if "index_s" in report.timings else "publish_s")
-def _plan(settings: Settings, store: Any, published: Generation | None, previous: Inputs | None,
+def _plan(settings: Settings, store: Store, published: Generation | None, previous: Inputs | None,
           inputs: Inputs, sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
     """Decide what of the published generation this build reuses (None: nothing)."""
     if full:
         report.reused = {"full": "--full asked for it"}
         return None
-    if not settings.incremental or published is None or not isinstance(store, EmbeddedStore):
+    if not settings.incremental or published is None:
         return None
     entry = next((e for e in reversed(store.history()) if e.generation == published.id and e.action == "publish"),
                  None)
@@ -270,7 +272,7 @@ def _plan(settings: Settings, store: Any, published: Generation | None, previous
     return plan
 
 
-def _validate_changes(settings: Settings, store: EmbeddedStore, staged: ox.Store, shapes: Any, plan: Plan,
+def _validate_changes(settings: Settings, store: Store, staged: ox.Store, shapes: Any, plan: Plan,
                       report: BuildReport, *, progress: bool, path: Path | None = None) -> ValidationReport:
     """Validate only the focus nodes whose context differs from the published generation's."""
     targets = shape_targets(shapes)
@@ -346,7 +348,7 @@ CHECK_ON_DISK = 32 * 1024 * 1024
 
 def _stream_into(store: ox.Store, path: Path, base_iri: str, graph: str) -> None:
     """Parse a Turtle file straight into `store`, one quad at a time (no list of the whole file)."""
-    from visitgraph.sources.load import _syntax_error
+    from visitgraph.sources.load import syntax_error
 
     target = ox.NamedNode(graph)
     quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
@@ -354,7 +356,7 @@ def _stream_into(store: ox.Store, path: Path, base_iri: str, graph: str) -> None
         store.bulk_extend(q if not isinstance(q.graph_name, ox.DefaultGraph)
                           else ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
     except SyntaxError as e:
-        raise _syntax_error(path.as_posix(), e) from e
+        raise syntax_error(path.as_posix(), e) from e
     except ValueError as e:
         raise DataSyntaxError(path.as_posix(), None, None, str(e)) from e
     except OSError as e:

@@ -23,9 +23,11 @@ from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.publish.incremental import Inputs, gather_inputs, load_inputs
 from visitgraph.publish.journal import Journal, apply_step, recover, sha256_file
+from visitgraph.release import persistence  # noqa: F401  (its import registers the rollback announcement)
 from visitgraph.sources.load import CHANGESET_DIR, discover_sources, list_changesets
 from visitgraph.sources.validate import shapes_files
-from visitgraph.store.embedded import EmbeddedStore, Generation, fsync_dir
+from visitgraph.store.backend import Store
+from visitgraph.store.embedded import Generation, fsync_dir, on_prune
 
 REVERTED_DIR = f"{CHANGESET_DIR}/reverted"
 
@@ -72,6 +74,9 @@ def prune_blobs(store_path: Path, keep: Sequence[str]) -> None:
             blob.unlink(missing_ok=True)
 
 
+on_prune(prune_blobs)  # the store calls it after removing old generations
+
+
 @dataclass
 class RollbackReport:
     """What a rollback did to the pointer and to the inputs."""
@@ -116,7 +121,7 @@ def _changeset_steps(settings: Settings, target: Inputs, report: RollbackReport)
 
 def _file_steps(
     settings: Settings,
-    store: EmbeddedStore,
+    store: Store,
     target: Inputs,
     current: Inputs | None,
     report: RollbackReport,
@@ -147,7 +152,7 @@ def _file_steps(
 
 
 def rollback(
-    settings: Settings, store: EmbeddedStore, to: str | None = None, *, who: str = "cli", restore_files: bool = False
+    settings: Settings, store: Store, to: str | None = None, *, who: str = "cli", restore_files: bool = False
 ) -> RollbackReport:
     """Make an earlier generation current again and revert the inputs to what it was built from.
 

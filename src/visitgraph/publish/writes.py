@@ -20,7 +20,7 @@ from visitgraph.publish.pipeline import BuildReport, build
 from visitgraph.sparql.guards import Guard
 from visitgraph.sparql.ssrf import check_network, unescape_codepoints
 from visitgraph.sparql.text import tokenize
-from visitgraph.store.embedded import EmbeddedStore
+from visitgraph.store.backend import Store
 
 DATASET_WORDS = ("USING", "WITH")
 
@@ -112,7 +112,7 @@ def graph_update(method: str, graph: str | None, triples: Sequence[ox.Triple | o
     return " ;\n".join(ops)
 
 
-def write_update(settings: Settings, store: EmbeddedStore, update: str, *, who: str, what: str,
+def write_update(settings: Settings, store: Store, update: str, *, who: str, what: str,
                  guard: Guard | None = None) -> BuildReport:
     """Validate and publish one update through `build`, keeping it as a changeset if it conforms.
 

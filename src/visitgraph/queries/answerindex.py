@@ -42,6 +42,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.queries.savedquery import bind_parameters
+from visitgraph.store.embedded import on_prune
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
@@ -285,8 +288,6 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
     :param reuse: (previous generation, predicates of every triple added or removed since): a
         query that mentions none of them keeps the previous generation's answer file (hard link).
     """
-    from visitgraph.queries.catalog import bind_parameters
-
     started = time.monotonic()
     root = answers_root(store_path)
     root.mkdir(parents=True, exist_ok=True)
@@ -437,6 +438,9 @@ def prune(store_path: Path | str, keep: Sequence[str]) -> None:
     for folder in root.iterdir():
         if folder.name not in keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+on_prune(prune)  # the store calls it after removing old generations
 
 
 # -- serving ----------------------------------------------------------------------------------

@@ -58,10 +58,10 @@ from visitgraph.queries.savedquery import (
     MAX_OFFSET,
     PATTERNS,
     QUERY_NAME_RE,
-    RESERVED,
     Param,
     SavedQuery,
     Term,
+    bind_parameters,
     bind_value,
     parse_saved_query,
 )
@@ -101,34 +101,6 @@ def get_query(root: Path | str, name: str) -> SavedQuery:
     if not QUERY_NAME_RE.match(name) or not path.is_file():
         raise QueryNotFound(name)
     return load_saved_query(path)
-
-
-def bind_parameters(query: SavedQuery, raw: Mapping[str, str], base_iri: str) -> dict[str, Term]:
-    """Validate raw string values and return the typed RDF terms to substitute.
-
-    A missing parameter takes its default; an empty value leaves an optional one unbound.
-    `limit`, `offset` and names starting with `_` are not parameters and are ignored.
-
-    :raises BadParameter: unknown name, missing required value or a value of the wrong form.
-
-    >>> q = SavedQuery("x", "X", "", (Param("year", "xsd:gYear", default="2013"),), "SELECT ?year {}", Path("x.rq"))
-    >>> bind_parameters(q, {}, "https://w3id.org/visitgraph/id/")["year"].value
-    '2013'
-    """
-    known = {p.name for p in query.params}
-    for name in raw:
-        if name not in known and name not in RESERVED and not name.startswith("_"):
-            takes = ", ".join(sorted(known)) or "no parameters"
-            raise BadParameter(name, f"Unknown parameter {name!r}; the query {query.name!r} takes {takes}.")
-    bound: dict[str, Term] = {}
-    for p in query.params:
-        value = raw.get(p.name, p.default)
-        if value is None or value == "":
-            if p.required:
-                raise BadParameter(p.name, f"Parameter {p.name!r} is required; expected {p.expected()}.")
-            continue
-        bound[p.name] = bind_value(p, value, base_iri)
-    return bound
 
 
 def term_text(term: Term | None) -> str:

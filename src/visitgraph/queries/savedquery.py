@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -367,3 +368,31 @@ def bind_value(param: Param, value: str, base_iri: str) -> Term:
             raise bad("out of range")
         value = str(number)
     return ox.Literal(value, datatype=ox.NamedNode(vocab.XSD + param.type.removeprefix("xsd:")))
+
+
+def bind_parameters(query: SavedQuery, raw: Mapping[str, str], base_iri: str) -> dict[str, Term]:
+    """Validate raw string values and return the typed RDF terms to substitute.
+
+    A missing parameter takes its default; an empty value leaves an optional one unbound.
+    `limit`, `offset` and names starting with `_` are not parameters and are ignored.
+
+    :raises BadParameter: unknown name, missing required value or a value of the wrong form.
+
+    >>> q = SavedQuery("x", "X", "", (Param("year", "xsd:gYear", default="2013"),), "SELECT ?year {}", Path("x.rq"))
+    >>> bind_parameters(q, {}, "https://w3id.org/visitgraph/id/")["year"].value
+    '2013'
+    """
+    known = {p.name for p in query.params}
+    for name in raw:
+        if name not in known and name not in RESERVED and not name.startswith("_"):
+            takes = ", ".join(sorted(known)) or "no parameters"
+            raise BadParameter(name, f"Unknown parameter {name!r}; the query {query.name!r} takes {takes}.")
+    bound: dict[str, Term] = {}
+    for p in query.params:
+        value = raw.get(p.name, p.default)
+        if value is None or value == "":
+            if p.required:
+                raise BadParameter(p.name, f"Parameter {p.name!r} is required; expected {p.expected()}.")
+            continue
+        bound[p.name] = bind_value(p, value, base_iri)
+    return bound

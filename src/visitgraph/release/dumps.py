@@ -24,8 +24,8 @@ from visitgraph.core.config import Settings
 from visitgraph.core.fileio import write_atomic
 from visitgraph.core.formats import get_format
 from visitgraph.release.void import dataset_iri, dump_file_names, void_graph, void_quads
+from visitgraph.store.backend import Store
 from visitgraph.store.dump import dump_quads, store_prefixes
-from visitgraph.store.embedded import EmbeddedStore
 
 _LOCK = threading.Lock()
 
@@ -86,7 +86,7 @@ def dataset_description(store: Any, settings: Settings, **dates: str | None) -> 
                       **dates)
 
 
-def live_void(store: EmbeddedStore, settings: Settings) -> list[ox.Quad]:
+def live_void(store: Store, settings: Settings) -> list[ox.Quad]:
     """Describe the published state as served at `/.well-known/void`, with its creation and modification dates."""
     gen = store.require_current()
     history = store.history()
@@ -115,12 +115,12 @@ def _union_count(store: Any) -> int:
     return len({q.triple for q in store.quads_for_pattern(None, None, None, None)})
 
 
-def dumps_dir(store: EmbeddedStore, generation: str) -> Path:
+def dumps_dir(store: Store, generation: str) -> Path:
     """Return the folder holding one generation's dumps."""
     return store.path / "dumps" / generation
 
 
-def ensure_dumps(store: EmbeddedStore, settings: Settings) -> tuple[Path, Manifest]:
+def ensure_dumps(store: Store, settings: Settings) -> tuple[Path, Manifest]:
     """Return the current generation's dump folder and manifest, writing them on first use.
 
     The folder is built under a temporary name and renamed into place, so a
@@ -159,7 +159,7 @@ def write_manifest(reader: Any, settings: Settings, folder: Path, generation: st
     return manifest
 
 
-def _prune_dumps(store: EmbeddedStore) -> None:
+def _prune_dumps(store: Store) -> None:
     keep = set(store.generation_ids())
     root = store.path / "dumps"
     for child in root.iterdir():

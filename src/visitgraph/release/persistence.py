@@ -26,8 +26,9 @@ from visitgraph.core import vocab
 from visitgraph.core.errors import VisitgraphError
 from visitgraph.describe.resources import LABEL_PREDICATES
 from visitgraph.release.ledger import Ledger, Record, ledger_exists, open_ledger
-from visitgraph.release.releases import diffable
-from visitgraph.store.embedded import Generation
+from visitgraph.release.ntdiff import diffable
+from visitgraph.store.backend import Store
+from visitgraph.store.embedded import Generation, on_rollback
 
 RETIRED = vocab.VG + "RetiredResource"
 FORMER_TYPE = vocab.VG + "formerType"
@@ -221,7 +222,7 @@ def _bootstrap(ledger: Ledger, published: Generation | None, reader: Any) -> Non
     ledger.confirm(state, published.published)
 
 
-def announce_generation(store: Any, base: str, gen_id: str, folder: Path, changes: set[ox.Triple] | None) -> int:
+def announce_generation(store: Store, base: str, gen_id: str, folder: Path, changes: set[ox.Triple] | None) -> int:
     """Check a staged generation against every IRI published before and write its pending state.
 
     Called once the generation is in place and before readers switch to it.
@@ -245,7 +246,7 @@ def announce_generation(store: Any, base: str, gen_id: str, folder: Path, change
         return ledger.announce(gen_id, "publish", diff)
 
 
-def confirm_generation(store: Any, gen: Generation) -> None:
+def confirm_generation(store: Store, gen: Generation) -> None:
     """Make the pending state of a just-published generation visible to readers."""
     with open_ledger(store.path, write=True) as ledger:
         state = ledger.pending(gen.id)
@@ -253,7 +254,7 @@ def confirm_generation(store: Any, gen: Generation) -> None:
             ledger.confirm(state, gen.published)
 
 
-def announce_rollback(store: Any, gen: Generation) -> None:
+def announce_rollback(store: Store, gen: Generation) -> None:
     """Announce a rollback: the differences between the last announced state and `gen`, as a new state."""
     with open_ledger(store.path, write=True) as ledger:
         ledger.heal(None, None)
@@ -269,6 +270,9 @@ def announce_rollback(store: Any, gen: Generation) -> None:
         ledger.confirm(ledger.announce(gen.id, "rollback", changes), gen.published)
 
 
+on_rollback(announce_rollback)  # the store calls it after a rollback switched readers
+
+
 def _rollback_scan(ledger: Ledger, reader: Any) -> list[tuple[str | None, Record]]:
     changes: list[tuple[str | None, Record]] = []
     seen: set[str] = set()
@@ -281,7 +285,7 @@ def _rollback_scan(ledger: Ledger, reader: Any) -> list[tuple[str | None, Record
     return changes
 
 
-def record_release(store: Any, version: str, gen: Generation, released: str) -> None:
+def record_release(store: Store, version: str, gen: Generation, released: str) -> None:
     """Tie a release to the announced state of its generation (announcing it first if needed)."""
     with open_ledger(store.path, write=True) as ledger:
         ledger.heal(gen.id, gen.published)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -24,11 +23,11 @@ from visitgraph.release.dumps import (
     list_releases,
     write_manifest,
 )
+from visitgraph.release.ntdiff import Line, data_triples, diffable
 from visitgraph.release.void import DUMP_BASENAME, void_graph
+from visitgraph.store.backend import Store
 from visitgraph.store.dump import dump_quads, store_prefixes
-from visitgraph.store.embedded import EmbeddedStore, now_iso
-
-Line = tuple[str, str, str]  # subject, predicate, object in N-Triples syntax
+from visitgraph.store.embedded import now_iso
 
 MAX_VERSION = 64
 _IDENT = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
@@ -68,44 +67,6 @@ class ReleaseReport:
         return {"version": self.version, "folder": str(self.folder), "previous": self.previous,
                 "added": self.added, "removed": self.removed, "triples": self.manifest.store_triples,
                 "files": [f.name for f in self.manifest.files]}
-
-
-def _signature(node: ox.BlankNode, by_subject: dict[Any, list[ox.Triple]], depth: int = 0) -> str:
-    parts = []
-    for t in by_subject.get(node, []):
-        obj = t.object
-        text = ("[" + _signature(obj, by_subject, depth + 1) + "]" if isinstance(obj, ox.BlankNode) and depth < 4
-                else str(obj))
-        parts.append(f"{t.predicate} {text}")
-    return hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()[:16]
-
-
-def diffable(triples: set[ox.Triple]) -> set[Line]:
-    """Write triples as N-Triples terms, naming each blank node by a hash of its content.
-
-    Canonical blank node labels shift whenever any blank node is added, so a
-    release diff names them by what they say instead; an unchanged address stays
-    unchanged in the diff.
-    """
-    by_subject: dict[Any, list[ox.Triple]] = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)
-    names: dict[ox.BlankNode, str] = {}
-
-    def term(node: Any) -> str:
-        if isinstance(node, ox.BlankNode):
-            if node not in names:
-                names[node] = "_:h" + _signature(node, by_subject)
-            return names[node]
-        return str(node)
-
-    return {(term(t.subject), str(t.predicate), term(t.object)) for t in triples}
-
-
-def data_triples(quads: Any, skip_graph: str | None = None) -> set[ox.Triple]:
-    """Return the union of the quads' triples, leaving out one graph (the embedded VoID)."""
-    return {q.triple for q in quads
-            if not (skip_graph and isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == skip_graph)}
 
 
 def _nt(lines: set[Line]) -> bytes:
@@ -158,7 +119,7 @@ def _previous_lines(out: Path, previous: Manifest, settings: Settings) -> tuple[
     return diffable(triples), names
 
 
-def release(store: EmbeddedStore, settings: Settings, version: str | None = None,
+def release(store: Store, settings: Settings, version: str | None = None,
             out: Path | None = None) -> ReleaseReport:
     """Write a versioned release folder: dumps, manifest, VoID and a changelog against the previous release.
 

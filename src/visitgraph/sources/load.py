@@ -70,7 +70,8 @@ def discover_sources(settings: Settings) -> list[SourceFile]:
     return out
 
 
-def _syntax_error(path: str, e: SyntaxError) -> DataSyntaxError:
+def syntax_error(path: str, e: SyntaxError) -> DataSyntaxError:
+    """Turn pyoxigraph's parse error into a :class:`DataSyntaxError` naming the file, line and column."""
     msg = str(e.msg or e)
     reason = re.sub(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ", "", msg)
     line, column = e.lineno, e.offset
@@ -113,7 +114,7 @@ def parse_rdf(
             for q in quads
         ]
     except SyntaxError as e:
-        raise _syntax_error(name, e) from e
+        raise syntax_error(name, e) from e
     except ValueError as e:
         raise DataSyntaxError(name, None, None, str(e)) from e
     except OSError as e:
@@ -204,7 +205,7 @@ def load_source_into(settings: Settings, source: SourceFile, store: ox.Store) ->
     try:
         store.bulk_load(path=str(path), format=RDF_SUFFIXES[path.suffix], base_iri=settings.base_iri, to_graph=graph)
     except SyntaxError as e:
-        raise _syntax_error(source.relpath, e) from e
+        raise syntax_error(source.relpath, e) from e
     except OSError as e:
         raise StoreError(f"Cannot load {source.relpath}: {e}") from e
     return sum(1 for _ in store.quads_for_pattern(None, None, None, graph)) - before

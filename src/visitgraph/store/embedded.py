@@ -65,13 +65,42 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+#: Prune what upper layers keep per generation beside the store (stored answers, build inputs, source
+#: versions): each is called with the store's folder and the generation ids still on disk. The layers that own
+#: that data register here (:func:`on_prune`), so this bottom layer imports none of them.
+_PRUNE_HOOKS: list[Callable[[Path, list[str]], None]] = []
+#: Called with the store and the generation a rollback made current (the ledger announces it to readers).
+_ROLLBACK_HOOKS: list[Callable[[Any, Generation], None]] = []
+
+
+def on_prune(hook: Callable[[Path, list[str]], None]) -> Callable[[Path, list[str]], None]:
+    """Register a function that prunes per-generation data after old generations are removed (idempotent)."""
+    if hook not in _PRUNE_HOOKS:
+        _PRUNE_HOOKS.append(hook)
+    return hook
+
+
+def on_rollback(hook: Callable[[Any, Generation], None]) -> Callable[[Any, Generation], None]:
+    """Register a function called after a rollback switched readers to an older generation (idempotent)."""
+    if hook not in _ROLLBACK_HOOKS:
+        _ROLLBACK_HOOKS.append(hook)
+    return hook
+
+
 
 class EmbeddedStore:
-    """Generations of an on-disk Oxigraph store under one folder."""
+    """Generations of an on-disk Oxigraph store under one folder.
 
-    def __init__(self, path: Path | str, keep: int = 5) -> None:
+    :param push: called with a generation's id and publication time just before the local pointer moves to it;
+        the remote backend passes the function that sends the generation to its server.
+    """
+
+    backend = "embedded"
+
+    def __init__(self, path: Path | str, keep: int = 5, push: Callable[[str, str], None] | None = None) -> None:
         self.path = Path(path)
         self.keep = keep
+        self._push = push
         self._lock = threading.Lock()
         self._reader: tuple[str, ox.Store] | None = None
         self._current_cache: tuple[int, Generation | None] | None = None
@@ -189,6 +218,16 @@ class EmbeddedStore:
 
     def _switch(self, gen_id: str, entry: HistoryEntry) -> Generation:
         published = now_iso()
+        if self._push is not None:
+            self._push(gen_id, published)
+        return self.record_switch(gen_id, entry, published)
+
+    def record_switch(self, gen_id: str, entry: HistoryEntry, published: str | None = None) -> Generation:
+        """Point the local `CURRENT` at a generation and append its history line (nothing is pushed anywhere).
+
+        Recovery uses it alone for a generation a remote server received just before a crash.
+        """
+        published = published or now_iso()
         write_atomic(self.path / "CURRENT", json.dumps({"id": gen_id, "published": published}))
         fsync_dir(self.path)
         crash_point("switch.after")
@@ -199,27 +238,23 @@ class EmbeddedStore:
         crash_point("history.after")
         return Generation(gen_id, self.generations_dir / gen_id, published)
 
-    def _prune(self) -> None:
-        from visitgraph.publish.incremental import prune_inputs
-        from visitgraph.queries.answerindex import prune as prune_answers
-
+    def prune(self) -> None:
+        """Remove generations beyond `keep` (never the current one), then what the :func:`on_prune` hooks keep."""
         current = self.current()
         ids = self.generation_ids()
         for old in ids[: max(0, len(ids) - self.keep)]:
             if current is None or old != current.id:
                 shutil.rmtree(self.generations_dir / old, ignore_errors=True)
-        prune_answers(self.path, self.generation_ids())
-        prune_inputs(self.path, self.generation_ids())
-        from visitgraph.publish.undo import prune_blobs
+        for hook in _PRUNE_HOOKS:
+            hook(self.path, self.generation_ids())
 
-        prune_blobs(self.path, self.generation_ids())
-
-    def rollback_target(self, to: str | None = None) -> tuple[Generation, str]:
+    def rollback_target(self, to: str | None = None, current: Generation | None = None) -> tuple[Generation, str]:
         """Return the current generation and the one a rollback goes to (default: the one before).
 
+        :param current: the published generation when the caller knows it better (a remote server's state).
         :raises VisitgraphError: if that generation is no longer on disk.
         """
-        current = self.require_current()
+        current = current or self.require_current()
         ids = self.generation_ids()
         if to is None:
             older = [i for i in ids if i < current.id]
@@ -239,9 +274,8 @@ class EmbeddedStore:
         entry = HistoryEntry(to, "rollback", who, now_iso(), triples=count, note=note or f"from {current.id}",
                              details=details or {})
         gen = self._switch(to, entry)
-        from visitgraph.release.persistence import announce_rollback  # the change feed learns of it
-
-        announce_rollback(self, gen)
+        for hook in _ROLLBACK_HOOKS:  # the change feed learns of it
+            hook(self, gen)
         return gen
 
     def rollback(self, to: str | None = None, who: str = "cli") -> Generation:
@@ -264,7 +298,11 @@ class StagedGeneration:
         self.store: ox.Store | None = ox.Store(str(path))
         self.committed: Generation | None = None
 
-    def _require(self) -> ox.Store:
+    def writable(self) -> ox.Store:
+        """Return the open writable Oxigraph store of this generation (a new one after :meth:`seed_from`).
+
+        :raises StoreError: once the generation is committed or closed.
+        """
         if self.store is None:
             raise StoreError("The staged generation is closed.")
         return self.store
@@ -285,15 +323,15 @@ class StagedGeneration:
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads to the staged generation."""
-        self._require().bulk_extend(quads)
+        self.writable().bulk_extend(quads)
 
     def update(self, sparql: str) -> None:
         """Apply a SPARQL Update to the staged generation."""
-        self._require().update(sparql)
+        self.writable().update(sparql)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Iterate everything staged so far."""
-        return iter(self._require().quads_for_pattern(None, None, None, None))
+        return iter(self.writable().quads_for_pattern(None, None, None, None))
 
     def commit(self, who: str, note: str = "", details: dict[str, Any] | None = None,
                before_switch: Callable[[str, Path], dict[str, Any] | None] | None = None,
@@ -307,7 +345,7 @@ class StagedGeneration:
             compaction would rewrite every shared table file for it).
         :param triples: the store's quad count, when the caller knows it (else counted here).
         """
-        store = self._require()
+        store = self.writable()
         started = time.monotonic()
         if optimize:
             store.optimize()
@@ -334,7 +372,7 @@ class StagedGeneration:
         )
         crash_point("switch.before")
         self.committed = self.owner._switch(self.id, entry)
-        self.owner._prune()
+        self.owner.prune()
         return self.committed
 
     def close(self) -> None:
@@ -354,14 +392,3 @@ def fsync_dir(path: Path) -> None:
 def open_store(path: Path | str, keep: int = 5) -> EmbeddedStore:
     """Open (without creating anything) the embedded generation store at `path`."""
     return EmbeddedStore(path, keep=keep)
-
-
-def store_from_settings(settings: Any) -> EmbeddedStore:
-    """Open the store the settings name: embedded generations, or a remote SPARQL server."""
-    if settings.backend == "remote":
-        from visitgraph.store.remote import RemoteClient, RemoteStore
-
-        client = RemoteClient(settings.remote_query_url, settings.remote_update_url, settings.remote_user,
-                              settings.remote_password, timeout=settings.query_timeout)
-        return RemoteStore(settings.store, client, settings.base_iri, keep=settings.keep_generations)
-    return EmbeddedStore(settings.store, keep=settings.keep_generations)

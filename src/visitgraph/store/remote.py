@@ -15,7 +15,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,10 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.crashpoints import crash_point
-from visitgraph.core.errors import BadQuery, QueryTimeout, StoreError
+from visitgraph.core.errors import BadQuery, NotPublished, QueryTimeout, StoreError
 from visitgraph.sparql.engine import query_form
 from visitgraph.sparql.text import inject_values
-from visitgraph.store.embedded import EmbeddedStore, Generation, HistoryEntry
+from visitgraph.store.embedded import EmbeddedStore, Generation, HistoryEntry, StagedGeneration
 
 SYS = "https://w3id.org/visitgraph/system#"
 XML_RESULTS = "application/sparql-results+xml"
@@ -196,12 +197,21 @@ class RemoteReader:
         return int(self.owner.state().get("triples", 0))
 
 
-class RemoteStore(EmbeddedStore):
-    """Stage and validate locally, publish to and read from a remote SPARQL server."""
+class RemoteStore:
+    """Stage and validate locally, publish to and read from a remote SPARQL server.
+
+    The local generations (staging, history, writer lock, rollback) are an :class:`EmbeddedStore` it holds, not
+    one it is: that store calls :meth:`push_generation` before its pointer moves, and everything a reader sees
+    comes from the server.
+    """
+
+    backend = "remote"
 
     def __init__(self, path: Path | str, client: RemoteClient, base: str, keep: int = 5,
                  state_ttl: float = 1.0) -> None:
-        super().__init__(path, keep=keep)
+        self.local = EmbeddedStore(path, keep=keep, push=self.push_generation)
+        self.path = self.local.path
+        self.keep = keep
         self.client = client
         self.base = base
         self.state_iri = f"{base}graph/-/state"
@@ -234,13 +244,34 @@ class RemoteStore(EmbeddedStore):
             self._state = (time.monotonic(), state)
         return state
 
+    @property
+    def generations_dir(self) -> Path:
+        return self.local.generations_dir
+
     def current(self) -> Generation | None:
+        """Return the generation the server's state graph names, or None if nothing is published there."""
         state = self.state()
         if "generation" not in state:
             return None
         return Generation(state["generation"], self.generations_dir / state["generation"], state["published"])
 
+    def require_current(self) -> Generation:
+        """Return the published generation or raise :class:`NotPublished`."""
+        gen = self.current()
+        if gen is None:
+            raise NotPublished(str(self.path))
+        return gen
+
+    def history(self) -> list[HistoryEntry]:
+        """Return every publish and rollback, oldest first (kept locally)."""
+        return self.local.history()
+
+    def generation_ids(self) -> list[str]:
+        """List the generations still on disk locally, oldest first."""
+        return self.local.generation_ids()
+
     def graphs(self) -> list[str]:
+        """List our named graphs on the server, sorted."""
         return [g for g in self.state()["graphs"] if g != self.default_graph_iri]
 
     def to_remote_graph(self, graph: Any) -> str:
@@ -290,12 +321,40 @@ class RemoteStore(EmbeddedStore):
         with self._state_lock:
             self._state = None
 
-    def _switch(self, gen_id: str, entry: HistoryEntry) -> Generation:
-        from visitgraph.store.embedded import now_iso
-
-        published = now_iso()
+    def push_generation(self, gen_id: str, published: str) -> None:
+        """Send a local generation to the server (the local store calls this before its pointer moves)."""
         local = ox.Store.read_only(str(self.generations_dir / gen_id))
         self.push(local.quads_for_pattern(None, None, None, None), gen_id, published)
         crash_point("remote.after_push")
-        super()._switch(gen_id, entry)
-        return Generation(gen_id, self.generations_dir / gen_id, published)
+
+    # -- the local side: staging, the writer lock, rollback ------------------------
+    def write_lock(self) -> AbstractContextManager[None]:
+        """Hold the writer lock (one publisher at a time, across processes)."""
+        return self.local.write_lock()
+
+    def stage(self, recover: Callable[[], object] | None = None) -> AbstractContextManager[StagedGeneration]:
+        """Open a fresh local generation; its ``commit()`` pushes it to the server, then switches."""
+        return self.local.stage(recover)
+
+    def record_switch(self, gen_id: str, entry: HistoryEntry, published: str | None = None) -> Generation:
+        """Point the local `CURRENT` at a generation the server already holds (crash recovery)."""
+        return self.local.record_switch(gen_id, entry, published)
+
+    def prune(self) -> None:
+        """Remove local generations beyond `keep` and what the registered prune hooks keep."""
+        self.local.prune()
+
+    def rollback_target(self, to: str | None = None, current: Generation | None = None) -> tuple[Generation, str]:
+        """Return the server's current generation and the one a rollback goes to (default: the one before)."""
+        return self.local.rollback_target(to, current or self.require_current())
+
+    def switch_back(self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None,
+                    note: str = "") -> Generation:
+        """Push generation `to` to the server again and record it; call with the writer lock held."""
+        return self.local.switch_back(current, to, who, details, note)
+
+    def rollback(self, to: str | None = None, who: str = "cli") -> Generation:
+        """Make an earlier generation current again on the server (the pointer only)."""
+        with self.write_lock():
+            current, target = self.rollback_target(to)
+            return self.switch_back(current, target, who)

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from visitgraph.core import formats
 from visitgraph.release.dumps import dump_media_type, ensure_dumps, list_releases, live_void, read_manifest
 from visitgraph.store.dump import dump_quads, store_prefixes
-from visitgraph.web import get_settings, get_store
 from visitgraph.web.http import (
     NotAcceptable,
     etag_for,
@@ -22,6 +21,7 @@ from visitgraph.web.http import (
     ranged_response,
     set_cache_headers,
 )
+from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("dumps", __name__)
 

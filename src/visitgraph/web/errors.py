@@ -10,6 +10,18 @@ from visitgraph.core.errors import LimitExceeded, VisitgraphError
 API_PREFIXES = ("/sparql", "/graph-store", "/reconcile", "/linksets", "/-/", "/validate", "/api", "/openapi.json")
 
 
+class NotAcceptable(VisitgraphError):
+    """No format on offer fits the `Accept` header."""
+
+    status = 406
+
+
+class UnsupportedMediaType(VisitgraphError):
+    """The request body's media type is not one the endpoint reads."""
+
+    status = 415
+
+
 def wants_json() -> bool:
     """Say whether this request should get a JSON error rather than an HTML page."""
     path = request.path
@@ -31,7 +43,7 @@ def error_response(message: str, status: int, extra: dict[str, object] | None = 
 
 
 def _max_depth() -> int:
-    from visitgraph.web import get_settings
+    from visitgraph.web.state import get_settings
 
     return int(get_settings().max_depth)
 

@@ -22,8 +22,8 @@ from visitgraph.release.changefeed import AS_MEDIA_TYPE, atom_feed, collection, 
 from visitgraph.release.ledger import Ledger, Version, ledger_exists, open_ledger
 from visitgraph.release.memento import LINK_FORMAT, choose, http_date, link_header, parse_accept_datetime, timemap
 from visitgraph.store.dump import dump_quads, store_prefixes
-from visitgraph.web import get_settings, get_store
 from visitgraph.web.http import alternates, negotiate, rdf_format, split_suffix
+from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("feed", __name__)
 

@@ -19,11 +19,11 @@ from visitgraph.core.errors import BadParameter
 from visitgraph.publish.writes import graph_update, write_update
 from visitgraph.sources.load import parse_rdf
 from visitgraph.sparql.guards import CONFIRM_WORD, Guard
-from visitgraph.web import get_settings, get_store
+from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import not_modified, set_cache_headers
 from visitgraph.web.linksets import bearer_token
 from visitgraph.web.negotiate import negotiate
-from visitgraph.web.sparql import NotAcceptable, UnsupportedMediaType
+from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("graphstore", __name__)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from visitgraph.core.errors import BadParameter, Forbidden
 from visitgraph.linking.linksets import add_linkset, list_linksets
-from visitgraph.web import get_settings, get_store
+from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("linksets", __name__)
 

@@ -23,7 +23,6 @@ from visitgraph.linking.linkpages import contributed_links, page_number, trim_vi
 from visitgraph.release.dumps import live_void
 from visitgraph.release.void import dump_file_names, site_root
 from visitgraph.store.dump import dump_quads, store_prefixes
-from visitgraph.web import get_settings, get_store
 from visitgraph.web.errors import error_response, wants_json
 from visitgraph.web.http import (
     alternates,
@@ -34,6 +33,7 @@ from visitgraph.web.http import (
     set_cache_headers,
     split_suffix,
 )
+from visitgraph.web.state import get_settings, get_store
 from visitgraph.web.tombstones import gone_answer, history, retired_answer
 
 bp = Blueprint("pages", __name__)

@@ -37,7 +37,7 @@ from visitgraph.queries.query_output import (
     serialize_page,
 )
 from visitgraph.store.dump import store_prefixes
-from visitgraph.web import get_settings, get_state, get_store
+from visitgraph.web.state import get_settings, get_state, get_store
 from visitgraph.workers.executor import ExecutorReader
 
 bp = Blueprint("queries", __name__)

@@ -20,11 +20,12 @@ from visitgraph.publish.writes import add_using, write_update
 from visitgraph.sparql.engine import Dataset
 from visitgraph.sparql.service_description import service_description
 from visitgraph.sparql.ssrf import operation_kind
-from visitgraph.web import get_settings, get_state, get_store
 from visitgraph.web.admission import heavy_slot
+from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import not_modified, safe_href, set_cache_headers
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.observe import note_query
+from visitgraph.web.state import get_settings, get_state, get_store
 from visitgraph.workers.executor import execute
 
 bp = Blueprint("sparql", __name__)
@@ -56,18 +57,6 @@ RESULT_FORMAT_ALIASES = {"srj": "json", "srx": "xml", "sparql-results+json": "js
 GRAPH_FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "json": "jsonld",
                         "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdf/xml": "rdfxml", "n-quads": "nq",
                         "nquads": "nq", "n3": "ttl"}
-
-
-class NotAcceptable(VisitgraphError):
-    """No format on offer fits the `Accept` header."""
-
-    status = 406
-
-
-class UnsupportedMediaType(VisitgraphError):
-    """The request body's media type is not one the endpoint reads."""
-
-    status = 415
 
 
 @dataclass

@@ -15,8 +15,8 @@ from flask import Response, render_template
 from visitgraph.core import vocab
 from visitgraph.release.history import Tombstone, VersionRow, history_for, is_retired, tombstone, tombstone_quads
 from visitgraph.store.dump import dump_quads, store_prefixes
-from visitgraph.web import get_settings, get_store
 from visitgraph.web.http import alternates, negotiate, rdf_format, set_cache_headers, split_suffix
+from visitgraph.web.state import get_settings, get_store
 
 MOVED, GONE = 301, 410
 

@@ -144,7 +144,7 @@ def _write_answer(job: QueryJob, out: IO[bytes]) -> None:
     from visitgraph.core.formats import get_format
     from visitgraph.core.textable import render_table
     from visitgraph.sparql.engine import run_query
-    from visitgraph.store.embedded import store_from_settings
+    from visitgraph.store.backend import store_from_settings
 
     settings = load_settings(job.settings["root"], job.settings, environ={})
     result = run_query(store_from_settings(settings).reader(), job.sparql, base_iri=settings.base_iri)
