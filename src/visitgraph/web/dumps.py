@@ -75,7 +75,6 @@ def dump_file(name: str) -> BaseResponse:
     if entry is not None and entry.encoding:
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Accept-Ranges"] = "bytes"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers.pop("ETag", None)
     return set_cache_headers(resp, gen, name)
 
@@ -127,7 +126,6 @@ def release_file(version: str, name: str) -> BaseResponse:
             send_file(path, mimetype=media, etag=False, conditional=False)
     resp.headers.update({"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes"})
     resp.headers["Cache-Control"] = IMMUTABLE
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
@@ -156,5 +154,4 @@ def void_description() -> Response:
     else:
         resp = Response(data, mimetype=fmt.media_type)
     resp.headers["Vary"] = "Accept"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return set_cache_headers(resp, gen, variant)

@@ -38,7 +38,6 @@ def error_response(message: str, status: int, extra: dict[str, object] | None = 
     else:
         resp = Response(render_template("error.html", message=message, status=status), mimetype="text/html")
     resp.status_code = status
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 

@@ -52,11 +52,10 @@ def _conditional(resp: Response, etag: str, cache: str) -> Response:
     """Stamp ETag and Cache-Control; answer 304 when the client's copy matches."""
     resp.headers["ETag"] = etag
     resp.headers["Cache-Control"] = cache
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     inm = request.headers.get("If-None-Match")
     if inm is not None and (etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"):
         fresh = Response(status=304)
-        for name in ("ETag", "Cache-Control", "Access-Control-Allow-Origin", "Vary", "Link", "Memento-Datetime"):
+        for name in ("ETag", "Cache-Control", "Vary", "Link", "Memento-Datetime"):  # CORS: the app-wide hook
             if name in resp.headers:
                 fresh.headers[name] = resp.headers[name]
         return fresh
@@ -124,7 +123,6 @@ def timegate(kind: str, slug: str) -> BaseResponse:
     resp = redirect(f"{_site()}memento/{chosen.seq}", 302)
     resp.headers["Vary"] = "accept-datetime"
     resp.headers["Link"] = f'<{original}>; rel="original", <{tmap}>; rel="timemap"; type="{LINK_FORMAT}"'
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 

@@ -83,5 +83,4 @@ def listing() -> Response:
             else info.path
         items.append(item)
     resp = jsonify({"linksets": items})
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp

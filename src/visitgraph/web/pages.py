@@ -57,7 +57,6 @@ def _finish(resp: Response, path: str, variant: str, negotiated: bool, alt_path:
     if negotiated:
         resp.headers["Vary"] = "Accept"
         resp.headers["Content-Location"] = f"{alt_path}.{variant}"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 

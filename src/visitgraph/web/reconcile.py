@@ -105,7 +105,6 @@ def answer(data: Any, status: int = 200) -> Response:
 @bp.after_request
 def cors(resp: Response) -> Response:
     """Let browser clients (OpenRefine in a page, the test bench) call every endpoint."""
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
     resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     return resp

@@ -92,7 +92,6 @@ def _headers(resp: Response, variant: str, negotiated: bool) -> Response:
     set_cache_headers(resp, get_store().require_current(), f"tomb-{variant}")
     if negotiated:
         resp.headers["Vary"] = "Accept"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
