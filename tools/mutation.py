@@ -55,9 +55,9 @@ EXCLUDE_OPERATORS = [
 TARGETS: dict[str, dict[str, Any]] = {
     "ssrf": {"module": "src/visitgraph/sparql/ssrf.py", "tests": ["tests/test_guard_units.py"]},
     "web-linksets-auth": {
-        "module": "src/visitgraph/web/linksets.py",
+        "module": "src/visitgraph/web/auth.py",
         "tests": ["tests/test_guard_web.py"],
-        "functions": ["require_write", "_authenticated", "bearer_token"],
+        "functions": ["require_write", "authenticated", "bearer_token"],
     },
     "web-http": {
         "module": "src/visitgraph/web/http.py",

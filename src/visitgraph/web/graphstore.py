@@ -8,7 +8,6 @@ changesets through the one validate-then-publish path (see :mod:`visitgraph.publ
 from __future__ import annotations
 
 import hashlib
-import hmac
 import uuid
 
 import pyoxigraph as ox
@@ -18,10 +17,9 @@ from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
 from visitgraph.publish.writes import graph_update, write_update
 from visitgraph.sources.load import parse_rdf
-from visitgraph.sparql.guards import CONFIRM_WORD, Guard
+from visitgraph.web.auth import require_write, write_guard
 from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import not_modified, set_cache_headers
-from visitgraph.web.linksets import bearer_token
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.state import get_settings, get_store
 
@@ -98,15 +96,6 @@ def get_graph() -> Response:
     return set_cache_headers(resp, gen, variant)
 
 
-def write_guard(reason: str = "") -> Guard:
-    """Return how this write request is guarded: confirmed by the admin token and `confirm=destructive`."""
-    settings = get_settings()
-    token = bearer_token()
-    admin = bool(settings.admin_token and token and hmac.compare_digest(token, settings.admin_token))
-    return Guard(confirmed=admin and request.values.get("confirm") == CONFIRM_WORD,
-                 max_share=settings.max_removal_share, reason=reason)
-
-
 def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response | tuple[Response, int]:
     existed = _exists(graph)
     update = graph_update(method, graph, triples)
@@ -125,8 +114,6 @@ def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response
 @bp.route("/graph-store", methods=["PUT", "POST", "DELETE"])
 def write_graph() -> Response | tuple[Response, int]:
     """Replace (PUT), merge into (POST) or drop (DELETE) a graph; POST without a target creates one."""
-    from visitgraph.web.linksets import require_write
-
     require_write()
     given, graph = _target()
     if request.method == "DELETE":

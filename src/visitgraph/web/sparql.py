@@ -21,6 +21,7 @@ from visitgraph.sparql.engine import Dataset
 from visitgraph.sparql.service_description import service_description
 from visitgraph.sparql.ssrf import operation_kind
 from visitgraph.web.admission import heavy_slot
+from visitgraph.web.auth import require_write, write_guard
 from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import not_modified, safe_href, set_cache_headers
 from visitgraph.web.negotiate import negotiate
@@ -331,8 +332,6 @@ def _describe_service() -> Response:
 
 
 def _update(preq: ProtocolRequest) -> Response:
-    from visitgraph.web.linksets import require_write
-
     require_write()
     text = preq.text
     if not text.strip():
@@ -343,8 +342,6 @@ def _update(preq: ProtocolRequest) -> Response:
     text = add_using(text, _iris(preq.params, "using-graph-uri"), _iris(preq.params, "using-named-graph-uri"))
     who = f"http:{request.remote_addr or 'unknown'}"
     what = (preq.params.get("comment") or "SPARQL Update over HTTP")[:200]
-    from visitgraph.web.graphstore import write_guard
-
     report = write_update(get_settings(), get_store(), text, who=who, what=what, guard=write_guard())
     gen = report.generation
     return jsonify({"ok": True, "generation": gen.id if gen else None, "triples": report.triples,
