@@ -146,7 +146,7 @@ def linkset_void_triples(store: Any, base: str, dataset_iri: str | None = None) 
     Each gets void:linkPredicate, void:triples, void:subjectsTarget (our dataset, by
     default the base IRI) and void:objectsTarget (the namespace its objects share).
 
-    :param store: an EmbeddedStore (its published generation) or a pyoxigraph Store.
+    :param store: a Store (its published generation) or a pyoxigraph Store.
     """
     reader = store.reader() if hasattr(store, "reader") else store
     ours = ox.NamedNode(dataset_iri or base)
@@ -188,7 +188,7 @@ def also_known_as(store: Any, iri: str, base: str | None = None) -> list[tuple[s
 
     Only links from published (accepted) linksets count.
 
-    :param store: an EmbeddedStore (its published generation) or a pyoxigraph Store.
+    :param store: a Store (its published generation) or a pyoxigraph Store.
     :param base: our IRI base (default: the part of `iri` before its kind).
     """
     reader = store.reader() if hasattr(store, "reader") else store

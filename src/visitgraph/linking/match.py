@@ -96,7 +96,7 @@ class Matcher:
 
     @classmethod
     def from_store(cls, store: Any, base: str) -> Matcher:
-        """Index the published generation of `store` (an EmbeddedStore or a pyoxigraph Store).
+        """Index the published generation of `store` (a :class:`~visitgraph.store.backend.Store` or a pyoxigraph Store).
 
         :param base: the IRI base resources are minted under; ids are `kind/slug` below it.
         """
