@@ -298,6 +298,6 @@ def record_release(store: Store, version: str, gen: Generation, released: str) -
             ledger.add_release(version, state, gen.id, released)
 
 
-def has_ledger(store: Any) -> bool:
+def has_ledger(store: Store) -> bool:
     """Say whether the store keeps a ledger (the machine that builds)."""
     return ledger_exists(Path(store.path))
