@@ -169,7 +169,7 @@ def test_accept_failing_build_restores_files(built_project: Settings, monkeypatc
     def failing_build(*args: object, **kwargs: object) -> None:
         raise ShapesViolation.__new__(ShapesViolation)
 
-    monkeypatch.setattr("visitgraph.publish.pipeline.build", failing_build)
+    monkeypatch.setattr("visitgraph.publish.linkset_review.build", failing_build)
     with pytest.raises(ShapesViolation):
         review_linkset(built_project, store, SLUG, accept=True)
     assert accepted.read_text(encoding="utf-8") == old_text and _graphs(store) == before
