@@ -1,7 +1,9 @@
 """Move src/visitgraph's flat modules into subpackages and rewrite every reference to them (issue #15).
 
-One-off tool, kept so the lead can re-run the rewrite over branches that still use the flat names:
-`python tools/relayout.py --rewrite-only FILE...` rewrites references in the given files without moving anything.
+Kept so the lead can re-run the rewrite over branches that still use the flat names:
+`python tools/relayout.py --rewrite-only FILE...` rewrites references in the given files without moving anything
+(module paths, then the names that moved out of their module when the import cycles were cut). Run ruff's
+import sorting afterwards (`ruff check --fix --select I`).
 """
 
 from __future__ import annotations
@@ -63,10 +65,50 @@ def _split_from(match: re.Match[str]) -> str:
     return "\n".join(lines)
 
 
+# Names that moved to another module after the move, when the import cycles were cut (module -> name -> new module
+# and new name). Applied after the module rewrite, to `from module import ...` statements.
+MOVED_NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    "visitgraph.store.embedded": {"store_from_settings": ("visitgraph.store.backend", "store_from_settings")},
+    "visitgraph.linking.linksets": {n: ("visitgraph.publish.linkset_review", n) for n in ("review_linkset",
+                                                                                        "withdraw_linkset")},
+    "visitgraph.linking.match": {n: ("visitgraph.linking.entities", n) for n in (
+        "KIND_TYPES", "LABEL_PREDICATES", "PROPERTY_PATHS", "VISIT_LINKS", "Entity", "resolve_id")},
+    "visitgraph.release.releases": {n: ("visitgraph.release.ntdiff", n) for n in ("Line", "diffable",
+                                                                                 "data_triples")},
+    "visitgraph.web.sparql": {n: ("visitgraph.web.errors", n) for n in ("NotAcceptable", "UnsupportedMediaType")},
+    "visitgraph.web.linksets": {"require_write": ("visitgraph.web.auth", "require_write"),
+                                "bearer_token": ("visitgraph.web.auth", "bearer_token"),
+                                "_authenticated": ("visitgraph.web.auth", "authenticated")},
+    "visitgraph.web.graphstore": {"write_guard": ("visitgraph.web.auth", "write_guard")},
+    "visitgraph.sources.load": {"_syntax_error": ("visitgraph.sources.load", "syntax_error")},
+    "visitgraph.authoring.draft": {"_curie": ("visitgraph.authoring.draft", "curie"),
+                                   "_lit": ("visitgraph.authoring.draft", "turtle_literal")},
+    "visitgraph.authoring.extract": {"_is_cap": ("visitgraph.authoring.extract", "is_cap"),
+                                     "_looks_org": ("visitgraph.authoring.extract", "looks_org")},
+}
+FROM_MODULE = re.compile(r"^(?P<indent>[ \t]*)from (?P<module>visitgraph[\w.]*) import "
+                         r"(?:\((?P<multi>[^)]*)\)|(?P<names>[\w, ]+?)[ \t]*$)", re.MULTILINE)
+
+
+def _move_names(match: re.Match[str]) -> str:
+    moved = MOVED_NAMES.get(match["module"])
+    names = [n.strip() for n in (match["multi"] or match["names"] or "").replace("\n", " ").split(",") if n.strip()]
+    if not moved or not any(n.partition(" as ")[0].strip() in moved for n in names):
+        return match[0]
+    by_module: dict[str, list[str]] = {}
+    for item in names:
+        name, _, alias = item.partition(" as ")
+        target, new = moved.get(name.strip(), (match["module"], name.strip()))
+        alias = alias.strip() or (name.strip() if new != name.strip() else "")  # the body keeps its name for it
+        by_module.setdefault(target, []).append(f"{new} as {alias}" if alias and alias != new else new)
+    return "\n".join(f"{match['indent']}from {module} import {', '.join(items)}" for module, items in by_module.items())
+
+
 def rewrite(text: str) -> str:
-    """Rewrite references to flat modules into references to their new places."""
+    """Rewrite references to flat modules into references to their new places (and moved names to theirs)."""
     text = DOTTED.sub(lambda m: "visitgraph." + OLD_TO_NEW[m[1]], text)  # first: its output never matches FROM_PKG
     text = FROM_PKG.sub(_split_from, text)
+    text = FROM_MODULE.sub(_move_names, text)
     return PATH.sub(lambda m: f"{m[1] or ''}visitgraph/{OLD_TO_NEW[m[2]].replace('.', '/')}.py", text)
 
 
