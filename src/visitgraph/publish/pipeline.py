@@ -179,40 +179,41 @@ def _build_staged(settings: Settings, store: Store, staged: StagedGeneration, pe
         for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
             report.files.append((source, load_source_into(settings, source, staged.writable())))
         replay = changesets
-    work = staged.writable()  # bound after seed_from, which replaces the staged store
+    # staged.writable() at each use, never bound to a local here: a caller holding the traceback of a failed build
+    # would keep this frame, and with it the staged RocksDB store and its lock, after stage() closed it.
     guarded = change is not None and change.guard is not None and pending is not None
     before = None
     for path in replay:
         if guarded and path == pending:
             known = plan.base_triples if plan is not None and plan.from_checkpoint and replay == [pending] else None
-            before = guard_snapshot(work, settings.base_iri,
-                                    [s.graph for s in sources], known if known is not None else len(work))
+            before = guard_snapshot(staged.writable(), settings.base_iri,
+                                    [s.graph for s in sources], known if known is not None else len(staged.writable()))
         text = path.read_text(encoding="utf-8")
-        apply_update(work, text, base_iri=settings.base_iri, name=path.name)
+        apply_update(staged.writable(), text, base_iri=settings.base_iri, name=path.name)
         report.changesets.append(path.name.removeprefix(".pending-"))
     if plan is not None and plan.from_checkpoint and plan.base_triples is not None:
-        report.triples = quads_after(store.reader(), work, plan.touched, plan.base_triples)
+        report.triples = quads_after(store.reader(), staged.writable(), plan.touched, plan.base_triples)
     else:
-        report.triples = len(work)
+        report.triples = len(staged.writable())
     if before is not None and change is not None and change.guard is not None:
-        after = guard_snapshot(work, settings.base_iri, [s.graph for s in sources], report.triples)
+        after = guard_snapshot(staged.writable(), settings.base_iri, [s.graph for s in sources], report.triples)
         check_guard(change.guard, before, after)
     lap("load_s")
     if plan is not None and report.triples > settings.validate_whole_limit:
-        report.validation = _validate_changes(settings, store, work, shapes, plan, report,
+        report.validation = _validate_changes(settings, store, staged.writable(), shapes, plan, report,
                                               progress=progress, path=staged.path)
     else:
-        report.validation = validate_staged(settings, work, shapes, progress=progress,
+        report.validation = validate_staged(settings, staged.writable(), shapes, progress=progress,
                                             path=staged.path)
     lap("validate_s")
     if not report.validation.conforms:
         raise ShapesViolation(report.validation)
     if (plan is not None and plan.from_checkpoint and plan.base_counts is not None
             and report.changes is not None):
-        report.counts = counts_after(store.reader(), work, report.changes, plan.base_counts,
+        report.counts = counts_after(store.reader(), staged.writable(), report.changes, plan.base_counts,
                                      COUNTED_CLASSES)
     else:
-        report.counts = count_classes(work)
+        report.counts = count_classes(staged.writable())
     _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap)
     return report
 
