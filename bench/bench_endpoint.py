@@ -44,9 +44,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 import pyoxigraph as ox  # noqa: E402
 import synth  # noqa: E402
 
-from visitgraph.config import load_settings  # noqa: E402
-from visitgraph.publish import build  # noqa: E402
-from visitgraph.store import EmbeddedStore  # noqa: E402
+from visitgraph.core.config import load_settings  # noqa: E402
+from visitgraph.publish.pipeline import build  # noqa: E402
+from visitgraph.store.embedded import EmbeddedStore  # noqa: E402
 
 PY = sys.executable
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from visitgraph.config import load_settings
-from visitgraph.ledger import open_ledger
-from visitgraph.load import discover_sources, load_source_into
-from visitgraph.persistence import _diff, all_records, record_of, touched_iris
+from visitgraph.core.config import load_settings
+from visitgraph.release.ledger import open_ledger
+from visitgraph.release.persistence import _diff, all_records, record_of, touched_iris
+from visitgraph.sources.load import discover_sources, load_source_into
 
 
 def main() -> None:

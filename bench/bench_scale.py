@@ -34,10 +34,10 @@ sys.path.insert(0, str(HERE.parent / "src"))
 import pyoxigraph as ox  # noqa: E402
 import synth  # noqa: E402
 
-from visitgraph.config import load_settings  # noqa: E402
-from visitgraph.queries import discover_queries, run_saved_query  # noqa: E402
-from visitgraph.store import EmbeddedStore, now_iso  # noqa: E402
-from visitgraph.validate import load_shapes, shapes_files, validate_store  # noqa: E402
+from visitgraph.core.config import load_settings  # noqa: E402
+from visitgraph.queries.catalog import discover_queries, run_saved_query  # noqa: E402
+from visitgraph.sources.validate import load_shapes, shapes_files, validate_store  # noqa: E402
+from visitgraph.store.embedded import EmbeddedStore, now_iso  # noqa: E402
 
 PY = sys.executable
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
@@ -106,8 +106,8 @@ def saved_query_latency(project: Path, repeats: int, timeout: float) -> dict[str
     Each query is measured with its default parameters, then with other values of each parameter
     (filter values read from the stored answer; another anchor value runs as SPARQL).
     """
-    from visitgraph.answerindex import for_store
-    from visitgraph.executor import ExecutorReader, QueryExecutor
+    from visitgraph.queries.answerindex import for_store
+    from visitgraph.workers.executor import ExecutorReader, QueryExecutor
 
     settings = load_settings(project, {"result_cache": 0, "query_timeout": timeout, "client_budget": 1e9},
                              environ={})
@@ -252,8 +252,8 @@ def write_batch(project: Path, batch: int = 100) -> dict[str, Any]:
     """Publish `batch` new visits as one write (the path SPARQL Update and the Graph Store take), then
     time a refused write: one visit without a visitor. Settings come from the environment too, so
     `VISITGRAPH_ANSWER_INDEX=false` measures the write without re-storing the saved queries' answers."""
-    from visitgraph.errors import ShapesViolation
-    from visitgraph.writes import write_update
+    from visitgraph.core.errors import ShapesViolation
+    from visitgraph.publish.writes import write_update
 
     settings = load_settings(project)
     store = EmbeddedStore(settings.store)

@@ -18,9 +18,10 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from visitgraph.config import Settings, load_settings
-from visitgraph.publish import build
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.core.config import Settings, load_settings
+from visitgraph.publish.pipeline import build
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"

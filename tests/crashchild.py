@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from visitgraph.config import load_settings
-from visitgraph.guards import Guard
-from visitgraph.store import store_from_settings
+from visitgraph.core.config import load_settings
+from visitgraph.sparql.guards import Guard
+from visitgraph.store.backend import store_from_settings
 
 
 def main(root: str, store_path: str, mode: str, arg: str = "", *extra: str) -> None:
@@ -23,22 +23,22 @@ def main(root: str, store_path: str, mode: str, arg: str = "", *extra: str) -> N
     settings = load_settings(Path(root), overrides, environ={})
     store = store_from_settings(settings)
     if mode == "write":
-        from visitgraph.writes import write_update
+        from visitgraph.publish.writes import write_update
 
         report = write_update(settings, store, arg, who="child", what="crash test", guard=Guard())
         print("ACK", report.generation.id if report.generation else "", flush=True)
     elif mode == "build":
-        from visitgraph.publish import build
+        from visitgraph.publish.pipeline import build
 
         report = build(settings, store, who="child")
         print("ACK", report.generation.id if report.generation else "", flush=True)
     elif mode == "rollback":
-        from visitgraph.undo import rollback
+        from visitgraph.publish.undo import rollback
 
         done = rollback(settings, store, arg or None, who="child", restore_files=True)
         print("ACK", done.generation.id, flush=True)
     elif mode == "accept":
-        from visitgraph.linksets import review_linkset
+        from visitgraph.publish.linkset_review import review_linkset
 
         review_linkset(settings, store, arg, accept=True, reviewer="child")
         print("ACK", store.require_current().id, flush=True)

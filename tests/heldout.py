@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from visitgraph.draft import Draft, DraftContext, NewsItem, draft_item, plan_items
-from visitgraph.errors import BadParameter
-from visitgraph.match import Matcher
+from visitgraph.authoring.draft import Draft, DraftContext, NewsItem, draft_item, plan_items
+from visitgraph.core.errors import BadParameter
+from visitgraph.linking.match import Matcher
 
 EVAL = Path(__file__).parent / "data" / "eval"
 

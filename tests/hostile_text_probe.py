@@ -10,9 +10,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from visitgraph import extract, names, newsdates, newsfacts, visitors
-from visitgraph.draft import DraftContext, draft_item, plan_items
-from visitgraph.match import Matcher
+from visitgraph.authoring import extract, newsdates, newsfacts, visitors
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.linking import names
+from visitgraph.linking.match import Matcher
 
 SIZE = 1_000_000
 UNITS = {
@@ -43,8 +44,8 @@ def hostile(unit: str) -> str:
 
 
 def main(root: str) -> None:
-    from visitgraph.config import load_settings
-    from visitgraph.draftfile import source_store
+    from visitgraph.authoring.draftfile import source_store
+    from visitgraph.core.config import load_settings
 
     settings = load_settings(root, environ={})
     store = source_store(settings)

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from adversarial import Listener, MemoryWatch, assert_error, assert_healthy, call, server_process, server_processes
 from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, free_port
-from visitgraph.config import load_settings
-from visitgraph.executor import _recv_frame, _send_frame, _Worker
-from visitgraph.store import store_from_settings
+from visitgraph.core.config import load_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.workers.executor import _recv_frame, _send_frame, _Worker
 
 pytestmark = [pytest.mark.e2e]
 

@@ -1,4 +1,4 @@
-"""Stored whole answers (visitgraph.answerindex): same pages as SPARQL, used only when they apply."""
+"""Stored whole answers (visitgraph.queries.answerindex): same pages as SPARQL, used only when they apply."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import copy_project, settings_for
-from visitgraph import answerindex
-from visitgraph.answerindex import AnswerIndex, answers_root, for_store
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.publish import build
-from visitgraph.queries import discover_queries, get_query, query_choices, run_saved_query
-from visitgraph.savedquery import parse_filter
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.publish.pipeline import build
+from visitgraph.queries import answerindex
+from visitgraph.queries.answerindex import AnswerIndex, answers_root, for_store
+from visitgraph.queries.catalog import discover_queries, get_query, query_choices, run_saved_query
+from visitgraph.queries.savedquery import parse_filter
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 from visitgraph.web import create_app
 
 
@@ -247,9 +248,9 @@ def test_a_rewrite_answers_exactly_like_the_query_it_stands_in_for(indexed: tupl
 
 
 def test_a_bad_rewrite_is_refused_with_the_file_named(tmp_path: Path) -> None:
-    from visitgraph.errors import DataSyntaxError
-    from visitgraph.queries import rewritten
-    from visitgraph.savedquery import parse_saved_query
+    from visitgraph.core.errors import DataSyntaxError
+    from visitgraph.queries.catalog import rewritten
+    from visitgraph.queries.savedquery import parse_saved_query
 
     folder = tmp_path / "queries"
     folder.mkdir()

@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TEST_DATA
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.errors import DataSyntaxError, ShapesViolation
-from visitgraph.publish import build
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import DataSyntaxError, ShapesViolation
+from visitgraph.publish.pipeline import build
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 SYNTAX = sorted((TEST_DATA / "syntax").glob("*.ttl"))
@@ -78,7 +79,7 @@ def test_build_batched_validation_rejects_invalid_record(fixture: Path, mini_pro
 
 
 def test_build_batched_and_whole_validation_agree(project: Settings) -> None:
-    from visitgraph.publish import check
+    from visitgraph.publish.pipeline import check
 
     whole = check(project)
     batched = check(project.replace(validate_whole_limit=0, validate_batch=13, validate_workers=1))
@@ -156,13 +157,13 @@ def test_cli_build_error_exits_nonzero_and_names_file(case: str, mini_project: S
 
 
 def test_build_streams_big_files_with_same_result(project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    import visitgraph.load
-    from visitgraph.dump import dump_quads
+    import visitgraph.sources.load
+    from visitgraph.store.dump import dump_quads
 
     store = store_from_settings(project)
     build(project, store)
     before = dump_quads(store.quads(), "nq").data
-    monkeypatch.setattr(visitgraph.load, "STREAM_BYTES", 0)
+    monkeypatch.setattr(visitgraph.sources.load, "STREAM_BYTES", 0)
     report = build(project, store)
     assert dump_quads(store.quads(), "nq").data == before
     assert sum(n for _, n in report.files) == report.triples
@@ -170,9 +171,9 @@ def test_build_streams_big_files_with_same_result(project: Settings, monkeypatch
 
 def test_build_streamed_syntax_error_names_position(mini_project: Settings, store: EmbeddedStore,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import visitgraph.load
+    import visitgraph.sources.load
 
-    monkeypatch.setattr(visitgraph.load, "STREAM_BYTES", 0)
+    monkeypatch.setattr(visitgraph.sources.load, "STREAM_BYTES", 0)
     (mini_project.root / "data" / "bad.ttl").write_text("<a> <b> nope:c .\n", encoding="utf-8")
     with pytest.raises(DataSyntaxError) as info:
         build(mini_project, store)

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from visitgraph.changefeed import PAGE_SIZE
+from visitgraph.release.changefeed import PAGE_SIZE
 
 AS = "https://www.w3.org/ns/activitystreams#"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
 
 register_commands()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from visitgraph.sparql import run_query
-from visitgraph.store import EmbeddedStore
+from visitgraph.sparql.engine import run_query
+from visitgraph.store.embedded import EmbeddedStore
 
 PREFIXES = """
 PREFIX schema: <http://schema.org/>

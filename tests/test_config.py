@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from visitgraph.config import SETTINGS, Settings, load_settings
-from visitgraph.errors import VisitgraphError
+from visitgraph.core.config import SETTINGS, Settings, load_settings
+from visitgraph.core.errors import VisitgraphError
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from conftest import ROOT, settings_for
-from visitgraph import vocab
-from visitgraph.draftfile import source_store
+from visitgraph.authoring.draftfile import source_store
+from visitgraph.core import vocab
 
 S = vocab.SCHEMA
 

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.diff import canonical_triples, diff_graphs, diff_settings
+from visitgraph.authoring.diff import canonical_triples, diff_graphs, diff_settings
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
 
 E = "http://e/"
 

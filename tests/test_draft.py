@@ -9,14 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TEST_DATA
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.draft import plan_items
-from visitgraph.errors import BadParameter
-from visitgraph.extract import find_people, parse_org, split_descriptor
-from visitgraph.newsdates import find_date, resolve_dates
-from visitgraph.newsfacts import find_agreements, find_gifts
-from visitgraph.visitors import analyse_visit
+from visitgraph.authoring.draft import plan_items
+from visitgraph.authoring.extract import find_people, parse_org, split_descriptor
+from visitgraph.authoring.newsdates import find_date, resolve_dates
+from visitgraph.authoring.newsfacts import find_agreements, find_gifts
+from visitgraph.authoring.visitors import analyse_visit
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import BadParameter
 
 NEWS = TEST_DATA / "news"
 HOST = ["Presidential Library"]
@@ -223,8 +223,8 @@ def test_draft_new_person_in_two_items_gets_one_iri(project: Settings, runner: C
 
 
 def test_context_mint_never_reuses_a_taken_iri(project: Settings) -> None:
-    from visitgraph.draft import DraftContext
-    from visitgraph.draftfile import source_store
+    from visitgraph.authoring.draft import DraftContext
+    from visitgraph.authoring.draftfile import source_store
 
     ctx = DraftContext.from_store(source_store(project), project.base_iri)
     first, second = ctx.mint("person", "Mayil Ahmadov"), ctx.mint("person", "Mayil Ahmadov")
@@ -288,8 +288,8 @@ ISSUE_16_ITEMS = (
 def test_draft_issue_16_phrasings_reuse_known_entities_and_keep_both_gifts() -> None:
     """Title fragments mint nothing; expansions and spelling variants reuse; both gifts of one sentence kept."""
     from conftest import ROOT, settings_for
-    from visitgraph.draft import DraftContext, draft_item, plan_items
-    from visitgraph.draftfile import source_store
+    from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+    from visitgraph.authoring.draftfile import source_store
 
     settings = settings_for(ROOT)
     ctx = DraftContext.from_store(source_store(settings), settings.base_iri)
@@ -401,8 +401,8 @@ def test_find_agreements_passive_and_group_subjects(text: str, expected: list[tu
 
 
 def test_context_mint_transliterates_letters_slugify_drops(project: Settings) -> None:
-    from visitgraph.draft import DraftContext
-    from visitgraph.draftfile import source_store
+    from visitgraph.authoring.draft import DraftContext
+    from visitgraph.authoring.draftfile import source_store
 
     ctx = DraftContext.from_store(source_store(project), project.base_iri)
     assert ctx.mint("person", "Ekrem Işık").endswith("/person/ekrem-isik")

@@ -10,10 +10,10 @@ import re
 from click.testing import CliRunner
 
 from conftest import TEST_DATA
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.sparql import run_query
-from visitgraph.store import store_from_settings
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.sparql.engine import run_query
+from visitgraph.store.backend import store_from_settings
 
 NEWS = TEST_DATA / "news" / "national-library-2021.txt"
 BASE = "https://w3id.org/visitgraph/id/"

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from conftest import run_python
-from visitgraph.config import Settings
-from visitgraph.dumps import ensure_dumps
-from visitgraph.errors import BadParameter, StoreError
-from visitgraph.publish import build
-from visitgraph.releases import release
-from visitgraph.store import store_from_settings
-from visitgraph.void import dump_file_names, void_graph
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import BadParameter, StoreError
+from visitgraph.publish.pipeline import build
+from visitgraph.release.dumps import ensure_dumps
+from visitgraph.release.releases import release
+from visitgraph.release.void import dump_file_names, void_graph
+from visitgraph.store.backend import store_from_settings
 
 RDF = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
        "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -94,8 +94,8 @@ def test_two_builds_give_byte_identical_dumps(project: Settings, tmp_path: Path)
     build(settings, store, who="pytest")
     here = ensure_dumps(store, settings)[0]
     code = (f"import sys\nfrom pathlib import Path\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-            f"from conftest import settings_for\nfrom visitgraph.dumps import ensure_dumps\n"
-            f"from visitgraph.publish import build\nfrom visitgraph.store import store_from_settings\n"
+            f"from conftest import settings_for\nfrom visitgraph.release.dumps import ensure_dumps\n"
+            f"from visitgraph.publish.pipeline import build\nfrom visitgraph.store.backend import store_from_settings\n"
             f"s = settings_for(Path({str(project.root)!r}), store={str(tmp_path / 'store2')!r})\n"
             f"st = store_from_settings(s)\nbuild(s, st, who='pytest')\nprint(ensure_dumps(st, s)[0])")
     there = Path(run_python(code, 31337).decode().strip())
@@ -165,7 +165,7 @@ def test_release_refuses_existing_version(built_project: Settings, tmp_path: Pat
 
 
 def test_release_command_writes_folder(built_project: Settings, runner: CliRunner, tmp_path: Path) -> None:
-    from visitgraph.cli import cli, register_commands
+    from visitgraph.cli.main import cli, register_commands
 
     register_commands()
     out = tmp_path / "rel"

@@ -18,13 +18,13 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, TEST_DATA, copy_project, settings_for
-from visitgraph.config import Settings
-from visitgraph.crashpoints import POINTS
-from visitgraph.dump import dump_quads
-from visitgraph.journal import recover
-from visitgraph.load import apply_update, discover_sources, list_changesets, read_source
-from visitgraph.publish import build
-from visitgraph.store import store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.core.crashpoints import POINTS
+from visitgraph.publish.journal import recover
+from visitgraph.publish.pipeline import build
+from visitgraph.sources.load import apply_update, discover_sources, list_changesets, read_source
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.dump import dump_quads
 
 CHILD = Path(__file__).parent / "crashchild.py"
 WRITE_POINTS = [p for p in POINTS if not p.startswith(("rollback.", "remote."))]
@@ -190,7 +190,7 @@ def test_crash_during_a_plain_build(mini: Settings, point: str) -> None:
 
 @pytest.mark.parametrize("point", ["inputs.written", "generation.after_rename", "switch.after", "journal.removed"])
 def test_crash_during_a_linkset_review(mini: Settings, point: str) -> None:
-    from visitgraph.linksets import add_linkset
+    from visitgraph.linking.linksets import add_linkset
 
     store = store_from_settings(mini)
     lines = (TEST_DATA / "linksets" / "good.csv").read_text(encoding="utf-8").splitlines()
@@ -207,7 +207,7 @@ def test_crash_during_a_linkset_review(mini: Settings, point: str) -> None:
 def test_crash_during_a_rollback(mini: Settings, point: str) -> None:
     store = store_from_settings(mini)
     first = store.require_current().id
-    from visitgraph.writes import write_update
+    from visitgraph.publish.writes import write_update
 
     write_update(mini, store, insert("x"), who="pytest", what="to be rolled back")
     acked = finish(spawn(mini, "rollback", first, crash=point))
@@ -255,7 +255,7 @@ def test_no_leftovers_survive_a_real_restart(mini: Settings) -> None:
 
 def test_legacy_pending_changeset_of_a_published_generation_is_kept(mini: Settings) -> None:
     """The issue's first report: CURRENT switched, `.pending-*.ru` left, no journal (an older version)."""
-    from visitgraph.writes import write_update
+    from visitgraph.publish.writes import write_update
 
     store = store_from_settings(mini)
     write_update(mini, store, insert("p"), who="pytest", what="x")
@@ -291,8 +291,8 @@ def test_crash_on_the_remote_backend(tmp_path: Path, point: str) -> None:
 @pytest.mark.remote
 def test_remote_rollback_restores_the_data_and_the_inputs(tmp_path: Path) -> None:
     from remote_servers import oxigraph_binary, start_oxigraph
-    from visitgraph.undo import rollback
-    from visitgraph.writes import write_update
+    from visitgraph.publish.undo import rollback
+    from visitgraph.publish.writes import write_update
 
     if oxigraph_binary() is None:
         pytest.skip("oxigraph server not installed")

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import ROOT, settings_for
 from heldout import DraftScore, ReconcileScore, score_drafts, score_reconcile
-from visitgraph.draft import DraftContext
-from visitgraph.draftfile import source_store
-from visitgraph.match import Matcher
+from visitgraph.authoring.draft import DraftContext
+from visitgraph.authoring.draftfile import source_store
+from visitgraph.linking.match import Matcher
 
 
 @pytest.fixture(scope="module")

@@ -16,14 +16,14 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import wait_until
-from visitgraph.answers import serialize_capped
-from visitgraph.config import Settings
-from visitgraph.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError
-from visitgraph.executor import LONG_QUERY_S, QueryExecutor, execute
-from visitgraph.formats import get_format
-from visitgraph.publish import build
-from visitgraph.ssrf import network_targets, operation_kind
-from visitgraph.store import EmbeddedStore
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError
+from visitgraph.core.formats import get_format
+from visitgraph.publish.pipeline import build
+from visitgraph.sparql.answers import serialize_capped
+from visitgraph.sparql.ssrf import network_targets, operation_kind
+from visitgraph.store.embedded import EmbeddedStore
+from visitgraph.workers.executor import LONG_QUERY_S, QueryExecutor, execute
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -193,7 +193,7 @@ def test_execute_reopens_new_generation(make_executor: Any, mini_project: Settin
     ex = make_executor()
     query = "ASK { <http://example.org/new> ?p ?o }"
     assert json.loads(ex.execute(query).body)["boolean"] is False
-    from visitgraph.writes import write_update
+    from visitgraph.publish.writes import write_update
 
     write_update(mini_project, store, 'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/new> '
                  '<http://example.org/p> "v" } }', who="pytest", what="test")
@@ -339,7 +339,7 @@ def test_ssrf_allowlisted_service_does_connect(make_executor: Any, listener: tup
 
 def test_ssrf_load_refused_in_update(mini_project: Settings, store: EmbeddedStore,
                                      listener: tuple[int, list[Any]]) -> None:
-    from visitgraph.writes import write_update
+    from visitgraph.publish.writes import write_update
 
     port, accepted = listener
     before = store.require_current().id
@@ -359,9 +359,9 @@ def test_worker_pids_are_children(make_executor: Any) -> None:
 
 def test_client_budget_keeps_a_running_total_over_a_sliding_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """The budget is O(1) per request (a running sum), and spending falls out of the window on time."""
-    from visitgraph import querylimits
-    from visitgraph.errors import LimitExceeded
-    from visitgraph.querylimits import ClientBudget
+    from visitgraph.core.errors import LimitExceeded
+    from visitgraph.sparql import querylimits
+    from visitgraph.sparql.querylimits import ClientBudget
 
     clock = [1000.0]
     monkeypatch.setattr(querylimits.time, "monotonic", lambda: clock[0])
@@ -392,7 +392,7 @@ def test_client_budget_keeps_a_running_total_over_a_sliding_window(monkeypatch: 
 def test_parameters_are_bound_by_a_values_block_the_engine_joins_first() -> None:
     """pyoxigraph's `substitutions=` filters after evaluating the whole pattern (seconds at 100k
     visits); a VALUES block opening the WHERE clause turns an IRI parameter into an index lookup."""
-    from visitgraph.sparql import run_query
+    from visitgraph.sparql.engine import run_query
 
     seen: dict[str, Any] = {}
 
@@ -428,7 +428,7 @@ def test_large_answer_crosses_the_socket_whole(make_executor: Any, store: Embedd
 
 
 def test_worker_dying_mid_query_is_an_error_and_replaced(make_executor: Any) -> None:
-    from visitgraph.errors import StoreError
+    from visitgraph.core.errors import StoreError
 
     ex = make_executor(query_workers=1, query_timeout=10)
     ex.execute("ASK {}", use_cache=False)
@@ -444,7 +444,7 @@ def test_worker_dying_mid_query_is_an_error_and_replaced(make_executor: Any) -> 
 
 def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> None:
     """The hand-written SPARQL JSON (faster than dicts + json.dumps) must say exactly the same."""
-    from visitgraph.answers import _json_term, _json_term_text, serialize_solutions
+    from visitgraph.sparql.answers import _json_term, _json_term_text, serialize_solutions
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     terms: list[Any] = [

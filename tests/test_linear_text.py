@@ -48,14 +48,14 @@ CASES = [
 
 SCRIPT = textwrap.dedent("""
     import json, sys, time
-    from visitgraph.boundedjson import loads, nesting_depth
-    from visitgraph.linkset_files import _IRI_TOKEN, _NAME_TOKEN, _token_lines, _well_formed, read_links
-    from visitgraph.query_output import neutralise
-    from visitgraph.reconcile_request import batch_v02
-    from visitgraph.releases import _VERSION, check_version
-    from visitgraph.savedquery import _IRI_RE, bind_value, parse_param
-    from visitgraph.termtext import safe
-    from visitgraph.vocab import is_slug
+    from visitgraph.core.boundedjson import loads, nesting_depth
+    from visitgraph.linking.linkset_files import _IRI_TOKEN, _NAME_TOKEN, _token_lines, _well_formed, read_links
+    from visitgraph.queries.query_output import neutralise
+    from visitgraph.linking.reconcile_request import batch_v02
+    from visitgraph.release.releases import _VERSION, check_version
+    from visitgraph.queries.savedquery import _IRI_RE, bind_value, parse_param
+    from visitgraph.core.termtext import safe
+    from visitgraph.core.vocab import is_slug
     from visitgraph.web.reconcile import _CALLBACK
 
     MB = 1_000_000

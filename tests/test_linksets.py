@@ -10,19 +10,19 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN
-from visitgraph import vocab
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.errors import LinksetInvalid, ShapesViolation
-from visitgraph.linksets import (
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import LinksetInvalid, ShapesViolation
+from visitgraph.linking.linksets import (
     add_linkset,
     also_known_as,
     linkset_void_triples,
     list_linksets,
-    review_linkset,
-    withdraw_linkset,
 )
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.publish.linkset_review import review_linkset, withdraw_linkset
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 LINKSETS = TEST_DATA / "linksets"
 SLUG = "example-national-library"
@@ -31,7 +31,7 @@ CONTRIBUTOR = "Example National Library"
 
 def _graphs(store: EmbeddedStore) -> dict[str, set[str]]:
     """Every graph's triples, blank nodes labelled canonically (RDFC-1.0) so builds compare equal."""
-    from visitgraph.dump import dump_quads
+    from visitgraph.store.dump import dump_quads
 
     by_graph: dict[str, list[ox.Quad]] = {}
     for q in store.quads():
@@ -169,7 +169,7 @@ def test_accept_failing_build_restores_files(built_project: Settings, monkeypatc
     def failing_build(*args: object, **kwargs: object) -> None:
         raise ShapesViolation.__new__(ShapesViolation)
 
-    monkeypatch.setattr("visitgraph.publish.build", failing_build)
+    monkeypatch.setattr("visitgraph.publish.linkset_review.build", failing_build)
     with pytest.raises(ShapesViolation):
         review_linkset(built_project, store, SLUG, accept=True)
     assert accepted.read_text(encoding="utf-8") == old_text and _graphs(store) == before
@@ -240,8 +240,8 @@ def test_http_confirm_matches_become_pending_linkset(write_client, built_project
 
 
 def test_accepted_linkset_in_dump(built_project: Settings) -> None:
-    from visitgraph.dump import dump_quads, store_prefixes
-    from visitgraph.formats import get_format
+    from visitgraph.core.formats import get_format
+    from visitgraph.store.dump import dump_quads, store_prefixes
 
     store = store_from_settings(built_project)
     _publish(built_project, store)

@@ -11,11 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from flask import Flask
 
-from visitgraph.config import Settings
-from visitgraph.match import MATCH_MARGIN, MIN_SCORE, Matcher, MatcherCache, resolve_id
-from visitgraph.names import fold, normalize, translit
-from visitgraph.publish import build
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.linking.entities import resolve_id
+from visitgraph.linking.match import MATCH_MARGIN, MIN_SCORE, Matcher, MatcherCache
+from visitgraph.linking.names import fold, normalize, translit
+from visitgraph.publish.pipeline import build
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/visitgraph/id/"
 

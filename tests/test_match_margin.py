@@ -1,6 +1,6 @@
 """The matcher's decision rule on a store written by hand: a match needs the threshold and a clear lead.
 
-Scores follow the tiers documented in visitgraph.match (100 equal; 97-98 equal up to word order; 88
+Scores follow the tiers documented in visitgraph.linking.match (100 equal; 97-98 equal up to word order; 88
 equal up to transliteration), so the names below place two candidates 2-3 points apart, or far apart.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from visitgraph import match
-from visitgraph.match import Matcher
+from visitgraph.linking import match
+from visitgraph.linking.match import Matcher
 
 BASE = "https://w3id.org/visitgraph/id/"
 SCHEMA = "http://schema.org/"

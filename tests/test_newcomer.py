@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from conftest import ROOT, copy_project
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import find_root, load_settings
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import find_root, load_settings
 
 ASK = "ASK { ?s ?p ?o }"
 CONSTRUCT = "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"
@@ -42,8 +42,8 @@ def test_root_found_from_a_subfolder(tmp_path: Path) -> None:
 
 def test_dumps_served_with_the_default_relative_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`send_file` gets an absolute path: a relative one resolves against the package folder (500)."""
-    from visitgraph.publish import build
-    from visitgraph.store import store_from_settings
+    from visitgraph.publish.pipeline import build
+    from visitgraph.store.backend import store_from_settings
     from visitgraph.web import create_app
 
     project = copy_project(tmp_path / "project")

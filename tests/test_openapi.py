@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
 
-from visitgraph.queries import discover_queries
+from visitgraph.queries.catalog import discover_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = discover_queries(ROOT)

@@ -26,7 +26,7 @@ import requests
 from rdflib.compare import isomorphic
 
 from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, free_port
-from visitgraph.persistence import canonical_nt
+from visitgraph.release.persistence import canonical_nt
 
 pytestmark = [pytest.mark.e2e]
 
@@ -104,7 +104,7 @@ class Harvester:
             for q in ox.parse(dump.content, format=ox.RdfFormat.N_QUADS)
             if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == VOID_GRAPH)
         )
-        from visitgraph.persistence import all_records
+        from visitgraph.release.persistence import all_records
 
         for rec in all_records(store):
             self.records[rec.iri] = triples_of(rec.nt or b"")

@@ -9,12 +9,13 @@ from click.testing import CliRunner
 from flask import Flask
 
 from conftest import TEST_DATA, copy_project, settings_for
-from visitgraph.config import Settings
-from visitgraph.errors import ShapesViolation
-from visitgraph.ledger import activity_for, open_ledger
-from visitgraph.persistence import DroppedIris
-from visitgraph.publish import PendingChange, build
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import ShapesViolation
+from visitgraph.publish.pipeline import PendingChange, build
+from visitgraph.release.ledger import activity_for, open_ledger
+from visitgraph.release.persistence import DroppedIris
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/visitgraph/id/"
 VITA = BASE + "person/vita-kutuyeva"
@@ -61,7 +62,7 @@ def test_build_refuses_to_drop_a_published_iri_without_a_record(mini_project: Se
 
 
 def test_build_cli_names_the_dropped_iri_and_exits_1(mini_project: Settings, store: EmbeddedStore) -> None:
-    from visitgraph.cli import cli, register_commands
+    from visitgraph.cli.main import cli, register_commands
 
     register_commands()
     people = mini_project.root / "data" / "people.ttl"
@@ -200,7 +201,7 @@ def test_fresh_project_with_retired_record_validates(tmp_path: object) -> None:
 
 def test_incremental_builds_keep_the_ledger_equal_to_a_full_scan(mini_project: Settings) -> None:
     """Writes on a checkpoint compare only the records their changed triples touch (blank nodes included)."""
-    from visitgraph.persistence import all_records
+    from visitgraph.release.persistence import all_records
 
     settings = settings_for(mini_project.root, validate_whole_limit=0, validate_workers=1)
     store = store_from_settings(settings)

@@ -13,10 +13,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from conftest import WRITE_TOKEN
-from visitgraph.config import Settings
-from visitgraph.errors import ShapesViolation
-from visitgraph.publish import build
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import ShapesViolation
+from visitgraph.publish.pipeline import build
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/visitgraph/id/"
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}

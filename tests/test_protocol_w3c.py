@@ -25,11 +25,11 @@ from werkzeug.test import TestResponse
 
 from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for
 from gateway_shim import through_gateway
-from visitgraph.config import Settings
-from visitgraph.publish import build
-from visitgraph.store import store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.publish.pipeline import build
+from visitgraph.publish.writes import write_update
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
-from visitgraph.writes import write_update
 
 K = "http://kasei.us/2009/09/sparql/data/"
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}

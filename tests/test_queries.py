@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from visitgraph.config import Settings
-from visitgraph.errors import BadParameter, DataSyntaxError, QueryNotFound
-from visitgraph.queries import (
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import BadParameter, DataSyntaxError, QueryNotFound
+from visitgraph.queries.catalog import (
     bind_parameters,
     copyable_sparql,
     discover_queries,
@@ -25,9 +25,9 @@ from visitgraph.queries import (
     run_saved_query,
     saved_query_catalogue_triples,
 )
-from visitgraph.savedquery import Param, SavedQuery, bind_value, parse_param, parse_saved_query
-from visitgraph.sparql import run_query
-from visitgraph.store import EmbeddedStore
+from visitgraph.queries.savedquery import Param, SavedQuery, bind_value, parse_param, parse_saved_query
+from visitgraph.sparql.engine import run_query
+from visitgraph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/visitgraph/id/"
@@ -345,7 +345,7 @@ def test_saved_query_catalogue_triples_link_every_query(repo_settings: Settings)
 # --- CLI ----------------------------------------------------------------------------------------
 
 def cli_invoke(runner: CliRunner, settings: Settings, args: list[str]) -> Any:
-    from visitgraph.cli import cli, register_commands
+    from visitgraph.cli.main import cli, register_commands
 
     register_commands()
     return runner.invoke(cli, ["--root", str(ROOT), *args], env={"VISITGRAPH_STORE": str(settings.store)})
@@ -372,7 +372,7 @@ def test_cli_queries_list_and_show(runner: CliRunner, repo_settings: Settings) -
 
 
 def _examples() -> list[list[str]]:
-    from visitgraph import cli_queries
+    from visitgraph.cli import queries as cli_queries
 
     out = []
     for fn in (cli_queries.queries_group, cli_queries.list_queries, cli_queries.show_query,

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from visitgraph.queries import discover_queries
+from visitgraph.queries.catalog import discover_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = discover_queries(ROOT)

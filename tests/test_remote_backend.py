@@ -16,13 +16,14 @@ import pytest
 
 from conftest import ROOT, copy_project, settings_for
 from remote_servers import SparqlServer, oxigraph_binary, start_oxigraph, start_virtuoso
-from visitgraph.config import Settings
-from visitgraph.dump import dump_quads
-from visitgraph.errors import ShapesViolation, StoreError
-from visitgraph.publish import build
-from visitgraph.remote import RemoteStore
-from visitgraph.sparql import run_query
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import ShapesViolation, StoreError
+from visitgraph.publish.pipeline import build
+from visitgraph.sparql.engine import run_query
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.dump import dump_quads
+from visitgraph.store.embedded import EmbeddedStore
+from visitgraph.store.remote import RemoteStore
 
 pytestmark = pytest.mark.remote
 VISIT = "https://w3id.org/visitgraph/ontology#Visit"

@@ -9,11 +9,11 @@ import pytest
 import rdflib
 
 from conftest import ROOT
-from visitgraph import vocab
-from visitgraph.config import load_settings
-from visitgraph.load import discover_sources, read_source
-from visitgraph.publish import check
-from visitgraph.validate import load_shapes, shapes_files
+from visitgraph.core import vocab
+from visitgraph.core.config import load_settings
+from visitgraph.publish.pipeline import check
+from visitgraph.sources.load import discover_sources, read_source
+from visitgraph.sources.validate import load_shapes, shapes_files
 
 SETTINGS = load_settings(ROOT, environ={})
 SOURCES = discover_sources(SETTINGS)

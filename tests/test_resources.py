@@ -5,12 +5,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from visitgraph import vocab
-from visitgraph.browse import home_page, list_page, page_number, timeline
-from visitgraph.config import Settings
-from visitgraph.errors import BadParameter
-from visitgraph.ontology_doc import ontology_doc
-from visitgraph.pagemodels import (
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import BadParameter
+from visitgraph.describe.browse import home_page, list_page, page_number, timeline
+from visitgraph.describe.ontology_doc import ontology_doc
+from visitgraph.describe.pagemodels import (
     OrganizationPage,
     PersonPage,
     TopicPage,
@@ -19,8 +19,8 @@ from visitgraph.pagemodels import (
     page_for,
     schema_jsonld,
 )
-from visitgraph.resources import describe_resource, href_for, resource_quads, suggest
-from visitgraph.store import EmbeddedStore
+from visitgraph.describe.resources import describe_resource, href_for, resource_quads, suggest
+from visitgraph.store.embedded import EmbeddedStore
 
 S = vocab.SCHEMA
 

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
 from conftest import ROOT, TEST_DATA
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.releases import release
-from visitgraph.store import store_from_settings
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.release.releases import release
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 
 register_commands()

@@ -17,9 +17,9 @@ import pytest
 import rdflib
 
 from conftest import ROOT, TEST_DATA, copy_project, settings_for
-from visitgraph.config import Settings
-from visitgraph.load import discover_sources, parse_rdf, read_source
-from visitgraph.validate import load_shapes, validate_quads
+from visitgraph.core.config import Settings
+from visitgraph.sources.load import discover_sources, parse_rdf, read_source
+from visitgraph.sources.validate import load_shapes, validate_quads
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
 # The shape mutation script points this at a mutated copy of the shapes folder.

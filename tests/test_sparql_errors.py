@@ -12,10 +12,10 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.errors import BadQuery
-from visitgraph.sparql import run_query
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import BadQuery
+from visitgraph.sparql.engine import run_query
 
 CASES = [
     # (query, line, column, words the sentence must carry)
@@ -157,7 +157,7 @@ def test_cli_query_syntax_error(built_project: Settings) -> None:
 
 def test_syntax_error_position_is_of_the_text_as_written() -> None:
     """The parser's position is of the text as written, even when a saved query's parameters are injected."""
-    from visitgraph.sparql import run_query as run
+    from visitgraph.sparql.engine import run_query as run
 
     with pytest.raises(BadQuery) as info:
         run(ox.Store(), "SELECT ?s WHERE {\n ?s ?p ?year ?x\n}", substitutions={"year": ox.Literal("2013")})

@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from visitgraph.errors import NotPublished, VisitgraphError
-from visitgraph.store import EmbeddedStore
+from visitgraph.core.errors import NotPublished, VisitgraphError
+from visitgraph.store.embedded import EmbeddedStore
 
 EX = "http://example.org/"
 

@@ -10,14 +10,14 @@ from click.testing import CliRunner, Result
 
 from conftest import TEST_DATA
 from test_durable import has, insert, published, replayed
-from visitgraph.cli import cli, register_commands
-from visitgraph.config import Settings
-from visitgraph.load import list_changesets
-from visitgraph.publish import build
-from visitgraph.review import Unreviewed
-from visitgraph.store import store_from_settings
-from visitgraph.undo import rollback
-from visitgraph.writes import write_update
+from visitgraph.cli.main import cli, register_commands
+from visitgraph.core.config import Settings
+from visitgraph.publish.pipeline import build
+from visitgraph.publish.undo import rollback
+from visitgraph.publish.writes import write_update
+from visitgraph.sources.load import list_changesets
+from visitgraph.sources.review import Unreviewed
+from visitgraph.store.backend import store_from_settings
 
 NEWS = TEST_DATA / "news" / "national-library-2021.txt"
 DRAFT = "data/visits/2021-05-14-martin-hallik.ttl"

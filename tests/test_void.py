@@ -7,10 +7,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from conftest import run_python
-from visitgraph import vocab
-from visitgraph.config import Settings
-from visitgraph.store import EmbeddedStore
-from visitgraph.void import (
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.release.void import (
     class_partitions,
     dataset_iri,
     dump_file_names,
@@ -19,6 +18,7 @@ from visitgraph.void import (
     void_graph,
     void_quads,
 )
+from visitgraph.store.embedded import EmbeddedStore
 
 VOID, DCAT, DCT = vocab.VOID, vocab.DCAT, vocab.DCTERMS
 
@@ -86,14 +86,14 @@ def test_void_names_endpoint_dumps_licence_publisher(repo_store: EmbeddedStore, 
 
 
 def test_void_without_dates_is_deterministic(repo_store: EmbeddedStore, repo_settings: Settings) -> None:
-    from visitgraph.dump import dump_quads
+    from visitgraph.store.dump import dump_quads
 
     kw = {"license": repo_settings.license, "publisher": repo_settings.publisher}
     one_ = dump_quads(void_quads(repo_store.reader(), repo_settings.base_iri, **kw), "nt").data
     assert b"/modified>" not in one_
     # the same description written by another process, with another hash seed, reading the same store
-    code = (f"import sys, pyoxigraph as ox\nfrom visitgraph.dump import dump_quads\n"
-            f"from visitgraph.void import void_quads\n"
+    code = (f"import sys, pyoxigraph as ox\nfrom visitgraph.store.dump import dump_quads\n"
+            f"from visitgraph.release.void import void_quads\n"
             f"store = ox.Store.read_only({str(repo_store.require_current().path)!r})\n"
             f"q = void_quads(store, {repo_settings.base_iri!r}, license={repo_settings.license!r}, "
             f"publisher={repo_settings.publisher!r})\nsys.stdout.buffer.write(dump_quads(q, 'nt').data)")

@@ -28,10 +28,10 @@ from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
 
 from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN, copy_project, settings_for
-from visitgraph.config import Settings
-from visitgraph.load import list_changesets
-from visitgraph.publish import build
-from visitgraph.store import store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.publish.pipeline import build
+from visitgraph.sources.load import list_changesets
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
 
 GS = "http://www.example/graph-store"

@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
 from conftest import ROOT
-from visitgraph import vocab
-from visitgraph.config import Settings
-from visitgraph.ontology_doc import ontology_terms
-from visitgraph.store import EmbeddedStore
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.describe.ontology_doc import ontology_terms
+from visitgraph.store.embedded import EmbeddedStore
 
 RDF_VIEWS = [
     ("text/turtle", ox.RdfFormat.TURTLE, "ttl"),
@@ -260,8 +260,8 @@ def test_stale_etag_gets_the_page(repo_client: FlaskClient) -> None:
 
 
 def test_etag_changes_when_a_new_state_is_published(client: FlaskClient, mini_project: Settings) -> None:
-    from visitgraph.publish import build
-    from visitgraph.store import store_from_settings
+    from visitgraph.publish.pipeline import build
+    from visitgraph.store.backend import store_from_settings
 
     first = client.get("/visits").headers["ETag"]
     build(mini_project, store_from_settings(mini_project), who="pytest")

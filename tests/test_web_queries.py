@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
-from visitgraph.config import Settings
-from visitgraph.queries import discover_queries
+from visitgraph.core.config import Settings
+from visitgraph.queries.catalog import discover_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = [q.name for q in discover_queries(ROOT)]
@@ -206,8 +206,8 @@ def test_query_sparql_snippet_gives_same_rows(repo_client: FlaskClient) -> None:
 
 def test_saved_query_past_budget_is_stopped_with_503(project: Settings) -> None:
     """Saved queries run in the endpoint's killable workers: a runaway one answers 503, the next works."""
-    from visitgraph.publish import build
-    from visitgraph.store import store_from_settings
+    from visitgraph.publish.pipeline import build
+    from visitgraph.store.backend import store_from_settings
     from visitgraph.web import create_app
 
     (project.root / "queries" / "runaway.rq").write_text(
@@ -223,7 +223,7 @@ def test_saved_query_past_budget_is_stopped_with_503(project: Settings) -> None:
         assert slow.status_code == 503 and "timed out" in slow.get_json()["error"]
         assert client.get("/queries/visits-per-year.json").status_code == 200
     finally:
-        from visitgraph.executor import EXTRAS_KEY
+        from visitgraph.workers.executor import EXTRAS_KEY
 
         executor = app.extensions["visitgraph"].extras.get(EXTRAS_KEY)
         if executor is not None:

@@ -15,11 +15,11 @@ import rdflib
 from flask.testing import FlaskClient
 
 from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for, wait_until
-from visitgraph.config import Settings
-from visitgraph.executor import executor_for
-from visitgraph.publish import build
-from visitgraph.store import store_from_settings
+from visitgraph.core.config import Settings
+from visitgraph.publish.pipeline import build
+from visitgraph.store.backend import store_from_settings
 from visitgraph.web import create_app
+from visitgraph.workers.executor import executor_for
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

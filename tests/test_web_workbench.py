@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from visitgraph.executor import executor_for
 from visitgraph.web import AppState
-from visitgraph.workbench import CHECK_MAX_BYTES
+from visitgraph.workers.executor import executor_for
+from visitgraph.workers.workbench import CHECK_MAX_BYTES
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 VISITS_PER_YEAR = """PREFIX schema: <http://schema.org/>

@@ -53,11 +53,11 @@ EXCLUDE_OPERATORS = [
 
 # target -> module, the tests that guard it, and optionally the functions to mutate (others are skipped).
 TARGETS: dict[str, dict[str, Any]] = {
-    "ssrf": {"module": "src/visitgraph/ssrf.py", "tests": ["tests/test_guard_units.py"]},
+    "ssrf": {"module": "src/visitgraph/sparql/ssrf.py", "tests": ["tests/test_guard_units.py"]},
     "web-linksets-auth": {
-        "module": "src/visitgraph/web/linksets.py",
+        "module": "src/visitgraph/web/auth.py",
         "tests": ["tests/test_guard_web.py"],
-        "functions": ["require_write", "_authenticated", "bearer_token"],
+        "functions": ["require_write", "authenticated", "bearer_token"],
     },
     "web-http": {
         "module": "src/visitgraph/web/http.py",
@@ -65,25 +65,25 @@ TARGETS: dict[str, dict[str, Any]] = {
         "functions": ["etag_for", "_published", "not_modified", "set_cache_headers"],
     },
     "answers": {
-        "module": "src/visitgraph/answers.py",
+        "module": "src/visitgraph/sparql/answers.py",
         "tests": ["tests/test_guard_units.py"],
         "functions": ["serialize_capped", "serialize_solutions", "_csv_term", "_tsv_term", "_json_term_text"],
     },
-    "querylimits": {"module": "src/visitgraph/querylimits.py", "tests": ["tests/test_guard_units.py"]},
-    "sparqltext": {"module": "src/visitgraph/sparqltext.py", "tests": ["tests/test_guard_units.py"]},
+    "querylimits": {"module": "src/visitgraph/sparql/querylimits.py", "tests": ["tests/test_guard_units.py"]},
+    "sparqltext": {"module": "src/visitgraph/sparql/text.py", "tests": ["tests/test_guard_units.py"]},
     "savedquery": {
-        "module": "src/visitgraph/savedquery.py",
+        "module": "src/visitgraph/queries/savedquery.py",
         "tests": ["tests/test_queries.py", "-k", "parse_param or bind_value or bind_parameters or page_limits"],
         "functions": ["parse_param", "normalize_iri", "bind_value", "expand_curie"],
     },
-    "dump": {"module": "src/visitgraph/dump.py", "tests": ["tests/test_dump.py"]},
+    "dump": {"module": "src/visitgraph/store/dump.py", "tests": ["tests/test_dump.py"]},
     "match-constants": {
-        "module": "src/visitgraph/match.py",
+        "module": "src/visitgraph/linking/match.py",
         "tests": ["tests/test_match_margin.py", "tests/test_match.py"],
         "functions": ["<module>"],
     },
     "remote-rollback": {
-        "module": "src/visitgraph/remote.py",
+        "module": "src/visitgraph/store/remote.py",
         "tests": ["tests/test_remote_backend.py", "-k", "rollback and oxigraph"],
         "functions": ["_switch", "push"],
     },

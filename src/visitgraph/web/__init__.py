@@ -1,4 +1,8 @@
-"""The web shell: `create_app()` builds a Flask app over the library."""
+"""The web shell: `create_app()` builds a Flask app over the library.
+
+Layer 12 (a shell, below only `cli`): may import every library layer; views reach the store through
+:mod:`visitgraph.web.state`, never through this package's `__init__`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ import logging
 import sys
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from visitgraph.config import Settings, find_root, load_settings
-from visitgraph.store import EmbeddedStore, store_from_settings
+from visitgraph.core.config import Settings, find_root, load_settings
+from visitgraph.store.backend import store_from_settings
+from visitgraph.web.state import AppState, get_settings, get_state, get_store
+
+__all__ = ["AppState", "create_app", "get_settings", "get_state", "get_store"]
 
 #: Blueprint modules, each exposing `bp`; registered in this order.
 BLUEPRINTS = (
@@ -27,15 +34,6 @@ BLUEPRINTS = (
     "visitgraph.web.validation",
     "visitgraph.web.feed",
 )
-
-
-class AppState:
-    """What the views share: settings and the store (no globals)."""
-
-    def __init__(self, settings: Settings, store: EmbeddedStore) -> None:
-        self.settings = settings
-        self.store = store
-        self.extras: dict[str, Any] = {}
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -63,22 +61,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["visitgraph_gate"] = heavy
     app.wsgi_app = BodyGate(app.wsgi_app, heavy, settings.max_body)  # type: ignore[method-assign]
     return app
-
-
-def get_state() -> AppState:
-    """Return the current app's shared state."""
-    state: AppState = current_app.extensions["visitgraph"]
-    return state
-
-
-def get_store() -> EmbeddedStore:
-    """Return the current app's store."""
-    return get_state().store
-
-
-def get_settings() -> Settings:
-    """Return the current app's settings."""
-    return get_state().settings
 
 
 #: The `Server` header of every response of `serve` (tests and operators check it).
@@ -139,7 +121,7 @@ def serve_forever(settings: Settings) -> None:
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
-    from visitgraph.errors import VisitgraphError
+    from visitgraph.core.errors import VisitgraphError
 
     if port_taken(settings.host, int(settings.port)):
         raise VisitgraphError(f"Port {settings.port} on {settings.host} is already in use (another server?). "

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from visitgraph.errors import LimitExceeded
+from visitgraph.core.errors import LimitExceeded
 
 #: Environ key set by the gateway when the body was received in full before the app runs.
 BODY_READ = "visitgraph.body_read"

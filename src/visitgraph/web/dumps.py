@@ -10,10 +10,9 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 from werkzeug.wrappers import Response as BaseResponse
 
-from visitgraph import formats
-from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.dumps import dump_media_type, ensure_dumps, list_releases, live_void, read_manifest
-from visitgraph.web import get_settings, get_store
+from visitgraph.core import formats
+from visitgraph.release.dumps import dump_media_type, ensure_dumps, list_releases, live_void, read_manifest
+from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web.http import (
     NotAcceptable,
     etag_for,
@@ -22,6 +21,7 @@ from visitgraph.web.http import (
     ranged_response,
     set_cache_headers,
 )
+from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("dumps", __name__)
 
@@ -75,7 +75,6 @@ def dump_file(name: str) -> BaseResponse:
     if entry is not None and entry.encoding:
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Accept-Ranges"] = "bytes"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers.pop("ETag", None)
     return set_cache_headers(resp, gen, name)
 
@@ -127,7 +126,6 @@ def release_file(version: str, name: str) -> BaseResponse:
             send_file(path, mimetype=media, etag=False, conditional=False)
     resp.headers.update({"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes"})
     resp.headers["Cache-Control"] = IMMUTABLE
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
@@ -156,5 +154,4 @@ def void_description() -> Response:
     else:
         resp = Response(data, mimetype=fmt.media_type)
     resp.headers["Vary"] = "Accept"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return set_cache_headers(resp, gen, variant)

@@ -5,9 +5,21 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from visitgraph.errors import LimitExceeded, VisitgraphError
+from visitgraph.core.errors import LimitExceeded, VisitgraphError
 
 API_PREFIXES = ("/sparql", "/graph-store", "/reconcile", "/linksets", "/-/", "/validate", "/api", "/openapi.json")
+
+
+class NotAcceptable(VisitgraphError):
+    """No format on offer fits the `Accept` header."""
+
+    status = 406
+
+
+class UnsupportedMediaType(VisitgraphError):
+    """The request body's media type is not one the endpoint reads."""
+
+    status = 415
 
 
 def wants_json() -> bool:
@@ -26,12 +38,11 @@ def error_response(message: str, status: int, extra: dict[str, object] | None = 
     else:
         resp = Response(render_template("error.html", message=message, status=status), mimetype="text/html")
     resp.status_code = status
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 
 def _max_depth() -> int:
-    from visitgraph.web import get_settings
+    from visitgraph.web.state import get_settings
 
     return int(get_settings().max_depth)
 

@@ -1,6 +1,6 @@
 """The change feed (`/changes`, AS2), the Atom feed of new visits, and Memento (TimeGate, TimeMap, Mementos).
 
-See :mod:`visitgraph.changefeed` and :mod:`visitgraph.memento`. Everything here reads the store's
+See :mod:`visitgraph.release.changefeed` and :mod:`visitgraph.release.memento`. Everything here reads the store's
 ledger (``<store>/ledger.sqlite``), written by the machine that builds; a front-end without it
 answers 503 naming the file, never an empty feed.
 """
@@ -16,14 +16,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from visitgraph import vocab
-from visitgraph.changefeed import AS_MEDIA_TYPE, atom_feed, collection, page
-from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.errors import StoreError, VisitgraphError
-from visitgraph.ledger import Ledger, Version, ledger_exists, open_ledger
-from visitgraph.memento import LINK_FORMAT, choose, http_date, link_header, parse_accept_datetime, timemap
-from visitgraph.web import get_settings, get_store
+from visitgraph.core import vocab
+from visitgraph.core.errors import StoreError, VisitgraphError
+from visitgraph.release.changefeed import AS_MEDIA_TYPE, atom_feed, collection, page
+from visitgraph.release.ledger import Ledger, Version, ledger_exists, open_ledger
+from visitgraph.release.memento import LINK_FORMAT, choose, http_date, link_header, parse_accept_datetime, timemap
+from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web.http import alternates, negotiate, rdf_format, split_suffix
+from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("feed", __name__)
 
@@ -52,11 +52,10 @@ def _conditional(resp: Response, etag: str, cache: str) -> Response:
     """Stamp ETag and Cache-Control; answer 304 when the client's copy matches."""
     resp.headers["ETag"] = etag
     resp.headers["Cache-Control"] = cache
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     inm = request.headers.get("If-None-Match")
     if inm is not None and (etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"):
         fresh = Response(status=304)
-        for name in ("ETag", "Cache-Control", "Access-Control-Allow-Origin", "Vary", "Link", "Memento-Datetime"):
+        for name in ("ETag", "Cache-Control", "Vary", "Link", "Memento-Datetime"):  # CORS: the app-wide hook
             if name in resp.headers:
                 fresh.headers[name] = resp.headers[name]
         return fresh
@@ -124,7 +123,6 @@ def timegate(kind: str, slug: str) -> BaseResponse:
     resp = redirect(f"{_site()}memento/{chosen.seq}", 302)
     resp.headers["Vary"] = "accept-datetime"
     resp.headers["Link"] = f'<{original}>; rel="original", <{tmap}>; rel="timemap"; type="{LINK_FORMAT}"'
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 

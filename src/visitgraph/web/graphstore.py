@@ -1,29 +1,27 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at `/graph-store` (`?default` or `?graph=<iri>`).
 
 Reads are public; PUT, POST and DELETE need the write token and become SPARQL Updates kept as
-changesets through the one validate-then-publish path (see :mod:`visitgraph.writes`).
+changesets through the one validate-then-publish path (see :mod:`visitgraph.publish.writes`).
 `multipart/form-data` bodies are not read (415): send one RDF document per request.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import uuid
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from visitgraph import formats
-from visitgraph.errors import BadParameter
-from visitgraph.guards import CONFIRM_WORD, Guard
-from visitgraph.load import parse_rdf
-from visitgraph.web import get_settings, get_store
+from visitgraph.core import formats
+from visitgraph.core.errors import BadParameter
+from visitgraph.publish.writes import graph_update, write_update
+from visitgraph.sources.load import parse_rdf
+from visitgraph.web.auth import require_write, write_guard
+from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import not_modified, set_cache_headers
-from visitgraph.web.linksets import bearer_token
 from visitgraph.web.negotiate import negotiate
-from visitgraph.web.sparql import NotAcceptable, UnsupportedMediaType
-from visitgraph.writes import graph_update, write_update
+from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("graphstore", __name__)
 
@@ -98,15 +96,6 @@ def get_graph() -> Response:
     return set_cache_headers(resp, gen, variant)
 
 
-def write_guard(reason: str = "") -> Guard:
-    """Return how this write request is guarded: confirmed by the admin token and `confirm=destructive`."""
-    settings = get_settings()
-    token = bearer_token()
-    admin = bool(settings.admin_token and token and hmac.compare_digest(token, settings.admin_token))
-    return Guard(confirmed=admin and request.values.get("confirm") == CONFIRM_WORD,
-                 max_share=settings.max_removal_share, reason=reason)
-
-
 def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response | tuple[Response, int]:
     existed = _exists(graph)
     update = graph_update(method, graph, triples)
@@ -125,8 +114,6 @@ def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response
 @bp.route("/graph-store", methods=["PUT", "POST", "DELETE"])
 def write_graph() -> Response | tuple[Response, int]:
     """Replace (PUT), merge into (POST) or drop (DELETE) a graph; POST without a target creates one."""
-    from visitgraph.web.linksets import require_write
-
     require_write()
     given, graph = _target()
     if request.method == "DELETE":

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from flask import Response, request
 
-from visitgraph import formats
-from visitgraph.errors import VisitgraphError
-from visitgraph.store import Generation
+from visitgraph.core import formats
+from visitgraph.core.errors import VisitgraphError
+from visitgraph.store.embedded import Generation
 
 #: Representations of a page, in the order offered (HTML first: browsers and `*/*` get the page).
 REPRESENTATIONS: tuple[tuple[str, str, str], ...] = (

@@ -17,8 +17,9 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
-from visitgraph.web import SERVER_NAME, get_state
+from visitgraph.web import SERVER_NAME
 from visitgraph.web.http import HTML_SECURITY_HEADERS
+from visitgraph.web.state import get_state
 
 bp = Blueprint("observe", __name__)
 access_log = logging.getLogger("visitgraph.access")

@@ -14,15 +14,15 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from visitgraph import browse, formats, vocab
-from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.dumps import live_void
-from visitgraph.linkpages import contributed_links, page_number, trim_view
-from visitgraph.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
-from visitgraph.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
-from visitgraph.resources import graph_quads, resource_quads, suggest, used_prefixes
-from visitgraph.void import dump_file_names, site_root
-from visitgraph.web import get_settings, get_store
+from visitgraph.core import formats, vocab
+from visitgraph.describe import browse
+from visitgraph.describe.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
+from visitgraph.describe.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
+from visitgraph.describe.resources import graph_quads, resource_quads, suggest, used_prefixes
+from visitgraph.linking.linkpages import contributed_links, page_number, trim_view
+from visitgraph.release.dumps import live_void
+from visitgraph.release.void import dump_file_names, site_root
+from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web.errors import error_response, wants_json
 from visitgraph.web.http import (
     alternates,
@@ -33,6 +33,7 @@ from visitgraph.web.http import (
     set_cache_headers,
     split_suffix,
 )
+from visitgraph.web.state import get_settings, get_store
 from visitgraph.web.tombstones import gone_answer, history, retired_answer
 
 bp = Blueprint("pages", __name__)
@@ -56,7 +57,6 @@ def _finish(resp: Response, path: str, variant: str, negotiated: bool, alt_path:
     if negotiated:
         resp.headers["Vary"] = "Accept"
         resp.headers["Content-Location"] = f"{alt_path}.{variant}"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 

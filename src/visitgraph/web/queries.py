@@ -13,12 +13,9 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from visitgraph import __version__
-from visitgraph.answerindex import for_store as answers_for
-from visitgraph.dump import store_prefixes
-from visitgraph.errors import BadParameter
-from visitgraph.executor import ExecutorReader
-from visitgraph.openapi import openapi_document
-from visitgraph.queries import (
+from visitgraph.core.errors import BadParameter
+from visitgraph.queries.answerindex import for_store as answers_for
+from visitgraph.queries.catalog import (
     SavedQuery,
     SavedQueryResult,
     bind_parameters,
@@ -30,7 +27,8 @@ from visitgraph.queries import (
     query_iri,
     run_saved_query,
 )
-from visitgraph.query_output import (
+from visitgraph.queries.openapi import openapi_document
+from visitgraph.queries.query_output import (
     OUTPUTS,
     content_disposition,
     display_rows,
@@ -38,7 +36,9 @@ from visitgraph.query_output import (
     page_to_dict,
     serialize_page,
 )
-from visitgraph.web import get_settings, get_state, get_store
+from visitgraph.store.dump import store_prefixes
+from visitgraph.web.state import get_settings, get_state, get_store
+from visitgraph.workers.executor import ExecutorReader
 
 bp = Blueprint("queries", __name__)
 
@@ -52,8 +52,7 @@ def _root() -> Any:
     return get_settings().root
 
 
-def _cors(resp: Response) -> Response:
-    resp.headers["Access-Control-Allow-Origin"] = "*"
+def _vary_accept(resp: Response) -> Response:
     resp.headers["Vary"] = "Accept"
     return resp
 
@@ -68,8 +67,8 @@ def query_list() -> Response:
         items = [{**q.to_dict(), "url": url_for("queries.query_page", name=q.name),
                   "json": url_for("queries.query_page", name=q.name + ".json"),
                   "iri": query_iri(get_settings().base_iri, q.name)} for q in queries]
-        return _cors(jsonify({"ok": True, "queries": items}))
-    return _cors(Response(render_template("queries.html", queries=queries), mimetype=HTML))
+        return _vary_accept(jsonify({"ok": True, "queries": items}))
+    return _vary_accept(Response(render_template("queries.html", queries=queries), mimetype=HTML))
 
 
 def _split_suffix(name: str) -> tuple[str, str | None]:
@@ -143,7 +142,7 @@ def query_page(name: str) -> Response:
     if output in ("csv", "tsv"):
         resp.headers["Content-Disposition"] = content_disposition(query.name, output)
     resp.headers["Link"] = ", ".join(f'<{url}>; rel="{"prev" if rel == "previous" else rel}"' for rel, url in links.items() if url)
-    return _cors(resp)
+    return _vary_accept(resp)
 
 
 def _html_page(query: SavedQuery) -> Response:
@@ -174,7 +173,7 @@ def _html_page(query: SavedQuery) -> Response:
         )
     resp = Response(render_template("query.html", **context), mimetype=HTML)
     resp.status_code = error.status if error else 200
-    return _cors(resp)
+    return _vary_accept(resp)
 
 
 def _field(query: SavedQuery, param: Any, values: dict[str, str]) -> dict[str, Any]:
@@ -229,7 +228,7 @@ def _snippets(query: SavedQuery, page: SavedQueryResult) -> dict[str, str]:
 def openapi() -> Response:
     """Return the OpenAPI 3.1 description of the saved-query API."""
     doc = openapi_document(discover_queries(_root()), "visitgraph saved queries", __version__)
-    return _cors(jsonify(doc))
+    return _vary_accept(jsonify(doc))
 
 
 @bp.get("/id/query/<string:name>")
@@ -252,4 +251,4 @@ def query_resource(name: str) -> BaseResponse:
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     use = store_prefixes(get_settings().base_iri) if fmt == ox.RdfFormat.TURTLE else None
     body = ox.serialize(triples, format=fmt, prefixes=use) or b""
-    return _cors(Response(body, mimetype=fmt.media_type))
+    return _vary_accept(Response(body, mimetype=fmt.media_type))

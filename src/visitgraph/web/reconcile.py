@@ -11,16 +11,16 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from visitgraph import boundedjson, vocab
-from visitgraph import reconcile as rc
-from visitgraph import reconcile_request as checked
-from visitgraph.errors import BadParameter, LimitExceeded
-from visitgraph.executor import executor_for
-from visitgraph.linkset_files import DEFAULT_PREDICATE, Link, expand_predicate
-from visitgraph.linksets import add_links
-from visitgraph.match import Matcher, MatcherCache
-from visitgraph.web import get_settings, get_state, get_store
-from visitgraph.web.linksets import require_write
+from visitgraph.core import boundedjson, vocab
+from visitgraph.core.errors import BadParameter, LimitExceeded
+from visitgraph.linking import reconcile as rc
+from visitgraph.linking import reconcile_request as checked
+from visitgraph.linking.linkset_files import DEFAULT_PREDICATE, Link, expand_predicate
+from visitgraph.linking.linksets import add_links
+from visitgraph.linking.match import Matcher, MatcherCache
+from visitgraph.web.auth import require_write
+from visitgraph.web.state import get_settings, get_state, get_store
+from visitgraph.workers.executor import executor_for
 
 bp = Blueprint("reconcile", __name__)
 #: A JavaScript name path; linear: the repeated groups are separated by dots.
@@ -105,7 +105,6 @@ def answer(data: Any, status: int = 200) -> Response:
 @bp.after_request
 def cors(resp: Response) -> Response:
     """Let browser clients (OpenRefine in a page, the test bench) call every endpoint."""
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
     resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     return resp

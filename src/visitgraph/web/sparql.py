@@ -14,18 +14,20 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from visitgraph import formats, vocab
-from visitgraph.errors import BadParameter, BadQuery, VisitgraphError
-from visitgraph.executor import execute
-from visitgraph.service_description import service_description
-from visitgraph.sparql import Dataset
-from visitgraph.ssrf import operation_kind
-from visitgraph.web import get_settings, get_state, get_store
+from visitgraph.core import formats, vocab
+from visitgraph.core.errors import BadParameter, BadQuery, VisitgraphError
+from visitgraph.publish.writes import add_using, write_update
+from visitgraph.sparql.engine import Dataset
+from visitgraph.sparql.service_description import service_description
+from visitgraph.sparql.ssrf import operation_kind
 from visitgraph.web.admission import heavy_slot
+from visitgraph.web.auth import require_write, write_guard
+from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import not_modified, safe_href, set_cache_headers
 from visitgraph.web.negotiate import negotiate
 from visitgraph.web.observe import note_query
-from visitgraph.writes import add_using, write_update
+from visitgraph.web.state import get_settings, get_state, get_store
+from visitgraph.workers.executor import execute
 
 bp = Blueprint("sparql", __name__)
 
@@ -56,18 +58,6 @@ RESULT_FORMAT_ALIASES = {"srj": "json", "srx": "xml", "sparql-results+json": "js
 GRAPH_FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "json": "jsonld",
                         "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdf/xml": "rdfxml", "n-quads": "nq",
                         "nquads": "nq", "n3": "ttl"}
-
-
-class NotAcceptable(VisitgraphError):
-    """No format on offer fits the `Accept` header."""
-
-    status = 406
-
-
-class UnsupportedMediaType(VisitgraphError):
-    """The request body's media type is not one the endpoint reads."""
-
-    status = 415
 
 
 @dataclass
@@ -342,8 +332,6 @@ def _describe_service() -> Response:
 
 
 def _update(preq: ProtocolRequest) -> Response:
-    from visitgraph.web.linksets import require_write
-
     require_write()
     text = preq.text
     if not text.strip():
@@ -354,8 +342,6 @@ def _update(preq: ProtocolRequest) -> Response:
     text = add_using(text, _iris(preq.params, "using-graph-uri"), _iris(preq.params, "using-named-graph-uri"))
     who = f"http:{request.remote_addr or 'unknown'}"
     what = (preq.params.get("comment") or "SPARQL Update over HTTP")[:200]
-    from visitgraph.web.graphstore import write_guard
-
     report = write_update(get_settings(), get_store(), text, who=who, what=what, guard=write_guard())
     gen = report.generation
     return jsonify({"ok": True, "generation": gen.id if gen else None, "triples": report.triples,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from visitgraph import __version__
-from visitgraph.web import get_store
+from visitgraph.web.state import get_store
 
 bp = Blueprint("system", __name__)
 

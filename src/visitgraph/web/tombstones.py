@@ -12,11 +12,11 @@ from typing import Any
 
 from flask import Response, render_template
 
-from visitgraph import vocab
-from visitgraph.dump import dump_quads, store_prefixes
-from visitgraph.history import Tombstone, VersionRow, history_for, is_retired, tombstone, tombstone_quads
-from visitgraph.web import get_settings, get_store
+from visitgraph.core import vocab
+from visitgraph.release.history import Tombstone, VersionRow, history_for, is_retired, tombstone, tombstone_quads
+from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web.http import alternates, negotiate, rdf_format, set_cache_headers, split_suffix
+from visitgraph.web.state import get_settings, get_store
 
 MOVED, GONE = 301, 410
 
@@ -92,7 +92,6 @@ def _headers(resp: Response, variant: str, negotiated: bool) -> Response:
     set_cache_headers(resp, get_store().require_current(), f"tomb-{variant}")
     if negotiated:
         resp.headers["Vary"] = "Accept"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
 
 

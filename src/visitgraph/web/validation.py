@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from visitgraph.errors import BadParameter
-from visitgraph.executor import executor_for
-from visitgraph.web import get_state
+from visitgraph.core.errors import BadParameter
 from visitgraph.web.admission import heavy_slot
+from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.negotiate import negotiate
-from visitgraph.web.sparql import NotAcceptable, UnsupportedMediaType
+from visitgraph.web.state import get_state
+from visitgraph.workers.executor import executor_for
 
 bp = Blueprint("validation", __name__)
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from visitgraph import formats
-from visitgraph.errors import BadParameter, BadQuery
-from visitgraph.executor import execute, executor_for
-from visitgraph.ssrf import operation_kind
-from visitgraph.web import get_settings, get_state
-from visitgraph.workbench import answer_results, checker_for, vocabulary_for
+from visitgraph.core import formats
+from visitgraph.core.errors import BadParameter, BadQuery
+from visitgraph.sparql.ssrf import operation_kind
+from visitgraph.web.state import get_settings, get_state
+from visitgraph.workers.executor import execute, executor_for
+from visitgraph.workers.workbench import answer_results, checker_for, vocabulary_for
 
 bp = Blueprint("workbench", __name__)
 

@@ -1,0 +1,515 @@
+"""Draft visit records from news items: text in, reviewable Turtle out (reusing known IRIs).
+
+``draft_news`` splits a file into items (one per paragraph), dates them
+(``newsdates``), reads people, organisations, gifts, agreements and topics
+(``visitors``, ``extract``, ``newsfacts``), reuses the IRIs of people and
+organisations already in the graph through the reconciliation :class:`Matcher`,
+mints new IRIs for the rest, and renders one Turtle file per item
+(``draftfile``) in the form of ``data/visits/*.ttl``. Guesses carry a
+``# check:`` comment. Bad input raises :class:`BadParameter` naming the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from visitgraph.authoring.extract import OrgMention, PersonMention
+from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
+from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
+from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
+from visitgraph.core import vocab
+from visitgraph.core.errors import BadParameter
+from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
+from visitgraph.linking.names import fold, normalize
+
+HOST_SLUG = "presidential-library"
+#: The most characters of one item the rules read (a news item is a paragraph of a few hundred words).
+MAX_ANALYSED_CHARS = 5_000
+#: A new resource whose best candidate scores at least this gets a "maybe the same as" check mark.
+MAYBE_SCORE = 60.0
+#: A top candidate whose runner-up is its own part is reused when its name scores at least this.
+PART_OF_SCORE = 95.0
+SOURCE_SLUG = "presidential-library-visits"
+_VISIT_CUE = re.compile(
+    r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
+    r"handing over|arrived|arriving|came to|received|toured)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """One paragraph of the input, its number and its resolved date."""
+
+    number: int
+    total: int
+    text: str
+    date: ResolvedDate
+
+    @property
+    def preview(self) -> str:
+        """Return the first words, to name the item in messages."""
+        return describe_paragraph(self.number, self.text)
+
+
+@dataclass
+class Entry:
+    """A person or organisation of a draft: its IRI, whether it is new, and what the file says of it."""
+
+    iri: str
+    kind: str
+    name: str
+    new: bool
+    check: str | None = None
+    props: list[tuple[str, str, str | None]] = field(default_factory=list)  # (predicate, turtle object, check)
+
+
+@dataclass
+class Draft:
+    """One drafted record: the visit's facts, its entries, and (once rendered) its Turtle text."""
+
+    item: NewsItem
+    slug: str
+    name: str
+    attendees: list[Entry] = field(default_factory=list)
+    contributors: list[Entry] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    institutions: list[Entry] = field(default_factory=list)
+    visitor_orgs: list[Entry] = field(default_factory=list)
+    topics: list[tuple[str, str | None]] = field(default_factory=list)  # (iri, check)
+    new_topics: list[tuple[str, str]] = field(default_factory=list)  # (iri, label)
+    gifts: list[dict[str, Any]] = field(default_factory=list)
+    agreements: list[tuple[str, bool]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reviewer must know about the whole draft
+    turtle: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return what the draft holds, JSON-ready (for --json and tests)."""
+        return {
+            "item": self.item.number,
+            "slug": self.slug,
+            "date": self.item.date.date.isoformat(),
+            "year_inferred": self.item.date.inferred,
+            "name": self.name,
+            "attendees": [e.iri for e in self.attendees],
+            "contributors": [e.iri for e in self.contributors],
+            "new": sorted(e.iri for e in self.entries.values() if e.new),
+            "reused": sorted(e.iri for e in self.entries.values() if not e.new),
+            "gifts": len(self.gifts),
+            "agreements": [{"name": n, "signed": s} for n, s in self.agreements],
+        }
+
+
+def describe_paragraph(number: int, text: str) -> str:
+    """Name a paragraph by its number and first words, for messages.
+
+    >>> describe_paragraph(2, "On March 5, the director of the National Library visited us today.")
+    'paragraph 2 ("On March 5, the director of the …")'
+    """
+    printable = "".join(ch if ch.isprintable() else " " for ch in text[:200])  # no terminal escapes echoed
+    words = [w[:40] for w in printable.split()]
+    head = " ".join(words[:7])
+    more = len(words) > 7 or len(text) > 200
+    return f'paragraph {number} ("{head}{" …" if more else ""}")'
+
+
+def split_items(text: str) -> list[str]:
+    """Split the input into items, one per paragraph (blank-line separated)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def plan_items(text: str, year: int | None = None, name: str = "the input") -> list[NewsItem]:
+    """Split and date the items; refuse an empty input or an item without a usable date.
+
+    :raises BadParameter: naming the paragraph (number and first words) and what to do.
+    """
+    paragraphs = split_items(text)
+    if not paragraphs:
+        raise BadParameter(
+            "news", f"{name} is empty: write one news item per paragraph (paragraphs separated by a blank line)."
+        )
+    mentions: list[DateMention | None] = [find_date(p) for p in paragraphs]
+    dates = resolve_dates(mentions, year)
+    items = []
+    for i, (p, d) in enumerate(zip(paragraphs, dates, strict=True)):
+        if d is None:
+            raise BadParameter(
+                "news",
+                f"{describe_paragraph(i + 1, p)} of {name} "
+                f"{explain_missing(mentions[i], mentions, i)}. Nothing was written.",
+            )
+        items.append(NewsItem(i + 1, len(paragraphs), p, d))
+    return items
+
+
+class DraftContext:
+    """What drafting needs from the graph: the matcher, the host, the topics and the IRIs in use."""
+
+    def __init__(self, matcher: Matcher, base: str, taken: Iterable[str] = ()) -> None:
+        self.matcher = matcher
+        self.base = base
+        self.taken: set[str] = set(taken) | {e.iri for e in matcher.entities.values()}
+        host = matcher.get(f"organization/{HOST_SLUG}") or next(
+            (c.entity for c in matcher.reconcile("Presidential Library", type="organization", limit=1) if c.match), None
+        )
+        self.host = host.iri if host else vocab.mint(base, "organization", HOST_SLUG)
+        self.host_labels = host.labels if host else ["Presidential Library"]
+        self.host_people = [
+            e
+            for e in matcher.entities.values()
+            if e.kind == "person" and self.host in e.props.get("schema:affiliation", [])
+        ]
+        self.topics = [(e.iri, e.name) for e in matcher.entities.values() if e.kind == "topic"]
+        self.source = vocab.mint(base, "source", SOURCE_SLUG)
+        #: new people and organisations of this run, so a later item reuses them: (kind, folded name) -> entry
+        self.minted: dict[tuple[str, str], Entry] = {}
+
+    @classmethod
+    def from_store(cls, store: ox.Store, base: str) -> DraftContext:
+        """Index a pyoxigraph store (the sources, or the published graph) for drafting."""
+        taken = {
+            q.subject.value
+            for q in store.quads_for_pattern(None, None, None, None)
+            if isinstance(q.subject, ox.NamedNode)
+        }
+        return cls(Matcher.from_store(store, base), base, taken)
+
+    def mint(self, kind: str, label: str) -> str:
+        """Mint a collision-free IRI for a new resource and reserve it."""
+        # transliterated first (names.fold), so "Işık" and "Əliyev" keep every letter: isik, eliyev
+        slug = "-".join(vocab.slugify(fold(label) or label).split("-")[:8]).strip("-") or kind
+        iri, n = vocab.mint(self.base, kind, slug), 2
+        while iri in self.taken:
+            iri, n = vocab.mint(self.base, kind, f"{slug}-{n}"), n + 1
+        self.taken.add(iri)
+        return iri
+
+
+def analysed_text(text: str) -> tuple[str, list[str]]:
+    """Return the text the rules read (single spaces, at most :data:`MAX_ANALYSED_CHARS`) and a note if cut.
+
+    A news item is a paragraph of a few hundred words; reading a longer one only up to the limit
+    keeps drafting linear in the input (issue 21). The item's full text is still recorded.
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= MAX_ANALYSED_CHARS:
+        return flat, []
+    cut = flat.rfind(" ", MAX_ANALYSED_CHARS // 2, MAX_ANALYSED_CHARS)
+    cut = cut if cut > 0 else MAX_ANALYSED_CHARS
+    return flat[:cut], [
+        f"only the first {cut:,} of the item's {len(flat):,} characters were read: "
+        "check that nothing after them is missing from this draft"
+    ]
+
+
+def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
+    """Read one item into a :class:`Draft`, reusing known IRIs and minting new ones.
+
+    :raises BadParameter: when the item does not read as a visit (no visitor found).
+    """
+    text, notes = analysed_text(item.text)
+    m = find_date(text)
+    span = (m.start, m.start + len(m.text)) if m else None
+    found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
+    free = visiting_orgs_free(text, found, ctx.host_labels)
+    if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
+        raise BadParameter(
+            "news",
+            f"{item.preview} does not read as a visit: no visiting person or "
+            "organisation named with words such as 'visited', 'met' or 'delegation'. "
+            "Remove it or reword it. Nothing was written.",
+        )
+    draft = Draft(item, "", "", notes=notes)
+    orgs: dict[str, Entry] = {}
+    for o in found.orgs + free:
+        _org_entry(o, ctx, draft, orgs)
+    for p in found.visitors:
+        draft.attendees.append(_person_entry(p, ctx, draft, orgs))
+    for p in found.hosts:
+        draft.contributors.append(_person_entry(p, ctx, draft, orgs, host=True))
+    for p in found.visitors:
+        entry = orgs.get(fold(p.org.name)) if p.org is not None else None
+        if entry is not None and all(entry.iri != e.iri for e in draft.visitor_orgs):
+            draft.visitor_orgs.append(entry)
+    if not draft.attendees:
+        draft.attendees = [orgs[fold(o.name)] for o in found.orgs + free if fold(o.name) in orgs][:1] or list(
+            orgs.values()
+        )[:1]
+    draft.name, base_slug = _visit_label(found.visitors, draft)
+    draft.slug = _visit_slug(ctx, item.date.date.isoformat(), base_slug)
+    draft.topics = [
+        (iri, f'the text matches the topic "{ctx.matcher.label_of(iri)}"') for iri in match_topics(text, ctx.topics)
+    ]
+    _new_topics(text, ctx, draft)
+    _gifts(text, ctx, draft, found.visitors, found.hosts, orgs)
+    draft.agreements = [(a.name, a.signed) for a in find_agreements(text)]
+    return draft
+
+
+def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry]) -> Entry:
+    key = fold(o.name)
+    if key in orgs:
+        return orgs[key]
+    parent = _org_entry(o.parent, ctx, draft, orgs) if o.parent is not None else None
+    props = [("country", o.country)] if o.country else []
+    best = _reconcile(ctx, o.name, "organization", props)
+    if best is not None and best.match:
+        entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
+    elif ("organization", key) in ctx.minted:
+        entry = _earlier(ctx.minted[("organization", key)])
+    else:
+        entry = Entry(
+            ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, _maybe(best, o.name, ctx)
+        )
+        ctx.minted[("organization", key)] = entry
+        types = ["schema:Organization"] + [
+            t
+            for w, t in (
+                ("Library", "schema:Library"),
+                ("Museum", "schema:Museum"),
+                ("University", "schema:CollegeOrUniversity"),
+            )
+            if re.search(rf"\b{w}\b", o.name)
+        ][:1]
+        entry.props.append(("a", " , ".join(types), None if len(types) == 1 else "type guessed from the name"))
+        entry.props.append(("schema:name", turtle_literal(o.name), None))
+        if o.country:
+            entry.props.append(
+                (
+                    "schema:address",
+                    f'[ a schema:PostalAddress ; schema:addressCountry "{o.country}" ]',
+                    "country guessed from the text: keep it only if the text states or implies it",
+                )
+            )
+        if parent is not None:
+            entry.props.append(("schema:parentOrganization", curie(parent.iri, ctx.base), "parent as read"))
+    orgs[key] = entry
+    draft.entries.setdefault(entry.iri, entry)
+    if all(e.iri != entry.iri for e in draft.institutions):
+        draft.institutions.append(entry)
+    return entry
+
+
+def _reuse_check(best: Candidate, written: str, ctx: DraftContext) -> str | None:
+    """Say what was reused for a name the graph does not spell exactly that way (None when it does)."""
+    if normalize(written) in {k.norm for k in best.entity.keys}:
+        return None
+    return f'reused {vocab.shorten(best.iri, ctx.base)} "{best.name}" for "{written}" (score {best.score:g})'
+
+
+def _earlier(entry: Entry) -> Entry:
+    """Refer to a resource an earlier item of the same input introduced (described in that draft)."""
+    return Entry(entry.iri, entry.kind, entry.name, False, "new in an earlier draft of this input, described there")
+
+
+def _variants(name: str, kind: str) -> list[str]:
+    """Return the forms to look a name up by: as written, its acronym "(IFLA)", "X" for "Library of the X"."""
+    out = [name]
+    if kind == "organization":
+        acronym = re.search(r"\(([A-Z]{2,})\)", name) or re.match(r"([A-Z]{2,})\s*\(", name)
+        if acronym:
+            out.append(acronym.group(1))
+        expanded = re.fullmatch(r"(.{3,}?)\s*\([A-Z]{2,}\)|[A-Z]{2,}\s*\(([^()]{3,})\)", name.strip())
+        if expanded:  # "X (ABC)" and "ABC (X)": the expansion alone
+            out.append((expanded.group(1) or expanded.group(2)).strip())
+        m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
+        if m:
+            out.append(m.group(1))
+        generic = re.fullmatch(r"(.+?[A-Z][^\s]*)((?:\s+[a-z][\w-]*){1,2})", name)
+        if generic:  # "Sputnik Azerbaijan news agency": the name without its lower-case kind
+            out.append(generic.group(1))
+    return out
+
+
+def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, Any]]) -> Candidate | None:
+    """Return the best candidate; it keeps ``match`` only when the name alone is strong enough to reuse.
+
+    The same matcher as the reconciliation service (one normalisation, one calibrated flag); a
+    property (affiliation, country) may separate namesakes but never carries a weak name.
+    Also looked up: the acronym in "OCLC (Online …)" / "(IFLA)", and "X" for "Library of the X",
+    which must then equal a label.
+    """
+    best: Candidate | None = None
+    for i, query in enumerate(_variants(name, kind)):
+        cands = ctx.matcher.reconcile(query, type=kind, properties=props, limit=2)
+        if not cands:
+            continue
+        top = cands[0]
+        score = next((float(f.value) for f in top.features if f.id == "name"), 0.0)
+        close = score >= (EXACT if i > 0 else MATCH_THRESHOLD)
+        flagged = top.match or (score >= PART_OF_SCORE and len(cands) > 1 and _part_of(cands[1], top))
+        top = Candidate(top.entity, top.score, flagged and close, top.features)
+        if best is None or (top.match and not best.match):
+            best = top
+    return best
+
+
+def _part_of(runner_up: Candidate, top: Candidate) -> bool:
+    """Say whether the runner-up is a part of the top candidate (a university's library for the university).
+
+    The matcher leaves a strong top candidate unflagged when the runner-up is close; when the
+    runner-up is the top's own sub-organisation, a name this close to the top's names the whole.
+    """
+    return top.iri in runner_up.entity.props.get("schema:parentOrganization", [])
+
+
+def _org_slug_label(name: str) -> str:
+    core = re.split(r"\s+named after\s+|\s*\(", name)[0]
+    return re.sub(r"^(?:the)\s+", "", core, flags=re.I)
+
+
+def _maybe(best: Candidate | None, written: str, ctx: DraftContext) -> str | None:
+    """Point a reviewer at a known resource whose name is close to a new one's (whatever the properties say)."""
+    name = next((float(f.value) for f in best.features if f.id == "name"), 0.0) if best is not None else 0.0
+    if best is None or name < MAYBE_SCORE:
+        return None
+    return (
+        f'new; maybe the same as {vocab.shorten(best.iri, ctx.base)} "{best.name}" '
+        f"(name score {name:g}): if so, use that IRI and delete this description"
+    )
+
+
+def _person_entry(
+    p: PersonMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], host: bool = False
+) -> Entry:
+    org = orgs.get(fold(p.org.name)) if p.org is not None else None
+    if p.org is not None and org is None:
+        org = _org_entry(p.org, ctx, draft, orgs)
+    props: list[tuple[str, Any]] = [("affiliation", org.iri if org else ctx.host)] if (org or host) else []
+    best = _reconcile(ctx, p.name, "person", props)
+    if best is not None and best.match:
+        entry = Entry(best.iri, "person", best.name, False, _reuse_check(best, p.name, ctx))
+        draft.entries.setdefault(entry.iri, entry)
+        return entry
+    if ("person", fold(p.name)) in ctx.minted:
+        entry = _earlier(ctx.minted[("person", fold(p.name))])
+        draft.entries.setdefault(entry.iri, entry)
+        return entry
+    entry = Entry(ctx.mint("person", p.name), "person", p.name, True, _maybe(best, p.name, ctx))
+    ctx.minted[("person", fold(p.name))] = entry
+    entry.props.append(("a", "schema:Person", None))
+    entry.props.append(("schema:name", turtle_literal(p.name), None))
+    for alt in p.alternate_names:
+        entry.props.append(("schema:alternateName", turtle_literal(alt), "another form of the name in the text"))
+    if p.honorific:
+        entry.props.append(("schema:honorificPrefix", turtle_literal(p.honorific), None))
+    inherited = "shared with the person named before in the list" if p.inherited else None
+    if p.job_title:
+        entry.props.append(("schema:jobTitle", turtle_literal(p.job_title), inherited or "job title as read"))
+    if p.description:
+        entry.props.append(("schema:description", turtle_literal(p.description), "description as read"))
+    if org is not None or host:
+        target = org.iri if org is not None else ctx.host
+        entry.props.append(("schema:affiliation", curie(target, ctx.base), inherited or "affiliation as read"))
+    draft.entries.setdefault(entry.iri, entry)
+    return entry
+
+
+def _visit_label(visitors: list[PersonMention], draft: Draft) -> tuple[str, str]:
+    people = [e for e in draft.attendees if e.kind == "person"]
+    if len(people) == 1:
+        title = visitors[0].job_title if visitors else None
+        short = f"{title} {people[0].name}" if title and len(title.split()) <= 4 else people[0].name
+        return f"Visit of {short}", people[0].name
+    if people:
+        org = next(iter(draft.visitor_orgs or draft.institutions), None)
+        if org is not None:
+            slug = org.iri.rsplit("/", 1)[1] if not org.new else _org_slug_label(org.name)
+            return f"Visit of the {_org_slug_label(org.name)} delegation", slug
+        return f"Visit of {people[0].name} and others", people[0].name
+    org_name = draft.attendees[0].name if draft.attendees else "guests"
+    return f"Visit of the {_org_slug_label(org_name)}", _org_slug_label(org_name)
+
+
+def _visit_slug(ctx: DraftContext, iso: str, label: str) -> str:
+    iri = ctx.mint("visit", f"{iso}-{'-'.join(vocab.slugify(label).split('-')[:5])}")
+    return iri.rsplit("/", 1)[1]
+
+
+_DISCUSSED = re.compile(
+    r"(?:^|[.;]\s+)(?P<what>[A-Z][^.;]{5,120}?)\s+(?:was|were)\s+(?:widely\s+|also\s+)?discussed"
+    r"|on the topic\s+[“\"](?P<topic>[^”\"]+)[”\"]"
+)
+
+
+def _new_topics(text: str, ctx: DraftContext, draft: Draft) -> None:
+    """Mint a topic for a plainly stated subject of talks that matches no existing topic."""
+    for m in _DISCUSSED.finditer(text):
+        phrase = (m.group("what") or m.group("topic") or "").strip()
+        if match_topics(phrase, ctx.topics) or len(phrase.split()) > 10 or not phrase:
+            continue
+        label = phrase[:1].upper() + phrase[1:]
+        iri = ctx.mint("topic", label)
+        draft.new_topics.append((iri, label))
+        draft.topics.append((iri, "new topic from the words of the text: rename it, or use an existing one"))
+
+
+def _gifts(
+    text: str,
+    ctx: DraftContext,
+    draft: Draft,
+    visitors: list[PersonMention],
+    hosts: list[PersonMention],
+    orgs: dict[str, Entry],
+) -> None:
+    names = [n for p in visitors for n in [p.name, *p.alternate_names]]
+    host_names = [p.name for p in hosts]
+    visitor_entries = [e for e in draft.attendees if e.kind == "person"]
+    guest_orgs = draft.visitor_orgs or [e for e in draft.attendees if e.kind == "organization"]
+
+    def party(who: str) -> tuple[list[str], str | None]:
+        if who == HOST:
+            return [ctx.host], None
+        if who == GUESTS or (who == GUEST and len(visitor_entries) != 1):
+            chosen = guest_orgs or visitor_entries
+            return [e.iri for e in chosen], "the guests' organisations" if guest_orgs else "the guests"
+        if who == GUEST:
+            return [visitor_entries[0].iri], None
+        for p, e in zip(visitors, draft.attendees, strict=False):
+            if who == p.name or who in p.alternate_names:
+                return [e.iri], None
+        for p, e in zip(hosts, draft.contributors, strict=False):
+            if p.name == who:
+                return [e.iri], None
+        for key, e in orgs.items():
+            if key in fold(who) or fold(who) in key:
+                return [e.iri], None
+        return [e.iri for e in guest_orgs or visitor_entries], f'"{who}" read as the guests'
+
+    for g in find_gifts(text, names, host_names):
+        agent, a_check = party(g.agent)
+        recipient, r_check = party(g.recipient)
+        if not agent or not recipient:
+            continue
+        draft.gifts.append(
+            {
+                "agent": agent,
+                "recipient": recipient,
+                "name": g.name,
+                "description": g.description,
+                "type": g.item_type,
+                "agent_check": a_check,
+                "recipient_check": r_check,
+                "host_gives": ctx.host in agent or any(e.iri in agent for e in draft.contributors),
+            }
+        )
+
+
+def turtle_literal(value: str) -> str:
+    """Write a string as a Turtle literal (quotes, backslashes and line breaks escaped)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "") + '"'
+
+
+def curie(iri: str, base: str) -> str:
+    """Write one of our IRIs as `kind:slug` (`org:` for organisations) when Turtle allows it, else as `<iri>`."""
+    split = vocab.split_iri(base, iri)
+    if split is None:
+        return f"<{iri}>"
+    kind, slug = split
+    prefix = "org" if kind == "organization" else kind
+    return f"{prefix}:{slug}" if re.fullmatch(r"[A-Za-z0-9][\w.-]*", slug) and not slug.endswith(".") else f"<{iri}>"

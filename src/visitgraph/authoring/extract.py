@@ -1,0 +1,525 @@
+"""Read the people and organisations a news item names: rules for this genre's phrasing.
+
+No statistical model: a rule-based recogniser over capitalised spans, with small
+lexicons of the words that make a span an institution, a title or a place
+(docs/decisions/0008-draft.md says why). The visit sentence (the first) names
+the visitors, each with a descriptor either before the name ("Director General
+of the IPR books Natalya Ivanova") or after it ("Driss Khrouz, Director of the
+National Library of Morocco"); a descriptor splits into a job title and an
+organisation at the "of (the)" that starts a capitalised institution name.
+Host-side people are found anywhere ("Director of the library Mayil Ahmedov").
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from visitgraph.linking.names import COUNTRY_NAMES, fold
+
+#: Words that head an institution's name.
+ORG_HEADS = frozenset(
+    """library libraries centre center university ministry directorate association federation
+agency museum institute academy embassy consulate council foundation society company archive archives chamber
+office department union organization organisation committee school college bank corporation commission parliament
+assembly conference administration theatre theater gallery publishers publishing bureau authority board network
+consortium alliance service services news""".split()
+)
+#: Words that make a span a title rather than a name.
+TITLE_HEADS = frozenset(
+    """director head coordinator manager minister president chairperson chairman chairwoman
+vice-chairman vice-chairperson vice-president editor representative representatives writer researcher expert
+specialist member ambassador consul secretary rector dean professor
+librarian curator attendee officer advisor adviser counsellor counselor ex-editor president-elect
+scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer
+artist painter composer musician singer actor actress architect sculptor photographer translator publisher
+diplomat teacher""".split()
+)
+TITLE_MODIFIERS = frozenset(
+    """general deputy former vice executive acting senior leading project fund first chief
+assistant honorary ex honoured honored people's""".split()
+)
+#: Institution words that name a part of an institution ("the Digital Services of the National Library"):
+#: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
+#: the organisation (nothing is minted from a title fragment).
+SUB_UNITS = frozenset("department departments division services service sector section unit branch subdivision".split())
+GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts".split())
+OTHER_CAPITALISED = frozenset(
+    """the a an on in at of and for during with by after state national international
+republic federation presidential palace nation leader cultural annual meeting conference european east west north
+south central city global world catalogue scientific educational activities rare books art foreign literature
+visitors book president first online countries computer intangible heritage humanity representative list democratic state
+symbols attributes kingdom united arab emirates islamic people's democratic new old great""".split()
+)
+HONORIFICS = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.", "prof": "Prof."}
+PARTICLES = frozenset("van von de der da di du al el bin ibn la le ter ten".split())
+MONTHS = frozenset("""january february march april may june july august september october november december""".split())
+#: Demonyms and country names beyond names.COUNTRY_NAMES, mapped to ISO 3166-1 alpha-2 codes.
+PLACES = {
+    "british": "GB",
+    "french": "FR",
+    "german": "DE",
+    "russian": "RU",
+    "all-russia": "RU",
+    "all-russian": "RU",
+    "belarusian": "BY",
+    "kazakh": "KZ",
+    "turkish": "TR",
+    "egyptian": "EG",
+    "moroccan": "MA",
+    "lithuanian": "LT",
+    "greek": "GR",
+    "czech": "CZ",
+    "latvian": "LV",
+    "canadian": "CA",
+    "canada": "CA",
+    "azerbaijani": "AZ",
+    "georgian": "GE",
+    "iranian": "IR",
+    "ukrainian": "UA",
+    "uzbek": "UZ",
+    "chinese": "CN",
+    "japanese": "JP",
+    "italian": "IT",
+    "spanish": "ES",
+    "spain": "ES",
+    "polish": "PL",
+    "poland": "PL",
+    "hungarian": "HU",
+    "hungary": "HU",
+    "estonian": "EE",
+    "estonia": "EE",
+    "finnish": "FI",
+    "finland": "FI",
+    "austria": "AT",
+    "austrian": "AT",
+    "switzerland": "CH",
+    "swiss": "CH",
+    "korea": "KR",
+    "korean": "KR",
+    "india": "IN",
+    "indian": "IN",
+    "pakistan": "PK",
+    "israel": "IL",
+    "saudi": "SA",
+    "qatar": "QA",
+    "kuwait": "KW",
+    "kyrgyzstan": "KG",
+    "tajikistan": "TJ",
+    "turkmenistan": "TM",
+    "moldova": "MD",
+    "romania": "RO",
+    "bulgaria": "BG",
+    "serbia": "RS",
+    "croatia": "HR",
+    "slovakia": "SK",
+    "slovenia": "SI",
+    "sweden": "SE",
+    "norway": "NO",
+    "denmark": "DK",
+    "belgium": "BE",
+    "portugal": "PT",
+    "ireland": "IE",
+    "mexico": "MX",
+    "brazil": "BR",
+    "argentina": "AR",
+    "arabian republic of egypt": "EG",
+    "dagestan": "RU",
+    "american": "US",
+    "usa": "US",
+    "america": "US",
+    "pakistani": "PK",
+    "armenian": "AM",
+    "armenia": "AM",
+    "oman": "OM",
+    "jordan": "JO",
+    "algeria": "DZ",
+    "tunisia": "TN",
+    "libya": "LY",
+    "sudan": "SD",
+    "malaysia": "MY",
+    "indonesia": "ID",
+    "singapore": "SG",
+    "vietnam": "VN",
+    "mongolia": "MN",
+    "afghanistan": "AF",
+    "iraq": "IQ",
+    "syria": "SY",
+    "lebanon": "LB",
+    "cyprus": "CY",
+    "malta": "MT",
+    "albania": "AL",
+    "montenegro": "ME",
+    "macedonia": "MK",
+    "bosnia": "BA",
+    "iceland": "IS",
+    "luxembourg": "LU",
+    "australia": "AU",
+    "netherlands": "NL",
+    "holland": "NL",
+    "dutch": "NL",
+    "belarus": "BY",
+    "emirates": "AE",
+    "baku": "AZ",
+}
+_CAP = r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]"
+_WORD_RE = re.compile(rf"(?:{_CAP}\.\s?){{1,6}}(?={_CAP})|{_CAP}\.|[\w’'`-]+|[^\w\s]")
+
+
+@functools.lru_cache(maxsize=8192)
+def place_code(word_or_phrase: str) -> str | None:
+    """Return the country code a place name or demonym denotes, else None.
+
+    >>> place_code("Belarusian"), place_code("the Republic of Latvia"), place_code("Library")
+    ('BY', 'LV', None)
+    """
+    text = fold(word_or_phrase.replace("-", " ").replace("All Russia", "All-Russia"))
+    text = re.sub(r"^(the )?(republic|kingdom|state) of (the )?", "", text)
+    if not text:
+        return None
+    return PLACES.get(word_or_phrase.strip().casefold()) or PLACES.get(text) or COUNTRY_NAMES.get(text)
+
+
+@dataclass
+class OrgMention:
+    """An organisation named in the item, as written, with what the text says of it."""
+
+    name: str
+    parent: OrgMention | None = None
+    country: str | None = None
+    host: bool = False
+
+
+@dataclass
+class PersonMention:
+    """A person named in the item: name as written, honorific, title, organisation, other forms."""
+
+    name: str
+    start: int = 0
+    honorific: str | None = None
+    job_title: str | None = None
+    description: str | None = None
+    org: OrgMention | None = None
+    host: bool = False
+    inherited: bool = False
+    alternate_names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of text: where it starts and ends, and the words in it."""
+
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str) -> list[Span]:
+    """Split text into words, initials ("M. I.") and punctuation, with their offsets."""
+    return [Span(m.start(), m.end(), m.group(0).strip()) for m in _WORD_RE.finditer(text)]
+
+
+def is_cap(word: str) -> bool:
+    """Say whether a word starts with a capital letter (Azerbaijani capitals included)."""
+    return bool(word) and (word[0].isupper() or word[0] in "İŞÇĞÜÖƏ")
+
+
+def _is_initials(word: str) -> bool:
+    return bool(re.fullmatch(rf"(?:{_CAP}\.\s?)+", word))
+
+
+def is_name_word(word: str) -> bool:
+    """Say whether a capitalised word can be part of a person's name (not a title, place or institution word)."""
+    low = word.casefold().strip(".").replace("’", "'")
+    if not is_cap(word) or _is_initials(word):
+        return False
+    if word.isupper() and len(word) > 1:
+        return False  # acronyms: IFLA, OCLC, IPR
+    if low in ORG_HEADS or low in TITLE_HEADS or low in TITLE_MODIFIERS or low in OTHER_CAPITALISED:
+        return False
+    if low in MONTHS or low in HONORIFICS or place_code(word) is not None:
+        return False
+    return bool(re.fullmatch(r"[^\W\d_][\w’'-]*", word))
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of every quoted stretch ("…", “…”, «…»)."""
+    return [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”?|\"[^\"]*\"|«[^«»]{0,2000}»", text)]
+
+
+def outside(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Return a test telling whether an offset lies outside every span (sorted, non-overlapping): a bisection."""
+    starts = [a for a, _ in spans]
+
+    def test(offset: int) -> bool:
+        k = bisect.bisect_right(starts, offset) - 1
+        return k < 0 or not spans[k][0] <= offset < spans[k][1]
+
+    return test
+
+
+def find_people(text: str, start: int = 0, end: int | None = None) -> list[PersonMention]:
+    """Find the person names in text[start:end]: runs of two to four name words (initials allowed).
+
+    Eponyms ("named after M. I. Rudomino") and quoted titles are skipped; a name directly
+    followed by an institution word ("Bilecik Sheikh Edebali University") is part of that name.
+
+    >>> [p.name for p in find_people("the director of IPR books Natalya Ivanova and Mr. Reyn van Haldropin met")]
+    ['Natalya Ivanova', 'Reyn van Haldropin']
+    """
+    end = len(text) if end is None else end
+    unquoted = outside(quoted_spans(text))
+    words = [w for w in tokens(text) if start <= w.start and w.end <= end and unquoted(w.start)]
+    out: list[PersonMention] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        prev = [x.text.casefold() for x in words[max(0, i - 2) : i]]
+        if prev == ["named", "after"]:
+            i = _skip_eponym(words, i)
+            continue
+        if not (
+            is_name_word(w.text) or (_is_initials(w.text) and i + 1 < len(words) and is_name_word(words[i + 1].text))
+        ):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(words)
+            and (
+                is_name_word(words[j + 1].text)
+                or _is_initials(words[j + 1].text)
+                or (words[j + 1].text in PARTICLES and j + 2 < len(words) and is_name_word(words[j + 2].text))
+            )
+            and words[j + 1].start - words[j].end <= 1
+        ):
+            j += 1
+        run = _trim_org_tail(words, i, words[i : j + 1])
+        after_for = _after_for(words, i)
+        if after_for and len(run) >= 3 and _after_org_for(words, i):
+            run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
+        full = [x for x in run if not _is_initials(x.text)]
+        if (
+            (len(full) >= 2 or (len(full) == 1 and len(run) >= 2))
+            and not _heads_institution(words, j + 1)
+            and not after_for
+        ):
+            run = run[-4:]
+            p = PersonMention(text[run[0].start : run[-1].end], run[0].start)
+            before = [x.text for x in words[max(0, i - 2) : i]]
+            dotted = bool(before) and before[-1] == "."
+            word = before[-2] if dotted and len(before) > 1 else (before[-1] if before else "")
+            if word.casefold() in HONORIFICS:
+                p.honorific = word + ("." if dotted else "")  # as written: "Ms." or "Ms"
+            out.append(p)
+        i = j + 1
+    return out
+
+
+def _heads_institution(words: list[Span], k: int) -> bool:
+    """Say whether the words from `k` go on to an institution word ("… National Library"): an eponym, not a person."""
+    while k < len(words) and is_cap(words[k].text) and words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS:
+        k += 1
+    return k < len(words) and words[k].text.casefold() in ORG_HEADS
+
+
+def _after_for(words: list[Span], i: int) -> bool:
+    """Say whether a run follows "for (the)": the end of a title ("Minister for Electronic Affairs")."""
+    prev = [x.text.casefold() for x in words[max(0, i - 2) : i]]
+    return bool(prev) and (prev[-1] == "for" or prev == ["for", "the"])
+
+
+def _after_org_for(words: list[Span], i: int) -> bool:
+    """Say whether a run follows "<institution word> for": "Library for Youth Olga Petrova" ends in a name."""
+    k = i - 1
+    return k >= 1 and words[k].text.casefold() == "for" and words[k - 1].text.casefold() in ORG_HEADS
+
+
+def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
+    """Drop the leading words of a long run that end an institution's name ("University of Bologna Marco Rinaldi")."""
+    k = i - 1
+    if k >= 0 and words[k].text.casefold() == "the":
+        k -= 1
+    if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and words[k - 1].text.casefold() in ORG_HEADS:
+        return run[-2:]
+    return run
+
+
+def _skip_eponym(words: list[Span], i: int) -> int:
+    """Skip the person an institution is named after: initials and a surname, or two names."""
+    j = i
+    while j < len(words) and _is_initials(words[j].text):
+        j += 1
+    return j + 1 if j > i else min(i + 2, len(words))
+
+
+_OF = re.compile(r"\s(?:of|within|at)\s(?:the\s)?")
+_WINDOW = 300
+MAX_PARENTS = 3
+
+
+def _chunk(text: str) -> str:
+    return re.split(r"\s(?:of|for|in|within|at|on|named)\s|[,(–]", text, maxsplit=1)[0]
+
+
+def looks_org(text: str) -> bool:
+    """Say whether text starts an institution name (a head word, an acronym, or all capitalised words)."""
+    if not text or text[0] in '“"«':
+        return False
+    chunk = _chunk(text).strip()
+    words = [w for w in re.split(r"[\s-]+", chunk) if w]
+    if not words or not is_cap(words[0]):
+        return False
+    if any(w.casefold() in ORG_HEADS and is_cap(w) for w in words) or (words[0].isupper() and len(words[0]) > 1):
+        return True
+    lower = len(words) - next((k + 1 for k in range(len(words) - 1, -1, -1) if is_cap(words[k])), 0)
+    if words[-1] in ORG_HEADS and 1 <= lower <= 2 and lower < len(words):
+        return True  # "Sputnik Azerbaijan news agency", "IPR Books company": a name and its kind
+    content = [w for w in words if w.casefold() not in ("and", "the", "of", "for")]
+    core = re.split(r"\s(?:to|in)\s", text[:_WINDOW], maxsplit=1)[0]  # "Republic of Poland to Azerbaijan": a place
+    return all(is_cap(w) for w in content) and place_code(text) is None and not _only_place(core)
+
+
+def _only_place(text: str) -> bool:
+    return place_code(re.sub(r"^the\s", "", text.strip(" ,.")).strip()) is not None
+
+
+def split_descriptor(desc: str) -> tuple[str | None, str | None]:
+    """Split a descriptor into (job title, organisation name as written).
+
+    >>> split_descriptor("Director of International Activities of the All-Russia State Library for Foreign Literature")
+    ('Director of International Activities', 'All-Russia State Library for Foreign Literature')
+    >>> split_descriptor("Minister of affairs of the Republic of Latvia")
+    ('Minister of affairs of the Republic of Latvia', None)
+    >>> split_descriptor("coordinator of OCLC (Online Computer Library Center) on CIS states")
+    ('coordinator on CIS states', 'OCLC (Online Computer Library Center)')
+    """
+    desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
+    if not desc:
+        return None, None
+    positions = [m for m in _OF.finditer(desc)]
+    # each candidate is read through a bounded window: linear in the descriptor (issue 21)
+    institutions = [
+        m
+        for m in positions
+        if looks_org(desc[m.end() : m.end() + _WINDOW])
+        and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
+    ]
+    chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
+    chosen = chosen or next(iter(institutions), None)
+    if chosen is None:
+        minister = next(
+            (
+                m
+                for m in positions
+                if re.search(r"\b[Mm]inister$", desc[: m.start()])
+                and is_cap(desc[m.end() : m.end() + 1])
+                and _domain(desc[m.end() :])
+            ),
+            None,
+        )
+        if minister is not None:  # "Minister of Culture of Turkey": the ministry the text implies
+            return desc[: minister.start()].strip(), "Ministry of " + desc[minister.end() :].strip()
+        chosen = next(
+            (m for m in positions if looks_org(desc[m.end() : m.end() + _WINDOW]) and not _domain(desc[m.end() :])),
+            None,
+        )
+    if chosen is None:
+        m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
+        if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
+            return desc.replace(m.group(1) + " ", ""), m.group(1)
+        return desc, None
+    title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
+    clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
+    org = org[: clause.start()] if clause else org
+    end = org[-_WINDOW:]
+    tail = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
+    if tail:  # "OCLC (…) on CIS states": the scope belongs to the title
+        cut = len(org) - len(end) + tail.start()
+        title, org = f"{title} {tail.group(0).strip()}", org[:cut].strip()
+    return (title or None), (org or None)
+
+
+def _domain(text: str) -> bool:
+    """Say whether text is a title's field and a country ("Culture of the Republic of Lithuania"), no institution.
+
+    >>> _domain("Culture of the Republic of Lithuania"), _domain("Sputnik Azerbaijan"), _domain("IFLA of Lithuania")
+    (True, False, False)
+    """
+    m = re.match(r"([\w’'-]+)\s+of\s+(?:the\s+)?(.{1,80})$", text[:_WINDOW])
+    return m is not None and not m.group(1).isupper() and place_code(m.group(2).strip(" ,.")) is not None
+
+
+def _sub_unit(text: str) -> bool:
+    """Say whether text starts with a part of an institution ("Digital Services of the …") that an institution follows.
+
+    >>> _sub_unit("Digital Library Department of the Russian State Library"), _sub_unit("Russian State Library")
+    (True, False)
+    """
+    head = _chunk(text)
+    chunk = head.split()
+    if not chunk or chunk[-1].casefold() not in SUB_UNITS:  # "Digital Library Department": its last word decides
+        return False
+    rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
+    if rest is None:
+        return False
+    after = text[len(head) + rest.end() : len(head) + rest.end() + _WINDOW]
+    return looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split())
+
+
+def parse_org(written: str, depth: int = 0) -> OrgMention:
+    """Read an organisation as written: parent ("within the …", "… of the X University"), country.
+
+    >>> o = parse_org("Chief Directorate of Libraries and Broadcasting within the Republic of Turkey Ministry of Culture")
+    >>> o.name, o.parent.name, o.parent.country
+    ('Chief Directorate of Libraries and Broadcasting', 'Republic of Turkey Ministry of Culture', 'TR')
+    >>> o = parse_org("Library and Information Centre of the Bilecik Sheikh Edebali University of Turkey")
+    >>> o.name, o.parent.name, o.country
+    ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
+    """
+    text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
+    if depth < MAX_PARENTS and _sub_unit(text):  # "Digital Library Department of the X": the organisation is X
+        return parse_org(re.split(r"\sof\s(?:the\s)?", text, maxsplit=1)[1], depth + 1)
+    parent = None
+    m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S) if depth < MAX_PARENTS else None
+    if m:  # "X within the Y": Y is X's parent (a chain of at most MAX_PARENTS)
+        parent = parse_org(m.group(1), depth + 1)
+        text = text[: m.start()]
+    country = None
+    paren = re.search(r"\(([^()]*)\)$", text)
+    if paren and place_code(paren.group(1)):
+        country, text = place_code(paren.group(1)), text[: paren.start()]
+    m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)
+    if m and place_code(m.group(1)):
+        stem = text[: m.start()].split()
+        country = country or place_code(m.group(1))
+        if len(stem) >= 2 and stem[-1].casefold() in ORG_HEADS and is_name_word(stem[-2]):
+            text = " ".join(stem)  # "… Edebali University of Turkey": the country is not part of the name
+    m = re.match(
+        r"^(.{1,150}?\b(?:Library|Centre|Center|Department|Faculty|Institute))\s+of\s+the\s+(.{1,150}\b"
+        r"(?:University|Ministry|Academy))$",
+        text[: _WINDOW + 1],
+    )
+    if m and parent is None and len(text) <= _WINDOW:
+        parent = OrgMention(m.group(2), country=country)
+    country = country or _country_in(text)
+    if parent is not None and parent.country is None:
+        parent.country = _country_in(parent.name) or country
+    country = country or (parent.country if parent is not None else None)
+    return OrgMention(text.strip(), parent, country)
+
+
+def _country_in(name: str) -> str | None:
+    m = re.search(r"\bin\s+(?:the\s+)?([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", name)
+    if m and place_code(m.group(1)):
+        return place_code(m.group(1))
+    for m in re.finditer(r"\bof\s+(?:the\s+)?((?:Republic of\s+)?[A-Z][\w-]+\s[A-Z][\w-]+)", name):
+        if place_code(m.group(1)):
+            return place_code(m.group(1))
+    for word in re.findall(r"[\w-]+", name):
+        if is_cap(word) and place_code(word):
+            return place_code(word)
+    return None

@@ -1,0 +1,369 @@
+"""Read gifts, agreements and topics from a news item: rules for this genre's phrasing.
+
+Gifts: "X was presented with …", "X presented the guest with …", "… was presented
+by X to Y", "… presented to X by Y", "gave … as a gift", "donated … to …",
+"handed over … to …", "X visited … and presented … to …". Agreements: "came to an agreement on …", "it was agreed to
+…", "signed a memorandum …" (signed only when the text says signed). Topics:
+existing concepts whose label words all occur close together in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from visitgraph.linking.names import fold
+
+HOST = "host"
+GUESTS = "guests"
+GUEST = "guest"
+
+
+@dataclass(frozen=True)
+class GiftMention:
+    """One handing-over: who gave (host, guests, guest or a name) what to whom."""
+
+    agent: str
+    recipient: str
+    description: str
+    name: str | None
+    item_type: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class AgreementMention:
+    """One agreement reached, named in the source's words, and whether a document was signed."""
+
+    name: str
+    signed: bool
+    phrase: str
+
+
+#: Longest stretch the per-sentence rules read at once: a longer "sentence" is read in pieces of
+#: this size, so every rule's work is bounded per piece and linear in the text (issue 21).
+MAX_SENTENCE = 400
+
+
+def sentences(text: str) -> list[str]:
+    """Split an item into sentences (initials and honorifics do not end one), long ones into pieces."""
+    out, start = [], 0
+    for m in re.finditer(r"\.(?=\s+[A-Z“\"])", text):
+        tail = text[max(start, m.start() - 12) : m.start()]  # bounded look-back: linear
+        before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|[A-Z]\.[A-Z]", before):
+            continue
+        out.extend(pieces(text[start : m.end()].strip()))
+        start = m.end()
+    if text[start:].strip():
+        out.extend(pieces(text[start:].strip()))
+    return out
+
+
+def pieces(sentence: str, size: int = MAX_SENTENCE) -> list[str]:
+    """Cut a sentence longer than `size` into pieces of at most `size` characters, at spaces where possible."""
+    out = []
+    while len(sentence) > size:
+        cut = sentence.rfind(" ", size // 2, size)
+        cut = cut if cut > 0 else size
+        out.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return [*out, sentence] if sentence else out
+
+
+_GIFT_WORDS = re.compile(r"\b(?:gifts?|presents?|souvenirs?)\b", re.I)
+_WORK_WORDS = re.compile(
+    r"\b(?:books?|album|albums|album-books|publications?|pamphlets?|editions?|catalogu?es?|"
+    r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
+    r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?)\b",
+    re.I,
+)
+_SUBJECT = r"(?P<giver>(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,6}?[A-Za-z][\w.’'-]*)"
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "by_to",
+        re.compile(
+            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?:presented|donated|handed over|given)\s+by\s+"
+            r"(?P<giver>.{1,150}?)\s+to\s+(?P<recv>.{1,150}?)(?:\.|$)"
+        ),
+    ),
+    (
+        "to_by",
+        re.compile(
+            r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)\s+(?:presented|donated|"
+            r"handed over|given)\s+to\s+(?P<recv>.{1,150}?)\s+by\s+(?P<giver>.{1,150}?)(?:\s+was\s+held|\.|$)"
+        ),
+    ),
+    (
+        "passive",
+        re.compile(
+            r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)\s+"
+            r"(?:was|were)\s+(?P<verb>presented\s+with|given|handed)\s+(?P<items>.{1,200}?)(?:\.|$)"
+        ),
+    ),
+    (
+        "active",
+        re.compile(
+            _SUBJECT + r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
+            r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
+            r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
+        ),
+    ),
+    (
+        "as_gift",
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
+            r"(?:gave|presented|donated)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
+            r"(?:\s+to\s+(?P<recv>[^.,]+))?"
+        ),
+    ),
+    (
+        "donated",
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
+            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+    (
+        "gave_to",  # "The guest gave the library books …"
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+(?P<verb>gave|donated)\s+"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|the\s+guests?|him|her|them)\s+"
+            r"(?P<items>[^.]{1,150}?)(?:\.|$)"
+        ),
+    ),
+    (
+        "and_gave",  # "X visited the library and presented the album … to the library"
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){1,3})\s+visited\b"
+            r"[^.]{0,150}?\band\s+"
+            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+)
+
+
+_CLAUSE = re.compile(r"(?:,\s+and|;)\s+(?=[^,;]{0,80}?\b(?:presented|donated|gave|handed over)\b)")
+
+
+def _clauses(sentence: str) -> list[str]:
+    """Split "… was presented with books, and X in turn presented …" into its two handings-over."""
+    parts, start = [], 0
+    for m in _CLAUSE.finditer(sentence):
+        parts.append(sentence[start : m.start()])
+        start = m.end()
+    return [*parts, sentence[start:]]
+
+
+#: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
+_NEEDS = {
+    "by_to": (" by ", " to "),
+    "to_by": (" to ", " by "),
+    "passive": ("presented with|given|handed",),
+    "active": ("presented", "with"),
+    "as_gift": ("gift",),
+    "donated": (" to ",),
+    "gave_to": ("gave|donated",),
+    "and_gave": ("visited", " and ", " to "),
+}
+
+
+def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
+    """Map a giver or receiver phrase to host, guests, guest or a person's name."""
+    t = text.strip(" ,.")
+    folded = fold(t)
+    for name in host_names:
+        if fold(name) and fold(name) in folded:
+            return name
+    for name in names:
+        if fold(name) in folded:
+            return name
+    if re.search(r"\bguests\b|\bthem\b|\bthey\b|\bdelegation\b", t, re.I):
+        return GUESTS
+    if re.search(r"\bguest\b|\bhim\b|\bher\b|\bhe\b|\bshe\b", t, re.I):
+        return GUEST
+    if re.search(r"\blibrary\b", t, re.I) and not re.search(r"\bof the\b.*\b(?:Centre|Center|University)\b", t):
+        return HOST
+    return t
+
+
+def _items(phrase: str) -> list[str]:
+    """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items."""
+    phrase = re.split(r"\s+(?:donated|presented|given)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
+    bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
+    cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
+    if cut and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
+        first_len = cut[0]
+        # map the cut back to the original phrase: the same count of characters before quotes' content
+        idx = _original_index(phrase, bare, first_len)
+        return [phrase[:idx].strip(" ,"), re.sub(r"^\s*and\s+", "", phrase[idx:]).strip(" ,")]
+    return [phrase]
+
+
+def _original_index(original: str, bare: str, bare_index: int) -> int:
+    """Return the index in `original` that corresponds to `bare_index` in the quote-emptied copy."""
+    oi = bi = 0
+    while bi < bare_index and oi < len(original):
+        if original[oi] in '“"' and bare[bi] == '"':
+            close = "”" if original[oi] == "“" else '"'
+            oi = original.index(close, oi + 1) + 1 if close in original[oi + 1 :] else len(original)
+            bi += 2
+            continue
+        oi += 1
+        bi += 1
+    return oi
+
+
+def _describe(item: str) -> tuple[str | None, str, str]:
+    """Return (name, description, item type) for one item phrase."""
+    item = re.sub(r"^(?:the|a|an|some)\s+", "", item.strip(), flags=re.I)
+    quoted = re.search(r"[“\"]([^”\"]+)[”\"]", item)
+    name = quoted.group(1).strip() if quoted else None
+    desc = re.sub(r"\s*[“\"][^”\"]+[”\"]\s*", " ", item).strip(" ,") if quoted else item
+    desc = desc[:1].upper() + desc[1:] if desc else (name or "")
+    if re.fullmatch(r"(?:\w+\s+)?(?:gifts?|presents?|souvenirs?)", item, re.I):
+        return None, f"{desc}; the source does not say what they were", "Thing"
+    kind = "CreativeWork" if _WORK_WORDS.search(item) else "Product"
+    return name, desc, kind
+
+
+def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
+    """Find every gift handed over, with its direction, in the item's sentence order.
+
+    >>> [(g.agent, g.recipient, g.description) for g in find_gifts("The guest gave books as a gift.")]
+    [('guest', 'host', 'Books')]
+    >>> [(g.agent, g.recipient) for g in find_gifts("The guest was presented with books, and G. Wilson in his "
+    ...                                              "turn presented the library with his book.", ["G. Wilson"])]
+    [('host', 'guest'), ('G. Wilson', 'host')]
+    """
+    out: list[GiftMention] = []
+    for sentence in (c for s in sentences(text) for c in _clauses(s)):
+        low = sentence.casefold()
+        for rule, pattern in _RULES:
+            if not all(any(alt in low for alt in word.split("|")) for word in _NEEDS[rule]):
+                continue  # the rule cannot match: skip its regular expression
+            m = pattern.search(sentence)
+            if m is None:
+                continue
+            verb = m.groupdict().get("verb") or "presented"
+            if verb.startswith(("given", "handed", "gave")) and not (
+                _WORK_WORDS.search(m.group("items")) or _GIFT_WORDS.search(m.group("items"))
+            ):
+                continue  # "were given a tour", "gave detailed information to the guests": not a gift
+            agent = (
+                _party(m.group("giver"), people, host_names) if "giver" in m.groupdict() and m.group("giver") else HOST
+            )
+            if rule == "passive":
+                agent = HOST
+            recv_text = m.groupdict().get("recv")
+            recipient = _party(recv_text, people, host_names) if recv_text else HOST
+            if rule == "as_gift" and recv_text is None:
+                recipient = HOST
+            if agent == recipient:
+                continue
+            for item in _items(m.group("items")):
+                name, desc, kind = _describe(item)
+                out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
+            break  # one rule per sentence: "presented with … donated to …" is one gift
+    return out
+
+
+_AGREED = (
+    re.compile(r"came to an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\s+signed\b|\s+in the future\b|[.;]|$)", re.I),
+    re.compile(
+        r"(?:reached|concluded) an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I
+    ),
+    re.compile(
+        r"(?:it was|they|the (?:sides|parties)|both (?:sides|parties))\s+(?:also\s+)?agreed\s+"
+        r"(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:the (?:sides|parties|guests|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
+        r"[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
+        r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
+        re.I,
+    ),
+)
+_DOC = (
+    r"(?P<doc>memorandum(?:\s+of\s+(?:understanding|cooperation))?|agreement|protocol|contract|treaty|accord|"
+    r"declaration)"
+)
+_SIGNED = re.compile(
+    r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
+    re.I,
+)
+#: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
+_SIGNED_PASSIVE = re.compile(
+    r"\b(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
+    re.I,
+)
+
+
+def find_agreements(text: str) -> list[AgreementMention]:
+    """Find agreements; one per sentence, signed when the sentence says a document was signed.
+
+    >>> find_agreements("Both sides came to an agreement on cooperation of the libraries in the future "
+    ...                 "and signed a memorandum of understanding.")[0].name
+    'Memorandum of understanding on cooperation of the libraries'
+    """
+    out = []
+    for sentence in sentences(text):
+        low = sentence.casefold()
+        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if "agree" in low else None
+        signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if "signed" in low else None
+        if agreed is None and signed is None:
+            continue
+        what = agreed.group("what").strip(" ,") if agreed else ""
+        prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"
+        if signed is not None:
+            doc = signed.group("mods") + signed.group("doc")
+            doc = doc[:1].upper() + doc[1:].casefold()
+            on = signed.group("on")
+            name = doc + (on.rstrip() if on else (f" {prep} {what}" if what else ""))
+        else:
+            name = f"Agreement {prep} {what}"
+        out.append(AgreementMention(name, signed is not None, (signed or agreed).group(0)))  # type: ignore[union-attr]
+    return out
+
+
+_STEM = re.compile(r"(?:ies|es|s|ing|ion|ions|al|ic|y)$")
+
+
+def _stem(word: str) -> str:
+    word = word.casefold()
+    if word in ("libraries", "library"):
+        return "librar"
+    return _STEM.sub("", word) if len(word) > 4 else word
+
+
+_TOPIC_STOP = frozenset("of the in and for a an on to with between about its their".split())
+
+
+def match_topics(text: str, topics: Iterable[tuple[str, str]], window: int = 3) -> list[str]:
+    """Return the ids of topics whose label words all occur within a few words of each other.
+
+    Words of the host's own name ("Presidential Library") do not count.
+
+    >>> match_topics("they spoke about automation of the library processes", [("t1", "Library automation")])
+    ['t1']
+    """
+    clean = re.sub(r"\b(?:the\s+)?Presidential Library\b", " ", text)
+    words = [_stem(w) for w in re.findall(r"[\w-]+", clean) if w.casefold() not in _TOPIC_STOP]
+    out = []
+    for tid, label in topics:
+        wanted = [_stem(w) for w in re.findall(r"[\w-]+", label) if w.casefold() not in _TOPIC_STOP]
+        if not wanted:
+            continue
+        span = len(wanted) + window
+        for i in range(len(words)):
+            if set(wanted) <= set(words[i : i + span]) and words[i] in wanted:
+                out.append(tid)
+                break
+    return out

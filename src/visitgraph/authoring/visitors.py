@@ -1,0 +1,377 @@
+"""Tell who visited, who hosted, and which organisations came, from one news item.
+
+The visit sentence is the item's first: every person named there is a visitor,
+except host-side people and people the visit was about ("the interview of the
+President … Ilham Aliyev"). Each visitor's descriptor is read in the style the
+item uses: titles before names ("Director of X Name, Director of Y Name") or
+after them ("Name, head of X and Name, the leading expert of that service").
+People named in a list without a descriptor share their group's ("the
+representatives of the OCLC Sezen Tan, Dr. Sinan Tan and Catherine Fureti").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from visitgraph.authoring.extract import (
+    GROUP_NOUNS,
+    ORG_HEADS,
+    TITLE_HEADS,
+    TITLE_MODIFIERS,
+    OrgMention,
+    PersonMention,
+    Span,
+    find_people,
+    is_cap,
+    looks_org,
+    outside,
+    parse_org,
+    place_code,
+    quoted_spans,
+    split_descriptor,
+    tokens,
+)
+from visitgraph.linking.names import fold
+
+_WINDOW = 300
+_VERBS = re.compile(
+    r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
+    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|"
+    r"together with|along with|accompanied by)\b"
+)
+_HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
+_GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+of\s+(?:the\s+)?")
+#: ", and" that starts the next entry of a list whose entries carry their own descriptors.
+_NEXT_ENTRY = re.compile(r",\s+and\s+")
+#: Occupations held on one's own: a writer listed after a director does not share the director's institution.
+INDEPENDENT_TITLES = frozenset(
+    "writer poet artist painter composer musician singer actor actress journalist photographer sculptor".split()
+)
+_FUNCTION_END = re.compile(r"\b(?:and|with|by|between|of|the|to|for|from|a|an)\s*,?\s*$", re.I)
+
+
+@dataclass
+class VisitFindings:
+    """The people and organisations of one item, as written in it."""
+
+    visitors: list[PersonMention] = field(default_factory=list)
+    hosts: list[PersonMention] = field(default_factory=list)
+    orgs: list[OrgMention] = field(default_factory=list)
+    host_mentioned: bool = False
+
+
+def first_sentence_end(text: str) -> int:
+    """Return where the first sentence ends (initials, honorifics and "M. I." do not end it).
+
+    >>> t = "On May 5, Ms. A. Smith of the M. I. Rudomino library visited. Then more."
+    >>> t[:first_sentence_end(t)]
+    'On May 5, Ms. A. Smith of the M. I. Rudomino library visited.'
+    """
+    for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
+        tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
+        before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
+            continue
+        return m.end()
+    return len(text)
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(text)
+    for a, b in spans:
+        for i in range(max(0, a), min(len(chars), b)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _about_spans(sentence: str) -> list[tuple[int, int]]:
+    """Stretches that say what a gift or talk was about: people named there did not visit."""
+    return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
+
+
+def _is_host_org(name: str, host_labels: set[str]) -> bool:
+    folded = fold(name)
+    return folded in host_labels or folded in ("library", "the library", "presidential library")
+
+
+def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
+    """Find "the employees/delegation/representatives of <Org>" headers: (start, end, noun, org)."""
+    out: list[tuple[int, int, str, OrgMention | None]] = []
+    for m in _GROUP.finditer(sentence):
+        rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
+        rest = sentence[m.end() : rest_end]
+        cut = re.search(
+            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|under\s+the\s+"
+            r"(?:leadership|guidance|direction))\b",
+            rest,
+        )
+        org_text = (rest[: cut.start()] if cut else rest).strip(" ,")
+        org = None
+        if looks_org(org_text) and not _is_host_org(org_text, host_labels):
+            org = parse_org(org_text)
+        elif looks_org(org_text):
+            org = OrgMention(org_text, host=True)
+        end = m.end() + (cut.end() if cut else len(rest))
+        if org is not None:
+            out.append((m.start(), end if org else m.end(), m.group("noun").casefold(), org))
+    return out
+
+
+def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
+    """Return (descriptor, description) ending right before a name, if the text has one."""
+    text = re.sub(r"\s*(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
+    if not text or _FUNCTION_END.search(text):
+        return None, None
+    unquoted = outside(quoted_spans(text))
+    words = [w for w in tokens(text) if unquoted(w.start)]
+    heads = [i for i, w in enumerate(words) if w.text.casefold() in TITLE_HEADS and not _in_org_name(words, i)]
+    if not heads:
+        return None, None
+    i = heads[-1]
+    while i > 0 and (
+        words[i - 1].text.casefold() in TITLE_MODIFIERS | TITLE_HEADS | {"and", "ex", "-"}
+        or (words[i - 1].text.isupper() and len(words[i - 1].text) > 1)
+    ):
+        i -= 1
+    while i < heads[-1] and words[i].text.casefold() == "and":
+        i += 1
+    desc = text[words[i].start :]
+    before = text[: words[i].start].strip(" ,")
+    description = before if before and before.split()[0].casefold() in {"attendee", "participant", "guest"} else None
+    return desc, description
+
+
+def _independent(title: str | None) -> bool:
+    """Say whether a job title is an occupation held on one's own ("Poet", "the Egyptian writer")."""
+    return bool(title) and title.split()[-1].casefold() in INDEPENDENT_TITLES  # type: ignore[union-attr]
+
+
+def _in_org_name(words: Sequence[Span], i: int) -> bool:
+    """Say whether a title word sits inside an institution's name ("Library of the First President")."""
+    j = i - 1
+    while j >= 0 and words[j].text.casefold() in TITLE_MODIFIERS:
+        j -= 1
+    if j >= 1 and words[j].text.casefold() == "the":
+        j -= 1
+    return j >= 1 and words[j].text.casefold() == "of" and words[j - 1].text.casefold() in ORG_HEADS
+
+
+def _post_descriptor(post: str) -> str | None:
+    """Return the descriptor that follows a name ("…, Director of the National Library of Morocco")."""
+    text = post.lstrip(" ,")
+    verb = _VERBS.search(text)
+    text = text[: verb.start()] if verb else text
+    text = text.strip(" ,")
+    words = text.split()
+    if not words:
+        return None
+    first = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).split()[0].casefold()
+    return text if first in TITLE_HEADS or first in TITLE_MODIFIERS else None
+
+
+def _normalise_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", title.strip(" ,–-"), flags=re.I)
+    t = re.sub(r"^representatives\b", "representative", t, flags=re.I)
+    return t[:1].upper() + t[1:] if t else None
+
+
+def analyse_visit(
+    text: str,
+    date_span: tuple[int, int] | None = None,
+    host_labels: Iterable[str] = (),
+    host_people: Iterable[str] = (),
+) -> VisitFindings:
+    """Find the visitors (with titles and organisations), host-side people and organisations of an item.
+
+    :param date_span: where the item's date phrase is, so it is not read as part of a name.
+    :param host_labels: the host institution's names (any form); :param host_people: known host staff names.
+    """
+    labels = {fold(x) for x in host_labels}
+    known_hosts = {fold(x) for x in host_people}
+    end = first_sentence_end(text)
+    sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]))
+    out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
+    people = find_people(sentence)
+    groups = _groups(sentence, labels, [p.start for p in people])
+    for g in groups:
+        if g[3] is not None and not g[3].host:
+            out.orgs.append(g[3])
+    masked = _mask(sentence, [(a, b) for a, b, _, _ in groups])
+    visitors = _read_descriptors(masked, people, groups, labels)
+    for p in visitors:
+        (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
+    _find_hosts_elsewhere(text, end, out, known_hosts)
+    _alternate_names(text, out.visitors)
+    for p in out.visitors:
+        if p.org is not None and all(p.org is not o for o in out.orgs):
+            out.orgs.append(p.org)
+    return out
+
+
+def _read_descriptors(
+    sentence: str, people: list[PersonMention], groups: list[tuple[int, int, str, OrgMention | None]], labels: set[str]
+) -> list[PersonMention]:
+    """Attach title and organisation to each person, in the item's style (titles before or after names)."""
+    if not people:
+        return []
+    starts = [p.start for p in people]
+    ends = [p.start + len(p.name) for p in people]
+    pre_style = _pre_descriptor(sentence[: starts[0]])[0] is not None
+    for k, p in enumerate(people):
+        lo = ends[k - 1] if k else 0
+        hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
+        desc, description = _pre_descriptor(sentence[lo : starts[k]]) if (pre_style or k == 0) else (None, None)
+        own_entry = False
+        if desc is None and not pre_style:
+            post = sentence[ends[k] : hi]
+            if k + 1 < len(people):  # "X, Director of A, and Director of B Y": X's descriptor ends at ", and"
+                cut = _NEXT_ENTRY.search(post)
+                post = post[: cut.start()] if cut else re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post)
+            desc = _post_descriptor(post)
+            entry = _NEXT_ENTRY.search(sentence[lo : starts[k]]) if k else None
+            if desc is None and entry is not None:  # … and its own descriptor before Y
+                desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
+                own_entry = desc is not None
+        p.description = description
+        _apply_descriptor(p, desc, labels)
+        group = next((g for g in reversed(groups) if g[1] <= p.start), None)
+        prev = people[k - 1] if k else None
+        if group is not None and group[3] is not None and p.org is None and not group[3].host:
+            p.org, p.inherited = group[3], True
+            if p.job_title is None and group[2] == "representatives":
+                p.job_title = "Representative"
+        for g in groups:  # "employees of X – Head of the branch of X in …": X is the organisation
+            if (
+                g[3] is not None
+                and p.org is not None
+                and p.org is not g[3]
+                and fold(p.org.name).startswith(fold(g[3].name) + " ")
+                and desc is not None
+            ):
+                p.org, p.job_title = g[3], _normalise_title(desc)
+        if (
+            prev is not None
+            and not p.host
+            and not own_entry
+            and prev.org is not None
+            and p.org is None
+            and not _independent(p.job_title)
+            and (p.job_title is None or " of " not in p.job_title or p.job_title.endswith(" of that service"))
+        ):
+            p.org = prev.org
+            p.job_title = p.job_title or prev.job_title
+            p.inherited = True
+        who = re.match(r"\s*,\s*who\s+([^,.]+)", sentence[ends[-1] :])
+        if who and p.job_title is None and p.description is None:
+            p.description = who.group(1)[:1].upper() + who.group(1)[1:]
+    _from_org(sentence, people, starts, ends, labels)
+    return people
+
+
+_FROM = re.compile(r"\s*,?\s+from\s+(?:the\s+)?")
+_LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s+)?")
+
+
+def _from_org(sentence: str, people: list[PersonMention], starts: list[int], ends: list[int], labels: set[str]) -> None:
+    """Read "X and Y from OCLC visited": the organisation after "from" is that of the list before it."""
+    for k, p in enumerate(people):
+        hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
+        m = _FROM.match(sentence, ends[k], hi)
+        if m is None or p.org is not None:
+            continue
+        rest = sentence[m.end() : min(hi, m.end() + _WINDOW)]
+        cut = _VERBS.search(rest)
+        org_text = re.split(r",|\s[–—-]\s", rest[: cut.start()] if cut else rest)[0].strip()
+        if not looks_org(org_text) or _is_host_org(org_text, labels) or place_code(org_text):
+            continue
+        org = parse_org(org_text)
+        j = k
+        while j >= 0 and people[j].org is None and not people[j].host:
+            people[j].org = org
+            if j == 0 or not _LIST_GLUE.fullmatch(sentence[ends[j - 1] : starts[j]]):
+                break
+            j -= 1
+
+
+def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
+    if desc is None:
+        return
+    if _HOST_DESC.search(desc):
+        p.host = True
+        p.job_title = _normalise_title(_HOST_DESC.sub("", desc))
+        return
+    title, org_text = split_descriptor(desc)
+    p.job_title = _normalise_title(title)
+    if org_text:
+        if _is_host_org(org_text, labels):
+            p.host = True
+            return
+        p.org = parse_org(org_text)
+
+
+def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str]) -> None:
+    """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov")."""
+    seen = {fold(p.name) for p in out.hosts}
+    for p in find_people(text, start):
+        desc, _ = _pre_descriptor(text[max(0, p.start - 60) : p.start])
+        is_host = fold(p.name) in known or (desc is not None and _HOST_DESC.search(desc) is not None)
+        if is_host and fold(p.name) not in seen:
+            p.host = True
+            p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
+            out.hosts.append(p)
+            seen.add(fold(p.name))
+
+
+def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
+    """Record other forms of a visitor's name the item uses ("A. Rakhimjanov", "Amir Ali")."""
+    for other in find_people(text):
+        words = other.name.replace(".", ". ").split()
+        for p in visitors:
+            full = p.name.split()
+            if other.name == p.name or other.name in p.alternate_names or len(full) < 2:
+                continue
+            initial_form = (
+                len(words) == 2
+                and words[0].rstrip(".") == full[0][0]
+                and words[1] == full[-1]
+                and words[0].endswith(".")
+            )
+            prefix_form = len(words) >= 2 and full[: len(words)] == words and len(words) < len(full)
+            if initial_form or prefix_form:
+                p.alternate_names.append(other.name)
+
+
+def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable[str] = ()) -> list[OrgMention]:
+    """Find institutions named on their own in the visit sentence ("… by the Embassy of the Russian Federation")."""
+    labels = {fold(x) for x in host_labels}
+    end = first_sentence_end(text)
+    sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]))
+    taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
+    out = []
+    pattern = (
+        r"(?:[A-Z][\w’'`-]*\s){0,8}?(?:"
+        + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
+        + r")\b(?:\sof\s(?:the\s)?[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,6}){0,3}"
+    )
+    for m in re.finditer(pattern, sentence):
+        name = m.group(0).strip()
+        if (
+            not is_cap(name)
+            or _is_host_org(name, labels)
+            or any(fold(name) in t or t in fold(name) for t in taken)
+            or any(p.description and name in p.description for p in findings.visitors)
+        ):
+            continue
+        if fold(name).startswith("presidential library") or place_code(name):
+            continue
+        follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
+        if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
+            continue
+        org = parse_org(name)
+        out.append(org)
+        taken.add(fold(name))
+    return out

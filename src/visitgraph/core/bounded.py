@@ -1,0 +1,127 @@
+"""Bounded parsing of what strangers send: nesting depth of JSON, JSON-LD and XML, and no XML entities.
+
+Parsers recurse: a body nested a few thousand deep overflows a native stack (a crash, not an
+error) or Python's recursion limit (a 500), and RDF/XML with nested internal entities ("billion
+laughs") grows without bound. Every body is therefore measured by a flat scan before a parser
+sees it, and answered 400 naming the limit. :func:`loads_json` is the bounded JSON loader for
+any view that reads JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from xml.parsers import expat
+
+from visitgraph.core.errors import VisitgraphError
+
+#: Default deepest nesting accepted (the `max_depth` setting).
+DEFAULT_MAX_DEPTH = 200
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+class InputTooDeep(VisitgraphError):
+    """A body nests deeper than the `max_depth` setting, or declares XML entities."""
+
+    status = 400
+
+
+def _as_bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+
+
+def json_depth(data: bytes | str) -> int:
+    """Return the deepest nesting of arrays and objects in a JSON text, without parsing it.
+
+    >>> json_depth('{"a": [1, {"b": "[[[["}]}'), json_depth("7")
+    (3, 0)
+    """
+    depth = deepest = 0
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', _as_bytes(data))):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def check_json(data: bytes | str, what: str, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+    """Refuse JSON (or JSON-LD) nested deeper than `max_depth`.
+
+    :raises InputTooDeep: naming `what`, the depth found and the setting.
+    """
+    found = json_depth(data)
+    if found > max_depth:
+        raise InputTooDeep(
+            f"The {what} nests {found} levels deep; the limit is {max_depth} (setting max_depth). Send flatter JSON."
+        )
+
+
+def loads_json(data: bytes | str, what: str = "JSON body", max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """Parse JSON after checking its depth (the bounded JSON loader).
+
+    :raises InputTooDeep: nested deeper than `max_depth`.
+    :raises ValueError: not JSON (as :func:`json.loads`).
+    """
+    check_json(data, what, max_depth)
+    return json.loads(data)
+
+
+class _XmlRefused(Exception):
+    pass
+
+
+def check_xml(data: bytes | str, what: str, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+    """Refuse XML that declares entities (no expansion, internal or external) or nests too deep.
+
+    The document is read by expat with every handler cheap; a malformed document is left to the
+    real parser, which reports it with its position.
+
+    :raises InputTooDeep: naming `what` and what was refused.
+    """
+    parser = expat.ParserCreate()
+    depth = [0]
+
+    def entity(name: str, *_: Any) -> None:
+        raise _XmlRefused(
+            f"The {what} declares the XML entity {name!r}; entity declarations are refused "
+            "(they can expand without bound). Write the text out instead."
+        )
+
+    def start(*_: Any) -> None:
+        depth[0] += 1
+        if depth[0] > max_depth:
+            raise _XmlRefused(
+                f"The {what} nests elements more than {max_depth} levels deep; the limit is "
+                f"{max_depth} (setting max_depth)."
+            )
+
+    def end(*_: Any) -> None:
+        depth[0] -= 1
+
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(_as_bytes(data), True)
+    except _XmlRefused as e:
+        raise InputTooDeep(str(e)) from None
+    except expat.ExpatError:
+        return
+
+
+def check_rdf(data: bytes | str, format_name: str, what: str, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+    """Check an RDF body before parsing: JSON-LD by :func:`check_json`, RDF/XML by :func:`check_xml`.
+
+    :param format_name: a pyoxigraph `RdfFormat` name or media type (anything naming JSON-LD or XML).
+    """
+    lowered = format_name.lower()
+    if "json" in lowered:
+        check_json(data, what, max_depth)
+    elif "xml" in lowered:
+        check_xml(data, what, max_depth)

@@ -1,0 +1,209 @@
+"""Contributed linksets: links from our IRIs to another institution's, reviewed before they are published.
+
+A contributor's file (Turtle, N-Triples, or a CSV of ``ours,theirs[,predicate]``) is
+checked line by line, then kept as ``linksets/pending/<contributor-slug>.ttl`` with
+its PROV-O provenance. A librarian accepts it (moved to ``linksets/accepted/``, which
+every build reads as one named graph per file, then published through
+:func:`visitgraph.publish.pipeline.build` by :mod:`visitgraph.publish.linkset_review`) or rejects it (``linksets/rejected/`` with the
+reason). Replacing or withdrawing a contributor's published links swaps one file
+and rebuilds; if the build fails the file is put back, so nothing else changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import LinksetInvalid
+from visitgraph.core.fileio import write_atomic
+from visitgraph.linking.linkset_files import (
+    DEFAULT_PREDICATE,
+    LINK_PREDICATES,
+    STATES,
+    Link,
+    LinksetInfo,
+    check_links,
+    contributor_slug,
+    published_resources,
+    read_links,
+    read_linkset_file,
+    render_linkset,
+)
+from visitgraph.store.backend import Store
+from visitgraph.store.embedded import now_iso
+
+__all__ = ["DEFAULT_PREDICATE", "LINK_PREDICATES", "Link", "LinksetInfo", "add_linkset", "add_links", "also_known_as",
+           "check_links", "contributor_slug", "linkset_path", "linkset_void_triples", "linksets_lock", "list_linksets",
+           "read_links"]
+
+def linksets_dir(settings: Settings) -> Path:
+    """Return the folder holding pending/, accepted/, rejected/ and withdrawn/ linksets."""
+    return settings.root / "linksets"
+
+
+
+@contextlib.contextmanager
+def linksets_lock(settings: Settings) -> Iterator[None]:
+    """Hold the linksets folder's lock (one change to the stored linksets at a time, across processes)."""
+    folder = linksets_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def linkset_path(settings: Settings, state: str, slug: str) -> Path:
+    """Return where a contributor's linkset in a state (pending, accepted, ...) is kept."""
+    return linksets_dir(settings) / state / f"{slug}.ttl"
+
+
+def add_linkset(settings: Settings, store: Store, contributor: str, data: bytes | str,
+                filename: str, *, merge: bool = False) -> LinksetInfo:
+    """Check a contributed file and keep it as the contributor's pending linkset (replacing any).
+
+    :param merge: add to the contributor's pending (else published) links instead of replacing them.
+    :raises LinksetInvalid: naming every bad line; nothing is stored.
+    """
+    name = Path(filename).name or "linkset"
+    links, problems = read_links(data, name, settings.base_iri)
+    return add_links(settings, store, contributor, links, name, merge=merge, problems=problems)
+
+
+def add_links(settings: Settings, store: Store, contributor: str, links: list[Link], source: str,
+              *, merge: bool = False, problems: list[tuple[int | None, str]] | None = None) -> LinksetInfo:
+    """Check links (e.g. matches a reconciliation client confirmed) and keep them as a pending linkset.
+
+    :raises LinksetInvalid: naming every bad link; nothing is stored.
+    """
+    slug = contributor_slug(contributor)
+    problems = list(problems or [])
+    problems += check_links(links, published_resources(store.reader(), settings.base_iri), settings.base_iri)
+    if problems:
+        raise LinksetInvalid(source, sorted(problems, key=lambda p: (p[0] or 0, p[1])))
+    if not links:
+        raise LinksetInvalid(source, [(None, "the file holds no links")])
+    with linksets_lock(settings):
+        if merge:
+            for state in ("pending", "accepted"):
+                if linkset_path(settings, state, slug).exists():
+                    _, old = read_linkset_file(linkset_path(settings, state, slug), settings.base_iri, state)
+                    have = {(k.subject, k.predicate, k.object) for k in links}
+                    links = links + [k for k in old if (k.subject, k.predicate, k.object) not in have]
+                    break
+        text = render_linkset(settings.base_iri, slug, contributor, now_iso(), source, links)
+        write_atomic(linkset_path(settings, "pending", slug), text)
+    return read_linkset_file(linkset_path(settings, "pending", slug), settings.base_iri, "pending")[0]
+
+
+def list_linksets(settings: Settings, state: str | None = None) -> list[LinksetInfo]:
+    """List stored linksets (of one state, or all), by state then name."""
+    out = []
+    for st in STATES if state is None else (state,):
+        folder = linksets_dir(settings) / st
+        for path in sorted(folder.glob("*.ttl")) if folder.is_dir() else []:
+            if not path.name.startswith("."):
+                out.append(read_linkset_file(path, settings.base_iri, st)[0])
+    return out
+
+
+def _linkset_graphs(reader: Any, base: str) -> list[ox.NamedNode]:
+    prefix = vocab.graph_iri(base, "linksets/accepted/")
+    return sorted((g for g in reader.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)),
+                  key=lambda g: g.value)
+
+
+def _common_namespace(iris: list[str]) -> str:
+    """Return the namespace the objects share (their common prefix up to a '/' or '#').
+
+    >>> _common_namespace(["http://viaf.org/viaf/1", "http://viaf.org/viaf/22"])
+    'http://viaf.org/viaf/'
+    """
+    prefix = os.path.commonprefix(iris)
+    cut = max(prefix.rfind("/"), prefix.rfind("#"))
+    namespace = prefix[: cut + 1]
+    if not re.match(r"^[A-Za-z][\w+.-]*://[^/]+/", namespace):
+        hosts = Counter(m.group(0) for i in iris if (m := re.match(r"^[A-Za-z][\w+.-]*://[^/?#]+/?", i)))
+        namespace = hosts.most_common(1)[0][0] if hosts else namespace
+    return namespace
+
+
+def linkset_void_triples(store: Any, base: str, dataset_iri: str | None = None) -> list[ox.Triple]:
+    """Describe every published linkset as a void:Linkset (one subset per link predicate).
+
+    Each gets void:linkPredicate, void:triples, void:subjectsTarget (our dataset, by
+    default the base IRI) and void:objectsTarget (the namespace its objects share).
+
+    :param store: a Store (its published generation) or a pyoxigraph Store.
+    """
+    reader = store.reader() if hasattr(store, "reader") else store
+    ours = ox.NamedNode(dataset_iri or base)
+    void, rdf_type = vocab.VOID, ox.NamedNode(vocab.RDF_TYPE)
+    out: list[ox.Triple] = []
+    for graph in _linkset_graphs(reader, base):
+        nodes = [q.subject for q in reader.quads_for_pattern(None, rdf_type, ox.NamedNode(void + "Linkset"), graph)]
+        if not nodes:
+            continue
+        ls = nodes[0]
+        by_pred: dict[str, list[str]] = {}
+        for pred in LINK_PREDICATES:
+            objs = [q.object.value for q in reader.quads_for_pattern(None, ox.NamedNode(pred), None, graph)]
+            if objs:
+                by_pred[pred] = objs
+        every = [o for objs in by_pred.values() for o in objs]
+        out += _void_node(ls, ours, every, by_pred if len(by_pred) == 1 else {})
+        out.append(ox.Triple(ls, ox.NamedNode(vocab.DCTERMS + "source"), ox.NamedNode(graph.value)))
+        if len(by_pred) > 1:
+            for pred, objs in sorted(by_pred.items()):
+                sub = ox.NamedNode(f"{ls.value}#{LINK_PREDICATES[pred].replace(':', '-')}")
+                out.append(ox.Triple(ls, ox.NamedNode(void + "subset"), sub))
+                out += _void_node(sub, ours, objs, {pred: objs})
+    return out
+
+
+def _void_node(node: Any, ours: ox.NamedNode, objects: list[str], preds: dict[str, list[str]]) -> list[ox.Triple]:
+    void = vocab.VOID
+    out = [ox.Triple(node, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(void + "Linkset")),
+           ox.Triple(node, ox.NamedNode(void + "triples"), ox.Literal(str(len(objects)), datatype=ox.NamedNode(vocab.XSD + "integer"))),
+           ox.Triple(node, ox.NamedNode(void + "subjectsTarget"), ours),
+           ox.Triple(node, ox.NamedNode(void + "objectsTarget"), ox.NamedNode(_common_namespace(objects)))]
+    out += [ox.Triple(node, ox.NamedNode(void + "linkPredicate"), ox.NamedNode(p)) for p in preds]
+    return out
+
+
+def also_known_as(store: Any, iri: str, base: str | None = None) -> list[tuple[str, str, str]]:
+    """List where else a resource is known: (link predicate IRI, their IRI, contributor name), sorted.
+
+    Only links from published (accepted) linksets count.
+
+    :param store: a Store (its published generation) or a pyoxigraph Store.
+    :param base: our IRI base (default: the part of `iri` before its kind).
+    """
+    reader = store.reader() if hasattr(store, "reader") else store
+    if base is None:
+        base = re.sub(r"[^/]+/[^/]+$", "", iri)
+    out = set()
+    for graph in _linkset_graphs(reader, base):
+        for pred in LINK_PREDICATES:
+            for q in reader.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(pred), None, graph):
+                out.add((pred, q.object.value, _contributor(reader, graph)))
+    return sorted(out)
+
+
+def _contributor(reader: Any, graph: ox.NamedNode) -> str:
+    for q in reader.quads_for_pattern(None, ox.NamedNode(vocab.PROV + "wasAttributedTo"), None, graph):
+        for n in reader.quads_for_pattern(q.object, ox.NamedNode(vocab.SCHEMA + "name"), None, graph):
+            return str(n.object.value)
+    return graph.value.rsplit("/", 1)[-1].removesuffix(".ttl")

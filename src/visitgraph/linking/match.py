@@ -1,0 +1,351 @@
+"""Find the published resources a name written elsewhere refers to (the reconciliation matcher).
+
+A :class:`Matcher` indexes every visit, person, organisation and topic of one
+published generation by all its labels (``schema:name``, ``schema:alternateName``,
+``skos:prefLabel``, ``skos:altLabel``), each normalised several ways, and scores a
+query text against them. Scores run from 0 to 100:
+
+* 100 — the normalised query equals a label (case, diacritics, Turkish dotted İ,
+  honorifics, punctuation, hyphen/space variants ignored);
+* 97–98 — equal once "named after …" / "(IFLA)" noise or the word order is set aside;
+* ~95 — a person named by given name and family name only (patronymic left out),
+  or an organisation named by a clear part of its name;
+* 88 — equal only up to transliteration (Kh/X/H, ya/ia, y/i, -ian/-ia …);
+* below that, a rapidfuzz similarity scaled down so that it never decides alone.
+
+Property constraints (country, date or year, affiliation, job title, attendee) add
+or remove points. ``match`` is true only for the top candidate, when it reaches
+:data:`MATCH_THRESHOLD` and leads the next one by :data:`MATCH_MARGIN` — so a name
+equal only up to transliteration ("Natalia Ivanova") needs a confirming property.
+
+Reuse it to find existing IRIs before minting new ones::
+
+    matcher = Matcher.from_store(store, settings.base_iri)
+    for c in matcher.reconcile("Dr. Mayil Ahmedov", type="person"):
+        print(c.iri, c.score, c.match)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from visitgraph.core import vocab
+from visitgraph.linking.entities import KIND_TYPES, Entity, resolve_id
+from visitgraph.linking.matchindex import WordIndex
+from visitgraph.linking.names import LabelKeys, country_code, fold
+from visitgraph.linking.namescore import name_score
+
+MATCH_THRESHOLD = 85.0
+MATCH_MARGIN = 8.0
+#: A name score at least this high means the query equals a label (up to case, accents, punctuation).
+EXACT = 99.0
+#: The most characters of a query (or of a property value naming an entity) the matcher reads.
+MAX_QUERY_CHARS = 500
+#: Candidates scoring below this are not returned at all (a name that exists nowhere returns nothing).
+MIN_SCORE = 45.0
+@dataclass(frozen=True)
+class Feature:
+    """One reason behind a score (the name similarity, a property that agreed or not)."""
+
+    id: str
+    name: str
+    value: float | bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A resource that may be what the query names, with its score (0–100) and match flag."""
+
+    entity: Entity
+    score: float
+    match: bool
+    features: tuple[Feature, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Return the short id `kind/slug` the reconciliation service uses."""
+        return self.entity.id
+
+    @property
+    def iri(self) -> str:
+        """Return the resource's IRI."""
+        return self.entity.iri
+
+    @property
+    def name(self) -> str:
+        """Return the resource's preferred name."""
+        return self.entity.name
+
+
+class Matcher:
+    """An index of one published generation's visits, people, organisations and topics."""
+
+    def __init__(self, entities: Iterable[Entity], base: str, generation: str | None = None) -> None:
+        self.base = base
+        self.generation = generation
+        self.entities: dict[str, Entity] = {e.id: e for e in entities}
+        self._by_iri = {e.iri: e for e in self.entities.values()}
+        for e in self.entities.values():
+            e.keys = [LabelKeys.of(label) for label in e.labels]
+        self.index = WordIndex((e.id, e.kind, e.keys) for e in self.entities.values())
+
+    @classmethod
+    def from_store(cls, store: Any, base: str) -> Matcher:
+        """Index the published generation of `store` (a :class:`~visitgraph.store.backend.Store` or a pyoxigraph Store).
+
+        :param base: the IRI base resources are minted under; ids are `kind/slug` below it.
+        """
+        generation = None
+        if hasattr(store, "reader"):
+            current = store.current()
+            generation = current.id if current is not None else None
+            store = store.reader()
+        from visitgraph.linking.matchread import read_entities
+
+        return cls(read_entities(store, base), base, generation)
+
+    def get(self, ref: str) -> Entity | None:
+        """Return the entity for an id (`kind/slug`), its IRI, or an encoded form of either."""
+        key = resolve_id(ref, self.base)
+        return self.entities.get(key) if key else None
+
+    def by_iri(self, iri: str) -> Entity | None:
+        """Return the entity with this IRI, if indexed."""
+        return self._by_iri.get(iri)
+
+    def label_of(self, value: str) -> str:
+        """Return the name of an indexed IRI, else the value itself."""
+        entity = self._by_iri.get(value)
+        return entity.name if entity else value
+
+    def reconcile(
+        self,
+        query_text: str,
+        type: str | Sequence[str] | None = None,
+        properties: Sequence[tuple[str, Any] | Mapping[str, Any]] = (),
+        limit: int = 5,
+    ) -> list[Candidate]:
+        """Rank the resources `query_text` may name, best first; at most one has ``match``.
+
+        :param type: a kind ("person"), a class IRI or CURIE (``schema:Person``), or several.
+        :param properties: ``(property id, value)`` pairs or ``{"pid", "v"}`` mappings; ids as in
+            :data:`PROPERTY_PATHS`, full IRIs, or ``country``/``date``/``year``/``affiliation``.
+        :param limit: the most candidates returned.
+        """
+        kinds = kinds_for(type)
+        query_text = query_text[:MAX_QUERY_CHARS]  # a name is short: the rest is never read (issue 21)
+        query = LabelKeys.of(query_text) if query_text.strip() else None
+        constraints = [c for c in (_constraint(p) for p in properties) if c is not None]
+        pool = (
+            self.entities.values()
+            if query is None
+            else [self.entities[i] for i in sorted(self.index.candidates(query))]
+        )
+        scored: list[tuple[float, Candidate]] = []
+        for entity in pool:
+            if kinds is not None and entity.kind not in kinds and not (entity.types & kinds):
+                continue
+            base_score = self.name_score(query, entity) if query else 0.0
+            if query and base_score < MIN_SCORE:
+                continue
+            features = [Feature("name", "Name similarity", base_score)]
+            score = base_score
+            for pid, value in constraints:
+                delta = self._property_delta(entity, pid, value)
+                if delta is not None:
+                    score += delta
+                    features.append(Feature(pid, f"Property {pid} agrees", delta > 0))
+            if score > 0:
+                # the raw score may pass 100 (exact name plus agreeing properties): it ranks and
+                # decides the match; clients see it capped to the standardised 0-100 range
+                scored.append((score, Candidate(entity, round(min(100.0, score), 1), False, tuple(features))))
+        scored.sort(key=lambda r: (-r[0], r[1].entity.name, r[1].id))
+        ranked = [c for _, c in scored]
+        if _clear_winner(scored):
+            top = ranked[0]
+            ranked[0] = Candidate(top.entity, top.score, True, top.features)
+        return ranked[: max(0, limit)]
+
+    def name_score(self, query: LabelKeys, entity: Entity) -> float:
+        """Return the best score of the query against any label of `entity`, words weighted for its kind."""
+
+        def weight(word: str) -> float:
+            return self.index.weight(entity.kind, word)
+
+        return max((name_score(query, k, entity.kind, weight) for k in entity.keys), default=0.0)
+
+    def _property_delta(self, entity: Entity, pid: str, value: Any) -> float | None:
+        values = entity.props.get(pid, [])
+        if pid == "schema:startDate":
+            wanted = str(value).strip()
+            if not values:
+                return None
+            if wanted in values:
+                return 10.0
+            if any(v[:4] == wanted[:4] for v in values):
+                return 6.0 if len(wanted) == 4 else -5.0
+            return -25.0
+        if pid == "schema:address/schema:addressCountry":
+            code = country_code(str(value))
+            if not values or code is None:
+                return None
+            return 8.0 if code in values else -20.0
+        if pid in (
+            "schema:affiliation",
+            "schema:attendee",
+            "schema:parentOrganization",
+            "schema:about",
+            "schema:contributor",
+            "skos:broader",
+        ):
+            if not values:
+                return None
+            return 10.0 if any(self._refers_to(v, value) for v in values) else -15.0
+        if pid in ("schema:jobTitle", "schema:description"):
+            if not values:
+                return None
+            best = max(fuzz.token_set_ratio(fold(str(value)), fold(v)) for v in values)
+            return 4.0 if best >= 80 else None
+        return None
+
+    def _refers_to(self, iri: str, value: Any) -> bool:
+        """Say whether a property value (an id, an IRI or a name) denotes the resource `iri`."""
+        target = self._by_iri.get(iri)
+        if target is None:
+            return False
+        ref = value.get("id") if isinstance(value, dict) else None
+        text = str(value.get("name", "")) if isinstance(value, dict) else str(value)
+        for candidate in (ref, text):
+            if candidate and resolve_id(candidate, self.base):
+                return self.get(candidate) is target
+        if not text:
+            return False
+        return self.name_score(LabelKeys.of(text[:MAX_QUERY_CHARS]), target) >= 85
+
+
+def _clear_winner(scored: list[tuple[float, Candidate]]) -> bool:
+    """Say whether the top candidate is clear, unique and strong enough to be flagged ``match``.
+
+    Strong: at least :data:`MATCH_THRESHOLD`. Clear and unique: it leads the next candidate
+    of its own kind by :data:`MATCH_MARGIN` (a visit named after a person does not compete
+    with the person), or its name equals the query and no other candidate's does.
+    """
+    if not scored or scored[0][0] < MATCH_THRESHOLD:
+        return False
+    top = scored[0][1]
+    rivals = [s for s, c in scored[1:] if c.entity.kind == top.entity.kind]
+    if not rivals or scored[0][0] - rivals[0] >= MATCH_MARGIN:
+        return True
+    exact = [c for _, c in scored if c.entity.kind == top.entity.kind and _name(c) >= EXACT]
+    return len(exact) == 1 and exact[0] is top
+
+
+def _name(c: Candidate) -> float:
+    return next((float(f.value) for f in c.features if f.id == "name"), 0.0)
+
+
+_KIND_ALIASES = {
+    "organisation": "organization",
+    "org": "organization",
+    "concept": "topic",
+    "event": "visit",
+    "people": "person",
+}
+
+
+def kinds_for(type_: str | Sequence[str] | None) -> set[str] | None:
+    """Map type ids (kinds, class IRIs, CURIEs) to the kinds and classes they filter on.
+
+    >>> sorted(kinds_for("http://schema.org/Person"))
+    ['http://schema.org/Person', 'person']
+    """
+    if not type_:
+        return None
+    out: set[str] = set()
+    for t in [type_] if isinstance(type_, str) else type_:
+        t = t.strip()
+        expanded = _expand(t)
+        kind = _KIND_ALIASES.get(t.casefold(), t.casefold())
+        if kind in KIND_TYPES:
+            out |= {kind, KIND_TYPES[kind][0]}
+            continue
+        out.add(expanded)
+        out |= {k for k, (iri, _) in KIND_TYPES.items() if iri == expanded}
+    return out
+
+
+def _expand(curie_or_iri: str) -> str:
+    prefix, sep, local = curie_or_iri.partition(":")
+    if sep and prefix in vocab.PREFIXES and not local.startswith("//"):
+        return vocab.PREFIXES[prefix] + local
+    return curie_or_iri
+
+
+_PID_ALIASES = {
+    "country": "schema:address/schema:addressCountry",
+    "schema:addresscountry": "schema:address/schema:addressCountry",
+    "date": "schema:startDate",
+    "year": "schema:startDate",
+    "affiliation": "schema:affiliation",
+    "jobtitle": "schema:jobTitle",
+    "attendee": "schema:attendee",
+}
+
+
+def property_id(pid: str) -> str:
+    """Return the canonical property id (a CURIE path of :data:`PROPERTY_PATHS`) for any spelling.
+
+    >>> property_id("http://schema.org/addressCountry")
+    'schema:address/schema:addressCountry'
+    """
+    text = pid.strip()
+    for prefix in ("schema", "skos"):
+        ns = vocab.PREFIXES[prefix]
+        text = text.replace(ns, prefix + ":")
+    return _PID_ALIASES.get(text.casefold(), _PID_ALIASES.get(text.casefold().split("/")[-1], text))
+
+
+def _constraint(prop: tuple[str, Any] | Mapping[str, Any]) -> tuple[str, Any] | None:
+    if isinstance(prop, Mapping):
+        pid, value = prop.get("pid") or prop.get("propertyId"), prop.get("v", prop.get("propertyValue"))
+    else:
+        pid, value = prop
+    if not pid or value in (None, "", []):
+        return None
+    if isinstance(value, list):
+        value = value[0]
+    return property_id(str(pid)), value
+
+
+class MatcherCache:
+    """Keep one :class:`Matcher` per published generation, shared by every request.
+
+    The index is built once per generation: the first request after a publish builds it
+    under a lock while concurrent requests wait for it (they do not build their own);
+    requests for an unchanged generation never take the lock. ``builds`` counts the indexes built.
+    """
+
+    def __init__(self) -> None:
+        self._matcher: Matcher | None = None
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def get(self, store: Any, base: str) -> Matcher:
+        """Return the matcher of `store`'s current generation, indexing it on first use."""
+        current = store.current()
+        gen = current.id if current is not None else None
+        cached = self._matcher
+        if cached is not None and cached.generation == gen and cached.base == base:
+            return cached
+        with self._lock:
+            cached = self._matcher
+            if cached is None or cached.generation != gen or cached.base != base:
+                cached = Matcher.from_store(store, base)
+                self.builds += 1
+                self._matcher = cached
+            return cached

@@ -1,0 +1,147 @@
+"""Score how well a written name names one label of a known entity (0–100).
+
+People are compared word by word, in any order: each written word is paired with the
+label word it resembles most (equal, equal up to transliteration, an initial, or a close
+spelling), the given and family names count most, middle names and patronymics little.
+Organisations, topics and visits are compared as weighted bags of words: a word weighs
+its inverse document frequency over all labels (``weights``), so "Library", "National"
+or "Presidential" count less than "Yeltsin" or "Morocco"; words the index has never seen
+weigh most, so a written word no label has ("Wales") pulls the score down hard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from visitgraph.linking.names import FORM_WORDS, LabelKeys
+
+#: Smallest word similarity (0–1) that counts as the same word spelt another way (people, institutions).
+WORD_SIMILARITY = 0.78
+ORG_WORD_SIMILARITY = 0.85
+#: Most letters two spellings of one word may differ by ("Wilkinson" is not "Wilson").
+MAX_EDITS = 2
+#: Score ceiling for a one-word person query ("Aliyev"): never strong enough to match alone.
+ONE_WORD_PERSON_CAP = 75.0
+LABEL_END_MISSING = 20.0
+LABEL_MIDDLE_MISSING = 2.0
+LABEL_UNMATCHED_ORG = 15.0
+ACRONYM_SCORE = 95.0
+
+Weight = Callable[[str], float]
+
+
+def _uniform(_: str) -> float:
+    return 1.0
+
+
+def word_similarity(q: str, t: str, floor: float = WORD_SIMILARITY) -> float:
+    """Return how alike two transliteration keys of words are (1 equal, 0.9 an initial, else a ratio or 0).
+
+    >>> word_similarity("r", "renaldas"), word_similarity("serageldin", "sirageldin")
+    (0.9, 0.9)
+    """
+    if q == t:
+        return 1.0
+    if len(q) == 1:
+        return 0.9 if t.startswith(q) else 0.0
+    if len(t) == 1 or min(len(q), len(t)) < 3:
+        return 0.0
+    ratio = fuzz.ratio(q, t) / 100.0
+    if ratio >= floor and Levenshtein.distance(q, t) <= MAX_EDITS:
+        return ratio
+    if len(q) >= 3 and t.startswith(q) and len(q) < len(t):
+        return 0.85  # an abbreviated word ("Int." for "International")
+    return 0.0
+
+
+def _align(
+    query: tuple[str, ...], label: tuple[str, ...], floor: float = WORD_SIMILARITY
+) -> list[tuple[int, int, float]]:
+    """Pair query words with label words, best pairs first, each word used once: (qi, li, similarity)."""
+    pairs = sorted(
+        ((word_similarity(q, t, floor), -abs(i - j), i, j) for i, q in enumerate(query) for j, t in enumerate(label)),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_l: set[int] = set()
+    out = []
+    for sim, _, i, j in pairs:
+        if sim <= 0 or i in used_q or j in used_l:
+            continue
+        used_q.add(i)
+        used_l.add(j)
+        out.append((i, j, sim))
+    return out
+
+
+def person_score(query: tuple[str, ...], label: tuple[str, ...]) -> float:
+    """Score a written person name against one label (word order free, patronymics optional).
+
+    >>> person_score(("mail", "ehmedov"), ("mail", "ahmedov")) >= 90
+    True
+    >>> person_score(("maria", "ivanova"), ("natalia", "ivanova")) < 60
+    True
+    """
+    if not query or not label:
+        return 0.0
+    pairs = _align(query, label)
+    if not any(len(query[i]) > 1 for i, _, _ in pairs):
+        return 0.0  # initials alone never name a person
+
+    def weight(i: int) -> float:
+        middle = 0 < i < len(query) - 1
+        return (0.1 if len(query[i]) == 1 else 0.2) if middle else (0.4 if len(query[i]) == 1 else 1.0)
+
+    total = sum(weight(i) for i in range(len(query)))
+    got = sum(weight(i) * sim for i, _, sim in pairs)
+    matched = {j for _, j, _ in pairs}
+    penalty = sum(
+        LABEL_END_MISSING if j in (0, len(label) - 1) else LABEL_MIDDLE_MISSING
+        for j in range(len(label))
+        if j not in matched
+    )
+    score = max(0.0, 100.0 * got / total - penalty)
+    return min(score, ONE_WORD_PERSON_CAP) if len(query) == 1 else score
+
+
+def org_score(query: tuple[str, ...], label: tuple[str, ...], weight: Weight = _uniform) -> float:
+    """Score an organisation (or topic, or visit) name as a weighted bag of words.
+
+    The share of the written words' weight found in the label, less a little for label
+    words left over (so the fuller of two labels that both contain the query ranks lower).
+    """
+    if not query or not label:
+        return 0.0
+
+    def w(word: str) -> float:
+        return 0.2 if word in FORM_WORDS or len(word) == 1 else weight(word)
+
+    pairs = _align(query, label, ORG_WORD_SIMILARITY)
+    total = sum(w(q) for q in query)
+    got = sum(w(query[i]) * sim for i, _, sim in pairs)
+    matched = {j for _, j, _ in pairs}
+    label_total = sum(w(t) for t in label)
+    left = sum(w(t) for j, t in enumerate(label) if j not in matched)
+    return max(0.0, 100.0 * got / total - LABEL_UNMATCHED_ORG * left / label_total)
+
+
+def name_score(query: LabelKeys, label: LabelKeys, kind: str, weight: Weight = _uniform) -> float:
+    """Score how well one query label names one entity label (0–100).
+
+    >>> name_score(LabelKeys.of("Kunslu Isinova"), LabelKeys.of("Kunslu Serikovna İsinova"), "person") >= 95
+    True
+    """
+    if query.norm == label.norm:
+        return 100.0
+    if query.org == query.org_core and (query.core == label.core or query.compact == label.compact):
+        return 99.0  # equal once the label's noise ("named after …", "(IFLA)") is set aside
+    if kind == "person":
+        return round(person_score(query.person, label.person), 1)
+    if (len(query.org) == 1 or all(len(t) == 1 for t in query.org)) and query.compact in label.acronyms:
+        return ACRONYM_SCORE
+    # the query's own eponym or parenthesis is kept: it may be what tells two institutions apart
+    best = max(org_score(query.org, label.org, weight), org_score(query.org, label.org_core, weight))
+    return round(best, 1)

@@ -1,0 +1,406 @@
+"""The one validate-then-publish path every write goes through (build, updates, linksets)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from visitgraph.core import vocab
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
+from visitgraph.publish.incremental import (
+    Inputs,
+    Plan,
+    affected_nodes,
+    counts_after,
+    delta,
+    gather_inputs,
+    load_inputs,
+    plan_build,
+    quads_after,
+    save_inputs,
+    targeted,
+)
+from visitgraph.publish.journal import FileSwap as FileSwap
+from visitgraph.publish.journal import Journal, PendingChange, begin_change, finish_change, recover
+from visitgraph.publish.undo import keep_blobs
+from visitgraph.queries.answerindex import build_index
+from visitgraph.release.persistence import announce_generation, confirm_generation
+from visitgraph.sources.load import (
+    SourceFile,
+    apply_update,
+    discover_sources,
+    list_changesets,
+    load_source_into,
+    read_source,
+)
+from visitgraph.sources.review import Unreviewed
+from visitgraph.sources.validate import (
+    ValidationReport,
+    load_shapes,
+    shape_targets,
+    shapes_files,
+    validate_quads,
+    validate_store,
+)
+from visitgraph.sparql.guards import check as check_guard
+from visitgraph.sparql.guards import snapshot as guard_snapshot
+from visitgraph.store.backend import Store
+from visitgraph.store.embedded import EmbeddedStore, Generation, StagedGeneration
+
+
+@dataclass
+class BuildReport:
+    """What a build read, how validation went and what it published."""
+
+    files: list[tuple[SourceFile, int]] = field(default_factory=list)
+    changesets: list[str] = field(default_factory=list)
+    validation: ValidationReport | None = None
+    generation: Generation | None = None
+    triples: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
+    changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready mapping."""
+        return {
+            "generation": self.generation.id if self.generation else None,
+            "triples": self.triples,
+            "files": [{**s.to_dict(), "quads": n} for s, n in self.files],
+            "changesets": self.changesets,
+            "counts": self.counts,
+            "timings": self.timings,
+            "answers": self.answers,
+            "reused": self.reused,
+            "validation": self.validation.to_dict() if self.validation else None,
+        }
+
+
+COUNTED_CLASSES = {vocab.shorten(iri): iri for iri in (
+    f"{vocab.VG}Visit", f"{vocab.SCHEMA}Person", f"{vocab.SCHEMA}Organization", f"{vocab.VG}Gift",
+    f"{vocab.VG}Agreement", f"{vocab.SKOS}Concept")}
+COUNT_QUERY = f"""
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  VALUES ?class {{ {" ".join(f"<{iri}>" for iri in COUNTED_CLASSES.values())} }}
+  ?s a ?class }} GROUP BY ?class"""
+
+
+def count_classes(store: ox.Store) -> dict[str, int]:
+    """Count the instances of the profile's main classes (union of all graphs)."""
+    out = {}
+    for row in store.query(COUNT_QUERY, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        out[vocab.shorten(row["class"].value)] = int(row["n"].value)
+    return dict(sorted(out.items()))
+
+
+def build(
+    settings: Settings,
+    store: Store,
+    *,
+    who: str = "cli",
+    change: PendingChange | None = None,
+    files: Sequence[FileSwap] = (),
+    progress: bool = False,
+    note: str = "",
+    full: bool = False,
+    allow_unreviewed: bool = False,
+) -> BuildReport:
+    """Read every source, replay changesets (and `change`), validate, and publish atomically.
+
+    Only a conforming whole is published; otherwise the current generation stays as it was.
+    The change (and `files`) are made durable before anything is staged and kept only if the
+    generation is published (:mod:`visitgraph.publish.journal`); leftovers of interrupted writes are
+    settled first. Above `validate_whole_limit` triples, what the published generation was built
+    from is compared with what is on disk (:mod:`visitgraph.publish.incremental`): appended changesets are
+    applied to a checkpoint of it, and only the records a change touches are validated again.
+
+    :param change: a new write to keep as a changeset if, and only if, the result conforms.
+    :param files: files to put in place (or remove) for this build, put back if it is not published.
+    :param full: reload and validate everything, whatever changed.
+    :param allow_unreviewed: publish data files that still carry `# check:` marks.
+    :raises DataSyntaxError: a source file does not parse (names file:line:column).
+    :raises BadQuery: a changeset does not parse.
+    :raises Unreviewed: a data file carries `# check:` marks (names file and line).
+    :raises Conflict: an HTTP write touches the ontology or shapes, or destroys data unconfirmed.
+    :raises ShapesViolation: the result does not conform (carries the report).
+    """
+    journal = Journal(store, settings.root)
+    with store.stage(recover=lambda: recover(store, settings.root)) as staged:
+        note = note or ("change: " + change.what if change else "build")
+        entry, pending = begin_change(journal, staged.id, settings, change, files, who, note)
+        try:
+            report = _build_staged(settings, store, staged, pending, change, who=who, progress=progress,
+                                   note=note, full=full, allow_unreviewed=allow_unreviewed)
+        except BaseException:
+            if entry is not None:
+                journal.settle(entry, lambda line: None)
+            raise
+        finish_change(journal, entry, pending)
+    return report
+
+
+def _build_staged(settings: Settings, store: Store, staged: StagedGeneration, pending: Path | None,
+                  change: PendingChange | None, *, who: str, progress: bool, note: str, full: bool,
+                  allow_unreviewed: bool) -> BuildReport:
+    """Load, replay, validate and commit one staged generation (the writer lock is held)."""
+    report = BuildReport()
+    sources = discover_sources(settings)
+    shapes_paths = shapes_files(settings.root)
+    shapes = load_shapes(shapes_paths)
+    clock = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        report.timings[name] = round(now - clock, 3)
+        clock = now
+
+    changesets = list_changesets(settings) + ([pending] if pending else [])
+    published = store.current()
+    previous = load_inputs(store.path, published.id) if published is not None and not full else None
+    inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri, previous)
+    if inputs.marks and not allow_unreviewed:
+        raise Unreviewed(inputs.marks)
+    plan = _plan(settings, store, published, previous, inputs, sources, changesets, full, report)
+    lap("plan_s")
+    if plan is not None and plan.from_checkpoint and published is not None:
+        staged.seed_from(published)
+        replay = plan.new_changesets
+    else:
+        for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
+            report.files.append((source, load_source_into(settings, source, staged.writable())))
+        replay = changesets
+    # staged.writable() at each use, never bound to a local here: a caller holding the traceback of a failed build
+    # would keep this frame, and with it the staged RocksDB store and its lock, after stage() closed it.
+    guarded = change is not None and change.guard is not None and pending is not None
+    before = None
+    for path in replay:
+        if guarded and path == pending:
+            known = plan.base_triples if plan is not None and plan.from_checkpoint and replay == [pending] else None
+            before = guard_snapshot(staged.writable(), settings.base_iri,
+                                    [s.graph for s in sources], known if known is not None else len(staged.writable()))
+        text = path.read_text(encoding="utf-8")
+        apply_update(staged.writable(), text, base_iri=settings.base_iri, name=path.name)
+        report.changesets.append(path.name.removeprefix(".pending-"))
+    if plan is not None and plan.from_checkpoint and plan.base_triples is not None:
+        report.triples = quads_after(store.reader(), staged.writable(), plan.touched, plan.base_triples)
+    else:
+        report.triples = len(staged.writable())
+    if before is not None and change is not None and change.guard is not None:
+        after = guard_snapshot(staged.writable(), settings.base_iri, [s.graph for s in sources], report.triples)
+        check_guard(change.guard, before, after)
+    lap("load_s")
+    if plan is not None and report.triples > settings.validate_whole_limit:
+        report.validation = _validate_changes(settings, store, staged.writable(), shapes, plan, report,
+                                              progress=progress, path=staged.path)
+    else:
+        report.validation = validate_staged(settings, staged.writable(), shapes, progress=progress,
+                                            path=staged.path)
+    lap("validate_s")
+    if not report.validation.conforms:
+        raise ShapesViolation(report.validation)
+    if (plan is not None and plan.from_checkpoint and plan.base_counts is not None
+            and report.changes is not None):
+        report.counts = counts_after(store.reader(), staged.writable(), report.changes, plan.base_counts,
+                                     COUNTED_CLASSES)
+    else:
+        report.counts = count_classes(staged.writable())
+    _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap)
+    return report
+
+
+def _commit(settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None,
+            inputs: Inputs, plan: Plan | None, report: BuildReport, *, who: str, note: str,
+            lap: Callable[[str], None]) -> None:
+    """Publish a validated staged generation: inputs, recorded files and stored answers first."""
+
+    def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
+        # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
+        announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
+        save_inputs(store.path, gen_id, inputs)
+        keep_blobs(store.path, settings.root, inputs)
+        # Saved queries' whole answers, stored before readers switch (visitgraph.queries.answerindex).
+        if not settings.answer_index or store.backend != "embedded":
+            return None  # remote: every front-end reads the server; nothing is kept locally
+        from visitgraph.queries.catalog import discover_queries
+
+        lap("publish_s")
+        reuse = (published.id, frozenset(t.predicate.value for t in report.changes)) if (
+            published is not None and report.changes is not None) else None
+        index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse)
+        report.answers = {"stored": index.stored, "skipped": index.skipped,
+                          "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e)}
+        lap("index_s")
+        return {"answers": report.answers}
+
+    report.generation = staged.commit(
+        who, note=note,
+        details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets),
+                 "timings": report.timings, **({"reused": report.reused} if report.reused else {})},
+        before_switch=before_switch,
+        optimize=not (plan is not None and plan.from_checkpoint),
+        triples=report.triples,
+    )
+    confirm_generation(store, report.generation)
+    lap("switch_s" if "index_s" in report.timings else "publish_s")
+def _plan(settings: Settings, store: Store, published: Generation | None, previous: Inputs | None,
+          inputs: Inputs, sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
+    """Decide what of the published generation this build reuses (None: nothing)."""
+    if full:
+        report.reused = {"full": "--full asked for it"}
+        return None
+    if not settings.incremental or published is None:
+        return None
+    entry = next((e for e in reversed(store.history()) if e.generation == published.id and e.action == "publish"),
+                 None)
+    if entry is None or entry.triples is None or entry.triples <= settings.validate_whole_limit:
+        return None  # small graphs are validated whole: it is cheap and reports every warning
+    plan, why = plan_build(previous, inputs, sources, changesets, settings.base_iri)
+    if plan is not None:
+        plan.base_triples = entry.triples
+        counts = entry.details.get("counts")
+        plan.base_counts = {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict) else None
+    report.reused = {"generation": published.id, "how": plan.describe()} if plan else {"full": why}
+    return plan
+
+
+def _validate_changes(settings: Settings, store: Store, staged: ox.Store, shapes: Any, plan: Plan,
+                      report: BuildReport, *, progress: bool, path: Path | None = None) -> ValidationReport:
+    """Validate only the focus nodes whose context differs from the published generation's."""
+    targets = shape_targets(shapes)
+    before = store.reader()
+    changes = delta(before, staged, plan.touched)
+    nodes = targeted(staged, affected_nodes([before, staged], changes, targets), targets)
+    report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
+    report.changes = changes
+    return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
+                          nodes=nodes, progress=progress, workers=settings.validate_workers, path=path)
+
+
+def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False,
+                    path: Path | None = None) -> ValidationReport:
+    """Validate a staged store: whole when small, batch by batch (bounded memory) when large.
+
+    :param path: the store's folder, so validation workers can read it themselves.
+    """
+    if len(store) <= settings.validate_whole_limit:
+        return validate_quads(list(store), shapes, base=settings.base_iri)
+    return validate_store(store, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
+                          progress=progress, workers=settings.validate_workers, path=path)
+
+
+def check(settings: Settings, extra: list[Path] | None = None, *, progress: bool = False) -> ValidationReport:
+    """Validate the repository's sources (plus `extra` files) without publishing anything.
+
+    Above `validate_whole_limit` triples, when the published generation was built from the same
+    sources and shapes, the check starts from a checkpoint of it and validates only the records the
+    extra files (and changesets not yet built) touch: a batch of new records costs in proportion to
+    the batch, not to the published graph. Otherwise every file streams into a scratch store, on disk
+    when the files are large (:data:`CHECK_ON_DISK` bytes), so memory does not grow with the input.
+
+    :param progress: show tqdm bars (files read, batches validated) on stderr.
+    :raises DataSyntaxError: a file does not parse.
+    """
+    import tempfile
+
+    from visitgraph.sources.load import parse_rdf
+
+    def graph_of(path: Path) -> str:
+        return vocab.graph_iri(settings.base_iri, path.as_posix())
+
+    def read_extra(path: Path) -> list[ox.Quad]:
+        rel = path.as_posix()
+        return parse_rdf(path, base_iri=settings.base_iri, name=rel, graph=graph_of(path))
+
+    shapes = load_shapes(shapes_files(settings.root))
+    reused = _checkpoint_check(settings, extra or [], read_extra, graph_of, shapes)
+    if reused is not None:
+        return reused
+    sources = list(discover_sources(settings))
+    size = sum((settings.root / s.relpath).stat().st_size for s in sources) + sum(p.stat().st_size for p in extra or [])
+    with tempfile.TemporaryDirectory(prefix="vg-check-") as tmp:
+        scratch = ox.Store(path=tmp) if size > CHECK_ON_DISK else ox.Store()
+        for source in tqdm(sources, desc="read", unit="file", disable=not progress, leave=False):
+            scratch.bulk_extend(read_source(settings, source))
+        for path in tqdm(extra or [], desc="read extra", unit="file", disable=not progress, leave=False):
+            _stream_into(scratch, path, settings.base_iri, graph_of(path))
+        for path in list_changesets(settings):
+            apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
+        on_disk = Path(tmp) if size > CHECK_ON_DISK else None
+        if on_disk is not None:
+            scratch.flush()
+        report = validate_staged(settings, scratch, shapes, progress=progress, path=on_disk)
+        del scratch  # closes the on-disk store before its folder is removed
+    return report
+
+
+#: Above this many bytes of input, `check` keeps its scratch store on disk instead of in memory.
+CHECK_ON_DISK = 32 * 1024 * 1024
+
+
+def _stream_into(store: ox.Store, path: Path, base_iri: str, graph: str) -> None:
+    """Parse a Turtle file straight into `store`, one quad at a time (no list of the whole file)."""
+    from visitgraph.sources.load import syntax_error
+
+    target = ox.NamedNode(graph)
+    quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+    try:
+        store.bulk_extend(q if not isinstance(q.graph_name, ox.DefaultGraph)
+                          else ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+    except SyntaxError as e:
+        raise syntax_error(path.as_posix(), e) from e
+    except ValueError as e:
+        raise DataSyntaxError(path.as_posix(), None, None, str(e)) from e
+    except OSError as e:
+        raise StoreError(f"Cannot read {path}: {e}") from e
+
+
+def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, graph_of: Any,
+                      shapes: Any) -> ValidationReport | None:
+    """Check on a throwaway checkpoint of the published generation; None when it cannot be reused."""
+    import shutil
+    import tempfile
+
+    if not settings.incremental or settings.backend != "embedded":
+        return None
+    store = EmbeddedStore(settings.store)
+    published = store.current()
+    if published is None:
+        return None
+    report = BuildReport()
+    sources = discover_sources(settings)
+    changesets = list_changesets(settings)
+    previous = load_inputs(store.path, published.id)
+    inputs = gather_inputs(settings.root, sources, changesets, shapes_files(settings.root), settings.base_iri,
+                           previous)
+    plan = _plan(settings, store, published, previous, inputs, sources, changesets, False, report)
+    if plan is None or not plan.from_checkpoint:
+        return None
+    scratch_dir = Path(tempfile.mkdtemp(prefix=".check-", dir=store.path))
+    try:
+        ox.Store.read_only(str(published.path)).backup(str(scratch_dir / "store"))
+        scratch = ox.Store(str(scratch_dir / "store"))
+        for path in extra:
+            scratch.bulk_extend(read_extra(path))
+            plan.touched.add(graph_of(path))
+        for path in plan.new_changesets:
+            apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
+        if len(scratch) <= settings.validate_whole_limit:
+            return validate_staged(settings, scratch, shapes)
+        checked = _validate_changes(settings, store, scratch, shapes, plan, report, progress=False,
+                                    path=scratch_dir / "store")
+        checked.scope = (f"Checked {report.reused['focus_nodes']} record(s) touched by "
+                         f"{report.reused['changed_triples']} new or changed triple(s) against published generation "
+                         f"{published.id} ({len(scratch)} triples); `visitgraph build --full` checks everything.")
+        return checked
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)

@@ -1,0 +1,303 @@
+"""Persistent IRIs: what each published IRI is in a generation, the build's guard, and the ledger hooks.
+
+A resource's *record* is the statements with it as subject (every graph of the union) plus those of
+its blank nodes, written as canonical N-Triples (blank nodes named by a hash of the subject and of
+their content, so the same statements always give the same text and digest). A record typed
+``vg:RetiredResource`` is a retirement record (curated in ``data/retired.ttl``): with
+``dcterms:isReplacedBy`` the IRI was merged or renamed (answers 301), without it withdrawn (410).
+
+Three hooks, each one call from the code that publishes: :func:`announce_generation` (from the
+build, once the generation is staged and before readers switch: it refuses a generation that drops
+a published IRI without a record), :func:`confirm_generation` (after the switch) and
+:func:`announce_rollback` (after a rollback's switch). :func:`record_release` ties a release to the
+state it was made from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from visitgraph.core import vocab
+from visitgraph.core.errors import VisitgraphError
+from visitgraph.describe.resources import LABEL_PREDICATES
+from visitgraph.release.ledger import Ledger, Record, ledger_exists, open_ledger
+from visitgraph.release.ntdiff import diffable
+from visitgraph.store.backend import Store
+from visitgraph.store.embedded import Generation, on_rollback
+
+RETIRED = vocab.VG + "RetiredResource"
+FORMER_TYPE = vocab.VG + "formerType"
+REPLACED_BY = vocab.DCTERMS + "isReplacedBy"
+INVALIDATED = vocab.PROV + "invalidatedAtTime"
+CHANGE_NOTE = vocab.SKOS + "changeNote"
+#: Kinds whose IRIs a build may not drop without a retirement record (the curated data's resources).
+GUARDED_KINDS = ("visit", "person", "organization", "topic", "gift", "agreement", "source", "scheme")
+RETIRED_FILE = "data/retired.ttl"
+_TYPE = ox.NamedNode(vocab.RDF_TYPE)
+_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
+
+
+class DroppedIris(VisitgraphError):
+    """A build would drop IRIs published before, without a record of what became of them."""
+
+    status = 409
+
+    def __init__(self, iris: list[str]) -> None:
+        self.iris = iris
+        shown = "\n".join(f"  {iri}" for iri in iris[:50])
+        more = f"\n  ... and {len(iris) - 50} more" if len(iris) > 50 else ""
+        super().__init__(
+            f"This build would drop {len(iris)} published IRI(s) without saying what became of them; "
+            f"nothing was published:\n{shown}{more}\n"
+            f"Record each in {RETIRED_FILE} (or in the same write, in graph <…/graph/{RETIRED_FILE}>):\n"
+            "  merged or renamed (answers 301): <IRI> a vg:RetiredResource ; dcterms:isReplacedBy <successor> ;\n"
+            '      rdfs:label "its label" ; vg:formerType schema:Person ;\n'
+            '      prov:invalidatedAtTime "2026-12-02T00:00:00Z"^^xsd:dateTime ; skos:changeNote "why" .\n'
+            "  withdrawn (answers 410 Gone): the same without dcterms:isReplacedBy.\n"
+            "Or keep the resources in the data. Then build again."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "iris": self.iris}
+
+
+def guarded(iri: str, base: str) -> bool:
+    """Say whether `iri` is a curated resource a build may not drop silently.
+
+    >>> guarded("https://w3id.org/visitgraph/id/person/x", "https://w3id.org/visitgraph/id/")
+    True
+    >>> guarded("https://w3id.org/visitgraph/id/linkset/x", "https://w3id.org/visitgraph/id/")
+    False
+    """
+    split = vocab.split_iri(base, iri)
+    return split is not None and split[0] in GUARDED_KINDS
+
+
+def _closure(store: Any, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[Any]) -> None:
+    for q in store.quads_for_pattern(subject, None, None, None):
+        out.add(q.triple)
+        if isinstance(q.object, ox.BlankNode) and q.object not in seen:
+            seen.add(q.object)
+            _closure(store, q.object, out, seen)
+
+
+def canonical_nt(iri: str, triples: set[ox.Triple]) -> bytes:
+    """Write a record as sorted N-Triples, its blank nodes named by subject and content."""
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return "".join(sorted(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)).encode("utf-8")
+    prefix = "_:h" + hashlib.sha1(iri.encode()).hexdigest()[:8]
+
+    def term(text: str) -> str:
+        return prefix + text[3:] if text.startswith("_:h") else text
+
+    return "".join(f"{term(s)} {p} {term(o)} .\n" for s, p, o in sorted(diffable(triples))).encode("utf-8")
+
+
+def _label(own: list[ox.Triple]) -> str | None:
+    """Pick the record's label as pages do (first label predicate; English or untagged first)."""
+    for predicate in LABEL_PREDICATES:
+        found = sorted(
+            (t.object for t in own if t.predicate.value == predicate and isinstance(t.object, ox.Literal)),
+            key=lambda lit: (lit.language not in (None, "en"), lit.language or "", lit.value),
+        )
+        if found:
+            return str(found[0].value)
+    return None
+
+
+def record_of(store: Any, iri: str) -> Record | None:
+    """Return the record of one IRI in `store` (None when nothing has it as subject)."""
+    node = ox.NamedNode(iri)
+    triples: set[ox.Triple] = set()
+    _closure(store, node, triples, set())
+    if not triples:
+        return None
+    own = [t for t in triples if t.subject == node]
+    types = sorted(
+        (t.object.value for t in own if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode)),
+        key=lambda c: (not c.startswith(vocab.VG), c),
+    )
+    retired = RETIRED in types
+    target = next(
+        (t.object for t in own if retired and t.predicate.value == REPLACED_BY and isinstance(t.object, ox.NamedNode)),
+        None,
+    )
+    former = next(
+        (
+            t.object.value
+            for t in own
+            if retired and t.predicate.value == FORMER_TYPE and isinstance(t.object, ox.NamedNode)
+        ),
+        None,
+    )
+    nt = canonical_nt(iri, triples)
+    return Record(
+        iri,
+        "moved" if target is not None else "withdrawn" if retired else "live",
+        hashlib.sha256(nt).hexdigest()[:32],
+        nt,
+        _label(own),
+        former or (types[0] if types else None),
+        target.value if target is not None else None,
+    )
+
+
+def all_records(store: Any) -> Iterator[Record]:
+    """Iterate the records of every IRI that is the subject of a statement in `store`."""
+    for row in store.query(_SUBJECTS, use_default_graph_as_union=True):
+        rec = record_of(store, row["s"].value)
+        if rec is not None:
+            yield rec
+
+
+def _owners(stores: list[Any], node: ox.BlankNode, depth: int = 0) -> set[str]:
+    """Return the IRIs whose records hold blank node `node` (in any of `stores`)."""
+    found: set[str] = set()
+    for store in stores:
+        for q in store.quads_for_pattern(None, None, node, None):
+            if isinstance(q.subject, ox.NamedNode):
+                found.add(q.subject.value)
+            elif isinstance(q.subject, ox.BlankNode) and depth < 8:
+                found |= _owners([store], q.subject, depth + 1)
+    return found
+
+
+def touched_iris(changes: Iterable[ox.Triple], stores: list[Any]) -> set[str]:
+    """Return the IRIs whose records the changed triples touch."""
+    out: set[str] = set()
+    for t in changes:
+        if isinstance(t.subject, ox.NamedNode):
+            out.add(t.subject.value)
+        elif isinstance(t.subject, ox.BlankNode):
+            out |= _owners(stores, t.subject)
+    return out
+
+
+def _diff(
+    ledger: Ledger,
+    records: Iterable[Record],
+    candidates: Iterable[str] | None,
+    base: str,
+) -> Iterator[tuple[str | None, Record]]:
+    """Yield the changes of `records` against the ledger, then raise if a guarded IRI vanished.
+
+    `candidates` None means `records` is everything published: the IRIs seen are kept in a temporary
+    table, not in memory, so a full build at any size compares in SQL. Consumed inside
+    :meth:`Ledger.announce`'s transaction, so :class:`DroppedIris` leaves nothing written.
+    """
+    seen = ledger.seen_table() if candidates is None else None
+    small: set[str] = set()
+    for rec in records:
+        if seen is not None:
+            seen.add(rec.iri)
+        else:
+            small.add(rec.iri)
+        before = ledger.status(rec.iri)
+        if before is None or before[0] != rec.status or before[1] != rec.digest:
+            yield (before[0] if before else None), rec
+    if seen is not None:
+        missing = seen.missing()
+    else:
+        missing = [i for i in set(candidates or ()) - small if (ledger.status(i) or ("gone",))[0] != "gone"]
+    # An IRI already `gone` was withdrawn by a rollback (a publish never leaves a guarded IRI gone
+    # without a record): the rollback is the recorded decision, so it is not asked for again.
+    dropped = sorted({i for i in missing if guarded(i, base)})
+    if dropped:
+        raise DroppedIris(dropped)
+    for iri in sorted(missing):
+        before = ledger.status(iri)
+        yield (before[0] if before else None), Record(iri, "gone")
+
+
+def _bootstrap(ledger: Ledger, published: Generation | None, reader: Any) -> None:
+    """Announce the published generation when the ledger is new (a store published before it existed)."""
+    if ledger.last_state() is not None or published is None or reader is None:
+        return
+    state = ledger.announce(published.id, "bootstrap", ((None, r) for r in all_records(reader)))
+    ledger.confirm(state, published.published)
+
+
+def announce_generation(store: Store, base: str, gen_id: str, folder: Path, changes: set[ox.Triple] | None) -> int:
+    """Check a staged generation against every IRI published before and write its pending state.
+
+    Called once the generation is in place and before readers switch to it.
+
+    :param changes: the triples the build added or removed (None: compare everything).
+    :raises DroppedIris: when the generation lacks a published IRI and no record says what became of it.
+    """
+    published = store.current()
+    reader = store.reader() if published is not None else None
+    staged = ox.Store.read_only(str(folder))
+    with open_ledger(store.path, write=True) as ledger:
+        ledger.heal(published.id if published else None, published.published if published else None)
+        _bootstrap(ledger, published, reader)
+        last = ledger.last_state()
+        if changes is not None and last is not None and published is not None and last[1] == published.id:
+            candidates = touched_iris(changes, [reader, staged])
+            records = [r for r in (record_of(staged, i) for i in sorted(candidates)) if r is not None]
+            diff = _diff(ledger, records, candidates, base)
+        else:
+            diff = _diff(ledger, all_records(staged), None, base)
+        return ledger.announce(gen_id, "publish", diff)
+
+
+def confirm_generation(store: Store, gen: Generation) -> None:
+    """Make the pending state of a just-published generation visible to readers."""
+    with open_ledger(store.path, write=True) as ledger:
+        state = ledger.pending(gen.id)
+        if state is not None:
+            ledger.confirm(state, gen.published)
+
+
+def announce_rollback(store: Store, gen: Generation) -> None:
+    """Announce a rollback: the differences between the last announced state and `gen`, as a new state."""
+    with open_ledger(store.path, write=True) as ledger:
+        ledger.heal(None, None)
+        last = ledger.last_state()
+        if last is None:
+            return
+        known = ledger.latest_state_of(gen.id)
+        if known is not None:
+            changes = ledger.changes_to(known)
+        else:
+            reader = ox.Store.read_only(str(gen.path))
+            changes = _rollback_scan(ledger, reader)
+        ledger.confirm(ledger.announce(gen.id, "rollback", changes), gen.published)
+
+
+on_rollback(announce_rollback)  # the store calls it after a rollback switched readers
+
+
+def _rollback_scan(ledger: Ledger, reader: Any) -> list[tuple[str | None, Record]]:
+    changes: list[tuple[str | None, Record]] = []
+    seen: set[str] = set()
+    for rec in all_records(reader):
+        seen.add(rec.iri)
+        before = ledger.status(rec.iri)
+        if before is None or before != (rec.status, rec.digest):
+            changes.append((before[0] if before else None, rec))
+    changes += [(status, Record(iri, "gone")) for iri, status, _ in list(ledger.present()) if iri not in seen]
+    return changes
+
+
+def record_release(store: Store, version: str, gen: Generation, released: str) -> None:
+    """Tie a release to the announced state of its generation (announcing it first if needed)."""
+    with open_ledger(store.path, write=True) as ledger:
+        ledger.heal(gen.id, gen.published)
+        _bootstrap(ledger, gen, store.reader())
+        state = ledger.latest_state_of(gen.id)
+        if state is None:
+            announce_rollback(store, gen)
+            state = ledger.latest_state_of(gen.id)
+        if state is not None:
+            ledger.add_release(version, state, gen.id, released)
+
+
+def has_ledger(store: Store) -> bool:
+    """Say whether the store keeps a ledger (the machine that builds)."""
+    return ledger_exists(Path(store.path))

@@ -1,0 +1,237 @@
+"""Read the repository's sources (ontology, data, accepted linksets) into named graphs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from visitgraph.core import vocab
+from visitgraph.core.bounded import DEFAULT_MAX_DEPTH, check_rdf
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import BadQuery, DataSyntaxError, StoreError
+
+#: Folders read by a build, relative to the project root, with the kind of source they hold.
+SOURCE_DIRS: tuple[tuple[str, str], ...] = (
+    ("ontology", "ontology"),
+    ("data", "data"),
+    ("linksets/accepted", "linkset"),
+)
+RDF_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG}
+CHANGESET_DIR = "changesets"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of the repository that becomes one named graph."""
+
+    relpath: str
+    kind: str
+    graph: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the source as a JSON-ready mapping."""
+        return {"path": self.relpath, "kind": self.kind, "graph": self.graph}
+
+
+@dataclass
+class LoadReport:
+    """What a load read: its files and how many quads each gave."""
+
+    files: list[tuple[SourceFile, int]]
+
+    @property
+    def quads(self) -> int:
+        """Return the total number of quads read."""
+        return sum(n for _, n in self.files)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the report as a JSON-ready mapping."""
+        return {"quads": self.quads, "files": [{**s.to_dict(), "quads": n} for s, n in self.files]}
+
+
+def discover_sources(settings: Settings) -> list[SourceFile]:
+    """List the source files a build reads, in a stable order.
+
+    :param settings: gives the project root and the IRI base for graph names.
+    """
+    out: list[SourceFile] = []
+    for folder, kind in SOURCE_DIRS:
+        root = settings.root / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix in RDF_SUFFIXES and path.is_file() and not path.name.startswith("."):
+                rel = path.relative_to(settings.root).as_posix()
+                out.append(SourceFile(rel, kind, vocab.graph_iri(settings.base_iri, rel)))
+    return out
+
+
+def syntax_error(path: str, e: SyntaxError) -> DataSyntaxError:
+    """Turn pyoxigraph's parse error into a :class:`DataSyntaxError` naming the file, line and column."""
+    msg = str(e.msg or e)
+    reason = re.sub(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ", "", msg)
+    line, column = e.lineno, e.offset
+    if line is None:
+        m = re.search(r"line (\d+)(?: between columns (\d+)| column (\d+))?", msg)
+        if m:
+            line = int(m.group(1))
+            col = m.group(2) or m.group(3)
+            column = int(col) if col else None
+    return DataSyntaxError(path, line, column, reason)
+
+
+def parse_rdf(
+    data: bytes | str | Path,
+    *,
+    base_iri: str,
+    name: str,
+    rdf_format: ox.RdfFormat = ox.RdfFormat.TURTLE,
+    graph: str | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> list[ox.Quad]:
+    """Parse RDF into quads, placed in `graph` (when given) unless the format names graphs.
+
+    :param data: the bytes, the text, or a path to read (a path is the project's own file: not bounded).
+    :param name: how errors name the input (usually its relative path).
+    :param max_depth: deepest JSON-LD / RDF-XML nesting accepted in bytes or text (XML entities are refused).
+    :raises DataSyntaxError: naming `name`, the line and the column.
+    :raises InputTooDeep: a body nested too deep, or declaring XML entities (400).
+    """
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    if not isinstance(data, Path):
+        check_rdf(data, rdf_format.name, name, max_depth)
+    try:
+        if isinstance(data, Path):
+            quads = ox.parse(path=str(data), format=rdf_format, base_iri=base_iri)
+        else:
+            quads = ox.parse(data, format=rdf_format, base_iri=base_iri)
+        return [
+            q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, target)
+            for q in quads
+        ]
+    except SyntaxError as e:
+        raise syntax_error(name, e) from e
+    except ValueError as e:
+        raise DataSyntaxError(name, None, None, str(e)) from e
+    except OSError as e:
+        raise StoreError(f"Cannot read {name}: {e}") from e
+
+
+def read_source(settings: Settings, source: SourceFile) -> list[ox.Quad]:
+    """Parse one source file into its named graph, rejecting ill-typed literals.
+
+    :raises DataSyntaxError: on bad syntax or a literal that is not of its datatype.
+    """
+    path = settings.root / source.relpath
+    quads = parse_rdf(path, base_iri=settings.base_iri, name=source.relpath,
+                      rdf_format=RDF_SUFFIXES[path.suffix], graph=source.graph)
+    check_literals(quads, path.read_text(encoding="utf-8"), source.relpath)
+    return quads
+
+
+_LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
+    vocab.XSD + "date": (re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d\d:\d\d)?"),
+                         "a date written YYYY-MM-DD with a real month and day"),
+    vocab.XSD + "gYear": (re.compile(r"-?\d{4,}(Z|[+-]\d\d:\d\d)?"), "a year written YYYY"),
+    vocab.XSD + "boolean": (re.compile(r"true|false|1|0"), "true or false"),
+    vocab.XSD + "integer": (re.compile(r"[+-]?\d+"), "a whole number"),
+}
+
+
+def _real_date(lexical: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(lexical[:10])
+    except ValueError:
+        return lexical.startswith("-") or len(lexical.split("-")[0]) > 4
+    return True
+
+
+def _locate(text: str, needle: str) -> tuple[int | None, int | None]:
+    index = text.find(needle)
+    if index < 0:
+        return None, None
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def check_literals(quads: Iterable[ox.Quad], text: str, name: str) -> None:
+    """Reject literals whose lexical form does not fit their XSD datatype, naming line and column.
+
+    :raises DataSyntaxError: for the first ill-typed literal.
+    """
+    for q in quads:
+        obj = q.object
+        if not isinstance(obj, ox.Literal):
+            continue
+        rule = _LEXICAL.get(obj.datatype.value)
+        if rule is None:
+            continue
+        pattern, expected = rule
+        ok = bool(pattern.fullmatch(obj.value))
+        if ok and obj.datatype.value == vocab.XSD + "date":
+            ok = _real_date(obj.value)
+        if not ok:
+            line, column = _locate(text, f'"{obj.value}"')
+            short = obj.datatype.value.replace(vocab.XSD, "xsd:")
+            raise DataSyntaxError(name, line, column,
+                                  f'"{obj.value}" is not a valid {short} (expected {expected})')
+
+
+#: Files larger than this are streamed straight into the store (no per-literal line check; SHACL
+#: still rejects ill-typed literals, only without a line number).
+STREAM_BYTES = 32 * 1024 * 1024
+
+
+def load_source_into(settings: Settings, source: SourceFile, store: ox.Store) -> int:
+    """Load one source file into `store` (its named graph); return how many quads it gave.
+
+    Small files are parsed and checked literal by literal; big ones go through the bulk loader.
+
+    :raises DataSyntaxError: on bad syntax (file:line:column) or an ill-typed literal.
+    """
+    path = settings.root / source.relpath
+    if path.stat().st_size <= STREAM_BYTES:
+        quads = read_source(settings, source)
+        store.bulk_extend(quads)
+        return len(quads)
+    graph = ox.NamedNode(source.graph)
+    before = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    try:
+        store.bulk_load(path=str(path), format=RDF_SUFFIXES[path.suffix], base_iri=settings.base_iri, to_graph=graph)
+    except SyntaxError as e:
+        raise syntax_error(source.relpath, e) from e
+    except OSError as e:
+        raise StoreError(f"Cannot load {source.relpath}: {e}") from e
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph)) - before
+
+
+def read_sources(settings: Settings, sources: Iterable[SourceFile]) -> Iterator[tuple[SourceFile, list[ox.Quad]]]:
+    """Parse each source in turn; the first syntax error stops the read."""
+    for source in sources:
+        yield source, read_source(settings, source)
+
+
+def list_changesets(settings: Settings) -> list[Path]:
+    """List accepted changesets (SPARQL Update files) in replay order."""
+    folder = settings.root / CHANGESET_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.ru") if not p.name.startswith("."))
+
+
+def apply_update(store: ox.Store, sparql: str, *, base_iri: str, name: str) -> None:
+    """Apply a SPARQL Update to a writable store, mapping syntax errors to :class:`BadQuery`."""
+    try:
+        store.update(sparql, base_iri=base_iri)
+    except SyntaxError as e:
+        m = re.search(r"(\d+):(\d+)", str(e))
+        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+        raise BadQuery(f"{name}: the update does not parse: {e}", line, col) from e
+    except OSError as e:
+        raise StoreError(f"{name}: the update failed: {e}") from e

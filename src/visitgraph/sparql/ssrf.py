@@ -1,0 +1,303 @@
+"""Keep strangers' SPARQL off the network: find every `SERVICE` and `LOAD` target before running.
+
+pyoxigraph ships an HTTP client, so `SERVICE <http://internal/…>` in a query or `LOAD <…>` in an
+update would make the server fetch any URL (server-side request forgery). This module finds
+their targets with a tokenizer that skips strings, comments and IRIs in other positions, and
+refuses every target that is not, after resolving prefixes and the base IRI, under a prefix of
+the configured allow-list. Because the SPARQL grammar lets `\\uXXXX` escapes appear anywhere,
+the text is scanned twice — as written and with the escapes decoded — and a target found in
+either view must be allowed: whichever way the parser reads the text, nothing slips through.
+
+The tokenizer is one reading of the text; the engine's grammar is another, and wherever the two
+could disagree the guard fails closed: :func:`suspect_targets` also looks for the keywords
+*everywhere* (inside what the tokenizer takes for comments, strings and IRIs too), ends comments
+at LF, at CR/LF and at any line-breaking character in turn, and collects every IRI, prefixed
+name or variable that could follow them. Targets are compared after normalisation (scheme and
+host case, default ports, percent-escapes of unreserved characters, `.` and `..` segments), on
+whole path segments (decision 0014).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin, urlsplit
+
+from visitgraph.core.errors import BadQuery
+from visitgraph.sparql.text import Token, tokenize
+
+NETWORK_KEYWORDS = ("SERVICE", "LOAD")
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    r"""Decode SPARQL's `\uXXXX` / `\UXXXXXXXX` escapes everywhere, as the grammar's first step does.
+
+    >>> unescape_codepoints(r"\u0053ERVICE")
+    'SERVICE'
+    """
+    def repl(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
+
+    return _ESCAPE.sub(repl, text)
+
+
+def _views(text: str) -> list[str]:
+    decoded = unescape_codepoints(text)
+    return [text] if decoded == text else [text, decoded]
+
+
+def _code_tokens(text: str) -> Iterator[Token]:
+    return (t for t in tokenize(text) if t.kind != "comment")
+
+
+def operation_kind(text: str) -> str | None:
+    """Return the query form (SELECT, ASK, CONSTRUCT, DESCRIBE), "UPDATE", or None if neither.
+
+    >>> operation_kind("PREFIX s: <http://schema.org/> # SELECT\\nconstruct { ?s ?p ?o } {}")
+    'CONSTRUCT'
+    >>> operation_kind("BASE <x:> INSERT DATA { <a> <b> <c> }")
+    'UPDATE'
+    """
+    for tok in _code_tokens(unescape_codepoints(text)):
+        if tok.kind == "iri" or (tok.kind == "word" and ":" in tok.text):
+            continue
+        upper = tok.text.upper()
+        if tok.kind == "word" and upper in ("PREFIX", "BASE"):
+            continue
+        if upper in QUERY_FORMS:
+            return upper
+        if upper in UPDATE_WORDS:
+            return "UPDATE"
+        return None
+    return None
+
+
+def _resolve(target: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    if target.kind == "iri":
+        iri = target.text[1:-1]
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+            return iri
+        return urljoin(base, iri) if base else None
+    if target.kind == "word" and ":" in target.text:
+        prefix, _, local = target.text.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return None
+
+
+def network_targets(text: str, base_iri: str | None = None) -> list[tuple[str, str | None]]:
+    """List `(keyword, resolved IRI or None)` for every SERVICE and LOAD in a query or update.
+
+    A target that is a variable, an unknown prefix or a relative IRI without a base is None.
+
+    >>> network_targets('PREFIX e: <http://e.org/> SELECT * { SERVICE SILENT e:x { ?s ?p ?o } } # LOAD <y>')
+    [('SERVICE', 'http://e.org/x')]
+    >>> network_targets('SELECT * { ?s ?p "SERVICE <http://x/>" }')
+    []
+    """
+    found: list[tuple[str, str | None]] = []
+    lowered = text.lower()
+    if "\\u" not in lowered and not any(word.lower() in lowered for word in NETWORK_KEYWORDS):
+        return found  # no keyword can hide in this text: skip the tokenizer (every query passes here)
+    for view in _views(text):
+        tokens = list(_code_tokens(view))
+        prefixes: dict[str, str] = {}
+        base = base_iri
+        for i, tok in enumerate(tokens):
+            upper = tok.text.upper() if tok.kind == "word" else ""
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if upper == "PREFIX" and nxt is not None and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
+                resolved = _resolve(tokens[i + 2], prefixes, base)
+                if resolved is not None:
+                    prefixes[nxt.text.rstrip(":")] = resolved
+            elif upper == "BASE" and nxt is not None and nxt.kind == "iri":
+                base = _resolve(nxt, prefixes, base) or base
+            elif upper in NETWORK_KEYWORDS:
+                j = i + 1
+                while j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "SILENT":
+                    j += 1
+                target = tokens[j] if j < len(tokens) else None
+                found.append((upper, _resolve(target, prefixes, base) if target is not None else None))
+    return list(dict.fromkeys(found))
+
+
+#: How a comment may end, in the readings tried: the grammar's (CR or LF), LF only, and any line break.
+COMMENT_ENDS = ("\r\n", "\n", "\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029")
+_KEYWORD = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:])", re.IGNORECASE)
+_SILENT = re.compile(r"SILENT(?![\w:])", re.IGNORECASE)
+_PREFIX_DECL = re.compile(r"(?<![\w?$:])PREFIX\s*([\w.-]*):\s*<([^<>]*)>", re.IGNORECASE)
+_BASE_DECL = re.compile(r"(?<![\w?$:])BASE\s*<([^<>]*)>", re.IGNORECASE)
+_PNAME = re.compile(r"([\w.-]*):([^\s<>{}()\[\],;\"'#]*)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _blank(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Zs", "Zl", "Zp", "Cf", "Cc")
+
+
+def _skip(text: str, i: int, ends: str) -> int:
+    """Skip blanks and comments (ended by any character of `ends`) from offset `i`."""
+    while i < len(text):
+        if _blank(text[i]):
+            i += 1
+        elif text[i] == "#":
+            while i < len(text) and text[i] not in ends:
+                i += 1
+        else:
+            return i
+    return i
+
+
+def _targets_after(text: str, i: int, ends: str) -> list[str] | None:
+    """Read what could be the target at `i`: [IRI text], [prefixed name], [""] (variable/unreadable), None (no target)."""
+    i = _skip(text, i, ends)
+    while (m := _SILENT.match(text, i)) is not None:
+        i = _skip(text, m.end(), ends)
+    if i >= len(text):
+        return None
+    ch = text[i]
+    if ch == "<":
+        end = text.find(">", i)
+        return ["<" + text[i + 1:end] + ">"] if end > 0 else [""]
+    if ch in "?$":
+        return [""]
+    m = _PNAME.match(text, i)
+    if m is not None and m.end() > i:
+        return [m.group(0).rstrip(".")]
+    return None
+
+
+def _resolve_all(target: str, prefixes: dict[str, set[str]], bases: set[str]) -> set[str | None]:
+    if not target:
+        return {None}
+    if target.startswith("<"):
+        iri = target[1:-1]
+        if _SCHEME.match(iri):
+            return {iri}
+        return {urljoin(b, iri) for b in bases} or {None}
+    prefix, _, local = target.partition(":")
+    return {ns + local for ns in prefixes.get(prefix, ())} or {None}
+
+
+def suspect_targets(text: str, base_iri: str | None = None) -> set[tuple[str, str | None]]:
+    """Return every `(keyword, IRI or None)` a SERVICE or LOAD could reach in any reading of the text.
+
+    A keyword inside a string or comment counts too when a target-like term follows it: the guard
+    refuses rather than guess which reading the engine takes.
+
+    >>> sorted(suspect_targets("SELECT * { #x" + chr(13) + "SERVICE <http://h/> { ?s ?p ?o } }"))
+    [('SERVICE', 'http://h/')]
+    >>> suspect_targets("SELECT ?service ?download { ?s <http://x/load> ?o }")
+    set()
+    """
+    found: set[tuple[str, str | None]] = set()
+    for view in _views(text):
+        if not _KEYWORD.search(view):
+            continue
+        bases = {base_iri} if base_iri else set()
+        for m in _BASE_DECL.finditer(view):
+            bases |= {r for r in _resolve_all(f"<{m.group(1)}>", {}, bases | ({base_iri} if base_iri else set()))
+                      if r is not None}
+        prefixes: dict[str, set[str]] = {}
+        for m in _PREFIX_DECL.finditer(view):
+            prefixes.setdefault(m.group(1), set()).update(
+                r for r in _resolve_all(f"<{m.group(2)}>", {}, bases) if r is not None)
+        for m in _KEYWORD.finditer(view):
+            for ends in COMMENT_ENDS:
+                for target in _targets_after(view, m.end(), ends) or ():
+                    found |= {(m.group(1).upper(), iri) for iri in _resolve_all(target, prefixes, bases)}
+    return found
+
+
+_UNRESERVED = re.compile(r"%(2[DdEe]|5[Ff]|7[Ee]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa])")
+
+
+def _remove_dot_segments(path: str) -> str:
+    out: list[str] = []
+    segments = path.split("/")
+    for i, seg in enumerate(segments):
+        last = i == len(segments) - 1
+        if seg == ".":
+            if last:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(seg)
+    joined = "/".join(out)
+    return joined if joined.startswith("/") else "/" + joined
+
+
+def normalize_iri(iri: str) -> str | None:
+    """Normalise an http(s) IRI for prefix matching; None for anything the guard will not reason about.
+
+    >>> normalize_iri("HTTP://Example.ORG:80/ok/%2e%2E/./a/../b?x#f")
+    'http://example.org/b?x'
+    >>> normalize_iri("http://user@h/"), normalize_iri("file:///etc/passwd"), normalize_iri("http://h/a%2Fb")
+    (None, None, None)
+    """
+    if "\\" in iri or any(_blank(c) for c in iri):
+        return None
+    try:
+        parts = urlsplit(iri)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in ("http", "https") or not host or parts.username is not None or parts.password is not None:
+        return None
+    path = _UNRESERVED.sub(lambda m: chr(int(m.group(1), 16)), parts.path)
+    if re.search(r"%(2[Ff]|5[Cc])", path):
+        return None
+    shown_host = f"[{host}]" if ":" in host else host
+    shown_port = "" if port is None or port == {"http": 80, "https": 443}[scheme] else f":{port}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{shown_host}{shown_port}{_remove_dot_segments(path)}{query}"
+
+
+def allowed(iri: str | None, allowlist: Iterable[str]) -> bool:
+    """Say whether a target IRI, normalised, lies under an allow-list entry (on whole path segments).
+
+    >>> allowed("https://query.wikidata.org/sparql", ["https://query.wikidata.org/"]), allowed(None, ["x"])
+    (True, False)
+    >>> allowed("http://h/ok/../../escape", ["http://h/ok/"]), allowed("http://h/sparql2", ["http://h/sparql"])
+    (False, False)
+    """
+    target = normalize_iri(iri) if iri is not None else None
+    if target is None:
+        return False
+    for entry in allowlist:
+        norm = normalize_iri(entry.strip()) if entry.strip() else None
+        if norm is None:
+            continue
+        if target == norm or (target.startswith(norm) and (norm.endswith("/") or target[len(norm)] in "/?")):
+            return True
+    return False
+
+
+def check_network(text: str, allowlist: Iterable[str], base_iri: str | None = None) -> None:
+    """Refuse a query or update that would make the server reach a target off the allow-list.
+
+    Both the tokenizer's targets and the :func:`suspect_targets` of every other reading must be allowed.
+
+    :raises BadQuery: naming the first refused target and how to get the data instead.
+    """
+    entries = tuple(allowlist)
+    found = list(network_targets(text, base_iri))
+    found += sorted(suspect_targets(text, base_iri) - set(found), key=lambda t: (t[0], t[1] or ""))
+    for keyword, iri in found:
+        if not allowed(iri, entries):
+            shown = f"<{iri}>" if iri else "a target that is not a plain IRI"
+            hint = (f"Allowed prefixes: {', '.join(entries)}." if entries
+                    else "This server reaches no other server on a client's behalf.")
+            raise BadQuery(f"{keyword} {shown} is refused: the server does not fetch URLs for clients "
+                           f"(a SERVICE or LOAD in a comment or string followed by a target counts too). {hint} "
+                           "Fetch the data yourself and query it locally, or use the dumps under /dumps/.")

@@ -1,0 +1,70 @@
+"""The `Store` protocol both backends implement, and opening the backend the settings name.
+
+:class:`~visitgraph.store.embedded.EmbeddedStore` (generations of an on-disk Oxigraph store) and
+:class:`~visitgraph.store.remote.RemoteStore` (stage locally, publish to a SPARQL server) implement
+:class:`Store`; neither inherits the other. Code that must know which one it has reads ``store.backend``
+(``"embedded"`` or ``"remote"``) and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from visitgraph.store.embedded import EmbeddedStore, Generation, HistoryEntry, StagedGeneration
+from visitgraph.store.remote import RemoteClient, RemoteStore
+
+
+class Store(Protocol):
+    """What the library asks of a published store, whichever backend holds it."""
+
+    #: ``"embedded"`` or ``"remote"``: the one way to ask which backend this is.
+    backend: str
+    #: The local folder: generations being staged, the history, the writer lock, derived data.
+    path: Path
+    keep: int
+
+    @property
+    def generations_dir(self) -> Path: ...
+
+    def current(self) -> Generation | None: ...
+
+    def require_current(self) -> Generation: ...
+
+    def reader(self) -> Any: ...
+
+    def quads(self, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def history(self) -> list[HistoryEntry]: ...
+
+    def generation_ids(self) -> list[str]: ...
+
+    def write_lock(self) -> AbstractContextManager[None]: ...
+
+    def stage(self, recover: Callable[[], object] | None = None) -> AbstractContextManager[StagedGeneration]: ...
+
+    def record_switch(self, gen_id: str, entry: HistoryEntry, published: str | None = None) -> Generation: ...
+
+    def prune(self) -> None: ...
+
+    def rollback_target(self, to: str | None = None, current: Generation | None = None) -> tuple[Generation, str]: ...
+
+    def switch_back(self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None,
+                    note: str = "") -> Generation: ...
+
+    def rollback(self, to: str | None = None, who: str = "cli") -> Generation: ...
+
+
+def store_from_settings(settings: Any) -> Store:
+    """Open the store the settings name: embedded generations, or a remote SPARQL server."""
+    if settings.backend == "remote":
+        client = RemoteClient(settings.remote_query_url, settings.remote_update_url, settings.remote_user,
+                              settings.remote_password, timeout=settings.query_timeout)
+        return RemoteStore(settings.store, client, settings.base_iri, keep=settings.keep_generations)
+    return EmbeddedStore(settings.store, keep=settings.keep_generations)
