@@ -42,6 +42,7 @@ from visitgraph.load import (
 )
 from visitgraph.persistence import announce_generation, confirm_generation
 from visitgraph.review import Unreviewed
+from visitgraph.searchindex import build as build_search_index
 from visitgraph.store import EmbeddedStore, Generation, StagedGeneration
 from visitgraph.undo import keep_blobs
 from visitgraph.validate import (
@@ -225,6 +226,11 @@ def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, 
         announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
         save_inputs(store.path, gen_id, inputs)
         keep_blobs(store.path, settings.root, inputs)
+        # The full-text index (visitgraph.searchindex): the previous one plus the change, or whole.
+        searched = build_search_index(store.path, folder, gen_id,
+                                      previous=published.id if published is not None else None,
+                                      changes=report.changes)
+        report.timings["search_index_s"] = searched.seconds
         # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
         if not settings.answer_index or settings.backend != "embedded":
             return None  # remote: every front-end reads the server; nothing is kept locally

@@ -210,6 +210,9 @@ class EmbeddedStore:
                 shutil.rmtree(self.generations_dir / old, ignore_errors=True)
         prune_answers(self.path, self.generation_ids())
         prune_inputs(self.path, self.generation_ids())
+        from visitgraph.searchindex import prune as prune_search
+
+        prune_search(self.path, self.generation_ids())
         from visitgraph.undo import prune_blobs
 
         prune_blobs(self.path, self.generation_ids())
