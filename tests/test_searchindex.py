@@ -7,18 +7,21 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import settings_for
 from visitgraph import vocab
+from visitgraph.config import Settings
 from visitgraph.searchindex import (
     MAX_TERMS,
     SearchIndex,
     build,
+    for_store,
     index_path,
     locate,
     match_expression,
     prune,
     tokens,
 )
-from visitgraph.store import EmbeddedStore
+from visitgraph.store import EmbeddedStore, store_from_settings
 
 ID = "https://w3id.org/visitgraph/id/"
 NAME, OTHER = ox.NamedNode(vocab.SCHEMA + "name"), ox.NamedNode(vocab.SCHEMA + "alternateName")
@@ -158,3 +161,27 @@ def test_publish_writes_the_index(repo_store: EmbeddedStore) -> None:
     index = SearchIndex(index_path(repo_store.path, gen.id))
     assert index.labels([ID + "person/mayil-ahmadov"]) == {ID + "person/mayil-ahmadov": "Mayil Ahmadov"}
     assert found(index, "Майил Ахмадов")[0] == ("person/mayil-ahmadov", "name")
+
+
+def test_a_write_keeps_the_index_fresh(mini_project: Settings, tmp_path: Path) -> None:
+    """A checkpoint write updates the copied index; it equals a whole rebuild of the same generation."""
+    from visitgraph.publish import build as publish
+    from visitgraph.writes import write_update
+
+    settings = settings_for(mini_project.root, validate_whole_limit=0, validate_workers=1, answer_index=False)
+    store = store_from_settings(settings)
+    publish(settings, store, who="pytest")
+    reader = store.reader()
+    name = next(q for q in reader.quads_for_pattern(None, NAME, None, None) if "/person/" in q.subject.value)
+    old_words = name.object.value
+    rename = (f"DELETE DATA {{ GRAPH {name.graph_name} {{ {name.triple} }} }} ; "
+              f'INSERT DATA {{ GRAPH {name.graph_name} {{ {name.subject} {NAME} "Zəfər Qurbanov" }} }}')
+    report = write_update(settings, store, rename, who="pytest", what="rename a person")
+    assert report.reused.get("how", "").startswith("from the published store") and "search_index_s" in report.timings
+    gen = store.require_current()
+    index = for_store(store, rebuild=False)
+    assert index is not None and index.path == index_path(store.path, gen.id)
+    assert found(index, "Zafar Qurbanov") == [(name.subject.value.removeprefix(ID), "name")]
+    whole = SearchIndex(build(tmp_path / "whole", gen.path, gen.id).path)
+    for text in (old_words, "Qurbanov", "kelaghayi", "library", "visit"):
+        assert found(index, text, 500) == found(whole, text, 500), text
