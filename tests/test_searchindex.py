@@ -185,3 +185,14 @@ def test_a_write_keeps_the_index_fresh(mini_project: Settings, tmp_path: Path) -
     whole = SearchIndex(build(tmp_path / "whole", gen.path, gen.id).path)
     for text in (old_words, "Qurbanov", "kelaghayi", "library", "visit"):
         assert found(index, text, 500) == found(whole, text, 500), text
+
+
+def test_common_words_come_in_index_order(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    import visitgraph.searchindex as si
+
+    monkeypatch.setattr(si, "RANK_LIMIT", 1)
+    # Index order of a whole build: names (in the store's order), other names, descriptions, passages.
+    assert found(index, "ahmadov") == [("organization/ahmadov-fund", "name"), ("person/mayil-ahmadov", "name"),
+                                       ("visit/2019-01-01-guests", "source text")]
+    assert found(index, "kelaghayi", 1, 1) == [("visit/2019-01-01-guests", "source text")]
+    assert index.search("kelaghayi", 1, 0)[1] is True and index.search("kelaghayi", 1, 1)[1] is False
