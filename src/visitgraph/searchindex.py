@@ -27,6 +27,7 @@ and applies only the changed triples; a missing file is rebuilt from the generat
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -98,11 +99,20 @@ def tokens(text: str) -> list[Token]:
     """
     out = []
     for m in _WORD.finditer(text):
-        for word in fold(m.group()).split():
-            key = word if any(c.isdigit() for c in word) else _translit_word(word)  # 2011 stays 2011
-            if key:
-                out.append(Token(m.start(), m.end(), key, skeleton(key)))
+        for key, skel in _fold_word(m.group()):
+            out.append(Token(m.start(), m.end(), key, skel))
     return out
+
+
+@functools.lru_cache(maxsize=262_144)
+def _fold_word(span: str) -> tuple[tuple[str, str], ...]:
+    """Fold one word as written into (key, skeleton) pairs (words repeat: folding is cached)."""
+    out = []
+    for word in fold(span).split():
+        key = word if any(c.isdigit() for c in word) else _translit_word(word)  # 2011 stays 2011
+        if key:
+            out.append((key, skeleton(key)))
+    return tuple(out)
 
 
 def clean(text: str) -> str:
