@@ -178,6 +178,7 @@ def test_a_write_keeps_the_index_fresh(mini_project: Settings, tmp_path: Path) -
               f'INSERT DATA {{ GRAPH {name.graph_name} {{ {name.subject} {NAME} "Zəfər Qurbanov" }} }}')
     report = write_update(settings, store, rename, who="pytest", what="rename a person")
     assert report.reused.get("how", "").startswith("from the published store") and "search_index_s" in report.timings
+    assert report.search["how"] == f"from {store.history()[-2].generation}"
     gen = store.require_current()
     index = for_store(store, rebuild=False)
     assert index is not None and index.path == index_path(store.path, gen.id)
@@ -196,3 +197,19 @@ def test_common_words_come_in_index_order(index: SearchIndex, monkeypatch: pytes
                                        ("visit/2019-01-01-guests", "source text")]
     assert found(index, "kelaghayi", 1, 1) == [("visit/2019-01-01-guests", "source text")]
     assert index.search("kelaghayi", 1, 0)[1] is True and index.search("kelaghayi", 1, 1)[1] is False
+
+
+def test_a_failed_index_does_not_stop_the_publish(mini_project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import visitgraph.publish as publish_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("no such module: fts5")
+
+    monkeypatch.setattr(publish_module, "build_search_index", broken)
+    store = store_from_settings(mini_project)
+    report = publish_module.build(mini_project, store, who="pytest")
+    assert report.generation is not None and store.require_current().id == report.generation.id
+    assert report.search == {"error": "search index not built: no such module: fts5"}
+    assert not index_path(store.path, report.generation.id).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class BuildReport:
     answers: dict[str, Any] = field(default_factory=dict)
     reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
     changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
+    search: dict[str, Any] = field(default_factory=dict)  # how the full-text index was built (searchindex)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -81,6 +83,7 @@ class BuildReport:
             "timings": self.timings,
             "answers": self.answers,
             "reused": self.reused,
+            "search": self.search,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -227,10 +230,15 @@ def _commit(settings: Settings, store: EmbeddedStore, staged: StagedGeneration, 
         save_inputs(store.path, gen_id, inputs)
         keep_blobs(store.path, settings.root, inputs)
         # The full-text index (visitgraph.searchindex): the previous one plus the change, or whole.
-        searched = build_search_index(store.path, folder, gen_id,
-                                      previous=published.id if published is not None else None,
-                                      changes=report.changes)
-        report.timings["search_index_s"] = searched.seconds
+        # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
+        try:
+            searched = build_search_index(store.path, folder, gen_id,
+                                          previous=published.id if published is not None else None,
+                                          changes=report.changes)
+            report.search = {"how": searched.how, "values": searched.rows, "seconds": searched.seconds}
+            report.timings["search_index_s"] = searched.seconds
+        except (OSError, sqlite3.Error) as e:
+            report.search = {"error": f"search index not built: {e}"[:300]}
         # Saved queries' whole answers, stored before readers switch (visitgraph.answerindex).
         if not settings.answer_index or settings.backend != "embedded":
             return None  # remote: every front-end reads the server; nothing is kept locally
