@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from visitgraph.authoring import extract, newsdates, newsfacts, visitors
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.linking import names
+from visitgraph.core import names
 from visitgraph.linking.match import Matcher
 
 SIZE = 1_000_000

@@ -26,7 +26,7 @@ from heldout import plain
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
 from visitgraph.authoring.draftfile import render, source_store
 from visitgraph.core import vocab
-from visitgraph.linking.names import fold
+from visitgraph.core.names import fold
 from visitgraph.sources.load import parse_rdf
 from visitgraph.sources.validate import load_shapes, shapes_files, validate_quads
 
@@ -104,7 +104,7 @@ def _same(pred_iri: str, pred_name: str, new: bool, gold_iri: str, store: ox.Sto
 
 
 def _plain(text: str) -> str:
-    """Fold case and strip accents, independently of visitgraph.linking.names."""
+    """Fold case and strip accents, independently of visitgraph.core.names."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 

@@ -24,8 +24,8 @@ from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements,
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter
+from visitgraph.core.names import fold, normalize
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
-from visitgraph.linking.names import fold, normalize
 
 HOST_SLUG = "presidential-library"
 #: The most characters of one item the rules read (a news item is a paragraph of a few hundred words).

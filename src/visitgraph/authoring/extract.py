@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from visitgraph.linking.names import COUNTRY_NAMES, fold
+from visitgraph.core.names import COUNTRY_NAMES, fold
 
 #: Words that head an institution's name.
 ORG_HEADS = frozenset(

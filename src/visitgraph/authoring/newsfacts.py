@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from visitgraph.linking.names import fold
+from visitgraph.core.names import fold
 
 HOST = "host"
 GUESTS = "guests"

@@ -33,7 +33,7 @@ from visitgraph.authoring.extract import (
     split_descriptor,
     tokens,
 )
-from visitgraph.linking.names import fold
+from visitgraph.core.names import fold
 
 _WINDOW = 300
 _VERBS = re.compile(

@@ -110,6 +110,7 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
     from visitgraph.queries.answerindex import for_store
     from visitgraph.queries.catalog import get_query, run_saved_query
     from visitgraph.queries.query_output import page_to_dict, serialize_page
+    from visitgraph.queries.searchindex import for_store as search_for
     from visitgraph.store.backend import store_from_settings
     from visitgraph.store.dump import store_prefixes
 
@@ -117,7 +118,8 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
     query = get_query(settings.root, name)
     store = store_from_settings(settings)
     page = run_saved_query(store.reader(), query, _parse_params(params), limit, offset,
-                           base_iri=settings.base_iri, max_rows=settings.max_rows, answers=for_store(store))
+                           base_iri=settings.base_iri, max_rows=settings.max_rows, answers=for_store(store),
+                           search=search_for(store, rebuild=False))
     if fmt == "table":
         rows = [[_short(v, settings.base_iri) for v in rec] for rec in
                 [[r.get(var, "") for var in page.variables] for r in page.records()]]

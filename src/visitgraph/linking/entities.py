@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from visitgraph.core import vocab
-from visitgraph.linking.names import LabelKeys
+from visitgraph.core.names import LabelKeys
 
 #: Kinds the matcher indexes, with the class that defines each and its type name.
 KIND_TYPES: dict[str, tuple[str, str]] = {

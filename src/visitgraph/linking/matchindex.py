@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from visitgraph.linking.names import LabelKeys
+from visitgraph.core.names import LabelKeys
 
 _VOWELS = re.compile(r"[aeiouy]")
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from visitgraph.linking.names import FORM_WORDS, LabelKeys
+from visitgraph.core.names import FORM_WORDS, LabelKeys
 
 #: Smallest word similarity (0–1) that counts as the same word spelt another way (people, institutions).
 WORD_SIMILARITY = 0.78

@@ -21,10 +21,10 @@ from rapidfuzz import fuzz
 from visitgraph import __version__
 from visitgraph.core import boundedjson, vocab
 from visitgraph.core.errors import BadParameter, LimitExceeded
+from visitgraph.core.names import fold, normalize
 from visitgraph.linking import reconcile_request as checked
 from visitgraph.linking.entities import KIND_TYPES, Entity
 from visitgraph.linking.match import Candidate, Matcher, kinds_for, property_id
-from visitgraph.linking.names import fold, normalize
 
 MAX_BATCH = checked.MAX_BATCH
 MAX_LIMIT = checked.MAX_LIMIT

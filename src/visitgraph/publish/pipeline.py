@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from visitgraph.publish.journal import FileSwap as FileSwap
 from visitgraph.publish.journal import Journal, PendingChange, begin_change, finish_change, recover
 from visitgraph.publish.undo import keep_blobs
 from visitgraph.queries.answerindex import build_index
+from visitgraph.queries.searchindex import build as build_search_index
 from visitgraph.release.persistence import announce_generation, confirm_generation
 from visitgraph.sources.load import (
     SourceFile,
@@ -69,6 +71,7 @@ class BuildReport:
     answers: dict[str, Any] = field(default_factory=dict)
     reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
     changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
+    search: dict[str, Any] = field(default_factory=dict)  # how the full-text index was built (searchindex)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -81,6 +84,7 @@ class BuildReport:
             "timings": self.timings,
             "answers": self.answers,
             "reused": self.reused,
+            "search": self.search,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -228,6 +232,16 @@ def _commit(settings: Settings, store: Store, staged: StagedGeneration, publishe
         announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
         save_inputs(store.path, gen_id, inputs)
         keep_blobs(store.path, settings.root, inputs)
+        # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
+        # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
+        try:
+            searched = build_search_index(store.path, folder, gen_id,
+                                          previous=published.id if published is not None else None,
+                                          changes=report.changes)
+            report.search = {"how": searched.how, "values": searched.rows, "seconds": searched.seconds}
+            report.timings["search_index_s"] = searched.seconds
+        except (OSError, sqlite3.Error) as e:
+            report.search = {"error": f"search index not built: {e}"[:300]}
         # Saved queries' whole answers, stored before readers switch (visitgraph.queries.answerindex).
         if not settings.answer_index or store.backend != "embedded":
             return None  # remote: every front-end reads the server; nothing is kept locally

@@ -65,6 +65,8 @@ from visitgraph.queries.savedquery import (
     bind_value,
     parse_saved_query,
 )
+from visitgraph.queries.searchindex import SearchIndex
+from visitgraph.queries.searchindex import answers as answers_text
 from visitgraph.sparql.engine import run_query
 
 __all__ = ["Param", "SavedQuery", "SavedQueryResult", "bind_parameters", "bind_value", "discover_queries",
@@ -120,7 +122,8 @@ class SavedQueryResult:
     offset: int
     has_next: bool = False
     triples: list[ox.Triple] = field(default_factory=list)
-    #: "stored" when the page was read from the generation's stored answer, else "sparql".
+    #: "stored" when the page was read from the generation's stored answer, "index" from the
+    #: full-text index (the `search` query), else "sparql".
     source: str = "sparql"
 
     @property
@@ -215,11 +218,14 @@ def _columns(query: SavedQuery) -> list[str]:
 
 def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mapping[str, str],
                     limit: str | int | None = None, offset: str | int | None = None, *,
-                    base_iri: str, max_rows: int = 10000, answers: AnswerIndex | None = None) -> SavedQueryResult:
+                    base_iri: str, max_rows: int = 10000, answers: AnswerIndex | None = None,
+                    search: SearchIndex | None = None) -> SavedQueryResult:
     """Bind the parameters, run one page of the query and return it.
 
     With `answers` (the generation's stored answers), a page whose answer is stored is read from
-    it — the same rows, without running SPARQL; anything else runs as SPARQL.
+    it — the same rows, without running SPARQL; anything else runs as SPARQL. With `search` (the
+    generation's full-text index), the `search` query is answered from it, ranked
+    (:mod:`visitgraph.searchindex`).
 
     :param store: a read-only pyoxigraph store (or anything with its ``query`` surface).
     :param max_rows: cap of unpaged answers (CONSTRUCT, ``# paged: false``).
@@ -238,6 +244,10 @@ def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mappin
         answer = bool(execute(store, query.sparql, bound))
         return SavedQueryResult(query, ["result"], [[ox.Literal(str(answer).lower(), datatype=ox.NamedNode(
             vocab.XSD + "boolean"))]], bound, 1, 0)
+    if search is not None and query.paged and answers_text(query) and "text" in bound:
+        found = _from_search_index(search, query, bound, lim, off)
+        if found is not None:
+            return found
     if answers is not None and query.paged:
         stored = answers.page(query, bound, lim, off)
         if stored is not None:
@@ -250,6 +260,24 @@ def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mappin
     rows = [[solution[v] for v in variables] for solution in result]
     return SavedQueryResult(query, variables, rows[:page], bound, page if query.paged else len(rows[:page]),
                             start, has_next=len(rows) > page)
+
+
+def _from_search_index(search: SearchIndex, query: SavedQuery, bound: Mapping[str, Term], limit: int,
+                       offset: int) -> SavedQueryResult | None:
+    """Answer the `search` query from the full-text index (None if the file cannot be read)."""
+    import sqlite3
+
+    try:
+        hits, has_next = search.search(bound["text"].value, limit, offset)
+    except sqlite3.Error:
+        return None
+    variables = _columns(query)
+    rows: list[list[Term | None]] = []
+    for hit in hits:
+        values: dict[str, Term] = {"resource": ox.NamedNode(hit.resource), "field": ox.Literal(hit.field),
+                                   "snippet": ox.Literal(hit.snippet.text), **bound}
+        rows.append([values.get(v) for v in variables])
+    return SavedQueryResult(query, variables, rows, dict(bound), limit, offset, has_next=has_next, source="index")
 
 
 def query_choices(store: ox.Store, root: Path | str, query: SavedQuery, param: Param,

@@ -29,6 +29,7 @@ BLUEPRINTS = (
     "visitgraph.web.reconcile",
     "visitgraph.web.linksets",
     "visitgraph.web.pages",
+    "visitgraph.web.search",
     "visitgraph.web.dumps",
     "visitgraph.web.graphstore",
     "visitgraph.web.validation",

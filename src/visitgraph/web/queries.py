@@ -36,6 +36,7 @@ from visitgraph.queries.query_output import (
     page_to_dict,
     serialize_page,
 )
+from visitgraph.queries.searchindex import for_store as search_for
 from visitgraph.store.dump import store_prefixes
 from visitgraph.web.state import get_settings, get_state, get_store
 from visitgraph.workers.executor import ExecutorReader
@@ -116,7 +117,7 @@ def _run(query: SavedQuery) -> SavedQueryResult:
     reader = ExecutorReader(get_state(), client=request.remote_addr)
     return run_saved_query(reader, query, raw, raw.get("limit"), raw.get("offset"),
                            base_iri=settings.base_iri, max_rows=settings.max_rows,
-                           answers=answers_for(get_state().store))
+                           answers=answers_for(get_state().store), search=search_for(get_state().store))
 
 
 @bp.get("/queries/<string:name>")
@@ -136,7 +137,7 @@ def query_page(name: str) -> Response:
         body = serialize_page(page, output, store_prefixes(get_settings().base_iri))
     media = OUTPUTS[output][0]
     resp = Response(body, mimetype=media)
-    resp.headers["X-Visitgraph-Answer"] = page.source  # "stored" (read from the stored answer) or "sparql"
+    resp.headers["X-Visitgraph-Answer"] = page.source  # "stored", "index" (full-text) or "sparql"
     if output in ("csv", "tsv", "ttl", "nt"):
         resp.headers["Content-Type"] = f"{media}; charset=utf-8"
     if output in ("csv", "tsv"):

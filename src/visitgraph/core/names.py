@@ -85,7 +85,7 @@ def core(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _translit_word(word: str) -> str:
+def translit_word(word: str) -> str:
     return translit(word)
 
 
@@ -154,7 +154,7 @@ def person_tokens(text: str) -> tuple[str, ...]:
     if comma and tail.strip() and "," not in tail:
         text = f"{tail} {head}"
     words = [w for w in fold(text).split() if w not in PERSON_NOISE]
-    return tuple(_translit_word(w) for w in words)
+    return tuple(translit_word(w) for w in words)
 
 
 def _stem(word: str) -> str:
@@ -182,7 +182,7 @@ def org_tokens(text: str) -> tuple[str, ...]:
             out.append(w)
             continue
         w = _ORG_SYNONYMS.get(w, w)
-        out.append(_translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
+        out.append(translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
     return tuple(out)
 
 

@@ -1,0 +1,442 @@
+"""A full-text index of names, other names, descriptions and source passages, one per generation.
+
+SQLite FTS5 (the standard library's ``sqlite3``; see docs/decisions/0035-search-index.md). Each
+literal value of a resource (``schema:name``, ``schema:alternateName``, ``schema:description``,
+``vg:sourceText``) is one row. Its words are indexed twice, folded the way the matcher folds names
+(:func:`visitgraph.core.names.fold`: any script to ASCII, diacritics dropped, then the transliteration
+key of :func:`visitgraph.core.names.translit`):
+
+- ``keys``: the transliteration key of every word (``Алиев`` and ``Aliyev`` are both ``aliev``);
+- ``skel``: the word's consonant skeleton (the matcher's ``~`` key of :mod:`visitgraph.linking.matchindex`)
+  when it has three consonants or more, else its key, so vowel spellings meet (``Əhmədov``,
+  ``Ahmedov``, ``Ahmadov`` are all ``hmdv``).
+
+A query is folded the same way and matched as a phrase: the keys in order, the last one as a
+prefix (``"mail ahm"*``), or the skeletons in order, exact. Only keys we produced (ASCII letters
+and digits) are ever written into the FTS5 expression, so nothing a user types is FTS5 syntax.
+Hits are ranked by BM25 (a key match weighs four times a skeleton match), then names before other
+names, descriptions and passages; a query matching more than :data:`RANK_LIMIT` values is too
+common to score every match and comes in index order instead (names first after a whole build). The snippet is cut from the original text around the first
+matching run of words, which :func:`locate` finds with the same tokenizer.
+
+The file is ``<store>/search/<generation>.sqlite``, written aside and renamed into place (a reader
+sees it whole or not at all); a publish from a checkpoint copies the previous generation's file
+and applies only the changed triples; a missing file is rebuilt from the generation's store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from visitgraph.core import vocab
+from visitgraph.core.names import fold, translit_word
+from visitgraph.store.embedded import on_prune
+
+FORMAT = 1
+#: Indexed predicates and the ``field`` each is reported as, best first (the tie-break order).
+FIELDS: dict[str, str] = {
+    f"{vocab.SCHEMA}name": "name",
+    f"{vocab.SCHEMA}alternateName": "other name",
+    f"{vocab.SCHEMA}description": "description",
+    f"{vocab.VG}sourceText": "source text",
+}
+FIELD_RANK = {field: i for i, field in enumerate(FIELDS.values())}
+#: The longest query text the search page accepts (characters); the saved query caps at 1000.
+MAX_QUERY_CHARS = 200
+#: At most this many words of a query are matched (a phrase longer than that is cut).
+MAX_TERMS = 32
+#: Above this many matching values a query is not ranked by BM25 (scoring every match of a word
+#: found in every visit took ~0.8 s at 100k visits): hits come in index order, which a whole build
+#: lays out as names, other names, descriptions, then passages (values added by later writes last).
+RANK_LIMIT = 2000
+#: Characters of context kept either side of the match in a snippet.
+CONTEXT = 60
+_WORD = re.compile(r"\w+(?:['’`´ʼ]\w+)*")
+_VOWELS = re.compile(r"[aeiouy]")
+_KEY_WEIGHT, _SKEL_WEIGHT = 4.0, 1.0
+
+
+# -- folding -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Token:
+    """One indexed word: where it is in the original text, its key and its skeleton token."""
+
+    start: int
+    end: int
+    key: str
+    skel: str
+
+
+def skeleton(key: str) -> str:
+    """Return the skeleton token of a word key: its consonants when three or more, else the key.
+
+    >>> skeleton("ahmadov"), skeleton("ehmedov"), skeleton("aliev")
+    ('hmdv', 'hmdv', 'aliev')
+    """
+    bare = _VOWELS.sub("", key)
+    return bare if len(bare) >= 3 else key
+
+
+def tokens(text: str) -> list[Token]:
+    """Split a text into indexed words, folded like the matcher folds names.
+
+    >>> [t.key for t in tokens("Ильхам Алиев, Mayıl Əhmədov, 2011")]
+    ['ilham', 'aliev', 'mail', 'ehmedov', '2011']
+    """
+    out = []
+    for m in _WORD.finditer(text):
+        for key, skel in _fold_word(m.group()):
+            out.append(Token(m.start(), m.end(), key, skel))
+    return out
+
+
+@functools.lru_cache(maxsize=262_144)
+def _fold_word(span: str) -> tuple[tuple[str, str], ...]:
+    """Fold one word as written into (key, skeleton) pairs (words repeat: folding is cached)."""
+    out = []
+    for word in fold(span).split():
+        key = word if any(c.isdigit() for c in word) else translit_word(word)  # 2011 stays 2011
+        if key:
+            out.append((key, skeleton(key)))
+    return tuple(out)
+
+
+def clean(text: str) -> str:
+    """Drop what cannot be stored or folded: NUL and lone surrogates (user data may carry both)."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+
+
+def match_expression(text: str) -> str | None:
+    """Return the FTS5 expression for a query text, or None when it has no word to look for.
+
+    Only folded keys (ASCII letters and digits) go into the expression, each phrase in double
+    quotes, so FTS5 operators typed by a user (``"``, ``*``, ``NEAR(``, ``-``, ``AND``) are words.
+
+    >>> match_expression('Ahmedov NEAR("map" AND -art*')
+    'keys : "ahmedov near map and art"* OR skel : "hmdv near map and art"'
+    >>> match_expression('"*-') is None
+    True
+    """
+    words = tokens(clean(text))[:MAX_TERMS]
+    if not words:
+        return None
+    keys = " ".join(t.key for t in words)
+    skels = " ".join(t.skel for t in words)
+    return f'keys : "{keys}"* OR skel : "{skels}"'
+
+
+def locate(value: str, query: Sequence[Token]) -> tuple[int, int] | None:
+    """Return the span (start, end) of the first run of words in `value` the query matches.
+
+    >>> locate("Director Mayil Ahmadov met them", tokens("mayil ahmedov"))
+    (9, 22)
+    """
+    if not query:
+        return None
+    words = tokens(value)
+    n = len(query)
+    for i in range(len(words) - n + 1):
+        run = words[i: i + n]
+        by_key = all(w.key == q.key for w, q in zip(run[:-1], query[:-1], strict=True)) and \
+            run[-1].key.startswith(query[-1].key)
+        by_skel = all(w.skel == q.skel for w, q in zip(run, query, strict=True))
+        if by_key or by_skel:
+            return run[0].start, run[-1].end
+    return None
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage around a match: the text before, the matching words, the text after."""
+
+    before: str
+    match: str
+    after: str
+
+    @property
+    def text(self) -> str:
+        """Return the snippet as one plain string."""
+        return self.before + self.match + self.after
+
+
+def snippet(value: str, query: Sequence[Token]) -> Snippet:
+    """Cut the passage of `value` around the query's first match (the start when none is found).
+
+    >>> snippet("x" * 100 + " Ahmadov said", tokens("ahmedov")).text == "…" + "x" * 59 + " Ahmadov said"
+    True
+    """
+    span = locate(value, query) or (0, 0)
+    cut = max(0, span[0] - CONTEXT)
+    end = min(len(value), span[1] + CONTEXT * 2 if span[1] > span[0] else CONTEXT * 2)
+    return Snippet(("…" if cut else "") + value[cut: span[0]], value[span[0]: span[1]],
+                   value[span[1]: end] + ("…" if end < len(value) else ""))
+
+
+# -- building ----------------------------------------------------------------------------------
+
+def search_root(store_path: Path | str) -> Path:
+    """Return the folder that holds one index file per generation."""
+    return Path(store_path) / "search"
+
+
+def index_path(store_path: Path | str, gen_id: str) -> Path:
+    """Return the index file of one generation."""
+    return search_root(store_path) / f"{gen_id}.sqlite"
+
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5(keys, skel, prefix='2 3', tokenize='ascii');
+CREATE TABLE doc (id INTEGER PRIMARY KEY, h TEXT NOT NULL UNIQUE, resource TEXT NOT NULL,
+                  field TEXT NOT NULL, rank INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE INDEX doc_resource ON doc (resource, rank);
+INSERT INTO meta VALUES ('format', '{FORMAT}');
+"""
+
+
+def _digest(resource: str, field: str, value: str) -> str:
+    return hashlib.sha256(f"{resource}\n{field}\n{value}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _literals(store: ox.Store, subject: ox.NamedNode | None = None) -> Iterator[tuple[str, str, str]]:
+    """Yield (resource IRI, field, text) for every indexed literal (of one subject, if given)."""
+    for predicate, field in FIELDS.items():
+        for quad in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                yield quad.subject.value, field, quad.object.value
+
+
+def _add(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
+    added = 0
+    for resource, field, value in rows:
+        value = clean(value)
+        words = tokens(value)
+        cur = db.execute("INSERT OR IGNORE INTO doc (h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?)",
+                         (_digest(resource, field, value), resource, field, FIELD_RANK[field], value))
+        if cur.rowcount:
+            db.execute("INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)",
+                       (cur.lastrowid, " ".join(t.key for t in words), " ".join(t.skel for t in words)))
+            added += 1
+    return added
+
+
+def _remove(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
+    removed = 0
+    for resource, field, value in rows:
+        found = db.execute("SELECT id FROM doc WHERE h = ?", (_digest(resource, field, clean(value)),)).fetchone()
+        if found is not None:
+            db.execute("DELETE FROM fts WHERE rowid = ?", found)
+            db.execute("DELETE FROM doc WHERE id = ?", found)
+            removed += 1
+    return removed
+
+
+@dataclass
+class BuildResult:
+    """What building one generation's index did."""
+
+    path: Path
+    how: str  # "full" or "from <generation>"
+    rows: int
+    seconds: float
+
+
+def build(store_path: Path | str, generation: Path | ox.Store, gen_id: str, *,
+          previous: str | None = None, changes: Iterable[ox.Triple] | None = None) -> BuildResult:
+    """Write the index of one generation, whole or as the previous generation's plus `changes`.
+
+    :param generation: the generation's store folder (opened read-only) or an open store.
+    :param previous: a generation whose index file is copied and updated with `changes` (the
+        triples added or removed since); without it, or when its file is missing, all is indexed.
+    """
+    started = time.monotonic()
+    root = search_root(store_path)
+    root.mkdir(parents=True, exist_ok=True)
+    final = index_path(store_path, gen_id)
+    work = root / f".building-{gen_id}-{os.getpid()}-{threading.get_ident()}.sqlite"
+    work.unlink(missing_ok=True)
+    store = generation if isinstance(generation, ox.Store) else ox.Store.read_only(str(generation))
+    base = index_path(store_path, previous) if previous is not None else None
+    try:
+        if base is not None and changes is not None and base.exists():
+            shutil.copyfile(base, work)
+            db = sqlite3.connect(work)
+            how = f"from {previous}"
+            _apply(db, store, changes)
+        else:
+            db = sqlite3.connect(work)
+            db.executescript(_SCHEMA)
+            how = "full"
+            _add(db, _literals(store))
+            db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (gen_id,))
+        db.commit()
+        rows = int(db.execute("SELECT count(*) FROM doc").fetchone()[0])
+        db.close()
+        with open(work, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(work, final)
+    finally:
+        work.unlink(missing_ok=True)
+    return BuildResult(final, how, rows, round(time.monotonic() - started, 3))
+
+
+def _apply(db: sqlite3.Connection, store: ox.Store, changes: Iterable[ox.Triple]) -> None:
+    """Bring a copied index up to date: each changed indexed triple is added or removed as the store has it."""
+    gone: list[tuple[str, str, str]] = []
+    new: list[tuple[str, str, str]] = []
+    for t in changes:
+        field = FIELDS.get(t.predicate.value)
+        if field is None or not isinstance(t.subject, ox.NamedNode) or not isinstance(t.object, ox.Literal):
+            continue
+        present = next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, None)), None) is not None
+        (new if present else gone).append((t.subject.value, field, t.object.value))
+    _remove(db, gone)
+    _add(db, new)
+
+
+def prune(store_path: Path | str, keep: Sequence[str]) -> None:
+    """Remove the index files of generations no longer on disk (and leftovers of interrupted builds)."""
+    root = search_root(store_path)
+    if not root.exists():
+        return
+    for path in root.iterdir():
+        if path.suffix == ".sqlite" and path.stem not in keep or path.name.startswith(".building-"):
+            path.unlink(missing_ok=True)
+
+
+on_prune(prune)  # the store calls it after removing old generations
+
+
+# -- searching ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching value: the resource, which field, the passage around the match, the score."""
+
+    resource: str
+    field: str
+    snippet: Snippet
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the hit as a JSON-ready mapping (the passage whole and in its three parts)."""
+        return {"resource": self.resource, "field": self.field, "snippet": self.snippet.text,
+                "before": self.snippet.before, "match": self.snippet.match, "after": self.snippet.after,
+                "score": round(-self.score, 6)}
+
+
+class SearchIndex:
+    """One generation's index, read-only (one connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = self._local.__dict__.get("conn")
+        if conn is None:
+            conn = self._local.conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                                                      check_same_thread=False)
+        return conn
+
+    def search(self, text: str, limit: int, offset: int) -> tuple[list[Hit], bool]:
+        """Return one page of hits, best first, and whether more follow.
+
+        :raises sqlite3.Error: the file is damaged (callers fall back to SPARQL).
+        """
+        expression = match_expression(text)
+        if expression is None:
+            return [], False
+        query = tokens(clean(text))[:MAX_TERMS]
+        conn = self._connection()
+        matches = conn.execute("SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
+                               (expression, RANK_LIMIT + 1)).fetchone()[0]
+        if matches <= RANK_LIMIT:
+            found = conn.execute(
+                f"SELECT d.resource, d.field, d.value, bm25(fts, {_KEY_WEIGHT}, {_SKEL_WEIGHT}) AS score "
+                "FROM fts JOIN doc d ON d.id = fts.rowid WHERE fts MATCH ? "
+                "ORDER BY score, d.rank, d.resource, d.id LIMIT ? OFFSET ?",
+                (expression, limit + 1, offset)).fetchall()
+        else:  # too common to score every match: index order (names, other names, descriptions, passages)
+            found = conn.execute(
+                "SELECT d.resource, d.field, d.value, 0.0 FROM "
+                "(SELECT rowid AS id FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ? OFFSET ?) m "
+                "JOIN doc d ON d.id = m.id ORDER BY d.id", (expression, limit + 1, offset)).fetchall()
+        hits = [Hit(r, f, snippet(v, query), s) for r, f, v, s in found[:limit]]
+        return hits, len(found) > limit
+
+    def labels(self, resources: Iterable[str]) -> dict[str, str]:
+        """Return the first name of each resource that has one (for a results page)."""
+        out = {}
+        for resource in dict.fromkeys(resources):
+            row = self._connection().execute(
+                "SELECT value FROM doc WHERE resource = ? AND rank <= 1 ORDER BY rank, id LIMIT 1", (resource,)).fetchone()
+            if row is not None:
+                out[resource] = str(row[0])
+        return out
+
+
+_OPEN: dict[str, SearchIndex] = {}
+_BUILDING: set[str] = set()
+_LOCK = threading.Lock()
+
+
+def for_store(store: Any, *, rebuild: bool = True) -> SearchIndex | None:
+    """Return the index of an embedded store's current generation, or None (then SPARQL answers).
+
+    A missing file (a generation published before the index existed, or a deleted file) is rebuilt
+    in a background thread; until it is in place the caller answers without it.
+    """
+    path = getattr(store, "path", None)
+    current = getattr(store, "current", None)
+    if path is None or current is None or getattr(store, "client", None) is not None:
+        return None
+    gen = current()
+    if gen is None:
+        return None
+    file = index_path(path, gen.id)
+    key = str(file)
+    with _LOCK:
+        found = _OPEN.get(key)
+        if found is not None:
+            return found
+        if file.exists():
+            if len(_OPEN) > 8:
+                _OPEN.clear()
+            found = _OPEN[key] = SearchIndex(file)
+            return found
+        if rebuild and key not in _BUILDING:
+            _BUILDING.add(key)
+            threading.Thread(target=_rebuild, args=(path, gen.path, gen.id, key), daemon=True,
+                             name=f"search-index-{gen.id}").start()
+    return None
+
+
+def _rebuild(store_path: Path, generation: Path, gen_id: str, key: str) -> None:
+    try:
+        with contextlib.suppress(OSError, sqlite3.Error):
+            build(store_path, generation, gen_id)
+    finally:
+        with _LOCK:
+            _BUILDING.discard(key)
+
+
+def answers(query: Any) -> bool:
+    """Say whether the index answers this saved query: `search`, taking only `text`."""
+    return bool(query.name == "search" and [p.name for p in query.params] == ["text"])
