@@ -36,9 +36,9 @@ from rapidfuzz import fuzz
 
 from visitgraph.core import vocab
 from visitgraph.core.names import LabelKeys, country_code, fold
-from visitgraph.core.namescore import name_score
 from visitgraph.linking.entities import KIND_TYPES, Entity, resolve_id
 from visitgraph.linking.matchindex import WordIndex
+from visitgraph.linking.namescore import name_score
 
 MATCH_THRESHOLD = 85.0
 MATCH_MARGIN = 8.0
