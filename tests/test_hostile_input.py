@@ -325,6 +325,15 @@ def test_resource_page_pages_contributed_links(server: LiveServer) -> None:
     assert status == 200 and body.count(b"example.org/agent/") == 2500  # the data keeps every link
 
 
+def test_parallel_pages_with_many_links_keep_health_fast(server: LiveServer) -> None:
+    url = f"{server.url}/id/{PERSON}"
+    call(url, headers={"Accept": "text/html"})  # the generation's link index is built once
+    with health_watch(server.url), ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda n: call(f"{url}?links={n % 25 + 1}", headers={"Accept": "text/html"}), range(24)))
+    assert {status for status, _, _ in pages} == {200}
+    assert all(b"2500 in all" in body for _, _, body in pages)
+
+
 # -- finding 1: the per-client budget covers reconciliation (last: it spends the budget) ---------
 
 
