@@ -34,23 +34,28 @@ CACHED_ENTRIES = 10_000
 
 _NODE = ox.Variable("node")
 _LOCK = threading.Lock()
-_REMEMBERED: list[tuple[Any, dict[tuple[str, str], Any]]] = []
+_REMEMBERED: list[tuple[Any, dict[str, dict[str, Any]]]] = []
 
 
-def _remembered(store: Any, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
-    """Return `compute()` for `store` and `key`, computed once per store while it is among the latest."""
+def remembered(store: Any, key: tuple[str, str], compute: Callable[[], Any], limit: int = CACHED_ENTRIES) -> Any:
+    """Return `compute()` for `store` and `key`, computed once per store while it is among the latest.
+
+    :param key: (kind, name); at most `limit` entries of one kind are kept per store.
+    """
+    kind, name = key
     with _LOCK:
-        table = next((t for s, t in _REMEMBERED if s is store), None)
-        if table is None:
-            table = {}
-            _REMEMBERED.append((store, table))
+        tables = next((t for s, t in _REMEMBERED if s is store), None)
+        if tables is None:
+            tables = {}
+            _REMEMBERED.append((store, tables))
             del _REMEMBERED[:-CACHED_STORES]
-        if key in table:
-            return table[key]
+        table = tables.setdefault(kind, {})
+        if name in table:
+            return table[name]
     value = compute()
     with _LOCK:
-        if len(table) < CACHED_ENTRIES:
-            table[key] = value
+        if len(table) < limit:
+            table[name] = value
     return value
 
 
@@ -79,7 +84,7 @@ def _counts(store: Any, query: str, node: ox.NamedNode | ox.BlankNode) -> dict[o
 
     if isinstance(node, ox.BlankNode):
         return count()
-    found: dict[ox.NamedNode, int] = _remembered(store, (query, node.value), count)
+    found: dict[ox.NamedNode, int] = remembered(store, (query, node.value), count)
     return found
 
 
@@ -131,7 +136,7 @@ def graphs_of(store: Any, subject: ox.NamedNode) -> list[str]:
         rows = store.query(_GRAPHS, substitutions={_NODE: subject})
         return sorted(row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
 
-    found: list[str] = _remembered(store, (_GRAPHS, subject.value), graphs)
+    found: list[str] = remembered(store, (_GRAPHS, subject.value), graphs)
     return list(found)
 
 

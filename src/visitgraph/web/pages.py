@@ -43,6 +43,9 @@ PAGE_KINDS = tuple(k for k in vocab.KINDS if k != "query")
 LIST_NAMES = tuple(browse.LISTS)
 _KIND_RULE = "any(" + ", ".join(PAGE_KINDS) + ")"
 _LIST_RULE = "any(" + ", ".join(LIST_NAMES) + ")"
+#: Page models of resources with many statements kept per generation (each holds at most
+#: MAX_DESCRIBED_VALUES values per property).
+LARGE_PAGES = 64
 
 
 def _choose(suffix: str | None) -> tuple[str, bool]:
@@ -171,30 +174,36 @@ def resource(kind: str, rest: str) -> Response:
     path = f"/id/{kind}/{slug}"
     named_graph = kind == "graph" and iri in set(store.graphs())
 
+    large = valuecaps.is_large(reader, ox.NamedNode(iri))
+
     def described() -> Any:
-        # described only for the representation served, with a bounded number of values per predicate
-        found = page_for(reader, iri, base, MAX_DESCRIBED_VALUES)
-        assert found is not None, iri  # the same reader said the IRI exists
-        return found
+        # described only for the representation served, with a bounded number of values per predicate;
+        # a resource with many statements is described once per generation (LARGE_PAGES of them kept)
+        def build() -> Any:
+            found = page_for(reader, iri, base, MAX_DESCRIBED_VALUES)
+            assert found is not None, iri  # the same reader said the IRI exists
+            return found, schema_jsonld(reader, iri)
+
+        return valuecaps.remembered(reader, ("page", iri), build, LARGE_PAGES) if large else build()
 
     def rdf() -> list[Any]:
         return graph_quads(reader, iri) if named_graph else resource_quads(reader, iri)
 
     def html() -> Response:
-        view, model = described()
+        (view, model), jsonld = described()
         template = model.template if model is not None else "resource.html"
         graph_size = valuecaps.graph_size(reader, ox.NamedNode(iri)) if named_graph else None
         shown, more = trim_view(view)
         rows = _link_index().rows(store, base, iri)
         links = contributed_links(rows, page_number(request.args.get("links")))
         return _html(template, path, view=shown, model=model, graph_size=graph_size, more=more,
-                     jsonld=schema_jsonld(reader, iri), also_known=links, history=history(iri))
+                     jsonld=jsonld, also_known=links, history=history(iri))
 
     def data() -> dict[str, Any]:
-        view, model = described()
+        (view, model), _ = described()
         return {"resource": view.to_dict(), "page": model_to_dict(model) if model is not None else None}
 
-    if _choose(suffix)[0] not in ("html", "json") and (named_graph or valuecaps.is_large(reader, ox.NamedNode(iri))):
+    if _choose(suffix)[0] not in ("html", "json") and (named_graph or large):
         # the RDF of a resource with many statements holds them all (linear, ~1 s at 22,000 links):
         # it takes a heavy slot, so such requests cannot take the threads kept for pages and health
         with heavy_slot():
