@@ -245,3 +245,18 @@ def test_validate_shows_progress(mini_project: Settings, runner: CliRunner) -> N
     result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress"])
     assert result.exit_code == 0, result.output
     assert "read: " in result.stderr and "file/s" in result.stderr
+
+
+def test_validate_of_a_big_file_goes_in_batches_with_progress(
+    mini_project: Settings, runner: CliRunner, tmp_path: Path
+) -> None:
+    # above validate_whole_limit triples the check streams the file into a scratch store and
+    # validates batches of focus nodes, so memory follows the batch (200 MB: bench/README.md)
+    extra = tmp_path / "new-people.ttl"
+    base = mini_project.base_iri
+    extra.write_text("".join(f'<{base}person/new-{i}> a <http://schema.org/Person> ; '
+                             f'<http://schema.org/name> "New Person {i}" .\n' for i in range(40)), encoding="utf-8")
+    env = {"VISITGRAPH_VALIDATE_WHOLE_LIMIT": "50", "VISITGRAPH_VALIDATE_BATCH": "10"}
+    result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress", str(extra)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "validate: " in result.stderr and "batch/s" in result.stderr

@@ -226,6 +226,22 @@ def test_reconcile_still_matches_after_the_checks(server: LiveServer) -> None:
     assert json.loads(body)["q0"]["result"][0]["id"] == "person/tatyana-polejayeva"
 
 
+def test_reconcile_stops_inside_one_long_query(server: LiveServer) -> None:
+    # no name and 20 long affiliation names: every entity is scored against each (2-4 s per query
+    # on the mini data); the time limit (1 s here) is checked inside the query, not only between queries
+    words = "Svetlana Gorokhova Tatyana Polejayeva Mariya Aliyev Mammadov Baku Library National Anna Ali".split()
+    texts = [" ".join(words[(k * 7 + j) % len(words)] for k in range(80))[:500] for j in range(20)]
+    query = {"query": "", "properties": [{"pid": "schema:affiliation", "v": t} for t in texts]}
+    batch = json.dumps({f"q{i}": query for i in range(50)})
+    with health_watch(server.url):
+        started = time.monotonic()
+        status, headers, body = call(server.url + "/reconcile", form(queries=batch))
+        elapsed = time.monotonic() - started
+    assert_error(status, body, 503)
+    assert headers.get("retry-after")
+    assert elapsed < 2.2, f"stopped after {elapsed:.2f} s with reconcile_timeout = 1"
+
+
 # -- finding 2: linkset files are read in linear time ------------------------------------------
 
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}", "Content-Type": "text/turtle"}
@@ -323,6 +339,15 @@ def test_resource_page_pages_contributed_links(server: LiveServer) -> None:
     assert len(body) < 200_000
     status, _, body = call(url + ".ttl")
     assert status == 200 and body.count(b"example.org/agent/") == 2500  # the data keeps every link
+
+
+def test_parallel_pages_with_many_links_keep_health_fast(server: LiveServer) -> None:
+    url = f"{server.url}/id/{PERSON}"
+    call(url, headers={"Accept": "text/html"})  # the generation's link index is built once
+    with health_watch(server.url), ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda n: call(f"{url}?links={n % 25 + 1}", headers={"Accept": "text/html"}), range(24)))
+    assert {status for status, _, _ in pages} == {200}
+    assert all(b"2500 in all" in body for _, _, body in pages)
 
 
 # -- finding 1: the per-client budget covers reconciliation (last: it spends the budget) ---------

@@ -234,3 +234,25 @@ def test_generic_words_weigh_less_than_distinguishing_ones(matcher: Matcher) -> 
     weight = matcher.index.weight
     assert weight("organization", "librari") < weight("organization", "yeltsin")
     assert weight("organization", "national") < weight("organization", "morocco")
+
+
+def test_reconcile_checks_its_time_limit_for_every_entity_with_properties(matcher: Matcher) -> None:
+    # one query with no name scores every entity against each property (issue 21: minutes on 14,000
+    # entities with 20 long affiliation names), so one query must be stoppable, not only a batch
+    calls = []
+    texts = [f"Library {i} " * 40 for i in range(20)]
+    matcher.reconcile("", None, [("schema:affiliation", t) for t in texts], check=lambda: calls.append(1))
+    assert len(calls) == len(matcher.entities)
+
+
+def test_reconcile_stops_inside_one_query_when_check_raises(matcher: Matcher) -> None:
+    calls = []
+
+    def stop() -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise TimeoutError
+
+    with pytest.raises(TimeoutError):
+        matcher.reconcile("", None, [("schema:affiliation", "Library")], check=stop)
+    assert len(calls) == 3

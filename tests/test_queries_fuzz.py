@@ -51,7 +51,7 @@ def check_stays_data(client: FlaskClient, name: str, param: str, value: str) -> 
         assert param in data["parameters"], "a given value was dropped"
     if name == "search":
         assert data["parameters"]["text"] == value
-        # Words are matched folded (any script, spelling variants: visitgraph.searchindex), so the
+        # Words are matched folded (any script, spelling variants: visitgraph.queries.searchindex), so the
         # oracle is that each row's passage holds the searched words as the index folds them.
         assert all(locate(r["snippet"], tokens(value)) is not None for r in data["rows"])
     return data

@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.describe import valuecaps
 from visitgraph.describe.resources import Labeller, ResourceView, Term, describe_resource
 
 S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
@@ -367,9 +368,12 @@ def country_page(store: Any, code: str, base: str) -> CountryPage | None:
 PageModel = VisitPage | PersonPage | OrganizationPage | TopicPage
 
 
-def page_for(store: Any, iri: str, base: str) -> tuple[ResourceView, PageModel | None] | None:
-    """Describe a resource and build its kind's page model (None for kinds shown generically)."""
-    view = describe_resource(store, iri, base)
+def page_for(store: Any, iri: str, base: str, cap: int | None = None) -> tuple[ResourceView, PageModel | None] | None:
+    """Describe a resource and build its kind's page model (None for kinds shown generically).
+
+    `cap` bounds the values described per predicate (:func:`describe_resource`).
+    """
+    view = describe_resource(store, iri, base, cap)
     if view is None:
         return None
     if view.has_type(VG + "Visit"):
@@ -424,7 +428,8 @@ MAX_JSONLD_VALUES = 50
 def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"@id": node.value} if isinstance(node, ox.NamedNode) else {}
     by_key: dict[str, list[ox.Triple]] = {}
-    for t in {q.triple for q in store.quads_for_pattern(node, None, None, None)}:
+    # a resource with many values is read a capped number per predicate (valuecaps)
+    for t in valuecaps.outgoing(store, node, MAX_JSONLD_VALUES)[0]:
         pred = t.predicate.value
         if not full and pred not in (S + "name", SKOS + "prefLabel"):
             continue

@@ -27,8 +27,9 @@ Reuse it to find existing IRIs before minting new ones::
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,10 @@ MATCH_MARGIN = 8.0
 EXACT = 99.0
 #: The most characters of a query (or of a property value naming an entity) the matcher reads.
 MAX_QUERY_CHARS = 500
+#: Entities scored by name between two calls of `reconcile`'s `check` (a request's time limit);
+#: with properties it is called for every entity: one query with no name and 20 properties
+#: scores every entity against each (issue 21: minutes at 14,000 entities).
+CHECK_EVERY = 8
 #: Candidates scoring below this are not returned at all (a name that exists nowhere returns nothing).
 MIN_SCORE = 45.0
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class Matcher:
         type: str | Sequence[str] | None = None,
         properties: Sequence[tuple[str, Any] | Mapping[str, Any]] = (),
         limit: int = 5,
+        check: Callable[[], None] | None = None,
     ) -> list[Candidate]:
         """Rank the resources `query_text` may name, best first; at most one has ``match``.
 
@@ -136,6 +142,7 @@ class Matcher:
         :param properties: ``(property id, value)`` pairs or ``{"pid", "v"}`` mappings; ids as in
             :data:`PROPERTY_PATHS`, full IRIs, or ``country``/``date``/``year``/``affiliation``.
         :param limit: the most candidates returned.
+        :param check: called every :data:`CHECK_EVERY` entities; raises to stop (a time limit).
         """
         kinds = kinds_for(type)
         query_text = query_text[:MAX_QUERY_CHARS]  # a name is short: the rest is never read (issue 21)
@@ -147,7 +154,9 @@ class Matcher:
             else [self.entities[i] for i in sorted(self.index.candidates(query))]
         )
         scored: list[tuple[float, Candidate]] = []
-        for entity in pool:
+        for n, entity in enumerate(pool):
+            if check is not None and (constraints or n % CHECK_EVERY == 0):  # properties cost ~1 ms each
+                check()
             if kinds is not None and entity.kind not in kinds and not (entity.types & kinds):
                 continue
             base_score = self.name_score(query, entity) if query else 0.0
@@ -225,7 +234,13 @@ class Matcher:
                 return self.get(candidate) is target
         if not text:
             return False
-        return self.name_score(LabelKeys.of(text[:MAX_QUERY_CHARS]), target) >= 85
+        return self.name_score(_keys_of(text[:MAX_QUERY_CHARS]), target) >= 85
+
+
+@functools.lru_cache(maxsize=256)
+def _keys_of(text: str) -> LabelKeys:
+    """Return the keys of a property value's text, computed once (it is compared with every candidate)."""
+    return LabelKeys.of(text)
 
 
 def _clear_winner(scored: list[tuple[float, Candidate]]) -> bool:

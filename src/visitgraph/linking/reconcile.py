@@ -140,7 +140,7 @@ class Deadline:
         """
         if self.until is not None and time.monotonic() > self.until:
             raise LimitExceeded(f"Reconciliation stopped after {self.seconds:g} s (reconcile_timeout); "
-                                "send fewer queries per batch or shorter names.", 503, 1)
+                                "send fewer queries per batch, fewer properties or shorter names.", 503, 1)
 
 
 def candidate_v02(c: Candidate) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def reconcile_v02(matcher: Matcher, queries: Any, deadline: Deadline | None = No
     out = {}
     for key, q in batch.items():
         deadline.check()
-        found = matcher.reconcile(q["query"], q["type"], q["properties"], q["limit"])
+        found = matcher.reconcile(q["query"], q["type"], q["properties"], q["limit"], check=deadline.check)
         out[key] = {"result": [candidate_v02(c) for c in found]}
     return out
 
@@ -180,11 +180,11 @@ def reconcile_v1(matcher: Matcher, body: Any, deadline: Deadline | None = None) 
     results = []
     for q in queries:
         deadline.check()
-        results.append({"candidates": [candidate_v02(c) for c in _answer_v1(matcher, q)]})
+        results.append({"candidates": [candidate_v02(c) for c in _answer_v1(matcher, q, deadline)]})
     return {"results": results}
 
 
-def _answer_v1(matcher: Matcher, q: Mapping[str, Any]) -> list[Candidate]:
+def _answer_v1(matcher: Matcher, q: Mapping[str, Any], deadline: Deadline) -> list[Candidate]:
     conditions = q["conditions"]
     names = [_as_text(c["propertyValue"]) for c in conditions if c["matchType"] == "name"]
     ids = [c["propertyValue"] for c in conditions if c["matchType"] == "id"]
@@ -193,7 +193,7 @@ def _answer_v1(matcher: Matcher, q: Mapping[str, Any]) -> list[Candidate]:
         wanted = [v for value in ids for v in (value if isinstance(value, list) else [value])]
         hits = [matcher.get(str(v.get("id", "")) if isinstance(v, Mapping) else str(v)) for v in wanted if v]
         return [Candidate(e, 100.0, True) for e in hits if e is not None][: q["limit"]]
-    found = matcher.reconcile(" ".join(names)[: checked.MAX_TEXT], q["type"], props, MAX_LIMIT)
+    found = matcher.reconcile(" ".join(names)[: checked.MAX_TEXT], q["type"], props, MAX_LIMIT, check=deadline.check)
     required = {property_id(str(c["propertyId"])) for c in props if c["required"]}
     if required:
         found = [c for c in found if required <= {f.id for f in c.features if f.value is True}]

@@ -225,7 +225,7 @@ def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mappin
     With `answers` (the generation's stored answers), a page whose answer is stored is read from
     it — the same rows, without running SPARQL; anything else runs as SPARQL. With `search` (the
     generation's full-text index), the `search` query is answered from it, ranked
-    (:mod:`visitgraph.searchindex`).
+    (:mod:`visitgraph.queries.searchindex`).
 
     :param store: a read-only pyoxigraph store (or anything with its ``query`` surface).
     :param max_rows: cap of unpaged answers (CONSTRUCT, ``# paged: false``).

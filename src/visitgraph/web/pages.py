@@ -12,17 +12,18 @@ import json
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from visitgraph.core import formats, vocab
-from visitgraph.describe import browse
+from visitgraph.describe import browse, valuecaps
 from visitgraph.describe.ontology_doc import ontology_doc, ontology_jsonld, ontology_quads
 from visitgraph.describe.pagemodels import country_page, model_to_dict, page_for, schema_jsonld
-from visitgraph.describe.resources import graph_quads, resource_quads, suggest, used_prefixes
-from visitgraph.linking.linkpages import contributed_links, page_number, trim_view
+from visitgraph.describe.resources import exists, graph_quads, resource_quads, suggest, used_prefixes
+from visitgraph.linking.linkpages import MAX_DESCRIBED_VALUES, LinkIndexCache, contributed_links, page_number, trim_view
 from visitgraph.release.dumps import live_void
 from visitgraph.release.void import dump_file_names, site_root
 from visitgraph.store.dump import dump_quads, store_prefixes
+from visitgraph.web.admission import heavy_slot
 from visitgraph.web.errors import error_response, wants_json
 from visitgraph.web.http import (
     alternates,
@@ -43,6 +44,9 @@ PAGE_KINDS = tuple(k for k in vocab.KINDS if k != "query")
 LIST_NAMES = tuple(browse.LISTS)
 _KIND_RULE = "any(" + ", ".join(PAGE_KINDS) + ")"
 _LIST_RULE = "any(" + ", ".join(LIST_NAMES) + ")"
+#: Page models of resources with many statements kept per generation (each holds at most
+#: MAX_DESCRIBED_VALUES values per property).
+LARGE_PAGES = 64
 
 
 def _choose(suffix: str | None) -> tuple[str, bool]:
@@ -136,13 +140,18 @@ def home(suffix: str | None = None) -> Response:
                     data=lambda: page().to_dict(), alt_path="/index")
 
 
-def _page_if_valid(reader: Any, iri: str, base: str) -> Any:
-    """Return `page_for` the IRI, or None when the path does not make a valid IRI (spaces, `<`, NUL, ...)."""
+def _known(reader: Any, iri: str) -> bool:
+    """Say whether the store knows `iri` (False when the path does not make a valid IRI: spaces, `<`, NUL, ...)."""
     try:
         ox.NamedNode(iri)
     except ValueError:
-        return None
-    return page_for(reader, iri, base)
+        return False
+    return exists(reader, iri)
+
+
+def _link_index() -> LinkIndexCache:
+    cache: LinkIndexCache = current_app.extensions.setdefault("visitgraph_link_index", LinkIndexCache())
+    return cache
 
 
 @bp.get(f"/id/<{_KIND_RULE}:kind>/<path:rest>")
@@ -156,31 +165,49 @@ def resource(kind: str, rest: str) -> Response:
     if retired is not None:
         return retired
     slug, suffix = rest, None
-    found = _page_if_valid(reader, vocab.iri_for_path(base, f"/id/{kind}/{rest}"), base)
-    if found is None:
+    iri = vocab.iri_for_path(base, f"/id/{kind}/{rest}")
+    if not _known(reader, iri):
         slug, suffix = split_suffix(rest)
-        if suffix is not None:
-            found = _page_if_valid(reader, vocab.iri_for_path(base, f"/id/{kind}/{slug}"), base)
-    if found is None:
-        return gone_answer(kind, slug, suffix) or _not_found(f"Nothing is known about {base}{kind}/{slug}.", kind, slug)
-    view, model = found
+        iri = vocab.iri_for_path(base, f"/id/{kind}/{slug}")
+        if suffix is None or not _known(reader, iri):
+            return gone_answer(kind, slug, suffix) or _not_found(f"Nothing is known about {base}{kind}/{slug}.", kind, slug)
     path = f"/id/{kind}/{slug}"
-    named_graph = kind == "graph" and view.iri in set(store.graphs())
+    named_graph = kind == "graph" and iri in set(store.graphs())
+
+    large = valuecaps.is_large(reader, ox.NamedNode(iri))
+
+    def described() -> Any:
+        # described only for the representation served, with a bounded number of values per predicate;
+        # a resource with many statements is described once per generation (LARGE_PAGES of them kept)
+        def build() -> Any:
+            found = page_for(reader, iri, base, MAX_DESCRIBED_VALUES)
+            assert found is not None, iri  # the same reader said the IRI exists
+            return found, schema_jsonld(reader, iri)
+
+        return valuecaps.remembered(reader, ("page", iri), build, LARGE_PAGES) if large else build()
 
     def rdf() -> list[Any]:
-        return graph_quads(reader, view.iri) if named_graph else resource_quads(reader, view.iri)
+        return graph_quads(reader, iri) if named_graph else resource_quads(reader, iri)
 
     def html() -> Response:
+        (view, model), jsonld = described()
         template = model.template if model is not None else "resource.html"
-        graph_size = len(rdf()) if named_graph else None
+        graph_size = valuecaps.graph_size(reader, ox.NamedNode(iri)) if named_graph else None
         shown, more = trim_view(view)
-        links = contributed_links(reader, view.iri, base, page_number(request.args.get("links")))
+        rows = _link_index().rows(store, base, iri)
+        links = contributed_links(rows, page_number(request.args.get("links")))
         return _html(template, path, view=shown, model=model, graph_size=graph_size, more=more,
-                     jsonld=schema_jsonld(reader, view.iri), also_known=links, history=history(view.iri))
+                     jsonld=jsonld, also_known=links, history=history(iri))
 
     def data() -> dict[str, Any]:
+        (view, model), _ = described()
         return {"resource": view.to_dict(), "page": model_to_dict(model) if model is not None else None}
 
+    if _choose(suffix)[0] not in ("html", "json") and (named_graph or large):
+        # the RDF of a resource with many statements holds them all (linear, ~1 s at 22,000 links):
+        # it takes a heavy slot, so such requests cannot take the threads kept for pages and health
+        with heavy_slot():
+            return _respond(path, suffix, html=html, rdf=rdf, data=data)
     return _respond(path, suffix, html=html, rdf=rdf, data=data)
 
 
