@@ -42,7 +42,6 @@ CORE = frozenset(SH[name] for name in (
 PYSHACL_ONLY: frozenset[str] = frozenset()
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-_SKOLEM = "urn:visitgraph:bnode:"
 
 
 @dataclass(frozen=True)
@@ -141,17 +140,25 @@ def shapes_text(shapes: rdflib.Graph) -> str:
     return "\n".join(sorted(line for line in shapes.serialize(format="nt").splitlines() if line.strip())) + "\n"
 
 
-def _skolem(term: object) -> object:
-    if isinstance(term, ox.BlankNode):
-        return ox.NamedNode(_SKOLEM + term.value)
-    return term
+def _data_nt(quads: Iterable[ox.Quad]) -> tuple[str, list[str]]:
+    """Write the union of quads as N-Triples: (text, blank node labels in order of first appearance).
+
+    The engine renames blank nodes `_:0_b<n>`, n counting them in the order it reads them;
+    :func:`_plain` turns such a name back into this graph's label.
+    """
+    order: dict[str, None] = {}
+    triples = []
+    for q in quads:
+        if isinstance(q.subject, ox.BlankNode):
+            order.setdefault(q.subject.value)
+        if isinstance(q.object, ox.BlankNode):
+            order.setdefault(q.object.value)
+        triples.append(q.triple)
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode(), list(order)
 
 
-def _data_nt(quads: Iterable[ox.Quad]) -> str:
-    """Write the union of quads as N-Triples, blank nodes as IRIs (the engine relabels blank nodes)."""
-    triples = (ox.Triple(_skolem(q.subject), q.predicate, _skolem(q.object))  # type: ignore[arg-type]
-               for q in quads)
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+class EngineMismatch(RuntimeError):
+    """The fast engine answered in a way the adapter cannot map back: the caller uses pyshacl."""
 
 
 def validate_fast(
@@ -169,29 +176,35 @@ def validate_fast(
         shapes = _compiled(_untargeted_nt(shapes_nt) + targets)
     else:
         shapes = _compiled(shapes_nt)
-    report = shapes.validate_text(_data_nt(quads), format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
+    text, blanks = _data_nt(quads)
+    report = shapes.validate_text(text, format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
     results = [FastResult(
         severity=r.severity,
-        focus=_plain(r.focus_node) or "",
+        focus=_plain(r.focus_node, blanks) or "",
         path=path_text(r.path) if r.path else None,
         message=sorted(r.messages)[0] if r.messages else _default_message(r.component),
         shape=_shape(r.source_shape, r.root_shape),
         constraint=r.component_iri,
-        value=_plain(r.value),
+        value=_plain(r.value, blanks),
     ) for r in report.results]
-    turtle = report.turtle.replace(_SKOLEM, "_:") if results else ""
-    return results, turtle
+    return results, report.turtle if results else ""
 
 
-def _plain(term: str | None) -> str | None:
-    """Turn an N-Triples term into what pyshacl's report gives as str(): IRI, label or lexical form."""
+def _plain(term: str | None, blanks: Sequence[str] = ()) -> str | None:
+    """Turn an N-Triples term into what pyshacl's report gives as str(): IRI, label or lexical form.
+
+    :param blanks: the data's blank node labels, in the order the engine numbered them.
+    :raises EngineMismatch: a blank node the data does not have.
+    """
     if term is None:
         return None
     if term.startswith("<") and term.endswith(">"):
-        iri = term[1:-1]
-        return iri[len(_SKOLEM):] if iri.startswith(_SKOLEM) else iri
+        return term[1:-1]
     if term.startswith("_:"):
-        return term[2:]
+        m = re.fullmatch(r"_:0_b(\d+)", term)
+        if m is None or int(m.group(1)) >= len(blanks):
+            raise EngineMismatch(f"the engine reported blank node {term}, not one of the data's {len(blanks)}")
+        return blanks[int(m.group(1))]
     if term.startswith('"'):
         literal = next(iter(ox.parse(f"<urn:x> <urn:x> {term} .", format=ox.RdfFormat.N_TRIPLES))).object
         return str(literal.value)
