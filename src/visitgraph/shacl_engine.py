@@ -143,18 +143,21 @@ def shapes_text(shapes: rdflib.Graph) -> str:
 def _data_nt(quads: Iterable[ox.Quad]) -> tuple[str, list[str]]:
     """Write the union of quads as N-Triples: (text, blank node labels in order of first appearance).
 
-    The engine renames blank nodes `_:0_b<n>`, n counting them in the order it reads them;
-    :func:`_plain` turns such a name back into this graph's label.
+    The engine renames blank nodes `_:0_b<n>`, n counting them in the order it reads them (subject,
+    then object, line by line); :func:`_plain` turns such a name back into this graph's label.
     """
+    text = (ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+    if "_:" not in text:
+        return text, []
     order: dict[str, None] = {}
-    triples = []
-    for q in quads:
-        if isinstance(q.subject, ox.BlankNode):
-            order.setdefault(q.subject.value)
-        if isinstance(q.object, ox.BlankNode):
-            order.setdefault(q.object.value)
-        triples.append(q.triple)
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode(), list(order)
+    for line in text.splitlines():
+        if line.startswith("_:"):
+            order.setdefault(line[2:line.index(" ")])
+        if line.endswith(" ."):
+            last = line[:-2].rsplit(" ", 1)[-1]
+            if last.startswith("_:") and '"' not in last:  # not the end of a literal
+                order.setdefault(last[2:])
+    return text, list(order)
 
 
 class EngineMismatch(RuntimeError):

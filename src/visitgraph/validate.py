@@ -230,7 +230,6 @@ def validate_quads(
         the shapes it does not support are still checked by pyshacl).
     :raises DataSyntaxError: when the shapes themselves cannot be used.
     """
-    files = record_files(quads, base)
     if engine == "pyshacl":
         results, turtle = _pyshacl_results(quads, shapes, focus)
     else:
@@ -240,6 +239,8 @@ def validate_quads(
             more, more_turtle = _pyshacl_results(quads, slow, _only(focus, slow))
             results += more
             turtle = "\n".join(t for t in (turtle, more_turtle) if t)
+    focused = {r.focus for r in results}
+    files = record_files((q for q in quads if q.subject.value in focused), base) if results else {}
     results = [replace(r, file=files.get(r.focus)) for r in results]
     if focus is not None:
         wanted = {n for nodes in focus.values() for n in nodes}
