@@ -240,7 +240,7 @@ def validate_quads(
             results += more
             turtle = "\n".join(t for t in (turtle, more_turtle) if t)
     focused = {r.focus for r in results}
-    files = record_files((q for q in quads if q.subject.value in focused), base) if results else {}
+    files = record_files((q for q in quads if getattr(q.subject, "value", None) in focused), base) if results else {}
     results = [replace(r, file=files.get(r.focus)) for r in results]
     if focus is not None:
         wanted = {n for nodes in focus.values() for n in nodes}
