@@ -478,6 +478,9 @@ def validate_store(
 
     targets = shape_targets(shapes)
     todo = list(nodes) if nodes is not None else focus_nodes_in(store, targets)
+    if nodes is None and engine != "pyshacl":
+        return _whole_store_fast(store, shapes, base=base, focus_count=len(todo), batch_size=batch_size,
+                                 progress=progress, workers=workers, path=path)
     results: list[ValidationResult] = []
     turtle: list[str] = []
     files: dict[str, str] = {}
@@ -500,6 +503,41 @@ def validate_store(
     results = [r if r.file is not None else _with_file(r, files) for r in results]
     results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
     return ValidationReport(results, "\n".join(turtle), focus_count=len(todo), base=base)
+
+
+def _whole_store_fast(store: ox.Store, shapes: rdflib.Graph, *, base: str, focus_count: int, batch_size: int,
+                      progress: bool, workers: int, path: Path | str | None) -> ValidationReport:
+    """Validate a whole store with the fast engine in one call (no context extraction per batch).
+
+    Extracting each batch's context was most of the time once the engine was fast (decision 0033);
+    the engine holds the graph in Rust instead. Shapes it does not support are validated by pyshacl
+    batch by batch, as before.
+    """
+    from visitgraph.shacl_engine import EngineMismatch, validate_store_fast
+
+    fast, slow = _split(shapes)
+    results: list[ValidationResult] = []
+    turtle: list[str] = []
+    if fast.strip():
+        try:
+            found, text = validate_store_fast(store, fast)
+        except EngineMismatch:  # not seen in the differential tests; pyshacl answers instead
+            return validate_store(store, shapes, base=base, batch_size=batch_size, progress=progress,
+                                  workers=workers, path=path, engine="pyshacl")
+        results = [ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None)
+                   for r in found]
+        turtle.append(text)
+    if slow is not None:
+        rest = validate_store(store, slow, base=base, batch_size=batch_size, progress=progress, workers=workers,
+                              path=path, engine="pyshacl")
+        results += rest.results
+        turtle.append(rest.report_turtle)
+    files = _files_of(store, {r.focus for r in results}, base) if results else {}
+    results = [_with_file(r, files) for r in results]
+    results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
+    conforming = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(results, "" if conforming else "\n".join(t for t in turtle if t),
+                            focus_count=focus_count, base=base)
 
 
 def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Graph, targets: Targets,
