@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 
 from visitgraph import vocab
 
@@ -118,7 +119,20 @@ def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph]:
             slow.add(triple)  # components, prefixes, anything not part of a shape: pyshacl reads them
     if not any(p in _TARGETS or p == SH.target for p in slow.predicates()):
         slow = rdflib.Graph()  # nothing for pyshacl to validate
+    _ignore_mark(fast)
     return fast, slow
+
+
+def _ignore_mark(shapes: rdflib.Graph) -> None:
+    """Let every closed shape allow MARK (`sh:closed` is the one Core constraint that sees every property)."""
+    for shape in list(shapes.subjects(SH.closed, None)):
+        head = shapes.value(shape, SH.ignoredProperties)
+        items = list(rdflib.collection.Collection(shapes, head)) if head is not None else []
+        if head is not None:
+            shapes.remove((shape, SH.ignoredProperties, head))
+        fresh = rdflib.BNode()
+        rdflib.collection.Collection(shapes, fresh, [*items, rdflib.URIRef(MARK)])
+        shapes.add((shape, SH.ignoredProperties, fresh))
 
 
 @lru_cache(maxsize=8)
@@ -140,77 +154,100 @@ def shapes_text(shapes: rdflib.Graph) -> str:
     return "\n".join(sorted(line for line in shapes.serialize(format="nt").splitlines() if line.strip())) + "\n"
 
 
-def _data_nt(quads: Iterable[ox.Quad]) -> tuple[str, list[str]]:
-    """Write the union of quads as N-Triples: (text, blank node labels in order of first appearance).
+#: Each blank node of the data gets `_:x <MARK> "x"`, and the shapes a MARK_SHAPE that reports every
+#: such node with that value (a datatype no literal has): the engine renames blank nodes, and its
+#: report says which is which.
+MARK = "urn:visitgraph:blank-label"
+MARK_SHAPE = "urn:visitgraph:BlankLabelShape"
+_MARK_SHAPES = (f"<{MARK_SHAPE}> <{vocab.SH}targetSubjectsOf> <{MARK}> .\n"
+                f"<{MARK_SHAPE}> <{vocab.SH}path> <{MARK}> .\n"
+                f"<{MARK_SHAPE}> <{vocab.SH}datatype> <{MARK}> .\n")  # fails, and names the value
 
-    The engine renames blank nodes `_:0_b<n>`, n counting them in the order it reads them (subject,
-    then object, line by line); :func:`_plain` turns such a name back into this graph's label.
-    """
+
+def _data_nt(quads: Iterable[ox.Quad]) -> str:
+    """Write the union of quads as N-Triples, with a MARK triple for each blank node."""
     text = (ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-    if "_:" not in text:
-        return text, []
-    order: dict[str, None] = {}
+    return text + _marks(_blank_labels(text)) if "_:" in text else text
+
+
+def _blank_labels(text: str) -> list[str]:
+    """Return the blank node labels of N-Triples text (subjects and objects; not inside literals)."""
+    labels: dict[str, None] = {}
     for line in text.splitlines():
         if line.startswith("_:"):
-            order.setdefault(line[2:line.index(" ")])
+            labels.setdefault(line[2:line.index(" ")])
         if line.endswith(" ."):
             last = line[:-2].rsplit(" ", 1)[-1]
             if last.startswith("_:") and '"' not in last:  # not the end of a literal
-                order.setdefault(last[2:])
-    return text, list(order)
+                labels.setdefault(last[2:])
+    return list(labels)
+
+
+def _marks(labels: Iterable[str]) -> str:
+    return "".join(f'_:{label} <{MARK}> "{label}" .\n' for label in labels)
 
 
 def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResult], str]:
     """Validate a whole store (its union graph) in one engine call, through an N-Triples file.
 
-    The triples with blank nodes are written first, so the engine's numbering of blank nodes follows
-    an order known here without reading the file back. Memory is the engine's copy of the graph
+    Blank nodes (a SPARQL filter finds them) get their MARK triple first. Memory is the engine's copy of the graph
     (measured in decision 0033), not Python objects per triple.
     """
     import os
     import tempfile
 
-    blanks: list[ox.Triple] = []
+    rows = store.query("SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
+                       use_default_graph_as_union=True)
+    head = _marks(row["b"].value for row in rows)  # type: ignore[union-attr]
     fd, name = tempfile.mkstemp(suffix=".nt", prefix="visitgraph-shacl-")
     try:
-        with os.fdopen(fd, "wb") as rest:
+        with os.fdopen(fd, "wb") as out:
+            out.write(head.encode())
             batch: list[ox.Triple] = []
             for q in store.quads_for_pattern(None, None, None, None):
-                triple = q.triple
-                if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-                    blanks.append(triple)
-                    continue
-                batch.append(triple)
+                batch.append(q.triple)
                 if len(batch) >= 100_000:
-                    rest.write(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
+                    out.write(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
                     batch = []
-            rest.write(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
-        head, order = _data_nt(ox.Quad(t.subject, t.predicate, t.object) for t in blanks)
-        whole = name + ".whole.nt"
-        with open(whole, "wb") as out, open(name, "rb") as tail:
-            out.write(head.encode())
-            while chunk := tail.read(1 << 24):
-                out.write(chunk)
-        os.unlink(name)
-        name = whole
-        report = _compiled(shapes_nt).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
+            out.write(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
+        report = _compiled(shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
     finally:
-        if os.path.exists(name):
-            os.unlink(name)
-    return _results(report, order), report.turtle if report.results else ""
+        os.unlink(name)
+    return _results(report)
 
 
-def _results(report: object, blanks: Sequence[str]) -> list[FastResult]:
-    """Map the engine's results to :class:`FastResult` (terms as pyshacl's report gives them)."""
-    return [FastResult(
+def _results(report: object) -> tuple[list[FastResult], str]:
+    """Map the engine's results to :class:`FastResult` (terms as pyshacl's report gives them), and its Turtle.
+
+    The MARK results name each blank node; they and any `sh:closed` result about MARK are dropped.
+    """
+    found = report.results  # type: ignore[attr-defined]
+    names = {r.focus_node: r.value_plain for r in found if r.root_shape == f"<{MARK_SHAPE}>"}
+    kept = [r for r in found if r.root_shape != f"<{MARK_SHAPE}>" and r.path != f"<{MARK}>"]
+    results = [FastResult(
         severity=r.severity,
-        focus=_plain(r.focus_node, blanks) or "",
+        focus=_plain(r.focus_node, names) or "",
         path=path_text(r.path) if r.path else None,
         message=sorted(r.messages)[0] if r.messages else _default_message(r.component),
         shape=_shape(r.source_shape, r.root_shape),
         constraint=r.component_iri,
-        value=_plain(r.value, blanks),
-    ) for r in report.results]  # type: ignore[attr-defined]
+        value=_plain(r.value, names),
+    ) for r in kept]
+    if not results:
+        return [], ""
+    return results, report.serialize("turtle") if not names else _report_without_marks(report, names)  # type: ignore[attr-defined]
+
+
+def _report_without_marks(report: object, names: Mapping[str, str]) -> str:
+    """Write the engine's report as Turtle without the MARK results, blank nodes named as in the data."""
+    triples = list(ox.parse(report.serialize("ntriples"), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[attr-defined]
+    source, path, result = (ox.NamedNode(vocab.SH + n) for n in ("sourceShape", "resultPath", "result"))
+    marks = {t.subject for t in triples if (t.predicate == source and t.object == ox.NamedNode(MARK_SHAPE))
+             or (t.predicate == path and t.object == ox.NamedNode(MARK))}
+    renamed = {ox.BlankNode(engine[2:]): ox.BlankNode(data) for engine, data in names.items()}
+    kept = (ox.Triple(renamed.get(t.subject, t.subject), t.predicate, renamed.get(t.object, t.object))
+            for t in triples if t.subject not in marks and not (t.predicate == result and t.object in marks))
+    return (ox.serialize(kept, format=ox.RdfFormat.TURTLE, prefixes={"sh": vocab.SH}) or b"").decode()
 
 
 class EngineMismatch(RuntimeError):
@@ -229,30 +266,27 @@ def validate_fast(
     if focus is not None:
         targets = "".join(f"<{shape}> <{vocab.SH}targetNode> <{node}> .\n"
                           for shape, nodes in sorted(focus.items()) for node in nodes)
-        shapes = _compiled(_untargeted_nt(shapes_nt) + targets)
+        shapes = _compiled(_untargeted_nt(shapes_nt) + targets + _MARK_SHAPES)
     else:
-        shapes = _compiled(shapes_nt)
-    text, blanks = _data_nt(quads)
-    report = shapes.validate_text(text, format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
-    results = _results(report, blanks)
-    return results, report.turtle if results else ""
+        shapes = _compiled(shapes_nt + _MARK_SHAPES)
+    report = shapes.validate_text(_data_nt(quads), format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
+    return _results(report)
 
 
-def _plain(term: str | None, blanks: Sequence[str] = ()) -> str | None:
+def _plain(term: str | None, names: Mapping[str, str] | None = None) -> str | None:
     """Turn an N-Triples term into what pyshacl's report gives as str(): IRI, label or lexical form.
 
-    :param blanks: the data's blank node labels, in the order the engine numbered them.
-    :raises EngineMismatch: a blank node the data does not have.
+    :param names: the engine's blank node -> the data's label (from the MARK results).
+    :raises EngineMismatch: a blank node the MARK results do not name.
     """
     if term is None:
         return None
     if term.startswith("<") and term.endswith(">"):
         return term[1:-1]
     if term.startswith("_:"):
-        m = re.fullmatch(r"_:0_b(\d+)", term)
-        if m is None or int(m.group(1)) >= len(blanks):
-            raise EngineMismatch(f"the engine reported blank node {term}, not one of the data's {len(blanks)}")
-        return blanks[int(m.group(1))]
+        if names is None or term not in names:
+            raise EngineMismatch(f"the engine reported blank node {term}, which no mark names")
+        return names[term]
     if term.startswith('"'):
         literal = next(iter(ox.parse(f"<urn:x> <urn:x> {term} .", format=ox.RdfFormat.N_TRIPLES))).object
         return str(literal.value)
