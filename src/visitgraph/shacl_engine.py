@@ -203,13 +203,8 @@ def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResul
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(head.encode())
-            batch: list[ox.Triple] = []
-            for q in store.quads_for_pattern(None, None, None, None):
-                batch.append(q.triple)
-                if len(batch) >= 100_000:
-                    out.write(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
-                    batch = []
-            out.write(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
+            for graph in [ox.DefaultGraph(), *store.named_graphs()]:  # the store writes each graph itself
+                store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         report = _compiled(shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
     finally:
         os.unlink(name)
