@@ -192,7 +192,7 @@ def batch_validation(project: Path, work: Path, batch: int = 100) -> float:
                     if isinstance(q.subject, ox.NamedNode)})
     shapes = load_shapes(shapes_files(project))
     start = time.monotonic()
-    report = validate_store(store, shapes, base=settings.base_iri, nodes=nodes)
+    report = validate_store(store, shapes, base=settings.base_iri, nodes=nodes, engine=settings.shacl_engine)
     elapsed = time.monotonic() - start
     assert report.conforms, report.to_text()[:2000]
     del store

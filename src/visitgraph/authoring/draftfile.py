@@ -237,7 +237,8 @@ def _check(settings: Settings, store: ox.Store, drafts: Sequence[tuple[Path, Dra
             name=path.name,
             graph=vocab.graph_iri(settings.base_iri, f"draft/{path.name}"),
         )
-    report = validate_quads(quads, load_shapes(shapes_files(settings.root)), base=settings.base_iri)
+    report = validate_quads(quads, load_shapes(shapes_files(settings.root)), base=settings.base_iri,
+                            engine=settings.shacl_engine)
     if not report.conforms:
         raise ShapesViolation(report)
 

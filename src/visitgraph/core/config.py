@@ -50,6 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
     Setting("validate_batch", 250, "Focus nodes per SHACL batch when validating in batches."),
     Setting("validate_workers", 2, "Processes that check SHACL batches in parallel (batched validation only)."),
+    Setting("shacl_engine", "shacl", "SHACL engine: `shacl` (Rust, fast; shapes it does not support go to pyshacl) or `pyshacl` (the reference, pure Python). Both give the same results (decision 0033)."),
     Setting("incremental", True, "Above validate_whole_limit triples, a build reuses the published generation: appended changesets go onto a checkpoint of it, and only the records a change touches are validated again (`build --full`: everything)."),
     Setting("answer_index", True, "Store each paged saved query's whole answer at publish, so its pages are slices (see `visitgraph queries index`)."),
     Setting("index_timeout", 900.0, "Seconds one saved query may take when its whole answer is stored at publish; past it, it stays SPARQL-only."),
@@ -99,6 +100,7 @@ class Settings:
     validate_whole_limit: int = 200_000
     validate_batch: int = 250
     validate_workers: int = 2
+    shacl_engine: str = "shacl"
     incremental: bool = True
     answer_index: bool = True
     index_timeout: float = 900.0
@@ -127,6 +129,8 @@ class Settings:
             raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
         if not float(self.body_timeout) > 0:
             raise VisitgraphError(f"body_timeout must be more than 0 seconds, not {self.body_timeout!r}.")
+        if self.shacl_engine not in ("shacl", "pyshacl"):
+            raise VisitgraphError(f"shacl_engine must be 'shacl' or 'pyshacl', not {self.shacl_engine!r}.")
 
     @property
     def releases(self) -> Path:

@@ -297,7 +297,8 @@ def _validate_changes(settings: Settings, store: Store, staged: ox.Store, shapes
     report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
     report.changes = changes
     return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
-                          nodes=nodes, progress=progress, workers=settings.validate_workers, path=path)
+                          nodes=nodes, progress=progress, workers=settings.validate_workers, path=path,
+                          engine=settings.shacl_engine)
 
 
 def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False,
@@ -307,9 +308,10 @@ def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progres
     :param path: the store's folder, so validation workers can read it themselves.
     """
     if len(store) <= settings.validate_whole_limit:
-        return validate_quads(list(store), shapes, base=settings.base_iri)
+        return validate_quads(list(store), shapes, base=settings.base_iri, engine=settings.shacl_engine)
     return validate_store(store, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
-                          progress=progress, workers=settings.validate_workers, path=path)
+                          progress=progress, workers=settings.validate_workers, path=path,
+                          engine=settings.shacl_engine)
 
 
 def check(settings: Settings, extra: list[Path] | None = None, *, progress: bool = False) -> ValidationReport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +218,7 @@ def validate_quads(
     *,
     base: str,
     focus: Mapping[str, Sequence[str]] | None = None,
+    engine: str = "pyshacl",
 ) -> ValidationReport:
     """Validate quads (as their union graph) against shapes.
 
@@ -225,8 +226,32 @@ def validate_quads(
         nodes, from :func:`focus_by_shape`); the other quads are context. The shapes' own targets are
         replaced by `sh:targetNode`s: pyshacl's `focus_nodes` option would also filter the value nodes
         of nested shapes (`sh:or`, `sh:node`), passing every such constraint unchecked.
+    :param engine: `pyshacl` (the reference) or `shacl` (the fast engine, :mod:`visitgraph.sources.shacl_engine`;
+        the shapes it does not support are still checked by pyshacl).
     :raises DataSyntaxError: when the shapes themselves cannot be used.
     """
+    if engine == "pyshacl":
+        results, turtle = _pyshacl_results(quads, shapes, focus)
+    else:
+        fast, slow = _split(shapes)
+        results, turtle = _fast_results(quads, fast, focus)
+        if slow is not None:
+            more, more_turtle = _pyshacl_results(quads, slow, _only(focus, slow))
+            results += more
+            turtle = "\n".join(t for t in (turtle, more_turtle) if t)
+    focused = {r.focus for r in results}
+    files = record_files((q for q in quads if getattr(q.subject, "value", None) in focused), base) if results else {}
+    results = [replace(r, file=files.get(r.focus)) for r in results]
+    if focus is not None:
+        wanted = {n for nodes in focus.values() for n in nodes}
+        results = [r for r in results if r.focus in wanted]
+    results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
+    return ValidationReport(results, turtle if results else "", base=base)
+
+
+def _pyshacl_results(quads: Sequence[ox.Quad], shapes: rdflib.Graph,
+                     focus: Mapping[str, Sequence[str]] | None) -> tuple[list[ValidationResult], str]:
+    """Validate with pyshacl: the results (no file yet) and the report as Turtle."""
     data = to_rdflib(quads)
     shacl = _targeting(shapes, focus) if focus is not None else shapes
     try:
@@ -236,7 +261,6 @@ def validate_quads(
         )
     except Exception as e:  # pyshacl raises its own error types for broken shapes
         raise DataSyntaxError("shapes/", None, None, f"the shapes cannot be used: {e}") from e
-    files = record_files(quads, base)
     owners = {str(prop): str(node) for node, prop in shapes.subject_objects(SH.property)
               if isinstance(node, rdflib.URIRef)}
     results: list[ValidationResult] = []
@@ -252,14 +276,50 @@ def validate_quads(
             shape=_shape_name(results_graph.value(res, SH.sourceShape), owners),
             constraint=_text(results_graph.value(res, SH.sourceConstraintComponent)),
             value=_text(results_graph.value(res, SH.value)),
-            file=files.get(str(node)),
+            file=None,
         ))
-    if focus is not None:
-        wanted = {n for nodes in focus.values() for n in nodes}
-        results = [r for r in results if r.focus in wanted]
-    results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
-    turtle = results_graph.serialize(format="turtle") if results else ""
-    return ValidationReport(results, turtle, base=base)
+    return results, results_graph.serialize(format="turtle") if results else ""
+
+
+def _fast_results(quads: Sequence[ox.Quad], shapes_nt: str,
+                  focus: Mapping[str, Sequence[str]] | None) -> tuple[list[ValidationResult], str]:
+    """Validate with the fast engine: the results (no file yet) and the report as Turtle."""
+    from visitgraph.sources.shacl_engine import EngineMismatch, validate_fast
+
+    if not shapes_nt.strip():
+        return [], ""
+    try:
+        found, turtle = validate_fast(quads, shapes_nt, focus=None if focus is None else {
+            shape: nodes for shape, nodes in focus.items() if f"<{shape}> " in shapes_nt})
+    except EngineMismatch:  # not seen in the differential tests; pyshacl answers instead
+        return _pyshacl_results(quads, rdflib.Graph().parse(data=shapes_nt, format="nt"), focus)
+    except ValueError as e:  # the engine refuses shapes it cannot compile
+        raise DataSyntaxError("shapes/", None, None, f"the shapes cannot be used: {e}") from e
+    return [ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None)
+            for r in found], turtle
+
+
+_SPLITS: dict[int, tuple[rdflib.Graph, str, rdflib.Graph | None]] = {}
+
+
+def _split(shapes: rdflib.Graph) -> tuple[str, rdflib.Graph | None]:
+    """Split shapes once per graph: (the fast engine's part as N-Triples, pyshacl's part or None)."""
+    from visitgraph.sources.shacl_engine import shapes_text, split_shapes
+
+    cached = _SPLITS.get(id(shapes))
+    if cached is None or cached[0] is not shapes:
+        fast, slow = split_shapes(shapes)
+        if len(_SPLITS) > 8:
+            _SPLITS.clear()
+        cached = _SPLITS[id(shapes)] = (shapes, shapes_text(fast), slow if len(slow) else None)
+    return cached[1], cached[2]
+
+
+def _only(focus: Mapping[str, Sequence[str]] | None, shapes: rdflib.Graph) -> dict[str, Sequence[str]] | None:
+    """Keep the focus of the shapes defined in `shapes`."""
+    if focus is None:
+        return None
+    return {shape: nodes for shape, nodes in focus.items() if (rdflib.URIRef(shape), None, None) in shapes}
 
 
 _TARGETS = {SH.targetClass: "class", SH.targetSubjectsOf: "subjectsOf", SH.targetObjectsOf: "objectsOf",
@@ -399,6 +459,7 @@ def validate_store(
     progress: bool = False,
     workers: int = 1,
     path: Path | str | None = None,
+    engine: str = "pyshacl",
 ) -> ValidationReport:
     """Validate a store batch by batch: each batch of focus nodes with just the context it references.
 
@@ -411,11 +472,15 @@ def validate_store(
     :param path: where `store` lives on disk: worker processes then open it read-only and extract
         each batch's context themselves, so this process only hands out batches (at 1M visits it
         was the bottleneck, the workers half idle).
+    :param engine: the SHACL engine, as for :func:`validate_quads`.
     """
     from tqdm import tqdm
 
     targets = shape_targets(shapes)
     todo = list(nodes) if nodes is not None else focus_nodes_in(store, targets)
+    if nodes is None and engine != "pyshacl":
+        return _whole_store_fast(store, shapes, base=base, focus_count=len(todo), batch_size=batch_size,
+                                 progress=progress, workers=workers, path=path)
     results: list[ValidationResult] = []
     turtle: list[str] = []
     files: dict[str, str] = {}
@@ -424,9 +489,9 @@ def validate_store(
     if path is not None and workers > 1 and len(chunks) > 1:
         with contextlib.suppress(RuntimeError):  # a read-only store has nothing to flush
             store.flush()
-        reports = _reports_from_readers(Path(path), chunks, shapes, base, workers)
+        reports = _reports_from_readers(Path(path), chunks, shapes, base, workers, engine)
     else:
-        reports = _batch_reports(store, chunks, shapes, targets, base, workers, subclass_quads(store))
+        reports = _batch_reports(store, chunks, shapes, targets, base, workers, subclass_quads(store), engine)
     for report in reports:
         results.extend(report.results)
         if not report.conforms:
@@ -440,12 +505,47 @@ def validate_store(
     return ValidationReport(results, "\n".join(turtle), focus_count=len(todo), base=base)
 
 
+def _whole_store_fast(store: ox.Store, shapes: rdflib.Graph, *, base: str, focus_count: int, batch_size: int,
+                      progress: bool, workers: int, path: Path | str | None) -> ValidationReport:
+    """Validate a whole store with the fast engine in one call (no context extraction per batch).
+
+    Extracting each batch's context was most of the time once the engine was fast (decision 0033);
+    the engine holds the graph in Rust instead. Shapes it does not support are validated by pyshacl
+    batch by batch, as before.
+    """
+    from visitgraph.sources.shacl_engine import EngineMismatch, validate_store_fast
+
+    fast, slow = _split(shapes)
+    results: list[ValidationResult] = []
+    turtle: list[str] = []
+    if fast.strip():
+        try:
+            found, text = validate_store_fast(store, fast)
+        except EngineMismatch:  # not seen in the differential tests; pyshacl answers instead
+            return validate_store(store, shapes, base=base, batch_size=batch_size, progress=progress,
+                                  workers=workers, path=path, engine="pyshacl")
+        results = [ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None)
+                   for r in found]
+        turtle.append(text)
+    if slow is not None:
+        rest = validate_store(store, slow, base=base, batch_size=batch_size, progress=progress, workers=workers,
+                              path=path, engine="pyshacl")
+        results += rest.results
+        turtle.append(rest.report_turtle)
+    files = _files_of(store, {r.focus for r in results}, base) if results else {}
+    results = [_with_file(r, files) for r in results]
+    results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
+    conforming = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(results, "" if conforming else "\n".join(t for t in turtle if t),
+                            focus_count=focus_count, base=base)
+
+
 def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Graph, targets: Targets,
-                   base: str, workers: int, schema: list[ox.Quad]) -> Iterator[ValidationReport]:
+                   base: str, workers: int, schema: list[ox.Quad], engine: str) -> Iterator[ValidationReport]:
     if workers <= 1 or len(chunks) <= 1:
         for chunk in chunks:
             yield validate_quads(context_quads(store, chunk, targets) + schema, shapes, base=base,
-                                 focus=focus_by_shape(store, chunk, targets))
+                                 focus=focus_by_shape(store, chunk, targets), engine=engine)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -453,7 +553,7 @@ def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Grap
     shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(shapes_nt,)) as pool:
+                             initargs=(shapes_nt, engine)) as pool:
         pending = []
         for chunk in chunks:
             data = ox.serialize((q.triple for q in context_quads(store, chunk, targets) + schema),
@@ -466,14 +566,14 @@ def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Grap
 
 
 def _reports_from_readers(path: Path, chunks: list[list[str]], shapes: rdflib.Graph, base: str,
-                          workers: int) -> Iterator[ValidationReport]:
+                          workers: int, engine: str) -> Iterator[ValidationReport]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
-                             initargs=(shapes_nt, str(path))) as pool:
+                             initargs=(shapes_nt, str(path), engine)) as pool:
         pending = []
         for chunk in chunks:
             pending.append(pool.submit(_check_in_reader, chunk, base))
@@ -484,12 +584,13 @@ def _reports_from_readers(path: Path, chunks: list[list[str]], shapes: rdflib.Gr
 
 
 _WORKER_SHAPES: rdflib.Graph | None = None
+_WORKER_ENGINE = "pyshacl"
 _WORKER_READER: tuple[ox.Store, Targets, list[ox.Quad], dict[str, set[str]]] | None = None
 
 
-def _init_reader(shapes_nt: bytes, path: str) -> None:
+def _init_reader(shapes_nt: bytes, path: str, engine: str) -> None:
     global _WORKER_READER
-    _init_worker(shapes_nt)
+    _init_worker(shapes_nt, engine)
     assert _WORKER_SHAPES is not None
     store = ox.Store.read_only(path)
     targets = shape_targets(_WORKER_SHAPES)
@@ -500,19 +601,20 @@ def _check_in_reader(chunk: list[str], base: str) -> ValidationReport:
     assert _WORKER_SHAPES is not None and _WORKER_READER is not None
     store, targets, schema, closure = _WORKER_READER
     return validate_quads(context_quads(store, chunk, targets) + schema, _WORKER_SHAPES, base=base,
-                          focus=focus_by_shape(store, chunk, targets, closure))
+                          focus=focus_by_shape(store, chunk, targets, closure), engine=_WORKER_ENGINE)
 
 
-def _init_worker(shapes_nt: bytes) -> None:
-    global _WORKER_SHAPES
+def _init_worker(shapes_nt: bytes, engine: str) -> None:
+    global _WORKER_SHAPES, _WORKER_ENGINE
     _WORKER_SHAPES = rdflib.Graph().parse(data=shapes_nt, format="nt")
+    _WORKER_ENGINE = engine
 
 
 def _validate_in_worker(data: bytes, focus: dict[str, list[str]], base: str) -> ValidationReport:
     assert _WORKER_SHAPES is not None
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
              for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    return validate_quads(quads, _WORKER_SHAPES, base=base, focus=focus)
+    return validate_quads(quads, _WORKER_SHAPES, base=base, focus=focus, engine=_WORKER_ENGINE)
 
 
 def _files_of(store: ox.Store, focus: set[str], base: str) -> dict[str, str]:
@@ -526,6 +628,4 @@ def _files_of(store: ox.Store, focus: set[str], base: str) -> dict[str, str]:
 
 
 def _with_file(result: ValidationResult, files: dict[str, str]) -> ValidationResult:
-    from dataclasses import replace
-
     return replace(result, file=files.get(result.focus))

@@ -47,4 +47,4 @@ def answer_validation(job: tuple[Any, ...]) -> tuple[Any, int]:
         max_depth=int(settings.max_depth),
     )
     shapes, ontology = _context(settings)
-    return validate_quads(quads + ontology, shapes, base=settings.base_iri), len(quads)
+    return validate_quads(quads + ontology, shapes, base=settings.base_iri, engine=settings.shacl_engine), len(quads)

@@ -1,0 +1,373 @@
+"""The fast SHACL engine (the `shacl` package, in Rust) behind validate.py, with pyshacl as reference.
+
+:func:`split_shapes` sends every shape the fast engine supports to it and the rest (SHACL-SPARQL,
+SHACL-AF, custom constraint components, shapes listed in :data:`PYSHACL_ONLY`) to pyshacl;
+:func:`validate_fast` runs the fast part and maps its results to the fields of
+:class:`visitgraph.sources.validate.ValidationResult`, in the words pyshacl's path gives them: the same focus,
+path, shape, constraint, value, and the shape's own `sh:message` (what the librarian reads).
+tests/test_shacl_engine.py holds the two engines to the same violations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+import rdflib
+import rdflib.collection
+
+from visitgraph.core import vocab
+
+#: The values of the `shacl_engine` setting.
+ENGINES = ("pyshacl", "shacl")
+
+SH = rdflib.Namespace(vocab.SH)
+
+#: SHACL Core predicates the fast engine implements (shacl 0.3.4: every W3C SHACL Core test that
+#: applies gives pyshacl's results, tests/test_shacl_engine.py). A shape using any other `sh:` predicate
+#: (sh:sparql, sh:rule, sh:target, sh:js…, sh:expression…) is validated by pyshacl.
+CORE = frozenset(SH[name] for name in (
+    "targetClass targetNode targetSubjectsOf targetObjectsOf property path inversePath alternativePath "
+    "zeroOrMorePath oneOrMorePath zeroOrOnePath class datatype nodeKind minCount maxCount minExclusive "
+    "minInclusive maxExclusive maxInclusive minLength maxLength pattern flags languageIn uniqueLang equals "
+    "disjoint lessThan lessThanOrEquals not and or xone node qualifiedValueShape qualifiedMinCount "
+    "qualifiedMaxCount qualifiedValueShapesDisjoint closed ignoredProperties hasValue in severity message "
+    "deactivated name description order group defaultValue"
+).split())
+
+#: Shapes (IRIs) the fast engine is known to get wrong on this project's data: pyshacl checks them.
+#: Empty: the differential test found none (decision 0033).
+PYSHACL_ONLY: frozenset[str] = frozenset()
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+@dataclass(frozen=True)
+class FastResult:
+    """One result of the fast engine, in the terms validate.py's ValidationResult uses."""
+
+    severity: str
+    focus: str
+    path: str | None
+    message: str
+    shape: str | None
+    constraint: str | None
+    value: str | None
+
+
+def _closure(shapes: rdflib.Graph, root: rdflib.term.Node) -> set[rdflib.term.Node]:
+    """Return the root shape and every node its definition reaches (nested shapes, lists, paths)."""
+    seen = {root}
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        for pred, obj in shapes.predicate_objects(node):
+            nested = isinstance(obj, rdflib.URIRef) and pred in _NESTING and (obj, None, None) in shapes
+            if obj not in seen and (isinstance(obj, rdflib.BNode) or nested):
+                seen.add(obj)
+                todo.append(obj)
+    return seen
+
+
+_NESTING = frozenset({SH.node, SH.property, SH.qualifiedValueShape, SH["not"], rdflib.RDF.first})
+
+
+def _roots(shapes: rdflib.Graph) -> list[rdflib.term.Node]:
+    """Return the shapes that are validated on their own: declared as shapes, or with targets."""
+    declared = set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)) | set(shapes.subjects(rdflib.RDF.type, SH.PropertyShape))
+    declared |= {s for pred in (*_TARGETS, SH.target) for s in shapes.subjects(pred, None)}
+    return sorted(declared, key=str)
+
+
+def _custom_parameters(shapes: rdflib.Graph) -> set[rdflib.term.Node]:
+    """Return the parameter predicates of custom constraint components declared in the shapes."""
+    return {p for param in shapes.objects(None, SH.parameter) for p in shapes.objects(param, SH.path)}
+
+
+def split_shapes(shapes: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """Split a shapes graph into (what the fast engine validates, what pyshacl validates).
+
+    A shape goes to pyshacl when its definition (with the shapes it nests) uses an `sh:` predicate
+    outside :data:`CORE`, a custom constraint component's parameter, or is in :data:`PYSHACL_ONLY`.
+    Each part keeps the definitions its shapes nest; a shape validated by the other part loses its
+    targets here, so nothing is reported twice.
+    """
+    custom = _custom_parameters(shapes)
+    fast_nodes: set[rdflib.term.Node] = set()
+    slow_nodes: set[rdflib.term.Node] = set()
+    fast_roots: set[rdflib.term.Node] = set()
+    for root in _roots(shapes):
+        nodes = _closure(shapes, root)
+        used = {p for n in nodes for p in shapes.predicates(n)}
+        unsupported = {p for p in used if (str(p).startswith(vocab.SH) and p not in CORE) or p in custom}
+        if unsupported or str(root) in PYSHACL_ONLY:
+            slow_nodes |= nodes
+        else:
+            fast_nodes |= nodes
+            fast_roots.add(root)
+    fast, slow = rdflib.Graph(), rdflib.Graph()
+    for triple in shapes:
+        s, p, _ = triple
+        if s in fast_nodes and not (p in _TARGETS and s not in fast_roots):
+            fast.add(triple)
+        if s in slow_nodes and not (p in _TARGETS and s in fast_roots):
+            slow.add(triple)
+        if s not in fast_nodes and s not in slow_nodes:
+            slow.add(triple)  # components, prefixes, anything not part of a shape: pyshacl reads them
+    if not any(p in _TARGETS or p == SH.target for p in slow.predicates()):
+        slow = rdflib.Graph()  # nothing for pyshacl to validate
+    _ignore_mark(fast)
+    return fast, slow
+
+
+def _ignore_mark(shapes: rdflib.Graph) -> None:
+    """Let every closed shape allow MARK (`sh:closed` is the one Core constraint that sees every property)."""
+    for shape in list(shapes.subjects(SH.closed, None)):
+        head = shapes.value(shape, SH.ignoredProperties)
+        items = list(rdflib.collection.Collection(shapes, head)) if head is not None else []
+        if head is not None:
+            shapes.remove((shape, SH.ignoredProperties, head))
+        fresh = rdflib.BNode()
+        rdflib.collection.Collection(shapes, fresh, [*items, rdflib.URIRef(MARK)])
+        shapes.add((shape, SH.ignoredProperties, fresh))
+
+
+@lru_cache(maxsize=8)
+def _compiled(shapes_nt: str) -> object:
+    import shacl
+
+    return shacl.Shapes.from_text(shapes_nt, format="ntriples")
+
+
+@lru_cache(maxsize=4)
+def _untargeted_nt(shapes_nt: str) -> str:
+    """Drop the target triples of an N-Triples shapes graph (batches give their own `sh:targetNode`s)."""
+    targets = tuple(f"<{t}>" for t in _TARGETS)
+    return "\n".join(line for line in shapes_nt.splitlines() if line.split(" ", 2)[1:2] not in ([t] for t in targets)) + "\n"
+
+
+def shapes_text(shapes: rdflib.Graph) -> str:
+    """Write a shapes graph as sorted N-Triples (the key of the compiled-shapes cache)."""
+    return "\n".join(sorted(line for line in shapes.serialize(format="nt").splitlines() if line.strip())) + "\n"
+
+
+#: Each blank node of the data gets `_:x <MARK> "x"`, and the shapes a MARK_SHAPE that reports every
+#: such node with that value (a datatype no literal has): the engine renames blank nodes, and its
+#: report says which is which.
+MARK = "urn:visitgraph:blank-label"
+MARK_SHAPE = "urn:visitgraph:BlankLabelShape"
+_MARK_SHAPES = (f"<{MARK_SHAPE}> <{vocab.SH}targetSubjectsOf> <{MARK}> .\n"
+                f"<{MARK_SHAPE}> <{vocab.SH}path> <{MARK}> .\n"
+                f"<{MARK_SHAPE}> <{vocab.SH}datatype> <{MARK}> .\n")  # fails, and names the value
+
+
+def _data_nt(quads: Iterable[ox.Quad]) -> str:
+    """Write the union of quads as N-Triples, with a MARK triple for each blank node."""
+    text = (ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+    return text + _marks(_blank_labels(text)) if "_:" in text else text
+
+
+def _blank_labels(text: str) -> list[str]:
+    """Return the blank node labels of N-Triples text (subjects and objects; not inside literals)."""
+    labels: dict[str, None] = {}
+    for line in text.splitlines():
+        if line.startswith("_:"):
+            labels.setdefault(line[2:line.index(" ")])
+        if line.endswith(" ."):
+            last = line[:-2].rsplit(" ", 1)[-1]
+            if last.startswith("_:") and '"' not in last:  # not the end of a literal
+                labels.setdefault(last[2:])
+    return list(labels)
+
+
+def _marks(labels: Iterable[str]) -> str:
+    return "".join(f'_:{label} <{MARK}> "{label}" .\n' for label in labels)
+
+
+def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResult], str]:
+    """Validate a whole store (its union graph) in one engine call, through an N-Triples file.
+
+    Blank nodes (a SPARQL filter finds them) get their MARK triple first. Memory is the engine's copy of the graph
+    (measured in decision 0033), not Python objects per triple.
+    """
+    import os
+    import tempfile
+
+    rows = store.query("SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
+                       use_default_graph_as_union=True)
+    head = _marks(row["b"].value for row in rows)  # type: ignore[union-attr]
+    fd, name = tempfile.mkstemp(suffix=".nt", prefix="visitgraph-shacl-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(head.encode())
+            for graph in [ox.DefaultGraph(), *store.named_graphs()]:  # the store writes each graph itself
+                store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        report = _compiled(shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
+    finally:
+        os.unlink(name)
+    return _results(report)
+
+
+def _results(report: object) -> tuple[list[FastResult], str]:
+    """Map the engine's results to :class:`FastResult` (terms as pyshacl's report gives them), and its Turtle.
+
+    The MARK results name each blank node; they and any `sh:closed` result about MARK are dropped.
+    """
+    found = report.results  # type: ignore[attr-defined]
+    names = {r.focus_node: r.value_plain for r in found if r.root_shape == f"<{MARK_SHAPE}>"}
+    kept = [r for r in found if r.root_shape != f"<{MARK_SHAPE}>" and r.path != f"<{MARK}>"]
+    results = [FastResult(
+        severity=r.severity,
+        focus=_plain(r.focus_node, names) or "",
+        path=path_text(r.path) if r.path else None,
+        message=sorted(r.messages)[0] if r.messages else _default_message(r.component),
+        shape=_shape(r.source_shape, r.root_shape),
+        constraint=r.component_iri,
+        value=_plain(r.value, names),
+    ) for r in kept]
+    if not results:
+        return [], ""
+    return results, report.serialize("turtle") if not names else _report_without_marks(report, names)  # type: ignore[attr-defined]
+
+
+def _report_without_marks(report: object, names: Mapping[str, str]) -> str:
+    """Write the engine's report as Turtle without the MARK results, blank nodes named as in the data."""
+    triples = list(ox.parse(report.serialize("ntriples"), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[attr-defined]
+    source, path, result = (ox.NamedNode(vocab.SH + n) for n in ("sourceShape", "resultPath", "result"))
+    marks = {t.subject for t in triples if (t.predicate == source and t.object == ox.NamedNode(MARK_SHAPE))
+             or (t.predicate == path and t.object == ox.NamedNode(MARK))}
+    renamed = {ox.BlankNode(engine[2:]): ox.BlankNode(data) for engine, data in names.items()}
+    kept = (ox.Triple(renamed.get(t.subject, t.subject), t.predicate, renamed.get(t.object, t.object))
+            for t in triples if t.subject not in marks and not (t.predicate == result and t.object in marks))
+    return (ox.serialize(kept, format=ox.RdfFormat.TURTLE, prefixes={"sh": vocab.SH}) or b"").decode()
+
+
+class EngineMismatch(RuntimeError):
+    """The fast engine answered in a way the adapter cannot map back: the caller uses pyshacl."""
+
+
+def validate_fast(
+    quads: Sequence[ox.Quad], shapes_nt: str, *, focus: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[list[FastResult], str]:
+    """Validate quads (as their union graph) with the fast engine: (results, report as Turtle).
+
+    :param shapes_nt: the fast part of the shapes (:func:`split_shapes`), as :func:`shapes_text`.
+    :param focus: as for :func:`visitgraph.sources.validate.validate_quads`: shape IRI -> the nodes it checks
+        (the shapes' own targets are replaced by these `sh:targetNode`s).
+    """
+    if focus is not None:
+        targets = "".join(f"<{shape}> <{vocab.SH}targetNode> <{node}> .\n"
+                          for shape, nodes in sorted(focus.items()) for node in nodes)
+        shapes = _compiled(_untargeted_nt(shapes_nt) + targets + _MARK_SHAPES)
+    else:
+        shapes = _compiled(shapes_nt + _MARK_SHAPES)
+    report = shapes.validate_text(_data_nt(quads), format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
+    return _results(report)
+
+
+def _plain(term: str | None, names: Mapping[str, str] | None = None) -> str | None:
+    """Turn an N-Triples term into what pyshacl's report gives as str(): IRI, label or lexical form.
+
+    :param names: the engine's blank node -> the data's label (from the MARK results).
+    :raises EngineMismatch: a blank node the MARK results do not name.
+    """
+    if term is None:
+        return None
+    if term.startswith("<") and term.endswith(">"):
+        return term[1:-1]
+    if term.startswith("_:"):
+        if names is None or term not in names:
+            raise EngineMismatch(f"the engine reported blank node {term}, which no mark names")
+        return names[term]
+    if term.startswith('"'):
+        literal = next(iter(ox.parse(f"<urn:x> <urn:x> {term} .", format=ox.RdfFormat.N_TRIPLES))).object
+        return str(literal.value)
+    return term
+
+
+def _shape(source: str | None, root: str | None) -> str | None:
+    """Name the shape as validate.py does: its IRI, or the named shape that holds a blank property shape."""
+    if source and source.startswith("<"):
+        return _plain(source)
+    if root and root.startswith("<"):
+        return _plain(root)
+    return "a property shape" if source else None
+
+
+def _default_message(component: str) -> str:
+    """Say what a constraint without `sh:message` found (every shape of this project has one)."""
+    name = component.removesuffix("ConstraintComponent")
+    return f"does not conform ({re.sub(r'(?<!^)(?=[A-Z])', ' ', name).lower()} constraint)"
+
+
+def path_text(sparql_path: str) -> str:
+    """Write the engine's SPARQL property path as validate.py writes pyshacl's path nodes.
+
+    >>> path_text("<http://schema.org/name>")
+    'http://schema.org/name'
+    >>> path_text("^<https://w3id.org/visitgraph/ontology#outcome>")
+    '^https://w3id.org/visitgraph/ontology#outcome'
+    >>> path_text("(<http://schema.org/address>/<http://schema.org/addressCountry>)")
+    'schema:address/schema:addressCountry'
+    >>> path_text("(<http://schema.org/knows>)*")
+    '(complex path)'
+    """
+    tree, rest = _parse_path(sparql_path.strip())
+    return _render(tree) if not rest.strip() else "(complex path)"
+
+
+_Path = tuple[str, object]
+
+
+def _parse_path(text: str) -> tuple[_Path, str]:
+    """Parse a SPARQL path: ("iri", str) | ("inv", path) | ("seq", [paths]) | ("other", None)."""
+    items: list[_Path] = []
+    alternative = False
+    while True:
+        item, text = _parse_unary(text)
+        items.append(item)
+        text = text.lstrip()
+        if text.startswith("/"):
+            text = text[1:]
+        elif text.startswith("|"):
+            alternative, text = True, text[1:]
+        else:
+            break
+    if alternative:
+        return ("other", None), text
+    return (items[0] if len(items) == 1 else ("seq", items)), text
+
+
+def _parse_unary(text: str) -> tuple[_Path, str]:
+    text = text.lstrip()
+    if text.startswith("^"):
+        inner, text = _parse_unary(text[1:])
+        item: _Path = ("inv", inner)
+    elif text.startswith("<"):
+        end = text.index(">")
+        item, text = ("iri", text[1:end]), text[end + 1:]
+    elif text.startswith("("):
+        item, text = _parse_path(text[1:])
+        text = text.lstrip()
+        if not text.startswith(")"):
+            return ("other", None), ""
+        text = text[1:]
+    else:
+        return ("other", None), ""
+    if text[:1] in ("*", "+", "?"):
+        return ("other", None), text[1:]
+    return item, text
+
+
+def _render(path: _Path) -> str:
+    kind, value = path
+    if kind == "iri":
+        return str(value)
+    if kind == "inv":
+        return "^" + _render(value)  # type: ignore[arg-type]
+    if kind == "seq":
+        return "/".join(vocab.shorten(_render(p)) for p in value)  # type: ignore[attr-defined]
+    return "(complex path)"
