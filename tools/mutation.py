@@ -69,17 +69,28 @@ TARGETS: dict[str, dict[str, Any]] = {
         "tests": ["tests/test_guard_units.py"],
         "functions": ["serialize_capped", "serialize_solutions", "_csv_term", "_tsv_term", "_json_term_text"],
     },
-    "querylimits": {"module": "src/visitgraph/querylimits.py", "tests": ["tests/test_guard_units.py"]},
+    "querylimits": {
+        "module": "src/visitgraph/querylimits.py",
+        "tests": ["tests/test_guard_units.py", "tests/test_mutation_kills_querylimits.py"],
+    },
     "sparqltext": {"module": "src/visitgraph/sparqltext.py", "tests": ["tests/test_guard_units.py"]},
     "savedquery": {
         "module": "src/visitgraph/savedquery.py",
         "tests": ["tests/test_queries.py", "-k", "parse_param or bind_value or bind_parameters or page_limits"],
         "functions": ["parse_param", "normalize_iri", "bind_value", "expand_curie"],
     },
-    "dump": {"module": "src/visitgraph/dump.py", "tests": ["tests/test_dump.py"]},
+    "dump": {"module": "src/visitgraph/dump.py", "tests": ["tests/test_dump.py", "tests/test_mutation_kills_dumps.py"]},
+    "dumps": {
+        "module": "src/visitgraph/dumps.py",
+        "tests": ["tests/test_mutation_kills_dumps.py"],
+        "functions": [
+            "file", "to_dict", "from_dict", "write_dumps", "_union_count", "ensure_dumps", "write_manifest",
+            "_prune_dumps", "dump_media_type", "read_manifest", "list_releases", "default_version",
+        ],
+    },
     "match-constants": {
         "module": "src/visitgraph/match.py",
-        "tests": ["tests/test_match_margin.py", "tests/test_match.py"],
+        "tests": ["tests/test_mutation_kills_match.py", "tests/test_match_margin.py", "tests/test_match.py"],
         "functions": ["<module>"],
     },
     "remote-rollback": {
