@@ -44,13 +44,13 @@ def test_nothing_after_the_500th_character_is_read() -> None:
 
 
 def test_the_only_equal_name_wins_over_a_close_runner_up() -> None:
-    """"Anna M. Karimova" has a middle initial the query lacks: close, but not equal; the equal name wins."""
+    """The name "Anna M. Karimova" has a middle initial the query lacks: close, but not equal; the equal name wins."""
     found = match_of("Anna Karimova", ("anna-karimova", "Anna Karimova"), ("anna-m-karimova", "Anna M. Karimova"))
     assert found == [("person/anna-karimova", True), ("person/anna-m-karimova", False)]
 
 
 def test_a_name_equal_but_for_a_bracketed_tag_counts_as_equal() -> None:
-    """"Anna Karimova (IFLA)" equals the query once the tag is set aside; the middle-initial name does not."""
+    """The name "Anna Karimova (IFLA)" equals the query once the tag is set aside; the middle-initial name does not."""
     found = match_of(
         "Anna Karimova", ("anna-karimova-ifla", "Anna Karimova (IFLA)"), ("anna-m-karimova", "Anna M. Karimova")
     )
