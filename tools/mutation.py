@@ -66,7 +66,7 @@ TARGETS: dict[str, dict[str, Any]] = {
     },
     "answers": {
         "module": "src/visitgraph/answers.py",
-        "tests": ["tests/test_guard_units.py"],
+        "tests": ["tests/test_guard_units.py", "tests/test_mutation_kills_answers.py"],
         "functions": ["serialize_capped", "serialize_solutions", "_csv_term", "_tsv_term", "_json_term_text"],
     },
     "querylimits": {
