@@ -76,7 +76,12 @@ TARGETS: dict[str, dict[str, Any]] = {
     "sparqltext": {"module": "src/visitgraph/sparqltext.py", "tests": ["tests/test_guard_units.py"]},
     "savedquery": {
         "module": "src/visitgraph/savedquery.py",
-        "tests": ["tests/test_queries.py", "-k", "parse_param or bind_value or bind_parameters or page_limits"],
+        "tests": [
+            "tests/test_mutation_kills_savedquery.py",
+            "tests/test_queries.py",
+            "-k",
+            "mutation_kills or parse_param or bind_value or bind_parameters or page_limits",
+        ],
         "functions": ["parse_param", "normalize_iri", "bind_value", "expand_curie"],
     },
     "dump": {"module": "src/visitgraph/dump.py", "tests": ["tests/test_dump.py", "tests/test_mutation_kills_dumps.py"]},
