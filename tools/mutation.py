@@ -33,6 +33,8 @@ RESULTS = ROOT / "tools" / "mutation-results"
 REPORT = ROOT / "docs" / "mutation-report.md"
 EQUIVALENT = ROOT / "tools" / "mutation-equivalent.json"
 PY = sys.executable
+#: Everything in the report from this line on is written by hand and kept when the report is rewritten.
+KEEP_MARK = "<!-- written by hand below: kept by tools/mutation.py -->"
 
 # Operators left out: the 11 x 11 arithmetic/bitwise swaps (a string `+` made `**` only raises TypeError),
 # comparisons that turn `==` into `<` and the like (mostly type errors too), decorator removal and
@@ -338,7 +340,10 @@ def write_report() -> None:
         "the test now requires the title changed by the newer build to be gone after rollback on "
         "Oxigraph server and Virtuoso (not run against a mutant).",
     ]
-    REPORT.write_text("\n".join(out + ["", *audit, ""] + details) + "\n", encoding="utf-8")
+    kept = ""
+    if REPORT.exists() and KEEP_MARK in (text := REPORT.read_text(encoding="utf-8")):
+        kept = text[text.index(KEEP_MARK) :]  # hand-written sections (test order runs) survive a rewrite
+    REPORT.write_text("\n".join(out + ["", *audit, ""] + details) + "\n" + kept, encoding="utf-8")
 
 
 def main() -> None:
