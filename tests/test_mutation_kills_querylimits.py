@@ -9,12 +9,14 @@ mutation tool's `querylimits` target (tools/mutation.py).
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from visitgraph import querylimits
 from visitgraph.answers import Answer
-from visitgraph.errors import LimitExceeded
-from visitgraph.querylimits import MIN_GRANT, ClientBudget, ResultCache
+from visitgraph.errors import BadQuery, LimitExceeded
+from visitgraph.querylimits import MIN_GRANT, ClientBudget, Reservation, ResultCache, check_depth
 
 
 class Clock:
@@ -147,3 +149,29 @@ def test_a_cache_of_size_one_keeps_one_answer() -> None:
     assert cache.get(("a",)) == _answer(1)
     cache.put(("b",), _answer(2))
     assert cache.get(("a",)) is None and cache.get(("b",)) == _answer(2)
+
+
+def test_a_reservation_ticket_cannot_be_altered() -> None:
+    """A running query cannot raise the seconds its ticket gives back (or charge another client)."""
+    ticket = Reservation("a", 2.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ticket.seconds = 99.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("query", "depth"),
+    [
+        ("SELECT * WHERE { FILTER((((((1)))))) }", 7),  # one brace, six parentheses
+        ("SELECT * WHERE { ?s ?p [ ?q [ ?r [ ?t ?u ] ] ] }", 4),  # one brace, three brackets
+        ("SELECT * WHERE " + "\\u007B " * 5 + "?s ?p ?o " + "\\u007D " * 5, 5),  # braces written as escapes
+    ],
+)
+def test_queries_nested_too_deep_are_refused_whatever_the_openers(query: str, depth: int) -> None:
+    with pytest.raises(BadQuery, match=f"nests {depth} groups or expressions deep; the limit is 3"):
+        check_depth(query, 3)
+
+
+def test_a_query_exactly_as_deep_as_the_limit_passes() -> None:
+    check_depth("SELECT * WHERE { FILTER((1)) } ORDER BY (?s)", 3)  # four openers, three deep
+    with pytest.raises(BadQuery, match="nests 4 groups"):
+        check_depth("SELECT * WHERE { FILTER(((1))) } ORDER BY (?s)", 3)
