@@ -175,3 +175,15 @@ def test_a_query_exactly_as_deep_as_the_limit_passes() -> None:
     check_depth("SELECT * WHERE { FILTER((1)) } ORDER BY (?s)", 3)  # four openers, three deep
     with pytest.raises(BadQuery, match="nests 4 groups"):
         check_depth("SELECT * WHERE { FILTER(((1))) } ORDER BY (?s)", 3)
+
+
+def test_settling_every_ticket_leaves_nothing_held(clock: Clock) -> None:
+    """Even when rounding drops the client's hold before its last (tiny) ticket is settled."""
+    budget = ClientBudget(10.0)
+    big, _ = budget.reserve("a", 1.0)
+    tiny, granted = budget.reserve("a", 1e-10)
+    assert granted == 1e-10
+    budget.settle(big, 1.0)  # 1.0000000001 - 1.0 is below a nanosecond: the hold is dropped
+    budget.settle(tiny, 0.0)
+    assert budget._reserved == {}
+    assert budget.reserve("a", 100.0)[1] == 9.0  # 10 - 1 spent, nothing held
