@@ -296,20 +296,33 @@ def write_report() -> None:
         "# Mutation report",
         "",
         "Written by `tools/mutation.py` (cosmic-ray, one worker, operators as listed in the script). "
-        "Rates count killed + survived mutants; skipped ones are outside the chosen functions or operators.",
+        "Rates count killed + survived mutants; skipped ones are outside the chosen functions or operators. "
+        "A survivor is *killed since* when a test added after the run fails on its diff (checked by applying "
+        "the diff to a copy of `src/` and running that test), *explained* when it is equivalent or harmless "
+        "(reasons in `tools/mutation-equivalent.json`), and *unexplained* otherwise.",
         "",
-        "| target | module | tests | date | mutants run | killed | survived | survival | finished |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| target | module | tests | date | mutants run | killed | survived | killed since | explained "
+        "| unexplained | finished |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     details: list[str] = []
     for path in sorted(RESULTS.glob("*.json")):
         s = json.loads(path.read_text(encoding="utf-8"))
         c = s["counts"]
         run = c["killed"] + c["survived"]
-        rate = f"{100 * c['survived'] / run:.1f} %" if run else "-"
+        reasons = [
+            equivalent.get(f"{s['target']}:{m['line']}:{m['operator']}:{m['occurrence']}") for m in s["survivors"]
+        ]
+        later = sum(1 for r in reasons if r and r.startswith("killed since"))
+        unexplained = sum(1 for r in reasons if r is None)
+
+        def pct(n: int, run: int = run) -> str:
+            return f"{n} ({100 * n / run:.1f} %)" if run else str(n)
+
         out.append(
             f"| {s['target']} | `{s['module']}` | `{' '.join(s['tests'])}` | {s['date']} | {run} | "
-            f"{c['killed']} | {c['survived']} | {rate} | {'yes' if s['finished'] else 'no, budget'} |"
+            f"{c['killed']} | {pct(c['survived'])} | {later} | {len(reasons) - later - unexplained} | "
+            f"{pct(unexplained)} | {'yes' if s['finished'] else 'no, budget'} |"
         )
         if s["survivors"]:
             details += [f"## {s['target']}: surviving mutants", "", f"Command: `{s['command']}`", ""]
