@@ -75,7 +75,10 @@ TARGETS: dict[str, dict[str, Any]] = {
         "module": "src/visitgraph/querylimits.py",
         "tests": ["tests/test_guard_units.py", "tests/test_mutation_kills_querylimits.py"],
     },
-    "sparqltext": {"module": "src/visitgraph/sparqltext.py", "tests": ["tests/test_guard_units.py"]},
+    "sparqltext": {
+        "module": "src/visitgraph/sparqltext.py",
+        "tests": ["tests/test_guard_units.py", "tests/test_mutation_kills_sparqltext.py"],
+    },
     "savedquery": {
         "module": "src/visitgraph/savedquery.py",
         "tests": [
