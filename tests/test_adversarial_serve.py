@@ -30,7 +30,7 @@ from adversarial import (
     call,
     server_processes,
 )
-from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, free_port
+from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port
 
 pytestmark = [pytest.mark.e2e]
 
@@ -63,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "VISITGRAPH_RESULT_CACHE": "0",
         "VISITGRAPH_LOG_LEVEL": "WARNING",
     }
-    live = LiveServer(root, free_port(), extra_env=env)
+    live = start_on_free_port(lambda port: LiveServer(root, port, extra_env=env))
     yield live
     live.stop()
 
