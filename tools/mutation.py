@@ -89,7 +89,7 @@ TARGETS: dict[str, dict[str, Any]] = {
         ],
         "functions": ["parse_param", "normalize_iri", "bind_value", "expand_curie"],
     },
-    "dump": {"module": "src/visitgraph/dump.py", "tests": ["tests/test_dump.py", "tests/test_mutation_kills_dumps.py"]},
+    "dump": {"module": "src/visitgraph/dump.py", "tests": ["tests/test_mutation_kills_dumps.py", "tests/test_dump.py"]},
     "dumps": {
         "module": "src/visitgraph/dumps.py",
         "tests": ["tests/test_mutation_kills_dumps.py"],
