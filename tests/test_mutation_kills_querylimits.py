@@ -187,3 +187,31 @@ def test_settling_every_ticket_leaves_nothing_held(clock: Clock) -> None:
     budget.settle(tiny, 0.0)
     assert budget._reserved == {}
     assert budget.reserve("a", 100.0)[1] == 9.0  # 10 - 1 spent, nothing held
+
+
+def test_a_refused_reservation_waits_for_the_oldest_charge(clock: Clock) -> None:
+    budget = ClientBudget(10.0)
+    budget.charge("a", 5.0)  # t=1000: leaves the window at t=1060
+    clock.now = 1020.0
+    budget.charge("a", 5.0)  # t=1020: leaves at t=1080
+    clock.now = 1030.0
+    with pytest.raises(LimitExceeded) as info:
+        budget.reserve("a", 1.0)
+    assert info.value.retry_after == 31  # 1060 - 1030, plus one: the oldest charge frees budget first
+
+
+def test_a_refused_reservation_waits_one_second_when_budget_returns_within_it(clock: Clock) -> None:
+    budget = ClientBudget(10.0)
+    budget.charge("a", 10.0)
+    clock.now = 1059.5  # the charge leaves in half a second
+    with pytest.raises(LimitExceeded) as info:
+        budget.reserve("a", 1.0)
+    assert info.value.retry_after == 1
+
+
+def test_a_hold_under_one_second_still_counts(clock: Clock) -> None:
+    budget = ClientBudget(10.0)
+    first, _ = budget.reserve("a", 6.0)
+    budget.reserve("a", 0.5)  # still running
+    budget.settle(first, 1.0)
+    assert budget.reserve("a", 100.0)[1] == 8.5  # 10 - 1 spent - 0.5 held

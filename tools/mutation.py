@@ -353,8 +353,11 @@ def write_report() -> None:
         "runs above; the token prefix was checked by swapping `hmac.compare_digest` for a prefix test "
         "(require_write then lets `s3cret-writ` through, the test expects 401); the privacy narrowing is "
         "shape mutant #1; `MATCH_MARGIN = 1.0` was edited in and the margin test failed; remote rollback: "
-        "the test now requires the title changed by the newer build to be gone after rollback on "
-        "Oxigraph server and Virtuoso (not run against a mutant).",
+        "the test requires the title changed by the newer build to be gone after rollback on "
+        "Oxigraph server and Virtuoso; on 2026-12-05 it was run against a hand-written mutant of "
+        "`RemoteStore._switch` that, for a rollback, moves only the generation pointer in the server's state "
+        "graph and leaves the data graphs (`test_backend_rollback[oxigraph]` failed on "
+        "`old_title in titles()`, with the pointer moved).",
     ]
     kept = ""
     if REPORT.exists() and KEEP_MARK in (text := REPORT.read_text(encoding="utf-8")):
