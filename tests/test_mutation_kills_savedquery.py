@@ -130,3 +130,16 @@ def test_parse_param_options() -> None:
         parse_param("offset xsd:integer")
     with pytest.raises(ValueError, match="bad parameter name '2x'"):
         parse_param("2x xsd:integer")
+
+
+@pytest.mark.parametrize("raw", ["http://example.org/a%zz", "http://[::1", "http://example.org/a#b#c"])
+def test_an_iri_the_store_cannot_parse_is_a_bad_parameter(raw: str) -> None:
+    """Absolute in form but not an IRI (bad percent-escape, broken host, two fragments): a 400, never a 500."""
+    with pytest.raises(BadParameter, match="'who': not an IRI") as info:
+        bind_value(PERSON, raw, BASE)
+    assert info.value.status == 400
+
+
+def test_help_text_may_hold_the_separator_itself() -> None:
+    """Only the first " — " (or " -- ") ends the options; the help after it is kept whole."""
+    assert parse_param("y xsd:gYear — From — to, or -- until.").help == "From — to, or -- until."
