@@ -208,3 +208,31 @@ def test_dumps_are_written_once_whole_and_old_folders_pruned(settings: Settings,
     assert sorted(p.name for p in dumps.iterdir()) == [".tmp-g000009-1", "g000001", "g000002", "notes.txt"]
     again_folder, again = ensure_dumps(store, settings)  # type: ignore[arg-type]
     assert (again_folder, again, store.reads) == (folder, manifest, 1)  # read back, not written again
+
+
+def test_releases_made_at_one_moment_are_ordered_by_version(tmp_path: Path) -> None:
+    out = tmp_path / "releases"
+    versions = ["2026-05-01.3", "2026-05-01", "2026-05-01.5", "2026-05-01.2", "2026-05-01.4"]
+    for i, version in enumerate(versions):
+        release(out, f"r{i}", version, "2026-05-01T12:00:00Z")
+    assert [m.version for m in list_releases(out)] == sorted(versions)
+
+
+def test_releases_are_ordered_by_date_not_by_name(tmp_path: Path) -> None:
+    out = tmp_path / "releases"
+    release(out, "x", "zeta", "2026-01-01T00:00:00Z")
+    release(out, "y", "alpha", "2026-03-01T00:00:00Z")
+    release(out, "z", "mid", "2026-02-01T00:00:00Z")
+    assert [m.version for m in list_releases(out)] == ["zeta", "mid", "alpha"]
+
+
+def test_a_dump_folder_published_first_by_another_process_is_kept(settings: Settings, tmp_path: Path) -> None:
+    """Two processes write the same generation's dumps: the second rename fails, its copy is dropped."""
+    store = FakeStore(tmp_path / "store")
+    theirs = store.path / "dumps" / "g000002"
+    theirs.mkdir(parents=True)
+    (theirs / "visitgraph.ttl").write_text("their complete copy\n", encoding="utf-8")  # renamed in, manifest next
+    folder, manifest = ensure_dumps(store, settings)  # type: ignore[arg-type]
+    assert folder == theirs and manifest.generation == "g000002"
+    assert (theirs / "visitgraph.ttl").read_text(encoding="utf-8") == "their complete copy\n"  # untouched
+    assert sorted(p.name for p in theirs.parent.iterdir()) == ["g000002"]  # our temporary copy is gone
