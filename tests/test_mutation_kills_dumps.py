@@ -22,6 +22,7 @@ import pytest
 
 from conftest import settings_for
 from visitgraph.config import Settings
+from visitgraph.dump import dump_quads, store_prefixes
 from visitgraph.dumps import (
     DumpFile,
     Manifest,
@@ -236,3 +237,45 @@ def test_a_dump_folder_published_first_by_another_process_is_kept(settings: Sett
     assert folder == theirs and manifest.generation == "g000002"
     assert (theirs / "visitgraph.ttl").read_text(encoding="utf-8") == "their complete copy\n"  # untouched
     assert sorted(p.name for p in theirs.parent.iterdir()) == ["g000002"]  # our temporary copy is gone
+
+
+def test_dump_prefixes_name_each_kind_and_org_for_organisations() -> None:
+    prefixes = store_prefixes(EX)
+    assert prefixes["org"] == EX + "organization/" and "organization" not in prefixes
+    for kind in ("visit", "person", "topic", "gift", "agreement", "source", "scheme"):
+        assert prefixes[kind] == f"{EX}{kind}/"
+
+
+def test_blank_nodes_are_named_by_a_hash_of_what_is_said_about_them() -> None:
+    """Two addresses saying the same thing stay two nodes; their labels follow the documented rule (SHA-256 of
+    the sorted lines mentioning the node, itself as _:SELF, first 24 hex digits; a repeat gets `x2`), so a
+    release made by another version of the code names them alike and its changelog shows no false change."""
+    s, address, country = (
+        ox.NamedNode(EX + "organization/a"),
+        ox.NamedNode("http://schema.org/address"),
+        ox.NamedNode("http://schema.org/addressCountry"),
+    )
+    one, two = ox.BlankNode(), ox.BlankNode()
+    store = ox.Store()
+    store.extend(
+        [
+            ox.Quad(s, address, one),
+            ox.Quad(one, country, ox.Literal("LT")),
+            ox.Quad(s, address, two),
+            ox.Quad(two, country, ox.Literal("LT")),
+        ]
+    )
+    body = dump_quads(store, "nt").data
+    triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    assert len(triples) == 4 and len({t.object for t in triples if t.predicate == address}) == 2
+    signature = "\n".join(
+        sorted(
+            [
+                f" <{EX}organization/a> <http://schema.org/address> _:SELF",
+                ' _:SELF <http://schema.org/addressCountry> "LT"',
+            ]
+        )
+    )
+    digest = hashlib.sha256(signature.encode()).hexdigest()[:24]
+    labels = {t.object.value for t in triples if t.predicate == address}
+    assert labels == {f"b{digest}", f"b{digest}x2"}
