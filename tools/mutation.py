@@ -115,7 +115,12 @@ TARGETS: dict[str, dict[str, Any]] = {
     },
     "remote-rollback": {
         "module": "src/visitgraph/remote.py",
-        "tests": ["tests/test_remote_backend.py", "-k", "rollback and oxigraph"],
+        "tests": [
+            "tests/test_mutation_kills_remote.py",
+            "tests/test_remote_backend.py",
+            "-k",
+            "mutation_kills or (oxigraph and not server_gone)",
+        ],
         "functions": ["_switch", "push"],
     },
 }
