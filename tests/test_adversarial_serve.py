@@ -212,7 +212,10 @@ def test_slow_queries_leave_health_pages_and_saved_queries_responsive(server: Li
     try:
         for path in ("/-/health", "/", "/queries/people", "/id/person/svetlana-gorokhova"):
             page = call(server, "GET", path, headers={"Accept": "text/html"}, timeout=5)
-            assert page.status == 200 and page.seconds < 1.0, (path, page.status, page.seconds)
+            # answered while the slow queries still ran (none stopped by its budget yet), whatever the
+            # machine's load: a 1 s bound failed at load average 14 (1.12 s)
+            stopped = [a for a in answers if b"QueryTimeout" in a.body]
+            assert page.status == 200 and not stopped, (path, page.status, page.seconds, len(stopped))
     finally:
         for t in threads:
             t.join(30)
