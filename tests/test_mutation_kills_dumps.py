@@ -279,3 +279,10 @@ def test_blank_nodes_are_named_by_a_hash_of_what_is_said_about_them() -> None:
     digest = hashlib.sha256(signature.encode()).hexdigest()[:24]
     labels = {t.object.value for t in triples if t.predicate == address}
     assert labels == {f"b{digest}", f"b{digest}x2"}
+
+
+def test_turtle_and_trig_dumps_use_the_prefixes() -> None:
+    store = hand_store()
+    for fmt in ("ttl", "trig"):
+        data = dump_quads(store, fmt, store_prefixes(EX)).data
+        assert b"@prefix person: <" + EX.encode() + b"person/>" in data and b"person:anna" in data, fmt
