@@ -82,7 +82,10 @@ def call(
     started = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout, source_address=(source, 0))
     try:
-        conn.request(method, path, body=body, headers=headers or {})
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused before the whole body was read (a 503 at once): its answer is already in the socket
         resp = conn.getresponse()
         data = resp.read()
         return Answer(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, time.monotonic() - started)

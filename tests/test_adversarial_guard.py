@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adversarial import Listener, MemoryWatch, assert_error, assert_healthy, call, server_process, server_processes
-from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, free_port
+from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port
 from visitgraph.core.config import load_settings
 from visitgraph.store.backend import store_from_settings
 from visitgraph.workers.executor import _recv_frame, _send_frame, _Worker
@@ -48,7 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, listener: Listener) -> Iter
         "VISITGRAPH_RESULT_CACHE": "0",
         "VISITGRAPH_LOG_LEVEL": "WARNING",
     }
-    live = LiveServer(root, free_port(), extra_env=env)
+    live = start_on_free_port(lambda port: LiveServer(root, port, extra_env=env))
     yield live
     live.stop()
 

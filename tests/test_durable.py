@@ -319,12 +319,14 @@ def test_crash_in_a_real_serve_process_keeps_the_switched_write(tmp_path: Path) 
     import urllib.parse
     import urllib.request
 
-    from conftest import WRITE_TOKEN, LiveServer, free_port
+    from conftest import WRITE_TOKEN, LiveServer, start_on_free_port
 
     root = copy_project(tmp_path / "p", TEST_DATA / "mini")
     settings = settings_for(root)
     build(settings, store_from_settings(settings), who="pytest")
-    server = LiveServer(root, free_port(), {"VISITGRAPH_CRASH_AT": "switch.after", "VISITGRAPH_ANSWER_INDEX": "false"})
+    server = start_on_free_port(
+        lambda port: LiveServer(root, port, {"VISITGRAPH_CRASH_AT": "switch.after", "VISITGRAPH_ANSWER_INDEX": "false"})
+    )
     try:
         body = urllib.parse.urlencode({"update": insert("h")}).encode()
         req = urllib.request.Request(
@@ -336,7 +338,7 @@ def test_crash_in_a_real_serve_process_keeps_the_switched_write(tmp_path: Path) 
     finally:
         server.stop()
     assert any(p.name.startswith(".pending-") for p in (root / "changesets").iterdir())
-    restarted = LiveServer(root, free_port(), {"VISITGRAPH_ANSWER_INDEX": "false"})
+    restarted = start_on_free_port(lambda port: LiveServer(root, port, {"VISITGRAPH_ANSWER_INDEX": "false"}))
     try:
         assert "Recovery: kept changeset" in (root / "serve.log").read_text(encoding="utf-8")
         assert leftovers(settings) == []

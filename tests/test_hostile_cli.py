@@ -96,9 +96,11 @@ def test_query_streams_a_huge_construct_and_stops_at_the_timeout(store: Embedded
     with proc.stdout, proc.stderr:  # closed here, not by the garbage collector (a ResourceWarning under -W error)
         stderr = proc.stderr.read().decode()
     assert proc.returncode == 1 and stderr.startswith("Error: Query timed out after 4 s"), stderr
-    assert first.count(b"\n") > 10 and first_at < 4, first_at  # the answer came while the query ran
-    assert total > 100_000, total
-    assert elapsed < 4 + 6, elapsed
+    # the answer came while the query ran: its first lines seconds before the 4 s timeout stopped it (measured
+    # from the end, not the start: a loaded machine took 5.2 s just to start the process and send them)
+    assert first.count(b"\n") > 10 and elapsed - first_at > 2, (first_at, elapsed)
+    assert total > len(first), total  # and kept streaming (the amount in 4 s depends on the machine's load)
+    assert elapsed < 30, elapsed  # stopped (the message above says by the timeout), well before the 40 s killer
     assert peak[0] < 600 * 1024 * 1024, f"peak {peak[0] / 2**20:.0f} MB"
     print(
         f"streamed {total / 2**20:.1f} MB in {elapsed:.1f} s, first bytes after {first_at:.2f} s, "

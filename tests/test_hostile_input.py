@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, free_port, settings_for
+from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, settings_for, start_on_free_port
 
 pytestmark = [pytest.mark.e2e]
 
@@ -62,7 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     people.write_text(text.replace('"Svetlana Gorokhova"', json.dumps(EVIL), 1), encoding="utf-8")
     _linkset_with_many_links(root, 2500)
     env = {"VISITGRAPH_RECONCILE_TIMEOUT": "1", "VISITGRAPH_CLIENT_BUDGET": "100000"}
-    live = LiveServer(root, free_port(), extra_env=env)
+    live = start_on_free_port(lambda port: LiveServer(root, port, extra_env=env))
     yield live
     live.stop()
 
@@ -355,8 +355,10 @@ def test_parallel_pages_with_many_links_keep_health_fast(server: LiveServer) -> 
 
 def test_reconcile_time_counts_against_the_client_budget(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "mini", TEST_DATA / "mini")
-    live = LiveServer(
-        root, free_port(), extra_env={"VISITGRAPH_CLIENT_BUDGET": "1", "VISITGRAPH_RECONCILE_TIMEOUT": "1"}
+    live = start_on_free_port(
+        lambda port: LiveServer(
+            root, port, extra_env={"VISITGRAPH_CLIENT_BUDGET": "1", "VISITGRAPH_RECONCILE_TIMEOUT": "1"}
+        )
     )
     try:
         queries = heavy_batch()

@@ -1,6 +1,8 @@
 """Every regular expression and scanner that reads user input in the hardened modules runs in linear
 time: each gets an adversarial 1 MB input, in a subprocess (so a regression cannot hang the suite
-or hold its interpreter lock), and must finish within a few seconds even on a loaded machine."""
+or hold its interpreter lock), and must use at most a few CPU seconds. CPU time, not wall-clock time: on
+a loaded 2-core machine (load average 14) the blank-line linkset took 3.7 s of wall-clock time for 0.7 s
+of CPU, while a quadratic scan costs minutes of CPU however idle the machine is."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import textwrap
 import pytest
 
 MB = 1_000_000
-LIMIT = 3.0  # linear work on 1 MB is ~0.1 s; the quadratic versions took minutes to hours
+LIMIT = 3.0  # CPU seconds: linear work on 1 MB is 0.7 s at most; the quadratic versions took minutes to hours
 
 #: (name, Python expression run with `x` bound to the adversarial input, the input expression)
 CASES = [
@@ -71,9 +73,9 @@ SCRIPT = textwrap.dedent("""
     out = {}
     for name, expr, make in json.loads(sys.stdin.read()):
         x = eval(make)
-        started = time.perf_counter()
+        started = time.process_time()  # CPU seconds of this single-threaded process
         eval(expr)
-        out[name] = time.perf_counter() - started
+        out[name] = time.process_time() - started
     print(json.dumps(out))
 """)
 
@@ -89,4 +91,4 @@ def timings() -> dict[str, float]:
 
 @pytest.mark.parametrize("name", [c[0] for c in CASES])
 def test_adversarial_megabyte_is_linear(timings: dict[str, float], name: str) -> None:
-    assert timings[name] < LIMIT, f"{name}: {timings[name]:.2f} s on 1 MB"
+    assert timings[name] < LIMIT, f"{name}: {timings[name]:.2f} CPU s on 1 MB"

@@ -25,7 +25,7 @@ import rdflib
 import requests
 from rdflib.compare import isomorphic
 
-from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, free_port
+from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port
 from visitgraph.release.persistence import canonical_nt
 
 pytestmark = [pytest.mark.e2e]
@@ -198,7 +198,7 @@ def update(server: LiveServer, sparql: str) -> requests.Response:
 @pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
     root = copy_project(tmp_path_factory.mktemp("partners") / "project", TEST_DATA / "mini")
-    server = LiveServer(root, free_port())
+    server = start_on_free_port(lambda port: LiveServer(root, port))
     try:
         result = Story(server, Harvester(server.url))
         h = result.harvester

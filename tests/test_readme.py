@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import ROOT, ServerExited, free_port, start_on_free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -165,7 +165,8 @@ class Server:
             )
         deadline = time.monotonic() + 300
         while get(self.base + "/-/health")[0] != 200:
-            assert self.proc.poll() is None, f"serve exited: {log.read_text(errors='replace')[-2000:]}"
+            if self.proc.poll() is not None:  # e.g. another process took the port: start_on_free_port retries
+                raise ServerExited(f"serve exited: {log.read_text(errors='replace')[-2000:]}")
             assert time.monotonic() < deadline, f"serve did not answer: {log.read_text(errors='replace')[-2000:]}"
             time.sleep(0.5)
 
@@ -196,14 +197,16 @@ def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
     if not (VENV / "bin" / "visitgraph").exists():
         pytest.skip("visitgraph is not installed in this environment")
     root = copy_repository(tmp_path_factory.mktemp("readme") / "visitgraph")
-    port = free_port()
-    server = Server(
-        [str(root / ".venv" / "bin" / "visitgraph"), "serve"],
-        root,
-        port,
-        clean_env(VISITGRAPH_PORT=str(port)),
-        root.parent / "serve.log",
+    server = start_on_free_port(
+        lambda port: Server(
+            [str(root / ".venv" / "bin" / "visitgraph"), "serve"],
+            root,
+            port,
+            clean_env(VISITGRAPH_PORT=str(port)),
+            root.parent / "serve.log",
+        )
     )
+    port = int(server.base.rsplit(":", 1)[1])
     editor = root.parent / "editor.sh"  # the librarian confirms every guess: the `# check:` marks go
     editor.write_text("#!/bin/sh\nsed -i -e 's/  *# check:.*$//' \"$@\"\n", encoding="utf-8")
     editor.chmod(0o755)
@@ -312,8 +315,7 @@ def test_served_with_cwd_outside_the_project_root(stage: Stage, tmp_path: Path, 
         if where == "elsewhere"
         else ([exe, "serve"], stage.root / "data" / "visits")
     )
-    port = free_port()
-    server = Server(args, cwd, port, clean_env(), tmp_path / "serve.log")
+    server = start_on_free_port(lambda port: Server(args, cwd, port, clean_env(), tmp_path / "serve.log"))
     try:
         for path in ("/dumps/manifest.json", "/dumps/visitgraph.ttl", "/sparql?query=ASK%7B%7D"):
             assert get(server.base + path)[0] == 200, path
