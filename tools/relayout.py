@@ -3,7 +3,11 @@
 Kept so the lead can re-run the rewrite over branches that still use the flat names:
 `python tools/relayout.py --rewrite-only FILE...` rewrites references in the given files without moving anything
 (module paths, then the names that moved out of their module when the import cycles were cut). Run ruff's
-import sorting afterwards (`ruff check --fix --select I`).
+import sorting afterwards (`ruff check --fix --select I`). The rewrite is for text written against the flat
+names only: run over files that already use the new names, it rewrites some of them a second time.
+`python tools/relayout.py --move` did the one-time move (it fails now: the flat modules are gone).
+
+Example: python tools/relayout.py --rewrite-only tests/test_new_feature.py
 """
 
 from __future__ import annotations
@@ -16,17 +20,17 @@ from pathlib import Path
 # package -> {new module name: old flat module name}
 LAYOUT: dict[str, dict[str, str]] = {
     "core": {m: m for m in ("errors", "config", "vocab", "fileio", "bounded", "boundedjson", "formats",
-                            "termtext", "textable", "crashpoints")},
+                            "termtext", "textable", "crashpoints", "names")},
     "sparql": {"text": "sparqltext", "syntax_errors": "sparql_errors", "engine": "sparql", "answers": "answers",
                "ssrf": "ssrf", "guards": "guards", "querylimits": "querylimits",
                "service_description": "service_description"},
     "store": {"embedded": "store", "remote": "remote", "dump": "dump"},
-    "sources": {m: m for m in ("load", "validate", "review")},
+    "sources": {m: m for m in ("load", "validate", "review", "shacl_engine")},
     "workers": {m: m for m in ("executor", "querystream", "workbench", "validation_job", "sandbox")},
-    "describe": {m: m for m in ("resources", "pagemodels", "browse", "ontology_doc")},
+    "describe": {m: m for m in ("resources", "pagemodels", "browse", "ontology_doc", "valuecaps")},
     "queries": {"catalog": "queries", "savedquery": "savedquery", "answerindex": "answerindex",
-                "query_output": "query_output", "openapi": "openapi"},
-    "linking": {m: m for m in ("names", "namescore", "match", "matchindex", "matchread", "reconcile",
+                "query_output": "query_output", "openapi": "openapi", "searchindex": "searchindex"},
+    "linking": {m: m for m in ("namescore", "match", "matchindex", "matchread", "reconcile",
                                "reconcile_request", "linkset_files", "linksets", "linkpages")},
     "release": {m: m for m in ("ledger", "persistence", "releases", "dumps", "void", "history", "memento",
                                "changefeed")},
@@ -113,7 +117,10 @@ def rewrite(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--rewrite-only"]:
+    if not argv or argv[0] in ("-h", "--help") or argv[0] not in ("--rewrite-only", "--move"):
+        print(__doc__)
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    if argv[0] == "--rewrite-only":
         files = [Path(f) for f in argv[1:]]
     else:
         src = Path("src/visitgraph")
