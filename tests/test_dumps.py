@@ -191,3 +191,18 @@ def test_released_files_are_immutable(built_project: Settings) -> None:
     for bad in ("/dumps/releases/2.0.0/..%2Fmanifest.json", "/dumps/releases/9.9.9/visitgraph.nt",
                 "/dumps/releases/2.0.0/nope.nt"):
         assert fetch(client, bad).status_code == 404, bad
+
+
+@pytest.mark.parametrize("name", ["NOTES", "checksums.sha256", "readme.xyz"])
+def test_a_file_a_librarian_added_to_a_release_is_served_as_bytes(built_project: Settings, name: str) -> None:
+    """A release folder may hold files without an RDF suffix: they are served, never a 500."""
+    from visitgraph.web import create_app
+
+    store = store_from_settings(built_project)
+    release(store, built_project, "2.0.0")
+    folder = next(p for p in built_project.releases.iterdir() if p.name == "2.0.0")
+    (folder / name).write_bytes(b"made by hand\n")
+    client = create_app(built_project).test_client()
+    resp = fetch(client, f"/dumps/releases/2.0.0/{name}")
+    assert resp.status_code == 200 and resp.data == b"made by hand\n"
+    assert resp.mimetype == "application/octet-stream"

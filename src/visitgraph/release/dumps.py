@@ -170,12 +170,19 @@ def _prune_dumps(store: Store) -> None:
 def dump_media_type(name: str) -> str:
     """Return the media type to serve a dump file with (`application/gzip` for compressed files).
 
-    >>> dump_media_type("visitgraph.nt"), dump_media_type("visitgraph.nt.gz")
-    ('application/n-triples', 'application/gzip')
+    A file whose name has no RDF suffix (a README a librarian added to a release folder) is served as bytes:
+
+    >>> dump_media_type("visitgraph.nt"), dump_media_type("visitgraph.nt.gz"), dump_media_type("NOTES")
+    ('application/n-triples', 'application/gzip', 'application/octet-stream')
     """
     if name.endswith(".gz"):
         return "application/gzip"
-    return get_format(name.rsplit(".", 1)[-1]).media_type
+    if "." not in name:
+        return "application/octet-stream"
+    try:
+        return get_format(name.rsplit(".", 1)[-1]).media_type
+    except ValueError:
+        return "application/octet-stream"
 
 
 def read_manifest(folder: Path) -> Manifest | None:
