@@ -444,7 +444,7 @@ def test_worker_dying_mid_query_is_an_error_and_replaced(make_executor: Any) -> 
 
 def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> None:
     """The hand-written SPARQL JSON (faster than dicts + json.dumps) must say exactly the same."""
-    from visitgraph.sparql.answers import _json_term, _json_term_text, serialize_solutions
+    from visitgraph.sparql.answers import _json_term_text, json_term, serialize_solutions
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     terms: list[Any] = [
@@ -456,7 +456,7 @@ def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> Non
         ox.Triple(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o", language="en")),
     ]
     for term in terms:
-        assert json.loads(_json_term_text(term)) == _json_term(term)
+        assert json.loads(_json_term_text(term)) == json_term(term)
     names = ["v", "ünï", "w"]
     rows = [[t, None, terms[0]] for t in terms] + [[None, None, None]]
     for truncated in (False, True):
@@ -465,6 +465,6 @@ def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> Non
         assert list(doc) == (["truncated", "head", "results"] if truncated else ["head", "results"])
         assert doc["head"]["vars"] == names
         assert doc["results"]["bindings"] == [
-            {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None} for row in rows]
+            {n: json_term(v) for n, v in zip(names, row, strict=True) if v is not None} for row in rows]
         parsed = list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
         assert [[sol[n] for n in names] for sol in parsed] == rows

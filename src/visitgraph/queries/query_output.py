@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.queries.catalog import SavedQueryResult, term_text
 from visitgraph.queries.savedquery import Term
+from visitgraph.sparql.answers import json_term
 from visitgraph.sparql.engine import run_query
 
 RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
@@ -48,22 +49,9 @@ class Cell:
     lang: str | None = None
 
 
-def _json_term(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != vocab.XSD + "string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
 def sparql_json(page: SavedQueryResult) -> bytes:
     """Write the page as SPARQL 1.1 Query Results JSON."""
-    bindings = [{v: _json_term(t) for v, t in zip(page.variables, row, strict=True) if t is not None}
+    bindings = [{v: json_term(t) for v, t in zip(page.variables, row, strict=True) if t is not None}
                 for row in page.rows]
     return json.dumps({"head": {"vars": page.variables}, "results": {"bindings": bindings}},
                       ensure_ascii=False).encode()

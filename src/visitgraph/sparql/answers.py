@@ -44,7 +44,8 @@ class Answer:
         return out
 
 
-def _json_term(term: Any) -> dict[str, Any]:
+def json_term(term: Any) -> dict[str, Any]:
+    """Write a pyoxigraph term as a SPARQL 1.1 JSON results term (RDF-star triples included)."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -57,14 +58,14 @@ def _json_term(term: Any) -> dict[str, Any]:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
+        return {"type": "triple", "value": {"subject": json_term(term.subject),
+                                            "predicate": json_term(term.predicate),
+                                            "object": json_term(term.object)}}
     raise TypeError(f"unexpected term {term!r}")
 
 
 def _json_term_text(term: Any) -> str:
-    """Write one term as SPARQL JSON text, as `json.dumps(_json_term(term))` would (compact), faster."""
+    """Write one term as SPARQL JSON text, as `json.dumps(json_term(term))` would (compact), faster."""
     kind = type(term)
     if kind is ox.NamedNode:
         return '{"type":"uri","value":' + encode_basestring(term.value) + "}"
@@ -78,7 +79,7 @@ def _json_term_text(term: Any) -> str:
         return '{"type":"literal","value":' + value + ',"datatype":' + encode_basestring(datatype) + "}"
     if kind is ox.BlankNode:
         return '{"type":"bnode","value":' + encode_basestring(term.value) + "}"
-    return json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(json_term(term), ensure_ascii=False, separators=(",", ":"))
 
 
 def _xml_term(term: Any) -> str:

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadQuery, LimitExceeded, QueryTimeout, VisitgraphError
-from visitgraph.sparql.answers import Answer
+from visitgraph.sparql.answers import Answer, json_term
 from visitgraph.sparql.ssrf import operation_kind
 from visitgraph.store.embedded import Generation
 from visitgraph.workers.executor import QueryExecutor, execute
@@ -238,25 +238,11 @@ def checker_for(state: Any) -> SyntaxChecker:
 # -- answers as one JSON table ---------------------------------------------------------------------
 
 
-def _term(term: Any) -> dict[str, str]:
-    """Write a pyoxigraph term as a SPARQL JSON results term."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != vocab.XSD + "string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
 def answer_results(answer: Answer) -> dict[str, Any]:
     """Return an answer as a SPARQL JSON results document; a graph becomes subject/predicate/object rows."""
     if answer.format == "json":
         doc: dict[str, Any] = json.loads(answer.body)
         return doc
     triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
-    rows = [{"subject": _term(t.subject), "predicate": _term(t.predicate), "object": _term(t.object)} for t in triples]
+    rows = [{"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)} for t in triples]
     return {"head": {"vars": ["subject", "predicate", "object"]}, "results": {"bindings": rows}}
