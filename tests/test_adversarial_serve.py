@@ -293,6 +293,34 @@ def test_billion_laughs_on_graph_store_is_400(server: LiveServer, watch: MemoryW
     assert answer.seconds < 2
 
 
+def test_jsonld_string_of_escaped_quotes_is_answered_while_health_stays_fast(server: LiveServer) -> None:
+    """Found after the issue: the JSON-LD depth check matched strings with a backtracking regular
+    expression, quadratic on a string of escaped quotes that never ends (160 KB took 4 minutes of CPU,
+    holding the interpreter lock). 200 KB PUT with the token must be refused at once, health fast meanwhile."""
+    body = ('"' + '\\"' * 100_000).encode()
+    answers: list[Answer] = []
+    sender = threading.Thread(target=lambda: answers.append(call(
+        server,
+        "PUT",
+        "/graph-store?graph=http%3A%2F%2Fexample.org%2Fquotes",
+        body,
+        {"Content-Type": "application/ld+json", **AUTH, **JSON},
+        source="127.0.0.41",
+        timeout=60,
+    )))
+    sender.start()
+    try:
+        for _ in range(3):
+            health = call(server, "GET", "/-/health", timeout=5.0)
+            assert health.status == 200 and health.seconds < 1.0, health.seconds
+            time.sleep(0.2)
+    finally:
+        sender.join(60)
+    assert len(answers) == 1
+    assert_error(answers[0], 400)
+    assert answers[0].seconds < 10
+
+
 # -- 6. unsafe links and missing headers ----------------------------------------------------------
 
 

@@ -20,7 +20,11 @@ LIMIT = 3.0  # CPU seconds: linear work on 1 MB is 0.7 s at most; the quadratic 
 CASES = [
     ("reconcile JSONP callback", "_CALLBACK.fullmatch(x)", "'a.' * (MB // 2) + '!'"),
     ("reconcile JSONP callback, no dots", "_CALLBACK.fullmatch(x)", "'a' * MB + '!'"),
-    ("bounded JSON depth scan", "nesting_depth(x)", "'[' * MB"),
+    ("bounded JSON depth scan", "json_depth(x)", "'[' * MB"),
+    # a regular expression for JSON strings backtracked here: 160 KB took 4 minutes of CPU
+    ("bounded JSON depth scan, escaped quotes never closed", "json_depth(x)", "'\"' + '\\\\\"' * (MB // 2)"),
+    ("bounded JSON depth scan, quotes", "json_depth(x)", "'\"' * MB"),
+    ("bounded JSON-LD body, escaped quotes", "try_(lambda: check_rdf(x, 'JSON_LD', 'body'))", "'\"' + '\\\\\"' * (MB // 2)"),
     ("bounded JSON, escapes", "try_(lambda: loads(x, 'q'))", "'\"' + '\\\\' * MB"),
     ("bounded JSON, deep", "try_(lambda: loads(x, 'q'))", "'[' * MB"),
     ("reconcile batch, long name", "try_(lambda: batch_v02(x))", "{'q0': {'query': '(' * MB}}"),
@@ -50,7 +54,8 @@ CASES = [
 
 SCRIPT = textwrap.dedent("""
     import json, sys, time
-    from visitgraph.core.boundedjson import loads, nesting_depth
+    from visitgraph.core.bounded import check_rdf, json_depth
+    from visitgraph.core.boundedjson import loads
     from visitgraph.linking.linkset_files import _IRI_TOKEN, _NAME_TOKEN, _token_lines, _well_formed, read_links
     from visitgraph.queries.query_output import neutralise
     from visitgraph.linking.reconcile_request import batch_v02

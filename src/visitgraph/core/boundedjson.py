@@ -13,35 +13,10 @@ import json
 import math
 from typing import Any
 
+from visitgraph.core.bounded import json_depth
 from visitgraph.core.errors import BadParameter
 
 MAX_DEPTH = 32
-
-
-def nesting_depth(text: str) -> int:
-    """Return the deepest nesting of ``[``/``{`` in JSON text, skipping strings (one linear pass).
-
-    >>> nesting_depth('{"a": [1, {"b": "[[["}]}')
-    3
-    """
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth -= 1
-    return deepest
 
 
 def _refuse_constant(name: str) -> Any:
@@ -92,7 +67,7 @@ def loads(raw: str | bytes, name: str, max_depth: int = MAX_DEPTH) -> Any:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise BadParameter(name, f"`{name}` is not UTF-8 text ({e}).") from e
-    if nesting_depth(raw) > max_depth:
+    if json_depth(raw) > max_depth:  # the one depth scan (core.bounded), linear on any text
         raise BadParameter(name, f"`{name}` nests arrays/objects deeper than {max_depth} levels; send a flatter value.")
     try:
         value = json.loads(raw, parse_float=_finite, parse_constant=_refuse_constant(name))
