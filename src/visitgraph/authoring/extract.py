@@ -40,7 +40,7 @@ diplomat teacher""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
-assistant honorary ex honoured honored people's""".split()
+assistant honorary ex honoured honored people's regional""".split()
 )
 #: Institution words that name a part of an institution ("the Digital Services of the National Library"):
 #: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
@@ -299,6 +299,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
         after_for = _after_for(words, i)
+        if after_for and len(run) >= 3 and _is_region(run[0].text):
+            run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
         if after_for and len(run) >= 3 and _after_org_for(words, i):
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         full = [x for x in run if not _is_initials(x.text)]
@@ -324,6 +326,14 @@ def _heads_institution(words: list[Span], k: int) -> bool:
     while k < len(words) and is_cap(words[k].text) and words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS:
         k += 1
     return k < len(words) and words[k].text.casefold() in ORG_HEADS
+
+
+#: Regions a title can be "for" ("Regional Director for Europe"), besides countries (place_code).
+REGIONS = frozenset("europe asia africa america americas eurasia caucasus oceania scandinavia balkans".split())
+
+
+def _is_region(word: str) -> bool:
+    return word.casefold() in REGIONS or place_code(word) is not None
 
 
 def _after_for(words: list[Span], i: int) -> bool:
@@ -431,6 +441,9 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
         if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
             return desc.replace(m.group(1) + " ", ""), m.group(1)
+        m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
+        if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
+            return m.group(2), m.group(1)
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
     tail = _sub_unit_tail(org)

@@ -44,7 +44,7 @@ _VERBS = re.compile(
     r"together with|along with|accompanied by)\b"
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
-_GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+of\s+(?:the\s+)?")
+_GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?")
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+and\s+")
 #: Occupations held on one's own: a writer listed after a director does not share the director's institution.
@@ -99,7 +99,7 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
 
 
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
-    """Find "the employees/delegation/representatives of <Org>" headers: (start, end, noun, org)."""
+    """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
     for m in _GROUP.finditer(sentence):
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
@@ -139,8 +139,12 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
         i -= 1
     while i < heads[-1] and words[i].text.casefold() == "and":
         i += 1
-    desc = text[words[i].start :]
-    before = text[: words[i].start].strip(" ,")
+    start = words[i].start
+    acronym = re.search(r"\b[A-Z]{2,}\s+\([^()]{1,120}\)\s*$", text[max(0, start - 130) : start])
+    if acronym:  # "OCLC (Online Computer Library Center) Regional Director": the institution, then the title
+        start = max(0, start - 130) + acronym.start()
+    desc = text[start:]
+    before = text[:start].strip(" ,")
     description = before if before and before.split()[0].casefold() in {"attendee", "participant", "guest"} else None
     return desc, description
 
