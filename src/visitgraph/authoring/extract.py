@@ -410,6 +410,9 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
+    if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
+        return m.group(2), m.group(1)
     positions = [m for m in _OF.finditer(desc)]
     # each candidate is read through a bounded window: linear in the descriptor (issue 21)
     institutions = [
@@ -441,9 +444,6 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
         if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
             return desc.replace(m.group(1) + " ", ""), m.group(1)
-        m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
-        if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
-            return m.group(2), m.group(1)
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
     tail = _sub_unit_tail(org)

@@ -44,7 +44,9 @@ _VERBS = re.compile(
     r"together with|along with|accompanied by)\b"
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
-_GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?")
+_GROUP = re.compile(
+    rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?"
+)
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+and\s+")
 #: Occupations held on one's own: a writer listed after a director does not share the director's institution.
