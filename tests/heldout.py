@@ -108,8 +108,8 @@ def score_reconcile(matcher: Matcher, split: str) -> ReconcileScore:
 # --- drafting -------------------------------------------------------------------------------------
 
 
-NEWS_FILES = {"dev": "news.json", "test": "news.json", "dev2": "news-dev2.json"}
-"""Where each half of the drafting evaluation lives (``dev2`` was written after decision 0023)."""
+NEWS_FILES = {"dev": "news.json", "test": "news.json", "dev2": "news-dev2.json", "dev3": "news-dev3.json"}
+"""Where each half of the drafting evaluation lives (``dev2`` and ``dev3`` were written after decision 0023)."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

@@ -2,8 +2,8 @@
 
 The `test` halves of tests/data/eval/ were written before any tuning and are never tuned
 on; these tests print the figures on them (run with ``-s`` to see them) and assert the
-issue's targets. The `dev` figures (and, for drafting, the second development half `dev2`,
-tests/data/eval/news-dev2.json) are printed for comparison only.
+issue's targets. The `dev` figures (and, for drafting, the development halves `dev2` and `dev3`,
+tests/data/eval/news-dev2.json and news-dev3.json) are printed for comparison only.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def reconcile_scores(sources: tuple[object, str]) -> dict[str, ReconcileScore]:
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
     out = {
-        split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "dev2", "test")
+        split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "dev2", "dev3", "test")
     }
     print()
     for split, s in out.items():
@@ -58,7 +58,10 @@ def test_reconcile_test_half_match_flag(reconcile_scores: dict[str, ReconcileSco
     assert s.false_flags_on_absent == 0, s.line("test")
 
 
-UNMET = "issue 16 target not met on the test half (12/16 items entirely right, 2 invented; decision 0023)"
+UNMET = (
+    "issue 16 target not met on the test half: 12/16 items entirely right, 2 invented entities in 2 items, "
+    "measured once after the dev3 round (dev 16/16, dev2 23/23, dev3 24/24); decision 0023"
+)
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
@@ -92,5 +95,6 @@ def test_dev_halves_stay_as_tuned(
     assert r.precision_at_1 == 1.0 and r.flag_precision == 1.0 and r.flag_recall == 1.0, r.misses
     assert r.false_flags_on_absent == 0, r.misses
     assert d.right == d.items and d.invented == 0, d.problems
-    d2 = draft_scores["dev2"]  # tuned to 22/23: "Poleyaeva" is a spelling the matcher does not find
-    assert d2.right >= 22 and d2.invented <= 1 and d2.dates == d2.items, d2.problems
+    for split in ("dev2", "dev3"):  # tuned to 23/23 and 24/24 (decision 0023, third round)
+        d = draft_scores[split]
+        assert d.right == d.items and d.invented == 0 and d.dates == d.items, (split, d.problems)

@@ -40,7 +40,7 @@ diplomat teacher""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
-assistant honorary ex honoured honored people's""".split()
+assistant honorary ex honoured honored people's regional""".split()
 )
 #: Institution words that name a part of an institution ("the Digital Services of the National Library"):
 #: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
@@ -299,6 +299,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
         after_for = _after_for(words, i)
+        if after_for and len(run) >= 3 and _is_region(run[0].text):
+            run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
         if after_for and len(run) >= 3 and _after_org_for(words, i):
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         full = [x for x in run if not _is_initials(x.text)]
@@ -324,6 +326,14 @@ def _heads_institution(words: list[Span], k: int) -> bool:
     while k < len(words) and is_cap(words[k].text) and words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS:
         k += 1
     return k < len(words) and words[k].text.casefold() in ORG_HEADS
+
+
+#: Regions a title can be "for" ("Regional Director for Europe"), besides countries (place_code).
+REGIONS = frozenset("europe asia africa america americas eurasia caucasus oceania scandinavia balkans".split())
+
+
+def _is_region(word: str) -> bool:
+    return word.casefold() in REGIONS or place_code(word) is not None
 
 
 def _after_for(words: list[Span], i: int) -> bool:
@@ -400,6 +410,9 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
+    if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
+        return m.group(2), m.group(1)
     positions = [m for m in _OF.finditer(desc)]
     # each candidate is read through a bounded window: linear in the descriptor (issue 21)
     institutions = [
@@ -433,6 +446,10 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
             return desc.replace(m.group(1) + " ", ""), m.group(1)
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
+    tail = _sub_unit_tail(org)
+    if tail is not None and is_reference(org[tail:]):  # "head of the … Department of the RSL": the RSL
+        title, org = f"{desc[: chosen.end()]}{org[:tail]}".strip(), org[tail:].strip()
+        title = re.sub(r"\s+of(?:\s+the)?$", "", title)
     clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
     org = org[: clause.start()] if clause else org
     end = org[-_WINDOW:]
@@ -453,21 +470,51 @@ def _domain(text: str) -> bool:
     return m is not None and not m.group(1).isupper() and place_code(m.group(2).strip(" ,.")) is not None
 
 
+#: An institution named again by a reference ("the RSL", "the same library") rather than by its name.
+_REFERENCE = re.compile(
+    r"(?:[A-Z][A-Za-z]*[A-Z])(?![\w-])|(?:same|that|this|said)\s+(?:library|institution|centre|center|university|"
+    r"organi[sz]ation|museum|agency|association|company)\b"
+)
+
+
+def is_reference(name: str) -> bool:
+    """Say whether an organisation as written is an acronym or "the same library", to be resolved in the item.
+
+    >>> is_reference("RSL"), is_reference("same library"), is_reference("Russian State Library")
+    (True, True, False)
+    """
+    return _REFERENCE.fullmatch(name.strip()) is not None
+
+
+def _sub_unit_tail(text: str) -> int | None:
+    """Return where the institution starts after a part of one ("Digital Services of the X": X), or None.
+
+    >>> t = "International Relations Department of the RSL"
+    >>> t[_sub_unit_tail(t):], _sub_unit_tail("Russian State Library")
+    ('RSL', None)
+    """
+    head = _chunk(text)
+    chunk = head.split()
+    if not chunk or chunk[-1].casefold() not in SUB_UNITS:  # "Digital Library Department": its last word decides
+        return None
+    rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
+    if rest is None:
+        return None
+    at = len(head) + rest.end()
+    after = text[at : at + _WINDOW]
+    if looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
+        return at
+    reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
+    return at if reference and not re.match(r"\s*\w", after[reference.end() :]) else None
+
+
 def _sub_unit(text: str) -> bool:
     """Say whether text starts with a part of an institution ("Digital Services of the …") that an institution follows.
 
     >>> _sub_unit("Digital Library Department of the Russian State Library"), _sub_unit("Russian State Library")
     (True, False)
     """
-    head = _chunk(text)
-    chunk = head.split()
-    if not chunk or chunk[-1].casefold() not in SUB_UNITS:  # "Digital Library Department": its last word decides
-        return False
-    rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
-    if rest is None:
-        return False
-    after = text[len(head) + rest.end() : len(head) + rest.end() + _WINDOW]
-    return looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split())
+    return _sub_unit_tail(text) is not None
 
 
 def parse_org(written: str, depth: int = 0) -> OrgMention:
@@ -481,8 +528,9 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
     text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
-    if depth < MAX_PARENTS and _sub_unit(text):  # "Digital Library Department of the X": the organisation is X
-        return parse_org(re.split(r"\sof\s(?:the\s)?", text, maxsplit=1)[1], depth + 1)
+    tail = _sub_unit_tail(text) if depth < MAX_PARENTS else None
+    if tail is not None:  # "Digital Library Department of the X": the organisation is X
+        return parse_org(text[tail:], depth + 1)
     parent = None
     m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S) if depth < MAX_PARENTS else None
     if m:  # "X within the Y": Y is X's parent (a chain of at most MAX_PARENTS)

@@ -80,6 +80,8 @@ _WORK_WORDS = re.compile(
     re.I,
 )
 _SUBJECT = r"(?P<giver>(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,6}?[A-Za-z][\w.’'-]*)"
+#: ", in its turn," or an apposition ("Mayil Ahmedov, director of the library, presented …") after a giver.
+_TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
@@ -98,14 +100,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "passive",
         re.compile(
-            r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)\s+"
-            r"(?:was|were)\s+(?P<verb>presented\s+with|given|handed)\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)"
+            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed)\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
         "active",
         re.compile(
-            _SUBJECT + r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+presented\s+"
+            _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
             r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
             r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
@@ -145,7 +147,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-_CLAUSE = re.compile(r"(?:,\s+and|;)\s+(?=[^,;]{0,80}?\b(?:presented|donated|gave|handed over)\b)")
+_CLAUSE = re.compile(
+    r"(?:,\s+and|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
+    r"\b(?:presented|donated|gave|handed over)\b)"
+)
 
 
 def _clauses(sentence: str) -> list[str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from visitgraph.authoring.extract import (
     GROUP_NOUNS,
     ORG_HEADS,
+    SUB_UNITS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
     OrgMention,
@@ -25,6 +26,7 @@ from visitgraph.authoring.extract import (
     Span,
     find_people,
     is_cap,
+    is_reference,
     looks_org,
     outside,
     parse_org,
@@ -42,7 +44,9 @@ _VERBS = re.compile(
     r"together with|along with|accompanied by)\b"
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
-_GROUP = re.compile(rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+of\s+(?:the\s+)?")
+_GROUP = re.compile(
+    rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?"
+)
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+and\s+")
 #: Occupations held on one's own: a writer listed after a director does not share the director's institution.
@@ -97,7 +101,7 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
 
 
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
-    """Find "the employees/delegation/representatives of <Org>" headers: (start, end, noun, org)."""
+    """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
     for m in _GROUP.finditer(sentence):
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
@@ -137,8 +141,12 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
         i -= 1
     while i < heads[-1] and words[i].text.casefold() == "and":
         i += 1
-    desc = text[words[i].start :]
-    before = text[: words[i].start].strip(" ,")
+    start = words[i].start
+    acronym = re.search(r"\b[A-Z]{2,}\s+\([^()]{1,120}\)\s*$", text[max(0, start - 130) : start])
+    if acronym:  # "OCLC (Online Computer Library Center) Regional Director": the institution, then the title
+        start = max(0, start - 130) + acronym.start()
+    desc = text[start:]
+    before = text[:start].strip(" ,")
     description = before if before and before.split()[0].casefold() in {"attendee", "participant", "guest"} else None
     return desc, description
 
@@ -202,6 +210,7 @@ def analyse_visit(
             out.orgs.append(g[3])
     masked = _mask(sentence, [(a, b) for a, b, _, _ in groups])
     visitors = _read_descriptors(masked, people, groups, labels)
+    _resolve_references(visitors, [g[3] for g in groups if g[3] is not None])
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
@@ -270,6 +279,39 @@ def _read_descriptors(
             p.description = who.group(1)[:1].upper() + who.group(1)[1:]
     _from_org(sentence, people, starts, ends, labels)
     return people
+
+
+def _initials(name: str) -> str:
+    """Initials of an institution's capitalised words ("Russian State Library" → "RSL")."""
+    return "".join(w[0] for w in re.findall(r"[\w’'-]+", name) if w[0].isupper())
+
+
+def _refers_to(acronym: str, org: OrgMention) -> bool:
+    """Say whether an acronym names `org` as written in the item ("National Library of Greece (NLG)", "OCLC (…)")."""
+    name = org.name.strip()
+    paren = re.search(r"\(([^()]*)\)$", name)
+    if paren and acronym in (paren.group(1).strip(), _initials(name[: paren.start()])):
+        return True
+    return name == acronym or name.startswith(acronym + " (") or _initials(name) == acronym
+
+
+def _resolve_references(people: list[PersonMention], group_orgs: list[OrgMention]) -> None:
+    """Point "… of the RSL" and "… of the same library" at the institution the item named before.
+
+    An acronym resolves to an organisation of the item written with it ("Russian State Library (RSL)") or with
+    those initials; "the same library" to the previous person's. Unresolved, an acronym stays as written (it is
+    looked up as a label) and a "same library" is dropped: nothing is minted from a reference.
+    """
+    for k, p in enumerate(people):
+        if p.org is None or not is_reference(p.org.name):
+            continue
+        ref = p.org.name.strip()
+        earlier = [q.org for q in people if q.org is not None and q is not p and not is_reference(q.org.name)]
+        if ref[:1].isupper():
+            p.org = next((o for o in [*earlier, *group_orgs] if _refers_to(ref, o)), p.org)
+        else:
+            before = [q.org for q in people[:k] if q.org is not None and not is_reference(q.org.name)]
+            p.org = before[-1] if before else (group_orgs[-1] if group_orgs else None)
 
 
 _FROM = re.compile(r"\s*,?\s+from\s+(?:the\s+)?")
@@ -345,6 +387,17 @@ def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
                 p.alternate_names.append(other.name)
 
 
+def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
+    """Say whether a free-standing name is a part of an institution already in someone's title ("… Department")."""
+    head = re.split(r"\sof\s", name, maxsplit=1)[0].strip()
+    words = head.split()
+    return (
+        bool(words)
+        and words[-1].casefold() in SUB_UNITS
+        and any(p.job_title and head.casefold() in p.job_title.casefold() for p in people)
+    )
+
+
 def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable[str] = ()) -> list[OrgMention]:
     """Find institutions named on their own in the visit sentence ("… by the Embassy of the Russian Federation")."""
     labels = {fold(x) for x in host_labels}
@@ -364,6 +417,7 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             or _is_host_org(name, labels)
             or any(fold(name) in t or t in fold(name) for t in taken)
             or any(p.description and name in p.description for p in findings.visitors)
+            or _title_part(name, findings.visitors)
         ):
             continue
         if fold(name).startswith("presidential library") or place_code(name):

@@ -25,6 +25,7 @@ _TRANSLIT = (
     (r"kh|x", "h"),
     (r"sch", "sh"),
     (r"ph", "f"),
+    (r"(?<=[aeiou])[jy](?=[aeiou])", ""),  # Cyrillic iotation between vowels: Polejayeva, Poleyaeva, Kutueva
     (r"\by[ei]", "e"),
     (r"\bie", "e"),
     (r"w", "v"),
@@ -103,6 +104,8 @@ def translit(normalised: str) -> str:
     >>> translit("all russian state library") == translit("all russia state library")
     True
     >>> translit("akbota xamitova") == translit("akbota khamitova")
+    True
+    >>> translit("tatyana poleyaeva") == translit("tatyana polejayeva") == translit("tatiana polejaeva")
     True
     """
     out = normalised
