@@ -453,10 +453,10 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
     org = org[: clause.start()] if clause else org
     end = org[-_WINDOW:]
-    tail = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
-    if tail:  # "OCLC (…) on CIS states": the scope belongs to the title
-        cut = len(org) - len(end) + tail.start()
-        title, org = f"{title} {tail.group(0).strip()}", org[:cut].strip()
+    scope = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
+    if scope:  # "OCLC (…) on CIS states": the scope belongs to the title
+        cut = len(org) - len(end) + scope.start()
+        title, org = f"{title} {scope.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
 
 
