@@ -263,3 +263,18 @@ def test_validate_of_a_big_file_goes_in_batches_with_progress(
     result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress", str(extra)], env=env)
     assert result.exit_code == 0, result.output
     assert "validate: " in result.stderr and "batch/s" in result.stderr
+
+
+def test_validate_of_a_big_file_with_the_default_engine_shows_it_is_working(
+    mini_project: Settings, runner: CliRunner, tmp_path: Path
+) -> None:
+    # the default shacl engine checks the scratch store in one call that reports nothing while it runs
+    # (200 MB: about 7 minutes, 488 MiB peak; bench/README.md): a line with the elapsed time says it works
+    extra = tmp_path / "new-people.ttl"
+    base = mini_project.base_iri
+    extra.write_text("".join(f'<{base}person/new-{i}> a <http://schema.org/Person> ; '
+                             f'<http://schema.org/name> "New Person {i}" .\n' for i in range(40)), encoding="utf-8")
+    env = {"VISITGRAPH_VALIDATE_WHOLE_LIMIT": "50", "VISITGRAPH_SHACL_ENGINE": "shacl"}
+    result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress", str(extra)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "(shacl engine)" in result.stderr and "elapsed" in result.stderr, result.stderr[-500:]
