@@ -159,11 +159,19 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: int) -> None:
-    """CPU per answered request of each process of `serve` (front vs query workers) and of the Oxigraph server,
-    under the same ad-hoc load, rounds alternating between the two servers."""
+def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: int,
+              reference: Path | None = None) -> None:
+    """CPU per answered request of each process of `serve` (front vs query workers) and of the Oxigraph server
+    (and of the reference code's `serve`, when given), under the same ad-hoc load, rounds alternating."""
     os.environ["VISITGRAPH_RESULT_CACHE"] = "0"
     vg, vg_port = endpoint.start_visitgraph(project, 30.0, Path("/tmp") / f"split-vg-{os.getpid()}.log")
+    ref = None
+    if reference is not None:
+        copy = project.parent / f"{project.name}-reference"
+        if not copy.is_dir():
+            raise SystemExit(f"Run bench_endpoint.py --reference … first (it copies {project} to {copy}).")
+        ref, ref_port = endpoint.start_visitgraph(copy, 30.0, Path("/tmp") / f"split-ref-{os.getpid()}.log",
+                                                  source=reference)
     gen = EmbeddedStore(project / "var" / "store").require_current()
     work = Path("/tmp") / f"split-{os.getpid()}"
     work.mkdir(exist_ok=True)
@@ -174,11 +182,16 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
         return endpoint.make_query(rng.choice(names), rng, visits, fixed=False)
 
     sums: dict[str, list[float]] = {}
-    answered = {"visitgraph": 0, "oxigraph": 0}
+    answered = {"visitgraph": 0, "oxigraph": 0, "reference": 0}
+    qps: dict[str, list[float]] = {"visitgraph": [], "oxigraph": [], "reference": []}
     try:
         targets = [endpoint.Target("visitgraph", vg_port, "/sparql", vg.pid),
                    endpoint.Target("oxigraph", ox_port, "/query", ox_proc.pid)]
-        endpoint.run_phase(targets[0], mix, clients, 1.0)  # warm up
+        if ref is not None:
+            targets.insert(1, endpoint.Target("reference", ref_port, "/sparql", ref.pid))
+        for target in targets:
+            if target.name != "oxigraph":
+                endpoint.run_phase(target, mix, clients, 1.0)  # warm up: workers started
         for r in range(rounds):
             for target in targets if r % 2 == 0 else reversed(targets):
                 pids = tree(target.pid)
@@ -186,7 +199,7 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
                 for p in pids:
                     cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
                     role = ("query workers" if "workers.executor" in cmd else
-                            "oxigraph" if target.name == "oxigraph" else
+                            "server" if target.name == "oxigraph" else
                             "supervisor" if p == target.pid else "front (granian+gateway+flask)")
                     roles[p] = f"{target.name}: {role}"
                 before = {p: proc_cpu(p) for p in pids}
@@ -200,16 +213,31 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
                     total[0] += now[0] - then[0]
                     total[1] += now[1] - then[1]
                 answered[target.name] += result["statuses"].get(200, 0)
+                qps[target.name].append(result["statuses"].get(200, 0) / result["seconds"])
     finally:
         endpoint.stop(vg)
         endpoint.stop(ox_proc)
+        if ref is not None:
+            endpoint.stop(ref)
     load = os.getloadavg()
     print(f"\nCPU per answered request, {clients} clients, {rounds} × {seconds:g} s per server; answered: "
           f"{answered}; load average {load[0]:.2f}\n")
     print("| process | CPU ms per request | of which user | system |\n|---|---|---|---|")
+    per_server: dict[str, float] = {}
     for role, (user, system) in sorted(sums.items()):
-        n = answered[role.split(":")[0]]
+        name = role.split(":")[0]
+        n = answered[name]
+        per_server[name] = per_server.get(name, 0.0) + (user + system) / n
         print(f"| {role} | {(user + system) / n * 1000:.3f} | {user / n * 1000:.3f} | {system / n * 1000:.3f} |")
+    print("\n| server | CPU ms per request, all processes | q/s per round |\n|---|---|---|")
+    for name, total in per_server.items():
+        print(f"| {name} | {total * 1000:.3f} | {', '.join(f'{q:.0f}' for q in qps[name])} |")
+    for other in ("oxigraph", "reference"):
+        if qps[other]:
+            rounds_ratio = sorted(a / b for a, b in zip(qps["visitgraph"], qps[other], strict=True))
+            print(f"\nvisitgraph ÷ {other}: q/s per round {', '.join(f'{r:.2f}' for r in rounds_ratio)} "
+                  f"(median {statistics.median(rounds_ratio):.2f}); CPU per request {other} ÷ visitgraph "
+                  f"{per_server[other] / per_server['visitgraph']:.2f}")
 
 
 def main() -> None:
@@ -223,9 +251,10 @@ def main() -> None:
     parser.add_argument("--cpu-split", type=int, default=0, metavar="CLIENTS",
                         help="only measure CPU per request of each server process under CLIENTS ad-hoc clients")
     parser.add_argument("--seconds", type=float, default=3.0, help="phase length of --cpu-split")
+    parser.add_argument("--reference", type=Path, default=None, help="--cpu-split: src/ folder of another checkout")
     args = parser.parse_args()
     if args.cpu_split:
-        return cpu_split(args.project, args.visits, args.cpu_split, args.seconds, args.rounds)
+        return cpu_split(args.project, args.visits, args.cpu_split, args.seconds, args.rounds, args.reference)
     layers = Layers(args.project)
     timed: dict[str, Any] = {"engine": layers.engine, "executor": layers.executor_layer, "flask": layers.flask,
                              "gateway": layers.gateway_layer}
