@@ -98,7 +98,7 @@ def publish(visits: int, work: Path) -> tuple[Path, Path, dict[str, Any]]:
         facts["triples"] = report.triples
     else:  # validation cost at this scale is measured by bench_scale.py; reads are what matter here
         with store.stage() as staged:
-            s = staged._require()
+            s = staged.writable()
             for f in sorted((project / "data").rglob("*")) + sorted((project / "ontology").glob("*.ttl")):
                 if f.suffix in (".nt", ".ttl"):
                     fmt = ox.RdfFormat.N_TRIPLES if f.suffix == ".nt" else ox.RdfFormat.TURTLE
