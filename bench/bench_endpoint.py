@@ -182,15 +182,20 @@ class Target:
         return f"{self.path}?query={urllib.parse.quote(query)}"
 
 
-def run_phase(target: Target, queries: Any, concurrency: int, seconds: float) -> dict[str, Any]:
-    """Send queries from `concurrency` threads for `seconds`; return latencies and status counts."""
+def run_phase(target: Target, queries: Any, concurrency: int, seconds: float,
+              seed: int | None = None) -> dict[str, Any]:
+    """Send queries from `concurrency` threads for `seconds`; return latencies and status counts.
+
+    With `seed`, client n draws the same query sequence in every phase of that seed, so the targets
+    of one round get the same queries in the same order (at 100k visits a round's mix of cheap and
+    scanning templates otherwise decides the ratio)."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
     def client(n: int) -> None:
-        rng = random.Random(n * 7919 + int(time.monotonic() * 1000))
+        rng = random.Random(n * 7919 + (int(time.monotonic() * 1000) if seed is None else seed * 1_000_003))
         conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=60)
         while time.monotonic() < stop_at:
             query = queries(rng)
@@ -250,7 +255,7 @@ def compare(targets: list[Target], visits: int, seconds: float, rounds: int,
                     def queries(rng: random.Random, names: list[str] = names, saved: bool = workload == "saved") -> str:
                         return make_query(rng.choice(names), rng, visits, fixed=saved)
 
-                    phases[target.name].append(run_phase(target, queries, concurrency, seconds))
+                    phases[target.name].append(run_phase(target, queries, concurrency, seconds, seed=r + 1))
             summary = {name: summarise(p) for name, p in phases.items()}
             per_round = {name: [summarise([p])["qps"] for p in ps] for name, ps in phases.items()}
             vg, oxs = summary["visitgraph"], summary["oxigraph"]

@@ -203,7 +203,7 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
                             "supervisor" if p == target.pid else "front (granian+gateway+flask)")
                     roles[p] = f"{target.name}: {role}"
                 before = {p: proc_cpu(p) for p in pids}
-                result = endpoint.run_phase(target, mix, clients, seconds)
+                result = endpoint.run_phase(target, mix, clients, seconds, seed=r + 1)
                 for p in pids:
                     try:
                         now, then = proc_cpu(p), before[p]
