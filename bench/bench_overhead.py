@@ -30,6 +30,7 @@ import io
 import os
 import pstats
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -219,6 +220,7 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
         endpoint.stop(ox_proc)
         if ref is not None:
             endpoint.stop(ref)
+        shutil.rmtree(work, ignore_errors=True)  # the Oxigraph server's copy of the store
     load = os.getloadavg()
     print(f"\nCPU per answered request, {clients} clients, {rounds} × {seconds:g} s per server; answered: "
           f"{answered}; load average {load[0]:.2f}\n")
