@@ -98,7 +98,7 @@ def publish(visits: int, work: Path) -> tuple[Path, Path, dict[str, Any]]:
         facts["triples"] = report.triples
     else:  # validation cost at this scale is measured by bench_scale.py; reads are what matter here
         with store.stage() as staged:
-            s = staged._require()
+            s = staged.writable()
             for f in sorted((project / "data").rglob("*")) + sorted((project / "ontology").glob("*.ttl")):
                 if f.suffix in (".nt", ".ttl"):
                     fmt = ox.RdfFormat.N_TRIPLES if f.suffix == ".nt" else ox.RdfFormat.TURTLE
@@ -141,6 +141,7 @@ def start_visitgraph(project: Path, timeout: float, log: Path, source: Path | No
     extra = {"PYTHONPATH": str(source)} if source else {}
     env = {**os.environ, **extra, "VISITGRAPH_STORE": str(project / "var" / "store"), "VISITGRAPH_THREADS": "8",
            "VISITGRAPH_QUERY_WORKERS": os.environ.get("BENCH_WORKERS", "2"), "VISITGRAPH_MAX_QUEUE": "64", "VISITGRAPH_CLIENT_BUDGET": "1000000",
+           "VISITGRAPH_RESULT_CACHE": os.environ.get("BENCH_RESULT_CACHE", "256"),
            "VISITGRAPH_QUERY_TIMEOUT": str(timeout), "VISITGRAPH_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen([PY, "-m", "visitgraph", "--root", str(project), "serve", "--port", str(port)],
                             env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
@@ -181,15 +182,20 @@ class Target:
         return f"{self.path}?query={urllib.parse.quote(query)}"
 
 
-def run_phase(target: Target, queries: Any, concurrency: int, seconds: float) -> dict[str, Any]:
-    """Send queries from `concurrency` threads for `seconds`; return latencies and status counts."""
+def run_phase(target: Target, queries: Any, concurrency: int, seconds: float,
+              seed: int | None = None) -> dict[str, Any]:
+    """Send queries from `concurrency` threads for `seconds`; return latencies and status counts.
+
+    With `seed`, client n draws the same query sequence in every phase of that seed, so the targets
+    of one round get the same queries in the same order (at 100k visits a round's mix of cheap and
+    scanning templates otherwise decides the ratio)."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
     def client(n: int) -> None:
-        rng = random.Random(n * 7919 + int(time.monotonic() * 1000))
+        rng = random.Random(n * 7919 + (int(time.monotonic() * 1000) if seed is None else seed * 1_000_003))
         conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=60)
         while time.monotonic() < stop_at:
             query = queries(rng)
@@ -231,10 +237,15 @@ def summarise(phases: list[dict[str, Any]]) -> dict[str, Any]:
             "statuses": statuses}
 
 
-def compare(targets: list[Target], visits: int, seconds: float, rounds: int) -> list[dict[str, Any]]:
+def compare(targets: list[Target], visits: int, seconds: float, rounds: int,
+            workloads: tuple[str, ...] = ("saved", "adhoc"), concurrencies: tuple[int, ...] = (1, 8)) -> list[dict[str, Any]]:
+    """Run every (workload, concurrency) against all targets, interleaved; one summary row each.
+
+    Besides the pooled figures, each row has `ratio_rounds`: this code's q/s over Oxigraph's (and
+    over the reference's) per round, whose median and spread say how stable the ratio is."""
     rows = []
-    for workload in ("saved", "adhoc"):
-        for concurrency in (1, 8):
+    for workload in workloads:
+        for concurrency in concurrencies:
             phases: dict[str, list[dict[str, Any]]] = {t.name: [] for t in targets}
             for r in range(rounds):
                 order = targets if r % 2 == 0 else list(reversed(targets))
@@ -244,13 +255,17 @@ def compare(targets: list[Target], visits: int, seconds: float, rounds: int) -> 
                     def queries(rng: random.Random, names: list[str] = names, saved: bool = workload == "saved") -> str:
                         return make_query(rng.choice(names), rng, visits, fixed=saved)
 
-                    phases[target.name].append(run_phase(target, queries, concurrency, seconds))
+                    phases[target.name].append(run_phase(target, queries, concurrency, seconds, seed=r + 1))
             summary = {name: summarise(p) for name, p in phases.items()}
+            per_round = {name: [summarise([p])["qps"] for p in ps] for name, ps in phases.items()}
             vg, oxs = summary["visitgraph"], summary["oxigraph"]
             row = {"visits": visits, "workload": workload, "concurrency": concurrency, **{
                 f"{name}_{k}": v for name, s in summary.items() for k, v in s.items()},
                 "qps_ratio": round(vg["qps"] / oxs["qps"], 2) if oxs["qps"] else None,
                 "p50_ratio": round(vg["p50_ms"] / oxs["p50_ms"], 2) if oxs["p50_ms"] else None}
+            row["ratio_rounds"] = {other: [round(a / b, 2) if b else None for a, b in
+                                           zip(per_round["visitgraph"], per_round[other], strict=True)]
+                                   for other in per_round if other != "visitgraph"}
             if "reference" in summary:  # --reference: this code against another checkout, same run
                 ref = summary["reference"]
                 row["qps_vs_reference"] = round(vg["qps"] / ref["qps"], 2) if ref["qps"] else None
@@ -305,7 +320,8 @@ def hostile(target: Target, visits: int, seconds: float) -> dict[str, Any]:
 
 
 def bench_scale(visits: int, work: Path, seconds: float, rounds: int, hostile_seconds: float,
-                reference: Path | None = None) -> dict[str, Any]:
+                reference: Path | None = None, workloads: tuple[str, ...] = ("saved", "adhoc"),
+                concurrencies: tuple[int, ...] = (1, 8)) -> dict[str, Any]:
     project, generation, facts = publish(visits, work)
     print(f"[{visits}] published: {facts}", file=sys.stderr)
     vg_proc, vg_port = start_visitgraph(project, 30.0, work / f"vg-{visits}.log")
@@ -320,7 +336,7 @@ def bench_scale(visits: int, work: Path, seconds: float, rounds: int, hostile_se
             ref_proc, ref_port = start_visitgraph(copy, 30.0, work / f"ref-{visits}.log", source=reference)
             procs.append(ref_proc)
             targets.insert(1, Target("reference", ref_port, "/sparql", ref_proc.pid))
-        rows = compare(targets, visits, seconds, rounds)
+        rows = compare(targets, visits, seconds, rounds, workloads, concurrencies)
     finally:
         for proc in procs:
             stop(proc)
@@ -370,6 +386,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where results are written")
     parser.add_argument("--reference", type=Path, default=None,
                         help="src/ folder of another checkout: its `serve` runs as a third target, interleaved")
+    parser.add_argument("--workloads", default="saved,adhoc", help="comma-separated: saved, adhoc")
+    parser.add_argument("--concurrency", default="1,8", help="comma-separated client thread counts")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -378,8 +396,9 @@ def main() -> None:
                     "cpu": _cpu_model()},
         "pyoxigraph": ox.__version__, "http_server": _http_server(), "seconds_per_phase": args.seconds, "rounds": args.rounds, "scales": []}
     for visits in (int(v) for v in args.scales.split(",")):
-        result["scales"].append(bench_scale(visits, args.work, args.seconds, args.rounds, args.hostile_seconds,
-                                            args.reference))
+        result["scales"].append(bench_scale(
+            visits, args.work, args.seconds, args.rounds, args.hostile_seconds, args.reference,
+            tuple(w for w in args.workloads.split(",") if w), tuple(int(c) for c in args.concurrency.split(","))))
     (args.out / "endpoint.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (args.out / "endpoint.md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))

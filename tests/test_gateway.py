@@ -150,3 +150,46 @@ def test_body_framing_reads_length_and_chunking() -> None:
 def test_body_timeout_must_be_positive(tmp_path: Path, value: str) -> None:
     with pytest.raises(VisitgraphError, match="body_timeout must be more than 0 seconds"):
         load_settings(tmp_path, environ={"VISITGRAPH_BODY_TIMEOUT": value})
+
+
+def test_a_one_message_answer_makes_no_stream_machinery() -> None:
+    """A short answer is one future resolved on the loop: no per-request queue or semaphore (they cost
+    as much as the rest of the hand-off); a streamed one gets both."""
+    from visitgraph.web.gateway import Exchange
+
+    loop = asyncio.new_event_loop()
+    try:
+        short = Exchange(loop, "GET", "/")
+        short.run(lambda environ, start: (start("200 OK", [("Content-Length", "2")]), [b"ok"])[1], {})
+        assert short.queue is None and short.room is None and not short.streaming
+        streamed = Exchange(loop, "GET", "/")
+        streamed.run(lambda environ, start: (start("200 OK", []), iter([b"a"]))[1], {})
+        assert streamed.streaming and streamed.queue is not None and streamed.room is not None
+    finally:
+        loop.close()
+
+
+def test_request_threads_run_jobs_on_at_most_size_threads_and_survive_a_failing_job() -> None:
+    from visitgraph.web.gateway import RequestThreads
+
+    pool = RequestThreads(3)
+    names: set[str] = set()
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def job(n: int) -> None:
+        with lock:
+            names.add(threading.current_thread().name)
+        if n == 5:
+            raise RuntimeError("a job that fails")
+        if n == 39:
+            done.set()
+
+    for n in range(40):
+        pool.submit(job, n)
+    assert done.wait(10)
+    pool.shutdown()
+    assert 1 <= len(names) <= 3 and all(name.startswith("visitgraph-request") for name in names)
+    assert not any(t.is_alive() for t in pool.threads)
+    with pytest.raises(RuntimeError, match="shut down"):
+        pool.submit(job, 0)

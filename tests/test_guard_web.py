@@ -141,6 +141,16 @@ def test_etag_and_last_modified_headers() -> None:
     assert web_http.set_cache_headers(own, GEN, "ttl").headers["Cache-Control"] == "no-store"
 
 
+def test_cache_headers_for_a_new_response_equal_set_cache_headers() -> None:
+    """The SPARQL endpoint builds its answer with `cache_headers` in one go (werkzeug's per-header
+    methods each scan the list); the headers must be exactly those `set_cache_headers` stamps."""
+    stamped = web_http.set_cache_headers(Response("x"), GEN, "ttl")
+    built = Response("x", headers=web_http.cache_headers(GEN, "ttl"))
+    names = ("ETag", "Last-Modified", "Cache-Control")
+    assert [(n, built.headers[n]) for n in names] == [(n, stamped.headers[n]) for n in names]
+    assert len(built.headers.getlist("Cache-Control")) == 1
+
+
 @pytest.mark.parametrize(
     ("headers", "fresh"),
     [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -25,9 +25,9 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
-    """One lexical token of a query: its kind, text and offset."""
+class Token(NamedTuple):
+    """One lexical token of a query: its kind, text and offset (a named tuple: the guards make
+    dozens per request, and a tuple is made faster than a frozen dataclass)."""
 
     kind: str
     text: str

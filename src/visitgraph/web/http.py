@@ -128,11 +128,20 @@ def last_modified(gen: Generation) -> str:
     return _http_date(gen)
 
 
+#: How long caches may keep an answer before revalidating it (ETag / Last-Modified).
+CACHE_CONTROL = "public, max-age=60, must-revalidate"
+
+
+def cache_headers(gen: Generation, variant: str) -> list[tuple[str, str]]:
+    """The ETag, Last-Modified and Cache-Control headers of an answer from `gen` (for a new response)."""
+    return [("ETag", etag_for(gen, variant)), ("Last-Modified", _http_date(gen)), ("Cache-Control", CACHE_CONTROL)]
+
+
 def set_cache_headers(resp: Response, gen: Generation, variant: str) -> Response:
     """Stamp a response with the state's ETag and Last-Modified, and let caches revalidate."""
     resp.headers["ETag"] = etag_for(gen, variant)
     resp.headers["Last-Modified"] = _http_date(gen)
-    resp.headers.setdefault("Cache-Control", "public, max-age=60, must-revalidate")
+    resp.headers.setdefault("Cache-Control", CACHE_CONTROL)
     return resp
 
 
