@@ -61,7 +61,10 @@ def test_build_rejects_invalid_record(fixture: Path, mini_project: Settings, sto
     with pytest.raises(ShapesViolation) as info:
         build(mini_project, store)
     assert found(info, mini_project.base_iri) == expected, info.value.report.to_text()
-    named = {v.file for v in info.value.report.violations}
+    # every record is named by its file; a literal focus (a gift's item written as text, which the item
+    # shape targets as an object of schema:object) has no statements of its own: the fixture's other
+    # violation, on the gift, names the file
+    named = {v.file for v in info.value.report.violations if "://" in v.focus or v.focus.startswith("_:")}
     assert named <= {f"data/{fixture.name}", *(f"data/{p.relative_to(TEST_DATA / 'mini').as_posix()}"
                                                for p in (TEST_DATA / "mini").rglob("*.ttl"))}
     assert snapshot(store) == before

@@ -525,7 +525,7 @@ def test_solutions_refuse_a_graph_format() -> None:
 
 
 def test_answer_meta_has_everything_but_the_body() -> None:
-    a = Answer(b"body", "text/csv", "csv", "SELECT", 2, True, "g000001", 0.5, True)
+    a = Answer(b"body", "text/csv", "csv", "SELECT", 2, True, "g000001", 0.5, True, 0.25, 3)
     assert a.meta() == {
         "media_type": "text/csv",
         "format": "csv",
@@ -535,6 +535,8 @@ def test_answer_meta_has_everything_but_the_body() -> None:
         "generation": "g000001",
         "seconds": 0.5,
         "cached": True,
+        "queued": 0.25,
+        "beside": 3,
     }
 
 

@@ -114,15 +114,17 @@ def test_simple_queries_answer_while_bad_queries_run_and_cpu_returns_to_idle(ser
     assert bad_statuses and all(s == 503 for s in bad_statuses), bad_statuses
     assert simple and all(s == 200 for s, _ in simple)
     latencies = sorted(d for _, d in simple)
-    # Never waited behind a bad query's budget. The yardstick is this run's own bad queries, answered by
-    # the same server under the same machine load: each waited for admission and a worker as a simple
-    # query does, then ran its whole budget (all are timeouts: the counter below equals their number).
-    # A simple query that had queued behind a budget would take as long as a bad one; so the typical
-    # simple query is faster than the quickest bad one, and the slowest faster than the slowest. (The
-    # absolute bounds used before — a median, then `max < TIMEOUT` — failed on a loaded machine, where
-    # starting a replacement worker alone took longer than the budget.)
-    assert latencies[len(latencies) // 2] < min(bad_seconds), (latencies, sorted(bad_seconds))
-    assert latencies[-1] < max(bad_seconds), (latencies, sorted(bad_seconds))
+    # Never waited behind a bad query. Wall-clock time cannot show it (on a loaded machine starting a
+    # replacement worker alone outlasts the budget), so the server's own account is read: each answered
+    # query's access-log line says how many queries already held a worker slot when it was let in
+    # (`admitted_beside`). A simple query queued behind the bad ones could only get in once fewer than
+    # `query_workers` (2, the default) of them were left; let in beside two or more, it overtook them.
+    # The four hogs keep three or four bad queries in the system nearly all the time, whatever the load.
+    admitted = [json.loads(line) for line in (server.root / "serve.log").read_text().splitlines()
+                if line.startswith("{") and '"admitted_beside"' in line]
+    beside = sorted(a["admitted_beside"] for a in admitted if a["form"] == "SELECT" and a["status"] == 200)
+    assert len(beside) == len(simple), (len(beside), len(simple))
+    assert beside[len(beside) // 2] >= 2, (beside, latencies, sorted(bad_seconds))
 
     # the last killed worker's replacement has started when the process tree is back to its size
     wait_until(lambda: len(descendants(server.proc.pid)) >= processes, "the killed workers' replacements")

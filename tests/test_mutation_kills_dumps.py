@@ -286,3 +286,20 @@ def test_turtle_and_trig_dumps_use_the_prefixes() -> None:
     for fmt in ("ttl", "trig"):
         data = dump_quads(store, fmt, store_prefixes(EX)).data
         assert b"@prefix person: <" + EX.encode() + b"person/>" in data and b"person:anna" in data, fmt
+
+
+def test_compressed_dumps_carry_no_timestamp_and_say_maximum_compression(settings: Settings, tmp_path: Path) -> None:
+    """Read each `.gz` file's header as RFC 1952 (section 2.3.1) lays it out, not through the writer:
+    ID1 ID2 = 1f 8b, CM = 8 (deflate), MTIME (bytes 4-7, little-endian) = 0, "no time stamp is
+    available", so `gzip -N` restores no 1970 date and a rebuild gives the same bytes whenever it runs;
+    XFL = 2, "compressor used maximum compression" (the smallest download)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    files, _ = write_dumps(hand_store(), settings, out)
+    compressed = [f.name for f in files if f.name.endswith(".gz")]
+    assert len(compressed) == len(FILES)
+    for name in compressed:
+        header = (out / name).read_bytes()[:10]
+        assert header[:3] == b"\x1f\x8b\x08", name
+        assert int.from_bytes(header[4:8], "little") == 0, name
+        assert header[8] == 2, name

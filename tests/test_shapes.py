@@ -2,7 +2,9 @@
 
 Each `tests/data/invalid/*.ttl` is validated on top of `tests/data/mini/` against
 `shapes/visitgraph-shapes.ttl`; its `# expect:` and `# also:` lines (written by hand) are the complete
-set of Violations it must produce. This file is fast (no store, no build), so the shape mutation
+set of Violations it must produce. Each `tests/data/advisory/*.ttl` produces no Violation, and its
+`# warn:` lines are the complete set of Warnings it adds to those of the mini data (advice to a
+curator must reach every node it is written for). This file is fast (no store, no build), so the shape mutation
 script (tools/mutation_shapes.py) runs it against every mutated shapes file.
 """
 
@@ -22,18 +24,19 @@ from visitgraph.sources.load import discover_sources, parse_rdf, read_source
 from visitgraph.sources.validate import load_shapes, validate_quads
 
 INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
+ADVISORY = sorted((TEST_DATA / "advisory").glob("*.ttl"))
 # The shape mutation script points this at a mutated copy of the shapes folder.
 SHAPES_DIR = Path(os.environ.get("SHAPES_UNDER_TEST", ROOT / "shapes"))
 
 
-def headers(path: Path) -> set[tuple[str, str]]:
-    """Read every `# expect:` / `# also:` line of a fixture as (shape IRI, relative focus)."""
+def headers(path: Path, kinds: str = "expect|also") -> set[tuple[str, str]]:
+    """Read every `# expect:` / `# also:` line (or those of `kinds`) of a fixture as (shape IRI, relative focus)."""
     out = set()
     for line in path.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"#\s*(expect|also):\s*(\S+)\s+(\S+)", line)
+        m = re.match(rf"#\s*({kinds}):\s*(\S+)\s+(\S+)", line)
         if m:
             out.add((m.group(2), m.group(3)))
-    assert out, f"{path.name} has no '# expect:' line"
+    assert out, f"{path.name} has no '# {kinds.split('|')[0]}:' line"
     return out
 
 
@@ -48,10 +51,23 @@ def shapes() -> rdflib.Graph:
     return load_shapes(sorted(SHAPES_DIR.glob("*.ttl")))
 
 
-def violations(settings: Settings, quads: list[ox.Quad], shapes: rdflib.Graph) -> set[tuple[str, str]]:
+def violations(
+    settings: Settings, quads: list[ox.Quad], shapes: rdflib.Graph, severity: str = "violations"
+) -> set[tuple[str, str]]:
     report = validate_quads(quads, shapes, base=settings.base_iri)
     base = settings.base_iri
-    return {(r.shape or "", r.focus[len(base) :] if r.focus.startswith(base) else r.focus) for r in report.violations}
+    found = getattr(report, severity)
+    return {(r.shape or "", r.focus[len(base) :] if r.focus.startswith(base) else r.focus) for r in found}
+
+
+def fixture_quads(settings: Settings, fixture: Path) -> list[ox.Quad]:
+    return parse_rdf(
+        fixture,
+        base_iri=settings.base_iri,
+        name=fixture.name,
+        rdf_format=ox.RdfFormat.TURTLE,
+        graph=settings.base_iri + "graph/data/" + fixture.name,
+    )
 
 
 def test_mini_conforms(mini: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph) -> None:
@@ -64,14 +80,19 @@ def test_fixture_violates_exactly_its_headers(
     fixture: Path, mini: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph
 ) -> None:
     settings, quads = mini
-    extra = parse_rdf(
-        fixture,
-        base_iri=settings.base_iri,
-        name=fixture.name,
-        rdf_format=ox.RdfFormat.TURTLE,
-        graph=settings.base_iri + "graph/data/" + fixture.name,
-    )
+    extra = fixture_quads(settings, fixture)
     assert violations(settings, quads + extra, shapes) == headers(fixture)
+
+
+@pytest.mark.parametrize("fixture", ADVISORY, ids=[p.stem for p in ADVISORY])
+def test_advisory_fixture_warns_exactly_its_headers(
+    fixture: Path, mini: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph
+) -> None:
+    settings, quads = mini
+    extra = fixture_quads(settings, fixture)
+    assert violations(settings, quads + extra, shapes) == set()  # advice never blocks a build
+    before = violations(settings, quads, shapes, "warnings")
+    assert violations(settings, quads + extra, shapes, "warnings") - before == headers(fixture, "warn")
 
 
 def test_every_privacy_property_is_refused_on_every_kind_of_node(

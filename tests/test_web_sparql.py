@@ -323,6 +323,9 @@ def test_access_log_one_json_line(client: FlaskClient, caplog: pytest.LogCapture
     line = lines[0]
     assert line["route"] == "/sparql" and line["status"] == 200 and line["duration_ms"] >= 0
     assert "query_seconds" in line and line["form"] == "ASK"
+    # the server's account of admission: alone, it waited for no slot and was let in beside no other query
+    assert line["admitted_beside"] == 0
+    assert 0 <= line["queued_seconds"] <= line["query_seconds"]
 
 
 # -- /validate ------------------------------------------------------------------------------------

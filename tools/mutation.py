@@ -309,6 +309,10 @@ def write_report() -> None:
         "the diff to a copy of `src/` and running that test), *explained* when it is equivalent or harmless "
         "(reasons in `tools/mutation-equivalent.json`), and *unexplained* otherwise.",
         "",
+        "Rows dated before the package layout (decision 0030) landed on 2026-12-05 ran on the modules' old "
+        "paths, and some name them (`tools/relayout.py` maps old paths to new ones; `tools/mutation.py` names "
+        "the new paths). The shapes row is written by `tools/mutation_shapes.py`.",
+        "",
         "| target | module | tests | date | mutants run | killed | survived | killed since | explained "
         "| unexplained | finished |",
         "|---|---|---|---|---|---|---|---|---|---|---|",

@@ -36,6 +36,10 @@ class Answer:
     generation: str | None = None
     seconds: float = 0.0
     cached: bool = False
+    #: Seconds the query waited for a query worker's slot (part of `seconds`).
+    queued: float = 0.0
+    #: Queries already holding a slot when this one got its own (see `workers.executor.Admission`).
+    beside: int = 0
 
     def meta(self) -> dict[str, Any]:
         """Return everything but the body, JSON-ready."""

@@ -247,7 +247,8 @@ def _query(preq: ProtocolRequest) -> Response:
         answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr,
                          generation=gen)
     if not answer.cached:
-        note_query(answer.seconds, rows=answer.rows, truncated=answer.truncated, form=answer.form)
+        note_query(answer.seconds, rows=answer.rows, truncated=answer.truncated, form=answer.form,
+                   queued_seconds=answer.queued, admitted_beside=answer.beside)
     headers = [("X-Visitgraph-Truncated", "true" if answer.truncated else "false"),
                ("X-Visitgraph-Rows", str(answer.rows)),
                ("X-Visitgraph-Cache", "hit" if answer.cached else "miss"),

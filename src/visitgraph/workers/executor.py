@@ -208,6 +208,16 @@ class ExecutorStats:
     workers_replaced: int = 0
 
 
+@dataclass(frozen=True)
+class Admission:
+    """How a query got its worker: seconds it waited for a slot, and how many queries already held
+    one (running, or starting a worker) when it was let in. A query let in beside `query_workers` or
+    more others did not wait for any of them to end (the long-query lane: decision in `_acquire`)."""
+
+    queued: float
+    beside: int
+
+
 class QueryCancelled(VisitgraphError):
     """A running query was stopped at its client's request (its worker was killed)."""
 
@@ -269,6 +279,7 @@ class QueryExecutor:
     def _acquire(self, deadline: float) -> _Worker:
         """Wait for a slot: at most `query_workers` young queries; at most `query_workers + max_queue`
         queries in the system, running (long ones included) or waiting."""
+        entered = time.monotonic()
         with self._cond:
             if len(self._started) + self._waiting >= self._capacity():
                 self.stats.rejected_busy += 1
@@ -286,6 +297,7 @@ class QueryExecutor:
                     self._cond.wait(min(left, LONG_QUERY_S / 4))  # young queries turn long without notice
                 if self._closed:
                     raise StoreError("The query service is shutting down.")
+                admission = Admission(time.monotonic() - entered, len(self._started))
                 token = object()
                 self._started[token] = float("inf")  # young until its query is sent (spawning is not running)
             finally:
@@ -297,6 +309,7 @@ class QueryExecutor:
             worker = self._new_worker()
             self._all.add(worker)
         worker.token = token  # type: ignore[attr-defined]
+        worker.admission = admission  # type: ignore[attr-defined]
         return worker
 
     def _release(self, worker: _Worker, keep: bool) -> None:
@@ -359,8 +372,8 @@ class QueryExecutor:
         return running
 
     def _run_job(self, job: tuple[Any, ...], timeout: float,
-                 running: _Running | None = None) -> tuple[Any, bytes]:
-        """Send a job to a worker and return its (payload, body); the worker is killed `timeout` s after the job
+                 running: _Running | None = None) -> tuple[Any, bytes, Admission]:
+        """Send a job to a worker and return its (payload, body, admission); the worker is killed `timeout` s after the job
         is sent (waiting for a slot, at most `admission_wait`, and starting a worker do not count)."""
         worker = self._acquire(time.monotonic() + min(timeout, float(getattr(self.settings, "admission_wait", timeout))))
         keep = False
@@ -403,7 +416,7 @@ class QueryExecutor:
             error = StoreError(payload[1])
             error.status = payload[0]
             raise error
-        return payload, body
+        return payload, body, worker.admission  # type: ignore[attr-defined]
 
     def _reserve(self, client: str | None, budget: float) -> tuple[Reservation, float]:
         """Reserve a query's time budget from its client's (the budget may shrink to what is left)."""
@@ -424,7 +437,7 @@ class QueryExecutor:
             job = (VALIDATE, self.settings, data, rdf_format)
             if self.in_process:
                 return answer_validation(job)
-            payload, _ = self._run_job(job, budget)
+            payload, _, _ = self._run_job(job, budget)
             return payload  # type: ignore[no-any-return]
         finally:
             self.budget.settle(ticket, time.monotonic() - started)
@@ -446,7 +459,8 @@ class QueryExecutor:
         key = (gen.id, sparql, dataset, fmt.name, tuple(sorted((k, str(v)) for k, v in subs.items())), rows)
         if use_cache and (hit := self.cache.get(key)) is not None:
             self.stats.cache_hits += 1
-            return Answer(**{**hit.meta(), "body": hit.body, "cached": True, "seconds": 0.0})
+            return Answer(**{**hit.meta(), "body": hit.body, "cached": True, "seconds": 0.0, "queued": 0.0,
+                             "beside": 0})
         ticket, budget = self._reserve(client, budget)
         try:
             running = self._register(job_id, client)
@@ -457,11 +471,12 @@ class QueryExecutor:
                     settings.base_iri, rows)
         started = time.monotonic()
         self.stats.queries += 1
+        admission = Admission(0.0, 0)  # in process: no worker, no slot
         try:
             if self.in_process:
                 body, name, form, count, truncated = _answer_job(self.store.reader(), job)
             else:
-                (name, form, count, truncated), body = self._run_job(job, budget, running)
+                (name, form, count, truncated), body, admission = self._run_job(job, budget, running)
         finally:
             self.budget.settle(ticket, time.monotonic() - started)
             if job_id is not None:
@@ -469,7 +484,8 @@ class QueryExecutor:
                     self._running.pop(job_id, None)
         used = get_format(name)
         answer = Answer(body, used.media_type, used.name, form, count, truncated, gen.id,
-                        round(time.monotonic() - started, 6))
+                        round(time.monotonic() - started, 6), queued=round(admission.queued, 6),
+                        beside=admission.beside)
         if use_cache:
             self.cache.put(key, answer)
         return answer
