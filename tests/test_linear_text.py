@@ -50,6 +50,18 @@ CASES = [
     ("release version pattern", "_VERSION.fullmatch(x)", "'1.1.1-' + 'a.' * (MB // 2) + '!'"),
     ("terminal escape", "safe(x)", "'\\x1b' * MB"),
     ("CSV formula neutralise", "neutralise(x)", "'=' * MB"),
+    # the SERVICE/LOAD guard read from every keyword to the end of the text: 100 KB took over 40 s each
+    ("SPARQL guard, keywords joined by dashes", "suspect_targets(x)", "'SERVICE-' * (MB // 8)"),
+    ("SPARQL guard, keywords in one comment", "suspect_targets(x)", "'SERVICE #' * (MB // 9)"),
+    ("SPARQL guard, comment then blanks", "suspect_targets(x)", "'SERVICE #' * (MB // 18) + '\\n' + ' ' * (MB // 2)"),
+    ("SPARQL guard, SILENT chain", "suspect_targets(x)", "'SERVICE ' + 'SILENT #SERVICE\\n' * (MB // 16)"),
+    ("SPARQL guard, PREFIX joined by dashes", "suspect_targets(x)", "'-PREFIX' * (MB // 7) + ' SERVICE'"),
+    ("SPARQL guard, unclosed IRIs", "suspect_targets(x)", "'SERVICE <' * (MB // 9)"),
+    (
+        "SPARQL guard, allowed targets",
+        "try_(lambda: check_network(x, ('http://ok/',)))",
+        "'SELECT * { ' + 'SERVICE <http://ok/a> {} ' * (MB // 25) + '}'",
+    ),
 ]
 
 SCRIPT = textwrap.dedent("""
@@ -63,6 +75,7 @@ SCRIPT = textwrap.dedent("""
     from visitgraph.queries.savedquery import _IRI_RE, bind_value, parse_param
     from visitgraph.core.termtext import safe
     from visitgraph.core.vocab import is_slug
+    from visitgraph.sparql.ssrf import check_network, suspect_targets
     from visitgraph.web.reconcile import _CALLBACK
 
     MB = 1_000_000
