@@ -240,7 +240,8 @@ class _Reader:
         if colon >= len(text) or text[colon] != ":":
             return None
         if colon not in self.locals:
-            self.locals[colon] = _LOCAL_RUN.match(text, colon + 1, colon + 2 + MAX_READ).end()
+            local = _LOCAL_RUN.match(text, colon + 1, colon + 2 + MAX_READ)  # `*`: always matches
+            self.locals[colon] = local.end() if local is not None else colon + 1
         end = self.locals[colon]
         if end > colon + 1 + MAX_READ:
             return [""]
@@ -284,8 +285,9 @@ def _suspects(text: str, base_iri: str | None) -> Iterator[tuple[str, str | None
                       if r is not None}
         prefixes: dict[str, set[str]] = {}
         names = _Names(view)
-        for name, iri in _prefix_decls(view, names):
-            prefixes.setdefault(name, set()).update(r for r in _resolve_all(f"<{iri}>", {}, bases) if r is not None)
+        for name, namespace in _prefix_decls(view, names):
+            prefixes.setdefault(name, set()).update(
+                r for r in _resolve_all(f"<{namespace}>", {}, bases) if r is not None)
         readers = [_Reader(view, ends, names) for ends in COMMENT_ENDS]
         for m in _KEYWORD.finditer(view):
             for reader in readers:
