@@ -107,6 +107,9 @@ def network_targets(text: str, base_iri: str | None = None) -> list[tuple[str, s
     if "\\u" not in lowered and not any(word.lower() in lowered for word in NETWORK_KEYWORDS):
         return found  # no keyword can hide in this text: skip the tokenizer (every query passes here)
     for view in _views(text):
+        shouted = view.upper()  # a token whose upper case is a keyword makes the view's upper case hold it
+        if not any(word in shouted for word in NETWORK_KEYWORDS):
+            continue  # e.g. escapes only: 1 MB of them took 4 CPU seconds to tokenize twice for nothing
         tokens = list(_code_tokens(view))
         prefixes: dict[str, str] = {}
         base = base_iri
