@@ -321,6 +321,34 @@ def test_jsonld_string_of_escaped_quotes_is_answered_while_health_stays_fast(ser
     assert answers[0].seconds < 10
 
 
+def test_sparql_guard_keyword_run_is_answered_while_health_stays_fast(server: LiveServer) -> None:
+    """Found after the issue: the SERVICE/LOAD guard (run in the request thread before any worker) read
+    from every keyword to the end of the text; 100 KB of `SERVICE-` took over 40 s of CPU holding the
+    interpreter lock. 880 KB from an anonymous client must be refused at once, health fast meanwhile."""
+    body = ("SELECT * { ?s ?p ?o } # " + "SERVICE-" * 110_000).encode()
+    answers: list[Answer] = []
+    sender = threading.Thread(target=lambda: answers.append(call(
+        server,
+        "POST",
+        "/sparql",
+        body,
+        {"Content-Type": "application/sparql-query", **JSON},
+        source="127.0.0.42",
+        timeout=60,
+    )))
+    sender.start()
+    try:
+        for _ in range(3):
+            health = call(server, "GET", "/-/health", timeout=5.0)
+            assert health.status == 200 and health.seconds < 1.0, health.seconds
+            time.sleep(0.2)
+    finally:
+        sender.join(60)
+    assert len(answers) == 1
+    assert_error(answers[0], 400, mentions="SERVICE")
+    assert answers[0].seconds < 10
+
+
 # -- 6. unsafe links and missing headers ----------------------------------------------------------
 
 

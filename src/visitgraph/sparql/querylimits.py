@@ -146,7 +146,8 @@ def check_depth(sparql: str, max_depth: int) -> None:
 
     if sparql.count("{") + sparql.count("(") + sparql.count("[") + sparql.count("\\") <= max_depth:
         return  # cannot nest deeper than it has openers (the common case, without the tokenizer)
-    found = max(nesting_depth(sparql), nesting_depth(unescape_codepoints(sparql)))
+    decoded = unescape_codepoints(sparql)
+    found = nesting_depth(sparql) if decoded == sparql else max(nesting_depth(sparql), nesting_depth(decoded))
     if found > max_depth:
         raise BadQuery(f"The query nests {found} groups or expressions deep; the limit is {max_depth} "
                        "(setting max_depth). Write it flatter.")

@@ -9,6 +9,7 @@ between triple patterns, an unclosed `{` or string, and a misspelled keyword.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterator, Mapping
@@ -37,10 +38,12 @@ KEYWORDS = frozenset(
 #: Keywords worth suggesting for a misspelling (short ones like AS, BY, IN, A match too much).
 _SUGGESTIBLE = sorted(k for k in KEYWORDS if len(k) >= 4)
 
-#: Strings, IRIs, comments, variables and prefixed names: spans that are not bare words.
+#: Strings, IRIs, comments, variables and prefixed names: spans that are not bare words. A prefix name is
+#: read 128 characters far at most: unbounded, every offset of a run like `a.a.a.…` was read to its end
+#: (quadratic; 100 KB took over 40 s of CPU).
 _SKIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"?'
-    r"|'(?:[^'\\\n]|\\.)*'?|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]*:[\w.:%-]*|_:[\w.-]+"
+    r"|'(?:[^'\\\n]|\\.)*'?|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]{0,127}:[\w.:%-]*|_:[\w.-]+"
     r"|\^\^|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
 )
 _WORD = re.compile(r"[A-Za-z_]\w*")
@@ -87,35 +90,70 @@ def _offset(query: str, line: int, column: int) -> int:
     return sum(len(t) + 1 for t in lines[: line - 1]) + column - 1
 
 
+#: The suggestible keywords by length: a word of length n can only come within the 0.75 cutoff of a
+#: keyword of length k when 2·min(n, k) / (n + k) >= 0.75, so each word is compared with those alone.
+_BY_LENGTH = {n: [k for k in _SUGGESTIBLE if 2 * min(n, len(k)) >= 0.75 * (n + len(k))] for n in range(64)}
+
+
 def _misspelled(query: str) -> tuple[int, str, str] | None:
+    tried: set[str] = set()  # each distinct word is compared once (1 MB of one word repeated took 23 s)
     for offset, word in _bare_words(query):
         upper = word.upper()
-        if upper in KEYWORDS or len(word) < 3:
+        if upper in KEYWORDS or len(word) < 3 or upper in tried:
             continue
-        close = difflib.get_close_matches(upper, _SUGGESTIBLE, n=1, cutoff=0.75)
+        tried.add(upper)
+        close = difflib.get_close_matches(upper, _BY_LENGTH.get(len(upper), []), n=1, cutoff=0.75)
         if close:
             return offset, word, close[0]
     return None
 
 
+def _prefixed_names(query: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, prefix) of every prefixed name's `prefix:`, as `_PREFIXED_NAME.finditer` finds them.
+
+    Driven by the colons, so each run of name characters is read once: the regular expression tried every
+    offset of a run like `a.a.a.…` to its end (quadratic; 100 KB took over 40 s of CPU).
+    """
+    for colon in _NAME_COLON.finditer(query):
+        c = colon.start()
+        run = c
+        while run > 0 and _NAME_CHAR.match(query, run - 1):
+            run -= 1
+        for s in range(run, c + 1):
+            if s > 0 and _BEFORE_NAME.match(query, s - 1):
+                continue
+            if s == c:
+                yield c, ""
+            elif "a" <= query[s].lower() <= "z" and query[s].isascii():
+                yield s, query[s:c]
+            else:
+                continue
+            break
+
+
+_NAME_COLON = re.compile(r":(?=[\w%])")
+_NAME_CHAR = re.compile(r"[\w.-]")
+_BEFORE_NAME = re.compile(r"[\w?$:<]")
+
+
 def _undeclared_prefix(query: str) -> tuple[int, str] | None:
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(query)}
-    for m in _PREFIXED_NAME.finditer(query):
-        if _inside_skipped(query, m.start()):
+    spans = [(m.start(), m.end(), m.group()) for m in _SKIP.finditer(query)]
+    starts = [start for start, _, _ in spans]
+    for offset, name in _prefixed_names(query):
+        if _inside_skipped(spans, starts, offset):
             continue
-        name = m.group(1) or ""
         if name not in declared:
-            return m.start(), name
+            return offset, name
     return None
 
 
-def _inside_skipped(query: str, offset: int) -> bool:
-    for m in _SKIP.finditer(query):
-        if m.start() < offset < m.end() and not re.match(r"[A-Za-z_][\w.-]*:", m.group()):
-            return True
-        if m.start() > offset:
-            break
-    return False
+def _inside_skipped(spans: list[tuple[int, int, str]], starts: list[int], offset: int) -> bool:
+    at = bisect.bisect_left(starts, offset) - 1  # the last span that starts before the offset: only it can hold it
+    if at < 0:
+        return False
+    start, end, text = spans[at]
+    return start < offset < end and not re.match(r"[A-Za-z_][\w.-]*:", text)
 
 
 _TOKEN = re.compile(_SKIP.pattern + r"|[^\s.;,{}()]+|[(){}]")

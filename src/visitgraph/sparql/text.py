@@ -150,6 +150,7 @@ def iris_after(query: str, keywords: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 _OPEN = {"{": "}", "(": ")", "[": "]"}
+_CLOSE = frozenset(_OPEN.values())
 
 
 def nesting_depth(query: str) -> int:
@@ -159,11 +160,13 @@ def nesting_depth(query: str) -> int:
     3
     """
     depth = deepest = 0
-    for tok in tokenize(query):
-        if tok.kind in ("punct", "other"):
-            if tok.text in _OPEN:
+    for m in _TOKEN.finditer(query):  # the tokens' match objects: no Token per token (1 MB of `{}` took 1.5 s)
+        if m.lastgroup in ("punct", "other"):
+            text = m.group()
+            if text in _OPEN:
                 depth += 1
-                deepest = max(deepest, depth)
-            elif tok.text in ("}", ")", "]"):
+                if depth > deepest:
+                    deepest = depth
+            elif text in _CLOSE:
                 depth = max(0, depth - 1)
     return deepest
