@@ -191,8 +191,7 @@ def test_every_stored_answer_equals_a_whole_rederivation_after_each_write(
             write_update(s, store, _update(op, ent, s.base_iri), who="pytest", what=op[0])
         except (ShapesViolation, Conflict, BadQuery, DroppedIris):
             pass  # refused: nothing published, the answers must still be the current generation's
-        how = assert_answers_fresh(s, store, tmp)
-        assert "maintained" in how.values() or "reused" in how.values() or len(how) == 0
+        assert_answers_fresh(s, store, tmp)
 
 
 def test_a_write_maintains_the_declared_queries_and_says_why_the_rest_are_whole(template: Path, tmp_path: Path) -> None:
