@@ -271,6 +271,43 @@ def _commit(settings: Settings, store: Store, staged: StagedGeneration, publishe
     )
     confirm_generation(store, report.generation)
     lap("switch_s" if "index_s" in report.timings else "publish_s")
+def union_delta(old: ox.Store, new: ox.Store) -> set[ox.Triple]:
+    """The triples of the union graph added or removed between two stores loaded separately.
+
+    A store rebuilt from the sources gives every blank node a new identifier, so a blank node is
+    compared by what identifies it here: the (subject, predicate) pairs pointing at it and its own
+    triples to non-blank terms. A changed triple is returned as it is in each store.
+    """
+    from collections import defaultdict
+
+    def canonical(store: ox.Store) -> dict[tuple[Any, ...], list[ox.Triple]]:
+        triples = {q.triple for q in store}
+        parents: dict[ox.BlankNode, set[tuple[str, str]]] = defaultdict(set)
+        own: dict[ox.BlankNode, set[tuple[str, str]]] = defaultdict(set)
+        for t in triples:
+            if isinstance(t.object, ox.BlankNode) and not isinstance(t.subject, ox.BlankNode):
+                parents[t.object].add((str(t.subject), str(t.predicate)))
+            if isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode):
+                own[t.subject].add((str(t.predicate), str(t.object)))
+
+        def term(x: Any) -> Any:
+            if isinstance(x, ox.BlankNode):
+                return ("_", tuple(sorted(parents[x])), tuple(sorted(own[x])))
+            return str(x)
+
+        out: dict[tuple[Any, ...], list[ox.Triple]] = {}
+        for t in triples:
+            out.setdefault((term(t.subject), str(t.predicate), term(t.object)), []).append(t)
+        return out
+
+    before, after = canonical(old), canonical(new)
+    changes: set[ox.Triple] = set()
+    for key in before.keys() ^ after.keys():
+        changes.update(before.get(key, ()))
+        changes.update(after.get(key, ()))
+    return changes
+
+
 def _answer_changes(settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None,
                     report: BuildReport) -> tuple[set[ox.Triple] | None, tuple[str, Path, list[ox.NamedNode]] | str | None]:
     """The triples this build added or removed, and what the stored answers follow it by (answerindex)."""
@@ -282,8 +319,7 @@ def _answer_changes(settings: Settings, store: Store, staged: StagedGeneration, 
     if changes is None:
         if report.triples > settings.validate_whole_limit:
             return None, "the change is not known (a graph above validate_whole_limit built whole)"
-        old, new = store.reader(), staged.writable()
-        changes = {q.triple for q in old} ^ {q.triple for q in new}  # the union graph the queries read
+        changes = union_delta(store.reader(), staged.writable())
     try:
         roots = changed_roots([store.reader(), staged.writable()], changes)
     except Unmaintainable as e:

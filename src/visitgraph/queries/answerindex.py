@@ -457,6 +457,7 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
             for store in (old, new):
                 keys.update(r["key"] for r in run_query(store, sparql) if r["key"] is not None)  # type: ignore[union-attr]
     key_list = sorted(keys, key=str)
+    phases = {"reach_s": round(time.monotonic() - started, 3)}
     subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
     columns = list(dict.fromkeys(job["columns"]))
     paths = {column: op[5:] for column, op in job.get("filters", []) if op.startswith("path:")}
@@ -493,7 +494,9 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         import functools
 
         added.sort(key=functools.cmp_to_key(lambda a, b: compare_rows(a, b, order)))
+        phases["query_s"] = round(time.monotonic() - started - phases["reach_s"], 3)
         _place(db, added, order, columns, where, key_at)
+        phases["place_s"] = round(time.monotonic() - started - phases["reach_s"] - phases["query_s"], 3)
         count = db.execute("SELECT count(*) FROM answer").fetchone()[0]
         if count > int(job["max_rows"]):
             raise Unmaintainable(f"more than {job['max_rows']} rows (index_max_rows)")
@@ -512,21 +515,27 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     finally:
         db.close()
     return {"rows": count, "variables": names, "columns": columns, "seconds": round(time.monotonic() - started, 3),
-            "maintained": {"changed": len(roots), "keys": len(key_list), "removed": removed, "added": len(added)}}
+            "maintained": {"changed": len(roots), "keys": len(key_list), "removed": removed, "added": len(added),
+                           **phases}}
 
 
 def _place(db: sqlite3.Connection, added: Sequence[Sequence[Term | None]], order: Sequence[tuple[int, bool]],
            columns: Sequence[str], where: Mapping[str, int], key_at: int) -> None:
     """Insert sorted new rows after every kept row that does not sort after them (row numbers between)."""
-    def row_at_or_after(m: int) -> tuple[int, list[Term | None]] | None:
-        found = db.execute("SELECT n, row FROM answer WHERE n >= ? ORDER BY n LIMIT 1", (m,)).fetchone()
-        return None if found is None else (found[0], [decode_term(t) for t in json.loads(found[1])])
+    probes: dict[int, tuple[int, list[Term | None]] | None] = {}  # the first searches' probes serve the rest
 
-    def first_after(row: Sequence[Term | None], lo: int) -> int | None:
-        """Row number of the first kept row (n >= lo) sorting strictly after `row`; None: none does."""
-        last = db.execute("SELECT max(n) FROM answer").fetchone()[0]
+    def row_at_or_after(m: int) -> tuple[int, list[Term | None]] | None:
+        if m not in probes:
+            found = db.execute("SELECT n, row FROM answer WHERE n >= ? ORDER BY n LIMIT 1", (m,)).fetchone()
+            probes[m] = None if found is None else (found[0], [decode_term(t) for t in json.loads(found[1])])
+        return probes[m]
+
+    last = db.execute("SELECT max(n) FROM answer").fetchone()[0]
+
+    def first_after(row: Sequence[Term | None], lo: int) -> tuple[int, int | None]:
+        """(smallest m >= lo where the first row at or after m sorts after `row` or is missing, that row's number)."""
         if last is None or last < lo:
-            return None
+            return lo, None
         hi = last + 1  # P(m): the first row at or after m is missing or sorts after `row`; P(hi) holds
         while lo < hi:
             mid = (lo + hi) // 2
@@ -536,18 +545,16 @@ def _place(db: sqlite3.Connection, added: Sequence[Sequence[Term | None]], order
             else:
                 lo = probe[0] + 1  # P is false up to that row's number
         probe = row_at_or_after(lo)
-        return None if probe is None else probe[0]
+        return lo, None if probe is None else probe[0]
 
     groups: list[tuple[int | None, list[Sequence[Term | None]]]] = []
     lo = -(1 << 62)
-    for row in added:
-        nxt = first_after(row, lo)
+    for row in added:  # sorted: each row's place is at or after the previous one's
+        lo, nxt = first_after(row, lo)
         if groups and groups[-1][0] == nxt:
             groups[-1][1].append(row)
         else:
             groups.append((nxt, [row]))
-        if nxt is not None:
-            lo = db.execute("SELECT coalesce(max(n), ?) FROM answer WHERE n < ?", (nxt, nxt)).fetchone()[0]
     if any(nxt is not None and _gap(db, nxt) <= len(rows) for nxt, rows in groups):
         _renumber(db)
         groups = [(None if nxt is None else _renumbered(db, nxt), rows) for nxt, rows in groups]
