@@ -137,12 +137,22 @@ def _number(term: Term | None) -> float | None:
 
 # -- building (one child process per query) --------------------------------------------------
 
+_STORES: dict[str, ox.Store] = {}
+
+
+def _read_only(path: str) -> ox.Store:
+    """Open a generation read-only once per child process (a child serves one build's jobs)."""
+    if path not in _STORES:
+        _STORES[path] = ox.Store.read_only(path)
+    return _STORES[path]
+
+
 def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     """Run one query whole on a generation and write its rows to a new SQLite file `out`."""
     from visitgraph.sparql.engine import run_query
 
     started = time.monotonic()
-    store = ox.Store.read_only(generation)
+    store = _read_only(generation)
     subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
     result = run_query(store, job["sparql"], substitutions=subs or None, base_iri=job.get("base_iri"))
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
@@ -444,8 +454,8 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     from visitgraph.sparql.engine import run_query
 
     started = time.monotonic()
-    new = ox.Store.read_only(generation)
-    old = ox.Store.read_only(job["previous"])
+    new = _read_only(generation)
+    old = _read_only(job["previous"])
     key: str = job["key"]
     roots = [t for item in job["changed"] if isinstance(t := decode_term(item), ox.NamedNode)]
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in job.get("prefixes", {}).items())
