@@ -19,6 +19,7 @@ POINTS: tuple[str, ...] = (
     "inputs.written",  # the pending changeset / swapped files are durable; nothing staged yet
     "generation.before_rename",  # validated and flushed; the staged folder is not in place
     "generation.after_rename",  # generations/gNNNNNN is in place; inputs and answers not saved
+    "answers.before_rename",  # the new stored answers are written aside (maintained or derived); not in place
     "switch.before",  # derived data saved; CURRENT still names the old generation
     "remote.after_push",  # remote backend: the server shows the new state; CURRENT not yet written
     "switch.after",  # CURRENT names the new generation; the history line is not written

@@ -226,6 +226,7 @@ def _commit(settings: Settings, store: Store, staged: StagedGeneration, publishe
             inputs: Inputs, plan: Plan | None, report: BuildReport, *, who: str, note: str,
             lap: Callable[[str], None]) -> None:
     """Publish a validated staged generation: inputs, recorded files and stored answers first."""
+    changes, follow = _answer_changes(settings, store, staged, published, report)
 
     def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
         # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
@@ -248,11 +249,15 @@ def _commit(settings: Settings, store: Store, staged: StagedGeneration, publishe
         from visitgraph.queries.catalog import discover_queries
 
         lap("publish_s")
-        reuse = (published.id, frozenset(t.predicate.value for t in report.changes)) if (
-            published is not None and report.changes is not None) else None
-        index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse)
+        reuse = (published.id, frozenset(t.predicate.value for t in changes)) if (
+            published is not None and changes is not None) else None
+        index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse,
+                            follow=follow)
         report.answers = {"stored": index.stored, "skipped": index.skipped,
-                          "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e)}
+                          "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e),
+                          "maintained": sorted(n for n, e in index.entries.items() if e.get("how") == "maintained"),
+                          "derived": {n: e.get("why", "") for n, e in sorted(index.entries.items())
+                                      if e.get("how") == "derived"}}
         lap("index_s")
         return {"answers": report.answers}
 
@@ -266,6 +271,62 @@ def _commit(settings: Settings, store: Store, staged: StagedGeneration, publishe
     )
     confirm_generation(store, report.generation)
     lap("switch_s" if "index_s" in report.timings else "publish_s")
+def union_delta(old: ox.Store, new: ox.Store) -> set[ox.Triple]:
+    """The triples of the union graph added or removed between two stores loaded separately.
+
+    A store rebuilt from the sources gives every blank node a new identifier, so a blank node is
+    compared by what identifies it here: the (subject, predicate) pairs pointing at it and its own
+    triples to non-blank terms. A changed triple is returned as it is in each store.
+    """
+    from collections import defaultdict
+
+    def canonical(store: ox.Store) -> dict[tuple[Any, ...], list[ox.Triple]]:
+        triples = {q.triple for q in store}
+        parents: dict[ox.BlankNode, set[tuple[str, str]]] = defaultdict(set)
+        own: dict[ox.BlankNode, set[tuple[str, str]]] = defaultdict(set)
+        for t in triples:
+            if isinstance(t.object, ox.BlankNode) and not isinstance(t.subject, ox.BlankNode):
+                parents[t.object].add((str(t.subject), str(t.predicate)))
+            if isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode):
+                own[t.subject].add((str(t.predicate), str(t.object)))
+
+        def term(x: Any) -> Any:
+            if isinstance(x, ox.BlankNode):
+                return ("_", tuple(sorted(parents[x])), tuple(sorted(own[x])))
+            return str(x)
+
+        out: dict[tuple[Any, ...], list[ox.Triple]] = {}
+        for t in triples:
+            out.setdefault((term(t.subject), str(t.predicate), term(t.object)), []).append(t)
+        return out
+
+    before, after = canonical(old), canonical(new)
+    changes: set[ox.Triple] = set()
+    for key in before.keys() ^ after.keys():
+        changes.update(before.get(key, ()))
+        changes.update(after.get(key, ()))
+    return changes
+
+
+def _answer_changes(settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None,
+                    report: BuildReport) -> tuple[set[ox.Triple] | None, tuple[str, Path, list[ox.NamedNode]] | str | None]:
+    """The triples this build added or removed, and what the stored answers follow it by (answerindex)."""
+    from visitgraph.queries.answerindex import Unmaintainable, changed_roots
+
+    if published is None or not settings.answer_index or store.backend != "embedded":
+        return report.changes, None
+    changes = report.changes
+    if changes is None:
+        if report.triples > settings.validate_whole_limit:
+            return None, "the change is not known (a graph above validate_whole_limit built whole)"
+        changes = union_delta(store.reader(), staged.writable())
+    try:
+        roots = changed_roots([store.reader(), staged.writable()], changes)
+    except Unmaintainable as e:
+        return changes, str(e)
+    return changes, (published.id, published.path, sorted(roots, key=str))
+
+
 def _plan(settings: Settings, store: Store, published: Generation | None, previous: Inputs | None,
           inputs: Inputs, sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
     """Decide what of the published generation this build reuses (None: nothing)."""

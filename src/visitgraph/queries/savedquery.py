@@ -42,7 +42,7 @@ QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ
 TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
 ZW""".split())
 
-_HEADER_RE = re.compile(r"^#\s*(title|description|param|paged|hide_sql|rewrite):\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|paged|hide_sql|rewrite|maintain):\s*(.*?)\s*$")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 QUERY_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]*$")
@@ -134,6 +134,9 @@ class SavedQuery:
     #: `(parameter, other query)`: when the parameter is bound, the other saved query (same
     #: parameters and result columns, written to start from that value) answers instead.
     rewrites: tuple[tuple[str, str], ...] = ()
+    #: `# maintain: <key variable> <path>`: how the stored answer follows a write without a whole
+    #: re-derivation (:mod:`visitgraph.queries.answerindex`); empty: it is derived whole again.
+    maintain: str = ""
 
     def param(self, name: str) -> Param | None:
         """Return the parameter called `name`, if declared."""
@@ -238,7 +241,7 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
     :raises DataSyntaxError: a header line or the parameter use is wrong (file and line named).
     """
     name = path.stem
-    fields: dict[str, list[str]] = {"title": [], "description": [], "paged": [], "hide_sql": [], "rewrite": []}
+    fields: dict[str, list[str]] = {"title": [], "description": [], "paged": [], "hide_sql": [], "rewrite": [], "maintain": []}
     params: list[Param] = []
     lines_of: list[int] = []
     lines = text.splitlines()
@@ -266,9 +269,21 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
         name=name, title=" ".join(fields["title"]) or name.replace("-", " ").capitalize(),
         description=" ".join(fields["description"]), params=tuple(params), sparql=sparql, path=path,
         paged=form == "SELECT" if flags["paged"] is None else bool(flags["paged"]) and form == "SELECT",
-        hide_sql=bool(flags["hide_sql"]), form=form, rewrites=tuple(_rewrites(fields["rewrite"], path)))
+        hide_sql=bool(flags["hide_sql"]), form=form, rewrites=tuple(_rewrites(fields["rewrite"], path)),
+        maintain=_maintain(fields["maintain"], path))
     _check_query(query, lines_of)
     return query
+
+
+def _maintain(lines: list[str], path: Path) -> str:
+    if not lines:
+        return ""
+    parts = lines[-1].split(None, 1)
+    if len(lines) > 1 or len(parts) != 2 or not _NAME_RE.match(parts[0].removeprefix("?")):
+        raise DataSyntaxError(str(path), None, None,
+                              "write one `# maintain: <key variable> <property path from a changed resource to the key, "
+                              "or - for the changed resources themselves>`")
+    return f"{parts[0].removeprefix('?')} {parts[1].strip()}"
 
 
 def _rewrites(lines: list[str], path: Path) -> list[tuple[str, str]]:
