@@ -503,19 +503,22 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
             raise Unmaintainable(f"a new row leaves the key ?{key} unbound")
         import functools
 
-        added.sort(key=functools.cmp_to_key(lambda a, b: compare_rows(a, b, order)))
+        def by_order(a: list[Term | None], b: list[Term | None]) -> int:
+            return compare_rows(a, b, order)
+
+        added.sort(key=functools.cmp_to_key(by_order))
         phases["query_s"] = round(time.monotonic() - started - phases["reach_s"], 3)
         _place(db, added, order, columns, where, key_at)
         phases["place_s"] = round(time.monotonic() - started - phases["reach_s"] - phases["query_s"], 3)
         count = db.execute("SELECT count(*) FROM answer").fetchone()[0]
         if count > int(job["max_rows"]):
             raise Unmaintainable(f"more than {job['max_rows']} rows (index_max_rows)")
-        for i, values in touched_reach.items():
+        for i, reached in touched_reach.items():
             for row in added:
                 term = row[where[columns[i]]] if columns[i] in where else None
                 if isinstance(term, ox.NamedNode):
-                    values.add(term.value)
-            ordered = sorted(values)
+                    reached.add(term.value)
+            ordered = sorted(reached)
             for start in range(0, len(ordered), 500):
                 part = ordered[start: start + 500]
                 db.execute(f"DELETE FROM reach{i} WHERE k IN ({','.join('?' * len(part))})", part)
