@@ -537,6 +537,12 @@ def test_parallel_queries_cannot_overspend_the_client_budget(server: LiveServer)
         t.start()
     for t in threads:
         t.join(60)
-    ran = [a for a in answers if a.status != 429 and "busy" not in a.body.decode()]
-    assert sum(a.seconds for a in ran) <= BUDGET + 1.0, [(a.status, round(a.seconds, 2)) for a in answers]
+    # Admitted queries are the ones stopped by the time limit (SLOW never ends by itself); the rest were
+    # refused at admission (429 budget, 503 no free slot). Counting them, not adding up client-side wall
+    # time, is what a loaded machine cannot blur (the wall-time sum failed at load average 6-9 on the old
+    # and new code alike): each admitted query reserves its grant at admission (3 s, then the 2 s left), so
+    # two run; with reservations left out (checked by hand), three ran at once and the test failed.
+    ran = [a for a in answers if b"QueryTimeout" in a.body or a.status == 200]
+    assert 1 <= len(ran) <= int(BUDGET // QUERY_TIMEOUT) + 1, [(a.status, round(a.seconds, 2)) for a in answers]
+    assert all(a.seconds < UNBOUNDED for a in ran)
     assert any(a.status == 429 for a in answers)
