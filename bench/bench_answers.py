@@ -56,8 +56,9 @@ def one_write(project: Path, settings: Any, store: EmbeddedStore, batch: int) ->
     graph = f"{synth.BASE}graph/changes/bench-{first}"
     load = os.getloadavg()[0]
     start = time.monotonic()
-    report = write_update(settings, store, f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}", who="bench",
-                          what=f"{batch} new visits")
+    report = write_update(
+        settings, store, f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}", who="bench", what=f"{batch} new visits"
+    )
     write_s = time.monotonic() - start
     gen = store.current()
     assert gen is not None and report.generation is not None and gen.id == report.generation.id
@@ -74,17 +75,26 @@ def one_write(project: Path, settings: Any, store: EmbeddedStore, batch: int) ->
     for name, entry in whole.entries.items():
         if "error" in entry or name not in followed or "error" in followed[name]:
             continue
-        if _rows(aside / followed[name]["file"], len(entry["columns"])) != _rows(whole.folder / entry["file"],
-                                                                                 len(entry["columns"])):
+        if _rows(aside / followed[name]["file"], len(entry["columns"])) != _rows(
+            whole.folder / entry["file"], len(entry["columns"])
+        ):
             differing.append(name)
     shutil.rmtree(aside, ignore_errors=True)
-    return {"visits": batch, "write_s": round(write_s, 2), "answers_s": report.timings.get("index_s"),
-            "whole_rederivation_s": round(whole_s, 2), "load_before": round(load, 2),
-            "load_after": round(os.getloadavg()[0], 2), "maintained": report.answers.get("maintained", []),
-            "derived": report.answers.get("derived", {}), "reused": report.answers.get("reused", []),
-            "per_query_s": {n: e.get("seconds") for n, e in sorted(followed.items())},
-            "whole_per_query_s": {n: e.get("seconds") for n, e in sorted(whole.entries.items())},
-            "differing_from_whole": differing, "timings": report.timings}
+    return {
+        "visits": batch,
+        "write_s": round(write_s, 2),
+        "answers_s": report.timings.get("index_s"),
+        "whole_rederivation_s": round(whole_s, 2),
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+        "maintained": report.answers.get("maintained", []),
+        "derived": report.answers.get("derived", {}),
+        "reused": report.answers.get("reused", []),
+        "per_query_s": {n: e.get("seconds") for n, e in sorted(followed.items())},
+        "whole_per_query_s": {n: e.get("seconds") for n, e in sorted(whole.entries.items())},
+        "differing_from_whole": differing,
+        "timings": report.timings,
+    }
 
 
 def bench(visits: int, work: Path, writes: int, batch: int) -> dict[str, Any]:
@@ -113,15 +123,20 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "load_at_start": os.getloadavg()}, "scales": []}
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_at_start": os.getloadavg()},
+        "scales": [],
+    }
     for visits in (int(v) for v in args.scales.split(",")):
         results["scales"].append(bench(visits, args.work, args.writes, args.batch))
         (args.out / "answers.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         for run in results["scales"][-1]["writes"]:
-            print(f"{visits} visits: write {run['write_s']} s (answers {run['answers_s']} s) | whole re-derivation "
-                  f"{run['whole_rederivation_s']} s | load {run['load_before']}→{run['load_after']} | "
-                  f"differing {run['differing_from_whole']}", flush=True)
+            print(
+                f"{visits} visits: write {run['write_s']} s (answers {run['answers_s']} s) | whole re-derivation "
+                f"{run['whole_rederivation_s']} s | load {run['load_before']}→{run['load_after']} | "
+                f"differing {run['differing_from_whole']}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

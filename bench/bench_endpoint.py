@@ -51,17 +51,23 @@ from visitgraph.store.embedded import EmbeddedStore  # noqa: E402
 PY = sys.executable
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 B = synth.BASE
-PREFIXES = ("PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
-            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
+PREFIXES = (
+    "PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
+    "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+)
 TEMPLATES: dict[str, str] = {
     "lookup": "SELECT ?p ?o WHERE {{ <" + B + "visit/syn-{i:07d}> ?p ?o }}",
-    "year": ("SELECT ?v ?d WHERE {{ ?v a vg:Visit ; schema:startDate ?d "
-             'FILTER(?d >= "{y}-01-01"^^xsd:date && ?d < "{y1}-01-01"^^xsd:date) }} ORDER BY ?d LIMIT 20'),
-    "per_year": ("SELECT ?y (COUNT(?v) AS ?n) WHERE {{ ?v a vg:Visit ; schema:startDate ?d "
-                 "BIND(YEAR(?d) AS ?y) FILTER(?y >= {y}) }} GROUP BY ?y ORDER BY ?y"),
+    "year": (
+        "SELECT ?v ?d WHERE {{ ?v a vg:Visit ; schema:startDate ?d "
+        'FILTER(?d >= "{y}-01-01"^^xsd:date && ?d < "{y1}-01-01"^^xsd:date) }} ORDER BY ?d LIMIT 20'
+    ),
+    "per_year": (
+        "SELECT ?y (COUNT(?v) AS ?n) WHERE {{ ?v a vg:Visit ; schema:startDate ?d "
+        "BIND(YEAR(?d) AS ?y) FILTER(?y >= {y}) }} GROUP BY ?y ORDER BY ?y"
+    ),
     "search": 'SELECT ?v ?name WHERE {{ ?v a vg:Visit ; schema:name ?name FILTER(CONTAINS(?name, "{word}")) }} LIMIT 20',
     "topic": "SELECT ?v ?d WHERE {{ ?v schema:about <" + B + "topic/syn-{k:03d}> ; schema:startDate ?d }} "
-             "ORDER BY DESC(?d) LIMIT 10",
+    "ORDER BY DESC(?d) LIMIT 10",
 }
 WORDS = ("Anna", "Ali", "Elena", "Farid", "Orhan", "Peter", "Schmidt", "Kim", "Demir", "Wilson")
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -71,8 +77,9 @@ def make_query(name: str, rng: random.Random, visits: int, fixed: bool) -> str:
     """Fill a template: fixed parameters for `saved`, random ones (plus a unique comment) for `adhoc`."""
     r = random.Random(7) if fixed else rng
     y = r.randrange(2000, 2025)
-    text = PREFIXES + TEMPLATES[name].format(i=r.randrange(visits), y=y, y1=y + 1, word=r.choice(WORDS),
-                                             k=r.randrange(10))
+    text = PREFIXES + TEMPLATES[name].format(
+        i=r.randrange(visits), y=y, y1=y + 1, word=r.choice(WORDS), k=r.randrange(10)
+    )
     return text if fixed else f"{text}\n# adhoc {rng.getrandbits(48):x}"
 
 
@@ -82,6 +89,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 # -- data and servers -----------------------------------------------------------------------------
+
 
 def publish(visits: int, work: Path) -> tuple[Path, Path, dict[str, Any]]:
     """Generate the project and publish it as a visitgraph generation; return (project, generation, facts)."""
@@ -135,16 +143,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_visitgraph(project: Path, timeout: float, log: Path, source: Path | None = None) -> tuple[subprocess.Popen[bytes], int]:
+def start_visitgraph(
+    project: Path, timeout: float, log: Path, source: Path | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     """Start `visitgraph serve` on `project` (from the source folder `source` instead of the installed code, if given)."""
     port = free_port()
     extra = {"PYTHONPATH": str(source)} if source else {}
-    env = {**os.environ, **extra, "VISITGRAPH_STORE": str(project / "var" / "store"), "VISITGRAPH_THREADS": "8",
-           "VISITGRAPH_QUERY_WORKERS": os.environ.get("BENCH_WORKERS", "2"), "VISITGRAPH_MAX_QUEUE": "64", "VISITGRAPH_CLIENT_BUDGET": "1000000",
-           "VISITGRAPH_RESULT_CACHE": os.environ.get("BENCH_RESULT_CACHE", "256"),
-           "VISITGRAPH_QUERY_TIMEOUT": str(timeout), "VISITGRAPH_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([PY, "-m", "visitgraph", "--root", str(project), "serve", "--port", str(port)],
-                            env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
+    env = {
+        **os.environ,
+        **extra,
+        "VISITGRAPH_STORE": str(project / "var" / "store"),
+        "VISITGRAPH_THREADS": "8",
+        "VISITGRAPH_QUERY_WORKERS": os.environ.get("BENCH_WORKERS", "2"),
+        "VISITGRAPH_MAX_QUEUE": "64",
+        "VISITGRAPH_CLIENT_BUDGET": "1000000",
+        "VISITGRAPH_RESULT_CACHE": os.environ.get("BENCH_RESULT_CACHE", "256"),
+        "VISITGRAPH_QUERY_TIMEOUT": str(timeout),
+        "VISITGRAPH_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [PY, "-m", "visitgraph", "--root", str(project), "serve", "--port", str(port)],
+        env=env,
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+    )  # noqa: SIM115
     wait_http(port, "/-/health")
     return proc, port
 
@@ -154,9 +176,21 @@ def start_oxigraph(generation: Path, work: Path, timeout: float, log: Path) -> t
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(generation, copy)
     port = free_port()
-    proc = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(copy), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph", "--timeout-s", str(int(timeout))],
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            OXIGRAPH,
+            "serve-read-only",
+            "--location",
+            str(copy),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            "--timeout-s",
+            str(int(timeout)),
+        ],
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+    )  # noqa: SIM115
     wait_http(port, "/query?query=ASK%7B%7D")
     return proc, port
 
@@ -172,6 +206,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 # -- load ------------------------------------------------------------------------------------------
 
+
 class Target:
     """One server: where to send a query and how."""
 
@@ -182,8 +217,9 @@ class Target:
         return f"{self.path}?query={urllib.parse.quote(query)}"
 
 
-def run_phase(target: Target, queries: Any, concurrency: int, seconds: float,
-              seed: int | None = None) -> dict[str, Any]:
+def run_phase(
+    target: Target, queries: Any, concurrency: int, seconds: float, seed: int | None = None
+) -> dict[str, Any]:
     """Send queries from `concurrency` threads for `seconds`; return latencies and status counts.
 
     With `seed`, client n draws the same query sequence in every phase of that seed, so the targets
@@ -232,13 +268,24 @@ def summarise(phases: list[dict[str, Any]]) -> dict[str, Any]:
     for p in phases:
         for k, v in p["statuses"].items():
             statuses[str(k)] = statuses.get(str(k), 0) + v
-    return {"requests": len(lat), "ok": ok, "qps": round(ok / total_s, 1) if total_s else 0.0,
-            "p50_ms": round(percentile(lat, 0.5) * 1000, 2), "p95_ms": round(percentile(lat, 0.95) * 1000, 2),
-            "statuses": statuses}
+    return {
+        "requests": len(lat),
+        "ok": ok,
+        "qps": round(ok / total_s, 1) if total_s else 0.0,
+        "p50_ms": round(percentile(lat, 0.5) * 1000, 2),
+        "p95_ms": round(percentile(lat, 0.95) * 1000, 2),
+        "statuses": statuses,
+    }
 
 
-def compare(targets: list[Target], visits: int, seconds: float, rounds: int,
-            workloads: tuple[str, ...] = ("saved", "adhoc"), concurrencies: tuple[int, ...] = (1, 8)) -> list[dict[str, Any]]:
+def compare(
+    targets: list[Target],
+    visits: int,
+    seconds: float,
+    rounds: int,
+    workloads: tuple[str, ...] = ("saved", "adhoc"),
+    concurrencies: tuple[int, ...] = (1, 8),
+) -> list[dict[str, Any]]:
     """Run every (workload, concurrency) against all targets, interleaved; one summary row each.
 
     Besides the pooled figures, each row has `ratio_rounds`: this code's q/s over Oxigraph's (and
@@ -259,13 +306,22 @@ def compare(targets: list[Target], visits: int, seconds: float, rounds: int,
             summary = {name: summarise(p) for name, p in phases.items()}
             per_round = {name: [summarise([p])["qps"] for p in ps] for name, ps in phases.items()}
             vg, oxs = summary["visitgraph"], summary["oxigraph"]
-            row = {"visits": visits, "workload": workload, "concurrency": concurrency, **{
-                f"{name}_{k}": v for name, s in summary.items() for k, v in s.items()},
+            row = {
+                "visits": visits,
+                "workload": workload,
+                "concurrency": concurrency,
+                **{f"{name}_{k}": v for name, s in summary.items() for k, v in s.items()},
                 "qps_ratio": round(vg["qps"] / oxs["qps"], 2) if oxs["qps"] else None,
-                "p50_ratio": round(vg["p50_ms"] / oxs["p50_ms"], 2) if oxs["p50_ms"] else None}
-            row["ratio_rounds"] = {other: [round(a / b, 2) if b else None for a, b in
-                                           zip(per_round["visitgraph"], per_round[other], strict=True)]
-                                   for other in per_round if other != "visitgraph"}
+                "p50_ratio": round(vg["p50_ms"] / oxs["p50_ms"], 2) if oxs["p50_ms"] else None,
+            }
+            row["ratio_rounds"] = {
+                other: [
+                    round(a / b, 2) if b else None
+                    for a, b in zip(per_round["visitgraph"], per_round[other], strict=True)
+                ]
+                for other in per_round
+                if other != "visitgraph"
+            }
             if "reference" in summary:  # --reference: this code against another checkout, same run
                 ref = summary["reference"]
                 row["qps_vs_reference"] = round(vg["qps"] / ref["qps"], 2) if ref["qps"] else None
@@ -310,25 +366,39 @@ def hostile(target: Target, visits: int, seconds: float) -> dict[str, Any]:
     before = tree_cpu(target.pid)
     time.sleep(2.0)
     idle_cpu = tree_cpu(target.pid) - before
-    return {"target": target.name, "visits": visits,
-            "simple_p50_ms_alone": round(percentile(baseline["latencies"], 0.5) * 1000, 1),
-            "simple_p50_ms_under_attack": round(percentile(loaded["latencies"], 0.5) * 1000, 1),
-            "simple_p95_ms_under_attack": round(percentile(loaded["latencies"], 0.95) * 1000, 1),
-            "simple_max_ms_under_attack": round(max(loaded["latencies"] or [0]) * 1000, 1),
-            "simple_ok": loaded["statuses"].get(200, 0), "simple_requests": len(loaded["latencies"]),
-            "cpu_s_in_2s_after": round(idle_cpu, 2)}
+    return {
+        "target": target.name,
+        "visits": visits,
+        "simple_p50_ms_alone": round(percentile(baseline["latencies"], 0.5) * 1000, 1),
+        "simple_p50_ms_under_attack": round(percentile(loaded["latencies"], 0.5) * 1000, 1),
+        "simple_p95_ms_under_attack": round(percentile(loaded["latencies"], 0.95) * 1000, 1),
+        "simple_max_ms_under_attack": round(max(loaded["latencies"] or [0]) * 1000, 1),
+        "simple_ok": loaded["statuses"].get(200, 0),
+        "simple_requests": len(loaded["latencies"]),
+        "cpu_s_in_2s_after": round(idle_cpu, 2),
+    }
 
 
-def bench_scale(visits: int, work: Path, seconds: float, rounds: int, hostile_seconds: float,
-                reference: Path | None = None, workloads: tuple[str, ...] = ("saved", "adhoc"),
-                concurrencies: tuple[int, ...] = (1, 8)) -> dict[str, Any]:
+def bench_scale(
+    visits: int,
+    work: Path,
+    seconds: float,
+    rounds: int,
+    hostile_seconds: float,
+    reference: Path | None = None,
+    workloads: tuple[str, ...] = ("saved", "adhoc"),
+    concurrencies: tuple[int, ...] = (1, 8),
+) -> dict[str, Any]:
     project, generation, facts = publish(visits, work)
     print(f"[{visits}] published: {facts}", file=sys.stderr)
     vg_proc, vg_port = start_visitgraph(project, 30.0, work / f"vg-{visits}.log")
     ox_proc, ox_port = start_oxigraph(generation, work, 30.0, work / f"ox-{visits}.log")
     procs = [vg_proc, ox_proc]
     try:
-        targets = [Target("visitgraph", vg_port, "/sparql", vg_proc.pid), Target("oxigraph", ox_port, "/query", ox_proc.pid)]
+        targets = [
+            Target("visitgraph", vg_port, "/sparql", vg_proc.pid),
+            Target("oxigraph", ox_port, "/query", ox_proc.pid),
+        ]
         if reference is not None:  # a copy of the same published project, served by the reference code
             copy = work / f"vg-{visits}-reference"
             shutil.rmtree(copy, ignore_errors=True)
@@ -356,23 +426,33 @@ def bench_scale(visits: int, work: Path, seconds: float, rounds: int, hostile_se
 
 
 def markdown(result: dict[str, Any]) -> str:
-    lines = ["| visits | workload | conc. | visitgraph q/s | oxigraph q/s | ratio | vg p50 ms | ox p50 ms | "
-             "vg p95 ms | ox p95 ms | non-200 (vg/ox) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| visits | workload | conc. | visitgraph q/s | oxigraph q/s | ratio | vg p50 ms | ox p50 ms | "
+        "vg p95 ms | ox p95 ms | non-200 (vg/ox) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for scale in result["scales"]:
         for r in scale["rows"]:
             bad_vg = r["visitgraph_requests"] - r["visitgraph_ok"]
             bad_ox = r["oxigraph_requests"] - r["oxigraph_ok"]
-            lines.append(f"| {r['visits']} | {r['workload']} | {r['concurrency']} | {r['visitgraph_qps']} | "
-                         f"{r['oxigraph_qps']} | {r['qps_ratio']} | {r['visitgraph_p50_ms']} | {r['oxigraph_p50_ms']} | "
-                         f"{r['visitgraph_p95_ms']} | {r['oxigraph_p95_ms']} | {bad_vg}/{bad_ox} |")
-    lines += ["", "| visits | server | simple p50 alone | p50 under attack | p95 | max | ok/sent | CPU s in 2 s after |",
-              "|---|---|---|---|---|---|---|---|"]
+            lines.append(
+                f"| {r['visits']} | {r['workload']} | {r['concurrency']} | {r['visitgraph_qps']} | "
+                f"{r['oxigraph_qps']} | {r['qps_ratio']} | {r['visitgraph_p50_ms']} | {r['oxigraph_p50_ms']} | "
+                f"{r['visitgraph_p95_ms']} | {r['oxigraph_p95_ms']} | {bad_vg}/{bad_ox} |"
+            )
+    lines += [
+        "",
+        "| visits | server | simple p50 alone | p50 under attack | p95 | max | ok/sent | CPU s in 2 s after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for scale in result["scales"]:
         for a in scale["hostile"]:
-            lines.append(f"| {a['visits']} | {a['target']} | {a['simple_p50_ms_alone']} | "
-                         f"{a['simple_p50_ms_under_attack']} | {a['simple_p95_ms_under_attack']} | "
-                         f"{a['simple_max_ms_under_attack']} | {a['simple_ok']}/{a['simple_requests']} | "
-                         f"{a['cpu_s_in_2s_after']} |")
+            lines.append(
+                f"| {a['visits']} | {a['target']} | {a['simple_p50_ms_alone']} | "
+                f"{a['simple_p50_ms_under_attack']} | {a['simple_p95_ms_under_attack']} | "
+                f"{a['simple_max_ms_under_attack']} | {a['simple_ok']}/{a['simple_requests']} | "
+                f"{a['cpu_s_in_2s_after']} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -384,21 +464,43 @@ def main() -> None:
     parser.add_argument("--hostile-seconds", type=float, default=8.0, help="length of the hostile phase (0: skip)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/vg-endpoint-bench"), help="scratch folder")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where results are written")
-    parser.add_argument("--reference", type=Path, default=None,
-                        help="src/ folder of another checkout: its `serve` runs as a third target, interleaved")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        help="src/ folder of another checkout: its `serve` runs as a third target, interleaved",
+    )
     parser.add_argument("--workloads", default="saved,adhoc", help="comma-separated: saved, adhoc")
     parser.add_argument("--concurrency", default="1,8", help="comma-separated client thread counts")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "cpu": _cpu_model()},
-        "pyoxigraph": ox.__version__, "http_server": _http_server(), "seconds_per_phase": args.seconds, "rounds": args.rounds, "scales": []}
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpu": _cpu_model(),
+        },
+        "pyoxigraph": ox.__version__,
+        "http_server": _http_server(),
+        "seconds_per_phase": args.seconds,
+        "rounds": args.rounds,
+        "scales": [],
+    }
     for visits in (int(v) for v in args.scales.split(",")):
-        result["scales"].append(bench_scale(
-            visits, args.work, args.seconds, args.rounds, args.hostile_seconds, args.reference,
-            tuple(w for w in args.workloads.split(",") if w), tuple(int(c) for c in args.concurrency.split(","))))
+        result["scales"].append(
+            bench_scale(
+                visits,
+                args.work,
+                args.seconds,
+                args.rounds,
+                args.hostile_seconds,
+                args.reference,
+                tuple(w for w in args.workloads.split(",") if w),
+                tuple(int(c) for c in args.concurrency.split(",")),
+            )
+        )
     (args.out / "endpoint.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (args.out / "endpoint.md").write_text(markdown(result), encoding="utf-8")
     print(markdown(result))

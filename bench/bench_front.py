@@ -50,7 +50,9 @@ def phase(port: int, path: str, seconds: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reference", type=Path, required=True, help="src/ folder of the checkout to compare with")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/vg-endpoint-bench"), help="bench_endpoint's scratch folder")
+    parser.add_argument(
+        "--work", type=Path, default=Path("/tmp/vg-endpoint-bench"), help="bench_endpoint's scratch folder"
+    )
     parser.add_argument("--visits", type=int, default=1000, help="scale published by bench_endpoint")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=1.5)
@@ -73,8 +75,10 @@ def main() -> None:
     print("| request | code | requests | p50 ms | p90 ms |\n|---|---|---|---|---|")
     for (label, name), lat in sorted(results.items()):
         lat.sort()
-        print(f"| {label} | {name} | {len(lat)} | {statistics.median(lat) * 1000:.3f} | "
-              f"{lat[int(len(lat) * 0.9)] * 1000:.3f} |")
+        print(
+            f"| {label} | {name} | {len(lat)} | {statistics.median(lat) * 1000:.3f} | "
+            f"{lat[int(len(lat) * 0.9)] * 1000:.3f} |"
+        )
 
 
 if __name__ == "__main__":

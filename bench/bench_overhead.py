@@ -62,26 +62,51 @@ def queries(visits: int, n: int, seed: int) -> list[str]:
 
 
 def environ_for(query: str) -> dict[str, Any]:
-    return {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "", "PATH_INFO": "/sparql",
-            "QUERY_STRING": "query=" + urllib.parse.quote(query), "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_ACCEPT": ACCEPT, "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
-            "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False}
+    return {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": "/sparql",
+        "QUERY_STRING": "query=" + urllib.parse.quote(query),
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_ACCEPT": ACCEPT,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
 
 
 def scope_for(query: str) -> dict[str, Any]:
-    return {"type": "http", "method": "GET", "http_version": "1.1", "scheme": "http", "path": "/sparql",
-            "root_path": "", "query_string": ("query=" + urllib.parse.quote(query)).encode("latin-1"),
-            "headers": [(b"host", b"127.0.0.1"), (b"accept", ACCEPT.encode())],
-            "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 50000)}
+    return {
+        "type": "http",
+        "method": "GET",
+        "http_version": "1.1",
+        "scheme": "http",
+        "path": "/sparql",
+        "root_path": "",
+        "query_string": ("query=" + urllib.parse.quote(query)).encode("latin-1"),
+        "headers": [(b"host", b"127.0.0.1"), (b"accept", ACCEPT.encode())],
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 50000),
+    }
 
 
 class Layers:
     """Every layer set up once over the same published project."""
 
     def __init__(self, project: Path) -> None:
-        env = {"VISITGRAPH_STORE": str(project / "var" / "store"), "VISITGRAPH_RESULT_CACHE": "0",
-               "VISITGRAPH_CLIENT_BUDGET": "1000000", "VISITGRAPH_MAX_QUEUE": "64"}
+        env = {
+            "VISITGRAPH_STORE": str(project / "var" / "store"),
+            "VISITGRAPH_RESULT_CACHE": "0",
+            "VISITGRAPH_CLIENT_BUDGET": "1000000",
+            "VISITGRAPH_MAX_QUEUE": "64",
+        }
         self.settings = load_settings(project, environ=env)
         self.store = EmbeddedStore(self.settings.store)
         gen = self.store.require_current()
@@ -90,8 +115,9 @@ class Layers:
         self.executor = QueryExecutor(self.settings, self.store)
         self.app = create_app(self.settings)
         self.app.extensions["visitgraph"].extras["executor"] = self.executor  # one pool for both layers
-        self.gateway = Gateway(self.app.wsgi_app, self.settings.threads, self.settings.max_body,
-                               self.settings.body_timeout)
+        self.gateway = Gateway(
+            self.app.wsgi_app, self.settings.threads, self.settings.max_body, self.settings.body_timeout
+        )
         try:
             import uvloop
 
@@ -160,8 +186,9 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: int,
-              reference: Path | None = None) -> None:
+def cpu_split(
+    project: Path, visits: int, clients: int, seconds: float, rounds: int, reference: Path | None = None
+) -> None:
     """CPU per answered request of each process of `serve` (front vs query workers) and of the Oxigraph server
     (and of the reference code's `serve`, when given), under the same ad-hoc load, rounds alternating."""
     os.environ["VISITGRAPH_RESULT_CACHE"] = "0"
@@ -171,8 +198,9 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
         copy = project.parent / f"{project.name}-reference"
         if not copy.is_dir():
             raise SystemExit(f"Run bench_endpoint.py --reference … first (it copies {project} to {copy}).")
-        ref, ref_port = endpoint.start_visitgraph(copy, 30.0, Path("/tmp") / f"split-ref-{os.getpid()}.log",
-                                                  source=reference)
+        ref, ref_port = endpoint.start_visitgraph(
+            copy, 30.0, Path("/tmp") / f"split-ref-{os.getpid()}.log", source=reference
+        )
     gen = EmbeddedStore(project / "var" / "store").require_current()
     work = Path("/tmp") / f"split-{os.getpid()}"
     work.mkdir(exist_ok=True)
@@ -186,8 +214,10 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
     answered = {"visitgraph": 0, "oxigraph": 0, "reference": 0}
     qps: dict[str, list[float]] = {"visitgraph": [], "oxigraph": [], "reference": []}
     try:
-        targets = [endpoint.Target("visitgraph", vg_port, "/sparql", vg.pid),
-                   endpoint.Target("oxigraph", ox_port, "/query", ox_proc.pid)]
+        targets = [
+            endpoint.Target("visitgraph", vg_port, "/sparql", vg.pid),
+            endpoint.Target("oxigraph", ox_port, "/query", ox_proc.pid),
+        ]
         if ref is not None:
             targets.insert(1, endpoint.Target("reference", ref_port, "/sparql", ref.pid))
         for target in targets:
@@ -199,9 +229,15 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
                 roles = {}
                 for p in pids:
                     cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-                    role = ("query workers" if "workers.executor" in cmd else
-                            "server" if target.name == "oxigraph" else
-                            "supervisor" if p == target.pid else "front (granian+gateway+flask)")
+                    role = (
+                        "query workers"
+                        if "workers.executor" in cmd
+                        else "server"
+                        if target.name == "oxigraph"
+                        else "supervisor"
+                        if p == target.pid
+                        else "front (granian+gateway+flask)"
+                    )
                     roles[p] = f"{target.name}: {role}"
                 before = {p: proc_cpu(p) for p in pids}
                 result = endpoint.run_phase(target, mix, clients, seconds, seed=r + 1)
@@ -222,8 +258,10 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
             endpoint.stop(ref)
         shutil.rmtree(work, ignore_errors=True)  # the Oxigraph server's copy of the store
     load = os.getloadavg()
-    print(f"\nCPU per answered request, {clients} clients, {rounds} × {seconds:g} s per server; answered: "
-          f"{answered}; load average {load[0]:.2f}\n")
+    print(
+        f"\nCPU per answered request, {clients} clients, {rounds} × {seconds:g} s per server; answered: "
+        f"{answered}; load average {load[0]:.2f}\n"
+    )
     print("| process | CPU ms per request | of which user | system |\n|---|---|---|---|")
     per_server: dict[str, float] = {}
     for role, (user, system) in sorted(sums.items()):
@@ -237,9 +275,11 @@ def cpu_split(project: Path, visits: int, clients: int, seconds: float, rounds: 
     for other in ("oxigraph", "reference"):
         if qps[other]:
             rounds_ratio = sorted(a / b for a, b in zip(qps["visitgraph"], qps[other], strict=True))
-            print(f"\nvisitgraph ÷ {other}: q/s per round {', '.join(f'{r:.2f}' for r in rounds_ratio)} "
-                  f"(median {statistics.median(rounds_ratio):.2f}); CPU per request {other} ÷ visitgraph "
-                  f"{per_server[other] / per_server['visitgraph']:.2f}")
+            print(
+                f"\nvisitgraph ÷ {other}: q/s per round {', '.join(f'{r:.2f}' for r in rounds_ratio)} "
+                f"(median {statistics.median(rounds_ratio):.2f}); CPU per request {other} ÷ visitgraph "
+                f"{per_server[other] / per_server['visitgraph']:.2f}"
+            )
 
 
 def main() -> None:
@@ -250,16 +290,25 @@ def main() -> None:
     parser.add_argument("--per-round", type=int, default=150, help="queries per layer per round")
     parser.add_argument("--serve", action="store_true", help="also time the whole `serve` over HTTP")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of the flask layer")
-    parser.add_argument("--cpu-split", type=int, default=0, metavar="CLIENTS",
-                        help="only measure CPU per request of each server process under CLIENTS ad-hoc clients")
+    parser.add_argument(
+        "--cpu-split",
+        type=int,
+        default=0,
+        metavar="CLIENTS",
+        help="only measure CPU per request of each server process under CLIENTS ad-hoc clients",
+    )
     parser.add_argument("--seconds", type=float, default=3.0, help="phase length of --cpu-split")
     parser.add_argument("--reference", type=Path, default=None, help="--cpu-split: src/ folder of another checkout")
     args = parser.parse_args()
     if args.cpu_split:
         return cpu_split(args.project, args.visits, args.cpu_split, args.seconds, args.rounds, args.reference)
     layers = Layers(args.project)
-    timed: dict[str, Any] = {"engine": layers.engine, "executor": layers.executor_layer, "flask": layers.flask,
-                             "gateway": layers.gateway_layer}
+    timed: dict[str, Any] = {
+        "engine": layers.engine,
+        "executor": layers.executor_layer,
+        "flask": layers.flask,
+        "gateway": layers.gateway_layer,
+    }
     proc = None
     if args.serve:
         os.environ["VISITGRAPH_RESULT_CACHE"] = "0"
@@ -283,8 +332,10 @@ def main() -> None:
                     lat[name].append(time.perf_counter() - t0)
                 cpu[name] += time.process_time() - c0
         load = os.getloadavg()
-        print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.rounds} rounds × {args.per_round} "
-              f"ad-hoc queries per layer, result cache off\n")
+        print(
+            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.rounds} rounds × {args.per_round} "
+            f"ad-hoc queries per layer, result cache off\n"
+        )
         print("| layer | p50 ms | mean ms | this process CPU ms/req | added p50 ms over the layer inside |")
         print("|---|---|---|---|---|")
         previous = None

@@ -61,8 +61,9 @@ def run_timed(cmd: list[str], **kw: Any) -> tuple[float, int, str]:
 
 
 def data_files(project: Path) -> list[Path]:
-    return sorted(p for p in (project / "data").rglob("*") if p.suffix in (".nt", ".ttl")) + \
-        sorted((project / "ontology").glob("*.ttl"))
+    return sorted(p for p in (project / "data").rglob("*") if p.suffix in (".nt", ".ttl")) + sorted(
+        (project / "ontology").glob("*.ttl")
+    )
 
 
 def raw_load(project: Path, work: Path) -> float:
@@ -71,8 +72,11 @@ def raw_load(project: Path, work: Path) -> float:
     shutil.rmtree(location, ignore_errors=True)
     files = [str(p) for p in data_files(project)]
     start = time.monotonic()
-    subprocess.run([OXIGRAPH, "load", "--location", str(location), "--base", synth.BASE, "--file", *files],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [OXIGRAPH, "load", "--location", str(location), "--base", synth.BASE, "--file", *files],
+        check=True,
+        capture_output=True,
+    )
     elapsed = time.monotonic() - start
     shutil.rmtree(location, ignore_errors=True)
     return elapsed
@@ -109,8 +113,7 @@ def saved_query_latency(project: Path, repeats: int, timeout: float) -> dict[str
     from visitgraph.queries.answerindex import for_store
     from visitgraph.workers.executor import ExecutorReader, QueryExecutor
 
-    settings = load_settings(project, {"result_cache": 0, "query_timeout": timeout, "client_budget": 1e9},
-                             environ={})
+    settings = load_settings(project, {"result_cache": 0, "query_timeout": timeout, "client_budget": 1e9}, environ={})
     embedded = EmbeddedStore(settings.store)
     executor = QueryExecutor(settings, embedded)
     store = ExecutorReader(executor)
@@ -142,32 +145,56 @@ def _variants(query: Any) -> list[dict[str, str]]:
     return found[:4]
 
 
-def _time(store: Any, settings: Any, query: Any, values: dict[str, str], repeats: int, answers: Any,
-          offsets: tuple[int, ...] = (0,)) -> dict[str, Any]:
+def _time(
+    store: Any,
+    settings: Any,
+    query: Any,
+    values: dict[str, str],
+    repeats: int,
+    answers: Any,
+    offsets: tuple[int, ...] = (0,),
+) -> dict[str, Any]:
     samples: list[float] = []
     source = "?"
     budget = time.monotonic() + 120  # at most two minutes per case, whatever the scale
     while len(samples) < repeats and (len(samples) < 2 or time.monotonic() < budget):
         start = time.perf_counter()
         try:
-            page = run_saved_query(store, query, values, 20, offsets[len(samples) % len(offsets)],
-                                   base_iri=settings.base_iri, max_rows=1000, answers=answers)
+            page = run_saved_query(
+                store,
+                query,
+                values,
+                20,
+                offsets[len(samples) % len(offsets)],
+                base_iri=settings.base_iri,
+                max_rows=1000,
+                answers=answers,
+            )
         except Exception as e:  # timed out, or a parameter absent from the data
             return {"error": str(e)[:120], "runs": len(samples)}
         samples.append((time.perf_counter() - start) * 1000)
         source = page.source
-    return {"p50_ms": round(percentile(samples, 0.5), 2), "p95_ms": round(percentile(samples, 0.95), 2),
-            "runs": len(samples), "paged": query.paged, "source": source}
+    return {
+        "p50_ms": round(percentile(samples, 0.5), 2),
+        "p95_ms": round(percentile(samples, 0.95), 2),
+        "runs": len(samples),
+        "paged": query.paged,
+        "source": source,
+    }
 
 
-def _latencies(project: Path, settings: Any, store: Any, repeats: int, out: dict[str, Any],
-               answers: Any = None) -> dict[str, Any]:
+def _latencies(
+    project: Path, settings: Any, store: Any, repeats: int, out: dict[str, Any], answers: Any = None
+) -> dict[str, Any]:
     for query in discover_queries(project):
         # Pages 1, 2, 6 and 51 in turn: a stored answer must be as quick deep into the list.
         out[query.name] = _time(store, settings, query, {}, repeats, answers, offsets=(0, 20, 100, 1000))
-        variants = {"&".join(f"{k}={v}" for k, v in values.items()): _time(store, settings, query, values,
-                                                                          max(2, repeats // 2), answers)
-                    for values in _variants(query)}
+        variants = {
+            "&".join(f"{k}={v}" for k, v in values.items()): _time(
+                store, settings, query, values, max(2, repeats // 2), answers
+            )
+            for values in _variants(query)
+        }
         if variants:
             out[query.name]["variants"] = variants
         print(f"  {query.name}: {out[query.name]}", file=sys.stderr, flush=True)
@@ -184,12 +211,18 @@ def batch_validation(project: Path, work: Path, batch: int = 100) -> float:
     store = ox.Store(str(copy))
     rng = synth.random.Random(99)
     people = [(f"{synth.BASE}person/syn-{i:07d}", "x", f"{synth.BASE}organization/syn-{i % 50:06d}") for i in range(50)]
-    lines = "".join(line for i in range(10_000_000, 10_000_000 + batch)
-                    for line in synth.visit_lines(i, rng, people, []))
+    lines = "".join(
+        line for i in range(10_000_000, 10_000_000 + batch) for line in synth.visit_lines(i, rng, people, [])
+    )
     graph = ox.NamedNode(f"{synth.BASE}graph/new-batch")
     store.load(lines.encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-    nodes = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, graph)
-                    if isinstance(q.subject, ox.NamedNode)})
+    nodes = sorted(
+        {
+            q.subject.value
+            for q in store.quads_for_pattern(None, None, None, graph)
+            if isinstance(q.subject, ox.NamedNode)
+        }
+    )
     shapes = load_shapes(shapes_files(project))
     start = time.monotonic()
     report = validate_store(store, shapes, base=settings.base_iri, nodes=nodes, engine=settings.shacl_engine)
@@ -203,8 +236,12 @@ def batch_validation(project: Path, work: Path, batch: int = 100) -> float:
 def serve_memory(project: Path, port: int, repeats: int = 3) -> dict[str, Any]:
     """Start `visitgraph serve`, call every saved query's JSON and /sparql, report peak RSS of the tree."""
     env = {**os.environ, "VISITGRAPH_QUERY_TIMEOUT": "60"}
-    proc = subprocess.Popen([PY, "-m", "visitgraph", "--root", str(project), "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [PY, "-m", "visitgraph", "--root", str(project), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
@@ -263,13 +300,16 @@ def write_batch(project: Path, batch: int = 100) -> dict[str, Any]:
     lines = "".join(line for i in range(first, first + batch) for line in synth.visit_lines(i, rng, people, []))
     graph = f"{synth.BASE}graph/changes/bench-{first}"
     start = time.monotonic()
-    report = write_update(settings, store, f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}", who="bench",
-                          what=f"{batch} new visits")
+    report = write_update(
+        settings, store, f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}", who="bench", what=f"{batch} new visits"
+    )
     accepted = time.monotonic() - start
     bad = f"{synth.BASE}visit/syn-bad-{first}"
-    refused_update = (f"INSERT DATA {{ GRAPH <{graph}-bad> {{ <{bad}> a <{synth.VG}Visit> ; "
-                      f"<{synth.S}name> \"A visit without visitors\" ; "
-                      f"<{synth.S}startDate> \"2020-01-01\"^^<{synth.XSD}date> }} }}")
+    refused_update = (
+        f"INSERT DATA {{ GRAPH <{graph}-bad> {{ <{bad}> a <{synth.VG}Visit> ; "
+        f'<{synth.S}name> "A visit without visitors" ; '
+        f'<{synth.S}startDate> "2020-01-01"^^<{synth.XSD}date> }} }}'
+    )
     start = time.monotonic()
     try:
         write_update(settings, store, refused_update, who="bench", what="a visit without visitors")
@@ -277,14 +317,28 @@ def write_batch(project: Path, batch: int = 100) -> dict[str, Any]:
     except ShapesViolation as e:
         refused = time.monotonic() - start
         reasons = len(e.report.violations)
-    return {"visits": batch, "accepted_s": round(accepted, 2), "timings": report.timings, "reused": report.reused,
-            "answers_stored": bool(report.answers), "refused_s": round(refused, 2), "refused_violations": reasons}
+    return {
+        "visits": batch,
+        "accepted_s": round(accepted, 2),
+        "timings": report.timings,
+        "reused": report.reused,
+        "answers_stored": bool(report.answers),
+        "refused_s": round(refused, 2),
+        "refused_violations": reasons,
+    }
 
 
-def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, query_timeout: float = 30.0,
-                dump_formats: tuple[str, ...] = ("nt", "ttl", "nq", "trig", "jsonld"),
-                phases: tuple[str, ...] = PHASES, previous: dict[str, Any] | None = None,
-                serve_repeats: int = 3) -> dict[str, Any]:
+def bench_scale(
+    visits: int,
+    out_dir: Path,
+    reads_only: bool,
+    repeats: int,
+    query_timeout: float = 30.0,
+    dump_formats: tuple[str, ...] = ("nt", "ttl", "nq", "trig", "jsonld"),
+    phases: tuple[str, ...] = PHASES,
+    previous: dict[str, Any] | None = None,
+    serve_repeats: int = 3,
+) -> dict[str, Any]:
     """Run the chosen phases at one scale; results of earlier runs (`previous`) are kept and updated.
 
     Phases run in order on the same project folder, so a long build can be measured in one run and
@@ -307,8 +361,13 @@ def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, quer
     elif "build" in phases:
         seconds, rss, stdout = run_timed([PY, "-m", "visitgraph", "--root", str(project), "build", "--json"])
         report = json.loads(stdout)
-        result.update(mode="visitgraph build", build_s=round(seconds, 2), build_peak_rss_mib=rss,
-                      triples=report["triples"], timings=report["timings"])
+        result.update(
+            mode="visitgraph build",
+            build_s=round(seconds, 2),
+            build_peak_rss_mib=rss,
+            triples=report["triples"],
+            timings=report["timings"],
+        )
         result["build_rate_tps"] = round(report["triples"] / seconds)
         result["ratio_build_vs_raw_load"] = round(seconds / result["raw_oxigraph_load_s"], 2)
     if "build" in phases:
@@ -317,19 +376,33 @@ def bench_scale(visits: int, out_dir: Path, reads_only: bool, repeats: int, quer
         result["write"] = write_batch(project)
         print(f"[{visits}] write {result['write']}", file=sys.stderr)
     if "index" in phases:  # the stored answers alone (build also stores them, timed as index_s)
-        seconds, rss, stdout = run_timed([PY, "-m", "visitgraph", "--root", str(project), "queries", "index",
-                                          "--json"])
+        seconds, rss, stdout = run_timed([PY, "-m", "visitgraph", "--root", str(project), "queries", "index", "--json"])
         report = json.loads(stdout)
-        result["index"] = {"seconds": round(seconds, 2), "peak_rss_mib": rss, "stored": report["stored"],
-                           "skipped": report["skipped"],
-                           "per_query": {n: {k: e.get(k) for k in ("rows", "seconds")}
-                                         for n, e in report["queries"].items()}}
+        result["index"] = {
+            "seconds": round(seconds, 2),
+            "peak_rss_mib": rss,
+            "stored": report["stored"],
+            "skipped": report["skipped"],
+            "per_query": {n: {k: e.get(k) for k in ("rows", "seconds")} for n, e in report["queries"].items()},
+        }
         print(f"[{visits}] index {result['index']}", file=sys.stderr)
     if "dumps" in phases:
         result["dump_s"] = {}
         for fmt in dump_formats:
-            seconds, _, _ = run_timed([PY, "-m", "visitgraph", "--root", str(project), "dump", "--format", fmt,
-                                       "-o", str(work / f"dump.{fmt}")])
+            seconds, _, _ = run_timed(
+                [
+                    PY,
+                    "-m",
+                    "visitgraph",
+                    "--root",
+                    str(project),
+                    "dump",
+                    "--format",
+                    fmt,
+                    "-o",
+                    str(work / f"dump.{fmt}"),
+                ]
+            )
             result["dump_s"][fmt] = round(seconds, 2)
             (work / f"dump.{fmt}").unlink(missing_ok=True)
         print(f"[{visits}] dumps {result['dump_s']}", file=sys.stderr)
@@ -355,24 +428,44 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--query-timeout", type=float, default=30.0, help="budget of one saved query (s)")
     parser.add_argument("--dump-formats", default="nt,ttl,nq,trig,jsonld")
-    parser.add_argument("--serve-repeats", type=int, default=3, help="calls of every saved query while serve's memory is watched")
-    parser.add_argument("--phases", default=",".join(PHASES),
-                        help="comma-separated subset of " + ",".join(PHASES) + " (later phases reuse the project)")
+    parser.add_argument(
+        "--serve-repeats", type=int, default=3, help="calls of every saved query while serve's memory is watched"
+    )
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help="comma-separated subset of " + ",".join(PHASES) + " (later phases reuse the project)",
+    )
     args = parser.parse_args()
     phases = tuple(p for p in args.phases.split(",") if p)
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
         parser.error(f"unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
     args.out.mkdir(parents=True, exist_ok=True)
-    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-               "when": now_iso(), "pyoxigraph": ox.__version__}
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "when": now_iso(),
+        "pyoxigraph": ox.__version__,
+    }
     for scale in [int(s) for s in args.scales.split(",")]:
         name = f"scale-{scale}{'-reads' if args.reads_only else ''}.json"
-        previous = json.loads((args.out / name).read_text()) if "generate" not in phases and \
-            (args.out / name).exists() else {}
+        previous = (
+            json.loads((args.out / name).read_text()) if "generate" not in phases and (args.out / name).exists() else {}
+        )
         runs = {**previous.get("machine_runs", {}), ",".join(phases): machine}
-        result = bench_scale(scale, args.out, args.reads_only, args.repeats, args.query_timeout,
-                             tuple(args.dump_formats.split(",")), phases, previous, args.serve_repeats)
+        result = bench_scale(
+            scale,
+            args.out,
+            args.reads_only,
+            args.repeats,
+            args.query_timeout,
+            tuple(args.dump_formats.split(",")),
+            phases,
+            previous,
+            args.serve_repeats,
+        )
         result.update(machine=machine, machine_runs=runs)
         (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))

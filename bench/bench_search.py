@@ -38,8 +38,18 @@ from visitgraph.store.embedded import EmbeddedStore, now_iso  # noqa: E402
 
 #: What people search for: a common word, names in two scripts, a phrase, a prefix, a rare word,
 #: nothing, and text full of FTS5 syntax.
-TEXTS = ["library", "Aliyeva", "zzqxj", "Алиева", "Mammadov", "Мамедов", "presidential library", "nazarb",
-         "kelaghayi", 'NEAR("a" AND -b*']
+TEXTS = [
+    "library",
+    "Aliyeva",
+    "zzqxj",
+    "Алиева",
+    "Mammadov",
+    "Мамедов",
+    "presidential library",
+    "nazarb",
+    "kelaghayi",
+    'NEAR("a" AND -b*',
+]
 
 
 def _timed(fn: Any, repeats: int, budget: float) -> tuple[list[float], Any]:
@@ -72,20 +82,30 @@ def bench(visits: int, work: Path, repeats: int, scan_repeats: int, reuse: bool,
     reader = ox.Store.read_only(str(gen.path))
     query = get_query(project, "search")
     out: dict[str, Any] = {
-        "visits": visits, "triples": triples, "generate_s": round(generate_s, 2), "load_s": round(load_s, 2),
+        "visits": visits,
+        "triples": triples,
+        "generate_s": round(generate_s, 2),
+        "load_s": round(load_s, 2),
         "index": {"seconds": built.seconds, "rows": built.rows, "bytes": built.path.stat().st_size},
-        "texts": {}}
+        "texts": {},
+    }
     # An incremental publish: copy the file and apply 100 changed values (here: 100 names renamed).
-    names = [q for q, _ in zip(reader.quads_for_pattern(None, ox.NamedNode(synth.S + "name"), None, None),
-                               range(100), strict=False)]
+    names = [
+        q
+        for q, _ in zip(
+            reader.quads_for_pattern(None, ox.NamedNode(synth.S + "name"), None, None), range(100), strict=False
+        )
+    ]
     changes = {ox.Triple(q.subject, q.predicate, q.object) for q in names}
     again = searchindex.build(store.path, gen.path, gen.id + "-incremental", previous=gen.id, changes=changes)
     out["incremental_100_s"] = again.seconds
     again.path.unlink()
     for n, text in enumerate(TEXTS):
+
         def by_index(i: int, text: str = text) -> Any:
-            return run_saved_query(reader, query, {"text": text}, 20, (0, 20, 100)[i % 3],
-                                   base_iri=settings.base_iri, search=index)
+            return run_saved_query(
+                reader, query, {"text": text}, 20, (0, 20, 100)[i % 3], base_iri=settings.base_iri, search=index
+            )
 
         def by_scan(i: int, text: str = text) -> Any:
             return run_saved_query(reader, query, {"text": text}, 20, 0, base_iri=settings.base_iri)
@@ -93,10 +113,16 @@ def bench(visits: int, work: Path, repeats: int, scan_repeats: int, reuse: bool,
         fast, page = _timed(by_index, repeats, 60)
         slow, old = _timed(by_scan, scan_repeats, 120) if n < scan_texts else ([float("nan")], None)
         out["texts"][text] = {
-            "index_p50_ms": round(percentile(fast, 0.5), 2), "index_p95_ms": round(percentile(fast, 0.95), 2),
-            "index_runs": len(fast), "index_source": page.source, "index_rows_page1": len(by_index(0).rows),
-            "scan_p50_ms": round(percentile(slow, 0.5), 2), "scan_p95_ms": round(percentile(slow, 0.95), 2),
-            "scan_runs": len(slow) if old is not None else 0, "scan_rows_page1": len(old.rows) if old else None}
+            "index_p50_ms": round(percentile(fast, 0.5), 2),
+            "index_p95_ms": round(percentile(fast, 0.95), 2),
+            "index_runs": len(fast),
+            "index_source": page.source,
+            "index_rows_page1": len(by_index(0).rows),
+            "scan_p50_ms": round(percentile(slow, 0.5), 2),
+            "scan_p95_ms": round(percentile(slow, 0.95), 2),
+            "scan_runs": len(slow) if old is not None else 0,
+            "scan_rows_page1": len(old.rows) if old else None,
+        }
         print(f"  {visits}: {text!r}: {out['texts'][text]}", file=sys.stderr, flush=True)
     if not reuse:
         shutil.rmtree(project, ignore_errors=True)
@@ -104,17 +130,26 @@ def bench(visits: int, work: Path, repeats: int, scan_repeats: int, reuse: bool,
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| visits | text | index p50 / p95 ms | scan p50 / p95 ms | rows on page 1 (index / scan) |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| visits | text | index p50 / p95 ms | scan p50 / p95 ms | rows on page 1 (index / scan) |",
+        "|---|---|---|---|---|",
+    ]
     for r in results:
         for text, t in r["texts"].items():
-            lines.append(f"| {r['visits']:,} | `{text}` | {t['index_p50_ms']} / **{t['index_p95_ms']}** | "
-                         f"{t['scan_p50_ms']} / {t['scan_p95_ms']} | {t['index_rows_page1']} / {t['scan_rows_page1']} |")
-    lines += ["", "| visits | triples | index build s | index rows | index MiB | incremental (100 changes) s |",
-              "|---|---|---|---|---|---|"]
+            lines.append(
+                f"| {r['visits']:,} | `{text}` | {t['index_p50_ms']} / **{t['index_p95_ms']}** | "
+                f"{t['scan_p50_ms']} / {t['scan_p95_ms']} | {t['index_rows_page1']} / {t['scan_rows_page1']} |"
+            )
+    lines += [
+        "",
+        "| visits | triples | index build s | index rows | index MiB | incremental (100 changes) s |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['visits']:,} | {r['triples']:,} | {r['index']['seconds']} | {r['index']['rows']:,} | "
-                     f"{r['index']['bytes'] / 2**20:.1f} | {r['incremental_100_s']} |")
+        lines.append(
+            f"| {r['visits']:,} | {r['triples']:,} | {r['index']['seconds']} | {r['index']['rows']:,} | "
+            f"{r['index']['bytes'] / 2**20:.1f} | {r['incremental_100_s']} |"
+        )
     return "\n".join(lines)
 
 
@@ -125,16 +160,26 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--scan-repeats", type=int, default=10)
-    parser.add_argument("--scan-texts", type=int, default=len(TEXTS),
-                        help="time the scan for the first N texts only (it costs the same for any text)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the generated project and reuse it when present (the index is rebuilt)")
+    parser.add_argument(
+        "--scan-texts",
+        type=int,
+        default=len(TEXTS),
+        help="time the scan for the first N texts only (it costs the same for any text)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the generated project and reuse it when present (the index is rebuilt)",
+    )
     args = parser.parse_args()
     results = []
     for scale in (int(s) for s in args.scales.split(",")):
         result = bench(scale, args.work, args.repeats, args.scan_repeats, args.reuse, args.scan_texts)
-        result.update(machine=f"{platform.machine()} {platform.processor() or ''}".strip(),
-                      python=platform.python_version(), when=now_iso())
+        result.update(
+            machine=f"{platform.machine()} {platform.processor() or ''}".strip(),
+            python=platform.python_version(),
+            when=now_iso(),
+        )
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / f"search-{scale}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         results.append(result)

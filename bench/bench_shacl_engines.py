@@ -55,9 +55,14 @@ def strip(term: str) -> str:
 
 def report_key(graph: rdflib.Graph) -> Key:
     sh = rdflib.Namespace(vocab.SH)
-    return {(str(graph.value(r, sh.focusNode)), str(graph.value(r, sh.sourceConstraintComponent)),
-             str(graph.value(r, sh.resultSeverity)).rsplit("#", 1)[-1])
-            for r in graph.subjects(rdflib.RDF.type, sh.ValidationResult)}
+    return {
+        (
+            str(graph.value(r, sh.focusNode)),
+            str(graph.value(r, sh.sourceConstraintComponent)),
+            str(graph.value(r, sh.resultSeverity)).rsplit("#", 1)[-1],
+        )
+        for r in graph.subjects(rdflib.RDF.type, sh.ValidationResult)
+    }
 
 
 def engines(shapes: rdflib.Graph, base: str) -> dict[str, Callable[[list[ox.Quad]], Key]]:
@@ -67,14 +72,17 @@ def engines(shapes: rdflib.Graph, base: str) -> dict[str, Callable[[list[ox.Quad
         def run(quads: list[ox.Quad]) -> Key:
             report = validate_quads(quads, shapes, base=base, engine=engine)
             return {(r.focus, r.constraint or "", r.severity) for r in report.results}
+
         return run
 
     def shacl_rust(quads: list[ox.Quad]) -> Key:
         import shacl_rust as engine  # type: ignore[import-not-found]
 
         report = engine.validate(nt(quads), shapes_nt, data_format="nt", shapes_format="nt")
-        return {(strip(r["focusNode"]), strip(r["sourceConstraintComponent"]), strip(r["severity"]).rsplit("#", 1)[-1])
-                for r in report["results"]}
+        return {
+            (strip(r["focusNode"]), strip(r["sourceConstraintComponent"]), strip(r["severity"]).rsplit("#", 1)[-1])
+            for r in report["results"]
+        }
 
     def pyshacl_turbo(quads: list[ox.Quad]) -> Key:
         import pyshacl_turbo as engine  # type: ignore[import-not-found]
@@ -90,8 +98,13 @@ def engines(shapes: rdflib.Graph, base: str) -> dict[str, Callable[[list[ox.Quad
         _, graph, _ = engine.validate(data, shacl_graph=shapes)
         return report_key(graph)
 
-    return {"pyshacl": project("pyshacl"), "shacl": project("shacl"), "shacl_rust": shacl_rust,
-            "pyshacl_turbo": pyshacl_turbo, "pyshifty": pyshifty}
+    return {
+        "pyshacl": project("pyshacl"),
+        "shacl": project("shacl"),
+        "shacl_rust": shacl_rust,
+        "pyshacl_turbo": pyshacl_turbo,
+        "pyshifty": pyshifty,
+    }
 
 
 def main() -> None:
@@ -115,9 +128,13 @@ def main() -> None:
             continue
         seconds, cpu = time.monotonic() - start, time.process_time() - cpu
         reference = found if name == "pyshacl" else reference
-        out[name] = {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "results": len(found),
-                     "violations": sum(1 for k in found if k[2] == "Violation"),
-                     "same_as_pyshacl": None if reference is None else found == reference}
+        out[name] = {
+            "seconds": round(seconds, 2),
+            "cpu_s": round(cpu, 2),
+            "results": len(found),
+            "violations": sum(1 for k in found if k[2] == "Violation"),
+            "same_as_pyshacl": None if reference is None else found == reference,
+        }
         print(name, out[name], file=sys.stderr)
     print(json.dumps({"visits": args.visits, "triples": len(quads), "engines": out}, indent=2))
 

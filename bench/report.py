@@ -1,6 +1,6 @@
 """Turn bench result JSON files into the Markdown tables of bench/README.md.
 
-    python bench/report.py bench/results/scale-*.json
+python bench/report.py bench/results/scale-*.json
 """
 
 from __future__ import annotations
@@ -19,38 +19,117 @@ def table(header: list[str], rows: list[list[object]]) -> str:
 def main(paths: list[str]) -> None:
     runs = [json.loads(Path(p).read_text()) for p in paths]
     runs.sort(key=lambda r: r["visits"])
-    print(table(["visits", "triples", "mode", "publish s", "raw `oxigraph load` s", "ratio", "triples/s",
-                 "load / validate / publish s", "build peak RSS MiB"],
-                [[f"{r['visits']:,}", f"{r['triples']:,}", r["mode"], r.get("build_s", r.get("publish_s")),
-                  r["raw_oxigraph_load_s"], r.get("ratio_build_vs_raw_load", "–"), r.get("build_rate_tps", "–"),
-                  " / ".join(str(r.get("timings", {}).get(k, "–")) for k in ("load_s", "validate_s", "publish_s")),
-                  r.get("build_peak_rss_mib", "–")] for r in runs if "triples" in r]))
+    print(
+        table(
+            [
+                "visits",
+                "triples",
+                "mode",
+                "publish s",
+                "raw `oxigraph load` s",
+                "ratio",
+                "triples/s",
+                "load / validate / publish s",
+                "build peak RSS MiB",
+            ],
+            [
+                [
+                    f"{r['visits']:,}",
+                    f"{r['triples']:,}",
+                    r["mode"],
+                    r.get("build_s", r.get("publish_s")),
+                    r["raw_oxigraph_load_s"],
+                    r.get("ratio_build_vs_raw_load", "–"),
+                    r.get("build_rate_tps", "–"),
+                    " / ".join(str(r.get("timings", {}).get(k, "–")) for k in ("load_s", "validate_s", "publish_s")),
+                    r.get("build_peak_rss_mib", "–"),
+                ]
+                for r in runs
+                if "triples" in r
+            ],
+        )
+    )
     print()
     fmts = ["nt", "ttl", "nq", "trig", "jsonld"]
-    print(table(["visits", *[f"dump {f} s" for f in fmts], "serve peak RSS MiB"],
-                [[f"{r['visits']:,}", *[r.get("dump_s", {}).get(f, "–") for f in fmts],
-                  r.get("serve", {}).get("peak_rss_mib", "–")] for r in runs]))
+    print(
+        table(
+            ["visits", *[f"dump {f} s" for f in fmts], "serve peak RSS MiB"],
+            [
+                [
+                    f"{r['visits']:,}",
+                    *[r.get("dump_s", {}).get(f, "–") for f in fmts],
+                    r.get("serve", {}).get("peak_rss_mib", "–"),
+                ]
+                for r in runs
+            ],
+        )
+    )
     print()
     sizes = ["10", "100", "1000"]
-    print(table(["visits", *[f"validate {n} new visits s" for n in sizes]],
-                [[f"{r['visits']:,}", *[r.get("validate_batch_s", {}).get(n, r.get("validate_batch_of_100_s", "–")
-                                                                       if n == "100" else "–") for n in sizes]]
-                 for r in runs]))
+    print(
+        table(
+            ["visits", *[f"validate {n} new visits s" for n in sizes]],
+            [
+                [
+                    f"{r['visits']:,}",
+                    *[
+                        r.get("validate_batch_s", {}).get(
+                            n, r.get("validate_batch_of_100_s", "–") if n == "100" else "–"
+                        )
+                        for n in sizes
+                    ],
+                ]
+                for r in runs
+            ],
+        )
+    )
     print()
     writes = [r for r in runs if "write" in r]
-    print(table(["visits", "write of 100 visits s", "plan / load / validate / publish s", "records validated",
-                 "changed triples", "answers re-stored", "refused write s"],
-                [[f"{r['visits']:,}", w["accepted_s"],
-                  " / ".join(str(w["timings"].get(k, "–")) for k in ("plan_s", "load_s", "validate_s", "publish_s")),
-                  w["reused"].get("focus_nodes", "all"), w["reused"].get("changed_triples", "–"),
-                  "yes" if w["answers_stored"] else "no", w["refused_s"]]
-                 for r in runs for w in [r["write"]]] if writes else []))
+    print(
+        table(
+            [
+                "visits",
+                "write of 100 visits s",
+                "plan / load / validate / publish s",
+                "records validated",
+                "changed triples",
+                "answers re-stored",
+                "refused write s",
+            ],
+            [
+                [
+                    f"{r['visits']:,}",
+                    w["accepted_s"],
+                    " / ".join(str(w["timings"].get(k, "–")) for k in ("plan_s", "load_s", "validate_s", "publish_s")),
+                    w["reused"].get("focus_nodes", "all"),
+                    w["reused"].get("changed_triples", "–"),
+                    "yes" if w["answers_stored"] else "no",
+                    w["refused_s"],
+                ]
+                for r in runs
+                for w in [r["write"]]
+            ]
+            if writes
+            else [],
+        )
+    )
     print()
-    print(table(["visits", "store answers s", "stored", "skipped (why)", "largest answer (rows)"],
-                [[f"{r['visits']:,}", r["index"]["seconds"], len(r["index"]["stored"]),
-                  "; ".join(f"{k}: {v}" for k, v in r["index"]["skipped"].items()) or "–",
-                  max(((q.get("rows") or 0), n) for n, q in r["index"]["per_query"].items())]
-                 for r in runs if "index" in r]))
+    print(
+        table(
+            ["visits", "store answers s", "stored", "skipped (why)", "largest answer (rows)"],
+            [
+                [
+                    f"{r['visits']:,}",
+                    r["index"]["seconds"],
+                    len(r["index"]["stored"]),
+                    "; ".join(f"{k}: {v}" for k, v in r["index"]["skipped"].items()) or "–",
+                    max(((q.get("rows") or 0), n) for n, q in r["index"]["per_query"].items()),
+                ]
+                for r in runs
+                if "index" in r
+            ],
+        )
+    )
     print()
     names = sorted({n for r in runs for n in r["saved_queries"]})
     header = ["saved query (defaults; pages 1, 2, 6, 51)"] + [f"{r['visits']:,} p50 / p95 ms" for r in runs]

@@ -32,21 +32,66 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 LIBRARY = BASE + "organization/presidential-library"
 DIRECTOR = BASE + "person/mayil-ahmadov"
 SOURCE = BASE + "source/presidential-library-visits"
-COUNTRIES = ("AZ RU TR KZ BY LT LV EE GE UA MD AM UZ KG TJ TM IR IQ EG MA DZ TN SA AE QA KW OM JO LB SY "
-             "DE FR GB IT ES PT NL BE PL CZ SK HU AT CH SE NO FI DK US CA BR AR MX CN JP KR IN PK ID").split()
-FIRST = ("Anna Ali Elena Farid Gulnara Hasan Irina Javad Kamala Leyla Murad Nigar Orhan Parvin Rashad Sabina "
-         "Tural Ulviyya Vusal Zarina Ahmed Maria John Sofia Ivan Olga Peter Emma Lukas Mehmet").split()
-LAST = ("Aliyeva Mammadov Huseynova Guliyev Ivanova Petrov Schmidt Dubois Rossi Garcia Kowalski Novak "
-        "Nielsen Tanaka Kim Chen Khan Hassan Yilmaz Demir Bekova Nazarbayev Smirnova Brown Wilson").split()
-KINDS = ("National Library", "State Library", "University Library", "Presidential Library", "Archive",
-         "Ministry of Culture", "Library Association", "Cultural Centre", "Academy of Sciences Library")
-ROLES = ("Director", "Director General", "Deputy Director", "Head of International Relations",
-         "Chief Librarian", "Head of Digitisation", "Project Coordinator", "Researcher")
-TOPICS = ("digitisation", "electronic catalogues", "library automation", "rare books", "exchange of experience",
-          "cooperation between libraries", "RFID", "open access", "preservation", "reading promotion",
-          "manuscripts", "bibliographic standards", "virtual exhibitions", "copyright", "staff training")
-GIFTS = ("album-books about Azerbaijan", "a set of publications", "rare book facsimiles", "a carpet album",
-         "a kelaghayi headscarf", "books about history and culture", "an electronic edition", "a commemorative medal")
+COUNTRIES = (
+    "AZ RU TR KZ BY LT LV EE GE UA MD AM UZ KG TJ TM IR IQ EG MA DZ TN SA AE QA KW OM JO LB SY "
+    "DE FR GB IT ES PT NL BE PL CZ SK HU AT CH SE NO FI DK US CA BR AR MX CN JP KR IN PK ID"
+).split()
+FIRST = (
+    "Anna Ali Elena Farid Gulnara Hasan Irina Javad Kamala Leyla Murad Nigar Orhan Parvin Rashad Sabina "
+    "Tural Ulviyya Vusal Zarina Ahmed Maria John Sofia Ivan Olga Peter Emma Lukas Mehmet"
+).split()
+LAST = (
+    "Aliyeva Mammadov Huseynova Guliyev Ivanova Petrov Schmidt Dubois Rossi Garcia Kowalski Novak "
+    "Nielsen Tanaka Kim Chen Khan Hassan Yilmaz Demir Bekova Nazarbayev Smirnova Brown Wilson"
+).split()
+KINDS = (
+    "National Library",
+    "State Library",
+    "University Library",
+    "Presidential Library",
+    "Archive",
+    "Ministry of Culture",
+    "Library Association",
+    "Cultural Centre",
+    "Academy of Sciences Library",
+)
+ROLES = (
+    "Director",
+    "Director General",
+    "Deputy Director",
+    "Head of International Relations",
+    "Chief Librarian",
+    "Head of Digitisation",
+    "Project Coordinator",
+    "Researcher",
+)
+TOPICS = (
+    "digitisation",
+    "electronic catalogues",
+    "library automation",
+    "rare books",
+    "exchange of experience",
+    "cooperation between libraries",
+    "RFID",
+    "open access",
+    "preservation",
+    "reading promotion",
+    "manuscripts",
+    "bibliographic standards",
+    "virtual exhibitions",
+    "copyright",
+    "staff training",
+)
+GIFTS = (
+    "album-books about Azerbaijan",
+    "a set of publications",
+    "rare book facsimiles",
+    "a carpet album",
+    "a kelaghayi headscarf",
+    "books about history and culture",
+    "an electronic edition",
+    "a commemorative medal",
+)
 
 
 def lit(value: str, datatype: str | None = None, lang: str | None = None) -> str:
@@ -64,7 +109,9 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
-def entities(rng: random.Random, n_orgs: int, n_people: int) -> tuple[list[str], list[tuple[str, str, str]], Iterator[str]]:
+def entities(
+    rng: random.Random, n_orgs: int, n_people: int
+) -> tuple[list[str], list[tuple[str, str, str]], Iterator[str]]:
     """Return (org IRIs, people as (iri, name, org)) and the lines describing them."""
     orgs = [f"{BASE}organization/syn-{i:06d}" for i in range(n_orgs)]
     people = []
@@ -91,6 +138,7 @@ def entities(rng: random.Random, n_orgs: int, n_people: int) -> tuple[list[str],
             yield t(topic, RDF_TYPE, iri(SKOS + "Concept"))
             yield t(topic, SKOS + "prefLabel", lit(label.capitalize(), lang="en"))
             yield t(topic, SKOS + "inScheme", iri(BASE + "scheme/topics"))
+
     return orgs, people, lines()
 
 

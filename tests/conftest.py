@@ -53,7 +53,7 @@ def copy_project(dest: Path, data: Path | None = None) -> Path:
     """Copy the repo's ontology/, shapes/, queries/ and data/ (or another data folder) to `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_DIRS:
-        src = (data if data is not None and name == "data" else ROOT / name)
+        src = data if data is not None and name == "data" else ROOT / name
         if src.exists():
             shutil.copytree(src, dest / name)
     if data is not None and not (dest / "data" / "source").exists() and (ROOT / "data" / "source").exists():
@@ -63,8 +63,12 @@ def copy_project(dest: Path, data: Path | None = None) -> Path:
 
 def settings_for(root: Path, **overrides: object) -> Settings:
     """Settings for a project at `root`, isolated from the environment, with test tokens."""
-    values: dict[str, object] = {"store": str(root / "var" / "store"), "write_token": WRITE_TOKEN,
-                                 "read_token": READ_TOKEN, "query_workers": 1}
+    values: dict[str, object] = {
+        "store": str(root / "var" / "store"),
+        "write_token": WRITE_TOKEN,
+        "read_token": READ_TOKEN,
+        "query_workers": 1,
+    }
     values.update(overrides)
     return load_settings(root, values, environ={})
 
@@ -221,12 +225,19 @@ class LiveServer:
         self.root = root
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "VISITGRAPH_WRITE_TOKEN": WRITE_TOKEN, "VISITGRAPH_READ_TOKEN": READ_TOKEN,
-               "VISITGRAPH_STORE": str(root / "var" / "store"), **(extra_env or {})}
+        env = {
+            **os.environ,
+            "VISITGRAPH_WRITE_TOKEN": WRITE_TOKEN,
+            "VISITGRAPH_READ_TOKEN": READ_TOKEN,
+            "VISITGRAPH_STORE": str(root / "var" / "store"),
+            **(extra_env or {}),
+        }
         self.log = open(root / "serve.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "visitgraph", "--root", str(root), "serve", "--port", str(port)],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_for(self.url + "/-/health", 120, self.proc)

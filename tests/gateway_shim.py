@@ -28,9 +28,14 @@ def _scope(environ: dict[str, Any]) -> dict[str, Any]:
         if environ.get(key):
             headers.append((key.replace("_", "-").lower().encode("latin-1"), environ[key].encode("latin-1")))
     return {
-        "type": "http", "method": environ["REQUEST_METHOD"], "http_version": "1.1", "scheme": "http",
-        "path": environ["PATH_INFO"].encode("latin-1").decode("utf-8"), "root_path": "",
-        "query_string": environ.get("QUERY_STRING", "").encode("latin-1"), "headers": headers,
+        "type": "http",
+        "method": environ["REQUEST_METHOD"],
+        "http_version": "1.1",
+        "scheme": "http",
+        "path": environ["PATH_INFO"].encode("latin-1").decode("utf-8"),
+        "root_path": "",
+        "query_string": environ.get("QUERY_STRING", "").encode("latin-1"),
+        "headers": headers,
         "server": (environ.get("SERVER_NAME", "localhost"), int(environ.get("SERVER_PORT", 80))),
         "client": (environ.get("REMOTE_ADDR", "127.0.0.1"), 50000),
     }
@@ -58,8 +63,10 @@ def through_gateway(app: Flask, max_body: int, body_timeout: float = 5.0) -> Gat
 
         asyncio.run(gateway(_scope(environ), receive, send))
         status = sent[0]["status"]
-        start_response(f"{status} {http.HTTPStatus(status).phrase}",
-                       [(n.decode("latin-1"), v.decode("latin-1")) for n, v in sent[0]["headers"]])
+        start_response(
+            f"{status} {http.HTTPStatus(status).phrase}",
+            [(n.decode("latin-1"), v.decode("latin-1")) for n, v in sent[0]["headers"]],
+        )
         return [b"".join(m.get("body", b"") for m in sent[1:])]
 
     app.wsgi_app = wsgi  # type: ignore[method-assign]

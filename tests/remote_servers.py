@@ -30,8 +30,13 @@ class SparqlServer:
     log_file: Any = field(default=None, repr=False)
 
     def settings_overrides(self) -> dict[str, object]:
-        return {"backend": "remote", "remote_query_url": self.query_url, "remote_update_url": self.update_url,
-                "remote_user": self.user, "remote_password": self.password}
+        return {
+            "backend": "remote",
+            "remote_query_url": self.query_url,
+            "remote_update_url": self.update_url,
+            "remote_user": self.user,
+            "remote_password": self.password,
+        }
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -87,8 +92,11 @@ def start_oxigraph(workdir: Path) -> SparqlServer:
 def _start_oxigraph(exe: str, workdir: Path, port: int) -> SparqlServer:
     log = workdir / "oxigraph.log"
     log_file = open(log, "wb")  # noqa: SIM115 (closed by stop/kill)
-    proc = subprocess.Popen([exe, "serve", "--location", str(workdir / "oxigraph-db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=log_file, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [exe, "serve", "--location", str(workdir / "oxigraph-db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     server = SparqlServer("oxigraph", base + "/query", base + "/update", proc=proc, log=log, log_file=log_file)
     try:
@@ -143,11 +151,20 @@ def _start_virtuoso(exe: str, d: Path, http: int, sql: int) -> SparqlServer:
     (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=sql, http=http))
     log = d / "stdout.log"
     log_file = open(log, "wb")  # noqa: SIM115 (closed by stop/kill)
-    proc = subprocess.Popen([exe, "+foreground", "+configfile", str(d / "virtuoso.ini")], cwd=d,
-                            stdout=log_file, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [exe, "+foreground", "+configfile", str(d / "virtuoso.ini")], cwd=d, stdout=log_file, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{http}"
-    server = SparqlServer("virtuoso", base + "/sparql", base + "/sparql-auth", user="dba", password="dba",
-                          proc=proc, log=log, log_file=log_file)
+    server = SparqlServer(
+        "virtuoso",
+        base + "/sparql",
+        base + "/sparql-auth",
+        user="dba",
+        password="dba",
+        proc=proc,
+        log=log,
+        log_file=log_file,
+    )
     try:
         _wait_sparql(server.query_url, 90, proc)
     except RuntimeError:

@@ -164,7 +164,9 @@ def stalled_body(server: LiveServer, chunked: bool = False) -> socket.socket:
     """Open a connection that sends headers and 11 bytes of a 1,000-byte body, then nothing more."""
     s = socket.create_connection(("127.0.0.1", server.port), timeout=BODY_TIMEOUT + 10)
     framing = b"Transfer-Encoding: chunked\r\n\r\nb\r\n" if chunked else b"Content-Length: 1000\r\n\r\n"
-    s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n" + framing + b"SELECT * {")
+    s.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n" + framing + b"SELECT * {"
+    )
     return s
 
 
@@ -202,12 +204,14 @@ def test_slow_bodies_do_not_hold_the_threads(server: LiveServer) -> None:
 def test_slow_but_steady_body_is_answered(server: LiveServer) -> None:
     """A body that arrives in pieces, 0.2 s apart, within body_timeout is read and answered as usual."""
     text = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}).encode()
-    pieces = [text[i:i + len(text) // 6 + 1] for i in range(0, len(text), len(text) // 6 + 1)]
+    pieces = [text[i : i + len(text) // 6 + 1] for i in range(0, len(text), len(text) // 6 + 1)]
     s = socket.create_connection(("127.0.0.1", server.port), timeout=BODY_TIMEOUT + 10)
     try:
-        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n"
-                  b"Content-Type: application/x-www-form-urlencoded\r\n"
-                  b"Content-Length: " + str(len(text)).encode() + b"\r\n\r\n")
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: " + str(len(text)).encode() + b"\r\n\r\n"
+        )
         for piece in pieces:
             time.sleep(0.2)
             s.sendall(piece)
@@ -299,15 +303,19 @@ def test_jsonld_string_of_escaped_quotes_is_answered_while_health_stays_fast(ser
     holding the interpreter lock). 200 KB PUT with the token must be refused at once, health fast meanwhile."""
     body = ('"' + '\\"' * 100_000).encode()
     answers: list[Answer] = []
-    sender = threading.Thread(target=lambda: answers.append(call(
-        server,
-        "PUT",
-        "/graph-store?graph=http%3A%2F%2Fexample.org%2Fquotes",
-        body,
-        {"Content-Type": "application/ld+json", **AUTH, **JSON},
-        source="127.0.0.41",
-        timeout=60,
-    )))
+    sender = threading.Thread(
+        target=lambda: answers.append(
+            call(
+                server,
+                "PUT",
+                "/graph-store?graph=http%3A%2F%2Fexample.org%2Fquotes",
+                body,
+                {"Content-Type": "application/ld+json", **AUTH, **JSON},
+                source="127.0.0.41",
+                timeout=60,
+            )
+        )
+    )
     sender.start()
     try:
         for _ in range(3):
@@ -327,15 +335,19 @@ def test_sparql_guard_keyword_run_is_answered_while_health_stays_fast(server: Li
     interpreter lock. 880 KB from an anonymous client must be refused at once, health fast meanwhile."""
     body = ("SELECT * { ?s ?p ?o } # " + "SERVICE-" * 110_000).encode()
     answers: list[Answer] = []
-    sender = threading.Thread(target=lambda: answers.append(call(
-        server,
-        "POST",
-        "/sparql",
-        body,
-        {"Content-Type": "application/sparql-query", **JSON},
-        source="127.0.0.42",
-        timeout=60,
-    )))
+    sender = threading.Thread(
+        target=lambda: answers.append(
+            call(
+                server,
+                "POST",
+                "/sparql",
+                body,
+                {"Content-Type": "application/sparql-query", **JSON},
+                source="127.0.0.42",
+                timeout=60,
+            )
+        )
+    )
     sender.start()
     try:
         for _ in range(3):

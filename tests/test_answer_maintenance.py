@@ -61,9 +61,16 @@ def _full_job(query: Any, entry: dict[str, Any], base: str) -> dict[str, Any]:
     anchored = entry.get("anchored", [])
     filters = [p for p in query.params if p.filter is not None and p.name not in anchored]
     plan = answerindex.maintenance(query)
-    return {"sparql": query.sparql, "bindings": entry["bindings"], "columns": [p.filter[0] for p in filters],
-            "filters": [list(p.filter) for p in filters], "prefixes": dict(vocab.PREFIXES), "base_iri": base,
-            "max_rows": 10**9, "key": plan[0] if isinstance(plan, tuple) else None}
+    return {
+        "sparql": query.sparql,
+        "bindings": entry["bindings"],
+        "columns": [p.filter[0] for p in filters],
+        "filters": [list(p.filter) for p in filters],
+        "prefixes": dict(vocab.PREFIXES),
+        "base_iri": base,
+        "max_rows": 10**9,
+        "key": plan[0] if isinstance(plan, tuple) else None,
+    }
 
 
 def _order_agrees(query: Any, variables: list[str], rows: list[list[Any]]) -> bool:
@@ -79,8 +86,10 @@ def _order_agrees(query: Any, variables: list[str], rows: list[list[Any]]) -> bo
             return True  # VALUES cannot hold blank nodes; none of the ordered columns has them today
         lines.append("(" + " ".join("UNDEF" if t is None else str(t) for t in terms) + f" {i})")
     conds = " ".join(f"DESC(?{v})" if d else f"?{v}" for v, d in order)
-    sparql = (f"SELECT ?i WHERE {{ VALUES ({' '.join('?' + v for v in cols)} ?i) {{ {' '.join(lines)} }} }} "
-              f"ORDER BY {conds} ?i")
+    sparql = (
+        f"SELECT ?i WHERE {{ VALUES ({' '.join('?' + v for v in cols)} ?i) {{ {' '.join(lines)} }} }} "
+        f"ORDER BY {conds} ?i"
+    )
     return [int(r["i"].value) for r in ox.Store().query(sparql)] == list(range(len(rows)))
 
 
@@ -100,11 +109,13 @@ def assert_answers_fresh(s: Any, store: Any, tmp: Path) -> dict[str, str]:
         answerindex.derive(str(gen.path), _full_job(queries[name], entry, s.base_iri), out)
         stored, whole = sqlite3.connect(folder / entry["file"]), sqlite3.connect(out)
         cols = ", ".join(["row", "key"] + [f"k{i}, x{i}" for i in range(len(entry["columns"]))])
-        assert _table(stored, f"SELECT {cols} FROM answer") == _table(whole, f"SELECT {cols} FROM answer"), \
+        assert _table(stored, f"SELECT {cols} FROM answer") == _table(whole, f"SELECT {cols} FROM answer"), (
             f"{name} ({entry.get('how')}) differs from a whole re-derivation"
+        )
         for (table,) in whole.execute("SELECT name FROM sqlite_master WHERE name LIKE 'reach%'"):
-            assert _table(stored, f"SELECT k, v FROM {table}").keys() == \
-                _table(whole, f"SELECT k, v FROM {table}").keys(), f"{name}: {table} differs"
+            assert (
+                _table(stored, f"SELECT k, v FROM {table}").keys() == _table(whole, f"SELECT k, v FROM {table}").keys()
+            ), f"{name}: {table} differs"
         rows = [[decode_term(t) for t in json.loads(r)] for (r,) in stored.execute("SELECT row FROM answer ORDER BY n")]
         assert _order_agrees(queries[name], entry["variables"], rows), f"{name}: stored order is not the ORDER BY"
         stored.close()
@@ -116,14 +127,19 @@ def _entities(store: Any) -> dict[str, list[str]]:
     reader = store.reader()
 
     def iris(cls: str) -> list[str]:
-        return sorted(r["s"].value for r in reader.query(f"SELECT DISTINCT ?s {{ ?s a <{cls}> }}",
-                                                           use_default_graph_as_union=True))
+        return sorted(
+            r["s"].value
+            for r in reader.query(f"SELECT DISTINCT ?s {{ ?s a <{cls}> }}", use_default_graph_as_union=True)
+        )
+
     return {"visit": iris(f"{VG}Visit"), "person": iris(f"{S}Person"), "org": iris(f"{S}Organization")}
 
 
 NAMES = st.sampled_from(["Aaron Zed", "Zoe Ash", "Mariya Kolpakova", "Ünal Çelik", "b lower"])
 WRITES = st.one_of(
-    st.tuples(st.just("add-visit"), st.integers(0, 99), st.integers(0, 20), st.integers(2008, 2025), st.integers(0, 20)),
+    st.tuples(
+        st.just("add-visit"), st.integers(0, 99), st.integers(0, 20), st.integers(2008, 2025), st.integers(0, 20)
+    ),
     st.tuples(st.just("rename-person"), st.integers(0, 20), NAMES),
     st.tuples(st.just("move-person"), st.integers(0, 20), st.integers(0, 20)),
     st.tuples(st.just("delete-visit"), st.integers(0, 20)),
@@ -143,25 +159,33 @@ def _update(op: tuple[Any, ...], ent: dict[str, list[str]], base: str) -> str:
     if kind == "add-visit":
         _, n, template, year, who = op
         old, new = pick("visit", template), f"{base}visit/{year}-06-0{n % 9 + 1}-test-{n}"
-        return (f"INSERT {{ GRAPH <{base}graph/test> {{ <{new}> ?p ?o . <{new}> <{S}startDate> \"{year}-06-0{n % 9 + 1}\"^^<{XSD}date> ;"
-                f" <{S}attendee> <{pick('person', who)}> }} }} WHERE {{ GRAPH ?g {{ <{old}> ?p ?o }}"
-                f" FILTER(?p != <{S}startDate> && !isBlank(?o)) }}")
+        return (
+            f'INSERT {{ GRAPH <{base}graph/test> {{ <{new}> ?p ?o . <{new}> <{S}startDate> "{year}-06-0{n % 9 + 1}"^^<{XSD}date> ;'
+            f" <{S}attendee> <{pick('person', who)}> }} }} WHERE {{ GRAPH ?g {{ <{old}> ?p ?o }}"
+            f" FILTER(?p != <{S}startDate> && !isBlank(?o)) }}"
+        )
     if kind == "rename-person":
         return f'DELETE {{ GRAPH ?g {{ <{pick("person", op[1])}> <{S}name> ?n }} }} INSERT {{ GRAPH ?g {{ <{pick("person", op[1])}> <{S}name> "{op[2]}" }} }} WHERE {{ GRAPH ?g {{ <{pick("person", op[1])}> <{S}name> ?n }} }}'
     if kind == "move-person":
         p, o = pick("person", op[1]), pick("org", op[2])
-        return (f"DELETE {{ GRAPH ?g {{ <{p}> <{S}affiliation> ?o }} }} WHERE {{ GRAPH ?g {{ <{p}> <{S}affiliation> ?o }} }} ;"
-                f" INSERT DATA {{ GRAPH <{base}graph/test> {{ <{p}> <{S}affiliation> <{o}> }} }}")
+        return (
+            f"DELETE {{ GRAPH ?g {{ <{p}> <{S}affiliation> ?o }} }} WHERE {{ GRAPH ?g {{ <{p}> <{S}affiliation> ?o }} }} ;"
+            f" INSERT DATA {{ GRAPH <{base}graph/test> {{ <{p}> <{S}affiliation> <{o}> }} }}"
+        )
     if kind == "delete-visit":
         return f"DELETE WHERE {{ GRAPH ?g {{ <{pick('visit', op[1])}> ?p ?o }} }}"
     if kind == "redate-visit":
         v = pick("visit", op[1])
-        return (f"DELETE {{ GRAPH ?g {{ <{v}> <{S}startDate> ?d }} }} INSERT {{ GRAPH ?g {{ <{v}> <{S}startDate> "
-                f"\"{op[2]}-03-03\"^^<{XSD}date> }} }} WHERE {{ GRAPH ?g {{ <{v}> <{S}startDate> ?d }} }}")
+        return (
+            f"DELETE {{ GRAPH ?g {{ <{v}> <{S}startDate> ?d }} }} INSERT {{ GRAPH ?g {{ <{v}> <{S}startDate> "
+            f'"{op[2]}-03-03"^^<{XSD}date> }} }} WHERE {{ GRAPH ?g {{ <{v}> <{S}startDate> ?d }} }}'
+        )
     if kind == "org-country":
         o = pick("org", op[1])
-        return (f"DELETE {{ GRAPH ?g {{ ?a <{S}addressCountry> ?c }} }} INSERT {{ GRAPH ?g {{ ?a <{S}addressCountry> \"{op[2]}\" }} }}"
-                f" WHERE {{ GRAPH ?g {{ <{o}> <{S}address> ?a . ?a <{S}addressCountry> ?c }} }}")
+        return (
+            f'DELETE {{ GRAPH ?g {{ ?a <{S}addressCountry> ?c }} }} INSERT {{ GRAPH ?g {{ ?a <{S}addressCountry> "{op[2]}" }} }}'
+            f" WHERE {{ GRAPH ?g {{ <{o}> <{S}address> ?a . ?a <{S}addressCountry> ?c }} }}"
+        )
     if kind == "rename-org":
         o = pick("org", op[1])
         return f'DELETE {{ GRAPH ?g {{ <{o}> <{S}name> ?n }} }} INSERT {{ GRAPH ?g {{ <{o}> <{S}name> "{op[2]}" }} }} WHERE {{ GRAPH ?g {{ <{o}> <{S}name> ?n }} }}'
@@ -170,15 +194,23 @@ def _update(op: tuple[Any, ...], ent: dict[str, list[str]], base: str) -> str:
         return f"DELETE WHERE {{ GRAPH ?g {{ <{p}> ?p ?o }} }} ; DELETE WHERE {{ GRAPH ?h {{ ?s ?q <{p}> }} }}"
     _, n, name, org, visit = op
     p = f"{base}person/test-{n}"
-    return (f"INSERT DATA {{ GRAPH <{base}graph/test> {{ <{p}> a <{S}Person> ; <{S}name> \"{name}\" ; "
-            f"<{S}affiliation> <{pick('org', org)}> . <{pick('visit', visit)}> <{S}attendee> <{p}> }} }}")
+    return (
+        f'INSERT DATA {{ GRAPH <{base}graph/test> {{ <{p}> a <{S}Person> ; <{S}name> "{name}" ; '
+        f"<{S}affiliation> <{pick('org', org)}> . <{pick('visit', visit)}> <{S}attendee> <{p}> }} }}"
+    )
 
 
-@settings(max_examples=5, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(writes=st.lists(WRITES, min_size=1, max_size=3))
 def test_every_stored_answer_equals_a_whole_rederivation_after_each_write(
-        template: Path, tmp_path_factory: pytest.TempPathFactory, writes: list[tuple[Any, ...]]) -> None:
+    template: Path, tmp_path_factory: pytest.TempPathFactory, writes: list[tuple[Any, ...]]
+) -> None:
     root = tmp_path_factory.mktemp("example") / "mini"
     shutil.copytree(template, root)
     s = settings_for(root)
@@ -208,12 +240,20 @@ def test_a_write_maintains_the_declared_queries_and_says_why_the_rest_are_whole(
 
 
 def test_rows_compare_as_oxigraph_orders_them() -> None:
-    terms = [None, ox.NamedNode("http://a/b"), ox.NamedNode("http://a/a"), ox.Literal("b"), ox.Literal("a"),
-             ox.Literal("Z"), ox.Literal("é"), ox.Literal("2", datatype=ox.NamedNode(f"{XSD}integer")),
-             ox.Literal("10", datatype=ox.NamedNode(f"{XSD}integer")),
-             ox.Literal("2.5", datatype=ox.NamedNode(f"{XSD}decimal")),
-             ox.Literal("2012-01-01", datatype=ox.NamedNode(f"{XSD}date")),
-             ox.Literal("2011-12-31", datatype=ox.NamedNode(f"{XSD}date"))]
+    terms = [
+        None,
+        ox.NamedNode("http://a/b"),
+        ox.NamedNode("http://a/a"),
+        ox.Literal("b"),
+        ox.Literal("a"),
+        ox.Literal("Z"),
+        ox.Literal("é"),
+        ox.Literal("2", datatype=ox.NamedNode(f"{XSD}integer")),
+        ox.Literal("10", datatype=ox.NamedNode(f"{XSD}integer")),
+        ox.Literal("2.5", datatype=ox.NamedNode(f"{XSD}decimal")),
+        ox.Literal("2012-01-01", datatype=ox.NamedNode(f"{XSD}date")),
+        ox.Literal("2011-12-31", datatype=ox.NamedNode(f"{XSD}date")),
+    ]
     for desc in (False, True):
         comparable = []
         for a in terms:
@@ -225,8 +265,12 @@ def test_rows_compare_as_oxigraph_orders_them() -> None:
         assert len(comparable) > 80
         for a, b, c in comparable:
             values = " ".join("UNDEF" if t is None else str(t) for t in (a, b))
-            rows = list(ox.Store().query(f"SELECT ?x ?i {{ VALUES (?x ?i) {{ ({values.split(' ')[0]} 0) "
-                                         f"({values.split(' ', 1)[1]} 1) }} }} ORDER BY {'DESC(?x)' if desc else '?x'} ?i"))
+            rows = list(
+                ox.Store().query(
+                    f"SELECT ?x ?i {{ VALUES (?x ?i) {{ ({values.split(' ')[0]} 0) "
+                    f"({values.split(' ', 1)[1]} 1) }} }} ORDER BY {'DESC(?x)' if desc else '?x'} ?i"
+                )
+            )
             first = int(rows[0]["i"].value)
             assert (c <= 0) == (first == 0) or c == 0, (a, b, desc)
     with pytest.raises(Unmaintainable):
@@ -244,9 +288,20 @@ def test_a_crash_while_the_answers_are_updated_leaves_the_previous_answers(templ
     ent = _entities(store)
     env = {**os.environ, "VISITGRAPH_CRASH_AT": "answers.before_rename"}
     child = Path(__file__).parent / "crashchild.py"
-    done = subprocess.run([sys.executable, str(child), str(root), str(s.store), "write",
-                           _update(("add-visit", 3, 0, 2022, 2), ent, s.base_iri)],
-                          env=env, capture_output=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(child),
+            str(root),
+            str(s.store),
+            "write",
+            _update(("add-visit", 3, 0, 2022, 2), ent, s.base_iri),
+        ],
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == -9, done.stderr.decode()[-2000:]
     store = store_from_settings(s)
     assert store.current().id == before.id
@@ -260,8 +315,10 @@ def test_a_crash_while_the_answers_are_updated_leaves_the_previous_answers(templ
 def test_a_store_loaded_again_has_no_changes_though_its_blank_nodes_are_new() -> None:
     from visitgraph.publish.pipeline import union_delta
 
-    text = (f'<http://e/o> <{S}address> [ <{S}addressCountry> "RU" ] . '
-            f'<http://e/p> <{S}address> [ <{S}addressCountry> "KZ" ] .')
+    text = (
+        f'<http://e/o> <{S}address> [ <{S}addressCountry> "RU" ] . '
+        f'<http://e/p> <{S}address> [ <{S}addressCountry> "KZ" ] .'
+    )
     old, new = ox.Store(), ox.Store()
     old.load(text.encode(), ox.RdfFormat.TURTLE)
     new.load(text.encode(), ox.RdfFormat.TURTLE)

@@ -38,8 +38,9 @@ def _values_for(settings: Settings, store: EmbeddedStore, query: Any) -> list[di
     for p in query.params:
         if p.filter is None:
             continue
-        values = list(p.choices) or [v for v, _ in query_choices(store.reader(), settings.root, query, p,
-                                                                  settings.base_iri)]
+        values = list(p.choices) or [
+            v for v, _ in query_choices(store.reader(), settings.root, query, p, settings.base_iri)
+        ]
         values += [v for v in (p.default, p.example) if v]
         if p.type == "xsd:date":
             values += ["2000-01-01", "2015-06-30", "2019-12-31", "2030-01-01"]
@@ -76,8 +77,9 @@ def test_every_stored_page_equals_the_sparql_page(indexed: tuple[Settings, Embed
         for values in _values_for(settings, store, query):
             for limit, offset in ((20, 0), (3, 0), (3, 3), (7, 5), (500, 0), (5, 10_000)):
                 via_sparql = run_saved_query(store.reader(), query, values, limit, offset, base_iri=settings.base_iri)
-                via_index = run_saved_query(store.reader(), query, values, limit, offset, base_iri=settings.base_iri,
-                                            answers=answers)
+                via_index = run_saved_query(
+                    store.reader(), query, values, limit, offset, base_iri=settings.base_iri, answers=answers
+                )
                 assert via_index.source == "stored", (query.name, values)
                 assert via_sparql.source == "sparql"
                 assert via_index.variables == via_sparql.variables, query.name
@@ -92,8 +94,9 @@ def test_another_anchor_runs_as_sparql(indexed: tuple[Settings, EmbeddedStore]) 
     answers = for_store(store)
     query = get_query(settings.root, "person-visits")
     default = run_saved_query(store.reader(), query, {}, base_iri=settings.base_iri, answers=answers)
-    other = run_saved_query(store.reader(), query, {"person": "person/sezen-tan"}, base_iri=settings.base_iri,
-                            answers=answers)
+    other = run_saved_query(
+        store.reader(), query, {"person": "person/sezen-tan"}, base_iri=settings.base_iri, answers=answers
+    )
     assert default.source == "stored" and other.source == "sparql"
     assert other.rows and all(row[-1].value.endswith("person/sezen-tan") for row in other.rows)
 
@@ -103,15 +106,18 @@ def test_a_changed_query_text_does_not_use_the_stale_answer(indexed: tuple[Setti
     answers = for_store(store)
     assert answers is not None
     query = get_query(settings.root, "visits-per-year")
-    changed = type(query)(**{**query.__dict__, "sparql": query.sparql.replace("ORDER BY ?year", "ORDER BY DESC(?year)")})
+    changed = type(query)(
+        **{**query.__dict__, "sparql": query.sparql.replace("ORDER BY ?year", "ORDER BY DESC(?year)")}
+    )
     assert answers.page(query, {}, 20, 0) is not None
     assert answers.page(changed, {}, 20, 0) is None
     page = run_saved_query(store.reader(), changed, {}, base_iri=settings.base_iri, answers=answers)
     assert page.source == "sparql" and int(page.rows[0][0].value) > int(page.rows[-1][0].value)
 
 
-def test_manifest_records_rows_and_a_damaged_file_falls_back_to_sparql(tmp_path: Path,
-                                                                        indexed: tuple[Settings, EmbeddedStore]) -> None:
+def test_manifest_records_rows_and_a_damaged_file_falls_back_to_sparql(
+    tmp_path: Path, indexed: tuple[Settings, EmbeddedStore]
+) -> None:
     settings, store = indexed
     gen = store.require_current()
     manifest = json.loads((answers_root(store.path) / gen.id / "manifest.json").read_text())
@@ -174,22 +180,29 @@ def test_index_command_rebuilds_the_current_generations_answers(indexed: tuple[S
     settings, store = indexed
     gen = store.require_current()
     register_commands()
-    result = CliRunner().invoke(cli, ["--root", str(settings.root), "queries", "index", "--store", str(settings.store), "--json"])
+    result = CliRunner().invoke(
+        cli, ["--root", str(settings.root), "queries", "index", "--store", str(settings.store), "--json"]
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["generation"] == gen.id and "visits-per-year" in out["stored"]
     assert for_store(store) is not None
     before = out["queries"]["people"]
-    again = CliRunner().invoke(cli, ["--root", str(settings.root), "queries", "index", "visits-per-year",
-                                     "--store", str(settings.store), "--json"])
+    again = CliRunner().invoke(
+        cli,
+        ["--root", str(settings.root), "queries", "index", "visits-per-year", "--store", str(settings.store), "--json"],
+    )
     assert again.exit_code == 0, again.output
     kept = json.loads(again.output)["queries"]
     assert kept["people"] == before  # not re-run, still stored and used
     query = get_query(settings.root, "people")
-    assert run_saved_query(store.reader(), query, {}, base_iri=settings.base_iri,
-                           answers=for_store(store)).source == "stored"
-    wrong = CliRunner().invoke(cli, ["--root", str(settings.root), "queries", "index", "nope",
-                                     "--store", str(settings.store)])
+    assert (
+        run_saved_query(store.reader(), query, {}, base_iri=settings.base_iri, answers=for_store(store)).source
+        == "stored"
+    )
+    wrong = CliRunner().invoke(
+        cli, ["--root", str(settings.root), "queries", "index", "nope", "--store", str(settings.store)]
+    )
     assert wrong.exit_code != 0 and "No saved query named nope" in wrong.output
 
 
@@ -207,8 +220,11 @@ def test_a_whole_answer_too_big_is_stored_for_the_default_filter_values(tmp_path
     build(settings_for(root, answer_index=False), store, who="pytest")
     gen = store.require_current()
     query = get_query(root, "institution-timeline")
-    whole = len(run_saved_query(store.reader(), query, {"organization": "organization/oclc"}, 500, 0,
-                                base_iri=settings_for(root).base_iri).rows)
+    whole = len(
+        run_saved_query(
+            store.reader(), query, {"organization": "organization/oclc"}, 500, 0, base_iri=settings_for(root).base_iri
+        ).rows
+    )
     assert whole > 0
     settings = settings_for(root, index_max_rows=40)
     report = answerindex.build_index(settings, store.path, gen.path, gen.id, [query])
@@ -219,8 +235,9 @@ def test_a_whole_answer_too_big_is_stored_for_the_default_filter_values(tmp_path
     default = run_saved_query(store.reader(), query, {}, 3, 1, base_iri=settings.base_iri, answers=answers)
     assert default.source == "stored"
     assert default.rows == run_saved_query(store.reader(), query, {}, 3, 1, base_iri=settings.base_iri).rows
-    other = run_saved_query(store.reader(), query, {"organization": "organization/oclc"}, base_iri=settings.base_iri,
-                            answers=answers)
+    other = run_saved_query(
+        store.reader(), query, {"organization": "organization/oclc"}, base_iri=settings.base_iri, answers=answers
+    )
     assert other.source == "sparql"
 
 
@@ -254,14 +271,18 @@ def test_a_bad_rewrite_is_refused_with_the_file_named(tmp_path: Path) -> None:
 
     folder = tmp_path / "queries"
     folder.mkdir()
-    text = ("# param: person iri:schema:Person example=person/x — p\n# rewrite: person missing\n"
-            "SELECT ?a ?person WHERE { ?a ?b ?person }\n")
+    text = (
+        "# param: person iri:schema:Person example=person/x — p\n# rewrite: person missing\n"
+        "SELECT ?a ?person WHERE { ?a ?b ?person }\n"
+    )
     query = parse_saved_query(text, folder / "q.rq")
     import pyoxigraph as ox
 
     with pytest.raises(DataSyntaxError, match="no missing.rq"):
         rewritten(query, {"person": ox.NamedNode("http://e/x")})
-    (folder / "missing.rq").write_text("# param: person iri:schema:Person — p\nSELECT ?other ?person WHERE { ?other ?b ?person }\n")
+    (folder / "missing.rq").write_text(
+        "# param: person iri:schema:Person — p\nSELECT ?other ?person WHERE { ?other ?b ?person }\n"
+    )
     with pytest.raises(DataSyntaxError, match="same columns"):
         rewritten(query, {"person": ox.NamedNode("http://e/x")})
     assert rewritten(query, {}) is query

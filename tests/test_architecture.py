@@ -148,8 +148,9 @@ def test_no_import_cycles() -> None:
     """No ring of modules that import each other, however the imports are hidden."""
     rings = strongly_connected(GRAPH)
     details = [
-        " -> ".join(ring) + "; edges: " + ", ".join(
-            f"{a}:{GRAPH[a][b]} imports {b}" for a in ring for b in sorted(GRAPH[a]) if b in ring)
+        " -> ".join(ring)
+        + "; edges: "
+        + ", ".join(f"{a}:{GRAPH[a][b]} imports {b}" for a in ring for b in sorted(GRAPH[a]) if b in ring)
         for ring in rings
     ]
     assert not rings, "import cycles:\n" + "\n".join(details)
@@ -162,7 +163,8 @@ def test_no_upward_imports() -> None:
         f"{LAYERS[layer_of(target) or 0]})"
         for source, targets in GRAPH.items()
         for target, line in targets.items()
-        if layer_of(source) is not None and layer_of(target) is not None
+        if layer_of(source) is not None
+        and layer_of(target) is not None
         and (layer_of(target) or 0) > (layer_of(source) or 0)
     ]
     assert not upward, "upward imports:\n" + "\n".join(upward)
@@ -180,5 +182,9 @@ def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
     )
     found = imported_modules("visitgraph.store.probe", source)
     assert set(found) == {
-        "visitgraph.core.errors", "visitgraph.publish.pipeline", "visitgraph.core.vocab", "visitgraph.core.formats"}
+        "visitgraph.core.errors",
+        "visitgraph.publish.pipeline",
+        "visitgraph.core.vocab",
+        "visitgraph.core.formats",
+    }
     assert strongly_connected({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}) == [["a", "b", "c"]]

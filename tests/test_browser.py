@@ -16,14 +16,26 @@ from conftest import LiveServer
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+]
 PAGES = [
     ("home", "/", ["Visits received by the Presidential Library", "Visits per year", "Latest visits"]),
     ("visit", "/id/visit/2018-02-28-graham-wilson", ["Graham Wilson", "28 February 2018", "Mayil Ahmadov"]),
-    ("person", "/id/person/svetlana-gorokhova", ["Svetlana Gorokhova", "Director of International Activities",
-                                                 "24 January 2020"]),
+    (
+        "person",
+        "/id/person/svetlana-gorokhova",
+        ["Svetlana Gorokhova", "Director of International Activities", "24 January 2020"],
+    ),
 ]
 
 
@@ -39,8 +51,8 @@ def png_pixels(data: bytes) -> tuple[int, int, set[bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, width, height, depth, ctype = 8, b"", 0, 0, 0, 0
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, height, depth, ctype = struct.unpack(">IIBB", body[:10])
         elif kind == b"IDAT":
@@ -51,7 +63,7 @@ def png_pixels(data: bytes) -> tuple[int, int, set[bytes]]:
     raw, stride = zlib.decompress(idat), width * bpp
     prev, colours, i = bytearray(stride), set(), 0
     for _ in range(height):
-        ftype, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        ftype, line = raw[i], bytearray(raw[i + 1 : i + 1 + stride])
         i += 1 + stride
         for x in range(stride):
             a = line[x - bpp] if x >= bpp else 0
@@ -67,7 +79,7 @@ def png_pixels(data: bytes) -> tuple[int, int, set[bytes]]:
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        colours.update(bytes(line[x:x + 3]) for x in range(0, stride, bpp * 7))
+        colours.update(bytes(line[x : x + 3]) for x in range(0, stride, bpp * 7))
         prev = line
     return width, height, colours
 
@@ -80,8 +92,9 @@ def browser() -> str:
 
 
 @pytest.mark.parametrize(("name", "path", "facts"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_renders_key_facts_in_chromium(browser: str, live_server: LiveServer, tmp_path: Path,
-                                           name: str, path: str, facts: list[str]) -> None:
+def test_page_renders_key_facts_in_chromium(
+    browser: str, live_server: LiveServer, tmp_path: Path, name: str, path: str, facts: list[str]
+) -> None:
     result = chromium(["--dump-dom", live_server.url + path], tmp_path / "profile-dom")
     assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
     soup = BeautifulSoup(result.stdout, "html.parser")
@@ -93,11 +106,13 @@ def test_page_renders_key_facts_in_chromium(browser: str, live_server: LiveServe
 
 
 @pytest.mark.parametrize(("name", "path", "facts"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_screenshot_is_not_blank(browser: str, live_server: LiveServer, tmp_path: Path,
-                                      name: str, path: str, facts: list[str]) -> None:
+def test_page_screenshot_is_not_blank(
+    browser: str, live_server: LiveServer, tmp_path: Path, name: str, path: str, facts: list[str]
+) -> None:
     shot = tmp_path / f"{name}.png"
-    result = chromium([f"--screenshot={shot}", "--window-size=1280,1600", live_server.url + path],
-                      tmp_path / "profile-shot")
+    result = chromium(
+        [f"--screenshot={shot}", "--window-size=1280,1600", live_server.url + path], tmp_path / "profile-shot"
+    )
     assert result.returncode == 0 and shot.exists(), result.stderr.decode(errors="replace")[-2000:]
     data = shot.read_bytes()
     assert len(data) > 10_000, "a rendered page compresses to more than a few KB"

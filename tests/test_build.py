@@ -65,14 +65,17 @@ def test_build_rejects_invalid_record(fixture: Path, mini_project: Settings, sto
     # shape targets as an object of schema:object) has no statements of its own: the fixture's other
     # violation, on the gift, names the file
     named = {v.file for v in info.value.report.violations if "://" in v.focus or v.focus.startswith("_:")}
-    assert named <= {f"data/{fixture.name}", *(f"data/{p.relative_to(TEST_DATA / 'mini').as_posix()}"
-                                               for p in (TEST_DATA / "mini").rglob("*.ttl"))}
+    assert named <= {
+        f"data/{fixture.name}",
+        *(f"data/{p.relative_to(TEST_DATA / 'mini').as_posix()}" for p in (TEST_DATA / "mini").rglob("*.ttl")),
+    }
     assert snapshot(store) == before
 
 
 @pytest.mark.parametrize("fixture", INVALID[::4], ids=[p.stem for p in INVALID[::4]])
-def test_build_batched_validation_rejects_invalid_record(fixture: Path, mini_project: Settings,
-                                                        store: EmbeddedStore) -> None:
+def test_build_batched_validation_rejects_invalid_record(
+    fixture: Path, mini_project: Settings, store: EmbeddedStore
+) -> None:
     batched = mini_project.replace(validate_whole_limit=0, validate_batch=7)
     expected = expectation(fixture)
     shutil.copy(fixture, mini_project.root / "data" / fixture.name)
@@ -101,7 +104,10 @@ def test_build_names_syntax_error_position(fixture: Path, mini_project: Settings
     with pytest.raises(DataSyntaxError) as info:
         build(mini_project, store)
     assert (info.value.path, info.value.line, info.value.column) == (
-        f"data/{fixture.name}", int(m.group(1)), int(m.group(2)))
+        f"data/{fixture.name}",
+        int(m.group(1)),
+        int(m.group(2)),
+    )
     assert str(info.value).startswith(f"data/{fixture.name}:{m.group(1)}:{m.group(2)}: ")
     assert snapshot(store) == before
 
@@ -119,16 +125,19 @@ def test_build_bad_date_named_with_position(mini_project: Settings, store: Embed
 
 
 CLI_CASES = {
-    "malformed": ("data/bad.ttl", "@prefix schema: <http://schema.org/> .\n<a> schema:name \"x\" ;\n",
-                  r"Error: data/bad\.ttl:\d+:\d+: "),
-    "unknown-prefix": ("data/bad.ttl", "<a> nope:name \"x\" .\n", r"Error: data/bad\.ttl:1:5: .*nope"),
+    "malformed": (
+        "data/bad.ttl",
+        '@prefix schema: <http://schema.org/> .\n<a> schema:name "x" ;\n',
+        r"Error: data/bad\.ttl:\d+:\d+: ",
+    ),
+    "unknown-prefix": ("data/bad.ttl", '<a> nope:name "x" .\n', r"Error: data/bad\.ttl:1:5: .*nope"),
     "visit-no-visitor": (
         "data/visits/bad.ttl",
         "@prefix visit: <visit/> . @prefix schema: <http://schema.org/> . @prefix org: <organization/> .\n"
         "@prefix vg: <https://w3id.org/visitgraph/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
         "@prefix prov: <http://www.w3.org/ns/prov#> . @prefix source: <source/> .\n"
-        "visit:2099-01-01-nobody a vg:Visit , schema:Event ; schema:name \"Nobody\" ;\n"
-        "  schema:startDate \"2099-01-01\"^^xsd:date ; vg:sourceText \"x\" ;\n"
+        'visit:2099-01-01-nobody a vg:Visit , schema:Event ; schema:name "Nobody" ;\n'
+        '  schema:startDate "2099-01-01"^^xsd:date ; vg:sourceText "x" ;\n'
         "  prov:wasDerivedFrom source:presidential-library-visits ;\n"
         "  schema:location org:presidential-library ; schema:organizer org:presidential-library .\n",
         r"data/visits/bad\.ttl: visit/2099-01-01-nobody schema:attendee: ",
@@ -138,22 +147,26 @@ CLI_CASES = {
         "@prefix gift: <gift/> . @prefix schema: <http://schema.org/> . @prefix org: <organization/> .\n"
         "@prefix vg: <https://w3id.org/visitgraph/ontology#> .\n"
         "gift:orphan a vg:Gift , schema:GiveAction ; schema:recipient org:presidential-library ;\n"
-        "  schema:object gift:orphan-item . gift:orphan-item a schema:CreativeWork ; schema:name \"Book\" .\n",
+        '  schema:object gift:orphan-item . gift:orphan-item a schema:CreativeWork ; schema:name "Book" .\n',
         r"data/visits/bad\.ttl: gift/orphan schema:agent: ",
     ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CLI_CASES))
-def test_cli_build_error_exits_nonzero_and_names_file(case: str, mini_project: Settings,
-                                                      store: EmbeddedStore, runner: CliRunner) -> None:
+def test_cli_build_error_exits_nonzero_and_names_file(
+    case: str, mini_project: Settings, store: EmbeddedStore, runner: CliRunner
+) -> None:
     relpath, content, pattern = CLI_CASES[case]
     target = mini_project.root / relpath
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(content, encoding="utf-8")
     before = snapshot(store)
-    result = runner.invoke(cli, ["--root", str(mini_project.root), "build", "--store", str(mini_project.store)],
-                           env={"VISITGRAPH_ROOT": None})
+    result = runner.invoke(
+        cli,
+        ["--root", str(mini_project.root), "build", "--store", str(mini_project.store)],
+        env={"VISITGRAPH_ROOT": None},
+    )
     assert result.exit_code == 1, result.output
     assert re.search(pattern, result.output), result.output
     assert snapshot(store) == before
@@ -172,8 +185,9 @@ def test_build_streams_big_files_with_same_result(project: Settings, monkeypatch
     assert sum(n for _, n in report.files) == report.triples
 
 
-def test_build_streamed_syntax_error_names_position(mini_project: Settings, store: EmbeddedStore,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_streamed_syntax_error_names_position(
+    mini_project: Settings, store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import visitgraph.sources.load
 
     monkeypatch.setattr(visitgraph.sources.load, "STREAM_BYTES", 0)

@@ -56,13 +56,16 @@ def invoke(runner: CliRunner, settings: Settings, *args: str) -> str:
     return result.output
 
 
-@pytest.mark.parametrize("fmt,check", [
-    ("json", lambda out: json.loads(out)["head"]["vars"] == ["n"]),
-    ("csv", lambda out: out.splitlines()[0].strip() == "n"),
-    ("tsv", lambda out: out.splitlines()[0].strip() == "?n"),
-    ("xml", lambda out: "<sparql" in out),
-    ("table", lambda out: out.splitlines()[0].strip() == "n"),
-])
+@pytest.mark.parametrize(
+    "fmt,check",
+    [
+        ("json", lambda out: json.loads(out)["head"]["vars"] == ["n"]),
+        ("csv", lambda out: out.splitlines()[0].strip() == "n"),
+        ("tsv", lambda out: out.splitlines()[0].strip() == "?n"),
+        ("xml", lambda out: "<sparql" in out),
+        ("table", lambda out: out.splitlines()[0].strip() == "n"),
+    ],
+)
 def test_cli_query_formats(fmt: str, check: object, built_project: Settings, runner: CliRunner) -> None:
     q = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a <https://w3id.org/visitgraph/ontology#Visit> }"
     out = invoke(runner, built_project, "query", q, "--store", str(built_project.store), "--format", fmt)
@@ -77,8 +80,9 @@ def test_cli_query_construct_as_turtle(built_project: Settings, runner: CliRunne
 
 
 def test_cli_query_syntax_error_is_short(built_project: Settings, runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["--root", str(built_project.root), "query", "SELEC nope",
-                                 "--store", str(built_project.store)])
+    result = runner.invoke(
+        cli, ["--root", str(built_project.root), "query", "SELEC nope", "--store", str(built_project.store)]
+    )
     assert result.exit_code == 1
     assert result.output.startswith("Error: The query does not parse") and "Traceback" not in result.output
 
@@ -103,8 +107,15 @@ def test_cli_validate_ok_and_json(project: Settings, runner: CliRunner) -> None:
 
 
 def test_cli_serve_get_answers_without_port(built_project: Settings, runner: CliRunner) -> None:
-    out = invoke(runner, built_project, "serve", "--store", str(built_project.store),
-                 "--get", "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D")
+    out = invoke(
+        runner,
+        built_project,
+        "serve",
+        "--store",
+        str(built_project.store),
+        "--get",
+        "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+    )
     assert json.loads(out)["boolean"] is True
 
 

@@ -29,6 +29,11 @@ def test_ruff_check_is_clean() -> None:
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 
+def test_ruff_format_is_clean() -> None:
+    done = run("ruff", "format", "--check", ".")
+    assert done.returncode == 0, "run `.venv/bin/ruff format .`\n" + done.stdout[-4000:] + done.stderr[-2000:]
+
+
 def test_mypy_strict_is_clean() -> None:
     done = run("mypy")  # files and strict = true come from [tool.mypy]
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

@@ -18,7 +18,7 @@ def test_settings_table_matches_dataclass() -> None:
 
 
 def test_settings_sources_apply_in_order(tmp_path: Path) -> None:
-    (tmp_path / "visitgraph.toml").write_text('port = 9001\nthreads = 3\nquery-timeout = 5\n')
+    (tmp_path / "visitgraph.toml").write_text("port = 9001\nthreads = 3\nquery-timeout = 5\n")
     s = load_settings(tmp_path, {"threads": 7}, environ={"VISITGRAPH_PORT": "9002"})
     assert (s.port, s.threads, s.query_timeout) == (9002, 7, 5.0)
 

@@ -17,12 +17,12 @@ E = "http://e/"
 
 def run(runner: CliRunner, settings: Settings, *args: str) -> object:
     register_commands()
-    return runner.invoke(cli, ["--root", str(settings.root), *args, "--store", str(settings.store)],
-                         catch_exceptions=False)
+    return runner.invoke(
+        cli, ["--root", str(settings.root), *args, "--store", str(settings.store)], catch_exceptions=False
+    )
 
 
-def q(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal,
-      g: str = E + "g") -> ox.Quad:
+def q(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal, g: str = E + "g") -> ox.Quad:
     return ox.Quad(s, ox.NamedNode(E + p), o, ox.NamedNode(g))
 
 
@@ -86,8 +86,7 @@ def test_diff_shows_edit_removal_and_new_resource_with_labels(built_project: Set
     statuses = {c["id"]: c["status"] for c in data["changes"]}
     assert statuses["person/gerard-cardonne"] == "changed"
     job = next(p for c in data["changes"] if c["id"] == "person/gerard-cardonne" for p in c["properties"])
-    assert job == {"property": "schema:jobTitle", "status": "changed", "added": ['"Novelist"'],
-                   "removed": ['"Writer"']}
+    assert job == {"property": "schema:jobTitle", "status": "changed", "added": ['"Novelist"'], "removed": ['"Writer"']}
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "nt"])
@@ -107,5 +106,7 @@ def test_diff_nt_patch_lines_for_a_change(built_project: Settings, runner: CliRu
     people = built_project.root / "data" / "people.ttl"
     people.write_text(people.read_text(encoding="utf-8").replace('"Writer"', '"Novelist"'), encoding="utf-8")
     lines = run(runner, built_project, "diff", "--format", "nt").output.splitlines()
-    assert lines == ['- <https://w3id.org/visitgraph/id/person/gerard-cardonne> <http://schema.org/jobTitle> "Writer" .',
-                     '+ <https://w3id.org/visitgraph/id/person/gerard-cardonne> <http://schema.org/jobTitle> "Novelist" .']
+    assert lines == [
+        '- <https://w3id.org/visitgraph/id/person/gerard-cardonne> <http://schema.org/jobTitle> "Writer" .',
+        '+ <https://w3id.org/visitgraph/id/person/gerard-cardonne> <http://schema.org/jobTitle> "Novelist" .',
+    ]

@@ -38,8 +38,10 @@ def test_news_item_to_published_record(project: Settings, runner: CliRunner) -> 
     assert text.count("# check:") >= 5
 
     # the librarian reviews: fixes one guess (the label), confirms the rest, deletes the marks
-    text = text.replace('"Visit of Director General Martin Hallik"',
-                        '"Visit of Martin Hallik, Director General of the National Library of Estonia"')
+    text = text.replace(
+        '"Visit of Director General Martin Hallik"',
+        '"Visit of Martin Hallik, Director General of the National Library of Estonia"',
+    )
     text = re.sub(r"  # check: .*$", "", text, flags=re.M)
     path.write_text(text, encoding="utf-8")
     assert "# check:" not in text
@@ -56,7 +58,9 @@ def test_news_item_to_published_record(project: Settings, runner: CliRunner) -> 
     assert built.exit_code == 0, built.output
     assert run(runner, project, "diff", *store_args).output.startswith("No changes")
 
-    result = run_query(store_from_settings(project).reader(), """
+    result = run_query(
+        store_from_settings(project).reader(),
+        """
         PREFIX schema: <http://schema.org/>  PREFIX vg: <https://w3id.org/visitgraph/ontology#>
         SELECT ?date ?who ?org ?director ?signed (COUNT(DISTINCT ?gift) AS ?gifts) WHERE {
           ?v a vg:Visit ; schema:startDate ?date ; schema:attendee ?p ; schema:contributor ?d ;
@@ -64,7 +68,15 @@ def test_news_item_to_published_record(project: Settings, runner: CliRunner) -> 
           ?p schema:name ?who ; schema:affiliation/schema:name ?org .
           ?d schema:name ?director . ?a vg:signed ?signed .
           FILTER(?date = "2021-05-14"^^<http://www.w3.org/2001/XMLSchema#date>)
-        } GROUP BY ?date ?who ?org ?director ?signed""")
+        } GROUP BY ?date ?who ?org ?director ?signed""",
+    )
     rows = [{k: row[k].value for k in ("who", "org", "director", "signed", "gifts")} for row in result]
-    assert rows == [{"who": "Martin Hallik", "org": "National Library of Estonia", "director": "Mayil Ahmadov",
-                     "signed": "true", "gifts": "2"}]
+    assert rows == [
+        {
+            "who": "Martin Hallik",
+            "org": "National Library of Estonia",
+            "director": "Mayil Ahmadov",
+            "signed": "true",
+            "gifts": "2",
+        }
+    ]

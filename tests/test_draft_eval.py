@@ -51,8 +51,11 @@ class Gold:
 
 
 def _gold(store: ox.Store, visit: str, host: str, host_people: set[str]) -> Gold:
-    people = {x for x in _objs(store, visit, S + "attendee") + _objs(store, visit, S + "contributor")
-              if S + "Person" in _objs(store, x, vocab.RDF_TYPE)}
+    people = {
+        x
+        for x in _objs(store, visit, S + "attendee") + _objs(store, visit, S + "contributor")
+        if S + "Person" in _objs(store, x, vocab.RDF_TYPE)
+    }
     orgs = {x for x in _objs(store, visit, S + "attendee") if x not in people}
     gifts: Counter[bool] = Counter()
     for g in _objs(store, visit, VG + "gift"):
@@ -72,8 +75,9 @@ def _gold(store: ox.Store, visit: str, host: str, host_people: set[str]) -> Gold
     return Gold(visit, date, people, orgs, gifts, agreements)
 
 
-def _index_without_item(store: ox.Store, gold: Gold, others: Iterable[Gold], text: str,
-                     other_texts: list[str]) -> tuple[ox.Store, ox.Store]:
+def _index_without_item(
+    store: ox.Store, gold: Gold, others: Iterable[Gold], text: str, other_texts: list[str]
+) -> tuple[ox.Store, ox.Store]:
     """Return (the data without the held-out resources, the same without names known only from this item)."""
     elsewhere = set().union(*(g.people | g.institutions for g in others))
     held = {gold.visit} | ((gold.people | gold.institutions) - elsewhere)
@@ -149,37 +153,46 @@ def evaluation() -> dict[str, Tally]:
     text = SOURCE.read_text(encoding="utf-8")
     items = plan_items(text, name=SOURCE.name)
     host = vocab.mint(base, "organization", "presidential-library")
-    host_people = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(S + "affiliation"),
-                                                                      ox.NamedNode(host), None)}
-    visit_of = {q.object.value: q.subject.value for q in store.quads_for_pattern(
-        None, ox.NamedNode(VG + "sourceText"), None, None)}
+    host_people = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(S + "affiliation"), ox.NamedNode(host), None)
+    }
+    visit_of = {
+        q.object.value: q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(VG + "sourceText"), None, None)
+    }
     golds = [_gold(store, visit_of[item.text], host, host_people) for item in items]
     shapes = load_shapes(shapes_files(ROOT))
     t = {k: Tally() for k in ("dates", "people", "institutions", "reuse", "gifts", "agreements", "conforming")}
     for i, (item, gold) in enumerate(zip(items, golds, strict=True)):
-        others = golds[:i] + golds[i + 1:]
-        data, index = _index_without_item(store, gold, others, item.text,
-                                       [x.text for j, x in enumerate(items) if j != i])
+        others = golds[:i] + golds[i + 1 :]
+        data, index = _index_without_item(
+            store, gold, others, item.text, [x.text for j, x in enumerate(items) if j != i]
+        )
         ctx = DraftContext.from_store(index, base)
         draft = draft_item(item, ctx)
         t["dates"].add(int(item.date.date.isoformat() == gold.date), 1, 1)
         people = [(e.iri, e.name, e.new) for e in draft.attendees + draft.contributors if e.kind == "person"]
-        orgs = [(e.iri, e.name, e.new) for e in draft.institutions + draft.attendees
-                if e.kind == "organization" and e.iri != host]
+        orgs = [
+            (e.iri, e.name, e.new)
+            for e in draft.institutions + draft.attendees
+            if e.kind == "organization" and e.iri != host
+        ]
         orgs = list({x[0]: x for x in orgs}.values())
         t["people"].add(_pair(people, gold.people, store, "person"), len(people), len(gold.people))
-        t["institutions"].add(_pair(orgs, gold.institutions, store, "organization"), len(orgs),
-                              len(gold.institutions))
+        t["institutions"].add(_pair(orgs, gold.institutions, store, "organization"), len(orgs), len(gold.institutions))
         known = {x for x in gold.people | gold.institutions if ctx.matcher.by_iri(x) is not None}
         reused = {iri for iri, _, new in people + orgs if not new}
         t["reuse"].add(len(reused & known), len(reused), len(known))
         pred_gifts = Counter(bool(g["host_gives"]) for g in draft.gifts)
         t["gifts"].add(sum((pred_gifts & gold.gifts).values()), sum(pred_gifts.values()), sum(gold.gifts.values()))
         pred_agr = Counter(signed for _, signed in draft.agreements)
-        t["agreements"].add(sum((pred_agr & gold.agreements).values()), sum(pred_agr.values()),
-                            sum(gold.agreements.values()))
-        quads = list(data) + parse_rdf(render(draft, ctx, SOURCE.name), base_iri=base, name="draft",
-                                        graph=base + "graph/draft")
+        t["agreements"].add(
+            sum((pred_agr & gold.agreements).values()), sum(pred_agr.values()), sum(gold.agreements.values())
+        )
+        quads = list(data) + parse_rdf(
+            render(draft, ctx, SOURCE.name), base_iri=base, name="draft", graph=base + "graph/draft"
+        )
         t["conforming"].add(int(validate_quads(quads, shapes, base=base).conforms), 1, 1)
     print("\n" + table(t))
     return t

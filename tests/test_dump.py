@@ -32,13 +32,16 @@ def test_dump_same_data_same_bytes(fmt: str) -> None:
     one, two = dump_quads(sample(0), fmt), dump_quads(sample(1), fmt)
     assert one.data == two.data and one.sha256 == two.sha256
     assert one.gzipped() == two.gzipped()
-    code = (f"import sys, hashlib\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-            f"from test_dump import sample\nfrom visitgraph.store.dump import dump_quads\nd = dump_quads(sample(1), {fmt!r})\n"
-            "sys.stdout.buffer.write(hashlib.sha256(d.data).hexdigest().encode() + b' ' + "
-            "hashlib.sha256(d.gzipped()).hexdigest().encode())")
+    code = (
+        f"import sys, hashlib\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"from test_dump import sample\nfrom visitgraph.store.dump import dump_quads\nd = dump_quads(sample(1), {fmt!r})\n"
+        "sys.stdout.buffer.write(hashlib.sha256(d.data).hexdigest().encode() + b' ' + "
+        "hashlib.sha256(d.gzipped()).hexdigest().encode())"
+    )
     for seed in (1, 4242):
         assert run_python(code, seed).decode() == (
-            f"{hashlib.sha256(one.data).hexdigest()} {hashlib.sha256(one.gzipped()).hexdigest()}")
+            f"{hashlib.sha256(one.data).hexdigest()} {hashlib.sha256(one.gzipped()).hexdigest()}"
+        )
 
 
 def test_dump_nquads_bytes_written_by_hand() -> None:

@@ -21,8 +21,13 @@ from visitgraph.release.releases import release
 from visitgraph.release.void import dump_file_names, void_graph
 from visitgraph.store.backend import store_from_settings
 
-RDF = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
-       "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+RDF = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 NAMES = [n for n, _, _ in dump_file_names()]
 
 
@@ -93,11 +98,13 @@ def test_two_builds_give_byte_identical_dumps(project: Settings, tmp_path: Path)
     store = store_from_settings(settings)
     build(settings, store, who="pytest")
     here = ensure_dumps(store, settings)[0]
-    code = (f"import sys\nfrom pathlib import Path\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-            f"from conftest import settings_for\nfrom visitgraph.release.dumps import ensure_dumps\n"
-            f"from visitgraph.publish.pipeline import build\nfrom visitgraph.store.backend import store_from_settings\n"
-            f"s = settings_for(Path({str(project.root)!r}), store={str(tmp_path / 'store2')!r})\n"
-            f"st = store_from_settings(s)\nbuild(s, st, who='pytest')\nprint(ensure_dumps(st, s)[0])")
+    code = (
+        f"import sys\nfrom pathlib import Path\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"from conftest import settings_for\nfrom visitgraph.release.dumps import ensure_dumps\n"
+        f"from visitgraph.publish.pipeline import build\nfrom visitgraph.store.backend import store_from_settings\n"
+        f"s = settings_for(Path({str(project.root)!r}), store={str(tmp_path / 'store2')!r})\n"
+        f"st = store_from_settings(s)\nbuild(s, st, who='pytest')\nprint(ensure_dumps(st, s)[0])"
+    )
     there = Path(run_python(code, 31337).decode().strip())
     assert there != here
     for name in NAMES:
@@ -128,8 +135,10 @@ def _edit(settings: Settings) -> None:
     path = settings.root / "data" / "people.ttl"
     text = path.read_text(encoding="utf-8")
     assert 'schema:name "Svetlana Gorokhova"' in text
-    text = text.replace('schema:name "Svetlana Gorokhova" ;',
-                        'schema:name "Svetlana Gorokhova" ;\n    schema:alternateName "S. Gorokhova" ;')
+    text = text.replace(
+        'schema:name "Svetlana Gorokhova" ;',
+        'schema:name "Svetlana Gorokhova" ;\n    schema:alternateName "S. Gorokhova" ;',
+    )
     text = text.replace('    schema:jobTitle "Coordinator" ;\n', "")
     path.write_text(text, encoding="utf-8")
 
@@ -169,8 +178,17 @@ def test_release_command_writes_folder(built_project: Settings, runner: CliRunne
 
     register_commands()
     out = tmp_path / "rel"
-    args = ["--root", str(built_project.root), "release", "--store", str(built_project.store),
-            "--version", "0.1.0", "--out", str(out)]
+    args = [
+        "--root",
+        str(built_project.root),
+        "release",
+        "--store",
+        str(built_project.store),
+        "--version",
+        "0.1.0",
+        "--out",
+        str(out),
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "Wrote release 0.1.0" in result.output and (out / "0.1.0" / "visitgraph.trig.gz").exists()
@@ -188,8 +206,11 @@ def test_released_files_are_immutable(built_project: Settings) -> None:
     assert fetch(client, "/dumps/releases/2.0.0/CHANGES.md").status_code == 200
     assert fetch(client, "/dumps/releases/").get_json()["releases"][0]["version"] == "2.0.0"
     assert b"2.0.0" in fetch(client, "/dumps/", headers={"Accept": "text/html"}).data
-    for bad in ("/dumps/releases/2.0.0/..%2Fmanifest.json", "/dumps/releases/9.9.9/visitgraph.nt",
-                "/dumps/releases/2.0.0/nope.nt"):
+    for bad in (
+        "/dumps/releases/2.0.0/..%2Fmanifest.json",
+        "/dumps/releases/9.9.9/visitgraph.nt",
+        "/dumps/releases/2.0.0/nope.nt",
+    ):
         assert fetch(client, bad).status_code == 404, bad
 
 

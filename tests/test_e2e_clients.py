@@ -14,8 +14,10 @@ from conftest import READ_TOKEN, WRITE_TOKEN, LiveServer
 
 pytestmark = pytest.mark.e2e
 
-VISITS = ("PREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
-          "SELECT ?visit WHERE { ?visit a vg:Visit } ORDER BY ?visit LIMIT 5")
+VISITS = (
+    "PREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
+    "SELECT ?visit WHERE { ?visit a vg:Visit } ORDER BY ?visit LIMIT 5"
+)
 LIBRARY = "https://w3id.org/visitgraph/id/organization/presidential-library"
 
 
@@ -103,8 +105,11 @@ def test_rdflib_sparqlstore_triples(live_server: LiveServer) -> None:
 
 
 def test_cors_preflight_over_http(live_server: LiveServer) -> None:
-    req = urllib.request.Request(f"{live_server.url}/sparql", method="OPTIONS",
-                                 headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
+    req = urllib.request.Request(
+        f"{live_server.url}/sparql",
+        method="OPTIONS",
+        headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.headers["Access-Control-Allow-Origin"] == "*"
         assert "POST" in resp.headers["Access-Control-Allow-Methods"]

@@ -31,8 +31,9 @@ def test_e2e_sparql_get_counts_visits(live_server: LiveServer) -> None:
 
 def test_e2e_sparql_post_form(live_server: LiveServer) -> None:
     body = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
-    req = urllib.request.Request(live_server.url + "/sparql", data=body,
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        live_server.url + "/sparql", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         assert json.load(resp)["boolean"] is True
 
@@ -71,8 +72,9 @@ def test_e2e_chunked_post_and_access_log_line(live_server: LiveServer) -> None:
     assert resp.status == 200 and json.loads(resp.read())["boolean"] is True
     conn.close()
     # `serve` writes one JSON access-log line per request (INFO, the default log level) with its duration.
-    lines = [json.loads(line) for line in (live_server.root / "serve.log").read_text().splitlines()
-             if line.startswith("{")]
+    lines = [
+        json.loads(line) for line in (live_server.root / "serve.log").read_text().splitlines() if line.startswith("{")
+    ]
     posted = [line for line in lines if line["method"] == "POST" and line["path"] == "/sparql"]
     assert posted and posted[-1]["status"] == 200 and posted[-1]["duration_ms"] >= 0
     assert posted[-1]["remote"] == "127.0.0.1" and posted[-1]["form"] == "ASK"
@@ -81,10 +83,17 @@ def test_e2e_chunked_post_and_access_log_line(live_server: LiveServer) -> None:
 def test_e2e_write_after_serve_built_the_store(live_server: LiveServer) -> None:
     """`serve` builds an unbuilt project before serving; a write then opens a new generation in the
     server process. (With a forked server process this hung: RocksDB's threads stay in the parent.)"""
-    body = urllib.parse.urlencode({"update": "INSERT DATA { GRAPH <http://example.org/e2e-serve> "
-                                             "{ <http://example.org/s> <http://example.org/p> 7 } }"}).encode()
-    req = urllib.request.Request(live_server.url + "/sparql/update", data=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {WRITE_TOKEN}"})
+    body = urllib.parse.urlencode(
+        {
+            "update": "INSERT DATA { GRAPH <http://example.org/e2e-serve> "
+            "{ <http://example.org/s> <http://example.org/p> 7 } }"
+        }
+    ).encode()
+    req = urllib.request.Request(
+        live_server.url + "/sparql/update",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {WRITE_TOKEN}"},
+    )
     with urllib.request.urlopen(req, timeout=90) as resp:
         assert json.load(resp)["ok"] is True
     q = urllib.parse.urlencode({"query": "ASK { GRAPH <http://example.org/e2e-serve> { ?s ?p 7 } }"})

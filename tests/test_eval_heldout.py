@@ -38,7 +38,8 @@ def reconcile_scores(sources: tuple[object, str]) -> dict[str, ReconcileScore]:
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
     out = {
-        split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in ("dev", "dev2", "dev3", "test")
+        split: score_drafts(lambda: DraftContext.from_store(store, base), split)
+        for split in ("dev", "dev2", "dev3", "test")
     }
     print()
     for split, s in out.items():

@@ -71,16 +71,17 @@ def _alive(pid: int) -> bool:
 def test_execute_select_matches_pyoxigraph(make_executor: Any, store: EmbeddedStore, fmt: str) -> None:
     sparql = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50"
     answer = make_executor().execute(sparql, fmt)
-    expected = store.reader().query(sparql, use_default_graph_as_union=True).serialize(
-        format=get_format(fmt).results)
+    expected = store.reader().query(sparql, use_default_graph_as_union=True).serialize(format=get_format(fmt).results)
     assert _rows(answer.body, fmt) == _rows(expected, fmt)
     assert (answer.form, answer.rows, answer.truncated, answer.format) == ("SELECT", 50, False, fmt)
 
 
 def test_serialize_terms_unbound_lang_datatype_bnode_tab() -> None:
     store = ox.Store()
-    result = store.query('SELECT ?a ?b ?c ?d ?e WHERE { BIND("x"@en AS ?a) BIND(3 AS ?b) BIND(BNODE("k") AS ?c) '
-                         'BIND("tab\\there" AS ?e) }')
+    result = store.query(
+        'SELECT ?a ?b ?c ?d ?e WHERE { BIND("x"@en AS ?a) BIND(3 AS ?b) BIND(BNODE("k") AS ?c) '
+        'BIND("tab\\there" AS ?e) }'
+    )
     body, *_ = serialize_capped(result, get_format("json"), 10)
     row = json.loads(body)["results"]["bindings"][0]
     assert row["a"] == {"type": "literal", "value": "x", "xml:lang": "en"}
@@ -178,8 +179,9 @@ def test_execute_client_budget_answers_429(make_executor: Any) -> None:
     assert ex.execute("ASK {}", client="203.0.113.9").body  # another client is not affected
 
 
-def test_execute_cache_hit_then_invalidated_by_publish(make_executor: Any, mini_project: Settings,
-                                                        store: EmbeddedStore) -> None:
+def test_execute_cache_hit_then_invalidated_by_publish(
+    make_executor: Any, mini_project: Settings, store: EmbeddedStore
+) -> None:
     ex = make_executor()
     first = ex.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     second = ex.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -195,8 +197,13 @@ def test_execute_reopens_new_generation(make_executor: Any, mini_project: Settin
     assert json.loads(ex.execute(query).body)["boolean"] is False
     from visitgraph.publish.writes import write_update
 
-    write_update(mini_project, store, 'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/new> '
-                 '<http://example.org/p> "v" } }', who="pytest", what="test")
+    write_update(
+        mini_project,
+        store,
+        'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/new> <http://example.org/p> "v" } }',
+        who="pytest",
+        what="test",
+    )
     assert json.loads(ex.execute(query).body)["boolean"] is True
 
 
@@ -261,11 +268,20 @@ def test_network_targets_table(text: str, expected: list[tuple[str, str | None]]
     assert network_targets(text, "https://w3id.org/visitgraph/id/") == expected
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("SELECT * {}", "SELECT"), ("# SELECT\nASK {}", "ASK"), ("PREFIX a: <x:> CONSTRUCT {} WHERE {}", "CONSTRUCT"),
-    ("BASE <x:> describe <a>", "DESCRIBE"), ("INSERT DATA {}", "UPDATE"), ("CLEAR ALL", "UPDATE"),
-    ("\\u0041SK {}", "ASK"), ("nonsense", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("SELECT * {}", "SELECT"),
+        ("# SELECT\nASK {}", "ASK"),
+        ("PREFIX a: <x:> CONSTRUCT {} WHERE {}", "CONSTRUCT"),
+        ("BASE <x:> describe <a>", "DESCRIBE"),
+        ("INSERT DATA {}", "UPDATE"),
+        ("CLEAR ALL", "UPDATE"),
+        ("\\u0041SK {}", "ASK"),
+        ("nonsense", None),
+        ("", None),
+    ],
+)
 def test_operation_kind(text: str, kind: str | None) -> None:
     assert operation_kind(text) == kind
 
@@ -318,8 +334,7 @@ def _ssrf_queries(port: int) -> list[str]:
     ]
 
 
-def test_ssrf_service_refused_and_listener_gets_nothing(make_executor: Any,
-                                                         listener: tuple[int, list[Any]]) -> None:
+def test_ssrf_service_refused_and_listener_gets_nothing(make_executor: Any, listener: tuple[int, list[Any]]) -> None:
     port, accepted = listener
     ex = make_executor()
     for query in _ssrf_queries(port):
@@ -337,8 +352,9 @@ def test_ssrf_allowlisted_service_does_connect(make_executor: Any, listener: tup
     wait_until(lambda: bool(accepted), "the allow-listed SERVICE call to reach the listener", 5)
 
 
-def test_ssrf_load_refused_in_update(mini_project: Settings, store: EmbeddedStore,
-                                     listener: tuple[int, list[Any]]) -> None:
+def test_ssrf_load_refused_in_update(
+    mini_project: Settings, store: EmbeddedStore, listener: tuple[int, list[Any]]
+) -> None:
     from visitgraph.publish.writes import write_update
 
     port, accepted = listener
@@ -402,25 +418,37 @@ def test_parameters_are_bound_by_a_values_block_the_engine_joins_first() -> None
             return []
 
     person = ox.NamedNode("https://w3id.org/visitgraph/id/person/x")
-    run_query(Recorder(), "SELECT ?visit WHERE { ?visit <http://schema.org/attendee> ?person }",  # type: ignore[arg-type]
-              substitutions={"person": person})
-    assert seen["sparql"].startswith("SELECT ?visit WHERE { VALUES (?person) { (<https://w3id.org/visitgraph/id/person/x>) }")
+    run_query(
+        Recorder(),
+        "SELECT ?visit WHERE { ?visit <http://schema.org/attendee> ?person }",  # type: ignore[arg-type]
+        substitutions={"person": person},
+    )
+    assert seen["sparql"].startswith(
+        "SELECT ?visit WHERE { VALUES (?person) { (<https://w3id.org/visitgraph/id/person/x>) }"
+    )
     assert "substitutions" not in seen["kwargs"]
     # The answer is the same either way.
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://e/v"), ox.NamedNode("http://schema.org/attendee"), person))
-    store.add(ox.Quad(ox.NamedNode("http://e/w"), ox.NamedNode("http://schema.org/attendee"), ox.NamedNode("http://e/o")))
-    rows = run_query(store, "SELECT ?visit ?person WHERE { ?visit <http://schema.org/attendee> ?person }",
-                     substitutions={"person": person})
+    store.add(
+        ox.Quad(ox.NamedNode("http://e/w"), ox.NamedNode("http://schema.org/attendee"), ox.NamedNode("http://e/o"))
+    )
+    rows = run_query(
+        store,
+        "SELECT ?visit ?person WHERE { ?visit <http://schema.org/attendee> ?person }",
+        substitutions={"person": person},
+    )
     assert [(r["visit"], r["person"]) for r in rows] == [(ox.NamedNode("http://e/v"), person)]
 
 
 def test_large_answer_crosses_the_socket_whole(make_executor: Any, store: EmbeddedStore) -> None:
     """Answers far larger than one socket read (frames of 64 KiB are read in one go) arrive whole."""
     ex = make_executor(max_rows=100_000)
-    sparql = ("SELECT ?i ?pad WHERE { VALUES ?x { 0 1 2 3 4 5 6 7 8 9 } VALUES ?y { 0 1 2 3 4 5 6 7 8 9 } "
-              "VALUES ?z { 0 1 2 3 4 5 6 7 8 9 } BIND(?x * 100 + ?y * 10 + ?z AS ?i) "
-              'BIND(CONCAT("row-", STR(?i), "-", "' + "x" * 300 + '") AS ?pad) } ORDER BY ?i')
+    sparql = (
+        "SELECT ?i ?pad WHERE { VALUES ?x { 0 1 2 3 4 5 6 7 8 9 } VALUES ?y { 0 1 2 3 4 5 6 7 8 9 } "
+        "VALUES ?z { 0 1 2 3 4 5 6 7 8 9 } BIND(?x * 100 + ?y * 10 + ?z AS ?i) "
+        'BIND(CONCAT("row-", STR(?i), "-", "' + "x" * 300 + '") AS ?pad) } ORDER BY ?i'
+    )
     answer = ex.execute(sparql, "json", use_cache=False)
     assert len(answer.body) > 4 * 65536 and answer.rows == 1000 and not answer.truncated
     expected = store.reader().query(sparql).serialize(format=ox.QueryResultsFormat.JSON)
@@ -448,10 +476,13 @@ def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> Non
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     terms: list[Any] = [
-        ox.NamedNode("http://example.org/a?b=c&d#é'"), ox.BlankNode("b0"),
+        ox.NamedNode("http://example.org/a?b=c&d#é'"),
+        ox.BlankNode("b0"),
         ox.Literal('quote " backslash \\ tab \t nl \n cr \r nul \x00 \u2028 é 𝄞 </script>'),
-        ox.Literal("chat", language="fr-be"), ox.Literal("3", datatype=ox.NamedNode(xsd + "integer")),
-        ox.Literal("x", datatype=ox.NamedNode(xsd + "string")), ox.Literal(""),
+        ox.Literal("chat", language="fr-be"),
+        ox.Literal("3", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal("x", datatype=ox.NamedNode(xsd + "string")),
+        ox.Literal(""),
         ox.Literal("d", datatype=ox.NamedNode("http://example.org/dt#é")),
         ox.Triple(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o", language="en")),
     ]
@@ -465,6 +496,7 @@ def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> Non
         assert list(doc) == (["truncated", "head", "results"] if truncated else ["head", "results"])
         assert doc["head"]["vars"] == names
         assert doc["results"]["bindings"] == [
-            {n: json_term(v) for n, v in zip(names, row, strict=True) if v is not None} for row in rows]
+            {n: json_term(v) for n, v in zip(names, row, strict=True) if v is not None} for row in rows
+        ]
         parsed = list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
         assert [[sol[n] for n in names] for sol in parsed] == rows

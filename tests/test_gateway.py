@@ -23,8 +23,15 @@ Message = dict[str, Any]
 
 def scope(method: str = "POST", headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:
     return {
-        "type": "http", "method": method, "path": "/sparql", "root_path": "", "query_string": b"a=1",
-        "http_version": "1.1", "scheme": "http", "server": ("127.0.0.1", 8080), "client": ("127.0.0.9", 5555),
+        "type": "http",
+        "method": method,
+        "path": "/sparql",
+        "root_path": "",
+        "query_string": b"a=1",
+        "http_version": "1.1",
+        "scheme": "http",
+        "server": ("127.0.0.1", 8080),
+        "client": ("127.0.0.9", 5555),
         "headers": headers or [],
     }
 
@@ -56,8 +63,10 @@ def serve_one(gateway: Gateway, request: dict[str, Any], receive: Callable[[], A
 def echo_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
     """Answer with the body it was given and the environ keys the tests look at."""
     data = environ["wsgi.input"].read()
-    seen = {k: environ.get(k) for k in ("CONTENT_LENGTH", "HTTP_TRANSFER_ENCODING", "HTTP_X_TWICE", "QUERY_STRING",
-                                         "REMOTE_ADDR", BODY_READ)}
+    seen = {
+        k: environ.get(k)
+        for k in ("CONTENT_LENGTH", "HTTP_TRANSFER_ENCODING", "HTTP_X_TWICE", "QUERY_STRING", "REMOTE_ADDR", BODY_READ)
+    }
     out = json.dumps({"body": data.decode(), "environ": seen}).encode()
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(out)))])
     return [out]
@@ -71,8 +80,14 @@ def test_a_short_answer_goes_out_in_one_message_after_the_whole_body() -> None:
     assert sent[0]["status"] == 200 and sent[1]["more_body"] is False
     doc = json.loads(sent[1]["body"])
     assert doc["body"] == "SELECT * {}"
-    assert doc["environ"] == {"CONTENT_LENGTH": "11", "HTTP_TRANSFER_ENCODING": None, "HTTP_X_TWICE": "a,b",
-                              "QUERY_STRING": "a=1", "REMOTE_ADDR": "127.0.0.9", BODY_READ: True}
+    assert doc["environ"] == {
+        "CONTENT_LENGTH": "11",
+        "HTTP_TRANSFER_ENCODING": None,
+        "HTTP_X_TWICE": "a,b",
+        "QUERY_STRING": "a=1",
+        "REMOTE_ADDR": "127.0.0.9",
+        BODY_READ: True,
+    }
 
 
 def test_a_stalled_body_is_answered_408_and_the_app_never_runs() -> None:
@@ -80,7 +95,9 @@ def test_a_stalled_body_is_answered_408_and_the_app_never_runs() -> None:
         raise AssertionError("the app ran")
 
     gateway = Gateway(app, threads=1, max_body=1000, body_timeout=0.2)
-    sent = serve_one(gateway, scope(headers=[(b"content-length", b"1000")]), body_receiver(b"SELECT * {", complete=False))
+    sent = serve_one(
+        gateway, scope(headers=[(b"content-length", b"1000")]), body_receiver(b"SELECT * {", complete=False)
+    )
     assert sent[0]["status"] == 408
     assert (b"connection", b"close") in sent[0]["headers"]
     doc = json.loads(sent[1]["body"])

@@ -91,9 +91,9 @@ def test_operation_kind(text: str, expected: str | None) -> None:
         ("PREFIX p: <rel/> SELECT * { SERVICE p:x {} }", None, [("SERVICE", None)]),
         ("BASE <rel/> SELECT * { SERVICE <x> {} }", "http://k/", [("SERVICE", "http://k/rel/x")]),
         ("LOAD", None, [("LOAD", None)]),
-    ("SELECT * { SERVICE <http://x/> {} } PREFIX e:", None, [("SERVICE", "http://x/")]),  # a dangling PREFIX
-    ("SELECT * { SERVICE <http://x/> {} } PREFIX", None, [("SERVICE", "http://x/")]),
-    ("SELECT * { SERVICE <x> {} } BASE", "http://k/", [("SERVICE", "http://k/x")]),
+        ("SELECT * { SERVICE <http://x/> {} } PREFIX e:", None, [("SERVICE", "http://x/")]),  # a dangling PREFIX
+        ("SELECT * { SERVICE <http://x/> {} } PREFIX", None, [("SERVICE", "http://x/")]),
+        ("SELECT * { SERVICE <x> {} } BASE", "http://k/", [("SERVICE", "http://k/x")]),
         (
             "SELECT * { SERVICE <http://a/> {} SERVICE <http://a/> {} SERVICE <http://b/> {} }",
             None,
@@ -195,8 +195,8 @@ def test_tokenize_kinds() -> None:
         ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?q ?o }", "{ ?s ?q ?o }"),
         ("CONSTRUCT { ?s ?p ?o } { ?s ?q ?o }", "{ ?s ?q ?o }"),
         ("CONSTRUCT WHERE { ?s ?p ?o }", "{ ?s ?p ?o }"),
-    ("CONSTRUCT { ?s a ?o } WHERE { ?s ?p ?o }", "{ ?s ?p ?o }"),  # a word inside the template
-    ("SELECT (EXISTS { ?s ?p ?o } AS ?e) WHERE { ?a ?b ?c }", "{ ?a ?b ?c }"),  # a brace inside ( )
+        ("CONSTRUCT { ?s a ?o } WHERE { ?s ?p ?o }", "{ ?s ?p ?o }"),  # a word inside the template
+        ("SELECT (EXISTS { ?s ?p ?o } AS ?e) WHERE { ?a ?b ?c }", "{ ?a ?b ?c }"),  # a brace inside ( )
         ("CONSTRUCT { ?s ?p ?o . { ?a ?b ?c } } { ?s ?q ?o }", "{ ?s ?q ?o }"),
         ("ASK { ?s ?p ?o }", "{ ?s ?p ?o }"),
         ("DESCRIBE ?s WHERE { ?s ?p ?o }", "{ ?s ?p ?o }"),
@@ -229,7 +229,7 @@ def test_where_brace_none(query: str) -> None:
         ("SELECT * { { SELECT * FROM <http://g> { ?s ?p ?o } } }", False),
         ("SELECT * { ?s <http://e/from> ?o }", False),
         ("DESCRIBE <http://e/x> FROM <http://g>", True),
-    ("DESCRIBE <http://e/from>", False),  # "from" in the text, no WHERE clause, no FROM keyword
+        ("DESCRIBE <http://e/from>", False),  # "from" in the text, no WHERE clause, no FROM keyword
     ],
 )
 def test_has_dataset_clause(query: str, expected: bool) -> None:

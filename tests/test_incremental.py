@@ -41,30 +41,42 @@ register_commands()
 
 # -- which graphs an update can write -------------------------------------------------------
 
-@pytest.mark.parametrize(("update", "graphs"), [
-    ("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }", {"urn:g"}),
-    ("DELETE DATA { <urn:a> <urn:b> 1 }", {"DEFAULT"}),
-    ("WITH <urn:g> DELETE { ?a <urn:b> ?c } INSERT { GRAPH <urn:h> { ?a <urn:b> 2 } } WHERE { ?a <urn:b> ?c }",
-     {"urn:g", "urn:h"}),
-    ("DROP SILENT GRAPH <urn:g> ; CREATE SILENT GRAPH <urn:g> ; INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }",
-     {"urn:g"}),
-    ("COPY <urn:a> TO <urn:b>", {"urn:b"}),
-    ("MOVE <urn:a> TO <urn:b>", {"urn:a", "urn:b"}),
-    ("DELETE WHERE { GRAPH ?g { ?a <urn:b> ?c } }", None),
-    ("CLEAR ALL", None),
-    ("DROP NAMED", None),
-    ("INSERT { GRAPH ?g { ?a <urn:b> 1 } } WHERE { GRAPH ?g { ?a ?p ?o } }", None),
-    ("this is not SPARQL", None),
-    ('PREFIX s: <http://schema.org/> INSERT DATA { GRAPH <urn:g> { <urn:a> s:b "a } GRAPH <urn:x> {" } '
-     'GRAPH <urn:h> { <urn:a> <urn:b> 1 } } ; DELETE DATA { <urn:a> <urn:b> 2 }', {"urn:g", "urn:h", "DEFAULT"}),
-    ("PREFIX e: <urn:e:> INSERT DATA { GRAPH e:g { <urn:a> <urn:b> 1 } }", {"urn:e:g"}),
-    ("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } } ; DELETE WHERE { GRAPH ?g { ?s ?p ?o } }", None),
-])
+
+@pytest.mark.parametrize(
+    ("update", "graphs"),
+    [
+        ("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }", {"urn:g"}),
+        ("DELETE DATA { <urn:a> <urn:b> 1 }", {"DEFAULT"}),
+        (
+            "WITH <urn:g> DELETE { ?a <urn:b> ?c } INSERT { GRAPH <urn:h> { ?a <urn:b> 2 } } WHERE { ?a <urn:b> ?c }",
+            {"urn:g", "urn:h"},
+        ),
+        (
+            "DROP SILENT GRAPH <urn:g> ; CREATE SILENT GRAPH <urn:g> ; INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }",
+            {"urn:g"},
+        ),
+        ("COPY <urn:a> TO <urn:b>", {"urn:b"}),
+        ("MOVE <urn:a> TO <urn:b>", {"urn:a", "urn:b"}),
+        ("DELETE WHERE { GRAPH ?g { ?a <urn:b> ?c } }", None),
+        ("CLEAR ALL", None),
+        ("DROP NAMED", None),
+        ("INSERT { GRAPH ?g { ?a <urn:b> 1 } } WHERE { GRAPH ?g { ?a ?p ?o } }", None),
+        ("this is not SPARQL", None),
+        (
+            'PREFIX s: <http://schema.org/> INSERT DATA { GRAPH <urn:g> { <urn:a> s:b "a } GRAPH <urn:x> {" } '
+            "GRAPH <urn:h> { <urn:a> <urn:b> 1 } } ; DELETE DATA { <urn:a> <urn:b> 2 }",
+            {"urn:g", "urn:h", "DEFAULT"},
+        ),
+        ("PREFIX e: <urn:e:> INSERT DATA { GRAPH e:g { <urn:a> <urn:b> 1 } }", {"urn:e:g"}),
+        ("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } } ; DELETE WHERE { GRAPH ?g { ?s ?p ?o } }", None),
+    ],
+)
 def test_touched_graphs(update: str, graphs: set[str] | None) -> None:
     assert touched_graphs(update, BASE) == graphs
 
 
 # -- the plan -------------------------------------------------------------------------------
+
 
 def _inputs(sources: dict[str, str], changesets: tuple[str, ...] = (), shapes: str = "s") -> Inputs:
     return Inputs(sources, changesets, shapes, BASE)
@@ -111,22 +123,29 @@ def test_plan_edited_source_is_reloaded_and_only_its_graph_compared(mini_project
 
 # -- equivalence: changed records only == the whole graph -------------------------------------
 
+
 def _violations(report: object) -> set[tuple[str, str | None, str]]:
     """The violations on records (IRIs). A literal that `sh:targetObjectsOf` makes a focus node is not a
     record: batches skip it, and the record holding it is refused on its own shape anyway."""
-    return {(r.focus, r.path, r.message) for r in report.violations  # type: ignore[attr-defined]
-            if r.focus.startswith("http")}
+    return {
+        (r.focus, r.path, r.message)
+        for r in report.violations  # type: ignore[attr-defined]
+        if r.focus.startswith("http")
+    }
 
 
 def _edits(store: ox.Store) -> list[tuple[str, ox.Quad]]:
     """Single-triple edits of the real data: 60 seeded deletions and additions that break shapes."""
-    quads = sorted((q for q in store if isinstance(q.graph_name, ox.NamedNode)
-                    and "/data/" in q.graph_name.value), key=str)
+    quads = sorted(
+        (q for q in store if isinstance(q.graph_name, ox.NamedNode) and "/data/" in q.graph_name.value), key=str
+    )
     rng = random.Random(7)
     edits = [("DELETE", q) for q in rng.sample(quads, 60)]
     schema, vg = ox.NamedNode, ox.NamedNode
-    visits = sorted({q.subject for q in quads if q.predicate.value == vocab.RDF_TYPE
-                     and q.object.value == vocab.VG + "Visit"}, key=str)
+    visits = sorted(
+        {q.subject for q in quads if q.predicate.value == vocab.RDF_TYPE and q.object.value == vocab.VG + "Visit"},
+        key=str,
+    )
     topic = next(q.object for q in quads if q.predicate.value == vocab.SCHEMA + "about")
     gift = next(q.subject for q in quads if q.object.value == vocab.VG + "Gift")
     graph = quads[0].graph_name
@@ -139,8 +158,9 @@ def _edits(store: ox.Store) -> list[tuple[str, ox.Quad]]:
     return edits
 
 
-def test_changed_records_report_what_the_whole_graph_reports(repo_store: EmbeddedStore,
-                                                             repo_settings: Settings) -> None:
+def test_changed_records_report_what_the_whole_graph_reports(
+    repo_store: EmbeddedStore, repo_settings: Settings
+) -> None:
     published = repo_store.reader()
     shapes = load_shapes(shapes_files(repo_settings.root))
     targets = shape_targets(shapes)
@@ -164,6 +184,7 @@ def test_changed_records_report_what_the_whole_graph_reports(repo_store: Embedde
 
 # -- end to end -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def big(mini_project: Settings) -> tuple[Settings, EmbeddedStore]:
     """The mini project with the whole-graph limit at 0, so every build after the first is incremental."""
@@ -175,8 +196,7 @@ def big(mini_project: Settings) -> tuple[Settings, EmbeddedStore]:
 
 
 def _ground(store: EmbeddedStore) -> set[str]:
-    return {str(q) for q in store.reader() if not any(isinstance(t, ox.BlankNode) for t in
-                                                      (q.subject, q.object))}
+    return {str(q) for q in store.reader() if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
 
 
 def test_write_starts_from_the_published_generation(big: tuple[Settings, EmbeddedStore], tmp_path: Path) -> None:
@@ -198,8 +218,10 @@ def test_write_starts_from_the_published_generation(big: tuple[Settings, Embedde
     assert report.triples == len(store.reader())
     assert report.counts == count_classes(store.reader())
     newcomer = f"<{BASE}person/test-newcomer>"
-    more = (f'INSERT DATA {{ GRAPH {graph} {{ {newcomer} a <{vocab.SCHEMA}Person> ; <{vocab.SCHEMA}name> "New Comer" . '
-            f'{visit} <{vocab.SCHEMA}attendee> {newcomer} }} }}')
+    more = (
+        f'INSERT DATA {{ GRAPH {graph} {{ {newcomer} a <{vocab.SCHEMA}Person> ; <{vocab.SCHEMA}name> "New Comer" . '
+        f"{visit} <{vocab.SCHEMA}attendee> {newcomer} }} }}"
+    )
     report = write_update(settings, store, more, who="pytest", what="a new attendee")
     assert report.counts == count_classes(store.reader()) and report.counts["schema:Person"] > 0
     assert report.triples == len(store.reader()) == store.history()[-1].triples
@@ -208,7 +230,8 @@ def test_write_starts_from_the_published_generation(big: tuple[Settings, Embedde
     build(fresh, store_from_settings(fresh), who="pytest", full=True)
     assert _ground(store) == _ground(store_from_settings(fresh))
     assert load_inputs(store.path, store.require_current().id).changesets == tuple(  # type: ignore[union-attr]
-        p.name for p in list_changesets(settings))
+        p.name for p in list_changesets(settings)
+    )
 
 
 def test_write_breaking_a_neighbour_is_refused(big: tuple[Settings, EmbeddedStore]) -> None:
@@ -216,11 +239,19 @@ def test_write_breaking_a_neighbour_is_refused(big: tuple[Settings, EmbeddedStor
     settings, store = big
     reader = store.reader()
     attendee = ox.NamedNode(vocab.SCHEMA + "attendee")
-    person = next(q.object for q in reader.quads_for_pattern(None, attendee, None, None)
-                  if any(t.object.value == vocab.SCHEMA + "Person"
-                         for t in reader.quads_for_pattern(q.object, ox.NamedNode(vocab.RDF_TYPE), None, None)))
-    typed = next(q for q in reader.quads_for_pattern(person, ox.NamedNode(vocab.RDF_TYPE), None, None)
-                 if q.object.value == vocab.SCHEMA + "Person")
+    person = next(
+        q.object
+        for q in reader.quads_for_pattern(None, attendee, None, None)
+        if any(
+            t.object.value == vocab.SCHEMA + "Person"
+            for t in reader.quads_for_pattern(q.object, ox.NamedNode(vocab.RDF_TYPE), None, None)
+        )
+    )
+    typed = next(
+        q
+        for q in reader.quads_for_pattern(person, ox.NamedNode(vocab.RDF_TYPE), None, None)
+        if q.object.value == vocab.SCHEMA + "Person"
+    )
     before = store.require_current().id
     update = f"DELETE DATA {{ GRAPH {typed.graph_name} {{ {typed.triple} }} }}"
     with pytest.raises(ShapesViolation) as info:
@@ -268,21 +299,28 @@ def test_cli_build_full_and_reuse_message(big: tuple[Settings, EmbeddedStore]) -
     assert "--full" in CliRunner().invoke(cli, ["build", "--help"]).output
 
 
-def test_validate_new_files_against_a_large_published_graph(big: tuple[Settings, EmbeddedStore],
-                                                            tmp_path: Path) -> None:
+def test_validate_new_files_against_a_large_published_graph(
+    big: tuple[Settings, EmbeddedStore], tmp_path: Path
+) -> None:
     """`visitgraph validate FILE` checks the file's records with their context, not the whole graph."""
     from visitgraph.publish.pipeline import check
 
     settings, store = big
-    person = next(q.subject for q in store.reader()
-                  if q.predicate.value == vocab.RDF_TYPE and q.object.value == vocab.SCHEMA + "Person")
+    person = next(
+        q.subject
+        for q in store.reader()
+        if q.predicate.value == vocab.RDF_TYPE and q.object.value == vocab.SCHEMA + "Person"
+    )
     good = tmp_path / "new-visit.ttl"
-    good.write_text(f"""@prefix schema: <{vocab.SCHEMA}> . @prefix vg: <{vocab.VG}> .
+    good.write_text(
+        f"""@prefix schema: <{vocab.SCHEMA}> . @prefix vg: <{vocab.VG}> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <{BASE}visit/2030-01-01-test> a vg:Visit , schema:Event ; schema:name "A test visit"@en ;
   schema:startDate "2030-01-01"^^xsd:date ; schema:attendee {person} ;
   schema:organizer <https://w3id.org/visitgraph/id/organization/presidential-library> .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     whole = check(settings_for(settings.root), [good])  # default limit: the whole graph
     partial = check(settings, [good])
     assert "published generation" in partial.scope and not whole.scope
@@ -323,30 +361,42 @@ def test_answers_are_kept_for_queries_a_write_cannot_change(big: tuple[Settings,
     assert len(plain) >= 5
     for name in plain:  # a kept answer is still the answer (anchors' defaults are not in the mini data)
         via_sparql = run_saved_query(store.reader(), queries[name], {}, 500, 0, base_iri=settings.base_iri)
-        via_index = run_saved_query(store.reader(), queries[name], {}, 500, 0, base_iri=settings.base_iri,
-                                    answers=answers)
+        via_index = run_saved_query(
+            store.reader(), queries[name], {}, 500, 0, base_iri=settings.base_iri, answers=answers
+        )
         assert via_index.source == "stored" and via_index.rows == via_sparql.rows, name
     # Renaming a person changes `people`: it is derived again, and shows the new name.
-    name_quad = next(q for q in store.reader().quads_for_pattern(None, ox.NamedNode(vocab.SCHEMA + "name"), None, None)
-                     if "/person/" in q.subject.value)
-    rename = (f"DELETE DATA {{ GRAPH {name_quad.graph_name} {{ {name_quad.triple} }} }} ; "
-              f'INSERT DATA {{ GRAPH {name_quad.graph_name} {{ {name_quad.subject} <{vocab.SCHEMA}name> "Renamed" }} }}')
+    name_quad = next(
+        q
+        for q in store.reader().quads_for_pattern(None, ox.NamedNode(vocab.SCHEMA + "name"), None, None)
+        if "/person/" in q.subject.value
+    )
+    rename = (
+        f"DELETE DATA {{ GRAPH {name_quad.graph_name} {{ {name_quad.triple} }} }} ; "
+        f'INSERT DATA {{ GRAPH {name_quad.graph_name} {{ {name_quad.subject} <{vocab.SCHEMA}name> "Renamed" }} }}'
+    )
     report = write_update(settings, store, rename, who="pytest", what="rename a person")
     assert "people" not in report.answers["reused"] and "topics" in report.answers["reused"]
-    page = run_saved_query(store.reader(), queries["people"], {}, 500, 0, base_iri=settings.base_iri,
-                           answers=for_store(store))
-    assert page.source == "stored" and any(cell is not None and cell.value == "Renamed" for row in page.rows
-                                           for cell in row)
+    page = run_saved_query(
+        store.reader(), queries["people"], {}, 500, 0, base_iri=settings.base_iri, answers=for_store(store)
+    )
+    assert page.source == "stored" and any(
+        cell is not None and cell.value == "Renamed" for row in page.rows for cell in row
+    )
 
 
-def test_workers_reading_the_store_report_what_this_process_reports(repo_store: EmbeddedStore,
-                                                                    repo_settings: Settings,
-                                                                    tmp_path: Path) -> None:
+def test_workers_reading_the_store_report_what_this_process_reports(
+    repo_store: EmbeddedStore, repo_settings: Settings, tmp_path: Path
+) -> None:
     """With the store's folder, workers open it read-only and extract each batch's context themselves."""
     repo_store.reader().backup(str(tmp_path / "edited"))
     edited = ox.Store(str(tmp_path / "edited"))
-    typed = next(q for q in edited.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE),
-                                                     ox.NamedNode(vocab.SCHEMA + "Person"), None))
+    typed = next(
+        q
+        for q in edited.quads_for_pattern(
+            None, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(vocab.SCHEMA + "Person"), None
+        )
+    )
     edited.remove(typed)  # breaks the visits and gifts that name this person
     shapes = load_shapes(shapes_files(repo_settings.root))
     base = repo_settings.base_iri
@@ -370,12 +420,20 @@ def test_unchanged_sources_keep_their_digest_without_rereading(mini_project: Set
     old = time.time_ns() - 10_000_000_000
     os.utime(path, ns=(old, old))
     recorded = gather_inputs(root, sources, [], shapes, BASE)
-    fake = Inputs({**recorded.sources, sources[0].relpath: "recorded"}, (), recorded.shapes, BASE,
-                  recorded.stats, recorded.taken_ns)
+    fake = Inputs(
+        {**recorded.sources, sources[0].relpath: "recorded"},
+        (),
+        recorded.shapes,
+        BASE,
+        recorded.stats,
+        recorded.taken_ns,
+    )
     assert gather_inputs(root, sources, [], shapes, BASE, fake).sources[sources[0].relpath] == "recorded"
     racy = Inputs(fake.sources, (), fake.shapes, BASE, fake.stats, old + 1_000_000_000)  # hashed 1 s after the edit
-    assert gather_inputs(root, sources, [], shapes, BASE, racy).sources[sources[0].relpath] == first.sources[
-        sources[0].relpath]
+    assert (
+        gather_inputs(root, sources, [], shapes, BASE, racy).sources[sources[0].relpath]
+        == first.sources[sources[0].relpath]
+    )
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     edited = gather_inputs(root, sources, [], shapes, BASE, fake).sources[sources[0].relpath]
     assert edited not in ("recorded", first.sources[sources[0].relpath])

@@ -24,7 +24,11 @@ CASES = [
     # a regular expression for JSON strings backtracked here: 160 KB took 4 minutes of CPU
     ("bounded JSON depth scan, escaped quotes never closed", "json_depth(x)", "'\"' + '\\\\\"' * (MB // 2)"),
     ("bounded JSON depth scan, quotes", "json_depth(x)", "'\"' * MB"),
-    ("bounded JSON-LD body, escaped quotes", "try_(lambda: check_rdf(x, 'JSON_LD', 'body'))", "'\"' + '\\\\\"' * (MB // 2)"),
+    (
+        "bounded JSON-LD body, escaped quotes",
+        "try_(lambda: check_rdf(x, 'JSON_LD', 'body'))",
+        "'\"' + '\\\\\"' * (MB // 2)",
+    ),
     ("bounded JSON, escapes", "try_(lambda: loads(x, 'q'))", "'\"' + '\\\\' * MB"),
     ("bounded JSON, deep", "try_(lambda: loads(x, 'q'))", "'[' * MB"),
     ("reconcile batch, long name", "try_(lambda: batch_v02(x))", "{'q0': {'query': '(' * MB}}"),

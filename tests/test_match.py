@@ -92,8 +92,10 @@ def test_in_sample_batch_precision_and_recall_meet_thresholds(matcher: Matcher) 
             wrong.append((query, want, got, [(c.id, c.score) for c in found]))
     precision = correct / predicted if predicted else 1.0
     recall = correct / expected
-    print(f"\nreconciliation batch (in-sample): {len(BATCH)} rows, {predicted} matched, precision {precision:.3f}, "
-          f"recall {recall:.3f}; misses: {wrong}")
+    print(
+        f"\nreconciliation batch (in-sample): {len(BATCH)} rows, {predicted} matched, precision {precision:.3f}, "
+        f"recall {recall:.3f}; misses: {wrong}"
+    )
     assert precision >= 0.95, wrong
     assert recall >= 0.9, wrong
 

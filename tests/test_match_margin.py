@@ -19,8 +19,11 @@ def matcher_of(*people: tuple[str, str]) -> Matcher:
     store = ox.Store()
     for slug, name in people:
         node = ox.NamedNode(f"{BASE}person/{slug}")
-        store.add(ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                          ox.NamedNode(SCHEMA + "Person")))
+        store.add(
+            ox.Quad(
+                node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(SCHEMA + "Person")
+            )
+        )
         store.add(ox.Quad(node, ox.NamedNode(SCHEMA + "name"), ox.Literal(name)))
     return Matcher.from_store(store, BASE)
 

@@ -55,11 +55,15 @@ def test_post_linksets_answer_matches_its_schema(built_project: Any, spec: dict[
     from visitgraph.web import create_app
 
     client = create_app(built_project).test_client()
-    resp = client.post("/linksets", headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
-                       data={"contributor": "Example Library",
-                             "file": (io.BytesIO(b"ours,theirs\nperson/mayil-ahmadov,https://example.org/p/1\n"),
-                                      "links.csv")},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/linksets",
+        headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
+        data={
+            "contributor": "Example Library",
+            "file": (io.BytesIO(b"ours,theirs\nperson/mayil-ahmadov,https://example.org/p/1\n"), "links.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 202, resp.get_data(as_text=True)
     schema = {**spec["components"]["schemas"]["Contributed"], "$defs": spec["components"]["schemas"]}
     text = json.dumps(schema).replace("#/components/schemas/", "#/$defs/")
@@ -68,15 +72,18 @@ def test_post_linksets_answer_matches_its_schema(built_project: Any, spec: dict[
     assert refused.status_code == 401 and str(refused.status_code) in spec["paths"]["/linksets"]["post"]["responses"]
 
 
-@pytest.mark.parametrize(("name", "param", "key", "value"), [
-    ("visits-in-range", "start", "format", "date"),
-    ("visits-in-range", "start", "default", "2013-01-01"),
-    ("gifts", "direction", "enum", ["received", "given"]),
-    ("gifts", "year", "pattern", r"^\d{4}$"),
-    ("repeat-visitors", "min", "minimum", 1),
-    ("agreements", "signed", "type", "boolean"),
-    ("search", "text", "maxLength", 1000),
-])
+@pytest.mark.parametrize(
+    ("name", "param", "key", "value"),
+    [
+        ("visits-in-range", "start", "format", "date"),
+        ("visits-in-range", "start", "default", "2013-01-01"),
+        ("gifts", "direction", "enum", ["received", "given"]),
+        ("gifts", "year", "pattern", r"^\d{4}$"),
+        ("repeat-visitors", "min", "minimum", 1),
+        ("agreements", "signed", "type", "boolean"),
+        ("search", "text", "maxLength", 1000),
+    ],
+)
 def test_openapi_parameter_schema(spec: dict[str, Any], name: str, param: str, key: str, value: Any) -> None:
     params = {p["name"]: p for p in spec["paths"][f"/queries/{name}.json"]["get"]["parameters"]}
     assert params[param]["schema"][key] == value
@@ -91,8 +98,11 @@ def test_openapi_country_enum_and_examples(spec: dict[str, Any]) -> None:
 
 def test_openapi_examples_answer_200(repo_client: FlaskClient, spec: dict[str, Any]) -> None:
     for path, item in spec["paths"].items():
-        query = {p["name"]: str(p["example"]).lower() if isinstance(p["example"], bool) else p["example"]
-                 for p in item["get"].get("parameters", []) if "example" in p}
+        query = {
+            p["name"]: str(p["example"]).lower() if isinstance(p["example"], bool) else p["example"]
+            for p in item["get"].get("parameters", [])
+            if "example" in p
+        }
         assert repo_client.get(path, query_string=query).status_code == 200, path
 
 

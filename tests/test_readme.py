@@ -274,8 +274,14 @@ def test_run_serve_executes_what_the_fixture_starts() -> None:
 @pytest.mark.parametrize("script", ["tools/mutation.py", "tools/mutation_shapes.py"])
 def test_mutation_tools_answer_help(script: str) -> None:
     """The README's mutation commands are not run here (too long), but their scripts must at least start."""
-    done = subprocess.run([sys.executable, str(ROOT / script), "--help"], capture_output=True, text=True,
-                          timeout=60, check=False, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / script), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+    )
     assert done.returncode == 0 and "usage:" in done.stdout, done.stderr
 
 

@@ -45,10 +45,11 @@ def assert_valid(version: str, schema: str, instance: Any) -> None:
 BATCH = {
     "q0": {"query": "Dr. Mayil Ahmedov", "type": PERSON},
     "q1": {"query": "OCLC", "type": ORG, "limit": 3},
-    "q2": {"query": "Natalia Ivanova", "type": PERSON,
-           "properties": [{"pid": "schema:affiliation", "v": "IPR Books"}]},
-    "q3": {"query": "Russian State Library", "properties": [{"pid": "schema:address/schema:addressCountry",
-                                                              "v": "RU"}]},
+    "q2": {"query": "Natalia Ivanova", "type": PERSON, "properties": [{"pid": "schema:affiliation", "v": "IPR Books"}]},
+    "q3": {
+        "query": "Russian State Library",
+        "properties": [{"pid": "schema:address/schema:addressCountry", "v": "RU"}],
+    },
     "q4": {"query": "John Smith"},
 }
 
@@ -68,8 +69,11 @@ def test_manifest_v1_valid(repo_client: FlaskClient) -> None:
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_reconcile_v02_batch_valid_and_matches(repo_client: FlaskClient, method: str) -> None:
     queries = json.dumps(BATCH)
-    resp = (repo_client.get("/reconcile", query_string={"queries": queries}) if method == "get"
-            else repo_client.post("/reconcile", data={"queries": queries}))
+    resp = (
+        repo_client.get("/reconcile", query_string={"queries": queries})
+        if method == "get"
+        else repo_client.post("/reconcile", data={"queries": queries})
+    )
     assert resp.status_code == 200
     assert_valid("0.2", "reconciliation-query-batch", BATCH)
     assert_valid("0.2", "reconciliation-result-batch", resp.json)
@@ -85,7 +89,7 @@ def test_reconcile_v02_jsonp_wraps_callback(repo_client: FlaskClient) -> None:
     resp = repo_client.get("/reconcile", query_string={"queries": json.dumps(BATCH), "callback": "jsonp123"})
     body = resp.get_data(as_text=True)
     assert resp.mimetype == "application/javascript" and body.startswith("/**/jsonp123(")
-    assert_valid("0.2", "reconciliation-result-batch", json.loads(body[len("/**/jsonp123("):-2]))
+    assert_valid("0.2", "reconciliation-result-batch", json.loads(body[len("/**/jsonp123(") : -2]))
 
 
 @pytest.mark.parametrize("callback", ["alert(1)//", "a b", "<script>"])
@@ -100,14 +104,25 @@ def test_reconcile_bad_batch_is_400(repo_client: FlaskClient, queries: str) -> N
 
 
 def test_reconcile_v1_match_valid(repo_client: FlaskClient) -> None:
-    body = {"queries": [
-        {"type": PERSON, "conditions": [{"matchType": "name", "propertyValue": "Kunslu Isinova"}]},
-        {"type": PERSON, "limit": 2, "conditions": [
-            {"matchType": "name", "propertyValue": "Natalia Ivanova"},
-            {"matchType": "property", "propertyId": "schema:affiliation", "propertyValue": "OCLC",
-             "required": True}]},
-        {"conditions": [{"matchType": "id", "propertyValue": "organization%2Foclc"}]},
-    ]}
+    body = {
+        "queries": [
+            {"type": PERSON, "conditions": [{"matchType": "name", "propertyValue": "Kunslu Isinova"}]},
+            {
+                "type": PERSON,
+                "limit": 2,
+                "conditions": [
+                    {"matchType": "name", "propertyValue": "Natalia Ivanova"},
+                    {
+                        "matchType": "property",
+                        "propertyId": "schema:affiliation",
+                        "propertyValue": "OCLC",
+                        "required": True,
+                    },
+                ],
+            },
+            {"conditions": [{"matchType": "id", "propertyValue": "organization%2Foclc"}]},
+        ]
+    }
     assert_valid("1.0-draft", "reconciliation-query-batch", body)
     resp = repo_client.post("/reconcile/v1/match", json=body)
     assert_valid("1.0-draft", "reconciliation-result-batch", resp.json)
@@ -123,13 +138,17 @@ def test_reconcile_v1_match_valid(repo_client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(("version", "prefix"), [("0.2", "/reconcile"), ("1.0-draft", "/reconcile/v1")])
-@pytest.mark.parametrize(("kind", "schema", "params"), [
-    ("entity", "suggest-entities-response", {"prefix": "rudom"}),
-    ("type", "suggest-types-response", {"prefix": "pers"}),
-    ("property", "suggest-properties-response", {"prefix": "coun"}),
-])
-def test_suggest_valid(repo_client: FlaskClient, version: str, prefix: str, kind: str, schema: str,
-                       params: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("kind", "schema", "params"),
+    [
+        ("entity", "suggest-entities-response", {"prefix": "rudom"}),
+        ("type", "suggest-types-response", {"prefix": "pers"}),
+        ("property", "suggest-properties-response", {"prefix": "coun"}),
+    ],
+)
+def test_suggest_valid(
+    repo_client: FlaskClient, version: str, prefix: str, kind: str, schema: str, params: dict[str, str]
+) -> None:
     resp = repo_client.get(f"{prefix}/suggest/{kind}", query_string=params)
     assert_valid(version, schema, resp.json)
     assert resp.json["result"], resp.json
@@ -140,18 +159,27 @@ def test_suggest_entity_filters_type(repo_client: FlaskClient) -> None:
     assert resp.json["result"] == []
 
 
-@pytest.mark.parametrize(("version", "path"), [("0.2", "/reconcile/propose_properties"),
-                                               ("1.0-draft", "/reconcile/v1/extend/propose")])
+@pytest.mark.parametrize(
+    ("version", "path"), [("0.2", "/reconcile/propose_properties"), ("1.0-draft", "/reconcile/v1/extend/propose")]
+)
 def test_propose_properties_valid(repo_client: FlaskClient, version: str, path: str) -> None:
     resp = repo_client.get(path, query_string={"type": ORG})
     assert_valid(version, "data-extension-property-proposal", resp.json)
     assert "schema:address/schema:addressCountry" in {p["id"] for p in resp.json["properties"]}
 
 
-EXTEND = {"ids": ["person/mayil-ahmadov", "organization/rudomino-library", "visit/2016-07-12-oclc-representatives"],
-          "properties": [{"id": "schema:name"}, {"id": "schema:alternateName"}, {"id": "schema:affiliation"},
-                         {"id": "schema:jobTitle"}, {"id": "schema:address/schema:addressCountry"},
-                         {"id": "schema:startDate"}, {"id": "visits"}]}
+EXTEND = {
+    "ids": ["person/mayil-ahmadov", "organization/rudomino-library", "visit/2016-07-12-oclc-representatives"],
+    "properties": [
+        {"id": "schema:name"},
+        {"id": "schema:alternateName"},
+        {"id": "schema:affiliation"},
+        {"id": "schema:jobTitle"},
+        {"id": "schema:address/schema:addressCountry"},
+        {"id": "schema:startDate"},
+        {"id": "visits"},
+    ],
+}
 
 
 def test_extend_v02_valid(repo_client: FlaskClient) -> None:
@@ -177,8 +205,14 @@ def test_extend_unknown_property_is_400(repo_client: FlaskClient) -> None:
     assert repo_client.post("/reconcile", data={"extend": json.dumps(bad)}).status_code == 400
 
 
-@pytest.mark.parametrize("ref", ["person/mayil-ahmadov", "person%2Fmayil-ahmadov",
-                                 "https%3A%2F%2Fw3id.org%2Fvisitgraph%2Fid%2Fperson%2Fmayil-ahmadov"])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "person/mayil-ahmadov",
+        "person%2Fmayil-ahmadov",
+        "https%3A%2F%2Fw3id.org%2Fvisitgraph%2Fid%2Fperson%2Fmayil-ahmadov",
+    ],
+)
 def test_preview_card_for_encoded_ids(repo_client: FlaskClient, ref: str) -> None:
     resp = repo_client.get(f"/reconcile/preview?id={ref}")
     assert resp.status_code == 200 and resp.mimetype == "text/html"
@@ -191,8 +225,14 @@ def test_preview_unknown_id_is_404(repo_client: FlaskClient) -> None:
     assert repo_client.get("/reconcile/preview?id=person/nobody").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/reconcile/view/person%2Fmayil-ahmadov", "/reconcile/view/person/mayil-ahmadov",
-                                  "/reconcile/v1/view/person%2Fmayil-ahmadov"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reconcile/view/person%2Fmayil-ahmadov",
+        "/reconcile/view/person/mayil-ahmadov",
+        "/reconcile/v1/view/person%2Fmayil-ahmadov",
+    ],
+)
 def test_view_redirects_to_resource_page(repo_client: FlaskClient, path: str) -> None:
     resp = repo_client.get(path)
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/id/person/mayil-ahmadov")
@@ -213,15 +253,28 @@ def test_e2e_openrefine_session(live_server: LiveServer) -> None:
     assert status == 200
     assert_valid("0.2", "manifest", manifest)
     # 2. It reconciles a column: POST form-encoded batches of queries.
-    batch = {f"q{i}": {"query": q, "type": t, "type_strict": "should"} for i, (q, t) in enumerate([
-        ("Dr. Mayil Ahmedov", PERSON), ("Kunslu Isinova", PERSON), ("OCLC", ORG),
-        ("All-Russian State Library for Foreign Literature", ORG), ("John Smith", PERSON)])}
+    batch = {
+        f"q{i}": {"query": q, "type": t, "type_strict": "should"}
+        for i, (q, t) in enumerate(
+            [
+                ("Dr. Mayil Ahmedov", PERSON),
+                ("Kunslu Isinova", PERSON),
+                ("OCLC", ORG),
+                ("All-Russian State Library for Foreign Literature", ORG),
+                ("John Smith", PERSON),
+            ]
+        )
+    }
     _, _, body = _http(live_server, "/reconcile", {"queries": json.dumps(batch)})
     results = json.loads(body)
     assert_valid("0.2", "reconciliation-result-batch", results)
     matched = {k: v["result"][0]["id"] for k, v in results.items() if v["result"] and v["result"][0]["match"]}
-    assert matched == {"q0": "person/mayil-ahmadov", "q1": "person/kunslu-serikovna-isinova",
-                       "q2": "organization/oclc", "q3": "organization/rudomino-library"}
+    assert matched == {
+        "q0": "person/mayil-ahmadov",
+        "q1": "person/kunslu-serikovna-isinova",
+        "q2": "organization/oclc",
+        "q3": "organization/rudomino-library",
+    }
     # 3. It shows a preview of a candidate, with the id substituted (percent-encoded) into the template.
     preview_url = manifest["preview"]["url"].replace("{{id}}", urllib.parse.quote(matched["q0"], safe=""))
     status, ctype, body = _http(live_server, preview_url.removeprefix(live_server.url))

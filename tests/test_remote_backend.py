@@ -79,8 +79,15 @@ def test_backend_named_graph_per_file(backend: Settings) -> None:
 def test_backend_typed_parameter(backend: Settings) -> None:
     store = store_from_settings(backend)
     q = "SELECT ?name ?org WHERE { ?p <http://schema.org/affiliation> ?org ; <http://schema.org/name> ?name } ORDER BY ?name"
-    rows = list(run_query(store.reader(), q, substitutions={  # type: ignore[arg-type]
-        "org": ox.NamedNode(backend.base_iri + "organization/oclc")}))
+    rows = list(
+        run_query(
+            store.reader(),
+            q,
+            substitutions={  # type: ignore[arg-type]
+                "org": ox.NamedNode(backend.base_iri + "organization/oclc")
+            },
+        )
+    )
     assert [r["name"].value for r in rows] == ["Catherine Fureti", "Reyn van Haldropin", "Sezen Tan", "Sinan Tan"]
 
 
@@ -136,8 +143,11 @@ def test_backend_rollback(backend: Settings) -> None:
 def test_backend_server_gone_gives_clear_error(server_name: str, tmp_path: Path) -> None:
     server = _start(server_name, tmp_path)
     try:
-        settings = settings_for(copy_project(tmp_path / "p", ROOT / "tests" / "data" / "mini"),
-                                **server.settings_overrides(), query_timeout=5)
+        settings = settings_for(
+            copy_project(tmp_path / "p", ROOT / "tests" / "data" / "mini"),
+            **server.settings_overrides(),
+            query_timeout=5,
+        )
         store = store_from_settings(settings)
         build(settings, store)
         assert isinstance(store, RemoteStore)
@@ -149,13 +159,19 @@ def test_backend_server_gone_gives_clear_error(server_name: str, tmp_path: Path)
     assert info.value.status in (502, 503)
 
 
-@pytest.mark.parametrize("path,accept,expect", [
-    ("/sparql?query=SELECT%20(COUNT(%3Fv)%20AS%20%3Fn)%20WHERE%20%7B%3Fv%20a%20%3Chttps%3A%2F%2Fw3id.org%2Fvisitgraph%2Fontology%23Visit%3E%7D",
-     "application/sparql-results+json", '"30"'),
-    ("/queries/organization-people.json?organization=organization/oclc", "application/json", "Reyn van Haldropin"),
-    ("/id/person/mayil-ahmadov", "text/turtle", "Mayil Ahmedov"),
-    ("/id/visit/2013-09-25-lithuanian-national-library", "text/html", "memorandum"),
-])
+@pytest.mark.parametrize(
+    "path,accept,expect",
+    [
+        (
+            "/sparql?query=SELECT%20(COUNT(%3Fv)%20AS%20%3Fn)%20WHERE%20%7B%3Fv%20a%20%3Chttps%3A%2F%2Fw3id.org%2Fvisitgraph%2Fontology%23Visit%3E%7D",
+            "application/sparql-results+json",
+            '"30"',
+        ),
+        ("/queries/organization-people.json?organization=organization/oclc", "application/json", "Reyn van Haldropin"),
+        ("/id/person/mayil-ahmadov", "text/turtle", "Mayil Ahmedov"),
+        ("/id/visit/2013-09-25-lithuanian-national-library", "text/html", "memorandum"),
+    ],
+)
 def test_backend_web_reads(backend: Settings, path: str, accept: str, expect: str) -> None:
     from visitgraph.web import create_app
 

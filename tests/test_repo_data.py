@@ -44,9 +44,16 @@ def test_repo_every_data_class_has_a_shape() -> None:
         for q in read_source(SETTINGS, source):
             if q.predicate.value == vocab.RDF_TYPE and isinstance(q.object, ox.NamedNode):
                 classes.add(q.object.value)
-    covered_by_kind = {vocab.SCHEMA + "Event", vocab.SCHEMA + "GiveAction", vocab.SCHEMA + "Library",
-                       vocab.SCHEMA + "PostalAddress", vocab.SCHEMA + "CreativeWork", vocab.SCHEMA + "Product",
-                       vocab.PROV + "Entity", vocab.SCHEMA + "Thing"}
+    covered_by_kind = {
+        vocab.SCHEMA + "Event",
+        vocab.SCHEMA + "GiveAction",
+        vocab.SCHEMA + "Library",
+        vocab.SCHEMA + "PostalAddress",
+        vocab.SCHEMA + "CreativeWork",
+        vocab.SCHEMA + "Product",
+        vocab.PROV + "Entity",
+        vocab.SCHEMA + "Thing",
+    }
     missing = classes - targeted - covered_by_kind
     assert not missing, f"classes used in data/ with no shape: {sorted(missing)}"
 
@@ -59,8 +66,12 @@ def test_repo_ontology_terms_documented() -> None:
         for prop in (rdflib.RDFS.label, rdflib.RDFS.comment):
             assert g.value(term, prop) is not None, f"{term} lacks {prop}"
     ontology = rdflib.URIRef(vocab.VG_ONTOLOGY)
-    for prop in (rdflib.OWL.versionIRI, rdflib.OWL.versionInfo, rdflib.URIRef(vocab.DCTERMS + "license"),
-                 rdflib.URIRef(vocab.DCTERMS + "creator")):
+    for prop in (
+        rdflib.OWL.versionIRI,
+        rdflib.OWL.versionInfo,
+        rdflib.URIRef(vocab.DCTERMS + "license"),
+        rdflib.URIRef(vocab.DCTERMS + "creator"),
+    ):
         assert g.value(ontology, prop) is not None, f"ontology lacks {prop}"
 
 

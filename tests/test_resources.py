@@ -76,12 +76,15 @@ def test_resource_quads_include_blank_node_closure(reader: object, base: str) ->
     assert any(t.predicate.value == S + "addressCountry" and t.object.value == "RU" for t in triples)
 
 
-@pytest.mark.parametrize(("iri", "expected"), [
-    ("https://w3id.org/visitgraph/id/visit/x", "/id/visit/x"),
-    ("https://w3id.org/visitgraph/ontology#gift", "/ontology#gift"),
-    ("https://w3id.org/visitgraph/ontology", "/ontology"),
-    ("http://schema.org/Event", "http://schema.org/Event"),
-])
+@pytest.mark.parametrize(
+    ("iri", "expected"),
+    [
+        ("https://w3id.org/visitgraph/id/visit/x", "/id/visit/x"),
+        ("https://w3id.org/visitgraph/ontology#gift", "/ontology#gift"),
+        ("https://w3id.org/visitgraph/ontology", "/ontology"),
+        ("http://schema.org/Event", "http://schema.org/Event"),
+    ],
+)
 def test_href_for_maps_local_and_external(iri: str, expected: str) -> None:
     assert href_for(iri, "https://w3id.org/visitgraph/id/") == expected
 
@@ -98,7 +101,8 @@ def test_visit_page_model(reader: object, base: str) -> None:
     gorokhova = next(p for p in model.visitors if p.who.label == "Svetlana Gorokhova")
     assert gorokhova.role == "Director of International Activities"
     assert [i.label for i in gorokhova.institutions] == [
-        "All-Russia State Library for Foreign Literature named after M. I. Rudomino"]
+        "All-Russia State Library for Foreign Literature named after M. I. Rudomino"
+    ]
     assert {g.to_guests for g in model.gifts} == {True, False}
     assert model.gifts[0].to_guests, "gifts to the guests come first"
     assert any(item.name == "Carpets of Azerbaijan" for g in model.gifts for item in g.items)
@@ -157,8 +161,9 @@ def test_schema_jsonld_statements_are_in_the_store(reader: object, base: str) ->
             assert next(iter(reader.quads_for_pattern(q.subject, q.predicate, q.object, None)), None)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("name", "per_page"), [("visits", 7), ("people", 10), ("organizations", 5),
-                                                 ("topics", 4), ("countries", 3)])
+@pytest.mark.parametrize(
+    ("name", "per_page"), [("visits", 7), ("people", 10), ("organizations", 5), ("topics", 4), ("countries", 3)]
+)
 def test_list_pages_partition_the_items(reader: object, base: str, name: str, per_page: int) -> None:
     first = list_page(reader, base, name, 1, per_page)
     seen = [i.term.value for p in range(1, first.pages + 1) for i in list_page(reader, base, name, p, per_page).items]

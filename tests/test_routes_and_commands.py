@@ -25,8 +25,12 @@ from visitgraph.web import create_app
 
 register_commands()
 PERSON = "person/svetlana-gorokhova"  # data/people.ttl: schema:name "Svetlana Gorokhova"
-SUFFIXES = {"ttl": ("text/turtle", "turtle"), "nt": ("application/n-triples", "nt"),
-            "jsonld": ("application/ld+json", "json-ld"), "rdf": ("application/rdf+xml", "xml")}
+SUFFIXES = {
+    "ttl": ("text/turtle", "turtle"),
+    "nt": ("application/n-triples", "nt"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "rdf": ("application/rdf+xml", "xml"),
+}
 VOID = "http://rdfs.org/ns/void#"
 VG = "https://w3id.org/visitgraph/ontology#"
 
@@ -56,9 +60,12 @@ def test_index_suffix_serves_the_void_description(repo_client: FlaskClient, suff
     datasets = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(VOID + "Dataset")))
     assert datasets, "the home page's RDF is the VoID description"
     # data/visits/ holds 30 visit files, one visit each: the vg:Visit class partition counts 30 entities
-    counts = {int(n) for part in graph.objects(None, rdflib.URIRef(VOID + "classPartition"))
-              if (part, rdflib.URIRef(VOID + "class"), rdflib.URIRef(VG + "Visit")) in graph
-              for n in graph.objects(part, rdflib.URIRef(VOID + "entities"))}
+    counts = {
+        int(n)
+        for part in graph.objects(None, rdflib.URIRef(VOID + "classPartition"))
+        if (part, rdflib.URIRef(VOID + "class"), rdflib.URIRef(VG + "Visit")) in graph
+        for n in graph.objects(part, rdflib.URIRef(VOID + "entities"))
+    }
     assert counts == {30}
 
 
@@ -95,7 +102,7 @@ def test_release_index_lists_its_files(built_project: Settings) -> None:
     assert resp.status_code == 200 and resp.mimetype == "text/html"
     listed = {a.get_text(strip=True) for a in BeautifulSoup(resp.data, "html.parser").find_all("a")}
     on_disk = {p.name for p in (built_project.root / "releases" / "1.0.0").iterdir() if p.is_file()}
-    assert "manifest.json" in on_disk and on_disk <= listed, (on_disk - listed)
+    assert "manifest.json" in on_disk and on_disk <= listed, on_disk - listed
     assert "immutable" in resp.headers["Cache-Control"]
     assert client.get("/dumps/releases/9.9.9/").status_code == 404
     assert client.get("/dumps/releases/../").status_code == 404
@@ -116,7 +123,10 @@ def test_linkset_list_and_withdraw_commands(built_project: Settings, runner: Cli
     assert code == 0
     (item,) = json.loads(out)
     assert (item["name"], item["state"], item["contributor"]) == (
-        "example-national-library", "pending", "Example National Library")
+        "example-national-library",
+        "pending",
+        "Example National Library",
+    )
     assert _cli(runner, built_project, "linkset", "review", "example-national-library", "--accept")[0] == 0
     code, out = _cli(runner, built_project, "linkset", "list", "--state", "accepted")
     assert code == 0 and "example-national-library" in out and "accepted" in out

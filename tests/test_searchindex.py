@@ -40,8 +40,12 @@ SMALL = [
     quad("person/ilham-aliyev", OTHER, "Ильхам Алиев"),
     quad("organization/ahmadov-fund", NAME, "Ahmadov Foundation for Rare Manuscripts"),
     quad("visit/2019-01-01-guests", NAME, "Visit of guests"),
-    quad("visit/2019-01-01-guests", SOURCE, "On January 1, 2019, the Director of the Presidential Library "
-         "Mayil Ahmedov met the guests <b>from</b> the library & archive and spoke of kelaghayi."),
+    quad(
+        "visit/2019-01-01-guests",
+        SOURCE,
+        "On January 1, 2019, the Director of the Presidential Library "
+        "Mayil Ahmedov met the guests <b>from</b> the library & archive and spoke of kelaghayi.",
+    ),
     quad("gift/kelaghayi", DESC, "Women’s silk headscarf kelaghayi"),
     quad("visit/2019-01-01-guests", ox.NamedNode(vocab.SCHEMA + "about"), "not indexed kelaghayi"),
 ]
@@ -75,10 +79,16 @@ def test_short_words_need_the_same_vowels(index: SearchIndex) -> None:
     assert found(index, "Əliyev") == []
 
 
-@pytest.mark.parametrize(("text", "first"), [
-    ("Əhmədov", "person/mayil-ahmadov"), ("Ahmadov", "person/mayil-ahmadov"), ("Ахмадов", "person/mayil-ahmadov"),
-    ("ahmedov", "visit/2019-01-01-guests"),  # the passage has this very spelling: it weighs more
-    ("Mayıl Əhmədov", "person/mayil-ahmadov")])
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Əhmədov", "person/mayil-ahmadov"),
+        ("Ahmadov", "person/mayil-ahmadov"),
+        ("Ахмадов", "person/mayil-ahmadov"),
+        ("ahmedov", "visit/2019-01-01-guests"),  # the passage has this very spelling: it weighs more
+        ("Mayıl Əhmədov", "person/mayil-ahmadov"),
+    ],
+)
 def test_vowel_spellings_find_ahmadov(index: SearchIndex, text: str, first: str) -> None:
     hits = found(index, text)
     assert hits[0][0] == first
@@ -87,8 +97,11 @@ def test_vowel_spellings_find_ahmadov(index: SearchIndex, text: str, first: str)
 
 def test_ranking_by_hand(index: SearchIndex) -> None:
     # A short name that is the word beats a longer name, which beats a passage that spells it otherwise.
-    assert found(index, "Ahmadov") == [("person/mayil-ahmadov", "name"), ("organization/ahmadov-fund", "name"),
-                                       ("visit/2019-01-01-guests", "source text")]
+    assert found(index, "Ahmadov") == [
+        ("person/mayil-ahmadov", "name"),
+        ("organization/ahmadov-fund", "name"),
+        ("visit/2019-01-01-guests", "source text"),
+    ]
     # Descriptions and passages are indexed; other predicates are not.
     assert found(index, "kelaghayi") == [("gift/kelaghayi", "description"), ("visit/2019-01-01-guests", "source text")]
 
@@ -113,9 +126,26 @@ def test_snippet_marks_the_matching_words(index: SearchIndex) -> None:
     assert locate("no such words here", tokens("ahmadov")) is None
 
 
-HOSTILE = ['"', "*", "NEAR(", "-", "AND", "OR NOT", '"mayil" AND "ahmadov"*', "ahmadov NEAR(x y, 2)",
-           "keys:ahmadov", "{skel}: hmdv", "^ahmadov", "x" * 10_000, "ahm\x00adov", "ahmadov\ud800", "\udfff",
-           "", "   ", "'; DROP TABLE doc; --"]
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(",
+    "-",
+    "AND",
+    "OR NOT",
+    '"mayil" AND "ahmadov"*',
+    "ahmadov NEAR(x y, 2)",
+    "keys:ahmadov",
+    "{skel}: hmdv",
+    "^ahmadov",
+    "x" * 10_000,
+    "ahm\x00adov",
+    "ahmadov\ud800",
+    "\udfff",
+    "",
+    "   ",
+    "'; DROP TABLE doc; --",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:20]))
@@ -129,7 +159,7 @@ def test_hostile_text_never_raises(index: SearchIndex, text: str) -> None:
 
 def test_hostile_text_is_words(index: SearchIndex) -> None:
     assert found(index, '"mayil" AND "ahmadov"*') == []  # "and" is a word, not an operator
-    assert found(index, 'NEAR(mayil ahmadov')[:0] == []
+    assert found(index, "NEAR(mayil ahmadov")[:0] == []
     assert found(index, '"Mayil" Ahmadov*')[0] == ("person/mayil-ahmadov", "name")
     assert found(index, "ahm\x00adov") == []  # NUL splits the word
     assert found(index, "Ahmadov\ud800")[0] == ("person/mayil-ahmadov", "name")
@@ -175,8 +205,10 @@ def test_a_write_keeps_the_index_fresh(mini_project: Settings, tmp_path: Path) -
     reader = store.reader()
     name = next(q for q in reader.quads_for_pattern(None, NAME, None, None) if "/person/" in q.subject.value)
     old_words = name.object.value
-    rename = (f"DELETE DATA {{ GRAPH {name.graph_name} {{ {name.triple} }} }} ; "
-              f'INSERT DATA {{ GRAPH {name.graph_name} {{ {name.subject} {NAME} "Zəfər Qurbanov" }} }}')
+    rename = (
+        f"DELETE DATA {{ GRAPH {name.graph_name} {{ {name.triple} }} }} ; "
+        f'INSERT DATA {{ GRAPH {name.graph_name} {{ {name.subject} {NAME} "Zəfər Qurbanov" }} }}'
+    )
     report = write_update(settings, store, rename, who="pytest", what="rename a person")
     assert report.reused.get("how", "").startswith("from the published store") and "search_index_s" in report.timings
     assert report.search["how"] == f"from {store.history()[-2].generation}"
@@ -194,8 +226,11 @@ def test_common_words_come_in_index_order(index: SearchIndex, monkeypatch: pytes
 
     monkeypatch.setattr(si, "RANK_LIMIT", 1)
     # Index order of a whole build: names (in the store's order), other names, descriptions, passages.
-    assert found(index, "ahmadov") == [("organization/ahmadov-fund", "name"), ("person/mayil-ahmadov", "name"),
-                                       ("visit/2019-01-01-guests", "source text")]
+    assert found(index, "ahmadov") == [
+        ("organization/ahmadov-fund", "name"),
+        ("person/mayil-ahmadov", "name"),
+        ("visit/2019-01-01-guests", "source text"),
+    ]
     assert found(index, "kelaghayi", 1, 1) == [("visit/2019-01-01-guests", "source text")]
     assert index.search("kelaghayi", 1, 0)[1] is True and index.search("kelaghayi", 1, 1)[1] is False
 

@@ -58,8 +58,10 @@ def full(report: ValidationReport) -> set[tuple[str | None, ...]]:
 
 
 def both(quads: list[ox.Quad], shapes: rdflib.Graph, base: str) -> tuple[ValidationReport, ValidationReport]:
-    return (validate_quads(quads, shapes, base=base, engine="pyshacl"),
-            validate_quads(quads, shapes, base=base, engine="shacl"))
+    return (
+        validate_quads(quads, shapes, base=base, engine="pyshacl"),
+        validate_quads(quads, shapes, base=base, engine="shacl"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,29 +88,39 @@ def test_the_project_shapes_all_go_to_the_fast_engine() -> None:
     assert len(slow) == 0
     assert {t for t in shapes if t[1] != vocab_sh("ignoredProperties")} <= set(fast)
     closed = list(fast.subjects(vocab_sh("closed"), None))
-    assert closed and all(rdflib.URIRef(MARK) in rdflib.collection.Collection(fast, fast.value(s, vocab_sh(
-        "ignoredProperties"))) for s in closed)
+    assert closed and all(
+        rdflib.URIRef(MARK) in rdflib.collection.Collection(fast, fast.value(s, vocab_sh("ignoredProperties")))
+        for s in closed
+    )
 
 
 def test_a_shape_with_a_sparql_constraint_goes_to_pyshacl() -> None:
-    shapes = rdflib.Graph().parse(format="turtle", data="""
+    shapes = rdflib.Graph().parse(
+        format="turtle",
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:Fast a sh:NodeShape ; sh:targetClass ex:P ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
         ex:Slow a sh:NodeShape ; sh:targetClass ex:P ;
             sh:sparql [ sh:select "SELECT $this WHERE { $this <http://example.org/bad> ?x }" ; sh:message "bad" ] .
-    """)
+    """,
+    )
     fast, slow = split_shapes(shapes)
     assert (rdflib.URIRef("http://example.org/Fast"), vocab_sh("targetClass"), None) in fast
     assert (rdflib.URIRef("http://example.org/Slow"), None, None) not in fast
     assert (rdflib.URIRef("http://example.org/Slow"), vocab_sh("targetClass"), None) in slow
     assert (rdflib.URIRef("http://example.org/Fast"), vocab_sh("targetClass"), None) not in slow
-    data = [ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode(vocab.RDF_TYPE),
-                    ox.NamedNode("http://example.org/P")),
-            ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/bad"), ox.Literal("x"))]
+    data = [
+        ox.Quad(
+            ox.NamedNode("http://example.org/a"), ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode("http://example.org/P")
+        ),
+        ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/bad"), ox.Literal("x")),
+    ]
     reference, fast_report = both(data, shapes, "http://example.org/")
     assert key(fast_report) == key(reference)
     assert {r.constraint for r in fast_report.results} == {
-        vocab.SH + "MinCountConstraintComponent", vocab.SH + "SPARQLConstraintComponent"}
+        vocab.SH + "MinCountConstraintComponent",
+        vocab.SH + "SPARQLConstraintComponent",
+    }
 
 
 def vocab_sh(name: str) -> rdflib.URIRef:
@@ -134,8 +146,9 @@ def test_invalid_fixture_gives_the_same_results(
     fixture: Path, mini: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph
 ) -> None:
     settings, quads = mini
-    extra = parse_rdf(fixture, base_iri=settings.base_iri, name=fixture.name,
-                      graph=settings.base_iri + "graph/data/" + fixture.name)
+    extra = parse_rdf(
+        fixture, base_iri=settings.base_iri, name=fixture.name, graph=settings.base_iri + "graph/data/" + fixture.name
+    )
     reference, fast = both(quads + extra, shapes, settings.base_iri)
     assert not reference.conforms
     assert full(fast) == full(reference)
@@ -167,10 +180,13 @@ def test_batches_give_the_same_results(real: tuple[Settings, list[ox.Quad]], sha
     batched = validate_store(store, shapes, base=settings.base_iri, batch_size=7, engine="pyshacl")
     fast_batched = validate_store(store, shapes, base=settings.base_iri, batch_size=7, engine="shacl", nodes=nodes)
     assert {r.constraint for r in whole.violations} == {
-        vocab.SH + "MinCountConstraintComponent", vocab.SH + "MaxCountConstraintComponent"}
+        vocab.SH + "MinCountConstraintComponent",
+        vocab.SH + "MaxCountConstraintComponent",
+    }
     assert address.subject.value in {r.focus for r in fast_whole.violations}
     assert {(r.focus, r.path, r.constraint, r.severity, r.message) for r in fast_whole.results} == {
-        (r.focus, r.path, r.constraint, r.severity, r.message) for r in whole.results}
+        (r.focus, r.path, r.constraint, r.severity, r.message) for r in whole.results
+    }
     assert full(fast_batched) == full(batched)
     # Batches check the IRIs the shapes target (decision 0009); the whole store also the blank address.
     assert {r.focus for r in whole.violations} - {r.focus for r in batched.violations} == {address.subject.value}
@@ -185,21 +201,31 @@ def mutations(quads: list[ox.Quad], count: int, seed: int = 17) -> list[tuple[st
     rng = random.Random(seed)
     literals = [i for i, q in enumerate(quads) if isinstance(q.object, ox.Literal)]
     subjects = sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})
-    forbidden = ["http://schema.org/email", "http://schema.org/birthDate", "http://xmlns.com/foaf/0.1/phone",
-                 "http://schema.org/name", "https://w3id.org/visitgraph/ontology#yearInferred"]
+    forbidden = [
+        "http://schema.org/email",
+        "http://schema.org/birthDate",
+        "http://xmlns.com/foaf/0.1/phone",
+        "http://schema.org/name",
+        "https://w3id.org/visitgraph/ontology#yearInferred",
+    ]
     datatypes = [vocab.XSD + t for t in ("string", "integer", "date", "boolean", "gYear", "anyURI")]
     out: list[tuple[str, list[ox.Quad]]] = []
     for n in range(count):
         kind = n % 4
         if kind == 0:
             i = rng.randrange(len(quads))
-            out.append((f"delete {i}", quads[:i] + quads[i + 1:]))
+            out.append((f"delete {i}", quads[:i] + quads[i + 1 :]))
             continue
         if kind == 3:
             subject = ox.NamedNode(rng.choice(subjects))
             prop = rng.choice(forbidden)
-            value = rng.choice([ox.Literal("x"), ox.Literal("true", datatype=ox.NamedNode(vocab.XSD + "boolean")),
-                                ox.NamedNode(rng.choice(subjects))])
+            value = rng.choice(
+                [
+                    ox.Literal("x"),
+                    ox.Literal("true", datatype=ox.NamedNode(vocab.XSD + "boolean")),
+                    ox.NamedNode(rng.choice(subjects)),
+                ]
+            )
             out.append((f"add {prop}", quads + [ox.Quad(subject, ox.NamedNode(prop), value, quads[0].graph_name)]))
             continue
         i = rng.choice(literals)
@@ -209,9 +235,12 @@ def mutations(quads: list[ox.Quad], count: int, seed: int = 17) -> list[tuple[st
         if kind == 1:
             new = ox.Literal(old.value, datatype=ox.NamedNode(rng.choice(datatypes)))
         else:
-            new = ox.Literal(rng.choice(["", "x", "2020-13-45", "-1", old.value + " "]), datatype=old.datatype) \
-                if not old.language else ox.Literal(old.value, language=rng.choice(["en", "az", "ru"]))
-        out.append((f"literal {i}", quads[:i] + [ox.Quad(q.subject, q.predicate, new, q.graph_name)] + quads[i + 1:]))
+            new = (
+                ox.Literal(rng.choice(["", "x", "2020-13-45", "-1", old.value + " "]), datatype=old.datatype)
+                if not old.language
+                else ox.Literal(old.value, language=rng.choice(["en", "az", "ru"]))
+            )
+        out.append((f"literal {i}", quads[:i] + [ox.Quad(q.subject, q.predicate, new, q.graph_name)] + quads[i + 1 :]))
     return out
 
 
@@ -248,8 +277,13 @@ def w3c_tests() -> list[tuple[str, Path, Path]]:
             action = graph.value(test, rdflib.URIRef(MF + "action"))
             data = graph.value(action, rdflib.URIRef(SHT + "dataGraph"))
             shapes = graph.value(action, rdflib.URIRef(SHT + "shapesGraph"))
-            out.append((str(test).removeprefix(W3C.as_uri() + "/"), Path(str(data).removeprefix("file://")),
-                        Path(str(shapes).removeprefix("file://"))))
+            out.append(
+                (
+                    str(test).removeprefix(W3C.as_uri() + "/"),
+                    Path(str(data).removeprefix("file://")),
+                    Path(str(shapes).removeprefix("file://")),
+                )
+            )
     return sorted(out)
 
 
@@ -289,8 +323,10 @@ def test_w3c_core(name: str, data: Path, shapes_file: Path) -> None:
 def expected(test_file: Path) -> set[tuple[str, str]]:
     """The (focus, constraint component) pairs of a W3C test's expected report."""
     graph = rdflib.Graph().parse(test_file, format="turtle", publicID=test_file.as_uri())
-    return {(str(graph.value(r, vocab_sh("focusNode"))), str(graph.value(r, vocab_sh("sourceConstraintComponent"))))
-            for r in graph.subjects(rdflib.RDF.type, vocab_sh("ValidationResult"))}
+    return {
+        (str(graph.value(r, vocab_sh("focusNode"))), str(graph.value(r, vocab_sh("sourceConstraintComponent"))))
+        for r in graph.subjects(rdflib.RDF.type, vocab_sh("ValidationResult"))
+    }
 
 
 def test_core_lists_only_shacl_terms() -> None:
@@ -299,16 +335,22 @@ def test_core_lists_only_shacl_terms() -> None:
 
 def test_blank_nodes_are_named_as_in_the_data_even_beside_lookalike_literals() -> None:
     """The engine renumbers blank nodes; the adapter maps them back (a literal ending in `_:x` is no node)."""
-    shapes = rdflib.Graph().parse(format="turtle", data="""
+    shapes = rdflib.Graph().parse(
+        format="turtle",
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:P ; sh:nodeKind sh:IRI ; sh:message "must be an IRI" .
-    """)
+    """,
+    )
     p, t = ox.NamedNode("http://example.org/P"), ox.NamedNode(vocab.RDF_TYPE)
     note = ox.NamedNode("http://example.org/note")
-    data = [ox.Quad(ox.NamedNode("http://example.org/a"), note, ox.Literal("see _:zz")),
-            ox.Quad(ox.NamedNode("http://example.org/a"), note, ox.BlankNode("second")),
-            ox.Quad(ox.BlankNode("first"), t, p), ox.Quad(ox.BlankNode("second"), t, p),
-            ox.Quad(ox.NamedNode("http://example.org/b"), t, p)]
+    data = [
+        ox.Quad(ox.NamedNode("http://example.org/a"), note, ox.Literal("see _:zz")),
+        ox.Quad(ox.NamedNode("http://example.org/a"), note, ox.BlankNode("second")),
+        ox.Quad(ox.BlankNode("first"), t, p),
+        ox.Quad(ox.BlankNode("second"), t, p),
+        ox.Quad(ox.NamedNode("http://example.org/b"), t, p),
+    ]
     reference, fast = both(data, shapes, "http://example.org/")
     assert {r.focus for r in fast.violations} == {"first", "second"}
     assert full(fast) == full(reference)

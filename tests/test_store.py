@@ -14,8 +14,7 @@ EX = "http://example.org/"
 
 
 def quad(n: int) -> ox.Quad:
-    return ox.Quad(ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(n)),
-                   ox.NamedNode(f"{EX}g"))
+    return ox.Quad(ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(n)), ox.NamedNode(f"{EX}g"))
 
 
 def publish(store: EmbeddedStore, count: int) -> str:

@@ -33,8 +33,15 @@ def fetch(client: FlaskClient, url: str, **kw: object) -> object:
 
 def describe(repo_store: EmbeddedStore, repo_settings: Settings, **kw: str) -> ox.Store:
     out = ox.Store()
-    out.extend(void_quads(repo_store.reader(), repo_settings.base_iri, license=repo_settings.license,
-                          publisher=repo_settings.publisher, **kw))
+    out.extend(
+        void_quads(
+            repo_store.reader(),
+            repo_settings.base_iri,
+            license=repo_settings.license,
+            publisher=repo_settings.publisher,
+            **kw,
+        )
+    )
     return out
 
 
@@ -79,8 +86,14 @@ def test_void_names_endpoint_dumps_licence_publisher(repo_store: EmbeddedStore, 
     dumps = {q.object.value for q in desc.quads_for_pattern(ds, ox.NamedNode(VOID + "dataDump"), None, None)}
     assert dumps == {f"{site}dumps/{name}" for name, _, _ in dump_file_names()}
     for url in dumps:
-        assert next(iter(desc.quads_for_pattern(ox.NamedNode(url), ox.NamedNode(vocab.RDF_TYPE),
-                                                ox.NamedNode(DCAT + "Distribution"), None)), None)
+        assert next(
+            iter(
+                desc.quads_for_pattern(
+                    ox.NamedNode(url), ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(DCAT + "Distribution"), None
+                )
+            ),
+            None,
+        )
     vocabs = {q.object.value for q in desc.quads_for_pattern(ds, ox.NamedNode(VOID + "vocabulary"), None, None)}
     assert {vocab.SCHEMA, vocab.VG, vocab.SKOS, vocab.PROV} <= vocabs
 
@@ -92,11 +105,13 @@ def test_void_without_dates_is_deterministic(repo_store: EmbeddedStore, repo_set
     one_ = dump_quads(void_quads(repo_store.reader(), repo_settings.base_iri, **kw), "nt").data
     assert b"/modified>" not in one_
     # the same description written by another process, with another hash seed, reading the same store
-    code = (f"import sys, pyoxigraph as ox\nfrom visitgraph.store.dump import dump_quads\n"
-            f"from visitgraph.release.void import void_quads\n"
-            f"store = ox.Store.read_only({str(repo_store.require_current().path)!r})\n"
-            f"q = void_quads(store, {repo_settings.base_iri!r}, license={repo_settings.license!r}, "
-            f"publisher={repo_settings.publisher!r})\nsys.stdout.buffer.write(dump_quads(q, 'nt').data)")
+    code = (
+        f"import sys, pyoxigraph as ox\nfrom visitgraph.store.dump import dump_quads\n"
+        f"from visitgraph.release.void import void_quads\n"
+        f"store = ox.Store.read_only({str(repo_store.require_current().path)!r})\n"
+        f"q = void_quads(store, {repo_settings.base_iri!r}, license={repo_settings.license!r}, "
+        f"publisher={repo_settings.publisher!r})\nsys.stdout.buffer.write(dump_quads(q, 'nt').data)"
+    )
     assert run_python(code, 777) == one_
 
 
@@ -108,20 +123,25 @@ def test_void_dates_when_given(repo_store: EmbeddedStore, repo_settings: Setting
 
 
 def test_void_publisher_without_matching_org_is_agent(repo_store: EmbeddedStore, repo_settings: Settings) -> None:
-    quads = void_quads(repo_store.reader(), repo_settings.base_iri, license=repo_settings.license,
-                       publisher="Somebody Else")
+    quads = void_quads(
+        repo_store.reader(), repo_settings.base_iri, license=repo_settings.license, publisher="Somebody Else"
+    )
     assert any(q.predicate.value == vocab.FOAF + "name" and q.object.value == "Somebody Else" for q in quads)
 
 
-@pytest.mark.parametrize(("accept", "media", "fmt"), [
-    (None, "text/turtle", ox.RdfFormat.TURTLE),
-    ("application/xml;q=0.9,*/*;q=0.8", "text/turtle", ox.RdfFormat.TURTLE),
-    ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-])
-def test_well_known_void_negotiates(repo_client: FlaskClient, repo_settings: Settings, accept: str | None,
-                                    media: str, fmt: ox.RdfFormat) -> None:
+@pytest.mark.parametrize(
+    ("accept", "media", "fmt"),
+    [
+        (None, "text/turtle", ox.RdfFormat.TURTLE),
+        ("application/xml;q=0.9,*/*;q=0.8", "text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_well_known_void_negotiates(
+    repo_client: FlaskClient, repo_settings: Settings, accept: str | None, media: str, fmt: ox.RdfFormat
+) -> None:
     resp = repo_client.get("/.well-known/void", headers={"Accept": accept} if accept else {})
     assert resp.status_code == 200 and resp.mimetype == media and resp.headers["Vary"] == "Accept"
     parsed = list(ox.parse(resp.data, format=fmt))
@@ -151,5 +171,6 @@ def test_quad_dumps_carry_void_in_own_graph(repo_client: FlaskClient, repo_setti
 def test_triple_dumps_merge_void(repo_client: FlaskClient, repo_settings: Settings) -> None:
     data = fetch(repo_client, "/dumps/visitgraph.ttl").data
     ds = ox.NamedNode(dataset_iri(repo_settings.base_iri))
-    assert any(q.subject == ds and q.predicate.value == VOID + "triples"
-               for q in ox.parse(data, format=ox.RdfFormat.TURTLE))
+    assert any(
+        q.subject == ds and q.predicate.value == VOID + "triples" for q in ox.parse(data, format=ox.RdfFormat.TURTLE)
+    )

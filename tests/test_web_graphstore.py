@@ -40,11 +40,22 @@ PERSON2 = f"{GS}/person/2.ttl"
 TURTLE = "text/turtle; charset=utf-8"
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}
 PREFIXES = "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n@prefix v: <http://www.w3.org/2006/vcard/ns#> .\n\n"
-JOHN = PREFIXES + f'<{GS}/person/1> a foaf:Person;\n    foaf:businessCard [\n        a v:VCard;\n        v:fn "John Doe"\n    ].\n'
-JANE = PREFIXES + f'<{GS}/person/1> a foaf:Person;\n    foaf:businessCard [\n        a v:VCard;\n        v:fn "Jane Doe"\n    ].\n'
-ALICE = PREFIXES + '[]  a foaf:Person;\n    foaf:businessCard [\n        a v:VCard;\n        v:given-name "Alice"\n    ] .\n'
-JANE_NAMED = PREFIXES + (f'<{GS}/person/1> a foaf:Person;\n    foaf:name "Jane Doe";\n    foaf:businessCard [ \n'
-                         '        a v:VCard;\n        v:fn "Jane Doe" \n    ] .\n')
+JOHN = (
+    PREFIXES
+    + f'<{GS}/person/1> a foaf:Person;\n    foaf:businessCard [\n        a v:VCard;\n        v:fn "John Doe"\n    ].\n'
+)
+JANE = (
+    PREFIXES
+    + f'<{GS}/person/1> a foaf:Person;\n    foaf:businessCard [\n        a v:VCard;\n        v:fn "Jane Doe"\n    ].\n'
+)
+ALICE = (
+    PREFIXES
+    + '[]  a foaf:Person;\n    foaf:businessCard [\n        a v:VCard;\n        v:given-name "Alice"\n    ] .\n'
+)
+JANE_NAMED = PREFIXES + (
+    f'<{GS}/person/1> a foaf:Person;\n    foaf:name "Jane Doe";\n    foaf:businessCard [ \n'
+    '        a v:VCard;\n        v:fn "Jane Doe" \n    ] .\n'
+)
 
 
 def _close(client: FlaskClient) -> None:
@@ -78,8 +89,10 @@ def writable(mini_project: Settings, store: Any) -> Iterator[FlaskClient]:
 
 def same_graph(resp: TestResponse, turtle: str) -> bool:
     assert resp.status_code == 200 and resp.mimetype == "text/turtle"
-    return isomorphic(rdflib.Graph().parse(data=resp.get_data(as_text=True), format="turtle"),
-                      rdflib.Graph().parse(data=turtle, format="turtle"))
+    return isomorphic(
+        rdflib.Graph().parse(data=resp.get_data(as_text=True), format="turtle"),
+        rdflib.Graph().parse(data=turtle, format="turtle"),
+    )
 
 
 def put(client: FlaskClient, target: str, body: str, content_type: str = TURTLE) -> TestResponse:
@@ -97,6 +110,7 @@ def g(iri: str) -> str:
 
 
 # -- the W3C cases, in the manifest's order ------------------------------------------------------
+
 
 def step_put_initial_state(gsp: dict[str, Any]) -> None:
     resp = put(gsp["client"], g(PERSON1), JOHN)
@@ -161,11 +175,14 @@ def step_get_of_post_existing_graph(gsp: dict[str, Any]) -> None:
 
 def step_post_multipart_formdata(gsp: dict[str, Any]) -> None:
     boundary = "a6fe4cd636164618814be9f8d3d1a0de"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="lastName.ttl"; filename="lastName.ttl"\r\n'
-            "Content-Type: text/turtle; charset=utf-8\r\n\r\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
-            f'<{GS}/person/1> foaf:familyName "Doe" .\r\n--{boundary}--\r\n')
-    resp = gsp["client"].post(f"/graph-store?{g(PERSON1)}", data=body,
-                              content_type=f"multipart/form-data; boundary={boundary}", headers=AUTH)
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="lastName.ttl"; filename="lastName.ttl"\r\n'
+        "Content-Type: text/turtle; charset=utf-8\r\n\r\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+        f'<{GS}/person/1> foaf:familyName "Doe" .\r\n--{boundary}--\r\n'
+    )
+    resp = gsp["client"].post(
+        f"/graph-store?{g(PERSON1)}", data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=AUTH
+    )
     assert resp.status_code == 415 and "multipart" in resp.get_json()["error"]
 
 
@@ -201,7 +218,28 @@ def step_head_on_a_nonexisting_graph(gsp: dict[str, Any]) -> None:
     assert gsp["client"].head(f"/graph-store?{g(GS + '/person/4.ttl')}").status_code == 404
 
 
-STEPS = [step_put_initial_state, step_get_of_put_initial_state, step_put_graph_already_in_store, step_get_of_put_graph_already_in_store, step_put_default_graph, step_get_of_put_default_graph, step_put_mismatched_payload, step_put_empty_graph, step_delete_existing_graph, step_get_of_delete_existing_graph, step_delete_nonexistent_graph, step_post_existing_graph, step_get_of_post_existing_graph, step_post_multipart_formdata, step_get_of_post_multipart_formdata, step_post_create_new_graph, step_get_of_post_create_new_graph, step_get_of_post_after_noop, step_head_on_an_existing_graph, step_head_on_a_nonexisting_graph]
+STEPS = [
+    step_put_initial_state,
+    step_get_of_put_initial_state,
+    step_put_graph_already_in_store,
+    step_get_of_put_graph_already_in_store,
+    step_put_default_graph,
+    step_get_of_put_default_graph,
+    step_put_mismatched_payload,
+    step_put_empty_graph,
+    step_delete_existing_graph,
+    step_get_of_delete_existing_graph,
+    step_delete_nonexistent_graph,
+    step_post_existing_graph,
+    step_get_of_post_existing_graph,
+    step_post_multipart_formdata,
+    step_get_of_post_multipart_formdata,
+    step_post_create_new_graph,
+    step_get_of_post_create_new_graph,
+    step_get_of_post_after_noop,
+    step_head_on_an_existing_graph,
+    step_head_on_a_nonexisting_graph,
+]
 
 
 def test_w3c_graph_store_manifest_in_order(gsp: dict[str, Any]) -> None:
@@ -213,13 +251,21 @@ def test_w3c_graph_store_manifest_in_order(gsp: dict[str, Any]) -> None:
 
 # -- tokens, shapes, durability ---------------------------------------------------------------
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({}, 401), ({"Authorization": "Bearer wrong"}, 401), ({"Authorization": f"Bearer {READ_TOKEN}"}, 403),
-    ({"Authorization": f"Basic {WRITE_TOKEN}"}, 401),
-])
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer wrong"}, 401),
+        ({"Authorization": f"Bearer {READ_TOKEN}"}, 403),
+        ({"Authorization": f"Basic {WRITE_TOKEN}"}, 401),
+    ],
+)
 def test_write_without_write_token_refused(writable: FlaskClient, headers: dict[str, str], status: int) -> None:
-    for resp in (writable.put(f"/graph-store?{g(PERSON1)}", data=JOHN, content_type=TURTLE, headers=headers),
-                 writable.post("/sparql/update", data={"update": "CLEAR SILENT DEFAULT"}, headers=headers)):
+    for resp in (
+        writable.put(f"/graph-store?{g(PERSON1)}", data=JOHN, content_type=TURTLE, headers=headers),
+        writable.post("/sparql/update", data={"update": "CLEAR SILENT DEFAULT"}, headers=headers),
+    ):
         assert resp.status_code == status
         assert resp.headers["Access-Control-Allow-Origin"] == "*"
         if status == 401:
@@ -229,8 +275,7 @@ def test_write_without_write_token_refused(writable: FlaskClient, headers: dict[
 def test_write_disabled_without_configured_token(mini_project: Settings, store: Any) -> None:
     client = _client(mini_project.replace(write_token=""))
     try:
-        assert client.put(f"/graph-store?{g(PERSON1)}", data=JOHN, content_type=TURTLE,
-                          headers=AUTH).status_code == 403
+        assert client.put(f"/graph-store?{g(PERSON1)}", data=JOHN, content_type=TURTLE, headers=AUTH).status_code == 403
     finally:
         _close(client)
 
@@ -249,10 +294,12 @@ def test_write_breaking_shapes_refused_nothing_changes(writable: FlaskClient, mi
 
 
 def test_write_conforming_concept_accepted(writable: FlaskClient) -> None:
-    concept = ("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-               "<https://w3id.org/visitgraph/id/topic/digital-preservation> a skos:Concept ;\n"
-               '  skos:prefLabel "Digital preservation"@en ;\n'
-               "  skos:inScheme <https://w3id.org/visitgraph/id/scheme/topics> .\n")
+    concept = (
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://w3id.org/visitgraph/id/topic/digital-preservation> a skos:Concept ;\n"
+        '  skos:prefLabel "Digital preservation"@en ;\n'
+        "  skos:inScheme <https://w3id.org/visitgraph/id/scheme/topics> .\n"
+    )
     resp = put(writable, g("http://example.org/extra-topics"), concept)
     assert resp.status_code == 201, resp.get_data(as_text=True)
 
@@ -287,21 +334,29 @@ def test_sparql_update_survives_rebuild(writable: FlaskClient, mini_project: Set
     assert ask.get_json()["boolean"] is True
 
 
-@pytest.mark.parametrize(("query", "status"), [
-    ("", 400), ("default&graph=http://x/", 400), ("graph=not%20an%20iri", 400), ("graph=a&graph=b", 400),
-])
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("", 400),
+        ("default&graph=http://x/", 400),
+        ("graph=not%20an%20iri", 400),
+        ("graph=a&graph=b", 400),
+    ],
+)
 def test_get_bad_target(writable: FlaskClient, query: str, status: int) -> None:
     assert writable.get(f"/graph-store?{query}").status_code == status
 
 
-@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/ld+json",
-                                    "application/rdf+xml"])
+@pytest.mark.parametrize(
+    "accept", ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+)
 def test_get_graph_negotiates(writable: FlaskClient, accept: str) -> None:
     graphs = store_from_settings(writable.application.extensions["visitgraph"].settings).graphs()
     resp = writable.get(f"/graph-store?{g(graphs[0])}", headers={"Accept": accept})
     assert resp.status_code == 200 and resp.mimetype == accept and resp.headers["ETag"]
-    again = writable.get(f"/graph-store?{g(graphs[0])}", headers={"Accept": accept,
-                                                                  "If-None-Match": resp.headers["ETag"]})
+    again = writable.get(
+        f"/graph-store?{g(graphs[0])}", headers={"Accept": accept, "If-None-Match": resp.headers["ETag"]}
+    )
     assert again.status_code == 304
 
 
@@ -312,7 +367,6 @@ def test_get_graph_not_acceptable(writable: FlaskClient) -> None:
 def test_put_unknown_body_type_415(writable: FlaskClient) -> None:
     resp = writable.put(f"/graph-store?{g(PERSON1)}", data=b"x", content_type="application/pdf", headers=AUTH)
     assert resp.status_code == 415
-
 
 
 def test_writes_in_one_second_replay_in_order(writable: FlaskClient, mini_project: Settings) -> None:

@@ -121,8 +121,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("accept", "offered", "expected"), CASES,
-                         ids=[f"{i}:{c[0]!r}"[:60] for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("accept", "offered", "expected"), CASES, ids=[f"{i}:{c[0]!r}"[:60] for i, c in enumerate(CASES)]
+)
 def test_negotiate_table(accept: str | None, offered: list[str], expected: str | None) -> None:
     assert negotiate(accept, offered) == expected
 
@@ -136,13 +137,16 @@ def test_negotiate_nothing_offered() -> None:
     assert negotiate("*/*", []) is None
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("text/csv;q=0.5", [("text", "csv", 0.5)]),
-    ('a/b;x="1,2";q=0.3, c/d', [("a", "b", 0.3), ("c", "d", 1.0)]),
-    ("a/b;q=0.1234", []),
-    ("a/b;q=", []),
-    ("*/b", []),
-    ("a/*;Q=0.2", [("a", "*", 0.2)]),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("text/csv;q=0.5", [("text", "csv", 0.5)]),
+        ('a/b;x="1,2";q=0.3, c/d', [("a", "b", 0.3), ("c", "d", 1.0)]),
+        ("a/b;q=0.1234", []),
+        ("a/b;q=", []),
+        ("*/b", []),
+        ("a/*;Q=0.2", [("a", "*", 0.2)]),
+    ],
+)
 def test_parse_accept_elements(header: str, expected: list[tuple[str, str, float]]) -> None:
     assert [(r.type, r.subtype, r.q) for r in parse_accept(header)] == expected

@@ -28,8 +28,13 @@ VISIT = "visit/2020-01-24-rudomino-ipr-books"
 
 def minted_resources(store: EmbeddedStore, base: str) -> list[str]:
     """Every IRI minted under the base that the store describes (as subject)."""
-    return sorted({q.subject.value for q in store.quads() if isinstance(q.subject, ox.NamedNode)
-                   and q.subject.value.startswith(base)})
+    return sorted(
+        {
+            q.subject.value
+            for q in store.quads()
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(base)
+        }
+    )
 
 
 def canonical(triples: Any) -> set[str]:
@@ -38,8 +43,15 @@ def canonical(triples: Any) -> set[str]:
     return {str(q) for q in dataset}
 
 
-LABELS = [rdflib.URIRef(p) for p in ("http://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
-                                      "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/title")]
+LABELS = [
+    rdflib.URIRef(p)
+    for p in (
+        "http://schema.org/name",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://purl.org/dc/terms/title",
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +110,16 @@ def resources(repo_store: EmbeddedStore, repo_settings: Settings) -> list[str]:
 
 
 @pytest.mark.parametrize(("media", "fmt", "suffix"), RDF_VIEWS, ids=[v[2] for v in RDF_VIEWS])
-def test_every_resource_dereferences_in_rdf_format(repo_client: FlaskClient, repo_store: EmbeddedStore,
-                                                   repo_settings: Settings, resources: list[str],
-                                                   media: str, fmt: ox.RdfFormat, suffix: str,
-                                                   union: rdflib.Graph) -> None:
+def test_every_resource_dereferences_in_rdf_format(
+    repo_client: FlaskClient,
+    repo_store: EmbeddedStore,
+    repo_settings: Settings,
+    resources: list[str],
+    media: str,
+    fmt: ox.RdfFormat,
+    suffix: str,
+    union: rdflib.Graph,
+) -> None:
     base, reader = repo_settings.base_iri, repo_store.reader()
     for iri in resources:
         path = vocab.local_path(base, iri)
@@ -119,9 +137,13 @@ def test_every_resource_dereferences_in_rdf_format(repo_client: FlaskClient, rep
         assert repo_client.get(f"{path}.{suffix}").data == resp.data, "suffix URL serves the same bytes"
 
 
-def test_every_resource_dereferences_as_html(repo_client: FlaskClient, repo_store: EmbeddedStore,
-                                             repo_settings: Settings, resources: list[str],
-                                             union: rdflib.Graph) -> None:
+def test_every_resource_dereferences_as_html(
+    repo_client: FlaskClient,
+    repo_store: EmbeddedStore,
+    repo_settings: Settings,
+    resources: list[str],
+    union: rdflib.Graph,
+) -> None:
     base, reader = repo_settings.base_iri, repo_store.reader()
     for iri in resources:
         path = vocab.local_path(base, iri)
@@ -140,8 +162,11 @@ def test_every_resource_dereferences_as_html(repo_client: FlaskClient, repo_stor
         script = soup.find("script", type="application/ld+json")
         assert script is not None, path
         embedded = list(ox.parse(script.string.encode(), format=ox.RdfFormat.JSON_LD))
-        assert embedded and all(in_store(reader, t) for t in embedded
-                                if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode))
+        assert embedded and all(
+            in_store(reader, t)
+            for t in embedded
+            if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+        )
 
 
 def test_visit_page_shows_key_facts(repo_client: FlaskClient) -> None:
@@ -164,8 +189,9 @@ def test_visit_page_explains_inferred_year(repo_client: FlaskClient) -> None:
 
 
 def test_visit_page_lists_signed_agreement(repo_client: FlaskClient) -> None:
-    text = BeautifulSoup(repo_client.get("/id/visit/2013-09-25-lithuanian-national-library").data,
-                         "html.parser").get_text(" ", strip=True)
+    text = BeautifulSoup(
+        repo_client.get("/id/visit/2013-09-25-lithuanian-national-library").data, "html.parser"
+    ).get_text(" ", strip=True)
     assert "Memorandum of understanding" in text and "signed" in text
 
 
@@ -181,16 +207,33 @@ def test_organization_page_groups_visits_by_year(repo_client: FlaskClient) -> No
     assert soup.find("a", href="/countries/AZ") is not None
 
 
-@pytest.mark.parametrize("path", ["/", "/visits", "/people", "/organizations", "/topics", "/countries",
-                                  "/countries/RU", "/ontology", f"/id/{VISIT}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/visits",
+        "/people",
+        "/organizations",
+        "/topics",
+        "/countries",
+        "/countries/RU",
+        "/ontology",
+        f"/id/{VISIT}",
+    ],
+)
 def test_page_links_its_alternates(repo_client: FlaskClient, path: str) -> None:
     resp = repo_client.get(path, headers={"Accept": "text/html"})
     assert resp.status_code == 200
     soup = BeautifulSoup(resp.data, "html.parser")
     links = {(link["type"], link["href"]) for link in soup.find_all("link", rel="alternate")}
     header = resp.headers["Link"]
-    for media in ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
-                  "application/json"):
+    for media in (
+        "text/turtle",
+        "application/ld+json",
+        "application/n-triples",
+        "application/rdf+xml",
+        "application/json",
+    ):
         href = next(h for t, h in links if t == media)
         assert f'<{href}>; rel="alternate"; type="{media}"' in header
         alt = repo_client.get(href)
@@ -198,8 +241,12 @@ def test_page_links_its_alternates(repo_client: FlaskClient, path: str) -> None:
         if media == "application/json":
             assert alt.get_json()["ok"] is True
         else:
-            fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
-                   "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML}[media]
+            fmt = {
+                "text/turtle": ox.RdfFormat.TURTLE,
+                "application/ld+json": ox.RdfFormat.JSON_LD,
+                "application/n-triples": ox.RdfFormat.N_TRIPLES,
+                "application/rdf+xml": ox.RdfFormat.RDF_XML,
+            }[media]
             assert list(ox.parse(alt.data, format=fmt)), href
     script = soup.find("script", type="application/ld+json")
     assert script is not None and list(ox.parse(script.string.encode(), format=ox.RdfFormat.JSON_LD))
@@ -354,8 +401,9 @@ def test_ontology_namespace_resolves_to_turtle(repo_client: FlaskClient, repo_st
     assert isomorphic(parsed, rdflib.Graph().parse(ROOT / "ontology" / "visitgraph.ttl")), "not the ontology file"
 
 
-def test_graph_iri_serves_its_contents(repo_client: FlaskClient, repo_store: EmbeddedStore,
-                                       repo_settings: Settings) -> None:
+def test_graph_iri_serves_its_contents(
+    repo_client: FlaskClient, repo_store: EmbeddedStore, repo_settings: Settings
+) -> None:
     graph = vocab.graph_iri(repo_settings.base_iri, "data/people.ttl")
     resp = repo_client.get(vocab.local_path(repo_settings.base_iri, graph) + ".nt")
     parsed = list(ox.parse(resp.data, format=ox.RdfFormat.N_TRIPLES))

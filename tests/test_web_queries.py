@@ -37,7 +37,11 @@ def test_queries_list_json(repo_client: FlaskClient, url: str, headers: dict[str
     data = repo_client.get(url, headers=headers).get_json()
     assert data["ok"] is True and [q["name"] for q in data["queries"]] == NAMES
     gifts = next(q for q in data["queries"] if q["name"] == "gifts")
-    assert gifts["iri"] == f"{BASE}query/gifts" and [p["name"] for p in gifts["params"]] == ["year", "institution", "direction"]
+    assert gifts["iri"] == f"{BASE}query/gifts" and [p["name"] for p in gifts["params"]] == [
+        "year",
+        "institution",
+        "direction",
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -78,8 +82,12 @@ def test_query_page_pagination_links(repo_client: FlaskClient) -> None:
     assert parse_qs(urlsplit(nav["prev"]).query)["offset"] == ["0"]
     assert len(page.select("table.results tbody tr")) == 10
     permalink = page.select_one("a[rel=bookmark]")["href"]
-    assert parse_qs(urlsplit(permalink).query) == {"start": ["2000-01-01"], "end": ["2030-12-31"],
-                                                    "limit": ["10"], "offset": ["10"]}
+    assert parse_qs(urlsplit(permalink).query) == {
+        "start": ["2000-01-01"],
+        "end": ["2030-12-31"],
+        "limit": ["10"],
+        "offset": ["10"],
+    }
 
 
 def test_query_page_bad_parameter_html_400_keeps_form(repo_client: FlaskClient) -> None:
@@ -106,7 +114,12 @@ def test_query_json_pages_by_one_extra_row(repo_client: FlaskClient) -> None:
 def test_query_json_rows_and_bound_values(repo_client: FlaskClient) -> None:
     data = repo_client.get("/queries/organization-people.json?organization=organization/oclc").get_json()
     assert data["parameters"] == {"organization": f"{BASE}organization/oclc"}
-    assert sorted(r["name"] for r in data["rows"]) == ["Catherine Fureti", "Reyn van Haldropin", "Sezen Tan", "Sinan Tan"]
+    assert sorted(r["name"] for r in data["rows"]) == [
+        "Catherine Fureti",
+        "Reyn van Haldropin",
+        "Sezen Tan",
+        "Sinan Tan",
+    ]
 
 
 def test_query_csv_and_tsv(repo_client: FlaskClient) -> None:
@@ -116,7 +129,7 @@ def test_query_csv_and_tsv(repo_client: FlaskClient) -> None:
     assert rows[0] == ["visit", "date", "name", "start", "end"] and len(rows) == 3
     tsv = repo_client.get("/queries/visits-in-range.tsv?limit=2").get_data(as_text=True).splitlines()
     assert tsv[0] == "?visit\t?date\t?name\t?start\t?end"
-    assert tsv[1].startswith(f"<{BASE}visit/2013-09-25-lithuanian-national-library>\t\"2013-09-25\"^^")
+    assert tsv[1].startswith(f'<{BASE}visit/2013-09-25-lithuanian-national-library>\t"2013-09-25"^^')
 
 
 def test_query_srj_is_sparql_results_json(repo_client: FlaskClient) -> None:
@@ -129,43 +142,59 @@ def test_query_srj_is_sparql_results_json(repo_client: FlaskClient) -> None:
 def test_query_ttl_select_is_result_set(repo_client: FlaskClient) -> None:
     resp = repo_client.get("/queries/agreements.ttl?signed=true")
     store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(resp.get_data(), format=ox.RdfFormat.TURTLE))
-    ask = store.query("PREFIX rs: <http://www.w3.org/2001/sw/DataAccess/tests/result-set#> ASK { ?r a rs:ResultSet ; "
-                      f"rs:solution/rs:binding [ rs:variable 'visit' ; rs:value <{BASE}visit/2013-09-25-lithuanian-national-library> ] }}")
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(resp.get_data(), format=ox.RdfFormat.TURTLE)
+    )
+    ask = store.query(
+        "PREFIX rs: <http://www.w3.org/2001/sw/DataAccess/tests/result-set#> ASK { ?r a rs:ResultSet ; "
+        f"rs:solution/rs:binding [ rs:variable 'visit' ; rs:value <{BASE}visit/2013-09-25-lithuanian-national-library> ] }}"
+    )
     assert bool(ask)
 
 
 def test_query_ttl_construct_is_the_graph(repo_client: FlaskClient) -> None:
     resp = repo_client.get("/queries/visit-card.ttl")
     triples = [q.triple for q in ox.parse(resp.get_data(), format=ox.RdfFormat.TURTLE)]
-    assert ox.Triple(ox.NamedNode(f"{BASE}visit/2013-09-25-lithuanian-national-library"),
-                     ox.NamedNode("http://schema.org/attendee"), ox.NamedNode(f"{BASE}person/renaldas-gudauskas")) in triples
+    assert (
+        ox.Triple(
+            ox.NamedNode(f"{BASE}visit/2013-09-25-lithuanian-national-library"),
+            ox.NamedNode("http://schema.org/attendee"),
+            ox.NamedNode(f"{BASE}person/renaldas-gudauskas"),
+        )
+        in triples
+    )
 
 
-@pytest.mark.parametrize(("accept", "media"), [
-    ("application/json", "application/json"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("text/turtle", "text/turtle"),
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html"),
-    ("text/csv;q=0.5, application/json", "application/json"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("application/json", "application/json"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/turtle", "text/turtle"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html"),
+        ("text/csv;q=0.5, application/json", "application/json"),
+    ],
+)
 def test_query_accept_negotiation(repo_client: FlaskClient, accept: str, media: str) -> None:
     resp = repo_client.get("/queries/visits-per-year", headers={"Accept": accept})
     assert resp.status_code == 200 and resp.mimetype == media
 
 
-@pytest.mark.parametrize(("url", "param"), [
-    ("/queries/visits-in-range.json?start=2013-13-01", "start"),
-    ("/queries/visits-per-year.json?limit=0", "limit"),
-    ("/queries/visits-per-year.json?offset=-3", "offset"),
-    ("/queries/person-visits.json?person=organization/oclc", "person"),
-    ("/queries/visits-from-country.json?country=ZZ", "country"),
-    ("/queries/repeat-visitors.json?min=0", "min"),
-    ("/queries/visits-per-year.json?yera=2013", "yera"),
-    ("/queries/search.csv?text=", "text"),
-])
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/queries/visits-in-range.json?start=2013-13-01", "start"),
+        ("/queries/visits-per-year.json?limit=0", "limit"),
+        ("/queries/visits-per-year.json?offset=-3", "offset"),
+        ("/queries/person-visits.json?person=organization/oclc", "person"),
+        ("/queries/visits-from-country.json?country=ZZ", "country"),
+        ("/queries/repeat-visitors.json?min=0", "min"),
+        ("/queries/visits-per-year.json?yera=2013", "yera"),
+        ("/queries/search.csv?text=", "text"),
+    ],
+)
 def test_query_bad_parameter_is_400_naming_it(repo_client: FlaskClient, url: str, param: str) -> None:
     resp = repo_client.get(url)
     data = resp.get_json()
@@ -178,11 +207,17 @@ def test_query_unknown_is_404(repo_client: FlaskClient) -> None:
 
 
 def test_query_iri_dereferences_to_rdf(repo_client: FlaskClient) -> None:
-    for resp in (repo_client.get("/id/query/gifts.ttl"), repo_client.get("/id/query/gifts", headers={"Accept": "text/turtle"})):
+    for resp in (
+        repo_client.get("/id/query/gifts.ttl"),
+        repo_client.get("/id/query/gifts", headers={"Accept": "text/turtle"}),
+    ):
         assert resp.status_code == 200 and resp.mimetype == "text/turtle"
         triples = [q.triple for q in ox.parse(resp.get_data(), format=ox.RdfFormat.TURTLE)]
         subject = ox.NamedNode(f"{BASE}query/gifts")
-        assert ox.Triple(subject, ox.NamedNode("http://schema.org/name"), ox.Literal("Gifts given and received")) in triples
+        assert (
+            ox.Triple(subject, ox.NamedNode("http://schema.org/name"), ox.Literal("Gifts given and received"))
+            in triples
+        )
     html = repo_client.get("/id/query/gifts", headers={"Accept": "text/html"})
     assert html.status_code == 303 and html.headers["Location"].endswith("/queries/gifts")
 
@@ -197,7 +232,9 @@ def test_query_sparql_snippet_gives_same_rows(repo_client: FlaskClient) -> None:
     page = soup(repo_client.get("/queries/gifts?year=2020&direction=given&institution=organization/ipr-books"))
     snippet = page.select("pre code")[-1].get_text()
     assert "VALUES" in snippet
-    direct = repo_client.get("/queries/gifts.json?year=2020&direction=given&institution=organization/ipr-books").get_json()
+    direct = repo_client.get(
+        "/queries/gifts.json?year=2020&direction=given&institution=organization/ipr-books"
+    ).get_json()
     via = json.loads(repo_client.get("/sparql", query_string={"query": snippet}).get_data())
     assert {b["gift"]["value"] for b in via["results"]["bindings"]} == expected
     assert {r["gift"] if r["gift"].startswith("http") else BASE + r["gift"] for r in direct["rows"]} == expected
@@ -212,7 +249,9 @@ def test_saved_query_past_budget_is_stopped_with_503(project: Settings) -> None:
 
     (project.root / "queries" / "runaway.rq").write_text(
         "# title: Runaway\n# description: A cartesian product that never ends in time.\n"
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }\n", encoding="utf-8")
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }\n",
+        encoding="utf-8",
+    )
     # Not stored at publish (answer_index off): this is about the query worker's budget.
     settings = project.replace(query_timeout=1.0, answer_index=False)
     build(settings, store_from_settings(settings))

@@ -18,8 +18,9 @@ from visitgraph.web import create_app
 ID = "https://w3id.org/visitgraph/id/"
 
 
-@pytest.mark.parametrize("path", ["/", "/people", "/id/person/mayil-ahmadov", "/queries", "/sparql",
-                                  "/search?q=x", "/no/such/page"])
+@pytest.mark.parametrize(
+    "path", ["/", "/people", "/id/person/mayil-ahmadov", "/queries", "/sparql", "/search?q=x", "/no/such/page"]
+)
 def test_every_page_has_the_search_box(repo_client: FlaskClient, path: str) -> None:
     html = repo_client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
     form = re.search(r'<form class="site-search" role="search" action="/search" method="get">.*?</form>', html)
@@ -48,7 +49,8 @@ def test_json_by_negotiation_and_suffix(repo_client: FlaskClient) -> None:
     assert hit["href"].startswith("/id/") and hit["resource"].startswith(ID)
     second = repo_client.get("/search.json?q=kelaghayi&limit=2&offset=2").get_json()
     assert {r["resource"] + r["field"] for r in second["results"]}.isdisjoint(
-        {r["resource"] + r["field"] for r in data["results"]})
+        {r["resource"] + r["field"] for r in data["results"]}
+    )
     assert second["links"]["previous"] == "/search.json?q=kelaghayi&limit=2"
 
 
@@ -60,8 +62,25 @@ def test_query_too_long_is_400_naming_the_limit(repo_client: FlaskClient) -> Non
     assert html.status_code == 400 and f"at most {MAX_QUERY_CHARS} characters" in html.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("q", ['"', "*", "NEAR(", "-", "AND", "a OR b NOT c", '"unterminated', "x\x00y",
-                               "%00", "<script>alert(1)</script>", "", "   ", "kelaghayi*", "-kelaghayi"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "*",
+        "NEAR(",
+        "-",
+        "AND",
+        "a OR b NOT c",
+        '"unterminated',
+        "x\x00y",
+        "%00",
+        "<script>alert(1)</script>",
+        "",
+        "   ",
+        "kelaghayi*",
+        "-kelaghayi",
+    ],
+)
 def test_hostile_queries_answer(repo_client: FlaskClient, q: str) -> None:
     for accept in ("text/html", "application/json"):
         resp = repo_client.get("/search", query_string={"q": q}, headers={"Accept": accept})
@@ -79,9 +98,12 @@ def test_undecodable_bytes_answer(repo_client: FlaskClient, raw: str) -> None:
 
 def test_markup_in_data_is_not_rendered(tmp_path: Path, project: Settings) -> None:
     source = project.root / "data" / "visits" / "2017-04-14-sputnik-azerbaijan.ttl"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "Sputnik International News Agency", "Sputnik <script>alert('x')</script><b>bold</b> Agency"),
-        encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "Sputnik International News Agency", "Sputnik <script>alert('x')</script><b>bold</b> Agency"
+        ),
+        encoding="utf-8",
+    )
     store = EmbeddedStore(project.store)
     build(project, store)
     client = create_app(project).test_client()

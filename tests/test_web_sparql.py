@@ -64,13 +64,21 @@ def url(query: str, **params: str) -> str:
 
 # -- service description and the HTML page ------------------------------------------------
 
-@pytest.mark.parametrize(("accept", "media", "rdflib_format"), [
-    (None, "text/turtle", "turtle"), ("*/*", "text/turtle", "turtle"), ("text/turtle", "text/turtle", "turtle"),
-    ("application/ld+json", "application/ld+json", "json-ld"), ("application/rdf+xml", "application/rdf+xml", "xml"),
-    ("application/n-triples", "application/n-triples", "nt"),
-])
-def test_service_description_negotiated(client: FlaskClient, built: Settings, accept: str | None, media: str,
-                                        rdflib_format: str) -> None:
+
+@pytest.mark.parametrize(
+    ("accept", "media", "rdflib_format"),
+    [
+        (None, "text/turtle", "turtle"),
+        ("*/*", "text/turtle", "turtle"),
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/n-triples", "application/n-triples", "nt"),
+    ],
+)
+def test_service_description_negotiated(
+    client: FlaskClient, built: Settings, accept: str | None, media: str, rdflib_format: str
+) -> None:
     resp = client.get("/sparql", headers={"Accept": accept} if accept else {})
     assert resp.status_code == 200 and resp.mimetype == media
     graph = rdflib.Graph().parse(data=resp.data, format=rdflib_format)
@@ -116,28 +124,34 @@ def test_html_examples_run(client: FlaskClient) -> None:
 
 # -- formats ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("query", "fmt", "media"), [
-    (SELECT_ALL + " LIMIT 2", "json", "application/sparql-results+json"),
-    (SELECT_ALL + " LIMIT 2", "xml", "application/sparql-results+xml"),
-    (SELECT_ALL + " LIMIT 2", "csv", "text/csv"),
-    (SELECT_ALL + " LIMIT 2", "tsv", "text/tab-separated-values"),
-    ("ASK {}", "json", "application/sparql-results+json"),
-    ("ASK {}", "xml", "application/sparql-results+xml"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "ttl", "text/turtle"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "nt", "application/n-triples"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "jsonld", "application/ld+json"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "rdfxml", "application/rdf+xml"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "trig", "application/trig"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "nq", "application/n-quads"),
-    ("DESCRIBE <https://w3id.org/visitgraph/id/organization/presidential-library>", "ttl", "text/turtle"),
-])
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "media"),
+    [
+        (SELECT_ALL + " LIMIT 2", "json", "application/sparql-results+json"),
+        (SELECT_ALL + " LIMIT 2", "xml", "application/sparql-results+xml"),
+        (SELECT_ALL + " LIMIT 2", "csv", "text/csv"),
+        (SELECT_ALL + " LIMIT 2", "tsv", "text/tab-separated-values"),
+        ("ASK {}", "json", "application/sparql-results+json"),
+        ("ASK {}", "xml", "application/sparql-results+xml"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "ttl", "text/turtle"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "nt", "application/n-triples"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "jsonld", "application/ld+json"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "rdfxml", "application/rdf+xml"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "trig", "application/trig"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", "nq", "application/n-quads"),
+        ("DESCRIBE <https://w3id.org/visitgraph/id/organization/presidential-library>", "ttl", "text/turtle"),
+    ],
+)
 def test_format_parameter(client: FlaskClient, query: str, fmt: str, media: str) -> None:
     resp = client.get(url(query, format=fmt), headers={"Accept": "image/png"})  # format= wins over Accept
     assert resp.status_code == 200 and resp.mimetype == media and resp.data
 
 
-@pytest.mark.parametrize(("query", "fmt"), [(SELECT_ALL, "ttl"), ("ASK {}", "ttl"), ("CONSTRUCT WHERE {?s ?p ?o}", "csv"),
-                                            (SELECT_ALL, "yaml")])
+@pytest.mark.parametrize(
+    ("query", "fmt"),
+    [(SELECT_ALL, "ttl"), ("ASK {}", "ttl"), ("CONSTRUCT WHERE {?s ?p ?o}", "csv"), (SELECT_ALL, "yaml")],
+)
 def test_format_parameter_not_fitting_is_400(client: FlaskClient, query: str, fmt: str) -> None:
     resp = client.get(url(query, format=fmt))
     assert resp.status_code == 400 and resp.get_json()["parameter"] == "format"
@@ -152,20 +166,28 @@ def test_not_acceptable_lists_formats(client: FlaskClient) -> None:
 
 # -- protocol details -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("path", "kwargs", "status"), [
-    ("/sparql", {"method": "POST", "data": "", "content_type": "application/x-www-form-urlencoded"}, 400),
-    ("/sparql?query=", {}, 400),
-    (f"/sparql?query={quote('INSERT DATA { <a:b> <a:c> <a:d> }')}", {}, 400),
-    ("/sparql/update", {"method": "POST", "data": {"query": "ASK {}"}}, 400),
-    ("/sparql/update", {"method": "GET"}, 405),
-    ("/sparql", {"method": "DELETE"}, 405),
-    (url("ASK {}", timeout="soon"), {}, 400),
-    (url("ASK {}", timeout="-1"), {}, 400),
-    (url("ASK {}", **{"default-graph-uri": "not an iri"}), {}, 400),
-    ("/sparql", {"method": "POST", "data": b"query=%FF", "content_type": "application/x-www-form-urlencoded"}, 400),
-    ("/sparql", {"method": "POST", "data": b"ASK {} \xff", "content_type": "application/sparql-query"}, 400),
-    ("/sparql?query=ASK%7B%7D", {"method": "POST", "data": "ASK {}", "content_type": "application/sparql-query"}, 400),
-])
+
+@pytest.mark.parametrize(
+    ("path", "kwargs", "status"),
+    [
+        ("/sparql", {"method": "POST", "data": "", "content_type": "application/x-www-form-urlencoded"}, 400),
+        ("/sparql?query=", {}, 400),
+        (f"/sparql?query={quote('INSERT DATA { <a:b> <a:c> <a:d> }')}", {}, 400),
+        ("/sparql/update", {"method": "POST", "data": {"query": "ASK {}"}}, 400),
+        ("/sparql/update", {"method": "GET"}, 405),
+        ("/sparql", {"method": "DELETE"}, 405),
+        (url("ASK {}", timeout="soon"), {}, 400),
+        (url("ASK {}", timeout="-1"), {}, 400),
+        (url("ASK {}", **{"default-graph-uri": "not an iri"}), {}, 400),
+        ("/sparql", {"method": "POST", "data": b"query=%FF", "content_type": "application/x-www-form-urlencoded"}, 400),
+        ("/sparql", {"method": "POST", "data": b"ASK {} \xff", "content_type": "application/sparql-query"}, 400),
+        (
+            "/sparql?query=ASK%7B%7D",
+            {"method": "POST", "data": "ASK {}", "content_type": "application/sparql-query"},
+            400,
+        ),
+    ],
+)
 def test_protocol_errors(client: FlaskClient, path: str, kwargs: dict[str, Any], status: int) -> None:
     resp = client.open(path, **kwargs)
     assert resp.status_code == status, resp.get_data(as_text=True)
@@ -177,8 +199,14 @@ def test_protocol_errors(client: FlaskClient, path: str, kwargs: dict[str, Any],
 
 
 def test_cors_preflight(client: FlaskClient) -> None:
-    resp = client.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-                                              "Access-Control-Request-Headers": "content-type"})
+    resp = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert resp.status_code == 200
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in resp.headers["Access-Control-Allow-Methods"]
@@ -210,6 +238,7 @@ def test_update_load_refused(make_client: Callable[..., FlaskClient]) -> None:
 
 
 # -- limits -----------------------------------------------------------------------------------
+
 
 def test_truncation_stated_in_header_and_json(make_client: Callable[..., FlaskClient]) -> None:
     resp = make_client(max_rows=5).get(url(SELECT_ALL))
@@ -263,13 +292,20 @@ def test_saturated_is_503_with_retry_after(make_client: Callable[..., FlaskClien
 
 # -- caching ----------------------------------------------------------------------------------
 
+
 def test_etag_304_and_cache_hit(client: FlaskClient) -> None:
     first = client.get(url("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
-    assert client.get(url("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-                      headers={"If-None-Match": etag}).status_code == 304
-    assert client.get(url("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-                      headers={"If-Modified-Since": modified}).status_code == 304
+    assert (
+        client.get(url("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), headers={"If-None-Match": etag}).status_code
+        == 304
+    )
+    assert (
+        client.get(
+            url("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), headers={"If-Modified-Since": modified}
+        ).status_code
+        == 304
+    )
     again = client.get(url("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     assert again.headers["X-Visitgraph-Cache"] == "hit" and again.data == first.data
 
@@ -290,9 +326,14 @@ def test_publish_changes_etag_and_answer(tmp_path: Any) -> None:
         query = url("ASK { <http://example.org/new> ?p ?o }")
         first = client.get(query)
         assert first.get_json()["boolean"] is False
-        client.post("/sparql/update", data={"update": 'INSERT DATA { GRAPH <http://example.org/g> '
-                                                      '{ <http://example.org/new> <http://example.org/p> 1 } }'},
-                    headers=AUTH)
+        client.post(
+            "/sparql/update",
+            data={
+                "update": "INSERT DATA { GRAPH <http://example.org/g> "
+                "{ <http://example.org/new> <http://example.org/p> 1 } }"
+            },
+            headers=AUTH,
+        )
         second = client.get(query, headers={"If-None-Match": first.headers["ETag"]})
         assert second.status_code == 200 and second.get_json()["boolean"] is True
         assert second.headers["ETag"] != first.headers["ETag"]
@@ -303,6 +344,7 @@ def test_publish_changes_etag_and_answer(tmp_path: Any) -> None:
 
 
 # -- observability ------------------------------------------------------------------------------
+
 
 def test_metrics_counts_and_histogram(make_client: Callable[..., FlaskClient]) -> None:
     fresh = make_client()
@@ -331,10 +373,12 @@ def test_access_log_one_json_line(client: FlaskClient, caplog: pytest.LogCapture
 # -- /validate ------------------------------------------------------------------------------------
 
 #: The posted graph is validated alone (plus the ontology), so the scheme it points to is typed here too.
-GOOD_TOPIC = ("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
-              "<https://w3id.org/visitgraph/id/topic/x> a skos:Concept ; skos:prefLabel \"X\"@en ;\n"
-              "  skos:inScheme <https://w3id.org/visitgraph/id/scheme/topics> .\n"
-              "<https://w3id.org/visitgraph/id/scheme/topics> a skos:ConceptScheme ; dcterms:title \"Topics\"@en .\n")
+GOOD_TOPIC = (
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+    '<https://w3id.org/visitgraph/id/topic/x> a skos:Concept ; skos:prefLabel "X"@en ;\n'
+    "  skos:inScheme <https://w3id.org/visitgraph/id/scheme/topics> .\n"
+    '<https://w3id.org/visitgraph/id/scheme/topics> a skos:ConceptScheme ; dcterms:title "Topics"@en .\n'
+)
 BAD_TOPIC = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<https://w3id.org/visitgraph/id/topic/x> a skos:Concept .\n"
 
 
@@ -364,23 +408,30 @@ def test_validate_turtle_and_html_reports(client: FlaskClient) -> None:
     assert html.mimetype == "text/html" and "<table" in html.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("body", "content_type", "status"), [
-    ("x", "application/pdf", 415), ("<a> <b> .", "text/turtle", 400),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("x", "application/pdf", 415),
+        ("<a> <b> .", "text/turtle", 400),
+    ],
+)
 def test_validate_errors(client: FlaskClient, body: str, content_type: str, status: int) -> None:
     resp = client.post("/validate", data=body, content_type=content_type)
     assert resp.status_code == status and resp.get_json()["ok"] is False
 
 
-@pytest.mark.parametrize(("query", "asked", "media"), [
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "turtle", "text/turtle"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "xml", "application/rdf+xml"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "json", "application/ld+json"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "n3", "text/turtle"),
-    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "text/turtle", "text/turtle"),
-    ("ASK {}", "srx", "application/sparql-results+xml"),
-    ("ASK {}", "application/sparql-results+json", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    ("query", "asked", "media"),
+    [
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "turtle", "text/turtle"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "xml", "application/rdf+xml"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "json", "application/ld+json"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "n3", "text/turtle"),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "text/turtle", "text/turtle"),
+        ("ASK {}", "srx", "application/sparql-results+xml"),
+        ("ASK {}", "application/sparql-results+json", "application/sparql-results+json"),
+    ],
+)
 def test_format_parameter_client_aliases(client: FlaskClient, query: str, asked: str, media: str) -> None:
     resp = client.get(url(query, format=asked))
     assert resp.status_code == 200 and resp.mimetype == media

@@ -173,7 +173,9 @@ def _cpu_ticks(pid: int) -> int:
 def _busy_query_worker(server: LiveServer) -> int:
     """Return the pid of the query worker that is burning CPU under the server."""
     workers = [
-        p for p in _descendants(server.proc.pid) if b"visitgraph.workers.executor" in Path(f"/proc/{p}/cmdline").read_bytes()
+        p
+        for p in _descendants(server.proc.pid)
+        if b"visitgraph.workers.executor" in Path(f"/proc/{p}/cmdline").read_bytes()
     ]
     before = {p: _cpu_ticks(p) for p in workers}
     time.sleep(1.5)

@@ -89,7 +89,10 @@ TARGETS: dict[str, dict[str, Any]] = {
         ],
         "functions": ["parse_param", "normalize_iri", "bind_value", "expand_curie"],
     },
-    "dump": {"module": "src/visitgraph/store/dump.py", "tests": ["tests/test_mutation_kills_dumps.py", "tests/test_dump.py"]},
+    "dump": {
+        "module": "src/visitgraph/store/dump.py",
+        "tests": ["tests/test_mutation_kills_dumps.py", "tests/test_dump.py"],
+    },
     "dumps": {
         "module": "src/visitgraph/release/dumps.py",
         "tests": ["tests/test_mutation_kills_dumps.py"],

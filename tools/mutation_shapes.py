@@ -104,8 +104,18 @@ def _copy(graph: rdflib.Graph) -> rdflib.Graph:
     return g
 
 
-PYTEST_ARGS = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
-               "-p", "no:schemathesis"]
+PYTEST_ARGS = [
+    "-x",
+    "-q",
+    "-p",
+    "no:randomly",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:hypothesispytest",
+    "-p",
+    "no:schemathesis",
+]
 #: Fixture folders, the test that loads each fixture, and the header lines naming the shapes it trips.
 FIXTURES = [
     ("invalid", "test_fixture_violates_exactly_its_headers", "expect|also"),
@@ -225,8 +235,14 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=1800.0, help="seconds in all (default 1800)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant (default 120)")
     parser.add_argument("--list", action="store_true", help="only list the mutants, numbered")
-    parser.add_argument("--only", type=int, nargs="+", default=[], metavar="N",
-                        help="re-check only these mutants (numbers as listed); the stored results are kept")
+    parser.add_argument(
+        "--only",
+        type=int,
+        nargs="+",
+        default=[],
+        metavar="N",
+        help="re-check only these mutants (numbers as listed); the stored results are kept",
+    )
     args = parser.parse_args()
     if args.list:
         for n, (what, _, _) in enumerate(mutants(rdflib.Graph().parse(SHAPES, format="turtle"))):

@@ -19,26 +19,77 @@ from pathlib import Path
 
 # package -> {new module name: old flat module name}
 LAYOUT: dict[str, dict[str, str]] = {
-    "core": {m: m for m in ("errors", "config", "vocab", "fileio", "bounded", "boundedjson", "formats",
-                            "termtext", "textable", "crashpoints", "names")},
-    "sparql": {"text": "sparqltext", "syntax_errors": "sparql_errors", "engine": "sparql", "answers": "answers",
-               "ssrf": "ssrf", "guards": "guards", "querylimits": "querylimits",
-               "service_description": "service_description"},
+    "core": {
+        m: m
+        for m in (
+            "errors",
+            "config",
+            "vocab",
+            "fileio",
+            "bounded",
+            "boundedjson",
+            "formats",
+            "termtext",
+            "textable",
+            "crashpoints",
+            "names",
+        )
+    },
+    "sparql": {
+        "text": "sparqltext",
+        "syntax_errors": "sparql_errors",
+        "engine": "sparql",
+        "answers": "answers",
+        "ssrf": "ssrf",
+        "guards": "guards",
+        "querylimits": "querylimits",
+        "service_description": "service_description",
+    },
     "store": {"embedded": "store", "remote": "remote", "dump": "dump"},
     "sources": {m: m for m in ("load", "validate", "review", "shacl_engine")},
     "workers": {m: m for m in ("executor", "querystream", "workbench", "validation_job", "sandbox")},
     "describe": {m: m for m in ("resources", "pagemodels", "browse", "ontology_doc", "valuecaps")},
-    "queries": {"catalog": "queries", "savedquery": "savedquery", "answerindex": "answerindex",
-                "query_output": "query_output", "openapi": "openapi", "searchindex": "searchindex"},
-    "linking": {m: m for m in ("namescore", "match", "matchindex", "matchread", "reconcile",
-                               "reconcile_request", "linkset_files", "linksets", "linkpages")},
-    "release": {m: m for m in ("ledger", "persistence", "releases", "dumps", "void", "history", "memento",
-                               "changefeed")},
-    "publish": {"pipeline": "publish", "incremental": "incremental", "journal": "journal", "undo": "undo",
-                "writes": "writes"},
+    "queries": {
+        "catalog": "queries",
+        "savedquery": "savedquery",
+        "answerindex": "answerindex",
+        "query_output": "query_output",
+        "openapi": "openapi",
+        "searchindex": "searchindex",
+    },
+    "linking": {
+        m: m
+        for m in (
+            "namescore",
+            "match",
+            "matchindex",
+            "matchread",
+            "reconcile",
+            "reconcile_request",
+            "linkset_files",
+            "linksets",
+            "linkpages",
+        )
+    },
+    "release": {
+        m: m for m in ("ledger", "persistence", "releases", "dumps", "void", "history", "memento", "changefeed")
+    },
+    "publish": {
+        "pipeline": "publish",
+        "incremental": "incremental",
+        "journal": "journal",
+        "undo": "undo",
+        "writes": "writes",
+    },
     "authoring": {m: m for m in ("extract", "newsfacts", "newsdates", "visitors", "draft", "draftfile", "diff")},
-    "cli": {"main": "cli", "commands": "cli_commands", "draft": "cli_draft", "linkset": "cli_linkset",
-            "queries": "cli_queries", "release": "cli_release"},
+    "cli": {
+        "main": "cli",
+        "commands": "cli_commands",
+        "draft": "cli_draft",
+        "linkset": "cli_linkset",
+        "queries": "cli_queries",
+        "release": "cli_release",
+    },
 }
 OLD_TO_NEW: dict[str, str] = {old: f"{pkg}.{new}" for pkg, mods in LAYOUT.items() for new, old in mods.items()}
 
@@ -73,25 +124,36 @@ def _split_from(match: re.Match[str]) -> str:
 # and new name). Applied after the module rewrite, to `from module import ...` statements.
 MOVED_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "visitgraph.store.embedded": {"store_from_settings": ("visitgraph.store.backend", "store_from_settings")},
-    "visitgraph.linking.linksets": {n: ("visitgraph.publish.linkset_review", n) for n in ("review_linkset",
-                                                                                        "withdraw_linkset")},
-    "visitgraph.linking.match": {n: ("visitgraph.linking.entities", n) for n in (
-        "KIND_TYPES", "LABEL_PREDICATES", "PROPERTY_PATHS", "VISIT_LINKS", "Entity", "resolve_id")},
-    "visitgraph.release.releases": {n: ("visitgraph.release.ntdiff", n) for n in ("Line", "diffable",
-                                                                                 "data_triples")},
+    "visitgraph.linking.linksets": {
+        n: ("visitgraph.publish.linkset_review", n) for n in ("review_linkset", "withdraw_linkset")
+    },
+    "visitgraph.linking.match": {
+        n: ("visitgraph.linking.entities", n)
+        for n in ("KIND_TYPES", "LABEL_PREDICATES", "PROPERTY_PATHS", "VISIT_LINKS", "Entity", "resolve_id")
+    },
+    "visitgraph.release.releases": {n: ("visitgraph.release.ntdiff", n) for n in ("Line", "diffable", "data_triples")},
     "visitgraph.web.sparql": {n: ("visitgraph.web.errors", n) for n in ("NotAcceptable", "UnsupportedMediaType")},
-    "visitgraph.web.linksets": {"require_write": ("visitgraph.web.auth", "require_write"),
-                                "bearer_token": ("visitgraph.web.auth", "bearer_token"),
-                                "_authenticated": ("visitgraph.web.auth", "authenticated")},
+    "visitgraph.web.linksets": {
+        "require_write": ("visitgraph.web.auth", "require_write"),
+        "bearer_token": ("visitgraph.web.auth", "bearer_token"),
+        "_authenticated": ("visitgraph.web.auth", "authenticated"),
+    },
     "visitgraph.web.graphstore": {"write_guard": ("visitgraph.web.auth", "write_guard")},
     "visitgraph.sources.load": {"_syntax_error": ("visitgraph.sources.load", "syntax_error")},
-    "visitgraph.authoring.draft": {"_curie": ("visitgraph.authoring.draft", "curie"),
-                                   "_lit": ("visitgraph.authoring.draft", "turtle_literal")},
-    "visitgraph.authoring.extract": {"_is_cap": ("visitgraph.authoring.extract", "is_cap"),
-                                     "_looks_org": ("visitgraph.authoring.extract", "looks_org")},
+    "visitgraph.authoring.draft": {
+        "_curie": ("visitgraph.authoring.draft", "curie"),
+        "_lit": ("visitgraph.authoring.draft", "turtle_literal"),
+    },
+    "visitgraph.authoring.extract": {
+        "_is_cap": ("visitgraph.authoring.extract", "is_cap"),
+        "_looks_org": ("visitgraph.authoring.extract", "looks_org"),
+    },
 }
-FROM_MODULE = re.compile(r"^(?P<indent>[ \t]*)from (?P<module>visitgraph[\w.]*) import "
-                         r"(?:\((?P<multi>[^)]*)\)|(?P<names>[\w, ]+?)[ \t]*$)", re.MULTILINE)
+FROM_MODULE = re.compile(
+    r"^(?P<indent>[ \t]*)from (?P<module>visitgraph[\w.]*) import "
+    r"(?:\((?P<multi>[^)]*)\)|(?P<names>[\w, ]+?)[ \t]*$)",
+    re.MULTILINE,
+)
 
 
 def _move_names(match: re.Match[str]) -> str:
@@ -129,8 +191,11 @@ def main(argv: list[str]) -> int:
             for new, old in mods.items():
                 subprocess.run(["git", "mv", str(src / f"{old}.py"), str(src / pkg / f"{new}.py")], check=True)
         listed = subprocess.run(["git", "ls-files"], check=True, capture_output=True, text=True).stdout.split()
-        files = [Path(f) for f in listed if f.endswith((".py", ".md", ".toml", ".cfg", ".ini", ".txt", ".sh"))
-                 and f != "CHANGELOG.md"] + [Path("run")]
+        files = [
+            Path(f)
+            for f in listed
+            if f.endswith((".py", ".md", ".toml", ".cfg", ".ini", ".txt", ".sh")) and f != "CHANGELOG.md"
+        ] + [Path("run")]
     for path in files:
         if not path.is_file():
             continue

@@ -54,9 +54,16 @@ class ResourceChange:
 
     def to_dict(self, base: str) -> dict[str, Any]:
         """Return the change as a JSON-ready mapping (CURIEs for predicates)."""
-        return {"iri": self.iri, "id": vocab.shorten(self.iri, base), "label": self.label, "status": self.status,
-                "properties": [{"property": vocab.shorten(p.predicate), "status": p.status,
-                                "added": p.added, "removed": p.removed} for p in self.properties]}
+        return {
+            "iri": self.iri,
+            "id": vocab.shorten(self.iri, base),
+            "label": self.label,
+            "status": self.status,
+            "properties": [
+                {"property": vocab.shorten(p.predicate), "status": p.status, "added": p.added, "removed": p.removed}
+                for p in self.properties
+            ],
+        }
 
 
 @dataclass
@@ -80,10 +87,13 @@ class GraphDiff:
         counts: dict[str, int] = defaultdict(int)
         for r in self.resources:
             counts[r.status] += 1
-        return {"published": self.published, "triples": {"added": len(self.added), "removed": len(self.removed)},
-                "resources": {"added": counts["added"], "removed": counts["removed"], "changed": counts["changed"]},
-                "graphs": {"added": self.graphs_added, "removed": self.graphs_removed},
-                "changes": [r.to_dict(base) for r in self.resources]}
+        return {
+            "published": self.published,
+            "triples": {"added": len(self.added), "removed": len(self.removed)},
+            "resources": {"added": counts["added"], "removed": counts["removed"], "changed": counts["changed"]},
+            "graphs": {"added": self.graphs_added, "removed": self.graphs_removed},
+            "changes": [r.to_dict(base) for r in self.resources],
+        }
 
 
 def _blank_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
@@ -99,8 +109,10 @@ def _blank_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
             return names[node]
         if node in stack:
             return "_:cycle"
-        parts = sorted(f"{p} {name(o, stack | {node}) if isinstance(o, ox.BlankNode) else str(o)}"
-                       for p, o in out_edges.get(node, []))
+        parts = sorted(
+            f"{p} {name(o, stack | {node}) if isinstance(o, ox.BlankNode) else str(o)}"
+            for p, o in out_edges.get(node, [])
+        )
         names[node] = "_:h" + hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
         return names[node]
 
@@ -141,8 +153,11 @@ def canonical_triples(quads: Iterable[ox.Quad]) -> Canonical:
     for t in sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))):
         if t.predicate.value in LABEL_PREDICATES and isinstance(t.object, ox.Literal):
             labels.setdefault(key(t.subject), t.object.value)
-    return Canonical({(key(t.subject), str(t.predicate), key(t.object)) for t in triples}, labels,
-                     {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+    return Canonical(
+        {(key(t.subject), str(t.predicate), key(t.object)) for t in triples},
+        labels,
+        {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)},
+    )
 
 
 def proposed_store(settings: Settings) -> ox.Store:
@@ -173,10 +188,12 @@ def diff_graphs(current: Iterable[ox.Quad], proposed: Iterable[ox.Quad], *, publ
     resources = []
     for s in sorted(per):
         status = "added" if s not in subjects_cur else ("removed" if s not in subjects_new else "changed")
-        resources.append(ResourceChange(s.strip("<>"), labels.get(s, ""), status,
-                                        sorted(per[s].values(), key=lambda c: c.predicate)))
-    return GraphDiff(resources, added, removed, sorted(new.graphs - cur.graphs), sorted(cur.graphs - new.graphs),
-                     published)
+        resources.append(
+            ResourceChange(s.strip("<>"), labels.get(s, ""), status, sorted(per[s].values(), key=lambda c: c.predicate))
+        )
+    return GraphDiff(
+        resources, added, removed, sorted(new.graphs - cur.graphs), sorted(cur.graphs - new.graphs), published
+    )
 
 
 def _show(obj: str, blanks: dict[str, list[tuple[str, str]]], depth: int = 0) -> str:
@@ -184,8 +201,9 @@ def _show(obj: str, blanks: dict[str, list[tuple[str, str]]], depth: int = 0) ->
     if obj.startswith("_:"):
         if depth > 3:
             return "[ … ]"
-        inner = " ; ".join(f"{vocab.shorten(p.strip('<>'))} {_show(o, blanks, depth + 1)}"
-                           for p, o in sorted(blanks.get(obj, [])))
+        inner = " ; ".join(
+            f"{vocab.shorten(p.strip('<>'))} {_show(o, blanks, depth + 1)}" for p, o in sorted(blanks.get(obj, []))
+        )
         return f"[ {inner} ]"
     if obj.startswith("<"):
         return vocab.shorten(obj.strip("<>"))
@@ -211,12 +229,13 @@ def diff_settings(settings: Settings) -> GraphDiff:
 def render_text(diff: GraphDiff, base: str) -> str:
     """Render the diff for people: a summary, then one block per resource with labels."""
     if diff.empty:
-        return "No changes: the next build would publish the same graph as generation " \
-               f"{diff.published or '(none)'}."
+        return f"No changes: the next build would publish the same graph as generation {diff.published or '(none)'}."
     d = diff.to_dict(base)
-    lines = [f"Compared with published generation {diff.published or '(nothing published yet)'}: "
-             f"+{d['triples']['added']} / -{d['triples']['removed']} triples; resources "
-             f"{d['resources']['added']} added, {d['resources']['changed']} changed, {d['resources']['removed']} removed."]
+    lines = [
+        f"Compared with published generation {diff.published or '(nothing published yet)'}: "
+        f"+{d['triples']['added']} / -{d['triples']['removed']} triples; resources "
+        f"{d['resources']['added']} added, {d['resources']['changed']} changed, {d['resources']['removed']} removed."
+    ]
     for g in diff.graphs_added:
         lines.append(f"  + graph {vocab.shorten(g, base)}")
     for g in diff.graphs_removed:
@@ -227,7 +246,7 @@ def render_text(diff: GraphDiff, base: str) -> str:
             continue
         lines += ["", f"{status.capitalize()} ({len(group)}):"]
         for r in group:
-            lines.append(f"  {vocab.shorten(r.iri, base)}" + (f"  \"{r.label}\"" if r.label else ""))
+            lines.append(f"  {vocab.shorten(r.iri, base)}" + (f'  "{r.label}"' if r.label else ""))
             for p in r.properties:
                 for v in p.removed:
                     lines.append(f"    - {vocab.shorten(p.predicate)} {_short(v, base)}")
@@ -242,5 +261,6 @@ def _short(value: str, base: str) -> str:
 
 def render_nt(diff: GraphDiff) -> str:
     """Render the diff as patch lines: `- <s> <p> <o> .` then `+ <s> <p> <o> .` (blank nodes by content hash)."""
-    return "\n".join([f"- {s} {p} {o} ." for s, p, o in diff.removed] +
-                     [f"+ {s} {p} {o} ." for s, p, o in diff.added]) + ("\n" if not diff.empty else "")
+    return "\n".join(
+        [f"- {s} {p} {o} ." for s, p, o in diff.removed] + [f"+ {s} {p} {o} ." for s, p, o in diff.added]
+    ) + ("\n" if not diff.empty else "")

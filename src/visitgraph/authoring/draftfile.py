@@ -237,8 +237,9 @@ def _check(settings: Settings, store: ox.Store, drafts: Sequence[tuple[Path, Dra
             name=path.name,
             graph=vocab.graph_iri(settings.base_iri, f"draft/{path.name}"),
         )
-    report = validate_quads(quads, load_shapes(shapes_files(settings.root)), base=settings.base_iri,
-                            engine=settings.shacl_engine)
+    report = validate_quads(
+        quads, load_shapes(shapes_files(settings.root)), base=settings.base_iri, engine=settings.shacl_engine
+    )
     if not report.conforms:
         raise ShapesViolation(report)
 

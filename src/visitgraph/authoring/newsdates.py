@@ -17,12 +17,15 @@ from dataclasses import dataclass
 
 import dateparser
 
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
 #: "January 24, 2020", "December, 3", "26 September 2013", "March 5th".
 DATE_RE = re.compile(
     rf"\b(?:(?P<m1>{_MONTHS})\.?,?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTHS})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?)")
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTHS})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?)"
+)
 _PARSER_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
@@ -66,13 +69,13 @@ def find_date(text: str) -> DateMention | None:
             continue
         if year is None and (parsed.month, parsed.day) == (2, 29):
             pass  # a leap day without a year: keep it, the neighbours decide the year
-        return DateMention(m.group(0).strip(), m.start(), parsed.month, parsed.day,
-                           int(year) if year else None)
+        return DateMention(m.group(0).strip(), m.start(), parsed.month, parsed.day, int(year) if year else None)
     return None
 
 
-def _bounds(mentions: Sequence[DateMention | None], index: int,
-            resolved: dict[int, dt.date]) -> tuple[dt.date | None, dt.date | None]:
+def _bounds(
+    mentions: Sequence[DateMention | None], index: int, resolved: dict[int, dt.date]
+) -> tuple[dt.date | None, dt.date | None]:
     newer = next((resolved[i] for i in range(index - 1, -1, -1) if i in resolved), None)
     older = next((resolved[i] for i in range(index + 1, len(mentions)) if i in resolved), None)
     return newer, older
@@ -124,8 +127,13 @@ def resolve_dates(mentions: Sequence[DateMention | None], year: int | None = Non
                 d = dt.date(year, m.month, m.day)
             except ValueError:
                 continue
-            out[i] = ResolvedDate(d, False, f"The item gives no year; {year} was given by the librarian "
-                                            "(visitgraph draft --year) when the record was drafted.", True)
+            out[i] = ResolvedDate(
+                d,
+                False,
+                f"The item gives no year; {year} was given by the librarian "
+                "(visitgraph draft --year) when the record was drafted.",
+                True,
+            )
             continue
         newer, older = _bounds(mentions, i, stated)
         if newer is None and older is None:
@@ -147,21 +155,26 @@ def _note(m: DateMention, d: dt.date, newer: dt.date | None, older: dt.date | No
     if older is not None:
         where.append(f"before the visit of {older.isoformat()}")
     if newer is not None and older is not None:
-        return (f"The item gives no year. It comes {' and '.join(where)} in the reverse-chronological source, "
-                f"and the only {_label(d)} between those dates is in {d.year}.")
-    return (f"The item gives no year. It comes {where[0]} in the reverse-chronological source; "
-            f"the nearest {_label(d)} {'before' if newer is not None else 'after'} it is in {d.year}.")
+        return (
+            f"The item gives no year. It comes {' and '.join(where)} in the reverse-chronological source, "
+            f"and the only {_label(d)} between those dates is in {d.year}."
+        )
+    return (
+        f"The item gives no year. It comes {where[0]} in the reverse-chronological source; "
+        f"the nearest {_label(d)} {'before' if newer is not None else 'after'} it is in {d.year}."
+    )
 
 
 def explain_missing(m: DateMention | None, mentions: Sequence[DateMention | None], index: int) -> str:
     """Say why an item could not be dated, and what to do about it."""
     if m is None:
-        return "gives no date (no month and day such as \"On March 5, 2021\")"
-    newer, older = _bounds(mentions, index, {
-        i: dt.date(x.year, x.month, x.day) for i, x in enumerate(mentions) if x is not None and x.year is not None})
+        return 'gives no date (no month and day such as "On March 5, 2021")'
+    newer, older = _bounds(
+        mentions,
+        index,
+        {i: dt.date(x.year, x.month, x.day) for i, x in enumerate(mentions) if x is not None and x.year is not None},
+    )
     if newer is None and older is None:
-        return (f"gives no year for \"{m.text}\" and no neighbouring item states one: "
-                "pass --year YYYY")
+        return f'gives no year for "{m.text}" and no neighbouring item states one: pass --year YYYY'
     found = _candidates(m.month, m.day, newer, older)
-    return (f"gives no year for \"{m.text}\" and {len(found)} such days fall between its neighbours: "
-            "pass --year YYYY")
+    return f'gives no year for "{m.text}" and {len(found)} such days fall between its neighbours: pass --year YYYY'

@@ -26,17 +26,34 @@ from visitgraph.core.textable import render_table
 @store_option
 @click.option("--who", default="cli", show_default=True, help="Who publishes (kept in the history).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
-              help="Format of the violation report when the data does not conform.")
-@click.option("--full", is_flag=True,
-              help="Reload and validate everything, even when only a few records changed since the last build.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    help="Format of the violation report when the data does not conform.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Reload and validate everything, even when only a few records changed since the last build.",
+)
 @click.option("--warnings", is_flag=True, help="List every advisory warning (default: one summary line).")
-@click.option("--allow-unreviewed", is_flag=True,
-              help="Publish data files that still carry `# check:` marks (refused otherwise).")
+@click.option(
+    "--allow-unreviewed", is_flag=True, help="Publish data files that still carry `# check:` marks (refused otherwise)."
+)
 @click.pass_context
 @handle_errors
-def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, fmt: str, full: bool,
-          warnings: bool, allow_unreviewed: bool) -> None:
+def build(
+    ctx: click.Context,
+    store_path: Path | None,
+    who: str,
+    as_json: bool,
+    fmt: str,
+    full: bool,
+    warnings: bool,
+    allow_unreviewed: bool,
+) -> None:
     """Parse, validate and publish the repository's sources into the store.
 
     Only a conforming whole is published; on any error the published store is
@@ -59,8 +76,14 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
 
     settings = settings_for(ctx, store_path)
     try:
-        report = do_build(settings, store_from_settings(settings), who=who, progress=sys.stderr.isatty(), full=full,
-                          allow_unreviewed=allow_unreviewed)
+        report = do_build(
+            settings,
+            store_from_settings(settings),
+            who=who,
+            progress=sys.stderr.isatty(),
+            full=full,
+            allow_unreviewed=allow_unreviewed,
+        )
     except ShapesViolation as e:
         fail_with_report(e, fmt)
         return
@@ -68,13 +91,19 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
         echo_json(report.to_dict())
         return
     assert report.generation is not None and report.validation is not None
-    click.echo(f"Published generation {report.generation.id} to {settings.store}: "
-               f"{report.triples} triples from {len(report.files)} files"
-               + (f" and {len(report.changesets)} changesets" if report.changesets else "") + ".")
+    click.echo(
+        f"Published generation {report.generation.id} to {settings.store}: "
+        f"{report.triples} triples from {len(report.files)} files"
+        + (f" and {len(report.changesets)} changesets" if report.changesets else "")
+        + "."
+    )
     if "how" in report.reused:
-        checked = (f"validated {report.reused['focus_nodes']} record(s) touched by "
-                   f"{report.reused['changed_triples']} changed triple(s)" if "focus_nodes" in report.reused
-                   else "validated the whole graph")
+        checked = (
+            f"validated {report.reused['focus_nodes']} record(s) touched by "
+            f"{report.reused['changed_triples']} changed triple(s)"
+            if "focus_nodes" in report.reused
+            else "validated the whole graph"
+        )
         click.echo(f"Reused generation {report.reused['generation']} ({report.reused['how']}); {checked}.")
     elif "full" in report.reused:
         click.echo(f"Validated everything: {report.reused['full']}.")
@@ -91,11 +120,18 @@ def build(ctx: click.Context, store_path: Path | None, who: str, as_json: bool, 
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
-              show_default=True, help="Report format: human-readable, JSON, or the SHACL report as Turtle.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="Report format: human-readable, JSON, or the SHACL report as Turtle.",
+)
 @click.option("--warnings", is_flag=True, help="List every advisory warning (default: one summary line).")
-@click.option("--progress/--no-progress", default=None,
-              help="Show progress bars on stderr (default: when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Show progress bars on stderr (default: when stderr is a terminal)."
+)
 @click.pass_context
 @handle_errors
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bool, progress: bool | None) -> None:
@@ -121,7 +157,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
     for f in files:
         absolute = f.resolve()
         inside = absolute.is_relative_to(root) and any(
-            absolute.is_relative_to(root / d) for d in ("data", "ontology", "linksets/accepted"))
+            absolute.is_relative_to(root / d) for d in ("data", "ontology", "linksets/accepted")
+        )
         if not inside:
             extra.append(f)
     report = check(settings, extra, progress=sys.stderr.isatty() if progress is None else progress)
@@ -135,8 +172,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, warnings: bo
     else:
         click.echo(report.to_text(warnings=warnings, listed_by="`visitgraph validate --warnings`"))
     if marks:
-        click.echo(f"Not reviewed: {describe(marks)} `visitgraph build` refuses them until the marks are deleted "
-                   "(or --allow-unreviewed).", err=True)
+        click.echo(
+            f"Not reviewed: {describe(marks)} `visitgraph build` refuses them until the marks are deleted "
+            "(or --allow-unreviewed).",
+            err=True,
+        )
     if not report.conforms or marks:
         sys.exit(1)
 
@@ -159,18 +199,38 @@ class _EndsWithNewline:
 
 @cli.command()
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from a file ('-' for standard input).")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a file ('-' for standard input).",
+)
 @store_option
-@click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdfxml"]),
-              help="Output format.")
-@click.option("--timeout", type=float, default=None,
-              help="Stop the query after this many seconds (default: setting query_timeout; 0: no limit).")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld", "rdfxml"]),
+    help="Output format.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Stop the query after this many seconds (default: setting query_timeout; 0: no limit).",
+)
 @click.pass_context
 @handle_errors
-def query(ctx: click.Context, sparql: str | None, query_file: TextIO | None,
-          store_path: Path | None, fmt: str, timeout: float | None) -> None:
+def query(
+    ctx: click.Context,
+    sparql: str | None,
+    query_file: TextIO | None,
+    store_path: Path | None,
+    fmt: str,
+    timeout: float | None,
+) -> None:
     """Run a SPARQL query against the published store.
 
     The default graph is the union of every graph. The answer is written as
@@ -190,8 +250,13 @@ def query(ctx: click.Context, sparql: str | None, query_file: TextIO | None,
         raise click.UsageError("Give a query as an argument or with -f FILE.")
     settings = settings_for(ctx, store_path)
     out = _EndsWithNewline(sys.stdout.buffer)
-    _, notes = stream_query(settings, sparql, fmt, out,  # type: ignore[arg-type]
-                            settings.query_timeout if timeout is None else timeout)
+    _, notes = stream_query(
+        settings,
+        sparql,
+        fmt,
+        out,  # type: ignore[arg-type]
+        settings.query_timeout if timeout is None else timeout,
+    )
     if out.last not in (b"", b"\n"):
         out.write(b"\n")
     if notes:
@@ -201,8 +266,12 @@ def query(ctx: click.Context, sparql: str | None, query_file: TextIO | None,
 @cli.command()
 @store_option
 @format_option(("ttl", "nt", "nq", "trig", "jsonld"), "ttl")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically) instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
 @click.pass_context
 @handle_errors
 def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | None) -> None:
@@ -236,13 +305,25 @@ def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | N
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8080).")
 @click.option("--threads", type=int, default=None, help="Python threads running the app (WSGI).")
-@click.option("--get", "get_path", default=None, metavar="PATH",
-              help="Print the response to one GET request and exit, without opening a port.")
+@click.option(
+    "--get",
+    "get_path",
+    default=None,
+    metavar="PATH",
+    help="Print the response to one GET request and exit, without opening a port.",
+)
 @click.option("--accept", default=None, help="Accept header for --get.")
 @click.pass_context
 @handle_errors
-def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: int | None,
-          threads: int | None, get_path: str | None, accept: str | None) -> None:
+def serve(
+    ctx: click.Context,
+    store_path: Path | None,
+    host: str | None,
+    port: int | None,
+    threads: int | None,
+    get_path: str | None,
+    accept: str | None,
+) -> None:
     """Serve the SPARQL endpoint and pages under a production HTTP server (granian, ASGI).
 
     Builds the store from the repository's files first if nothing is published yet.
@@ -276,8 +357,10 @@ def serve(ctx: click.Context, store_path: Path | None, host: str | None, port: i
     from visitgraph.web import port_taken, serve_forever
 
     if port_taken(settings.host, int(settings.port)):
-        raise VisitgraphError(f"Port {settings.port} on {settings.host} is already in use (another server?). "
-                              "Stop it, or choose another port with --port or the port setting.")
+        raise VisitgraphError(
+            f"Port {settings.port} on {settings.host} is already in use (another server?). "
+            "Stop it, or choose another port with --port or the port setting."
+        )
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ (SPARQL at /sparql)", err=True)
     serve_forever(settings)
 
@@ -305,28 +388,43 @@ def history(ctx: click.Context, store_path: Path | None, as_json: bool) -> None:
         return
     current = store.current()
     on_disk = set(store.generation_ids())
-    rows = [[("* " if current and e.generation == current.id and i == len(entries) - 1 else "  ")
-             + e.generation, e.action, e.who, e.when, str(e.triples),
-             "yes" if e.generation in on_disk else "pruned", e.note] for i, e in enumerate(entries)]
+    rows = [
+        [
+            ("* " if current and e.generation == current.id and i == len(entries) - 1 else "  ") + e.generation,
+            e.action,
+            e.who,
+            e.when,
+            str(e.triples),
+            "yes" if e.generation in on_disk else "pruned",
+            e.note,
+        ]
+        for i, e in enumerate(entries)
+    ]
     click.echo(render_table(["generation", "action", "who", "when", "triples", "on disk", "note"], rows))
     reverted = reverted_changesets(settings)
     if reverted:
-        click.echo(f"Reverted changesets (set aside by rollback, kept in changesets/reverted/, not replayed): "
-                   f"{', '.join(reverted)}")
+        click.echo(
+            f"Reverted changesets (set aside by rollback, kept in changesets/reverted/, not replayed): "
+            f"{', '.join(reverted)}"
+        )
 
 
 @cli.command()
 @store_option
 @click.argument("generation", required=False)
 @click.option("--who", default="cli", show_default=True, help="Who rolls back (kept in the history).")
-@click.option("--restore-files", is_flag=True,
-              help="Also put back the data files that differ from GENERATION, from its recorded inputs "
-                   "(the current versions are kept under changesets/reverted/files/).")
+@click.option(
+    "--restore-files",
+    is_flag=True,
+    help="Also put back the data files that differ from GENERATION, from its recorded inputs "
+    "(the current versions are kept under changesets/reverted/files/).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @click.pass_context
 @handle_errors
-def rollback(ctx: click.Context, store_path: Path | None, generation: str | None, who: str, restore_files: bool,
-             as_json: bool) -> None:
+def rollback(
+    ctx: click.Context, store_path: Path | None, generation: str | None, who: str, restore_files: bool, as_json: bool
+) -> None:
     """Make an earlier published generation current again (default: the previous one), inputs too.
 
     Changesets the rollback steps back over are set aside in
@@ -351,8 +449,10 @@ def rollback(ctx: click.Context, store_path: Path | None, generation: str | None
     gen = report.generation.id
     click.echo(f"Generation {gen} is current again.")
     if report.reverted:
-        click.echo(f"Set aside {len(report.reverted)} changeset(s) it stepped back over (kept in changesets/reverted/, "
-                   f"no longer replayed): {', '.join(report.reverted)}")
+        click.echo(
+            f"Set aside {len(report.reverted)} changeset(s) it stepped back over (kept in changesets/reverted/, "
+            f"no longer replayed): {', '.join(report.reverted)}"
+        )
     if report.reinstated:
         click.echo(f"Replayed again from now on ({gen} was built with them): {', '.join(report.reinstated)}")
     for path in report.restored:
@@ -367,5 +467,6 @@ def rollback(ctx: click.Context, store_path: Path | None, generation: str | None
         if not restore_files:
             click.echo(f"Run `visitgraph rollback {gen} --restore-files` to put {gen}'s versions back.")
     if not report.inputs_known:
-        click.echo(f"{gen} does not record its inputs (built by an older version): changesets and files were left "
-                   "as they are.")
+        click.echo(
+            f"{gen} does not record its inputs (built by an older version): changesets and files were left as they are."
+        )

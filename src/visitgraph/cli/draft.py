@@ -101,8 +101,11 @@ def diff(ctx: click.Context, store_path: Path | None, fmt: str) -> None:
     settings = settings_for(ctx, store_path)
     result = diff_settings(settings)
     if marks := scan(settings):
-        click.echo(f"Not reviewed: {describe(marks)} `visitgraph build` refuses them until the marks are "
-                   "deleted (or --allow-unreviewed).", err=True)
+        click.echo(
+            f"Not reviewed: {describe(marks)} `visitgraph build` refuses them until the marks are "
+            "deleted (or --allow-unreviewed).",
+            err=True,
+        )
     if fmt == "json":
         echo_json(result.to_dict(settings.base_iri))
     elif fmt == "nt":

@@ -23,8 +23,10 @@ def linkset() -> None:
 
 
 def _table(items: list[dict[str, object]]) -> str:
-    rows = [[str(i["name"]), str(i["state"]), str(i["contributor"]), str(i["links"]), str(i["source"]),
-             str(i["generated"])] for i in items]
+    rows = [
+        [str(i["name"]), str(i["state"]), str(i["contributor"]), str(i["links"]), str(i["source"]), str(i["generated"])]
+        for i in items
+    ]
     return render_table(["name", "state", "contributor", "links", "source", "contributed"], rows)
 
 
@@ -65,8 +67,10 @@ def add(ctx: click.Context, contributor: str, file: Path, store_path: Path | Non
     if as_json:
         echo_json(info.to_dict())
         return
-    click.echo(f"Stored {info.links} link(s) from {safe(contributor)} as linksets/pending/{info.name}.ttl; "
-               f"a librarian reviews it with `visitgraph linkset review {info.name} --accept`.")
+    click.echo(
+        f"Stored {info.links} link(s) from {safe(contributor)} as linksets/pending/{info.name}.ttl; "
+        f"a librarian reviews it with `visitgraph linkset review {info.name} --accept`."
+    )
 
 
 @linkset.command("review")
@@ -78,8 +82,9 @@ def add(ctx: click.Context, contributor: str, file: Path, store_path: Path | Non
 @store_option
 @click.pass_context
 @handle_errors
-def review(ctx: click.Context, name: str | None, decision: str | None, reason: str, reviewer: str,
-           store_path: Path | None) -> None:
+def review(
+    ctx: click.Context, name: str | None, decision: str | None, reason: str, reviewer: str, store_path: Path | None
+) -> None:
     """List pending linksets, or accept or reject the one called NAME.
 
     \b
@@ -100,11 +105,13 @@ def review(ctx: click.Context, name: str | None, decision: str | None, reason: s
         raise click.UsageError("Say --accept or --reject (with --reason).")
     if decision == "reject" and not reason:
         raise click.UsageError("A rejection needs --reason, so the contributor learns why.")
-    info = review_linkset(settings, store_from_settings(settings), name, accept=decision == "accept",
-                          reason=reason, reviewer=reviewer)
+    info = review_linkset(
+        settings, store_from_settings(settings), name, accept=decision == "accept", reason=reason, reviewer=reviewer
+    )
     verb = "Published" if decision == "accept" else "Rejected"
-    click.echo(f"{verb} {info.links} link(s) from {safe(info.contributor)} "
-               f"({Path(info.path).parent.name}/{info.name}.ttl).")
+    click.echo(
+        f"{verb} {info.links} link(s) from {safe(info.contributor)} ({Path(info.path).parent.name}/{info.name}.ttl)."
+    )
 
 
 @linkset.command("withdraw")
@@ -130,8 +137,12 @@ def withdraw(ctx: click.Context, name: str, reason: str, who: str, store_path: P
 
 
 @linkset.command("list")
-@click.option("--state", type=click.Choice(["pending", "accepted", "rejected", "withdrawn"]), default=None,
-              help="Only linksets in this state.")
+@click.option(
+    "--state",
+    type=click.Choice(["pending", "accepted", "rejected", "withdrawn"]),
+    default=None,
+    help="Only linksets in this state.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handle_errors

@@ -46,14 +46,20 @@ def handle_errors(fn: F) -> F:
 
 def store_option(fn: F) -> F:
     """Add `--store PATH` (the embedded store folder), meaning the same in every command."""
-    return click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
-                        help="Store folder (default: setting `store`, var/store).")(fn)
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Store folder (default: setting `store`, var/store).",
+    )(fn)
 
 
 def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
     """Add `--format`, meaning the output format in every command."""
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                        help="Output format.")
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format."
+    )
 
 
 def settings_for(ctx: click.Context, store_path: Path | None = None, **overrides: Any) -> Settings:
@@ -69,9 +75,14 @@ def settings_for(ctx: click.Context, store_path: Path | None = None, **overrides
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="visitgraph")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="VISITGRAPH_ROOT", default=None,
-              help="Project folder (ontology/, data/, shapes/, queries/); default: the nearest one at or above "
-                   "the current folder.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="VISITGRAPH_ROOT",
+    default=None,
+    help="Project folder (ontology/, data/, shapes/, queries/); default: the nearest one at or above "
+    "the current folder.",
+)
 @click.option("--base-iri", default=None, help="Base IRI of minted resources.")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short errors.")
 @click.pass_context
@@ -96,8 +107,13 @@ def main() -> None:
 
 
 #: Modules whose import registers subcommands on :data:`cli`.
-COMMAND_MODULES = ("visitgraph.cli.commands", "visitgraph.cli.queries", "visitgraph.cli.linkset",
-                   "visitgraph.cli.release", "visitgraph.cli.draft")
+COMMAND_MODULES = (
+    "visitgraph.cli.commands",
+    "visitgraph.cli.queries",
+    "visitgraph.cli.linkset",
+    "visitgraph.cli.release",
+    "visitgraph.cli.draft",
+)
 
 
 def register_commands() -> None:

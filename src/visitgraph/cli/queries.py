@@ -39,8 +39,7 @@ def list_queries(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json([q.to_dict() for q in queries])
         return
-    rows = [[q.name, q.title, " ".join(p.name + ("*" if p.required else "") for p in q.params)]
-            for q in queries]
+    rows = [[q.name, q.title, " ".join(p.name + ("*" if p.required else "") for p in q.params)] for q in queries]
     click.echo(render_table(["name", "title", "parameters"], rows, max_width=70))
 
 
@@ -88,17 +87,36 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @queries_group.command(name="run")
 @click.argument("name")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter value (repeatable); missing ones take their defaults.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "ttl", "srj"]),
-              default="table", show_default=True, help="Output format.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value (repeatable); missing ones take their defaults.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "ttl", "srj"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--limit", default=None, help="Rows per page (paged queries; default 20, at most 500).")
 @click.option("--offset", default=None, help="Rows to skip (paged queries).")
 @store_option
 @click.pass_context
 @handle_errors
-def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str, limit: str | None,
-                      offset: str | None, store_path: Path | None) -> None:
+def run_query_command(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    limit: str | None,
+    offset: str | None,
+    store_path: Path | None,
+) -> None:
     """Run a saved query against the published store, with typed parameters.
 
     \b
@@ -117,12 +135,22 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
     settings = settings_for(ctx, store_path)
     query = get_query(settings.root, name)
     store = store_from_settings(settings)
-    page = run_saved_query(store.reader(), query, _parse_params(params), limit, offset,
-                           base_iri=settings.base_iri, max_rows=settings.max_rows, answers=for_store(store),
-                           search=search_for(store, rebuild=False))
+    page = run_saved_query(
+        store.reader(),
+        query,
+        _parse_params(params),
+        limit,
+        offset,
+        base_iri=settings.base_iri,
+        max_rows=settings.max_rows,
+        answers=for_store(store),
+        search=search_for(store, rebuild=False),
+    )
     if fmt == "table":
-        rows = [[_short(v, settings.base_iri) for v in rec] for rec in
-                [[r.get(var, "") for var in page.variables] for r in page.records()]]
+        rows = [
+            [_short(v, settings.base_iri) for v in rec]
+            for rec in [[r.get(var, "") for var in page.variables] for r in page.records()]
+        ]
         click.echo(render_table(page.variables, rows))
         more = "; more follow (use --offset)" if page.has_next else ""
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{more})", err=True)
@@ -135,7 +163,7 @@ def run_query_command(ctx: click.Context, name: str, params: tuple[str, ...], fm
 
 
 def _short(value: str, base: str) -> str:
-    return value[len(base):] if value.startswith(base) else value
+    return value[len(base) :] if value.startswith(base) else value
 
 
 @queries_group.command(name="index")
@@ -167,8 +195,10 @@ def index_command(ctx: click.Context, names: tuple[str, ...], as_json: bool, sto
     settings = settings_for(ctx, store_path)
     store = store_from_settings(settings)
     if store.backend != "embedded":
-        raise VisitgraphError("Stored answers are kept for the embedded store only; with the remote backend "
-                              "saved queries always run on the server.")
+        raise VisitgraphError(
+            "Stored answers are kept for the embedded store only; with the remote backend "
+            "saved queries always run on the server."
+        )
     gen = store.require_current()
     queries = discover_queries(settings.root)
     unknown = sorted(set(names) - {q.name for q in queries})
@@ -178,11 +208,23 @@ def index_command(ctx: click.Context, names: tuple[str, ...], as_json: bool, sto
     with store.write_lock():
         report = build_index(settings, store.path, gen.path, gen.id, queries, keep=keep)
     if as_json:
-        echo_json({"generation": gen.id, "seconds": report.seconds, "stored": report.stored,
-                   "skipped": report.skipped, "queries": report.entries})
+        echo_json(
+            {
+                "generation": gen.id,
+                "seconds": report.seconds,
+                "stored": report.stored,
+                "skipped": report.skipped,
+                "queries": report.entries,
+            }
+        )
         return
-    rows = [[name, str(entry.get("rows", "")), f"{entry.get('seconds', 0):.2f}", entry.get("error", "stored")]
-            for name, entry in sorted(report.entries.items())]
+    rows = [
+        [name, str(entry.get("rows", "")), f"{entry.get('seconds', 0):.2f}", entry.get("error", "stored")]
+        for name, entry in sorted(report.entries.items())
+    ]
     click.echo(render_table(["query", "rows", "seconds", "status"], rows))
-    click.echo(f"Stored {len(report.stored)} of {len(report.entries)} answers for generation {gen.id} "
-               f"in {report.seconds:.1f} s.", err=True)
+    click.echo(
+        f"Stored {len(report.stored)} of {len(report.entries)} answers for generation {gen.id} "
+        f"in {report.seconds:.1f} s.",
+        err=True,
+    )

@@ -11,15 +11,19 @@ from visitgraph.cli.main import cli, echo_json, handle_errors, settings_for, sto
 
 @cli.command()
 @store_option
-@click.option("--version", "version", default=None,
-              help="Release name, e.g. 1.2.0 (default: today's date, then .2, .3 ...).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder holding the releases (default: <root>/releases).")
+@click.option(
+    "--version", "version", default=None, help="Release name, e.g. 1.2.0 (default: today's date, then .2, .3 ...)."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding the releases (default: <root>/releases).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
 @handle_errors
-def release(ctx: click.Context, store_path: Path | None, version: str | None, out: Path | None,
-            as_json: bool) -> None:
+def release(ctx: click.Context, store_path: Path | None, version: str | None, out: Path | None, as_json: bool) -> None:
     """Write a versioned release: every dump (plain and gzip), manifest, VoID and a changelog.
 
     The changelog (CHANGES.md, added.nt, removed.nt) lists the triples added and
@@ -40,10 +44,14 @@ def release(ctx: click.Context, store_path: Path | None, version: str | None, ou
     if as_json:
         echo_json(report.to_dict())
         return
-    click.echo(f"Wrote release {report.version} to {report.folder}: {report.manifest.store_triples} triples, "
-               f"{len(report.manifest.files)} dump files.")
+    click.echo(
+        f"Wrote release {report.version} to {report.folder}: {report.manifest.store_triples} triples, "
+        f"{len(report.manifest.files)} dump files."
+    )
     if report.previous:
-        click.echo(f"Since {report.previous}: {report.added} triples added, {report.removed} removed "
-                   f"(see {report.folder / 'CHANGES.md'}).")
+        click.echo(
+            f"Since {report.previous}: {report.added} triples added, {report.removed} removed "
+            f"(see {report.folder / 'CHANGES.md'})."
+        )
     else:
         click.echo("First release in this folder: no changelog to compare with.")

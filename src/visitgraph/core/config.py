@@ -35,32 +35,100 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10000, "Most rows a SELECT returns; more are cut and the cut is stated."),
     Setting("max_body", 1_048_576, "Largest request body accepted, in bytes (413 past it)."),
     Setting("client_budget", 120.0, "Query seconds one client may use per minute (429 past it)."),
-    Setting("reconcile_timeout", 10.0, "Seconds one reconciliation request (/reconcile batch, match, extend, suggest) may take; past it 503. Its time counts against client_budget."),
-    Setting("write_token", "", "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused."),
+    Setting(
+        "reconcile_timeout",
+        10.0,
+        "Seconds one reconciliation request (/reconcile batch, match, extend, suggest) may take; past it 503. Its time counts against client_budget.",
+    ),
+    Setting(
+        "write_token",
+        "",
+        "Bearer token that allows writes (SPARQL Update, Graph Store, linksets). Empty: writes refused.",
+    ),
     Setting("read_token", "", "Bearer token that authenticates but may only read (writes get 403)."),
-    Setting("admin_token", "", "Bearer token that may also confirm destructive writes (with `confirm=destructive`): emptying a curated graph, `?default` by the Graph Store, removing more than max_removal_share. Empty: refused (409)."),
-    Setting("max_removal_share", 0.1, "Largest share of the published triples one write over HTTP may remove without confirmation (409 past it)."),
+    Setting(
+        "admin_token",
+        "",
+        "Bearer token that may also confirm destructive writes (with `confirm=destructive`): emptying a curated graph, `?default` by the Graph Store, removing more than max_removal_share. Empty: refused (409).",
+    ),
+    Setting(
+        "max_removal_share",
+        0.1,
+        "Largest share of the published triples one write over HTTP may remove without confirmation (409 past it).",
+    ),
     Setting("service_allowlist", "", "Comma-separated IRI prefixes that SERVICE and LOAD may reach; empty: none."),
-    Setting("max_depth", 200, "Deepest nesting accepted in a query (braces, brackets, parentheses) or a JSON, JSON-LD or RDF/XML body (400 past it); XML entity declarations are always refused."),
-    Setting("worker_memory_mb", 2048, "Memory (data segment, MiB) one query worker may use; a worker that hits it is replaced and the query answered 503. 0: no limit."),
-    Setting("admission_wait", 5.0, "Most seconds a query waits for a free query worker before answering 503 with Retry-After."),
-    Setting("header_timeout", 10.0, "Seconds a client has to send a request's headers before the connection is closed."),
-    Setting("body_timeout", 30.0, "Seconds a client has to send a request's whole body once its headers are in (408 and the connection closed past it)."),
+    Setting(
+        "max_depth",
+        200,
+        "Deepest nesting accepted in a query (braces, brackets, parentheses) or a JSON, JSON-LD or RDF/XML body (400 past it); XML entity declarations are always refused.",
+    ),
+    Setting(
+        "worker_memory_mb",
+        2048,
+        "Memory (data segment, MiB) one query worker may use; a worker that hits it is replaced and the query answered 503. 0: no limit.",
+    ),
+    Setting(
+        "admission_wait",
+        5.0,
+        "Most seconds a query waits for a free query worker before answering 503 with Retry-After.",
+    ),
+    Setting(
+        "header_timeout", 10.0, "Seconds a client has to send a request's headers before the connection is closed."
+    ),
+    Setting(
+        "body_timeout",
+        30.0,
+        "Seconds a client has to send a request's whole body once its headers are in (408 and the connection closed past it).",
+    ),
     Setting("result_cache", 256, "Entries in the in-process result cache (0 disables it)."),
-    Setting("validate_whole_limit", 200_000, "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes."),
+    Setting(
+        "validate_whole_limit",
+        200_000,
+        "Up to this many triples a build validates the whole graph at once; above it, in batches of focus nodes.",
+    ),
     Setting("validate_batch", 250, "Focus nodes per SHACL batch when validating in batches."),
     Setting("validate_workers", 2, "Processes that check SHACL batches in parallel (batched validation only)."),
-    Setting("shacl_engine", "shacl", "SHACL engine: `shacl` (Rust, fast; shapes it does not support go to pyshacl) or `pyshacl` (the reference, pure Python). Both give the same results (decision 0033)."),
-    Setting("incremental", True, "Above validate_whole_limit triples, a build reuses the published generation: appended changesets go onto a checkpoint of it, and only the records a change touches are validated again (`build --full`: everything)."),
-    Setting("answer_index", True, "Store each paged saved query's whole answer at publish, so its pages are slices (see `visitgraph queries index`)."),
-    Setting("index_timeout", 900.0, "Seconds one saved query may take when its whole answer is stored at publish; past it, it stays SPARQL-only."),
-    Setting("index_max_rows", 5_000_000, "Largest whole answer stored for a saved query (rows); larger ones stay SPARQL-only."),
+    Setting(
+        "shacl_engine",
+        "shacl",
+        "SHACL engine: `shacl` (Rust, fast; shapes it does not support go to pyshacl) or `pyshacl` (the reference, pure Python). Both give the same results (decision 0033).",
+    ),
+    Setting(
+        "incremental",
+        True,
+        "Above validate_whole_limit triples, a build reuses the published generation: appended changesets go onto a checkpoint of it, and only the records a change touches are validated again (`build --full`: everything).",
+    ),
+    Setting(
+        "answer_index",
+        True,
+        "Store each paged saved query's whole answer at publish, so its pages are slices (see `visitgraph queries index`).",
+    ),
+    Setting(
+        "index_timeout",
+        900.0,
+        "Seconds one saved query may take when its whole answer is stored at publish; past it, it stays SPARQL-only.",
+    ),
+    Setting(
+        "index_max_rows",
+        5_000_000,
+        "Largest whole answer stored for a saved query (rows); larger ones stay SPARQL-only.",
+    ),
     Setting("keep_generations", 5, "Published store generations kept for rollback."),
-    Setting("publisher", "Presidential Library of the Administrative Department of the President of the Republic of Azerbaijan", "Publisher named in dataset descriptions."),
+    Setting(
+        "publisher",
+        "Presidential Library of the Administrative Department of the President of the Republic of Azerbaijan",
+        "Publisher named in dataset descriptions.",
+    ),
     Setting("license", "https://creativecommons.org/licenses/by/4.0/", "Licence IRI of the published dataset."),
-    Setting("backend", "embedded", "Store backend: `embedded` (Oxigraph on disk) or `remote` (a SPARQL 1.1 server; see docs/remote-store.md)."),
+    Setting(
+        "backend",
+        "embedded",
+        "Store backend: `embedded` (Oxigraph on disk) or `remote` (a SPARQL 1.1 server; see docs/remote-store.md).",
+    ),
     Setting("remote_query_url", "", "Remote backend: the server's SPARQL query endpoint URL."),
-    Setting("remote_update_url", "", "Remote backend: the server's SPARQL update endpoint URL (default: the query URL)."),
+    Setting(
+        "remote_update_url", "", "Remote backend: the server's SPARQL update endpoint URL (default: the query URL)."
+    ),
     Setting("remote_user", "", "Remote backend: user name for HTTP digest/basic authentication."),
     Setting("remote_password", "", "Remote backend: password for HTTP authentication."),
     Setting("log_level", "INFO", "Logging level of `serve` (access log is one JSON line per request)."),
@@ -192,9 +260,7 @@ def _coerce(name: str, raw: Any) -> Any:
         if isinstance(default, float):
             return float(raw)
     except (TypeError, ValueError) as e:
-        raise VisitgraphError(
-            f"Setting {name!r} must be a {type(default).__name__}, got {raw!r}."
-        ) from e
+        raise VisitgraphError(f"Setting {name!r} must be a {type(default).__name__}, got {raw!r}.") from e
     return str(raw)
 
 
@@ -223,9 +289,7 @@ def load_settings(
         for key, raw in data.items():
             name = key.replace("-", "_")
             if name not in _BY_NAME:
-                raise VisitgraphError(
-                    f"{toml_path}: unknown setting {key!r}. Known: {', '.join(sorted(_BY_NAME))}."
-                )
+                raise VisitgraphError(f"{toml_path}: unknown setting {key!r}. Known: {', '.join(sorted(_BY_NAME))}.")
             values[name] = _coerce(name, raw)
     env = os.environ if environ is None else environ
     for name in _BY_NAME:

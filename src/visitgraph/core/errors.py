@@ -180,5 +180,8 @@ class LinksetInvalid(VisitgraphError):
         super().__init__("\n".join(lines))
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "file": self.name,
-                "problems": [{"line": line, "message": msg} for line, msg in self.problems]}
+        return {
+            **super().to_dict(),
+            "file": self.name,
+            "problems": [{"line": line, "message": msg} for line, msg in self.problems],
+        }

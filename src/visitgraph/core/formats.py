@@ -21,8 +21,22 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "srj", "results", results=ox.QueryResultsFormat.JSON, aliases=("application/json",)),
-    Format("xml", "application/sparql-results+xml", "srx", "results", results=ox.QueryResultsFormat.XML, aliases=("application/xml", "text/xml")),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        "results",
+        results=ox.QueryResultsFormat.JSON,
+        aliases=("application/json",),
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        "srx",
+        "results",
+        results=ox.QueryResultsFormat.XML,
+        aliases=("application/xml", "text/xml"),
+    ),
     Format("csv", "text/csv", "csv", "results", results=ox.QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "tsv", "results", results=ox.QueryResultsFormat.TSV),
     Format("ttl", "text/turtle", "ttl", "graph", rdf=ox.RdfFormat.TURTLE, aliases=("application/x-turtle",)),

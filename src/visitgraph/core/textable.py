@@ -16,6 +16,7 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], max_width
     1   | 2
     333 |
     """
+
     def cut(s: str) -> str:
         s = safe(s.replace("\n", " "))
         return s if len(s) <= max_width else s[: max_width - 1] + "…"

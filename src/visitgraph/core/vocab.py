@@ -169,5 +169,5 @@ def shorten(iri: str, base: str | None = None) -> str:
         return iri[len(base) :]
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri

@@ -64,9 +64,17 @@ class ListPage:
         return (self.page - 1) * self.per_page + 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {"list": self.name, "title": self.title, "page": self.page, "pages": self.pages,
-                "per_page": self.per_page, "total": self.total, "next_page": self.next_page,
-                "prev_page": self.prev_page, "items": [i.to_dict() for i in self.items]}
+        return {
+            "list": self.name,
+            "title": self.title,
+            "page": self.page,
+            "pages": self.pages,
+            "per_page": self.per_page,
+            "total": self.total,
+            "next_page": self.next_page,
+            "prev_page": self.prev_page,
+            "items": [i.to_dict() for i in self.items],
+        }
 
 
 #: List name -> (title, intro, the class listed).
@@ -105,16 +113,26 @@ def _paged(name: str, items: list[ListItem], page: int, per_page: int) -> ListPa
     pages = max(1, math.ceil(len(items) / per_page))
     if page > pages:
         raise BadParameter("page", f"There are only {pages} page(s) of {name}; ask for page 1 to {pages}.")
-    chunk = items[(page - 1) * per_page: page * per_page]
-    return ListPage(name, title, intro, chunk, page, pages, len(items), per_page,
-                    "organisations" if name == "countries" else "visits")
+    chunk = items[(page - 1) * per_page : page * per_page]
+    return ListPage(
+        name,
+        title,
+        intro,
+        chunk,
+        page,
+        pages,
+        len(items),
+        per_page,
+        "organisations" if name == "countries" else "visits",
+    )
 
 
 def _visit_items(store: Any, base: str) -> list[ListItem]:
     visits = visit_summaries(store, base, "")
     visits.reverse()
-    return [ListItem(v.term, v.date_label + (" (year inferred)" if v.year_inferred else ""), date=v.date)
-            for v in visits]
+    return [
+        ListItem(v.term, v.date_label + (" (year inferred)" if v.year_inferred else ""), date=v.date) for v in visits
+    ]
 
 
 def _class_items(store: Any, base: str, name: str, cls: str) -> list[ListItem]:
@@ -124,13 +142,18 @@ def _class_items(store: Any, base: str, name: str, cls: str) -> list[ListItem]:
         query = f"""SELECT ?x (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {_COUNTS[name]}
           ?v a <{VG}Visit> }} GROUP BY ?x"""
         counts = {row["x"].value: int(row["n"].value) for row in store.query(query, use_default_graph_as_union=True)}
-    subjects = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(cls), None)
-                if isinstance(q.subject, ox.NamedNode)}
+    subjects = {
+        q.subject
+        for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(cls), None)
+        if isinstance(q.subject, ox.NamedNode)
+    }
     items = []
     for node in subjects:
         detail = ""
         if name == "people":
-            titles = sorted({q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(S + "jobTitle"), None, None)})
+            titles = sorted(
+                {q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(S + "jobTitle"), None, None)}
+            )
             detail = "; ".join(titles)
         items.append(ListItem(labeller.term(node), detail, counts.get(node.value, 0)))
     items.sort(key=lambda i: (i.term.label.casefold(), i.term.value))
@@ -149,8 +172,10 @@ def country_counts(store: Any) -> dict[str, int]:
 
 
 def _country_items(store: Any) -> list[ListItem]:
-    items = [ListItem(Term("iri", code, f"{country_name(code)} ({code})", f"/countries/{code}"), count=n)
-             for code, n in country_counts(store).items()]
+    items = [
+        ListItem(Term("iri", code, f"{country_name(code)} ({code})", f"/countries/{code}"), count=n)
+        for code, n in country_counts(store).items()
+    ]
     items.sort(key=lambda i: i.term.label.casefold())
     return items
 
@@ -215,8 +240,17 @@ def timeline(per_year: dict[str, int], width: int = 720, height: int = 200) -> T
         n = per_year.get(year, 0)
         h = (baseline - top) * n / max_count
         x = 10 + i * slot + slot * 0.15
-        bars.append(Bar(year, n, round(x, 1), round(baseline - h, 1), round(slot * 0.7, 1), round(h, 1),
-                        round(x + slot * 0.35, 1)))
+        bars.append(
+            Bar(
+                year,
+                n,
+                round(x, 1),
+                round(baseline - h, 1),
+                round(slot * 0.7, 1),
+                round(h, 1),
+                round(x + slot * 0.35, 1),
+            )
+        )
     text = ", ".join(f"{b.year}: {b.count}" for b in bars)
     return Timeline(bars, width, height, baseline, max_count, f"Visits per year — {text}.")
 
@@ -233,15 +267,24 @@ class HomePage:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"counts": self.counts, "visits_per_year": {b.year: b.count for b in self.timeline.bars},
-                "latest": [v.to_dict() for v in self.latest]}
+        return {
+            "counts": self.counts,
+            "visits_per_year": {b.year: b.count for b in self.timeline.bars},
+            "latest": [v.to_dict() for v in self.latest],
+        }
 
 
 def home_page(store: Any, base: str, latest: int = 6) -> HomePage:
     """Gather the home page's counts, visits per year and the latest visits."""
     counts = {}
-    for key, cls in (("visits", VG + "Visit"), ("people", S + "Person"), ("organizations", S + "Organization"),
-                     ("topics", SKOS + "Concept"), ("gifts", VG + "Gift"), ("agreements", VG + "Agreement")):
+    for key, cls in (
+        ("visits", VG + "Visit"),
+        ("people", S + "Person"),
+        ("organizations", S + "Organization"),
+        ("topics", SKOS + "Concept"),
+        ("gifts", VG + "Gift"),
+        ("agreements", VG + "Agreement"),
+    ):
         query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}"
         counts[key] = int(next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value)
     counts["countries"] = len(country_counts(store))
@@ -249,14 +292,24 @@ def home_page(store: Any, base: str, latest: int = 6) -> HomePage:
     per_year: dict[str, int] = {}
     for v in visits:
         per_year[v.year] = per_year.get(v.year, 0) + 1
-    return HomePage(counts, timeline(per_year), list(reversed(visits))[:latest],
-                    visits[0].year if visits else None, visits[-1].year if visits else None)
+    return HomePage(
+        counts,
+        timeline(per_year),
+        list(reversed(visits))[:latest],
+        visits[0].year if visits else None,
+        visits[-1].year if visits else None,
+    )
 
 
 def list_quads(store: Any, iris: list[str]) -> list[ox.Quad]:
     """Return the RDF alternate of a list page: the type and name triples of the listed resources."""
-    keep = (ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(S + "name"), ox.NamedNode(SKOS + "prefLabel"),
-            ox.NamedNode(S + "startDate"), ox.NamedNode(S + "address"))
+    keep = (
+        ox.NamedNode(vocab.RDF_TYPE),
+        ox.NamedNode(S + "name"),
+        ox.NamedNode(SKOS + "prefLabel"),
+        ox.NamedNode(S + "startDate"),
+        ox.NamedNode(S + "address"),
+    )
     triples: set[ox.Triple] = set()
     for iri in iris:
         for pred in keep:
@@ -278,20 +331,41 @@ def list_jsonld(page: ListPage) -> dict[str, Any]:
         if item.term.href and not item.term.href.startswith("/countries/"):
             entry["@id"] = item.term.value
         elements.append({"@type": "ListItem", "position": n, "item": entry})
-    return {"@context": SCHEMA_CONTEXT, "@type": "ItemList", "name": page.title, "numberOfItems": page.total,
-            "itemListElement": elements}
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ItemList",
+        "name": page.title,
+        "numberOfItems": page.total,
+        "itemListElement": elements,
+    }
 
 
 def dataset_jsonld(site: str, license: str, publisher: str, distributions: list[tuple[str, str]]) -> dict[str, Any]:
     """Describe the dataset as a schema.org Dataset (for the home page and search engines)."""
-    return {"@context": SCHEMA_CONTEXT, "@type": "Dataset", "@id": site,
-            "name": "Visits received by the Presidential Library",
-            "description": "Linked open data about the visits received by the Presidential Library of the "
-                           "Administrative Department of the President of the Republic of Azerbaijan.",
-            "license": {"@id": license}, "publisher": {"@type": "Organization", "name": publisher},
-            "distribution": [{"@type": "DataDownload", "contentUrl": {"@id": url}, "encodingFormat": media}
-                             for url, media in distributions]}
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "Dataset",
+        "@id": site,
+        "name": "Visits received by the Presidential Library",
+        "description": "Linked open data about the visits received by the Presidential Library of the "
+        "Administrative Department of the President of the Republic of Azerbaijan.",
+        "license": {"@id": license},
+        "publisher": {"@type": "Organization", "name": publisher},
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": {"@id": url}, "encodingFormat": media}
+            for url, media in distributions
+        ],
+    }
 
 
-__all__ = ["COUNTRY_NAMES", "ListPage", "HomePage", "home_page", "list_page", "list_quads", "date_label",
-           "page_number", "timeline"]
+__all__ = [
+    "COUNTRY_NAMES",
+    "ListPage",
+    "HomePage",
+    "home_page",
+    "list_page",
+    "list_quads",
+    "date_label",
+    "page_number",
+    "timeline",
+]

@@ -33,8 +33,13 @@ class TermDoc:
     used_with: list[Term] = field(default_factory=list)  # properties whose domain is this class
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"iri": self.iri, "name": self.name, "label": self.label, "comment": self.comment,
-                               "types": [t.value for t in self.types]}
+        out: dict[str, Any] = {
+            "iri": self.iri,
+            "name": self.name,
+            "label": self.label,
+            "comment": self.comment,
+            "types": [t.value for t in self.types],
+        }
         for key in ("domain", "range", "sub_class_of", "sub_property_of", "replaced_by"):
             values = getattr(self, key)
             if values:
@@ -58,10 +63,16 @@ class OntologyDoc:
     properties: list[TermDoc]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"iri": self.iri, "namespace": vocab.VG, "title": self.title, "description": self.description,
-                "version": self.version, "license": self.license.value if self.license else None,
-                "classes": [c.to_dict() for c in self.classes],
-                "properties": [p.to_dict() for p in self.properties]}
+        return {
+            "iri": self.iri,
+            "namespace": vocab.VG,
+            "title": self.title,
+            "description": self.description,
+            "version": self.version,
+            "license": self.license.value if self.license else None,
+            "classes": [c.to_dict() for c in self.classes],
+            "properties": [p.to_dict() for p in self.properties],
+        }
 
 
 def _values(store: Any, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal | ox.BlankNode]:
@@ -79,8 +90,11 @@ def _text(store: Any, subject: str, predicate: str) -> str:
 
 def ontology_terms(store: Any) -> list[str]:
     """List the IRIs of the ontology's terms (everything in its namespace that the store describes)."""
-    subjects = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE), None, None)
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(vocab.VG)}
+    subjects = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE), None, None)
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(vocab.VG)
+    }
     return sorted(subjects)
 
 
@@ -88,13 +102,20 @@ def _term_doc(store: Any, labeller: Labeller, iri: str) -> TermDoc:
     def terms(pred: str) -> list[Term]:
         return [labeller.term(v) for v in _values(store, iri, pred) if isinstance(v, ox.NamedNode)]
 
-    name = iri[len(vocab.VG):]
+    name = iri[len(vocab.VG) :]
     deprecated = any(isinstance(v, ox.Literal) and v.value == "true" for v in _values(store, iri, OWL + "deprecated"))
     return TermDoc(
-        iri=iri, name=name, anchor=name, label=_text(store, iri, RDFS + "label") or name,
-        comment=_text(store, iri, RDFS + "comment"), types=terms(vocab.RDF_TYPE), domain=terms(RDFS + "domain"),
-        range=terms(RDFS + "range"), sub_class_of=terms(RDFS + "subClassOf"),
-        sub_property_of=terms(RDFS + "subPropertyOf"), deprecated=deprecated,
+        iri=iri,
+        name=name,
+        anchor=name,
+        label=_text(store, iri, RDFS + "label") or name,
+        comment=_text(store, iri, RDFS + "comment"),
+        types=terms(vocab.RDF_TYPE),
+        domain=terms(RDFS + "domain"),
+        range=terms(RDFS + "range"),
+        sub_class_of=terms(RDFS + "subClassOf"),
+        sub_property_of=terms(RDFS + "subPropertyOf"),
+        deprecated=deprecated,
         replaced_by=terms(vocab.DCTERMS + "isReplacedBy"),
     )
 
@@ -109,15 +130,19 @@ def ontology_doc(store: Any, base: str) -> OntologyDoc | None:
     classes = [d for d in docs if any(t.value in _CLASS_TYPES for t in d.types)]
     properties = [d for d in docs if d not in classes]
     for c in classes:
-        c.used_with = [labeller.term(ox.NamedNode(p.iri)) for p in properties if any(d.value == c.iri for d in p.domain)]
+        c.used_with = [
+            labeller.term(ox.NamedNode(p.iri)) for p in properties if any(d.value == c.iri for d in p.domain)
+        ]
     licence = [v for v in _values(store, iri, vocab.DCTERMS + "license") if isinstance(v, ox.NamedNode)]
     return OntologyDoc(
-        iri=iri, title=_text(store, iri, vocab.DCTERMS + "title") or "visitgraph ontology",
+        iri=iri,
+        title=_text(store, iri, vocab.DCTERMS + "title") or "visitgraph ontology",
         description=_text(store, iri, vocab.DCTERMS + "description"),
         version=_text(store, iri, OWL + "versionInfo") or None,
         license=labeller.term(licence[0]) if licence else None,
         preferred_prefix=_text(store, iri, "http://purl.org/vocab/vann/preferredNamespacePrefix") or None,
-        classes=classes, properties=properties,
+        classes=classes,
+        properties=properties,
     )
 
 
@@ -141,7 +166,14 @@ def ontology_quads(store: Any) -> list[ox.Quad]:
 
 def ontology_jsonld(doc: OntologyDoc) -> dict[str, Any]:
     """Describe the ontology as a schema.org DefinedTermSet."""
-    return {"@context": {"@vocab": vocab.SCHEMA}, "@type": "DefinedTermSet", "@id": doc.iri, "name": doc.title,
-            "description": doc.description,
-            "hasDefinedTerm": [{"@type": "DefinedTerm", "@id": d.iri, "name": d.label, "description": d.comment,
-                                "termCode": d.name} for d in doc.classes + doc.properties]}
+    return {
+        "@context": {"@vocab": vocab.SCHEMA},
+        "@type": "DefinedTermSet",
+        "@id": doc.iri,
+        "name": doc.title,
+        "description": doc.description,
+        "hasDefinedTerm": [
+            {"@type": "DefinedTerm", "@id": d.iri, "name": d.label, "description": d.comment, "termCode": d.name}
+            for d in doc.classes + doc.properties
+        ],
+    }

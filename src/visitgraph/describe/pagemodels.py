@@ -21,20 +21,60 @@ S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
 
 #: ISO 3166-1 alpha-2 codes to English short names, for display only (the data holds the codes).
 COUNTRY_NAMES: dict[str, str] = {
-    "AM": "Armenia", "AT": "Austria", "AZ": "Azerbaijan", "BE": "Belgium", "BY": "Belarus",
-    "CA": "Canada", "CH": "Switzerland", "CN": "China", "CZ": "Czechia", "DE": "Germany",
-    "EE": "Estonia", "EG": "Egypt", "ES": "Spain", "FR": "France", "GB": "United Kingdom",
-    "GE": "Georgia", "GR": "Greece", "HU": "Hungary", "IL": "Israel", "IN": "India", "IR": "Iran",
-    "IT": "Italy", "JP": "Japan", "KG": "Kyrgyzstan", "KR": "South Korea", "KZ": "Kazakhstan",
-    "LT": "Lithuania", "LV": "Latvia", "MA": "Morocco", "MD": "Moldova", "NL": "Netherlands",
-    "PK": "Pakistan", "PL": "Poland", "RO": "Romania", "RU": "Russia", "SA": "Saudi Arabia",
-    "TJ": "Tajikistan", "TM": "Turkmenistan", "TR": "Türkiye", "UA": "Ukraine",
-    "US": "United States", "UZ": "Uzbekistan", "ZA": "South Africa",
+    "AM": "Armenia",
+    "AT": "Austria",
+    "AZ": "Azerbaijan",
+    "BE": "Belgium",
+    "BY": "Belarus",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "CN": "China",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "EE": "Estonia",
+    "EG": "Egypt",
+    "ES": "Spain",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "GE": "Georgia",
+    "GR": "Greece",
+    "HU": "Hungary",
+    "IL": "Israel",
+    "IN": "India",
+    "IR": "Iran",
+    "IT": "Italy",
+    "JP": "Japan",
+    "KG": "Kyrgyzstan",
+    "KR": "South Korea",
+    "KZ": "Kazakhstan",
+    "LT": "Lithuania",
+    "LV": "Latvia",
+    "MA": "Morocco",
+    "MD": "Moldova",
+    "NL": "Netherlands",
+    "PK": "Pakistan",
+    "PL": "Poland",
+    "RO": "Romania",
+    "RU": "Russia",
+    "SA": "Saudi Arabia",
+    "TJ": "Tajikistan",
+    "TM": "Turkmenistan",
+    "TR": "Türkiye",
+    "UA": "Ukraine",
+    "US": "United States",
+    "UZ": "Uzbekistan",
+    "ZA": "South Africa",
 }
 
 JSONLD_CONTEXT: dict[str, str] = {
-    "@vocab": S, "vg": VG, "skos": SKOS, "prov": vocab.PROV, "dcterms": vocab.DCTERMS,
-    "rdfs": vocab.RDFS, "owl": vocab.OWL, "xsd": vocab.XSD,
+    "@vocab": S,
+    "vg": VG,
+    "skos": SKOS,
+    "prov": vocab.PROV,
+    "dcterms": vocab.DCTERMS,
+    "rdfs": vocab.RDFS,
+    "owl": vocab.OWL,
+    "xsd": vocab.XSD,
 }
 
 
@@ -121,13 +161,15 @@ class Participant:
 
 def participant(store: Any, labeller: Labeller, iri: ox.NamedNode) -> Participant:
     """Describe one visitor or host for a visit page."""
-    is_person = any(True for _ in store.quads_for_pattern(iri, ox.NamedNode(vocab.RDF_TYPE),
-                                                        ox.NamedNode(S + "Person"), None))
+    is_person = any(
+        True for _ in store.quads_for_pattern(iri, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(S + "Person"), None)
+    )
     roles = _literals(store, iri.value, S + "jobTitle")
     honorifics = _literals(store, iri.value, S + "honorificPrefix")
     institutions = [labeller.term(o) for o in _objects(store, iri, S + "affiliation")]
-    return Participant(labeller.term(iri), is_person, "; ".join(roles) or None,
-                       honorifics[0] if honorifics else None, institutions)
+    return Participant(
+        labeller.term(iri), is_person, "; ".join(roles) or None, honorifics[0] if honorifics else None, institutions
+    )
 
 
 @dataclass
@@ -186,11 +228,16 @@ def _gift(store: Any, labeller: Labeller, gift: ox.NamedNode, host_side: set[str
         names = _literals(store, item.value, S + "name")
         descriptions = _literals(store, item.value, S + "description")
         types = [labeller.label(t.value) for t in _objects(store, item, vocab.RDF_TYPE)]
-        items.append(GiftItem(names[0] if names else None, descriptions[0] if descriptions else None,
-                              ", ".join(types) or None))
-    return GiftView(labeller.term(gift), any(g.value in host_side for g in givers),
-                    [labeller.term(g) for g in givers],
-                    [labeller.term(r) for r in _objects(store, gift, S + "recipient")], items)
+        items.append(
+            GiftItem(names[0] if names else None, descriptions[0] if descriptions else None, ", ".join(types) or None)
+        )
+    return GiftView(
+        labeller.term(gift),
+        any(g.value in host_side for g in givers),
+        [labeller.term(g) for g in givers],
+        [labeller.term(r) for r in _objects(store, gift, S + "recipient")],
+        items,
+    )
 
 
 def visit_page(store: Any, view: ResourceView, base: str) -> VisitPage:
@@ -213,11 +260,19 @@ def visit_page(store: Any, view: ResourceView, base: str) -> VisitPage:
         signed = _literals(store, a.value, VG + "signed")
         agreements.append(AgreementView(labeller.term(a), labeller.label(a.value), signed == ["true"]))
     return VisitPage(
-        view=view, date=date.value if date else None, date_label=date_label(date.value) if date else None,
-        year_inferred=bool(inferred and inferred.value == "true"), date_note=note.value if note else None,
-        source_text=text.value if text else None, source=view.first(vocab.PROV + "wasDerivedFrom"),
-        visitors=visitors, hosts=hosts, host_institutions=[labeller.term(ox.NamedNode(i)) for i in hosts_inst],
-        gifts=gifts, agreements=agreements, topics=view.values(S + "about"),
+        view=view,
+        date=date.value if date else None,
+        date_label=date_label(date.value) if date else None,
+        year_inferred=bool(inferred and inferred.value == "true"),
+        date_note=note.value if note else None,
+        source_text=text.value if text else None,
+        source=view.first(vocab.PROV + "wasDerivedFrom"),
+        visitors=visitors,
+        hosts=hosts,
+        host_institutions=[labeller.term(ox.NamedNode(i)) for i in hosts_inst],
+        gifts=gifts,
+        agreements=agreements,
+        topics=view.values(S + "about"),
     )
 
 
@@ -243,7 +298,9 @@ def person_page(store: Any, view: ResourceView, base: str) -> PersonPage:
     honorific = _literals(store, iri, S + "honorificPrefix")
     description = _literals(store, iri, S + "description")
     return PersonPage(
-        view=view, name=view.label, honorific=honorific[0] if honorific else None,
+        view=view,
+        name=view.label,
+        honorific=honorific[0] if honorific else None,
         alternate_names=_literals(store, iri, S + "alternateName"),
         job_titles=_literals(store, iri, S + "jobTitle"),
         description=description[0] if description else None,
@@ -283,9 +340,11 @@ def organization_countries(store: Any, iri: str) -> list[str]:
 
 def involving(org: str) -> str:
     """Return a SPARQL pattern binding `?v` to visits an organisation took part in as a guest."""
-    return (f"{{ ?v <{S}attendee> <{org}> }} UNION {{ ?v <{S}attendee>/<{S}affiliation> <{org}> }} "
-            f"UNION {{ ?v <{VG}gift>/(<{S}agent>|<{S}recipient>) <{org}> . "
-            f"FILTER NOT EXISTS {{ ?v <{S}organizer>|<{S}location> <{org}> }} }}")
+    return (
+        f"{{ ?v <{S}attendee> <{org}> }} UNION {{ ?v <{S}attendee>/<{S}affiliation> <{org}> }} "
+        f"UNION {{ ?v <{VG}gift>/(<{S}agent>|<{S}recipient>) <{org}> . "
+        f"FILTER NOT EXISTS {{ ?v <{S}organizer>|<{S}location> <{org}> }} }}"
+    )
 
 
 def organization_page(store: Any, view: ResourceView, base: str) -> OrganizationPage:
@@ -295,11 +354,17 @@ def organization_page(store: Any, view: ResourceView, base: str) -> Organization
     hosted = visit_summaries(store, base, f"?v <{S}location>|<{S}organizer> <{iri}> .")
     codes = organization_countries(store, iri)
     return OrganizationPage(
-        view=view, name=view.label, alternate_names=_literals(store, iri, S + "alternateName"),
-        countries=[(c, country_name(c)) for c in codes], parents=view.values(S + "parentOrganization"),
-        parts=view.subjects(S + "parentOrganization"), members=view.subjects(S + "affiliation"),
-        visits_by_year=group_by_year(visits), hosted_by_year=group_by_year(hosted),
-        visit_count=len(visits), hosted_count=len(hosted),
+        view=view,
+        name=view.label,
+        alternate_names=_literals(store, iri, S + "alternateName"),
+        countries=[(c, country_name(c)) for c in codes],
+        parents=view.values(S + "parentOrganization"),
+        parts=view.subjects(S + "parentOrganization"),
+        members=view.subjects(S + "affiliation"),
+        visits_by_year=group_by_year(visits),
+        hosted_by_year=group_by_year(hosted),
+        visit_count=len(visits),
+        hosted_count=len(hosted),
     )
 
 
@@ -320,8 +385,11 @@ def topic_page(store: Any, view: ResourceView, base: str) -> TopicPage:
     """Build the topic page model: its place in the scheme and the visits that discussed it."""
     iri = view.iri
     return TopicPage(
-        view=view, label=view.label, schemes=view.values(SKOS + "inScheme"),
-        broader=view.values(SKOS + "broader"), narrower=view.subjects(SKOS + "broader"),
+        view=view,
+        label=view.label,
+        schemes=view.values(SKOS + "inScheme"),
+        broader=view.values(SKOS + "broader"),
+        narrower=view.subjects(SKOS + "broader"),
         visits=visit_summaries(store, base, f"?v <{S}about> <{iri}> ."),
     )
 
@@ -342,9 +410,12 @@ class CountryPage:
         return {"@context": {"@vocab": S}, "@type": "Country", "name": self.name, "identifier": self.code}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name,
-                "organizations": [o.to_dict() for o in self.organizations],
-                "visits": [v.to_dict() for v in self.visits]}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "organizations": [o.to_dict() for o in self.organizations],
+            "visits": [v.to_dict() for v in self.visits],
+        }
 
 
 def country_page(store: Any, code: str, base: str) -> CountryPage | None:
@@ -354,15 +425,18 @@ def country_page(store: Any, code: str, base: str) -> CountryPage | None:
         return None
     query = f"""SELECT DISTINCT ?o WHERE {{ ?o <{S}address>/<{S}addressCountry> ?c .
       FILTER(UCASE(STR(?c)) = "{code}") }}"""
-    orgs = sorted((row["o"] for row in store.query(query, use_default_graph_as_union=True)
-                   if isinstance(row["o"], ox.NamedNode)), key=str)
+    orgs = sorted(
+        (row["o"] for row in store.query(query, use_default_graph_as_union=True) if isinstance(row["o"], ox.NamedNode)),
+        key=str,
+    )
     if not orgs:
         return None
     labeller = Labeller(store, base)
     terms = sorted((labeller.term(o) for o in orgs), key=lambda t: t.label.casefold())
     pattern = " UNION ".join(f"{{ {involving(o.value)} }}" for o in orgs)
-    return CountryPage(code, country_name(code), terms, visit_summaries(store, base, pattern),
-                       iris=[o.value for o in orgs])
+    return CountryPage(
+        code, country_name(code), terms, visit_summaries(store, base, pattern), iris=[o.value for o in orgs]
+    )
 
 
 PageModel = VisitPage | PersonPage | OrganizationPage | TopicPage
@@ -400,6 +474,7 @@ def model_to_dict(model: Any) -> dict[str, Any]:
 
 # -- schema.org JSON-LD ------------------------------------------------------------
 
+
 def compact_iri(iri: str) -> str:
     """Write an IRI against :data:`JSONLD_CONTEXT` (schema.org terms bare, others as CURIEs).
 
@@ -407,7 +482,7 @@ def compact_iri(iri: str) -> str:
     ('name', 'vg:gift')
     """
     for prefix, ns in JSONLD_CONTEXT.items():
-        rest = iri[len(ns):]
+        rest = iri[len(ns) :]
         if iri.startswith(ns) and re.fullmatch(r"[A-Za-z][\w-]*", rest):
             return rest if prefix == "@vocab" else f"{prefix}:{rest}"
     return iri

@@ -143,7 +143,7 @@ def href_for(iri: str, base: str) -> str:
     'http://schema.org/name'
     """
     if iri.startswith(vocab.VG):
-        return "/ontology#" + iri[len(vocab.VG):]
+        return "/ontology#" + iri[len(vocab.VG) :]
     if iri == vocab.VG_ONTOLOGY:
         return "/ontology"
     local = vocab.local_path(base, iri)
@@ -169,8 +169,11 @@ def find_label(store: Any, node: ox.NamedNode | ox.BlankNode) -> str | None:
     """Return the best label of a node (English or untagged first), or None."""
     for pred in _LABEL_NODES:
         candidates = sorted(
-            (t.object for t in _unique(store.quads_for_pattern(node, pred, None, None))
-             if isinstance(t.object, ox.Literal)),
+            (
+                t.object
+                for t in _unique(store.quads_for_pattern(node, pred, None, None))
+                if isinstance(t.object, ox.Literal)
+            ),
             key=lambda lit: (lit.language not in (None, "en"), lit.language or "", lit.value),
         )
         if candidates:
@@ -204,8 +207,9 @@ class Labeller:
         datatype = node.datatype.value if node.datatype else None
         return Term("literal", node.value, node.value, datatype=datatype, language=node.language)
 
-    def properties(self, subject: ox.NamedNode | ox.BlankNode, depth: int = 0,
-                   cap: int | None = None) -> list[PropertyValues]:
+    def properties(
+        self, subject: ox.NamedNode | ox.BlankNode, depth: int = 0, cap: int | None = None
+    ) -> list[PropertyValues]:
         """Group a subject's outgoing triples by predicate, labelled and sorted (at most `cap` per predicate)."""
         omitted: dict[str, int] = {}
         if cap is None:
@@ -221,8 +225,11 @@ class Labeller:
         """Group the IRIs linking to `obj` by predicate, labelled and sorted (at most `cap` per predicate)."""
         omitted: dict[str, int] = {}
         if cap is None:
-            triples: Iterable[ox.Triple] = (t for t in _unique(self.store.quads_for_pattern(None, None, obj, None))
-                                            if isinstance(t.subject, ox.NamedNode))
+            triples: Iterable[ox.Triple] = (
+                t
+                for t in _unique(self.store.quads_for_pattern(None, None, obj, None))
+                if isinstance(t.subject, ox.NamedNode)
+            )
         else:
             triples, omitted = valuecaps.incoming(self.store, obj, cap)
         grouped: dict[str, list[Term]] = {}
@@ -230,8 +237,9 @@ class Labeller:
             grouped.setdefault(t.predicate.value, []).append(self.term(t.subject))  # type: ignore[arg-type]
         return self._group(grouped, cap, omitted)
 
-    def _group(self, grouped: dict[str, list[Term]], cap: int | None = None,
-               omitted: dict[str, int] | None = None) -> list[PropertyValues]:
+    def _group(
+        self, grouped: dict[str, list[Term]], cap: int | None = None, omitted: dict[str, int] | None = None
+    ) -> list[PropertyValues]:
         out = []
         for pred, values in grouped.items():
             values.sort(key=lambda v: (v.kind, v.label.casefold(), v.value))
@@ -288,8 +296,9 @@ def describe_resource(store: Any, iri: str, base: str, cap: int | None = None) -
     )
 
 
-def _closure(store: Any, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple],
-             seen: set[ox.BlankNode]) -> set[ox.NamedNode]:
+def _closure(
+    store: Any, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[ox.BlankNode]
+) -> set[ox.NamedNode]:
     """Add `subject`'s triples and its blank nodes' (recursively); return the IRIs it links to."""
     linked: set[ox.NamedNode] = set()
     for t in _unique(store.quads_for_pattern(subject, None, None, None)):
@@ -348,7 +357,7 @@ def suggest(store: Any, base: str, kind: str, slug: str, limit: int = 5) -> list
     for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE), None, None):
         iri = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
         if iri.startswith(prefix) and iri not in found:
-            found[iri] = len(words & set(iri[len(prefix):].split("-")))
+            found[iri] = len(words & set(iri[len(prefix) :].split("-")))
     best = sorted((iri for iri, score in found.items() if score), key=lambda i: (-found[i], i))[:limit]
     labeller = Labeller(store, base)
     return [labeller.term(ox.NamedNode(iri)) for iri in best]

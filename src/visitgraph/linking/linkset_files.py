@@ -86,8 +86,11 @@ def check_size(size: int, filename: str) -> None:
     :raises LimitExceeded: 413, naming the file, its size and the limit.
     """
     if size > MAX_LINKSET_BYTES:
-        raise LimitExceeded(f"{filename} is {size} bytes; a linkset may have at most {MAX_LINKSET_BYTES} bytes. "
-                            "Split it into several files (one per contributor) or send fewer links.", 413)
+        raise LimitExceeded(
+            f"{filename} is {size} bytes; a linkset may have at most {MAX_LINKSET_BYTES} bytes. "
+            "Split it into several files (one per contributor) or send fewer links.",
+            413,
+        )
 
 
 def read_links(data: bytes | str, filename: str, base: str) -> tuple[list[Link], list[tuple[int | None, str]]]:
@@ -147,8 +150,13 @@ def _read_csv(text: str, base: str, delimiter: str) -> tuple[list[Link], list[tu
             continue  # a header such as "ours,theirs,predicate"
         first = False
         if len(cells) not in (2, 3) or not cells[0] or not cells[1]:
-            problems.append((line, f"expected 2 or 3 non-empty columns (ours, theirs[, predicate]), found {len(cells)}"
-                                   f" ({delimiter.join(cells)[:80]!r})"))
+            problems.append(
+                (
+                    line,
+                    f"expected 2 or 3 non-empty columns (ours, theirs[, predicate]), found {len(cells)}"
+                    f" ({delimiter.join(cells)[:80]!r})",
+                )
+            )
             continue
         predicate = expand_predicate(cells[2]) if len(cells) == 3 and cells[2] else DEFAULT_PREDICATE
         links.append(Link(_our_iri(cells[0], base), predicate, cells[1], line))
@@ -205,8 +213,8 @@ def _forms(term: Any, prefixes: dict[str, str]) -> list[str]:
     iri = term.value
     out = [f"<{iri}>"]
     if iri.startswith(_RELATIVE):
-        out.append(f"<{iri[len(_RELATIVE):]}>")
-    out += [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)]
+        out.append(f"<{iri[len(_RELATIVE) :]}>")
+    out += [f"{p}:{iri[len(ns) :]}" for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)]
     return out
 
 
@@ -252,11 +260,21 @@ def check_links(links: list[Link], resources: set[str], base: str) -> list[tuple
     for link in links:
         s, p, o = link.subject, link.predicate, link.object
         if s.startswith(_RELATIVE) or not _well_formed(s):
-            problems.append((link.line, f"subject {s.removeprefix(_RELATIVE)!r} is a relative or malformed IRI; "
-                                        f"write our full IRI, e.g. {base}person/mayil-ahmadov"))
+            problems.append(
+                (
+                    link.line,
+                    f"subject {s.removeprefix(_RELATIVE)!r} is a relative or malformed IRI; "
+                    f"write our full IRI, e.g. {base}person/mayil-ahmadov",
+                )
+            )
         elif s not in resources:
-            problems.append((link.line, f"<{s}> is not one of our published resources (we never minted it); "
-                                        "find the right IRI with /reconcile"))
+            problems.append(
+                (
+                    link.line,
+                    f"<{s}> is not one of our published resources (we never minted it); "
+                    "find the right IRI with /reconcile",
+                )
+            )
         if p not in LINK_PREDICATES:
             problems.append((link.line, f"predicate <{p}> is not allowed; use one of {allowed}"))
         if o.startswith(_RELATIVE):
@@ -278,32 +296,53 @@ def linkset_iri(base: str, slug: str) -> str:
     return vocab.mint(base, "linkset", slug)
 
 
-def render_linkset(base: str, slug: str, contributor: str, generated: str, source: str,
-                   links: list[Link], review: dict[str, str] | None = None) -> str:
+def render_linkset(
+    base: str,
+    slug: str,
+    contributor: str,
+    generated: str,
+    source: str,
+    links: list[Link],
+    review: dict[str, str] | None = None,
+) -> str:
     """Write a linkset with its PROV-O provenance as Turtle (our IRIs relative to the base)."""
+
     def iri(value: str) -> str:
-        return f"<{value[len(base):]}>" if value.startswith(base) else str(ox.NamedNode(value))
+        return f"<{value[len(base) :]}>" if value.startswith(base) else str(ox.NamedNode(value))
 
     def lit(value: str) -> str:
         return str(ox.Literal(value))
 
     ls, agent = f"<linkset/{slug}>", f"<linkset/{slug}#contributor>"
     preds = sorted({LINK_PREDICATES[link.predicate] for link in links})
-    out = [f"# Links contributed by {' '.join(contributor.split())}.",
-           "# Written by `visitgraph linkset`; replace it with `visitgraph linkset add`, do not edit by hand.", ""]
+    out = [
+        f"# Links contributed by {' '.join(contributor.split())}.",
+        "# Written by `visitgraph linkset`; replace it with `visitgraph linkset add`, do not edit by hand.",
+        "",
+    ]
     out += [f"@prefix {p}: <{vocab.PREFIXES[p]}> ." for p in ("owl", "skos", "prov", "dcterms", "void", "xsd", "rdfs")]
     out += [f"@prefix schema: <{vocab.SCHEMA}> .", ""]
-    out += [f"{ls} a void:Linkset , prov:Entity ;", f"    schema:name {lit('Links contributed by ' + contributor)} ;",
-            f"    prov:wasAttributedTo {agent} ;", f'    prov:generatedAtTime "{generated}"^^xsd:dateTime ;',
-            f"    dcterms:source {lit(source)} ;", f"    void:triples {len(links)} ;",
-            f"    void:linkPredicate {' , '.join(preds)} .", "",
-            f"{agent} a prov:Agent ; schema:name {lit(contributor)} .", ""]
+    out += [
+        f"{ls} a void:Linkset , prov:Entity ;",
+        f"    schema:name {lit('Links contributed by ' + contributor)} ;",
+        f"    prov:wasAttributedTo {agent} ;",
+        f'    prov:generatedAtTime "{generated}"^^xsd:dateTime ;',
+        f"    dcterms:source {lit(source)} ;",
+        f"    void:triples {len(links)} ;",
+        f"    void:linkPredicate {' , '.join(preds)} .",
+        "",
+        f"{agent} a prov:Agent ; schema:name {lit(contributor)} .",
+        "",
+    ]
     if review:
         act, who = f"<linkset/{slug}#review>", f"<linkset/{slug}#reviewer>"
-        out += [f"{act} a prov:Activity ; prov:used {ls} ; dcterms:type {lit(review['status'])} ;",
-                f'    prov:wasAssociatedWith {who} ; prov:endedAtTime "{review["when"]}"^^xsd:dateTime'
-                + (f" ;\n    rdfs:comment {lit(review['reason'])} ." if review.get("reason") else " ."),
-                f"{who} a prov:Agent ; schema:name {lit(review['reviewer'])} .", ""]
+        out += [
+            f"{act} a prov:Activity ; prov:used {ls} ; dcterms:type {lit(review['status'])} ;",
+            f'    prov:wasAssociatedWith {who} ; prov:endedAtTime "{review["when"]}"^^xsd:dateTime'
+            + (f" ;\n    rdfs:comment {lit(review['reason'])} ." if review.get("reason") else " ."),
+            f"{who} a prov:Agent ; schema:name {lit(review['reviewer'])} .",
+            "",
+        ]
     out.append("# The links")
     for link in sorted(links, key=lambda k: (k.subject, k.predicate, k.object)):
         out.append(f"{iri(link.subject)} {LINK_PREDICATES[link.predicate]} {iri(link.object)} .")
@@ -314,16 +353,30 @@ def read_linkset_file(path: Path, base: str, state: str) -> tuple[LinksetInfo, l
     """Read a stored linkset file back: its description and its links."""
     quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base))
     by = {(q.subject.value, q.predicate.value): q.object.value for q in quads}
-    ls = next((q.subject.value for q in quads if q.predicate.value == vocab.RDF_TYPE
-               and q.object.value == vocab.VOID + "Linkset"), linkset_iri(base, path.stem))
+    ls = next(
+        (
+            q.subject.value
+            for q in quads
+            if q.predicate.value == vocab.RDF_TYPE and q.object.value == vocab.VOID + "Linkset"
+        ),
+        linkset_iri(base, path.stem),
+    )
     agent = by.get((ls, vocab.PROV + "wasAttributedTo"), "")
     review, reviewer = ls + "#review", ls + "#reviewer"
-    links = [Link(q.subject.value, q.predicate.value, q.object.value) for q in quads
-             if q.predicate.value in LINK_PREDICATES]
+    links = [
+        Link(q.subject.value, q.predicate.value, q.object.value) for q in quads if q.predicate.value in LINK_PREDICATES
+    ]
     info = LinksetInfo(
-        name=ls.rsplit("/", 1)[-1], state=state, contributor=by.get((agent, vocab.SCHEMA + "name"), path.stem),
-        generated=by.get((ls, vocab.PROV + "generatedAtTime"), ""), source=by.get((ls, vocab.DCTERMS + "source"), ""),
-        links=len(links), predicates=tuple(sorted({LINK_PREDICATES[k.predicate] for k in links})), path=str(path),
-        reviewer=by.get((reviewer, vocab.SCHEMA + "name"), ""), reviewed=by.get((review, vocab.PROV + "endedAtTime"), ""),
-        reason=by.get((review, vocab.RDFS + "comment"), ""))
+        name=ls.rsplit("/", 1)[-1],
+        state=state,
+        contributor=by.get((agent, vocab.SCHEMA + "name"), path.stem),
+        generated=by.get((ls, vocab.PROV + "generatedAtTime"), ""),
+        source=by.get((ls, vocab.DCTERMS + "source"), ""),
+        links=len(links),
+        predicates=tuple(sorted({LINK_PREDICATES[k.predicate] for k in links})),
+        path=str(path),
+        reviewer=by.get((reviewer, vocab.SCHEMA + "name"), ""),
+        reviewed=by.get((review, vocab.PROV + "endedAtTime"), ""),
+        reason=by.get((review, vocab.RDFS + "comment"), ""),
+    )
     return info, links

@@ -42,14 +42,27 @@ from visitgraph.linking.linkset_files import (
 from visitgraph.store.backend import Store
 from visitgraph.store.embedded import now_iso
 
-__all__ = ["DEFAULT_PREDICATE", "LINK_PREDICATES", "Link", "LinksetInfo", "add_linkset", "add_links", "also_known_as",
-           "check_links", "contributor_slug", "linkset_path", "linkset_void_triples", "linksets_lock", "list_linksets",
-           "read_links"]
+__all__ = [
+    "DEFAULT_PREDICATE",
+    "LINK_PREDICATES",
+    "Link",
+    "LinksetInfo",
+    "add_linkset",
+    "add_links",
+    "also_known_as",
+    "check_links",
+    "contributor_slug",
+    "linkset_path",
+    "linkset_void_triples",
+    "linksets_lock",
+    "list_linksets",
+    "read_links",
+]
+
 
 def linksets_dir(settings: Settings) -> Path:
     """Return the folder holding pending/, accepted/, rejected/ and withdrawn/ linksets."""
     return settings.root / "linksets"
-
 
 
 @contextlib.contextmanager
@@ -70,8 +83,9 @@ def linkset_path(settings: Settings, state: str, slug: str) -> Path:
     return linksets_dir(settings) / state / f"{slug}.ttl"
 
 
-def add_linkset(settings: Settings, store: Store, contributor: str, data: bytes | str,
-                filename: str, *, merge: bool = False) -> LinksetInfo:
+def add_linkset(
+    settings: Settings, store: Store, contributor: str, data: bytes | str, filename: str, *, merge: bool = False
+) -> LinksetInfo:
     """Check a contributed file and keep it as the contributor's pending linkset (replacing any).
 
     :param merge: add to the contributor's pending (else published) links instead of replacing them.
@@ -82,8 +96,16 @@ def add_linkset(settings: Settings, store: Store, contributor: str, data: bytes 
     return add_links(settings, store, contributor, links, name, merge=merge, problems=problems)
 
 
-def add_links(settings: Settings, store: Store, contributor: str, links: list[Link], source: str,
-              *, merge: bool = False, problems: list[tuple[int | None, str]] | None = None) -> LinksetInfo:
+def add_links(
+    settings: Settings,
+    store: Store,
+    contributor: str,
+    links: list[Link],
+    source: str,
+    *,
+    merge: bool = False,
+    problems: list[tuple[int | None, str]] | None = None,
+) -> LinksetInfo:
     """Check links (e.g. matches a reconciliation client confirmed) and keep them as a pending linkset.
 
     :raises LinksetInvalid: naming every bad link; nothing is stored.
@@ -121,8 +143,10 @@ def list_linksets(settings: Settings, state: str | None = None) -> list[LinksetI
 
 def _linkset_graphs(reader: Any, base: str) -> list[ox.NamedNode]:
     prefix = vocab.graph_iri(base, "linksets/accepted/")
-    return sorted((g for g in reader.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)),
-                  key=lambda g: g.value)
+    return sorted(
+        (g for g in reader.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)),
+        key=lambda g: g.value,
+    )
 
 
 def _common_namespace(iris: list[str]) -> str:
@@ -175,10 +199,16 @@ def linkset_void_triples(store: Any, base: str, dataset_iri: str | None = None) 
 
 def _void_node(node: Any, ours: ox.NamedNode, objects: list[str], preds: dict[str, list[str]]) -> list[ox.Triple]:
     void = vocab.VOID
-    out = [ox.Triple(node, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(void + "Linkset")),
-           ox.Triple(node, ox.NamedNode(void + "triples"), ox.Literal(str(len(objects)), datatype=ox.NamedNode(vocab.XSD + "integer"))),
-           ox.Triple(node, ox.NamedNode(void + "subjectsTarget"), ours),
-           ox.Triple(node, ox.NamedNode(void + "objectsTarget"), ox.NamedNode(_common_namespace(objects)))]
+    out = [
+        ox.Triple(node, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(void + "Linkset")),
+        ox.Triple(
+            node,
+            ox.NamedNode(void + "triples"),
+            ox.Literal(str(len(objects)), datatype=ox.NamedNode(vocab.XSD + "integer")),
+        ),
+        ox.Triple(node, ox.NamedNode(void + "subjectsTarget"), ours),
+        ox.Triple(node, ox.NamedNode(void + "objectsTarget"), ox.NamedNode(_common_namespace(objects))),
+    ]
     out += [ox.Triple(node, ox.NamedNode(void + "linkPredicate"), ox.NamedNode(p)) for p in preds]
     return out
 

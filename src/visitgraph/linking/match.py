@@ -53,6 +53,8 @@ MAX_QUERY_CHARS = 500
 CHECK_EVERY = 8
 #: Candidates scoring below this are not returned at all (a name that exists nowhere returns nothing).
 MIN_SCORE = 45.0
+
+
 @dataclass(frozen=True)
 class Feature:
     """One reason behind a score (the name similarity, a property that agreed or not)."""

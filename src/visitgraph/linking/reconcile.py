@@ -55,12 +55,22 @@ PROPERTIES: tuple[Property, ...] = (
     Property("schema:jobTitle", "Job title", ("person",), "str"),
     Property("schema:honorificPrefix", "Honorific", ("person",), "str"),
     Property("schema:affiliation", "Affiliation", ("person",), "ref", "Organisation (name or id)"),
-    Property("schema:address/schema:addressCountry", "Country", ("organization",), "str",
-             "ISO 3166-1 alpha-2 code (or an English country name when matching)"),
+    Property(
+        "schema:address/schema:addressCountry",
+        "Country",
+        ("organization",),
+        "str",
+        "ISO 3166-1 alpha-2 code (or an English country name when matching)",
+    ),
     Property("schema:parentOrganization", "Parent organisation", ("organization",), "ref"),
     Property("skos:broader", "Broader topic", ("topic",), "ref"),
-    Property("visits", "Visits", ("person", "organization", "topic"), "ref",
-             "Visits the resource attended, hosted or was discussed at"),
+    Property(
+        "visits",
+        "Visits",
+        ("person", "organization", "topic"),
+        "ref",
+        "Visits the resource attended, hosted or was discussed at",
+    ),
     Property("owl:sameAs", "Same as (contributed links)", ALL, "iri"),
     Property("skos:exactMatch", "Exact match (contributed links)", ALL, "iri"),
     Property("skos:closeMatch", "Close match (contributed links)", ALL, "iri"),
@@ -87,14 +97,20 @@ def manifest_v02(service_url: str, base_iri: str, name: str) -> dict[str, Any]:
         return {"service_url": root, "service_path": path}
 
     return {
-        "versions": ["0.1", "0.2"], "name": name, "identifierSpace": base_iri,
-        "schemaSpace": vocab.SCHEMA, "serviceVersion": __version__,
+        "versions": ["0.1", "0.2"],
+        "name": name,
+        "identifierSpace": base_iri,
+        "schemaSpace": vocab.SCHEMA,
+        "serviceVersion": __version__,
         "documentation": root,
         "view": {"url": root + "/view/{{id}}"},
         "defaultTypes": types(),
         "preview": {"url": root + "/preview?id={{id}}", "width": PREVIEW_SIZE[0], "height": PREVIEW_SIZE[1]},
-        "suggest": {"entity": {**service("/suggest/entity"), "flyout_service_path": "/flyout/entity?id=${id}"},
-                    "type": service("/suggest/type"), "property": service("/suggest/property")},
+        "suggest": {
+            "entity": {**service("/suggest/entity"), "flyout_service_path": "/flyout/entity?id=${id}"},
+            "type": service("/suggest/type"),
+            "property": service("/suggest/property"),
+        },
         "extend": {"propose_properties": service("/propose_properties"), "property_settings": []},
     }
 
@@ -103,8 +119,13 @@ def manifest_v1(service_url: str, name: str) -> dict[str, Any]:
     """Return the 1.0-draft service manifest for a service answering at `service_url` (``…/reconcile/v1``)."""
     root = service_url.rstrip("/")
     return {
-        "versions": ["1.0-draft"], "name": name, "lang": "en", "serviceVersion": __version__,
-        "documentation": root, "view": {"url": root + "/view/{id}"}, "defaultTypes": types(),
+        "versions": ["1.0-draft"],
+        "name": name,
+        "lang": "en",
+        "serviceVersion": __version__,
+        "documentation": root,
+        "view": {"url": root + "/view/{id}"},
+        "defaultTypes": types(),
         "preview": {"width": PREVIEW_SIZE[0], "height": PREVIEW_SIZE[1]},
         "suggest": {"entity": True, "property": True, "type": True},
         "extend": {"proposeProperties": True, "propertySettings": []},
@@ -139,14 +160,24 @@ class Deadline:
         :raises LimitExceeded: 503 saying how to ask for less.
         """
         if self.until is not None and time.monotonic() > self.until:
-            raise LimitExceeded(f"Reconciliation stopped after {self.seconds:g} s (reconcile_timeout); "
-                                "send fewer queries per batch, fewer properties or shorter names.", 503, 1)
+            raise LimitExceeded(
+                f"Reconciliation stopped after {self.seconds:g} s (reconcile_timeout); "
+                "send fewer queries per batch, fewer properties or shorter names.",
+                503,
+                1,
+            )
 
 
 def candidate_v02(c: Candidate) -> dict[str, Any]:
     """Render one candidate (the same shape satisfies 0.2 and the 1.0 draft)."""
-    out = {"id": c.id, "name": c.name, "score": c.score, "match": c.match, "type": _type_refs(c.entity),
-           "features": [{"id": f.id, "name": f.name, "value": f.value} for f in c.features]}
+    out = {
+        "id": c.id,
+        "name": c.name,
+        "score": c.score,
+        "match": c.match,
+        "type": _type_refs(c.entity),
+        "features": [{"id": f.id, "name": f.name, "value": f.value} for f in c.features],
+    }
     desc = describe(c.entity)
     if desc:
         out["description"] = desc
@@ -208,8 +239,9 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def suggest_entities(matcher: Matcher, prefix: str, type_: str | None = None, cursor: int = 0,
-                     limit: int = 10) -> dict[str, Any]:
+def suggest_entities(
+    matcher: Matcher, prefix: str, type_: str | None = None, cursor: int = 0, limit: int = 10
+) -> dict[str, Any]:
     """Complete a typed prefix to entities (labels starting with it first, then words, then fuzzy)."""
     key = normalize(prefix)
     kinds = kinds_for(type_)
@@ -228,16 +260,27 @@ def suggest_entities(matcher: Matcher, prefix: str, type_: str | None = None, cu
         if best >= 70:
             ranked.append((-best, e.name, e))
     ranked.sort(key=lambda r: (r[0], r[1]))
-    page = ranked[max(0, cursor): max(0, cursor) + _limit(limit, 10)]
-    return {"result": [{"id": e.id, "name": e.name, "notable": _type_refs(e),
-                        **({"description": d} if (d := describe(e)) else {})} for _, _, e in page]}
+    page = ranked[max(0, cursor) : max(0, cursor) + _limit(limit, 10)]
+    return {
+        "result": [
+            {"id": e.id, "name": e.name, "notable": _type_refs(e), **({"description": d} if (d := describe(e)) else {})}
+            for _, _, e in page
+        ]
+    }
 
 
 def suggest_types(prefix: str) -> dict[str, Any]:
     """Complete a prefix to the offered types (by name, kind or IRI)."""
     key = fold(prefix)
-    return {"result": [t for t in types() if key in fold(t["name"]) or key in fold(t["id"])
-                       or any(key in k for k, (iri, _) in KIND_TYPES.items() if iri == t["id"])]}
+    return {
+        "result": [
+            t
+            for t in types()
+            if key in fold(t["name"])
+            or key in fold(t["id"])
+            or any(key in k for k, (iri, _) in KIND_TYPES.items() if iri == t["id"])
+        ]
+    }
 
 
 def properties_for(type_: str | None) -> list[Property]:
@@ -249,8 +292,13 @@ def properties_for(type_: str | None) -> list[Property]:
 def suggest_properties(prefix: str, type_: str | None = None) -> dict[str, Any]:
     """Complete a prefix to property ids and names."""
     key = fold(prefix)
-    return {"result": [{"id": p.id, "name": p.name, **({"description": p.description} if p.description else {})}
-                       for p in properties_for(type_) if key in fold(p.name) or key in fold(p.id)]}
+    return {
+        "result": [
+            {"id": p.id, "name": p.name, **({"description": p.description} if p.description else {})}
+            for p in properties_for(type_)
+            if key in fold(p.name) or key in fold(p.id)
+        ]
+    }
 
 
 def propose_properties(type_: str | None, limit: int | None = None) -> dict[str, Any]:
@@ -292,11 +340,16 @@ def extend(matcher: Matcher, query: Any, version: str = "0.2") -> dict[str, Any]
     body = parse_json(query, "extend")
     ids, props = (body.get("ids"), body.get("properties")) if isinstance(body, Mapping) else (None, None)
     if not isinstance(ids, list) or not isinstance(props, list) or len(ids) > MAX_BATCH or len(props) > len(PROPERTIES):
-        raise BadParameter("extend", f"Send {{\"ids\": [...], \"properties\": [{{\"id\": ...}}]}} "
-                                     f"with at most {MAX_BATCH} ids and {len(PROPERTIES)} properties.")
+        raise BadParameter(
+            "extend",
+            f'Send {{"ids": [...], "properties": [{{"id": ...}}]}} '
+            f"with at most {MAX_BATCH} ids and {len(PROPERTIES)} properties.",
+        )
     ids = checked.ids(ids)
-    pids = [checked.text(p.get("id") if isinstance(p, Mapping) else p, f"properties[{i}]", checked.MAX_ID, "extend")
-            for i, p in enumerate(props)]
+    pids = [
+        checked.text(p.get("id") if isinstance(p, Mapping) else p, f"properties[{i}]", checked.MAX_ID, "extend")
+        for i, p in enumerate(props)
+    ]
     unknown = [p for p in pids if property_id(p) not in _PROPS and p not in _PROPS]
     if unknown:
         raise BadParameter("extend", f"Unknown properties {unknown}; ask /propose_properties for the list.")
@@ -307,8 +360,10 @@ def extend(matcher: Matcher, query: Any, version: str = "0.2") -> dict[str, Any]
         rows[str(raw)] = {pid: values_of(matcher, entity, pid) if entity else [] for pid in pids}
     if version == "0.2":
         return {"meta": meta, "rows": rows}
-    return {"meta": meta, "rows": [{"id": i, "properties": [{"id": p, "values": v} for p, v in r.items()]}
-                                   for i, r in rows.items()]}
+    return {
+        "meta": meta,
+        "rows": [{"id": i, "properties": [{"id": p, "values": v} for p, v in r.items()]} for i, r in rows.items()],
+    }
 
 
 def describe(entity: Entity) -> str:
@@ -338,6 +393,12 @@ def preview_data(matcher: Matcher, ref: str) -> dict[str, Any] | None:
         values = values_of(matcher, entity, prop.id)
         if values:
             rows.append((prop.name, [v.get("name") or v.get("str", "") for v in values[:6]], len(values)))
-    return {"id": entity.id, "iri": entity.iri, "name": entity.name, "type": KIND_TYPES[entity.kind][1],
-            "path": vocab.local_path(matcher.base, entity.iri), "description": describe(entity),
-            "rows": rows}
+    return {
+        "id": entity.id,
+        "iri": entity.iri,
+        "name": entity.name,
+        "type": KIND_TYPES[entity.kind][1],
+        "path": vocab.local_path(matcher.base, entity.iri),
+        "description": describe(entity),
+        "rows": rows,
+    }

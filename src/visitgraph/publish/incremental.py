@@ -50,20 +50,30 @@ class Inputs:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the inputs as a JSON-ready mapping (kept in the history entry)."""
-        return {"sources": dict(sorted(self.sources.items())), "changesets": list(self.changesets),
-                "shapes": self.shapes, "base": self.base,
-                "stats": {k: list(v) for k, v in sorted(self.stats.items())}, "taken_ns": self.taken_ns,
-                "marks": dict(sorted(self.marks.items()))}
+        return {
+            "sources": dict(sorted(self.sources.items())),
+            "changesets": list(self.changesets),
+            "shapes": self.shapes,
+            "base": self.base,
+            "stats": {k: list(v) for k, v in sorted(self.stats.items())},
+            "taken_ns": self.taken_ns,
+            "marks": dict(sorted(self.marks.items())),
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Inputs | None:
         """Read inputs back from a history entry; None if absent or not understood."""
         try:
             stats = {str(k): (int(v[0]), int(v[1])) for k, v in data.get("stats", {}).items()}
-            return cls({str(k): str(v) for k, v in data["sources"].items()},
-                       tuple(str(c) for c in data["changesets"]), str(data["shapes"]), str(data["base"]),
-                       stats, int(data.get("taken_ns", 0)),
-                       {str(k): [int(n) for n in v] for k, v in data.get("marks", {}).items()})
+            return cls(
+                {str(k): str(v) for k, v in data["sources"].items()},
+                tuple(str(c) for c in data["changesets"]),
+                str(data["shapes"]),
+                str(data["base"]),
+                stats,
+                int(data.get("taken_ns", 0)),
+                {str(k): [int(n) for n in v] for k, v in data.get("marks", {}).items()},
+            )
         except (KeyError, TypeError, AttributeError, ValueError, IndexError):
             return None
 
@@ -77,8 +87,14 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def gather_inputs(root: Path, sources: Sequence[SourceFile], changesets: Sequence[Path],
-                  shapes: Sequence[Path], base: str, previous: Inputs | None = None) -> Inputs:
+def gather_inputs(
+    root: Path,
+    sources: Sequence[SourceFile],
+    changesets: Sequence[Path],
+    shapes: Sequence[Path],
+    base: str,
+    previous: Inputs | None = None,
+) -> Inputs:
     """Fingerprint the sources, changesets and shapes a build is about to read.
 
     A source whose size and modification time are what `previous` recorded keeps its digest (as
@@ -101,8 +117,12 @@ def gather_inputs(root: Path, sources: Sequence[SourceFile], changesets: Sequenc
         st = (root / source.relpath).stat()
         stat = stats[source.relpath] = (st.st_size, st.st_mtime_ns)
         known = previous.sources.get(source.relpath) if previous is not None else None
-        if (known is not None and previous is not None and previous.stats.get(source.relpath) == stat
-                and stat[1] < previous.taken_ns - 2_000_000_000):
+        if (
+            known is not None
+            and previous is not None
+            and previous.stats.get(source.relpath) == stat
+            and stat[1] < previous.taken_ns - 2_000_000_000
+        ):
             digests[source.relpath] = known
             lines = previous.marks.get(source.relpath, [])
         else:
@@ -110,8 +130,15 @@ def gather_inputs(root: Path, sources: Sequence[SourceFile], changesets: Sequenc
             lines = marks_in(root / source.relpath) if source.kind == "data" else []
         if lines:
             marks[source.relpath] = lines
-    return Inputs(digests, tuple(p.name.removeprefix(".pending-") for p in changesets), shapes_digest.hexdigest(),
-                  base, stats, taken, marks)
+    return Inputs(
+        digests,
+        tuple(p.name.removeprefix(".pending-") for p in changesets),
+        shapes_digest.hexdigest(),
+        base,
+        stats,
+        taken,
+        marks,
+    )
 
 
 @dataclass
@@ -128,14 +155,19 @@ class Plan:
 
     def describe(self) -> str:
         """Say what the build reuses, for the report."""
-        parts = [f"{len(self.changed)} changed source(s)", f"{len(self.removed)} removed",
-                 f"{len(self.new_changesets)} new changeset(s)"]
-        return ("from the published store: " if self.from_checkpoint else "reloaded, validated by change: ") + \
-            ", ".join(parts)
+        parts = [
+            f"{len(self.changed)} changed source(s)",
+            f"{len(self.removed)} removed",
+            f"{len(self.new_changesets)} new changeset(s)",
+        ]
+        return (
+            "from the published store: " if self.from_checkpoint else "reloaded, validated by change: "
+        ) + ", ".join(parts)
 
 
-def plan_build(previous: Inputs | None, now: Inputs, sources: Sequence[SourceFile], changesets: Sequence[Path],
-               base: str) -> tuple[Plan | None, str]:
+def plan_build(
+    previous: Inputs | None, now: Inputs, sources: Sequence[SourceFile], changesets: Sequence[Path], base: str
+) -> tuple[Plan | None, str]:
     """Decide how much of the published generation the next build can reuse.
 
     :returns: a plan, or None and the reason the whole graph must be validated again.
@@ -155,7 +187,7 @@ def plan_build(previous: Inputs | None, now: Inputs, sources: Sequence[SourceFil
         return None, "the ontology changed"
     if any(s.relpath.endswith(".trig") for s in changed) or any(p.endswith(".trig") for p in gone):
         return None, "a TriG source changed (it can name any graph)"
-    new = list(changesets[len(previous.changesets):])
+    new = list(changesets[len(previous.changesets) :])
     plan = Plan(changed, [vocab.graph_iri(base, p) for p in gone], new)
     plan.touched = {s.graph for s in changed} | set(plan.removed)
     # A checkpoint already holds every replayed changeset: only appending is safe on top of it.
@@ -185,8 +217,13 @@ def _data_blocks(sparql: str) -> tuple[str, set[str]] | None:
     last = 0
     i = 0
     while i < len(tokens):
-        opening = (tokens[i].kind == "word" and tokens[i].text.upper() in ("INSERT", "DELETE")
-                   and i + 2 < len(tokens) and tokens[i + 1].text.upper() == "DATA" and tokens[i + 2].text == "{")
+        opening = (
+            tokens[i].kind == "word"
+            and tokens[i].text.upper() in ("INSERT", "DELETE")
+            and i + 2 < len(tokens)
+            and tokens[i + 1].text.upper() == "DATA"
+            and tokens[i + 2].text == "{"
+        )
         if not opening:
             i += 1
             continue
@@ -208,7 +245,7 @@ def _data_blocks(sparql: str) -> tuple[str, set[str]] | None:
             j += 1
         if depth:
             return None
-        parts.append(sparql[last: tokens[i + 2].start + 1])
+        parts.append(sparql[last : tokens[i + 2].start + 1])
         last = tokens[j - 1].start
         i = j
     parts.append(sparql[last:])
@@ -331,6 +368,7 @@ def targeted(store: ox.Store, nodes: Iterable[str], targets: Targets) -> list[st
 
 # -- what each generation was built from ------------------------------------------------------
 
+
 def _inputs_path(store_path: Path, gen_id: str) -> Path:
     return Path(store_path) / "inputs" / f"{gen_id}.json"
 
@@ -375,8 +413,9 @@ def quads_after(old: ox.Store, new: ox.Store, graphs: Iterable[str], before: int
     return before
 
 
-def counts_after(old: ox.Store, new: ox.Store, changes: Iterable[ox.Triple], before: Mapping[str, int],
-                 classes: Mapping[str, str]) -> dict[str, int]:
+def counts_after(
+    old: ox.Store, new: ox.Store, changes: Iterable[ox.Triple], before: Mapping[str, int], classes: Mapping[str, str]
+) -> dict[str, int]:
     """Update per-class instance counts (`classes`: short name -> IRI) from the changed type triples.
 
     Only a subject whose rdf:type triples changed can start or stop being an instance; it is

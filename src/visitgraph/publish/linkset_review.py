@@ -29,13 +29,11 @@ def _require_pending(settings: Settings, slug: str) -> Path:
     path = linkset_path(settings, "pending", slug)
     if not path.exists():
         waiting = ", ".join(i.name for i in list_linksets(settings, "pending")) or "none"
-        raise VisitgraphError(f"No pending linkset for {slug!r} (pending: {waiting}); "
-                              "see `visitgraph linkset review`.")
+        raise VisitgraphError(f"No pending linkset for {slug!r} (pending: {waiting}); see `visitgraph linkset review`.")
     return path
 
 
-def _swap_and_build(settings: Settings, store: Store, swaps: dict[Path, str | None],
-                    who: str, note: str) -> None:
+def _swap_and_build(settings: Settings, store: Store, swaps: dict[Path, str | None], who: str, note: str) -> None:
     """Put each text at its path (None: remove it) and rebuild, in the build's durable order.
 
     The files are swapped only once the build's journal entry is durable and put back unless the
@@ -45,8 +43,9 @@ def _swap_and_build(settings: Settings, store: Store, swaps: dict[Path, str | No
     build(settings, store, who=who, note=note, files=files)
 
 
-def review_linkset(settings: Settings, store: Store, name: str, *, accept: bool,
-                   reason: str = "", reviewer: str = "cli") -> LinksetInfo:
+def review_linkset(
+    settings: Settings, store: Store, name: str, *, accept: bool, reason: str = "", reviewer: str = "cli"
+) -> LinksetInfo:
     """Accept (publish, replacing the contributor's earlier links) or reject a pending linkset.
 
     :raises LinksetInvalid: on accept, if a link no longer fits the published data.
@@ -56,18 +55,25 @@ def review_linkset(settings: Settings, store: Store, name: str, *, accept: bool,
     with linksets_lock(settings):
         pending = _require_pending(settings, slug)
         info, links = read_linkset_file(pending, settings.base_iri, "pending")
-        review = {"status": "accepted" if accept else "rejected", "reviewer": reviewer,
-                  "when": now_iso(), "reason": reason}
-        text = render_linkset(settings.base_iri, slug, info.contributor, info.generated, info.source,
-                              links, review)
+        review = {
+            "status": "accepted" if accept else "rejected",
+            "reviewer": reviewer,
+            "when": now_iso(),
+            "reason": reason,
+        }
+        text = render_linkset(settings.base_iri, slug, info.contributor, info.generated, info.source, links, review)
         if accept:
-            problems = check_links(links, published_resources(store.reader(), settings.base_iri),
-                                   settings.base_iri)
+            problems = check_links(links, published_resources(store.reader(), settings.base_iri), settings.base_iri)
             if problems:
                 raise LinksetInvalid(pending.name, problems)
             target = linkset_path(settings, "accepted", slug)
-            _swap_and_build(settings, store, {target: text, pending: None}, who=reviewer,
-                            note=f"linkset {slug} accepted ({len(links)} links)")
+            _swap_and_build(
+                settings,
+                store,
+                {target: text, pending: None},
+                who=reviewer,
+                note=f"linkset {slug} accepted ({len(links)} links)",
+            )
         else:
             target = linkset_path(settings, "rejected", slug)
             write_atomic(target, text)
@@ -75,8 +81,7 @@ def review_linkset(settings: Settings, store: Store, name: str, *, accept: bool,
     return read_linkset_file(target, settings.base_iri, review["status"])[0]
 
 
-def withdraw_linkset(settings: Settings, store: Store, name: str, *, who: str = "cli",
-                     reason: str = "") -> LinksetInfo:
+def withdraw_linkset(settings: Settings, store: Store, name: str, *, who: str = "cli", reason: str = "") -> LinksetInfo:
     """Unpublish a contributor's links (and drop any pending ones); keep a copy under withdrawn/."""
     slug = contributor_slug(name)
     with linksets_lock(settings):
@@ -96,5 +101,6 @@ def withdraw_linkset(settings: Settings, store: Store, name: str, *, who: str = 
         else:
             write_atomic(kept, text)
             pending.unlink(missing_ok=True)
-    return LinksetInfo(**{**info.__dict__, "path": str(kept), "reviewer": who,
-                          "reviewed": review["when"], "reason": reason})
+    return LinksetInfo(
+        **{**info.__dict__, "path": str(kept), "reviewer": who, "reviewed": review["when"], "reason": reason}
+    )

@@ -89,9 +89,17 @@ class BuildReport:
         }
 
 
-COUNTED_CLASSES = {vocab.shorten(iri): iri for iri in (
-    f"{vocab.VG}Visit", f"{vocab.SCHEMA}Person", f"{vocab.SCHEMA}Organization", f"{vocab.VG}Gift",
-    f"{vocab.VG}Agreement", f"{vocab.SKOS}Concept")}
+COUNTED_CLASSES = {
+    vocab.shorten(iri): iri
+    for iri in (
+        f"{vocab.VG}Visit",
+        f"{vocab.SCHEMA}Person",
+        f"{vocab.SCHEMA}Organization",
+        f"{vocab.VG}Gift",
+        f"{vocab.VG}Agreement",
+        f"{vocab.SKOS}Concept",
+    )
+}
 COUNT_QUERY = f"""
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   VALUES ?class {{ {" ".join(f"<{iri}>" for iri in COUNTED_CLASSES.values())} }}
@@ -142,8 +150,18 @@ def build(
         note = note or ("change: " + change.what if change else "build")
         entry, pending = begin_change(journal, staged.id, settings, change, files, who, note)
         try:
-            report = _build_staged(settings, store, staged, pending, change, who=who, progress=progress,
-                                   note=note, full=full, allow_unreviewed=allow_unreviewed)
+            report = _build_staged(
+                settings,
+                store,
+                staged,
+                pending,
+                change,
+                who=who,
+                progress=progress,
+                note=note,
+                full=full,
+                allow_unreviewed=allow_unreviewed,
+            )
         except BaseException:
             if entry is not None:
                 journal.settle(entry, lambda line: None)
@@ -152,9 +170,19 @@ def build(
     return report
 
 
-def _build_staged(settings: Settings, store: Store, staged: StagedGeneration, pending: Path | None,
-                  change: PendingChange | None, *, who: str, progress: bool, note: str, full: bool,
-                  allow_unreviewed: bool) -> BuildReport:
+def _build_staged(
+    settings: Settings,
+    store: Store,
+    staged: StagedGeneration,
+    pending: Path | None,
+    change: PendingChange | None,
+    *,
+    who: str,
+    progress: bool,
+    note: str,
+    full: bool,
+    allow_unreviewed: bool,
+) -> BuildReport:
     """Load, replay, validate and commit one staged generation (the writer lock is held)."""
     report = BuildReport()
     sources = discover_sources(settings)
@@ -190,8 +218,12 @@ def _build_staged(settings: Settings, store: Store, staged: StagedGeneration, pe
     for path in replay:
         if guarded and path == pending:
             known = plan.base_triples if plan is not None and plan.from_checkpoint and replay == [pending] else None
-            before = guard_snapshot(staged.writable(), settings.base_iri,
-                                    [s.graph for s in sources], known if known is not None else len(staged.writable()))
+            before = guard_snapshot(
+                staged.writable(),
+                settings.base_iri,
+                [s.graph for s in sources],
+                known if known is not None else len(staged.writable()),
+            )
         text = path.read_text(encoding="utf-8")
         apply_update(staged.writable(), text, base_iri=settings.base_iri, name=path.name)
         report.changesets.append(path.name.removeprefix(".pending-"))
@@ -204,27 +236,37 @@ def _build_staged(settings: Settings, store: Store, staged: StagedGeneration, pe
         check_guard(change.guard, before, after)
     lap("load_s")
     if plan is not None and report.triples > settings.validate_whole_limit:
-        report.validation = _validate_changes(settings, store, staged.writable(), shapes, plan, report,
-                                              progress=progress, path=staged.path)
+        report.validation = _validate_changes(
+            settings, store, staged.writable(), shapes, plan, report, progress=progress, path=staged.path
+        )
     else:
-        report.validation = validate_staged(settings, staged.writable(), shapes, progress=progress,
-                                            path=staged.path)
+        report.validation = validate_staged(settings, staged.writable(), shapes, progress=progress, path=staged.path)
     lap("validate_s")
     if not report.validation.conforms:
         raise ShapesViolation(report.validation)
-    if (plan is not None and plan.from_checkpoint and plan.base_counts is not None
-            and report.changes is not None):
-        report.counts = counts_after(store.reader(), staged.writable(), report.changes, plan.base_counts,
-                                     COUNTED_CLASSES)
+    if plan is not None and plan.from_checkpoint and plan.base_counts is not None and report.changes is not None:
+        report.counts = counts_after(
+            store.reader(), staged.writable(), report.changes, plan.base_counts, COUNTED_CLASSES
+        )
     else:
         report.counts = count_classes(staged.writable())
     _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap)
     return report
 
 
-def _commit(settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None,
-            inputs: Inputs, plan: Plan | None, report: BuildReport, *, who: str, note: str,
-            lap: Callable[[str], None]) -> None:
+def _commit(
+    settings: Settings,
+    store: Store,
+    staged: StagedGeneration,
+    published: Generation | None,
+    inputs: Inputs,
+    plan: Plan | None,
+    report: BuildReport,
+    *,
+    who: str,
+    note: str,
+    lap: Callable[[str], None],
+) -> None:
     """Publish a validated staged generation: inputs, recorded files and stored answers first."""
     changes, follow = _answer_changes(settings, store, staged, published, report)
 
@@ -236,9 +278,13 @@ def _commit(settings: Settings, store: Store, staged: StagedGeneration, publishe
         # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
         # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
         try:
-            searched = build_search_index(store.path, folder, gen_id,
-                                          previous=published.id if published is not None else None,
-                                          changes=report.changes)
+            searched = build_search_index(
+                store.path,
+                folder,
+                gen_id,
+                previous=published.id if published is not None else None,
+                changes=report.changes,
+            )
             report.search = {"how": searched.how, "values": searched.rows, "seconds": searched.seconds}
             report.timings["search_index_s"] = searched.seconds
         except (OSError, sqlite3.Error) as e:
@@ -249,28 +295,42 @@ def _commit(settings: Settings, store: Store, staged: StagedGeneration, publishe
         from visitgraph.queries.catalog import discover_queries
 
         lap("publish_s")
-        reuse = (published.id, frozenset(t.predicate.value for t in changes)) if (
-            published is not None and changes is not None) else None
-        index = build_index(settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse,
-                            follow=follow)
-        report.answers = {"stored": index.stored, "skipped": index.skipped,
-                          "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e),
-                          "maintained": sorted(n for n, e in index.entries.items() if e.get("how") == "maintained"),
-                          "derived": {n: e.get("why", "") for n, e in sorted(index.entries.items())
-                                      if e.get("how") == "derived"}}
+        reuse = (
+            (published.id, frozenset(t.predicate.value for t in changes))
+            if (published is not None and changes is not None)
+            else None
+        )
+        index = build_index(
+            settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse, follow=follow
+        )
+        report.answers = {
+            "stored": index.stored,
+            "skipped": index.skipped,
+            "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e),
+            "maintained": sorted(n for n, e in index.entries.items() if e.get("how") == "maintained"),
+            "derived": {n: e.get("why", "") for n, e in sorted(index.entries.items()) if e.get("how") == "derived"},
+        }
         lap("index_s")
         return {"answers": report.answers}
 
     report.generation = staged.commit(
-        who, note=note,
-        details={"counts": report.counts, "files": len(report.files), "changesets": len(report.changesets),
-                 "timings": report.timings, **({"reused": report.reused} if report.reused else {})},
+        who,
+        note=note,
+        details={
+            "counts": report.counts,
+            "files": len(report.files),
+            "changesets": len(report.changesets),
+            "timings": report.timings,
+            **({"reused": report.reused} if report.reused else {}),
+        },
         before_switch=before_switch,
         optimize=not (plan is not None and plan.from_checkpoint),
         triples=report.triples,
     )
     confirm_generation(store, report.generation)
     lap("switch_s" if "index_s" in report.timings else "publish_s")
+
+
 def union_delta(old: ox.Store, new: ox.Store) -> set[ox.Triple]:
     """The triples of the union graph added or removed between two stores loaded separately.
 
@@ -308,8 +368,9 @@ def union_delta(old: ox.Store, new: ox.Store) -> set[ox.Triple]:
     return changes
 
 
-def _answer_changes(settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None,
-                    report: BuildReport) -> tuple[set[ox.Triple] | None, tuple[str, Path, list[ox.NamedNode]] | str | None]:
+def _answer_changes(
+    settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None, report: BuildReport
+) -> tuple[set[ox.Triple] | None, tuple[str, Path, list[ox.NamedNode]] | str | None]:
     """The triples this build added or removed, and what the stored answers follow it by (answerindex)."""
     from visitgraph.queries.answerindex import Unmaintainable, changed_roots
 
@@ -327,16 +388,24 @@ def _answer_changes(settings: Settings, store: Store, staged: StagedGeneration, 
     return changes, (published.id, published.path, sorted(roots, key=str))
 
 
-def _plan(settings: Settings, store: Store, published: Generation | None, previous: Inputs | None,
-          inputs: Inputs, sources: list[SourceFile], changesets: list[Path], full: bool, report: BuildReport) -> Plan | None:
+def _plan(
+    settings: Settings,
+    store: Store,
+    published: Generation | None,
+    previous: Inputs | None,
+    inputs: Inputs,
+    sources: list[SourceFile],
+    changesets: list[Path],
+    full: bool,
+    report: BuildReport,
+) -> Plan | None:
     """Decide what of the published generation this build reuses (None: nothing)."""
     if full:
         report.reused = {"full": "--full asked for it"}
         return None
     if not settings.incremental or published is None:
         return None
-    entry = next((e for e in reversed(store.history()) if e.generation == published.id and e.action == "publish"),
-                 None)
+    entry = next((e for e in reversed(store.history()) if e.generation == published.id and e.action == "publish"), None)
     if entry is None or entry.triples is None or entry.triples <= settings.validate_whole_limit:
         return None  # small graphs are validated whole: it is cheap and reports every warning
     plan, why = plan_build(previous, inputs, sources, changesets, settings.base_iri)
@@ -348,8 +417,17 @@ def _plan(settings: Settings, store: Store, published: Generation | None, previo
     return plan
 
 
-def _validate_changes(settings: Settings, store: Store, staged: ox.Store, shapes: Any, plan: Plan,
-                      report: BuildReport, *, progress: bool, path: Path | None = None) -> ValidationReport:
+def _validate_changes(
+    settings: Settings,
+    store: Store,
+    staged: ox.Store,
+    shapes: Any,
+    plan: Plan,
+    report: BuildReport,
+    *,
+    progress: bool,
+    path: Path | None = None,
+) -> ValidationReport:
     """Validate only the focus nodes whose context differs from the published generation's."""
     targets = shape_targets(shapes)
     before = store.reader()
@@ -357,22 +435,38 @@ def _validate_changes(settings: Settings, store: Store, staged: ox.Store, shapes
     nodes = targeted(staged, affected_nodes([before, staged], changes, targets), targets)
     report.reused.update(changed_triples=len(changes), focus_nodes=len(nodes))
     report.changes = changes
-    return validate_store(staged, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
-                          nodes=nodes, progress=progress, workers=settings.validate_workers, path=path,
-                          engine=settings.shacl_engine)
+    return validate_store(
+        staged,
+        shapes,
+        base=settings.base_iri,
+        batch_size=settings.validate_batch,
+        nodes=nodes,
+        progress=progress,
+        workers=settings.validate_workers,
+        path=path,
+        engine=settings.shacl_engine,
+    )
 
 
-def validate_staged(settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False,
-                    path: Path | None = None) -> ValidationReport:
+def validate_staged(
+    settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False, path: Path | None = None
+) -> ValidationReport:
     """Validate a staged store: whole when small, batch by batch (bounded memory) when large.
 
     :param path: the store's folder, so validation workers can read it themselves.
     """
     if len(store) <= settings.validate_whole_limit:
         return validate_quads(list(store), shapes, base=settings.base_iri, engine=settings.shacl_engine)
-    return validate_store(store, shapes, base=settings.base_iri, batch_size=settings.validate_batch,
-                          progress=progress, workers=settings.validate_workers, path=path,
-                          engine=settings.shacl_engine)
+    return validate_store(
+        store,
+        shapes,
+        base=settings.base_iri,
+        batch_size=settings.validate_batch,
+        progress=progress,
+        workers=settings.validate_workers,
+        path=path,
+        engine=settings.shacl_engine,
+    )
 
 
 def check(settings: Settings, extra: list[Path] | None = None, *, progress: bool = False) -> ValidationReport:
@@ -437,8 +531,10 @@ def _stream_into(store: ox.Store, path: Path, base_iri: str, graph: str) -> None
 
     target = ox.NamedNode(graph)
     parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
-    quads = (q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, target)
-             for q in parsed)
+    quads = (
+        q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, target)
+        for q in parsed
+    )
     try:
         while chunk := list(islice(quads, STREAM_CHUNK)):
             store.bulk_extend(chunk)
@@ -450,8 +546,9 @@ def _stream_into(store: ox.Store, path: Path, base_iri: str, graph: str) -> None
         raise StoreError(f"Cannot read {path}: {e}") from e
 
 
-def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, graph_of: Any,
-                      shapes: Any) -> ValidationReport | None:
+def _checkpoint_check(
+    settings: Settings, extra: list[Path], read_extra: Any, graph_of: Any, shapes: Any
+) -> ValidationReport | None:
     """Check on a throwaway checkpoint of the published generation; None when it cannot be reused."""
     import shutil
     import tempfile
@@ -466,8 +563,7 @@ def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, gr
     sources = discover_sources(settings)
     changesets = list_changesets(settings)
     previous = load_inputs(store.path, published.id)
-    inputs = gather_inputs(settings.root, sources, changesets, shapes_files(settings.root), settings.base_iri,
-                           previous)
+    inputs = gather_inputs(settings.root, sources, changesets, shapes_files(settings.root), settings.base_iri, previous)
     plan = _plan(settings, store, published, previous, inputs, sources, changesets, False, report)
     if plan is None or not plan.from_checkpoint:
         return None
@@ -482,11 +578,14 @@ def _checkpoint_check(settings: Settings, extra: list[Path], read_extra: Any, gr
             apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
         if len(scratch) <= settings.validate_whole_limit:
             return validate_staged(settings, scratch, shapes)
-        checked = _validate_changes(settings, store, scratch, shapes, plan, report, progress=False,
-                                    path=scratch_dir / "store")
-        checked.scope = (f"Checked {report.reused['focus_nodes']} record(s) touched by "
-                         f"{report.reused['changed_triples']} new or changed triple(s) against published generation "
-                         f"{published.id} ({len(scratch)} triples); `visitgraph build --full` checks everything.")
+        checked = _validate_changes(
+            settings, store, scratch, shapes, plan, report, progress=False, path=scratch_dir / "store"
+        )
+        checked.scope = (
+            f"Checked {report.reused['focus_nodes']} record(s) touched by "
+            f"{report.reused['changed_triples']} new or changed triple(s) against published generation "
+            f"{published.id} ({len(scratch)} triples); `visitgraph build --full` checks everything."
+        )
         return checked
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)

@@ -26,8 +26,9 @@ DATASET_WORDS = ("USING", "WITH")
 
 
 def _code(text: str) -> list[tuple[str, str, int]]:
-    return [(t.kind, t.text.upper() if t.kind == "word" else t.text, t.start)
-            for t in tokenize(text) if t.kind != "comment"]
+    return [
+        (t.kind, t.text.upper() if t.kind == "word" else t.text, t.start) for t in tokenize(text) if t.kind != "comment"
+    ]
 
 
 def add_using(update: str, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
@@ -45,8 +46,10 @@ def add_using(update: str, default_graphs: Sequence[str], named_graphs: Sequence
         return update
     tokens = _code(unescape_codepoints(update)) + _code(update)
     if any(kind == "word" and text in DATASET_WORDS for kind, text, _ in tokens):
-        raise BadQuery("The update names its dataset (USING, USING NAMED or WITH) and the request also sends "
-                       "using-graph-uri / using-named-graph-uri: send one or the other.")
+        raise BadQuery(
+            "The update names its dataset (USING, USING NAMED or WITH) and the request also sends "
+            "using-graph-uri / using-named-graph-uri: send one or the other."
+        )
     for iri in (*default_graphs, *named_graphs):
         _check_iri(iri, "using-graph-uri")
     clause = " ".join([f"USING <{g}>" for g in default_graphs] + [f"USING NAMED <{g}>" for g in named_graphs])
@@ -112,8 +115,9 @@ def graph_update(method: str, graph: str | None, triples: Sequence[ox.Triple | o
     return " ;\n".join(ops)
 
 
-def write_update(settings: Settings, store: Store, update: str, *, who: str, what: str,
-                 guard: Guard | None = None) -> BuildReport:
+def write_update(
+    settings: Settings, store: Store, update: str, *, who: str, what: str, guard: Guard | None = None
+) -> BuildReport:
     """Validate and publish one update through `build`, keeping it as a changeset if it conforms.
 
     The changeset is durable before the build starts and is kept only if its generation is
@@ -127,7 +131,6 @@ def write_update(settings: Settings, store: Store, update: str, *, who: str, wha
     check_network(update, settings.allowlist, settings.base_iri)
     check_update_syntax(update, settings.base_iri)
     try:
-        return build(settings, store, who=who, change=PendingChange(update, who, what, guard),
-                     note=f"change: {what}")
+        return build(settings, store, who=who, change=PendingChange(update, who, what, guard), note=f"change: {what}")
     except (RuntimeError, ValueError) as e:
         raise BadQuery(f"The update cannot be applied: {e}. Nothing was changed.") from e

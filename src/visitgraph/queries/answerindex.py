@@ -50,9 +50,25 @@ FORMAT = 2
 GAP = 1 << 16
 MANIFEST = "manifest.json"
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
-_NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
-    "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt")}
+_NUMERIC = {
+    f"http://www.w3.org/2001/XMLSchema#{t}"
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+    )
+}
 _YEARS = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("date", "dateTime", "gYear", "gYearMonth")}
 
 
@@ -77,8 +93,7 @@ def indexable(query: Any) -> bool:
 
 def anchor_binding(query: Any, bound: Mapping[str, Term]) -> dict[str, Term]:
     """Keep the bound parameters that are not filters: they select which stored answer applies."""
-    return {name: term for name, term in bound.items()
-            if (p := query.param(name)) is not None and p.filter is None}
+    return {name: term for name, term in bound.items() if (p := query.param(name)) is not None and p.filter is None}
 
 
 def anchor_key(binding: Mapping[str, Term]) -> str:
@@ -87,6 +102,7 @@ def anchor_key(binding: Mapping[str, Term]) -> str:
 
 
 # -- terms <-> stored rows -------------------------------------------------------------------
+
 
 def encode_term(term: Term | None) -> list[str] | None:
     """Write a term as a short JSON-ready list: ``["u", iri]``, ``["b", id]``, ``["l", text, dt|@lang]``."""
@@ -183,7 +199,10 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         if count > limit:
             db.close()
             out.unlink(missing_ok=True)
-            return {"error": f"more than {limit} rows (index_max_rows)", "seconds": round(time.monotonic() - started, 3)}
+            return {
+                "error": f"more than {limit} rows (index_max_rows)",
+                "seconds": round(time.monotonic() - started, 3),
+            }
         if len(batch) >= 20000:
             db.executemany(insert, batch)
             batch.clear()
@@ -200,8 +219,12 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     db.execute("ANALYZE")
     db.commit()
     db.close()
-    out_entry: dict[str, Any] = {"rows": count, "variables": names, "columns": columns,
-                                 "seconds": round(time.monotonic() - started, 3)}
+    out_entry: dict[str, Any] = {
+        "rows": count,
+        "variables": names,
+        "columns": columns,
+        "seconds": round(time.monotonic() - started, 3),
+    }
     if unkeyed:
         out_entry["unmaintainable"] = f"a row leaves the key ?{key} unbound: only a whole re-derivation is right"
     return out_entry
@@ -216,26 +239,31 @@ def _insert_sql(columns: int) -> str:
     return f"INSERT INTO answer VALUES ({', '.join('?' * (3 + 2 * columns))})"
 
 
-def _row_values(n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int],
-                key_at: int | None) -> tuple[Any, ...]:
+def _row_values(
+    n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int], key_at: int | None
+) -> tuple[Any, ...]:
     """The stored row: number, terms as JSON, the key (N-Triples), then each filter column's text and number."""
     key = terms[key_at] if key_at is not None else None
-    values: list[Any] = [n, json.dumps([encode_term(t) for t in terms], ensure_ascii=False),
-                         None if key is None else str(key)]
+    values: list[Any] = [
+        n,
+        json.dumps([encode_term(t) for t in terms], ensure_ascii=False),
+        None if key is None else str(key),
+    ]
     for c in columns:
         term = terms[where[c]] if c in where else None
         values += [None if term is None else term.value, _number(term)]
     return tuple(values)
 
 
-def _reach_rows(store: ox.Store, db: sqlite3.Connection, i: int, path: str, keys: Sequence[str],
-                prefixes: Mapping[str, str]) -> None:
+def _reach_rows(
+    store: ox.Store, db: sqlite3.Connection, i: int, path: str, keys: Sequence[str], prefixes: Mapping[str, str]
+) -> None:
     """For a `column/<path>` filter: every (row key, value reached by the path) pair of `keys`."""
     from visitgraph.sparql.engine import run_query
 
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
     for start in range(0, len(keys), 500):
-        values = " ".join(str(ox.NamedNode(k)) for k in keys[start: start + 500])
+        values = " ".join(str(ox.NamedNode(k)) for k in keys[start : start + 500])
         sparql = f"{prologue}SELECT DISTINCT ?k ?v WHERE {{ VALUES ?k {{ {values} }} ?k {path} ?v }}"
         rows = [(r["k"].value, str(r["v"])) for r in run_query(store, sparql)]  # type: ignore[union-attr]
         db.executemany(f"INSERT INTO reach{i} VALUES (?, ?)", rows)
@@ -257,8 +285,11 @@ def mentioned_predicates(query: Any) -> frozenset[str] | None:
     from visitgraph.core import vocab
 
     prologue = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in vocab.PREFIXES.items())
-    texts = [query.sparql] + [f"SELECT * WHERE {{ ?a {p.filter[1][5:]} ?b }}" for p in query.params
-                              if p.filter is not None and p.filter[1].startswith("path:")]
+    texts = [query.sparql] + [
+        f"SELECT * WHERE {{ ?a {p.filter[1][5:]} ?b }}"
+        for p in query.params
+        if p.filter is not None and p.filter[1].startswith("path:")
+    ]
     found: set[str] = set()
 
     def path(p: object) -> bool:
@@ -309,6 +340,7 @@ def mentioned_predicates(query: Any) -> frozenset[str] | None:
 # in their ORDER BY place between the kept ones (row numbers are GAP apart). Anything that cannot
 # be done this way says why, and the answer is derived whole instead.
 
+
 class Unmaintainable(Exception):
     """This query's stored answer cannot follow this write: derive it whole (the message says why)."""
 
@@ -346,8 +378,13 @@ def order_by(sparql: str) -> list[tuple[str, bool]] | None:
         if tokens[i].text.startswith("?") and len(tokens[i].text) > 1:
             out.append((tokens[i].text[1:], False))
             i += 1
-        elif word in ("ASC", "DESC") and i + 3 < len(tokens) and tokens[i + 1].text == "(" \
-                and tokens[i + 2].text.startswith("?") and tokens[i + 3].text == ")":
+        elif (
+            word in ("ASC", "DESC")
+            and i + 3 < len(tokens)
+            and tokens[i + 1].text == "("
+            and tokens[i + 2].text.startswith("?")
+            and tokens[i + 3].text == ")"
+        ):
             out.append((tokens[i + 2].text[1:], word == "DESC"))
             i += 4
         else:
@@ -385,8 +422,13 @@ def _term_rank(term: Term | None) -> tuple[int, Any, str]:
             raise Unmaintainable(f"a number it cannot read: {term}") from e
     if dt in _STRINGS:
         return (3, term.value, "string")
-    if dt in _DATES and term.value[:1].isdigit() and not term.value.endswith("Z") and "+" not in term.value \
-            and term.value.count("-") <= 2:
+    if (
+        dt in _DATES
+        and term.value[:1].isdigit()
+        and not term.value.endswith("Z")
+        and "+" not in term.value
+        and term.value.count("-") <= 2
+    ):
         return (3, term.value, dt)
     if dt == f"{_XSD}boolean" and term.value in ("true", "false"):
         return (3, term.value, dt)
@@ -446,7 +488,7 @@ def _bind_keys(sparql: str, key: str, terms: Sequence[Term]) -> str:
     if brace is None:
         raise Unmaintainable("no WHERE clause to bind the key in")
     values = " ".join(str(t) for t in terms)
-    return f"{sparql[: brace + 1]} VALUES ?{key} {{ {values} }}{sparql[brace + 1:]}"
+    return f"{sparql[: brace + 1]} VALUES ?{key} {{ {values} }}{sparql[brace + 1 :]}"
 
 
 def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
@@ -462,7 +504,7 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     keys: set[Term] = set(roots)
     if job.get("reach"):
         for start in range(0, len(roots), 500):
-            values = " ".join(str(t) for t in roots[start: start + 500])
+            values = " ".join(str(t) for t in roots[start : start + 500])
             sparql = f"{prologue}SELECT DISTINCT ?key WHERE {{ VALUES ?r {{ {values} }} ?r {job['reach']} ?key }}"
             for store in (old, new):
                 keys.update(r["key"] for r in run_query(store, sparql) if r["key"] is not None)  # type: ignore[union-attr]
@@ -479,16 +521,20 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         added: list[list[Term | None]] = []
         names: list[str] | None = None
         for start in range(0, len(key_list), 1000):
-            chunk = key_list[start: start + 1000]
+            chunk = key_list[start : start + 1000]
             for i in touched_reach:
-                for (value,) in db.execute(f"SELECT DISTINCT k{i} FROM answer WHERE key IN "
-                                           f"({','.join('?' * len(chunk))}) AND k{i} IS NOT NULL",
-                                           [str(k) for k in chunk]):
+                for (value,) in db.execute(
+                    f"SELECT DISTINCT k{i} FROM answer WHERE key IN "
+                    f"({','.join('?' * len(chunk))}) AND k{i} IS NOT NULL",
+                    [str(k) for k in chunk],
+                ):
                     touched_reach[i].add(value)
-            removed += db.execute(f"DELETE FROM answer WHERE key IN ({','.join('?' * len(chunk))})",
-                                  [str(k) for k in chunk]).rowcount
-            result = run_query(new, _bind_keys(job["sparql"], key, chunk), substitutions=subs or None,
-                               base_iri=job.get("base_iri"))
+            removed += db.execute(
+                f"DELETE FROM answer WHERE key IN ({','.join('?' * len(chunk))})", [str(k) for k in chunk]
+            ).rowcount
+            result = run_query(
+                new, _bind_keys(job["sparql"], key, chunk), substitutions=subs or None, base_iri=job.get("base_iri")
+            )
             names = [v.value for v in result.variables]  # type: ignore[union-attr]
             added.extend([s[n] for n in names] for s in result)  # type: ignore[union-attr]
         if names is not None and names != job["variables"]:
@@ -520,20 +566,30 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
                     reached.add(term.value)
             ordered = sorted(reached)
             for start in range(0, len(ordered), 500):
-                part = ordered[start: start + 500]
+                part = ordered[start : start + 500]
                 db.execute(f"DELETE FROM reach{i} WHERE k IN ({','.join('?' * len(part))})", part)
             still = [v for v in ordered if db.execute(f"SELECT 1 FROM answer WHERE k{i} = ? LIMIT 1", (v,)).fetchone()]
             _reach_rows(new, db, i, paths[columns[i]], still, job.get("prefixes", {}))
         db.commit()
     finally:
         db.close()
-    return {"rows": count, "variables": names, "columns": columns, "seconds": round(time.monotonic() - started, 3),
-            "maintained": {"changed": len(roots), "keys": len(key_list), "removed": removed, "added": len(added),
-                           **phases}}
+    return {
+        "rows": count,
+        "variables": names,
+        "columns": columns,
+        "seconds": round(time.monotonic() - started, 3),
+        "maintained": {"changed": len(roots), "keys": len(key_list), "removed": removed, "added": len(added), **phases},
+    }
 
 
-def _place(db: sqlite3.Connection, added: Sequence[Sequence[Term | None]], order: Sequence[tuple[int, bool]],
-           columns: Sequence[str], where: Mapping[str, int], key_at: int) -> None:
+def _place(
+    db: sqlite3.Connection,
+    added: Sequence[Sequence[Term | None]],
+    order: Sequence[tuple[int, bool]],
+    columns: Sequence[str],
+    where: Mapping[str, int],
+    key_at: int,
+) -> None:
     """Insert sorted new rows after every kept row that does not sort after them (row numbers between)."""
     probes: dict[int, tuple[int, list[Term | None]] | None] = {}  # the first searches' probes serve the rest
 
@@ -582,8 +638,9 @@ def _place(db: sqlite3.Connection, added: Sequence[Sequence[Term | None]], order
             before = db.execute("SELECT max(n) FROM answer WHERE n < ?", (nxt,)).fetchone()[0]
             base = nxt - GAP if before is None else before
             step = (nxt - base) // (len(rows) + 1)
-        db.executemany(insert, [_row_values(base + step * (j + 1), r, columns, where, key_at)
-                                for j, r in enumerate(rows)])
+        db.executemany(
+            insert, [_row_values(base + step * (j + 1), r, columns, where, key_at) for j, r in enumerate(rows)]
+        )
 
 
 def _gap(db: sqlite3.Connection, nxt: int) -> int:
@@ -623,10 +680,18 @@ class IndexReport:
         return {n: e["error"] for n, e in sorted(self.entries.items()) if "error" in e}
 
 
-def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id: str, queries: Sequence[Any],
-                *, on_done: Callable[[str, dict[str, Any]], None] | None = None,
-                keep: Sequence[str] = (), reuse: tuple[str, frozenset[str]] | None = None,
-                follow: tuple[str, Path, Sequence[ox.NamedNode]] | str | None = None) -> IndexReport:
+def build_index(
+    settings: Any,
+    store_path: Path | str,
+    generation: Path,
+    gen_id: str,
+    queries: Sequence[Any],
+    *,
+    on_done: Callable[[str, dict[str, Any]], None] | None = None,
+    keep: Sequence[str] = (),
+    reuse: tuple[str, frozenset[str]] | None = None,
+    follow: tuple[str, Path, Sequence[ox.NamedNode]] | str | None = None,
+) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
     Queries run side by side in `query_workers` child processes, each stopped at `index_timeout`
@@ -663,8 +728,14 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
         old_entries = json.loads((before / MANIFEST).read_text(encoding="utf-8")).get("queries", {})
         for query in queries:
             entry = old_entries.get(query.name)
-            if (query.name in entries or entry is None or "error" in entry or "file" not in entry
-                    or entry.get("fingerprint") != fingerprint(query) or not (before / entry["file"]).exists()):
+            if (
+                query.name in entries
+                or entry is None
+                or "error" in entry
+                or "file" not in entry
+                or entry.get("fingerprint") != fingerprint(query)
+                or not (before / entry["file"]).exists()
+            ):
                 continue
             mentioned = mentioned_predicates(query)
             if mentioned is not None and mentioned.isdisjoint(reuse[1]):
@@ -680,10 +751,16 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
     def job_for(query: Any, anchors: Mapping[str, Term], anchored: Sequence[str]) -> dict[str, Any]:
         filters = [p for p in query.params if p.filter is not None and p.name not in anchored]
         plan = maintenance(query)
-        return {"sparql": query.sparql, "bindings": {k: encode_term(v) for k, v in anchors.items()},
-                "columns": [p.filter[0] for p in filters], "filters": [list(p.filter) for p in filters],
-                "prefixes": dict(vocab.PREFIXES), "base_iri": settings.base_iri,
-                "max_rows": settings.index_max_rows, "key": plan[0] if isinstance(plan, tuple) else None}
+        return {
+            "sparql": query.sparql,
+            "bindings": {k: encode_term(v) for k, v in anchors.items()},
+            "columns": [p.filter[0] for p in filters],
+            "filters": [list(p.filter) for p in filters],
+            "prefixes": dict(vocab.PREFIXES),
+            "base_iri": settings.base_iri,
+            "max_rows": settings.index_max_rows,
+            "key": plan[0] if isinstance(plan, tuple) else None,
+        }
 
     def deriver_here() -> _Deriver:
         deriver = local.__dict__.get("deriver")
@@ -696,8 +773,13 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
         anchors = {**anchor_binding(query, bound), **{n: bound[n] for n in anchored if n in bound}}
         job = job_for(query, anchors, anchored)
         out = work / f"{query.name}.sqlite"
-        entry: dict[str, Any] = {"fingerprint": fingerprint(query), "key": anchor_key(anchors),
-                                 "file": out.name, "anchored": list(anchored), "bindings": job["bindings"]}
+        entry: dict[str, Any] = {
+            "fingerprint": fingerprint(query),
+            "key": anchor_key(anchors),
+            "file": out.name,
+            "anchored": list(anchored),
+            "bindings": job["bindings"],
+        }
         entry.update(deriver_here().run(job, out, float(settings.index_timeout)))
         return entry
 
@@ -727,16 +809,25 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
         if anchor_key(anchors) != anchor_key(expected):
             return "the default parameter values changed"
         job = job_for(query, anchors, old.get("anchored", []))
-        job.update(previous=str(follow[1]), changed=[encode_term(t) for t in follow[2]], reach=plan[1],
-                   order=order_by(query.sparql), variables=old["variables"])
+        job.update(
+            previous=str(follow[1]),
+            changed=[encode_term(t) for t in follow[2]],
+            reach=plan[1],
+            order=order_by(query.sparql),
+            variables=old["variables"],
+        )
         out = work / old["file"]
         shutil.copyfile(root / follow[0] / old["file"], out)
         result = deriver_here().run(job, out, float(settings.index_timeout), kind="maintain")
         if "error" in result:
             out.unlink(missing_ok=True)
             return str(result["error"])
-        return {**{k: old[k] for k in ("fingerprint", "key", "file", "anchored", "bindings") if k in old},
-                **({"note": old["note"]} if "note" in old else {}), **result, "how": "maintained"}
+        return {
+            **{k: old[k] for k in ("fingerprint", "key", "file", "anchored", "bindings") if k in old},
+            **({"note": old["note"]} if "note" in old else {}),
+            **result,
+            "how": "maintained",
+        }
 
     def one(query: Any) -> tuple[str, dict[str, Any]]:
         followed = follow_write(query)
@@ -768,8 +859,12 @@ def build_index(settings: Any, store_path: Path | str, generation: Path, gen_id:
     finally:
         for deriver in derivers:
             deriver.close()
-    manifest = {"format": FORMAT, "generation": gen_id, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "queries": entries}
+    manifest = {
+        "format": FORMAT,
+        "generation": gen_id,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "queries": entries,
+    }
     (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     from visitgraph.core.crashpoints import crash_point
 
@@ -799,8 +894,12 @@ class _Deriver:
         if self.proc is not None and self.proc.poll() is not None:
             self.close()  # a child that died: reap it and close its pipes before starting the next
         if self.proc is None:
-            self.proc = subprocess.Popen([sys.executable, "-m", "visitgraph.queries.answerindex", str(self.generation)],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "visitgraph.queries.answerindex", str(self.generation)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         return self.proc
 
     def run(self, job: dict[str, Any], out: Path, timeout: float, kind: str = "derive") -> dict[str, Any]:
@@ -854,6 +953,7 @@ on_prune(prune)  # the store calls it after removing old generations
 
 # -- serving ----------------------------------------------------------------------------------
 
+
 @dataclass
 class StoredPage:
     """A page read from a stored answer."""
@@ -873,7 +973,8 @@ class AnswerIndex:
         except (OSError, ValueError):
             manifest = {}
         self.entries: dict[str, dict[str, Any]] = (
-            manifest.get("queries", {}) if manifest.get("format") == FORMAT else {})
+            manifest.get("queries", {}) if manifest.get("format") == FORMAT else {}
+        )
         self._local = threading.local()
 
     def _connection(self, name: str) -> sqlite3.Connection:
@@ -919,8 +1020,11 @@ class AnswerIndex:
                 args.append(term.value)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         try:
-            found = self._connection(query.name).execute(
-                f"SELECT row FROM answer {where} ORDER BY n LIMIT ? OFFSET ?", (*args, limit + 1, offset)).fetchall()
+            found = (
+                self._connection(query.name)
+                .execute(f"SELECT row FROM answer {where} ORDER BY n LIMIT ? OFFSET ?", (*args, limit + 1, offset))
+                .fetchall()
+            )
         except sqlite3.Error:
             return None  # a damaged or missing file: SPARQL answers instead
         variables: list[str] = entry["variables"]

@@ -69,8 +69,18 @@ from visitgraph.queries.searchindex import SearchIndex
 from visitgraph.queries.searchindex import answers as answers_text
 from visitgraph.sparql.engine import run_query
 
-__all__ = ["Param", "SavedQuery", "SavedQueryResult", "bind_parameters", "bind_value", "discover_queries",
-           "get_query", "run_saved_query", "query_description_quads", "saved_query_catalogue_triples"]
+__all__ = [
+    "Param",
+    "SavedQuery",
+    "SavedQueryResult",
+    "bind_parameters",
+    "bind_value",
+    "discover_queries",
+    "get_query",
+    "run_saved_query",
+    "query_description_quads",
+    "saved_query_catalogue_triples",
+]
 
 
 @functools.lru_cache(maxsize=512)
@@ -138,8 +148,9 @@ class SavedQueryResult:
 
     def records(self) -> list[dict[str, str]]:
         """Return the rows as mappings from variable to text (unbound variables left out)."""
-        return [{v: term_text(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
-                for row in self.rows]
+        return [
+            {v: term_text(t) for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows
+        ]
 
 
 def page_limits(limit: str | int | None, offset: str | int | None) -> tuple[int, int]:
@@ -177,11 +188,13 @@ def check_resources(store: ox.Store, query: SavedQuery, bound: Mapping[str, Term
     for p in query.params:
         term = bound.get(p.name)
         if p.is_iri and term is not None:
-            found = run_query(store, "ASK { ?value a ?class }",
-                              substitutions={"value": term, "class": ox.NamedNode(str(p.class_iri))})
+            found = run_query(
+                store, "ASK { ?value a ?class }", substitutions={"value": term, "class": ox.NamedNode(str(p.class_iri))}
+            )
             if not bool(found):
-                raise BadParameter(p.name, f"Parameter {p.name!r}: no {p.type[4:]} {term.value} in the "
-                                           f"graph; expected {p.expected()}.")
+                raise BadParameter(
+                    p.name, f"Parameter {p.name!r}: no {p.type[4:]} {term.value} in the graph; expected {p.expected()}."
+                )
 
 
 def execute(store: ox.Store, sparql: str, substitutions: Mapping[str, Term]) -> Any:
@@ -202,11 +215,16 @@ def rewritten(query: SavedQuery, bound: Mapping[str, Term]) -> SavedQuery:
                 raise DataSyntaxError(str(query.path), None, None, f"rewrite names {other!r}: no {path.name}")
             target = load_saved_query(path)
             if target.sparql and _columns(target) != _columns(query):
-                raise DataSyntaxError(str(query.path), None, None, f"rewrite {other!r} must return the "
-                                      f"same columns as {query.name!r}")
+                raise DataSyntaxError(
+                    str(query.path), None, None, f"rewrite {other!r} must return the same columns as {query.name!r}"
+                )
             if not {p.name for p in target.params} >= set(bound):
-                raise DataSyntaxError(str(query.path), None, None, f"rewrite {other!r} must take the "
-                                      f"parameters {', '.join(sorted(bound))}")
+                raise DataSyntaxError(
+                    str(query.path),
+                    None,
+                    None,
+                    f"rewrite {other!r} must take the parameters {', '.join(sorted(bound))}",
+                )
             return target
     return query
 
@@ -216,10 +234,18 @@ def _columns(query: SavedQuery) -> list[str]:
     return re.findall(r"[?$]([A-Za-z0-9_]+)(?![^(]*\))", head.split("SELECT", 1)[-1])
 
 
-def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mapping[str, str],
-                    limit: str | int | None = None, offset: str | int | None = None, *,
-                    base_iri: str, max_rows: int = 10000, answers: AnswerIndex | None = None,
-                    search: SearchIndex | None = None) -> SavedQueryResult:
+def run_saved_query(
+    store: ox.Store | Any,
+    query: SavedQuery,
+    raw_params: Mapping[str, str],
+    limit: str | int | None = None,
+    offset: str | int | None = None,
+    *,
+    base_iri: str,
+    max_rows: int = 10000,
+    answers: AnswerIndex | None = None,
+    search: SearchIndex | None = None,
+) -> SavedQueryResult:
     """Bind the parameters, run one page of the query and return it.
 
     With `answers` (the generation's stored answers), a page whose answer is stored is read from
@@ -238,12 +264,17 @@ def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mappin
     if query.form in ("CONSTRUCT", "DESCRIBE"):
         triples = list(itertools.islice(execute(store, query.sparql, bound), max_rows))
         rows: list[list[Term | None]] = [[t.subject, t.predicate, t.object] for t in triples]
-        return SavedQueryResult(query, ["subject", "predicate", "object"], rows, bound, len(rows), 0,
-                                triples=triples)
+        return SavedQueryResult(query, ["subject", "predicate", "object"], rows, bound, len(rows), 0, triples=triples)
     if query.form == "ASK":
         answer = bool(execute(store, query.sparql, bound))
-        return SavedQueryResult(query, ["result"], [[ox.Literal(str(answer).lower(), datatype=ox.NamedNode(
-            vocab.XSD + "boolean"))]], bound, 1, 0)
+        return SavedQueryResult(
+            query,
+            ["result"],
+            [[ox.Literal(str(answer).lower(), datatype=ox.NamedNode(vocab.XSD + "boolean"))]],
+            bound,
+            1,
+            0,
+        )
     if search is not None and query.paged and answers_text(query) and "text" in bound:
         found = _from_search_index(search, query, bound, lim, off)
         if found is not None:
@@ -251,19 +282,28 @@ def run_saved_query(store: ox.Store | Any, query: SavedQuery, raw_params: Mappin
     if answers is not None and query.paged:
         stored = answers.page(query, bound, lim, off)
         if stored is not None:
-            return SavedQueryResult(query, stored.variables, stored.rows, bound, lim, off,
-                                    has_next=stored.has_next, source="stored")
+            return SavedQueryResult(
+                query, stored.variables, stored.rows, bound, lim, off, has_next=stored.has_next, source="stored"
+            )
     page, start = (lim, off) if query.paged else (max_rows, 0)
     sparql = rewritten(query, bound).sparql
     result = execute(store, paged_sparql(sparql, page, start), bound)
     variables = [v.value for v in result.variables]
     rows = [[solution[v] for v in variables] for solution in result]
-    return SavedQueryResult(query, variables, rows[:page], bound, page if query.paged else len(rows[:page]),
-                            start, has_next=len(rows) > page)
+    return SavedQueryResult(
+        query,
+        variables,
+        rows[:page],
+        bound,
+        page if query.paged else len(rows[:page]),
+        start,
+        has_next=len(rows) > page,
+    )
 
 
-def _from_search_index(search: SearchIndex, query: SavedQuery, bound: Mapping[str, Term], limit: int,
-                       offset: int) -> SavedQueryResult | None:
+def _from_search_index(
+    search: SearchIndex, query: SavedQuery, bound: Mapping[str, Term], limit: int, offset: int
+) -> SavedQueryResult | None:
     """Answer the `search` query from the full-text index (None if the file cannot be read)."""
     import sqlite3
 
@@ -274,14 +314,19 @@ def _from_search_index(search: SearchIndex, query: SavedQuery, bound: Mapping[st
     variables = _columns(query)
     rows: list[list[Term | None]] = []
     for hit in hits:
-        values: dict[str, Term] = {"resource": ox.NamedNode(hit.resource), "field": ox.Literal(hit.field),
-                                   "snippet": ox.Literal(hit.snippet.text), **bound}
+        values: dict[str, Term] = {
+            "resource": ox.NamedNode(hit.resource),
+            "field": ox.Literal(hit.field),
+            "snippet": ox.Literal(hit.snippet.text),
+            **bound,
+        }
         rows.append([values.get(v) for v in variables])
     return SavedQueryResult(query, variables, rows, dict(bound), limit, offset, has_next=has_next, source="index")
 
 
-def query_choices(store: ox.Store, root: Path | str, query: SavedQuery, param: Param,
-                  base_iri: str) -> list[tuple[str, str]]:
+def query_choices(
+    store: ox.Store, root: Path | str, query: SavedQuery, param: Param, base_iri: str
+) -> list[tuple[str, str]]:
     """Return `(value, label)` pairs for a parameter's drop-down (fixed, from a query, or its class)."""
     if param.choices:
         return [(c, c) for c in param.choices]
@@ -297,8 +342,10 @@ def query_choices(store: ox.Store, root: Path | str, query: SavedQuery, param: P
     if param.is_iri:
         result = run_query(store, _CLASS_MEMBERS, substitutions={"class": ox.NamedNode(str(param.class_iri))})
         assert isinstance(result, ox.QuerySolutions)
-        return [(_choice_value(term_text(s["value"]), base_iri), term_text(s["label"]) or term_text(s["value"]))
-                for s in result]
+        return [
+            (_choice_value(term_text(s["value"]), base_iri), term_text(s["label"]) or term_text(s["value"]))
+            for s in result
+        ]
     return []
 
 
@@ -336,8 +383,10 @@ def query_iri(base_iri: str, name: str) -> str:
 
 def _param_triples(subject: ox.NamedNode, param: Param, base_iri: str) -> list[ox.Triple]:
     def lit(value: object, datatype: str | None = None) -> ox.Literal:
-        return ox.Literal(str(value).lower() if isinstance(value, bool) else str(value),
-                          datatype=ox.NamedNode(vocab.XSD + datatype) if datatype else None)
+        return ox.Literal(
+            str(value).lower() if isinstance(value, bool) else str(value),
+            datatype=ox.NamedNode(vocab.XSD + datatype) if datatype else None,
+        )
 
     node = ox.NamedNode(f"{subject.value}#param-{param.name}")
     s, vg = vocab.SCHEMA, vocab.VG
@@ -364,7 +413,8 @@ def _param_triples(subject: ox.NamedNode, param: Param, base_iri: str) -> list[o
     if param.choices_query:
         facts.append((vg + "choicesQuery", ox.NamedNode(query_iri(base_iri, param.choices_query))))
     return [ox.Triple(subject, ox.NamedNode(vg + "parameter"), node)] + [
-        ox.Triple(node, ox.NamedNode(p), o) for p, o in facts]
+        ox.Triple(node, ox.NamedNode(p), o) for p, o in facts
+    ]
 
 
 def _value_type(param: Param) -> str:
@@ -400,8 +450,10 @@ def query_description_quads(settings: Any, query: SavedQuery) -> list[ox.Quad]:
 
     :param settings: the instance settings (its ``base_iri`` mints the query's IRI).
     """
-    return [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-            for t in query_description_triples(settings.base_iri, query)]
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+        for t in query_description_triples(settings.base_iri, query)
+    ]
 
 
 def saved_query_catalogue_triples(settings: Any, service: ox.NamedNode | ox.BlankNode | None = None) -> list[ox.Triple]:
@@ -414,7 +466,12 @@ def saved_query_catalogue_triples(settings: Any, service: ox.NamedNode | ox.Blan
     out: list[ox.Triple] = []
     for query in discover_queries(settings.root):
         if service is not None:
-            out.append(ox.Triple(service, ox.NamedNode(vocab.DCTERMS + "hasPart"),
-                                 ox.NamedNode(query_iri(settings.base_iri, query.name))))
+            out.append(
+                ox.Triple(
+                    service,
+                    ox.NamedNode(vocab.DCTERMS + "hasPart"),
+                    ox.NamedNode(query_iri(settings.base_iri, query.name)),
+                )
+            )
         out += query_description_triples(settings.base_iri, query)
     return out

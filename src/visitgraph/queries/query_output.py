@@ -51,18 +51,37 @@ class Cell:
 
 def sparql_json(page: SavedQueryResult) -> bytes:
     """Write the page as SPARQL 1.1 Query Results JSON."""
-    bindings = [{v: json_term(t) for v, t in zip(page.variables, row, strict=True) if t is not None}
-                for row in page.rows]
-    return json.dumps({"head": {"vars": page.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode()
+    bindings = [
+        {v: json_term(t) for v, t in zip(page.variables, row, strict=True) if t is not None} for row in page.rows
+    ]
+    return json.dumps(
+        {"head": {"vars": page.variables}, "results": {"bindings": bindings}}, ensure_ascii=False
+    ).encode()
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMERIC = frozenset(vocab.XSD + t for t in (
-    "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
-    "unsignedShort", "unsignedByte"))
+_NUMERIC = frozenset(
+    vocab.XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
 
 
 def neutralise(text: str, term: Term | None = None) -> str:
@@ -86,8 +105,11 @@ def _tsv_cell(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.Literal) and neutralise(term.value, term) != term.value:
-        term = ox.Literal("'" + term.value, language=term.language) if term.language else \
-            ox.Literal("'" + term.value, datatype=term.datatype)
+        term = (
+            ox.Literal("'" + term.value, language=term.language)
+            if term.language
+            else ox.Literal("'" + term.value, datatype=term.datatype)
+        )
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -122,22 +144,28 @@ def result_triples(page: SavedQueryResult) -> list[ox.Triple]:
     """Return the page as RDF: CONSTRUCT triples as they are, SELECT rows in the result-set vocabulary."""
     if page.triples:
         return list(page.triples)
-    rs = {n: ox.NamedNode(RS + n) for n in ("ResultSet", "resultVariable", "solution", "index",
-                                               "binding", "variable", "value")}
+    rs = {
+        n: ox.NamedNode(RS + n)
+        for n in ("ResultSet", "resultVariable", "solution", "index", "binding", "variable", "value")
+    }
     root = ox.BlankNode()
     out = [ox.Triple(root, ox.NamedNode(vocab.RDF_TYPE), rs["ResultSet"])]
     out += [ox.Triple(root, rs["resultVariable"], ox.Literal(v)) for v in page.variables]
     for index, row in enumerate(page.rows, start=page.offset + 1):
         solution = ox.BlankNode()
-        out += [ox.Triple(root, rs["solution"], solution),
-                ox.Triple(solution, rs["index"], ox.Literal(str(index), datatype=ox.NamedNode(vocab.XSD + "integer")))]
+        out += [
+            ox.Triple(root, rs["solution"], solution),
+            ox.Triple(solution, rs["index"], ox.Literal(str(index), datatype=ox.NamedNode(vocab.XSD + "integer"))),
+        ]
         for var, term in zip(page.variables, row, strict=True):
             if term is None:
                 continue
             binding = ox.BlankNode()
-            out += [ox.Triple(solution, rs["binding"], binding),
-                    ox.Triple(binding, rs["variable"], ox.Literal(var)),
-                    ox.Triple(binding, rs["value"], term)]
+            out += [
+                ox.Triple(solution, rs["binding"], binding),
+                ox.Triple(binding, rs["variable"], ox.Literal(var)),
+                ox.Triple(binding, rs["value"], term),
+            ]
     return out
 
 
@@ -149,9 +177,17 @@ def rdf_bytes(page: SavedQueryResult, fmt: ox.RdfFormat, prefixes: dict[str, str
 
 def page_to_dict(page: SavedQueryResult) -> dict[str, Any]:
     """Return the page as the JSON envelope of the web API (links are added by the web layer)."""
-    return {"ok": True, "query": page.query.name, "title": page.query.title, "parameters": page.values,
-            "variables": page.variables, "rows": page.records(), "limit": page.limit,
-            "offset": page.offset, "has_next": page.has_next}
+    return {
+        "ok": True,
+        "query": page.query.name,
+        "title": page.query.title,
+        "parameters": page.values,
+        "variables": page.variables,
+        "rows": page.records(),
+        "limit": page.limit,
+        "offset": page.offset,
+        "has_next": page.has_next,
+    }
 
 
 def serialize_page(page: SavedQueryResult, name: str, prefixes: dict[str, str] | None = None) -> bytes:
@@ -176,8 +212,10 @@ def fetch_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
     if not terms:
         return {}
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    sparql = (f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {' '.join(terms)} }} VALUES ?p {{ {props} }} "
-              "?s ?p ?label FILTER(isLiteral(?label)) }")
+    sparql = (
+        f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {' '.join(terms)} }} VALUES ?p {{ {props} }} "
+        "?s ?p ?label FILTER(isLiteral(?label)) }"
+    )
     ranked: dict[str, tuple[int, str]] = {}
     result = run_query(store, sparql)
     assert isinstance(result, ox.QuerySolutions)
@@ -198,10 +236,14 @@ def display_rows(page: SavedQueryResult, base_iri: str, labels: dict[str, str] |
             return Cell("", "empty")
         if isinstance(term, ox.NamedNode):
             href = vocab.local_path(base_iri, term.value)
-            return Cell(term.value, "iri", href or term.value, labels.get(term.value) or vocab.shorten(term.value, base_iri))
+            return Cell(
+                term.value, "iri", href or term.value, labels.get(term.value) or vocab.shorten(term.value, base_iri)
+            )
         if isinstance(term, ox.BlankNode):
             return Cell("_:" + term.value, "bnode")
-        datatype = None if term.language or term.datatype.value == vocab.XSD + "string" else vocab.shorten(term.datatype.value)
+        datatype = (
+            None if term.language or term.datatype.value == vocab.XSD + "string" else vocab.shorten(term.datatype.value)
+        )
         return Cell(term.value, "literal", datatype=datatype, lang=term.language)
 
     return [[cell(t) for t in row] for row in page.rows]

@@ -31,7 +31,8 @@ MAX_IRI = 2000
 MAX_CHOICES = 500
 _CHECK_BASE = "https://w3id.org/visitgraph/id/"
 
-ISO_COUNTRIES = frozenset("""
+ISO_COUNTRIES = frozenset(
+    """
 AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR
 BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ
 EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW
@@ -40,7 +41,8 @@ KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR
 MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY
 QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG
 TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM
-ZW""".split())
+ZW""".split()
+)
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param|paged|hide_sql|rewrite|maintain):\s*(.*?)\s*$")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -102,20 +104,33 @@ class Param:
         }
         text = forms.get(self.type) or (
             f"the IRI of a {self.type[4:]} in the graph: a full IRI, a /id/<kind>/<slug> path "
-            f"or <kind>/<slug>" + (f", e.g. {self.sample}" if self.sample else ""))
+            f"or <kind>/<slug>" + (f", e.g. {self.sample}" if self.sample else "")
+        )
         if self.choices:
             text = "one of: " + ", ".join(self.choices)
         if self.minimum is not None or self.maximum is not None:
-            text += f" between {self.minimum if self.minimum is not None else '-∞'} and " \
-                    f"{self.maximum if self.maximum is not None else '∞'}"
+            text += (
+                f" between {self.minimum if self.minimum is not None else '-∞'} and "
+                f"{self.maximum if self.maximum is not None else '∞'}"
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
         """Return the parameter as a JSON-ready mapping."""
-        return {"name": self.name, "type": self.type, "required": self.required, "default": self.default,
-                "example": self.sample, "choices": list(self.choices), "choices_query": self.choices_query,
-                "minimum": self.minimum, "maximum": self.maximum, "label": self.label or self.name,
-                "help": self.help, "expected": self.expected()}
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "default": self.default,
+            "example": self.sample,
+            "choices": list(self.choices),
+            "choices_query": self.choices_query,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "label": self.label or self.name,
+            "help": self.help,
+            "expected": self.expected(),
+        }
 
 
 @dataclass(frozen=True)
@@ -148,9 +163,16 @@ class SavedQuery:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the query as a JSON-ready mapping."""
-        return {"name": self.name, "title": self.title, "description": self.description,
-                "form": self.form, "paged": self.paged, "hide_sql": self.hide_sql,
-                "params": [p.to_dict() for p in self.params], "sparql": self.sparql}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "form": self.form,
+            "paged": self.paged,
+            "hide_sql": self.hide_sql,
+            "params": [p.to_dict() for p in self.params],
+            "sparql": self.sparql,
+        }
 
 
 def expand_curie(curie: str) -> str:
@@ -191,8 +213,7 @@ def parse_param(text: str) -> Param:
         key, eq, value = token.partition("=")
         if token == "required":
             values["required"] = True
-        elif not eq or key not in ("default", "example", "choices", "choices-query", "min", "max", "label",
-                                   "filter"):
+        elif not eq or key not in ("default", "example", "choices", "choices-query", "min", "max", "label", "filter"):
             raise ValueError(f"unknown option {token!r} of parameter {name!r}")
         elif key == "filter":
             values["filter"] = parse_filter(value, name)
@@ -230,8 +251,10 @@ def parse_filter(text: str, name: str = "?") -> tuple[str, str]:
                 column, op = text[: -len(candidate)], candidate.lstrip(":")
                 break
     if not _NAME_RE.match(column):
-        raise ValueError(f"filter of parameter {name!r} must be a result variable name, optionally "
-                         f"followed by >=, <=, :year or /<property path> (got {text!r})")
+        raise ValueError(
+            f"filter of parameter {name!r} must be a result variable name, optionally "
+            f"followed by >=, <=, :year or /<property path> (got {text!r})"
+        )
     return column, op
 
 
@@ -241,7 +264,14 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
     :raises DataSyntaxError: a header line or the parameter use is wrong (file and line named).
     """
     name = path.stem
-    fields: dict[str, list[str]] = {"title": [], "description": [], "paged": [], "hide_sql": [], "rewrite": [], "maintain": []}
+    fields: dict[str, list[str]] = {
+        "title": [],
+        "description": [],
+        "paged": [],
+        "hide_sql": [],
+        "rewrite": [],
+        "maintain": [],
+    }
     params: list[Param] = []
     lines_of: list[int] = []
     lines = text.splitlines()
@@ -266,11 +296,18 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
     form = query_form(sparql) or "SELECT"
     flags = {k: (v[-1].lower() == "true") if v else None for k, v in fields.items() if k in ("paged", "hide_sql")}
     query = SavedQuery(
-        name=name, title=" ".join(fields["title"]) or name.replace("-", " ").capitalize(),
-        description=" ".join(fields["description"]), params=tuple(params), sparql=sparql, path=path,
+        name=name,
+        title=" ".join(fields["title"]) or name.replace("-", " ").capitalize(),
+        description=" ".join(fields["description"]),
+        params=tuple(params),
+        sparql=sparql,
+        path=path,
         paged=form == "SELECT" if flags["paged"] is None else bool(flags["paged"]) and form == "SELECT",
-        hide_sql=bool(flags["hide_sql"]), form=form, rewrites=tuple(_rewrites(fields["rewrite"], path)),
-        maintain=_maintain(fields["maintain"], path))
+        hide_sql=bool(flags["hide_sql"]),
+        form=form,
+        rewrites=tuple(_rewrites(fields["rewrite"], path)),
+        maintain=_maintain(fields["maintain"], path),
+    )
     _check_query(query, lines_of)
     return query
 
@@ -280,9 +317,13 @@ def _maintain(lines: list[str], path: Path) -> str:
         return ""
     parts = lines[-1].split(None, 1)
     if len(lines) > 1 or len(parts) != 2 or not _NAME_RE.match(parts[0].removeprefix("?")):
-        raise DataSyntaxError(str(path), None, None,
-                              "write one `# maintain: <key variable> <property path from a changed resource to the key, "
-                              "or - for the changed resources themselves>`")
+        raise DataSyntaxError(
+            str(path),
+            None,
+            None,
+            "write one `# maintain: <key variable> <property path from a changed resource to the key, "
+            "or - for the changed resources themselves>`",
+        )
     return f"{parts[0].removeprefix('?')} {parts[1].strip()}"
 
 
@@ -308,11 +349,16 @@ def _check_query(query: SavedQuery, lines_of: list[int]) -> None:
         if not re.search(rf"[?$]{p.name}\b", query.sparql):
             raise DataSyntaxError(where, line, None, f"parameter {p.name!r} is not used as ?{p.name}")
         if re.search(rf"BOUND\s*\(\s*[?$]{p.name}\s*\)", query.sparql, re.I):
-            raise DataSyntaxError(where, line, None, f"BOUND(?{p.name}) is always false for a bound "
-                                  "parameter: test it with COALESCE(<condition>, true)")
+            raise DataSyntaxError(
+                where,
+                line,
+                None,
+                f"BOUND(?{p.name}) is always false for a bound parameter: test it with COALESCE(<condition>, true)",
+            )
         if p.filter is not None and not re.search(rf"[?$]{p.filter[0]}\b", query.sparql):
-            raise DataSyntaxError(where, line, None, f"filter of {p.name!r} names ?{p.filter[0]}, which the "
-                                  "query does not use")
+            raise DataSyntaxError(
+                where, line, None, f"filter of {p.name!r} names ?{p.filter[0]}, which the query does not use"
+            )
         for value in filter(None, (p.default, p.example)):
             try:
                 bind_value(p, value, _CHECK_BASE)
@@ -341,9 +387,9 @@ def bind_value(param: Param, value: str, base_iri: str) -> Term:
 
     :raises BadParameter: the value does not fit; the message names the expected form.
     """
+
     def bad(why: str = "") -> BadParameter:
-        return BadParameter(param.name, f"Parameter {param.name!r}: {why or 'bad value'}; "
-                                        f"expected {param.expected()}.")
+        return BadParameter(param.name, f"Parameter {param.name!r}: {why or 'bad value'}; expected {param.expected()}.")
 
     if param.choices and value not in param.choices:
         raise bad("not one of the choices")
@@ -363,8 +409,9 @@ def bind_value(param: Param, value: str, base_iri: str) -> Term:
         return ox.Literal(value)
     # ASCII only and the whole value: `\d` would take ٢٠٢٠ or ２０２０, and `$` a trailing newline.
     if not re.fullmatch(PATTERNS[param.type], value, re.ASCII):
-        raise bad("only ASCII digits and letters in the exact form" if not value.isascii() or value != value.strip()
-                  else "")
+        raise bad(
+            "only ASCII digits and letters in the exact form" if not value.isascii() or value != value.strip() else ""
+        )
     if param.type == "country":
         if value.upper() not in ISO_COUNTRIES:
             raise bad("not an assigned country code")
@@ -379,7 +426,8 @@ def bind_value(param: Param, value: str, base_iri: str) -> Term:
     if param.type == "xsd:integer":
         number = int(value)
         if (param.minimum is not None and number < param.minimum) or (
-                param.maximum is not None and number > param.maximum):
+            param.maximum is not None and number > param.maximum
+        ):
             raise bad("out of range")
         value = str(number)
     return ox.Literal(value, datatype=ox.NamedNode(vocab.XSD + param.type.removeprefix("xsd:")))

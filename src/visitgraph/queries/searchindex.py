@@ -72,6 +72,7 @@ _KEY_WEIGHT, _SKEL_WEIGHT = 4.0, 1.0
 
 # -- folding -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Token:
     """One indexed word: where it is in the original text, its key and its skeleton token."""
@@ -151,9 +152,10 @@ def locate(value: str, query: Sequence[Token]) -> tuple[int, int] | None:
     words = tokens(value)
     n = len(query)
     for i in range(len(words) - n + 1):
-        run = words[i: i + n]
-        by_key = all(w.key == q.key for w, q in zip(run[:-1], query[:-1], strict=True)) and \
-            run[-1].key.startswith(query[-1].key)
+        run = words[i : i + n]
+        by_key = all(w.key == q.key for w, q in zip(run[:-1], query[:-1], strict=True)) and run[-1].key.startswith(
+            query[-1].key
+        )
         by_skel = all(w.skel == q.skel for w, q in zip(run, query, strict=True))
         if by_key or by_skel:
             return run[0].start, run[-1].end
@@ -183,11 +185,15 @@ def snippet(value: str, query: Sequence[Token]) -> Snippet:
     span = locate(value, query) or (0, 0)
     cut = max(0, span[0] - CONTEXT)
     end = min(len(value), span[1] + CONTEXT * 2 if span[1] > span[0] else CONTEXT * 2)
-    return Snippet(("…" if cut else "") + value[cut: span[0]], value[span[0]: span[1]],
-                   value[span[1]: end] + ("…" if end < len(value) else ""))
+    return Snippet(
+        ("…" if cut else "") + value[cut : span[0]],
+        value[span[0] : span[1]],
+        value[span[1] : end] + ("…" if end < len(value) else ""),
+    )
 
 
 # -- building ----------------------------------------------------------------------------------
+
 
 def search_root(store_path: Path | str) -> Path:
     """Return the folder that holds one index file per generation."""
@@ -226,11 +232,15 @@ def _add(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     for resource, field, value in rows:
         value = clean(value)
         words = tokens(value)
-        cur = db.execute("INSERT OR IGNORE INTO doc (h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?)",
-                         (_digest(resource, field, value), resource, field, FIELD_RANK[field], value))
+        cur = db.execute(
+            "INSERT OR IGNORE INTO doc (h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?)",
+            (_digest(resource, field, value), resource, field, FIELD_RANK[field], value),
+        )
         if cur.rowcount:
-            db.execute("INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)",
-                       (cur.lastrowid, " ".join(t.key for t in words), " ".join(t.skel for t in words)))
+            db.execute(
+                "INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)",
+                (cur.lastrowid, " ".join(t.key for t in words), " ".join(t.skel for t in words)),
+            )
             added += 1
     return added
 
@@ -256,8 +266,14 @@ class BuildResult:
     seconds: float
 
 
-def build(store_path: Path | str, generation: Path | ox.Store, gen_id: str, *,
-          previous: str | None = None, changes: Iterable[ox.Triple] | None = None) -> BuildResult:
+def build(
+    store_path: Path | str,
+    generation: Path | ox.Store,
+    gen_id: str,
+    *,
+    previous: str | None = None,
+    changes: Iterable[ox.Triple] | None = None,
+) -> BuildResult:
     """Write the index of one generation, whole or as the previous generation's plus `changes`.
 
     :param generation: the generation's store folder (opened read-only) or an open store.
@@ -325,6 +341,7 @@ on_prune(prune)  # the store calls it after removing old generations
 
 # -- searching ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Hit:
     """One matching value: the resource, which field, the passage around the match, the score."""
@@ -336,9 +353,15 @@ class Hit:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the hit as a JSON-ready mapping (the passage whole and in its three parts)."""
-        return {"resource": self.resource, "field": self.field, "snippet": self.snippet.text,
-                "before": self.snippet.before, "match": self.snippet.match, "after": self.snippet.after,
-                "score": round(-self.score, 6)}
+        return {
+            "resource": self.resource,
+            "field": self.field,
+            "snippet": self.snippet.text,
+            "before": self.snippet.before,
+            "match": self.snippet.match,
+            "after": self.snippet.after,
+            "score": round(-self.score, 6),
+        }
 
 
 class SearchIndex:
@@ -351,8 +374,9 @@ class SearchIndex:
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = self._local.__dict__.get("conn")
         if conn is None:
-            conn = self._local.conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
-                                                      check_same_thread=False)
+            conn = self._local.conn = sqlite3.connect(
+                f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
         return conn
 
     def search(self, text: str, limit: int, offset: int) -> tuple[list[Hit], bool]:
@@ -365,19 +389,23 @@ class SearchIndex:
             return [], False
         query = tokens(clean(text))[:MAX_TERMS]
         conn = self._connection()
-        matches = conn.execute("SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
-                               (expression, RANK_LIMIT + 1)).fetchone()[0]
+        matches = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)", (expression, RANK_LIMIT + 1)
+        ).fetchone()[0]
         if matches <= RANK_LIMIT:
             found = conn.execute(
                 f"SELECT d.resource, d.field, d.value, bm25(fts, {_KEY_WEIGHT}, {_SKEL_WEIGHT}) AS score "
                 "FROM fts JOIN doc d ON d.id = fts.rowid WHERE fts MATCH ? "
                 "ORDER BY score, d.rank, d.resource, d.id LIMIT ? OFFSET ?",
-                (expression, limit + 1, offset)).fetchall()
+                (expression, limit + 1, offset),
+            ).fetchall()
         else:  # too common to score every match: index order (names, other names, descriptions, passages)
             found = conn.execute(
                 "SELECT d.resource, d.field, d.value, 0.0 FROM "
                 "(SELECT rowid AS id FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ? OFFSET ?) m "
-                "JOIN doc d ON d.id = m.id ORDER BY d.id", (expression, limit + 1, offset)).fetchall()
+                "JOIN doc d ON d.id = m.id ORDER BY d.id",
+                (expression, limit + 1, offset),
+            ).fetchall()
         hits = [Hit(r, f, snippet(v, query), s) for r, f, v, s in found[:limit]]
         return hits, len(found) > limit
 
@@ -385,8 +413,13 @@ class SearchIndex:
         """Return the first name of each resource that has one (for a results page)."""
         out = {}
         for resource in dict.fromkeys(resources):
-            row = self._connection().execute(
-                "SELECT value FROM doc WHERE resource = ? AND rank <= 1 ORDER BY rank, id LIMIT 1", (resource,)).fetchone()
+            row = (
+                self._connection()
+                .execute(
+                    "SELECT value FROM doc WHERE resource = ? AND rank <= 1 ORDER BY rank, id LIMIT 1", (resource,)
+                )
+                .fetchone()
+            )
             if row is not None:
                 out[resource] = str(row[0])
         return out
@@ -423,8 +456,9 @@ def for_store(store: Any, *, rebuild: bool = True) -> SearchIndex | None:
             return found
         if rebuild and key not in _BUILDING:
             _BUILDING.add(key)
-            threading.Thread(target=_rebuild, args=(path, gen.path, gen.id, key), daemon=True,
-                             name=f"search-index-{gen.id}").start()
+            threading.Thread(
+                target=_rebuild, args=(path, gen.path, gen.id, key), daemon=True, name=f"search-index-{gen.id}"
+            ).start()
     return None
 
 

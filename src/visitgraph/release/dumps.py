@@ -79,11 +79,9 @@ class Manifest:
         return cls(**{**{k: v for k, v in data.items() if k != "files"}, "files": files})
 
 
-
 def dataset_description(store: Any, settings: Settings, **dates: str | None) -> list[ox.Quad]:
     """Return the VoID/DCAT description for `settings` (dates and version only when given)."""
-    return void_quads(store, settings.base_iri, license=settings.license, publisher=settings.publisher,
-                      **dates)
+    return void_quads(store, settings.base_iri, license=settings.license, publisher=settings.publisher, **dates)
 
 
 def live_void(store: Store, settings: Settings) -> list[ox.Quad]:
@@ -106,8 +104,18 @@ def write_dumps(store: Any, settings: Settings, out: Path) -> tuple[list[DumpFil
         dump = cache[fmt_name]
         body = dump.gzipped() if gz else dump.data
         write_atomic(out / name, body)
-        files.append(DumpFile(name, fmt_name, dump.format.media_type, "gzip" if gz else None, len(body),
-                              hashlib.sha256(body).hexdigest(), dump.statements, dump.format.kind == "dataset"))
+        files.append(
+            DumpFile(
+                name,
+                fmt_name,
+                dump.format.media_type,
+                "gzip" if gz else None,
+                len(body),
+                hashlib.sha256(body).hexdigest(),
+                dump.statements,
+                dump.format.kind == "dataset",
+            )
+        )
     return files, len({q.triple for q in void})
 
 
@@ -150,11 +158,20 @@ def ensure_dumps(store: Store, settings: Settings) -> tuple[Path, Manifest]:
     return folder, manifest
 
 
-def write_manifest(reader: Any, settings: Settings, folder: Path, generation: str, published: str,
-              **extra: Any) -> Manifest:
+def write_manifest(
+    reader: Any, settings: Settings, folder: Path, generation: str, published: str, **extra: Any
+) -> Manifest:
     files, void_triples = write_dumps(reader, settings, folder)
-    manifest = Manifest(dataset_iri(settings.base_iri), generation, published, _union_count(reader), len(reader),
-                        void_triples, files, **extra)
+    manifest = Manifest(
+        dataset_iri(settings.base_iri),
+        generation,
+        published,
+        _union_count(reader),
+        len(reader),
+        void_triples,
+        files,
+        **extra,
+    )
     write_atomic(folder / "manifest.json", (json.dumps(manifest.to_dict(), indent=2) + "\n").encode())
     return manifest
 
@@ -197,8 +214,12 @@ def list_releases(out: Path) -> list[Manifest]:
     """List the releases in `out`, oldest first."""
     if not out.is_dir():
         return []
-    found = [m for d in out.iterdir() if d.is_dir() and not d.name.startswith(".")
-             if (m := read_manifest(d)) is not None and m.version]
+    found = [
+        m
+        for d in out.iterdir()
+        if d.is_dir() and not d.name.startswith(".")
+        if (m := read_manifest(d)) is not None and m.version
+    ]
     return sorted(found, key=lambda m: (m.released or "", m.version or ""))
 
 

@@ -17,8 +17,11 @@ def _signature(node: ox.BlankNode, by_subject: dict[Any, list[ox.Triple]], depth
     parts = []
     for t in by_subject.get(node, []):
         obj = t.object
-        text = ("[" + _signature(obj, by_subject, depth + 1) + "]" if isinstance(obj, ox.BlankNode) and depth < 4
-                else str(obj))
+        text = (
+            "[" + _signature(obj, by_subject, depth + 1) + "]"
+            if isinstance(obj, ox.BlankNode) and depth < 4
+            else str(obj)
+        )
         parts.append(f"{t.predicate} {text}")
     return hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()[:16]
 
@@ -47,5 +50,8 @@ def diffable(triples: set[ox.Triple]) -> set[Line]:
 
 def data_triples(quads: Any, skip_graph: str | None = None) -> set[ox.Triple]:
     """Return the union of the quads' triples, leaving out one graph (the embedded VoID)."""
-    return {q.triple for q in quads
-            if not (skip_graph and isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == skip_graph)}
+    return {
+        q.triple
+        for q in quads
+        if not (skip_graph and isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == skip_graph)
+    }

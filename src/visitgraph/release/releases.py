@@ -33,8 +33,11 @@ MAX_VERSION = 64
 _IDENT = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
 #: SemVer 2.0 (MAJOR.MINOR.PATCH[-pre][+build]) or the default date form YYYY-MM-DD[.N]; ASCII only.
 #: Linear: every repetition is separated by a dot, so no input makes the engine backtrack.
-_VERSION = re.compile(rf"(?:0|[1-9][0-9]{{0,8}})(?:\.(?:0|[1-9][0-9]{{0,8}})){{2}}(?:-{_IDENT})?(?:\+{_IDENT})?"
-                      r"|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:\.[1-9][0-9]{0,5})?", re.ASCII)
+_VERSION = re.compile(
+    rf"(?:0|[1-9][0-9]{{0,8}})(?:\.(?:0|[1-9][0-9]{{0,8}})){{2}}(?:-{_IDENT})?(?:\+{_IDENT})?"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:\.[1-9][0-9]{0,5})?",
+    re.ASCII,
+)
 
 
 def check_version(version: str) -> None:
@@ -48,8 +51,11 @@ def check_version(version: str) -> None:
     """
     shown = version if len(version) <= MAX_VERSION else version[:MAX_VERSION] + "…"
     if len(version) > MAX_VERSION or not _VERSION.fullmatch(version):
-        raise BadParameter("version", f"Release version {shown!a} is not a version; write it as SemVer, e.g. "
-                                      "1.2.0 or 1.2.0-rc.1 (or leave it out for today's date).")
+        raise BadParameter(
+            "version",
+            f"Release version {shown!a} is not a version; write it as SemVer, e.g. "
+            "1.2.0 or 1.2.0-rc.1 (or leave it out for today's date).",
+        )
 
 
 @dataclass
@@ -64,9 +70,15 @@ class ReleaseReport:
     removed: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "folder": str(self.folder), "previous": self.previous,
-                "added": self.added, "removed": self.removed, "triples": self.manifest.store_triples,
-                "files": [f.name for f in self.manifest.files]}
+        return {
+            "version": self.version,
+            "folder": str(self.folder),
+            "previous": self.previous,
+            "added": self.added,
+            "removed": self.removed,
+            "triples": self.manifest.store_triples,
+            "files": [f.name for f in self.manifest.files],
+        }
 
 
 def _nt(lines: set[Line]) -> bytes:
@@ -96,16 +108,28 @@ def _section(title: str, lines: set[Line], store: Any, old_names: dict[str, str]
     return out
 
 
-def changelog(version: str, released: str, previous: Manifest | None, added: set[Line], removed: set[Line],
-              store: Any, old_names: dict[str, str], base: str, total: int) -> str:
+def changelog(
+    version: str,
+    released: str,
+    previous: Manifest | None,
+    added: set[Line],
+    removed: set[Line],
+    store: Any,
+    old_names: dict[str, str],
+    base: str,
+    total: int,
+) -> str:
     """Write the release's changelog in Markdown, grouped by subject with labels."""
     head = [f"# Release {version}", "", f"Released {released}; {total} triples in all."]
     if previous is None:
         head += ["", "First release: every triple is new (see `added.nt`).", ""]
         return "\n".join(head) + "\n"
-    head += [f"Compared with release {previous.version} ({previous.released}): "
-             f"{len(added)} triples added, {len(removed)} removed.",
-             "Raw differences: `added.nt` and `removed.nt` (blank nodes named by a hash of their content).", ""]
+    head += [
+        f"Compared with release {previous.version} ({previous.released}): "
+        f"{len(added)} triples added, {len(removed)} removed.",
+        "Raw differences: `added.nt` and `removed.nt` (blank nodes named by a hash of their content).",
+        "",
+    ]
     body = _section("Added", added, store, old_names, base) + _section("Removed", removed, store, old_names, base)
     return "\n".join(head + body).rstrip() + "\n"
 
@@ -114,13 +138,15 @@ def _previous_lines(out: Path, previous: Manifest, settings: Settings) -> tuple[
     path = out / (previous.version or "") / f"{DUMP_BASENAME}.nq"
     quads = ox.parse(path.read_bytes(), format=ox.RdfFormat.N_QUADS)
     triples = data_triples(quads, void_graph(settings.base_iri))
-    names = {str(t.subject): t.object.value for t in triples
-             if t.predicate.value == vocab.SCHEMA + "name" and isinstance(t.object, ox.Literal)}
+    names = {
+        str(t.subject): t.object.value
+        for t in triples
+        if t.predicate.value == vocab.SCHEMA + "name" and isinstance(t.object, ox.Literal)
+    }
     return diffable(triples), names
 
 
-def release(store: Store, settings: Settings, version: str | None = None,
-            out: Path | None = None) -> ReleaseReport:
+def release(store: Store, settings: Settings, version: str | None = None, out: Path | None = None) -> ReleaseReport:
     """Write a versioned release folder: dumps, manifest, VoID and a changelog against the previous release.
 
     :param version: the release's name (default: today's date, then `.2`, `.3`…).
@@ -146,8 +172,16 @@ def release(store: Store, settings: Settings, version: str | None = None,
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        manifest = write_manifest(reader, settings, tmp, gen.id, gen.published, version=version, released=released,
-                             previous=previous.version if previous else None)
+        manifest = write_manifest(
+            reader,
+            settings,
+            tmp,
+            gen.id,
+            gen.published,
+            version=version,
+            released=released,
+            previous=previous.version if previous else None,
+        )
         created = history[0].released if history else released
         void = dataset_description(reader, settings, created=created, modified=released, version=version)
         write_atomic(tmp / "void.ttl", dump_quads(void, "ttl", store_prefixes(settings.base_iri)).data)
@@ -156,8 +190,9 @@ def release(store: Store, settings: Settings, version: str | None = None,
         added, removed = new_lines - old_lines, old_lines - new_lines
         write_atomic(tmp / "added.nt", _nt(added))
         write_atomic(tmp / "removed.nt", _nt(removed))
-        text = changelog(version, released, previous, added, removed, reader, old_names, settings.base_iri,
-                         manifest.store_triples)
+        text = changelog(
+            version, released, previous, added, removed, reader, old_names, settings.base_iri, manifest.store_triples
+        )
         write_atomic(tmp / "CHANGES.md", text.encode())
         os.rename(tmp, out / version)
         from visitgraph.release.persistence import record_release  # the ledger ties the release to its state
@@ -165,5 +200,6 @@ def release(store: Store, settings: Settings, version: str | None = None,
         record_release(store, version, gen, released)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return ReleaseReport(version, out / version, previous.version if previous else None, manifest,
-                         len(added), len(removed))
+    return ReleaseReport(
+        version, out / version, previous.version if previous else None, manifest, len(added), len(removed)
+    )

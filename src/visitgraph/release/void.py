@@ -91,8 +91,17 @@ def _publisher(store: Any, name: str) -> ox.NamedNode | None:
     return None
 
 
-def void_quads(store: Any, base: str, *, license: str, publisher: str, created: str | None = None,
-               modified: str | None = None, version: str | None = None, graph: str | None = None) -> list[ox.Quad]:
+def void_quads(
+    store: Any,
+    base: str,
+    *,
+    license: str,
+    publisher: str,
+    created: str | None = None,
+    modified: str | None = None,
+    version: str | None = None,
+    graph: str | None = None,
+) -> list[ox.Quad]:
     """Describe the published graph in VoID and DCAT.
 
     Without `created`/`modified`/`version` the description depends only on the
@@ -119,10 +128,16 @@ def void_quads(store: Any, base: str, *, license: str, publisher: str, created: 
     add(ds, vocab.RDF_TYPE, iri(VOID + "Dataset"))
     add(ds, vocab.RDF_TYPE, iri(DCAT + "Dataset"))
     add(ds, DCT + "title", ox.Literal("Visits received by the Presidential Library", language="en"))
-    add(ds, DCT + "description", ox.Literal(
-        "Linked open data about the visits received by the Presidential Library of the Administrative "
-        "Department of the President of the Republic of Azerbaijan: visitors, their institutions, hosts, "
-        "gifts, agreements and topics, each visit with its verbatim source passage.", language="en"))
+    add(
+        ds,
+        DCT + "description",
+        ox.Literal(
+            "Linked open data about the visits received by the Presidential Library of the Administrative "
+            "Department of the President of the Republic of Azerbaijan: visitors, their institutions, hosts, "
+            "gifts, agreements and topics, each visit with its verbatim source passage.",
+            language="en",
+        ),
+    )
     add(ds, DCT + "license", iri(license))
     pub = _publisher(store, publisher)
     if pub is None:
@@ -156,11 +171,19 @@ def void_quads(store: Any, base: str, *, license: str, publisher: str, created: 
 
 def _add_counts(store: Any, base: str, ds: ox.NamedNode, add: Any, count: Any) -> None:
     counts = dataset_counts(store)
-    for key, prop in (("triples", "triples"), ("subjects", "distinctSubjects"), ("objects", "distinctObjects"),
-                      ("properties", "properties"), ("classes", "classes")):
+    for key, prop in (
+        ("triples", "triples"),
+        ("subjects", "distinctSubjects"),
+        ("objects", "distinctObjects"),
+        ("properties", "properties"),
+        ("classes", "classes"),
+    ):
         add(ds, VOID + prop, count(counts[key]))
-    entities = _rows(store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o .
-      FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{_escape(base)}")) }}""")[0]["n"].value
+    entities = _rows(
+        store,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o .
+      FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{_escape(base)}")) }}""",
+    )[0]["n"].value
     add(ds, VOID + "entities", count(int(entities)))
     classes = class_partitions(store)
     props = property_partitions(store)

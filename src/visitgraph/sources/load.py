@@ -127,15 +127,18 @@ def read_source(settings: Settings, source: SourceFile) -> list[ox.Quad]:
     :raises DataSyntaxError: on bad syntax or a literal that is not of its datatype.
     """
     path = settings.root / source.relpath
-    quads = parse_rdf(path, base_iri=settings.base_iri, name=source.relpath,
-                      rdf_format=RDF_SUFFIXES[path.suffix], graph=source.graph)
+    quads = parse_rdf(
+        path, base_iri=settings.base_iri, name=source.relpath, rdf_format=RDF_SUFFIXES[path.suffix], graph=source.graph
+    )
     check_literals(quads, path.read_text(encoding="utf-8"), source.relpath)
     return quads
 
 
 _LEXICAL: dict[str, tuple[re.Pattern[str], str]] = {
-    vocab.XSD + "date": (re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d\d:\d\d)?"),
-                         "a date written YYYY-MM-DD with a real month and day"),
+    vocab.XSD + "date": (
+        re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d\d:\d\d)?"),
+        "a date written YYYY-MM-DD with a real month and day",
+    ),
     vocab.XSD + "gYear": (re.compile(r"-?\d{4,}(Z|[+-]\d\d:\d\d)?"), "a year written YYYY"),
     vocab.XSD + "boolean": (re.compile(r"true|false|1|0"), "true or false"),
     vocab.XSD + "integer": (re.compile(r"[+-]?\d+"), "a whole number"),
@@ -179,8 +182,7 @@ def check_literals(quads: Iterable[ox.Quad], text: str, name: str) -> None:
         if not ok:
             line, column = _locate(text, f'"{obj.value}"')
             short = obj.datatype.value.replace(vocab.XSD, "xsd:")
-            raise DataSyntaxError(name, line, column,
-                                  f'"{obj.value}" is not a valid {short} (expected {expected})')
+            raise DataSyntaxError(name, line, column, f'"{obj.value}" is not a valid {short} (expected {expected})')
 
 
 #: Files larger than this are streamed straight into the store (no per-literal line check; SHACL

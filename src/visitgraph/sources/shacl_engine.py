@@ -29,14 +29,17 @@ SH = rdflib.Namespace(vocab.SH)
 #: SHACL Core predicates the fast engine implements (shacl 0.3.4: every W3C SHACL Core test that
 #: applies gives pyshacl's results, tests/test_shacl_engine.py). A shape using any other `sh:` predicate
 #: (sh:sparql, sh:rule, sh:target, sh:js…, sh:expression…) is validated by pyshacl.
-CORE = frozenset(SH[name] for name in (
-    "targetClass targetNode targetSubjectsOf targetObjectsOf property path inversePath alternativePath "
-    "zeroOrMorePath oneOrMorePath zeroOrOnePath class datatype nodeKind minCount maxCount minExclusive "
-    "minInclusive maxExclusive maxInclusive minLength maxLength pattern flags languageIn uniqueLang equals "
-    "disjoint lessThan lessThanOrEquals not and or xone node qualifiedValueShape qualifiedMinCount "
-    "qualifiedMaxCount qualifiedValueShapesDisjoint closed ignoredProperties hasValue in severity message "
-    "deactivated name description order group defaultValue"
-).split())
+CORE = frozenset(
+    SH[name]
+    for name in (
+        "targetClass targetNode targetSubjectsOf targetObjectsOf property path inversePath alternativePath "
+        "zeroOrMorePath oneOrMorePath zeroOrOnePath class datatype nodeKind minCount maxCount minExclusive "
+        "minInclusive maxExclusive maxInclusive minLength maxLength pattern flags languageIn uniqueLang equals "
+        "disjoint lessThan lessThanOrEquals not and or xone node qualifiedValueShape qualifiedMinCount "
+        "qualifiedMaxCount qualifiedValueShapesDisjoint closed ignoredProperties hasValue in severity message "
+        "deactivated name description order group defaultValue"
+    ).split()
+)
 
 #: Shapes (IRIs) the fast engine is known to get wrong on this project's data: pyshacl checks them.
 #: Empty: the differential test found none (decision 0033).
@@ -77,7 +80,9 @@ _NESTING = frozenset({SH.node, SH.property, SH.qualifiedValueShape, SH["not"], r
 
 def _roots(shapes: rdflib.Graph) -> list[rdflib.term.Node]:
     """Return the shapes that are validated on their own: declared as shapes, or with targets."""
-    declared = set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)) | set(shapes.subjects(rdflib.RDF.type, SH.PropertyShape))
+    declared = set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(rdflib.RDF.type, SH.PropertyShape)
+    )
     declared |= {s for pred in (*_TARGETS, SH.target) for s in shapes.subjects(pred, None)}
     return sorted(declared, key=str)
 
@@ -146,7 +151,10 @@ def _compiled(shapes_nt: str) -> object:
 def _untargeted_nt(shapes_nt: str) -> str:
     """Drop the target triples of an N-Triples shapes graph (batches give their own `sh:targetNode`s)."""
     targets = tuple(f"<{t}>" for t in _TARGETS)
-    return "\n".join(line for line in shapes_nt.splitlines() if line.split(" ", 2)[1:2] not in ([t] for t in targets)) + "\n"
+    return (
+        "\n".join(line for line in shapes_nt.splitlines() if line.split(" ", 2)[1:2] not in ([t] for t in targets))
+        + "\n"
+    )
 
 
 def shapes_text(shapes: rdflib.Graph) -> str:
@@ -159,9 +167,11 @@ def shapes_text(shapes: rdflib.Graph) -> str:
 #: report says which is which.
 MARK = "urn:visitgraph:blank-label"
 MARK_SHAPE = "urn:visitgraph:BlankLabelShape"
-_MARK_SHAPES = (f"<{MARK_SHAPE}> <{vocab.SH}targetSubjectsOf> <{MARK}> .\n"
-                f"<{MARK_SHAPE}> <{vocab.SH}path> <{MARK}> .\n"
-                f"<{MARK_SHAPE}> <{vocab.SH}datatype> <{MARK}> .\n")  # fails, and names the value
+_MARK_SHAPES = (
+    f"<{MARK_SHAPE}> <{vocab.SH}targetSubjectsOf> <{MARK}> .\n"
+    f"<{MARK_SHAPE}> <{vocab.SH}path> <{MARK}> .\n"
+    f"<{MARK_SHAPE}> <{vocab.SH}datatype> <{MARK}> .\n"
+)  # fails, and names the value
 
 
 def _data_nt(quads: Iterable[ox.Quad]) -> str:
@@ -175,7 +185,7 @@ def _blank_labels(text: str) -> list[str]:
     labels: dict[str, None] = {}
     for line in text.splitlines():
         if line.startswith("_:"):
-            labels.setdefault(line[2:line.index(" ")])
+            labels.setdefault(line[2 : line.index(" ")])
         if line.endswith(" ."):
             last = line[:-2].rsplit(" ", 1)[-1]
             if last.startswith("_:") and '"' not in last:  # not the end of a literal
@@ -196,8 +206,10 @@ def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResul
     import os
     import tempfile
 
-    rows = store.query("SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
-                       use_default_graph_as_union=True)
+    rows = store.query(
+        "SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
+        use_default_graph_as_union=True,
+    )
     head = _marks(row["b"].value for row in rows)  # type: ignore[union-attr]
     fd, name = tempfile.mkstemp(suffix=".nt", prefix="visitgraph-shacl-")
     try:
@@ -219,15 +231,18 @@ def _results(report: object) -> tuple[list[FastResult], str]:
     found = report.results  # type: ignore[attr-defined]
     names = {r.focus_node: r.value_plain for r in found if r.root_shape == f"<{MARK_SHAPE}>"}
     kept = [r for r in found if r.root_shape != f"<{MARK_SHAPE}>" and r.path != f"<{MARK}>"]
-    results = [FastResult(
-        severity=r.severity,
-        focus=_plain(r.focus_node, names) or "",
-        path=path_text(r.path) if r.path else None,
-        message=sorted(r.messages)[0] if r.messages else _default_message(r.component),
-        shape=_shape(r.source_shape, r.root_shape),
-        constraint=r.component_iri,
-        value=_plain(r.value, names),
-    ) for r in kept]
+    results = [
+        FastResult(
+            severity=r.severity,
+            focus=_plain(r.focus_node, names) or "",
+            path=path_text(r.path) if r.path else None,
+            message=sorted(r.messages)[0] if r.messages else _default_message(r.component),
+            shape=_shape(r.source_shape, r.root_shape),
+            constraint=r.component_iri,
+            value=_plain(r.value, names),
+        )
+        for r in kept
+    ]
     if not results:
         return [], ""
     return results, report.serialize("turtle") if not names else _report_without_marks(report, names)  # type: ignore[attr-defined]
@@ -237,11 +252,18 @@ def _report_without_marks(report: object, names: Mapping[str, str]) -> str:
     """Write the engine's report as Turtle without the MARK results, blank nodes named as in the data."""
     triples = list(ox.parse(report.serialize("ntriples"), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[attr-defined]
     source, path, result = (ox.NamedNode(vocab.SH + n) for n in ("sourceShape", "resultPath", "result"))
-    marks = {t.subject for t in triples if (t.predicate == source and t.object == ox.NamedNode(MARK_SHAPE))
-             or (t.predicate == path and t.object == ox.NamedNode(MARK))}
+    marks = {
+        t.subject
+        for t in triples
+        if (t.predicate == source and t.object == ox.NamedNode(MARK_SHAPE))
+        or (t.predicate == path and t.object == ox.NamedNode(MARK))
+    }
     renamed = {ox.BlankNode(engine[2:]): ox.BlankNode(data) for engine, data in names.items()}
-    kept = (ox.Triple(renamed.get(t.subject, t.subject), t.predicate, renamed.get(t.object, t.object))
-            for t in triples if t.subject not in marks and not (t.predicate == result and t.object in marks))
+    kept = (
+        ox.Triple(renamed.get(t.subject, t.subject), t.predicate, renamed.get(t.object, t.object))
+        for t in triples
+        if t.subject not in marks and not (t.predicate == result and t.object in marks)
+    )
     return (ox.serialize(kept, format=ox.RdfFormat.TURTLE, prefixes={"sh": vocab.SH}) or b"").decode()
 
 
@@ -250,7 +272,10 @@ class EngineMismatch(RuntimeError):
 
 
 def validate_fast(
-    quads: Sequence[ox.Quad], shapes_nt: str, *, focus: Mapping[str, Sequence[str]] | None = None,
+    quads: Sequence[ox.Quad],
+    shapes_nt: str,
+    *,
+    focus: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[list[FastResult], str]:
     """Validate quads (as their union graph) with the fast engine: (results, report as Turtle).
 
@@ -259,8 +284,9 @@ def validate_fast(
         (the shapes' own targets are replaced by these `sh:targetNode`s).
     """
     if focus is not None:
-        targets = "".join(f"<{shape}> <{vocab.SH}targetNode> <{node}> .\n"
-                          for shape, nodes in sorted(focus.items()) for node in nodes)
+        targets = "".join(
+            f"<{shape}> <{vocab.SH}targetNode> <{node}> .\n" for shape, nodes in sorted(focus.items()) for node in nodes
+        )
         shapes = _compiled(_untargeted_nt(shapes_nt) + targets + _MARK_SHAPES)
     else:
         shapes = _compiled(shapes_nt + _MARK_SHAPES)
@@ -348,7 +374,7 @@ def _parse_unary(text: str) -> tuple[_Path, str]:
         item: _Path = ("inv", inner)
     elif text.startswith("<"):
         end = text.index(">")
-        item, text = ("iri", text[1:end]), text[end + 1:]
+        item, text = ("iri", text[1:end]), text[end + 1 :]
     elif text.startswith("("):
         item, text = _parse_path(text[1:])
         text = text.lstrip()

@@ -45,8 +45,14 @@ class ValidationResult:
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-ready mapping."""
         return {
-            "severity": self.severity, "focus": self.focus, "path": self.path, "message": self.message,
-            "shape": self.shape, "constraint": self.constraint, "value": self.value, "file": self.file,
+            "severity": self.severity,
+            "focus": self.focus,
+            "path": self.path,
+            "message": self.message,
+            "shape": self.shape,
+            "constraint": self.constraint,
+            "value": self.value,
+            "file": self.file,
         }
 
 
@@ -119,8 +125,9 @@ def load_shapes(paths: Sequence[Path]) -> rdflib.Graph:
 
     quads: list[ox.Quad] = []
     for path in paths:
-        quads.extend(q for q in parse_rdf(path, base_iri=vocab.VGSH, name=str(path))
-                     if q.predicate.value not in _DOCUMENTATION)
+        quads.extend(
+            q for q in parse_rdf(path, base_iri=vocab.VGSH, name=str(path)) if q.predicate.value not in _DOCUMENTATION
+        )
     return to_rdflib(quads)
 
 
@@ -153,8 +160,11 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
                 made = rdflib.BNode(t.value)
             elif isinstance(t, ox.Literal):
                 datatype = t.datatype.value
-                made = rdflib.Literal(t.value, lang=t.language) if t.language else rdflib.Literal(
-                    t.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
+                made = (
+                    rdflib.Literal(t.value, lang=t.language)
+                    if t.language
+                    else rdflib.Literal(t.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
+                )
             else:
                 raise TypeError(f"cannot validate a triple term: {t}")
             terms[t] = made
@@ -174,7 +184,7 @@ def record_files(quads: Iterable[ox.Quad], base: str) -> dict[str, str]:
     for q in quads:
         if not isinstance(q.graph_name, ox.NamedNode) or not q.graph_name.value.startswith(prefix):
             continue
-        rel = q.graph_name.value[len(prefix):]
+        rel = q.graph_name.value[len(prefix) :]
         key = str(q.subject.value) if isinstance(q.subject, ox.NamedNode | ox.BlankNode) else ""
         if q.predicate.value == vocab.RDF_TYPE:
             typed.setdefault(key, rel)
@@ -249,54 +259,70 @@ def validate_quads(
     return ValidationReport(results, turtle if results else "", base=base)
 
 
-def _pyshacl_results(quads: Sequence[ox.Quad], shapes: rdflib.Graph,
-                     focus: Mapping[str, Sequence[str]] | None) -> tuple[list[ValidationResult], str]:
+def _pyshacl_results(
+    quads: Sequence[ox.Quad], shapes: rdflib.Graph, focus: Mapping[str, Sequence[str]] | None
+) -> tuple[list[ValidationResult], str]:
     """Validate with pyshacl: the results (no file yet) and the report as Turtle."""
     data = to_rdflib(quads)
     shacl = _targeting(shapes, focus) if focus is not None else shapes
     try:
         _, results_graph, _ = shacl_validate(
-            data, shacl_graph=shacl, inference="none", advanced=True, allow_warnings=True,
-            allow_infos=True, inplace=True,
+            data,
+            shacl_graph=shacl,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            inplace=True,
         )
     except Exception as e:  # pyshacl raises its own error types for broken shapes
         raise DataSyntaxError("shapes/", None, None, f"the shapes cannot be used: {e}") from e
-    owners = {str(prop): str(node) for node, prop in shapes.subject_objects(SH.property)
-              if isinstance(node, rdflib.URIRef)}
+    owners = {
+        str(prop): str(node) for node, prop in shapes.subject_objects(SH.property) if isinstance(node, rdflib.URIRef)
+    }
     results: list[ValidationResult] = []
     for res in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
         node = results_graph.value(res, SH.focusNode)
         severity = results_graph.value(res, SH.resultSeverity)
         messages = sorted(str(m) for m in results_graph.objects(res, SH.resultMessage))
-        results.append(ValidationResult(
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            focus=str(node),
-            path=_path_text(results_graph, results_graph.value(res, SH.resultPath)),
-            message=messages[0] if messages else "does not conform",
-            shape=_shape_name(results_graph.value(res, SH.sourceShape), owners),
-            constraint=_text(results_graph.value(res, SH.sourceConstraintComponent)),
-            value=_text(results_graph.value(res, SH.value)),
-            file=None,
-        ))
+        results.append(
+            ValidationResult(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus=str(node),
+                path=_path_text(results_graph, results_graph.value(res, SH.resultPath)),
+                message=messages[0] if messages else "does not conform",
+                shape=_shape_name(results_graph.value(res, SH.sourceShape), owners),
+                constraint=_text(results_graph.value(res, SH.sourceConstraintComponent)),
+                value=_text(results_graph.value(res, SH.value)),
+                file=None,
+            )
+        )
     return results, results_graph.serialize(format="turtle") if results else ""
 
 
-def _fast_results(quads: Sequence[ox.Quad], shapes_nt: str,
-                  focus: Mapping[str, Sequence[str]] | None) -> tuple[list[ValidationResult], str]:
+def _fast_results(
+    quads: Sequence[ox.Quad], shapes_nt: str, focus: Mapping[str, Sequence[str]] | None
+) -> tuple[list[ValidationResult], str]:
     """Validate with the fast engine: the results (no file yet) and the report as Turtle."""
     from visitgraph.sources.shacl_engine import EngineMismatch, validate_fast
 
     if not shapes_nt.strip():
         return [], ""
     try:
-        found, turtle = validate_fast(quads, shapes_nt, focus=None if focus is None else {
-            shape: nodes for shape, nodes in focus.items() if f"<{shape}> " in shapes_nt})
+        found, turtle = validate_fast(
+            quads,
+            shapes_nt,
+            focus=None
+            if focus is None
+            else {shape: nodes for shape, nodes in focus.items() if f"<{shape}> " in shapes_nt},
+        )
     except EngineMismatch:  # not seen in the differential tests; pyshacl answers instead
         return _pyshacl_results(quads, rdflib.Graph().parse(data=shapes_nt, format="nt"), focus)
     except ValueError as e:  # the engine refuses shapes it cannot compile
         raise DataSyntaxError("shapes/", None, None, f"the shapes cannot be used: {e}") from e
-    return [ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None)
-            for r in found], turtle
+    return [
+        ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None) for r in found
+    ], turtle
 
 
 _SPLITS: dict[int, tuple[rdflib.Graph, str, rdflib.Graph | None]] = {}
@@ -322,8 +348,12 @@ def _only(focus: Mapping[str, Sequence[str]] | None, shapes: rdflib.Graph) -> di
     return {shape: nodes for shape, nodes in focus.items() if (rdflib.URIRef(shape), None, None) in shapes}
 
 
-_TARGETS = {SH.targetClass: "class", SH.targetSubjectsOf: "subjectsOf", SH.targetObjectsOf: "objectsOf",
-            SH.targetNode: "node"}
+_TARGETS = {
+    SH.targetClass: "class",
+    SH.targetSubjectsOf: "subjectsOf",
+    SH.targetObjectsOf: "objectsOf",
+    SH.targetNode: "node",
+}
 
 
 @dataclass(frozen=True)
@@ -343,11 +373,19 @@ def shape_targets(shapes: rdflib.Graph) -> Targets:
     def values(pred: rdflib.URIRef) -> tuple[str, ...]:
         return tuple(sorted({str(o) for o in shapes.objects(None, pred) if isinstance(o, rdflib.URIRef)}))
 
-    by_shape = sorted((str(shape), kind, str(value)) for pred, kind in _TARGETS.items()
-                      for shape, value in shapes.subject_objects(pred)
-                      if isinstance(shape, rdflib.URIRef) and isinstance(value, rdflib.URIRef))
-    return Targets(values(SH.targetClass), values(SH.targetSubjectsOf), values(SH.targetObjectsOf),
-                   values(SH.inversePath), tuple(by_shape))
+    by_shape = sorted(
+        (str(shape), kind, str(value))
+        for pred, kind in _TARGETS.items()
+        for shape, value in shapes.subject_objects(pred)
+        if isinstance(shape, rdflib.URIRef) and isinstance(value, rdflib.URIRef)
+    )
+    return Targets(
+        values(SH.targetClass),
+        values(SH.targetSubjectsOf),
+        values(SH.targetObjectsOf),
+        values(SH.inversePath),
+        tuple(by_shape),
+    )
 
 
 def _vals(iris: Iterable[str]) -> str:
@@ -376,8 +414,9 @@ def focus_nodes_in(store: ox.Store, targets: Targets) -> list[str]:
     return sorted(nodes)
 
 
-def focus_by_shape(store: ox.Store, nodes: Sequence[str], targets: Targets,
-                   closure: Mapping[str, set[str]] | None = None) -> dict[str, list[str]]:
+def focus_by_shape(
+    store: ox.Store, nodes: Sequence[str], targets: Targets, closure: Mapping[str, set[str]] | None = None
+) -> dict[str, list[str]]:
     """Say which of `nodes` each shape targets in `store` (shape IRI -> sorted nodes).
 
     Index lookups per node (a few each): one SPARQL join over a batch was 30x slower.
@@ -405,10 +444,14 @@ def focus_by_shape(store: ox.Store, nodes: Sequence[str], targets: Targets,
         for q in store.quads_for_pattern(term, rdf_type, None, None):
             shapes |= by_class.get(str(getattr(q.object, "value", "")), set())
         for predicate, owners in by_subject.items():
-            if not owners <= shapes and next(iter(store.quads_for_pattern(term, ox.NamedNode(predicate), None, None)), None):
+            if not owners <= shapes and next(
+                iter(store.quads_for_pattern(term, ox.NamedNode(predicate), None, None)), None
+            ):
                 shapes |= owners
         for predicate, owners in by_object.items():
-            if not owners <= shapes and next(iter(store.quads_for_pattern(None, ox.NamedNode(predicate), term, None)), None):
+            if not owners <= shapes and next(
+                iter(store.quads_for_pattern(None, ox.NamedNode(predicate), term, None)), None
+            ):
                 shapes |= owners
         for shape in shapes:
             out.setdefault(shape, set()).add(node)
@@ -445,8 +488,10 @@ def context_quads(store: ox.Store, nodes: Sequence[str], targets: Targets) -> li
 
 def subclass_quads(store: ox.Store) -> list[ox.Quad]:
     """Return every `rdfs:subClassOf` link of the store (in the ontology: a few dozen)."""
-    return [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-            for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDFS + "subClassOf"), None, None)]
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+        for q in store.quads_for_pattern(None, ox.NamedNode(vocab.RDFS + "subClassOf"), None, None)
+    ]
 
 
 def validate_store(
@@ -479,12 +524,20 @@ def validate_store(
     targets = shape_targets(shapes)
     todo = list(nodes) if nodes is not None else focus_nodes_in(store, targets)
     if nodes is None and engine != "pyshacl":
-        return _whole_store_fast(store, shapes, base=base, focus_count=len(todo), batch_size=batch_size,
-                                 progress=progress, workers=workers, path=path)
+        return _whole_store_fast(
+            store,
+            shapes,
+            base=base,
+            focus_count=len(todo),
+            batch_size=batch_size,
+            progress=progress,
+            workers=workers,
+            path=path,
+        )
     results: list[ValidationResult] = []
     turtle: list[str] = []
     files: dict[str, str] = {}
-    chunks = [todo[start: start + batch_size] for start in range(0, len(todo), batch_size)]
+    chunks = [todo[start : start + batch_size] for start in range(0, len(todo), batch_size)]
     bar = tqdm(total=len(chunks), desc="validate", unit="batch", disable=not progress, leave=False)
     if path is not None and workers > 1 and len(chunks) > 1:
         with contextlib.suppress(RuntimeError):  # a read-only store has nothing to flush
@@ -536,8 +589,17 @@ def _heartbeat(what: str, progress: bool) -> Iterator[None]:
         bar.close()
 
 
-def _whole_store_fast(store: ox.Store, shapes: rdflib.Graph, *, base: str, focus_count: int, batch_size: int,
-                      progress: bool, workers: int, path: Path | str | None) -> ValidationReport:
+def _whole_store_fast(
+    store: ox.Store,
+    shapes: rdflib.Graph,
+    *,
+    base: str,
+    focus_count: int,
+    batch_size: int,
+    progress: bool,
+    workers: int,
+    path: Path | str | None,
+) -> ValidationReport:
     """Validate a whole store with the fast engine in one call (no context extraction per batch).
 
     Extracting each batch's context was most of the time once the engine was fast (decision 0033);
@@ -554,42 +616,79 @@ def _whole_store_fast(store: ox.Store, shapes: rdflib.Graph, *, base: str, focus
             with _heartbeat(f"validate {focus_count:,} records (shacl engine)", progress):
                 found, text = validate_store_fast(store, fast)
         except EngineMismatch:  # not seen in the differential tests; pyshacl answers instead
-            return validate_store(store, shapes, base=base, batch_size=batch_size, progress=progress,
-                                  workers=workers, path=path, engine="pyshacl")
-        results = [ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None)
-                   for r in found]
+            return validate_store(
+                store,
+                shapes,
+                base=base,
+                batch_size=batch_size,
+                progress=progress,
+                workers=workers,
+                path=path,
+                engine="pyshacl",
+            )
+        results = [
+            ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None)
+            for r in found
+        ]
         turtle.append(text)
     if slow is not None:
-        rest = validate_store(store, slow, base=base, batch_size=batch_size, progress=progress, workers=workers,
-                              path=path, engine="pyshacl")
+        rest = validate_store(
+            store,
+            slow,
+            base=base,
+            batch_size=batch_size,
+            progress=progress,
+            workers=workers,
+            path=path,
+            engine="pyshacl",
+        )
         results += rest.results
         turtle.append(rest.report_turtle)
     files = _files_of(store, {r.focus for r in results}, base) if results else {}
     results = [_with_file(r, files) for r in results]
     results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
     conforming = not any(r.severity == "Violation" for r in results)
-    return ValidationReport(results, "" if conforming else "\n".join(t for t in turtle if t),
-                            focus_count=focus_count, base=base)
+    return ValidationReport(
+        results, "" if conforming else "\n".join(t for t in turtle if t), focus_count=focus_count, base=base
+    )
 
 
-def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Graph, targets: Targets,
-                   base: str, workers: int, schema: list[ox.Quad], engine: str) -> Iterator[ValidationReport]:
+def _batch_reports(
+    store: ox.Store,
+    chunks: list[list[str]],
+    shapes: rdflib.Graph,
+    targets: Targets,
+    base: str,
+    workers: int,
+    schema: list[ox.Quad],
+    engine: str,
+) -> Iterator[ValidationReport]:
     if workers <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            yield validate_quads(context_quads(store, chunk, targets) + schema, shapes, base=base,
-                                 focus=focus_by_shape(store, chunk, targets), engine=engine)
+            yield validate_quads(
+                context_quads(store, chunk, targets) + schema,
+                shapes,
+                base=base,
+                focus=focus_by_shape(store, chunk, targets),
+                engine=engine,
+            )
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(shapes_nt, engine)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(shapes_nt, engine)
+    ) as pool:
         pending = []
         for chunk in chunks:
-            data = ox.serialize((q.triple for q in context_quads(store, chunk, targets) + schema),
-                                format=ox.RdfFormat.N_TRIPLES) or b""
+            data = (
+                ox.serialize(
+                    (q.triple for q in context_quads(store, chunk, targets) + schema), format=ox.RdfFormat.N_TRIPLES
+                )
+                or b""
+            )
             pending.append(pool.submit(_validate_in_worker, data, focus_by_shape(store, chunk, targets), base))
             while len(pending) > workers * 2:  # bounded: context waits in memory for at most 2 batches a worker
                 yield pending.pop(0).result()
@@ -597,15 +696,17 @@ def _batch_reports(store: ox.Store, chunks: list[list[str]], shapes: rdflib.Grap
             yield future.result()
 
 
-def _reports_from_readers(path: Path, chunks: list[list[str]], shapes: rdflib.Graph, base: str,
-                          workers: int, engine: str) -> Iterator[ValidationReport]:
+def _reports_from_readers(
+    path: Path, chunks: list[list[str]], shapes: rdflib.Graph, base: str, workers: int, engine: str
+) -> Iterator[ValidationReport]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
-                             initargs=(shapes_nt, str(path), engine)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_reader, initargs=(shapes_nt, str(path), engine)
+    ) as pool:
         pending = []
         for chunk in chunks:
             pending.append(pool.submit(_check_in_reader, chunk, base))
@@ -632,8 +733,13 @@ def _init_reader(shapes_nt: bytes, path: str, engine: str) -> None:
 def _check_in_reader(chunk: list[str], base: str) -> ValidationReport:
     assert _WORKER_SHAPES is not None and _WORKER_READER is not None
     store, targets, schema, closure = _WORKER_READER
-    return validate_quads(context_quads(store, chunk, targets) + schema, _WORKER_SHAPES, base=base,
-                          focus=focus_by_shape(store, chunk, targets, closure), engine=_WORKER_ENGINE)
+    return validate_quads(
+        context_quads(store, chunk, targets) + schema,
+        _WORKER_SHAPES,
+        base=base,
+        focus=focus_by_shape(store, chunk, targets, closure),
+        engine=_WORKER_ENGINE,
+    )
 
 
 def _init_worker(shapes_nt: bytes, engine: str) -> None:
@@ -644,8 +750,10 @@ def _init_worker(shapes_nt: bytes, engine: str) -> None:
 
 def _validate_in_worker(data: bytes, focus: dict[str, list[str]], base: str) -> ValidationReport:
     assert _WORKER_SHAPES is not None
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ]
     return validate_quads(quads, _WORKER_SHAPES, base=base, focus=focus, engine=_WORKER_ENGINE)
 
 

@@ -62,9 +62,14 @@ def json_term(term: Any) -> dict[str, Any]:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": json_term(term.subject),
-                                            "predicate": json_term(term.predicate),
-                                            "object": json_term(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": json_term(term.subject),
+                "predicate": json_term(term.predicate),
+                "object": json_term(term.object),
+            },
+        }
     raise TypeError(f"unexpected term {term!r}")
 
 
@@ -98,8 +103,10 @@ def _xml_term(term: Any) -> str:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+            f"</predicate><object>{_xml_term(term.object)}</object></triple>"
+        )
     raise TypeError(f"unexpected term {term!r}")
 
 
@@ -119,30 +126,52 @@ def _tsv_term(term: Any) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def serialize_solutions(names: list[str], rows: list[list[Any]], fmt: Format,
-                        truncated: bool = False, max_rows: int = 0) -> bytes:
+def serialize_solutions(
+    names: list[str], rows: list[list[Any]], fmt: Format, truncated: bool = False, max_rows: int = 0
+) -> bytes:
     """Write SELECT solutions in a SPARQL results format (JSON gets a `truncated` key when cut)."""
     if fmt.name == "json":
         # The `truncated` key goes first: streaming parsers (pyoxigraph's) refuse keys after `results`.
         head = ""
         if truncated:
-            head = '"truncated":' + json.dumps({"max_rows": max_rows, "message": (
-                f"Only the first {max_rows} rows are returned; add LIMIT/OFFSET to page through the rest.")},
-                ensure_ascii=False) + ","
+            head = (
+                '"truncated":'
+                + json.dumps(
+                    {
+                        "max_rows": max_rows,
+                        "message": (
+                            f"Only the first {max_rows} rows are returned; add LIMIT/OFFSET to page through the rest."
+                        ),
+                    },
+                    ensure_ascii=False,
+                )
+                + ","
+            )
         keys = [encode_basestring(n) + ":" for n in names]
         bindings = ",".join(
             "{" + ",".join(k + _json_term_text(v) for k, v in zip(keys, row, strict=True) if v is not None) + "}"
-            for row in rows)
-        return ("{" + head + '"head":{"vars":' + json.dumps(names, ensure_ascii=False)
-                + '},"results":{"bindings":[' + bindings + "]}}").encode("utf-8")
+            for row in rows
+        )
+        return (
+            "{"
+            + head
+            + '"head":{"vars":'
+            + json.dumps(names, ensure_ascii=False)
+            + '},"results":{"bindings":['
+            + bindings
+            + "]}}"
+        ).encode("utf-8")
     if fmt.name == "xml":
         parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         parts += [f"<variable name={quoteattr(n)}/>" for n in names]
         parts.append("</head><results>")
         for row in rows:
             parts.append("<result>")
-            parts += [f"<binding name={quoteattr(n)}>{_xml_term(v)}</binding>"
-                      for n, v in zip(names, row, strict=True) if v is not None]
+            parts += [
+                f"<binding name={quoteattr(n)}>{_xml_term(v)}</binding>"
+                for n, v in zip(names, row, strict=True)
+                if v is not None
+            ]
             parts.append("</result>")
         parts.append("</results></sparql>\n")
         return "".join(parts).encode("utf-8")
@@ -175,8 +204,12 @@ def serialize_boolean(result: ox.QueryBoolean, fmt: Format) -> bytes:
     return result.serialize(format=fmt.results) or b""
 
 
-def serialize_capped(result: Any, fmt: Format, max_rows: int, prefixes: dict[str, str] | None = None,
-                     ) -> tuple[bytes, Format, str, int, bool]:
+def serialize_capped(
+    result: Any,
+    fmt: Format,
+    max_rows: int,
+    prefixes: dict[str, str] | None = None,
+) -> tuple[bytes, Format, str, int, bool]:
     """Serialise an answer, cutting SELECT rows and graph triples at `max_rows`.
 
     A format that does not fit the answer's form is replaced by that form's default.

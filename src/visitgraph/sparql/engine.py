@@ -138,9 +138,7 @@ def result_table(result: QueryResult) -> tuple[list[str], list[list[str]]]:
     if isinstance(result, ox.QueryBoolean):
         return ["result"], [["true" if bool(result) else "false"]]
     if isinstance(result, ox.QueryTriples):
-        return ["subject", "predicate", "object"], [
-            [str(t.subject), str(t.predicate), str(t.object)] for t in result
-        ]
+        return ["subject", "predicate", "object"], [[str(t.subject), str(t.predicate), str(t.object)] for t in result]
     names = [v.value for v in result.variables]
     rows = []
     for sol in result:

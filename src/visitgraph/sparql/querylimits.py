@@ -60,9 +60,13 @@ class ClientBudget:
                 return
             oldest = self._spent[client][0][0]
         wait = max(1, int(oldest + self.window - now) + 1)
-        raise LimitExceeded(f"This client used its budget of {self.limit:g} query seconds per minute. "
-                            f"Try again in {wait} s, or use the saved queries under /queries and the "
-                            "dumps under /dumps/.", 429, wait)
+        raise LimitExceeded(
+            f"This client used its budget of {self.limit:g} query seconds per minute. "
+            f"Try again in {wait} s, or use the saved queries under /queries and the "
+            "dumps under /dumps/.",
+            429,
+            wait,
+        )
 
     def reserve(self, client: str | None, seconds: float) -> tuple[Reservation, float]:
         """Reserve up to `seconds` of a client's budget at admission; return the ticket and the seconds granted.
@@ -84,9 +88,13 @@ class ClientBudget:
             spent = self._spent.get(client)
             oldest = spent[0][0] if spent else now
         wait = max(1, int(oldest + self.window - now) + 1)
-        raise LimitExceeded(f"This client used (or holds in running queries) its budget of {self.limit:g} query "
-                            f"seconds per minute. Try again in {wait} s, or use the saved queries under /queries "
-                            "and the dumps under /dumps/.", 429, wait)
+        raise LimitExceeded(
+            f"This client used (or holds in running queries) its budget of {self.limit:g} query "
+            f"seconds per minute. Try again in {wait} s, or use the saved queries under /queries "
+            "and the dumps under /dumps/.",
+            429,
+            wait,
+        )
 
     def settle(self, ticket: Reservation, seconds: float) -> None:
         """Release a reservation and charge the seconds really used."""
@@ -149,5 +157,7 @@ def check_depth(sparql: str, max_depth: int) -> None:
     decoded = unescape_codepoints(sparql)
     found = nesting_depth(sparql) if decoded == sparql else max(nesting_depth(sparql), nesting_depth(decoded))
     if found > max_depth:
-        raise BadQuery(f"The query nests {found} groups or expressions deep; the limit is {max_depth} "
-                       "(setting max_depth). Write it flatter.")
+        raise BadQuery(
+            f"The query nests {found} groups or expressions deep; the limit is {max_depth} "
+            "(setting max_depth). Write it flatter."
+        )

@@ -9,15 +9,23 @@ from visitgraph.core.formats import FORMATS
 
 #: W3C format IRIs (https://www.w3.org/ns/formats/) of the formats the endpoint writes.
 FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML", "trig": "TriG", "nq": "N-Quads",
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+    "trig": "TriG",
+    "nq": "N-Quads",
 }
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
 
-def service_description(endpoint: str, update_endpoint: str | None, graphs: list[str],
-                        triples: int | None = None, federated: bool = False) -> list[ox.Triple]:
+def service_description(
+    endpoint: str, update_endpoint: str | None, graphs: list[str], triples: int | None = None, federated: bool = False
+) -> list[ox.Triple]:
     """Describe the endpoint: languages, result formats, features and the default dataset.
 
     :param endpoint: the absolute URL of `/sparql` as the client reached it.
@@ -50,12 +58,18 @@ def service_description(endpoint: str, update_endpoint: str | None, graphs: list
     if update_endpoint:
         out.append(ox.Triple(service, n(sd + "supportedLanguage"), n(sd + "SPARQL11Update")))
     if triples is not None:
-        out.append(ox.Triple(default_graph, n(vocab.VOID + "triples"), ox.Literal(str(triples), datatype=n(vocab.XSD + "integer"))))
+        out.append(
+            ox.Triple(
+                default_graph, n(vocab.VOID + "triples"), ox.Literal(str(triples), datatype=n(vocab.XSD + "integer"))
+            )
+        )
     for fmt in FORMATS:
         out.append(ox.Triple(service, n(sd + "resultFormat"), n(W3C_FORMATS + FORMAT_IRIS[fmt.name])))
     for i, graph in enumerate(graphs):
         node = ox.BlankNode(f"named{i}")
-        out += [ox.Triple(dataset, n(sd + "namedGraph"), node),
-                ox.Triple(node, rdf_type, n(sd + "NamedGraph")),
-                ox.Triple(node, n(sd + "name"), n(graph))]
+        out += [
+            ox.Triple(dataset, n(sd + "namedGraph"), node),
+            ox.Triple(node, rdf_type, n(sd + "NamedGraph")),
+            ox.Triple(node, n(sd + "name"), n(graph)),
+        ]
     return out

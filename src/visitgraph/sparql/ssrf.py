@@ -41,6 +41,7 @@ def unescape_codepoints(text: str) -> str:
     >>> unescape_codepoints(r"\u0053ERVICE")
     'SERVICE'
     """
+
     def repl(m: re.Match[str]) -> str:
         code = int(m.group(1) or m.group(2), 16)
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
@@ -182,7 +183,7 @@ def _prefix_decls(text: str, names: _Names) -> Iterator[tuple[str, str]]:
             iris[colon] = decl.group(1) if decl is not None else None
         iri = iris[colon]
         if iri is not None and colon - m.end() <= MAX_READ:
-            yield text[m.end():colon], iri
+            yield text[m.end() : colon], iri
 
 
 class _Reader:
@@ -240,7 +241,7 @@ class _Reader:
         ch = text[i]
         if ch == "<":
             end = text.find(">", i, i + MAX_READ)
-            return ["<" + text[i + 1:end] + ">"] if end > 0 else [""]
+            return ["<" + text[i + 1 : end] + ">"] if end > 0 else [""]
         if ch in "?$":
             return [""]
         colon = self.names.end(i)
@@ -290,13 +291,17 @@ def _suspects(text: str, base_iri: str | None) -> Iterator[tuple[str, str | None
             continue
         bases = {base_iri} if base_iri else set()
         for m in _BASE_DECL.finditer(view):
-            bases |= {r for r in _resolve_all(f"<{m.group(1)}>", {}, bases | ({base_iri} if base_iri else set()))
-                      if r is not None}
+            bases |= {
+                r
+                for r in _resolve_all(f"<{m.group(1)}>", {}, bases | ({base_iri} if base_iri else set()))
+                if r is not None
+            }
         prefixes: dict[str, set[str]] = {}
         names = _Names(view)
         for name, namespace in _prefix_decls(view, names):
             prefixes.setdefault(name, set()).update(
-                r for r in _resolve_all(f"<{namespace}>", {}, bases) if r is not None)
+                r for r in _resolve_all(f"<{namespace}>", {}, bases) if r is not None
+            )
         readers = [_Reader(view, ends, names) for ends in COMMENT_ENDS]
         for m in _KEYWORD.finditer(view):
             for reader in readers:
@@ -387,8 +392,13 @@ def check_network(text: str, allowlist: Iterable[str], base_iri: str | None = No
     for keyword, iri in itertools.chain(network_targets(text, base_iri), _suspects(text, base_iri)):
         if not allowed(iri, entries):
             shown = f"<{iri}>" if iri else "a target that is not a plain IRI"
-            hint = (f"Allowed prefixes: {', '.join(entries)}." if entries
-                    else "This server reaches no other server on a client's behalf.")
-            raise BadQuery(f"{keyword} {shown} is refused: the server does not fetch URLs for clients "
-                           f"(a SERVICE or LOAD in a comment or string followed by a target counts too). {hint} "
-                           "Fetch the data yourself and query it locally, or use the dumps under /dumps/.")
+            hint = (
+                f"Allowed prefixes: {', '.join(entries)}."
+                if entries
+                else "This server reaches no other server on a client's behalf."
+            )
+            raise BadQuery(
+                f"{keyword} {shown} is refused: the server does not fetch URLs for clients "
+                f"(a SERVICE or LOAD in a comment or string followed by a target counts too). {hint} "
+                "Fetch the data yourself and query it locally, or use the dumps under /dumps/."
+            )

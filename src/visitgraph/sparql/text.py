@@ -121,7 +121,7 @@ def inject_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal |
         raise ValueError("cannot find the WHERE clause to bind parameters in")
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
-    return f"{query[: brace + 1]} VALUES ({names}) {{ ({terms}) }}{query[brace + 1:]}"
+    return f"{query[: brace + 1]} VALUES ({names}) {{ ({terms}) }}{query[brace + 1 :]}"
 
 
 def iris_after(query: str, keywords: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -55,8 +55,9 @@ class Store(Protocol):
 
     def rollback_target(self, to: str | None = None, current: Generation | None = None) -> tuple[Generation, str]: ...
 
-    def switch_back(self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None,
-                    note: str = "") -> Generation: ...
+    def switch_back(
+        self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None, note: str = ""
+    ) -> Generation: ...
 
     def rollback(self, to: str | None = None, who: str = "cli") -> Generation: ...
 
@@ -64,7 +65,12 @@ class Store(Protocol):
 def store_from_settings(settings: Any) -> Store:
     """Open the store the settings name: embedded generations, or a remote SPARQL server."""
     if settings.backend == "remote":
-        client = RemoteClient(settings.remote_query_url, settings.remote_update_url, settings.remote_user,
-                              settings.remote_password, timeout=settings.query_timeout)
+        client = RemoteClient(
+            settings.remote_query_url,
+            settings.remote_update_url,
+            settings.remote_user,
+            settings.remote_password,
+            timeout=settings.query_timeout,
+        )
         return RemoteStore(settings.store, client, settings.base_iri, keep=settings.keep_generations)
     return EmbeddedStore(settings.store, keep=settings.keep_generations)

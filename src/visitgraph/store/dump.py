@@ -44,6 +44,7 @@ def _bnode_labels(lines: list[tuple[bytes, bytes]]) -> dict[str, str]:
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
     for bnode, quads in sorted(mentions.items()):
+
         def mask(term: object, me: str = bnode) -> str:
             if isinstance(term, ox.BlankNode):
                 return "_:SELF" if term.value == me else "_:OTHER"
@@ -65,7 +66,9 @@ def _relabel(lines: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     out = [(g, line) for g, line in lines if b"_:" not in line]
     for g, line in candidates:
         for quad in ox.parse(line, format=ox.RdfFormat.N_TRIPLES):
-            subject = ox.BlankNode(labels[quad.subject.value]) if isinstance(quad.subject, ox.BlankNode) else quad.subject
+            subject = (
+                ox.BlankNode(labels[quad.subject.value]) if isinstance(quad.subject, ox.BlankNode) else quad.subject
+            )
             obj = ox.BlankNode(labels[quad.object.value]) if isinstance(quad.object, ox.BlankNode) else quad.object
             text = ox.serialize([ox.Triple(subject, quad.predicate, obj)], format=ox.RdfFormat.N_TRIPLES) or b""
             out.append((g, text.rstrip(b"\n")))
@@ -119,8 +122,9 @@ def canonical_quads(quads: Iterable[ox.Quad], *, union: bool) -> list[ox.Quad]:
     return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES if union else ox.RdfFormat.N_QUADS))
 
 
-def dump_quads(source: Any, fmt: str | Format, prefixes: dict[str, str] | None = None,
-               extra: Iterable[ox.Quad] = ()) -> Dump:
+def dump_quads(
+    source: Any, fmt: str | Format, prefixes: dict[str, str] | None = None, extra: Iterable[ox.Quad] = ()
+) -> Dump:
     """Serialise a store (fast path: no Python object per statement) or quads, deterministically.
 
     Graph formats get the union of all graphs; quad formats keep the named graphs. `extra` quads

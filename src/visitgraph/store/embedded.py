@@ -87,7 +87,6 @@ def on_rollback(hook: Callable[[Any, Generation], None]) -> Callable[[Any, Gener
     return hook
 
 
-
 class EmbeddedStore:
     """Generations of an on-disk Oxigraph store under one folder.
 
@@ -267,12 +266,14 @@ class EmbeddedStore:
             )
         return current, to
 
-    def switch_back(self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None,
-                    note: str = "") -> Generation:
+    def switch_back(
+        self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None, note: str = ""
+    ) -> Generation:
         """Make generation `to` current again and record it; call with the writer lock held."""
         count = len(ox.Store.read_only(str(self.generations_dir / to)))
-        entry = HistoryEntry(to, "rollback", who, now_iso(), triples=count, note=note or f"from {current.id}",
-                             details=details or {})
+        entry = HistoryEntry(
+            to, "rollback", who, now_iso(), triples=count, note=note or f"from {current.id}", details=details or {}
+        )
         gen = self._switch(to, entry)
         for hook in _ROLLBACK_HOOKS:  # the change feed learns of it
             hook(self, gen)
@@ -333,9 +334,15 @@ class StagedGeneration:
         """Iterate everything staged so far."""
         return iter(self.writable().quads_for_pattern(None, None, None, None))
 
-    def commit(self, who: str, note: str = "", details: dict[str, Any] | None = None,
-               before_switch: Callable[[str, Path], dict[str, Any] | None] | None = None,
-               optimize: bool = True, triples: int | None = None) -> Generation:
+    def commit(
+        self,
+        who: str,
+        note: str = "",
+        details: dict[str, Any] | None = None,
+        before_switch: Callable[[str, Path], dict[str, Any] | None] | None = None,
+        optimize: bool = True,
+        triples: int | None = None,
+    ) -> Generation:
         """Publish: compact, move into place and switch readers over atomically.
 
         :param before_switch: called with the generation's id and final folder once it is in place
@@ -367,7 +374,13 @@ class StagedGeneration:
             shutil.rmtree(final, ignore_errors=True)  # never a generation on disk that was not published
             raise
         entry = HistoryEntry(
-            self.id, "publish", who, now_iso(), triples=triples, graphs=graphs, note=note,
+            self.id,
+            "publish",
+            who,
+            now_iso(),
+            triples=triples,
+            graphs=graphs,
+            note=note,
             details={**(details or {}), "optimize_seconds": optimize_seconds, **(derived or {})},
         )
         crash_point("switch.before")

@@ -45,8 +45,9 @@ class RemoteUnavailable(StoreError):
 class RemoteClient:
     """Speak the SPARQL 1.1 Protocol to one server (query and update endpoints)."""
 
-    def __init__(self, query_url: str, update_url: str, user: str = "", password: str = "",
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self, query_url: str, update_url: str, user: str = "", password: str = "", timeout: float = 30.0
+    ) -> None:
         if not query_url:
             raise StoreError("The remote backend needs `remote_query_url` (the server's SPARQL query endpoint).")
         self.query_url = query_url
@@ -62,8 +63,12 @@ class RemoteClient:
 
     def _post(self, url: str, fields: Sequence[tuple[str, str]], accept: str, timeout: float | None = None) -> bytes:
         body = urllib.parse.urlencode(fields).encode("utf-8")
-        req = urllib.request.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
+        req = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept},
+        )
         try:
             with self.opener.open(req, timeout=timeout or self.timeout) as resp:
                 data: bytes = resp.read()
@@ -82,8 +87,14 @@ class RemoteClient:
                 "answers resume when it is back."
             ) from e
 
-    def query(self, sparql: str, accept: str, default_graphs: Sequence[str] = (),
-              named_graphs: Sequence[str] = (), timeout: float | None = None) -> bytes:
+    def query(
+        self,
+        sparql: str,
+        accept: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> bytes:
         """POST a query with its dataset and return the raw answer."""
         fields = [("query", sparql)]
         fields += [("default-graph-uri", g) for g in default_graphs]
@@ -137,13 +148,22 @@ class RemoteReader:
         named = [g.value for g in named_graphs] if named_graphs is not None else ours
         return defaults, named
 
-    def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
-              default_graph: Any = None, named_graphs: Any = None, substitutions: dict[Any, Any] | None = None,
-              prefixes: dict[str, str] | None = None) -> Any:
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph: Any = None,
+        named_graphs: Any = None,
+        substitutions: dict[Any, Any] | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> Any:
         """Run a query remotely; answers come back as pyoxigraph result objects."""
         if substitutions:
-            query = inject_values(query, {v.value if isinstance(v, ox.Variable) else v: t
-                                          for v, t in substitutions.items()})
+            query = inject_values(
+                query, {v.value if isinstance(v, ox.Variable) else v: t for v, t in substitutions.items()}
+            )
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
         if base_iri:
             prologue = f"BASE <{base_iri}>\n" + prologue
@@ -177,13 +197,18 @@ class RemoteReader:
         terms = {"s": subject, "p": predicate, "o": obj}
         values = "".join(f"VALUES ?{k} {{ {skolemize(v, base)} }} " for k, v in terms.items() if v is not None)
         graphs = self.owner.state()["graphs"] if graph is None else [self.owner.to_remote_graph(graph)]
-        data = deskolemize(self.client.query(f"SELECT ?s ?p ?o ?g WHERE {{ {values}GRAPH ?g {{ ?s ?p ?o }} }}",
-                                             XML_RESULTS, named_graphs=graphs), base)
+        data = deskolemize(
+            self.client.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ {values}GRAPH ?g {{ ?s ?p ?o }} }}", XML_RESULTS, named_graphs=graphs
+            ),
+            base,
+        )
         out = []
         for row in ox.parse_query_results(data, format=ox.QueryResultsFormat.XML):  # type: ignore[union-attr]
             g = row["g"].value
             target: ox.NamedNode | ox.DefaultGraph = (
-                ox.DefaultGraph() if g == self.owner.default_graph_iri else ox.NamedNode(g))
+                ox.DefaultGraph() if g == self.owner.default_graph_iri else ox.NamedNode(g)
+            )
             out.append(ox.Quad(subject or row["s"], predicate or row["p"], obj or row["o"], target))
         return iter(out)
 
@@ -207,8 +232,9 @@ class RemoteStore:
 
     backend = "remote"
 
-    def __init__(self, path: Path | str, client: RemoteClient, base: str, keep: int = 5,
-                 state_ttl: float = 1.0) -> None:
+    def __init__(
+        self, path: Path | str, client: RemoteClient, base: str, keep: int = 5, state_ttl: float = 1.0
+    ) -> None:
         self.local = EmbeddedStore(path, keep=keep, push=self.push_generation)
         self.path = self.local.path
         self.keep = keep
@@ -226,7 +252,7 @@ class RemoteStore:
         with self._state_lock:
             if self._state is not None and time.monotonic() - self._state[0] < self.state_ttl:
                 return self._state[1]
-        q = (f"SELECT ?p ?o WHERE {{ GRAPH <{self.state_iri}> {{ <{self.state_iri}> ?p ?o }} }}")
+        q = f"SELECT ?p ?o WHERE {{ GRAPH <{self.state_iri}> {{ <{self.state_iri}> ?p ?o }} }}"
         data = self.client.query(q, XML_RESULTS, named_graphs=[self.state_iri])
         state: dict[str, Any] = {"graphs": []}
         for row in ox.parse_query_results(data, format=ox.QueryResultsFormat.XML):  # type: ignore[union-attr]
@@ -291,10 +317,12 @@ class RemoteStore:
         """Fetch our quads from the server, one graph or all of them."""
         graphs = self.state()["graphs"] if graph is None else [self.to_remote_graph(graph)]
         for g in graphs:
-            data = self.client.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}",
-                                     NTRIPLES, named_graphs=[g])
+            data = self.client.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}", NTRIPLES, named_graphs=[g]
+            )
             target: ox.NamedNode | ox.DefaultGraph = (
-                ox.DefaultGraph() if g == self.default_graph_iri else ox.NamedNode(g))
+                ox.DefaultGraph() if g == self.default_graph_iri else ox.NamedNode(g)
+            )
             for t in ox.parse(deskolemize(data, self.base), format=ox.RdfFormat.N_TRIPLES):
                 yield ox.Quad(t.subject, t.predicate, t.object, target)
 
@@ -310,9 +338,11 @@ class RemoteStore:
             count += 1
         old = set(self.state()["graphs"]) if self.current() is not None else set()
         drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(old | set(by_graph) | {self.state_iri}))
-        state = [f"<{self.state_iri}> <{SYS}generation> \"{gen_id}\" .",
-                 f"<{self.state_iri}> <{SYS}published> \"{published}\" .",
-                 f"<{self.state_iri}> <{SYS}triples> \"{count}\"^^<{vocab.XSD}integer> ."]
+        state = [
+            f'<{self.state_iri}> <{SYS}generation> "{gen_id}" .',
+            f'<{self.state_iri}> <{SYS}published> "{published}" .',
+            f'<{self.state_iri}> <{SYS}triples> "{count}"^^<{vocab.XSD}integer> .',
+        ]
         state += [f"<{self.state_iri}> <{SYS}graph> <{g}> ." for g in sorted(by_graph)]
         blocks = [f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in sorted(by_graph.items())]
         blocks.append(f"GRAPH <{self.state_iri}> {{\n" + "\n".join(state) + "\n}")
@@ -348,8 +378,9 @@ class RemoteStore:
         """Return the server's current generation and the one a rollback goes to (default: the one before)."""
         return self.local.rollback_target(to, current or self.require_current())
 
-    def switch_back(self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None,
-                    note: str = "") -> Generation:
+    def switch_back(
+        self, current: Generation, to: str, who: str, details: dict[str, Any] | None = None, note: str = ""
+    ) -> Generation:
         """Push generation `to` to the server again and record it; call with the writer lock held."""
         return self.local.switch_back(current, to, who, details, note)
 

@@ -125,16 +125,28 @@ def serve_forever(settings: Settings) -> None:
     from visitgraph.core.errors import VisitgraphError
 
     if port_taken(settings.host, int(settings.port)):
-        raise VisitgraphError(f"Port {settings.port} on {settings.host} is already in use (another server?). "
-                              "Stop it, or choose another port with --port or the port setting.")
+        raise VisitgraphError(
+            f"Port {settings.port} on {settings.host} is already in use (another server?). "
+            "Stop it, or choose another port with --port or the port setting."
+        )
     # A fresh interpreter for the server process, not a fork: a build run by `serve` before this
     # point has started RocksDB's background threads, which a forked child would wait on forever.
     multiprocessing.set_start_method("spawn", force=True)
     http1 = HTTP1Settings(header_read_timeout=max(1, int(settings.header_timeout * 1000)))
     server = _supervisor_class()(
-        "visitgraph.web:create_app", address=settings.host, port=int(settings.port), interface=Interfaces.ASGINL,
-        workers=1, blocking_threads=1, runtime_threads=1, log_enabled=True,
-        log_level=LogLevels.error, log_access=False, respawn_failed_workers=True, http1_settings=http1)
+        "visitgraph.web:create_app",
+        address=settings.host,
+        port=int(settings.port),
+        interface=Interfaces.ASGINL,
+        workers=1,
+        blocking_threads=1,
+        runtime_threads=1,
+        log_enabled=True,
+        log_level=LogLevels.error,
+        log_access=False,
+        respawn_failed_workers=True,
+        http1_settings=http1,
+    )
     server.serve(target_loader=functools.partial(_served_app, settings), wrap_loader=False)
 
 

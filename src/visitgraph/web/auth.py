@@ -48,7 +48,8 @@ def authenticated() -> bool:
     settings = get_settings()
     token = bearer_token()
     return token is not None and any(
-        t and hmac.compare_digest(token, t) for t in (settings.write_token, settings.read_token))
+        t and hmac.compare_digest(token, t) for t in (settings.write_token, settings.read_token)
+    )
 
 
 def write_guard(reason: str = "") -> Guard:
@@ -56,5 +57,8 @@ def write_guard(reason: str = "") -> Guard:
     settings = get_settings()
     token = bearer_token()
     admin = bool(settings.admin_token and token and hmac.compare_digest(token, settings.admin_token))
-    return Guard(confirmed=admin and request.values.get("confirm") == CONFIRM_WORD,
-                 max_share=settings.max_removal_share, reason=reason)
+    return Guard(
+        confirmed=admin and request.values.get("confirm") == CONFIRM_WORD,
+        max_share=settings.max_removal_share,
+        reason=reason,
+    )

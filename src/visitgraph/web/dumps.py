@@ -28,8 +28,12 @@ bp = Blueprint("dumps", __name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
 VOID_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 VOID_LABELS = ("Turtle", "JSON-LD", "N-Triples", "RDF/XML")
-_RELEASE_MEDIA = {".md": "text/markdown; charset=utf-8", ".json": "application/json", ".nt": "application/n-triples",
-                  ".ttl": "text/turtle"}
+_RELEASE_MEDIA = {
+    ".md": "text/markdown; charset=utf-8",
+    ".json": "application/json",
+    ".nt": "application/n-triples",
+    ".ttl": "text/turtle",
+}
 
 
 def releases_dir() -> Path:
@@ -69,8 +73,9 @@ def dump_file(name: str) -> BaseResponse:
     if early is not None:
         return early
     media = "application/json" if name == "manifest.json" else dump_media_type(name)
-    resp = ranged_response(folder / name, media, etag_for(gen, name), last_modified(gen)) or \
-        send_file(folder / name, mimetype=media, as_attachment=False, etag=False, conditional=False)
+    resp = ranged_response(folder / name, media, etag_for(gen, name), last_modified(gen)) or send_file(
+        folder / name, mimetype=media, as_attachment=False, etag=False, conditional=False
+    )
     entry = manifest.file(name)
     if entry is not None and entry.encoding:
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -82,8 +87,16 @@ def dump_file(name: str) -> BaseResponse:
 @bp.get("/dumps/releases/")
 def releases_index() -> Response:
     """List the releases as JSON (version, date, counts)."""
-    items = [{"version": m.version, "released": m.released, "triples": m.store_triples, "previous": m.previous,
-              "url": f"/dumps/releases/{m.version}/"} for m in reversed(list_releases(releases_dir()))]
+    items = [
+        {
+            "version": m.version,
+            "released": m.released,
+            "triples": m.store_triples,
+            "previous": m.previous,
+            "url": f"/dumps/releases/{m.version}/",
+        }
+        for m in reversed(list_releases(releases_dir()))
+    ]
     return Response(json.dumps({"ok": True, "releases": items}, indent=2), mimetype="application/json")
 
 
@@ -93,8 +106,9 @@ def release_index(version: str) -> Response:
     folder = _release_folder(version)
     manifest = read_manifest(folder)
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    resp = Response(render_template("release.html", manifest=manifest, version=version, files=files),
-                    mimetype="text/html")
+    resp = Response(
+        render_template("release.html", manifest=manifest, version=version, files=files), mimetype="text/html"
+    )
     resp.headers["Cache-Control"] = IMMUTABLE
     return resp
 
@@ -122,8 +136,9 @@ def release_file(version: str, name: str) -> BaseResponse:
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         resp = Response(status=304)
     else:
-        resp = ranged_response(path, media, etag, modified) or \
-            send_file(path, mimetype=media, etag=False, conditional=False)
+        resp = ranged_response(path, media, etag, modified) or send_file(
+            path, mimetype=media, etag=False, conditional=False
+        )
     resp.headers.update({"ETag": etag, "Last-Modified": modified, "Accept-Ranges": "bytes"})
     resp.headers["Cache-Control"] = IMMUTABLE
     return resp
@@ -148,8 +163,12 @@ def void_description() -> Response:
     quads = live_void(store, settings)
     data = dump_quads(quads, fmt, store_prefixes(settings.base_iri)).data
     if media == "text/html":
-        page = render_template("void.html", turtle=data.decode("utf-8"), triples=len(quads),
-                               alternates=list(zip(VOID_TYPES, VOID_LABELS, strict=True)))
+        page = render_template(
+            "void.html",
+            turtle=data.decode("utf-8"),
+            triples=len(quads),
+            alternates=list(zip(VOID_TYPES, VOID_LABELS, strict=True)),
+        )
         resp = Response(page, mimetype="text/html")
     else:
         resp = Response(data, mimetype=fmt.media_type)

@@ -60,9 +60,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RecursionError)
     def _too_deep(e: RecursionError) -> Response:
-        return error_response("The request nests too deeply to be read (a recursion limit was reached); the limit "
-                              f"for JSON, JSON-LD, RDF/XML and queries is {_max_depth()} levels (setting max_depth).",
-                              400)
+        return error_response(
+            "The request nests too deeply to be read (a recursion limit was reached); the limit "
+            f"for JSON, JSON-LD, RDF/XML and queries is {_max_depth()} levels (setting max_depth).",
+            400,
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException) -> Response:

@@ -87,7 +87,7 @@ def build_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
     environ: dict[str, Any] = {
         "REQUEST_METHOD": scope["method"],
         "SCRIPT_NAME": root,
-        "PATH_INFO": path[len(root):] if root and path.startswith(root) else path,
+        "PATH_INFO": path[len(root) :] if root and path.startswith(root) else path,
         "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
         "SERVER_NAME": str(server[0]),
         "SERVER_PORT": str(server[1] or 0),
@@ -200,8 +200,7 @@ class Exchange:
                 self.handed = True
                 self.loop.call_soon_threadsafe(_resolve, self.first, None, e)
             else:  # mid-stream: the answer is cut short (granian closes the connection)
-                log.exception("The answer to %s %s failed while it was being sent.",
-                              self.method, self.path)
+                log.exception("The answer to %s %s failed while it was being sent.", self.method, self.path)
         finally:
             if self.streaming and self.queue is not None:
                 self.loop.call_soon_threadsafe(self.queue.put_nowait, None)
@@ -349,7 +348,8 @@ class Gateway:
             return await self._refuse(send, 400, f"The Content-Length header {str(e)!r} is not a number.")
         if length > self.max_body:
             return await self._refuse(
-                send, 413, f"The body has {length} bytes; the limit is {self.max_body} (setting max_body).")
+                send, 413, f"The body has {length} bytes; the limit is {self.max_body} (setting max_body)."
+            )
         body = b""
         if length or chunked:
             try:
@@ -357,11 +357,15 @@ class Gateway:
                     body = await read_body(receive, self.max_body)
             except TimeoutError:
                 return await self._refuse(
-                    send, 408, f"The request body did not arrive within {self.body_timeout:g} s "
-                    "(setting body_timeout). Send it again, faster.")
+                    send,
+                    408,
+                    f"The request body did not arrive within {self.body_timeout:g} s "
+                    "(setting body_timeout). Send it again, faster.",
+                )
             except BodyTooLarge:
                 return await self._refuse(
-                    send, 413, f"The body is larger than {self.max_body} bytes (setting max_body).")
+                    send, 413, f"The body is larger than {self.max_body} bytes (setting max_body)."
+                )
             except ClientGone:
                 return None
         exchange = Exchange(asyncio.get_running_loop(), scope["method"], scope["path"])
@@ -373,6 +377,11 @@ class Gateway:
     async def _refuse(send: Send, status: int, message: str) -> None:
         """Answer with the project's JSON error shape and close the connection."""
         body, headers = error_response(status, message)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers],
+            }
+        )
         await send({"type": "http.response.body", "body": body, "more_body": False})

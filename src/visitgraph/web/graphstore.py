@@ -27,12 +27,21 @@ bp = Blueprint("graphstore", __name__)
 
 #: Body media types a write may carry.
 READABLE = {
-    "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-               "application/x-turtle", "text/plain"]
+GRAPH_TYPES = [
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/x-turtle",
+    "text/plain",
+]
 
 
 class NotFound(BadParameter):
@@ -62,13 +71,20 @@ def _exists(graph: str | None) -> bool:
 def _read_body(graph: str | None) -> list[ox.Triple]:
     mimetype = request.mimetype
     if mimetype.startswith("multipart/"):
-        raise UnsupportedMediaType("multipart/form-data is not supported here: send one RDF document as the body "
-                                   f"with its Content-Type ({', '.join(READABLE)}).")
+        raise UnsupportedMediaType(
+            "multipart/form-data is not supported here: send one RDF document as the body "
+            f"with its Content-Type ({', '.join(READABLE)})."
+        )
     if mimetype not in READABLE:
-        raise UnsupportedMediaType(f"Cannot read a {mimetype or 'body without a Content-Type'}; "
-                                   f"send one of: {', '.join(READABLE)}.")
-    quads = parse_rdf(request.get_data(), base_iri=graph or get_settings().base_iri, name="request body",
-                      rdf_format=READABLE[mimetype])
+        raise UnsupportedMediaType(
+            f"Cannot read a {mimetype or 'body without a Content-Type'}; send one of: {', '.join(READABLE)}."
+        )
+    quads = parse_rdf(
+        request.get_data(),
+        base_iri=graph or get_settings().base_iri,
+        name="request body",
+        rdf_format=READABLE[mimetype],
+    )
     return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
 
@@ -100,10 +116,19 @@ def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response
     existed = _exists(graph)
     update = graph_update(method, graph, triples)
     name = f"<{graph}>" if graph else "the default graph"
-    reason = ("would drop the whole default graph (every triple written without a GRAPH)"
-              if graph is None and method == "DELETE" else "")
-    report = write_update(get_settings(), get_store(), update, who=f"http:{request.remote_addr or 'unknown'}",
-                          what=f"Graph Store {method} {name}", guard=write_guard(reason))
+    reason = (
+        "would drop the whole default graph (every triple written without a GRAPH)"
+        if graph is None and method == "DELETE"
+        else ""
+    )
+    report = write_update(
+        get_settings(),
+        get_store(),
+        update,
+        who=f"http:{request.remote_addr or 'unknown'}",
+        what=f"Graph Store {method} {name}",
+        guard=write_guard(reason),
+    )
     if not existed and method in ("PUT", "POST"):
         resp = jsonify({"ok": True, "graph": graph, "generation": report.generation.id if report.generation else None})
         resp.headers["Location"] = url_for("graphstore.get_graph", graph=graph, _external=True)

@@ -169,8 +169,11 @@ def safe_href(target: str | None) -> str:
 
 #: Headers on every HTML answer: no scripts from elsewhere, no framing, no sniffing, no full Referer.
 HTML_SECURITY_HEADERS = (
-    ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -230,8 +233,9 @@ class RangeNotSatisfiable(VisitgraphError):
 
     def __init__(self, size: int) -> None:
         self.size = size
-        super().__init__(f"The requested range starts past the end of the file ({size} bytes); "
-                         "ask for bytes=0- to get all of it.")
+        super().__init__(
+            f"The requested range starts past the end of the file ({size} bytes); ask for bytes=0- to get all of it."
+        )
 
 
 def file_slice(path: Path, start: int, end: int) -> Iterator[bytes]:

@@ -13,8 +13,13 @@ from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("linksets", __name__)
 
-_SUFFIX_BY_TYPE = {"text/csv": ".csv", "text/tab-separated-values": ".tsv", "text/turtle": ".ttl",
-                   "application/n-triples": ".nt", "text/plain": ".csv"}
+_SUFFIX_BY_TYPE = {
+    "text/csv": ".csv",
+    "text/tab-separated-values": ".tsv",
+    "text/turtle": ".ttl",
+    "application/n-triples": ".nt",
+    "text/plain": ".csv",
+}
 
 
 @bp.post("/linksets")
@@ -31,8 +36,13 @@ def contribute() -> tuple[Response, int]:
         data = request.get_data()
         filename = request.values.get("filename") or "linkset" + _SUFFIX_BY_TYPE.get(request.mimetype, ".csv")
     info = add_linkset(get_settings(), get_store(), contributor, data, Path(filename).name)
-    resp = jsonify({"ok": True, "linkset": {**info.to_dict(), "path": f"linksets/pending/{info.name}.ttl"},
-                    "next": f"a librarian reviews it: visitgraph linkset review {info.name} --accept"})
+    resp = jsonify(
+        {
+            "ok": True,
+            "linkset": {**info.to_dict(), "path": f"linksets/pending/{info.name}.ttl"},
+            "next": f"a librarian reviews it: visitgraph linkset review {info.name} --accept",
+        }
+    )
     resp.headers["Location"] = f"/linksets#{info.name}"
     return resp, 202
 
@@ -45,8 +55,9 @@ def listing() -> Response:
     items = []
     for info in list_linksets(get_settings(), state):
         item = info.to_dict()
-        item["path"] = Path(info.path).relative_to(root).as_posix() if Path(info.path).is_relative_to(root) \
-            else info.path
+        item["path"] = (
+            Path(info.path).relative_to(root).as_posix() if Path(info.path).is_relative_to(root) else info.path
+        )
         items.append(item)
     resp = jsonify({"linksets": items})
     return resp

@@ -29,8 +29,9 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 
 ALLOW_HEADERS = "Accept, Content-Type, Authorization, If-None-Match, If-Modified-Since"
 #: Method labels of the request counter: a closed set, so odd methods cannot grow the series.
 METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
-EXPOSE_HEADERS = ("ETag, Last-Modified, Retry-After, Location, Link, X-Visitgraph-Truncated, "
-                  "X-Visitgraph-Rows, X-Visitgraph-Cache")
+EXPOSE_HEADERS = (
+    "ETag, Last-Modified, Retry-After, Location, Link, X-Visitgraph-Truncated, X-Visitgraph-Rows, X-Visitgraph-Cache"
+)
 
 
 class Metrics:
@@ -57,14 +58,19 @@ class Metrics:
 
     def render(self, executor: Any | None) -> str:
         """Write the metrics in the Prometheus text exposition format."""
-        lines = ["# HELP visitgraph_requests_total HTTP requests by route, method and status.",
-                 "# TYPE visitgraph_requests_total counter"]
+        lines = [
+            "# HELP visitgraph_requests_total HTTP requests by route, method and status.",
+            "# TYPE visitgraph_requests_total counter",
+        ]
         with self.lock:
             for (route, method, status), n in sorted(self.requests.items()):
-                lines.append(f'visitgraph_requests_total{{route="{_esc(route)}",method="{method}",'
-                             f'status="{status}"}} {n}')
-            lines += ["# HELP visitgraph_query_duration_seconds Query evaluation time (cache misses).",
-                      "# TYPE visitgraph_query_duration_seconds histogram"]
+                lines.append(
+                    f'visitgraph_requests_total{{route="{_esc(route)}",method="{method}",status="{status}"}} {n}'
+                )
+            lines += [
+                "# HELP visitgraph_query_duration_seconds Query evaluation time (cache misses).",
+                "# TYPE visitgraph_query_duration_seconds histogram",
+            ]
             running = 0
             for bound, n in zip((*BUCKETS, float("inf")), self.buckets, strict=True):
                 running += n
@@ -73,14 +79,19 @@ class Metrics:
             lines.append(f"visitgraph_query_duration_seconds_sum {self.query_sum:.6f}")
             lines.append(f"visitgraph_query_duration_seconds_count {self.query_count}")
         stats = getattr(executor, "stats", None)
-        for name, help_text in (("queries", "Queries sent to query workers."),
-                                ("timeouts", "Queries stopped at their time budget (worker killed)."),
-                                ("rejected_busy", "Queries refused because the endpoint was saturated (503)."),
-                                ("rejected_budget", "Queries refused by the per-client budget (429)."),
-                                ("cache_hits", "Answers served from the result cache."),
-                                ("workers_replaced", "Query worker processes killed and replaced.")):
-            lines += [f"# HELP visitgraph_{name}_total {help_text}", f"# TYPE visitgraph_{name}_total counter",
-                      f"visitgraph_{name}_total {getattr(stats, name, 0) if stats else 0}"]
+        for name, help_text in (
+            ("queries", "Queries sent to query workers."),
+            ("timeouts", "Queries stopped at their time budget (worker killed)."),
+            ("rejected_busy", "Queries refused because the endpoint was saturated (503)."),
+            ("rejected_budget", "Queries refused by the per-client budget (429)."),
+            ("cache_hits", "Answers served from the result cache."),
+            ("workers_replaced", "Query worker processes killed and replaced."),
+        ):
+            lines += [
+                f"# HELP visitgraph_{name}_total {help_text}",
+                f"# TYPE visitgraph_{name}_total counter",
+                f"visitgraph_{name}_total {getattr(stats, name, 0) if stats else 0}",
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -108,8 +119,11 @@ def _start() -> None:
 
 
 #: Headers every response gets unless its view set them.
-ALWAYS_HEADERS = (("Server", SERVER_NAME), ("Access-Control-Allow-Origin", "*"),
-                  ("Access-Control-Expose-Headers", EXPOSE_HEADERS))
+ALWAYS_HEADERS = (
+    ("Server", SERVER_NAME),
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", EXPOSE_HEADERS),
+)
 
 
 def _finish(resp: Response) -> Response:
@@ -142,9 +156,16 @@ def _finish(resp: Response) -> Response:
     method = request.method if request.method in METHODS else "other"
     get_metrics().count(route, method, resp.status_code)
     if access_log.isEnabledFor(logging.INFO):
-        line = {"method": request.method, "path": request.path, "route": route, "status": resp.status_code,
-                "duration_ms": round(duration * 1000, 3), "remote": request.remote_addr,
-                "bytes": resp.content_length, **g.get("visitgraph_query", {})}
+        line = {
+            "method": request.method,
+            "path": request.path,
+            "route": route,
+            "status": resp.status_code,
+            "duration_ms": round(duration * 1000, 3),
+            "remote": request.remote_addr,
+            "bytes": resp.content_length,
+            **g.get("visitgraph_query", {}),
+        }
         access_log.info(json.dumps(line, ensure_ascii=False))
     return resp
 

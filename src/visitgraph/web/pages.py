@@ -80,12 +80,12 @@ def _json(data: dict[str, Any]) -> Response:
 
 
 def _html(template: str, path: str, alt_path: str | None = None, **context: Any) -> Response:
-    return Response(render_template(template, alternates=alternates(alt_path or path), path=path, **context),
-                    mimetype="text/html")
+    return Response(
+        render_template(template, alternates=alternates(alt_path or path), path=path, **context), mimetype="text/html"
+    )
 
 
-def _respond(path: str, suffix: str | None, *, html: Any, rdf: Any, data: Any,
-             alt_path: str | None = None) -> Response:
+def _respond(path: str, suffix: str | None, *, html: Any, rdf: Any, data: Any, alt_path: str | None = None) -> Response:
     """Serve one page in the representation asked for, with caching and alternates."""
     variant, negotiated = _choose(suffix)
     early = _early_304(variant)
@@ -107,8 +107,10 @@ def _not_found(message: str, kind: str | None = None, slug: str = "") -> Respons
         return error_response(message, 404)
     settings = get_settings()
     hints = suggest(get_store().reader(), settings.base_iri, kind, slug) if kind else []
-    resp = Response(render_template("not_found.html", message=message, hints=hints, kind=kind,
-                                    lists=browse.LISTS), mimetype="text/html")
+    resp = Response(
+        render_template("not_found.html", message=message, hints=hints, kind=kind, lists=browse.LISTS),
+        mimetype="text/html",
+    )
     resp.status_code = 404
     return resp
 
@@ -131,13 +133,21 @@ def home(suffix: str | None = None) -> Response:
     def html() -> Response:
         settings = get_settings()
         site = site_root(settings.base_iri)
-        dists = [(f"{site}dumps/{name}", "application/gzip" if gz else formats.get_format(fmt).media_type)
-                 for name, fmt, gz in dump_file_names()]
+        dists = [
+            (f"{site}dumps/{name}", "application/gzip" if gz else formats.get_format(fmt).media_type)
+            for name, fmt, gz in dump_file_names()
+        ]
         jsonld = browse.dataset_jsonld(site, settings.license, settings.publisher, dists)
         return _html("home.html", "/", "/index", home=page(), settings=settings, jsonld=jsonld)
 
-    return _respond("/", suffix, html=html, rdf=lambda: live_void(store, get_settings()),
-                    data=lambda: page().to_dict(), alt_path="/index")
+    return _respond(
+        "/",
+        suffix,
+        html=html,
+        rdf=lambda: live_void(store, get_settings()),
+        data=lambda: page().to_dict(),
+        alt_path="/index",
+    )
 
 
 def _known(reader: Any, iri: str) -> bool:
@@ -170,7 +180,9 @@ def resource(kind: str, rest: str) -> Response:
         slug, suffix = split_suffix(rest)
         iri = vocab.iri_for_path(base, f"/id/{kind}/{slug}")
         if suffix is None or not _known(reader, iri):
-            return gone_answer(kind, slug, suffix) or _not_found(f"Nothing is known about {base}{kind}/{slug}.", kind, slug)
+            return gone_answer(kind, slug, suffix) or _not_found(
+                f"Nothing is known about {base}{kind}/{slug}.", kind, slug
+            )
     path = f"/id/{kind}/{slug}"
     named_graph = kind == "graph" and iri in set(store.graphs())
 
@@ -196,8 +208,17 @@ def resource(kind: str, rest: str) -> Response:
         shown, more = trim_view(view)
         rows = _link_index().rows(store, base, iri)
         links = contributed_links(rows, page_number(request.args.get("links")))
-        return _html(template, path, view=shown, model=model, graph_size=graph_size, more=more,
-                     jsonld=jsonld, also_known=links, history=history(iri))
+        return _html(
+            template,
+            path,
+            view=shown,
+            model=model,
+            graph_size=graph_size,
+            more=more,
+            jsonld=jsonld,
+            also_known=links,
+            history=history(iri),
+        )
 
     def data() -> dict[str, Any]:
         (view, model), _ = described()
@@ -244,8 +265,13 @@ def country(code: str) -> Response:
     if page is None:
         return _not_found(f"No organisation in the graph has the country code {code!r}.")
     path = f"/countries/{page.code}"
-    return _respond(path, suffix, html=lambda: _html("country.html", path, model=page, jsonld=page.jsonld()),
-                    rdf=lambda: browse.list_quads(store.reader(), page.iris), data=page.to_dict)
+    return _respond(
+        path,
+        suffix,
+        html=lambda: _html("country.html", path, model=page, jsonld=page.jsonld()),
+        rdf=lambda: browse.list_quads(store.reader(), page.iris),
+        data=page.to_dict,
+    )
 
 
 @bp.get("/ontology")
@@ -256,5 +282,10 @@ def ontology(suffix: str | None = None) -> Response:
     doc = ontology_doc(store.reader(), base)
     if doc is None:
         return _not_found("The ontology is not in the published graph; add ontology/visitgraph.ttl and rebuild.")
-    return _respond("/ontology", suffix, html=lambda: _html("ontology.html", "/ontology", doc=doc, jsonld=ontology_jsonld(doc)),
-                    rdf=lambda: ontology_quads(store.reader()), data=doc.to_dict)
+    return _respond(
+        "/ontology",
+        suffix,
+        html=lambda: _html("ontology.html", "/ontology", doc=doc, jsonld=ontology_jsonld(doc)),
+        rdf=lambda: ontology_quads(store.reader()),
+        data=doc.to_dict,
+    )

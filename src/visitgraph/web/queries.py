@@ -65,9 +65,15 @@ def query_list() -> Response:
     queries = discover_queries(_root())
     wants = request.accept_mimetypes.best_match([HTML, "application/json"], default=HTML)
     if request.path.endswith(".json") or wants == "application/json":
-        items = [{**q.to_dict(), "url": url_for("queries.query_page", name=q.name),
-                  "json": url_for("queries.query_page", name=q.name + ".json"),
-                  "iri": query_iri(get_settings().base_iri, q.name)} for q in queries]
+        items = [
+            {
+                **q.to_dict(),
+                "url": url_for("queries.query_page", name=q.name),
+                "json": url_for("queries.query_page", name=q.name + ".json"),
+                "iri": query_iri(get_settings().base_iri, q.name),
+            }
+            for q in queries
+        ]
         return _vary_accept(jsonify({"ok": True, "queries": items}))
     return _vary_accept(Response(render_template("queries.html", queries=queries), mimetype=HTML))
 
@@ -91,8 +97,9 @@ def _choose_output(suffix: str | None) -> str | None:
     return BY_MEDIA[best]
 
 
-def _page_url(query: SavedQuery, values: dict[str, str], limit: int, offset: int, suffix: str = "",
-              external: bool = False) -> str:
+def _page_url(
+    query: SavedQuery, values: dict[str, str], limit: int, offset: int, suffix: str = "", external: bool = False
+) -> str:
     args = dict(values)
     if query.paged:
         args.update(limit=str(limit), offset=str(offset))
@@ -106,7 +113,8 @@ def _links(page: SavedQueryResult, suffix: str = "") -> dict[str, str | None]:
         "self": _page_url(q, values, page.limit, page.offset, suffix),
         "next": _page_url(q, values, page.limit, page.offset + page.limit, suffix) if page.has_next else None,
         "previous": _page_url(q, values, page.limit, max(0, page.offset - page.limit), suffix)
-        if page.has_previous else None,
+        if page.has_previous
+        else None,
     }
 
 
@@ -115,9 +123,17 @@ def _run(query: SavedQuery) -> SavedQueryResult:
     raw = {k: v for k, v in request.args.items()}
     # Saved queries run under the endpoint's limits: worker processes, time budget, result cache.
     reader = ExecutorReader(get_state(), client=request.remote_addr)
-    return run_saved_query(reader, query, raw, raw.get("limit"), raw.get("offset"),
-                           base_iri=settings.base_iri, max_rows=settings.max_rows,
-                           answers=answers_for(get_state().store), search=search_for(get_state().store))
+    return run_saved_query(
+        reader,
+        query,
+        raw,
+        raw.get("limit"),
+        raw.get("offset"),
+        base_iri=settings.base_iri,
+        max_rows=settings.max_rows,
+        answers=answers_for(get_state().store),
+        search=search_for(get_state().store),
+    )
 
 
 @bp.get("/queries/<string:name>")
@@ -131,8 +147,9 @@ def query_page(name: str) -> Response:
     page = _run(query)
     links = _links(page, "." + output)
     if output == "json":
-        body = json.dumps({**page_to_dict(page), "next": links["next"], "previous": links["previous"]},
-                          ensure_ascii=False).encode()
+        body = json.dumps(
+            {**page_to_dict(page), "next": links["next"], "previous": links["previous"]}, ensure_ascii=False
+        ).encode()
     else:
         body = serialize_page(page, output, store_prefixes(get_settings().base_iri))
     media = OUTPUTS[output][0]
@@ -142,7 +159,9 @@ def query_page(name: str) -> Response:
         resp.headers["Content-Type"] = f"{media}; charset=utf-8"
     if output in ("csv", "tsv"):
         resp.headers["Content-Disposition"] = content_disposition(query.name, output)
-    resp.headers["Link"] = ", ".join(f'<{url}>; rel="{"prev" if rel == "previous" else rel}"' for rel, url in links.items() if url)
+    resp.headers["Link"] = ", ".join(
+        f'<{url}>; rel="{"prev" if rel == "previous" else rel}"' for rel, url in links.items() if url
+    )
     return _vary_accept(resp)
 
 
@@ -158,7 +177,10 @@ def _html_page(query: SavedQuery) -> Response:
         values = {p.name: request.args.get(p.name, p.default or "") for p in query.params}
     reader = get_store().reader()
     context: dict[str, Any] = {
-        "query": query, "error": error, "page": page, "values": values,
+        "query": query,
+        "error": error,
+        "page": page,
+        "values": values,
         "fields": [_field(query, p, values) for p in query.params],
         "iri": query_iri(settings.base_iri, query.name),
         "limit": page.limit if page else request.args.get("limit", ""),
@@ -170,7 +192,9 @@ def _html_page(query: SavedQuery) -> Response:
         context.update(
             columns=[page.variables[i] for i in shown],
             rows=[[row[i] for i in shown] for row in display_rows(page, settings.base_iri, labels)],
-            links=_links(page), formats=_format_links(page), snippets=_snippets(query, page),
+            links=_links(page),
+            formats=_format_links(page),
+            snippets=_snippets(query, page),
         )
     resp = Response(render_template("query.html", **context), mimetype=HTML)
     resp.status_code = error.status if error else 200
@@ -184,7 +208,7 @@ def _field(query: SavedQuery, param: Any, values: dict[str, str]) -> dict[str, A
     value = values.get(param.name, "")
     split = value and param.is_iri and value.startswith(get_settings().base_iri)
     if split:
-        value = value[len(get_settings().base_iri):]
+        value = value[len(get_settings().base_iri) :]
     if choices and value and value not in {v for v, _ in choices}:
         choices = [(value, value), *choices]
     return {"param": param, "kind": "select" if choices else kind, "value": value, "choices": choices}
@@ -218,11 +242,14 @@ def _snippets(query: SavedQuery, page: SavedQueryResult) -> dict[str, str]:
         f"url = {json_url!r}\n"
         "with urllib.request.urlopen(url) as response:\n"
         "    page = json.load(response)\n"
-        "for row in page[\"rows\"]:\n"
+        'for row in page["rows"]:\n'
         "    print(row)\n"
     )
-    return {"curl": f"curl -sS {shlex.quote(csv_url)}", "python": python,
-            "sparql": copyable_sparql(query, bind_parameters(query, page.values, get_settings().base_iri))}
+    return {
+        "curl": f"curl -sS {shlex.quote(csv_url)}",
+        "python": python,
+        "sparql": copyable_sparql(query, bind_parameters(query, page.values, get_settings().base_iri)),
+    }
 
 
 @bp.get("/openapi.json")

@@ -37,8 +37,9 @@ def _slots() -> threading.BoundedSemaphore:
     if found is None:
         lock = state.extras.setdefault("reconcile.slots_lock", threading.Lock())
         with lock:
-            found = state.extras.setdefault("reconcile.slots",
-                                            threading.BoundedSemaphore(max(1, int(state.settings.threads) // 2)))
+            found = state.extras.setdefault(
+                "reconcile.slots", threading.BoundedSemaphore(max(1, int(state.settings.threads) // 2))
+            )
     assert isinstance(found, threading.BoundedSemaphore)
     return found
 
@@ -163,8 +164,9 @@ def extend_v1() -> Response:
 def propose() -> Response:
     """Propose properties to fetch for a type."""
     limit = _arg("limit", cap=9)
-    return answer(rc.propose_properties(_arg("type") or None,
-                                        int(limit) if limit.isascii() and limit.isdigit() else None))
+    return answer(
+        rc.propose_properties(_arg("type") or None, int(limit) if limit.isascii() and limit.isdigit() else None)
+    )
 
 
 @bp.get("/reconcile/suggest/<kind>")
@@ -210,7 +212,7 @@ def view(ref: str) -> Response:
     """Send a client to the resource page of an id (plain or percent-encoded `kind/slug`, or an IRI)."""
     entity = matcher().get(ref) if len(ref) <= checked.MAX_ID else None
     if entity is None:
-        abort(404, description=f"No resource with id {ref[:checked.MAX_ID]!r}.")
+        abort(404, description=f"No resource with id {ref[: checked.MAX_ID]!r}.")
     return redirect(vocab.local_path(get_settings().base_iri, entity.iri) or "/", 303)  # type: ignore[return-value]
 
 
@@ -224,8 +226,11 @@ def confirm() -> tuple[Response, int]:
     body = boundedjson.loads(request.get_data(), "matches")
     matches = body.get("matches") if isinstance(body, dict) else None
     if not isinstance(matches, list) or len(matches) > checked.MAX_BATCH or not body.get("contributor"):
-        raise BadParameter("matches", 'POST {"contributor": "...", "matches": [{"id": ..., "target": ...}]} '
-                                      f"with at most {checked.MAX_BATCH} matches.")
+        raise BadParameter(
+            "matches",
+            'POST {"contributor": "...", "matches": [{"id": ..., "target": ...}]} '
+            f"with at most {checked.MAX_BATCH} matches.",
+        )
     m, links = matcher(), []
     for i, item in enumerate(body["matches"], start=1):
         item = item if isinstance(item, dict) else {}

@@ -33,8 +33,9 @@ def _text() -> str:
     """
     text = request.args.get("q", "")
     if len(text) > MAX_QUERY_CHARS:
-        raise BadParameter("q", f"Parameter 'q': at most {MAX_QUERY_CHARS} characters "
-                                f"({len(text)} given); search for fewer words.")
+        raise BadParameter(
+            "q", f"Parameter 'q': at most {MAX_QUERY_CHARS} characters ({len(text)} given); search for fewer words."
+        )
     return clean(text)  # NUL and lone surrogates cannot be echoed in UTF-8
 
 
@@ -54,23 +55,43 @@ def _results(text: str, limit: int, offset: int) -> tuple[list[dict[str, Any]], 
         return [], False, "index" if index is not None else "sparql"
     if index is not None:
         return (*_from_index(index, text, limit, offset, base), "index")
-    page = run_saved_query(ExecutorReader(get_state(), client=request.remote_addr), get_query(get_settings().root,
-                           "search"), {"text": text}, limit, offset, base_iri=base)
+    page = run_saved_query(
+        ExecutorReader(get_state(), client=request.remote_addr),
+        get_query(get_settings().root, "search"),
+        {"text": text},
+        limit,
+        offset,
+        base_iri=base,
+    )
     out = []
     for record in page.records():
         iri = record.get("resource", "")
-        out.append({"resource": iri, "label": fallback_label(iri, base), "href": href_for(iri, base),
-                    "field": record.get("field", ""), "snippet": record.get("snippet", ""),
-                    "before": record.get("snippet", ""), "match": "", "after": ""})
+        out.append(
+            {
+                "resource": iri,
+                "label": fallback_label(iri, base),
+                "href": href_for(iri, base),
+                "field": record.get("field", ""),
+                "snippet": record.get("snippet", ""),
+                "before": record.get("snippet", ""),
+                "match": "",
+                "after": "",
+            }
+        )
     return out, page.has_next, "sparql"
 
 
-def _from_index(index: SearchIndex, text: str, limit: int, offset: int,
-                base: str) -> tuple[list[dict[str, Any]], bool]:
+def _from_index(index: SearchIndex, text: str, limit: int, offset: int, base: str) -> tuple[list[dict[str, Any]], bool]:
     hits, has_next = index.search(text, limit, offset)
     labels = index.labels(h.resource for h in hits)
-    out = [{**h.to_dict(), "label": labels.get(h.resource) or fallback_label(h.resource, base),
-            "href": href_for(h.resource, base)} for h in hits]
+    out = [
+        {
+            **h.to_dict(),
+            "label": labels.get(h.resource) or fallback_label(h.resource, base),
+            "href": href_for(h.resource, base),
+        }
+        for h in hits
+    ]
     return out, has_next
 
 
@@ -87,17 +108,42 @@ def search(suffix: str | None = None) -> Response:
     limit, offset = page_limits(request.args.get("limit"), request.args.get("offset"))
     variant, negotiated = _variant(suffix)
     results, has_next, source = _results(text, limit, offset)
-    links = {"self": _url(text, limit, offset, suffix),
-             "next": _url(text, limit, offset + limit, suffix) if has_next else None,
-             "previous": _url(text, limit, max(0, offset - limit), suffix) if offset else None,
-             "json": _url(text, limit, offset, "json")}
+    links = {
+        "self": _url(text, limit, offset, suffix),
+        "next": _url(text, limit, offset + limit, suffix) if has_next else None,
+        "previous": _url(text, limit, max(0, offset - limit), suffix) if offset else None,
+        "json": _url(text, limit, offset, "json"),
+    }
     if variant == "json":
-        body = json.dumps({"ok": True, "q": text, "limit": limit, "offset": offset, "has_next": has_next,
-                           "source": source, "links": links, "results": results}, ensure_ascii=False, indent=2)
+        body = json.dumps(
+            {
+                "ok": True,
+                "q": text,
+                "limit": limit,
+                "offset": offset,
+                "has_next": has_next,
+                "source": source,
+                "links": links,
+                "results": results,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
         resp = Response(body, mimetype="application/json")
     else:
-        resp = Response(render_template("search.html", q=text, search_text=text, results=results, links=links,
-                                        offset=offset, source=source, max_chars=MAX_QUERY_CHARS), mimetype="text/html")
+        resp = Response(
+            render_template(
+                "search.html",
+                q=text,
+                search_text=text,
+                results=results,
+                links=links,
+                offset=offset,
+                source=source,
+                max_chars=MAX_QUERY_CHARS,
+            ),
+            mimetype="text/html",
+        )
     if negotiated:
         resp.headers["Vary"] = "Accept"
     resp.headers["X-Visitgraph-Answer"] = source

@@ -39,25 +39,50 @@ UTF8_NAMES = ("utf-8", "utf8", "us-ascii", "ascii")
 
 #: Example queries offered on the HTML query page.
 EXAMPLES: tuple[tuple[str, str], ...] = (
-    ("Visits, newest first", "PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
-     "SELECT ?visit ?date ?name WHERE {\n  ?visit a vg:Visit ; schema:startDate ?date ; schema:name ?name .\n}\n"
-     "ORDER BY DESC(?date)\nLIMIT 20"),
-    ("Visits per year", "PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
-     "SELECT ?year (COUNT(?visit) AS ?visits) WHERE {\n  ?visit a vg:Visit ; schema:startDate ?date .\n"
-     "  BIND(YEAR(?date) AS ?year)\n}\nGROUP BY ?year\nORDER BY ?year"),
-    ("Topics discussed", "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-     "SELECT ?topic ?label WHERE {\n  ?topic a skos:Concept ; skos:prefLabel ?label .\n}\nORDER BY ?label"),
-    ("Named graphs and their size", "SELECT ?g (COUNT(*) AS ?triples) WHERE {\n  GRAPH ?g { ?s ?p ?o }\n}\n"
-     "GROUP BY ?g\nORDER BY DESC(?triples)"),
-    ("Everything about the library (DESCRIBE)", "DESCRIBE <https://w3id.org/visitgraph/id/organization/presidential-library>"),
+    (
+        "Visits, newest first",
+        "PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
+        "SELECT ?visit ?date ?name WHERE {\n  ?visit a vg:Visit ; schema:startDate ?date ; schema:name ?name .\n}\n"
+        "ORDER BY DESC(?date)\nLIMIT 20",
+    ),
+    (
+        "Visits per year",
+        "PREFIX schema: <http://schema.org/>\nPREFIX vg: <https://w3id.org/visitgraph/ontology#>\n"
+        "SELECT ?year (COUNT(?visit) AS ?visits) WHERE {\n  ?visit a vg:Visit ; schema:startDate ?date .\n"
+        "  BIND(YEAR(?date) AS ?year)\n}\nGROUP BY ?year\nORDER BY ?year",
+    ),
+    (
+        "Topics discussed",
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?topic ?label WHERE {\n  ?topic a skos:Concept ; skos:prefLabel ?label .\n}\nORDER BY ?label",
+    ),
+    (
+        "Named graphs and their size",
+        "SELECT ?g (COUNT(*) AS ?triples) WHERE {\n  GRAPH ?g { ?s ?p ?o }\n}\nGROUP BY ?g\nORDER BY DESC(?triples)",
+    ),
+    (
+        "Everything about the library (DESCRIBE)",
+        "DESCRIBE <https://w3id.org/visitgraph/id/organization/presidential-library>",
+    ),
 )
 
 
 #: `format=` values clients send (SPARQLWrapper sends `turtle`, `xml` and `json` for graphs too).
 RESULT_FORMAT_ALIASES = {"srj": "json", "srx": "xml", "sparql-results+json": "json", "sparql-results+xml": "xml"}
-GRAPH_FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "json": "jsonld",
-                        "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdf/xml": "rdfxml", "n-quads": "nq",
-                        "nquads": "nq", "n3": "ttl"}
+GRAPH_FORMAT_ALIASES = {
+    "turtle": "ttl",
+    "n-triples": "nt",
+    "ntriples": "nt",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "xml": "rdfxml",
+    "rdf": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "rdf/xml": "rdfxml",
+    "n-quads": "nq",
+    "nquads": "nq",
+    "n3": "ttl",
+}
 
 
 @dataclass
@@ -93,8 +118,9 @@ def read_protocol_request() -> ProtocolRequest:
     else:
         mimetype = request.mimetype
         if not mimetype:
-            raise BadParameter("Content-Type", f"A POST needs a Content-Type: {FORM_TYPE}, {QUERY_TYPE} "
-                                               f"or {UPDATE_TYPE}.")
+            raise BadParameter(
+                "Content-Type", f"A POST needs a Content-Type: {FORM_TYPE}, {QUERY_TYPE} or {UPDATE_TYPE}."
+            )
         if mimetype == FORM_TYPE:
             try:
                 pairs = parse_qsl(_decode_body(), keep_blank_values=True, encoding="utf-8", errors="strict")
@@ -107,8 +133,9 @@ def read_protocol_request() -> ProtocolRequest:
                 raise BadQuery("The operation is in the body; do not also send `query=` or `update=` in the URL.")
             params.add("query" if mimetype == QUERY_TYPE else "update", _decode_body())
         else:
-            raise UnsupportedMediaType(f"Cannot read a {mimetype} body; send {FORM_TYPE}, {QUERY_TYPE} or "
-                                       f"{UPDATE_TYPE}.")
+            raise UnsupportedMediaType(
+                f"Cannot read a {mimetype} body; send {FORM_TYPE}, {QUERY_TYPE} or {UPDATE_TYPE}."
+            )
     queries, updates = params.getlist("query"), params.getlist("update")
     if len(queries) > 1 or len(updates) > 1:
         raise BadQuery("Send exactly one `query` or one `update` per request.")
@@ -185,8 +212,10 @@ def choose_format(form: str, asked: str | None, accept: str | None) -> formats.F
         return fmt
     chosen = _negotiated(form, accept)
     if chosen is None:
-        raise NotAcceptable(f"None of the types in Accept fits {'an' if form == 'ASK' else 'a'} {form} answer; ask for one of: "
-                            f"{', '.join(_offered(form))} (or add format={_example_format(form)} to the URL).")
+        raise NotAcceptable(
+            f"None of the types in Accept fits {'an' if form == 'ASK' else 'a'} {form} answer; ask for one of: "
+            f"{', '.join(_offered(form))} (or add format={_example_format(form)} to the URL)."
+        )
     return None if chosen == HTML else formats.get_format(chosen)
 
 
@@ -244,15 +273,22 @@ def _query(preq: ProtocolRequest) -> Response:
         fresh.headers["Vary"] = "Accept"
         return fresh
     with heavy_slot():
-        answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr,
-                         generation=gen)
+        answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr, generation=gen)
     if not answer.cached:
-        note_query(answer.seconds, rows=answer.rows, truncated=answer.truncated, form=answer.form,
-                   queued_seconds=answer.queued, admitted_beside=answer.beside)
-    headers = [("X-Visitgraph-Truncated", "true" if answer.truncated else "false"),
-               ("X-Visitgraph-Rows", str(answer.rows)),
-               ("X-Visitgraph-Cache", "hit" if answer.cached else "miss"),
-               ("Vary", "Accept")]
+        note_query(
+            answer.seconds,
+            rows=answer.rows,
+            truncated=answer.truncated,
+            form=answer.form,
+            queued_seconds=answer.queued,
+            admitted_beside=answer.beside,
+        )
+    headers = [
+        ("X-Visitgraph-Truncated", "true" if answer.truncated else "false"),
+        ("X-Visitgraph-Rows", str(answer.rows)),
+        ("X-Visitgraph-Cache", "hit" if answer.cached else "miss"),
+        ("Vary", "Accept"),
+    ]
     if answer.generation == gen.id:  # the headers of `set_cache_headers`, given at construction (cheaper)
         headers += cache_headers(gen, variant)
     return Response(answer.body, mimetype=answer.media_type, headers=headers)
@@ -275,8 +311,9 @@ def _cells(answer_body: bytes, form: str) -> tuple[list[str], list[list[dict[str
 
     if form == "CONSTRUCT":
         triples = list(ox.parse(answer_body, format=ox.RdfFormat.N_TRIPLES))
-        return ["subject", "predicate", "object"], [[cell(t.subject), cell(t.predicate), cell(t.object)]
-                                                    for t in triples]
+        return ["subject", "predicate", "object"], [
+            [cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples
+        ]
     doc = json.loads(answer_body)
     if "boolean" in doc:
         return ["result"], [[{"text": "true" if doc["boolean"] else "false"}]]
@@ -289,8 +326,15 @@ def _query_page(text: str, dataset: Dataset, timeout: float | None) -> Response:
     kind = operation_kind(text) or "SELECT"
     form = "CONSTRUCT" if kind in ("CONSTRUCT", "DESCRIBE") else kind
     fmt = "nt" if form == "CONSTRUCT" else "json"
-    context: dict[str, Any] = {"query": text, "examples": EXAMPLES, "error": None, "header": [], "rows": [],
-                               "answer": None, "timeout": timeout or ""}
+    context: dict[str, Any] = {
+        "query": text,
+        "examples": EXAMPLES,
+        "error": None,
+        "header": [],
+        "rows": [],
+        "answer": None,
+        "timeout": timeout or "",
+    }
     status = 200
     try:
         with heavy_slot():
@@ -306,8 +350,14 @@ def _query_page(text: str, dataset: Dataset, timeout: float | None) -> Response:
 
 def _describe_service() -> Response:
     asked = request.args.get("format")
-    offered = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-               "application/x-turtle", HTML]
+    offered = [
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/x-turtle",
+        HTML,
+    ]
     if asked:
         chosen = HTML if asked == "html" else formats.get_format(asked).media_type if asked in formats.BY_NAME else None
         if chosen is None or chosen not in offered:
@@ -317,8 +367,9 @@ def _describe_service() -> Response:
         if chosen is None:
             raise NotAcceptable(f"The service description comes as: {', '.join(offered)}.")
     if chosen == HTML:
-        page = render_template("sparql.html", query="", examples=EXAMPLES, error=None, header=[], rows=[],
-                               answer=None, timeout="")
+        page = render_template(
+            "sparql.html", query="", examples=EXAMPLES, error=None, header=[], rows=[], answer=None, timeout=""
+        )
         return Response(page, mimetype=HTML, headers={"Vary": "Accept"})
     settings = get_settings()
     store = get_store()
@@ -344,6 +395,11 @@ def _update(preq: ProtocolRequest) -> Response:
     what = (preq.params.get("comment") or "SPARQL Update over HTTP")[:200]
     report = write_update(get_settings(), get_store(), text, who=who, what=what, guard=write_guard())
     gen = report.generation
-    return jsonify({"ok": True, "generation": gen.id if gen else None, "triples": report.triples,
-                    "changeset": report.changesets[-1] if report.changesets else None})
-
+    return jsonify(
+        {
+            "ok": True,
+            "generation": gen.id if gen else None,
+            "triples": report.triples,
+            "changeset": report.changesets[-1] if report.changesets else None,
+        }
+    )

@@ -21,8 +21,12 @@ from visitgraph.workers.executor import executor_for
 
 bp = Blueprint("validation", __name__)
 
-READABLE = {"text/turtle": "Turtle", "application/x-turtle": "Turtle", "application/n-triples": "N-Triples",
-            "application/ld+json": "JSON-LD"}
+READABLE = {
+    "text/turtle": "Turtle",
+    "application/x-turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+}
 ANSWERS = ["application/json", "text/turtle", "text/html"]
 
 
@@ -31,19 +35,24 @@ def validate_graph() -> Response:
     """Validate the posted RDF graph against the project's shapes; answer JSON, Turtle or an HTML table."""
     mimetype = request.mimetype
     if mimetype not in READABLE:
-        raise UnsupportedMediaType(f"Send the graph as one of: {', '.join(READABLE)} "
-                                   f"(got {mimetype or 'no Content-Type'}).")
+        raise UnsupportedMediaType(
+            f"Send the graph as one of: {', '.join(READABLE)} (got {mimetype or 'no Content-Type'})."
+        )
     chosen = negotiate(request.headers.get("Accept"), ANSWERS, default="application/json")
     if chosen is None:
         raise NotAcceptable(f"The report comes as: {', '.join(ANSWERS)}.")
     if not request.get_data(cache=True).strip():
         raise BadParameter("body", "The body is empty: POST the graph to check (Turtle, N-Triples or JSON-LD).")
     with heavy_slot():
-        report, triples = executor_for(get_state()).validate(request.get_data(), READABLE[mimetype],
-                                                             client=request.remote_addr)
+        report, triples = executor_for(get_state()).validate(
+            request.get_data(), READABLE[mimetype], client=request.remote_addr
+        )
     if not triples:
-        raise BadParameter("body", "The body holds no triples, so there is nothing to check: POST the records "
-                                   "themselves, not only prefixes or comments.")
+        raise BadParameter(
+            "body",
+            "The body holds no triples, so there is nothing to check: POST the records "
+            "themselves, not only prefixes or comments.",
+        )
     if chosen == "text/turtle":
         return Response(report.report_turtle, mimetype="text/turtle")
     if chosen == "text/html":

@@ -80,7 +80,7 @@ def _recv_frame(sock: socket.socket) -> tuple[Any, bytes]:
     end = _HEAD.size + meta_len + body_len
     if len(data) < end:
         buf = bytearray(end)
-        buf[:len(data)] = data
+        buf[: len(data)] = data
         view, got = memoryview(buf), len(data)
         while got < end:
             n = sock.recv_into(view[got:])
@@ -88,8 +88,8 @@ def _recv_frame(sock: socket.socket) -> tuple[Any, bytes]:
                 raise EOFError("the peer closed the socket mid-frame")
             got += n
         data = bytes(buf)
-    meta = pickle.loads(data[_HEAD.size:_HEAD.size + meta_len])
-    return meta, data[_HEAD.size + meta_len:end]
+    meta = pickle.loads(data[_HEAD.size : _HEAD.size + meta_len])
+    return meta, data[_HEAD.size + meta_len : end]
 
 
 # -- the worker process ----------------------------------------------------------------
@@ -101,8 +101,9 @@ Job = tuple[str, str, str, tuple[str, ...], tuple[str, ...], dict[str, Any], str
 
 def _answer_job(store: Any, job: Job) -> tuple[bytes, str, str, int, bool]:
     _, sparql, fmt_name, default_graphs, named_graphs, subs, base_iri, max_rows = job
-    result = run_query(store, sparql, dataset=Dataset(default_graphs, named_graphs), substitutions=subs or None,
-                       base_iri=base_iri)
+    result = run_query(
+        store, sparql, dataset=Dataset(default_graphs, named_graphs), substitutions=subs or None, base_iri=base_iri
+    )
     body, fmt, form, rows, truncated = serialize_capped(result, get_format(fmt_name), max_rows)
     return body, fmt.name, form, rows, truncated
 
@@ -132,8 +133,17 @@ def _worker_main(sock: socket.socket, memory_mb: int = 0, no_network: bool = Fal
         except VisitgraphError as e:
             _send_frame(sock, ("error", (e.status, e.message)))
         except MemoryError:
-            _send_frame(sock, ("error", (503, f"The query needed more memory than a query worker may use "
-                                              f"(setting worker_memory_mb={memory_mb}).")))
+            _send_frame(
+                sock,
+                (
+                    "error",
+                    (
+                        503,
+                        f"The query needed more memory than a query worker may use "
+                        f"(setting worker_memory_mb={memory_mb}).",
+                    ),
+                ),
+            )
         except Exception as e:  # noqa: BLE001 - report, never die silently
             _send_frame(sock, ("error", (500, f"The query failed: {e}")))
 
@@ -144,8 +154,17 @@ class _Worker:
     def __init__(self, memory_mb: int = 0, no_network: bool = False) -> None:
         parent, child = socket.socketpair()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "visitgraph.workers.executor", str(child.fileno()), str(memory_mb), str(int(no_network))],
-            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True,
+            [
+                sys.executable,
+                "-m",
+                "visitgraph.workers.executor",
+                str(child.fileno()),
+                str(memory_mb),
+                str(int(no_network)),
+            ],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
         )
         child.close()
         self.sock = parent
@@ -195,6 +214,7 @@ class _Worker:
 
 
 # -- the pool ------------------------------------------------------------------------------
+
 
 @dataclass
 class ExecutorStats:
@@ -283,17 +303,25 @@ class QueryExecutor:
         with self._cond:
             if len(self._started) + self._waiting >= self._capacity():
                 self.stats.rejected_busy += 1
-                raise LimitExceeded(f"The endpoint is busy ({len(self._started)} queries running, {self._waiting} "
-                                    "waiting). Try again shortly.", 503, 2)
+                raise LimitExceeded(
+                    f"The endpoint is busy ({len(self._started)} queries running, {self._waiting} "
+                    "waiting). Try again shortly.",
+                    503,
+                    2,
+                )
             self._waiting += 1
             try:
                 while not self._closed and not self._admissible(time.monotonic()):
                     left = deadline - time.monotonic()
                     if left <= 0:
                         self.stats.rejected_busy += 1
-                        raise LimitExceeded("Every query worker stayed busy for the admission wait "
-                                            f"(setting admission_wait={getattr(self.settings, 'admission_wait', '')} s). "
-                                            "Try again shortly.", 503, 2)
+                        raise LimitExceeded(
+                            "Every query worker stayed busy for the admission wait "
+                            f"(setting admission_wait={getattr(self.settings, 'admission_wait', '')} s). "
+                            "Try again shortly.",
+                            503,
+                            2,
+                        )
                     self._cond.wait(min(left, LONG_QUERY_S / 4))  # young queries turn long without notice
                 if self._closed:
                     raise StoreError("The query service is shutting down.")
@@ -371,11 +399,14 @@ class QueryExecutor:
             running = self._running[job_id] = _Running(client)
         return running
 
-    def _run_job(self, job: tuple[Any, ...], timeout: float,
-                 running: _Running | None = None) -> tuple[Any, bytes, Admission]:
+    def _run_job(
+        self, job: tuple[Any, ...], timeout: float, running: _Running | None = None
+    ) -> tuple[Any, bytes, Admission]:
         """Send a job to a worker and return its (payload, body, admission); the worker is killed `timeout` s after the job
         is sent (waiting for a slot, at most `admission_wait`, and starting a worker do not count)."""
-        worker = self._acquire(time.monotonic() + min(timeout, float(getattr(self.settings, "admission_wait", timeout))))
+        worker = self._acquire(
+            time.monotonic() + min(timeout, float(getattr(self.settings, "admission_wait", timeout)))
+        )
         keep = False
         try:
             with self._cond:  # a worker still starting turns "long" like a running query: it frees its fast slot
@@ -401,10 +432,12 @@ class QueryExecutor:
         except (EOFError, OSError) as e:
             if running is not None and running.cancelled:
                 raise QueryCancelled("The query was cancelled; its worker was stopped.") from e
-            raise StoreError(f"The query worker stopped unexpectedly ({worker.death()}): the query crashed it or "
-                             f"needed more than its memory limit (setting worker_memory_mb="
-                             f"{getattr(self.settings, 'worker_memory_mb', 0)}). The worker was replaced; "
-                             "the query was not answered.") from e
+            raise StoreError(
+                f"The query worker stopped unexpectedly ({worker.death()}): the query crashed it or "
+                f"needed more than its memory limit (setting worker_memory_mb="
+                f"{getattr(self.settings, 'worker_memory_mb', 0)}). The worker was replaced; "
+                "the query was not answered."
+            ) from e
         finally:
             if running is not None:
                 with self._cond:
@@ -442,10 +475,20 @@ class QueryExecutor:
         finally:
             self.budget.settle(ticket, time.monotonic() - started)
 
-    def execute(self, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
-                substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
-                client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
-                generation: Generation | None = None, job_id: str | None = None) -> Answer:
+    def execute(
+        self,
+        sparql: str,
+        fmt: Format | str | None = None,
+        *,
+        dataset: Dataset | None = None,
+        substitutions: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
+        client: str | None = None,
+        max_rows: int | None = None,
+        use_cache: bool = True,
+        generation: Generation | None = None,
+        job_id: str | None = None,
+    ) -> Answer:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
         check_network(sparql, settings.allowlist, settings.base_iri)
@@ -459,16 +502,25 @@ class QueryExecutor:
         key = (gen.id, sparql, dataset, fmt.name, tuple(sorted((k, str(v)) for k, v in subs.items())), rows)
         if use_cache and (hit := self.cache.get(key)) is not None:
             self.stats.cache_hits += 1
-            return Answer(**{**hit.meta(), "body": hit.body, "cached": True, "seconds": 0.0, "queued": 0.0,
-                             "beside": 0})
+            return Answer(
+                **{**hit.meta(), "body": hit.body, "cached": True, "seconds": 0.0, "queued": 0.0, "beside": 0}
+            )
         ticket, budget = self._reserve(client, budget)
         try:
             running = self._register(job_id, client)
         except BaseException:
             self.budget.settle(ticket, 0.0)
             raise
-        job: Job = (str(gen.path), sparql, fmt.name, dataset.default_graphs, dataset.named_graphs, subs,
-                    settings.base_iri, rows)
+        job: Job = (
+            str(gen.path),
+            sparql,
+            fmt.name,
+            dataset.default_graphs,
+            dataset.named_graphs,
+            subs,
+            settings.base_iri,
+            rows,
+        )
         started = time.monotonic()
         self.stats.queries += 1
         admission = Admission(0.0, 0)  # in process: no worker, no slot
@@ -483,9 +535,18 @@ class QueryExecutor:
                 with self._cond:
                     self._running.pop(job_id, None)
         used = get_format(name)
-        answer = Answer(body, used.media_type, used.name, form, count, truncated, gen.id,
-                        round(time.monotonic() - started, 6), queued=round(admission.queued, 6),
-                        beside=admission.beside)
+        answer = Answer(
+            body,
+            used.media_type,
+            used.name,
+            form,
+            count,
+            truncated,
+            gen.id,
+            round(time.monotonic() - started, 6),
+            queued=round(admission.queued, 6),
+            beside=admission.beside,
+        )
         if use_cache:
             self.cache.put(key, answer)
         return answer
@@ -502,17 +563,25 @@ class ExecutorReader:
         self.target = target
         self.client = client
 
-    def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
-              default_graph: Any = None, named_graphs: Any = None,
-              substitutions: Mapping[Any, Term] | None = None) -> Any:
+    def query(
+        self,
+        query: str,
+        *,
+        base_iri: str | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph: Any = None,
+        named_graphs: Any = None,
+        substitutions: Mapping[Any, Term] | None = None,
+    ) -> Any:
         """Run a query in a worker and return pyoxigraph result objects, like `Store.query`."""
         from visitgraph.sparql.engine import query_form
 
         subs = {(k.value if isinstance(k, ox.Variable) else k): v for k, v in (substitutions or {}).items()}
         dataset = Dataset(tuple(g.value for g in default_graph or ()), tuple(g.value for g in named_graphs or ()))
         graph_form = query_form(query) in ("CONSTRUCT", "DESCRIBE")
-        answer = execute(self.target, query, "nt" if graph_form else "json", dataset=dataset,
-                         substitutions=subs, client=self.client)
+        answer = execute(
+            self.target, query, "nt" if graph_form else "json", dataset=dataset, substitutions=subs, client=self.client
+        )
         if graph_form:
             scratch = ox.Store()
             scratch.bulk_extend(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
@@ -535,10 +604,20 @@ def executor_for(state: Any) -> QueryExecutor:
     return found  # type: ignore[no-any-return]
 
 
-def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, dataset: Dataset | None = None,
-            substitutions: Mapping[str, Term] | None = None, timeout: float | None = None,
-            client: str | None = None, max_rows: int | None = None, use_cache: bool = True,
-            generation: Generation | None = None, job_id: str | None = None) -> Answer:
+def execute(
+    target: Any,
+    sparql: str,
+    fmt: Format | str | None = None,
+    *,
+    dataset: Dataset | None = None,
+    substitutions: Mapping[str, Term] | None = None,
+    timeout: float | None = None,
+    client: str | None = None,
+    max_rows: int | None = None,
+    use_cache: bool = True,
+    generation: Generation | None = None,
+    job_id: str | None = None,
+) -> Answer:
     """Run a read-only SPARQL query under the endpoint's limits and return the serialised answer.
 
     :param target: a :class:`QueryExecutor`, or an app state (anything with `settings`, `store`
@@ -558,9 +637,18 @@ def execute(target: Any, sparql: str, fmt: Format | str | None = None, *, datase
     :raises NotPublished: nothing is published yet.
     """
     executor = target if isinstance(target, QueryExecutor) else executor_for(target)
-    return executor.execute(sparql, fmt, dataset=dataset, substitutions=substitutions, timeout=timeout,
-                            client=client, max_rows=max_rows, use_cache=use_cache, generation=generation,
-                            job_id=job_id)
+    return executor.execute(
+        sparql,
+        fmt,
+        dataset=dataset,
+        substitutions=substitutions,
+        timeout=timeout,
+        client=client,
+        max_rows=max_rows,
+        use_cache=use_cache,
+        generation=generation,
+        job_id=job_id,
+    )
 
 
 if __name__ == "__main__":

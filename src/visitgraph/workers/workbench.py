@@ -244,5 +244,8 @@ def answer_results(answer: Answer) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(answer.body)
         return doc
     triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
-    rows = [{"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)} for t in triples]
+    rows = [
+        {"subject": json_term(t.subject), "predicate": json_term(t.predicate), "object": json_term(t.object)}
+        for t in triples
+    ]
     return {"head": {"vars": ["subject", "predicate", "object"]}, "results": {"bindings": rows}}
