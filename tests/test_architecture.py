@@ -188,3 +188,38 @@ def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
         "visitgraph.core.formats",
     }
     assert strongly_connected({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}) == [["a", "b", "c"]]
+
+
+#: Media types are facts of one table (issue #15): they are named only in core/formats.py.
+MEDIA_TYPE = re.compile(r"^(?:text|application|multipart|image|audio|video)/[A-Za-z0-9.+-]+")
+
+
+def media_type_literals(tree: ast.AST) -> list[tuple[int, str]]:
+    """Return (line, text) of string constants that start with a media type; docstrings and other bare
+    string expressions (no value the code uses) are left out."""
+    bare = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in bare
+        and MEDIA_TYPE.match(node.value)
+    )
+
+
+def test_media_types_are_named_in_one_table() -> None:
+    found = [
+        f"{path.relative_to(SRC)}:{line}: {text!r}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "core" / "formats.py"
+        for line, text in media_type_literals(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not found, "use the constants of visitgraph.core.formats instead:\n" + "\n".join(found)
+
+
+def test_the_media_type_check_sees_literals_but_not_docstrings() -> None:
+    tree = ast.parse(
+        '"""Answers text/html."""\nA = {"application/json": 1}\nB = f"{A}; text/plain"\nC = "text/csv; x"\n'
+    )
+    assert media_type_literals(tree) == [(2, "application/json"), (4, "text/csv; x")]

@@ -48,7 +48,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.core import vocab
+from visitgraph.core import formats, vocab
 from visitgraph.core.errors import BadParameter, DataSyntaxError, QueryNotFound
 from visitgraph.queries.answerindex import AnswerIndex
 from visitgraph.queries.savedquery import (
@@ -431,7 +431,7 @@ def query_description_triples(base_iri: str, query: SavedQuery) -> list[ox.Tripl
         (s + "identifier", ox.Literal(query.name)),
         (s + "name", ox.Literal(query.title)),
         (s + "programmingLanguage", ox.Literal("SPARQL")),
-        (s + "encodingFormat", ox.Literal("application/sparql-query")),
+        (s + "encodingFormat", ox.Literal(formats.SPARQL_QUERY)),
         (s + "text", ox.Literal(query.sparql)),
         (vocab.DCTERMS + "conformsTo", ox.NamedNode("https://www.w3.org/TR/sparql11-query/")),
         (vg + "queryForm", ox.Literal(query.form)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from visitgraph.core import formats
 from visitgraph.queries.savedquery import (
     DEFAULT_LIMIT,
     ISO_COUNTRIES,
@@ -110,7 +111,7 @@ _LINKS_TEXT = (
 
 def _linkset_paths() -> dict[str, Any]:
     """Return the `/linksets` operations: contribute (POST, write token) and list (GET)."""
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {"content": {formats.JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}
     raw = {"schema": {"type": "string"}}
     return {
         "/linksets": {
@@ -143,7 +144,7 @@ def _linkset_paths() -> dict[str, Any]:
                     "required": True,
                     "description": _LINKS_TEXT,
                     "content": {
-                        "multipart/form-data": {
+                        formats.MULTIPART: {
                             "schema": {
                                 "type": "object",
                                 "required": ["contributor", "file"],
@@ -151,16 +152,16 @@ def _linkset_paths() -> dict[str, Any]:
                                     "contributor": _CONTRIBUTOR,
                                     "file": {
                                         "type": "string",
-                                        "contentMediaType": "text/csv",
+                                        "contentMediaType": formats.BY_NAME["csv"].media_type,
                                         "description": _LINKS_TEXT,
                                     },
                                 },
                             }
                         },
-                        "text/csv": raw,
-                        "text/tab-separated-values": raw,
-                        "text/turtle": raw,
-                        "application/n-triples": raw,
+                        formats.BY_NAME["csv"].media_type: raw,
+                        formats.BY_NAME["tsv"].media_type: raw,
+                        formats.BY_NAME["ttl"].media_type: raw,
+                        formats.BY_NAME["nt"].media_type: raw,
                     },
                 },
                 "responses": {
@@ -169,7 +170,7 @@ def _linkset_paths() -> dict[str, Any]:
                         "headers": {
                             "Location": {"schema": {"type": "string"}, "description": "Where the linkset is listed."}
                         },
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Contributed"}}},
+                        "content": {formats.JSON: {"schema": {"$ref": "#/components/schemas/Contributed"}}},
                     },
                     "400": {"description": "`contributor` is missing.", **error},
                     "401": {"description": "No bearer token, or a wrong one.", **error},
@@ -190,7 +191,7 @@ def _linkset_paths() -> dict[str, Any]:
                     "200": {
                         "description": "The linksets.",
                         "content": {
-                            "application/json": {
+                            formats.JSON: {
                                 "schema": {
                                     "type": "object",
                                     "required": ["linksets"],
@@ -288,7 +289,7 @@ PAGING = [
 
 def _operation(query: SavedQuery) -> dict[str, Any]:
     params = [_parameter(p) for p in query.params] + (PAGING if query.paged else [])
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {"content": {formats.JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}
     return {
         "operationId": "query_" + query.name.replace("-", "_"),
         "summary": query.title,
@@ -300,7 +301,7 @@ def _operation(query: SavedQuery) -> dict[str, Any]:
         "responses": {
             "200": {
                 "description": "One page of the answer.",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}},
+                "content": {formats.JSON: {"schema": {"$ref": "#/components/schemas/Page"}}},
             },
             "400": {"description": "A parameter does not fit its type; `parameter` names it.", **error},
             "503": {"description": "The query ran out of time or the store is unavailable.", **error},
@@ -325,7 +326,7 @@ def openapi_document(
                 "responses": {
                     "200": {
                         "description": "Every saved query with its parameters.",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}}},
+                        "content": {formats.JSON: {"schema": {"$ref": "#/components/schemas/QueryList"}}},
                     }
                 },
             }

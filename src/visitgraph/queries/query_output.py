@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.core.formats import JSON, get_format
 from visitgraph.queries.catalog import SavedQueryResult, term_text
 from visitgraph.queries.savedquery import Term
 from visitgraph.sparql.answers import json_term
@@ -28,12 +29,8 @@ LABEL_PROPERTIES = (vocab.SCHEMA + "name", vocab.SKOS + "prefLabel", vocab.DCTER
 
 #: Output formats of a saved query: name -> (media type, suffix).
 OUTPUTS: dict[str, tuple[str, str]] = {
-    "json": ("application/json", "json"),
-    "srj": ("application/sparql-results+json", "srj"),
-    "csv": ("text/csv", "csv"),
-    "tsv": ("text/tab-separated-values", "tsv"),
-    "ttl": ("text/turtle", "ttl"),
-    "nt": ("application/n-triples", "nt"),
+    "json": (JSON, "json"),  # the page as plain JSON (rows with labels), not SPARQL results
+    **{name: (get_format(name).media_type, name) for name in ("srj", "csv", "tsv", "ttl", "nt")},
 }
 
 

@@ -18,11 +18,12 @@ from xml.etree import ElementTree as ET
 
 import pyoxigraph as ox
 
-from visitgraph.core import vocab
+from visitgraph.core import formats, vocab
+from visitgraph.core.formats import get_format
 from visitgraph.release.ledger import Ledger, Version
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
-AS_MEDIA_TYPE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+AS_MEDIA_TYPE = formats.ACTIVITY_STREAMS
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: Activities per page. Changing it would move every activity to another page URL: it is fixed.
 PAGE_SIZE = 100
@@ -73,7 +74,9 @@ def activity(version: Version, site: str) -> dict[str, Any]:
     if version.label:
         obj["name"] = version.label
     if version.digest is not None:
-        obj["url"] = [{"type": "Link", "href": f"{site}memento/{version.seq}.nt", "mediaType": "application/n-triples"}]
+        obj["url"] = [
+            {"type": "Link", "href": f"{site}memento/{version.seq}.nt", "mediaType": get_format("nt").media_type}
+        ]
     out: dict[str, Any] = {"type": version.activity, "object": obj, "endTime": version.published}
     if version.activity == "Move" and version.target:
         out["target"] = {"id": version.target, "type": "Object"}
@@ -110,13 +113,13 @@ def void_triples(dataset: str, site: str) -> list[tuple[ox.NamedNode, str, ox.Na
     for url, media, title, conforms in (
         (
             f"{site}changes",
-            "application/ld+json",
+            get_format("jsonld").media_type,
             "Change feed (ActivityStreams 2.0 OrderedCollection)",
             "https://iiif.io/api/discovery/1.0/",
         ),
         (
             f"{site}changes/visits.atom",
-            "application/atom+xml",
+            formats.ATOM,
             "New visits (Atom feed)",
             "https://www.rfc-editor.org/rfc/rfc4287",
         ),
@@ -162,9 +165,9 @@ def atom_feed(ledger: Ledger, site: str, base: str, title: str) -> bytes:
     el(feed, "subtitle", "Visits newly published in the graph, newest first.")
     el(feed, "updated", visits[0].published if visits else (last[2] if last else _epoch()))
     el(el(feed, "author"), "name", title)
-    el(feed, "link", rel="self", type="application/atom+xml", href=f"{site}changes/visits.atom")
-    el(feed, "link", rel="alternate", type="text/html", href=site)
-    el(feed, "link", rel="related", type="application/ld+json", href=f"{site}changes")
+    el(feed, "link", rel="self", type=formats.ATOM, href=f"{site}changes/visits.atom")
+    el(feed, "link", rel="alternate", type=formats.HTML, href=site)
+    el(feed, "link", rel="related", type=formats.BY_NAME["jsonld"].media_type, href=f"{site}changes")
     for v in visits:
         entry = el(feed, "entry")
         el(entry, "id", v.iri)
@@ -172,7 +175,7 @@ def atom_feed(ledger: Ledger, site: str, base: str, title: str) -> bytes:
         el(entry, "updated", v.published)
         el(entry, "published", v.published)
         local = vocab.local_path(base, v.iri)
-        el(entry, "link", rel="alternate", type="text/html", href=site.rstrip("/") + local if local else v.iri)
+        el(entry, "link", rel="alternate", type=formats.HTML, href=site.rstrip("/") + local if local else v.iri)
         el(entry, "summary", f"Published in generation {v.generation}.")
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from visitgraph.core.config import Settings
 from visitgraph.core.fileio import write_atomic
-from visitgraph.core.formats import get_format
+from visitgraph.core.formats import BYTES, GZIP, get_format
 from visitgraph.release.void import dataset_iri, dump_file_names, void_graph, void_quads
 from visitgraph.store.backend import Store
 from visitgraph.store.dump import dump_quads, store_prefixes
@@ -193,13 +193,13 @@ def dump_media_type(name: str) -> str:
     ('application/n-triples', 'application/gzip', 'application/octet-stream')
     """
     if name.endswith(".gz"):
-        return "application/gzip"
+        return GZIP
     if "." not in name:
-        return "application/octet-stream"
+        return BYTES
     try:
         return get_format(name.rsplit(".", 1)[-1]).media_type
     except ValueError:
-        return "application/octet-stream"
+        return BYTES
 
 
 def read_manifest(folder: Path) -> Manifest | None:

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
+from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
 from visitgraph.release.ledger import Version
 
-LINK_FORMAT = "application/link-format"
+LINK_FORMAT = formats.LINK_FORMAT
 
 
 def parse_iso(text: str) -> datetime:

@@ -6,7 +6,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.core import vocab
+from visitgraph.core import formats, vocab
+from visitgraph.core.formats import W3C_FORMATS as W3C_NAMESPACE
 from visitgraph.core.formats import get_format
 from visitgraph.store.dump import DUMP_FORMATS
 
@@ -14,7 +15,7 @@ VOID, DCAT, DCT, XSD = vocab.VOID, vocab.DCAT, vocab.DCTERMS, vocab.XSD
 DUMP_BASENAME = "visitgraph"
 IANA = "https://www.iana.org/assignments/media-types/"
 #: W3C format IRIs (void:feature) for the dump formats.
-W3C_FORMATS = {"ttl": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG", "jsonld": "JSON-LD"}
+W3C_FORMATS = {n: get_format(n).w3c for n in ("ttl", "nt", "nq", "trig", "jsonld")}
 
 
 def site_root(base: str) -> str:
@@ -220,5 +221,5 @@ def _add_distributions(ds: ox.NamedNode, site: str, add: Any) -> None:
         add(url, DCT + "format", ox.Literal(fmt.media_type))
         add(url, DCT + "title", ox.Literal(f"{W3C_FORMATS[fmt_name]} dump" + (", gzip-compressed" if gz else "")))
         if gz:
-            add(url, DCAT + "compressFormat", ox.NamedNode(IANA + "application/gzip"))
-        add(url, VOID + "feature", ox.NamedNode("http://www.w3.org/ns/formats/" + W3C_FORMATS[fmt_name]))
+            add(url, DCAT + "compressFormat", ox.NamedNode(IANA + formats.GZIP))
+        add(url, VOID + "feature", ox.NamedNode(W3C_NAMESPACE + W3C_FORMATS[fmt_name]))

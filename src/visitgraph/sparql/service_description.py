@@ -5,22 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
-from visitgraph.core.formats import FORMATS
+from visitgraph.core.formats import FORMATS, W3C_FORMATS
 
 #: W3C format IRIs (https://www.w3.org/ns/formats/) of the formats the endpoint writes.
-FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "ttl": "Turtle",
-    "nt": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-    "trig": "TriG",
-    "nq": "N-Quads",
-}
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+FORMAT_IRIS = {f.name: f.w3c for f in FORMATS}
 
 
 def service_description(

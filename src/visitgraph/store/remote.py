@@ -22,16 +22,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.core import vocab
+from visitgraph.core import formats, vocab
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.errors import BadQuery, NotPublished, QueryTimeout, StoreError
+from visitgraph.core.formats import get_format
 from visitgraph.sparql.engine import query_form
 from visitgraph.sparql.text import inject_values
 from visitgraph.store.embedded import EmbeddedStore, Generation, HistoryEntry, StagedGeneration
 
 SYS = "https://w3id.org/visitgraph/system#"
-XML_RESULTS = "application/sparql-results+xml"
-NTRIPLES = "application/n-triples"
+XML_RESULTS = get_format("xml").media_type
+NTRIPLES = get_format("nt").media_type
 
 
 class RemoteUnavailable(StoreError):
@@ -67,7 +68,7 @@ class RemoteClient:
             url,
             data=body,
             method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept},
+            headers={"Content-Type": f"{formats.FORM}; charset=utf-8", "Accept": accept},
         )
         try:
             with self.opener.open(req, timeout=timeout or self.timeout) as resp:

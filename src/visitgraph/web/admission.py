@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from visitgraph.core import formats
 from visitgraph.core.errors import LimitExceeded
 
 #: Environ key set by the gateway when the body was received in full before the app runs.
@@ -77,7 +78,7 @@ def error_response(status: int, message: str, retry_after: int | None = None) ->
     """Return the body and headers of an error answered before the app runs: the JSON error shape, connection closed."""
     body = json.dumps({"ok": False, "error": message, "status": status}).encode("utf-8")
     headers = [
-        ("Content-Type", "application/json"),
+        ("Content-Type", formats.JSON),
         ("Content-Length", str(len(body))),
         ("Connection", "close"),
         ("Access-Control-Allow-Origin", "*"),

@@ -21,18 +21,19 @@ from visitgraph.web.http import (
     ranged_response,
     set_cache_headers,
 )
+from visitgraph.web.negotiate import negotiate
 from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("dumps", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-VOID_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
-VOID_LABELS = ("Turtle", "JSON-LD", "N-Triples", "RDF/XML")
+VOID_FORMATS = tuple(map(formats.get_format, ("ttl", "jsonld", "nt", "rdfxml")))
+VOID_TYPES = tuple(f.media_type for f in VOID_FORMATS)
 _RELEASE_MEDIA = {
-    ".md": "text/markdown; charset=utf-8",
-    ".json": "application/json",
-    ".nt": "application/n-triples",
-    ".ttl": "text/turtle",
+    ".md": formats.MARKDOWN,
+    ".json": formats.JSON,
+    ".nt": formats.get_format("nt").media_type,
+    ".ttl": formats.get_format("ttl").media_type,
 }
 
 
@@ -57,7 +58,7 @@ def dumps_index() -> Response:
         return early
     _, manifest = ensure_dumps(store, get_settings())
     releases = list(reversed(list_releases(releases_dir())))
-    resp = Response(render_template("dumps.html", manifest=manifest, releases=releases), mimetype="text/html")
+    resp = Response(render_template("dumps.html", manifest=manifest, releases=releases), mimetype=formats.HTML)
     return set_cache_headers(resp, gen, "dumps")
 
 
@@ -72,7 +73,7 @@ def dump_file(name: str) -> BaseResponse:
     early = not_modified(gen, name)
     if early is not None:
         return early
-    media = "application/json" if name == "manifest.json" else dump_media_type(name)
+    media = formats.JSON if name == "manifest.json" else dump_media_type(name)
     resp = ranged_response(folder / name, media, etag_for(gen, name), last_modified(gen)) or send_file(
         folder / name, mimetype=media, as_attachment=False, etag=False, conditional=False
     )
@@ -97,7 +98,7 @@ def releases_index() -> Response:
         }
         for m in reversed(list_releases(releases_dir()))
     ]
-    return Response(json.dumps({"ok": True, "releases": items}, indent=2), mimetype="application/json")
+    return Response(json.dumps({"ok": True, "releases": items}, indent=2), mimetype=formats.JSON)
 
 
 @bp.get("/dumps/releases/<version>/")
@@ -107,7 +108,7 @@ def release_index(version: str) -> Response:
     manifest = read_manifest(folder)
     files = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     resp = Response(
-        render_template("release.html", manifest=manifest, version=version, files=files), mimetype="text/html"
+        render_template("release.html", manifest=manifest, version=version, files=files), mimetype=formats.HTML
     )
     resp.headers["Cache-Control"] = IMMUTABLE
     return resp
@@ -149,12 +150,11 @@ def void_description() -> Response:
     """Describe the dataset in VoID and DCAT (Turtle by default; JSON-LD, N-Triples, RDF/XML or an HTML page on request)."""
     store = get_store()
     gen = store.require_current()
-    accept = request.accept_mimetypes
-    media = accept.best_match((*VOID_TYPES, "text/html", "text/plain")) if accept else "text/turtle"
+    media = negotiate(request.headers.get("Accept"), (*VOID_TYPES, formats.HTML, formats.PLAIN), default=VOID_TYPES[0])
     if media is None:
-        raise NotAcceptable(f"The dataset description is available as {', '.join((*VOID_TYPES, 'text/html'))}.")
-    fmt = formats.get_format("ttl" if media == "text/html" else media)
-    variant = "void-html" if media == "text/html" else "void-" + fmt.name
+        raise NotAcceptable(f"The dataset description is available as {', '.join((*VOID_TYPES, formats.HTML))}.")
+    fmt = formats.get_format("ttl" if media == formats.HTML else media)
+    variant = "void-html" if media == formats.HTML else "void-" + fmt.name
     early = not_modified(gen, variant)
     if early is not None:
         early.headers["Vary"] = "Accept"
@@ -162,14 +162,14 @@ def void_description() -> Response:
     settings = get_settings()
     quads = live_void(store, settings)
     data = dump_quads(quads, fmt, store_prefixes(settings.base_iri)).data
-    if media == "text/html":
+    if media == formats.HTML:
         page = render_template(
             "void.html",
             turtle=data.decode("utf-8"),
             triples=len(quads),
-            alternates=list(zip(VOID_TYPES, VOID_LABELS, strict=True)),
+            alternates=[(f.media_type, f.label) for f in VOID_FORMATS],
         )
-        resp = Response(page, mimetype="text/html")
+        resp = Response(page, mimetype=formats.HTML)
     else:
         resp = Response(data, mimetype=fmt.media_type)
     resp.headers["Vary"] = "Accept"

@@ -6,6 +6,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from visitgraph.core.errors import LimitExceeded, VisitgraphError
+from visitgraph.core.formats import HTML, JSON
+from visitgraph.web.negotiate import negotiate
 
 API_PREFIXES = ("/sparql", "/graph-store", "/reconcile", "/linksets", "/-/", "/validate", "/api", "/openapi.json")
 
@@ -27,8 +29,7 @@ def wants_json() -> bool:
     path = request.path
     if path.startswith(API_PREFIXES) or path.endswith((".json", ".jsonld", ".ttl", ".nt", ".csv", ".tsv")):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"], default="application/json")
-    return best != "text/html" or not request.accept_mimetypes
+    return negotiate(request.headers.get("Accept"), [HTML, JSON], default=JSON) != HTML
 
 
 def error_response(message: str, status: int, extra: dict[str, object] | None = None) -> Response:
@@ -36,7 +37,7 @@ def error_response(message: str, status: int, extra: dict[str, object] | None = 
     if wants_json():
         resp = jsonify({"ok": False, "error": message, "status": status, **(extra or {})})
     else:
-        resp = Response(render_template("error.html", message=message, status=status), mimetype="text/html")
+        resp = Response(render_template("error.html", message=message, status=status), mimetype=HTML)
     resp.status_code = status
     return resp
 

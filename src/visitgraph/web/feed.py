@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from visitgraph.core import vocab
+from visitgraph.core import formats, vocab
 from visitgraph.core.errors import StoreError, VisitgraphError
 from visitgraph.release.changefeed import AS_MEDIA_TYPE, atom_feed, collection, page
 from visitgraph.release.ledger import Ledger, Version, ledger_exists, open_ledger
@@ -72,7 +72,7 @@ def changes() -> Response:
     with _ledger() as ledger:
         doc = collection(ledger, _site())
     resp = _as2(doc)
-    resp.headers["Link"] = f'<{_site()}changes/visits.atom>; rel="alternate"; type="application/atom+xml"'
+    resp.headers["Link"] = f'<{_site()}changes/visits.atom>; rel="alternate"; type=formats.ATOM'
     return _conditional(resp, f'"changes-{doc["totalItems"]}"', REVALIDATE)
 
 
@@ -94,9 +94,7 @@ def visits_atom() -> Response:
     with _ledger() as ledger:
         total = ledger.visible_versions()
         body = atom_feed(ledger, _site(), get_settings().base_iri, get_settings().publisher + " — new visits")
-    return _conditional(
-        Response(body, content_type="application/atom+xml; charset=utf-8"), f'"atom-{total}"', REVALIDATE
-    )
+    return _conditional(Response(body, content_type=f"{formats.ATOM}; charset=utf-8"), f'"atom-{total}"', REVALIDATE)
 
 
 def _urls(kind: str, slug: str) -> tuple[str, str, str]:
@@ -166,7 +164,7 @@ def _memento_body(version: Version, nt: bytes, variant: str, path: str) -> Respo
         lines = nt.decode("utf-8").splitlines()
         return Response(
             render_template("memento.html", version=version, lines=lines, path=path, alternates=alternates(path)),
-            mimetype="text/html",
+            mimetype=formats.HTML,
         )
     if variant == "json":
         return Response(
@@ -175,7 +173,7 @@ def _memento_body(version: Version, nt: bytes, variant: str, path: str) -> Respo
                 ensure_ascii=False,
                 indent=2,
             ),
-            mimetype="application/json",
+            mimetype=formats.JSON,
         )
     fmt = rdf_format(variant)
     base = get_settings().base_iri

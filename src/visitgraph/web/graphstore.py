@@ -25,23 +25,11 @@ from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("graphstore", __name__)
 
-#: Body media types a write may carry.
-READABLE = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
+#: Body media types a write may carry (aliases included: `text/plain` is N-Triples, as on `/sparql`).
+READABLE: dict[str, ox.RdfFormat] = {
+    media: f.rdf for name in ("ttl", "nt", "rdfxml", "jsonld") for media, f in formats.readers(name).items() if f.rdf
 }
-GRAPH_TYPES = [
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/x-turtle",
-    "text/plain",
-]
+GRAPH_TYPES = list(formats.media_types("ttl", "nt", "jsonld", "rdfxml", aliases=True))
 
 
 class NotFound(BadParameter):
@@ -72,7 +60,7 @@ def _read_body(graph: str | None) -> list[ox.Triple]:
     mimetype = request.mimetype
     if mimetype.startswith("multipart/"):
         raise UnsupportedMediaType(
-            "multipart/form-data is not supported here: send one RDF document as the body "
+            f"{formats.MULTIPART} is not supported here: send one RDF document as the body "
             f"with its Content-Type ({', '.join(READABLE)})."
         )
     if mimetype not in READABLE:
@@ -96,7 +84,7 @@ def get_graph() -> Response:
         raise BadParameter("graph", "Name the graph: `?default` or `?graph=<iri>`.")
     if not _exists(graph):
         raise NotFound("graph", f"No graph <{graph}> in the published state.")
-    chosen = negotiate(request.headers.get("Accept"), GRAPH_TYPES, default="text/turtle")
+    chosen = negotiate(request.headers.get("Accept"), GRAPH_TYPES, default=formats.BY_NAME["ttl"].media_type)
     if chosen is None:
         raise NotAcceptable(f"Graphs come as: {', '.join(GRAPH_TYPES)}.")
     fmt = formats.get_format(chosen)

@@ -14,19 +14,17 @@ from flask import Response, request
 from visitgraph.core import formats
 from visitgraph.core.errors import VisitgraphError
 from visitgraph.store.embedded import Generation
+from visitgraph.web.negotiate import negotiate as choose
 
 #: Representations of a page, in the order offered (HTML first: browsers and `*/*` get the page).
 REPRESENTATIONS: tuple[tuple[str, str, str], ...] = (
-    ("html", "text/html", "HTML"),
-    ("ttl", "text/turtle", "Turtle"),
-    ("jsonld", "application/ld+json", "JSON-LD"),
-    ("nt", "application/n-triples", "N-Triples"),
-    ("rdf", "application/rdf+xml", "RDF/XML"),
-    ("json", "application/json", "JSON"),
+    ("html", formats.HTML, "HTML"),
+    *((f.suffix, f.media_type, f.label) for f in map(formats.get_format, ("ttl", "jsonld", "nt", "rdfxml"))),
+    ("json", formats.JSON, "JSON"),
 )
 SUFFIXES = {suffix for suffix, _, _ in REPRESENTATIONS}
 #: Other media types a representation answers to: `text/plain` gets N-Triples, as on `/sparql`.
-ALIASES = {"application/xhtml+xml": "html", "text/plain": "nt"}
+ALIASES = {formats.XHTML: "html", formats.PLAIN: "nt"}
 MEDIA = {suffix: media for suffix, media, _ in REPRESENTATIONS}
 
 
@@ -68,11 +66,8 @@ def negotiate() -> str:
 
     :raises NotAcceptable: when the client accepts none of them, naming those on offer.
     """
-    accept = request.accept_mimetypes
-    if not accept:
-        return "html"
     offered = [m for _, m, _ in REPRESENTATIONS] + list(ALIASES)
-    best = accept.best_match(offered)
+    best = choose(request.headers.get("Accept"), offered, default=formats.HTML)
     if best is None:
         listed = ", ".join(m for _, m, _ in REPRESENTATIONS)
         raise NotAcceptable(f"None of the accepted types is available here; ask for one of: {listed}.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, request
 
+from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
 from visitgraph.linking.linksets import add_linkset, list_linksets
 from visitgraph.web.auth import authenticated, require_write
@@ -13,12 +14,9 @@ from visitgraph.web.state import get_settings, get_store
 
 bp = Blueprint("linksets", __name__)
 
-_SUFFIX_BY_TYPE = {
-    "text/csv": ".csv",
-    "text/tab-separated-values": ".tsv",
-    "text/turtle": ".ttl",
-    "application/n-triples": ".nt",
-    "text/plain": ".csv",
+#: A raw linkset body's file suffix by its Content-Type; `text/plain` (curl's default) is read as CSV.
+_SUFFIX_BY_TYPE = {f.media_type: "." + f.suffix for f in map(formats.get_format, ("csv", "tsv", "ttl", "nt"))} | {
+    formats.PLAIN: ".csv"
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
+from visitgraph.core import formats
 from visitgraph.web import SERVER_NAME
 from visitgraph.web.http import HTML_SECURITY_HEADERS
 from visitgraph.web.state import get_state
@@ -142,7 +143,7 @@ def _finish(resp: Response) -> Response:
         resp.headers["Access-Control-Allow-Methods"] = allow
         resp.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
         resp.headers["Access-Control-Max-Age"] = "86400"
-    if resp.mimetype == "text/html":
+    if resp.mimetype == formats.HTML:
         framed = request.path.endswith("/preview")  # reconciliation previews are shown in a client's iframe
         for name, value in HTML_SECURITY_HEADERS:
             if framed and name == "X-Frame-Options":
@@ -181,4 +182,4 @@ def _install(setup: BlueprintSetupState) -> None:
 def metrics() -> Response:
     """Expose request counts, the query latency histogram, timeouts and rejections (Prometheus text)."""
     executor = get_state().extras.get("executor")
-    return Response(get_metrics().render(executor), mimetype="text/plain", headers={"Cache-Control": "no-store"})
+    return Response(get_metrics().render(executor), mimetype=formats.PLAIN, headers={"Cache-Control": "no-store"})

@@ -76,12 +76,12 @@ def _rdf(quads: list[Any], variant: str) -> Response:
 
 def _json(data: dict[str, Any]) -> Response:
     body = json.dumps({"ok": True, **data}, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json")
+    return Response(body, mimetype=formats.JSON)
 
 
 def _html(template: str, path: str, alt_path: str | None = None, **context: Any) -> Response:
     return Response(
-        render_template(template, alternates=alternates(alt_path or path), path=path, **context), mimetype="text/html"
+        render_template(template, alternates=alternates(alt_path or path), path=path, **context), mimetype=formats.HTML
     )
 
 
@@ -109,7 +109,7 @@ def _not_found(message: str, kind: str | None = None, slug: str = "") -> Respons
     hints = suggest(get_store().reader(), settings.base_iri, kind, slug) if kind else []
     resp = Response(
         render_template("not_found.html", message=message, hints=hints, kind=kind, lists=browse.LISTS),
-        mimetype="text/html",
+        mimetype=formats.HTML,
     )
     resp.status_code = 404
     return resp
@@ -134,7 +134,7 @@ def home(suffix: str | None = None) -> Response:
         settings = get_settings()
         site = site_root(settings.base_iri)
         dists = [
-            (f"{site}dumps/{name}", "application/gzip" if gz else formats.get_format(fmt).media_type)
+            (f"{site}dumps/{name}", formats.GZIP if gz else formats.get_format(fmt).media_type)
             for name, fmt, gz in dump_file_names()
         ]
         jsonld = browse.dataset_jsonld(site, settings.license, settings.publisher, dists)

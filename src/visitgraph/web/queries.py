@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from visitgraph import __version__
+from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
 from visitgraph.queries.answerindex import for_store as answers_for
 from visitgraph.queries.catalog import (
@@ -38,15 +39,18 @@ from visitgraph.queries.query_output import (
 )
 from visitgraph.queries.searchindex import for_store as search_for
 from visitgraph.store.dump import store_prefixes
+from visitgraph.web.negotiate import negotiate
 from visitgraph.web.state import get_settings, get_state, get_store
 from visitgraph.workers.executor import ExecutorReader
 
 bp = Blueprint("queries", __name__)
 
-HTML = "text/html"
+HTML = formats.HTML
 NEGOTIABLE = [HTML] + [media for media, _ in OUTPUTS.values()]
 BY_MEDIA = {media: name for name, (media, _) in OUTPUTS.items()}
-DESCRIPTION_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+DESCRIPTION_FORMATS: dict[str, ox.RdfFormat] = {
+    n: f.rdf for n in ("ttl", "nt", "jsonld") if (f := formats.get_format(n)).rdf is not None
+}
 
 
 def _root() -> Any:
@@ -63,8 +67,8 @@ def _vary_accept(resp: Response) -> Response:
 def query_list() -> Response:
     """List the saved queries (HTML, or JSON at `/queries.json` / `Accept: application/json`)."""
     queries = discover_queries(_root())
-    wants = request.accept_mimetypes.best_match([HTML, "application/json"], default=HTML)
-    if request.path.endswith(".json") or wants == "application/json":
+    wants = negotiate(request.headers.get("Accept"), [HTML, formats.JSON], default=HTML)
+    if request.path.endswith(".json") or wants == formats.JSON:
         items = [
             {
                 **q.to_dict(),
@@ -89,9 +93,7 @@ def _choose_output(suffix: str | None) -> str | None:
     """Return the output name for this request, or None for the HTML page."""
     if suffix:
         return suffix
-    if not request.accept_mimetypes:
-        return None
-    best = request.accept_mimetypes.best_match(NEGOTIABLE, default=HTML)
+    best = negotiate(request.headers.get("Accept"), NEGOTIABLE, default=HTML)
     if best == HTML or best is None:
         return None
     return BY_MEDIA[best]
@@ -229,7 +231,7 @@ def _cached_choices(query: SavedQuery, param: Any) -> list[tuple[str, str]]:
 
 def _format_links(page: SavedQueryResult) -> list[tuple[str, str]]:
     names = ["json", "csv", "tsv", "srj", "ttl"] if not page.triples else ["ttl", "nt", "json", "csv"]
-    labels = {"json": "JSON", "csv": "CSV", "tsv": "TSV", "srj": "SPARQL JSON", "ttl": "Turtle", "nt": "N-Triples"}
+    labels = {"json": "JSON", **{n: formats.get_format(n).label for n in ("csv", "tsv", "srj", "ttl", "nt")}}
     return [(labels[n], _page_url(page.query, page.values, page.limit, page.offset, "." + n)) for n in names]
 
 
@@ -267,8 +269,8 @@ def query_resource(name: str) -> BaseResponse:
         stem, suffix = name, ""
     query = get_query(_root(), stem)
     if not suffix:
-        media = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}
-        best = request.accept_mimetypes.best_match([HTML, *media], default=HTML)
+        media = {formats.get_format(n).media_type: n for n in DESCRIPTION_FORMATS}
+        best = negotiate(request.headers.get("Accept"), [HTML, *media], default=HTML)
         if best == HTML or best is None:
             return redirect(url_for("queries.query_page", name=query.name), code=303)
         suffix = media[best]

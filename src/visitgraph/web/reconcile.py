@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from visitgraph.core import boundedjson, vocab
+from visitgraph.core import boundedjson, formats, vocab
 from visitgraph.core.errors import BadParameter, LimitExceeded
 from visitgraph.linking import reconcile as rc
 from visitgraph.linking import reconcile_request as checked
@@ -99,8 +99,8 @@ def answer(data: Any, status: int = 200) -> Response:
     if callback:
         if len(callback) > 100 or not _CALLBACK.fullmatch(callback):
             raise BadParameter("callback", "`callback` must be a JavaScript function name.")
-        return Response(f"/**/{callback}({body});", status, mimetype="application/javascript")
-    return Response(body, status, mimetype="application/json")
+        return Response(f"/**/{callback}({body});", status, mimetype=formats.JAVASCRIPT)
+    return Response(body, status, mimetype=formats.JSON)
 
 
 @bp.after_request

@@ -15,11 +15,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
+from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
+from visitgraph.core.formats import HTML, JSON
 from visitgraph.describe.resources import fallback_label, href_for
 from visitgraph.queries.catalog import get_query, page_limits, run_saved_query
 from visitgraph.queries.searchindex import MAX_QUERY_CHARS, SearchIndex, clean
 from visitgraph.queries.searchindex import for_store as search_for
+from visitgraph.web.negotiate import negotiate
 from visitgraph.web.state import get_settings, get_state
 from visitgraph.workers.executor import ExecutorReader
 
@@ -42,9 +45,8 @@ def _text() -> str:
 def _variant(suffix: str | None) -> tuple[str, bool]:
     if suffix:
         return suffix, False
-    accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", "application/json"], default="text/html") if accept else "text/html"
-    return ("json" if best == "application/json" else "html"), True
+    best = negotiate(request.headers.get("Accept"), [HTML, JSON], default=HTML)
+    return ("json" if best == JSON else "html"), True
 
 
 def _results(text: str, limit: int, offset: int) -> tuple[list[dict[str, Any]], bool, str]:
@@ -129,7 +131,7 @@ def search(suffix: str | None = None) -> Response:
             ensure_ascii=False,
             indent=2,
         )
-        resp = Response(body, mimetype="application/json")
+        resp = Response(body, mimetype=formats.JSON)
     else:
         resp = Response(
             render_template(
@@ -142,7 +144,7 @@ def search(suffix: str | None = None) -> Response:
                 source=source,
                 max_chars=MAX_QUERY_CHARS,
             ),
-            mimetype="text/html",
+            mimetype=formats.HTML,
         )
     if negotiated:
         resp.headers["Vary"] = "Accept"

@@ -31,10 +31,10 @@ from visitgraph.workers.executor import execute
 
 bp = Blueprint("sparql", __name__)
 
-FORM_TYPE = "application/x-www-form-urlencoded"
-QUERY_TYPE = "application/sparql-query"
-UPDATE_TYPE = "application/sparql-update"
-HTML = "text/html"
+FORM_TYPE = formats.FORM
+QUERY_TYPE = formats.SPARQL_QUERY
+UPDATE_TYPE = formats.SPARQL_UPDATE
+HTML = formats.HTML
 UTF8_NAMES = ("utf-8", "utf8", "us-ascii", "ascii")
 
 #: Example queries offered on the HTML query page.
@@ -350,20 +350,13 @@ def _query_page(text: str, dataset: Dataset, timeout: float | None) -> Response:
 
 def _describe_service() -> Response:
     asked = request.args.get("format")
-    offered = [
-        "text/turtle",
-        "application/n-triples",
-        "application/ld+json",
-        "application/rdf+xml",
-        "application/x-turtle",
-        HTML,
-    ]
+    offered = [*formats.media_types("ttl", "nt", "jsonld", "rdfxml"), *formats.BY_NAME["ttl"].aliases, HTML]
     if asked:
         chosen = HTML if asked == "html" else formats.get_format(asked).media_type if asked in formats.BY_NAME else None
         if chosen is None or chosen not in offered:
             raise BadParameter("format", "The service description comes as format=ttl, nt, jsonld, rdfxml or html.")
     else:
-        chosen = negotiate(request.headers.get("Accept"), offered, default="text/turtle")
+        chosen = negotiate(request.headers.get("Accept"), offered, default=offered[0])
         if chosen is None:
             raise NotAcceptable(f"The service description comes as: {', '.join(offered)}.")
     if chosen == HTML:

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, render_template
 
-from visitgraph.core import vocab
+from visitgraph.core import formats, vocab
 from visitgraph.release.history import Tombstone, VersionRow, history_for, is_retired, tombstone, tombstone_quads
 from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web.http import alternates, negotiate, rdf_format, set_cache_headers, split_suffix
@@ -65,7 +65,8 @@ def _answer(stone: Tombstone, path: str, suffix: str | None) -> Response:
     reader = get_store().reader()
     if variant == "html":
         resp = Response(
-            render_template("tombstone.html", stone=stone, path=path, alternates=alternates(path)), mimetype="text/html"
+            render_template("tombstone.html", stone=stone, path=path, alternates=alternates(path)),
+            mimetype=formats.HTML,
         )
     elif variant == "json":
         body = {
@@ -74,7 +75,7 @@ def _answer(stone: Tombstone, path: str, suffix: str | None) -> Response:
             "status": MOVED if stone.status == "moved" else GONE,
             "tombstone": stone.to_dict(),
         }
-        resp = Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json")
+        resp = Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype=formats.JSON)
     else:
         fmt = rdf_format(variant)
         resp = Response(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
+from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
 from visitgraph.web.admission import heavy_slot
 from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
@@ -21,13 +22,13 @@ from visitgraph.workers.executor import executor_for
 
 bp = Blueprint("validation", __name__)
 
+#: Body media types /validate reads (N-Triples only by its own name: `text/plain` is not taken as RDF here).
 READABLE = {
-    "text/turtle": "Turtle",
-    "application/x-turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
+    **{media: f.name for media, f in formats.readers("ttl").items()},
+    formats.get_format("nt").media_type: "nt",
+    **{media: f.name for media, f in formats.readers("jsonld").items()},
 }
-ANSWERS = ["application/json", "text/turtle", "text/html"]
+ANSWERS = [formats.JSON, formats.get_format("ttl").media_type, formats.HTML]
 
 
 @bp.post("/validate")
@@ -38,7 +39,7 @@ def validate_graph() -> Response:
         raise UnsupportedMediaType(
             f"Send the graph as one of: {', '.join(READABLE)} (got {mimetype or 'no Content-Type'})."
         )
-    chosen = negotiate(request.headers.get("Accept"), ANSWERS, default="application/json")
+    chosen = negotiate(request.headers.get("Accept"), ANSWERS, default=formats.JSON)
     if chosen is None:
         raise NotAcceptable(f"The report comes as: {', '.join(ANSWERS)}.")
     if not request.get_data(cache=True).strip():
@@ -53,8 +54,8 @@ def validate_graph() -> Response:
             "The body holds no triples, so there is nothing to check: POST the records "
             "themselves, not only prefixes or comments.",
         )
-    if chosen == "text/turtle":
-        return Response(report.report_turtle, mimetype="text/turtle")
-    if chosen == "text/html":
-        return Response(render_template("validate.html", report=report, triples=triples), mimetype="text/html")
+    if chosen == ANSWERS[1]:
+        return Response(report.report_turtle, mimetype=ANSWERS[1])
+    if chosen == formats.HTML:
+        return Response(render_template("validate.html", report=report, triples=triples), mimetype=formats.HTML)
     return jsonify({"ok": True, "triples": triples, **report.to_dict()})

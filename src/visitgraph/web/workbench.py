@@ -22,23 +22,12 @@ bp = Blueprint("workbench", __name__)
 
 #: A query id the browser makes up (`crypto.randomUUID()`): long enough not to be guessed.
 QUERY_ID = re.compile(r"[A-Za-z0-9-]{16,64}")
-FORMAT_LABELS = {
-    "json": "SPARQL JSON",
-    "xml": "SPARQL XML",
-    "csv": "CSV",
-    "tsv": "TSV",
-    "ttl": "Turtle",
-    "nt": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF/XML",
-    "nq": "N-Quads",
-    "trig": "TriG",
-}
+FORMAT_LABELS = {f.name: f.label for f in formats.FORMATS}
 
 
 def _text() -> str:
     """Read the query from a form field or an `application/sparql-query` body."""
-    if request.mimetype == "application/sparql-query":
+    if request.mimetype == formats.SPARQL_QUERY:
         text = request.get_data(as_text=True)
     else:
         text = request.form.get("query", "")
@@ -133,11 +122,7 @@ def cancel() -> Response:
 @bp.post("/sparql/check")
 def check() -> Response:
     """Parse a query without running it on the data; say whether it is valid and where it breaks."""
-    text = (
-        request.get_data(as_text=True)
-        if request.mimetype == "application/sparql-query"
-        else request.form.get("query", "")
-    )
+    text = request.get_data(as_text=True) if request.mimetype == formats.SPARQL_QUERY else request.form.get("query", "")
     state = get_state()
     result = checker_for(state).check(text, request.remote_addr)
     return jsonify({"ok": True, **result.to_dict()})

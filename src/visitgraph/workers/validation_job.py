@@ -11,9 +11,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-#: First element of a validation job: (VALIDATE, settings, body bytes, pyoxigraph RdfFormat name).
+from visitgraph.core.formats import get_format
+
+#: First element of a validation job: (VALIDATE, settings, body bytes, format name of :mod:`visitgraph.core.formats`).
 VALIDATE = "validate"
-FORMATS = {"Turtle": ox.RdfFormat.TURTLE, "N-Triples": ox.RdfFormat.N_TRIPLES, "JSON-LD": ox.RdfFormat.JSON_LD}
 _CONTEXTS: dict[str, tuple[Any, list[ox.Quad]]] = {}
 
 
@@ -27,6 +28,13 @@ def _context(settings: Any) -> tuple[Any, list[ox.Quad]]:
         ontology = [q for s in discover_sources(settings) if s.kind == "ontology" for q in read_source(settings, s)]
         _CONTEXTS[key] = (load_shapes(shapes_files(settings.root)), ontology)
     return _CONTEXTS[key]
+
+
+def _rdf_format(name: str) -> ox.RdfFormat:
+    found = get_format(name).rdf
+    if found is None:
+        raise ValueError(f"{name} is not an RDF format")
+    return found
 
 
 def answer_validation(job: tuple[Any, ...]) -> tuple[Any, int]:
@@ -43,7 +51,7 @@ def answer_validation(job: tuple[Any, ...]) -> tuple[Any, int]:
         data,
         base_iri=settings.base_iri,
         name="request body",
-        rdf_format=FORMATS[format_name],
+        rdf_format=_rdf_format(format_name),
         max_depth=int(settings.max_depth),
     )
     shapes, ontology = _context(settings)
