@@ -288,3 +288,31 @@ def test_a_bad_rewrite_is_refused_with_the_file_named(tmp_path: Path) -> None:
     assert rewritten(query, {}) is query
     with pytest.raises(DataSyntaxError, match="rewrite: <parameter>"):
         parse_saved_query("# rewrite: person\nSELECT * {}\n", folder / "r.rq")
+
+
+def test_a_child_answer_is_awaited_on_a_file_descriptor_past_1024() -> None:
+    # The fresh-clone CI run of 5 Dec (seed 1890084850) failed five builds late in the suite with
+    # "filedescriptor out of range in select()": a process with more than 1,024 open files could not
+    # wait for its answer children. Waiting works on any descriptor number.
+    import os
+    import resource
+
+    from visitgraph.queries.answerindex import readable_within
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    high = 1500
+    if hard != resource.RLIM_INFINITY and hard <= high:
+        pytest.skip(f"the hard limit of open files ({hard}) is below {high}")  # not on CI: its limit is higher
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, high + 1), hard))
+    read_end, write_end = os.pipe()
+    try:
+        os.dup2(read_end, high)
+        with os.fdopen(high, "rb", buffering=0, closefd=True) as stream:
+            assert readable_within(stream, 0.05) is False
+            os.write(write_end, b"{}\n")
+            assert readable_within(stream, 5.0) is True
+            assert stream.readline() == b"{}\n"
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

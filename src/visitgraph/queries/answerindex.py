@@ -878,6 +878,19 @@ def build_index(
     return IndexReport(final, entries, round(time.monotonic() - started, 3))
 
 
+def readable_within(stream: Any, timeout: float) -> bool:
+    """Wait until `stream` has something to read (or is closed), at most `timeout` seconds.
+
+    `poll`, not `select`: select() refuses any file descriptor numbered 1024 or more, and a
+    long-running process (a server whose RocksDB stores hold hundreds of files open, the test
+    suite after 2,600 tests) passes that; the full CI run failed there with "filedescriptor out
+    of range in select()".
+    """
+    poller = select.poll()
+    poller.register(stream, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(max(0, int(timeout * 1000))))
+
+
 class _Deriver:
     """One child process that answers derive jobs one after the other (a line of JSON each way).
 
@@ -909,8 +922,7 @@ class _Deriver:
         try:
             proc.stdin.write(json.dumps({"job": job, "out": str(out), "kind": kind}).encode() + b"\n")
             proc.stdin.flush()
-            ready, _, _ = select.select([proc.stdout], [], [], timeout)
-            line = proc.stdout.readline() if ready else None
+            line = proc.stdout.readline() if readable_within(proc.stdout, timeout) else None
         except (BrokenPipeError, OSError):
             line = b""
         seconds = round(time.monotonic() - started, 3)
