@@ -316,3 +316,33 @@ def test_a_child_answer_is_awaited_on_a_file_descriptor_past_1024() -> None:
         os.close(read_end)
         os.close(write_end)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_only_the_newest_generations_answers_stay_open(tmp_path: Path) -> None:
+    # Readers were cached per generation (up to 17, each with SQLite files open per request thread):
+    # after many publishes a process held the files of pruned generations open (deleted, their space
+    # not returned) and ran towards the open-files limit. One generation per store is kept now.
+    import contextlib
+    import gc
+    import os
+
+    root = copy_project(tmp_path / "p")
+    settings = settings_for(root, keep_generations=2)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    first = for_store(store)
+    assert first is not None and for_store(store) is first
+    first.page(get_query(root, "people"), {}, 5, 0)  # opens its files
+    build(settings, store, who="pytest")
+    second = for_store(store)
+    assert second is not None and second is not first
+    second.page(get_query(root, "people"), {}, 5, 0)
+    del first
+    build(settings, store, who="pytest")  # prunes the first generation
+    assert for_store(store) is not None
+    gc.collect()
+    open_files = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor is gone by now
+            open_files.append(os.readlink(f"/proc/self/fd/{fd}"))
+    assert not [f for f in open_files if f.endswith(" (deleted)") and "/answers/" in f], open_files

@@ -42,6 +42,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.core.newest import NewestPerStore
 from visitgraph.queries.savedquery import bind_parameters
 from visitgraph.store.embedded import on_prune
 
@@ -1051,8 +1052,8 @@ class AnswerIndex:
         return StoredPage(variables, rows, has_next=len(found) > limit)
 
 
-_OPEN: dict[tuple[str, int], AnswerIndex] = {}
-_OPEN_LOCK = threading.Lock()
+#: The stored answers of the newest generation asked of each store (decision 0034: files stay open per thread).
+_OPEN: NewestPerStore[AnswerIndex] = NewestPerStore()
 
 
 def for_store(store: Any) -> AnswerIndex | None:
@@ -1069,14 +1070,12 @@ def for_store(store: Any) -> AnswerIndex | None:
         stamp = (folder / MANIFEST).stat().st_mtime_ns
     except OSError:
         return None
-    key = (str(folder), stamp)
-    with _OPEN_LOCK:
-        found = _OPEN.get(key)
-        if found is None:
-            if len(_OPEN) > 16:
-                _OPEN.clear()
-            found = _OPEN[key] = AnswerIndex(folder)
-        return found
+    store_key, version = str(answers_root(path)), (gen.id, stamp)
+    found = _OPEN.get(store_key, version)
+    if found is None:
+        found = AnswerIndex(folder)
+        _OPEN.put(store_key, version, found)
+    return found
 
 
 def main(argv: Sequence[str]) -> int:

@@ -44,6 +44,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.names import fold, translit_word
+from visitgraph.core.newest import NewestPerStore
 from visitgraph.store.embedded import on_prune
 
 FORMAT = 1
@@ -425,7 +426,8 @@ class SearchIndex:
         return out
 
 
-_OPEN: dict[str, SearchIndex] = {}
+#: The index of the newest generation asked of each store (an older one is dropped, its file closed).
+_OPEN: NewestPerStore[SearchIndex] = NewestPerStore()
 _BUILDING: set[str] = set()
 _LOCK = threading.Lock()
 
@@ -445,14 +447,14 @@ def for_store(store: Any, *, rebuild: bool = True) -> SearchIndex | None:
         return None
     file = index_path(path, gen.id)
     key = str(file)
+    store_key = str(Path(path).resolve())
     with _LOCK:
-        found = _OPEN.get(key)
+        found = _OPEN.get(store_key, key)
         if found is not None:
             return found
         if file.exists():
-            if len(_OPEN) > 8:
-                _OPEN.clear()
-            found = _OPEN[key] = SearchIndex(file)
+            found = SearchIndex(file)
+            _OPEN.put(store_key, key, found)
             return found
         if rebuild and key not in _BUILDING:
             _BUILDING.add(key)
