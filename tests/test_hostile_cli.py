@@ -249,20 +249,25 @@ def test_validate_shows_progress(mini_project: Settings, runner: CliRunner) -> N
     assert "read: " in result.stderr and "file/s" in result.stderr
 
 
+def new_people_file(folder: Path, base: str, count: int = 40) -> Path:
+    """Write `count` new, valid person records to a Turtle file (above a lowered validate_whole_limit)."""
+    extra = folder / "new-people.ttl"
+    extra.write_text(
+        "".join(
+            f'<{base}person/new-{i}> a <http://schema.org/Person> ; <http://schema.org/name> "New Person {i}" .\n'
+            for i in range(count)
+        ),
+        encoding="utf-8",
+    )
+    return extra
+
+
 def test_validate_of_a_big_file_goes_in_batches_with_progress(
     mini_project: Settings, runner: CliRunner, tmp_path: Path
 ) -> None:
     # above validate_whole_limit triples the check streams the file into a scratch store and
     # validates batches of focus nodes, so memory follows the batch (200 MB: bench/README.md)
-    extra = tmp_path / "new-people.ttl"
-    base = mini_project.base_iri
-    extra.write_text(
-        "".join(
-            f'<{base}person/new-{i}> a <http://schema.org/Person> ; <http://schema.org/name> "New Person {i}" .\n'
-            for i in range(40)
-        ),
-        encoding="utf-8",
-    )
+    extra = new_people_file(tmp_path, mini_project.base_iri)
     # the batched path is pyshacl's (the shacl engine checks the whole scratch store in one call, decision 0033)
     env = {
         "VISITGRAPH_VALIDATE_WHOLE_LIMIT": "50",
@@ -279,15 +284,7 @@ def test_validate_of_a_big_file_with_the_default_engine_shows_it_is_working(
 ) -> None:
     # the default shacl engine checks the scratch store in one call that reports nothing while it runs
     # (200 MB: about 7 minutes, 488 MiB peak; bench/README.md): a line with the elapsed time says it works
-    extra = tmp_path / "new-people.ttl"
-    base = mini_project.base_iri
-    extra.write_text(
-        "".join(
-            f'<{base}person/new-{i}> a <http://schema.org/Person> ; <http://schema.org/name> "New Person {i}" .\n'
-            for i in range(40)
-        ),
-        encoding="utf-8",
-    )
+    extra = new_people_file(tmp_path, mini_project.base_iri)
     env = {"VISITGRAPH_VALIDATE_WHOLE_LIMIT": "50", "VISITGRAPH_SHACL_ENGINE": "shacl"}
     result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress", str(extra)], env=env)
     assert result.exit_code == 0, result.output

@@ -171,3 +171,27 @@ def shorten(iri: str, base: str | None = None) -> str:
         if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(ns) :]):
             return f"{prefix}:{iri[len(ns) :]}"
     return iri
+
+
+#: XSD numeric datatypes (SPARQL compares and orders their values as numbers).
+XSD_NUMERIC = frozenset(
+    XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)

@@ -42,6 +42,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.core import vocab
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.queries.savedquery import bind_parameters
 from visitgraph.store.embedded import on_prune
@@ -51,26 +52,8 @@ FORMAT = 2
 GAP = 1 << 16
 MANIFEST = "manifest.json"
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
-_NUMERIC = {
-    f"http://www.w3.org/2001/XMLSchema#{t}"
-    for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedLong",
-        "unsignedInt",
-    )
-}
-_YEARS = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("date", "dateTime", "gYear", "gYearMonth")}
+_NUMERIC = vocab.XSD_NUMERIC
+_YEARS = {vocab.XSD + t for t in ("date", "dateTime", "gYear", "gYearMonth")}
 
 
 def answers_root(store_path: Path | str) -> Path:

@@ -58,27 +58,7 @@ def sparql_json(page: SavedQueryResult) -> bytes:
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMERIC = frozenset(
-    vocab.XSD + t
-    for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
+_NUMERIC = vocab.XSD_NUMERIC
 
 
 def neutralise(text: str, term: Term | None = None) -> str:
