@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.authoring.extract import OrgMention, PersonMention
+from visitgraph.authoring.extract import OrgMention, PersonMention, whole_of
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
@@ -37,7 +37,7 @@ PART_OF_SCORE = 95.0
 SOURCE_SLUG = "presidential-library-visits"
 _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
-    r"handing over|arrived|arriving|came to|received|toured)\b",
+    r"handing over|arrived|arriving|came to|received|toured|lectures?|seminars?|master class|attended|took part)\b",
     re.I,
 )
 
@@ -320,6 +320,9 @@ def _variants(name: str, kind: str) -> list[str]:
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))
+        whole = whole_of(name)
+        if whole is not None:  # "Chief Directorate … of the Ministry of …": the part's own name
+            out.append(re.sub(r"\s+of\s+the\s+$", "", name[:whole]))
         generic = re.fullmatch(r"(.+?[A-Z][^\s]*)((?:\s+[a-z][\w-]*){1,2})", name)
         if generic:  # "Sputnik Azerbaijan news agency": the name without its lower-case kind
             out.append(generic.group(1))

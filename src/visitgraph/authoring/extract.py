@@ -441,9 +441,9 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
             None,
         )
     if chosen is None:
-        m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
-        if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
-            return desc.replace(m.group(1) + " ", ""), m.group(1)
+        acronym = _acronym_title(desc)
+        if acronym is not None:  # "former IFLA President", "the OCLC coordinator for the CIS countries"
+            return acronym
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
     tail = _sub_unit_tail(org)
@@ -458,6 +458,24 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         cut = len(org) - len(end) + scope.start()
         title, org = f"{title} {scope.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
+
+
+def _acronym_title(desc: str) -> tuple[str, str] | None:
+    """Split "former IFLA President" or "OCLC coordinator for the CIS countries" into (title, acronym), else None.
+
+    >>> _acronym_title("OCLC coordinator for the CIS countries"), _acronym_title("IFLA Secretary General")
+    (('coordinator for the CIS countries', 'OCLC'), ('Secretary General', 'IFLA'))
+    >>> _acronym_title("former IFLA President"), _acronym_title("IFLA Library Association")
+    (('former President', 'IFLA'), None)
+    """
+    m = re.match(r"^((?:former|ex-?)\s+)?([A-Z]{2,})\s+([^()]{1,120})$", desc)
+    if m is None:
+        return None
+    core = re.split(r"\s(?:for|on)\s", m.group(3), maxsplit=1)[0].split()
+    words = {w.casefold() for w in core}
+    if not words & TITLE_HEADS or not words <= TITLE_HEADS | TITLE_MODIFIERS:
+        return None
+    return (m.group(1) or "") + m.group(3), m.group(2)
 
 
 def _domain(text: str) -> bool:
@@ -478,12 +496,27 @@ _REFERENCE = re.compile(
 
 
 def is_reference(name: str) -> bool:
-    """Say whether an organisation as written is an acronym or "the same library", to be resolved in the item.
+    """Say whether an organisation as written is an acronym, "the same library" or a bare institution word.
+
+    A bare institution word ("the coordinator of the Foundation") names an institution the item named
+    before; it is resolved in the item, never minted (issue 16: nothing new from a title fragment).
 
     >>> is_reference("RSL"), is_reference("same library"), is_reference("Russian State Library")
     (True, True, False)
+    >>> is_reference("Foundation"), is_reference("the Centre"), is_reference("Caspian Heritage Foundation")
+    (True, True, False)
     """
-    return _REFERENCE.fullmatch(name.strip()) is not None
+    return _REFERENCE.fullmatch(name.strip()) is not None or bare_head(name) is not None
+
+
+def bare_head(name: str) -> str | None:
+    """Return the institution word when an organisation is written as that word alone ("Foundation"), else None.
+
+    >>> bare_head("the Foundation"), bare_head("Library"), bare_head("Heritage Foundation")
+    ('foundation', 'library', None)
+    """
+    words = re.sub(r"^the\s+", "", name.strip(), flags=re.I).split()
+    return words[0].casefold() if len(words) == 1 and words[0].casefold() in ORG_HEADS else None
 
 
 def _sub_unit_tail(text: str) -> int | None:
@@ -546,18 +579,43 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         country = country or place_code(m.group(1))
         if len(stem) >= 2 and stem[-1].casefold() in ORG_HEADS and is_name_word(stem[-2]):
             text = " ".join(stem)  # "… Edebali University of Turkey": the country is not part of the name
-    m = re.match(
-        r"^(.{1,150}?\b(?:Library|Centre|Center|Department|Faculty|Institute))\s+of\s+the\s+(.{1,150}\b"
-        r"(?:University|Ministry|Academy))$",
-        text[: _WINDOW + 1],
-    )
-    if m and parent is None and len(text) <= _WINDOW:
-        parent = OrgMention(m.group(2), country=country)
+    whole = whole_of(text) if parent is None and len(text) <= _WINDOW else None
+    if whole is not None:  # "Scientific Library of the X University": X University is the parent
+        parent = OrgMention(text[whole:], country=country)
     country = country or _country_in(text)
     if parent is not None and parent.country is None:
         parent.country = _country_in(parent.name) or country
     country = country or (parent.country if parent is not None else None)
     return OrgMention(text.strip(), parent, country)
+
+
+#: Institutions that have parts named "<part> of the <institution>".
+WHOLE_HEADS = frozenset("university ministry academy".split())
+
+
+def whole_of(name: str) -> int | None:
+    """Return where the institution starts in "<part> of the <institution>", else None.
+
+    The part names an institution word of its own; the institution's first words name a university,
+    ministry or academy.
+
+    >>> t = "Chief Directorate of Libraries and Broadcasting of the Ministry of Culture of the Republic of Turkey"
+    >>> t[whole_of(t):]
+    'Ministry of Culture of the Republic of Turkey'
+    >>> whole_of("Library of the First President of the Republic of Kazakhstan"), whole_of("Bilecik University")
+    (None, None)
+    """
+    for m in re.finditer(r"\sof\sthe\s", name[:_WINDOW]):
+        part, rest = name[: m.start()], name[m.end() : m.end() + _WINDOW]
+        head = _chunk(rest).split()
+        if (
+            head
+            and all(is_cap(w) for w in head)
+            and any(w.casefold() in WHOLE_HEADS for w in head)
+            and any(w.casefold() in ORG_HEADS and is_cap(w) for w in part.split())
+        ):
+            return m.end()
+    return None
 
 
 def _country_in(name: str) -> str | None:

@@ -76,9 +76,16 @@ _GIFT_WORDS = re.compile(r"\b(?:gifts?|presents?|souvenirs?)\b", re.I)
 _WORK_WORDS = re.compile(
     r"\b(?:books?|album|albums|album-books|publications?|pamphlets?|editions?|catalogu?es?|"
     r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
-    r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?)\b",
+    r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?|novels?|poems?|stories|recordings?|"
+    r"facsimiles?|archives?)\b",
     re.I,
 )
+#: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.
+GUEST_TITLES = frozenset(
+    """writer poet novelist author journalist artist painter composer musician singer actor actress photographer
+sculptor translator scholar historian researcher scientist professor ambassador consul envoy minister diplomat""".split()
+)
+_GUEST_WORDS = "(?:" + "|".join(sorted(GUEST_TITLES)) + ")"
 _SUBJECT = r"(?P<giver>(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,6}?[A-Za-z][\w.’'-]*)"
 #: ", in its turn," or an apposition ("Mayil Ahmedov, director of the library, presented …") after a giver.
 _TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?"
@@ -123,7 +130,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "donated",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|"
+            + _GUEST_WORDS
+            + r")|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
@@ -187,6 +196,8 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
             return name
     if re.search(r"\bguests\b|\bthem\b|\bthey\b|\bdelegation\b", t, re.I):
         return GUESTS
+    if re.fullmatch(r"(?:the\s+)?(?:[\w-]+\s+)?" + _GUEST_WORDS, t, re.I):  # "the writer", "the Ambassador"
+        return GUEST
     if re.search(r"\bguest\b|\bhim\b|\bher\b|\bhe\b|\bshe\b", t, re.I):
         return GUEST
     if re.search(r"\blibrary\b", t, re.I) and not re.search(r"\bof the\b.*\b(?:Centre|Center|University)\b", t):
@@ -282,7 +293,7 @@ _AGREED = (
     ),
     re.compile(
         r"(?:it was|they|the (?:sides|parties)|both (?:sides|parties))\s+(?:also\s+)?agreed\s+"
-        r"(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
+        r"(?P<prep>to|on|upon|that)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
     re.compile(

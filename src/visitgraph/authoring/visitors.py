@@ -24,6 +24,7 @@ from visitgraph.authoring.extract import (
     OrgMention,
     PersonMention,
     Span,
+    bare_head,
     find_people,
     is_cap,
     is_reference,
@@ -40,8 +41,14 @@ from visitgraph.core.names import fold
 _WINDOW = 300
 _VERBS = re.compile(
     r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
-    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|"
+    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|delivered|spoke|"
+    r"lectured|participated|conducted|donated|handed|"
     r"together with|along with|accompanied by)\b"
+)
+#: "… of the library" in lower case at the end of a descriptor: in the visit sentence, after a visiting
+#: institution of that kind was named, it is that institution (not the host).
+_LOWER_REFERENCE = re.compile(
+    r"\s+(?:of|at)\s+the\s+(?P<head>library|centre|center|university|institute|museum|foundation|academy)\s*,?\s*$"
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(
@@ -246,7 +253,13 @@ def _read_descriptors(
                 desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
                 own_entry = desc is not None
         p.description = description
-        _apply_descriptor(p, desc, labels)
+        ref = _LOWER_REFERENCE.search(desc) if desc else None
+        named = [q.org for q in people[:k] if q.org is not None] + [g[3] for g in groups if g[3] and g[1] <= p.start]
+        same = _named_before(ref.group("head").casefold(), named) if ref else None
+        if ref is not None and same is not None:  # "… head of the branch of the library Y": the visitors' library
+            p.org, p.job_title = same, _normalise_title(desc[: ref.start()])
+        else:
+            _apply_descriptor(p, desc, labels)
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
         prev = people[k - 1] if k else None
         if group is not None and group[3] is not None and p.org is None and not group[3].host:
@@ -307,11 +320,19 @@ def _resolve_references(people: list[PersonMention], group_orgs: list[OrgMention
             continue
         ref = p.org.name.strip()
         earlier = [q.org for q in people if q.org is not None and q is not p and not is_reference(q.org.name)]
-        if ref[:1].isupper():
+        head = bare_head(ref)
+        if head is not None:  # "the coordinator of the Foundation": the item's institution of that kind, or none
+            p.org = _named_before(head, [*earlier, *group_orgs])
+        elif ref[:1].isupper():
             p.org = next((o for o in [*earlier, *group_orgs] if _refers_to(ref, o)), p.org)
         else:
             before = [q.org for q in people[:k] if q.org is not None and not is_reference(q.org.name)]
             p.org = before[-1] if before else (group_orgs[-1] if group_orgs else None)
+
+
+def _named_before(head: str, orgs: Sequence[OrgMention]) -> OrgMention | None:
+    """Return the last organisation of `orgs` whose name has the institution word `head`, else None."""
+    return next((o for o in reversed(orgs) if not o.host and head in fold(o.name).split()), None)
 
 
 _FROM = re.compile(r"\s*,?\s+from\s+(?:the\s+)?")
