@@ -6,8 +6,13 @@ rules before this round, except the guard that "of the library" with no visiting
 
 from __future__ import annotations
 
+import pytest
+
+from conftest import ROOT, settings_for
 from visitgraph.authoring import draft as draft_module
 from visitgraph.authoring import extract
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.draftfile import source_store
 from visitgraph.authoring.extract import is_reference, parse_org, split_descriptor
 from visitgraph.authoring.newsfacts import find_agreements, find_gifts
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
@@ -101,3 +106,71 @@ def test_a_lecture_at_the_library_reads_as_a_visit_and_ends_the_descriptor() -> 
         ("Sofia Reyes", "Professor", "University of Salamanca")
     ]
     assert draft_module._VISIT_CUE.search("Sofia Reyes delivered a lecture at the Presidential Library.")
+
+
+# --- sentences of our own written after dev4 was right, probing the same phenomena in other words --------------
+
+
+@pytest.fixture(scope="module")
+def ctx() -> DraftContext:
+    settings = settings_for(ROOT)
+    return DraftContext.from_store(source_store(settings), settings.base_iri)
+
+
+def _draft(ctx: DraftContext, text: str) -> draft_module.Draft:
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def test_a_national_library_is_not_reused_as_another_library_of_the_same_country(ctx: DraftContext) -> None:
+    d = _draft(
+        ctx, "On May 5, 2026, the director of the National Library of Kazakhstan Arman Seitov visited the library."
+    )
+    orgs = [(e.name, e.new) for e in d.institutions if e.iri != ctx.host]
+    assert orgs == [("National Library of Kazakhstan", True)]
+    d = _draft(
+        ctx, "On May 5, 2026, the staff of the Presidential Library of Belarus visited the Presidential Library."
+    )
+    assert [e.iri.rsplit("/", 1)[1] for e in d.institutions] == ["belarusian-presidential-library"]
+
+
+def test_an_eponym_before_a_place_word_is_not_a_person() -> None:
+    text = (
+        "On May 5, 2026, Anna Orlova, director of the M. I. Rudomino All-Russia State Library for Foreign "
+        "Literature, visited the Presidential Library."
+    )
+    assert [p.name for p in analyse_visit(text, host_labels=HOST).visitors] == ["Anna Orlova"]
+
+
+def test_a_name_of_kind_words_only_is_no_organisation_when_the_item_names_people() -> None:
+    text = "On May 5, 2026, head of the Digital Services of the National Library Ali Kaya visited the Presidential Library."
+    f = analyse_visit(text, host_labels=HOST)
+    assert [p.name for p in f.visitors] == ["Ali Kaya"] and f.orgs == [] and f.visitors[0].org is None
+
+
+def test_a_name_of_kind_words_only_is_kept_with_a_check_when_it_is_all_the_item_names(ctx: DraftContext) -> None:
+    d = _draft(ctx, "On May 5, 2026, the staff of the Central Library visited the Presidential Library.")
+    assert [(e.name, e.new) for e in d.attendees] == [("Central Library", True)]
+    assert "names no particular institution" in (d.attendees[0].check or "")
+
+
+def test_two_way_gifts_joined_by_while() -> None:
+    text = "The guests were presented with the album “Baku”, while the guest gave the library a collection of books."
+    assert [(g.agent, g.recipient) for g in find_gifts(text)] == [("host", "guests"), ("guest", "host")]
+
+
+def test_an_occupation_as_recipient_is_the_guest() -> None:
+    text = "Director of the library Mayil Ahmadov presented the novelist with the album “Azerbaijan”."
+    got = [(g.agent, g.recipient) for g in find_gifts(text, [], ["Mayil Ahmadov"])]
+    assert got == [("Mayil Ahmadov", "guest")]
+
+
+def test_people_of_an_institution_after_of() -> None:
+    text = "On May 5, 2026, Lea Weber and Jan Vos of the Royal Library of the Netherlands visited the Presidential Library."
+    f = analyse_visit(text, host_labels=HOST)
+    assert [p.org.name if p.org else None for p in f.visitors] == ["Royal Library of the Netherlands"] * 2
+
+
+def test_an_acronym_and_a_title_after_the_name() -> None:
+    text = "On May 5, 2026, Lea Weber, IFLA Vice-President, visited the Presidential Library."
+    f = analyse_visit(text, host_labels=HOST)
+    assert [(p.job_title, p.org.name if p.org else None) for p in f.visitors] == [("Vice-President", "IFLA")]

@@ -52,7 +52,7 @@ OTHER_CAPITALISED = frozenset(
 republic federation presidential palace nation leader cultural annual meeting conference european east west north
 south central city global world catalogue scientific educational activities rare books art foreign literature
 visitors book president first online countries computer intangible heritage humanity representative list democratic state
-symbols attributes kingdom united arab emirates islamic people's democratic new old great""".split()
+symbols attributes kingdom united arab emirates islamic people's democratic new old great royal""".split()
 )
 HONORIFICS = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.", "prof": "Prof."}
 PARTICLES = frozenset("van von de der da di du al el bin ibn la le ter ten".split())
@@ -323,8 +323,12 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
 
 def _heads_institution(words: list[Span], k: int) -> bool:
     """Say whether the words from `k` go on to an institution word ("… National Library"): an eponym, not a person."""
-    while k < len(words) and is_cap(words[k].text) and words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS:
-        k += 1
+    while (
+        k < len(words)
+        and is_cap(words[k].text)
+        and (words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS or place_code(words[k].text) is not None)
+    ):
+        k += 1  # "M. I. Rudomino All-Russia State Library": a place word does not end the institution's name
     return k < len(words) and words[k].text.casefold() in ORG_HEADS
 
 
@@ -509,14 +513,23 @@ def is_reference(name: str) -> bool:
     return _REFERENCE.fullmatch(name.strip()) is not None or bare_head(name) is not None
 
 
-def bare_head(name: str) -> str | None:
-    """Return the institution word when an organisation is written as that word alone ("Foundation"), else None.
+#: Words that say only what kind an institution is: "the National Library" names none in particular.
+GENERIC_MODIFIERS = frozenset(
+    """national state central city regional republican public scientific municipal district provincial
+presidential main digital electronic royal""".split()
+)
 
-    >>> bare_head("the Foundation"), bare_head("Library"), bare_head("Heritage Foundation")
+
+def bare_head(name: str) -> str | None:
+    """Return the institution word when an organisation is written with kind words only ("Foundation"), else None.
+
+    >>> bare_head("the Foundation"), bare_head("National Library"), bare_head("Heritage Foundation")
     ('foundation', 'library', None)
     """
     words = re.sub(r"^the\s+", "", name.strip(), flags=re.I).split()
-    return words[0].casefold() if len(words) == 1 and words[0].casefold() in ORG_HEADS else None
+    if not words or len(words) > 3 or words[-1].casefold() not in ORG_HEADS:
+        return None
+    return words[-1].casefold() if all(w.casefold() in GENERIC_MODIFIERS for w in words[:-1]) else None
 
 
 def _sub_unit_tail(text: str) -> int | None:

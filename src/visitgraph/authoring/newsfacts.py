@@ -115,7 +115,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
+            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|"
+            + _GUEST_WORDS
+            + r")|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
             r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
@@ -157,7 +159,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _CLAUSE = re.compile(
-    r"(?:,\s+and|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
+    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
     r"\b(?:presented|donated|gave|handed over)\b)"
 )
 

@@ -182,7 +182,10 @@ def _post_descriptor(post: str) -> str | None:
     words = text.split()
     if not words:
         return None
-    first = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).split()[0].casefold()
+    bare = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).split()
+    first = bare[0].casefold()
+    if len(bare) > 1 and bare[0].isupper() and len(bare[0]) > 1:  # "IFLA President-elect": the acronym's title
+        first = bare[1].casefold()
     return text if first in TITLE_HEADS or first in TITLE_MODIFIERS else None
 
 
@@ -223,8 +226,13 @@ def analyse_visit(
     _find_hosts_elsewhere(text, end, out, known_hosts)
     _alternate_names(text, out.visitors)
     for p in out.visitors:
+        if p.org is not None and bare_head(p.org.name) is not None:
+            p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
         if p.org is not None and all(p.org is not o for o in out.orgs):
             out.orgs.append(p.org)
+    named = [o for o in out.orgs if bare_head(o.name) is None]
+    if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
+        out.orgs = named
     return out
 
 
@@ -332,10 +340,12 @@ def _resolve_references(people: list[PersonMention], group_orgs: list[OrgMention
 
 def _named_before(head: str, orgs: Sequence[OrgMention]) -> OrgMention | None:
     """Return the last organisation of `orgs` whose name has the institution word `head`, else None."""
-    return next((o for o in reversed(orgs) if not o.host and head in fold(o.name).split()), None)
+    return next(
+        (o for o in reversed(orgs) if not o.host and bare_head(o.name) is None and head in fold(o.name).split()), None
+    )
 
 
-_FROM = re.compile(r"\s*,?\s+from\s+(?:the\s+)?")
+_FROM = re.compile(r"\s*,?\s+(?:from|of)\s+(?:the\s+)?")
 _LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s+)?")
 
 
@@ -441,7 +451,7 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             or _title_part(name, findings.visitors)
         ):
             continue
-        if fold(name).startswith("presidential library") or place_code(name):
+        if fold(name).startswith("presidential library") or place_code(name) or bare_head(name) is not None:
             continue
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
