@@ -174,3 +174,26 @@ def test_an_acronym_and_a_title_after_the_name() -> None:
     text = "On May 5, 2026, Lea Weber, IFLA Vice-President, visited the Presidential Library."
     f = analyse_visit(text, host_labels=HOST)
     assert [(p.job_title, p.org.name if p.org else None) for p in f.visitors] == [("Vice-President", "IFLA")]
+
+
+def test_a_signing_ceremony_that_took_place_is_a_signature() -> None:
+    text = "The signing ceremony of the memorandum of understanding took place at the end of the meeting."
+    assert [a.signed for a in find_agreements(text)] == [True]
+    assert find_agreements("The signing of a memorandum was discussed.") == []
+
+
+def test_it_was_decided_to_sign_is_an_unsigned_agreement() -> None:
+    text = "It was decided to sign a cooperation protocol between the two institutions."
+    assert [(a.signed, a.name) for a in find_agreements(text)] == [
+        (False, "Agreement to sign a cooperation protocol between the two institutions")
+    ]
+
+
+def test_a_host_named_by_initial_gives_for_the_host() -> None:
+    text = "M. Ahmadov, in his turn, presented the guests with the album “Karabakh”."
+    got = [(g.agent, g.recipient) for g in find_gifts(text, ["Ann Lee"], ["Mayil Ahmadov"])]
+    assert got == [("Mayil Ahmadov", "guests")]
+
+
+def test_welcomed_reads_as_a_visit() -> None:
+    assert draft_module._VISIT_CUE.search("the staff of the library welcomed Ann Lee")

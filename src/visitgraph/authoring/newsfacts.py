@@ -191,7 +191,7 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
     t = text.strip(" ,.")
     folded = fold(t)
     for name in host_names:
-        if fold(name) and fold(name) in folded:
+        if fold(name) and (fold(name) in folded or re.search(rf"(?<!\w){re.escape(_initial_form(name))}\b", folded)):
             return name
     for name in names:
         if fold(name) in folded:
@@ -205,6 +205,16 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
     if re.search(r"\blibrary\b", t, re.I) and not re.search(r"\bof the\b.*\b(?:Centre|Center|University)\b", t):
         return HOST
     return t
+
+
+def _initial_form(name: str) -> str:
+    """Return a name as its first initial and last word, folded as names.fold folds "M. Ahmadov".
+
+    >>> _initial_form("Mayil Ahmadov") == fold("M. Ahmadov")
+    True
+    """
+    words = fold(name).split()
+    return f"{words[0][0]} {words[-1]}" if len(words) >= 2 else fold(name)
 
 
 def _items(phrase: str) -> list[str]:
@@ -293,6 +303,7 @@ _AGREED = (
     re.compile(
         r"(?:reached|concluded) an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I
     ),
+    re.compile(r"\bit was (?:also\s+)?decided\s+(?P<prep>to)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)", re.I),
     re.compile(
         r"(?:it was|they|the (?:sides|parties)|both (?:sides|parties))\s+(?:also\s+)?agreed\s+"
         r"(?P<prep>to|on|upon|that)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
@@ -324,6 +335,15 @@ _SIGNED_PASSIVE = re.compile(
 )
 
 
+#: "The signing ceremony of the memorandum … took place" (a signature that happened).
+_SIGNING_HELD = re.compile(
+    r"\bsigning\s+(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:took\s+place|was\s+held)\b",
+    re.I,
+)
+
+
 def find_agreements(text: str) -> list[AgreementMention]:
     """Find agreements; one per sentence, signed when the sentence says a document was signed.
 
@@ -334,8 +354,11 @@ def find_agreements(text: str) -> list[AgreementMention]:
     out = []
     for sentence in sentences(text):
         low = sentence.casefold()
-        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if "agree" in low else None
+        cue = "agree" in low or "decided" in low
+        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if cue else None
         signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if "signed" in low else None
+        if signed is None and "signing" in low:
+            signed = _SIGNING_HELD.search(sentence)
         if agreed is None and signed is None:
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""
