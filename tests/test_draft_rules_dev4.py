@@ -197,3 +197,34 @@ def test_a_host_named_by_initial_gives_for_the_host() -> None:
 
 def test_welcomed_reads_as_a_visit() -> None:
     assert draft_module._VISIT_CUE.search("the staff of the library welcomed Ann Lee")
+
+
+def test_accompanied_by_starts_an_entry_with_its_own_descriptor() -> None:
+    text = (
+        "On May 5, 2026, Mr. Jan Nowak, Ambassador of Poland, accompanied by the director of the National Library "
+        "of Poland Ewa Lis, visited the Presidential Library."
+    )
+    f = analyse_visit(text, host_labels=HOST)
+    assert [(p.name, p.org.name if p.org else None) for p in f.visitors] == [
+        ("Jan Nowak", None),
+        ("Ewa Lis", "National Library of Poland"),
+    ]
+    assert visiting_orgs_free(text, f, HOST) == []
+
+
+def test_a_free_standing_institution_ends_before_a_person() -> None:
+    text = "On May 5, 2026, the staff of the library met the National Library of Poland Ewa Lis in the hall."
+    f = analyse_visit(text, host_labels=HOST)
+    assert "National Library of Poland" in [o.name for o in visiting_orgs_free(text, f, HOST)]
+
+
+def test_an_organisation_in_brackets_after_a_name() -> None:
+    text = "On May 5, 2026, Dr. Lea Weber (IFLA) and Ivan Petrov (Russia) visited the Presidential Library."
+    f = analyse_visit(text, host_labels=HOST)
+    assert [(p.name, p.org.name if p.org else None, p.job_title) for p in f.visitors][0] == ("Lea Weber", "IFLA", None)
+    assert f.visitors[1].org is None or f.visitors[1].org.name == "IFLA"  # a country in brackets is no organisation
+
+
+def test_an_institution_in_a_place_is_looked_up_by_its_name_before_in() -> None:
+    forms = draft_module._variants("Belarusian Presidential Library in the Palace of Independence", "organization")
+    assert "Belarusian Presidential Library" in forms

@@ -321,6 +321,9 @@ def _variants(name: str, kind: str) -> list[str]:
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))
+        located = re.match(r"^(.{3,}?)\s+in\s+(?:the\s+)?[A-Z]", name)
+        if located:  # "Belarusian Presidential Library in the Palace of Independence": the name before "in"
+            out.append(located.group(1))
         whole = whole_of(name)
         if whole is not None:  # "Chief Directorate … of the Ministry of …": the part's own name
             out.append(re.sub(r"\s+of\s+the\s+$", "", name[:whole]))

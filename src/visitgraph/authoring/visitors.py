@@ -45,6 +45,8 @@ _VERBS = re.compile(
     r"lectured|participated|conducted|donated|handed|"
     r"together with|along with|accompanied by)\b"
 )
+#: An organisation in brackets right after a name ("Sinan Tan (OCLC)").
+_PAREN_ORG = re.compile(r"\s*\(([^()]{2,120})\)")
 #: "… of the library" in lower case at the end of a descriptor: in the visit sentence, after a visiting
 #: institution of that kind was named, it is that institution (not the host).
 _LOWER_REFERENCE = re.compile(
@@ -55,7 +57,7 @@ _GROUP = re.compile(
     rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?"
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
-_NEXT_ENTRY = re.compile(r",\s+and\s+")
+_NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
 #: Occupations held on one's own: a writer listed after a director does not share the director's institution.
 INDEPENDENT_TITLES = frozenset(
     "writer poet artist painter composer musician singer actor actress journalist photographer sculptor".split()
@@ -268,6 +270,10 @@ def _read_descriptors(
             p.org, p.job_title = same, _normalise_title(desc[: ref.start()])
         else:
             _apply_descriptor(p, desc, labels)
+        paren = _PAREN_ORG.match(sentence, ends[k], hi)
+        if desc is None and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
+            if not _is_host_org(paren.group(1), labels):
+                p.org = parse_org(paren.group(1))  # "Sinan Tan (OCLC)": the organisation in brackets
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
         prev = people[k - 1] if k else None
         if group is not None and group[3] is not None and p.org is None and not group[3].host:
@@ -441,8 +447,10 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
         + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
         + r")\b(?:\sof\s(?:the\s)?[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,6}){0,3}"
     )
+    starts = [p.start for p in find_people(sentence)]
     for m in re.finditer(pattern, sentence):
-        name = m.group(0).strip()
+        inside = [a for a in starts if m.start() < a < m.end()]  # "… of Poland Tomasz Makowski": the name ends it
+        name = sentence[m.start() : inside[0]].strip() if inside else m.group(0).strip()
         if (
             not is_cap(name)
             or _is_host_org(name, labels)
