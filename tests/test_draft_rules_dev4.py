@@ -228,3 +228,21 @@ def test_an_organisation_in_brackets_after_a_name() -> None:
 def test_an_institution_in_a_place_is_looked_up_by_its_name_before_in() -> None:
     forms = draft_module._variants("Belarusian Presidential Library in the Palace of Independence", "organization")
     assert "Belarusian Presidential Library" in forms
+
+
+def test_a_long_institution_name_before_a_person_keeps_its_last_word() -> None:
+    text = (
+        "On May 5, 2026, the Executive Director of the Foundation for the Study of Manuscripts Ana Lima visited the "
+        "Presidential Library."
+    )
+    f = analyse_visit(text, host_labels=HOST)
+    assert [(p.name, p.org.name if p.org else None) for p in f.visitors] == [
+        ("Ana Lima", "Foundation for the Study of Manuscripts")
+    ]
+
+
+def test_the_board_of_an_institution_is_a_part_of_it() -> None:
+    assert split_descriptor("Chairman of the Board of the Nizami Heritage Foundation") == (
+        "Chairman of the Board",
+        "Nizami Heritage Foundation",
+    )

@@ -45,7 +45,10 @@ assistant honorary ex honoured honored people's regional""".split()
 #: Institution words that name a part of an institution ("the Digital Services of the National Library"):
 #: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
 #: the organisation (nothing is minted from a title fragment).
-SUB_UNITS = frozenset("department departments division services service sector section unit branch subdivision".split())
+SUB_UNITS = frozenset(
+    "department departments division services service sector section unit branch subdivision board council presidium "
+    "secretariat".split()
+)
 GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts".split())
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
@@ -357,9 +360,23 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
-    if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and words[k - 1].text.casefold() in ORG_HEADS:
+    if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
     return run
+
+
+def _org_name_before(words: list[Span], k: int) -> bool:
+    """Say whether an institution's name ends right before words[k] ("Foundation for the Preservation" of …).
+
+    Looks back at most six words, over capitalised words and "for", "the", "and", "of".
+    """
+    for j in range(k - 1, max(-1, k - 7), -1):
+        w = words[j].text
+        if w.casefold() in ORG_HEADS and is_cap(w):
+            return True
+        if not (is_cap(w) or w.casefold() in ("for", "the", "and", "of")):
+            return False
+    return False
 
 
 def _skip_eponym(words: list[Span], i: int) -> int:
