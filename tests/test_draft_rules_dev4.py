@@ -246,3 +246,18 @@ def test_the_board_of_an_institution_is_a_part_of_it() -> None:
         "Chairman of the Board",
         "Nizami Heritage Foundation",
     )
+
+
+def test_works_handed_over_to_the_library_without_a_giver_come_from_the_guests() -> None:
+    text = (
+        "At the end of the meeting, the poems of the guest were handed over to the library fund, and the guest was "
+        "given the album “Shusha”."
+    )
+    assert [(g.agent, g.recipient) for g in find_gifts(text)] == [("guests", "host"), ("host", "guest")]
+    text = "The book was presented to the library by the director of the institute."
+    assert [g.recipient for g in find_gifts(text)] == ["host"]
+
+
+def test_plural_documents_signed_without_an_article() -> None:
+    assert [a.signed for a in find_agreements("Memoranda of cooperation were signed by the two libraries.")] == [True]
+    assert [a.signed for a in find_agreements("Agreements on the exchange of books were signed.")] == [True]

@@ -108,7 +108,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive",
         re.compile(
             r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)"
-            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed)\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
+        ),
+    ),
+    (
+        "passive_to",  # "the books of the poet were handed over to the library fund": the guests gave them
+        re.compile(
+            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given)\s+to\s+"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary)\b(?![^.]{0,200}\bby\b)"
         ),
     ),
     (
@@ -160,7 +167,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _CLAUSE = re.compile(
     r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
-    r"\b(?:presented|donated|gave|handed over)\b)"
+    r"\b(?:presented|donated|gave|given|handed over)\b)"
 )
 
 
@@ -178,6 +185,7 @@ _NEEDS = {
     "by_to": (" by ", " to "),
     "to_by": (" to ", " by "),
     "passive": ("presented with|given|handed",),
+    "passive_to": (" to ",),
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
@@ -285,6 +293,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             )
             if rule == "passive":
                 agent = HOST
+            if rule == "passive_to":
+                agent = GUESTS
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
             if rule == "as_gift" and recv_text is None:
@@ -317,8 +327,8 @@ _AGREED = (
     ),
 )
 _DOC = (
-    r"(?P<doc>memorandum(?:\s+of\s+(?:understanding|cooperation))?|agreement|protocol|contract|treaty|accord|"
-    r"declaration)"
+    r"(?P<doc>memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation))?|agreements?|protocols?|contracts?|"
+    r"treaty|treaties|accords?|declarations?)"
 )
 _SIGNED = re.compile(
     r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
@@ -328,7 +338,7 @@ _SIGNED = re.compile(
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
 _SIGNED_PASSIVE = re.compile(
-    r"\b(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    r"\b(?:(?:a|an|the|two|both)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
     + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
     re.I,
