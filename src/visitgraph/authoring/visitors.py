@@ -266,7 +266,7 @@ def _read_descriptors(
         ref = _LOWER_REFERENCE.search(desc) if desc else None
         named = [q.org for q in people[:k] if q.org is not None] + [g[3] for g in groups if g[3] and g[1] <= p.start]
         same = _named_before(ref.group("head").casefold(), named) if ref else None
-        if ref is not None and same is not None:  # "… head of the branch of the library Y": the visitors' library
+        if desc and ref is not None and same is not None:  # "… head of the branch of the library Y": theirs
             p.org, p.job_title = same, _normalise_title(desc[: ref.start()])
         else:
             _apply_descriptor(p, desc, labels)
