@@ -114,9 +114,10 @@ NEWS_FILES = {
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
+    "dev5": "news-dev5.json",
 }
-"""Where each half of the drafting evaluation lives (``dev2``, ``dev3`` and ``dev4`` were written after decision 0023,
-``dev4`` with decision 0041)."""
+"""Where each half of the drafting evaluation lives (``dev2`` to ``dev5`` were written after decision 0023,
+``dev4`` and ``dev5`` with decision 0041)."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
