@@ -57,7 +57,16 @@ south central city global world catalogue scientific educational activities rare
 visitors book president first online countries computer intangible heritage humanity representative list democratic state
 symbols attributes kingdom united arab emirates islamic people's democratic new old great royal""".split()
 )
-HONORIFICS = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.", "prof": "Prof."}
+HONORIFICS = {
+    "mr": "Mr.",
+    "mrs": "Mrs.",
+    "ms": "Ms.",
+    "miss": "Miss",
+    "dr": "Dr.",
+    "prof": "Prof.",
+    "mme": "Mme",
+    "mlle": "Mlle",
+}
 PARTICLES = frozenset("van von de der da di du al el bin ibn la le ter ten".split())
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
 #: Demonyms and country names beyond names.COUNTRY_NAMES, mapped to ISO 3166-1 alpha-2 codes.
@@ -167,6 +176,19 @@ PLACES = {
     "belarus": "BY",
     "emirates": "AE",
     "baku": "AZ",
+    # the countries' own spellings, as partner institutions write them ("Sputnik Azərbaycan")
+    "azerbaycan": "AZ",
+    "qazaqstan": "KZ",
+    "kazakstan": "KZ",
+    "rossiya": "RU",
+    "ukraina": "UA",
+    "lietuva": "LT",
+    "latvija": "LV",
+    "polska": "PL",
+    "ceska republika": "CZ",
+    "hellas": "GR",
+    "sakartvelo": "GE",
+    "ozbekiston": "UZ",
 }
 _CAP = r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]"
 _WORD_RE = re.compile(rf"(?:{_CAP}\.\s?){{1,6}}(?={_CAP})|{_CAP}\.|[\w’'`-]+|[^\w\s]")

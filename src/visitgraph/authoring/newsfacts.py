@@ -52,7 +52,7 @@ def sentences(text: str) -> list[str]:
     for m in re.finditer(r"\.(?=\s+[A-Z“\"])", text):
         tail = text[max(start, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|[A-Z]\.[A-Z]", before):
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|[A-Z]\.[A-Z]", before):
             continue
         out.extend(pieces(text[start : m.end()].strip()))
         start = m.end()
@@ -86,9 +86,16 @@ GUEST_TITLES = frozenset(
 sculptor translator scholar historian researcher scientist professor ambassador consul envoy minister diplomat""".split()
 )
 _GUEST_WORDS = "(?:" + "|".join(sorted(GUEST_TITLES)) + ")"
-_SUBJECT = r"(?P<giver>(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,6}?[A-Za-z][\w.’'-]*)"
+#: A capital letter, Azerbaijani, Turkish and Baltic ones included ("Mayıl Əhmədov", "Şeyh", "Šimkus").
+CAP = r"[A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽƏ]"
+_SUBJECT = r"(?P<giver>(?<![\w’'-])(?:the\s+)?(?:" + CAP + r"[\w.’'-]*\s+){0,6}?[^\W\d_][\w.’'-]*)"
 #: ", in its turn," or an apposition ("Mayil Ahmedov, director of the library, presented …") after a giver.
 _TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?"
+#: The host library as a receiver, or its fund ("the library's fund", "the fund of the Presidential Library").
+_LIBRARY = (
+    r"(?:the\s+(?:fund|collection|stock)s?\s+of\s+)?the\s+(?:Presidential\s+)?[Ll]ibrary"
+    r"(?:[’']s\s+(?:fund|collection|stock)s?)?"
+)
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
@@ -107,7 +114,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "passive",
         re.compile(
-            r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)"
+            r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+" + CAP + r"[\w.’'-]*){0,3}|(?:the\s+)?guests?)"
             r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
@@ -124,14 +131,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
             r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|"
             + _GUEST_WORDS
-            + r")|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
-            r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
+            + r")|"
+            + _LIBRARY
+            + r"|him|her|them|"
+            r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
         "as_gift",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
             r"(?:gave|presented|donated)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
         ),
@@ -141,23 +150,23 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|"
             + _GUEST_WORDS
-            + r")|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
+            + r")|(?:" + CAP + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn)?,?\s+"
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
     (
         "gave_to",  # "The guest gave the library books …"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
-            r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+(?P<verb>gave|donated)\s+"
-            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|the\s+guests?|him|her|them)\s+"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>gave|donated)\s+"
+            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (
         "and_gave",  # "X visited the library and presented the album … to the library"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){1,3})\s+visited\b"
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|" + CAP + r"[\w’'-]*(?:\s" + CAP + r"[\w’'-]*){1,3})\s+visited\b"
             r"[^.]{0,150}?\band\s+"
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
@@ -177,7 +186,19 @@ def _clauses(sentence: str) -> list[str]:
     for m in _CLAUSE.finditer(sentence):
         parts.append(sentence[start : m.start()])
         start = m.end()
-    return [*parts, sentence[start:]]
+    out = []
+    for part in [*parts, sentence[start:]]:
+        m = _AND_PASSIVE.search(part)
+        if m is None:
+            out.append(part)
+            continue
+        # "The guests presented … and were given …": the second handing-over's receiver is the first's giver
+        out += [part[: m.start()], ("they " if m.group(1) == "were" else "he ") + part[m.end() :]]
+    return out
+
+
+#: "… and were given …" with no subject of its own (the subject of the sentence receives).
+_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|handed)\b)")
 
 
 #: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).

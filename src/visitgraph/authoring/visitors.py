@@ -85,7 +85,7 @@ def first_sentence_end(text: str) -> int:
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
         tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
             continue
         return m.end()
     return len(text)
@@ -134,7 +134,7 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
 
 def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     """Return (descriptor, description) ending right before a name, if the text has one."""
-    text = re.sub(r"\s*(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
+    text = re.sub(r"\s*(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
     if not text or _FUNCTION_END.search(text):
         return None, None
     unquoted = outside(quoted_spans(text))
@@ -352,7 +352,7 @@ def _named_before(head: str, orgs: Sequence[OrgMention]) -> OrgMention | None:
 
 
 _FROM = re.compile(r"\s*,?\s+(?:from|of)\s+(?:the\s+)?")
-_LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s+)?")
+_LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?\s+)?")
 
 
 def _from_org(sentence: str, people: list[PersonMention], starts: list[int], ends: list[int], labels: set[str]) -> None:
