@@ -37,7 +37,8 @@ PART_OF_SCORE = 95.0
 SOURCE_SLUG = "presidential-library-visits"
 _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
-    r"handing over|arrived|arriving|came to|received|toured|welcomed|lectures?|seminars?|master class|attended|took part)\b",
+    r"handing over|handed over|donated|arrived|arriving|came to|received|toured|welcomed|lectures?|seminars?|master class|"
+    r"attended|took part)\b",
     re.I,
 )
 

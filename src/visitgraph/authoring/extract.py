@@ -26,7 +26,7 @@ ORG_HEADS = frozenset(
 agency museum institute academy embassy consulate council foundation society company archive archives chamber
 office department union organization organisation committee school college bank corporation commission parliament
 assembly conference administration theatre theater gallery publishers publishing bureau authority board network
-consortium alliance service services news""".split()
+consortium alliance service services news laboratory laboratories forum congress""".split()
 )
 #: Words that make a span a title rather than a name.
 TITLE_HEADS = frozenset(
@@ -40,14 +40,14 @@ diplomat teacher""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
-assistant honorary ex honoured honored people's regional""".split()
+assistant honorary ex honoured honored people's regional past""".split()
 )
 #: Institution words that name a part of an institution ("the Digital Services of the National Library"):
 #: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
 #: the organisation (nothing is minted from a title fragment).
 SUB_UNITS = frozenset(
     "department departments division services service sector section unit branch subdivision board council presidium "
-    "secretariat".split()
+    "secretariat laboratory laboratories".split()
 )
 GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts".split())
 OTHER_CAPITALISED = frozenset(
@@ -495,12 +495,30 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         title = re.sub(r"\s+of(?:\s+the)?$", "", title)
     clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
     org = org[: clause.start()] if clause else org
+    if _bare_part(org):  # "head of the Conservation Laboratory": a part of an institution the text does not name
+        return desc, None
     end = org[-_WINDOW:]
     scope = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
     if scope:  # "OCLC (…) on CIS states": the scope belongs to the title
         cut = len(org) - len(end) + scope.start()
         title, org = f"{title} {scope.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
+
+
+#: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
+PART_WORDS = frozenset("department departments division sector section unit laboratory laboratories subdivision".split())
+
+
+def _bare_part(org: str) -> bool:
+    """Say whether an organisation as written is a part of an institution and nothing more ("Rare Books Department").
+
+    >>> _bare_part("Conservation Laboratory"), _bare_part("Digital Library Department of the RSL")
+    (True, False)
+    >>> _bare_part("Russian State Library"), _bare_part("British Council")
+    (False, False)
+    """
+    words = org.split()
+    return bool(words) and words[-1].casefold() in PART_WORDS and all(is_cap(w) or w in ("and", "of") for w in words)
 
 
 def _acronym_title(desc: str) -> tuple[str, str] | None:

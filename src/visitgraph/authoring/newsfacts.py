@@ -155,6 +155,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
+        re.compile(
+            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave)\s+to\s+"
+            r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
+        ),
+    ),
+    (
         "gave_to",  # "The guest gave the library books …"
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
@@ -210,6 +217,7 @@ _NEEDS = {
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
+    "to_first": ("donated to|presented to|handed over to|gave to",),
     "gave_to": ("gave|donated",),
     "and_gave": ("visited", " and ", " to "),
 }

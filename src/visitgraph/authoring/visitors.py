@@ -116,7 +116,7 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
         cut = re.search(
-            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|under\s+the\s+"
+            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|under\s+the\s+"
             r"(?:leadership|guidance|direction))\b",
             rest,
         )
@@ -226,6 +226,8 @@ def analyse_visit(
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
+    if not out.visitors:
+        _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
@@ -403,6 +405,28 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: "… were handed over by" a person: the agent of a handing-over named after the visit sentence.
+_HANDED_BY = re.compile(r"\b(?:was|were)\s+(?:presented|donated|handed\s+over|given)\s+(?:to\s+[^.]{1,80}?\s+)?by\s+")
+
+
+def _find_givers_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
+    """Add the guest who handed over an institution's gift when the visit sentence names no person.
+
+    "The Embassy … donated … . The books were handed over by the counsellor of the embassy Dmitry Orlov."
+    """
+    seen = {fold(p.name) for p in out.hosts}
+    for m in _HANDED_BY.finditer(text, start):
+        stop = first_sentence_end(text[m.end() : m.end() + 400]) + m.end()
+        for p in find_people(text[:stop], m.end()):
+            desc, _ = _pre_descriptor(text[max(0, p.start - 60) : p.start])
+            if fold(p.name) in seen or (desc is not None and _HOST_DESC.search(desc)):
+                return
+            _apply_descriptor(p, desc, labels)
+            if not p.host:
+                out.visitors.append(p)
+            return
 
 
 def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
