@@ -506,7 +506,9 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
 
 
 #: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
-PART_WORDS = frozenset("department departments division sector section unit laboratory laboratories subdivision".split())
+PART_WORDS = frozenset(
+    "department departments division sector section unit laboratory laboratories subdivision".split()
+)
 
 
 def _bare_part(org: str) -> bool:

@@ -129,11 +129,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|"
-            + _GUEST_WORDS
-            + r")|"
-            + _LIBRARY
-            + r"|him|her|them|"
+            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|" + _GUEST_WORDS + r")|" + _LIBRARY + r"|him|her|them|"
             r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
@@ -150,7 +146,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|"
             + _GUEST_WORDS
-            + r")|(?:" + CAP + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn)?,?\s+"
+            + r")|(?:"
+            + CAP
+            + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn)?,?\s+"
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
@@ -164,7 +162,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "gave_to",  # "The guest gave the library books …"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4}|"
+            r"[Hh]e|[Ss]he|[Tt]hey)"
             r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>gave|donated)\s+"
             r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
@@ -173,7 +174,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "and_gave",  # "X visited the library and presented the album … to the library"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|" + CAP + r"[\w’'-]*(?:\s" + CAP + r"[\w’'-]*){1,3})\s+visited\b"
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|"
+            + CAP
+            + r"[\w’'-]*(?:\s"
+            + CAP
+            + r"[\w’'-]*){1,3})\s+visited\b"
             r"[^.]{0,150}?\band\s+"
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
@@ -195,12 +200,12 @@ def _clauses(sentence: str) -> list[str]:
         start = m.end()
     out = []
     for part in [*parts, sentence[start:]]:
-        m = _AND_PASSIVE.search(part)
-        if m is None:
+        passive = _AND_PASSIVE.search(part)
+        if passive is None:
             out.append(part)
             continue
         # "The guests presented … and were given …": the second handing-over's receiver is the first's giver
-        out += [part[: m.start()], ("they " if m.group(1) == "were" else "he ") + part[m.end() :]]
+        out += [part[: passive.start()], ("they " if passive.group(1) == "were" else "he ") + part[passive.end() :]]
     return out
 
 
