@@ -60,8 +60,9 @@ def test_reconcile_test_half_match_flag(reconcile_scores: dict[str, ReconcileSco
 
 
 UNMET = (
-    "issue 16 target not met on the test half: 13/16 items entirely right, 2 invented entities in 2 items, "
-    "measured once after the dev4 round (dev 16/16, dev2 23/23, dev3 24/24, dev4 26/26); decisions 0023, 0041"
+    "issue 16 target not met on the test half: 14/16 items entirely right, 1 invented entity in 1 item, "
+    "measured once after the dev5 round (dev 16/16, dev2 23/23, dev3 24/24, dev4 26/26, dev5 28/28); "
+    "decisions 0023, 0041"
 )
 
 
@@ -80,7 +81,7 @@ def test_draft_test_half_nothing_invented(draft_scores: dict[str, DraftScore]) -
 def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftScore]) -> None:
     """Guard the figures measured when the work on issue 16 stopped (README, decisions 0023 and 0041)."""
     s = draft_scores["test"]
-    assert s.right >= 13 and s.invented <= 2 and s.dates == s.items, s.line("test")
+    assert s.right >= 14 and s.invented <= 1 and s.dates == s.items, s.line("test")
 
 
 def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
