@@ -35,6 +35,7 @@ from typing import Any
 from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.fileio import write_atomic
+from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.guards import Guard
 from visitgraph.store.backend import Store
 from visitgraph.store.embedded import HistoryEntry, fsync_dir, now_iso
@@ -189,6 +190,13 @@ class PendingChange:
     who: str
     what: str
     guard: Guard | None = None  # HTTP writes: refused when destructive unless confirmed (visitgraph.sparql.guards)
+    analysed: Analysed | None = None  # the text's analysis, made once by the caller (visitgraph.sparql.analysis)
+
+    def analysis(self, base_iri: str) -> Analysed:
+        """The analysis of `sparql` against `base_iri`: the caller's when it made one, else a new one."""
+        if self.analysed is not None and self.analysed.text == self.sparql and self.analysed.base_iri == base_iri:
+            return self.analysed
+        return Analysed(self.sparql, base_iri)
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,10 @@ import pyoxigraph as ox
 from visitgraph.core.bounded import DEFAULT_MAX_DEPTH
 from visitgraph.core.errors import BadParameter, BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
 from visitgraph.core.formats import Format, get_format
+from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.answers import Answer, serialize_capped
 from visitgraph.sparql.engine import Dataset, run_query
 from visitgraph.sparql.querylimits import ClientBudget, Reservation, ResultCache, check_depth
-from visitgraph.sparql.ssrf import check_network
 from visitgraph.workers.sandbox import confine
 from visitgraph.workers.validation_job import VALIDATE, answer_validation
 
@@ -477,7 +477,7 @@ class QueryExecutor:
 
     def execute(
         self,
-        sparql: str,
+        sparql: str | Analysed,
         fmt: Format | str | None = None,
         *,
         dataset: Dataset | None = None,
@@ -491,7 +491,9 @@ class QueryExecutor:
     ) -> Answer:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
-        check_network(sparql, settings.allowlist, settings.base_iri)
+        analysed = sparql if isinstance(sparql, Analysed) and sparql.base_iri == settings.base_iri else None
+        sparql = sparql.text if isinstance(sparql, Analysed) else sparql
+        (analysed or Analysed(sparql, settings.base_iri)).check_network(settings.allowlist)
         check_depth(sparql, int(getattr(settings, "max_depth", DEFAULT_MAX_DEPTH)))
         fmt = get_format(fmt) if isinstance(fmt, str) else (fmt or get_format("json"))
         budget = settings.query_timeout if timeout is None else max(0.01, min(float(timeout), settings.query_timeout))
@@ -606,7 +608,7 @@ def executor_for(state: Any) -> QueryExecutor:
 
 def execute(
     target: Any,
-    sparql: str,
+    sparql: str | Analysed,
     fmt: Format | str | None = None,
     *,
     dataset: Dataset | None = None,
@@ -622,6 +624,8 @@ def execute(
 
     :param target: a :class:`QueryExecutor`, or an app state (anything with `settings`, `store`
         and an `extras` dict) whose executor is created on first use.
+    :param sparql: the query, or its analysis (:class:`visitgraph.sparql.analysis.Analysed`) when the caller
+        made one for its own checks: the SSRF guard then reads the same tokens.
     :param fmt: the format for the answer (name, media type or :class:`Format`); when it does not
         fit the query form (e.g. Turtle for a SELECT) the form's default is used — check `Answer.format`.
     :param dataset: `default-graph-uri` / `named-graph-uri` (default: union of all graphs).
