@@ -17,8 +17,9 @@ The stored answer is used only if the query text and parameters have not changed
 compares every indexed query page by page against SPARQL, filter values included. A query that
 cannot be answered within ``index_timeout`` or has more than ``index_max_rows`` rows is not
 stored (the manifest says why) and keeps running as SPARQL. Queries are answered in
-``python -m visitgraph.queries.answerindex`` child processes (one per worker, reused across queries),
-killed at the timeout like a query worker.
+``python -m visitgraph.queries.answerindex`` children of the one killable pool
+(:mod:`visitgraph.workers.pool`; at most one per worker thread, reused across queries), killed at the
+timeout like a query worker.
 """
 
 from __future__ import annotations
@@ -27,11 +28,8 @@ import contextlib
 import hashlib
 import json
 import os
-import select
 import shutil
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,6 +44,7 @@ from visitgraph.core import vocab
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.queries.savedquery import bind_parameters
 from visitgraph.store.embedded import on_prune
+from visitgraph.workers.pool import ChildGone, ChildTimeout, Handler, Pool, serve
 
 FORMAT = 2
 #: Row numbers are written this far apart, so rows a write adds can go between two kept rows.
@@ -746,13 +745,6 @@ def build_index(
             "key": plan[0] if isinstance(plan, tuple) else None,
         }
 
-    def deriver_here() -> _Deriver:
-        deriver = local.__dict__.get("deriver")
-        if deriver is None:
-            deriver = local.deriver = _Deriver(generation)
-            derivers.append(deriver)
-        return deriver
-
     def attempt(query: Any, bound: Mapping[str, Term], anchored: Sequence[str]) -> dict[str, Any]:
         anchors = {**anchor_binding(query, bound), **{n: bound[n] for n in anchored if n in bound}}
         job = job_for(query, anchors, anchored)
@@ -764,7 +756,7 @@ def build_index(
             "anchored": list(anchored),
             "bindings": job["bindings"],
         }
-        entry.update(deriver_here().run(job, out, float(settings.index_timeout)))
+        entry.update(_run_in_child(pool, job, out, float(settings.index_timeout)))
         return entry
 
     previous_entries: dict[str, dict[str, Any]] = {}
@@ -802,7 +794,7 @@ def build_index(
         )
         out = work / old["file"]
         shutil.copyfile(root / follow[0] / old["file"], out)
-        result = deriver_here().run(job, out, float(settings.index_timeout), kind="maintain")
+        result = _run_in_child(pool, job, out, float(settings.index_timeout), kind="maintain")
         if "error" in result:
             out.unlink(missing_ok=True)
             return str(result["error"])
@@ -834,15 +826,13 @@ def build_index(
         return query.name, entry
 
     todo = [q for q in queries if indexable(q) and q.name not in entries]
-    local = threading.local()
-    derivers: list[_Deriver] = []
+    pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, int(settings.query_workers))) as pool:
-            for name, entry in pool.map(one, todo):
+        with ThreadPoolExecutor(max_workers=max(1, int(settings.query_workers))) as threads:
+            for name, entry in threads.map(one, todo):
                 entries[name] = entry
     finally:
-        for deriver in derivers:
-            deriver.close()
+        pool.close()
     manifest = {
         "format": FORMAT,
         "generation": gen_id,
@@ -862,76 +852,27 @@ def build_index(
     return IndexReport(final, entries, round(time.monotonic() - started, 3))
 
 
-def readable_within(stream: Any, timeout: float) -> bool:
-    """Wait until `stream` has something to read (or is closed), at most `timeout` seconds.
+def _run_in_child(pool: Pool, job: dict[str, Any], out: Path, timeout: float, kind: str = "derive") -> dict[str, Any]:
+    """Derive (or maintain) one stored answer in a child of `pool`; an error entry when it fails or times out."""
+    started = time.monotonic()
+    try:
+        result, _ = pool.run({"job": job, "out": str(out), "kind": kind}, timeout)
+    except ChildTimeout:
+        out.unlink(missing_ok=True)
+        return {"error": f"not answered within index_timeout ({timeout:g} s)", "seconds": _since(started)}
+    except ChildGone as e:
+        out.unlink(missing_ok=True)
+        tail = e.stderr.strip().splitlines()[-1:] or [e.how]
+        return {"error": f"the query failed: {tail[0][:300]}", "seconds": _since(started)}
+    if not isinstance(result, dict):  # the pool's last-resort answer: ("error", (status, message))
+        result = {"error": f"the query failed: {result[1][1]}"[:300]}
+    if "error" in result:
+        out.unlink(missing_ok=True)
+    return result
 
-    `poll`, not `select`: select() refuses any file descriptor numbered 1024 or more, and a
-    long-running process (a server whose RocksDB stores hold hundreds of files open, the test
-    suite after 2,600 tests) passes that; the full CI run failed there with "filedescriptor out
-    of range in select()".
-    """
-    poller = select.poll()
-    poller.register(stream, select.POLLIN | select.POLLHUP | select.POLLERR)
-    return bool(poller.poll(max(0, int(timeout * 1000))))
 
-
-class _Deriver:
-    """One child process that answers derive jobs one after the other (a line of JSON each way).
-
-    Starting Python and pyoxigraph costs ~0.4 s, so a build keeps one child per worker thread
-    rather than one per query; a job past its timeout kills the child, and the next job starts a
-    fresh one.
-    """
-
-    def __init__(self, generation: Path) -> None:
-        self.generation = generation
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self.proc is not None and self.proc.poll() is not None:
-            self.close()  # a child that died: reap it and close its pipes before starting the next
-        if self.proc is None:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "visitgraph.queries.answerindex", str(self.generation)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        return self.proc
-
-    def run(self, job: dict[str, Any], out: Path, timeout: float, kind: str = "derive") -> dict[str, Any]:
-        started = time.monotonic()
-        proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            proc.stdin.write(json.dumps({"job": job, "out": str(out), "kind": kind}).encode() + b"\n")
-            proc.stdin.flush()
-            line = proc.stdout.readline() if readable_within(proc.stdout, timeout) else None
-        except (BrokenPipeError, OSError):
-            line = b""
-        seconds = round(time.monotonic() - started, 3)
-        if line is None:
-            self.close()
-            out.unlink(missing_ok=True)
-            return {"error": f"not answered within index_timeout ({timeout:g} s)", "seconds": seconds}
-        if not line:
-            stderr = self.close()
-            out.unlink(missing_ok=True)
-            tail = stderr.strip().splitlines()[-1:] or ["no message"]
-            return {"error": f"the query failed: {tail[0][:300]}", "seconds": seconds}
-        result: dict[str, Any] = json.loads(line)
-        if "error" in result:
-            out.unlink(missing_ok=True)
-        return result
-
-    def close(self) -> str:
-        """Stop the child; return what it wrote on stderr."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return ""
-        proc.kill()
-        _, err = proc.communicate()
-        return err.decode("utf-8", "replace")
+def _since(started: float) -> float:
+    return round(time.monotonic() - started, 3)
 
 
 def prune(store_path: Path | str, keep: Sequence[str]) -> None:
@@ -1061,11 +1002,11 @@ def for_store(store: Any) -> AnswerIndex | None:
     return found
 
 
-def main(argv: Sequence[str]) -> int:
-    """Child entry point: `python -m visitgraph.queries.answerindex <generation>`; one JSON job per stdin line."""
-    generation = argv[1]
-    for line in sys.stdin:
-        request = json.loads(line)
+def _handler(args: Sequence[str]) -> Handler:
+    """The child's side (:func:`visitgraph.workers.pool.serve`): derive or maintain answers of generation `args[0]`."""
+    generation = args[0]
+
+    def answer(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         out = Path(request["out"])
         if request.get("kind") != "maintain":  # maintain works on a copy of the previous answer
             with contextlib.suppress(FileNotFoundError):
@@ -1080,10 +1021,10 @@ def main(argv: Sequence[str]) -> int:
                 result = derive(generation, request["job"], out)
         except Exception as e:  # noqa: BLE001 - reported to the parent, which records it
             result = {"error": f"the query failed: {e}"[:300]}
-        sys.stdout.write(json.dumps(result) + "\n")
-        sys.stdout.flush()
-    return 0
+        return result, b""
+
+    return answer
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    serve(_handler)
