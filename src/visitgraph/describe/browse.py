@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter
-from visitgraph.describe.pagemodels import COUNTRY_NAMES, VisitSummary, country_name, date_label, visit_summaries
+from visitgraph.describe.pagemodels import VisitSummary, country_name, date_label, visit_summaries
 from visitgraph.describe.resources import Labeller, Term
 
 S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
@@ -359,7 +359,6 @@ def dataset_jsonld(site: str, license: str, publisher: str, distributions: list[
 
 
 __all__ = [
-    "COUNTRY_NAMES",
     "ListPage",
     "HomePage",
     "home_page",

@@ -14,57 +14,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.core.countries import display_name
 from visitgraph.describe import valuecaps
 from visitgraph.describe.resources import Labeller, ResourceView, Term, describe_resource
 
 S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
 
-#: ISO 3166-1 alpha-2 codes to English short names, for display only (the data holds the codes).
-COUNTRY_NAMES: dict[str, str] = {
-    "AM": "Armenia",
-    "AT": "Austria",
-    "AZ": "Azerbaijan",
-    "BE": "Belgium",
-    "BY": "Belarus",
-    "CA": "Canada",
-    "CH": "Switzerland",
-    "CN": "China",
-    "CZ": "Czechia",
-    "DE": "Germany",
-    "EE": "Estonia",
-    "EG": "Egypt",
-    "ES": "Spain",
-    "FR": "France",
-    "GB": "United Kingdom",
-    "GE": "Georgia",
-    "GR": "Greece",
-    "HU": "Hungary",
-    "IL": "Israel",
-    "IN": "India",
-    "IR": "Iran",
-    "IT": "Italy",
-    "JP": "Japan",
-    "KG": "Kyrgyzstan",
-    "KR": "South Korea",
-    "KZ": "Kazakhstan",
-    "LT": "Lithuania",
-    "LV": "Latvia",
-    "MA": "Morocco",
-    "MD": "Moldova",
-    "NL": "Netherlands",
-    "PK": "Pakistan",
-    "PL": "Poland",
-    "RO": "Romania",
-    "RU": "Russia",
-    "SA": "Saudi Arabia",
-    "TJ": "Tajikistan",
-    "TM": "Turkmenistan",
-    "TR": "Türkiye",
-    "UA": "Ukraine",
-    "US": "United States",
-    "UZ": "Uzbekistan",
-    "ZA": "South Africa",
-}
 
 JSONLD_CONTEXT: dict[str, str] = {
     "@vocab": S,
@@ -79,12 +34,12 @@ JSONLD_CONTEXT: dict[str, str] = {
 
 
 def country_name(code: str) -> str:
-    """Name a country from its ISO 3166-1 alpha-2 code (the code itself when unknown).
+    """Name a country from its ISO 3166-1 alpha-2 code (the code itself when unknown; :mod:`visitgraph.core.countries`).
 
     >>> country_name("az"), country_name("QQ")
     ('Azerbaijan', 'QQ')
     """
-    return COUNTRY_NAMES.get(code.upper(), code.upper())
+    return display_name(code)
 
 
 def date_label(iso: str) -> str:
