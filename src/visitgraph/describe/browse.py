@@ -17,6 +17,34 @@ S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
 PER_PAGE = 25
 
 
+class Paged:
+    """Anything shown a page at a time, `page` of `pages` (from 1): the previous and next page numbers.
+
+    The one paging rule of the pages (lists here, a resource's contributed links in
+    :mod:`visitgraph.linking.linkpages`).
+
+    >>> @dataclass
+    ... class P(Paged):
+    ...     page: int
+    ...     pages: int
+    >>> (P(1, 3).prev_page, P(1, 3).next_page), (P(3, 3).prev_page, P(3, 3).next_page), P(1, 0).next_page
+    ((None, 2), (2, None), None)
+    """
+
+    page: int
+    pages: int
+
+    @property
+    def prev_page(self) -> int | None:
+        """The previous page number, if any."""
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        """The next page number, if any."""
+        return self.page + 1 if self.page < self.pages else None
+
+
 @dataclass
 class ListItem:
     """One row of a list page."""
@@ -38,7 +66,7 @@ class ListItem:
 
 
 @dataclass
-class ListPage:
+class ListPage(Paged):
     """One page of a browsable list."""
 
     name: str
@@ -50,14 +78,6 @@ class ListPage:
     total: int
     per_page: int
     count_label: str = "visits"
-
-    @property
-    def prev_page(self) -> int | None:
-        return self.page - 1 if self.page > 1 else None
-
-    @property
-    def next_page(self) -> int | None:
-        return self.page + 1 if self.page < self.pages else None
 
     @property
     def first_index(self) -> int:
@@ -360,6 +380,7 @@ def dataset_jsonld(site: str, license: str, publisher: str, distributions: list[
 
 __all__ = [
     "ListPage",
+    "Paged",
     "HomePage",
     "home_page",
     "list_page",
