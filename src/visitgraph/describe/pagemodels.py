@@ -17,6 +17,7 @@ from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.describe import valuecaps
 from visitgraph.describe.resources import Labeller, ResourceView, Term, describe_resource
+from visitgraph.store.backend import Reader
 
 S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
 
@@ -71,7 +72,7 @@ class VisitSummary:
         return {"visit": self.term.to_dict(), "date": self.date, "year_inferred": self.year_inferred}
 
 
-def visit_summaries(store: Any, base: str, pattern: str) -> list[VisitSummary]:
+def visit_summaries(store: Reader, base: str, pattern: str) -> list[VisitSummary]:
     """List the visits matching a SPARQL graph pattern over `?v`, oldest first."""
     query = f"""SELECT DISTINCT ?v ?date ?inferred WHERE {{ {pattern}
       ?v a <{VG}Visit> ; <{S}startDate> ?date . OPTIONAL {{ ?v <{VG}yearInferred> ?inferred }} }}
@@ -93,12 +94,12 @@ def group_by_year(visits: list[VisitSummary]) -> list[tuple[str, list[VisitSumma
     return list(groups.items())
 
 
-def _literals(store: Any, iri: str, predicate: str) -> list[str]:
+def _literals(store: Reader, iri: str, predicate: str) -> list[str]:
     quads = store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None)
     return sorted({q.object.value for q in quads if isinstance(q.object, ox.Literal)})
 
 
-def _objects(store: Any, node: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.NamedNode]:
+def _objects(store: Reader, node: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.NamedNode]:
     quads = store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
     return sorted({q.object for q in quads if isinstance(q.object, ox.NamedNode)}, key=str)
 
@@ -114,7 +115,7 @@ class Participant:
     institutions: list[Term]
 
 
-def participant(store: Any, labeller: Labeller, iri: ox.NamedNode) -> Participant:
+def participant(store: Reader, labeller: Labeller, iri: ox.NamedNode) -> Participant:
     """Describe one visitor or host for a visit page."""
     is_person = any(
         True for _ in store.quads_for_pattern(iri, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(S + "Person"), None)
@@ -176,7 +177,7 @@ class VisitPage:
     template: str = "visit.html"
 
 
-def _gift(store: Any, labeller: Labeller, gift: ox.NamedNode, host_side: set[str]) -> GiftView:
+def _gift(store: Reader, labeller: Labeller, gift: ox.NamedNode, host_side: set[str]) -> GiftView:
     givers = _objects(store, gift, S + "agent")
     items = []
     for item in _objects(store, gift, S + "object"):
@@ -195,7 +196,7 @@ def _gift(store: Any, labeller: Labeller, gift: ox.NamedNode, host_side: set[str
     )
 
 
-def visit_page(store: Any, view: ResourceView, base: str) -> VisitPage:
+def visit_page(store: Reader, view: ResourceView, base: str) -> VisitPage:
     """Build the visit page model: date, passage, visitors, hosts, gifts, agreements, topics."""
     labeller = Labeller(store, base)
     node = ox.NamedNode(view.iri)
@@ -247,7 +248,7 @@ class PersonPage:
     template: str = "person.html"
 
 
-def person_page(store: Any, view: ResourceView, base: str) -> PersonPage:
+def person_page(store: Reader, view: ResourceView, base: str) -> PersonPage:
     """Build the person page model: names, role, institutions and the visits they took part in."""
     iri = view.iri
     honorific = _literals(store, iri, S + "honorificPrefix")
@@ -283,13 +284,14 @@ class OrganizationPage:
     template: str = "organization.html"
 
 
-def organization_countries(store: Any, iri: str) -> list[str]:
+def organization_countries(store: Reader, iri: str) -> list[str]:
     """Return the ISO codes of an organisation's addresses."""
     codes: set[str] = set()
     for address in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(S + "address"), None, None):
         if isinstance(address.object, (ox.BlankNode, ox.NamedNode)):
             for q in store.quads_for_pattern(address.object, ox.NamedNode(S + "addressCountry"), None, None):
-                codes.add(q.object.value.upper())
+                if not isinstance(q.object, ox.Triple):
+                    codes.add(q.object.value.upper())
     return sorted(codes)
 
 
@@ -302,7 +304,7 @@ def involving(org: str) -> str:
     )
 
 
-def organization_page(store: Any, view: ResourceView, base: str) -> OrganizationPage:
+def organization_page(store: Reader, view: ResourceView, base: str) -> OrganizationPage:
     """Build the organisation page model: names, country, parents, people and visits over time."""
     iri = view.iri
     visits = visit_summaries(store, base, involving(iri))
@@ -336,7 +338,7 @@ class TopicPage:
     template: str = "topic.html"
 
 
-def topic_page(store: Any, view: ResourceView, base: str) -> TopicPage:
+def topic_page(store: Reader, view: ResourceView, base: str) -> TopicPage:
     """Build the topic page model: its place in the scheme and the visits that discussed it."""
     iri = view.iri
     return TopicPage(
@@ -373,7 +375,7 @@ class CountryPage:
         }
 
 
-def country_page(store: Any, code: str, base: str) -> CountryPage | None:
+def country_page(store: Reader, code: str, base: str) -> CountryPage | None:
     """Build the page of one country (ISO 3166-1 alpha-2), or None if no organisation is there."""
     code = code.upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
@@ -397,7 +399,9 @@ def country_page(store: Any, code: str, base: str) -> CountryPage | None:
 PageModel = VisitPage | PersonPage | OrganizationPage | TopicPage
 
 
-def page_for(store: Any, iri: str, base: str, cap: int | None = None) -> tuple[ResourceView, PageModel | None] | None:
+def page_for(
+    store: Reader, iri: str, base: str, cap: int | None = None
+) -> tuple[ResourceView, PageModel | None] | None:
     """Describe a resource and build its kind's page model (None for kinds shown generically).
 
     `cap` bounds the values described per predicate (:func:`describe_resource`).
@@ -455,7 +459,7 @@ def _literal_json(lit: ox.Literal) -> Any:
 MAX_JSONLD_VALUES = 50
 
 
-def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: bool) -> dict[str, Any]:
+def _node_json(store: Reader, node: ox.NamedNode | ox.BlankNode, depth: int, full: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"@id": node.value} if isinstance(node, ox.NamedNode) else {}
     by_key: dict[str, list[ox.Triple]] = {}
     # a resource with many values is read a capped number per predicate (valuecaps)
@@ -473,7 +477,7 @@ def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: 
     return out
 
 
-def _value_json(store: Any, t: ox.Triple, key: str, depth: int) -> Any:
+def _value_json(store: Reader, t: ox.Triple, key: str, depth: int) -> Any:
     obj = t.object
     if key == "@type" and isinstance(obj, ox.NamedNode):
         return compact_iri(obj.value)
@@ -484,7 +488,7 @@ def _value_json(store: Any, t: ox.Triple, key: str, depth: int) -> Any:
     return _node_json(store, obj, depth + 1, False)  # type: ignore[arg-type]
 
 
-def schema_jsonld(store: Any, iri: str) -> dict[str, Any]:
+def schema_jsonld(store: Reader, iri: str) -> dict[str, Any]:
     """Describe a resource as compact schema.org JSON-LD for a page's ``<script type="application/ld+json">``.
 
     Holds the resource's own triples, its blank nodes, and the names of what it
