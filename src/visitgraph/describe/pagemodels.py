@@ -2,6 +2,8 @@
 
 Each model is built from the store and holds values ready for a template:
 labelled links, formatted dates, sorted lists. Templates only loop over them.
+
+Longer than 400 lines because it holds one page model per kind of resource (visit, person, organisation, topic, country) side by side, so they stay alike.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ change is kept (the changeset is renamed into place, backups are dropped, a roll
 finished); otherwise it is undone (the pending changeset is removed, backups are put back, a
 rollback's moves are reversed). Staging folders and generations that were never published are
 removed. So the published state always equals the replay of the inputs that are kept.
+
+Longer than 400 lines because the durable write order and the recovery that settles it read and write the same journal records.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The one validate-then-publish path every write goes through (build, updates, linksets)."""
+"""The one validate-then-publish path every write goes through (build, updates, linksets).
+
+Longer than 400 lines because it is the one build path (load, replay, guard, validate, commit) and the check that runs the same steps without publishing.
+"""
 
 from __future__ import annotations
 

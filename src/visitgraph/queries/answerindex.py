@@ -20,6 +20,8 @@ stored (the manifest says why) and keeps running as SPARQL. Queries are answered
 ``python -m visitgraph.queries.answerindex`` children of the one killable pool
 (:mod:`visitgraph.workers.pool`; at most one per worker thread, reused across queries), killed at the
 timeout like a query worker.
+
+Longer than 400 lines because deriving, maintaining after a write and reading stored answers share the rows' SQLite format and the child's job format; the maintenance is the part to split out next.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ at LF, at CR/LF and at any line-breaking character in turn, and collects every I
 name or variable that could follow them. Targets are compared after normalisation (scheme and
 host case, default ports, percent-escapes of unreserved characters, `.` and `..` segments), on
 whole path segments (decision 0014).
+
+Longer than 400 lines because the guard's two readings (the tokenizer's targets and the fail-closed suspect readings) and the IRI normalisation are reviewed together.
 """
 
 from __future__ import annotations

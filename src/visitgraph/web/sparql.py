@@ -1,5 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint: `/sparql` (queries, Service Description, HTML query page)
-and `/sparql/update` (SPARQL Update with the write token)."""
+and `/sparql/update` (SPARQL Update with the write token).
+
+Longer than 400 lines because the protocol's request decoding, the query path, the update path and the HTML query page share one protocol request.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ Around the pool: a bound on
 running + waiting queries (503 with Retry-After), a per-client budget of query seconds per
 minute (429), a result cache keyed by generation (so a publish invalidates it), and the SSRF
 guard. The public entry point is :func:`execute`.
+
+Longer than 400 lines because admission (young and long queries), client budgets, the cache, cancelling and the worker's side share one lock and one job format.
 """
 
 from __future__ import annotations
