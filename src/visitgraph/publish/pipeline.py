@@ -377,7 +377,8 @@ def _answer_changes(
     settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None, report: BuildReport
 ) -> tuple[set[ox.Triple] | None, tuple[str, Path, list[ox.NamedNode]] | str | None]:
     """The triples this build added or removed, and what the stored answers follow it by (answerindex)."""
-    from visitgraph.queries.answerindex import Unmaintainable, changed_roots
+    from visitgraph.queries.answermaintain import changed_roots
+    from visitgraph.queries.answerrows import Unmaintainable
 
     if published is None or not settings.answer_index or store.backend != "embedded":
         return report.changes, None
