@@ -7,6 +7,8 @@ organisations already in the graph through the reconciliation :class:`Matcher`,
 mints new IRIs for the rest, and renders one Turtle file per item
 (``draftfile``) in the form of ``data/visits/*.ttl``. Guesses carry a
 ``# check:`` comment. Bad input raises :class:`BadParameter` naming the paragraph.
+
+Longer than 400 lines because reading items, reusing known IRIs and writing reviewable Turtle are the steps of one draft, in order.
 """
 
 from __future__ import annotations

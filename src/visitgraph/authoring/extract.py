@@ -8,6 +8,8 @@ of the IPR books Natalya Ivanova") or after it ("Driss Khrouz, Director of the
 National Library of Morocco"); a descriptor splits into a job title and an
 organisation at the "of (the)" that starts a capitalised institution name.
 Host-side people are found anywhere ("Director of the library Mayil Ahmedov").
+
+Longer than 400 lines because the genre's rules for people, titles and organisations share the word lists and the tokenizer.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from visitgraph.core.countries import COUNTRIES
 from visitgraph.core.names import COUNTRY_NAMES, fold
 
 #: Words that head an institution's name.
@@ -69,127 +72,9 @@ HONORIFICS = {
 }
 PARTICLES = frozenset("van von de der da di du al el bin ibn la le ter ten".split())
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
-#: Demonyms and country names beyond names.COUNTRY_NAMES, mapped to ISO 3166-1 alpha-2 codes.
-PLACES = {
-    "british": "GB",
-    "french": "FR",
-    "german": "DE",
-    "russian": "RU",
-    "all-russia": "RU",
-    "all-russian": "RU",
-    "belarusian": "BY",
-    "kazakh": "KZ",
-    "turkish": "TR",
-    "egyptian": "EG",
-    "moroccan": "MA",
-    "lithuanian": "LT",
-    "greek": "GR",
-    "czech": "CZ",
-    "latvian": "LV",
-    "canadian": "CA",
-    "canada": "CA",
-    "azerbaijani": "AZ",
-    "georgian": "GE",
-    "iranian": "IR",
-    "ukrainian": "UA",
-    "uzbek": "UZ",
-    "chinese": "CN",
-    "japanese": "JP",
-    "italian": "IT",
-    "spanish": "ES",
-    "spain": "ES",
-    "polish": "PL",
-    "poland": "PL",
-    "hungarian": "HU",
-    "hungary": "HU",
-    "estonian": "EE",
-    "estonia": "EE",
-    "finnish": "FI",
-    "finland": "FI",
-    "austria": "AT",
-    "austrian": "AT",
-    "switzerland": "CH",
-    "swiss": "CH",
-    "korea": "KR",
-    "korean": "KR",
-    "india": "IN",
-    "indian": "IN",
-    "pakistan": "PK",
-    "israel": "IL",
-    "saudi": "SA",
-    "qatar": "QA",
-    "kuwait": "KW",
-    "kyrgyzstan": "KG",
-    "tajikistan": "TJ",
-    "turkmenistan": "TM",
-    "moldova": "MD",
-    "romania": "RO",
-    "bulgaria": "BG",
-    "serbia": "RS",
-    "croatia": "HR",
-    "slovakia": "SK",
-    "slovenia": "SI",
-    "sweden": "SE",
-    "norway": "NO",
-    "denmark": "DK",
-    "belgium": "BE",
-    "portugal": "PT",
-    "ireland": "IE",
-    "mexico": "MX",
-    "brazil": "BR",
-    "argentina": "AR",
-    "arabian republic of egypt": "EG",
-    "dagestan": "RU",
-    "american": "US",
-    "usa": "US",
-    "america": "US",
-    "pakistani": "PK",
-    "armenian": "AM",
-    "armenia": "AM",
-    "oman": "OM",
-    "jordan": "JO",
-    "algeria": "DZ",
-    "tunisia": "TN",
-    "libya": "LY",
-    "sudan": "SD",
-    "malaysia": "MY",
-    "indonesia": "ID",
-    "singapore": "SG",
-    "vietnam": "VN",
-    "mongolia": "MN",
-    "afghanistan": "AF",
-    "iraq": "IQ",
-    "syria": "SY",
-    "lebanon": "LB",
-    "cyprus": "CY",
-    "malta": "MT",
-    "albania": "AL",
-    "montenegro": "ME",
-    "macedonia": "MK",
-    "bosnia": "BA",
-    "iceland": "IS",
-    "luxembourg": "LU",
-    "australia": "AU",
-    "netherlands": "NL",
-    "holland": "NL",
-    "dutch": "NL",
-    "belarus": "BY",
-    "emirates": "AE",
-    "baku": "AZ",
-    # the countries' own spellings, as partner institutions write them ("Sputnik Azərbaycan")
-    "azerbaycan": "AZ",
-    "qazaqstan": "KZ",
-    "kazakstan": "KZ",
-    "rossiya": "RU",
-    "ukraina": "UA",
-    "lietuva": "LT",
-    "latvija": "LV",
-    "polska": "PL",
-    "ceska republika": "CZ",
-    "hellas": "GR",
-    "sakartvelo": "GE",
-    "ozbekiston": "UZ",
-}
+#: Every name and word of a country (:data:`visitgraph.core.countries.COUNTRIES`) to its code; `place_code` also
+#: reads the shown names (names.COUNTRY_NAMES).
+PLACES: dict[str, str] = {word: c.code for c in COUNTRIES for word in (*c.names, *c.words)}
 _CAP = r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]"
 _WORD_RE = re.compile(rf"(?:{_CAP}\.\s?){{1,6}}(?={_CAP})|{_CAP}\.|[\w’'`-]+|[^\w\s]")
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
+from visitgraph.core.countries import COUNTRIES
+
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam", "mme", "mlle"})
 STOPWORDS = frozenset({"of", "the", "for", "and", "in", "on", "at", "a", "an", "named", "after", "to"})
 _FOLD = str.maketrans({"&": " and "})
@@ -245,35 +247,9 @@ class LabelKeys:
         )
 
 
-COUNTRY_NAMES = {
-    "azerbaijan": "AZ",
-    "russia": "RU",
-    "russian federation": "RU",
-    "kazakhstan": "KZ",
-    "belarus": "BY",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "morocco": "MA",
-    "lithuania": "LT",
-    "greece": "GR",
-    "czechia": "CZ",
-    "czech republic": "CZ",
-    "egypt": "EG",
-    "latvia": "LV",
-    "france": "FR",
-    "united kingdom": "GB",
-    "great britain": "GB",
-    "united states": "US",
-    "usa": "US",
-    "netherlands": "NL",
-    "germany": "DE",
-    "georgia": "GE",
-    "iran": "IR",
-    "ukraine": "UA",
-    "uzbekistan": "UZ",
-    "china": "CN",
-    "japan": "JP",
-    "italy": "IT",
+#: Folded country names (the shown name and the other names of :data:`visitgraph.core.countries.COUNTRIES`) to codes.
+COUNTRY_NAMES: dict[str, str] = {fold(c.name): c.code for c in COUNTRIES if c.name} | {
+    name: c.code for c in COUNTRIES for name in c.names
 }
 
 
