@@ -2,8 +2,8 @@
 
 The `test` halves of tests/data/eval/ were written before any tuning and are never tuned
 on; these tests print the figures on them (run with ``-s`` to see them) and assert the
-issue's targets. The `dev` figures (and, for drafting, the development halves `dev2` to `dev5`,
-tests/data/eval/news-dev2.json … news-dev5.json) are printed for comparison only.
+issue's targets. The `dev` figures (and, for drafting, the development halves `dev2` to `dev6`,
+tests/data/eval/news-dev2.json … news-dev6.json) are printed for comparison only.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
     out = {
         split: score_drafts(lambda: DraftContext.from_store(store, base), split)
-        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "test")
+        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test")
     }
     print()
     for split, s in out.items():
