@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from visitgraph.authoring.extract import (
     GROUP_NOUNS,
+    MONTHS,
     ORG_HEADS,
     SUB_UNITS,
     TITLE_HEADS,
@@ -89,6 +90,26 @@ def first_sentence_end(text: str) -> int:
             continue
         return m.end()
     return len(text)
+
+
+#: ", and on April 12 they met …": a later event in the visit sentence; who is named there did not visit.
+_LATER_EVENT = re.compile(
+    r",?\s+and\s+(?:then\s+|later\s+)?on\s+(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:"
+    + "|".join(m.capitalize() for m in sorted(MONTHS))
+    + r")\b"
+)
+
+
+def visit_sentence_end(text: str) -> int:
+    """Return where the visit sentence ends: its first sentence, cut before a later event in it.
+
+    >>> t = "On May 5, X visited the library, and on May 6 they met the staff of Y University. More."
+    >>> t[:visit_sentence_end(t)]
+    'On May 5, X visited the library'
+    """
+    end = first_sentence_end(text)
+    later = _LATER_EVENT.search(text, 0, end)
+    return later.start() if later is not None and later.start() > 0 else end
 
 
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -212,7 +233,7 @@ def analyse_visit(
     """
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
-    end = first_sentence_end(text)
+    end = visit_sentence_end(text)
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]))
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
     people = find_people(sentence)
@@ -362,8 +383,8 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
     for k, p in enumerate(people):
         hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
         m = _FROM.match(sentence, ends[k], hi)
-        if m is None or p.org is not None:
-            continue
+        if m is None or (p.org is not None and not p.inherited):
+            continue  # "… of IFLA, and Y from the Library of X": Y's own "from" beats the list's organisation
         rest = sentence[m.end() : min(hi, m.end() + _WINDOW)]
         cut = _VERBS.search(rest)
         org_text = re.split(r",|\s[–—-]\s", rest[: cut.start()] if cut else rest)[0].strip()
@@ -371,11 +392,18 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
             continue
         org = parse_org(org_text)
         j = k
-        while j >= 0 and people[j].org is None and not people[j].host:
-            people[j].org = org
+        while j >= 0 and (people[j].org is None or (j == k and people[j].inherited)) and not people[j].host:
+            people[j].org, people[j].inherited = org, False
             if j == 0 or not _LIST_GLUE.fullmatch(sentence[ends[j - 1] : starts[j]]):
                 break
             j -= 1
+
+
+#: A periodical named by its kind in lower case ("American Libraries magazine"): a title, not an institution.
+_PUBLICATION = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\s*$")
+_PERIODICAL_NEXT = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\b")
+#: What someone took part in before ("who had taken part in the Internet Governance Forum"): not a visitor.
+_TOOK_PART = re.compile(r"\b(?:(?:took|taken|taking|take)\s+part|participat\w{0,6})\s+in\s+[^,.;]{1,150}")
 
 
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
@@ -387,6 +415,9 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         return
     title, org_text = split_descriptor(desc)
     p.job_title = _normalise_title(title)
+    if org_text and _PUBLICATION.search(org_text):
+        p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
+        return
     if org_text:
         if _is_host_org(org_text, labels):
             p.host = True
@@ -462,8 +493,9 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
 def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable[str] = ()) -> list[OrgMention]:
     """Find institutions named on their own in the visit sentence ("… by the Embassy of the Russian Federation")."""
     labels = {fold(x) for x in host_labels}
-    end = first_sentence_end(text)
-    sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]))
+    end = visit_sentence_end(text)
+    took_part = [(m.start(), m.end()) for m in _TOOK_PART.finditer(text, 0, end)]
+    sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]) + took_part)
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
     pattern = (
@@ -487,6 +519,8 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
+            continue
+        if _PERIODICAL_NEXT.match(sentence, m.end()):  # "American Libraries magazine": a periodical
             continue
         org = parse_org(name)
         out.append(org)
