@@ -148,9 +148,17 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         elif looks_org(org_text):
             org = OrgMention(org_text, host=True)
         end = m.end() + (cut.end() if cut else len(rest))
+        both = _TWO_ORGS.split(org_text) if org is not None and not org.host else []
+        if len(both) == 2 and all(looks_org(x) and not _is_host_org(x, host_labels) for x in both):
+            for x in both:  # "the delegation of the Russian State Library and the Rudomino Library": two
+                out.append((m.start(), end, m.group("noun").casefold(), parse_org(x)))
+            continue
         if org is not None:
             out.append((m.start(), end if org else m.end(), m.group("noun").casefold(), org))
     return out
+
+
+_TWO_ORGS = re.compile(r"\s+and\s+(?:of\s+|from\s+)?the\s+(?=[A-Z])")
 
 
 def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
@@ -247,6 +255,7 @@ def analyse_visit(
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
+    _find_members_elsewhere(text, end, out, labels, known_hosts)
     if not out.visitors:
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
@@ -298,6 +307,8 @@ def _read_descriptors(
             if not _is_host_org(paren.group(1), labels):
                 p.org = parse_org(paren.group(1))  # "Sinan Tan (OCLC)": the organisation in brackets
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
+        if group is not None and sum(g[0] == group[0] for g in groups) > 1:
+            group = None  # a delegation of two institutions: whose member is not said
         prev = people[k - 1] if k else None
         if group is not None and group[3] is not None and p.org is None and not group[3].host:
             p.org, p.inherited = group[3], True
@@ -435,6 +446,34 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
+            seen.add(fold(p.name))
+
+
+#: A later sentence that names who came: "The delegation was headed by …", "The delegation included …",
+#: "The opening was attended by …". Members of a delegation share its organisation; attendees do not.
+_MEMBERS = re.compile(
+    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
+    r"|(?:was|were)\s+(?:attended|joined)\s+by)\s+"
+)
+
+
+def _find_members_elsewhere(
+    text: str, start: int, out: VisitFindings, labels: set[str], known_hosts: set[str]
+) -> None:
+    """Add the people a later sentence names as members of the delegation or attendees of the event."""
+    seen = {fold(p.name) for p in out.visitors + out.hosts}
+    seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
+    for m in _MEMBERS.finditer(text, start):
+        stop = m.end() + first_sentence_end(text[m.end() : m.end() + 400])
+        piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
+        people = find_people(piece)
+        if not people or any(fold(p.name) in seen for p in people):
+            continue  # the visit sentence named them already
+        groups = [(0, 0, m.group("noun") or "attendees", o) for o in out.orgs]
+        for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
+            if m.group("noun") is None and p.inherited:
+                p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
+            (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
 
 
