@@ -158,6 +158,11 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
     return out
 
 
+#: "… of the university's Library and Information Centre": a part of the item's university named before.
+_POSSESSIVE = re.compile(
+    r"\s+of\s+the\s+(?P<head>library|centre|center|university|institute|museum|foundation|academy|ministry)[’']s\s+"
+    r"(?P<part>[A-Z][^,.;]{2,120}?)\s*,?\s*$"
+)
 _TWO_ORGS = re.compile(r"\s+and\s+(?:of\s+|from\s+)?the\s+(?=[A-Z])")
 
 
@@ -294,18 +299,27 @@ def _read_descriptors(
             if desc is None and entry is not None:  # … and its own descriptor before Y
                 desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
                 own_entry = desc is not None
+        if desc is None and pre_style and k == len(people) - 1 and sentence[ends[k] : ends[k] + 2] == ", ":
+            desc = _post_descriptor(sentence[ends[k] :])  # "Director of A X and Y, director of B": Y's own
         p.description = description
         ref = _LOWER_REFERENCE.search(desc) if desc else None
         named = [q.org for q in people[:k] if q.org is not None] + [g[3] for g in groups if g[3] and g[1] <= p.start]
         same = _named_before(ref.group("head").casefold(), named) if ref else None
+        owner = _POSSESSIVE.search(desc) if desc else None
+        whole = _named_before(owner.group("head").casefold(), named) if owner else None
         if desc and ref is not None and same is not None:  # "… head of the branch of the library Y": theirs
             p.org, p.job_title = same, _normalise_title(desc[: ref.start()])
+        elif desc and owner is not None and whole is not None:  # "director of the university's Library …"
+            p.org = parse_org(f"{owner.group('part').strip()} of the {whole.name}")
+            p.job_title = _normalise_title(desc[: owner.start()])
         else:
             _apply_descriptor(p, desc, labels)
         paren = _PAREN_ORG.match(sentence, ends[k], hi)
         if desc is None and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
             if not _is_host_org(paren.group(1), labels):
                 p.org = parse_org(paren.group(1))  # "Sinan Tan (OCLC)": the organisation in brackets
+        elif desc is None and paren and _post_descriptor(paren.group(1)) is not None:
+            _apply_descriptor(p, _post_descriptor(paren.group(1)), labels)  # "X (regional manager of OCLC)"
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
         if group is not None and sum(g[0] == group[0] for g in groups) > 1:
             group = None  # a delegation of two institutions: whose member is not said
