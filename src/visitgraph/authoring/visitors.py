@@ -125,6 +125,27 @@ def _about_spans(sentence: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
 
 
+#: "their colleague from Geneva Marc Dubois": a person "from" a place, the place written before the name.
+_FROM_PLACE = re.compile(
+    r"\b(?:colleagues?|guests?|friends?|partners?|counterparts?|librarians?|specialists?|experts?)\s+from\s+$"
+)
+
+
+def _without_home_town(sentence: str, people: list[PersonMention]) -> list[PersonMention]:
+    """Drop the place from "a colleague from Geneva Marc Dubois" (three capitalised words after "from").
+
+    >>> [p.name for p in _without_home_town("with their colleague from Geneva Marc Dubois",
+    ...                                     find_people("with their colleague from Geneva Marc Dubois"))]
+    ['Marc Dubois']
+    """
+    for p in people:
+        words = p.name.split()
+        if len(words) >= 3 and "." not in words[0] and _FROM_PLACE.search(sentence[max(0, p.start - 40) : p.start]):
+            p.start += len(words[0]) + 1
+            p.name = " ".join(words[1:])
+    return people
+
+
 def _is_host_org(name: str, host_labels: set[str]) -> bool:
     folded = fold(name)
     return folded in host_labels or folded in ("library", "the library", "presidential library")
@@ -249,7 +270,7 @@ def analyse_visit(
     end = visit_sentence_end(text)
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]))
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
-    people = find_people(sentence)
+    people = _without_home_town(sentence, find_people(sentence))
     groups = _groups(sentence, labels, [p.start for p in people])
     for g in groups:
         if g[3] is not None and not g[3].host:
