@@ -10,10 +10,10 @@ import pytest
 
 from conftest import ROOT, settings_for
 from visitgraph.authoring import draft as draft_module
+from visitgraph.authoring import visitors
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
 from visitgraph.authoring.draftfile import source_store
 from visitgraph.authoring.newsfacts import GUESTS, HOST, find_agreements, find_gifts
-from visitgraph.authoring import visitors
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 
 HOST_LABELS = ["Presidential Library"]
@@ -139,8 +139,7 @@ def test_the_universitys_library_is_a_part_of_the_university_named_before() -> N
 
 def test_a_colleague_from_a_city_is_not_named_after_the_city() -> None:
     people, _ = _visit(
-        "On May 3, 2026, Ari Katz visited the Presidential Library together with his colleague from Vienna Anna "
-        "Gruber."
+        "On May 3, 2026, Ari Katz visited the Presidential Library together with his colleague from Vienna Anna Gruber."
     )
     assert "Anna Gruber" in [name for name, _ in people]
 

@@ -49,7 +49,9 @@ SUB_UNITS = frozenset(
     "department departments division services service sector section unit branch subdivision board council presidium "
     "secretariat laboratory laboratories faculty".split()
 )
-GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts students".split())
+GROUP_NOUNS = frozenset(
+    "employees staff workers delegation representatives members specialists experts students".split()
+)
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
 republic federation presidential palace nation leader cultural annual meeting conference european east west north

@@ -129,7 +129,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|delegation|visitors|" + _GUEST_WORDS + r")|" + _LIBRARY + r"|him|her|them|"
+            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|delegation|visitors|"
+            + _GUEST_WORDS
+            + r")|"
+            + _LIBRARY
+            + r"|him|her|them|"
             r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),

@@ -492,9 +492,7 @@ _MEMBERS = re.compile(
 )
 
 
-def _find_members_elsewhere(
-    text: str, start: int, out: VisitFindings, labels: set[str], known_hosts: set[str]
-) -> None:
+def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str], known_hosts: set[str]) -> None:
     """Add the people a later sentence names as members of the delegation or attendees of the event."""
     seen = {fold(p.name) for p in out.visitors + out.hosts}
     seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
@@ -504,7 +502,8 @@ def _find_members_elsewhere(
         people = find_people(piece)
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already
-        groups = [(0, 0, m.group("noun") or "attendees", o) for o in out.orgs]
+        noun: str = m.group("noun") or "attendees"
+        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in out.orgs]
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
             if m.group("noun") is None and p.inherited:
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
