@@ -100,3 +100,6 @@ def test_dev_halves_stay_as_tuned(
     for split in ("dev2", "dev3", "dev4", "dev5"):  # tuned to 23/23, 24/24 (0023), 26/26 and 28/28 (0041)
         d = draft_scores[split]
         assert d.right == d.items and d.invented == 0 and d.dates == d.items, (split, d.problems)
+    # dev6: 28/29 after its round (0041); "Amir Ali Sardari" for "Amir Ali Sardari Iravani" is minted
+    d = draft_scores["dev6"]
+    assert d.right >= 28 and d.invented <= 1 and d.dates == d.items, ("dev6", d.problems)
