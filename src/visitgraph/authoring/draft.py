@@ -40,7 +40,7 @@ SOURCE_SLUG = "presidential-library-visits"
 _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
     r"handing over|handed over|donated|arrived|arriving|came to|received|toured|welcomed|lectures?|seminars?|master class|"
-    r"attended|took part)\b",
+    r"attended|took part|brought)\b",
     re.I,
 )
 

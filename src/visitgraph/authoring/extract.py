@@ -29,7 +29,7 @@ ORG_HEADS = frozenset(
 agency museum institute academy embassy consulate council foundation society company archive archives chamber
 office department union organization organisation committee school college bank corporation commission parliament
 assembly conference administration theatre theater gallery publishers publishing bureau authority board network
-consortium alliance service services news laboratory laboratories forum congress""".split()
+consortium alliance service services news laboratory laboratories forum congress faculty""".split()
 )
 #: Words that make a span a title rather than a name.
 TITLE_HEADS = frozenset(
@@ -50,9 +50,11 @@ assistant honorary ex honoured honored people's regional past""".split()
 #: the organisation (nothing is minted from a title fragment).
 SUB_UNITS = frozenset(
     "department departments division services service sector section unit branch subdivision board council presidium "
-    "secretariat laboratory laboratories".split()
+    "secretariat laboratory laboratories faculty".split()
 )
-GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts".split())
+GROUP_NOUNS = frozenset(
+    "employees staff workers delegation representatives members specialists experts students".split()
+)
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
 republic federation presidential palace nation leader cultural annual meeting conference european east west north
@@ -392,7 +394,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
 
 #: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
 PART_WORDS = frozenset(
-    "department departments division sector section unit laboratory laboratories subdivision".split()
+    "department departments division sector section unit laboratory laboratories subdivision faculty".split()
 )
 
 

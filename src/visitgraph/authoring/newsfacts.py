@@ -131,7 +131,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|" + _GUEST_WORDS + r")|" + _LIBRARY + r"|him|her|them|"
+            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|delegation|visitors|"
+            + _GUEST_WORDS
+            + r")|"
+            + _LIBRARY
+            + r"|him|her|them|"
             r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
@@ -301,6 +305,12 @@ def _describe(item: str) -> tuple[str | None, str, str]:
     return name, desc, kind
 
 
+#: "The guests and the librarians exchanged souvenirs": a handing-over each way (what, unnamed or named).
+_EXCHANGED = re.compile(
+    r"\bexchanged\s+(?P<items>(?:[\w-]+\s+){0,2}?(?:gifts?|presents?|souvenirs?|books|publications))\b", re.I
+)
+
+
 def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
     """Find every gift handed over, with its direction, in the item's sentence order.
 
@@ -313,6 +323,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     out: list[GiftMention] = []
     for sentence in (c for s in sentences(text) for c in _clauses(s)):
         low = sentence.casefold()
+        swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
+        if swap is not None:  # one gift from the guests and one from the host
+            name, desc, kind = _describe(swap.group("items"))
+            out.append(GiftMention(GUESTS, HOST, desc, name, kind, swap.group(0)))
+            out.append(GiftMention(HOST, GUESTS, desc, name, kind, swap.group(0)))
+            continue
         for rule, pattern in _RULES:
             if not all(any(alt in low for alt in word.split("|")) for word in _NEEDS[rule]):
                 continue  # the rule cannot match: skip its regular expression
@@ -356,8 +372,8 @@ _AGREED = (
         re.I,
     ),
     re.compile(
-        r"\b(?:the (?:sides|parties|guests|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
-        r"[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
+        r"\b(?:the (?:sides|parties|guests?|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
+        r"[^.;]{0,200}?\b(?:and\s+)?agreed\s+(?P<prep>to|on|upon)\s+"
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from visitgraph.authoring.extract import (
     GROUP_NOUNS,
+    MONTHS,
     ORG_HEADS,
     SUB_UNITS,
     TITLE_HEADS,
@@ -93,6 +94,26 @@ def first_sentence_end(text: str) -> int:
     return len(text)
 
 
+#: ", and on April 12 they met …": a later event in the visit sentence; who is named there did not visit.
+_LATER_EVENT = re.compile(
+    r",?\s+and\s+(?:then\s+|later\s+)?on\s+(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:"
+    + "|".join(m.capitalize() for m in sorted(MONTHS))
+    + r")\b"
+)
+
+
+def visit_sentence_end(text: str) -> int:
+    """Return where the visit sentence ends: its first sentence, cut before a later event in it.
+
+    >>> t = "On May 5, X visited the library, and on May 6 they met the staff of Y University. More."
+    >>> t[:visit_sentence_end(t)]
+    'On May 5, X visited the library'
+    """
+    end = first_sentence_end(text)
+    later = _LATER_EVENT.search(text, 0, end)
+    return later.start() if later is not None and later.start() > 0 else end
+
+
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     chars = list(text)
     for a, b in spans:
@@ -104,6 +125,27 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def _about_spans(sentence: str) -> list[tuple[int, int]]:
     """Stretches that say what a gift or talk was about: people named there did not visit."""
     return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
+
+
+#: "their colleague from Geneva Marc Dubois": a person "from" a place, the place written before the name.
+_FROM_PLACE = re.compile(
+    r"\b(?:colleagues?|guests?|friends?|partners?|counterparts?|librarians?|specialists?|experts?)\s+from\s+$"
+)
+
+
+def _without_home_town(sentence: str, people: list[PersonMention]) -> list[PersonMention]:
+    """Drop the place from "a colleague from Geneva Marc Dubois" (three capitalised words after "from").
+
+    >>> [p.name for p in _without_home_town("with their colleague from Geneva Marc Dubois",
+    ...                                     find_people("with their colleague from Geneva Marc Dubois"))]
+    ['Marc Dubois']
+    """
+    for p in people:
+        words = p.name.split()
+        if len(words) >= 3 and "." not in words[0] and _FROM_PLACE.search(sentence[max(0, p.start - 40) : p.start]):
+            p.start += len(words[0]) + 1
+            p.name = " ".join(words[1:])
+    return people
 
 
 def _is_host_org(name: str, host_labels: set[str]) -> bool:
@@ -129,9 +171,22 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         elif looks_org(org_text):
             org = OrgMention(org_text, host=True)
         end = m.end() + (cut.end() if cut else len(rest))
+        both = _TWO_ORGS.split(org_text) if org is not None and not org.host else []
+        if len(both) == 2 and all(looks_org(x) and not _is_host_org(x, host_labels) for x in both):
+            for x in both:  # "the delegation of the Russian State Library and the Rudomino Library": two
+                out.append((m.start(), end, m.group("noun").casefold(), parse_org(x)))
+            continue
         if org is not None:
             out.append((m.start(), end if org else m.end(), m.group("noun").casefold(), org))
     return out
+
+
+#: "… of the university's Library and Information Centre": a part of the item's university named before.
+_POSSESSIVE = re.compile(
+    r"\s+of\s+the\s+(?P<head>library|centre|center|university|institute|museum|foundation|academy|ministry)[’']s\s+"
+    r"(?P<part>[A-Z][^,.;]{2,120}?)\s*,?\s*$"
+)
+_TWO_ORGS = re.compile(r"\s+and\s+(?:of\s+|from\s+)?the\s+(?=[A-Z])")
 
 
 def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
@@ -214,10 +269,10 @@ def analyse_visit(
     """
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
-    end = first_sentence_end(text)
+    end = visit_sentence_end(text)
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]))
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
-    people = find_people(sentence)
+    people = _without_home_town(sentence, find_people(sentence))
     groups = _groups(sentence, labels, [p.start for p in people])
     for g in groups:
         if g[3] is not None and not g[3].host:
@@ -228,6 +283,7 @@ def analyse_visit(
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
+    _find_members_elsewhere(text, end, out, labels, known_hosts)
     if not out.visitors:
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
@@ -266,19 +322,30 @@ def _read_descriptors(
             if desc is None and entry is not None:  # … and its own descriptor before Y
                 desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
                 own_entry = desc is not None
+        if desc is None and pre_style and k == len(people) - 1 and sentence[ends[k] : ends[k] + 2] == ", ":
+            desc = _post_descriptor(sentence[ends[k] :])  # "Director of A X and Y, director of B": Y's own
         p.description = description
         ref = _LOWER_REFERENCE.search(desc) if desc else None
         named = [q.org for q in people[:k] if q.org is not None] + [g[3] for g in groups if g[3] and g[1] <= p.start]
         same = _named_before(ref.group("head").casefold(), named) if ref else None
+        owner = _POSSESSIVE.search(desc) if desc else None
+        whole = _named_before(owner.group("head").casefold(), named) if owner else None
         if desc and ref is not None and same is not None:  # "… head of the branch of the library Y": theirs
             p.org, p.job_title = same, _normalise_title(desc[: ref.start()])
+        elif desc and owner is not None and whole is not None:  # "director of the university's Library …"
+            p.org = parse_org(f"{owner.group('part').strip()} of the {whole.name}")
+            p.job_title = _normalise_title(desc[: owner.start()])
         else:
             _apply_descriptor(p, desc, labels)
         paren = _PAREN_ORG.match(sentence, ends[k], hi)
         if desc is None and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
             if not _is_host_org(paren.group(1), labels):
                 p.org = parse_org(paren.group(1))  # "Sinan Tan (OCLC)": the organisation in brackets
+        elif desc is None and paren and _post_descriptor(paren.group(1)) is not None:
+            _apply_descriptor(p, _post_descriptor(paren.group(1)), labels)  # "X (regional manager of OCLC)"
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
+        if group is not None and sum(g[0] == group[0] for g in groups) > 1:
+            group = None  # a delegation of two institutions: whose member is not said
         prev = people[k - 1] if k else None
         if group is not None and group[3] is not None and p.org is None and not group[3].host:
             p.org, p.inherited = group[3], True
@@ -364,8 +431,8 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
     for k, p in enumerate(people):
         hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
         m = _FROM.match(sentence, ends[k], hi)
-        if m is None or p.org is not None:
-            continue
+        if m is None or (p.org is not None and not p.inherited):
+            continue  # "… of IFLA, and Y from the Library of X": Y's own "from" beats the list's organisation
         rest = sentence[m.end() : min(hi, m.end() + _WINDOW)]
         cut = _VERBS.search(rest)
         org_text = re.split(r",|\s[–—-]\s", rest[: cut.start()] if cut else rest)[0].strip()
@@ -373,11 +440,18 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
             continue
         org = parse_org(org_text)
         j = k
-        while j >= 0 and people[j].org is None and not people[j].host:
-            people[j].org = org
+        while j >= 0 and (people[j].org is None or (j == k and people[j].inherited)) and not people[j].host:
+            people[j].org, people[j].inherited = org, False
             if j == 0 or not _LIST_GLUE.fullmatch(sentence[ends[j - 1] : starts[j]]):
                 break
             j -= 1
+
+
+#: A periodical named by its kind in lower case ("American Libraries magazine"): a title, not an institution.
+_PUBLICATION = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\s*$")
+_PERIODICAL_NEXT = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\b")
+#: What someone took part in before ("who had taken part in the Internet Governance Forum"): not a visitor.
+_TOOK_PART = re.compile(r"\b(?:(?:took|taken|taking|take)\s+part|participat\w{0,6})\s+in\s+[^,.;]{1,150}")
 
 
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
@@ -389,6 +463,9 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         return
     title, org_text = split_descriptor(desc)
     p.job_title = _normalise_title(title)
+    if org_text and _PUBLICATION.search(org_text):
+        p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
+        return
     if org_text:
         if _is_host_org(org_text, labels):
             p.host = True
@@ -406,6 +483,33 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
+            seen.add(fold(p.name))
+
+
+#: A later sentence that names who came: "The delegation was headed by …", "The delegation included …",
+#: "The opening was attended by …". Members of a delegation share its organisation; attendees do not.
+_MEMBERS = re.compile(
+    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
+    r"|(?:was|were)\s+(?:attended|joined)\s+by)\s+"
+)
+
+
+def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str], known_hosts: set[str]) -> None:
+    """Add the people a later sentence names as members of the delegation or attendees of the event."""
+    seen = {fold(p.name) for p in out.visitors + out.hosts}
+    seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
+    for m in _MEMBERS.finditer(text, start):
+        stop = m.end() + first_sentence_end(text[m.end() : m.end() + 400])
+        piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
+        people = find_people(piece)
+        if not people or any(fold(p.name) in seen for p in people):
+            continue  # the visit sentence named them already
+        noun: str = m.group("noun") or "attendees"
+        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in out.orgs]
+        for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
+            if m.group("noun") is None and p.inherited:
+                p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
+            (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
 
 
@@ -464,8 +568,9 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
 def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable[str] = ()) -> list[OrgMention]:
     """Find institutions named on their own in the visit sentence ("… by the Embassy of the Russian Federation")."""
     labels = {fold(x) for x in host_labels}
-    end = first_sentence_end(text)
-    sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]))
+    end = visit_sentence_end(text)
+    took_part = [(m.start(), m.end()) for m in _TOOK_PART.finditer(text, 0, end)]
+    sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]) + took_part)
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
     pattern = (
@@ -489,6 +594,8 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
+            continue
+        if _PERIODICAL_NEXT.match(sentence, m.end()):  # "American Libraries magazine": a periodical
             continue
         org = parse_org(name)
         out.append(org)
