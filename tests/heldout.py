@@ -116,9 +116,10 @@ NEWS_FILES = {
     "dev4": "news-dev4.json",
     "dev5": "news-dev5.json",
     "dev6": "news-dev6.json",
+    "dev7": "news-dev7.json",
 }
-"""Where each half of the drafting evaluation lives (``dev2`` to ``dev6`` were written after decision 0023,
-``dev4``, ``dev5`` and ``dev6`` with decision 0041)."""
+"""Where each half of the drafting evaluation lives (``dev2`` to ``dev7`` were written after decision 0023,
+``dev4`` to ``dev7`` with decision 0041)."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
