@@ -27,6 +27,7 @@ from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter
 from visitgraph.core.names import FORM_WORDS, fold, normalize, org_tokens
+from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
 
 HOST_SLUG = "presidential-library"
@@ -413,6 +414,34 @@ def _maybe(best: Candidate | None, written: str, ctx: DraftContext) -> str | Non
     )
 
 
+_PARTS_REASON = "the only known person whose name has these words in this order; check it is the same person"
+
+
+def _known_by_name_parts(p: PersonMention, ctx: DraftContext) -> Entity | None:
+    """Return the one known person a shortened name can only be, else None (decision 0041, seventh set).
+
+    Two forms, each reused only when exactly one known person fits (two fits, or none, mint a new person):
+    a surname after an honorific and nothing else ("Dr. Katz": the last word of one known name), and a name
+    of three or more words that is the beginning of a longer known name ("Amir Ali Sardari" for "Amir Ali
+    Sardari Iravani"). A different first name, or a word the known name lacks, never fits.
+    """
+    words = fold(p.name).split()
+    if not words or (len(words) == 1 and not p.honorific) or len(words) == 2:
+        return None
+    fits = []
+    for e in ctx.matcher.entities.values():
+        if e.kind != "person":
+            continue
+        for label in e.labels or [e.name]:
+            known = fold(label).split()
+            if (len(words) == 1 and len(known) >= 2 and known[-1] == words[0]) or (
+                len(words) >= 3 and len(known) > len(words) and known[: len(words)] == words
+            ):
+                fits.append(e)
+                break
+    return fits[0] if len(fits) == 1 else None
+
+
 def _person_entry(
     p: PersonMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], host: bool = False
 ) -> Entry:
@@ -421,6 +450,13 @@ def _person_entry(
         org = _org_entry(p.org, ctx, draft, orgs)
     props: list[tuple[str, Any]] = [("affiliation", org.iri if org else ctx.host)] if (org or host) else []
     best = _reconcile(ctx, p.name, "person", props)
+    if best is None or not best.match:
+        known = _known_by_name_parts(p, ctx)
+        if known is not None:
+            note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({_PARTS_REASON})'
+            entry = Entry(known.iri, "person", known.name, False, note)
+            draft.entries.setdefault(entry.iri, entry)
+            return entry
     if best is not None and best.match:
         entry = Entry(best.iri, "person", best.name, False, _reuse_check(best, p.name, ctx))
         draft.entries.setdefault(entry.iri, entry)

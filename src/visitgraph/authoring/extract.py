@@ -217,7 +217,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         full = [x for x in run if not _is_initials(x.text)]
         if (
-            (len(full) >= 2 or (len(full) == 1 and len(run) >= 2))
+            (len(full) >= 2 or (len(full) == 1 and (len(run) >= 2 or _after_honorific(words, i))))
             and not _heads_institution(words, j + 1)
             and not after_for
         ):
@@ -231,6 +231,14 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             out.append(p)
         i = j + 1
     return out
+
+
+def _after_honorific(words: list[Span], i: int) -> bool:
+    """Say whether the word at `i` follows an honorific ("Dr. Katz", "Mrs Arahova"): a surname on its own."""
+    before = [x.text.casefold() for x in words[max(0, i - 2) : i]]
+    if before[-1:] == ["."]:
+        before = before[:-1]
+    return bool(before) and before[-1] in HONORIFICS
 
 
 def _heads_institution(words: list[Span], k: int) -> bool:
