@@ -29,7 +29,7 @@ ORG_HEADS = frozenset(
 agency museum institute academy embassy consulate council foundation society company archive archives chamber
 office department union organization organisation committee school college bank corporation commission parliament
 assembly conference administration theatre theater gallery publishers publishing bureau authority board network
-consortium alliance service services news laboratory laboratories forum congress faculty""".split()
+consortium alliance service services news laboratory laboratories forum congress faculty room rooms hall halls""".split()
 )
 #: Words that make a span a title rather than a name.
 TITLE_HEADS = frozenset(
@@ -50,7 +50,7 @@ assistant honorary ex honoured honored people's regional past""".split()
 #: the organisation (nothing is minted from a title fragment).
 SUB_UNITS = frozenset(
     "department departments division services service sector section unit branch subdivision board council presidium "
-    "secretariat laboratory laboratories faculty".split()
+    "secretariat laboratory laboratories faculty room rooms hall halls".split()
 )
 GROUP_NOUNS = frozenset(
     "employees staff workers delegation representatives members specialists experts students".split()
@@ -390,7 +390,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         title = re.sub(r"\s+of(?:\s+the)?$", "", title)
     clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
     org = org[: clause.start()] if clause else org
-    if _bare_part(org):  # "head of the Conservation Laboratory": a part of an institution the text does not name
+    if bare_part(org):  # "head of the Conservation Laboratory": a part of an institution the text does not name
         return desc, None
     end = org[-_WINDOW:]
     scope = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
@@ -402,16 +402,16 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
 
 #: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
 PART_WORDS = frozenset(
-    "department departments division sector section unit laboratory laboratories subdivision faculty".split()
+    "department departments division sector section unit laboratory laboratories subdivision faculty room rooms hall halls".split()
 )
 
 
-def _bare_part(org: str) -> bool:
+def bare_part(org: str) -> bool:
     """Say whether an organisation as written is a part of an institution and nothing more ("Rare Books Department").
 
-    >>> _bare_part("Conservation Laboratory"), _bare_part("Digital Library Department of the RSL")
+    >>> bare_part("Conservation Laboratory"), bare_part("Digital Library Department of the RSL")
     (True, False)
-    >>> _bare_part("Russian State Library"), _bare_part("British Council")
+    >>> bare_part("Russian State Library"), bare_part("British Council")
     (False, False)
     """
     words = org.split()

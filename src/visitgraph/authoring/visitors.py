@@ -28,6 +28,7 @@ from visitgraph.authoring.extract import (
     PersonMention,
     Span,
     bare_head,
+    bare_part,
     find_people,
     is_cap,
     is_reference,
@@ -149,8 +150,26 @@ def _without_home_town(sentence: str, people: list[PersonMention]) -> list[Perso
 
 
 def _is_host_org(name: str, host_labels: set[str]) -> bool:
+    """Say whether an institution as written is the host or a part of it.
+
+    A part of the host is a room, hall, centre or department "of the (Presidential) Library" or of a host label
+    ("the Electronic Resources Centre of the Presidential Library"), or a part named with nothing after it
+    ("its Reading Room", "the Cataloguing Department"): the visitors are at the host, so an unowned part is its.
+
+    >>> _is_host_org("Electronic Resources Centre of the Presidential Library", set())
+    True
+    >>> _is_host_org("its Reading Room", set()), _is_host_org("Reading Room of the Yeltsin Presidential Library", set())
+    (True, False)
+    """
     folded = fold(name)
-    return folded in host_labels or folded in ("library", "the library", "presidential library")
+    hosts = {*host_labels, "library", "presidential library"}
+    if folded in hosts or folded in ("the library",):
+        return True
+    alts = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
+    if re.search(rf"\S\s+of (?:the |its )?(?:{alts})(?: and\b.*)?$", folded):
+        return True
+    own = re.sub(r"^(?:its|their|the)\s+", "", name.strip(), flags=re.I)
+    return bare_part(own) and " of " not in own
 
 
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
