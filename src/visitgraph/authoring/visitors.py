@@ -492,12 +492,23 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         p.org = parse_org(org_text)
 
 
+#: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").
+_SENTENCE_BREAK = re.compile(r"[a-z\d”\"]{2,}[.!?]\s+")
+
+
 def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str]) -> None:
     """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov")."""
     seen = {fold(p.name) for p in out.hosts}
     for p in find_people(text, start):
-        desc, _ = _pre_descriptor(text[max(0, p.start - 60) : p.start])
+        pre = text[max(0, p.start - 120) : p.start]
+        ends = list(_SENTENCE_BREAK.finditer(pre))
+        desc, _ = _pre_descriptor(pre[ends[-1].end() :] if ends else pre)
         is_host = fold(p.name) in known or (desc is not None and _HOST_DESC.search(desc) is not None)
+        if not is_host and desc is not None and not _MEMBERS.search(text[max(0, p.start - 200) : p.start]):
+            org_text = split_descriptor(desc)[1]  # "the head of the Reading Room X": a part of the host
+            is_host = org_text is not None and _is_host_org(org_text, set())
+            if is_host:
+                desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
         if is_host and fold(p.name) not in seen:
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
