@@ -267,8 +267,11 @@ def _after_for(words: list[Span], i: int) -> bool:
 
 
 def _after_org_for(words: list[Span], i: int) -> bool:
-    """Say whether a run follows "<institution word> for": "Library for Youth Olga Petrova" ends in a name."""
+    """Say whether a run follows "<institution word> for (the)": "Library for Youth Olga Petrova", "University for
+    the Humanities Pavel Smirnov" end in a name."""
     k = i - 1
+    if k >= 2 and words[k].text.casefold() == "the":
+        k -= 1
     return k >= 1 and words[k].text.casefold() == "for" and words[k - 1].text.casefold() in ORG_HEADS
 
 

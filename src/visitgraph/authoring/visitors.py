@@ -123,6 +123,10 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+#: An institution's former name in brackets ("(formerly the State Library of …)"): not another visitor.
+_FORMER_NAME = re.compile(r"\s*\((?:formerly|previously|former(?:ly)?\s+named|until\s+\d{4})\b[^()]{0,200}\)")
+
+
 def _about_spans(sentence: str) -> list[tuple[int, int]]:
     """Stretches that say what a gift or talk was about: people named there did not visit."""
     return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
@@ -289,7 +293,8 @@ def analyse_visit(
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
     end = visit_sentence_end(text)
-    sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]))
+    former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
+    sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]) + former)
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
     people = _without_home_town(sentence, find_people(sentence))
     groups = _groups(sentence, labels, [p.start for p in people])
@@ -505,7 +510,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
         desc, _ = _pre_descriptor(pre[ends[-1].end() :] if ends else pre)
         is_host = fold(p.name) in known or (desc is not None and _HOST_DESC.search(desc) is not None)
         if not is_host and desc is not None and not _MEMBERS.search(text[max(0, p.start - 200) : p.start]):
-            org_text = split_descriptor(desc)[1]  # "the head of the Reading Room X": a part of the host
+            of = re.search(r"\s(?:of|at)\s+(.+)$", desc)  # "the head of the Reading Room X": a part of the host
+            org_text = split_descriptor(desc)[1] or (of.group(1) if of else None)
             is_host = org_text is not None and _is_host_org(org_text, set())
             if is_host:
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
