@@ -606,6 +606,7 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     labels = {fold(x) for x in host_labels}
     end = visit_sentence_end(text)
     took_part = [(m.start(), m.end()) for m in _TOOK_PART.finditer(text, 0, end)]
+    took_part += [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
     sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]) + took_part)
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
