@@ -475,7 +475,10 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
 _PUBLICATION = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\s*$")
 _PERIODICAL_NEXT = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\b")
 #: What someone took part in before ("who had taken part in the Internet Governance Forum"): not a visitor.
-_TOOK_PART = re.compile(r"\b(?:(?:took|taken|taking|take)\s+part|participat\w{0,6})\s+in\s+[^,.;]{1,150}")
+_TOOK_PART = re.compile(
+    r"\b(?:(?:took|taken|taking|take)\s+part|participat\w{0,6})\s+in\s+[^,.;]{1,150}"
+    r"|\b(?:come|came|arrived)\s+(?:to|in)\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
+)
 
 
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
