@@ -189,6 +189,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
+    (
+        "visited_and",  # "…, visited the Presidential Library and handed over to the library the …": the guests gave
+        re.compile(
+            r"\bvisited\s+" + _LIBRARY + r"\s+and\s+(?P<verb>donated|handed\s+over|gave)\s+(?:to\s+"
+            + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
+        ),
+    ),
 )
 
 
@@ -231,6 +238,7 @@ _NEEDS = {
     "to_first": ("donated to|presented to|handed over to|gave to",),
     "gave_to": ("gave|donated",),
     "and_gave": ("visited", " and ", " to "),
+    "visited_and": ("visited", " and "),
 }
 
 
@@ -345,7 +353,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             )
             if rule == "passive":
                 agent = HOST
-            if rule == "passive_to":
+            if rule in ("passive_to", "visited_and"):
                 agent = GUESTS
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
