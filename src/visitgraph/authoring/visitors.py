@@ -526,9 +526,11 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
 
 
 #: A later sentence that names who came: "The delegation was headed by …", "The delegation included …",
-#: "The opening was attended by …". Members of a delegation share its organisation; attendees do not.
+#: "The opening was attended by …", "Its members, X and Y, …". Members of a delegation share its organisation;
+#: attendees do not.
 _MEMBERS = re.compile(
     r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
+    r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
     r"|(?:was|were)\s+(?:attended|joined)\s+by)\s+"
 )
 
@@ -543,10 +545,10 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
         people = find_people(piece)
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already
-        noun: str = m.group("noun") or "attendees"
+        noun: str = m.group("noun") or ("delegation" if m.group("its") else "attendees")
         groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in out.orgs]
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
-            if m.group("noun") is None and p.inherited:
+            if noun == "attendees" and p.inherited:
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
             (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
