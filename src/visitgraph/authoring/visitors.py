@@ -209,6 +209,8 @@ _POSSESSIVE = re.compile(
     r"\s+of\s+the\s+(?P<head>library|centre|center|university|institute|museum|foundation|academy|ministry)[’']s\s+"
     r"(?P<part>[A-Z][^,.;]{2,120}?)\s*,?\s*$"
 )
+#: "head of its Department of International Relations": a part of the institution named before, in the title.
+_ITS_PART = re.compile(r"\s(?:of|at)\s+its\s+[A-Z][^,.;]{2,120}?\s*[,.]?\s*$")
 _TWO_ORGS = re.compile(r"\s+and\s+(?:of\s+|from\s+)?the\s+(?=[A-Z])")
 
 
@@ -354,7 +356,10 @@ def _read_descriptors(
         same = _named_before(ref.group("head").casefold(), named) if ref else None
         owner = _POSSESSIVE.search(desc) if desc else None
         whole = _named_before(owner.group("head").casefold(), named) if owner else None
-        if desc and ref is not None and same is not None:  # "… head of the branch of the library Y": theirs
+        its = _ITS_PART.search(desc) if desc else None
+        if desc and its is not None and named:  # "X, …, and Y, head of its Department of …": X's institution
+            p.org, p.job_title = named[-1], _normalise_title(desc)
+        elif desc and ref is not None and same is not None:  # "… head of the branch of the library Y": theirs
             p.org, p.job_title = same, _normalise_title(desc[: ref.start()])
         elif desc and owner is not None and whole is not None:  # "director of the university's Library …"
             p.org = parse_org(f"{owner.group('part').strip()} of the {whole.name}")
