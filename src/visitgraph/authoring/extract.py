@@ -282,6 +282,14 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         k -= 1
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
+    if (
+        len(run) == 2
+        and k >= 1
+        and words[k].text.casefold() == "of"
+        and words[k - 1].text.casefold() in ORG_HEADS
+        and is_cap(words[k - 1].text)
+    ):
+        return []  # "the University of Cape Town": two words right after "<Institution> of" end its name
     return run
 
 
