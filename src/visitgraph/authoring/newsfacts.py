@@ -192,8 +192,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "visited_and",  # "…, visited the Presidential Library and handed over to the library the …": the guests gave
         re.compile(
-            r"\bvisited\s+" + _LIBRARY + r"\s+and\s+(?P<verb>donated|handed\s+over|gave)\s+(?:to\s+"
-            + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
+            r"\bvisited\s+"
+            + _LIBRARY
+            + r"\s+and\s+(?P<verb>donated|handed\s+over|gave)\s+(?:to\s+"
+            + _LIBRARY
+            + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+"
+            + _LIBRARY
+            + r")?(?:\.|$)"
         ),
     ),
 )

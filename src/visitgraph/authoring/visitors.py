@@ -486,6 +486,20 @@ _TOOK_PART = re.compile(
 )
 
 
+#: Words that make what an editor works for a publisher, not a periodical ("editor of the Kitab Publishing House").
+_PUBLISHER = re.compile(r"\b(?:publish\w*|press|house|agency|news|media)\b", re.I)
+
+
+def _edits_periodical(title: str | None, org_text: str) -> bool:
+    """Say whether a title's "of" names a periodical: an editor (in chief) of a name without a publisher's word.
+
+    >>> _edits_periodical("former editor-in-chief", "American Libraries"), _edits_periodical("editor", "Kitab Press")
+    (True, False)
+    """
+    head = (title or "").casefold().split()
+    return bool(head) and head[-1].startswith(("editor", "ex-editor")) and not _PUBLISHER.search(org_text)
+
+
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
     if desc is None:
         return
@@ -495,7 +509,7 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         return
     title, org_text = split_descriptor(desc)
     p.job_title = _normalise_title(title)
-    if org_text and _PUBLICATION.search(org_text):
+    if org_text and (_PUBLICATION.search(org_text) or _edits_periodical(title, org_text)):
         p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
         return
     if org_text:
@@ -635,6 +649,12 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             or any(fold(name) in t or t in fold(name) for t in taken)
             or any(p.description and name in p.description for p in findings.visitors)
             or _title_part(name, findings.visitors)
+            or any(
+                p.job_title
+                and p.job_title.endswith(" of " + name)
+                and _edits_periodical(p.job_title[: -len(" of " + name)], name)
+                for p in findings.visitors
+            )
         ):
             continue
         if fold(name).startswith("presidential library") or place_code(name) or bare_head(name) is not None:
