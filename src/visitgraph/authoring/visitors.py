@@ -270,7 +270,8 @@ def _post_descriptor(post: str) -> str | None:
     first = bare[0].casefold()
     if len(bare) > 1 and bare[0].isupper() and len(bare[0]) > 1:  # "IFLA President-elect": the acronym's title
         first = bare[1].casefold()
-    return text if first in TITLE_HEADS or first in TITLE_MODIFIERS else None
+    head = first.split("-")[0]  # "editor-in-chief", "vice-rector": the head word before the hyphen
+    return text if first in TITLE_HEADS or first in TITLE_MODIFIERS or head in TITLE_HEADS else None
 
 
 def _normalise_title(title: str | None) -> str | None:
