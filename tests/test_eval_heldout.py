@@ -61,8 +61,8 @@ def test_reconcile_test_half_match_flag(reconcile_scores: dict[str, ReconcileSco
 
 UNMET = (
     "issue 16 target not met on the test half: 14/16 items entirely right, 1 invented entity in 1 item, "
-    "measured once after the dev5 round and again once after the dev6 round, unchanged (dev 16/16, dev2 23/23, "
-    "dev3 24/24, dev4 26/26, dev5 28/28, dev6 28/29); decisions 0023, 0041"
+    "measured once after each of the dev5, dev6 and dev7 rounds, unchanged (dev 16/16, dev2 23/23, "
+    "dev3 24/24, dev4 26/26, dev5 28/28, dev6 29/29, dev7 26/26); decisions 0023, 0041"
 )
 
 
