@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, TEST_DATA, copy_project, settings_for
@@ -22,46 +21,16 @@ from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import POINTS
 from visitgraph.publish.journal import recover
 from visitgraph.publish.pipeline import build
-from visitgraph.sources.load import apply_update, discover_sources, list_changesets, read_source
+from visitgraph.sources.load import list_changesets
 from visitgraph.store.backend import store_from_settings
-from visitgraph.store.dump import dump_quads
+from write_state import has, insert, published, replayed
 
-CHILD = Path(__file__).parent / "crashchild.py"
+CHILD = Path(__file__).parents[1] / "crashchild.py"
 WRITE_POINTS = [p for p in POINTS if not p.startswith(("rollback.", "remote."))]
 ROLLBACK_POINTS = [p for p in POINTS if p.startswith("rollback.")] + ["switch.after", "history.after"]
 REMOTE_POINTS = [p for p in POINTS if p.startswith("remote.")]
 BUILD_POINTS = ["generation.before_rename", "generation.after_rename", "switch.before", "switch.after", "history.after"]
 TIMEOUT = 300
-
-
-def insert(tag: str) -> str:
-    """An update adding one triple nobody else writes (untyped: no shape targets it)."""
-    return (
-        f"INSERT DATA {{ GRAPH <http://example.org/crash/{tag}> "
-        f'{{ <http://example.org/s/{tag}> <http://example.org/p> "{tag}" }} }}'
-    )
-
-
-def canonical(quads: list[ox.Quad]) -> set[str]:
-    """N-Quads lines with blank nodes labelled canonically, so two loads of the same data compare equal."""
-    data = dump_quads(quads, "nq").data
-    text = data.decode() if isinstance(data, bytes) else str(data)
-    return {line for line in text.splitlines() if line.strip()}
-
-
-def replayed(settings: Settings) -> set[str]:
-    """What the kept inputs give: every source, then every kept changeset in order."""
-    scratch = ox.Store()
-    for source in discover_sources(settings):
-        scratch.bulk_extend(read_source(settings, source))
-    for path in list_changesets(settings):
-        apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
-    return canonical(list(scratch))
-
-
-def published(settings: Settings) -> set[str]:
-    """The published state."""
-    return canonical(list(store_from_settings(settings).quads()))
 
 
 def leftovers(settings: Settings) -> list[str]:
@@ -110,10 +79,6 @@ def restart(settings: Settings) -> list[str]:
     store = store_from_settings(settings)
     with store.write_lock():
         return recover(store, settings.root)
-
-
-def has(settings: Settings, tag: str) -> bool:
-    return any(f"<http://example.org/s/{tag}>" in line for line in published(settings))
 
 
 def assert_invariant(settings: Settings, acked: dict[str, bool]) -> None:

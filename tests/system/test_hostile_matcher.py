@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import TEST_DATA, LiveServer, copy_project, start_on_free_port
-from test_hostile_input import _linkset_with_many_links, call, form, health_watch
+from many_links import linkset_with_many_links
+from test_hostile_input import call, form, health_watch
 
 pytestmark = [pytest.mark.e2e]
 
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.e2e]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     root = copy_project(tmp_path_factory.mktemp("hostile-matcher") / "mini", TEST_DATA / "mini")
-    _linkset_with_many_links(root, 22_000)
+    linkset_with_many_links(root, 22_000)
     live = start_on_free_port(lambda port: LiveServer(root, port, extra_env={"VISITGRAPH_CLIENT_BUDGET": "100000"}))
     yield live
     live.stop()

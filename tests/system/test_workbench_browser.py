@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 pytest.importorskip("playwright.sync_api", reason="Playwright (test extra) is not installed")
 from playwright.sync_api import Page, Playwright, sync_playwright  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "src" / "visitgraph" / "web" / "static" / "workbench.js"
 SCREENSHOTS = REPO / "docs" / "img"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

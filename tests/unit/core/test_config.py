@@ -10,7 +10,7 @@ import pytest
 from visitgraph.core.config import SETTINGS, Settings, load_settings
 from visitgraph.core.errors import VisitgraphError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_settings_table_matches_dataclass() -> None:

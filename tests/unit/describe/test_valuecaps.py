@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import TEST_DATA, copy_project, settings_for
-from test_hostile_input import PERSON, _linkset_with_many_links
+from many_links import PERSON, linkset_with_many_links
 from visitgraph.describe import valuecaps
 from visitgraph.describe.resources import describe_resource, resource_quads
 from visitgraph.publish.pipeline import build
@@ -112,7 +112,7 @@ class CountingReader:
 @pytest.fixture(scope="module")
 def linked_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("many-links") / "mini", TEST_DATA / "mini")
-    _linkset_with_many_links(root, LINKS)
+    linkset_with_many_links(root, LINKS)
     settings = settings_for(root)
     build(settings, store_from_settings(settings), who="pytest")
     return root

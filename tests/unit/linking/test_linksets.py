@@ -289,7 +289,7 @@ def test_accepted_linkset_in_dump(built_project: Settings) -> None:
 
 
 def test_repo_linksets_folder_documented() -> None:
-    readme = Path(__file__).resolve().parents[1] / "linksets" / "README.md"
+    readme = Path(__file__).resolve().parents[3] / "linksets" / "README.md"
     text = readme.read_text(encoding="utf-8")
     assert all(f"`{d}/`" in text for d in ("pending", "accepted", "rejected", "withdrawn"))
 

@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import TEST_DATA
-from test_durable import has, insert, published, replayed
 from visitgraph.cli.main import cli, register_commands
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
@@ -18,6 +17,7 @@ from visitgraph.publish.writes import write_update
 from visitgraph.sources.load import list_changesets
 from visitgraph.sources.review import Unreviewed
 from visitgraph.store.backend import store_from_settings
+from write_state import has, insert, published, replayed
 
 NEWS = TEST_DATA / "news" / "national-library-2021.txt"
 DRAFT = "data/visits/2021-05-14-martin-hallik.ttl"

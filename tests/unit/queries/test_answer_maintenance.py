@@ -287,7 +287,7 @@ def test_a_crash_while_the_answers_are_updated_leaves_the_previous_answers(templ
     snapshot = {p.name: p.read_bytes() for p in folder.iterdir()}
     ent = _entities(store)
     env = {**os.environ, "VISITGRAPH_CRASH_AT": "answers.before_rename"}
-    child = Path(__file__).parent / "crashchild.py"
+    child = Path(__file__).parents[2] / "crashchild.py"
     done = subprocess.run(
         [
             sys.executable,

@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error
 
 from visitgraph.queries.catalog import discover_queries
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 QUERIES = discover_queries(ROOT)
 
 

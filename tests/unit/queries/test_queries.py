@@ -29,7 +29,7 @@ from visitgraph.queries.savedquery import Param, SavedQuery, bind_value, parse_p
 from visitgraph.sparql.engine import run_query
 from visitgraph.store.embedded import EmbeddedStore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 BASE = "https://w3id.org/visitgraph/id/"
 QUERIES = discover_queries(ROOT)
 NAMES = [q.name for q in QUERIES]

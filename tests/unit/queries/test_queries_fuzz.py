@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from visitgraph.queries.catalog import discover_queries
 from visitgraph.queries.searchindex import locate, tokens
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 QUERIES = discover_queries(ROOT)
 PARAMS = [(q.name, p.name) for q in QUERIES for p in q.params]
 HOSTILE = [

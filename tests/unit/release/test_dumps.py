@@ -99,7 +99,7 @@ def test_two_builds_give_byte_identical_dumps(project: Settings, tmp_path: Path)
     build(settings, store, who="pytest")
     here = ensure_dumps(store, settings)[0]
     code = (
-        f"import sys\nfrom pathlib import Path\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"import sys\nfrom pathlib import Path\nsys.path.insert(0, {str(Path(__file__).parents[2])!r})\n"
         f"from conftest import settings_for\nfrom visitgraph.release.dumps import ensure_dumps\n"
         f"from visitgraph.publish.pipeline import build\nfrom visitgraph.store.backend import store_from_settings\n"
         f"s = settings_for(Path({str(project.root)!r}), store={str(tmp_path / 'store2')!r})\n"

@@ -33,7 +33,7 @@ def test_dump_same_data_same_bytes(fmt: str) -> None:
     assert one.data == two.data and one.sha256 == two.sha256
     assert one.gzipped() == two.gzipped()
     code = (
-        f"import sys, hashlib\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"import sys, hashlib\nsys.path[:0] = {[str(Path(__file__).parent), str(Path(__file__).parents[2])]!r}\n"
         f"from test_dump import sample\nfrom visitgraph.store.dump import dump_quads\nd = dump_quads(sample(1), {fmt!r})\n"
         "sys.stdout.buffer.write(hashlib.sha256(d.data).hexdigest().encode() + b' ' + "
         "hashlib.sha256(d.gzipped()).hexdigest().encode())"

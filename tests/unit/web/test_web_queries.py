@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from visitgraph.core.config import Settings
 from visitgraph.queries.catalog import discover_queries
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 NAMES = [q.name for q in discover_queries(ROOT)]
 BASE = "https://w3id.org/visitgraph/id/"
 
