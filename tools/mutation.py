@@ -113,7 +113,11 @@ TARGETS: dict[str, dict[str, Any]] = {
     },
     "match-constants": {
         "module": "src/visitgraph/linking/match.py",
-        "tests": ["tests/unit/linking/test_mutation_kills_match.py", "tests/unit/linking/test_match_margin.py", "tests/unit/linking/test_match.py"],
+        "tests": [
+            "tests/unit/linking/test_mutation_kills_match.py",
+            "tests/unit/linking/test_match_margin.py",
+            "tests/unit/linking/test_match.py",
+        ],
         "functions": ["<module>"],
     },
     "remote-rollback": {
