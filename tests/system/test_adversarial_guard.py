@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adversarial import Listener, MemoryWatch, assert_error, assert_healthy, call, server_process, server_processes
-from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port
+from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port, wait_until
 from visitgraph.core.config import load_settings
 from visitgraph.store.backend import store_from_settings
 from visitgraph.workers.executor import _recv_frame, _send_frame, _Worker
@@ -252,7 +252,7 @@ def test_server_still_healthy_after_the_generated_queries(
     server: LiveServer, listener: Listener, processes: tuple[int, ...]
 ) -> None:
     with MemoryWatch(server.proc.pid) as watch:
-        time.sleep(0.1)
+        time.sleep(0.1)  # a few memory samples (the point)
     assert_healthy(server, processes, listener, watch, 1500)
 
 
@@ -277,7 +277,10 @@ def test_worker_without_network_cannot_connect(
         assert worker.wait_ready(10)
         (status, _), _ = _recv_frame(worker.sock)
         assert status in ("error", "bad")
-        time.sleep(0.2)
+        if reaches:  # the listener's accept thread records the connection the worker made before answering
+            wait_until(lambda: bool(listener.connections), "the control worker's connection")
+        else:
+            time.sleep(0.2)  # the point: an absence can only be watched for a while
         assert bool(listener.connections) == reaches
     finally:
         worker.kill()

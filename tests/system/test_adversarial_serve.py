@@ -29,6 +29,8 @@ from adversarial import (
     assert_healthy,
     call,
     server_processes,
+    wait_for_busy_workers,
+    worker_ticks,
 )
 from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port
 
@@ -118,6 +120,8 @@ def test_deep_jsonld_on_validate_is_400_twice(server: LiveServer) -> None:
             source="127.0.0.11",
         )
         assert_error(answer, 400, mentions="max_depth")
+        # the attack repeated a second later, as in the finding (each crashed the server process; granian
+        # gave up after two crashes within 5.5 s): not an ordering wait
         time.sleep(1)
 
 
@@ -216,7 +220,7 @@ def test_slow_but_steady_body_is_answered(server: LiveServer) -> None:
             b"Content-Length: " + str(len(text)).encode() + b"\r\n\r\n"
         )
         for piece in pieces:
-            time.sleep(0.2)
+            time.sleep(0.2)  # a slow but steady body (the point)
             s.sendall(piece)
         head, _, body = read_until_closed(s).partition(b"\r\n\r\n")
     finally:
@@ -249,9 +253,10 @@ def test_slow_queries_leave_health_pages_and_saved_queries_responsive(server: Li
         threading.Thread(target=lambda src=f"127.0.0.{2 + i % 4}": answers.append(query(server, SLOW, src)))
         for i in range(8)
     ]
+    idle = worker_ticks(server)
     for t in threads:
         t.start()
-    time.sleep(0.7)
+    wait_for_busy_workers(server, idle, "the slow queries to run in the query workers")
     try:
         for path in ("/-/health", "/", "/queries/people", "/id/person/svetlana-gorokhova"):
             page = call(server, "GET", path, headers={"Accept": "text/html"}, timeout=5)
@@ -313,7 +318,7 @@ def answered_while_health_stays_fast(
         for _ in range(3):
             health = call(server, "GET", "/-/health", timeout=5.0)
             assert health.status == 200 and health.seconds < 1.0, health.seconds
-            time.sleep(0.2)
+            time.sleep(0.2)  # health asked over time while the request runs (the point)
     finally:
         sender.join(60)
     assert len(answers) == 1
@@ -442,9 +447,10 @@ def test_validate_runs_in_workers_under_the_time_budget(server: LiveServer) -> N
         )
         for i in range(8)
     ]
+    idle = worker_ticks(server)
     for t in threads:
         t.start()
-    time.sleep(1.0)
+    wait_for_busy_workers(server, idle, "the validations to run in the workers")
     try:
         health = call(server, "GET", "/-/health", timeout=1.0)
         assert health.status == 200 and health.seconds < 1.0

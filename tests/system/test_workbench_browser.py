@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LiveServer
+from conftest import LiveServer, cpu_ticks
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -165,11 +165,6 @@ def _descendants(root: int) -> set[int]:
     return found
 
 
-def _cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
 def _busy_query_worker(server: LiveServer) -> int:
     """Return the pid of the query worker that is burning CPU under the server."""
     workers = [
@@ -177,9 +172,9 @@ def _busy_query_worker(server: LiveServer) -> int:
         for p in _descendants(server.proc.pid)
         if b"visitgraph.workers.executor" in Path(f"/proc/{p}/cmdline").read_bytes()
     ]
-    before = {p: _cpu_ticks(p) for p in workers}
-    time.sleep(1.5)
-    grown = sorted(((_cpu_ticks(p) - t, p) for p, t in before.items() if Path(f"/proc/{p}").exists()), reverse=True)
+    before = {p: cpu_ticks(p) for p in workers}
+    time.sleep(1.5)  # the window CPU use is measured over (the point)
+    grown = sorted(((cpu_ticks(p) - t, p) for p, t in before.items() if Path(f"/proc/{p}").exists()), reverse=True)
     # The runaway query keeps its worker on the CPU (at least a few ticks even on a loaded machine).
     assert grown and grown[0][0] >= 3, f"no busy query worker among {workers}: {grown}"
     return grown[0][1]

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from conftest import cpu_ticks, wait_until
 from visitgraph.web import AppState
 from visitgraph.workers.executor import executor_for
 from visitgraph.workers.workbench import CHECK_MAX_BYTES
@@ -127,7 +128,8 @@ def test_cancel_kills_the_worker(client: FlaskClient, app: Flask) -> None:
     job_id, out = str(uuid.uuid4()), dict[str, Any]()
     thread = _run_in_thread(client, job_id, out)
     pid = _busy_worker(app, job_id)
-    time.sleep(0.5)
+    ticks = cpu_ticks(pid)
+    wait_until(lambda: cpu_ticks(pid) >= ticks + 2, "the worker to run the query")  # mid-query, not before it
     started = time.monotonic()
     resp = client.post("/sparql/cancel", data={"id": job_id})
     assert resp.status_code == 200 and resp.json == {"ok": True, "id": job_id, "cancelled": True}
