@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_project, settings_for
+from conftest import TEST_DATA, copy_project, settings_for
 from visitgraph.cli.main import cli, register_commands
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
@@ -152,7 +152,7 @@ def test_timeouts_and_row_caps_are_recorded_and_those_queries_stay_sparql(tmp_pa
 
 
 def test_publish_keeps_answers_only_for_kept_generations_and_can_turn_them_off(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "p")
+    root = copy_project(tmp_path / "p", TEST_DATA / "mini")  # small data: four builds, their size is not the point
     settings = settings_for(root, keep_generations=2)
     store = store_from_settings(settings)
     for _ in range(3):
@@ -326,7 +326,7 @@ def test_only_the_newest_generations_answers_stay_open(tmp_path: Path) -> None:
     import gc
     import os
 
-    root = copy_project(tmp_path / "p")
+    root = copy_project(tmp_path / "p", TEST_DATA / "mini")  # small data: three builds, their size is not the point
     settings = settings_for(root, keep_generations=2)
     store = store_from_settings(settings)
     build(settings, store, who="pytest")
