@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -29,6 +28,7 @@ from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.publish.writes import write_update
 from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
 from visitgraph.web import create_app
 
 K = "http://kasei.us/2009/09/sparql/data/"
@@ -81,12 +81,12 @@ def w3c_client(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
 
 
 @pytest.fixture(params=PATHS)
-def writable(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[FlaskClient, Settings]]:
-    root = copy_project(tmp_path / "mini", TEST_DATA / "mini")
-    settings = settings_for(root)
-    build(settings, store_from_settings(settings), who="pytest")
-    app = create_app(settings)
-    yield _client(app, settings, request.param), settings
+def writable(
+    mini_project: Settings, store: EmbeddedStore, request: pytest.FixtureRequest
+) -> Iterator[tuple[FlaskClient, Settings]]:
+    """The mini project, built (`store`), written through the protocol."""
+    app = create_app(mini_project)
+    yield _client(app, mini_project, request.param), mini_project
     _close(app)
 
 
