@@ -84,9 +84,11 @@ def w3c_client(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixture
 def writable(
     mini_project: Settings, store: EmbeddedStore, request: pytest.FixtureRequest
 ) -> Iterator[tuple[FlaskClient, Settings]]:
-    """The mini project, built (`store`), written through the protocol."""
-    app = create_app(mini_project)
-    yield _client(app, mini_project, request.param), mini_project
+    """The mini project, built (`store`), written through the protocol. Its writes keep no stored answers
+    (`answer_index` off: a quarter of a write's cost; answers after writes are tests/unit/queries/' point)."""
+    settings = mini_project.replace(answer_index=False)
+    app = create_app(settings)
+    yield _client(app, settings, request.param), settings
     _close(app)
 
 

@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
 
-from conftest import READ_TOKEN, TEST_DATA, WRITE_TOKEN, copy_project, settings_for
+from conftest import READ_TOKEN, WRITE_TOKEN
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.sources.load import list_changesets
@@ -71,10 +71,10 @@ def _client(settings: Settings) -> FlaskClient:
 
 
 @pytest.fixture
-def gsp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    root = copy_project(tmp_path_factory.mktemp("gsp") / "mini", TEST_DATA / "mini")
-    settings = settings_for(root)
-    build(settings, store_from_settings(settings), who="pytest")
+def gsp(mini_project: Settings, store: Any) -> Iterator[dict[str, Any]]:
+    """The mini project, built (`store`), for the W3C manifest. Its writes keep no stored answers
+    (`answer_index` off: a quarter of a write's cost; answers after writes are tests/unit/queries/' point)."""
+    settings = mini_project.replace(answer_index=False)
     client = _client(settings)
     yield {"client": client, "settings": settings}
     _close(client)
