@@ -1,6 +1,6 @@
 """The ASGI gateway of `serve` (decision 0031): bodies received under a deadline and a size limit before
 the WSGI app runs, answers relayed in one message or as a stream that stops when the client leaves.
-A real `serve` is exercised by tests/test_adversarial_serve.py; these drive the gateway directly."""
+A real `serve` is exercised by tests/system/test_adversarial_serve.py; these drive the gateway directly."""
 
 from __future__ import annotations
 
