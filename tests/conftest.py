@@ -112,7 +112,8 @@ def built_template(tmp_path_factory: pytest.TempPathFactory, name: str, data: Pa
 
     Fixtures copy its `var/` (the built store: generations, answers, search index, ledger, history) into a
     fresh copy of the same project instead of building again: a build writes only under `var/`, and
-    nothing it writes there names the project's folder, so the copy is the store that build would make.
+    nothing it writes there names the project's folder (RocksDB's diagnostic LOG aside), so the copy is the
+    store that build would make.
     """
     root = copy_project(tmp_path_factory.mktemp(name) / "project", data)
     settings = settings_for(root)
