@@ -85,7 +85,7 @@ def writable(
     mini_project: Settings, store: EmbeddedStore, request: pytest.FixtureRequest
 ) -> Iterator[tuple[FlaskClient, Settings]]:
     """The mini project, built (`store`), written through the protocol. Its writes keep no stored answers
-    (`answer_index` off: a quarter of a write's cost; answers after writes are tests/unit/queries/' point)."""
+    (`answer_index` off: a write then costs a quarter as much; answers after writes are tests/unit/queries/' point)."""
     settings = mini_project.replace(answer_index=False)
     app = create_app(settings)
     yield _client(app, settings, request.param), settings

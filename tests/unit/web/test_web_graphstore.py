@@ -73,7 +73,7 @@ def _client(settings: Settings) -> FlaskClient:
 @pytest.fixture
 def gsp(mini_project: Settings, store: Any) -> Iterator[dict[str, Any]]:
     """The mini project, built (`store`), for the W3C manifest. Its writes keep no stored answers
-    (`answer_index` off: a quarter of a write's cost; answers after writes are tests/unit/queries/' point)."""
+    (`answer_index` off: a write then costs a quarter as much; answers after writes are tests/unit/queries/' point)."""
     settings = mini_project.replace(answer_index=False)
     client = _client(settings)
     yield {"client": client, "settings": settings}
