@@ -108,8 +108,17 @@ def score_reconcile(matcher: Matcher, split: str) -> ReconcileScore:
 # --- drafting -------------------------------------------------------------------------------------
 
 
-NEWS_FILES = {"dev": "news.json", "test": "news.json", "dev2": "news-dev2.json", "dev3": "news-dev3.json"}
-"""Where each half of the drafting evaluation lives (``dev2`` and ``dev3`` were written after decision 0023)."""
+NEWS_FILES = {
+    "dev": "news.json",
+    "test": "news.json",
+    "dev2": "news-dev2.json",
+    "dev3": "news-dev3.json",
+    "dev4": "news-dev4.json",
+    "dev5": "news-dev5.json",
+    "dev6": "news-dev6.json",
+}
+"""Where each half of the drafting evaluation lives (``dev2`` to ``dev6`` were written after decision 0023,
+``dev4``, ``dev5`` and ``dev6`` with decision 0041)."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

@@ -223,3 +223,60 @@ def test_the_media_type_check_sees_literals_but_not_docstrings() -> None:
         '"""Answers text/html."""\nA = {"application/json": 1}\nB = f"{A}; text/plain"\nC = "text/csv; x"\n'
     )
     assert media_type_literals(tree) == [(2, "application/json"), (4, "text/csv; x")]
+
+
+#: Countries are facts of one table (issue #15): core/countries.py. A literal holding three or more of its
+#: ISO 3166-1 codes anywhere else is a second table (the old ones mapped names to codes, or codes to names).
+COUNTRY_TABLE = PACKAGE / "core" / "countries.py"
+ISO_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def table_codes() -> set[str]:
+    """The codes of the one table, read from its source (`Country("AZ", …)` calls)."""
+    tree = ast.parse(COUNTRY_TABLE.read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Country"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+def country_code_literals(tree: ast.AST, codes: set[str]) -> list[int]:
+    """Lines of dict, set, list and tuple literals holding three or more country codes (as keys or values)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            items: list[ast.expr | None] = [*node.keys, *node.values]
+        elif isinstance(node, ast.Set | ast.List | ast.Tuple):
+            items = list(node.elts)
+        else:
+            continue
+        named = {
+            item.value
+            for item in items
+            if isinstance(item, ast.Constant) and isinstance(item.value, str) and ISO_CODE.match(item.value)
+        }
+        if len(named & codes) >= 3:
+            found.append(node.lineno)
+    return found
+
+
+def test_countries_are_named_in_one_table() -> None:
+    codes = table_codes()
+    assert len(codes) > 40  # the check reads the table
+    found = [
+        f"{path.relative_to(SRC)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != COUNTRY_TABLE
+        for line in country_code_literals(ast.parse(path.read_text(encoding="utf-8")), codes)
+    ]
+    assert not found, "derive country lookups from visitgraph.core.countries instead:\n" + "\n".join(found)
+
+
+def test_the_country_check_sees_a_second_table() -> None:
+    tree = ast.parse('A = {"russia": "RU", "france": "FR", "azerbaijan": "AZ"}\nB = ("RU", "FR")\nC = {"AZ": 1}\n')
+    assert country_code_literals(tree, {"RU", "FR", "AZ"}) == [1]

@@ -7,6 +7,8 @@ organisations already in the graph through the reconciliation :class:`Matcher`,
 mints new IRIs for the rest, and renders one Turtle file per item
 (``draftfile``) in the form of ``data/visits/*.ttl``. Guesses carry a
 ``# check:`` comment. Bad input raises :class:`BadParameter` naming the paragraph.
+
+Longer than 400 lines because reading items, reusing known IRIs and writing reviewable Turtle are the steps of one draft, in order.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.authoring.extract import OrgMention, PersonMention
+from visitgraph.authoring.extract import ORG_HEADS, OrgMention, PersonMention, bare_head, whole_of
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter
-from visitgraph.core.names import fold, normalize
+from visitgraph.core.names import FORM_WORDS, fold, normalize, org_tokens
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
 
 HOST_SLUG = "presidential-library"
@@ -37,7 +39,8 @@ PART_OF_SCORE = 95.0
 SOURCE_SLUG = "presidential-library-visits"
 _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
-    r"handing over|arrived|arriving|came to|received|toured)\b",
+    r"handing over|handed over|donated|arrived|arriving|came to|received|toured|welcomed|lectures?|seminars?|master class|"
+    r"attended|took part|brought)\b",
     re.I,
 )
 
@@ -263,9 +266,10 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     else:
-        entry = Entry(
-            ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, _maybe(best, o.name, ctx)
-        )
+        check = _maybe(best, o.name, ctx)
+        if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
+            check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'
+        entry = Entry(ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, check)
         ctx.minted[("organization", key)] = entry
         types = ["schema:Organization"] + [
             t
@@ -320,6 +324,12 @@ def _variants(name: str, kind: str) -> list[str]:
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))
+        located = re.match(r"^(.{3,}?)\s+in\s+(?:the\s+)?[A-Z]", name)
+        if located:  # "Belarusian Presidential Library in the Palace of Independence": the name before "in"
+            out.append(located.group(1))
+        whole = whole_of(name)
+        if whole is not None:  # "Chief Directorate … of the Ministry of …": the part's own name
+            out.append(re.sub(r"\s+of\s+the\s+$", "", name[:whole]))
         generic = re.fullmatch(r"(.+?[A-Z][^\s]*)((?:\s+[a-z][\w-]*){1,2})", name)
         if generic:  # "Sputnik Azerbaijan news agency": the name without its lower-case kind
             out.append(generic.group(1))
@@ -341,12 +351,41 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
             continue
         top = cands[0]
         score = next((float(f.value) for f in top.features if f.id == "name"), 0.0)
-        close = score >= (EXACT if i > 0 else MATCH_THRESHOLD)
+        # a variant, or a name of kind words only ("the Central Library"), must equal a label
+        close = score >= (EXACT if i > 0 or (kind == "organization" and bare_head(query)) else MATCH_THRESHOLD)
+        if kind == "organization" and score < EXACT and _kind_words_missing(query, top):
+            close = False  # "National Library of X" is not "Library of the First President of X"
         flagged = top.match or (score >= PART_OF_SCORE and len(cands) > 1 and _part_of(cands[1], top))
         top = Candidate(top.entity, top.score, flagged and close, top.features)
         if best is None or (top.match and not best.match):
             best = top
     return best
+
+
+#: Words that say what kind of institution a name is ("National", "State", "Ministry", …): a name not spelt
+#: exactly like a label is reused only when the candidate's labels have each of these words of the name.
+KIND_WORDS = frozenset(
+    org_tokens(
+        " ".join(sorted(ORG_HEADS - FORM_WORDS))
+        + " national state presidential central city regional republican public scientific municipal district"
+        + " provincial academic youth children military medical technical pedagogical agrarian royal"
+    )
+)
+
+
+def _kind_words_missing(name: str, top: Candidate) -> bool:
+    """Say whether `name` has a kind word ("National", "Ministry") that none of the candidate's labels has.
+
+    >>> from visitgraph.linking.entities import Entity
+    >>> label = "Library of the First President of Kazakhstan"
+    >>> kz = Entity("https://example.org/organization/kz", "organization/kz", "organization", label, [label])
+    >>> c = Candidate(kz, 87.0, True, [])
+    >>> _kind_words_missing("National Library of Kazakhstan", c), _kind_words_missing("Library of Kazakhstan", c)
+    (True, False)
+    """
+    wanted = {t for t in org_tokens(name) if t in KIND_WORDS}
+    have = {t for label in top.entity.labels or [top.entity.name] for t in org_tokens(label)}
+    return bool(wanted - have)
 
 
 def _part_of(runner_up: Candidate, top: Candidate) -> bool:

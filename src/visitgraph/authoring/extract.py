@@ -8,6 +8,8 @@ of the IPR books Natalya Ivanova") or after it ("Driss Khrouz, Director of the
 National Library of Morocco"); a descriptor splits into a job title and an
 organisation at the "of (the)" that starts a capitalised institution name.
 Host-side people are found anywhere ("Director of the library Mayil Ahmedov").
+
+Longer than 400 lines because the genre's rules for people, titles and organisations share the word lists and the tokenizer.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from visitgraph.core.countries import COUNTRIES
 from visitgraph.core.names import COUNTRY_NAMES, fold
 
 #: Words that head an institution's name.
@@ -26,7 +29,7 @@ ORG_HEADS = frozenset(
 agency museum institute academy embassy consulate council foundation society company archive archives chamber
 office department union organization organisation committee school college bank corporation commission parliament
 assembly conference administration theatre theater gallery publishers publishing bureau authority board network
-consortium alliance service services news""".split()
+consortium alliance service services news laboratory laboratories forum congress faculty""".split()
 )
 #: Words that make a span a title rather than a name.
 TITLE_HEADS = frozenset(
@@ -40,131 +43,40 @@ diplomat teacher""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
-assistant honorary ex honoured honored people's regional""".split()
+assistant honorary ex honoured honored people's regional past""".split()
 )
 #: Institution words that name a part of an institution ("the Digital Services of the National Library"):
 #: followed by "of (the)" and an institution, the part belongs to the person's title, the institution is
 #: the organisation (nothing is minted from a title fragment).
-SUB_UNITS = frozenset("department departments division services service sector section unit branch subdivision".split())
-GROUP_NOUNS = frozenset("employees staff workers delegation representatives members specialists experts".split())
+SUB_UNITS = frozenset(
+    "department departments division services service sector section unit branch subdivision board council presidium "
+    "secretariat laboratory laboratories faculty".split()
+)
+GROUP_NOUNS = frozenset(
+    "employees staff workers delegation representatives members specialists experts students".split()
+)
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
 republic federation presidential palace nation leader cultural annual meeting conference european east west north
 south central city global world catalogue scientific educational activities rare books art foreign literature
 visitors book president first online countries computer intangible heritage humanity representative list democratic state
-symbols attributes kingdom united arab emirates islamic people's democratic new old great""".split()
+symbols attributes kingdom united arab emirates islamic people's democratic new old great royal""".split()
 )
-HONORIFICS = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.", "prof": "Prof."}
+HONORIFICS = {
+    "mr": "Mr.",
+    "mrs": "Mrs.",
+    "ms": "Ms.",
+    "miss": "Miss",
+    "dr": "Dr.",
+    "prof": "Prof.",
+    "mme": "Mme",
+    "mlle": "Mlle",
+}
 PARTICLES = frozenset("van von de der da di du al el bin ibn la le ter ten".split())
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
-#: Demonyms and country names beyond names.COUNTRY_NAMES, mapped to ISO 3166-1 alpha-2 codes.
-PLACES = {
-    "british": "GB",
-    "french": "FR",
-    "german": "DE",
-    "russian": "RU",
-    "all-russia": "RU",
-    "all-russian": "RU",
-    "belarusian": "BY",
-    "kazakh": "KZ",
-    "turkish": "TR",
-    "egyptian": "EG",
-    "moroccan": "MA",
-    "lithuanian": "LT",
-    "greek": "GR",
-    "czech": "CZ",
-    "latvian": "LV",
-    "canadian": "CA",
-    "canada": "CA",
-    "azerbaijani": "AZ",
-    "georgian": "GE",
-    "iranian": "IR",
-    "ukrainian": "UA",
-    "uzbek": "UZ",
-    "chinese": "CN",
-    "japanese": "JP",
-    "italian": "IT",
-    "spanish": "ES",
-    "spain": "ES",
-    "polish": "PL",
-    "poland": "PL",
-    "hungarian": "HU",
-    "hungary": "HU",
-    "estonian": "EE",
-    "estonia": "EE",
-    "finnish": "FI",
-    "finland": "FI",
-    "austria": "AT",
-    "austrian": "AT",
-    "switzerland": "CH",
-    "swiss": "CH",
-    "korea": "KR",
-    "korean": "KR",
-    "india": "IN",
-    "indian": "IN",
-    "pakistan": "PK",
-    "israel": "IL",
-    "saudi": "SA",
-    "qatar": "QA",
-    "kuwait": "KW",
-    "kyrgyzstan": "KG",
-    "tajikistan": "TJ",
-    "turkmenistan": "TM",
-    "moldova": "MD",
-    "romania": "RO",
-    "bulgaria": "BG",
-    "serbia": "RS",
-    "croatia": "HR",
-    "slovakia": "SK",
-    "slovenia": "SI",
-    "sweden": "SE",
-    "norway": "NO",
-    "denmark": "DK",
-    "belgium": "BE",
-    "portugal": "PT",
-    "ireland": "IE",
-    "mexico": "MX",
-    "brazil": "BR",
-    "argentina": "AR",
-    "arabian republic of egypt": "EG",
-    "dagestan": "RU",
-    "american": "US",
-    "usa": "US",
-    "america": "US",
-    "pakistani": "PK",
-    "armenian": "AM",
-    "armenia": "AM",
-    "oman": "OM",
-    "jordan": "JO",
-    "algeria": "DZ",
-    "tunisia": "TN",
-    "libya": "LY",
-    "sudan": "SD",
-    "malaysia": "MY",
-    "indonesia": "ID",
-    "singapore": "SG",
-    "vietnam": "VN",
-    "mongolia": "MN",
-    "afghanistan": "AF",
-    "iraq": "IQ",
-    "syria": "SY",
-    "lebanon": "LB",
-    "cyprus": "CY",
-    "malta": "MT",
-    "albania": "AL",
-    "montenegro": "ME",
-    "macedonia": "MK",
-    "bosnia": "BA",
-    "iceland": "IS",
-    "luxembourg": "LU",
-    "australia": "AU",
-    "netherlands": "NL",
-    "holland": "NL",
-    "dutch": "NL",
-    "belarus": "BY",
-    "emirates": "AE",
-    "baku": "AZ",
-}
+#: Every name and word of a country (:data:`visitgraph.core.countries.COUNTRIES`) to its code; `place_code` also
+#: reads the shown names (names.COUNTRY_NAMES).
+PLACES: dict[str, str] = {word: c.code for c in COUNTRIES for word in (*c.names, *c.words)}
 _CAP = r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]"
 _WORD_RE = re.compile(rf"(?:{_CAP}\.\s?){{1,6}}(?={_CAP})|{_CAP}\.|[\w’'`-]+|[^\w\s]")
 
@@ -323,8 +235,12 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
 
 def _heads_institution(words: list[Span], k: int) -> bool:
     """Say whether the words from `k` go on to an institution word ("… National Library"): an eponym, not a person."""
-    while k < len(words) and is_cap(words[k].text) and words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS:
-        k += 1
+    while (
+        k < len(words)
+        and is_cap(words[k].text)
+        and (words[k].text.casefold() in OTHER_CAPITALISED | TITLE_MODIFIERS or place_code(words[k].text) is not None)
+    ):
+        k += 1  # "M. I. Rudomino All-Russia State Library": a place word does not end the institution's name
     return k < len(words) and words[k].text.casefold() in ORG_HEADS
 
 
@@ -353,9 +269,23 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
-    if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and words[k - 1].text.casefold() in ORG_HEADS:
+    if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
     return run
+
+
+def _org_name_before(words: list[Span], k: int) -> bool:
+    """Say whether an institution's name ends right before words[k] ("Foundation for the Preservation" of …).
+
+    Looks back at most six words, over capitalised words and "for", "the", "and", "of".
+    """
+    for j in range(k - 1, max(-1, k - 7), -1):
+        w = words[j].text
+        if w.casefold() in ORG_HEADS and is_cap(w):
+            return True
+        if not (is_cap(w) or w.casefold() in ("for", "the", "and", "of")):
+            return False
+    return False
 
 
 def _skip_eponym(words: list[Span], i: int) -> int:
@@ -441,9 +371,9 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
             None,
         )
     if chosen is None:
-        m = re.match(r"^(?:(?:former|ex-?)\s+)?([A-Z]{2,})\s+(\w[\w-]*)$", desc)
-        if m and m.group(2).casefold() in TITLE_HEADS:  # "former IFLA President"
-            return desc.replace(m.group(1) + " ", ""), m.group(1)
+        acronym = _acronym_title(desc)
+        if acronym is not None:  # "former IFLA President", "the OCLC coordinator for the CIS countries"
+            return acronym
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
     tail = _sub_unit_tail(org)
@@ -452,12 +382,50 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         title = re.sub(r"\s+of(?:\s+the)?$", "", title)
     clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
     org = org[: clause.start()] if clause else org
+    if _bare_part(org):  # "head of the Conservation Laboratory": a part of an institution the text does not name
+        return desc, None
     end = org[-_WINDOW:]
     scope = re.search(r"\son\s(?![A-Z][a-z]+\s(?:of|for)\b)[\w\s]+$", end)
     if scope:  # "OCLC (…) on CIS states": the scope belongs to the title
         cut = len(org) - len(end) + scope.start()
         title, org = f"{title} {scope.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
+
+
+#: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
+PART_WORDS = frozenset(
+    "department departments division sector section unit laboratory laboratories subdivision faculty".split()
+)
+
+
+def _bare_part(org: str) -> bool:
+    """Say whether an organisation as written is a part of an institution and nothing more ("Rare Books Department").
+
+    >>> _bare_part("Conservation Laboratory"), _bare_part("Digital Library Department of the RSL")
+    (True, False)
+    >>> _bare_part("Russian State Library"), _bare_part("British Council")
+    (False, False)
+    """
+    words = org.split()
+    return bool(words) and words[-1].casefold() in PART_WORDS and all(is_cap(w) or w in ("and", "of") for w in words)
+
+
+def _acronym_title(desc: str) -> tuple[str, str] | None:
+    """Split "former IFLA President" or "OCLC coordinator for the CIS countries" into (title, acronym), else None.
+
+    >>> _acronym_title("OCLC coordinator for the CIS countries"), _acronym_title("IFLA Secretary General")
+    (('coordinator for the CIS countries', 'OCLC'), ('Secretary General', 'IFLA'))
+    >>> _acronym_title("former IFLA President"), _acronym_title("IFLA Library Association")
+    (('former President', 'IFLA'), None)
+    """
+    m = re.match(r"^((?:former|ex-?)\s+)?([A-Z]{2,})\s+([^()]{1,120})$", desc)
+    if m is None:
+        return None
+    core = re.split(r"\s(?:for|on)\s", m.group(3), maxsplit=1)[0].split()
+    words = {w.casefold() for w in core}
+    if not words & TITLE_HEADS or not words <= TITLE_HEADS | TITLE_MODIFIERS:
+        return None
+    return (m.group(1) or "") + m.group(3), m.group(2)
 
 
 def _domain(text: str) -> bool:
@@ -478,12 +446,36 @@ _REFERENCE = re.compile(
 
 
 def is_reference(name: str) -> bool:
-    """Say whether an organisation as written is an acronym or "the same library", to be resolved in the item.
+    """Say whether an organisation as written is an acronym, "the same library" or a bare institution word.
+
+    A bare institution word ("the coordinator of the Foundation") names an institution the item named
+    before; it is resolved in the item, never minted (issue 16: nothing new from a title fragment).
 
     >>> is_reference("RSL"), is_reference("same library"), is_reference("Russian State Library")
     (True, True, False)
+    >>> is_reference("Foundation"), is_reference("the Centre"), is_reference("Caspian Heritage Foundation")
+    (True, True, False)
     """
-    return _REFERENCE.fullmatch(name.strip()) is not None
+    return _REFERENCE.fullmatch(name.strip()) is not None or bare_head(name) is not None
+
+
+#: Words that say only what kind an institution is: "the National Library" names none in particular.
+GENERIC_MODIFIERS = frozenset(
+    """national state central city regional republican public scientific municipal district provincial
+presidential main digital electronic royal""".split()
+)
+
+
+def bare_head(name: str) -> str | None:
+    """Return the institution word when an organisation is written with kind words only ("Foundation"), else None.
+
+    >>> bare_head("the Foundation"), bare_head("National Library"), bare_head("Heritage Foundation")
+    ('foundation', 'library', None)
+    """
+    words = re.sub(r"^the\s+", "", name.strip(), flags=re.I).split()
+    if not words or len(words) > 3 or words[-1].casefold() not in ORG_HEADS:
+        return None
+    return words[-1].casefold() if all(w.casefold() in GENERIC_MODIFIERS for w in words[:-1]) else None
 
 
 def _sub_unit_tail(text: str) -> int | None:
@@ -546,18 +538,43 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         country = country or place_code(m.group(1))
         if len(stem) >= 2 and stem[-1].casefold() in ORG_HEADS and is_name_word(stem[-2]):
             text = " ".join(stem)  # "… Edebali University of Turkey": the country is not part of the name
-    m = re.match(
-        r"^(.{1,150}?\b(?:Library|Centre|Center|Department|Faculty|Institute))\s+of\s+the\s+(.{1,150}\b"
-        r"(?:University|Ministry|Academy))$",
-        text[: _WINDOW + 1],
-    )
-    if m and parent is None and len(text) <= _WINDOW:
-        parent = OrgMention(m.group(2), country=country)
+    whole = whole_of(text) if parent is None and len(text) <= _WINDOW else None
+    if whole is not None:  # "Scientific Library of the X University": X University is the parent
+        parent = OrgMention(text[whole:], country=country)
     country = country or _country_in(text)
     if parent is not None and parent.country is None:
         parent.country = _country_in(parent.name) or country
     country = country or (parent.country if parent is not None else None)
     return OrgMention(text.strip(), parent, country)
+
+
+#: Institutions that have parts named "<part> of the <institution>".
+WHOLE_HEADS = frozenset("university ministry academy".split())
+
+
+def whole_of(name: str) -> int | None:
+    """Return where the institution starts in "<part> of the <institution>", else None.
+
+    The part names an institution word of its own; the institution's first words name a university,
+    ministry or academy.
+
+    >>> t = "Chief Directorate of Libraries and Broadcasting of the Ministry of Culture of the Republic of Turkey"
+    >>> t[whole_of(t):]
+    'Ministry of Culture of the Republic of Turkey'
+    >>> whole_of("Library of the First President of the Republic of Kazakhstan"), whole_of("Bilecik University")
+    (None, None)
+    """
+    for m in re.finditer(r"\sof\sthe\s", name[:_WINDOW]):
+        part, rest = name[: m.start()], name[m.end() : m.end() + _WINDOW]
+        head = _chunk(rest).split()
+        if (
+            head
+            and all(is_cap(w) for w in head)
+            and any(w.casefold() in WHOLE_HEADS for w in head)
+            and any(w.casefold() in ORG_HEADS and is_cap(w) for w in part.split())
+        ):
+            return m.end()
+    return None
 
 
 def _country_in(name: str) -> str | None:

@@ -5,6 +5,8 @@ by X to Y", "… presented to X by Y", "gave … as a gift", "donated … to …
 "handed over … to …", "X visited … and presented … to …". Agreements: "came to an agreement on …", "it was agreed to
 …", "signed a memorandum …" (signed only when the text says signed). Topics:
 existing concepts whose label words all occur close together in the text.
+
+Longer than 400 lines because the gift, agreement and topic rules read the same sentences with shared patterns.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def sentences(text: str) -> list[str]:
     for m in re.finditer(r"\.(?=\s+[A-Z“\"])", text):
         tail = text[max(start, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|[A-Z]\.[A-Z]", before):
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|[A-Z]\.[A-Z]", before):
             continue
         out.extend(pieces(text[start : m.end()].strip()))
         start = m.end()
@@ -76,12 +78,26 @@ _GIFT_WORDS = re.compile(r"\b(?:gifts?|presents?|souvenirs?)\b", re.I)
 _WORK_WORDS = re.compile(
     r"\b(?:books?|album|albums|album-books|publications?|pamphlets?|editions?|catalogu?es?|"
     r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
-    r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?)\b",
+    r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?|novels?|poems?|stories|recordings?|"
+    r"facsimiles?|archives?)\b",
     re.I,
 )
-_SUBJECT = r"(?P<giver>(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,6}?[A-Za-z][\w.’'-]*)"
+#: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.
+GUEST_TITLES = frozenset(
+    """writer poet novelist author journalist artist painter composer musician singer actor actress photographer
+sculptor translator scholar historian researcher scientist professor ambassador consul envoy minister diplomat""".split()
+)
+_GUEST_WORDS = "(?:" + "|".join(sorted(GUEST_TITLES)) + ")"
+#: A capital letter, Azerbaijani, Turkish and Baltic ones included ("Mayıl Əhmədov", "Şeyh", "Šimkus").
+CAP = r"[A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽƏ]"
+_SUBJECT = r"(?P<giver>(?<![\w’'-])(?:the\s+)?(?:" + CAP + r"[\w.’'-]*\s+){0,6}?[^\W\d_][\w.’'-]*)"
 #: ", in its turn," or an apposition ("Mayil Ahmedov, director of the library, presented …") after a giver.
 _TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?"
+#: The host library as a receiver, or its fund ("the library's fund", "the fund of the Presidential Library").
+_LIBRARY = (
+    r"(?:the\s+(?:fund|collection|stock)s?\s+of\s+)?the\s+(?:Presidential\s+)?[Ll]ibrary"
+    r"(?:[’']s\s+(?:fund|collection|stock)s?)?"
+)
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
@@ -100,22 +116,33 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "passive",
         re.compile(
-            r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}|(?:the\s+)?guests?)"
-            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed)\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+" + CAP + r"[\w.’'-]*){0,3}|(?:the\s+)?guests?)"
+            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
+        ),
+    ),
+    (
+        "passive_to",  # "the books of the poet were handed over to the library fund": the guests gave them
+        re.compile(
+            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given)\s+to\s+"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary)\b(?![^.]{0,200}\bby\b)"
         ),
     ),
     (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:\w+\s+)?guests?|the\s+(?:Presidential\s+)?[Ll]ibrary|him|her|them|"
-            r"(?:[A-Z][\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|delegation|visitors|"
+            + _GUEST_WORDS
+            + r")|"
+            + _LIBRARY
+            + r"|him|her|them|"
+            r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
         "as_gift",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
             r"(?:gave|presented|donated)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
         ),
@@ -123,23 +150,41 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "donated",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:his|her|their)\s+turn)?,?\s+"
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|"
+            + _GUEST_WORDS
+            + r")|(?:"
+            + CAP
+            + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn)?,?\s+"
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+    (
+        "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
+        re.compile(
+            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave)\s+to\s+"
+            r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (
         "gave_to",  # "The guest gave the library books …"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:[A-Z][\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
-            r"(?:,?\s+in\s+(?:his|her|their)\s+turn,?)?\s+(?P<verb>gave|donated)\s+"
-            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|the\s+guests?|him|her|them)\s+"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4}|"
+            r"[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>gave|donated)\s+"
+            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (
         "and_gave",  # "X visited the library and presented the album … to the library"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|[A-Z][\w’'-]*(?:\s[A-Z][\w’'-]*){1,3})\s+visited\b"
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation)|"
+            + CAP
+            + r"[\w’'-]*(?:\s"
+            + CAP
+            + r"[\w’'-]*){1,3})\s+visited\b"
             r"[^.]{0,150}?\band\s+"
             r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
@@ -148,8 +193,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _CLAUSE = re.compile(
-    r"(?:,\s+and|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
-    r"\b(?:presented|donated|gave|handed over)\b)"
+    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
+    r"\b(?:presented|donated|gave|given|handed over)\b)"
 )
 
 
@@ -159,7 +204,19 @@ def _clauses(sentence: str) -> list[str]:
     for m in _CLAUSE.finditer(sentence):
         parts.append(sentence[start : m.start()])
         start = m.end()
-    return [*parts, sentence[start:]]
+    out = []
+    for part in [*parts, sentence[start:]]:
+        passive = _AND_PASSIVE.search(part)
+        if passive is None:
+            out.append(part)
+            continue
+        # "The guests presented … and were given …": the second handing-over's receiver is the first's giver
+        out += [part[: passive.start()], ("they " if passive.group(1) == "were" else "he ") + part[passive.end() :]]
+    return out
+
+
+#: "… and were given …" with no subject of its own (the subject of the sentence receives).
+_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|handed)\b)")
 
 
 #: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
@@ -167,9 +224,11 @@ _NEEDS = {
     "by_to": (" by ", " to "),
     "to_by": (" to ", " by "),
     "passive": ("presented with|given|handed",),
+    "passive_to": (" to ",),
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
+    "to_first": ("donated to|presented to|handed over to|gave to",),
     "gave_to": ("gave|donated",),
     "and_gave": ("visited", " and ", " to "),
 }
@@ -180,18 +239,30 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
     t = text.strip(" ,.")
     folded = fold(t)
     for name in host_names:
-        if fold(name) and fold(name) in folded:
+        if fold(name) and (fold(name) in folded or re.search(rf"(?<!\w){re.escape(_initial_form(name))}\b", folded)):
             return name
     for name in names:
         if fold(name) in folded:
             return name
     if re.search(r"\bguests\b|\bthem\b|\bthey\b|\bdelegation\b", t, re.I):
         return GUESTS
+    if re.fullmatch(r"(?:the\s+)?(?:[\w-]+\s+)?" + _GUEST_WORDS, t, re.I):  # "the writer", "the Ambassador"
+        return GUEST
     if re.search(r"\bguest\b|\bhim\b|\bher\b|\bhe\b|\bshe\b", t, re.I):
         return GUEST
     if re.search(r"\blibrary\b", t, re.I) and not re.search(r"\bof the\b.*\b(?:Centre|Center|University)\b", t):
         return HOST
     return t
+
+
+def _initial_form(name: str) -> str:
+    """Return a name as its first initial and last word, folded as names.fold folds "M. Ahmadov".
+
+    >>> _initial_form("Mayil Ahmadov") == fold("M. Ahmadov")
+    True
+    """
+    words = fold(name).split()
+    return f"{words[0][0]} {words[-1]}" if len(words) >= 2 else fold(name)
 
 
 def _items(phrase: str) -> list[str]:
@@ -234,6 +305,12 @@ def _describe(item: str) -> tuple[str | None, str, str]:
     return name, desc, kind
 
 
+#: "The guests and the librarians exchanged souvenirs": a handing-over each way (what, unnamed or named).
+_EXCHANGED = re.compile(
+    r"\bexchanged\s+(?P<items>(?:[\w-]+\s+){0,2}?(?:gifts?|presents?|souvenirs?|books|publications))\b", re.I
+)
+
+
 def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
     """Find every gift handed over, with its direction, in the item's sentence order.
 
@@ -246,6 +323,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     out: list[GiftMention] = []
     for sentence in (c for s in sentences(text) for c in _clauses(s)):
         low = sentence.casefold()
+        swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
+        if swap is not None:  # one gift from the guests and one from the host
+            name, desc, kind = _describe(swap.group("items"))
+            out.append(GiftMention(GUESTS, HOST, desc, name, kind, swap.group(0)))
+            out.append(GiftMention(HOST, GUESTS, desc, name, kind, swap.group(0)))
+            continue
         for rule, pattern in _RULES:
             if not all(any(alt in low for alt in word.split("|")) for word in _NEEDS[rule]):
                 continue  # the rule cannot match: skip its regular expression
@@ -262,6 +345,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             )
             if rule == "passive":
                 agent = HOST
+            if rule == "passive_to":
+                agent = GUESTS
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
             if rule == "as_gift" and recv_text is None:
@@ -280,21 +365,22 @@ _AGREED = (
     re.compile(
         r"(?:reached|concluded) an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I
     ),
+    re.compile(r"\bit was (?:also\s+)?decided\s+(?P<prep>to)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)", re.I),
     re.compile(
         r"(?:it was|they|the (?:sides|parties)|both (?:sides|parties))\s+(?:also\s+)?agreed\s+"
-        r"(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
+        r"(?P<prep>to|on|upon|that)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
     re.compile(
-        r"\b(?:the (?:sides|parties|guests|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
-        r"[^.;]{0,200}?\band\s+agreed\s+(?P<prep>to|on|upon)\s+"
+        r"\b(?:the (?:sides|parties|guests?|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
+        r"[^.;]{0,200}?\b(?:and\s+)?agreed\s+(?P<prep>to|on|upon)\s+"
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
 )
 _DOC = (
-    r"(?P<doc>memorandum(?:\s+of\s+(?:understanding|cooperation))?|agreement|protocol|contract|treaty|accord|"
-    r"declaration)"
+    r"(?P<doc>memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation))?|agreements?|protocols?|contracts?|"
+    r"treaty|treaties|accords?|declarations?)"
 )
 _SIGNED = re.compile(
     r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
@@ -304,9 +390,18 @@ _SIGNED = re.compile(
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
 _SIGNED_PASSIVE = re.compile(
-    r"\b(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    r"\b(?:(?:a|an|the|two|both)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
     + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
+    re.I,
+)
+
+
+#: "The signing ceremony of the memorandum … took place" (a signature that happened).
+_SIGNING_HELD = re.compile(
+    r"\bsigning\s+(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:took\s+place|was\s+held)\b",
     re.I,
 )
 
@@ -321,8 +416,11 @@ def find_agreements(text: str) -> list[AgreementMention]:
     out = []
     for sentence in sentences(text):
         low = sentence.casefold()
-        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if "agree" in low else None
+        cue = "agree" in low or "decided" in low
+        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if cue else None
         signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if "signed" in low else None
+        if signed is None and "signing" in low:
+            signed = _SIGNING_HELD.search(sentence)
         if agreed is None and signed is None:
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""

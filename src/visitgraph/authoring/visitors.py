@@ -7,6 +7,8 @@ item uses: titles before names ("Director of X Name, Director of Y Name") or
 after them ("Name, head of X and Name, the leading expert of that service").
 People named in a list without a descriptor share their group's ("the
 representatives of the OCLC Sezen Tan, Dr. Sinan Tan and Catherine Fureti").
+
+Longer than 400 lines because the visitor, host and delegation rules share the sentence helpers and are evaluated together on the held-out items.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 from visitgraph.authoring.extract import (
     GROUP_NOUNS,
+    MONTHS,
     ORG_HEADS,
     SUB_UNITS,
     TITLE_HEADS,
@@ -24,6 +27,7 @@ from visitgraph.authoring.extract import (
     OrgMention,
     PersonMention,
     Span,
+    bare_head,
     find_people,
     is_cap,
     is_reference,
@@ -40,15 +44,23 @@ from visitgraph.core.names import fold
 _WINDOW = 300
 _VERBS = re.compile(
     r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
-    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|"
+    r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|delivered|spoke|"
+    r"lectured|participated|conducted|donated|handed|"
     r"together with|along with|accompanied by)\b"
+)
+#: An organisation in brackets right after a name ("Sinan Tan (OCLC)").
+_PAREN_ORG = re.compile(r"\s*\(([^()]{2,120})\)")
+#: "… of the library" in lower case at the end of a descriptor: in the visit sentence, after a visiting
+#: institution of that kind was named, it is that institution (not the host).
+_LOWER_REFERENCE = re.compile(
+    r"\s+(?:of|at)\s+the\s+(?P<head>library|centre|center|university|institute|museum|foundation|academy)\s*,?\s*$"
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(
     rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?"
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
-_NEXT_ENTRY = re.compile(r",\s+and\s+")
+_NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
 #: Occupations held on one's own: a writer listed after a director does not share the director's institution.
 INDEPENDENT_TITLES = frozenset(
     "writer poet artist painter composer musician singer actor actress journalist photographer sculptor".split()
@@ -76,10 +88,30 @@ def first_sentence_end(text: str) -> int:
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
         tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
             continue
         return m.end()
     return len(text)
+
+
+#: ", and on April 12 they met …": a later event in the visit sentence; who is named there did not visit.
+_LATER_EVENT = re.compile(
+    r",?\s+and\s+(?:then\s+|later\s+)?on\s+(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:"
+    + "|".join(m.capitalize() for m in sorted(MONTHS))
+    + r")\b"
+)
+
+
+def visit_sentence_end(text: str) -> int:
+    """Return where the visit sentence ends: its first sentence, cut before a later event in it.
+
+    >>> t = "On May 5, X visited the library, and on May 6 they met the staff of Y University. More."
+    >>> t[:visit_sentence_end(t)]
+    'On May 5, X visited the library'
+    """
+    end = first_sentence_end(text)
+    later = _LATER_EVENT.search(text, 0, end)
+    return later.start() if later is not None and later.start() > 0 else end
 
 
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -95,6 +127,27 @@ def _about_spans(sentence: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
 
 
+#: "their colleague from Geneva Marc Dubois": a person "from" a place, the place written before the name.
+_FROM_PLACE = re.compile(
+    r"\b(?:colleagues?|guests?|friends?|partners?|counterparts?|librarians?|specialists?|experts?)\s+from\s+$"
+)
+
+
+def _without_home_town(sentence: str, people: list[PersonMention]) -> list[PersonMention]:
+    """Drop the place from "a colleague from Geneva Marc Dubois" (three capitalised words after "from").
+
+    >>> [p.name for p in _without_home_town("with their colleague from Geneva Marc Dubois",
+    ...                                     find_people("with their colleague from Geneva Marc Dubois"))]
+    ['Marc Dubois']
+    """
+    for p in people:
+        words = p.name.split()
+        if len(words) >= 3 and "." not in words[0] and _FROM_PLACE.search(sentence[max(0, p.start - 40) : p.start]):
+            p.start += len(words[0]) + 1
+            p.name = " ".join(words[1:])
+    return people
+
+
 def _is_host_org(name: str, host_labels: set[str]) -> bool:
     folded = fold(name)
     return folded in host_labels or folded in ("library", "the library", "presidential library")
@@ -107,7 +160,7 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
         cut = re.search(
-            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|under\s+the\s+"
+            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|under\s+the\s+"
             r"(?:leadership|guidance|direction))\b",
             rest,
         )
@@ -118,14 +171,27 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         elif looks_org(org_text):
             org = OrgMention(org_text, host=True)
         end = m.end() + (cut.end() if cut else len(rest))
+        both = _TWO_ORGS.split(org_text) if org is not None and not org.host else []
+        if len(both) == 2 and all(looks_org(x) and not _is_host_org(x, host_labels) for x in both):
+            for x in both:  # "the delegation of the Russian State Library and the Rudomino Library": two
+                out.append((m.start(), end, m.group("noun").casefold(), parse_org(x)))
+            continue
         if org is not None:
             out.append((m.start(), end if org else m.end(), m.group("noun").casefold(), org))
     return out
 
 
+#: "… of the university's Library and Information Centre": a part of the item's university named before.
+_POSSESSIVE = re.compile(
+    r"\s+of\s+the\s+(?P<head>library|centre|center|university|institute|museum|foundation|academy|ministry)[’']s\s+"
+    r"(?P<part>[A-Z][^,.;]{2,120}?)\s*,?\s*$"
+)
+_TWO_ORGS = re.compile(r"\s+and\s+(?:of\s+|from\s+)?the\s+(?=[A-Z])")
+
+
 def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     """Return (descriptor, description) ending right before a name, if the text has one."""
-    text = re.sub(r"\s*(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
+    text = re.sub(r"\s*(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
     if not text or _FUNCTION_END.search(text):
         return None, None
     unquoted = outside(quoted_spans(text))
@@ -175,7 +241,10 @@ def _post_descriptor(post: str) -> str | None:
     words = text.split()
     if not words:
         return None
-    first = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).split()[0].casefold()
+    bare = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).split()
+    first = bare[0].casefold()
+    if len(bare) > 1 and bare[0].isupper() and len(bare[0]) > 1:  # "IFLA President-elect": the acronym's title
+        first = bare[1].casefold()
     return text if first in TITLE_HEADS or first in TITLE_MODIFIERS else None
 
 
@@ -200,10 +269,10 @@ def analyse_visit(
     """
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
-    end = first_sentence_end(text)
+    end = visit_sentence_end(text)
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]))
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
-    people = find_people(sentence)
+    people = _without_home_town(sentence, find_people(sentence))
     groups = _groups(sentence, labels, [p.start for p in people])
     for g in groups:
         if g[3] is not None and not g[3].host:
@@ -214,10 +283,18 @@ def analyse_visit(
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
+    _find_members_elsewhere(text, end, out, labels, known_hosts)
+    if not out.visitors:
+        _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
     for p in out.visitors:
+        if p.org is not None and bare_head(p.org.name) is not None:
+            p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
         if p.org is not None and all(p.org is not o for o in out.orgs):
             out.orgs.append(p.org)
+    named = [o for o in out.orgs if bare_head(o.name) is None]
+    if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
+        out.orgs = named
     return out
 
 
@@ -245,9 +322,30 @@ def _read_descriptors(
             if desc is None and entry is not None:  # … and its own descriptor before Y
                 desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
                 own_entry = desc is not None
+        if desc is None and pre_style and k == len(people) - 1 and sentence[ends[k] : ends[k] + 2] == ", ":
+            desc = _post_descriptor(sentence[ends[k] :])  # "Director of A X and Y, director of B": Y's own
         p.description = description
-        _apply_descriptor(p, desc, labels)
+        ref = _LOWER_REFERENCE.search(desc) if desc else None
+        named = [q.org for q in people[:k] if q.org is not None] + [g[3] for g in groups if g[3] and g[1] <= p.start]
+        same = _named_before(ref.group("head").casefold(), named) if ref else None
+        owner = _POSSESSIVE.search(desc) if desc else None
+        whole = _named_before(owner.group("head").casefold(), named) if owner else None
+        if desc and ref is not None and same is not None:  # "… head of the branch of the library Y": theirs
+            p.org, p.job_title = same, _normalise_title(desc[: ref.start()])
+        elif desc and owner is not None and whole is not None:  # "director of the university's Library …"
+            p.org = parse_org(f"{owner.group('part').strip()} of the {whole.name}")
+            p.job_title = _normalise_title(desc[: owner.start()])
+        else:
+            _apply_descriptor(p, desc, labels)
+        paren = _PAREN_ORG.match(sentence, ends[k], hi)
+        if desc is None and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
+            if not _is_host_org(paren.group(1), labels):
+                p.org = parse_org(paren.group(1))  # "Sinan Tan (OCLC)": the organisation in brackets
+        elif desc is None and paren and _post_descriptor(paren.group(1)) is not None:
+            _apply_descriptor(p, _post_descriptor(paren.group(1)), labels)  # "X (regional manager of OCLC)"
         group = next((g for g in reversed(groups) if g[1] <= p.start), None)
+        if group is not None and sum(g[0] == group[0] for g in groups) > 1:
+            group = None  # a delegation of two institutions: whose member is not said
         prev = people[k - 1] if k else None
         if group is not None and group[3] is not None and p.org is None and not group[3].host:
             p.org, p.inherited = group[3], True
@@ -307,15 +405,25 @@ def _resolve_references(people: list[PersonMention], group_orgs: list[OrgMention
             continue
         ref = p.org.name.strip()
         earlier = [q.org for q in people if q.org is not None and q is not p and not is_reference(q.org.name)]
-        if ref[:1].isupper():
+        head = bare_head(ref)
+        if head is not None:  # "the coordinator of the Foundation": the item's institution of that kind, or none
+            p.org = _named_before(head, [*earlier, *group_orgs])
+        elif ref[:1].isupper():
             p.org = next((o for o in [*earlier, *group_orgs] if _refers_to(ref, o)), p.org)
         else:
             before = [q.org for q in people[:k] if q.org is not None and not is_reference(q.org.name)]
             p.org = before[-1] if before else (group_orgs[-1] if group_orgs else None)
 
 
-_FROM = re.compile(r"\s*,?\s+from\s+(?:the\s+)?")
-_LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Dr|Prof|Miss)\.?\s+)?")
+def _named_before(head: str, orgs: Sequence[OrgMention]) -> OrgMention | None:
+    """Return the last organisation of `orgs` whose name has the institution word `head`, else None."""
+    return next(
+        (o for o in reversed(orgs) if not o.host and bare_head(o.name) is None and head in fold(o.name).split()), None
+    )
+
+
+_FROM = re.compile(r"\s*,?\s+(?:from|of)\s+(?:the\s+)?")
+_LIST_GLUE = re.compile(r"\s*(?:,\s*and|,|and)\s+(?:(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?\s+)?")
 
 
 def _from_org(sentence: str, people: list[PersonMention], starts: list[int], ends: list[int], labels: set[str]) -> None:
@@ -323,8 +431,8 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
     for k, p in enumerate(people):
         hi = starts[k + 1] if k + 1 < len(people) else len(sentence)
         m = _FROM.match(sentence, ends[k], hi)
-        if m is None or p.org is not None:
-            continue
+        if m is None or (p.org is not None and not p.inherited):
+            continue  # "… of IFLA, and Y from the Library of X": Y's own "from" beats the list's organisation
         rest = sentence[m.end() : min(hi, m.end() + _WINDOW)]
         cut = _VERBS.search(rest)
         org_text = re.split(r",|\s[–—-]\s", rest[: cut.start()] if cut else rest)[0].strip()
@@ -332,11 +440,18 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
             continue
         org = parse_org(org_text)
         j = k
-        while j >= 0 and people[j].org is None and not people[j].host:
-            people[j].org = org
+        while j >= 0 and (people[j].org is None or (j == k and people[j].inherited)) and not people[j].host:
+            people[j].org, people[j].inherited = org, False
             if j == 0 or not _LIST_GLUE.fullmatch(sentence[ends[j - 1] : starts[j]]):
                 break
             j -= 1
+
+
+#: A periodical named by its kind in lower case ("American Libraries magazine"): a title, not an institution.
+_PUBLICATION = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\s*$")
+_PERIODICAL_NEXT = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearbook)\b")
+#: What someone took part in before ("who had taken part in the Internet Governance Forum"): not a visitor.
+_TOOK_PART = re.compile(r"\b(?:(?:took|taken|taking|take)\s+part|participat\w{0,6})\s+in\s+[^,.;]{1,150}")
 
 
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
@@ -348,6 +463,9 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         return
     title, org_text = split_descriptor(desc)
     p.job_title = _normalise_title(title)
+    if org_text and _PUBLICATION.search(org_text):
+        p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
+        return
     if org_text:
         if _is_host_org(org_text, labels):
             p.host = True
@@ -366,6 +484,55 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: A later sentence that names who came: "The delegation was headed by …", "The delegation included …",
+#: "The opening was attended by …". Members of a delegation share its organisation; attendees do not.
+_MEMBERS = re.compile(
+    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
+    r"|(?:was|were)\s+(?:attended|joined)\s+by)\s+"
+)
+
+
+def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str], known_hosts: set[str]) -> None:
+    """Add the people a later sentence names as members of the delegation or attendees of the event."""
+    seen = {fold(p.name) for p in out.visitors + out.hosts}
+    seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
+    for m in _MEMBERS.finditer(text, start):
+        stop = m.end() + first_sentence_end(text[m.end() : m.end() + 400])
+        piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
+        people = find_people(piece)
+        if not people or any(fold(p.name) in seen for p in people):
+            continue  # the visit sentence named them already
+        noun: str = m.group("noun") or "attendees"
+        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in out.orgs]
+        for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
+            if m.group("noun") is None and p.inherited:
+                p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
+            (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
+            seen.add(fold(p.name))
+
+
+#: "… were handed over by" a person: the agent of a handing-over named after the visit sentence.
+_HANDED_BY = re.compile(r"\b(?:was|were)\s+(?:presented|donated|handed\s+over|given)\s+(?:to\s+[^.]{1,80}?\s+)?by\s+")
+
+
+def _find_givers_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
+    """Add the guest who handed over an institution's gift when the visit sentence names no person.
+
+    "The Embassy … donated … . The books were handed over by the counsellor of the embassy Dmitry Orlov."
+    """
+    seen = {fold(p.name) for p in out.hosts}
+    for m in _HANDED_BY.finditer(text, start):
+        stop = first_sentence_end(text[m.end() : m.end() + 400]) + m.end()
+        for p in find_people(text[:stop], m.end()):
+            desc, _ = _pre_descriptor(text[max(0, p.start - 60) : p.start])
+            if fold(p.name) in seen or (desc is not None and _HOST_DESC.search(desc)):
+                return
+            _apply_descriptor(p, desc, labels)
+            if not p.host:
+                out.visitors.append(p)
+            return
 
 
 def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
@@ -401,8 +568,9 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
 def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable[str] = ()) -> list[OrgMention]:
     """Find institutions named on their own in the visit sentence ("… by the Embassy of the Russian Federation")."""
     labels = {fold(x) for x in host_labels}
-    end = first_sentence_end(text)
-    sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]))
+    end = visit_sentence_end(text)
+    took_part = [(m.start(), m.end()) for m in _TOOK_PART.finditer(text, 0, end)]
+    sentence = _mask(text[:end], _about_spans(text[:end]) + quoted_spans(text[:end]) + took_part)
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
     pattern = (
@@ -410,8 +578,10 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
         + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
         + r")\b(?:\sof\s(?:the\s)?[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,6}){0,3}"
     )
+    starts = [p.start for p in find_people(sentence)]
     for m in re.finditer(pattern, sentence):
-        name = m.group(0).strip()
+        inside = [a for a in starts if m.start() < a < m.end()]  # "… of Poland Tomasz Makowski": the name ends it
+        name = sentence[m.start() : inside[0]].strip() if inside else m.group(0).strip()
         if (
             not is_cap(name)
             or _is_host_org(name, labels)
@@ -420,10 +590,12 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             or _title_part(name, findings.visitors)
         ):
             continue
-        if fold(name).startswith("presidential library") or place_code(name):
+        if fold(name).startswith("presidential library") or place_code(name) or bare_head(name) is not None:
             continue
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
+            continue
+        if _PERIODICAL_NEXT.match(sentence, m.end()):  # "American Libraries magazine": a periodical
             continue
         org = parse_org(name)
         out.append(org)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam"})
+from visitgraph.core.countries import COUNTRIES
+
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam", "mme", "mlle"})
 STOPWORDS = frozenset({"of", "the", "for", "and", "in", "on", "at", "a", "an", "named", "after", "to"})
 _FOLD = str.maketrans({"&": " and "})
 _TRANSLIT = (
@@ -24,6 +26,7 @@ _TRANSLIT = (
     (r"zh", "j"),
     (r"kh|x", "h"),
     (r"sch", "sh"),
+    (r"tz", "ts"),  # Cyrillic ц written the German way: Katz, Kats
     (r"ph", "f"),
     (r"(?<=[aeiou])[jy](?=[aeiou])", ""),  # Cyrillic iotation between vowels: Polejayeva, Poleyaeva, Kutueva
     (r"\by[ei]", "e"),
@@ -107,6 +110,8 @@ def translit(normalised: str) -> str:
     True
     >>> translit("tatyana poleyaeva") == translit("tatyana polejayeva") == translit("tatiana polejaeva")
     True
+    >>> translit("ari kats") == translit("ari katz")
+    True
     """
     out = normalised
     for pattern, repl in _TRANSLIT:
@@ -130,6 +135,10 @@ _ORG_SYNONYMS = {
     "kazakh": "kazakhstan",
     "azerbaijani": "azerbaijan",
     "centre": "center",
+    "eastern": "east",
+    "western": "west",
+    "northern": "north",
+    "southern": "south",
     "catalogue": "catalog",
     "int": "international",
     "intl": "international",
@@ -172,6 +181,8 @@ def org_tokens(text: str) -> tuple[str, ...]:
     """Return an organisation's or topic's name as weighted-comparison keys (stopwords out, one spelling).
 
     >>> org_tokens("National Library of the Czech Republic") == org_tokens("National Library of Czechia")
+    True
+    >>> org_tokens("Eastern European Countries") == org_tokens("East European Countries")
     True
     """
     folded = fold(re.sub(r"(?<=\w)-(?=\w)", "", text))  # "All-Russia" is one word, not "Russia"
@@ -236,35 +247,9 @@ class LabelKeys:
         )
 
 
-COUNTRY_NAMES = {
-    "azerbaijan": "AZ",
-    "russia": "RU",
-    "russian federation": "RU",
-    "kazakhstan": "KZ",
-    "belarus": "BY",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "morocco": "MA",
-    "lithuania": "LT",
-    "greece": "GR",
-    "czechia": "CZ",
-    "czech republic": "CZ",
-    "egypt": "EG",
-    "latvia": "LV",
-    "france": "FR",
-    "united kingdom": "GB",
-    "great britain": "GB",
-    "united states": "US",
-    "usa": "US",
-    "netherlands": "NL",
-    "germany": "DE",
-    "georgia": "GE",
-    "iran": "IR",
-    "ukraine": "UA",
-    "uzbekistan": "UZ",
-    "china": "CN",
-    "japan": "JP",
-    "italy": "IT",
+#: Folded country names (the shown name and the other names of :data:`visitgraph.core.countries.COUNTRIES`) to codes.
+COUNTRY_NAMES: dict[str, str] = {fold(c.name): c.code for c in COUNTRIES if c.name} | {
+    name: c.code for c in COUNTRIES for name in c.names
 }
 
 

@@ -10,11 +10,40 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter
-from visitgraph.describe.pagemodels import COUNTRY_NAMES, VisitSummary, country_name, date_label, visit_summaries
+from visitgraph.describe.pagemodels import VisitSummary, country_name, date_label, visit_summaries
 from visitgraph.describe.resources import Labeller, Term
+from visitgraph.store.backend import Reader
 
 S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
 PER_PAGE = 25
+
+
+class Paged:
+    """Anything shown a page at a time, `page` of `pages` (from 1): the previous and next page numbers.
+
+    The one paging rule of the pages (lists here, a resource's contributed links in
+    :mod:`visitgraph.linking.linkpages`).
+
+    >>> @dataclass
+    ... class P(Paged):
+    ...     page: int
+    ...     pages: int
+    >>> (P(1, 3).prev_page, P(1, 3).next_page), (P(3, 3).prev_page, P(3, 3).next_page), P(1, 0).next_page
+    ((None, 2), (2, None), None)
+    """
+
+    page: int
+    pages: int
+
+    @property
+    def prev_page(self) -> int | None:
+        """The previous page number, if any."""
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        """The next page number, if any."""
+        return self.page + 1 if self.page < self.pages else None
 
 
 @dataclass
@@ -38,7 +67,7 @@ class ListItem:
 
 
 @dataclass
-class ListPage:
+class ListPage(Paged):
     """One page of a browsable list."""
 
     name: str
@@ -50,14 +79,6 @@ class ListPage:
     total: int
     per_page: int
     count_label: str = "visits"
-
-    @property
-    def prev_page(self) -> int | None:
-        return self.page - 1 if self.page > 1 else None
-
-    @property
-    def next_page(self) -> int | None:
-        return self.page + 1 if self.page < self.pages else None
 
     @property
     def first_index(self) -> int:
@@ -127,7 +148,7 @@ def _paged(name: str, items: list[ListItem], page: int, per_page: int) -> ListPa
     )
 
 
-def _visit_items(store: Any, base: str) -> list[ListItem]:
+def _visit_items(store: Reader, base: str) -> list[ListItem]:
     visits = visit_summaries(store, base, "")
     visits.reverse()
     return [
@@ -135,7 +156,7 @@ def _visit_items(store: Any, base: str) -> list[ListItem]:
     ]
 
 
-def _class_items(store: Any, base: str, name: str, cls: str) -> list[ListItem]:
+def _class_items(store: Reader, base: str, name: str, cls: str) -> list[ListItem]:
     labeller = Labeller(store, base)
     counts: dict[str, int] = {}
     if name in _COUNTS:
@@ -152,7 +173,11 @@ def _class_items(store: Any, base: str, name: str, cls: str) -> list[ListItem]:
         detail = ""
         if name == "people":
             titles = sorted(
-                {q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(S + "jobTitle"), None, None)}
+                {
+                    q.object.value
+                    for q in store.quads_for_pattern(node, ox.NamedNode(S + "jobTitle"), None, None)
+                    if not isinstance(q.object, ox.Triple)
+                }
             )
             detail = "; ".join(titles)
         items.append(ListItem(labeller.term(node), detail, counts.get(node.value, 0)))
@@ -160,7 +185,7 @@ def _class_items(store: Any, base: str, name: str, cls: str) -> list[ListItem]:
     return items
 
 
-def country_counts(store: Any) -> dict[str, int]:
+def country_counts(store: Reader) -> dict[str, int]:
     """Count the organisations per ISO country code."""
     query = f"""SELECT ?c (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o <{S}address>/<{S}addressCountry> ?c }}
       GROUP BY ?c"""
@@ -171,7 +196,7 @@ def country_counts(store: Any) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def _country_items(store: Any) -> list[ListItem]:
+def _country_items(store: Reader) -> list[ListItem]:
     items = [
         ListItem(Term("iri", code, f"{country_name(code)} ({code})", f"/countries/{code}"), count=n)
         for code, n in country_counts(store).items()
@@ -180,7 +205,7 @@ def _country_items(store: Any) -> list[ListItem]:
     return items
 
 
-def list_page(store: Any, base: str, name: str, page: int = 1, per_page: int = PER_PAGE) -> ListPage:
+def list_page(store: Reader, base: str, name: str, page: int = 1, per_page: int = PER_PAGE) -> ListPage:
     """Return one page of a list (`visits`, `people`, `organizations`, `topics`, `countries`).
 
     :raises BadParameter: for a page past the end.
@@ -274,7 +299,7 @@ class HomePage:
         }
 
 
-def home_page(store: Any, base: str, latest: int = 6) -> HomePage:
+def home_page(store: Reader, base: str, latest: int = 6) -> HomePage:
     """Gather the home page's counts, visits per year and the latest visits."""
     counts = {}
     for key, cls in (
@@ -301,7 +326,7 @@ def home_page(store: Any, base: str, latest: int = 6) -> HomePage:
     )
 
 
-def list_quads(store: Any, iris: list[str]) -> list[ox.Quad]:
+def list_quads(store: Reader, iris: list[str]) -> list[ox.Quad]:
     """Return the RDF alternate of a list page: the type and name triples of the listed resources."""
     keep = (
         ox.NamedNode(vocab.RDF_TYPE),
@@ -359,8 +384,8 @@ def dataset_jsonld(site: str, license: str, publisher: str, distributions: list[
 
 
 __all__ = [
-    "COUNTRY_NAMES",
     "ListPage",
+    "Paged",
     "HomePage",
     "home_page",
     "list_page",

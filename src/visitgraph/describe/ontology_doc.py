@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.describe.resources import Labeller, Term
+from visitgraph.store.backend import Reader
 
 RDFS, OWL = vocab.RDFS, vocab.OWL
 _CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
@@ -75,20 +76,20 @@ class OntologyDoc:
         }
 
 
-def _values(store: Any, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal | ox.BlankNode]:
+def _values(store: Reader, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal | ox.BlankNode]:
     seen: dict[str, Any] = {}
     for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, None):
         seen.setdefault(str(q.object), q.object)
     return [seen[k] for k in sorted(seen)]
 
 
-def _text(store: Any, subject: str, predicate: str) -> str:
+def _text(store: Reader, subject: str, predicate: str) -> str:
     lits = [v for v in _values(store, subject, predicate) if isinstance(v, ox.Literal)]
     lits.sort(key=lambda lit: (lit.language not in (None, "en"), lit.value))
     return lits[0].value if lits else ""
 
 
-def ontology_terms(store: Any) -> list[str]:
+def ontology_terms(store: Reader) -> list[str]:
     """List the IRIs of the ontology's terms (everything in its namespace that the store describes)."""
     subjects = {
         q.subject.value
@@ -98,7 +99,7 @@ def ontology_terms(store: Any) -> list[str]:
     return sorted(subjects)
 
 
-def _term_doc(store: Any, labeller: Labeller, iri: str) -> TermDoc:
+def _term_doc(store: Reader, labeller: Labeller, iri: str) -> TermDoc:
     def terms(pred: str) -> list[Term]:
         return [labeller.term(v) for v in _values(store, iri, pred) if isinstance(v, ox.NamedNode)]
 
@@ -120,7 +121,7 @@ def _term_doc(store: Any, labeller: Labeller, iri: str) -> TermDoc:
     )
 
 
-def ontology_doc(store: Any, base: str) -> OntologyDoc | None:
+def ontology_doc(store: Reader, base: str) -> OntologyDoc | None:
     """Document every class and property of the ontology, or None when it is not published."""
     iri = vocab.VG_ONTOLOGY
     if next(iter(store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None) is None:
@@ -146,7 +147,7 @@ def ontology_doc(store: Any, base: str) -> OntologyDoc | None:
     )
 
 
-def ontology_quads(store: Any) -> list[ox.Quad]:
+def ontology_quads(store: Reader) -> list[ox.Quad]:
     """Return the ontology's triples (the ontology header and every term in its namespace), sorted."""
     triples: set[ox.Triple] = set()
     pending: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(vocab.VG_ONTOLOGY)]

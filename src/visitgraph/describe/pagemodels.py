@@ -2,6 +2,8 @@
 
 Each model is built from the store and holds values ready for a template:
 labelled links, formatted dates, sorted lists. Templates only loop over them.
+
+Longer than 400 lines because it holds one page model per kind of resource (visit, person, organisation, topic, country) side by side, so they stay alike.
 """
 
 from __future__ import annotations
@@ -14,57 +16,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.core.countries import display_name
 from visitgraph.describe import valuecaps
 from visitgraph.describe.resources import Labeller, ResourceView, Term, describe_resource
+from visitgraph.store.backend import Reader
 
 S, VG, SKOS = vocab.SCHEMA, vocab.VG, vocab.SKOS
 
-#: ISO 3166-1 alpha-2 codes to English short names, for display only (the data holds the codes).
-COUNTRY_NAMES: dict[str, str] = {
-    "AM": "Armenia",
-    "AT": "Austria",
-    "AZ": "Azerbaijan",
-    "BE": "Belgium",
-    "BY": "Belarus",
-    "CA": "Canada",
-    "CH": "Switzerland",
-    "CN": "China",
-    "CZ": "Czechia",
-    "DE": "Germany",
-    "EE": "Estonia",
-    "EG": "Egypt",
-    "ES": "Spain",
-    "FR": "France",
-    "GB": "United Kingdom",
-    "GE": "Georgia",
-    "GR": "Greece",
-    "HU": "Hungary",
-    "IL": "Israel",
-    "IN": "India",
-    "IR": "Iran",
-    "IT": "Italy",
-    "JP": "Japan",
-    "KG": "Kyrgyzstan",
-    "KR": "South Korea",
-    "KZ": "Kazakhstan",
-    "LT": "Lithuania",
-    "LV": "Latvia",
-    "MA": "Morocco",
-    "MD": "Moldova",
-    "NL": "Netherlands",
-    "PK": "Pakistan",
-    "PL": "Poland",
-    "RO": "Romania",
-    "RU": "Russia",
-    "SA": "Saudi Arabia",
-    "TJ": "Tajikistan",
-    "TM": "Turkmenistan",
-    "TR": "Türkiye",
-    "UA": "Ukraine",
-    "US": "United States",
-    "UZ": "Uzbekistan",
-    "ZA": "South Africa",
-}
 
 JSONLD_CONTEXT: dict[str, str] = {
     "@vocab": S,
@@ -79,12 +37,12 @@ JSONLD_CONTEXT: dict[str, str] = {
 
 
 def country_name(code: str) -> str:
-    """Name a country from its ISO 3166-1 alpha-2 code (the code itself when unknown).
+    """Name a country from its ISO 3166-1 alpha-2 code (the code itself when unknown; :mod:`visitgraph.core.countries`).
 
     >>> country_name("az"), country_name("QQ")
     ('Azerbaijan', 'QQ')
     """
-    return COUNTRY_NAMES.get(code.upper(), code.upper())
+    return display_name(code)
 
 
 def date_label(iso: str) -> str:
@@ -116,7 +74,7 @@ class VisitSummary:
         return {"visit": self.term.to_dict(), "date": self.date, "year_inferred": self.year_inferred}
 
 
-def visit_summaries(store: Any, base: str, pattern: str) -> list[VisitSummary]:
+def visit_summaries(store: Reader, base: str, pattern: str) -> list[VisitSummary]:
     """List the visits matching a SPARQL graph pattern over `?v`, oldest first."""
     query = f"""SELECT DISTINCT ?v ?date ?inferred WHERE {{ {pattern}
       ?v a <{VG}Visit> ; <{S}startDate> ?date . OPTIONAL {{ ?v <{VG}yearInferred> ?inferred }} }}
@@ -138,12 +96,12 @@ def group_by_year(visits: list[VisitSummary]) -> list[tuple[str, list[VisitSumma
     return list(groups.items())
 
 
-def _literals(store: Any, iri: str, predicate: str) -> list[str]:
+def _literals(store: Reader, iri: str, predicate: str) -> list[str]:
     quads = store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None)
     return sorted({q.object.value for q in quads if isinstance(q.object, ox.Literal)})
 
 
-def _objects(store: Any, node: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.NamedNode]:
+def _objects(store: Reader, node: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.NamedNode]:
     quads = store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
     return sorted({q.object for q in quads if isinstance(q.object, ox.NamedNode)}, key=str)
 
@@ -159,7 +117,7 @@ class Participant:
     institutions: list[Term]
 
 
-def participant(store: Any, labeller: Labeller, iri: ox.NamedNode) -> Participant:
+def participant(store: Reader, labeller: Labeller, iri: ox.NamedNode) -> Participant:
     """Describe one visitor or host for a visit page."""
     is_person = any(
         True for _ in store.quads_for_pattern(iri, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(S + "Person"), None)
@@ -221,7 +179,7 @@ class VisitPage:
     template: str = "visit.html"
 
 
-def _gift(store: Any, labeller: Labeller, gift: ox.NamedNode, host_side: set[str]) -> GiftView:
+def _gift(store: Reader, labeller: Labeller, gift: ox.NamedNode, host_side: set[str]) -> GiftView:
     givers = _objects(store, gift, S + "agent")
     items = []
     for item in _objects(store, gift, S + "object"):
@@ -240,7 +198,7 @@ def _gift(store: Any, labeller: Labeller, gift: ox.NamedNode, host_side: set[str
     )
 
 
-def visit_page(store: Any, view: ResourceView, base: str) -> VisitPage:
+def visit_page(store: Reader, view: ResourceView, base: str) -> VisitPage:
     """Build the visit page model: date, passage, visitors, hosts, gifts, agreements, topics."""
     labeller = Labeller(store, base)
     node = ox.NamedNode(view.iri)
@@ -292,7 +250,7 @@ class PersonPage:
     template: str = "person.html"
 
 
-def person_page(store: Any, view: ResourceView, base: str) -> PersonPage:
+def person_page(store: Reader, view: ResourceView, base: str) -> PersonPage:
     """Build the person page model: names, role, institutions and the visits they took part in."""
     iri = view.iri
     honorific = _literals(store, iri, S + "honorificPrefix")
@@ -328,13 +286,14 @@ class OrganizationPage:
     template: str = "organization.html"
 
 
-def organization_countries(store: Any, iri: str) -> list[str]:
+def organization_countries(store: Reader, iri: str) -> list[str]:
     """Return the ISO codes of an organisation's addresses."""
     codes: set[str] = set()
     for address in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(S + "address"), None, None):
         if isinstance(address.object, (ox.BlankNode, ox.NamedNode)):
             for q in store.quads_for_pattern(address.object, ox.NamedNode(S + "addressCountry"), None, None):
-                codes.add(q.object.value.upper())
+                if not isinstance(q.object, ox.Triple):
+                    codes.add(q.object.value.upper())
     return sorted(codes)
 
 
@@ -347,7 +306,7 @@ def involving(org: str) -> str:
     )
 
 
-def organization_page(store: Any, view: ResourceView, base: str) -> OrganizationPage:
+def organization_page(store: Reader, view: ResourceView, base: str) -> OrganizationPage:
     """Build the organisation page model: names, country, parents, people and visits over time."""
     iri = view.iri
     visits = visit_summaries(store, base, involving(iri))
@@ -381,7 +340,7 @@ class TopicPage:
     template: str = "topic.html"
 
 
-def topic_page(store: Any, view: ResourceView, base: str) -> TopicPage:
+def topic_page(store: Reader, view: ResourceView, base: str) -> TopicPage:
     """Build the topic page model: its place in the scheme and the visits that discussed it."""
     iri = view.iri
     return TopicPage(
@@ -418,7 +377,7 @@ class CountryPage:
         }
 
 
-def country_page(store: Any, code: str, base: str) -> CountryPage | None:
+def country_page(store: Reader, code: str, base: str) -> CountryPage | None:
     """Build the page of one country (ISO 3166-1 alpha-2), or None if no organisation is there."""
     code = code.upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
@@ -442,7 +401,9 @@ def country_page(store: Any, code: str, base: str) -> CountryPage | None:
 PageModel = VisitPage | PersonPage | OrganizationPage | TopicPage
 
 
-def page_for(store: Any, iri: str, base: str, cap: int | None = None) -> tuple[ResourceView, PageModel | None] | None:
+def page_for(
+    store: Reader, iri: str, base: str, cap: int | None = None
+) -> tuple[ResourceView, PageModel | None] | None:
     """Describe a resource and build its kind's page model (None for kinds shown generically).
 
     `cap` bounds the values described per predicate (:func:`describe_resource`).
@@ -500,7 +461,7 @@ def _literal_json(lit: ox.Literal) -> Any:
 MAX_JSONLD_VALUES = 50
 
 
-def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: bool) -> dict[str, Any]:
+def _node_json(store: Reader, node: ox.NamedNode | ox.BlankNode, depth: int, full: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"@id": node.value} if isinstance(node, ox.NamedNode) else {}
     by_key: dict[str, list[ox.Triple]] = {}
     # a resource with many values is read a capped number per predicate (valuecaps)
@@ -518,7 +479,7 @@ def _node_json(store: Any, node: ox.NamedNode | ox.BlankNode, depth: int, full: 
     return out
 
 
-def _value_json(store: Any, t: ox.Triple, key: str, depth: int) -> Any:
+def _value_json(store: Reader, t: ox.Triple, key: str, depth: int) -> Any:
     obj = t.object
     if key == "@type" and isinstance(obj, ox.NamedNode):
         return compact_iri(obj.value)
@@ -529,7 +490,7 @@ def _value_json(store: Any, t: ox.Triple, key: str, depth: int) -> Any:
     return _node_json(store, obj, depth + 1, False)  # type: ignore[arg-type]
 
 
-def schema_jsonld(store: Any, iri: str) -> dict[str, Any]:
+def schema_jsonld(store: Reader, iri: str) -> dict[str, Any]:
     """Describe a resource as compact schema.org JSON-LD for a page's ``<script type="application/ld+json">``.
 
     Holds the resource's own triples, its blank nodes, and the names of what it

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.describe import valuecaps
+from visitgraph.store.backend import Reader
 
 #: Predicates that name a resource, best first.
 LABEL_PREDICATES: tuple[str, ...] = (
@@ -165,7 +166,7 @@ def fallback_label(iri: str, base: str) -> str:
 _unique = valuecaps.unique
 
 
-def find_label(store: Any, node: ox.NamedNode | ox.BlankNode) -> str | None:
+def find_label(store: Reader, node: ox.NamedNode | ox.BlankNode) -> str | None:
     """Return the best label of a node (English or untagged first), or None."""
     for pred in _LABEL_NODES:
         candidates = sorted(
@@ -184,7 +185,7 @@ def find_label(store: Any, node: ox.NamedNode | ox.BlankNode) -> str | None:
 class Labeller:
     """Label IRIs once per request, caching what it looked up."""
 
-    def __init__(self, store: Any, base: str) -> None:
+    def __init__(self, store: Reader, base: str) -> None:
         self.store = store
         self.base = base
         self.cache: dict[str, str] = {}
@@ -257,7 +258,7 @@ def _describe_blank(nested: list[PropertyValues]) -> str:
     return ", ".join(parts) if parts else "(anonymous)"
 
 
-def exists(store: Any, iri: str) -> bool:
+def exists(store: Reader, iri: str) -> bool:
     """Say whether the store says anything with `iri` as subject or object, or names a graph `iri`."""
     node = ox.NamedNode(iri)
     for pattern in ((node, None, None, None), (None, None, node, None), (None, None, None, node)):
@@ -266,7 +267,7 @@ def exists(store: Any, iri: str) -> bool:
     return False
 
 
-def describe_resource(store: Any, iri: str, base: str, cap: int | None = None) -> ResourceView | None:
+def describe_resource(store: Reader, iri: str, base: str, cap: int | None = None) -> ResourceView | None:
     """Describe one resource: its triples, labels of what it links to, and incoming links.
 
     :param store: a read-only store (``EmbeddedStore.reader()``), default graph = all graphs.
@@ -297,7 +298,7 @@ def describe_resource(store: Any, iri: str, base: str, cap: int | None = None) -
 
 
 def _closure(
-    store: Any, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[ox.BlankNode]
+    store: Reader, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[ox.BlankNode]
 ) -> set[ox.NamedNode]:
     """Add `subject`'s triples and its blank nodes' (recursively); return the IRIs it links to."""
     linked: set[ox.NamedNode] = set()
@@ -311,7 +312,7 @@ def _closure(
     return linked
 
 
-def resource_quads(store: Any, iri: str) -> list[ox.Quad]:
+def resource_quads(store: Reader, iri: str) -> list[ox.Quad]:
     """Return the RDF view of one resource, in the default graph, sorted.
 
     It holds the resource's own triples (with its blank nodes' triples), the
@@ -343,13 +344,13 @@ def resource_quads(store: Any, iri: str) -> list[ox.Quad]:
     return [ox.Quad(t.subject, t.predicate, t.object) for t in sorted(triples, key=str)]
 
 
-def graph_quads(store: Any, graph: str) -> list[ox.Quad]:
+def graph_quads(store: Reader, graph: str) -> list[ox.Quad]:
     """Return the triples of one named graph, moved to the default graph (the RDF view of a graph IRI)."""
     quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
     return [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
-def suggest(store: Any, base: str, kind: str, slug: str, limit: int = 5) -> list[Term]:
+def suggest(store: Reader, base: str, kind: str, slug: str, limit: int = 5) -> list[Term]:
     """Suggest existing resources of `kind` whose slug shares words with `slug` (for 404 pages)."""
     words = {w for w in vocab.slugify(slug).split("-") if len(w) > 2}
     prefix = f"{base}{kind}/"

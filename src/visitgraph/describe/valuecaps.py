@@ -24,6 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.store.backend import Reader
 
 #: Statements of one resource read plainly; beyond this each property is counted and capped.
 PLAIN_READ = 300
@@ -37,7 +38,7 @@ _LOCK = threading.Lock()
 _REMEMBERED: list[tuple[Any, dict[str, dict[str, Any]]]] = []
 
 
-def remembered(store: Any, key: tuple[str, str], compute: Callable[[], Any], limit: int = CACHED_ENTRIES) -> Any:
+def remembered(store: Reader, key: tuple[str, str], compute: Callable[[], Any], limit: int = CACHED_ENTRIES) -> Any:
     """Return `compute()` for `store` and `key`, computed once per store while it is among the latest.
 
     :param key: (kind, name); at most `limit` entries of one kind are kept per store.
@@ -77,7 +78,7 @@ def unique(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
             yield t
 
 
-def _counts(store: Any, query: str, node: ox.NamedNode | ox.BlankNode) -> dict[ox.NamedNode, int]:
+def _counts(store: Reader, query: str, node: ox.NamedNode | ox.BlankNode) -> dict[ox.NamedNode, int]:
     def count() -> dict[ox.NamedNode, int]:
         rows = store.query(query, substitutions={_NODE: node}, use_default_graph_as_union=True)
         return {row["p"]: int(row["n"].value) for row in rows}
@@ -88,7 +89,7 @@ def _counts(store: Any, query: str, node: ox.NamedNode | ox.BlankNode) -> dict[o
     return found
 
 
-def outgoing(store: Any, subject: ox.NamedNode | ox.BlankNode, cap: int) -> tuple[list[ox.Triple], dict[str, int]]:
+def outgoing(store: Reader, subject: ox.NamedNode | ox.BlankNode, cap: int) -> tuple[list[ox.Triple], dict[str, int]]:
     """Return a subject's distinct triples, at most `cap` per predicate once it has many.
 
     :param store: a store whose default graph is empty (values are read from every graph).
@@ -109,7 +110,7 @@ def outgoing(store: Any, subject: ox.NamedNode | ox.BlankNode, cap: int) -> tupl
     return kept, omitted
 
 
-def incoming(store: Any, obj: ox.NamedNode, cap: int) -> tuple[list[ox.Triple], dict[str, int]]:
+def incoming(store: Reader, obj: ox.NamedNode, cap: int) -> tuple[list[ox.Triple], dict[str, int]]:
     """Return the distinct triples linking an IRI to `obj`, at most `cap` per predicate once there are many.
 
     The same contract as :func:`outgoing`, for the statements whose object is `obj` and whose
@@ -129,7 +130,7 @@ def incoming(store: Any, obj: ox.NamedNode, cap: int) -> tuple[list[ox.Triple], 
     return kept, omitted
 
 
-def graphs_of(store: Any, subject: ox.NamedNode) -> list[str]:
+def graphs_of(store: Reader, subject: ox.NamedNode) -> list[str]:
     """Return the IRIs of the named graphs holding statements about `subject`, sorted."""
 
     def graphs() -> list[str]:
@@ -140,7 +141,7 @@ def graphs_of(store: Any, subject: ox.NamedNode) -> list[str]:
     return list(found)
 
 
-def neighbour_labels(store: Any, node: ox.NamedNode, predicates: Iterable[str]) -> list[ox.Triple]:
+def neighbour_labels(store: Reader, node: ox.NamedNode, predicates: Iterable[str]) -> list[ox.Triple]:
     """Return the label triples (`predicates`) of the IRIs `node` links to (except by ``rdf:type``) or is linked from.
 
     One CONSTRUCT evaluated by the store, whatever the number of neighbours.
@@ -154,13 +155,13 @@ def neighbour_labels(store: Any, node: ox.NamedNode, predicates: Iterable[str]) 
     return list(store.query(query, substitutions={_NODE: node}, use_default_graph_as_union=True))
 
 
-def is_large(store: Any, node: ox.NamedNode) -> bool:
+def is_large(store: Reader, node: ox.NamedNode) -> bool:
     """Say whether more than :data:`PLAIN_READ` statements have `node` as subject or object."""
     around = (store.quads_for_pattern(node, None, None, None), store.quads_for_pattern(None, None, node, None))
     return sum(1 for _ in islice((q for quads in around for q in quads), PLAIN_READ + 1)) > PLAIN_READ
 
 
-def graph_size(store: Any, graph: ox.NamedNode) -> int:
+def graph_size(store: Reader, graph: ox.NamedNode) -> int:
     """Count the triples of one named graph (in the store, without reading them into Python)."""
     rows = store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",

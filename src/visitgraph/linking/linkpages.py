@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.describe.browse import Paged
 from visitgraph.describe.resources import ResourceView
 from visitgraph.linking.linkset_files import LINK_PREDICATES
 
@@ -31,23 +32,13 @@ MAX_DESCRIBED_VALUES = 500
 
 
 @dataclass(frozen=True)
-class LinkPage:
+class LinkPage(Paged):
     """One page of a resource's contributed links: (predicate IRI, their IRI, contributor) rows."""
 
     items: list[tuple[str, str, str]]
     total: int
     page: int
     pages: int
-
-    @property
-    def prev_page(self) -> int | None:
-        """Return the previous page number, if any."""
-        return self.page - 1 if self.page > 1 else None
-
-    @property
-    def next_page(self) -> int | None:
-        """Return the next page number, if any."""
-        return self.page + 1 if self.page < self.pages else None
 
     def __bool__(self) -> bool:
         return self.total > 0

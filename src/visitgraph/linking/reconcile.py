@@ -7,6 +7,8 @@ JSON to ``/match``) at ``/reconcile/v1``. Every function returns plain dicts.
 
 Entity ids are ``kind/slug`` (``person/mayil-ahmadov``); any percent-encoded form
 and the full IRI are accepted back. Type ids are class IRIs.
+
+Longer than 400 lines because it holds the five services of one W3C API (manifest, query batches, suggest, preview, extend) and the request checks they share.
 """
 
 from __future__ import annotations

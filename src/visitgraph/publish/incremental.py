@@ -31,9 +31,10 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.sources.load import SourceFile
 from visitgraph.sources.validate import Targets
+from visitgraph.sparql.analysis import DEFAULT_GRAPH, Analysed
 from visitgraph.store.embedded import on_prune
 
-_DEFAULT = "DEFAULT"  # how the default graph is named among touched graphs
+_DEFAULT = DEFAULT_GRAPH  # how the default graph is named among touched graphs
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,16 @@ class Plan:
 
 
 def plan_build(
-    previous: Inputs | None, now: Inputs, sources: Sequence[SourceFile], changesets: Sequence[Path], base: str
+    previous: Inputs | None,
+    now: Inputs,
+    sources: Sequence[SourceFile],
+    changesets: Sequence[Path],
+    base: str,
+    analysed: Mapping[Path, Analysed] | None = None,
 ) -> tuple[Plan | None, str]:
     """Decide how much of the published generation the next build can reuse.
+
+    :param analysed: changesets already analysed (the write being built): their text is not read again.
 
     :returns: a plan, or None and the reason the whole graph must be validated again.
     """
@@ -195,110 +203,23 @@ def plan_build(
     replayed = new if not (changed or gone) else list(changesets)
     plan.from_checkpoint = not (changed or gone)
     for path in replayed:
-        graphs = touched_graphs(path.read_text(encoding="utf-8"), base)
+        known = (analysed or {}).get(path)
+        if known is not None and known.base_iri == base:
+            graphs = known.touched_graphs
+        else:
+            graphs = touched_graphs(path.read_text(encoding="utf-8"), base)
         if graphs is None:
             return None, f"changeset {path.name.removeprefix('.pending-')} can write to any graph"
         plan.touched |= graphs
     return plan, ""
 
 
-def _data_blocks(sparql: str) -> tuple[str, set[str]] | None:
-    """Empty every `INSERT DATA` / `DELETE DATA` block, naming the graphs it wrote (or DEFAULT).
-
-    Those blocks hold only ground quads, so a tokenizer can read their graphs; rdflib's parser then
-    only sees the rest (it took 8 s for the 1,928 triples of 100 visits). None when a graph name is
-    not an absolute IRI (a prefixed or relative name): the caller parses everything instead.
-    """
-    from visitgraph.sparql.text import tokenize
-
-    tokens = [t for t in tokenize(sparql) if t.kind != "comment"]
-    graphs: set[str] = set()
-    parts: list[str] = []
-    last = 0
-    i = 0
-    while i < len(tokens):
-        opening = (
-            tokens[i].kind == "word"
-            and tokens[i].text.upper() in ("INSERT", "DELETE")
-            and i + 2 < len(tokens)
-            and tokens[i + 1].text.upper() == "DATA"
-            and tokens[i + 2].text == "{"
-        )
-        if not opening:
-            i += 1
-            continue
-        depth, j = 1, i + 3
-        while j < len(tokens) and depth:
-            tok = tokens[j]
-            if tok.text == "{":
-                depth += 1
-            elif tok.text == "}":
-                depth -= 1
-            elif depth == 1 and tok.kind == "word" and tok.text.upper() == "GRAPH":
-                name = tokens[j + 1] if j + 1 < len(tokens) else None
-                if name is None or name.kind != "iri" or ":" not in name.text:
-                    return None
-                graphs.add(name.text[1:-1])
-                j += 1
-            elif depth == 1 and tok.text not in (".", ";", ","):
-                graphs.add(_DEFAULT)  # a triple outside any GRAPH block
-            j += 1
-        if depth:
-            return None
-        parts.append(sparql[last : tokens[i + 2].start + 1])
-        last = tokens[j - 1].start
-        i = j
-    parts.append(sparql[last:])
-    return "".join(parts), graphs
-
-
 def touched_graphs(sparql: str, base: str) -> set[str] | None:
-    """Name the graphs a SPARQL Update can write to; None when it may write to any graph."""
-    from rdflib.plugins.sparql.algebra import translateUpdate
-    from rdflib.plugins.sparql.parser import parseUpdate
-    from rdflib.term import URIRef
+    """Name the graphs a SPARQL Update can write to; None when it may write to any graph.
 
-    blocks = _data_blocks(sparql)
-    skeleton, out = blocks if blocks is not None else (sparql, set())
-    try:
-        update = translateUpdate(parseUpdate(skeleton), base=base)
-    except Exception:  # the store's own parser decides what is an error; here it only costs reuse
-        return None
-
-    def graph(name: object) -> bool:
-        if isinstance(name, URIRef):
-            out.add(str(name))
-            return True
-        if name in (None, "DEFAULT"):
-            out.add(_DEFAULT)
-            return True
-        return False  # a variable, ALL or NAMED
-
-    for op in update.algebra:
-        kind = op.name
-        if kind in ("InsertData", "DeleteData", "DeleteWhere"):
-            if op.triples and not graph(None):
-                return None
-            if not all(graph(g) for g in op.quads):
-                return None
-        elif kind == "Modify":
-            for clause in (op.delete, op.insert):
-                if clause is None:
-                    continue
-                if clause.triples and not graph(op.withClause):
-                    return None
-                if not all(graph(g) for g in clause.quads):
-                    return None
-        elif kind in ("Load", "Clear", "Drop", "Create"):
-            if not graph(op.graphiri):
-                return None
-        elif kind in ("Add", "Copy", "Move"):
-            source, target = op.graph
-            if not graph(target) or (kind == "Move" and not graph(source)):
-                return None
-        else:
-            return None
-    return out
+    (:attr:`visitgraph.sparql.analysis.Analysed.touched_graphs`: a write passes its analysis instead.)
+    """
+    return Analysed(sparql, base).touched_graphs
 
 
 def _graph_term(name: str) -> ox.NamedNode | ox.DefaultGraph:

@@ -15,6 +15,8 @@ change is kept (the changeset is renamed into place, backups are dropped, a roll
 finished); otherwise it is undone (the pending changeset is removed, backups are put back, a
 rollback's moves are reversed). Staging folders and generations that were never published are
 removed. So the published state always equals the replay of the inputs that are kept.
+
+Longer than 400 lines because the durable write order and the recovery that settles it read and write the same journal records.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.fileio import write_atomic
+from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.guards import Guard
 from visitgraph.store.backend import Store
 from visitgraph.store.embedded import HistoryEntry, fsync_dir, now_iso
@@ -189,6 +192,13 @@ class PendingChange:
     who: str
     what: str
     guard: Guard | None = None  # HTTP writes: refused when destructive unless confirmed (visitgraph.sparql.guards)
+    analysed: Analysed | None = None  # the text's analysis, made once by the caller (visitgraph.sparql.analysis)
+
+    def analysis(self, base_iri: str) -> Analysed:
+        """The analysis of `sparql` against `base_iri`: the caller's when it made one, else a new one."""
+        if self.analysed is not None and self.analysed.text == self.sparql and self.analysed.base_iri == base_iri:
+            return self.analysed
+        return Analysed(self.sparql, base_iri)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""The one validate-then-publish path every write goes through (build, updates, linksets)."""
+"""The one validate-then-publish path every write goes through (build, updates, linksets).
+
+Longer than 400 lines because it is the one build path (load, replay, guard, validate, commit) and the check that runs the same steps without publishing.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,7 @@ from visitgraph.sources.validate import (
     validate_quads,
     validate_store,
 )
+from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.guards import check as check_guard
 from visitgraph.sparql.guards import snapshot as guard_snapshot
 from visitgraph.store.backend import Store
@@ -202,7 +206,8 @@ def _build_staged(
     inputs = gather_inputs(settings.root, sources, changesets, shapes_paths, settings.base_iri, previous)
     if inputs.marks and not allow_unreviewed:
         raise Unreviewed(inputs.marks)
-    plan = _plan(settings, store, published, previous, inputs, sources, changesets, full, report)
+    analysed = {pending: change.analysis(settings.base_iri)} if pending is not None and change is not None else {}
+    plan = _plan(settings, store, published, previous, inputs, sources, changesets, full, report, analysed)
     lap("plan_s")
     if plan is not None and plan.from_checkpoint and published is not None:
         staged.seed_from(published)
@@ -372,7 +377,8 @@ def _answer_changes(
     settings: Settings, store: Store, staged: StagedGeneration, published: Generation | None, report: BuildReport
 ) -> tuple[set[ox.Triple] | None, tuple[str, Path, list[ox.NamedNode]] | str | None]:
     """The triples this build added or removed, and what the stored answers follow it by (answerindex)."""
-    from visitgraph.queries.answerindex import Unmaintainable, changed_roots
+    from visitgraph.queries.answermaintain import changed_roots
+    from visitgraph.queries.answerrows import Unmaintainable
 
     if published is None or not settings.answer_index or store.backend != "embedded":
         return report.changes, None
@@ -398,6 +404,7 @@ def _plan(
     changesets: list[Path],
     full: bool,
     report: BuildReport,
+    analysed: Mapping[Path, Analysed] | None = None,
 ) -> Plan | None:
     """Decide what of the published generation this build reuses (None: nothing)."""
     if full:
@@ -408,7 +415,7 @@ def _plan(
     entry = next((e for e in reversed(store.history()) if e.generation == published.id and e.action == "publish"), None)
     if entry is None or entry.triples is None or entry.triples <= settings.validate_whole_limit:
         return None  # small graphs are validated whole: it is cheap and reports every warning
-    plan, why = plan_build(previous, inputs, sources, changesets, settings.base_iri)
+    plan, why = plan_build(previous, inputs, sources, changesets, settings.base_iri, analysed)
     if plan is not None:
         plan.base_triples = entry.triples
         counts = entry.details.get("counts")

@@ -34,6 +34,8 @@ pyoxigraph 0.5, so the parser refuses it), and use parameters only in the top-le
 
 SELECT queries are paged unless the header says ``# paged: false``: a page appends
 ``LIMIT n+1 OFFSET o`` and the extra row only says whether a next page exists.
+
+Longer than 400 lines because discovery, header checks, rewrites and running a page of a saved query follow one saved query through.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The saved-query file format: the header grammar, parameter types and typed values.
 
 The grammar is documented in :mod:`visitgraph.queries.catalog`, the module to import from.
+
+Longer than 400 lines because the header grammar, the parameter types and the binding of typed values are one file format.
 """
 
 from __future__ import annotations

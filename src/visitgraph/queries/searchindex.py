@@ -22,6 +22,8 @@ matching run of words, which :func:`locate` finds with the same tokenizer.
 The file is ``<store>/search/<generation>.sqlite``, written aside and renamed into place (a reader
 sees it whole or not at all); a publish from a checkpoint copies the previous generation's file
 and applies only the changed triples; a missing file is rebuilt from the generation's store.
+
+Longer than 400 lines because building, updating after a write, pruning and searching share one SQLite FTS5 schema.
 """
 
 from __future__ import annotations

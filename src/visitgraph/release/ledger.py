@@ -11,6 +11,8 @@ announced status, so "was this IRI ever published?" is one indexed lookup, whate
 A state is written *pending* before the store switches and confirmed after; a pending state left
 by a crash is confirmed (its generation did become current) or deleted (it did not) by the next
 writer. Readers see confirmed states only.
+
+Longer than 400 lines because it is one SQLite schema (published states, versions, releases) and the code that writes and reads it.
 """
 
 from __future__ import annotations

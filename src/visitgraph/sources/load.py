@@ -12,7 +12,8 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.core.bounded import DEFAULT_MAX_DEPTH, check_rdf
 from visitgraph.core.config import Settings
-from visitgraph.core.errors import BadQuery, DataSyntaxError, StoreError
+from visitgraph.core.errors import DataSyntaxError, StoreError
+from visitgraph.sparql.analysis import run_update
 
 #: Folders read by a build, relative to the project root, with the kind of source they hold.
 SOURCE_DIRS: tuple[tuple[str, str], ...] = (
@@ -228,12 +229,8 @@ def list_changesets(settings: Settings) -> list[Path]:
 
 
 def apply_update(store: ox.Store, sparql: str, *, base_iri: str, name: str) -> None:
-    """Apply a SPARQL Update to a writable store, mapping syntax errors to :class:`BadQuery`."""
-    try:
-        store.update(sparql, base_iri=base_iri)
-    except SyntaxError as e:
-        m = re.search(r"(\d+):(\d+)", str(e))
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        raise BadQuery(f"{name}: the update does not parse: {e}", line, col) from e
-    except OSError as e:
-        raise StoreError(f"{name}: the update failed: {e}") from e
+    """Apply a SPARQL Update to a writable store, mapping syntax errors to :class:`BadQuery`.
+
+    (:func:`visitgraph.sparql.analysis.run_update`, named here for the build's readers.)
+    """
+    run_update(store, sparql, base_iri=base_iri, name=name)

@@ -1,4 +1,7 @@
-"""SHACL validation with pyshacl: a report that names file, record, property and what to fix."""
+"""SHACL validation with pyshacl: a report that names file, record, property and what to fix.
+
+Longer than 400 lines because the report, the focus-node context and the parallel validation share the shapes' targets.
+"""
 
 from __future__ import annotations
 

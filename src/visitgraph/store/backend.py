@@ -18,6 +18,33 @@ import pyoxigraph as ox
 from visitgraph.store.embedded import EmbeddedStore, Generation, HistoryEntry, StagedGeneration
 from visitgraph.store.remote import RemoteClient, RemoteStore
 
+#: A subject, predicate, object or graph name to match (None: anything), as pyoxigraph takes them.
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple | None
+Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None
+Bound = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class Reader(Protocol):
+    """What pages read from a published generation: a read-only `pyoxigraph.Store` (embedded) or a
+    :class:`~visitgraph.store.remote.RemoteReader` (remote) -- :meth:`Store.reader` gives one."""
+
+    def quads_for_pattern(
+        self, subject: Subject, predicate: ox.NamedNode | None, obj: Object, graph: GraphName = None, /
+    ) -> Iterator[ox.Quad]: ...
+
+    def query(
+        self,
+        query: str,
+        /,
+        *,
+        use_default_graph_as_union: bool = False,
+        substitutions: dict[ox.Variable, Bound] | None = None,
+    ) -> Any:  # QuerySolutions, QueryBoolean or QueryTriples, by the query's form
+        ...
+
+    def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
+
 
 class Store(Protocol):
     """What the library asks of a published store, whichever backend holds it."""

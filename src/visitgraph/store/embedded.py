@@ -4,6 +4,8 @@ Each publish writes a complete new store directory (a *generation*) and then
 swaps the `CURRENT` pointer with an atomic rename, so readers see the old state
 or the new one, never half. Readers open the current generation read-only;
 old generations are kept for rollback (`keep_generations`).
+
+Longer than 400 lines because it is one class, the generation store, whose staging, switching, pruning and history share one lock and one folder layout.
 """
 
 from __future__ import annotations

@@ -306,7 +306,7 @@ class RemoteStore:
             return self.default_graph_iri
         return str(graph.value)
 
-    def reader(self) -> Any:
+    def reader(self) -> RemoteReader:
         self.require_current()
         return RemoteReader(self)
 

@@ -1,5 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint: `/sparql` (queries, Service Description, HTML query page)
-and `/sparql/update` (SPARQL Update with the write token)."""
+and `/sparql/update` (SPARQL Update with the write token).
+
+Longer than 400 lines because the protocol's request decoding, the query path, the update path and the HTML query page share one protocol request.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +19,10 @@ from werkzeug.datastructures import MultiDict
 
 from visitgraph.core import formats, vocab
 from visitgraph.core.errors import BadParameter, BadQuery, VisitgraphError
-from visitgraph.publish.writes import add_using, write_update
+from visitgraph.publish.writes import write_update
+from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.engine import Dataset
 from visitgraph.sparql.service_description import service_description
-from visitgraph.sparql.ssrf import operation_kind
 from visitgraph.web.admission import heavy_slot
 from visitgraph.web.auth import require_write, write_guard
 from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
@@ -257,7 +260,8 @@ def _query(preq: ProtocolRequest) -> Response:
     text = preq.text
     if not text.strip():
         raise BadQuery("The query is empty.")
-    kind = operation_kind(text)
+    analysed = Analysed(text, get_settings().base_iri)  # read once: kind here, the guard in the executor
+    kind = analysed.kind
     if kind == "UPDATE":
         raise BadQuery("This is a SPARQL Update; POST it to /sparql/update with the write token.")
     form = "CONSTRUCT" if kind == "DESCRIBE" else (kind or "SELECT")
@@ -265,7 +269,7 @@ def _query(preq: ProtocolRequest) -> Response:
     timeout = _timeout(preq.params)
     fmt = choose_format(form, preq.params.get("format"), request.headers.get("Accept"))
     if fmt is None:
-        return _query_page(text, dataset, timeout)
+        return _query_page(analysed, dataset, timeout)
     state = get_state()
     gen = state.store.require_current()
     variant = _variant(text, dataset, fmt.name)
@@ -273,7 +277,9 @@ def _query(preq: ProtocolRequest) -> Response:
         fresh.headers["Vary"] = "Accept"
         return fresh
     with heavy_slot():
-        answer = execute(state, text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr, generation=gen)
+        answer = execute(
+            state, analysed, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr, generation=gen
+        )
     if not answer.cached:
         note_query(
             answer.seconds,
@@ -321,9 +327,10 @@ def _cells(answer_body: bytes, form: str) -> tuple[list[str], list[list[dict[str
     return names, [[cell(b.get(n)) for n in names] for b in doc["results"]["bindings"]]
 
 
-def _query_page(text: str, dataset: Dataset, timeout: float | None) -> Response:
+def _query_page(analysed: Analysed, dataset: Dataset, timeout: float | None) -> Response:
     """Render the query page with the answer as a table (server-side: works without JavaScript)."""
-    kind = operation_kind(text) or "SELECT"
+    text = analysed.text
+    kind = analysed.kind or "SELECT"
     form = "CONSTRUCT" if kind in ("CONSTRUCT", "DESCRIBE") else kind
     fmt = "nt" if form == "CONSTRUCT" else "json"
     context: dict[str, Any] = {
@@ -338,7 +345,7 @@ def _query_page(text: str, dataset: Dataset, timeout: float | None) -> Response:
     status = 200
     try:
         with heavy_slot():
-            answer = execute(get_state(), text, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr)
+            answer = execute(get_state(), analysed, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr)
         context["header"], context["rows"] = _cells(answer.body, answer.form)
         context["answer"] = answer
     except VisitgraphError as e:
@@ -380,13 +387,15 @@ def _update(preq: ProtocolRequest) -> Response:
     text = preq.text
     if not text.strip():
         raise BadQuery("The update is empty.")
-    kind = operation_kind(text)
+    settings = get_settings()
+    analysed = Analysed(text, settings.base_iri)  # read once, passed to the guard, the syntax check and the build
+    kind = analysed.kind
     if kind is not None and kind != "UPDATE":
         raise BadQuery(f"This is a {kind} query, not an update; send it to /sparql.")
-    text = add_using(text, _iris(preq.params, "using-graph-uri"), _iris(preq.params, "using-named-graph-uri"))
+    analysed = analysed.with_using(_iris(preq.params, "using-graph-uri"), _iris(preq.params, "using-named-graph-uri"))
     who = f"http:{request.remote_addr or 'unknown'}"
     what = (preq.params.get("comment") or "SPARQL Update over HTTP")[:200]
-    report = write_update(get_settings(), get_store(), text, who=who, what=what, guard=write_guard())
+    report = write_update(settings, get_store(), analysed, who=who, what=what, guard=write_guard())
     gen = report.generation
     return jsonify(
         {

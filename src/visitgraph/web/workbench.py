@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter, BadQuery
-from visitgraph.sparql.ssrf import operation_kind
+from visitgraph.sparql.analysis import operation_kind
 from visitgraph.web.state import get_settings, get_state
 from visitgraph.workers.executor import execute, executor_for
 from visitgraph.workers.workbench import answer_results, checker_for, vocabulary_for

@@ -1,26 +1,21 @@
 """Run strangers' SPARQL in worker processes that can be stopped: time budgets that really stop.
 
 pyoxigraph has no query timeout or cancellation, so each query runs in a query-worker
-process (forkserver context) that opens the published generation read-only; a query past its
-budget is stopped by killing its worker, which is replaced. Around the pool: a bound on
+process (a child of the one killable pool, :mod:`visitgraph.workers.pool`) that opens the published
+generation read-only; a query past its budget is stopped by killing its worker, which is replaced.
+Around the pool: a bound on
 running + waiting queries (503 with Retry-After), a per-client budget of query seconds per
 minute (429), a result cache keyed by generation (so a publish invalidates it), and the SSRF
 guard. The public entry point is :func:`execute`.
+
+Longer than 400 lines because admission (young and long queries), client budgets, the cache, cancelling and the worker's side share one lock and one job format.
 """
 
 from __future__ import annotations
 
-import pickle
-import select
-import signal
-import socket
-import struct
-import subprocess
-import sys
 import threading
 import time
-import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +24,11 @@ import pyoxigraph as ox
 from visitgraph.core.bounded import DEFAULT_MAX_DEPTH
 from visitgraph.core.errors import BadParameter, BadQuery, LimitExceeded, QueryTimeout, StoreError, VisitgraphError
 from visitgraph.core.formats import Format, get_format
+from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.answers import Answer, serialize_capped
 from visitgraph.sparql.engine import Dataset, run_query
 from visitgraph.sparql.querylimits import ClientBudget, Reservation, ResultCache, check_depth
-from visitgraph.sparql.ssrf import check_network
-from visitgraph.workers.sandbox import confine
+from visitgraph.workers.pool import Child, ChildGone, ChildTimeout, Handler, Pool, serve
 from visitgraph.workers.validation_job import VALIDATE, answer_validation
 
 if TYPE_CHECKING:
@@ -46,50 +41,6 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode
 LONG_QUERY_S = 0.25
 #: Most seconds a new query worker may take to start (import, open nothing yet, confine itself).
 WORKER_START_S = 60.0
-
-
-# -- the wire: length-prefixed frames over the socket pair -----------------------------------
-#
-# A frame is `!II` (meta length, body length), a pickled meta tuple, then the raw body bytes: the
-# answer's body is neither pickled nor copied into a bigger message. Parent and worker are the same
-# program, so pickle is safe here; only plain tuples (and pyoxigraph terms for substitutions) cross.
-
-_HEAD = struct.Struct("!II")
-_SMALL = 1 << 16  # frames up to this size go out in one send; larger ones in two
-
-
-def _send_frame(sock: socket.socket, meta: Any, body: bytes = b"") -> None:
-    packed = pickle.dumps(meta, pickle.HIGHEST_PROTOCOL)
-    head = _HEAD.pack(len(packed), len(body))
-    if len(body) < _SMALL:
-        sock.sendall(head + packed + body)
-    else:
-        sock.sendall(head + packed)
-        sock.sendall(body)
-
-
-def _recv_frame(sock: socket.socket) -> tuple[Any, bytes]:
-    """Read one frame (usually one `recv`); raise EOFError when the peer has gone."""
-    data = sock.recv(_SMALL)
-    while len(data) < _HEAD.size:
-        more = sock.recv(_SMALL)
-        if not more:
-            raise EOFError("the peer closed the socket")
-        data += more
-    meta_len, body_len = _HEAD.unpack_from(data)
-    end = _HEAD.size + meta_len + body_len
-    if len(data) < end:
-        buf = bytearray(end)
-        buf[: len(data)] = data
-        view, got = memoryview(buf), len(data)
-        while got < end:
-            n = sock.recv_into(view[got:])
-            if n == 0:
-                raise EOFError("the peer closed the socket mid-frame")
-            got += n
-        data = bytes(buf)
-    meta = pickle.loads(data[_HEAD.size : _HEAD.size + meta_len])
-    return meta, data[_HEAD.size + meta_len : end]
 
 
 # -- the worker process ----------------------------------------------------------------
@@ -108,109 +59,37 @@ def _answer_job(store: Any, job: Job) -> tuple[bytes, str, str, int, bool]:
     return body, fmt.name, form, rows, truncated
 
 
-def _worker_main(sock: socket.socket, memory_mb: int = 0, no_network: bool = False) -> None:
-    """Serve jobs from the parent until the socket closes; one query (or validation) at a time."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    confine(memory_mb, no_network)
-    _send_frame(sock, ("ready", None))
+def _handler(args: Sequence[str]) -> Handler:
+    """The query worker's side (:func:`visitgraph.workers.pool.serve`): answer queries and validation jobs.
+
+    `args`: the memory ceiling in MiB (for the message when a query needs more).
+    """
+    memory_mb = int(args[0]) if args else 0
     opened: tuple[str, ox.Store] | None = None
-    while True:
-        try:
-            job, _ = _recv_frame(sock)
-        except (EOFError, OSError):
-            return
+
+    def answer(job: tuple[Any, ...]) -> tuple[Any, bytes]:
+        nonlocal opened
         try:
             if job[0] == VALIDATE:
-                _send_frame(sock, ("ok", answer_validation(job)))
-                continue
+                return ("ok", answer_validation(job)), b""
             if opened is None or opened[0] != job[0]:
                 opened = None
                 opened = (job[0], ox.Store.read_only(job[0]))
             body, fmt_name, form, rows, truncated = _answer_job(opened[1], job)
-            _send_frame(sock, ("ok", (fmt_name, form, rows, truncated)), body)
+            return ("ok", (fmt_name, form, rows, truncated)), body
         except BadQuery as e:
-            _send_frame(sock, ("bad", (e.message, e.line, e.column)))
+            return ("bad", (e.message, e.line, e.column)), b""
         except VisitgraphError as e:
-            _send_frame(sock, ("error", (e.status, e.message)))
+            return ("error", (e.status, e.message)), b""
         except MemoryError:
-            _send_frame(
-                sock,
-                (
-                    "error",
-                    (
-                        503,
-                        f"The query needed more memory than a query worker may use "
-                        f"(setting worker_memory_mb={memory_mb}).",
-                    ),
-                ),
+            message = (
+                f"The query needed more memory than a query worker may use (setting worker_memory_mb={memory_mb})."
             )
+            return ("error", (503, message)), b""
         except Exception as e:  # noqa: BLE001 - report, never die silently
-            _send_frame(sock, ("error", (500, f"The query failed: {e}")))
+            return ("error", (500, f"The query failed: {e}")), b""
 
-
-class _Worker:
-    """One query-worker process (`python -m visitgraph.workers.executor`), talking over a socket pair."""
-
-    def __init__(self, memory_mb: int = 0, no_network: bool = False) -> None:
-        parent, child = socket.socketpair()
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "visitgraph.workers.executor",
-                str(child.fileno()),
-                str(memory_mb),
-                str(int(no_network)),
-            ],
-            pass_fds=(child.fileno(),),
-            stdin=subprocess.DEVNULL,
-            close_fds=True,
-        )
-        child.close()
-        self.sock = parent
-        self.up = False
-        self.poller = select.poll()
-        self.poller.register(parent, select.POLLIN)
-
-    def started(self, seconds: float = WORKER_START_S) -> None:
-        """Wait for the worker's first frame (it has imported and confined itself): start-up is not query time.
-
-        :raises StoreError: the worker did not start within `seconds`.
-        """
-        if self.up:
-            return
-        if not self.wait_ready(seconds):
-            raise StoreError(f"A query worker did not start within {seconds:g} s; the query was not answered.")
-        _recv_frame(self.sock)
-        self.up = True
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def wait_ready(self, seconds: float) -> bool:
-        """Wait up to `seconds` for an answer (or the worker's death) on the socket."""
-        return bool(self.poller.poll(max(0, int(seconds * 1000 + 0.999))))
-
-    def death(self) -> str:
-        """Say how the worker ended (after its socket closed), for the error answer."""
-        try:
-            code = self.proc.wait(1)
-        except subprocess.TimeoutExpired:
-            return "it stopped answering"
-        return f"it was stopped by signal {-code}" if code < 0 else f"it exited with status {code}"
-
-    def kill(self) -> None:
-        if self.alive():
-            self.proc.kill()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.sock.close()
+    return answer
 
 
 # -- the pool ------------------------------------------------------------------------------
@@ -249,7 +128,7 @@ class _Running:
     """One query registered by id while it waits or runs, so its client can cancel it."""
 
     client: str | None
-    worker: _Worker | None = None
+    worker: Child | None = None
     cancelled: bool = False
 
 
@@ -263,31 +142,26 @@ class QueryExecutor:
         self.budget = ClientBudget(settings.client_budget)
         self.cache = ResultCache(settings.result_cache)
         self.in_process = getattr(settings, "backend", "embedded") != "embedded"
-        self._idle: list[_Worker] = []
-        self._all: set[_Worker] = set()
+        memory_mb = int(getattr(settings, "worker_memory_mb", 0))
+        self._pool = Pool(
+            "visitgraph.workers.executor", (str(memory_mb),), memory_mb=memory_mb, no_network=not settings.allowlist
+        )
         self._started: dict[object, float] = {}
         self._running: dict[str, _Running] = {}
         self._waiting = 0
         self._closed = False
         self._cond = threading.Condition()
-        self._finalizer = weakref.finalize(self, QueryExecutor._kill_all, self._all)
-
-    @staticmethod
-    def _kill_all(workers: set[_Worker]) -> None:
-        for w in list(workers):
-            w.kill()
-        workers.clear()
 
     def close(self) -> None:
         """Stop every worker process (idempotent)."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        self._finalizer()
+        self._pool.close()
 
     def worker_pids(self) -> list[int]:
         """Return the process ids of the live workers."""
-        return [w.pid for w in list(self._all) if w.alive()]
+        return self._pool.pids()
 
     def _capacity(self) -> int:
         return int(self.settings.query_workers + self.settings.max_queue)
@@ -296,7 +170,7 @@ class QueryExecutor:
         fast = sum(1 for t in self._started.values() if now - t < LONG_QUERY_S)
         return fast < self.settings.query_workers and len(self._started) < self._capacity()
 
-    def _acquire(self, deadline: float) -> _Worker:
+    def _acquire(self, deadline: float) -> Child:
         """Wait for a slot: at most `query_workers` young queries; at most `query_workers + max_queue`
         queries in the system, running (long ones included) or waiting."""
         entered = time.monotonic()
@@ -330,49 +204,27 @@ class QueryExecutor:
                 self._started[token] = float("inf")  # young until its query is sent (spawning is not running)
             finally:
                 self._waiting -= 1
-            worker = self._idle.pop() if self._idle else None
-        if worker is None or not worker.alive():
-            if worker is not None:
-                self._discard(worker)
-            worker = self._new_worker()
-            self._all.add(worker)
+        worker = self._pool.take()  # an idle live worker, or a new one
         worker.token = token  # type: ignore[attr-defined]
         worker.admission = admission  # type: ignore[attr-defined]
         return worker
 
-    def _release(self, worker: _Worker, keep: bool) -> None:
+    def _release(self, worker: Child, keep: bool) -> None:
         with self._cond:
             self._started.pop(worker.token, None)  # type: ignore[attr-defined]
-            reuse = keep and not self._closed
-            if reuse:
-                self._idle.append(worker)
+            reuse = keep and not self._closed and self._pool.give_back(worker, True)
             self._cond.notify()
         if not reuse:
-            self._discard(worker)
+            self._pool.discard(worker)
             if not self._closed:
                 self.stats.workers_replaced += 1
                 threading.Thread(target=self._spare, daemon=True).start()
 
     def _spare(self) -> None:
         """Start a fresh worker ahead of need (a killed one is never reused)."""
-        worker = self._new_worker()
-        with self._cond:
-            if self._closed or len(self._idle) >= self.settings.query_workers:
-                keep = False
-            else:
-                keep = True
-                self._all.add(worker)
-                self._idle.append(worker)
+        if self._pool.spare(most_idle=int(self.settings.query_workers)):
+            with self._cond:
                 self._cond.notify()
-        if not keep:
-            worker.kill()
-
-    def _new_worker(self) -> _Worker:
-        return _Worker(int(getattr(self.settings, "worker_memory_mb", 0)), not self.settings.allowlist)
-
-    def _discard(self, worker: _Worker) -> None:
-        self._all.discard(worker)
-        worker.kill()
 
     def cancel(self, job_id: str, client: str | None) -> bool:
         """Stop the query registered as `job_id` by `client`: kill its worker, or stop it before it starts.
@@ -411,14 +263,21 @@ class QueryExecutor:
         try:
             with self._cond:  # a worker still starting turns "long" like a running query: it frees its fast slot
                 self._started[worker.token] = time.monotonic()  # type: ignore[attr-defined]
-            worker.started()
+            try:
+                worker.started(WORKER_START_S)
+            except ChildTimeout as e:
+                raise StoreError(
+                    f"A query worker did not start within {WORKER_START_S:g} s; the query was not answered."
+                ) from e
+            except ChildGone as e:
+                raise EOFError(str(e)) from e
             started = time.monotonic()
             if running is not None:
                 with self._cond:
                     running.worker = worker
                     if running.cancelled:
                         raise QueryCancelled("The query was cancelled before it started.")
-            _send_frame(worker.sock, job)
+            worker.send(job)
             ready = worker.wait_ready(min(LONG_QUERY_S, max(0.0, started + timeout - time.monotonic())))
             if not ready:
                 with self._cond:
@@ -427,7 +286,7 @@ class QueryExecutor:
             if not ready:
                 self.stats.timeouts += 1
                 raise QueryTimeout(timeout)
-            (status, payload), body = _recv_frame(worker.sock)
+            (status, payload), body = worker.receive()
             keep = True
         except (EOFError, OSError) as e:
             if running is not None and running.cancelled:
@@ -477,7 +336,7 @@ class QueryExecutor:
 
     def execute(
         self,
-        sparql: str,
+        sparql: str | Analysed,
         fmt: Format | str | None = None,
         *,
         dataset: Dataset | None = None,
@@ -491,7 +350,9 @@ class QueryExecutor:
     ) -> Answer:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
-        check_network(sparql, settings.allowlist, settings.base_iri)
+        analysed = sparql if isinstance(sparql, Analysed) and sparql.base_iri == settings.base_iri else None
+        sparql = sparql.text if isinstance(sparql, Analysed) else sparql
+        (analysed or Analysed(sparql, settings.base_iri)).check_network(settings.allowlist)
         check_depth(sparql, int(getattr(settings, "max_depth", DEFAULT_MAX_DEPTH)))
         fmt = get_format(fmt) if isinstance(fmt, str) else (fmt or get_format("json"))
         budget = settings.query_timeout if timeout is None else max(0.01, min(float(timeout), settings.query_timeout))
@@ -606,7 +467,7 @@ def executor_for(state: Any) -> QueryExecutor:
 
 def execute(
     target: Any,
-    sparql: str,
+    sparql: str | Analysed,
     fmt: Format | str | None = None,
     *,
     dataset: Dataset | None = None,
@@ -622,6 +483,8 @@ def execute(
 
     :param target: a :class:`QueryExecutor`, or an app state (anything with `settings`, `store`
         and an `extras` dict) whose executor is created on first use.
+    :param sparql: the query, or its analysis (:class:`visitgraph.sparql.analysis.Analysed`) when the caller
+        made one for its own checks: the SSRF guard then reads the same tokens.
     :param fmt: the format for the answer (name, media type or :class:`Format`); when it does not
         fit the query form (e.g. Turtle for a SELECT) the form's default is used — check `Answer.format`.
     :param dataset: `default-graph-uri` / `named-graph-uri` (default: union of all graphs).
@@ -652,4 +515,4 @@ def execute(
 
 
 if __name__ == "__main__":
-    _worker_main(socket.socket(fileno=int(sys.argv[1])), int(sys.argv[2]), sys.argv[3] == "1")
+    serve(_handler)

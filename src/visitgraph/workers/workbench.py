@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadQuery, LimitExceeded, QueryTimeout, VisitgraphError
+from visitgraph.sparql.analysis import operation_kind
 from visitgraph.sparql.answers import Answer, json_term
-from visitgraph.sparql.ssrf import operation_kind
 from visitgraph.store.embedded import Generation
 from visitgraph.workers.executor import QueryExecutor, execute
 

@@ -297,7 +297,7 @@ def test_a_child_answer_is_awaited_on_a_file_descriptor_past_1024() -> None:
     import os
     import resource
 
-    from visitgraph.queries.answerindex import readable_within
+    from visitgraph.workers.pool import readable_within
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     high = 1500

@@ -18,9 +18,10 @@ import pytest
 from visitgraph.core.errors import BadQuery, LimitExceeded
 from visitgraph.core.formats import get_format
 from visitgraph.sparql import querylimits
+from visitgraph.sparql.analysis import operation_kind
 from visitgraph.sparql.answers import Answer, serialize_capped, serialize_solutions
 from visitgraph.sparql.querylimits import ClientBudget, ResultCache
-from visitgraph.sparql.ssrf import allowed, check_network, network_targets, operation_kind, unescape_codepoints
+from visitgraph.sparql.ssrf import allowed, check_network, network_targets, unescape_codepoints
 from visitgraph.sparql.text import has_dataset_clause, inject_values, iris_after, tokenize, where_brace
 
 # --- ssrf: escapes, operation kinds, targets, the allow-list -----------------------------------------

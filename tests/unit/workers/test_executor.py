@@ -20,8 +20,9 @@ from visitgraph.core.config import Settings
 from visitgraph.core.errors import BadQuery, LimitExceeded, QueryTimeout, StoreError
 from visitgraph.core.formats import get_format
 from visitgraph.publish.pipeline import build
+from visitgraph.sparql.analysis import operation_kind
 from visitgraph.sparql.answers import serialize_capped
-from visitgraph.sparql.ssrf import network_targets, operation_kind
+from visitgraph.sparql.ssrf import network_targets
 from visitgraph.store.embedded import EmbeddedStore
 from visitgraph.workers.executor import LONG_QUERY_S, QueryExecutor, execute
 

@@ -1,0 +1,128 @@
+"""The one table of countries: ISO 3166-1 alpha-2 codes, the names shown on pages, and the words that name them.
+
+Every other country lookup derives from :data:`COUNTRIES` (``tests/test_architecture.py`` fails on a second
+mapping to or from country codes anywhere else):
+
+- pages show :func:`display_name` (:mod:`visitgraph.describe.pagemodels`);
+- reconciliation reads a country written as a name with :func:`visitgraph.core.names.country_code`, from the
+  shown names and :attr:`Country.names`;
+- drafting also reads the :attr:`Country.words` (demonyms, and a region or capital the news items use for
+  the country) in running text (:func:`visitgraph.authoring.extract.place_code`).
+
+A country without a shown name is shown by its code (the pages name only the countries the data holds).
+Names and words are written folded (:func:`visitgraph.core.names.fold`: lower case, no accents).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Country(NamedTuple):
+    """One country: its code, the English short name pages show (None: shown by its code), other names, words."""
+
+    code: str
+    name: str | None
+    names: tuple[str, ...] = ()  # other names it goes by ("russian federation", "holland")
+    words: tuple[str, ...] = ()  # words in running text that denote it ("russian", "dagestan")
+
+
+#: One row per country, by code.
+COUNTRIES: tuple[Country, ...] = (
+    Country("AE", None, ("emirates",), ()),
+    Country("AF", None, ("afghanistan",), ()),
+    Country("AL", None, ("albania",), ()),
+    Country("AM", "Armenia", (), ("armenian",)),
+    Country("AR", None, ("argentina",), ()),
+    Country("AT", "Austria", (), ("austrian",)),
+    Country("AU", None, ("australia",), ()),
+    Country("AZ", "Azerbaijan", (), ("azerbaijani", "baku", "azerbaycan")),
+    Country("BA", None, ("bosnia",), ()),
+    Country("BE", "Belgium", (), ()),
+    Country("BG", None, ("bulgaria",), ()),
+    Country("BR", None, ("brazil",), ()),
+    Country("BY", "Belarus", (), ("belarusian",)),
+    Country("CA", "Canada", (), ("canadian",)),
+    Country("CH", "Switzerland", (), ("swiss",)),
+    Country("CN", "China", (), ("chinese",)),
+    Country("CY", None, ("cyprus",), ()),
+    Country("CZ", "Czechia", ("czech republic",), ("czech", "ceska republika")),
+    Country("DE", "Germany", (), ("german",)),
+    Country("DK", None, ("denmark",), ()),
+    Country("DZ", None, ("algeria",), ()),
+    Country("EE", "Estonia", (), ("estonian",)),
+    Country("EG", "Egypt", ("arabian republic of egypt",), ("egyptian",)),
+    Country("ES", "Spain", (), ("spanish",)),
+    Country("FI", None, ("finland",), ("finnish",)),
+    Country("FR", "France", (), ("french",)),
+    Country("GB", "United Kingdom", ("great britain",), ("british",)),
+    Country("GE", "Georgia", (), ("georgian", "sakartvelo")),
+    Country("GR", "Greece", (), ("greek", "hellas")),
+    Country("HR", None, ("croatia",), ()),
+    Country("HU", "Hungary", (), ("hungarian",)),
+    Country("ID", None, ("indonesia",), ()),
+    Country("IE", None, ("ireland",), ()),
+    Country("IL", "Israel", (), ()),
+    Country("IN", "India", (), ("indian",)),
+    Country("IQ", None, ("iraq",), ()),
+    Country("IR", "Iran", (), ("iranian",)),
+    Country("IS", None, ("iceland",), ()),
+    Country("IT", "Italy", (), ("italian",)),
+    Country("JO", None, ("jordan",), ()),
+    Country("JP", "Japan", (), ("japanese",)),
+    Country("KG", "Kyrgyzstan", (), ()),
+    Country("KR", "South Korea", ("korea",), ("korean",)),
+    Country("KW", None, ("kuwait",), ()),
+    Country("KZ", "Kazakhstan", (), ("kazakh", "qazaqstan", "kazakstan")),
+    Country("LB", None, ("lebanon",), ()),
+    Country("LT", "Lithuania", (), ("lithuanian", "lietuva")),
+    Country("LU", None, ("luxembourg",), ()),
+    Country("LV", "Latvia", (), ("latvian", "latvija")),
+    Country("LY", None, ("libya",), ()),
+    Country("MA", "Morocco", (), ("moroccan",)),
+    Country("MD", "Moldova", (), ()),
+    Country("ME", None, ("montenegro",), ()),
+    Country("MK", None, ("macedonia",), ()),
+    Country("MN", None, ("mongolia",), ()),
+    Country("MT", None, ("malta",), ()),
+    Country("MX", None, ("mexico",), ()),
+    Country("MY", None, ("malaysia",), ()),
+    Country("NL", "Netherlands", ("holland",), ("dutch",)),
+    Country("NO", None, ("norway",), ()),
+    Country("OM", None, ("oman",), ()),
+    Country("PK", "Pakistan", (), ("pakistani",)),
+    Country("PL", "Poland", (), ("polish", "polska")),
+    Country("PT", None, ("portugal",), ()),
+    Country("QA", None, ("qatar",), ()),
+    Country("RO", "Romania", (), ()),
+    Country("RS", None, ("serbia",), ()),
+    Country("RU", "Russia", ("russian federation",), ("russian", "all-russia", "all-russian", "dagestan", "rossiya")),
+    Country("SA", "Saudi Arabia", ("saudi",), ()),
+    Country("SD", None, ("sudan",), ()),
+    Country("SE", None, ("sweden",), ()),
+    Country("SG", None, ("singapore",), ()),
+    Country("SI", None, ("slovenia",), ()),
+    Country("SK", None, ("slovakia",), ()),
+    Country("SY", None, ("syria",), ()),
+    Country("TJ", "Tajikistan", (), ()),
+    Country("TM", "Turkmenistan", (), ()),
+    Country("TN", None, ("tunisia",), ()),
+    Country("TR", "Türkiye", ("turkey",), ("turkish",)),
+    Country("UA", "Ukraine", (), ("ukrainian", "ukraina")),
+    Country("US", "United States", ("usa", "america"), ("american",)),
+    Country("UZ", "Uzbekistan", (), ("uzbek", "ozbekiston")),
+    Country("VN", None, ("vietnam",), ()),
+    Country("ZA", "South Africa", (), ()),
+)
+
+BY_CODE: dict[str, Country] = {c.code: c for c in COUNTRIES}
+
+
+def display_name(code: str) -> str:
+    """Name a country from its ISO 3166-1 alpha-2 code for a page (the code itself when it has no shown name).
+
+    >>> display_name("az"), display_name("FI"), display_name("QQ")
+    ('Azerbaijan', 'FI', 'QQ')
+    """
+    country = BY_CODE.get(code.upper())
+    return country.name if country is not None and country.name else code.upper()

@@ -1,0 +1,305 @@
+"""The stored rows of a saved query's whole answer: their SQLite format, their order, and deriving them.
+
+One SQLite file per query and generation: table `answer` holds the row number (rows are written
+:data:`GAP` apart, so rows a write adds fit between two kept rows), the row's terms as JSON, its key,
+and each filter column's text and number; a `reach<i>` table serves a path filter. :func:`derive`
+writes it in a child of the killable pool (:mod:`visitgraph.workers.pool`),
+:mod:`visitgraph.queries.answermaintain` brings it up to date after a write, and
+:class:`visitgraph.queries.answerindex.AnswerIndex` reads pages of it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from visitgraph.core import vocab
+
+#: Row numbers are written this far apart, so rows a write adds can go between two kept rows.
+GAP = 1 << 16
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+_NUMERIC = vocab.XSD_NUMERIC
+_YEARS = {vocab.XSD + t for t in ("date", "dateTime", "gYear", "gYearMonth")}
+
+
+# -- terms <-> stored rows -------------------------------------------------------------------
+
+
+def encode_term(term: Term | None) -> list[str] | None:
+    """Write a term as a short JSON-ready list: ``["u", iri]``, ``["b", id]``, ``["l", text, dt|@lang]``."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ["u", term.value]
+    if isinstance(term, ox.BlankNode):
+        return ["b", term.value]
+    if term.language:
+        return ["l", term.value, "@" + term.language]
+    return ["l", term.value, term.datatype.value]
+
+
+def decode_term(item: list[str] | None) -> Term | None:
+    """Read back what :func:`encode_term` wrote.
+
+    >>> decode_term(encode_term(ox.Literal("x", language="az")))
+    <Literal value=x language=az>
+    """
+    if item is None:
+        return None
+    kind, value = item[0], item[1]
+    if kind == "u":
+        return ox.NamedNode(value)
+    if kind == "b":
+        return ox.BlankNode(value)
+    extra = item[2]
+    if extra.startswith("@"):
+        return ox.Literal(value, language=extra[1:])
+    return ox.Literal(value, datatype=ox.NamedNode(extra))
+
+
+def filter_number(term: Term | None) -> float | None:
+    """The value a numeric or year filter compares: the number, or the year of a date."""
+    if not isinstance(term, ox.Literal):
+        return None
+    try:
+        if term.datatype.value in _NUMERIC:
+            return float(term.value)
+        if term.datatype.value in _YEARS:
+            sign = -1 if term.value.startswith("-") else 1
+            return float(sign * int(term.value.lstrip("-").split("-")[0]))
+    except ValueError:
+        return None
+    return None
+
+
+# -- building (one child process per query) --------------------------------------------------
+
+_STORES: dict[str, ox.Store] = {}
+
+
+def read_only(path: str) -> ox.Store:
+    """Open a generation read-only once per child process (a child serves one build's jobs)."""
+    if path not in _STORES:
+        _STORES[path] = ox.Store.read_only(path)
+    return _STORES[path]
+
+
+def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
+    """Run one query whole on a generation and write its rows to a new SQLite file `out`."""
+    from visitgraph.sparql.engine import run_query
+
+    started = time.monotonic()
+    store = read_only(generation)
+    subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
+    result = run_query(store, job["sparql"], substitutions=subs or None, base_iri=job.get("base_iri"))
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    columns = list(dict.fromkeys(job["columns"]))
+    paths = {column: op[5:] for column, op in job.get("filters", []) if op.startswith("path:")}
+    where = {c: names.index(c) for c in columns if c in names}
+    key = job.get("key")
+    key_at = names.index(key) if key in names else None
+    unkeyed = key is not None and key_at is None
+    db = sqlite3.connect(out)
+    _create_answer(db, len(columns))
+    insert = insert_sql(len(columns))
+    batch: list[tuple[Any, ...]] = []
+    reach_keys: dict[str, set[str]] = {c: set() for c in paths}  # IRIs a path filter starts from
+    count = 0
+    limit = int(job["max_rows"])
+    for solution in result:  # type: ignore[union-attr]
+        terms = [solution[n] for n in names]
+        values = row_values(count * GAP, terms, columns, where, key_at)
+        if key_at is not None and terms[key_at] is None:
+            unkeyed = True
+        for c in columns:
+            term = terms[where[c]] if c in where else None
+            if c in reach_keys and isinstance(term, ox.NamedNode):
+                reach_keys[c].add(term.value)
+        batch.append(values)
+        count += 1
+        if count > limit:
+            db.close()
+            out.unlink(missing_ok=True)
+            return {
+                "error": f"more than {limit} rows (index_max_rows)",
+                "seconds": round(time.monotonic() - started, 3),
+            }
+        if len(batch) >= 20000:
+            db.executemany(insert, batch)
+            batch.clear()
+    db.executemany(insert, batch)
+    for i in range(len(columns)):
+        db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
+        db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
+    db.execute("CREATE INDEX ikey ON answer (key)")
+    for i, column in enumerate(columns):
+        if column in paths:
+            db.execute(f"CREATE TABLE reach{i} (k TEXT NOT NULL, v TEXT NOT NULL)")
+            reach_rows(store, db, i, paths[column], sorted(reach_keys[column]), job.get("prefixes", {}))
+            db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
+    db.execute("ANALYZE")
+    db.commit()
+    db.close()
+    out_entry: dict[str, Any] = {
+        "rows": count,
+        "variables": names,
+        "columns": columns,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    if unkeyed:
+        out_entry["unmaintainable"] = f"a row leaves the key ?{key} unbound: only a whole re-derivation is right"
+    return out_entry
+
+
+def _create_answer(db: sqlite3.Connection, columns: int) -> None:
+    extra = "".join(f", k{i} TEXT, x{i} REAL" for i in range(columns))
+    db.execute(f"CREATE TABLE answer (n INTEGER PRIMARY KEY, row TEXT NOT NULL, key TEXT{extra})")
+
+
+def insert_sql(columns: int) -> str:
+    return f"INSERT INTO answer VALUES ({', '.join('?' * (3 + 2 * columns))})"
+
+
+def row_values(
+    n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int], key_at: int | None
+) -> tuple[Any, ...]:
+    """The stored row: number, terms as JSON, the key (N-Triples), then each filter column's text and number."""
+    key = terms[key_at] if key_at is not None else None
+    values: list[Any] = [
+        n,
+        json.dumps([encode_term(t) for t in terms], ensure_ascii=False),
+        None if key is None else str(key),
+    ]
+    for c in columns:
+        term = terms[where[c]] if c in where else None
+        values += [None if term is None else term.value, filter_number(term)]
+    return tuple(values)
+
+
+def reach_rows(
+    store: ox.Store, db: sqlite3.Connection, i: int, path: str, keys: Sequence[str], prefixes: Mapping[str, str]
+) -> None:
+    """For a `column/<path>` filter: every (row key, value reached by the path) pair of `keys`."""
+    from visitgraph.sparql.engine import run_query
+
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+    for start in range(0, len(keys), 500):
+        values = " ".join(str(ox.NamedNode(k)) for k in keys[start : start + 500])
+        sparql = f"{prologue}SELECT DISTINCT ?k ?v WHERE {{ VALUES ?k {{ {values} }} ?k {path} ?v }}"
+        rows = [(r["k"].value, str(r["v"])) for r in run_query(store, sparql)]  # type: ignore[union-attr]
+        db.executemany(f"INSERT INTO reach{i} VALUES (?, ?)", rows)
+
+
+def order_by(sparql: str) -> list[tuple[str, bool]] | None:
+    """Return the ORDER BY conditions as (variable, descending), [] without ORDER BY, None if not plain variables."""
+    from visitgraph.sparql.text import tokenize
+
+    tokens = [t for t in tokenize(sparql) if t.kind != "comment"]
+    at = None
+    for i in range(len(tokens) - 1):
+        if tokens[i].text.upper() == "ORDER" and tokens[i + 1].text.upper() == "BY":
+            at = i + 2
+    if at is None:
+        return []
+    out: list[tuple[str, bool]] = []
+    i = at
+    while i < len(tokens):
+        word = tokens[i].text.upper()
+        if word in ("LIMIT", "OFFSET", "VALUES"):
+            break
+        if tokens[i].text.startswith("?") and len(tokens[i].text) > 1:
+            out.append((tokens[i].text[1:], False))
+            i += 1
+        elif (
+            word in ("ASC", "DESC")
+            and i + 3 < len(tokens)
+            and tokens[i + 1].text == "("
+            and tokens[i + 2].text.startswith("?")
+            and tokens[i + 3].text == ")"
+        ):
+            out.append((tokens[i + 2].text[1:], word == "DESC"))
+            i += 4
+        else:
+            return None
+    return out
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRINGS = {f"{_XSD}string"}
+_DATES = {f"{_XSD}date", f"{_XSD}gYear", f"{_XSD}dateTime"}
+
+
+def _term_rank(term: Term | None) -> tuple[int, Any, str]:
+    """How Oxigraph orders a term: unbound < blank < IRI < literal; literals by family then value.
+
+    Only literal pairs of one family compare here (numbers by value, strings and lang strings of one
+    language by code point, dates/years/booleans of one datatype by their plain lexical form); any
+    other pair raises Unmaintainable, so the answer is derived whole instead of guessed.
+    """
+    if term is None:
+        return (0, 0, "")
+    if isinstance(term, ox.BlankNode):
+        return (1, 0, "")
+    if isinstance(term, ox.NamedNode):
+        return (2, term.value, "")
+    if term.language:
+        return (3, term.value, "@" + term.language)
+    dt = term.datatype.value
+    if dt in _NUMERIC:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            return (3, Decimal(term.value.strip()), "number")
+        except InvalidOperation as e:
+            raise Unmaintainable(f"a number it cannot read: {term}") from e
+    if dt in _STRINGS:
+        return (3, term.value, "string")
+    if (
+        dt in _DATES
+        and term.value[:1].isdigit()
+        and not term.value.endswith("Z")
+        and "+" not in term.value
+        and term.value.count("-") <= 2
+    ):
+        return (3, term.value, dt)
+    if dt == f"{_XSD}boolean" and term.value in ("true", "false"):
+        return (3, term.value, dt)
+    raise Unmaintainable(f"a value whose order against others is not known here: {term}")
+
+
+def compare_rows(a: Sequence[Term | None], b: Sequence[Term | None], order: Sequence[tuple[int, bool]]) -> int:
+    """Compare two rows as the ORDER BY does (`order`: column index, descending)."""
+    for i, desc in order:
+        x, y = _term_rank(a[i]), _term_rank(b[i])
+        if x[0] != y[0] or x[0] < 3:
+            c = (x[0] > y[0]) - (x[0] < y[0])
+            if c == 0 and x[0] == 2:
+                c = (x[1] > y[1]) - (x[1] < y[1])
+        elif x[2] != y[2]:
+            raise Unmaintainable(f"literals of different kinds in one ORDER BY column: {a[i]} and {b[i]}")
+        else:
+            c = (x[1] > y[1]) - (x[1] < y[1])
+        if c:
+            return -c if desc else c
+    return 0
+
+
+#
+# A query declaring `# maintain: <key> <path>` has rows that each belong to one value of ?key (a
+# variable of its pattern, projected, never a BIND or aggregate). After a write, every resource
+# that is the subject of an added or removed triple (a blank node stands for the IRIs pointing at
+# it) is a *changed resource*; the keys whose rows may differ are the changed resources and what
+# `?r <path> ?key` reaches from them in the previous and in the new graph. Those keys' rows are
+# removed, the query runs again with `VALUES ?key { … }` on the new graph, and its rows are put
+# in their ORDER BY place between the kept ones (row numbers are GAP apart). Anything that cannot
+# be done this way says why, and the answer is derived whole instead.
+
+
+class Unmaintainable(Exception):
+    """This query's stored answer cannot follow this write: derive it whole (the message says why)."""
