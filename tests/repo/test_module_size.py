@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "visitgraph"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "visitgraph"
 LIMIT = 400
 PHRASE = "Longer than 400 lines because"
 

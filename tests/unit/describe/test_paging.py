@@ -14,7 +14,7 @@ import pytest
 from visitgraph.describe.browse import ListPage, Paged
 from visitgraph.linking.linkpages import LinkPage
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "visitgraph"
+SRC = Path(__file__).resolve().parents[3] / "src" / "visitgraph"
 
 
 def test_prev_and_next_page_are_written_once() -> None:

@@ -19,7 +19,7 @@ import pytest
 
 from visitgraph.workers.pool import ChildGone, ChildTimeout, Pool, readable_within
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "visitgraph"
+SRC = Path(__file__).resolve().parents[3] / "src" / "visitgraph"
 POOL = SRC / "workers" / "pool.py"
 #: Modules that may start or await a child process themselves, each with the reason.
 OWN_CHILDREN = {
