@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conftest import LiveServer
+from conftest import LiveServer, cpu_ticks, wait_until
 
 
 class Listener:
@@ -123,6 +123,31 @@ def tree(pid: int) -> list[int]:
         out.append(p)
         todo.extend(children(p))
     return out
+
+
+def worker_ticks(server: LiveServer) -> dict[int, int]:
+    """CPU clock ticks of every process below granian's server process (its query and validation workers)."""
+    out = {}
+    for pid in tree(server_process(server.proc.pid))[1:]:
+        try:
+            out[pid] = cpu_ticks(pid)
+        except OSError:  # ended meanwhile
+            continue
+    return out
+
+
+def wait_for_busy_workers(server: LiveServer, before: dict[int, int], what: str, ticks: int = 5) -> None:
+    """Wait until a worker has used `ticks` clock ticks more than in `before` (taken before the work was
+    sent; a worker started later counts from when it is first seen): the work is running, not queued."""
+    seen = dict(before)
+
+    def busy() -> bool:
+        now = worker_ticks(server)
+        for pid, used in now.items():
+            seen.setdefault(pid, used)
+        return any(used - seen[pid] >= ticks for pid, used in now.items())
+
+    wait_until(busy, what)
 
 
 def server_processes(server: LiveServer) -> tuple[int, ...]:

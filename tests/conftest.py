@@ -107,10 +107,42 @@ def project(tmp_path: Path) -> Settings:
     return settings_for(copy_project(tmp_path / "project"))
 
 
+def built_template(tmp_path_factory: pytest.TempPathFactory, name: str, data: Path | None = None) -> Path:
+    """Copy the repository (or it with another data folder) and build it; return the project root.
+
+    Fixtures copy its `var/` (the built store: generations, answers, search index, ledger, history) into a
+    fresh copy of the same project instead of building again: a build writes only under `var/`, and
+    nothing it writes there names the project's folder (RocksDB's diagnostic LOG aside), so the copy is the
+    store that build would make.
+    """
+    root = copy_project(tmp_path_factory.mktemp(name) / "project", data)
+    settings = settings_for(root)
+    build(settings, store_from_settings(settings), who="pytest")
+    return root
+
+
+def copy_built(template: Path, settings: Settings) -> None:
+    """Give the project of `settings` (a fresh copy of the template's sources) the template's built store."""
+    assert Path(settings.store) == settings.root / "var" / "store", settings.store
+    shutil.copytree(template / "var", settings.root / "var")
+
+
+@pytest.fixture(scope="session")
+def built_repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository built once per session, only ever copied (`built_project`)."""
+    return built_template(tmp_path_factory, "built-repo")
+
+
+@pytest.fixture(scope="session")
+def built_mini_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/mini built once per session, only ever copied (`store`)."""
+    return built_template(tmp_path_factory, "built-mini", TEST_DATA / "mini")
+
+
 @pytest.fixture
-def built_project(project: Settings) -> Settings:
-    """A writable copy of the repository, built."""
-    build(project, store_from_settings(project), who="pytest")
+def built_project(project: Settings, built_repo_template: Path) -> Settings:
+    """A writable copy of the repository, built (its store copied from one built once per session)."""
+    copy_built(built_repo_template, project)
     return project
 
 
@@ -121,11 +153,10 @@ def mini_project(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def store(mini_project: Settings) -> EmbeddedStore:
-    """A fresh store per test, built from tests/data/mini."""
-    s = store_from_settings(mini_project)
-    build(mini_project, s, who="pytest")
-    return s
+def store(mini_project: Settings, built_mini_template: Path) -> EmbeddedStore:
+    """A fresh, writable store per test, built from tests/data/mini (copied from one built once per session)."""
+    copy_built(built_mini_template, mini_project)
+    return store_from_settings(mini_project)
 
 
 @pytest.fixture
@@ -195,6 +226,12 @@ def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 30.0) 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.01)
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system clock ticks process `pid` has used (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def wait_for(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:

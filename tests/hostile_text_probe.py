@@ -1,6 +1,6 @@
 """Run each text-handling entry point on adversarial 1 MB inputs and print one timing line per case.
 
-Started in a subprocess by tests/test_hostile_text.py, so a regular expression that
+Started in a subprocess by tests/system/test_hostile_text.py, so a regular expression that
 backtracks without end is stopped by the subprocess's timeout rather than hanging the suite.
 """
 

@@ -55,35 +55,35 @@ EXCLUDE_OPERATORS = [
 
 # target -> module, the tests that guard it, and optionally the functions to mutate (others are skipped).
 TARGETS: dict[str, dict[str, Any]] = {
-    "ssrf": {"module": "src/visitgraph/sparql/ssrf.py", "tests": ["tests/test_guard_units.py"]},
+    "ssrf": {"module": "src/visitgraph/sparql/ssrf.py", "tests": ["tests/unit/sparql/test_guard_units.py"]},
     "web-linksets-auth": {
         "module": "src/visitgraph/web/auth.py",
-        "tests": ["tests/test_guard_web.py"],
+        "tests": ["tests/unit/web/test_guard_web.py"],
         "functions": ["require_write", "authenticated", "bearer_token"],
     },
     "web-http": {
         "module": "src/visitgraph/web/http.py",
-        "tests": ["tests/test_guard_web.py"],
+        "tests": ["tests/unit/web/test_guard_web.py"],
         "functions": ["etag_for", "_published", "not_modified", "set_cache_headers"],
     },
     "answers": {
         "module": "src/visitgraph/sparql/answers.py",
-        "tests": ["tests/test_guard_units.py", "tests/test_mutation_kills_answers.py"],
+        "tests": ["tests/unit/sparql/test_guard_units.py", "tests/unit/sparql/test_mutation_kills_answers.py"],
         "functions": ["serialize_capped", "serialize_solutions", "_csv_term", "_tsv_term", "_json_term_text"],
     },
     "querylimits": {
         "module": "src/visitgraph/sparql/querylimits.py",
-        "tests": ["tests/test_guard_units.py", "tests/test_mutation_kills_querylimits.py"],
+        "tests": ["tests/unit/sparql/test_guard_units.py", "tests/unit/sparql/test_mutation_kills_querylimits.py"],
     },
     "sparqltext": {
         "module": "src/visitgraph/sparql/text.py",
-        "tests": ["tests/test_guard_units.py", "tests/test_mutation_kills_sparqltext.py"],
+        "tests": ["tests/unit/sparql/test_guard_units.py", "tests/unit/sparql/test_mutation_kills_sparqltext.py"],
     },
     "savedquery": {
         "module": "src/visitgraph/queries/savedquery.py",
         "tests": [
-            "tests/test_mutation_kills_savedquery.py",
-            "tests/test_queries.py",
+            "tests/unit/queries/test_mutation_kills_savedquery.py",
+            "tests/unit/queries/test_queries.py",
             "-k",
             "mutation_kills or parse_param or bind_value or bind_parameters or page_limits",
         ],
@@ -91,11 +91,11 @@ TARGETS: dict[str, dict[str, Any]] = {
     },
     "dump": {
         "module": "src/visitgraph/store/dump.py",
-        "tests": ["tests/test_mutation_kills_dumps.py", "tests/test_dump.py"],
+        "tests": ["tests/unit/release/test_mutation_kills_dumps.py", "tests/unit/store/test_dump.py"],
     },
     "dumps": {
         "module": "src/visitgraph/release/dumps.py",
-        "tests": ["tests/test_mutation_kills_dumps.py"],
+        "tests": ["tests/unit/release/test_mutation_kills_dumps.py"],
         "functions": [
             "file",
             "to_dict",
@@ -113,14 +113,18 @@ TARGETS: dict[str, dict[str, Any]] = {
     },
     "match-constants": {
         "module": "src/visitgraph/linking/match.py",
-        "tests": ["tests/test_mutation_kills_match.py", "tests/test_match_margin.py", "tests/test_match.py"],
+        "tests": [
+            "tests/unit/linking/test_mutation_kills_match.py",
+            "tests/unit/linking/test_match_margin.py",
+            "tests/unit/linking/test_match.py",
+        ],
         "functions": ["<module>"],
     },
     "remote-rollback": {
         "module": "src/visitgraph/store/remote.py",
         "tests": [
-            "tests/test_mutation_kills_remote.py",
-            "tests/test_remote_backend.py",
+            "tests/system/test_mutation_kills_remote.py",
+            "tests/system/test_remote_backend.py",
             "-k",
             "mutation_kills or (oxigraph and not server_gone)",
         ],
@@ -271,31 +275,31 @@ def summarize(target: str, spec: dict[str, Any], dump: str, finished: bool, star
 AUDIT = [
     (
         "write token accepted for any prefix of it (`web/linksets.py`)",
-        "tests/test_guard_web.py::test_write_token_compared_exactly, ::test_linkset_post_refuses_a_token_prefix_over_http",
+        "tests/unit/web/test_guard_web.py::test_write_token_compared_exactly, ::test_linkset_post_refuses_a_token_prefix_over_http",
     ),
     (
         "`If-Modified-Since` comparison inverted (`web/http.py`)",
-        "tests/test_guard_web.py::test_not_modified_only_for_the_current_state, ::test_no_stale_304_after_a_publish",
+        "tests/unit/web/test_guard_web.py::test_not_modified_only_for_the_current_state, ::test_no_stale_304_after_a_publish",
     ),
     (
         "row cap says truncated at exactly `max_rows` (`answers.py`)",
-        "tests/test_guard_units.py::test_select_truncated_only_past_the_cap, ::test_construct_truncated_only_past_the_cap",
+        "tests/unit/sparql/test_guard_units.py::test_select_truncated_only_past_the_cap, ::test_construct_truncated_only_past_the_cap",
     ),
     (
         "privacy shape narrowed to persons (`shapes/visitgraph-shapes.ttl`)",
-        "tests/test_shapes.py (4 new fixtures), tests/test_privacy_write_paths.py; tools/mutation_shapes.py mutant #1",
+        "tests/unit/sources/test_shapes.py (4 new fixtures), tests/unit/publish/test_privacy_write_paths.py; tools/mutation_shapes.py mutant #1",
     ),
     (
         "remote rollback moves the pointer, not the data (`remote.py`)",
-        "tests/test_remote_backend.py::test_backend_rollback (a changed title must be gone after rollback)",
+        "tests/system/test_remote_backend.py::test_backend_rollback (a changed title must be gone after rollback)",
     ),
     (
         "`MATCH_MARGIN` 5 -> 1 (`match.py`)",
-        "tests/test_match_margin.py::test_a_runner_up_within_the_margin_blocks_the_match",
+        "tests/unit/linking/test_match_margin.py::test_a_runner_up_within_the_margin_blocks_the_match",
     ),
     (
         "SSRF `allowed()` accepts an unresolvable target (`ssrf.py`)",
-        "tests/test_guard_units.py::test_allowed, ::test_check_network_refuses_unresolvable_and_unlisted_targets",
+        "tests/unit/sparql/test_guard_units.py::test_allowed, ::test_check_network_refuses_unresolvable_and_unlisted_targets",
     ),
 ]
 

@@ -6,7 +6,7 @@ Usage (from the repository root):
 
 Each mutant deletes one constraint or target triple of `shapes/visitgraph-shapes.ttl`, loosens a
 maximum count by one, turns a Violation into a Warning, or narrows the privacy shape to persons only. It is
-written to a scratch folder, and `tests/test_shapes.py` (fast: no store, no build) runs against it
+written to a scratch folder, and `tests/unit/sources/test_shapes.py` (fast: no store, no build) runs against it
 through `SHAPES_UNDER_TEST`. A mutant on which every test passes survives. Each test run is a forked
 child of this process, which imported pytest, rdflib, pyshacl and visitgraph once (a fresh interpreter
 per mutant spent most of its time importing them); the child imports the test module itself. The
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutation import RESULTS, ROOT, WORK, write_report  # noqa: E402
 
 SHAPES = ROOT / "shapes" / "visitgraph-shapes.ttl"
-TESTS = ["tests/test_shapes.py"]
+TESTS = ["tests/unit/sources/test_shapes.py"]
 SCHEMA = rdflib.Namespace("http://schema.org/")
 DELETABLE = [
     SH.minCount,
@@ -193,7 +193,7 @@ def run(budget: float, timeout: float, only: frozenset[int] = frozenset()) -> di
     todo = list(mutants(graph))
     (folder / SHAPES.name).write_text(SHAPES.read_text(encoding="utf-8"), encoding="utf-8")
     if run_tests(folder, timeout) != 0:
-        raise SystemExit("Error: tests/test_shapes.py fails on the unmutated shapes; fix that first")
+        raise SystemExit("Error: tests/unit/sources/test_shapes.py fails on the unmutated shapes; fix that first")
     fixtures = fixture_shapes()
     for n, (what, shape, mutated) in enumerate(todo):
         if n and time.monotonic() - begun > budget:

@@ -7,7 +7,7 @@ import sorting afterwards (`ruff check --fix --select I`). The rewrite is for te
 names only: run over files that already use the new names, it rewrites some of them a second time.
 `python tools/relayout.py --move` did the one-time move (it fails now: the flat modules are gone).
 
-Example: python tools/relayout.py --rewrite-only tests/test_new_feature.py
+Example: python tools/relayout.py --rewrite-only tests/unit/web/test_new_feature.py
 """
 
 from __future__ import annotations

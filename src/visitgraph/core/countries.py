@@ -1,6 +1,6 @@
 """The one table of countries: ISO 3166-1 alpha-2 codes, the names shown on pages, and the words that name them.
 
-Every other country lookup derives from :data:`COUNTRIES` (``tests/test_architecture.py`` fails on a second
+Every other country lookup derives from :data:`COUNTRIES` (``tests/repo/test_architecture.py`` fails on a second
 mapping to or from country codes anywhere else):
 
 - pages show :func:`display_name` (:mod:`visitgraph.describe.pagemodels`);

@@ -13,7 +13,7 @@ SQLite file per query under ``<store>/answers/<generation>/``:
   another value runs as SPARQL, where the ``VALUES`` binding makes it an index lookup.
 
 The stored answer is used only if the query text and parameters have not changed since
-(a fingerprint), and the rows are exactly what SPARQL returns: ``tests/test_answerindex.py``
+(a fingerprint), and the rows are exactly what SPARQL returns: ``tests/unit/queries/test_answerindex.py``
 compares every indexed query page by page against SPARQL, filter values included. A query that
 cannot be answered within ``index_timeout`` or has more than ``index_max_rows`` rows is not
 stored (the manifest says why) and keeps running as SPARQL. Queries are answered in

@@ -5,7 +5,7 @@ SHACL-AF, custom constraint components, shapes listed in :data:`PYSHACL_ONLY`) t
 :func:`validate_fast` runs the fast part and maps its results to the fields of
 :class:`visitgraph.sources.validate.ValidationResult`, in the words pyshacl's path gives them: the same focus,
 path, shape, constraint, value, and the shape's own `sh:message` (what the librarian reads).
-tests/test_shacl_engine.py holds the two engines to the same violations.
+tests/unit/sources/test_shacl_engine.py holds the two engines to the same violations.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ ENGINES = ("pyshacl", "shacl")
 SH = rdflib.Namespace(vocab.SH)
 
 #: SHACL Core predicates the fast engine implements (shacl 0.3.4: every W3C SHACL Core test that
-#: applies gives pyshacl's results, tests/test_shacl_engine.py). A shape using any other `sh:` predicate
+#: applies gives pyshacl's results, tests/unit/sources/test_shacl_engine.py). A shape using any other `sh:` predicate
 #: (sh:sparql, sh:rule, sh:target, sh:js…, sh:expression…) is validated by pyshacl.
 CORE = frozenset(
     SH[name]

@@ -18,7 +18,7 @@ kept, so nothing is read twice and nothing is read that the request does not nee
   updates.
 
 The hostile-input guarantees stay those of the readings themselves: each is linear in the text
-(tests/test_linear_text.py), and the guard's other readings (:func:`visitgraph.sparql.ssrf.iter_suspects`,
+(tests/system/test_linear_text.py), and the guard's other readings (:func:`visitgraph.sparql.ssrf.iter_suspects`,
 regular expressions over the raw text, not tokens) are made only by :meth:`Analysed.check_network`.
 A text rewritten by :meth:`Analysed.with_using` is a new text and gets an analysis of its own: the
 guard must judge what runs.
