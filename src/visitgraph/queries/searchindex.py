@@ -142,6 +142,26 @@ def match_expression(text: str) -> str | None:
     return f'keys : "{keys}"* OR skel : "{skels}"'
 
 
+_KEY = re.compile(r"[a-z0-9]{2,64}")
+
+
+def lookup_expressions(words: Iterable[str]) -> tuple[str, str] | None:
+    """Return the FTS5 expressions (every word, any word) of a candidate look-up, or None.
+
+    `words` are keys as the index folds them (the matcher's person tokens are such keys); each
+    matches as a key prefix or by its skeleton. Anything that is not a key we could have produced
+    (ASCII letters and digits, 2–64 of them) is left out, so nothing becomes FTS5 syntax.
+
+    >>> lookup_expressions(["ahmedov", "-x*", "mammadov"])[0]
+    '(keys : "ahmedov"* OR skel : "hmdv") AND (keys : "mammadov"* OR skel : "mmmdv")'
+    """
+    keys = [w for w in dict.fromkeys(words) if _KEY.fullmatch(w)][:MAX_TERMS]
+    terms = [f'(keys : "{w}"* OR skel : "{skeleton(w)}")' for w in keys]
+    if not terms:
+        return None
+    return " AND ".join(terms), " OR ".join(terms)
+
+
 def locate(value: str, query: Sequence[Token]) -> tuple[int, int] | None:
     """Return the span (start, end) of the first run of words in `value` the query matches.
 
@@ -409,6 +429,35 @@ class SearchIndex:
             ).fetchall()
         hits = [Hit(r, f, snippet(v, query), s) for r, f, v, s in found[:limit]]
         return hits, len(found) > limit
+
+    def resources(self, words: Iterable[str], limit: int, prefixes: Sequence[str] = ()) -> list[str]:
+        """Return at most `limit` resources whose name or other name has the words (the matcher's look-up).
+
+        Resources with every word come first, then, while fewer than `limit` were found, those
+        with any of them; each set in index order (no scoring: a word found in a million names
+        costs no more than the first `limit` of them). With `prefixes`, only resources whose IRI
+        starts with one of them.
+
+        :raises sqlite3.Error: the file is damaged (callers fall back to their own index).
+        """
+        expressions = lookup_expressions(words)
+        if expressions is None or limit <= 0:
+            return []
+        conn = self._connection()
+        found: dict[str, None] = {}
+        for expression in expressions:
+            rows = conn.execute(
+                "SELECT d.resource FROM fts JOIN doc d ON d.id = fts.rowid "
+                "WHERE fts MATCH ? AND d.rank <= 1 ORDER BY fts.rowid",
+                (expression,),
+            )
+            for (resource,) in rows:
+                if prefixes and not resource.startswith(tuple(prefixes)):
+                    continue
+                found[resource] = None
+                if len(found) >= limit:
+                    return list(found)
+        return list(found)
 
     def labels(self, resources: Iterable[str]) -> dict[str, str]:
         """Return the first name of each resource that has one (for a results page)."""
