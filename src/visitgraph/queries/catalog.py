@@ -263,14 +263,17 @@ def _run_parts(
     variables = _columns(query)
     order = [(variables.index(v), desc) for v, desc in order_by(query.sparql) or [] if v in variables]
     wanted = offset + limit + 1  # a part's row past this many of its own cannot be on the page
-    answers = []
+    answers: list[list[list[Term | None]]] = []
     for part in parts:
         result = execute(store, paged_sparql(part.sparql, wanted - 1, 0), bound)
         names = [v.value for v in result.variables]
         answers.append([[solution[v] if v in names else None for v in variables] for solution in result])
     try:
-        key = functools.cmp_to_key(lambda a, b: compare_rows(a, b, order))
-        merged = heapq.merge(*answers, key=key)
+
+        def compare(a: list[Term | None], b: list[Term | None]) -> int:
+            return compare_rows(a, b, order)
+
+        merged = heapq.merge(*answers, key=functools.cmp_to_key(compare))
         seen: set[tuple[Any, ...]] = set()
         rows: list[list[Term | None]] = []
         for row in merged:
@@ -343,10 +346,10 @@ def run_saved_query(
             )
     page, start = (lim, off) if query.paged else (max_rows, 0)
     parts = rewritten_parts(query, bound)
-    merged = _run_parts(store, query, parts, bound, lim, off) if len(parts) > 1 else None
-    if merged is not None:
-        columns, found = merged
-        return SavedQueryResult(query, columns, found[:lim], bound, lim, off, has_next=len(found) > lim)
+    union = _run_parts(store, query, parts, bound, lim, off) if len(parts) > 1 else None
+    if union is not None:
+        columns, union_rows = union
+        return SavedQueryResult(query, columns, union_rows[:lim], bound, lim, off, has_next=len(union_rows) > lim)
     sparql = (query if len(parts) > 1 else parts[0]).sparql
     result = execute(store, paged_sparql(sparql, page, start), bound)
     variables = [v.value for v in result.variables]
