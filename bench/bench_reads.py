@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=HERE.parent / "queries")
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--reference-runs", type=int, default=2)
+    parser.add_argument("--organizations", default=",".join(ORGANIZATIONS), help="comma-separated, for the timeline")
     parser.add_argument("--skip", default="", help="comma-separated: search, timeline, reference")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
@@ -119,7 +120,7 @@ def main() -> None:
         plain = dataclasses.replace(query, rewrites=())
         result["institution_timeline"] = {}
         pooled = []
-        for org in ORGANIZATIONS:
+        for org in args.organizations.split(","):
             samples, reference = [], []
             rows: Any = None
             for i in range(args.repeats):
