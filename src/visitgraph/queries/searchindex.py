@@ -127,14 +127,17 @@ def clean(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
 
 
-def match_expression(text: str) -> str | None:
+def match_expression(text: str, *, prefix: bool = True) -> str | None:
     """Return the FTS5 expression for a query text, or None when it has no word to look for.
 
     Only folded keys (ASCII letters and digits) go into the expression, each phrase in double
     quotes, so FTS5 operators typed by a user (``"``, ``*``, ``NEAR(``, ``-``, ``AND``) are words.
+    With `prefix` false the last word is matched whole.
 
     >>> match_expression('Ahmedov NEAR("map" AND -art*')
     'keys : "ahmedov near map and art"* OR skel : "hmdv near map and art"'
+    >>> match_expression('Ahmedov', prefix=False)
+    'keys : "ahmedov" OR skel : "hmdv"'
     >>> match_expression('"*-') is None
     True
     """
@@ -143,7 +146,7 @@ def match_expression(text: str) -> str | None:
         return None
     keys = " ".join(t.key for t in words)
     skels = " ".join(t.skel for t in words)
-    return f'keys : "{keys}"* OR skel : "{skels}"'
+    return f'keys : "{keys}"{"*" if prefix else ""} OR skel : "{skels}"'
 
 
 _KEY = re.compile(r"[a-z0-9]{2,64}")
@@ -416,9 +419,20 @@ class SearchIndex:
             return [], False
         query = tokens(clean(text))[:MAX_TERMS]
         conn = self._connection()
-        matches = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)", (expression, RANK_LIMIT + 1)
-        ).fetchone()[0]
+
+        def count(expr: str) -> int:
+            sql = "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)"
+            return int(conn.execute(sql, (expr, RANK_LIMIT + 1)).fetchone()[0])
+
+        # A last word that is common as typed is taken as typed: FTS5 answers a prefix by merging
+        # the list of every word it starts before the first row (58–137 ms for `librari*` at 1M
+        # visits against under 0.1 ms whole), and such a query is in index order anyway.
+        whole = match_expression(text, prefix=False)
+        typed = whole.split(" OR skel : ")[0] if whole is not None else None  # the keys as typed alone
+        if whole is not None and typed is not None and count(typed) > RANK_LIMIT:
+            expression, matches = whole, RANK_LIMIT + 1
+        else:
+            matches = count(expression)
         if matches <= RANK_LIMIT:
             found = conn.execute(
                 f"SELECT d.resource, d.field, d.value, bm25(fts, {_KEY_WEIGHT}, {_SKEL_WEIGHT}) AS score "
