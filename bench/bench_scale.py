@@ -88,7 +88,7 @@ def publish_raw(project: Path) -> tuple[float, int]:
     store = EmbeddedStore(settings.store)
     start = time.monotonic()
     with store.stage() as staged:
-        s = staged._require()
+        s = staged.writable()
         for f in data_files(project):
             fmt = ox.RdfFormat.N_TRIPLES if f.suffix == ".nt" else ox.RdfFormat.TURTLE
             graph = ox.NamedNode(f"{settings.base_iri}graph/{f.relative_to(project).as_posix()}")

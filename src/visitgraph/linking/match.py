@@ -28,6 +28,7 @@ Reuse it to find existing IRIs before minting new ones::
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,9 +37,9 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from visitgraph.core import vocab
-from visitgraph.core.names import LabelKeys, country_code, fold
+from visitgraph.core.names import STOPWORDS, LabelKeys, country_code, fold
 from visitgraph.linking.entities import KIND_TYPES, Entity, resolve_id
-from visitgraph.linking.matchindex import WordIndex
+from visitgraph.linking.matchindex import WordIndex, label_keys
 from visitgraph.linking.namescore import name_score
 
 MATCH_THRESHOLD = 85.0
@@ -53,6 +54,16 @@ MAX_QUERY_CHARS = 500
 CHECK_EVERY = 8
 #: Candidates scoring below this are not returned at all (a name that exists nowhere returns nothing).
 MIN_SCORE = 45.0
+#: Candidates the word index may hand over before the full-text index is asked instead: a query
+#: whose keys reach more entities than this (a common surname at a million visits reaches 100,000)
+#: takes its candidates from its rarest keys (this many entities at most) plus at most
+#: :data:`LOOKUP_LIMIT` from the full-text index. Scoring one candidate costs 0.3–1 ms (an
+#: organisation's labels most), and a batch of 10 queries should answer in well under a second.
+WORD_LIMIT = 50
+#: Kinds whose labels the full-text index does not hold (SKOS labels): always from the word index.
+UNINDEXED_KINDS = frozenset({"topic"})
+#: The most candidates a look-up in the full-text index returns (each is scored by name).
+LOOKUP_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -92,20 +103,29 @@ class Candidate:
 class Matcher:
     """An index of one published generation's visits, people, organisations and topics."""
 
-    def __init__(self, entities: Iterable[Entity], base: str, generation: str | None = None) -> None:
+    def __init__(
+        self, entities: Iterable[Entity], base: str, generation: str | None = None, search: Any = None
+    ) -> None:
         self.base = base
         self.generation = generation
+        #: The generation's full-text index (:class:`~visitgraph.queries.searchindex.SearchIndex`), if any.
+        self.search = search
+        self.word_limit = WORD_LIMIT
+        self.lookups = 0  # queries whose candidates came from the full-text index
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         self._by_iri = {e.iri: e for e in self.entities.values()}
         for e in self.entities.values():
             e.keys = [LabelKeys.of(label) for label in e.labels]
         self.index = WordIndex((e.id, e.kind, e.keys) for e in self.entities.values())
+        #: Entities the full-text index does not hold: topics are labelled with SKOS labels.
+        self.unindexed = WordIndex((e.id, e.kind, e.keys) for e in self.entities.values() if e.kind in UNINDEXED_KINDS)
 
     @classmethod
-    def from_store(cls, store: Any, base: str) -> Matcher:
+    def from_store(cls, store: Any, base: str, search: Any = None) -> Matcher:
         """Index the published generation of `store` (a :class:`~visitgraph.store.backend.Store` or a pyoxigraph Store).
 
         :param base: the IRI base resources are minted under; ids are `kind/slug` below it.
+        :param search: the generation's full-text index, for the candidates of common words.
         """
         generation = None
         if hasattr(store, "reader"):
@@ -114,7 +134,38 @@ class Matcher:
             store = store.reader()
         from visitgraph.linking.matchread import read_entities
 
-        return cls(read_entities(store, base), base, generation)
+        return cls(read_entities(store, base), base, generation, search)
+
+    def candidates(self, query: LabelKeys, kinds: set[str] | None = None) -> set[str]:
+        """Return the ids of the entities worth scoring against `query`.
+
+        The word index answers when its keys reach at most :attr:`word_limit` entities (every
+        entity sharing a key, as always). Beyond that, and with a full-text index, the candidates
+        are the topics sharing a key (SKOS labels are not in the full-text index), the entities of
+        the compact form and acronyms, those of the rarest keys (at most :attr:`word_limit` in
+        all), plus at most :data:`LOOKUP_LIMIT` resources the full-text index finds by the query's words (all words
+        first, then any; same folding), of the asked kinds only.
+        """
+        if self.search is None or self.index.count(query) <= self.word_limit:
+            return self.index.candidates(query)
+        out = self.unindexed.candidates(query)
+        for key in label_keys(query):  # the compact form and acronyms ("IFLA"): no full-text column holds them
+            found = self.index.by_key.get(key, set())
+            if key.startswith("#") and len(found) <= LOOKUP_LIMIT:
+                out |= found
+        budget = self.word_limit  # the rarest keys' entities, as many as the word limit allows
+        for found in sorted((self.index.by_key.get(key, set()) for key in label_keys(query)), key=len):
+            if len(found) > budget:
+                break
+            out |= found
+            budget -= len(found)
+        words = [w for w in query.person if w not in STOPWORDS]
+        try:
+            iris = self.search.resources(words, LOOKUP_LIMIT, _prefixes(self.base, kinds))
+        except sqlite3.Error:  # a damaged or closed file: every entity sharing a key, as without it
+            return self.index.candidates(query)
+        self.lookups += 1
+        return out | {e.id for iri in iris if (e := self._by_iri.get(iri)) is not None}
 
     def get(self, ref: str) -> Entity | None:
         """Return the entity for an id (`kind/slug`), its IRI, or an encoded form of either."""
@@ -153,7 +204,7 @@ class Matcher:
         pool = (
             self.entities.values()
             if query is None
-            else [self.entities[i] for i in sorted(self.index.candidates(query))]
+            else [self.entities[i] for i in sorted(self.candidates(query, kinds))]
         )
         scored: list[tuple[float, Candidate]] = []
         for n, entity in enumerate(pool):
@@ -243,6 +294,16 @@ class Matcher:
 def _keys_of(text: str) -> LabelKeys:
     """Return the keys of a property value's text, computed once (it is compared with every candidate)."""
     return LabelKeys.of(text)
+
+
+def _prefixes(base: str, kinds: set[str] | None) -> tuple[str, ...]:
+    """Return the IRI prefixes of the asked kinds (none: any IRI), when every asked type is a kind."""
+    if not kinds:
+        return ()
+    names = {k for k in kinds if k in KIND_TYPES}
+    if kinds - names - {KIND_TYPES[k][0] for k in names}:
+        return ()  # a class that is not a kind: filtered after scoring, as before
+    return tuple(f"{base}{k}/" for k in sorted(names))
 
 
 def _clear_winner(scored: list[tuple[float, Candidate]]) -> bool:
@@ -358,11 +419,17 @@ class MatcherCache:
         gen = current.id if current is not None else None
         cached = self._matcher
         if cached is not None and cached.generation == gen and cached.base == base:
+            if cached.search is None:  # the index was still being built when the matcher was
+                from visitgraph.queries import searchindex
+
+                cached.search = searchindex.for_store(store, rebuild=False)
             return cached
         with self._lock:
             cached = self._matcher
             if cached is None or cached.generation != gen or cached.base != base:
-                cached = Matcher.from_store(store, base)
+                from visitgraph.queries import searchindex
+
+                cached = Matcher.from_store(store, base, searchindex.for_store(store))
                 self.builds += 1
                 self._matcher = cached
             return cached

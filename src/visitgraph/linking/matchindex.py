@@ -70,6 +70,10 @@ class WordIndex:
         idf = self._idf.get(kind, {})
         return idf.get(word, self._unseen.get(kind, 1.0))
 
+    def count(self, query: LabelKeys) -> int:
+        """Return how many candidates :meth:`candidates` may return at most (the sum over its keys)."""
+        return sum(len(self.by_key.get(key, ())) for key in label_keys(query))
+
     def candidates(self, query: LabelKeys) -> set[str]:
         """Return the ids of entities sharing at least one look-up key with the query."""
         out: set[str] = set()

@@ -41,6 +41,7 @@ Longer than 400 lines because discovery, header checks, rewrites and running a p
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import re
 from collections.abc import Mapping
@@ -52,7 +53,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import formats, vocab
 from visitgraph.core.errors import BadParameter, DataSyntaxError, QueryNotFound
-from visitgraph.queries.answerindex import AnswerIndex
+from visitgraph.queries.answerindex import AnswerIndex, Unmaintainable, compare_rows, order_by
 from visitgraph.queries.savedquery import (
     DEFAULT_LIMIT,
     MAX_CHOICES,
@@ -210,25 +211,83 @@ def rewritten(query: SavedQuery, bound: Mapping[str, Term]) -> SavedQuery:
 
     :raises DataSyntaxError: the rewrite names a missing query or one with other result columns.
     """
-    for name, other in query.rewrites:
-        if name in bound:
-            path = query.path.parent / f"{other}.rq"
-            if not path.exists():
-                raise DataSyntaxError(str(query.path), None, None, f"rewrite names {other!r}: no {path.name}")
-            target = load_saved_query(path)
-            if target.sparql and _columns(target) != _columns(query):
-                raise DataSyntaxError(
-                    str(query.path), None, None, f"rewrite {other!r} must return the same columns as {query.name!r}"
-                )
-            if not {p.name for p in target.params} >= set(bound):
-                raise DataSyntaxError(
-                    str(query.path),
-                    None,
-                    None,
-                    f"rewrite {other!r} must take the parameters {', '.join(sorted(bound))}",
-                )
-            return target
-    return query
+    return rewritten_parts(query, bound)[0]
+
+
+def rewritten_parts(query: SavedQuery, bound: Mapping[str, Term]) -> list[SavedQuery]:
+    """Return the queries whose answers together are this query's for these values.
+
+    One `# rewrite: <parameter> <query>` line names a formulation that starts from the bound
+    value; several lines for the same parameter name parts: the answer is the union of theirs,
+    merged in this query's ORDER BY (a UNION whose branches Oxigraph would otherwise evaluate
+    before joining the bound value). A part may live in `queries/parts/` (not listed, not stored).
+
+    :raises DataSyntaxError: a rewrite names a missing query or one with other result columns.
+    """
+    for name in dict.fromkeys(n for n, _ in query.rewrites):
+        if name not in bound:
+            continue
+        parts = [_rewrite_target(query, other, bound) for n, other in query.rewrites if n == name]
+        if len(parts) > 1 and (not query.paged or not order_by(query.sparql)):
+            raise DataSyntaxError(
+                str(query.path), None, None, f"a rewrite in parts needs a paged query ordered by variables ({name})"
+            )
+        return parts
+    return [query]
+
+
+def _rewrite_target(query: SavedQuery, other: str, bound: Mapping[str, Term]) -> SavedQuery:
+    path = query.path.parent / f"{other}.rq"
+    if not path.exists():
+        path = query.path.parent / "parts" / f"{other}.rq"
+    if not path.exists():
+        raise DataSyntaxError(str(query.path), None, None, f"rewrite names {other!r}: no {path.name}")
+    target = load_saved_query(path)
+    if target.sparql and _columns(target) != _columns(query):
+        raise DataSyntaxError(
+            str(query.path), None, None, f"rewrite {other!r} must return the same columns as {query.name!r}"
+        )
+    if not {p.name for p in target.params} >= set(bound):
+        raise DataSyntaxError(
+            str(query.path),
+            None,
+            None,
+            f"rewrite {other!r} must take the parameters {', '.join(sorted(bound))}",
+        )
+    return target
+
+
+def _run_parts(
+    store: Any, query: SavedQuery, parts: list[SavedQuery], bound: Mapping[str, Term], limit: int, offset: int
+) -> tuple[list[str], list[list[Term | None]]] | None:
+    """Rows `offset`…`offset + limit` (one more, to see if more follow) of the union of `parts`,
+    in `query`'s order, without duplicates; None when two values cannot be ordered here."""
+    variables = _columns(query)
+    order = [(variables.index(v), desc) for v, desc in order_by(query.sparql) or [] if v in variables]
+    wanted = offset + limit + 1  # a part's row past this many of its own cannot be on the page
+    answers: list[list[list[Term | None]]] = []
+    for part in parts:
+        result = execute(store, paged_sparql(part.sparql, wanted - 1, 0), bound)
+        names = [v.value for v in result.variables]
+        answers.append([[solution[v] if v in names else None for v in variables] for solution in result])
+    try:
+
+        def compare(a: list[Term | None], b: list[Term | None]) -> int:
+            return compare_rows(a, b, order)
+
+        merged = heapq.merge(*answers, key=functools.cmp_to_key(compare))
+        seen: set[tuple[Any, ...]] = set()
+        rows: list[list[Term | None]] = []
+        for row in merged:
+            mark = tuple(row)
+            if mark not in seen:
+                seen.add(mark)
+                rows.append(row)
+                if len(rows) >= wanted:
+                    break
+    except Unmaintainable:
+        return None
+    return variables, rows[offset:]
 
 
 def _columns(query: SavedQuery) -> list[str]:
@@ -288,7 +347,12 @@ def run_saved_query(
                 query, stored.variables, stored.rows, bound, lim, off, has_next=stored.has_next, source="stored"
             )
     page, start = (lim, off) if query.paged else (max_rows, 0)
-    sparql = rewritten(query, bound).sparql
+    parts = rewritten_parts(query, bound)
+    union = _run_parts(store, query, parts, bound, lim, off) if len(parts) > 1 else None
+    if union is not None:
+        columns, union_rows = union
+        return SavedQueryResult(query, columns, union_rows[:lim], bound, lim, off, has_next=len(union_rows) > lim)
+    sparql = (query if len(parts) > 1 else parts[0]).sparql
     result = execute(store, paged_sparql(sparql, page, start), bound)
     variables = [v.value for v in result.variables]
     rows = [[solution[v] for v in variables] for solution in result]

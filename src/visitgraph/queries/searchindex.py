@@ -66,6 +66,10 @@ MAX_TERMS = 32
 #: found in every visit took ~0.8 s at 100k visits): hits come in index order, which a whole build
 #: lays out as names, other names, descriptions, then passages (values added by later writes last).
 RANK_LIMIT = 2000
+#: A candidate look-up (:meth:`SearchIndex.resources`) reads at most this many matching values per
+#: resource asked for, per step: the rest of a common word's values (descriptions, passages,
+#: other kinds) is never read (at 100k visits an unbounded read of `library` took 160–290 ms).
+LOOKUP_SCAN = 20
 #: Characters of context kept either side of the match in a snippet.
 CONTEXT = 60
 _WORD = re.compile(r"\w+(?:['’`´ʼ]\w+)*")
@@ -125,14 +129,17 @@ def clean(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
 
 
-def match_expression(text: str) -> str | None:
+def match_expression(text: str, *, prefix: bool = True) -> str | None:
     """Return the FTS5 expression for a query text, or None when it has no word to look for.
 
     Only folded keys (ASCII letters and digits) go into the expression, each phrase in double
     quotes, so FTS5 operators typed by a user (``"``, ``*``, ``NEAR(``, ``-``, ``AND``) are words.
+    With `prefix` false the last word is matched whole.
 
     >>> match_expression('Ahmedov NEAR("map" AND -art*')
     'keys : "ahmedov near map and art"* OR skel : "hmdv near map and art"'
+    >>> match_expression('Ahmedov', prefix=False)
+    'keys : "ahmedov" OR skel : "hmdv"'
     >>> match_expression('"*-') is None
     True
     """
@@ -141,7 +148,29 @@ def match_expression(text: str) -> str | None:
         return None
     keys = " ".join(t.key for t in words)
     skels = " ".join(t.skel for t in words)
-    return f'keys : "{keys}"* OR skel : "{skels}"'
+    return f'keys : "{keys}"{"*" if prefix else ""} OR skel : "{skels}"'
+
+
+_KEY = re.compile(r"[a-z0-9]{2,64}")
+
+
+def lookup_expressions(words: Iterable[str]) -> tuple[str, str] | None:
+    """Return the FTS5 expressions (every word, any word) of a candidate look-up, or None.
+
+    `words` are keys as the index folds them (the matcher's person tokens are such keys); each
+    matches as that key or by its skeleton — whole words, not prefixes: a prefix makes FTS5 merge
+    the lists of every word it starts (90–180 ms for `library*` at 1M visits; the matcher's own
+    first-letters keys cover what a prefix would). Anything that is not a key we could have produced
+    (ASCII letters and digits, 2–64 of them) is left out, so nothing becomes FTS5 syntax.
+
+    >>> lookup_expressions(["ahmedov", "-x*", "mammadov"])[0]
+    '(keys : "ahmedov" OR skel : "hmdv") AND (keys : "mammadov" OR skel : "mmmdv")'
+    """
+    keys = [w for w in dict.fromkeys(words) if _KEY.fullmatch(w)][:MAX_TERMS]
+    terms = [f'(keys : "{w}" OR skel : "{skeleton(w)}")' for w in keys]
+    if not terms:
+        return None
+    return " AND ".join(terms), " OR ".join(terms)
 
 
 def locate(value: str, query: Sequence[Token]) -> tuple[int, int] | None:
@@ -392,9 +421,20 @@ class SearchIndex:
             return [], False
         query = tokens(clean(text))[:MAX_TERMS]
         conn = self._connection()
-        matches = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)", (expression, RANK_LIMIT + 1)
-        ).fetchone()[0]
+
+        def count(expr: str) -> int:
+            sql = "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)"
+            return int(conn.execute(sql, (expr, RANK_LIMIT + 1)).fetchone()[0])
+
+        # A last word that is common as typed is taken as typed: FTS5 answers a prefix by merging
+        # the list of every word it starts before the first row (58–137 ms for `librari*` at 1M
+        # visits against under 0.1 ms whole), and such a query is in index order anyway.
+        whole = match_expression(text, prefix=False)
+        typed = whole.split(" OR skel : ")[0] if whole is not None else None  # the keys as typed alone
+        if whole is not None and typed is not None and count(typed) > RANK_LIMIT:
+            expression, matches = whole, RANK_LIMIT + 1
+        else:
+            matches = count(expression)
         if matches <= RANK_LIMIT:
             found = conn.execute(
                 f"SELECT d.resource, d.field, d.value, bm25(fts, {_KEY_WEIGHT}, {_SKEL_WEIGHT}) AS score "
@@ -411,6 +451,36 @@ class SearchIndex:
             ).fetchall()
         hits = [Hit(r, f, snippet(v, query), s) for r, f, v, s in found[:limit]]
         return hits, len(found) > limit
+
+    def resources(self, words: Iterable[str], limit: int, prefixes: Sequence[str] = ()) -> list[str]:
+        """Return at most `limit` resources whose name or other name has the words (the matcher's look-up).
+
+        Resources with every word come first, then, while fewer than `limit` were found, those
+        with any of them; each set in index order (no scoring), and each reads at most
+        ``limit * LOOKUP_SCAN`` matching values: a word found in a million values costs no more
+        than that many of them (names come first in a whole build). With `prefixes`, only
+        resources whose IRI starts with one of them.
+
+        :raises sqlite3.Error: the file is damaged (callers fall back to their own index).
+        """
+        expressions = lookup_expressions(words)
+        if expressions is None or limit <= 0:
+            return []
+        conn = self._connection()
+        found: dict[str, None] = {}
+        for expression in expressions:
+            rows = conn.execute(
+                "SELECT d.resource, d.rank FROM (SELECT rowid AS id FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ?) m "
+                "JOIN doc d ON d.id = m.id ORDER BY m.id",
+                (expression, limit * LOOKUP_SCAN),
+            )
+            for resource, rank in rows:
+                if rank > 1 or (prefixes and not resource.startswith(tuple(prefixes))):
+                    continue
+                found[resource] = None
+                if len(found) >= limit:
+                    return list(found)
+        return list(found)
 
     def labels(self, resources: Iterable[str]) -> dict[str, str]:
         """Return the first name of each resource that has one (for a results page)."""

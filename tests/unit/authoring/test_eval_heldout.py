@@ -35,6 +35,40 @@ def reconcile_scores(sources: tuple[object, str]) -> dict[str, ReconcileScore]:
 
 
 @pytest.fixture(scope="module")
+def indexed_scores(
+    sources: tuple[object, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, ReconcileScore]]:
+    """The same halves with the full-text index handing candidates: as served (the word index
+    below its limit) and with every query through the index (``word_limit`` 0)."""
+    from visitgraph.queries.searchindex import SearchIndex, build
+
+    store, base = sources
+    index = SearchIndex(build(tmp_path_factory.mktemp("search"), store, "eval").path)  # type: ignore[arg-type]
+    out = {}
+    for mode, limit in (("served", None), ("every query", 0)):
+        matcher = Matcher.from_store(store, base, search=index)
+        if limit is not None:
+            matcher.word_limit = limit
+        out[mode] = {split: score_reconcile(matcher, split) for split in ("dev", "test")}
+        print()
+        for split, score in out[mode].items():
+            print(f"[search index, {mode}, {matcher.lookups} look-ups] " + score.line(split))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["served", "every query"])
+def test_reconcile_with_the_search_index_is_no_worse(
+    reconcile_scores: dict[str, ReconcileScore], indexed_scores: dict[str, dict[str, ReconcileScore]], mode: str
+) -> None:
+    for split in ("dev", "test"):
+        plain, indexed = reconcile_scores[split], indexed_scores[mode][split]
+        assert indexed.top1 >= plain.top1, indexed.line(split) + " | " + "; ".join(indexed.misses)
+        assert indexed.flagged_right >= plain.flagged_right, indexed.line(split)
+        assert indexed.false_flags_on_absent <= plain.false_flags_on_absent, indexed.line(split)
+        assert indexed.flagged - indexed.flagged_right <= plain.flagged - plain.flagged_right, indexed.line(split)
+
+
+@pytest.fixture(scope="module")
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
     out = {

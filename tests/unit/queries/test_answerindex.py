@@ -264,6 +264,61 @@ def test_a_rewrite_answers_exactly_like_the_query_it_stands_in_for(indexed: tupl
     assert with_rows > 10
 
 
+def test_institution_timeline_in_parts_answers_like_the_union(indexed: tuple[Settings, EmbeddedStore]) -> None:
+    """institution-timeline?organization=… runs its four parts (each starts from the organisation;
+    Oxigraph evaluated the UNION before joining it: 13.6 s at 100k visits) and merges them in the
+    query's order: same rows, same order, same has_next as the query itself, for every
+    organisation in the graph and several pages."""
+    import dataclasses
+
+    from visitgraph.queries.catalog import rewritten_parts
+
+    settings, store = indexed
+    query = get_query(settings.root, "institution-timeline")
+    assert [p.name for p in rewritten_parts(query, {"organization": object()})] == [  # type: ignore[dict-item]
+        "institution-timeline-visits",
+        "institution-timeline-gifts-given",
+        "institution-timeline-gifts-received",
+        "institution-timeline-agreements",
+    ]
+    assert "institution-timeline-visits" not in {q.name for q in discover_queries(settings.root)}  # not listed
+    plain = dataclasses.replace(query, rewrites=())
+    param = query.param("organization")
+    assert param is not None
+    orgs = [v for v, _ in query_choices(store.reader(), settings.root, query, param, settings.base_iri)]
+    assert len(orgs) > 10
+    with_rows = 0
+    for org in orgs:
+        for limit, offset in ((100, 0), (2, 1), (1, 3)):
+            a = run_saved_query(store.reader(), query, {"organization": org}, limit, offset, base_iri=settings.base_iri)
+            b = run_saved_query(store.reader(), plain, {"organization": org}, limit, offset, base_iri=settings.base_iri)
+            assert (a.variables, a.rows, a.has_next) == (b.variables, b.rows, b.has_next), (org, limit, offset)
+            with_rows += len({r[1].value for r in a.rows if r[1] is not None}) > 1  # more than one kind of event
+    assert with_rows > 3
+
+
+def test_a_rewrite_in_parts_needs_an_ordered_paged_query(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from visitgraph.core.errors import DataSyntaxError
+    from visitgraph.queries.catalog import rewritten_parts
+    from visitgraph.queries.savedquery import parse_saved_query
+
+    folder = tmp_path / "queries"
+    (folder / "parts").mkdir(parents=True)
+    for name in ("a", "b"):
+        (folder / "parts" / f"{name}.rq").write_text(
+            "# param: person iri:schema:Person — p\nSELECT ?x ?person WHERE { ?x ?b ?person } ORDER BY ?x\n"
+        )
+    head = "# param: person iri:schema:Person example=person/x — p\n# rewrite: person a\n# rewrite: person b\n"
+    ordered = parse_saved_query(head + "SELECT ?x ?person WHERE { ?x ?b ?person } ORDER BY ?x\n", folder / "q.rq")
+    bound = {"person": ox.NamedNode("http://e/x")}
+    assert [q.name for q in rewritten_parts(ordered, bound)] == ["a", "b"]
+    unordered = parse_saved_query(head + "SELECT ?x ?person WHERE { ?x ?b ?person }\n", folder / "u.rq")
+    with pytest.raises(DataSyntaxError, match="ordered by variables"):
+        rewritten_parts(unordered, bound)
+
+
 def test_a_bad_rewrite_is_refused_with_the_file_named(tmp_path: Path) -> None:
     from visitgraph.core.errors import DataSyntaxError
     from visitgraph.queries.catalog import rewritten
