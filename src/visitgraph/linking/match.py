@@ -18,6 +18,9 @@ or remove points. ``match`` is true only for the top candidate, when it reaches
 :data:`MATCH_THRESHOLD` and leads the next one by :data:`MATCH_MARGIN` — so a name
 equal only up to transliteration ("Natalia Ivanova") needs a confirming property.
 
+Longer than 400 lines because candidate retrieval (word index, then the search index for common keys) and
+scoring with property constraints are one decision per query and are read together.
+
 Reuse it to find existing IRIs before minting new ones::
 
     matcher = Matcher.from_store(store, settings.base_iri)

@@ -53,7 +53,8 @@ import pyoxigraph as ox
 
 from visitgraph.core import formats, vocab
 from visitgraph.core.errors import BadParameter, DataSyntaxError, QueryNotFound
-from visitgraph.queries.answerindex import AnswerIndex, Unmaintainable, compare_rows, order_by
+from visitgraph.queries.answerindex import AnswerIndex
+from visitgraph.queries.answerrows import Unmaintainable, compare_rows, order_by
 from visitgraph.queries.savedquery import (
     DEFAULT_LIMIT,
     MAX_CHOICES,
