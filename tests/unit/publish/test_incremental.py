@@ -158,6 +158,7 @@ def _edits(store: ox.Store) -> list[tuple[str, ox.Quad]]:
     return edits
 
 
+@pytest.mark.slow  # a sweep or a deliberate long query: in the full suite and CI, not in `-m "not slow"`
 def test_changed_records_report_what_the_whole_graph_reports(
     repo_store: EmbeddedStore, repo_settings: Settings
 ) -> None:

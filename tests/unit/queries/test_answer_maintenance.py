@@ -207,6 +207,7 @@ def _update(op: tuple[Any, ...], ent: dict[str, list[str]], base: str) -> str:
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow  # a sweep or a deliberate long query: in the full suite and CI, not in `-m "not slow"`
 @given(writes=st.lists(WRITES, min_size=1, max_size=3))
 def test_every_stored_answer_equals_a_whole_rederivation_after_each_write(
     template: Path, tmp_path_factory: pytest.TempPathFactory, writes: list[tuple[Any, ...]]

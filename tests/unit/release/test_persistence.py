@@ -110,6 +110,7 @@ def test_incomplete_retirement_record_is_refused_with_a_message(
     assert any(str(s).endswith(rule) for s in shapes), caught.value.report.to_text()
 
 
+@pytest.mark.slow  # a sweep or a deliberate long query: in the full suite and CI, not in `-m "not slow"`
 def test_ledger_survives_rollback_and_pruning(tmp_path: object, mini_project: Settings) -> None:
     settings = mini_project.replace(keep_generations=2)
     store = store_from_settings(settings)

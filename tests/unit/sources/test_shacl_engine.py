@@ -244,6 +244,7 @@ def mutations(quads: list[ox.Quad], count: int, seed: int = 17) -> list[tuple[st
     return out
 
 
+@pytest.mark.slow  # a sweep or a deliberate long query: in the full suite and CI, not in `-m "not slow"`
 def test_single_triple_mutations_give_the_same_results(
     real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph
 ) -> None:

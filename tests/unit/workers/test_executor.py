@@ -156,6 +156,7 @@ def test_execute_saturated_answers_503_with_retry_after(make_executor: Any) -> N
     assert ex.stats.rejected_busy == 1
 
 
+@pytest.mark.slow  # a sweep or a deliberate long query: in the full suite and CI, not in `-m "not slow"`
 def test_execute_long_query_does_not_block_short_one(make_executor: Any) -> None:
     """A query past LONG_QUERY_S frees its slot for short queries."""
     # the hog runs 10 s (its own budget); the short query has the server's 30 s, room for a worker's start-up
