@@ -24,7 +24,7 @@ from adversarial import Listener, MemoryWatch, assert_error, assert_healthy, cal
 from conftest import TEST_DATA, WRITE_TOKEN, LiveServer, copy_project, start_on_free_port, wait_until
 from visitgraph.core.config import load_settings
 from visitgraph.store.backend import store_from_settings
-from visitgraph.workers.executor import _recv_frame, _send_frame, _Worker
+from visitgraph.workers.pool import Child
 
 pytestmark = [pytest.mark.e2e]
 
@@ -269,13 +269,13 @@ def test_worker_without_network_cannot_connect(
         load_settings(server.root, environ={"VISITGRAPH_STORE": str(server.root / "var" / "store")})
     )
     path = str(store.require_current().path)
-    worker = _Worker(0, no_network)
+    worker = Child("visitgraph.workers.executor", ("0",), memory_mb=0, no_network=no_network)
     try:
         worker.started()
         text = f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"
-        _send_frame(worker.sock, (path, text, "json", (), (), {}, "https://w3id.org/visitgraph/id/", 10))
+        worker.send((path, text, "json", (), (), {}, "https://w3id.org/visitgraph/id/", 10))
         assert worker.wait_ready(10)
-        (status, _), _ = _recv_frame(worker.sock)
+        (status, _), _ = worker.receive()
         assert status in ("error", "bad")
         if reaches:  # the listener's accept thread records the connection the worker made before answering
             wait_until(lambda: bool(listener.connections), "the control worker's connection")
