@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from visitgraph.authoring.draft import DraftContext
+from visitgraph.authoring.draftfile import source_store
 from visitgraph.core.config import Settings, load_settings
 from visitgraph.publish.pipeline import build
 from visitgraph.store.backend import store_from_settings
@@ -300,3 +302,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = start_on_free_port(lambda port: LiveServer(root, port))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def repo_draft_context() -> DraftContext:
+    """What the drafter knows from the repository's own records (one per test module, as each rules file had)."""
+    settings = settings_for(ROOT)
+    return DraftContext.from_store(source_store(settings), settings.base_iri)

@@ -6,13 +6,9 @@ rules before this round, except the guard that "of the library" with no visiting
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import ROOT, settings_for
 from visitgraph.authoring import draft as draft_module
 from visitgraph.authoring import extract
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.draftfile import source_store
 from visitgraph.authoring.extract import is_reference, parse_org, split_descriptor
 from visitgraph.authoring.newsfacts import find_agreements, find_gifts
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
@@ -111,24 +107,22 @@ def test_a_lecture_at_the_library_reads_as_a_visit_and_ends_the_descriptor() -> 
 # --- sentences of our own written after dev4 was right, probing the same phenomena in other words --------------
 
 
-@pytest.fixture(scope="module")
-def ctx() -> DraftContext:
-    settings = settings_for(ROOT)
-    return DraftContext.from_store(source_store(settings), settings.base_iri)
-
-
 def _draft(ctx: DraftContext, text: str) -> draft_module.Draft:
     return draft_item(plan_items(text, name="case")[0], ctx)
 
 
-def test_a_national_library_is_not_reused_as_another_library_of_the_same_country(ctx: DraftContext) -> None:
+def test_a_national_library_is_not_reused_as_another_library_of_the_same_country(
+    repo_draft_context: DraftContext,
+) -> None:
     d = _draft(
-        ctx, "On May 5, 2026, the director of the National Library of Kazakhstan Arman Seitov visited the library."
+        repo_draft_context,
+        "On May 5, 2026, the director of the National Library of Kazakhstan Arman Seitov visited the library.",
     )
-    orgs = [(e.name, e.new) for e in d.institutions if e.iri != ctx.host]
+    orgs = [(e.name, e.new) for e in d.institutions if e.iri != repo_draft_context.host]
     assert orgs == [("National Library of Kazakhstan", True)]
     d = _draft(
-        ctx, "On May 5, 2026, the staff of the Presidential Library of Belarus visited the Presidential Library."
+        repo_draft_context,
+        "On May 5, 2026, the staff of the Presidential Library of Belarus visited the Presidential Library.",
     )
     assert [e.iri.rsplit("/", 1)[1] for e in d.institutions] == ["belarusian-presidential-library"]
 
@@ -147,8 +141,10 @@ def test_a_name_of_kind_words_only_is_no_organisation_when_the_item_names_people
     assert [p.name for p in f.visitors] == ["Ali Kaya"] and f.orgs == [] and f.visitors[0].org is None
 
 
-def test_a_name_of_kind_words_only_is_kept_with_a_check_when_it_is_all_the_item_names(ctx: DraftContext) -> None:
-    d = _draft(ctx, "On May 5, 2026, the staff of the Central Library visited the Presidential Library.")
+def test_a_name_of_kind_words_only_is_kept_with_a_check_when_it_is_all_the_item_names(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(repo_draft_context, "On May 5, 2026, the staff of the Central Library visited the Presidential Library.")
     assert [(e.name, e.new) for e in d.attendees] == [("Central Library", True)]
     assert "names no particular institution" in (d.attendees[0].check or "")
 

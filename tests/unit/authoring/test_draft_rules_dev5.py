@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, settings_for
 from visitgraph.authoring import draft as draft_module
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.draftfile import source_store
 from visitgraph.authoring.extract import is_name_word, place_code, split_descriptor
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_gifts
 from visitgraph.authoring.visitors import analyse_visit
@@ -147,30 +145,24 @@ def test_different_people_with_one_surname_stay_apart() -> None:
 # --- whole drafts -------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ctx() -> DraftContext:
-    settings = settings_for(ROOT)
-    return DraftContext.from_store(source_store(settings), settings.base_iri)
-
-
 def _draft(ctx: DraftContext, text: str) -> draft_module.Draft:
     return draft_item(plan_items(text, name="case")[0], ctx)
 
 
-def test_an_institutions_donation_is_a_visit_and_its_bearer_the_visitor(ctx: DraftContext) -> None:
+def test_an_institutions_donation_is_a_visit_and_its_bearer_the_visitor(repo_draft_context: DraftContext) -> None:
     d = _draft(
-        ctx,
+        repo_draft_context,
         "On May 3, 2026, the Embassy of Georgia in Azerbaijan donated to the Presidential Library a set of "
         "Georgian dictionaries. The books were handed over by the consul of the embassy Levan Beridze.",
     )
     assert [(e.name, e.new) for e in d.attendees] == [("Levan Beridze", True)]
     assert [g["host_gives"] for g in d.gifts] == [False]
-    assert [e.name for e in d.institutions if e.iri != ctx.host] == ["Embassy of Georgia"]
+    assert [e.name for e in d.institutions if e.iri != repo_draft_context.host] == ["Embassy of Georgia"]
 
 
-def test_a_returning_visitor_and_centre_under_one_letter_variants_are_reused(ctx: DraftContext) -> None:
+def test_a_returning_visitor_and_centre_under_one_letter_variants_are_reused(repo_draft_context: DraftContext) -> None:
     d = _draft(
-        ctx,
+        repo_draft_context,
         "On May 3, 2026, Ari Kats and Mariya Kolpakova, coordinator of the Centre for Conservation and Protection for "
         "CIS and Eastern European Countries, visited the Presidential Library.",
     )
@@ -178,6 +170,6 @@ def test_a_returning_visitor_and_centre_under_one_letter_variants_are_reused(ctx
         ("ari-katz", False),
         ("mariya-kolpakova", False),
     ]
-    assert [(e.iri.rsplit("/", 1)[1], e.new) for e in d.institutions if e.iri != ctx.host] == [
+    assert [(e.iri.rsplit("/", 1)[1], e.new) for e in d.institutions if e.iri != repo_draft_context.host] == [
         ("center-for-conservation-and-protection", False)
     ]

@@ -6,13 +6,9 @@ before this round (bd196af).
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import ROOT, settings_for
 from visitgraph.authoring import draft as draft_module
 from visitgraph.authoring import visitors
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.draftfile import source_store
 from visitgraph.authoring.newsfacts import GUESTS, HOST, find_agreements, find_gifts
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 
@@ -147,19 +143,13 @@ def test_a_colleague_from_a_city_is_not_named_after_the_city() -> None:
 # --- whole drafts -------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ctx() -> DraftContext:
-    settings = settings_for(ROOT)
-    return DraftContext.from_store(source_store(settings), settings.base_iri)
-
-
 def _draft(ctx: DraftContext, text: str) -> draft_module.Draft:
     return draft_item(plan_items(text, name="case")[0], ctx)
 
 
-def test_bringing_a_group_to_the_library_is_a_visit(ctx: DraftContext) -> None:
+def test_bringing_a_group_to_the_library_is_a_visit(repo_draft_context: DraftContext) -> None:
     d = _draft(
-        ctx,
+        repo_draft_context,
         "On May 3, 2026, Leyla Hasanova, head of the Manuscripts Centre of Tbilisi, brought a group of young "
         "researchers to the Presidential Library.",
     )

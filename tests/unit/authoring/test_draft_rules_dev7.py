@@ -8,12 +8,8 @@ after an honorific was not read as a person at all.
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import ROOT, settings_for
 from visitgraph.authoring import draft as draft_module
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.draftfile import source_store
 from visitgraph.authoring.newsfacts import GUESTS, HOST, find_gifts
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 
@@ -28,12 +24,6 @@ def _visit(text: str) -> tuple[list[tuple[str, str | None]], list[str], list[str
     return people, [o.name for o in found.orgs + free], [p.name for p in found.hosts]
 
 
-@pytest.fixture(scope="module")
-def ctx() -> DraftContext:
-    settings = settings_for(ROOT)
-    return DraftContext.from_store(source_store(settings), settings.base_iri)
-
-
 def _draft(ctx: DraftContext, text: str) -> draft_module.Draft:
     return draft_item(plan_items(text, name="case")[0], ctx)
 
@@ -45,23 +35,24 @@ def _people(d: draft_module.Draft) -> list[tuple[str, bool]]:
 # --- known people under shortened names --------------------------------------------------------------------------
 
 
-def test_a_surname_after_an_honorific_is_the_one_known_person_of_that_surname(ctx: DraftContext) -> None:
+def test_a_surname_after_an_honorific_is_the_one_known_person_of_that_surname(repo_draft_context: DraftContext) -> None:
     d = _draft(
-        ctx, "On May 4, 2026, Dr. Gudauskas gave a lecture on national bibliographies at the Presidential Library."
+        repo_draft_context,
+        "On May 4, 2026, Dr. Gudauskas gave a lecture on national bibliographies at the Presidential Library.",
     )
     assert _people(d) == [("renaldas-gudauskas", False)]
     assert any("the only known person" in (e.check or "") for e in d.attendees)
 
 
-def test_a_surname_two_known_people_share_is_not_reused(ctx: DraftContext) -> None:
+def test_a_surname_two_known_people_share_is_not_reused(repo_draft_context: DraftContext) -> None:
     """Guard: Sezen Tan and Sinan Tan are both known; "Ms. Tan" may be either, so it is new (with a check)."""
-    d = _draft(ctx, "On May 4, 2026, Ms. Tan visited the Presidential Library.")
+    d = _draft(repo_draft_context, "On May 4, 2026, Ms. Tan visited the Presidential Library.")
     assert [new for _, new in _people(d)] == [True]
 
 
-def test_the_first_words_of_a_longer_known_name_are_that_person(ctx: DraftContext) -> None:
+def test_the_first_words_of_a_longer_known_name_are_that_person(repo_draft_context: DraftContext) -> None:
     d = _draft(
-        ctx,
+        repo_draft_context,
         "On May 4, 2026, Yekaterina Yurievna, a guest from Moscow, and Amir Ali Sardari visited the "
         "Presidential Library.",
     )
@@ -70,10 +61,10 @@ def test_the_first_words_of_a_longer_known_name_are_that_person(ctx: DraftContex
     assert len(people) == 2  # two words alone ("Yekaterina Yurievna") are not enough: a new person
 
 
-def test_different_people_who_share_a_name_part_stay_apart(ctx: DraftContext) -> None:
+def test_different_people_who_share_a_name_part_stay_apart(repo_draft_context: DraftContext) -> None:
     """Guard: a first name or surname of a known person, with another name beside it, is a new person."""
     d = _draft(
-        ctx,
+        repo_draft_context,
         "On May 4, 2026, Amir Ali Rezaei, Mariya Petrovna Sokolova and Mr. Ivanov Petrov visited the Presidential "
         "Library.",
     )
