@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import json
+from datetime import date
 
 import pyoxigraph as ox
 import pytest
@@ -85,3 +88,100 @@ def test_repo_source_text_copied_verbatim() -> None:
     shared = ROOT.parent / "shared" / "seed"
     for original in shared.glob("*.txt") if shared.is_dir() else []:  # beside a checkout: the seed agrees too
         assert hashlib.sha256(original.read_bytes()).hexdigest() == recorded, original
+
+
+#: The second held-out half of the drafting evaluation (issue 16): written before any tuning, never tuned on.
+HELDOUT2 = ROOT / "tests" / "data" / "eval" / "news-test2.json"
+_ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
+
+
+def _known_ids() -> set[str]:
+    """person/… and organization/… ids that exist in data/ (subjects of its Turtle, relative to the base IRI)."""
+    ids = set()
+    for source in SOURCES:
+        if source.kind == "data":
+            for q in read_source(SETTINGS, source):
+                subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
+                if subject.startswith(SETTINGS.base_iri):
+                    ids.add(subject[len(SETTINGS.base_iri) :])
+    return ids
+
+
+def _entity_problems(where: str, entities: object, known: set[str]) -> list[str]:
+    if not isinstance(entities, list):
+        return [f"{where} is not a list"]
+    problems = []
+    for entity in entities:
+        if not isinstance(entity, dict) or len(entity) != 1:
+            problems.append(f"{where}: {entity!r} is not one of {{'id': …}} / {{'new': […]}}")
+        elif "id" in entity and entity["id"] not in known:
+            problems.append(f"{where}: id {entity['id']!r} does not exist in data/")
+        elif "new" in entity and not (
+            isinstance(entity["new"], list)
+            and entity["new"]
+            and all(isinstance(n, str) and n.strip() for n in entity["new"])
+        ):
+            problems.append(f"{where}: 'new' must be a non-empty list of names, got {entity['new']!r}")
+        elif not {"id", "new"} & entity.keys():
+            problems.append(f"{where}: {entity!r} has neither 'id' nor 'new'")
+    return problems
+
+
+def eval_file_problems(data: object, split: str, count: int, known: set[str]) -> list[str]:
+    """What is wrong with an evaluation file's shape ({"about": [...], "items": [...]}), as sentences."""
+    if not isinstance(data, dict) or set(data) != {"about", "items"}:
+        return ["top level must be an object with exactly 'about' and 'items'"]
+    problems = []
+    if not (isinstance(data["about"], list) and data["about"] and all(isinstance(s, str) for s in data["about"])):
+        problems.append("'about' must be a non-empty list of strings")
+    items = data["items"]
+    if not isinstance(items, list) or len(items) != count:
+        return [*problems, f"'items' must be a list of {count} items"]
+    previous = None
+    for n, it in enumerate(items, 1):
+        where = f"item {n}"
+        if not isinstance(it, dict) or not _ITEM_KEYS <= it.keys() <= _ITEM_KEYS | {"optional_orgs"}:
+            problems.append(f"{where}: keys must be {sorted(_ITEM_KEYS)} (+ optional_orgs)")
+            continue
+        if it["split"] != split:
+            problems.append(f"{where}: split {it['split']!r}, expected {split!r}")
+        if not isinstance(it["text"], str) or not it["text"].strip() or "\n" in it["text"]:
+            problems.append(f"{where}: text must be one non-empty paragraph")
+        try:
+            day = date.fromisoformat(it["date"])
+        except (TypeError, ValueError):
+            problems.append(f"{where}: date {it['date']!r} is not an ISO date")
+        else:
+            if previous is not None and day >= previous:
+                problems.append(f"{where}: {day} is not older than the item before ({previous}); newest first")
+            previous = day
+        if not it["visitors"]:
+            problems.append(f"{where}: no visitors")
+        for key in ("visitors", "hosts", "orgs", "optional_orgs"):
+            problems += _entity_problems(f"{where} {key}", it.get(key, []), known)
+        if not isinstance(it["gifts"], list) or any(g not in ("host", "visitor") for g in it["gifts"]):
+            problems.append(f"{where}: gifts must be a list of 'host' / 'visitor'")
+        if not isinstance(it["agreements"], list) or any(not isinstance(a, bool) for a in it["agreements"]):
+            problems.append(f"{where}: agreements must be a list of booleans")
+    return problems
+
+
+def test_repo_heldout2_eval_file_well_formed() -> None:
+    data = json.loads(HELDOUT2.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "test2", 20, _known_ids()) == []
+
+
+def test_repo_eval_file_check_catches_malformed_items() -> None:
+    data = json.loads(HELDOUT2.read_text(encoding="utf-8"))
+    known = _known_ids()
+    broken = copy.deepcopy(data)
+    broken["items"][0]["visitors"].append({"id": "person/nobody-at-all"})
+    broken["items"][1]["date"] = "2026-02-30"
+    broken["items"][2]["date"], broken["items"][3]["date"] = broken["items"][3]["date"], broken["items"][2]["date"]
+    broken["items"][4]["gifts"] = ["guest"]
+    broken["items"][5]["agreements"] = ["signed"]
+    broken["items"][6]["split"] = "dev"
+    problems = eval_file_problems(broken, "test2", 20, known)
+    for needle in ("person/nobody-at-all", "2026-02-30", "newest first", "gifts", "agreements", "split 'dev'"):
+        assert any(needle in p for p in problems), (needle, problems)
+    assert eval_file_problems({**data, "items": data["items"][:19]}, "test2", 20, known)
