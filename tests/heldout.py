@@ -110,16 +110,18 @@ def score_reconcile(matcher: Matcher, split: str) -> ReconcileScore:
 
 NEWS_FILES = {
     "dev": "news.json",
-    "test": "news.json",
+    "dev8": "news.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
     "dev5": "news-dev5.json",
     "dev6": "news-dev6.json",
     "dev7": "news-dev7.json",
+    "test2": "news-test2.json",
 }
 """Where each half of the drafting evaluation lives (``dev2`` to ``dev7`` were written after decision 0023,
-``dev4`` to ``dev7`` with decision 0041)."""
+``dev4`` to ``dev7`` with decision 0041). ``dev8`` was the held-out ``test`` half until 5 Dec 2026; the held-out
+half since then is ``test2``, written that day before any tuning on it (decision 0044)."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

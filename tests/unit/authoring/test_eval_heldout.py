@@ -73,7 +73,7 @@ def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
     out = {
         split: score_drafts(lambda: DraftContext.from_store(store, base), split)
-        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test")
+        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test2")
     }
     print()
     for split, s in out.items():
@@ -94,33 +94,34 @@ def test_reconcile_test_half_match_flag(reconcile_scores: dict[str, ReconcileSco
 
 
 UNMET = (
-    "issue 16 target not met on the test half: 14/16 items entirely right, 1 invented entity in 1 item, "
-    "measured once after each of the dev5, dev6 and dev7 rounds, unchanged (dev 16/16, dev2 23/23, "
-    "dev3 24/24, dev4 26/26, dev5 28/28, dev6 29/29, dev7 26/26); decisions 0023, 0041"
+    "issue 16 target not met on the held-out drafting half test2 (tests/data/eval/news-test2.json, 20 items written "
+    "5 Dec 2026 before any tuning on it), measured once before its first round: 5/20 items entirely right, dates 16/20, "
+    "reuse 23/30, 8 invented entities in 6 items; decisions 0023, 0041, 0044"
 )
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
 def test_draft_test_half_items_right(draft_scores: dict[str, DraftScore]) -> None:
-    s = draft_scores["test"]
-    assert s.share_right >= 0.9, s.line("test")
+    s = draft_scores["test2"]
+    assert s.share_right >= 0.9, s.line("test2")
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
 def test_draft_test_half_nothing_invented(draft_scores: dict[str, DraftScore]) -> None:
-    s = draft_scores["test"]
-    assert s.items_with_invented == 0, s.line("test")
+    s = draft_scores["test2"]
+    assert s.items_with_invented == 0, s.line("test2")
+
+
+@pytest.mark.xfail(strict=True, reason=UNMET)
+def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
+    s = draft_scores["test2"]
+    assert s.reuse >= 0.95, s.line("test2")
 
 
 def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftScore]) -> None:
-    """Guard the figures measured when the work on issue 16 stopped (README, decisions 0023 and 0041)."""
-    s = draft_scores["test"]
-    assert s.right >= 14 and s.invented <= 1 and s.dates == s.items, s.line("test")
-
-
-def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
-    s = draft_scores["test"]
-    assert s.reuse >= 0.95, s.line("test")
+    """Guard the figures last measured on the held-out half (README, decision 0044)."""
+    s = draft_scores["test2"]
+    assert s.right >= 5 and s.invented <= 8 and s.dates >= 16, s.line("test2")
 
 
 def test_dev_halves_stay_as_tuned(
