@@ -21,7 +21,8 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.describe.browse import Paged
 from visitgraph.describe.resources import ResourceView
-from visitgraph.linking.linkset_files import LINK_PREDICATES, linkset_node, linkset_text
+from visitgraph.linking.linkset_files import LINK_PREDICATES
+from visitgraph.linking.linksets import linkset_node, linkset_text
 from visitgraph.store.backend import Reader, Store
 
 LINKS_PER_PAGE = 100

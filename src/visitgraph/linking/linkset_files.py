@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
-from visitgraph.core.errors import BadParameter, LimitExceeded, LinksetInvalid, VisitgraphError
+from visitgraph.core.errors import BadParameter, LimitExceeded, LinksetInvalid
 from visitgraph.sources.load import syntax_error
 from visitgraph.store.backend import Reader
 
@@ -253,36 +253,6 @@ def published_resources(reader: Reader, base: str) -> set[str]:
         if split is not None and split[0] in LINKABLE_KINDS:
             out.add(q.subject.value)
     return out
-
-
-def _not_written(term: object, graph: ox.NamedNode, what: str, expected: str) -> VisitgraphError:
-    name = graph.value.rsplit("/", 1)[-1]
-    return VisitgraphError(
-        f"The published linkset graph <{graph.value}> has {term} as {what}, where `visitgraph linkset` writes "
-        f"{expected}: fix linksets/accepted/{name} (or add it again with `visitgraph linkset add`) and rebuild."
-    )
-
-
-def linkset_node(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, graph: ox.NamedNode, what: str
-) -> ox.NamedNode | ox.BlankNode:
-    """Return a term of an accepted linkset's graph that must be an IRI or a blank node (a linkset, its contributor).
-
-    :raises VisitgraphError: naming the graph, its file and the term (a file edited by hand).
-    """
-    if isinstance(term, ox.NamedNode | ox.BlankNode):
-        return term
-    raise _not_written(term, graph, what, "an IRI")
-
-
-def linkset_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, graph: ox.NamedNode, what: str) -> str:
-    """Return the text of a term of an accepted linkset's graph: an IRI, a blank node's id or a literal's value.
-
-    :raises VisitgraphError: for a triple term, which has no text (a file edited by hand).
-    """
-    if isinstance(term, ox.Triple):
-        raise _not_written(term, graph, what, "an IRI or a literal")
-    return term.value
 
 
 def check_links(links: list[Link], resources: set[str], base: str) -> list[tuple[int | None, str]]:

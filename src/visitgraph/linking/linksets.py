@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
-from visitgraph.core.errors import LinksetInvalid
+from visitgraph.core.errors import LinksetInvalid, VisitgraphError
 from visitgraph.core.fileio import write_atomic
 from visitgraph.linking.linkset_files import (
     DEFAULT_PREDICATE,
@@ -34,8 +34,6 @@ from visitgraph.linking.linkset_files import (
     LinksetInfo,
     check_links,
     contributor_slug,
-    linkset_node,
-    linkset_text,
     published_resources,
     read_links,
     read_linkset_file,
@@ -54,7 +52,9 @@ __all__ = [
     "also_known_as",
     "check_links",
     "contributor_slug",
+    "linkset_node",
     "linkset_path",
+    "linkset_text",
     "linkset_void_triples",
     "linksets_lock",
     "list_linksets",
@@ -141,6 +141,36 @@ def list_linksets(settings: Settings, state: str | None = None) -> list[LinksetI
             if not path.name.startswith("."):
                 out.append(read_linkset_file(path, settings.base_iri, st)[0])
     return out
+
+
+def _not_written(term: object, graph: ox.NamedNode, what: str, expected: str) -> VisitgraphError:
+    name = graph.value.rsplit("/", 1)[-1]
+    return VisitgraphError(
+        f"The published linkset graph <{graph.value}> has {term} as {what}, where `visitgraph linkset` writes "
+        f"{expected}: fix linksets/accepted/{name} (or add it again with `visitgraph linkset add`) and rebuild."
+    )
+
+
+def linkset_node(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, graph: ox.NamedNode, what: str
+) -> ox.NamedNode | ox.BlankNode:
+    """Return a term of an accepted linkset's graph that must be an IRI or a blank node (a linkset, its contributor).
+
+    :raises VisitgraphError: naming the graph, its file and the term (a file edited by hand).
+    """
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term
+    raise _not_written(term, graph, what, "an IRI")
+
+
+def linkset_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, graph: ox.NamedNode, what: str) -> str:
+    """Return the text of a term of an accepted linkset's graph: an IRI, a blank node's id or a literal's value.
+
+    :raises VisitgraphError: for a triple term, which has no text (a file edited by hand).
+    """
+    if isinstance(term, ox.Triple):
+        raise _not_written(term, graph, what, "an IRI or a literal")
+    return term.value
 
 
 def _linkset_graphs(reader: Reader, base: str) -> list[ox.NamedNode]:
