@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -23,6 +22,8 @@ from visitgraph.core import vocab
 from visitgraph.describe.browse import Paged
 from visitgraph.describe.resources import ResourceView
 from visitgraph.linking.linkset_files import LINK_PREDICATES
+from visitgraph.linking.linksets import linkset_node, linkset_text
+from visitgraph.store.backend import Reader, Store
 
 LINKS_PER_PAGE = 100
 MAX_SHOWN_VALUES = 50
@@ -51,17 +52,18 @@ def page_number(raw: str | None) -> int:
     return 1
 
 
-def _contributor(reader: Any, graph: ox.NamedNode) -> str:
+def _contributor(reader: Reader, graph: ox.NamedNode) -> str:
     for q in reader.quads_for_pattern(None, ox.NamedNode(vocab.PROV + "wasAttributedTo"), None, graph):
-        for n in reader.quads_for_pattern(q.object, ox.NamedNode(vocab.SCHEMA + "name"), None, graph):
-            return str(n.object.value)
+        agent = linkset_node(q.object, graph, "the object of prov:wasAttributedTo")
+        for n in reader.quads_for_pattern(agent, ox.NamedNode(vocab.SCHEMA + "name"), None, graph):
+            return linkset_text(n.object, graph, "the contributor's schema:name")
     return graph.value.rsplit("/", 1)[-1].removesuffix(".ttl")
 
 
 LinkRow = tuple[str, str, str]
 
 
-def link_rows(reader: Any, base: str) -> dict[str, list[LinkRow]]:
+def link_rows(reader: Reader, base: str) -> dict[str, list[LinkRow]]:
     """Return every accepted link, sorted, by subject IRI (contributor read once per linkset)."""
     prefix = vocab.graph_iri(base, "linksets/accepted/")
     graphs = [g for g in reader.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)]
@@ -71,7 +73,9 @@ def link_rows(reader: Any, base: str) -> dict[str, list[LinkRow]]:
         for pred in LINK_PREDICATES:
             for q in reader.quads_for_pattern(None, ox.NamedNode(pred), None, graph):
                 if isinstance(q.subject, ox.NamedNode):
-                    rows.setdefault(q.subject.value, set()).add((pred, q.object.value, who))
+                    rows.setdefault(q.subject.value, set()).add(
+                        (pred, linkset_text(q.object, graph, "a link's object"), who)
+                    )
     return {iri: sorted(found) for iri, found in rows.items()}
 
 
@@ -92,7 +96,7 @@ class LinkIndexCache:
         self._lock = threading.Lock()
         self.builds = 0
 
-    def rows(self, store: Any, base: str, iri: str) -> list[LinkRow]:
+    def rows(self, store: Store, base: str, iri: str) -> list[LinkRow]:
         """Return the sorted link rows of `iri` in `store`'s current generation."""
         current = store.current()
         gen = current.id if current is not None else None

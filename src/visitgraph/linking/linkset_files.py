@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter, LimitExceeded, LinksetInvalid
 from visitgraph.sources.load import syntax_error
+from visitgraph.store.backend import Reader
 
 LINK_PREDICATES: dict[str, str] = {
     vocab.OWL + "sameAs": "owl:sameAs",
@@ -242,11 +243,13 @@ def _well_formed(iri: str) -> bool:
     return True
 
 
-def published_resources(reader: Any, base: str) -> set[str]:
+def published_resources(reader: Reader, base: str) -> set[str]:
     """Return the IRIs of our typed resources in a published store (the only allowed link subjects)."""
     out = set()
     for q in reader.quads_for_pattern(None, ox.NamedNode(vocab.RDF_TYPE), None, None):
-        split = vocab.split_iri(base, q.subject.value) if isinstance(q.subject, ox.NamedNode) else None
+        if not isinstance(q.subject, ox.NamedNode):
+            continue
+        split = vocab.split_iri(base, q.subject.value)
         if split is not None and split[0] in LINKABLE_KINDS:
             out.add(q.subject.value)
     return out

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
-from visitgraph.core.errors import LinksetInvalid
+from visitgraph.core.errors import LinksetInvalid, VisitgraphError
 from visitgraph.core.fileio import write_atomic
 from visitgraph.linking.linkset_files import (
     DEFAULT_PREDICATE,
@@ -39,7 +39,7 @@ from visitgraph.linking.linkset_files import (
     read_linkset_file,
     render_linkset,
 )
-from visitgraph.store.backend import Store
+from visitgraph.store.backend import Reader, Store, reader_of
 from visitgraph.store.embedded import now_iso
 
 __all__ = [
@@ -52,7 +52,9 @@ __all__ = [
     "also_known_as",
     "check_links",
     "contributor_slug",
+    "linkset_node",
     "linkset_path",
+    "linkset_text",
     "linkset_void_triples",
     "linksets_lock",
     "list_linksets",
@@ -141,7 +143,37 @@ def list_linksets(settings: Settings, state: str | None = None) -> list[LinksetI
     return out
 
 
-def _linkset_graphs(reader: Any, base: str) -> list[ox.NamedNode]:
+def _not_written(term: object, graph: ox.NamedNode, what: str, expected: str) -> VisitgraphError:
+    name = graph.value.rsplit("/", 1)[-1]
+    return VisitgraphError(
+        f"The published linkset graph <{graph.value}> has {term} as {what}, where `visitgraph linkset` writes "
+        f"{expected}: fix linksets/accepted/{name} (or add it again with `visitgraph linkset add`) and rebuild."
+    )
+
+
+def linkset_node(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, graph: ox.NamedNode, what: str
+) -> ox.NamedNode | ox.BlankNode:
+    """Return a term of an accepted linkset's graph that must be an IRI or a blank node (a linkset, its contributor).
+
+    :raises VisitgraphError: naming the graph, its file and the term (a file edited by hand).
+    """
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term
+    raise _not_written(term, graph, what, "an IRI")
+
+
+def linkset_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, graph: ox.NamedNode, what: str) -> str:
+    """Return the text of a term of an accepted linkset's graph: an IRI, a blank node's id or a literal's value.
+
+    :raises VisitgraphError: for a triple term, which has no text (a file edited by hand).
+    """
+    if isinstance(term, ox.Triple):
+        raise _not_written(term, graph, what, "an IRI or a literal")
+    return term.value
+
+
+def _linkset_graphs(reader: Reader, base: str) -> list[ox.NamedNode]:
     prefix = vocab.graph_iri(base, "linksets/accepted/")
     return sorted(
         (g for g in reader.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)),
@@ -164,15 +196,15 @@ def _common_namespace(iris: list[str]) -> str:
     return namespace
 
 
-def linkset_void_triples(store: Any, base: str, dataset_iri: str | None = None) -> list[ox.Triple]:
+def linkset_void_triples(store: Store | Reader, base: str, dataset_iri: str | None = None) -> list[ox.Triple]:
     """Describe every published linkset as a void:Linkset (one subset per link predicate).
 
     Each gets void:linkPredicate, void:triples, void:subjectsTarget (our dataset, by
     default the base IRI) and void:objectsTarget (the namespace its objects share).
 
-    :param store: a Store (its published generation) or a pyoxigraph Store.
+    :param store: a Store (its published generation) or a reader (a pyoxigraph Store, ...).
     """
-    reader = store.reader() if hasattr(store, "reader") else store
+    reader = reader_of(store)
     ours = ox.NamedNode(dataset_iri or base)
     void, rdf_type = vocab.VOID, ox.NamedNode(vocab.RDF_TYPE)
     out: list[ox.Triple] = []
@@ -180,10 +212,11 @@ def linkset_void_triples(store: Any, base: str, dataset_iri: str | None = None) 
         nodes = [q.subject for q in reader.quads_for_pattern(None, rdf_type, ox.NamedNode(void + "Linkset"), graph)]
         if not nodes:
             continue
-        ls = nodes[0]
+        ls = linkset_node(nodes[0], graph, "a void:Linkset")
         by_pred: dict[str, list[str]] = {}
         for pred in LINK_PREDICATES:
-            objs = [q.object.value for q in reader.quads_for_pattern(None, ox.NamedNode(pred), None, graph)]
+            found = reader.quads_for_pattern(None, ox.NamedNode(pred), None, graph)
+            objs = [linkset_text(q.object, graph, "a link's object") for q in found]
             if objs:
                 by_pred[pred] = objs
         every = [o for objs in by_pred.values() for o in objs]
@@ -213,27 +246,28 @@ def _void_node(node: Any, ours: ox.NamedNode, objects: list[str], preds: dict[st
     return out
 
 
-def also_known_as(store: Any, iri: str, base: str | None = None) -> list[tuple[str, str, str]]:
+def also_known_as(store: Store | Reader, iri: str, base: str | None = None) -> list[tuple[str, str, str]]:
     """List where else a resource is known: (link predicate IRI, their IRI, contributor name), sorted.
 
     Only links from published (accepted) linksets count.
 
-    :param store: a Store (its published generation) or a pyoxigraph Store.
+    :param store: a Store (its published generation) or a reader (a pyoxigraph Store, ...).
     :param base: our IRI base (default: the part of `iri` before its kind).
     """
-    reader = store.reader() if hasattr(store, "reader") else store
+    reader = reader_of(store)
     if base is None:
         base = re.sub(r"[^/]+/[^/]+$", "", iri)
     out = set()
     for graph in _linkset_graphs(reader, base):
         for pred in LINK_PREDICATES:
             for q in reader.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(pred), None, graph):
-                out.add((pred, q.object.value, _contributor(reader, graph)))
+                out.add((pred, linkset_text(q.object, graph, "a link's object"), _contributor(reader, graph)))
     return sorted(out)
 
 
-def _contributor(reader: Any, graph: ox.NamedNode) -> str:
+def _contributor(reader: Reader, graph: ox.NamedNode) -> str:
     for q in reader.quads_for_pattern(None, ox.NamedNode(vocab.PROV + "wasAttributedTo"), None, graph):
-        for n in reader.quads_for_pattern(q.object, ox.NamedNode(vocab.SCHEMA + "name"), None, graph):
-            return str(n.object.value)
+        agent = linkset_node(q.object, graph, "the object of prov:wasAttributedTo")
+        for n in reader.quads_for_pattern(agent, ox.NamedNode(vocab.SCHEMA + "name"), None, graph):
+            return linkset_text(n.object, graph, "the contributor's schema:name")
     return graph.value.rsplit("/", 1)[-1].removesuffix(".ttl")

@@ -44,6 +44,7 @@ from visitgraph.core.names import STOPWORDS, LabelKeys, country_code, fold
 from visitgraph.linking.entities import KIND_TYPES, Entity, resolve_id
 from visitgraph.linking.matchindex import WordIndex, label_keys
 from visitgraph.linking.namescore import name_score
+from visitgraph.store.backend import Reader, Store
 
 MATCH_THRESHOLD = 85.0
 MATCH_MARGIN = 8.0
@@ -124,20 +125,23 @@ class Matcher:
         self.unindexed = WordIndex((e.id, e.kind, e.keys) for e in self.entities.values() if e.kind in UNINDEXED_KINDS)
 
     @classmethod
-    def from_store(cls, store: Any, base: str, search: Any = None) -> Matcher:
-        """Index the published generation of `store` (a :class:`~visitgraph.store.backend.Store` or a pyoxigraph Store).
+    def from_store(cls, store: Store | Reader, base: str, search: Any = None) -> Matcher:
+        """Index the published generation of `store` (a :class:`~visitgraph.store.backend.Store`), or a reader
+        (a pyoxigraph Store: the sources, a draft's store; the matcher then knows no generation).
 
         :param base: the IRI base resources are minted under; ids are `kind/slug` below it.
         :param search: the generation's full-text index, for the candidates of common words.
         """
         generation = None
-        if hasattr(store, "reader"):
+        if isinstance(store, Reader):
+            reader = store
+        else:
             current = store.current()
             generation = current.id if current is not None else None
-            store = store.reader()
+            reader = store.reader()
         from visitgraph.linking.matchread import read_entities
 
-        return cls(read_entities(store, base), base, generation, search)
+        return cls(read_entities(reader, base), base, generation, search)
 
     def candidates(self, query: LabelKeys, kinds: set[str] | None = None) -> set[str]:
         """Return the ids of the entities worth scoring against `query`.
@@ -416,7 +420,7 @@ class MatcherCache:
         self._lock = threading.Lock()
         self.builds = 0
 
-    def get(self, store: Any, base: str) -> Matcher:
+    def get(self, store: Store, base: str) -> Matcher:
         """Return the matcher of `store`'s current generation, indexing it on first use."""
         current = store.current()
         gen = current.id if current is not None else None

@@ -13,9 +13,10 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.linking.entities import KIND_TYPES, LABEL_PREDICATES, PROPERTY_PATHS, VISIT_LINKS, Entity, resolve_id
+from visitgraph.store.backend import Reader
 
 
-def read_entities(store: ox.Store, base: str) -> list[Entity]:
+def read_entities(store: Reader, base: str) -> list[Entity]:
     """Read every indexed resource, its labels, types and kept properties from `store`."""
     entities: dict[str, Entity] = {}
     seen: set[tuple[str, str, str]] = set()  # (entity id, property or "label", value): no list scans
@@ -69,7 +70,7 @@ def read_entities(store: ox.Store, base: str) -> list[Entity]:
     return sorted(out, key=lambda e: e.id)
 
 
-def _follow(store: ox.Store, path: tuple[str, ...]) -> Iterable[tuple[ox.NamedNode, str]]:
+def _follow(store: Reader, path: tuple[str, ...]) -> Iterable[tuple[ox.NamedNode, str]]:
     """Yield (subject, value) pairs for a property path of one or two steps."""
     first = ox.NamedNode(path[0])
     for q in store.quads_for_pattern(None, first, None, None):

@@ -32,6 +32,7 @@ from visitgraph.core import vocab
 from visitgraph.sources.load import SourceFile
 from visitgraph.sources.validate import Targets
 from visitgraph.sparql.analysis import DEFAULT_GRAPH, Analysed
+from visitgraph.store.backend import Reader
 from visitgraph.store.embedded import on_prune
 
 _DEFAULT = DEFAULT_GRAPH  # how the default graph is named among touched graphs
@@ -226,12 +227,12 @@ def _graph_term(name: str) -> ox.NamedNode | ox.DefaultGraph:
     return ox.DefaultGraph() if name == _DEFAULT else ox.NamedNode(name)
 
 
-def graph_triples(store: ox.Store, name: str) -> set[ox.Triple]:
+def graph_triples(store: Reader, name: str) -> set[ox.Triple]:
     """Return the triples of one graph of a store."""
     return {q.triple for q in store.quads_for_pattern(None, None, None, _graph_term(name))}
 
 
-def delta(old: ox.Store, new: ox.Store, graphs: Iterable[str]) -> set[ox.Triple]:
+def delta(old: Reader, new: Reader, graphs: Iterable[str]) -> set[ox.Triple]:
     """Return the triples added to or removed from `graphs` between two stores."""
     out: set[ox.Triple] = set()
     for name in graphs:
@@ -245,7 +246,7 @@ def _term_key(term: object) -> str | None:
     return None
 
 
-def affected_nodes(stores: Sequence[ox.Store], changes: Iterable[ox.Triple], targets: Targets) -> set[str]:
+def affected_nodes(stores: Sequence[Reader], changes: Iterable[ox.Triple], targets: Targets) -> set[str]:
     """Return the IRIs whose validation context (or focus-node status) the changed triples touch."""
     inverse = set(targets.inverse)
     objects_of = set(targets.objects_of)
@@ -325,7 +326,7 @@ def prune_inputs(store_path: Path, keep: Sequence[str]) -> None:
 on_prune(prune_inputs)  # the store calls it after removing old generations
 
 
-def quads_after(old: ox.Store, new: ox.Store, graphs: Iterable[str], before: int) -> int:
+def quads_after(old: Reader, new: Reader, graphs: Iterable[str], before: int) -> int:
     """Count a store's quads from the count before and the graphs that changed (not a full scan)."""
     for name in graphs:
         term = _graph_term(name)
@@ -335,7 +336,7 @@ def quads_after(old: ox.Store, new: ox.Store, graphs: Iterable[str], before: int
 
 
 def counts_after(
-    old: ox.Store, new: ox.Store, changes: Iterable[ox.Triple], before: Mapping[str, int], classes: Mapping[str, str]
+    old: Reader, new: Reader, changes: Iterable[ox.Triple], before: Mapping[str, int], classes: Mapping[str, str]
 ) -> dict[str, int]:
     """Update per-class instance counts (`classes`: short name -> IRI) from the changed type triples.
 

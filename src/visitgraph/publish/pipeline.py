@@ -57,7 +57,7 @@ from visitgraph.sources.validate import (
 from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.guards import check as check_guard
 from visitgraph.sparql.guards import snapshot as guard_snapshot
-from visitgraph.store.backend import Store
+from visitgraph.store.backend import Reader, Store
 from visitgraph.store.embedded import EmbeddedStore, Generation, StagedGeneration
 
 
@@ -336,7 +336,7 @@ def _commit(
     lap("switch_s" if "index_s" in report.timings else "publish_s")
 
 
-def union_delta(old: ox.Store, new: ox.Store) -> set[ox.Triple]:
+def union_delta(old: Reader, new: Reader) -> set[ox.Triple]:
     """The triples of the union graph added or removed between two stores loaded separately.
 
     A store rebuilt from the sources gives every blank node a new identifier, so a blank node is
@@ -345,7 +345,7 @@ def union_delta(old: ox.Store, new: ox.Store) -> set[ox.Triple]:
     """
     from collections import defaultdict
 
-    def canonical(store: ox.Store) -> dict[tuple[Any, ...], list[ox.Triple]]:
+    def canonical(store: Reader) -> dict[tuple[Any, ...], list[ox.Triple]]:
         triples = {q.triple for q in store}
         parents: dict[ox.BlankNode, set[tuple[str, str]]] = defaultdict(set)
         own: dict[ox.BlankNode, set[tuple[str, str]]] = defaultdict(set)

@@ -62,6 +62,7 @@ from visitgraph.queries.answerrows import (
 )
 from visitgraph.queries.answerrows import compare_rows as compare_rows
 from visitgraph.queries.savedquery import bind_parameters
+from visitgraph.store.backend import Store
 from visitgraph.store.embedded import on_prune
 from visitgraph.workers.pool import ChildGone, ChildTimeout, Handler, Pool, serve
 
@@ -432,7 +433,7 @@ class AnswerIndex:
 _OPEN: NewestPerStore[AnswerIndex] = NewestPerStore()
 
 
-def for_store(store: Any) -> AnswerIndex | None:
+def for_store(store: Store) -> AnswerIndex | None:
     """Return the stored answers of an embedded store's current generation (None if it has none)."""
     path = getattr(store, "path", None)
     current = getattr(store, "current", None)

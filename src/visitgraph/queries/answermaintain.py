@@ -30,6 +30,7 @@ from visitgraph.queries.answerrows import (
     read_only,
     row_values,
 )
+from visitgraph.store.backend import Reader
 
 
 def mentioned_predicates(query: Any) -> frozenset[str] | None:
@@ -105,7 +106,7 @@ def maintenance(query: Any) -> tuple[str, str | None] | str:
     return key, None if path.strip() == "-" else path.strip()
 
 
-def changed_roots(stores: Sequence[ox.Store], changes: Iterable[ox.Triple], depth: int = 4) -> set[ox.NamedNode]:
+def changed_roots(stores: Sequence[Reader], changes: Iterable[ox.Triple], depth: int = 4) -> set[ox.NamedNode]:
     """The IRIs a write changed: subjects of added or removed triples; a blank subject is replaced by
     the IRIs that point at it (in any of `stores`, through up to `depth` blank nodes)."""
     roots: set[ox.NamedNode] = set()

@@ -71,7 +71,7 @@ from visitgraph.queries.savedquery import (
 )
 from visitgraph.queries.searchindex import SearchIndex
 from visitgraph.queries.searchindex import answers as answers_text
-from visitgraph.sparql.engine import run_query
+from visitgraph.sparql.engine import Queryable, run_query
 
 __all__ = [
     "Param",
@@ -184,7 +184,7 @@ def paged_sparql(sparql: str, limit: int, offset: int) -> str:
     return f"{sparql.rstrip()}\nLIMIT {int(limit) + 1} OFFSET {int(offset)}\n"
 
 
-def check_resources(store: ox.Store, query: SavedQuery, bound: Mapping[str, Term]) -> None:
+def check_resources(store: Queryable, query: SavedQuery, bound: Mapping[str, Term]) -> None:
     """Check that each IRI parameter names a resource of its declared class in the graph.
 
     :raises BadParameter: the IRI is not a resource of that class.
@@ -201,7 +201,7 @@ def check_resources(store: ox.Store, query: SavedQuery, bound: Mapping[str, Term
                 )
 
 
-def execute(store: ox.Store, sparql: str, substitutions: Mapping[str, Term]) -> Any:
+def execute(store: Queryable, sparql: str, substitutions: Mapping[str, Term]) -> Any:
     """Run one saved-query SPARQL text: the single call site a query executor can take over."""
     return run_query(store, sparql, substitutions=dict(substitutions) or None)
 
@@ -259,7 +259,7 @@ def _rewrite_target(query: SavedQuery, other: str, bound: Mapping[str, Term]) ->
 
 
 def _run_parts(
-    store: Any, query: SavedQuery, parts: list[SavedQuery], bound: Mapping[str, Term], limit: int, offset: int
+    store: Queryable, query: SavedQuery, parts: list[SavedQuery], bound: Mapping[str, Term], limit: int, offset: int
 ) -> tuple[list[str], list[list[Term | None]]] | None:
     """Rows `offset`…`offset + limit` (one more, to see if more follow) of the union of `parts`,
     in `query`'s order, without duplicates; None when two values cannot be ordered here."""
@@ -297,7 +297,7 @@ def _columns(query: SavedQuery) -> list[str]:
 
 
 def run_saved_query(
-    store: ox.Store | Any,
+    store: Queryable,
     query: SavedQuery,
     raw_params: Mapping[str, str],
     limit: str | int | None = None,
@@ -315,7 +315,7 @@ def run_saved_query(
     generation's full-text index), the `search` query is answered from it, ranked
     (:mod:`visitgraph.queries.searchindex`).
 
-    :param store: a read-only pyoxigraph store (or anything with its ``query`` surface).
+    :param store: a read-only pyoxigraph store, a published generation's reader, or the executor's reader.
     :param max_rows: cap of unpaged answers (CONSTRUCT, ``# paged: false``).
     :raises BadParameter: a parameter (or `limit` / `offset`) is wrong.
     :raises BadQuery: the query does not run.
@@ -392,7 +392,7 @@ def _from_search_index(
 
 
 def query_choices(
-    store: ox.Store, root: Path | str, query: SavedQuery, param: Param, base_iri: str
+    store: Queryable, root: Path | str, query: SavedQuery, param: Param, base_iri: str
 ) -> list[tuple[str, str]]:
     """Return `(value, label)` pairs for a parameter's drop-down (fixed, from a query, or its class)."""
     if param.choices:

@@ -22,7 +22,7 @@ from visitgraph.core.formats import JSON, get_format
 from visitgraph.queries.catalog import SavedQueryResult, term_text
 from visitgraph.queries.savedquery import Term
 from visitgraph.sparql.answers import json_term
-from visitgraph.sparql.engine import run_query
+from visitgraph.sparql.engine import Queryable, run_query
 
 RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
 LABEL_PROPERTIES = (vocab.SCHEMA + "name", vocab.SKOS + "prefLabel", vocab.DCTERMS + "title", vocab.RDFS + "label")
@@ -180,7 +180,7 @@ def serialize_page(page: SavedQueryResult, name: str, prefixes: dict[str, str] |
     return rdf_bytes(page, ox.RdfFormat.TURTLE if name == "ttl" else ox.RdfFormat.N_TRIPLES, prefixes)
 
 
-def fetch_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+def fetch_labels(store: Queryable, iris: Iterable[str]) -> dict[str, str]:
     """Return a label (schema:name, skos:prefLabel, dcterms:title, rdfs:label) per IRI, in one query.
 
     The IRIs come from the store's own answers and are written by pyoxigraph as N-Triples terms.

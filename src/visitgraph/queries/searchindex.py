@@ -47,6 +47,7 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.core.names import fold, translit_word
 from visitgraph.core.newest import NewestPerStore
+from visitgraph.store.backend import Store
 from visitgraph.store.embedded import on_prune
 
 FORMAT = 1
@@ -504,7 +505,7 @@ _BUILDING: set[str] = set()
 _LOCK = threading.Lock()
 
 
-def for_store(store: Any, *, rebuild: bool = True) -> SearchIndex | None:
+def for_store(store: Store, *, rebuild: bool = True) -> SearchIndex | None:
     """Return the index of an embedded store's current generation, or None (then SPARQL answers).
 
     A missing file (a generation published before the index existed, or a deleted file) is rebuilt

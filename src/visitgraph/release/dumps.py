@@ -24,7 +24,7 @@ from visitgraph.core.config import Settings
 from visitgraph.core.fileio import write_atomic
 from visitgraph.core.formats import BYTES, GZIP, get_format
 from visitgraph.release.void import dataset_iri, dump_file_names, void_graph, void_quads
-from visitgraph.store.backend import Store
+from visitgraph.store.backend import Reader, Store
 from visitgraph.store.dump import dump_quads, store_prefixes
 
 _LOCK = threading.Lock()
@@ -79,7 +79,7 @@ class Manifest:
         return cls(**{**{k: v for k, v in data.items() if k != "files"}, "files": files})
 
 
-def dataset_description(store: Any, settings: Settings, **dates: str | None) -> list[ox.Quad]:
+def dataset_description(store: Reader, settings: Settings, **dates: str | None) -> list[ox.Quad]:
     """Return the VoID/DCAT description for `settings` (dates and version only when given)."""
     return void_quads(store, settings.base_iri, license=settings.license, publisher=settings.publisher, **dates)
 
@@ -92,7 +92,7 @@ def live_void(store: Store, settings: Settings) -> list[ox.Quad]:
     return dataset_description(store.reader(), settings, created=created, modified=gen.published)
 
 
-def write_dumps(store: Any, settings: Settings, out: Path) -> tuple[list[DumpFile], int]:
+def write_dumps(store: Reader, settings: Settings, out: Path) -> tuple[list[DumpFile], int]:
     """Write every dump format, plain and gzip-compressed, into `out`; return the files and VoID size."""
     void = dataset_description(store, settings, graph=void_graph(settings.base_iri))
     prefixes = store_prefixes(settings.base_iri)
@@ -119,7 +119,7 @@ def write_dumps(store: Any, settings: Settings, out: Path) -> tuple[list[DumpFil
     return files, len({q.triple for q in void})
 
 
-def _union_count(store: Any) -> int:
+def _union_count(store: Reader) -> int:
     return len({q.triple for q in store.quads_for_pattern(None, None, None, None)})
 
 
@@ -159,7 +159,7 @@ def ensure_dumps(store: Store, settings: Settings) -> tuple[Path, Manifest]:
 
 
 def write_manifest(
-    reader: Any, settings: Settings, folder: Path, generation: str, published: str, **extra: Any
+    reader: Reader, settings: Settings, folder: Path, generation: str, published: str, **extra: Any
 ) -> Manifest:
     files, void_triples = write_dumps(reader, settings, folder)
     manifest = Manifest(

@@ -13,6 +13,7 @@ from visitgraph.describe.resources import Labeller, Term
 from visitgraph.release.ledger import Ledger, Version, ledger_exists, open_ledger
 from visitgraph.release.persistence import CHANGE_NOTE, FORMER_TYPE, INVALIDATED, REPLACED_BY, RETIRED
 from visitgraph.release.void import site_root
+from visitgraph.store.backend import Reader
 
 LAST_RELEASE = vocab.VG + "lastRelease"
 
@@ -87,7 +88,7 @@ def last_release(ledger: Ledger, iri: str) -> str | None:
     return found
 
 
-def is_retired(store: Any, iri: str) -> bool:
+def is_retired(store: Reader, iri: str) -> bool:
     """Say whether the data holds a retirement record for `iri` (never for text that is not a valid IRI)."""
     try:
         node = ox.NamedNode(iri)
@@ -97,14 +98,14 @@ def is_retired(store: Any, iri: str) -> bool:
     return next(iter(store.quads_for_pattern(*pattern)), None) is not None
 
 
-def _value(store: Any, iri: str, predicate: str) -> ox.NamedNode | ox.Literal | None:
+def _value(store: Reader, iri: str, predicate: str) -> ox.NamedNode | ox.Literal | None:
     for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None):
         if isinstance(q.object, ox.NamedNode | ox.Literal):
             return q.object
     return None
 
 
-def tombstone(store: Any, store_path: Path, base: str, iri: str) -> Tombstone | None:
+def tombstone(store: Reader, store_path: Path, base: str, iri: str) -> Tombstone | None:
     """Describe a retired IRI from its record, or a vanished one from the ledger (None if neither)."""
     labeller = Labeller(store, base)
     history: list[VersionRow] = []
@@ -149,7 +150,7 @@ def tombstone(store: Any, store_path: Path, base: str, iri: str) -> Tombstone | 
     )
 
 
-def tombstone_quads(store: Any, stone: Tombstone, base: str) -> list[ox.Quad]:
+def tombstone_quads(store: Reader, stone: Tombstone, base: str) -> list[ox.Quad]:
     """Return the tombstone's RDF: the record's statements plus where the last release holding it is."""
     from visitgraph.describe.resources import resource_quads
 

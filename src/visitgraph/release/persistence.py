@@ -27,7 +27,7 @@ from visitgraph.core.errors import VisitgraphError
 from visitgraph.describe.resources import LABEL_PREDICATES
 from visitgraph.release.ledger import Ledger, Record, ledger_exists, open_ledger
 from visitgraph.release.ntdiff import diffable
-from visitgraph.store.backend import Store
+from visitgraph.store.backend import Reader, Store
 from visitgraph.store.embedded import Generation, on_rollback
 
 RETIRED = vocab.VG + "RetiredResource"
@@ -78,7 +78,7 @@ def guarded(iri: str, base: str) -> bool:
     return split is not None and split[0] in GUARDED_KINDS
 
 
-def _closure(store: Any, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[Any]) -> None:
+def _closure(store: Reader, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[Any]) -> None:
     for q in store.quads_for_pattern(subject, None, None, None):
         out.add(q.triple)
         if isinstance(q.object, ox.BlankNode) and q.object not in seen:
@@ -110,7 +110,7 @@ def _label(own: list[ox.Triple]) -> str | None:
     return None
 
 
-def record_of(store: Any, iri: str) -> Record | None:
+def record_of(store: Reader, iri: str) -> Record | None:
     """Return the record of one IRI in `store` (None when nothing has it as subject)."""
     node = ox.NamedNode(iri)
     triples: set[ox.Triple] = set()
@@ -147,7 +147,7 @@ def record_of(store: Any, iri: str) -> Record | None:
     )
 
 
-def all_records(store: Any) -> Iterator[Record]:
+def all_records(store: Reader) -> Iterator[Record]:
     """Iterate the records of every IRI that is the subject of a statement in `store`."""
     for row in store.query(_SUBJECTS, use_default_graph_as_union=True):
         rec = record_of(store, row["s"].value)
@@ -155,7 +155,7 @@ def all_records(store: Any) -> Iterator[Record]:
             yield rec
 
 
-def _owners(stores: list[Any], node: ox.BlankNode, depth: int = 0) -> set[str]:
+def _owners(stores: list[Reader], node: ox.BlankNode, depth: int = 0) -> set[str]:
     """Return the IRIs whose records hold blank node `node` (in any of `stores`)."""
     found: set[str] = set()
     for store in stores:
@@ -167,7 +167,7 @@ def _owners(stores: list[Any], node: ox.BlankNode, depth: int = 0) -> set[str]:
     return found
 
 
-def touched_iris(changes: Iterable[ox.Triple], stores: list[Any]) -> set[str]:
+def touched_iris(changes: Iterable[ox.Triple], stores: list[Reader]) -> set[str]:
     """Return the IRIs whose records the changed triples touch."""
     out: set[str] = set()
     for t in changes:
@@ -214,7 +214,7 @@ def _diff(
         yield (before[0] if before else None), Record(iri, "gone")
 
 
-def _bootstrap(ledger: Ledger, published: Generation | None, reader: Any) -> None:
+def _bootstrap(ledger: Ledger, published: Generation | None, reader: Reader | None) -> None:
     """Announce the published generation when the ledger is new (a store published before it existed)."""
     if ledger.last_state() is not None or published is None or reader is None:
         return
@@ -237,7 +237,13 @@ def announce_generation(store: Store, base: str, gen_id: str, folder: Path, chan
         ledger.heal(published.id if published else None, published.published if published else None)
         _bootstrap(ledger, published, reader)
         last = ledger.last_state()
-        if changes is not None and last is not None and published is not None and last[1] == published.id:
+        if (
+            changes is not None
+            and last is not None
+            and published is not None
+            and last[1] == published.id
+            and reader is not None
+        ):
             candidates = touched_iris(changes, [reader, staged])
             records = [r for r in (record_of(staged, i) for i in sorted(candidates)) if r is not None]
             diff = _diff(ledger, records, candidates, base)
@@ -273,7 +279,7 @@ def announce_rollback(store: Store, gen: Generation) -> None:
 on_rollback(announce_rollback)  # the store calls it after a rollback switched readers
 
 
-def _rollback_scan(ledger: Ledger, reader: Any) -> list[tuple[str | None, Record]]:
+def _rollback_scan(ledger: Ledger, reader: Reader) -> list[tuple[str | None, Record]]:
     changes: list[tuple[str | None, Record]] = []
     seen: set[str] = set()
     for rec in all_records(reader):

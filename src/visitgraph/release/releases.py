@@ -25,7 +25,7 @@ from visitgraph.release.dumps import (
 )
 from visitgraph.release.ntdiff import Line, data_triples, diffable
 from visitgraph.release.void import DUMP_BASENAME, void_graph
-from visitgraph.store.backend import Store
+from visitgraph.store.backend import Reader, Store
 from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.store.embedded import now_iso
 
@@ -85,7 +85,7 @@ def _nt(lines: set[Line]) -> bytes:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(lines)).encode()
 
 
-def _label(store: Any, old_names: dict[str, str], text: str, base: str) -> str:
+def _label(store: Reader, old_names: dict[str, str], text: str, base: str) -> str:
     if not text.startswith("<"):
         return text
     iri = text[1:-1]
@@ -93,7 +93,7 @@ def _label(store: Any, old_names: dict[str, str], text: str, base: str) -> str:
     return found or fallback_label(iri, base)
 
 
-def _section(title: str, lines: set[Line], store: Any, old_names: dict[str, str], base: str) -> list[str]:
+def _section(title: str, lines: set[Line], store: Reader, old_names: dict[str, str], base: str) -> list[str]:
     out = [f"## {title} ({len(lines)} triple{'s' if len(lines) != 1 else ''})", ""]
     grouped: dict[str, list[Line]] = {}
     for line in lines:
@@ -114,7 +114,7 @@ def changelog(
     previous: Manifest | None,
     added: set[Line],
     removed: set[Line],
-    store: Any,
+    store: Reader,
     old_names: dict[str, str],
     base: str,
     total: int,

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from visitgraph.core import formats, vocab
 from visitgraph.core.formats import W3C_FORMATS as W3C_NAMESPACE
 from visitgraph.core.formats import get_format
+from visitgraph.store.backend import Reader
 from visitgraph.store.dump import DUMP_FORMATS
 
 VOID, DCAT, DCT, XSD = vocab.VOID, vocab.DCAT, vocab.DCTERMS, vocab.XSD
@@ -50,11 +51,11 @@ def dump_file_names() -> list[tuple[str, str, bool]]:
     return out
 
 
-def _rows(store: Any, query: str) -> list[Any]:
+def _rows(store: Reader, query: str) -> list[Any]:
     return list(store.query(query, use_default_graph_as_union=True))
 
 
-def dataset_counts(store: Any) -> dict[str, int]:
+def dataset_counts(store: Reader) -> dict[str, int]:
     """Count the union graph's distinct triples, subjects, objects, properties, classes and entities."""
     query = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
       (COUNT(DISTINCT ?p) AS ?properties) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"""
@@ -64,13 +65,13 @@ def dataset_counts(store: Any) -> dict[str, int]:
     return out
 
 
-def class_partitions(store: Any) -> list[tuple[str, int]]:
+def class_partitions(store: Reader) -> list[tuple[str, int]]:
     """Count the distinct instances of each class, sorted by class IRI."""
     rows = _rows(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
     return sorted((r["c"].value, int(r["n"].value)) for r in rows if isinstance(r["c"], ox.NamedNode))
 
 
-def property_partitions(store: Any) -> list[tuple[str, int]]:
+def property_partitions(store: Reader) -> list[tuple[str, int]]:
     """Count the distinct triples of each property, sorted by property IRI."""
     rows = _rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p")
     return sorted((r["p"].value, int(r["n"].value)) for r in rows)
@@ -85,7 +86,7 @@ def vocabularies(iris: list[str]) -> list[str]:
     return sorted({ns for ns in vocab.PREFIXES.values() for i in iris if i.startswith(ns)})
 
 
-def _publisher(store: Any, name: str) -> ox.NamedNode | None:
+def _publisher(store: Reader, name: str) -> ox.NamedNode | None:
     for q in store.quads_for_pattern(None, ox.NamedNode(vocab.SCHEMA + "name"), ox.Literal(name), None):
         if isinstance(q.subject, ox.NamedNode):
             return q.subject
@@ -93,7 +94,7 @@ def _publisher(store: Any, name: str) -> ox.NamedNode | None:
 
 
 def void_quads(
-    store: Any,
+    store: Reader,
     base: str,
     *,
     license: str,
@@ -170,7 +171,7 @@ def void_quads(
     return quads
 
 
-def _add_counts(store: Any, base: str, ds: ox.NamedNode, add: Any, count: Any) -> None:
+def _add_counts(store: Reader, base: str, ds: ox.NamedNode, add: Any, count: Any) -> None:
     counts = dataset_counts(store)
     for key, prop in (
         ("triples", "triples"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -15,6 +15,25 @@ from visitgraph.sparql.syntax_errors import syntax_error
 from visitgraph.sparql.text import has_dataset_clause, inject_values
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class Queryable(Protocol):
+    """What evaluates SPARQL like `pyoxigraph.Store.query`: a pyoxigraph store, a published generation's reader
+    (:class:`visitgraph.store.backend.Reader`, either backend) or the query executor's
+    :class:`~visitgraph.workers.executor.ExecutorReader`. :func:`run_query` asks nothing else of a store (it may
+    pass ``substitutions=`` too, for a query without a WHERE clause to bind in; each of them takes it)."""
+
+    def query(
+        self,
+        query: str,
+        /,
+        *,
+        base_iri: str | None = None,
+        use_default_graph_as_union: bool = False,
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None,
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
+    ) -> QueryResult: ...
+
 
 _FORM_RE = re.compile(
     r"(?is)^\s*(?:(?:#[^\n]*\n)|\s|(?:BASE\s*<[^>]*>)|(?:PREFIX\s+[\w.-]*:\s*<[^>]*>))*(SELECT|ASK|CONSTRUCT|DESCRIBE)"
@@ -72,7 +91,7 @@ class Dataset:
 
 
 def run_query(
-    store: ox.Store,
+    store: Queryable,
     sparql: str,
     *,
     dataset: Dataset | None = None,

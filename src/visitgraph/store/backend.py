@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from visitgraph.sparql.engine import Queryable
 from visitgraph.store.embedded import EmbeddedStore, Generation, HistoryEntry, StagedGeneration
 from visitgraph.store.remote import RemoteClient, RemoteStore
 
@@ -25,9 +26,15 @@ GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None
 Bound = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-class Reader(Protocol):
+@runtime_checkable
+class Reader(Queryable, Protocol):
     """What pages read from a published generation: a read-only `pyoxigraph.Store` (embedded) or a
-    :class:`~visitgraph.store.remote.RemoteReader` (remote) -- :meth:`Store.reader` gives one."""
+    :class:`~visitgraph.store.remote.RemoteReader` (remote) -- :meth:`Store.reader` gives one.
+
+    It is a :class:`~visitgraph.sparql.engine.Queryable`, so :func:`~visitgraph.sparql.engine.run_query` takes it.
+    ``len()`` counts its quads (every graph) and iterating yields them, on both backends. ``isinstance(x, Reader)``
+    tells a reader from a :class:`Store` (which has none of these methods).
+    """
 
     def quads_for_pattern(
         self, subject: Subject, predicate: ox.NamedNode | None, obj: Object, graph: GraphName = None, /
@@ -38,12 +45,19 @@ class Reader(Protocol):
         query: str,
         /,
         *,
+        base_iri: str | None = None,
         use_default_graph_as_union: bool = False,
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None,
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
         substitutions: dict[ox.Variable, Bound] | None = None,
     ) -> Any:  # QuerySolutions, QueryBoolean or QueryTriples, by the query's form
         ...
 
     def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[ox.Quad]: ...
 
 
 class Store(Protocol):
@@ -62,7 +76,9 @@ class Store(Protocol):
 
     def require_current(self) -> Generation: ...
 
-    def reader(self) -> Any: ...
+    def reader(self) -> Reader:
+        """Return a read-only view of the published generation."""
+        ...
 
     def quads(self, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]: ...
 
@@ -87,6 +103,11 @@ class Store(Protocol):
     ) -> Generation: ...
 
     def rollback(self, to: str | None = None, who: str = "cli") -> Generation: ...
+
+
+def reader_of(source: Store | Reader) -> Reader:
+    """Return the reader of a store's published generation, or `source` itself when it is a reader already."""
+    return source if isinstance(source, Reader) else source.reader()
 
 
 def store_from_settings(settings: Any) -> Store:

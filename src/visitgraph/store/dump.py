@@ -6,7 +6,6 @@ import gzip
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -75,10 +74,10 @@ def _relabel(lines: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def _graph_lines(source: Any) -> list[tuple[bytes, bytes]]:
+def _graph_lines(source: Iterable[ox.Quad]) -> list[tuple[bytes, bytes]]:
     """Return (graph term, N-Triples line) pairs of a store or of an iterable of quads."""
     out: list[tuple[bytes, bytes]] = []
-    if hasattr(source, "dump") and hasattr(source, "named_graphs"):
+    if isinstance(source, ox.Store):  # serialised by pyoxigraph, a graph at a time
         graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *source.named_graphs()]
         for graph in graphs:
             data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
@@ -95,7 +94,7 @@ def _graph_lines(source: Any) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def canonical_lines(source: Any, *, union: bool, extra: Iterable[ox.Quad] = ()) -> list[bytes]:
+def canonical_lines(source: Iterable[ox.Quad], *, union: bool, extra: Iterable[ox.Quad] = ()) -> list[bytes]:
     """Return the sorted, de-duplicated N-Triples (`union`) or N-Quads lines of a store or quads.
 
     Blank nodes are relabelled from their content; quad lines are grouped by graph.
@@ -123,7 +122,7 @@ def canonical_quads(quads: Iterable[ox.Quad], *, union: bool) -> list[ox.Quad]:
 
 
 def dump_quads(
-    source: Any, fmt: str | Format, prefixes: dict[str, str] | None = None, extra: Iterable[ox.Quad] = ()
+    source: Iterable[ox.Quad], fmt: str | Format, prefixes: dict[str, str] | None = None, extra: Iterable[ox.Quad] = ()
 ) -> Dump:
     """Serialise a store (fast path: no Python object per statement) or quads, deterministically.
 

@@ -72,7 +72,7 @@ def now_iso() -> str:
 #: that data register here (:func:`on_prune`), so this bottom layer imports none of them.
 _PRUNE_HOOKS: list[Callable[[Path, list[str]], None]] = []
 #: Called with the store and the generation a rollback made current (the ledger announces it to readers).
-_ROLLBACK_HOOKS: list[Callable[[Any, Generation], None]] = []
+_ROLLBACK_HOOKS: list[Callable[[EmbeddedStore, Generation], None]] = []
 
 
 def on_prune(hook: Callable[[Path, list[str]], None]) -> Callable[[Path, list[str]], None]:
@@ -82,7 +82,9 @@ def on_prune(hook: Callable[[Path, list[str]], None]) -> Callable[[Path, list[st
     return hook
 
 
-def on_rollback(hook: Callable[[Any, Generation], None]) -> Callable[[Any, Generation], None]:
+def on_rollback(
+    hook: Callable[[EmbeddedStore, Generation], None],
+) -> Callable[[EmbeddedStore, Generation], None]:
     """Register a function called after a rollback switched readers to an older generation (idempotent)."""
     if hook not in _ROLLBACK_HOOKS:
         _ROLLBACK_HOOKS.append(hook)

@@ -22,6 +22,7 @@ from visitgraph.describe.resources import exists, graph_quads, resource_quads, s
 from visitgraph.linking.linkpages import MAX_DESCRIBED_VALUES, LinkIndexCache, contributed_links, page_number, trim_view
 from visitgraph.release.dumps import live_void
 from visitgraph.release.void import dump_file_names, site_root
+from visitgraph.store.backend import Reader
 from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.web.admission import heavy_slot
 from visitgraph.web.errors import error_response, wants_json
@@ -150,7 +151,7 @@ def home(suffix: str | None = None) -> Response:
     )
 
 
-def _known(reader: Any, iri: str) -> bool:
+def _known(reader: Reader, iri: str) -> bool:
     """Say whether the store knows `iri` (False when the path does not make a valid IRI: spaces, `<`, NUL, ...)."""
     try:
         ox.NamedNode(iri)

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -26,8 +26,9 @@ from visitgraph.core.errors import BadParameter, BadQuery, LimitExceeded, QueryT
 from visitgraph.core.formats import Format, get_format
 from visitgraph.sparql.analysis import Analysed
 from visitgraph.sparql.answers import Answer, serialize_capped
-from visitgraph.sparql.engine import Dataset, run_query
+from visitgraph.sparql.engine import Dataset, Queryable, run_query
 from visitgraph.sparql.querylimits import ClientBudget, Reservation, ResultCache, check_depth
+from visitgraph.store.backend import Reader
 from visitgraph.workers.pool import Child, ChildGone, ChildTimeout, Handler, Pool, serve
 from visitgraph.workers.validation_job import VALIDATE, answer_validation
 
@@ -50,7 +51,7 @@ WORKER_START_S = 60.0
 Job = tuple[str, str, str, tuple[str, ...], tuple[str, ...], dict[str, Any], str, int]
 
 
-def _answer_job(store: Any, job: Job) -> tuple[bytes, str, str, int, bool]:
+def _answer_job(store: Queryable, job: Job) -> tuple[bytes, str, str, int, bool]:
     _, sparql, fmt_name, default_graphs, named_graphs, subs, base_iri, max_rows = job
     result = run_query(
         store, sparql, dataset=Dataset(default_graphs, named_graphs), substitutions=subs or None, base_iri=base_iri
@@ -132,10 +133,19 @@ class _Running:
     cancelled: bool = False
 
 
+class PublishedStore(Protocol):
+    """What the executor asks of a store: its published generation, and a reader on it (the remote backend
+    answers in this process). Every :class:`~visitgraph.store.backend.Store` is one."""
+
+    def require_current(self) -> Generation: ...
+
+    def reader(self) -> Reader: ...
+
+
 class QueryExecutor:
     """A bounded pool of query-worker processes over one store's published generations."""
 
-    def __init__(self, settings: Any, store: Any) -> None:
+    def __init__(self, settings: Any, store: PublishedStore) -> None:
         self.settings = settings
         self.store = store
         self.stats = ExecutorStats()

@@ -170,6 +170,11 @@ class _EmptyStore:
         """Return the empty generation (the executor's store interface)."""
         return self.generation
 
+    def reader(self) -> ox.Store:
+        """Open the empty generation read-only (the executor's store interface; it reads in process only for
+        the remote backend, which the checker never is)."""
+        return ox.Store.read_only(str(self.generation.path))
+
 
 class SyntaxChecker:
     """Check queries with the real engine's parser, in a worker of its own that a slow check cannot hold."""

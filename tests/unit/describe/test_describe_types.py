@@ -7,6 +7,7 @@ something neither backend's reader has.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,7 @@ def test_both_backends_readers_are_readers(tmp_path: Path) -> None:
         "from visitgraph.store.backend import Reader\n"
         "from visitgraph.store.remote import RemoteStore\n\n\n"
         "def readers(embedded: ox.Store, remote: RemoteStore) -> list[Reader]:\n"
+        "    reveal_type(home_page)\n"
         "    home_page(embedded, 'http://e/')\n"
         "    return [embedded, remote.reader()]\n",
         encoding="utf-8",
@@ -53,5 +55,7 @@ def test_both_backends_readers_are_readers(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, "MYPYPATH": str(ROOT / "src")},  # else no visitgraph is found (no py.typed): all Any
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-1000:]
+    assert 'Revealed type is "def (store: visitgraph.store.backend.Reader' in done.stdout, done.stdout[-3000:]

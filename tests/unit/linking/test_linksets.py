@@ -304,3 +304,52 @@ def test_accepted_links_shown_on_page_and_in_served_void(built_project: Settings
     assert "Also known in" in page and "http://viaf.org/viaf/000000002" in page and CONTRIBUTOR in page
     void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
     assert f"<{vocab.VOID}Linkset>" in void and "<http://viaf.org/viaf/>" in void
+
+
+HAND_BASE = "https://w3id.org/visitgraph/id/"
+
+
+def _hand_edited(attributed: ox.NamedNode | ox.Literal, linked: ox.NamedNode | ox.Triple) -> ox.Store:
+    """A published store whose accepted linkset was edited by hand into something `visitgraph linkset` never writes."""
+    graph = ox.NamedNode(vocab.graph_iri(HAND_BASE, "linksets/accepted/hand-edited.ttl"))
+    ls, ours = ox.NamedNode(f"{HAND_BASE}linkset/hand-edited"), ox.NamedNode(f"{HAND_BASE}person/someone")
+    store = ox.Store()
+    store.extend(
+        ox.Quad(s, ox.NamedNode(p), o, graph)
+        for s, p, o in [
+            (ls, vocab.RDF_TYPE, ox.NamedNode(vocab.VOID + "Linkset")),
+            (ls, vocab.PROV + "wasAttributedTo", attributed),
+            (ours, vocab.SKOS + "exactMatch", linked),
+        ]
+    )
+    return store
+
+
+@pytest.mark.parametrize(
+    ("attributed", "linked", "readers"),
+    [
+        (ox.Literal("A hand"), ox.NamedNode("http://viaf.org/viaf/1"), ("also_known_as", "link_rows")),
+        (
+            ox.NamedNode(f"{HAND_BASE}linkset/hand-edited#contributor"),
+            ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")),
+            ("also_known_as", "link_rows", "linkset_void_triples"),
+        ),
+    ],
+)
+def test_hand_edited_linkset_terms_are_named_not_a_type_error(
+    attributed: ox.NamedNode | ox.Literal, linked: ox.NamedNode | ox.Triple, readers: tuple[str, ...]
+) -> None:
+    """A literal contributor or a triple-term link object gave pages a pyoxigraph TypeError or an AttributeError."""
+    from visitgraph.core.errors import VisitgraphError
+    from visitgraph.linking.linkpages import link_rows
+
+    store = _hand_edited(attributed, linked)
+    calls = {
+        "also_known_as": lambda: also_known_as(store, f"{HAND_BASE}person/someone", HAND_BASE),
+        "link_rows": lambda: link_rows(store, HAND_BASE),
+        "linkset_void_triples": lambda: linkset_void_triples(store, HAND_BASE),
+    }
+    for name in readers:
+        with pytest.raises(VisitgraphError, match=r"fix linksets/accepted/hand-edited\.ttl") as caught:
+            calls[name]()
+        assert str(attributed if isinstance(attributed, ox.Literal) else linked) in str(caught.value), name

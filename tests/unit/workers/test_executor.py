@@ -502,3 +502,13 @@ def test_json_writer_matches_json_dumps_and_pyoxigraph_on_awkward_terms() -> Non
         ]
         parsed = list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
         assert [[sol[n] for n in names] for sol in parsed] == rows
+
+
+def test_syntax_checkers_empty_store_is_a_published_store() -> None:
+    """The syntax checker's empty store is what the executor takes (a PublishedStore): a generation and a reader."""
+    from visitgraph.workers.workbench import _EmptyStore
+
+    empty = _EmptyStore()
+    assert empty.require_current().id == "empty"
+    reader = empty.reader()
+    assert len(reader) == 0 and not bool(reader.query("ASK { ?s ?p ?o }"))
