@@ -386,7 +386,13 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         if minister is not None:  # "Minister of Culture of Turkey": the ministry the text implies
             return desc[: minister.start()].strip(), "Ministry of " + desc[minister.end() :].strip()
         chosen = next(
-            (m for m in positions if looks_org(desc[m.end() : m.end() + _WINDOW]) and not _domain(desc[m.end() :])),
+            (
+                m
+                for m in positions
+                if looks_org(desc[m.end() : m.end() + _WINDOW])
+                and not _domain(desc[m.end() :])
+                and not is_field(desc[m.end() : m.end() + _WINDOW])
+            ),
             None,
         )
     if chosen is None:
@@ -445,6 +451,30 @@ def _acronym_title(desc: str) -> tuple[str, str] | None:
     if not words & TITLE_HEADS or not words <= TITLE_HEADS | TITLE_MODIFIERS:
         return None
     return (m.group(1) or "") + m.group(3), m.group(2)
+
+
+#: Words that end the name of a field of work, not of a body: "Director of International Activities".
+FIELD_WORDS = frozenset(
+    """activities relations affairs cooperation co-operation programmes programs projects development communications
+research studies policy policies collections acquisitions marketing outreach partnerships protocol finance finances
+operations technologies innovation innovations digitization digitisation preservation conservation""".split()
+)
+
+
+def is_field(text: str) -> bool:
+    """Say whether text starts with a field of work a title is of ("International Activities"), no institution.
+
+    >>> is_field("International Activities"), is_field("Foreign Relations of the RSL"), is_field("Sputnik Azerbaijan")
+    (True, True, False)
+    >>> is_field("Institute of International Relations"), is_field("IFLA Relations")
+    (False, False)
+    """
+    words = _chunk(text).split()
+    return (
+        bool(words)
+        and words[-1].casefold() in FIELD_WORDS
+        and not any(w.casefold() in ORG_HEADS or (w.isupper() and len(w) > 1) for w in words)
+    )
 
 
 def _domain(text: str) -> bool:

@@ -109,7 +109,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_by",
         re.compile(
-            r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)\s+(?:presented|donated|"
+            r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)(?:\s+(?:was|were))?\s+(?:presented|donated|gifted|"
             r"handed over|given)\s+to\s+(?P<recv>.{1,150}?)\s+by\s+(?P<giver>.{1,150}?)(?:\s+was\s+held|\.|$)"
         ),
     ),
@@ -117,14 +117,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive",
         re.compile(
             r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+" + CAP + r"[\w.’'-]*){0,3}|(?:the\s+)?guests?)"
-            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|gifted|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
         "passive_to",  # "the books of the poet were handed over to the library fund": the guests gave them
         re.compile(
-            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given)\s+to\s+"
-            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary)\b(?![^.]{0,200}\bby\b)"
+            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given|gifted)\s+to\s+"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|(?:the\s+)?(?:guests?|delegation|visitors?|"
+            + _GUEST_WORDS
+            + r")|him|her|them)\b(?![^.]{0,200}\bby\b)"
         ),
     ),
     (
@@ -143,7 +145,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "as_gift",
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
-            r"(?:gave|presented|donated)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
+            r"(?:gave|presented|donated|gifted)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
         ),
     ),
@@ -155,13 +157,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r")|(?:"
             + CAP
             + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn)?,?\s+"
-            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            r"(?P<verb>donated|handed over|presented|gave|gifted)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
     (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
-            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave)\s+to\s+"
+            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
@@ -172,7 +174,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*\s?){1,4}|"
             r"[Hh]e|[Ss]he|[Tt]hey)"
-            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>gave|donated)\s+"
+            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>gave|donated|gifted)\s+"
             r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
@@ -186,7 +188,19 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w’'-]*){1,3})\s+visited\b"
             r"[^.]{0,150}?\band\s+"
-            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            r"(?P<verb>donated|handed over|presented|gave|gifted)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+    (
+        "received",  # "The guest received the book … (from X)": the receiver is the subject, the giver after "from"
+        re.compile(
+            r"(?P<recv>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|"
+            + _GUEST_WORDS
+            + r")|(?:[Tt]he\s+)?(?:Presidential\s+)?[Ll]ibrary|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?P<items>[^.]{1,150}?)"
+            r"(?:\s+from\s+(?P<giver>[^.,]{1,150}?))?(?:\s+as\s+(?:a\s+)?(?:gifts?|presents?|souvenirs?))?(?:[.,;]|$)"
         ),
     ),
     (
@@ -194,7 +208,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bvisited\s+"
             + _LIBRARY
-            + r"\s+and\s+(?P<verb>donated|handed\s+over|gave)\s+(?:to\s+"
+            + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
+            r"\s+(?:(?:to\s+)?"
             + _LIBRARY
             + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+"
             + _LIBRARY
@@ -206,7 +221,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _CLAUSE = re.compile(
     r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
-    r"\b(?:presented|donated|gave|given|handed over)\b)"
+    r"\b(?:presented|donated|gave|given|gifted|handed over)\b)"
 )
 
 
@@ -228,23 +243,40 @@ def _clauses(sentence: str) -> list[str]:
 
 
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
-_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|handed)\b)")
+_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|gifted|handed)\b)")
 
 
 #: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
 _NEEDS = {
     "by_to": (" by ", " to "),
     "to_by": (" to ", " by "),
-    "passive": ("presented with|given|handed",),
+    "passive": ("presented with|given|gifted|handed",),
     "passive_to": (" to ",),
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
-    "to_first": ("donated to|presented to|handed over to|gave to",),
-    "gave_to": ("gave|donated",),
+    "to_first": ("donated to|presented to|handed over to|gave to|gifted to",),
+    "gave_to": ("gave|donated|gifted",),
     "and_gave": ("visited", " and ", " to "),
     "visited_and": ("visited", " and "),
+    "received": ("received",),
 }
+
+
+def _received_gift(items: str) -> bool:
+    """Say whether what was received is a thing given ("a copy of the book"), not "information about the books".
+
+    >>> _received_gift("a copy of the album"), _received_gift("information about the collections")
+    (True, False)
+    """
+    head = re.split(r"\s(?:about|on|of|regarding|concerning|from)\s", items, maxsplit=1)[0]
+    if _WORK_WORDS.search(head) or _GIFT_WORDS.search(head):
+        return True
+    # "a set of books", "a copy of the album": a measure of things given
+    return bool(re.search(_MEASURE, head, re.I) and (_WORK_WORDS.search(items) or _GIFT_WORDS.search(items)))
+
+
+_MEASURE = r"\b(?:copy|copies|set|sets|number|selection|series|package|pack|bundle|box|boxes|samples?|dozens?)\b"
 
 
 def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
@@ -280,7 +312,7 @@ def _initial_form(name: str) -> str:
 
 def _items(phrase: str) -> list[str]:
     """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items."""
-    phrase = re.split(r"\s+(?:donated|presented|given)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
+    phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
     if cut and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
@@ -358,10 +390,15 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             )
             if rule == "passive":
                 agent = HOST
-            if rule in ("passive_to", "visited_and"):
+            if rule == "visited_and":
                 agent = GUESTS
+            if rule == "received" and not _received_gift(m.group("items")):
+                continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
+            if rule == "passive_to" or (rule == "received" and not m.group("giver")):
+                # no giver written: the other side gave ("books were presented to the guests", "the library received …")
+                agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
                 recipient = HOST
             if agent == recipient:
