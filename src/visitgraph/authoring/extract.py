@@ -152,6 +152,8 @@ def is_name_word(word: str) -> bool:
         return False  # acronyms: IFLA, OCLC, IPR
     if low in ORG_HEADS or low in TITLE_HEADS or low in TITLE_MODIFIERS or low in OTHER_CAPITALISED:
         return False
+    if low in FIELD_WORDS:  # "Director of External Relations Olga Petrova": the field ends before the name
+        return False
     if low in MONTHS or low in HONORIFICS or place_code(word) is not None:
         return False
     return bool(re.fullmatch(r"[^\W\d_][\w’'-]*", word))

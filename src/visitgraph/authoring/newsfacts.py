@@ -209,11 +209,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bvisited\s+"
             + _LIBRARY
             + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
-            r"\s+(?:(?:to\s+)?"
-            + _LIBRARY
-            + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+"
-            + _LIBRARY
-            + r")?(?:\.|$)"
+            r"\s+(?:(?:to\s+)?" + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
         ),
     ),
 )
