@@ -152,8 +152,6 @@ def is_name_word(word: str) -> bool:
         return False  # acronyms: IFLA, OCLC, IPR
     if low in ORG_HEADS or low in TITLE_HEADS or low in TITLE_MODIFIERS or low in OTHER_CAPITALISED:
         return False
-    if low in FIELD_WORDS:  # "Director of External Relations Olga Petrova": the field ends before the name
-        return False
     if low in MONTHS or low in HONORIFICS or place_code(word) is not None:
         return False
     return bool(re.fullmatch(r"[^\W\d_][\w’'-]*", word))
@@ -212,6 +210,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
+        field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
+        if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
+            run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
         after_for = _after_for(words, i)
         if after_for and len(run) >= 3 and _is_region(run[0].text):
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
