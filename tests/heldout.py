@@ -111,6 +111,7 @@ def score_reconcile(matcher: Matcher, split: str) -> ReconcileScore:
 NEWS_FILES = {
     "dev": "news.json",
     "dev8": "news.json",
+    "dev9": "news-dev9.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",

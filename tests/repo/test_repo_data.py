@@ -92,6 +92,8 @@ def test_repo_source_text_copied_verbatim() -> None:
 
 #: The second held-out half of the drafting evaluation (issue 16): written before any tuning, never tuned on.
 HELDOUT2 = ROOT / "tests" / "data" / "eval" / "news-test2.json"
+#: Development set dev9 (30 items, written before any rule was tuned on it; may be tuned on).
+DEV9 = ROOT / "tests" / "data" / "eval" / "news-dev9.json"
 _ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
 
 
@@ -169,6 +171,11 @@ def eval_file_problems(data: object, split: str, count: int, known: set[str]) ->
 def test_repo_heldout2_eval_file_well_formed() -> None:
     data = json.loads(HELDOUT2.read_text(encoding="utf-8"))
     assert eval_file_problems(data, "test2", 20, _known_ids()) == []
+
+
+def test_repo_dev9_eval_file_well_formed() -> None:
+    data = json.loads(DEV9.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "dev9", 30, _known_ids()) == []
 
 
 def test_repo_eval_file_check_catches_malformed_items() -> None:
