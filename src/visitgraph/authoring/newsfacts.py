@@ -423,7 +423,16 @@ _AGREED = (
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
+    # "The sides plan to sign a memorandum …", "they decided to prepare its text": the parties' own intent to
+    # make a document (read only when the sentence names one: _INTENT)
+    re.compile(
+        r"\b(?:the (?:sides|parties|guests?|libraries|participants)|both (?:sides|parties)|they|we)\b"
+        r"[^.;]{0,200}?\b(?:decided|plans?|planned|intends?|intended)\s+(?P<prep>to)\s+"
+        r"(?P<what>.{1,200}?)(?=\s+in the future\b|\s+next year\b|\s+later\b|[.;]|$)",
+        re.I,
+    ),
 )
+_INTENT = _AGREED[-1]
 _DOC = (
     r"(?P<doc>memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation))?|agreements?|protocols?|contracts?|"
     r"treaty|treaties|accords?|declarations?)"
@@ -460,10 +469,14 @@ def find_agreements(text: str) -> list[AgreementMention]:
     'Memorandum of understanding on cooperation of the libraries'
     """
     out = []
-    for sentence in sentences(text):
+    for sentence in (c for s in sentences(text) for c in _agreement_clauses(s)):
         low = sentence.casefold()
-        cue = "agree" in low or "decided" in low
-        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if cue else None
+        cue = any(w in low for w in ("agree", "decided", "plan", "intend"))
+        found = ((p, p.search(sentence)) for p in _AGREED) if cue else iter(())
+        agreed = next(
+            (m for p, m in found if m and (p is not _INTENT or re.search(_DOC, sentence, re.I))),
+            None,
+        )
         signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if "signed" in low else None
         if signed is None and "signing" in low:
             signed = _SIGNING_HELD.search(sentence)
@@ -480,6 +493,23 @@ def find_agreements(text: str) -> list[AgreementMention]:
             name = f"Agreement {prep} {what}"
         out.append(AgreementMention(name, signed is not None, (signed or agreed).group(0)))  # type: ignore[union-attr]
     return out
+
+
+_AGREEMENT_CLAUSE = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
+_AGREEMENT_CUE = re.compile(r"\b(?:signed|agreed|decided|plans?|planned|intends?|intended)\b", re.I)
+
+
+def _agreement_clauses(sentence: str) -> list[str]:
+    """Split "A memorandum … was signed, and the sides agreed to sign an agreement …" into its two documents.
+
+    The sentence is split only when two of its clauses each name a document and say what became of it.
+
+    >>> _agreement_clauses("The sides agreed on cooperation, and signed a memorandum.")
+    ['The sides agreed on cooperation, and signed a memorandum.']
+    """
+    parts = _AGREEMENT_CLAUSE.split(sentence)
+    full = [p for p in parts if re.search(_DOC, p, re.I) and _AGREEMENT_CUE.search(p)]
+    return parts if len(parts) > 1 and len(full) >= 2 else [sentence]
 
 
 _STEM = re.compile(r"(?:ies|es|s|ing|ion|ions|al|ic|y)$")
