@@ -133,7 +133,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|delegation|visitors|"
+            r"(?P<recv>the\s+(?:(?:head|leader|members?|heads|leaders)\s+of\s+the\s+)?(?:\w+\s+)?(?:guests?|delegation|visitors|"
             + _GUEST_WORDS
             + r")|"
             + _LIBRARY
@@ -259,6 +259,26 @@ _NEEDS = {
 }
 
 
+_SHOWN = re.compile(
+    r"\b(?:platforms?|projects?|programmes?|programs?|databases?|systems?|services?|software|applications?|apps?|"
+    r"websites?|portals?|technolog(?:y|ies)|reports?|results|possibilities|capabilities|activities|plans?)\b",
+    re.I,
+)
+_AUDIENCE = re.compile(r"\b(?:staff|readers|audience|participants|employees|specialists|colleagues|public)\b", re.I)
+
+
+def _presentation(items: str, receiver: str) -> bool:
+    """Say whether "presented <items> to <receiver>" shows something rather than hands a thing over.
+
+    >>> _presentation("the new digital platform", "the library staff"), _presentation("a book", "the library")
+    (True, False)
+    """
+    head = re.split(r"\s(?:about|on|of|for)\s", items, maxsplit=1)[0]
+    if _WORK_WORDS.search(head) or _GIFT_WORDS.search(head):
+        return False
+    return bool(_SHOWN.search(head) or _AUDIENCE.search(receiver))
+
+
 def _received_gift(items: str) -> bool:
     """Say whether what was received is a thing given ("a copy of the book"), not "information about the books".
 
@@ -311,7 +331,8 @@ def _items(phrase: str) -> list[str]:
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
-    if cut and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
+    participle = cut and re.match(r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :])
+    if cut and not participle and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content
         idx = _original_index(phrase, bare, first_len)
@@ -377,6 +398,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if m is None:
                 continue
             verb = m.groupdict().get("verb") or "presented"
+            if verb == "presented" and _presentation(m.group("items"), m.groupdict().get("recv") or ""):
+                continue  # "presented the digital platform to the staff": a presentation, not a gift
             if verb.startswith(("given", "handed", "gave")) and not (
                 _WORK_WORDS.search(m.group("items")) or _GIFT_WORDS.search(m.group("items"))
             ):
@@ -447,7 +470,8 @@ _SIGNED = re.compile(
 _SIGNED_PASSIVE = re.compile(
     r"\b(?:(?:a|an|the|two|both)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
-    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
+    + r"(?P<on>\s+(?:on|of|between|for|giving|granting|providing|allowing)\s+[^.;]{1,200}?)?"
+    r"\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
     re.I,
 )
 
