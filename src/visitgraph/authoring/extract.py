@@ -286,6 +286,15 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
     if (
+        len(run) >= 3
+        and k >= 1
+        and words[k].text.casefold() in ("of", "in", "at")
+        and is_cap(words[k - 1].text)
+        and not is_name_word(words[k - 1].text)
+        and not _is_initials(words[k - 1].text)
+    ):
+        return run[-2:]  # "the Museum in Prague Jan Novak", "the Palace of Independence Anna Petrova": a place ends it
+    if (
         len(run) == 2
         and k >= 1
         and words[k].text.casefold() == "of"
@@ -395,6 +404,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
                 if looks_org(desc[m.end() : m.end() + _WINDOW])
                 and not _domain(desc[m.end() :])
                 and not is_field(desc[m.end() : m.end() + _WINDOW])
+                and not _inner_of(desc[: m.start()])
             ),
             None,
         )
@@ -454,6 +464,20 @@ def _acronym_title(desc: str) -> tuple[str, str] | None:
     if not words & TITLE_HEADS or not words <= TITLE_HEADS | TITLE_MODIFIERS:
         return None
     return (m.group(1) or "") + m.group(3), m.group(2)
+
+
+def _inner_of(before: str) -> bool:
+    """Say whether "of" follows a capitalised word that is no title and no institution ("the Palace of …"): the
+    "of" is inside a place's name, which names no organisation.
+
+    >>> _inner_of("head of the branch in the Palace"), _inner_of("Minister"), _inner_of("Deputy Director")
+    (True, False, False)
+    """
+    words = before.split()
+    if not words or not is_cap(words[-1]) or words[-1].isupper():
+        return False
+    low = words[-1].casefold()
+    return low not in TITLE_HEADS | TITLE_MODIFIERS | ORG_HEADS and not is_name_word(words[-1])
 
 
 #: Words that end the name of a field of work, not of a body: "Director of International Activities".

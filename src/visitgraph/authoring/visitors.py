@@ -538,11 +538,26 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = org_text is not None and _is_host_org(org_text, set())
             if is_host:
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
+            elif org_text is None and _receives_guests(text, pre, p):
+                is_host = True  # "They were received by Deputy Director X", "Deputy Director X showed the guests …"
         if is_host and fold(p.name) not in seen:
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+_RECEIVED_BY = re.compile(r"\b(?:received|welcomed|met|greeted|hosted|accompanied)\s+by\s+(?:the\s+)?[^,.;]{0,60}$")
+_ACTS_ON_GUESTS = re.compile(
+    r"^(?:,[^,.;]{1,80},)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|"
+    r"presented|gave|handed|guided|accompanied)\b[^.;]{0,120}?\b(?:guests?|them|him|her|delegation|visitors?)\b"
+)
+
+
+def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
+    """Say whether a person named by a title alone acts as the host: received the guests, or acts on them."""
+    after = text[p.start + len(p.name) : p.start + len(p.name) + 200]
+    return bool(_RECEIVED_BY.search(pre) or _ACTS_ON_GUESTS.search(after))
 
 
 #: A later sentence that names who came: "The delegation was headed by …", "The delegation included …",
