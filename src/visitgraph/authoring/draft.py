@@ -322,6 +322,9 @@ def _variants(name: str, kind: str) -> list[str]:
         expanded = re.fullmatch(r"(.{3,}?)\s*\([A-Z]{2,}\)|[A-Z]{2,}\s*\(([^()]{3,})\)", name.strip())
         if expanded:  # "X (ABC)" and "ABC (X)": the expansion alone
             out.append((expanded.group(1) or expanded.group(2)).strip())
+        named = re.fullmatch(r"(.{3,}?)\s*\((?:the\s+)?([^()]{8,})\)", name.strip())
+        if named and not expanded:  # "Rudomino Library (the All-Russia State Library … )": either name
+            out += [named.group(1).strip(), named.group(2).strip()]
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))

@@ -445,6 +445,13 @@ def bare_part(org: str) -> bool:
     (False, False)
     """
     words = org.split()
+    if (
+        len(words) > 2
+        and words[0].casefold() in PART_WORDS
+        and words[1] == "of"
+        and not any(w.casefold() in ORG_HEADS - PART_WORDS or (w.isupper() and len(w) > 1) for w in words[2:])
+    ):
+        return True  # "Department of Manuscripts": a part named by what it keeps
     return bool(words) and words[-1].casefold() in PART_WORDS and all(is_cap(w) or w in ("and", "of") for w in words)
 
 
@@ -605,9 +612,12 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         parent = parse_org(m.group(1), depth + 1)
         text = text[: m.start()]
     country = None
-    paren = re.search(r"\(([^()]*)\)$", text)
-    if paren and place_code(paren.group(1)):
-        country, text = place_code(paren.group(1)), text[: paren.start()]
+    paren = re.search(r"\s*\(([^()]*)\)?$", text)  # "(Republic of Dagestan, Russian Federation)", even cut short
+    places = [place_code(x) for x in paren.group(1).split(",")] if paren else []
+    if paren and places and (places[-1] or (places[0] and not paren.group(0).endswith(")"))):
+        country, text = places[-1] or places[0], text[: paren.start()]
+    elif paren and not paren.group(0).endswith(")") and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1)):
+        text = text[: paren.start()]  # a place the text was cut in: not part of the name
     m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)
     if m and place_code(m.group(1)):
         stem = text[: m.start()].split()
