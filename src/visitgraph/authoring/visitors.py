@@ -40,6 +40,7 @@ from visitgraph.authoring.extract import (
     split_descriptor,
     tokens,
 )
+from visitgraph.authoring.newsfacts import CAP
 from visitgraph.core.names import fold
 
 _WINDOW = 300
@@ -651,9 +652,9 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
     pattern = (
-        r"(?:[A-Z][\w’'`-]*\s){0,8}?(?:"
+        r"(?:" + CAP + r"[\w’'`-]*\s){0,8}?(?:"
         + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
-        + r")\b(?:\sof\s(?:the\s)?[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,6}){0,3}"
+        + r")\b(?:\sof\s(?:the\s)?" + CAP + r"[\w-]*(?:\s" + CAP + r"[\w-]*){0,6}){0,3}"
     )
     starts = [p.start for p in find_people(sentence)]
     for m in re.finditer(pattern, sentence):
