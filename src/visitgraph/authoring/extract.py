@@ -210,6 +210,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
+        if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
+            i = j + 1
+            continue
         field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
         if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
             run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
@@ -491,7 +494,8 @@ def _inner_of(before: str) -> bool:
 FIELD_WORDS = frozenset(
     """activities relations affairs cooperation co-operation programmes programs projects development communications
 research studies policy policies collections acquisitions marketing outreach partnerships protocol finance finances
-operations technologies innovation innovations digitization digitisation preservation conservation""".split()
+operations technologies innovation innovations digitization digitisation preservation conservation science sciences
+technology""".split()
 )
 
 
@@ -577,6 +581,9 @@ def _sub_unit_tail(text: str) -> int | None:
         return None
     at = len(head) + rest.end()
     after = text[at : at + _WINDOW]
+    subject = _chunk(after).split()
+    if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field
+        return None
     if looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"

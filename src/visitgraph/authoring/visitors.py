@@ -171,7 +171,7 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
     if folded in hosts or folded in ("the library",):
         return True
     alts = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
-    if re.search(rf"\S\s+of (?:the |its )?(?:{alts})(?: and\b.*)?$", folded):
+    if re.search(rf"\S\s+of (?:the |its )?(?:{alts})(?: and(?: of)? its\b.*| and\b(?!.*\sof\s).*)?$", folded):
         return True
     own = re.sub(r"^(?:its|their|the)\s+", "", name.strip(), flags=re.I)
     return bare_part(own) and " of " not in own
