@@ -130,7 +130,18 @@ _FORMER_NAME = re.compile(r"\s*\((?:formerly|previously|former(?:ly)?\s+named|un
 
 def _about_spans(sentence: str) -> list[tuple[int, int]]:
     """Stretches that say what a gift or talk was about: people named there did not visit."""
-    return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
+    # "author of a novel about the poetess X, visited …": the subject of a work, up to the end of its phrase
+    spans += [
+        (m.start(), m.end())
+        for m in re.finditer(r"\b(?:about|dedicated\s+to|on\s+the\s+life\s+of)\s+(?!\d)[^,.;()]{1,150}", sentence)
+        if re.search(
+            r"\b(?:novel|book|poem|film|play|biography|monograph|study|studies|works?|article|essay|"
+            r"album|opera|story|stories)\s+$",
+            sentence[max(0, m.start() - 40) : m.start()],
+        )
+    ]
+    return sorted(spans)
 
 
 #: "their colleague from Geneva Marc Dubois": a person "from" a place, the place written before the name.
@@ -652,9 +663,15 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
     pattern = (
-        r"(?:" + CAP + r"[\w’'`-]*\s){0,8}?(?:"
+        r"(?:"
+        + CAP
+        + r"[\w’'`-]*\s){0,8}?(?:"
         + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
-        + r")\b(?:\sof\s(?:the\s)?" + CAP + r"[\w-]*(?:\s" + CAP + r"[\w-]*){0,6}){0,3}"
+        + r")\b(?:\sof\s(?:the\s)?"
+        + CAP
+        + r"[\w-]*(?:\s"
+        + CAP
+        + r"[\w-]*){0,6}){0,3}"
     )
     starts = [p.start for p in find_people(sentence)]
     for m in re.finditer(pattern, sentence):
