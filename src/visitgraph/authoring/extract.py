@@ -213,6 +213,15 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
             i = j + 1
             continue
+        if (
+            len(run) >= 3
+            and i >= 1
+            and words[i - 1].text.casefold() in TITLE_HEADS | TITLE_MODIFIERS
+            and re.search(r"(?:er|or|ist|ian|ant)$", run[0].text)
+        ):
+            run = run[
+                1:
+            ]  # "Head Cataloguer Orkhan Aliyev", "Senior Archivist Anna Petrova": an occupation, then the name
         field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
         if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
             run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
@@ -288,15 +297,20 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         k -= 1
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
+    q = i - 1
+    while q >= 1 and is_cap(words[q].text) and not is_name_word(words[q].text) and not _is_initials(words[q].text):
+        q -= 1  # "the Department of Rare Maps Anna Petrova": capitalised words that are no name before the run
+    if q >= 0 and words[q].text.casefold() == "the":
+        q -= 1
     if (
         len(run) >= 3
-        and k >= 1
-        and words[k].text.casefold() in ("of", "in", "at")
-        and is_cap(words[k - 1].text)
-        and not is_name_word(words[k - 1].text)
-        and not _is_initials(words[k - 1].text)
+        and q >= 1
+        and words[q].text.casefold() in ("of", "in", "at")
+        and is_cap(words[q - 1].text)
+        and not _is_initials(words[q - 1].text)
+        and (not is_name_word(words[q - 1].text) or (q >= 2 and words[q - 2].text.casefold() == "the"))
     ):
-        return run[-2:]  # "the Museum in Prague Jan Novak", "the Palace of Independence Anna Petrova": a place ends it
+        return run[-2:]  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place ends it
     if (
         len(run) == 2
         and k >= 1
@@ -621,9 +635,13 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     country = None
     paren = re.search(r"\s*\(([^()]*)\)?$", text)  # "(Republic of Dagestan, Russian Federation)", even cut short
     places = [place_code(x) for x in paren.group(1).split(",")] if paren else []
-    if paren and places and (places[-1] or (places[0] and not paren.group(0).endswith(")"))):
-        country, text = places[-1] or places[0], text[: paren.start()]
-    elif paren and not paren.group(0).endswith(")") and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1)):
+    if paren and places and places[0]:
+        country, text = next(c for c in places if c), text[: paren.start()]
+    elif (
+        paren
+        and not paren.group(0).endswith(")")
+        and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1))
+    ):
         text = text[: paren.start()]  # a place the text was cut in: not part of the name
     m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)
     if m and place_code(m.group(1)):

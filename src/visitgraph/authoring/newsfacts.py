@@ -331,7 +331,9 @@ def _items(phrase: str) -> list[str]:
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
-    participle = cut and re.match(r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :])
+    participle = cut and re.match(
+        r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :]
+    )
     if cut and not participle and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.extract import split_descriptor
+from visitgraph.authoring.extract import parse_org, split_descriptor
 from visitgraph.authoring.newsdates import find_date
-from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_gifts
+from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts
+from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 
 # --- dates --------------------------------------------------------------------------------------------------------
 
@@ -121,3 +122,134 @@ def test_passive_gifts_without_a_giver_come_from_the_other_side() -> None:
     assert _dirs("Several albums were donated to the library by the guest.") == [(GUEST, HOST)]
     described = find_gifts("Several albums were donated to the library by the guest.")
     assert described[0].description == "Several albums"
+
+
+# --- agreements ---------------------------------------------------------------------------------------------------
+
+
+def _agreements(text: str) -> list[bool]:
+    return [a.signed for a in find_agreements(text)]
+
+
+def test_the_parties_intent_to_make_a_document_is_an_unsigned_agreement() -> None:
+    assert _agreements("The two institutes intend to conclude a contract on joint research.") == []  # no parties
+    assert _agreements("The parties plan to conclude a contract on joint research next spring.") == [False]
+    assert _agreements("Both sides examined a protocol on exhibitions and decided to finalise its wording.") == [False]
+    assert _agreements("The sides decided to hold a joint exhibition.") == []  # no document: not an agreement
+
+
+def test_a_signed_document_and_an_agreed_one_in_one_sentence_are_two() -> None:
+    text = "A protocol on exhibitions was signed, and the parties agreed to sign a contract on digitisation soon."
+    assert _agreements(text) == [True, False]
+    assert _agreements("The sides agreed on cooperation, and signed a memorandum.") == [True]  # one document
+
+
+def test_a_document_described_by_a_participle_was_signed() -> None:
+    assert _agreements("A data agreement granting the readers remote access was signed.") == [True]
+
+
+# --- gifts: receivers, participles, presentations -----------------------------------------------------------------
+
+
+def test_the_head_of_the_delegation_receives_for_the_guests() -> None:
+    dirs = _dirs("Afterwards Mayil Ahmadov presented the leader of the delegation with a map.", [], ["Mayil Ahmadov"])
+    assert dirs == [("Mayil Ahmadov", GUESTS)]
+
+
+def test_a_participle_after_and_does_not_split_a_gift() -> None:
+    gifts = find_gifts("The guest presented the library with an atlas compiled by her team and printed in Riga.")
+    assert len(gifts) == 1
+    two = find_gifts("The guest presented the library with an atlas and a set of postcards.")
+    assert len(two) == 2
+
+
+def test_presenting_a_platform_or_to_the_staff_is_not_a_gift() -> None:
+    assert _dirs("The guests presented their new cataloguing software to the library staff.") == []
+    assert _dirs("The guests presented the results of the survey to the readers.") == []
+    assert _dirs("The guests presented two atlases to the library.") == [(GUESTS, HOST)]
+
+
+# --- people and organisations -------------------------------------------------------------------------------------
+
+
+def _visit(text: str) -> tuple[list[tuple[str, str | None]], list[str], list[str]]:
+    found = analyse_visit(text, None, ["Presidential Library"], ["Mayil Ahmadov"])
+    free = visiting_orgs_free(text, found, ["Presidential Library"])
+    return (
+        [(p.name, p.org.name if p.org else None) for p in found.visitors],
+        [o.name for o in found.orgs + free],
+        [p.name for p in found.hosts],
+    )
+
+
+def test_a_place_name_ends_before_a_person_and_names_no_organisation() -> None:
+    people, orgs, _ = _visit(
+        "On May 4, 2026, the curator of the Gallery in Tartu Kadri Tamm and the keeper of the archive in the House "
+        "of Friendship Marta Kask visited the Presidential Library."
+    )
+    assert [name for name, _ in people] == ["Kadri Tamm", "Marta Kask"]
+    assert "Friendship" not in orgs
+
+
+def test_a_person_named_by_a_title_alone_who_receives_the_guests_is_a_host() -> None:
+    _, _, hosts = _visit(
+        "On May 4, 2026, Kadri Tamm visited the Presidential Library. She was welcomed by Chief Librarian Leyla "
+        "Huseynova. Head Cataloguer Orkhan Aliyev showed the guest the card catalogue."
+    )
+    assert hosts == ["Leyla Huseynova", "Orkhan Aliyev"]
+
+
+def test_a_part_named_by_what_it_keeps_is_no_organisation() -> None:
+    people, orgs, _ = _visit(
+        "On May 4, 2026, the head of the Department of Rare Maps Kadri Tamm visited the Presidential Library."
+    )
+    assert people == [("Kadri Tamm", None)] and orgs == []
+
+
+def test_a_place_in_brackets_is_the_country_even_with_commas() -> None:
+    o = parse_org("Tartu City Library (Republic of Estonia, European Union)")
+    assert (o.name, o.country) == ("Tartu City Library", "EE")
+
+
+def test_either_name_of_x_bracket_the_y_is_looked_up(repo_draft_context: DraftContext) -> None:
+    d = draft_item(
+        plan_items(
+            "On May 4, 2026, a delegation of the Lenin Library (the Russian State Library) visited the Presidential "
+            "Library.",
+            name="case",
+        )[0],
+        repo_draft_context,
+    )
+    orgs = [(e.iri.rsplit("/", 1)[-1], e.new) for e in d.institutions + d.attendees if e.kind == "organization"]
+    assert ("russian-state-library", False) in orgs and not any(new for _, new in orgs), orgs
+
+
+def test_an_institution_with_turkish_capitals_is_read_whole() -> None:
+    _, orgs, _ = _visit(
+        "On May 4, 2026, Elif Kaya, a lecturer of Çanakkale Onsekiz Mart University, visited the Presidential Library."
+    )
+    assert orgs == ["Çanakkale Onsekiz Mart University"]
+
+
+def test_a_field_of_study_is_no_persons_name_and_a_faculty_of_it_is_a_part() -> None:
+    people, orgs, _ = _visit(
+        "On May 4, 2026, the dean of the Faculty of History and Political Science of Tartu University Prof. Kadri "
+        "Tamm visited the Presidential Library."
+    )
+    assert people == [("Kadri Tamm", "Faculty of History and Political Science of Tartu University")]
+
+
+def test_of_the_library_and_another_institution_is_not_the_host() -> None:
+    people, _, hosts = _visit(
+        "On May 4, 2026, the dean of the School of Library and Archive Studies of Tartu University Kadri Tamm visited "
+        "the Presidential Library."
+    )
+    assert hosts == [] and [name for name, _ in people] == ["Kadri Tamm"]
+
+
+def test_the_person_a_work_is_about_did_not_visit() -> None:
+    people, _, _ = _visit(
+        "On May 4, 2026, Kadri Tamm, author of a biography of and a film about the painter Sattar Bahlulzade, "
+        "visited the Presidential Library."
+    )
+    assert [name for name, _ in people] == ["Kadri Tamm"]
