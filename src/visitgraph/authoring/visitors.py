@@ -21,6 +21,7 @@ from visitgraph.authoring.extract import (
     GROUP_NOUNS,
     MONTHS,
     ORG_HEADS,
+    PART_WORDS,
     SUB_UNITS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
@@ -185,7 +186,7 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
     if re.search(rf"\S\s+of (?:the |its )?(?:{alts})(?: and(?: of)? its\b.*| and\b(?!.*\sof\s).*)?$", folded):
         return True
     own = re.sub(r"^(?:its|their|the)\s+", "", name.strip(), flags=re.I)
-    return bare_part(own) and " of " not in own
+    return bare_part(own) and (" of " not in own or own.split()[0].casefold() in PART_WORDS)
 
 
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:

@@ -254,3 +254,21 @@ def test_the_person_a_work_is_about_did_not_visit() -> None:
         "visited the Presidential Library."
     )
     assert [name for name, _ in people] == ["Kadri Tamm"]
+
+
+def test_a_dateline_is_not_the_visit_sentence(repo_draft_context: DraftContext) -> None:
+    for opening in ("04.05.2026.", "May 4, 2026 –", "4 May 2026:"):
+        d = draft_item(
+            plan_items(f"{opening} Librarian Kadri Tamm of Tartu City Library visited the Presidential Library.")[0],
+            repo_draft_context,
+        )
+        assert d.item.date.date.isoformat() == "2026-05-04"
+        assert [e.name for e in d.attendees if e.kind == "person"] == ["Kadri Tamm"], opening
+
+
+def test_the_head_of_a_department_of_something_who_informs_the_guests_is_a_host() -> None:
+    _, _, hosts = _visit(
+        "On May 4, 2026, Kadri Tamm visited the Presidential Library. The head of the Department of Periodicals "
+        "Leyla Huseynova informed the guest about the newspaper archive."
+    )
+    assert hosts == ["Leyla Huseynova"]
