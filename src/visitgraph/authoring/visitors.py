@@ -196,7 +196,8 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
         cut = re.search(
-            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|under\s+the\s+"
+            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
+            r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
             r"(?:leadership|guidance|direction))\b",
             rest,
         )
@@ -324,6 +325,7 @@ def analyse_visit(
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
     _find_members_elsewhere(text, end, out, labels, known_hosts)
+    _find_delegation_heads_elsewhere(text, end, out)
     if not out.visitors:
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
@@ -579,7 +581,7 @@ def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
 _MEMBERS = re.compile(
     r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
-    r"|(?:was|were)\s+(?:attended|joined)\s+by)\s+"
+    r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by)\s+"
 )
 
 
@@ -600,6 +602,26 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
             (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
+
+
+_OF_DELEGATION = r"(?:the\s+)?(?:head|leader|chair(?:man|woman|person)?|members?)\s+of\s+the\s+(?:delegation|group)"
+_HEAD_AFTER = re.compile(r"^,\s+" + _OF_DELEGATION + r"\b")
+_HEAD_BEFORE = re.compile(r"\b" + _OF_DELEGATION + r",?\s+$", re.I)
+
+
+def _find_delegation_heads_elsewhere(text: str, start: int, out: VisitFindings) -> None:
+    """Add a person a later sentence calls the head or a member of the delegation ("X, head of the delegation, …")."""
+    seen = {fold(p.name) for p in out.visitors + out.hosts}
+    seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
+    for p in find_people(text, start):
+        after = text[p.start + len(p.name) : p.start + len(p.name) + 80]
+        before = text[max(0, p.start - 60) : p.start]
+        if fold(p.name) in seen or not (_HEAD_AFTER.match(after) or _HEAD_BEFORE.search(before)):
+            continue
+        if len(out.orgs) == 1:
+            p.org, p.inherited = out.orgs[0], True  # a member of the one visiting institution's delegation
+        out.visitors.append(p)
+        seen.add(fold(p.name))
 
 
 #: "… were handed over by" a person: the agent of a handing-over named after the visit sentence.

@@ -272,3 +272,32 @@ def test_the_head_of_a_department_of_something_who_informs_the_guests_is_a_host(
         "Leyla Huseynova informed the guest about the newspaper archive."
     )
     assert hosts == ["Leyla Huseynova"]
+
+
+def test_a_groups_institution_ends_before_accompanied_by() -> None:
+    people, orgs, _ = _visit(
+        "On May 4, 2026, a group of students of Tartu University accompanied by their lecturer Kadri Tamm visited "
+        "the Presidential Library."
+    )
+    assert orgs == ["Tartu University"] and [name for name, _ in people] == ["Kadri Tamm"]
+
+
+def test_a_person_a_later_sentence_says_accompanied_the_guest_is_a_visitor() -> None:
+    people, _, _ = _visit(
+        "On May 4, 2026, the Presidential Library was visited by Kadri Tamm, director of Tartu City Library. She was "
+        "accompanied by Marta Kask, a bibliographer of the same library."
+    )
+    assert [name for name, _ in people] == ["Kadri Tamm", "Marta Kask"]
+
+
+def test_the_head_of_the_delegation_named_later_is_a_visitor_and_an_apposition_keeps_the_giver() -> None:
+    text = (
+        "On May 4, 2026, employees of Tartu City Library visited the Presidential Library. Kadri Tamm, head of the "
+        "delegation, gave the library a set of maps."
+    )
+    people, _, _ = _visit(text)
+    assert people == [("Kadri Tamm", "Tartu City Library")]
+    assert _dirs(text, ["Kadri Tamm"]) == [("Kadri Tamm", HOST)]
+    assert _dirs("Kadri Tamm, head of the delegation, donated a set of maps to the library.", ["Kadri Tamm"]) == [
+        ("Kadri Tamm", HOST)
+    ]
