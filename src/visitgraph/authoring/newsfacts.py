@@ -98,6 +98,11 @@ _LIBRARY = (
     r"(?:the\s+(?:fund|collection|stock)s?\s+of\s+)?the\s+(?:Presidential\s+)?[Ll]ibrary"
     r"(?:[’']s\s+(?:fund|collection|stock)s?)?"
 )
+#: The library's director or staff named by office alone ("the director", "the library's deputy director").
+_STAFF = (
+    r"the\s+(?:library[’']s\s+)?(?:(?:deputy|general|executive)\s+)?(?:director|head|staff|librarians?)"
+    r"(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?"
+)
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
@@ -170,12 +175,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "gave_to",  # "The guest gave the library books …"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|(?:"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|"
+            + _STAFF.replace("the", "[Tt]he", 1)
+            + r"|(?:"
             + CAP
             + r"[\w.’'-]*\s?){1,4}|"
             r"[Hh]e|[Ss]he|[Tt]hey)"
             r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?\s+(?P<verb>gave|donated|gifted)\s+"
-            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|him|her|them)\s+"
+            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|" + _STAFF + r"|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
@@ -422,6 +429,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
                 recipient = HOST
+            sides = {HOST, GUESTS, GUEST, *people, *host_names}
+            guest_side = {GUESTS, GUEST, *people}
+            if agent not in sides and recipient in guest_side:
+                agent = HOST  # "… was presented to her by deputy director X", "the director gave her …": the host's
+            elif recipient not in sides and agent in guest_side:
+                recipient = HOST  # "X gave the director a book": to the host
             if agent == recipient:
                 continue
             for item in _items(m.group("items")):

@@ -301,3 +301,10 @@ def test_the_head_of_the_delegation_named_later_is_a_visitor_and_an_apposition_k
     assert _dirs("Kadri Tamm, head of the delegation, donated a set of maps to the library.", ["Kadri Tamm"]) == [
         ("Kadri Tamm", HOST)
     ]
+
+
+def test_a_giver_or_receiver_named_by_office_alone_is_the_other_side_of_the_guest() -> None:
+    people = ["Kadri Tamm"]
+    assert _dirs("A map of Tartu was presented to her by chief curator Leyla Huseynova.", people) == [(HOST, GUEST)]
+    assert _dirs("Kadri Tamm gave the director a book of Estonian verse.", people) == [("Kadri Tamm", HOST)]
+    assert _dirs("The director gave her an album.", people) == [(HOST, GUEST)]
