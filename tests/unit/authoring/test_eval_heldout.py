@@ -139,10 +139,10 @@ def test_dev_halves_stay_as_tuned(
 
 
 def test_dev9_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
-    """dev9 (news-dev9.json, written blind) after its first round (decision 0044): 25/30, dates 29/30, 3 invented.
+    """dev9 (news-dev9.json, written blind) after its first round (decision 0044): 26/30, dates 30/30, 3 invented.
 
     Two of its misses are annotations that disagree with dev4 and dev7 (dev9 counts "discussed the draft of an
     agreement" and "exchanged views on a possible agreement" as unsigned agreements, dev4 and dev7 count no agreement
     for the same phrasing), so it is guarded at what was reached rather than at 100 %."""
     d = draft_scores["dev9"]
-    assert d.right >= 25 and d.dates >= 29 and d.invented <= 3, (d.line("dev9"), d.problems)
+    assert d.right >= 26 and d.dates >= 30 and d.invented <= 3, (d.line("dev9"), d.problems)
