@@ -624,6 +624,9 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
     text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
+    part = re.fullmatch(r"([A-Z]{2,})\s+(?:[A-Z][\w-]*\s+){0,3}([\w-]+)", text)
+    if part and part.group(2).casefold() in SUB_UNITS:  # "IFLA Governing Board": a part of the acronym's body
+        return OrgMention(part.group(1))
     tail = _sub_unit_tail(text) if depth < MAX_PARENTS else None
     if tail is not None:  # "Digital Library Department of the X": the organisation is X
         return parse_org(text[tail:], depth + 1)

@@ -271,9 +271,26 @@ def _in_org_name(words: Sequence[Span], i: int) -> bool:
     return j >= 1 and words[j].text.casefold() == "of" and words[j - 1].text.casefold() in ORG_HEADS
 
 
+#: "…, who is deputy director of X", "…, who heads X", "…, who works at X": a relative clause as a descriptor.
+_RELATIVE = re.compile(
+    r"^who\s+(?:(?P<is>is|was|serves\s+as|works\s+as)\s+|(?P<heads>heads|leads|directs|chairs)\s+|"
+    r"(?P<at>works\s+(?:at|for|in)|represents)\s+)"
+)
+
+
+def _relative_title(m: re.Match[str]) -> str:
+    if m.group("heads"):
+        return {"heads": "head of ", "leads": "head of ", "directs": "director of ", "chairs": "chairperson of "}[
+            m.group("heads")
+        ]
+    if m.group("at"):
+        return "member of "
+    return ""
+
+
 def _post_descriptor(post: str) -> str | None:
     """Return the descriptor that follows a name ("…, Director of the National Library of Morocco")."""
-    text = post.lstrip(" ,")
+    text = _RELATIVE.sub(_relative_title, post.lstrip(" ,"), count=1)
     verb = _VERBS.search(text)
     text = text[: verb.start()] if verb else text
     text = text.strip(" ,")

@@ -308,3 +308,21 @@ def test_a_giver_or_receiver_named_by_office_alone_is_the_other_side_of_the_gues
     assert _dirs("A map of Tartu was presented to her by chief curator Leyla Huseynova.", people) == [(HOST, GUEST)]
     assert _dirs("Kadri Tamm gave the director a book of Estonian verse.", people) == [("Kadri Tamm", HOST)]
     assert _dirs("The director gave her an album.", people) == [(HOST, GUEST)]
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "who is the deputy director of Tartu City Library",
+        "who heads Tartu City Library",
+        "who works at Tartu City Library",
+    ],
+)
+def test_a_relative_clause_after_a_name_is_its_descriptor(clause: str) -> None:
+    people, _, _ = _visit(f"On May 4, 2026, Kadri Tamm, {clause}, visited the Presidential Library.")
+    assert people == [("Kadri Tamm", "Tartu City Library")]
+
+
+def test_a_board_of_an_acronyms_body_is_that_body() -> None:
+    assert parse_org("ELA Executive Council").name == "ELA"
+    assert parse_org("IPR BOOKS").name == "IPR BOOKS"  # guard: an acronym's own name is kept
