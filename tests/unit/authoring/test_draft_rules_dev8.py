@@ -30,6 +30,9 @@ from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
         ("On the 4th of May, 2026, the delegation visited the library.", (2026, 5, 4)),
         ("On 04.05.2026 the delegation visited the library.", (2026, 5, 4)),
         ("On 2026-05-04 the delegation visited the library.", (2026, 5, 4)),
+        ("On 04/05/2026 the delegation visited the library.", (2026, 5, 4)),
+        ("On 05/24/2026 the delegation visited the library.", (2026, 5, 24)),
+        ("On May 4 (Monday), 2026, the delegation visited the library.", (2026, 5, 4)),
     ],
 )
 def test_a_date_written_as_a_range_an_ordinal_or_in_numbers_is_its_first_day(text: str, want: tuple) -> None:
