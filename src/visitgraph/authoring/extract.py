@@ -230,6 +230,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
         if after_for and len(run) >= 3 and _after_org_for(words, i):
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
+        if run and run[0] is words[i] and i >= 1 and words[i - 1].text.casefold() == "the":
+            i = j + 1  # "Treasures of the Silk Road": a name takes no article
+            continue
         full = [x for x in run if not _is_initials(x.text)]
         if (
             (len(full) >= 2 or (len(full) == 1 and (len(run) >= 2 or _after_honorific(words, i))))

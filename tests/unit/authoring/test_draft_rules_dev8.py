@@ -329,3 +329,15 @@ def test_a_relative_clause_after_a_name_is_its_descriptor(clause: str) -> None:
 def test_a_board_of_an_acronyms_body_is_that_body() -> None:
     assert parse_org("ELA Executive Council").name == "ELA"
     assert parse_org("IPR BOOKS").name == "IPR BOOKS"  # guard: an acronym's own name is kept
+
+
+def test_capitalised_words_after_the_article_are_no_persons_name() -> None:
+    people, _, _ = _visit(
+        "On May 4, 2026, Kadri Tamm visited the Presidential Library and saw the exhibition Songs of the Amber Coast."
+    )
+    assert [name for name, _ in people] == ["Kadri Tamm"]
+    guard, _, _ = _visit(
+        "On May 4, 2026, the rector of the Tallinn University for the Humanities Kadri Tamm visited the Presidential "
+        "Library."
+    )
+    assert [name for name, _ in guard] == ["Kadri Tamm"]  # the name after a long institution's name is kept
