@@ -516,6 +516,8 @@ _PERIODICAL_NEXT = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearboo
 _TOOK_PART = re.compile(
     r"\b(?:(?:took|taken|taking|take)\s+part|participat\w{0,6})\s+in\s+[^,.;]{1,150}"
     r"|\b(?:come|came|arrived)\s+(?:to|in)\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
+    r"|,\s+(?:a|an|the)\s+(?:participant|delegate|speaker|attendee)\s+(?:of|at|in|to)\s+(?:the\s+)?[^,.;]{1,150}"
+    r"|\b(?:is|was|were|are)\s+in\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
 )
 
 

@@ -341,3 +341,14 @@ def test_capitalised_words_after_the_article_are_no_persons_name() -> None:
         "Library."
     )
     assert [name for name, _ in guard] == ["Kadri Tamm"]  # the name after a long institution's name is kept
+
+
+def test_an_event_a_guest_attends_is_not_a_visiting_institution() -> None:
+    _, orgs, _ = _visit(
+        "On May 4, 2026, Kadri Tamm, a speaker at the Caspian Book Forum, visited the Presidential Library."
+    )
+    assert orgs == []
+    _, orgs, _ = _visit(
+        "On May 4, 2026, Kadri Tamm, who is in Baku for the Caspian Book Forum, visited the Presidential Library."
+    )
+    assert orgs == []
