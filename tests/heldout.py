@@ -212,6 +212,9 @@ def score_drafts(ctx_factory: Any, split: str) -> DraftScore:
     ctx: DraftContext = ctx_factory()
     base = ctx.base
     host = ctx.host
+    # a resource minted by an earlier item of the same input is still new to the graph (the drafter refers to it
+    # as "new in an earlier draft of this input"): it counts as new here, not as a reuse of a known entity
+    known_at_start = set(ctx.taken)
     for n, (want, item) in enumerate(zip(items, planned, strict=True), 1):
         s.items += 1
         draft: Draft | None = None
@@ -227,11 +230,13 @@ def score_drafts(ctx_factory: Any, split: str) -> DraftScore:
             continue
         date_ok = draft.item.date.date.isoformat() == want["date"]
         s.dates += date_ok
-        people = [(e.iri, e.name, e.new) for e in draft.attendees if e.kind == "person"]
-        hosts = [(e.iri, e.name, e.new) for e in draft.contributors if e.kind == "person"]
+        people = [(e.iri, e.name, e.new or e.iri not in known_at_start) for e in draft.attendees if e.kind == "person"]
+        hosts = [
+            (e.iri, e.name, e.new or e.iri not in known_at_start) for e in draft.contributors if e.kind == "person"
+        ]
         orgs = list(
             {
-                e.iri: (e.iri, e.name, e.new)
+                e.iri: (e.iri, e.name, e.new or e.iri not in known_at_start)
                 for e in draft.institutions + draft.attendees
                 if e.kind == "organization" and e.iri != host
             }.values()

@@ -219,6 +219,11 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     text, notes = analysed_text(item.text)
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
+    dateline = re.match(r"[.:;,–—-]?\s+", text[span[1] :]) if span and span[0] <= 3 else None
+    if span and dateline and text[span[1] : span[1] + 1] in ".:;–—-":
+        # "14.10.2026. Chairperson … visited": a dateline, not the visit sentence (blanked: offsets stay)
+        text = " " * (span[1] + dateline.end()) + text[span[1] + dateline.end() :]
+        span = None
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
@@ -322,6 +327,9 @@ def _variants(name: str, kind: str) -> list[str]:
         expanded = re.fullmatch(r"(.{3,}?)\s*\([A-Z]{2,}\)|[A-Z]{2,}\s*\(([^()]{3,})\)", name.strip())
         if expanded:  # "X (ABC)" and "ABC (X)": the expansion alone
             out.append((expanded.group(1) or expanded.group(2)).strip())
+        named = re.fullmatch(r"(.{3,}?)\s*\((?:the\s+)?([^()]{8,})\)", name.strip())
+        if named and not expanded:  # "Rudomino Library (the All-Russia State Library … )": either name
+            out += [named.group(1).strip(), named.group(2).strip()]
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))

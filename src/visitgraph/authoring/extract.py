@@ -210,11 +210,29 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
+        if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
+            i = j + 1
+            continue
+        if (
+            len(run) >= 3
+            and i >= 1
+            and words[i - 1].text.casefold() in TITLE_HEADS | TITLE_MODIFIERS
+            and re.search(r"(?:er|or|ist|ian|ant)$", run[0].text)
+        ):
+            run = run[
+                1:
+            ]  # "Head Cataloguer Orkhan Aliyev", "Senior Archivist Anna Petrova": an occupation, then the name
+        field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
+        if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
+            run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
         after_for = _after_for(words, i)
         if after_for and len(run) >= 3 and _is_region(run[0].text):
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
         if after_for and len(run) >= 3 and _after_org_for(words, i):
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
+        if run and run[0] is words[i] and i >= 1 and words[i - 1].text.casefold() == "the":
+            i = j + 1  # "Treasures of the Silk Road": a name takes no article
+            continue
         full = [x for x in run if not _is_initials(x.text)]
         if (
             (len(full) >= 2 or (len(full) == 1 and (len(run) >= 2 or _after_honorific(words, i))))
@@ -282,6 +300,20 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         k -= 1
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
+    q = i - 1
+    while q >= 1 and is_cap(words[q].text) and not is_name_word(words[q].text) and not _is_initials(words[q].text):
+        q -= 1  # "the Department of Rare Maps Anna Petrova": capitalised words that are no name before the run
+    if q >= 0 and words[q].text.casefold() == "the":
+        q -= 1
+    if (
+        len(run) >= 3
+        and q >= 1
+        and words[q].text.casefold() in ("of", "in", "at")
+        and is_cap(words[q - 1].text)
+        and not _is_initials(words[q - 1].text)
+        and (not is_name_word(words[q - 1].text) or (q >= 2 and words[q - 2].text.casefold() == "the"))
+    ):
+        return run[-2:]  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place ends it
     if (
         len(run) == 2
         and k >= 1
@@ -386,7 +418,14 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         if minister is not None:  # "Minister of Culture of Turkey": the ministry the text implies
             return desc[: minister.start()].strip(), "Ministry of " + desc[minister.end() :].strip()
         chosen = next(
-            (m for m in positions if looks_org(desc[m.end() : m.end() + _WINDOW]) and not _domain(desc[m.end() :])),
+            (
+                m
+                for m in positions
+                if looks_org(desc[m.end() : m.end() + _WINDOW])
+                and not _domain(desc[m.end() :])
+                and not is_field(desc[m.end() : m.end() + _WINDOW])
+                and not _inner_of(desc[: m.start()])
+            ),
             None,
         )
     if chosen is None:
@@ -426,6 +465,13 @@ def bare_part(org: str) -> bool:
     (False, False)
     """
     words = org.split()
+    if (
+        len(words) > 2
+        and words[0].casefold() in PART_WORDS
+        and words[1] == "of"
+        and not any(w.casefold() in ORG_HEADS - PART_WORDS or (w.isupper() and len(w) > 1) for w in words[2:])
+    ):
+        return True  # "Department of Manuscripts": a part named by what it keeps
     return bool(words) and words[-1].casefold() in PART_WORDS and all(is_cap(w) or w in ("and", "of") for w in words)
 
 
@@ -445,6 +491,45 @@ def _acronym_title(desc: str) -> tuple[str, str] | None:
     if not words & TITLE_HEADS or not words <= TITLE_HEADS | TITLE_MODIFIERS:
         return None
     return (m.group(1) or "") + m.group(3), m.group(2)
+
+
+def _inner_of(before: str) -> bool:
+    """Say whether "of" follows a capitalised word that is no title and no institution ("the Palace of …"): the
+    "of" is inside a place's name, which names no organisation.
+
+    >>> _inner_of("head of the branch in the Palace"), _inner_of("Minister"), _inner_of("Deputy Director")
+    (True, False, False)
+    """
+    words = before.split()
+    if not words or not is_cap(words[-1]) or words[-1].isupper():
+        return False
+    low = words[-1].casefold()
+    return low not in TITLE_HEADS | TITLE_MODIFIERS | ORG_HEADS and not is_name_word(words[-1])
+
+
+#: Words that end the name of a field of work, not of a body: "Director of International Activities".
+FIELD_WORDS = frozenset(
+    """activities relations affairs cooperation co-operation programmes programs projects development communications
+research studies policy policies collections acquisitions marketing outreach partnerships protocol finance finances
+operations technologies innovation innovations digitization digitisation preservation conservation science sciences
+technology""".split()
+)
+
+
+def is_field(text: str) -> bool:
+    """Say whether text starts with a field of work a title is of ("International Activities"), no institution.
+
+    >>> is_field("International Activities"), is_field("Foreign Relations of the RSL"), is_field("Sputnik Azerbaijan")
+    (True, True, False)
+    >>> is_field("Institute of International Relations"), is_field("IFLA Relations")
+    (False, False)
+    """
+    words = _chunk(text).split()
+    return (
+        bool(words)
+        and words[-1].casefold() in FIELD_WORDS
+        and not any(w.casefold() in ORG_HEADS or (w.isupper() and len(w) > 1) for w in words)
+    )
 
 
 def _domain(text: str) -> bool:
@@ -513,6 +598,9 @@ def _sub_unit_tail(text: str) -> int | None:
         return None
     at = len(head) + rest.end()
     after = text[at : at + _WINDOW]
+    subject = _chunk(after).split()
+    if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field
+        return None
     if looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
@@ -539,6 +627,9 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
     text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
+    part = re.fullmatch(r"([A-Z]{2,})\s+(?:[A-Z][\w-]*\s+){0,3}([\w-]+)", text)
+    if part and part.group(2).casefold() in SUB_UNITS:  # "IFLA Governing Board": a part of the acronym's body
+        return OrgMention(part.group(1))
     tail = _sub_unit_tail(text) if depth < MAX_PARENTS else None
     if tail is not None:  # "Digital Library Department of the X": the organisation is X
         return parse_org(text[tail:], depth + 1)
@@ -548,9 +639,16 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         parent = parse_org(m.group(1), depth + 1)
         text = text[: m.start()]
     country = None
-    paren = re.search(r"\(([^()]*)\)$", text)
-    if paren and place_code(paren.group(1)):
-        country, text = place_code(paren.group(1)), text[: paren.start()]
+    paren = re.search(r"\s*\(([^()]*)\)?$", text)  # "(Republic of Dagestan, Russian Federation)", even cut short
+    places = [place_code(x) for x in paren.group(1).split(",")] if paren else []
+    if paren and places and places[0]:
+        country, text = next(c for c in places if c), text[: paren.start()]
+    elif (
+        paren
+        and not paren.group(0).endswith(")")
+        and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1))
+    ):
+        text = text[: paren.start()]  # a place the text was cut in: not part of the name
     m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)
     if m and place_code(m.group(1)):
         stem = text[: m.start()].split()

@@ -21,10 +21,19 @@ _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-#: "January 24, 2020", "December, 3", "26 September 2013", "March 5th".
+_ORD = r"(?:st|nd|rd|th)?"
+#: The end of a range of days ("12-14", "12 to 14", "12 and 13"): the visit's date is its first day.
+_UNTIL = r"\s*(?:-|–|—|to|and|&)\s*"
+#: "January 24, 2020", "December, 3", "26 September 2013", "March 5th", "the 5th of March", ranges of days
+#: ("March 12-14, 2024", "12–14 March 2024", "March 30 – April 2, 2024"), a weekday in brackets, "12.03.2024" and
+#: "12/03/2024" (day first, as the source's country writes it, unless only the month can come first) and "2024-03-12".
 DATE_RE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTHS})\.?,?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTHS})\b\.?(?:,?\s+(?P<y2>\d{{4}})\b)?)"
+    rf"\b(?:(?P<m1>{_MONTHS})\.?,?\s+(?P<d1>\d{{1,2}}){_ORD}\b"
+    rf"(?:{_UNTIL}(?:(?:{_MONTHS})\.?\s+)?\d{{1,2}}{_ORD}\b)?(?:\s*\([A-Z][a-z]+\))?(?:,?\s+(?P<y1>\d{{4}})\b)?"
+    rf"|(?P<d2>\d{{1,2}}){_ORD}(?:{_UNTIL}\d{{1,2}}{_ORD})?\s+(?:of\s+)?(?P<m2>{_MONTHS})\b\.?"
+    rf"(?:{_UNTIL}\d{{1,2}}{_ORD}\s+(?:of\s+)?(?:{_MONTHS})\b\.?)?(?:,?\s+(?P<y2>\d{{4}})\b)?"
+    rf"|(?P<d3>\d{{1,2}})(?P<sep>[./])(?P<m3>\d{{1,2}})(?P=sep)(?P<y3>\d{{4}})\b"
+    rf"|(?P<y4>\d{{4}})-(?P<m4>\d{{2}})-(?P<d4>\d{{2}})\b)"
 )
 _PARSER_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
@@ -59,6 +68,16 @@ def find_date(text: str) -> DateMention | None:
     2006
     """
     for m in DATE_RE.finditer(text):
+        numeric = (m.group("d3"), m.group("m3"), m.group("y3")) if m.group("d3") else None
+        numeric = numeric or ((m.group("d4"), m.group("m4"), m.group("y4")) if m.group("d4") else None)
+        if numeric is not None and m.group("d3") and int(numeric[1]) > 12 >= int(numeric[0]):
+            numeric = (numeric[1], numeric[0], numeric[2])  # "03/25/2024": month first, as only it can be
+        if numeric is not None:  # "12.03.2024", "12/03/2024" (day first), "2024-03-12": no words to parse
+            try:
+                d = dt.date(int(numeric[2]), int(numeric[1]), int(numeric[0]))
+            except ValueError:
+                continue
+            return DateMention(m.group(0), m.start(), d.month, d.day, d.year)
         month = m.group("m1") or m.group("m2")
         day = m.group("d1") or m.group("d2")
         year = m.group("y1") or m.group("y2")

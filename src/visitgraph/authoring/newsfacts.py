@@ -98,6 +98,11 @@ _LIBRARY = (
     r"(?:the\s+(?:fund|collection|stock)s?\s+of\s+)?the\s+(?:Presidential\s+)?[Ll]ibrary"
     r"(?:[’']s\s+(?:fund|collection|stock)s?)?"
 )
+#: The library's director or staff named by office alone ("the director", "the library's deputy director").
+_STAFF = (
+    r"the\s+(?:library[’']s\s+)?(?:(?:deputy|general|executive)\s+)?(?:director|head|staff|librarians?)"
+    r"(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?"
+)
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
@@ -109,7 +114,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_by",
         re.compile(
-            r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)\s+(?:presented|donated|"
+            r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)(?:\s+(?:was|were))?\s+(?:presented|donated|gifted|"
             r"handed over|given)\s+to\s+(?P<recv>.{1,150}?)\s+by\s+(?P<giver>.{1,150}?)(?:\s+was\s+held|\.|$)"
         ),
     ),
@@ -117,21 +122,23 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive",
         re.compile(
             r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+" + CAP + r"[\w.’'-]*){0,3}|(?:the\s+)?guests?)"
-            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|gifted|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
         "passive_to",  # "the books of the poet were handed over to the library fund": the guests gave them
         re.compile(
-            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given)\s+to\s+"
-            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary)\b(?![^.]{0,200}\bby\b)"
+            r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given|gifted)\s+to\s+"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|(?:the\s+)?(?:guests?|delegation|visitors?|"
+            + _GUEST_WORDS
+            + r")|him|her|them)\b(?![^.]{0,200}\bby\b)"
         ),
     ),
     (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:\w+\s+)?(?:guests?|delegation|visitors|"
+            r"(?P<recv>the\s+(?:(?:head|leader|members?|heads|leaders)\s+of\s+the\s+)?(?:\w+\s+)?(?:guests?|delegation|visitors|"
             + _GUEST_WORDS
             + r")|"
             + _LIBRARY
@@ -143,7 +150,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "as_gift",
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
-            r"(?:gave|presented|donated)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
+            r"(?:gave|presented|donated|gifted)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
         ),
     ),
@@ -154,26 +161,28 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _GUEST_WORDS
             + r")|(?:"
             + CAP
-            + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn)?,?\s+"
-            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn|,\s+[a-z][^,.;]{0,80},)?,?\s+"
+            r"(?P<verb>donated|handed over|presented|gave|gifted)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
     (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
-            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave)\s+to\s+"
+            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (
         "gave_to",  # "The guest gave the library books …"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|(?:"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|"
+            + _STAFF.replace("the", "[Tt]he", 1)
+            + r"|(?:"
             + CAP
             + r"[\w.’'-]*\s?){1,4}|"
             r"[Hh]e|[Ss]he|[Tt]hey)"
-            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>gave|donated)\s+"
-            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|him|her|them)\s+"
+            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?\s+(?P<verb>gave|donated|gifted)\s+"
+            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|" + _STAFF + r"|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
@@ -186,7 +195,19 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w’'-]*){1,3})\s+visited\b"
             r"[^.]{0,150}?\band\s+"
-            r"(?P<verb>donated|handed over|presented|gave)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+            r"(?P<verb>donated|handed over|presented|gave|gifted)\s+(?P<items>[^.]{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
+        ),
+    ),
+    (
+        "received",  # "The guest received the book … (from X)": the receiver is the subject, the giver after "from"
+        re.compile(
+            r"(?P<recv>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|"
+            + _GUEST_WORDS
+            + r")|(?:[Tt]he\s+)?(?:Presidential\s+)?[Ll]ibrary|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?P<items>[^.]{1,150}?)"
+            r"(?:\s+from\s+(?P<giver>[^.,]{1,150}?))?(?:\s+as\s+(?:a\s+)?(?:gifts?|presents?|souvenirs?))?(?:[.,;]|$)"
         ),
     ),
     (
@@ -194,11 +215,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bvisited\s+"
             + _LIBRARY
-            + r"\s+and\s+(?P<verb>donated|handed\s+over|gave)\s+(?:to\s+"
-            + _LIBRARY
-            + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+"
-            + _LIBRARY
-            + r")?(?:\.|$)"
+            + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
+            r"\s+(?:(?:to\s+)?" + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
         ),
     ),
 )
@@ -206,7 +224,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _CLAUSE = re.compile(
     r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
-    r"\b(?:presented|donated|gave|given|handed over)\b)"
+    r"\b(?:presented|donated|gave|given|gifted|handed over)\b)"
 )
 
 
@@ -228,23 +246,60 @@ def _clauses(sentence: str) -> list[str]:
 
 
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
-_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|handed)\b)")
+_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|gifted|handed)\b)")
 
 
 #: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
 _NEEDS = {
     "by_to": (" by ", " to "),
     "to_by": (" to ", " by "),
-    "passive": ("presented with|given|handed",),
+    "passive": ("presented with|given|gifted|handed",),
     "passive_to": (" to ",),
     "active": ("presented", "with"),
     "as_gift": ("gift",),
     "donated": (" to ",),
-    "to_first": ("donated to|presented to|handed over to|gave to",),
-    "gave_to": ("gave|donated",),
+    "to_first": ("donated to|presented to|handed over to|gave to|gifted to",),
+    "gave_to": ("gave|donated|gifted",),
     "and_gave": ("visited", " and ", " to "),
     "visited_and": ("visited", " and "),
+    "received": ("received",),
 }
+
+
+_SHOWN = re.compile(
+    r"\b(?:platforms?|projects?|programmes?|programs?|databases?|systems?|services?|software|applications?|apps?|"
+    r"websites?|portals?|technolog(?:y|ies)|reports?|results|possibilities|capabilities|activities|plans?)\b",
+    re.I,
+)
+_AUDIENCE = re.compile(r"\b(?:staff|readers|audience|participants|employees|specialists|colleagues|public)\b", re.I)
+
+
+def _presentation(items: str, receiver: str) -> bool:
+    """Say whether "presented <items> to <receiver>" shows something rather than hands a thing over.
+
+    >>> _presentation("the new digital platform", "the library staff"), _presentation("a book", "the library")
+    (True, False)
+    """
+    head = re.split(r"\s(?:about|on|of|for)\s", items, maxsplit=1)[0]
+    if _WORK_WORDS.search(head) or _GIFT_WORDS.search(head):
+        return False
+    return bool(_SHOWN.search(head) or _AUDIENCE.search(receiver))
+
+
+def _received_gift(items: str) -> bool:
+    """Say whether what was received is a thing given ("a copy of the book"), not "information about the books".
+
+    >>> _received_gift("a copy of the album"), _received_gift("information about the collections")
+    (True, False)
+    """
+    head = re.split(r"\s(?:about|on|of|regarding|concerning|from)\s", items, maxsplit=1)[0]
+    if _WORK_WORDS.search(head) or _GIFT_WORDS.search(head):
+        return True
+    # "a set of books", "a copy of the album": a measure of things given
+    return bool(re.search(_MEASURE, head, re.I) and (_WORK_WORDS.search(items) or _GIFT_WORDS.search(items)))
+
+
+_MEASURE = r"\b(?:copy|copies|set|sets|number|selection|series|package|pack|bundle|box|boxes|samples?|dozens?)\b"
 
 
 def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
@@ -280,10 +335,13 @@ def _initial_form(name: str) -> str:
 
 def _items(phrase: str) -> list[str]:
     """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items."""
-    phrase = re.split(r"\s+(?:donated|presented|given)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
+    phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
-    if cut and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
+    participle = cut and re.match(
+        r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :]
+    )
+    if cut and not participle and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content
         idx = _original_index(phrase, bare, first_len)
@@ -349,6 +407,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if m is None:
                 continue
             verb = m.groupdict().get("verb") or "presented"
+            if verb == "presented" and _presentation(m.group("items"), m.groupdict().get("recv") or ""):
+                continue  # "presented the digital platform to the staff": a presentation, not a gift
             if verb.startswith(("given", "handed", "gave")) and not (
                 _WORK_WORDS.search(m.group("items")) or _GIFT_WORDS.search(m.group("items"))
             ):
@@ -358,12 +418,23 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             )
             if rule == "passive":
                 agent = HOST
-            if rule in ("passive_to", "visited_and"):
+            if rule == "visited_and":
                 agent = GUESTS
+            if rule == "received" and not _received_gift(m.group("items")):
+                continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
+            if rule == "passive_to" or (rule == "received" and not m.group("giver")):
+                # no giver written: the other side gave ("books were presented to the guests", "the library received …")
+                agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
                 recipient = HOST
+            sides = {HOST, GUESTS, GUEST, *people, *host_names}
+            guest_side = {GUESTS, GUEST, *people}
+            if agent not in sides and recipient in guest_side:
+                agent = HOST  # "… was presented to her by deputy director X", "the director gave her …": the host's
+            elif recipient not in sides and agent in guest_side:
+                recipient = HOST  # "X gave the director a book": to the host
             if agent == recipient:
                 continue
             for item in _items(m.group("items")):
@@ -390,7 +461,16 @@ _AGREED = (
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
+    # "The sides plan to sign a memorandum …", "they decided to prepare its text": the parties' own intent to
+    # make a document (read only when the sentence names one: _INTENT)
+    re.compile(
+        r"\b(?:the (?:sides|parties|guests?|libraries|participants)|both (?:sides|parties)|they|we)\b"
+        r"[^.;]{0,200}?\b(?:decided|plans?|planned|intends?|intended)\s+(?P<prep>to)\s+"
+        r"(?P<what>.{1,200}?)(?=\s+in the future\b|\s+next year\b|\s+later\b|[.;]|$)",
+        re.I,
+    ),
 )
+_INTENT = _AGREED[-1]
 _DOC = (
     r"(?P<doc>memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation))?|agreements?|protocols?|contracts?|"
     r"treaty|treaties|accords?|declarations?)"
@@ -405,7 +485,8 @@ _SIGNED = re.compile(
 _SIGNED_PASSIVE = re.compile(
     r"\b(?:(?:a|an|the|two|both)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
-    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
+    + r"(?P<on>\s+(?:on|of|between|for|giving|granting|providing|allowing)\s+[^.;]{1,200}?)?"
+    r"\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
     re.I,
 )
 
@@ -427,10 +508,14 @@ def find_agreements(text: str) -> list[AgreementMention]:
     'Memorandum of understanding on cooperation of the libraries'
     """
     out = []
-    for sentence in sentences(text):
+    for sentence in (c for s in sentences(text) for c in _agreement_clauses(s)):
         low = sentence.casefold()
-        cue = "agree" in low or "decided" in low
-        agreed = next((m for m in (p.search(sentence) for p in _AGREED) if m), None) if cue else None
+        cue = any(w in low for w in ("agree", "decided", "plan", "intend"))
+        found = ((p, p.search(sentence)) for p in _AGREED) if cue else iter(())
+        agreed = next(
+            (m for p, m in found if m and (p is not _INTENT or re.search(_DOC, sentence, re.I))),
+            None,
+        )
         signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if "signed" in low else None
         if signed is None and "signing" in low:
             signed = _SIGNING_HELD.search(sentence)
@@ -447,6 +532,23 @@ def find_agreements(text: str) -> list[AgreementMention]:
             name = f"Agreement {prep} {what}"
         out.append(AgreementMention(name, signed is not None, (signed or agreed).group(0)))  # type: ignore[union-attr]
     return out
+
+
+_AGREEMENT_CLAUSE = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
+_AGREEMENT_CUE = re.compile(r"\b(?:signed|agreed|decided|plans?|planned|intends?|intended)\b", re.I)
+
+
+def _agreement_clauses(sentence: str) -> list[str]:
+    """Split "A memorandum … was signed, and the sides agreed to sign an agreement …" into its two documents.
+
+    The sentence is split only when two of its clauses each name a document and say what became of it.
+
+    >>> _agreement_clauses("The sides agreed on cooperation, and signed a memorandum.")
+    ['The sides agreed on cooperation, and signed a memorandum.']
+    """
+    parts = _AGREEMENT_CLAUSE.split(sentence)
+    full = [p for p in parts if re.search(_DOC, p, re.I) and _AGREEMENT_CUE.search(p)]
+    return parts if len(parts) > 1 and len(full) >= 2 else [sentence]
 
 
 _STEM = re.compile(r"(?:ies|es|s|ing|ion|ions|al|ic|y)$")

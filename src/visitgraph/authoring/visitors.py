@@ -21,6 +21,7 @@ from visitgraph.authoring.extract import (
     GROUP_NOUNS,
     MONTHS,
     ORG_HEADS,
+    PART_WORDS,
     SUB_UNITS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
@@ -40,6 +41,7 @@ from visitgraph.authoring.extract import (
     split_descriptor,
     tokens,
 )
+from visitgraph.authoring.newsfacts import CAP
 from visitgraph.core.names import fold
 
 _WINDOW = 300
@@ -129,7 +131,18 @@ _FORMER_NAME = re.compile(r"\s*\((?:formerly|previously|former(?:ly)?\s+named|un
 
 def _about_spans(sentence: str) -> list[tuple[int, int]]:
     """Stretches that say what a gift or talk was about: people named there did not visit."""
-    return [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\babout\b.{0,300}?(?=\s(?:was|were)\s)", sentence)]
+    # "author of a novel about the poetess X, visited …": the subject of a work, up to the end of its phrase
+    spans += [
+        (m.start(), m.end())
+        for m in re.finditer(r"\b(?:about|dedicated\s+to|on\s+the\s+life\s+of)\s+(?!\d)[^,.;()]{1,150}", sentence)
+        if re.search(
+            r"\b(?:novel|book|poem|film|play|biography|monograph|study|studies|works?|article|essay|"
+            r"album|opera|story|stories)\s+$",
+            sentence[max(0, m.start() - 40) : m.start()],
+        )
+    ]
+    return sorted(spans)
 
 
 #: "their colleague from Geneva Marc Dubois": a person "from" a place, the place written before the name.
@@ -170,10 +183,10 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
     if folded in hosts or folded in ("the library",):
         return True
     alts = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
-    if re.search(rf"\S\s+of (?:the |its )?(?:{alts})(?: and\b.*)?$", folded):
+    if re.search(rf"\S\s+of (?:the |its )?(?:{alts})(?: and(?: of)? its\b.*| and\b(?!.*\sof\s).*)?$", folded):
         return True
     own = re.sub(r"^(?:its|their|the)\s+", "", name.strip(), flags=re.I)
-    return bare_part(own) and " of " not in own
+    return bare_part(own) and (" of " not in own or own.split()[0].casefold() in PART_WORDS)
 
 
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
@@ -183,7 +196,8 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
         cut = re.search(
-            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|under\s+the\s+"
+            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
+            r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
             r"(?:leadership|guidance|direction))\b",
             rest,
         )
@@ -257,9 +271,26 @@ def _in_org_name(words: Sequence[Span], i: int) -> bool:
     return j >= 1 and words[j].text.casefold() == "of" and words[j - 1].text.casefold() in ORG_HEADS
 
 
+#: "…, who is deputy director of X", "…, who heads X", "…, who works at X": a relative clause as a descriptor.
+_RELATIVE = re.compile(
+    r"^who\s+(?:(?P<is>is|was|serves\s+as|works\s+as)\s+|(?P<heads>heads|leads|directs|chairs)\s+|"
+    r"(?P<at>works\s+(?:at|for|in)|represents)\s+)"
+)
+
+
+def _relative_title(m: re.Match[str]) -> str:
+    if m.group("heads"):
+        return {"heads": "head of ", "leads": "head of ", "directs": "director of ", "chairs": "chairperson of "}[
+            m.group("heads")
+        ]
+    if m.group("at"):
+        return "member of "
+    return ""
+
+
 def _post_descriptor(post: str) -> str | None:
     """Return the descriptor that follows a name ("…, Director of the National Library of Morocco")."""
-    text = post.lstrip(" ,")
+    text = _RELATIVE.sub(_relative_title, post.lstrip(" ,"), count=1)
     verb = _VERBS.search(text)
     text = text[: verb.start()] if verb else text
     text = text.strip(" ,")
@@ -311,6 +342,7 @@ def analyse_visit(
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
     _find_members_elsewhere(text, end, out, labels, known_hosts)
+    _find_delegation_heads_elsewhere(text, end, out)
     if not out.visitors:
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
@@ -484,6 +516,8 @@ _PERIODICAL_NEXT = re.compile(r"\s(?:magazine|newspaper|journal|bulletin|yearboo
 _TOOK_PART = re.compile(
     r"\b(?:(?:took|taken|taking|take)\s+part|participat\w{0,6})\s+in\s+[^,.;]{1,150}"
     r"|\b(?:come|came|arrived)\s+(?:to|in)\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
+    r"|,\s+(?:a|an|the)\s+(?:participant|delegate|speaker|attendee)\s+(?:of|at|in|to)\s+(?:the\s+)?[^,.;]{1,150}"
+    r"|\b(?:is|was|were|are)\s+in\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
 )
 
 
@@ -538,11 +572,26 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = org_text is not None and _is_host_org(org_text, set())
             if is_host:
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
+            elif org_text is None and _receives_guests(text, pre, p):
+                is_host = True  # "They were received by Deputy Director X", "Deputy Director X showed the guests …"
         if is_host and fold(p.name) not in seen:
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+_RECEIVED_BY = re.compile(r"\b(?:received|welcomed|met|greeted|hosted|accompanied)\s+by\s+(?:the\s+)?[^,.;]{0,60}$")
+_ACTS_ON_GUESTS = re.compile(
+    r"^(?:,[^,.;]{1,80},)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|"
+    r"presented|gave|handed|guided|accompanied)\b[^.;]{0,120}?\b(?:guests?|them|him|her|delegation|visitors?)\b"
+)
+
+
+def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
+    """Say whether a person named by a title alone acts as the host: received the guests, or acts on them."""
+    after = text[p.start + len(p.name) : p.start + len(p.name) + 200]
+    return bool(_RECEIVED_BY.search(pre) or _ACTS_ON_GUESTS.search(after))
 
 
 #: A later sentence that names who came: "The delegation was headed by …", "The delegation included …",
@@ -551,7 +600,7 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
 _MEMBERS = re.compile(
     r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
-    r"|(?:was|were)\s+(?:attended|joined)\s+by)\s+"
+    r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by)\s+"
 )
 
 
@@ -572,6 +621,26 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
             (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
+
+
+_OF_DELEGATION = r"(?:the\s+)?(?:head|leader|chair(?:man|woman|person)?|members?)\s+of\s+the\s+(?:delegation|group)"
+_HEAD_AFTER = re.compile(r"^,\s+" + _OF_DELEGATION + r"\b")
+_HEAD_BEFORE = re.compile(r"\b" + _OF_DELEGATION + r",?\s+$", re.I)
+
+
+def _find_delegation_heads_elsewhere(text: str, start: int, out: VisitFindings) -> None:
+    """Add a person a later sentence calls the head or a member of the delegation ("X, head of the delegation, …")."""
+    seen = {fold(p.name) for p in out.visitors + out.hosts}
+    seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
+    for p in find_people(text, start):
+        after = text[p.start + len(p.name) : p.start + len(p.name) + 80]
+        before = text[max(0, p.start - 60) : p.start]
+        if fold(p.name) in seen or not (_HEAD_AFTER.match(after) or _HEAD_BEFORE.search(before)):
+            continue
+        if len(out.orgs) == 1:
+            p.org, p.inherited = out.orgs[0], True  # a member of the one visiting institution's delegation
+        out.visitors.append(p)
+        seen.add(fold(p.name))
 
 
 #: "… were handed over by" a person: the agent of a handing-over named after the visit sentence.
@@ -636,9 +705,15 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     taken = {fold(o.name) for o in findings.orgs} | {fold(o.parent.name) for o in findings.orgs if o.parent}
     out = []
     pattern = (
-        r"(?:[A-Z][\w’'`-]*\s){0,8}?(?:"
+        r"(?:"
+        + CAP
+        + r"[\w’'`-]*\s){0,8}?(?:"
         + "|".join(w.capitalize() for w in sorted(ORG_HEADS))
-        + r")\b(?:\sof\s(?:the\s)?[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,6}){0,3}"
+        + r")\b(?:\sof\s(?:the\s)?"
+        + CAP
+        + r"[\w-]*(?:\s"
+        + CAP
+        + r"[\w-]*){0,6}){0,3}"
     )
     starts = [p.start for p in find_people(sentence)]
     for m in re.finditer(pattern, sentence):

@@ -73,7 +73,7 @@ def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
     out = {
         split: score_drafts(lambda: DraftContext.from_store(store, base), split)
-        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test2")
+        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "test2")
     }
     print()
     for split, s in out.items():
@@ -132,7 +132,17 @@ def test_dev_halves_stay_as_tuned(
     assert r.precision_at_1 == 1.0 and r.flag_precision == 1.0 and r.flag_recall == 1.0, r.misses
     assert r.false_flags_on_absent == 0, r.misses
     assert d.right == d.items and d.invented == 0, d.problems
-    # tuned to 23/23, 24/24 (0023), 26/26, 28/28, 29/29 (after the dev7 round) and 26/26 (0041)
-    for split in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7"):
+    # tuned to 23/23, 24/24 (0023), 26/26, 28/28, 29/29 (after the dev7 round), 26/26 (0041) and 16/16 (0044)
+    for split in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8"):
         d = draft_scores[split]
         assert d.right == d.items and d.invented == 0 and d.dates == d.items, (split, d.problems)
+
+
+def test_dev9_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
+    """dev9 (news-dev9.json, written blind) after its first round (decision 0044): 26/30, dates 30/30, 3 invented.
+
+    Two of its misses are annotations that disagree with dev4 and dev7 (dev9 counts "discussed the draft of an
+    agreement" and "exchanged views on a possible agreement" as unsigned agreements, dev4 and dev7 count no agreement
+    for the same phrasing), so it is guarded at what was reached rather than at 100 %."""
+    d = draft_scores["dev9"]
+    assert d.right >= 26 and d.dates >= 30 and d.invented <= 3, (d.line("dev9"), d.problems)
