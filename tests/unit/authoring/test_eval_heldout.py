@@ -77,8 +77,18 @@ def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     }
     print()
     for split, s in out.items():
-        print(s.line(split))
+        if not split.startswith("test"):
+            print(s.line(split))
     return out
+
+
+def test_print_the_held_out_drafting_figures(draft_scores: dict[str, DraftScore]) -> None:
+    """Print the held-out half's summary (``-s``) in a test of its own, so that the captured output of
+    another test's failure (shown by pytest) never carries it to someone tuning on the dev halves."""
+    s = draft_scores["test2"]
+    print()
+    print(s.line("test2"))
+    assert s.items == 20
 
 
 def test_reconcile_test_half_precision_at_1(reconcile_scores: dict[str, ReconcileScore]) -> None:
@@ -95,8 +105,10 @@ def test_reconcile_test_half_match_flag(reconcile_scores: dict[str, ReconcileSco
 
 UNMET = (
     "issue 16 target not met on the held-out drafting half test2 (tests/data/eval/news-test2.json, 20 items written "
-    "5 Dec 2026 before any tuning on it), measured once before its first round: 5/20 items entirely right, dates 16/20, "
-    "reuse 23/30, 8 invented entities in 6 items; decisions 0023, 0041, 0044"
+    "5 Dec 2026 before any tuning on it), measured once per round: before the first 5/20 items entirely right "
+    "(6/20 with the scoring of 0044's eighth round), dates 16/20, reuse 23/30, 8 invented entities in 6 items; "
+    "after the eighth round (dev8, dev9) 9/20, dates 20/20, reuse 26/30, 9 invented entities in 7 items; "
+    "decisions 0023, 0041, 0044"
 )
 
 
@@ -121,7 +133,7 @@ def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
 def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftScore]) -> None:
     """Guard the figures last measured on the held-out half (README, decision 0044)."""
     s = draft_scores["test2"]
-    assert s.right >= 5 and s.invented <= 8 and s.dates >= 16, s.line("test2")
+    assert s.right >= 9 and s.invented <= 9 and s.dates >= 20, s.line("test2")
 
 
 def test_dev_halves_stay_as_tuned(
