@@ -241,6 +241,7 @@ def build_index(
             previous=str(follow[1]),
             changed=[encode_term(t) for t in follow[2]],
             reach=plan[1],
+            unit=plan[2],
             order=order_by(query.sparql),
             variables=old["variables"],
         )

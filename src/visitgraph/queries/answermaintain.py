@@ -92,17 +92,27 @@ def mentioned_predicates(query: Any) -> frozenset[str] | None:
     return frozenset(found) or None
 
 
-def maintenance(query: Any) -> tuple[str, str | None] | str:
-    """Return (key variable, reach path or None), or why the query's answer is derived whole after a write."""
+def maintenance(query: Any) -> tuple[str, str | None, str | None] | str:
+    """Return (key variable, reach path or None, counted unit or None), or why the answer is derived whole.
+
+    ``# maintain: <key> <path>`` re-runs the rows of the keys reached; ``# maintain: <key> per <unit>
+    <path>`` (an aggregate counting units, :mod:`visitgraph.queries.answercounts`) counts the units reached.
+    """
     text = getattr(query, "maintain", "")
     if not text:
         return "no `# maintain:` declaration in the query file"
     key, path = text.split(" ", 1)
+    unit = None
+    if path.startswith("per "):
+        words = path[4:].strip().split(None, 1)
+        if len(words) != 2:
+            return "`# maintain: <key> per <unit> <path>` needs a unit variable and a path"
+        unit, path = words[0].removeprefix("?"), words[1]
     if order_by(query.sparql) is None:
         return "its ORDER BY is not a list of variables (ASC/DESC): new rows cannot be placed"
     if f"?{key}" not in query.sparql.split("WHERE", 1)[0] and "SELECT *" not in query.sparql:
         return f"the key ?{key} is not a result column"
-    return key, None if path.strip() == "-" else path.strip()
+    return key, None if path.strip() == "-" else path.strip(), unit
 
 
 def changed_roots(stores: Sequence[ox.Store], changes: Iterable[ox.Triple], depth: int = 4) -> set[ox.NamedNode]:
@@ -154,15 +164,10 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     key: str = job["key"]
     roots = [t for item in job["changed"] if isinstance(t := decode_term(item), ox.NamedNode)]
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in job.get("prefixes", {}).items())
-    keys: set[Term] = set(roots)
-    if job.get("reach"):
-        for start in range(0, len(roots), 500):
-            values = " ".join(str(t) for t in roots[start : start + 500])
-            sparql = f"{prologue}SELECT DISTINCT ?key WHERE {{ VALUES ?r {{ {values} }} ?r {job['reach']} ?key }}"
-            for store in (old, new):
-                keys.update(r["key"] for r in run_query(store, sparql) if r["key"] is not None)  # type: ignore[union-attr]
-    key_list = sorted(keys, key=str)
+    key_list = _reached((old, new), roots, job.get("reach"), prologue)
     phases = {"reach_s": round(time.monotonic() - started, 3)}
+    if job.get("unit"):
+        return _maintain_counts(new, old, job, out, key_list, started, phases, len(roots))
     subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
     columns = list(dict.fromkeys(job["columns"]))
     paths = {column: op[5:] for column, op in job.get("filters", []) if op.startswith("path:")}
@@ -232,6 +237,62 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         "columns": columns,
         "seconds": round(time.monotonic() - started, 3),
         "maintained": {"changed": len(roots), "keys": len(key_list), "removed": removed, "added": len(added), **phases},
+    }
+
+
+def _reached(stores: Sequence[ox.Store], roots: Sequence[ox.NamedNode], path: str | None, prologue: str) -> list[Term]:
+    """The roots and what ``?r <path> ?key`` reaches from them in any of `stores`, sorted."""
+    from visitgraph.sparql.engine import run_query
+
+    keys: set[Term] = set(roots)
+    if path:
+        for start in range(0, len(roots), 500):
+            values = " ".join(str(t) for t in roots[start : start + 500])
+            sparql = f"{prologue}SELECT DISTINCT ?key WHERE {{ VALUES ?r {{ {values} }} ?r {path} ?key }}"
+            for store in stores:
+                keys.update(r["key"] for r in run_query(store, sparql) if r["key"] is not None)  # type: ignore[union-attr]
+    return sorted(keys, key=str)
+
+
+def _maintain_counts(
+    new: ox.Store,
+    old: ox.Store,
+    job: dict[str, Any],
+    out: Path,
+    units: list[Term],
+    started: float,
+    phases: dict[str, float],
+    changed: int,
+) -> dict[str, Any]:
+    """Follow a counting aggregate (:func:`visitgraph.queries.answercounts.follow_counts`) in `out`."""
+    from visitgraph.queries.answercounts import follow_counts
+
+    names: list[str] = job["variables"]
+    columns = list(dict.fromkeys(job["columns"]))
+    if any(op.startswith("path:") for _, op in job.get("filters", [])):
+        raise Unmaintainable("a counted aggregate with a path filter")
+    where = {c: names.index(c) for c in columns if c in names}
+    db = sqlite3.connect(out)
+    try:
+        db.execute("BEGIN")
+
+        def place(added: Sequence[Sequence[Term | None]], order: Sequence[tuple[int, bool]], key_at: int) -> None:
+            _place(db, added, order, columns, where, key_at)
+
+        done = follow_counts(db, new, old, job, units, place)
+        count = db.execute("SELECT count(*) FROM answer").fetchone()[0]
+        if count > int(job["max_rows"]):
+            raise Unmaintainable(f"more than {job['max_rows']} rows (index_max_rows)")
+        db.commit()
+    finally:
+        db.close()
+    phases["count_s"] = round(time.monotonic() - started - phases["reach_s"], 3)
+    return {
+        "rows": count,
+        "variables": names,
+        "columns": columns,
+        "seconds": round(time.monotonic() - started, 3),
+        "maintained": {"changed": changed, **done, **phases},
     }
 
 
