@@ -35,7 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.queries.answerrows import Term, Unmaintainable, compare_rows, decode_term
+from visitgraph.queries.answerrows import Term, Unmaintainable, compare_rows, decode_term, where_span
 
 _COUNT = re.compile(r"\(\s*COUNT\s*\(\s*DISTINCT\s+\?(\w+)\s*\)\s+AS\s+\?(\w+)\s*\)", re.I)
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -48,23 +48,12 @@ def count_shape(sparql: str, key: str) -> tuple[str, str, dict[str, str]]:
     >>> count_shape(q, "y")
     ('PREFIX a: <x:> ', ' ?v a:d ?y ', {'n': 'v'})
     """
-    from visitgraph.sparql.text import tokenize, where_brace
+    from visitgraph.sparql.text import tokenize
 
-    tokens = [t for t in tokenize(sparql) if t.kind != "comment"]
-    select = next((t for t in tokens if t.kind == "word" and t.text.upper() == "SELECT"), None)
-    brace = where_brace(sparql)
-    if select is None or brace is None:
-        raise Unmaintainable("not a SELECT with a WHERE clause")
-    depth, close = 0, None
-    for t in tokens:
-        if t.start < brace or t.kind != "punct":
-            continue
-        depth += {"{": 1, "}": -1}.get(t.text, 0)
-        if depth == 0:
-            close = t.start
-            break
-    if close is None:
-        raise Unmaintainable("the WHERE clause does not close")
+    select = next((t for t in tokenize(sparql) if t.kind == "word" and t.text.upper() == "SELECT"), None)
+    if select is None:
+        raise Unmaintainable("not a SELECT query")
+    brace, close = where_span(sparql)
     head = sparql[select.start + len("SELECT") : brace]
     head = re.sub(r"\bWHERE\s*$", "", head.strip(), flags=re.I)
     counted = {out: var for var, out in _COUNT.findall(head)}
@@ -99,7 +88,7 @@ def _units_by_group(
         values = " ".join(str(t) for t in units[start : start + 500])
         sparql = (
             f"{prologue}SELECT DISTINCT {' '.join('?' + v for v in variables)} "
-            f"WHERE {{ VALUES ?{unit} {{ {values} }} {body} }}"
+            f"WHERE {{ {{ VALUES ?{unit} {{ {values} }} }} LATERAL {{ {body} }} }}"
         )
         for s in run_query(store, sparql, substitutions=dict(subs) or None, base_iri=base_iri):  # type: ignore[union-attr]
             group, member = s[key], s[unit]

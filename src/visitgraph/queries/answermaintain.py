@@ -22,6 +22,7 @@ from visitgraph.queries.answerrows import (
     GAP,
     Term,
     Unmaintainable,
+    bind_lateral,
     compare_rows,
     decode_term,
     insert_sql,
@@ -144,16 +145,6 @@ def changed_roots(stores: Sequence[ox.Store], changes: Iterable[ox.Triple], dept
     return roots
 
 
-def _bind_keys(sparql: str, key: str, terms: Sequence[Term]) -> str:
-    from visitgraph.sparql.text import where_brace
-
-    brace = where_brace(sparql)
-    if brace is None:
-        raise Unmaintainable("no WHERE clause to bind the key in")
-    values = " ".join(str(t) for t in terms)
-    return f"{sparql[: brace + 1]} VALUES ?{key} {{ {values} }}{sparql[brace + 1 :]}"
-
-
 def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     """Bring `out` (a copy of the previous generation's answer) up to date with a write; see above."""
     from visitgraph.sparql.engine import run_query
@@ -191,7 +182,7 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
                 f"DELETE FROM answer WHERE key IN ({','.join('?' * len(chunk))})", [str(k) for k in chunk]
             ).rowcount
             result = run_query(
-                new, _bind_keys(job["sparql"], key, chunk), substitutions=subs or None, base_iri=job.get("base_iri")
+                new, bind_lateral(job["sparql"], key, chunk), substitutions=subs or None, base_iri=job.get("base_iri")
             )
             names = [v.value for v in result.variables]  # type: ignore[union-attr]
             added.extend([s[n] for n in names] for s in result)  # type: ignore[union-attr]

@@ -230,6 +230,46 @@ def order_by(sparql: str) -> list[tuple[str, bool]] | None:
     return out
 
 
+def where_span(sparql: str) -> tuple[int, int]:
+    """Return the offsets of the `{` opening the WHERE clause and of the `}` closing it.
+
+    >>> q = 'SELECT ?s WHERE { ?s ?p "}" { ?a ?b ?c } } ORDER BY ?s'
+    >>> o, c = where_span(q); q[o : c + 1]
+    '{ ?s ?p "}" { ?a ?b ?c } }'
+    """
+    from visitgraph.sparql.text import tokenize, where_brace
+
+    brace = where_brace(sparql)
+    if brace is None:
+        raise Unmaintainable("no WHERE clause to bind the key in")
+    depth = 0
+    for t in tokenize(sparql):
+        if t.start >= brace and t.kind == "punct" and t.text in "{}":
+            depth += 1 if t.text == "{" else -1
+            if depth == 0:
+                return brace, t.start
+    raise Unmaintainable("the WHERE clause does not close")
+
+
+def bind_lateral(sparql: str, key: str, terms: Sequence[Term]) -> str:
+    """Run the WHERE clause once per key: ``{ VALUES ?key { … } } LATERAL { <the clause> }``.
+
+    A ``VALUES`` block that merely opens the clause is joined with it by Oxigraph like any other
+    pattern, so a pattern that does not start from the key (a UNION, a FILTER over every value)
+    is evaluated whole and joined after (decision 0034's `search` and `person-visits`: as slow as a
+    whole derivation, or slower). LATERAL evaluates the clause with each key substituted, so the
+    cost is the keys' rows, not the data.
+
+    >>> bind_lateral("SELECT ?v WHERE { ?v ?p ?o } ORDER BY ?v", "v", [ox.NamedNode("x:a")])
+    'SELECT ?v WHERE { { VALUES ?v { <x:a> } } LATERAL { ?v ?p ?o } } ORDER BY ?v'
+    """
+    start, end = where_span(sparql)
+    values = " ".join(str(t) for t in terms)
+    return (
+        f"{sparql[: start + 1]} {{ VALUES ?{key} {{ {values} }} }} LATERAL {{{sparql[start + 1 : end]}}} {sparql[end:]}"
+    )
+
+
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRINGS = {f"{_XSD}string"}
 _DATES = {f"{_XSD}date", f"{_XSD}gYear", f"{_XSD}dateTime"}
