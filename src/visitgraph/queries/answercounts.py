@@ -35,6 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.queries.answeroverlay import delete_where, live
 from visitgraph.queries.answerrows import Term, Unmaintainable, compare_rows, decode_term, where_span
 
 _COUNT = re.compile(r"\(\s*COUNT\s*\(\s*DISTINCT\s+\?(\w+)\s*\)\s+AS\s+\?(\w+)\s*\)", re.I)
@@ -111,6 +112,7 @@ def _units_by_group(
 
 def follow_counts(
     db: sqlite3.Connection,
+    has_base: bool,
     new: ox.Store,
     old: ox.Store,
     job: Mapping[str, Any],
@@ -139,7 +141,7 @@ def follow_counts(
         delta = {out: len(now[out]) - len(was[out]) for out in counted}
         if not any(delta.values()):
             continue
-        stored = db.execute("SELECT n, row FROM answer WHERE key = ?", (group,)).fetchall()
+        stored = db.execute(*live(has_base, "n, row", "key = ?", [group])).fetchall()
         if len(stored) > 1:
             raise Unmaintainable(f"more than one stored row for ?{key} = {group}")
         counts = dict.fromkeys(counted, 0)
@@ -150,7 +152,7 @@ def follow_counts(
             counts = {out: int(row[names.index(out)].value) for out in counted}  # type: ignore[union-attr]
             if not any(counts.values()):
                 raise Unmaintainable("a stored group counts nothing: its solutions do not all count their unit")
-            db.execute("DELETE FROM answer WHERE n = ?", (stored[0][0],))
+            delete_where(db, has_base, "n = ?", [stored[0][0]])
             removed += 1
         counts = {out: counts[out] + delta[out] for out in counted}
         if any(c < 0 for c in counts.values()):

@@ -50,6 +50,7 @@ from visitgraph.core import vocab
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.queries.answermaintain import changed_roots as changed_roots
 from visitgraph.queries.answermaintain import maintain, maintenance, mentioned_predicates
+from visitgraph.queries.answeroverlay import attach_base, live, needs_compaction, reach_condition
 from visitgraph.queries.answerrows import GAP as GAP
 from visitgraph.queries.answerrows import (
     Term,
@@ -155,7 +156,7 @@ def build_index(
         for name in keep:
             entry = old_entries.get(name)
             if entry is not None and "file" in entry and (previous / entry["file"]).exists():
-                os.link(previous / entry["file"], work / entry["file"])
+                _link_files(previous, work, entry)
                 entries[name] = entry
 
     if reuse is not None and (root / reuse[0] / MANIFEST).exists():
@@ -174,7 +175,7 @@ def build_index(
                 continue
             mentioned = mentioned_predicates(query)
             if mentioned is not None and mentioned.isdisjoint(reuse[1]):
-                os.link(before / entry["file"], work / entry["file"])
+                _link_files(before, work, entry)
                 entries[query.name] = {**entry, "reused_from": entry.get("reused_from", reuse[0]), "how": "reused"}
                 entries[query.name].pop("why", None)
                 entries[query.name].pop("maintained", None)
@@ -245,12 +246,25 @@ def build_index(
             order=order_by(query.sparql),
             variables=old["variables"],
         )
-        out = work / old["file"]
-        shutil.copyfile(root / follow[0] / old["file"], out)
+        # Copy-on-write (decision 0043): the previous whole file is linked as the base, never written;
+        # only its overlay (what the writes since changed) is copied, unless it is due to be compacted.
+        out, before = work / old["file"], root / follow[0]
+        base = work / f"{Path(old['file']).stem}.base.sqlite"
+        if old.get("base"):
+            os.link(before / old["base"], base)
+            shutil.copyfile(before / old["file"], out)
+            job["compact"] = needs_compaction(int(old.get("overlay_rows", 0)), int(old.get("rows", 0)))
+        else:
+            os.link(before / old["file"], base)
+        job["base"] = str(base)
         result = _run_in_child(pool, job, out, float(settings.index_timeout), kind="maintain")
+        if "error" in result or not result.get("base"):
+            base.unlink(missing_ok=True)
         if "error" in result:
             out.unlink(missing_ok=True)
             return str(result["error"])
+        if not result.get("base"):
+            result.pop("base", None)
         return {
             **{k: old[k] for k in ("fingerprint", "key", "file", "anchored", "bindings") if k in old},
             **({"note": old["note"]} if "note" in old else {}),
@@ -303,6 +317,13 @@ def build_index(
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
     return IndexReport(final, entries, round(time.monotonic() - started, 3))
+
+
+def _link_files(source: Path, target: Path, entry: Mapping[str, Any]) -> None:
+    """Hard-link a stored answer's file (and its base, for an overlay) into another generation's folder."""
+    for name in (entry["file"], entry.get("base")):
+        if name:
+            os.link(source / name, target / name)
 
 
 def _run_in_child(pool: Pool, job: dict[str, Any], out: Path, timeout: float, kind: str = "derive") -> dict[str, Any]:
@@ -371,8 +392,10 @@ class AnswerIndex:
         cache: dict[str, sqlite3.Connection] = self._local.__dict__.setdefault("connections", {})
         conn = cache.get(name)
         if conn is None:
-            path = self.folder / self.entries[name]["file"]
+            entry = self.entries[name]
+            path = self.folder / entry["file"]
             conn = cache[name] = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            attach_base(conn, self.folder / entry["base"] if entry.get("base") else None)
         return conn
 
     def page(self, query: Any, bound: Mapping[str, Term], limit: int, offset: int) -> StoredPage | None:
@@ -385,6 +408,7 @@ class AnswerIndex:
         if entry.get("key") != anchor_key(anchors):
             return None
         columns: list[str] = entry["columns"]
+        has_base = bool(entry.get("base"))
         conditions: list[str] = []
         args: list[Any] = []
         for name, term in bound.items():
@@ -397,8 +421,9 @@ class AnswerIndex:
                 conditions.append(f"k{i} = ?")
                 args.append(term.value)
             elif op.startswith("path:"):
-                conditions.append(f"k{i} IN (SELECT k FROM reach{i} WHERE v = ?)")
-                args.append(str(term))
+                condition, times = reach_condition(has_base, i)
+                conditions.append(condition)
+                args.extend([str(term)] * times)
             elif op == "year":
                 conditions.append(f"x{i} = ?")
                 args.append(filter_number(term))
@@ -408,13 +433,14 @@ class AnswerIndex:
             else:  # dates and text compare by their lexical form (YYYY-MM-DD sorts as it reads)
                 conditions.append(f"k{i} {op} ?")
                 args.append(term.value)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        sql, args = live(has_base, "n, row", " AND ".join(conditions), args)
         try:
-            found = (
-                self._connection(query.name)
-                .execute(f"SELECT row FROM answer {where} ORDER BY n LIMIT ? OFFSET ?", (*args, limit + 1, offset))
+            found = [
+                (row,)
+                for _, row in self._connection(query.name)
+                .execute(f"{sql} ORDER BY n LIMIT ? OFFSET ?", (*args, limit + 1, offset))
                 .fetchall()
-            )
+            ]
         except sqlite3.Error:
             return None  # a damaged or missing file: SPARQL answers instead
         variables: list[str] = entry["variables"]

@@ -134,16 +134,11 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
             db.executemany(insert, batch)
             batch.clear()
     db.executemany(insert, batch)
-    for i in range(len(columns)):
-        db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
-        db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
-    db.execute("CREATE INDEX ikey ON answer (key)")
     for i, column in enumerate(columns):
         if column in paths:
             db.execute(f"CREATE TABLE reach{i} (k TEXT NOT NULL, v TEXT NOT NULL)")
             reach_rows(store, db, i, paths[column], sorted(reach_keys[column]), job.get("prefixes", {}))
-            db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
-    db.execute("ANALYZE")
+    create_indexes(db, len(columns), [i for i, c in enumerate(columns) if c in paths])
     db.commit()
     db.close()
     out_entry: dict[str, Any] = {
@@ -155,6 +150,17 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     if unkeyed:
         out_entry["unmaintainable"] = f"a row leaves the key ?{key} unbound: only a whole re-derivation is right"
     return out_entry
+
+
+def create_indexes(db: sqlite3.Connection, columns: int, reach: Sequence[int]) -> None:
+    """Index a whole answer file: each filter column, the key, and each path filter's reach table."""
+    for i in range(columns):
+        db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
+        db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
+    db.execute("CREATE INDEX ikey ON answer (key)")
+    for i in reach:
+        db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
+    db.execute("ANALYZE")
 
 
 def _create_answer(db: sqlite3.Connection, columns: int) -> None:

@@ -29,6 +29,7 @@ from visitgraph.core.errors import BadQuery, ShapesViolation
 from visitgraph.publish.pipeline import build
 from visitgraph.publish.writes import write_update
 from visitgraph.queries import answerindex
+from visitgraph.queries import answeroverlay as overlay
 from visitgraph.queries.answerindex import (
     MANIFEST,
     Unmaintainable,
@@ -108,15 +109,19 @@ def assert_answers_fresh(s: Any, store: Any, tmp: Path) -> dict[str, str]:
         out.unlink(missing_ok=True)
         answerindex.derive(str(gen.path), _full_job(queries[name], entry, s.base_iri), out)
         stored, whole = sqlite3.connect(folder / entry["file"]), sqlite3.connect(out)
+        layered = overlay.attach_base(stored, folder / entry["base"] if entry.get("base") else None)
         cols = ", ".join(["row", "key"] + [f"k{i}, x{i}" for i in range(len(entry["columns"]))])
-        assert _table(stored, f"SELECT {cols} FROM answer") == _table(whole, f"SELECT {cols} FROM answer"), (
+        assert _table(stored, overlay.live(layered, cols)[0]) == _table(whole, f"SELECT {cols} FROM answer"), (
             f"{name} ({entry.get('how')}) differs from a whole re-derivation"
         )
         for (table,) in whole.execute("SELECT name FROM sqlite_master WHERE name LIKE 'reach%'"):
+            i = int(table.removeprefix("reach"))
             assert (
-                _table(stored, f"SELECT k, v FROM {table}").keys() == _table(whole, f"SELECT k, v FROM {table}").keys()
+                _table(stored, overlay.reach_pairs(layered, i)).keys()
+                == _table(whole, f"SELECT k, v FROM {table}").keys()
             ), f"{name}: {table} differs"
-        rows = [[decode_term(t) for t in json.loads(r)] for (r,) in stored.execute("SELECT row FROM answer ORDER BY n")]
+        live_rows = stored.execute(f"SELECT row FROM ({overlay.live(layered, 'n, row')[0]}) ORDER BY n")
+        rows = [[decode_term(t) for t in json.loads(r)] for (r,) in live_rows]
         assert _order_agrees(queries[name], entry["variables"], rows), f"{name}: stored order is not the ORDER BY"
         stored.close()
         whole.close()
