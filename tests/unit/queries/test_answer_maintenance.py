@@ -362,3 +362,60 @@ def test_a_store_loaded_again_has_no_changes_though_its_blank_nodes_are_new() ->
     delta = union_delta(old, changed)
     assert {t.object.value for t in delta if t.predicate.value == f"{S}addressCountry"} == {"KZ", "LT"}
     assert answerindex.changed_roots([old, changed], delta) == {ox.NamedNode("http://e/p")}
+
+
+def test_followed_answers_link_the_previous_file_and_pages_merge_the_overlay(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from visitgraph.queries.answerindex import AnswerIndex
+    from visitgraph.queries.savedquery import bind_parameters
+
+    root = tmp_path / "mini"
+    shutil.copytree(template, root)
+    s = settings_for(root)
+    store = store_from_settings(s)
+    first = answers_root(s.store) / store.current().id
+    ent = _entities(store)
+    write_update(s, store, _update(("add-visit", 4, 0, 2019, 2), ent, s.base_iri), who="pytest", what="add")
+    write_update(s, store, _update(("move-person", 2, 3), ent, s.base_iri), who="pytest", what="move")
+    folder = answers_root(s.store) / store.current().id
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    layered = {n: e for n, e in manifest["queries"].items() if e.get("base")}
+    assert {"people", "gifts", "visits-per-country", "search", "institution-timeline"} <= set(layered)
+    for e in layered.values():  # the first generation's whole file itself, never copied or written
+        assert (folder / e["base"]).stat().st_ino == (first / e["file"]).stat().st_ino
+    # Pages merged from base and overlay equal pages of the same rows written into one file.
+    whole = tmp_path / "whole"
+    shutil.copytree(folder, whole)
+    queries = {q.name: q for q in discover_queries(s.root)}
+    for name, e in layered.items():
+        paths = {p.filter[0] for p in queries[name].params if p.filter and p.filter[1].startswith("path:")}
+        reach = [i for i, c in enumerate(e["columns"]) if c in paths]
+        overlay.compact(whole / e["file"], whole / e["base"], len(e["columns"]), reach)
+        (whole / e.pop("base")).unlink()
+    (whole / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    merged, single = AnswerIndex(folder), AnswerIndex(whole)
+    compared = 0
+    for name in layered:
+        query = queries[name]
+        values: list[dict[str, str]] = [{}]
+        for p in query.params:
+            if p.filter is not None and (v := p.example or p.default or p.sample):
+                values.append({p.name: v})
+        for raw in values:
+            bound = bind_parameters(query, raw, s.base_iri)
+            for limit, offset in ((20, 0), (3, 3), (500, 0), (5, 10_000)):
+                a, b = merged.page(query, bound, limit, offset), single.page(query, bound, limit, offset)
+                assert a is not None and b is not None, (name, raw)
+                assert (a.rows, a.has_next) == (b.rows, b.has_next), (name, raw, limit, offset)
+                compared += 1
+    assert compared > 80
+    # An overlay grown past its bound is written whole again by the next write.
+    monkeypatch.setattr(answerindex, "needs_compaction", lambda *_: True)
+    write_update(s, store, _update(("rename-person", 2, "Zoe Ash"), ent, s.base_iri), who="pytest", what="rename")
+    folder = answers_root(s.store) / store.current().id
+    after = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["queries"]
+    assert not [n for n in layered if after[n].get("how") == "maintained" and after[n].get("base")]
+    assert {p.name for p in folder.glob("*.base.sqlite")} == {e["base"] for e in after.values() if e.get("base")}
+    assert all(e.get("how") == "reused" for e in after.values() if e.get("base"))  # linked along, untouched
+    assert_answers_fresh(s, store, tmp_path)
