@@ -139,7 +139,7 @@ def build_index(
     :param reuse: (previous generation, predicates of every triple added or removed since): a
         query that mentions none of them keeps the previous generation's answer file (hard link).
     :param follow: (previous generation id, its store folder, the IRIs the write changed): a query
-        declaring `# maintain:` updates a copy of its previous answer for just those (see
+        declaring `# maintain:` updates its previous answer for just those, copy-on-write (see
         :func:`maintain`); the others, and any it cannot follow, are derived whole and say why in
         the manifest (``how``, ``why``). A string instead says why no answer can follow the write.
     """
@@ -217,7 +217,7 @@ def build_index(
         previous_entries = json.loads((root / follow[0] / MANIFEST).read_text(encoding="utf-8")).get("queries", {})
 
     def follow_write(query: Any) -> dict[str, Any] | str:
-        """Update a copy of the previous answer for what the write changed; or say why not."""
+        """Update the previous answer (its overlay) for what the write changed; or say why not."""
         if follow is None:
             return "no published answer to start from"
         if isinstance(follow, str):
@@ -487,7 +487,7 @@ def _handler(args: Sequence[str]) -> Handler:
 
     def answer(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         out = Path(request["out"])
-        if request.get("kind") != "maintain":  # maintain works on a copy of the previous answer
+        if request.get("kind") != "maintain":  # maintain works on the previous answer's overlay
             with contextlib.suppress(FileNotFoundError):
                 out.unlink()
         try:

@@ -1,8 +1,10 @@
 """Stored answers follow writes: a saved query's stored rows brought up to date with what a write changed.
 
 A write changes a few resources; a stored answer that declares its key (`# maintain: <key> <path>`) is
-updated from a copy of the previous generation's rows: the rows of the changed keys are removed and
-derived again for those keys alone, and placed in the answer's order between the kept rows
+updated over the previous generation's rows (an overlay on the previous whole file, decision 0043:
+:mod:`visitgraph.queries.answeroverlay`): the rows of the changed keys are removed and derived again
+for those keys alone (the WHERE clause run per key, LATERAL), and placed in the answer's order between
+the kept rows; a counting aggregate (``per <unit>``) is followed by :mod:`visitgraph.queries.answercounts`
 (:func:`maintain`, run in a child of the killable pool like a derivation). An answer that cannot follow
 (:class:`~visitgraph.queries.answerrows.Unmaintainable`) is derived whole.
 """
@@ -148,7 +150,7 @@ def changed_roots(stores: Sequence[ox.Store], changes: Iterable[ox.Triple], dept
 
 
 def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
-    """Bring `out` (a copy of the previous generation's answer) up to date with a write; see above."""
+    """Bring `out` (the previous answer's overlay over ``job["base"]``, or a new one) up to date with a write."""
     from visitgraph.sparql.engine import run_query
 
     started = time.monotonic()
