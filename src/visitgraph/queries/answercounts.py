@@ -133,7 +133,8 @@ def follow_counts(
     before = _units_by_group(old, *args)
     after = _units_by_group(new, *args)
     key_at = names.index(key)
-    removed, added = 0, []
+    removed = 0
+    added: list[list[Term | None]] = []
     for group in sorted(set(before) | set(after)):
         term = (after.get(group) or before[group])[0]
         was = before.get(group, (term, {out: set() for out in counted}))[1]
@@ -166,6 +167,10 @@ def follow_counts(
     order = [(names.index(v), desc) for v, desc in job["order"] if v in names]
     if len(order) != len(job["order"]):
         raise Unmaintainable("an ORDER BY variable is not a result column")
-    added.sort(key=functools.cmp_to_key(lambda a, b: compare_rows(a, b, order)))
+
+    def by_order(a: Sequence[Term | None], b: Sequence[Term | None]) -> int:
+        return compare_rows(a, b, order)
+
+    added.sort(key=functools.cmp_to_key(by_order))
     place(added, order, key_at)
     return {"units": len(units), "groups": len(set(before) | set(after)), "removed": removed, "added": len(added)}
