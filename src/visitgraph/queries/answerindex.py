@@ -155,7 +155,7 @@ def build_index(
         old_entries = json.loads((previous / MANIFEST).read_text(encoding="utf-8")).get("queries", {})
         for name in keep:
             entry = old_entries.get(name)
-            if entry is not None and "file" in entry and (previous / entry["file"]).exists():
+            if entry is not None and "file" in entry and _files_exist(previous, entry):
                 _link_files(previous, work, entry)
                 entries[name] = entry
 
@@ -170,7 +170,7 @@ def build_index(
                 or "error" in entry
                 or "file" not in entry
                 or entry.get("fingerprint") != fingerprint(query)
-                or not (before / entry["file"]).exists()
+                or not _files_exist(before, entry)
             ):
                 continue
             mentioned = mentioned_predicates(query)
@@ -226,7 +226,7 @@ def build_index(
         if isinstance(plan, str):
             return plan
         old = previous_entries.get(query.name)
-        if old is None or "error" in old or "file" not in old or not (root / follow[0] / old["file"]).exists():
+        if old is None or "error" in old or "file" not in old or not _files_exist(root / follow[0], old):
             return "the previous generation has no stored answer for it"
         if old.get("fingerprint") != fingerprint(query) or "bindings" not in old:
             return "the query or its parameters changed since the previous answer"
@@ -317,6 +317,11 @@ def build_index(
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
     return IndexReport(final, entries, round(time.monotonic() - started, 3))
+
+
+def _files_exist(folder: Path, entry: Mapping[str, Any]) -> bool:
+    """Say whether a stored answer's file (and its base, for an overlay) is in `folder`."""
+    return (folder / entry["file"]).exists() and (not entry.get("base") or (folder / entry["base"]).exists())
 
 
 def _link_files(source: Path, target: Path, entry: Mapping[str, Any]) -> None:
