@@ -310,15 +310,22 @@ def test_rows_compare_as_oxigraph_orders_them() -> None:
         compare_rows([ox.Literal("a", language="en")], [ox.Literal("a")], [(0, False)])
 
 
-def test_a_crash_while_the_answers_are_updated_leaves_the_previous_answers(template: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("writes_before", [0, 1])  # 1: the previous answers are overlays on a linked base
+def test_a_crash_while_the_answers_are_updated_leaves_the_previous_answers(
+    template: Path, tmp_path: Path, writes_before: int
+) -> None:
     root = tmp_path / "mini"
     shutil.copytree(template, root)
     s = settings_for(root)
     store = store_from_settings(s)
+    ent = _entities(store)
+    for _ in range(writes_before):
+        write_update(s, store, _update(("move-person", 1, 2), ent, s.base_iri), who="pytest", what="move")
     before = store.current()
     folder = answers_root(s.store) / before.id
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["queries"]
+    assert any(e.get("base") for e in manifest.values()) == bool(writes_before)
     snapshot = {p.name: p.read_bytes() for p in folder.iterdir()}
-    ent = _entities(store)
     env = {**os.environ, "VISITGRAPH_CRASH_AT": "answers.before_rename"}
     child = Path(__file__).parents[2] / "crashchild.py"
     done = subprocess.run(
