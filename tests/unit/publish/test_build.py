@@ -195,3 +195,45 @@ def test_build_streamed_syntax_error_names_position(
     with pytest.raises(DataSyntaxError) as info:
         build(mini_project, store)
     assert (info.value.path, info.value.line) == ("data/bad.ttl", 1)
+
+
+@pytest.mark.parametrize(
+    ("literal", "shown"),
+    [
+        ('"2019-02-30"^^xsd:date', "2019-02-30"),
+        ('"TRUE"^^xsd:boolean', "TRUE"),
+        ('" 7"^^xsd:integer', " 7"),
+        ('"19"^^xsd:gYear', "19"),
+    ],
+)
+def test_loaded_file_with_an_ill_typed_literal_is_named_by_line(
+    mini_project: Settings, literal: str, shown: str
+) -> None:
+    """Files go through the bulk loader now; an ill-typed literal is still refused with its line and column."""
+    import pyoxigraph as ox
+
+    from visitgraph.sources.load import discover_sources, load_source_into
+
+    text = (
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://w3id.org/visitgraph/id/x> <http://schema.org/name> "fine" ;\n'
+        f"  <http://example.org/v> {literal} .\n"
+    )
+    (mini_project.root / "data" / "typed.ttl").write_text(text, encoding="utf-8")
+    source = next(s for s in discover_sources(mini_project) if s.relpath == "data/typed.ttl")
+    with pytest.raises(DataSyntaxError, match=f'"{re.escape(shown)}" is not a valid') as info:
+        load_source_into(mini_project, source, ox.Store())
+    assert (info.value.path, info.value.line) == ("data/typed.ttl", 3)
+
+
+def test_loaded_file_counts_the_quads_it_added(mini_project: Settings) -> None:
+    """A statement written twice in a file is one quad in the store, and the file is counted as what it added."""
+    import pyoxigraph as ox
+
+    from visitgraph.sources.load import discover_sources, load_source_into
+
+    line = '<https://w3id.org/visitgraph/id/x> <http://schema.org/name> "X" .\n'
+    (mini_project.root / "data" / "twice.nt").write_text(line + line, encoding="utf-8")
+    source = next(s for s in discover_sources(mini_project) if s.relpath == "data/twice.nt")
+    store = ox.Store()
+    assert load_source_into(mini_project, source, store) == 1 == len(store)
