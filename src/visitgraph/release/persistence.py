@@ -41,9 +41,7 @@ GUARDED_KINDS = ("visit", "person", "organization", "topic", "gift", "agreement"
 RETIRED_FILE = "data/retired.ttl"
 _TYPE = ox.NamedNode(vocab.RDF_TYPE)
 #: IRIs that are subjects in more than one named graph (their records are read whole, not graph by graph).
-_SHARED = (
-    "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) } GROUP BY ?s HAVING (MIN(STR(?g)) != MAX(STR(?g)))"
-)
+_SHARED = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
 
 
 class DroppedIris(VisitgraphError):
@@ -163,7 +161,7 @@ def all_records(store: Any) -> Iterator[Record]:
     step, decision 0042). An IRI that is a subject in more than one graph, or in the default graph,
     is looked up whole instead (its record is the union of every graph).
     """
-    shared = {row["s"].value for row in store.query(_SHARED)}  # type: ignore[union-attr]
+    shared = {row["s"].value for row in store.query(_SHARED) if isinstance(row["s"], ox.NamedNode)}  # type: ignore[union-attr]
     shared |= {
         q.subject.value
         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())

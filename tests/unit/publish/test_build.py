@@ -237,3 +237,30 @@ def test_loaded_file_counts_the_quads_it_added(mini_project: Settings) -> None:
     source = next(s for s in discover_sources(mini_project) if s.relpath == "data/twice.nt")
     store = ox.Store()
     assert load_source_into(mini_project, source, store) == 1 == len(store)
+
+
+@pytest.mark.parametrize(
+    ("literal", "line"),
+    [
+        ('"2019-02-30"^^<http://www.w3.org/2001/XMLSchema#date>', 3),
+        ('"TRUE"^^<http://www.w3.org/2001/XMLSchema#boolean>', 3),
+        ('"\\u0031x"^^<http://www.w3.org/2001/XMLSchema#integer>', None),  # escaped: found, not located in the text
+    ],
+)
+def test_bulk_loaded_ntriples_file_with_an_ill_typed_literal_is_named_by_line(
+    mini_project: Settings, literal: str, line: int | None
+) -> None:
+    """A small N-Triples file goes through the bulk loader; its ill-typed literal is still refused with its line."""
+    import pyoxigraph as ox
+
+    from visitgraph.sources.load import discover_sources, load_source_into
+
+    ok = '<https://w3id.org/visitgraph/id/x> <http://example.org/d> "2019-02-28"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+    text = ok + "# a comment\n" + f"<https://w3id.org/visitgraph/id/x> <http://example.org/v> {literal} .\n"
+    (mini_project.root / "data" / "typed.nt").write_text(text, encoding="utf-8")
+    source = next(s for s in discover_sources(mini_project) if s.relpath == "data/typed.nt")
+    store = ox.Store()
+    with pytest.raises(DataSyntaxError, match="is not a valid") as info:
+        load_source_into(mini_project, source, store)
+    assert (info.value.path, info.value.line) == ("data/typed.nt", line)
+    assert len(store) == 0  # refused before anything was loaded
