@@ -161,7 +161,7 @@ def all_records(store: Any) -> Iterator[Record]:
     step, decision 0042). An IRI that is a subject in more than one graph, or in the default graph,
     is looked up whole instead (its record is the union of every graph).
     """
-    shared = {row["s"].value for row in store.query(_SHARED) if isinstance(row["s"], ox.NamedNode)}  # type: ignore[union-attr]
+    shared = {row["s"].value for row in store.query(_SHARED) if isinstance(row["s"], ox.NamedNode)}
     shared |= {
         q.subject.value
         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())

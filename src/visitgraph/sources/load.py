@@ -228,7 +228,7 @@ def _nt_suspect(data: bytes) -> bool:
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     """Count one graph's quads in the store (no Python object per quad)."""
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-    return int(next(iter(rows))["n"].value)  # type: ignore[arg-type, index]
+    return int(next(iter(rows))["n"].value)  # type: ignore[arg-type]
 
 
 def load_source_into(settings: Settings, source: SourceFile, store: ox.Store) -> int:
