@@ -277,7 +277,9 @@ def _commit(
 
     def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
         # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
+        started = time.monotonic()
         announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
+        report.timings["ledger_s"] = round(time.monotonic() - started, 3)  # part of publish_s, like search_index_s
         save_inputs(store.path, gen_id, inputs)
         keep_blobs(store.path, settings.root, inputs)
         # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.

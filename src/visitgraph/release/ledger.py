@@ -22,12 +22,14 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from visitgraph.core.errors import StoreError
 
 LEDGER_FILE = "ledger.sqlite"
+T = TypeVar("T")
 #: Statuses of an IRI: described; withdrawn (410, tombstone); merged or renamed (301); absent, no record.
 STATUSES = ("live", "withdrawn", "moved", "gone")
 
@@ -44,6 +46,22 @@ CREATE INDEX IF NOT EXISTS records_absent ON records(status) WHERE status = 'gon
 CREATE TABLE IF NOT EXISTS releases(version TEXT PRIMARY KEY, state INTEGER NOT NULL, generation TEXT NOT NULL,
   released TEXT NOT NULL);
 """
+
+
+#: Records looked up per query (SQLite allows 32,766 parameters) and written per executemany.
+LOOKUP_CHUNK = 500
+WRITE_CHUNK = 2000
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield lists of up to `size` items, in order.
+
+    >>> list(chunked(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 @dataclass(frozen=True)
@@ -236,6 +254,14 @@ class Ledger:
         row = self.conn.execute("SELECT status, digest FROM records WHERE iri = ?", (iri,)).fetchone()
         return (str(row[0]), row[1]) if row else None
 
+    def statuses(self, iris: list[str]) -> dict[str, tuple[str, str | None]]:
+        """Return {iri: (status, digest)} of those of `iris` ever published (at most :data:`LOOKUP_CHUNK`)."""
+        if not iris:
+            return {}
+        marks = ",".join("?" * len(iris))
+        rows = self.conn.execute(f"SELECT iri, status, digest FROM records WHERE iri IN ({marks})", iris)
+        return {str(r[0]): (str(r[1]), r[2]) for r in rows}
+
     def releases(self) -> list[Release]:
         """Return the releases the ledger knows, oldest first."""
         rows = self.conn.execute("SELECT version, state, generation, released FROM releases ORDER BY state, released")
@@ -308,29 +334,32 @@ class Ledger:
 
         :param changes: (status before or None, record after) for every IRI whose record changed.
         """
-        with self.conn:
+        with self.conn:  # one transaction: the state and all its versions, or nothing (decision 0042)
             cur = self.conn.execute(
                 "INSERT INTO states(generation, published, action) VALUES (?, '', ?)", (generation, action)
             )
             state = int(cur.lastrowid or 0)
-            for before, rec in changes:
-                if rec.nt is not None and rec.digest is not None:
-                    self.conn.execute(
-                        "INSERT OR IGNORE INTO blobs(digest, nt) VALUES (?, ?)", (rec.digest, pack(rec.nt))
-                    )
-                self.conn.execute(
+            for chunk in chunked(changes, WRITE_CHUNK):
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO blobs(digest, nt) VALUES (?, ?)",
+                    [(rec.digest, pack(rec.nt)) for _, rec in chunk if rec.nt is not None and rec.digest is not None],
+                )
+                self.conn.executemany(
                     "INSERT INTO versions(state, iri, activity, status, digest, target, label, class) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        state,
-                        rec.iri,
-                        activity_for(before, rec.status),
-                        rec.status,
-                        rec.digest,
-                        rec.target,
-                        rec.label,
-                        rec.cls,
-                    ),
+                    [
+                        (
+                            state,
+                            rec.iri,
+                            activity_for(before, rec.status),
+                            rec.status,
+                            rec.digest,
+                            rec.target,
+                            rec.label,
+                            rec.cls,
+                        )
+                        for before, rec in chunk
+                    ],
                 )
         return state
 
@@ -371,6 +400,18 @@ class SeenTable:
     def add(self, iri: str) -> None:
         """Note that `iri` is in the new generation."""
         self.conn.execute("INSERT OR IGNORE INTO temp.seen(iri) VALUES (?)", (iri,))
+
+    def add_all(self, iris: list[str]) -> None:
+        """Note that each of `iris` is in the new generation; each must be new to the table.
+
+        :raises StoreError: an IRI was already noted (a record read twice would be announced twice).
+        """
+        before = self.conn.total_changes
+        self.conn.executemany("INSERT OR IGNORE INTO temp.seen(iri) VALUES (?)", [(i,) for i in iris])
+        if self.conn.total_changes - before != len(iris):
+            raise StoreError(
+                "The ledger was given the same IRI's record twice in one comparison; nothing was announced."
+            )
 
     def missing(self) -> list[str]:
         """List the IRIs announced as present and not seen (the new generation lacks them)."""

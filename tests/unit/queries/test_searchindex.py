@@ -268,3 +268,26 @@ def test_a_common_word_is_taken_as_typed(tmp_path: Path, monkeypatch: pytest.Mon
     assert {f"organization/lib-{i}" for i in range(4)} <= common  # the word as typed (and as folded)
     assert "organization/libs" not in common  # "libraries": a longer word the prefix would add
     assert len(found(index, "librar")) == 6  # not a word as typed: still a prefix
+
+
+def test_whole_build_in_batches_equals_row_by_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batched whole builds index exactly what row-by-row did, a value repeated in another graph once."""
+    import sqlite3
+
+    import visitgraph.queries.searchindex as si
+
+    store = ox.Store()
+    store.extend(SMALL)
+    other = ox.NamedNode("https://w3id.org/visitgraph/id/graph/data/other.ttl")
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, other) for q in SMALL[:3])  # the same values again
+    store.extend(quad(f"person/p{i}", NAME, f"Person Number{i} Ahmadov") for i in range(7))
+    monkeypatch.setattr(si, "BATCH", 3)  # duplicates across batches, not only within one
+    batched = build(tmp_path / "batched", store, "g000001")
+    one = sqlite3.connect(tmp_path / "one.sqlite")
+    one.executescript(si._SCHEMA)
+    si._add(one, si._literals(store))
+    one.commit()
+    two = sqlite3.connect(batched.path)
+    for table in ("SELECT id, h, resource, field, rank, value FROM doc", "SELECT rowid, keys, skel FROM fts"):
+        assert sorted(two.execute(table + " ORDER BY 1")) == sorted(one.execute(table + " ORDER BY 1")), table
+    assert batched.rows == one.execute("SELECT count(*) FROM doc").fetchone()[0] > 7

@@ -233,3 +233,74 @@ def test_incremental_builds_keep_the_ledger_equal_to_a_full_scan(mini_project: S
     write(settings, store, record % f"; dcterms:isReplacedBy <{NATALYA}>")
     assert versions(store, gone)[-1] == ("Move", "moved")
     assert store.history()[-1].details.get("reused", {}).get("generation")  # still an incremental build
+
+
+def _subject_by_subject(store: object) -> dict[str, object]:
+    """The reference: every IRI subject of the union looked up on its own (what a full scan did before 0042)."""
+    import pyoxigraph as ox
+
+    from visitgraph.release.persistence import record_of
+
+    return {
+        q.subject.value: record_of(store, q.subject.value)
+        for q in store.quads_for_pattern(None, None, None, None)  # type: ignore[attr-defined]
+        if isinstance(q.subject, ox.NamedNode)
+    }
+
+
+def test_full_scan_reads_graph_by_graph_and_gives_each_record_once() -> None:
+    """A subject in two graphs, in the default graph, with nested blank nodes: the same records as one look-up each."""
+    import pyoxigraph as ox
+
+    from visitgraph.release.persistence import all_records
+
+    store = ox.Store()
+    e = "http://example.org/"
+    data = f"""
+    GRAPH <{e}g1> {{ <{e}a> <{e}name> "A" ; <{e}knows> <{e}b> . <{e}c> <{e}note> [ <{e}x> [ <{e}y> "deep" ] ] . }}
+    GRAPH <{e}g2> {{ <{e}a> <{e}name> "A" , "A2" . <{e}b> <{e}name> "B"@en . _:loose <{e}z> <{e}a> . }}
+    <{e}d> <{e}name> "in the default graph" . <{e}b> <{e}age> 3 .
+    """
+    store.load(data.replace("GRAPH ", ""), format=ox.RdfFormat.TRIG)
+    records = list(all_records(store))
+    assert sorted(r.iri for r in records) == [f"{e}a", f"{e}b", f"{e}c", f"{e}d"]  # each once, no blank node
+    assert {r.iri: r for r in records} == _subject_by_subject(store)
+    by_iri = {r.iri: r for r in records}
+    assert by_iri[f"{e}a"].nt is not None and b'"A2"' in by_iri[f"{e}a"].nt  # both graphs' statements
+    assert by_iri[f"{e}b"].nt is not None and b"age" in by_iri[f"{e}b"].nt  # the default graph's too
+    assert by_iri[f"{e}c"].nt is not None and b'"deep"' in by_iri[f"{e}c"].nt  # blank nodes two levels down
+
+
+def test_ledger_refuses_a_record_given_twice_and_writes_nothing(tmp_path: object) -> None:
+    """The comparison's seen-table catches a record read twice (the state is rolled back, not half-written)."""
+    from pathlib import Path
+
+    from visitgraph.core.errors import StoreError
+    from visitgraph.release.ledger import Record
+    from visitgraph.release.persistence import _diff
+
+    rec = Record("https://w3id.org/visitgraph/id/person/x", "live", "d1", b"<a> <b> <c> .\n")
+    with open_ledger(Path(str(tmp_path)), write=True) as ledger:
+        with pytest.raises(StoreError, match="twice"):
+            ledger.announce("g1", "publish", _diff(ledger, [rec, rec], None, BASE))
+        assert ledger.conn.execute("SELECT COUNT(*) FROM states").fetchone()[0] == 0
+        assert ledger.conn.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
+
+
+def test_ledger_compares_in_chunks_with_the_same_outcome(tmp_path: object) -> None:
+    """More records than one look-up chunk: unchanged ones are not announced again, changed ones are, in order."""
+    from pathlib import Path
+
+    from visitgraph.release.ledger import LOOKUP_CHUNK, Record
+    from visitgraph.release.persistence import _diff
+
+    n = LOOKUP_CHUNK * 2 + 7
+    first = [Record(f"{BASE}person/p{i:05d}", "live", f"d{i}", f"<x{i}> <y> <z> .\n".encode()) for i in range(n)]
+    with open_ledger(Path(str(tmp_path)), write=True) as ledger:
+        ledger.confirm(ledger.announce("g1", "publish", _diff(ledger, first, None, BASE)), "t1")
+        again = [r if i % 100 else Record(r.iri, "live", "new", b"<n> <y> <z> .\n") for i, r in enumerate(first)]
+        state = ledger.announce("g2", "publish", _diff(ledger, again, None, BASE))
+        rows = ledger.conn.execute(
+            "SELECT iri, activity FROM versions WHERE state = ? ORDER BY seq", (state,)
+        ).fetchall()
+    assert rows == [(f"{BASE}person/p{i:05d}", "Update") for i in range(0, n, 100)]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Side by side against the raw load (bench/README.md, "Full build against the raw load"): each round, a raw
+# `oxigraph load` of the project's files, then a full `visitgraph build --json` by another checkout (REF) and by
+# this one, in alternating order, same data; prints each build's wall time, its step timings and the load average.
+# Usage: P=/path/to/project REF=/path/to/other/checkout R=3 bench/sbs_raw_build.sh
+#   (a project from `bench_scale.py --phases generate`; its var/ is removed before each build)
+set -u
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+PY=${PY:-$HERE/.venv/bin/python}
+OXIGRAPH=$(dirname "$PY")/oxigraph
+P=${P:?set P to a generated project}
+REF=${REF:?set REF to the other checkout}
+R=${R:-3}
+OUT=${OUT:-$(mktemp -d /tmp/sbs-raw-build-XXXX)}
+declare -A SRC=([ref]=$REF [this]=$HERE)
+for r in $(seq 1 "$R"); do
+  rm -rf "$OUT/raw"
+  s=$(date +%s.%N)
+  # shellcheck disable=SC2046
+  nice -n 5 "$OXIGRAPH" load --location "$OUT/raw" --base https://w3id.org/visitgraph/id/ \
+    --file $(find "$P/data" \( -name '*.nt' -o -name '*.ttl' \) | sort) "$P"/ontology/*.ttl > /dev/null 2>&1
+  rc=$?
+  e=$(date +%s.%N)
+  echo "round $r raw rc=$rc raw_s=$(echo "$e - $s" | bc) load=$(cut -d' ' -f1 /proc/loadavg)"
+  if [ $((r % 2)) = 1 ]; then order="ref this"; else order="this ref"; fi
+  for c in $order; do
+    rm -rf "$P/var"
+    s=$(date +%s.%N)
+    PYTHONPATH=${SRC[$c]}/src nice -n 5 "$PY" -m visitgraph --root "$P" build --json > "$OUT/$c-$r.json" 2> "$OUT/$c-$r.err"
+    rc=$?
+    e=$(date +%s.%N)
+    t=$("$PY" -c "import json; print(json.load(open('$OUT/$c-$r.json'))['timings'])" 2>/dev/null)
+    echo "round $r $c rc=$rc build_s=$(echo "$e - $s" | bc) load=$(cut -d' ' -f1 /proc/loadavg) $t"
+  done
+done
+rm -rf "$OUT/raw"
