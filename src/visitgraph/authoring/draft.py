@@ -20,11 +20,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.authoring.extract import ORG_HEADS, OrgMention, PersonMention, bare_head, whole_of
+from visitgraph.authoring.extract import (
+    ORG_HEADS,
+    OrgMention,
+    PersonMention,
+    bare_head,
+    institution_head,
+    place_code,
+    whole_of,
+)
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
+from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
 from visitgraph.core.names import FORM_WORDS, fold, normalize, org_tokens
 from visitgraph.linking.entities import Entity
@@ -237,6 +246,9 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)
+    if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has
+        for o in found.orgs + free:
+            _org_entry(o, ctx, draft, orgs, sole=True)
     for p in found.visitors:
         draft.attendees.append(_person_entry(p, ctx, draft, orgs))
     for p in found.hosts:
@@ -260,7 +272,12 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
-def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry]) -> Entry:
+def _org_entry(
+    o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], sole: bool = False
+) -> Entry | None:
+    """Return the entry of an organisation: a known one reused, else a new one, or None when the words name
+    no institution to mint (no institution head noun: a title's end, a place, an event, a part of a body),
+    unless it is all the item names (`sole`), and then with a check mark."""
     key = fold(o.name)
     if key in orgs:
         return orgs[key]
@@ -271,8 +288,12 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
+    elif institution_head(o.name) is None and not sole:
+        return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
     else:
         check = _maybe(best, o.name, ctx)
+        if institution_head(o.name) is None:
+            check = f'"{o.name}" does not read as an institution\'s name: name the institution, or delete it'
         if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
             check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'
         entry = Entry(ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, check)
@@ -336,6 +357,10 @@ def _variants(name: str, kind: str) -> list[str]:
         located = re.match(r"^(.{3,}?)\s+in\s+(?:the\s+)?[A-Z]", name)
         if located:  # "Belarusian Presidential Library in the Palace of Independence": the name before "in"
             out.append(located.group(1))
+        capital = re.fullmatch(r"((?:the\s+)?National\s+[^()]{3,80}?)\s+in\s+([A-Z][\w-]+)", name.strip())
+        code = place_code(capital.group(2)) if capital else None
+        if capital and code:  # "National Museum in Prague": a national institution in the capital is the country's
+            out.append(f"{capital.group(1)} of {display_name(code)}")
         whole = whole_of(name)
         if whole is not None:  # "Chief Directorate … of the Ministry of …": the part's own name
             out.append(re.sub(r"\s+of\s+the\s+$", "", name[:whole]))

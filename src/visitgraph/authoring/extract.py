@@ -54,6 +54,9 @@ SUB_UNITS = frozenset(
 )
 GROUP_NOUNS = frozenset(
     "employees staff workers delegation representatives members specialists experts students".split()
+    # "a group of curators from X": people of an occupation, in the plural, from one institution
+    + "librarians curators archivists researchers scientists scholars historians teachers lecturers professors "
+    "colleagues participants".split()
 )
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
@@ -580,6 +583,36 @@ def bare_head(name: str) -> str | None:
     if not words or len(words) > 3 or words[-1].casefold() not in ORG_HEADS:
         return None
     return words[-1].casefold() if all(w.casefold() in GENERIC_MODIFIERS for w in words[:-1]) else None
+
+
+#: Head nouns that make a name a body one can belong to or come from: :data:`ORG_HEADS` less the events
+#: ("Forum", "Conference"), places ("Hall", "Room") and parts ("Department", "Services") it also lists.
+INSTITUTION_HEADS = ORG_HEADS - frozenset(
+    """conference forum congress room rooms hall halls news network department departments service services
+laboratory laboratories""".split()
+)
+
+
+def institution_head(name: str) -> str | None:
+    """Return the word that makes a name an institution's (its head noun, or an acronym), else None.
+
+    The head is the last word before the name's first "of", "for", "in", "named", comma or bracket
+    ("National Library of Latvia": Library; "Sputnik Azerbaijan news agency": agency). A name whose head is
+    an event, a place, a part of a body or no institution word at all ("Leader of the Nation", "Songs of the
+    Amber Coast", "International Book Forum", "Digital Services of the X") names no institution to mint.
+
+    >>> institution_head("National Library of Latvia"), institution_head("OCLC (Online Computer Library Center)")
+    ('library', 'OCLC')
+    >>> institution_head("Leader of the Nation"), institution_head("Baku International Book Forum")
+    (None, None)
+    >>> institution_head("Digital Services of the National Library"), institution_head("Palace of Independence")
+    (None, None)
+    """
+    words = re.sub(r"^the\s+", "", _chunk(name.strip()), flags=re.I).split()
+    acronym = next((w for w in words if re.fullmatch(r"[A-Z][A-Z&]+", w)), None)
+    if words and words[-1].casefold() in INSTITUTION_HEADS:
+        return words[-1].casefold()
+    return acronym
 
 
 def _sub_unit_tail(text: str) -> int | None:

@@ -1,0 +1,132 @@
+"""Drafting rules added in the ninth round (issue 16; dev9 and dev10; decision 0044, "Ninth round").
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set), written for a class of
+phrasing rather than one wording: a body's name translated in more than one way ("General", "Chief", "Main"
+Directorate), a national institution named by its capital instead of its country, and the checks that keep the
+drafter from minting a person or an organisation out of words that name neither.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.extract import place_code
+from visitgraph.core.names import org_tokens
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    seen = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}
+    return [(iri.rsplit("/", 1)[-1], e.new) for iri, e in seen.items()]
+
+
+# --- translation variants and capitals ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["General Directorate", "Main Directorate", "Chief Directorate"])
+def test_a_directorate_translated_as_general_chief_or_main_is_one_name(variant: str) -> None:
+    assert org_tokens(f"{variant} of Archives") == org_tokens("Chief Directorate of Archives")
+    assert org_tokens("Main Administration of Museums") == org_tokens("General Administration of Museums")
+
+
+def test_main_before_another_word_keeps_its_meaning() -> None:
+    assert org_tokens("Main State Library") != org_tokens("General State Library")
+
+
+@pytest.mark.parametrize(("word", "code"), [("Prague", "CZ"), ("Vilnius", "LT"), ("Tbilisi", "GE"), ("Ankara", "TR")])
+def test_a_capital_is_read_as_its_country(word: str, code: str) -> None:
+    assert place_code(word) == code
+
+
+def test_a_general_directorate_is_the_known_chief_directorate(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On March 3, 2026, specialists of the General Directorate of Libraries and Broadcasting visited the "
+        "Presidential Library and studied its digital collections.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("chief-directorate-of-libraries-and-broadcasting", False)]
+
+
+def test_a_national_institution_in_the_capital_is_the_countrys(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On March 4, 2026, a group of curators from the National Museum in Prague visited the Presidential "
+        "Library and looked at its manuscripts.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("national-museum-of-czechia", False)]
+
+
+def test_an_institution_in_a_capital_that_is_not_national_is_not_the_countrys(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "On March 5, 2026, a group of curators from the City Museum in Prague visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert all(new for _, new in _orgs(d)), _orgs(d)
+
+
+@pytest.mark.parametrize("people", ["librarians", "researchers", "colleagues"])
+def test_a_group_of_people_of_an_occupation_from_an_institution_visits(
+    people: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        f"On March 6, 2026, a group of {people} from the Russian State Library visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("russian-state-library", False)]
+
+
+# --- nothing minted from words that name no institution ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "descriptor",
+    [
+        "author of the Songs of the Amber Coast",
+        "coordinator of the Silk Road Reading Programme",
+        "head of the Digital Heritage Project",
+        "a speaker of the Baku International Book Forum",
+        "curator of the Hall of Manuscripts",
+    ],
+)
+def test_an_organisation_without_an_institution_head_noun_is_not_minted(
+    descriptor: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        f"On April 2, 2026, Dorota Wrzesinska, {descriptor}, visited the Presidential Library.", repo_draft_context
+    )
+    assert _orgs(d) == []
+    assert [(e.kind, e.name) for e in d.attendees] == [("person", "Dorota Wrzesinska")]
+
+
+def test_an_institution_with_a_head_noun_is_still_minted(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On April 3, 2026, Tomasz Zielinski, director of the Amber Coast Heritage Foundation, visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("amber-coast-heritage-foundation", True)]
+
+
+def test_an_item_that_names_only_a_body_without_head_noun_still_drafts_it_with_a_check(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "On April 4, 2026, a delegation of the Amber Coast Reading Circle visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [(e.name, e.new) for e in d.attendees] == [("Amber Coast Reading Circle", True)]
+    assert "does not read as an institution" in (d.attendees[0].check or "")
+
+
+def test_a_capital_before_a_name_is_a_place_not_a_first_name(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On April 5, 2026, Honorary Citizen of Tbilisi Giorgi Beridze visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [(e.name, e.new) for e in d.attendees] == [("Giorgi Beridze", True)]
