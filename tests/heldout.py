@@ -112,6 +112,7 @@ NEWS_FILES = {
     "dev": "news.json",
     "dev8": "news.json",
     "dev9": "news-dev9.json",
+    "dev10": "news-dev10.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",

@@ -94,6 +94,8 @@ def test_repo_source_text_copied_verbatim() -> None:
 HELDOUT2 = ROOT / "tests" / "data" / "eval" / "news-test2.json"
 #: Development set dev9 (30 items, written before any rule was tuned on it; may be tuned on).
 DEV9 = ROOT / "tests" / "data" / "eval" / "news-dev9.json"
+#: Development set dev10 (30 items, written before any rule was tuned on it; may be tuned on).
+DEV10 = ROOT / "tests" / "data" / "eval" / "news-dev10.json"
 _ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
 
 
@@ -176,6 +178,11 @@ def test_repo_heldout2_eval_file_well_formed() -> None:
 def test_repo_dev9_eval_file_well_formed() -> None:
     data = json.loads(DEV9.read_text(encoding="utf-8"))
     assert eval_file_problems(data, "dev9", 30, _known_ids()) == []
+
+
+def test_repo_dev10_eval_file_well_formed() -> None:
+    data = json.loads(DEV10.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "dev10", 30, _known_ids()) == []
 
 
 def test_repo_eval_file_check_catches_malformed_items() -> None:

@@ -50,6 +50,7 @@ from visitgraph.core import vocab
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.queries.answermaintain import changed_roots as changed_roots
 from visitgraph.queries.answermaintain import maintain, maintenance, mentioned_predicates
+from visitgraph.queries.answeroverlay import attach_base, live, needs_compaction, reach_condition
 from visitgraph.queries.answerrows import GAP as GAP
 from visitgraph.queries.answerrows import (
     Term,
@@ -139,7 +140,7 @@ def build_index(
     :param reuse: (previous generation, predicates of every triple added or removed since): a
         query that mentions none of them keeps the previous generation's answer file (hard link).
     :param follow: (previous generation id, its store folder, the IRIs the write changed): a query
-        declaring `# maintain:` updates a copy of its previous answer for just those (see
+        declaring `# maintain:` updates its previous answer for just those, copy-on-write (see
         :func:`maintain`); the others, and any it cannot follow, are derived whole and say why in
         the manifest (``how``, ``why``). A string instead says why no answer can follow the write.
     """
@@ -155,8 +156,8 @@ def build_index(
         old_entries = json.loads((previous / MANIFEST).read_text(encoding="utf-8")).get("queries", {})
         for name in keep:
             entry = old_entries.get(name)
-            if entry is not None and "file" in entry and (previous / entry["file"]).exists():
-                os.link(previous / entry["file"], work / entry["file"])
+            if entry is not None and "file" in entry and _files_exist(previous, entry):
+                _link_files(previous, work, entry)
                 entries[name] = entry
 
     if reuse is not None and (root / reuse[0] / MANIFEST).exists():
@@ -170,12 +171,12 @@ def build_index(
                 or "error" in entry
                 or "file" not in entry
                 or entry.get("fingerprint") != fingerprint(query)
-                or not (before / entry["file"]).exists()
+                or not _files_exist(before, entry)
             ):
                 continue
             mentioned = mentioned_predicates(query)
             if mentioned is not None and mentioned.isdisjoint(reuse[1]):
-                os.link(before / entry["file"], work / entry["file"])
+                _link_files(before, work, entry)
                 entries[query.name] = {**entry, "reused_from": entry.get("reused_from", reuse[0]), "how": "reused"}
                 entries[query.name].pop("why", None)
                 entries[query.name].pop("maintained", None)
@@ -217,7 +218,7 @@ def build_index(
         previous_entries = json.loads((root / follow[0] / MANIFEST).read_text(encoding="utf-8")).get("queries", {})
 
     def follow_write(query: Any) -> dict[str, Any] | str:
-        """Update a copy of the previous answer for what the write changed; or say why not."""
+        """Update the previous answer (its overlay) for what the write changed; or say why not."""
         if follow is None:
             return "no published answer to start from"
         if isinstance(follow, str):
@@ -226,7 +227,7 @@ def build_index(
         if isinstance(plan, str):
             return plan
         old = previous_entries.get(query.name)
-        if old is None or "error" in old or "file" not in old or not (root / follow[0] / old["file"]).exists():
+        if old is None or "error" in old or "file" not in old or not _files_exist(root / follow[0], old):
             return "the previous generation has no stored answer for it"
         if old.get("fingerprint") != fingerprint(query) or "bindings" not in old:
             return "the query or its parameters changed since the previous answer"
@@ -242,15 +243,29 @@ def build_index(
             previous=str(follow[1]),
             changed=[encode_term(t) for t in follow[2]],
             reach=plan[1],
+            unit=plan[2],
             order=order_by(query.sparql),
             variables=old["variables"],
         )
-        out = work / old["file"]
-        shutil.copyfile(root / follow[0] / old["file"], out)
+        # Copy-on-write (decision 0043): the previous whole file is linked as the base, never written;
+        # only its overlay (what the writes since changed) is copied, unless it is due to be compacted.
+        out, before = work / old["file"], root / follow[0]
+        base = work / f"{Path(old['file']).stem}.base.sqlite"
+        if old.get("base"):
+            os.link(before / old["base"], base)
+            shutil.copyfile(before / old["file"], out)
+            job["compact"] = needs_compaction(int(old.get("overlay_rows", 0)), int(old.get("rows", 0)))
+        else:
+            os.link(before / old["file"], base)
+        job["base"] = str(base)
         result = _run_in_child(pool, job, out, float(settings.index_timeout), kind="maintain")
+        if "error" in result or not result.get("base"):
+            base.unlink(missing_ok=True)
         if "error" in result:
             out.unlink(missing_ok=True)
             return str(result["error"])
+        if not result.get("base"):
+            result.pop("base", None)
         return {
             **{k: old[k] for k in ("fingerprint", "key", "file", "anchored", "bindings") if k in old},
             **({"note": old["note"]} if "note" in old else {}),
@@ -303,6 +318,18 @@ def build_index(
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
     return IndexReport(final, entries, round(time.monotonic() - started, 3))
+
+
+def _files_exist(folder: Path, entry: Mapping[str, Any]) -> bool:
+    """Say whether a stored answer's file (and its base, for an overlay) is in `folder`."""
+    return (folder / entry["file"]).exists() and (not entry.get("base") or (folder / entry["base"]).exists())
+
+
+def _link_files(source: Path, target: Path, entry: Mapping[str, Any]) -> None:
+    """Hard-link a stored answer's file (and its base, for an overlay) into another generation's folder."""
+    for name in (entry["file"], entry.get("base")):
+        if name:
+            os.link(source / name, target / name)
 
 
 def _run_in_child(pool: Pool, job: dict[str, Any], out: Path, timeout: float, kind: str = "derive") -> dict[str, Any]:
@@ -371,8 +398,10 @@ class AnswerIndex:
         cache: dict[str, sqlite3.Connection] = self._local.__dict__.setdefault("connections", {})
         conn = cache.get(name)
         if conn is None:
-            path = self.folder / self.entries[name]["file"]
+            entry = self.entries[name]
+            path = self.folder / entry["file"]
             conn = cache[name] = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            attach_base(conn, self.folder / entry["base"] if entry.get("base") else None)
         return conn
 
     def page(self, query: Any, bound: Mapping[str, Term], limit: int, offset: int) -> StoredPage | None:
@@ -385,6 +414,7 @@ class AnswerIndex:
         if entry.get("key") != anchor_key(anchors):
             return None
         columns: list[str] = entry["columns"]
+        has_base = bool(entry.get("base"))
         conditions: list[str] = []
         args: list[Any] = []
         for name, term in bound.items():
@@ -397,8 +427,9 @@ class AnswerIndex:
                 conditions.append(f"k{i} = ?")
                 args.append(term.value)
             elif op.startswith("path:"):
-                conditions.append(f"k{i} IN (SELECT k FROM reach{i} WHERE v = ?)")
-                args.append(str(term))
+                condition, times = reach_condition(has_base, i)
+                conditions.append(condition)
+                args.extend([str(term)] * times)
             elif op == "year":
                 conditions.append(f"x{i} = ?")
                 args.append(filter_number(term))
@@ -408,13 +439,14 @@ class AnswerIndex:
             else:  # dates and text compare by their lexical form (YYYY-MM-DD sorts as it reads)
                 conditions.append(f"k{i} {op} ?")
                 args.append(term.value)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        sql, args = live(has_base, "n, row", " AND ".join(conditions), args)
         try:
-            found = (
-                self._connection(query.name)
-                .execute(f"SELECT row FROM answer {where} ORDER BY n LIMIT ? OFFSET ?", (*args, limit + 1, offset))
+            found = [
+                (row,)
+                for _, row in self._connection(query.name)
+                .execute(f"{sql} ORDER BY n LIMIT ? OFFSET ?", (*args, limit + 1, offset))
                 .fetchall()
-            )
+            ]
         except sqlite3.Error:
             return None  # a damaged or missing file: SPARQL answers instead
         variables: list[str] = entry["variables"]
@@ -461,7 +493,7 @@ def _handler(args: Sequence[str]) -> Handler:
 
     def answer(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         out = Path(request["out"])
-        if request.get("kind") != "maintain":  # maintain works on a copy of the previous answer
+        if request.get("kind") != "maintain":  # maintain works on the previous answer's overlay
             with contextlib.suppress(FileNotFoundError):
                 out.unlink()
         try:

@@ -1,8 +1,10 @@
 """Stored answers follow writes: a saved query's stored rows brought up to date with what a write changed.
 
 A write changes a few resources; a stored answer that declares its key (`# maintain: <key> <path>`) is
-updated from a copy of the previous generation's rows: the rows of the changed keys are removed and
-derived again for those keys alone, and placed in the answer's order between the kept rows
+updated over the previous generation's rows (an overlay on the previous whole file, decision 0043:
+:mod:`visitgraph.queries.answeroverlay`): the rows of the changed keys are removed and derived again
+for those keys alone (the WHERE clause run per key, LATERAL), and placed in the answer's order between
+the kept rows; a counting aggregate (``per <unit>``) is followed by :mod:`visitgraph.queries.answercounts`
 (:func:`maintain`, run in a child of the killable pool like a derivation). An answer that cannot follow
 (:class:`~visitgraph.queries.answerrows.Unmaintainable`) is derived whole.
 """
@@ -18,10 +20,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.queries import answeroverlay as overlay
+from visitgraph.queries.answeroverlay import delete_where, live
 from visitgraph.queries.answerrows import (
     GAP,
     Term,
     Unmaintainable,
+    bind_lateral,
     compare_rows,
     decode_term,
     insert_sql,
@@ -93,17 +98,27 @@ def mentioned_predicates(query: Any) -> frozenset[str] | None:
     return frozenset(found) or None
 
 
-def maintenance(query: Any) -> tuple[str, str | None] | str:
-    """Return (key variable, reach path or None), or why the query's answer is derived whole after a write."""
+def maintenance(query: Any) -> tuple[str, str | None, str | None] | str:
+    """Return (key variable, reach path or None, counted unit or None), or why the answer is derived whole.
+
+    ``# maintain: <key> <path>`` re-runs the rows of the keys reached; ``# maintain: <key> per <unit>
+    <path>`` (an aggregate counting units, :mod:`visitgraph.queries.answercounts`) counts the units reached.
+    """
     text = getattr(query, "maintain", "")
     if not text:
         return "no `# maintain:` declaration in the query file"
     key, path = text.split(" ", 1)
+    unit = None
+    if path.startswith("per "):
+        words = path[4:].strip().split(None, 1)
+        if len(words) != 2:
+            return "`# maintain: <key> per <unit> <path>` needs a unit variable and a path"
+        unit, path = words[0].removeprefix("?"), words[1]
     if order_by(query.sparql) is None:
         return "its ORDER BY is not a list of variables (ASC/DESC): new rows cannot be placed"
     if f"?{key}" not in query.sparql.split("WHERE", 1)[0] and "SELECT *" not in query.sparql:
         return f"the key ?{key} is not a result column"
-    return key, None if path.strip() == "-" else path.strip()
+    return key, None if path.strip() == "-" else path.strip(), unit
 
 
 def changed_roots(stores: Sequence[Reader], changes: Iterable[ox.Triple], depth: int = 4) -> set[ox.NamedNode]:
@@ -135,18 +150,8 @@ def changed_roots(stores: Sequence[Reader], changes: Iterable[ox.Triple], depth:
     return roots
 
 
-def _bind_keys(sparql: str, key: str, terms: Sequence[Term]) -> str:
-    from visitgraph.sparql.text import where_brace
-
-    brace = where_brace(sparql)
-    if brace is None:
-        raise Unmaintainable("no WHERE clause to bind the key in")
-    values = " ".join(str(t) for t in terms)
-    return f"{sparql[: brace + 1]} VALUES ?{key} {{ {values} }}{sparql[brace + 1 :]}"
-
-
 def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
-    """Bring `out` (a copy of the previous generation's answer) up to date with a write; see above."""
+    """Bring `out` (the previous answer's overlay over ``job["base"]``, or a new one) up to date with a write."""
     from visitgraph.sparql.engine import run_query
 
     started = time.monotonic()
@@ -155,19 +160,14 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     key: str = job["key"]
     roots = [t for item in job["changed"] if isinstance(t := decode_term(item), ox.NamedNode)]
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in job.get("prefixes", {}).items())
-    keys: set[Term] = set(roots)
-    if job.get("reach"):
-        for start in range(0, len(roots), 500):
-            values = " ".join(str(t) for t in roots[start : start + 500])
-            sparql = f"{prologue}SELECT DISTINCT ?key WHERE {{ VALUES ?r {{ {values} }} ?r {job['reach']} ?key }}"
-            for store in (old, new):
-                keys.update(r["key"] for r in run_query(store, sparql) if r["key"] is not None)  # type: ignore[union-attr]
-    key_list = sorted(keys, key=str)
+    key_list = _reached((old, new), roots, job.get("reach"), prologue)
     phases = {"reach_s": round(time.monotonic() - started, 3)}
+    if job.get("unit"):
+        return _maintain_counts(new, old, job, out, key_list, started, phases, len(roots))
     subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
     columns = list(dict.fromkeys(job["columns"]))
     paths = {column: op[5:] for column, op in job.get("filters", []) if op.startswith("path:")}
-    db = sqlite3.connect(out)
+    db, has_base = _open_overlay(job, out, len(columns), [i for i, c in enumerate(columns) if c in paths])
     try:
         db.execute("BEGIN")
         touched_reach: dict[int, set[str]] = {i: set() for i, c in enumerate(columns) if c in paths}
@@ -176,18 +176,13 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         names: list[str] | None = None
         for start in range(0, len(key_list), 1000):
             chunk = key_list[start : start + 1000]
+            marks = ",".join("?" * len(chunk))
             for i in touched_reach:
-                for (value,) in db.execute(
-                    f"SELECT DISTINCT k{i} FROM answer WHERE key IN "
-                    f"({','.join('?' * len(chunk))}) AND k{i} IS NOT NULL",
-                    [str(k) for k in chunk],
-                ):
-                    touched_reach[i].add(value)
-            removed += db.execute(
-                f"DELETE FROM answer WHERE key IN ({','.join('?' * len(chunk))})", [str(k) for k in chunk]
-            ).rowcount
+                sql, args = live(has_base, f"k{i}", f"key IN ({marks}) AND k{i} IS NOT NULL", [str(k) for k in chunk])
+                touched_reach[i].update(value for (value,) in db.execute(sql, args))
+            removed += delete_where(db, has_base, f"key IN ({marks})", [str(k) for k in chunk])
             result = run_query(
-                new, _bind_keys(job["sparql"], key, chunk), substitutions=subs or None, base_iri=job.get("base_iri")
+                new, bind_lateral(job["sparql"], key, chunk), substitutions=subs or None, base_iri=job.get("base_iri")
             )
             names = [v.value for v in result.variables]  # type: ignore[union-attr]
             added.extend([s[n] for n in names] for s in result)  # type: ignore[union-attr]
@@ -208,9 +203,9 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
 
         added.sort(key=functools.cmp_to_key(by_order))
         phases["query_s"] = round(time.monotonic() - started - phases["reach_s"], 3)
-        _place(db, added, order, columns, where, key_at)
+        _place(db, has_base, added, order, columns, where, key_at)
         phases["place_s"] = round(time.monotonic() - started - phases["reach_s"] - phases["query_s"], 3)
-        count = db.execute("SELECT count(*) FROM answer").fetchone()[0]
+        count = overlay.count(db, has_base)
         if count > int(job["max_rows"]):
             raise Unmaintainable(f"more than {job['max_rows']} rows (index_max_rows)")
         for i, reached in touched_reach.items():
@@ -220,11 +215,11 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
                     reached.add(term.value)
             ordered = sorted(reached)
             for start in range(0, len(ordered), 500):
-                part = ordered[start : start + 500]
-                db.execute(f"DELETE FROM reach{i} WHERE k IN ({','.join('?' * len(part))})", part)
-            still = [v for v in ordered if db.execute(f"SELECT 1 FROM answer WHERE k{i} = ? LIMIT 1", (v,)).fetchone()]
+                overlay.delete_reach(db, has_base, i, ordered[start : start + 500])
+            still = [v for v in ordered if db.execute(*live(has_base, "1", f"k{i} = ?", [v])).fetchone()]
             reach_rows(new, db, i, paths[columns[i]], still, job.get("prefixes", {}))
         db.commit()
+        size = overlay.overlay_size(db) if has_base else None
     finally:
         db.close()
     return {
@@ -233,11 +228,91 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
         "columns": columns,
         "seconds": round(time.monotonic() - started, 3),
         "maintained": {"changed": len(roots), "keys": len(key_list), "removed": removed, "added": len(added), **phases},
+        **_layers(job, size),
+    }
+
+
+def _open_overlay(job: Mapping[str, Any], out: Path, columns: int, reach: list[int]) -> tuple[sqlite3.Connection, bool]:
+    """Open the answer being followed: the overlay over `job["base"]` (made empty if new), or a whole file."""
+    base = job.get("base")
+    if base is not None and job.get("compact"):
+        overlay.compact(out, Path(base), columns, reach)
+        base = None
+    elif base is not None and not out.exists():
+        db = sqlite3.connect(out)
+        overlay.overlay_schema(db, columns, reach)
+        db.commit()
+        db.close()
+    db = sqlite3.connect(out)
+    return db, overlay.attach_base(db, base)
+
+
+def _layers(job: Mapping[str, Any], size: int | None) -> dict[str, Any]:
+    """What the manifest says of the files: an overlay's size over its base, or a whole file."""
+    return {"base": None} if size is None else {"base": Path(job["base"]).name, "overlay_rows": size}
+
+
+def _reached(stores: Sequence[ox.Store], roots: Sequence[ox.NamedNode], path: str | None, prologue: str) -> list[Term]:
+    """The roots and what ``?r <path> ?key`` reaches from them in any of `stores`, sorted."""
+    from visitgraph.sparql.engine import run_query
+
+    keys: set[Term] = set(roots)
+    if path:
+        for start in range(0, len(roots), 500):
+            values = " ".join(str(t) for t in roots[start : start + 500])
+            sparql = f"{prologue}SELECT DISTINCT ?key WHERE {{ VALUES ?r {{ {values} }} ?r {path} ?key }}"
+            for store in stores:
+                keys.update(r["key"] for r in run_query(store, sparql) if r["key"] is not None)  # type: ignore[union-attr]
+    return sorted(keys, key=str)
+
+
+def _maintain_counts(
+    new: ox.Store,
+    old: ox.Store,
+    job: dict[str, Any],
+    out: Path,
+    units: list[Term],
+    started: float,
+    phases: dict[str, float],
+    changed: int,
+) -> dict[str, Any]:
+    """Follow a counting aggregate (:func:`visitgraph.queries.answercounts.follow_counts`) in `out`."""
+    from visitgraph.queries.answercounts import follow_counts
+
+    names: list[str] = job["variables"]
+    columns = list(dict.fromkeys(job["columns"]))
+    if any(op.startswith("path:") for _, op in job.get("filters", [])):
+        raise Unmaintainable("a counted aggregate with a path filter")
+    where = {c: names.index(c) for c in columns if c in names}
+    db, has_base = _open_overlay(job, out, len(columns), [])
+    try:
+        db.execute("BEGIN")
+
+        def place(added: Sequence[Sequence[Term | None]], order: Sequence[tuple[int, bool]], key_at: int) -> None:
+            _place(db, has_base, added, order, columns, where, key_at)
+
+        done = follow_counts(db, has_base, new, old, job, units, place)
+        count = overlay.count(db, has_base)
+        if count > int(job["max_rows"]):
+            raise Unmaintainable(f"more than {job['max_rows']} rows (index_max_rows)")
+        db.commit()
+        size = overlay.overlay_size(db) if has_base else None
+    finally:
+        db.close()
+    phases["count_s"] = round(time.monotonic() - started - phases["reach_s"], 3)
+    return {
+        "rows": count,
+        "variables": names,
+        "columns": columns,
+        "seconds": round(time.monotonic() - started, 3),
+        "maintained": {"changed": changed, **done, **phases},
+        **_layers(job, size),
     }
 
 
 def _place(
     db: sqlite3.Connection,
+    has_base: bool,
     added: Sequence[Sequence[Term | None]],
     order: Sequence[tuple[int, bool]],
     columns: Sequence[str],
@@ -249,11 +324,12 @@ def _place(
 
     def row_at_or_after(m: int) -> tuple[int, list[Term | None]] | None:
         if m not in probes:
-            found = db.execute("SELECT n, row FROM answer WHERE n >= ? ORDER BY n LIMIT 1", (m,)).fetchone()
+            sql, args = live(has_base, "n, row", "n >= ?", [m])
+            found = db.execute(f"{sql} ORDER BY n LIMIT 1", args).fetchone()
             probes[m] = None if found is None else (found[0], [decode_term(t) for t in json.loads(found[1])])
         return probes[m]
 
-    last = db.execute("SELECT max(n) FROM answer").fetchone()[0]
+    last = overlay.max_below(db, has_base)
 
     def first_after(row: Sequence[Term | None], lo: int) -> tuple[int, int | None]:
         """(smallest m >= lo where the first row at or after m sorts after `row` or is missing, that row's number)."""
@@ -278,18 +354,20 @@ def _place(
             groups[-1][1].append(row)
         else:
             groups.append((nxt, [row]))
-    if any(nxt is not None and _gap(db, nxt) <= len(rows) for nxt, rows in groups):
+    if any(nxt is not None and _gap(db, has_base, nxt) <= len(rows) for nxt, rows in groups):
+        if has_base:
+            raise Unmaintainable("the row numbers between two kept rows are used up: the answer is written whole")
         _renumber(db)
         groups = [(None if nxt is None else _renumbered(db, nxt), rows) for nxt, rows in groups]
-        if any(nxt is not None and _gap(db, nxt) <= len(rows) for nxt, rows in groups):
+        if any(nxt is not None and _gap(db, has_base, nxt) <= len(rows) for nxt, rows in groups):
             raise Unmaintainable(f"more than {GAP - 1} new rows between two kept rows")
     insert = insert_sql(len(columns))
     for nxt, rows in groups:
         if nxt is None:
-            last = db.execute("SELECT max(n) FROM answer").fetchone()[0]
+            last = overlay.max_below(db, has_base)
             base, step = (-GAP if last is None else last), GAP
         else:
-            before = db.execute("SELECT max(n) FROM answer WHERE n < ?", (nxt,)).fetchone()[0]
+            before = overlay.max_below(db, has_base, nxt)
             base = nxt - GAP if before is None else before
             step = (nxt - base) // (len(rows) + 1)
         db.executemany(
@@ -297,8 +375,8 @@ def _place(
         )
 
 
-def _gap(db: sqlite3.Connection, nxt: int) -> int:
-    before = db.execute("SELECT max(n) FROM answer WHERE n < ?", (nxt,)).fetchone()[0]
+def _gap(db: sqlite3.Connection, has_base: bool, nxt: int) -> int:
+    before = overlay.max_below(db, has_base, nxt)
     return GAP if before is None else nxt - before
 
 

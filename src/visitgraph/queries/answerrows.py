@@ -134,16 +134,11 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
             db.executemany(insert, batch)
             batch.clear()
     db.executemany(insert, batch)
-    for i in range(len(columns)):
-        db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
-        db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
-    db.execute("CREATE INDEX ikey ON answer (key)")
     for i, column in enumerate(columns):
         if column in paths:
             db.execute(f"CREATE TABLE reach{i} (k TEXT NOT NULL, v TEXT NOT NULL)")
             reach_rows(store, db, i, paths[column], sorted(reach_keys[column]), job.get("prefixes", {}))
-            db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
-    db.execute("ANALYZE")
+    create_indexes(db, len(columns), [i for i, c in enumerate(columns) if c in paths])
     db.commit()
     db.close()
     out_entry: dict[str, Any] = {
@@ -155,6 +150,17 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     if unkeyed:
         out_entry["unmaintainable"] = f"a row leaves the key ?{key} unbound: only a whole re-derivation is right"
     return out_entry
+
+
+def create_indexes(db: sqlite3.Connection, columns: int, reach: Sequence[int]) -> None:
+    """Index a whole answer file: each filter column, the key, and each path filter's reach table."""
+    for i in range(columns):
+        db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
+        db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
+    db.execute("CREATE INDEX ikey ON answer (key)")
+    for i in reach:
+        db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
+    db.execute("ANALYZE")
 
 
 def _create_answer(db: sqlite3.Connection, columns: int) -> None:
@@ -228,6 +234,46 @@ def order_by(sparql: str) -> list[tuple[str, bool]] | None:
         else:
             return None
     return out
+
+
+def where_span(sparql: str) -> tuple[int, int]:
+    """Return the offsets of the `{` opening the WHERE clause and of the `}` closing it.
+
+    >>> q = 'SELECT ?s WHERE { ?s ?p "}" { ?a ?b ?c } } ORDER BY ?s'
+    >>> o, c = where_span(q); q[o : c + 1]
+    '{ ?s ?p "}" { ?a ?b ?c } }'
+    """
+    from visitgraph.sparql.text import tokenize, where_brace
+
+    brace = where_brace(sparql)
+    if brace is None:
+        raise Unmaintainable("no WHERE clause to bind the key in")
+    depth = 0
+    for t in tokenize(sparql):
+        if t.start >= brace and t.kind == "punct" and t.text in "{}":
+            depth += 1 if t.text == "{" else -1
+            if depth == 0:
+                return brace, t.start
+    raise Unmaintainable("the WHERE clause does not close")
+
+
+def bind_lateral(sparql: str, key: str, terms: Sequence[Term]) -> str:
+    """Run the WHERE clause once per key: ``{ VALUES ?key { … } } LATERAL { <the clause> }``.
+
+    A ``VALUES`` block that merely opens the clause is joined with it by Oxigraph like any other
+    pattern, so a pattern that does not start from the key (a UNION, a FILTER over every value)
+    is evaluated whole and joined after (decision 0034's `search` and `person-visits`: as slow as a
+    whole derivation, or slower). LATERAL evaluates the clause with each key substituted, so the
+    cost is the keys' rows, not the data.
+
+    >>> bind_lateral("SELECT ?v WHERE { ?v ?p ?o } ORDER BY ?v", "v", [ox.NamedNode("x:a")])
+    'SELECT ?v WHERE { { VALUES ?v { <x:a> } } LATERAL { ?v ?p ?o } } ORDER BY ?v'
+    """
+    start, end = where_span(sparql)
+    values = " ".join(str(t) for t in terms)
+    return (
+        f"{sparql[: start + 1]} {{ VALUES ?{key} {{ {values} }} }} LATERAL {{{sparql[start + 1 : end]}}} {sparql[end:]}"
+    )
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -324,7 +324,8 @@ def _maintain(lines: list[str], path: Path) -> str:
             None,
             None,
             "write one `# maintain: <key variable> <property path from a changed resource to the key, "
-            "or - for the changed resources themselves>`",
+            "or - for the changed resources themselves>`, or for a counting aggregate "
+            "`# maintain: <key variable> per <unit variable> <path from a changed resource to the unit, or ->`",
         )
     return f"{parts[0].removeprefix('?')} {parts[1].strip()}"
 

@@ -1,0 +1,67 @@
+"""One write of a side-by-side answers bench: write number K (100 synthetic visits, deterministic in K) on a
+built project, with the code found first on PYTHONPATH; prints one JSON line (write and answer seconds, per
+query seconds and how each answer was made, bytes the answers folder added).
+
+Two copies of one built project, the reference checkout's `src` and this one's, alternated per write
+(bench/README.md, "Stored answers after a write, per group"):
+
+    PYTHONPATH=/tmp/ref/src python bench/bench_answers_side.py /tmp/ref-100000 2 100 > ref-2.json
+    PYTHONPATH=$PWD/src     python bench/bench_answers_side.py /tmp/cand-100000 2 100 > cand-2.json
+"""
+
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # synth: the same generator for both sides
+import synth
+
+from visitgraph.core.config import load_settings
+from visitgraph.publish.writes import write_update
+from visitgraph.queries.answerindex import MANIFEST, answers_root
+from visitgraph.store.embedded import EmbeddedStore
+
+
+def main():
+    project, k, batch = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    settings = load_settings(project)
+    store = EmbeddedStore(settings.store)
+    rng = random.Random(k)
+    people = [(f"{synth.BASE}person/syn-{i:07d}", "x", f"{synth.BASE}organization/syn-{i % 50:06d}") for i in range(50)]
+    first = 20_000_000 + k * 10_000
+    lines = "".join(line for i in range(first, first + batch) for line in synth.visit_lines(i, rng, people, []))
+    graph = f"{synth.BASE}graph/changes/bench-{first}"
+    load = os.getloadavg()[0]
+    t = time.monotonic()
+    report = write_update(
+        settings, store, f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}", who="bench", what=f"{batch} new visits"
+    )
+    write_s = time.monotonic() - t
+    gen = store.current()
+    folder = answers_root(store.path) / gen.id
+    entries = json.loads((folder / MANIFEST).read_text())["queries"]
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    print(
+        json.dumps(
+            {
+                "code": os.environ.get("PYTHONPATH"),
+                "k": k,
+                "write_s": round(write_s, 2),
+                "answers_s": report.timings.get("index_s"),
+                "load": [round(load, 2), round(os.getloadavg()[0], 2)],
+                "maintained": report.answers.get("maintained", []),
+                "derived": report.answers.get("derived", {}),
+                "per_query_s": {n: e.get("seconds") for n, e in sorted(entries.items())},
+                "how": {n: e.get("how") for n, e in sorted(entries.items())},
+                "bytes_in_folder_st_size": size,
+                "new_bytes": sum(p.stat().st_size for p in folder.iterdir() if p.stat().st_nlink == 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
