@@ -12,6 +12,7 @@ import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
 from visitgraph.authoring.extract import place_code
+from visitgraph.authoring.newsfacts import GUESTS, HOST, find_agreements, find_gifts
 from visitgraph.core.names import org_tokens
 
 
@@ -130,3 +131,40 @@ def test_a_capital_before_a_name_is_a_place_not_a_first_name(repo_draft_context:
         repo_draft_context,
     )
     assert [(e.name, e.new) for e in d.attendees] == [("Giorgi Beridze", True)]
+
+
+# --- agreements and gifts -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The two directors initialled a memorandum on joint digitisation of maps.",
+        "The partners concluded a protocol on the loan of manuscripts.",
+        "An agreement on the loan of manuscripts was initialled.",
+    ],
+)
+def test_initialling_or_concluding_a_document_is_a_signature(sentence: str) -> None:
+    assert [a.signed for a in find_agreements(sentence)] == [True]
+
+
+def test_an_agreement_reached_to_sign_a_document_is_not_yet_signed() -> None:
+    found = find_agreements(
+        "An agreement was reached to sign a contract on the exchange of maps next year, and the guests left."
+    )
+    assert [a.signed for a in found] == [False]
+
+
+def test_two_documents_signed_in_one_clause_are_two() -> None:
+    found = find_agreements("The libraries signed a memorandum on digitisation and a protocol on interlibrary loans.")
+    assert [(a.name, a.signed) for a in found] == [
+        ("Memorandum on digitisation", True),
+        ("Protocol on interlibrary loans", True),
+    ]
+
+
+@pytest.mark.parametrize("sentence", ["Gifts were exchanged after the talks.", "Then souvenirs were also exchanged."])
+def test_things_exchanged_in_the_passive_go_both_ways(sentence: str) -> None:
+    assert sorted((g.agent, g.recipient) for g in find_gifts(sentence, [], [])) == sorted(
+        [(GUESTS, HOST), (HOST, GUESTS)]
+    )
