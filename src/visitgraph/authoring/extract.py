@@ -682,6 +682,8 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1))
     ):
         text = text[: paren.start()]  # a place the text was cut in: not part of the name
+    text, city_country = _without_location(text)
+    country = country or city_country
     m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)
     if m and place_code(m.group(1)):
         stem = text[: m.start()].split()
@@ -696,6 +698,42 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         parent.country = _country_in(parent.name) or country
     country = country or (parent.country if parent is not None else None)
     return OrgMention(text.strip(), parent, country)
+
+
+#: Institutions whose name says where they represent their country ("Embassy of Hungary in Azerbaijan"): the place
+#: after "in" is part of the name.
+ABROAD_HEADS = frozenset("embassy consulate mission representation delegation".split())
+_LOCATION = re.compile(r"(?:\s+in\s+|\s*\()(?P<place>(?:[A-Z][\w'’-]*\.?\s?){1,3}?)\)?$")
+
+
+def _without_location(text: str) -> tuple[str, str | None]:
+    """Cut the city an institution is in off its name: "National Library of Serbia in Belgrade", "… (Athens)".
+
+    Returns the name and the country the place denotes (if the table knows it). Kept: a place that is itself an
+    institution's words, an acronym in brackets ("(IFLA)"), the country an embassy or consulate is in, and the
+    place of a name that is kind words without it ("National Museum in Prague").
+
+    >>> _without_location("National Library of Estonia in Tallinn"), _without_location("Diet Library (Tokyo)")
+    (('National Library of Estonia', 'EE'), ('Diet Library', None))
+    >>> _without_location("National Museum in Prague")
+    ('National Museum in Prague', None)
+    >>> _without_location("Embassy of Hungary in Azerbaijan"), _without_location("Library of the IFLA (IFLA)")
+    (('Embassy of Hungary in Azerbaijan', None), ('Library of the IFLA (IFLA)', None))
+    """
+    m = _LOCATION.search(text)
+    if m is None or (m.group(0).lstrip().startswith("(") != m.group(0).endswith(")")):
+        return text, None
+    place, name = m.group("place").strip(), text[: m.start()].strip()
+    words = [w.casefold().strip(".") for w in name.split()]
+    if (
+        place.isupper()
+        or any(w.casefold() in ORG_HEADS for w in place.split())
+        or not any(w in ORG_HEADS for w in words)
+        or any(w in ABROAD_HEADS for w in words)
+        or bare_head(name) is not None  # "National Museum in Prague": the place is what names it
+    ):
+        return text, None
+    return name, place_code(place)
 
 
 #: Institutions that have parts named "<part> of the <institution>".

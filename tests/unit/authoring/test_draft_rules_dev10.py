@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.extract import place_code
+from visitgraph.authoring.extract import parse_org, place_code
 from visitgraph.authoring.newsfacts import GUESTS, HOST, find_agreements, find_gifts
 from visitgraph.core.names import org_tokens
 
@@ -168,3 +168,31 @@ def test_things_exchanged_in_the_passive_go_both_ways(sentence: str) -> None:
     assert sorted((g.agent, g.recipient) for g in find_gifts(sentence, [], [])) == sorted(
         [(GUESTS, HOST), (HOST, GUESTS)]
     )
+
+
+# --- the city an institution is in ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "name", "country"),
+    [
+        ("Riverside Conservatory Library in Vilnius", "Riverside Conservatory Library", "LT"),
+        ("State Archive of Latvia in Riga", "State Archive of Latvia", "LV"),
+        ("Academy of Fine Arts (Lyon)", "Academy of Fine Arts", None),
+        ("Institute of Oriental Studies in St. Petersburg", "Institute of Oriental Studies", None),
+        ("Consulate of Latvia in Georgia", "Consulate of Latvia in Georgia", "GE"),
+        ("Library of the ECLA (ECLA)", "Library of the ECLA (ECLA)", None),
+    ],
+)
+def test_the_city_after_an_institutions_name_is_where_it_is(written: str, name: str, country: str | None) -> None:
+    o = parse_org(written)
+    assert (o.name, o.country) == (name, country)
+
+
+def test_an_institution_named_with_its_city_is_minted_without_it(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On April 6, 2026, Ieva Ozola, head of the maps department of the National Library of Latvia in Riga, "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [(e.name, e.new) for e in d.institutions] == [("National Library of Latvia", True)]
