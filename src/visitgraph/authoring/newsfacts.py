@@ -488,7 +488,9 @@ _DOC = (
 #: Verbs that say a document was made: signed, initialled (a signature of its text), concluded.
 _SIGN_VERB = r"(?:signed|initial+ed|concluded)"
 _SIGNED = re.compile(
-    r"\b" + _SIGN_VERB + r"\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    r"\b"
+    + _SIGN_VERB
+    + r"\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
     + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
     re.I,

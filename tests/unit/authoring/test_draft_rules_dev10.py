@@ -13,6 +13,7 @@ import pytest
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
 from visitgraph.authoring.extract import parse_org, place_code
 from visitgraph.authoring.newsfacts import GUESTS, HOST, find_agreements, find_gifts
+from visitgraph.authoring.visitors import analyse_visit
 from visitgraph.core.names import org_tokens
 
 
@@ -196,3 +197,38 @@ def test_an_institution_named_with_its_city_is_minted_without_it(repo_draft_cont
         repo_draft_context,
     )
     assert [(e.name, e.new) for e in d.institutions] == [("National Library of Latvia", True)]
+
+
+# --- host-side people named in later sentences ----------------------------------------------------------------------
+
+
+def _hosts(text: str, known: tuple[str, ...] = ()) -> list[str]:
+    return [p.name for p in analyse_visit(text, None, ["Presidential Library"], known).hosts]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Farid Guliyev, head of the library's manuscripts sector, showed the guests the old maps.",
+        "The guests were received by Farid Guliyev, head of the department of old maps, who told them about it.",
+        "Farid Guliyev, deputy director for digital services, spoke about the library's e-catalogue.",
+        "Deputy director Farid Guliyev thanked the guest for the books.",
+    ],
+)
+def test_a_staff_member_named_in_a_later_sentence_with_a_title_after_the_name_is_a_host(later: str) -> None:
+    assert _hosts(f"On May 2, 2026, Tiina Kask visited the Presidential Library. {later}") == ["Farid Guliyev"]
+
+
+def test_someone_of_another_institution_in_a_later_sentence_is_no_host() -> None:
+    text = (
+        "On May 2, 2026, Tiina Kask visited the Presidential Library. Farid Guliyev, director of the Ganja City "
+        "Library, spoke about the regional libraries."
+    )
+    assert _hosts(text) == []
+
+
+def test_a_known_host_written_with_an_initial_is_the_host_once() -> None:
+    text = "On May 3, 2026, Tiina Kask visited the Presidential Library. Director K. Rahimli told her about the maps."
+    assert _hosts(text, ("Kamran Rahimli",)) == ["K. Rahimli"]
+    twice = text.replace("Director K.", "Director Kamran Rahimli met her. K.")
+    assert _hosts(twice, ("Kamran Rahimli",)) == ["Kamran Rahimli"]
