@@ -39,7 +39,7 @@ specialist member ambassador consul secretary rector dean professor
 librarian curator attendee officer advisor adviser counsellor counselor ex-editor president-elect
 scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer
 artist painter composer musician singer actor actress architect sculptor photographer translator publisher
-diplomat teacher""".split()
+diplomat teacher attaché attache""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
@@ -63,7 +63,9 @@ OTHER_CAPITALISED = frozenset(
 republic federation presidential palace nation leader cultural annual meeting conference european east west north
 south central city global world catalogue scientific educational activities rare books art foreign literature
 visitors book president first online countries computer intangible heritage humanity representative list democratic state
-symbols attributes kingdom united arab emirates islamic people's democratic new old great royal""".split()
+symbols attributes kingdom united arab emirates islamic people's democratic new old great royal
+parliamentary pedagogical technical technological medical agrarian agricultural military economic polytechnic
+academic musical linguistic humanitarian veterinary literary""".split()
 )
 HONORIFICS = {
     "mr": "Mr.",

@@ -647,7 +647,8 @@ def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
 #: "The opening was attended by …", "Its members, X and Y, …". Members of a delegation share its organisation;
 #: attendees do not.
 _MEMBERS = re.compile(
-    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
+    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)(?:,\s+which)?\s+(?:also\s+)?"
+    r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
     r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by)\s+"
 )

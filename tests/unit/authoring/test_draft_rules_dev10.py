@@ -232,3 +232,34 @@ def test_a_known_host_written_with_an_initial_is_the_host_once() -> None:
     assert _hosts(text, ("Kamran Rahimli",)) == ["K. Rahimli"]
     twice = text.replace("Director K.", "Director Kamran Rahimli met her. K.")
     assert _hosts(twice, ("Kamran Rahimli",)) == ["Kamran Rahimli"]
+
+
+# --- members named later, kind adjectives, diplomatic titles --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The delegation also included Marta Kovacs, head of the map room.",
+        "On the second day the delegation, which also included Marta Kovacs, toured the city.",
+    ],
+)
+def test_a_delegation_that_also_included_someone_names_a_visitor(later: str) -> None:
+    text = f"On May 5, 2026, a delegation of the Russian State Library visited the Presidential Library. {later}"
+    assert [p.name for p in analyse_visit(text, None, ["Presidential Library"], ()).visitors] == ["Marta Kovacs"]
+
+
+@pytest.mark.parametrize("kind", ["Parliamentary", "Pedagogical", "Technical", "Agrarian"])
+def test_a_kind_adjective_before_the_head_keeps_the_country_in_the_name(kind: str) -> None:
+    assert parse_org(f"State {kind} Library of Latvia").name == f"State {kind} Library of Latvia"
+
+
+def test_an_attache_of_an_embassy_belongs_to_the_embassy() -> None:
+    text = (
+        "On May 6, 2026, the press attaché of the Embassy of Latvia in Azerbaijan Ilze Berzina visited the "
+        "Presidential Library."
+    )
+    found = analyse_visit(text, None, ["Presidential Library"], ())
+    assert [(p.name, p.org.name if p.org else None) for p in found.visitors] == [
+        ("Ilze Berzina", "Embassy of Latvia in Azerbaijan")
+    ]
