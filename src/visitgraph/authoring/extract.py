@@ -712,8 +712,9 @@ def _without_location(text: str) -> tuple[str, str | None]:
     """Cut the city an institution is in off its name: "National Library of Serbia in Belgrade", "… (Athens)".
 
     Returns the name and the country the place denotes (if the table knows it). Kept: a place that is itself an
-    institution's words, an acronym in brackets ("(IFLA)"), the country an embassy or consulate is in, and the
-    place of a name that is kind words without it ("National Museum in Prague").
+    institution's words, an acronym in brackets ("(IFLA)"), a country ("Cultural Centre of Egypt in Azerbaijan"),
+    the place an embassy or consulate is in, and the place of a name that is kind words without it ("National Museum
+    in Prague").
 
     >>> _without_location("National Library of Estonia in Tallinn"), _without_location("Diet Library (Tokyo)")
     (('National Library of Estonia', 'EE'), ('Diet Library', None))
@@ -732,6 +733,7 @@ def _without_location(text: str) -> tuple[str, str | None]:
         or any(w.casefold() in ORG_HEADS for w in place.split())
         or not any(w in ORG_HEADS for w in words)
         or any(w in ABROAD_HEADS for w in words)
+        or fold(place) in COUNTRY_NAMES  # "Egyptian Cultural Center in Azerbaijan": a country, not a city
         or bare_head(name) is not None  # "National Museum in Prague": the place is what names it
     ):
         return text, None

@@ -263,3 +263,7 @@ def test_an_attache_of_an_embassy_belongs_to_the_embassy() -> None:
     assert [(p.name, p.org.name if p.org else None) for p in found.visitors] == [
         ("Ilze Berzina", "Embassy of Latvia in Azerbaijan")
     ]
+
+
+def test_a_country_after_in_stays_in_the_name() -> None:
+    assert parse_org("Polish Cultural Centre in Georgia").name == "Polish Cultural Centre in Georgia"
