@@ -79,7 +79,8 @@ _WORK_WORDS = re.compile(
     r"\b(?:books?|album|albums|album-books|publications?|pamphlets?|editions?|catalogu?es?|"
     r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
     r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?|novels?|poems?|stories|recordings?|"
-    r"facsimiles?|archives?)\b",
+    r"facsimiles?|archives?|translations?|classics|antholog(?:y|ies)|dictionar(?:y|ies)|monographs?|brochures?|"
+    r"periodicals|posters?|paintings?)\b",
     re.I,
 )
 #: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.
@@ -168,7 +169,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
-            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
+            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?[^,.;]{1,150}?)\s+"
+            r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),

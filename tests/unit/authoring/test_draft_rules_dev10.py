@@ -267,3 +267,14 @@ def test_an_attache_of_an_embassy_belongs_to_the_embassy() -> None:
 
 def test_a_country_after_in_stays_in_the_name() -> None:
     assert parse_org("Polish Cultural Centre in Georgia").name == "Polish Cultural Centre in Georgia"
+
+
+def test_a_giver_with_an_honorific_may_name_the_receiver_first() -> None:
+    found = find_gifts("Dr. Kask donated to the library's fund a set of Estonian maps.", ["Tiina Kask"], [])
+    assert [(g.agent, g.recipient) for g in found] == [("Dr. Kask", HOST)]
+
+
+@pytest.mark.parametrize("things", ["Estonian translations of Nizami", "a dictionary of Azerbaijani idioms", "posters"])
+def test_translations_dictionaries_and_posters_are_things_handed_over(things: str) -> None:
+    found = find_gifts(f"The guests handed over {things} to the library's fund.", [], [])
+    assert [(g.agent, g.recipient) for g in found] == [(GUESTS, HOST)]
