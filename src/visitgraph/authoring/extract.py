@@ -199,7 +199,14 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             i = _skip_eponym(words, i)
             continue
         if not (
-            is_name_word(w.text) or (_is_initials(w.text) and i + 1 < len(words) and is_name_word(words[i + 1].text))
+            is_name_word(w.text)
+            or (_is_initials(w.text) and i + 1 < len(words) and is_name_word(words[i + 1].text))
+            or (  # "R. van Haldropin": an initial, a particle, a surname
+                _is_initials(w.text)
+                and i + 2 < len(words)
+                and words[i + 1].text in PARTICLES
+                and is_name_word(words[i + 2].text)
+            )
         ):
             i += 1
             continue

@@ -60,7 +60,7 @@ _LOWER_REFERENCE = re.compile(
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(
-    rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?"
+    rf"\b(?:[Tt]he\s+)?(?P<noun>(?i:{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))}))\s+(?:of|from)\s+(?:the\s+)?"
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
@@ -235,7 +235,11 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
         return None, None
     unquoted = outside(quoted_spans(text))
     words = [w for w in tokens(text) if unquoted(w.start)]
-    heads = [i for i, w in enumerate(words) if w.text.casefold() in TITLE_HEADS and not _in_org_name(words, i)]
+    heads = [
+        i
+        for i, w in enumerate(words)
+        if (w.text.casefold() in TITLE_HEADS or _hyphen_title(w.text)) and not _in_org_name(words, i)
+    ]
     if not heads:
         return None, None
     i = heads[-1]
@@ -254,6 +258,16 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     before = text[:start].strip(" ,")
     description = before if before and before.split()[0].casefold() in {"attendee", "participant", "guest"} else None
     return desc, description
+
+
+def _hyphen_title(word: str) -> bool:
+    """Say whether a hyphenated word is a title by its first part ("editor-in-chief", "vice-rector").
+
+    >>> _hyphen_title("editor-in-chief"), _hyphen_title("Vice-Rector"), _hyphen_title("All-Russia")
+    (True, True, False)
+    """
+    parts = word.casefold().split("-")
+    return len(parts) > 1 and (parts[0] in TITLE_HEADS or (parts[0] == "vice" and parts[1] in TITLE_HEADS))
 
 
 def _independent(title: str | None) -> bool:
@@ -291,6 +305,9 @@ def _relative_title(m: re.Match[str]) -> str:
 def _post_descriptor(post: str) -> str | None:
     """Return the descriptor that follows a name ("…, Director of the National Library of Morocco")."""
     text = _RELATIVE.sub(_relative_title, post.lstrip(" ,"), count=1)
+    shared = re.match(r"respectively\s+(?P<titles>[^,.;]{1,80}?)\s+and\s+[^,.;]{1,80}?\s+of\s", text)
+    if shared and " of " not in shared.group("titles"):  # "X and Y, respectively director and coordinator of Z"
+        text = text[len("respectively") :].lstrip()
     verb = _VERBS.search(text)
     text = text[: verb.start()] if verb else text
     text = text.strip(" ,")

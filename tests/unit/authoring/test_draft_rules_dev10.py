@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.extract import parse_org, place_code
+from visitgraph.authoring.extract import find_people, parse_org, place_code
 from visitgraph.authoring.newsfacts import GUESTS, HOST, find_agreements, find_gifts
 from visitgraph.authoring.visitors import analyse_visit
 from visitgraph.core.names import org_tokens
@@ -278,3 +278,36 @@ def test_a_giver_with_an_honorific_may_name_the_receiver_first() -> None:
 def test_translations_dictionaries_and_posters_are_things_handed_over(things: str) -> None:
     found = find_gifts(f"The guests handed over {things} to the library's fund.", [], [])
     assert [(g.agent, g.recipient) for g in found] == [(GUESTS, HOST)]
+
+
+# --- lists and titles -----------------------------------------------------------------------------------------------
+
+
+def _visitors(text: str) -> list[tuple[str, str | None, str | None]]:
+    found = analyse_visit(text, None, ["Presidential Library"], ())
+    return [(p.name, p.job_title, p.org.name if p.org else None) for p in found.visitors]
+
+
+def test_a_hyphenated_title_before_a_name_is_a_title() -> None:
+    got = _visitors("On May 7, 2026, vice-rector of the Riga Technical University Juris Ozols visited the library.")
+    assert got == [("Juris Ozols", "Vice-rector", "Riga Technical University")]
+
+
+def test_respectively_with_one_institution_names_it() -> None:
+    got = _visitors(
+        "Laura Ozola and Juris Ozols, respectively chief curator and archivist of the Riga Map Museum, visited "
+        "the Presidential Library on May 8, 2026."
+    )
+    assert got[-1] == ("Juris Ozols", "Chief curator and archivist", "Riga Map Museum")
+
+
+def test_representatives_at_the_start_of_a_sentence_head_a_group() -> None:
+    got = _visitors("Representatives of the Riga Map Museum Laura Ozola and Juris Ozols visited the library on May 9.")
+    assert [(n, o) for n, _, o in got] == [("Laura Ozola", "Riga Map Museum"), ("Juris Ozols", "Riga Map Museum")]
+
+
+def test_an_initial_a_particle_and_a_surname_are_a_name() -> None:
+    assert [p.name for p in find_people("the curator J. de Vries and Anna Smit visited")] == [
+        "J. de Vries",
+        "Anna Smit",
+    ]
