@@ -284,7 +284,11 @@ def _org_entry(
     parent = _org_entry(o.parent, ctx, draft, orgs) if o.parent is not None else None
     props = [("country", o.country)] if o.country else []
     best = _reconcile(ctx, o.name, "organization", props)
-    if best is not None and best.match:
+    library = _library_of(best, ctx) if o.library_of and best is not None and best.match else None
+    if library is not None:  # "the library of X University": X's one known library
+        note = f'reused {vocab.shorten(library.iri, ctx.base)} "{library.name}" for "the library of {o.name}"'
+        entry = Entry(library.iri, "organization", library.name, False, note)
+    elif best is not None and best.match:
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
@@ -324,6 +328,18 @@ def _org_entry(
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+def _library_of(whole: Candidate, ctx: DraftContext) -> Entity | None:
+    """Return the one known library whose parent is `whole` ("the library of X University"), else None."""
+    found = [
+        e
+        for e in ctx.matcher.entities.values()
+        if e.kind == "organization"
+        and whole.iri in e.props.get("schema:parentOrganization", [])
+        and "http://schema.org/Library" in e.types
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _reuse_check(best: Candidate, written: str, ctx: DraftContext) -> str | None:

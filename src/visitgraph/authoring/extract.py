@@ -108,6 +108,8 @@ class OrgMention:
     parent: OrgMention | None = None
     country: str | None = None
     host: bool = False
+    #: "the library of X": the text names X's library, not X ("library"); reused as X's one known library
+    library_of: bool = False
 
 
 @dataclass
@@ -616,12 +618,23 @@ def institution_head(name: str) -> str | None:
     (None, None)
     >>> institution_head("Digital Services of the National Library"), institution_head("Palace of Independence")
     (None, None)
+    >>> institution_head("Instituto Cervantes"), institution_head("Sala Cervantes")
+    ('instituto', None)
     """
     words = re.sub(r"^the\s+", "", _chunk(name.strip()), flags=re.I).split()
     acronym = next((w for w in words if re.fullmatch(r"[A-Z][A-Z&]+", w)), None)
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
+    if words and words[0].casefold() in HEAD_FIRST:  # "Instituto Cervantes", "Biblioteca Nacional"
+        return words[0].casefold()
     return acronym
+
+
+#: Institution words of languages that put the head first ("Instituto Cervantes", "Bibliothèque nationale").
+HEAD_FIRST = frozenset(
+    """instituto institut istituto universidad universidade università université universitat biblioteca bibliothèque
+biblioteka museo musée muzeum akademia academia fundación fundação fondation fondazione""".split()
+)
 
 
 def _sub_unit_tail(text: str) -> int | None:
@@ -738,7 +751,7 @@ def _without_location(text: str) -> tuple[str, str | None]:
     if (
         place.isupper()
         or any(w.casefold() in ORG_HEADS for w in place.split())
-        or not any(w in ORG_HEADS for w in words)
+        or not any(w in ORG_HEADS or w in HEAD_FIRST for w in words)
         or any(w in ABROAD_HEADS for w in words)
         or fold(place) in COUNTRY_NAMES  # "Egyptian Cultural Center in Azerbaijan": a country, not a city
         or bare_head(name) is not None  # "National Museum in Prague": the place is what names it

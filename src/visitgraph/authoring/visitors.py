@@ -569,6 +569,8 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
             p.host = True
             return
         p.org = parse_org(org_text)
+        if title and re.search(r"\bof\s+the\s+library$", title):  # "director of the library of X University"
+            p.org.library_of = True
 
 
 #: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").

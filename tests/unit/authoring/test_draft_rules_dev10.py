@@ -311,3 +311,26 @@ def test_an_initial_a_particle_and_a_surname_are_a_name() -> None:
         "J. de Vries",
         "Anna Smit",
     ]
+
+
+# --- "the library of X" and institutions named head first -----------------------------------------------------------
+
+
+def test_the_library_of_a_known_university_is_its_one_known_library(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On April 7, 2026, Selin Kaya, deputy director of the library of Bilecik Sheikh Edebali University, "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert ("bilecik-university-library", False) in _orgs(d)
+    person = next(e for e in d.attendees if e.kind == "person")
+    assert ("schema:affiliation", "org:bilecik-university-library", "affiliation as read") in person.props
+
+
+def test_the_library_of_an_unknown_institution_is_the_institution(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On April 8, 2026, Lucia Ferrer, head of the library of the Instituto Ramon Llull in Moscow, visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert [(e.name, e.new) for e in d.institutions] == [("Instituto Ramon Llull", True)]
