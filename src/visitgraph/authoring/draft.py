@@ -292,7 +292,7 @@ def _org_entry(
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
-    elif institution_head(o.name) is None and not sole:
+    elif o.reuse_only or (institution_head(o.name) is None and not sole):
         return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
     else:
         check = _maybe(best, o.name, ctx)

@@ -110,6 +110,9 @@ class OrgMention:
     host: bool = False
     #: "the library of X": the text names X's library, not X ("library"); reused as X's one known library
     library_of: bool = False
+    #: named only as what someone edits ("editor-in-chief of X"): X may be a periodical, so it is reused when it
+    #: is a known organisation and never minted
+    reuse_only: bool = False
 
 
 @dataclass

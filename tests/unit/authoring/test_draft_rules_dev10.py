@@ -334,3 +334,16 @@ def test_the_library_of_an_unknown_institution_is_the_institution(repo_draft_con
         repo_draft_context,
     )
     assert [(e.name, e.new) for e in d.institutions] == [("Instituto Ramon Llull", True)]
+
+
+def test_what_an_editor_edits_is_reused_when_known_and_never_minted(repo_draft_context: DraftContext) -> None:
+    known = _draft(
+        "On April 9, 2026, editor-in-chief of Sputnik Azerbaijan Rauf Karimov visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(known) == [("sputnik-azerbaijan", False)]
+    unknown = _draft(
+        "On April 10, 2026, editor-in-chief of Amber Coast Libraries Rauf Karimov visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(unknown) == []

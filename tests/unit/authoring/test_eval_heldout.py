@@ -162,7 +162,7 @@ def test_dev9_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
 
 def test_dev10_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     """dev10 (news-dev10.json, written blind) after its first round (decision 0044, "Ninth round"): 5/30 on the
-    rules before the round, 28/30 after, dates 30/30, at most 1 invented entity. One of its misses is an annotation
+    rules before the round, 29/30 after, dates 30/30, at most 1 invented entity. One of its misses is an annotation
     that disagrees with dev9 (the faculty a group of students comes from), so it is guarded, not held at 100 %."""
     d = draft_scores["dev10"]
-    assert d.right >= 28 and d.dates >= 30 and d.invented <= 1, (d.line("dev10"), d.problems)
+    assert d.right >= 29 and d.dates >= 30 and d.invented <= 1, (d.line("dev10"), d.problems)
