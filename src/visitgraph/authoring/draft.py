@@ -497,6 +497,8 @@ def _person_entry(
     org = orgs.get(fold(p.org.name)) if p.org is not None else None
     if p.org is not None and org is None:
         org = _org_entry(p.org, ctx, draft, orgs)
+    if p.org is None and p.edits:  # "editor-in-chief of Sputnik Azerbaijan": a known organisation, or none
+        org = _org_entry(OrgMention(p.edits, reuse_only=True), ctx, draft, orgs)
     props: list[tuple[str, Any]] = [("affiliation", org.iri if org else ctx.host)] if (org or host) else []
     best = _reconcile(ctx, p.name, "person", props)
     if best is None or not best.match:

@@ -110,8 +110,7 @@ class OrgMention:
     host: bool = False
     #: "the library of X": the text names X's library, not X ("library"); reused as X's one known library
     library_of: bool = False
-    #: named only as what someone edits ("editor-in-chief of X"): X may be a periodical, so it is reused when it
-    #: is a known organisation and never minted
+    #: reused when it is a known organisation, never minted (what someone edits: see PersonMention.edits)
     reuse_only: bool = False
 
 
@@ -128,6 +127,9 @@ class PersonMention:
     host: bool = False
     inherited: bool = False
     alternate_names: list[str] = field(default_factory=list)
+    #: what an editor edits ("editor-in-chief of X"): maybe a periodical, so X is no organisation of theirs unless
+    #: it is a known one
+    edits: str | None = None
 
 
 @dataclass(frozen=True)

@@ -564,7 +564,7 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
     if org_text and (_PUBLICATION.search(org_text) or _edits_periodical(title, org_text)):
         p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
         if not _PUBLICATION.search(org_text):  # "editor-in-chief of Sputnik Azerbaijan": a known agency, or nothing
-            p.org = OrgMention(org_text.strip(), reuse_only=True)
+            p.edits = org_text.strip()
         return
     if org_text:
         if _is_host_org(org_text, labels):
