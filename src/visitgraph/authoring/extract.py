@@ -252,6 +252,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if run and run[0] is words[i] and i >= 1 and words[i - 1].text.casefold() == "the":
             i = j + 1  # "Treasures of the Silk Road": a name takes no article
             continue
+        if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
+            i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person
+            continue
         full = [x for x in run if not _is_initials(x.text)]
         if (
             (len(full) >= 2 or (len(full) == 1 and (len(run) >= 2 or _after_honorific(words, i))))

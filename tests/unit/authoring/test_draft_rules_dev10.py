@@ -347,3 +347,8 @@ def test_what_an_editor_edits_is_reused_when_known_and_never_minted(repo_draft_c
         repo_draft_context,
     )
     assert _orgs(unknown) == []
+
+
+@pytest.mark.parametrize("subject", ["Digital Humanities", "Manuscript Studies", "Caspian Folklore"])
+def test_capitalised_words_after_on_name_a_subject_not_a_person(subject: str) -> None:
+    assert find_people(f"the participants of the Summer School on {subject} visited") == []
