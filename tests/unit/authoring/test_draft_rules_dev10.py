@@ -352,3 +352,12 @@ def test_what_an_editor_edits_is_reused_when_known_and_never_minted(repo_draft_c
 @pytest.mark.parametrize("subject", ["Digital Humanities", "Manuscript Studies", "Caspian Folklore"])
 def test_capitalised_words_after_on_name_a_subject_not_a_person(subject: str) -> None:
     assert find_people(f"the participants of the Summer School on {subject} visited") == []
+
+
+@pytest.mark.parametrize("field", ["Culture", "Culture and Tourism"])
+def test_a_ministers_field_alone_is_not_a_known_ministry(field: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"On April 11, 2026, Deputy Minister of {field} Ozoda Rahimova visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == []
