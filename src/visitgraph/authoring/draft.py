@@ -21,7 +21,6 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.authoring.extract import (
-    INSTITUTION_HEADS,
     ORG_HEADS,
     OrgMention,
     PersonMention,
@@ -406,8 +405,6 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
         close = score >= (EXACT if i > 0 or (kind == "organization" and bare_head(query)) else MATCH_THRESHOLD)
         if kind == "organization" and score < EXACT and _kind_words_missing(query, top):
             close = False  # "National Library of X" is not "Library of the First President of X"
-        if kind == "organization" and score < EXACT and _headless_part(query, top):
-            close = False  # "Culture" (of "Deputy Minister of Culture") is not "Ministry of Culture"
         flagged = top.match or (score >= PART_OF_SCORE and len(cands) > 1 and _part_of(cands[1], top))
         top = Candidate(top.entity, top.score, flagged and close, top.features)
         if best is None or (top.match and not best.match):
@@ -439,25 +436,6 @@ def _kind_words_missing(name: str, top: Candidate) -> bool:
     wanted = {t for t in org_tokens(name) if t in KIND_WORDS}
     have = {t for label in top.entity.labels or [top.entity.name] for t in org_tokens(label)}
     return bool(wanted - have)
-
-
-def _headless_part(name: str, top: Candidate) -> bool:
-    """Say whether a name without an institution's head word is only a fragment of a candidate whose labels have one.
-
-    "Culture" (read from "Deputy Minister of Culture") is a field, not "Ministry of Culture"; "Sputnik Azərbaycan"
-    is "Sputnik Azerbaijan" (neither has a head word), and anything spelt exactly like a label is that label.
-
-    >>> from visitgraph.linking.entities import Entity
-    >>> label = "Republic of Turkey Ministry of Culture"
-    >>> e = Entity("https://example.org/organization/m", "organization/m", "organization", label, [label])
-    >>> c = Candidate(e, 90.0, True, [])
-    >>> _headless_part("Culture", c), _headless_part("Ministry of Kultur", c)
-    (True, False)
-    """
-    if institution_head(name) is not None:
-        return False
-    labels = top.entity.labels or [top.entity.name]
-    return any(w.casefold() in INSTITUTION_HEADS for label in labels for w in re.findall(r"[\w-]+", label))
 
 
 def _part_of(runner_up: Candidate, top: Candidate) -> bool:

@@ -447,6 +447,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
                 and not _domain(desc[m.end() :])
                 and not is_field(desc[m.end() : m.end() + _WINDOW])
                 and not _inner_of(desc[: m.start()])
+                and not _ministers_field(desc[: m.start()], desc[m.end() : m.end() + _WINDOW])
             ),
             None,
         )
@@ -513,6 +514,22 @@ def _acronym_title(desc: str) -> tuple[str, str] | None:
     if not words & TITLE_HEADS or not words <= TITLE_HEADS | TITLE_MODIFIERS:
         return None
     return (m.group(1) or "") + m.group(3), m.group(2)
+
+
+def _ministers_field(title: str, rest: str) -> bool:
+    """Say whether "of" after a minister's title names the ministry's field ("Deputy Minister of Culture"), no body.
+
+    >>> _ministers_field("Deputy Minister", "Culture and Tourism"), _ministers_field("Minister", "Culture Ministry")
+    (True, False)
+    >>> _ministers_field("Director", "Culture")
+    False
+    """
+    words = _chunk(rest).split()
+    return (
+        bool(re.search(r"\b[Mm]inister$", title.strip()))
+        and bool(words)
+        and not any(w.casefold() in ORG_HEADS or (w.isupper() and len(w) > 1) for w in words)
+    )
 
 
 def _inner_of(before: str) -> bool:
@@ -667,7 +684,14 @@ def _sub_unit_tail(text: str) -> int | None:
     if looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
-    return at if reference and not re.match(r"\s*\w", after[reference.end() :]) else None
+    if reference and not re.match(r"\s*\w", after[reference.end() :]):
+        return at
+    kept = re.match(r"[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+of\s+(?:the\s+)?", after)
+    if kept and head.split()[-1].casefold() in PART_WORDS:  # "Department of Manuscripts of the National Library"
+        whole = after[kept.end() :]
+        if looks_org(whole) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(whole).split()):
+            return at + kept.end()
+    return None
 
 
 def _sub_unit(text: str) -> bool:

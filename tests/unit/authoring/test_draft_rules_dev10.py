@@ -361,3 +361,8 @@ def test_a_ministers_field_alone_is_not_a_known_ministry(field: str, repo_draft_
         repo_draft_context,
     )
     assert _orgs(d) == []
+
+
+def test_a_department_named_by_what_it_keeps_of_an_institution_belongs_to_it() -> None:
+    o = parse_org("Department of Rare Maps of the National Library of Latvia")
+    assert o.name == "National Library of Latvia"
