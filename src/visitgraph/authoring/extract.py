@@ -29,7 +29,8 @@ ORG_HEADS = frozenset(
 agency museum institute academy embassy consulate council foundation society company archive archives chamber
 office department union organization organisation committee school college bank corporation commission parliament
 assembly conference administration theatre theater gallery publishers publishing bureau authority board network
-consortium alliance service services news laboratory laboratories forum congress faculty room rooms hall halls""".split()
+consortium alliance service services news laboratory laboratories forum congress faculty room rooms hall halls
+club""".split()
 )
 #: Words that make a span a title rather than a name.
 TITLE_HEADS = frozenset(
@@ -56,7 +57,7 @@ GROUP_NOUNS = frozenset(
     "employees staff workers delegation representatives members specialists experts students".split()
     # "a group of curators from X": people of an occupation, in the plural, from one institution
     + "librarians curators archivists researchers scientists scholars historians teachers lecturers professors "
-    "colleagues participants".split()
+    "colleagues participants journalists writers poets artists".split()
 )
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international

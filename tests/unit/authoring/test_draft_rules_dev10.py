@@ -366,3 +366,14 @@ def test_a_ministers_field_alone_is_not_a_known_ministry(field: str, repo_draft_
 def test_a_department_named_by_what_it_keeps_of_an_institution_belongs_to_it() -> None:
     o = parse_org("Department of Rare Maps of the National Library of Latvia")
     assert o.name == "National Library of Latvia"
+
+
+def test_a_club_is_an_institution_not_part_of_the_founders_name() -> None:
+    found = _visitors("On May 12, 2026, the founder of the Riverside Chess Club Tural Abbasov visited the library.")
+    assert found == [("Tural Abbasov", "Founder", "Riverside Chess Club")]
+
+
+@pytest.mark.parametrize("people", ["journalists", "writers", "poets"])
+def test_a_group_of_writers_or_journalists_from_an_institution_visits(people: str) -> None:
+    text = f"On May 13, 2026, a group of {people} from the Riverside Press Agency visited the Presidential Library."
+    assert [o.name for o in analyse_visit(text, None, ["Presidential Library"], ()).orgs] == ["Riverside Press Agency"]
