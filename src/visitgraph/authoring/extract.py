@@ -161,6 +161,9 @@ def is_name_word(word: str) -> bool:
     low = word.casefold().strip(".").replace("’", "'")
     if not is_cap(word) or _is_initials(word):
         return False
+    owner = re.sub(r"'s$", "", low)
+    if owner != low and (owner in ORG_HEADS or owner in TITLE_HEADS or place_code(owner) is not None):
+        return False  # "the British Library's Asian Collections": an institution's or a place's, no one's name
     if word.isupper() and len(word) > 1:
         return False  # acronyms: IFLA, OCLC, IPR
     if low in ORG_HEADS or low in TITLE_HEADS or low in TITLE_MODIFIERS or low in OTHER_CAPITALISED:
@@ -252,6 +255,16 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         if run and run[0] is words[i] and i >= 1 and words[i - 1].text.casefold() == "the":
             i = j + 1  # "Treasures of the Silk Road": a name takes no article
+            continue
+        if (
+            run
+            and run[0] is words[i]
+            and i >= 1
+            and is_cap(words[i - 1].text)
+            and re.search(r"[’']s$", words[i - 1].text)
+            and words[i - 1].text.casefold().replace("’", "'") != "people's"
+        ):
+            i = j + 1  # "the Riverside Library's Oriental Manuscripts": what an institution has, not a person
             continue
         if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
             i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person

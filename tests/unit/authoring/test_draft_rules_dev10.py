@@ -377,3 +377,16 @@ def test_a_club_is_an_institution_not_part_of_the_founders_name() -> None:
 def test_a_group_of_writers_or_journalists_from_an_institution_visits(people: str) -> None:
     text = f"On May 13, 2026, a group of {people} from the Riverside Press Agency visited the Presidential Library."
     assert [o.name for o in analyse_visit(text, None, ["Presidential Library"], ()).orgs] == ["Riverside Press Agency"]
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "the Riverside Library's Asian and Pacific Collections",
+        "Riverside Library's Oriental Manuscripts",
+        "the Riverside Museum’s Eastern Coins and Medals",
+        "Latvia's Rare Maps",
+    ],
+)
+def test_a_possessive_of_an_institution_or_place_is_no_ones_name(what: str) -> None:
+    assert [p.name for p in find_people(f"John Smith, curator of {what}, visited")] == ["John Smith"]
