@@ -659,9 +659,13 @@ def institution_head(name: str) -> str | None:
     (None, None)
     >>> institution_head("Instituto Cervantes"), institution_head("Sala Cervantes")
     ('instituto', None)
+    >>> institution_head("UNESCO Memory of the World Programme"), institution_head("UNESCO Office in Baku")
+    (None, 'office')
     """
     words = re.sub(r"^the\s+", "", _chunk(name.strip()), flags=re.I).split()
-    acronym = next((w for w in words if re.fullmatch(r"[A-Z][A-Z&]+", w)), None)
+    # an acronym names a body when it is the name ("IFLA", "OCLC (Online …)"), not when it qualifies one
+    # ("UNESCO Memory of the World Programme": a programme)
+    acronym = words[0] if len(words) == 1 and re.fullmatch(r"[A-Z][A-Z&]+", words[0]) else None
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
     if words and words[0].casefold() in HEAD_FIRST:  # "Instituto Cervantes", "Biblioteca Nacional"

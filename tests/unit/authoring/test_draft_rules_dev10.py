@@ -390,3 +390,14 @@ def test_a_group_of_writers_or_journalists_from_an_institution_visits(people: st
 )
 def test_a_possessive_of_an_institution_or_place_is_no_ones_name(what: str) -> None:
     assert [p.name for p in find_people(f"John Smith, curator of {what}, visited")] == ["John Smith"]
+
+
+def test_an_acronym_that_qualifies_a_programme_does_not_make_it_an_institution(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "On April 12, 2026, Arzu Karimli, coordinator of the ECLA Memory of the Caspian Programme, visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == []
