@@ -40,7 +40,7 @@ specialist member ambassador consul secretary rector dean professor
 librarian curator attendee officer advisor adviser counsellor counselor ex-editor president-elect
 scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer
 artist painter composer musician singer actor actress architect sculptor photographer translator publisher
-diplomat teacher attaché attache""".split()
+diplomat teacher attaché attache doctor candidate""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
@@ -565,7 +565,7 @@ FIELD_WORDS = frozenset(
     """activities relations affairs cooperation co-operation programmes programs projects development communications
 research studies policy policies collections acquisitions marketing outreach partnerships protocol finance finances
 operations technologies innovation innovations digitization digitisation preservation conservation science sciences
-technology""".split()
+technology philology philosophy pedagogy linguistics""".split()
 )
 
 

@@ -401,3 +401,8 @@ def test_an_acronym_that_qualifies_a_programme_does_not_make_it_an_institution(
         repo_draft_context,
     )
     assert _orgs(d) == []
+
+
+@pytest.mark.parametrize("degree", ["Doctor of Philology", "Candidate of Pedagogical Sciences", "Doctor of Philosophy"])
+def test_an_academic_degree_before_a_name_is_not_part_of_it(degree: str) -> None:
+    assert [p.name for p in find_people(f"On May 14, {degree} Rauf Karimli visited the library.")] == ["Rauf Karimli"]
