@@ -20,11 +20,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from visitgraph.authoring.extract import ORG_HEADS, OrgMention, PersonMention, bare_head, whole_of
+from visitgraph.authoring.extract import (
+    ORG_HEADS,
+    OrgMention,
+    PersonMention,
+    bare_head,
+    institution_head,
+    place_code,
+    whole_of,
+)
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
+from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
 from visitgraph.core.names import FORM_WORDS, fold, normalize, org_tokens
 from visitgraph.linking.entities import Entity
@@ -237,6 +246,9 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)
+    if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has
+        for o in found.orgs + free:
+            _org_entry(o, ctx, draft, orgs, sole=True)
     for p in found.visitors:
         draft.attendees.append(_person_entry(p, ctx, draft, orgs))
     for p in found.hosts:
@@ -260,19 +272,32 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
-def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry]) -> Entry:
+def _org_entry(
+    o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], sole: bool = False
+) -> Entry | None:
+    """Return the entry of an organisation: a known one reused, else a new one, or None when the words name
+    no institution to mint (no institution head noun: a title's end, a place, an event, a part of a body),
+    unless it is all the item names (`sole`), and then with a check mark."""
     key = fold(o.name)
     if key in orgs:
         return orgs[key]
     parent = _org_entry(o.parent, ctx, draft, orgs) if o.parent is not None else None
     props = [("country", o.country)] if o.country else []
     best = _reconcile(ctx, o.name, "organization", props)
-    if best is not None and best.match:
+    library = _library_of(best, ctx) if o.library_of and best is not None and best.match else None
+    if library is not None:  # "the library of X University": X's one known library
+        note = f'reused {vocab.shorten(library.iri, ctx.base)} "{library.name}" for "the library of {o.name}"'
+        entry = Entry(library.iri, "organization", library.name, False, note)
+    elif best is not None and best.match:
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
+    elif o.reuse_only or (institution_head(o.name) is None and not sole):
+        return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
     else:
         check = _maybe(best, o.name, ctx)
+        if institution_head(o.name) is None:
+            check = f'"{o.name}" does not read as an institution\'s name: name the institution, or delete it'
         if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
             check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'
         entry = Entry(ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, check)
@@ -303,6 +328,18 @@ def _org_entry(o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, E
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+def _library_of(whole: Candidate, ctx: DraftContext) -> Entity | None:
+    """Return the one known library whose parent is `whole` ("the library of X University"), else None."""
+    found = [
+        e
+        for e in ctx.matcher.entities.values()
+        if e.kind == "organization"
+        and whole.iri in e.props.get("schema:parentOrganization", [])
+        and "http://schema.org/Library" in e.types
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _reuse_check(best: Candidate, written: str, ctx: DraftContext) -> str | None:
@@ -336,6 +373,10 @@ def _variants(name: str, kind: str) -> list[str]:
         located = re.match(r"^(.{3,}?)\s+in\s+(?:the\s+)?[A-Z]", name)
         if located:  # "Belarusian Presidential Library in the Palace of Independence": the name before "in"
             out.append(located.group(1))
+        capital = re.fullmatch(r"((?:the\s+)?National\s+[^()]{3,80}?)\s+in\s+([A-Z][\w-]+)", name.strip())
+        code = place_code(capital.group(2)) if capital else None
+        if capital and code:  # "National Museum in Prague": a national institution in the capital is the country's
+            out.append(f"{capital.group(1)} of {display_name(code)}")
         whole = whole_of(name)
         if whole is not None:  # "Chief Directorate … of the Ministry of …": the part's own name
             out.append(re.sub(r"\s+of\s+the\s+$", "", name[:whole]))
@@ -456,6 +497,8 @@ def _person_entry(
     org = orgs.get(fold(p.org.name)) if p.org is not None else None
     if p.org is not None and org is None:
         org = _org_entry(p.org, ctx, draft, orgs)
+    if p.org is None and p.edits:  # "editor-in-chief of Sputnik Azerbaijan": a known organisation, or none
+        org = _org_entry(OrgMention(p.edits, reuse_only=True), ctx, draft, orgs)
     props: list[tuple[str, Any]] = [("affiliation", org.iri if org else ctx.host)] if (org or host) else []
     best = _reconcile(ctx, p.name, "person", props)
     if best is None or not best.match:

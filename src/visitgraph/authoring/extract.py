@@ -29,7 +29,8 @@ ORG_HEADS = frozenset(
 agency museum institute academy embassy consulate council foundation society company archive archives chamber
 office department union organization organisation committee school college bank corporation commission parliament
 assembly conference administration theatre theater gallery publishers publishing bureau authority board network
-consortium alliance service services news laboratory laboratories forum congress faculty room rooms hall halls""".split()
+consortium alliance service services news laboratory laboratories forum congress faculty room rooms hall halls
+club""".split()
 )
 #: Words that make a span a title rather than a name.
 TITLE_HEADS = frozenset(
@@ -39,7 +40,7 @@ specialist member ambassador consul secretary rector dean professor
 librarian curator attendee officer advisor adviser counsellor counselor ex-editor president-elect
 scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer
 artist painter composer musician singer actor actress architect sculptor photographer translator publisher
-diplomat teacher""".split()
+diplomat teacher attaché attache doctor candidate""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
@@ -54,13 +55,18 @@ SUB_UNITS = frozenset(
 )
 GROUP_NOUNS = frozenset(
     "employees staff workers delegation representatives members specialists experts students".split()
+    # "a group of curators from X": people of an occupation, in the plural, from one institution
+    + "librarians curators archivists researchers scientists scholars historians teachers lecturers professors "
+    "colleagues participants journalists writers poets artists".split()
 )
 OTHER_CAPITALISED = frozenset(
     """the a an on in at of and for during with by after state national international
 republic federation presidential palace nation leader cultural annual meeting conference european east west north
 south central city global world catalogue scientific educational activities rare books art foreign literature
 visitors book president first online countries computer intangible heritage humanity representative list democratic state
-symbols attributes kingdom united arab emirates islamic people's democratic new old great royal""".split()
+symbols attributes kingdom united arab emirates islamic people's democratic new old great royal
+parliamentary pedagogical technical technological medical agrarian agricultural military economic polytechnic
+academic musical linguistic humanitarian veterinary literary""".split()
 )
 HONORIFICS = {
     "mr": "Mr.",
@@ -103,6 +109,10 @@ class OrgMention:
     parent: OrgMention | None = None
     country: str | None = None
     host: bool = False
+    #: "the library of X": the text names X's library, not X ("library"); reused as X's one known library
+    library_of: bool = False
+    #: reused when it is a known organisation, never minted (what someone edits: see PersonMention.edits)
+    reuse_only: bool = False
 
 
 @dataclass
@@ -118,6 +128,9 @@ class PersonMention:
     host: bool = False
     inherited: bool = False
     alternate_names: list[str] = field(default_factory=list)
+    #: what an editor edits ("editor-in-chief of X"): maybe a periodical, so X is no organisation of theirs unless
+    #: it is a known one
+    edits: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,9 @@ def is_name_word(word: str) -> bool:
     low = word.casefold().strip(".").replace("’", "'")
     if not is_cap(word) or _is_initials(word):
         return False
+    owner = re.sub(r"'s$", "", low)
+    if owner != low and (owner in ORG_HEADS or owner in TITLE_HEADS or place_code(owner) is not None):
+        return False  # "the British Library's Asian Collections": an institution's or a place's, no one's name
     if word.isupper() and len(word) > 1:
         return False  # acronyms: IFLA, OCLC, IPR
     if low in ORG_HEADS or low in TITLE_HEADS or low in TITLE_MODIFIERS or low in OTHER_CAPITALISED:
@@ -194,7 +210,14 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             i = _skip_eponym(words, i)
             continue
         if not (
-            is_name_word(w.text) or (_is_initials(w.text) and i + 1 < len(words) and is_name_word(words[i + 1].text))
+            is_name_word(w.text)
+            or (_is_initials(w.text) and i + 1 < len(words) and is_name_word(words[i + 1].text))
+            or (  # "R. van Haldropin": an initial, a particle, a surname
+                _is_initials(w.text)
+                and i + 2 < len(words)
+                and words[i + 1].text in PARTICLES
+                and is_name_word(words[i + 2].text)
+            )
         ):
             i += 1
             continue
@@ -232,6 +255,19 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         if run and run[0] is words[i] and i >= 1 and words[i - 1].text.casefold() == "the":
             i = j + 1  # "Treasures of the Silk Road": a name takes no article
+            continue
+        if (
+            run
+            and run[0] is words[i]
+            and i >= 1
+            and is_cap(words[i - 1].text)
+            and re.search(r"[’']s$", words[i - 1].text)
+            and words[i - 1].text.casefold().replace("’", "'") != "people's"
+        ):
+            i = j + 1  # "the Riverside Library's Oriental Manuscripts": what an institution has, not a person
+            continue
+        if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
+            i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person
             continue
         full = [x for x in run if not _is_initials(x.text)]
         if (
@@ -425,6 +461,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
                 and not _domain(desc[m.end() :])
                 and not is_field(desc[m.end() : m.end() + _WINDOW])
                 and not _inner_of(desc[: m.start()])
+                and not _ministers_field(desc[: m.start()], desc[m.end() : m.end() + _WINDOW])
             ),
             None,
         )
@@ -493,6 +530,22 @@ def _acronym_title(desc: str) -> tuple[str, str] | None:
     return (m.group(1) or "") + m.group(3), m.group(2)
 
 
+def _ministers_field(title: str, rest: str) -> bool:
+    """Say whether "of" after a minister's title names the ministry's field ("Deputy Minister of Culture"), no body.
+
+    >>> _ministers_field("Deputy Minister", "Culture and Tourism"), _ministers_field("Minister", "Culture Ministry")
+    (True, False)
+    >>> _ministers_field("Director", "Culture")
+    False
+    """
+    words = _chunk(rest).split()
+    return (
+        bool(re.search(r"\b[Mm]inister$", title.strip()))
+        and bool(words)
+        and not any(w.casefold() in ORG_HEADS or (w.isupper() and len(w) > 1) for w in words)
+    )
+
+
 def _inner_of(before: str) -> bool:
     """Say whether "of" follows a capitalised word that is no title and no institution ("the Palace of …"): the
     "of" is inside a place's name, which names no organisation.
@@ -512,7 +565,7 @@ FIELD_WORDS = frozenset(
     """activities relations affairs cooperation co-operation programmes programs projects development communications
 research studies policy policies collections acquisitions marketing outreach partnerships protocol finance finances
 operations technologies innovation innovations digitization digitisation preservation conservation science sciences
-technology""".split()
+technology philology philosophy pedagogy linguistics""".split()
 )
 
 
@@ -582,6 +635,51 @@ def bare_head(name: str) -> str | None:
     return words[-1].casefold() if all(w.casefold() in GENERIC_MODIFIERS for w in words[:-1]) else None
 
 
+#: Head nouns that make a name a body one can belong to or come from: :data:`ORG_HEADS` less the events
+#: ("Forum", "Conference"), places ("Hall", "Room") and parts ("Department", "Services") it also lists.
+INSTITUTION_HEADS = ORG_HEADS - frozenset(
+    """conference forum congress room rooms hall halls news network department departments service services
+laboratory laboratories""".split()
+)
+
+
+def institution_head(name: str) -> str | None:
+    """Return the word that makes a name an institution's (its head noun, or an acronym), else None.
+
+    The head is the last word before the name's first "of", "for", "in", "named", comma or bracket
+    ("National Library of Latvia": Library; "Sputnik Azerbaijan news agency": agency). A name whose head is
+    an event, a place, a part of a body or no institution word at all ("Leader of the Nation", "Songs of the
+    Amber Coast", "International Book Forum", "Digital Services of the X") names no institution to mint.
+
+    >>> institution_head("National Library of Latvia"), institution_head("OCLC (Online Computer Library Center)")
+    ('library', 'OCLC')
+    >>> institution_head("Leader of the Nation"), institution_head("Baku International Book Forum")
+    (None, None)
+    >>> institution_head("Digital Services of the National Library"), institution_head("Palace of Independence")
+    (None, None)
+    >>> institution_head("Instituto Cervantes"), institution_head("Sala Cervantes")
+    ('instituto', None)
+    >>> institution_head("UNESCO Memory of the World Programme"), institution_head("UNESCO Office in Baku")
+    (None, 'office')
+    """
+    words = re.sub(r"^the\s+", "", _chunk(name.strip()), flags=re.I).split()
+    # an acronym names a body when it is the name ("IFLA", "OCLC (Online …)"), not when it qualifies one
+    # ("UNESCO Memory of the World Programme": a programme)
+    acronym = words[0] if len(words) == 1 and re.fullmatch(r"[A-Z][A-Z&]+", words[0]) else None
+    if words and words[-1].casefold() in INSTITUTION_HEADS:
+        return words[-1].casefold()
+    if words and words[0].casefold() in HEAD_FIRST:  # "Instituto Cervantes", "Biblioteca Nacional"
+        return words[0].casefold()
+    return acronym
+
+
+#: Institution words of languages that put the head first ("Instituto Cervantes", "Bibliothèque nationale").
+HEAD_FIRST = frozenset(
+    """instituto institut istituto universidad universidade università université universitat biblioteca bibliothèque
+biblioteka museo musée muzeum akademia academia fundación fundação fondation fondazione""".split()
+)
+
+
 def _sub_unit_tail(text: str) -> int | None:
     """Return where the institution starts after a part of one ("Digital Services of the X": X), or None.
 
@@ -604,7 +702,14 @@ def _sub_unit_tail(text: str) -> int | None:
     if looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
-    return at if reference and not re.match(r"\s*\w", after[reference.end() :]) else None
+    if reference and not re.match(r"\s*\w", after[reference.end() :]):
+        return at
+    kept = re.match(r"[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+of\s+(?:the\s+)?", after)
+    if kept and head.split()[-1].casefold() in PART_WORDS:  # "Department of Manuscripts of the National Library"
+        whole = after[kept.end() :]
+        if looks_org(whole) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(whole).split()):
+            return at + kept.end()
+    return None
 
 
 def _sub_unit(text: str) -> bool:
@@ -649,6 +754,8 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1))
     ):
         text = text[: paren.start()]  # a place the text was cut in: not part of the name
+    text, city_country = _without_location(text)
+    country = country or city_country
     m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)
     if m and place_code(m.group(1)):
         stem = text[: m.start()].split()
@@ -663,6 +770,44 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         parent.country = _country_in(parent.name) or country
     country = country or (parent.country if parent is not None else None)
     return OrgMention(text.strip(), parent, country)
+
+
+#: Institutions whose name says where they represent their country ("Embassy of Hungary in Azerbaijan"): the place
+#: after "in" is part of the name.
+ABROAD_HEADS = frozenset("embassy consulate mission representation delegation".split())
+_LOCATION = re.compile(r"(?:\s+in\s+|\s*\()(?P<place>(?:[A-Z][\w'’-]*\.?\s?){1,3}?)\)?$")
+
+
+def _without_location(text: str) -> tuple[str, str | None]:
+    """Cut the city an institution is in off its name: "National Library of Serbia in Belgrade", "… (Athens)".
+
+    Returns the name and the country the place denotes (if the table knows it). Kept: a place that is itself an
+    institution's words, an acronym in brackets ("(IFLA)"), a country ("Cultural Centre of Egypt in Azerbaijan"),
+    the place an embassy or consulate is in, and the place of a name that is kind words without it ("National Museum
+    in Prague").
+
+    >>> _without_location("National Library of Estonia in Tallinn"), _without_location("Diet Library (Tokyo)")
+    (('National Library of Estonia', 'EE'), ('Diet Library', None))
+    >>> _without_location("National Museum in Prague")
+    ('National Museum in Prague', None)
+    >>> _without_location("Embassy of Hungary in Azerbaijan"), _without_location("Library of the IFLA (IFLA)")
+    (('Embassy of Hungary in Azerbaijan', None), ('Library of the IFLA (IFLA)', None))
+    """
+    m = _LOCATION.search(text)
+    if m is None or (m.group(0).lstrip().startswith("(") != m.group(0).endswith(")")):
+        return text, None
+    place, name = m.group("place").strip(), text[: m.start()].strip()
+    words = [w.casefold().strip(".") for w in name.split()]
+    if (
+        place.isupper()
+        or any(w.casefold() in ORG_HEADS for w in place.split())
+        or not any(w in ORG_HEADS or w in HEAD_FIRST for w in words)
+        or any(w in ABROAD_HEADS for w in words)
+        or fold(place) in COUNTRY_NAMES  # "Egyptian Cultural Center in Azerbaijan": a country, not a city
+        or bare_head(name) is not None  # "National Museum in Prague": the place is what names it
+    ):
+        return text, None
+    return name, place_code(place)
 
 
 #: Institutions that have parts named "<part> of the <institution>".

@@ -79,7 +79,8 @@ _WORK_WORDS = re.compile(
     r"\b(?:books?|album|albums|album-books|publications?|pamphlets?|editions?|catalogu?es?|"
     r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
     r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?|novels?|poems?|stories|recordings?|"
-    r"facsimiles?|archives?)\b",
+    r"facsimiles?|archives?|translations?|classics|antholog(?:y|ies)|dictionar(?:y|ies)|monographs?|brochures?|"
+    r"periodicals|posters?|paintings?)\b",
     re.I,
 )
 #: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.
@@ -168,7 +169,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
-            r"(?:^|,\s+)(?P<giver>[^,.;]{1,150}?)\s+(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
+            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?[^,.;]{1,150}?)\s+"
+            r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
@@ -378,7 +380,11 @@ def _describe(item: str) -> tuple[str | None, str, str]:
 
 #: "The guests and the librarians exchanged souvenirs": a handing-over each way (what, unnamed or named).
 _EXCHANGED = re.compile(
-    r"\bexchanged\s+(?P<items>(?:[\w-]+\s+){0,2}?(?:gifts?|presents?|souvenirs?|books|publications))\b", re.I
+    r"\bexchanged\s+(?P<items>(?:[\w-]+\s+){0,2}?(?:gifts?|presents?|souvenirs?|books|publications))\b"
+    # "Souvenirs were exchanged": the same, in the passive
+    r"|\b(?P<pitems>(?:[\w-]+\s+){0,2}?(?:gifts?|presents?|souvenirs?|books|publications))\s+were\s+"
+    r"(?:also\s+|then\s+)?exchanged\b",
+    re.I,
 )
 
 
@@ -396,7 +402,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
         low = sentence.casefold()
         swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
         if swap is not None:  # one gift from the guests and one from the host
-            name, desc, kind = _describe(swap.group("items"))
+            name, desc, kind = _describe(swap.group("items") or swap.group("pitems"))
             out.append(GiftMention(GUESTS, HOST, desc, name, kind, swap.group(0)))
             out.append(GiftMention(HOST, GUESTS, desc, name, kind, swap.group(0)))
             continue
@@ -445,6 +451,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
 
 
 _AGREED = (
+    # "An agreement was reached to sign a memorandum …": agreed, not yet signed
+    re.compile(
+        r"\b(?:an\s+)?agreement\s+was\s+(?:also\s+)?reached\s+(?P<prep>to|on)\s+"
+        r"(?P<what>.{1,200}?)(?=\s+next year\b|\s+in the future\b|,\s+and\b|[.;]|$)",
+        re.I,
+    ),
     re.compile(r"came to an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\s+signed\b|\s+in the future\b|[.;]|$)", re.I),
     re.compile(
         r"(?:reached|concluded) an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I
@@ -475,8 +487,12 @@ _DOC = (
     r"(?P<doc>memorand(?:um|a)(?:\s+of\s+(?:understanding|cooperation))?|agreements?|protocols?|contracts?|"
     r"treaty|treaties|accords?|declarations?)"
 )
+#: Verbs that say a document was made: signed, initialled (a signature of its text), concluded.
+_SIGN_VERB = r"(?:signed|initial+ed|concluded)"
 _SIGNED = re.compile(
-    r"\bsigned\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    r"\b"
+    + _SIGN_VERB
+    + r"\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
     + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
     re.I,
@@ -486,7 +502,7 @@ _SIGNED_PASSIVE = re.compile(
     r"\b(?:(?:a|an|the|two|both)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
     + r"(?P<on>\s+(?:on|of|between|for|giving|granting|providing|allowing)\s+[^.;]{1,200}?)?"
-    r"\s+(?:was|were|has\s+been|have\s+been)\s+signed\b",
+    r"\s+(?:was|were|has\s+been|have\s+been)\s+" + _SIGN_VERB + r"\b",
     re.I,
 )
 
@@ -516,7 +532,8 @@ def find_agreements(text: str) -> list[AgreementMention]:
             (m for p, m in found if m and (p is not _INTENT or re.search(_DOC, sentence, re.I))),
             None,
         )
-        signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if "signed" in low else None
+        made = re.search(_SIGN_VERB, low) is not None
+        signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if made else None
         if signed is None and "signing" in low:
             signed = _SIGNING_HELD.search(sentence)
         if agreed is None and signed is None:
@@ -531,7 +548,21 @@ def find_agreements(text: str) -> list[AgreementMention]:
         else:
             name = f"Agreement {prep} {what}"
         out.append(AgreementMention(name, signed is not None, (signed or agreed).group(0)))  # type: ignore[union-attr]
+        second = _AND_DOC.match(sentence, signed.end()) if signed is not None else None
+        if second is not None:  # "signed an agreement on X and a protocol on Y": two documents
+            doc = second.group("mods") + second.group("doc")
+            name = doc[:1].upper() + doc[1:].casefold() + (second.group("on") or "").rstrip()
+            out.append(AgreementMention(name, True, second.group(0).strip()))
     return out
+
+
+#: The second document of one signature: "… and a protocol on the exchange of publications".
+_AND_DOC = re.compile(
+    r",?\s+and\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=[.;,]|$)",
+    re.I,
+)
 
 
 _AGREEMENT_CLAUSE = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")

@@ -60,7 +60,7 @@ _LOWER_REFERENCE = re.compile(
 )
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(
-    rf"\b(?:the\s+)?(?P<noun>{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))})\s+(?:of|from)\s+(?:the\s+)?"
+    rf"\b(?:[Tt]he\s+)?(?P<noun>(?i:{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))}))\s+(?:of|from)\s+(?:the\s+)?"
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
@@ -235,7 +235,11 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
         return None, None
     unquoted = outside(quoted_spans(text))
     words = [w for w in tokens(text) if unquoted(w.start)]
-    heads = [i for i, w in enumerate(words) if w.text.casefold() in TITLE_HEADS and not _in_org_name(words, i)]
+    heads = [
+        i
+        for i, w in enumerate(words)
+        if (w.text.casefold() in TITLE_HEADS or _hyphen_title(w.text)) and not _in_org_name(words, i)
+    ]
     if not heads:
         return None, None
     i = heads[-1]
@@ -254,6 +258,16 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     before = text[:start].strip(" ,")
     description = before if before and before.split()[0].casefold() in {"attendee", "participant", "guest"} else None
     return desc, description
+
+
+def _hyphen_title(word: str) -> bool:
+    """Say whether a hyphenated word is a title by its first part ("editor-in-chief", "vice-rector").
+
+    >>> _hyphen_title("editor-in-chief"), _hyphen_title("Vice-Rector"), _hyphen_title("All-Russia")
+    (True, True, False)
+    """
+    parts = word.casefold().split("-")
+    return len(parts) > 1 and (parts[0] in TITLE_HEADS or (parts[0] == "vice" and parts[1] in TITLE_HEADS))
 
 
 def _independent(title: str | None) -> bool:
@@ -291,6 +305,9 @@ def _relative_title(m: re.Match[str]) -> str:
 def _post_descriptor(post: str) -> str | None:
     """Return the descriptor that follows a name ("…, Director of the National Library of Morocco")."""
     text = _RELATIVE.sub(_relative_title, post.lstrip(" ,"), count=1)
+    shared = re.match(r"respectively\s+(?P<titles>[^,.;]{1,80}?)\s+and\s+[^,.;]{1,80}?\s+of\s", text)
+    if shared and " of " not in shared.group("titles"):  # "X and Y, respectively director and coordinator of Z"
+        text = text[len("respectively") :].lstrip()
     verb = _VERBS.search(text)
     text = text[: verb.start()] if verb else text
     text = text.strip(" ,")
@@ -546,12 +563,16 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
     p.job_title = _normalise_title(title)
     if org_text and (_PUBLICATION.search(org_text) or _edits_periodical(title, org_text)):
         p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
+        if not _PUBLICATION.search(org_text):  # "editor-in-chief of Sputnik Azerbaijan": a known agency, or nothing
+            p.edits = org_text.strip()
         return
     if org_text:
         if _is_host_org(org_text, labels):
             p.host = True
             return
         p.org = parse_org(org_text)
+        if title and re.search(r"\bof\s+the\s+library$", title):  # "director of the library of X University"
+            p.org.library_of = True
 
 
 #: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").
@@ -565,7 +586,14 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
         pre = text[max(0, p.start - 120) : p.start]
         ends = list(_SENTENCE_BREAK.finditer(pre))
         desc, _ = _pre_descriptor(pre[ends[-1].end() :] if ends else pre)
-        is_host = fold(p.name) in known or (desc is not None and _HOST_DESC.search(desc) is not None)
+        is_host = (
+            fold(p.name) in known
+            or _initialled_known(p.name, known)
+            or (desc is not None and _HOST_DESC.search(desc) is not None)
+        )
+        if not is_host and desc is None:  # "X, head of the library's … sector, told the guest …": after the name
+            desc = _staff_after(text, p)
+            is_host = desc is not None
         if not is_host and desc is not None and not _MEMBERS.search(text[max(0, p.start - 200) : p.start]):
             of = re.search(r"\s(?:of|at)\s+(.+)$", desc)  # "the head of the Reading Room X": a part of the host
             org_text = split_descriptor(desc)[1] or (of.group(1) if of else None)
@@ -574,16 +602,58 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
             elif org_text is None and _receives_guests(text, pre, p):
                 is_host = True  # "They were received by Deputy Director X", "Deputy Director X showed the guests …"
-        if is_host and fold(p.name) not in seen:
+        if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
 
 
+def _initialled_known(name: str, known: set[str]) -> bool:
+    """Say whether a name written with initials ("M. Ahmadov") fits exactly one known host-side person.
+
+    >>> _initialled_known("M. Ahmadov", {"mayil ahmadov", "nigar hasanova"}), _initialled_known("K. Ahmadov", {"mayil ahmadov"})
+    (True, False)
+    """
+    return len(_initial_fits(name, known)) == 1
+
+
+def _initial_fits(name: str, names: Iterable[str]) -> list[str]:
+    """Return the folded full names a name written with initials ("M. Ahmadov") can be."""
+    words = fold(name).replace(".", " ").split()
+    if len(words) < 2 or any(len(w) > 1 for w in words[:-1]):
+        return []
+    return [k for k in names if k.split()[-1] == words[-1] and k.split()[0].startswith(words[0])]
+
+
+#: A staff title after a name, of the library or of a part with no owner named ("head of the department of rare
+#: books", "head of the library's public relations sector", "deputy director for information technologies").
+_STAFF_AFTER = re.compile(
+    r"^,\s+(?P<desc>(?:the\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
+    r"specialist|curator|coordinator)\b[^,.;()]{0,100}?),\s+(?:who\s+)?(?P<verb>[a-z]+)"
+)
+#: What host staff do in a later sentence: receive, show, tell, thank the guests, or speak about the library.
+_STAFF_VERBS = frozenset(
+    "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received".split()
+)
+
+
+def _staff_after(text: str, p: PersonMention) -> str | None:
+    """Return the title written after a later sentence's person who acts as host staff, else None."""
+    after = text[p.start + len(p.name) : p.start + len(p.name) + 200]
+    m = _STAFF_AFTER.match(after)
+    if m is None or m.group("verb") not in _STAFF_VERBS:
+        return None
+    desc = m.group("desc")
+    org = split_descriptor(desc)[1]
+    if org is not None and not _is_host_org(org, set()) and not re.search(r"\bthe library[’']s\b", desc):
+        return None  # "X, director of the City Library, spoke …": another institution's
+    return re.sub(r"\s+of\s+the\s+library[’']s\b", " of the", desc)
+
+
 _RECEIVED_BY = re.compile(r"\b(?:received|welcomed|met|greeted|hosted|accompanied)\s+by\s+(?:the\s+)?[^,.;]{0,60}$")
 _ACTS_ON_GUESTS = re.compile(
-    r"^(?:,[^,.;]{1,80},)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|"
+    r"^(?:,[^,.;]{1,80},)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|thanked|"
     r"presented|gave|handed|guided|accompanied)\b[^.;]{0,120}?\b(?:guests?|them|him|her|delegation|visitors?)\b"
 )
 
@@ -598,7 +668,8 @@ def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
 #: "The opening was attended by …", "Its members, X and Y, …". Members of a delegation share its organisation;
 #: attendees do not.
 _MEMBERS = re.compile(
-    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)\s+(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
+    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)(?:,\s+which)?\s+(?:also\s+)?"
+    r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
     r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by)\s+"
 )

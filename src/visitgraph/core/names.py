@@ -149,6 +149,8 @@ _ORG_SYNONYMS = {
 _ORG_PHRASES = (
     (r"\bczech republic\b", "czechia"),
     (r"\brussian federation\b", "russia"),
+    # one body translated three ways (Turkish "Genel Müdürlük", Russian "Главное управление"): one key
+    (r"\b(?:chief|main|general) (directorate|administration)\b", r"general \1"),
     (r"\b(\w+)isation\b", r"\1ization"),
     (r"\b(\w+)ise\b", r"\1ize"),
 )

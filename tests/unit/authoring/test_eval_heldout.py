@@ -73,7 +73,7 @@ def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     store, base = sources
     out = {
         split: score_drafts(lambda: DraftContext.from_store(store, base), split)
-        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "test2")
+        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "test2")
     }
     print()
     for split, s in out.items():
@@ -151,10 +151,18 @@ def test_dev_halves_stay_as_tuned(
 
 
 def test_dev9_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
-    """dev9 (news-dev9.json, written blind) after its first round (decision 0044): 26/30, dates 30/30, 3 invented.
+    """dev9 (news-dev9.json, written blind) after the ninth round (decision 0044): 28/30, dates 30/30, 0 invented.
 
-    Two of its misses are annotations that disagree with dev4 and dev7 (dev9 counts "discussed the draft of an
+    Its two misses are annotations that disagree with dev4 and dev7 (dev9 counts "discussed the draft of an
     agreement" and "exchanged views on a possible agreement" as unsigned agreements, dev4 and dev7 count no agreement
     for the same phrasing), so it is guarded at what was reached rather than at 100 %."""
     d = draft_scores["dev9"]
-    assert d.right >= 26 and d.dates >= 30 and d.invented <= 3, (d.line("dev9"), d.problems)
+    assert d.right >= 28 and d.dates >= 30 and d.invented == 0, (d.line("dev9"), d.problems)
+
+
+def test_dev10_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
+    """dev10 (news-dev10.json, written blind) after its first round (decision 0044, "Ninth round"): 5/30 on the
+    rules before the round, 29/30 after, dates 30/30, at most 1 invented entity. One of its misses is an annotation
+    that disagrees with dev9 (the faculty a group of students comes from), so it is guarded, not held at 100 %."""
+    d = draft_scores["dev10"]
+    assert d.right >= 29 and d.dates >= 30 and d.invented <= 1, (d.line("dev10"), d.problems)
