@@ -108,6 +108,7 @@ UNMET = (
     "5 Dec 2026 before any tuning on it), measured once per round: before the first 5/20 items entirely right "
     "(6/20 with the scoring of 0044's eighth round), dates 16/20, reuse 23/30, 8 invented entities in 6 items; "
     "after the eighth round (dev8, dev9) 9/20, dates 20/20, reuse 26/30, 9 invented entities in 7 items; "
+    "after the ninth (dev9, dev10) 10/20, dates 20/20, reuse 26/30, 9 invented entities in 7 items; "
     "decisions 0023, 0041, 0044"
 )
 
@@ -133,7 +134,7 @@ def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
 def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftScore]) -> None:
     """Guard the figures last measured on the held-out half (README, decision 0044)."""
     s = draft_scores["test2"]
-    assert s.right >= 9 and s.invented <= 9 and s.dates >= 20, s.line("test2")
+    assert s.right >= 10 and s.invented <= 9 and s.dates >= 20, s.line("test2")
 
 
 def test_dev_halves_stay_as_tuned(
