@@ -109,6 +109,7 @@ def test_build_refuses_unreviewed_marks(store: object, mini_project: Settings) -
     assert run(settings, "build", "--allow-unreviewed").exit_code == 0
 
 
+@pytest.mark.slow  # a scenario: draft, build, rollback and build again: in the full suite and CI, not in `-m "not slow"`
 def test_librarian_story_draft_build_rollback_build(project: Settings) -> None:
     """README: draft -> review -> diff -> build; then rollback (with the draft restored) -> build."""
     settings = project

@@ -200,6 +200,7 @@ def test_fresh_project_with_retired_record_validates(tmp_path: object) -> None:
     assert versions(store, BASE + "person/old") == [("Delete", "withdrawn")]
 
 
+@pytest.mark.slow  # a scenario: several incremental builds against a full scan: in the full suite and CI, not in `-m "not slow"`
 def test_incremental_builds_keep_the_ledger_equal_to_a_full_scan(mini_project: Settings) -> None:
     """Writes on a checkpoint compare only the records their changed triples touch (blank nodes included)."""
     from visitgraph.release.persistence import all_records

@@ -242,6 +242,7 @@ STEPS = [
 ]
 
 
+@pytest.mark.slow  # a scenario: the whole W3C Graph Store manifest in order: in the full suite and CI, not in `-m "not slow"`
 def test_w3c_graph_store_manifest_in_order(gsp: dict[str, Any]) -> None:
     """The manifest's cases build on each other, so they run as one scenario, in the manifest's order
     (each on its own, or shuffled, they would see another state)."""
@@ -369,6 +370,7 @@ def test_put_unknown_body_type_415(writable: FlaskClient) -> None:
     assert resp.status_code == 415
 
 
+@pytest.mark.slow  # a scenario: many writes replayed in order after a rebuild: in the full suite and CI, not in `-m "not slow"`
 def test_writes_in_one_second_replay_in_order(writable: FlaskClient, mini_project: Settings) -> None:
     """Quick successive writes must replay in the order they were accepted (changeset names sort)."""
     for body in (JOHN, JANE, JOHN, JANE):
