@@ -25,20 +25,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from visitgraph.queries.answerrows import create_answer, create_indexes
+
 
 def overlay_schema(db: sqlite3.Connection, columns: int, reach: Sequence[int]) -> None:
     """Create the tables of an empty overlay (answer rows, removed base rows, reach rows and removed ones)."""
-    extra = "".join(f", k{i} TEXT, x{i} REAL" for i in range(columns))
-    db.execute(f"CREATE TABLE answer (n INTEGER PRIMARY KEY, row TEXT NOT NULL, key TEXT{extra})")
+    create_answer(db, columns)
     db.execute("CREATE TABLE gone (n INTEGER PRIMARY KEY)")
-    for i in range(columns):
-        db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
-        db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
-    db.execute("CREATE INDEX ikey ON answer (key)")
     for i in reach:
         db.execute(f"CREATE TABLE reach{i} (k TEXT NOT NULL, v TEXT NOT NULL)")
-        db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
         db.execute(f"CREATE TABLE reach_gone{i} (k TEXT PRIMARY KEY)")
+    create_indexes(db, columns, reach)
 
 
 def attach_base(db: sqlite3.Connection, base: Path | str | None) -> bool:
@@ -148,16 +145,13 @@ def needs_compaction(overlay_rows: int, live_rows: int) -> bool:
 
 def compact(out: Path, base: Path, columns: int, reach: Sequence[int]) -> None:
     """Replace the overlay `out` (over `base`) by one whole answer file with the same live rows."""
-    from visitgraph.queries.answerrows import create_indexes
-
     whole = out.with_name(out.name + ".whole")
     whole.unlink(missing_ok=True)
     db = sqlite3.connect(whole)
     try:
         db.execute("ATTACH DATABASE ? AS o", (f"file:{out}?mode=ro",))
         db.execute("ATTACH DATABASE ? AS b", (f"file:{base}?mode=ro&immutable=1",))
-        extra = "".join(f", k{i} TEXT, x{i} REAL" for i in range(columns))
-        db.execute(f"CREATE TABLE main.answer (n INTEGER PRIMARY KEY, row TEXT NOT NULL, key TEXT{extra})")
+        create_answer(db, columns)
         db.execute(
             "INSERT INTO main.answer SELECT * FROM b.answer WHERE n NOT IN (SELECT n FROM o.gone) "
             "UNION ALL SELECT * FROM o.answer ORDER BY n"
@@ -172,6 +166,7 @@ def compact(out: Path, base: Path, columns: int, reach: Sequence[int]) -> None:
         db.execute("DETACH DATABASE o")
         db.execute("DETACH DATABASE b")
         create_indexes(db, columns, reach)
+        db.execute("ANALYZE")
         db.commit()
     finally:
         db.close()

@@ -106,7 +106,7 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     key_at = names.index(key) if key in names else None
     unkeyed = key is not None and key_at is None
     db = sqlite3.connect(out)
-    _create_answer(db, len(columns))
+    create_answer(db, len(columns))
     insert = insert_sql(len(columns))
     batch: list[tuple[Any, ...]] = []
     reach_keys: dict[str, set[str]] = {c: set() for c in paths}  # IRIs a path filter starts from
@@ -139,6 +139,7 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
             db.execute(f"CREATE TABLE reach{i} (k TEXT NOT NULL, v TEXT NOT NULL)")
             reach_rows(store, db, i, paths[column], sorted(reach_keys[column]), job.get("prefixes", {}))
     create_indexes(db, len(columns), [i for i, c in enumerate(columns) if c in paths])
+    db.execute("ANALYZE")
     db.commit()
     db.close()
     out_entry: dict[str, Any] = {
@@ -153,17 +154,17 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
 
 
 def create_indexes(db: sqlite3.Connection, columns: int, reach: Sequence[int]) -> None:
-    """Index a whole answer file: each filter column, the key, and each path filter's reach table."""
+    """Index an answer file (whole or overlay): each filter column, the key, and each path filter's reach table."""
     for i in range(columns):
         db.execute(f"CREATE INDEX ik{i} ON answer (k{i}, n)")
         db.execute(f"CREATE INDEX ix{i} ON answer (x{i}, n)")
     db.execute("CREATE INDEX ikey ON answer (key)")
     for i in reach:
         db.execute(f"CREATE INDEX ir{i} ON reach{i} (v, k)")
-    db.execute("ANALYZE")
 
 
-def _create_answer(db: sqlite3.Connection, columns: int) -> None:
+def create_answer(db: sqlite3.Connection, columns: int) -> None:
+    """Create the `answer` table of `columns` filter columns (row number, row, key, each column's text and number)."""
     extra = "".join(f", k{i} TEXT, x{i} REAL" for i in range(columns))
     db.execute(f"CREATE TABLE answer (n INTEGER PRIMARY KEY, row TEXT NOT NULL, key TEXT{extra})")
 
