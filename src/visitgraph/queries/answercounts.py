@@ -36,7 +36,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.queries.answeroverlay import delete_where, live
-from visitgraph.queries.answerrows import Term, Unmaintainable, compare_rows, decode_term, where_span
+from visitgraph.queries.answerrows import Term, Unmaintainable, compare_rows, decode_term, job_bindings, where_span
 
 _COUNT = re.compile(r"\(\s*COUNT\s*\(\s*DISTINCT\s+\?(\w+)\s*\)\s+AS\s+\?(\w+)\s*\)", re.I)
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -128,7 +128,7 @@ def follow_counts(
     names: list[str] = job["variables"]
     if set(names) != {key, *counted}:
         raise Unmaintainable("the stored answer's columns are not the query's")
-    subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
+    subs = job_bindings(job)
     args = (prologue, body, key, unit, counted, units, subs, job.get("base_iri"))
     before = _units_by_group(old, *args)
     after = _units_by_group(new, *args)

@@ -30,6 +30,7 @@ from visitgraph.queries.answerrows import (
     compare_rows,
     decode_term,
     insert_sql,
+    job_bindings,
     order_by,
     reach_rows,
     read_only,
@@ -164,7 +165,7 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     phases = {"reach_s": round(time.monotonic() - started, 3)}
     if job.get("unit"):
         return _maintain_counts(new, old, job, out, key_list, started, phases, len(roots))
-    subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
+    subs = job_bindings(job)
     columns = list(dict.fromkeys(job["columns"]))
     paths = {column: op[5:] for column, op in job.get("filters", []) if op.startswith("path:")}
     db, has_base = _open_overlay(job, out, len(columns), [i for i, c in enumerate(columns) if c in paths])

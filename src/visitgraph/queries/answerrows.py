@@ -63,6 +63,11 @@ def decode_term(item: list[str] | None) -> Term | None:
     return ox.Literal(value, datatype=ox.NamedNode(extra))
 
 
+def job_bindings(job: Mapping[str, Any]) -> dict[str, Term]:
+    """The bound parameters of a derivation or maintenance job, decoded (unbound ones left out)."""
+    return {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
+
+
 def filter_number(term: Term | None) -> float | None:
     """The value a numeric or year filter compares: the number, or the year of a date."""
     if not isinstance(term, ox.Literal):
@@ -96,7 +101,7 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
 
     started = time.monotonic()
     store = read_only(generation)
-    subs = {name: term for name, item in job["bindings"].items() if (term := decode_term(item)) is not None}
+    subs = job_bindings(job)
     result = run_query(store, job["sparql"], substitutions=subs or None, base_iri=job.get("base_iri"))
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
     columns = list(dict.fromkeys(job["columns"]))
