@@ -27,7 +27,6 @@ is derived whole.
 
 from __future__ import annotations
 
-import functools
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -36,7 +35,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.queries.answeroverlay import delete_where, live
-from visitgraph.queries.answerrows import Term, Unmaintainable, compare_rows, decode_term, job_bindings, where_span
+from visitgraph.queries.answerrows import (
+    Term,
+    Unmaintainable,
+    decode_term,
+    job_bindings,
+    order_columns,
+    sort_rows,
+    where_span,
+)
 
 _COUNT = re.compile(r"\(\s*COUNT\s*\(\s*DISTINCT\s+\?(\w+)\s*\)\s+AS\s+\?(\w+)\s*\)", re.I)
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -164,13 +171,7 @@ def follow_counts(
             for out, c in counts.items():
                 fresh[names.index(out)] = ox.Literal(str(c), datatype=_INTEGER)
             added.append(fresh)
-    order = [(names.index(v), desc) for v, desc in job["order"] if v in names]
-    if len(order) != len(job["order"]):
-        raise Unmaintainable("an ORDER BY variable is not a result column")
-
-    def by_order(a: Sequence[Term | None], b: Sequence[Term | None]) -> int:
-        return compare_rows(a, b, order)
-
-    added.sort(key=functools.cmp_to_key(by_order))
+    order = order_columns(job["order"], names)
+    sort_rows(added, order)
     place(added, order, key_at)
     return {"units": len(units), "groups": len(set(before) | set(after)), "removed": removed, "added": len(added)}

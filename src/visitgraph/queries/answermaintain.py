@@ -32,9 +32,11 @@ from visitgraph.queries.answerrows import (
     insert_sql,
     job_bindings,
     order_by,
+    order_columns,
     reach_rows,
     read_only,
     row_values,
+    sort_rows,
 )
 from visitgraph.store.backend import Reader
 
@@ -191,18 +193,11 @@ def maintain(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
             raise Unmaintainable("the query's result columns differ from the stored answer's")
         names = job["variables"]
         where = {c: names.index(c) for c in columns if c in names}
-        order = [(names.index(v), desc) for v, desc in job["order"] if v in names]
-        if len(order) != len(job["order"]):
-            raise Unmaintainable("an ORDER BY variable is not a result column")
+        order = order_columns(job["order"], names)
         key_at = names.index(key)
         if any(row[key_at] is None for row in added):
             raise Unmaintainable(f"a new row leaves the key ?{key} unbound")
-        import functools
-
-        def by_order(a: list[Term | None], b: list[Term | None]) -> int:
-            return compare_rows(a, b, order)
-
-        added.sort(key=functools.cmp_to_key(by_order))
+        sort_rows(added, order)
         phases["query_s"] = round(time.monotonic() - started - phases["reach_s"], 3)
         _place(db, has_base, added, order, columns, where, key_at)
         phases["place_s"] = round(time.monotonic() - started - phases["reach_s"] - phases["query_s"], 3)

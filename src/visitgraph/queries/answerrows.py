@@ -342,6 +342,24 @@ def compare_rows(a: Sequence[Term | None], b: Sequence[Term | None], order: Sequ
     return 0
 
 
+def order_columns(order: Sequence[Sequence[Any]], names: Sequence[str]) -> list[tuple[int, bool]]:
+    """The stored ORDER BY (variable, descending) as (column index, descending) of the result `names`."""
+    found = [(names.index(v), bool(desc)) for v, desc in order if v in names]
+    if len(found) != len(order):
+        raise Unmaintainable("an ORDER BY variable is not a result column")
+    return found
+
+
+def sort_rows(rows: list[Any], order: Sequence[tuple[int, bool]]) -> None:
+    """Sort `rows` (each a sequence of terms) in place as the ORDER BY does (:func:`compare_rows`)."""
+    import functools
+
+    def by_order(a: Sequence[Term | None], b: Sequence[Term | None]) -> int:
+        return compare_rows(a, b, order)
+
+    rows.sort(key=functools.cmp_to_key(by_order))
+
+
 #
 # A query declaring `# maintain: <key> <path>` has rows that each belong to one value of ?key (a
 # variable of its pattern, projected, never a BIND or aggregate). After a write, every resource
