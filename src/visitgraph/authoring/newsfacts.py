@@ -74,7 +74,8 @@ def pieces(sentence: str, size: int = MAX_SENTENCE) -> list[str]:
     return [*out, sentence] if sentence else out
 
 
-_GIFT_WORDS = re.compile(r"\b(?:gifts?|presents?|souvenirs?)\b", re.I)
+_GIFT_NOUNS = r"(?:gifts?|presents?|souvenirs?)"
+_GIFT_WORDS = re.compile(r"\b" + _GIFT_NOUNS + r"\b", re.I)
 _WORK_WORDS = re.compile(
     r"\b(?:books?|album|albums|album-books|publications?|pamphlets?|editions?|catalogu?es?|"
     r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
@@ -182,8 +183,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"|(?:"
             + CAP
             + r"[\w.’'-]*\s?){1,4}|"
-            r"[Hh]e|[Ss]he|[Tt]hey)"
-            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?\s+(?P<verb>gave|donated|gifted)\s+"
+            r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted)\s+"
             r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|" + _STAFF + r"|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
@@ -209,7 +209,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
             r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?P<items>[^.]{1,150}?)"
-            r"(?:\s+from\s+(?P<giver>[^.,]{1,150}?))?(?:\s+as\s+(?:a\s+)?(?:gifts?|presents?|souvenirs?))?(?:[.,;]|$)"
+            r"(?:\s+from\s+(?P<giver>[^.,]{1,150}?))?(?:\s+as\s+(?:a\s+)?" + _GIFT_NOUNS + r")?(?:[.,;]|$)"
         ),
     ),
     (
@@ -276,6 +276,11 @@ _SHOWN = re.compile(
 _AUDIENCE = re.compile(r"\b(?:staff|readers|audience|participants|employees|specialists|colleagues|public)\b", re.I)
 
 
+def _names_thing(text: str) -> bool:
+    """Say whether text names a work or a gift ("the album", "souvenirs"), something one can hand over."""
+    return bool(_WORK_WORDS.search(text) or _GIFT_WORDS.search(text))
+
+
 def _presentation(items: str, receiver: str) -> bool:
     """Say whether "presented <items> to <receiver>" shows something rather than hands a thing over.
 
@@ -283,7 +288,7 @@ def _presentation(items: str, receiver: str) -> bool:
     (True, False)
     """
     head = re.split(r"\s(?:about|on|of|for)\s", items, maxsplit=1)[0]
-    if _WORK_WORDS.search(head) or _GIFT_WORDS.search(head):
+    if _names_thing(head):
         return False
     return bool(_SHOWN.search(head) or _AUDIENCE.search(receiver))
 
@@ -295,10 +300,10 @@ def _received_gift(items: str) -> bool:
     (True, False)
     """
     head = re.split(r"\s(?:about|on|of|regarding|concerning|from)\s", items, maxsplit=1)[0]
-    if _WORK_WORDS.search(head) or _GIFT_WORDS.search(head):
+    if _names_thing(head):
         return True
     # "a set of books", "a copy of the album": a measure of things given
-    return bool(re.search(_MEASURE, head, re.I) and (_WORK_WORDS.search(items) or _GIFT_WORDS.search(items)))
+    return bool(re.search(_MEASURE, head, re.I) and _names_thing(items))
 
 
 _MEASURE = r"\b(?:copy|copies|set|sets|number|selection|series|package|pack|bundle|box|boxes|samples?|dozens?)\b"
@@ -415,9 +420,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             verb = m.groupdict().get("verb") or "presented"
             if verb == "presented" and _presentation(m.group("items"), m.groupdict().get("recv") or ""):
                 continue  # "presented the digital platform to the staff": a presentation, not a gift
-            if verb.startswith(("given", "handed", "gave")) and not (
-                _WORK_WORDS.search(m.group("items")) or _GIFT_WORDS.search(m.group("items"))
-            ):
+            if verb.startswith(("given", "handed", "gave")) and not _names_thing(m.group("items")):
                 continue  # "were given a tour", "gave detailed information to the guests": not a gift
             agent = (
                 _party(m.group("giver"), people, host_names) if "giver" in m.groupdict() and m.group("giver") else HOST

@@ -675,10 +675,14 @@ _MEMBERS = re.compile(
 )
 
 
+def _named_already(out: VisitFindings) -> set[str]:
+    """Return the folded names of the people found so far, a visitor's other forms included."""
+    return {fold(p.name) for p in out.visitors + out.hosts} | {fold(n) for p in out.visitors for n in p.alternate_names}
+
+
 def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str], known_hosts: set[str]) -> None:
     """Add the people a later sentence names as members of the delegation or attendees of the event."""
-    seen = {fold(p.name) for p in out.visitors + out.hosts}
-    seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
+    seen = _named_already(out)
     for m in _MEMBERS.finditer(text, start):
         stop = m.end() + first_sentence_end(text[m.end() : m.end() + 400])
         piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
@@ -701,8 +705,7 @@ _HEAD_BEFORE = re.compile(r"\b" + _OF_DELEGATION + r",?\s+$", re.I)
 
 def _find_delegation_heads_elsewhere(text: str, start: int, out: VisitFindings) -> None:
     """Add a person a later sentence calls the head or a member of the delegation ("X, head of the delegation, …")."""
-    seen = {fold(p.name) for p in out.visitors + out.hosts}
-    seen |= {fold(n) for p in out.visitors for n in p.alternate_names}
+    seen = _named_already(out)
     for p in find_people(text, start):
         after = text[p.start + len(p.name) : p.start + len(p.name) + 80]
         before = text[max(0, p.start - 60) : p.start]
