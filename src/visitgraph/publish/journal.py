@@ -196,9 +196,8 @@ class PendingChange:
 
     def analysis(self, base_iri: str) -> Analysed:
         """The analysis of `sparql` against `base_iri`: the caller's when it made one, else a new one."""
-        if self.analysed is not None and self.analysed.text == self.sparql and self.analysed.base_iri == base_iri:
-            return self.analysed
-        return Analysed(self.sparql, base_iri)
+        known = self.analysed
+        return Analysed.of(known if known is not None and known.text == self.sparql else self.sparql, base_iri)
 
 
 @dataclass(frozen=True)

@@ -71,12 +71,10 @@ def write_update(
     :raises Conflict: the write touches the ontology or shapes, or destroys data unconfirmed (409).
     :raises ShapesViolation: the result would not conform; nothing changed.
     """
-    text = update.text if isinstance(update, Analysed) else update
-    analysed = update if isinstance(update, Analysed) and update.base_iri == settings.base_iri else None
-    analysed = analysed or Analysed(text, settings.base_iri)
+    analysed = Analysed.of(update, settings.base_iri)
     analysed.check_network(settings.allowlist)
     analysed.check_update_syntax()
-    change = PendingChange(text, who, what, guard, analysed)
+    change = PendingChange(analysed.text, who, what, guard, analysed)
     try:
         return build(settings, store, who=who, change=change, note=f"change: {what}")
     except (RuntimeError, ValueError) as e:

@@ -81,11 +81,16 @@ def guarded(iri: str, base: str) -> bool:
 
 
 def _closure(store: Reader, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[Any]) -> None:
-    for q in store.quads_for_pattern(subject, None, None, None):
-        out.add(q.triple)
-        if isinstance(q.object, ox.BlankNode) and q.object not in seen:
-            seen.add(q.object)
-            _closure(store, q.object, out, seen)
+    _close_over(store, (q.triple for q in store.quads_for_pattern(subject, None, None, None)), out, seen)
+
+
+def _close_over(store: Reader, triples: Iterable[ox.Triple], out: set[ox.Triple], seen: set[Any]) -> None:
+    """Add `triples` to `out`, with the statements of every blank node they reach (each read once)."""
+    for t in triples:
+        out.add(t)
+        if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+            seen.add(t.object)
+            _closure(store, t.object, out, seen)
 
 
 def canonical_nt(iri: str, triples: set[ox.Triple]) -> bytes:
@@ -175,12 +180,8 @@ def all_records(store: Reader) -> Iterator[Record]:
         for node, quads in groupby(store.quads_for_pattern(None, None, None, graph), key=lambda q: q.subject):
             if not isinstance(node, ox.NamedNode) or node.value in shared:
                 continue  # blank nodes belong to the records that point at them
-            triples = {q.triple for q in quads}
-            seen: set[Any] = set()
-            for t in list(triples):
-                if isinstance(t.object, ox.BlankNode) and t.object not in seen:
-                    seen.add(t.object)
-                    _closure(store, t.object, triples, seen)
+            triples: set[ox.Triple] = set()
+            _close_over(store, (q.triple for q in quads), triples, set())
             yield _record(node, triples)
 
 

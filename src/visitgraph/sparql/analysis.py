@@ -96,6 +96,18 @@ class Analysed:
         self._tokens: dict[int, Tokens] = {}
         self._syntax_checked = False
 
+    @classmethod
+    def of(cls, sparql: str | Analysed, base_iri: str | None) -> Analysed:
+        """The analysis of `sparql` against `base_iri`: `sparql` itself when it is one made against that base.
+
+        >>> op = Analysed("ASK {}", "http://x/")
+        >>> Analysed.of(op, "http://x/") is op, Analysed.of(op, "http://y/").base_iri, Analysed.of("ASK {}", None).text
+        (True, 'http://y/', 'ASK {}')
+        """
+        if isinstance(sparql, Analysed):
+            return sparql if sparql.base_iri == base_iri else cls(sparql.text, base_iri)
+        return cls(sparql, base_iri)
+
     def __repr__(self) -> str:
         return f"Analysed({self.text[:40]!r}{'…' if len(self.text) > 40 else ''})"
 

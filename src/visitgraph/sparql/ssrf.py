@@ -32,8 +32,6 @@ from visitgraph.core.errors import BadQuery
 from visitgraph.sparql.text import Token, code_matches
 
 NETWORK_KEYWORDS = ("SERVICE", "LOAD")
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 

@@ -360,9 +360,9 @@ class QueryExecutor:
     ) -> Answer:
         """Run one read-only query in a worker and return its serialised answer (see :func:`execute`)."""
         settings = self.settings
-        analysed = sparql if isinstance(sparql, Analysed) and sparql.base_iri == settings.base_iri else None
-        sparql = sparql.text if isinstance(sparql, Analysed) else sparql
-        (analysed or Analysed(sparql, settings.base_iri)).check_network(settings.allowlist)
+        analysed = Analysed.of(sparql, settings.base_iri)
+        sparql = analysed.text
+        analysed.check_network(settings.allowlist)
         check_depth(sparql, int(getattr(settings, "max_depth", DEFAULT_MAX_DEPTH)))
         fmt = get_format(fmt) if isinstance(fmt, str) else (fmt or get_format("json"))
         budget = settings.query_timeout if timeout is None else max(0.01, min(float(timeout), settings.query_timeout))

@@ -91,9 +91,19 @@ def readable_within(stream: socket.socket | BinaryIO | int, timeout: float) -> b
     suite after 2,600 tests) passes that; the full CI run failed there with "filedescriptor out
     of range in select()".
     """
+    return _poll(_poller(stream), timeout)
+
+
+def _poller(stream: socket.socket | BinaryIO | int) -> select.poll:
+    """A poller that wakes when `stream` has something to read, or is closed or broken."""
     poller = select.poll()
     poller.register(stream, select.POLLIN | select.POLLHUP | select.POLLERR)
-    return bool(poller.poll(max(0, int(timeout * 1000 + 0.999))))
+    return poller
+
+
+def _poll(poller: select.poll, seconds: float) -> bool:
+    """Wait on `poller` at most `seconds` (rounded up to the millisecond); say whether it woke."""
+    return bool(poller.poll(max(0, int(seconds * 1000 + 0.999))))
 
 
 # -- the child's side ------------------------------------------------------------------------
@@ -167,8 +177,7 @@ class Child:
         child.close()
         self.sock = parent
         self.up = False
-        self.poller = select.poll()
-        self.poller.register(parent, select.POLLIN | select.POLLHUP | select.POLLERR)
+        self.poller = _poller(parent)
         self.stderr = ""
 
     @property
@@ -201,7 +210,7 @@ class Child:
 
     def wait_ready(self, seconds: float) -> bool:
         """Wait up to `seconds` for an answer (or the child's death) on the socket."""
-        return bool(self.poller.poll(max(0, int(seconds * 1000 + 0.999))))
+        return _poll(self.poller, seconds)
 
     def receive(self) -> tuple[Any, bytes]:
         """Read the answer that :meth:`wait_ready` saw coming.

@@ -149,3 +149,11 @@ def test_syntax_checked_once_with_line_and_column() -> None:
     assert caught.value.line == 2
     fine = Analysed("INSERT DATA { <x:a> <x:b> <x:c> }", "http://base/")
     fine.check_update_syntax()  # a valid update passes quietly
+
+
+def test_an_analysis_is_reused_only_against_its_own_base() -> None:
+    op = Analysed("ASK {}", "http://x/")
+    assert Analysed.of(op, "http://x/") is op
+    other = Analysed.of(op, "http://y/")
+    assert other is not op and (other.text, other.base_iri) == ("ASK {}", "http://y/")
+    assert (Analysed.of("ASK {}", None).text, Analysed.of("ASK {}", None).base_iri) == ("ASK {}", None)
