@@ -96,6 +96,8 @@ HELDOUT2 = ROOT / "tests" / "data" / "eval" / "news-test2.json"
 DEV9 = ROOT / "tests" / "data" / "eval" / "news-dev9.json"
 #: Development set dev10 (30 items, written before any rule was tuned on it; may be tuned on).
 DEV10 = ROOT / "tests" / "data" / "eval" / "news-dev10.json"
+#: Development set dev11 (30 items, written before any rule was tuned on it; may be tuned on).
+DEV11 = ROOT / "tests" / "data" / "eval" / "news-dev11.json"
 _ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
 
 
@@ -159,8 +161,8 @@ def eval_file_problems(data: object, split: str, count: int, known: set[str]) ->
             if previous is not None and day >= previous:
                 problems.append(f"{where}: {day} is not older than the item before ({previous}); newest first")
             previous = day
-        if not it["visitors"]:
-            problems.append(f"{where}: no visitors")
+        if not it["visitors"] and not it["orgs"]:  # a delegation may visit without names: its institution is in orgs
+            problems.append(f"{where}: no visitors and no visiting organisation")
         for key in ("visitors", "hosts", "orgs", "optional_orgs"):
             problems += _entity_problems(f"{where} {key}", it.get(key, []), known)
         if not isinstance(it["gifts"], list) or any(g not in ("host", "visitor") for g in it["gifts"]):
@@ -185,6 +187,11 @@ def test_repo_dev10_eval_file_well_formed() -> None:
     assert eval_file_problems(data, "dev10", 30, _known_ids()) == []
 
 
+def test_repo_dev11_eval_file_well_formed() -> None:
+    data = json.loads(DEV11.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "dev11", 30, _known_ids()) == []
+
+
 def test_repo_eval_file_check_catches_malformed_items() -> None:
     data = json.loads(HELDOUT2.read_text(encoding="utf-8"))
     known = _known_ids()
@@ -195,7 +202,17 @@ def test_repo_eval_file_check_catches_malformed_items() -> None:
     broken["items"][4]["gifts"] = ["guest"]
     broken["items"][5]["agreements"] = ["signed"]
     broken["items"][6]["split"] = "dev"
+    broken["items"][7]["visitors"], broken["items"][7]["orgs"] = [], []
     problems = eval_file_problems(broken, "test2", 20, known)
-    for needle in ("person/nobody-at-all", "2026-02-30", "newest first", "gifts", "agreements", "split 'dev'"):
+    needles = (
+        "person/nobody-at-all",
+        "2026-02-30",
+        "newest first",
+        "gifts",
+        "agreements",
+        "split 'dev'",
+        "no visitors",
+    )
+    for needle in needles:
         assert any(needle in p for p in problems), (needle, problems)
     assert eval_file_problems({**data, "items": data["items"][:19]}, "test2", 20, known)
