@@ -114,6 +114,7 @@ NEWS_FILES = {
     "dev9": "news-dev9.json",
     "dev10": "news-dev10.json",
     "dev11": "news-dev11.json",
+    "dev12": "news-dev12.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -124,9 +125,10 @@ NEWS_FILES = {
 }
 """Where each half of the drafting evaluation lives (``dev2`` to ``dev7`` were written after decision 0023,
 ``dev4`` to ``dev7`` with decision 0041). ``dev8`` was the held-out ``test`` half until 5 Dec 2026; the held-out
-half since then is ``test2``, written that day before any tuning on it (decision 0044). ``dev9`` to ``dev11`` are
-development sets written blind to the drafting rules (``dev11`` on 6 Dec 2026; in some of its items only an
-institution visits, so their ``visitors`` are empty and the institution is in ``orgs``)."""
+half since then is ``test2``, written that day before any tuning on it (decision 0044). ``dev9`` to ``dev12`` are
+development sets written blind to the drafting rules (``dev11`` and ``dev12`` on 6 Dec 2026, ``dev12`` by another
+hand; in some of their items only an institution visits, so their ``visitors`` are empty and the institution is in
+``orgs``)."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

@@ -98,6 +98,8 @@ DEV9 = ROOT / "tests" / "data" / "eval" / "news-dev9.json"
 DEV10 = ROOT / "tests" / "data" / "eval" / "news-dev10.json"
 #: Development set dev11 (30 items, written before any rule was tuned on it; may be tuned on).
 DEV11 = ROOT / "tests" / "data" / "eval" / "news-dev11.json"
+#: Development set dev12 (30 items, written before any rule was tuned on it; may be tuned on).
+DEV12 = ROOT / "tests" / "data" / "eval" / "news-dev12.json"
 _ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
 
 
@@ -190,6 +192,11 @@ def test_repo_dev10_eval_file_well_formed() -> None:
 def test_repo_dev11_eval_file_well_formed() -> None:
     data = json.loads(DEV11.read_text(encoding="utf-8"))
     assert eval_file_problems(data, "dev11", 30, _known_ids()) == []
+
+
+def test_repo_dev12_eval_file_well_formed() -> None:
+    data = json.loads(DEV12.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "dev12", 30, _known_ids()) == []
 
 
 def test_repo_eval_file_check_catches_malformed_items() -> None:
