@@ -42,7 +42,7 @@ from visitgraph.authoring.extract import (
     tokens,
 )
 from visitgraph.authoring.newsfacts import CAP
-from visitgraph.core.names import fold
+from visitgraph.core.names import fold, short_form_of
 
 _WINDOW = 300
 _VERBS = re.compile(
@@ -81,6 +81,10 @@ class VisitFindings:
     host_mentioned: bool = False
 
 
+#: An acronym of two or more capitals ("the RSL. The guests …") ends a sentence; initials ("M. I.") do not.
+_ACRONYM_END = re.compile(r"[(]?[A-Z]{2,}[)]?")
+
+
 def first_sentence_end(text: str) -> int:
     """Return where the first sentence ends (initials, honorifics and "M. I." do not end it).
 
@@ -91,7 +95,9 @@ def first_sentence_end(text: str) -> int:
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
         tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before) and not _ACRONYM_END.fullmatch(
+            before
+        ):
             continue
         return m.end()
     return len(text)
@@ -576,37 +582,84 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 
 
 #: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").
-_SENTENCE_BREAK = re.compile(r"[a-z\d”\"]{2,}[.!?]\s+")
+_SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-Z]{2,}\)?)[.!?]\s+")
 
 
 def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str]) -> None:
-    """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov")."""
+    """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov").
+
+    A later sentence's person is host staff when known as such (also in inverted order or with an initial), when
+    the title names the library or one of its parts, when the title is a staff title with no institution
+    ("deputy director Farid Najafov", "X, head of the department of rare books, …"), or when the guests are
+    briefed, received, guided or accompanied by them. A later mention of a visitor (by surname, initials or in
+    inverted order: "Mr. Serageldin", "Dr. S. Tan") is never a host.
+    """
     seen = {fold(p.name) for p in out.hosts}
     for p in find_people(text, start):
+        if any(short_form_of(p.name, v.name) for v in out.visitors):
+            continue
         pre = text[max(0, p.start - 120) : p.start]
         ends = list(_SENTENCE_BREAK.finditer(pre))
-        desc, _ = _pre_descriptor(pre[ends[-1].end() :] if ends else pre)
+        own = pre[ends[-1].end() :] if ends else pre
+        desc, _ = _pre_descriptor(own)
+        window = text[max(0, p.start - 200) : p.start]
+        breaks = list(_SENTENCE_BREAK.finditer(window))
+        in_members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window) is not None
         is_host = (
             fold(p.name) in known
+            or _inverted_known(p.name, known)
             or _initialled_known(p.name, known)
             or (desc is not None and _HOST_DESC.search(desc) is not None)
         )
         if not is_host and desc is None:  # "X, head of the library's … sector, told the guest …": after the name
             desc = _staff_after(text, p)
             is_host = desc is not None
-        if not is_host and desc is not None and not _MEMBERS.search(text[max(0, p.start - 200) : p.start]):
+        if not is_host and desc is not None and not in_members:
             of = re.search(r"\s(?:of|at)\s+(.+)$", desc)  # "the head of the Reading Room X": a part of the host
             org_text = split_descriptor(desc)[1] or (of.group(1) if of else None)
             is_host = org_text is not None and _is_host_org(org_text, set())
             if is_host:
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
-            elif org_text is None and _receives_guests(text, pre, p):
-                is_host = True  # "They were received by Deputy Director X", "Deputy Director X showed the guests …"
+            elif org_text is None and (_receives_guests(text, pre, p) or _staff_title(desc)):
+                is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
+        if not is_host and desc is None and not in_members and _HOST_SLOT.search(own):
+            is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the
+#: sentence or after the guests), "under the guidance of".
+_HOST_SLOT = re.compile(
+    r"(?:\b(?i:guests?|visitors?|they|he|she|delegation)\s+(?:was|were)\s+(?:briefed|received|welcomed|met|greeted|"
+    r"hosted|guided|shown\s+around|escorted|accompanied)\s+by|^\s*(?:[Aa]ccompanied|[Gg]uided|[Ee]scorted)\s+by|"
+    r"\b[Uu]nder\s+the\s+(?:guidance|leadership|direction)\s+of)\s+(?:the\s+)?$"
+)
+#: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
+_STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
+
+
+def _staff_title(desc: str) -> bool:
+    """Say whether a descriptor is a staff title naming no institution ("deputy director", "director").
+
+    >>> _staff_title("deputy director"), _staff_title("Director General"), _staff_title("Ambassador")
+    (True, True, False)
+    """
+    words = re.sub(r"^(?:the|a|an)\s+", "", desc.strip(" ,"), flags=re.I).casefold().split()
+    return 0 < len(words) <= 3 and any(w in _STAFF_HEADS for w in words) and " of " not in f" {desc} "
+
+
+def _inverted_known(name: str, known: set[str]) -> bool:
+    """Say whether a name is a known host-side person's written surname first ("Ahmadov Mayil").
+
+    >>> _inverted_known("Ahmadov Mayil", {"mayil ahmadov"}), _inverted_known("Mayil Rzayev", {"mayil ahmadov"})
+    (True, False)
+    """
+    words = fold(name).split()
+    return len(words) == 2 and f"{words[1]} {words[0]}" in known
 
 
 def _initialled_known(name: str, known: set[str]) -> bool:

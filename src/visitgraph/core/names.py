@@ -171,6 +171,37 @@ def person_tokens(text: str) -> tuple[str, ...]:
     return tuple(translit_word(w) for w in words)
 
 
+def short_form_of(mention: str, full: str) -> bool:
+    """Say whether a mention is another form of a full name: its surname alone, initials for first names, or the
+    words in another order ("Mr. Serageldin", "G. Wilson", "Dr. S. Tan", "Ahmadov Mayil", "K. S. Isinova").
+
+    Every written word must be one of the full name's (transliteration variants folded) and every initial must
+    stand for one of its other words; at least one word must be written out.
+
+    >>> short_form_of("Mr. Serageldin", "Ismail Serageldin"), short_form_of("G. Wilson", "Graham Wilson")
+    (True, True)
+    >>> short_form_of("Ahmadov Mayil", "Mayil Ahmadov"), short_form_of("K. Wilson", "Graham Wilson")
+    (True, False)
+    >>> short_form_of("Sezen Tan", "Sinan Tan"), short_form_of("K. S. Isinova", "Kunslu Serikovna Isinova")
+    (False, True)
+    """
+    said = person_tokens(mention.replace(".", ". "))
+    left = list(person_tokens(full))
+    words = [w for w in said if len(w) > 1]
+    if not words or len(said) > len(left):
+        return False
+    for w in words:
+        if w not in left:
+            return False
+        left.remove(w)
+    for initial in (w for w in said if len(w) == 1):
+        hit = next((x for x in left if x.startswith(initial)), None)
+        if hit is None:
+            return False
+        left.remove(hit)
+    return True
+
+
 def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"

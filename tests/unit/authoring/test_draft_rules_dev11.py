@@ -1,0 +1,120 @@
+"""Drafting rules added in the tenth round (issue 16; dev11; decision 0046).
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set), written for a class of
+mechanism rather than one wording: who is host staff in a later sentence, later mentions of a visitor under
+another form, where a sentence ends, what may be minted as a person or an organisation, and abbreviations with
+their expansions.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.visitors import first_sentence_end
+from visitgraph.core.names import short_form_of
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _people(d) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    return [e.name for e in d.attendees if e.kind == "person"], [e.name for e in d.contributors if e.kind == "person"]
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    seen = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}
+    return [(e.name, e.new) for e in seen.values()]
+
+
+_VISIT = "On 3 March 2026, Dr. Piotr Zalewski, director of the Gdansk City Library, visited the Presidential Library. "
+
+
+# --- host staff in later sentences --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The guest was briefed by Orkhan Valiyev, head of the department of old maps, on the library's atlases.",
+        "He was briefed by Orkhan Valiyev on the library's atlases.",
+        "She was guided by Orkhan Valiyev through the reading halls.",
+        "Accompanied by Orkhan Valiyev, head of the cataloguing sector, the guest toured the stacks.",
+        "Escorted by deputy director Orkhan Valiyev, the guest saw the reading halls.",
+        "Under the guidance of Orkhan Valiyev, the guest toured the stacks.",
+        "The library staff, under the leadership of chief librarian Orkhan Valiyev, showed the atlases.",
+        "Deputy director Orkhan Valiyev spoke about the library's work with schools.",
+    ],
+)
+def test_a_later_sentences_staff_member_is_a_host(later: str, repo_draft_context: DraftContext) -> None:
+    visitors, hosts = _people(_draft(_VISIT + later, repo_draft_context))
+    assert visitors == ["Piotr Zalewski"] and hosts == ["Orkhan Valiyev"]
+
+
+def test_a_known_host_written_surname_first_is_that_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(_VISIT + "The guest was received by Ahmadov Mayil, director of the library.", repo_draft_context)
+    assert [(e.name, e.new) for e in d.contributors] == [("Mayil Ahmadov", False)]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Farid Aliyev, head of the reading hall, showed Mr. Zalewski the atlases.",
+        "Dr. P. Zalewski spoke about the digital catalogue of his library.",
+        "Zalewski Piotr thanked the staff for the meeting.",
+    ],
+)
+def test_a_visitor_named_again_is_never_a_host(later: str, repo_draft_context: DraftContext) -> None:
+    visitors, hosts = _people(_draft(_VISIT + later, repo_draft_context))
+    assert visitors == ["Piotr Zalewski"] and "Zalewski" not in " ".join(hosts)
+
+
+def test_a_member_of_the_delegation_in_a_later_sentence_stays_a_visitor(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, a delegation of the Gdansk City Library visited the Presidential Library. The delegation "
+        "was headed by its director Piotr Zalewski and included the head of the Maps Department Ewa Nowicka.",
+        repo_draft_context,
+    )
+    visitors, hosts = _people(d)
+    assert visitors == ["Piotr Zalewski", "Ewa Nowicka"] and hosts == []
+
+
+# --- later forms of a name ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mention", "full", "same"),
+    [
+        ("Mr. Zalewski", "Piotr Zalewski", True),
+        ("P. Zalewski", "Piotr Zalewski", True),
+        ("Zalewski Piotr", "Piotr Zalewski", True),
+        ("J. A. Kowalska", "Joanna Anna Kowalska", True),
+        ("K. Zalewski", "Piotr Zalewski", False),
+        ("Ewa Zalewska", "Piotr Zalewski", False),
+        ("Piotr", "Piotr Zalewski", True),
+    ],
+)
+def test_short_forms_of_a_name(mention: str, full: str, same: bool) -> None:
+    assert short_form_of(mention, full) is same
+
+
+# --- where a sentence ends ----------------------------------------------------------------------------------------
+
+
+def test_an_acronym_ends_a_sentence_but_initials_do_not() -> None:
+    text = "X, head of a department of the RSL. The guests were briefed."
+    assert text[: first_sentence_end(text)] == "X, head of a department of the RSL."
+    text = "Ms. A. B. Smith of the M. I. Rudomino library came. Then more."
+    assert text[: first_sentence_end(text)] == "Ms. A. B. Smith of the M. I. Rudomino library came."
+
+
+def test_a_host_after_a_sentence_ending_in_an_acronym_is_no_member(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, a delegation of the Gdansk City Library (GCL) visited the Presidential Library. The "
+        "delegation also included Ewa Nowicka, head of the Maps Department of the GCL. The guests were briefed by "
+        "Orkhan Valiyev on the library's atlases.",
+        repo_draft_context,
+    )
+    visitors, hosts = _people(d)
+    assert visitors == ["Ewa Nowicka"] and hosts == ["Orkhan Valiyev"]
