@@ -170,7 +170,15 @@ def is_name_word(word: str) -> bool:
         return False
     if low in MONTHS or low in HONORIFICS or place_code(word) is not None:
         return False
+    if _COMMON_NOUN.search(low):
+        return False  # "Records Management", "Multicultural Populations", "Documentation": a title's words
     return bool(re.fullmatch(r"[^\W\d_][\w’'-]*", word))
+
+
+#: English common-noun endings no name has (checked on the whole word): "Management", "Associations", "Partnership".
+_COMMON_NOUN = re.compile(
+    r"^[a-z]{4,}(?:tions?|sions?|ships?|nesses|ness|ologies|ology|ities)$|^[a-z]{5,}ments?$"
+)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -118,3 +118,30 @@ def test_a_host_after_a_sentence_ending_in_an_acronym_is_no_member(repo_draft_co
     )
     visitors, hosts = _people(d)
     assert visitors == ["Ewa Nowicka"] and hosts == ["Orkhan Valiyev"]
+
+
+# --- no person from a title's words -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "descriptor",
+    [
+        "chair of the Section on Reading Services to Rural Communities",
+        "lecturer of the Department of Archives and Knowledge Management",
+        "secretary of the Council of Library and Documentation Associations",
+        "head of the Office for Research Partnerships",
+        "coordinator of the Working Group on Digital Preservation Technologies",
+    ],
+)
+def test_no_person_is_minted_from_a_titles_words(descriptor: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"On 3 March 2026, Ewa Nowicka, {descriptor} of the Gdansk City Library, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _people(d)[0] == ["Ewa Nowicka"]
+
+
+@pytest.mark.parametrize("name", ["Clement Durand", "Ines Mansion", "Anna Lindqvist"])
+def test_names_with_such_endings_still_read(name: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(f"On 3 March 2026, {name}, a writer from Lyon, visited the Presidential Library.", repo_draft_context)
+    assert _people(d)[0] == [name]
