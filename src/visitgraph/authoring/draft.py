@@ -35,7 +35,7 @@ from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
-from visitgraph.core.names import FORM_WORDS, fold, normalize, org_tokens
+from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
 
@@ -272,6 +272,25 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
+def _short_forms(name: str) -> set[str]:
+    """Return the folded abbreviations a name carries: a capitalised word leading it or in its brackets, and the
+    initials of its words and of its bracketed expansion ("ALA (American Library Association)": ala)."""
+    out = set(acronyms(name))
+    for m in re.finditer(r"^([^\W\d_]{2,10})\s*\(|\(([^\W\d_]{2,10})\)", name):
+        word = m.group(1) or m.group(2)
+        if word.isupper():
+            out.add(fold(word))
+    for m in re.finditer(r"\(([^()]{4,200})\)", name):
+        out |= acronyms(m.group(1))
+    return out
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Say whether `short` is an abbreviation `full` carries ("ALA" of "ALA (American Library Association)")."""
+    word = short.strip()
+    return bool(re.fullmatch(r"[^\W\d_]{2,10}", word)) and word.isupper() and fold(word) in _short_forms(full)
+
+
 def _org_entry(
     o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], sole: bool = False
 ) -> Entry | None:
@@ -281,6 +300,9 @@ def _org_entry(
     key = fold(o.name)
     if key in orgs:
         return orgs[key]
+    same = next((e for e in orgs.values() if _abbreviates(o.name, e.name) or _abbreviates(e.name, o.name)), None)
+    if same is not None:  # "ALA" after "ALA (American Library Association)": the body named before
+        return same
     parent = _org_entry(o.parent, ctx, draft, orgs) if o.parent is not None else None
     props = [("country", o.country)] if o.country else []
     best = _reconcile(ctx, o.name, "organization", props)

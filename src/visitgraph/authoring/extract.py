@@ -673,7 +673,8 @@ def institution_head(name: str) -> str | None:
     words = re.sub(r"^the\s+", "", _chunk(name.strip()), flags=re.I).split()
     # an acronym names a body when it is the name ("IFLA", "OCLC (Online …)"), not when it qualifies one
     # ("UNESCO Memory of the World Programme": a programme)
-    acronym = words[0] if len(words) == 1 and re.fullmatch(r"[A-Z][A-Z&]+", words[0]) else None
+    one = words[0] if len(words) == 1 else ""
+    acronym = one if re.fullmatch(r"[^\W\d_](?:[^\W\d_]|&)+", one) and one.isupper() else None  # "TÜRKSOY" too
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
     if words and words[0].casefold() in HEAD_FIRST:  # "Instituto Cervantes", "Biblioteca Nacional"
@@ -697,13 +698,18 @@ def _sub_unit_tail(text: str) -> int | None:
     """
     head = _chunk(text)
     chunk = head.split()
-    if not chunk or chunk[-1].casefold() not in SUB_UNITS:  # "Digital Library Department": its last word decides
+    unit = chunk[-1].casefold() if chunk else ""
+    if unit not in SUB_UNITS and unit not in _SOFT_UNITS:  # "Digital Library Department": its last word decides
         return None
     rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
     if rest is None:
         return None
     at = len(head) + rest.end()
     after = text[at : at + _WINDOW]
+    if unit in _SOFT_UNITS:  # "Digitisation Centre of the library", "Relations Office of the ALA (…)": a part
+        reference = _REFERENCE.match(after) or re.match(r"(?:library|university|institute)\b(?!\s+of\b)", after)
+        owned = unit == "office" and looks_org(after) and any(w.casefold() in INSTITUTION_HEADS for w in _chunk(after).split())
+        return at if reference or owned else None
     subject = _chunk(after).split()
     if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field
         return None
@@ -718,6 +724,11 @@ def _sub_unit_tail(text: str) -> int | None:
         if looks_org(whole) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(whole).split()):
             return at + kept.end()
     return None
+
+
+#: Words that name a part only when an institution or a reference to one owns them: "the Cultural Center of Egypt"
+#: is an institution, "the Digitisation Centre of the library" and "the International Office of the ALA" are parts.
+_SOFT_UNITS = frozenset({"centre", "center", "office"})
 
 
 def _sub_unit(text: str) -> bool:

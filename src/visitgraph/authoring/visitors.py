@@ -316,7 +316,7 @@ def _post_descriptor(post: str) -> str | None:
         text = text[len("respectively") :].lstrip()
     verb = _VERBS.search(text)
     text = text[: verb.start()] if verb else text
-    text = text.strip(" ,")
+    text = _HONORIFIC_END.sub("", text).strip(" ,")  # "…, Dr. Thomas Reilly": the next entry's honorific
     words = text.split()
     if not words:
         return None
@@ -326,6 +326,9 @@ def _post_descriptor(post: str) -> str | None:
         first = bare[1].casefold()
     head = first.split("-")[0]  # "editor-in-chief", "vice-rector": the head word before the hyphen
     return text if first in TITLE_HEADS or first in TITLE_MODIFIERS or head in TITLE_HEADS else None
+
+
+_HONORIFIC_END = re.compile(r"(?:(?:,\s*|\s+)(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?)+\s*$")
 
 
 def _normalise_title(title: str | None) -> str | None:
@@ -817,7 +820,7 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
     words = head.split()
     return (
         bool(words)
-        and words[-1].casefold() in SUB_UNITS
+        and (words[-1].casefold() in SUB_UNITS or words[-1].casefold() in {"centre", "center", "office"})
         and any(p.job_title and head.casefold() in p.job_title.casefold() for p in people)
     )
 

@@ -145,3 +145,48 @@ def test_no_person_is_minted_from_a_titles_words(descriptor: str, repo_draft_con
 def test_names_with_such_endings_still_read(name: str, repo_draft_context: DraftContext) -> None:
     d = _draft(f"On 3 March 2026, {name}, a writer from Lyon, visited the Presidential Library.", repo_draft_context)
     assert _people(d)[0] == [name]
+
+
+# --- parts of institutions, honorifics, abbreviations ---------------------------------------------------------------
+
+
+def test_an_office_of_an_institution_is_a_part_and_the_next_honorific_is_no_name(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "On 3 March 2026, Ewa Nowicka, Director of the Foreign Liaison Office of the PLA (Polish Librarians "
+        "Association), Dr. Jan Brzezinski, Head of the Maps Department of the Gdansk City Library, and Anna Lis "
+        "visited the Presidential Library. Ms. Nowicka handed over a set of PLA yearbooks.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["PLA (Polish Librarians Association)", "Gdansk City Library"]
+
+
+@pytest.mark.parametrize("part", ["Digitisation Centre", "Conservation Office", "Foreign Liaison Office"])
+def test_a_centre_or_office_of_the_visitors_library_names_no_organisation(
+    part: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        f"On 3 March 2026, Piotr Zalewski, director of the Gdansk City Library, and Ewa Nowicka, head of the {part} "
+        "of the library, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Gdansk City Library"]
+
+
+def test_a_cultural_centre_of_a_country_is_still_an_institution(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Ewa Nowicka, head of the Cultural Centre of the Republic of Poland in Baku, visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Cultural Centre of the Republic of Poland"]
+
+
+def test_an_event_is_not_minted_beside_an_institution_named_by_acronym(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, a delegation of ÇAĞDAŞ (Union of Baltic Book Societies) visited the Presidential "
+        "Library in preparation for the Second Baltic Readers Congress. A memorandum was signed.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["ÇAĞDAŞ (Union of Baltic Book Societies)"]
