@@ -422,6 +422,19 @@ def _only_place(text: str) -> bool:
     return place_code(re.sub(r"^the\s", "", text.strip(" ,.")).strip()) is not None
 
 
+#: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
+#: the name is the body's.
+_KIND_BEFORE_NAME = re.compile(
+    r"\b(of|at)\s+the\s+(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[A-Z])"
+)
+
+
+#: A named part's "of" with no article: "Department of Archives" names what it keeps, not an institution.
+_PART_KEEPS = re.compile(
+    r"\b(?:" + "|".join(sorted(w.capitalize() for w in SUB_UNITS | {"centre", "center", "office"})) + r")\s+of\s+$"
+)
+
+
 def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     """Split a descriptor into (job title, organisation name as written).
 
@@ -435,6 +448,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    desc = _KIND_BEFORE_NAME.sub(r"\1 ", desc)  # "of the company IPR BOOKS": the company is IPR BOOKS
     m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
     if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
         return m.group(2), m.group(1)
@@ -445,6 +459,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         for m in positions
         if looks_org(desc[m.end() : m.end() + _WINDOW])
         and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
+        and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])
     ]
     chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
     chosen = chosen or next(iter(institutions), None)
@@ -689,7 +704,7 @@ biblioteka museo musée muzeum akademia academia fundación fundação fondation
 )
 
 
-def _sub_unit_tail(text: str) -> int | None:
+def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     """Return where the institution starts after a part of one ("Digital Services of the X": X), or None.
 
     >>> t = "International Relations Department of the RSL"
@@ -713,7 +728,13 @@ def _sub_unit_tail(text: str) -> int | None:
     subject = _chunk(after).split()
     if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field
         return None
-    if looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
+    # "Department of Archives", "… of Museums and Archives": what the department keeps (no article, kind words
+    # only), not an institution; an institution may still own the department ("… of Archives of the X Library")
+    kept_only = "the" not in rest.group() and all(
+        w.casefold() in ORG_HEADS | GENERIC_MODIFIERS | {"and"} or w.casefold()[:-1] in ORG_HEADS
+        for w in _chunk(after).split()[:4]
+    )
+    if not kept_only and looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
     if reference and not re.match(r"\s*\w", after[reference.end() :]):
@@ -723,6 +744,8 @@ def _sub_unit_tail(text: str) -> int | None:
         whole = after[kept.end() :]
         if looks_org(whole) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(whole).split()):
             return at + kept.end()
+        if depth < MAX_PARENTS and _sub_unit_tail(whole, depth + 1) is not None:
+            return at + kept.end()  # "Department of Records of the Faculty of Letters of X University": a part's part
     return None
 
 

@@ -372,6 +372,7 @@ def analyse_visit(
     if not out.visitors:
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
+    _find_represented_elsewhere(text, end, out, labels)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
             p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
@@ -795,6 +796,24 @@ def _find_givers_elsewhere(text: str, start: int, out: VisitFindings, labels: se
             return
 
 
+#: "On behalf of the Embassy of X, Mr. Y donated …": the institution a guest acts for, named in a later sentence.
+_ON_BEHALF = re.compile(r"\b[Oo]n\s+behalf\s+of\s+(?:the\s+)?(?P<org>[A-Z][^,.;()]{2,150}?)\s*,\s+")
+
+
+def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
+    """Give a guest with no institution the one a later sentence says they act for ("On behalf of X, Mr. Y …")."""
+    for m in _ON_BEHALF.finditer(text, start):
+        org = m.group("org")
+        if not looks_org(org) or _is_host_org(org, labels):
+            continue
+        after = find_people(text, m.end(), m.end() + 60)
+        if not after or after[0].start != m.end() + len(re.match(r"(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)*", text[m.end() :]).group()):
+            continue
+        guest = next((v for v in out.visitors if short_form_of(after[0].name, v.name)), None)
+        if guest is not None and guest.org is None:
+            guest.org = parse_org(org)
+
+
 def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
     """Record other forms of a visitor's name the item uses ("A. Rakhimjanov", "Amir Ali")."""
     for other in find_people(text):
@@ -823,6 +842,12 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
         and (words[-1].casefold() in SUB_UNITS or words[-1].casefold() in {"centre", "center", "office"})
         and any(p.job_title and head.casefold() in p.job_title.casefold() for p in people)
     )
+
+
+#: A named part's "of" right before a word, with no article: "Department of Archives" names what it keeps.
+_PART_OF_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted(w.capitalize() for w in SUB_UNITS | {"centre", "center", "office"})) + r")\s+of\s+$"
+)
 
 
 def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable[str] = ()) -> list[OrgMention]:
@@ -865,6 +890,8 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue
         if fold(name).startswith("presidential library") or place_code(name) or bare_head(name) is not None:
             continue
+        if _PART_OF_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue  # "the Department of Archives and …": what a part keeps, not an institution
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
             continue

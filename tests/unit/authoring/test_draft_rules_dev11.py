@@ -190,3 +190,64 @@ def test_an_event_is_not_minted_beside_an_institution_named_by_acronym(repo_draf
         repo_draft_context,
     )
     assert [n for n, _ in _orgs(d)] == ["ÇAĞDAŞ (Union of Baltic Book Societies)"]
+
+
+def test_a_part_of_a_faculty_of_a_university_is_the_university(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Dr. Ewa Nowicka of the Department of Rare Maps of the Faculty of "
+        "History of Gdansk University visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Gdansk University"]
+
+
+@pytest.mark.parametrize("kind", ["company", "firm", "agency", "publishing house"])
+def test_a_kind_word_before_a_bodys_name_is_not_part_of_it(kind: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"On 3 March 2026, Ewa Nowicka, director of the {kind} Baltic Books Corporation, visited the Presidential "
+        "Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Baltic Books Corporation"]
+
+
+def test_a_known_company_after_its_kind_word_is_reused(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Jan Kowalski, deputy director of the company IPR BOOKS, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("IPR books", False)]
+
+
+def test_the_institution_a_guest_acts_for_in_a_later_sentence(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Jan Kowalski, Ambassador of Poland to Azerbaijan, visited the Presidential Library. On "
+        "behalf of the Embassy of the Republic of Poland in Azerbaijan, Mr. Kowalski donated books to the library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Embassy of the Republic of Poland in Azerbaijan"]
+
+
+def test_on_behalf_of_the_library_names_no_visiting_institution(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Jan Kowalski, a writer from Gdansk, visited the Presidential Library. On behalf of the "
+        "Presidential Library, Orkhan Valiyev thanked Mr. Kowalski.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == []
+
+
+@pytest.mark.parametrize(
+    ("visit", "orgs"),
+    [
+        ("Ewa Nowicka of the Department of Archives and Jan Lis of Gdansk University", ["Gdansk University"]),
+        ("Ewa Nowicka, head of the Department of Archives of the Gdansk City Library,", ["Gdansk City Library"]),
+        ("Ewa Nowicka, director of the Department of Museums and Archives,", []),
+        ("Ewa Nowicka, head of the Office of Libraries,", []),
+    ],
+)
+def test_what_a_named_department_keeps_is_no_institution(
+    visit: str, orgs: list[str], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(f"On 3 March 2026, {visit} visited the Presidential Library.", repo_draft_context)
+    assert [n for n, _ in _orgs(d)] == orgs
