@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.newsdates import find_date
 from visitgraph.authoring.visitors import first_sentence_end
 from visitgraph.core.names import short_form_of
 
@@ -251,3 +252,21 @@ def test_what_a_named_department_keeps_is_no_institution(
 ) -> None:
     d = _draft(f"On 3 March 2026, {visit} visited the Presidential Library.", repo_draft_context)
     assert [n for n, _ in _orgs(d)] == orgs
+
+
+# --- the day of a visit inside a range of days ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("On 8–10 May 2026 Jan Lis was in Baku for a fair. On 9 May he visited the Presidential Library.", 9),
+        ("On May 8-10, 2026 Jan Lis was in Baku. On the last day, May 10, he came to the library.", 10),
+        ("On 8–10 May 2026 Jan Lis visited Baku. On 9 May he gave a talk at a school.", 8),
+        ("On 8–10 May 2026 Jan Lis visited the library. On 12 May he visited the library again.", 8),
+        ("On 30 May – 1 June 2026 Jan Lis was in Baku. On 1 June he visited the library.", 30),
+    ],
+)
+def test_the_day_the_library_was_visited_inside_a_range(text: str, day: int) -> None:
+    found = find_date(text)
+    assert found is not None and found.day == day
