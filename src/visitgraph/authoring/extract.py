@@ -176,9 +176,7 @@ def is_name_word(word: str) -> bool:
 
 
 #: English common-noun endings no name has (checked on the whole word): "Management", "Associations", "Partnership".
-_COMMON_NOUN = re.compile(
-    r"^[a-z]{4,}(?:tions?|sions?|ships?|nesses|ness|ologies|ology|ities)$|^[a-z]{5,}ments?$"
-)
+_COMMON_NOUN = re.compile(r"^[a-z]{4,}(?:tions?|sions?|ships?|nesses|ness|ologies|ology|ities)$|^[a-z]{5,}ments?$")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -723,7 +721,11 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     after = text[at : at + _WINDOW]
     if unit in _SOFT_UNITS:  # "Digitisation Centre of the library", "Relations Office of the ALA (…)": a part
         reference = _REFERENCE.match(after) or re.match(r"(?:library|university|institute)\b(?!\s+of\b)", after)
-        owned = unit == "office" and looks_org(after) and any(w.casefold() in INSTITUTION_HEADS for w in _chunk(after).split())
+        owned = (
+            unit == "office"
+            and looks_org(after)
+            and any(w.casefold() in INSTITUTION_HEADS for w in _chunk(after).split())
+        )
         return at if reference or owned else None
     subject = _chunk(after).split()
     if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field

@@ -94,10 +94,10 @@ def first_sentence_end(text: str) -> int:
     """
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
         tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
-        before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before) and not _ACRONYM_END.fullmatch(
-            before
-        ):
+        before = tail.rsplit(None, 1)[-1].lstrip('(“"') if tail.strip() else ""  # "(St. Petersburg)" too
+        if re.fullmatch(
+            r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before
+        ) and not _ACRONYM_END.fullmatch(before):
             continue
         return m.end()
     return len(text)
@@ -800,14 +800,18 @@ def _find_givers_elsewhere(text: str, start: int, out: VisitFindings, labels: se
 _ON_BEHALF = re.compile(r"\b[Oo]n\s+behalf\s+of\s+(?:the\s+)?(?P<org>[A-Z][^,.;()]{2,150}?)\s*,\s+")
 
 
+_TITLED = re.compile(r"(?:(?:Mr|Mrs|Ms|Mme|Dr|Prof)\.?\s+){1,3}")
+
+
 def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
     """Give a guest with no institution the one a later sentence says they act for ("On behalf of X, Mr. Y …")."""
     for m in _ON_BEHALF.finditer(text, start):
         org = m.group("org")
         if not looks_org(org) or _is_host_org(org, labels):
             continue
+        titled = _TITLED.match(text, m.end())  # "On behalf of X, Mr. Y": the guest right after the comma
         after = find_people(text, m.end(), m.end() + 60)
-        if not after or after[0].start != m.end() + len(re.match(r"(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)*", text[m.end() :]).group()):
+        if not after or after[0].start != (titled.end() if titled else m.end()):
             continue
         guest = next((v for v in out.visitors if short_form_of(after[0].name, v.name)), None)
         if guest is not None and guest.org is None:
