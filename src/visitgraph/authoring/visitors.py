@@ -13,6 +13,7 @@ Longer than 400 lines because the visitor, host and delegation rules share the s
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -325,7 +326,18 @@ def _post_descriptor(post: str) -> str | None:
     if len(bare) > 1 and bare[0].isupper() and len(bare[0]) > 1:  # "IFLA President-elect": the acronym's title
         first = bare[1].casefold()
     head = first.split("-")[0]  # "editor-in-chief", "vice-rector": the head word before the hyphen
-    return text if first in TITLE_HEADS or first in TITLE_MODIFIERS or head in TITLE_HEADS else None
+    if first in TITLE_HEADS or first in TITLE_MODIFIERS or head in TITLE_HEADS:
+        return text
+    # "cultural attaché of …", "press secretary of …": lower-case words qualifying a title head
+    lead = list(itertools.takewhile(lambda w: w.casefold() not in {"of", "at", "for"}, bare[:3]))
+    qualifiers = lead[:-1]  # adjectives, not adverbs ("respectively head of A and director of B" is read elsewhere)
+    if (
+        qualifiers
+        and lead[-1].casefold() in TITLE_HEADS
+        and all(w.islower() and not w.endswith("ly") for w in qualifiers)
+    ):
+        return text
+    return None
 
 
 _HONORIFIC_END = re.compile(r"(?:(?:,\s*|\s+)(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?)+\s*$")

@@ -158,6 +158,17 @@ _ORG_PHRASES = (
 FORM_WORDS = frozenset({"republic", "kingdom", "federation", "inc", "ltd", "llc", "company", "news", "agency", "co"})
 
 
+#: A country's other names of several words ("arab republic of egypt") and the folded short name each stands for.
+_COUNTRY_SHORT = {
+    alt: fold(c.name or c.names[0]) for c in COUNTRIES for alt in c.names if " " in alt and (c.name or c.names)
+}
+_COUNTRY_LONG = (
+    re.compile(r"\b(?:the )?(" + "|".join(re.escape(a) for a in sorted(_COUNTRY_SHORT, key=len, reverse=True)) + r")\b")
+    if _COUNTRY_SHORT
+    else None
+)
+
+
 def person_tokens(text: str) -> tuple[str, ...]:
     """Return a person's name as transliteration keys in natural order ("Ahmadov, Mayil" -> mayil ahmadov).
 
@@ -221,6 +232,8 @@ def org_tokens(text: str) -> tuple[str, ...]:
     folded = fold(re.sub(r"(?<=\w)-(?=\w)", "", text))  # "All-Russia" is one word, not "Russia"
     for pattern, repl in _ORG_PHRASES:
         folded = re.sub(pattern, repl, folded)
+    if _COUNTRY_LONG is not None:  # "of the Arab Republic of Egypt": the country's short name
+        folded = _COUNTRY_LONG.sub(lambda m: _COUNTRY_SHORT[m.group(1)], folded)
     out = []
     for w in folded.split():
         if w in STOPWORDS:

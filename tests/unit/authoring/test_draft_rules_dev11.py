@@ -14,7 +14,7 @@ from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
 from visitgraph.authoring.newsdates import find_date
 from visitgraph.authoring.newsfacts import GUESTS, HOST, find_agreements, find_gifts
 from visitgraph.authoring.visitors import first_sentence_end
-from visitgraph.core.names import short_form_of
+from visitgraph.core.names import org_tokens, short_form_of
 
 
 def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
@@ -316,3 +316,46 @@ def test_a_signed_document_and_an_agreed_one_joined_by_and(sentence: str, signed
 )
 def test_a_second_handing_over_with_the_first_ones_subject(sentence: str, ways: list[tuple[str, str]]) -> None:
     assert [(g.agent, g.recipient) for g in find_gifts(sentence)] == ways
+
+
+# --- reuse of known institutions under other names ------------------------------------------------------------------
+
+
+def test_a_known_institution_with_another_epithet_after_its_dash_is_reused(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Aigul Nurova, a curator of the Library of the First President of the Republic of "
+        "Kazakhstan – Nursultan, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [
+        ("Library of the First President of the Republic of Kazakhstan – the Leader of the Nation", False)
+    ]
+
+
+def test_a_new_institution_with_a_dash_is_not_reused_for_another(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Aigul Nurova, a curator of the Library of the First President of the Republic of "
+        "Kyrgyzstan – Bishkek, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert all(new for _, new in _orgs(d))
+
+
+@pytest.mark.parametrize(
+    ("long", "short"),
+    [
+        ("Cultural Centre of the Arab Republic of Egypt", "Egyptian Cultural Centre"),
+        ("House of the Czech Republic", "Czech House"),
+    ],
+)
+def test_a_countrys_official_name_in_an_institutions_name_is_the_country(long: str, short: str) -> None:
+    assert sorted(org_tokens(long)) == sorted(org_tokens(short))
+
+
+def test_a_title_qualified_by_lower_case_words_is_read(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Jan Lis, director of the Gdansk City Library, and Ewa Nowicka, cultural attaché of the "
+        "Embassy of Poland in Azerbaijan, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Gdansk City Library", "Embassy of Poland in Azerbaijan"]
