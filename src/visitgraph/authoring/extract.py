@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from visitgraph.core.countries import COUNTRIES
@@ -68,6 +68,30 @@ symbols attributes kingdom united arab emirates islamic people's democratic new 
 parliamentary pedagogical technical technological medical agrarian agricultural military economic polytechnic
 academic musical linguistic humanitarian veterinary literary""".split()
 )
+#: What a text names besides people and bodies: capitalised words before one of these are its name, not a person's
+#: ("the Erasmus+ Staff Mobility Programme", "the Silk Road Project").
+THING_NOUNS = frozenset(
+    """programme program programmes programs project projects initiative festival exhibition exhibitions competition
+award prize grant scholarship fellowship""".split()
+)
+#: Kind words in lower case right after "the" and before a body's own name ("the company IPR BOOKS").
+KIND_BEFORE_NAME = frozenset("company firm corporation agency holding".split())
+
+
+def _after_kind_word(words: Sequence[Span], i: int) -> bool:
+    """Say whether the word at `i` follows "the <kind word>" ("the company X", "the publishing house X").
+
+    Not "the IPR Books company Natalia Ivanova" (the kind word ends the body's name) nor "the publisher X" (an
+    occupation).
+    """
+    low = [w.text for w in words[max(0, i - 3) : i]]
+    return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
+        "the",
+        "publishing",
+        "house",
+    ]
+
+
 HONORIFICS = {
     "mr": "Mr.",
     "mrs": "Mrs.",
@@ -166,7 +190,13 @@ def is_name_word(word: str) -> bool:
         return False  # "the British Library's Asian Collections": an institution's or a place's, no one's name
     if word.isupper() and len(word) > 1:
         return False  # acronyms: IFLA, OCLC, IPR
-    if low in ORG_HEADS or low in TITLE_HEADS or low in TITLE_MODIFIERS or low in OTHER_CAPITALISED:
+    if (
+        low in ORG_HEADS
+        or low in TITLE_HEADS
+        or low in TITLE_MODIFIERS
+        or low in OTHER_CAPITALISED
+        or low in THING_NOUNS
+    ):
         return False
     if low in MONTHS or low in HONORIFICS or place_code(word) is not None:
         return False
@@ -241,6 +271,12 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         run = _trim_org_tail(words, i, words[i : j + 1])
         if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
             i = j + 1
+            continue
+        if j + 1 < len(words) and words[j + 1].text.casefold() in THING_NOUNS:
+            i = j + 1  # "the Staff Mobility Programme": a programme's name
+            continue
+        if _after_kind_word(words, i):
+            i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature": a body's name
             continue
         if (
             len(run) >= 3

@@ -62,6 +62,7 @@ _LOWER_REFERENCE = re.compile(
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(
     rf"\b(?:[Tt]he\s+)?(?P<noun>(?i:{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))}))\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[A-Z]))?"  # "of the company X": X
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
@@ -557,6 +558,8 @@ _TOOK_PART = re.compile(
     r"|\b(?:come|came|arrived)\s+(?:to|in)\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
     r"|,\s+(?:a|an|the)\s+(?:participant|delegate|speaker|attendee)\s+(?:of|at|in|to)\s+(?:the\s+)?[^,.;]{1,150}"
     r"|\b(?:is|was|were|are)\s+in\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
+    # who pays for or publishes something is not who came: "funded by the X Foundation", "published by X"
+    r"|\b(?:funded|sponsored|supported|financed|published)\s+by\s+[^,.;]{1,150}|\bwith\s+the\s+support\s+of\s+[^,.;]{1,150}"
 )
 
 

@@ -359,3 +359,44 @@ def test_a_title_qualified_by_lower_case_words_is_read(repo_draft_context: Draft
         repo_draft_context,
     )
     assert [n for n, _ in _orgs(d)] == ["Gdansk City Library", "Embassy of Poland in Azerbaijan"]
+
+
+# --- programmes, projects, funders and publishers are no visitors ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "visit",
+    [
+        "Dr. Ines Vidal of the Porto City Library visited the Presidential Library under its Staff Exchange Programme",
+        "Dr. Ines Vidal of the Porto City Library visited the Presidential Library under a European Maps Project",
+        "Dr. Ines Vidal of the Porto City Library, winner of the Golden Quill Prize, visited the Presidential Library",
+    ],
+)
+def test_no_person_from_a_programme_project_or_prize(visit: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(f"On 3 March 2026, {visit}.", repo_draft_context)
+    assert _people(d)[0] == ["Ines Vidal"]
+
+
+def test_a_funder_is_no_visiting_institution(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, researchers of the Porto City Library, led by Dr. Ines Vidal, visited the Presidential "
+        "Library within a project funded by the Atlantic Heritage Foundation.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Porto City Library"]
+
+
+@pytest.mark.parametrize(
+    ("visit", "people"),
+    [
+        ("representatives of the publishing house Lusitania Books, Rui Costa and Ana Reis,", ["Rui Costa", "Ana Reis"]),
+        ("Rui Costa, sales director of the company Lusitania Books,", ["Rui Costa"]),
+        ("the director of the Lusitania Books company Rui Costa", ["Rui Costa"]),
+        ("the publisher Rui Costa", ["Rui Costa"]),
+    ],
+)
+def test_a_bodys_name_after_its_kind_word_is_no_person(
+    visit: str, people: list[str], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(f"On 3 March 2026, {visit} visited the Presidential Library.", repo_draft_context)
+    assert _people(d)[0] == people

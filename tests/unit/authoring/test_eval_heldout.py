@@ -175,3 +175,11 @@ def test_dev10_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     that disagrees with dev9 (the faculty a group of students comes from), so it is guarded, not held at 100 %."""
     d = draft_scores["dev10"]
     assert d.right >= 29 and d.dates >= 30 and d.invented <= 1, (d.line("dev10"), d.problems)
+
+
+def test_dev11_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
+    """dev11 (news-dev11.json, written blind on 6 Dec 2026) after its first round (decision 0046): 8/30 on the rules
+    before the round (dates 28/30, reuse 57/63, 15 invented entities in 11 items), 30/30 after, dates 30/30, reuse
+    63/63, nothing invented."""
+    d = draft_scores["dev11"]
+    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 63, (d.line("dev11"), d.problems)
