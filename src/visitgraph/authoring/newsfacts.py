@@ -240,7 +240,7 @@ def _clauses(sentence: str) -> list[str]:
     for whole in [*parts, sentence[start:]]:
         part = whole
         active = _AND_ACTIVE.search(part)
-        subject = _SUBJECT.match(part) if active is not None else None
+        subject = _OPENING_SUBJECT.match(part) if active is not None else None
         if active is not None and subject is not None:
             # "The guests presented … and received in return …", "… were presented with … and in turn donated …":
             # a second handing-over with the first's subject
@@ -261,7 +261,9 @@ _AND_ACTIVE = re.compile(
     r"\s+and\s+(?:in\s+(?:turn|return)\s*,?\s+)?(?=(?:presented|donated|gave|handed|gifted|received)\b)"
 )
 #: The subject a sentence opens with ("The guests", "Dr. Lis", "The Ambassador"), before its first verb.
-_SUBJECT = re.compile(r"(?P<subject>(?:[^\s,;]+\s+){0,5}?)(?:was|were|presented|donated|gave|handed|gifted|received)\b")
+_OPENING_SUBJECT = re.compile(
+    r"(?P<subject>(?:[^\s,;]+\s+){0,5}?)(?:was|were|presented|donated|gave|handed|gifted|received)\b"
+)
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
 _AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|gifted|handed)\b)")
 
