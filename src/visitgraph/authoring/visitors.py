@@ -335,7 +335,7 @@ def _post_descriptor(post: str) -> str | None:
     if (
         qualifiers
         and lead[-1].casefold() in TITLE_HEADS
-        and all(w.islower() and not w.endswith("ly") for w in qualifiers)
+        and all(w.isalpha() and w.islower() and not w.endswith("ly") for w in qualifiers)
     ):
         return text
     return None

@@ -400,3 +400,11 @@ def test_a_bodys_name_after_its_kind_word_is_no_person(
 ) -> None:
     d = _draft(f"On 3 March 2026, {visit} visited the Presidential Library.", repo_draft_context)
     assert _people(d)[0] == people
+
+
+def test_a_qualified_title_in_brackets_keeps_its_organisation_clean(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026, Ewa Nowicka (senior curator of the Gdansk City Library) visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Gdansk City Library"]
