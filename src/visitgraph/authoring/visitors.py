@@ -641,7 +641,7 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
             elif org_text is None and (_receives_guests(text, pre, p) or _staff_title(desc)):
                 is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
-        if not is_host and desc is None and not in_members and _HOST_SLOT.search(own):
+        if not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own)):
             is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
@@ -653,9 +653,14 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
 #: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the
 #: sentence or after the guests), "under the guidance of".
 _HOST_SLOT = re.compile(
-    r"(?:\b(?i:guests?|visitors?|they|he|she|delegation)\s+(?:was|were)\s+(?:briefed|received|welcomed|met|greeted|"
+    r"(?:\b(?:(?i:guests?|visitors?|they|he|she|delegation)|[Tt]he\s+[\w-]+)\s+(?:was|were)\s+(?:briefed|received|"
+    r"welcomed|met|greeted|"
     r"hosted|guided|shown\s+around|escorted|accompanied)\s+by|^\s*(?:[Aa]ccompanied|[Gg]uided|[Ee]scorted)\s+by|"
     r"\b[Uu]nder\s+the\s+(?:guidance|leadership|direction)\s+of)\s+(?:the\s+)?$"
+)
+#: The next of several people who received or briefed the guests: "received by X, director of the library, and Y".
+_HOST_LIST = re.compile(
+    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted)\s+by\s+[^.;]{1,160}?,?\s+and\s+$"
 )
 #: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
 _STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())

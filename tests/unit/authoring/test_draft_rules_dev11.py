@@ -408,3 +408,16 @@ def test_a_qualified_title_in_brackets_keeps_its_organisation_clean(repo_draft_c
         repo_draft_context,
     )
     assert [n for n, _ in _orgs(d)] == ["Gdansk City Library"]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The Ambassador was received by Orkhan Valiyev on the first floor.",
+        "The guest was received by Mayil Ahmadov, director of the library, and Orkhan Valiyev, his deputy.",
+        "The writer was welcomed by Mayil Ahmadov and Orkhan Valiyev.",
+    ],
+)
+def test_who_received_the_guest_in_a_later_sentence_is_host_staff(later: str, repo_draft_context: DraftContext) -> None:
+    visitors, hosts = _people(_draft(_VISIT + later, repo_draft_context))
+    assert visitors == ["Piotr Zalewski"] and "Orkhan Valiyev" in hosts
