@@ -35,7 +35,7 @@ from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
-from visitgraph.core.names import FORM_WORDS, fold, normalize, org_tokens
+from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
 
@@ -272,6 +272,25 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
+def _short_forms(name: str) -> set[str]:
+    """Return the folded abbreviations a name carries: a capitalised word leading it or in its brackets, and the
+    initials of its words and of its bracketed expansion ("ALA (American Library Association)": ala)."""
+    out = set(acronyms(name))
+    for m in re.finditer(r"^([^\W\d_]{2,10})\s*\(|\(([^\W\d_]{2,10})\)", name):
+        word = m.group(1) or m.group(2)
+        if word.isupper():
+            out.add(fold(word))
+    for m in re.finditer(r"\(([^()]{4,200})\)", name):
+        out |= acronyms(m.group(1))
+    return out
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Say whether `short` is an abbreviation `full` carries ("ALA" of "ALA (American Library Association)")."""
+    word = short.strip()
+    return bool(re.fullmatch(r"[^\W\d_]{2,10}", word)) and word.isupper() and fold(word) in _short_forms(full)
+
+
 def _org_entry(
     o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], sole: bool = False
 ) -> Entry | None:
@@ -281,6 +300,9 @@ def _org_entry(
     key = fold(o.name)
     if key in orgs:
         return orgs[key]
+    same = next((e for e in orgs.values() if _abbreviates(o.name, e.name) or _abbreviates(e.name, o.name)), None)
+    if same is not None:  # "ALA" after "ALA (American Library Association)": the body named before
+        return same
     parent = _org_entry(o.parent, ctx, draft, orgs) if o.parent is not None else None
     props = [("country", o.country)] if o.country else []
     best = _reconcile(ctx, o.name, "organization", props)
@@ -380,10 +402,29 @@ def _variants(name: str, kind: str) -> list[str]:
         whole = whole_of(name)
         if whole is not None:  # "Chief Directorate … of the Ministry of …": the part's own name
             out.append(re.sub(r"\s+of\s+the\s+$", "", name[:whole]))
+        dashed = _DASHED.match(name) if len(name) <= 300 else None
+        if dashed:  # "Library of the First President of X – Elbasy": the name before an epithet after a dash
+            out.append(dashed.group(1))
         generic = re.fullmatch(r"(.+?[A-Z][^\s]*)((?:\s+[a-z][\w-]*){1,2})", name)
         if generic:  # "Sputnik Azerbaijan news agency": the name without its lower-case kind
             out.append(generic.group(1))
     return out
+
+
+#: A name, then an epithet after a spaced dash ("… of Kazakhstan – the Leader of the Nation", "… – Elbasy").
+_DASHED = re.compile(r"(.{12,}?)\s+[–—-]\s+\S.{0,80}$")
+
+
+def _before_dash_of(query: str, top: Candidate) -> bool:
+    """Say whether `query` is, word for word, what one of the candidate's labels says before its epithet's dash.
+
+    An institution known as "X – the Leader of the Nation" written "X – Elbasy" (the epithet translated) is X.
+    """
+    want = fold(query)
+    return any(
+        len(label) <= 300 and (m := _DASHED.match(label)) is not None and fold(m.group(1)) == want
+        for label in top.entity.labels or [top.entity.name]
+    )
 
 
 def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, Any]]) -> Candidate | None:
@@ -403,6 +444,8 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
         score = next((float(f.value) for f in top.features if f.id == "name"), 0.0)
         # a variant, or a name of kind words only ("the Central Library"), must equal a label
         close = score >= (EXACT if i > 0 or (kind == "organization" and bare_head(query)) else MATCH_THRESHOLD)
+        if kind == "organization" and i > 0 and _before_dash_of(query, top):
+            close, top = True, Candidate(top.entity, top.score, True, top.features)  # the same name, another epithet
         if kind == "organization" and score < EXACT and _kind_words_missing(query, top):
             close = False  # "National Library of X" is not "Library of the First President of X"
         flagged = top.match or (score >= PART_OF_SCORE and len(cands) > 1 and _part_of(cands[1], top))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from visitgraph.core.countries import COUNTRIES
@@ -68,6 +68,30 @@ symbols attributes kingdom united arab emirates islamic people's democratic new 
 parliamentary pedagogical technical technological medical agrarian agricultural military economic polytechnic
 academic musical linguistic humanitarian veterinary literary""".split()
 )
+#: What a text names besides people and bodies: capitalised words before one of these are its name, not a person's
+#: ("the Erasmus+ Staff Mobility Programme", "the Silk Road Project").
+THING_NOUNS = frozenset(
+    """programme program programmes programs project projects initiative festival exhibition exhibitions competition
+award prize grant scholarship fellowship""".split()
+)
+#: Kind words in lower case right after "the" and before a body's own name ("the company IPR BOOKS").
+KIND_BEFORE_NAME = frozenset("company firm corporation agency holding".split())
+
+
+def _after_kind_word(words: Sequence[Span], i: int) -> bool:
+    """Say whether the word at `i` follows "the <kind word>" ("the company X", "the publishing house X").
+
+    Not "the IPR Books company Natalia Ivanova" (the kind word ends the body's name) nor "the publisher X" (an
+    occupation).
+    """
+    low = [w.text for w in words[max(0, i - 3) : i]]
+    return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
+        "the",
+        "publishing",
+        "house",
+    ]
+
+
 HONORIFICS = {
     "mr": "Mr.",
     "mrs": "Mrs.",
@@ -166,11 +190,23 @@ def is_name_word(word: str) -> bool:
         return False  # "the British Library's Asian Collections": an institution's or a place's, no one's name
     if word.isupper() and len(word) > 1:
         return False  # acronyms: IFLA, OCLC, IPR
-    if low in ORG_HEADS or low in TITLE_HEADS or low in TITLE_MODIFIERS or low in OTHER_CAPITALISED:
+    if (
+        low in ORG_HEADS
+        or low in TITLE_HEADS
+        or low in TITLE_MODIFIERS
+        or low in OTHER_CAPITALISED
+        or low in THING_NOUNS
+    ):
         return False
     if low in MONTHS or low in HONORIFICS or place_code(word) is not None:
         return False
+    if _COMMON_NOUN.search(low):
+        return False  # "Records Management", "Multicultural Populations", "Documentation": a title's words
     return bool(re.fullmatch(r"[^\W\d_][\w’'-]*", word))
+
+
+#: English common-noun endings no name has (checked on the whole word): "Management", "Associations", "Partnership".
+_COMMON_NOUN = re.compile(r"^[a-z]{4,}(?:tions?|sions?|ships?|nesses|ness|ologies|ology|ities)$|^[a-z]{5,}ments?$")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -235,6 +271,12 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         run = _trim_org_tail(words, i, words[i : j + 1])
         if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
             i = j + 1
+            continue
+        if j + 1 < len(words) and words[j + 1].text.casefold() in THING_NOUNS:
+            i = j + 1  # "the Staff Mobility Programme": a programme's name
+            continue
+        if _after_kind_word(words, i):
+            i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature": a body's name
             continue
         if (
             len(run) >= 3
@@ -414,6 +456,19 @@ def _only_place(text: str) -> bool:
     return place_code(re.sub(r"^the\s", "", text.strip(" ,.")).strip()) is not None
 
 
+#: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
+#: the name is the body's.
+_KIND_BEFORE_NAME = re.compile(
+    r"\b(of|at)\s+the\s+(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[A-Z])"
+)
+
+
+#: A named part's "of" with no article: "Department of Archives" names what it keeps, not an institution.
+_PART_KEEPS = re.compile(
+    r"\b(?:" + "|".join(sorted(w.capitalize() for w in SUB_UNITS | {"centre", "center", "office"})) + r")\s+of\s+$"
+)
+
+
 def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     """Split a descriptor into (job title, organisation name as written).
 
@@ -427,6 +482,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    desc = _KIND_BEFORE_NAME.sub(r"\1 ", desc)  # "of the company IPR BOOKS": the company is IPR BOOKS
     m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
     if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
         return m.group(2), m.group(1)
@@ -437,6 +493,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         for m in positions
         if looks_org(desc[m.end() : m.end() + _WINDOW])
         and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
+        and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])
     ]
     chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
     chosen = chosen or next(iter(institutions), None)
@@ -665,7 +722,8 @@ def institution_head(name: str) -> str | None:
     words = re.sub(r"^the\s+", "", _chunk(name.strip()), flags=re.I).split()
     # an acronym names a body when it is the name ("IFLA", "OCLC (Online …)"), not when it qualifies one
     # ("UNESCO Memory of the World Programme": a programme)
-    acronym = words[0] if len(words) == 1 and re.fullmatch(r"[A-Z][A-Z&]+", words[0]) else None
+    one = words[0] if len(words) == 1 else ""
+    acronym = one if re.fullmatch(r"[^\W\d_](?:[^\W\d_]|&)+", one) and one.isupper() else None  # "TÜRKSOY" too
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
     if words and words[0].casefold() in HEAD_FIRST:  # "Instituto Cervantes", "Biblioteca Nacional"
@@ -680,7 +738,7 @@ biblioteka museo musée muzeum akademia academia fundación fundação fondation
 )
 
 
-def _sub_unit_tail(text: str) -> int | None:
+def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     """Return where the institution starts after a part of one ("Digital Services of the X": X), or None.
 
     >>> t = "International Relations Department of the RSL"
@@ -689,17 +747,32 @@ def _sub_unit_tail(text: str) -> int | None:
     """
     head = _chunk(text)
     chunk = head.split()
-    if not chunk or chunk[-1].casefold() not in SUB_UNITS:  # "Digital Library Department": its last word decides
+    unit = chunk[-1].casefold() if chunk else ""
+    if unit not in SUB_UNITS and unit not in _SOFT_UNITS:  # "Digital Library Department": its last word decides
         return None
     rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
     if rest is None:
         return None
     at = len(head) + rest.end()
     after = text[at : at + _WINDOW]
+    if unit in _SOFT_UNITS:  # "Digitisation Centre of the library", "Relations Office of the ALA (…)": a part
+        reference = _REFERENCE.match(after) or re.match(r"(?:library|university|institute)\b(?!\s+of\b)", after)
+        owned = (
+            unit == "office"
+            and looks_org(after)
+            and any(w.casefold() in INSTITUTION_HEADS for w in _chunk(after).split())
+        )
+        return at if reference or owned else None
     subject = _chunk(after).split()
     if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field
         return None
-    if looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
+    # "Department of Archives", "… of Museums and Archives": what the department keeps (no article, kind words
+    # only), not an institution; an institution may still own the department ("… of Archives of the X Library")
+    kept_only = "the" not in rest.group() and all(
+        w.casefold() in ORG_HEADS | GENERIC_MODIFIERS | {"and"} or w.casefold()[:-1] in ORG_HEADS
+        for w in _chunk(after).split()[:4]
+    )
+    if not kept_only and looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
     if reference and not re.match(r"\s*\w", after[reference.end() :]):
@@ -709,7 +782,14 @@ def _sub_unit_tail(text: str) -> int | None:
         whole = after[kept.end() :]
         if looks_org(whole) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(whole).split()):
             return at + kept.end()
+        if depth < MAX_PARENTS and _sub_unit_tail(whole, depth + 1) is not None:
+            return at + kept.end()  # "Department of Records of the Faculty of Letters of X University": a part's part
     return None
+
+
+#: Words that name a part only when an institution or a reference to one owns them: "the Cultural Center of Egypt"
+#: is an institution, "the Digitisation Centre of the library" and "the International Office of the ALA" are parts.
+_SOFT_UNITS = frozenset({"centre", "center", "office"})
 
 
 def _sub_unit(text: str) -> bool:

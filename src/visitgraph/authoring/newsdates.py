@@ -88,7 +88,48 @@ def find_date(text: str) -> DateMention | None:
             continue
         if year is None and (parsed.month, parsed.day) == (2, 29):
             pass  # a leap day without a year: keep it, the neighbours decide the year
-        return DateMention(m.group(0).strip(), m.start(), parsed.month, parsed.day, int(year) if year else None)
+        day_of_visit = _day_in_range(text, m, parsed.month)
+        return DateMention(
+            m.group(0).strip(), m.start(), parsed.month, day_of_visit or parsed.day, int(year) if year else None
+        )
+    return None
+
+
+_MONTH_NUMBER = {
+    name[:3].casefold(): n
+    for n, name in enumerate(
+        "January February March April May June July August September October November December".split(), 1
+    )
+}
+#: How far after an item's range of days a later sentence may name the day of the visit.
+_LATER_WINDOW = 3000
+#: A sentence that says the library itself was visited on a day ("On 24 June the guest visited the library").
+_AT_THE_LIBRARY = re.compile(r"\b(?:visited|came\s+to|arrived\s+at|was\s+received|were\s+received)\b|\b[Ll]ibrary\b")
+
+
+def _day_in_range(text: str, m: re.Match[str], month: int) -> int | None:
+    """Return the day a later sentence says the library was visited, when the item's date is a range of days in one
+    month ("On 16–17 May … On the second day, 17 May, the guests came to the library"), else None.
+
+    >>> t = "On 16–17 May 2026 a delegation was in Baku. On 17 May the guests visited the library."
+    >>> _day_in_range(t, next(DATE_RE.finditer(t)), 5)
+    17
+    """
+    days = [int(x) for x in re.findall(r"\b\d{1,2}\b", m.group(0))]
+    if len(days) != 2 or not days[0] < days[1] or len(re.findall(_MONTHS, m.group(0))) != 1:
+        return None
+    for later in DATE_RE.finditer(text, m.end(), m.end() + _LATER_WINDOW):  # bounded: linear on hostile input
+        said = later.group("m1") or later.group("m2")
+        day = later.group("d1") or later.group("d2")
+        if said is None or day is None or len(re.findall(r"\b\d{1,2}\b", later.group(0))) != 1:
+            continue
+        if _MONTH_NUMBER.get(said[:3].casefold()) != month or not days[0] <= int(day) <= days[1]:
+            continue
+        before = text[max(0, later.start() - 300) : later.start()]
+        after = text[later.end() : later.end() + 300]
+        sentence = before[before.rfind(". ") + 1 :] + after[: after.find(". ") if ". " in after else len(after)]
+        if _AT_THE_LIBRARY.search(sentence):
+            return int(day)
     return None
 
 

@@ -237,7 +237,16 @@ def _clauses(sentence: str) -> list[str]:
         parts.append(sentence[start : m.start()])
         start = m.end()
     out = []
-    for part in [*parts, sentence[start:]]:
+    for whole in [*parts, sentence[start:]]:
+        part = whole
+        active = _AND_ACTIVE.search(part)
+        subject = _OPENING_SUBJECT.match(part) if active is not None else None
+        if active is not None and subject is not None:
+            # "The guests presented … and received in return …", "… were presented with … and in turn donated …":
+            # a second handing-over with the first's subject
+            out.append(part[: active.start()])
+            rest = re.sub(r"^(\w+)\s+in\s+(?:turn|return)\b\s*,?\s*", r"\1 ", part[active.end() :])  # verb kept
+            part = subject.group("subject").rstrip() + " " + rest
         passive = _AND_PASSIVE.search(part)
         if passive is None:
             out.append(part)
@@ -247,6 +256,14 @@ def _clauses(sentence: str) -> list[str]:
     return out
 
 
+#: "… and (in turn) donated …", "… and received in return …": a second predicate of giving or receiving.
+_AND_ACTIVE = re.compile(
+    r"\s+and\s+(?:in\s+(?:turn|return)\s*,?\s+)?(?=(?:presented|donated|gave|handed|gifted|received)\b)"
+)
+#: The subject a sentence opens with ("The guests", "Dr. Lis", "The Ambassador"), before its first verb.
+_OPENING_SUBJECT = re.compile(
+    r"(?P<subject>(?:[^\s,;]+\s+){0,5}?)(?:was|were|presented|donated|gave|handed|gifted|received)\b"
+)
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
 _AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|gifted|handed)\b)")
 
@@ -476,6 +493,11 @@ _AGREED = (
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
+    # "… signed an agreement and agreed to prepare a protocol": the second predicate, its subject before "and"
+    re.compile(
+        r"^(?:also\s+)?(?:agreed|decided)\s+(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
+        re.I,
+    ),
     # "The sides plan to sign a memorandum …", "they decided to prepare its text": the parties' own intent to
     # make a document (read only when the sentence names one: _INTENT)
     re.compile(
@@ -568,7 +590,10 @@ _AND_DOC = re.compile(
 )
 
 
-_AGREEMENT_CLAUSE = re.compile(r",\s+(?:and|while|but|whereas)\s+|;\s+")
+_AGREEMENT_CLAUSE = re.compile(
+    r",\s+(?:and|while|but|whereas)\s+|;\s+"
+    r"|\s+and\s+(?=(?:also\s+)?(?:signed|agreed|decided|planned|intended|initial+ed|concluded)\b)"  # a 2nd predicate
+)
 _AGREEMENT_CUE = re.compile(r"\b(?:signed|agreed|decided|plans?|planned|intends?|intended)\b", re.I)
 
 

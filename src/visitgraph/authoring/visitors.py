@@ -13,6 +13,7 @@ Longer than 400 lines because the visitor, host and delegation rules share the s
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from visitgraph.authoring.extract import (
     tokens,
 )
 from visitgraph.authoring.newsfacts import CAP
-from visitgraph.core.names import fold
+from visitgraph.core.names import fold, short_form_of
 
 _WINDOW = 300
 _VERBS = re.compile(
@@ -61,6 +62,7 @@ _LOWER_REFERENCE = re.compile(
 _HOST_DESC = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary\s*,?\s*$")
 _GROUP = re.compile(
     rf"\b(?:[Tt]he\s+)?(?P<noun>(?i:{'|'.join(sorted(GROUP_NOUNS | {'representatives'}))}))\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[A-Z]))?"  # "of the company X": X
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
@@ -81,6 +83,10 @@ class VisitFindings:
     host_mentioned: bool = False
 
 
+#: An acronym of two or more capitals ("the RSL. The guests …") ends a sentence; initials ("M. I.") do not.
+_ACRONYM_END = re.compile(r"[(]?[A-Z]{2,}[)]?")
+
+
 def first_sentence_end(text: str) -> int:
     """Return where the first sentence ends (initials, honorifics and "M. I." do not end it).
 
@@ -90,8 +96,10 @@ def first_sentence_end(text: str) -> int:
     """
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
         tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
-        before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before):
+        before = tail.rsplit(None, 1)[-1].lstrip('(“"') if tail.strip() else ""  # "(St. Petersburg)" too
+        if re.fullmatch(
+            r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before
+        ) and not _ACRONYM_END.fullmatch(before):
             continue
         return m.end()
     return len(text)
@@ -310,7 +318,7 @@ def _post_descriptor(post: str) -> str | None:
         text = text[len("respectively") :].lstrip()
     verb = _VERBS.search(text)
     text = text[: verb.start()] if verb else text
-    text = text.strip(" ,")
+    text = _HONORIFIC_END.sub("", text).strip(" ,")  # "…, Dr. Thomas Reilly": the next entry's honorific
     words = text.split()
     if not words:
         return None
@@ -319,7 +327,21 @@ def _post_descriptor(post: str) -> str | None:
     if len(bare) > 1 and bare[0].isupper() and len(bare[0]) > 1:  # "IFLA President-elect": the acronym's title
         first = bare[1].casefold()
     head = first.split("-")[0]  # "editor-in-chief", "vice-rector": the head word before the hyphen
-    return text if first in TITLE_HEADS or first in TITLE_MODIFIERS or head in TITLE_HEADS else None
+    if first in TITLE_HEADS or first in TITLE_MODIFIERS or head in TITLE_HEADS:
+        return text
+    # "cultural attaché of …", "press secretary of …": lower-case words qualifying a title head
+    lead = list(itertools.takewhile(lambda w: w.casefold() not in {"of", "at", "for"}, bare[:3]))
+    qualifiers = lead[:-1]  # adjectives, not adverbs ("respectively head of A and director of B" is read elsewhere)
+    if (
+        qualifiers
+        and lead[-1].casefold() in TITLE_HEADS
+        and all(w.isalpha() and w.islower() and not w.endswith("ly") for w in qualifiers)
+    ):
+        return text
+    return None
+
+
+_HONORIFIC_END = re.compile(r"(?:(?:,\s*|\s+)(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?)+\s*$")
 
 
 def _normalise_title(title: str | None) -> str | None:
@@ -363,6 +385,7 @@ def analyse_visit(
     if not out.visitors:
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
+    _find_represented_elsewhere(text, end, out, labels)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
             p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
@@ -535,6 +558,8 @@ _TOOK_PART = re.compile(
     r"|\b(?:come|came|arrived)\s+(?:to|in)\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
     r"|,\s+(?:a|an|the)\s+(?:participant|delegate|speaker|attendee)\s+(?:of|at|in|to)\s+(?:the\s+)?[^,.;]{1,150}"
     r"|\b(?:is|was|were|are)\s+in\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
+    # who pays for or publishes something is not who came: "funded by the X Foundation", "published by X"
+    r"|\b(?:funded|sponsored|supported|financed|published)\s+by\s+[^,.;]{1,150}|\bwith\s+the\s+support\s+of\s+[^,.;]{1,150}"
 )
 
 
@@ -576,37 +601,89 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 
 
 #: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").
-_SENTENCE_BREAK = re.compile(r"[a-z\d”\"]{2,}[.!?]\s+")
+_SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-Z]{2,}\)?)[.!?]\s+")
 
 
 def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str]) -> None:
-    """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov")."""
+    """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov").
+
+    A later sentence's person is host staff when known as such (also in inverted order or with an initial), when
+    the title names the library or one of its parts, when the title is a staff title with no institution
+    ("deputy director Farid Najafov", "X, head of the department of rare books, …"), or when the guests are
+    briefed, received, guided or accompanied by them. A later mention of a visitor (by surname, initials or in
+    inverted order: "Mr. Serageldin", "Dr. S. Tan") is never a host.
+    """
     seen = {fold(p.name) for p in out.hosts}
     for p in find_people(text, start):
+        if any(short_form_of(p.name, v.name) for v in out.visitors):
+            continue
         pre = text[max(0, p.start - 120) : p.start]
         ends = list(_SENTENCE_BREAK.finditer(pre))
-        desc, _ = _pre_descriptor(pre[ends[-1].end() :] if ends else pre)
+        own = pre[ends[-1].end() :] if ends else pre
+        desc, _ = _pre_descriptor(own)
+        window = text[max(0, p.start - 200) : p.start]
+        breaks = list(_SENTENCE_BREAK.finditer(window))
+        in_members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window) is not None
         is_host = (
             fold(p.name) in known
+            or _inverted_known(p.name, known)
             or _initialled_known(p.name, known)
             or (desc is not None and _HOST_DESC.search(desc) is not None)
         )
         if not is_host and desc is None:  # "X, head of the library's … sector, told the guest …": after the name
             desc = _staff_after(text, p)
             is_host = desc is not None
-        if not is_host and desc is not None and not _MEMBERS.search(text[max(0, p.start - 200) : p.start]):
+        if not is_host and desc is not None and not in_members:
             of = re.search(r"\s(?:of|at)\s+(.+)$", desc)  # "the head of the Reading Room X": a part of the host
             org_text = split_descriptor(desc)[1] or (of.group(1) if of else None)
             is_host = org_text is not None and _is_host_org(org_text, set())
             if is_host:
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
-            elif org_text is None and _receives_guests(text, pre, p):
-                is_host = True  # "They were received by Deputy Director X", "Deputy Director X showed the guests …"
+            elif org_text is None and (_receives_guests(text, pre, p) or _staff_title(desc)):
+                is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
+        if not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own)):
+            is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the
+#: sentence or after the guests), "under the guidance of".
+_HOST_SLOT = re.compile(
+    r"(?:\b(?:(?i:guests?|visitors?|they|he|she|delegation)|[Tt]he\s+[\w-]+)\s+(?:was|were)\s+(?:briefed|received|"
+    r"welcomed|met|greeted|"
+    r"hosted|guided|shown\s+around|escorted|accompanied)\s+by|^\s*(?:[Aa]ccompanied|[Gg]uided|[Ee]scorted)\s+by|"
+    r"\b[Uu]nder\s+the\s+(?:guidance|leadership|direction)\s+of)\s+(?:the\s+)?$"
+)
+#: The next of several people who received or briefed the guests: "received by X, director of the library, and Y".
+_HOST_LIST = re.compile(
+    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted)\s+by\s+[^.;]{1,160}?,?\s+and\s+$"
+)
+#: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
+_STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
+
+
+def _staff_title(desc: str) -> bool:
+    """Say whether a descriptor is a staff title naming no institution ("deputy director", "director").
+
+    >>> _staff_title("deputy director"), _staff_title("Director General"), _staff_title("Ambassador")
+    (True, True, False)
+    """
+    words = re.sub(r"^(?:the|a|an)\s+", "", desc.strip(" ,"), flags=re.I).casefold().split()
+    return 0 < len(words) <= 3 and any(w in _STAFF_HEADS for w in words) and " of " not in f" {desc} "
+
+
+def _inverted_known(name: str, known: set[str]) -> bool:
+    """Say whether a name is a known host-side person's written surname first ("Ahmadov Mayil").
+
+    >>> _inverted_known("Ahmadov Mayil", {"mayil ahmadov"}), _inverted_known("Mayil Rzayev", {"mayil ahmadov"})
+    (True, False)
+    """
+    words = fold(name).split()
+    return len(words) == 2 and f"{words[1]} {words[0]}" in known
 
 
 def _initialled_known(name: str, known: set[str]) -> bool:
@@ -739,6 +816,28 @@ def _find_givers_elsewhere(text: str, start: int, out: VisitFindings, labels: se
             return
 
 
+#: "On behalf of the Embassy of X, Mr. Y donated …": the institution a guest acts for, named in a later sentence.
+_ON_BEHALF = re.compile(r"\b[Oo]n\s+behalf\s+of\s+(?:the\s+)?(?P<org>[A-Z][^,.;()]{2,150}?)\s*,\s+")
+
+
+_TITLED = re.compile(r"(?:(?:Mr|Mrs|Ms|Mme|Dr|Prof)\.?\s+){1,3}")
+
+
+def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
+    """Give a guest with no institution the one a later sentence says they act for ("On behalf of X, Mr. Y …")."""
+    for m in _ON_BEHALF.finditer(text, start):
+        org = m.group("org")
+        if not looks_org(org) or _is_host_org(org, labels):
+            continue
+        titled = _TITLED.match(text, m.end())  # "On behalf of X, Mr. Y": the guest right after the comma
+        after = find_people(text, m.end(), m.end() + 60)
+        if not after or after[0].start != (titled.end() if titled else m.end()):
+            continue
+        guest = next((v for v in out.visitors if short_form_of(after[0].name, v.name)), None)
+        if guest is not None and guest.org is None:
+            guest.org = parse_org(org)
+
+
 def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
     """Record other forms of a visitor's name the item uses ("A. Rakhimjanov", "Amir Ali")."""
     for other in find_people(text):
@@ -764,9 +863,15 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
     words = head.split()
     return (
         bool(words)
-        and words[-1].casefold() in SUB_UNITS
+        and (words[-1].casefold() in SUB_UNITS or words[-1].casefold() in {"centre", "center", "office"})
         and any(p.job_title and head.casefold() in p.job_title.casefold() for p in people)
     )
+
+
+#: A named part's "of" right before a word, with no article: "Department of Archives" names what it keeps.
+_PART_OF_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted(w.capitalize() for w in SUB_UNITS | {"centre", "center", "office"})) + r")\s+of\s+$"
+)
 
 
 def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable[str] = ()) -> list[OrgMention]:
@@ -809,6 +914,8 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue
         if fold(name).startswith("presidential library") or place_code(name) or bare_head(name) is not None:
             continue
+        if _PART_OF_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue  # "the Department of Archives and …": what a part keeps, not an institution
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
             continue

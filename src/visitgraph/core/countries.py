@@ -51,7 +51,7 @@ COUNTRIES: tuple[Country, ...] = (
     Country("DK", None, ("denmark",), ()),
     Country("DZ", None, ("algeria",), ()),
     Country("EE", "Estonia", (), ("estonian", "tallinn")),
-    Country("EG", "Egypt", ("arabian republic of egypt",), ("egyptian",)),
+    Country("EG", "Egypt", ("arabian republic of egypt", "arab republic of egypt"), ("egyptian",)),
     Country("ES", "Spain", (), ("spanish",)),
     Country("FI", None, ("finland",), ("finnish",)),
     Country("FR", "France", (), ("french",)),

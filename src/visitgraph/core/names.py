@@ -158,6 +158,17 @@ _ORG_PHRASES = (
 FORM_WORDS = frozenset({"republic", "kingdom", "federation", "inc", "ltd", "llc", "company", "news", "agency", "co"})
 
 
+#: A country's other names of several words ("arab republic of egypt") and the folded short name each stands for.
+_COUNTRY_SHORT = {
+    alt: fold(c.name or c.names[0]) for c in COUNTRIES for alt in c.names if " " in alt and (c.name or c.names)
+}
+_COUNTRY_LONG = (
+    re.compile(r"\b(?:the )?(" + "|".join(re.escape(a) for a in sorted(_COUNTRY_SHORT, key=len, reverse=True)) + r")\b")
+    if _COUNTRY_SHORT
+    else None
+)
+
+
 def person_tokens(text: str) -> tuple[str, ...]:
     """Return a person's name as transliteration keys in natural order ("Ahmadov, Mayil" -> mayil ahmadov).
 
@@ -169,6 +180,37 @@ def person_tokens(text: str) -> tuple[str, ...]:
         text = f"{tail} {head}"
     words = [w for w in fold(text).split() if w not in PERSON_NOISE]
     return tuple(translit_word(w) for w in words)
+
+
+def short_form_of(mention: str, full: str) -> bool:
+    """Say whether a mention is another form of a full name: its surname alone, initials for first names, or the
+    words in another order ("Mr. Serageldin", "G. Wilson", "Dr. S. Tan", "Ahmadov Mayil", "K. S. Isinova").
+
+    Every written word must be one of the full name's (transliteration variants folded) and every initial must
+    stand for one of its other words; at least one word must be written out.
+
+    >>> short_form_of("Mr. Serageldin", "Ismail Serageldin"), short_form_of("G. Wilson", "Graham Wilson")
+    (True, True)
+    >>> short_form_of("Ahmadov Mayil", "Mayil Ahmadov"), short_form_of("K. Wilson", "Graham Wilson")
+    (True, False)
+    >>> short_form_of("Sezen Tan", "Sinan Tan"), short_form_of("K. S. Isinova", "Kunslu Serikovna Isinova")
+    (False, True)
+    """
+    said = person_tokens(mention.replace(".", ". "))
+    left = list(person_tokens(full))
+    words = [w for w in said if len(w) > 1]
+    if not words or len(said) > len(left):
+        return False
+    for w in words:
+        if w not in left:
+            return False
+        left.remove(w)
+    for initial in (w for w in said if len(w) == 1):
+        hit = next((x for x in left if x.startswith(initial)), None)
+        if hit is None:
+            return False
+        left.remove(hit)
+    return True
 
 
 def _stem(word: str) -> str:
@@ -190,6 +232,8 @@ def org_tokens(text: str) -> tuple[str, ...]:
     folded = fold(re.sub(r"(?<=\w)-(?=\w)", "", text))  # "All-Russia" is one word, not "Russia"
     for pattern, repl in _ORG_PHRASES:
         folded = re.sub(pattern, repl, folded)
+    if _COUNTRY_LONG is not None:  # "of the Arab Republic of Egypt": the country's short name
+        folded = _COUNTRY_LONG.sub(lambda m: _COUNTRY_SHORT[m.group(1)], folded)
     out = []
     for w in folded.split():
         if w in STOPWORDS:

@@ -62,8 +62,12 @@ def test_acronym_before_a_title_with_a_scope_is_the_organisation() -> None:
 
 
 def test_part_of_a_ministry_has_the_ministry_as_parent() -> None:
-    o = parse_org("Department of Libraries of the Ministry of Culture of the Republic of Uzbekistan")
+    o = parse_org("Institute of Libraries of the Ministry of Culture of the Republic of Uzbekistan")
     assert o.parent is not None and o.parent.name == "Ministry of Culture of the Republic of Uzbekistan"
+    # a department named by what it keeps is no institution (decision 0046): its person is the ministry's
+    # (before, "Libraries of the Ministry of Culture …" was read as a body of its own and minted)
+    o = parse_org("Department of Libraries of the Ministry of Culture of the Republic of Uzbekistan")
+    assert o.name == "Ministry of Culture of the Republic of Uzbekistan"
     assert extract.whole_of("National Library of the Republic of Uzbekistan") is None
     assert extract.whole_of("Library of the Tashkent State University of Economics") is not None
 

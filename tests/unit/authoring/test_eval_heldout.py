@@ -68,24 +68,32 @@ def test_reconcile_with_the_search_index_is_no_worse(
         assert indexed.flagged - indexed.flagged_right <= plain.flagged - plain.flagged_right, indexed.line(split)
 
 
+DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")
+
+
 @pytest.fixture(scope="module")
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The development halves only: running their guards never scores the held-out half (decision 0046)."""
     store, base = sources
-    out = {
-        split: score_drafts(lambda: DraftContext.from_store(store, base), split)
-        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "test2")
-    }
+    out = {split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in DEV_HALVES}
     print()
     for split, s in out.items():
-        if not split.startswith("test"):
-            print(s.line(split))
+        print(s.line(split))
     return out
 
 
-def test_print_the_held_out_drafting_figures(draft_scores: dict[str, DraftScore]) -> None:
+@pytest.fixture(scope="module")
+def held_out_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The held-out half ``test2``, scored only by the tests about it (all named ``test_draft_test_half_*`` or
+    ``test_print_the_held_out_*``), so ``-k "not test_half and not held_out"`` never computes it."""
+    store, base = sources
+    return {"test2": score_drafts(lambda: DraftContext.from_store(store, base), "test2")}
+
+
+def test_print_the_held_out_drafting_figures(held_out_scores: dict[str, DraftScore]) -> None:
     """Print the held-out half's summary (``-s``) in a test of its own, so that the captured output of
     another test's failure (shown by pytest) never carries it to someone tuning on the dev halves."""
-    s = draft_scores["test2"]
+    s = held_out_scores["test2"]
     print()
     print(s.line("test2"))
     assert s.items == 20
@@ -114,26 +122,26 @@ UNMET = (
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
-def test_draft_test_half_items_right(draft_scores: dict[str, DraftScore]) -> None:
-    s = draft_scores["test2"]
+def test_draft_test_half_items_right(held_out_scores: dict[str, DraftScore]) -> None:
+    s = held_out_scores["test2"]
     assert s.share_right >= 0.9, s.line("test2")
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
-def test_draft_test_half_nothing_invented(draft_scores: dict[str, DraftScore]) -> None:
-    s = draft_scores["test2"]
+def test_draft_test_half_nothing_invented(held_out_scores: dict[str, DraftScore]) -> None:
+    s = held_out_scores["test2"]
     assert s.items_with_invented == 0, s.line("test2")
 
 
 @pytest.mark.xfail(strict=True, reason=UNMET)
-def test_draft_test_half_reuse(draft_scores: dict[str, DraftScore]) -> None:
-    s = draft_scores["test2"]
+def test_draft_test_half_reuse(held_out_scores: dict[str, DraftScore]) -> None:
+    s = held_out_scores["test2"]
     assert s.reuse >= 0.95, s.line("test2")
 
 
-def test_draft_test_half_no_worse_than_measured(draft_scores: dict[str, DraftScore]) -> None:
+def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, DraftScore]) -> None:
     """Guard the figures last measured on the held-out half (README, decision 0044)."""
-    s = draft_scores["test2"]
+    s = held_out_scores["test2"]
     assert s.right >= 10 and s.invented <= 9 and s.dates >= 20, s.line("test2")
 
 
@@ -167,3 +175,11 @@ def test_dev10_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     that disagrees with dev9 (the faculty a group of students comes from), so it is guarded, not held at 100 %."""
     d = draft_scores["dev10"]
     assert d.right >= 29 and d.dates >= 30 and d.invented <= 1, (d.line("dev10"), d.problems)
+
+
+def test_dev11_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
+    """dev11 (news-dev11.json, written blind on 6 Dec 2026) after its first round (decision 0046): 8/30 on the rules
+    before the round (dates 28/30, reuse 57/63, 15 invented entities in 11 items), 30/30 after, dates 30/30, reuse
+    63/63, nothing invented."""
+    d = draft_scores["dev11"]
+    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 63, (d.line("dev11"), d.problems)
