@@ -115,6 +115,7 @@ NEWS_FILES = {
     "dev10": "news-dev10.json",
     "dev11": "news-dev11.json",
     "dev12": "news-dev12.json",
+    "dev13": "news-dev13.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -128,7 +129,8 @@ NEWS_FILES = {
 half since then is ``test2``, written that day before any tuning on it (decision 0044). ``dev9`` to ``dev12`` are
 development sets written blind to the drafting rules (``dev11`` and ``dev12`` on 6 Dec 2026, ``dev12`` by another
 hand; in some of their items only an institution visits, so their ``visitors`` are empty and the institution is in
-``orgs``)."""
+``orgs``). ``dev13`` was written on 6 Dec 2026 blind to the drafting rules and to every other set, as a
+representative check scored once after drafting round 11 and not tuned on during it."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

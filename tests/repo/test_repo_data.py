@@ -100,6 +100,8 @@ DEV10 = ROOT / "tests" / "data" / "eval" / "news-dev10.json"
 DEV11 = ROOT / "tests" / "data" / "eval" / "news-dev11.json"
 #: Development set dev12 (30 items, written before any rule was tuned on it; may be tuned on).
 DEV12 = ROOT / "tests" / "data" / "eval" / "news-dev12.json"
+#: Blind set dev13 (30 items, written blind to the drafting rules and the other sets; scored once after round 11).
+DEV13 = ROOT / "tests" / "data" / "eval" / "news-dev13.json"
 _ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
 
 
@@ -197,6 +199,11 @@ def test_repo_dev11_eval_file_well_formed() -> None:
 def test_repo_dev12_eval_file_well_formed() -> None:
     data = json.loads(DEV12.read_text(encoding="utf-8"))
     assert eval_file_problems(data, "dev12", 30, _known_ids()) == []
+
+
+def test_repo_dev13_eval_file_well_formed() -> None:
+    data = json.loads(DEV13.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "dev13", 30, _known_ids()) == []
 
 
 def test_repo_eval_file_check_catches_malformed_items() -> None:
