@@ -34,6 +34,7 @@ from visitgraph.publish.incremental import (
 from visitgraph.publish.journal import FileSwap as FileSwap
 from visitgraph.publish.journal import Journal, PendingChange, begin_change, finish_change, recover
 from visitgraph.publish.undo import keep_blobs
+from visitgraph.linking.matchstats import build as build_match_stats
 from visitgraph.queries.answerindex import build_index
 from visitgraph.queries.searchindex import build as build_search_index
 from visitgraph.release.persistence import announce_generation, confirm_generation
@@ -296,6 +297,21 @@ def _commit(
             report.timings["search_index_s"] = searched.seconds
         except (OSError, sqlite3.Error) as e:
             report.search = {"error": f"search index not built: {e}"[:300]}
+        # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
+        # reconciliation service reads entities per query and these once (decision 0048).
+        try:
+            counted = build_match_stats(
+                store.path,
+                folder,
+                gen_id,
+                settings.base_iri,
+                previous=published.id if published is not None else None,
+                changes=report.changes,
+            )
+            report.search["match"] = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
+            report.timings["match_stats_s"] = counted.seconds
+        except (OSError, sqlite3.Error) as e:
+            report.search["match"] = {"error": f"match statistics not built: {e}"[:300]}
         # Saved queries' whole answers, stored before readers switch (visitgraph.queries.answerindex).
         if not settings.answer_index or store.backend != "embedded":
             return None  # remote: every front-end reads the server; nothing is kept locally
