@@ -18,6 +18,7 @@ from tqdm import tqdm
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
+from visitgraph.linking.matchstats import build as build_match_stats
 from visitgraph.publish.incremental import (
     Inputs,
     Plan,
@@ -34,7 +35,6 @@ from visitgraph.publish.incremental import (
 from visitgraph.publish.journal import FileSwap as FileSwap
 from visitgraph.publish.journal import Journal, PendingChange, begin_change, finish_change, recover
 from visitgraph.publish.undo import keep_blobs
-from visitgraph.linking.matchstats import build as build_match_stats
 from visitgraph.queries.answerindex import build_index
 from visitgraph.queries.searchindex import build as build_search_index
 from visitgraph.release.persistence import announce_generation, confirm_generation
