@@ -77,6 +77,7 @@ class BuildReport:
     reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
     changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
     search: dict[str, Any] = field(default_factory=dict)  # how the full-text index was built (searchindex)
+    match: dict[str, Any] = field(default_factory=dict)  # how the matcher's statistics were built (matchstats)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -90,6 +91,7 @@ class BuildReport:
             "answers": self.answers,
             "reused": self.reused,
             "search": self.search,
+            "match": self.match,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -308,10 +310,10 @@ def _commit(
                 previous=published.id if published is not None else None,
                 changes=report.changes,
             )
-            report.search["match"] = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
+            report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
             report.timings["match_stats_s"] = counted.seconds
         except (OSError, sqlite3.Error) as e:
-            report.search["match"] = {"error": f"match statistics not built: {e}"[:300]}
+            report.match = {"error": f"match statistics not built: {e}"[:300]}
         # Saved queries' whole answers, stored before readers switch (visitgraph.queries.answerindex).
         if not settings.answer_index or store.backend != "embedded":
             return None  # remote: every front-end reads the server; nothing is kept locally
