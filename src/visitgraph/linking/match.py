@@ -217,6 +217,7 @@ class Matcher:
             base_score = self.name_score(query, entity) if query else 0.0
             if query and base_score < MIN_SCORE:
                 continue
+            entity = self.complete(entity)
             features = [Feature("name", "Name similarity", base_score)]
             score = base_score
             for pid, value in constraints:
@@ -240,6 +241,10 @@ class Matcher:
         if query is None:
             return self.entities.values()
         return [self.entities[i] for i in sorted(self.candidates(query, kinds))]
+
+    def complete(self, entity: Entity) -> Entity:
+        """Return `entity` with its kept properties (here it has them: everything is read at once)."""
+        return entity
 
     def suggest_pool(self, prefix: str, kinds: set[str] | None) -> Iterable[Entity]:
         """Return the entities a typed prefix is completed from (here: every entity)."""

@@ -46,11 +46,14 @@ _TYPE = vocab.RDF_TYPE
 _NAMES = (vocab.SCHEMA + "name", vocab.SKOS + "prefLabel")
 _ONE_STEP = {path[0]: pid for pid, path in PROPERTY_PATHS.items() if len(path) == 1}
 _TWO_STEP = {path[0]: (pid, path[1]) for pid, path in PROPERTY_PATHS.items() if len(path) == 2}
+_LIGHT = tuple(ox.NamedNode(p) for p in (*LABEL_PREDICATES, _TYPE))
 
 
-def read_entity(reader: Reader, base: str, iri: str) -> Entity | None:
+def read_entity(reader: Reader, base: str, iri: str, props: bool = True) -> Entity | None:
     """Read one entity as :func:`~visitgraph.linking.matchread.read_entities` reads every one (no "visits").
 
+    With `props` false only its labels and classes (what scoring a name needs: a visit's other
+    triples, its source passage among them, cost more to read than these five look-ups).
     None when `iri` is not minted under `base` for a kind, or has no label or no class.
     """
     split = vocab.split_iri(base, iri)
@@ -58,8 +61,13 @@ def read_entity(reader: Reader, base: str, iri: str) -> Entity | None:
         return None
     e = Entity(iri, f"{split[0]}/{split[1]}", split[0], "")
     by_predicate: dict[str, list[Any]] = {}
-    for q in reader.quads_for_pattern(ox.NamedNode(iri), None, None, None):
-        by_predicate.setdefault(q.predicate.value, []).append(q.object)
+    node = ox.NamedNode(iri)
+    if props:
+        for q in reader.quads_for_pattern(node, None, None, None):
+            by_predicate.setdefault(q.predicate.value, []).append(q.object)
+    else:
+        for pred in _LIGHT:
+            by_predicate[pred.value] = [q.object for q in reader.quads_for_pattern(node, pred, None, None)]
     seen: set[tuple[str, str]] = set()
     for pred in LABEL_PREDICATES:
         for obj in by_predicate.get(pred, ()):
@@ -69,7 +77,7 @@ def read_entity(reader: Reader, base: str, iri: str) -> Entity | None:
                     e.name = obj.value
                 e.labels.append(obj.value)
     e.types = {o.value for o in by_predicate.get(_TYPE, ()) if isinstance(o, ox.NamedNode)}
-    for pred, objects in by_predicate.items():
+    for pred, objects in by_predicate.items() if props else ():
         pid = _ONE_STEP.get(pred)
         if pid is not None:
             ends: list[Any] = objects
@@ -123,7 +131,8 @@ class StoreMatcher(Matcher):
         self.word_limit = 0
         self.lookups = 0
         self.reads = 0  # entities read from the store (each once while cached)
-        self._cache: OrderedDict[str, Entity | None] = OrderedDict()
+        #: Entities read, by (IRI, with properties): candidates are first read for their names alone.
+        self._cache: OrderedDict[tuple[str, bool], Entity | None] = OrderedDict()
         self._lock = threading.Lock()
         topics = [
             e
@@ -144,19 +153,29 @@ class StoreMatcher(Matcher):
 
     # -- entities, read per use ----------------------------------------------------------------
 
-    def by_iri(self, iri: str) -> Entity | None:
-        """Return the entity with this IRI, read from the store (None: not an entity)."""
+    def _read(self, iri: str, props: bool) -> Entity | None:
+        key = (iri, props)
         with self._lock:
-            if iri in self._cache:
-                self._cache.move_to_end(iri)
-                return self._cache[iri]
-        found = read_entity(self.reader, self.base, iri)
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+            if not props and (iri, True) in self._cache:
+                return self._cache[(iri, True)]
+        found = read_entity(self.reader, self.base, iri, props)
         with self._lock:
             self.reads += 1
-            self._cache[iri] = found
+            self._cache[key] = found
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return found
+
+    def by_iri(self, iri: str) -> Entity | None:
+        """Return the entity with this IRI, read from the store with its properties (None: not an entity)."""
+        return self._read(iri, True)
+
+    def complete(self, entity: Entity) -> Entity:
+        """Return a candidate read for its name alone with its kept properties too (it scored well enough)."""
+        return self._read(entity.iri, True) or entity
 
     def get(self, ref: str) -> Entity | None:
         """Return the entity for an id (`kind/slug`), its IRI, or an encoded form of either, with its visits."""
@@ -200,7 +219,7 @@ class StoreMatcher(Matcher):
         """Return the candidates' entities by id; a query with no name has none (see the module note)."""
         if query is None:
             return []
-        found = [e for iri in self.candidates(query, kinds) if (e := self.by_iri(iri)) is not None]
+        found = [e for iri in self.candidates(query, kinds) if (e := self._read(iri, False)) is not None]
         return sorted(found, key=lambda e: e.id)
 
     def suggest_pool(self, prefix: str, kinds: set[str] | None) -> Iterable[Entity]:
