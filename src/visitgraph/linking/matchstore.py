@@ -14,15 +14,15 @@ million. :class:`StoreMatcher` holds none of them. For each query it asks
 
 then reads those resources' labels, classes and kept properties from the store (one subject's
 triples each, kept in a bounded cache: a generation never changes) and scores them with the
-in-memory matcher's own code. Only a query with no name (properties alone) cannot be answered
-this way: it scores every entity in memory, so here it returns nothing.
+in-memory matcher's own code. A query with no name (properties alone) scores every entity, as in
+memory, each read from the store as it comes: its time limit (``reconcile_timeout``) ends it at scale.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -216,11 +216,24 @@ class StoreMatcher(Matcher):
         return out
 
     def pool(self, query: LabelKeys | None, kinds: set[str] | None) -> Iterable[Entity]:
-        """Return the candidates' entities by id; a query with no name has none (see the module note)."""
+        """Return the candidates' entities by id; for a query with no name, every entity, read one by one."""
         if query is None:
-            return []
+            return self._every_entity()
         found = [e for iri in self.candidates(query, kinds) if (e := self._read(iri, False)) is not None]
         return sorted(found, key=lambda e: e.id)
+
+    def _every_entity(self) -> Iterator[Entity]:
+        """Yield every entity of the generation, read as it comes (a query with properties alone scores
+        each, as the in-memory matcher does; its time limit stops it long before the end at scale)."""
+        seen: set[str] = set()
+        for q in self.reader.quads_for_pattern(None, ox.NamedNode(_TYPE), None, None):
+            iri = q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
+            if iri in seen or vocab.split_iri(self.base, iri) is None:
+                continue
+            seen.add(iri)
+            found = self._read(iri, True)
+            if found is not None:
+                yield found
 
     def suggest_pool(self, prefix: str, kinds: set[str] | None) -> Iterable[Entity]:
         """Return the resources whose names the full-text index finds for a typed prefix, and the topics."""

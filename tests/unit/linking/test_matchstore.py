@@ -210,7 +210,10 @@ def test_the_service_uses_the_store_matcher_and_publish_writes_the_file(tmp_path
     assert matchstats.stats_path(embedded.path, gen.id).exists()
     assert cache.get(embedded, ID) is m and cache.builds == 1
     assert m.reconcile("Dr. Mayil Ahmedov", "person")[0].id == "person/p0"
-    assert m.reconcile("", "person", [("affiliation", "organization/rsl")]) == []  # no name: nothing to look up
+    plain = Matcher.from_store(embedded.reader(), ID)
+    for props in ([("affiliation", "organization/rsl")], [("date", "2019-02-01")]):  # no name: every entity scored
+        got = [(c.id, c.score, c.match) for c in m.reconcile("", None, props)]
+        assert got == [(c.id, c.score, c.match) for c in plain.reconcile("", None, props)] and got
     matchstats.prune(embedded.path, [])
     assert not matchstats.stats_path(embedded.path, gen.id).exists()
 
