@@ -61,6 +61,13 @@ def main() -> None:
     parser.add_argument("--stats", type=Path, help="the matcher statistics file (default: the generation's)")
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--reference", choices=("none", "memory"), default="none")
+    parser.add_argument(
+        "--beside",
+        nargs=3,
+        type=Path,
+        metavar=("PROJECT", "INDEX", "STATS"),
+        help="a project at another scale whose store matcher runs the same batches, interleaved",
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     settings = load_settings(args.project, environ={})
@@ -86,6 +93,21 @@ def main() -> None:
         "batch": BATCH,
         "store_matcher": {"startup_s": round(startup, 3), "peak_rss_mib_after": rss_store, "rss_before": rss_before},
     }
+    beside = None
+    if args.beside:
+        other = EmbeddedStore(load_settings(args.beside[0], environ={}).store)
+        other_gen = other.require_current()
+        beside = StoreMatcher(
+            ox.Store.read_only(str(other_gen.path)),
+            settings.base_iri,
+            SearchIndex(args.beside[1]),
+            MatchStats(args.beside[2]),
+            other_gen.id,
+        )
+        result["beside"] = {"project": str(args.beside[0]), "entities": beside.stats.entities}
+    beside_cold: list[float] = []
+    beside_cold_cpu: list[float] = []
+    beside_warm: list[float] = []
     memory = None
     if args.reference == "memory":
         start = time.monotonic()
@@ -117,6 +139,19 @@ def main() -> None:
         reconcile_v02(matcher, BATCH)
         warm.append((time.perf_counter() - t) * 1000)
         warm_cpu.append((time.process_time() - c) * 1000)
+        if beside is not None:
+            beside._cache.clear()
+            fold.cache_clear()
+            translit_word.cache_clear()
+            label_facts.cache_clear()
+            t, c = time.perf_counter(), time.process_time()
+            beside_answers = reconcile_v02(beside, BATCH)
+            beside_cold.append((time.perf_counter() - t) * 1000)
+            beside_cold_cpu.append((time.process_time() - c) * 1000)
+            t = time.perf_counter()
+            reconcile_v02(beside, BATCH)
+            beside_warm.append((time.perf_counter() - t) * 1000)
+            result["beside"]["top"] = tops(beside_answers)
         if memory is not None:
             t, c = time.perf_counter(), time.process_time()
             ref_answers = reconcile_v02(memory, BATCH)
@@ -126,7 +161,9 @@ def main() -> None:
             if i == 0:
                 result["memory_top"] = tops(ref_answers)
         print(
-            f"  batch {i}: cold {cold[-1]:.1f} ms ({reads[-1]} read), warm {warm[-1]:.1f}, ref {ref[-1] if ref else '-'}"
+            f"  batch {i}: cold {cold[-1]:.1f} ms ({reads[-1]} read), warm {warm[-1]:.1f}, "
+            f"ref {ref[-1] if ref else '-'}, beside cold {beside_cold[-1] if beside_cold else '-'}",
+            flush=True,
         )
     loads.append(os.getloadavg()[0])
     result |= {
@@ -139,6 +176,9 @@ def main() -> None:
         "memory_reference": summary(ref),
         "same_answers_as_memory": (all(same), len(same)) if same else None,
         "store_top": tops(answers),
+        "beside_cold": summary(beside_cold),
+        "beside_cold_cpu": summary(beside_cold_cpu),
+        "beside_warm": summary(beside_warm),
         "load": {"min": round(min(loads), 2), "max": round(max(loads), 2)},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +191,9 @@ def main() -> None:
         "warm",
         "warm_cpu",
         "memory_reference",
+        "beside_cold",
+        "beside_cold_cpu",
+        "beside_warm",
         "same_answers_as_memory",
         "load",
     )

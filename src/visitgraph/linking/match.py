@@ -217,7 +217,8 @@ class Matcher:
             base_score = self.name_score(query, entity) if query else 0.0
             if query and base_score < MIN_SCORE:
                 continue
-            entity = self.complete(entity)
+            if constraints:
+                entity = self.complete(entity)
             features = [Feature("name", "Name similarity", base_score)]
             score = base_score
             for pid, value in constraints:
@@ -234,7 +235,7 @@ class Matcher:
         if _clear_winner(scored):
             top = ranked[0]
             ranked[0] = Candidate(top.entity, top.score, True, top.features)
-        return ranked[: max(0, limit)]
+        return [Candidate(self.complete(c.entity), c.score, c.match, c.features) for c in ranked[: max(0, limit)]]
 
     def pool(self, query: LabelKeys | None, kinds: set[str] | None) -> Iterable[Entity]:
         """Return the entities worth scoring against `query` (every entity when there is no name), by id."""
@@ -243,7 +244,8 @@ class Matcher:
         return [self.entities[i] for i in sorted(self.candidates(query, kinds))]
 
     def complete(self, entity: Entity) -> Entity:
-        """Return `entity` with its kept properties (here it has them: everything is read at once)."""
+        """Return `entity` with its kept properties, for a property to compare or a candidate to return
+        (here it has them: everything is read at once)."""
         return entity
 
     def suggest_pool(self, prefix: str, kinds: set[str] | None) -> Iterable[Entity]:

@@ -169,6 +169,12 @@ class StoreMatcher(Matcher):
                 self._cache.popitem(last=False)
         return found
 
+    @property
+    def entities_read(self) -> int:
+        """Return how many distinct resources the matcher has read and still keeps."""
+        with self._lock:
+            return len({iri for iri, _ in self._cache})
+
     def by_iri(self, iri: str) -> Entity | None:
         """Return the entity with this IRI, read from the store with its properties (None: not an entity)."""
         return self._read(iri, True)
