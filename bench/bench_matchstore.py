@@ -9,7 +9,9 @@ must not be written to). Timed:
 - `--repeats` batches of ``bench_reconcile.BATCH`` (`reconcile_v02`, what `POST /reconcile`
   answers for OpenRefine's batches of 10): **cold** (the matcher's entity cache and the folding
   caches emptied before each batch, so every candidate is read from the store and every label
-  folded, as in a process that just started) and **warm** (the same matcher again, at once);
+  folded, as in a process that just started), **unseen** (the entity cache emptied: entities not
+  read yet, in a running process) and **warm** (the same matcher again, at once), with
+  `--beside` the same three on a project at another scale, interleaved;
 - with `--reference memory`, interleaved, the in-memory matcher of before (built once, timed, with
   the peak RSS after it), and whether both answer the batch the same (first two candidates: id,
   score, match).
@@ -105,9 +107,6 @@ def main() -> None:
             other_gen.id,
         )
         result["beside"] = {"project": str(args.beside[0]), "entities": beside.stats.entities}
-    beside_cold: list[float] = []
-    beside_cold_cpu: list[float] = []
-    beside_warm: list[float] = []
     memory = None
     if args.reference == "memory":
         start = time.monotonic()
@@ -119,39 +118,34 @@ def main() -> None:
             "entities": len(memory.entities),
         }
         print(f"in-memory matcher: {len(memory.entities)} entities, {built:.1f} s, RSS {rss_mib()} MiB", flush=True)
-    cold, warm, ref, reads = [], [], [], []
-    cold_cpu, warm_cpu, ref_cpu = [], [], []
+    modes = ("cold", "unseen", "warm")
+    times: dict[str, dict[str, list[float]]] = {}
+    ref, ref_cpu, reads = [], [], []
     same: list[bool] = []
     answers: dict[str, Any] = {}
+    runs = [("main", matcher)] + ([("beside", beside)] if beside is not None else [])
     for i in range(args.repeats):
         loads.append(os.getloadavg()[0])
-        matcher._cache.clear()  # cold: as a process that just started (its word caches emptied too)
-        fold.cache_clear()
-        translit_word.cache_clear()
-        label_facts.cache_clear()
-        before = matcher.reads
-        t, c = time.perf_counter(), time.process_time()
-        answers = reconcile_v02(matcher, BATCH)
-        cold.append((time.perf_counter() - t) * 1000)
-        cold_cpu.append((time.process_time() - c) * 1000)
-        reads.append(matcher.reads - before)
-        t, c = time.perf_counter(), time.process_time()
-        reconcile_v02(matcher, BATCH)
-        warm.append((time.perf_counter() - t) * 1000)
-        warm_cpu.append((time.process_time() - c) * 1000)
-        if beside is not None:
-            beside._cache.clear()
-            fold.cache_clear()
-            translit_word.cache_clear()
-            label_facts.cache_clear()
-            t, c = time.perf_counter(), time.process_time()
-            beside_answers = reconcile_v02(beside, BATCH)
-            beside_cold.append((time.perf_counter() - t) * 1000)
-            beside_cold_cpu.append((time.process_time() - c) * 1000)
-            t = time.perf_counter()
-            reconcile_v02(beside, BATCH)
-            beside_warm.append((time.perf_counter() - t) * 1000)
-            result["beside"]["top"] = tops(beside_answers)
+        for name, m in runs:
+            for mode in modes:
+                if mode != "warm":
+                    m._cache.clear()  # unseen: entities not read yet, in a running process
+                if mode == "cold":  # cold: a process that just started (its folding caches emptied too)
+                    fold.cache_clear()
+                    translit_word.cache_clear()
+                    label_facts.cache_clear()
+                before = m.reads
+                t, c = time.perf_counter(), time.process_time()
+                got = reconcile_v02(m, BATCH)
+                times.setdefault(f"{name} {mode}", {"wall": [], "cpu": []})["wall"].append(
+                    (time.perf_counter() - t) * 1000
+                )
+                times[f"{name} {mode}"]["cpu"].append((time.process_time() - c) * 1000)
+                if name == "main" and mode == "cold":
+                    answers = got
+                    reads.append(m.reads - before)
+                if name == "beside":
+                    result["beside"]["top"] = tops(got)
         if memory is not None:
             t, c = time.perf_counter(), time.process_time()
             ref_answers = reconcile_v02(memory, BATCH)
@@ -161,42 +155,24 @@ def main() -> None:
             if i == 0:
                 result["memory_top"] = tops(ref_answers)
         print(
-            f"  batch {i}: cold {cold[-1]:.1f} ms ({reads[-1]} read), warm {warm[-1]:.1f}, "
-            f"ref {ref[-1] if ref else '-'}, beside cold {beside_cold[-1] if beside_cold else '-'}",
+            f"  batch {i}: "
+            + ", ".join(f"{k} {v['wall'][-1]:.1f} ms" for k, v in times.items())
+            + f", reads {reads[-1]}, ref {ref[-1] if ref else '-'}",
             flush=True,
         )
     loads.append(os.getloadavg()[0])
     result |= {
-        "cold": summary(cold),
-        "cold_cpu": summary(cold_cpu),
-        "warm": summary(warm),
-        "warm_cpu": summary(warm_cpu),
-        "memory_reference_cpu": summary(ref_cpu),
-        "entities_read_per_batch": {"min": min(reads), "max": max(reads)},
+        "batches": {k: {"wall": summary(v["wall"]), "cpu": summary(v["cpu"])} for k, v in times.items()},
+        "entities_read_per_cold_batch": {"min": min(reads), "max": max(reads)},
         "memory_reference": summary(ref),
+        "memory_reference_cpu": summary(ref_cpu),
         "same_answers_as_memory": (all(same), len(same)) if same else None,
         "store_top": tops(answers),
-        "beside_cold": summary(beside_cold),
-        "beside_cold_cpu": summary(beside_cold_cpu),
-        "beside_warm": summary(beside_warm),
         "load": {"min": round(min(loads), 2), "max": round(max(loads), 2)},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    keys = (
-        "store_matcher",
-        "memory_matcher",
-        "cold",
-        "cold_cpu",
-        "warm",
-        "warm_cpu",
-        "memory_reference",
-        "beside_cold",
-        "beside_cold_cpu",
-        "beside_warm",
-        "same_answers_as_memory",
-        "load",
-    )
+    keys = ("store_matcher", "memory_matcher", "batches", "memory_reference", "same_answers_as_memory", "load")
     print(json.dumps({k: result.get(k) for k in keys}, indent=1))
 
 
