@@ -231,3 +231,34 @@ def test_without_a_search_index_the_service_keeps_the_in_memory_matcher(tmp_path
     assert found is None
     m = MatcherCache().get(embedded, ID)
     assert type(m) is Matcher and len(m.entities) == 15
+
+
+def test_a_write_recounts_the_statistics_and_the_service_finds_the_new_name(mini_project: Any, tmp_path: Path) -> None:
+    """A checkpoint write copies the statistics and recounts what it touched; equal to a whole build."""
+    from conftest import settings_for
+    from visitgraph.publish.pipeline import build as publish
+    from visitgraph.publish.writes import write_update
+    from visitgraph.store.backend import store_from_settings
+
+    settings = settings_for(mini_project.root, validate_whole_limit=0, validate_workers=1, answer_index=False)
+    store = store_from_settings(settings)
+    first = publish(settings, store, who="pytest")
+    assert first.match["how"] == "full" and "match_stats_s" in first.timings
+    org = next(
+        q for q in store.reader().quads_for_pattern(None, NAME, None, None) if "/organization/" in q.subject.value
+    )
+    rename = (
+        f"DELETE DATA {{ GRAPH {org.graph_name} {{ {org.triple} }} }} ; "
+        f'INSERT DATA {{ GRAPH {org.graph_name} {{ {org.subject} {NAME} "Zəfər Qurbanov Memorial Library" }} }}'
+    )
+    report = write_update(settings, store, rename, who="pytest", what="rename an organisation")
+    assert report.match["how"] == f"from {store.history()[-2].generation}"
+    gen = store.require_current()
+    whole = matchstats.build(tmp_path / "whole", gen.path, gen.id, settings.base_iri)
+    assert _tables(matchstats.stats_path(store.path, gen.id)) == _tables(whole.path)
+    m = MatcherCache().get(store, settings.base_iri)
+    assert isinstance(m, StoreMatcher)
+    found = m.reconcile("Zafar Qurbanov Memorial Library", "organization")
+    assert found[0].iri == org.subject.value
+    plain = Matcher.from_store(store.reader(), settings.base_iri)
+    assert found == plain.reconcile("Zafar Qurbanov Memorial Library", "organization")
