@@ -66,8 +66,8 @@ def read_entity(reader: Reader, base: str, iri: str, props: bool = True) -> Enti
         for q in reader.quads_for_pattern(node, None, None, None):
             by_predicate.setdefault(q.predicate.value, []).append(q.object)
     else:
-        for pred in _LIGHT:
-            by_predicate[pred.value] = [q.object for q in reader.quads_for_pattern(node, pred, None, None)]
+        for light in _LIGHT:
+            by_predicate[light.value] = [q.object for q in reader.quads_for_pattern(node, light, None, None)]
     seen: set[tuple[str, str]] = set()
     for pred in LABEL_PREDICATES:
         for obj in by_predicate.get(pred, ()):
@@ -110,7 +110,9 @@ def visits_of(reader: Reader, base: str, iri: str) -> list[str]:
     node = ox.NamedNode(iri)
     for pid in VISIT_LINKS:
         for q in reader.quads_for_pattern(None, ox.NamedNode(PROPERTY_PATHS[pid][0]), node, None):
-            split = vocab.split_iri(base, q.subject.value) if isinstance(q.subject, ox.NamedNode) else None
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            split = vocab.split_iri(base, q.subject.value)
             if split is not None and split[0] == "visit":
                 out.add(q.subject.value)
     return sorted(out)
@@ -146,7 +148,7 @@ class StoreMatcher(Matcher):
         self.unindexed = WordIndex((e.id, e.kind, e.keys) for e in self.topics.values())
 
     @classmethod
-    def open(cls, store: Any, base: str, search: Any, stats: MatchStats) -> StoreMatcher:
+    def open(cls, store: Store, base: str, search: Any, stats: MatchStats) -> StoreMatcher:
         """Return the matcher of `store`'s current generation (a :class:`~visitgraph.store.backend.Store`)."""
         current = store.current()
         return cls(store.reader(), base, search, stats, current.id if current is not None else None)
