@@ -100,17 +100,17 @@ def facts_of(labels: Iterable[str], kind: str) -> Facts:
 
 def _all_facts(store: ox.Store, base: str) -> dict[str, Facts]:
     """Read every entity's facts: one pass over classes, one per label predicate."""
-    typed: set[str] = set()
+    typed: set[str] = set()  # entities' IRIs only: a million visits have as many gifts, addresses …
     for q in store.quads_for_pattern(None, _TYPE, None, None):
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-            typed.add(q.subject.value)
-    labels: dict[str, dict[str, None]] = {}
+            if _kind(base, q.subject.value) is not None:
+                typed.add(q.subject.value)
+    labels: dict[str, list[str]] = {}
     for pred in _LABELS:
         for q in store.quads_for_pattern(None, pred, None, None):
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
-                iri = q.subject.value
-                if iri in typed and _kind(base, iri) is not None:
-                    labels.setdefault(iri, {})[q.object.value] = None
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal) and q.subject.value in typed:
+                labels.setdefault(q.subject.value, []).append(q.object.value)
+    del typed
     return {iri: facts_of(values, _kind(base, iri) or "") for iri, values in labels.items()}
 
 
