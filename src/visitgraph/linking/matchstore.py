@@ -20,6 +20,7 @@ memory, each read from the store as it comes: its time limit (``reconcile_timeou
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -282,7 +283,10 @@ class MatcherCache:
                 search = searchindex.for_store(store)
                 stats = None
                 if search is not None:
-                    stats = matchstats.for_store(store, base)
+                    try:
+                        stats = matchstats.for_store(store, base)
+                    except (OSError, sqlite3.Error):  # a full disk, a damaged file: every entity in memory
+                        stats = None
                 if search is not None and stats is not None:
                     cached = StoreMatcher.open(store, base, search, stats)
                 else:

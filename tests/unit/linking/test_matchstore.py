@@ -262,3 +262,23 @@ def test_a_write_recounts_the_statistics_and_the_service_finds_the_new_name(mini
     assert found[0].iri == org.subject.value
     plain = Matcher.from_store(store.reader(), settings.base_iri)
     assert found == plain.reconcile("Zafar Qurbanov Memorial Library", "organization")
+
+
+def test_statistics_that_cannot_be_built_leave_the_in_memory_matcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "project").mkdir()
+    embedded = EmbeddedStore(load_settings(tmp_path / "project", environ={}).store)
+    with embedded.stage() as staged:
+        staged.writable().extend(_quads())
+        staged.commit("test", note="matchstore")
+    gen = embedded.require_current()
+    build_index(embedded.path, gen.path, gen.id)
+
+    def full_disk(*_: Any, **__: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(matchstats, "build", full_disk)
+    m = MatcherCache().get(embedded, ID)
+    assert type(m) is Matcher and m.search is not None
+    assert m.reconcile("Dr. Mayil Ahmedov", "person")[0].id == "person/p0"
