@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
+import pyoxigraph as ox  # noqa: E402
 from bench_search import TEXTS  # noqa: E402
 
 from visitgraph.core.config import load_settings  # noqa: E402
@@ -80,11 +81,16 @@ def main() -> None:
     parser.add_argument("--organizations", default=",".join(ORGANIZATIONS), help="comma-separated, for the timeline")
     parser.add_argument("--skip", default="", help="comma-separated: search, timeline, reference")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--index", type=Path, help="search with this index file instead of the generation's")
+    parser.add_argument(
+        "--reference-index", type=Path, help="interleave each search run with this index file (same-run reference)"
+    )
+    parser.add_argument("--read-only", action="store_true", help="open the generation's store read-only, by path")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     settings = load_settings(args.project, environ={})
     embedded = EmbeddedStore(settings.store)
-    store = embedded.reader()
+    store = ox.Store.read_only(str(embedded.require_current().path)) if args.read_only else embedded.reader()
     loads = [os.getloadavg()[0]]
     result: dict[str, Any] = {
         "project": str(args.project),
@@ -92,16 +98,33 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "when": now_iso()},
     }
     if "search" not in skip:
-        index = searchindex.for_store(embedded, rebuild=False)
+        index = searchindex.SearchIndex(args.index) if args.index else searchindex.for_store(embedded, rebuild=False)
         if index is None:
             raise SystemExit("no search index for the current generation")
+        reference_index = searchindex.SearchIndex(args.reference_index) if args.reference_index else None
+        result["search_index"] = str(index.path)
+        result["search_reference_index"] = str(args.reference_index or "")
+        result["search_reference"] = {}
         search = load_saved_query(args.queries / "search.rq")
         result["search"] = {}
         pooled: list[float] = []
         for text in TEXTS:
-            samples = []
+            samples, reference = [], []
             rows = 0
             for i in range(args.repeats):
+                if reference_index is not None:
+                    ref_ms, ref_page = timed(
+                        lambda i=i, text=text: run_saved_query(
+                            store,
+                            search,
+                            {"text": text},
+                            20,
+                            (0, 20, 100)[i % 3],
+                            base_iri=settings.base_iri,
+                            search=reference_index,
+                        )
+                    )
+                    reference.append(ref_ms)
                 ms, page = timed(
                     lambda i=i, text=text: run_saved_query(
                         store, search, {"text": text}, 20, (0, 20, 100)[i % 3], base_iri=settings.base_iri, search=index
@@ -113,7 +136,9 @@ def main() -> None:
             pooled += samples
             loads.append(os.getloadavg()[0])
             result["search"][text] = summary(samples, rows_page1=rows)
-            print(f"search {text!r}: {result['search'][text]}", flush=True)
+            if reference:
+                result["search_reference"][text] = summary(reference)
+            print(f"search {text!r}: {result['search'][text]} reference {summary(reference)}", flush=True)
         result["search_all_texts"] = summary(pooled)
     if "timeline" not in skip:
         query = load_saved_query(args.queries / "institution-timeline.rq")

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -208,11 +207,7 @@ class Matcher:
         query_text = query_text[:MAX_QUERY_CHARS]  # a name is short: the rest is never read (issue 21)
         query = LabelKeys.of(query_text) if query_text.strip() else None
         constraints = [c for c in (_constraint(p) for p in properties) if c is not None]
-        pool = (
-            self.entities.values()
-            if query is None
-            else [self.entities[i] for i in sorted(self.candidates(query, kinds))]
-        )
+        pool = self.pool(query, kinds)
         scored: list[tuple[float, Candidate]] = []
         for n, entity in enumerate(pool):
             if check is not None and (constraints or n % CHECK_EVERY == 0):  # properties cost ~1 ms each
@@ -222,6 +217,8 @@ class Matcher:
             base_score = self.name_score(query, entity) if query else 0.0
             if query and base_score < MIN_SCORE:
                 continue
+            if constraints:
+                entity = self.complete(entity)
             features = [Feature("name", "Name similarity", base_score)]
             score = base_score
             for pid, value in constraints:
@@ -238,13 +235,32 @@ class Matcher:
         if _clear_winner(scored):
             top = ranked[0]
             ranked[0] = Candidate(top.entity, top.score, True, top.features)
-        return ranked[: max(0, limit)]
+        return [Candidate(self.complete(c.entity), c.score, c.match, c.features) for c in ranked[: max(0, limit)]]
+
+    def pool(self, query: LabelKeys | None, kinds: set[str] | None) -> Iterable[Entity]:
+        """Return the entities worth scoring against `query` (every entity when there is no name), by id."""
+        if query is None:
+            return self.entities.values()
+        return [self.entities[i] for i in sorted(self.candidates(query, kinds))]
+
+    def complete(self, entity: Entity) -> Entity:
+        """Return `entity` with its kept properties, for a property to compare or a candidate to return
+        (here it has them: everything is read at once)."""
+        return entity
+
+    def suggest_pool(self, prefix: str, kinds: set[str] | None) -> Iterable[Entity]:
+        """Return the entities a typed prefix is completed from (here: every entity)."""
+        return self.entities.values()
+
+    def weight(self, kind: str, word: str) -> float:
+        """Return a word's weight among `kind`'s labels (inverse document frequency)."""
+        return self.index.weight(kind, word)
 
     def name_score(self, query: LabelKeys, entity: Entity) -> float:
         """Return the best score of the query against any label of `entity`, words weighted for its kind."""
 
         def weight(word: str) -> float:
-            return self.index.weight(entity.kind, word)
+            return self.weight(entity.kind, word)
 
         return max((name_score(query, k, entity.kind, weight) for k in entity.keys), default=0.0)
 
@@ -284,14 +300,15 @@ class Matcher:
 
     def _refers_to(self, iri: str, value: Any) -> bool:
         """Say whether a property value (an id, an IRI or a name) denotes the resource `iri`."""
-        target = self._by_iri.get(iri)
+        target = self.by_iri(iri)
         if target is None:
             return False
         ref = value.get("id") if isinstance(value, dict) else None
         text = str(value.get("name", "")) if isinstance(value, dict) else str(value)
         for candidate in (ref, text):
             if candidate and resolve_id(candidate, self.base):
-                return self.get(candidate) is target
+                found = self.get(candidate)
+                return found is not None and found.iri == target.iri
         if not text:
             return False
         return self.name_score(_keys_of(text[:MAX_QUERY_CHARS]), target) >= 85
@@ -405,38 +422,3 @@ def _constraint(prop: tuple[str, Any] | Mapping[str, Any]) -> tuple[str, Any] | 
     if isinstance(value, list):
         value = value[0]
     return property_id(str(pid)), value
-
-
-class MatcherCache:
-    """Keep one :class:`Matcher` per published generation, shared by every request.
-
-    The index is built once per generation: the first request after a publish builds it
-    under a lock while concurrent requests wait for it (they do not build their own);
-    requests for an unchanged generation never take the lock. ``builds`` counts the indexes built.
-    """
-
-    def __init__(self) -> None:
-        self._matcher: Matcher | None = None
-        self._lock = threading.Lock()
-        self.builds = 0
-
-    def get(self, store: Store, base: str) -> Matcher:
-        """Return the matcher of `store`'s current generation, indexing it on first use."""
-        current = store.current()
-        gen = current.id if current is not None else None
-        cached = self._matcher
-        if cached is not None and cached.generation == gen and cached.base == base:
-            if cached.search is None:  # the index was still being built when the matcher was
-                from visitgraph.queries import searchindex
-
-                cached.search = searchindex.for_store(store, rebuild=False)
-            return cached
-        with self._lock:
-            cached = self._matcher
-            if cached is None or cached.generation != gen or cached.base != base:
-                from visitgraph.queries import searchindex
-
-                cached = Matcher.from_store(store, base, searchindex.for_store(store))
-                self.builds += 1
-                self._matcher = cached
-            return cached

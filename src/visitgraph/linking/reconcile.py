@@ -248,7 +248,7 @@ def suggest_entities(
     key = normalize(prefix)
     kinds = kinds_for(type_)
     ranked = []
-    for e in matcher.entities.values():
+    for e in matcher.suggest_pool(prefix, kinds):
         if not key or (kinds is not None and e.kind not in kinds and not (e.types & kinds)):
             continue
         best = 0.0

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
+from visitgraph.linking.matchstats import build as build_match_stats
 from visitgraph.publish.incremental import (
     Inputs,
     Plan,
@@ -76,6 +77,7 @@ class BuildReport:
     reused: dict[str, Any] = field(default_factory=dict)  # what of the published generation was reused
     changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
     search: dict[str, Any] = field(default_factory=dict)  # how the full-text index was built (searchindex)
+    match: dict[str, Any] = field(default_factory=dict)  # how the matcher's statistics were built (matchstats)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -89,6 +91,7 @@ class BuildReport:
             "answers": self.answers,
             "reused": self.reused,
             "search": self.search,
+            "match": self.match,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -296,6 +299,21 @@ def _commit(
             report.timings["search_index_s"] = searched.seconds
         except (OSError, sqlite3.Error) as e:
             report.search = {"error": f"search index not built: {e}"[:300]}
+        # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
+        # reconciliation service reads entities per query and these once (decision 0048).
+        try:
+            counted = build_match_stats(
+                store.path,
+                folder,
+                gen_id,
+                settings.base_iri,
+                previous=published.id if published is not None else None,
+                changes=report.changes,
+            )
+            report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
+            report.timings["match_stats_s"] = counted.seconds
+        except (OSError, sqlite3.Error) as e:
+            report.match = {"error": f"match statistics not built: {e}"[:300]}
         # Saved queries' whole answers, stored before readers switch (visitgraph.queries.answerindex).
         if not settings.answer_index or store.backend != "embedded":
             return None  # remote: every front-end reads the server; nothing is kept locally

@@ -72,6 +72,11 @@ RANK_LIMIT = 2000
 #: resource asked for, per step: the rest of a common word's values (descriptions, passages,
 #: other kinds) is never read (at 100k visits an unbounded read of `library` took 160–290 ms).
 LOOKUP_SCAN = 20
+#: A last word typed in part (a prefix) longer than the prefixes FTS5 indexes itself (``prefix='2 3'``) is
+#: matched as the whole words it starts, at most this many, the most frequent first (table ``terms``):
+#: FTS5 answers a longer prefix by merging the list of every word it starts before the first row
+#: (`nazarb*` 40 / 66 ms p50 / p95 at 1M visits), and a few whole words are read incrementally.
+EXPAND_LIMIT = 32
 #: Characters of context kept either side of the match in a snippet.
 CONTEXT = 60
 _WORD = re.compile(r"\w+(?:['’`´ʼ]\w+)*")
@@ -154,6 +159,25 @@ def match_expression(text: str, *, prefix: bool = True) -> str | None:
 
 
 _KEY = re.compile(r"[a-z0-9]{2,64}")
+
+
+def expanded_expression(text: str, completions: Sequence[str]) -> str | None:
+    """Return the FTS5 expression of a query text whose last word is one of `completions` (whole words).
+
+    What :func:`match_expression` matches with the last word as a prefix, when `completions` are every
+    key the prefix starts: the keys phrase once per completion, or the skeletons phrase.
+
+    >>> expanded_expression("Mayil Ahm", ["ahmadov", "ahmedov"])
+    'keys : "mail ahmadov" OR keys : "mail ahmedov" OR skel : "mail ahm"'
+    >>> expanded_expression("Nazarb", [])
+    'skel : "nzrb"'
+    """
+    words = tokens(clean(text))[:MAX_TERMS]
+    if not words:
+        return None
+    head = [t.key for t in words[:-1]]
+    keys = [f'keys : "{" ".join([*head, c])}"' for c in completions if _KEY.fullmatch(c)]
+    return " OR ".join([*keys, f'skel : "{" ".join(t.skel for t in words)}"'])
 
 
 def lookup_expressions(words: Iterable[str]) -> tuple[str, str] | None:
@@ -245,6 +269,7 @@ CREATE VIRTUAL TABLE fts USING fts5(keys, skel, prefix='2 3', tokenize='ascii');
 CREATE TABLE doc (id INTEGER PRIMARY KEY, h TEXT NOT NULL UNIQUE, resource TEXT NOT NULL,
                   field TEXT NOT NULL, rank INTEGER NOT NULL, value TEXT NOT NULL);
 CREATE INDEX doc_resource ON doc (resource, rank);
+CREATE TABLE terms (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO meta VALUES ('format', '{FORMAT}');
 """
 
@@ -263,6 +288,7 @@ def _literals(store: ox.Store, subject: ox.NamedNode | None = None) -> Iterator[
 
 def _add(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     added = 0
+    counted = _has_terms(db)
     for resource, field, value in rows:
         value = clean(value)
         words = tokens(value)
@@ -275,6 +301,8 @@ def _add(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
                 "INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)",
                 (cur.lastrowid, " ".join(t.key for t in words), " ".join(t.skel for t in words)),
             )
+            if counted:
+                _count_terms(db, [value], 1)
             added += 1
     return added
 
@@ -310,9 +338,12 @@ def _add_all(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> in
 
 def _remove(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     removed = 0
+    counted = _has_terms(db)
     for resource, field, value in rows:
         found = db.execute("SELECT id FROM doc WHERE h = ?", (_digest(resource, field, clean(value)),)).fetchone()
         if found is not None:
+            if counted:
+                _count_terms(db, [clean(value)], -1)
             db.execute("DELETE FROM fts WHERE rowid = ?", found)
             db.execute("DELETE FROM doc WHERE id = ?", found)
             removed += 1
@@ -363,6 +394,7 @@ def build(
             how = "full"
             _add_all(db, _literals(store))
             db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            fill_terms(db)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (gen_id,))
         db.commit()
         rows = int(db.execute("SELECT count(*) FROM doc").fetchone()[0])
@@ -373,6 +405,35 @@ def build(
     finally:
         work.unlink(missing_ok=True)
     return BuildResult(final, how, rows, round(time.monotonic() - started, 3))
+
+
+def fill_terms(db: sqlite3.Connection) -> int:
+    """(Re)write the ``terms`` table: every key in the ``keys`` column and how many values have it.
+
+    Read from FTS5's own vocabulary (``fts5vocab``), once per whole build; an update after a write
+    counts the values it adds and removes (:func:`_count_terms`). Returns the number of terms.
+    """
+    db.execute("CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, fts, col)")
+    try:
+        db.execute("DELETE FROM terms")
+        db.execute("INSERT INTO terms SELECT term, doc FROM temp.fts_terms WHERE col = 'keys'")
+    finally:
+        db.execute("DROP TABLE temp.fts_terms")
+    return int(db.execute("SELECT count(*) FROM terms").fetchone()[0])
+
+
+def _has_terms(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'terms'").fetchone() is not None
+
+
+def _count_terms(db: sqlite3.Connection, values: Iterable[str], sign: int) -> None:
+    """Add `sign` to the count of each key of each value (a value counts once per key)."""
+    for value in values:
+        for key in {t.key for t in tokens(value)}:
+            db.execute("INSERT INTO terms VALUES (?, 0) ON CONFLICT (term) DO NOTHING", (key,))
+            db.execute("UPDATE terms SET n = n + ? WHERE term = ?", (sign, key))
+    db.execute("DELETE FROM terms WHERE n <= 0")
 
 
 def _apply(db: sqlite3.Connection, store: ox.Store, changes: Iterable[ox.Triple]) -> None:
@@ -433,6 +494,7 @@ class SearchIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._terms: bool | None = None  # whether the file has the `terms` table (files before decision 0048 do not)
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = self._local.__dict__.get("conn")
@@ -457,6 +519,17 @@ class SearchIndex:
             sql = "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)"
             return int(conn.execute(sql, (expr, RANK_LIMIT + 1)).fetchone()[0])
 
+        last = query[-1].key
+        if len(last) > 3 and self._expands():
+            # a prefix longer than FTS5's own prefix indexes: the whole words it starts, most frequent first
+            completions = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT term FROM terms WHERE term >= ? AND term < ? ORDER BY n DESC, term LIMIT ?",
+                    (last, last + "\x7f", EXPAND_LIMIT),
+                )
+            ]
+            expression = expanded_expression(text, completions) or expression
         # A last word that is common as typed is taken as typed: FTS5 answers a prefix by merging
         # the list of every word it starts before the first row (58–137 ms for `librari*` at 1M
         # visits against under 0.1 ms whole), and such a query is in index order anyway.
@@ -482,6 +555,11 @@ class SearchIndex:
             ).fetchall()
         hits = [Hit(r, f, snippet(v, query), s) for r, f, v, s in found[:limit]]
         return hits, len(found) > limit
+
+    def _expands(self) -> bool:
+        if self._terms is None:
+            self._terms = _has_terms(self._connection())
+        return self._terms
 
     def resources(self, words: Iterable[str], limit: int, prefixes: Sequence[str] = ()) -> list[str]:
         """Return at most `limit` resources whose name or other name has the words (the matcher's look-up).

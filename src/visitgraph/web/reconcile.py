@@ -17,7 +17,8 @@ from visitgraph.linking import reconcile as rc
 from visitgraph.linking import reconcile_request as checked
 from visitgraph.linking.linkset_files import DEFAULT_PREDICATE, Link, expand_predicate
 from visitgraph.linking.linksets import add_links
-from visitgraph.linking.match import Matcher, MatcherCache
+from visitgraph.linking.match import Matcher
+from visitgraph.linking.matchstore import MatcherCache
 from visitgraph.web.auth import require_write
 from visitgraph.web.state import get_settings, get_state, get_store
 from visitgraph.workers.executor import executor_for

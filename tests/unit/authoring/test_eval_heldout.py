@@ -68,6 +68,32 @@ def test_reconcile_with_the_search_index_is_no_worse(
         assert indexed.flagged - indexed.flagged_right <= plain.flagged - plain.flagged_right, indexed.line(split)
 
 
+def test_reconcile_reading_entities_from_the_store_answers_the_same(
+    sources: tuple[object, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every query of both halves: the store matcher (decision 0048) ranks, scores and flags as the
+    in-memory matcher does (the first three candidates, with their features), and reads fewer entities."""
+    from heldout import reconcile_queries
+    from visitgraph.linking.matchstats import MatchStats
+    from visitgraph.linking.matchstats import build as build_stats
+    from visitgraph.linking.matchstore import StoreMatcher
+    from visitgraph.queries.searchindex import SearchIndex, build
+
+    store, base = sources
+    folder = tmp_path_factory.mktemp("matchstore")
+    index = SearchIndex(build(folder, store, "eval").path)  # type: ignore[arg-type]
+    stats = MatchStats(build_stats(folder, store, "eval", base).path)  # type: ignore[arg-type]
+    plain, stored = Matcher.from_store(store, base), StoreMatcher(store, base, index, stats)  # type: ignore[arg-type]
+    queries = reconcile_queries("dev") + reconcile_queries("test")
+    assert len(queries) >= 90
+    for q in queries:
+        want = [(c.id, c.score, c.match, c.features) for c in plain.reconcile(q.text, q.type, limit=3)]
+        assert [(c.id, c.score, c.match, c.features) for c in stored.reconcile(q.text, q.type, limit=3)] == want, q
+    assert stats.entities == len(plain.entities) and stored.entities_read < len(plain.entities)
+    for split in ("dev", "test"):
+        assert score_reconcile(stored, split) == score_reconcile(plain, split)
+
+
 DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")
 
 

@@ -13,7 +13,8 @@ import pytest
 from visitgraph.core.config import Settings
 from visitgraph.core.names import fold, normalize, translit
 from visitgraph.linking.entities import resolve_id
-from visitgraph.linking.match import MATCH_MARGIN, MIN_SCORE, Matcher, MatcherCache
+from visitgraph.linking.match import MATCH_MARGIN, MIN_SCORE, Matcher
+from visitgraph.linking.matchstore import MatcherCache
 from visitgraph.publish.pipeline import build
 from visitgraph.store.backend import store_from_settings
 from visitgraph.store.embedded import EmbeddedStore

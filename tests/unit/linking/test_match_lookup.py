@@ -16,7 +16,8 @@ import pytest
 from visitgraph.core import vocab
 from visitgraph.core.names import LabelKeys
 from visitgraph.linking import match as match_module
-from visitgraph.linking.match import Matcher, MatcherCache
+from visitgraph.linking.match import Matcher
+from visitgraph.linking.matchstore import MatcherCache
 from visitgraph.queries.searchindex import SearchIndex, build, lookup_expressions, tokens
 
 ID = "https://w3id.org/visitgraph/id/"
