@@ -244,17 +244,11 @@ def org_tokens(text: str) -> tuple[str, ...]:
     >>> org_tokens("Eastern European Countries") == org_tokens("East European Countries")
     True
     """
-<<<<<<< HEAD
-    folded = fold(re.sub(r"(?<=\w)-(?=\w)", "", text))  # "All-Russia" is one word, not "Russia"
-    for pattern, repl in _ORG_PHRASES:
-        folded = re.sub(pattern, repl, folded)
-    if _COUNTRY_LONG is not None:  # "of the Arab Republic of Egypt": the country's short name
-        folded = _COUNTRY_LONG.sub(lambda m: _COUNTRY_SHORT[m.group(1)], folded)
-=======
     folded = fold(_INNER_HYPHEN.sub("", text))  # "All-Russia" is one word, not "Russia"
     for pattern, repl in _ORG_PHRASES_COMPILED:
         folded = pattern.sub(repl, folded)
->>>>>>> r1m
+    if _COUNTRY_LONG is not None:  # "of the Arab Republic of Egypt": the country's short name
+        folded = _COUNTRY_LONG.sub(lambda m: _COUNTRY_SHORT[m.group(1)], folded)
     out = []
     for w in folded.split():
         if w in STOPWORDS:
