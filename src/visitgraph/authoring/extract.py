@@ -801,6 +801,40 @@ def _sub_unit(text: str) -> bool:
     return _sub_unit_tail(text) is not None
 
 
+#: Lower-case words an institution's name may hold outside brackets ("Library for Foreign Literature", "University
+#: named after X", "Embassy of Japan in the Republic of Azerbaijan", "Instituto de …").
+NAME_CONNECTORS = frozenset(
+    """of the and for in on at named after within under by with to de des du la le les las los el y und für der
+die das van von di da del et al bin ibn e i""".split()
+)
+_CONNECTORS_AT_END = re.compile(r"(?:\s+(?:and|of|the|for|in|on|at|by|with|to|,))+\s*$")
+_NAME_TOKEN = re.compile(r"[(\[]|[)\]]|[^\s()\[\]]+")
+
+
+def name_part(text: str) -> str:
+    """Cut an organisation as written before its first lower-case word that no name holds: a clause ran on.
+
+    >>> name_part("Ministry of Science and Education of Azerbaijan got acquainted with the system")
+    'Ministry of Science and Education of Azerbaijan'
+    >>> name_part("Academy of Sciences (ANAS) and representatives of the Ministry")
+    'Academy of Sciences (ANAS)'
+    >>> name_part("University named after Mirzo Ulugbek (the national university)")
+    'University named after Mirzo Ulugbek (the national university)'
+    """
+    depth = 0
+    for m in _NAME_TOKEN.finditer(text):
+        tok = m.group(0)
+        depth += (tok in "([") - (tok in ")]")
+        word = tok.strip(",;:\"“”'’")
+        if depth == 0 and word[:1].islower() and word.isalpha() and word.casefold() not in NAME_CONNECTORS:
+            cut = text[: m.start()].rstrip(" ,")
+            # the connectors left at the end ("… (ANAS) and"), looked for in a bounded tail: linear (issue 21)
+            end = _CONNECTORS_AT_END.search(cut, max(0, len(cut) - 80))
+            cut = cut[: end.start()] if end else cut
+            return cut.rstrip(" ,") or text
+    return text
+
+
 def parse_org(written: str, depth: int = 0) -> OrgMention:
     """Read an organisation as written: parent ("within the …", "… of the X University"), country.
 
@@ -811,7 +845,7 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     >>> o.name, o.parent.name, o.country
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
-    text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
+    text = name_part(" ".join(written.split()).strip(" ,."))  # single spaces: no regex rescans a run of blanks
     part = re.fullmatch(r"([A-Z]{2,})\s+(?:[A-Z][\w-]*\s+){0,3}([\w-]+)", text)
     if part and part.group(2).casefold() in SUB_UNITS:  # "IFLA Governing Board": a part of the acronym's body
         return OrgMention(part.group(1))

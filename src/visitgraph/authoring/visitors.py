@@ -560,6 +560,11 @@ _TOOK_PART = re.compile(
     r"|\b(?:is|was|were|are)\s+in\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
     # who pays for or publishes something is not who came: "funded by the X Foundation", "published by X"
     r"|\b(?:funded|sponsored|supported|financed|published)\s+by\s+[^,.;]{1,150}|\bwith\s+the\s+support\s+of\s+[^,.;]{1,150}"
+    # where or around what something else happens is no visiting institution: "a conference held at the X
+    # University", "on the eve of the session of the X Council", "on the sidelines of the X Forum"
+    r"|\b(?:held|organi[sz]ed|taking\s+place|took\s+place)\s+(?:at|in)\s+[^,.;]{1,150}"
+    r"|\b(?:[Oo]n\s+the\s+eve|[Aa]head|[Oo]n\s+the\s+(?:sidelines|margins)|(?:[Ww]ith)?[Ii]n\s+the\s+framework)\s+of"
+    r"\s+[^,.;]{1,150}"
 )
 
 
@@ -868,6 +873,11 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
     )
 
 
+#: An owner right before a name: a common noun's possessive ("the library's", "the museum’s") or a possessive
+#: pronoun. What follows is a part of that body, never an institution of its own ("Lithuania's National Library",
+#: a place's possessive, is not matched: its owner is capitalised).
+_OWNED_BEFORE = re.compile(r"(?:\b[a-z]{3,}['’]s|\b(?:its|their|our|his|her))\s+$")
+
 #: A named part's "of" right before a word, with no article: "Department of Archives" names what it keeps.
 _PART_OF_BEFORE = re.compile(
     r"\b(?:" + "|".join(sorted(w.capitalize() for w in SUB_UNITS | {"centre", "center", "office"})) + r")\s+of\s+$"
@@ -916,6 +926,8 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue
         if _PART_OF_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
             continue  # "the Department of Archives and …": what a part keeps, not an institution
+        if _OWNED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue  # "the library's Lithuanian Studies Centre", "its Archive": a part of a body named elsewhere
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
             continue

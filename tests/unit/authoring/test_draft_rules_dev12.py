@@ -69,3 +69,62 @@ def test_no_person_from_a_first_name_alone_or_an_institutions_words(
     people = _new_people(d)
     assert not any(len(p.split()) < 2 or "Üniversitesi" in p for p in people), people
     assert any("not drafted as a new person" in line for line in d.notes), d.notes
+
+
+# --- a new institution only where a visiting institution can stand ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 5 May 2026 Anna Berzina, director of the Riga Central Library, visited the Presidential Library with "
+        "colleagues from the library's Baltic Heritage Centre.",
+        "On 5 May 2026 Anna Berzina, director of the Riga Central Library, and Janis Ozols, who runs its Baltic "
+        "Heritage Centre, visited the Presidential Library.",
+    ],
+)
+def test_what_a_body_owns_is_no_institution_of_its_own(text: str, repo_draft_context: DraftContext) -> None:
+    assert not any("Heritage" in o for o in _new_orgs(_draft(text, repo_draft_context)))
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_guest"),
+    [
+        (
+            "On the eve of the session of the General Council of the Silk Road Heritage Foundation in Ganja, Dr. Ali "
+            "Vefaoglu, a historian of the Ege University, visited the Presidential Library on 6 May 2026.",
+            "Council",
+        ),
+        (
+            "Dr. Ali Vefaoglu, a historian of the Ege University, visited the Presidential Library on 6 May 2026, on "
+            "his way back from a seminar held at the Baku Engineering University.",
+            "Engineering",
+        ),
+        (
+            "On the sidelines of the Caspian Libraries Forum, Dr. Ali Vefaoglu of the Ege University and a group of "
+            "the Baku Book Centre visited the Presidential Library on 6 May 2026.",
+            "Forum",
+        ),
+    ],
+)
+def test_where_or_around_what_something_happens_is_no_guest(
+    text: str, not_a_guest: str, repo_draft_context: DraftContext
+) -> None:
+    orgs = _new_orgs(_draft(text, repo_draft_context))
+    assert not any(not_a_guest in o for o in orgs), orgs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff of the Regional Library of Shaki and employees of the Ministry of Culture of the Republic of Azerbaijan "
+        "got acquainted with the electronic catalogue at the Presidential Library on 7 May 2026.",
+        "Librarians of the Central Library of the Ganja State University and specialists of the Ganja Archive "
+        "visited the rare books department of the Presidential Library on 7 May 2026.",
+    ],
+)
+def test_an_institutions_name_stops_where_a_clause_runs_on(text: str, repo_draft_context: DraftContext) -> None:
+    orgs = _new_orgs(_draft(text, repo_draft_context))
+    assert orgs, orgs
+    for o in orgs:
+        assert not any(w.islower() and w not in {"of", "the", "and"} for w in o.split()), orgs
