@@ -150,7 +150,16 @@ def _about_spans(sentence: str) -> list[tuple[int, int]]:
             sentence[max(0, m.start() - 40) : m.start()],
         )
     ]
+    # "an edition of the poems of X", "translator of the works of X": whose work it is, not who came
+    spans += [(m.start(), m.end()) for m in _WORK_OF.finditer(sentence)]
     return sorted(spans)
+
+
+#: A person named as whose work something is: "the poems of X", "a translation of the novels of X".
+_WORK_OF = re.compile(
+    r"\b(?:poems?|poetry|novels?|works|writings|letters|diaries|memoirs|manuscripts|legacy|heritage|oeuvre|"
+    r"verses|songs|paintings|music|lyrics|ghazals|stories|plays|books)\s+of\s+(?!the\s)[^,.;()]{1,100}"
+)
 
 
 #: "their colleague from Geneva Marc Dubois": a person "from" a place, the place written before the name.
@@ -377,6 +386,10 @@ def analyse_visit(
     masked = _mask(sentence, [(a, b) for a, b, _, _ in groups])
     visitors = _read_descriptors(masked, people, groups, labels)
     _resolve_references(visitors, [g[3] for g in groups if g[3] is not None])
+    agent = _AGENT_BY.search(masked)
+    if agent is not None and any(p.start < agent.start() for p in visitors):
+        for p in visitors:  # "X and Y were received at the library on … by Z, head of …, and W": Z and W host
+            p.host = p.host or p.start >= agent.end()
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
@@ -395,6 +408,10 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+#: The agent of the guests' reception in the visit sentence: whoever comes after "were received … by" received them.
+_AGENT_BY = re.compile(r"\b(?:was|were)\s+(?:received|welcomed|met|greeted|hosted)\b[^.;]{0,120}?\bby\s+")
 
 
 def _read_descriptors(
@@ -712,8 +729,10 @@ def _initial_fits(name: str, names: Iterable[str]) -> list[str]:
 #: books", "head of the library's public relations sector", "deputy director for information technologies").
 _STAFF_AFTER = re.compile(
     r"^,\s+(?P<desc>(?:the\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
-    r"specialist|curator|coordinator)\b[^,.;()]{0,100}?),\s+(?:who\s+)?(?P<verb>[a-z]+)"
+    r"specialist|curator|coordinator)\b[^,.;()]{0,100}?)(?:,\s+(?:who\s+)?(?P<verb>[a-z]+)|(?P<end>[.;]|,?\s+and\s))"
 )
+#: A title that names the host in its own words: "head of the library's acquisitions department".
+_OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+(?:the\s+)?(?:Presidential\s+Library|library)\b")
 #: What host staff do in a later sentence: receive, show, tell, thank the guests, or speak about the library.
 _STAFF_VERBS = frozenset(
     "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received".split()
@@ -721,12 +740,16 @@ _STAFF_VERBS = frozenset(
 
 
 def _staff_after(text: str, p: PersonMention) -> str | None:
-    """Return the title written after a later sentence's person who acts as host staff, else None."""
+    """Return the title written after a later sentence's person who acts as host staff, else None: the title
+    names the library itself ("X, head of the library's acquisitions department", whatever the sentence says of
+    them), or they receive, show or tell the guests."""
     after = text[p.start + len(p.name) : p.start + len(p.name) + 200]
     m = _STAFF_AFTER.match(after)
-    if m is None or m.group("verb") not in _STAFF_VERBS:
+    if m is None:
         return None
     desc = m.group("desc")
+    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc):
+        return None  # what they did says nothing, and the title names no part of the host
     org = split_descriptor(desc)[1]
     if org is not None and not _is_host_org(org, set()) and not re.search(r"\bthe library[’']s\b", desc):
         return None  # "X, director of the City Library, spoke …": another institution's

@@ -128,3 +128,58 @@ def test_an_institutions_name_stops_where_a_clause_runs_on(text: str, repo_draft
     assert orgs, orgs
     for o in orgs:
         assert not any(w.islower() and w not in {"of", "the", "and"} for w in o.split()), orgs
+
+
+# --- who is host staff: by who received the guests, or by a title naming the library -------------------------------
+
+
+def _people(d) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    return [e.name for e in d.attendees if e.kind == "person"], [e.name for e in d.contributors if e.kind == "person"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anna Berzina and Janis Ozols, director and curator of the Riga Central Library, were received at the "
+        "Presidential Library on 8 May 2026 by Leyla Mammadli, head of the library's periodicals department, and "
+        "senior librarian Orkhan Aliyev.",
+        "Anna Berzina and Janis Ozols of the Riga Central Library were welcomed on 8 May 2026 at the Presidential "
+        "Library by Leyla Mammadli and Orkhan Aliyev.",
+    ],
+)
+def test_who_received_the_guests_in_the_visit_sentence_is_host_staff(
+    text: str, repo_draft_context: DraftContext
+) -> None:
+    visitors, hosts = _people(_draft(text, repo_draft_context))
+    assert sorted(visitors) == ["Anna Berzina", "Janis Ozols"], (visitors, hosts)
+    assert sorted(hosts) == ["Leyla Mammadli", "Orkhan Aliyev"], (visitors, hosts)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The talk was chaired by Leyla Mammadli, head of the library's periodicals department, who thanked nobody.",
+        "The books were accepted by Leyla Mammadli, head of the library's periodicals department.",
+        "Questions were answered by Leyla Mammadli, head of the library's periodicals department; tea followed.",
+    ],
+)
+def test_a_title_naming_the_librarys_part_makes_host_staff_whatever_the_verb(
+    later: str, repo_draft_context: DraftContext
+) -> None:
+    text = "On 8 May 2026 Anna Berzina, director of the Riga Central Library, visited the Presidential Library. "
+    visitors, hosts = _people(_draft(text + later, repo_draft_context))
+    assert visitors == ["Anna Berzina"] and hosts == ["Leyla Mammadli"], (visitors, hosts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 9 May 2026 the Presidential Library hosted the Georgian translator Nino Beridze, who is preparing an "
+        "edition of the poems of Mirza Shafi Vazeh.",
+        "Nino Beridze, the translator of the novels of Yusif Vazir Chamanzaminli, visited the Presidential Library "
+        "on 9 May 2026.",
+    ],
+)
+def test_whose_work_it_is_did_not_visit(text: str, repo_draft_context: DraftContext) -> None:
+    visitors, _ = _people(_draft(text, repo_draft_context))
+    assert visitors == ["Nino Beridze"], visitors
