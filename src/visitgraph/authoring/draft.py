@@ -26,6 +26,7 @@ from visitgraph.authoring.extract import (
     PersonMention,
     bare_head,
     institution_head,
+    own_name,
     place_code,
     whole_of,
 )
@@ -339,7 +340,8 @@ def _org_entry(
             check = f'"{o.name}" does not read as an institution\'s name: name the institution, or delete it'
         if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
             check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'
-        entry = Entry(ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, check)
+        written = own_name(o.name)  # "… of the Academy of Sciences (ANAS)": the acronym is the academy's
+        entry = Entry(ctx.mint("organization", _org_slug_label(written)), "organization", written, True, check)
         ctx.minted[("organization", key)] = entry
         types = ["schema:Organization"] + [
             t
@@ -351,7 +353,7 @@ def _org_entry(
             if re.search(rf"\b{w}\b", o.name)
         ][:1]
         entry.props.append(("a", " , ".join(types), None if len(types) == 1 else "type guessed from the name"))
-        entry.props.append(("schema:name", turtle_literal(o.name), None))
+        entry.props.append(("schema:name", turtle_literal(written), None))
         if o.country:
             entry.props.append(
                 (

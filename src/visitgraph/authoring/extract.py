@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from visitgraph.core.countries import COUNTRIES
-from visitgraph.core.names import COUNTRY_NAMES, fold
+from visitgraph.core.names import COUNTRY_NAMES, acronyms, fold
 
 #: Words that head an institution's name.
 ORG_HEADS = frozenset(
@@ -225,6 +225,30 @@ def outside(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
     return test
 
 
+def _caps_surname(word: str) -> bool:
+    """Say whether a word is a surname written in capitals after a first name ("Mustafa SERİN", "Jean DUPONT").
+
+    >>> _caps_surname("SERİN"), _caps_surname("DUPONT"), _caps_surname("UN"), _caps_surname("Serin")
+    (True, True, False, False)
+    """
+    return len(word) >= 3 and word.isalpha() and word.isupper() and any(c in "AEIOUYİÖÜÄÅ" for c in word)
+
+
+def _recase(name: str) -> str:
+    """Write a surname in capitals as a name ("Mustafa SERİN": "Mustafa Serin"), keeping the name's length.
+
+    >>> _recase("Mustafa SERİN"), _recase("Anna Petrova")
+    ('Mustafa Serin', 'Anna Petrova')
+    """
+    words = name.split(" ")
+    if len(words) < 2 or not _caps_surname(words[-1]):
+        return name
+    last = words[-1]
+    return " ".join(
+        [*words[:-1], last[0] + last[1:].replace("İ", "i").replace("I", "ı" if "İ" in last else "i").lower()]
+    )
+
+
 def find_people(text: str, start: int = 0, end: int | None = None) -> list[PersonMention]:
     """Find the person names in text[start:end]: runs of two to four name words (initials allowed).
 
@@ -263,6 +287,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and (
                 is_name_word(words[j + 1].text)
                 or _is_initials(words[j + 1].text)
+                or (j == i and is_name_word(w.text) and _caps_surname(words[j + 1].text))
                 or (words[j + 1].text in PARTICLES and j + 2 < len(words) and is_name_word(words[j + 2].text))
             )
             and words[j + 1].start - words[j].end <= 1
@@ -318,7 +343,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and not after_for
         ):
             run = run[-4:]
-            p = PersonMention(text[run[0].start : run[-1].end], run[0].start)
+            p = PersonMention(_recase(text[run[0].start : run[-1].end]), run[0].start)
             before = [x.text for x in words[max(0, i - 2) : i]]
             dotted = bool(before) and before[-1] == "."
             word = before[-2] if dotted and len(before) > 1 else (before[-1] if before else "")
@@ -833,6 +858,28 @@ def name_part(text: str) -> str:
             cut = cut[: end.start()] if end else cut
             return cut.rstrip(" ,") or text
     return text
+
+
+_TRAILING_ACRONYM = re.compile(r"^(?P<whole>.+?\sof\s(?:the\s)?(?P<last>[^()]{3,200}?))\s*\((?P<acr>[A-Z]{2,10})\)$")
+
+
+def own_name(name: str) -> str:
+    """Leave out a bracketed acronym that names the last body of a name, not the name's own body.
+
+    >>> own_name("Central Library of the Azerbaijan National Academy of Sciences (ANAS)")
+    'Central Library of the Azerbaijan National Academy of Sciences'
+    >>> own_name("Azerbaijan National Academy of Sciences (ANAS)"), own_name("Library of Congress (LC)")
+    ('Azerbaijan National Academy of Sciences (ANAS)', 'Library of Congress (LC)')
+    """
+    m = _TRAILING_ACRONYM.match(name[:400])
+    if m is None:
+        return name
+    acr = m.group("acr").casefold()
+    inner = m.group("last")
+    for k in range(len(inner)):  # the acronym names a tail of the name after an "of": "… of the (Academy … (ANAS))"
+        if (k == 0 or inner[k - 1] == " ") and acr in acronyms(inner[k:]):
+            return m.group("whole").rstrip()
+    return name
 
 
 def parse_org(written: str, depth: int = 0) -> OrgMention:

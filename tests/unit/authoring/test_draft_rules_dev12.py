@@ -183,3 +183,43 @@ def test_a_title_naming_the_librarys_part_makes_host_staff_whatever_the_verb(
 def test_whose_work_it_is_did_not_visit(text: str, repo_draft_context: DraftContext) -> None:
     visitors, _ = _people(_draft(text, repo_draft_context))
     assert visitors == ["Nino Beridze"], visitors
+
+
+# --- names as written in other styles ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "On 10 May 2026 Prof. Jean DUPONT, director of the Lyon Municipal Library, visited the Presidential Library.",
+            "Jean Dupont",
+        ),
+        (
+            "The Presidential Library was visited on 10 May 2026 by Dr. Ayşe YILDIRIM of the Ege University.",
+            "Ayşe Yıldırım",
+        ),
+    ],
+)
+def test_a_surname_in_capitals_is_part_of_the_name(text: str, name: str, repo_draft_context: DraftContext) -> None:
+    visitors, _ = _people(_draft(text, repo_draft_context))
+    assert visitors == [name] or visitors == [name.replace("ı", "i")], visitors
+
+
+def test_a_known_person_with_a_surname_in_capitals_is_reused(repo_draft_context: DraftContext) -> None:
+    known = next(
+        e for e in repo_draft_context.matcher.entities.values() if e.kind == "person" and len(e.name.split()) == 2
+    )
+    first, last = known.name.split()
+    text = f"On 10 May 2026 Dr. {first} {last.upper()}, a guest from abroad, visited the Presidential Library."
+    d = _draft(text, repo_draft_context)
+    assert [e.iri for e in d.attendees] == [known.iri], [(e.name, e.new) for e in d.attendees]
+
+
+def test_an_acronym_after_the_last_body_of_a_name_is_that_bodys(repo_draft_context: DraftContext) -> None:
+    text = (
+        "Staff of the Central Library of the Georgian Academy of Arts (GAA) visited the Presidential Library on 11 "
+        "May 2026."
+    )
+    orgs = _new_orgs(_draft(text, repo_draft_context))
+    assert "Central Library of the Georgian Academy of Arts" in orgs, orgs
