@@ -206,6 +206,11 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
     return bare_part(own) and (" of " not in own or own.split()[0].casefold() in PART_WORDS)
 
 
+#: The rest of a list of fields inside an institution's name, after its comma: "Ministry of Higher Education, Science
+#: and Innovation of …" (capitalised words, "and", capitalised words, then "of").
+_FIELDS_LIST = r"(?:[A-Z][\w-]*\s+){1,3}and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}\s+of\s"
+
+
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
     """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
@@ -213,7 +218,9 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
         cut = re.search(
-            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
+            r"\s+[–—-]\s+|,\s(?!"
+            + _FIELDS_LIST
+            + r")|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
             r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
             r"(?:leadership|guidance|direction))\b",
             rest,

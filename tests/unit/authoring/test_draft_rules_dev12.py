@@ -223,3 +223,12 @@ def test_an_acronym_after_the_last_body_of_a_name_is_that_bodys(repo_draft_conte
     )
     orgs = _new_orgs(_draft(text, repo_draft_context))
     assert "Central Library of the Georgian Academy of Arts" in orgs, orgs
+
+
+def test_a_list_of_fields_inside_an_institutions_name_keeps_its_comma(repo_draft_context: DraftContext) -> None:
+    text = (
+        "Representatives of the Ministry of Culture, Tourism and Sport of the Republic of Moldova visited the "
+        "Presidential Library on 12 May 2026."
+    )
+    orgs = _new_orgs(_draft(text, repo_draft_context))
+    assert orgs == ["Ministry of Culture, Tourism and Sport of the Republic of Moldova"], orgs
