@@ -580,7 +580,7 @@ def _person_entry(
         entry = _earlier(ctx.minted[("person", fold(p.name))])
         draft.entries.setdefault(entry.iri, entry)
         return entry
-    refused = refuse_person(p.name, ctx.name_words)
+    refused = refuse_person(p.name, ctx.name_words, honorific=bool(p.honorific))
     if refused is not None:
         role = "host" if host else "visitor"
         draft.notes.append(

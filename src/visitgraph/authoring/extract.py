@@ -832,6 +832,8 @@ NAME_CONNECTORS = frozenset(
     """of the and for in on at named after within under by with to de des du la le les las los el y und für der
 die das van von di da del et al bin ibn e i""".split()
 )
+#: Lower-case kind words a body's name may end with ("Anadolu news agency", "Kitab publishing house").
+_KIND_WORDS_IN_NAMES = frozenset("house press group media holding firm".split())
 _CONNECTORS_AT_END = re.compile(r"(?:\s+(?:and|of|the|for|in|on|at|by|with|to|,))+\s*$")
 _NAME_TOKEN = re.compile(r"[(\[]|[)\]]|[^\s()\[\]]+")
 
@@ -843,6 +845,8 @@ def name_part(text: str) -> str:
     'Ministry of Science and Education of Azerbaijan'
     >>> name_part("Academy of Sciences (ANAS) and representatives of the Ministry")
     'Academy of Sciences (ANAS)'
+    >>> name_part("Anadolu news agency"), name_part("Kitab publishing house of Baku")
+    ('Anadolu news agency', 'Kitab publishing house of Baku')
     >>> name_part("University named after Mirzo Ulugbek (the national university)")
     'University named after Mirzo Ulugbek (the national university)'
     """
@@ -851,7 +855,14 @@ def name_part(text: str) -> str:
         tok = m.group(0)
         depth += (tok in "([") - (tok in ")]")
         word = tok.strip(",;:\"“”'’")
-        if depth == 0 and word[:1].islower() and word.isalpha() and word.casefold() not in NAME_CONNECTORS:
+        if (
+            depth == 0
+            and word[:1].islower()
+            and word.isalpha()
+            and word not in NAME_CONNECTORS
+            and word not in ORG_HEADS
+            and word not in _KIND_WORDS_IN_NAMES
+        ):
             cut = text[: m.start()].rstrip(" ,")
             # the connectors left at the end ("… (ANAS) and"), looked for in a bounded tail: linear (issue 21)
             end = _CONNECTORS_AT_END.search(cut, max(0, len(cut) - 80))

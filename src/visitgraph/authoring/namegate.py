@@ -38,25 +38,25 @@ def _common(word: str) -> bool:
     return zipf_frequency(word.casefold(), "en") >= COMMON_ZIPF
 
 
-def refuse_person(name: str, name_words: frozenset[str] = frozenset()) -> str | None:
+def refuse_person(name: str, name_words: frozenset[str] = frozenset(), honorific: bool = False) -> str | None:
     """Return why the words cannot be minted as a new person, else None.
 
     A new person needs two name words or more (one word is a surname, a first name or a fragment the librarian
-    must complete), none of them an institution's word in any language, and not all of them common English
+    must complete), or one after an honorific (`honorific`: "Ms. Tan" is a person, whoever she is), none of them an institution's word in any language, and not all of them common English
     words (a title's or a subject's words: "Records Management") unless one is a word of a known person's name
     (`name_words`, folded: "Brown", "Young").
 
     >>> refuse_person("Elif Karaca"), refuse_person("Sarah Mitchell"), refuse_person("Jan de Vries")
     (None, None, None)
-    >>> refuse_person("Mustafa")
-    'one name word only'
+    >>> refuse_person("Mustafa"), refuse_person("Tan", honorific=True)
+    ('one name word only', None)
     >>> refuse_person("Bilecik Şeyh Edebali Üniversitesi")
     'an institution\\'s word ("Üniversitesi")'
     >>> refuse_person("Records Management")
     'common English words only'
     """
     words = [w for w in _WORD.findall(name) if len(w) > 1 and w.casefold() not in _PARTICLES]
-    if len(words) < 2:
+    if len(words) < 2 and not (honorific and words):
         return "one name word only"
     for w in words:
         if w.casefold() in ORG_HEADS or FOREIGN_HEADS.fullmatch(w):

@@ -738,8 +738,9 @@ _STAFF_AFTER = re.compile(
     r"^,\s+(?P<desc>(?:the\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
     r"specialist|curator|coordinator)\b[^,.;()]{0,100}?)(?:,\s+(?:who\s+)?(?P<verb>[a-z]+)|(?P<end>[.;]|,?\s+and\s))"
 )
-#: A title that names the host in its own words: "head of the library's acquisitions department".
-_OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+(?:the\s+)?(?:Presidential\s+Library|library)\b")
+#: A title that names the host in its own words: "head of the library's acquisitions department" ("director of the
+#: library" alone is not enough: in "attended by X, director of the library" the library may be the guests').
+_OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+the\s+Presidential\s+Library\b")
 #: What host staff do in a later sentence: receive, show, tell, thank the guests, or speak about the library.
 _STAFF_VERBS = frozenset(
     "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received".split()
