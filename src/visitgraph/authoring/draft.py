@@ -26,9 +26,11 @@ from visitgraph.authoring.extract import (
     PersonMention,
     bare_head,
     institution_head,
+    own_name,
     place_code,
     whole_of,
 )
+from visitgraph.authoring.namegate import refuse_person
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
@@ -181,6 +183,14 @@ class DraftContext:
         self.source = vocab.mint(base, "source", SOURCE_SLUG)
         #: new people and organisations of this run, so a later item reuses them: (kind, folded name) -> entry
         self.minted: dict[tuple[str, str], Entry] = {}
+        #: the folded words of known people's names: a name word even when it is a common English word ("Brown")
+        self.name_words = frozenset(
+            w
+            for e in matcher.entities.values()
+            if e.kind == "person"
+            for n in e.labels or [e.name]
+            for w in fold(n).split()
+        )
 
     @classmethod
     def from_store(cls, store: ox.Store, base: str) -> DraftContext:
@@ -249,10 +259,18 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has
         for o in found.orgs + free:
             _org_entry(o, ctx, draft, orgs, sole=True)
-    for p in found.visitors:
-        draft.attendees.append(_person_entry(p, ctx, draft, orgs))
-    for p in found.hosts:
-        draft.contributors.append(_person_entry(p, ctx, draft, orgs, host=True))
+    for p in list(found.visitors):
+        entry = _person_entry(p, ctx, draft, orgs)
+        if entry is None:
+            found.visitors.remove(p)
+        else:
+            draft.attendees.append(entry)
+    for p in list(found.hosts):
+        entry = _person_entry(p, ctx, draft, orgs, host=True)
+        if entry is None:
+            found.hosts.remove(p)
+        else:
+            draft.contributors.append(entry)
     for p in found.visitors:
         entry = orgs.get(fold(p.org.name)) if p.org is not None else None
         if entry is not None and all(entry.iri != e.iri for e in draft.visitor_orgs):
@@ -322,7 +340,8 @@ def _org_entry(
             check = f'"{o.name}" does not read as an institution\'s name: name the institution, or delete it'
         if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
             check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'
-        entry = Entry(ctx.mint("organization", _org_slug_label(o.name)), "organization", o.name, True, check)
+        written = own_name(o.name)  # "… of the Academy of Sciences (ANAS)": the acronym is the academy's
+        entry = Entry(ctx.mint("organization", _org_slug_label(written)), "organization", written, True, check)
         ctx.minted[("organization", key)] = entry
         types = ["schema:Organization"] + [
             t
@@ -334,7 +353,7 @@ def _org_entry(
             if re.search(rf"\b{w}\b", o.name)
         ][:1]
         entry.props.append(("a", " , ".join(types), None if len(types) == 1 else "type guessed from the name"))
-        entry.props.append(("schema:name", turtle_literal(o.name), None))
+        entry.props.append(("schema:name", turtle_literal(written), None))
         if o.country:
             entry.props.append(
                 (
@@ -536,7 +555,9 @@ def _known_by_name_parts(p: PersonMention, ctx: DraftContext) -> Entity | None:
 
 def _person_entry(
     p: PersonMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], host: bool = False
-) -> Entry:
+) -> Entry | None:
+    """Return the entry of a person: a known one reused, else a new one, or None when the words do not look like
+    a personal name (:func:`refuse_person`; a ``# check:`` note says what was left out)."""
     org = orgs.get(fold(p.org.name)) if p.org is not None else None
     if p.org is not None and org is None:
         org = _org_entry(p.org, ctx, draft, orgs)
@@ -559,6 +580,13 @@ def _person_entry(
         entry = _earlier(ctx.minted[("person", fold(p.name))])
         draft.entries.setdefault(entry.iri, entry)
         return entry
+    refused = refuse_person(p.name, ctx.name_words, honorific=bool(p.honorific))
+    if refused is not None:
+        role = "host" if host else "visitor"
+        draft.notes.append(
+            f'"{p.name}" may be a {role} but was not drafted as a new person ({refused}): add them if so'
+        )
+        return None
     entry = Entry(ctx.mint("person", p.name), "person", p.name, True, _maybe(best, p.name, ctx))
     ctx.minted[("person", fold(p.name))] = entry
     entry.props.append(("a", "schema:Person", None))

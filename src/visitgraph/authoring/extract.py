@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from visitgraph.core.countries import COUNTRIES
-from visitgraph.core.names import COUNTRY_NAMES, fold
+from visitgraph.core.names import COUNTRY_NAMES, acronyms, fold
 
 #: Words that head an institution's name.
 ORG_HEADS = frozenset(
@@ -225,6 +225,30 @@ def outside(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
     return test
 
 
+def _caps_surname(word: str) -> bool:
+    """Say whether a word is a surname written in capitals after a first name ("Mustafa SERİN", "Jean DUPONT").
+
+    >>> _caps_surname("SERİN"), _caps_surname("DUPONT"), _caps_surname("UN"), _caps_surname("Serin")
+    (True, True, False, False)
+    """
+    return len(word) >= 3 and word.isalpha() and word.isupper() and any(c in "AEIOUYİÖÜÄÅ" for c in word)
+
+
+def _recase(name: str) -> str:
+    """Write a surname in capitals as a name ("Mustafa SERİN": "Mustafa Serin"), keeping the name's length.
+
+    >>> _recase("Mustafa SERİN"), _recase("Anna Petrova")
+    ('Mustafa Serin', 'Anna Petrova')
+    """
+    words = name.split(" ")
+    if len(words) < 2 or not _caps_surname(words[-1]):
+        return name
+    last = words[-1]
+    return " ".join(
+        [*words[:-1], last[0] + last[1:].replace("İ", "i").replace("I", "ı" if "İ" in last else "i").lower()]
+    )
+
+
 def find_people(text: str, start: int = 0, end: int | None = None) -> list[PersonMention]:
     """Find the person names in text[start:end]: runs of two to four name words (initials allowed).
 
@@ -263,6 +287,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and (
                 is_name_word(words[j + 1].text)
                 or _is_initials(words[j + 1].text)
+                or (j == i and is_name_word(w.text) and _caps_surname(words[j + 1].text))
                 or (words[j + 1].text in PARTICLES and j + 2 < len(words) and is_name_word(words[j + 2].text))
             )
             and words[j + 1].start - words[j].end <= 1
@@ -318,7 +343,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and not after_for
         ):
             run = run[-4:]
-            p = PersonMention(text[run[0].start : run[-1].end], run[0].start)
+            p = PersonMention(_recase(text[run[0].start : run[-1].end]), run[0].start)
             before = [x.text for x in words[max(0, i - 2) : i]]
             dotted = bool(before) and before[-1] == "."
             word = before[-2] if dotted and len(before) > 1 else (before[-1] if before else "")
@@ -801,6 +826,73 @@ def _sub_unit(text: str) -> bool:
     return _sub_unit_tail(text) is not None
 
 
+#: Lower-case words an institution's name may hold outside brackets ("Library for Foreign Literature", "University
+#: named after X", "Embassy of Japan in the Republic of Azerbaijan", "Instituto de …").
+NAME_CONNECTORS = frozenset(
+    """of the and for in on at named after within under by with to de des du la le les las los el y und für der
+die das van von di da del et al bin ibn e i""".split()
+)
+#: Lower-case kind words a body's name may end with ("Anadolu news agency", "Kitab publishing house").
+_KIND_WORDS_IN_NAMES = frozenset("house press group media holding firm".split())
+_CONNECTORS_AT_END = re.compile(r"(?:\s+(?:and|of|the|for|in|on|at|by|with|to|,))+\s*$")
+_NAME_TOKEN = re.compile(r"[(\[]|[)\]]|[^\s()\[\]]+")
+
+
+def name_part(text: str) -> str:
+    """Cut an organisation as written before its first lower-case word that no name holds: a clause ran on.
+
+    >>> name_part("Ministry of Science and Education of Azerbaijan got acquainted with the system")
+    'Ministry of Science and Education of Azerbaijan'
+    >>> name_part("Academy of Sciences (ANAS) and representatives of the Ministry")
+    'Academy of Sciences (ANAS)'
+    >>> name_part("Anadolu news agency"), name_part("Kitab publishing house of Baku")
+    ('Anadolu news agency', 'Kitab publishing house of Baku')
+    >>> name_part("University named after Mirzo Ulugbek (the national university)")
+    'University named after Mirzo Ulugbek (the national university)'
+    """
+    depth = 0
+    for m in _NAME_TOKEN.finditer(text):
+        tok = m.group(0)
+        depth += (tok in "([") - (tok in ")]")
+        word = tok.strip(",;:\"“”'’")
+        if (
+            depth == 0
+            and word[:1].islower()
+            and word.isalpha()
+            and word not in NAME_CONNECTORS
+            and word not in ORG_HEADS
+            and word not in _KIND_WORDS_IN_NAMES
+        ):
+            cut = text[: m.start()].rstrip(" ,")
+            # the connectors left at the end ("… (ANAS) and"), looked for in a bounded tail: linear (issue 21)
+            end = _CONNECTORS_AT_END.search(cut, max(0, len(cut) - 80))
+            cut = cut[: end.start()] if end else cut
+            return cut.rstrip(" ,") or text
+    return text
+
+
+_TRAILING_ACRONYM = re.compile(r"^(?P<whole>.+?\sof\s(?:the\s)?(?P<last>[^()]{3,200}?))\s*\((?P<acr>[A-Z]{2,10})\)$")
+
+
+def own_name(name: str) -> str:
+    """Leave out a bracketed acronym that names the last body of a name, not the name's own body.
+
+    >>> own_name("Central Library of the Azerbaijan National Academy of Sciences (ANAS)")
+    'Central Library of the Azerbaijan National Academy of Sciences'
+    >>> own_name("Azerbaijan National Academy of Sciences (ANAS)"), own_name("Library of Congress (LC)")
+    ('Azerbaijan National Academy of Sciences (ANAS)', 'Library of Congress (LC)')
+    """
+    m = _TRAILING_ACRONYM.match(name[:400])
+    if m is None:
+        return name
+    acr = m.group("acr").casefold()
+    inner = m.group("last")
+    for k in range(len(inner)):  # the acronym names a tail of the name after an "of": "… of the (Academy … (ANAS))"
+        if (k == 0 or inner[k - 1] == " ") and acr in acronyms(inner[k:]):
+            return m.group("whole").rstrip()
+    return name
+
+
 def parse_org(written: str, depth: int = 0) -> OrgMention:
     """Read an organisation as written: parent ("within the …", "… of the X University"), country.
 
@@ -811,7 +903,7 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     >>> o.name, o.parent.name, o.country
     ('Library and Information Centre of the Bilecik Sheikh Edebali University', 'Bilecik Sheikh Edebali University', 'TR')
     """
-    text = " ".join(written.split()).strip(" ,.")  # single spaces: no regex below rescans a run of blanks
+    text = name_part(" ".join(written.split()).strip(" ,."))  # single spaces: no regex rescans a run of blanks
     part = re.fullmatch(r"([A-Z]{2,})\s+(?:[A-Z][\w-]*\s+){0,3}([\w-]+)", text)
     if part and part.group(2).casefold() in SUB_UNITS:  # "IFLA Governing Board": a part of the acronym's body
         return OrgMention(part.group(1))

@@ -150,7 +150,16 @@ def _about_spans(sentence: str) -> list[tuple[int, int]]:
             sentence[max(0, m.start() - 40) : m.start()],
         )
     ]
+    # "an edition of the poems of X", "translator of the works of X": whose work it is, not who came
+    spans += [(m.start(), m.end()) for m in _WORK_OF.finditer(sentence)]
     return sorted(spans)
+
+
+#: A person named as whose work something is: "the poems of X", "a translation of the novels of X".
+_WORK_OF = re.compile(
+    r"\b(?:poems?|poetry|novels?|works|writings|letters|diaries|memoirs|manuscripts|legacy|heritage|oeuvre|"
+    r"verses|songs|paintings|music|lyrics|ghazals|stories|plays|books)\s+of\s+(?!the\s)[^,.;()]{1,100}"
+)
 
 
 #: "their colleague from Geneva Marc Dubois": a person "from" a place, the place written before the name.
@@ -197,6 +206,11 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
     return bare_part(own) and (" of " not in own or own.split()[0].casefold() in PART_WORDS)
 
 
+#: The rest of a list of fields inside an institution's name, after its comma: "Ministry of Higher Education, Science
+#: and Innovation of …" (capitalised words, "and", capitalised words, then "of").
+_FIELDS_LIST = r"(?:[A-Z][\w-]*\s+){1,3}and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}\s+of\s"
+
+
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
     """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
@@ -204,7 +218,9 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
         cut = re.search(
-            r"\s+[–—-]\s+|,\s|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
+            r"\s+[–—-]\s+|,\s(?!"
+            + _FIELDS_LIST
+            + r")|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
             r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
             r"(?:leadership|guidance|direction))\b",
             rest,
@@ -377,6 +393,10 @@ def analyse_visit(
     masked = _mask(sentence, [(a, b) for a, b, _, _ in groups])
     visitors = _read_descriptors(masked, people, groups, labels)
     _resolve_references(visitors, [g[3] for g in groups if g[3] is not None])
+    agent = _AGENT_BY.search(masked)
+    if agent is not None and any(p.start < agent.start() for p in visitors):
+        for p in visitors:  # "X and Y were received at the library on … by Z, head of …, and W": Z and W host
+            p.host = p.host or p.start >= agent.end()
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
@@ -395,6 +415,10 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+#: The agent of the guests' reception in the visit sentence: whoever comes after "were received … by" received them.
+_AGENT_BY = re.compile(r"\b(?:was|were)\s+(?:received|welcomed|met|greeted|hosted)\b[^.;]{0,120}?\bby\s+")
 
 
 def _read_descriptors(
@@ -560,6 +584,11 @@ _TOOK_PART = re.compile(
     r"|\b(?:is|was|were|are)\s+in\s+[A-Z][\w-]*\s+(?:for|to\s+attend)\s+[^,.;]{1,150}"
     # who pays for or publishes something is not who came: "funded by the X Foundation", "published by X"
     r"|\b(?:funded|sponsored|supported|financed|published)\s+by\s+[^,.;]{1,150}|\bwith\s+the\s+support\s+of\s+[^,.;]{1,150}"
+    # where or around what something else happens is no visiting institution: "a conference held at the X
+    # University", "on the eve of the session of the X Council", "on the sidelines of the X Forum"
+    r"|\b(?:held|organi[sz]ed|taking\s+place|took\s+place)\s+(?:at|in)\s+[^,.;]{1,150}"
+    r"|\b(?:[Oo]n\s+the\s+eve|[Aa]head|[Oo]n\s+the\s+(?:sidelines|margins)|(?:[Ww]ith)?[Ii]n\s+the\s+framework)\s+of"
+    r"\s+[^,.;]{1,150}"
 )
 
 
@@ -707,8 +736,11 @@ def _initial_fits(name: str, names: Iterable[str]) -> list[str]:
 #: books", "head of the library's public relations sector", "deputy director for information technologies").
 _STAFF_AFTER = re.compile(
     r"^,\s+(?P<desc>(?:the\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
-    r"specialist|curator|coordinator)\b[^,.;()]{0,100}?),\s+(?:who\s+)?(?P<verb>[a-z]+)"
+    r"specialist|curator|coordinator)\b[^,.;()]{0,100}?)(?:,\s+(?:who\s+)?(?P<verb>[a-z]+)|(?P<end>[.;]|,?\s+and\s))"
 )
+#: A title that names the host in its own words: "head of the library's acquisitions department" ("director of the
+#: library" alone is not enough: in "attended by X, director of the library" the library may be the guests').
+_OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+the\s+Presidential\s+Library\b")
 #: What host staff do in a later sentence: receive, show, tell, thank the guests, or speak about the library.
 _STAFF_VERBS = frozenset(
     "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received".split()
@@ -716,12 +748,16 @@ _STAFF_VERBS = frozenset(
 
 
 def _staff_after(text: str, p: PersonMention) -> str | None:
-    """Return the title written after a later sentence's person who acts as host staff, else None."""
+    """Return the title written after a later sentence's person who acts as host staff, else None: the title
+    names the library itself ("X, head of the library's acquisitions department", whatever the sentence says of
+    them), or they receive, show or tell the guests."""
     after = text[p.start + len(p.name) : p.start + len(p.name) + 200]
     m = _STAFF_AFTER.match(after)
-    if m is None or m.group("verb") not in _STAFF_VERBS:
+    if m is None:
         return None
     desc = m.group("desc")
+    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc):
+        return None  # what they did says nothing, and the title names no part of the host
     org = split_descriptor(desc)[1]
     if org is not None and not _is_host_org(org, set()) and not re.search(r"\bthe library[’']s\b", desc):
         return None  # "X, director of the City Library, spoke …": another institution's
@@ -868,6 +904,11 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
     )
 
 
+#: An owner right before a name: a common noun's possessive ("the library's", "the museum’s") or a possessive
+#: pronoun. What follows is a part of that body, never an institution of its own ("Lithuania's National Library",
+#: a place's possessive, is not matched: its owner is capitalised).
+_OWNED_BEFORE = re.compile(r"(?:\b[a-z]{3,}['’]s|\b(?:its|their|our|his|her))\s+$")
+
 #: A named part's "of" right before a word, with no article: "Department of Archives" names what it keeps.
 _PART_OF_BEFORE = re.compile(
     r"\b(?:" + "|".join(sorted(w.capitalize() for w in SUB_UNITS | {"centre", "center", "office"})) + r")\s+of\s+$"
@@ -916,6 +957,8 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue
         if _PART_OF_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
             continue  # "the Department of Archives and …": what a part keeps, not an institution
+        if _OWNED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue  # "the library's Lithuanian Studies Centre", "its Archive": a part of a body named elsewhere
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
             continue

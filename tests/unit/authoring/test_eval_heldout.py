@@ -94,7 +94,7 @@ def test_reconcile_reading_entities_from_the_store_answers_the_same(
         assert score_reconcile(stored, split) == score_reconcile(plain, split)
 
 
-DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")
+DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12")
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +209,13 @@ def test_dev11_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     63/63, nothing invented."""
     d = draft_scores["dev11"]
     assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 63, (d.line("dev11"), d.problems)
+
+
+def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
+    """dev12 (news-dev12.json, written blind on 6 Dec 2026 by another hand) after its first round (decision 0050):
+    3/30 on the rules before the round (dates 29/30, reuse 45/54, 21 invented entities in 15 items), 7/30 after,
+    dates 29/30, reuse 46/54, 9 invented entities in 7 items. Only its even items were tuned on (0 invented there);
+    its odd items were the round's own check of whether the mechanisms generalise, so it is guarded at what was
+    reached, not at 100 %."""
+    d = draft_scores["dev12"]
+    assert d.right >= 7 and d.dates >= 29 and d.invented <= 9 and d.reused >= 46, (d.line("dev12"), d.problems)
