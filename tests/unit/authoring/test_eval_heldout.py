@@ -94,7 +94,7 @@ def test_reconcile_reading_entities_from_the_store_answers_the_same(
         assert score_reconcile(stored, split) == score_reconcile(plain, split)
 
 
-DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12")
+DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13")
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,9 @@ UNMET = (
     "(6/20 with the scoring of 0044's eighth round), dates 16/20, reuse 23/30, 8 invented entities in 6 items; "
     "after the eighth round (dev8, dev9) 9/20, dates 20/20, reuse 26/30, 9 invented entities in 7 items; "
     "after the ninth (dev9, dev10) 10/20, dates 20/20, reuse 26/30, 9 invented entities in 7 items; "
-    "decisions 0023, 0041, 0044"
+    "after the tenth (dev11) 10/20, 20/20, 26/30, 8 invented in 6 items; "
+    "after the eleventh (dev12's even half) 10/20, 20/20, 26/30, 7 invented in 5 items; "
+    "decisions 0023, 0041, 0044, 0046, 0050"
 )
 
 
@@ -166,9 +168,16 @@ def test_draft_test_half_reuse(held_out_scores: dict[str, DraftScore]) -> None:
 
 
 def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, DraftScore]) -> None:
-    """Guard the figures last measured on the held-out half (README, decision 0044)."""
+    """Guard the figures last measured on the held-out half (README, decisions 0044 and 0050)."""
     s = held_out_scores["test2"]
-    assert s.right >= 10 and s.invented <= 9 and s.dates >= 20, s.line("test2")
+    assert s.right >= 10 and s.invented <= 7 and s.dates >= 20, s.line("test2")
+
+
+def test_dev13_representative_check_no_worse(draft_scores: dict[str, DraftScore]) -> None:
+    """dev13 (news-dev13.json, 30 ordinary items written blind on 6 Dec 2026) was never tuned on: scored once
+    before round 11 and once after (decision 0050), 25/30 both times, dates 30/30, reuse 38/39, nothing invented."""
+    d = draft_scores["dev13"]
+    assert d.right >= 25 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev13"), d.problems)
 
 
 def test_dev_halves_stay_as_tuned(
