@@ -182,13 +182,13 @@ def _extremes(kind: str, candidates: Mapping[int, Sequence[Term]]) -> tuple[dict
     rows = " ".join(f"({i} {t})" for i, terms in candidates.items() for t in terms)
     store = ox.Store()
     picked = {
-        int(r["g"].value): r["x"]  # type: ignore[index]
+        int(r["g"].value): r["x"]
         for r in store.query(
             f"SELECT ?g ({kind.upper()}(?v) AS ?x) WHERE {{ VALUES (?g ?v) {{ {rows} }} }} GROUP BY ?g"
         )  # type: ignore[union-attr]
     }
     tied = {
-        int(r["g"].value)  # type: ignore[index]
+        int(r["g"].value)
         for r in store.query(  # type: ignore[union-attr]
             f"SELECT DISTINCT ?g WHERE {{ VALUES (?g ?a) {{ {rows} }} VALUES (?g ?b) {{ {rows} }} "
             "FILTER(!sameTerm(?a, ?b) && ?a = ?b) }"
