@@ -51,6 +51,8 @@ def main():
                 "k": k,
                 "write_s": round(write_s, 2),
                 "answers_s": report.timings.get("index_s"),
+                "timings": report.timings,
+                "reused": report.reused,
                 "load": [round(load, 2), round(os.getloadavg()[0], 2)],
                 "maintained": report.answers.get("maintained", []),
                 "derived": report.answers.get("derived", {}),

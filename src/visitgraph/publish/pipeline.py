@@ -334,6 +334,7 @@ def _commit(
             "reused": sorted(n for n, e in index.entries.items() if "reused_from" in e),
             "maintained": sorted(n for n, e in index.entries.items() if e.get("how") == "maintained"),
             "derived": {n: e.get("why", "") for n, e in sorted(index.entries.items()) if e.get("how") == "derived"},
+            "not_tried": {n: e["why"] for n, e in sorted(index.entries.items()) if e.get("how") == "not tried"},
         }
         lap("index_s")
         return {"answers": report.answers}

@@ -16,7 +16,8 @@ The stored answer is used only if the query text and parameters have not changed
 (a fingerprint), and the rows are exactly what SPARQL returns: ``tests/unit/queries/test_answerindex.py``
 compares every indexed query page by page against SPARQL, filter values included. A query that
 cannot be answered within ``index_timeout`` or has more than ``index_max_rows`` rows is not
-stored (the manifest says why) and keeps running as SPARQL. Queries are answered in
+stored (the manifest says why) and keeps running as SPARQL; a write does not try again a derivation
+that ran out of time on the previous generation (``visitgraph queries index`` does, decision 0047). Queries are answered in
 ``python -m visitgraph.queries.answerindex`` children of the one killable pool
 (:mod:`visitgraph.workers.pool`; at most one per worker thread, reused across queries), killed at the
 timeout like a query worker.
@@ -273,12 +274,39 @@ def build_index(
             "how": "maintained",
         }
 
+    def not_tried(query: Any) -> dict[str, Any] | None:
+        """A write does not run again a whole derivation that ran out of time on the previous generation
+        (same query, same index_timeout): at a million visits that is index_timeout seconds per write
+        for an answer that is still not stored. `visitgraph queries index <name>` tries again."""
+        old = previous_entries.get(query.name)
+        if not isinstance(follow, tuple) or old is None or old.get("fingerprint") != fingerprint(query):
+            return None
+        if old.get("error") != timed_out(float(settings.index_timeout)):
+            return None
+        since = str(old.get("since", follow[0]))
+        why = (
+            f"its whole derivation was not answered within index_timeout at generation {since}; a write does "
+            f"not run it again (`visitgraph queries index {query.name}` does)"
+        )
+        return {
+            "fingerprint": old["fingerprint"],
+            "error": old["error"],
+            "since": since,
+            "how": "not tried",
+            "why": why,
+        }
+
     def one(query: Any) -> tuple[str, dict[str, Any]]:
         followed = follow_write(query)
         if isinstance(followed, dict):
             if on_done is not None:
                 on_done(query.name, followed)
             return query.name, followed
+        skipped = not_tried(query)
+        if skipped is not None:
+            if on_done is not None:
+                on_done(query.name, skipped)
+            return query.name, skipped
         bound = bind_parameters(query, {}, settings.base_iri)
         entry = attempt(query, bound, ())
         defaulted = [p.name for p in query.params if p.filter is not None and p.name in bound]
@@ -339,7 +367,7 @@ def _run_in_child(pool: Pool, job: dict[str, Any], out: Path, timeout: float, ki
         result, _ = pool.run({"job": job, "out": str(out), "kind": kind}, timeout)
     except ChildTimeout:
         out.unlink(missing_ok=True)
-        return {"error": f"not answered within index_timeout ({timeout:g} s)", "seconds": _since(started)}
+        return {"error": timed_out(timeout), "seconds": _since(started)}
     except ChildGone as e:
         out.unlink(missing_ok=True)
         tail = e.stderr.strip().splitlines()[-1:] or [e.how]
@@ -349,6 +377,15 @@ def _run_in_child(pool: Pool, job: dict[str, Any], out: Path, timeout: float, ki
     if "error" in result:
         out.unlink(missing_ok=True)
     return result
+
+
+def timed_out(timeout: float) -> str:
+    """The error of a stored answer not derived within `timeout` seconds (index_timeout).
+
+    >>> timed_out(900.0)
+    'not answered within index_timeout (900 s)'
+    """
+    return f"not answered within index_timeout ({timeout:g} s)"
 
 
 def _since(started: float) -> float:

@@ -272,6 +272,83 @@ def test_a_write_maintains_the_declared_queries_and_says_why_the_rest_are_whole(
     assert manifest["queries"]["visits-per-year"]["maintained"]["units"] <= 3
 
 
+def test_first_and_last_follow_by_the_visits_a_write_touched_not_by_the_hosts_whole_group(
+    template: Path, tmp_path: Path
+) -> None:
+    """host-participants (COUNT, MIN and MAX per host, decision 0047): a new visit moves the first or last
+    date by its own date; removing the visit that *is* the first one derives that host again; the rest follow."""
+    root = tmp_path / "mini"
+    shutil.copytree(template, root)
+    s = settings_for(root)
+    store = store_from_settings(s)
+    base, model = s.base_iri, f"{s.base_iri}visit/2018-02-28-graham-wilson"
+
+    def add(n: int, date: str) -> str:  # a copy of the one visit with a host (a contributor), on `date`
+        new = f"{base}visit/{date}-hosted-{n}"
+        return (
+            f'INSERT {{ GRAPH <{base}graph/test> {{ <{new}> ?p ?o . <{new}> <{S}startDate> "{date}"^^<{XSD}date> }} }}'
+            f" WHERE {{ GRAPH ?g {{ <{model}> ?p ?o }} FILTER(?p != <{S}startDate> && !isBlank(?o)) }}"
+        )
+
+    def redate(n: int, old: str, date: str) -> str:
+        v = f"{base}visit/{old}-hosted-{n}"
+        return (
+            f"DELETE {{ GRAPH ?g {{ <{v}> <{S}startDate> ?d }} }} INSERT {{ GRAPH ?g {{ <{v}> <{S}startDate> "
+            f'"{date}"^^<{XSD}date> }} }} WHERE {{ GRAPH ?g {{ <{v}> <{S}startDate> ?d }} }}'
+        )
+
+    host = f"{base}person/mayil-ahmadov"
+    steps = [
+        (add(1, "2024-05-05"), 0),  # a later last date
+        (add(2, "2009-01-02"), 0),  # an earlier first date
+        (add(3, "2015-07-07"), 0),  # neither
+        (redate(2, "2009-01-02", "2016-03-03"), 1),  # the first date's visit moved: the host is derived again
+        (redate(2, "2009-01-02", "2017-01-01"), 0),  # now neither first (2015-07-07) nor last
+        (
+            f'DELETE {{ GRAPH ?g {{ <{host}> <{S}name> ?n }} }} INSERT {{ GRAPH ?g {{ <{host}> <{S}name> "Aaron Zed" }} }} '
+            f"WHERE {{ GRAPH ?g {{ <{host}> <{S}name> ?n }} }}",
+            1,
+        ),  # renamed: the old group loses its first and last
+    ]
+    for update, again in steps:
+        write_update(s, store, update, who="pytest", what="host")
+        how = assert_answers_fresh(s, store, tmp_path)
+        assert how["host-participants"] == "maintained"
+        manifest = json.loads((answers_root(s.store) / store.current().id / MANIFEST).read_text(encoding="utf-8"))
+        done = manifest["queries"]["host-participants"]["maintained"]
+        assert "units" in done and done["keys_derived_again"] == again, done
+    rows = sqlite3.connect(
+        answers_root(s.store) / store.current().id / manifest["queries"]["host-participants"]["file"]
+    )
+    layered = overlay.attach_base(
+        rows, answers_root(s.store) / store.current().id / manifest["queries"]["host-participants"]["base"]
+    )
+    found = [[decode_term(t) for t in json.loads(r)] for (r,) in rows.execute(overlay.live(layered, "row")[0])]
+    assert [(r[1].value, r[3].value, r[4].value, r[5].value) for r in found] == [
+        ("Aaron Zed", "4", "2015-07-07", "2024-05-05")
+    ]
+
+
+def test_a_counted_aggregate_with_first_and_last_is_split_into_groups_counts_and_extremes() -> None:
+    from visitgraph.queries.answercounts import count_shape
+
+    text = (root_queries := Path(__file__).parents[3] / "queries" / "host-participants.rq").read_text(encoding="utf-8")
+    shape = count_shape(text, "person")
+    assert shape.group == ("person", "name", "jobTitle")
+    assert shape.counted == {"visits": "visit"} and shape.extremes == {
+        "first": ("min", "date"),
+        "last": ("max", "date"),
+    }
+    assert root_queries.exists()
+    for bad in (  # HAVING, a SUM, a plain column not grouped: derived whole, with the reason
+        text.replace("ORDER BY", "HAVING (COUNT(?visit) > 1) ORDER BY"),
+        text.replace("(MIN(?date) AS ?first)", "(SUM(?date) AS ?first)"),
+        text.replace("GROUP BY ?person ?name ?jobTitle", "GROUP BY ?person ?name"),
+    ):
+        with pytest.raises(Unmaintainable):
+            count_shape(bad, "person")
+
+
 def test_rows_compare_as_oxigraph_orders_them() -> None:
     terms = [
         None,

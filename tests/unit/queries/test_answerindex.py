@@ -151,6 +151,31 @@ def test_timeouts_and_row_caps_are_recorded_and_those_queries_stay_sparql(tmp_pa
     assert not any(p.name.startswith(".building") for p in answers_root(store.path).iterdir())
 
 
+def test_a_write_does_not_run_again_a_derivation_that_ran_out_of_time(tmp_path: Path) -> None:
+    """Decision 0047: at 1M visits a whole derivation past index_timeout, tried again at every write, made
+    each write cost index_timeout seconds per such query for an answer still not stored."""
+    root = copy_project(tmp_path / "p", TEST_DATA / "mini")
+    slow = settings_for(root, index_timeout=0.001)
+    store = store_from_settings(slow)
+    built = build(slow, store, who="pytest")
+    assert "index_timeout (0.001 s)" in built.answers["skipped"]["people"]
+    first = store.require_current().id
+    update = 'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/x> <http://example.org/p> "x" } }'
+    from visitgraph.publish.writes import write_update
+
+    report = write_update(slow, store, update, who="pytest", what="a triple no query reads")
+    assert "people" in report.answers["not_tried"] and f"at generation {first}" in report.answers["not_tried"]["people"]
+    assert "people" not in report.answers["derived"]
+    manifest = json.loads((answers_root(store.path) / store.require_current().id / "manifest.json").read_text("utf-8"))
+    assert manifest["queries"]["people"]["how"] == "not tried" and "error" in manifest["queries"]["people"]
+    # With another index_timeout it is derived again (as `visitgraph queries index people` would).
+    again = write_update(
+        slow.replace(index_timeout=60.0), store, update.replace('"x"', '"y"'), who="pytest", what="again"
+    )
+    assert "people" in again.answers["derived"] and "people" in again.answers["stored"]
+    assert not again.answers["not_tried"]
+
+
 def test_publish_keeps_answers_only_for_kept_generations_and_can_turn_them_off(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p", TEST_DATA / "mini")  # small data: four builds, their size is not the point
     settings = settings_for(root, keep_generations=2)
