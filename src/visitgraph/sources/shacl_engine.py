@@ -198,29 +198,49 @@ def _marks(labels: Iterable[str]) -> str:
 
 
 def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResult], str]:
-    """Validate a whole store (its union graph) in one engine call, through an N-Triples file.
+    """Validate a whole store (its union graph) in one engine call, through an N-Quads file.
 
-    Blank nodes (a SPARQL filter finds them) get their MARK triple first. Memory is the engine's copy of the graph
-    (measured in decision 0033), not Python objects per triple.
+    The store writes the whole dataset itself in one call (the engine reads N-Quads as the union of
+    its graphs, the default graph included). The engine renames blank nodes, so a result naming one
+    needs the MARK triples to be read back (:data:`MARK`); finding every blank node takes a scan of
+    the union graph, so it is done only when needed: a run whose results name no blank node and hold
+    no violation (a conforming store, the usual full build) is final as it is; otherwise the marks
+    are added to the same file and the engine runs again, exactly as before (decision 0049).
+    Memory is the engine's copy of the graph (measured in decision 0033), not Python objects per triple.
     """
     import os
     import tempfile
 
-    rows = store.query(
-        "SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
-        use_default_graph_as_union=True,
-    )
-    head = _marks(row["b"].value for row in rows)  # type: ignore[union-attr]
-    fd, name = tempfile.mkstemp(suffix=".nt", prefix="visitgraph-shacl-")
+    fd, name = tempfile.mkstemp(suffix=".nq", prefix="visitgraph-shacl-")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(head.encode())
-            for graph in [ox.DefaultGraph(), *store.named_graphs()]:  # the store writes each graph itself
-                store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        store.dump(name, format=ox.RdfFormat.N_QUADS)  # written by the store in Rust, no Python per triple
+        report = _compiled(shapes_nt).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
+        if not _needs_marks(report):
+            return _results(report)
+        rows = store.query(
+            "SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
+            use_default_graph_as_union=True,
+        )
+        with open(name, "ab") as out:  # the engine names blank nodes by the MARK results, in any order
+            out.write(_marks(row["b"].value for row in rows).encode())  # type: ignore[union-attr]
         report = _compiled(shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
     finally:
         os.unlink(name)
     return _results(report)
+
+
+def _needs_marks(report: object) -> bool:
+    """Say whether a report (made without MARK triples) needs them: a result names a blank node, or is a violation.
+
+    A violation's report is kept as Turtle with the data's blank node labels (:func:`_report_without_marks`).
+    """
+    return any(
+        r.severity == "Violation"
+        or (r.focus_node or "").startswith("_:")
+        or (r.value or "").startswith("_:")
+        for r in report.results  # type: ignore[attr-defined]
+    )
 
 
 def _results(report: object) -> tuple[list[FastResult], str]:
