@@ -236,9 +236,7 @@ def _needs_marks(report: object) -> bool:
     A violation's report is kept as Turtle with the data's blank node labels (:func:`_report_without_marks`).
     """
     return any(
-        r.severity == "Violation"
-        or (r.focus_node or "").startswith("_:")
-        or (r.value or "").startswith("_:")
+        r.severity == "Violation" or (r.focus_node or "").startswith("_:") or (r.value or "").startswith("_:")
         for r in report.results  # type: ignore[attr-defined]
     )
 
