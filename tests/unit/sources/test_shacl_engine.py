@@ -461,3 +461,33 @@ def test_the_same_triple_in_two_graphs_counts_once_and_the_default_graph_is_part
     reference = validate_quads(data, rules, base=ex, engine="pyshacl")
     assert {(r.focus, r.message) for r in found} == {(r.focus, r.message) for r in reference.results}
     assert {(r.focus, r.message) for r in found} == {(ex + "b", "one p"), (ex + "b", "a q")}
+
+
+def test_the_records_are_counted_beside_the_engine_call(
+    real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-store report's focus_count comes from a query run while the engine validates (decision 0049)."""
+    import threading
+
+    import visitgraph.sources.shacl_engine as engine
+    import visitgraph.sources.validate as validate
+
+    settings, quads = real
+    store = ox.Store()
+    store.extend(quads)
+    engine_began, overlapped = threading.Event(), []
+    real_focus, real_fast = validate.focus_nodes_in, engine.validate_store_fast
+
+    def focus(*args: object) -> list[str]:
+        overlapped.append(engine_began.wait(20))  # the engine's call has begun and is not waited for
+        return real_focus(*args)  # type: ignore[arg-type]
+
+    def fast(*args: object) -> object:
+        engine_began.set()
+        return real_fast(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "focus_nodes_in", focus)
+    monkeypatch.setattr(engine, "validate_store_fast", fast)
+    report = validate_store(store, shapes, base=settings.base_iri, engine="shacl")
+    assert overlapped == [True]
+    assert report.focus_count == len(real_focus(store, shape_targets(shapes))) > 0
