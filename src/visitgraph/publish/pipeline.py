@@ -311,7 +311,11 @@ def _commit(
         if answers is None:
             return None  # remote: every front-end reads the server; nothing is kept locally
         lap("publish_s")
-        index = answers.result()
+        try:
+            index = answers.result()
+        except BaseException:  # theirs, or an interrupt while waiting: nothing of them stays in place
+            answers.cancel()
+            raise
         report.answers = {
             "stored": index.stored,
             "skipped": index.skipped,
