@@ -4,6 +4,7 @@
 # this one, in alternating order, same data; prints each build's wall time, its step timings and the load average.
 # Usage: P=/path/to/project REF=/path/to/other/checkout R=3 bench/sbs_raw_build.sh
 #   (a project from `bench_scale.py --phases generate`; its var/ is removed before each build)
+#   ANSWERS=1 keeps each build's stored answers in $OUT/answers-<code>-<round> (to compare them afterwards).
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-$HERE/.venv/bin/python}
@@ -25,12 +26,14 @@ for r in $(seq 1 "$R"); do
   if [ $((r % 2)) = 1 ]; then order="ref this"; else order="this ref"; fi
   for c in $order; do
     rm -rf "$P/var"
+    l0=$(cut -d' ' -f1 /proc/loadavg)
     s=$(date +%s.%N)
     PYTHONPATH=${SRC[$c]}/src nice -n 5 "$PY" -m visitgraph --root "$P" build --json > "$OUT/$c-$r.json" 2> "$OUT/$c-$r.err"
     rc=$?
     e=$(date +%s.%N)
     t=$("$PY" -c "import json; print(json.load(open('$OUT/$c-$r.json'))['timings'])" 2>/dev/null)
-    echo "round $r $c rc=$rc build_s=$(echo "$e - $s" | bc) load=$(cut -d' ' -f1 /proc/loadavg) $t"
+    echo "round $r $c rc=$rc build_s=$(echo "$e - $s" | bc) load=$l0→$(cut -d' ' -f1 /proc/loadavg) at=$(date -u +%H:%M:%S) $t"
+    if [ "${ANSWERS:-0}" = 1 ]; then cp -r "$P/var/store/answers" "$OUT/answers-$c-$r"; fi
   done
 done
 rm -rf "$OUT/raw"

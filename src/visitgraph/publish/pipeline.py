@@ -5,7 +5,9 @@ Longer than 400 lines because it is the one build path (load, replay, guard, val
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -279,55 +281,59 @@ def _commit(
     changes, follow = _answer_changes(settings, store, staged, published, report)
 
     def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
-        # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
-        started = time.monotonic()
-        announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
-        report.timings["ledger_s"] = round(time.monotonic() - started, 3)  # part of publish_s, like search_index_s
-        save_inputs(store.path, gen_id, inputs)
-        keep_blobs(store.path, settings.root, inputs)
-        # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
-        # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
+        # The stored answers (children of the pool) start at once, beside the ledger, the inputs and the search
+        # index in this process: each reads the generation in place and none reads what another writes
+        # (decision 0049). The generation is published only if all of them succeed: a failure here cancels the
+        # answers (their folder is never put in place) and is raised once they have stopped.
+        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder)
         try:
-            searched = build_search_index(
-                store.path,
-                folder,
-                gen_id,
-                previous=published.id if published is not None else None,
-                changes=report.changes,
-            )
-            report.search = {"how": searched.how, "values": searched.rows, "seconds": searched.seconds}
-            report.timings["search_index_s"] = searched.seconds
-        except (OSError, sqlite3.Error) as e:
-            report.search = {"error": f"search index not built: {e}"[:300]}
-        # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
-        # reconciliation service reads entities per query and these once (decision 0048).
-        try:
-            counted = build_match_stats(
-                store.path,
-                folder,
-                gen_id,
-                settings.base_iri,
-                previous=published.id if published is not None else None,
-                changes=report.changes,
-            )
-            report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
-            report.timings["match_stats_s"] = counted.seconds
-        except (OSError, sqlite3.Error) as e:
-            report.match = {"error": f"match statistics not built: {e}"[:300]}
-        # Saved queries' whole answers, stored before readers switch (visitgraph.queries.answerindex).
-        if not settings.answer_index or store.backend != "embedded":
+            started = time.monotonic()
+            # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
+            announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
+            report.timings["ledger_s"] = round(time.monotonic() - started, 3)  # part of publish_s, like search_index_s
+            save_inputs(store.path, gen_id, inputs)
+            keep_blobs(store.path, settings.root, inputs)
+            # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
+            # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
+            try:
+                searched = build_search_index(
+                    store.path,
+                    folder,
+                    gen_id,
+                    previous=published.id if published is not None else None,
+                    changes=report.changes,
+                )
+                report.search = {"how": searched.how, "values": searched.rows, "seconds": searched.seconds}
+                report.timings["search_index_s"] = searched.seconds
+            except (OSError, sqlite3.Error) as e:
+                report.search = {"error": f"search index not built: {e}"[:300]}
+            # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
+            # reconciliation service reads entities per query and these once (decision 0048).
+            try:
+                counted = build_match_stats(
+                    store.path,
+                    folder,
+                    gen_id,
+                    settings.base_iri,
+                    previous=published.id if published is not None else None,
+                    changes=report.changes,
+                )
+                report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
+                report.timings["match_stats_s"] = counted.seconds
+            except (OSError, sqlite3.Error) as e:
+                report.match = {"error": f"match statistics not built: {e}"[:300]}
+        except BaseException:
+            if answers is not None:
+                answers.cancel()
+            raise
+        if answers is None:
             return None  # remote: every front-end reads the server; nothing is kept locally
-        from visitgraph.queries.catalog import discover_queries
-
         lap("publish_s")
-        reuse = (
-            (published.id, frozenset(t.predicate.value for t in changes))
-            if (published is not None and changes is not None)
-            else None
-        )
-        index = build_index(
-            settings, store.path, folder, gen_id, discover_queries(settings.root), reuse=reuse, follow=follow
-        )
+        try:
+            index = answers.result()
+        except BaseException:  # theirs, or an interrupt while waiting: nothing of them stays in place
+            answers.cancel()
+            raise
         report.answers = {
             "stored": index.stored,
             "skipped": index.skipped,
@@ -336,7 +342,8 @@ def _commit(
             "derived": {n: e.get("why", "") for n, e in sorted(index.entries.items()) if e.get("how") == "derived"},
             "not_tried": {n: e["why"] for n, e in sorted(index.entries.items()) if e.get("how") == "not tried"},
         }
-        lap("index_s")
+        report.timings["answers_s"] = index.seconds  # the stored answers' own time, begun beside publish_s
+        lap("index_s")  # what of the stored answers was left once the rest of publishing was done
         return {"answers": report.answers}
 
     report.generation = staged.commit(
@@ -355,6 +362,64 @@ def _commit(
     )
     confirm_generation(store, report.generation)
     lap("switch_s" if "index_s" in report.timings else "publish_s")
+
+
+class _Answers:
+    """The stored answers of one publish, derived in a thread (their queries run in the pool's children)."""
+
+    def __init__(self, work: Callable[[threading.Event], Any]) -> None:
+        self.stop = threading.Event()
+        self.outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                self.outcome.append(("ok", work(self.stop)))
+            except BaseException as e:  # noqa: BLE001 - handed to the publishing thread by result()
+                self.outcome.append(("error", e))
+
+        self.thread = threading.Thread(target=run, name="stored-answers", daemon=True)
+        self.thread.start()
+
+    def result(self) -> Any:
+        """Wait for the answers; raise what they raised."""
+        self.thread.join()
+        kind, value = self.outcome[0]
+        if kind == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop them (their children are killed) and wait until they have: nothing of them is left in place."""
+        self.stop.set()
+        self.thread.join()
+        kind, value = self.outcome[0]
+        if kind == "ok":  # they were done before they saw it: their folder is in place, take it away
+            shutil.rmtree(value.folder, ignore_errors=True)
+
+
+def _start_answers(
+    settings: Settings,
+    store: Store,
+    published: Generation | None,
+    changes: set[ox.Triple] | None,
+    follow: tuple[str, Path, list[ox.NamedNode]] | str | None,
+    gen_id: str,
+    folder: Path,
+) -> _Answers | None:
+    """Begin the saved queries' stored answers of a generation in place (visitgraph.queries.answerindex); None if not kept."""
+    if not settings.answer_index or store.backend != "embedded":
+        return None
+    from visitgraph.queries.catalog import discover_queries
+
+    reuse = (
+        (published.id, frozenset(t.predicate.value for t in changes))
+        if (published is not None and changes is not None)
+        else None
+    )
+    queries = discover_queries(settings.root)
+    return _Answers(
+        lambda stop: build_index(settings, store.path, folder, gen_id, queries, reuse=reuse, follow=follow, cancel=stop)
+    )
 
 
 def union_delta(old: Reader, new: Reader) -> set[ox.Triple]:

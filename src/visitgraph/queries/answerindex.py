@@ -129,6 +129,7 @@ def build_index(
     keep: Sequence[str] = (),
     reuse: tuple[str, frozenset[str]] | None = None,
     follow: tuple[str, Path, Sequence[ox.NamedNode]] | str | None = None,
+    cancel: threading.Event | None = None,
 ) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
@@ -144,6 +145,9 @@ def build_index(
         declaring `# maintain:` updates its previous answer for just those, copy-on-write (see
         :func:`maintain`); the others, and any it cannot follow, are derived whole and say why in
         the manifest (``how``, ``why``). A string instead says why no answer can follow the write.
+    :param cancel: when set (by another thread: a publish step beside it failed), the children are
+        killed, no further query starts, and :class:`Cancelled` is raised; the folder is not put in place.
+    :raises Cancelled: `cancel` was set before the folder was in place.
     """
     started = time.monotonic()
     root = answers_root(store_path)
@@ -323,12 +327,32 @@ def build_index(
 
     todo = [q for q in queries if indexable(q) and q.name not in entries]
     pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
+    finished = threading.Event()
+    if cancel is not None:  # kill the running children as soon as the caller cancels
+
+        def watch() -> None:
+            while not finished.is_set():
+                if cancel.wait(0.2):
+                    pool.close()
+                    return
+
+        threading.Thread(target=watch, name="answers-cancel", daemon=True).start()
+
+    def one_unless_cancelled(query: Any) -> tuple[str, dict[str, Any]]:
+        if cancel is not None and cancel.is_set():
+            return query.name, {"error": "cancelled"}
+        return one(query)
+
     try:
         with ThreadPoolExecutor(max_workers=max(1, int(settings.query_workers))) as threads:
-            for name, entry in threads.map(one, todo):
+            for name, entry in threads.map(one_unless_cancelled, todo):
                 entries[name] = entry
     finally:
+        finished.set()
         pool.close()
+    if cancel is not None and cancel.is_set():
+        shutil.rmtree(work, ignore_errors=True)
+        raise Cancelled("the stored answers were cancelled: a publish step beside them failed")
     manifest = {
         "format": FORMAT,
         "generation": gen_id,
@@ -346,6 +370,10 @@ def build_index(
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
     return IndexReport(final, entries, round(time.monotonic() - started, 3))
+
+
+class Cancelled(Exception):
+    """:func:`build_index` was cancelled by its caller; nothing was put in place."""
 
 
 def _files_exist(folder: Path, entry: Mapping[str, Any]) -> bool:

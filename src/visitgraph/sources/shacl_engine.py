@@ -20,6 +20,7 @@ import rdflib
 import rdflib.collection
 
 from visitgraph.core import vocab
+from visitgraph.sources.shaclpath import path_text as path_text
 
 #: The values of the `shacl_engine` setting.
 ENGINES = ("pyshacl", "shacl")
@@ -198,29 +199,40 @@ def _marks(labels: Iterable[str]) -> str:
 
 
 def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResult], str]:
-    """Validate a whole store (its union graph) in one engine call, through an N-Triples file.
+    """Validate a whole store (its union graph) in one engine call, through one N-Quads dump written by the store.
 
-    Blank nodes (a SPARQL filter finds them) get their MARK triple first. Memory is the engine's copy of the graph
-    (measured in decision 0033), not Python objects per triple.
+    The engine renames blank nodes, so results naming one need the MARK triples, found by a scan of the union
+    graph: only when a first run's results name a blank node or hold a violation (whose report is kept) are the
+    marks appended and the engine run again (decision 0049). Memory is the engine's copy of the graph (0033).
     """
     import os
     import tempfile
 
-    rows = store.query(
-        "SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
-        use_default_graph_as_union=True,
-    )
-    head = _marks(row["b"].value for row in rows)  # type: ignore[union-attr]
-    fd, name = tempfile.mkstemp(suffix=".nt", prefix="visitgraph-shacl-")
+    fd, name = tempfile.mkstemp(suffix=".nq", prefix="visitgraph-shacl-")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(head.encode())
-            for graph in [ox.DefaultGraph(), *store.named_graphs()]:  # the store writes each graph itself
-                store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        store.dump(name, format=ox.RdfFormat.N_QUADS)
+        report = _compiled(shapes_nt).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
+        if not _needs_marks(report):
+            return _results(report)
+        rows = store.query(
+            "SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
+            use_default_graph_as_union=True,
+        )
+        with open(name, "ab") as out:  # the engine names blank nodes by the MARK results, in any order
+            out.write(_marks(row["b"].value for row in rows).encode())  # type: ignore[union-attr]
         report = _compiled(shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
     finally:
         os.unlink(name)
     return _results(report)
+
+
+def _needs_marks(report: object) -> bool:
+    """Say whether a report made without MARK triples needs them: a violation (its report is kept), or a blank node."""
+    return any(
+        r.severity == "Violation" or (r.focus_node or "").startswith("_:") or (r.value or "").startswith("_:")
+        for r in report.results  # type: ignore[attr-defined]
+    )
 
 
 def _results(report: object) -> tuple[list[FastResult], str]:
@@ -327,73 +339,3 @@ def _default_message(component: str) -> str:
     """Say what a constraint without `sh:message` found (every shape of this project has one)."""
     name = component.removesuffix("ConstraintComponent")
     return f"does not conform ({re.sub(r'(?<!^)(?=[A-Z])', ' ', name).lower()} constraint)"
-
-
-def path_text(sparql_path: str) -> str:
-    """Write the engine's SPARQL property path as validate.py writes pyshacl's path nodes.
-
-    >>> path_text("<http://schema.org/name>")
-    'http://schema.org/name'
-    >>> path_text("^<https://w3id.org/visitgraph/ontology#outcome>")
-    '^https://w3id.org/visitgraph/ontology#outcome'
-    >>> path_text("(<http://schema.org/address>/<http://schema.org/addressCountry>)")
-    'schema:address/schema:addressCountry'
-    >>> path_text("(<http://schema.org/knows>)*")
-    '(complex path)'
-    """
-    tree, rest = _parse_path(sparql_path.strip())
-    return _render(tree) if not rest.strip() else "(complex path)"
-
-
-_Path = tuple[str, object]
-
-
-def _parse_path(text: str) -> tuple[_Path, str]:
-    """Parse a SPARQL path: ("iri", str) | ("inv", path) | ("seq", [paths]) | ("other", None)."""
-    items: list[_Path] = []
-    alternative = False
-    while True:
-        item, text = _parse_unary(text)
-        items.append(item)
-        text = text.lstrip()
-        if text.startswith("/"):
-            text = text[1:]
-        elif text.startswith("|"):
-            alternative, text = True, text[1:]
-        else:
-            break
-    if alternative:
-        return ("other", None), text
-    return (items[0] if len(items) == 1 else ("seq", items)), text
-
-
-def _parse_unary(text: str) -> tuple[_Path, str]:
-    text = text.lstrip()
-    if text.startswith("^"):
-        inner, text = _parse_unary(text[1:])
-        item: _Path = ("inv", inner)
-    elif text.startswith("<"):
-        end = text.index(">")
-        item, text = ("iri", text[1:end]), text[end + 1 :]
-    elif text.startswith("("):
-        item, text = _parse_path(text[1:])
-        text = text.lstrip()
-        if not text.startswith(")"):
-            return ("other", None), ""
-        text = text[1:]
-    else:
-        return ("other", None), ""
-    if text[:1] in ("*", "+", "?"):
-        return ("other", None), text[1:]
-    return item, text
-
-
-def _render(path: _Path) -> str:
-    kind, value = path
-    if kind == "iri":
-        return str(value)
-    if kind == "inv":
-        return "^" + _render(value)  # type: ignore[arg-type]
-    if kind == "seq":
-        return "/".join(vocab.shorten(_render(p)) for p in value)  # type: ignore[attr-defined]
-    return "(complex path)"

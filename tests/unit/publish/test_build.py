@@ -265,3 +265,72 @@ def test_bulk_loaded_ntriples_file_with_an_ill_typed_literal_is_named_by_line(
         load_source_into(mini_project, source, store)
     assert (info.value.path, info.value.line) == ("data/typed.nt", line)
     assert len(store) == 0  # refused before anything was loaded
+
+
+def test_the_stored_answers_are_derived_beside_the_ledger(
+    mini_project: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full build's stored answers begin before the ledger's scan ends (decision 0049), and are the same."""
+    import threading
+
+    import visitgraph.publish.pipeline as pipeline
+
+    begun = threading.Event()
+    real_index, real_announce = pipeline.build_index, pipeline.announce_generation
+    seen: list[bool] = []
+
+    def index(*args: object, **kwargs: object) -> object:
+        begun.set()
+        return real_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    def announce(*args: object, **kwargs: object) -> object:
+        seen.append(begun.wait(20))  # the answers have started while the ledger is still at work
+        return real_announce(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "build_index", index)
+    monkeypatch.setattr(pipeline, "announce_generation", announce)
+    store = store_from_settings(mini_project)
+    report = pipeline.build(mini_project, store)
+    assert seen == [True]
+    assert report.answers["stored"] and not report.answers["skipped"]
+    assert {"ledger_s", "publish_s", "answers_s", "index_s"} <= set(report.timings)
+    assert report.timings["answers_s"] >= report.timings["index_s"]  # part of them ran while publishing
+
+
+@pytest.mark.parametrize("when", ["running", "done"])
+def test_a_failing_ledger_cancels_the_stored_answers_and_publishes_nothing(
+    when: str, mini_project: Settings, store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers beside the ledger are stopped (or, done already, taken away): no folder of them is left."""
+    import threading
+
+    import visitgraph.publish.pipeline as pipeline
+    from visitgraph.queries.answerindex import answers_root
+    from visitgraph.release.persistence import DroppedIris
+
+    before = snapshot(store)
+    answers_before = sorted(p.name for p in answers_root(store.path).iterdir())
+    begun = threading.Event()
+    real_index = pipeline.build_index
+    threads: list[threading.Thread] = []
+
+    def index(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread())
+        if when == "running":
+            begun.set()
+        done = real_index(*args, **kwargs)  # type: ignore[arg-type]
+        begun.set()
+        return done
+
+    def announce(*args: object, **kwargs: object) -> object:
+        assert begun.wait(20)
+        raise DroppedIris(["https://w3id.org/visitgraph/id/person/nobody"])
+
+    monkeypatch.setattr(pipeline, "build_index", index)
+    monkeypatch.setattr(pipeline, "announce_generation", announce)
+    with pytest.raises(DroppedIris):
+        build(mini_project, store, full=True)
+    assert snapshot(store) == before
+    assert threads and not threads[0].is_alive()  # waited for: nothing still reads the removed generation
+    assert sorted(p.name for p in answers_root(store.path).iterdir()) == answers_before
+    assert not (store.generations_dir / "g000002").exists()

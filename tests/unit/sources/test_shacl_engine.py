@@ -355,3 +355,139 @@ def test_blank_nodes_are_named_as_in_the_data_even_beside_lookalike_literals() -
     reference, fast = both(data, shapes, "http://example.org/")
     assert {r.focus for r in fast.violations} == {"first", "second"}
     assert full(fast) == full(reference)
+
+
+# The whole-store hand-off of a full build (validate_store without nodes; decision 0049)
+
+
+class CountingStore:
+    """A store that counts the SPARQL queries and dumps asked of it (validate_store_fast's hand-off)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.queries, self.dumps = store, 0, 0
+
+    def query(self, *args: object, **kwargs: object) -> object:
+        self.queries += 1
+        return self.store.query(*args, **kwargs)  # type: ignore[arg-type]
+
+    def dump(self, *args: object, **kwargs: object) -> object:
+        self.dumps += 1
+        return self.store.dump(*args, **kwargs)  # type: ignore[arg-type]
+
+    def named_graphs(self) -> object:
+        return self.store.named_graphs()
+
+
+def fast_part(shapes: rdflib.Graph) -> str:
+    from visitgraph.sources.shacl_engine import shapes_text
+
+    return shapes_text(split_shapes(shapes)[0])
+
+
+def test_a_conforming_store_goes_to_the_engine_in_one_dump_without_the_blank_node_scan(
+    real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph
+) -> None:
+    """The real data has blank nodes (addresses) in many graphs and warnings, and conforms: one dump, no scan."""
+    from visitgraph.sources.shacl_engine import validate_store_fast
+
+    settings, quads = real
+    store = ox.Store()
+    store.extend(quads)
+    assert any(isinstance(q.subject, ox.BlankNode) for q in quads) and len(list(store.named_graphs())) > 3
+    counting = CountingStore(store)
+    found, _ = validate_store_fast(counting, fast_part(shapes))  # type: ignore[arg-type]
+    assert (counting.dumps, counting.queries) == (1, 0)
+    reference = validate_quads(quads, shapes, base=settings.base_iri, engine="pyshacl")
+    assert reference.conforms and reference.results  # warnings only
+    assert {(r.severity, r.focus, r.path, r.message, r.constraint, r.value) for r in found} == {
+        (r.severity, r.focus, r.path, r.message, r.constraint, r.value) for r in reference.results
+    }
+
+
+def test_a_store_whose_results_name_blank_nodes_is_validated_again_with_their_labels(
+    real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph
+) -> None:
+    """A warning or violation on a blank node: the marks are added and the data's labels come back."""
+    from visitgraph.sources.shacl_engine import validate_store_fast
+
+    settings, quads = real
+    store = ox.Store()
+    store.extend(quads)
+    country = ox.NamedNode("http://schema.org/addressCountry")
+    address = next(q for q in store.quads_for_pattern(None, country, None) if isinstance(q.subject, ox.BlankNode))
+    store.add(ox.Quad(address.subject, country, ox.Literal("ZZ"), ox.NamedNode(settings.base_iri + "graph/x")))
+    counting = CountingStore(store)
+    found, text = validate_store_fast(counting, fast_part(shapes))  # type: ignore[arg-type]
+    assert counting.queries == 1  # the blank-node scan, only now
+    assert address.subject.value in {r.focus for r in found if r.severity == "Violation"}
+    assert f"_:{address.subject.value}" in text and MARK not in text
+    reference = validate_quads(list(store), shapes, base=settings.base_iri, engine="pyshacl")
+    assert {(r.severity, r.focus, r.path, r.constraint, r.value) for r in found} == {
+        (r.severity, r.focus, r.path, r.constraint, r.value) for r in reference.results
+    }
+
+
+def test_the_same_triple_in_two_graphs_counts_once_and_the_default_graph_is_part_of_the_union(
+    shapes: rdflib.Graph,
+) -> None:
+    """The engine reads the N-Quads dump as one union graph, as pyshacl reads the quads."""
+    from visitgraph.sources.shacl_engine import validate_store_fast
+
+    rules = rdflib.Graph().parse(
+        format="turtle",
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:P ;
+          sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:message "one p" ] ;
+          sh:property [ sh:path ex:q ; sh:minCount 1 ; sh:message "a q" ] .
+    """,
+    )
+    ex = "http://example.org/"
+    g1, g2 = ox.NamedNode(ex + "g1"), ox.NamedNode(ex + "g2")
+    a, b, t = ox.NamedNode(ex + "a"), ox.NamedNode(ex + "b"), ox.NamedNode(vocab.RDF_TYPE)
+    p, q = ox.NamedNode(ex + "p"), ox.NamedNode(ex + "q")
+    data = [
+        ox.Quad(a, t, ox.NamedNode(ex + "P"), g1),
+        ox.Quad(a, p, ox.Literal("x"), g1),
+        ox.Quad(a, p, ox.Literal("x"), g2),
+        ox.Quad(a, q, ox.Literal("y")),
+        ox.Quad(b, t, ox.NamedNode(ex + "P"), g2),
+        ox.Quad(b, p, ox.Literal("x"), g1),
+        ox.Quad(b, p, ox.Literal("z"), g2),
+    ]
+    store = ox.Store()
+    store.extend(data)
+    found, _ = validate_store_fast(store, fast_part(rules))
+    reference = validate_quads(data, rules, base=ex, engine="pyshacl")
+    assert {(r.focus, r.message) for r in found} == {(r.focus, r.message) for r in reference.results}
+    assert {(r.focus, r.message) for r in found} == {(ex + "b", "one p"), (ex + "b", "a q")}
+
+
+def test_the_records_are_counted_beside_the_engine_call(
+    real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-store report's focus_count comes from a query run while the engine validates (decision 0049)."""
+    import threading
+
+    import visitgraph.sources.shacl_engine as engine
+    import visitgraph.sources.validate as validate
+
+    settings, quads = real
+    store = ox.Store()
+    store.extend(quads)
+    engine_began, overlapped = threading.Event(), []
+    real_focus, real_fast = validate.focus_nodes_in, engine.validate_store_fast
+
+    def focus(*args: object) -> list[str]:
+        overlapped.append(engine_began.wait(20))  # the engine's call has begun and is not waited for
+        return real_focus(*args)  # type: ignore[arg-type]
+
+    def fast(*args: object) -> object:
+        engine_began.set()
+        return real_fast(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "focus_nodes_in", focus)
+    monkeypatch.setattr(engine, "validate_store_fast", fast)
+    report = validate_store(store, shapes, base=settings.base_iri, engine="shacl")
+    assert overlapped == [True]
+    assert report.focus_count == len(real_focus(store, shape_targets(shapes))) > 0
