@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from visitgraph.authoring.extract import ORG_HEADS, institution_head
+from visitgraph.authoring.extract import ORG_HEADS, PARTICLES, institution_head
 from visitgraph.core.names import fold
 
 #: Zipf frequency (log10 of uses per billion words) from which an English word is common. Every new person's
@@ -29,7 +29,7 @@ FOREIGN_HEADS = re.compile(
 
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 #: Initials and particles that are part of a name but not a name word ("Jan de Vries", "K. S. Isinova").
-_PARTICLES = frozenset("de da del della der den di du la le van von ten ter al el bin ibn bint ben y e".split())
+_PARTICLES = PARTICLES | frozenset("del della den bint ben y e".split())  # the extractor's, and a few it does not join
 
 
 @lru_cache(maxsize=4096)

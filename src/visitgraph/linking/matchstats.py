@@ -39,7 +39,7 @@ from visitgraph.core.newest import NewestPerStore
 from visitgraph.linking.entities import KIND_TYPES, LABEL_PREDICATES
 from visitgraph.linking.matchindex import label_keys
 from visitgraph.store.backend import Store
-from visitgraph.store.embedded import on_prune
+from visitgraph.store.embedded import on_prune, prune_generation_files
 
 FORMAT = 1
 #: Kinds whose names are scored as weighted bags of words (people are compared word by word, unweighted).
@@ -257,12 +257,7 @@ def _base_of(path: Path) -> str | None:
 
 def prune(store_path: Path | str, keep: Sequence[str]) -> None:
     """Remove the files of generations no longer on disk (and leftovers of interrupted builds)."""
-    root = match_root(store_path)
-    if not root.exists():
-        return
-    for path in root.iterdir():
-        if path.suffix == ".sqlite" and path.stem not in keep or path.name.startswith(".building-"):
-            path.unlink(missing_ok=True)
+    prune_generation_files(match_root(store_path), keep)
 
 
 on_prune(prune)  # the store calls it after removing old generations

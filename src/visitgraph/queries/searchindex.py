@@ -49,7 +49,7 @@ from visitgraph.core import vocab
 from visitgraph.core.names import fold, translit_word
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.store.backend import Store
-from visitgraph.store.embedded import on_prune
+from visitgraph.store.embedded import on_prune, prune_generation_files
 
 FORMAT = 1
 #: Indexed predicates and the ``field`` each is reported as, best first (the tie-break order).
@@ -452,12 +452,7 @@ def _apply(db: sqlite3.Connection, store: ox.Store, changes: Iterable[ox.Triple]
 
 def prune(store_path: Path | str, keep: Sequence[str]) -> None:
     """Remove the index files of generations no longer on disk (and leftovers of interrupted builds)."""
-    root = search_root(store_path)
-    if not root.exists():
-        return
-    for path in root.iterdir():
-        if path.suffix == ".sqlite" and path.stem not in keep or path.name.startswith(".building-"):
-            path.unlink(missing_ok=True)
+    prune_generation_files(search_root(store_path), keep)
 
 
 on_prune(prune)  # the store calls it after removing old generations

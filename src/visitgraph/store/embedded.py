@@ -17,7 +17,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,6 +80,16 @@ def on_prune(hook: Callable[[Path, list[str]], None]) -> Callable[[Path, list[st
     if hook not in _PRUNE_HOOKS:
         _PRUNE_HOOKS.append(hook)
     return hook
+
+
+def prune_generation_files(root: Path, keep: Sequence[str], suffix: str = ".sqlite") -> None:
+    """Remove a folder's per-generation files (``<generation><suffix>``) not in `keep`, and the leftovers
+    (``.building-*``) of interrupted builds: the usual body of an :func:`on_prune` hook."""
+    if not root.exists():
+        return
+    for path in root.iterdir():
+        if path.suffix == suffix and path.stem not in keep or path.name.startswith(".building-"):
+            path.unlink(missing_ok=True)
 
 
 def on_rollback(

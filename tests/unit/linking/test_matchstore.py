@@ -194,13 +194,18 @@ def test_a_missing_previous_file_or_another_base_builds_whole(store: ox.Store, t
     assert matchstats.build(tmp_path, store, "g000003", ID, previous="g000009", changes=[]).how == "full"
 
 
-def test_the_service_uses_the_store_matcher_and_publish_writes_the_file(tmp_path: Path) -> None:
+def _published(tmp_path: Path) -> EmbeddedStore:
+    """A project's embedded store with the test quads published as its first generation."""
     (tmp_path / "project").mkdir()
-    settings = load_settings(tmp_path / "project", environ={})
-    embedded = EmbeddedStore(settings.store)
+    embedded = EmbeddedStore(load_settings(tmp_path / "project", environ={}).store)
     with embedded.stage() as staged:
         staged.writable().extend(_quads())
         staged.commit("test", note="matchstore")
+    return embedded
+
+
+def test_the_service_uses_the_store_matcher_and_publish_writes_the_file(tmp_path: Path) -> None:
+    embedded = _published(tmp_path)
     gen = embedded.require_current()
     build_index(embedded.path, gen.path, gen.id)
     assert not matchstats.stats_path(embedded.path, gen.id).exists()
@@ -219,12 +224,7 @@ def test_the_service_uses_the_store_matcher_and_publish_writes_the_file(tmp_path
 
 
 def test_without_a_search_index_the_service_keeps_the_in_memory_matcher(tmp_path: Path) -> None:
-    (tmp_path / "project").mkdir()
-    settings = load_settings(tmp_path / "project", environ={})
-    embedded = EmbeddedStore(settings.store)
-    with embedded.stage() as staged:
-        staged.writable().extend(_quads())
-        staged.commit("test", note="matchstore")
+    embedded = _published(tmp_path)
     from visitgraph.queries import searchindex
 
     found = searchindex.for_store(embedded, rebuild=False)
