@@ -13,6 +13,8 @@ Longer than 400 lines because admission (young and long queries), client budgets
 
 from __future__ import annotations
 
+import logging
+import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -42,6 +44,11 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode
 LONG_QUERY_S = 0.25
 #: Most seconds a new query worker may take to start (import, open nothing yet, confine itself).
 WORKER_START_S = 60.0
+#: How often a spare worker's start is tried after the OS refused it, and the pause unit between tries.
+SPARE_TRIES = 3
+SPARE_PAUSE_S = 0.5
+
+log = logging.getLogger("visitgraph.workers")
 
 
 # -- the worker process ----------------------------------------------------------------
@@ -231,10 +238,27 @@ class QueryExecutor:
                 threading.Thread(target=self._spare, daemon=True).start()
 
     def _spare(self) -> None:
-        """Start a fresh worker ahead of need (a killed one is never reused)."""
-        if self._pool.spare(most_idle=int(self.settings.query_workers)):
-            with self._cond:
-                self._cond.notify()
+        """Start a fresh worker ahead of need (a killed one is never reused).
+
+        Runs on its own thread, so nothing it raises reaches a request: a spawn that fails (the OS refused
+        the process: out of memory or process slots, an interpreter that cannot be executed just now) is
+        logged and tried again after a pause, up to ``SPARE_TRIES`` times; after that the next query starts
+        its own worker, as it does whenever none is idle, and gets the error then.
+        """
+        for attempt in range(1, SPARE_TRIES + 1):
+            if self._closed:
+                return
+            try:
+                kept = self._pool.spare(most_idle=int(self.settings.query_workers))
+            except (OSError, subprocess.SubprocessError) as e:
+                log.warning("starting a spare query worker failed (try %d of %d): %s", attempt, SPARE_TRIES, e)
+                time.sleep(SPARE_PAUSE_S * attempt)
+                continue
+            if kept:
+                with self._cond:
+                    self._cond.notify()
+            return
+        log.error("no spare query worker after %d tries; the next query starts its own", SPARE_TRIES)
 
     def cancel(self, job_id: str, client: str | None) -> bool:
         """Stop the query registered as `job_id` by `client`: kill its worker, or stop it before it starts.

@@ -167,14 +167,19 @@ class Child:
         keep_stderr: bool = False,
     ) -> None:
         parent, child = socket.socketpair()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", module, str(child.fileno()), str(memory_mb), str(int(no_network)), *args],
-            pass_fds=(child.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stderr=subprocess.PIPE if keep_stderr else None,
-            close_fds=True,
-        )
-        child.close()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", module, str(child.fileno()), str(memory_mb), str(int(no_network)), *args],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stderr=subprocess.PIPE if keep_stderr else None,
+                close_fds=True,
+            )
+        except BaseException:
+            parent.close()  # a spawn that failed (e.g. OSError from exec) leaves no socket behind
+            raise
+        finally:
+            child.close()
         self.sock = parent
         self.up = False
         self.poller = _poller(parent)

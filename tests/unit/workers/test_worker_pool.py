@@ -145,3 +145,24 @@ def test_a_child_answer_is_awaited_on_a_file_descriptor_past_1024() -> None:
         os.close(read_end)
         os.close(write_end)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_spawn_the_os_refuses_raises_and_leaves_no_socket(pool: Pool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seen once in CI: exec of the interpreter failed with EFAULT. The error reaches the caller, and the socket
+    # pair made for the child is closed (before: the parent's end stayed open, one descriptor per failed spawn).
+    import subprocess
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(14, "Bad address")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    before = _open_fds()
+    for _ in range(5):
+        with pytest.raises(OSError, match="Bad address"):
+            pool.spare(most_idle=2)
+    assert _open_fds() == before
+    assert pool.idle() == 0 and pool.pids() == []
