@@ -116,6 +116,7 @@ NEWS_FILES = {
     "dev11": "news-dev11.json",
     "dev12": "news-dev12.json",
     "dev13": "news-dev13.json",
+    "dev14": "news-dev14.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -130,7 +131,9 @@ half since then is ``test2``, written that day before any tuning on it (decision
 development sets written blind to the drafting rules (``dev11`` and ``dev12`` on 6 Dec 2026, ``dev12`` by another
 hand; in some of their items only an institution visits, so their ``visitors`` are empty and the institution is in
 ``orgs``). ``dev13`` was written on 6 Dec 2026 blind to the drafting rules and to every other set, as a
-representative check scored once after drafting round 11 and not tuned on during it."""
+representative check scored once after drafting round 11 and not tuned on during it. ``dev14`` was written on
+6 Dec 2026 by another hand, blind to the drafting rules and to every other set, half ordinary items and half the
+harder phenomena of issue 16, as a check set never tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
