@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from visitgraph.web.admission import BodyGate, HeavyGate
     from visitgraph.web.errors import register_error_handlers
     from visitgraph.web.http import safe_href
+    from visitgraph.web.lane import QueryLane
 
     settings = settings or load_settings(find_root())
     app = Flask(__name__)
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     heavy = HeavyGate(settings.threads)
     app.extensions["visitgraph_gate"] = heavy
     app.wsgi_app = BodyGate(app.wsgi_app, heavy, settings.max_body)  # type: ignore[method-assign]
+    app.wsgi_app = QueryLane(app, app.wsgi_app)  # type: ignore[method-assign]  # plain query GETs: decision 0053
     return app
 
 
