@@ -15,9 +15,10 @@ from flask import Flask
 
 from visitgraph.core.config import Settings, find_root, load_settings
 from visitgraph.store.backend import store_from_settings
+from visitgraph.web.admission import SERVER_NAME
 from visitgraph.web.state import AppState, get_settings, get_state, get_store
 
-__all__ = ["AppState", "create_app", "get_settings", "get_state", "get_store"]
+__all__ = ["SERVER_NAME", "AppState", "create_app", "get_settings", "get_state", "get_store"]
 
 #: Blueprint modules, each exposing `bp`; registered in this order.
 BLUEPRINTS = (
@@ -64,10 +65,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.wsgi_app = BodyGate(app.wsgi_app, heavy, settings.max_body)  # type: ignore[method-assign]
     app.wsgi_app = QueryLane(app, app.wsgi_app)  # type: ignore[method-assign]  # plain query GETs: decision 0053
     return app
-
-
-#: The `Server` header of every response of `serve` (tests and operators check it).
-SERVER_NAME = "visitgraph"
 
 
 def configure_access_log(level: str) -> None:

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
 from visitgraph.core import formats
-from visitgraph.web import SERVER_NAME
+from visitgraph.web.admission import SERVER_NAME
 from visitgraph.web.http import HTML_SECURITY_HEADERS
 from visitgraph.web.state import AppState, get_state
 
