@@ -113,7 +113,11 @@ def test_timeout_and_busy_answer_as_the_view(make_app: Callable[..., Flask]) -> 
     lane = lane_of(app)
     path = url(CARTESIAN)
     assert answer(lane, path, {}) == answer(lane.inner, path, {})
+    executor = app.extensions["visitgraph"].extras["executor"]
+    timeouts, replaced = executor.stats.timeouts, executor.stats.workers_replaced
     assert answer(lane, path, {})[0] == 503
+    assert executor.stats.timeouts == timeouts + 1  # stopped at its budget through the lane:
+    assert executor.stats.workers_replaced == replaced + 1  # its worker killed and replaced
     lane.heavy.size = 0  # every heavy slot taken: the same 503 by either path
     while lane.heavy.try_enter():
         pass
