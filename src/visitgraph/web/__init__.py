@@ -15,9 +15,10 @@ from flask import Flask
 
 from visitgraph.core.config import Settings, find_root, load_settings
 from visitgraph.store.backend import store_from_settings
+from visitgraph.web.admission import SERVER_NAME
 from visitgraph.web.state import AppState, get_settings, get_state, get_store
 
-__all__ = ["AppState", "create_app", "get_settings", "get_state", "get_store"]
+__all__ = ["SERVER_NAME", "AppState", "create_app", "get_settings", "get_state", "get_store"]
 
 #: Blueprint modules, each exposing `bp`; registered in this order.
 BLUEPRINTS = (
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from visitgraph.web.admission import BodyGate, HeavyGate
     from visitgraph.web.errors import register_error_handlers
     from visitgraph.web.http import safe_href
+    from visitgraph.web.lane import QueryLane
 
     settings = settings or load_settings(find_root())
     app = Flask(__name__)
@@ -61,11 +63,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     heavy = HeavyGate(settings.threads)
     app.extensions["visitgraph_gate"] = heavy
     app.wsgi_app = BodyGate(app.wsgi_app, heavy, settings.max_body)  # type: ignore[method-assign]
+    app.wsgi_app = QueryLane(app, app.wsgi_app)  # type: ignore[method-assign]  # plain query GETs: decision 0053
     return app
-
-
-#: The `Server` header of every response of `serve` (tests and operators check it).
-SERVER_NAME = "visitgraph"
 
 
 def configure_access_log(level: str) -> None:

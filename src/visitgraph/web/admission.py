@@ -23,6 +23,8 @@ from visitgraph.core.errors import LimitExceeded
 
 #: Environ key set by the gateway when the body was received in full before the app runs.
 BODY_READ = "visitgraph.body_read"
+#: The `Server` header of every response of `serve` (tests and operators check it).
+SERVER_NAME = "visitgraph"
 #: Request threads kept free of heavy work (for health, pages, saved queries).
 RESERVED_THREADS = 3
 
@@ -82,7 +84,7 @@ def error_response(status: int, message: str, retry_after: int | None = None) ->
         ("Content-Length", str(len(body))),
         ("Connection", "close"),
         ("Access-Control-Allow-Origin", "*"),
-        ("Server", "visitgraph"),
+        ("Server", SERVER_NAME),
     ]
     if retry_after is not None:
         headers.append(("Retry-After", str(retry_after)))

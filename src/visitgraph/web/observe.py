@@ -18,9 +18,9 @@ from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
 from visitgraph.core import formats
-from visitgraph.web import SERVER_NAME
+from visitgraph.web.admission import SERVER_NAME
 from visitgraph.web.http import HTML_SECURITY_HEADERS
-from visitgraph.web.state import get_state
+from visitgraph.web.state import AppState, get_state
 
 bp = Blueprint("observe", __name__)
 access_log = logging.getLogger("visitgraph.access")
@@ -102,7 +102,12 @@ def _esc(value: str) -> str:
 
 def get_metrics() -> Metrics:
     """Return the app's metrics registry, creating it on first use."""
-    extras = get_state().extras
+    return metrics_of(get_state())
+
+
+def metrics_of(state: AppState) -> Metrics:
+    """Return the metrics registry of an app's state, creating it on first use (no app context needed)."""
+    extras = state.extras
     found = extras.get("metrics")
     if found is None:
         found = extras.setdefault("metrics", Metrics())
@@ -153,22 +158,46 @@ def _finish(resp: Response) -> Response:
             if name.lower() not in present:
                 headers.add(name, value)
     route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
-    duration = time.monotonic() - g.get("visitgraph_started", time.monotonic())
-    method = request.method if request.method in METHODS else "other"
-    get_metrics().count(route, method, resp.status_code)
+    started = g.get("visitgraph_started", None)
+    finished(
+        get_metrics(),
+        request.method,
+        request.path,
+        route,
+        resp.status_code,
+        time.monotonic() - started if started is not None else 0.0,
+        request.remote_addr,
+        resp.content_length,
+        g.get("visitgraph_query", {}),
+    )
+    return resp
+
+
+def finished(
+    metrics: Metrics,
+    method: str,
+    path: str,
+    route: str,
+    status: int,
+    duration: float,
+    remote: str | None,
+    size: int | None,
+    query: dict[str, Any],
+) -> None:
+    """Count a finished request and write its access-log line (at INFO): what every answer pays, by any path."""
+    metrics.count(route, method if method in METHODS else "other", status)
     if access_log.isEnabledFor(logging.INFO):
         line = {
-            "method": request.method,
-            "path": request.path,
+            "method": method,
+            "path": path,
             "route": route,
-            "status": resp.status_code,
+            "status": status,
             "duration_ms": round(duration * 1000, 3),
-            "remote": request.remote_addr,
-            "bytes": resp.content_length,
-            **g.get("visitgraph_query", {}),
+            "remote": remote,
+            "bytes": size,
+            **query,
         }
         access_log.info(json.dumps(line, ensure_ascii=False))
-    return resp
 
 
 @bp.record_once

@@ -21,8 +21,10 @@ from visitgraph.core import formats, vocab
 from visitgraph.core.errors import BadParameter, BadQuery, VisitgraphError
 from visitgraph.publish.writes import write_update
 from visitgraph.sparql.analysis import Analysed
+from visitgraph.sparql.answers import Answer
 from visitgraph.sparql.engine import Dataset
 from visitgraph.sparql.service_description import service_description
+from visitgraph.store.embedded import Generation
 from visitgraph.web.admission import heavy_slot
 from visitgraph.web.auth import require_write, write_guard
 from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
@@ -256,39 +258,43 @@ def update_endpoint() -> Response:
     return _update(preq)
 
 
-def _query(preq: ProtocolRequest) -> Response:
-    text = preq.text
+@dataclass(frozen=True)
+class QueryPlan:
+    """What a query request asks, read and checked before anything runs: the same for every path that answers it."""
+
+    analysed: Analysed
+    form: str  # SELECT, ASK or CONSTRUCT (also for DESCRIBE)
+    dataset: Dataset
+    timeout: float | None
+    fmt: formats.Format | None  # None: the HTML query page
+
+
+def plan_query(text: str, params: MultiDict[str, str], accept: str | None, base_iri: str) -> QueryPlan:
+    """Read a query request's text and parameters (`default-graph-uri`, `named-graph-uri`, `timeout`, `format`).
+
+    :raises BadQuery: an empty text, or an update.
+    :raises BadParameter: a graph IRI that is not absolute, a bad timeout or `format=`.
+    :raises NotAcceptable: nothing on offer fits `accept`.
+    """
     if not text.strip():
         raise BadQuery("The query is empty.")
-    analysed = Analysed(text, get_settings().base_iri)  # read once: kind here, the guard in the executor
+    analysed = Analysed(text, base_iri)  # read once: kind here, the guard in the executor
     kind = analysed.kind
     if kind == "UPDATE":
         raise BadQuery("This is a SPARQL Update; POST it to /sparql/update with the write token.")
     form = "CONSTRUCT" if kind == "DESCRIBE" else (kind or "SELECT")
-    dataset = Dataset(_iris(preq.params, "default-graph-uri"), _iris(preq.params, "named-graph-uri"))
-    timeout = _timeout(preq.params)
-    fmt = choose_format(form, preq.params.get("format"), request.headers.get("Accept"))
-    if fmt is None:
-        return _query_page(analysed, dataset, timeout)
-    state = get_state()
-    gen = state.store.require_current()
-    variant = _variant(text, dataset, fmt.name)
-    if request.method in ("GET", "HEAD") and (fresh := not_modified(gen, variant)) is not None:
-        fresh.headers["Vary"] = "Accept"
-        return fresh
-    with heavy_slot():
-        answer = execute(
-            state, analysed, fmt, dataset=dataset, timeout=timeout, client=request.remote_addr, generation=gen
-        )
-    if not answer.cached:
-        note_query(
-            answer.seconds,
-            rows=answer.rows,
-            truncated=answer.truncated,
-            form=answer.form,
-            queued_seconds=answer.queued,
-            admitted_beside=answer.beside,
-        )
+    dataset = Dataset(_iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"))
+    timeout = _timeout(params)
+    return QueryPlan(analysed, form, dataset, timeout, choose_format(form, params.get("format"), accept))
+
+
+def answer_variant(plan: QueryPlan) -> str:
+    """The ETag variant of a query's answer: its text, dataset and format."""
+    return _variant(plan.analysed.text, plan.dataset, plan.fmt.name if plan.fmt else "html")
+
+
+def answer_headers(answer: Answer, gen: Generation, variant: str) -> list[tuple[str, str]]:
+    """The headers of a query's answer besides its type and length (the cache headers when it is from `gen`)."""
     headers = [
         ("X-Visitgraph-Truncated", "true" if answer.truncated else "false"),
         ("X-Visitgraph-Rows", str(answer.rows)),
@@ -297,7 +303,43 @@ def _query(preq: ProtocolRequest) -> Response:
     ]
     if answer.generation == gen.id:  # the headers of `set_cache_headers`, given at construction (cheaper)
         headers += cache_headers(gen, variant)
-    return Response(answer.body, mimetype=answer.media_type, headers=headers)
+    return headers
+
+
+def query_fields(answer: Answer) -> dict[str, Any]:
+    """What the access log and the latency histogram learn of an evaluated (not cached) answer."""
+    return {
+        "rows": answer.rows,
+        "truncated": answer.truncated,
+        "form": answer.form,
+        "queued_seconds": answer.queued,
+        "admitted_beside": answer.beside,
+    }
+
+
+def _query(preq: ProtocolRequest) -> Response:
+    plan = plan_query(preq.text, preq.params, request.headers.get("Accept"), get_settings().base_iri)
+    if plan.fmt is None:
+        return _query_page(plan.analysed, plan.dataset, plan.timeout)
+    state = get_state()
+    gen = state.store.require_current()
+    variant = answer_variant(plan)
+    if request.method in ("GET", "HEAD") and (fresh := not_modified(gen, variant)) is not None:
+        fresh.headers["Vary"] = "Accept"
+        return fresh
+    with heavy_slot():
+        answer = execute(
+            state,
+            plan.analysed,
+            plan.fmt,
+            dataset=plan.dataset,
+            timeout=plan.timeout,
+            client=request.remote_addr,
+            generation=gen,
+        )
+    if not answer.cached:
+        note_query(answer.seconds, **query_fields(answer))
+    return Response(answer.body, mimetype=answer.media_type, headers=answer_headers(answer, gen, variant))
 
 
 def _cells(answer_body: bytes, form: str) -> tuple[list[str], list[list[dict[str, str]]]]:
