@@ -279,6 +279,13 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         draft.attendees = [orgs[fold(o.name)] for o in found.orgs + free if fold(o.name) in orgs][:1] or list(
             orgs.values()
         )[:1]
+    if not draft.attendees:  # every institution named stands outside the slots that say a guest came from it
+        raise BadParameter(
+            "news",
+            f"{item.preview} names no visitor the drafter may write: "
+            + "; ".join(draft.notes or ["no visiting person or institution"])
+            + ". Name who visited, or remove the paragraph. Nothing was written.",
+        )
     draft.name, base_slug = _visit_label(found.visitors, draft)
     draft.slug = _visit_slug(ctx, item.date.date.isoformat(), base_slug)
     draft.topics = [
@@ -333,6 +340,11 @@ def _org_entry(
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     elif o.reuse_only or (institution_head(o.name) is None and not sole):
+        if o.unclaimed is not None and institution_head(o.name) is not None:
+            draft.notes.append(
+                f'"{o.name}" is named but was not drafted as a new organisation ({o.unclaimed}): '
+                "add it if a guest belongs to it"
+            )
         return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
     else:
         check = _maybe(best, o.name, ctx)

@@ -137,6 +137,9 @@ class OrgMention:
     library_of: bool = False
     #: reused when it is a known organisation, never minted (what someone edits: see PersonMention.edits)
     reuse_only: bool = False
+    #: why the text does not say a guest belongs to it (named on its own, outside the slots that do): reused when
+    #: known, never minted, and the draft says so in a check line (decision 0052)
+    unclaimed: str | None = None
 
 
 @dataclass

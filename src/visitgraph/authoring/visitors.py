@@ -42,6 +42,7 @@ from visitgraph.authoring.extract import (
     split_descriptor,
     tokens,
 )
+from visitgraph.authoring.namegate import unclaimed_institution
 from visitgraph.authoring.newsfacts import CAP
 from visitgraph.core.names import fold, short_form_of
 
@@ -965,6 +966,12 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
         if _PERIODICAL_NEXT.match(sentence, m.end()):  # "American Libraries magazine": a periodical
             continue
         org = parse_org(name)
+        why = unclaimed_institution(text[:end], m.start(), m.start() + len(name))
+        if why is not None:  # reused when known, never minted: nothing says a guest belongs to it
+            org.unclaimed = why
+            part: OrgMention | None = org
+            while part is not None:
+                part.reuse_only, part = True, part.parent
         out.append(org)
         taken.add(fold(name))
     return out

@@ -1,0 +1,174 @@
+"""Drafting mechanisms of the twelfth round (issue 16; dev12; decision 0052).
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set). The round asks a positive
+question of every new entity instead of listing the phrasings that must not mint one: a new institution only where
+the text says a guest belongs to it (a title's holder, a group of its people, "from", "on behalf of", the visit's
+subject or agent); a new person only from words that are not a place.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.namegate import unclaimed_institution
+from visitgraph.core.errors import BadParameter
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _new_orgs(d) -> list[str]:  # noqa: ANN001
+    return sorted({e.name for e in d.institutions + d.attendees if e.kind == "organization" and e.new})
+
+
+def _new_people(d) -> list[str]:  # noqa: ANN001
+    return [e.name for e in d.attendees + d.contributors if e.kind == "person" and e.new]
+
+
+# --- a new institution only in a slot that says a guest belongs to it ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Oskar Lind, a guest of the Nordic Book Days sponsored through the Halvorsen Cultural Foundation, visited "
+            "the library.",
+            "Halvorsen Cultural Foundation",
+        ),
+        (
+            "Oskar Lind, who came for the session of the Baltic Archives Council, visited the library.",
+            "Baltic Archives Council",
+        ),
+        ("Oskar Lind, invited by the Caspian Heritage Foundation, visited the library.", "Caspian Heritage Foundation"),
+        (
+            "Oskar Lind, a laureate of the prize awarded by the Tallinn Literary Society, visited the library.",
+            "Tallinn Literary Society",
+        ),
+        ("During the week of the Kyrgyz Film Academy, Oskar Lind visited the library.", "Kyrgyz Film Academy"),
+    ],
+)
+def test_what_is_named_outside_a_belonging_slot_is_unclaimed(text: str, name: str) -> None:
+    start = text.index(name)
+    assert unclaimed_institution(text, start, start + len(name)) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Oskar Lind, director of the Archive of the Uppsala Music Academy, visited the library.",
+            "Uppsala Music Academy",
+        ),
+        (
+            "Oskar Lind, head of the rare prints department of the Lund City Library, visited the library.",
+            "Lund City Library",
+        ),
+        ("Oskar Lind, a lecturer at the Malmo Art Academy, visited the library.", "Malmo Art Academy"),
+        (
+            "Oskar Lind, dean of the Faculty of Music and Drama of Gavle University, visited the library.",
+            "Gavle University",
+        ),
+        (
+            "Oskar Lind, director-general of the Vasa Heritage Institute, visited the library.",
+            "Vasa Heritage Institute",
+        ),
+        ("Guests from the Orebro Youth Library visited the library.", "Orebro Youth Library"),
+        ("On 4 May the library was visited by the Embassy of Iceland.", "Embassy of Iceland"),
+        ("The Umea Regional Archive (URA) visited the library on 4 May.", "Umea Regional Archive"),
+        ("On 4 May, the Embassy of Chile in Azerbaijan donated a set of books to the library.", "Embassy of Chile"),
+        (
+            "Books presented to the library by the Sumqayit Writers Union were handed over on 4 May.",
+            "Sumqayit Writers Union",
+        ),
+    ],
+)
+def test_a_title_a_group_from_or_the_subject_claims_an_institution(text: str, name: str) -> None:
+    start = text.index(name)
+    assert unclaimed_institution(text, start, start + len(name)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed", "unclaimed"),
+    [
+        (
+            "On 12 March 2026 Oskar Lindqvist, director of the Uppsala Music Academy, who is in Baku as a guest of "
+            "the Caspian Song Days supported through the Halvorsen Cultural Foundation, visited the Presidential "
+            "Library.",
+            "Uppsala Music Academy",
+            "Halvorsen Cultural Foundation",
+        ),
+        (
+            "On 12 March 2026 Oskar Lindqvist, director of the Visby Music Academy, visited the Presidential Library "
+            "on the last day of the Caspian Book Days hosted by the Absheron Literary Society.",
+            "Visby Music Academy",
+            "Absheron Literary Society",
+        ),
+        (
+            "On 12 March 2026 Oskar Lindqvist, director of the Gotland Music Academy, who had come to the congress of "
+            "the Nordic Heritage Society, visited the Presidential Library.",
+            "Gotland Music Academy",
+            "Nordic Heritage Society",
+        ),
+        (
+            "On 12 March 2026 Oskar Lindqvist, director of the Kiruna Music Academy, visited the Presidential "
+            "Library, where the preparations for the Nordic Libraries Symposium were discussed.",
+            "Kiruna Music Academy",
+            "Nordic Libraries",
+        ),
+    ],
+)
+def test_no_institution_minted_outside_a_belonging_slot(
+    text: str, claimed: str, unclaimed: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(text, repo_draft_context)
+    assert _new_orgs(d) == [claimed], (_new_orgs(d), unclaimed)
+
+
+def test_an_unclaimed_institution_is_left_to_the_librarian_in_a_check_line(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 12 March 2026 Olof Berg, director of the Lulea Music Academy, a guest of the Song Days organised "
+        "by the Halvorsen Cultural Foundation, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert "Halvorsen Cultural Foundation" not in _new_orgs(d)
+    assert any("Halvorsen Cultural Foundation" in n and "not drafted as a new organisation" in n for n in d.notes), (
+        d.notes
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Kaisa Virtanen and Mikko Laine, respectively head of the manuscripts department of the National Library "
+            "of Finland and director of the Scientific Library of Oulu State University, visited the Presidential "
+            "Library on 2 June 2026.",
+            {"National Library of Finland", "Scientific Library of Oulu State University"},
+        ),
+        (
+            "Aino Koski, Eero Salo and Liisa Heino, respectively director general of the Turku City Museum, head of "
+            "the museum's library and a curator at the Oulu Museum of Photography, were received at the Presidential "
+            "Library on 2 June 2026.",
+            {"Turku City Museum", "Oulu Museum of Photography"},
+        ),
+    ],
+)
+def test_an_institution_in_a_title_is_still_minted(
+    text: str, names: set[str], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(text, repo_draft_context)
+    assert names <= set(_new_orgs(d)), _new_orgs(d)
+
+
+def test_an_item_whose_only_institution_is_unclaimed_is_refused_with_the_reason(
+    repo_draft_context: DraftContext,
+) -> None:
+    with pytest.raises(BadParameter, match="names no visitor the drafter may write.*Halvorsen Cultural Foundation"):
+        _draft(
+            "On 12 March 2026 the Presidential Library hosted a seminar organised by the Halvorsen Cultural "
+            "Foundation, and the delegation visited the reading halls.",
+            repo_draft_context,
+        )
