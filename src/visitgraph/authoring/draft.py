@@ -593,6 +593,8 @@ def _person_entry(
         draft.entries.setdefault(entry.iri, entry)
         return entry
     refused = refuse_person(p.name, ctx.name_words, honorific=bool(p.honorific))
+    if refused is None and p.bracketed:
+        refused = "in brackets after other words: their place or another form, not a guest named on their own"
     if refused is not None:
         role = "host" if host else "visitor"
         draft.notes.append(

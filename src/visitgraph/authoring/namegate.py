@@ -23,6 +23,7 @@ from visitgraph.authoring.extract import (
     TITLE_MODIFIERS,
     institution_head,
     is_cap,
+    place_code,
 )
 from visitgraph.core.names import fold
 
@@ -66,6 +67,8 @@ def refuse_person(name: str, name_words: frozenset[str] = frozenset(), honorific
     >>> refuse_person("Records Management")
     'common English words only'
     """
+    if place_code(name) is not None:
+        return "the name of a place"
     words = [w for w in _WORD.findall(name) if len(w) > 1 and w.casefold() not in _PARTICLES]
     if len(words) < 2 and not (honorific and words):
         return "one name word only"

@@ -169,6 +169,16 @@ _FROM_PLACE = re.compile(
 )
 
 
+def _place_in_brackets(sentence: str, p: PersonMention) -> bool:
+    """Say whether a name opens a bracket right after an institution's name and closes it ("… Library (Kazan)")."""
+    before = sentence[max(0, p.start - 80) : p.start].rstrip()
+    after = sentence[p.start + len(p.name) : p.start + len(p.name) + 2].lstrip()
+    if not (p.bracketed and before.endswith("(") and after.startswith(")")):
+        return False
+    words = before[:-1].split()
+    return bool(words) and words[-1].casefold().strip(".,") in ORG_HEADS
+
+
 def _without_home_town(sentence: str, people: list[PersonMention]) -> list[PersonMention]:
     """Drop the place from "a colleague from Geneva Marc Dubois" (three capitalised words after "from").
 
@@ -386,7 +396,9 @@ def analyse_visit(
     former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]) + former)
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
-    people = _without_home_town(sentence, find_people(sentence))
+    # a name that opens a bracket after an institution's name is its place ("… Library (Saint Petersburg)"): the
+    # institution's name runs on over it, and nobody is read from it (decision 0052)
+    people = [p for p in _without_home_town(sentence, find_people(sentence)) if not _place_in_brackets(sentence, p)]
     groups = _groups(sentence, labels, [p.start for p in people])
     for g in groups:
         if g[3] is not None and not g[3].host:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.namegate import unclaimed_institution
+from visitgraph.authoring.namegate import refuse_person, unclaimed_institution
 from visitgraph.core.errors import BadParameter
 
 
@@ -172,3 +172,31 @@ def test_an_item_whose_only_institution_is_unclaimed_is_refused_with_the_reason(
             "Foundation, and the delegation visited the reading halls.",
             repo_draft_context,
         )
+
+
+# --- a new person only from words that are not a place and stand in a guest's slot --------------------------------
+
+
+def test_a_place_is_no_person() -> None:
+    assert refuse_person("Saudi Arabia") == "the name of a place"
+    assert refuse_person("Irina Sokolova") is None
+
+
+def test_a_place_in_brackets_after_an_institution_is_its_place(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 9 April 2026 Irina Sokolova, director of the Volga Regional Library (Nizhny Novgorod), visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert _new_people(d) == ["Irina Sokolova"], _new_people(d)
+    assert _new_orgs(d) == ["Volga Regional Library"], _new_orgs(d)
+
+
+def test_a_name_in_brackets_is_not_minted_and_the_librarian_is_told(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 9 April 2026 Olga Chernova, director of the Kama Regional Library, visited the Presidential Library and "
+        "brought greetings from her home town (Naberezhnye Chelny).",
+        repo_draft_context,
+    )
+    assert _new_people(d) == ["Olga Chernova"], _new_people(d)
+    assert any("Naberezhnye Chelny" in n and "not drafted as a new person" in n for n in d.notes), d.notes
