@@ -410,6 +410,7 @@ def analyse_visit(
     if agent is not None and any(p.start < agent.start() for p in visitors):
         for p in visitors:  # "X and Y were received at the library on … by Z, head of …, and W": Z and W host
             p.host = p.host or p.start >= agent.end()
+    _staff_after_the_host(masked, visitors, labels)
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
@@ -428,6 +429,29 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+def _staff_after_the_host(sentence: str, people: list[PersonMention], labels: set[str]) -> None:
+    """Mark as host staff whoever the visit sentence names after the host library with a staff title naming no
+    institution and nothing else: "… were guests of the Presidential Library, where … was discussed with deputy
+    director X" (the title's holder belongs to the one institution it can: the host named before it)."""
+    alts = "|".join(re.escape(h) for h in sorted(labels, key=len, reverse=True) if h)
+    named = rf"(?i:\b(?:{alts})\b|\bthe\s+library\b)" if alts else r"(?i:\bthe\s+library\b)"
+    host = re.search(named + r"(?!\s+(?:of|in|for)\s)", sentence)
+    if host is None or not any(p.start < host.start() for p in people):
+        return  # the host is the visit's subject ("the library welcomed …"), or only a guest's institution is named
+    lo = host.end()
+    for p in people:
+        if p.start >= lo and (p.org is None or p.inherited) and not p.host:
+            title = re.search(r"(?:^|[,;]\s|\s(?:with|by|and)\s)([\w\s-]{2,40})$", sentence[lo : p.start].rstrip())
+            if (
+                title is not None
+                and _staff_title(title.group(1))
+                and not re.search(r"\b(?:his|her|their)\b", title.group(1))
+            ):
+                p.host, p.org, p.inherited = True, None, False  # not the guests' institution, shared by a list
+                p.job_title = _normalise_title(title.group(1).strip())
+        lo = max(lo, p.start + len(p.name))
 
 
 #: The agent of the guests' reception in the visit sentence: whoever comes after "were received … by" received them.

@@ -200,3 +200,57 @@ def test_a_name_in_brackets_is_not_minted_and_the_librarian_is_told(repo_draft_c
     )
     assert _new_people(d) == ["Olga Chernova"], _new_people(d)
     assert any("Naberezhnye Chelny" in n and "not drafted as a new person" in n for n in d.notes), d.notes
+
+
+# --- host staff: a staff title naming no institution, after the host in the visit sentence ------------------------
+
+
+def _hosts(d) -> list[str]:  # noqa: ANN001
+    return [e.name for e in d.contributors if e.kind == "person"]
+
+
+def _visitors(d) -> list[str]:  # noqa: ANN001
+    return [e.name for e in d.attendees if e.kind == "person"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lauri Kask and Maris Ilves, respectively director and deputy director of the Tartu Music Academy, were "
+        "guests of the Presidential Library on 3 February 2026, where a joint catalogue was discussed with chief "
+        "librarian Gunel Abbasova.",
+        "On 3 February 2026 Lauri Kask, director of the Parnu Music Academy, visited the Presidential Library and "
+        "talked about joint exhibitions with deputy director Gunel Abbasova.",
+    ],
+)
+def test_a_staff_title_after_the_host_in_the_visit_sentence_is_the_hosts(
+    text: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(text, repo_draft_context)
+    assert _hosts(d) == ["Gunel Abbasova"], (_hosts(d), _visitors(d))
+    assert "Gunel Abbasova" not in _visitors(d)
+
+
+@pytest.mark.parametrize(
+    ("text", "visitor"),
+    [
+        (
+            "On 3 February 2026 the Presidential Library welcomed a delegation of the Viljandi Music Academy headed "
+            "by its deputy director Toomas Saar.",
+            "Toomas Saar",
+        ),
+        (
+            "On 3 February 2026 the staff of the Presidential Library of the Republic of Estonia – head of its "
+            "branch Lauri Kask and deputy director Piret Tamm – visited the Presidential Library.",
+            "Piret Tamm",
+        ),
+        (
+            "On 3 February 2026 Lauri Kask, director of the Rakvere Music Academy, visited the Presidential Library "
+            "with his deputy director Piret Lepp.",
+            "Piret Lepp",
+        ),
+    ],
+)
+def test_a_guest_with_a_staff_title_stays_a_guest(text: str, visitor: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(text, repo_draft_context)
+    assert visitor in _visitors(d), (_hosts(d), _visitors(d))
