@@ -643,6 +643,10 @@ def _edits_periodical(title: str | None, org_text: str) -> bool:
     return bool(head) and head[-1].startswith(("editor", "ex-editor")) and not _PUBLISHER.search(org_text)
 
 
+#: An owner's possessive opening an institution's name ("RSL's Oriental Literature Centre"): the part is the owner's.
+_OWNER_PART = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,8})['’]s\s+(?P<part>\S.*)$")
+
+
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
     if desc is None:
         return
@@ -657,6 +661,11 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         if not _PUBLICATION.search(org_text):  # "editor-in-chief of Sputnik Azerbaijan": a known agency, or nothing
             p.edits = org_text.strip()
         return
+    owned = _OWNER_PART.match(org_text) if org_text else None
+    if owned is not None and place_code(owned.group("owner")) is None:
+        # "head of the RSL's Oriental Literature Centre": a part of the owner, which is the organisation
+        p.job_title = _normalise_title(f"{title or ''} of the {owned.group('part')}".strip())
+        org_text = owned.group("owner")
     if org_text:
         if _is_host_org(org_text, labels):
             p.host = True
@@ -996,6 +1005,9 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue  # "the Department of Archives and …": what a part keeps, not an institution
         if _OWNED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
             continue  # "the library's Lithuanian Studies Centre", "its Archive": a part of a body named elsewhere
+        owned = _OWNER_PART.match(name)
+        if owned is not None and place_code(owned.group("owner")) is None:
+            continue  # "the RSL's Oriental Literature Centre": a part of its owner, named on its own elsewhere
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
             continue

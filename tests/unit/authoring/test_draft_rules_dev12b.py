@@ -254,3 +254,29 @@ def test_a_staff_title_after_the_host_in_the_visit_sentence_is_the_hosts(
 def test_a_guest_with_a_staff_title_stays_a_guest(text: str, visitor: str, repo_draft_context: DraftContext) -> None:
     d = _draft(text, repo_draft_context)
     assert visitor in _visitors(d), (_hosts(d), _visitors(d))
+
+
+# --- an owner's possessive opening a name: the part is the owner's ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        (
+            "On 2 May 2026 Pavel Orlov, director of the Russian State Library, and Anna Frolova, head of the RSL's "
+            "Slavic Manuscripts Centre, visited the Presidential Library.",
+            [("Russian State Library", False)],
+        ),
+        (
+            "On 2 May 2026 Pia Holm, head of the Uppsala University Library's Map Collection, visited the "
+            "Presidential Library.",
+            [("Uppsala University Library", True)],
+        ),
+    ],
+)
+def test_a_part_named_with_its_owners_possessive_is_the_owners(
+    text: str, orgs: list[tuple[str, bool]], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(text, repo_draft_context)
+    got = [(e.name, e.new) for e in d.institutions if e.iri != repo_draft_context.host]
+    assert got == orgs, got
