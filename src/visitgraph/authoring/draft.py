@@ -328,6 +328,12 @@ def _org_entry(
     same = next((e for e in orgs.values() if _abbreviates(o.name, e.name) or _abbreviates(e.name, o.name)), None)
     if same is not None:  # "ALA" after "ALA (American Library Association)": the body named before
         return same
+    if o.unclaimed is not None:  # named, but nothing says a guest belongs to it: not the visit's, known or not
+        draft.notes.append(
+            f'"{o.name}" is named but was not drafted as an institution of the visit ({o.unclaimed}): '
+            "add it if a guest belongs to it"
+        )
+        return None
     parent = _org_entry(o.parent, ctx, draft, orgs) if o.parent is not None else None
     props = [("country", o.country)] if o.country else []
     best = _reconcile(ctx, o.name, "organization", props)
@@ -340,11 +346,6 @@ def _org_entry(
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     elif o.reuse_only or (institution_head(o.name) is None and not sole):
-        if o.unclaimed is not None and institution_head(o.name) is not None:
-            draft.notes.append(
-                f'"{o.name}" is named but was not drafted as a new organisation ({o.unclaimed}): '
-                "add it if a guest belongs to it"
-            )
         return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
     else:
         check = _maybe(best, o.name, ctx)

@@ -85,7 +85,7 @@ def refuse_person(name: str, name_words: frozenset[str] = frozenset(), honorific
 # --- institutions: a positive question (decision 0052) ---------------------------------------------------------
 
 #: Words a chain of bodies is joined by ("director of the Library of the University of X", "named after").
-_CHAIN = frozenset("the of at and & within in named after its their".split())
+_CHAIN = frozenset("the of and & within in named after its their".split())
 #: Lower-case words that name a part of a body ("head of the international relations department of X").
 _PARTS = SUB_UNITS | PART_WORDS | frozenset({"centre", "center", "office"})
 #: Words that say who the people of the next body are: a group of its people, a title's holder, where they come
@@ -94,7 +94,7 @@ _BELONGING = GROUP_NOUNS | TITLE_HEADS | frozenset("delegation group team from b
 _TOKEN = re.compile(r"[\w’'`.-]+|[,;:()\[\]—–\"“”]")
 #: What follows the visit sentence's subject: its verb (after an acronym in brackets or an apposition).
 _VISIT_VERB = re.compile(
-    r"(?:\s+in\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*){1,4})?\s*(?:\([^()]{1,120}\)\s*)?(?:,[^,.;]{1,150},\s*)?(?:\s*and\s[^,.;]{1,150}?)?\s*(?:has\s+|have\s+|had\s+)?"
+    r"(?:\s+in\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*|of\s+|the\s+){1,6})?\s*(?:\([^()]{1,120}\)\s*)?(?:,[^,.;]{1,150},\s*)?(?:\s*and\s[^,.;]{1,150}?)?\s*(?:has\s+|have\s+|had\s+)?"
     r"(?:visited|paid|came|arrived|toured|was|were|made|donated|presented|gave|gifted|handed|sent|brought|delivered|"
     r"signed|held)\b"
 )
@@ -107,8 +107,13 @@ _LOOK_BACK = 400
 
 
 def _belonging_word(word: str) -> bool:
+    """A group of a body's people, a title's holder (also in the plural: "former presidents of"), "from"."""
     w = word.casefold()
-    return w in _BELONGING or any(part in TITLE_HEADS for part in w.split("-"))
+    return w in _BELONGING or any(part in TITLE_HEADS or part[:-1] in TITLE_HEADS for part in w.split("-"))
+
+
+#: A group of its people right after an institution's name: "the Lithuanian National Library delegation".
+_GROUP_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(GROUP_NOUNS | {"delegation", "group", "team"})) + r")\b", re.I)
 
 
 def unclaimed_institution(sentence: str, start: int, end: int) -> str | None:
@@ -137,8 +142,15 @@ def unclaimed_institution(sentence: str, start: int, end: int) -> str | None:
             return None
         if w == "by" and _AGENT_BEFORE_BY.search(" ".join(words[: k + 1])):
             return None  # "was visited by the X", "presented to the library by the X": the visit's agent
+        if w == "at":  # "a curator at the X": the slot is the title right before "at", nothing further back
+            before = words[k - 1].casefold() if k else ""
+            if _belonging_word(before) or before in _PARTS:
+                return None
+            return f'named after "{words[k - 1] if k else word} at", not in a slot that says a guest belongs to it'
         if w in _CHAIN:
-            modifiers = 0  # "the", "of": a part's lower-case words end here
+            # what an "of" belongs to may be a lower-case noun phrase ("head of the material provision of the X");
+            # "the" and the rest end it
+            modifiers = 4 if w == "of" else 0
             continue
         if w.endswith(("'s", "’s")):
             continue  # an owner in the chain ("of the faculty's Department of …")
@@ -155,6 +167,6 @@ def unclaimed_institution(sentence: str, start: int, end: int) -> str | None:
         if w in ',;:(—–["“”' or w[0].isdigit():
             break
         return f'named after "{word}", not in a slot that says a guest belongs to it'
-    if _VISIT_VERB.match(sentence, end):
-        return None  # the visit sentence's subject
+    if _VISIT_VERB.match(sentence, end) or _GROUP_AFTER.match(sentence, end):
+        return None  # the visit sentence's subject, or "the X delegation"
     return "not the visit's subject nor in a slot that says a guest belongs to it"

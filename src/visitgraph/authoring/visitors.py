@@ -443,14 +443,19 @@ def _staff_after_the_host(sentence: str, people: list[PersonMention], labels: se
     lo = host.end()
     for p in people:
         if p.start >= lo and (p.org is None or p.inherited) and not p.host:
-            title = re.search(r"(?:^|[,;]\s|\s(?:with|by|and)\s)([\w\s-]{2,40})$", sentence[lo : p.start].rstrip())
-            if (
-                title is not None
-                and _staff_title(title.group(1))
-                and not re.search(r"\b(?:his|her|their)\b", title.group(1))
-            ):
+            words = re.findall(r"[\w'’-]+", sentence[lo : p.start])[-4:]
+            title = next(
+                (
+                    words[k:]
+                    for k in range(max(0, len(words) - 3), len(words))
+                    if all(w.casefold() in _STAFF_WORDS for w in words[k:]) and words[-1].casefold() in _STAFF_HEADS
+                ),
+                None,
+            )
+            owner = words[-len(title) - 1].casefold() if title and len(words) > len(title) else ""
+            if title and owner not in ("his", "her", "their", "its") and not owner.endswith(("'s", "’s")):
                 p.host, p.org, p.inherited = True, None, False  # not the guests' institution, shared by a list
-                p.job_title = _normalise_title(title.group(1).strip())
+                p.job_title = _normalise_title(" ".join(title))
         lo = max(lo, p.start + len(p.name))
 
 
@@ -739,6 +744,8 @@ _HOST_LIST = re.compile(
 )
 #: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
 _STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
+#: The words of such a title: its head and the modifiers before it ("deputy director", "chief librarian").
+_STAFF_WORDS = _STAFF_HEADS | TITLE_MODIFIERS
 
 
 def _staff_title(desc: str) -> bool:

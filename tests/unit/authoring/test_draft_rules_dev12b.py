@@ -48,6 +48,15 @@ def _new_people(d) -> list[str]:  # noqa: ANN001
             "Tallinn Literary Society",
         ),
         ("During the week of the Kyrgyz Film Academy, Oskar Lind visited the library.", "Kyrgyz Film Academy"),
+        (
+            "Oskar Lind, a professor at the Uppsala Music Academy, came at the invitation of the Caspian Heritage "
+            "Foundation and visited the library.",
+            "Caspian Heritage Foundation",
+        ),
+        (
+            "Oskar Lind visited the library at the invitation of the Caspian Heritage Foundation.",
+            "Caspian Heritage Foundation",
+        ),
     ],
 )
 def test_what_is_named_outside_a_belonging_slot_is_unclaimed(text: str, name: str) -> None:
@@ -79,6 +88,19 @@ def test_what_is_named_outside_a_belonging_slot_is_unclaimed(text: str, name: st
         ("On 4 May the library was visited by the Embassy of Iceland.", "Embassy of Iceland"),
         ("The Umea Regional Archive (URA) visited the library on 4 May.", "Umea Regional Archive"),
         ("On 4 May, the Embassy of Chile in Azerbaijan donated a set of books to the library.", "Embassy of Chile"),
+        (
+            "On 4 May, the Embassy of Chile in the Republic of Azerbaijan donated books to the library.",
+            "Embassy of Chile",
+        ),
+        ("On 4 May the Tartu City Library delegation headed by Ann Lee visited the library.", "Tartu City Library"),
+        (
+            "Ann Lee and Mia Ots, both former presidents of the Baltic Library Association, visited the library.",
+            "Baltic Library Association",
+        ),
+        (
+            "Ann Lee, head of the material provision of the Chief Directorate of Archives, visited the library.",
+            "Chief Directorate of Archives",
+        ),
         (
             "Books presented to the library by the Sumqayit Writers Union were handed over on 4 May.",
             "Sumqayit Writers Union",
@@ -134,9 +156,9 @@ def test_an_unclaimed_institution_is_left_to_the_librarian_in_a_check_line(repo_
         repo_draft_context,
     )
     assert "Halvorsen Cultural Foundation" not in _new_orgs(d)
-    assert any("Halvorsen Cultural Foundation" in n and "not drafted as a new organisation" in n for n in d.notes), (
-        d.notes
-    )
+    assert any(
+        "Halvorsen Cultural Foundation" in n and "not drafted as an institution of the visit" in n for n in d.notes
+    ), d.notes
 
 
 @pytest.mark.parametrize(
@@ -280,3 +302,22 @@ def test_a_part_named_with_its_owners_possessive_is_the_owners(
     d = _draft(text, repo_draft_context)
     got = [(e.name, e.new) for e in d.institutions if e.iri != repo_draft_context.host]
     assert got == orgs, got
+
+
+def test_a_known_institution_outside_a_belonging_slot_is_not_the_visits(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Representatives of the Sumqayit University Library, led by its director Farida Qasimova, visited the "
+        "Presidential Library on 14 January 2027 during the Week of Libraries proclaimed by the Ministry of Culture.",
+        repo_draft_context,
+    )
+    assert [e.name for e in d.institutions if e.iri != repo_draft_context.host] == ["Sumqayit University Library"]
+    assert any('"Ministry of Culture"' in n for n in d.notes), d.notes
+
+
+def test_met_a_staff_title_after_the_host_is_the_hosts(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 14 January 2027 the director of the Lviv Scientific Library, Olena Koval, visited the Presidential Library "
+        "and met deputy director Gunel Rzayeva, with whom she discussed joint exhibitions.",
+        repo_draft_context,
+    )
+    assert _hosts(d) == ["Gunel Rzayeva"] and _visitors(d) == ["Olena Koval"], (_hosts(d), _visitors(d))
