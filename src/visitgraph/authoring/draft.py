@@ -253,6 +253,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             "Remove it or reword it. Nothing was written.",
         )
     draft = Draft(item, "", "", notes=notes)
+    for name, words in found.not_guests:
+        draft.notes.append(f'"{name}" is named after "{words}", not as a guest or host: add them if they visited')
     orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)

@@ -106,7 +106,7 @@ _AGENT_BEFORE_BY = re.compile(
 _LOOK_BACK = 400
 
 
-def _belonging_word(word: str) -> bool:
+def belonging_word(word: str) -> bool:
     """A group of a body's people, a title's holder (also in the plural: "former presidents of"), "from"."""
     w = word.casefold()
     return w in _BELONGING or any(part in TITLE_HEADS or part[:-1] in TITLE_HEADS for part in w.split("-"))
@@ -138,13 +138,13 @@ def unclaimed_institution(sentence: str, start: int, end: int) -> str | None:
     modifiers = 0  # lower-case words allowed before a part's word ("the international relations department")
     for k in range(len(words) - 1, -1, -1):
         word, w = words[k], words[k].casefold()
-        if _belonging_word(w):
+        if belonging_word(w):
             return None
         if w == "by" and _AGENT_BEFORE_BY.search(" ".join(words[: k + 1])):
             return None  # "was visited by the X", "presented to the library by the X": the visit's agent
         if w == "at":  # "a curator at the X": the slot is the title right before "at", nothing further back
             before = words[k - 1].casefold() if k else ""
-            if _belonging_word(before) or before in _PARTS:
+            if belonging_word(before) or before in _PARTS:
                 return None
             return f'named after "{words[k - 1] if k else word} at", not in a slot that says a guest belongs to it'
         if w in _CHAIN:

@@ -42,7 +42,7 @@ from visitgraph.authoring.extract import (
     split_descriptor,
     tokens,
 )
-from visitgraph.authoring.namegate import unclaimed_institution
+from visitgraph.authoring.namegate import belonging_word, unclaimed_institution
 from visitgraph.authoring.newsfacts import CAP
 from visitgraph.core.names import fold, short_form_of
 
@@ -82,6 +82,8 @@ class VisitFindings:
     hosts: list[PersonMention] = field(default_factory=list)
     orgs: list[OrgMention] = field(default_factory=list)
     host_mentioned: bool = False
+    #: people the visit sentence names outside a guest's slot, with the words that say so (a check line each)
+    not_guests: list[tuple[str, str]] = field(default_factory=list)
 
 
 #: An acronym of two or more capitals ("the RSL. The guests …") ends a sentence; initials ("M. I.") do not.
@@ -167,6 +169,24 @@ _WORK_OF = re.compile(
 _FROM_PLACE = re.compile(
     r"\b(?:colleagues?|guests?|friends?|partners?|counterparts?|librarians?|specialists?|experts?)\s+from\s+$"
 )
+
+
+#: A lower-case noun and "of" right before a name: "the greetings of X", "the legacy of X".
+_NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
+
+
+#: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
+_LEAD_NOUNS = frozenset("leadership guidance direction chairmanship headship behalf that those".split())
+
+
+def _genitive(sentence: str, p: PersonMention) -> str | None:
+    """Return the words that make a name of the visit sentence whose something is ("the anniversary of X"), not a
+    guest: a lower-case noun and "of" right before it, the noun neither a title's nor a group's ("director of",
+    "delegation of" and "on behalf of" keep their slot). Else None."""
+    m = _NOUN_OF.search(sentence[max(0, p.start - 60) : p.start])
+    if m is None or belonging_word(m.group(1)) or m.group(1) in _LEAD_NOUNS:
+        return None
+    return f"{m.group(1)} of"
 
 
 def _place_in_brackets(sentence: str, p: PersonMention) -> bool:
@@ -399,6 +419,9 @@ def analyse_visit(
     # a name that opens a bracket after an institution's name is its place ("… Library (Saint Petersburg)"): the
     # institution's name runs on over it, and nobody is read from it (decision 0052)
     people = [p for p in _without_home_town(sentence, find_people(sentence)) if not _place_in_brackets(sentence, p)]
+    for p in [p for p in people if _genitive(sentence, p)]:
+        people.remove(p)  # "the greetings of X", "the anniversary of X": whose something is, not a guest
+        out.not_guests.append((p.name, _genitive(sentence, p) or ""))
     groups = _groups(sentence, labels, [p.start for p in people])
     for g in groups:
         if g[3] is not None and not g[3].host:

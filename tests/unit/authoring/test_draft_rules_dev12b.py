@@ -321,3 +321,44 @@ def test_met_a_staff_title_after_the_host_is_the_hosts(repo_draft_context: Draft
         repo_draft_context,
     )
     assert _hosts(d) == ["Gunel Rzayeva"] and _visitors(d) == ["Olena Koval"], (_hosts(d), _visitors(d))
+
+
+# --- a person of the visit sentence only in a guest's slot: not whose something is ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "guest", "other"),
+    [
+        (
+            "On 20 February 2027 the Presidential Library was visited by Anna Weber, who conveyed the greetings of "
+            "Chancellor Olaf Scholz to the library's readers.",
+            "Anna Weber",
+            "Olaf Scholz",
+        ),
+        (
+            "On 20 February 2027 Nodira Azimova, head of the Termez Regional Library, visited the Presidential Library "
+            "on the eve of the anniversary of Alisher Navoi.",
+            "Nodira Azimova",
+            "Alisher Navoi",
+        ),
+        (
+            "On 20 February 2027 Jonas Petraitis, director of the Siauliai City Library, visited the Presidential "
+            "Library to discuss the translations of Kristijonas Donelaitis.",
+            "Jonas Petraitis",
+            "Kristijonas Donelaitis",
+        ),
+    ],
+)
+def test_whose_something_is_no_guest(text: str, guest: str, other: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(text, repo_draft_context)
+    assert _visitors(d) == [guest], _visitors(d)
+    assert any(other in n and "not as a guest or host" in n for n in d.notes), d.notes
+
+
+def test_under_the_leadership_of_is_still_a_guests_slot(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 20 February 2027 the delegation of the Pavlodar Regional Library under the leadership of Aigul Serikova "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _visitors(d) == ["Aigul Serikova"], _visitors(d)
