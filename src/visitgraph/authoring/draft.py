@@ -254,7 +254,10 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         )
     draft = Draft(item, "", "", notes=notes)
     for name, words in found.not_guests:
-        draft.notes.append(f'"{name}" is named after "{words}", not as a guest or host: add them if they visited')
+        draft.notes.append(
+            f'"{name}" is named after "{words}", not as a guest or host, and was not drafted as a new person: '
+            "add them if they visited"
+        )
     orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)
