@@ -104,12 +104,18 @@ _AGENT_BEFORE_BY = re.compile(
     r"\b(?:visited|presented|donated|given|gifted|handed\s+over|sent|brought)(?:\s+to\s+[^,.;]{1,80}?)?\s+by\s*$"
 )
 _LOOK_BACK = 400
+#: The words after an institution's possessive: "the X's (deputy) director".
+_POSSESSIVE_AFTER = re.compile(r"['’]s\s+((?:[\w-]+\s+){0,2}[\w-]+)")
 
 
 def belonging_word(word: str) -> bool:
     """A group of a body's people, a title's holder (also in the plural: "former presidents of"), "from"."""
     w = word.casefold()
-    return w in _BELONGING or any(part in TITLE_HEADS or part[:-1] in TITLE_HEADS for part in w.split("-"))
+    return (
+        w in _BELONGING
+        or w + "s" in GROUP_NOUNS  # "an employee of", "a student of"
+        or any(part in TITLE_HEADS or part[:-1] in TITLE_HEADS for part in w.split("-"))
+    )
 
 
 #: A group of its people right after an institution's name: "the Lithuanian National Library delegation".
@@ -169,4 +175,7 @@ def unclaimed_institution(sentence: str, start: int, end: int) -> str | None:
         return f'named after "{word}", not in a slot that says a guest belongs to it'
     if _VISIT_VERB.match(sentence, end) or _GROUP_AFTER.match(sentence, end):
         return None  # the visit sentence's subject, or "the X delegation"
+    owner = _POSSESSIVE_AFTER.match(sentence, end)
+    if owner is not None and any(belonging_word(w) for w in owner.group(1).split()):
+        return None  # "the X's director", "the X's deputy director for research"
     return "not the visit's subject nor in a slot that says a guest belongs to it"

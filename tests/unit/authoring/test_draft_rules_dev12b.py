@@ -94,6 +94,14 @@ def test_what_is_named_outside_a_belonging_slot_is_unclaimed(text: str, name: st
         ),
         ("On 4 May the Tartu City Library delegation headed by Ann Lee visited the library.", "Tartu City Library"),
         (
+            "Maria Ivanova, an employee of the Kazan Federal University Library, visited the library.",
+            "Kazan Federal University Library",
+        ),
+        (
+            "Maria Ivanova, the Kazan Federal University Library's deputy director, visited the library.",
+            "Kazan Federal University Library",
+        ),
+        (
             "Ann Lee and Mia Ots, both former presidents of the Baltic Library Association, visited the library.",
             "Baltic Library Association",
         ),
