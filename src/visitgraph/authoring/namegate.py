@@ -92,11 +92,11 @@ _PARTS = SUB_UNITS | PART_WORDS | frozenset({"centre", "center", "office"})
 #: from, whom they act for.
 _BELONGING = GROUP_NOUNS | TITLE_HEADS | frozenset("delegation group team from behalf representing".split())
 _TOKEN = re.compile(r"[\w’'`.-]+|[,;:()\[\]—–\"“”]")
-#: What follows the visit sentence's subject: its verb (after an acronym in brackets or an apposition).
+#: What follows the visit sentence's subject: its verb, in the past or a form of "to be" (after an acronym in
+#: brackets, an apposition or its place).
 _VISIT_VERB = re.compile(
     r"(?:\s+in\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*|of\s+|the\s+){1,6})?\s*(?:\([^()]{1,120}\)\s*)?(?:,[^,.;]{1,150},\s*)?(?:\s*and\s[^,.;]{1,150}?)?\s*(?:has\s+|have\s+|had\s+)?"
-    r"(?:visited|paid|came|arrived|toured|was|were|made|donated|presented|gave|gifted|handed|sent|brought|delivered|"
-    r"signed|held)\b"
+    r"(?:[a-z]{2,}ed|was|were|is|are|paid|came|made|gave|sent|brought|held|took|met|sent|won|spoke|showed|wrote)\b"
 )
 #: The agent of the visit or of what the guests handed over, right before its "by": "was visited by the X", "books
 #: presented to the library by the X".

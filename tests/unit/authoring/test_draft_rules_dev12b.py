@@ -88,6 +88,8 @@ def test_what_is_named_outside_a_belonging_slot_is_unclaimed(text: str, name: st
         ("On 4 May the library was visited by the Embassy of Iceland.", "Embassy of Iceland"),
         ("The Umea Regional Archive (URA) visited the library on 4 May.", "Umea Regional Archive"),
         ("On 4 May, the Embassy of Chile in Azerbaijan donated a set of books to the library.", "Embassy of Chile"),
+        ("On 4 May the Baku Calligraphy Society met the staff of the library.", "Baku Calligraphy Society"),
+        ("On 4 May the Baku Calligraphy Society organised an exhibition at the library.", "Baku Calligraphy Society"),
         (
             "On 4 May, the Embassy of Chile in the Republic of Azerbaijan donated books to the library.",
             "Embassy of Chile",
