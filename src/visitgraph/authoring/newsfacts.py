@@ -357,8 +357,19 @@ def _initial_form(name: str) -> str:
     return f"{words[0][0]} {words[-1]}" if len(words) >= 2 else fold(name)
 
 
-def _items(phrase: str) -> list[str]:
-    """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items."""
+#: Right before a gift's words, a list they end that a preposition governs: "books on literature, | history and art".
+_LIST_GOVERNED = re.compile(r"[\w’'-]+\s+(?:about|on|of)\s[^.;]{0,120},\s*$")
+
+
+def _items(phrase: str, before: str = "") -> list[str]:
+    """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items.
+
+    `before` is the sentence right before the phrase: when the phrase ends a list that a preposition governs there
+    ("Sixty books on Japanese literature, | history and art were handed over …"), it is one thing, not two.
+    """
+    governed = _LIST_GOVERNED.search(before[-160:])
+    if governed is not None:  # the whole list with its head: "books on Japanese literature, history and art"
+        return [(governed.group(0) + phrase).strip(" ,.")]
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
@@ -463,7 +474,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 recipient = HOST  # "X gave the director a book": to the host
             if agent == recipient:
                 continue
-            for item in _items(m.group("items")):
+            for item in _items(m.group("items"), sentence[: m.start("items")]):
                 name, desc, kind = _describe(item)
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
             break  # one rule per sentence: "presented with … donated to …" is one gift

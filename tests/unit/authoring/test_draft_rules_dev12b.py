@@ -12,6 +12,7 @@ import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
 from visitgraph.authoring.namegate import refuse_person, unclaimed_institution
+from visitgraph.authoring.newsfacts import find_gifts
 from visitgraph.core.errors import BadParameter
 
 
@@ -372,3 +373,20 @@ def test_under_the_leadership_of_is_still_a_guests_slot(repo_draft_context: Draf
         repo_draft_context,
     )
     assert _visitors(d) == ["Aigul Serikova"], _visitors(d)
+
+
+# --- one gift whose words end a list a preposition governs ---------------------------------------------------------
+
+
+def test_a_list_governed_by_a_preposition_is_one_gift() -> None:
+    gifts = find_gifts(
+        "Forty books on Uzbek poetry, music and cinema were handed over to the Presidential Library on 4 May 2026 by "
+        "Dilshod Karimov, counsellor of the Embassy of Uzbekistan.",
+        ["Dilshod Karimov"],
+    )
+    assert [(g.recipient, g.description) for g in gifts] == [("host", "Books on Uzbek poetry, music and cinema")]
+
+
+def test_two_things_handed_over_are_still_two_gifts() -> None:
+    gifts = find_gifts("The guest presented the library with an album and a set of postcards.")
+    assert len(gifts) == 2, gifts
