@@ -117,7 +117,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "to_by",
         re.compile(
             r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)(?:\s+(?:was|were))?\s+(?:presented|donated|gifted|"
-            r"handed over|given)\s+to\s+(?P<recv>.{1,150}?)\s+by\s+(?P<giver>.{1,150}?)(?:\s+was\s+held|\.|$)"
+            r"handed over|given)(?:\s+(?:[a-z]+ly|today|yesterday|also|then|later|there))?\s+to\s+(?P<recv>.{1,150}?)\s+by\s+"
+            r"(?P<giver>.{1,150}?)(?:\s+was\s+held|[.,;]|$)"
         ),
     ),
     (

@@ -390,3 +390,13 @@ def test_a_list_governed_by_a_preposition_is_one_gift() -> None:
 def test_two_things_handed_over_are_still_two_gifts() -> None:
     gifts = find_gifts("The guest presented the library with an album and a set of postcards.")
     assert len(gifts) == 2, gifts
+
+
+def test_a_passive_handing_over_with_an_adverb_and_a_long_apposition_after_its_giver() -> None:
+    gifts = find_gifts(
+        "Thirty albums of Kazakh art were handed over yesterday to the fund of the Presidential Library by Aidos "
+        "Zhakupov, first secretary of the Embassy of the Republic of Kazakhstan in the Republic of Azerbaijan, who was "
+        "accompanied by Dana Serikova, attaché of the Embassy.",
+        ["Aidos Zhakupov", "Dana Serikova"],
+    )
+    assert [(g.agent, g.recipient) for g in gifts] == [("Aidos Zhakupov", "host")], gifts
