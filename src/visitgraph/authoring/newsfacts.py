@@ -221,6 +221,35 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
             r"\s+(?:(?:to\s+)?" + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
         ),
+    ),  # The fallbacks below are read only when no rule above matched the clause: each asks who gives and who receives
+    # by the clause's structure alone (decision 0052).
+    (
+        "to_whom",  # "… deputy director X, to whom Mrs Y presented a facsimile …": the receiver is the antecedent
+        re.compile(
+            r"(?P<recv>[^,;]{1,80}),\s+to\s+whom\s+(?P<giver>[^,.;]{1,80}?)\s+"
+            r"(?P<verb>presented|gave|donated|handed\s+over|gifted)\s+(?P<items>[^.;]{1,150}?)(?:[.;]|$)"
+        ),
+    ),
+    (
+        "to_person",  # "the guests handed over to Mr. X several issues of …": to a person named first
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?)|[Hh]e|[Ss]he|[Tt]hey|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4})\s+(?P<verb>handed\s+over|presented|gave|donated|gifted)\s+to\s+"
+            r"(?P<recv>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?"
+            + CAP
+            + r"[\w’'-]*(?:\s+"
+            + CAP
+            + r"[\w’'-]*){0,2})\s+(?P<items>[^.;]{1,150}?)(?:[.;]|$)"
+        ),
+    ),
+    (
+        "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
+        re.compile(
+            r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
+            + _LIBRARY
+            + r")\s+with\s+(?P<items>[^.;]{1,200}?)(?:[.;]|$)"
+        ),
     ),
 )
 
@@ -283,6 +312,9 @@ _NEEDS = {
     "and_gave": ("visited", " and ", " to "),
     "visited_and": ("visited", " and "),
     "received": ("received",),
+    "to_whom": ("to whom",),
+    "to_person": (" to ",),
+    "recv_with": ("presented", "with"),
 }
 
 
@@ -462,7 +494,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
-            if rule == "passive_to" or (rule == "received" and not m.group("giver")):
+            if rule == "recv_with" and not _names_thing(m.group("items")):
+                continue  # "presented the guests with information": no thing handed over
+            if rule in ("passive_to", "recv_with") or (rule == "received" and not m.group("giver")):
                 # no giver written: the other side gave ("books were presented to the guests", "the library received …")
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:

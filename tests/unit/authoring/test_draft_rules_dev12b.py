@@ -400,3 +400,53 @@ def test_a_passive_handing_over_with_an_adverb_and_a_long_apposition_after_its_g
         ["Aidos Zhakupov", "Dana Serikova"],
     )
     assert [(g.agent, g.recipient) for g in gifts] == [("Aidos Zhakupov", "host")], gifts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "people", "hosts", "want"),
+    [
+        (
+            "A joint exhibition was discussed with deputy director Gunel Abbasova, to whom Mrs Lind presented a "
+            "facsimile of a medieval psalter.",
+            ["Eva Lind"],
+            ["Gunel Abbasova"],
+            [("Mrs Lind", "Gunel Abbasova")],
+        ),
+        (
+            "At the end of the meeting the guests handed over to Mr. Guliyev several issues of the journal "
+            '"Kitab Dunyasi".',
+            [],
+            ["Tural Guliyev"],
+            [("guests", "host")],
+        ),
+        (
+            "The guests were received by the director, who spoke about the rare maps of the library and presented the "
+            'delegation with the album "Old Baku".',
+            [],
+            [],
+            [("host", "guests")],
+        ),
+        (
+            'The director of the library, T. Guliyev, presented the guest with the album "Old Baku" and with a '
+            "kelaghayi.",
+            [],
+            ["Tural Guliyev"],
+            [("host", "guest"), ("host", "guest")],
+        ),
+    ],
+)
+def test_who_gives_and_who_receives_by_the_clauses_structure(
+    sentence: str, people: list[str], hosts: list[str], want: list[tuple[str, str]]
+) -> None:
+    gifts = find_gifts(sentence, people, hosts)
+    assert [(g.agent, g.recipient) for g in gifts] == want, gifts
+
+
+def test_presenting_the_guests_with_no_thing_is_no_gift() -> None:
+    assert (
+        find_gifts(
+            "The guests were received by the director, who spoke about the rare maps of the library and presented the "
+            "delegation with the history of the fund."
+        )
+        == []
+    )
