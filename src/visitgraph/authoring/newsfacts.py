@@ -244,6 +244,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "subjectless",  # "The guests presented …, and were in turn given the album … by X": a second predicate
+        re.compile(
+            r"^(?:also\s+)?(?:was|were)\s+(?:(?:in\s+(?:their\s+|his\s+|her\s+)?turn|also|then)\s+)?"
+            r"(?P<verb>given|presented\s+with|handed)\s+(?P<items>[^.;]{1,200}?)(?:\s+by\s+(?P<giver>[^.,;]{1,120}))?"
+            r"(?:[.;]|$)"
+        ),
+    ),
+    (
         "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
         re.compile(
             r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
@@ -315,6 +323,7 @@ _NEEDS = {
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
+    "subjectless": ("was|were",),
 }
 
 
@@ -464,7 +473,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     [('host', 'guest'), ('G. Wilson', 'host')]
     """
     out: list[GiftMention] = []
-    for sentence in (c for s in sentences(text) for c in _clauses(s)):
+    opened = 0  # how many gifts were read before the current sentence
+    for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(s))):
+        opened = len(out) if first else opened
         low = sentence.casefold()
         swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
         if swap is not None:  # one gift from the guests and one from the host
@@ -494,6 +505,16 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
+            if rule == "subjectless":  # the previous clause's giver receives; the other side gives
+                recipient = out[-1].agent
+                guest_giver = recipient in {GUESTS, GUEST, *people}
+                agent = _party(m.group("giver"), people, host_names) if m.group("giver") else ""
+                if agent not in {HOST, GUESTS, GUEST, *people, *host_names}:
+                    agent = HOST if guest_giver else GUESTS  # "by chief bibliographer X": the other side
+            if rule == "subjectless" and len(out) == opened:
+                continue  # "… and were in turn given …" continues a clause of the same sentence that handed over
+            if rule == "subjectless" and not _names_thing(m.group("items")):
+                continue
             if rule == "recv_with" and not _names_thing(m.group("items")):
                 continue  # "presented the guests with information": no thing handed over
             if rule in ("passive_to", "recv_with") or (rule == "received" and not m.group("giver")):

@@ -744,6 +744,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
             elif org_text is None and (_receives_guests(text, pre, p) or _staff_title(desc)):
                 is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
+        if not is_host and not in_members and _GIVEN_BY.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
+            is_host = True  # "The guests … were in turn given the album by chief bibliographer X": who gives to them
         if not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own)):
             is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
@@ -765,6 +767,22 @@ _HOST_SLOT = re.compile(
 _HOST_LIST = re.compile(
     r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted)\s+by\s+[^.;]{1,160}?,?\s+and\s+$"
 )
+#: The agent of a handing-over whose receivers are the sentence's subject: "… were (in turn) given the album by
+#: (chief bibliographer) X" — whoever gives to the guests is on the host's side.
+_GIVEN_BY = re.compile(
+    r"\b(?:was|were)\s+(?:(?:in\s+(?:their\s+|his\s+|her\s+)?turn|also|then)\s+)?(?:given|presented|handed)\b"
+    r"[^.;]{0,200}?\bby\s+(?:[a-z][\w-]*\s+){0,3}$"
+)
+
+
+def _own_sentence(text: str, p: PersonMention, reach: int = 600) -> str:
+    """The person's sentence up to the name (at most `reach` characters back)."""
+    pre = text[max(0, p.start - reach) : p.start]
+    ends = list(_SENTENCE_BREAK.finditer(pre))
+    return pre[ends[-1].end() :] if ends else pre
+
+
+_GUESTS_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:guests?|visitors?|delegation)|[Tt]hey|[Hh]e|[Ss]he)\b")
 #: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
 _STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
 #: The words of such a title: its head and the modifiers before it ("deputy director", "chief librarian").

@@ -450,3 +450,18 @@ def test_presenting_the_guests_with_no_thing_is_no_gift() -> None:
         )
         == []
     )
+
+
+def test_whoever_gives_to_the_guests_in_a_second_predicate_is_the_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 2 March 2027 the Presidential Library was visited by Marta Ilves, director of the Narva City Library. "
+        "The guest presented the library with a set of Estonian dictionaries, issued by the Narva Book Centre, and "
+        'was in turn given the library\'s album "Baku: the Old City" by chief bibliographer Sevda Rzayeva.',
+        repo_draft_context,
+    )
+    assert _hosts(d) == ["Sevda Rzayeva"], (_hosts(d), _visitors(d))
+    assert sorted(g["host_gives"] for g in d.gifts) == [False, True], d.gifts
+
+
+def test_a_second_predicate_with_no_gift_before_it_is_no_gift() -> None:
+    assert find_gifts("The guests toured the halls, and were then given a short lecture on the fund.") == []
