@@ -234,6 +234,7 @@ def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     dates 29/30, reuse 46/54, 9 invented entities in 7 items. Only its even items were tuned on (0 invented there);
     its odd items were the round's own check of whether the mechanisms generalise, so it is guarded at what was
     reached, not at 100 %. After the twelfth round (decision 0052: all of dev12 development, gates that ask a
-    positive question of every new entity): 12/30, dates 29/30, reuse 46/54, 2 invented entities in 2 items."""
+    positive question of every new entity, gifts by clause structure): 19/30, dates 29/30, reuse 46/54, 2 invented
+    entities in 2 items."""
     d = draft_scores["dev12"]
-    assert d.right >= 12 and d.dates >= 29 and d.invented <= 2 and d.reused >= 46, (d.line("dev12"), d.problems)
+    assert d.right >= 19 and d.dates >= 29 and d.invented <= 2 and d.reused >= 46, (d.line("dev12"), d.problems)
