@@ -765,7 +765,7 @@ _HOST_SLOT = re.compile(
 )
 #: The next of several people who received or briefed the guests: "received by X, director of the library, and Y".
 _HOST_LIST = re.compile(
-    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted)\s+by\s+[^.;]{1,160}?,?\s+and\s+$"
+    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted|met)\s+by\s+[^.;]{1,160}?,?\s+and\s+(?:by\s+)?$"
 )
 #: The agent of a handing-over whose receivers are the sentence's subject: "… were (in turn) given the album by
 #: (chief bibliographer) X" — whoever gives to the guests is on the host's side.

@@ -465,3 +465,13 @@ def test_whoever_gives_to_the_guests_in_a_second_predicate_is_the_host(repo_draf
 
 def test_a_second_predicate_with_no_gift_before_it_is_no_gift() -> None:
     assert find_gifts("The guests toured the halls, and were then given a short lecture on the fund.") == []
+
+
+def test_the_next_of_several_who_met_the_guests_is_a_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 2 March 2027 Lina Berg, director of the Malmo City Archive, visited the Presidential Library. The guest, "
+        "who was met by deputy director Sevil Rustamova and by Kamran Ismayilov, head of the department of rare "
+        "books, was shown the collection of lithographs.",
+        repo_draft_context,
+    )
+    assert sorted(_hosts(d)) == ["Kamran Ismayilov", "Sevil Rustamova"], (_hosts(d), _visitors(d))
