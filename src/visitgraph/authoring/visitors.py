@@ -454,6 +454,10 @@ def analyse_visit(
     return out
 
 
+#: Right after the host, words that attach a person to the visit itself: a companion of the guest, not the host's.
+_COMPANION = re.compile(r"^\s*,?\s*(?:together\s+with|along\s+with|with|accompanied\s+by|and)\s*$")
+
+
 def _staff_after_the_host(sentence: str, people: list[PersonMention], labels: set[str]) -> None:
     """Mark as host staff whoever the visit sentence names after the host library with a staff title naming no
     institution and nothing else: "… were guests of the Presidential Library, where … was discussed with deputy
@@ -476,6 +480,9 @@ def _staff_after_the_host(sentence: str, people: list[PersonMention], labels: se
                 None,
             )
             owner = words[-len(title) - 1].casefold() if title and len(words) > len(title) else ""
+            between = sentence[host.end() : p.start] if lo == host.end() else ""
+            if title and _COMPANION.match(between[: between.rfind(title[0])] if title[0] in between else between):
+                title = None  # "visited the library with deputy director X": X came with the guest
             if title and owner not in ("his", "her", "their", "its") and not owner.endswith(("'s", "’s")):
                 p.host, p.org, p.inherited = True, None, False  # not the guests' institution, shared by a list
                 p.job_title = _normalise_title(" ".join(title))

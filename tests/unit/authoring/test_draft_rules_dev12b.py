@@ -475,3 +475,12 @@ def test_the_next_of_several_who_met_the_guests_is_a_host(repo_draft_context: Dr
         repo_draft_context,
     )
     assert sorted(_hosts(d)) == ["Kamran Ismayilov", "Sevil Rustamova"], (_hosts(d), _visitors(d))
+
+
+def test_a_staff_title_attached_to_the_visit_itself_is_the_guests_companion(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 2 March 2027 Lina Berg, director of the Lund City Museum, visited the Presidential Library with deputy "
+        "director Eva Holm.",
+        repo_draft_context,
+    )
+    assert _visitors(d) == ["Lina Berg", "Eva Holm"] and _hosts(d) == [], (_hosts(d), _visitors(d))
