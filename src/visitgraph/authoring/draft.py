@@ -253,6 +253,11 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             "Remove it or reword it. Nothing was written.",
         )
     draft = Draft(item, "", "", notes=notes)
+    for name, words in found.not_guests:
+        draft.notes.append(
+            f'"{name}" is named after "{words}", not as a guest or host, and was not drafted as a new person: '
+            "add them if they visited"
+        )
     orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)
@@ -279,6 +284,13 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         draft.attendees = [orgs[fold(o.name)] for o in found.orgs + free if fold(o.name) in orgs][:1] or list(
             orgs.values()
         )[:1]
+    if not draft.attendees:  # every institution named stands outside the slots that say a guest came from it
+        raise BadParameter(
+            "news",
+            f"{item.preview} names no visitor the drafter may write: "
+            + "; ".join(draft.notes or ["no visiting person or institution"])
+            + ". Name who visited, or remove the paragraph. Nothing was written.",
+        )
     draft.name, base_slug = _visit_label(found.visitors, draft)
     draft.slug = _visit_slug(ctx, item.date.date.isoformat(), base_slug)
     draft.topics = [
@@ -321,6 +333,12 @@ def _org_entry(
     same = next((e for e in orgs.values() if _abbreviates(o.name, e.name) or _abbreviates(e.name, o.name)), None)
     if same is not None:  # "ALA" after "ALA (American Library Association)": the body named before
         return same
+    if o.unclaimed is not None:  # named, but nothing says a guest belongs to it: not the visit's, known or not
+        draft.notes.append(
+            f'"{o.name}" is named but was not drafted as an institution of the visit ({o.unclaimed}): '
+            "add it if a guest belongs to it"
+        )
+        return None
     parent = _org_entry(o.parent, ctx, draft, orgs) if o.parent is not None else None
     props = [("country", o.country)] if o.country else []
     best = _reconcile(ctx, o.name, "organization", props)
@@ -581,6 +599,8 @@ def _person_entry(
         draft.entries.setdefault(entry.iri, entry)
         return entry
     refused = refuse_person(p.name, ctx.name_words, honorific=bool(p.honorific))
+    if refused is None and p.bracketed:
+        refused = "in brackets after other words: their place or another form, not a guest named on their own"
     if refused is not None:
         role = "host" if host else "visitor"
         draft.notes.append(

@@ -137,6 +137,9 @@ class OrgMention:
     library_of: bool = False
     #: reused when it is a known organisation, never minted (what someone edits: see PersonMention.edits)
     reuse_only: bool = False
+    #: why the text does not say a guest belongs to it (named on its own, outside the slots that do): reused when
+    #: known, never minted, and the draft says so in a check line (decision 0052)
+    unclaimed: str | None = None
 
 
 @dataclass
@@ -155,6 +158,9 @@ class PersonMention:
     #: what an editor edits ("editor-in-chief of X"): maybe a periodical, so X is no organisation of theirs unless
     #: it is a known one
     edits: str | None = None
+    #: the name opens a bracket ("… Presidential Library (Saint Petersburg)"): what a bracket after other words
+    #: holds is their place, acronym or other form, not a guest's slot, so it is reused when known, never minted
+    bracketed: bool = False
 
 
 @dataclass(frozen=True)
@@ -349,6 +355,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             word = before[-2] if dotted and len(before) > 1 else (before[-1] if before else "")
             if word.casefold() in HONORIFICS:
                 p.honorific = word + ("." if dotted else "")  # as written: "Ms." or "Ms"
+            p.bracketed = bool(before) and before[-1] == "("
             out.append(p)
         i = j + 1
     return out

@@ -1,4 +1,5 @@
-"""Gates on minting: words become a new person only when they look like a personal name (decision 0050).
+"""Gates on minting: words become a new person only when they look like a personal name (decision 0050), and a
+new institution only when the text says a guest belongs to it (decision 0052).
 
 The drafter reuses what the graph knows through the matcher; a new resource is the one step that can
 invent, so it is taken only when the words themselves carry a name. When the gate refuses, the drafter
@@ -12,7 +13,18 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from visitgraph.authoring.extract import ORG_HEADS, PARTICLES, institution_head
+from visitgraph.authoring.extract import (
+    GROUP_NOUNS,
+    ORG_HEADS,
+    PART_WORDS,
+    PARTICLES,
+    SUB_UNITS,
+    TITLE_HEADS,
+    TITLE_MODIFIERS,
+    institution_head,
+    is_cap,
+    place_code,
+)
 from visitgraph.core.names import fold
 
 #: Zipf frequency (log10 of uses per billion words) from which an English word is common. Every new person's
@@ -55,6 +67,8 @@ def refuse_person(name: str, name_words: frozenset[str] = frozenset(), honorific
     >>> refuse_person("Records Management")
     'common English words only'
     """
+    if place_code(name) is not None:
+        return "the name of a place"
     words = [w for w in _WORD.findall(name) if len(w) > 1 and w.casefold() not in _PARTICLES]
     if len(words) < 2 and not (honorific and words):
         return "one name word only"
@@ -66,3 +80,102 @@ def refuse_person(name: str, name_words: frozenset[str] = frozenset(), honorific
     if all(_common(w) and fold(w) not in name_words for w in words):
         return "common English words only"
     return None
+
+
+# --- institutions: a positive question (decision 0052) ---------------------------------------------------------
+
+#: Words a chain of bodies is joined by ("director of the Library of the University of X", "named after").
+_CHAIN = frozenset("the of and & within in named after its their".split())
+#: Lower-case words that name a part of a body ("head of the international relations department of X").
+_PARTS = SUB_UNITS | PART_WORDS | frozenset({"centre", "center", "office"})
+#: Words that say who the people of the next body are: a group of its people, a title's holder, where they come
+#: from, whom they act for.
+_BELONGING = GROUP_NOUNS | TITLE_HEADS | frozenset("delegation group team from behalf representing".split())
+_TOKEN = re.compile(r"[\w’'`.-]+|[,;:()\[\]—–\"“”]")
+#: What follows the visit sentence's subject: its verb, in the past or a form of "to be" (after an acronym in
+#: brackets, an apposition or its place).
+_VISIT_VERB = re.compile(
+    r"(?:\s+in\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*|of\s+|the\s+){1,6})?\s*(?:\([^()]{1,120}\)\s*)?(?:,[^,.;]{1,150},\s*)?(?:\s*and\s[^,.;]{1,150}?)?\s*(?:has\s+|have\s+|had\s+)?"
+    r"(?:[a-z]{2,}ed|was|were|is|are|paid|came|made|gave|sent|brought|held|took|met|sent|won|spoke|showed|wrote)\b"
+)
+#: The agent of the visit or of what the guests handed over, right before its "by": "was visited by the X", "books
+#: presented to the library by the X".
+_AGENT_BEFORE_BY = re.compile(
+    r"\b(?:visited|presented|donated|given|gifted|handed\s+over|sent|brought)(?:\s+to\s+[^,.;]{1,80}?)?\s+by\s*$"
+)
+_LOOK_BACK = 400
+#: The words after an institution's possessive: "the X's (deputy) director".
+_POSSESSIVE_AFTER = re.compile(r"['’]s\s+((?:[\w-]+\s+){0,2}[\w-]+)")
+
+
+def belonging_word(word: str) -> bool:
+    """A group of a body's people, a title's holder (also in the plural: "former presidents of"), "from"."""
+    w = word.casefold()
+    return (
+        w in _BELONGING
+        or w + "s" in GROUP_NOUNS  # "an employee of", "a student of"
+        or any(part in TITLE_HEADS or part[:-1] in TITLE_HEADS for part in w.split("-"))
+    )
+
+
+#: A group of its people right after an institution's name: "the Lithuanian National Library delegation".
+_GROUP_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(GROUP_NOUNS | {"delegation", "group", "team"})) + r")\b", re.I)
+
+
+def unclaimed_institution(sentence: str, start: int, end: int) -> str | None:
+    """Return why an institution named at ``sentence[start:end]`` is no guest's, else None.
+
+    The question is positive: a new institution is minted only when the words before it say a guest belongs to
+    it, walking back over the bodies it is part of ("of the Library of the", "department of the", "named
+    after …"): a title's holder ("director of", "a curator at"), a group of its people ("delegation of",
+    "representatives of", "staff of"), "from", "on behalf of", or the visit's own agent ("visited by"); or it
+    is the visit sentence's subject (it opens its clause and the visit's verb follows). Anything else — the
+    organiser of an event, a meeting's body, what something was prepared for — is not minted, whatever its words.
+
+    >>> s = "Ann Lee, director of the Library of the University of Tartu, visited the library."
+    >>> unclaimed_institution(s, s.index("University"), s.index(", visited"))
+    >>> s = "Ann Lee, a guest of the forum organised by the Ganjavi Center, visited the library."
+    >>> unclaimed_institution(s, s.index("Ganjavi"), s.index(", visited"))
+    'named after "by", not in a slot that says a guest belongs to it'
+    >>> s = "The Embassy of Japan visited the library."
+    >>> unclaimed_institution(s, s.index("Embassy"), s.index(" visited"))
+    """
+    words = _TOKEN.findall(sentence[max(0, start - _LOOK_BACK) : start])
+    modifiers = 0  # lower-case words allowed before a part's word ("the international relations department")
+    for k in range(len(words) - 1, -1, -1):
+        word, w = words[k], words[k].casefold()
+        if belonging_word(w):
+            return None
+        if w == "by" and _AGENT_BEFORE_BY.search(" ".join(words[: k + 1])):
+            return None  # "was visited by the X", "presented to the library by the X": the visit's agent
+        if w == "at":  # "a curator at the X": the slot is the title right before "at", nothing further back
+            before = words[k - 1].casefold() if k else ""
+            if belonging_word(before) or before in _PARTS:
+                return None
+            return f'named after "{words[k - 1] if k else word} at", not in a slot that says a guest belongs to it'
+        if w in _CHAIN:
+            # what an "of" belongs to may be a lower-case noun phrase ("head of the material provision of the X");
+            # "the" and the rest end it
+            modifiers = 4 if w == "of" else 0
+            continue
+        if w.endswith(("'s", "’s")):
+            continue  # an owner in the chain ("of the faculty's Department of …")
+        if w in _PARTS:
+            modifiers = 4
+            continue
+        if w in TITLE_MODIFIERS and word.islower():
+            continue  # "director general of the X": a title's word after its head
+        if is_cap(word) and word[0].isalpha():
+            continue  # a name the body is part of ("the Faculty of Languages and History of X")
+        if word[0].isalpha() and word.islower() and modifiers > 0:
+            modifiers -= 1
+            continue
+        if w in ',;:(—–["“”' or w[0].isdigit():
+            break
+        return f'named after "{word}", not in a slot that says a guest belongs to it'
+    if _VISIT_VERB.match(sentence, end) or _GROUP_AFTER.match(sentence, end):
+        return None  # the visit sentence's subject, or "the X delegation"
+    owner = _POSSESSIVE_AFTER.match(sentence, end)
+    if owner is not None and any(belonging_word(w) for w in owner.group(1).split()):
+        return None  # "the X's director", "the X's deputy director for research"
+    return "not the visit's subject nor in a slot that says a guest belongs to it"

@@ -117,7 +117,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "to_by",
         re.compile(
             r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)(?:\s+(?:was|were))?\s+(?:presented|donated|gifted|"
-            r"handed over|given)\s+to\s+(?P<recv>.{1,150}?)\s+by\s+(?P<giver>.{1,150}?)(?:\s+was\s+held|\.|$)"
+            r"handed over|given)(?:\s+(?:[a-z]+ly|today|yesterday|also|then|later|there))?\s+to\s+(?P<recv>.{1,150}?)\s+by\s+"
+            r"(?P<giver>.{1,150}?)(?:\s+was\s+held|[.,;]|$)"
         ),
     ),
     (
@@ -220,6 +221,43 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
             r"\s+(?:(?:to\s+)?" + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
         ),
+    ),  # The fallbacks below are read only when no rule above matched the clause: each asks who gives and who receives
+    # by the clause's structure alone (decision 0052).
+    (
+        "to_whom",  # "… deputy director X, to whom Mrs Y presented a facsimile …": the receiver is the antecedent
+        re.compile(
+            r"(?P<recv>[^,;]{1,80}),\s+to\s+whom\s+(?P<giver>[^,.;]{1,80}?)\s+"
+            r"(?P<verb>presented|gave|donated|handed\s+over|gifted)\s+(?P<items>[^.;]{1,150}?)(?:[.;]|$)"
+        ),
+    ),
+    (
+        "to_person",  # "the guests handed over to Mr. X several issues of …": to a person named first
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?)|[Hh]e|[Ss]he|[Tt]hey|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4})\s+(?P<verb>handed\s+over|presented|gave|donated|gifted)\s+to\s+"
+            r"(?P<recv>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?"
+            + CAP
+            + r"[\w’'-]*(?:\s+"
+            + CAP
+            + r"[\w’'-]*){0,2})\s+(?P<items>[^.;]{1,150}?)(?:[.;]|$)"
+        ),
+    ),
+    (
+        "subjectless",  # "The guests presented …, and were in turn given the album … by X": a second predicate
+        re.compile(
+            r"^(?:also\s+)?(?:was|were)\s+(?:(?:in\s+(?:their\s+|his\s+|her\s+)?turn|also|then)\s+)?"
+            r"(?P<verb>given|presented\s+with|handed)\s+(?P<items>[^.;]{1,200}?)(?:\s+by\s+(?P<giver>[^.,;]{1,120}))?"
+            r"(?:[.;]|$)"
+        ),
+    ),
+    (
+        "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
+        re.compile(
+            r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
+            + _LIBRARY
+            + r")\s+with\s+(?P<items>[^.;]{1,200}?)(?:[.;]|$)"
+        ),
     ),
 )
 
@@ -282,6 +320,10 @@ _NEEDS = {
     "and_gave": ("visited", " and ", " to "),
     "visited_and": ("visited", " and "),
     "received": ("received",),
+    "to_whom": ("to whom",),
+    "to_person": (" to ",),
+    "recv_with": ("presented", "with"),
+    "subjectless": ("was|were",),
 }
 
 
@@ -357,8 +399,19 @@ def _initial_form(name: str) -> str:
     return f"{words[0][0]} {words[-1]}" if len(words) >= 2 else fold(name)
 
 
-def _items(phrase: str) -> list[str]:
-    """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items."""
+#: Right before a gift's words, a list they end that a preposition governs: "books on literature, | history and art".
+_LIST_GOVERNED = re.compile(r"[\w’'-]+\s+(?:about|on|of)\s[^.;]{0,120},\s*$")
+
+
+def _items(phrase: str, before: str = "") -> list[str]:
+    """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items.
+
+    `before` is the sentence right before the phrase: when the phrase ends a list that a preposition governs there
+    ("Sixty books on Japanese literature, | history and art were handed over …"), it is one thing, not two.
+    """
+    governed = _LIST_GOVERNED.search(before[-160:])
+    if governed is not None:  # the whole list with its head: "books on Japanese literature, history and art"
+        return [(governed.group(0) + phrase).strip(" ,.")]
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
@@ -420,7 +473,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     [('host', 'guest'), ('G. Wilson', 'host')]
     """
     out: list[GiftMention] = []
-    for sentence in (c for s in sentences(text) for c in _clauses(s)):
+    opened = 0  # how many gifts were read before the current sentence
+    for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(s))):
+        opened = len(out) if first else opened
         low = sentence.casefold()
         swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
         if swap is not None:  # one gift from the guests and one from the host
@@ -450,7 +505,19 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
-            if rule == "passive_to" or (rule == "received" and not m.group("giver")):
+            if rule == "subjectless":  # the previous clause's giver receives; the other side gives
+                recipient = out[-1].agent
+                guest_giver = recipient in {GUESTS, GUEST, *people}
+                agent = _party(m.group("giver"), people, host_names) if m.group("giver") else ""
+                if agent not in {HOST, GUESTS, GUEST, *people, *host_names}:
+                    agent = HOST if guest_giver else GUESTS  # "by chief bibliographer X": the other side
+            if rule == "subjectless" and len(out) == opened:
+                continue  # "… and were in turn given …" continues a clause of the same sentence that handed over
+            if rule == "subjectless" and not _names_thing(m.group("items")):
+                continue
+            if rule == "recv_with" and not _names_thing(m.group("items")):
+                continue  # "presented the guests with information": no thing handed over
+            if rule in ("passive_to", "recv_with") or (rule == "received" and not m.group("giver")):
                 # no giver written: the other side gave ("books were presented to the guests", "the library received …")
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
@@ -463,7 +530,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 recipient = HOST  # "X gave the director a book": to the host
             if agent == recipient:
                 continue
-            for item in _items(m.group("items")):
+            for item in _items(m.group("items"), sentence[: m.start("items")]):
                 name, desc, kind = _describe(item)
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
             break  # one rule per sentence: "presented with … donated to …" is one gift

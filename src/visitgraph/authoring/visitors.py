@@ -42,6 +42,7 @@ from visitgraph.authoring.extract import (
     split_descriptor,
     tokens,
 )
+from visitgraph.authoring.namegate import belonging_word, unclaimed_institution
 from visitgraph.authoring.newsfacts import CAP
 from visitgraph.core.names import fold, short_form_of
 
@@ -81,6 +82,8 @@ class VisitFindings:
     hosts: list[PersonMention] = field(default_factory=list)
     orgs: list[OrgMention] = field(default_factory=list)
     host_mentioned: bool = False
+    #: people the visit sentence names outside a guest's slot, with the words that say so (a check line each)
+    not_guests: list[tuple[str, str]] = field(default_factory=list)
 
 
 #: An acronym of two or more capitals ("the RSL. The guests …") ends a sentence; initials ("M. I.") do not.
@@ -166,6 +169,34 @@ _WORK_OF = re.compile(
 _FROM_PLACE = re.compile(
     r"\b(?:colleagues?|guests?|friends?|partners?|counterparts?|librarians?|specialists?|experts?)\s+from\s+$"
 )
+
+
+#: A lower-case noun and "of" right before a name: "the greetings of X", "the legacy of X".
+_NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
+
+
+#: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
+_LEAD_NOUNS = frozenset("leadership guidance direction chairmanship headship behalf that those".split())
+
+
+def _genitive(sentence: str, p: PersonMention) -> str | None:
+    """Return the words that make a name of the visit sentence whose something is ("the anniversary of X"), not a
+    guest: a lower-case noun and "of" right before it, the noun neither a title's nor a group's ("director of",
+    "delegation of" and "on behalf of" keep their slot). Else None."""
+    m = _NOUN_OF.search(sentence[max(0, p.start - 60) : p.start])
+    if m is None or belonging_word(m.group(1)) or m.group(1) in _LEAD_NOUNS:
+        return None
+    return f"{m.group(1)} of"
+
+
+def _place_in_brackets(sentence: str, p: PersonMention) -> bool:
+    """Say whether a name opens a bracket right after an institution's name and closes it ("… Library (Kazan)")."""
+    before = sentence[max(0, p.start - 80) : p.start].rstrip()
+    after = sentence[p.start + len(p.name) : p.start + len(p.name) + 2].lstrip()
+    if not (p.bracketed and before.endswith("(") and after.startswith(")")):
+        return False
+    words = before[:-1].split()
+    return bool(words) and words[-1].casefold().strip(".,") in ORG_HEADS
 
 
 def _without_home_town(sentence: str, people: list[PersonMention]) -> list[PersonMention]:
@@ -385,7 +416,12 @@ def analyse_visit(
     former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]) + former)
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
-    people = _without_home_town(sentence, find_people(sentence))
+    # a name that opens a bracket after an institution's name is its place ("… Library (Saint Petersburg)"): the
+    # institution's name runs on over it, and nobody is read from it (decision 0052)
+    people = [p for p in _without_home_town(sentence, find_people(sentence)) if not _place_in_brackets(sentence, p)]
+    for p in [p for p in people if _genitive(sentence, p)]:
+        people.remove(p)  # "the greetings of X", "the anniversary of X": whose something is, not a guest
+        out.not_guests.append((p.name, _genitive(sentence, p) or ""))
     groups = _groups(sentence, labels, [p.start for p in people])
     for g in groups:
         if g[3] is not None and not g[3].host:
@@ -397,6 +433,7 @@ def analyse_visit(
     if agent is not None and any(p.start < agent.start() for p in visitors):
         for p in visitors:  # "X and Y were received at the library on … by Z, head of …, and W": Z and W host
             p.host = p.host or p.start >= agent.end()
+    _staff_after_the_host(masked, visitors, labels)
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
@@ -415,6 +452,41 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+#: Right after the host, words that attach a person to the visit itself: a companion of the guest, not the host's.
+_COMPANION = re.compile(r"^\s*,?\s*(?:together\s+with|along\s+with|with|accompanied\s+by|and)\s*$")
+
+
+def _staff_after_the_host(sentence: str, people: list[PersonMention], labels: set[str]) -> None:
+    """Mark as host staff whoever the visit sentence names after the host library with a staff title naming no
+    institution and nothing else: "… were guests of the Presidential Library, where … was discussed with deputy
+    director X" (the title's holder belongs to the one institution it can: the host named before it)."""
+    alts = "|".join(re.escape(h) for h in sorted(labels, key=len, reverse=True) if h)
+    named = rf"(?i:\b(?:{alts})\b|\bthe\s+library\b)" if alts else r"(?i:\bthe\s+library\b)"
+    host = re.search(named + r"(?!\s+(?:of|in|for)\s)", sentence)
+    if host is None or not any(p.start < host.start() for p in people):
+        return  # the host is the visit's subject ("the library welcomed …"), or only a guest's institution is named
+    lo = host.end()
+    for p in people:
+        if p.start >= lo and (p.org is None or p.inherited) and not p.host:
+            words = re.findall(r"[\w'’-]+", sentence[lo : p.start])[-4:]
+            title = next(
+                (
+                    words[k:]
+                    for k in range(max(0, len(words) - 3), len(words))
+                    if all(w.casefold() in _STAFF_WORDS for w in words[k:]) and words[-1].casefold() in _STAFF_HEADS
+                ),
+                None,
+            )
+            owner = words[-len(title) - 1].casefold() if title and len(words) > len(title) else ""
+            between = sentence[host.end() : p.start] if lo == host.end() else ""
+            if title and _COMPANION.match(between[: between.rfind(title[0])] if title[0] in between else between):
+                title = None  # "visited the library with deputy director X": X came with the guest
+            if title and owner not in ("his", "her", "their", "its") and not owner.endswith(("'s", "’s")):
+                p.host, p.org, p.inherited = True, None, False  # not the guests' institution, shared by a list
+                p.job_title = _normalise_title(" ".join(title))
+        lo = max(lo, p.start + len(p.name))
 
 
 #: The agent of the guests' reception in the visit sentence: whoever comes after "were received … by" received them.
@@ -606,6 +678,10 @@ def _edits_periodical(title: str | None, org_text: str) -> bool:
     return bool(head) and head[-1].startswith(("editor", "ex-editor")) and not _PUBLISHER.search(org_text)
 
 
+#: An owner's possessive opening an institution's name ("RSL's Oriental Literature Centre"): the part is the owner's.
+_OWNER_PART = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,8})['’]s\s+(?P<part>\S.*)$")
+
+
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
     if desc is None:
         return
@@ -620,6 +696,11 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         if not _PUBLICATION.search(org_text):  # "editor-in-chief of Sputnik Azerbaijan": a known agency, or nothing
             p.edits = org_text.strip()
         return
+    owned = _OWNER_PART.match(org_text) if org_text else None
+    if owned is not None and place_code(owned.group("owner")) is None:
+        # "head of the RSL's Oriental Literature Centre": a part of the owner, which is the organisation
+        p.job_title = _normalise_title(f"{title or ''} of the {owned.group('part')}".strip())
+        org_text = owned.group("owner")
     if org_text:
         if _is_host_org(org_text, labels):
             p.host = True
@@ -670,6 +751,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
             elif org_text is None and (_receives_guests(text, pre, p) or _staff_title(desc)):
                 is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
+        if not is_host and not in_members and _GIVEN_BY.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
+            is_host = True  # "The guests … were in turn given the album by chief bibliographer X": who gives to them
         if not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own)):
             is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
@@ -689,10 +772,28 @@ _HOST_SLOT = re.compile(
 )
 #: The next of several people who received or briefed the guests: "received by X, director of the library, and Y".
 _HOST_LIST = re.compile(
-    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted)\s+by\s+[^.;]{1,160}?,?\s+and\s+$"
+    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted|met)\s+by\s+[^.;]{1,160}?,?\s+and\s+(?:by\s+)?$"
 )
+#: The agent of a handing-over whose receivers are the sentence's subject: "… were (in turn) given the album by
+#: (chief bibliographer) X" — whoever gives to the guests is on the host's side.
+_GIVEN_BY = re.compile(
+    r"\b(?:was|were)\s+(?:(?:in\s+(?:their\s+|his\s+|her\s+)?turn|also|then)\s+)?(?:given|presented|handed)\b"
+    r"[^.;]{0,200}?\bby\s+(?:[a-z][\w-]*\s+){0,3}$"
+)
+
+
+def _own_sentence(text: str, p: PersonMention, reach: int = 600) -> str:
+    """The person's sentence up to the name (at most `reach` characters back)."""
+    pre = text[max(0, p.start - reach) : p.start]
+    ends = list(_SENTENCE_BREAK.finditer(pre))
+    return pre[ends[-1].end() :] if ends else pre
+
+
+_GUESTS_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:guests?|visitors?|delegation)|[Tt]hey|[Hh]e|[Ss]he)\b")
 #: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
 _STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
+#: The words of such a title: its head and the modifiers before it ("deputy director", "chief librarian").
+_STAFF_WORDS = _STAFF_HEADS | TITLE_MODIFIERS
 
 
 def _staff_title(desc: str) -> bool:
@@ -959,12 +1060,21 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             continue  # "the Department of Archives and …": what a part keeps, not an institution
         if _OWNED_BEFORE.search(sentence[max(0, m.start() - 40) : m.start()]):
             continue  # "the library's Lithuanian Studies Centre", "its Archive": a part of a body named elsewhere
+        owned = _OWNER_PART.match(name)
+        if owned is not None and place_code(owned.group("owner")) is None:
+            continue  # "the RSL's Oriental Literature Centre": a part of its owner, named on its own elsewhere
         follows = re.match(r"\s([A-Z][\w-]*)", sentence[m.end() : m.end() + 40])
         if follows and follows.group(1).casefold() in ORG_HEADS:  # "Digital Library Department": a fragment
             continue
         if _PERIODICAL_NEXT.match(sentence, m.end()):  # "American Libraries magazine": a periodical
             continue
         org = parse_org(name)
+        why = unclaimed_institution(text[:end], m.start(), m.start() + len(name))
+        if why is not None:  # reused when known, never minted: nothing says a guest belongs to it
+            org.unclaimed = why
+            part: OrgMention | None = org
+            while part is not None:
+                part.reuse_only, part = True, part.parent
         out.append(org)
         taken.add(fold(name))
     return out

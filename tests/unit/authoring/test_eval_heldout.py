@@ -94,7 +94,7 @@ def test_reconcile_reading_entities_from_the_store_answers_the_same(
         assert score_reconcile(stored, split) == score_reconcile(plain, split)
 
 
-DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13")
+DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12")
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +114,14 @@ def held_out_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     ``test_print_the_held_out_*``), so ``-k "not test_half and not held_out"`` never computes it."""
     store, base = sources
     return {"test2": score_drafts(lambda: DraftContext.from_store(store, base), "test2")}
+
+
+@pytest.fixture(scope="module")
+def dev13_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The representative check ``dev13``, scored only by the test about it (named ``test_dev13_*``), so that
+    ``-k "not dev13"`` never computes it for someone tuning on the development halves (decision 0052)."""
+    store, base = sources
+    return {"dev13": score_drafts(lambda: DraftContext.from_store(store, base), "dev13")}
 
 
 def test_print_the_held_out_drafting_figures(held_out_scores: dict[str, DraftScore]) -> None:
@@ -173,10 +181,10 @@ def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, Draft
     assert s.right >= 10 and s.invented <= 7 and s.dates >= 20, s.line("test2")
 
 
-def test_dev13_representative_check_no_worse(draft_scores: dict[str, DraftScore]) -> None:
+def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]) -> None:
     """dev13 (news-dev13.json, 30 ordinary items written blind on 6 Dec 2026) was never tuned on: scored once
     before round 11 and once after (decision 0050), 25/30 both times, dates 30/30, reuse 38/39, nothing invented."""
-    d = draft_scores["dev13"]
+    d = dev13_scores["dev13"]
     assert d.right >= 25 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev13"), d.problems)
 
 
@@ -225,6 +233,8 @@ def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     3/30 on the rules before the round (dates 29/30, reuse 45/54, 21 invented entities in 15 items), 7/30 after,
     dates 29/30, reuse 46/54, 9 invented entities in 7 items. Only its even items were tuned on (0 invented there);
     its odd items were the round's own check of whether the mechanisms generalise, so it is guarded at what was
-    reached, not at 100 %."""
+    reached, not at 100 %. After the twelfth round (decision 0052: all of dev12 development, gates that ask a
+    positive question of every new entity, gifts by clause structure): 19/30, dates 29/30, reuse 46/54, 2 invented
+    entities in 2 items."""
     d = draft_scores["dev12"]
-    assert d.right >= 7 and d.dates >= 29 and d.invented <= 9 and d.reused >= 46, (d.line("dev12"), d.problems)
+    assert d.right >= 19 and d.dates >= 29 and d.invented <= 2 and d.reused >= 46, (d.line("dev12"), d.problems)
