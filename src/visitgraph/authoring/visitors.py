@@ -433,7 +433,6 @@ def analyse_visit(
     if agent is not None and any(p.start < agent.start() for p in visitors):
         for p in visitors:  # "X and Y were received at the library on … by Z, head of …, and W": Z and W host
             p.host = p.host or p.start >= agent.end()
-    _staff_after_the_host(masked, visitors, labels)
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_hosts_elsewhere(text, end, out, known_hosts)
@@ -452,41 +451,6 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
-
-
-#: Right after the host, words that attach a person to the visit itself: a companion of the guest, not the host's.
-_COMPANION = re.compile(r"^\s*,?\s*(?:together\s+with|along\s+with|with|accompanied\s+by|and)\s*$")
-
-
-def _staff_after_the_host(sentence: str, people: list[PersonMention], labels: set[str]) -> None:
-    """Mark as host staff whoever the visit sentence names after the host library with a staff title naming no
-    institution and nothing else: "… were guests of the Presidential Library, where … was discussed with deputy
-    director X" (the title's holder belongs to the one institution it can: the host named before it)."""
-    alts = "|".join(re.escape(h) for h in sorted(labels, key=len, reverse=True) if h)
-    named = rf"(?i:\b(?:{alts})\b|\bthe\s+library\b)" if alts else r"(?i:\bthe\s+library\b)"
-    host = re.search(named + r"(?!\s+(?:of|in|for)\s)", sentence)
-    if host is None or not any(p.start < host.start() for p in people):
-        return  # the host is the visit's subject ("the library welcomed …"), or only a guest's institution is named
-    lo = host.end()
-    for p in people:
-        if p.start >= lo and (p.org is None or p.inherited) and not p.host:
-            words = re.findall(r"[\w'’-]+", sentence[lo : p.start])[-4:]
-            title = next(
-                (
-                    words[k:]
-                    for k in range(max(0, len(words) - 3), len(words))
-                    if all(w.casefold() in _STAFF_WORDS for w in words[k:]) and words[-1].casefold() in _STAFF_HEADS
-                ),
-                None,
-            )
-            owner = words[-len(title) - 1].casefold() if title and len(words) > len(title) else ""
-            between = sentence[host.end() : p.start] if lo == host.end() else ""
-            if title and _COMPANION.match(between[: between.rfind(title[0])] if title[0] in between else between):
-                title = None  # "visited the library with deputy director X": X came with the guest
-            if title and owner not in ("his", "her", "their", "its") and not owner.endswith(("'s", "’s")):
-                p.host, p.org, p.inherited = True, None, False  # not the guests' institution, shared by a list
-                p.job_title = _normalise_title(" ".join(title))
-        lo = max(lo, p.start + len(p.name))
 
 
 #: The agent of the guests' reception in the visit sentence: whoever comes after "were received … by" received them.
@@ -792,8 +756,6 @@ def _own_sentence(text: str, p: PersonMention, reach: int = 600) -> str:
 _GUESTS_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:guests?|visitors?|delegation)|[Tt]hey|[Hh]e|[Ss]he)\b")
 #: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
 _STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
-#: The words of such a title: its head and the modifiers before it ("deputy director", "chief librarian").
-_STAFF_WORDS = _STAFF_HEADS | TITLE_MODIFIERS
 
 
 def _staff_title(desc: str) -> bool:

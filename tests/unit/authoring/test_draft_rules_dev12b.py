@@ -247,24 +247,6 @@ def _visitors(d) -> list[str]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Lauri Kask and Maris Ilves, respectively director and deputy director of the Tartu Music Academy, were "
-        "guests of the Presidential Library on 3 February 2026, where a joint catalogue was discussed with chief "
-        "librarian Gunel Abbasova.",
-        "On 3 February 2026 Lauri Kask, director of the Parnu Music Academy, visited the Presidential Library and "
-        "talked about joint exhibitions with deputy director Gunel Abbasova.",
-    ],
-)
-def test_a_staff_title_after_the_host_in_the_visit_sentence_is_the_hosts(
-    text: str, repo_draft_context: DraftContext
-) -> None:
-    d = _draft(text, repo_draft_context)
-    assert _hosts(d) == ["Gunel Abbasova"], (_hosts(d), _visitors(d))
-    assert "Gunel Abbasova" not in _visitors(d)
-
-
-@pytest.mark.parametrize(
     ("text", "visitor"),
     [
         (
@@ -323,15 +305,6 @@ def test_a_known_institution_outside_a_belonging_slot_is_not_the_visits(repo_dra
     )
     assert [e.name for e in d.institutions if e.iri != repo_draft_context.host] == ["Sumqayit University Library"]
     assert any('"Ministry of Culture"' in n for n in d.notes), d.notes
-
-
-def test_met_a_staff_title_after_the_host_is_the_hosts(repo_draft_context: DraftContext) -> None:
-    d = _draft(
-        "On 14 January 2027 the director of the Lviv Scientific Library, Olena Koval, visited the Presidential Library "
-        "and met deputy director Gunel Rzayeva, with whom she discussed joint exhibitions.",
-        repo_draft_context,
-    )
-    assert _hosts(d) == ["Gunel Rzayeva"] and _visitors(d) == ["Olena Koval"], (_hosts(d), _visitors(d))
 
 
 # --- a person of the visit sentence only in a guest's slot: not whose something is ---------------------------------
@@ -475,12 +448,3 @@ def test_the_next_of_several_who_met_the_guests_is_a_host(repo_draft_context: Dr
         repo_draft_context,
     )
     assert sorted(_hosts(d)) == ["Kamran Ismayilov", "Sevil Rustamova"], (_hosts(d), _visitors(d))
-
-
-def test_a_staff_title_attached_to_the_visit_itself_is_the_guests_companion(repo_draft_context: DraftContext) -> None:
-    d = _draft(
-        "On 2 March 2027 Lina Berg, director of the Lund City Museum, visited the Presidential Library with deputy "
-        "director Eva Holm.",
-        repo_draft_context,
-    )
-    assert _visitors(d) == ["Lina Berg", "Eva Holm"] and _hosts(d) == [], (_hosts(d), _visitors(d))

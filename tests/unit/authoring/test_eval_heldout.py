@@ -124,6 +124,13 @@ def dev13_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     return {"dev13": score_drafts(lambda: DraftContext.from_store(store, base), "dev13")}
 
 
+@pytest.fixture(scope="module")
+def dev14_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The blind check ``dev14``, scored only by the test about it (named ``test_dev14_*``), like ``dev13``."""
+    store, base = sources
+    return {"dev14": score_drafts(lambda: DraftContext.from_store(store, base), "dev14")}
+
+
 def test_print_the_held_out_drafting_figures(held_out_scores: dict[str, DraftScore]) -> None:
     """Print the held-out half's summary (``-s``) in a test of its own, so that the captured output of
     another test's failure (shown by pytest) never carries it to someone tuning on the dev halves."""
@@ -153,7 +160,8 @@ UNMET = (
     "after the ninth (dev9, dev10) 10/20, dates 20/20, reuse 26/30, 9 invented entities in 7 items; "
     "after the tenth (dev11) 10/20, 20/20, 26/30, 8 invented in 6 items; "
     "after the eleventh (dev12's even half) 10/20, 20/20, 26/30, 7 invented in 5 items; "
-    "decisions 0023, 0041, 0044, 0046, 0050"
+    "after the twelfth (all of dev12, gates that ask a positive question) 11/20, 20/20, 26/30, 6 invented in 4 items; "
+    "decisions 0023, 0041, 0044, 0046, 0050, 0052"
 )
 
 
@@ -176,9 +184,9 @@ def test_draft_test_half_reuse(held_out_scores: dict[str, DraftScore]) -> None:
 
 
 def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, DraftScore]) -> None:
-    """Guard the figures last measured on the held-out half (README, decisions 0044 and 0050)."""
+    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050 and 0052)."""
     s = held_out_scores["test2"]
-    assert s.right >= 10 and s.invented <= 7 and s.dates >= 20, s.line("test2")
+    assert s.right >= 11 and s.invented <= 6 and s.dates >= 20, s.line("test2")
 
 
 def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]) -> None:
@@ -186,6 +194,14 @@ def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]
     before round 11 and once after (decision 0050), 25/30 both times, dates 30/30, reuse 38/39, nothing invented."""
     d = dev13_scores["dev13"]
     assert d.right >= 25 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev13"), d.problems)
+
+
+def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None:
+    """dev14 (news-dev14.json, 30 items written blind on 6 Dec 2026, never tuned on): 22/30, dates 29/30, reuse
+    45/46, 2 invented entities in 2 items on the rules before round 12 and after it (decision 0052). Its problems are
+    not printed: it stays a check set."""
+    d = dev14_scores["dev14"]
+    assert d.right >= 22 and d.dates >= 29 and d.invented <= 2 and d.reused >= 45, d.line("dev14")
 
 
 def test_dev_halves_stay_as_tuned(
@@ -235,6 +251,8 @@ def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     its odd items were the round's own check of whether the mechanisms generalise, so it is guarded at what was
     reached, not at 100 %. After the twelfth round (decision 0052: all of dev12 development, gates that ask a
     positive question of every new entity, gifts by clause structure): 19/30, dates 29/30, reuse 46/54, 2 invented
-    entities in 2 items."""
+    entities in 2 items; then its host-staff-by-slot mechanism was taken out because it invented an entity in the
+    blind check dev13 (found by the lead bisecting on dev13's summary line): 18/30, dates 29/30, reuse 46/54,
+    3 invented entities in 3 items."""
     d = draft_scores["dev12"]
-    assert d.right >= 19 and d.dates >= 29 and d.invented <= 2 and d.reused >= 46, (d.line("dev12"), d.problems)
+    assert d.right >= 18 and d.dates >= 29 and d.invented <= 3 and d.reused >= 46, (d.line("dev12"), d.problems)
