@@ -353,8 +353,8 @@ def _org_entry(
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     elif bare_head(o.name) is None and (known := _known_in_other_words(ctx, o.name, draft.item.text, best)) is not None:
-        candidate, same, differ = known
-        if not same:  # a known body is the likely referent: name it for the librarian rather than mint a second one
+        candidate, certain, differ = known
+        if not certain:  # a known body is the likely referent: name it for the librarian rather than mint a second one
             note = (
                 f'"{o.name}" was not drafted as a new institution: it may be {vocab.shorten(candidate.iri, ctx.base)} '
                 f'"{candidate.name}", named here with other words ({", ".join(differ)}): use that IRI if it is, '
@@ -363,9 +363,10 @@ def _org_entry(
             if note not in draft.notes:
                 draft.notes.append(note)
             return None
-        note = _reuse_check(candidate, o.name, ctx)
-        note = f"{note}: the same distinguishing words" if note else None
-        entry = Entry(candidate.iri, "organization", candidate.name, False, note)
+        reused = _reuse_check(candidate, o.name, ctx)
+        entry = Entry(
+            candidate.iri, "organization", candidate.name, False, reused and f"{reused}: the same distinguishing words"
+        )
     elif o.reuse_only or (institution_head(o.name) is None and not sole):
         return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
     else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-from visitgraph.core.countries import COUNTRIES
+from visitgraph.core.countries import COUNTRIES, iso_names
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam", "mme", "mlle"})
 STOPWORDS = frozenset({"of", "the", "for", "and", "in", "on", "at", "a", "an", "named", "after", "to"})
@@ -173,9 +173,14 @@ _ORG_PHRASES_COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in _
 FORM_WORDS = frozenset({"republic", "kingdom", "federation", "inc", "ltd", "llc", "company", "news", "agency", "co"})
 
 
-#: A country's other names of several words ("arab republic of egypt") and the folded short name each stands for.
+#: A country's other names of several words ("arab republic of egypt", and the ISO official names "kyrgyz republic",
+#: "republic of turkiye") and the folded short name each stands for.
 _COUNTRY_SHORT = {
-    alt: fold(c.name or c.names[0]) for c in COUNTRIES for alt in c.names if " " in alt and (c.name or c.names)
+    alt: fold(c.name or c.names[0])
+    for c in COUNTRIES
+    if c.name or c.names
+    for alt in (*c.names, *(fold(n) for n in iso_names(c.code)))
+    if " " in alt and alt != fold(c.name or c.names[0])
 }
 _COUNTRY_LONG = (
     re.compile(r"\b(?:the )?(" + "|".join(re.escape(a) for a in sorted(_COUNTRY_SHORT, key=len, reverse=True)) + r")\b")
@@ -308,10 +313,13 @@ class LabelKeys:
         )
 
 
-#: Folded country names (the shown name and the other names of :data:`visitgraph.core.countries.COUNTRIES`) to codes.
-COUNTRY_NAMES: dict[str, str] = {fold(c.name): c.code for c in COUNTRIES if c.name} | {
-    name: c.code for c in COUNTRIES for name in c.names
-}
+#: Folded country names (the shown name and the other names of :data:`visitgraph.core.countries.COUNTRIES`, and the
+#: ISO 3166-1 names of its countries: :func:`~visitgraph.core.countries.iso_names`) to codes.
+COUNTRY_NAMES: dict[str, str] = (
+    {fold(n): c.code for c in COUNTRIES for n in iso_names(c.code)}
+    | {fold(c.name): c.code for c in COUNTRIES if c.name}
+    | {name: c.code for c in COUNTRIES for name in c.names}
+)
 
 
 def country_code(value: str) -> str | None:
@@ -319,6 +327,8 @@ def country_code(value: str) -> str | None:
 
     >>> country_code("ru"), country_code("Russian Federation"), country_code("Atlantis")
     ('RU', 'RU', None)
+    >>> country_code("Kyrgyz Republic"), country_code("Hellenic Republic")
+    ('KG', 'GR')
     """
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{2}", text):
