@@ -37,9 +37,10 @@ from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
-from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens
+from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens, person_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
+from visitgraph.linking.namescore import spelt_otherwise
 
 HOST_SLUG = "presidential-library"
 #: A place right after an institution's name in the text ("… Centre in Cairo"), its capitalised words.
@@ -647,6 +648,9 @@ def _person_entry(
         draft.entries.setdefault(entry.iri, entry)
         return entry
     refused = refuse_person(p.name, ctx.name_words, honorific=bool(p.honorific))
+    variant = _spelt_otherwise(ctx, p.name, props) if refused is None else None
+    if variant is not None:  # a known person is the likely referent: name them rather than mint a second one
+        refused = f'it may be {vocab.shorten(variant.iri, ctx.base)} "{variant.name}" with the name spelt otherwise'
     if refused is None and p.bracketed:
         refused = "in brackets after other words: their place or another form, not a guest named on their own"
     if refused is not None:
@@ -673,6 +677,21 @@ def _person_entry(
         entry.props.append(("schema:affiliation", curie(target, ctx.base), inherited or "affiliation as read"))
     draft.entries.setdefault(entry.iri, entry)
     return entry
+
+
+def _spelt_otherwise(ctx: DraftContext, written: str, props: list[tuple[str, Any]]) -> Candidate | None:
+    """Return the known person whose name the written one may be spelt otherwise (:func:`spelt_otherwise`), if one.
+
+    The matcher's candidates with the item's properties: one whose affiliation disagrees with the text's is another
+    person (a namesake), and two that fit leave it to the librarian too (the first is named).
+    """
+    query = person_tokens(written)
+    for c in ctx.matcher.reconcile(written, type="person", properties=props, limit=3):
+        if any(f.id != "name" and f.value is False for f in c.features):
+            continue
+        if any(spelt_otherwise(query, person_tokens(label)) for label in c.entity.labels or [c.name]):
+            return c
+    return None
 
 
 def _visit_label(visitors: list[PersonMention], draft: Draft) -> tuple[str, str]:

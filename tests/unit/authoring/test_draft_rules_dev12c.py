@@ -113,3 +113,35 @@ def test_where_the_text_places_the_body_is_compared(place: str, want: object) ->
     assert (
         known_under_other_words("Egyptian Cultural Centre", ["Egyptian Cultural Centre in Azerbaijan"], place) == want
     )
+
+
+# --- people: a known person's name spelt otherwise ---------------------------------------------------------------
+
+
+def _new_people(d) -> list[str]:  # noqa: ANN001
+    return [e.name for e in d.attendees + d.contributors if e.kind == "person" and e.new]
+
+
+def test_a_known_person_spelt_otherwise_is_named_in_a_check_line_not_minted(repo_draft_context: DraftContext) -> None:
+    """ "Esmail Serageldeen" scores 81.7 against the known Ismail Sirageldin (unflagged): each word a close spelling."""
+    d = _draft(
+        "On 3 May 2026 Esmail Serageldeen and Oskar Lindqvist visited the Presidential Library.", repo_draft_context
+    )
+    assert _new_people(d) == ["Oskar Lindqvist"], _new_people(d)
+    assert any("person/ismail-sirageldin" in n and "spelt otherwise" in n for n in d.notes), d.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        ("On 3 May 2026 Sinan Wilson visited the Presidential Library.", "Sinan Wilson"),  # another given name
+        ("On 3 May 2026 Ismail Serageldin Karimov visited the Presidential Library.", None),  # reused or more words
+    ],
+)
+def test_a_name_that_is_not_a_known_one_spelt_otherwise_is_minted(
+    text: str, new: str | None, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(text, repo_draft_context)
+    if new is not None:
+        assert new in _new_people(d), (_new_people(d), d.notes)
+    assert not any("spelt otherwise" in n for n in d.notes), d.notes
