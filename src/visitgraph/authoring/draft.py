@@ -30,7 +30,7 @@ from visitgraph.authoring.extract import (
     place_code,
     whole_of,
 )
-from visitgraph.authoring.namegate import known_under_other_words, refuse_person
+from visitgraph.authoring.namegate import FOREIGN_HEADS, known_under_other_words, refuse_person
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
@@ -256,12 +256,14 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             "Remove it or reword it. Nothing was written.",
         )
     draft = Draft(item, "", "", notes=notes)
+    orgs: dict[str, Entry] = {}
     for name, words in found.not_guests:
+        if FOREIGN_HEADS.search(name) and _org_entry(OrgMention(name, reuse_only=True), ctx, draft, orgs):
+            continue  # "the library of Bilecik Şeyh Edebali Üniversitesi": a known institution in its own language
         draft.notes.append(
             f'"{name}" is named after "{words}", not as a guest or host, and was not drafted as a new person: '
             "add them if they visited"
         )
-    orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)
     if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has

@@ -160,6 +160,21 @@ _ORG_SYNONYMS = {
     "univ": "university",
     "baku": "azerbaijan",
 }
+#: Institution words of the languages the partners write in (Turkish, Azerbaijani, Russian, the Romance and Germanic
+#: ones), folded, and the English word each is: "Bilecik Şeyh Edebali Üniversitesi" is "… University". The stems of
+#: :data:`visitgraph.authoring.namegate.FOREIGN_HEADS`, which keeps such words out of people's names.
+_FOREIGN_KINDS = tuple(
+    (re.compile(pattern), english)
+    for pattern, english in (
+        (r"(?:universite(?:si)?|universitet(?:i|a)?|universidad|universitat|universita)$", "university"),
+        (r"(?:kutuphane(?:si)?|kitabxana(?:si)?|biblioteka|biblioteca|bibliotheque|bibliothek)$", "library"),
+        (r"(?:muze(?:si|yi)?|muzey(?:i)?|museo|musee)$", "museum"),
+        (r"(?:akademi(?:si|ya|yasi)?|akademie|academia)$", "academy"),
+        (r"(?:enstitu(?:su)?|institutu|instituti|instituto)$", "institute"),
+        (r"(?:fakulte(?:si)?|fakultet(?:i)?|facultad)$", "faculty"),
+        (r"(?:nazirliyi|ministerstvo|ministerio|ministere)$", "ministry"),
+    )
+)
 _ORG_PHRASES = (
     (r"\bczech republic\b", "czechia"),
     (r"\brussian federation\b", "russia"),
@@ -248,6 +263,8 @@ def org_tokens(text: str) -> tuple[str, ...]:
     True
     >>> org_tokens("Eastern European Countries") == org_tokens("East European Countries")
     True
+    >>> org_tokens("Bilecik Edebali Üniversitesi") == org_tokens("Bilecik Edebali University")
+    True
     """
     folded = fold(_INNER_HYPHEN.sub("", text))  # "All-Russia" is one word, not "Russia"
     for pattern, repl in _ORG_PHRASES_COMPILED:
@@ -261,6 +278,7 @@ def org_tokens(text: str) -> tuple[str, ...]:
         if w in FORM_WORDS:
             out.append(w)
             continue
+        w = next((english for pattern, english in _FOREIGN_KINDS if pattern.match(w)), w) if len(w) > 5 else w
         w = _ORG_SYNONYMS.get(w, w)
         out.append(translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
     return tuple(out)

@@ -145,3 +145,20 @@ def test_a_name_that_is_not_a_known_one_spelt_otherwise_is_minted(
     if new is not None:
         assert new in _new_people(d), (_new_people(d), d.notes)
     assert not any("spelt otherwise" in n for n in d.notes), d.notes
+
+
+# --- a known institution named in its own language -----------------------------------------------------------------
+
+
+def test_a_known_institution_in_its_own_language_after_a_noun_of_is_reused(repo_draft_context: DraftContext) -> None:
+    """The person gate keeps "… Üniversitesi" out of people's names; the matcher reads "Üniversitesi" as
+    "University", so the known university is reused (never minted from such words)."""
+    d = _draft(
+        "On 5 May 2026 Dr. Ayla Demirtaş, who for years led the library of Bilecik Şeyh Edebali Üniversitesi, and "
+        "Dr. Kaan Özkan visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [(e.iri.rsplit("/", 1)[1], e.new) for e in d.institutions] == [
+        ("bilecik-sheikh-edebali-university", False)
+    ], d.notes
+    assert not any("Üniversitesi" in n and "new person" in n for n in d.notes), d.notes

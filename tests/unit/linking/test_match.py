@@ -287,3 +287,20 @@ def test_a_country_official_name_is_its_short_name(official: str, short: str) ->
     [top] = Matcher([known], "https://example.org/").reconcile(official, type="organization", limit=1)
     assert top.score == 100.0 and top.match
     assert country_code("Kyrgyz Republic") == "KG"
+
+
+@pytest.mark.parametrize(
+    ("written", "known"),
+    [
+        ("Ege Üniversitesi", "Ege University"),
+        ("Milli Kütüphane", "Milli Library"),
+        ("Ankara Universiteti", "Ankara University"),
+    ],
+)
+def test_an_institution_word_of_another_language_is_its_english_word(written: str, known: str) -> None:
+    """ "Üniversitesi", "Kütüphane", "Universiteti" are keyed as University, Library (decision 0054)."""
+    from visitgraph.linking.entities import Entity
+
+    entity = Entity("https://example.org/organization/x", "organization/x", "organization", known, [known])
+    [top] = Matcher([entity], "https://example.org/").reconcile(written, type="organization", limit=1)
+    assert top.score >= 99.0 and top.match, top
