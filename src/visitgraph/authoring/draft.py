@@ -30,18 +30,21 @@ from visitgraph.authoring.extract import (
     place_code,
     whole_of,
 )
-from visitgraph.authoring.namegate import refuse_person
+from visitgraph.authoring.namegate import FOREIGN_HEADS, known_under_other_words, refuse_person
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
-from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens
+from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens, person_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
+from visitgraph.linking.namescore import spelt_otherwise
 
 HOST_SLUG = "presidential-library"
+#: A place right after an institution's name in the text ("… Centre in Cairo"), its capitalised words.
+_PLACED = re.compile(r"\s+in\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
 #: The most characters of one item the rules read (a news item is a paragraph of a few hundred words).
 MAX_ANALYSED_CHARS = 5_000
 #: A new resource whose best candidate scores at least this gets a "maybe the same as" check mark.
@@ -253,12 +256,14 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             "Remove it or reword it. Nothing was written.",
         )
     draft = Draft(item, "", "", notes=notes)
+    orgs: dict[str, Entry] = {}
     for name, words in found.not_guests:
+        if FOREIGN_HEADS.search(name) and _org_entry(OrgMention(name, reuse_only=True), ctx, draft, orgs):
+            continue  # "the library of Bilecik Şeyh Edebali Üniversitesi": a known institution in its own language
         draft.notes.append(
             f'"{name}" is named after "{words}", not as a guest or host, and was not drafted as a new person: '
             "add them if they visited"
         )
-    orgs: dict[str, Entry] = {}
     for o in found.orgs + free:
         _org_entry(o, ctx, draft, orgs)
     if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has
@@ -350,6 +355,21 @@ def _org_entry(
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
+    elif bare_head(o.name) is None and (known := _known_in_other_words(ctx, o.name, draft.item.text, best)) is not None:
+        candidate, certain, differ = known
+        if not certain:  # a known body is the likely referent: name it for the librarian rather than mint a second one
+            note = (
+                f'"{o.name}" was not drafted as a new institution: it may be {vocab.shorten(candidate.iri, ctx.base)} '
+                f'"{candidate.name}", named here with other words ({", ".join(differ)}): use that IRI if it is, '
+                "else add it as new"
+            )
+            if note not in draft.notes:
+                draft.notes.append(note)
+            return None
+        reused = _reuse_check(candidate, o.name, ctx)
+        entry = Entry(
+            candidate.iri, "organization", candidate.name, False, reused and f"{reused}: the same distinguishing words"
+        )
     elif o.reuse_only or (institution_head(o.name) is None and not sole):
         return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
     else:
@@ -387,6 +407,37 @@ def _org_entry(
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+def _known_in_other_words(
+    ctx: DraftContext, written: str, text: str, best: Candidate | None
+) -> tuple[Candidate, bool, list[str]] | None:
+    """Return a known institution the written name may denote in other words, whether it is certainly that one, and
+    the words in which they differ (:func:`known_under_other_words`); None when no candidate is so related.
+
+    Certain only when the two agree on every distinguishing word and no other candidate does; the candidates are the
+    matcher's (the same ranking as reuse), strong or not: the words decide, not the score. Where the item places the
+    body ("the Egyptian Cultural Centre in Cairo": the words after the name, which the name as read leaves out) is
+    compared with where a candidate's label places it.
+    """
+    at = text.find(written)
+    placed = _PLACED.match(text, at + len(written)) if at >= 0 else None
+    place = placed.group(1) if placed is not None else None
+    cands = ctx.matcher.reconcile(written, type="organization", limit=5)
+    if best is not None and all(c.iri != best.iri for c in cands):
+        cands.insert(0, best)
+    related = [
+        (c, *found)
+        for c in cands
+        if (found := known_under_other_words(written, c.entity.labels or [c.name], place)) is not None
+    ]
+    if not related:
+        return None
+    same = [r for r in related if r[1]]
+    if len(same) == 1:
+        return same[0]
+    first = related[0]
+    return first[0], False, first[2] or ["another known body with the same words"]
 
 
 def _library_of(whole: Candidate, ctx: DraftContext) -> Entity | None:
@@ -599,6 +650,9 @@ def _person_entry(
         draft.entries.setdefault(entry.iri, entry)
         return entry
     refused = refuse_person(p.name, ctx.name_words, honorific=bool(p.honorific))
+    variant = _spelt_otherwise(ctx, p.name, props) if refused is None else None
+    if variant is not None:  # a known person is the likely referent: name them rather than mint a second one
+        refused = f'it may be {vocab.shorten(variant.iri, ctx.base)} "{variant.name}" with the name spelt otherwise'
     if refused is None and p.bracketed:
         refused = "in brackets after other words: their place or another form, not a guest named on their own"
     if refused is not None:
@@ -625,6 +679,21 @@ def _person_entry(
         entry.props.append(("schema:affiliation", curie(target, ctx.base), inherited or "affiliation as read"))
     draft.entries.setdefault(entry.iri, entry)
     return entry
+
+
+def _spelt_otherwise(ctx: DraftContext, written: str, props: list[tuple[str, Any]]) -> Candidate | None:
+    """Return the known person whose name the written one may be spelt otherwise (:func:`spelt_otherwise`), if one.
+
+    The matcher's candidates with the item's properties: one whose affiliation disagrees with the text's is another
+    person (a namesake), and two that fit leave it to the librarian too (the first is named).
+    """
+    query = person_tokens(written)
+    for c in ctx.matcher.reconcile(written, type="person", properties=props, limit=3):
+        if any(f.id != "name" and f.value is False for f in c.features):
+            continue
+        if any(spelt_otherwise(query, person_tokens(label)) for label in c.entity.labels or [c.name]):
+            return c
+    return None
 
 
 def _visit_label(visitors: list[PersonMention], draft: Draft) -> tuple[str, str]:

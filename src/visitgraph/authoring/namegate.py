@@ -25,7 +25,7 @@ from visitgraph.authoring.extract import (
     is_cap,
     place_code,
 )
-from visitgraph.core.names import fold
+from visitgraph.core.names import FORM_WORDS, fold, org_tokens
 
 #: Zipf frequency (log10 of uses per billion words) from which an English word is common. Every new person's
 #: name of the development sets has at least one word below it (the highest, "Sarah Mitchell", 4.24); "Records
@@ -44,10 +44,15 @@ _WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 _PARTICLES = PARTICLES | frozenset("del della den bint ben y e".split())  # the extractor's, and a few it does not join
 
 
+#: Zipf frequency from which a word a known institution's name lacks is a field or a kind ("Tourism" 4.3,
+#: "Educational" 4.6, "Humanities" 3.6), not a proper name that makes it another body ("Yeltsin" 2.8, "Nizami" 1.8).
+GENERIC_ZIPF = 3.5
+
+
 @lru_cache(maxsize=4096)
-def _common(word: str) -> bool:
+def _common(word: str, zipf: float = COMMON_ZIPF) -> bool:
     """Say whether a word is common in English (case folded: wordfreq keeps no case)."""
-    return zipf_frequency(word.casefold(), "en") >= COMMON_ZIPF
+    return zipf_frequency(word.casefold(), "en") >= zipf
 
 
 def refuse_person(name: str, name_words: frozenset[str] = frozenset(), honorific: bool = False) -> str | None:
@@ -179,3 +184,88 @@ def unclaimed_institution(sentence: str, start: int, end: int) -> str | None:
     if owner is not None and any(belonging_word(w) for w in owner.group(1).split()):
         return None  # "the X's director", "the X's deputy director for research"
     return "not the visit's subject nor in a slot that says a guest belongs to it"
+
+
+#: A label's place after "in" at its end ("Egyptian Cultural Centre in Azerbaijan"): where the body is, not which.
+_LOCATED = re.compile(r"^(?P<name>.{3,}?)\s+in\s+(?:the\s+)?(?P<place>[^\W\d_][\w'’ -]{1,60})$")
+
+
+def distinguishing_words(name: str) -> tuple[dict[str, str], str | None]:
+    """Return the words that tell one institution from another, by comparison key (one spelling per word, countries
+    and their adjectives folded together by :func:`~visitgraph.core.names.org_tokens`), and the country of a place
+    the name ends with after "in" (where the body is: its words are left out, its country, or the place as written,
+    is compared apart; a written name placed elsewhere than the label, or placed where the label is not, is another
+    body). The
+    words of a legal form ("Republic") are left out.
+
+    >>> words, where = distinguishing_words("Egyptian Cultural Centre in Azerbaijan")
+    >>> sorted(words.values()), where
+    (['Centre', 'Cultural', 'Egyptian'], 'AZ')
+    >>> sorted(distinguishing_words("Republic of Turkey Ministry of Culture")[0].values())
+    ['Culture', 'Ministry', 'Turkey']
+    """
+    text = re.split(r"\s+named\s+(?:after|for)\s+|\s*\(", name[:400], maxsplit=1)[0].strip()
+    located = _LOCATED.match(text)
+    where = None
+    if located is not None and is_cap(located.group("place")):  # a place the table does not know is compared as written
+        where = place_code(located.group("place")) or fold(located.group("place"))
+        text = located.group("name")
+    out: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        keys = org_tokens(word)
+        if keys and keys[0] not in FORM_WORDS:
+            out.setdefault(keys[0], word)
+    return out, where
+
+
+def _first_head(name: str) -> str | None:
+    """Return the comparison key of the first institution word of a name ("Egyptian Cultural Center and …": center)."""
+    word = next((w for w in _WORD.findall(name[:400]) if w.casefold() in ORG_HEADS), None)
+    keys = org_tokens(word) if word is not None else ()
+    return keys[0] if keys else None
+
+
+def known_under_other_words(written: str, labels: list[str], place: str | None = None) -> tuple[bool, list[str]] | None:
+    """Say whether a known institution (its `labels`) is what `written` names, perhaps in other words.
+
+    A known body is the likely referent when the words that distinguish one of its labels are all among the written
+    name's, or the written name's all among the label's, and the written name's first institution word is one of the
+    label's (else the written name is another kind of body: "Faculty … of X University" is X's part, not X), and
+    the written name's words the label lacks are generic (a field, a kind: "… and Tourism"), not a place or a proper
+    name, which would make it another body ("Presidential Library of Belarus" is not a known "Presidential Library").
+    `place` is where the text places the body when the name as read leaves it out ("… Centre" in "… Centre in
+    Cairo"); a label placed elsewhere, or placed nowhere, is then another body.
+    Returns None when no label is so related; else whether a label agrees on every distinguishing word (both ways),
+    and the words in which the closest label and the written name differ.
+
+    >>> known_under_other_words("Ministry of Culture and Tourism of the Republic of Türkiye",
+    ...                         ["Republic of Turkey Ministry of Culture"])
+    (False, ['Tourism'])
+    >>> known_under_other_words("Ministry of Culture of the Republic of Türkiye", ["Republic of Turkey Ministry of Culture"])
+    (True, [])
+    >>> known_under_other_words("Faculty of Humanities of Bilecik University", ["Bilecik University"]) is None
+    True
+    >>> known_under_other_words("National Library of Latvia", ["National Library of Lithuania"]) is None
+    True
+    >>> known_under_other_words("Presidential Library of Belarus", ["Presidential Library"]) is None
+    True
+    >>> known_under_other_words("Egyptian Cultural Centre in Cairo", ["Egyptian Cultural Centre in Azerbaijan"]) is None
+    True
+    """
+    said, there = distinguishing_words(written)
+    if place is not None and there is None:  # where the text places it, after the name as read
+        there = place_code(place) or fold(place)
+    head = _first_head(written)
+    best: list[str] | None = None
+    for label in labels:
+        have, where = distinguishing_words(label)
+        if not said or not have or head is None or head not in have or (there and there != where):
+            continue  # nothing to compare, another kind of body, or one somewhere else ("… in Cairo")
+        extra = [said[k] for k in said.keys() - have.keys()]
+        if any(place_code(w) is not None or not _common(w, GENERIC_ZIPF) for w in extra):
+            continue  # "Presidential Library of Belarus" is not a known "Presidential Library": a place, a name
+        if have.keys() <= said.keys() or said.keys() <= have.keys():
+            differ = [said[k] for k in said if k not in have] + [have[k] for k in have if k not in said]
+            if best is None or len(differ) < len(best):
+                best = differ
+    return None if best is None else (not best, best)

@@ -6,6 +6,9 @@ mapping to or from country codes anywhere else):
 - pages show :func:`display_name` (:mod:`visitgraph.describe.pagemodels`);
 - reconciliation reads a country written as a name with :func:`visitgraph.core.names.country_code`, from the
   shown names and :attr:`Country.names`;
+- the matcher folds a country's names onto one key (:func:`visitgraph.core.names.org_tokens`), the table's
+  :attr:`Country.names` and the ISO 3166-1 names ``pycountry`` knows for the code (:func:`iso_names`: the short
+  name, the official name "Kyrgyz Republic", "Republic of Türkiye", "Hellenic Republic", and the common name);
 - drafting also reads the :attr:`Country.words` (demonyms, and a region or capital the news items use for
   the country) in running text (:func:`visitgraph.authoring.extract.place_code`).
 
@@ -15,7 +18,10 @@ Names and words are written folded (:func:`visitgraph.core.names.fold`: lower ca
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
+
+import pycountry
 
 
 class Country(NamedTuple):
@@ -126,3 +132,18 @@ def display_name(code: str) -> str:
     """
     country = BY_CODE.get(code.upper())
     return country.name if country is not None and country.name else code.upper()
+
+
+@functools.lru_cache(maxsize=512)
+def iso_names(code: str) -> tuple[str, ...]:
+    """Return the ISO 3166-1 names of a country (short, official, common) as ``pycountry`` spells them, none with a
+    comma ("Korea, Republic of" is an index form, not a way of writing the name).
+
+    >>> iso_names("KG"), iso_names("QQ")
+    (('Kyrgyzstan', 'Kyrgyz Republic'), ())
+    """
+    found = pycountry.countries.get(alpha_2=code.upper())
+    if found is None:
+        return ()
+    names = (getattr(found, key, None) for key in ("name", "official_name", "common_name"))
+    return tuple(dict.fromkeys(n for n in names if n and "," not in n))

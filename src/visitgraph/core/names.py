@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-from visitgraph.core.countries import COUNTRIES
+from visitgraph.core.countries import COUNTRIES, iso_names
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam", "mme", "mlle"})
 STOPWORDS = frozenset({"of", "the", "for", "and", "in", "on", "at", "a", "an", "named", "after", "to"})
@@ -160,6 +160,21 @@ _ORG_SYNONYMS = {
     "univ": "university",
     "baku": "azerbaijan",
 }
+#: Institution words of the languages the partners write in (Turkish, Azerbaijani, Russian, the Romance and Germanic
+#: ones), folded, and the English word each is: "Bilecik Şeyh Edebali Üniversitesi" is "… University". The stems of
+#: :data:`visitgraph.authoring.namegate.FOREIGN_HEADS`, which keeps such words out of people's names.
+_FOREIGN_KINDS = tuple(
+    (re.compile(pattern), english)
+    for pattern, english in (
+        (r"(?:universite(?:si)?|universitet(?:i|a)?|universidad|universitat|universita)$", "university"),
+        (r"(?:kutuphane(?:si)?|kitabxana(?:si)?|biblioteka|biblioteca|bibliotheque|bibliothek)$", "library"),
+        (r"(?:muze(?:si|yi)?|muzey(?:i)?|museo|musee)$", "museum"),
+        (r"(?:akademi(?:si|ya|yasi)?|akademie|academia)$", "academy"),
+        (r"(?:enstitu(?:su)?|institutu|instituti|instituto)$", "institute"),
+        (r"(?:fakulte(?:si)?|fakultet(?:i)?|facultad)$", "faculty"),
+        (r"(?:nazirliyi|ministerstvo|ministerio|ministere)$", "ministry"),
+    )
+)
 _ORG_PHRASES = (
     (r"\bczech republic\b", "czechia"),
     (r"\brussian federation\b", "russia"),
@@ -173,9 +188,14 @@ _ORG_PHRASES_COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in _
 FORM_WORDS = frozenset({"republic", "kingdom", "federation", "inc", "ltd", "llc", "company", "news", "agency", "co"})
 
 
-#: A country's other names of several words ("arab republic of egypt") and the folded short name each stands for.
+#: A country's other names of several words ("arab republic of egypt", and the ISO official names "kyrgyz republic",
+#: "republic of turkiye") and the folded short name each stands for.
 _COUNTRY_SHORT = {
-    alt: fold(c.name or c.names[0]) for c in COUNTRIES for alt in c.names if " " in alt and (c.name or c.names)
+    alt: fold(c.name or c.names[0])
+    for c in COUNTRIES
+    if c.name or c.names
+    for alt in (*c.names, *(fold(n) for n in iso_names(c.code)))
+    if " " in alt and alt != fold(c.name or c.names[0])
 }
 _COUNTRY_LONG = (
     re.compile(r"\b(?:the )?(" + "|".join(re.escape(a) for a in sorted(_COUNTRY_SHORT, key=len, reverse=True)) + r")\b")
@@ -243,6 +263,8 @@ def org_tokens(text: str) -> tuple[str, ...]:
     True
     >>> org_tokens("Eastern European Countries") == org_tokens("East European Countries")
     True
+    >>> org_tokens("Bilecik Edebali Üniversitesi") == org_tokens("Bilecik Edebali University")
+    True
     """
     folded = fold(_INNER_HYPHEN.sub("", text))  # "All-Russia" is one word, not "Russia"
     for pattern, repl in _ORG_PHRASES_COMPILED:
@@ -256,6 +278,7 @@ def org_tokens(text: str) -> tuple[str, ...]:
         if w in FORM_WORDS:
             out.append(w)
             continue
+        w = next((english for pattern, english in _FOREIGN_KINDS if pattern.match(w)), w) if len(w) > 5 else w
         w = _ORG_SYNONYMS.get(w, w)
         out.append(translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
     return tuple(out)
@@ -308,10 +331,13 @@ class LabelKeys:
         )
 
 
-#: Folded country names (the shown name and the other names of :data:`visitgraph.core.countries.COUNTRIES`) to codes.
-COUNTRY_NAMES: dict[str, str] = {fold(c.name): c.code for c in COUNTRIES if c.name} | {
-    name: c.code for c in COUNTRIES for name in c.names
-}
+#: Folded country names (the shown name and the other names of :data:`visitgraph.core.countries.COUNTRIES`, and the
+#: ISO 3166-1 names of its countries: :func:`~visitgraph.core.countries.iso_names`) to codes.
+COUNTRY_NAMES: dict[str, str] = (
+    {fold(n): c.code for c in COUNTRIES for n in iso_names(c.code)}
+    | {fold(c.name): c.code for c in COUNTRIES if c.name}
+    | {name: c.code for c in COUNTRIES for name in c.names}
+)
 
 
 def country_code(value: str) -> str | None:
@@ -319,6 +345,8 @@ def country_code(value: str) -> str | None:
 
     >>> country_code("ru"), country_code("Russian Federation"), country_code("Atlantis")
     ('RU', 'RU', None)
+    >>> country_code("Kyrgyz Republic"), country_code("Hellenic Republic")
+    ('KG', 'GR')
     """
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{2}", text):

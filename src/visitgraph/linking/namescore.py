@@ -107,6 +107,24 @@ def person_score(query: tuple[str, ...], label: tuple[str, ...]) -> float:
     return min(score, ONE_WORD_PERSON_CAP) if len(query) == 1 else score
 
 
+def spelt_otherwise(query: tuple[str, ...], label: tuple[str, ...]) -> bool:
+    """Say whether a written person name is a label's name spelt another way: two written-out words or more, each
+    paired with a label word (equal up to transliteration, an initial, or a close spelling: :func:`word_similarity`),
+    and the label's first and last words both paired (its given and family name; a middle name or patronymic may be
+    left out). A different given name ("Maria" for "Natalia") or a word the label lacks is another person.
+
+    >>> spelt_otherwise(("mail", "ehmedov"), ("mail", "ahmedov")), spelt_otherwise(("graham", "wilsonn"), ("graham", "wilson"))
+    (True, True)
+    >>> spelt_otherwise(("maria", "ivanova"), ("natalia", "ivanova")), spelt_otherwise(("ivanova",), ("natalia", "ivanova"))
+    (False, False)
+    """
+    if sum(len(w) > 1 for w in query) < 2 or not label:
+        return False
+    pairs = _align(query, label)
+    paired = {j for _, j, _ in pairs}
+    return len(pairs) == len(query) and {0, len(label) - 1} <= paired
+
+
 def org_score(query: tuple[str, ...], label: tuple[str, ...], weight: Weight = _uniform) -> float:
     """Score an organisation (or topic, or visit) name as a weighted bag of words.
 

@@ -253,6 +253,8 @@ def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     positive question of every new entity, gifts by clause structure): 19/30, dates 29/30, reuse 46/54, 2 invented
     entities in 2 items; then its host-staff-by-slot mechanism was taken out because it invented an entity in the
     blind check dev13 (found by the lead bisecting on dev13's summary line): 18/30, dates 29/30, reuse 46/54,
-    3 invented entities in 3 items."""
+    3 invented entities in 3 items. After the thirteenth round (decision 0054: a known body named with other words is
+    named in a check line, not minted; a known institution named in its own language is reused): 20/30, dates 29/30,
+    reuse 47/54, 1 invented entity in 1 item."""
     d = draft_scores["dev12"]
-    assert d.right >= 18 and d.dates >= 29 and d.invented <= 3 and d.reused >= 46, (d.line("dev12"), d.problems)
+    assert d.right >= 20 and d.dates >= 29 and d.invented <= 1 and d.reused >= 47, (d.line("dev12"), d.problems)

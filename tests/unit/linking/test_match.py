@@ -266,3 +266,41 @@ def test_reconcile_stops_inside_one_query_when_check_raises(matcher: Matcher) ->
     with pytest.raises(TimeoutError):
         matcher.reconcile("", None, [("schema:affiliation", "Library")], check=stop)
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize(
+    ("official", "short"),
+    [
+        ("Embassy of the Kyrgyz Republic in Azerbaijan", "Embassy of Kyrgyzstan in Azerbaijan"),
+        ("National Library of the Hellenic Republic", "National Library of Greece"),
+        ("Ministry of Culture of the Republic of Türkiye", "Ministry of Culture of Türkiye"),
+    ],
+)
+def test_a_country_official_name_is_its_short_name(official: str, short: str) -> None:
+    """A country's ISO official name ("Kyrgyz Republic", "Hellenic Republic") is folded onto its short name
+    (pycountry's names of the country table's codes; decision 0054), in the matcher's keys and in country look-ups."""
+    from visitgraph.core.names import country_code, org_tokens
+    from visitgraph.linking.entities import Entity
+
+    assert org_tokens(official) == org_tokens(short)
+    known = Entity("https://example.org/organization/x", "organization/x", "organization", short, [short])
+    [top] = Matcher([known], "https://example.org/").reconcile(official, type="organization", limit=1)
+    assert top.score == 100.0 and top.match
+    assert country_code("Kyrgyz Republic") == "KG"
+
+
+@pytest.mark.parametrize(
+    ("written", "known"),
+    [
+        ("Ege Üniversitesi", "Ege University"),
+        ("Milli Kütüphane", "Milli Library"),
+        ("Ankara Universiteti", "Ankara University"),
+    ],
+)
+def test_an_institution_word_of_another_language_is_its_english_word(written: str, known: str) -> None:
+    """ "Üniversitesi", "Kütüphane", "Universiteti" are keyed as University, Library (decision 0054)."""
+    from visitgraph.linking.entities import Entity
+
+    entity = Entity("https://example.org/organization/x", "organization/x", "organization", known, [known])
+    [top] = Matcher([entity], "https://example.org/").reconcile(written, type="organization", limit=1)
+    assert top.score >= 99.0 and top.match, top
