@@ -161,7 +161,8 @@ UNMET = (
     "after the tenth (dev11) 10/20, 20/20, 26/30, 8 invented in 6 items; "
     "after the eleventh (dev12's even half) 10/20, 20/20, 26/30, 7 invented in 5 items; "
     "after the twelfth (all of dev12, gates that ask a positive question) 11/20, 20/20, 26/30, 6 invented in 4 items; "
-    "decisions 0023, 0041, 0044, 0046, 0050, 0052"
+    "after the thirteenth (known entities under other names) 12/20, 20/20, 28/30, 4 invented in 3 items; "
+    "decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054"
 )
 
 
@@ -184,9 +185,9 @@ def test_draft_test_half_reuse(held_out_scores: dict[str, DraftScore]) -> None:
 
 
 def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, DraftScore]) -> None:
-    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050 and 0052)."""
+    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052 and 0054)."""
     s = held_out_scores["test2"]
-    assert s.right >= 11 and s.invented <= 6 and s.dates >= 20, s.line("test2")
+    assert s.right >= 12 and s.invented <= 4 and s.dates >= 20 and s.reused >= 28, s.line("test2")
 
 
 def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]) -> None:
@@ -198,7 +199,7 @@ def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]
 
 def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None:
     """dev14 (news-dev14.json, 30 items written blind on 6 Dec 2026, never tuned on): 22/30, dates 29/30, reuse
-    45/46, 2 invented entities in 2 items on the rules before round 12 and after it (decision 0052). Its problems are
+    45/46, 2 invented entities in 2 items on the rules before round 12 and after rounds 12 and 13 (decisions 0052, 0054). Its problems are
     not printed: it stays a check set."""
     d = dev14_scores["dev14"]
     assert d.right >= 22 and d.dates >= 29 and d.invented <= 2 and d.reused >= 45, d.line("dev14")
