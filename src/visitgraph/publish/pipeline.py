@@ -285,7 +285,8 @@ def _commit(
         # index in this process: each reads the generation in place and none reads what another writes
         # (decision 0049). The generation is published only if all of them succeed: a failure here cancels the
         # answers (their folder is never put in place) and is raised once they have stopped.
-        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder)
+        whole = report.triples if not (plan is not None and plan.from_checkpoint) else None
+        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole)
         try:
             started = time.monotonic()
             # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
@@ -341,6 +342,8 @@ def _commit(
             "maintained": sorted(n for n, e in index.entries.items() if e.get("how") == "maintained"),
             "derived": {n: e.get("why", "") for n, e in sorted(index.entries.items()) if e.get("how") == "derived"},
             "not_tried": {n: e["why"] for n, e in sorted(index.entries.items()) if e.get("how") == "not tried"},
+            "memory": index.memory,
+            "in_memory": sorted(n for n, e in index.entries.items() if e.get("read") == "memory"),
         }
         report.timings["answers_s"] = index.seconds  # the stored answers' own time, begun beside publish_s
         lap("index_s")  # what of the stored answers was left once the rest of publishing was done
@@ -405,6 +408,7 @@ def _start_answers(
     follow: tuple[str, Path, list[ox.NamedNode]] | str | None,
     gen_id: str,
     folder: Path,
+    quads: int | None = None,
 ) -> _Answers | None:
     """Begin the saved queries' stored answers of a generation in place (visitgraph.queries.answerindex); None if not kept."""
     if not settings.answer_index or store.backend != "embedded":
@@ -418,7 +422,9 @@ def _start_answers(
     )
     queries = discover_queries(settings.root)
     return _Answers(
-        lambda stop: build_index(settings, store.path, folder, gen_id, queries, reuse=reuse, follow=follow, cancel=stop)
+        lambda stop: build_index(
+            settings, store.path, folder, gen_id, queries, reuse=reuse, follow=follow, cancel=stop, quads=quads
+        )
     )
 
 
