@@ -221,7 +221,7 @@ def build_index(
             "bindings": job["bindings"],
         }
         call = memory.call_for(query) if memory is not None else None
-        if call is not None:
+        if call is not None and memory is not None:
             job["memory"] = memory.dump
             entry["read"] = "memory"
         entry.update(_run_in_child(call or pool.run, job, out, float(settings.index_timeout)))
@@ -343,7 +343,7 @@ def build_index(
         answermemory.available_bytes(),
     )
     memory = (
-        _InMemory(generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings)
+        answermemory.Copies(generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings)
         if memory_plan.copies
         else None
     )
@@ -413,76 +413,12 @@ def _link_files(source: Path, target: Path, entry: Mapping[str, Any]) -> None:
             os.link(source / name, target / name)
 
 
-class _InMemory:
-    """The children that derive whole answers from an in-memory copy of the generation (decision 0051).
-
-    At most `copies` threads each hold one child of their own, which loaded the N-Quads dump before its
-    first query (its own job, with `index_timeout` as its limit: loading is not query time). A query in it
-    that runs out of time kills it like any answer child; that thread's next query starts and loads a new
-    one. A child that cannot load (it died: memory; or too slow) is not tried again in this build: the
-    queries read the generation on disk, and the report says why.
-    """
-
-    def __init__(self, generation: Path, dump: Path, copies: int, settings: Any) -> None:
-        self.generation, self.dump, self.copies = generation, str(dump), copies
-        self.load_timeout = float(settings.index_timeout)
-        self.pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
-        self.local = threading.local()
-        self.lock = threading.Lock()
-        self.holders = 0
-        self.failed = ""
-        self.dumped = False
-
-    def write_dump(self) -> None:
-        """Write the generation's N-Quads dump the children load, once, when a first query needs it (in Rust)."""
-        with self.lock:
-            if not self.dumped:
-                ox.Store.read_only(str(self.generation)).dump(self.dump, format=ox.RdfFormat.N_QUADS)
-                self.dumped = True
-
-    def call_for(self, query: Any) -> Callable[[Any, float], tuple[Any, bytes]] | None:
-        """How this thread runs `query` on the in-memory copy; None when it reads the generation on disk."""
-        if answermemory.disk_only(query.sparql) is not None or self.failed:
-            return None
-        if not getattr(self.local, "slot", False):
-            with self.lock:
-                if self.holders >= self.copies:
-                    return None
-                self.holders += 1
-            self.local.slot = True
-        child = getattr(self.local, "child", None)
-        if child is None or not child.alive():
-            child = self.pool.take()
-            try:
-                self.write_dump()
-                result, _ = child.call({"kind": "load", "dump": self.dump}, self.load_timeout)
-                if not isinstance(result, dict) or "error" in result:
-                    raise ChildGone(str(result))
-            except (ChildTimeout, ChildGone, OSError) as e:
-                self.pool.discard(child)
-                self.failed = f"an in-memory copy could not be loaded ({e}): the rest read the generation on disk"
-                return None
-            self.local.child = child
-
-        def call(request: Any, timeout: float) -> tuple[Any, bytes]:
-            try:
-                return child.call(request, timeout)
-            except (ChildTimeout, ChildGone):
-                self.pool.discard(child)  # killed at the timeout, or dead: its copy is gone with it
-                self.local.child = None
-                raise
-
-        return call
-
-    def close(self) -> None:
-        """Kill the children (idempotent) and remove the dump."""
-        self.pool.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.dump)
-
-
 def _run_in_child(
-    call: Callable[[Any, float], tuple[Any, bytes]], job: dict[str, Any], out: Path, timeout: float, kind: str = "derive"
+    call: Callable[[Any, float], tuple[Any, bytes]],
+    job: dict[str, Any],
+    out: Path,
+    timeout: float,
+    kind: str = "derive",
 ) -> dict[str, Any]:
     """Derive (or maintain) one stored answer in a child (`call`: a pool's run); an error entry when it fails or times out."""
     started = time.monotonic()

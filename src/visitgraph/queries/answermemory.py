@@ -22,12 +22,19 @@ on-disk one (measured on the 10k generation: `gifts-per-year` 0.7 s on disk, 34.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
+
+from visitgraph.workers.pool import ChildGone, ChildTimeout, Pool
 
 #: Resident bytes one quad of an in-memory pyoxigraph store takes, with its indexes and term table
 #: (measured: 10k-visit generation 251,808 quads and 100k 2,502,816 quads, bench/README.md, decision 0051),
@@ -127,3 +134,71 @@ def load(dump: str) -> dict[str, float | int]:
     started = time.monotonic()
     store = in_memory(dump)
     return {"quads": len(store), "seconds": round(time.monotonic() - started, 3)}
+
+
+class Copies:
+    """The children that derive whole answers from an in-memory copy of the generation (decision 0051).
+
+    At most `copies` threads each hold one child of their own, which loaded the N-Quads dump before its
+    first query (its own job, with `index_timeout` as its limit: loading is not query time). A query in it
+    that runs out of time kills it like any answer child; that thread's next query starts and loads a new
+    one. A child that cannot load (it died: memory; or too slow) is not tried again in this build: the
+    queries read the generation on disk, and the report says why.
+    """
+
+    def __init__(self, generation: Path, dump: Path, copies: int, settings: Any) -> None:
+        self.generation, self.dump, self.copies = generation, str(dump), copies
+        self.load_timeout = float(settings.index_timeout)
+        self.pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.holders = 0
+        self.failed = ""
+        self.dumped = False
+
+    def write_dump(self) -> None:
+        """Write the generation's N-Quads dump the children load, once, when a first query needs it (in Rust)."""
+        with self.lock:
+            if not self.dumped:
+                ox.Store.read_only(str(self.generation)).dump(self.dump, format=ox.RdfFormat.N_QUADS)
+                self.dumped = True
+
+    def call_for(self, query: Any) -> Callable[[Any, float], tuple[Any, bytes]] | None:
+        """How this thread runs `query` on the in-memory copy; None when it reads the generation on disk."""
+        if disk_only(query.sparql) is not None or self.failed or self.pool.closed:
+            return None
+        if not getattr(self.local, "slot", False):
+            with self.lock:
+                if self.holders >= self.copies:
+                    return None
+                self.holders += 1
+            self.local.slot = True
+        child = getattr(self.local, "child", None)
+        if child is None or not child.alive():
+            child = self.pool.take()
+            try:
+                self.write_dump()
+                result, _ = child.call({"kind": "load", "dump": self.dump}, self.load_timeout)
+                if not isinstance(result, dict) or "error" in result:
+                    raise ChildGone(str(result))
+            except (ChildTimeout, ChildGone, OSError) as e:
+                self.pool.discard(child)
+                self.failed = f"an in-memory copy could not be loaded ({e}): the rest read the generation on disk"
+                return None
+            self.local.child = child
+
+        def call(request: Any, timeout: float) -> tuple[Any, bytes]:
+            try:
+                return child.call(request, timeout)
+            except (ChildTimeout, ChildGone):
+                self.pool.discard(child)  # killed at the timeout, or dead: its copy is gone with it
+                self.local.child = None
+                raise
+
+        return call
+
+    def close(self) -> None:
+        """Kill the children (idempotent) and remove the dump."""
+        self.pool.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.dump)
