@@ -133,6 +133,7 @@ def build_index(
     follow: tuple[str, Path, Sequence[ox.NamedNode]] | str | None = None,
     cancel: threading.Event | None = None,
     quads: int | None = None,
+    dump: Path | None = None,
 ) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
@@ -152,6 +153,8 @@ def build_index(
         killed, no further query starts, and :class:`Cancelled` is raised; the folder is not put in place.
     :param quads: the generation's quad count, given by a whole build: whole derivations may then read an
         in-memory copy of it, as many copies as `answers_in_memory` allows (:mod:`visitgraph.queries.answermemory`).
+    :param dump: an N-Quads dump of exactly this generation (the whole build's validation wrote it): the copies
+        load it instead of a new dump; it is removed when the answers are done, whether or not they used it.
     :raises Cancelled: `cancel` was set before the folder was in place.
     """
     started = time.monotonic()
@@ -343,10 +346,12 @@ def build_index(
         answermemory.available_bytes(),
     )
     memory = (
-        answermemory.Copies(generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings)
+        answermemory.Copies(generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings, dump)
         if memory_plan.copies
         else None
     )
+    if memory is None and dump is not None:
+        dump.unlink(missing_ok=True)
     finished = threading.Event()
     if cancel is not None:  # kill the running children as soon as the caller cancels
 
@@ -393,7 +398,10 @@ def build_index(
         os.replace(final, old)
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
-    why = memory_plan.why if memory is None or not memory.failed else f"{memory_plan.why}; {memory.failed}"
+    why = memory_plan.why
+    if memory is not None:
+        why += "; loaded from the validation's dump" if dump is not None else "; loaded from a dump of the generation"
+        why += f"; {memory.failed}" if memory.failed else ""
     return IndexReport(final, entries, round(time.monotonic() - started, 3), why)
 
 
@@ -458,7 +466,10 @@ def prune(store_path: Path | str, keep: Sequence[str]) -> None:
         return
     for folder in root.iterdir():
         if folder.name not in keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:  # an interrupted build's N-Quads dump (decision 0051)
+                folder.unlink(missing_ok=True)
 
 
 on_prune(prune)  # the store calls it after removing old generations

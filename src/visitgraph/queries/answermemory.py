@@ -124,7 +124,9 @@ def in_memory(dump: str) -> ox.Store:
     """Load an N-Quads dump into an in-memory store once per child process (a child serves one build's jobs)."""
     if dump not in _COPIES:
         store = ox.Store()
-        store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+        # Parsed, then added: the store's own loaders (load, bulk_load) give blank nodes new labels, and a
+        # stored row must name a blank node as the generation does.
+        store.bulk_extend(ox.parse(path=dump, format=ox.RdfFormat.N_QUADS))
         _COPIES[dump] = store
     return _COPIES[dump]
 
@@ -146,15 +148,15 @@ class Copies:
     queries read the generation on disk, and the report says why.
     """
 
-    def __init__(self, generation: Path, dump: Path, copies: int, settings: Any) -> None:
-        self.generation, self.dump, self.copies = generation, str(dump), copies
+    def __init__(self, generation: Path, dump: Path, copies: int, settings: Any, ready: Path | None = None) -> None:
+        self.generation, self.dump, self.copies = generation, str(ready or dump), copies
         self.load_timeout = float(settings.index_timeout)
         self.pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
         self.local = threading.local()
         self.lock = threading.Lock()
         self.holders = 0
         self.failed = ""
-        self.dumped = False
+        self.dumped = ready is not None  # the whole build's validation wrote it: exactly this generation
 
     def write_dump(self) -> None:
         """Write the generation's N-Quads dump the children load, once, when a first query needs it (in Rust)."""

@@ -8,11 +8,12 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import copy_project, settings_for
 from visitgraph.core.config import Settings
-from visitgraph.core.errors import VisitgraphError
+from visitgraph.core.errors import ShapesViolation, VisitgraphError
 from visitgraph.publish.pipeline import build
 from visitgraph.queries import answermemory
 from visitgraph.queries.answerindex import answers_root, build_index
@@ -186,3 +187,41 @@ def test_a_copy_that_cannot_be_loaded_in_time_leaves_the_rest_on_disk(tmp_path: 
     assert "could not be loaded" in report.memory
     assert not any(e.get("read") == "memory" for e in report.entries.values())
     assert not list(answers_root(store.path).glob(".dump-*"))
+
+
+def test_a_whole_build_validated_in_one_dump_gives_that_dump_to_the_answers(tmp_path: Path) -> None:
+    """Above validate_whole_limit the engine validates one dump of the store; the answers load it (decision 0051)."""
+    settings, store, answers = _built(tmp_path, validate_whole_limit=10)
+    assert "loaded from the validation's dump" in str(answers["memory"])
+    assert "people" in answers["in_memory"]  # type: ignore[operator]
+    assert not list(answers_root(store.path).glob(".dump-*"))
+
+
+def test_a_build_refused_by_the_shapes_leaves_no_dump(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    bad = sorted((root / "data" / "visits").glob("*.ttl"))[0]
+    text = bad.read_text(encoding="utf-8")
+    settings = settings_for(root, validate_whole_limit=10)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    assert isinstance(store, EmbeddedStore)
+    assert "schema:startDate" in text  # one date; a second one is a violation
+    bad.write_text(
+        text.replace("schema:startDate", 'schema:startDate "1999-01-01"^^xsd:date ; schema:startDate', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ShapesViolation):
+        build(settings, store, who="pytest", full=True)
+    assert not list(answers_root(store.path).glob(".dump-*"))
+
+
+def test_the_in_memory_copy_keeps_the_labels_of_blank_nodes(tmp_path: Path) -> None:
+    """A stored row names a blank node as the generation does (pyoxigraph's own loaders relabel them)."""
+    store = ox.Store()
+    g = ox.NamedNode("http://example.org/g")
+    for label in ("a1", "add8a1bfa17ac9af7da2b2d81ac8f2ef"):
+        store.add(ox.Quad(ox.BlankNode(label), ox.NamedNode("http://example.org/p"), ox.Literal("x"), g))
+    dump = tmp_path / "g.nq"
+    store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    assert set(answermemory.in_memory(str(dump))) == set(store)
+    assert answermemory.load(str(dump))["quads"] == 2
