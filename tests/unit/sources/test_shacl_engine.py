@@ -482,9 +482,9 @@ def test_the_records_are_counted_beside_the_engine_call(
         overlapped.append(engine_began.wait(20))  # the engine's call has begun and is not waited for
         return real_focus(*args)  # type: ignore[arg-type]
 
-    def fast(*args: object) -> object:
+    def fast(*args: object, **kwargs: object) -> object:
         engine_began.set()
-        return real_fast(*args)  # type: ignore[arg-type]
+        return real_fast(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(validate, "focus_nodes_in", focus)
     monkeypatch.setattr(engine, "validate_store_fast", fast)
