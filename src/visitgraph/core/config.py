@@ -109,6 +109,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds one saved query may take when its whole answer is stored at publish; past it, it stays SPARQL-only.",
     ),
     Setting(
+        "answers_in_memory",
+        0.5,
+        "Share of the memory available at publish (MemAvailable) that a whole build's stored answers may fill with in-memory copies of the generation, one per answer child, for faster derivation; when not even one copy fits, they read it on disk (0: always on disk).",
+    ),
+    Setting(
         "index_max_rows",
         5_000_000,
         "Largest whole answer stored for a saved query (rows); larger ones stay SPARQL-only.",
@@ -173,6 +178,7 @@ class Settings:
     answer_index: bool = True
     index_timeout: float = 900.0
     index_max_rows: int = 5_000_000
+    answers_in_memory: float = 0.5
     keep_generations: int = 5
     publisher: str = _BY_NAME["publisher"].default
     license: str = _BY_NAME["license"].default
@@ -197,6 +203,10 @@ class Settings:
             raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
         if not float(self.body_timeout) > 0:
             raise VisitgraphError(f"body_timeout must be more than 0 seconds, not {self.body_timeout!r}.")
+        if not 0 <= float(self.answers_in_memory) <= 1:
+            raise VisitgraphError(
+                f"answers_in_memory must be a share of the available memory from 0 to 1, not {self.answers_in_memory!r}."
+            )
         if self.shacl_engine not in ("shacl", "pyshacl"):
             raise VisitgraphError(f"shacl_engine must be 'shacl' or 'pyshacl', not {self.shacl_engine!r}.")
 

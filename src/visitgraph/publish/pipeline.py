@@ -5,6 +5,7 @@ Longer than 400 lines because it is the one build path (load, replay, guard, val
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import threading
@@ -37,7 +38,7 @@ from visitgraph.publish.incremental import (
 from visitgraph.publish.journal import FileSwap as FileSwap
 from visitgraph.publish.journal import Journal, PendingChange, begin_change, finish_change, recover
 from visitgraph.publish.undo import keep_blobs
-from visitgraph.queries.answerindex import build_index
+from visitgraph.queries.answerindex import answers_root, build_index
 from visitgraph.queries.searchindex import build as build_search_index
 from visitgraph.release.persistence import announce_generation, confirm_generation
 from visitgraph.sources.load import (
@@ -245,23 +246,41 @@ def _build_staged(
         after = guard_snapshot(staged.writable(), settings.base_iri, [s.graph for s in sources], report.triples)
         check_guard(change.guard, before, after)
     lap("load_s")
+    dump: Path | None = None
     if plan is not None and report.triples > settings.validate_whole_limit:
         report.validation = _validate_changes(
             settings, store, staged.writable(), shapes, plan, report, progress=progress, path=staged.path
         )
     else:
-        report.validation = validate_staged(settings, staged.writable(), shapes, progress=progress, path=staged.path)
-    lap("validate_s")
-    if not report.validation.conforms:
-        raise ShapesViolation(report.validation)
-    if plan is not None and plan.from_checkpoint and plan.base_counts is not None and report.changes is not None:
-        report.counts = counts_after(
-            store.reader(), staged.writable(), report.changes, plan.base_counts, COUNTED_CLASSES
+        # The engine's dump of the whole store is kept for the stored answers' in-memory copies (decision 0051).
+        dump = _answers_dump(settings, store)
+        report.validation = validate_staged(
+            settings, staged.writable(), shapes, progress=progress, path=staged.path, keep_dump=dump
         )
-    else:
-        report.counts = count_classes(staged.writable())
-    _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap)
+    lap("validate_s")
+    try:
+        if not report.validation.conforms:
+            raise ShapesViolation(report.validation)
+        if plan is not None and plan.from_checkpoint and plan.base_counts is not None and report.changes is not None:
+            report.counts = counts_after(
+                store.reader(), staged.writable(), report.changes, plan.base_counts, COUNTED_CLASSES
+            )
+        else:
+            report.counts = count_classes(staged.writable())
+        _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap, dump=dump)
+    finally:
+        if dump is not None:  # the stored answers remove it once loaded; any failure before them leaves it here
+            dump.unlink(missing_ok=True)
     return report
+
+
+def _answers_dump(settings: Settings, store: Store) -> Path | None:
+    """Where a whole build's validation leaves its N-Quads dump for the stored answers (None: not kept)."""
+    if not settings.answer_index or store.backend != "embedded" or float(settings.answers_in_memory) <= 0:
+        return None
+    root = answers_root(store.path)
+    root.mkdir(parents=True, exist_ok=True)
+    return root / f".dump-staged-{os.getpid()}.nq"
 
 
 def _commit(
@@ -276,8 +295,12 @@ def _commit(
     who: str,
     note: str,
     lap: Callable[[str], None],
+    dump: Path | None = None,
 ) -> None:
-    """Publish a validated staged generation: inputs, recorded files and stored answers first."""
+    """Publish a validated staged generation: inputs, recorded files and stored answers first.
+
+    :param dump: an N-Quads dump of exactly this generation, if validation left one (the stored answers load it).
+    """
     changes, follow = _answer_changes(settings, store, staged, published, report)
 
     def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
@@ -285,7 +308,9 @@ def _commit(
         # index in this process: each reads the generation in place and none reads what another writes
         # (decision 0049). The generation is published only if all of them succeed: a failure here cancels the
         # answers (their folder is never put in place) and is raised once they have stopped.
-        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder)
+        whole = report.triples if not (plan is not None and plan.from_checkpoint) else None
+        ready = dump if dump is not None and dump.exists() else None
+        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready)
         try:
             started = time.monotonic()
             # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
@@ -341,6 +366,8 @@ def _commit(
             "maintained": sorted(n for n, e in index.entries.items() if e.get("how") == "maintained"),
             "derived": {n: e.get("why", "") for n, e in sorted(index.entries.items()) if e.get("how") == "derived"},
             "not_tried": {n: e["why"] for n, e in sorted(index.entries.items()) if e.get("how") == "not tried"},
+            "memory": index.memory,
+            "in_memory": sorted(n for n, e in index.entries.items() if e.get("read") == "memory"),
         }
         report.timings["answers_s"] = index.seconds  # the stored answers' own time, begun beside publish_s
         lap("index_s")  # what of the stored answers was left once the rest of publishing was done
@@ -405,6 +432,8 @@ def _start_answers(
     follow: tuple[str, Path, list[ox.NamedNode]] | str | None,
     gen_id: str,
     folder: Path,
+    quads: int | None = None,
+    dump: Path | None = None,
 ) -> _Answers | None:
     """Begin the saved queries' stored answers of a generation in place (visitgraph.queries.answerindex); None if not kept."""
     if not settings.answer_index or store.backend != "embedded":
@@ -418,7 +447,18 @@ def _start_answers(
     )
     queries = discover_queries(settings.root)
     return _Answers(
-        lambda stop: build_index(settings, store.path, folder, gen_id, queries, reuse=reuse, follow=follow, cancel=stop)
+        lambda stop: build_index(
+            settings,
+            store.path,
+            folder,
+            gen_id,
+            queries,
+            reuse=reuse,
+            follow=follow,
+            cancel=stop,
+            quads=quads,
+            dump=dump,
+        )
     )
 
 
@@ -542,11 +582,18 @@ def _validate_changes(
 
 
 def validate_staged(
-    settings: Settings, store: ox.Store, shapes: Any, *, progress: bool = False, path: Path | None = None
+    settings: Settings,
+    store: ox.Store,
+    shapes: Any,
+    *,
+    progress: bool = False,
+    path: Path | None = None,
+    keep_dump: Path | None = None,
 ) -> ValidationReport:
     """Validate a staged store: whole when small, batch by batch (bounded memory) when large.
 
     :param path: the store's folder, so validation workers can read it themselves.
+    :param keep_dump: where the fast engine's N-Quads dump of the whole store is left, when it is exactly the store.
     """
     if len(store) <= settings.validate_whole_limit:
         return validate_quads(list(store), shapes, base=settings.base_iri, engine=settings.shacl_engine)
@@ -559,6 +606,7 @@ def validate_staged(
         workers=settings.validate_workers,
         path=path,
         engine=settings.shacl_engine,
+        keep_dump=keep_dump,
     )
 
 

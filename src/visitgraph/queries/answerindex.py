@@ -49,6 +49,7 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.newest import NewestPerStore
+from visitgraph.queries import answermemory
 from visitgraph.queries.answermaintain import changed_roots as changed_roots
 from visitgraph.queries.answermaintain import maintain, maintenance, mentioned_predicates
 from visitgraph.queries.answeroverlay import attach_base, live, needs_compaction, reach_condition
@@ -108,6 +109,7 @@ class IndexReport:
     folder: Path
     entries: dict[str, dict[str, Any]]
     seconds: float
+    memory: str = ""  # where whole derivations read the generation, and why (visitgraph.queries.answermemory)
 
     @property
     def stored(self) -> list[str]:
@@ -130,6 +132,8 @@ def build_index(
     reuse: tuple[str, frozenset[str]] | None = None,
     follow: tuple[str, Path, Sequence[ox.NamedNode]] | str | None = None,
     cancel: threading.Event | None = None,
+    quads: int | None = None,
+    dump: Path | None = None,
 ) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
@@ -147,6 +151,10 @@ def build_index(
         the manifest (``how``, ``why``). A string instead says why no answer can follow the write.
     :param cancel: when set (by another thread: a publish step beside it failed), the children are
         killed, no further query starts, and :class:`Cancelled` is raised; the folder is not put in place.
+    :param quads: the generation's quad count, given by a whole build: whole derivations may then read an
+        in-memory copy of it, as many copies as `answers_in_memory` allows (:mod:`visitgraph.queries.answermemory`).
+    :param dump: an N-Quads dump of exactly this generation (the whole build's validation wrote it): the copies
+        load it instead of a new dump; it is removed when the answers are done, whether or not they used it.
     :raises Cancelled: `cancel` was set before the folder was in place.
     """
     started = time.monotonic()
@@ -215,7 +223,11 @@ def build_index(
             "anchored": list(anchored),
             "bindings": job["bindings"],
         }
-        entry.update(_run_in_child(pool, job, out, float(settings.index_timeout)))
+        call = memory.call_for(query) if memory is not None else None
+        if call is not None and memory is not None:
+            job["memory"] = memory.dump
+            entry["read"] = "memory"
+        entry.update(_run_in_child(call or pool.run, job, out, float(settings.index_timeout)))
         return entry
 
     previous_entries: dict[str, dict[str, Any]] = {}
@@ -263,7 +275,7 @@ def build_index(
         else:
             os.link(before / old["file"], base)
         job["base"] = str(base)
-        result = _run_in_child(pool, job, out, float(settings.index_timeout), kind="maintain")
+        result = _run_in_child(pool.run, job, out, float(settings.index_timeout), kind="maintain")
         if "error" in result or not result.get("base"):
             base.unlink(missing_ok=True)
         if "error" in result:
@@ -327,6 +339,19 @@ def build_index(
 
     todo = [q for q in queries if indexable(q) and q.name not in entries]
     pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
+    memory_plan = answermemory.plan(
+        quads if todo else None,
+        int(settings.query_workers),
+        float(settings.answers_in_memory),
+        answermemory.available_bytes(),
+    )
+    memory = (
+        answermemory.Copies(generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings, dump)
+        if memory_plan.copies
+        else None
+    )
+    if memory is None and dump is not None:
+        dump.unlink(missing_ok=True)
     finished = threading.Event()
     if cancel is not None:  # kill the running children as soon as the caller cancels
 
@@ -334,6 +359,8 @@ def build_index(
             while not finished.is_set():
                 if cancel.wait(0.2):
                     pool.close()
+                    if memory is not None:
+                        memory.close()
                     return
 
         threading.Thread(target=watch, name="answers-cancel", daemon=True).start()
@@ -350,6 +377,8 @@ def build_index(
     finally:
         finished.set()
         pool.close()
+        if memory is not None:
+            memory.close()
     if cancel is not None and cancel.is_set():
         shutil.rmtree(work, ignore_errors=True)
         raise Cancelled("the stored answers were cancelled: a publish step beside them failed")
@@ -369,7 +398,11 @@ def build_index(
         os.replace(final, old)
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
-    return IndexReport(final, entries, round(time.monotonic() - started, 3))
+    why = memory_plan.why
+    if memory is not None:
+        why += "; loaded from the validation's dump" if dump is not None else "; loaded from a dump of the generation"
+        why += f"; {memory.failed}" if memory.failed else ""
+    return IndexReport(final, entries, round(time.monotonic() - started, 3), why)
 
 
 class Cancelled(Exception):
@@ -388,11 +421,17 @@ def _link_files(source: Path, target: Path, entry: Mapping[str, Any]) -> None:
             os.link(source / name, target / name)
 
 
-def _run_in_child(pool: Pool, job: dict[str, Any], out: Path, timeout: float, kind: str = "derive") -> dict[str, Any]:
-    """Derive (or maintain) one stored answer in a child of `pool`; an error entry when it fails or times out."""
+def _run_in_child(
+    call: Callable[[Any, float], tuple[Any, bytes]],
+    job: dict[str, Any],
+    out: Path,
+    timeout: float,
+    kind: str = "derive",
+) -> dict[str, Any]:
+    """Derive (or maintain) one stored answer in a child (`call`: a pool's run); an error entry when it fails or times out."""
     started = time.monotonic()
     try:
-        result, _ = pool.run({"job": job, "out": str(out), "kind": kind}, timeout)
+        result, _ = call({"job": job, "out": str(out), "kind": kind}, timeout)
     except ChildTimeout:
         out.unlink(missing_ok=True)
         return {"error": timed_out(timeout), "seconds": _since(started)}
@@ -427,7 +466,10 @@ def prune(store_path: Path | str, keep: Sequence[str]) -> None:
         return
     for folder in root.iterdir():
         if folder.name not in keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:  # an interrupted build's N-Quads dump (decision 0051)
+                folder.unlink(missing_ok=True)
 
 
 on_prune(prune)  # the store calls it after removing old generations
@@ -557,6 +599,11 @@ def _handler(args: Sequence[str]) -> Handler:
     generation = args[0]
 
     def answer(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        if request.get("kind") == "load":  # the in-memory copy of the generation, before any query
+            try:
+                return answermemory.load(str(request["dump"])), b""
+            except (OSError, ValueError, SyntaxError) as e:
+                return {"error": f"the dump could not be loaded: {e}"[:300]}, b""
         out = Path(request["out"])
         if request.get("kind") != "maintain":  # maintain works on the previous answer's overlay
             with contextlib.suppress(FileNotFoundError):

@@ -100,7 +100,12 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     from visitgraph.sparql.engine import run_query
 
     started = time.monotonic()
-    store = read_only(generation)
+    if job.get("memory"):  # the child's in-memory copy of the generation (visitgraph.queries.answermemory)
+        from visitgraph.queries.answermemory import in_memory
+
+        store = in_memory(str(job["memory"]))
+    else:
+        store = read_only(generation)
     subs = job_bindings(job)
     result = run_query(store, job["sparql"], substitutions=subs or None, base_iri=job.get("base_iri"))
     names = [v.value for v in result.variables]  # type: ignore[union-attr]

@@ -10,10 +10,12 @@ tests/unit/sources/test_shacl_engine.py holds the two engines to the same violat
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -198,22 +200,28 @@ def _marks(labels: Iterable[str]) -> str:
     return "".join(f'_:{label} <{MARK}> "{label}" .\n' for label in labels)
 
 
-def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResult], str]:
+def validate_store_fast(store: ox.Store, shapes_nt: str, keep: Path | None = None) -> tuple[list[FastResult], str]:
     """Validate a whole store (its union graph) in one engine call, through one N-Quads dump written by the store.
 
     The engine renames blank nodes, so results naming one need the MARK triples, found by a scan of the union
     graph: only when a first run's results name a blank node or hold a violation (whose report is kept) are the
     marks appended and the engine run again (decision 0049). Memory is the engine's copy of the graph (0033).
+
+    :param keep: where to leave the dump when it is exactly the store (no marks were appended), for a
+        caller that reads the same store next (a build's stored answers, decision 0051); it is written in
+        that folder and renamed there. Otherwise (or when marks were needed) it is removed, as without.
     """
     import os
     import tempfile
 
-    fd, name = tempfile.mkstemp(suffix=".nq", prefix="visitgraph-shacl-")
+    fd, name = tempfile.mkstemp(suffix=".nq", prefix="visitgraph-shacl-", dir=keep.parent if keep else None)
     os.close(fd)
     try:
         store.dump(name, format=ox.RdfFormat.N_QUADS)
         report = _compiled(shapes_nt).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
         if not _needs_marks(report):
+            if keep is not None:
+                os.replace(name, keep)
             return _results(report)
         rows = store.query(
             "SELECT DISTINCT ?b WHERE { { ?b ?p ?o } UNION { ?s ?p ?b } FILTER (isBlank(?b)) }",
@@ -223,7 +231,8 @@ def validate_store_fast(store: ox.Store, shapes_nt: str) -> tuple[list[FastResul
             out.write(_marks(row["b"].value for row in rows).encode())  # type: ignore[union-attr]
         report = _compiled(shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
     finally:
-        os.unlink(name)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
     return _results(report)
 
 

@@ -508,6 +508,7 @@ def validate_store(
     workers: int = 1,
     path: Path | str | None = None,
     engine: str = "pyshacl",
+    keep_dump: Path | None = None,
 ) -> ValidationReport:
     """Validate a store batch by batch: each batch of focus nodes with just the context it references.
 
@@ -521,6 +522,9 @@ def validate_store(
         each batch's context themselves, so this process only hands out batches (at 1M visits it
         was the bottleneck, the workers half idle).
     :param engine: the SHACL engine, as for :func:`validate_quads`.
+    :param keep_dump: when the whole store goes to the fast engine through one N-Quads dump, leave that dump
+        here if it is exactly the store (decision 0051: a build's stored answers load it); nothing is
+        written there on any other path.
     """
     from tqdm import tqdm
 
@@ -541,6 +545,7 @@ def validate_store(
                 progress=progress,
                 workers=workers,
                 path=path,
+                keep_dump=keep_dump,
             )
     todo = list(nodes) if nodes is not None else focus_nodes_in(store, targets)
     results: list[ValidationResult] = []
@@ -608,6 +613,7 @@ def _whole_store_fast(
     progress: bool,
     workers: int,
     path: Path | str | None,
+    keep_dump: Path | None = None,
 ) -> ValidationReport:
     """Validate a whole store with the fast engine in one call (no context extraction per batch).
 
@@ -623,7 +629,7 @@ def _whole_store_fast(
     if fast.strip():
         try:
             with _heartbeat("validate the whole store (shacl engine)", progress):
-                found, text = validate_store_fast(store, fast)
+                found, text = validate_store_fast(store, fast, keep=keep_dump)
         except EngineMismatch:  # not seen in the differential tests; pyshacl answers instead
             return validate_store(
                 store,

@@ -482,12 +482,36 @@ def test_the_records_are_counted_beside_the_engine_call(
         overlapped.append(engine_began.wait(20))  # the engine's call has begun and is not waited for
         return real_focus(*args)  # type: ignore[arg-type]
 
-    def fast(*args: object) -> object:
+    def fast(*args: object, **kwargs: object) -> object:
         engine_began.set()
-        return real_fast(*args)  # type: ignore[arg-type]
+        return real_fast(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(validate, "focus_nodes_in", focus)
     monkeypatch.setattr(engine, "validate_store_fast", fast)
     report = validate_store(store, shapes, base=settings.base_iri, engine="shacl")
     assert overlapped == [True]
     assert report.focus_count == len(real_focus(store, shape_targets(shapes))) > 0
+
+
+def test_the_dump_is_kept_for_the_stored_answers_only_when_it_is_exactly_the_store(
+    real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph, tmp_path: Path
+) -> None:
+    """Decision 0051: a conforming whole build leaves its dump (no marks appended) for the stored answers."""
+    from visitgraph.sources.shacl_engine import validate_store_fast
+
+    settings, quads = real
+    store = ox.Store()
+    store.extend(quads)
+    kept = tmp_path / "kept.nq"
+    validate_store_fast(store, fast_part(shapes), keep=kept)
+    copy = ox.Store()
+    copy.bulk_extend(ox.parse(path=str(kept), format=ox.RdfFormat.N_QUADS))
+    assert set(copy) == set(store)  # blank nodes keep their labels
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.nq"]  # no temporary file left beside it
+
+    country = ox.NamedNode("http://schema.org/addressCountry")
+    address = next(q for q in store.quads_for_pattern(None, country, None) if isinstance(q.subject, ox.BlankNode))
+    store.add(ox.Quad(address.subject, country, ox.Literal("ZZ"), ox.NamedNode(settings.base_iri + "graph/x")))
+    marked = tmp_path / "marked.nq"
+    validate_store_fast(store, fast_part(shapes), keep=marked)  # the marks were appended: not the store
+    assert not marked.exists() and [p.name for p in tmp_path.iterdir()] == ["kept.nq"]

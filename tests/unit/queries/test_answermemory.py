@@ -1,0 +1,227 @@
+"""Stored answers derived from an in-memory copy of the generation (visitgraph.queries.answermemory, decision 0051):
+chosen or refused by the memory budget, the same answers as on disk, killable, never left behind."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import copy_project, settings_for
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import ShapesViolation, VisitgraphError
+from visitgraph.publish.pipeline import build
+from visitgraph.queries import answermemory
+from visitgraph.queries.answerindex import answers_root, build_index
+from visitgraph.queries.answerrows import order_by
+from visitgraph.queries.catalog import discover_queries
+from visitgraph.store.backend import store_from_settings
+from visitgraph.store.embedded import EmbeddedStore
+
+GIB = 2**30
+
+
+def test_the_budget_allows_as_many_copies_as_fit_at_most_one_per_worker() -> None:
+    each = 1_000_000 * answermemory.BYTES_PER_QUAD
+    assert answermemory.plan(1_000_000, 2, 0.5, 4 * each).copies == 2
+    assert answermemory.plan(1_000_000, 4, 0.5, 4 * each).copies == 2
+    assert answermemory.plan(1_000_000, 2, 0.5, 3 * each).copies == 1
+    refused = answermemory.plan(1_000_000, 2, 0.5, each)
+    assert refused.copies == 0 and "exceeds answers_in_memory" in refused.why
+    assert answermemory.plan(1_000_000, 2, 0.0, 100 * GIB).copies == 0
+    assert answermemory.plan(None, 2, 0.5, 100 * GIB).copies == 0
+    assert answermemory.plan(1_000_000, 2, 0.5, None).copies == 0
+
+
+def test_the_available_memory_is_read_at_run_time(tmp_path: Path) -> None:
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       24000000 kB\nMemAvailable:   16000000 kB\n", encoding="ascii")
+    assert answermemory.available_bytes(meminfo) == 16_000_000 * 1024
+    meminfo.write_text("MemTotal:       24000000 kB\n", encoding="ascii")
+    assert answermemory.available_bytes(meminfo) is None
+    assert answermemory.available_bytes(tmp_path / "missing") is None
+    assert answermemory.available_bytes() is not None  # this machine's /proc/meminfo
+
+
+@pytest.mark.parametrize(
+    ("sparql", "disk"),
+    [
+        ('SELECT (GROUP_CONCAT(?n; separator=", ") AS ?ns) WHERE { ?s ?p ?n }', True),
+        ("SELECT (sample(?n) AS ?one) WHERE { ?s ?p ?n }", True),
+        ("SELECT ?s WHERE { ?s ?p ?o FILTER EXISTS { ?o ?p ?s } }", True),
+        ("SELECT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS{ ?o ?p ?s } }", True),
+        ("# GROUP_CONCAT( in a comment only\nSELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", False),
+        ("SELECT ?s WHERE { ?s ?p ?o MINUS { ?o ?p ?s } }", False),
+    ],
+)
+def test_queries_that_must_read_the_generation_on_disk(sparql: str, disk: bool) -> None:
+    assert (answermemory.disk_only(sparql) is not None) is disk
+
+
+def test_answers_in_memory_must_be_a_share() -> None:
+    with pytest.raises(VisitgraphError, match="answers_in_memory"):
+        Settings(answers_in_memory=1.5)
+    with pytest.raises(VisitgraphError, match="answers_in_memory"):
+        Settings(answers_in_memory=-0.1)
+
+
+def _answer_rows(folder: Path, entry: dict[str, object]) -> list[str]:
+    db = sqlite3.connect(f"file:{folder / str(entry['file'])}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in db.execute("SELECT row FROM answer ORDER BY n")]
+    finally:
+        db.close()
+
+
+def _same_answer(settings: Settings, name: str, a: list[str], b: list[str], variables: list[str]) -> bool:
+    """Row for row, apart from the order of rows tied on every ORDER BY key (Oxigraph's, decision 0049)."""
+    if a == b:
+        return True
+    text = (settings.root / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    at = [variables.index(v) for v, _ in order_by(text) or [] if v in variables]
+    keys = [[tuple(json.loads(r)[i] for i in at) for r in rows] for rows in (a, b)]
+    return bool(at) and Counter(a) == Counter(b) and keys[0] == keys[1]
+
+
+def _built(tmp_path: Path, **overrides: object) -> tuple[Settings, EmbeddedStore, dict[str, object]]:
+    root = copy_project(tmp_path / "project")
+    settings = settings_for(root, query_workers=2, **overrides)
+    store = store_from_settings(settings)
+    report = build(settings, store, who="pytest")
+    assert isinstance(store, EmbeddedStore)
+    return settings, store, report.answers
+
+
+def test_a_whole_build_derives_in_memory_the_same_answers_as_on_disk(tmp_path: Path) -> None:
+    settings, store, answers = _built(tmp_path)
+    assert "in-memory cop" in str(answers["memory"])
+    in_memory = set(answers["in_memory"])  # type: ignore[call-overload]
+    queries = {q.name: q for q in discover_queries(settings.root)}
+    expected = {n for n in answers["stored"] if answermemory.disk_only(queries[n].sparql) is None}  # type: ignore[attr-defined]
+    assert in_memory == expected and "gifts" not in in_memory and "people" in in_memory
+    gen = store.current()
+    assert gen is not None
+    folder = answers_root(store.path) / gen.id
+    memory_manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["queries"]
+    memory_rows = {n: _answer_rows(folder, e) for n, e in memory_manifest.items() if "file" in e}
+    assert not list(answers_root(store.path).glob(".dump-*"))  # the dump is removed
+
+    on_disk = build_index(
+        settings.replace(answers_in_memory=0.0),
+        store.path,
+        store.generations_dir / gen.id,
+        gen.id,
+        list(queries.values()),
+        quads=len(store.reader()),
+    )
+    assert "answers_in_memory is 0" in on_disk.memory
+    assert not any(e.get("read") == "memory" for e in on_disk.entries.values())
+    assert set(on_disk.stored) == set(memory_rows)
+    for name in on_disk.stored:
+        rows = _answer_rows(folder, on_disk.entries[name])
+        assert _same_answer(settings, name, memory_rows[name], rows, on_disk.entries[name]["variables"]), name
+        assert on_disk.entries[name]["rows"] == memory_manifest[name]["rows"]
+
+
+def test_a_copy_past_the_budget_is_refused_and_the_generation_read_on_disk(tmp_path: Path) -> None:
+    settings, store, answers = _built(tmp_path, answers_in_memory=0.000001)
+    assert "exceeds answers_in_memory" in str(answers["memory"])
+    assert answers["in_memory"] == []
+    assert answers["stored"]
+    gen = store.current()
+    assert gen is not None
+    manifest = json.loads((answers_root(store.path) / gen.id / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(e.get("read") == "memory" for e in manifest["queries"].values())
+
+
+def test_a_query_past_index_timeout_in_memory_is_killed_and_the_next_loads_a_new_copy(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    (root / "queries" / "aaa-everything-thrice.rq").write_text(
+        "# title: Slow on purpose\n# description: A cross product that runs past any small index_timeout.\n"
+        "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }\n",
+        encoding="utf-8",
+    )
+    settings = settings_for(root, query_workers=1, answer_index=False)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    assert isinstance(store, EmbeddedStore)
+    gen = store.current()
+    assert gen is not None
+    queries = sorted(discover_queries(root), key=lambda q: q.name)
+    report = build_index(
+        settings.replace(answer_index=True, index_timeout=3.0),
+        store.path,
+        store.generations_dir / gen.id,
+        gen.id,
+        queries,
+        quads=len(store.reader()),
+    )
+    slow = report.entries["aaa-everything-thrice"]
+    assert slow["read"] == "memory" and "index_timeout (3 s)" in slow["error"]
+    # The thread's child was killed with its copy; the next queries loaded a new one and were answered in memory.
+    assert report.entries["people"]["read"] == "memory" and "error" not in report.entries["people"]
+    assert "could not be loaded" not in report.memory
+    assert not list(answers_root(store.path).glob(".dump-*"))
+
+
+def test_a_copy_that_cannot_be_loaded_in_time_leaves_the_rest_on_disk(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    settings = settings_for(root, query_workers=1, answer_index=False)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    assert isinstance(store, EmbeddedStore)
+    gen = store.current()
+    assert gen is not None
+    report = build_index(
+        settings.replace(answer_index=True, index_timeout=0.001),
+        store.path,
+        store.generations_dir / gen.id,
+        gen.id,
+        discover_queries(root),
+        quads=len(store.reader()),
+    )
+    assert "could not be loaded" in report.memory
+    assert not any(e.get("read") == "memory" for e in report.entries.values())
+    assert not list(answers_root(store.path).glob(".dump-*"))
+
+
+def test_a_whole_build_validated_in_one_dump_gives_that_dump_to_the_answers(tmp_path: Path) -> None:
+    """Above validate_whole_limit the engine validates one dump of the store; the answers load it (decision 0051)."""
+    settings, store, answers = _built(tmp_path, validate_whole_limit=10)
+    assert "loaded from the validation's dump" in str(answers["memory"])
+    assert "people" in answers["in_memory"]  # type: ignore[operator]
+    assert not list(answers_root(store.path).glob(".dump-*"))
+
+
+def test_a_build_refused_by_the_shapes_leaves_no_dump(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    bad = sorted((root / "data" / "visits").glob("*.ttl"))[0]
+    text = bad.read_text(encoding="utf-8")
+    settings = settings_for(root, validate_whole_limit=10)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    assert isinstance(store, EmbeddedStore)
+    assert "schema:startDate" in text  # one date; a second one is a violation
+    bad.write_text(
+        text.replace("schema:startDate", 'schema:startDate "1999-01-01"^^xsd:date ; schema:startDate', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ShapesViolation):
+        build(settings, store, who="pytest", full=True)
+    assert not list(answers_root(store.path).glob(".dump-*"))
+
+
+def test_the_in_memory_copy_keeps_the_labels_of_blank_nodes(tmp_path: Path) -> None:
+    """A stored row names a blank node as the generation does (pyoxigraph's own loaders relabel them)."""
+    store = ox.Store()
+    g = ox.NamedNode("http://example.org/g")
+    for label in ("a1", "add8a1bfa17ac9af7da2b2d81ac8f2ef"):
+        store.add(ox.Quad(ox.BlankNode(label), ox.NamedNode("http://example.org/p"), ox.Literal("x"), g))
+    dump = tmp_path / "g.nq"
+    store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    assert set(answermemory.in_memory(str(dump))) == set(store)
+    assert answermemory.load(str(dump))["quads"] == 2
