@@ -51,3 +51,32 @@ def test_a_name_with_and_whose_halves_are_not_two_known_bodies_stays_one(repo_dr
         repo_draft_context,
     )
     assert _orgs(d)[0] == ["Museum of History and Art of Crete"], _orgs(d)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "head of the reading halls department Gunel Mammadli",
+        "chief specialist of the manuscripts sector Gunel Mammadli",
+    ],
+)
+def test_the_next_host_titled_by_an_unnamed_part_is_host_staff(second: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Marta Kowalska, head of the manuscripts department of the National Library of Poland, visited "
+        f"the Presidential Library. The guest was received by deputy director of the library Rashad Aliyev and {second}, "
+        "who showed her the exhibition.",
+        repo_draft_context,
+    )
+    hosts = sorted(e.name for e in d.contributors if e.kind == "person")
+    guests = sorted(e.name for e in d.attendees if e.kind == "person")
+    assert hosts == ["Gunel Mammadli", "Rashad Aliyev"] and guests == ["Marta Kowalska"], (hosts, guests)
+
+
+def test_a_title_naming_a_body_of_its_own_is_not_made_host_staff(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Marta Kowalska, head of the manuscripts department of the National Library of Poland, visited "
+        "the Presidential Library. The guest was received by deputy director of the library Rashad Aliyev and "
+        "head of the Polish Book Society Gunel Mammadli.",
+        repo_draft_context,
+    )
+    assert "Gunel Mammadli" not in [e.name for e in d.contributors], [e.name for e in d.contributors]
