@@ -871,7 +871,10 @@ _MEMBERS = re.compile(
     r"\b(?:[Tt]he\s+(?P<noun>delegation|group)(?:,\s+which)?\s+(?:also\s+)?"
     r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
-    r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by)\s+"
+    r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
+    # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
+    r"|\b[Aa]mong\s+(?:the\s+|them\s+)?(?:guests|visitors|participants|delegates)\s+(?:were|was)"
+    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included)\s+"
 )
 
 

@@ -80,3 +80,25 @@ def test_a_title_naming_a_body_of_its_own_is_not_made_host_staff(repo_draft_cont
         repo_draft_context,
     )
     assert "Gunel Mammadli" not in [e.name for e in d.contributors], [e.name for e in d.contributors]
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "Among the guests were Lars Henriksen, head of the map collection of the Royal Danish Library, and Mei "
+        "Tanaka, professor of Kyoto University.",
+        "The participants included Lars Henriksen, head of the map collection of the Royal Danish Library, and Mei "
+        "Tanaka, professor of Kyoto University.",
+    ],
+)
+def test_guests_named_as_a_whole_then_listed_in_a_later_sentence_are_the_visitors(
+    listing: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        'On 3 May 2026, participants of the international forum "Archives of the Future" held in Baku visited the '
+        f"Presidential Library. {listing}",
+        repo_draft_context,
+    )
+    guests = sorted(e.name for e in d.attendees if e.kind == "person")
+    assert guests == ["Lars Henriksen", "Mei Tanaka"], guests
+    assert _orgs(d)[0] == ["Kyoto University", "Royal Danish Library"], _orgs(d)
