@@ -403,6 +403,15 @@ def _initial_form(name: str) -> str:
 _LIST_GOVERNED = re.compile(r"[\w’'-]+\s+(?:about|on|of)\s[^.;]{0,120},\s*$")
 
 
+#: "and" then a lower-case word and a determiner or possessive: a verb with its object ("and left a note", "and wrote
+#: her impressions"), a second predicate of the giver, not a second thing ("and all the issues": a pre-determiner).
+_PREDICATE_AFTER_AND = re.compile(
+    r"\s+and\s+(?:also\s+|then\s+)?(?!(?:all|both|half|many|some|several|other|few|each|such|its|their|his|her|"
+    r"with|of|on|in|for|to|from|by|about|at|into|as)\s)"
+    r"[a-z]+\s+(?:a|an|the|her|his|their|its|our|my|some|several)\s"
+)
+
+
 def _items(phrase: str, before: str = "") -> list[str]:
     """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items.
 
@@ -418,6 +427,8 @@ def _items(phrase: str, before: str = "") -> list[str]:
     participle = cut and re.match(
         r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :]
     )
+    if cut and _PREDICATE_AFTER_AND.match(bare[cut[0] :]):  # "… her book and left a note in …": a new predicate
+        return [phrase[: _original_index(phrase, bare, cut[0])].strip(" ,")]
     if cut and not participle and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content

@@ -103,3 +103,24 @@ def test_guests_named_as_a_whole_then_listed_in_a_later_sentence_are_the_visitor
     assert guests == ["Lars Henriksen", "Mei Tanaka"], guests
     orgs = sorted({e.name for e in d.institutions + d.attendees if e.kind == "organization"})
     assert orgs == ["Kyoto University", "Royal Danish Library"], orgs  # minted here or by the case before
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ('I. Solberg presented the library with her collection "Northern Light" and left a note in the guest book.', 1),
+        ("I. Solberg presented the library with her novel and wrote her impressions in the Book of Honour.", 1),
+        ("I. Solberg presented the library with her novel and signed the visitors' book.", 1),
+        ("I. Solberg presented the library with her novel and with a map of Bergen.", 2),
+        ("I. Solberg presented the library with her novel and all the issues of her journal.", 2),
+    ],
+)
+def test_a_second_predicate_after_a_gift_is_not_a_second_gift(
+    sentence: str, count: int, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        "On 3 May 2026 the Norwegian poet Ingrid Solberg visited the Presidential Library during her stay in Baku. "
+        + sentence,
+        repo_draft_context,
+    )
+    assert len(d.gifts) == count and not any(g["host_gives"] for g in d.gifts), d.gifts
