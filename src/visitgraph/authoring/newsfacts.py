@@ -474,6 +474,37 @@ _EXCHANGED = re.compile(
 )
 
 
+#: A sentence that opens with a definite subject handed over in the passive, with nothing saying it is another
+#: thing: "The collection of books was handed over to the library by …".
+_DEFINITE_PASSIVE = re.compile(
+    r"\s*The\s+[^.;\"“]{0,150}?\b(?:was|were)\s+(?:(?:later|then|officially|solemnly)\s+)?"
+    r"(?:handed(?:\s+over)?|presented|donated|given|gifted|transferred)\b"
+)
+_ANOTHER = re.compile(r"\b(?:also|too|as\s+well|in\s+addition|another|other|further|more\s+gifts?)\b", re.I)
+
+
+def _told_again(
+    sentence: str, agent: str, recipient: str, before: Sequence[GiftMention], host_names: Sequence[str]
+) -> bool:
+    """Say whether a gift read in `sentence` is one an earlier sentence already told: the sentence opens with a
+    definite subject handed over in the passive (it points back: "The collection …"), names no title of its own,
+    says nothing of another thing, and an earlier gift went the same way (the giver's side and the receiver).
+
+    >>> g = GiftMention("the Embassy", HOST, "Books", None, "CreativeWork", "")
+    >>> _told_again("The collection was handed over to the library by its staff.", "its staff", HOST, [g], [])
+    True
+    >>> _told_again("The album was also handed over to the library by its staff.", "its staff", HOST, [g], [])
+    False
+    """
+    if not _DEFINITE_PASSIVE.match(sentence) or _ANOTHER.search(sentence) or re.search(r"[\"“]", sentence):
+        return False
+
+    def host_side(who: str) -> bool:
+        return who == HOST or who in host_names
+
+    return any(g.recipient == recipient and host_side(g.agent) == host_side(agent) for g in before)
+
+
 def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
     """Find every gift handed over, with its direction, in the item's sentence order.
 
@@ -541,6 +572,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 recipient = HOST  # "X gave the director a book": to the host
             if agent == recipient:
                 continue
+            if first and _told_again(sentence, agent, recipient, out[:opened], host_names):
+                break  # "The collection … was handed over to the library by …": the gift a sentence before told
             for item in _items(m.group("items"), sentence[: m.start("items")]):
                 name, desc, kind = _describe(item)
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))

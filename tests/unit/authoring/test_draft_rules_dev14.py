@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.newsfacts import find_gifts
 
 
 def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
@@ -124,3 +125,20 @@ def test_a_second_predicate_after_a_gift_is_not_a_second_gift(
         repo_draft_context,
     )
     assert len(d.gifts) == count and not any(g["host_gives"] for g in d.gifts), d.gifts
+
+
+@pytest.mark.parametrize(
+    ("second", "count"),
+    [
+        ("The collection of forty atlases was handed over to the library by the staff of the consulate.", 1),
+        ("The books were solemnly handed over to the library by the consul.", 1),
+        ("The consulate also handed over to the library a set of maps.", 2),
+        ('The album "Old Maps of Europe" was handed over to the library by the consul.', 2),
+    ],
+)
+def test_a_gift_told_again_by_a_definite_passive_is_one_gift(second: str, count: int) -> None:
+    gifts = find_gifts(
+        "On 5 June 2025 the handing over of the atlases presented to the Presidential Library by the Consulate "
+        f"General of Norway took place. {second}"
+    )
+    assert len(gifts) == count and all(g.recipient == "host" for g in gifts), gifts
