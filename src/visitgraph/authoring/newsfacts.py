@@ -643,6 +643,17 @@ _SIGNED_PASSIVE = re.compile(
 )
 
 
+#: Both sides as the subject of "signed": what they signed is a document between them, whatever its noun ("the heads
+#: of the two libraries signed a plan of joint events"); a guest alone signs a guest book, so the subject decides.
+_SIGNED_BY_BOTH = re.compile(
+    r"\b(?:(?:the|both)\s+(?:sides|parties)|(?:the\s+)?(?:heads|directors|leaders|representatives|rectors)\s+of\s+"
+    r"(?:the\s+)?(?:two|both)\s+[\w-]+|the\s+two\s+(?:sides|directors|heads|libraries|institutions))"
+    r"\s+(?:also\s+|then\s+)?signed\s+(?:a|an|the)\s+(?P<mods>(?:[\w-]+\s+){0,3}?)(?P<doc>[a-z][\w-]*)"
+    r"(?P<on>\s+(?:on|of|for|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
+    re.I,
+)
+
+
 #: "The signing ceremony of the memorandum … took place" (a signature that happened).
 _SIGNING_HELD = re.compile(
     r"\bsigning\s+(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
@@ -672,6 +683,8 @@ def find_agreements(text: str) -> list[AgreementMention]:
         signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if made else None
         if signed is None and "signing" in low:
             signed = _SIGNING_HELD.search(sentence)
+        if signed is None and made:  # "the heads of the two libraries signed a plan of …": both sides sign a document
+            signed = _SIGNED_BY_BOTH.search(sentence)
         if agreed is None and signed is None:
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.newsfacts import find_gifts
+from visitgraph.authoring.newsfacts import find_agreements, find_gifts
 
 
 def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
@@ -142,3 +142,22 @@ def test_a_gift_told_again_by_a_definite_passive_is_one_gift(second: str, count:
         f"General of Norway took place. {second}"
     )
     assert len(gifts) == count and all(g.recipient == "host" for g in gifts), gifts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "At the end of the visit, the heads of the two archives signed a programme of joint exhibitions for 2027.",
+            "Programme of joint exhibitions for 2027",
+        ),
+        ("The sides signed a roadmap for cooperation in digitisation.", "Roadmap for cooperation in digitisation"),
+    ],
+)
+def test_what_both_sides_sign_is_an_agreement_whatever_its_noun(sentence: str, name: str) -> None:
+    found = find_agreements(sentence)
+    assert [(a.name, a.signed) for a in found] == [(name, True)], found
+
+
+def test_what_a_guest_alone_signs_is_no_agreement() -> None:
+    assert find_agreements("Before leaving, the guest signed the book of honour of the library.") == []
