@@ -133,7 +133,8 @@ hand; in some of their items only an institution visits, so their ``visitors`` a
 ``orgs``). ``dev13`` was written on 6 Dec 2026 blind to the drafting rules and to every other set, as a
 representative check scored once after drafting round 11 and not tuned on during it. ``dev14`` was written on
 6 Dec 2026 by another hand, blind to the drafting rules and to every other set, half ordinary items and half the
-harder phenomena of issue 16, as a check set never tuned on."""
+harder phenomena of issue 16, as a check set never tuned on; it is a development set since drafting round 14
+(decision 0055), first scored there at 22/30."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

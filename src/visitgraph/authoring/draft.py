@@ -326,6 +326,25 @@ def _abbreviates(short: str, full: str) -> bool:
     return bool(re.fullmatch(r"[^\W\d_]{2,10}", word)) and word.isupper() and fold(word) in _short_forms(full)
 
 
+def _two_known_bodies(ctx: DraftContext, name: str) -> tuple[str, str] | None:
+    """Split "A and B" where the matcher flags A and B each as a known institution, and not the same one.
+
+    Asked of the matcher, not of a list of names: "Museum of History and Art" stays one body (no known "Art"),
+    and so does a name whose halves are one known body (two of its words on either side of "and").
+    No country is asked: the one read from the joined name's end is its last half's.
+    """
+    words = name[:400]
+    for m in list(re.finditer(r" and ", words))[:3]:
+        a, b = words[: m.start()].strip(" ,"), re.sub(r"^the\s+", "", words[m.end() :].strip(" ,"))
+        if institution_head(a) is None and not re.search(r"\b[A-Z]{2,}\b", a):
+            continue
+        left = _reconcile(ctx, a, "organization", [])
+        right = _reconcile(ctx, b, "organization", []) if left is not None and left.match else None
+        if left is not None and right is not None and left.match and right.match and left.iri != right.iri:
+            return a, b
+    return None
+
+
 def _org_entry(
     o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], sole: bool = False
 ) -> Entry | None:
@@ -355,6 +374,12 @@ def _org_entry(
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
+    elif (halves := _two_known_bodies(ctx, o.name)) is not None:
+        # "the delegation of the X Library and Y Books": two known bodies the matcher flags each, not a third one
+        entries = [_org_entry(OrgMention(h, reuse_only=True), ctx, draft, orgs) for h in halves]
+        if entries[0] is not None:
+            orgs[key] = entries[0]
+        return entries[0]
     elif bare_head(o.name) is None and (known := _known_in_other_words(ctx, o.name, draft.item.text, best)) is not None:
         candidate, certain, differ = known
         if not certain:  # a known body is the likely referent: name it for the librarian rather than mint a second one

@@ -403,6 +403,15 @@ def _initial_form(name: str) -> str:
 _LIST_GOVERNED = re.compile(r"[\w’'-]+\s+(?:about|on|of)\s[^.;]{0,120},\s*$")
 
 
+#: "and" then a lower-case word and a determiner or possessive: a verb with its object ("and left a note", "and wrote
+#: her impressions"), a second predicate of the giver, not a second thing ("and all the issues": a pre-determiner).
+_PREDICATE_AFTER_AND = re.compile(
+    r"\s+and\s+(?:also\s+|then\s+)?(?!(?:all|both|half|many|some|several|other|few|each|such|its|their|his|her|"
+    r"with|of|on|in|for|to|from|by|about|at|into|as)\s)"
+    r"[a-z]+\s+(?:a|an|the|her|his|their|its|our|my|some|several)\s"
+)
+
+
 def _items(phrase: str, before: str = "") -> list[str]:
     """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items.
 
@@ -418,6 +427,8 @@ def _items(phrase: str, before: str = "") -> list[str]:
     participle = cut and re.match(
         r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :]
     )
+    if cut and _PREDICATE_AFTER_AND.match(bare[cut[0] :]):  # "… her book and left a note in …": a new predicate
+        return [phrase[: _original_index(phrase, bare, cut[0])].strip(" ,")]
     if cut and not participle and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content
@@ -461,6 +472,37 @@ _EXCHANGED = re.compile(
     r"(?:also\s+|then\s+)?exchanged\b",
     re.I,
 )
+
+
+#: A sentence that opens with a definite subject handed over in the passive, with nothing saying it is another
+#: thing: "The collection of books was handed over to the library by …".
+_DEFINITE_PASSIVE = re.compile(
+    r"\s*The\s+[^.;\"“]{0,150}?\b(?:was|were)\s+(?:(?:later|then|officially|solemnly)\s+)?"
+    r"(?:handed(?:\s+over)?|presented|donated|given|gifted|transferred)\b"
+)
+_ANOTHER = re.compile(r"\b(?:also|too|as\s+well|in\s+addition|another|other|further|more\s+gifts?)\b", re.I)
+
+
+def _told_again(
+    sentence: str, agent: str, recipient: str, before: Sequence[GiftMention], host_names: Sequence[str]
+) -> bool:
+    """Say whether a gift read in `sentence` is one an earlier sentence already told: the sentence opens with a
+    definite subject handed over in the passive (it points back: "The collection …"), names no title of its own,
+    says nothing of another thing, and an earlier gift went the same way (the giver's side and the receiver).
+
+    >>> g = GiftMention("the Embassy", HOST, "Books", None, "CreativeWork", "")
+    >>> _told_again("The collection was handed over to the library by its staff.", "its staff", HOST, [g], [])
+    True
+    >>> _told_again("The album was also handed over to the library by its staff.", "its staff", HOST, [g], [])
+    False
+    """
+    if not _DEFINITE_PASSIVE.match(sentence) or _ANOTHER.search(sentence) or re.search(r"[\"“]", sentence):
+        return False
+
+    def host_side(who: str) -> bool:
+        return who == HOST or who in host_names
+
+    return any(g.recipient == recipient and host_side(g.agent) == host_side(agent) for g in before)
 
 
 def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
@@ -530,6 +572,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 recipient = HOST  # "X gave the director a book": to the host
             if agent == recipient:
                 continue
+            if first and _told_again(sentence, agent, recipient, out[:opened], host_names):
+                break  # "The collection … was handed over to the library by …": the gift a sentence before told
             for item in _items(m.group("items"), sentence[: m.start("items")]):
                 name, desc, kind = _describe(item)
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
@@ -599,6 +643,17 @@ _SIGNED_PASSIVE = re.compile(
 )
 
 
+#: Both sides as the subject of "signed": what they signed is a document between them, whatever its noun ("the heads
+#: of the two libraries signed a plan of joint events"); a guest alone signs a guest book, so the subject decides.
+_SIGNED_BY_BOTH = re.compile(
+    r"\b(?:(?:the|both)\s+(?:sides|parties)|(?:the\s+)?(?:heads|directors|leaders|representatives|rectors)\s+of\s+"
+    r"(?:the\s+)?(?:two|both)\s+[\w-]+|the\s+two\s+(?:sides|directors|heads|libraries|institutions))"
+    r"\s+(?:also\s+|then\s+)?signed\s+(?:a|an|the)\s+(?P<mods>(?:[\w-]+\s+){0,3}?)(?P<doc>[a-z][\w-]*)"
+    r"(?P<on>\s+(?:on|of|for|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
+    re.I,
+)
+
+
 #: "The signing ceremony of the memorandum … took place" (a signature that happened).
 _SIGNING_HELD = re.compile(
     r"\bsigning\s+(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
@@ -628,6 +683,8 @@ def find_agreements(text: str) -> list[AgreementMention]:
         signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if made else None
         if signed is None and "signing" in low:
             signed = _SIGNING_HELD.search(sentence)
+        if signed is None and made:  # "the heads of the two libraries signed a plan of …": both sides sign a document
+            signed = _SIGNED_BY_BOTH.search(sentence)
         if agreed is None and signed is None:
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""

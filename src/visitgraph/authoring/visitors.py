@@ -719,11 +719,35 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "The guests … were in turn given the album by chief bibliographer X": who gives to them
         if not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own)):
             is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
+        if not is_host and desc is not None and not in_members and _unnamed_part_in_host_slot(own, desc):
+            is_host = True  # "received by X and head of the reading halls department Y": a part of the host
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+def _unnamed_part_in_host_slot(own: str, desc: str) -> bool:
+    """Say whether a person whose title comes before the name stands in the slot of who received the guests and
+    the title names no institution of its own, only a part in lower-case words ("and head of the reading halls
+    department Y"): the guests are at the host, so that part is the host's (the slot, not a list of parts).
+
+    >>> _unnamed_part_in_host_slot("They were received by X and head of the rare books department ",
+    ...                            "head of the rare books department")
+    True
+    >>> _unnamed_part_in_host_slot("They were received by X and head of the Rare Books Society ",
+    ...                            "head of the Rare Books Society")
+    False
+    """
+    at = own.rfind(desc)
+    if at < 0:
+        return False
+    of = re.search(r"\s(?:of|at)\s+(.+)$", desc)
+    if of is not None and re.search(CAP, of.group(1)):
+        return False  # a named body: the guest's, or the host's by its name (decided above)
+    before = own[:at]
+    return _HOST_LIST.search(before) is not None or _HOST_SLOT.search(before) is not None
 
 
 #: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the
@@ -847,7 +871,10 @@ _MEMBERS = re.compile(
     r"\b(?:[Tt]he\s+(?P<noun>delegation|group)(?:,\s+which)?\s+(?:also\s+)?"
     r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
-    r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by)\s+"
+    r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
+    # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
+    r"|\b[Aa]mong\s+(?:the\s+|them\s+)?(?:guests|visitors|participants|delegates)\s+(?:were|was)"
+    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included)\s+"
 )
 
 

@@ -198,11 +198,13 @@ def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]
 
 
 def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None:
-    """dev14 (news-dev14.json, 30 items written blind on 6 Dec 2026, never tuned on): 22/30, dates 29/30, reuse
-    45/46, 2 invented entities in 2 items on the rules before round 12 and after rounds 12 and 13 (decisions 0052, 0054). Its problems are
-    not printed: it stays a check set."""
+    """dev14 (news-dev14.json, 30 items written blind on 6 Dec 2026) is a development set since round 14 (decision
+    0055): first sight 22/30, dates 29/30, reuse 45/46, 2 invented entities in 2 items (the same on the rules before
+    round 12 and after rounds 12 and 13); after round 14 29/30, dates 30/30, reuse 46/46, 1 invented entity in 1 item
+    (item 24, whose annotation leaves out the "Name (ACRONYM)" form the older sets accept: decision 0055). Its
+    problems are printed on failure: it is tuned on now."""
     d = dev14_scores["dev14"]
-    assert d.right >= 22 and d.dates >= 29 and d.invented <= 2 and d.reused >= 45, d.line("dev14")
+    assert d.right >= 29 and d.dates >= 30 and d.invented <= 1 and d.reused >= 46, (d.line("dev14"), d.problems)
 
 
 def test_dev_halves_stay_as_tuned(
