@@ -293,7 +293,7 @@ def run_phase(
         conn.close()
 
     started = time.monotonic()
-    cpu_before = tree_cpu(target.pid)
+    cpu_before = tree_cpu(target.pid, reaped=True)
     threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
     for t in threads:
         t.start()
@@ -303,7 +303,7 @@ def run_phase(
         "latencies": latencies,
         "statuses": statuses,
         "seconds": time.monotonic() - started,
-        "cpu_s": tree_cpu(target.pid) - cpu_before,
+        "cpu_s": tree_cpu(target.pid, reaped=True) - cpu_before,
         "load": round(os.getloadavg()[0], 2),
     }
 
@@ -386,8 +386,12 @@ def compare(
     return rows
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user+system) of a process and all its descendants, from /proc."""
+def tree_cpu(pid: int, reaped: bool = False) -> float:
+    """CPU seconds (user+system) of a process and all its descendants, from /proc.
+
+    With `reaped`, also the CPU of children they have reaped: a query worker killed past its budget
+    leaves the tree and its CPU moves to its parent's reaped-children fields, so the difference of two
+    readings around a phase still counts it (without, that difference can even be negative)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -402,7 +406,7 @@ def tree_cpu(pid: int) -> float:
         todo.extend(children.get(p, []))
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
         except OSError:
             continue
     return total / os.sysconf("SC_CLK_TCK")
