@@ -16,6 +16,8 @@ both servers while a fifth sends simple queries, and measures the fifth's latenc
 server process tree's CPU in the 2 s after the bad clients stop.
 
     python bench/bench_endpoint.py --scales 1000,100000 --seconds 3 --out bench/results
+    python bench/bench_endpoint.py --project /tmp/h17f-reads/project --scales 1000000 --seconds 150 \
+        --workloads adhoc --concurrency 1,4 --hostile-seconds 0     # an already published project, read-only
 
 Bounded: each phase runs `--seconds`; the whole run takes a few minutes.
 """
