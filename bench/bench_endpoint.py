@@ -16,6 +16,8 @@ both servers while a fifth sends simple queries, and measures the fifth's latenc
 server process tree's CPU in the 2 s after the bad clients stop.
 
     python bench/bench_endpoint.py --scales 1000,100000 --seconds 3 --out bench/results
+    python bench/bench_endpoint.py --project /tmp/h17f-reads/project --scales 1000000 --seconds 150 \
+        --workloads adhoc --concurrency 1,4 --hostile-seconds 0     # an already published project, read-only
 
 Bounded: each phase runs `--seconds`; the whole run takes a few minutes.
 """
@@ -121,6 +123,40 @@ def publish(visits: int, work: Path) -> tuple[Path, Path, dict[str, Any]]:
     return project, gen.path, facts
 
 
+def read_only_view(project: Path, work: Path, name: str = "read-only-view") -> tuple[Path, Path, dict[str, Any]]:
+    """Serve an already published project without writing into it; return (view, generation, facts).
+
+    `serve` settles an interrupted write at start-up (it removes staging folders and pending
+    changesets) and takes the store's writer lock, so it must not be started on a project that is
+    not ours to change. The view is a scratch project in `work`: its source folders are symbolic
+    links to the project's, `changesets/` is empty, and its store holds copies of `CURRENT` and
+    the history plus a link to the published generation, which every server opens read-only."""
+    project = project.resolve()
+    origin = EmbeddedStore(project / "var" / "store")
+    gen = origin.current()
+    if gen is None or not gen.path.is_dir():
+        raise SystemExit(f"--project {project}: nothing is published in {origin.path} (no CURRENT generation).")
+    view = work / name
+    shutil.rmtree(view, ignore_errors=True)
+    (view / "changesets").mkdir(parents=True)
+    for entry in sorted(project.iterdir()):
+        if entry.name not in ("var", "changesets"):
+            (view / entry.name).symlink_to(entry)
+    store = view / "var" / "store"
+    (store / "generations").mkdir(parents=True)
+    for name in ("CURRENT", "history.jsonl"):
+        if (origin.path / name).is_file():
+            shutil.copyfile(origin.path / name, store / name)
+    (store / "generations" / gen.id).symlink_to(gen.path)
+    published = [e for e in origin.history() if e.generation == gen.id]
+    facts: dict[str, Any] = {
+        "published_by": f"existing project {project}, generation {gen.id}, served read-only through {view}",
+        "triples": published[-1].triples if published else None,
+        "publish_note": published[-1].note if published else None,
+    }
+    return view, gen.path, facts
+
+
 def wait_http(port: int, path: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -171,10 +207,17 @@ def start_visitgraph(
     return proc, port
 
 
-def start_oxigraph(generation: Path, work: Path, timeout: float, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_oxigraph(
+    generation: Path, work: Path, timeout: float, log: Path, copy_store: bool = True
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start the Oxigraph server on a byte-for-byte copy of `generation` (or, without `copy_store`, on
+    the generation itself: `serve-read-only` opens it read-only, as visitgraph's query workers do)."""
     copy = work / "oxigraph-store"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(generation, copy)
+    if copy_store:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(generation, copy)
+    else:
+        copy = generation
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -252,12 +295,19 @@ def run_phase(
         conn.close()
 
     started = time.monotonic()
+    cpu_before = tree_cpu(target.pid, reaped=True)
     threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"latencies": latencies, "statuses": statuses, "seconds": time.monotonic() - started}
+    return {
+        "latencies": latencies,
+        "statuses": statuses,
+        "seconds": time.monotonic() - started,
+        "cpu_s": tree_cpu(target.pid, reaped=True) - cpu_before,
+        "load": round(os.getloadavg()[0], 2),
+    }
 
 
 def summarise(phases: list[dict[str, Any]]) -> dict[str, Any]:
@@ -268,10 +318,13 @@ def summarise(phases: list[dict[str, Any]]) -> dict[str, Any]:
     for p in phases:
         for k, v in p["statuses"].items():
             statuses[str(k)] = statuses.get(str(k), 0) + v
+    cpu_s = sum(p.get("cpu_s", 0.0) for p in phases)
     return {
         "requests": len(lat),
         "ok": ok,
-        "qps": round(ok / total_s, 1) if total_s else 0.0,
+        "qps": round(ok / total_s, 3) if total_s else 0.0,
+        "cpu_ms_per_ok": round(cpu_s / ok * 1000, 2) if ok else None,
+        "load": [p.get("load") for p in phases],
         "p50_ms": round(percentile(lat, 0.5) * 1000, 2),
         "p95_ms": round(percentile(lat, 0.95) * 1000, 2),
         "statuses": statuses,
@@ -314,6 +367,10 @@ def compare(
                 "qps_ratio": round(vg["qps"] / oxs["qps"], 2) if oxs["qps"] else None,
                 "p50_ratio": round(vg["p50_ms"] / oxs["p50_ms"], 2) if oxs["p50_ms"] else None,
             }
+            row["phases"] = {
+                name: [{k: p[k] for k in ("seconds", "cpu_s", "load")} | {"ok": p["statuses"].get(200, 0)} for p in ps]
+                for name, ps in phases.items()
+            }
             row["ratio_rounds"] = {
                 other: [
                     round(a / b, 2) if b else None
@@ -331,8 +388,12 @@ def compare(
     return rows
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user+system) of a process and all its descendants, from /proc."""
+def tree_cpu(pid: int, reaped: bool = False) -> float:
+    """CPU seconds (user+system) of a process and all its descendants, from /proc.
+
+    With `reaped`, also the CPU of children they have reaped: a query worker killed past its budget
+    leaves the tree and its CPU moves to its parent's reaped-children fields, so the difference of two
+    readings around a phase still counts it (without, that difference can even be negative)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -347,7 +408,7 @@ def tree_cpu(pid: int) -> float:
         todo.extend(children.get(p, []))
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
         except OSError:
             continue
     return total / os.sysconf("SC_CLK_TCK")
@@ -388,11 +449,18 @@ def bench_scale(
     reference: Path | None = None,
     workloads: tuple[str, ...] = ("saved", "adhoc"),
     concurrencies: tuple[int, ...] = (1, 8),
+    existing: Path | None = None,
 ) -> dict[str, Any]:
-    project, generation, facts = publish(visits, work)
+    """Publish `visits` synthetic visits (or, with `existing`, serve that published project read-only) and
+    compare the servers on it."""
+    if existing is None:
+        project, generation, facts = publish(visits, work)
+    else:
+        project, generation, facts = read_only_view(existing, work)
     print(f"[{visits}] published: {facts}", file=sys.stderr)
+    copy_store = existing is None
     vg_proc, vg_port = start_visitgraph(project, 30.0, work / f"vg-{visits}.log")
-    ox_proc, ox_port = start_oxigraph(generation, work, 30.0, work / f"ox-{visits}.log")
+    ox_proc, ox_port = start_oxigraph(generation, work, 30.0, work / f"ox-{visits}.log", copy_store)
     procs = [vg_proc, ox_proc]
     try:
         targets = [
@@ -400,9 +468,12 @@ def bench_scale(
             Target("oxigraph", ox_port, "/query", ox_proc.pid),
         ]
         if reference is not None:  # a copy of the same published project, served by the reference code
-            copy = work / f"vg-{visits}-reference"
-            shutil.rmtree(copy, ignore_errors=True)
-            shutil.copytree(project, copy)
+            if existing is None:
+                copy = work / f"vg-{visits}-reference"
+                shutil.rmtree(copy, ignore_errors=True)
+                shutil.copytree(project, copy)
+            else:
+                copy = read_only_view(existing, work, "read-only-view-reference")[0]
             ref_proc, ref_port = start_visitgraph(copy, 30.0, work / f"ref-{visits}.log", source=reference)
             procs.append(ref_proc)
             targets.insert(1, Target("reference", ref_port, "/sparql", ref_proc.pid))
@@ -413,7 +484,7 @@ def bench_scale(
     attacks = []
     if hostile_seconds > 0:
         vg_proc, vg_port = start_visitgraph(project, 2.0, work / f"vg-{visits}-hostile.log")
-        ox_proc, ox_port = start_oxigraph(generation, work, 2.0, work / f"ox-{visits}-hostile.log")
+        ox_proc, ox_port = start_oxigraph(generation, work, 2.0, work / f"ox-{visits}-hostile.log", copy_store)
         try:
             attacks.append(hostile(Target("visitgraph", vg_port, "/sparql", vg_proc.pid), visits, hostile_seconds))
             attacks.append(hostile(Target("oxigraph", ox_port, "/query", ox_proc.pid), visits, hostile_seconds))
@@ -472,7 +543,16 @@ def main() -> None:
     )
     parser.add_argument("--workloads", default="saved,adhoc", help="comma-separated: saved, adhoc")
     parser.add_argument("--concurrency", default="1,8", help="comma-separated client thread counts")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        help="an already published project to measure instead of generating one, opened read-only (nothing is "
+        "built or written in it); --scales then names its one visit count (the range of the queries' parameters)",
+    )
     args = parser.parse_args()
+    if args.project is not None and len(args.scales.split(",")) != 1:
+        parser.error("--project measures one published project: give its visit count as the only --scales value")
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {
@@ -499,6 +579,7 @@ def main() -> None:
                 args.reference,
                 tuple(w for w in args.workloads.split(",") if w),
                 tuple(int(c) for c in args.concurrency.split(",")),
+                args.project,
             )
         )
     (args.out / "endpoint.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
