@@ -41,6 +41,8 @@ GUARDED_KINDS = ("visit", "person", "organization", "topic", "gift", "agreement"
 RETIRED_FILE = "data/retired.ttl"
 _TYPE = ox.NamedNode(vocab.RDF_TYPE)
 #: IRIs that are subjects in more than one named graph (their records are read whole, not graph by graph).
+#: The predicates, as N-Triples terms, of the statements that name a record's status, class and label.
+_NAMING = frozenset(f"<{p}>" for p in (vocab.RDF_TYPE, REPLACED_BY, FORMER_TYPE, *LABEL_PREDICATES))
 _SHARED = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
 
 
@@ -127,8 +129,12 @@ def record_of(store: Reader, iri: str) -> Record | None:
 
 def _record(node: ox.NamedNode, triples: set[ox.Triple]) -> Record:
     """Make the record of `node` from its statements (and its blank nodes')."""
-    iri = node.value
-    own = [t for t in triples if t.subject == node]
+    return _record_of_text(node.value, [t for t in triples if t.subject == node], canonical_nt(node.value, triples))
+
+
+def _record_of_text(iri: str, own: Iterable[ox.Triple], nt: bytes) -> Record:
+    """Make the record of `iri` from its text and those of its own statements that name its status and label."""
+    own = list(own)
     types = sorted(
         (t.object.value for t in own if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode)),
         key=lambda c: (not c.startswith(vocab.VG), c),
@@ -146,7 +152,6 @@ def _record(node: ox.NamedNode, triples: set[ox.Triple]) -> Record:
         ),
         None,
     )
-    nt = canonical_nt(iri, triples)
     return Record(
         iri,
         "moved" if target is not None else "withdrawn" if retired else "live",
@@ -177,12 +182,54 @@ def all_records(store: Reader) -> Iterator[Record]:
         if rec is not None:
             yield rec
     for graph in store.named_graphs():
-        for node, quads in groupby(store.quads_for_pattern(None, None, None, graph), key=lambda q: q.subject):
-            if not isinstance(node, ox.NamedNode) or node.value in shared:
-                continue  # blank nodes belong to the records that point at them
+        yield from _graph_records(store, graph, shared)
+
+
+def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:
+    """Yield the records of the IRI subjects of one graph not in `shared`, in the store's order.
+
+    The graph is written as N-Triples by Oxigraph in one call (one line per quad, in the order of
+    ``quads_for_pattern``, so a subject's lines are next to each other) and cut into records as text:
+    a record without blank nodes is its lines sorted, which is what :func:`canonical_nt` writes from
+    the terms. Only the few lines that name a record's type, label or successor are parsed back into
+    terms. A record with a blank node (or a line the text cannot be cut at) is made from its quads.
+    """
+    if not isinstance(store, ox.Store):  # a remote reader: no dump of one graph
+        yield from _graph_records_from_quads(store, graph, shared)
+        return
+    lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8").split("\n")
+    lines.pop()  # the text ends with a newline
+    if any(line.startswith("<<") for line in lines):  # a quoted triple as subject: read it as quads
+        yield from _graph_records_from_quads(store, graph, shared)
+        return
+    for subject, group in groupby(lines, key=lambda line: line[: line.index(" ")]):
+        if not subject.startswith("<"):
+            continue  # blank nodes belong to the records that point at them
+        iri = subject[1:-1]
+        if iri in shared:
+            continue
+        own = [line + "\n" for line in group]
+        if any(" _:" in line for line in own):  # perhaps a blank node (or text that looks like one)
+            node = ox.NamedNode(iri)
             triples: set[ox.Triple] = set()
-            _close_over(store, (q.triple for q in quads), triples, set())
+            _close_over(store, (q.triple for q in store.quads_for_pattern(node, None, None, graph)), triples, set())
             yield _record(node, triples)
+            continue
+        own.sort()
+        start = len(subject) + 1
+        named = [line for line in own if line[start : line.index(" ", start)] in _NAMING]
+        parsed = ox.parse(input="".join(named).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES) if named else ()
+        yield _record_of_text(iri, (q.triple for q in parsed), "".join(own).encode("utf-8"))
+
+
+def _graph_records_from_quads(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:
+    """Yield the records of one graph's IRI subjects not in `shared`, read as quads (terms, not text)."""
+    for node, quads in groupby(store.quads_for_pattern(None, None, None, graph), key=lambda q: q.subject):
+        if not isinstance(node, ox.NamedNode) or node.value in shared:
+            continue  # blank nodes belong to the records that point at them
+        triples: set[ox.Triple] = set()
+        _close_over(store, (q.triple for q in quads), triples, set())
+        yield _record(node, triples)
 
 
 def _owners(stores: list[Reader], node: ox.BlankNode, depth: int = 0) -> set[str]:
