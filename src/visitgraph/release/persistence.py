@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -163,36 +163,78 @@ def _record_of_text(iri: str, own: Iterable[ox.Triple], nt: bytes) -> Record:
     )
 
 
-def all_records(store: Reader) -> Iterator[Record]:
+class DumpUnusable(Exception):
+    """The N-Quads text given for a full scan is not the store's own dump (order, lines or count): scan the store."""
+
+
+def all_records(store: Reader, nquads: IO[str] | None = None) -> Iterator[Record]:
     """Iterate the records of every IRI that is the subject of a statement in `store`, each once.
 
     Read graph by graph in the store's own order, where a subject's statements are next to each
     other: one sequential read instead of one look-up per subject (most of a full build's ledger
     step, decision 0042). An IRI that is a subject in more than one graph, or in the default graph,
     is looked up whole instead (its record is the union of every graph).
+
+    :param nquads: the store's own N-Quads dump (``store.dump``, as validation leaves it), read instead of
+        the store: Oxigraph's reads of every term are most of a scan's time (decision 0056).
+    :raises DumpUnusable: `nquads` turned out not to be the store's dump (found once read to its end).
     """
     shared = {row["s"].value for row in store.query(_SHARED) if isinstance(row["s"], ox.NamedNode)}
-    shared |= {
+    default = {
         q.subject.value
         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
         if isinstance(q.subject, ox.NamedNode)
     }
+    shared |= default
     for iri in sorted(shared):
         rec = record_of(store, iri)
         if rec is not None:
             yield rec
+    if nquads is not None and isinstance(store, ox.Store) and not default:
+        yield from _dump_records(store, nquads, shared)
+        return
     for graph in store.named_graphs():
         yield from _graph_records(store, graph, shared)
+
+
+def _dump_records(store: ox.Store, nquads: IO[str], shared: set[str]) -> Iterator[Record]:
+    """Yield the records of the named graphs' IRI subjects not in `shared`, cut from the store's N-Quads dump.
+
+    The dump lists the graphs in ``named_graphs()`` order and each graph's quads in ``quads_for_pattern``
+    order (what :func:`_graph_records` reads), so the records come in the same order as from the store.
+    """
+    graphs = {str(g): g for g in store.named_graphs()}
+    order = iter(graphs)
+    graph, subject, own, count = "", "", [], 0
+    for line in nquads:
+        count += 1
+        if not line.endswith(" .\n") or line.startswith("<<"):
+            raise DumpUnusable(f"line {count} is not a quad of a named graph")
+        body = line[:-3]
+        cut = body.rindex(" ")
+        triple = body[:cut]
+        here = triple[: triple.index(" ")]
+        if body[cut + 1 :] != graph or here != subject:
+            if own:
+                yield from _text_record(store, graphs[graph], subject, own, shared)
+            own = []
+            if body[cut + 1 :] != graph:
+                graph = body[cut + 1 :]
+                if graph not in graphs or next((g for g in order if g == graph), None) is None:
+                    raise DumpUnusable(f"graph {graph} out of the store's order")
+            subject = here
+        own.append(triple + " .\n")
+    if own:
+        yield from _text_record(store, graphs[graph], subject, own, shared)
+    if count != len(store):
+        raise DumpUnusable(f"{count} lines for {len(store)} quads")
 
 
 def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:
     """Yield the records of the IRI subjects of one graph not in `shared`, in the store's order.
 
     The graph is written as N-Triples by Oxigraph in one call (one line per quad, in the order of
-    ``quads_for_pattern``, so a subject's lines are next to each other) and cut into records as text:
-    a record without blank nodes is its lines sorted, which is what :func:`canonical_nt` writes from
-    the terms. Only the few lines that name a record's type, label or successor are parsed back into
-    terms. A record with a blank node (or a line the text cannot be cut at) is made from its quads.
+    ``quads_for_pattern``, so a subject's lines are next to each other) and cut into records as text.
     """
     if not isinstance(store, ox.Store):  # a remote reader: no dump of one graph
         yield from _graph_records_from_quads(store, graph, shared)
@@ -203,23 +245,34 @@ def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: se
         yield from _graph_records_from_quads(store, graph, shared)
         return
     for subject, group in groupby(lines, key=lambda line: line[: line.index(" ")]):
-        if not subject.startswith("<"):
-            continue  # blank nodes belong to the records that point at them
-        iri = subject[1:-1]
-        if iri in shared:
-            continue
-        own = [line + "\n" for line in group]
-        if any(" _:" in line for line in own):  # perhaps a blank node (or text that looks like one)
-            node = ox.NamedNode(iri)
-            triples: set[ox.Triple] = set()
-            _close_over(store, (q.triple for q in store.quads_for_pattern(node, None, None, graph)), triples, set())
-            yield _record(node, triples)
-            continue
-        own.sort()
-        start = len(subject) + 1
-        named = [line for line in own if line[start : line.index(" ", start)] in _NAMING]
-        parsed = ox.parse(input="".join(named).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES) if named else ()
-        yield _record_of_text(iri, (q.triple for q in parsed), "".join(own).encode("utf-8"))
+        yield from _text_record(store, graph, subject, [line + "\n" for line in group], shared)
+
+
+def _text_record(
+    store: ox.Store, graph: ox.NamedNode | ox.BlankNode, subject: str, own: list[str], shared: set[str]
+) -> Iterator[Record]:
+    """Yield the record of `subject` (an N-Triples term) from its lines in one graph, unless it is not its own.
+
+    A record without blank nodes is its lines sorted, which is what :func:`canonical_nt` writes from the
+    terms (the same Oxigraph writer); only the few lines that name its type, label or successor are parsed
+    back into terms. A record with a blank node (or text that looks like one) is made from its quads.
+    """
+    if not subject.startswith("<"):
+        return  # blank nodes belong to the records that point at them
+    iri = subject[1:-1]
+    if iri in shared:
+        return
+    if any(" _:" in line for line in own):
+        node = ox.NamedNode(iri)
+        triples: set[ox.Triple] = set()
+        _close_over(store, (q.triple for q in store.quads_for_pattern(node, None, None, graph)), triples, set())
+        yield _record(node, triples)
+        return
+    own.sort()
+    start = len(subject) + 1
+    named = [line for line in own if line[start : line.index(" ", start)] in _NAMING]
+    parsed = ox.parse(input="".join(named).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES) if named else ()
+    yield _record_of_text(iri, (q.triple for q in parsed), "".join(own).encode("utf-8"))
 
 
 def _graph_records_from_quads(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:
@@ -302,12 +355,21 @@ def _bootstrap(ledger: Ledger, published: Generation | None, reader: Reader | No
     ledger.confirm(state, published.published)
 
 
-def announce_generation(store: Store, base: str, gen_id: str, folder: Path, changes: set[ox.Triple] | None) -> int:
+def announce_generation(
+    store: Store,
+    base: str,
+    gen_id: str,
+    folder: Path,
+    changes: set[ox.Triple] | None,
+    nquads: IO[str] | None = None,
+) -> int:
     """Check a staged generation against every IRI published before and write its pending state.
 
     Called once the generation is in place and before readers switch to it.
 
     :param changes: the triples the build added or removed (None: compare everything).
+    :param nquads: the generation's own N-Quads dump, open, for a full comparison to read instead of the
+        store (the store is read instead if it turns out not to be that dump).
     :raises DroppedIris: when the generation lacks a published IRI and no record says what became of it.
     """
     published = store.current()
@@ -328,6 +390,11 @@ def announce_generation(store: Store, base: str, gen_id: str, folder: Path, chan
             records = [r for r in (record_of(staged, i) for i in sorted(candidates)) if r is not None]
             diff = _diff(ledger, records, candidates, base)
         else:
+            if nquads is not None:
+                try:
+                    return ledger.announce(gen_id, "publish", _diff(ledger, all_records(staged, nquads), None, base))
+                except DumpUnusable:
+                    pass  # nothing was written (one transaction): compare from the store itself
             diff = _diff(ledger, all_records(staged), None, base)
         return ledger.announce(gen_id, "publish", diff)
 
