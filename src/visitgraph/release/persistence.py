@@ -11,6 +11,8 @@ build, once the generation is staged and before readers switch: it refuses a gen
 a published IRI without a record), :func:`confirm_generation` (after the switch) and
 :func:`announce_rollback` (after a rollback's switch). :func:`record_release` ties a release to the
 state it was made from.
+
+Longer than 400 lines because a record has three readers that must agree byte for byte (quad by quad, a graph's N-Triples, the build's N-Quads dump; decision 0056) beside the hooks that compare it with the ledger.
 """
 
 from __future__ import annotations
@@ -205,7 +207,8 @@ def _dump_records(store: ox.Store, nquads: IO[str], shared: set[str]) -> Iterato
     """
     graphs = {str(g): g for g in store.named_graphs()}
     order = iter(graphs)
-    graph, subject, own, count = "", "", [], 0
+    graph, subject, count = "", "", 0
+    own: list[str] = []
     for line in nquads:
         count += 1
         if not line.endswith(" .\n") or line.startswith("<<"):
@@ -239,7 +242,7 @@ def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: se
     if not isinstance(store, ox.Store):  # a remote reader: no dump of one graph
         yield from _graph_records_from_quads(store, graph, shared)
         return
-    lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8").split("\n")
+    lines = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").decode("utf-8").split("\n")
     lines.pop()  # the text ends with a newline
     if any(line.startswith("<<") for line in lines):  # a quoted triple as subject: read it as quads
         yield from _graph_records_from_quads(store, graph, shared)
