@@ -356,7 +356,7 @@ def _reference_records(store: object, monkeypatch: pytest.MonkeyPatch) -> list[o
 
     with monkeypatch.context() as m:
         m.setattr(persistence, "_graph_records", persistence._graph_records_from_quads)
-        return list(persistence.all_records(store))  # type: ignore[arg-type]
+        return list(persistence.all_records(store))
 
 
 def _dump(store: object) -> str:
@@ -385,12 +385,12 @@ def test_full_scan_from_the_dump_gives_the_same_ledger_rows(tmp_path: object, mo
     reference = _reference_records(store, monkeypatch)
     assert len(reference) > 250 and any(r.status == "moved" for r in reference)  # type: ignore[attr-defined]
     assert any(r.status == "withdrawn" for r in reference)  # type: ignore[attr-defined]
-    assert list(all_records(store)) == reference  # type: ignore[arg-type]
-    assert list(all_records(store, io.StringIO(_dump(store)))) == reference  # type: ignore[arg-type]
+    assert list(all_records(store)) == reference
+    assert list(all_records(store, io.StringIO(_dump(store)))) == reference
     for name, nquads in (("old", None), ("new", io.StringIO(_dump(store)))):
         with open_ledger(Path(str(tmp_path)) / name, write=True) as ledger:
-            records = reference if nquads is None else all_records(store, nquads)  # type: ignore[arg-type]
-            state = ledger.announce("g000001", "publish", _diff(ledger, records, None, BASE))  # type: ignore[arg-type]
+            records = reference if nquads is None else all_records(store, nquads)
+            state = ledger.announce("g000001", "publish", _diff(ledger, records, None, BASE))
             ledger.confirm(state, "2026-12-06T00:00:00Z")
     old, new = _rows(Path(str(tmp_path)) / "old"), _rows(Path(str(tmp_path)) / "new")
     assert len(old["versions"]) == len(reference) and old == new
@@ -405,13 +405,13 @@ def test_full_scan_refuses_a_dump_that_is_not_the_stores(tmp_path: object) -> No
     store = _generated_store(tmp_path)
     lines = _dump(store).splitlines(keepends=True)
     with pytest.raises(DumpUnusable, match="lines"):
-        list(all_records(store, io.StringIO("".join(lines[:-1]))))  # type: ignore[arg-type]
+        list(all_records(store, io.StringIO("".join(lines[:-1]))))
     last = lines[-1].rsplit(" ", 2)[1]
     moved = [line for line in lines if line.rsplit(" ", 2)[1] == last] + [
         line for line in lines if line.rsplit(" ", 2)[1] != last
     ]
     with pytest.raises(DumpUnusable, match="order"):
-        list(all_records(store, io.StringIO("".join(moved))))  # type: ignore[arg-type]
+        list(all_records(store, io.StringIO("".join(moved))))
 
 
 def test_whole_build_ledger_reads_the_validation_dump(mini_project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -423,7 +423,7 @@ def test_whole_build_ledger_reads_the_validation_dump(mini_project: Settings, mo
 
     def spy(*args: object) -> object:
         used.append(1)
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args)
 
     monkeypatch.setattr(persistence, "_dump_records", spy)
     settings = settings_for(mini_project.root, validate_whole_limit=0)  # the whole-store engine leaves its dump
