@@ -11,9 +11,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyoxigraph as ox
 from tqdm import tqdm
@@ -274,6 +275,16 @@ def _build_staged(
     return report
 
 
+def _open_dump(dump: Path | None) -> TextIO | None:
+    """Open the validation's N-Quads dump for the ledger to read (None: there is none, or it cannot be read)."""
+    if dump is None:
+        return None
+    try:
+        return dump.open(encoding="utf-8", newline="\n")
+    except OSError:
+        return None  # the ledger reads the store instead
+
+
 def _answers_dump(settings: Settings, store: Store) -> Path | None:
     """Where a whole build's validation leaves its N-Quads dump for the stored answers (None: not kept)."""
     if not settings.answer_index or store.backend != "embedded" or float(settings.answers_in_memory) <= 0:
@@ -310,11 +321,15 @@ def _commit(
         # answers (their folder is never put in place) and is raised once they have stopped.
         whole = report.triples if not (plan is not None and plan.from_checkpoint) else None
         ready = dump if dump is not None and dump.exists() else None
+        # The ledger reads the same dump as text (decision 0056); opened before the answers start, since they
+        # remove it once loaded (an open file stays readable after its name is gone).
+        text = _open_dump(ready)
         answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready)
         try:
             started = time.monotonic()
             # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
-            announce_generation(store, settings.base_iri, gen_id, folder, report.changes)
+            with text if text is not None else nullcontext():
+                announce_generation(store, settings.base_iri, gen_id, folder, report.changes, nquads=text)
             report.timings["ledger_s"] = round(time.monotonic() - started, 3)  # part of publish_s, like search_index_s
             save_inputs(store.path, gen_id, inputs)
             keep_blobs(store.path, settings.root, inputs)

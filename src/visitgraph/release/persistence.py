@@ -11,6 +11,8 @@ build, once the generation is staged and before readers switch: it refuses a gen
 a published IRI without a record), :func:`confirm_generation` (after the switch) and
 :func:`announce_rollback` (after a rollback's switch). :func:`record_release` ties a release to the
 state it was made from.
+
+Longer than 400 lines because a record has three readers that must agree byte for byte (quad by quad, a graph's N-Triples, the build's N-Quads dump; decision 0056) beside the hooks that compare it with the ledger.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -41,6 +43,8 @@ GUARDED_KINDS = ("visit", "person", "organization", "topic", "gift", "agreement"
 RETIRED_FILE = "data/retired.ttl"
 _TYPE = ox.NamedNode(vocab.RDF_TYPE)
 #: IRIs that are subjects in more than one named graph (their records are read whole, not graph by graph).
+#: The predicates, as N-Triples terms, of the statements that name a record's status, class and label.
+_NAMING = frozenset(f"<{p}>" for p in (vocab.RDF_TYPE, REPLACED_BY, FORMER_TYPE, *LABEL_PREDICATES))
 _SHARED = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
 
 
@@ -127,8 +131,12 @@ def record_of(store: Reader, iri: str) -> Record | None:
 
 def _record(node: ox.NamedNode, triples: set[ox.Triple]) -> Record:
     """Make the record of `node` from its statements (and its blank nodes')."""
-    iri = node.value
-    own = [t for t in triples if t.subject == node]
+    return _record_of_text(node.value, [t for t in triples if t.subject == node], canonical_nt(node.value, triples))
+
+
+def _record_of_text(iri: str, own: Iterable[ox.Triple], nt: bytes) -> Record:
+    """Make the record of `iri` from its text and those of its own statements that name its status and label."""
+    own = list(own)
     types = sorted(
         (t.object.value for t in own if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode)),
         key=lambda c: (not c.startswith(vocab.VG), c),
@@ -146,7 +154,6 @@ def _record(node: ox.NamedNode, triples: set[ox.Triple]) -> Record:
         ),
         None,
     )
-    nt = canonical_nt(iri, triples)
     return Record(
         iri,
         "moved" if target is not None else "withdrawn" if retired else "live",
@@ -158,31 +165,127 @@ def _record(node: ox.NamedNode, triples: set[ox.Triple]) -> Record:
     )
 
 
-def all_records(store: Reader) -> Iterator[Record]:
+class DumpUnusable(Exception):
+    """The N-Quads text given for a full scan is not the store's own dump (order, lines or count): scan the store."""
+
+
+def all_records(store: Reader, nquads: IO[str] | None = None) -> Iterator[Record]:
     """Iterate the records of every IRI that is the subject of a statement in `store`, each once.
 
     Read graph by graph in the store's own order, where a subject's statements are next to each
     other: one sequential read instead of one look-up per subject (most of a full build's ledger
     step, decision 0042). An IRI that is a subject in more than one graph, or in the default graph,
     is looked up whole instead (its record is the union of every graph).
+
+    :param nquads: the store's own N-Quads dump (``store.dump``, as validation leaves it), read instead of
+        the store: Oxigraph's reads of every term are most of a scan's time (decision 0056).
+    :raises DumpUnusable: `nquads` turned out not to be the store's dump (found once read to its end).
     """
     shared = {row["s"].value for row in store.query(_SHARED) if isinstance(row["s"], ox.NamedNode)}
-    shared |= {
+    default = {
         q.subject.value
         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
         if isinstance(q.subject, ox.NamedNode)
     }
+    shared |= default
     for iri in sorted(shared):
         rec = record_of(store, iri)
         if rec is not None:
             yield rec
+    if nquads is not None and isinstance(store, ox.Store) and not default:
+        yield from _dump_records(store, nquads, shared)
+        return
     for graph in store.named_graphs():
-        for node, quads in groupby(store.quads_for_pattern(None, None, None, graph), key=lambda q: q.subject):
-            if not isinstance(node, ox.NamedNode) or node.value in shared:
-                continue  # blank nodes belong to the records that point at them
-            triples: set[ox.Triple] = set()
-            _close_over(store, (q.triple for q in quads), triples, set())
-            yield _record(node, triples)
+        yield from _graph_records(store, graph, shared)
+
+
+def _dump_records(store: ox.Store, nquads: IO[str], shared: set[str]) -> Iterator[Record]:
+    """Yield the records of the named graphs' IRI subjects not in `shared`, cut from the store's N-Quads dump.
+
+    The dump lists the graphs in ``named_graphs()`` order and each graph's quads in ``quads_for_pattern``
+    order (what :func:`_graph_records` reads), so the records come in the same order as from the store.
+    """
+    graphs = {str(g): g for g in store.named_graphs()}
+    order = iter(graphs)
+    graph, subject, count = "", "", 0
+    own: list[str] = []
+    for line in nquads:
+        count += 1
+        if not line.endswith(" .\n") or line.startswith("<<"):
+            raise DumpUnusable(f"line {count} is not a quad of a named graph")
+        body = line[:-3]
+        cut = body.rindex(" ")
+        triple = body[:cut]
+        here = triple[: triple.index(" ")]
+        if body[cut + 1 :] != graph or here != subject:
+            if own:
+                yield from _text_record(store, graphs[graph], subject, own, shared)
+            own = []
+            if body[cut + 1 :] != graph:
+                graph = body[cut + 1 :]
+                if graph not in graphs or next((g for g in order if g == graph), None) is None:
+                    raise DumpUnusable(f"graph {graph} out of the store's order")
+            subject = here
+        own.append(triple + " .\n")
+    if own:
+        yield from _text_record(store, graphs[graph], subject, own, shared)
+    if count != len(store):
+        raise DumpUnusable(f"{count} lines for {len(store)} quads")
+
+
+def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:
+    """Yield the records of the IRI subjects of one graph not in `shared`, in the store's order.
+
+    The graph is written as N-Triples by Oxigraph in one call (one line per quad, in the order of
+    ``quads_for_pattern``, so a subject's lines are next to each other) and cut into records as text.
+    """
+    if not isinstance(store, ox.Store):  # a remote reader: no dump of one graph
+        yield from _graph_records_from_quads(store, graph, shared)
+        return
+    lines = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").decode("utf-8").split("\n")
+    lines.pop()  # the text ends with a newline
+    if any(line.startswith("<<") for line in lines):  # a quoted triple as subject: read it as quads
+        yield from _graph_records_from_quads(store, graph, shared)
+        return
+    for subject, group in groupby(lines, key=lambda line: line[: line.index(" ")]):
+        yield from _text_record(store, graph, subject, [line + "\n" for line in group], shared)
+
+
+def _text_record(
+    store: ox.Store, graph: ox.NamedNode | ox.BlankNode, subject: str, own: list[str], shared: set[str]
+) -> Iterator[Record]:
+    """Yield the record of `subject` (an N-Triples term) from its lines in one graph, unless it is not its own.
+
+    A record without blank nodes is its lines sorted, which is what :func:`canonical_nt` writes from the
+    terms (the same Oxigraph writer); only the few lines that name its type, label or successor are parsed
+    back into terms. A record with a blank node (or text that looks like one) is made from its quads.
+    """
+    if not subject.startswith("<"):
+        return  # blank nodes belong to the records that point at them
+    iri = subject[1:-1]
+    if iri in shared:
+        return
+    if any(" _:" in line for line in own):
+        node = ox.NamedNode(iri)
+        triples: set[ox.Triple] = set()
+        _close_over(store, (q.triple for q in store.quads_for_pattern(node, None, None, graph)), triples, set())
+        yield _record(node, triples)
+        return
+    own.sort()
+    start = len(subject) + 1
+    named = [line for line in own if line[start : line.index(" ", start)] in _NAMING]
+    parsed = ox.parse(input="".join(named).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES) if named else ()
+    yield _record_of_text(iri, (q.triple for q in parsed), "".join(own).encode("utf-8"))
+
+
+def _graph_records_from_quads(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:
+    """Yield the records of one graph's IRI subjects not in `shared`, read as quads (terms, not text)."""
+    for node, quads in groupby(store.quads_for_pattern(None, None, None, graph), key=lambda q: q.subject):
+        if not isinstance(node, ox.NamedNode) or node.value in shared:
+            continue  # blank nodes belong to the records that point at them
+        triples: set[ox.Triple] = set()
+        _close_over(store, (q.triple for q in quads), triples, set())
+        yield _record(node, triples)
 
 
 def _owners(stores: list[Reader], node: ox.BlankNode, depth: int = 0) -> set[str]:
@@ -255,12 +358,21 @@ def _bootstrap(ledger: Ledger, published: Generation | None, reader: Reader | No
     ledger.confirm(state, published.published)
 
 
-def announce_generation(store: Store, base: str, gen_id: str, folder: Path, changes: set[ox.Triple] | None) -> int:
+def announce_generation(
+    store: Store,
+    base: str,
+    gen_id: str,
+    folder: Path,
+    changes: set[ox.Triple] | None,
+    nquads: IO[str] | None = None,
+) -> int:
     """Check a staged generation against every IRI published before and write its pending state.
 
     Called once the generation is in place and before readers switch to it.
 
     :param changes: the triples the build added or removed (None: compare everything).
+    :param nquads: the generation's own N-Quads dump, open, for a full comparison to read instead of the
+        store (the store is read instead if it turns out not to be that dump).
     :raises DroppedIris: when the generation lacks a published IRI and no record says what became of it.
     """
     published = store.current()
@@ -281,6 +393,11 @@ def announce_generation(store: Store, base: str, gen_id: str, folder: Path, chan
             records = [r for r in (record_of(staged, i) for i in sorted(candidates)) if r is not None]
             diff = _diff(ledger, records, candidates, base)
         else:
+            if nquads is not None:
+                try:
+                    return ledger.announce(gen_id, "publish", _diff(ledger, all_records(staged, nquads), None, base))
+                except DumpUnusable:
+                    pass  # nothing was written (one transaction): compare from the store itself
             diff = _diff(ledger, all_records(staged), None, base)
         return ledger.announce(gen_id, "publish", diff)
 

@@ -305,3 +305,131 @@ def test_ledger_compares_in_chunks_with_the_same_outcome(tmp_path: object) -> No
             "SELECT iri, activity FROM versions WHERE state = ? ORDER BY seq", (state,)
         ).fetchall()
     assert rows == [(f"{BASE}person/p{i:05d}", "Update") for i in range(0, n, 100)]
+
+
+def _generated_store(folder: object) -> object:
+    """Many graphs; blank nodes (nested, in lists); retired IRIs (moved, withdrawn); labels in several languages;
+    literals with quotes, newlines, tabs, non-ASCII text and text that looks like a blank node; typed literals;
+    a subject in two graphs. On disk, as a staged generation is (an in-memory store lists quads in another order)."""
+    import pyoxigraph as ox
+
+    vg, s = "https://w3id.org/visitgraph/ontology#", "http://schema.org/"
+    parts = []
+    for g in range(9):
+        body = []
+        for i in range(25):
+            v = f"<{BASE}visit/g{g}-v{i}>"
+            body.append(
+                f'{v} a <{vg}Visit> , <{s}Event> ; <{s}name> "Visit {g}.{i} \\"quoted\\"\\n\\ttab"@en , '
+                f'"Visite {g}.{i} é ü ß 北京"@fr ; <{s}startDate> "2020-01-{1 + i % 28:02d}"^^<http://www.w3.org/2001/XMLSchema#date> ; '
+                f'<{s}description> "mentions _:b{i} and <{s}x> in text" ; <{s}attendee> <{BASE}person/p{i}> '
+                + (
+                    f'; <{s}location> [ <{s}name> "Hall {i}" ; <{s}address> [ <{s}addressCountry> "LT" ] ] '
+                    if i % 3 == 0
+                    else ""
+                )
+                + (f"; <{s}about> ( <{BASE}topic/t{i}> <{BASE}topic/t{i + 1}> ) " if i % 7 == 0 else "")
+                + "."
+            )
+        if g == 4:
+            body.append(f'<{BASE}person/p1> <{s}jobTitle> "Second graph" .')  # a subject in two graphs
+        parts.append(f"<{BASE}graph/data/g{g}.ttl> {{ {' '.join(body)} }}")
+    people = " ".join(
+        f'<{BASE}person/p{i}> a <{s}Person> ; <{s}name> "Person {i}" ; <http://www.w3.org/2004/02/skos/core#prefLabel> "P{i}"@de .'
+        for i in range(25)
+    )
+    retired = (
+        f'<{BASE}person/old> a <{vg}RetiredResource> ; <http://www.w3.org/2000/01/rdf-schema#label> "Old" ; '
+        f"<{vg}formerType> <{s}Person> ; <http://purl.org/dc/terms/isReplacedBy> <{BASE}person/p2> . "
+        f'<{BASE}person/gone> a <{vg}RetiredResource> ; <http://www.w3.org/2000/01/rdf-schema#label> "Gone"@en ; '
+        f"<{vg}formerType> <{s}Person> ."
+    )
+    parts += [f"<{BASE}graph/data/people.ttl> {{ {people} }}", f"<{RETIRED}> {{ {retired} }}"]
+    store = ox.Store(str(folder))
+    store.load("\n".join(parts), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def _reference_records(store: object, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The records read quad by quad from the store (the scan before decision 0056)."""
+    from visitgraph.release import persistence
+
+    with monkeypatch.context() as m:
+        m.setattr(persistence, "_graph_records", persistence._graph_records_from_quads)
+        return list(persistence.all_records(store))
+
+
+def _dump(store: object) -> str:
+    import pyoxigraph as ox
+
+    return bytes(store.dump(format=ox.RdfFormat.N_QUADS)).decode("utf-8")  # type: ignore[attr-defined]
+
+
+def _rows(path: object) -> dict[str, list[tuple[object, ...]]]:
+    from pathlib import Path
+
+    with open_ledger(Path(str(path))) as ledger:
+        tables = ("states", "blobs", "versions", "records", "releases")
+        return {t: ledger.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+
+
+def test_full_scan_from_the_dump_gives_the_same_ledger_rows(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decision 0056: records cut from the store's N-Quads dump (or a graph's N-Triples) equal the quad-by-quad
+    ones, in the same order, so the ledger gets the same rows, byte for byte."""
+    import io
+    from pathlib import Path
+
+    from visitgraph.release.persistence import _diff, all_records
+
+    store = _generated_store(Path(str(tmp_path)) / "store")
+    reference = _reference_records(store, monkeypatch)
+    assert len(reference) > 250 and any(r.status == "moved" for r in reference)  # type: ignore[attr-defined]
+    assert any(r.status == "withdrawn" for r in reference)  # type: ignore[attr-defined]
+    assert list(all_records(store)) == reference
+    assert list(all_records(store, io.StringIO(_dump(store)))) == reference
+    for name, nquads in (("old", None), ("new", io.StringIO(_dump(store)))):
+        with open_ledger(Path(str(tmp_path)) / name, write=True) as ledger:
+            records = reference if nquads is None else all_records(store, nquads)
+            state = ledger.announce("g000001", "publish", _diff(ledger, records, None, BASE))
+            ledger.confirm(state, "2026-12-06T00:00:00Z")
+    old, new = _rows(Path(str(tmp_path)) / "old"), _rows(Path(str(tmp_path)) / "new")
+    assert len(old["versions"]) == len(reference) and old == new
+
+
+def test_full_scan_refuses_a_dump_that_is_not_the_stores(tmp_path: object) -> None:
+    """A dump with a quad missing, or its graphs in another order, is refused (the caller then reads the store)."""
+    import io
+
+    from visitgraph.release.persistence import DumpUnusable, all_records
+
+    store = _generated_store(tmp_path)
+    lines = _dump(store).splitlines(keepends=True)
+    with pytest.raises(DumpUnusable, match="lines"):
+        list(all_records(store, io.StringIO("".join(lines[:-1]))))
+    last = lines[-1].rsplit(" ", 2)[1]
+    moved = [line for line in lines if line.rsplit(" ", 2)[1] == last] + [
+        line for line in lines if line.rsplit(" ", 2)[1] != last
+    ]
+    with pytest.raises(DumpUnusable, match="order"):
+        list(all_records(store, io.StringIO("".join(moved))))
+
+
+def test_whole_build_ledger_reads_the_validation_dump(mini_project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole build's ledger reads the dump validation left (not the store), with the same records as the store's."""
+    from visitgraph.release import persistence
+
+    used: list[int] = []
+    real = persistence._dump_records
+
+    def spy(*args: object) -> object:
+        used.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(persistence, "_dump_records", spy)
+    settings = settings_for(mini_project.root, validate_whole_limit=0)  # the whole-store engine leaves its dump
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    assert used
+    with open_ledger(store.path) as ledger:
+        recorded = {iri: digest for iri, status, digest in ledger.present()}
+    assert recorded == {r.iri: r.digest for r in _reference_records(store.reader(), monkeypatch)}  # type: ignore[attr-defined]
