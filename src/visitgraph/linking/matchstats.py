@@ -39,7 +39,7 @@ from visitgraph.core.newest import NewestPerStore
 from visitgraph.linking.entities import KIND_TYPES, LABEL_PREDICATES
 from visitgraph.linking.matchindex import label_keys
 from visitgraph.store.backend import Store
-from visitgraph.store.embedded import on_prune, prune_generation_files
+from visitgraph.store.embedded import on_prune, prune_generation_files, seal_generation_file
 
 FORMAT = 1
 #: Kinds whose names are scored as weighted bags of words (people are compared word by word, unweighted).
@@ -235,12 +235,8 @@ def build(
             _write_all(db, _all_facts(store, base))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (gen_id,))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('base', ?)", (base,))
-        db.commit()
         entities = int(db.execute("SELECT coalesce(sum(n), 0) FROM kinds").fetchone()[0])
-        db.close()
-        with open(work, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(work, final)
+        seal_generation_file(db, work, final)
     finally:
         work.unlink(missing_ok=True)
     return BuildResult(final, how, entities, round(time.monotonic() - started, 3))

@@ -49,7 +49,7 @@ from visitgraph.core import vocab
 from visitgraph.core.names import fold, translit_word
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.store.backend import Store
-from visitgraph.store.embedded import on_prune, prune_generation_files
+from visitgraph.store.embedded import on_prune, prune_generation_files, seal_generation_file
 
 FORMAT = 1
 #: Indexed predicates and the ``field`` each is reported as, best first (the tie-break order).
@@ -396,12 +396,8 @@ def build(
             db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
             fill_terms(db)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (gen_id,))
-        db.commit()
         rows = int(db.execute("SELECT count(*) FROM doc").fetchone()[0])
-        db.close()
-        with open(work, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(work, final)
+        seal_generation_file(db, work, final)
     finally:
         work.unlink(missing_ok=True)
     return BuildResult(final, how, rows, round(time.monotonic() - started, 3))

@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -90,6 +91,19 @@ def prune_generation_files(root: Path, keep: Sequence[str], suffix: str = ".sqli
     for path in root.iterdir():
         if path.suffix == suffix and path.stem not in keep or path.name.startswith(".building-"):
             path.unlink(missing_ok=True)
+
+
+def seal_generation_file(db: sqlite3.Connection, work: Path, final: Path) -> None:
+    """Commit and close a per-generation SQLite file built at `work`, fsync it and rename it to `final`.
+
+    The one way the search index and the matcher statistics put their file in place: readers see either
+    the previous file or the whole new one, never a half-written one (the caller removes `work` on failure).
+    """
+    db.commit()
+    db.close()
+    with open(work, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(work, final)
 
 
 def on_rollback(
