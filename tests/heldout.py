@@ -117,6 +117,7 @@ NEWS_FILES = {
     "dev12": "news-dev12.json",
     "dev13": "news-dev13.json",
     "dev14": "news-dev14.json",
+    "dev15": "news-dev15.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -134,7 +135,10 @@ hand; in some of their items only an institution visits, so their ``visitors`` a
 representative check scored once after drafting round 11 and not tuned on during it. ``dev14`` was written on
 6 Dec 2026 by another hand, blind to the drafting rules and to every other set, half ordinary items and half the
 harder phenomena of issue 16, as a check set never tuned on; it is a development set since drafting round 14
-(decision 0055), first scored there at 22/30."""
+(decision 0055), first scored there at 22/30. ``dev15`` was written on 6 Dec 2026 (session 11) by another
+hand, blind to the drafting rules and to every other set, about 12 ordinary items and the rest the harder phenomena
+of issue 16 (several delegations, institutions named after the name or in a later sentence, known institutions under
+an official long form or a short form), as a check set never tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

@@ -104,6 +104,8 @@ DEV12 = ROOT / "tests" / "data" / "eval" / "news-dev12.json"
 DEV13 = ROOT / "tests" / "data" / "eval" / "news-dev13.json"
 #: Blind set dev14 (30 items, written blind to the drafting rules and the other sets; a check set, never tuned on).
 DEV14 = ROOT / "tests" / "data" / "eval" / "news-dev14.json"
+#: Blind set dev15 (30 items, written blind to the drafting rules and the other sets; a check set, never tuned on).
+DEV15 = ROOT / "tests" / "data" / "eval" / "news-dev15.json"
 _ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
 
 
@@ -211,6 +213,11 @@ def test_repo_dev13_eval_file_well_formed() -> None:
 def test_repo_dev14_eval_file_well_formed() -> None:
     data = json.loads(DEV14.read_text(encoding="utf-8"))
     assert eval_file_problems(data, "dev14", 30, _known_ids()) == []
+
+
+def test_repo_dev15_eval_file_well_formed() -> None:
+    data = json.loads(DEV15.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "dev15", 30, _known_ids()) == []
 
 
 def test_repo_eval_file_check_catches_malformed_items() -> None:
