@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import socket
@@ -49,6 +50,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
         ordered = sorted((items[n] for n in slots), key=lambda item: collected[id(item)])
         for n, item in zip(slots, ordered, strict=True):
             items[n] = item
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what import and collection made, so the collection after each test only walks what tests made."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Collect each test's cyclic garbage on the main thread, right after its fixtures are torn down.
+
+    Left to the collector's own timing, a test's cycles were collected in a later test, on whatever thread
+    allocated then: an unclosed pipe was reported against an unrelated test, and a pyoxigraph query result (bound
+    to the thread that made it) caught in a cycle was dropped on a build's background thread, where pyo3 leaks it
+    with an "unsendable … dropped on another thread" error. Now each is reported against the test that made it,
+    and nothing of a test is collected on another thread. With :func:`pytest_collection_finish`'s freeze it costs
+    little (220 tests of tests/unit/core and sparql: 25.2 s without, 25.6 s with; without the freeze, 45 s → 84 s).
+    """
+    gc.collect()
 
 
 def copy_project(dest: Path, data: Path | None = None) -> Path:

@@ -63,3 +63,43 @@ def test_unit_and_repo_tests_start_no_server_browser_or_remote_store() -> None:
         if path.name != "test_test_layout.py"
     }
     assert {f: hits for f, hits in found.items() if hits} == {}, "move these tests to tests/system/"
+
+
+def test_a_tests_cyclic_garbage_is_collected_on_the_main_thread_right_after_it() -> None:
+    """conftest's teardown hook: a query result caught in a cycle is gone before any later thread allocates.
+
+    Without it, a later test's background thread (a build's record count, its stored answers) ran the collector
+    and dropped the result there: pyo3 leaks it and reports "unsendable … dropped on another thread", which
+    failed CI against an unrelated test.
+    """
+    import gc
+    import sys
+    import threading
+    import weakref
+
+    import pyoxigraph as ox
+
+    from conftest import pytest_runtest_teardown
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("o")))
+
+    class Box:
+        pass
+
+    box = Box()
+    box.me = box  # type: ignore[attr-defined]
+    box.result = store.query("SELECT * WHERE { ?s ?p ?o }")  # type: ignore[attr-defined]
+    ref = weakref.ref(box)
+    del box
+    seen: list[object] = []
+    hook, sys.unraisablehook = sys.unraisablehook, seen.append
+    try:
+        pytest_runtest_teardown(None, None)  # type: ignore[arg-type]
+        assert ref() is None
+        collector = threading.Thread(target=gc.collect)
+        collector.start()
+        collector.join()
+    finally:
+        sys.unraisablehook = hook
+    assert seen == []

@@ -215,7 +215,8 @@ def linkset_void_triples(store: Store | Reader, base: str, dataset_iri: str | No
         ls = linkset_node(nodes[0], graph, "a void:Linkset")
         by_pred: dict[str, list[str]] = {}
         for pred in LINK_PREDICATES:
-            found = reader.quads_for_pattern(None, ox.NamedNode(pred), None, graph)
+            # Read whole before any check can raise: a traceback must not keep the store's iterator (decision 0060).
+            found = list(reader.quads_for_pattern(None, ox.NamedNode(pred), None, graph))
             objs = [linkset_text(q.object, graph, "a link's object") for q in found]
             if objs:
                 by_pred[pred] = objs

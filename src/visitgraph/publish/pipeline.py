@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -417,6 +418,9 @@ class _Answers:
             try:
                 self.outcome.append(("ok", work(self.stop)))
             except BaseException as e:  # noqa: BLE001 - handed to the publishing thread by result()
+                # The traceback's frames hold this thread's locals (pyoxigraph results are bound to the thread
+                # that made them: dropped on another they leak, with an "unsendable" error): released here.
+                traceback.clear_frames(e.__traceback__)
                 self.outcome.append(("error", e))
 
         self.thread = threading.Thread(target=run, name="stored-answers", daemon=True)

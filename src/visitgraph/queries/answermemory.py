@@ -177,7 +177,10 @@ class Copies:
             self.local.slot = True
         child = getattr(self.local, "child", None)
         if child is None or not child.alive():
-            child = self.pool.take()
+            try:
+                child = self.pool.take()
+            except ChildGone:  # closed (cancelled) while this thread asked: the query runs nowhere new
+                return None
             try:
                 self.write_dump()
                 result, _ = child.call({"kind": "load", "dump": self.dump}, self.load_timeout)

@@ -6,6 +6,7 @@ Longer than 400 lines because the report, the focus-node context and the paralle
 from __future__ import annotations
 
 import contextlib
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -404,6 +405,19 @@ def _class_closure(store: ox.Store, classes: Sequence[str]) -> dict[str, set[str
     return closure
 
 
+def _count_focus_nodes(store: ox.Store, targets: Targets) -> int:
+    """:func:`focus_nodes_in`'s count, for a thread beside the engine: what it raises carries no locals across.
+
+    Its query's results belong to the thread that made them (pyoxigraph): a traceback handed to the waiting thread
+    must not keep them alive there (dropped on another thread they leak, with an "unsendable" error).
+    """
+    try:
+        return len(focus_nodes_in(store, targets))
+    except BaseException as e:
+        traceback.clear_frames(e.__traceback__)
+        raise
+
+
 def focus_nodes_in(store: ox.Store, targets: Targets) -> list[str]:
     """List every node some shape targets, sorted, using the store's indexes."""
     classes = {t for subs in _class_closure(store, targets.classes).values() for t in subs}
@@ -535,7 +549,7 @@ def validate_store(
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="focus-count") as beside:
-            counted = beside.submit(lambda: len(focus_nodes_in(store, targets)))
+            counted = beside.submit(_count_focus_nodes, store, targets)
             return _whole_store_fast(
                 store,
                 shapes,

@@ -221,7 +221,15 @@ class QueryExecutor:
                 self._started[token] = float("inf")  # young until its query is sent (spawning is not running)
             finally:
                 self._waiting -= 1
-        worker = self._pool.take()  # an idle live worker, or a new one
+        try:
+            worker = self._pool.take()  # an idle live worker, or a new one
+        except BaseException as e:
+            with self._cond:  # its slot is free again: a spawn that failed must not count as running forever
+                self._started.pop(token, None)
+                self._cond.notify()
+            if isinstance(e, ChildGone):  # the pool closed while the worker started
+                raise StoreError("The query service is shutting down.") from e
+            raise
         worker.token = token  # type: ignore[attr-defined]
         worker.admission = admission  # type: ignore[attr-defined]
         return worker

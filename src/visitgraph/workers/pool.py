@@ -181,6 +181,7 @@ class Child:
         finally:
             child.close()
         self.sock = parent
+        self._closing = threading.Lock()  # kill() from two threads (a cancel beside a discard) reads stderr once
         self.up = False
         self.poller = _poller(parent)
         self.stderr = ""
@@ -246,19 +247,27 @@ class Child:
             code = self.proc.wait(1)
         except subprocess.TimeoutExpired:
             return "it stopped answering"
-        self._collect_stderr()
+        with self._closing:
+            self._collect_stderr()
         return f"it was stopped by signal {-code}" if code < 0 else f"it exited with status {code}"
 
     def kill(self) -> None:
-        """Kill the child (if alive), reap it, and close the socket (idempotent)."""
-        if self.alive():
-            self.proc.kill()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        self._collect_stderr()
-        self.sock.close()
+        """Kill the child (if alive), reap it, and close the socket and its stderr pipe (idempotent, thread-safe).
+
+        Every descriptor of the child is closed here even when it does not die within 5 s (a process in
+        uninterruptible sleep): a pipe left to the garbage collector is a ResourceWarning in whatever runs then.
+        """
+        with self._closing:
+            if self.alive():
+                self.proc.kill()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+            self._collect_stderr()
+            if self.proc.stderr is not None:
+                self.proc.stderr.close()  # not dead yet: what it wrote is not read, but nothing stays open
+            self.sock.close()
 
     def _collect_stderr(self) -> None:
         if self.proc.stderr is not None and not self.proc.stderr.closed and self.proc.poll() is not None:
@@ -317,7 +326,10 @@ class Pool:
         return len(self._idle)
 
     def take(self) -> Child:
-        """An idle live child, or a new one (not yet started: :meth:`Child.started` waits for it)."""
+        """An idle live child, or a new one (not yet started: :meth:`Child.started` waits for it).
+
+        :raises ChildGone: the pool was closed while the new child started (it is killed, never handed out).
+        """
         with self._lock:
             child = self._idle.pop() if self._idle else None
         if child is not None and not child.alive():
@@ -326,7 +338,12 @@ class Pool:
         if child is None:
             child = self._new()
             with self._lock:
-                self._all.add(child)
+                closed = self.closed
+                if not closed:
+                    self._all.add(child)
+            if closed:  # closed while it started: close() has already killed the others and will not see it
+                child.kill()
+                raise ChildGone("its pool was closed (the work was cancelled)")
         return child
 
     def give_back(self, child: Child, keep: bool) -> bool:

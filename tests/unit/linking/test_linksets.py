@@ -369,3 +369,27 @@ def test_hand_edited_linkset_terms_are_named_not_a_type_error(
         with pytest.raises(VisitgraphError, match=r"fix linksets/accepted/hand-edited\.ttl") as caught:
             calls[name]()
         assert str(attributed if isinstance(attributed, ox.Literal) else linked) in str(caught.value), name
+
+
+def test_a_hand_edited_linkset_error_keeps_no_store_iterator_alive() -> None:
+    # pyoxigraph's store iterators belong to the thread that made them; one kept by an error's traceback (a
+    # caller holding the error in a cycle) is collected on whatever thread runs the collector, and pyo3 leaks it
+    # there with an "unsendable … dropped on another thread" error (decision 0060).
+    from visitgraph.core.errors import VisitgraphError
+
+    store = _hand_edited(
+        ox.NamedNode(f"{HAND_BASE}linkset/hand-edited#contributor"),
+        ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")),
+    )
+    with pytest.raises(VisitgraphError) as caught:
+        linkset_void_triples(store, HAND_BASE)
+    tb = caught.value.__traceback__
+    held = []
+    while tb is not None:
+        held += [
+            f"{tb.tb_frame.f_code.co_name}: {k}"
+            for k, v in tb.tb_frame.f_locals.items()
+            if type(v).__name__ in ("QuadIter", "QuerySolutions", "QueryTriples")
+        ]
+        tb = tb.tb_next
+    assert held == []

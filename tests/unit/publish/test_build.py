@@ -334,3 +334,26 @@ def test_a_failing_ledger_cancels_the_stored_answers_and_publishes_nothing(
     assert threads and not threads[0].is_alive()  # waited for: nothing still reads the removed generation
     assert sorted(p.name for p in answers_root(store.path).iterdir()) == answers_before
     assert not (store.generations_dir / "g000002").exists()
+
+
+def test_what_the_stored_answers_thread_raises_keeps_none_of_its_locals() -> None:
+    # pyoxigraph's query results belong to the thread that made them; one kept alive by a traceback handed to the
+    # publishing thread was dropped there, and leaked with an "unsendable … dropped on another thread" error
+    # that CI reported against an unrelated test. The thread's frames are cleared before the error is handed over.
+    import weakref
+
+    from visitgraph.publish.pipeline import _Answers
+
+    class Held:
+        pass
+
+    refs: list[weakref.ref[Held]] = []
+
+    def work(stop: object) -> None:
+        held = Held()
+        refs.append(weakref.ref(held))
+        raise RuntimeError("the answers failed")
+
+    with pytest.raises(RuntimeError, match="the answers failed"):
+        _Answers(work).result()
+    assert refs[0]() is None

@@ -515,3 +515,26 @@ def test_the_dump_is_kept_for_the_stored_answers_only_when_it_is_exactly_the_sto
     marked = tmp_path / "marked.nq"
     validate_store_fast(store, fast_part(shapes), keep=marked)  # the marks were appended: not the store
     assert not marked.exists() and [p.name for p in tmp_path.iterdir()] == ["kept.nq"]
+
+
+def test_the_record_count_beside_the_engine_hands_over_no_locals(monkeypatch: pytest.MonkeyPatch) -> None:
+    # It runs on a thread beside the SHACL engine; its query's results belong to that thread (pyoxigraph). What it
+    # raises reaches the validating thread without the frames' locals (they are released where they were made).
+    import weakref
+
+    from visitgraph.sources import validate
+
+    class Held:
+        pass
+
+    refs: list[weakref.ref[Held]] = []
+
+    def failing(store: object, targets: object) -> list[str]:
+        held = Held()
+        refs.append(weakref.ref(held))
+        raise OSError("the store went away")
+
+    monkeypatch.setattr(validate, "focus_nodes_in", failing)
+    with pytest.raises(OSError, match="went away"):
+        validate._count_focus_nodes(None, None)  # type: ignore[arg-type]
+    assert refs[0]() is None

@@ -548,3 +548,40 @@ def test_a_spare_worker_the_os_refuses_is_logged_and_retried_never_raised(
     levels = [r.levelname for r in caplog.records]
     assert levels.count("WARNING") == executor_module.SPARE_TRIES and levels.count("ERROR") == 1
     assert ex.execute("ASK { ?s ?p ?o }", "json", use_cache=False).body  # a query still gets a worker
+
+
+def test_a_worker_the_os_refuses_to_start_gives_its_slot_back(
+    make_executor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the query's slot was marked started before the spawn, and a spawn that raised left it there
+    # for ever, so each refused spawn took one slot of `query_workers` away from later queries.
+    ex = make_executor(query_workers=1, max_queue=0, admission_wait=0.5)
+    real_take = ex._pool.take
+
+    def refuse() -> Any:
+        raise OSError(14, "Bad address")
+
+    monkeypatch.setattr(ex._pool, "take", refuse)
+    for _ in range(3):
+        with pytest.raises(OSError, match="Bad address"):
+            ex.execute("ASK { ?s ?p ?o }", "json", use_cache=False)
+    assert ex._started == {}
+    monkeypatch.setattr(ex._pool, "take", real_take)
+    assert ex.execute("ASK { ?s ?p ?o }", "json", use_cache=False).body  # the one slot is free again
+
+
+def test_a_pool_closed_while_a_worker_starts_says_the_service_is_shutting_down(
+    make_executor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from visitgraph.core.errors import StoreError
+    from visitgraph.workers.pool import ChildGone
+
+    ex = make_executor(query_workers=1)
+
+    def closed() -> Any:
+        raise ChildGone("its pool was closed (the work was cancelled)")
+
+    monkeypatch.setattr(ex._pool, "take", closed)
+    with pytest.raises(StoreError, match="shutting down"):
+        ex.execute("ASK { ?s ?p ?o }", "json", use_cache=False)
+    assert ex._started == {}

@@ -166,3 +166,68 @@ def test_a_spawn_the_os_refuses_raises_and_leaves_no_socket(pool: Pool, monkeypa
             pool.spare(most_idle=2)
     assert _open_fds() == before
     assert pool.idle() == 0 and pool.pids() == []
+
+
+def test_a_child_started_while_the_pool_closes_is_killed_not_handed_out(
+    pool: Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seen in CI as "unclosed file <_io.BufferedReader name=390>" in an unrelated test: the stored answers'
+    # cancel closed the pool while a thread was starting a child, which was then added to a pool nobody would
+    # close again, and left to the garbage collector with its stderr pipe, socket and process.
+    made = []
+    real_new = Pool._new
+
+    def closing_meanwhile(self: Pool) -> object:
+        child = real_new(self)
+        made.append(child)
+        self.close()
+        return child
+
+    monkeypatch.setattr(Pool, "_new", closing_meanwhile)
+    with pytest.raises(ChildGone, match="pool was closed"):
+        pool.take()
+    (child,) = made
+    assert not child.alive() and child.sock.fileno() == -1
+    assert child.proc.stderr is not None and child.proc.stderr.closed
+    assert pool.pids() == []
+
+
+def test_kill_closes_every_descriptor_even_when_the_child_does_not_die_in_time(
+    pool: Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    child = pool.take()
+    child.started()
+    real_wait = child.proc.wait
+
+    def slow_wait(timeout: float | None = None) -> int:
+        raise subprocess.TimeoutExpired("child", timeout or 0)
+
+    monkeypatch.setattr(child.proc, "wait", slow_wait)
+    child.kill()  # a process in uninterruptible sleep: SIGKILL sent, not yet reaped
+    assert child.proc.stderr is not None and child.proc.stderr.closed
+    assert child.sock.fileno() == -1
+    monkeypatch.setattr(child.proc, "wait", real_wait)
+    assert child.proc.wait(10) < 0  # it did get the signal
+
+
+def test_kill_from_two_threads_at_once_reads_stderr_once(pool: Pool) -> None:
+    import threading
+
+    child = pool.take()
+    child.started()
+    errors: list[BaseException] = []
+
+    def kill() -> None:
+        try:
+            child.kill()
+        except BaseException as e:  # noqa: BLE001 - collected for the assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=kill) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and not child.alive()
