@@ -26,7 +26,9 @@ from visitgraph.authoring.extract import (
     PersonMention,
     bare_head,
     institution_head,
+    is_name_word,
     own_name,
+    parse_org,
     place_code,
     whole_of,
 )
@@ -183,6 +185,11 @@ class DraftContext:
             if e.kind == "person" and self.host in e.props.get("schema:affiliation", [])
         ]
         self.topics = [(e.iri, e.name) for e in matcher.entities.values() if e.kind == "topic"]
+        #: the known institutions' names as written, longest first (where a name spelt in full ends)
+        self.org_labels = sorted(
+            {n for e in matcher.entities.values() if e.kind == "organization" for n in e.labels or [e.name]},
+            key=lambda n: (-len(n), n),
+        )
         self.source = vocab.mint(base, "source", SOURCE_SLUG)
         #: new people and organisations of this run, so a later item reuses them: (kind, folded name) -> entry
         self.minted: dict[tuple[str, str], Entry] = {}
@@ -247,6 +254,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         text = " " * (span[1] + dateline.end()) + text[span[1] + dateline.end() :]
         span = None
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
+    for p in found.visitors + found.hosts:
+        _known_body_ends_before(text, p, ctx)
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
         raise BadParameter(
@@ -305,6 +314,44 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     _gifts(text, ctx, draft, found.visitors, found.hosts, orgs)
     draft.agreements = [(a.name, a.signed) for a in find_agreements(text)]
     return draft
+
+
+#: Name words between a known body's label and a person's name as read: the person's (at most two).
+_NAME_WORDS_AFTER = re.compile(r"\s+((?:[^\W\d_][\w’'-]*\s+){1,2})$")
+
+
+def _known_body_ends_before(text: str, p: PersonMention, ctx: DraftContext) -> None:
+    """Bound a person's name by a known institution's label spelt in full right before it.
+
+    The rules end an institution's name by its words; where the text spells a known body's label, the graph knows
+    where that name ends. Name words between the label's end and the name as read are the person's ("… of the
+    Library of the X – the Leader of the Nation Aigerim Nurlanovna Zhaksylykova": the label ends at "Nation", so
+    "Aigerim" is hers; at most two words move, only name words right before the name); a name as read that begins
+    inside the label starts after it ("… of the Chief Directorate of Libraries and Broadcasting Zeynep Arslan": not
+    "Broadcasting Zeynep Arslan"), when two words or more are left. The person's institution is then the known body.
+    """
+    end = p.start + len(p.name)
+    for label in ctx.org_labels:
+        at = text.rfind(label, max(0, p.start - 400), end)
+        inside = at + len(label) - p.start if at >= 0 and len(label) > 3 else 0
+        rest = text[p.start + inside : end].strip() if 0 < inside < len(p.name) and at < p.start else ""
+        if len(rest.split()) >= 2 and text[p.start + inside : p.start + inside + 1] == " ":
+            p.name, p.start = rest, end - len(rest)
+            if p.org is None or not fold(p.org.name).startswith(fold(label)):
+                p.org = parse_org(label)
+            return
+    window = text[max(0, p.start - 400) : p.start]
+    for label in ctx.org_labels:
+        at = window.rfind(label)
+        gap = _NAME_WORDS_AFTER.fullmatch(window, at + len(label)) if at >= 0 and len(label) > 3 else None
+        if gap is None or not all(is_name_word(w) for w in gap.group(1).split()):
+            continue
+        moved = " ".join(gap.group(1).split())
+        if p.org is not None and not fold(p.org.name).endswith(fold(moved)):
+            continue  # the institution as read is another one: it did not take these words
+        p.name, p.start = f"{moved} {p.name}", p.start - len(gap.group(1))
+        p.org = parse_org(label)
+        return
 
 
 def _short_forms(name: str) -> set[str]:

@@ -413,6 +413,8 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     q = i - 1
     while q >= 1 and is_cap(words[q].text) and not is_name_word(words[q].text) and not _is_initials(words[q].text):
         q -= 1  # "the Department of Rare Maps Anna Petrova": capitalised words that are no name before the run
+    if q < i - 1 and place_code(" ".join(w.text for w in words[q + 1 : i])) is not None:
+        return run  # "the National Library of Pakistan Muhammad Imran Qureshi": a place ended the name before the run
     if q >= 0 and words[q].text.casefold() == "the":
         q -= 1
     if (

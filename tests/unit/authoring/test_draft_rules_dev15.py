@@ -1,0 +1,80 @@
+"""Drafting, fifteenth round (issue 16; decision 0059): where a name ends, asked of the graph and of the sentence.
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
+    return sorted((e.name, e.new) for e in entries if e.kind == "person")
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    """(name, new) of the draft's organisations, the host left out."""
+    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
+    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
+
+
+# --- 1. where a name ends: a known body's label spelt in full, a place -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "guest", "org"),
+    [
+        (  # a known label that ends in a word no name has: the three name words after it are the guest's
+            "On 3 May 2026 the curator of the Library of the First President of the Republic of Kazakhstan – the "
+            "Leader of the Nation Saule Maratovna Dauletova visited the Presidential Library.",
+            "Saule Maratovna Dauletova",
+            ("Library of the First President of the Republic of Kazakhstan – the Leader of the Nation", False),
+        ),
+        (  # a known label whose last word reads as a name word: the name starts after the label
+            "On 3 May 2026 deputy head of the Chief Directorate of Libraries and Broadcasting Zeynep Gul Arslan "
+            "visited the Presidential Library.",
+            "Zeynep Gul Arslan",
+            ("Chief Directorate of Libraries and Broadcasting", False),
+        ),
+        (  # a new body whose name ends with a country: the three name words after it are the guest's
+            "On 3 May 2026 the Rector of the State University of Mongolia Bat-Erdene Ganbold Tsogt visited the "
+            "Presidential Library.",
+            "Bat-Erdene Ganbold Tsogt",
+            ("State University of Mongolia", True),
+        ),
+        (
+            "On 3 May 2026 an adviser of the Administrative Department of the President of the Republic of Azerbaijan "
+            "Leyla Arif Mammadova visited the Presidential Library.",
+            "Leyla Arif Mammadova",
+            ("Administrative Department of the President of the Republic of Azerbaijan", False),
+        ),
+    ],
+)
+def test_a_known_label_or_a_place_ends_the_institution_before_a_three_word_name(
+    text: str, guest: str, org: tuple[str, bool], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(text, repo_draft_context)
+    assert _people(d.attendees) == [(guest, True)] and _orgs(d) == [org], (_people(d.attendees), _orgs(d))
+
+
+@pytest.mark.parametrize(
+    ("text", "guest"),
+    [  # unchanged: a city right after "in" is the institution's, a name after a part's own words keeps two words
+        ("On 3 May 2026 the director of the Museum in Prague Jan Novak visited the Presidential Library.", "Jan Novak"),
+        (
+            "On 3 May 2026 the Rector of the University of Bologna Marco Rinaldi visited the Presidential Library.",
+            "Marco Rinaldi",
+        ),
+    ],
+)
+def test_a_place_word_that_opens_the_run_still_ends_the_institution(
+    text: str, guest: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(text, repo_draft_context)
+    assert _people(d.attendees) == [(guest, True)], _people(d.attendees)
