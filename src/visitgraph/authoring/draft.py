@@ -26,6 +26,7 @@ from visitgraph.authoring.extract import (
     PersonMention,
     bare_head,
     institution_head,
+    is_cap,
     is_name_word,
     own_name,
     parse_org,
@@ -367,6 +368,49 @@ def _short_forms(name: str) -> set[str]:
     return out
 
 
+#: An abbreviation in capitals, the form a body's name is shortened to in brackets ("CENL", "TÜRKSOY").
+_SHORT = r"[^\W\d_a-zà-ÿ]{2,10}"
+_SHORT_FIRST = re.compile(rf"(?P<short>{_SHORT})\s*\((?P<full>[^()]{{4,200}})\)")
+_SHORT_AFTER = re.compile(rf"(?P<full>[^()]{{4,200}}?)\s*\((?P<short>{_SHORT})\)")
+
+
+def full_and_short(name: str) -> tuple[str, str | None]:
+    """Split a body's name written with its abbreviation in brackets into (full name, abbreviation).
+
+    Either order: the abbreviation first with the name in brackets when the bracket names an institution or the
+    abbreviation is its initials; the name first with the abbreviation (one word in capitals: its initials, or of
+    four letters or more after an institution's name, "TÜRKSOY"; not "(UK)") in brackets. A new body
+    is minted under its full name, the abbreviation kept as its other name (issue 16: the names the text states).
+
+    >>> full_and_short("CENL (Conference of European National Libraries)")
+    ('Conference of European National Libraries', 'CENL')
+    >>> full_and_short("National Library and Archives of Iran (NLAI)"), full_and_short("Diet Library (Tokyo)")
+    (('National Library and Archives of Iran', 'NLAI'), ('Diet Library (Tokyo)', None))
+    >>> full_and_short("KITAB (the Publishing House)"), full_and_short("British Library (UK)")
+    (('KITAB (the Publishing House)', None), ('British Library (UK)', None))
+    """
+    first = _SHORT_FIRST.fullmatch(name.strip())
+    if first is not None and (not first.group("short").isupper() or place_code(first.group("short"))):
+        return name, None
+    if first is not None:
+        full, short = first.group("full").strip(), first.group("short")
+        if (fold(short) in acronyms(full) or institution_head(full) is not None) and is_cap(full):
+            return full, short
+        return name, None
+    after = _SHORT_AFTER.fullmatch(name.strip())
+    if after is None or not after.group("short").isupper() or place_code(after.group("short")) is not None:
+        return name, None
+    initials = fold(after.group("short")) in acronyms(after.group("full"))
+    if initials or (len(after.group("short")) >= 4 and institution_head(after.group("full")) is not None):
+        return after.group("full").strip(), after.group("short")
+    return name, None
+
+
+def _forms(e: Entry) -> list[str]:
+    """An entry's name and the other names the draft gives it."""
+    return [e.name] + [v.strip('"') for p, v, _ in e.props if p == "schema:alternateName"]
+
+
 def _abbreviates(short: str, full: str) -> bool:
     """Say whether `short` is an abbreviation `full` carries ("ALA" of "ALA (American Library Association)")."""
     word = short.strip()
@@ -401,7 +445,9 @@ def _org_entry(
     key = fold(o.name)
     if key in orgs:
         return orgs[key]
-    same = next((e for e in orgs.values() if _abbreviates(o.name, e.name) or _abbreviates(e.name, o.name)), None)
+    same = next(
+        (e for e in orgs.values() for n in _forms(e) if _abbreviates(o.name, n) or _abbreviates(n, o.name)), None
+    )
     if same is not None:  # "ALA" after "ALA (American Library Association)": the body named before
         return same
     if o.unclaimed is not None:  # named, but nothing says a guest belongs to it: not the visit's, known or not
@@ -451,6 +497,7 @@ def _org_entry(
         if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
             check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'
         written = own_name(o.name)  # "… of the Academy of Sciences (ANAS)": the acronym is the academy's
+        written, short = full_and_short(written)  # "CENL (Conference of …)": the name, and its short form
         entry = Entry(ctx.mint("organization", _org_slug_label(written)), "organization", written, True, check)
         ctx.minted[("organization", key)] = entry
         types = ["schema:Organization"] + [
@@ -464,6 +511,8 @@ def _org_entry(
         ][:1]
         entry.props.append(("a", " , ".join(types), None if len(types) == 1 else "type guessed from the name"))
         entry.props.append(("schema:name", turtle_literal(written), None))
+        if short is not None:
+            entry.props.append(("schema:alternateName", turtle_literal(short), "the short form the text gives"))
         if o.country:
             entry.props.append(
                 (

@@ -78,3 +78,48 @@ def test_a_place_word_that_opens_the_run_still_ends_the_institution(
 ) -> None:
     d = _draft(text, repo_draft_context)
     assert _people(d.attendees) == [(guest, True)], _people(d.attendees)
+
+
+# --- 2. a new body written with its abbreviation in brackets ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "full", "short"),
+    [
+        ("the Secretary General of the BLA (Baltic Library Alliance) Ieva Ozola", "Baltic Library Alliance", "BLA"),
+        ("Ieva Ozola, Secretary General of the Baltic Library Alliance (BLA),", "Baltic Library Alliance", "BLA"),
+        (
+            "Ieva Ozola, Secretary General of the Nordic Council of Reading Societies (NORREAD),",
+            "Nordic Council of Reading Societies",
+            "NORREAD",
+        ),
+    ],
+)
+def test_a_new_body_with_its_abbreviation_in_brackets_is_minted_under_its_full_name(
+    written: str, full: str, short: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(f"On 3 May 2026 {written} visited the Presidential Library.", repo_draft_context)
+    assert _orgs(d) == [(full, True)], _orgs(d)
+    entry = next(e for e in d.institutions if e.new)
+    assert ("schema:alternateName", f'"{short}"', "the short form the text gives") in entry.props, entry.props
+
+
+def test_a_later_mention_by_the_abbreviation_is_the_same_body(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Ieva Ozola, Secretary General of the Latgale Readers Union (LRU), visited the Presidential "
+        "Library. A delegation of the LRU will come in autumn.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Latgale Readers Union", True)], _orgs(d)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [  # what a bracket holds that is no abbreviation of the body: a place, a country's letters
+        "Ieva Ozola, director of the Central Library (Riga),",
+        "Ieva Ozola, director of the Reading Society (UK),",
+    ],
+)
+def test_a_bracket_that_is_no_abbreviation_gives_no_other_name(written: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(f"On 3 May 2026 {written} visited the Presidential Library.", repo_draft_context)
+    assert all(p != "schema:alternateName" for e in d.institutions for p, _, _ in e.props), _orgs(d)
