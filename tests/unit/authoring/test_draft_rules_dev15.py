@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.newsfacts import find_gifts
 
 
 def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
@@ -123,3 +124,48 @@ def test_a_later_mention_by_the_abbreviation_is_the_same_body(repo_draft_context
 def test_a_bracket_that_is_no_abbreviation_gives_no_other_name(written: str, repo_draft_context: DraftContext) -> None:
     d = _draft(f"On 3 May 2026 {written} visited the Presidential Library.", repo_draft_context)
     assert all(p != "schema:alternateName" for e in d.institutions for p, _, _ in e.props), _orgs(d)
+
+
+# --- 3. the giver of a second predicate; "presented <receiver> with <thing>" ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "giver"),
+    [
+        (
+            "The historian, who studies old maps of the Caspian, got acquainted with the manuscripts and presented "
+            "her atlas to the library.",
+            "guest",
+        ),
+        ("Jan de Groot toured the reading halls and donated his collected essays to the library.", "Jan de Groot"),
+        (
+            "J. de Groot spoke about the society's work and presented the library with the society's yearbook.",
+            "Jan de Groot",
+        ),
+        ("The guest presented the library with the annual report of the society.", "guest"),
+    ],
+)
+def test_the_sentence_subject_gives_in_a_second_predicate(sentence: str, giver: str) -> None:
+    gifts = find_gifts(sentence, ["Jan de Groot"])
+    assert [(g.agent, g.recipient) for g in gifts] == [(giver, "host")], gifts
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The director spoke about the library's history and presented the new platform to the staff.",
+        "The guest got acquainted with the fund and presented the society's projects to the library staff.",
+    ],
+)
+def test_a_presentation_in_a_second_predicate_is_no_gift(sentence: str) -> None:
+    assert find_gifts(sentence, ["Jan de Groot"]) == []
+
+
+def test_a_later_mention_by_initial_gives_in_a_draft(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Jan de Groot, a bookbinder, visited the Presidential Library. J. de Groot spoke about his "
+        "craft and presented the library with a bound facsimile.",
+        repo_draft_context,
+    )
+    person = next(e.iri for e in d.attendees if e.kind == "person")
+    assert [(g["agent"], g["host_gives"]) for g in d.gifts] == [([person], False)], d.gifts
