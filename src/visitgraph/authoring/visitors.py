@@ -32,9 +32,11 @@ from visitgraph.authoring.extract import (
     bare_head,
     bare_part,
     find_people,
+    institution_head,
     is_cap,
     is_reference,
     looks_org,
+    name_part,
     outside,
     parse_org,
     place_code,
@@ -442,6 +444,7 @@ def analyse_visit(
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
     _find_represented_elsewhere(text, end, out, labels)
+    _find_workplace_elsewhere(text, end, out, labels)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
             p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
@@ -962,6 +965,43 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
         guest = next((v for v in out.visitors if short_form_of(after[0].name, v.name)), None)
         if guest is not None and guest.org is None:
             guest.org = parse_org(org)
+
+
+#: A later sentence that says where the guests work: "Both guests work at X", "She teaches at X", "A. B. is employed
+#: at X" — a belonging slot (decision 0052) whose subject points back to the guests or names one of them.
+_WORKS_AT = re.compile(
+    r"(?P<who>\b(?:[Bb]oth|[Aa]ll|[Tt]he)\s+(?:(?:two|three|four|five)\s+)?(?:guests?|visitors?|scholars?|"
+    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They)\b|(?:" + CAP + r"[\w.’'-]*\s+){1,3}"
+    r"(?:" + CAP + r"[\w’'-]+))"
+    r"\s+(?:both\s+|also\s+|currently\s+|now\s+)?"
+    r"(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
+    r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
+)
+_PLURAL_WHO = re.compile(r"\b(?:[Bb]oth|[Aa]ll|They|two|three|four|five)\b|s$")
+
+
+def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
+    """Give guests with no institution the one a later sentence says they work at ("Both guests work at X").
+
+    The subject decides whom: the guests (plural: each guest with no institution; singular: the one such guest),
+    "he"/"she" (the one such guest), or a guest's name or its short form. The words must read as an institution's
+    name (its head noun), and not the host's.
+    """
+    for m in _WORKS_AT.finditer(text, start):
+        org = name_part(m.group("org")).strip()
+        if institution_head(org) is None or _is_host_org(org, labels):
+            continue
+        who = m.group("who").strip()
+        bare = [v for v in out.visitors if v.org is None]
+        named = [v for v in out.visitors if short_form_of(who, v.name) or fold(who) == fold(v.name)]
+        if named:
+            chosen = [v for v in named if v.org is None]
+        elif re.match(r"(?:[Bb]oth|[Aa]ll|[Tt]he|[Hh]e|[Ss]he|They)\b", who):
+            chosen = bare if _PLURAL_WHO.search(who) else bare[:1] if len(bare) == 1 else []
+        else:
+            chosen = []
+        for v in chosen:
+            v.org = parse_org(org)
 
 
 def _alternate_names(text: str, visitors: list[PersonMention]) -> None:

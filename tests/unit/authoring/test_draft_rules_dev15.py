@@ -169,3 +169,63 @@ def test_a_later_mention_by_initial_gives_in_a_draft(repo_draft_context: DraftCo
     )
     person = next(e.iri for e in d.attendees if e.kind == "person")
     assert [(g["agent"], g["host_gives"]) for g in d.gifts] == [([person], False)], d.gifts
+
+
+# --- 4. where the guests work, said in a later sentence -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("guests", "later", "orgs", "with_org"),
+    [
+        (
+            "Karen Moller and Jens Bak",
+            "Both guests work at the Royal Danish Library, where K. Moller heads the maps department.",
+            [("Royal Danish Library", True)],
+            ["Jens Bak", "Karen Moller"],
+        ),
+        (
+            "Sigrid Dahl and Ole Berg",
+            "The two visitors work at the Russian State Library.",
+            [("Russian State Library", False)],
+            ["Ole Berg", "Sigrid Dahl"],
+        ),
+        (
+            "Lene Vik and Tor Aasen",
+            "T. Aasen works at the Aarhus University Library.",
+            [("Aarhus University Library", True)],
+            ["Tor Aasen"],
+        ),
+    ],
+)
+def test_a_later_sentence_saying_where_the_guests_work_gives_their_institution(
+    guests: str, later: str, orgs: list[tuple[str, bool]], with_org: list[str], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(f"On 3 May 2026 {guests} visited the Presidential Library. {later}", repo_draft_context)
+    assert _orgs(d) == orgs, _orgs(d)
+    affiliated = sorted(e.name for e in d.attendees if any(p == "schema:affiliation" for p, _, _ in e.props))
+    assert affiliated == with_org, [(e.name, e.props) for e in d.attendees]
+
+
+def test_one_guest_said_to_teach_at_a_university_is_its(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the poet Marta Kowal visited the Presidential Library. She teaches at the Jagiellonian "
+        "University and translates Azerbaijani poetry.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Jagiellonian University", True)], _orgs(d)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Both guests work in Copenhagen.",  # a place, no institution
+        "She worked at the Presidential Library in the 1990s.",  # the host
+        "They spoke at the Baku Book Forum.",  # no belonging verb
+        "Both guests work at the reading rooms of their city.",  # no name
+    ],
+)
+def test_no_institution_from_a_later_sentence_that_names_none_of_the_guests(
+    later: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(f"On 3 May 2026 Karin Larsen and Per Holm visited the Presidential Library. {later}", repo_draft_context)
+    assert _orgs(d) == [], _orgs(d)
