@@ -724,6 +724,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if not is_host and desc is not None and not in_members and _unnamed_part_in_host_slot(own, desc):
             is_host = True  # "received by X and head of the reading halls department Y": a part of the host
+        if not is_host and desc is not None and _unnamed_part_after_host(own, desc, out.hosts):
+            is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
@@ -751,6 +753,35 @@ def _unnamed_part_in_host_slot(own: str, desc: str) -> bool:
         return False  # a named body: the guest's, or the host's by its name (decided above)
     before = own[:at]
     return _HOST_LIST.search(before) is not None or _HOST_SLOT.search(before) is not None
+
+
+#: Words that name a part of a body, in lower case in a title ("head of the electronic resources department").
+_PART_NOUNS = SUB_UNITS | PART_WORDS | frozenset({"centre", "center", "office", "fund", "funds"})
+
+
+def _unnamed_part_after_host(own: str, desc: str, hosts: Sequence[PersonMention]) -> bool:
+    """Say whether a person comes right after a host in one list ("X and <title> Y", "X, <title>, and <title> Y")
+    with a title that names a part in lower-case words and no institution ("head of the maps sector"): the part is
+    the host's, as its member's neighbour in the list is (any list: "attended by", "among them", not only "received
+    by"). A title of a group ("head of the delegation"), naming a body, or owned by another ("of her department") is
+    not such a part.
+
+    >>> host = [PersonMention("Rashad Aliyev", host=True)]
+    >>> own = "It was attended by deputy director of the library Rashad Aliyev and head of the maps sector "
+    >>> _unnamed_part_after_host(own, "head of the maps sector", host), _unnamed_part_after_host(own, "head of the maps sector", [])
+    (True, False)
+    >>> own = "It was attended by deputy director of the library Rashad Aliyev and head of the delegation "
+    >>> _unnamed_part_after_host(own, "head of the delegation", host)
+    False
+    """
+    at = own.rfind(desc)
+    of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
+    if at < 0 or of is None or re.search(CAP, of.group(1)) or of.group(1).split()[-1].casefold() not in _PART_NOUNS:
+        return False
+    if re.search(r"['’]s\b|\b(?:their|his|her)\b", of.group(1)):
+        return False  # "head of the guests' own department", "of her department": someone else's part
+    before = own[:at][-400:]
+    return any(re.search(re.escape(h.name) + r"(?:,[^,.;]{1,120},)?\s+and\s+$", before) for h in hosts if h.host)
 
 
 #: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the

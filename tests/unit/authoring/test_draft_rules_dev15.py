@@ -229,3 +229,45 @@ def test_no_institution_from_a_later_sentence_that_names_none_of_the_guests(
 ) -> None:
     d = _draft(f"On 3 May 2026 Karin Larsen and Per Holm visited the Presidential Library. {later}", repo_draft_context)
     assert _orgs(d) == [], _orgs(d)
+
+
+# --- 5. the next host in any list: a host's neighbour titled by an unnamed part -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "The meeting was attended by deputy director of the Presidential Library Rashad Aliyev and head of the maps "
+        "sector Sevda Karimli, who showed the guest the atlases.",
+        "Also present were Rashad Aliyev, deputy director of the Presidential Library, and chief specialist of the "
+        "conservation laboratory Sevda Karimli.",
+    ],
+)
+def test_a_hosts_neighbour_titled_by_an_unnamed_part_is_host_staff(
+    listed: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        f"On 3 May 2026 Ilse Brandt, a conservator of the Bavarian State Library, visited the Presidential Library. {listed}",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Rashad Aliyev", "Sevda Karimli"], _people(d.contributors)
+    assert [n for n, _ in _people(d.attendees)] == ["Ilse Brandt"], _people(d.attendees)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "head of the delegation Sevda Karimli",  # a group, not a part
+        "head of her own manuscripts department Sevda Karimli",  # someone else's part
+        "head of the Riga Book Society Sevda Karimli",  # a named body
+    ],
+)
+def test_a_hosts_neighbour_whose_title_is_no_part_of_the_host_is_not_made_host(
+    second: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        "On 3 May 2026 Ilse Brandt, a conservator of the Bavarian State Library, visited the Presidential Library. "
+        f"The meeting was attended by deputy director of the Presidential Library Rashad Aliyev and {second}.",
+        repo_draft_context,
+    )
+    assert "Sevda Karimli" not in [n for n, _ in _people(d.contributors)], _people(d.contributors)
