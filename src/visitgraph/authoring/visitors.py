@@ -1002,8 +1002,8 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
 #: at X" — a belonging slot (decision 0052) whose subject points back to the guests or names one of them.
 _WORKS_AT = re.compile(
     r"(?P<who>\b(?:[Bb]oth|[Aa]ll|[Tt]he)\s+(?:(?:two|three|four|five)\s+)?(?:guests?|visitors?|scholars?|"
-    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They)\b|(?:" + CAP + r"[\w.’'-]*\s+){1,3}"
-    r"(?:" + CAP + r"[\w’'-]+))"
+    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They)\b|"
+    r"(?:" + CAP + r"\.\s?|" + CAP + r"[\w’'-]*\s+){1,3}(?:" + CAP + r"[\w’'-]+))"  # a name, initials: no full stop
     r"\s+(?:both\s+|also\s+|currently\s+|now\s+)?"
     r"(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
     r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
@@ -1015,7 +1015,8 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
     """Give guests with no institution the one a later sentence says they work at ("Both guests work at X").
 
     The subject decides whom: the guests (plural: each guest with no institution; singular: the one such guest),
-    "he"/"she" (the one such guest), or a guest's name or its short form. The words must read as an institution's
+    "he"/"she" (the one such guest, and only when the item names no host person, who may be meant), or a guest's
+    name or its short form. The words must read as an institution's
     name (its head noun), and not the host's.
     """
     for m in _WORKS_AT.finditer(text, start):
@@ -1027,6 +1028,8 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
         named = [v for v in out.visitors if short_form_of(who, v.name) or fold(who) == fold(v.name)]
         if named:
             chosen = [v for v in named if v.org is None]
+        elif re.match(r"(?:[Hh]e|[Ss]he|They)\b", who) and out.hosts:
+            chosen = []  # a pronoun after the host's people are named may be one of them: no guest is meant for sure
         elif re.match(r"(?:[Bb]oth|[Aa]ll|[Tt]he|[Hh]e|[Ss]he|They)\b", who):
             chosen = bare if _PLURAL_WHO.search(who) else bare[:1] if len(bare) == 1 else []
         else:

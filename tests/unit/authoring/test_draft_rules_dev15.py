@@ -271,3 +271,12 @@ def test_a_hosts_neighbour_whose_title_is_no_part_of_the_host_is_not_made_host(
         repo_draft_context,
     )
     assert "Sevda Karimli" not in [n for n, _ in _people(d.contributors)], _people(d.contributors)
+
+
+def test_a_pronoun_after_host_staff_are_named_gives_no_guest_an_institution(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the poet Rita Baltina visited the Presidential Library. She was received by deputy director "
+        "of the Presidential Library Rashad Aliyev. He worked at the Baltic Book Institute for ten years.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [], _orgs(d)
