@@ -403,8 +403,18 @@ def _after_org_for(words: list[Span], i: int) -> bool:
     return k >= 1 and words[k].text.casefold() == "for" and words[k - 1].text.casefold() in ORG_HEADS
 
 
+#: A patronymic (Russian, Ukrainian, Central Asian forms): the middle of a three-word name, given name before it.
+_PATRONYMIC = re.compile(r"[^\W\d_]{2,}(?:ovna|evna|ivna|yevna|ovich|evich|yevich|ovych|evych|ovič|kyzy|qizi|uly)")
+
+
 def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
-    """Drop the leading words of a long run that end an institution's name ("University of Bologna Marco Rinaldi")."""
+    """Drop the leading words of a long run that end an institution's name ("University of Bologna Marco Rinaldi").
+
+    A patronymic second from the end makes the last three words one name ("… of Oriental Studies Gulnora Akmalovna
+    Yusupova"), whatever came before.
+    """
+    if len(run) >= 3 and _PATRONYMIC.fullmatch(run[-2].text):
+        return run[-3:]
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1

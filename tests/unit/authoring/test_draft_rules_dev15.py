@@ -65,6 +65,25 @@ def test_a_known_label_or_a_place_ends_the_institution_before_a_three_word_name(
 
 
 @pytest.mark.parametrize(
+    ("title", "guest", "org"),
+    [
+        (
+            "the Rector of the Samarkand Institute of Oriental Studies",
+            "Dilfuza Akmalovna Nazarova",
+            "Samarkand Institute of Oriental Studies",
+        ),
+        ("a researcher of the Kyiv Centre of Book History", "Olena Petrivna Koval", "Kyiv Centre of Book History"),
+        ("the director of the Aktobe Museum of Local Lore", "Aizhan Serikkyzy Bekova", "Aktobe Museum of Local Lore"),
+    ],
+)
+def test_a_patronymic_keeps_a_three_word_name_whole(
+    title: str, guest: str, org: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(f"On 3 May 2026 {title} {guest} visited the Presidential Library.", repo_draft_context)
+    assert _people(d.attendees) == [(guest, True)] and _orgs(d) == [(org, True)], (_people(d.attendees), _orgs(d))
+
+
+@pytest.mark.parametrize(
     ("text", "guest"),
     [  # unchanged: a city right after "in" is the institution's, a name after a part's own words keeps two words
         ("On 3 May 2026 the director of the Museum in Prague Jan Novak visited the Presidential Library.", "Jan Novak"),
