@@ -244,19 +244,27 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
 _FIELDS_LIST = r"(?:[A-Z][\w-]*\s+){1,3}and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}\s+of\s"
 
 
+#: Where a group's institution ends: a dash, a comma (not one inside a list of fields), or the clause's next word.
+_GROUP_END = re.compile(
+    r"\s+[–—-]\s+|,\s(?!"
+    + _FIELDS_LIST
+    + r")|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
+    r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
+    r"(?:leadership|guidance|direction))\b"
+)
+
+
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
     """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
     for m in _GROUP.finditer(sentence):
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
-        cut = re.search(
-            r"\s+[–—-]\s+|,\s(?!"
-            + _FIELDS_LIST
-            + r")|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
-            r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
-            r"(?:leadership|guidance|direction))\b",
-            rest,
+        # the name ends at the first break outside brackets: "the EBLIDA (European Bureau of Library, Information
+        # and Documentation Associations)" keeps the comma its expansion holds
+        depth = list(itertools.accumulate((c == "(") - (c == ")") for c in rest)) if "(" in rest else []
+        cut = next(
+            (c for c in _GROUP_END.finditer(rest) if not depth or c.start() == 0 or depth[c.start() - 1] <= 0), None
         )
         org_text = (rest[: cut.start()] if cut else rest).strip(" ,")
         org = None

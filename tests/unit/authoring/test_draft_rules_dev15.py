@@ -299,3 +299,14 @@ def test_a_pronoun_after_host_staff_are_named_gives_no_guest_an_institution(repo
         repo_draft_context,
     )
     assert _orgs(d) == [], _orgs(d)
+
+
+def test_a_comma_inside_a_bracketed_expansion_does_not_end_a_delegations_institution(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "On 3 May 2026 a delegation of the ECLA (European Council of Library Associations, Archives and Museums) "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("European Council of Library Associations, Archives and Museums", True)], _orgs(d)
