@@ -522,6 +522,10 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     ('Minister of affairs of the Republic of Latvia', None)
     >>> split_descriptor("coordinator of OCLC (Online Computer Library Center) on CIS states")
     ('coordinator on CIS states', 'OCLC (Online Computer Library Center)')
+    >>> split_descriptor("Director of Libraries of the Ministry of Culture of Georgia")
+    ('Director of Libraries', 'Ministry of Culture of Georgia')
+    >>> split_descriptor("Director of the Libraries of the Moscow Kremlin")
+    ('Director', 'Libraries of the Moscow Kremlin')
     """
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
@@ -572,6 +576,11 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
             return acronym
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
+    field = _PLURAL_FIELD.match(org) if " the " not in desc[chosen.start() : chosen.end() + 1] else None
+    if field is not None and institution_head(org[field.end() :]) is not None:
+        # "Director of Libraries of the Ministry of …": a kind of body in the plural, with no name or article of its
+        # own, is the title's field; the institution is the one after it (nothing minted from a title's words)
+        title, org = f"{title} of {field.group(1)}", org[field.end() :].strip()
     tail = _sub_unit_tail(org)
     if tail is not None and is_reference(org[tail:]):  # "head of the … Department of the RSL": the RSL
         title, org = f"{desc[: chosen.end()]}{org[:tail]}".strip(), org[tail:].strip()
@@ -587,6 +596,13 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         title, org = f"{title} {scope.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
 
+
+#: A kind of body in the plural right after a title's "of" and before the body it works for ("Libraries of the").
+#: Kinds of body in the plural ("Libraries", "Museums", "Ministries").
+PLURAL_KINDS = frozenset(w[:-1] + "ies" if w.endswith("y") else w if w.endswith("s") else w + "s" for w in ORG_HEADS)
+_PLURAL_FIELD = re.compile(
+    r"(" + "|".join(sorted(w.capitalize() for w in PLURAL_KINDS)) + r")\s+of\s+(?:the\s+)?(?=[A-Z])"
+)
 
 #: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
 PART_WORDS = frozenset(

@@ -23,6 +23,7 @@ from visitgraph.authoring.extract import (
     MONTHS,
     ORG_HEADS,
     PART_WORDS,
+    PLURAL_KINDS,
     SUB_UNITS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
@@ -1071,7 +1072,11 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
     words = head.split()
     return (
         bool(words)
-        and (words[-1].casefold() in SUB_UNITS or words[-1].casefold() in {"centre", "center", "office"})
+        and (
+            words[-1].casefold() in SUB_UNITS
+            or words[-1].casefold() in {"centre", "center", "office"}
+            or (len(words) == 1 and words[0].casefold() in PLURAL_KINDS)  # "Director of Libraries of the X"
+        )
         and any(p.job_title and head.casefold() in p.job_title.casefold() for p in people)
     )
 

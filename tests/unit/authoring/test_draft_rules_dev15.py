@@ -310,3 +310,21 @@ def test_a_comma_inside_a_bracketed_expansion_does_not_end_a_delegations_institu
         repo_draft_context,
     )
     assert _orgs(d) == [("European Council of Library Associations, Archives and Museums", True)], _orgs(d)
+
+
+# --- 7. a kind of body in the plural after a title's "of" is the title's field ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "orgs"),
+    [
+        ("Director of Libraries of the Ministry of Culture of Georgia", [("Ministry of Culture of Georgia", True)]),
+        ("Head of Archives of the Russian State Library", [("Russian State Library", False)]),
+        ("Curator of Museums of the Tbilisi State University", [("Tbilisi State University", True)]),
+    ],
+)
+def test_a_plural_kind_of_body_after_a_title_is_its_field_not_an_institution(
+    title: str, orgs: list[tuple[str, bool]], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(f"On 3 May 2026 {title} Nino Kapanadze visited the Presidential Library.", repo_draft_context)
+    assert _orgs(d) == orgs, _orgs(d)
