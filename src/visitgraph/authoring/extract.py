@@ -522,6 +522,8 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     ('Minister of affairs of the Republic of Latvia', None)
     >>> split_descriptor("coordinator of OCLC (Online Computer Library Center) on CIS states")
     ('coordinator on CIS states', 'OCLC (Online Computer Library Center)')
+    >>> split_descriptor("Deputy Director of the British Library (BL) for Collections")
+    ('Deputy Director for Collections', 'British Library (BL)')
     >>> split_descriptor("Director of Libraries of the Ministry of Culture of Georgia")
     ('Director of Libraries', 'Ministry of Culture of Georgia')
     >>> split_descriptor("Director of the Libraries of the Moscow Kremlin")
@@ -585,6 +587,9 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     if tail is not None and is_reference(org[tail:]):  # "head of the … Department of the RSL": the RSL
         title, org = f"{desc[: chosen.end()]}{org[:tail]}".strip(), org[tail:].strip()
         title = re.sub(r"\s+of(?:\s+the)?$", "", title)
+    scoped = re.match(r"(.{3,200}?\([A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]{2,10}\))\s+((?:for|on)\s+[^()]{2,120})$", org)
+    if scoped is not None:  # "the British Library (BL) for Collections": its own acronym ends the name, the rest is
+        title, org = f"{title} {scoped.group(2)}", scoped.group(1)  # the title's scope
     clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
     org = org[: clause.start()] if clause else org
     if bare_part(org):  # "head of the Conservation Laboratory": a part of an institution the text does not name

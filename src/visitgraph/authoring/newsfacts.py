@@ -174,7 +174,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
-            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?[^,.;]{1,150}?)\s+"
+            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?)"
+            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,)?\s+"  # "G. Wilson, who is known as …, presented"
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),

@@ -328,3 +328,26 @@ def test_a_plural_kind_of_body_after_a_title_is_its_field_not_an_institution(
 ) -> None:
     d = _draft(f"On 3 May 2026 {title} Nino Kapanadze visited the Presidential Library.", repo_draft_context)
     assert _orgs(d) == orgs, _orgs(d)
+
+
+# --- 8. found by probing: a giver by initial before "presented to the library …"; an acronym ends a name -----------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "J. de Groot presented to the library a facsimile of an old atlas.",
+        "J. de Groot, who collects old atlases, donated to the library a facsimile of one.",
+    ],
+)
+def test_a_giver_by_initial_or_with_an_apposition_before_to_the_library(sentence: str) -> None:
+    assert [(g.agent, g.recipient) for g in find_gifts(sentence, ["Jan de Groot"])] == [("Jan de Groot", "host")]
+
+
+def test_a_bodys_own_acronym_ends_its_name_before_the_titles_scope(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the Deputy Director of the National Library of Belgium (NLB) for Digital Services Marc Peeters "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("National Library of Belgium", True)], _orgs(d)
