@@ -365,11 +365,17 @@ def _presentation(items: str, receiver: str, given: bool = False) -> bool:
     (True, False)
     >>> _presentation("the annual report", "the library", given=True), _presentation("the annual report", "the library")
     (False, True)
+    >>> _presentation("detailed information about the fund", "the guests", given=True)
+    True
     """
     head = re.split(r"\s(?:about|on|of|for)\s", items, maxsplit=1)[0]
     if _names_thing(head):
         return False
-    return bool((_SHOWN.search(head) and not given) or _AUDIENCE.search(receiver))
+    return bool((_SHOWN.search(head) and not given) or _TOLD.search(head) or _AUDIENCE.search(receiver))
+
+
+#: What one tells rather than hands over ("presented the guests with information about …", "… with an overview").
+_TOLD = re.compile(r"\b(?:information|overview|details|briefing|explanations?|insights?)\b", re.I)
 
 
 def _received_gift(items: str) -> bool:
@@ -587,8 +593,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "… and were in turn given …" continues a clause of the same sentence that handed over
             if rule == "subjectless" and not _names_thing(m.group("items")):
                 continue
-            if rule == "recv_with" and not _names_thing(m.group("items")):
-                continue  # "presented the guests with information": no thing handed over
+            library = re.fullmatch(_LIBRARY, (m.groupdict().get("recv") or "").strip()) is not None
+            if rule == "recv_with" and not _names_thing(m.group("items")) and not library:
+                continue  # "presented the guests with information": no thing handed over (the library is given things)
             if rule in ("passive_to", "recv_with") or (rule == "received" and not m.group("giver")):
                 # no giver written: the other side gave ("books were presented to the guests", "the library received …")
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST

@@ -351,3 +351,19 @@ def test_a_bodys_own_acronym_ends_its_name_before_the_titles_scope(repo_draft_co
         repo_draft_context,
     )
     assert _orgs(d) == [("National Library of Belgium", True)], _orgs(d)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gifts"),
+    [
+        (
+            "On 3 May the Secretary of the Riga Book Society visited the Presidential Library and presented the "
+            "library with the society's yearbook.",
+            [("guests", "host")],
+        ),
+        ("The director presented the guests with detailed information about the collections.", []),
+        ("The director spoke about the fund and presented the guests with an overview of its history.", []),
+    ],
+)
+def test_the_library_is_given_things_and_what_is_told_is_no_gift(sentence: str, gifts: list[tuple[str, str]]) -> None:
+    assert [(g.agent, g.recipient) for g in find_gifts(sentence, ["Jan de Groot"])] == gifts
