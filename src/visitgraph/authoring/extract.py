@@ -887,6 +887,8 @@ def name_part(text: str) -> str:
     'Academy of Sciences (ANAS)'
     >>> name_part("Anadolu news agency"), name_part("Kitab publishing house of Baku")
     ('Anadolu news agency', 'Kitab publishing house of Baku')
+    >>> name_part("Egyptian National Library and Archives (ENLA) and Dr")
+    'Egyptian National Library and Archives (ENLA)'
     >>> name_part("University named after Mirzo Ulugbek (the national university)")
     'University named after Mirzo Ulugbek (the national university)'
     """
@@ -902,7 +904,8 @@ def name_part(text: str) -> str:
             and word not in NAME_CONNECTORS
             and word not in ORG_HEADS
             and word not in _KIND_WORDS_IN_NAMES
-        ):
+        ) or (depth == 0 and m.start() > 0 and word.rstrip(".").casefold() in HONORIFICS and word[:1].isupper()):
+            # a clause ran on, or the next person's honorific: "… Archives (ENLA) and Dr. Mona Saleh of …"
             cut = text[: m.start()].rstrip(" ,")
             # the connectors left at the end ("… (ANAS) and"), looked for in a bounded tail: linear (issue 21)
             end = _CONNECTORS_AT_END.search(cut, max(0, len(cut) - 80))

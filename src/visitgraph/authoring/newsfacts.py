@@ -218,9 +218,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "visited_and",  # "…, visited the Presidential Library and handed over to the library the …": the guests gave
+        "visited_and",  # "…, visited (paid a visit to) the Presidential Library and handed over …": the guests gave
         re.compile(
-            r"\bvisited\s+"
+            r"\b(?:visited|paid\s+a\s+visit\s+to)\s+"
             + _LIBRARY
             + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
             r"\s+(?:(?:to\s+)?" + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
@@ -333,7 +333,7 @@ _NEEDS = {
     "to_first": ("donated to|presented to|handed over to|gave to|gifted to",),
     "gave_to": ("gave|donated|gifted",),
     "and_gave": ("visited", " and ", " to "),
-    "visited_and": ("visited", " and "),
+    "visited_and": ("visit", " and "),
     "received": ("received",),
     "to_whom": ("to whom",),
     "to_person": (" to ",),

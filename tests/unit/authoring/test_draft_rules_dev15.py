@@ -367,3 +367,24 @@ def test_a_bodys_own_acronym_ends_its_name_before_the_titles_scope(repo_draft_co
 )
 def test_the_library_is_given_things_and_what_is_told_is_no_gift(sentence: str, gifts: list[tuple[str, str]]) -> None:
     assert [(g.agent, g.recipient) for g in find_gifts(sentence, ["Jan de Groot"])] == gifts
+
+
+# --- 10. found by probing: the next person's honorific ends an institution's name; "paid a visit to … and gave" ---
+
+
+def test_the_next_persons_honorific_ends_an_institutions_name(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the Presidential Library hosted Dr. Omar Farouk of the Sudan National Records Office and "
+        "Prof. Amira Idris of the University of Khartoum.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Sudan National Records Office", True), ("University of Khartoum", True)], _orgs(d)
+
+
+def test_paid_a_visit_and_handed_over_is_the_guests_gift() -> None:
+    gifts = find_gifts(
+        "On 3 May 2026 Mrs. Vera Dimitrova, director of the Plovdiv Public Library, paid a visit to the Presidential "
+        "Library and handed over to the library a collection of Bulgarian books.",
+        ["Vera Dimitrova"],
+    )
+    assert [(g.agent, g.recipient) for g in gifts] == [("guests", "host")], gifts
