@@ -138,7 +138,8 @@ harder phenomena of issue 16, as a check set never tuned on; it is a development
 (decision 0055), first scored there at 22/30. ``dev15`` was written on 6 Dec 2026 (session 11) by another
 hand, blind to the drafting rules and to every other set, about 12 ordinary items and the rest the harder phenomena
 of issue 16 (several delegations, institutions named after the name or in a later sentence, known institutions under
-an official long form or a short form), as a check set never tuned on."""
+an official long form or a short form), as a check set never tuned on; it is a development set since drafting
+round 15 (decision 0059), first scored there at 22/30."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

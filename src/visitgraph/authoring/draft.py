@@ -26,7 +26,10 @@ from visitgraph.authoring.extract import (
     PersonMention,
     bare_head,
     institution_head,
+    is_cap,
+    is_name_word,
     own_name,
+    parse_org,
     place_code,
     whole_of,
 )
@@ -183,6 +186,11 @@ class DraftContext:
             if e.kind == "person" and self.host in e.props.get("schema:affiliation", [])
         ]
         self.topics = [(e.iri, e.name) for e in matcher.entities.values() if e.kind == "topic"]
+        #: the known institutions' names as written, longest first (where a name spelt in full ends)
+        self.org_labels = sorted(
+            {n for e in matcher.entities.values() if e.kind == "organization" for n in e.labels or [e.name]},
+            key=lambda n: (-len(n), n),
+        )
         self.source = vocab.mint(base, "source", SOURCE_SLUG)
         #: new people and organisations of this run, so a later item reuses them: (kind, folded name) -> entry
         self.minted: dict[tuple[str, str], Entry] = {}
@@ -247,6 +255,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         text = " " * (span[1] + dateline.end()) + text[span[1] + dateline.end() :]
         span = None
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
+    for p in found.visitors + found.hosts:
+        _known_body_ends_before(text, p, ctx)
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
         raise BadParameter(
@@ -307,6 +317,44 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
+#: Name words between a known body's label and a person's name as read: the person's (at most two).
+_NAME_WORDS_AFTER = re.compile(r"\s+((?:[^\W\d_][\w’'-]*\s+){1,2})$")
+
+
+def _known_body_ends_before(text: str, p: PersonMention, ctx: DraftContext) -> None:
+    """Bound a person's name by a known institution's label spelt in full right before it.
+
+    The rules end an institution's name by its words; where the text spells a known body's label, the graph knows
+    where that name ends. Name words between the label's end and the name as read are the person's ("… of the
+    Library of the X – the Leader of the Nation Aigerim Nurlanovna Zhaksylykova": the label ends at "Nation", so
+    "Aigerim" is hers; at most two words move, only name words right before the name); a name as read that begins
+    inside the label starts after it ("… of the Chief Directorate of Libraries and Broadcasting Zeynep Arslan": not
+    "Broadcasting Zeynep Arslan"), when two words or more are left. The person's institution is then the known body.
+    """
+    end = p.start + len(p.name)
+    for label in ctx.org_labels:
+        at = text.rfind(label, max(0, p.start - 400), end)
+        inside = at + len(label) - p.start if at >= 0 and len(label) > 3 else 0
+        rest = text[p.start + inside : end].strip() if 0 < inside < len(p.name) and at < p.start else ""
+        if len(rest.split()) >= 2 and text[p.start + inside : p.start + inside + 1] == " ":
+            p.name, p.start = rest, end - len(rest)
+            if p.org is None or not fold(p.org.name).startswith(fold(label)):
+                p.org = parse_org(label)
+            return
+    window = text[max(0, p.start - 400) : p.start]
+    for label in ctx.org_labels:
+        at = window.rfind(label)
+        gap = _NAME_WORDS_AFTER.fullmatch(window, at + len(label)) if at >= 0 and len(label) > 3 else None
+        if gap is None or not all(is_name_word(w) for w in gap.group(1).split()):
+            continue
+        moved = " ".join(gap.group(1).split())
+        if p.org is not None and not fold(p.org.name).endswith(fold(moved)):
+            continue  # the institution as read is another one: it did not take these words
+        p.name, p.start = f"{moved} {p.name}", p.start - len(gap.group(1))
+        p.org = parse_org(label)
+        return
+
+
 def _short_forms(name: str) -> set[str]:
     """Return the folded abbreviations a name carries: a capitalised word leading it or in its brackets, and the
     initials of its words and of its bracketed expansion ("ALA (American Library Association)": ala)."""
@@ -318,6 +366,49 @@ def _short_forms(name: str) -> set[str]:
     for m in re.finditer(r"\(([^()]{4,200})\)", name):
         out |= acronyms(m.group(1))
     return out
+
+
+#: An abbreviation in capitals, the form a body's name is shortened to in brackets ("CENL", "TÜRKSOY").
+_SHORT = r"[^\W\d_a-zà-ÿ]{2,10}"
+_SHORT_FIRST = re.compile(rf"(?P<short>{_SHORT})\s*\((?P<full>[^()]{{4,200}})\)")
+_SHORT_AFTER = re.compile(rf"(?P<full>[^()]{{4,200}}?)\s*\((?P<short>{_SHORT})\)")
+
+
+def full_and_short(name: str) -> tuple[str, str | None]:
+    """Split a body's name written with its abbreviation in brackets into (full name, abbreviation).
+
+    Either order: the abbreviation first with the name in brackets when the bracket names an institution or the
+    abbreviation is its initials; the name first with the abbreviation (one word in capitals: its initials, or of
+    four letters or more after an institution's name, "TÜRKSOY"; not "(UK)") in brackets. A new body
+    is minted under its full name, the abbreviation kept as its other name (issue 16: the names the text states).
+
+    >>> full_and_short("CENL (Conference of European National Libraries)")
+    ('Conference of European National Libraries', 'CENL')
+    >>> full_and_short("National Library and Archives of Iran (NLAI)"), full_and_short("Diet Library (Tokyo)")
+    (('National Library and Archives of Iran', 'NLAI'), ('Diet Library (Tokyo)', None))
+    >>> full_and_short("KITAB (the Publishing House)"), full_and_short("British Library (UK)")
+    (('KITAB (the Publishing House)', None), ('British Library (UK)', None))
+    """
+    first = _SHORT_FIRST.fullmatch(name.strip())
+    if first is not None and (not first.group("short").isupper() or place_code(first.group("short"))):
+        return name, None
+    if first is not None:
+        full, short = first.group("full").strip(), first.group("short")
+        if (fold(short) in acronyms(full) or institution_head(full) is not None) and is_cap(full):
+            return full, short
+        return name, None
+    after = _SHORT_AFTER.fullmatch(name.strip())
+    if after is None or not after.group("short").isupper() or place_code(after.group("short")) is not None:
+        return name, None
+    initials = fold(after.group("short")) in acronyms(after.group("full"))
+    if initials or (len(after.group("short")) >= 4 and institution_head(after.group("full")) is not None):
+        return after.group("full").strip(), after.group("short")
+    return name, None
+
+
+def _forms(e: Entry) -> list[str]:
+    """An entry's name and the other names the draft gives it."""
+    return [e.name] + [v.strip('"') for p, v, _ in e.props if p == "schema:alternateName"]
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -354,7 +445,9 @@ def _org_entry(
     key = fold(o.name)
     if key in orgs:
         return orgs[key]
-    same = next((e for e in orgs.values() if _abbreviates(o.name, e.name) or _abbreviates(e.name, o.name)), None)
+    same = next(
+        (e for e in orgs.values() for n in _forms(e) if _abbreviates(o.name, n) or _abbreviates(n, o.name)), None
+    )
     if same is not None:  # "ALA" after "ALA (American Library Association)": the body named before
         return same
     if o.unclaimed is not None:  # named, but nothing says a guest belongs to it: not the visit's, known or not
@@ -404,6 +497,7 @@ def _org_entry(
         if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
             check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'
         written = own_name(o.name)  # "… of the Academy of Sciences (ANAS)": the acronym is the academy's
+        written, short = full_and_short(written)  # "CENL (Conference of …)": the name, and its short form
         entry = Entry(ctx.mint("organization", _org_slug_label(written)), "organization", written, True, check)
         ctx.minted[("organization", key)] = entry
         types = ["schema:Organization"] + [
@@ -417,6 +511,8 @@ def _org_entry(
         ][:1]
         entry.props.append(("a", " , ".join(types), None if len(types) == 1 else "type guessed from the name"))
         entry.props.append(("schema:name", turtle_literal(written), None))
+        if short is not None:
+            entry.props.append(("schema:alternateName", turtle_literal(short), "the short form the text gives"))
         if o.country:
             entry.props.append(
                 (

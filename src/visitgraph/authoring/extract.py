@@ -403,8 +403,18 @@ def _after_org_for(words: list[Span], i: int) -> bool:
     return k >= 1 and words[k].text.casefold() == "for" and words[k - 1].text.casefold() in ORG_HEADS
 
 
+#: A patronymic (Russian, Ukrainian, Central Asian forms): the middle of a three-word name, given name before it.
+_PATRONYMIC = re.compile(r"[^\W\d_]{2,}(?:ovna|evna|ivna|yevna|ovich|evich|yevich|ovych|evych|ovič|kyzy|qizi|uly)")
+
+
 def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
-    """Drop the leading words of a long run that end an institution's name ("University of Bologna Marco Rinaldi")."""
+    """Drop the leading words of a long run that end an institution's name ("University of Bologna Marco Rinaldi").
+
+    A patronymic second from the end makes the last three words one name ("… of Oriental Studies Gulnora Akmalovna
+    Yusupova"), whatever came before.
+    """
+    if len(run) >= 3 and _PATRONYMIC.fullmatch(run[-2].text):
+        return run[-3:]
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
@@ -413,6 +423,8 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     q = i - 1
     while q >= 1 and is_cap(words[q].text) and not is_name_word(words[q].text) and not _is_initials(words[q].text):
         q -= 1  # "the Department of Rare Maps Anna Petrova": capitalised words that are no name before the run
+    if q < i - 1 and place_code(" ".join(w.text for w in words[q + 1 : i])) is not None:
+        return run  # "the National Library of Pakistan Muhammad Imran Qureshi": a place ended the name before the run
     if q >= 0 and words[q].text.casefold() == "the":
         q -= 1
     if (
@@ -510,6 +522,12 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     ('Minister of affairs of the Republic of Latvia', None)
     >>> split_descriptor("coordinator of OCLC (Online Computer Library Center) on CIS states")
     ('coordinator on CIS states', 'OCLC (Online Computer Library Center)')
+    >>> split_descriptor("Deputy Director of the British Library (BL) for Collections")
+    ('Deputy Director for Collections', 'British Library (BL)')
+    >>> split_descriptor("Director of Libraries of the Ministry of Culture of Georgia")
+    ('Director of Libraries', 'Ministry of Culture of Georgia')
+    >>> split_descriptor("Director of the Libraries of the Moscow Kremlin")
+    ('Director', 'Libraries of the Moscow Kremlin')
     """
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
@@ -560,10 +578,18 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
             return acronym
         return desc, None
     title, org = desc[: chosen.start()].strip(), desc[chosen.end() :].strip()
+    field = _PLURAL_FIELD.match(org) if " the " not in desc[chosen.start() : chosen.end() + 1] else None
+    if field is not None and institution_head(org[field.end() :]) is not None:
+        # "Director of Libraries of the Ministry of …": a kind of body in the plural, with no name or article of its
+        # own, is the title's field; the institution is the one after it (nothing minted from a title's words)
+        title, org = f"{title} of {field.group(1)}", org[field.end() :].strip()
     tail = _sub_unit_tail(org)
     if tail is not None and is_reference(org[tail:]):  # "head of the … Department of the RSL": the RSL
         title, org = f"{desc[: chosen.end()]}{org[:tail]}".strip(), org[tail:].strip()
         title = re.sub(r"\s+of(?:\s+the)?$", "", title)
+    scoped = re.match(r"(.{3,200}?\([A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]{2,10}\))\s+((?:for|on)\s+[^()]{2,120})$", org)
+    if scoped is not None:  # "the British Library (BL) for Collections": its own acronym ends the name, the rest is
+        title, org = f"{title} {scoped.group(2)}", scoped.group(1)  # the title's scope
     clause = re.search(r",\s+(?=[a-z])", org[:_WINDOW])  # "IFLA, together with …": the name ends at the comma
     org = org[: clause.start()] if clause else org
     if bare_part(org):  # "head of the Conservation Laboratory": a part of an institution the text does not name
@@ -575,6 +601,13 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         title, org = f"{title} {scope.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
 
+
+#: A kind of body in the plural right after a title's "of" and before the body it works for ("Libraries of the").
+#: Kinds of body in the plural ("Libraries", "Museums", "Ministries").
+PLURAL_KINDS = frozenset(w[:-1] + "ies" if w.endswith("y") else w if w.endswith("s") else w + "s" for w in ORG_HEADS)
+_PLURAL_FIELD = re.compile(
+    r"(" + "|".join(sorted(w.capitalize() for w in PLURAL_KINDS)) + r")\s+of\s+(?:the\s+)?(?=[A-Z])"
+)
 
 #: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
 PART_WORDS = frozenset(
@@ -854,6 +887,8 @@ def name_part(text: str) -> str:
     'Academy of Sciences (ANAS)'
     >>> name_part("Anadolu news agency"), name_part("Kitab publishing house of Baku")
     ('Anadolu news agency', 'Kitab publishing house of Baku')
+    >>> name_part("Egyptian National Library and Archives (ENLA) and Dr")
+    'Egyptian National Library and Archives (ENLA)'
     >>> name_part("University named after Mirzo Ulugbek (the national university)")
     'University named after Mirzo Ulugbek (the national university)'
     """
@@ -869,7 +904,8 @@ def name_part(text: str) -> str:
             and word not in NAME_CONNECTORS
             and word not in ORG_HEADS
             and word not in _KIND_WORDS_IN_NAMES
-        ):
+        ) or (depth == 0 and m.start() > 0 and word.rstrip(".").casefold() in HONORIFICS and word[:1].isupper()):
+            # a clause ran on, or the next person's honorific: "… Archives (ENLA) and Dr. Mona Saleh of …"
             cut = text[: m.start()].rstrip(" ,")
             # the connectors left at the end ("… (ANAS) and"), looked for in a bounded tail: linear (issue 21)
             end = _CONNECTORS_AT_END.search(cut, max(0, len(cut) - 80))

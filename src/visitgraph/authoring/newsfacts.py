@@ -92,7 +92,10 @@ sculptor translator scholar historian researcher scientist professor ambassador 
 _GUEST_WORDS = "(?:" + "|".join(sorted(GUEST_TITLES)) + ")"
 #: A capital letter, Azerbaijani, Turkish and Baltic ones included ("Mayıl Əhmədov", "Şeyh", "Šimkus").
 CAP = r"[A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽƏ]"
-_SUBJECT = r"(?P<giver>(?<![\w’'-])(?:the\s+)?(?:" + CAP + r"[\w.’'-]*\s+){0,6}?[^\W\d_][\w.’'-]*)"
+_SUBJECT = (
+    r"(?P<giver>(?<![\w’'-])(?:the\s+)?(?:(?:" + CAP + r"[\w.’'-]*|van|von|de|der|al|el|bin|ibn|ter)\s+){0,6}?"
+    r"[^\W\d_][\w.’'-]*)"
+)
 #: ", in its turn," or an apposition ("Mayil Ahmedov, director of the library, presented …") after a giver.
 _TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?"
 #: The host library as a receiver, or its fund ("the library's fund", "the fund of the Presidential Library").
@@ -171,7 +174,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
-            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?[^,.;]{1,150}?)\s+"
+            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?)"
+            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,)?\s+"  # "G. Wilson, who is known as …, presented"
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
@@ -214,9 +218,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "visited_and",  # "…, visited the Presidential Library and handed over to the library the …": the guests gave
+        "visited_and",  # "…, visited (paid a visit to) the Presidential Library and handed over …": the guests gave
         re.compile(
-            r"\bvisited\s+"
+            r"\b(?:visited|paid\s+a\s+visit\s+to)\s+"
             + _LIBRARY
             + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
             r"\s+(?:(?:to\s+)?" + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
@@ -279,6 +283,8 @@ def _clauses(sentence: str) -> list[str]:
         part = whole
         active = _AND_ACTIVE.search(part)
         subject = _OPENING_SUBJECT.match(part) if active is not None else None
+        if active is not None and subject is None:
+            subject = _OPENING_SUBJECT_OTHER_VERB.match(part)
         if active is not None and subject is not None:
             # "The guests presented … and received in return …", "… were presented with … and in turn donated …":
             # a second handing-over with the first's subject
@@ -302,6 +308,15 @@ _AND_ACTIVE = re.compile(
 _OPENING_SUBJECT = re.compile(
     r"(?P<subject>(?:[^\s,;]+\s+){0,5}?)(?:was|were|presented|donated|gave|handed|gifted|received)\b"
 )
+#: The subject a sentence opens with when its first verb is another ("The scholar, who …, got acquainted with … and
+#: presented …", "M. van Dijk spoke about … and presented …"): a noun after "the", a pronoun or a name (initials
+#: and particles too), an apposition in commas, then a verb in the past.
+_OPENING_SUBJECT_OTHER_VERB = re.compile(
+    r"(?P<subject>(?:[Tt]he\s+[a-z]+|[Hh]e|[Ss]he|They|(?:(?:" + CAP + r"\.\s?)+|" + CAP + r"[\w’'-]+\s+)"
+    r"(?:(?:" + CAP + r"[\w’'-]*|van|von|de|der|al|el|bin|ibn|la|le|ter)\s+){0,3}" + CAP + r"[\w’'-]+))"
+    r"(?:,\s+[^,;]{1,150},)?\s+(?:also\s+)?(?!visited\b)"  # "… visited … and handed over": the visit rules' own
+    r"(?:[a-z]{2,}ed|got|spoke|met|took|saw|made|held|wrote|told|left|went|came|brought|showed|gave|paid|was|were)\b"
+)
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
 _AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|gifted|handed)\b)")
 
@@ -318,7 +333,7 @@ _NEEDS = {
     "to_first": ("donated to|presented to|handed over to|gave to|gifted to",),
     "gave_to": ("gave|donated|gifted",),
     "and_gave": ("visited", " and ", " to "),
-    "visited_and": ("visited", " and "),
+    "visited_and": ("visit", " and "),
     "received": ("received",),
     "to_whom": ("to whom",),
     "to_person": (" to ",),
@@ -340,16 +355,27 @@ def _names_thing(text: str) -> bool:
     return bool(_WORK_WORDS.search(text) or _GIFT_WORDS.search(text))
 
 
-def _presentation(items: str, receiver: str) -> bool:
+def _presentation(items: str, receiver: str, given: bool = False) -> bool:
     """Say whether "presented <items> to <receiver>" shows something rather than hands a thing over.
+
+    "Presented <receiver> with <items>" (`given`) has only the sense of handing over: what was presented does not
+    make it a talk ("presented the library with its annual report"); an audience as the receiver still does.
 
     >>> _presentation("the new digital platform", "the library staff"), _presentation("a book", "the library")
     (True, False)
+    >>> _presentation("the annual report", "the library", given=True), _presentation("the annual report", "the library")
+    (False, True)
+    >>> _presentation("detailed information about the fund", "the guests", given=True)
+    True
     """
     head = re.split(r"\s(?:about|on|of|for)\s", items, maxsplit=1)[0]
     if _names_thing(head):
         return False
-    return bool(_SHOWN.search(head) or _AUDIENCE.search(receiver))
+    return bool((_SHOWN.search(head) and not given) or _TOLD.search(head) or _AUDIENCE.search(receiver))
+
+
+#: What one tells rather than hands over ("presented the guests with information about …", "… with an overview").
+_TOLD = re.compile(r"\b(?:information|overview|details|briefing|explanations?|insights?)\b", re.I)
 
 
 def _received_gift(items: str) -> bool:
@@ -377,6 +403,14 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
             return name
     for name in names:
         if fold(name) in folded:
+            return name
+    for name in names:  # a later mention by initial or surname: "M. van Dijk", "Dijk" for Marieke van Dijk
+        words = fold(name).split()
+        if len(words) >= 2 and folded and (" " + fold(name)).endswith(" " + folded):
+            return name
+        if len(words) >= 2 and re.search(
+            rf"(?<!\w){re.escape(words[0][0])} {re.escape(' '.join(words[1:]))}\b", folded
+        ):
             return name
     if re.search(r"\bguests\b|\bthem\b|\bthey\b|\bdelegation\b", t, re.I):
         return GUESTS
@@ -532,7 +566,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if m is None:
                 continue
             verb = m.groupdict().get("verb") or "presented"
-            if verb == "presented" and _presentation(m.group("items"), m.groupdict().get("recv") or ""):
+            if verb == "presented" and _presentation(
+                m.group("items"), m.groupdict().get("recv") or "", given=rule in ("active", "recv_with")
+            ):
                 continue  # "presented the digital platform to the staff": a presentation, not a gift
             if verb.startswith(("given", "handed", "gave")) and not _names_thing(m.group("items")):
                 continue  # "were given a tour", "gave detailed information to the guests": not a gift
@@ -557,8 +593,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "… and were in turn given …" continues a clause of the same sentence that handed over
             if rule == "subjectless" and not _names_thing(m.group("items")):
                 continue
-            if rule == "recv_with" and not _names_thing(m.group("items")):
-                continue  # "presented the guests with information": no thing handed over
+            library = re.fullmatch(_LIBRARY, (m.groupdict().get("recv") or "").strip()) is not None
+            if rule == "recv_with" and not _names_thing(m.group("items")) and not library:
+                continue  # "presented the guests with information": no thing handed over (the library is given things)
             if rule in ("passive_to", "recv_with") or (rule == "received" and not m.group("giver")):
                 # no giver written: the other side gave ("books were presented to the guests", "the library received …")
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST

@@ -23,6 +23,7 @@ from visitgraph.authoring.extract import (
     MONTHS,
     ORG_HEADS,
     PART_WORDS,
+    PLURAL_KINDS,
     SUB_UNITS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
@@ -32,9 +33,11 @@ from visitgraph.authoring.extract import (
     bare_head,
     bare_part,
     find_people,
+    institution_head,
     is_cap,
     is_reference,
     looks_org,
+    name_part,
     outside,
     parse_org,
     place_code,
@@ -242,19 +245,27 @@ def _is_host_org(name: str, host_labels: set[str]) -> bool:
 _FIELDS_LIST = r"(?:[A-Z][\w-]*\s+){1,3}and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}\s+of\s"
 
 
+#: Where a group's institution ends: a dash, a comma (not one inside a list of fields), or the clause's next word.
+_GROUP_END = re.compile(
+    r"\s+[–—-]\s+|,\s(?!"
+    + _FIELDS_LIST
+    + r")|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
+    r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
+    r"(?:leadership|guidance|direction))\b"
+)
+
+
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
     """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
     for m in _GROUP.finditer(sentence):
         rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
         rest = sentence[m.end() : rest_end]
-        cut = re.search(
-            r"\s+[–—-]\s+|,\s(?!"
-            + _FIELDS_LIST
-            + r")|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
-            r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
-            r"(?:leadership|guidance|direction))\b",
-            rest,
+        # the name ends at the first break outside brackets: "the EBLIDA (European Bureau of Library, Information
+        # and Documentation Associations)" keeps the comma its expansion holds
+        depth = list(itertools.accumulate((c == "(") - (c == ")") for c in rest)) if "(" in rest else []
+        cut = next(
+            (c for c in _GROUP_END.finditer(rest) if not depth or c.start() == 0 or depth[c.start() - 1] <= 0), None
         )
         org_text = (rest[: cut.start()] if cut else rest).strip(" ,")
         org = None
@@ -442,6 +453,7 @@ def analyse_visit(
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
     _find_represented_elsewhere(text, end, out, labels)
+    _find_workplace_elsewhere(text, end, out, labels)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
             p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
@@ -721,6 +733,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if not is_host and desc is not None and not in_members and _unnamed_part_in_host_slot(own, desc):
             is_host = True  # "received by X and head of the reading halls department Y": a part of the host
+        if not is_host and desc is not None and _unnamed_part_after_host(own, desc, out.hosts):
+            is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
@@ -748,6 +762,35 @@ def _unnamed_part_in_host_slot(own: str, desc: str) -> bool:
         return False  # a named body: the guest's, or the host's by its name (decided above)
     before = own[:at]
     return _HOST_LIST.search(before) is not None or _HOST_SLOT.search(before) is not None
+
+
+#: Words that name a part of a body, in lower case in a title ("head of the electronic resources department").
+_PART_NOUNS = SUB_UNITS | PART_WORDS | frozenset({"centre", "center", "office", "fund", "funds"})
+
+
+def _unnamed_part_after_host(own: str, desc: str, hosts: Sequence[PersonMention]) -> bool:
+    """Say whether a person comes right after a host in one list ("X and <title> Y", "X, <title>, and <title> Y")
+    with a title that names a part in lower-case words and no institution ("head of the maps sector"): the part is
+    the host's, as its member's neighbour in the list is (any list: "attended by", "among them", not only "received
+    by"). A title of a group ("head of the delegation"), naming a body, or owned by another ("of her department") is
+    not such a part.
+
+    >>> host = [PersonMention("Rashad Aliyev", host=True)]
+    >>> own = "It was attended by deputy director of the library Rashad Aliyev and head of the maps sector "
+    >>> _unnamed_part_after_host(own, "head of the maps sector", host), _unnamed_part_after_host(own, "head of the maps sector", [])
+    (True, False)
+    >>> own = "It was attended by deputy director of the library Rashad Aliyev and head of the delegation "
+    >>> _unnamed_part_after_host(own, "head of the delegation", host)
+    False
+    """
+    at = own.rfind(desc)
+    of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
+    if at < 0 or of is None or re.search(CAP, of.group(1)) or of.group(1).split()[-1].casefold() not in _PART_NOUNS:
+        return False
+    if re.search(r"['’]s\b|\b(?:their|his|her)\b", of.group(1)):
+        return False  # "head of the guests' own department", "of her department": someone else's part
+    before = own[:at][-400:]
+    return any(re.search(re.escape(h.name) + r"(?:,[^,.;]{1,120},)?\s+and\s+$", before) for h in hosts if h.host)
 
 
 #: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the
@@ -964,6 +1007,46 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
             guest.org = parse_org(org)
 
 
+#: A later sentence that says where the guests work: "Both guests work at X", "She teaches at X", "A. B. is employed
+#: at X" — a belonging slot (decision 0052) whose subject points back to the guests or names one of them.
+_WORKS_AT = re.compile(
+    r"(?P<who>\b(?:[Bb]oth|[Aa]ll|[Tt]he)\s+(?:(?:two|three|four|five)\s+)?(?:guests?|visitors?|scholars?|"
+    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They)\b|"
+    r"(?:" + CAP + r"\.\s?|" + CAP + r"[\w’'-]*\s+){1,3}(?:" + CAP + r"[\w’'-]+))"  # a name, initials: no full stop
+    r"\s+(?:both\s+|also\s+|currently\s+|now\s+)?"
+    r"(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
+    r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
+)
+_PLURAL_WHO = re.compile(r"\b(?:[Bb]oth|[Aa]ll|They|two|three|four|five)\b|s$")
+
+
+def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
+    """Give guests with no institution the one a later sentence says they work at ("Both guests work at X").
+
+    The subject decides whom: the guests (plural: each guest with no institution; singular: the one such guest),
+    "he"/"she" (the one such guest, and only when the item names no host person, who may be meant), or a guest's
+    name or its short form. The words must read as an institution's
+    name (its head noun), and not the host's.
+    """
+    for m in _WORKS_AT.finditer(text, start):
+        org = name_part(m.group("org")).strip()
+        if institution_head(org) is None or _is_host_org(org, labels):
+            continue
+        who = m.group("who").strip()
+        bare = [v for v in out.visitors if v.org is None]
+        named = [v for v in out.visitors if short_form_of(who, v.name) or fold(who) == fold(v.name)]
+        if named:
+            chosen = [v for v in named if v.org is None]
+        elif re.match(r"(?:[Hh]e|[Ss]he|They)\b", who) and out.hosts:
+            chosen = []  # a pronoun after the host's people are named may be one of them: no guest is meant for sure
+        elif re.match(r"(?:[Bb]oth|[Aa]ll|[Tt]he|[Hh]e|[Ss]he|They)\b", who):
+            chosen = bare if _PLURAL_WHO.search(who) else bare[:1] if len(bare) == 1 else []
+        else:
+            chosen = []
+        for v in chosen:
+            v.org = parse_org(org)
+
+
 def _alternate_names(text: str, visitors: list[PersonMention]) -> None:
     """Record other forms of a visitor's name the item uses ("A. Rakhimjanov", "Amir Ali")."""
     for other in find_people(text):
@@ -989,7 +1072,11 @@ def _title_part(name: str, people: Sequence[PersonMention]) -> bool:
     words = head.split()
     return (
         bool(words)
-        and (words[-1].casefold() in SUB_UNITS or words[-1].casefold() in {"centre", "center", "office"})
+        and (
+            words[-1].casefold() in SUB_UNITS
+            or words[-1].casefold() in {"centre", "center", "office"}
+            or (len(words) == 1 and words[0].casefold() in PLURAL_KINDS)  # "Director of Libraries of the X"
+        )
         and any(p.job_title and head.casefold() in p.job_title.casefold() for p in people)
     )
 

@@ -202,10 +202,30 @@ def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None
     """dev14 (news-dev14.json, 30 items written blind on 6 Dec 2026) is a development set since round 14 (decision
     0055): first sight 22/30, dates 29/30, reuse 45/46, 2 invented entities in 2 items (the same on the rules before
     round 12 and after rounds 12 and 13); after round 14 29/30, dates 30/30, reuse 46/46, 1 invented entity in 1 item
-    (item 24, whose annotation leaves out the "Name (ACRONYM)" form the older sets accept: decision 0055). Its
-    problems are printed on failure: it is tuned on now."""
+    (item 24, whose annotation leaves out the "Name (ACRONYM)" form the older sets accept: decision 0055); after
+    round 15 (decision 0059: a new body written with its abbreviation in brackets is minted under its full name, the
+    abbreviation its alternateName) 30/30, dates 30/30, reuse 46/46, nothing invented. Its problems are printed on
+    failure: it is tuned on now."""
     d = dev14_scores["dev14"]
-    assert d.right >= 29 and d.dates >= 30 and d.invented <= 1 and d.reused >= 46, (d.line("dev14"), d.problems)
+    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 46, (d.line("dev14"), d.problems)
+
+
+@pytest.fixture(scope="module")
+def dev15_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The set ``dev15``, scored only by the test about it (named ``test_dev15_*``), like ``dev14``."""
+    store, base = sources
+    return {"dev15": score_drafts(lambda: DraftContext.from_store(store, base), "dev15")}
+
+
+def test_dev15_development_no_worse(dev15_scores: dict[str, DraftScore]) -> None:
+    """dev15 (news-dev15.json, 30 items written blind on 6 Dec 2026 by a helper who saw no rules, never tuned on
+    before) is a development set since round 15 (decision 0059): first sight 22/30, dates 30/30, reuse 35/35, 3
+    invented entities in 3 items; after round 15 28/30, dates 30/30, reuse 35/35, nothing invented. Its two misses
+    (items 19 and 30) are annotations that contradict dev4 to dev7 ("the sides discussed a draft agreement" as an
+    unsigned agreement, where the older sets count none: decisions 0044, 0059), so it is guarded at what was reached.
+    Its problems are printed on failure: it is tuned on now."""
+    d = dev15_scores["dev15"]
+    assert d.right >= 28 and d.dates >= 30 and d.invented == 0 and d.reused >= 35, (d.line("dev15"), d.problems)
 
 
 def test_dev_halves_stay_as_tuned(
