@@ -4,6 +4,8 @@
 # this one, in alternating order, same data; prints each build's wall time, its step timings and the load average.
 # Usage: P=/path/to/project REF=/path/to/other/checkout R=3 bench/sbs_raw_build.sh
 #   (a project from `bench_scale.py --phases generate`; its var/ is removed before each build)
+#   START=n begins at round n (odd rounds run ref first, even rounds this first).
+#   CPU=1 also prints each build's CPU seconds (its children's included).
 #   ANSWERS=1 keeps each build's stored answers in $OUT/answers-<code>-<round> (to compare them afterwards).
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +16,7 @@ REF=${REF:?set REF to the other checkout}
 R=${R:-3}
 OUT=${OUT:-$(mktemp -d /tmp/sbs-raw-build-XXXX)}
 declare -A SRC=([ref]=$REF [this]=$HERE)
-for r in $(seq 1 "$R"); do
+for r in $(seq "${START:-1}" "$R"); do  # START=2 R=2: only the second round (this first, then ref)
   rm -rf "$OUT/raw"
   s=$(date +%s.%N)
   # shellcheck disable=SC2046
@@ -28,11 +30,14 @@ for r in $(seq 1 "$R"); do
     rm -rf "$P/var"
     l0=$(cut -d' ' -f1 /proc/loadavg)
     s=$(date +%s.%N)
-    PYTHONPATH=${SRC[$c]}/src nice -n 5 "$PY" -m visitgraph --root "$P" build --json > "$OUT/$c-$r.json" 2> "$OUT/$c-$r.err"
+    # CPU=1: the build's CPU time, its children's included (GNU time: wall, user, system seconds), in $OUT/$c-$r.cpu
+    if [ "${CPU:-0}" = 1 ]; then timed=(/usr/bin/time -f "%e %U %S" -o "$OUT/$c-$r.cpu"); else timed=(); fi
+    PYTHONPATH=${SRC[$c]}/src nice -n 5 "${timed[@]}" "$PY" -m visitgraph --root "$P" build --json > "$OUT/$c-$r.json" 2> "$OUT/$c-$r.err"
     rc=$?
     e=$(date +%s.%N)
     t=$("$PY" -c "import json; print(json.load(open('$OUT/$c-$r.json'))['timings'])" 2>/dev/null)
-    echo "round $r $c rc=$rc build_s=$(echo "$e - $s" | bc) load=$l0→$(cut -d' ' -f1 /proc/loadavg) at=$(date -u +%H:%M:%S) $t"
+    cpu=$(cat "$OUT/$c-$r.cpu" 2>/dev/null)
+    echo "round $r $c rc=$rc build_s=$(echo "$e - $s" | bc) load=$l0→$(cut -d' ' -f1 /proc/loadavg) at=$(date -u +%H:%M:%S) ${cpu:+cpu(wall user sys)=$cpu }$t"
     if [ "${ANSWERS:-0}" = 1 ]; then cp -r "$P/var/store/answers" "$OUT/answers-$c-$r"; fi
   done
 done
