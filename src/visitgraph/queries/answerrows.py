@@ -122,9 +122,10 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     reach_keys: dict[str, set[str]] = {c: set() for c in paths}  # IRIs a path filter starts from
     count = 0
     limit = int(job["max_rows"])
+    encoder = RowEncoder()
     for solution in result:  # type: ignore[union-attr]
-        terms = [solution[n] for n in names]
-        values = row_values(count * GAP, terms, columns, where, key_at)
+        terms = list(solution)  # the values in the order of `names`
+        values = encoder.row_values(count * GAP, terms, columns, where, key_at)
         if key_at is not None and terms[key_at] is None:
             unkeyed = True
         for c in columns:
@@ -188,15 +189,53 @@ def row_values(
 ) -> tuple[Any, ...]:
     """The stored row: number, terms as JSON, the key (N-Triples), then each filter column's text and number."""
     key = terms[key_at] if key_at is not None else None
-    values: list[Any] = [
-        n,
-        json.dumps([encode_term(t) for t in terms], ensure_ascii=False),
-        None if key is None else str(key),
-    ]
+    values: list[Any] = [n, _JSON([encode_term(t) for t in terms]), None if key is None else str(key)]
     for c in columns:
         term = terms[where[c]] if c in where else None
         values += [None if term is None else term.value, filter_number(term)]
     return tuple(values)
+
+
+#: ``json.dumps(x, ensure_ascii=False)`` without building a new encoder at every call.
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class RowEncoder:
+    """:func:`row_values` for the many rows of one derivation, each term's JSON written once.
+
+    A whole answer repeats its terms (dates, organisations, countries, the same visit in many rows):
+    at 10k visits `institution-timeline`'s 66k rows took 1.2 s of Python for their rows this way
+    against 0.35 s (decision 0058). The text is exactly :func:`row_values`' (``json.dumps`` of a list
+    joins its items with ``", "``). At most `limit` terms are kept; then the memory starts again.
+
+    >>> terms = [ox.NamedNode("http://x/a"), None, ox.Literal("é", language="az")]
+    >>> RowEncoder().row_values(7, terms, ["c"], {"c": 2}, 0) == row_values(7, terms, ["c"], {"c": 2}, 0)
+    True
+    """
+
+    def __init__(self, limit: int = 1 << 17) -> None:
+        self.limit = limit
+        self.known: dict[Term | None, str] = {None: "null"}
+
+    def row_values(
+        self, n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int], key_at: int | None
+    ) -> tuple[Any, ...]:
+        known, parts = self.known, []
+        for term in terms:
+            text = known.get(term)
+            if text is None:
+                text = _JSON(encode_term(term))
+                if len(known) >= self.limit:
+                    known.clear()
+                    known[None] = "null"
+                known[term] = text
+            parts.append(text)
+        key = terms[key_at] if key_at is not None else None
+        values: list[Any] = [n, "[" + ", ".join(parts) + "]", None if key is None else str(key)]
+        for c in columns:
+            term = terms[where[c]] if c in where else None
+            values += [None if term is None else term.value, filter_number(term)]
+        return tuple(values)
 
 
 def reach_rows(
