@@ -5,6 +5,9 @@
 # Usage: P=/path/to/project REF=/path/to/other/checkout R=3 bench/sbs_raw_build.sh
 #   (a project from `bench_scale.py --phases generate`; its var/ is removed before each build)
 #   ANSWERS=1 keeps each build's stored answers in $OUT/answers-<code>-<round> (to compare them afterwards).
+#   QUERIES=1 builds with each checkout's own saved queries: its queries/ is copied over $P/queries before its
+#   build (a generated project carries the queries of the checkout that generated it; a change that rewrites a
+#   saved query is measured only this way).
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-$HERE/.venv/bin/python}
@@ -26,6 +29,7 @@ for r in $(seq 1 "$R"); do
   if [ $((r % 2)) = 1 ]; then order="ref this"; else order="this ref"; fi
   for c in $order; do
     rm -rf "$P/var"
+    if [ "${QUERIES:-0}" = 1 ]; then rm -rf "$P/queries" && cp -r "${SRC[$c]}/queries" "$P/queries"; fi
     l0=$(cut -d' ' -f1 /proc/loadavg)
     s=$(date +%s.%N)
     PYTHONPATH=${SRC[$c]}/src nice -n 5 "$PY" -m visitgraph --root "$P" build --json > "$OUT/$c-$r.json" 2> "$OUT/$c-$r.err"
