@@ -188,34 +188,16 @@ def row_values(
     n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int], key_at: int | None
 ) -> tuple[Any, ...]:
     """The stored row: number, terms as JSON, the key (N-Triples), then each filter column's text and number."""
-    key = terms[key_at] if key_at is not None else None
-    values: list[Any] = [n, _JSON([encode_term(t) for t in terms]), None if key is None else str(key)]
-    for c in columns:
-        term = terms[where[c]] if c in where else None
-        values += [None if term is None else term.value, filter_number(term)]
-    return tuple(values)
-
-
-#: ``json.dumps(x, ensure_ascii=False)`` without building a new encoder at every call.
-_JSON = json.JSONEncoder(ensure_ascii=False).encode
+    return RowEncoder().row_values(n, terms, columns, where, key_at)
 
 
 class RowEncoder:
-    """:func:`row_values` for the many rows of one derivation, each term's JSON written once.
-
-    A whole answer repeats its terms (dates, organisations, countries, the same visit in many rows):
-    at 10k visits `institution-timeline`'s 66k rows took 1.2 s of Python for their rows this way
-    against 0.35 s (decision 0058). The text is exactly :func:`row_values`' (``json.dumps`` of a list
-    joins its items with ``", "``). At most `limit` terms are kept; then the memory starts again.
-
-    >>> terms = [ox.NamedNode("http://x/a"), None, ox.Literal("é", language="az")]
-    >>> RowEncoder().row_values(7, terms, ["c"], {"c": 2}, 0) == row_values(7, terms, ["c"], {"c": 2}, 0)
-    True
-    """
+    """:func:`row_values` for a derivation's many rows: a whole answer repeats its terms, so each term's JSON
+    is written once (at most `limit` kept); the text is ``json.dumps``' (items joined by ``", "``). Decision 0058."""
 
     def __init__(self, limit: int = 1 << 17) -> None:
-        self.limit = limit
-        self.known: dict[Term | None, str] = {None: "null"}
+        self.limit, self.known = limit, dict[Term | None, str]()
+        self.json = json.JSONEncoder(ensure_ascii=False).encode  # not one new encoder per call, as json.dumps
 
     def row_values(
         self, n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int], key_at: int | None
@@ -224,10 +206,9 @@ class RowEncoder:
         for term in terms:
             text = known.get(term)
             if text is None:
-                text = _JSON(encode_term(term))
+                text = self.json(encode_term(term))
                 if len(known) >= self.limit:
                     known.clear()
-                    known[None] = "null"
                 known[term] = text
             parts.append(text)
         key = terms[key_at] if key_at is not None else None

@@ -17,7 +17,7 @@ from visitgraph.core.errors import ShapesViolation, VisitgraphError
 from visitgraph.publish.pipeline import build
 from visitgraph.queries import answermemory
 from visitgraph.queries.answerindex import answers_root, build_index
-from visitgraph.queries.answerrows import RowEncoder, order_by, row_values
+from visitgraph.queries.answerrows import RowEncoder, encode_term, filter_number, order_by, row_values
 from visitgraph.queries.catalog import discover_queries
 from visitgraph.store.backend import store_from_settings
 from visitgraph.store.embedded import EmbeddedStore
@@ -46,8 +46,17 @@ def test_rows_written_with_each_terms_json_once_are_the_rows_written_one_by_one(
         terms = [kinds[(n * 7 + i * 3) % len(kinds)] for i in range(4)]
         where = {"c": n % 4, "d": 3}
         for key_at in (None, n % 4):
-            expected = row_values(n, terms, ["c", "d", "missing"], where, key_at)
+            key = None if key_at is None else terms[key_at]
+            expected = (
+                n,
+                json.dumps([encode_term(t) for t in terms], ensure_ascii=False),
+                None if key is None else str(key),
+            )
+            for c in ("c", "d"):  # each filter column's text and number; "missing" is not in the answer
+                expected += (None if terms[where[c]] is None else terms[where[c]].value, filter_number(terms[where[c]]))  # type: ignore[union-attr]
+            expected += (None, None)
             assert encoder.row_values(n, terms, ["c", "d", "missing"], where, key_at) == expected
+            assert row_values(n, terms, ["c", "d", "missing"], where, key_at) == expected
     assert len(encoder.known) <= 3
 
 
