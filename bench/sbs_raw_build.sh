@@ -7,6 +7,9 @@
 #   START=n begins at round n (odd rounds run ref first, even rounds this first).
 #   CPU=1 also prints each build's CPU seconds (its children's included).
 #   ANSWERS=1 keeps each build's stored answers in $OUT/answers-<code>-<round> (to compare them afterwards).
+#   QUERIES=1 builds with each checkout's own saved queries: its queries/ is copied over $P/queries before its
+#   build (a generated project carries the queries of the checkout that generated it; a change that rewrites a
+#   saved query is measured only this way).
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-$HERE/.venv/bin/python}
@@ -28,6 +31,7 @@ for r in $(seq "${START:-1}" "$R"); do  # START=2 R=2: only the second round (th
   if [ $((r % 2)) = 1 ]; then order="ref this"; else order="this ref"; fi
   for c in $order; do
     rm -rf "$P/var"
+    if [ "${QUERIES:-0}" = 1 ]; then rm -rf "$P/queries" && cp -r "${SRC[$c]}/queries" "$P/queries"; fi
     l0=$(cut -d' ' -f1 /proc/loadavg)
     s=$(date +%s.%N)
     # CPU=1: the build's CPU time, its children's included (GNU time: wall, user, system seconds), in $OUT/$c-$r.cpu

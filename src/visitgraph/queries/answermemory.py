@@ -17,7 +17,9 @@ Oxigraph scans the data, not only on the data (``GROUP_CONCAT``, ``SAMPLE``: the
 concatenated values follows the store's own order, which differs between the on-disk and the
 in-memory store; the stored answer must be what the same SPARQL gives on the published generation);
 and one with ``EXISTS``, which pyoxigraph 0.5's in-memory store evaluates 8–30× slower than the
-on-disk one (measured on the 10k generation: `gifts-per-year` 0.7 s on disk, 34.6 s in memory).
+on-disk one (measured on the 10k generation: `gifts-per-year` 0.7 s on disk, 34.6 s in memory). Since
+decision 0058 `gifts-per-year` has no ``EXISTS`` (an ``OPTIONAL`` instead, same rows) and reads the copy;
+`gifts` reads the disk for its ``GROUP_CONCAT``.
 """
 
 from __future__ import annotations

@@ -122,9 +122,10 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     reach_keys: dict[str, set[str]] = {c: set() for c in paths}  # IRIs a path filter starts from
     count = 0
     limit = int(job["max_rows"])
+    encoder = RowEncoder()
     for solution in result:  # type: ignore[union-attr]
-        terms = [solution[n] for n in names]
-        values = row_values(count * GAP, terms, columns, where, key_at)
+        terms = list(solution)  # the values in the order of `names`
+        values = encoder.row_values(count * GAP, terms, columns, where, key_at)
         if key_at is not None and terms[key_at] is None:
             unkeyed = True
         for c in columns:
@@ -187,16 +188,35 @@ def row_values(
     n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int], key_at: int | None
 ) -> tuple[Any, ...]:
     """The stored row: number, terms as JSON, the key (N-Triples), then each filter column's text and number."""
-    key = terms[key_at] if key_at is not None else None
-    values: list[Any] = [
-        n,
-        json.dumps([encode_term(t) for t in terms], ensure_ascii=False),
-        None if key is None else str(key),
-    ]
-    for c in columns:
-        term = terms[where[c]] if c in where else None
-        values += [None if term is None else term.value, filter_number(term)]
-    return tuple(values)
+    return RowEncoder().row_values(n, terms, columns, where, key_at)
+
+
+class RowEncoder:
+    """:func:`row_values` for a derivation's many rows: a whole answer repeats its terms, so each term's JSON
+    is written once (at most `limit` kept); the text is ``json.dumps``' (items joined by ``", "``). Decision 0058."""
+
+    def __init__(self, limit: int = 1 << 17) -> None:
+        self.limit, self.known = limit, dict[Term | None, str]()
+        self.json = json.JSONEncoder(ensure_ascii=False).encode  # not one new encoder per call, as json.dumps
+
+    def row_values(
+        self, n: int, terms: Sequence[Term | None], columns: Sequence[str], where: Mapping[str, int], key_at: int | None
+    ) -> tuple[Any, ...]:
+        known, parts = self.known, []
+        for term in terms:
+            text = known.get(term)
+            if text is None:
+                text = self.json(encode_term(term))
+                if len(known) >= self.limit:
+                    known.clear()
+                known[term] = text
+            parts.append(text)
+        key = terms[key_at] if key_at is not None else None
+        values: list[Any] = [n, "[" + ", ".join(parts) + "]", None if key is None else str(key)]
+        for c in columns:
+            term = terms[where[c]] if c in where else None
+            values += [None if term is None else term.value, filter_number(term)]
+        return tuple(values)
 
 
 def reach_rows(

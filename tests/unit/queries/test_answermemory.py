@@ -17,12 +17,47 @@ from visitgraph.core.errors import ShapesViolation, VisitgraphError
 from visitgraph.publish.pipeline import build
 from visitgraph.queries import answermemory
 from visitgraph.queries.answerindex import answers_root, build_index
-from visitgraph.queries.answerrows import order_by
+from visitgraph.queries.answerrows import RowEncoder, encode_term, filter_number, order_by, row_values
 from visitgraph.queries.catalog import discover_queries
 from visitgraph.store.backend import store_from_settings
 from visitgraph.store.embedded import EmbeddedStore
 
 GIB = 2**30
+
+
+def test_rows_written_with_each_terms_json_once_are_the_rows_written_one_by_one() -> None:
+    """Decision 0058: the derivation's row encoder remembers each term's JSON; same text, same columns,
+    through a full memory that starts again (limit 3), for every kind of term and an unbound value."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    kinds: list[ox.NamedNode | ox.Literal | ox.BlankNode | None] = [
+        ox.NamedNode("https://w3id.org/visitgraph/id/visit/a"),
+        ox.NamedNode("https://w3id.org/visitgraph/id/organization/ü"),
+        ox.BlankNode("b0"),
+        ox.Literal("2020-01-24", datatype=ox.NamedNode(xsd + "date")),
+        ox.Literal("2020", datatype=ox.NamedNode(xsd + "gYear")),
+        ox.Literal("12", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal('Kelaghayi "silk"\n, \u0130'),
+        ox.Literal("Bakı", language="az"),
+        ox.Literal("https://w3id.org/visitgraph/id/visit/a"),  # the same text as an IRI, another term
+        None,
+    ]
+    encoder = RowEncoder(limit=3)
+    for n in range(200):
+        terms = [kinds[(n * 7 + i * 3) % len(kinds)] for i in range(4)]
+        where = {"c": n % 4, "d": 3}
+        for key_at in (None, n % 4):
+            key = None if key_at is None else terms[key_at]
+            expected = (
+                n,
+                json.dumps([encode_term(t) for t in terms], ensure_ascii=False),
+                None if key is None else str(key),
+            )
+            for c in ("c", "d"):  # each filter column's text and number; "missing" is not in the answer
+                expected += (None if terms[where[c]] is None else terms[where[c]].value, filter_number(terms[where[c]]))  # type: ignore[union-attr]
+            expected += (None, None)
+            assert encoder.row_values(n, terms, ["c", "d", "missing"], where, key_at) == expected
+            assert row_values(n, terms, ["c", "d", "missing"], where, key_at) == expected
+    assert len(encoder.known) <= 3
 
 
 def test_the_budget_allows_as_many_copies_as_fit_at_most_one_per_worker() -> None:
