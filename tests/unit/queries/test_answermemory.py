@@ -4,6 +4,7 @@ chosen or refused by the memory budget, the same answers as on disk, killable, n
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -211,13 +212,19 @@ def test_a_copy_that_cannot_be_loaded_in_time_leaves_the_rest_on_disk(tmp_path: 
     assert isinstance(store, EmbeddedStore)
     gen = store.current()
     assert gen is not None
+    # A dump no one ever writes (a FIFO): the child's load blocks until it is killed at `index_timeout`. With a
+    # 1 ms limit on a real dump instead, a parent paused between sending the load and waiting saw it loaded in time
+    # (failed once in a loaded run).
+    never = tmp_path / "never-written.nq"
+    os.mkfifo(never)
     report = build_index(
-        settings.replace(answer_index=True, index_timeout=0.001),
+        settings.replace(answer_index=True, index_timeout=2.0),
         store.path,
         store.generations_dir / gen.id,
         gen.id,
         discover_queries(root),
         quads=len(store.reader()),
+        dump=never,
     )
     assert "could not be loaded" in report.memory
     assert not any(e.get("read") == "memory" for e in report.entries.values())
