@@ -106,6 +106,8 @@ DEV13 = ROOT / "tests" / "data" / "eval" / "news-dev13.json"
 DEV14 = ROOT / "tests" / "data" / "eval" / "news-dev14.json"
 #: Blind set dev15 (30 items, written blind to the drafting rules and the other sets; a check set, never tuned on).
 DEV15 = ROOT / "tests" / "data" / "eval" / "news-dev15.json"
+#: Blind set dev16 (30 items, written blind to the drafting rules and the other sets; a check set, never tuned on).
+DEV16 = ROOT / "tests" / "data" / "eval" / "news-dev16.json"
 _ITEM_KEYS = {"split", "text", "date", "visitors", "hosts", "orgs", "gifts", "agreements"}
 
 
@@ -218,6 +220,11 @@ def test_repo_dev14_eval_file_well_formed() -> None:
 def test_repo_dev15_eval_file_well_formed() -> None:
     data = json.loads(DEV15.read_text(encoding="utf-8"))
     assert eval_file_problems(data, "dev15", 30, _known_ids()) == []
+
+
+def test_repo_dev16_eval_file_well_formed() -> None:
+    data = json.loads(DEV16.read_text(encoding="utf-8"))
+    assert eval_file_problems(data, "dev16", 30, _known_ids()) == []
 
 
 def test_repo_eval_file_check_catches_malformed_items() -> None:
