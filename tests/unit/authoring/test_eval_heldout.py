@@ -97,11 +97,17 @@ def test_reconcile_reading_entities_from_the_store_answers_the_same(
 DEV_HALVES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12")
 
 
+def _scored(sources: tuple[object, str], split: str) -> DraftScore:
+    """Draft and score one split against the repository's records (each split's own fixture calls it, so a
+    ``-k`` that leaves a split's tests out never scores that split)."""
+    store, base = sources
+    return score_drafts(lambda: DraftContext.from_store(store, base), split)
+
+
 @pytest.fixture(scope="module")
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The development halves only: running their guards never scores the held-out half (decision 0046)."""
-    store, base = sources
-    out = {split: score_drafts(lambda: DraftContext.from_store(store, base), split) for split in DEV_HALVES}
+    out = {split: _scored(sources, split) for split in DEV_HALVES}
     print()
     for split, s in out.items():
         print(s.line(split))
@@ -112,23 +118,20 @@ def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
 def held_out_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The held-out half ``test2``, scored only by the tests about it (all named ``test_draft_test_half_*`` or
     ``test_print_the_held_out_*``), so ``-k "not test_half and not held_out"`` never computes it."""
-    store, base = sources
-    return {"test2": score_drafts(lambda: DraftContext.from_store(store, base), "test2")}
+    return {"test2": _scored(sources, "test2")}
 
 
 @pytest.fixture(scope="module")
 def dev13_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The representative check ``dev13``, scored only by the test about it (named ``test_dev13_*``), so that
     ``-k "not dev13"`` never computes it for someone tuning on the development halves (decision 0052)."""
-    store, base = sources
-    return {"dev13": score_drafts(lambda: DraftContext.from_store(store, base), "dev13")}
+    return {"dev13": _scored(sources, "dev13")}
 
 
 @pytest.fixture(scope="module")
 def dev14_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The blind check ``dev14``, scored only by the test about it (named ``test_dev14_*``), like ``dev13``."""
-    store, base = sources
-    return {"dev14": score_drafts(lambda: DraftContext.from_store(store, base), "dev14")}
+    return {"dev14": _scored(sources, "dev14")}
 
 
 def test_print_the_held_out_drafting_figures(held_out_scores: dict[str, DraftScore]) -> None:
@@ -213,8 +216,7 @@ def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None
 @pytest.fixture(scope="module")
 def dev15_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The set ``dev15``, scored only by the test about it (named ``test_dev15_*``), like ``dev14``."""
-    store, base = sources
-    return {"dev15": score_drafts(lambda: DraftContext.from_store(store, base), "dev15")}
+    return {"dev15": _scored(sources, "dev15")}
 
 
 def test_dev15_development_no_worse(dev15_scores: dict[str, DraftScore]) -> None:
@@ -231,8 +233,7 @@ def test_dev15_development_no_worse(dev15_scores: dict[str, DraftScore]) -> None
 @pytest.fixture(scope="module")
 def dev16_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The blind check ``dev16``, scored only by the test about it (named ``test_dev16_*``), like ``dev13``."""
-    store, base = sources
-    return {"dev16": score_drafts(lambda: DraftContext.from_store(store, base), "dev16")}
+    return {"dev16": _scored(sources, "dev16")}
 
 
 def test_dev16_blind_check_no_worse(dev16_scores: dict[str, DraftScore]) -> None:

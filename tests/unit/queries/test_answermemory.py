@@ -17,9 +17,9 @@ from visitgraph.core.config import Settings
 from visitgraph.core.errors import ShapesViolation, VisitgraphError
 from visitgraph.publish.pipeline import build
 from visitgraph.queries import answermemory
-from visitgraph.queries.answerindex import answers_root, build_index
+from visitgraph.queries.answerindex import IndexReport, answers_root, build_index
 from visitgraph.queries.answerrows import RowEncoder, encode_term, filter_number, order_by, row_values
-from visitgraph.queries.catalog import discover_queries
+from visitgraph.queries.catalog import SavedQuery, discover_queries
 from visitgraph.store.backend import store_from_settings
 from visitgraph.store.embedded import EmbeddedStore
 
@@ -174,6 +174,29 @@ def test_a_copy_past_the_budget_is_refused_and_the_generation_read_on_disk(tmp_p
     assert not any(e.get("read") == "memory" for e in manifest["queries"].values())
 
 
+def _answers_of_current(
+    root: Path, index_timeout: float, queries: list[SavedQuery], dump: Path | None = None
+) -> tuple[EmbeddedStore, IndexReport]:
+    """Publish `root` without stored answers, then store them for its generation as a whole build would (with its
+    quad count, so in-memory copies are planned), one answer child, `index_timeout` seconds a job."""
+    settings = settings_for(root, query_workers=1, answer_index=False)
+    store = store_from_settings(settings)
+    build(settings, store, who="pytest")
+    assert isinstance(store, EmbeddedStore)
+    gen = store.current()
+    assert gen is not None
+    report = build_index(
+        settings.replace(answer_index=True, index_timeout=index_timeout),
+        store.path,
+        store.generations_dir / gen.id,
+        gen.id,
+        queries,
+        quads=len(store.reader()),
+        dump=dump,
+    )
+    return store, report
+
+
 def test_a_query_past_index_timeout_in_memory_is_killed_and_the_next_loads_a_new_copy(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     (root / "queries" / "aaa-everything-thrice.rq").write_text(
@@ -181,21 +204,7 @@ def test_a_query_past_index_timeout_in_memory_is_killed_and_the_next_loads_a_new
         "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }\n",
         encoding="utf-8",
     )
-    settings = settings_for(root, query_workers=1, answer_index=False)
-    store = store_from_settings(settings)
-    build(settings, store, who="pytest")
-    assert isinstance(store, EmbeddedStore)
-    gen = store.current()
-    assert gen is not None
-    queries = sorted(discover_queries(root), key=lambda q: q.name)
-    report = build_index(
-        settings.replace(answer_index=True, index_timeout=3.0),
-        store.path,
-        store.generations_dir / gen.id,
-        gen.id,
-        queries,
-        quads=len(store.reader()),
-    )
+    store, report = _answers_of_current(root, 3.0, sorted(discover_queries(root), key=lambda q: q.name))
     slow = report.entries["aaa-everything-thrice"]
     assert slow["read"] == "memory" and "index_timeout (3 s)" in slow["error"]
     # The thread's child was killed with its copy; the next queries loaded a new one and were answered in memory.
@@ -206,26 +215,12 @@ def test_a_query_past_index_timeout_in_memory_is_killed_and_the_next_loads_a_new
 
 def test_a_copy_that_cannot_be_loaded_in_time_leaves_the_rest_on_disk(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
-    settings = settings_for(root, query_workers=1, answer_index=False)
-    store = store_from_settings(settings)
-    build(settings, store, who="pytest")
-    assert isinstance(store, EmbeddedStore)
-    gen = store.current()
-    assert gen is not None
     # A dump no one ever writes (a FIFO): the child's load blocks until it is killed at `index_timeout`. With a
     # 1 ms limit on a real dump instead, a parent paused between sending the load and waiting saw it loaded in time
     # (failed once in a loaded run).
     never = tmp_path / "never-written.nq"
     os.mkfifo(never)
-    report = build_index(
-        settings.replace(answer_index=True, index_timeout=2.0),
-        store.path,
-        store.generations_dir / gen.id,
-        gen.id,
-        discover_queries(root),
-        quads=len(store.reader()),
-        dump=never,
-    )
+    store, report = _answers_of_current(root, 2.0, discover_queries(root), dump=never)
     assert "could not be loaded" in report.memory
     assert not any(e.get("read") == "memory" for e in report.entries.values())
     assert not list(answers_root(store.path).glob(".dump-*"))
