@@ -10,8 +10,8 @@ their RSS, when it was reached, and the largest RSS each kind of process reached
 
 from __future__ import annotations
 
+import argparse
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,15 @@ def _kind(cmd: str) -> str:
 
 
 def main() -> None:
-    project = sys.argv[1]
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Example: python bench/peak_rss.py /tmp/s11-bench/p100k > rss.txt &  (run the builds, then kill %1)",
+    )
+    parser.add_argument("project", type=Path, help="the project folder the builds run with (--root)")
+    project_dir = parser.parse_args().project
+    if not project_dir.is_dir():
+        parser.error(f"{project_dir} is not a folder: give the project the builds are started with (--root)")
+    project = str(project_dir)
     builds: dict[int, dict[str, Any]] = {}
     stop = False
 

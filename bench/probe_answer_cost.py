@@ -14,6 +14,7 @@ The dump is written from the generation when it does not exist (as a whole build
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -116,9 +117,37 @@ def rewrite(generation: str, project: Path, dump: str, name: str, old: Path, whe
         )
 
 
-if __name__ == "__main__":
-    mode, generation, project, dump = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
-    if mode == "split":
-        split(generation, project, dump)
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    modes = parser.add_subparsers(dest="mode", required=True)
+    for name, what in (
+        ("split", "CPU per stored-answer query"),
+        ("rewrite", "an old query text against the saved one"),
+    ):
+        mode = modes.add_parser(name, help=what)
+        mode.add_argument("generation", help="a published generation's folder (var/store/generations/<id>)")
+        mode.add_argument("project", type=Path, help="the project whose queries/ are probed")
+        mode.add_argument("dump", help="the generation's N-Quads dump (written first when missing)")
+        if name == "rewrite":
+            mode.add_argument("name", help="the saved query's name")
+            mode.add_argument("old", type=Path, help="the old text (.rq) to compare with")
+            mode.add_argument("where", nargs="?", default="both", choices=("disk", "memory", "both"))
+    args = parser.parse_args()
+    if not Path(args.generation).is_dir():
+        parser.error(f"{args.generation} is not a generation folder (var/store/generations/<id>)")
+    if not (args.project / "queries").is_dir():
+        parser.error(f"{args.project} has no queries/ folder: give the project the generation was built from")
+    if args.mode == "split":
+        split(args.generation, args.project, args.dump)
     else:
-        rewrite(generation, project, dump, sys.argv[5], Path(sys.argv[6]), sys.argv[7] if len(sys.argv) > 7 else "both")
+        if not args.old.is_file():
+            parser.error(f"{args.old} is not a file: give the old query text (.rq)")
+        rewrite(args.generation, args.project, args.dump, args.name, args.old, args.where)
+
+
+if __name__ == "__main__":
+    main()
