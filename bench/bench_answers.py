@@ -8,6 +8,8 @@ alternate in one run on the same data. The followed answers are kept aside and c
 whole ones (same rows, key and filter columns) before the next write, so a figure is only kept
 for answers that are right.
 
+Example:
+
     python bench/bench_answers.py --scales 1000,100000 --writes 2 --out bench/results
 """
 
@@ -115,7 +117,11 @@ def bench(visits: int, work: Path, writes: int, batch: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--scales", default="1000,100000")
     parser.add_argument("--writes", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100)

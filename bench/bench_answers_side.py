@@ -2,13 +2,16 @@
 built project, with the code found first on PYTHONPATH; prints one JSON line (write and answer seconds, per
 query seconds and how each answer was made, bytes the answers folder added).
 
-Two copies of one built project, the reference checkout's `src` and this one's, alternated per write
-(bench/README.md, "Stored answers after a write, per group"):
+A side-by-side run writes to two copies of one built project, with the reference checkout's `src` and with
+this one's, alternated per write (bench/README.md, "Stored answers after a write, per group").
+
+Examples:
 
     PYTHONPATH=/tmp/ref/src python bench/bench_answers_side.py /tmp/ref-100000 2 100 > ref-2.json
     PYTHONPATH=$PWD/src     python bench/bench_answers_side.py /tmp/cand-100000 2 100 > cand-2.json
 """
 
+import argparse
 import json
 import os
 import random
@@ -26,7 +29,18 @@ from visitgraph.store.embedded import EmbeddedStore
 
 
 def main():
-    project, k, batch = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("project", type=Path, help="a built project (written to: use a copy)")
+    parser.add_argument("k", type=int, help="the write's number: its visits and their random choices follow from it")
+    parser.add_argument("batch", type=int, help="how many synthetic visits the write adds (100 in bench/README.md)")
+    args = parser.parse_args()
+    if not args.project.is_dir():
+        parser.error(f"{args.project} is not a folder: give a built project (a copy: the write publishes into it)")
+    project, k, batch = args.project, args.k, args.batch
     settings = load_settings(project)
     store = EmbeddedStore(settings.store)
     rng = random.Random(k)

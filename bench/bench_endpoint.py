@@ -1,4 +1,4 @@
-"""Endpoint benchmark: visitgraph's /sparql against the Oxigraph server on the same data, same machine.
+r"""Endpoint benchmark: visitgraph's /sparql against the Oxigraph server on the same data, same machine.
 
 For each scale (synthetic visits from `bench/synth.py`) the data is published as a visitgraph
 generation; the Oxigraph server (`oxigraph serve-read-only --union-default-graph`, PyPI `oxigraph`)
@@ -14,6 +14,8 @@ concurrency 1 and 8, over persistent HTTP connections:
 A `hostile` phase then runs four clients sending cartesian-product queries with a 2 s budget on
 both servers while a fifth sends simple queries, and measures the fifth's latency and the
 server process tree's CPU in the 2 s after the bad clients stop.
+
+Examples:
 
     python bench/bench_endpoint.py --scales 1000,100000 --seconds 3 --out bench/results
     python bench/bench_endpoint.py --project /tmp/h17f-reads/project --scales 1000000 --seconds 150 \
@@ -528,7 +530,11 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--scales", default="1000,100000", help="comma-separated visit counts")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of one measured phase")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per (workload, concurrency)")

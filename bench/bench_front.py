@@ -7,6 +7,8 @@ between this code and the reference code (`--reference`, the `src/` folder of an
 every round, in alternating order. Both serve copies of the same published project made by
 `bench_endpoint.py` (run it first with the same `--work`).
 
+Example:
+
     python bench/bench_front.py --reference /tmp/ref/src --work /tmp/vg-endpoint-bench --rounds 6
 """
 
@@ -48,7 +50,11 @@ def phase(port: int, path: str, seconds: float) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--reference", type=Path, required=True, help="src/ folder of the checkout to compare with")
     parser.add_argument(
         "--work", type=Path, default=Path("/tmp/vg-endpoint-bench"), help="bench_endpoint's scratch folder"

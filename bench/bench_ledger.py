@@ -1,5 +1,7 @@
 """Measure the ledger of published IRIs (decision 0026): a full scan of a generation and an incremental diff.
 
+Examples:
+
     python bench/synth.py --visits 10000 --out /tmp/vg-10k
     python bench/bench_ledger.py /tmp/vg-10k
 
@@ -25,8 +27,12 @@ from visitgraph.sources.load import discover_sources, load_source_into
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", type=Path)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("root", type=Path, help="the project folder (a generated one: bench/synth.py)")
     args = parser.parse_args()
     settings = load_settings(args.root, environ={})
     work = Path(tempfile.mkdtemp(prefix="bench-ledger-"))

@@ -1,5 +1,7 @@
 """The ledger step of a whole build, reference code against this checkout, alternating, same run (decision 0056).
 
+Examples:
+
     git show <ref>:src/visitgraph/release/persistence.py > /tmp/persistence_ref.py
     python bench/bench_ledger_scan.py /path/to/project --ref /tmp/persistence_ref.py --rounds 2 --work /tmp/x
 
@@ -74,8 +76,12 @@ def _announce(code: ModuleType, store: ox.Store, dump: Path | None, folder: Path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", type=Path)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("root", type=Path, help="the project whose sources are loaded (not written to)")
     parser.add_argument("--ref", type=Path, required=True, help="the reference persistence.py")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", type=Path, required=True)

@@ -9,6 +9,8 @@ person that many `skos:exactMatch` links; the project is built and served on 127
 - `parallel`: `--parallel` clients each ask the HTML page `--rounds` times while a watcher asks
   `/-/health` every 0.1 s; the watcher's worst latency is recorded.
 
+Example:
+
     python bench/bench_links.py --links 100,22000 --out bench/results
 
 Bounded: a few requests per phase; the whole run takes about a minute per link count.
@@ -41,7 +43,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from visitgraph.core.config import load_settings  # noqa: E402
 from visitgraph.linking.linkset_files import DEFAULT_PREDICATE, Link, render_linkset  # noqa: E402
 from visitgraph.publish.pipeline import build  # noqa: E402
-from visitgraph.store.embedded import store_from_settings  # noqa: E402
+from visitgraph.store.backend import store_from_settings  # noqa: E402
 
 PERSON = "person/svetlana-gorokhova"
 
@@ -148,7 +150,11 @@ def parallel(base: str, url: str, clients: int, rounds: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--links", default="100,22000", help="comma-separated link counts")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--parallel", type=int, default=8)

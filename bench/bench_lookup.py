@@ -5,6 +5,8 @@ the query's person-name keys (stopwords out), at most `LOOKUP_LIMIT` resources o
 Needs only the generation's search index (not the matcher of every entity), so it runs at scales
 where the matcher is too big to build beside other work.
 
+Example:
+
     python bench/bench_lookup.py --project /tmp/vg-1m --repeats 20 --out bench/results/lookup-1000000.json
 """
 
@@ -32,7 +34,11 @@ from visitgraph.store.embedded import EmbeddedStore  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--out", type=Path, required=True)

@@ -2,9 +2,10 @@
 
 Takes 100 visits of a published generation and every resource they name, makes them new to a copy of
 the generation's statistics file, then times what a write does: copy the previous file, recount the
-change (``matchstats._apply``), commit and fsync. bench/README.md item 1 has the 1M figures.
+change (``matchstats._apply``), commit and fsync. bench/README.md item 1 has the 1M figures; the example
+measures its 1M project, with the statistics built aside by bench/build_aside.py.
 
-Example (the 1M project of bench/README.md, its statistics built aside with bench/build_aside.py)::
+Example:
 
     python bench/bench_matchstats_write.py --project /tmp/h17f-reads/project \\
         --stats /tmp/r1m/m1m/g000001.sqlite --runs 3 --out bench/results/matchstats-write-1000000.json
@@ -28,7 +29,11 @@ from visitgraph.linking import matchstats as ms
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--project", type=Path, required=True, help="a published project (read-only)")
     parser.add_argument("--stats", type=Path, required=True, help="its generation's statistics file")
     parser.add_argument("--runs", type=int, default=3)

@@ -16,6 +16,8 @@ must not be written to). Timed:
   the peak RSS after it), and whether both answer the batch the same (first two candidates: id,
   score, match).
 
+Example:
+
     python bench/bench_matchstore.py --project /tmp/vg-100k --reference memory --out bench/results/x.json
 """
 
@@ -57,7 +59,11 @@ def tops(answers: dict[str, Any]) -> dict[str, list[tuple[str, float, bool]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--index", type=Path, help="the search index file (default: the generation's)")
     parser.add_argument("--stats", type=Path, help="the matcher statistics file (default: the generation's)")

@@ -17,6 +17,8 @@ layers, so the machine's load falls on all of them alike:
 The difference between neighbouring layers is that layer's cost per request. A `--profile`
 run prints the top functions of the `flask` layer under cProfile.
 
+Example:
+
     python bench/bench_overhead.py --project /tmp/vg-endpoint-bench/vg-1000 --rounds 5 --serve
 """
 
@@ -283,7 +285,11 @@ def cpu_split(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--project", type=Path, required=True, help="a project published by bench_endpoint.py")
     parser.add_argument("--visits", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)

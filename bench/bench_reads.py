@@ -10,6 +10,8 @@ have a search index), in this process, no result cache, page 1 of 20 through ``r
   and interleaved the query itself without the rewrite (the reference: the UNION Oxigraph evaluates
   before joining the organisation), the reference at most `--reference-runs` times per organisation.
 
+Example:
+
     python bench/bench_reads.py --project /tmp/vg-100k --repeats 30 --out bench/results/reads-100000.json
 
 `--queries DIR` takes the saved queries from another folder (this checkout's `queries/` against a
@@ -73,7 +75,11 @@ def timed(fn: Any) -> tuple[float, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--queries", type=Path, default=HERE.parent / "queries")
     parser.add_argument("--repeats", type=int, default=30)

@@ -7,6 +7,8 @@ with the generation's search index handing the candidates of common words (the c
 interleaved the same batch with the word index alone (the reference: every entity sharing a key is
 scored). The reference stops after `--budget` seconds. Results go to a JSON file.
 
+Example:
+
     python bench/bench_reconcile.py --project /tmp/vg-100k --repeats 30 --out bench/results/reconcile-100000.json
 """
 
@@ -64,7 +66,11 @@ def summary(samples: list[float]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--project", type=Path, required=True, help="a built project (published generation)")
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--budget", type=float, default=300.0, help="seconds the reference may take in all")

@@ -4,6 +4,8 @@ Each scale runs side by side with the reference on the same data and the same ma
 `visitgraph build` against a raw `oxigraph load` of the same files. Results go to a JSON file and a
 Markdown table; `bench/README.md` records runs that were made.
 
+Examples:
+
     python bench/bench_scale.py --scales 1000,100000 --out bench/results
     python bench/bench_scale.py --scales 1000000 --phases generate,raw,build   # then, later:
     python bench/bench_scale.py --scales 1000000 --phases dumps,batch,queries,serve --repeats 5
@@ -421,7 +423,11 @@ def bench_scale(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--scales", default="1000,100000")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--reads-only", action="store_true")

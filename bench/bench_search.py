@@ -3,7 +3,9 @@
 Per scale: generate the synthetic project (bench/synth.py), publish it with the bulk loader only
 (no validation: reads are measured, as `bench_scale.py --reads-only` does), build the generation's
 search index whole (timed, file size), then time the `search` saved query for a fixed set of texts
-both ways through ``run_saved_query`` (page 1 of 20, in this process, no result cache):
+both ways through ``run_saved_query`` (page 1 of 20, in this process, no result cache).
+
+Example:
 
     python bench/bench_search.py --scales 1000,100000
 
@@ -154,7 +156,11 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--scales", default="1000,100000")
     parser.add_argument("--work", type=Path, default=Path("/tmp"))
     parser.add_argument("--out", type=Path, default=HERE / "results")

@@ -1,5 +1,7 @@
 """SHACL engines side by side: whole-graph validation of N synthetic visits, time and agreement with pyshacl.
 
+Examples:
+
     python bench/bench_shacl_engines.py --visits 10000
     python bench/bench_shacl_engines.py --visits 10000 --engines pyshacl,shacl,shacl_rust,pyshacl_turbo,pyshifty
 
@@ -108,7 +110,11 @@ def engines(shapes: rdflib.Graph, base: str) -> dict[str, Callable[[list[ox.Quad
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--visits", type=int, default=10_000)
     parser.add_argument("--engines", default="pyshacl,shacl")
     args = parser.parse_args()

@@ -6,6 +6,8 @@ with the ``terms`` table added (:func:`visitgraph.queries.searchindex.fill_terms
 `--out`; prints what each took. ``bench_matchstore.py --index/--stats`` and ``bench_reads.py
 --index`` then point at them.
 
+Example:
+
     python bench/build_aside.py --project /tmp/vg-1m --out /tmp/aside-1m
 """
 
@@ -30,7 +32,11 @@ from visitgraph.store.embedded import EmbeddedStore  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()

@@ -3,9 +3,13 @@
 A build is a process whose command line contains `--root <project>` and `build`; with it, all its descendants
 (stored-answer children, the ledger / search index / matcher statistics children of decision 0057). On SIGTERM
 or SIGINT it prints, per build (pid, and the PYTHONPATH it ran with: which checkout), the peak of the sum of
-their RSS, when it was reached, and the largest RSS each kind of process reached.
+their RSS, when it was reached, and the largest RSS each kind of process reached. In the example it is
+started in the background, the builds of /tmp/s11-bench/p100k are run, then it is stopped.
 
-    python bench/peak_rss.py /tmp/par-work/p100k > rss.txt &   ...   kill <its pid>
+Example:
+
+    python bench/peak_rss.py /tmp/s11-bench/p100k > rss.txt &
+    kill %1
 """
 
 from __future__ import annotations
@@ -51,7 +55,8 @@ def _kind(cmd: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        epilog="Example: python bench/peak_rss.py /tmp/s11-bench/p100k > rss.txt &  (run the builds, then kill %1)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
     )
     parser.add_argument("project", type=Path, help="the project folder the builds run with (--root)")
     project_dir = parser.parse_args().project

@@ -1,6 +1,8 @@
 """Where a stored answer's derivation spends its CPU, and whether a rewritten saved query answers as the old (0058).
 
-Two modes, one process, CPU seconds (`time.process_time`, so a loaded machine changes them less than wall time):
+Two modes, one process, CPU seconds (`time.process_time`, so a loaded machine changes them less than wall time).
+
+Examples:
 
     # per stored-answer query on an in-memory copy: Oxigraph's evaluation and iteration, + making the Python
     # terms, + the rest of `derive` (the rows' JSON and SQLite); a query that must read the disk is read there

@@ -4,11 +4,14 @@ Dumps the generation to N-Quads, loads the dump into `pyoxigraph.Store()` (parse
 prints the load's time and resident memory, then runs each stored-answer query (default anchors) on both stores
 and says whether the rows come in the same order, are the same set, or differ.
 
+Example:
+
     .venv/bin/python bench/probe_memory_store.py <project>/var/store/generations/g000001 <project> /tmp/probe.nq
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -33,7 +36,20 @@ def rss_mib() -> float:
 
 
 def main() -> None:
-    generation, project, dump = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("generation", help="a published generation's folder (var/store/generations/<id>)")
+    parser.add_argument("project", type=Path, help="the project whose stored-answer queries are run")
+    parser.add_argument("dump", help="where the generation's N-Quads dump is written (overwritten)")
+    args = parser.parse_args()
+    if not Path(args.generation).is_dir():
+        parser.error(f"{args.generation} is not a generation folder (var/store/generations/<id>)")
+    if not (args.project / "queries").is_dir():
+        parser.error(f"{args.project} has no queries/ folder: give the project the generation was built from")
+    generation, project, dump = args.generation, args.project, args.dump
     disk = ox.Store.read_only(generation)
     started = time.monotonic()
     disk.dump(dump, format=ox.RdfFormat.N_QUADS)

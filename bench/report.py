@@ -1,12 +1,20 @@
 """Turn bench result JSON files into the Markdown tables of bench/README.md.
 
-python bench/report.py bench/results/scale-*.json
+Reads the JSON files `bench_scale.py` writes (one per scale; they are sorted by visits) and prints, on stdout,
+the tables of build against raw load, dumps, batch validation, writes, stored answers and saved-query latency.
+A file of a run cut short (without `saved_queries`, as `scale-1000000.json`) cannot be reported. The example
+reports the runs recorded in bench/README.md.
+
+Example:
+
+    python bench/report.py bench/results/scale-1000.json bench/results/scale-100000.json \\
+        bench/results/scale-1000000-reads.json
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 
@@ -106,7 +114,7 @@ def main(paths: list[str]) -> None:
                     "yes" if w["answers_stored"] else "no",
                     w["refused_s"],
                 ]
-                for r in runs
+                for r in writes
                 for w in [r["write"]]
             ]
             if writes
@@ -158,5 +166,20 @@ def _rows(names: list[str], runs: list[dict], pick: object) -> list[list[object]
     return out
 
 
+def cli() -> None:
+    """Parse the command line (the result files) and print the tables."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("results", nargs="+", type=Path, help="result files of bench_scale.py (scale-<visits>.json)")
+    args = parser.parse_args()
+    missing = [str(p) for p in args.results if not p.is_file()]
+    if missing:
+        parser.error(f"no such result file: {', '.join(missing)}")
+    main([str(p) for p in args.results])
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    cli()

@@ -5,6 +5,8 @@ whether the rows are the same multiset and their ORDER BY keys come in the same 
 ORDER BY key may come in another order: Oxigraph's, which varies between processes, decision 0049); every
 other table (reach tables) the same set of rows. Prints one line per query, then a count of differences.
 
+Example:
+
     .venv/bin/python bench/same_answers.py A/answers/g000001 B/answers/g000001 --queries queries/
 """
 
@@ -34,9 +36,13 @@ def tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("a", type=Path)
-    ap.add_argument("b", type=Path)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    ap.add_argument("a", type=Path, help="one build's answers folder (<store>/answers/<generation>)")
+    ap.add_argument("b", type=Path, help="the other build's answers folder")
     ap.add_argument("--queries", type=Path, required=True, help="the project's queries/ folder (ORDER BY keys)")
     args = ap.parse_args()
     ma = json.loads((args.a / "manifest.json").read_text())["queries"]

@@ -1,6 +1,20 @@
 #!/usr/bin/env bash
-# Side-by-side (bench/README.md, "Across the package move"): a full `visitgraph build` of the same synthetic data by another checkout (default /tmp/premove) and this one, interleaved.
-# Usage: N=10000 R=3 bench/sbs_build.sh   (PREMOVE=/path/to/other/checkout)
+# Side-by-side (bench/README.md, "Across the package move"): a full `visitgraph build` of the same synthetic
+# data by another checkout (default /tmp/premove) and this one, interleaved; prints each build's wall time.
+# Usage: [N=visits] [R=rounds] [PREMOVE=other checkout] [WORK=scratch folder] [PY=python] bench/sbs_build.sh
+#   Settings come from the environment: N (10000) synthetic visits, R (3) rounds, PREMOVE (/tmp/premove),
+#   WORK (/tmp/visitgraph-sbs: removed first), PY (this checkout's .venv/bin/python). No arguments.
+#
+# Example:
+#
+#   N=10000 R=3 PREMOVE=/tmp/premove bench/sbs_build.sh
+case "${1:-}" in
+  "") ;;
+  -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" && exit 0 ;;
+  *) echo "usage: $(sed -n 's/^# Usage: //p' "$0")" >&2
+     echo "sbs_build.sh: error: unrecognized argument: $1 (settings come from the environment; see --help)" >&2
+     exit 2 ;;
+esac
 set -u
 PY=${PY:-$(cd "$(dirname "$0")/.." && pwd)/.venv/bin/python}
 W=${WORK:-/tmp/visitgraph-sbs}

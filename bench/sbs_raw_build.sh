@@ -10,6 +10,17 @@
 #   QUERIES=1 builds with each checkout's own saved queries: its queries/ is copied over $P/queries before its
 #   build (a generated project carries the queries of the checkout that generated it; a change that rewrites a
 #   saved query is measured only this way).
+#
+# Example:
+#
+#   P=/tmp/vg-10k REF=/tmp/ref R=3 CPU=1 bench/sbs_raw_build.sh
+case "${1:-}" in
+  "") ;;
+  -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" && exit 0 ;;
+  *) echo "usage: $(sed -n 's/^# Usage: //p' "$0")" >&2
+     echo "sbs_raw_build.sh: error: unrecognized argument: $1 (settings come from the environment; see --help)" >&2
+     exit 2 ;;
+esac
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-$HERE/.venv/bin/python}

@@ -1,7 +1,9 @@
 """Deterministic generator of synthetic visits in the profile's shape, valid against the shapes.
 
 Writes a complete visitgraph project folder (ontology/, shapes/, queries/ copied from this repo;
-data/ generated) so `visitgraph --root DIR build` publishes it like the real data:
+data/ generated) so `visitgraph --root DIR build` publishes it like the real data.
+
+Examples:
 
     python bench/synth.py --visits 100000 --out /tmp/vg-100k
     visitgraph --root /tmp/vg-100k build
@@ -216,7 +218,11 @@ def generate(visits: int, out: Path, seed: int = 1, per_file: int = 100_000, pro
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
     parser.add_argument("--visits", type=int, required=True, help="number of synthetic visits")
     parser.add_argument("--out", type=Path, required=True, help="project folder to (re)create")
     parser.add_argument("--seed", type=int, default=1)
