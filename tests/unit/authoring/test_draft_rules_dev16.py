@@ -1,0 +1,94 @@
+"""Drafting, sixteenth round (issue 16; decision 0061): a sentence's structure, not the words of the items.
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.newsfacts import find_agreements, find_gifts
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
+    return sorted((e.name, e.new) for e in entries if e.kind == "person")
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    """(name, new) of the draft's organisations, the host left out."""
+    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
+    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
+
+
+# --- 1. agreements: what a signed document is for, and both sides named as "the two …" ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "signed"),
+    [
+        ("The two rectors signed a cooperation agreement for 2028–2030.", "Cooperation agreement for 2028–2030", True),
+        ("The director signed a memorandum with the Tartu archive in Baku.", "Memorandum with the Tartu archive", True),
+        ("The guest signed the agreement in the presence of the staff.", "Agreement", True),
+        (
+            "The director spoke about the fund, and the two institutes agreed to exchange catalogues.",
+            "Agreement to exchange catalogues",
+            False,
+        ),
+        ("Both museums agreed on a joint exhibition of maps.", "Agreement on a joint exhibition of maps", False),
+    ],
+)
+def test_a_signed_documents_purpose_and_both_sides_agreeing(sentence: str, name: str, signed: bool) -> None:
+    assert [(a.name, a.signed) for a in find_agreements(sentence)] == [(name, signed)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The two guests spoke about the signing of an agreement planned for next year.",
+        "The director recalled the agreement signed by the two libraries in 2015.",
+    ],
+)
+def test_no_agreement_where_none_was_made_or_agreed(sentence: str) -> None:
+    assert find_agreements(sentence) == []
+
+
+# --- 2. gifts: a definite subject with capitalised modifiers, "for its part", "was himself given", bare "donated" --
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gifts"),
+    [
+        ("The NLE representatives donated the agency's yearbooks to the library.", [("guests", "host")]),
+        (
+            "The Estonian delegation, for its part, handed over to the library an album of Tallinn.",
+            [("guests", "host")],
+        ),
+        (
+            "J. Tamm presented the library with a map of Tartu and was himself given the book of poems.",
+            [("Jaan Tamm", "host"), ("host", "guest")],
+        ),
+        ("The Estonian guests donated a catalogue of their exhibition.", [("guests", "host")]),
+        ("Jaan Tamm also donated his monograph on Baltic maps.", [("Jaan Tamm", "host")]),
+    ],
+)
+def test_who_gives_by_the_clauses_form(sentence: str, gifts: list[tuple[str, str]]) -> None:
+    found = find_gifts(sentence, ["Jaan Tamm"])
+    got = [(g.agent if g.agent != "The NLE representatives" else "guests", g.recipient) for g in found]
+    assert got == gifts, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The director spoke about the books donated to the library over the years.",
+        "The library donated.",
+        "The Estonian guests donated to charity last year, the director said.",
+    ],
+)
+def test_no_gift_from_donated_without_a_thing_or_a_giver(sentence: str) -> None:
+    assert find_gifts(sentence, ["Jaan Tamm"]) == []
