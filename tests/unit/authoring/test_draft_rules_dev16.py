@@ -92,3 +92,77 @@ def test_who_gives_by_the_clauses_form(sentence: str, gifts: list[tuple[str, str
 )
 def test_no_gift_from_donated_without_a_thing_or_a_giver(sentence: str) -> None:
     assert find_gifts(sentence, ["Jaan Tamm"]) == []
+
+
+# --- 3. a part of a body "at" a body, and where the guests work said with a copula -----------------------------------
+
+
+def test_a_part_at_an_institution_is_the_title_the_institution_the_guests(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Ama Owusu, Head of Reader Services at the Kumasi Polytechnic Library, visited the Presidential "
+        "Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Kumasi Polytechnic Library", True)], _orgs(d)
+
+
+@pytest.mark.parametrize(
+    ("later", "org"),
+    [
+        ("Both guests are researchers of the Khujand Institute of History.", "Khujand Institute of History"),
+        ("Both are senior lecturers at the Samarkand State University.", "Samarkand State University"),
+        ("Both work at the Tartu University Library, where they study old maps.", "Tartu University Library"),
+    ],
+)
+def test_a_copula_with_a_title_says_where_the_guests_work(
+    later: str, org: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        f"On 3 May 2026 Farrukh Sodiqov and Malika Nurova visited the Presidential Library. {later}", repo_draft_context
+    )
+    assert _orgs(d) == [(org, True)], (_orgs(d), _people(d.attendees))
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Both guests are interested in the history of the Samarkand State University.",
+        "Both were guests of honour at the Baku Book Fair.",
+    ],
+)
+def test_no_workplace_from_a_copula_without_a_title(later: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"On 3 May 2026 Farrukh Sodiqov and Malika Nurova visited the Presidential Library. {later}", repo_draft_context
+    )
+    assert _orgs(d) == [], _orgs(d)
+
+
+# --- 4. host staff: a lower-case part acting on the guests, and the host's neighbour sharing that predicate ----------
+
+
+def test_staff_named_by_a_part_who_act_on_the_guests_are_hosts(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Farrukh Sodiqov, director of the Khujand City Library, visited the Presidential Library. The "
+        "head of the periodicals sector Nargiz Hasanli and senior bibliographer Orkhan Valiyev showed him the "
+        "newspapers of the 1920s.",
+        repo_draft_context,
+    )
+    assert _people(d.contributors) == [("Nargiz Hasanli", True), ("Orkhan Valiyev", True)], _people(d.contributors)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The head of her department Nargiz Hasanli and senior bibliographer Orkhan Valiyev showed him the newspapers.",
+        "The head of the periodicals sector Nargiz Hasanli and senior bibliographer Orkhan Valiyev wrote a book.",
+    ],
+)
+def test_no_host_from_a_part_someone_else_owns_or_a_predicate_not_on_the_guests(
+    later: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(
+        "On 3 May 2026 Farrukh Sodiqov, director of the Khujand City Library, visited the Presidential Library. "
+        + later,
+        repo_draft_context,
+    )
+    assert _people(d.contributors) == [], _people(d.contributors)
