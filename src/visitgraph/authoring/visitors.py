@@ -946,13 +946,18 @@ def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
 #: "The opening was attended by …", "Its members, X and Y, …". Members of a delegation share its organisation;
 #: attendees do not.
 _MEMBERS = re.compile(
-    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)(?:,\s+which)?\s+(?:also\s+)?"
+    # "The first (delegation), from X, was led by …; the second consisted of …": several delegations by their order
+    r"\b(?:[Tt]he\s+(?:(?P<ordinal>first|second|third|other)(?:\s+(?:delegation|group))?|(?P<noun>delegation|group))"
+    r"(?:,\s+which|,\s+from\s+(?:the\s+)?(?P<from>[A-Z][^,;.]{2,150}),)?\s+(?:also\s+)?"
     r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
     r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
     r"|\b[Aa]mong\s+(?:the\s+|them\s+)?(?:guests|visitors|participants|delegates)\s+(?:were|was)"
-    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included)\s+"
+    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included"
+    # the subject after its verb, the guests its companions: "Together with them came X" (decision 0061)
+    r"|\b(?:[Tt]ogether|[Aa]long)\s+with\s+(?:them|him|her|the\s+(?:guests?|visitors?|delegation))\s+"
+    r"(?:came|arrived|travelled|traveled|was|were))\s+"
 )
 
 
@@ -966,12 +971,23 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
     seen = _named_already(out)
     for m in _MEMBERS.finditer(text, start):
         stop = m.end() + first_sentence_end(text[m.end() : m.end() + 400])
+        after = _MEMBERS.search(text, m.end(), stop)  # "…; the second consisted of …": the next list starts there
+        stop = after.start() if after is not None else stop
         piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
         people = find_people(piece)
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already
-        noun: str = m.group("noun") or ("delegation" if m.group("its") else "attendees")
-        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in out.orgs]
+        noun: str = m.group("noun") or ("delegation" if m.group("its") or m.group("ordinal") else "attendees")
+        own = [parse_org(name_part(m.group("from")).strip())] if m.group("from") else []
+        # another delegation by its order shares no institution with the ones named before it
+        shared = own or ([] if m.group("ordinal") else out.orgs)
+        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in shared]
+        if m.group("ordinal") and not own:  # "… consisted of X and Y, specialists of Z": the list's own group
+            groups = _groups(piece, labels, [p.start for p in people])
+            out.orgs.extend(g[3] for g in groups if g[3] is not None and not g[3].host)
+            piece = _mask(piece, [(a, b) for a, b, _, _ in groups])
+        if own and all(not _is_host_org(o.name, labels) for o in own):
+            out.orgs.extend(own)  # "The first, from X, was led by Y": X is the first delegation's institution
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
             if noun == "attendees" and p.inherited:
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution

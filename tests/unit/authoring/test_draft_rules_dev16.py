@@ -166,3 +166,40 @@ def test_no_host_from_a_part_someone_else_owns_or_a_predicate_not_on_the_guests(
         repo_draft_context,
     )
     assert _people(d.contributors) == [], _people(d.contributors)
+
+
+# --- 5. guests named in a later sentence: an inverted subject after "together with them", delegations by order ------
+
+
+def test_the_subject_after_together_with_them_came_is_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Ilse Vogel visited the Presidential Library. Together with her came the archivist Jonas Berg "
+        "of the Bergen City Archive.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Ilse Vogel", "Jonas Berg"] and _orgs(d) == [
+        ("Bergen City Archive", True)
+    ], (_people(d.attendees), _orgs(d))
+
+
+def test_several_delegations_by_their_order(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the Presidential Library received two delegations. The first, from the Lviv Regional "
+        "Library, was led by its director Oksana Melnyk; the second consisted of Ruta Kalnina and Ilze Berzina, "
+        "employees of the Riga Central Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Ilze Berzina", "Oksana Melnyk", "Ruta Kalnina"], d.attendees
+    assert _orgs(d) == [("Lviv Regional Library", True), ("Riga Central Library", True)], _orgs(d)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Together with her she brought the first volume of the Bergen chronicle by Jonas Berg.",
+        "The first was the director of the library Rashad Aliyev, who spoke about the fund.",
+    ],
+)
+def test_no_guest_from_a_companion_or_an_order_without_a_list(later: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(f"On 3 May 2026 Ilse Vogel visited the Presidential Library. {later}", repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == ["Ilse Vogel"], _people(d.attendees)
