@@ -1076,8 +1076,8 @@ _WORKS_AT = re.compile(
     r"(?:(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
     r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)"
     # "Both guests are researchers of X", "She is a senior curator at X": a title or a group of people with its
-    # belonging slot, after a copula (decision 0061)
-    r"|(?:is|are|was|were)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
+    # belonging slot, after a copula in the present ("He was a student of X" is a former one; decision 0061)
+    r"|(?:is|are)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
     r"(?i:" + "|".join(sorted(_PEOPLE_NOUNS, key=len, reverse=True)) + r")\s+(?:of|at))"
     r"\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
 )

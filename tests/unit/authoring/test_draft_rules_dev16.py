@@ -128,6 +128,8 @@ def test_a_copula_with_a_title_says_where_the_guests_work(
     [
         "Both guests are interested in the history of the Samarkand State University.",
         "Both were guests of honour at the Baku Book Fair.",
+        # found by probing: a copula in the past is a former affiliation
+        "Both were students of the Samarkand State University in the 1990s.",
     ],
 )
 def test_no_workplace_from_a_copula_without_a_title(later: str, repo_draft_context: DraftContext) -> None:
