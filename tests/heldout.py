@@ -143,7 +143,8 @@ of issue 16 (several delegations, institutions named after the name or in a late
 an official long form or a short form), as a check set never tuned on; it is a development set since drafting
 round 15 (decision 0059), first scored there at 22/30. ``dev16`` was written on 6 Dec 2026 (session 11, late) by
 another hand, blind to the drafting rules and to every other set, about half ordinary items and half the harder
-phenomena of issue 16, as a check set never tuned on. ``dev17`` was written on 6 Dec 2026 (session 12) by another
+phenomena of issue 16, as a check set never tuned on; it is a development set since drafting round 16 (decision
+0061), first scored there at 22/30. ``dev17`` was written on 6 Dec 2026 (session 12) by another
 hand, blind to the drafting rules and to every other set, 11 ordinary items and 19 with the harder phenomena of issue
 16 (spelling variants and initials of returning visitors, items without a year, two-way gifts, memoranda signed vs
 agreed vs only discussed, abbreviations, known institutions under another official form, several delegations), as a

@@ -815,7 +815,7 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     unit = chunk[-1].casefold() if chunk else ""
     if unit not in SUB_UNITS and unit not in _SOFT_UNITS:  # "Digital Library Department": its last word decides
         return None
-    rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
+    rest = re.match(r"\s+(?:of|at)\s+(?:the\s+)?", text[len(head) : len(head) + 12])  # "Digital Services at the X"
     if rest is None:
         return None
     at = len(head) + rest.end()

@@ -108,6 +108,16 @@ _STAFF = (
     r"the\s+(?:library[’']s\s+)?(?:(?:deputy|general|executive)\s+)?(?:director|head|staff|librarians?)"
     r"(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?"
 )
+#: A clause that opens with a definite noun phrase whose modifiers are capitalised ("The ECI representatives", "The
+#: Spanish guests", "The Uzbek delegation"): the sentence's subject by its form, whoever it names (decision 0061).
+_DEFINITE_SUBJECT = r"^[Tt]he\s+(?:" + CAP + r"[\w’'-]*\s+){1,3}[a-z][\w’'-]+"
+#: Words that open an adjunct or a new clause, not an object: "(books donated to the library) over the years".
+_ADJUNCT = (
+    r"(?:over|in|on|at|during|since|for|by|from|with|after|before|until|last|this|that|which|who|and|but|or|"
+    r"was|were|is|are|has|have|had)"
+)
+#: What a passive receiver may put before its verb: "and was himself given", "and were in turn given".
+_REFLEXIVE = r"(?:(?:himself|herself|themselves|itself|also|then|in\s+(?:(?:his|her|its|their)\s+)?turn)\s+)?"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
@@ -128,7 +138,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive",
         re.compile(
             r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+" + CAP + r"[\w.’'-]*){0,3}|(?:the\s+)?guests?)"
-            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|gifted|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+"
+            + _REFLEXIVE
+            + r"(?P<verb>presented\s+with|given|gifted|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
@@ -165,7 +177,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|"
             + _GUEST_WORDS
-            + r")|(?:"
+            + r")|"
+            + _DEFINITE_SUBJECT
+            + r"|(?:"
             + CAP
             + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn|,\s+[a-z][^,.;]{0,80},)?,?\s+"
             r"(?P<verb>donated|handed over|presented|gave|gifted)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
@@ -175,9 +189,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
             r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?)"
-            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,)?\s+"  # "G. Wilson, who is known as …, presented"
+            # "G. Wilson, who is known as …, presented", "The delegation, for its part, handed over"
+            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,|,\s+(?:in|for)\s+(?:his|her|its|their)\s+(?:turn|part),)?\s+"
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
-            r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
+            # the thing is an object: "… the books donated to the library over the years" is a participle's adjunct
+            r"(?P<recv>" + _LIBRARY + r")\s+(?!" + _ADJUNCT + r"\b)(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (
@@ -256,6 +272,20 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "donated_bare",  # "The Spanish guests donated a catalogue of …": donating names no receiver; the other side's
+        re.compile(
+            r"^(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|"
+            + _GUEST_WORDS
+            + r")|"
+            + _DEFINITE_SUBJECT
+            + r"|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
+            + _TURN_OR_APPOSITION
+            + r"\s+(?:also\s+)?(?P<verb>donated)\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
+        ),
+    ),
+    (
         "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
         re.compile(
             r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
@@ -318,7 +348,7 @@ _OPENING_SUBJECT_OTHER_VERB = re.compile(
     r"(?:[a-z]{2,}ed|got|spoke|met|took|saw|made|held|wrote|told|left|went|came|brought|showed|gave|paid|was|were)\b"
 )
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
-_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|gifted|handed)\b)")
+_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+" + _REFLEXIVE + r"(?:presented\s+with|given|gifted|handed)\b)")
 
 
 #: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
@@ -338,6 +368,7 @@ _NEEDS = {
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
+    "donated_bare": ("donated",),
     "subjectless": ("was|were",),
 }
 
@@ -601,6 +632,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
                 recipient = HOST
+            if rule == "donated_bare":  # no receiver written: the other side of the giver
+                recipient = GUESTS if agent == HOST or agent in host_names else HOST
             sides = {HOST, GUESTS, GUEST, *people, *host_names}
             guest_side = {GUESTS, GUEST, *people}
             if agent not in sides and recipient in guest_side:
@@ -636,7 +669,8 @@ _AGREED = (
         re.I,
     ),
     re.compile(
-        r"\b(?:the (?:sides|parties|guests?|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
+        r"\b(?:the (?:sides|parties|guests?|staff|delegation|libraries|participants)|both (?:sides|parties)|"
+        r"(?:the\s+two|both)\s+[a-z][\w-]*s)\b"  # "the two libraries", "both directors": both sides (decision 0061)
         r"[^.;]{0,200}?\b(?:and\s+)?agreed\s+(?P<prep>to|on|upon)\s+"
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
@@ -667,7 +701,9 @@ _SIGNED = re.compile(
     + _SIGN_VERB
     + r"\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
-    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
+    # "… for 2027–2029", "… with the university": what the document is for is part of its name; where and when
+    # it was signed ("… in Baku", "… during the visit") is not
+    + r"(?P<on>\s+(?:on|of|between|for|with)\s+[^.;]{1,200}?)?(?=,?\s+and\b|\s+(?:in|at|during)\b|[.;,]|$)",
     re.I,
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").

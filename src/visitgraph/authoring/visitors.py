@@ -735,6 +735,11 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "received by X and head of the reading halls department Y": a part of the host
         if not is_host and desc is not None and _unnamed_part_after_host(own, desc, out.hosts):
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
+        acts = not is_host and not in_members and _receives_guests(text, pre, p)
+        if acts and desc is not None and _lower_part(desc):
+            is_host = True  # "The head of the rare books department X (and …) showed them …": a part of the host
+        if acts and not is_host and (neighbour := _acting_neighbour(own, out.hosts)) is not None:
+            is_host, desc = True, neighbour  # "<host> and chief bibliographer Y showed them …": one predicate
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
@@ -784,13 +789,42 @@ def _unnamed_part_after_host(own: str, desc: str, hosts: Sequence[PersonMention]
     False
     """
     at = own.rfind(desc)
-    of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
-    if at < 0 or of is None or re.search(CAP, of.group(1)) or of.group(1).split()[-1].casefold() not in _PART_NOUNS:
+    if at < 0 or not _lower_part(desc):
         return False
-    if re.search(r"['’]s\b|\b(?:their|his|her)\b", of.group(1)):
-        return False  # "head of the guests' own department", "of her department": someone else's part
     before = own[:at][-400:]
     return any(re.search(re.escape(h.name) + r"(?:,[^,.;]{1,120},)?\s+and\s+$", before) for h in hosts if h.host)
+
+
+def _lower_part(desc: str) -> bool:
+    """Say whether a title names a part of a body in lower-case words and no body ("head of the maps sector"), and
+    the part is not someone else's ("of her department", "of the guests' department").
+
+    >>> _lower_part("head of the rare books department"), _lower_part("head of the Rare Books Society")
+    (True, False)
+    >>> _lower_part("head of her department"), _lower_part("head of the delegation")
+    (False, False)
+    """
+    of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
+    if of is None or re.search(CAP, of.group(1)) or of.group(1).split()[-1].casefold() not in _PART_NOUNS:
+        return False
+    return not re.search(r"['’]s\b|\b(?:their|his|her)\b", of.group(1))
+
+
+def _acting_neighbour(own: str, hosts: Sequence[PersonMention]) -> str | None:
+    """Return the lower-case title of a person written right after a host in one list ("<host> and chief
+    bibliographer Y"), else None: with a predicate on the guests that both share (asked by the caller), Y is staff.
+
+    >>> _acting_neighbour("The head of the maps sector Aysel Quliyeva and chief bibliographer ",
+    ...                   [PersonMention("Aysel Quliyeva", host=True)])
+    'chief bibliographer'
+    >>> _acting_neighbour("Aysel Quliyeva and Professor ", [PersonMention("Aysel Quliyeva", host=True)]) is None
+    True
+    """
+    for h in hosts:
+        m = re.search(re.escape(h.name) + r"\s+and\s+((?:[a-z][\w-]*\s+){1,3})$", own[-400:]) if h.host else None
+        if m is not None:
+            return m.group(1).strip()
+    return None
 
 
 #: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the
@@ -896,7 +930,8 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
 
 _RECEIVED_BY = re.compile(r"\b(?:received|welcomed|met|greeted|hosted|accompanied)\s+by\s+(?:the\s+)?[^,.;]{0,60}$")
 _ACTS_ON_GUESTS = re.compile(
-    r"^(?:,[^,.;]{1,80},)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|thanked|"
+    # "X, …, showed them", "X and chief bibliographer Y showed them": the person's predicate, shared in a list
+    r"^(?:,[^,.;]{1,80},)?(?:\s+and\s+[^,.;]{1,80}?)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|thanked|"
     r"presented|gave|handed|guided|accompanied)\b[^.;]{0,120}?\b(?:guests?|them|him|her|delegation|visitors?)\b"
 )
 
@@ -911,13 +946,18 @@ def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
 #: "The opening was attended by …", "Its members, X and Y, …". Members of a delegation share its organisation;
 #: attendees do not.
 _MEMBERS = re.compile(
-    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)(?:,\s+which)?\s+(?:also\s+)?"
+    # "The first (delegation), from X, was led by …; the second consisted of …": several delegations by their order
+    r"\b(?:[Tt]he\s+(?:(?P<ordinal>first|second|third|other)(?:\s+(?:delegation|group))?|(?P<noun>delegation|group))"
+    r"(?:,\s+which|,\s+from\s+(?:the\s+)?(?P<from>[A-Z][^,;.]{2,150}),)?\s+(?:also\s+)?"
     r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
     r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
     r"|\b[Aa]mong\s+(?:the\s+|them\s+)?(?:guests|visitors|participants|delegates)\s+(?:were|was)"
-    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included)\s+"
+    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included"
+    # the subject after its verb, the guests its companions: "Together with them came X" (decision 0061)
+    r"|\b(?:[Tt]ogether|[Aa]long)\s+with\s+(?:them|him|her|the\s+(?:guests?|visitors?|delegation))\s+"
+    r"(?:came|arrived|travelled|traveled|was|were))\s+"
 )
 
 
@@ -931,12 +971,23 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
     seen = _named_already(out)
     for m in _MEMBERS.finditer(text, start):
         stop = m.end() + first_sentence_end(text[m.end() : m.end() + 400])
+        after = _MEMBERS.search(text, m.end(), stop)  # "…; the second consisted of …": the next list starts there
+        stop = after.start() if after is not None else stop
         piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
         people = find_people(piece)
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already
-        noun: str = m.group("noun") or ("delegation" if m.group("its") else "attendees")
-        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in out.orgs]
+        noun: str = m.group("noun") or ("delegation" if m.group("its") or m.group("ordinal") else "attendees")
+        own = [parse_org(name_part(m.group("from")).strip())] if m.group("from") else []
+        # another delegation by its order shares no institution with the ones named before it
+        shared = own or ([] if m.group("ordinal") else out.orgs)
+        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in shared]
+        if m.group("ordinal") and not own:  # "… consisted of X and Y, specialists of Z": the list's own group
+            groups = _groups(piece, labels, [p.start for p in people])
+            out.orgs.extend(g[3] for g in groups if g[3] is not None and not g[3].host)
+            piece = _mask(piece, [(a, b) for a, b, _, _ in groups])
+        if own and all(not _is_host_org(o.name, labels) for o in own):
+            out.orgs.extend(own)  # "The first, from X, was led by Y": X is the first delegation's institution
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
             if noun == "attendees" and p.inherited:
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
@@ -1007,15 +1058,28 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
             guest.org = parse_org(org)
 
 
+#: People named by what they do or are: a title's head or a group's noun, singular or plural.
+_PEOPLE_NOUNS = (
+    TITLE_HEADS
+    | {w + "s" for w in TITLE_HEADS if not w.endswith("s")}
+    | GROUP_NOUNS
+    | {w[:-1] for w in GROUP_NOUNS if w.endswith("s")}
+    | {"employee", "employees", "fellow", "fellows", "staff"}
+)
 #: A later sentence that says where the guests work: "Both guests work at X", "She teaches at X", "A. B. is employed
 #: at X" — a belonging slot (decision 0052) whose subject points back to the guests or names one of them.
 _WORKS_AT = re.compile(
     r"(?P<who>\b(?:[Bb]oth|[Aa]ll|[Tt]he)\s+(?:(?:two|three|four|five)\s+)?(?:guests?|visitors?|scholars?|"
-    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They)\b|"
+    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They|Both)\b|"
     r"(?:" + CAP + r"\.\s?|" + CAP + r"[\w’'-]*\s+){1,3}(?:" + CAP + r"[\w’'-]+))"  # a name, initials: no full stop
     r"\s+(?:both\s+|also\s+|currently\s+|now\s+)?"
-    r"(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
-    r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
+    r"(?:(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
+    r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)"
+    # "Both guests are researchers of X", "She is a senior curator at X": a title or a group of people with its
+    # belonging slot, after a copula in the present ("He was a student of X" is a former one; decision 0061)
+    r"|(?:is|are)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?i:" + "|".join(sorted(_PEOPLE_NOUNS, key=len, reverse=True)) + r")\s+(?:of|at))"
+    r"\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
 )
 _PLURAL_WHO = re.compile(r"\b(?:[Bb]oth|[Aa]ll|They|two|three|four|five)\b|s$")
 
