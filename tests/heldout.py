@@ -120,6 +120,7 @@ NEWS_FILES = {
     "dev15": "news-dev15.json",
     "dev16": "news-dev16.json",
     "dev17": "news-dev17.json",
+    "dev18": "news-dev18.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -148,7 +149,11 @@ phenomena of issue 16, as a check set never tuned on; it is a development set si
 hand, blind to the drafting rules and to every other set, 11 ordinary items and 19 with the harder phenomena of issue
 16 (spelling variants and initials of returning visitors, items without a year, two-way gifts, memoranda signed vs
 agreed vs only discussed, abbreviations, known institutions under another official form, several delegations), as a
-check set never tuned on."""
+check set never tuned on. ``dev18`` was written on 6 Dec 2026 (session 12) by another hand, blind to the drafting
+rules and to every other set, 12 ordinary items and 18 with the harder phenomena of issue 16 (returning visitors
+spelled as another language would and named later by initial, items without a year, two-way gifts, memoranda signed
+vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several
+delegations, department words in job titles, host staff beside guests), as a check set never tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
