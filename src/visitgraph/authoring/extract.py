@@ -321,6 +321,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
         if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
             run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
+        if len(run) >= 3 and run[0] is words[i] and _place_goes_on(words, i):
+            run = run[1:]  # "… of Bosnia and Herzegovina Amra Hadžić", "… for Europe and Central Asia Anna K.": a place
         after_for = _after_for(words, i)
         if after_for and len(run) >= 3 and _is_region(run[0].text):
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
@@ -386,6 +388,32 @@ REGIONS = frozenset("europe asia africa america americas eurasia caucasus oceani
 
 def _is_region(word: str) -> bool:
     return word.casefold() in REGIONS or place_code(word) is not None
+
+
+def _place_goes_on(words: list[Span], i: int) -> bool:
+    """Say whether the word at `i` ends a place whose name began before it: "Bosnia and | Herzegovina" (the words
+    with "and" make one country), "Central | Asia", "Europe and | Asia" (a region after a word that is no title).
+
+    >>> ws = lambda t: [Span(0, 0, w) for w in t.split()]
+    >>> _place_goes_on(ws("of Bosnia and Herzegovina Amra"), 3), _place_goes_on(ws("Europe and Central Asia Anna"), 3)
+    (True, True)
+    >>> _place_goes_on(ws("Director Georgia Anna"), 1), _place_goes_on(ws("and Jordan Peter"), 1)
+    (False, False)
+    """
+    if i < 1:
+        return False
+    prev = words[i - 1].text
+    if prev.casefold() == "and":
+        return i >= 2 and (
+            place_code(f"{words[i - 2].text} and {words[i].text}") is not None
+            or (_is_region(words[i - 2].text) and _is_region(words[i].text))
+        )
+    return (
+        is_cap(prev)
+        and prev.casefold() not in TITLE_HEADS | TITLE_MODIFIERS
+        and not is_name_word(prev)
+        and words[i].text.casefold() in REGIONS
+    )
 
 
 def _after_for(words: list[Span], i: int) -> bool:

@@ -709,14 +709,18 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
         desc, _ = _pre_descriptor(own)
         window = text[max(0, p.start - 200) : p.start]
         breaks = list(_SENTENCE_BREAK.finditer(window))
-        in_members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window) is not None
+        members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window)
+        in_members = members is not None
+        # "The delegation (also) included X, head of the library's branch": a list of the guests themselves, where
+        # "the library's" is the guests' library ("attended/accompanied by" lists may name host staff)
+        in_delegation = members is not None and not members.group(0).startswith(("was", "were"))
         is_host = (
             fold(p.name) in known
             or _inverted_known(p.name, known)
             or _initialled_known(p.name, known)
             or (desc is not None and _HOST_DESC.search(desc) is not None)
         )
-        if not is_host and desc is None:  # "X, head of the library's … sector, told the guest …": after the name
+        if not is_host and desc is None and not in_delegation:  # "X, head of the library's … sector, told …"
             desc = _staff_after(text, p)
             is_host = desc is not None
         if not is_host and desc is not None and not in_members:

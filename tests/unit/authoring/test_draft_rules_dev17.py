@@ -1,0 +1,154 @@
+"""Drafting, seventeenth round (issue 16; decision 0064): reuse asked of the graph, names bounded by their form.
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set). The known people and
+institutions are the repository's own records.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
+    return sorted((e.name, e.new) for e in entries if e.kind == "person")
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    """(name, new) of the draft's organisations, the host left out."""
+    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
+    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
+
+
+# --- 1. a delegation's own list: "the library's" is the guests' library -------------------------------------------
+
+
+def test_a_member_of_the_delegation_titled_by_the_librarys_part_is_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A delegation of the Belarusian Presidential Library visited the Presidential Library on 9 May 2026. "
+        "The delegation also included Natalia Mizovchova, head of the library's department of manuscripts.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Natalia Mizovchova", False)] and _people(d.contributors) == []
+
+
+def test_who_accompanies_the_guests_titled_by_the_librarys_part_is_still_a_host(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "A delegation of the National Library of Latvia visited the Presidential Library on 9 May 2026. "
+        "The guests were accompanied by Elvira Mammadova, head of the library's reading halls department.",
+        repo_draft_context,
+    )
+    assert _people(d.contributors) == [("Elvira Mammadova", True)]
+
+
+# --- 2. a known person vouches for their known institution named with other words ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "org"),
+    [
+        (
+            "Ekrem Isik, president of the Eurasian Library Association, visited the Presidential Library on 5 May 2026.",
+            "Ekrem Ishik",
+            "Eurasian Librarians' Association",
+        ),
+        (
+            "Mustafa Serin, head of the Library and Documentation Centre of Bilecik University, visited the "
+            "Presidential Library on 6 May 2026.",
+            "Mustafa Serin",
+            "Library and Information Centre of the Bilecik Sheikh Edebali University",
+        ),
+        (
+            "Svetlana Gorokhova and Jana Kralova, curators at the Margarita Rudomino All-Russia Library of Foreign Literature, "
+            "visited the Presidential Library on 7 May 2026.",
+            "Svetlana Gorokhova",
+            "All-Russia State Library for Foreign Literature named after M. I. Rudomino",
+        ),
+    ],
+)
+def test_a_known_persons_institution_named_otherwise_is_reused(
+    sentence: str, person: str, org: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(sentence, repo_draft_context)
+    assert (person, False) in _people(d.attendees)
+    assert _orgs(d) == [(org, False)]
+    assert any("the institution of the known person" in (e.check or "") for e in d.entries.values())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "org"),
+    [
+        # a known person now at another body: its name is not like their recorded one
+        (
+            "Alexander Visliy, now director of the Moscow State University Library, visited the Presidential "
+            "Library on 9 May 2026.",
+            "Moscow State University Library",
+        ),
+        # a body like a known one, and nobody known named with it
+        (
+            "Selma Aksoy, president of the Eurasian Library Association, visited the Presidential Library on "
+            "5 May 2026.",
+            "Eurasian Library Association",
+        ),
+    ],
+)
+def test_no_reuse_without_a_known_person_of_that_body(
+    sentence: str, org: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(sentence, repo_draft_context)
+    assert _orgs(d) == [(org, True)]
+
+
+def test_a_bracket_with_another_name_and_its_place(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Dr. Hassan Nafaa, curator of the Bibliotheca Alexandrina (Library of Alexandria, Egypt), visited the "
+        "Presidential Library on 17 May 2026.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Alexandria Library", False)]
+
+
+# --- 3. a place whose name goes on before a person's name ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "Regional Director for Europe and Central Asia Jan Piotr Kowalski visited the Presidential Library on 11 May "
+            "2026.",
+            "Jan Piotr Kowalski",
+        ),
+        (
+            "Ambassador of Bosnia and Herzegovina Emir Hodžić visited the Presidential Library on 12 May 2026.",
+            "Emir Hodžić",
+        ),
+    ],
+)
+def test_a_place_of_two_parts_ends_before_the_name(sentence: str, name: str, repo_draft_context: DraftContext) -> None:
+    assert _people(_draft(sentence, repo_draft_context).attendees) == [(name, True)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "Director Anna Maria Lopez of the Bodleian Library visited the Presidential Library on 14 May 2026.",
+            "Anna Maria Lopez",
+        ),
+        (
+            "Head of the Department of Central Asia Studies Aigul Serikovna Bekova visited the Presidential Library on "
+            "16 May 2026.",
+            "Aigul Serikovna Bekova",
+        ),
+    ],
+)
+def test_no_place_cut_from_a_name_after_a_title(sentence: str, name: str, repo_draft_context: DraftContext) -> None:
+    assert _people(_draft(sentence, repo_draft_context).attendees) == [(name, True)]
