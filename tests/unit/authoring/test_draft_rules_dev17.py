@@ -152,3 +152,31 @@ def test_a_place_of_two_parts_ends_before_the_name(sentence: str, name: str, rep
 )
 def test_no_place_cut_from_a_name_after_a_title(sentence: str, name: str, repo_draft_context: DraftContext) -> None:
     assert _people(_draft(sentence, repo_draft_context).attendees) == [(name, True)]
+
+
+# --- 4. the host's own staff, known to the graph, spelt otherwise ----------------------------------------------------
+
+
+def test_a_known_host_spelt_otherwise_is_a_host_not_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Presidential Library director Mayil Əhmədov received Ana Lopez Garcia, head of the Cervantes Institute "
+        "library, on 2 June 2026.",
+        repo_draft_context,
+    )
+    assert _people(d.contributors) == [("Mayil Ahmadov", False)]
+    assert _people(d.attendees) == [("Ana Lopez Garcia", True)]
+
+
+def test_a_guest_with_a_host_staff_members_first_name_stays_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Mayil Hasanli, a writer from Ganja, visited the Presidential Library on 3 June 2026.", repo_draft_context
+    )
+    assert _people(d.attendees) == [("Mayil Hasanli", True)] and _people(d.contributors) == []
+
+
+# --- 5. "returned to" the library is a visit ---------------------------------------------------------------------
+
+
+def test_returned_to_the_library_is_a_visit(repo_draft_context: DraftContext) -> None:
+    d = _draft("Czech poet Jan Dvorak returned to the Presidential Library on 3 March 2026.", repo_draft_context)
+    assert _people(d.attendees) == [("Jan Dvorak", True)]
