@@ -341,6 +341,16 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             i = j + 1  # "the Riverside Library's Oriental Manuscripts": what an institution has, not a person
             continue
+        if (
+            run
+            and run[0] is words[i]
+            and i >= 2
+            and words[i - 1].text == "in"
+            and is_cap(words[i - 2].text)
+            and words[i - 2].text.casefold() in ORG_HEADS
+        ):
+            i = j + 1  # "the Hermitage Museum in Saint Petersburg": where an institution is, not a person
+            continue
         if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
             i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person
             continue

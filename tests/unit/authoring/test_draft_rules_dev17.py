@@ -180,3 +180,28 @@ def test_a_guest_with_a_host_staff_members_first_name_stays_a_guest(repo_draft_c
 def test_returned_to_the_library_is_a_visit(repo_draft_context: DraftContext) -> None:
     d = _draft("Czech poet Jan Dvorak returned to the Presidential Library on 3 March 2026.", repo_draft_context)
     assert _people(d.attendees) == [("Jan Dvorak", True)]
+
+
+# --- 6. found by probing: where an institution is, after "in", is no person -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "org"),
+    [
+        (
+            "Olga Smirnova, director of the Central City Library in Nizhny Novgorod, visited the Presidential Library "
+            "on 5 May 2026.",
+            ("Central City Library in Nizhny Novgorod", True),
+        ),
+        (
+            "Olga Smirnova of the Hermitage Museum in Saint Petersburg visited the Presidential Library on 5 May 2026.",
+            ("Hermitage Museum", True),
+        ),
+    ],
+)
+def test_a_two_word_place_after_an_institution_and_in_is_no_person(
+    sentence: str, org: tuple[str, bool], repo_draft_context: DraftContext
+) -> None:
+    d = _draft(sentence, repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == ["Olga Smirnova"]
+    assert _orgs(d) == [org]
