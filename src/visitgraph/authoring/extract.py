@@ -786,13 +786,25 @@ presidential main digital electronic royal""".split()
 def bare_head(name: str) -> str | None:
     """Return the institution word when an organisation is written with kind words only ("Foundation"), else None.
 
+    A head in lower case after a country's adjective describes a body named elsewhere, it is no name of its own
+    ("the Mongolian library", decision 0064).
+
     >>> bare_head("the Foundation"), bare_head("National Library"), bare_head("Heritage Foundation")
     ('foundation', 'library', None)
+    >>> bare_head("the Mongolian library"), bare_head("Mongolian Library"), bare_head("the Mongolian Heritage library")
+    ('library', None, None)
     """
     words = re.sub(r"^the\s+", "", name.strip(), flags=re.I).split()
     if not words or len(words) > 3 or words[-1].casefold() not in ORG_HEADS:
         return None
-    return words[-1].casefold() if all(w.casefold() in GENERIC_MODIFIERS for w in words[:-1]) else None
+    lower = words[-1].islower()
+    generic = all(w.casefold() in GENERIC_MODIFIERS or (lower and _demonym(w)) for w in words[:-1])
+    return words[-1].casefold() if generic else None
+
+
+def _demonym(word: str) -> bool:
+    """Say whether a word is a country's or a people's adjective ("Mongolian", "Kyrgyz", "Chinese", "Turkish")."""
+    return place_code(word) is not None or re.fullmatch(r"[A-Z][a-z]+(?:ian|an|ese|ish|i|ic)", word) is not None
 
 
 #: Head nouns that make a name a body one can belong to or come from: :data:`ORG_HEADS` less the events

@@ -180,6 +180,13 @@ _NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
 
 #: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
 _LEAD_NOUNS = frozenset("leadership guidance direction chairmanship headship behalf that those".split())
+#: The visit itself when the item's events happen in it, whose "of" names who came: "during the visit of X" (not
+#: "an exhibition on the visit of X", a topic; decision 0064).
+_DURING_VISIT = re.compile(
+    r"\b(?:during|in\s+the\s+course\s+of|on\s+the\s+occasion\s+of)\s+(?:the|a|his|her|their)\s+"
+    r"(?:official\s+|working\s+|recent\s+)?(?:visit|arrival|stay)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def _genitive(sentence: str, p: PersonMention) -> str | None:
@@ -188,6 +195,8 @@ def _genitive(sentence: str, p: PersonMention) -> str | None:
     "delegation of" and "on behalf of" keep their slot). Else None."""
     m = _NOUN_OF.search(sentence[max(0, p.start - 60) : p.start])
     if m is None or belonging_word(m.group(1)) or m.group(1) in _LEAD_NOUNS:
+        return None
+    if _DURING_VISIT.search(sentence[max(0, p.start - 80) : p.start]):
         return None
     return f"{m.group(1)} of"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.newsfacts import find_agreements, find_gifts
 
 
 def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
@@ -205,3 +206,56 @@ def test_a_two_word_place_after_an_institution_and_in_is_no_person(
     d = _draft(sentence, repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == ["Olga Smirnova"]
     assert _orgs(d) == [org]
+
+
+# --- 7. whole items: all sides by number, a title's full stop, the visit's own "of", a described body -------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "The three museums agreed to prepare a joint catalogue of carpets.",
+            "Agreement to prepare a joint catalogue of carpets",
+        ),
+        ("The heads of the four archives signed a protocol on digitisation.", "Protocol on digitisation"),
+    ],
+)
+def test_all_sides_by_number_agree_or_sign(sentence: str, name: str) -> None:
+    assert [a.name for a in find_agreements(sentence)] == [name]
+
+
+def test_a_full_stop_inside_a_title_in_quotes_ends_no_sentence() -> None:
+    gifts = find_gifts(
+        'The director presented the guest with the book "Shirvan. Carpets and Stories" and a silk scarf.'
+    )
+    assert [(g.description, g.name) for g in gifts] == [("Book", "Shirvan. Carpets and Stories"), ("Silk scarf", None)]
+
+
+def test_during_the_visit_of_names_the_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "The two libraries signed an agreement on 3 May 2026 during the official visit of Anna Novak, director of "
+        "the Silesian Library in Katowice.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Anna Novak", True)]
+
+
+def test_an_exhibition_on_a_visit_of_long_ago_names_no_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "An exhibition on the visit of Hermann Hesse to Baku opened at the Presidential Library on 4 May 2026; "
+        "a delegation of the Goethe Institute attended.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == []
+
+
+def test_a_lower_case_library_after_a_peoples_adjective_is_the_body_named_before(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "A delegation of the National Library of Laos visited the Presidential Library on 5 May 2026. The "
+        "delegation was headed by Somsak Vongsa, deputy director of the Laotian library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("National Library of Laos", True)]
