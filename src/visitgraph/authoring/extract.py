@@ -512,8 +512,22 @@ _WINDOW = 300
 MAX_PARENTS = 3
 
 
+#: Where a name's first chunk ends: a preposition, a bracket, a dash, or a comma that does not coordinate
+#: capitalised words before "and" ("Educational, Scientific and Cultural Organization" is one name: decision 0064).
+_CHUNK_END = re.compile(
+    r"\s(?:of|for|in|within|at|on|named)\s|[(–]|,(?!\s[A-Z][\w-]*(?:,\s[A-Z][\w-]*){0,4}\sand\s[A-Z])"
+)
+
+
 def _chunk(text: str) -> str:
-    return re.split(r"\s(?:of|for|in|within|at|on|named)\s|[,(–]", text, maxsplit=1)[0]
+    """The words of a name up to its first preposition, bracket, dash or comma (:data:`_CHUNK_END`).
+
+    >>> _chunk("Islamic World Educational, Scientific and Cultural Organization (ICESCO) Karim")
+    'Islamic World Educational, Scientific and Cultural Organization '
+    >>> _chunk("National Library, Baku")
+    'National Library'
+    """
+    return _CHUNK_END.split(text, maxsplit=1)[0]
 
 
 def looks_org(text: str) -> bool:

@@ -285,7 +285,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "donated_bare",  # "The Spanish guests donated a catalogue of …": donating names no receiver; the other side's
+        # "The Spanish guests donated a catalogue of …", "The guest handed over books": no receiver named; the other
+        # side's (decisions 0061, 0064)
+        "donated_bare",
         re.compile(
             r"^(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|"
             + _GUEST_WORDS
@@ -295,7 +297,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
             + _TURN_OR_APPOSITION
-            + r"\s+(?:also\s+)?(?P<verb>donated)\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
+            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over)\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
     (
@@ -381,7 +383,7 @@ _NEEDS = {
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
-    "donated_bare": ("donated",),
+    "donated_bare": ("donated|handed over",),
     "subjectless": ("was|were",),
 }
 

@@ -748,6 +748,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "received by X and head of the reading halls department Y": a part of the host
         if not is_host and desc is not None and _unnamed_part_after_host(own, desc, out.hosts):
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
+        if not is_host and not in_members and _OWN_STAFF_LIST.search(own):
+            is_host = True  # "The guest met the library's leading specialists X and Y": the host's, each of them
         acts = not is_host and not in_members and _receives_guests(text, pre, p)
         if acts and desc is not None and _lower_part(desc):
             is_host = True  # "The head of the rare books department X (and …) showed them …": a part of the host
@@ -758,6 +760,15 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: The library's staff in the plural, then a list of names up to the one at the end of the text: "the library's
+#: leading specialists X and Y", "the library's chief librarians X, Y and Z" (decision 0064).
+_OWN_STAFF_LIST = re.compile(
+    r"\bthe\s+library[’']s\s+(?:[a-z-]+\s+){0,2}(?:specialists|librarians|bibliographers|curators|experts|"
+    r"employees|researchers|staff\s+members|members\s+of\s+staff)\s+"
+    r"(?:[^\W\d_a-z][\w’'.-]*(?:\s+[^\W\d_a-z][\w’'.-]*){0,3}(?:\s+and\s+|,\s*(?:and\s+)?))*$"
+)
 
 
 def _unnamed_part_in_host_slot(own: str, desc: str) -> bool:

@@ -259,3 +259,49 @@ def test_a_lower_case_library_after_a_peoples_adjective_is_the_body_named_before
         repo_draft_context,
     )
     assert _orgs(d) == [("National Library of Laos", True)]
+
+
+# --- 8. a name with a comma in a coordinated list, the library's staff in the plural, a bare handing-over --------
+
+
+def test_a_name_whose_comma_coordinates_capitalised_words_is_one_name(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Head of the Heritage Sector of the Arab League Educational, Cultural and Scientific Organization (ALECSO) "
+        "Samir Haddad visited the Presidential Library on 6 May 2026.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Arab League Educational, Cultural and Scientific Organization", True)]
+    assert _people(d.attendees) == [("Samir Haddad", True)]
+
+
+def test_the_librarys_staff_in_the_plural_before_a_list_are_hosts(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Anna Nowak, director of the Silesian Library, visited the Presidential Library on 4 February 2026. The guest "
+        "met the library's chief bibliographers Leyla Aliyeva, Ramin Guliyev and Sabina Huseynova.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Leyla Aliyeva", "Ramin Guliyev", "Sabina Huseynova"]
+
+
+def test_staff_of_another_library_in_the_plural_are_not_hosts(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Anna Nowak, director of the Silesian Library, visited the Presidential Library on 4 February 2026, together "
+        "with the Silesian Library's chief bibliographers Ewa Lis and Jan Kot.",
+        repo_draft_context,
+    )
+    assert _people(d.contributors) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gifts"),
+    [
+        ("The guest handed over books published by her institute.", [("guest", "host")]),
+        ("The delegation handed over a set of maps of Riga and received an album in return.", [("guests", "host")]),
+    ],
+)
+def test_handed_over_with_no_receiver_is_a_gift_to_the_other_side(sentence: str, gifts: list[tuple[str, str]]) -> None:
+    assert [(g.agent, g.recipient) for g in find_gifts(sentence)][:1] == gifts
+
+
+def test_handed_over_what_is_no_thing_is_no_gift() -> None:
+    assert find_gifts("The guest handed over the chairmanship of the association to Turkey.") == []
