@@ -458,6 +458,15 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         k -= 1
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
+    if (  # "the Museum of Art and History Jean Dupont": the second field after "and" ends the name (decision 0064)
+        len(run) >= 3
+        and k >= 3
+        and words[k].text.casefold() == "and"
+        and is_cap(words[k - 1].text)
+        and words[k - 2].text.casefold() == "of"
+        and _org_name_before(words, k - 2)
+    ):
+        return run[1:]
     q = i - 1
     while q >= 1 and is_cap(words[q].text) and not is_name_word(words[q].text) and not _is_initials(words[q].text):
         q -= 1  # "the Department of Rare Maps Anna Petrova": capitalised words that are no name before the run

@@ -305,3 +305,29 @@ def test_handed_over_with_no_receiver_is_a_gift_to_the_other_side(sentence: str,
 
 def test_handed_over_what_is_no_thing_is_no_gift() -> None:
     assert find_gifts("The guest handed over the chairmanship of the association to Turkey.") == []
+
+
+# --- 9. found by probing: a second field after "and" ends an institution's name before a person's -----------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "org"),
+    [
+        (
+            "Director of the Museum of Art and History Jean Dupont visited the Presidential Library on 14 March 2026.",
+            "Jean Dupont",
+            "Museum of Art and History",
+        ),
+        (
+            "Deputy Head of the Institute of Language and Literature Anna Maria Rossi visited the Presidential Library "
+            "on 15 March 2026.",
+            "Anna Maria Rossi",
+            "Institute of Language and Literature",
+        ),
+    ],
+)
+def test_a_second_field_after_and_ends_the_institutions_name(
+    sentence: str, name: str, org: str, repo_draft_context: DraftContext
+) -> None:
+    d = _draft(sentence, repo_draft_context)
+    assert _people(d.attendees) == [(name, True)] and _orgs(d) == [(org, True)]
