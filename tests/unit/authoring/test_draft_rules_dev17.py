@@ -331,3 +331,43 @@ def test_a_second_field_after_and_ends_the_institutions_name(
 ) -> None:
     d = _draft(sentence, repo_draft_context)
     assert _people(d.attendees) == [(name, True)] and _orgs(d) == [(org, True)]
+
+
+# --- 10. a group or side named by its body or its country ----------------------------------------------------------
+
+
+def test_groups_named_by_a_country_or_a_body_list_their_guests(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 2 May 2026 the Presidential Library received two groups: students of the Ankara University and "
+        "librarians of the National Library of Latvia. The Turkish group was led by Professor Ayse Kaya; the Latvian "
+        "side was represented by Ilze Berzina, head of a department.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Ayse Kaya", "Ilze Berzina"]
+    assert [n for n, _ in _orgs(d)] == ["Ankara University", "National Library of Latvia"]
+
+
+def test_a_group_named_by_its_acronym_is_that_bodys(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the Presidential Library received participants of a seminar of the NLLA and librarians of "
+        "Georgia. The NLLA group included Secretary General Hans Berg and expert Marta Lind.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Hans Berg", "Marta Lind"]
+    assert _orgs(d) == [("NLLA", True)]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The Presidential Library group included deputy director Farid Najafov and chief librarian Aysel Karimova.",
+        "The Azerbaijani side was represented by deputy director Farid Najafov and chief librarian Aysel Karimova.",
+    ],
+)
+def test_the_hosts_group_or_side_lists_no_guests(later: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"A delegation of the National Library of Latvia visited the Presidential Library on 4 May 2026. {later}",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Aysel Karimova", "Farid Najafov"]
+    assert _people(d.attendees) == []
