@@ -484,12 +484,12 @@ def _org_entry(
     elif best is not None and best.match:
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
     elif key in draft.vouched:  # a known person's own institution, named with other words
-        known, person = draft.vouched[key]
+        vouch, person = draft.vouched[key]
         note = (
-            f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{o.name}" (name score '
-            f"{_name_score(known):g}): the institution of the known {person}, named with it"
+            f'reused {vocab.shorten(vouch.iri, ctx.base)} "{vouch.name}" for "{o.name}" (name score '
+            f"{_name_score(vouch):g}): the institution of the known {person}, named with it"
         )
-        entry = Entry(known.iri, "organization", known.name, False, note)
+        entry = Entry(vouch.iri, "organization", vouch.name, False, note)
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     elif (halves := _two_known_bodies(ctx, o.name)) is not None:

@@ -676,8 +676,8 @@ def _unmasked(g: GiftMention) -> GiftMention:
     """Put a title's full stops back ("the album "Nizami Ganjavi. Miniatures"")."""
     if _STOP not in g.description + (g.name or "") + g.phrase:
         return g
-    back = {"description": g.description, "name": g.name, "phrase": g.phrase}
-    return replace(g, **{k: v.replace(_STOP, ".") if v is not None else None for k, v in back.items()})
+    name = g.name.replace(_STOP, ".") if g.name is not None else None
+    return replace(g, description=g.description.replace(_STOP, "."), name=name, phrase=g.phrase.replace(_STOP, "."))
 
 
 _AGREED = (

@@ -699,9 +699,7 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 _SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-Z]{2,}\)?)[.!?]\s+")
 
 
-def _find_hosts_elsewhere(
-    text: str, start: int, out: VisitFindings, known: set[str], labels: set[str] = frozenset()
-) -> None:
+def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str], labels: set[str]) -> None:
     """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov").
 
     A later sentence's person is host staff when known as such (also in inverted order or with an initial), when
