@@ -149,7 +149,8 @@ phenomena of issue 16, as a check set never tuned on; it is a development set si
 hand, blind to the drafting rules and to every other set, 11 ordinary items and 19 with the harder phenomena of issue
 16 (spelling variants and initials of returning visitors, items without a year, two-way gifts, memoranda signed vs
 agreed vs only discussed, abbreviations, known institutions under another official form, several delegations), as a
-check set never tuned on. ``dev18`` was written on 6 Dec 2026 (session 12) by another hand, blind to the drafting
+check set never tuned on; it is a development set since drafting round 17 (decision 0064), first scored at 18/30.
+``dev18`` was written on 6 Dec 2026 (session 12) by another hand, blind to the drafting
 rules and to every other set, 12 ordinary items and 18 with the harder phenomena of issue 16 (returning visitors
 spelled as another language would and named later by initial, items without a year, two-way gifts, memoranda signed
 vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several

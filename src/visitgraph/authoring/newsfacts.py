@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from visitgraph.core.names import fold
 
@@ -49,15 +49,28 @@ MAX_SENTENCE = 400
 
 
 def sentences(text: str) -> list[str]:
-    """Split an item into sentences (initials and honorifics do not end one), long ones into pieces."""
+    """Split an item into sentences (initials and honorifics do not end one), long ones into pieces.
+
+    A full stop inside a title in quotes that closes soon after does not end one either: the album "Nizami
+    Ganjavi. Miniatures" (decision 0064). The quotes are counted once per character: linear.
+
+    >>> sentences('He gave the album "Baku. Old and New" and a scarf. She thanked him.')
+    ['He gave the album "Baku. Old and New" and a scarf.', 'She thanked him.']
+    """
     out, start = [], 0
+    counted, open_quote = 0, False  # whether a quote is open in text[start:counted]
     for m in re.finditer(r"\.(?=\s+[A-Z“\"])", text):
+        for c in text[counted : m.start()]:
+            open_quote = (not open_quote) if c == '"' else (True if c == "“" else (False if c == "”" else open_quote))
+        counted = m.start()
+        if open_quote and re.search(r"[\"”]", text[m.end() : m.end() + 80]):
+            continue
         tail = text[max(start, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
         if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|[A-Z]\.[A-Z]", before):
             continue
         out.extend(pieces(text[start : m.end()].strip()))
-        start = m.end()
+        start, counted, open_quote = m.end(), m.end(), False
     if text[start:].strip():
         out.extend(pieces(text[start:].strip()))
     return out
@@ -272,7 +285,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "donated_bare",  # "The Spanish guests donated a catalogue of …": donating names no receiver; the other side's
+        # "The Spanish guests donated a catalogue of …", "The guest handed over books": no receiver named; the other
+        # side's (decisions 0061, 0064)
+        "donated_bare",
         re.compile(
             r"^(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|"
             + _GUEST_WORDS
@@ -282,7 +297,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
             + _TURN_OR_APPOSITION
-            + r"\s+(?:also\s+)?(?P<verb>donated)\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
+            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over)\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
     (
@@ -368,7 +383,7 @@ _NEEDS = {
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
-    "donated_bare": ("donated",),
+    "donated_bare": ("donated|handed over",),
     "subjectless": ("was|were",),
 }
 
@@ -583,6 +598,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     opened = 0  # how many gifts were read before the current sentence
     for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(s))):
         opened = len(out) if first else opened
+        sentence = _QUOTED.sub(lambda q: q.group(0).replace(".", _STOP), sentence)  # a title's stop ends nothing
         low = sentence.casefold()
         swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
         if swap is not None:  # one gift from the guests and one from the host
@@ -648,7 +664,20 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 name, desc, kind = _describe(item)
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
             break  # one rule per sentence: "presented with … donated to …" is one gift
-    return out
+    return [_unmasked(g) for g in out]
+
+
+#: A title in quotes, and what stands for a full stop inside one while the rules read a sentence (decision 0064).
+_QUOTED = re.compile(r'"[^"]{1,120}"|“[^”]{1,120}”')
+_STOP = "\u2024"
+
+
+def _unmasked(g: GiftMention) -> GiftMention:
+    """Put a title's full stops back ("the album "Nizami Ganjavi. Miniatures"")."""
+    if _STOP not in g.description + (g.name or "") + g.phrase:
+        return g
+    name = g.name.replace(_STOP, ".") if g.name is not None else None
+    return replace(g, description=g.description.replace(_STOP, "."), name=name, phrase=g.phrase.replace(_STOP, "."))
 
 
 _AGREED = (
@@ -670,7 +699,8 @@ _AGREED = (
     ),
     re.compile(
         r"\b(?:the (?:sides|parties|guests?|staff|delegation|libraries|participants)|both (?:sides|parties)|"
-        r"(?:the\s+two|both)\s+[a-z][\w-]*s)\b"  # "the two libraries", "both directors": both sides (decision 0061)
+        # "the two libraries", "both directors": both sides (decision 0061); "the three libraries": all (0064)
+        r"(?:the\s+(?:two|three|four|five)|both|all)\s+[a-z][\w-]*s)\b"
         r"[^.;]{0,200}?\b(?:and\s+)?agreed\s+(?P<prep>to|on|upon)\s+"
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
@@ -720,7 +750,8 @@ _SIGNED_PASSIVE = re.compile(
 #: of the two libraries signed a plan of joint events"); a guest alone signs a guest book, so the subject decides.
 _SIGNED_BY_BOTH = re.compile(
     r"\b(?:(?:the|both)\s+(?:sides|parties)|(?:the\s+)?(?:heads|directors|leaders|representatives|rectors)\s+of\s+"
-    r"(?:the\s+)?(?:two|both)\s+[\w-]+|the\s+two\s+(?:sides|directors|heads|libraries|institutions))"
+    r"(?:the\s+)?(?:two|three|four|five|both|all)\s+[\w-]+|the\s+(?:two|three|four|five)\s+"
+    r"(?:sides|directors|heads|libraries|institutions))"
     r"\s+(?:also\s+|then\s+)?signed\s+(?:a|an|the)\s+(?P<mods>(?:[\w-]+\s+){0,3}?)(?P<doc>[a-z][\w-]*)"
     r"(?P<on>\s+(?:on|of|for|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
     re.I,

@@ -180,6 +180,13 @@ _NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
 
 #: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
 _LEAD_NOUNS = frozenset("leadership guidance direction chairmanship headship behalf that those".split())
+#: The visit itself when the item's events happen in it, whose "of" names who came: "during the visit of X" (not
+#: "an exhibition on the visit of X", a topic; decision 0064).
+_DURING_VISIT = re.compile(
+    r"\b(?:during|in\s+the\s+course\s+of|on\s+the\s+occasion\s+of)\s+(?:the|a|his|her|their)\s+"
+    r"(?:official\s+|working\s+|recent\s+)?(?:visit|arrival|stay)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def _genitive(sentence: str, p: PersonMention) -> str | None:
@@ -188,6 +195,8 @@ def _genitive(sentence: str, p: PersonMention) -> str | None:
     "delegation of" and "on behalf of" keep their slot). Else None."""
     m = _NOUN_OF.search(sentence[max(0, p.start - 60) : p.start])
     if m is None or belonging_word(m.group(1)) or m.group(1) in _LEAD_NOUNS:
+        return None
+    if _DURING_VISIT.search(sentence[max(0, p.start - 80) : p.start]):
         return None
     return f"{m.group(1)} of"
 
@@ -446,7 +455,7 @@ def analyse_visit(
             p.host = p.host or p.start >= agent.end()
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
-    _find_hosts_elsewhere(text, end, out, known_hosts)
+    _find_hosts_elsewhere(text, end, out, known_hosts, labels)
     _find_members_elsewhere(text, end, out, labels, known_hosts)
     _find_delegation_heads_elsewhere(text, end, out)
     if not out.visitors:
@@ -690,7 +699,7 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 _SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-Z]{2,}\)?)[.!?]\s+")
 
 
-def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str]) -> None:
+def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str], labels: set[str]) -> None:
     """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov").
 
     A later sentence's person is host staff when known as such (also in inverted order or with an initial), when
@@ -709,14 +718,19 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
         desc, _ = _pre_descriptor(own)
         window = text[max(0, p.start - 200) : p.start]
         breaks = list(_SENTENCE_BREAK.finditer(window))
-        in_members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window) is not None
+        members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window)
+        members = members if members is not None and _names_guests(members, out.orgs, labels) else None
+        in_members = members is not None
+        # "The delegation (also) included X, head of the library's branch": a list of the guests themselves, where
+        # "the library's" is the guests' library ("attended/accompanied by" lists may name host staff)
+        in_delegation = members is not None and not members.group(0).startswith(("was", "were"))
         is_host = (
             fold(p.name) in known
             or _inverted_known(p.name, known)
             or _initialled_known(p.name, known)
             or (desc is not None and _HOST_DESC.search(desc) is not None)
         )
-        if not is_host and desc is None:  # "X, head of the library's … sector, told the guest …": after the name
+        if not is_host and desc is None and not in_delegation:  # "X, head of the library's … sector, told …"
             desc = _staff_after(text, p)
             is_host = desc is not None
         if not is_host and desc is not None and not in_members:
@@ -735,6 +749,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "received by X and head of the reading halls department Y": a part of the host
         if not is_host and desc is not None and _unnamed_part_after_host(own, desc, out.hosts):
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
+        if not is_host and not in_members and _OWN_STAFF_LIST.search(own):
+            is_host = True  # "The guest met the library's leading specialists X and Y": the host's, each of them
         acts = not is_host and not in_members and _receives_guests(text, pre, p)
         if acts and desc is not None and _lower_part(desc):
             is_host = True  # "The head of the rare books department X (and …) showed them …": a part of the host
@@ -745,6 +761,15 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: The library's staff in the plural, then a list of names up to the one at the end of the text: "the library's
+#: leading specialists X and Y", "the library's chief librarians X, Y and Z" (decision 0064).
+_OWN_STAFF_LIST = re.compile(
+    r"\bthe\s+library[’']s\s+(?:[a-z-]+\s+){0,2}(?:specialists|librarians|bibliographers|curators|experts|"
+    r"employees|researchers|staff\s+members|members\s+of\s+staff)\s+"
+    r"(?:[^\W\d_a-z][\w’'.-]*(?:\s+[^\W\d_a-z][\w’'.-]*){0,3}(?:\s+and\s+|,\s*(?:and\s+)?))*$"
+)
 
 
 def _unnamed_part_in_host_slot(own: str, desc: str) -> bool:
@@ -947,10 +972,13 @@ def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
 #: attendees do not.
 _MEMBERS = re.compile(
     # "The first (delegation), from X, was led by …; the second consisted of …": several delegations by their order
-    r"\b(?:[Tt]he\s+(?:(?P<ordinal>first|second|third|other)(?:\s+(?:delegation|group))?|(?P<noun>delegation|group))"
+    # "The TURKSOY group included …", "The Kyrgyz delegation was led by …": a group named by its body or country
+    r"\b(?:[Tt]he\s+(?:(?P<ordinal>first|second|third|other)(?:\s+(?:delegation|group))?|"
+    r"(?:(?P<named>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+)?(?P<noun>delegation|group))"
     r"(?:,\s+which|,\s+from\s+(?:the\s+)?(?P<from>[A-Z][^,;.]{2,150}),)?\s+(?:also\s+)?"
     r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
+    r"|\b[Tt]he\s+(?P<side>[A-Z][\w-]*)\s+side\s+was\s+represented\s+by"  # "the Kyrgyz side was represented by"
     r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
     r"|\b[Aa]mong\s+(?:the\s+|them\s+)?(?:guests|visitors|participants|delegates)\s+(?:were|was)"
@@ -977,8 +1005,15 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
         people = find_people(piece)
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already
-        noun: str = m.group("noun") or ("delegation" if m.group("its") or m.group("ordinal") else "attendees")
+        noun: str = m.group("noun") or (
+            "delegation" if m.group("its") or m.group("ordinal") or m.group("side") else "attendees"
+        )
         own = [parse_org(name_part(m.group("from")).strip())] if m.group("from") else []
+        if not _names_guests(m, out.orgs, labels):
+            continue  # "The Presidential Library group included …", "the Azerbaijani side …": not the guests
+        named = m.group("named") or m.group("side")
+        if named and not own:
+            own = _group_named(named, out.orgs, labels)
         # another delegation by its order shares no institution with the ones named before it
         shared = own or ([] if m.group("ordinal") else out.orgs)
         groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in shared]
@@ -987,12 +1022,36 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
             out.orgs.extend(g[3] for g in groups if g[3] is not None and not g[3].host)
             piece = _mask(piece, [(a, b) for a, b, _, _ in groups])
         if own and all(not _is_host_org(o.name, labels) for o in own):
-            out.orgs.extend(own)  # "The first, from X, was led by Y": X is the first delegation's institution
+            # "The first, from X, was led by Y": X is the first delegation's institution
+            out.orgs.extend(o for o in own if all(o is not x for x in out.orgs))
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
             if noun == "attendees" and p.inherited:
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
             (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
+
+
+def _names_guests(m: re.Match[str], orgs: list[OrgMention], labels: set[str]) -> bool:
+    """Say whether a members' list is the guests': a group or side named by a word must be one of theirs."""
+    named = m.group("named") or m.group("side")
+    return not named or bool(_group_named(named, orgs, labels))
+
+
+def _group_named(named: str, orgs: list[OrgMention], labels: set[str]) -> list[OrgMention]:
+    """Return the institution of a group named by a word before "group", "delegation" or "side" (decision 0064).
+
+    A country's adjective ("the Kyrgyz side") names the one institution of that country the item has named; a body's
+    name or acronym ("the TURKSOY group") names the institution the item gave with it, or itself. The host, or a
+    word that is neither, names none.
+    """
+    code = place_code(named)
+    if code is not None:
+        same = [o for o in orgs if (o.country or place_code(o.name)) == code]
+        return same if len(same) == 1 else []
+    if _is_host_org(named, labels) or not (named.isupper() and len(named) > 2 or looks_org(named)):
+        return []
+    known = [o for o in orgs if re.search(rf"\b{re.escape(named)}\b", o.name)]
+    return known[:1] or [parse_org(named)]
 
 
 _OF_DELEGATION = r"(?:the\s+)?(?:head|leader|chair(?:man|woman|person)?|members?)\s+of\s+the\s+(?:delegation|group)"

@@ -247,17 +247,17 @@ def test_dev16_development_no_worse(dev16_scores: dict[str, DraftScore]) -> None
 
 @pytest.fixture(scope="module")
 def dev17_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
-    """The blind check ``dev17``, scored only by the test about it (named ``test_dev17_*``), like ``dev13``."""
+    """The set ``dev17``, scored only by the test about it (named ``test_dev17_*``), like ``dev14``."""
     return {"dev17": _scored(sources, "dev17")}
 
 
-def test_dev17_blind_check_no_worse(dev17_scores: dict[str, DraftScore]) -> None:
-    """dev17 (news-dev17.json, 30 items written blind on 6 Dec 2026 in session 12, 11 ordinary, never tuned on)
-    measures the drafter on news nobody tuned on. Scored once after round 16 (decision 0061): 18/30, dates 29/30,
-    reuse 32/37, 5 invented entities in 4 items (the rules just before round 16 gave 17/30, dates 28/30, reuse 29/37,
-    the same 5 in 4). Only its summary line is shown on failure, so a later round cannot tune on its items."""
+def test_dev17_development_no_worse(dev17_scores: dict[str, DraftScore]) -> None:
+    """dev17 (news-dev17.json, 30 items written blind on 6 Dec 2026 in session 12, 11 ordinary, never tuned on before)
+    is a development set since round 17 (decision 0064): first sight (scored once blind after round 16, and again at
+    the start of round 17) 18/30, dates 29/30, reuse 32/37, 5 invented entities in 4 items; after round 17 29/30,
+    dates 30/30, reuse 37/37, nothing invented. Its problems are printed on failure: it is tuned on now."""
     d = dev17_scores["dev17"]
-    assert d.right >= 18 and d.dates >= 29 and d.reused >= 32 and d.invented <= 5, d.line("dev17")
+    assert d.right >= 29 and d.dates >= 30 and d.invented == 0 and d.reused >= 37, (d.line("dev17"), d.problems)
 
 
 def test_dev_halves_stay_as_tuned(
@@ -311,6 +311,7 @@ def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     blind check dev13 (found by the lead bisecting on dev13's summary line): 18/30, dates 29/30, reuse 46/54,
     3 invented entities in 3 items. After the thirteenth round (decision 0054: a known body named with other words is
     named in a check line, not minted; a known institution named in its own language is reused): 20/30, dates 29/30,
-    reuse 47/54, 1 invented entity in 1 item."""
+    reuse 47/54, 1 invented entity in 1 item. After the seventeenth round (decision 0064: a comma that coordinates
+    capitalised words stays inside a name, "… Educational, Scientific and Cultural Organization (ICESCO)"): 21/30."""
     d = draft_scores["dev12"]
-    assert d.right >= 20 and d.dates >= 29 and d.invented <= 1 and d.reused >= 47, (d.line("dev12"), d.problems)
+    assert d.right >= 21 and d.dates >= 29 and d.invented <= 1 and d.reused >= 47, (d.line("dev12"), d.problems)
