@@ -166,7 +166,8 @@ UNMET = (
     "after the twelfth (all of dev12, gates that ask a positive question) 11/20, 20/20, 26/30, 6 invented in 4 items; "
     "after the thirteenth (known entities under other names) 12/20, 20/20, 28/30, 4 invented in 3 items; "
     "after the fourteenth (dev14) unchanged; after the fifteenth (dev15) unchanged; after the sixteenth (dev16) "
-    "unchanged; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, 0061"
+    "unchanged; after the seventeenth (dev17, reuse and inventions through the matcher first) 13/20, 20/20, 29/30, "
+    "2 invented in 2 items; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, 0061, 0064"
 )
 
 
@@ -182,23 +183,24 @@ def test_draft_test_half_nothing_invented(held_out_scores: dict[str, DraftScore]
     assert s.items_with_invented == 0, s.line("test2")
 
 
-@pytest.mark.xfail(strict=True, reason=UNMET)
 def test_draft_test_half_reuse(held_out_scores: dict[str, DraftScore]) -> None:
+    """Met since round 17 (decision 0064): 29/30 (0.967); it was 28/30 after round 13 and 23/30 before the first."""
     s = held_out_scores["test2"]
     assert s.reuse >= 0.95, s.line("test2")
 
 
 def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, DraftScore]) -> None:
-    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052 and 0054)."""
+    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052, 0054 and 0064)."""
     s = held_out_scores["test2"]
-    assert s.right >= 12 and s.invented <= 4 and s.dates >= 20 and s.reused >= 28, s.line("test2")
+    assert s.right >= 13 and s.invented <= 2 and s.dates >= 20 and s.reused >= 29, s.line("test2")
 
 
 def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]) -> None:
     """dev13 (news-dev13.json, 30 ordinary items written blind on 6 Dec 2026) was never tuned on: scored once
-    before round 11 and once after (decision 0050), 25/30 both times, dates 30/30, reuse 38/39, nothing invented."""
+    before round 11 and once after (decision 0050), 25/30 both times, dates 30/30, reuse 38/39, nothing invented;
+    26/30 after round 17 (decision 0064), the rest unchanged."""
     d = dev13_scores["dev13"]
-    assert d.right >= 25 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev13"), d.problems)
+    assert d.right >= 26 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev13"), d.problems)
 
 
 def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None:
@@ -258,6 +260,21 @@ def test_dev17_development_no_worse(dev17_scores: dict[str, DraftScore]) -> None
     dates 30/30, reuse 37/37, nothing invented. Its problems are printed on failure: it is tuned on now."""
     d = dev17_scores["dev17"]
     assert d.right >= 29 and d.dates >= 30 and d.invented == 0 and d.reused >= 37, (d.line("dev17"), d.problems)
+
+
+@pytest.fixture(scope="module")
+def dev18_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The blind check ``dev18``, scored only by the test about it (named ``test_dev18_*``), like ``dev13``."""
+    return {"dev18": _scored(sources, "dev18")}
+
+
+def test_dev18_blind_check_no_worse(dev18_scores: dict[str, DraftScore]) -> None:
+    """dev18 (news-dev18.json, 30 items written blind on 6 Dec 2026 in session 12, 12 ordinary, never tuned on)
+    measures the drafter on news nobody tuned on. Scored once after round 17 (decision 0064): 16/30, dates 27/30,
+    reuse 22/29, 4 invented entities in 4 items (the same on the rules just before round 17). Only its summary line
+    is shown on failure, so a later round cannot tune on its items."""
+    d = dev18_scores["dev18"]
+    assert d.right >= 16 and d.dates >= 27 and d.reused >= 22 and d.invented <= 4, d.line("dev18")
 
 
 def test_dev_halves_stay_as_tuned(
