@@ -1,0 +1,112 @@
+"""Drafting, eighteenth round (issue 16; decision 0066): reuse and inventions asked of a name's form and the graph.
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set). The known people and
+institutions are the repository's own records.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.core.names import person_tokens
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
+    return sorted((e.name, e.new) for e in entries if e.kind == "person")
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    """(name, new) of the draft's organisations, the host left out."""
+    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
+    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
+
+
+# --- 1. Azerbaijani ə is "a" in a person's name written in English ------------------------------------------------
+
+
+def test_schwa_folds_to_a_in_a_persons_keys() -> None:
+    assert person_tokens("Əziz Əliyev") == person_tokens("Aziz Aliyev")
+    assert person_tokens("Həsən Məmmədov") == person_tokens("Hasan Mammadov")
+
+
+def test_a_known_visitor_spelt_in_azerbaijani_is_reused(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Əziz Əliyev, head of Sputnik Azerbaijan, visited the Presidential Library on 2 May 2026 with two reporters.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Aziz Aliyev", False)]
+
+
+def test_an_unknown_azerbaijani_name_is_still_minted_as_written(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "The poet Rəşad Məlikov visited the Presidential Library on 2 May 2026 and met readers.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Rəşad Məlikov", True)]
+
+
+# --- 2. a title joined by its hyphen is no part of a name -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ["Vice-Rector", "Pro-Rector", "Vice-Dean", "Co-Founder"])
+def test_a_hyphenated_title_before_a_name_is_not_the_name(title: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"A delegation of Ardahan University headed by {title} Selim Karaca visited the Presidential Library on "
+        "3 May 2026.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Selim Karaca"]  # minted once, by the first case
+
+
+def test_a_hyphenated_given_name_stays_a_name(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "French historian Jean-Paul Moreau visited the Presidential Library on 3 May 2026.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Jean-Paul Moreau", True)]
+
+
+# --- 3. a unit "of the" a known body: the body, looked up by its whole name -----------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["Rare Books Center", "Arabic Manuscripts Department", "Digital Services Division"])
+def test_a_unit_of_a_known_body_is_that_body(unit: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"Omar Nabil, director of the {unit} of the Bibliotheca Alexandrina, visited the Presidential Library on "
+        "4 May 2026.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Alexandria Library", False)]
+
+
+def test_a_unit_of_an_unknown_body_reuses_nothing(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Omar Nabil, director of the Rare Books Center of the Bibliotheca Tunisiana, visited the Presidential Library "
+        "on 4 May 2026.",
+        repo_draft_context,
+    )
+    assert all(new for _, new in _orgs(d))
+
+
+# --- 4. a field's adjective before the head: the country stays, no known body is that one ---------------------------
+
+
+def test_a_specialised_library_of_a_country_keeps_its_country_and_is_new(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 5 May 2026, employees of the State Public Technical Library of Russia visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("State Public Technical Library of Russia", True)]
+
+
+def test_a_proper_name_before_the_head_still_drops_the_country(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 5 May 2026, a delegation of the Kilis University of Turkey visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Kilis University", True)]
