@@ -462,6 +462,7 @@ def analyse_visit(
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
     _find_represented_elsewhere(text, end, out, labels)
+    _find_represented_by(text, out, labels)
     _find_workplace_elsewhere(text, end, out, labels)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
@@ -1115,6 +1116,27 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
         guest = next((v for v in out.visitors if short_form_of(after[0].name, v.name)), None)
         if guest is not None and guest.org is None:
             guest.org = parse_org(org)
+
+
+#: An institution as a sentence's subject, "represented" and its agents: "The X was represented at the library on …
+#: by A and by B" (the passive's agents act for the subject, as "on behalf of" says; decision 0066).
+_REPRESENTED_BY = re.compile(
+    r"(?:^|(?<=[.;]\s))(?:The\s+)?(?P<org>[A-Z][^,.;]{2,150}?)\s+(?:was|were)\s+represented\b[^.;]{0,160}?\bby\s"
+)
+
+
+def _find_represented_by(text: str, out: VisitFindings, labels: set[str]) -> None:
+    """Give the guests named as the agents of "<institution> was represented … by" that institution, when they have
+    none: everyone named after the "by" up to the sentence's end."""
+    for m in _REPRESENTED_BY.finditer(text):
+        org = m.group("org")
+        if not looks_org(org) or _is_host_org(org, labels):
+            continue
+        stop = re.compile(r"[.;](?:\s|$)").search(text, m.end())
+        until = stop.start() if stop else len(text)
+        for p in out.visitors:
+            if p.org is None and m.end() <= p.start < until:
+                p.org = parse_org(org)
 
 
 #: People named by what they do or are: a title's head or a group's noun, singular or plural.

@@ -110,3 +110,33 @@ def test_a_proper_name_before_the_head_still_drops_the_country(repo_draft_contex
         repo_draft_context,
     )
     assert _orgs(d) == [("Kilis University", True)]
+
+
+# --- 5. a guest's act placed at the host, and "<institution> was represented … by" ----------------------------------
+
+
+def test_a_talk_given_at_the_library_is_a_visit(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Gerard Cardonne gave a short talk at the Presidential Library on 6 May 2026 about French novels of Baku.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Gerard Cardonne", False)]
+
+
+def test_the_agents_of_represented_act_for_the_institution(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "The Online Computer Library Center (OCLC) was represented at the Presidential Library on 6 May 2026 by "
+        "consultant Lena Holm and by Arne Berg.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Online Computer Library Center", False)]
+    assert [name for name, _ in _people(d.attendees)] == ["Arne Berg", "Lena Holm"]
+
+
+def test_represented_by_a_host_body_gives_the_guests_nothing(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Lena Holm and Arne Berg visited the Presidential Library on 6 May 2026. The Presidential Library was "
+        "represented at the meeting by Farid Jafarli.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == []
