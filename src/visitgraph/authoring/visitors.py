@@ -1121,21 +1121,29 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
 #: An institution as a sentence's subject, "represented" and its agents: "The X was represented at the library on …
 #: by A and by B" (the passive's agents act for the subject, as "on behalf of" says; decision 0066).
 _REPRESENTED_BY = re.compile(
-    r"(?:^|(?<=[.;]\s))(?:The\s+)?(?P<org>[A-Z][^,.;]{2,150}?)\s+(?:was|were)\s+represented\b[^.;]{0,160}?\bby\s"
+    r"(?:^|(?<=[.;]\s))(?:[Tt]he\s+)?(?P<org>[A-Z][^,.;]{2,150}?)\s+(?:was|were)\s+represented\b[^.;]{0,160}?\bby\s"
 )
 
 
 def _find_represented_by(text: str, out: VisitFindings, labels: set[str]) -> None:
     """Give the guests named as the agents of "<institution> was represented … by" that institution, when they have
-    none: everyone named after the "by" up to the sentence's end."""
+    none: everyone named after the "by" up to the sentence's end. The agents of the host ("the Presidential Library
+    was represented at the meeting by X") are host staff."""
     for m in _REPRESENTED_BY.finditer(text):
         org = m.group("org")
-        if not looks_org(org) or _is_host_org(org, labels):
+        host = _is_host_org(org, labels)
+        if not looks_org(org):
             continue
         stop = re.compile(r"[.;](?:\s|$)").search(text, m.end())
         until = stop.start() if stop else len(text)
-        for p in out.visitors:
-            if p.org is None and m.end() <= p.start < until:
+        for p in list(out.visitors):
+            if not m.end() <= p.start < until:
+                continue
+            if host:
+                out.visitors.remove(p)
+                p.host = True
+                out.hosts.append(p)
+            elif p.org is None:
                 p.org = parse_org(org)
 
 

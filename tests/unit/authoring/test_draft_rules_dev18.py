@@ -140,3 +140,13 @@ def test_represented_by_a_host_body_gives_the_guests_nothing(repo_draft_context:
         repo_draft_context,
     )
     assert _orgs(d) == []
+
+
+def test_the_agents_of_the_host_represented_are_no_guests(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Lena Holm of the National Library of Estonia visited the Presidential Library on 6 May 2026; the "
+        "Presidential Library was represented at the talks by Rauf Guliyev.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Lena Holm"]
+    assert [name for name, _ in _people(d.contributors)] == ["Rauf Guliyev"]
