@@ -301,6 +301,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "left_for",  # "… and left a signed copy of his book for the library's fund": what a guest leaves is a gift
+        re.compile(
+            r"\bleft\s+(?P<items>(?!the\s+library\b)[^.;]{1,150}?)\s+(?:for|to|with|in)\s+(?P<recv>"
+            + _LIBRARY
+            + r")(?:[.;,]|\s+(?:as|on|after|before|at)\b|$)"
+        ),
+    ),
+    (
         "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
         re.compile(
             r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
@@ -313,7 +321,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _CLAUSE = re.compile(
     r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
-    r"\b(?:presented|donated|gave|given|gifted|handed over)\b)"
+    r"\b(?:presented|donated|gave|given|gifted|handed over)\b|(?:in\s+(?:turn|return),?\s+)?"
+    r"(?:[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+guests?)\s+(?:\w+\s+)?received\b)"  # "…; in return she received …" (0066)
 )
 
 
@@ -347,7 +356,10 @@ def _clauses(sentence: str) -> list[str]:
 
 #: "… and (in turn) donated …", "… and received in return …": a second predicate of giving or receiving.
 _AND_ACTIVE = re.compile(
-    r"\s+and\s+(?:in\s+(?:turn|return)\s*,?\s+)?(?=(?:presented|donated|gave|handed|gifted|received)\b)"
+    r"\s+and\s+(?:in\s+(?:turn|return)\s*,?\s+)?"
+    # "… and at the end of the visit received …": a time adjunct before the second predicate (decision 0066)
+    r"(?:(?:at|after|before|during|towards)\s+the\s+(?:end|close|conclusion)?[^,.;]{0,40}?,?\s+)?"
+    r"(?=(?:presented|donated|gave|handed|gifted|received)\b)"
 )
 #: The subject a sentence opens with ("The guests", "Dr. Lis", "The Ambassador"), before its first verb.
 _OPENING_SUBJECT = re.compile(
@@ -383,6 +395,7 @@ _NEEDS = {
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
+    "left_for": ("left",),
     "donated_bare": ("donated|handed over",),
     "subjectless": ("was|were",),
 }
@@ -624,8 +637,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             )
             if rule == "passive":
                 agent = HOST
-            if rule == "visited_and":
+            if rule in ("visited_and", "left_for"):
                 agent = GUESTS
+            if rule == "left_for" and not _received_gift(m.group("items")):
+                continue  # "left his impressions in the library's visitors' book": no thing handed over
             if rule == "received" and not _received_gift(m.group("items")):
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")

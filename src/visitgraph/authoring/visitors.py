@@ -119,6 +119,15 @@ _LATER_EVENT = re.compile(
 )
 
 
+#: A visit sentence whose subject is guests by number or kind alone ("Two groups of guests came …", "Guests from three
+#: countries visited …"): when it names no one, the sentence after it names them (decision 0066).
+_NAMELESS_GUESTS = re.compile(
+    r"^(?:[^,.;]{0,40}?,\s*)?(?:(?:two|three|four|five|several|many|a\s+number\s+of)\s+)?(?:groups?\s+of\s+)?"
+    r"(?:guests|visitors)\b",
+    re.I,
+)
+
+
 def visit_sentence_end(text: str) -> int:
     """Return where the visit sentence ends: its first sentence, cut before a later event in it.
 
@@ -433,6 +442,8 @@ def analyse_visit(
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
     end = visit_sentence_end(text)
+    if _NAMELESS_GUESTS.search(text, 0, end) and not find_people(text, 0, end):
+        end += first_sentence_end(text[end:])  # "Two groups of guests came to the library on …": the next names them
     former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]) + former)
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))

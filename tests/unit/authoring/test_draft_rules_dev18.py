@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from visitgraph.authoring.newsfacts import find_gifts
 from visitgraph.core.names import person_tokens
 
 
@@ -150,3 +151,61 @@ def test_the_agents_of_the_host_represented_are_no_guests(repo_draft_context: Dr
     )
     assert [name for name, _ in _people(d.attendees)] == ["Lena Holm"]
     assert [name for name, _ in _people(d.contributors)] == ["Rauf Guliyev"]
+
+
+# --- 6. a visit sentence naming guests by number or kind alone: the next sentence names them -----------------------
+
+
+def test_guests_named_in_the_sentence_after_a_nameless_visit_sentence(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Three visitors came to the Presidential Library on 7 May 2026. Lena Holm and Arne Berg, librarians of the "
+        "National Library of Estonia, were in Baku for a conference.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Arne Berg", "Lena Holm"]
+    assert [name for name, _ in _orgs(d)] == ["National Library of Estonia"]
+
+
+def test_a_visit_sentence_that_names_its_guest_is_not_extended(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Guests from Estonia, among them Lena Holm, came to the Presidential Library on 7 May 2026. Arne Berg, "
+        "head of the library's reading room, showed them the manuscripts.",
+        repo_draft_context,
+    )
+    assert "Arne Berg" not in [name for name, _ in _people(d.attendees)]
+
+
+# --- 7. gifts: a receiver's clause after ";", a time adjunct before "and received", "left … for the library" --------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gifts"),
+    [
+        (
+            'The guest presented the library with a map of Riga; in return she received the album "Old Baku".',
+            [("guest", "host"), ("host", "guest")],
+        ),
+        (
+            "The guests toured the reading rooms and at the end of the visit received a copy of the album.",
+            [("host", "guests")],
+        ),
+        (
+            "The historian thanked the staff and left a copy of his monograph for the library's fund.",
+            [("guests", "host")],
+        ),
+    ],
+)
+def test_gifts_by_clause_structure(sentence: str, gifts: list[tuple[str, str]]) -> None:
+    assert [(g.agent, g.recipient) for g in find_gifts(sentence)] == gifts
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The guests left the library at noon.",
+        "He left his impressions in the library's book of honoured guests.",
+        "The guest spoke about the collections; in return she received detailed information on the catalogue.",
+    ],
+)
+def test_leaving_or_receiving_no_thing_is_no_gift(sentence: str) -> None:
+    assert find_gifts(sentence) == []
