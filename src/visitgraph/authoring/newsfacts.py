@@ -850,7 +850,15 @@ def _agreement_clauses(sentence: str) -> list[str]:
     """
     parts = _AGREEMENT_CLAUSE.split(sentence)
     full = [p for p in parts if re.search(_DOC, p, re.I) and _AGREEMENT_CUE.search(p)]
+    if len(parts) == 2 and _SIGNED_ON.search(parts[0]) and re.match(r"(?:also\s+)?(?:agreed|decided)\s+to\b", parts[1]):
+        return parts  # "signed a memorandum on X and agreed to hold Y": the document has its subject, Y is another
     return parts if len(parts) > 1 and len(full) >= 2 else [sentence]
+
+
+#: A document signed with its own subject ("signed a memorandum on cooperation in …"; decision 0066).
+_SIGNED_ON = re.compile(
+    r"\b" + _SIGN_VERB + r"\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?" + _DOC + r"\s+(?:on|of)\s+\w", re.I
+)
 
 
 _STEM = re.compile(r"(?:ies|es|s|ing|ion|ions|al|ic|y)$")

@@ -91,6 +91,9 @@ class VisitFindings:
 
 #: An acronym of two or more capitals ("the RSL. The guests …") ends a sentence; initials ("M. I.") do not.
 _ACRONYM_END = re.compile(r"[(]?[A-Z]{2,}[)]?")
+#: "SS." and "Sts." abbreviate "Saints" ("the SS. Cyril and Methodius National Library"): a name goes on after them,
+#: as after "St." (decision 0066).
+_SAINTS = frozenset({"SS", "Sts"})
 
 
 def first_sentence_end(text: str) -> int:
@@ -99,13 +102,16 @@ def first_sentence_end(text: str) -> int:
     >>> t = "On May 5, Ms. A. Smith of the M. I. Rudomino library visited. Then more."
     >>> t[:first_sentence_end(t)]
     'On May 5, Ms. A. Smith of the M. I. Rudomino library visited.'
+    >>> t = "Director of the SS. Cyril and Methodius Library A. B. visited. More."
+    >>> t[:first_sentence_end(t)]
+    'Director of the SS. Cyril and Methodius Library A. B. visited.'
     """
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
         tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1].lstrip('(“"') if tail.strip() else ""  # "(St. Petersburg)" too
-        if re.fullmatch(
-            r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before
-        ) and not _ACRONYM_END.fullmatch(before):
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|Sts|No|[A-Z]\.[A-Z]", before) and (
+            before in _SAINTS or not _ACRONYM_END.fullmatch(before)
+        ):
             continue
         return m.end()
     return len(text)
@@ -997,7 +1003,12 @@ _MEMBERS = re.compile(
     r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included"
     # the subject after its verb, the guests its companions: "Together with them came X" (decision 0061)
     r"|\b(?:[Tt]ogether|[Aa]long)\s+with\s+(?:them|him|her|the\s+(?:guests?|visitors?|delegation))\s+"
-    r"(?:came|arrived|travelled|traveled|was|were))\s+"
+    r"(?:came|arrived|travelled|traveled|was|were)"
+    # and without "together", a pronoun and a verb of coming only: "With him came X" ("With the guests was X, head of
+    # the library's department" may be the host's, who is with them at the library; decision 0066)
+    r"|(?:^|(?<=[.;]\s))With\s+(?:them|him|her)\s+(?:came|arrived|travelled|traveled)"
+    # the subject after its verb, the delegation where it is: "Also in the delegation was X" (decision 0066)
+    r"|\b(?:[Aa]lso\s+)?(?:[Ii]n|[Aa]mong)\s+the\s+(?:delegation|group)\s+(?:was|were))\s+"
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-from visitgraph.authoring.newsfacts import find_gifts
+from visitgraph.authoring.newsfacts import find_agreements, find_gifts
 from visitgraph.core.names import person_tokens
 
 
@@ -209,3 +209,61 @@ def test_gifts_by_clause_structure(sentence: str, gifts: list[tuple[str, str]]) 
 )
 def test_leaving_or_receiving_no_thing_is_no_gift(sentence: str) -> None:
     assert find_gifts(sentence) == []
+
+
+# --- 8. "SS." abbreviates "Saints": a name goes on after it --------------------------------------------------------
+
+
+def test_saints_abbreviated_end_no_sentence(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 8 May 2026, Director of the SS. Cyril and Methodius State Library of Macedonia Marko Petrov visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Marko Petrov"]
+    assert _orgs(d) == [("SS. Cyril and Methodius State Library of Macedonia", True)]
+
+
+# --- 9. the subject after its verb: "With him came X", "Also in the delegation was X" -------------------------------
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "With him came Arne Berg, head of the library's map department.",
+        "Also in the delegation was Arne Berg, head of its map department.",
+        "Among the delegation was Arne Berg.",
+    ],
+)
+def test_a_companion_named_after_the_verb_is_a_guest(later: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"A delegation of the National Library of Estonia headed by Lena Holm visited the Presidential Library on "
+        f"9 May 2026. {later}",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Arne Berg", "Lena Holm"]
+
+
+def test_with_the_guests_was_the_host_staff_stays_a_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Lena Holm of the National Library of Estonia visited the Presidential Library on 9 May 2026. With the guests "
+        "was Rauf Guliyev, head of the library's map department.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Lena Holm"]
+    assert [name for name, _ in _people(d.contributors)] == ["Rauf Guliyev"]
+
+
+# --- 10. a document signed on its own subject, then "agreed to …": two agreements -----------------------------------
+
+
+def test_a_signed_document_with_its_subject_and_a_further_plan_are_two() -> None:
+    found = find_agreements(
+        "The two archives signed a protocol on the exchange of copies and agreed to hold a joint exhibition in Riga."
+    )
+    assert [a.signed for a in found] == [True, False]
+
+
+def test_a_document_without_its_subject_is_what_was_agreed() -> None:
+    found = find_agreements("The two archives signed a protocol and agreed to exchange copies of maps.")
+    assert [a.signed for a in found] == [True]
