@@ -218,7 +218,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*\s?){1,4}|"
             r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted)\s+"
-            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|" + _STAFF + r"|him|her|them)\s+"
+            # "each guest", "each of them": every guest a copy (decision 0066)
+            r"(?P<recv>"
+            + _LIBRARY
+            + r"|the\s+guests?|(?:each|every)\s+(?:guest|visitor)|each\s+of\s+(?:the\s+guests|them)|"
+            + _STAFF
+            + r"|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
@@ -332,6 +337,11 @@ def _clauses(sentence: str) -> list[str]:
     for m in _CLAUSE.finditer(sentence):
         parts.append(sentence[start : m.start()])
         start = m.end()
+    relative = _RELATIVE_GIVER.search(sentence, start)
+    if relative is not None and (antecedent := _ANTECEDENT.search(sentence, start, relative.start())) is not None:
+        # "… to the library, which in its turn gave each guest …": the relative's antecedent gives (decision 0066)
+        parts.append(sentence[start : relative.start()])
+        sentence, start = antecedent.group(0) + " " + sentence[relative.end() :], 0
     out = []
     for whole in [*parts, sentence[start:]]:
         part = whole
@@ -352,6 +362,18 @@ def _clauses(sentence: str) -> list[str]:
         # "The guests presented … and were given …": the second handing-over's receiver is the first's giver
         out += [part[: passive.start()], ("they " if passive.group(1) == "were" else "he ") + part[passive.end() :]]
     return out
+
+
+#: A relative clause of giving after a comma: ", which in its turn gave …", ", who then presented …".
+_RELATIVE_GIVER = re.compile(
+    r",\s+(?:which|who)\s+(?=(?:in\s+(?:its|his|her|their)\s+turn,?\s+|also\s+|then\s+)?"
+    r"(?:presented|donated|gave|handed\s+over|gifted)\b)"
+)
+#: The noun phrase a relative clause follows: "the (Presidential) library", "the guests", a name.
+_ANTECEDENT = re.compile(
+    r"(?:[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|[Tt]he\s+(?:guests?|visitors?|delegation)|"
+    r"(?:" + CAP + r"[\w’'-]*\s){1,3}" + CAP + r"[\w’'-]*)(?=$)"
+)
 
 
 #: "… and (in turn) donated …", "… and received in return …": a second predicate of giving or receiving.

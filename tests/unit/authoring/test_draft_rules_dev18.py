@@ -267,3 +267,24 @@ def test_a_signed_document_with_its_subject_and_a_further_plan_are_two() -> None
 def test_a_document_without_its_subject_is_what_was_agreed() -> None:
     found = find_agreements("The two archives signed a protocol and agreed to exchange copies of maps.")
     assert [a.signed for a in found] == [True]
+
+
+# --- 11. a relative clause's antecedent gives; "each guest" receives ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gifts"),
+    [
+        (
+            'Ms. Lind handed over a set of maps to the library, which in its turn gave each guest the album "Baku".',
+            [("Lind", "host"), ("host", "guest")],
+        ),
+        ("The library gave each of the guests a copy of the album.", [("host", "guests")]),
+    ],
+)
+def test_a_relative_clause_and_each_guest(sentence: str, gifts: list[tuple[str, str]]) -> None:
+    assert [(g.agent, g.recipient) for g in find_gifts(sentence)] == gifts
+
+
+def test_a_relative_clause_that_gives_nothing_is_no_gift() -> None:
+    assert find_gifts("The guests toured the library, which was founded in 2003.") == []
