@@ -714,7 +714,7 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
     The same matcher as the reconciliation service (one normalisation, one calibrated flag); a
     property (affiliation, country) may separate namesakes but never carries a weak name.
     Also looked up: the acronym in "OCLC (Online …)" / "(IFLA)", and "X" for "Library of the X",
-    which must then equal a label.
+    which must then equal a label; "X" for "<unit> Center of the X" is X's whole name, held to the usual threshold.
     """
     best: Candidate | None = None
     unit = _UNIT_OF.match(name) if kind == "organization" else None
