@@ -59,7 +59,9 @@ _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
     r"handing over|handed over|donated|arrived|arriving|came to|returned to|received|toured|welcomed|lectures?|seminars?|"
     r"master class|"
-    r"attended|took part|brought)\b",
+    r"attended|took part|brought|represented at|"
+    # a guest's act placed at the host ("gave a talk at the Presidential Library"): being there (decision 0066)
+    r"(?:gave|delivered|read|held)\s+(?:a|an|his|her|their)\s+(?:\w+\s+)?(?:talk|lecture|speech|presentation)\s+at)\b",
     re.I,
 )
 
@@ -662,8 +664,8 @@ def _variants(name: str, kind: str) -> list[str]:
             placed = re.fullmatch(r"(.{3,}?),\s+([A-Z][\w'’ -]{2,40})", named.group(2).strip())
             if placed and place_code(placed.group(2)):  # "(Library of Alexandria, Egypt)": the name, its place
                 out.append(placed.group(1))
-        m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
-        if m:
+        m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name) or _UNIT_OF.match(name)
+        if m:  # "Manuscripts Center of the Bibliotheca Alexandrina": a unit of a body the graph knows by that name
             out.append(m.group(1))
         located = re.match(r"^(.{3,}?)\s+in\s+(?:the\s+)?[A-Z]", name)
         if located:  # "Belarusian Presidential Library in the Palace of Independence": the name before "in"
@@ -684,6 +686,12 @@ def _variants(name: str, kind: str) -> list[str]:
     return out
 
 
+#: A unit named by up to three capitalised words and a unit word, "of the" a body: "Manuscripts Center of the X",
+#: "Oriental Literature Centre of the X". The body alone is looked up, and must equal a known label (decision 0066).
+_UNIT_OF = re.compile(
+    r"^(?:[A-Z][\w'’-]*\s+){1,3}(?:Centre|Center|Department|Division|Sector|Section|Unit|Branch|Laboratory|Office)"
+    r"\s+of\s+the\s+([A-Z].{2,200})$"
+)
 #: A name, then an epithet after a spaced dash ("… of Kazakhstan – the Leader of the Nation", "… – Elbasy").
 _DASHED = re.compile(r"(.{12,}?)\s+[–—-]\s+\S.{0,80}$")
 
@@ -706,9 +714,10 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
     The same matcher as the reconciliation service (one normalisation, one calibrated flag); a
     property (affiliation, country) may separate namesakes but never carries a weak name.
     Also looked up: the acronym in "OCLC (Online …)" / "(IFLA)", and "X" for "Library of the X",
-    which must then equal a label.
+    which must then equal a label; "X" for "<unit> Center of the X" is X's whole name, held to the usual threshold.
     """
     best: Candidate | None = None
+    unit = _UNIT_OF.match(name) if kind == "organization" else None
     for i, query in enumerate(_variants(name, kind)):
         cands = ctx.matcher.reconcile(query, type=kind, properties=props, limit=2)
         if not cands:
@@ -716,7 +725,8 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
         top = cands[0]
         score = next((float(f.value) for f in top.features if f.id == "name"), 0.0)
         # a variant, or a name of kind words only ("the Central Library"), must equal a label
-        close = score >= (EXACT if i > 0 or (kind == "organization" and bare_head(query)) else MATCH_THRESHOLD)
+        written = i == 0 or (unit is not None and query == unit.group(1))  # the body's whole name, as written
+        close = score >= (EXACT if not written or (kind == "organization" and bare_head(query)) else MATCH_THRESHOLD)
         if kind == "organization" and i > 0 and _before_dash_of(query, top):
             close, top = True, Candidate(top.entity, top.score, True, top.features)  # the same name, another epithet
         if kind == "organization" and score < EXACT and _kind_words_missing(query, top):

@@ -206,9 +206,29 @@ def is_name_word(word: str) -> bool:
         return False
     if low in MONTHS or low in HONORIFICS or place_code(word) is not None:
         return False
+    if _hyphenated_title(low):
+        return False  # "Vice-Rector", "Pro-Rector", "Co-Founder": a title joined by its hyphen, no one's name
     if _COMMON_NOUN.search(low):
         return False  # "Records Management", "Multicultural Populations", "Documentation": a title's words
     return bool(re.fullmatch(r"[^\W\d_][\w’'-]*", word))
+
+
+#: Prefixes a title takes with a hyphen ("Vice-Rector", "Pro-Rector", "Co-Founder"), besides the title modifiers.
+_TITLE_PREFIXES = frozenset({"pro", "co", "vice", "ex", "sub", "under"})
+
+
+def _hyphenated_title(low: str) -> bool:
+    """Say whether a folded hyphenated word is a title: its last part a title head, the others prefixes or modifiers.
+
+    >>> _hyphenated_title("vice-rector"), _hyphenated_title("deputy-director"), _hyphenated_title("jean-paul")
+    (True, True, False)
+    """
+    parts = low.split("-")
+    return (
+        len(parts) >= 2
+        and parts[-1] in TITLE_HEADS
+        and all(part in _TITLE_PREFIXES or part in TITLE_MODIFIERS for part in parts[:-1])
+    )
 
 
 #: English common-noun endings no name has (checked on the whole word): "Management", "Associations", "Partnership".
@@ -1048,7 +1068,12 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     if m and place_code(m.group(1)):
         stem = text[: m.start()].split()
         country = country or place_code(m.group(1))
-        if len(stem) >= 2 and stem[-1].casefold() in ORG_HEADS and is_name_word(stem[-2]):
+        if (
+            len(stem) >= 2
+            and stem[-1].casefold() in ORG_HEADS
+            and is_name_word(stem[-2])
+            and not _ADJECTIVE.search(stem[-2])
+        ):
             text = " ".join(stem)  # "… Edebali University of Turkey": the country is not part of the name
     whole = whole_of(text) if parent is None and len(text) <= _WINDOW else None
     if whole is not None:  # "Scientific Library of the X University": X University is the parent
@@ -1060,6 +1085,9 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     return OrgMention(text.strip(), parent, country)
 
 
+#: Adjective endings no proper name has: "State Public Historical Library of Russia" keeps its country, which a name
+#: before the head ("Edebali University of Turkey") does not (decision 0066).
+_ADJECTIVE = re.compile(r"[a-z]{3,}(?:ical|ional)$")
 #: Institutions whose name says where they represent their country ("Embassy of Hungary in Azerbaijan"): the place
 #: after "in" is part of the name.
 ABROAD_HEADS = frozenset("embassy consulate mission representation delegation".split())

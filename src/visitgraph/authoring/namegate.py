@@ -225,6 +225,11 @@ def _first_head(name: str) -> str | None:
     return keys[0] if keys else None
 
 
+#: An adjective of a field ("Historical", "Technical", "Medical", "Pedagogical"): a body the written name adds it to
+#: is one of that field, another body than the known one without it (decision 0066).
+_SPECIALTY = re.compile(r"^[a-z]{3,}ical$")
+
+
 def known_under_other_words(written: str, labels: list[str], place: str | None = None) -> tuple[bool, list[str]] | None:
     """Say whether a known institution (its `labels`) is what `written` names, perhaps in other words.
 
@@ -251,6 +256,8 @@ def known_under_other_words(written: str, labels: list[str], place: str | None =
     True
     >>> known_under_other_words("Egyptian Cultural Centre in Cairo", ["Egyptian Cultural Centre in Azerbaijan"]) is None
     True
+    >>> known_under_other_words("State Public Historical Library of Russia", ["Russian State Library"]) is None
+    True
     """
     said, there = distinguishing_words(written)
     if place is not None and there is None:  # where the text places it, after the name as read
@@ -264,6 +271,8 @@ def known_under_other_words(written: str, labels: list[str], place: str | None =
         extra = [said[k] for k in said.keys() - have.keys()]
         if any(place_code(w) is not None or not _common(w, GENERIC_ZIPF) for w in extra):
             continue  # "Presidential Library of Belarus" is not a known "Presidential Library": a place, a name
+        if any(_SPECIALTY.search(w.casefold()) for w in extra):
+            continue  # "State Public Historical Library of Russia" is not "Russian State Library": a field's adjective
         if have.keys() <= said.keys() or said.keys() <= have.keys():
             differ = [said[k] for k in said if k not in have] + [have[k] for k in have if k not in said]
             if best is None or len(differ) < len(best):

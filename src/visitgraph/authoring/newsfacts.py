@@ -218,7 +218,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*\s?){1,4}|"
             r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted)\s+"
-            r"(?P<recv>" + _LIBRARY + r"|the\s+guests?|" + _STAFF + r"|him|her|them)\s+"
+            # "each guest", "each of them": every guest a copy (decision 0066)
+            r"(?P<recv>"
+            + _LIBRARY
+            + r"|the\s+guests?|(?:each|every)\s+(?:guest|visitor)|each\s+of\s+(?:the\s+guests|them)|"
+            + _STAFF
+            + r"|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
@@ -301,6 +306,14 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "left_for",  # "… and left a signed copy of his book for the library's fund": what a guest leaves is a gift
+        re.compile(
+            r"\bleft\s+(?P<items>(?!the\s+library\b)[^.;]{1,150}?)\s+(?:for|to|with|in)\s+(?P<recv>"
+            + _LIBRARY
+            + r")(?:[.;,]|\s+(?:as|on|after|before|at)\b|$)"
+        ),
+    ),
+    (
         "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
         re.compile(
             r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
@@ -313,7 +326,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _CLAUSE = re.compile(
     r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
-    r"\b(?:presented|donated|gave|given|gifted|handed over)\b)"
+    r"\b(?:presented|donated|gave|given|gifted|handed over)\b|(?:in\s+(?:turn|return),?\s+)?"
+    r"(?:[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+guests?)\s+(?:\w+\s+)?received\b)"  # "…; in return she received …" (0066)
 )
 
 
@@ -323,6 +337,11 @@ def _clauses(sentence: str) -> list[str]:
     for m in _CLAUSE.finditer(sentence):
         parts.append(sentence[start : m.start()])
         start = m.end()
+    relative = _RELATIVE_GIVER.search(sentence, start)
+    if relative is not None and (antecedent := _ANTECEDENT.search(sentence, start, relative.start())) is not None:
+        # "… to the library, which in its turn gave each guest …": the relative's antecedent gives (decision 0066)
+        parts.append(sentence[start : relative.start()])
+        sentence, start = antecedent.group(0) + " " + sentence[relative.end() :], 0
     out = []
     for whole in [*parts, sentence[start:]]:
         part = whole
@@ -345,9 +364,24 @@ def _clauses(sentence: str) -> list[str]:
     return out
 
 
+#: A relative clause of giving after a comma: ", which in its turn gave …", ", who then presented …".
+_RELATIVE_GIVER = re.compile(
+    r",\s+(?:which|who)\s+(?=(?:in\s+(?:its|his|her|their)\s+turn,?\s+|also\s+|then\s+)?"
+    r"(?:presented|donated|gave|handed\s+over|gifted)\b)"
+)
+#: The noun phrase a relative clause follows: "the (Presidential) library", "the guests", a name.
+_ANTECEDENT = re.compile(
+    r"(?:[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|[Tt]he\s+(?:guests?|visitors?|delegation)|"
+    r"(?:" + CAP + r"[\w’'-]*\s){1,3}" + CAP + r"[\w’'-]*)(?=$)"
+)
+
+
 #: "… and (in turn) donated …", "… and received in return …": a second predicate of giving or receiving.
 _AND_ACTIVE = re.compile(
-    r"\s+and\s+(?:in\s+(?:turn|return)\s*,?\s+)?(?=(?:presented|donated|gave|handed|gifted|received)\b)"
+    r"\s+and\s+(?:in\s+(?:turn|return)\s*,?\s+)?"
+    # "… and at the end of the visit received …": a time adjunct before the second predicate (decision 0066)
+    r"(?:(?:at|after|before|during|towards)\s+the\s+(?:end|close|conclusion)?[^,.;]{0,40}?,?\s+)?"
+    r"(?=(?:presented|donated|gave|handed|gifted|received)\b)"
 )
 #: The subject a sentence opens with ("The guests", "Dr. Lis", "The Ambassador"), before its first verb.
 _OPENING_SUBJECT = re.compile(
@@ -383,6 +417,7 @@ _NEEDS = {
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
+    "left_for": ("left",),
     "donated_bare": ("donated|handed over",),
     "subjectless": ("was|were",),
 }
@@ -624,8 +659,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             )
             if rule == "passive":
                 agent = HOST
-            if rule == "visited_and":
+            if rule in ("visited_and", "left_for"):
                 agent = GUESTS
+            if rule == "left_for" and not _received_gift(m.group("items")):
+                continue  # "left his impressions in the library's visitors' book": no thing handed over
             if rule == "received" and not _received_gift(m.group("items")):
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
@@ -835,7 +872,15 @@ def _agreement_clauses(sentence: str) -> list[str]:
     """
     parts = _AGREEMENT_CLAUSE.split(sentence)
     full = [p for p in parts if re.search(_DOC, p, re.I) and _AGREEMENT_CUE.search(p)]
+    if len(parts) == 2 and _SIGNED_ON.search(parts[0]) and re.match(r"(?:also\s+)?(?:agreed|decided)\s+to\b", parts[1]):
+        return parts  # "signed a memorandum on X and agreed to hold Y": the document has its subject, Y is another
     return parts if len(parts) > 1 and len(full) >= 2 else [sentence]
+
+
+#: A document signed with its own subject ("signed a memorandum on cooperation in …"; decision 0066).
+_SIGNED_ON = re.compile(
+    r"\b" + _SIGN_VERB + r"\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?" + _DOC + r"\s+(?:on|of)\s+\w", re.I
+)
 
 
 _STEM = re.compile(r"(?:ies|es|s|ing|ion|ions|al|ic|y)$")

@@ -91,6 +91,9 @@ class VisitFindings:
 
 #: An acronym of two or more capitals ("the RSL. The guests …") ends a sentence; initials ("M. I.") do not.
 _ACRONYM_END = re.compile(r"[(]?[A-Z]{2,}[)]?")
+#: "SS." and "Sts." abbreviate "Saints" ("the SS. Cyril and Methodius National Library"): a name goes on after them,
+#: as after "St." (decision 0066).
+_SAINTS = frozenset({"SS", "Sts"})
 
 
 def first_sentence_end(text: str) -> int:
@@ -99,13 +102,16 @@ def first_sentence_end(text: str) -> int:
     >>> t = "On May 5, Ms. A. Smith of the M. I. Rudomino library visited. Then more."
     >>> t[:first_sentence_end(t)]
     'On May 5, Ms. A. Smith of the M. I. Rudomino library visited.'
+    >>> t = "Director of the SS. Cyril and Methodius Library A. B. visited. More."
+    >>> t[:first_sentence_end(t)]
+    'Director of the SS. Cyril and Methodius Library A. B. visited.'
     """
     for m in re.finditer(r"\.(?=\s+[A-Z“\"]|\s*$)", text):
         tail = text[max(0, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1].lstrip('(“"') if tail.strip() else ""  # "(St. Petersburg)" too
-        if re.fullmatch(
-            r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|No|[A-Z]\.[A-Z]", before
-        ) and not _ACRONYM_END.fullmatch(before):
+        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|St|Sts|No|[A-Z]\.[A-Z]", before) and (
+            before in _SAINTS or not _ACRONYM_END.fullmatch(before)
+        ):
             continue
         return m.end()
     return len(text)
@@ -116,6 +122,15 @@ _LATER_EVENT = re.compile(
     r",?\s+and\s+(?:then\s+|later\s+)?on\s+(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:"
     + "|".join(m.capitalize() for m in sorted(MONTHS))
     + r")\b"
+)
+
+
+#: A visit sentence whose subject is guests by number or kind alone ("Two groups of guests came …", "Guests from three
+#: countries visited …"): when it names no one, the sentence after it names them (decision 0066).
+_NAMELESS_GUESTS = re.compile(
+    r"^(?:[^,.;]{0,40}?,\s*)?(?:(?:two|three|four|five|several|many|a\s+number\s+of)\s+)?(?:groups?\s+of\s+)?"
+    r"(?:guests|visitors)\b",
+    re.I,
 )
 
 
@@ -433,6 +448,8 @@ def analyse_visit(
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
     end = visit_sentence_end(text)
+    if _NAMELESS_GUESTS.search(text, 0, end) and not find_people(text, 0, end):
+        end += first_sentence_end(text[end:])  # "Two groups of guests came to the library on …": the next names them
     former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]) + former)
     out = VisitFindings(host_mentioned=bool(re.search(r"Presidential Library|\bthe [Ll]ibrary\b", text)))
@@ -462,6 +479,7 @@ def analyse_visit(
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
     _find_represented_elsewhere(text, end, out, labels)
+    _find_represented_by(text, out, labels)
     _find_workplace_elsewhere(text, end, out, labels)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
@@ -985,7 +1003,12 @@ _MEMBERS = re.compile(
     r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included"
     # the subject after its verb, the guests its companions: "Together with them came X" (decision 0061)
     r"|\b(?:[Tt]ogether|[Aa]long)\s+with\s+(?:them|him|her|the\s+(?:guests?|visitors?|delegation))\s+"
-    r"(?:came|arrived|travelled|traveled|was|were))\s+"
+    r"(?:came|arrived|travelled|traveled|was|were)"
+    # and without "together", a pronoun and a verb of coming only: "With him came X" ("With the guests was X, head of
+    # the library's department" may be the host's, who is with them at the library; decision 0066)
+    r"|(?:^|(?<=[.;]\s))With\s+(?:them|him|her)\s+(?:came|arrived|travelled|traveled)"
+    # the subject after its verb, the delegation where it is: "Also in the delegation was X" (decision 0066)
+    r"|\b(?:[Aa]lso\s+)?(?:[Ii]n|[Aa]mong)\s+the\s+(?:delegation|group)\s+(?:was|were))\s+"
 )
 
 
@@ -1115,6 +1138,35 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
         guest = next((v for v in out.visitors if short_form_of(after[0].name, v.name)), None)
         if guest is not None and guest.org is None:
             guest.org = parse_org(org)
+
+
+#: An institution as a sentence's subject, "represented" and its agents: "The X was represented at the library on …
+#: by A and by B" (the passive's agents act for the subject, as "on behalf of" says; decision 0066).
+_REPRESENTED_BY = re.compile(
+    r"(?:^|(?<=[.;]\s))(?:[Tt]he\s+)?(?P<org>[A-Z][^,.;]{2,150}?)\s+(?:was|were)\s+represented\b[^.;]{0,160}?\bby\s"
+)
+
+
+def _find_represented_by(text: str, out: VisitFindings, labels: set[str]) -> None:
+    """Give the guests named as the agents of "<institution> was represented … by" that institution, when they have
+    none: everyone named after the "by" up to the sentence's end. The agents of the host ("the Presidential Library
+    was represented at the meeting by X") are host staff."""
+    for m in _REPRESENTED_BY.finditer(text):
+        org = m.group("org")
+        host = _is_host_org(org, labels)
+        if not looks_org(org):
+            continue
+        stop = re.compile(r"[.;](?:\s|$)").search(text, m.end())
+        until = stop.start() if stop else len(text)
+        for p in list(out.visitors):
+            if not m.end() <= p.start < until:
+                continue
+            if host:
+                out.visitors.remove(p)
+                p.host = True
+                out.hosts.append(p)
+            elif p.org is None:
+                p.org = parse_org(org)
 
 
 #: People named by what they do or are: a title's head or a group's noun, singular or plural.

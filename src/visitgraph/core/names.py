@@ -167,7 +167,7 @@ _FOREIGN_KINDS = tuple(
     (re.compile(pattern), english)
     for pattern, english in (
         (r"(?:universite(?:si)?|universitet(?:i|a)?|universidad|universitat|universita)$", "university"),
-        (r"(?:kutuphane(?:si)?|kitabxana(?:si)?|biblioteka|biblioteca|bibliotheque|bibliothek)$", "library"),
+        (r"(?:kutuphane(?:si)?|kitabxana(?:si)?|biblioteka|bibliot(?:h)?eca|bibliotheque|bibliothek)$", "library"),
         (r"(?:muze(?:si|yi)?|muzey(?:i)?|museo|musee)$", "museum"),
         (r"(?:akademi(?:si|ya|yasi)?|akademie|academia)$", "academy"),
         (r"(?:enstitu(?:su)?|institutu|instituti|instituto)$", "institute"),
@@ -204,16 +204,23 @@ _COUNTRY_LONG = (
 )
 
 
+#: Azerbaijani ə, which a name written in English spells "a" (Əliyev Aliyev, Həsənov Hasanov, Əhmədov Ahmadov);
+#: ``anyascii`` gives "e", two letters off in "Əhmədov", so a person's words take "a" (decision 0066).
+_SCHWA = str.maketrans({"ə": "a", "Ə": "A"})
+
+
 def person_tokens(text: str) -> tuple[str, ...]:
     """Return a person's name as transliteration keys in natural order ("Ahmadov, Mayil" -> mayil ahmadov).
 
     >>> person_tokens("Gudauskas, R."), person_tokens("Ильхам Гейдар оглу Алиев")
     (('r', 'gudauskas'), ('ilham', 'geidar', 'aliev'))
+    >>> person_tokens("Əmir Əli Sərdari İrəvani") == person_tokens("Amir Ali Sardari Iravani")
+    True
     """
     head, comma, tail = text.partition(",")
     if comma and tail.strip() and "," not in tail:
         text = f"{tail} {head}"
-    words = [w for w in fold(text).split() if w not in PERSON_NOISE]
+    words = [w for w in fold(text.translate(_SCHWA)).split() if w not in PERSON_NOISE]
     return tuple(translit_word(w) for w in words)
 
 
