@@ -156,8 +156,9 @@ rules and to every other set, 12 ordinary items and 18 with the harder phenomena
 spelled as another language would and named later by initial, items without a year, two-way gifts, memoranda signed
 vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several
 delegations, department words in job titles, host staff beside guests), as a check set never tuned on; it is a
-development set since drafting round 18 (decision 0066), first scored at 16/30. ``dev19`` was written on 6 Dec 2026 (session 12) by another hand, blind to the drafting rules and to every other
-set, 12 ordinary items and 18 with the harder phenomena of issue 16 (returning visitors spelled as another language
+development set since drafting round 18 (decision 0066), first scored at 16/30. ``dev19`` was written on 6 Dec
+2026 (session 12) by another hand, blind to the drafting rules and to every other set, scored once before and once
+after round 18; 12 ordinary items and 18 with the harder phenomena of issue 16 (returning visitors spelled as another language
 would or first named by initial, items without a year, one across a year boundary, two-way gifts, memoranda signed
 vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several
 delegations, writers and scholars with no institution, host staff beside guests), in the voices of a wire service,
