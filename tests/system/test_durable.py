@@ -163,7 +163,7 @@ BESIDE_CASES = [(p, a) for p in BESIDE_POINTS for a in (True, False)] + [
 @pytest.mark.parametrize(("point", "answer_index"), BESIDE_CASES)
 def test_crash_during_a_whole_build_validated_beside_publishing(tmp_path: Path, point: str, answer_index: bool) -> None:
     """A first whole build above validate_whole_limit (validation in a thread beside the ledger, search index and
-    answers; decision 0064), killed: nothing published, nothing left after a restart, the next build publishes."""
+    answers; decision 0065), killed: nothing published, nothing left after a restart, the next build publishes."""
     settings = settings_for(
         copy_project(tmp_path / "mini", TEST_DATA / "mini"), answer_index=answer_index, validate_whole_limit=0
     )

@@ -96,7 +96,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "validate_beside",
         True,
-        "A whole build above validate_whole_limit triples validates with the fast engine while it derives the ledger, search index, matcher statistics and stored answers, and switches only if the data conforms (decision 0064); false: validate first, then derive.",
+        "A whole build above validate_whole_limit triples validates with the fast engine while it derives the ledger, search index, matcher statistics and stored answers, and switches only if the data conforms (decision 0065); false: validate first, then derive.",
     ),
     Setting(
         "incremental",

@@ -17,7 +17,7 @@ import signal
 POINTS: tuple[str, ...] = (
     "journal.written",  # the intent is durable; no input changed yet
     "inputs.written",  # the pending changeset / swapped files are durable; nothing staged yet
-    "validation.beside",  # a whole build's dump is written and validated in a thread; nothing in place (0064)
+    "validation.beside",  # a whole build's dump is written and validated in a thread; nothing in place (0065)
     "generation.before_rename",  # validated and flushed; the staged folder is not in place
     "generation.after_rename",  # generations/gNNNNNN is in place; inputs and answers not saved
     "answers.before_rename",  # the new stored answers are written aside (maintained or derived); not in place

@@ -301,7 +301,7 @@ def _build_staged(
 def _validate_beside(
     settings: Settings, store: Store, staged: StagedGeneration, shapes: Any, report: BuildReport, dump: Path | None
 ) -> ValidationBeside | None:
-    """Start a whole build's validation in a thread beside publishing, where it applies (decision 0064).
+    """Start a whole build's validation in a thread beside publishing, where it applies (decision 0065).
 
     It applies to a whole build of an embedded store above `validate_whole_limit` with the fast engine and no shape
     that needs pyshacl: the engine reads the store's N-Quads dump while the ledger, the search index, the matcher's
@@ -359,7 +359,7 @@ def _commit(
     """Publish a validated staged generation: inputs, recorded files and stored answers first.
 
     :param dump: an N-Quads dump of exactly this generation, if validation left one (the stored answers load it).
-    :param beside: the generation's validation, still running (decision 0064): everything is derived meanwhile and
+    :param beside: the generation's validation, still running (decision 0065): everything is derived meanwhile and
         the switch waits for its report; a violation raises :class:`ShapesViolation` and nothing is switched to.
     """
     changes, follow = _answer_changes(settings, store, staged, published, report)

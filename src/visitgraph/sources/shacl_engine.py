@@ -203,7 +203,7 @@ def _marks(labels: Iterable[str]) -> str:
 def validate_store_fast(store: ox.Store, shapes_nt: str, keep: Path | None = None) -> tuple[list[FastResult], str]:
     """Validate a whole store (its union graph) in one engine call, through one N-Quads dump written by the store.
 
-    The dump is what :func:`validate_dump` reads; the store is not read again (decision 0064).
+    The dump is what :func:`validate_dump` reads; the store is not read again (decision 0065).
 
     :param keep: where to leave the dump (exactly the store), for a caller that reads the same store next (a
         build's stored answers, decision 0051); it is written in that folder and renamed there. Otherwise it is
@@ -231,7 +231,7 @@ def validate_dump(dump: Path, shapes_nt: str) -> tuple[list[FastResult], str]:
     The engine renames blank nodes, so results naming one need the MARK triples: only when a first run's results name
     a blank node or hold a violation (whose report is kept) is the engine run again, on a copy of the dump with a MARK
     triple for each blank node the dump has (decision 0049; the labels are read from the dump, not from a store, so
-    this can run beside a publish that has closed the store: decision 0064).
+    this can run beside a publish that has closed the store: decision 0065).
     """
     import os
     import shutil

@@ -690,7 +690,7 @@ def _whole_report(
 
 
 class ValidationBeside:
-    """A whole store's validation by the fast engine, run in a thread on the store's N-Quads dump (decision 0064).
+    """A whole store's validation by the fast engine, run in a thread on the store's N-Quads dump (decision 0065).
 
     The engine reads only the dump (through a link of its own, so others may remove the dump's name), never the
     store, and releases the GIL: whoever started it goes on (a build publishes beside it) and asks for the report
@@ -767,7 +767,7 @@ def _now() -> float:
 
 def validate_beside(store: ox.Store, shapes: rdflib.Graph, *, base: str, dump: Path) -> ValidationBeside | None:
     """Start validating a whole store beside the caller: write its N-Quads dump at `dump`, start the fast engine on it
-    in a thread, and count the records it checks meanwhile (decision 0064).
+    in a thread, and count the records it checks meanwhile (decision 0065).
 
     Returns None, having written nothing, when some shape needs pyshacl (the synchronous path validates those).
     The dump is left at `dump` for the caller (a build's ledger and stored answers read it) and removed by it.

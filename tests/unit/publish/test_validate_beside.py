@@ -1,4 +1,4 @@
-"""A whole build validates beside publishing (decision 0064): the same report and data, and nothing switched to
+"""A whole build validates beside publishing (decision 0065): the same report and data, and nothing switched to
 unless the data conforms."""
 
 from __future__ import annotations

@@ -408,7 +408,7 @@ def test_a_store_whose_results_name_blank_nodes_is_validated_again_with_their_la
     real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph
 ) -> None:
     """A warning or violation on a blank node: the marks are added and the data's labels come back, read from the
-    dump, never from the store (decision 0064: the validation may run after the store was closed)."""
+    dump, never from the store (decision 0065: the validation may run after the store was closed)."""
     from visitgraph.sources.shacl_engine import validate_store_fast
 
     settings, quads = real
