@@ -497,7 +497,7 @@ def test_the_records_are_counted_beside_the_engine_call(
 def test_the_dump_is_kept_for_the_stored_answers_and_is_exactly_the_store(
     real: tuple[Settings, list[ox.Quad]], shapes: rdflib.Graph, tmp_path: Path
 ) -> None:
-    """Decision 0051: a whole build leaves its dump for the stored answers; since 0064 the marks a report naming a
+    """Decision 0051: a whole build leaves its dump for the stored answers; since 0065 the marks a report naming a
     blank node needs go to a copy, so the dump is the store whether or not they were needed."""
     from visitgraph.sources.shacl_engine import validate_store_fast
 
