@@ -291,6 +291,7 @@ def _build_staged(
             lap=lap,
             dump=dump,
             beside=beside,
+            progress=progress,
         )
     finally:
         if dump is not None:  # the stored answers remove it once loaded; any failure before them leaves it here
@@ -355,6 +356,7 @@ def _commit(
     lap: Callable[[str], None],
     dump: Path | None = None,
     beside: ValidationBeside | None = None,
+    progress: bool = False,
 ) -> None:
     """Publish a validated staged generation: inputs, recorded files and stored answers first.
 
@@ -373,7 +375,7 @@ def _commit(
         reader = ox.Store.read_only(str(folder))
         try:
             report.validation = beside.result(
-                reader, workers=settings.validate_workers, batch_size=settings.validate_batch
+                reader, workers=settings.validate_workers, batch_size=settings.validate_batch, progress=progress
             )
         finally:
             del reader

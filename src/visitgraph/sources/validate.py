@@ -735,14 +735,21 @@ class ValidationBeside:
         kind, value = self._outcome[0]
         return kind != "ok" or any(r.severity == "Violation" for r in value[0])
 
-    def result(self, store: ox.Store, *, workers: int = 1, batch_size: int = 250) -> ValidationReport:
+    def result(
+        self, store: ox.Store, *, workers: int = 1, batch_size: int = 250, progress: bool = False
+    ) -> ValidationReport:
         """Wait for the engine and return the report; `store` holds the same data (each result's file is read there).
 
         If the engine named a blank node the data does not have (:class:`EngineMismatch`, never seen), pyshacl
         validates `store` instead, as the synchronous path does.
+
+        :param progress: while waiting, show how long the validation has been running (stderr).
         """
         from visitgraph.sources.shacl_engine import EngineMismatch
 
+        if not self.done():
+            with _heartbeat("validate the whole store (shacl engine, beside publishing)", progress):
+                self._thread.join()
         self._thread.join()
         kind, value = self._outcome[0]
         if kind == "error":
