@@ -53,6 +53,7 @@ from visitgraph.sources.load import (
     read_source,
 )
 from visitgraph.sources.review import Unreviewed
+from visitgraph.sources.shacl_engine import ENGINE_BYTES_PER_QUAD
 from visitgraph.sources.validate import (
     ValidationBeside,
     ValidationReport,
@@ -404,7 +405,9 @@ def _commit(
         folder_of[:] = [folder]
         stop_early()
         text = _open_dump(ready)
-        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready)
+        # A validation still running holds its graph meanwhile: the answers' in-memory copies are planned without it.
+        held = report.triples * ENGINE_BYTES_PER_QUAD if beside is not None and not beside.done() else 0
+        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready, held)
         try:
             started = time.monotonic()
             # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
@@ -539,6 +542,7 @@ def _start_answers(
     folder: Path,
     quads: int | None = None,
     dump: Path | None = None,
+    reserve: int = 0,
 ) -> _Answers | None:
     """Begin the saved queries' stored answers of a generation in place (visitgraph.queries.answerindex); None if not kept."""
     if not settings.answer_index or store.backend != "embedded":
@@ -563,6 +567,7 @@ def _start_answers(
             cancel=stop,
             quads=quads,
             dump=dump,
+            reserve=reserve,
         )
     )
 

@@ -165,6 +165,10 @@ def shapes_text(shapes: rdflib.Graph) -> str:
     return "\n".join(sorted(line for line in shapes.serialize(format="nt").splitlines() if line.strip())) + "\n"
 
 
+#: Resident bytes the engine's copy of a graph takes per quad while it validates a dump (measured: the 100k-visit
+#: generation, 2,502,816 quads, peak RSS 57 -> 377 MiB, decision 0065), rounded up.
+ENGINE_BYTES_PER_QUAD = 160
+
 #: Each blank node of the data gets `_:x <MARK> "x"`, and the shapes a MARK_SHAPE that reports every
 #: such node with that value (a datatype no literal has): the engine renames blank nodes, and its
 #: report says which is which.
