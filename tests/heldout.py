@@ -120,6 +120,8 @@ NEWS_FILES = {
     "dev15": "news-dev15.json",
     "dev16": "news-dev16.json",
     "dev17": "news-dev17.json",
+    "dev18": "news-dev18.json",
+    "dev19": "news-dev19.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -143,11 +145,23 @@ of issue 16 (several delegations, institutions named after the name or in a late
 an official long form or a short form), as a check set never tuned on; it is a development set since drafting
 round 15 (decision 0059), first scored there at 22/30. ``dev16`` was written on 6 Dec 2026 (session 11, late) by
 another hand, blind to the drafting rules and to every other set, about half ordinary items and half the harder
-phenomena of issue 16, as a check set never tuned on. ``dev17`` was written on 6 Dec 2026 (session 12) by another
+phenomena of issue 16, as a check set never tuned on; it is a development set since drafting round 16 (decision
+0061), first scored there at 22/30. ``dev17`` was written on 6 Dec 2026 (session 12) by another
 hand, blind to the drafting rules and to every other set, 11 ordinary items and 19 with the harder phenomena of issue
 16 (spelling variants and initials of returning visitors, items without a year, two-way gifts, memoranda signed vs
 agreed vs only discussed, abbreviations, known institutions under another official form, several delegations), as a
-check set never tuned on."""
+check set never tuned on; it is a development set since drafting round 17 (decision 0064), first scored at 18/30.
+``dev18`` was written on 6 Dec 2026 (session 12) by another hand, blind to the drafting
+rules and to every other set, 12 ordinary items and 18 with the harder phenomena of issue 16 (returning visitors
+spelled as another language would and named later by initial, items without a year, two-way gifts, memoranda signed
+vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several
+delegations, department words in job titles, host staff beside guests), as a check set never tuned on.
+``dev19`` was written on 6 Dec 2026 (session 12) by another hand, blind to the drafting rules and to every other
+set, 12 ordinary items and 18 with the harder phenomena of issue 16 (returning visitors spelled as another language
+would or first named by initial, items without a year, one across a year boundary, two-way gifts, memoranda signed
+vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several
+delegations, writers and scholars with no institution, host staff beside guests), in the voices of a wire service,
+a press office, a regional newspaper and an interview, as a check set never tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:

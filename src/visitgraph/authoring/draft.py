@@ -57,7 +57,8 @@ PART_OF_SCORE = 95.0
 SOURCE_SLUG = "presidential-library-visits"
 _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
-    r"handing over|handed over|donated|arrived|arriving|came to|received|toured|welcomed|lectures?|seminars?|master class|"
+    r"handing over|handed over|donated|arrived|arriving|came to|returned to|received|toured|welcomed|lectures?|seminars?|"
+    r"master class|"
     r"attended|took part|brought)\b",
     re.I,
 )
@@ -108,6 +109,8 @@ class Draft:
     agreements: list[tuple[str, bool]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reviewer must know about the whole draft
     turtle: str = ""
+    #: known bodies a known person named with them belongs to, by the folded name as written (decision 0064)
+    vouched: dict[str, tuple[Candidate, str]] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return what the draft holds, JSON-ready (for --json and tests)."""
@@ -257,6 +260,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
     for p in found.visitors + found.hosts:
         _known_body_ends_before(text, p, ctx)
+    _known_hosts_are_hosts(found.visitors, found.hosts, ctx)
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
         raise BadParameter(
@@ -267,6 +271,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         )
     draft = Draft(item, "", "", notes=notes)
     orgs: dict[str, Entry] = {}
+    draft.vouched = _vouched_bodies(found.visitors + found.hosts, found.orgs + free, ctx)
     for name, words in found.not_guests:
         if FOREIGN_HEADS.search(name) and _org_entry(OrgMention(name, reuse_only=True), ctx, draft, orgs):
             continue  # "the library of Bilecik Şeyh Edebali Üniversitesi": a known institution in its own language
@@ -315,6 +320,19 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     _gifts(text, ctx, draft, found.visitors, found.hosts, orgs)
     draft.agreements = [(a.name, a.signed) for a in find_agreements(text)]
     return draft
+
+
+def _known_hosts_are_hosts(visitors: list[PersonMention], hosts: list[PersonMention], ctx: DraftContext) -> None:
+    """Move to the hosts a person read as a guest whom the matcher reuses as the host's own staff (the graph gives
+    their affiliation as the host): "Presidential Library director Mayil Əhmədov received X" spells the known
+    director otherwise than his labels, so the words alone did not know him. No one visits their own library."""
+    staff = {e.iri for e in ctx.host_people}
+    for p in list(visitors):
+        found = ctx.matcher.reconcile(p.name, type="person", limit=2)
+        if found and found[0].match and found[0].iri in staff:
+            visitors.remove(p)
+            p.host, p.org = True, None
+            hosts.append(p)
 
 
 #: Name words between a known body's label and a person's name as read: the person's (at most two).
@@ -465,6 +483,13 @@ def _org_entry(
         entry = Entry(library.iri, "organization", library.name, False, note)
     elif best is not None and best.match:
         entry = Entry(best.iri, "organization", best.name, False, _reuse_check(best, o.name, ctx))
+    elif key in draft.vouched:  # a known person's own institution, named with other words
+        vouch, person = draft.vouched[key]
+        note = (
+            f'reused {vocab.shorten(vouch.iri, ctx.base)} "{vouch.name}" for "{o.name}" (name score '
+            f"{_name_score(vouch):g}): the institution of the known {person}, named with it"
+        )
+        entry = Entry(vouch.iri, "organization", vouch.name, False, note)
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     elif (halves := _two_known_bodies(ctx, o.name)) is not None:
@@ -528,6 +553,42 @@ def _org_entry(
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+def _name_score(c: Candidate) -> float:
+    return next((float(f.value) for f in c.features if f.id == "name"), 0.0)
+
+
+def _vouched_bodies(
+    people: list[PersonMention], named: list[OrgMention], ctx: DraftContext
+) -> dict[str, tuple[Candidate, str]]:
+    """Return the known bodies that known people vouch for, by the folded name of the institution as written.
+
+    Two signals that agree ask the graph: a person the matcher reuses on the name alone (flagged) whose record
+    gives an affiliation, and the institution the text names with them (theirs as read, or the one institution
+    the item names when it gives them none), whose candidates (any of the matcher's five, by name only) include
+    that affiliation with a name score of at least :data:`MAYBE_SCORE`. "Tatiana Polezhaeva and S. G., directors at
+    the Margarita Rudomino All-Russia State Library" are the known Polejayeva of the known Rudomino library, named
+    with other words (67.6). A known person now at another body is not misread: that body's name would not
+    resemble their recorded one, and nothing is reused then.
+    """
+    out: dict[str, tuple[Candidate, str]] = {}
+    sole = [o for o in named if not o.host][:2]
+    for p in people:
+        bodies = [p.org] if p.org is not None else sole if len(sole) == 1 else []
+        if not bodies or fold(bodies[0].name) in out:
+            continue
+        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
+        if not who or not who[0].match:
+            continue
+        theirs = set(who[0].entity.props.get("schema:affiliation", []))
+        for query in _variants(bodies[0].name, "organization") if theirs else []:
+            cands = ctx.matcher.reconcile(query, type="organization", limit=5)
+            hit = next((c for c in cands if c.iri in theirs and _name_score(c) >= MAYBE_SCORE), None)
+            if hit is not None:
+                out[fold(bodies[0].name)] = (hit, f'person "{who[0].name}"')
+                break
+    return out
 
 
 def _known_in_other_words(
@@ -598,6 +659,9 @@ def _variants(name: str, kind: str) -> list[str]:
         named = re.fullmatch(r"(.{3,}?)\s*\((?:the\s+)?([^()]{8,})\)", name.strip())
         if named and not expanded:  # "Rudomino Library (the All-Russia State Library … )": either name
             out += [named.group(1).strip(), named.group(2).strip()]
+            placed = re.fullmatch(r"(.{3,}?),\s+([A-Z][\w'’ -]{2,40})", named.group(2).strip())
+            if placed and place_code(placed.group(2)):  # "(Library of Alexandria, Egypt)": the name, its place
+                out.append(placed.group(1))
         m = re.match(r"^(?:Library|Centre|Center|Museum)\s+of\s+the\s+(.+)$", name)
         if m:
             out.append(m.group(1))

@@ -321,6 +321,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
         if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
             run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
+        if len(run) >= 3 and run[0] is words[i] and _place_goes_on(words, i):
+            run = run[1:]  # "… of Bosnia and Herzegovina Amra Hadžić", "… for Europe and Central Asia Anna K.": a place
         after_for = _after_for(words, i)
         if after_for and len(run) >= 3 and _is_region(run[0].text):
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
@@ -338,6 +340,16 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and words[i - 1].text.casefold().replace("’", "'") != "people's"
         ):
             i = j + 1  # "the Riverside Library's Oriental Manuscripts": what an institution has, not a person
+            continue
+        if (
+            run
+            and run[0] is words[i]
+            and i >= 2
+            and words[i - 1].text == "in"
+            and is_cap(words[i - 2].text)
+            and words[i - 2].text.casefold() in ORG_HEADS
+        ):
+            i = j + 1  # "the Hermitage Museum in Saint Petersburg": where an institution is, not a person
             continue
         if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
             i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person
@@ -388,6 +400,32 @@ def _is_region(word: str) -> bool:
     return word.casefold() in REGIONS or place_code(word) is not None
 
 
+def _place_goes_on(words: list[Span], i: int) -> bool:
+    """Say whether the word at `i` ends a place whose name began before it: "Bosnia and | Herzegovina" (the words
+    with "and" make one country), "Central | Asia", "Europe and | Asia" (a region after a word that is no title).
+
+    >>> ws = lambda t: [Span(0, 0, w) for w in t.split()]
+    >>> _place_goes_on(ws("of Bosnia and Herzegovina Amra"), 3), _place_goes_on(ws("Europe and Central Asia Anna"), 3)
+    (True, True)
+    >>> _place_goes_on(ws("Director Georgia Anna"), 1), _place_goes_on(ws("and Jordan Peter"), 1)
+    (False, False)
+    """
+    if i < 1:
+        return False
+    prev = words[i - 1].text
+    if prev.casefold() == "and":
+        return i >= 2 and (
+            place_code(f"{words[i - 2].text} and {words[i].text}") is not None
+            or (_is_region(words[i - 2].text) and _is_region(words[i].text))
+        )
+    return (
+        is_cap(prev)
+        and prev.casefold() not in TITLE_HEADS | TITLE_MODIFIERS
+        and not is_name_word(prev)
+        and words[i].text.casefold() in REGIONS
+    )
+
+
 def _after_for(words: list[Span], i: int) -> bool:
     """Say whether a run follows "for (the)": the end of a title ("Minister for Electronic Affairs")."""
     prev = [x.text.casefold() for x in words[max(0, i - 2) : i]]
@@ -420,6 +458,15 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         k -= 1
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
         return run[-2:]
+    if (  # "the Museum of Art and History Jean Dupont": the second field after "and" ends the name (decision 0064)
+        len(run) >= 3
+        and k >= 3
+        and words[k].text.casefold() == "and"
+        and is_cap(words[k - 1].text)
+        and words[k - 2].text.casefold() == "of"
+        and _org_name_before(words, k - 2)
+    ):
+        return run[1:]
     q = i - 1
     while q >= 1 and is_cap(words[q].text) and not is_name_word(words[q].text) and not _is_initials(words[q].text):
         q -= 1  # "the Department of Rare Maps Anna Petrova": capitalised words that are no name before the run
@@ -474,8 +521,22 @@ _WINDOW = 300
 MAX_PARENTS = 3
 
 
+#: Where a name's first chunk ends: a preposition, a bracket, a dash, or a comma that does not coordinate
+#: capitalised words before "and" ("Educational, Scientific and Cultural Organization" is one name: decision 0064).
+_CHUNK_END = re.compile(
+    r"\s(?:of|for|in|within|at|on|named)\s|[(–]|,(?!\s[A-Z][\w-]*(?:,\s[A-Z][\w-]*){0,4}\sand\s[A-Z])"
+)
+
+
 def _chunk(text: str) -> str:
-    return re.split(r"\s(?:of|for|in|within|at|on|named)\s|[,(–]", text, maxsplit=1)[0]
+    """The words of a name up to its first preposition, bracket, dash or comma (:data:`_CHUNK_END`).
+
+    >>> _chunk("Islamic World Educational, Scientific and Cultural Organization (ICESCO) Karim")
+    'Islamic World Educational, Scientific and Cultural Organization '
+    >>> _chunk("National Library, Baku")
+    'National Library'
+    """
+    return _CHUNK_END.split(text, maxsplit=1)[0]
 
 
 def looks_org(text: str) -> bool:
@@ -748,13 +809,25 @@ presidential main digital electronic royal""".split()
 def bare_head(name: str) -> str | None:
     """Return the institution word when an organisation is written with kind words only ("Foundation"), else None.
 
+    A head in lower case after a country's adjective describes a body named elsewhere, it is no name of its own
+    ("the Mongolian library", decision 0064).
+
     >>> bare_head("the Foundation"), bare_head("National Library"), bare_head("Heritage Foundation")
     ('foundation', 'library', None)
+    >>> bare_head("the Mongolian library"), bare_head("Mongolian Library"), bare_head("the Mongolian Heritage library")
+    ('library', None, None)
     """
     words = re.sub(r"^the\s+", "", name.strip(), flags=re.I).split()
     if not words or len(words) > 3 or words[-1].casefold() not in ORG_HEADS:
         return None
-    return words[-1].casefold() if all(w.casefold() in GENERIC_MODIFIERS for w in words[:-1]) else None
+    lower = words[-1].islower()
+    generic = all(w.casefold() in GENERIC_MODIFIERS or (lower and _demonym(w)) for w in words[:-1])
+    return words[-1].casefold() if generic else None
+
+
+def _demonym(word: str) -> bool:
+    """Say whether a word is a country's or a people's adjective ("Mongolian", "Kyrgyz", "Chinese", "Turkish")."""
+    return place_code(word) is not None or re.fullmatch(r"[A-Z][a-z]+(?:ian|an|ese|ish|i|ic)", word) is not None
 
 
 #: Head nouns that make a name a body one can belong to or come from: :data:`ORG_HEADS` less the events
@@ -815,7 +888,7 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     unit = chunk[-1].casefold() if chunk else ""
     if unit not in SUB_UNITS and unit not in _SOFT_UNITS:  # "Digital Library Department": its last word decides
         return None
-    rest = re.match(r"\s+of\s+(?:the\s+)?", text[len(head) : len(head) + 12])
+    rest = re.match(r"\s+(?:of|at)\s+(?:the\s+)?", text[len(head) : len(head) + 12])  # "Digital Services at the X"
     if rest is None:
         return None
     at = len(head) + rest.end()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from visitgraph.core.names import fold
 
@@ -49,15 +49,28 @@ MAX_SENTENCE = 400
 
 
 def sentences(text: str) -> list[str]:
-    """Split an item into sentences (initials and honorifics do not end one), long ones into pieces."""
+    """Split an item into sentences (initials and honorifics do not end one), long ones into pieces.
+
+    A full stop inside a title in quotes that closes soon after does not end one either: the album "Nizami
+    Ganjavi. Miniatures" (decision 0064). The quotes are counted once per character: linear.
+
+    >>> sentences('He gave the album "Baku. Old and New" and a scarf. She thanked him.')
+    ['He gave the album "Baku. Old and New" and a scarf.', 'She thanked him.']
+    """
     out, start = [], 0
+    counted, open_quote = 0, False  # whether a quote is open in text[start:counted]
     for m in re.finditer(r"\.(?=\s+[A-Z“\"])", text):
+        for c in text[counted : m.start()]:
+            open_quote = (not open_quote) if c == '"' else (True if c == "“" else (False if c == "”" else open_quote))
+        counted = m.start()
+        if open_quote and re.search(r"[\"”]", text[m.end() : m.end() + 80]):
+            continue
         tail = text[max(start, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
         if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|[A-Z]\.[A-Z]", before):
             continue
         out.extend(pieces(text[start : m.end()].strip()))
-        start = m.end()
+        start, counted, open_quote = m.end(), m.end(), False
     if text[start:].strip():
         out.extend(pieces(text[start:].strip()))
     return out
@@ -108,6 +121,16 @@ _STAFF = (
     r"the\s+(?:library[’']s\s+)?(?:(?:deputy|general|executive)\s+)?(?:director|head|staff|librarians?)"
     r"(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?"
 )
+#: A clause that opens with a definite noun phrase whose modifiers are capitalised ("The ECI representatives", "The
+#: Spanish guests", "The Uzbek delegation"): the sentence's subject by its form, whoever it names (decision 0061).
+_DEFINITE_SUBJECT = r"^[Tt]he\s+(?:" + CAP + r"[\w’'-]*\s+){1,3}[a-z][\w’'-]+"
+#: Words that open an adjunct or a new clause, not an object: "(books donated to the library) over the years".
+_ADJUNCT = (
+    r"(?:over|in|on|at|during|since|for|by|from|with|after|before|until|last|this|that|which|who|and|but|or|"
+    r"was|were|is|are|has|have|had)"
+)
+#: What a passive receiver may put before its verb: "and was himself given", "and were in turn given".
+_REFLEXIVE = r"(?:(?:himself|herself|themselves|itself|also|then|in\s+(?:(?:his|her|its|their)\s+)?turn)\s+)?"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "by_to",
@@ -128,7 +151,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive",
         re.compile(
             r"(?P<recv>(?:the\s+)?[\w.’'-]+(?:\s+" + CAP + r"[\w.’'-]*){0,3}|(?:the\s+)?guests?)"
-            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+(?P<verb>presented\s+with|given|gifted|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
+            r"(?:,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,)?\s+(?:was|were)\s+"
+            + _REFLEXIVE
+            + r"(?P<verb>presented\s+with|given|gifted|handed(?!\s+(?:over\s+)?to\b))\s+(?P<items>.{1,200}?)(?:\.|$)"
         ),
     ),
     (
@@ -165,7 +190,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|"
             + _GUEST_WORDS
-            + r")|(?:"
+            + r")|"
+            + _DEFINITE_SUBJECT
+            + r"|(?:"
             + CAP
             + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn|,\s+[a-z][^,.;]{0,80},)?,?\s+"
             r"(?P<verb>donated|handed over|presented|gave|gifted)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
@@ -175,9 +202,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
             r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?)"
-            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,)?\s+"  # "G. Wilson, who is known as …, presented"
+            # "G. Wilson, who is known as …, presented", "The delegation, for its part, handed over"
+            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,|,\s+(?:in|for)\s+(?:his|her|its|their)\s+(?:turn|part),)?\s+"
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
-            r"(?P<recv>" + _LIBRARY + r")\s+(?P<items>[^.]{1,150}?)(?:\.|$)"
+            # the thing is an object: "… the books donated to the library over the years" is a participle's adjunct
+            r"(?P<recv>" + _LIBRARY + r")\s+(?!" + _ADJUNCT + r"\b)(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (
@@ -256,6 +285,22 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # "The Spanish guests donated a catalogue of …", "The guest handed over books": no receiver named; the other
+        # side's (decisions 0061, 0064)
+        "donated_bare",
+        re.compile(
+            r"^(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|"
+            + _GUEST_WORDS
+            + r")|"
+            + _DEFINITE_SUBJECT
+            + r"|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
+            + _TURN_OR_APPOSITION
+            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over)\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
+        ),
+    ),
+    (
         "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
         re.compile(
             r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
@@ -318,7 +363,7 @@ _OPENING_SUBJECT_OTHER_VERB = re.compile(
     r"(?:[a-z]{2,}ed|got|spoke|met|took|saw|made|held|wrote|told|left|went|came|brought|showed|gave|paid|was|were)\b"
 )
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
-_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+(?:presented\s+with|given|gifted|handed)\b)")
+_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+" + _REFLEXIVE + r"(?:presented\s+with|given|gifted|handed)\b)")
 
 
 #: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
@@ -338,6 +383,7 @@ _NEEDS = {
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
+    "donated_bare": ("donated|handed over",),
     "subjectless": ("was|were",),
 }
 
@@ -552,6 +598,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     opened = 0  # how many gifts were read before the current sentence
     for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(s))):
         opened = len(out) if first else opened
+        sentence = _QUOTED.sub(lambda q: q.group(0).replace(".", _STOP), sentence)  # a title's stop ends nothing
         low = sentence.casefold()
         swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
         if swap is not None:  # one gift from the guests and one from the host
@@ -601,6 +648,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
                 recipient = HOST
+            if rule == "donated_bare":  # no receiver written: the other side of the giver
+                recipient = GUESTS if agent == HOST or agent in host_names else HOST
             sides = {HOST, GUESTS, GUEST, *people, *host_names}
             guest_side = {GUESTS, GUEST, *people}
             if agent not in sides and recipient in guest_side:
@@ -615,7 +664,20 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 name, desc, kind = _describe(item)
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
             break  # one rule per sentence: "presented with … donated to …" is one gift
-    return out
+    return [_unmasked(g) for g in out]
+
+
+#: A title in quotes, and what stands for a full stop inside one while the rules read a sentence (decision 0064).
+_QUOTED = re.compile(r'"[^"]{1,120}"|“[^”]{1,120}”')
+_STOP = "\u2024"
+
+
+def _unmasked(g: GiftMention) -> GiftMention:
+    """Put a title's full stops back ("the album "Nizami Ganjavi. Miniatures"")."""
+    if _STOP not in g.description + (g.name or "") + g.phrase:
+        return g
+    name = g.name.replace(_STOP, ".") if g.name is not None else None
+    return replace(g, description=g.description.replace(_STOP, "."), name=name, phrase=g.phrase.replace(_STOP, "."))
 
 
 _AGREED = (
@@ -636,7 +698,9 @@ _AGREED = (
         re.I,
     ),
     re.compile(
-        r"\b(?:the (?:sides|parties|guests?|staff|delegation|libraries|participants)|both (?:sides|parties))\b"
+        r"\b(?:the (?:sides|parties|guests?|staff|delegation|libraries|participants)|both (?:sides|parties)|"
+        # "the two libraries", "both directors": both sides (decision 0061); "the three libraries": all (0064)
+        r"(?:the\s+(?:two|three|four|five)|both|all)\s+[a-z][\w-]*s)\b"
         r"[^.;]{0,200}?\b(?:and\s+)?agreed\s+(?P<prep>to|on|upon)\s+"
         r"(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
@@ -667,7 +731,9 @@ _SIGNED = re.compile(
     + _SIGN_VERB
     + r"\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
-    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
+    # "… for 2027–2029", "… with the university": what the document is for is part of its name; where and when
+    # it was signed ("… in Baku", "… during the visit") is not
+    + r"(?P<on>\s+(?:on|of|between|for|with)\s+[^.;]{1,200}?)?(?=,?\s+and\b|\s+(?:in|at|during)\b|[.;,]|$)",
     re.I,
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
@@ -684,7 +750,8 @@ _SIGNED_PASSIVE = re.compile(
 #: of the two libraries signed a plan of joint events"); a guest alone signs a guest book, so the subject decides.
 _SIGNED_BY_BOTH = re.compile(
     r"\b(?:(?:the|both)\s+(?:sides|parties)|(?:the\s+)?(?:heads|directors|leaders|representatives|rectors)\s+of\s+"
-    r"(?:the\s+)?(?:two|both)\s+[\w-]+|the\s+two\s+(?:sides|directors|heads|libraries|institutions))"
+    r"(?:the\s+)?(?:two|three|four|five|both|all)\s+[\w-]+|the\s+(?:two|three|four|five)\s+"
+    r"(?:sides|directors|heads|libraries|institutions))"
     r"\s+(?:also\s+|then\s+)?signed\s+(?:a|an|the)\s+(?P<mods>(?:[\w-]+\s+){0,3}?)(?P<doc>[a-z][\w-]*)"
     r"(?P<on>\s+(?:on|of|for|between)\s+[^.;]{1,200}?)?(?=,?\s+and\b|[.;,]|$)",
     re.I,

@@ -180,6 +180,13 @@ _NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
 
 #: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
 _LEAD_NOUNS = frozenset("leadership guidance direction chairmanship headship behalf that those".split())
+#: The visit itself when the item's events happen in it, whose "of" names who came: "during the visit of X" (not
+#: "an exhibition on the visit of X", a topic; decision 0064).
+_DURING_VISIT = re.compile(
+    r"\b(?:during|in\s+the\s+course\s+of|on\s+the\s+occasion\s+of)\s+(?:the|a|his|her|their)\s+"
+    r"(?:official\s+|working\s+|recent\s+)?(?:visit|arrival|stay)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def _genitive(sentence: str, p: PersonMention) -> str | None:
@@ -188,6 +195,8 @@ def _genitive(sentence: str, p: PersonMention) -> str | None:
     "delegation of" and "on behalf of" keep their slot). Else None."""
     m = _NOUN_OF.search(sentence[max(0, p.start - 60) : p.start])
     if m is None or belonging_word(m.group(1)) or m.group(1) in _LEAD_NOUNS:
+        return None
+    if _DURING_VISIT.search(sentence[max(0, p.start - 80) : p.start]):
         return None
     return f"{m.group(1)} of"
 
@@ -446,7 +455,7 @@ def analyse_visit(
             p.host = p.host or p.start >= agent.end()
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
-    _find_hosts_elsewhere(text, end, out, known_hosts)
+    _find_hosts_elsewhere(text, end, out, known_hosts, labels)
     _find_members_elsewhere(text, end, out, labels, known_hosts)
     _find_delegation_heads_elsewhere(text, end, out)
     if not out.visitors:
@@ -690,7 +699,7 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 _SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-Z]{2,}\)?)[.!?]\s+")
 
 
-def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str]) -> None:
+def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str], labels: set[str]) -> None:
     """Add host-side people named after the visit sentence ("Director of the library Mayil Ahmedov").
 
     A later sentence's person is host staff when known as such (also in inverted order or with an initial), when
@@ -709,14 +718,19 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
         desc, _ = _pre_descriptor(own)
         window = text[max(0, p.start - 200) : p.start]
         breaks = list(_SENTENCE_BREAK.finditer(window))
-        in_members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window) is not None
+        members = _MEMBERS.search(window[breaks[-1].end() :] if breaks else window)
+        members = members if members is not None and _names_guests(members, out.orgs, labels) else None
+        in_members = members is not None
+        # "The delegation (also) included X, head of the library's branch": a list of the guests themselves, where
+        # "the library's" is the guests' library ("attended/accompanied by" lists may name host staff)
+        in_delegation = members is not None and not members.group(0).startswith(("was", "were"))
         is_host = (
             fold(p.name) in known
             or _inverted_known(p.name, known)
             or _initialled_known(p.name, known)
             or (desc is not None and _HOST_DESC.search(desc) is not None)
         )
-        if not is_host and desc is None:  # "X, head of the library's … sector, told the guest …": after the name
+        if not is_host and desc is None and not in_delegation:  # "X, head of the library's … sector, told …"
             desc = _staff_after(text, p)
             is_host = desc is not None
         if not is_host and desc is not None and not in_members:
@@ -735,11 +749,27 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "received by X and head of the reading halls department Y": a part of the host
         if not is_host and desc is not None and _unnamed_part_after_host(own, desc, out.hosts):
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
+        if not is_host and not in_members and _OWN_STAFF_LIST.search(own):
+            is_host = True  # "The guest met the library's leading specialists X and Y": the host's, each of them
+        acts = not is_host and not in_members and _receives_guests(text, pre, p)
+        if acts and desc is not None and _lower_part(desc):
+            is_host = True  # "The head of the rare books department X (and …) showed them …": a part of the host
+        if acts and not is_host and (neighbour := _acting_neighbour(own, out.hosts)) is not None:
+            is_host, desc = True, neighbour  # "<host> and chief bibliographer Y showed them …": one predicate
         if is_host and fold(p.name) not in seen and not _initial_fits(p.name, seen):
             p.host = True
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: The library's staff in the plural, then a list of names up to the one at the end of the text: "the library's
+#: leading specialists X and Y", "the library's chief librarians X, Y and Z" (decision 0064).
+_OWN_STAFF_LIST = re.compile(
+    r"\bthe\s+library[’']s\s+(?:[a-z-]+\s+){0,2}(?:specialists|librarians|bibliographers|curators|experts|"
+    r"employees|researchers|staff\s+members|members\s+of\s+staff)\s+"
+    r"(?:[^\W\d_a-z][\w’'.-]*(?:\s+[^\W\d_a-z][\w’'.-]*){0,3}(?:\s+and\s+|,\s*(?:and\s+)?))*$"
+)
 
 
 def _unnamed_part_in_host_slot(own: str, desc: str) -> bool:
@@ -784,13 +814,42 @@ def _unnamed_part_after_host(own: str, desc: str, hosts: Sequence[PersonMention]
     False
     """
     at = own.rfind(desc)
-    of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
-    if at < 0 or of is None or re.search(CAP, of.group(1)) or of.group(1).split()[-1].casefold() not in _PART_NOUNS:
+    if at < 0 or not _lower_part(desc):
         return False
-    if re.search(r"['’]s\b|\b(?:their|his|her)\b", of.group(1)):
-        return False  # "head of the guests' own department", "of her department": someone else's part
     before = own[:at][-400:]
     return any(re.search(re.escape(h.name) + r"(?:,[^,.;]{1,120},)?\s+and\s+$", before) for h in hosts if h.host)
+
+
+def _lower_part(desc: str) -> bool:
+    """Say whether a title names a part of a body in lower-case words and no body ("head of the maps sector"), and
+    the part is not someone else's ("of her department", "of the guests' department").
+
+    >>> _lower_part("head of the rare books department"), _lower_part("head of the Rare Books Society")
+    (True, False)
+    >>> _lower_part("head of her department"), _lower_part("head of the delegation")
+    (False, False)
+    """
+    of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
+    if of is None or re.search(CAP, of.group(1)) or of.group(1).split()[-1].casefold() not in _PART_NOUNS:
+        return False
+    return not re.search(r"['’]s\b|\b(?:their|his|her)\b", of.group(1))
+
+
+def _acting_neighbour(own: str, hosts: Sequence[PersonMention]) -> str | None:
+    """Return the lower-case title of a person written right after a host in one list ("<host> and chief
+    bibliographer Y"), else None: with a predicate on the guests that both share (asked by the caller), Y is staff.
+
+    >>> _acting_neighbour("The head of the maps sector Aysel Quliyeva and chief bibliographer ",
+    ...                   [PersonMention("Aysel Quliyeva", host=True)])
+    'chief bibliographer'
+    >>> _acting_neighbour("Aysel Quliyeva and Professor ", [PersonMention("Aysel Quliyeva", host=True)]) is None
+    True
+    """
+    for h in hosts:
+        m = re.search(re.escape(h.name) + r"\s+and\s+((?:[a-z][\w-]*\s+){1,3})$", own[-400:]) if h.host else None
+        if m is not None:
+            return m.group(1).strip()
+    return None
 
 
 #: Where a later sentence names who received or guided the guests: "briefed by", "accompanied by" (opening the
@@ -896,7 +955,8 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
 
 _RECEIVED_BY = re.compile(r"\b(?:received|welcomed|met|greeted|hosted|accompanied)\s+by\s+(?:the\s+)?[^,.;]{0,60}$")
 _ACTS_ON_GUESTS = re.compile(
-    r"^(?:,[^,.;]{1,80},)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|thanked|"
+    # "X, …, showed them", "X and chief bibliographer Y showed them": the person's predicate, shared in a list
+    r"^(?:,[^,.;]{1,80},)?(?:\s+and\s+[^,.;]{1,80}?)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|thanked|"
     r"presented|gave|handed|guided|accompanied)\b[^.;]{0,120}?\b(?:guests?|them|him|her|delegation|visitors?)\b"
 )
 
@@ -911,13 +971,21 @@ def _receives_guests(text: str, pre: str, p: PersonMention) -> bool:
 #: "The opening was attended by …", "Its members, X and Y, …". Members of a delegation share its organisation;
 #: attendees do not.
 _MEMBERS = re.compile(
-    r"\b(?:[Tt]he\s+(?P<noun>delegation|group)(?:,\s+which)?\s+(?:also\s+)?"
+    # "The first (delegation), from X, was led by …; the second consisted of …": several delegations by their order
+    # "The TURKSOY group included …", "The Kyrgyz delegation was led by …": a group named by its body or country
+    r"\b(?:[Tt]he\s+(?:(?P<ordinal>first|second|third|other)(?:\s+(?:delegation|group))?|"
+    r"(?:(?P<named>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\s+)?(?P<noun>delegation|group))"
+    r"(?:,\s+which|,\s+from\s+(?:the\s+)?(?P<from>[A-Z][^,;.]{2,150}),)?\s+(?:also\s+)?"
     r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
+    r"|\b[Tt]he\s+(?P<side>[A-Z][\w-]*)\s+side\s+was\s+represented\s+by"  # "the Kyrgyz side was represented by"
     r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
     r"|\b[Aa]mong\s+(?:the\s+|them\s+)?(?:guests|visitors|participants|delegates)\s+(?:were|was)"
-    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included)\s+"
+    r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included"
+    # the subject after its verb, the guests its companions: "Together with them came X" (decision 0061)
+    r"|\b(?:[Tt]ogether|[Aa]long)\s+with\s+(?:them|him|her|the\s+(?:guests?|visitors?|delegation))\s+"
+    r"(?:came|arrived|travelled|traveled|was|were))\s+"
 )
 
 
@@ -931,17 +999,59 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
     seen = _named_already(out)
     for m in _MEMBERS.finditer(text, start):
         stop = m.end() + first_sentence_end(text[m.end() : m.end() + 400])
+        after = _MEMBERS.search(text, m.end(), stop)  # "…; the second consisted of …": the next list starts there
+        stop = after.start() if after is not None else stop
         piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
         people = find_people(piece)
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already
-        noun: str = m.group("noun") or ("delegation" if m.group("its") else "attendees")
-        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in out.orgs]
+        noun: str = m.group("noun") or (
+            "delegation" if m.group("its") or m.group("ordinal") or m.group("side") else "attendees"
+        )
+        own = [parse_org(name_part(m.group("from")).strip())] if m.group("from") else []
+        if not _names_guests(m, out.orgs, labels):
+            continue  # "The Presidential Library group included …", "the Azerbaijani side …": not the guests
+        named = m.group("named") or m.group("side")
+        if named and not own:
+            own = _group_named(named, out.orgs, labels)
+        # another delegation by its order shares no institution with the ones named before it
+        shared = own or ([] if m.group("ordinal") else out.orgs)
+        groups: list[tuple[int, int, str, OrgMention | None]] = [(0, 0, noun, o) for o in shared]
+        if m.group("ordinal") and not own:  # "… consisted of X and Y, specialists of Z": the list's own group
+            groups = _groups(piece, labels, [p.start for p in people])
+            out.orgs.extend(g[3] for g in groups if g[3] is not None and not g[3].host)
+            piece = _mask(piece, [(a, b) for a, b, _, _ in groups])
+        if own and all(not _is_host_org(o.name, labels) for o in own):
+            # "The first, from X, was led by Y": X is the first delegation's institution
+            out.orgs.extend(o for o in own if all(o is not x for x in out.orgs))
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
             if noun == "attendees" and p.inherited:
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
             (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
+
+
+def _names_guests(m: re.Match[str], orgs: list[OrgMention], labels: set[str]) -> bool:
+    """Say whether a members' list is the guests': a group or side named by a word must be one of theirs."""
+    named = m.group("named") or m.group("side")
+    return not named or bool(_group_named(named, orgs, labels))
+
+
+def _group_named(named: str, orgs: list[OrgMention], labels: set[str]) -> list[OrgMention]:
+    """Return the institution of a group named by a word before "group", "delegation" or "side" (decision 0064).
+
+    A country's adjective ("the Kyrgyz side") names the one institution of that country the item has named; a body's
+    name or acronym ("the TURKSOY group") names the institution the item gave with it, or itself. The host, or a
+    word that is neither, names none.
+    """
+    code = place_code(named)
+    if code is not None:
+        same = [o for o in orgs if (o.country or place_code(o.name)) == code]
+        return same if len(same) == 1 else []
+    if _is_host_org(named, labels) or not (named.isupper() and len(named) > 2 or looks_org(named)):
+        return []
+    known = [o for o in orgs if re.search(rf"\b{re.escape(named)}\b", o.name)]
+    return known[:1] or [parse_org(named)]
 
 
 _OF_DELEGATION = r"(?:the\s+)?(?:head|leader|chair(?:man|woman|person)?|members?)\s+of\s+the\s+(?:delegation|group)"
@@ -1007,15 +1117,28 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
             guest.org = parse_org(org)
 
 
+#: People named by what they do or are: a title's head or a group's noun, singular or plural.
+_PEOPLE_NOUNS = (
+    TITLE_HEADS
+    | {w + "s" for w in TITLE_HEADS if not w.endswith("s")}
+    | GROUP_NOUNS
+    | {w[:-1] for w in GROUP_NOUNS if w.endswith("s")}
+    | {"employee", "employees", "fellow", "fellows", "staff"}
+)
 #: A later sentence that says where the guests work: "Both guests work at X", "She teaches at X", "A. B. is employed
 #: at X" — a belonging slot (decision 0052) whose subject points back to the guests or names one of them.
 _WORKS_AT = re.compile(
     r"(?P<who>\b(?:[Bb]oth|[Aa]ll|[Tt]he)\s+(?:(?:two|three|four|five)\s+)?(?:guests?|visitors?|scholars?|"
-    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They)\b|"
+    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They|Both)\b|"
     r"(?:" + CAP + r"\.\s?|" + CAP + r"[\w’'-]*\s+){1,3}(?:" + CAP + r"[\w’'-]+))"  # a name, initials: no full stop
     r"\s+(?:both\s+|also\s+|currently\s+|now\s+)?"
-    r"(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
-    r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
+    r"(?:(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
+    r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)"
+    # "Both guests are researchers of X", "She is a senior curator at X": a title or a group of people with its
+    # belonging slot, after a copula in the present ("He was a student of X" is a former one; decision 0061)
+    r"|(?:is|are)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?i:" + "|".join(sorted(_PEOPLE_NOUNS, key=len, reverse=True)) + r")\s+(?:of|at))"
+    r"\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
 )
 _PLURAL_WHO = re.compile(r"\b(?:[Bb]oth|[Aa]ll|They|two|three|four|five)\b|s$")
 

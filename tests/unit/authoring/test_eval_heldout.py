@@ -165,8 +165,9 @@ UNMET = (
     "after the eleventh (dev12's even half) 10/20, 20/20, 26/30, 7 invented in 5 items; "
     "after the twelfth (all of dev12, gates that ask a positive question) 11/20, 20/20, 26/30, 6 invented in 4 items; "
     "after the thirteenth (known entities under other names) 12/20, 20/20, 28/30, 4 invented in 3 items; "
-    "after the fourteenth (dev14) unchanged; after the fifteenth (dev15) unchanged; "
-    "decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059"
+    "after the fourteenth (dev14) unchanged; after the fifteenth (dev15) unchanged; after the sixteenth (dev16) "
+    "unchanged; after the seventeenth (dev17, reuse and inventions through the matcher first) 13/20, 20/20, 29/30, "
+    "2 invented in 2 items; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, 0061, 0064"
 )
 
 
@@ -182,23 +183,24 @@ def test_draft_test_half_nothing_invented(held_out_scores: dict[str, DraftScore]
     assert s.items_with_invented == 0, s.line("test2")
 
 
-@pytest.mark.xfail(strict=True, reason=UNMET)
 def test_draft_test_half_reuse(held_out_scores: dict[str, DraftScore]) -> None:
+    """Met since round 17 (decision 0064): 29/30 (0.967); it was 28/30 after round 13 and 23/30 before the first."""
     s = held_out_scores["test2"]
     assert s.reuse >= 0.95, s.line("test2")
 
 
 def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, DraftScore]) -> None:
-    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052 and 0054)."""
+    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052, 0054 and 0064)."""
     s = held_out_scores["test2"]
-    assert s.right >= 12 and s.invented <= 4 and s.dates >= 20 and s.reused >= 28, s.line("test2")
+    assert s.right >= 13 and s.invented <= 2 and s.dates >= 20 and s.reused >= 29, s.line("test2")
 
 
 def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]) -> None:
     """dev13 (news-dev13.json, 30 ordinary items written blind on 6 Dec 2026) was never tuned on: scored once
-    before round 11 and once after (decision 0050), 25/30 both times, dates 30/30, reuse 38/39, nothing invented."""
+    before round 11 and once after (decision 0050), 25/30 both times, dates 30/30, reuse 38/39, nothing invented;
+    26/30 after round 17 (decision 0064), the rest unchanged."""
     d = dev13_scores["dev13"]
-    assert d.right >= 25 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev13"), d.problems)
+    assert d.right >= 26 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev13"), d.problems)
 
 
 def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None:
@@ -232,16 +234,47 @@ def test_dev15_development_no_worse(dev15_scores: dict[str, DraftScore]) -> None
 
 @pytest.fixture(scope="module")
 def dev16_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
-    """The blind check ``dev16``, scored only by the test about it (named ``test_dev16_*``), like ``dev13``."""
+    """The set ``dev16``, scored only by the test about it (named ``test_dev16_*``), like ``dev14``."""
     return {"dev16": _scored(sources, "dev16")}
 
 
-def test_dev16_blind_check_no_worse(dev16_scores: dict[str, DraftScore]) -> None:
-    """dev16 (news-dev16.json, 30 items written blind late on 6 Dec 2026, 13 ordinary, never tuned on) measures the
-    drafter after round 15 on news it has not seen: first sight 22/30, dates 29/30, reuse 24/24, nothing invented.
-    Only its summary line is shown (no problems), so that it stays a blind check."""
+def test_dev16_development_no_worse(dev16_scores: dict[str, DraftScore]) -> None:
+    """dev16 (news-dev16.json, 30 items written blind late on 6 Dec 2026, 13 ordinary, never tuned on before) is a
+    development set since round 16 (decision 0061): first sight (measured blind after round 15 and again at the start
+    of round 16) 22/30, dates 29/30, reuse 24/24, nothing invented; after round 16 30/30, dates 30/30, reuse 24/24,
+    nothing invented. Its problems are printed on failure: it is tuned on now."""
     d = dev16_scores["dev16"]
-    assert d.right >= 22 and d.dates >= 29 and d.invented == 0 and d.reused >= 24, d.line("dev16")
+    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 24, (d.line("dev16"), d.problems)
+
+
+@pytest.fixture(scope="module")
+def dev17_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The set ``dev17``, scored only by the test about it (named ``test_dev17_*``), like ``dev14``."""
+    return {"dev17": _scored(sources, "dev17")}
+
+
+def test_dev17_development_no_worse(dev17_scores: dict[str, DraftScore]) -> None:
+    """dev17 (news-dev17.json, 30 items written blind on 6 Dec 2026 in session 12, 11 ordinary, never tuned on before)
+    is a development set since round 17 (decision 0064): first sight (scored once blind after round 16, and again at
+    the start of round 17) 18/30, dates 29/30, reuse 32/37, 5 invented entities in 4 items; after round 17 29/30,
+    dates 30/30, reuse 37/37, nothing invented. Its problems are printed on failure: it is tuned on now."""
+    d = dev17_scores["dev17"]
+    assert d.right >= 29 and d.dates >= 30 and d.invented == 0 and d.reused >= 37, (d.line("dev17"), d.problems)
+
+
+@pytest.fixture(scope="module")
+def dev18_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The blind check ``dev18``, scored only by the test about it (named ``test_dev18_*``), like ``dev13``."""
+    return {"dev18": _scored(sources, "dev18")}
+
+
+def test_dev18_blind_check_no_worse(dev18_scores: dict[str, DraftScore]) -> None:
+    """dev18 (news-dev18.json, 30 items written blind on 6 Dec 2026 in session 12, 12 ordinary, never tuned on)
+    measures the drafter on news nobody tuned on. Scored once after round 17 (decision 0064): 16/30, dates 27/30,
+    reuse 22/29, 4 invented entities in 4 items (the same on the rules just before round 17). Only its summary line
+    is shown on failure, so a later round cannot tune on its items."""
+    d = dev18_scores["dev18"]
+    assert d.right >= 16 and d.dates >= 27 and d.reused >= 22 and d.invented <= 4, d.line("dev18")
 
 
 def test_dev_halves_stay_as_tuned(
@@ -295,6 +328,7 @@ def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     blind check dev13 (found by the lead bisecting on dev13's summary line): 18/30, dates 29/30, reuse 46/54,
     3 invented entities in 3 items. After the thirteenth round (decision 0054: a known body named with other words is
     named in a check line, not minted; a known institution named in its own language is reused): 20/30, dates 29/30,
-    reuse 47/54, 1 invented entity in 1 item."""
+    reuse 47/54, 1 invented entity in 1 item. After the seventeenth round (decision 0064: a comma that coordinates
+    capitalised words stays inside a name, "… Educational, Scientific and Cultural Organization (ICESCO)"): 21/30."""
     d = draft_scores["dev12"]
-    assert d.right >= 20 and d.dates >= 29 and d.invented <= 1 and d.reused >= 47, (d.line("dev12"), d.problems)
+    assert d.right >= 21 and d.dates >= 29 and d.invented <= 1 and d.reused >= 47, (d.line("dev12"), d.problems)
