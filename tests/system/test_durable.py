@@ -26,7 +26,8 @@ from visitgraph.store.backend import store_from_settings
 from write_state import has, insert, published, replayed
 
 CHILD = Path(__file__).parents[1] / "crashchild.py"
-WRITE_POINTS = [p for p in POINTS if not p.startswith(("rollback.", "remote."))]
+BESIDE_POINTS = [p for p in POINTS if p.startswith("validation.")]
+WRITE_POINTS = [p for p in POINTS if not p.startswith(("rollback.", "remote.", "validation."))]
 ROLLBACK_POINTS = [p for p in POINTS if p.startswith("rollback.")] + ["switch.after", "history.after"]
 REMOTE_POINTS = [p for p in POINTS if p.startswith("remote.")]
 BUILD_POINTS = ["generation.before_rename", "generation.after_rename", "switch.before", "switch.after", "history.after"]
@@ -107,7 +108,7 @@ def test_every_crash_point_is_named_in_the_code_and_tested() -> None:
     for path in (ROOT / "src" / "visitgraph").rglob("*.py"):
         used |= set(re.findall(r'crash_point\(\s*"([^"]+)"', path.read_text(encoding="utf-8")))
     assert used == set(POINTS)
-    assert set(WRITE_POINTS) | set(ROLLBACK_POINTS) | set(REMOTE_POINTS) == set(POINTS)
+    assert set(WRITE_POINTS) | set(ROLLBACK_POINTS) | set(REMOTE_POINTS) | set(BESIDE_POINTS) == set(POINTS)
 
 
 @pytest.mark.parametrize("point", WRITE_POINTS)
@@ -151,6 +152,31 @@ def test_crash_during_a_plain_build(mini: Settings, point: str) -> None:
     assert store_from_settings(mini).require_current().id == history[-1].generation
     build(mini, store_from_settings(mini), who="pytest")  # the edit is an input: the next build publishes it
     assert leftovers(mini) == [] and published(mini) == replayed(mini)
+
+
+BESIDE_CASES = [(p, a) for p in BESIDE_POINTS for a in (True, False)] + [
+    ("generation.after_rename", True),
+    ("answers.before_rename", True),
+]
+
+
+@pytest.mark.parametrize(("point", "answer_index"), BESIDE_CASES)
+def test_crash_during_a_whole_build_validated_beside_publishing(tmp_path: Path, point: str, answer_index: bool) -> None:
+    """A first whole build above validate_whole_limit (validation in a thread beside the ledger, search index and
+    answers; decision 0065), killed: nothing published, nothing left after a restart, the next build publishes."""
+    settings = settings_for(
+        copy_project(tmp_path / "mini", TEST_DATA / "mini"), answer_index=answer_index, validate_whole_limit=0
+    )
+    extra = ("validate_whole_limit=0", f"answer_index={str(answer_index).lower()}")
+    assert not finish(spawn(settings, "build", crash=point, extra=extra))
+    restart(settings)
+    assert leftovers(settings) == []
+    assert store_from_settings(settings).current() is None
+    report = build(settings, store_from_settings(settings), who="pytest")
+    assert "validate_beside_s" in report.timings
+    assert leftovers(settings) == [] and published(settings) == replayed(settings)
+    answers = Path(settings.store) / "answers"
+    assert not [p.name for p in answers.iterdir() if p.name.startswith(".")] if answers.exists() else True
 
 
 @pytest.mark.parametrize("point", ["inputs.written", "generation.after_rename", "switch.after", "journal.removed"])

@@ -94,6 +94,11 @@ SETTINGS: tuple[Setting, ...] = (
         "SHACL engine: `shacl` (Rust, fast; shapes it does not support go to pyshacl) or `pyshacl` (the reference, pure Python). Both give the same results (decision 0033).",
     ),
     Setting(
+        "validate_beside",
+        True,
+        "A whole build above validate_whole_limit triples validates with the fast engine while it derives the ledger, search index, matcher statistics and stored answers, and switches only if the data conforms (decision 0065); false: validate first, then derive.",
+    ),
+    Setting(
         "incremental",
         True,
         "Above validate_whole_limit triples, a build reuses the published generation: appended changesets go onto a checkpoint of it, and only the records a change touches are validated again (`build --full`: everything).",
@@ -174,6 +179,7 @@ class Settings:
     validate_batch: int = 250
     validate_workers: int = 2
     shacl_engine: str = "shacl"
+    validate_beside: bool = True
     incremental: bool = True
     answer_index: bool = True
     index_timeout: float = 900.0

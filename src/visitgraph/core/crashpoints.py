@@ -17,9 +17,11 @@ import signal
 POINTS: tuple[str, ...] = (
     "journal.written",  # the intent is durable; no input changed yet
     "inputs.written",  # the pending changeset / swapped files are durable; nothing staged yet
+    "validation.beside",  # a whole build's dump is written and validated in a thread; nothing in place (0065)
     "generation.before_rename",  # validated and flushed; the staged folder is not in place
     "generation.after_rename",  # generations/gNNNNNN is in place; inputs and answers not saved
     "answers.before_rename",  # the new stored answers are written aside (maintained or derived); not in place
+    "validation.verdict",  # ledger, search index and statistics derived beside the validation; its report not read
     "switch.before",  # derived data saved; CURRENT still names the old generation
     "remote.after_push",  # remote backend: the server shows the new state; CURRENT not yet written
     "switch.after",  # CURRENT names the new generation; the history line is not written

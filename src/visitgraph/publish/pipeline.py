@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
+from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
 from visitgraph.linking.matchstats import build as build_match_stats
 from visitgraph.publish.incremental import (
@@ -52,11 +53,14 @@ from visitgraph.sources.load import (
     read_source,
 )
 from visitgraph.sources.review import Unreviewed
+from visitgraph.sources.shacl_engine import ENGINE_BYTES_PER_QUAD
 from visitgraph.sources.validate import (
+    ValidationBeside,
     ValidationReport,
     load_shapes,
     shape_targets,
     shapes_files,
+    validate_beside,
     validate_quads,
     validate_store,
 )
@@ -249,6 +253,7 @@ def _build_staged(
         check_guard(change.guard, before, after)
     lap("load_s")
     dump: Path | None = None
+    beside: ValidationBeside | None = None
     if plan is not None and report.triples > settings.validate_whole_limit:
         report.validation = _validate_changes(
             settings, store, staged.writable(), shapes, plan, report, progress=progress, path=staged.path
@@ -256,12 +261,17 @@ def _build_staged(
     else:
         # The engine's dump of the whole store is kept for the stored answers' in-memory copies (decision 0051).
         dump = _answers_dump(settings, store)
-        report.validation = validate_staged(
-            settings, staged.writable(), shapes, progress=progress, path=staged.path, keep_dump=dump
-        )
+        beside = _validate_beside(settings, store, staged, shapes, report, dump)
+        if beside is not None:
+            dump = beside.dump
+            crash_point("validation.beside")
+        else:
+            report.validation = validate_staged(
+                settings, staged.writable(), shapes, progress=progress, path=staged.path, keep_dump=dump
+            )
     lap("validate_s")
     try:
-        if not report.validation.conforms:
+        if report.validation is not None and not report.validation.conforms:
             raise ShapesViolation(report.validation)
         if plan is not None and plan.from_checkpoint and plan.base_counts is not None and report.changes is not None:
             report.counts = counts_after(
@@ -269,11 +279,49 @@ def _build_staged(
             )
         else:
             report.counts = count_classes(staged.writable())
-        _commit(settings, store, staged, published, inputs, plan, report, who=who, note=note, lap=lap, dump=dump)
+        _commit(
+            settings,
+            store,
+            staged,
+            published,
+            inputs,
+            plan,
+            report,
+            who=who,
+            note=note,
+            lap=lap,
+            dump=dump,
+            beside=beside,
+            progress=progress,
+        )
     finally:
         if dump is not None:  # the stored answers remove it once loaded; any failure before them leaves it here
             dump.unlink(missing_ok=True)
     return report
+
+
+def _validate_beside(
+    settings: Settings, store: Store, staged: StagedGeneration, shapes: Any, report: BuildReport, dump: Path | None
+) -> ValidationBeside | None:
+    """Start a whole build's validation in a thread beside publishing, where it applies (decision 0065).
+
+    It applies to a whole build of an embedded store above `validate_whole_limit` with the fast engine and no shape
+    that needs pyshacl: the engine reads the store's N-Quads dump while the ledger, the search index, the matcher's
+    statistics and the stored answers are derived from the same dump and store, and the generation is switched to
+    only once the report says it conforms. Otherwise (None) validation runs first, as before.
+    """
+    if (
+        store.backend != "embedded"
+        or settings.shacl_engine == "pyshacl"
+        or not settings.validate_beside
+        or report.triples <= settings.validate_whole_limit
+    ):
+        return None
+    if dump is None:  # the stored answers keep none: the engine's own, in the folder whose leftovers prune removes
+        root = answers_root(store.path)
+        root.mkdir(parents=True, exist_ok=True)
+        dump = root / f".dump-validate-{os.getpid()}.nq"
+    return validate_beside(staged.writable(), shapes, base=settings.base_iri, dump=dump)
 
 
 def _open_dump(dump: Path | None) -> TextIO | None:
@@ -308,12 +356,42 @@ def _commit(
     note: str,
     lap: Callable[[str], None],
     dump: Path | None = None,
+    beside: ValidationBeside | None = None,
+    progress: bool = False,
 ) -> None:
     """Publish a validated staged generation: inputs, recorded files and stored answers first.
 
     :param dump: an N-Quads dump of exactly this generation, if validation left one (the stored answers load it).
+    :param beside: the generation's validation, still running (decision 0065): everything is derived meanwhile and
+        the switch waits for its report; a violation raises :class:`ShapesViolation` and nothing is switched to.
     """
     changes, follow = _answer_changes(settings, store, staged, published, report)
+
+    def validated(folder: Path) -> None:
+        """Wait for the validation running beside and raise if the generation does not conform."""
+        if beside is None:
+            return
+        crash_point("validation.verdict")
+        waited = time.monotonic()
+        reader = ox.Store.read_only(str(folder))
+        try:
+            report.validation = beside.result(
+                reader, workers=settings.validate_workers, batch_size=settings.validate_batch, progress=progress
+            )
+        finally:
+            del reader
+        report.timings["validate_wait_s"] = round(time.monotonic() - waited, 3)
+        if beside.seconds is not None:
+            report.timings["validate_beside_s"] = beside.seconds
+        if not report.validation.conforms:
+            raise ShapesViolation(report.validation)
+
+    def stop_early() -> None:
+        """Between two derivations: a validation that has already failed stops the publish now."""
+        if beside is not None and beside.failed():
+            validated(folder_of[0])
+
+    folder_of: list[Path] = []
 
     def before_switch(gen_id: str, folder: Path) -> dict[str, Any] | None:
         # The stored answers (children of the pool) start at once, beside the ledger, the inputs and the search
@@ -324,14 +402,23 @@ def _commit(
         ready = dump if dump is not None and dump.exists() else None
         # The ledger reads the same dump as text (decision 0056); opened before the answers start, since they
         # remove it once loaded (an open file stays readable after its name is gone).
+        folder_of[:] = [folder]
+        stop_early()
         text = _open_dump(ready)
-        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready)
+        # A validation still running holds its graph meanwhile: the answers' in-memory copies are planned without it.
+        held = report.triples * ENGINE_BYTES_PER_QUAD if beside is not None and not beside.done() else 0
+        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready, held)
         try:
             started = time.monotonic()
             # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
-            with text if text is not None else nullcontext():
-                announce_generation(store, settings.base_iri, gen_id, folder, report.changes, nquads=text)
+            try:
+                with text if text is not None else nullcontext():
+                    announce_generation(store, settings.base_iri, gen_id, folder, report.changes, nquads=text)
+            except Exception:
+                validated(folder)  # data that does not conform is the error to report, not what followed from it
+                raise
             report.timings["ledger_s"] = round(time.monotonic() - started, 3)  # part of publish_s, like search_index_s
+            stop_early()
             save_inputs(store.path, gen_id, inputs)
             keep_blobs(store.path, settings.root, inputs)
             # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
@@ -348,6 +435,7 @@ def _commit(
                 report.timings["search_index_s"] = searched.seconds
             except (OSError, sqlite3.Error) as e:
                 report.search = {"error": f"search index not built: {e}"[:300]}
+            stop_early()
             # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
             # reconciliation service reads entities per query and these once (decision 0048).
             try:
@@ -363,6 +451,7 @@ def _commit(
                 report.timings["match_stats_s"] = counted.seconds
             except (OSError, sqlite3.Error) as e:
                 report.match = {"error": f"match statistics not built: {e}"[:300]}
+            validated(folder)  # nothing is switched to before the report says the generation conforms
         except BaseException:
             if answers is not None:
                 answers.cancel()
@@ -453,6 +542,7 @@ def _start_answers(
     folder: Path,
     quads: int | None = None,
     dump: Path | None = None,
+    reserve: int = 0,
 ) -> _Answers | None:
     """Begin the saved queries' stored answers of a generation in place (visitgraph.queries.answerindex); None if not kept."""
     if not settings.answer_index or store.backend != "embedded":
@@ -477,6 +567,7 @@ def _start_answers(
             cancel=stop,
             quads=quads,
             dump=dump,
+            reserve=reserve,
         )
     )
 

@@ -120,6 +120,15 @@ class IndexReport:
         return {n: e["error"] for n, e in sorted(self.entries.items()) if "error" in e}
 
 
+def _less(available: int | None, reserve: int) -> int | None:
+    """What is available once `reserve` is set aside (never below 0).
+
+    >>> _less(10, 3), _less(3, 10), _less(None, 3)
+    (7, 0, None)
+    """
+    return None if available is None else max(0, available - reserve)
+
+
 def build_index(
     settings: Any,
     store_path: Path | str,
@@ -134,6 +143,7 @@ def build_index(
     cancel: threading.Event | None = None,
     quads: int | None = None,
     dump: Path | None = None,
+    reserve: int = 0,
 ) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
@@ -149,6 +159,8 @@ def build_index(
         declaring `# maintain:` updates its previous answer for just those, copy-on-write (see
         :func:`maintain`); the others, and any it cannot follow, are derived whole and say why in
         the manifest (``how``, ``why``). A string instead says why no answer can follow the write.
+    :param reserve: bytes of memory that something beside is about to take (a validation running beside the
+        publish, decision 0065): taken off what is available before the in-memory copies are planned.
     :param cancel: when set (by another thread: a publish step beside it failed), the children are
         killed, no further query starts, and :class:`Cancelled` is raised; the folder is not put in place.
     :param quads: the generation's quad count, given by a whole build: whole derivations may then read an
@@ -343,7 +355,7 @@ def build_index(
         quads if todo else None,
         int(settings.query_workers),
         float(settings.answers_in_memory),
-        answermemory.available_bytes(),
+        _less(answermemory.available_bytes(), reserve),
     )
     memory = (
         answermemory.Copies(generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings, dump)

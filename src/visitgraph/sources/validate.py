@@ -673,13 +673,127 @@ def _whole_store_fast(
         )
         results += rest.results
         turtle.append(rest.report_turtle)
+    return _whole_report(store, results, turtle, base=base, focus_count=focus_count())
+
+
+def _whole_report(
+    store: ox.Store, results: list[ValidationResult], turtle: list[str], *, base: str, focus_count: int
+) -> ValidationReport:
+    """Make a whole store's report: each result's file read from `store`, sorted, the report text kept on a violation."""
     files = _files_of(store, {r.focus for r in results}, base) if results else {}
     results = [_with_file(r, files) for r in results]
     results.sort(key=lambda r: (r.severity != "Violation", r.file or "", r.focus, r.path or "", r.message))
     conforming = not any(r.severity == "Violation" for r in results)
     return ValidationReport(
-        results, "" if conforming else "\n".join(t for t in turtle if t), focus_count=focus_count(), base=base
+        results, "" if conforming else "\n".join(t for t in turtle if t), focus_count=focus_count, base=base
     )
+
+
+class ValidationBeside:
+    """A whole store's validation by the fast engine, run in a thread on the store's N-Quads dump (decision 0065).
+
+    The engine reads only the dump (through a link of its own, so others may remove the dump's name), never the
+    store, and releases the GIL: whoever started it goes on (a build publishes beside it) and asks for the report
+    when it must know, with a store of the same data to name each result's file. The thread is a daemon: an
+    interrupted build does not wait for it.
+    """
+
+    def __init__(self, dump: Path, shapes: rdflib.Graph, shapes_nt: str, *, base: str, focus_count: int) -> None:
+        import os
+        import threading
+
+        self.dump, self.shapes, self.base, self.focus_count = dump, shapes, base, focus_count
+        self._link = dump.with_name(f".validating-{os.getpid()}-{threading.get_ident()}-{dump.name}")
+        self._link.unlink(missing_ok=True)
+        os.link(dump, self._link)
+        self._outcome: list[tuple[str, Any]] = []
+        self._thread = threading.Thread(target=self._run, args=(shapes_nt,), name="validate-beside", daemon=True)
+        self.started = _now()
+        self.seconds: float | None = None
+        self._thread.start()
+
+    def _run(self, shapes_nt: str) -> None:
+        from visitgraph.sources.shacl_engine import validate_dump
+
+        try:
+            self._outcome.append(("ok", validate_dump(self._link, shapes_nt)))
+        except BaseException as e:  # noqa: BLE001 - handed to the thread that asks for the report
+            traceback.clear_frames(e.__traceback__)
+            self._outcome.append(("error", e))
+        finally:
+            self.seconds = round(_now() - self.started, 3)
+            self._link.unlink(missing_ok=True)
+
+    def done(self) -> bool:
+        """Say whether the engine has finished."""
+        return not self._thread.is_alive()
+
+    def failed(self) -> bool:
+        """Say whether the engine has finished and found a violation (or could not validate)."""
+        if not self.done():
+            return False
+        kind, value = self._outcome[0]
+        return kind != "ok" or any(r.severity == "Violation" for r in value[0])
+
+    def result(
+        self, store: ox.Store, *, workers: int = 1, batch_size: int = 250, progress: bool = False
+    ) -> ValidationReport:
+        """Wait for the engine and return the report; `store` holds the same data (each result's file is read there).
+
+        If the engine named a blank node the data does not have (:class:`EngineMismatch`, never seen), pyshacl
+        validates `store` instead, as the synchronous path does.
+
+        :param progress: while waiting, show how long the validation has been running (stderr).
+        """
+        from visitgraph.sources.shacl_engine import EngineMismatch
+
+        if not self.done():
+            with _heartbeat("validate the whole store (shacl engine, beside publishing)", progress):
+                self._thread.join()
+        self._thread.join()
+        kind, value = self._outcome[0]
+        if kind == "error":
+            if isinstance(value, EngineMismatch):
+                return validate_store(
+                    store, self.shapes, base=self.base, batch_size=batch_size, workers=workers, engine="pyshacl"
+                )
+            raise value
+        found, text = value
+        results = [
+            ValidationResult(r.severity, r.focus, r.path, r.message, r.shape, r.constraint, r.value, None)
+            for r in found
+        ]
+        return _whole_report(store, results, [text], base=self.base, focus_count=self.focus_count)
+
+
+def _now() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def validate_beside(store: ox.Store, shapes: rdflib.Graph, *, base: str, dump: Path) -> ValidationBeside | None:
+    """Start validating a whole store beside the caller: write its N-Quads dump at `dump`, start the fast engine on it
+    in a thread, and count the records it checks meanwhile (decision 0065).
+
+    Returns None, having written nothing, when some shape needs pyshacl (the synchronous path validates those).
+    The dump is left at `dump` for the caller (a build's ledger and stored answers read it) and removed by it.
+    """
+    import os
+
+    fast, slow = _split(shapes)
+    if slow is not None or not fast.strip():
+        return None
+    work = dump.with_name(f".{dump.name}.{os.getpid()}.part")
+    try:
+        store.dump(str(work), format=ox.RdfFormat.N_QUADS)
+        os.replace(work, dump)
+    finally:
+        work.unlink(missing_ok=True)
+    # The records counted by a query on the store while the engine reads the dump (both in Rust, without the GIL).
+    pending = ValidationBeside(dump, shapes, fast, base=base, focus_count=0)
+    pending.focus_count = _count_focus_nodes(store, shape_targets(shapes))
+    return pending
 
 
 def _batch_reports(

@@ -388,6 +388,9 @@ class StagedGeneration:
         if triples is None:  # a full count reads every quad: a caller that knows it says so
             triples = len(store)
         graphs = sum(1 for _ in store.named_graphs())
+        # No local keeps the handle: before_switch may raise (a validation run beside it, decision 0065), and a
+        # caller holding that traceback would keep this frame and with it the RocksDB lock of the folder.
+        del store
         self.close()
         final = self.owner.generations_dir / self.id
         fsync_dir(self.path)

@@ -1,0 +1,208 @@
+"""A whole build validates beside publishing (decision 0065): the same report and data, and nothing switched to
+unless the data conforms."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import TEST_DATA, copy_project, settings_for
+from visitgraph.core.config import Settings
+from visitgraph.core.errors import ShapesViolation
+from visitgraph.publish import pipeline
+from visitgraph.publish.pipeline import BuildReport, build
+from visitgraph.queries.answerindex import answers_root
+from visitgraph.release.ledger import open_ledger
+from visitgraph.sources import shacl_engine
+from visitgraph.store.backend import store_from_settings
+
+INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
+
+
+def whole(root: Path, **overrides: object) -> Settings:
+    """Settings that validate every build as a whole store with the fast engine (no graph is below the limit)."""
+    return settings_for(root, validate_whole_limit=0, **overrides)
+
+
+def table_rows(path: Path, query: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute(query).fetchall()
+
+
+def derived(settings: Settings, report: BuildReport) -> dict[str, Any]:
+    """What a build derived: ledger versions, search index rows, matcher statistics, stored answers' bytes."""
+    store = store_from_settings(settings)
+    gen = store.require_current().id
+    root = Path(settings.store)
+    answers = answers_root(root) / gen
+    return {
+        "ledger": table_rows(
+            root / "ledger.sqlite",
+            "SELECT iri, activity, status, digest, target, label, class FROM versions ORDER BY seq",
+        ),
+        "search": table_rows(
+            root / "search" / f"{gen}.sqlite", "SELECT h, resource, field, rank, value FROM doc ORDER BY id"
+        ),
+        "match": table_rows(
+            root / "match" / f"{gen}.sqlite", "SELECT resource, kind, words, tags FROM ent ORDER BY resource"
+        ),
+        # each stored answer's rows as a multiset: rows that tie under a query's ORDER BY come in an order that
+        # differs from one derivation to the next whatever validates (institution-timeline, seen on main too)
+        "answers": {
+            p.name: sorted(repr(row[1:]) for row in table_rows(p, "SELECT * FROM answer"))  # row[0]: its position
+            for p in answers.glob("*.sqlite")
+        },
+        "counts": report.counts,
+        "triples": report.triples,
+    }
+
+
+def test_validated_beside_or_first_the_report_and_every_derivation_are_the_same(tmp_path: Path) -> None:
+    """The repository's data (blank nodes, warnings, every saved query) built both ways, compared field by field."""
+    first = whole(copy_project(tmp_path / "first"), validate_beside=False)
+    beside = whole(copy_project(tmp_path / "beside"))
+    a = build(first, store_from_settings(first), who="pytest")
+    b = build(beside, store_from_settings(beside), who="pytest")
+    assert "validate_beside_s" not in a.timings and "validate_beside_s" in b.timings
+    assert a.validation is not None and b.validation is not None
+    assert a.validation.results and b.validation.conforms  # warnings only
+    assert [r.to_dict() for r in b.validation.results] == [r.to_dict() for r in a.validation.results]
+    assert b.validation.focus_count == a.validation.focus_count > 100
+    assert a.answers["stored"] and b.answers["stored"] == a.answers["stored"]
+    assert derived(beside, b) == derived(first, a)
+
+
+def leftovers_beside(settings: Settings) -> list[str]:
+    """The dumps and engine links a build beside publishing may leave in the answers' folder."""
+    root = answers_root(Path(settings.store))
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".")) if root.exists() else []
+
+
+SOME = [(fixture, n % 2 == 0) for n, fixture in enumerate(INVALID[::6])]  # with and without stored answers
+
+
+@pytest.mark.parametrize(("fixture", "answer_index"), SOME, ids=[f"{p.stem}-{a}" for p, a in SOME])
+def test_a_violation_found_beside_publishing_switches_to_nothing(
+    tmp_path: Path, fixture: Path, answer_index: bool
+) -> None:
+    """The same violations as a build that validates first; no generation, no confirmed ledger state, no leftover."""
+    root = copy_project(tmp_path / "mini", TEST_DATA / "mini")
+    shutil.copy(fixture, root / "data" / fixture.name)
+    settings = whole(root, answer_index=answer_index)
+    with pytest.raises(ShapesViolation) as beside:
+        build(settings, store_from_settings(settings), who="pytest")
+    store = store_from_settings(settings)
+    assert store.current() is None and not [p for p in store.generations_dir.iterdir() if not p.name.startswith(".")]
+    with open_ledger(Path(settings.store), write=True) as ledger:
+        assert ledger.last_state() is None
+    first = whole(copy_project(tmp_path / "first", TEST_DATA / "mini"), validate_beside=False)
+    shutil.copy(fixture, first.root / "data" / fixture.name)
+    with pytest.raises(ShapesViolation) as before:
+        build(first, store_from_settings(first), who="pytest")
+    assert [r.to_dict() for r in beside.value.report.results] == [r.to_dict() for r in before.value.report.results]
+    assert beside.value.report.violations and beside.value.report.report_turtle
+    (root / "data" / fixture.name).unlink()
+    build(settings, store_from_settings(settings), who="pytest")  # the next build publishes and clears what is left
+    assert leftovers_beside(settings) == []
+
+
+def wrap(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, before: Callable[[], None]) -> list[int]:
+    """Call `before` ahead of each call of module.name; return the list of calls made."""
+    real, calls = getattr(module, name), []
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        before()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def test_the_ledger_is_written_while_the_engine_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's call waits until the ledger step has begun: the build only finishes if they overlap."""
+    began = threading.Event()
+    waited: list[bool] = []
+    wrap(monkeypatch, pipeline, "announce_generation", began.set)
+    wrap(monkeypatch, shacl_engine, "validate_dump", lambda: waited.append(began.wait(60)))
+    settings = whole(copy_project(tmp_path / "mini", TEST_DATA / "mini"))
+    report = build(settings, store_from_settings(settings), who="pytest")
+    assert waited == [True] and report.generation is not None
+
+
+def engine_done() -> None:
+    """Wait until the validation thread has finished (a verdict known before the next step)."""
+    for thread in threading.enumerate():
+        if thread.name == "validate-beside":
+            thread.join(60)
+
+
+def test_a_violation_known_after_the_ledger_stops_before_the_search_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_project(tmp_path / "mini", TEST_DATA / "mini")
+    shutil.copy(INVALID[0], root / "data" / INVALID[0].name)
+    settings = whole(root)
+    wrap(monkeypatch, pipeline, "announce_generation", engine_done)
+    searched = wrap(monkeypatch, pipeline, "build_search_index", lambda: None)
+    with pytest.raises(ShapesViolation):
+        build(settings, store_from_settings(settings), who="pytest")
+    assert searched == []
+
+
+@pytest.mark.parametrize("conforms", [True, False])
+def test_a_ledger_error_gives_way_to_the_violation_it_followed_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conforms: bool
+) -> None:
+    """A failure while deriving is reported as it is only when the data conforms; else the violation is the error."""
+    root = copy_project(tmp_path / "mini", TEST_DATA / "mini")
+    if not conforms:
+        shutil.copy(INVALID[0], root / "data" / INVALID[0].name)
+    settings = whole(root)
+
+    def boom() -> None:
+        raise RuntimeError("ledger failed")
+
+    wrap(monkeypatch, pipeline, "announce_generation", boom)
+    with pytest.raises(RuntimeError if conforms else ShapesViolation):
+        build(settings, store_from_settings(settings), who="pytest")
+    assert store_from_settings(settings).current() is None
+
+
+def test_pyshacl_or_a_small_graph_validates_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below validate_whole_limit, or with the reference engine, nothing runs beside: validation comes first."""
+    started = wrap(monkeypatch, pipeline, "validate_beside", lambda: None)
+    small = settings_for(copy_project(tmp_path / "small", TEST_DATA / "mini"))
+    reference = whole(copy_project(tmp_path / "reference", TEST_DATA / "mini"), shacl_engine="pyshacl")
+    for settings in (small, reference):
+        report = build(settings, store_from_settings(settings), who="pytest")
+        assert report.generation is not None and "validate_beside_s" not in report.timings
+    assert started == []
+
+
+def test_the_answers_plan_their_in_memory_copies_without_the_memory_the_engine_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory for one copy, but not once the running engine's graph is set aside: the answers read the disk."""
+    from visitgraph.queries import answermemory
+    from visitgraph.sources.shacl_engine import ENGINE_BYTES_PER_QUAD
+
+    plain = whole(copy_project(tmp_path / "plain", TEST_DATA / "mini"), validate_beside=False)
+    triples = build(plain, store_from_settings(plain), who="pytest").triples
+    enough_for_one = 2 * triples * answermemory.BYTES_PER_QUAD + 2  # answers_in_memory 0.5
+    assert enough_for_one - triples * ENGINE_BYTES_PER_QUAD < 2 * triples * answermemory.BYTES_PER_QUAD
+    monkeypatch.setattr(answermemory, "available_bytes", lambda: enough_for_one)
+    first = whole(copy_project(tmp_path / "first", TEST_DATA / "mini"), validate_beside=False)
+    assert build(first, store_from_settings(first), who="pytest").answers["memory"].startswith("1 in-memory copy")
+    answers_started = threading.Event()  # the engine is still running when the answers plan their copies
+    wrap(monkeypatch, pipeline, "_start_answers", answers_started.set)
+    wrap(monkeypatch, shacl_engine, "validate_dump", lambda: answers_started.wait(60))
+    beside = whole(copy_project(tmp_path / "beside", TEST_DATA / "mini"))
+    report = build(beside, store_from_settings(beside), who="pytest")
+    assert "read on disk" in report.answers["memory"] and report.answers["in_memory"] == []
