@@ -122,6 +122,7 @@ NEWS_FILES = {
     "dev17": "news-dev17.json",
     "dev18": "news-dev18.json",
     "dev19": "news-dev19.json",
+    "dev20": "news-dev20.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -162,7 +163,13 @@ after round 18; 12 ordinary items and 18 with the harder phenomena of issue 16 (
 would or first named by initial, items without a year, one across a year boundary, two-way gifts, memoranda signed
 vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several
 delegations, writers and scholars with no institution, host staff beside guests), in the voices of a wire service,
-a press office, a regional newspaper and an interview, as a check set never tuned on."""
+a press office, a regional newspaper and an interview, as a check set never tuned on. ``dev20`` was written on 6 Dec 2026
+(session 12) by another hand, blind to the drafting rules and to every other set, 12 ordinary items and 18 with the
+harder phenomena of issue 16 (returning visitors spelled as another language would and named later by initial or
+surname, items without a year, one across a year boundary, two-way gifts, memoranda signed vs agreed vs only
+discussed, abbreviations with expansions, known institutions under another official or foreign-language form,
+several delegations, department words in job titles, writers and scholars with no or only a former institution,
+host staff beside guests), in several journalists' voices, as a check set never tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
