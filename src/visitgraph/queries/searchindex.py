@@ -120,6 +120,31 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+def columns(text: str) -> tuple[str, str]:
+    """Return the ``keys`` and ``skel`` column texts of a value: the keys, and the skeletons, of :func:`tokens`.
+
+    What a build writes: no :class:`Token` per word (a whole build folds millions of words; the spans
+    are looked up in a cache, already joined).
+
+    >>> columns("Mayıl Əhmədov, 2011")
+    ('mail ehmedov 2011', 'mail hmdv 2011')
+    """
+    keys, skels = [], []
+    for span in _WORD.findall(text):
+        key, skel = _fold_span(span)
+        if key:
+            keys.append(key)
+            skels.append(skel)
+    return " ".join(keys), " ".join(skels)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _fold_span(span: str) -> tuple[str, str]:
+    """Return one word as written folded into its keys and skeletons, each joined by spaces (keys hold none)."""
+    pairs = _fold_word(span)
+    return " ".join(k for k, _ in pairs), " ".join(s for _, s in pairs)
+
+
 @functools.lru_cache(maxsize=262_144)
 def _fold_word(span: str) -> tuple[tuple[str, str], ...]:
     """Fold one word as written into (key, skeleton) pairs (words repeat: folding is cached)."""
@@ -307,32 +332,32 @@ def _add(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     return added
 
 
-#: Rows indexed per batch by a whole build (one look-up and two executemany per batch).
+#: Rows indexed per batch by a whole build (two executemany and one read of the rows just added per batch).
 BATCH = 500
 
 
 def _add_all(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     """Index `rows` as :func:`_add` does, in batches: a row already indexed (the same value of the
-    same field in another graph) is skipped, found by one query per batch (decision 0042)."""
+    same field in another graph) is skipped (decision 0042).
+
+    ``INSERT OR IGNORE`` skips it: the ``h`` column's unique index is searched by the insert anyway,
+    so a ``SELECT`` of the batch's digests before it searched it twice (decision 0063). The rows
+    added get the next ids in order, as explicit ids did; they are read back by id to fold them.
+    """
     added = 0
+    last = int(db.execute("SELECT coalesce(max(id), 0) FROM doc").fetchone()[0])
     it = iter(rows)
     while batch := list(itertools.islice(it, BATCH)):
-        fresh: dict[str, tuple[str, str, str]] = {}
+        docs = []
         for resource, field, value in batch:
             value = clean(value)
-            fresh.setdefault(_digest(resource, field, value), (resource, field, value))
-        marks = ",".join("?" * len(fresh))
-        for (h,) in db.execute(f"SELECT h FROM doc WHERE h IN ({marks})", list(fresh)).fetchall():
-            del fresh[h]
-        first = int(db.execute("SELECT coalesce(max(id), 0) FROM doc").fetchone()[0]) + 1
-        docs, texts = [], []
-        for i, (h, (resource, field, value)) in enumerate(fresh.items(), start=first):
-            words = tokens(value)
-            docs.append((i, h, resource, field, FIELD_RANK[field], value))
-            texts.append((i, " ".join(t.key for t in words), " ".join(t.skel for t in words)))
-        db.executemany("INSERT INTO doc (id, h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?, ?)", docs)
-        db.executemany("INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)", texts)
-        added += len(docs)
+            docs.append((_digest(resource, field, value), resource, field, FIELD_RANK[field], value))
+        db.executemany("INSERT OR IGNORE INTO doc (h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?)", docs)
+        fresh = db.execute("SELECT id, value FROM doc WHERE id > ? ORDER BY id", (last,)).fetchall()
+        db.executemany("INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)", [(i, *columns(v)) for i, v in fresh])
+        if fresh:
+            last = fresh[-1][0]
+        added += len(fresh)
     return added
 
 
