@@ -39,7 +39,7 @@ from visitgraph.core.newest import NewestPerStore
 from visitgraph.linking.entities import KIND_TYPES, LABEL_PREDICATES
 from visitgraph.linking.matchindex import label_keys
 from visitgraph.store.backend import Store
-from visitgraph.store.embedded import on_prune, prune_generation_files, seal_generation_file
+from visitgraph.store.embedded import new_work_file, on_prune, prune_generation_files, seal_generation_file
 
 FORMAT = 1
 #: Kinds whose names are scored as weighted bags of words (people are compared word by word, unweighted).
@@ -252,7 +252,7 @@ def build(
             how = f"from {previous}"
             _apply(db, store, base, changes)
         else:
-            db = sqlite3.connect(work)
+            db = new_work_file(work)
             db.executescript(_SCHEMA)
             how = "full"
             _write_all(db, _all_facts(store, base))

@@ -49,7 +49,7 @@ from visitgraph.core import vocab
 from visitgraph.core.names import fold, translit_word
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.store.backend import Store
-from visitgraph.store.embedded import on_prune, prune_generation_files, seal_generation_file
+from visitgraph.store.embedded import new_work_file, on_prune, prune_generation_files, seal_generation_file
 
 FORMAT = 1
 #: Indexed predicates and the ``field`` each is reported as, best first (the tie-break order).
@@ -332,6 +332,8 @@ def _add(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     return added
 
 
+#: FTS5's pending-data budget during a whole build (bytes; FTS5's default is 1 MiB, kept by updates).
+WHOLE_HASHSIZE = 16 * 1024 * 1024
 #: Rows indexed per batch by a whole build (two executemany and one read of the rows just added per batch).
 BATCH = 500
 
@@ -414,11 +416,15 @@ def build(
             how = f"from {previous}"
             _apply(db, store, changes)
         else:
-            db = sqlite3.connect(work)
+            db = new_work_file(work)
             db.executescript(_SCHEMA)
             how = "full"
+            # FTS5 keeps this much pending index data before it writes a segment (default 1 MiB): fewer
+            # segments to merge; the setting is a row of fts_config, removed again (the file is as before)
+            db.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)", (WHOLE_HASHSIZE,))
             _add_all(db, _literals(store))
             db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            db.execute("DELETE FROM fts_config WHERE k = 'hashsize'")
             fill_terms(db)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (gen_id,))
         rows = int(db.execute("SELECT count(*) FROM doc").fetchone()[0])

@@ -29,6 +29,7 @@ TABLES = {
     "fts": "SELECT rowid, keys, skel FROM fts ORDER BY rowid",
     "terms": "SELECT term, n FROM terms ORDER BY term",
     "meta": "SELECT key, value FROM meta WHERE key != 'generation' ORDER BY key",
+    "fts_config": "SELECT k, v FROM fts_config ORDER BY k",  # a whole build's FTS5 settings do not stay
 }
 
 
