@@ -103,6 +103,9 @@ def _kind(base: str, iri: str) -> str | None:
 
 def facts_of(labels: Iterable[str], kind: str) -> Facts:
     """Return the facts of an entity of `kind` with these labels."""
+    if isinstance(labels, list) and len(labels) == 1:  # most entities of a whole build: the label's own sets
+        w, t = label_facts(labels[0])
+        return Facts(kind, w if kind in WEIGHTED_KINDS else frozenset(), t)
     words: set[str] = set()
     tags: set[str] = set()
     for label in labels:
