@@ -344,7 +344,8 @@ def _add_all(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> in
 
     ``INSERT OR IGNORE`` skips it: the ``h`` column's unique index is searched by the insert anyway,
     so a ``SELECT`` of the batch's digests before it searched it twice (decision 0063). The rows
-    added get the next ids in order, as explicit ids did; they are read back by id to fold them.
+    added get the next ids in order, as explicit ids did; when the insert skipped some, the rows
+    added are read back by id to fold them.
     """
     added = 0
     last = int(db.execute("SELECT coalesce(max(id), 0) FROM doc").fetchone()[0])
@@ -354,8 +355,13 @@ def _add_all(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> in
         for resource, field, value in batch:
             value = clean(value)
             docs.append((_digest(resource, field, value), resource, field, FIELD_RANK[field], value))
-        db.executemany("INSERT OR IGNORE INTO doc (h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?)", docs)
-        fresh = db.execute("SELECT id, value FROM doc WHERE id > ? ORDER BY id", (last,)).fetchall()
+        inserted = db.executemany(
+            "INSERT OR IGNORE INTO doc (h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?)", docs
+        ).rowcount
+        if inserted == len(docs):  # nothing skipped (the usual batch): the next ids, in order
+            fresh = [(i, d[4]) for i, d in enumerate(docs, start=last + 1)]
+        else:
+            fresh = db.execute("SELECT id, value FROM doc WHERE id > ? ORDER BY id", (last,)).fetchall()
         db.executemany("INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)", [(i, *columns(v)) for i, v in fresh])
         if fresh:
             last = fresh[-1][0]
