@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -82,6 +83,23 @@ def copy_project(dest: Path, data: Path | None = None) -> Path:
     if data is not None and not (dest / "data" / "source").exists() and (ROOT / "data" / "source").exists():
         shutil.copytree(ROOT / "data" / "source", dest / "data" / "source")
     return dest
+
+
+def generated_store(tmp: Path, visits: int, base: str = "https://w3id.org/visitgraph/id/") -> ox.Store:
+    """A project from bench/synth.py (seed 1), its files loaded into an on-disk store (one graph per file)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synth_for_test", ROOT / "bench" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    synth.generate(visits, tmp / "synth")
+    store = ox.Store(str(tmp / "synth-store"))
+    for path in sorted((tmp / "synth" / "data").rglob("*")):
+        if path.suffix in (".nt", ".ttl"):
+            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+            store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=ox.NamedNode(path.as_uri()))
+    return store
 
 
 def settings_for(root: Path, **overrides: object) -> Settings:

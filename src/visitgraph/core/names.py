@@ -278,17 +278,19 @@ def org_tokens(text: str) -> tuple[str, ...]:
         folded = pattern.sub(repl, folded)
     if _COUNTRY_LONG is not None:  # "of the Arab Republic of Egypt": the country's short name
         folded = _COUNTRY_LONG.sub(lambda m: _COUNTRY_SHORT[m.group(1)], folded)
-    out = []
-    for w in folded.split():
-        if w in STOPWORDS:
-            continue
-        if w in FORM_WORDS:
-            out.append(w)
-            continue
-        w = next((english for pattern, english in _FOREIGN_KINDS if pattern.match(w)), w) if len(w) > 5 else w
-        w = _ORG_SYNONYMS.get(w, w)
-        out.append(translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w))))
-    return tuple(out)
+    return tuple(key for key in map(_org_word, folded.split()) if key is not None)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _org_word(w: str) -> str | None:
+    """Return one folded word's organisation key, None for a stopword (words repeat: computed once each)."""
+    if w in STOPWORDS:
+        return None
+    if w in FORM_WORDS:
+        return w
+    w = next((english for pattern, english in _FOREIGN_KINDS if pattern.match(w)), w) if len(w) > 5 else w
+    w = _ORG_SYNONYMS.get(w, w)
+    return translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w)))
 
 
 def acronyms(label: str) -> frozenset[str]:

@@ -49,7 +49,7 @@ from visitgraph.core import vocab
 from visitgraph.core.names import fold, translit_word
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.store.backend import Store
-from visitgraph.store.embedded import on_prune, prune_generation_files, seal_generation_file
+from visitgraph.store.embedded import new_work_file, on_prune, prune_generation_files, seal_generation_file
 
 FORMAT = 1
 #: Indexed predicates and the ``field`` each is reported as, best first (the tie-break order).
@@ -118,6 +118,31 @@ def tokens(text: str) -> list[Token]:
         for key, skel in _fold_word(m.group()):
             out.append(Token(m.start(), m.end(), key, skel))
     return out
+
+
+def columns(text: str) -> tuple[str, str]:
+    """Return the ``keys`` and ``skel`` column texts of a value: the keys, and the skeletons, of :func:`tokens`.
+
+    What a build writes: no :class:`Token` per word (a whole build folds millions of words; the spans
+    are looked up in a cache, already joined).
+
+    >>> columns("Mayıl Əhmədov, 2011")
+    ('mail ehmedov 2011', 'mail hmdv 2011')
+    """
+    keys, skels = [], []
+    for span in _WORD.findall(text):
+        key, skel = _fold_span(span)
+        if key:
+            keys.append(key)
+            skels.append(skel)
+    return " ".join(keys), " ".join(skels)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _fold_span(span: str) -> tuple[str, str]:
+    """Return one word as written folded into its keys and skeletons, each joined by spaces (keys hold none)."""
+    pairs = _fold_word(span)
+    return " ".join(k for k, _ in pairs), " ".join(s for _, s in pairs)
 
 
 @functools.lru_cache(maxsize=262_144)
@@ -307,32 +332,40 @@ def _add(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     return added
 
 
-#: Rows indexed per batch by a whole build (one look-up and two executemany per batch).
+#: FTS5's pending-data budget during a whole build (bytes; FTS5's default is 1 MiB, kept by updates).
+WHOLE_HASHSIZE = 16 * 1024 * 1024
+#: Rows indexed per batch by a whole build (two executemany and one read of the rows just added per batch).
 BATCH = 500
 
 
 def _add_all(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> int:
     """Index `rows` as :func:`_add` does, in batches: a row already indexed (the same value of the
-    same field in another graph) is skipped, found by one query per batch (decision 0042)."""
+    same field in another graph) is skipped (decision 0042).
+
+    ``INSERT OR IGNORE`` skips it: the ``h`` column's unique index is searched by the insert anyway,
+    so a ``SELECT`` of the batch's digests before it searched it twice (decision 0063). The rows
+    added get the next ids in order, as explicit ids did; when the insert skipped some, the rows
+    added are read back by id to fold them.
+    """
     added = 0
+    last = int(db.execute("SELECT coalesce(max(id), 0) FROM doc").fetchone()[0])
     it = iter(rows)
     while batch := list(itertools.islice(it, BATCH)):
-        fresh: dict[str, tuple[str, str, str]] = {}
+        docs = []
         for resource, field, value in batch:
             value = clean(value)
-            fresh.setdefault(_digest(resource, field, value), (resource, field, value))
-        marks = ",".join("?" * len(fresh))
-        for (h,) in db.execute(f"SELECT h FROM doc WHERE h IN ({marks})", list(fresh)).fetchall():
-            del fresh[h]
-        first = int(db.execute("SELECT coalesce(max(id), 0) FROM doc").fetchone()[0]) + 1
-        docs, texts = [], []
-        for i, (h, (resource, field, value)) in enumerate(fresh.items(), start=first):
-            words = tokens(value)
-            docs.append((i, h, resource, field, FIELD_RANK[field], value))
-            texts.append((i, " ".join(t.key for t in words), " ".join(t.skel for t in words)))
-        db.executemany("INSERT INTO doc (id, h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?, ?)", docs)
-        db.executemany("INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)", texts)
-        added += len(docs)
+            docs.append((_digest(resource, field, value), resource, field, FIELD_RANK[field], value))
+        inserted = db.executemany(
+            "INSERT OR IGNORE INTO doc (h, resource, field, rank, value) VALUES (?, ?, ?, ?, ?)", docs
+        ).rowcount
+        if inserted == len(docs):  # nothing skipped (the usual batch): the next ids, in order
+            fresh = [(i, d[4]) for i, d in enumerate(docs, start=last + 1)]
+        else:
+            fresh = db.execute("SELECT id, value FROM doc WHERE id > ? ORDER BY id", (last,)).fetchall()
+        db.executemany("INSERT INTO fts (rowid, keys, skel) VALUES (?, ?, ?)", [(i, *columns(v)) for i, v in fresh])
+        if fresh:
+            last = fresh[-1][0]
+        added += len(fresh)
     return added
 
 
@@ -389,11 +422,15 @@ def build(
             how = f"from {previous}"
             _apply(db, store, changes)
         else:
-            db = sqlite3.connect(work)
+            db = new_work_file(work)
             db.executescript(_SCHEMA)
             how = "full"
+            # FTS5 keeps this much pending index data before it writes a segment (default 1 MiB): fewer
+            # segments to merge; the setting is a row of fts_config, removed again (the file is as before)
+            db.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)", (WHOLE_HASHSIZE,))
             _add_all(db, _literals(store))
             db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            db.execute("DELETE FROM fts_config WHERE k = 'hashsize'")
             fill_terms(db)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (gen_id,))
         rows = int(db.execute("SELECT count(*) FROM doc").fetchone()[0])

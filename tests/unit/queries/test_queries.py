@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from conftest import generated_store
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import BadParameter, DataSyntaxError, QueryNotFound
 from visitgraph.queries.catalog import (
@@ -615,19 +616,7 @@ def _in_memory(store: ox.Store, tmp: Path) -> ox.Store:
 
 def _generated(tmp: Path, visits: int) -> ox.Store:
     """A project from bench/synth.py (seed 1), its files loaded into an on-disk store."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("synth_for_test", ROOT / "bench" / "synth.py")
-    assert spec is not None and spec.loader is not None
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    synth.generate(visits, tmp / "synth")
-    store = ox.Store(str(tmp / "synth-store"))
-    for path in sorted((tmp / "synth" / "data").rglob("*")):
-        if path.suffix in (".nt", ".ttl"):
-            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-            store.bulk_load(path=str(path), format=fmt, base_iri=BASE, to_graph=ox.NamedNode(path.as_uri()))
-    return store
+    return generated_store(tmp, visits, BASE)
 
 
 def test_gifts_per_year_has_no_exists_so_it_is_derived_in_memory() -> None:
