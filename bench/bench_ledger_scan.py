@@ -20,6 +20,7 @@ import hashlib
 import importlib.util
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -28,19 +29,27 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core.config import load_settings
-from visitgraph.release import persistence
+from visitgraph.release import ledger, persistence
 from visitgraph.release.ledger import open_ledger
 from visitgraph.sources.load import discover_sources, load_source_into
 
 TABLES = ("states", "blobs", "versions", "records", "releases")
 
 
-def _module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("persistence_ref", path)
+def _module(path: Path, name: str, ledger: ModuleType | None = None) -> ModuleType:
+    """Import `path` as module `name`; with `ledger`, the code imports it as ``visitgraph.release.ledger``."""
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[name] = module  # dataclasses look their module up
+    saved = sys.modules["visitgraph.release.ledger"]
+    if ledger is not None:
+        sys.modules["visitgraph.release.ledger"] = ledger
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules["visitgraph.release.ledger"] = saved
     return module
 
 
@@ -55,11 +64,13 @@ def _digest(folder: Path) -> dict[str, str]:
         return out
 
 
-def _announce(code: ModuleType, store: ox.Store, dump: Path | None, folder: Path, base: str) -> dict[str, Any]:
+def _announce(
+    code: ModuleType, ledgers: ModuleType, store: ox.Store, dump: Path | None, folder: Path, base: str
+) -> dict[str, Any]:
     shutil.rmtree(folder, ignore_errors=True)
     load = os.getloadavg()[0]
     wall, cpu = time.monotonic(), time.process_time()
-    with open_ledger(folder, write=True) as ledger:
+    with ledgers.open_ledger(folder, write=True) as ledger:
         if dump is None:
             records = code.all_records(store)
             state = ledger.announce("g000001", "publish", code._diff(ledger, records, None, base))
@@ -83,6 +94,10 @@ def main() -> None:
     )
     parser.add_argument("root", type=Path, help="the project whose sources are loaded (not written to)")
     parser.add_argument("--ref", type=Path, required=True, help="the reference persistence.py")
+    parser.add_argument("--ref-ledger", type=Path, help="the reference ledger.py (default: this checkout's)")
+    parser.add_argument(
+        "--ref-reads-store", action="store_true", help="the reference reads the store, not the dump (before 0056)"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", type=Path, required=True)
     args = parser.parse_args()
@@ -100,14 +115,15 @@ def main() -> None:
     started = time.monotonic()
     store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
     print(f"{len(store)} quads; dump {time.monotonic() - started:.1f} s (validation writes it in a build)", flush=True)
-    ref = _module(args.ref)
+    ref_ledger = _module(args.ref_ledger, "ledger_ref") if args.ref_ledger else ledger
+    ref = _module(args.ref, "persistence_ref", ref_ledger)
     for r in range(1, args.rounds + 1):
-        order = [("ref", ref, None), ("new", persistence, dump)]
+        order = [("ref", ref, ref_ledger, None if args.ref_reads_store else dump), ("new", persistence, ledger, dump)]
         if r % 2 == 0:
             order.reverse()
         digests = {}
-        for name, code, text in order:
-            got = _announce(code, store, text, work / f"ledger-{name}", settings.base_iri)
+        for name, code, ledgers, text in order:
+            got = _announce(code, ledgers, store, text, work / f"ledger-{name}", settings.base_iri)
             digests[name] = got.pop("versions")
             print(f"round {r} {name}: {got}", flush=True)
         print(f"round {r} same rows: {digests['ref'] == digests['new']} {digests['new']}", flush=True)
