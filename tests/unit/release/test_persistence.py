@@ -347,12 +347,16 @@ def _generated_store(folder: object) -> object:
         f"<{vg}formerType> <{s}Person> ."
     )
     parts += [f"<{BASE}graph/data/people.ttl> {{ {people} }}", f"<{RETIRED}> {{ {retired} }}"]
-    dc, rdfs, xsd = "http://purl.org/dc/terms/", "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2001/XMLSchema#"
+    dc, rdfs, xsd = (
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/2000/01/rdf-schema#",
+        "http://www.w3.org/2001/XMLSchema#",
+    )
     odd = (  # the lines that text reading could get wrong (decision 0062)
         f'<{BASE}topic/prefixes> a <{s}Thing> , <{vg}Topic> , "a literal type" ; <{s}name> "a" , "a"@en , "a"@en-gb , '
         f'"a"^^<{xsd}token> , "b"@EN-US , "a\\\\b" , "a\\u0009b" ; <{dc}title> "T" ; <{s}sameAs> <{BASE}topic/t1> . '
         f'<{BASE}topic/iri-label> <{s}name> <{BASE}topic/a-name-as-iri> ; <{dc}title> "Titel"@de , "Title"@en , "Title" . '
-        f"<{BASE}person/twice> a <{vg}RetiredResource> , <{s}Person> ; <{rdfs}label> \"Zwei\"@de , \"Deux\"@fr ; "
+        f'<{BASE}person/twice> a <{vg}RetiredResource> , <{s}Person> ; <{rdfs}label> "Zwei"@de , "Deux"@fr ; '
         f"<{vg}formerType> <{s}Organization> ; <{dc}isReplacedBy> <{BASE}person/p4> . "
         f'<{BASE}topic/caf\u00e9\u00a0x_:y> <{s}name> "line\u2028sep\x85next" ; '
         f'<{s}description> "ends like a quad <{BASE}graph/data/odd.ttl> ." , " _:looks like a blank node" . '
