@@ -277,17 +277,21 @@ def _dump_records(store: ox.Store, nquads: IO[str], shared: set[str]) -> Iterato
     order = iter(graphs)
     graph, tail, count = "", "", 0
     for subject, here, run in _runs(nquads):
-        count += run.count("\n")
         if here != graph:
             if here not in graphs or next((g for g in order if g == here), None) is None:
                 raise DumpUnusable(f"graph {here} out of the store's order")
             graph, tail = here, f" {here} .\n"
         if subject.startswith("<<"):
             raise DumpUnusable("a quoted triple as subject")
-        if subject.startswith("<") and subject[1:-1] not in shared:
-            triples = run.split(tail)  # a line ends with the tail, and a newline is nowhere else
-            triples.pop()
-            yield _text_record(store, graphs[graph], subject, triples)
+        if not subject.startswith("<") or subject[1:-1] in shared:
+            count += run.count("\n")
+            continue
+        triples = run.split(tail)  # a line ends with the tail, and a newline is nowhere else
+        triples.pop()
+        count += len(triples)
+        # With a graph named by an IRI, " _:" is in the run exactly when it is in one of its triples.
+        blank = " _:" in run if graph[0] == "<" else any(" _:" in t for t in triples)
+        yield _text_record(store, graphs[graph], subject, triples, blank)
     if count != len(store):
         raise DumpUnusable(f"{count} lines for {len(store)} quads")
 
@@ -332,27 +336,35 @@ def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: se
         return
     for subject, group in groupby(lines, key=lambda line: line[: line.index(" ")]):
         if subject.startswith("<") and subject[1:-1] not in shared:
-            yield _text_record(store, graph, subject, [line[:-2] for line in group])
+            triples = [line[:-2] for line in group]
+            yield _text_record(store, graph, subject, triples, any(" _:" in t for t in triples))
 
 
-def _text_record(store: ox.Store, graph: ox.NamedNode | ox.BlankNode, subject: str, triples: list[str]) -> Record:
+def _text_record(
+    store: ox.Store, graph: ox.NamedNode | ox.BlankNode, subject: str, triples: list[str], blank: bool
+) -> Record:
     """Return the record of IRI `subject` (an N-Triples term) from its statements in one graph, as text.
 
-    `triples` are its lines without their final ``" ."`` and newline. A record without blank nodes is
-    those lines sorted, which is what :func:`canonical_nt` writes from the terms (the same Oxigraph
-    writer); what names its type, label or successor is read from them (:func:`_text_facts`). A record
-    with a blank node (or text that looks like one) is made from its quads. Sorting the lines without
-    their ends gives the same order: where one line's triple is the start of another's (``"a"`` and
-    ``"a"@en``), the other goes on with a character above the space that ended the first (``@``, ``^``,
-    ``-``, a letter or digit; Oxigraph escapes every character below a space).
+    `triples` are its lines in the store's order, without their final ``" ."`` and newline. A record
+    without blank nodes is those lines sorted, which is what :func:`canonical_nt` writes from the terms
+    (the same Oxigraph writer); what names its type, label or successor is read from them
+    (:func:`_text_facts`). Sorting the lines without their ends gives the same order: where one line's
+    triple is the start of another's (``"a"`` and ``"a"@en``), the other goes on with a character above
+    the space that ended the first (``@``, ``^``, ``-``, a letter or digit; Oxigraph escapes every
+    character below a space).
+
+    With `blank` (a blank node, or text that looks like one, in a line) the record is made from terms:
+    its lines parsed, in the store's order (the dump keeps blank node labels, so they are the store's),
+    and its blank nodes' statements read from the store.
     """
+    if blank:
+        node = ox.NamedNode(subject[1:-1])
+        text = (" .\n".join(triples) + " .\n").encode("utf-8")
+        quads: set[ox.Triple] = set()
+        _close_over(store, (q.triple for q in ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES)), quads, set())
+        return _record(node, quads)
     triples.sort()
     nt = " .\n".join(triples) + " .\n"
-    if " _:" in nt:
-        node = ox.NamedNode(subject[1:-1])
-        quads: set[ox.Triple] = set()
-        _close_over(store, (q.triple for q in store.quads_for_pattern(node, None, None, graph)), quads, set())
-        return _record(node, quads)
     return _record_of_text(subject[1:-1], _text_facts(subject, triples), nt.encode("utf-8"))
 
 
