@@ -1,16 +1,19 @@
-"""The ledger step of a whole build, reference code against this checkout, alternating, same run (decision 0056).
+"""The ledger step of a whole build, reference code against this checkout, alternating, same run (decisions 0056, 0062).
 
 Examples:
 
-    git show <ref>:src/visitgraph/release/persistence.py > /tmp/persistence_ref.py
-    python bench/bench_ledger_scan.py /path/to/project --ref /tmp/persistence_ref.py --rounds 2 --work /tmp/x
+    git show main:src/visitgraph/release/persistence.py > /tmp/persistence_ref.py
+    git show main:src/visitgraph/release/ledger.py > /tmp/ledger_ref.py
+    python bench/bench_ledger_scan.py /path/to/project --ref /tmp/persistence_ref.py \\
+        --ref-ledger /tmp/ledger_ref.py --rounds 2 --work /tmp/x
 
 Loads the project's sources into an on-disk store (as a staged generation is; no validation), writes its
 N-Quads dump once (``store.dump``, the same call a whole build's validation makes, so a build pays nothing
 more for it) and then, in each round, announces every record into a fresh ledger with the reference code
-(reading the store) and with this checkout's (reading the dump), in alternating order. Reports wall and CPU
-seconds with the load average before and after each, and checks that both ledgers hold the same rows
-(a digest of every table).
+and with this checkout's, both reading the dump (``--ref-reads-store``: the reference reads the store, as
+before decision 0056), in alternating order. The reference ``persistence.py`` imports ``--ref-ledger`` as
+its ``ledger`` module (default: this checkout's). Reports wall and CPU seconds with the load average before
+and after each, and checks that both ledgers hold the same rows (a digest of every table).
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ def main() -> None:
     parser.add_argument(
         "--ref-reads-store", action="store_true", help="the reference reads the store, not the dump (before 0056)"
     )
+    parser.add_argument("--reuse-dump", action="store_true", help="keep the dump a run before left in --work")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", type=Path, required=True)
     args = parser.parse_args()
@@ -112,9 +116,12 @@ def main() -> None:
         store.flush()
         print(f"loaded {len(store)} quads in {time.monotonic() - started:.1f} s", flush=True)
     dump = work / "store.nq"
-    started = time.monotonic()
-    store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    print(f"{len(store)} quads; dump {time.monotonic() - started:.1f} s (validation writes it in a build)", flush=True)
+    if not (args.reuse_dump and dump.is_file()):
+        started = time.monotonic()
+        store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        print(
+            f"{len(store)} quads; dump {time.monotonic() - started:.1f} s (validation writes it in a build)", flush=True
+        )
     ref_ledger = _module(args.ref_ledger, "ledger_ref") if args.ref_ledger else ledger
     ref = _module(args.ref, "persistence_ref", ref_ledger)
     for r in range(1, args.rounds + 1):
