@@ -312,7 +312,7 @@ def _generated_store(folder: object) -> object:
     literals with quotes, newlines, tabs, non-ASCII text and text that looks like a blank node; typed literals;
     a subject in two graphs; a literal and the same one with a tag or a type; tags given in upper case; a retired
     record that also has another type and two labels; labels that are IRIs, types that are literals; line
-    separators in a literal, a no-break space in an IRI; a graph named by a blank node. On disk, as a staged generation is (an in-memory store lists quads in another order)."""
+    separators in a literal, a no-break space in an IRI; a graph named by a blank node; triple terms as objects. On disk, as a staged generation is (an in-memory store lists quads in another order)."""
     import pyoxigraph as ox
 
     vg, s = "https://w3id.org/visitgraph/ontology#", "http://schema.org/"
@@ -347,6 +347,7 @@ def _generated_store(folder: object) -> object:
         f"<{vg}formerType> <{s}Person> ."
     )
     parts += [f"<{BASE}graph/data/people.ttl> {{ {people} }}", f"<{RETIRED}> {{ {retired} }}"]
+    vocab_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     dc, rdfs, xsd = (
         "http://purl.org/dc/terms/",
         "http://www.w3.org/2000/01/rdf-schema#",
@@ -364,6 +365,18 @@ def _generated_store(folder: object) -> object:
     parts += [f"<{BASE}graph/data/odd.ttl> {{ {odd} }}", f'_:bg {{ <{BASE}topic/in-a-blank-graph> <{s}name> "B" . }}']
     store = ox.Store(str(folder))
     store.load("\n".join(parts), format=ox.RdfFormat.TRIG)
+    odd_graph, term = (
+        ox.NamedNode(f"{BASE}graph/data/odd.ttl"),
+        ox.Triple(ox.NamedNode(f"{BASE}topic/t1"), ox.NamedNode(f"{s}about"), ox.NamedNode(f"{BASE}topic/t2")),
+    )
+    for subject, predicate, obj in (  # triple terms as objects (RDF 1.2), one as a type, beside a blank node
+        ("topic/with-a-triple-term", vocab_type, term),
+        ("topic/with-a-triple-term", f"{s}about", term),
+        ("topic/with-a-triple-term", f"{s}location", ox.BlankNode("tt1")),
+        ("_:tt1", f"{s}name", ox.Literal("Hall")),
+    ):
+        node = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(BASE + subject)
+        store.add(ox.Quad(node, ox.NamedNode(predicate), obj, odd_graph))
     return store
 
 
