@@ -18,10 +18,11 @@ Longer than 400 lines because a record has three readers that must agree byte fo
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeAlias, cast
 
 import pyoxigraph as ox
 
@@ -41,11 +42,20 @@ CHANGE_NOTE = vocab.SKOS + "changeNote"
 #: Kinds whose IRIs a build may not drop without a retirement record (the curated data's resources).
 GUARDED_KINDS = ("visit", "person", "organization", "topic", "gift", "agreement", "source", "scheme")
 RETIRED_FILE = "data/retired.ttl"
-_TYPE = ox.NamedNode(vocab.RDF_TYPE)
+#: The predicates of the statements that name a record's status, class and label (and as N-Triples terms).
+_NAMING = frozenset((vocab.RDF_TYPE, REPLACED_BY, FORMER_TYPE, *LABEL_PREDICATES))
+_NAMING_TERMS = frozenset(f"<{p}>" for p in _NAMING)
 #: IRIs that are subjects in more than one named graph (their records are read whole, not graph by graph).
-#: The predicates, as N-Triples terms, of the statements that name a record's status, class and label.
-_NAMING = frozenset(f"<{p}>" for p in (vocab.RDF_TYPE, REPLACED_BY, FORMER_TYPE, *LABEL_PREDICATES))
 _SHARED = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
+#: One run of an N-Quads dump: consecutive lines with the same subject (group 1) and graph (group 2, the
+#: line's last term). Terms are written without spaces but literals, so these two are space-free tokens.
+_RUN = re.compile(r"([^ \n]+) [^\n]* ([^ \n]+) \.\n(?:\1 [^\n]* \2 \.\n)*")
+#: A language tag as Oxigraph writes it (lower case, no direction): read as is, as its parser would.
+_LANG = re.compile("[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Characters of the dump read at a time (a run that goes on past them is carried to the next read).
+_PIECE = 1 << 22
+#: What a record's naming statement says: (predicate, object's value, its language, whether it is an IRI).
+Fact: TypeAlias = tuple[str, str, str | None, bool]
 
 
 class DroppedIris(VisitgraphError):
@@ -109,15 +119,22 @@ def canonical_nt(iri: str, triples: set[ox.Triple]) -> bytes:
     return "".join(f"{term(s)} {p} {term(o)} .\n" for s, p, o in sorted(diffable(triples))).encode("utf-8")
 
 
-def _label(own: list[ox.Triple]) -> str | None:
+def _label_order(lit: tuple[str | None, str]) -> tuple[bool, str, str]:
+    """Order a record's labels as pages do: English or untagged first, then by language and text."""
+    return (lit[0] not in (None, "en"), lit[0] or "", lit[1])
+
+
+def _class_order(iri: str) -> tuple[bool, str]:
+    """Order a record's types: the ontology's classes first, then by IRI."""
+    return (not iri.startswith(vocab.VG), iri)
+
+
+def _label(labels: dict[str, list[tuple[str | None, str]]]) -> str | None:
     """Pick the record's label as pages do (first label predicate; English or untagged first)."""
     for predicate in LABEL_PREDICATES:
-        found = sorted(
-            (t.object for t in own if t.predicate.value == predicate and isinstance(t.object, ox.Literal)),
-            key=lambda lit: (lit.language not in (None, "en"), lit.language or "", lit.value),
-        )
+        found = labels.get(predicate)
         if found:
-            return str(found[0].value)
+            return (found if len(found) == 1 else sorted(found, key=_label_order))[0][1]
     return None
 
 
@@ -131,37 +148,86 @@ def record_of(store: Reader, iri: str) -> Record | None:
 
 def _record(node: ox.NamedNode, triples: set[ox.Triple]) -> Record:
     """Make the record of `node` from its statements (and its blank nodes')."""
-    return _record_of_text(node.value, [t for t in triples if t.subject == node], canonical_nt(node.value, triples))
+    return _record_of_text(node.value, _facts(node, triples), canonical_nt(node.value, triples))
 
 
-def _record_of_text(iri: str, own: Iterable[ox.Triple], nt: bytes) -> Record:
-    """Make the record of `iri` from its text and those of its own statements that name its status and label."""
-    own = list(own)
-    types = sorted(
-        (t.object.value for t in own if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode)),
-        key=lambda c: (not c.startswith(vocab.VG), c),
-    )
+def _facts(node: ox.NamedNode | None, triples: Iterable[ox.Triple]) -> list[Fact]:
+    """Return what the statements of `node` (None: every statement) say about its status, class and label."""
+    facts: list[Fact] = []
+    for t in triples:
+        if (node is None or t.subject == node) and t.predicate.value in _NAMING:
+            if isinstance(t.object, ox.NamedNode):
+                facts.append((t.predicate.value, t.object.value, None, True))
+            elif isinstance(t.object, ox.Literal):
+                facts.append((t.predicate.value, t.object.value, t.object.language, False))
+    return facts
+
+
+def _text_facts(subject: str, triples: list[str]) -> list[Fact]:
+    """Return what a record's lines (sorted, each about `subject`, without ``" ."``) say about its status and label.
+
+    An IRI or a literal without an escape is read from its text, which is what Oxigraph's parser gives
+    for them (an IRI is written as is; a literal's value has no quote or backslash left unescaped; the
+    language tag is lower case). Any other object (an escape, a tag in another case or with a direction,
+    a triple term) is parsed with ``ox.parse``, with the other naming lines (:func:`_parsed_facts`).
+    """
+    start = len(subject) + 1
+    named = [t for t in triples if t[start : t.index(" ", start)] in _NAMING_TERMS]
+    facts: list[Fact] = []
+    for line in named:
+        cut = line.index(" ", start)
+        predicate, obj = line[start + 1 : cut - 1], line[cut + 1 :]
+        if "\\" in obj:
+            return _parsed_facts(named)
+        if obj[0] == "<" and obj[1] != "<":
+            facts.append((predicate, obj[1:-1], None, True))
+        elif obj[0] == '"':
+            end = obj.rindex('"')
+            tag = obj[end + 2 :] if obj[end + 1 : end + 2] == "@" else None
+            if tag is not None and _LANG.fullmatch(tag) is None:
+                return _parsed_facts(named)
+            facts.append((predicate, obj[1:end], tag, False))
+        else:
+            return _parsed_facts(named)
+    return facts
+
+
+def _parsed_facts(named: list[str]) -> list[Fact]:
+    """Return what a record's naming lines (without ``" ."``) say, parsed into terms (as before decision 0062)."""
+    text = "".join(line + " .\n" for line in named)
+    return _facts(None, (q.triple for q in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
+
+
+def _record_of_text(iri: str, facts: list[Fact], nt: bytes) -> Record:
+    """Make the record of `iri` from its text and what its own statements say about its status and label.
+
+    Its class is its first type (ontology classes first), or the former type of a retirement record; a
+    retirement record's successor is its first ``dcterms:isReplacedBy`` (in the order of `facts`).
+    """
+    types: list[str] = []
+    replaced: str | None = None
+    former: str | None = None
+    labels: dict[str, list[tuple[str | None, str]]] = {}
+    for predicate, value, language, named in facts:
+        if not named:
+            labels.setdefault(predicate, []).append((language, value))
+        elif predicate == vocab.RDF_TYPE:
+            types.append(value)
+        elif predicate == REPLACED_BY and replaced is None:
+            replaced = value
+        elif predicate == FORMER_TYPE and former is None:
+            former = value
     retired = RETIRED in types
-    target = next(
-        (t.object for t in own if retired and t.predicate.value == REPLACED_BY and isinstance(t.object, ox.NamedNode)),
-        None,
-    )
-    former = next(
-        (
-            t.object.value
-            for t in own
-            if retired and t.predicate.value == FORMER_TYPE and isinstance(t.object, ox.NamedNode)
-        ),
-        None,
-    )
+    target = replaced if retired else None
     return Record(
         iri,
         "moved" if target is not None else "withdrawn" if retired else "live",
         hashlib.sha256(nt).hexdigest()[:32],
         nt,
-        _label(own),
-        former or (types[0] if types else None),
-        target.value if target is not None else None,
+        _label(labels),
+        (former if retired else None)
+        or (sorted(types, key=_class_order)[0] if len(types) > 1 else next(iter(types), None)),
+        target,
     )
 
 
@@ -204,33 +270,54 @@ def _dump_records(store: ox.Store, nquads: IO[str], shared: set[str]) -> Iterato
 
     The dump lists the graphs in ``named_graphs()`` order and each graph's quads in ``quads_for_pattern``
     order (what :func:`_graph_records` reads), so the records come in the same order as from the store.
+    It is read in runs of one subject's lines in one graph (a regular expression, not a Python step per
+    line); every line must belong to one, or the dump is refused.
     """
     graphs = {str(g): g for g in store.named_graphs()}
     order = iter(graphs)
-    graph, subject, count = "", "", 0
-    own: list[str] = []
-    for line in nquads:
-        count += 1
-        if not line.endswith(" .\n") or line.startswith("<<"):
-            raise DumpUnusable(f"line {count} is not a quad of a named graph")
-        body = line[:-3]
-        cut = body.rindex(" ")
-        triple = body[:cut]
-        here = triple[: triple.index(" ")]
-        if body[cut + 1 :] != graph or here != subject:
-            if own:
-                yield from _text_record(store, graphs[graph], subject, own, shared)
-            own = []
-            if body[cut + 1 :] != graph:
-                graph = body[cut + 1 :]
-                if graph not in graphs or next((g for g in order if g == graph), None) is None:
-                    raise DumpUnusable(f"graph {graph} out of the store's order")
-            subject = here
-        own.append(triple + " .\n")
-    if own:
-        yield from _text_record(store, graphs[graph], subject, own, shared)
+    graph, tail, count = "", "", 0
+    for subject, here, run in _runs(nquads):
+        if here != graph:
+            if here not in graphs or next((g for g in order if g == here), None) is None:
+                raise DumpUnusable(f"graph {here} out of the store's order")
+            graph, tail = here, f" {here} .\n"
+        if subject.startswith("<<"):
+            raise DumpUnusable("a quoted triple as subject")
+        if not subject.startswith("<") or subject[1:-1] in shared:
+            count += run.count("\n")
+            continue
+        triples = run.split(tail)  # a line ends with the tail, and a newline is nowhere else
+        triples.pop()
+        count += len(triples)
+        # With a graph named by an IRI, " _:" is in the run exactly when it is in one of its triples.
+        blank = " _:" in run if graph[0] == "<" else any(" _:" in t for t in triples)
+        yield _text_record(store, graphs[graph], subject, triples, blank)
     if count != len(store):
         raise DumpUnusable(f"{count} lines for {len(store)} quads")
+
+
+def _runs(nquads: IO[str]) -> Iterator[tuple[str, str, str]]:
+    """Yield (subject, graph, lines) of each run of an N-Quads text's lines with one subject and graph, in order.
+
+    :raises DumpUnusable: a line is not a quad of a named graph (fewer than four terms, no final ``" ."``).
+    """
+    rest = ""
+    while True:
+        piece = nquads.read(_PIECE)
+        text = rest + piece
+        end = text.rfind("\n") + 1 if piece else len(text)
+        pos, last = 0, None
+        while (m := _RUN.match(text, pos, end)) is not None:
+            if last is not None:
+                yield cast("tuple[str, str, str]", last.group(1, 2, 0))
+            last, pos = m, m.end()
+        if pos != end:
+            raise DumpUnusable(f"a line is not a quad of a named graph: {text[pos : pos + 200]!r}")
+        if not piece:
+            if last is not None:
+                yield cast("tuple[str, str, str]", last.group(1, 2, 0))
+            return
+        rest = text[last.start() :] if last is not None else text  # the last run may go on in the next piece
 
 
 def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:
@@ -248,34 +335,37 @@ def _graph_records(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: se
         yield from _graph_records_from_quads(store, graph, shared)
         return
     for subject, group in groupby(lines, key=lambda line: line[: line.index(" ")]):
-        yield from _text_record(store, graph, subject, [line + "\n" for line in group], shared)
+        if subject.startswith("<") and subject[1:-1] not in shared:
+            triples = [line[:-2] for line in group]
+            yield _text_record(store, graph, subject, triples, any(" _:" in t for t in triples))
 
 
 def _text_record(
-    store: ox.Store, graph: ox.NamedNode | ox.BlankNode, subject: str, own: list[str], shared: set[str]
-) -> Iterator[Record]:
-    """Yield the record of `subject` (an N-Triples term) from its lines in one graph, unless it is not its own.
+    store: ox.Store, graph: ox.NamedNode | ox.BlankNode, subject: str, triples: list[str], blank: bool
+) -> Record:
+    """Return the record of IRI `subject` (an N-Triples term) from its statements in one graph, as text.
 
-    A record without blank nodes is its lines sorted, which is what :func:`canonical_nt` writes from the
-    terms (the same Oxigraph writer); only the few lines that name its type, label or successor are parsed
-    back into terms. A record with a blank node (or text that looks like one) is made from its quads.
+    `triples` are its lines in the store's order, without their final ``" ."`` and newline. A record
+    without blank nodes is those lines sorted, which is what :func:`canonical_nt` writes from the terms
+    (the same Oxigraph writer); what names its type, label or successor is read from them
+    (:func:`_text_facts`). Sorting the lines without their ends gives the same order: where one line's
+    triple is the start of another's (``"a"`` and ``"a"@en``), the other goes on with a character above
+    the space that ended the first (``@``, ``^``, ``-``, a letter or digit; Oxigraph escapes every
+    character below a space).
+
+    With `blank` (a blank node, or text that looks like one, in a line) the record is made from terms:
+    its lines parsed, in the store's order (the dump keeps blank node labels, so they are the store's),
+    and its blank nodes' statements read from the store.
     """
-    if not subject.startswith("<"):
-        return  # blank nodes belong to the records that point at them
-    iri = subject[1:-1]
-    if iri in shared:
-        return
-    if any(" _:" in line for line in own):
-        node = ox.NamedNode(iri)
-        triples: set[ox.Triple] = set()
-        _close_over(store, (q.triple for q in store.quads_for_pattern(node, None, None, graph)), triples, set())
-        yield _record(node, triples)
-        return
-    own.sort()
-    start = len(subject) + 1
-    named = [line for line in own if line[start : line.index(" ", start)] in _NAMING]
-    parsed = ox.parse(input="".join(named).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES) if named else ()
-    yield _record_of_text(iri, (q.triple for q in parsed), "".join(own).encode("utf-8"))
+    if blank:
+        node = ox.NamedNode(subject[1:-1])
+        text = (" .\n".join(triples) + " .\n").encode("utf-8")
+        quads: set[ox.Triple] = set()
+        _close_over(store, (q.triple for q in ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES)), quads, set())
+        return _record(node, quads)
+    triples.sort()
+    nt = " .\n".join(triples) + " .\n"
+    return _record_of_text(subject[1:-1], _text_facts(subject, triples), nt.encode("utf-8"))
 
 
 def _graph_records_from_quads(store: Reader, graph: ox.NamedNode | ox.BlankNode, shared: set[str]) -> Iterator[Record]:

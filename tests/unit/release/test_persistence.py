@@ -310,7 +310,9 @@ def test_ledger_compares_in_chunks_with_the_same_outcome(tmp_path: object) -> No
 def _generated_store(folder: object) -> object:
     """Many graphs; blank nodes (nested, in lists); retired IRIs (moved, withdrawn); labels in several languages;
     literals with quotes, newlines, tabs, non-ASCII text and text that looks like a blank node; typed literals;
-    a subject in two graphs. On disk, as a staged generation is (an in-memory store lists quads in another order)."""
+    a subject in two graphs; a literal and the same one with a tag or a type; tags given in upper case; a retired
+    record that also has another type and two labels; labels that are IRIs, types that are literals; line
+    separators in a literal, a no-break space in an IRI; a graph named by a blank node; triple terms as objects. On disk, as a staged generation is (an in-memory store lists quads in another order)."""
     import pyoxigraph as ox
 
     vg, s = "https://w3id.org/visitgraph/ontology#", "http://schema.org/"
@@ -345,8 +347,36 @@ def _generated_store(folder: object) -> object:
         f"<{vg}formerType> <{s}Person> ."
     )
     parts += [f"<{BASE}graph/data/people.ttl> {{ {people} }}", f"<{RETIRED}> {{ {retired} }}"]
+    vocab_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    dc, rdfs, xsd = (
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/2000/01/rdf-schema#",
+        "http://www.w3.org/2001/XMLSchema#",
+    )
+    odd = (  # the lines that text reading could get wrong (decision 0062)
+        f'<{BASE}topic/prefixes> a <{s}Thing> , <{vg}Topic> , "a literal type" ; <{s}name> "a" , "a"@en , "a"@en-gb , '
+        f'"a"^^<{xsd}token> , "b"@EN-US , "a\\\\b" , "a\\u0009b" ; <{dc}title> "T" ; <{s}sameAs> <{BASE}topic/t1> . '
+        f'<{BASE}topic/iri-label> <{s}name> <{BASE}topic/a-name-as-iri> ; <{dc}title> "Titel"@de , "Title"@en , "Title" . '
+        f'<{BASE}person/twice> a <{vg}RetiredResource> , <{s}Person> ; <{rdfs}label> "Zwei"@de , "Deux"@fr ; '
+        f"<{vg}formerType> <{s}Organization> ; <{dc}isReplacedBy> <{BASE}person/p4> . "
+        f'<{BASE}topic/caf\u00e9\u00a0x_:y> <{s}name> "line\u2028sep\x85next" ; '
+        f'<{s}description> "ends like a quad <{BASE}graph/data/odd.ttl> ." , " _:looks like a blank node" . '
+    )
+    parts += [f"<{BASE}graph/data/odd.ttl> {{ {odd} }}", f'_:bg {{ <{BASE}topic/in-a-blank-graph> <{s}name> "B" . }}']
     store = ox.Store(str(folder))
     store.load("\n".join(parts), format=ox.RdfFormat.TRIG)
+    odd_graph, term = (
+        ox.NamedNode(f"{BASE}graph/data/odd.ttl"),
+        ox.Triple(ox.NamedNode(f"{BASE}topic/t1"), ox.NamedNode(f"{s}about"), ox.NamedNode(f"{BASE}topic/t2")),
+    )
+    for subject, predicate, obj in (  # triple terms as objects (RDF 1.2), one as a type, beside a blank node
+        ("topic/with-a-triple-term", vocab_type, term),
+        ("topic/with-a-triple-term", f"{s}about", term),
+        ("topic/with-a-triple-term", f"{s}location", ox.BlankNode("tt1")),
+        ("_:tt1", f"{s}name", ox.Literal("Hall")),
+    ):
+        node = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(BASE + subject)
+        store.add(ox.Quad(node, ox.NamedNode(predicate), obj, odd_graph))
     return store
 
 
@@ -396,6 +426,50 @@ def test_full_scan_from_the_dump_gives_the_same_ledger_rows(tmp_path: object, mo
     assert len(old["versions"]) == len(reference) and old == new
 
 
+@pytest.mark.parametrize("piece", [1, 97, 4096])
+def test_full_scan_reads_the_dump_in_pieces_with_the_same_records(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    """Decision 0062: the dump is read a piece at a time; a subject's lines cut by a piece's end are carried over,
+    so any piece size gives the reference records, in the same order."""
+    import io
+    from pathlib import Path
+
+    from visitgraph.release import persistence
+
+    store = _generated_store(Path(str(tmp_path)) / "store")
+    reference = _reference_records(store, monkeypatch)
+    monkeypatch.setattr(persistence, "_PIECE", piece)
+    assert list(persistence.all_records(store, io.StringIO(_dump(store)))) == reference
+
+
+def test_naming_statements_read_as_text_equal_the_parsed_ones(tmp_path: object) -> None:
+    """Decision 0062: what a record's lines say about its status, class and label, read from the text, equals what
+    Oxigraph's parser reads from the same lines (escapes, tags in upper case, literal types, IRIs as labels)."""
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    from visitgraph.release import persistence
+
+    store = _generated_store(Path(str(tmp_path)) / "store")
+    checked = fast = 0
+    for graph in store.named_graphs():  # type: ignore[attr-defined]
+        text = bytes(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)).decode("utf-8")  # type: ignore[attr-defined]
+        by_subject: dict[str, list[str]] = {}
+        for line in text.split("\n")[:-1]:
+            by_subject.setdefault(line[: line.index(" ")], []).append(line[:-2])
+        for subject, triples in by_subject.items():
+            triples.sort()
+            start = len(subject) + 1
+            named = [t for t in triples if t[start : t.index(" ", start)] in persistence._NAMING_TERMS]
+            parsed = persistence._parsed_facts(named)
+            assert persistence._text_facts(subject, triples) == parsed
+            checked += len(parsed)
+            fast += not any("\\" in t or "@EN" in t for t in named)
+    assert checked > 500 and fast > 100
+
+
 def test_full_scan_refuses_a_dump_that_is_not_the_stores(tmp_path: object) -> None:
     """A dump with a quad missing, or its graphs in another order, is refused (the caller then reads the store)."""
     import io
@@ -403,7 +477,7 @@ def test_full_scan_refuses_a_dump_that_is_not_the_stores(tmp_path: object) -> No
     from visitgraph.release.persistence import DumpUnusable, all_records
 
     store = _generated_store(tmp_path)
-    lines = _dump(store).splitlines(keepends=True)
+    lines = [line + "\n" for line in _dump(store).split("\n")[:-1]]  # not splitlines: literals hold U+2028
     with pytest.raises(DumpUnusable, match="lines"):
         list(all_records(store, io.StringIO("".join(lines[:-1]))))
     last = lines[-1].rsplit(" ", 2)[1]
