@@ -70,6 +70,9 @@ _GROUP = re.compile(
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
+#: A companion's entry without a comma: "X, head of A, visited the library together with the Head of B Y". What
+#: follows it is the companion's own descriptor, not X's shared (decision 0068).
+_WITH_ENTRY = re.compile(r"\s(?:accompanied\s+by|together\s+with|along\s+with)\s+")
 #: Occupations held on one's own: a writer listed after a director does not share the director's institution.
 INDEPENDENT_TITLES = frozenset(
     "writer poet artist painter composer musician singer actor actress journalist photographer sculptor".split()
@@ -472,6 +475,7 @@ def analyse_visit(
             p.host = p.host or p.start >= agent.end()
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
+    _find_led_guests_elsewhere(text, end, out)
     _find_hosts_elsewhere(text, end, out, known_hosts, labels)
     _find_members_elsewhere(text, end, out, labels, known_hosts)
     _find_delegation_heads_elsewhere(text, end, out)
@@ -516,7 +520,7 @@ def _read_descriptors(
                 cut = _NEXT_ENTRY.search(post)
                 post = post[: cut.start()] if cut else re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post)
             desc = _post_descriptor(post)
-            entry = _NEXT_ENTRY.search(sentence[lo : starts[k]]) if k else None
+            entry = (_NEXT_ENTRY.search(sentence[lo : starts[k]]) or _WITH_ENTRY.search(sentence[lo : starts[k]])) if k else None
             if desc is None and entry is not None:  # … and its own descriptor before Y
                 desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
                 own_entry = desc is not None
@@ -1075,6 +1079,39 @@ def _group_named(named: str, orgs: list[OrgMention], labels: set[str]) -> list[O
         return []
     known = [o for o in orgs if re.search(rf"\b{re.escape(named)}\b", o.name)]
     return known[:1] or [parse_org(named)]
+
+
+#: A sentence opened by a participle of leading whose subject is the guests: "Led by Director General X, the visitors
+#: …" (X leads the guests: one of them, whatever the title; decision 0068).
+_LED_BEFORE = re.compile(r"(?:^|[.;!?]\s+)(?:Led|Headed)\s+by\s+(?P<title>(?:[^\W\d_][\w’'.-]*\s+){0,5})$")
+_GUESTS_AFTER = re.compile(r"^,\s+the\s+(?:visitors|guests|delegation|delegates|group)\b")
+#: "the visitors from X, among them Y, …": a list of the guests themselves, after the guests' noun (decision 0068).
+_AMONG_THEM = re.compile(r"\bthe\s+(?:visitors|guests|delegation|delegates)\b[^.;()]{0,80},\s+among\s+them\s+$")
+
+
+def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> None:
+    """Add the guests a later sentence names by its structure: the agent of a fronted "Led by …" whose subject is
+    the guests ("Led by Director General X, the visitors …"), and "the visitors …, among them Y, …".
+
+    The structure says whose they are: a title or "the library's" in their descriptor does not make them host staff
+    (in the guests' own list, "the library's" is the guests' library, as in decision 0064's delegation lists).
+    """
+    seen = _named_already(out)
+    for p in find_people(text, start):
+        end = p.start + len(p.name)
+        before = text[max(0, p.start - 200) : p.start]
+        by = _LED_BEFORE.search(before)
+        led = by is not None and _GUESTS_AFTER.match(text[end : end + 40]) is not None
+        if fold(p.name) in seen or not (led or _AMONG_THEM.search(before)):
+            continue
+        if by is not None and led:
+            p.job_title = _normalise_title(by.group("title").strip()) or None
+        elif not led and (post := _post_descriptor(re.split(r"[.;]", text[end : end + 160])[0])) is not None:
+            p.job_title = _normalise_title(re.split(r"\s+of\s+", post)[0])
+        if len(out.orgs) == 1:
+            p.org, p.inherited = out.orgs[0], True  # a member of the one visiting institution's delegation
+        out.visitors.append(p)
+        seen.add(fold(p.name))
 
 
 _OF_DELEGATION = r"(?:the\s+)?(?:head|leader|chair(?:man|woman|person)?|members?)\s+of\s+the\s+(?:delegation|group)"

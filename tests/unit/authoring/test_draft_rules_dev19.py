@@ -1,0 +1,79 @@
+"""Drafting, nineteenth round (issue 16; decision 0068): reuse and inventions asked of a sentence's structure.
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set). The known people and
+institutions are the repository's own records.
+"""
+
+from __future__ import annotations
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
+    return sorted((e.name, e.new) for e in entries if e.kind == "person")
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    """(name, new) of the draft's organisations, the host left out."""
+    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
+    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
+
+
+# --- 1. a companion "together with" a title and a name has that title, not the first guest's ------------------------
+
+
+def test_a_companion_together_with_has_their_own_title_and_body(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026 Dr. Laila Haddad, a curator of the Rare Books Center of the University of Jordan, came to the "
+        "Presidential Library together with the Head of the Egyptian Cultural Center in Baku Ahmad Sami.",
+        repo_draft_context,
+    )
+    assert ("Ahmed Sami", False) in _people(d.attendees)
+    assert ("Egyptian Cultural Centre in Azerbaijan", False) in _orgs(d)
+
+
+def test_a_companion_without_a_title_still_shares_the_first_guests_body(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026 Rania Saleh, a curator of the Yarmouk University, visited the Presidential Library "
+        "together with Omar Khalil.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Omar Khalil", True), ("Rania Saleh", True)]
+    assert [name for name, _ in _orgs(d)] == ["Yarmouk University"]
+
+
+# --- 2. "Led by X, the visitors …" and "the visitors …, among them Y": guests by the sentence's structure -----------
+
+
+def test_the_agent_of_a_fronted_led_by_is_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A delegation of the National Library of Finland came to the Presidential Library on 4 April 2026. Led by "
+        "Director General Kari Niemi, the visitors from Helsinki, among them Liisa Koski, curator of the library's "
+        "map collection, were received by the library's director Mayil Ahmadov.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Kari Niemi", True), ("Liisa Koski", True)]
+    assert [e.name for e in d.contributors if e.kind == "person"] == ["Mayil Ahmadov"]
+
+
+def test_led_by_with_the_hosts_own_director_is_no_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A delegation of the National Library of Finland visited the Presidential Library on 4 April 2026. Led by "
+        "the library's director Mayil Ahmadov, the guests toured the reading halls.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == []
+    assert [e.name for e in d.contributors if e.kind == "person"] == ["Mayil Ahmadov"]
+
+
+def test_led_by_whose_subject_is_not_the_guests_adds_no_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Kari Niemi of the National Library of Finland visited the Presidential Library on 4 April 2026. Led by "
+        "chief librarian Sevda Karimova, a tour of the reading halls followed.",
+        repo_draft_context,
+    )
+    assert ("Sevda Karimova", True) not in _people(d.attendees)
