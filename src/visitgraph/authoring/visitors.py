@@ -54,7 +54,9 @@ _VERBS = re.compile(
     r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
     r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|delivered|spoke|"
     r"lectured|participated|conducted|donated|handed|"
-    r"together with|along with|accompanied by)\b"
+    r"together with|along with|accompanied by|"
+    # phrasal verbs of visiting end a descriptor as "visited" does: "X, head of Y, called at the library" (0068)
+    r"called\s+(?:at|on)|dropped\s+(?:in|by)|stopped\s+by)\b"
 )
 #: An organisation in brackets right after a name ("Sinan Tan (OCLC)").
 _PAREN_ORG = re.compile(r"\s*\(([^()]{2,120})\)")
@@ -132,7 +134,7 @@ _LATER_EVENT = re.compile(
 #: countries visited …"): when it names no one, the sentence after it names them (decision 0066).
 _NAMELESS_GUESTS = re.compile(
     r"^(?:[^,.;]{0,40}?,\s*)?(?:(?:two|three|four|five|several|many|a\s+number\s+of)\s+)?(?:groups?\s+of\s+)?"
-    r"(?:guests|visitors)\b",
+    r"(?:guests|visitors|delegations|delegates)\b",
     re.I,
 )
 

@@ -77,3 +77,33 @@ def test_led_by_whose_subject_is_not_the_guests_adds_no_guest(repo_draft_context
         repo_draft_context,
     )
     assert ("Sevda Karimova", True) not in _people(d.attendees)
+
+
+# --- 3. "called at" ends a descriptor as "visited" does; delegations by number alone run on to the next sentence ----
+
+
+def test_called_at_ends_the_descriptor_and_its_body_is_reused(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 5 May 2026 Aziz Aliyev, head of Sputnik Azerbaijan, called at the Presidential Library and presented his new book.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Aziz Aliyev", False)]
+    assert _orgs(d) == [("Sputnik Azerbaijan", False)]
+
+
+def test_delegations_by_number_alone_are_named_in_the_next_sentence(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Three delegations were received at the Presidential Library on 6 June 2026. From Tartu came Mart Lepp, a "
+        "librarian of the University of Tartu Library, and from Riga two archivists of the Latvian State Archives.",
+        repo_draft_context,
+    )
+    assert ("Mart Lepp", True) in _people(d.attendees)
+
+
+def test_delegations_named_in_the_visit_sentence_do_not_run_on(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Two delegates of the National Library of Finland, Kari Niemi and Liisa Koski, visited the Presidential "
+        "Library on 6 June 2026. Later Sevda Karimova showed them the manuscripts.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Kari Niemi", "Liisa Koski"]
