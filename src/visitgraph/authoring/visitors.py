@@ -199,7 +199,10 @@ _NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
 
 
 #: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
-_LEAD_NOUNS = frozenset("leadership guidance direction chairmanship headship behalf that those".split())
+#: and the participles of what a group is made of ("a delegation consisting of X and Y": its members; 0068).
+_LEAD_NOUNS = frozenset(
+    "leadership guidance direction chairmanship headship behalf that those consisting composed comprised".split()
+)
 #: The visit itself when the item's events happen in it, whose "of" names who came: "during the visit of X" (not
 #: "an exhibition on the visit of X", a topic; decision 0064).
 _DURING_VISIT = re.compile(
@@ -1088,7 +1091,9 @@ def _group_named(named: str, orgs: list[OrgMention], labels: set[str]) -> list[O
 _LED_BEFORE = re.compile(r"(?:^|[.;!?]\s+)(?:Led|Headed)\s+by\s+(?P<title>(?:[^\W\d_][\w’'.-]*\s+){0,5})$")
 _GUESTS_AFTER = re.compile(r"^,\s+the\s+(?:visitors|guests|delegation|delegates|group)\b")
 #: "the visitors from X, among them Y, …": a list of the guests themselves, after the guests' noun (decision 0068).
-_AMONG_THEM = re.compile(r"\bthe\s+(?:visitors|guests|delegation|delegates)\b[^.;()]{0,80},\s+among\s+them\s+$")
+_AMONG_THEM = re.compile(
+    r"\b[Tt]he\s+(?:visitors|guests|delegation|delegates)\b[^.;()]{0,80},\s+among\s+them\s+(?P<title>[^,.;()]{0,80}\s)?$"
+)
 
 
 def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> None:
@@ -1104,10 +1109,13 @@ def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> Non
         before = text[max(0, p.start - 200) : p.start]
         by = _LED_BEFORE.search(before)
         led = by is not None and _GUESTS_AFTER.match(text[end : end + 40]) is not None
-        if fold(p.name) in seen or not (led or _AMONG_THEM.search(before)):
+        among = _AMONG_THEM.search(before)
+        if fold(p.name) in seen or not (led or among):
             continue
         if by is not None and led:
             p.job_title = _normalise_title(by.group("title").strip()) or None
+        elif among is not None and among.group("title"):  # "among them the head of the X department Y"
+            p.job_title = _normalise_title(among.group("title").strip())
         elif not led and (post := _post_descriptor(re.split(r"[.;]", text[end : end + 160])[0])) is not None:
             p.job_title = _normalise_title(re.split(r"\s+of\s+", post)[0])
         if len(out.orgs) == 1:

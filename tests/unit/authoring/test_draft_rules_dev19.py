@@ -107,3 +107,34 @@ def test_delegations_named_in_the_visit_sentence_do_not_run_on(repo_draft_contex
         repo_draft_context,
     )
     assert [name for name, _ in _people(d.attendees)] == ["Kari Niemi", "Liisa Koski"]
+
+
+# --- 4. whole items: "among them <title> Y", "a delegation consisting of X, …, and Y" -------------------------------
+
+
+def test_among_them_with_a_title_before_the_name_is_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A delegation of the National Library of Finland led by its director Kari Niemi visited the Presidential "
+        "Library on 7 July 2026. The guests from Helsinki, among them the head of the map department Liisa Koski, "
+        "toured the reading halls.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Kari Niemi", "Liisa Koski"]
+
+
+def test_a_delegation_consisting_of_names_its_members(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 8 August 2026 a delegation of the National Library of Finland consisting of Kari Niemi, head of its "
+        "digital division, and librarian Liisa Koski visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Kari Niemi", "Liisa Koski"]
+
+
+def test_the_anniversary_of_a_name_is_still_no_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 8 August 2026 Kari Niemi of the National Library of Finland visited the Presidential Library for the "
+        "anniversary of Elias Lönnrot.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Kari Niemi"]
