@@ -1089,6 +1089,8 @@ def _group_named(named: str, orgs: list[OrgMention], labels: set[str]) -> list[O
 #: A sentence opened by a participle of leading whose subject is the guests: "Led by Director General X, the visitors
 #: …" (X leads the guests: one of them, whatever the title; decision 0068).
 _LED_BEFORE = re.compile(r"(?:^|[.;!?]\s+)(?:Led|Headed)\s+by\s+(?P<title>(?:[^\W\d_][\w’'.-]*\s+){0,5})$")
+#: A title of the host's: "the library's chief bibliographer", "director of the Presidential Library".
+_HOST_TITLE = re.compile(r"\bthe\s+library['’]s\b|\b(?:of|at)\s+the\s+(?:Presidential\s+)?[Ll]ibrary\b")
 _GUESTS_AFTER = re.compile(r"^,\s+the\s+(?:visitors|guests|delegation|delegates|group)\b")
 #: "the visitors from X, among them Y, …": a list of the guests themselves, after the guests' noun (decision 0068).
 _AMONG_THEM = re.compile(
@@ -1109,6 +1111,8 @@ def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> Non
         before = text[max(0, p.start - 200) : p.start]
         by = _LED_BEFORE.search(before)
         led = by is not None and _GUESTS_AFTER.match(text[end : end + 40]) is not None
+        if by is not None and led and _HOST_TITLE.search(by.group("title")):
+            continue  # "Led by the library's chief bibliographer X, the guests toured …": a guide of the host's
         among = _AMONG_THEM.search(before)
         if fold(p.name) in seen or not (led or among):
             continue

@@ -138,3 +138,15 @@ def test_the_anniversary_of_a_name_is_still_no_guest(repo_draft_context: DraftCo
         repo_draft_context,
     )
     assert [name for name, _ in _people(d.attendees)] == ["Kari Niemi"]
+
+
+# --- 5. found by probing: "Led by the library's <title> X, the guests …" is a guide of the host's --------------------
+
+
+def test_led_by_a_title_of_the_host_is_no_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A delegation of the University of Tartu visited the Presidential Library on 8 February 2026. Led by the "
+        "library's chief bibliographer Sevda Karimova, the guests toured the reading halls.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == []
