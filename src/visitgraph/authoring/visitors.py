@@ -525,7 +525,11 @@ def _read_descriptors(
                 cut = _NEXT_ENTRY.search(post)
                 post = post[: cut.start()] if cut else re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post)
             desc = _post_descriptor(post)
-            entry = (_NEXT_ENTRY.search(sentence[lo : starts[k]]) or _WITH_ENTRY.search(sentence[lo : starts[k]])) if k else None
+            entry = (
+                (_NEXT_ENTRY.search(sentence[lo : starts[k]]) or _WITH_ENTRY.search(sentence[lo : starts[k]]))
+                if k
+                else None
+            )
             if desc is None and entry is not None:  # … and its own descriptor before Y
                 desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
                 own_entry = desc is not None
