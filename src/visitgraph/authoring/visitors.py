@@ -955,13 +955,16 @@ def _initial_fits(name: str, names: Iterable[str]) -> list[str]:
 #: A staff title after a name, of the library or of a part with no owner named ("head of the department of rare
 #: books", "head of the library's public relations sector", "deputy director for information technologies").
 _STAFF_AFTER = re.compile(
-    r"^,\s+(?P<desc>(?:the\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
+    r"^,\s+(?P<desc>(?:the\s+|an?\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
     r"specialist|curator|coordinator)\b[^,.;()]{0,100}?)(?:,\s+(?:who\s+)?(?P<verb>[a-z]+)|(?P<end>[.;]|,?\s+and\s))"
 )
 #: A title that names the host in its own words: "head of the library's acquisitions department" ("director of the
 #: library" alone is not enough: in "attended by X, director of the library" the library may be the guests').
 _OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+the\s+Presidential\s+Library\b")
 #: What host staff do in a later sentence: receive, show, tell, thank the guests, or speak about the library.
+#: Verbs of going with the guests: a colleague may too, so they make host staff only of a title "of the library"
+#: ("X, deputy director of the library, who accompanied the guest, …"; decision 0068).
+_ESCORT_VERBS = frozenset("accompanied assisted escorted".split())
 _STAFF_VERBS = frozenset(
     "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received".split()
 )
@@ -976,8 +979,11 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
     if m is None:
         return None
     desc = m.group("desc")
-    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc):
+    escorts = m.group("verb") in _ESCORT_VERBS and re.search(r"\bof\s+the\s+library\b", desc) is not None
+    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc) and not escorts:
         return None  # what they did says nothing, and the title names no part of the host
+    if re.match(r"an?\s", desc) and not _OWN_LIBRARY.search(desc) and not escorts:
+        return None  # "X, a curator from Madrid, told …": one of many such, whose is not said (decision 0068)
     org = split_descriptor(desc)[1]
     if org is not None and not _is_host_org(org, set()) and not re.search(r"\bthe library[’']s\b", desc):
         return None  # "X, director of the City Library, spoke …": another institution's

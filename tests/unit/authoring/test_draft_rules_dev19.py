@@ -150,3 +150,40 @@ def test_led_by_a_title_of_the_host_is_no_guest(repo_draft_context: DraftContext
         repo_draft_context,
     )
     assert _people(d.attendees) == []
+
+
+# --- 6. host staff after a name: "a <title> of the library's …", "<title> of the library, who accompanied …" ------
+
+
+def _hosts(d) -> list[str]:  # noqa: ANN001
+    return sorted(e.name for e in d.contributors if e.kind == "person")
+
+
+def test_a_title_with_an_indefinite_article_of_the_librarys_part_is_host_staff(
+    repo_draft_context: DraftContext,
+) -> None:
+    d = _draft(
+        "Ana Ruiz of the National Library of Spain visited the Presidential Library on 3 April 2026. She was assisted "
+        "by Rena Aliyeva, a senior specialist of the library's reference service.",
+        repo_draft_context,
+    )
+    assert _hosts(d) == ["Rena Aliyeva"]
+
+
+def test_who_accompanied_the_guest_with_a_title_of_the_library_is_host_staff(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Ana Ruiz of the National Library of Spain visited the Presidential Library on 4 April 2026. Sona Guliyeva, "
+        "deputy director of the library, who accompanied the guest, presented her with a book.",
+        repo_draft_context,
+    )
+    assert _hosts(d) == ["Sona Guliyeva"]
+
+
+def test_an_indefinite_title_naming_no_library_is_no_host(repo_draft_context: DraftContext) -> None:
+    for text in (
+        "Ana Ruiz of the National Library of Spain visited the Presidential Library on 5 April 2026. Pablo Gil, a "
+        "curator from Madrid, told the staff about the exhibition.",
+        "Ana Ruiz of the National Library of Spain visited the Presidential Library on 6 April 2026. Pablo Gil, a "
+        "librarian, accompanied her.",
+    ):
+        assert _hosts(_draft(text, repo_draft_context)) == []
