@@ -288,10 +288,10 @@ def test_dev19_development_no_worse(dev19_scores: dict[str, DraftScore]) -> None
     """dev19 (news-dev19.json, 30 items written blind on 6 Dec 2026 in session 12, 12 ordinary, in four journalistic
     voices, never tuned on before) is a development set since round 19 (decision 0068): first sight (scored blind
     before and after round 18, and again at the start of round 19) 19/30, dates 29/30, reuse 32/38, 3 invented
-    entities in 2 items; after round 19 21/30, dates 30/30, reuse 38/38, nothing invented. Its problems are printed
+    entities in 2 items; after round 19 23/30, dates 30/30, reuse 38/38, nothing invented. Its problems are printed
     on failure: it is tuned on now."""
     d = dev19_scores["dev19"]
-    assert d.right >= 21 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev19"), d.problems)
+    assert d.right >= 23 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev19"), d.problems)
 
 
 def test_dev_halves_stay_as_tuned(
