@@ -163,7 +163,8 @@ after round 18; 12 ordinary items and 18 with the harder phenomena of issue 16 (
 would or first named by initial, items without a year, one across a year boundary, two-way gifts, memoranda signed
 vs agreed vs only discussed, abbreviations with expansions, known institutions under another official form, several
 delegations, writers and scholars with no institution, host staff beside guests), in the voices of a wire service,
-a press office, a regional newspaper and an interview, as a check set never tuned on. ``dev20`` was written on 6 Dec 2026
+a press office, a regional newspaper and an interview, as a check set never tuned on; it is a development set since
+drafting round 19 (decision 0068), first scored at 19/30. ``dev20`` was written on 6 Dec 2026
 (session 12) by another hand, blind to the drafting rules and to every other set, 12 ordinary items and 18 with the
 harder phenomena of issue 16 (returning visitors spelled as another language would and named later by initial or
 surname, items without a year, one across a year boundary, two-way gifts, memoranda signed vs agreed vs only

@@ -59,7 +59,7 @@ _VISIT_CUE = re.compile(
     r"\b(?:visit(?:ed|s|ing)?|hosted|met|meeting|delegation|guests?|acquainted|were at|was at|"
     r"handing over|handed over|donated|arrived|arriving|came to|returned to|received|toured|welcomed|lectures?|seminars?|"
     r"master class|"
-    r"attended|took part|brought|represented at|"
+    r"attended|took part|brought|represented at|called at|dropped in at|"
     # a guest's act placed at the host ("gave a talk at the Presidential Library"): being there (decision 0066)
     r"(?:gave|delivered|read|held)\s+(?:a|an|his|her|their)\s+(?:\w+\s+)?(?:talk|lecture|speech|presentation)\s+at)\b",
     re.I,

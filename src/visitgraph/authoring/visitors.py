@@ -54,7 +54,9 @@ _VERBS = re.compile(
     r"(?:,\s*)?\b(?:visited|visit|acquainted|arrived|arriving|came|met|were|was|had|held|paid|toured|"
     r"got|took|gave|presented|hosted|attended|is|are|has|have|who|which|during|on arriving|delivered|spoke|"
     r"lectured|participated|conducted|donated|handed|"
-    r"together with|along with|accompanied by)\b"
+    r"together with|along with|accompanied by|"
+    # phrasal verbs of visiting end a descriptor as "visited" does: "X, head of Y, called at the library" (0068)
+    r"called\s+(?:at|on)|dropped\s+(?:in|by)|stopped\s+by)\b"
 )
 #: An organisation in brackets right after a name ("Sinan Tan (OCLC)").
 _PAREN_ORG = re.compile(r"\s*\(([^()]{2,120})\)")
@@ -70,6 +72,9 @@ _GROUP = re.compile(
 )
 #: ", and" that starts the next entry of a list whose entries carry their own descriptors.
 _NEXT_ENTRY = re.compile(r",\s+(?:and|accompanied\s+by|together\s+with|along\s+with)\s+")
+#: A companion's entry without a comma: "X, head of A, visited the library together with the Head of B Y". What
+#: follows it is the companion's own descriptor, not X's shared (decision 0068).
+_WITH_ENTRY = re.compile(r"\s(?:accompanied\s+by|together\s+with|along\s+with)\s+")
 #: Occupations held on one's own: a writer listed after a director does not share the director's institution.
 INDEPENDENT_TITLES = frozenset(
     "writer poet artist painter composer musician singer actor actress journalist photographer sculptor".split()
@@ -129,7 +134,7 @@ _LATER_EVENT = re.compile(
 #: countries visited …"): when it names no one, the sentence after it names them (decision 0066).
 _NAMELESS_GUESTS = re.compile(
     r"^(?:[^,.;]{0,40}?,\s*)?(?:(?:two|three|four|five|several|many|a\s+number\s+of)\s+)?(?:groups?\s+of\s+)?"
-    r"(?:guests|visitors)\b",
+    r"(?:guests|visitors|delegations|delegates)\b",
     re.I,
 )
 
@@ -194,7 +199,10 @@ _NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
 
 
 #: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
-_LEAD_NOUNS = frozenset("leadership guidance direction chairmanship headship behalf that those".split())
+#: and the participles of what a group is made of ("a delegation consisting of X and Y": its members; 0068).
+_LEAD_NOUNS = frozenset(
+    "leadership guidance direction chairmanship headship behalf that those consisting composed comprised".split()
+)
 #: The visit itself when the item's events happen in it, whose "of" names who came: "during the visit of X" (not
 #: "an exhibition on the visit of X", a topic; decision 0064).
 _DURING_VISIT = re.compile(
@@ -472,6 +480,7 @@ def analyse_visit(
             p.host = p.host or p.start >= agent.end()
     for p in visitors:
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
+    _find_led_guests_elsewhere(text, end, out)
     _find_hosts_elsewhere(text, end, out, known_hosts, labels)
     _find_members_elsewhere(text, end, out, labels, known_hosts)
     _find_delegation_heads_elsewhere(text, end, out)
@@ -516,7 +525,11 @@ def _read_descriptors(
                 cut = _NEXT_ENTRY.search(post)
                 post = post[: cut.start()] if cut else re.sub(r"(?:,|\s)\s*(?:and\s*)?$", "", post)
             desc = _post_descriptor(post)
-            entry = _NEXT_ENTRY.search(sentence[lo : starts[k]]) if k else None
+            entry = (
+                (_NEXT_ENTRY.search(sentence[lo : starts[k]]) or _WITH_ENTRY.search(sentence[lo : starts[k]]))
+                if k
+                else None
+            )
             if desc is None and entry is not None:  # … and its own descriptor before Y
                 desc, description = _pre_descriptor(sentence[lo + entry.end() : starts[k]])
                 own_entry = desc is not None
@@ -942,13 +955,16 @@ def _initial_fits(name: str, names: Iterable[str]) -> list[str]:
 #: A staff title after a name, of the library or of a part with no owner named ("head of the department of rare
 #: books", "head of the library's public relations sector", "deputy director for information technologies").
 _STAFF_AFTER = re.compile(
-    r"^,\s+(?P<desc>(?:the\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
+    r"^,\s+(?P<desc>(?:the\s+|an?\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
     r"specialist|curator|coordinator)\b[^,.;()]{0,100}?)(?:,\s+(?:who\s+)?(?P<verb>[a-z]+)|(?P<end>[.;]|,?\s+and\s))"
 )
 #: A title that names the host in its own words: "head of the library's acquisitions department" ("director of the
 #: library" alone is not enough: in "attended by X, director of the library" the library may be the guests').
 _OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+the\s+Presidential\s+Library\b")
 #: What host staff do in a later sentence: receive, show, tell, thank the guests, or speak about the library.
+#: Verbs of going with the guests: a colleague may too, so they make host staff only of a title "of the library"
+#: ("X, deputy director of the library, who accompanied the guest, …"; decision 0068).
+_ESCORT_VERBS = frozenset("accompanied assisted escorted".split())
 _STAFF_VERBS = frozenset(
     "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received".split()
 )
@@ -963,8 +979,11 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
     if m is None:
         return None
     desc = m.group("desc")
-    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc):
+    escorts = m.group("verb") in _ESCORT_VERBS and re.search(r"\bof\s+the\s+library\b", desc) is not None
+    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc) and not escorts:
         return None  # what they did says nothing, and the title names no part of the host
+    if re.match(r"an?\s", desc) and not _OWN_LIBRARY.search(desc) and not escorts:
+        return None  # "X, a curator from Madrid, told …": one of many such, whose is not said (decision 0068)
     org = split_descriptor(desc)[1]
     if org is not None and not _is_host_org(org, set()) and not re.search(r"\bthe library[’']s\b", desc):
         return None  # "X, director of the City Library, spoke …": another institution's
@@ -1075,6 +1094,48 @@ def _group_named(named: str, orgs: list[OrgMention], labels: set[str]) -> list[O
         return []
     known = [o for o in orgs if re.search(rf"\b{re.escape(named)}\b", o.name)]
     return known[:1] or [parse_org(named)]
+
+
+#: A sentence opened by a participle of leading whose subject is the guests: "Led by Director General X, the visitors
+#: …" (X leads the guests: one of them, whatever the title; decision 0068).
+_LED_BEFORE = re.compile(r"(?:^|[.;!?]\s+)(?:Led|Headed)\s+by\s+(?P<title>(?:[^\W\d_][\w’'.-]*\s+){0,5})$")
+#: A title of the host's: "the library's chief bibliographer", "director of the Presidential Library".
+_HOST_TITLE = re.compile(r"\bthe\s+library['’]s\b|\b(?:of|at)\s+the\s+(?:Presidential\s+)?[Ll]ibrary\b")
+_GUESTS_AFTER = re.compile(r"^,\s+the\s+(?:visitors|guests|delegation|delegates|group)\b")
+#: "the visitors from X, among them Y, …": a list of the guests themselves, after the guests' noun (decision 0068).
+_AMONG_THEM = re.compile(
+    r"\b[Tt]he\s+(?:visitors|guests|delegation|delegates)\b[^.;()]{0,80},\s+among\s+them\s+(?P<title>[^,.;()]{0,80}\s)?$"
+)
+
+
+def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> None:
+    """Add the guests a later sentence names by its structure: the agent of a fronted "Led by …" whose subject is
+    the guests ("Led by Director General X, the visitors …"), and "the visitors …, among them Y, …".
+
+    The structure says whose they are: a title or "the library's" in their descriptor does not make them host staff
+    (in the guests' own list, "the library's" is the guests' library, as in decision 0064's delegation lists).
+    """
+    seen = _named_already(out)
+    for p in find_people(text, start):
+        end = p.start + len(p.name)
+        before = text[max(0, p.start - 200) : p.start]
+        by = _LED_BEFORE.search(before)
+        led = by is not None and _GUESTS_AFTER.match(text[end : end + 40]) is not None
+        if by is not None and led and _HOST_TITLE.search(by.group("title")):
+            continue  # "Led by the library's chief bibliographer X, the guests toured …": a guide of the host's
+        among = _AMONG_THEM.search(before)
+        if fold(p.name) in seen or not (led or among):
+            continue
+        if by is not None and led:
+            p.job_title = _normalise_title(by.group("title").strip()) or None
+        elif among is not None and among.group("title"):  # "among them the head of the X department Y"
+            p.job_title = _normalise_title(among.group("title").strip())
+        elif not led and (post := _post_descriptor(re.split(r"[.;]", text[end : end + 160])[0])) is not None:
+            p.job_title = _normalise_title(re.split(r"\s+of\s+", post)[0])
+        if len(out.orgs) == 1:
+            p.org, p.inherited = out.orgs[0], True  # a member of the one visiting institution's delegation
+        out.visitors.append(p)
+        seen.add(fold(p.name))
 
 
 _OF_DELEGATION = r"(?:the\s+)?(?:head|leader|chair(?:man|woman|person)?|members?)\s+of\s+the\s+(?:delegation|group)"
