@@ -167,8 +167,8 @@ UNMET = (
     "after the thirteenth (known entities under other names) 12/20, 20/20, 28/30, 4 invented in 3 items; "
     "after the fourteenth (dev14) unchanged; after the fifteenth (dev15) unchanged; after the sixteenth (dev16) "
     "unchanged; after the seventeenth (dev17, reuse and inventions through the matcher first) 13/20, 20/20, 29/30, "
-    "2 invented in 2 items; after the eighteenth (dev18) unchanged; "
-    "decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, 0061, 0064, 0066"
+    "2 invented in 2 items; after the eighteenth (dev18) and nineteenth (dev19) unchanged; "
+    "decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, 0061, 0064, 0066, 0068"
 )
 
 
@@ -292,6 +292,21 @@ def test_dev19_development_no_worse(dev19_scores: dict[str, DraftScore]) -> None
     on failure: it is tuned on now."""
     d = dev19_scores["dev19"]
     assert d.right >= 23 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev19"), d.problems)
+
+
+@pytest.fixture(scope="module")
+def dev20_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The blind check ``dev20``, scored only by the test about it (named ``test_dev20_*``), like ``dev13``."""
+    return {"dev20": _scored(sources, "dev20")}
+
+
+def test_dev20_blind_check_no_worse(dev20_scores: dict[str, DraftScore]) -> None:
+    """dev20 (news-dev20.json, 30 items written blind on 6 Dec 2026 in session 12, 12 ordinary, never tuned on)
+    measures the drafter on news nobody tuned on. Scored before and after round 19 (decision 0068): 17/30, dates
+    28/30, reuse 36/43, 5 invented entities in 5 items both times. Only its summary line is shown on failure, so a
+    later round cannot tune on its items."""
+    d = dev20_scores["dev20"]
+    assert d.right >= 17 and d.dates >= 28 and d.reused >= 36 and d.invented <= 5, d.line("dev20")
 
 
 def test_dev_halves_stay_as_tuned(
