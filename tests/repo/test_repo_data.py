@@ -227,6 +227,13 @@ def test_repo_dev16_eval_file_well_formed() -> None:
     assert eval_file_problems(data, "dev16", 30, _known_ids()) == []
 
 
+@pytest.mark.parametrize("split", ["dev17", "dev18", "dev19", "dev20", "dev21"])
+def test_repo_later_blind_eval_files_well_formed(split: str) -> None:
+    """The blind sets written in session 12 (tests/heldout.py names their files)."""
+    data = json.loads((ROOT / "tests" / "data" / "eval" / f"news-{split}.json").read_text(encoding="utf-8"))
+    assert eval_file_problems(data, split, 30, _known_ids()) == []
+
+
 def test_repo_eval_file_check_catches_malformed_items() -> None:
     data = json.loads(HELDOUT2.read_text(encoding="utf-8"))
     known = _known_ids()

@@ -667,14 +667,14 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
+            if rule == "subjectless" and len(out) == opened:
+                continue  # "… and were in turn given …" continues a clause of the same sentence that handed over
             if rule == "subjectless":  # the previous clause's giver receives; the other side gives
                 recipient = out[-1].agent
                 guest_giver = recipient in {GUESTS, GUEST, *people}
                 agent = _party(m.group("giver"), people, host_names) if m.group("giver") else ""
                 if agent not in {HOST, GUESTS, GUEST, *people, *host_names}:
                     agent = HOST if guest_giver else GUESTS  # "by chief bibliographer X": the other side
-            if rule == "subjectless" and len(out) == opened:
-                continue  # "… and were in turn given …" continues a clause of the same sentence that handed over
             if rule == "subjectless" and not _names_thing(m.group("items")):
                 continue
             library = re.fullmatch(_LIBRARY, (m.groupdict().get("recv") or "").strip()) is not None
