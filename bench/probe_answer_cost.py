@@ -51,7 +51,7 @@ def split(generation: str, project: Path, dump: str) -> None:
     memory, disk = copy(generation, dump), ox.Store.read_only(generation)
     totals = [0.0, 0.0, 0.0]
     for query in sorted((q for q in discover_queries(project) if indexable(q)), key=lambda q: q.name):
-        on_disk = answermemory.disk_only(query.sparql) is not None
+        on_disk = answermemory.reads_disk(query) is not None
         store = disk if on_disk else memory
         anchors = anchor_binding(query, bind_parameters(query, {}, BASE))
         filters = [p for p in query.params if p.filter is not None]

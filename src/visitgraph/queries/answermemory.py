@@ -18,8 +18,12 @@ concatenated values follows the store's own order, which differs between the on-
 in-memory store; the stored answer must be what the same SPARQL gives on the published generation);
 and one with ``EXISTS``, which pyoxigraph 0.5's in-memory store evaluates 8–30× slower than the
 on-disk one (measured on the 10k generation: `gifts-per-year` 0.7 s on disk, 34.6 s in memory). Since
-decision 0058 `gifts-per-year` has no ``EXISTS`` (an ``OPTIONAL`` instead, same rows) and reads the copy;
-`gifts` reads the disk for its ``GROUP_CONCAT``.
+decision 0058 `gifts-per-year` has no ``EXISTS`` (an ``OPTIONAL`` instead, same rows) and reads the copy.
+A ``GROUP_CONCAT`` whose column the query declares in ``# concat-order:`` joins its values in an order the
+query defines (a subquery ordered by the value feeds it), the same on both stores: since decision 0067
+`gifts` declares both its lists and reads the copy; a test holds every such query to the same rows on both.
+An ``EXISTS`` guarded by a filter parameter, ``IF(sameTerm(?p, ?p), EXISTS {…}, …)`` (decision 0058), is never
+evaluated by a whole derivation (a filter parameter is never bound there) and does not count.
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from visitgraph.sparql.text import aggregate_columns
 from visitgraph.workers.pool import ChildGone, ChildTimeout, Pool
 
 #: Resident bytes one quad of an in-memory pyoxigraph store takes, with its indexes and term table
@@ -101,22 +106,47 @@ def plan(quads: int | None, workers: int, share: float, available: int | None) -
     )
 
 
-def disk_only(sparql: str) -> str | None:
+def disk_only(sparql: str, concat_order: Sequence[str] = (), unbound: Sequence[str] = ()) -> str | None:
     """Say why a query must read the generation on disk (None: it may read an in-memory copy).
+
+    `concat_order`: the columns the saved query declares in ``# concat-order:`` (each a GROUP_CONCAT whose
+    values are joined in an order the query defines, decision 0067); any other GROUP_CONCAT, and any
+    SAMPLE, follows the store's scan order. `unbound`: variables a whole derivation never binds (the
+    filter parameters): an ``EXISTS`` guarded by ``IF(sameTerm(?v, ?v), EXISTS {`` with such a ?v is not
+    evaluated there.
 
     >>> disk_only('SELECT (GROUP_CONCAT(?n; separator=", ") AS ?ns) WHERE { ?s ?p ?n }')
     'its result depends on the order the store is scanned in (GROUP_CONCAT, SAMPLE)'
+    >>> disk_only('SELECT (GROUP_CONCAT(?n; separator=", ") AS ?ns) WHERE { ?s ?p ?n }', ["ns"]) is None
+    True
     >>> disk_only("SELECT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?o ?q ?s } }")
     'EXISTS is much slower in memory'
     >>> disk_only("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s") is None
     True
+    >>> guarded = "SELECT ?s WHERE { ?s ?p ?o FILTER(COALESCE(IF(sameTerm(?i, ?i), EXISTS { ?s ?q ?i }, false), true)) }"
+    >>> disk_only(guarded, unbound=["i"]) is None, disk_only(guarded) is None
+    (True, False)
     """
     text = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-    if _ORDER_DEPENDENT.search(text):
+    if _ORDER_DEPENDENT.search(text) and any(
+        function == "SAMPLE" or column not in concat_order
+        for function, column in aggregate_columns(text, ("GROUP_CONCAT", "SAMPLE"))
+    ):
         return "its result depends on the order the store is scanned in (GROUP_CONCAT, SAMPLE)"
+    for name in unbound:
+        text = re.sub(rf"IF\s*\(\s*sameTerm\s*\(\s*[?$]{name}\s*,\s*[?$]{name}\s*\)\s*,\s*EXISTS\s*\{{", "IF(", text)
     if _EXISTS.search(text):
         return "EXISTS is much slower in memory"
     return None
+
+
+def reads_disk(query: Any) -> str | None:
+    """:func:`disk_only` for a saved query: its ``# concat-order:`` columns and its filter parameters."""
+    return disk_only(
+        query.sparql,
+        getattr(query, "concat_order", ()),
+        [p.name for p in getattr(query, "params", ()) if p.filter is not None],
+    )
 
 
 _COPIES: dict[str, ox.Store] = {}
@@ -169,7 +199,7 @@ class Copies:
 
     def call_for(self, query: Any) -> Callable[[Any, float], tuple[Any, bytes]] | None:
         """How this thread runs `query` on the in-memory copy; None when it reads the generation on disk."""
-        if disk_only(query.sparql) is not None or self.failed or self.pool.closed:
+        if reads_disk(query) is not None or self.failed or self.pool.closed:
             return None
         if not getattr(self.local, "slot", False):
             with self.lock:

@@ -35,6 +35,12 @@ pyoxigraph 0.5, so the parser refuses it), and use parameters only in the top-le
 SELECT queries are paged unless the header says ``# paged: false``: a page appends
 ``LIMIT n+1 OFFSET o`` and the extra row only says whether a next page exists.
 
+``# concat-order: <column> ...`` declares that each named column is a ``GROUP_CONCAT`` fed by a
+subquery ordered by the joined value, so its values are joined in that order on any store
+(Oxigraph keeps a subquery's order into the aggregate; SPARQL does not promise it, so a test runs
+every such query on the on-disk and the in-memory store): its stored answer may be derived from an
+in-memory copy (decision 0067). The parser refuses a column no ``(GROUP_CONCAT(…) AS ?column)`` binds.
+
 Longer than 400 lines because discovery, header checks, rewrites and running a page of a saved query follow one saved query through.
 """
 

@@ -46,7 +46,7 @@ TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS
 ZW""".split()
 )
 
-_HEADER_RE = re.compile(r"^#\s*(title|description|param|paged|hide_sql|rewrite|maintain):\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|paged|hide_sql|rewrite|maintain|concat-order):\s*(.*?)\s*$")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 QUERY_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]*$")
@@ -154,6 +154,11 @@ class SavedQuery:
     #: `# maintain: <key variable> <path>`: how the stored answer follows a write without a whole
     #: re-derivation (:mod:`visitgraph.queries.answerindex`); empty: it is derived whole again.
     maintain: str = ""
+    #: `# concat-order: <column> ...`: these GROUP_CONCAT columns join their values in an order the query
+    #: defines (a subquery ordered by the value feeds each), the same on every store, so the stored answer
+    #: may be derived from an in-memory copy (:func:`visitgraph.queries.answermemory.disk_only`, decision
+    #: 0067); a test runs every such query on the on-disk and the in-memory store and requires equal rows.
+    concat_order: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param | None:
         """Return the parameter called `name`, if declared."""
@@ -273,6 +278,7 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
         "hide_sql": [],
         "rewrite": [],
         "maintain": [],
+        "concat-order": [],
     }
     params: list[Param] = []
     lines_of: list[int] = []
@@ -309,6 +315,7 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
         form=form,
         rewrites=tuple(_rewrites(fields["rewrite"], path)),
         maintain=_maintain(fields["maintain"], path),
+        concat_order=tuple(c.removeprefix("?") for line in fields["concat-order"] for c in line.split()),
     )
     _check_query(query, lines_of)
     return query
@@ -330,6 +337,22 @@ def _maintain(lines: list[str], path: Path) -> str:
     return f"{parts[0].removeprefix('?')} {parts[1].strip()}"
 
 
+def _check_concat_order(query: SavedQuery) -> None:
+    """Refuse a `# concat-order:` column that is not a GROUP_CONCAT's (`(GROUP_CONCAT(…) AS ?column)`)."""
+    from visitgraph.sparql.text import aggregate_columns
+
+    concatenated = {c for _, c in aggregate_columns(query.sparql, ("GROUP_CONCAT",))}
+    for column in query.concat_order:
+        if column not in concatenated:
+            raise DataSyntaxError(
+                str(query.path),
+                None,
+                None,
+                f"`# concat-order:` names ?{column}, which no `(GROUP_CONCAT(…) AS ?{column})` binds; "
+                "write `# concat-order: <column> ...`, one GROUP_CONCAT column each, fed by a subquery ordered by its value",
+            )
+
+
 def _rewrites(lines: list[str], path: Path) -> list[tuple[str, str]]:
     out = []
     for line in lines:
@@ -343,6 +366,7 @@ def _rewrites(lines: list[str], path: Path) -> list[tuple[str, str]]:
 def _check_query(query: SavedQuery, lines_of: list[int]) -> None:
     """Refuse what would bind wrongly: bad names, duplicate or unused parameters, BOUND() on one."""
     where = str(query.path)
+    _check_concat_order(query)
     if not QUERY_NAME_RE.match(query.name):
         raise DataSyntaxError(where, None, None, "name saved queries in lower-case words joined by -")
     names = [p.name for p in query.params]

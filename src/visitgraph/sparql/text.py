@@ -181,3 +181,28 @@ def nesting_depth(query: str) -> int:
             elif text in _CLOSE:
                 depth = max(0, depth - 1)
     return deepest
+
+
+def aggregate_columns(query: str, functions: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """Each call of one of `functions` (upper case) outside comments and strings, with the variable ``AS``
+    binds it to right after its closing parenthesis (None when none does).
+
+    >>> aggregate_columns('SELECT (GROUP_CONCAT(?n; separator=", ") AS ?ns) (sample(?x) AS ?one) { }', ("GROUP_CONCAT", "SAMPLE"))
+    [('GROUP_CONCAT', 'ns'), ('SAMPLE', 'one')]
+    >>> aggregate_columns("SELECT * { ?s ?p ?o } # GROUP_CONCAT(?o) AS ?x", ("GROUP_CONCAT",))
+    []
+    """
+    tokens = [(m.lastgroup, m.group()) for m in code_matches(query)]
+    found: list[tuple[str, str | None]] = []
+    for at, (kind, text) in enumerate(tokens):
+        if kind != "word" or text.upper() not in functions or tokens[at + 1 : at + 2] != [("punct", "(")]:
+            continue
+        depth, end = 0, len(tokens)
+        for end in range(at + 1, len(tokens)):
+            depth += {"(": 1, ")": -1}.get(tokens[end][1], 0) if tokens[end][0] == "punct" else 0
+            if depth == 0:
+                break
+        after = tokens[end + 1 : end + 3]
+        named = len(after) == 2 and after[0][1].upper() == "AS" and after[1][0] == "var"
+        found.append((text.upper(), after[1][1][1:] if named else None))
+    return found

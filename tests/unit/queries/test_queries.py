@@ -657,9 +657,9 @@ def test_gifts_per_year_gives_exactly_the_answer_of_its_exists_form(
 def test_gifts_gives_exactly_the_answer_of_its_exists_form(
     repo_store: EmbeddedStore, store: EmbeddedStore, tmp_path: Path, params: dict[str, str]
 ) -> None:
-    """Same rows in the same order (the names GROUP_CONCAT joins included) as the EXISTS form, whole and with
-    its parameters bound as a request binds them, on the real data, tests/data/mini and a generated project.
-    gifts stays on disk (GROUP_CONCAT follows the store's order, decision 0051): compared there."""
+    """The same rows as the EXISTS form, whole and with its parameters bound as a request binds them, on the
+    real data, tests/data/mini and a generated project, on disk; since decision 0067 the names each list joins
+    are in alphabetical order, so rows are compared with their lists split and sorted."""
     query = get_query(ROOT, "gifts")
     assert "IF(EXISTS" not in query.sparql and "IF(sameTerm(?institution, ?institution)," in query.sparql
     bound = bind_parameters(query, params, BASE) or None
@@ -670,4 +670,105 @@ def test_gifts_gives_exactly_the_answer_of_its_exists_form(
     ):
         expected = _rows(disk, GIFTS_WITH_EXISTS, bound)
         assert expected or label == "mini" or params.get("direction") == "received", label
-        assert _rows(disk, query.sparql, bound) == expected, label
+        assert _names_sorted(_rows(disk, query.sparql, bound)) == _names_sorted(expected), label
+
+
+# --- gifts' name lists in a defined order, so its stored answer reads the in-memory copy (decision 0067) --
+
+#: gifts as it was after decision 0058: GROUP_CONCAT(DISTINCT …) over the scanned rows, so each list joined
+#: its names in the store's scan order, which differs between the on-disk and the in-memory store.
+GIFTS_IN_SCAN_ORDER = GIFTS_WITH_EXISTS.replace(
+    """  BIND(IF(EXISTS { ?gift schema:recipient/schema:affiliation? ?host }, "received", "given") AS ?giftDirection)""",
+    """  OPTIONAL { ?gift schema:recipient ?receiver . ?receiver schema:affiliation? ?host }
+  BIND(IF(BOUND(?receiver), "received", "given") AS ?giftDirection)""",
+).replace(
+    "  FILTER EXISTS { ?gift (schema:agent|schema:recipient)/schema:affiliation? ?institution }",
+    """  FILTER(COALESCE(IF(sameTerm(?institution, ?institution),
+                     EXISTS { ?gift (schema:agent|schema:recipient)/schema:affiliation? ?institution }, false), true))""",
+)
+
+GIFTS_PARAMS = [
+    {},
+    {"institution": "organization/rudomino-library"},
+    {"direction": "received"},
+    {"direction": "given", "institution": "organization/ifla"},
+    {"year": "2020", "institution": "organization/rudomino-library", "direction": "given"},
+]
+
+
+def _names_sorted(rows: list[tuple[str | None, ...]]) -> list[tuple[str | None, ...]]:
+    """The rows, sorted, with gifts' two name lists (columns 5 and 6) split and sorted: the same answer
+    whatever order the names were joined in."""
+
+    def names(value: str | None) -> str | None:
+        return None if value is None else ", ".join(sorted(value[1:-1].split(", ")))
+
+    return sorted((*r[:5], names(r[5]), names(r[6]), *r[7:]) for r in rows)
+
+
+def test_gifts_in_scan_order_was_read_on_disk_and_gifts_now_may_be_read_in_memory() -> None:
+    from visitgraph.queries.answermemory import disk_only, reads_disk
+
+    query = get_query(ROOT, "gifts")
+    assert query.concat_order == ("givers", "recipients")
+    assert reads_disk(query) is None
+    assert disk_only(GIFTS_IN_SCAN_ORDER, unbound=["institution"]) is not None  # undeclared GROUP_CONCAT
+    # declared, it would be read in memory: the declaration is what a test must hold true (the next test)
+    assert disk_only(GIFTS_IN_SCAN_ORDER, ["givers", "recipients"], ["institution"]) is None
+    assert disk_only(GIFTS_IN_SCAN_ORDER, ["givers", "recipients"]) == "EXISTS is much slower in memory"
+
+
+def _ordered_lists(rows: list[tuple[str | None, ...]], at: list[int]) -> bool:
+    lists = [str(r[i])[1:-1].split(", ") for r in rows for i in at if r[i] is not None]
+    return all(names == sorted(names) for names in lists)
+
+
+@pytest.mark.parametrize("name", [q.name for q in QUERIES if q.concat_order])
+def test_a_declared_concat_order_is_the_same_on_disk_and_in_memory(
+    repo_store: EmbeddedStore, store: EmbeddedStore, tmp_path: Path, name: str
+) -> None:
+    """What `# concat-order:` declares holds: the query gives the same rows in the same order on the on-disk
+    store and on an in-memory copy loaded as a whole build's answer children load theirs, whole and with its
+    parameters bound, on the real data, tests/data/mini and a generated project; each declared list is sorted."""
+    query = get_query(ROOT, name)
+    params = GIFTS_PARAMS if name == "gifts" else [{}]
+    for label, disk in (
+        ("repository", repo_store.reader()),
+        ("mini", store.reader()),
+        ("generated", _generated(tmp_path, 1000)),
+    ):
+        memory = _in_memory(disk, tmp_path / label)
+        for values in params:
+            bound = bind_parameters(query, values, BASE) or None
+            rows = _rows(disk, query.sparql, bound)
+            assert rows or label == "mini" or values, (label, values)
+            assert _rows(memory, query.sparql, bound) == rows, (label, values)
+            names = [v.value for v in run_query(disk, query.sparql + "LIMIT 0", base_iri=BASE).variables]  # type: ignore[union-attr]
+            assert _ordered_lists(rows, [names.index(c) for c in query.concat_order]), (label, values)
+
+
+@pytest.mark.parametrize("params", GIFTS_PARAMS, ids=lambda p: ",".join(p) or "whole")
+def test_gifts_answers_as_in_scan_order_with_its_names_sorted(
+    repo_store: EmbeddedStore, store: EmbeddedStore, tmp_path: Path, params: dict[str, str]
+) -> None:
+    """The rows of the 0058 form (names in scan order), with each list split and sorted, on disk and in memory:
+    the one public change is the order of the names within `givers` and `recipients` (now alphabetical)."""
+    query = get_query(ROOT, "gifts")
+    bound = bind_parameters(query, params, BASE) or None
+    for label, disk in (
+        ("repository", repo_store.reader()),
+        ("mini", store.reader()),
+        ("generated", _generated(tmp_path, 1000)),
+    ):
+        expected = _names_sorted(_rows(disk, GIFTS_IN_SCAN_ORDER, bound))
+        assert expected or label == "mini" or params, label
+        assert _names_sorted(_rows(disk, query.sparql, bound)) == expected, label
+        assert _names_sorted(_rows(_in_memory(disk, tmp_path / label), query.sparql, bound)) == expected, label
+
+
+def test_a_concat_order_column_must_be_a_group_concat() -> None:
+    text = get_query(ROOT, "gifts").path.read_text(encoding="utf-8")
+    with pytest.raises(DataSyntaxError, match="names \\?item, which no"):
+        parse_saved_query(
+            text.replace("# concat-order: givers recipients", "# concat-order: givers item"), ROOT / "gifts.rq"
+        )
