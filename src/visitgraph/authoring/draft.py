@@ -43,7 +43,7 @@ from visitgraph.core.errors import BadParameter
 from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens, person_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
-from visitgraph.linking.namescore import spelt_otherwise
+from visitgraph.linking.namescore import sounds_alike, spelt_otherwise
 
 HOST_SLUG = "presidential-library"
 #: A place right after an institution's name in the text ("… Centre in Cairo"), its capitalised words.
@@ -789,6 +789,29 @@ def _maybe(best: Candidate | None, written: str, ctx: DraftContext) -> str | Non
     )
 
 
+def _known_by_sound(p: PersonMention, ctx: DraftContext, props: list[tuple[str, Any]]) -> Entity | None:
+    """Return the one known person a name the matcher finds no candidate for sounds like, else None (decision 0069).
+
+    "Qrem Uilson" and "Jerar Kardonn" are "Graham Wilson" and "Gerard Cardonne" written by ear (in Azerbaijani and
+    back): no word is close in letters, so the matcher offers nothing, but both words have the known name's consonant
+    skeleton (:func:`sounds_alike`). Reused only when exactly one known person sounds so and their recorded
+    affiliation does not disagree with the one the text gives; a name the matcher does see is left to it.
+    """
+    words = tuple(fold(p.name).split())
+    if len(words) != 2:
+        return None
+    said = next((v for k, v in props if k == "affiliation"), None)
+    fits = {
+        e.iri: e
+        for e in ctx.matcher.entities.values()
+        if e.kind == "person"
+        and any(sounds_alike(words, tuple(fold(label).split())) for label in e.labels or [e.name])
+        and (said is None or not e.props.get("schema:affiliation") or said in e.props["schema:affiliation"])
+    }
+    return next(iter(fits.values())) if len(fits) == 1 else None
+
+
+_SOUND_REASON = "the only known person whose name sounds so, spelt by ear; check it is the same person"
 _PARTS_REASON = "the only known person whose name has these words in this order; check it is the same person"
 
 
@@ -830,9 +853,11 @@ def _person_entry(
     props: list[tuple[str, Any]] = [("affiliation", org.iri if org else ctx.host)] if (org or host) else []
     best = _reconcile(ctx, p.name, "person", props)
     if best is None or not best.match:
-        known = _known_by_name_parts(p, ctx)
+        known, reason = _known_by_name_parts(p, ctx), _PARTS_REASON
+        if known is None and best is None:
+            known, reason = _known_by_sound(p, ctx, props), _SOUND_REASON
         if known is not None:
-            note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({_PARTS_REASON})'
+            note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({reason})'
             entry = Entry(known.iri, "person", known.name, False, note)
             draft.entries.setdefault(entry.iri, entry)
             return entry

@@ -1,0 +1,59 @@
+"""Drafting, twentieth round (issue 16; decision 0069): reuse and inventions asked of the graph and a name's form.
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set). The known people and
+institutions are the repository's own records.
+"""
+
+from __future__ import annotations
+
+from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+
+
+def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
+    return draft_item(plan_items(text, name="case")[0], ctx)
+
+
+def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
+    return sorted((e.name, e.new) for e in entries if e.kind == "person")
+
+
+def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
+    """(name, new) of the draft's organisations, the host left out."""
+    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
+    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
+
+
+# --- 1. a known person's name written by ear (in Azerbaijani and back): the one known person it sounds like ----------
+
+
+def test_a_name_written_by_ear_is_the_one_known_person_it_sounds_like(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "The writer Qrem Uilson came to the Presidential Library on 2 February 2026 to work in the reading room.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Graham Wilson", False)]
+    assert any("spelt by ear" in (e.check or "") for e in d.attendees)
+
+
+def test_a_french_name_heard_without_its_silent_final_letter(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 12 May 2026 the novelist Jerar Kardonn visited the Presidential Library and met its director Mayil Ahmadov.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Gerard Cardonne", False)]
+
+
+def test_a_name_that_sounds_like_no_known_person_is_new(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 12 May 2026 the novelist Jerar Kurdoglu visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Jerar Kurdoglu", True)]
+
+
+def test_another_given_name_with_a_known_family_name_is_another_person(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 12 May 2026 the historian Pyotr Uilson visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Pyotr Uilson", True)]
