@@ -262,7 +262,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
     for p in found.visitors + found.hosts:
         _known_body_ends_before(text, p, ctx)
-    _known_hosts_are_hosts(found.visitors, found.hosts, ctx)
+    _known_hosts_are_hosts(found.visitors, found.hosts, ctx, text)
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
         raise BadParameter(
@@ -324,17 +324,42 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
-def _known_hosts_are_hosts(visitors: list[PersonMention], hosts: list[PersonMention], ctx: DraftContext) -> None:
+def _known_hosts_are_hosts(
+    visitors: list[PersonMention], hosts: list[PersonMention], ctx: DraftContext, text: str = ""
+) -> None:
     """Move to the hosts a person read as a guest whom the matcher reuses as the host's own staff (the graph gives
     their affiliation as the host): "Presidential Library director Mayil Əhmədov received X" spells the known
-    director otherwise than his labels, so the words alone did not know him. No one visits their own library."""
+    director otherwise than his labels, so the words alone did not know him. No one visits their own library.
+
+    A guest joined to such a person by "and" (and a title in lower case) as the subject of a receiving verb is the
+    host's too (decision 0069): "Director … Mayıl Əhmədov and head of the … department Tural Hüseynli received …".
+    """
     staff = {e.iri for e in ctx.host_people}
-    for p in list(visitors):
+
+    def known_staff(p: PersonMention) -> bool:
         found = ctx.matcher.reconcile(p.name, type="person", limit=2)
-        if found and found[0].match and found[0].iri in staff:
+        return bool(found) and found[0].match and found[0].iri in staff
+
+    for p in list(visitors):
+        if known_staff(p):
             visitors.remove(p)
             p.host, p.org = True, None
             hosts.append(p)
+    for p in [h for h in hosts if known_staff(h)]:
+        end = p.start + len(p.name)
+        for q in list(visitors):
+            between = text[end : q.start] if q.start > end else ""
+            after = text[q.start + len(q.name) : q.start + len(q.name) + 40]
+            if _CO_HOST.fullmatch(between) and _RECEIVES.match(after):
+                visitors.remove(q)
+                q.host, q.org = True, None
+                hosts.append(q)
+
+
+#: What joins a known host to a second subject: "and", then at most eight words in lower case (a title).
+_CO_HOST = re.compile(r"\s+and\s+(?:[a-z][\w’'-]*\s+){0,8}")
+#: A receiving verb right after the second subject's name.
+_RECEIVES = re.compile(r",?\s+(?:received|welcomed|greeted|hosted|met\s+with)\b")
 
 
 #: Name words between a known body's label and a person's name as read: the person's (at most two).

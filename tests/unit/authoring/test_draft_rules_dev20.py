@@ -57,3 +57,24 @@ def test_another_given_name_with_a_known_family_name_is_another_person(repo_draf
         repo_draft_context,
     )
     assert _people(d.attendees) == [("Pyotr Uilson", True)]
+
+
+# --- 2. a second subject joined to the host's known director before "received" is the host's too -------------------
+
+
+def test_a_colleague_joined_to_the_known_director_before_received_is_a_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "Director of the Presidential Library Mayıl Əhmədov and chief librarian Sevda Nuriyeva received on "
+        "3 March 2026 Karl Brenner, director of the Austrian National Library.",
+        repo_draft_context,
+    )
+    assert [name for name, _ in _people(d.attendees)] == ["Karl Brenner"]
+    assert ("Sevda Nuriyeva", True) in _people(d.contributors)
+
+
+def test_a_guest_joined_to_the_director_who_is_received_stays_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 March 2026 director Mayil Ahmadov and the writer Karl Brenner of Vienna visited the Nizami Museum.",
+        repo_draft_context,
+    )
+    assert ("Karl Brenner", True) not in _people(d.contributors)
