@@ -717,6 +717,8 @@ _UNIT_OF = re.compile(
     r"^(?:[A-Z][\w'’-]*\s+){1,3}(?:Centre|Center|Department|Division|Sector|Section|Unit|Branch|Laboratory|Office)"
     r"\s+of\s+the\s+([A-Z].{2,200})$"
 )
+#: An acronym, then one or two words in lower case that are no name ("RSL for library", decision 0069).
+_ACRONYM_THEN_LOWER = re.compile(r"[A-Z]{2,6}(?:\s+[a-z][\w-]*){1,2}")
 #: A name, then an epithet after a spaced dash ("… of Kazakhstan – the Leader of the Nation", "… – Elbasy").
 _DASHED = re.compile(r"(.{12,}?)\s+[–—-]\s+\S.{0,80}$")
 
@@ -752,6 +754,8 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
         # a variant, or a name of kind words only ("the Central Library"), must equal a label
         written = i == 0 or (unit is not None and query == unit.group(1))  # the body's whole name, as written
         close = score >= (EXACT if not written or (kind == "organization" and bare_head(query)) else MATCH_THRESHOLD)
+        if kind == "organization" and i > 0 and top.match and _ACRONYM_THEN_LOWER.fullmatch(name) and query.isupper():
+            close = True  # "RSL for library": an acronym the matcher itself flags, then words in lower case
         if kind == "organization" and i > 0 and _before_dash_of(query, top):
             close, top = True, Candidate(top.entity, top.score, True, top.features)  # the same name, another epithet
         if kind == "organization" and score < EXACT and _kind_words_missing(query, top):

@@ -78,3 +78,24 @@ def test_a_guest_joined_to_the_director_who_is_received_stays_a_guest(repo_draft
         repo_draft_context,
     )
     assert ("Karl Brenner", True) not in _people(d.contributors)
+
+
+# --- 3. an acronym the matcher flags, then words in lower case: the known body, not a new "RSL for library" ---------
+
+
+def test_a_known_acronym_before_lower_case_words_is_the_known_body(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 5 May 2026 Olga Belova, deputy director of the RSL for library collections, visited the Presidential "
+        "Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Russian State Library", False)]
+
+
+def test_an_unknown_acronym_before_lower_case_words_is_not_reused(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 5 May 2026 Olga Belova, deputy director of the QZX for library collections, visited the Presidential "
+        "Library.",
+        repo_draft_context,
+    )
+    assert all(not name.startswith("Russian") for name, _ in _orgs(d))
