@@ -333,6 +333,8 @@ def _known_hosts_are_hosts(
 
     A guest joined to such a person by "and" (and a title in lower case) as the subject of a receiving verb is the
     host's too (decision 0069): "Director … Mayıl Əhmədov and head of the … department Tural Hüseynli received …".
+    A person read as host staff "who headed a delegation" (not one said to go "to" somewhere) is a guest, unless the
+    matcher reuses them as the host's recorded staff: "… Rūta Jankauskienė, who headed a delegation of the library".
     """
     staff = {e.iri for e in ctx.host_people}
 
@@ -345,6 +347,12 @@ def _known_hosts_are_hosts(
             visitors.remove(p)
             p.host, p.org = True, None
             hosts.append(p)
+    for p in list(hosts):  # "X, who headed a delegation …": a delegation's head is a guest, unless the graph knows X
+        after = text[p.start + len(p.name) : p.start + len(p.name) + 120]
+        if _HEADED_DELEGATION.match(after) and not known_staff(p):
+            hosts.remove(p)
+            p.host = False
+            visitors.append(p)
     for p in [h for h in hosts if known_staff(h)]:
         end = p.start + len(p.name)
         for q in list(visitors):
@@ -356,6 +364,10 @@ def _known_hosts_are_hosts(
                 hosts.append(q)
 
 
+#: A relative clause after a name saying its bearer headed a delegation that is not said to go elsewhere ("to").
+_HEADED_DELEGATION = re.compile(
+    r",\s+who\s+(?:headed|led)\s+(?:a|the)\s+(?:[\w-]+\s+){0,2}delegation\b(?![^,;.]{0,60}?\s+to\s)"
+)
 #: What joins a known host to a second subject: "and", then at most eight words in lower case (a title).
 _CO_HOST = re.compile(r"\s+and\s+(?:[a-z][\w’'-]*\s+){0,8}")
 #: A receiving verb right after the second subject's name.

@@ -99,3 +99,26 @@ def test_an_unknown_acronym_before_lower_case_words_is_not_reused(repo_draft_con
         repo_draft_context,
     )
     assert all(not name.startswith("Russian") for name, _ in _orgs(d))
+
+
+# --- 4. "X, who headed a delegation of the library": a delegation's head is a guest unless the graph knows X --------
+
+
+def test_the_head_of_a_delegation_of_the_library_is_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 9 June 2026 the Presidential Library and the National Library of Estonia signed an agreement. It was "
+        "signed by deputy director Kadri Tamm, who headed a delegation of the library in Baku.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Kadri Tamm", True)]
+    assert _people(d.contributors) == []
+
+
+def test_a_delegation_sent_to_another_city_leaves_its_head_a_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 9 June 2026 the writer Karl Brenner visited the Presidential Library and met deputy director of the "
+        "library Sevil Hasanova, who headed a delegation of the library to Vienna last year.",
+        repo_draft_context,
+    )
+    assert ("Sevil Hasanova", True) in _people(d.contributors)
+    assert ("Sevil Hasanova", True) not in _people(d.attendees)
