@@ -370,8 +370,8 @@ _HEADED_DELEGATION = re.compile(
 )
 #: What joins a known host to a second subject: "and", then at most eight words in lower case (a title).
 _CO_HOST = re.compile(r"\s+and\s+(?:[a-z][\w’'-]*\s+){0,8}")
-#: A receiving verb right after the second subject's name.
-_RECEIVES = re.compile(r",?\s+(?:received|welcomed|greeted|hosted|met\s+with)\b")
+#: A receiving verb right after the second subject's name (not "met with": a guest meets too).
+_RECEIVES = re.compile(r",?\s+(?:received|welcomed|greeted|hosted)\b")
 
 
 #: Name words between a known body's label and a person's name as read: the person's (at most two).
