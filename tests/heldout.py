@@ -171,7 +171,8 @@ harder phenomena of issue 16 (returning visitors spelled as another language wou
 surname, items without a year, one across a year boundary, two-way gifts, memoranda signed vs agreed vs only
 discussed, abbreviations with expansions, known institutions under another official or foreign-language form,
 several delegations, department words in job titles, writers and scholars with no or only a former institution,
-host staff beside guests), in several journalists' voices, as a check set never tuned on. ``dev21`` was written
+host staff beside guests), in several journalists' voices, as a check set never tuned on; it is a development set
+since drafting round 20 (decision 0069), first scored at 17/30. ``dev21`` was written
 on 6 Dec 2026 (session 12) by another hand, blind to the drafting rules and to every other set, 12 ordinary items
 and 18 with the harder phenomena of issue 16, weighted towards reuse of known entities (17 items name a returning
 visitor or known institution under another spelling, form, abbreviation or former affiliation; items without a

@@ -43,7 +43,7 @@ from visitgraph.core.errors import BadParameter
 from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens, person_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
-from visitgraph.linking.namescore import spelt_otherwise
+from visitgraph.linking.namescore import sounds_alike, spelt_otherwise
 
 HOST_SLUG = "presidential-library"
 #: A place right after an institution's name in the text ("… Centre in Cairo"), its capitalised words.
@@ -262,7 +262,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
     for p in found.visitors + found.hosts:
         _known_body_ends_before(text, p, ctx)
-    _known_hosts_are_hosts(found.visitors, found.hosts, ctx)
+    _known_hosts_are_hosts(found.visitors, found.hosts, ctx, text)
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
         raise BadParameter(
@@ -324,17 +324,54 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
-def _known_hosts_are_hosts(visitors: list[PersonMention], hosts: list[PersonMention], ctx: DraftContext) -> None:
+def _known_hosts_are_hosts(
+    visitors: list[PersonMention], hosts: list[PersonMention], ctx: DraftContext, text: str = ""
+) -> None:
     """Move to the hosts a person read as a guest whom the matcher reuses as the host's own staff (the graph gives
     their affiliation as the host): "Presidential Library director Mayil Əhmədov received X" spells the known
-    director otherwise than his labels, so the words alone did not know him. No one visits their own library."""
+    director otherwise than his labels, so the words alone did not know him. No one visits their own library.
+
+    A guest joined to such a person by "and" (and a title in lower case) as the subject of a receiving verb is the
+    host's too (decision 0069): "Director … Mayıl Əhmədov and head of the … department Tural Hüseynli received …".
+    A person read as host staff "who headed a delegation" (not one said to go "to" somewhere) is a guest, unless the
+    matcher reuses them as the host's recorded staff: "… Rūta Jankauskienė, who headed a delegation of the library".
+    """
     staff = {e.iri for e in ctx.host_people}
-    for p in list(visitors):
+
+    def known_staff(p: PersonMention) -> bool:
         found = ctx.matcher.reconcile(p.name, type="person", limit=2)
-        if found and found[0].match and found[0].iri in staff:
+        return bool(found) and found[0].match and found[0].iri in staff
+
+    for p in list(visitors):
+        if known_staff(p):
             visitors.remove(p)
             p.host, p.org = True, None
             hosts.append(p)
+    for p in list(hosts):  # "X, who headed a delegation …": a delegation's head is a guest, unless the graph knows X
+        after = text[p.start + len(p.name) : p.start + len(p.name) + 120]
+        if _HEADED_DELEGATION.match(after) and not known_staff(p):
+            hosts.remove(p)
+            p.host = False
+            visitors.append(p)
+    for p in [h for h in hosts if known_staff(h)]:
+        end = p.start + len(p.name)
+        for q in list(visitors):
+            between = text[end : q.start] if q.start > end else ""
+            after = text[q.start + len(q.name) : q.start + len(q.name) + 40]
+            if _CO_HOST.fullmatch(between) and _RECEIVES.match(after):
+                visitors.remove(q)
+                q.host, q.org = True, None
+                hosts.append(q)
+
+
+#: A relative clause after a name saying its bearer headed a delegation that is not said to go elsewhere ("to").
+_HEADED_DELEGATION = re.compile(
+    r",\s+who\s+(?:headed|led)\s+(?:a|the)\s+(?:[\w-]+\s+){0,2}delegation\b(?![^,;.]{0,60}?\s+to\s)"
+)
+#: What joins a known host to a second subject: "and", then at most eight words in lower case (a title).
+_CO_HOST = re.compile(r"\s+and\s+(?:[a-z][\w’'-]*\s+){0,8}")
+#: A receiving verb right after the second subject's name (not "met with": a guest meets too).
+_RECEIVES = re.compile(r",?\s+(?:received|welcomed|greeted|hosted)\b")
 
 
 #: Name words between a known body's label and a person's name as read: the person's (at most two).
@@ -692,6 +729,8 @@ _UNIT_OF = re.compile(
     r"^(?:[A-Z][\w'’-]*\s+){1,3}(?:Centre|Center|Department|Division|Sector|Section|Unit|Branch|Laboratory|Office)"
     r"\s+of\s+the\s+([A-Z].{2,200})$"
 )
+#: An acronym, then one or two words in lower case that are no name ("RSL for library", decision 0069).
+_ACRONYM_THEN_LOWER = re.compile(r"[A-Z]{2,6}(?:\s+[a-z][\w-]*){1,2}")
 #: A name, then an epithet after a spaced dash ("… of Kazakhstan – the Leader of the Nation", "… – Elbasy").
 _DASHED = re.compile(r"(.{12,}?)\s+[–—-]\s+\S.{0,80}$")
 
@@ -727,6 +766,8 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
         # a variant, or a name of kind words only ("the Central Library"), must equal a label
         written = i == 0 or (unit is not None and query == unit.group(1))  # the body's whole name, as written
         close = score >= (EXACT if not written or (kind == "organization" and bare_head(query)) else MATCH_THRESHOLD)
+        if kind == "organization" and i > 0 and top.match and _ACRONYM_THEN_LOWER.fullmatch(name) and query.isupper():
+            close = True  # "RSL for library": an acronym the matcher itself flags, then words in lower case
         if kind == "organization" and i > 0 and _before_dash_of(query, top):
             close, top = True, Candidate(top.entity, top.score, True, top.features)  # the same name, another epithet
         if kind == "organization" and score < EXACT and _kind_words_missing(query, top):
@@ -789,6 +830,29 @@ def _maybe(best: Candidate | None, written: str, ctx: DraftContext) -> str | Non
     )
 
 
+def _known_by_sound(p: PersonMention, ctx: DraftContext, props: list[tuple[str, Any]]) -> Entity | None:
+    """Return the one known person a name the matcher finds no candidate for sounds like, else None (decision 0069).
+
+    "Qrem Uilson" and "Jerar Kardonn" are "Graham Wilson" and "Gerard Cardonne" written by ear (in Azerbaijani and
+    back): no word is close in letters, so the matcher offers nothing, but both words have the known name's consonant
+    skeleton (:func:`sounds_alike`). Reused only when exactly one known person sounds so and their recorded
+    affiliation does not disagree with the one the text gives; a name the matcher does see is left to it.
+    """
+    words = tuple(fold(p.name).split())
+    if len(words) != 2:
+        return None
+    said = next((v for k, v in props if k == "affiliation"), None)
+    fits = {
+        e.iri: e
+        for e in ctx.matcher.entities.values()
+        if e.kind == "person"
+        and any(sounds_alike(words, tuple(fold(label).split())) for label in e.labels or [e.name])
+        and (said is None or not e.props.get("schema:affiliation") or said in e.props["schema:affiliation"])
+    }
+    return next(iter(fits.values())) if len(fits) == 1 else None
+
+
+_SOUND_REASON = "the only known person whose name sounds so, spelt by ear; check it is the same person"
 _PARTS_REASON = "the only known person whose name has these words in this order; check it is the same person"
 
 
@@ -830,9 +894,11 @@ def _person_entry(
     props: list[tuple[str, Any]] = [("affiliation", org.iri if org else ctx.host)] if (org or host) else []
     best = _reconcile(ctx, p.name, "person", props)
     if best is None or not best.match:
-        known = _known_by_name_parts(p, ctx)
+        known, reason = _known_by_name_parts(p, ctx), _PARTS_REASON
+        if known is None and best is None:
+            known, reason = _known_by_sound(p, ctx, props), _SOUND_REASON
         if known is not None:
-            note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({_PARTS_REASON})'
+            note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({reason})'
             entry = Entry(known.iri, "person", known.name, False, note)
             draft.entries.setdefault(entry.iri, entry)
             return entry
