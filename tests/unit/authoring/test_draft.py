@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TEST_DATA
-from visitgraph.authoring.draft import plan_items
+from visitgraph.authoring.draft import DraftContext, plan_items
 from visitgraph.authoring.extract import find_people, parse_org, split_descriptor
 from visitgraph.authoring.newsdates import find_date, resolve_dates
 from visitgraph.authoring.newsfacts import find_agreements, find_gifts
@@ -437,3 +437,13 @@ def test_split_descriptor_a_ministers_field_names_the_ministry_only(desc: str, t
 def test_find_agreements_signed_name_ends_at_the_comma() -> None:
     found = find_agreements("The sides signed a memorandum of understanding, and the guests were presented with books.")
     assert [(a.name, a.signed) for a in found] == [("Memorandum of understanding", True)]
+
+
+def test_each_test_drafts_with_its_own_context(repo_draft_context: DraftContext, repo_draft_base: DraftContext) -> None:
+    """A draft reserves IRIs and remembers new names in its context: each test gets a fresh copy of the session's one,
+    so no test's outcome depends on which tests ran before it (a round-19 case failed under one random order)."""
+    assert repo_draft_context is not repo_draft_base and repo_draft_context.minted == {}
+    assert repo_draft_context.taken == repo_draft_base.taken and repo_draft_context.taken is not repo_draft_base.taken
+    before = set(repo_draft_base.taken)
+    repo_draft_context.mint("person", "Someone Entirely New")
+    assert repo_draft_base.taken == before
