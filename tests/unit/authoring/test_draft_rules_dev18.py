@@ -8,24 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
+from draftcases import draft_case as _draft
+from draftcases import orgs as _orgs
+from draftcases import people as _people
+from visitgraph.authoring.draft import DraftContext
 from visitgraph.authoring.newsfacts import find_agreements, find_gifts
 from visitgraph.core.names import person_tokens
-
-
-def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
-    return draft_item(plan_items(text, name="case")[0], ctx)
-
-
-def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
-    return sorted((e.name, e.new) for e in entries if e.kind == "person")
-
-
-def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
-    """(name, new) of the draft's organisations, the host left out."""
-    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
-    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
-
 
 # --- 1. Azerbaijani ə is "a" in a person's name written in English ------------------------------------------------
 

@@ -6,22 +6,10 @@ institutions are the repository's own records.
 
 from __future__ import annotations
 
-from visitgraph.authoring.draft import DraftContext, draft_item, plan_items
-
-
-def _draft(text: str, ctx: DraftContext):  # noqa: ANN202 - a Draft
-    return draft_item(plan_items(text, name="case")[0], ctx)
-
-
-def _people(entries) -> list[tuple[str, bool]]:  # noqa: ANN001
-    return sorted((e.name, e.new) for e in entries if e.kind == "person")
-
-
-def _orgs(d) -> list[tuple[str, bool]]:  # noqa: ANN001
-    """(name, new) of the draft's organisations, the host left out."""
-    found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
-    return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
-
+from draftcases import draft_case as _draft
+from draftcases import orgs as _orgs
+from draftcases import people as _people
+from visitgraph.authoring.draft import DraftContext
 
 # --- 1. a known person's name written by ear (in Azerbaijani and back): the one known person it sounds like ----------
 
