@@ -266,17 +266,26 @@ def find_root(start: Path | str = ".") -> Path:
     return here
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def _coerce(name: str, raw: Any) -> Any:
     default = _BY_NAME[name].default
     try:
         if isinstance(default, bool):
-            return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "on")
+            if isinstance(raw, bool):
+                return raw
+            word = str(raw).strip().lower()
+            if word not in _TRUE + _FALSE:  # a typo ("ture") must not switch a setting off unnoticed
+                raise ValueError(word)
+            return word in _TRUE
         if isinstance(default, int):
             return int(raw)
         if isinstance(default, float):
             return float(raw)
     except (TypeError, ValueError) as e:
-        raise VisitgraphError(f"Setting {name!r} must be a {type(default).__name__}, got {raw!r}.") from e
+        kind = "true or false (1/0, yes/no, on/off)" if isinstance(default, bool) else f"a {type(default).__name__}"
+        raise VisitgraphError(f"Setting {name!r} must be {kind}, got {raw!r}.") from e
     return str(raw)
 
 

@@ -51,3 +51,11 @@ def test_settings_secrets_masked() -> None:
 @pytest.mark.parametrize("setting", [s.name for s in SETTINGS])
 def test_every_setting_documented_in_readme(setting: str) -> None:
     assert f"`{setting}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_switch_takes_only_words_that_say_on_or_off(tmp_path: Path) -> None:
+    """A typo must not turn a setting off unnoticed ("ture" read as false before): it is refused, named."""
+    for word, value in (("true", True), ("ON", True), ("1", True), ("no", False), ("off", False), ("0", False)):
+        assert load_settings(tmp_path, environ={"VISITGRAPH_VALIDATE_BESIDE": word}).validate_beside is value
+    with pytest.raises(VisitgraphError, match="'validate_beside' must be true or false .* got 'ture'"):
+        load_settings(tmp_path, environ={"VISITGRAPH_VALIDATE_BESIDE": "ture"})
