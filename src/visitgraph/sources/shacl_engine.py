@@ -22,7 +22,21 @@ import rdflib
 import rdflib.collection
 
 from visitgraph.core import vocab
+from visitgraph.sources.shacl_plan import (
+    UNION_BASE,
+    EngineFeedError,
+    EnginePlan,
+    component,
+    engine_plan,
+    own,
+    report_text,
+    shapes_text,
+    unskolem,
+    validate_file_with,
+)
 from visitgraph.sources.shaclpath import path_text as path_text
+
+__all__ = ["EngineFeedError", "EnginePlan", "UNION_BASE", "engine_plan", "shapes_text"]
 
 #: The values of the `shacl_engine` setting.
 ENGINES = ("pyshacl", "shacl")
@@ -145,6 +159,7 @@ def _ignore_mark(shapes: rdflib.Graph) -> None:
 
 @lru_cache(maxsize=8)
 def _compiled(shapes_nt: str) -> object:
+    """Compile shapes exactly as given (the caller has applied :func:`engine_plan`)."""
     import shacl
 
     return shacl.Shapes.from_text(shapes_nt, format="ntriples")
@@ -158,11 +173,6 @@ def _untargeted_nt(shapes_nt: str) -> str:
         "\n".join(line for line in shapes_nt.splitlines() if line.split(" ", 2)[1:2] not in ([t] for t in targets))
         + "\n"
     )
-
-
-def shapes_text(shapes: rdflib.Graph) -> str:
-    """Write a shapes graph as sorted N-Triples (the key of the compiled-shapes cache)."""
-    return "\n".join(sorted(line for line in shapes.serialize(format="nt").splitlines() if line.strip())) + "\n"
 
 
 #: Resident bytes the engine's copy of a graph takes per quad while it validates a dump (measured: the 100k-visit
@@ -235,26 +245,28 @@ def validate_dump(dump: Path, shapes_nt: str) -> tuple[list[FastResult], str]:
     The engine renames blank nodes, so results naming one need the MARK triples: only when a first run's results name
     a blank node or hold a violation (whose report is kept) is the engine run again, on a copy of the dump with a MARK
     triple for each blank node the dump has (decision 0049; the labels are read from the dump, not from a store, so
-    this can run beside a publish that has closed the store: decision 0065).
+    this can run beside a publish that has closed the store: decision 0065). What :func:`engine_plan` adds to the data
+    is streamed after the dump through a pipe, never written into it (decision 0070).
     """
     import os
     import shutil
     import tempfile
 
-    report = _compiled(shapes_nt).validate_file(str(dump), allow_warnings=True)  # type: ignore[attr-defined]
+    plan = engine_plan(shapes_nt)
+    report = validate_file_with(_compiled(plan.shapes_nt), dump, plan.closure)
     if not _needs_marks(report):
-        return _results(report)
+        return _results(report, plan)
     fd, name = tempfile.mkstemp(suffix=".nq", prefix="visitgraph-shacl-marks-", dir=dump.parent)
     os.close(fd)
     try:
         shutil.copyfile(dump, name)
         with open(name, "ab") as out:  # the engine names blank nodes by the MARK results, in any order
-            out.write(_marks(_dump_blank_labels(dump)).encode())
-        report = _compiled(shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
+            out.write((_marks(_dump_blank_labels(dump)) + plan.closure).encode())
+        report = _compiled(plan.shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
-    return _results(report)
+    return _results(report, plan)
 
 
 def _dump_blank_labels(dump: Path) -> list[str]:
@@ -271,16 +283,17 @@ def _needs_marks(report: object) -> bool:
     """Say whether a report made without MARK triples needs them: a violation (its report is kept), or a blank node."""
     return any(
         r.severity == "Violation" or (r.focus_node or "").startswith("_:") or (r.value or "").startswith("_:")
-        for r in report.results  # type: ignore[attr-defined]
+        for r in own(report.results)  # type: ignore[attr-defined]
     )
 
 
-def _results(report: object) -> tuple[list[FastResult], str]:
+def _results(report: object, plan: EnginePlan) -> tuple[list[FastResult], str]:
     """Map the engine's results to :class:`FastResult` (terms as pyshacl's report gives them), and its Turtle.
 
-    The MARK results name each blank node; they and any `sh:closed` result about MARK are dropped.
+    The MARK results name each blank node; they and any `sh:closed` result about MARK are dropped, as is any result
+    about what :func:`engine_plan` added to the data. A rewritten `sh:or`'s `sh:class` result is an `sh:or` result.
     """
-    found = report.results  # type: ignore[attr-defined]
+    found = own(report.results)  # type: ignore[attr-defined]
     names = {r.focus_node: r.value_plain for r in found if r.root_shape == f"<{MARK_SHAPE}>"}
     kept = [r for r in found if r.root_shape != f"<{MARK_SHAPE}>" and r.path != f"<{MARK}>"]
     results = [
@@ -288,35 +301,18 @@ def _results(report: object) -> tuple[list[FastResult], str]:
             severity=r.severity,
             focus=_plain(r.focus_node, names) or "",
             path=path_text(r.path) if r.path else None,
-            message=sorted(r.messages)[0] if r.messages else _default_message(r.component),
-            shape=_shape(r.source_shape, r.root_shape),
-            constraint=r.component_iri,
+            message=sorted(r.messages)[0] if r.messages else _default_message(component(r, plan).rsplit("#", 1)[-1]),
+            shape=_shape(*unskolem(r.source_shape, r.root_shape, plan)),
+            constraint=component(r, plan),
             value=_plain(r.value, names),
         )
         for r in kept
     ]
     if not results:
         return [], ""
-    return results, report.serialize("turtle") if not names else _report_without_marks(report, names)  # type: ignore[attr-defined]
-
-
-def _report_without_marks(report: object, names: Mapping[str, str]) -> str:
-    """Write the engine's report as Turtle without the MARK results, blank nodes named as in the data."""
-    triples = list(ox.parse(report.serialize("ntriples"), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[attr-defined]
-    source, path, result = (ox.NamedNode(vocab.SH + n) for n in ("sourceShape", "resultPath", "result"))
-    marks = {
-        t.subject
-        for t in triples
-        if (t.predicate == source and t.object == ox.NamedNode(MARK_SHAPE))
-        or (t.predicate == path and t.object == ox.NamedNode(MARK))
-    }
-    renamed = {ox.BlankNode(engine[2:]): ox.BlankNode(data) for engine, data in names.items()}
-    kept = (
-        ox.Triple(renamed.get(t.subject, t.subject), t.predicate, renamed.get(t.object, t.object))
-        for t in triples
-        if t.subject not in marks and not (t.predicate == result and t.object in marks)
-    )
-    return (ox.serialize(kept, format=ox.RdfFormat.TURTLE, prefixes={"sh": vocab.SH}) or b"").decode()
+    if not names and not plan.rewritten:
+        return results, report.serialize("turtle")  # type: ignore[attr-defined]
+    return results, report_text(report, names, plan, mark=MARK, mark_shape=MARK_SHAPE)
 
 
 class EngineMismatch(RuntimeError):
@@ -336,14 +332,16 @@ def validate_fast(
         (the shapes' own targets are replaced by these `sh:targetNode`s).
     """
     if focus is not None:
+        plan = engine_plan(_untargeted_nt(shapes_nt))
         targets = "".join(
             f"<{shape}> <{vocab.SH}targetNode> <{node}> .\n" for shape, nodes in sorted(focus.items()) for node in nodes
         )
-        shapes = _compiled(_untargeted_nt(shapes_nt) + targets + _MARK_SHAPES)
+        shapes = _compiled(plan.shapes_nt + targets + _MARK_SHAPES)
     else:
-        shapes = _compiled(shapes_nt + _MARK_SHAPES)
-    report = shapes.validate_text(_data_nt(quads), format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
-    return _results(report)
+        plan = engine_plan(shapes_nt)
+        shapes = _compiled(plan.shapes_nt + _MARK_SHAPES)
+    report = shapes.validate_text(_data_nt(quads) + plan.closure, format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
+    return _results(report, plan)
 
 
 def _plain(term: str | None, names: Mapping[str, str] | None = None) -> str | None:
