@@ -5,6 +5,7 @@
 # Usage: P=/path/to/project REF=/path/to/other/checkout R=3 bench/sbs_raw_build.sh
 #   (a project from `bench_scale.py --phases generate`; its var/ is removed before each build)
 #   START=n begins at round n (odd rounds run ref first, even rounds this first).
+#   ONLY=this builds only this checkout after each raw load (REF is then not needed; a scale too large for two).
 #   CPU=1 also prints each build's CPU seconds (its children's included).
 #   ANSWERS=1 keeps each build's stored answers in $OUT/answers-<code>-<round> (to compare them afterwards).
 #   QUERIES=1 builds with each checkout's own saved queries: its queries/ is copied over $P/queries before its
@@ -26,7 +27,7 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-$HERE/.venv/bin/python}
 OXIGRAPH=$(dirname "$PY")/oxigraph
 P=${P:?set P to a generated project}
-REF=${REF:?set REF to the other checkout}
+if [ "${ONLY:-}" = this ]; then REF=${REF:-$HERE}; else REF=${REF:?set REF to the other checkout (or ONLY=this)}; fi
 R=${R:-3}
 OUT=${OUT:-$(mktemp -d /tmp/sbs-raw-build-XXXX)}
 declare -A SRC=([ref]=$REF [this]=$HERE)
@@ -40,6 +41,7 @@ for r in $(seq "${START:-1}" "$R"); do  # START=2 R=2: only the second round (th
   e=$(date +%s.%N)
   echo "round $r raw rc=$rc raw_s=$(echo "$e - $s" | bc) load=$(cut -d' ' -f1 /proc/loadavg)"
   if [ $((r % 2)) = 1 ]; then order="ref this"; else order="this ref"; fi
+  if [ "${ONLY:-}" = this ]; then order="this"; fi
   for c in $order; do
     rm -rf "$P/var"
     if [ "${QUERIES:-0}" = 1 ]; then rm -rf "$P/queries" && cp -r "${SRC[$c]}/queries" "$P/queries"; fi
