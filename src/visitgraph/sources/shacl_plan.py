@@ -68,7 +68,7 @@ def _class_members(shapes: rdflib.Graph, head: rdflib.term.Node) -> list[rdflib.
         said = list(shapes.predicate_objects(member))
         if not isinstance(member, rdflib.BNode) or len(said) != 1 or said[0][0] != SH["class"]:
             return None
-        if not isinstance(said[0][1], rdflib.URIRef):
+        if not isinstance(said[0][1], rdflib.URIRef) or not _writable_iri(str(said[0][1])):
             return None
         classes.append(said[0][1])
     return classes or None
@@ -112,6 +112,15 @@ def engine_plan(shapes_nt: str) -> EnginePlan:
     if not rewritten:
         return EnginePlan(shapes_nt)
     return EnginePlan(shapes_text(shapes), "".join(closure), frozenset(rewritten), skolem)
+
+
+def _writable_iri(iri: str) -> bool:
+    """Say whether an IRI can be written as N-Triples as it is (one the engine's parser would refuse is left alone)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return not any(c in iri for c in '<>"{}|^`\\ ') and all(ord(c) > 0x20 for c in iri)
 
 
 def _digest(text: str) -> str:

@@ -272,3 +272,16 @@ def test_the_mini_project_with_stored_or_violations_validates_the_same_whole_and
     assert sum(r.constraint == OR for r in reference.results) == 2
     assert fields(found) == fields(reference.results)
     assert text.count("sh:OrConstraintComponent") == 2 and "urn:visitgraph:engine" not in text
+
+
+def test_a_class_iri_that_n_triples_cannot_write_is_left_to_the_engine_as_it_is() -> None:
+    """The added triples are written as N-Triples text: a member class the engine's parser would refuse is not used."""
+    import rdflib.collection
+
+    shapes = rdflib.Graph()
+    head, member = rdflib.BNode(), rdflib.BNode()
+    shapes.add((member, rdflib.URIRef(vocab.SH + "class"), rdflib.URIRef(EX + 'bad"class')))
+    rdflib.collection.Collection(shapes, head, [member])
+    assert shacl_plan._class_members(shapes, head) is None
+    shapes.set((member, rdflib.URIRef(vocab.SH + "class"), rdflib.URIRef(EX + "Good")))
+    assert shacl_plan._class_members(shapes, head) == [rdflib.URIRef(EX + "Good")]
