@@ -261,7 +261,7 @@ def validate_dump(dump: Path, shapes_nt: str) -> tuple[list[FastResult], str]:
     try:
         shutil.copyfile(dump, name)
         with open(name, "ab") as out:  # the engine names blank nodes by the MARK results, in any order
-            out.write((_marks(_dump_blank_labels(dump)) + plan.closure).encode())
+            out.write(("\n" + _marks(_dump_blank_labels(dump)) + plan.closure).encode())  # after a last line unended
         report = _compiled(plan.shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -340,7 +340,7 @@ def validate_fast(
     else:
         plan = engine_plan(shapes_nt)
         shapes = _compiled(plan.shapes_nt + _MARK_SHAPES)
-    report = shapes.validate_text(_data_nt(quads) + plan.closure, format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
+    report = shapes.validate_text(_data_nt(quads) + "\n" + plan.closure, format="ntriples", allow_warnings=True)  # type: ignore[attr-defined]
     return _results(report, plan)
 
 

@@ -78,12 +78,14 @@ def _class_members(shapes: rdflib.Graph, head: rdflib.term.Node) -> list[rdflib.
 def engine_plan(shapes_nt: str) -> EnginePlan:
     """Rewrite each `sh:or` of plain `sh:class` members as one `sh:class` of a union class (see :data:`UNION_BASE`).
 
-    Nothing is rewritten where that could change a result: a shape graph that mentions `rdfs:subClassOf` (a shape
-    could then see the added triples), or a shape that has an `sh:class` of its own (its results could not be told
-    apart).
+    Nothing is rewritten where that could change a result: a shapes graph that mentions `rdfs:subClassOf` (a shape
+    could then see the added triples) or has a closed shape that another shape reaches (`sh:node`, `sh:not`, a list
+    of `sh:and`/`sh:or`/`sh:xone`…: a closed shape sees the added triple of a member class, and its nested outcome
+    flips the outer result, where a closed shape's own result about it is dropped), or a shape that has an
+    `sh:class` of its own (its results could not be told apart).
     """
     shapes = rdflib.Graph().parse(data=shapes_nt, format="nt")
-    if any(rdflib.RDFS.subClassOf in (p, o) for _, p, o in shapes):
+    if any(rdflib.RDFS.subClassOf in (p, o) for _, p, o in shapes) or _nested_closed(shapes):
         return EnginePlan(shapes_nt)
     closure: dict[str, None] = {}
     rewritten: set[str] = set()
@@ -105,13 +107,27 @@ def engine_plan(shapes_nt: str) -> EnginePlan:
             for triple in list(shapes.triples((None, None, shape))):
                 shapes.remove(triple)
                 shapes.add((triple[0], triple[1], named))
-            holders = [h for h in shapes.subjects(SH.property, named) if isinstance(h, rdflib.URIRef)]
-            skolem[f"<{named}>"] = f"<{holders[0]}>" if len(holders) == 1 else None
+            skolem[f"<{named}>"] = None
             shape = named
         rewritten.add(f"<{shape}>")
     if not rewritten:
         return EnginePlan(shapes_nt)
+    for term in skolem:  # once every blank shape has its IRI: a holder that was a blank node is none to name
+        holders = [
+            f"<{h}>" for h in shapes.subjects(SH.property, rdflib.URIRef(term[1:-1])) if isinstance(h, rdflib.URIRef)
+        ]
+        named_holders = [h for h in holders if h not in skolem]
+        skolem[term] = named_holders[0] if len(named_holders) == 1 else None
     return EnginePlan(shapes_text(shapes), "".join(closure), frozenset(rewritten), skolem)
+
+
+_REACHING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, rdflib.RDF.first)
+
+
+def _nested_closed(shapes: rdflib.Graph) -> bool:
+    """Say whether a closed shape is reached from another shape (nested, its outcome is part of another result)."""
+    closed = {s for s, o in shapes.subject_objects(SH.closed) if str(o).lower() == "true"}
+    return any((None, reach, shape) in shapes for shape in closed for reach in _REACHING)
 
 
 def _writable_iri(iri: str) -> bool:
@@ -225,7 +241,7 @@ def validate_file_with(compiled: object, dump: Path, extra: str) -> object:
         if not hasattr(os, "mkfifo"):  # pragma: no cover - POSIX systems have named pipes
             shutil.copyfile(dump, pipe)
             with open(pipe, "ab") as out:
-                out.write(extra.encode())
+                out.write(b"\n" + extra.encode())  # a last line without its end stays a line
             return compiled.validate_file(str(pipe), allow_warnings=True)  # type: ignore[attr-defined]
         os.mkfifo(pipe, 0o600)
         outcome: list[BaseException | None] = []
@@ -235,7 +251,7 @@ def validate_file_with(compiled: object, dump: Path, extra: str) -> object:
                 with open(pipe, "wb") as out:
                     with open(dump, "rb") as source:
                         shutil.copyfileobj(source, out, 1 << 20)
-                    out.write(extra.encode())
+                    out.write(b"\n" + extra.encode())  # a last line without its end stays a line
                 outcome.append(None)
             except BaseException as e:  # noqa: BLE001 - read by the caller below
                 traceback_clear(e)

@@ -285,3 +285,61 @@ def test_a_class_iri_that_n_triples_cannot_write_is_left_to_the_engine_as_it_is(
     assert shacl_plan._class_members(shapes, head) is None
     shapes.set((member, rdflib.URIRef(vocab.SH + "class"), rdflib.URIRef(EX + "Good")))
     assert shacl_plan._class_members(shapes, head) == [rdflib.URIRef(EX + "Good")]
+
+
+# Found by an adversarial review of the change (decision 0070)
+
+PLACES = "ex:v a ex:V ; ex:p ex:ann , ex:rock . ex:ann a ex:Person . ex:rock a ex:Place .\n"
+PERSON_OR_ORG = "sh:or ( [ sh:class ex:Person ] [ sh:class ex:Org ] )"
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "ex:T a sh:NodeShape ; sh:targetNode ex:Person ; sh:node ex:C .\n"
+        "ex:C a sh:NodeShape ; sh:closed true ; sh:ignoredProperties ( rdf:type ) .",
+        "ex:T a sh:NodeShape ; sh:targetNode ex:Person ; sh:not [ sh:closed true ; sh:ignoredProperties ( rdf:type ) ] .",
+        "ex:T a sh:NodeShape ; sh:targetNode ex:Person ; sh:and ( [ sh:closed true ; sh:ignoredProperties ( rdf:type ) ] ) .",
+    ],
+    ids=["node", "not", "and"],
+)
+def test_a_closed_shape_another_shape_reaches_keeps_the_or_as_it_is(reach: str) -> None:
+    """Nested, a closed shape would see `ex:Person rdfs:subClassOf U` and flip the outer shape's outcome."""
+    turtle = (
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        f"ex:S a sh:NodeShape ; sh:targetClass ex:V ; sh:property [ sh:path ex:p ; {PERSON_OR_ORG} ] .\n{reach}"
+    )
+    assert not engine_plan(shapes_text(split_shapes(shapes_of(turtle))[0])).rewritten
+    quads = quads_of(PLACES)
+    reference = validate_quads(quads, shapes_of(turtle), base=EX, engine="pyshacl")
+    fast = validate_quads(quads, shapes_of(turtle), base=EX, engine="shacl")
+    assert fields(fast.results, False) == fields(reference.results, False)
+    assert fields(whole(quads, shapes_of(turtle))[0], False) == fields(reference.results, False)
+
+
+def test_a_blank_shape_inside_a_blank_shape_is_named_as_pyshacl_names_it_whatever_the_order() -> None:
+    """Both rewritten; the plan's order follows rdflib's blank node labels, so a fresh graph each time."""
+    turtle = (
+        f"[ a sh:NodeShape ; sh:targetClass ex:V ; {PERSON_OR_ORG} ; sh:property [ sh:path ex:p ; {PERSON_OR_ORG} ] ] ."
+    )
+    quads = quads_of("ex:v a ex:V ; ex:p ex:rock . ex:rock a ex:Place .\n")
+    for _ in range(12):
+        shapes = shapes_of(turtle)
+        assert len(engine_plan(shapes_text(split_shapes(shapes)[0])).rewritten) == 2
+        reference = validate_quads(quads, shapes_of(turtle), base=EX, engine="pyshacl")
+        fast = validate_quads(quads, shapes, base=EX, engine="shacl")
+        assert fields(fast.results, False) == fields(reference.results, False)
+        assert not any("urn:visitgraph:engine" in str(r.shape) for r in fast.results)
+
+
+@pytest.mark.parametrize("tail", ["", "# the end"], ids=["last-line-unended", "comment-last"])
+def test_the_added_triples_follow_a_dump_whose_last_line_has_no_end(tmp_path: Path, tail: str) -> None:
+    """A comment as the last line would otherwise swallow the first added triple, and a member class go missing."""
+    dump = tmp_path / "d.nq"
+    dump.write_text(
+        f"<{EX}v> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{EX}Visit> .\n"
+        f"<{EX}v> <{EX}attendee> <{EX}ann> .\n"
+        f"<{EX}ann> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{EX}Person> ." + ("\n" + tail if tail else "")
+    )
+    found, _ = validate_dump(dump, shapes_text(split_shapes(shapes_of(AGENTS))[0]))
+    assert found == []
