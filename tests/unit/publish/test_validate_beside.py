@@ -206,3 +206,59 @@ def test_the_answers_plan_their_in_memory_copies_without_the_memory_the_engine_h
     beside = whole(copy_project(tmp_path / "beside", TEST_DATA / "mini"))
     report = build(beside, store_from_settings(beside), who="pytest")
     assert "read on disk" in report.answers["memory"] and report.answers["in_memory"] == []
+
+
+class SlowDump:
+    """A store whose dump waits (at most 60 s) until the record count has begun: both must run at once."""
+
+    def __init__(self, store: Any, began: threading.Event, fail: bool = False) -> None:
+        self.store, self.began, self.fail, self.overlapped = store, began, fail, False
+
+    def dump(self, *args: Any, **kwargs: Any) -> None:
+        self.overlapped = self.began.wait(60)
+        if self.fail:
+            raise OSError("no space left on device")
+        self.store.dump(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["dumped", "dump-fails"])
+def test_the_records_are_counted_while_the_store_is_dumped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail: bool
+) -> None:
+    """The count is not on the build's way (decision 0070); when the dump fails, the count has ended before it raises."""
+    import pyoxigraph as ox
+
+    from visitgraph.sources import validate
+    from visitgraph.sources.load import discover_sources, read_source
+
+    settings = whole(copy_project(tmp_path / "mini", TEST_DATA / "mini"))
+    store = ox.Store()
+    store.extend([q for s in discover_sources(settings) for q in read_source(settings, s)])
+    began, ended = threading.Event(), threading.Event()
+    real = validate.focus_nodes_in
+
+    def focus(*args: Any) -> list[str]:
+        began.set()
+        try:
+            return real(*args)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(validate, "focus_nodes_in", focus)
+    slow = SlowDump(store, began, fail)
+    shapes = validate.load_shapes(validate.shapes_files(settings.root))
+    dump = tmp_path / "store.nq"
+    if fail:
+        with pytest.raises(OSError, match="no space left"):
+            validate.validate_beside(slow, shapes, base=settings.base_iri, dump=dump)  # type: ignore[arg-type]
+        assert ended.is_set() and not dump.exists()
+        assert not [t for t in threading.enumerate() if t.name == "count-records"]
+        return
+    pending = validate.validate_beside(slow, shapes, base=settings.base_iri, dump=dump)  # type: ignore[arg-type]
+    assert pending is not None and slow.overlapped
+    assert pending.focus_count == len(real(store, validate.shape_targets(shapes))) > 0
+    report = pending.result(store)
+    assert report.conforms and report.focus_count == pending.focus_count
