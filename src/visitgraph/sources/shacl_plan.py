@@ -126,7 +126,7 @@ _REACHING = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape, rdflib.RDF
 
 def _nested_closed(shapes: rdflib.Graph) -> bool:
     """Say whether a closed shape is reached from another shape (nested, its outcome is part of another result)."""
-    closed = {s for s, o in shapes.subject_objects(SH.closed) if str(o).lower() == "true"}
+    closed = {s for s, o in shapes.subject_objects(SH.closed) if str(o).strip().lower() not in ("false", "0")}
     return any((None, reach, shape) in shapes for shape in closed for reach in _REACHING)
 
 

@@ -303,8 +303,11 @@ PERSON_OR_ORG = "sh:or ( [ sh:class ex:Person ] [ sh:class ex:Org ] )"
     ],
     ids=["node", "not", "and"],
 )
-def test_a_closed_shape_another_shape_reaches_keeps_the_or_as_it_is(reach: str) -> None:
-    """Nested, a closed shape would see `ex:Person rdfs:subClassOf U` and flip the outer shape's outcome."""
+@pytest.mark.parametrize("closed", ["true", '"1"^^<http://www.w3.org/2001/XMLSchema#boolean>'], ids=["true", "one"])
+def test_a_closed_shape_another_shape_reaches_keeps_the_or_as_it_is(reach: str, closed: str) -> None:
+    """Nested, a closed shape would see `ex:Person rdfs:subClassOf U` and flip the outer shape's outcome (`sh:closed`
+    written as any boolean that says true)."""
+    reach = reach.replace("sh:closed true", f"sh:closed {closed}")
     turtle = (
         "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
         f"ex:S a sh:NodeShape ; sh:targetClass ex:V ; sh:property [ sh:path ex:p ; {PERSON_OR_ORG} ] .\n{reach}"
