@@ -243,30 +243,18 @@ def validate_dump(dump: Path, shapes_nt: str) -> tuple[list[FastResult], str]:
     """Validate the N-Quads dump of a whole store (its union graph) in one engine call; the dump is never changed.
 
     The engine renames blank nodes, so results naming one need the MARK triples: only when a first run's results name
-    a blank node or hold a violation (whose report is kept) is the engine run again, on a copy of the dump with a MARK
+    a blank node or hold a violation (whose report is kept) is the engine run again, on the dump followed by a MARK
     triple for each blank node the dump has (decision 0049; the labels are read from the dump, not from a store, so
-    this can run beside a publish that has closed the store: decision 0065). What :func:`engine_plan` adds to the data
-    is streamed after the dump through a pipe, never written into it (decision 0070).
+    this can run beside a publish that has closed the store: decision 0065). What follows the dump (the MARK triples,
+    what :func:`engine_plan` adds) is streamed after it through a pipe, never written into it (decision 0070).
     """
-    import os
-    import shutil
-    import tempfile
-
     plan = engine_plan(shapes_nt)
     report = validate_file_with(_compiled(plan.shapes_nt), dump, plan.closure)
     if not _needs_marks(report):
         return _results(report, plan)
-    fd, name = tempfile.mkstemp(suffix=".nq", prefix="visitgraph-shacl-marks-", dir=dump.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(dump, name)
-        with open(name, "ab") as out:  # the engine names blank nodes by the MARK results, in any order
-            out.write(("\n" + _marks(_dump_blank_labels(dump)) + plan.closure).encode())  # after a last line unended
-        report = _compiled(plan.shapes_nt + _MARK_SHAPES).validate_file(name, allow_warnings=True)  # type: ignore[attr-defined]
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-    return _results(report, plan)
+    # The engine names blank nodes by the MARK results, in any order: the marks follow the dump in the same stream.
+    marks = _marks(_dump_blank_labels(dump)) + plan.closure
+    return _results(validate_file_with(_compiled(plan.shapes_nt + _MARK_SHAPES), dump, marks), plan)
 
 
 def _dump_blank_labels(dump: Path) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import traceback
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -231,7 +232,6 @@ def validate_file_with(compiled: object, dump: Path, extra: str) -> object:
     import os
     import shutil
     import tempfile
-    import threading
 
     if not extra:
         return compiled.validate_file(str(dump), allow_warnings=True)  # type: ignore[attr-defined]
@@ -254,7 +254,7 @@ def validate_file_with(compiled: object, dump: Path, extra: str) -> object:
                     out.write(b"\n" + extra.encode())  # a last line without its end stays a line
                 outcome.append(None)
             except BaseException as e:  # noqa: BLE001 - read by the caller below
-                traceback_clear(e)
+                traceback.clear_frames(e.__traceback__)  # handed to the caller's thread: no locals go with it
                 outcome.append(e)
 
         feeder = threading.Thread(target=feed, name="shacl-engine-feed", daemon=True)
@@ -269,13 +269,6 @@ def validate_file_with(compiled: object, dump: Path, extra: str) -> object:
         return report
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def traceback_clear(error: BaseException) -> None:
-    """Drop an exception's frames (it is handed to another thread; its locals must not live on there)."""
-    import traceback
-
-    traceback.clear_frames(error.__traceback__)
 
 
 def end_feed(feeder: threading.Thread, pipe: Path) -> None:

@@ -784,37 +784,21 @@ def validate_beside(store: ox.Store, shapes: rdflib.Graph, *, base: str, dump: P
     The dump is left at `dump` for the caller (a build's ledger and stored answers read it) and removed by it.
     """
     import os
-    import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     fast, slow = _split(shapes)
     if slow is not None or not fast.strip():
         return None
-    counted: list[tuple[str, Any]] = []
-    targets = shape_targets(shapes)
-
-    def count() -> None:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-records") as beside:
+        counted = beside.submit(_count_focus_nodes, store, shape_targets(shapes))
+        work = dump.with_name(f".{dump.name}.{os.getpid()}.part")
         try:
-            counted.append(("ok", _count_focus_nodes(store, targets)))
-        except BaseException as e:  # noqa: BLE001 - raised by the caller below; its frames are already cleared
-            counted.append(("error", e))
-
-    counter = threading.Thread(target=count, name="count-records", daemon=True)
-    counter.start()
-    work = dump.with_name(f".{dump.name}.{os.getpid()}.part")
-    try:
-        store.dump(str(work), format=ox.RdfFormat.N_QUADS)
-        os.replace(work, dump)
-    except BaseException:
-        counter.join()  # nothing reads the store once this has raised
-        raise
-    finally:
-        work.unlink(missing_ok=True)
-    pending = ValidationBeside(dump, shapes, fast, base=base, focus_count=0)
-    counter.join()
-    kind, value = counted[0]
-    if kind == "error":
-        raise value
-    pending.focus_count = value
+            store.dump(str(work), format=ox.RdfFormat.N_QUADS)
+            os.replace(work, dump)
+        finally:  # leaving the block waits for the count: nothing reads the store once this returns or raises
+            work.unlink(missing_ok=True)
+        pending = ValidationBeside(dump, shapes, fast, base=base, focus_count=0)
+        pending.focus_count = counted.result()
     return pending
 
 
