@@ -24,6 +24,7 @@ import rdflib
 import rdflib.collection
 
 from visitgraph.core import vocab
+from visitgraph.core.errors import StoreError
 
 SH = rdflib.Namespace(vocab.SH)
 
@@ -218,8 +219,11 @@ def report_text(report: object, names: Mapping[str, str], plan: EnginePlan, *, m
     return (ox.serialize(kept, format=ox.RdfFormat.TURTLE, prefixes={"sh": vocab.SH}) or b"").decode()
 
 
-class EngineFeedError(RuntimeError):
-    """The data could not be streamed to the engine whole: its report does not stand for the dump."""
+class EngineFeedError(StoreError):
+    """The data could not be streamed to the engine whole: its report does not stand for the dump.
+
+    A StoreError: the CLI prints it as `Error: …` (exit 1) and nothing is published.
+    """
 
 
 def validate_file_with(compiled: object, dump: Path, extra: str) -> object:
@@ -265,7 +269,10 @@ def validate_file_with(compiled: object, dump: Path, extra: str) -> object:
             end_feed(feeder, pipe)
         if not outcome or outcome[0] is not None:
             why = outcome[0] if outcome else "the stream did not end"
-            raise EngineFeedError(f"the data could not be streamed whole to the SHACL engine ({why}); nothing is valid")
+            raise EngineFeedError(
+                f"the data could not be streamed whole to the SHACL engine ({why}); nothing was validated or published."
+                f" Build again; if it recurs, check the disk that holds {dump}"
+            )
         return report
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -289,3 +289,26 @@ def test_validate_of_a_big_file_with_the_default_engine_shows_it_is_working(
     result = runner.invoke(cli, ["--root", str(mini_project.root), "validate", "--progress", str(extra)], env=env)
     assert result.exit_code == 0, result.output
     assert "(shacl engine)" in result.stderr and "elapsed" in result.stderr, result.stderr[-500:]
+
+
+def test_build_says_what_to_do_when_the_data_cannot_be_streamed_to_the_engine(
+    mini_project: Settings, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read error while the dump streams to the SHACL engine (decision 0070): `Error: …` naming what to do, exit 1,
+    no traceback, and nothing published."""
+    import shutil
+
+    def broken(source: object, out: object, length: int = 0) -> None:
+        raise OSError("Input/output error")
+
+    monkeypatch.setattr(shutil, "copyfileobj", broken)
+    result = runner.invoke(
+        cli,
+        ["--root", str(mini_project.root), "build", "--store", str(mini_project.store)],
+        env={"VISITGRAPH_VALIDATE_WHOLE_LIMIT": "0"},
+    )
+    assert result.exit_code == 1, result.output
+    assert "Error: " in result.output and "Traceback" not in result.output
+    assert "could not be streamed whole to the SHACL engine (Input/output error)" in result.output
+    assert "Build again; if it recurs, check the disk" in result.output
+    assert not (mini_project.store / "CURRENT").exists()
