@@ -124,6 +124,7 @@ NEWS_FILES = {
     "dev19": "news-dev19.json",
     "dev20": "news-dev20.json",
     "dev21": "news-dev21.json",
+    "dev22": "news-dev22.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -178,7 +179,14 @@ and 18 with the harder phenomena of issue 16, weighted towards reuse of known en
 visitor or known institution under another spelling, form, abbreviation or former affiliation; items without a
 year, two-way gifts, memoranda signed vs agreed vs only discussed, several delegations, "under the leadership of",
 writers and scholars with no institution, department words in job titles, host staff beside guests), as a check
-set never tuned on."""
+set never tuned on. ``dev22`` was written on 6 Dec 2026 (session 14) by another hand, blind to the drafting rules
+and to every other set, 15 ordinary items and 15 with the harder phenomena of issue 16 (returning visitors spelled
+as Russian, Belarusian, Czech, Azerbaijani or Turkish would, with initials, inverted order or academic titles, and
+named later by initial or surname; known institutions under another official, national-language or Latin form or an
+abbreviation; items without a year, two-way gifts, memoranda signed vs agreed vs only discussed or suggested,
+several delegations, writers and scholars with no institution, department words in job titles, host staff beside
+guests), in the voices of a news agency, a press office, a long narrative and a terse brief, as a check set never
+tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
