@@ -40,7 +40,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -383,9 +382,8 @@ def build_index(
         return one(query)
 
     try:
-        with ThreadPoolExecutor(max_workers=max(1, int(settings.query_workers))) as threads:
-            for name, entry in threads.map(one_unless_cancelled, todo):
-                entries[name] = entry
+        for name, entry in answermemory.share_out(todo, int(settings.query_workers), memory, one_unless_cancelled):
+            entries[name] = entry
     finally:
         finished.set()
         pool.close()

@@ -295,3 +295,69 @@ def test_declared_concatenations_and_guarded_exists_may_read_memory(
 ) -> None:
     """A GROUP_CONCAT declared in `# concat-order:` and an EXISTS only a filter parameter reaches (decision 0067)."""
     assert (answermemory.disk_only(sparql, concat_order, unbound) is not None) is disk
+
+
+class _Copies:
+    """What :func:`answermemory.share_out` reads of :class:`answermemory.Copies`."""
+
+    def __init__(self, copies: int) -> None:
+        self.copies, self.failed = copies, ""
+        self.pool = type("P", (), {"closed": False})()
+
+
+def _query(name: str, disk: bool) -> SavedQuery:
+    sparql = "SELECT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?o ?q ?s } }" if disk else "SELECT ?s WHERE { ?s ?p ?o }"
+    return SavedQuery(name=name, title=name, description="", params=(), sparql=sparql, path=Path(f"{name}.rq"))
+
+
+def test_with_fewer_copies_than_threads_the_queries_a_copy_answers_wait_for_it() -> None:
+    """Decision 0072: at 1M one copy fitted beside two threads; the copy-less thread ran `gifts` on disk for 900 s
+    (out of time) instead of leaving it to the copy. Now only queries that must read the disk go to that thread."""
+    import threading
+
+    queries = [_query(f"m{i}", disk=False) for i in range(6)] + [_query(f"d{i}", disk=True) for i in range(3)]
+    ran: dict[str, str] = {}
+
+    def run(query: SavedQuery) -> str:
+        ran[query.name] = threading.current_thread().name
+        return query.name
+
+    copies = _Copies(1)
+    done = answermemory.share_out(queries, 2, copies, run)  # type: ignore[arg-type]
+    assert done == [q.name for q in queries]  # every query once, in the order given
+    assert len({ran[f"m{i}"] for i in range(6)}) == 1  # all on the copy's thread
+    # With as many copies as threads, or none, both threads share every kind.
+    for sharing in (_Copies(2), None):
+        ran.clear()
+        assert answermemory.share_out(queries, 2, sharing, run) == [q.name for q in queries]  # type: ignore[arg-type]
+        assert len(set(ran.values())) <= 2
+
+
+def test_once_the_copies_fail_the_other_threads_take_the_rest() -> None:
+    import threading
+    import time
+
+    copies = _Copies(1)
+    queries = [_query(f"m{i}", disk=False) for i in range(8)]
+    ran: dict[str, str] = {}
+
+    def run(query: SavedQuery) -> str:
+        ran[query.name] = threading.current_thread().name
+        if query.name == "m0":
+            copies.failed = "an in-memory copy could not be loaded (test)"
+        time.sleep(0.3)  # the other thread polls every 0.2 s: it takes some of what is left
+        return query.name
+
+    assert answermemory.share_out(queries, 2, copies, run) == [q.name for q in queries]  # type: ignore[arg-type]
+    assert len(set(ran.values())) == 2
+
+
+def test_a_whole_build_with_one_copy_for_two_threads_answers_every_query_it_can_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answermemory, "plan", lambda *a: answermemory.MemoryPlan(1, "1 in-memory copy (test)"))
+    settings, _, answers = _built(tmp_path)
+    queries = {q.name: q for q in discover_queries(settings.root)}
+    stored = answers["stored"]
+    assert isinstance(stored, list) and len(stored) > 10
+    assert set(answers["in_memory"]) == {n for n in stored if answermemory.reads_disk(queries[n]) is None}  # type: ignore[call-overload]
