@@ -14,7 +14,7 @@ Longer than 400 lines because reading items, reusing known IRIs and writing revi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,7 @@ from visitgraph.core.errors import BadParameter
 from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens, person_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
-from visitgraph.linking.namescore import sounds_alike, spelt_otherwise
+from visitgraph.linking.namescore import clipped_given, sounds_alike, spelt_otherwise
 
 HOST_SLUG = "presidential-library"
 #: A place right after an institution's name in the text ("… Centre in Cairo"), its capitalised words.
@@ -838,6 +838,24 @@ def _known_by_sound(p: PersonMention, ctx: DraftContext, props: list[tuple[str, 
     skeleton (:func:`sounds_alike`). Reused only when exactly one known person sounds so and their recorded
     affiliation does not disagree with the one the text gives; a name the matcher does see is left to it.
     """
+    return _one_known_like(p, ctx, props, sounds_alike)
+
+
+def _known_clipped(p: PersonMention, ctx: DraftContext, props: list[tuple[str, Any]]) -> Entity | None:
+    """Return the one known person a name the matcher finds no candidate for is with its given name clipped, else
+    None (decision 0071): "Len Kniffel" is the known "Leonard Kniffel" (:func:`clipped_given`), under the same terms
+    as a name written by ear (:func:`_known_by_sound`)."""
+    return _one_known_like(p, ctx, props, clipped_given)
+
+
+def _one_known_like(
+    p: PersonMention,
+    ctx: DraftContext,
+    props: list[tuple[str, Any]],
+    alike: Callable[[tuple[str, ...], tuple[str, ...]], bool],
+) -> Entity | None:
+    """Return the one known person one of whose labels the two-word name is `alike`, and whose recorded
+    affiliation does not disagree with the one the text gives; None when none or several fit."""
     words = tuple(fold(p.name).split())
     if len(words) != 2:
         return None
@@ -846,13 +864,16 @@ def _known_by_sound(p: PersonMention, ctx: DraftContext, props: list[tuple[str, 
         e.iri: e
         for e in ctx.matcher.entities.values()
         if e.kind == "person"
-        and any(sounds_alike(words, tuple(fold(label).split())) for label in e.labels or [e.name])
+        and any(alike(words, tuple(fold(label).split())) for label in e.labels or [e.name])
         and (said is None or not e.props.get("schema:affiliation") or said in e.props["schema:affiliation"])
     }
     return next(iter(fits.values())) if len(fits) == 1 else None
 
 
 _SOUND_REASON = "the only known person whose name sounds so, spelt by ear; check it is the same person"
+_CLIPPED_REASON = (
+    "the only known person with this family name and a given name it shortens; check it is the same person"
+)
 _PARTS_REASON = "the only known person whose name has these words in this order; check it is the same person"
 
 
@@ -897,6 +918,8 @@ def _person_entry(
         known, reason = _known_by_name_parts(p, ctx), _PARTS_REASON
         if known is None and best is None:
             known, reason = _known_by_sound(p, ctx, props), _SOUND_REASON
+        if known is None and best is None:
+            known, reason = _known_clipped(p, ctx, props), _CLIPPED_REASON
         if known is not None:
             note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({reason})'
             entry = Entry(known.iri, "person", known.name, False, note)
