@@ -529,6 +529,13 @@ def _org_entry(
             f"{_name_score(vouch):g}): the institution of the known {person}, named with it"
         )
         entry = Entry(vouch.iri, "organization", vouch.name, False, note)
+    elif (restated := _restated_after_dash(ctx, o.name, draft.item.text)) is not None:
+        # "the X Library – the Library of the First President of Y – …": the name the graph knows, after a dash
+        note = (
+            f'reused {vocab.shorten(restated.iri, ctx.base)} "{restated.name}" for "{o.name}": the text restates '
+            "it after a dash under a name the graph knows"
+        )
+        entry = Entry(restated.iri, "organization", restated.name, False, note)
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     elif (halves := _two_known_bodies(ctx, o.name)) is not None:
@@ -592,6 +599,27 @@ def _org_entry(
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+#: A spaced dash right after an institution's name, then what stands between it and the next dash or the clause's end.
+_DASH_APPOSITION = re.compile(r"\s+[–—]\s+(?:the\s+)?([A-Z][^–—,;:.()]{7,200}?)\s*(?:[–—,;:.(]|$)")
+
+
+def _restated_after_dash(ctx: DraftContext, written: str, text: str) -> Candidate | None:
+    """Return the known institution the text names right after `written` between spaced dashes, else None.
+
+    "A delegation of the X Library – the Library of the First President of Y – …" gives the body a second name in
+    apposition, as brackets do ("Rudomino Library (the All-Russia State Library …)", :func:`_variants`). When the
+    matcher flags that second name (held to the same terms as a name as written, :func:`_reconcile`), the body is
+    the known one, whatever the first name is (decision 0071). A dash before a new clause or a list ("– the guests
+    were shown …") names no known body, so reuses nothing.
+    """
+    at = text.find(written)
+    m = _DASH_APPOSITION.match(text, at + len(written)) if at >= 0 else None
+    if m is None:
+        return None
+    found = _reconcile(ctx, m.group(1).strip(), "organization", [])
+    return found if found is not None and found.match else None
 
 
 def _name_score(c: Candidate) -> float:

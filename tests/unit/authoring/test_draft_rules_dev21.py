@@ -7,6 +7,7 @@ institutions are the repository's own records.
 from __future__ import annotations
 
 from draftcases import draft_case as _draft
+from draftcases import orgs as _orgs
 from draftcases import people as _people
 from visitgraph.authoring.draft import DraftContext
 
@@ -36,3 +37,35 @@ def test_a_clipped_name_with_another_family_name_is_another_person(repo_draft_co
         repo_draft_context,
     )
     assert _people(d.attendees) == [("Len Knoppel", True)]
+
+
+# --- 2. a body given a second name between dashes that the graph knows: the known body ------------------------------
+
+
+def test_a_name_the_graph_knows_between_dashes_is_the_known_body(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 8 October 2026 a delegation of the Nursultan Library – the Library of the First President of the Republic "
+        "of Kazakhstan – visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [
+        ("Library of the First President of the Republic of Kazakhstan – the Leader of the Nation", False)
+    ]
+
+
+def test_words_between_dashes_that_name_no_body_leave_the_body_new(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 8 October 2026 a delegation of the Tallinn City Library – its director and two librarians – visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Tallinn City Library", True)]
+
+
+def test_a_second_name_the_graph_does_not_know_leaves_the_body_new(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 8 October 2026 a delegation of the Tartu Town Library – the Oldest Public Library of Estonia – visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Tartu Town Library", True)]
