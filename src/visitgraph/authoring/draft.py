@@ -25,6 +25,7 @@ from visitgraph.authoring.extract import (
     OrgMention,
     PersonMention,
     bare_head,
+    find_people,
     institution_head,
     is_cap,
     is_name_word,
@@ -36,7 +37,7 @@ from visitgraph.authoring.extract import (
 from visitgraph.authoring.namegate import FOREIGN_HEADS, known_under_other_words, refuse_person
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
-from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
+from visitgraph.authoring.visitors import VisitFindings, analyse_visit, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
@@ -286,6 +287,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has
         for o in found.orgs + free:
             _org_entry(o, ctx, draft, orgs, sole=True)
+    if not found.visitors:
+        found.visitors += _known_staff_of_guests(text, found, found.orgs + free, orgs, ctx)
     for p in list(found.visitors):
         entry = _person_entry(p, ctx, draft, orgs)
         if entry is None:
@@ -322,6 +325,41 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     _gifts(text, ctx, draft, found.visitors, found.hosts, orgs)
     draft.agreements = [(a.name, a.signed) for a in find_agreements(text)]
     return draft
+
+
+def _known_staff_of_guests(
+    text: str, found: VisitFindings, named: list[OrgMention], orgs: dict[str, Entry], ctx: DraftContext
+) -> list[PersonMention]:
+    """Return the people the graph records as staff of a known visiting body, named anywhere in an item whose
+    words read no guest (decision 0071).
+
+    "A delegation of the X came to Baku … It was led by A, head of …, accompanied by B": the words name the body
+    but no one in a guest's slot. A person the matcher reuses on the name alone whose record gives as affiliation
+    a body the item's guests come from (a known one, reused) is one of its delegation: the graph says who they
+    belong to, the item says that body came. Only when no guest was read at all, so a known colleague named in
+    passing beside the guests read ("… presented a book by their director X") is not added; never a host, never
+    someone the words keep out ("named after X", "the anniversary of X").
+    """
+    bodies = {
+        e.iri: o
+        for o in named
+        if not o.host and (e := orgs.get(fold(o.name))) is not None and not e.new and e.iri != ctx.host
+    }
+    if not bodies:
+        return []
+    taken = {fold(p.name) for p in found.hosts} | {fold(name) for name, _ in found.not_guests}
+    out: list[PersonMention] = []
+    for p in find_people(text):
+        if fold(p.name) in taken:
+            continue
+        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
+        theirs = set(who[0].entity.props.get("schema:affiliation", [])) if who and who[0].match else set()
+        body = next((bodies[iri] for iri in theirs if iri in bodies), None)
+        if body is not None:
+            taken.add(fold(p.name))
+            p.org = body
+            out.append(p)
+    return out
 
 
 def _known_hosts_are_hosts(

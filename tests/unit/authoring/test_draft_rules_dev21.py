@@ -69,3 +69,35 @@ def test_a_second_name_the_graph_does_not_know_leaves_the_body_new(repo_draft_co
         repo_draft_context,
     )
     assert _orgs(d) == [("Tartu Town Library", True)]
+
+
+# --- 3. no guest read, a known body came: the people the graph records as its staff are its delegation -------------
+
+_KZ = "Library of the First President of the Republic of Kazakhstan"
+
+
+def test_the_known_staff_of_a_known_visiting_body_are_its_guests(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"A delegation of the {_KZ} came to Baku on 2 March 2026. Akbota Khamitova and her colleagues were shown "
+        "the reading rooms.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Akbota Kamoyovna Xamitova", False)]
+
+
+def test_a_known_colleague_named_beside_a_guest_read_is_not_added(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"A delegation of the {_KZ} led by Aigerim Tulegenova visited the Presidential Library on 2 March 2026. The "
+        "guests spoke of the projects of Kunslu Isinova.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Aigerim Tulegenova", True)]
+
+
+def test_a_known_person_of_another_body_is_not_the_delegation(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A delegation of the National Library of Georgia came to Baku on 2 March 2026. The guests were shown a book "
+        "edited by Kunslu Isinova.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == []
