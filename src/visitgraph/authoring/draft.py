@@ -287,8 +287,14 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has
         for o in found.orgs + free:
             _org_entry(o, ctx, draft, orgs, sole=True)
-    if not found.visitors:
-        found.visitors += _known_staff_of_guests(text, found, found.orgs + free, orgs, ctx)
+    bodies = _known_visiting_bodies(found.orgs + free, orgs, ctx)
+    none_read = not found.visitors
+    for p in [h for h in found.hosts if _recorded_body(h.name, bodies, ctx) is not None]:
+        found.hosts.remove(p)  # the graph records them as staff of a body that came: a guest, as words misread
+        p.host, p.org = False, _recorded_body(p.name, bodies, ctx)
+        found.visitors.append(p)
+    if none_read:  # the words read no guest (a host the graph made one does not count)
+        found.visitors += _known_staff_of_guests(text, found, bodies, ctx)
     for p in list(found.visitors):
         entry = _person_entry(p, ctx, draft, orgs)
         if entry is None:
@@ -327,11 +333,30 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     return draft
 
 
+def _known_visiting_bodies(named: list[OrgMention], orgs: dict[str, Entry], ctx: DraftContext) -> dict[str, OrgMention]:
+    """Return the known bodies (reused, not the host) the item's guests come from, by IRI, with their mentions."""
+    return {
+        e.iri: o
+        for o in named
+        if not o.host and (e := orgs.get(fold(o.name))) is not None and not e.new and e.iri != ctx.host
+    }
+
+
+def _recorded_body(name: str, bodies: dict[str, OrgMention], ctx: DraftContext) -> OrgMention | None:
+    """Return the visiting body the graph records a person as staff of: the matcher reuses the name alone (flagged)
+    and their record's affiliation is one of `bodies`; None otherwise."""
+    if not bodies:
+        return None
+    who = ctx.matcher.reconcile(name, type="person", limit=2)
+    theirs = who[0].entity.props.get("schema:affiliation", []) if who and who[0].match else []
+    return next((bodies[iri] for iri in theirs if iri in bodies), None)
+
+
 def _known_staff_of_guests(
-    text: str, found: VisitFindings, named: list[OrgMention], orgs: dict[str, Entry], ctx: DraftContext
+    text: str, found: VisitFindings, bodies: dict[str, OrgMention], ctx: DraftContext
 ) -> list[PersonMention]:
-    """Return the people the graph records as staff of a known visiting body, named anywhere in an item whose
-    words read no guest (decision 0071).
+    """Return the people the graph records as staff of a known visiting body (:func:`_recorded_body`), named
+    anywhere in an item whose words read no guest (decision 0071).
 
     "A delegation of the X came to Baku … It was led by A, head of …, accompanied by B": the words name the body
     but no one in a guest's slot. A person the matcher reuses on the name alone whose record gives as affiliation
@@ -340,21 +365,12 @@ def _known_staff_of_guests(
     passing beside the guests read ("… presented a book by their director X") is not added; never a host, never
     someone the words keep out ("named after X", "the anniversary of X").
     """
-    bodies = {
-        e.iri: o
-        for o in named
-        if not o.host and (e := orgs.get(fold(o.name))) is not None and not e.new and e.iri != ctx.host
-    }
     if not bodies:
         return []
-    taken = {fold(p.name) for p in found.hosts} | {fold(name) for name, _ in found.not_guests}
+    taken = {fold(p.name) for p in found.hosts + found.visitors} | {fold(name) for name, _ in found.not_guests}
     out: list[PersonMention] = []
     for p in find_people(text):
-        if fold(p.name) in taken:
-            continue
-        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
-        theirs = set(who[0].entity.props.get("schema:affiliation", [])) if who and who[0].match else set()
-        body = next((bodies[iri] for iri in theirs if iri in bodies), None)
+        body = _recorded_body(p.name, bodies, ctx) if fold(p.name) not in taken else None
         if body is not None:
             taken.add(fold(p.name))
             p.org = body

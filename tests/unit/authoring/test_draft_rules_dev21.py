@@ -101,3 +101,25 @@ def test_a_known_person_of_another_body_is_not_the_delegation(repo_draft_context
         repo_draft_context,
     )
     assert _people(d.attendees) == []
+
+
+# --- 4. a person read as host staff whom the graph records as staff of the known body that came: a guest -----------
+
+
+def test_the_known_head_of_a_visiting_body_read_as_host_is_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"A delegation of the {_KZ} came to Baku on 2 March 2026. Its head was Kunslu Isinova; Akbota Khamitova was "
+        "also part of it.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Akbota Kamoyovna Xamitova", False), ("Kunslu Serikovna İsinova", False)]
+    assert _people(d.contributors) == []
+
+
+def test_the_host_s_director_receiving_a_known_body_stays_a_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        f"On 2 March 2026 director Mayil Ahmadov received a delegation of the {_KZ} headed by Kunslu Isinova.",
+        repo_draft_context,
+    )
+    assert _people(d.contributors) == [("Mayil Ahmadov", False)]
+    assert _people(d.attendees) == [("Kunslu Serikovna İsinova", False)]
