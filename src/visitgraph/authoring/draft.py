@@ -295,10 +295,15 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         found.visitors.append(p)
     if none_read:  # the words read no guest (a host the graph made one does not count)
         found.visitors += _known_staff_of_guests(text, found, bodies, ctx)
+    staff = {e.iri for e in ctx.host_people}
     for p in list(found.visitors):
         entry = _person_entry(p, ctx, draft, orgs)
         if entry is None:
             found.visitors.remove(p)
+        elif entry.iri in staff and not entry.new:  # "the library's director, Mr. Ahmadov": reused as its staff
+            found.visitors.remove(p)
+            p.host, p.org = True, None
+            found.hosts.append(p)
         else:
             draft.attendees.append(entry)
     for p in list(found.hosts):

@@ -123,3 +123,26 @@ def test_the_host_s_director_receiving_a_known_body_stays_a_host(repo_draft_cont
     )
     assert _people(d.contributors) == [("Mayil Ahmadov", False)]
     assert _people(d.attendees) == [("Kunslu Serikovna İsinova", False)]
+
+
+# --- 5. a guest the drafter reuses as the host's recorded staff (whatever way it found them) is a host --------------
+
+
+def test_a_surname_reused_as_the_host_s_director_is_a_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 students of Baku State University led by Aysel Karimova came to the Presidential Library to "
+        "talk with its director, Mr. Ahmadov, about reading.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Aysel Karimova", True)]
+    assert _people(d.contributors) == [("Mayil Ahmadov", False)]
+
+
+def test_a_surname_reused_as_a_known_guest_stays_a_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the American journalist Mr. Kniffel came to the Presidential Library to write about its reading "
+        "rooms.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Leonard Kniffel", False)]
+    assert _people(d.contributors) == []
