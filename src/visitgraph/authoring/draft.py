@@ -37,7 +37,7 @@ from visitgraph.authoring.extract import (
 from visitgraph.authoring.namegate import FOREIGN_HEADS, known_under_other_words, refuse_person
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
-from visitgraph.authoring.visitors import VisitFindings, analyse_visit, visiting_orgs_free
+from visitgraph.authoring.visitors import VisitFindings, analyse_visit, first_sentence_end, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
@@ -265,6 +265,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         _known_body_ends_before(text, p, ctx)
     _known_hosts_are_hosts(found.visitors, found.hosts, ctx, text)
     free = visiting_orgs_free(text, found, ctx.host_labels)
+    if _VISIT_CUE.search(text) and not (found.visitors or found.orgs or free):
+        found.visitors += _returning_guests(text, found, ctx)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
         raise BadParameter(
             "news",
@@ -355,6 +357,55 @@ def _recorded_body(name: str, bodies: dict[str, OrgMention], ctx: DraftContext) 
     who = ctx.matcher.reconcile(name, type="person", limit=2)
     theirs = who[0].entity.props.get("schema:affiliation", []) if who and who[0].match else []
     return next((bodies[iri] for iri in theirs if iri in bodies), None)
+
+
+#: A word right before a name that makes it whose work or subject something is ("the novels of X", "a book by X", "a
+#: film about X", "dedicated to X", "named after X") or someone met at another time ("recalled the meeting with X"),
+#: not someone the words place at this visit.
+_WORK_OF_BEFORE = re.compile(r"\b(?:of|by|about|to|after|with)\s+$")
+
+
+def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> list[PersonMention]:
+    """Return the people the graph records as earlier guests of the host, named in an item that reads as a visit
+    but whose words read no guest and no visiting body at all (decision 0071).
+
+    "From Astana came A and B of …, and from Minsk C": the words put nobody in a guest's slot, so the item would be
+    refused. A person the matcher reuses on the name alone whose record lists a visit, and who is not the host's
+    staff, came before; named in a visit nobody else is named as the guest of, they are its guests. Only when the
+    words read nobody, so a known visitor named in passing beside the guests read (a book of theirs shown) is
+    never added; nor one named as whose work or subject something is ("an exhibition of the novels of X").
+    """
+    staff = {e.iri for e in ctx.host_people}
+    taken = {fold(p.name) for p in found.hosts} | {fold(name) for name, _ in found.not_guests}
+    out: list[PersonMention] = []
+    for p in find_people(text):
+        if fold(p.name) in taken or _WORK_OF_BEFORE.search(text, 0, p.start):
+            continue
+        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
+        if who and who[0].match and who[0].iri not in staff and who[0].entity.props.get("visits"):
+            taken.add(fold(p.name))
+            p.org = _recorded_body_named(text, p, who[0].entity.props.get("schema:affiliation", []), ctx)
+            out.append(p)
+    return out
+
+
+#: A body named "of the X", X capitalised words joined by "of", "the", "for": where a person's institution follows
+#: their name.
+_OF_BODY = re.compile(r"\bof\s+the\s+([A-Z][\w'’-]*(?:\s+(?:of|the|for|[A-Z][\w'’-]*))*)")
+
+
+def _recorded_body_named(text: str, p: PersonMention, theirs: list[str], ctx: DraftContext) -> OrgMention | None:
+    """Return the person's recorded institution as the sentence names it after them ("A and B of the Library of
+    the First President of Kazakhstan"), else None: the first "of the X" up to the sentence's end whose matcher
+    candidates include a body the graph records them at (with a name score of at least :data:`MAYBE_SCORE`), as
+    :func:`_vouched_bodies` asks; that body is then reused for it."""
+    start = p.start + len(p.name)
+    end = start + first_sentence_end(text[start:])
+    for m in _OF_BODY.finditer(text, start, end):
+        cands = ctx.matcher.reconcile(m.group(1), type="organization", limit=5)
+        if any(c.iri in theirs and _name_score(c) >= MAYBE_SCORE for c in cands):
+            return parse_org(m.group(1))
+    return None
 
 
 def _known_staff_of_guests(

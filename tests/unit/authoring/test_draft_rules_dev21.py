@@ -6,10 +6,13 @@ institutions are the repository's own records.
 
 from __future__ import annotations
 
+import pytest
+
 from draftcases import draft_case as _draft
 from draftcases import orgs as _orgs
 from draftcases import people as _people
 from visitgraph.authoring.draft import DraftContext
+from visitgraph.core.errors import BadParameter
 
 # --- 1. a known person's given name clipped ("Len" for "Leonard"): the one known person it can be --------------------
 
@@ -146,3 +149,34 @@ def test_a_surname_reused_as_a_known_guest_stays_a_guest(repo_draft_context: Dra
     )
     assert _people(d.attendees) == [("Leonard Kniffel", False)]
     assert _people(d.contributors) == []
+
+
+# --- 6. a visit whose words read nobody: the people the graph records as earlier guests, with their recorded body --
+
+
+def test_earlier_guests_named_where_the_words_read_nobody_are_the_guests(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 colleagues from Astana were at the Presidential Library. Kunslu Isinova and Akbota Khamitova "
+        "of the Library of the First President of Kazakhstan saw the reading halls.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Akbota Kamoyovna Xamitova", False), ("Kunslu Serikovna İsinova", False)]
+    assert _orgs(d) == [(f"{_KZ} – the Leader of the Nation", False)]
+
+
+def test_an_earlier_guest_whose_novels_are_shown_is_not_a_guest(repo_draft_context: DraftContext) -> None:
+    with pytest.raises(BadParameter, match="does not read as a visit"):
+        _draft(
+            "On 3 May 2026 the library's reading room held an exhibition of the novels of Gerard Cardonne, who "
+            "visited the library in 2017.",
+            repo_draft_context,
+        )
+
+
+def test_an_earlier_guest_recalled_is_not_a_guest(repo_draft_context: DraftContext) -> None:
+    with pytest.raises(BadParameter, match="does not read as a visit"):
+        _draft(
+            "A round table on translation was held at the Presidential Library on 3 May 2026. Participants recalled "
+            "the meeting with Gerard Cardonne in 2017.",
+            repo_draft_context,
+        )
