@@ -308,6 +308,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             found.hosts.append(p)
         else:
             draft.attendees.append(entry)
+            if p.org is None and not entry.new:
+                p.org = _recorded_body_spelt(text, entry, ctx, draft, orgs)
     for p in list(found.hosts):
         entry = _person_entry(p, ctx, draft, orgs, host=True)
         if entry is None:
@@ -387,6 +389,24 @@ def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> lis
             p.org = _recorded_body_named(text, p, who[0].entity.props.get("schema:affiliation", []), ctx)
             out.append(p)
     return out
+
+
+def _recorded_body_spelt(
+    text: str, entry: Entry, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry]
+) -> OrgMention | None:
+    """Return the institution a reused guest with none read is recorded at, when the item spells one of its labels
+    (decision 0071): "A film crew of X, …, headed by A" names X where no slot ties it to A; the graph does. The
+    body is reused (never minted) and is the guests'; the host is never one."""
+    known = ctx.matcher.by_iri(entry.iri)
+    for iri in known.props.get("schema:affiliation", []) if known is not None else []:
+        body = ctx.matcher.by_iri(iri) if iri != ctx.host else None
+        labels = (body.labels or [body.name]) if body is not None else []
+        label = next((n for n in labels if len(n) > 3 and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)), None)
+        if label is not None:
+            mention = OrgMention(label, reuse_only=True)
+            if _org_entry(mention, ctx, draft, orgs) is not None:
+                return mention
+    return None
 
 
 #: A body named "of the X", X capitalised words joined by "of", "the", "for": where a person's institution follows

@@ -180,3 +180,24 @@ def test_an_earlier_guest_recalled_is_not_a_guest(repo_draft_context: DraftConte
             "the meeting with Gerard Cardonne in 2017.",
             repo_draft_context,
         )
+
+
+# --- 7. a reused guest with no institution read: the one the graph records them at, when the item spells it -------
+
+
+def test_a_known_guest_s_recorded_body_spelt_in_the_item_is_theirs(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A television crew of Sputnik Azerbaijan, led by Aziz Aliyev, was at the Presidential Library on 3 May 2026 "
+        "to film the new reading room.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Aziz Aliyev", False)]
+    assert _orgs(d) == [("Sputnik Azerbaijan", False)]
+
+
+def test_a_known_guest_s_recorded_body_not_named_is_not_drafted(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the journalist Aziz Aliyev visited the Presidential Library to write about its new reading room.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == []
