@@ -179,7 +179,7 @@ and 18 with the harder phenomena of issue 16, weighted towards reuse of known en
 visitor or known institution under another spelling, form, abbreviation or former affiliation; items without a
 year, two-way gifts, memoranda signed vs agreed vs only discussed, several delegations, "under the leadership of",
 writers and scholars with no institution, department words in job titles, host staff beside guests), as a check
-set never tuned on. ``dev22`` was written on 6 Dec 2026 (session 14) by another hand, blind to the drafting rules
+set never tuned on; it is a development set since drafting round 21 (decision 0071), first scored at 21/30. ``dev22`` was written on 6 Dec 2026 (session 14) by another hand, blind to the drafting rules
 and to every other set, 15 ordinary items and 15 with the harder phenomena of issue 16 (returning visitors spelled
 as Russian, Belarusian, Czech, Azerbaijani or Turkish would, with initials, inverted order or academic titles, and
 named later by initial or surname; known institutions under another official, national-language or Latin form or an

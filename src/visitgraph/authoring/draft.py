@@ -14,7 +14,7 @@ Longer than 400 lines because reading items, reusing known IRIs and writing revi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from visitgraph.authoring.extract import (
     OrgMention,
     PersonMention,
     bare_head,
+    find_people,
     institution_head,
     is_cap,
     is_name_word,
@@ -36,14 +37,14 @@ from visitgraph.authoring.extract import (
 from visitgraph.authoring.namegate import FOREIGN_HEADS, known_under_other_words, refuse_person
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
-from visitgraph.authoring.visitors import analyse_visit, visiting_orgs_free
+from visitgraph.authoring.visitors import VisitFindings, analyse_visit, first_sentence_end, visiting_orgs_free
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
 from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens, person_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
-from visitgraph.linking.namescore import sounds_alike, spelt_otherwise
+from visitgraph.linking.namescore import clipped_given, sounds_alike, spelt_otherwise
 
 HOST_SLUG = "presidential-library"
 #: A place right after an institution's name in the text ("… Centre in Cairo"), its capitalised words.
@@ -264,6 +265,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         _known_body_ends_before(text, p, ctx)
     _known_hosts_are_hosts(found.visitors, found.hosts, ctx, text)
     free = visiting_orgs_free(text, found, ctx.host_labels)
+    if _VISIT_CUE.search(text) and not (found.visitors or found.orgs or free):
+        found.visitors += _returning_guests(text, found, ctx)
     if not _VISIT_CUE.search(text) or not (found.visitors or found.orgs or free):
         raise BadParameter(
             "news",
@@ -286,12 +289,27 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     if not orgs and not found.visitors:  # nothing else names the guests: the one institution the text has
         for o in found.orgs + free:
             _org_entry(o, ctx, draft, orgs, sole=True)
+    bodies = _known_visiting_bodies(found.orgs + free, orgs, ctx)
+    none_read = not found.visitors
+    for p in [h for h in found.hosts if _recorded_body(h.name, bodies, ctx) is not None]:
+        found.hosts.remove(p)  # the graph records them as staff of a body that came: a guest, as words misread
+        p.host, p.org = False, _recorded_body(p.name, bodies, ctx)
+        found.visitors.append(p)
+    if none_read:  # the words read no guest (a host the graph made one does not count)
+        found.visitors += _known_staff_of_guests(text, found, bodies, ctx)
+    staff = {e.iri for e in ctx.host_people}
     for p in list(found.visitors):
         entry = _person_entry(p, ctx, draft, orgs)
         if entry is None:
             found.visitors.remove(p)
+        elif entry.iri in staff and not entry.new:  # "the library's director, Mr. Ahmadov": reused as its staff
+            found.visitors.remove(p)
+            p.host, p.org = True, None
+            found.hosts.append(p)
         else:
             draft.attendees.append(entry)
+            if p.org is None and not entry.new:
+                p.org = _recorded_body_spelt(text, entry, ctx, draft, orgs)
     for p in list(found.hosts):
         entry = _person_entry(p, ctx, draft, orgs, host=True)
         if entry is None:
@@ -322,6 +340,118 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     _gifts(text, ctx, draft, found.visitors, found.hosts, orgs)
     draft.agreements = [(a.name, a.signed) for a in find_agreements(text)]
     return draft
+
+
+def _known_visiting_bodies(named: list[OrgMention], orgs: dict[str, Entry], ctx: DraftContext) -> dict[str, OrgMention]:
+    """Return the known bodies (reused, not the host) the item's guests come from, by IRI, with their mentions."""
+    return {
+        e.iri: o
+        for o in named
+        if not o.host and (e := orgs.get(fold(o.name))) is not None and not e.new and e.iri != ctx.host
+    }
+
+
+def _recorded_body(name: str, bodies: dict[str, OrgMention], ctx: DraftContext) -> OrgMention | None:
+    """Return the visiting body the graph records a person as staff of: the matcher reuses the name alone (flagged)
+    and their record's affiliation is one of `bodies`; None otherwise."""
+    if not bodies:
+        return None
+    who = ctx.matcher.reconcile(name, type="person", limit=2)
+    theirs = who[0].entity.props.get("schema:affiliation", []) if who and who[0].match else []
+    return next((bodies[iri] for iri in theirs if iri in bodies), None)
+
+
+#: A word right before a name that makes it whose work or subject something is ("the novels of X", "a book by X", "a
+#: film about X", "dedicated to X", "named after X") or someone met at another time ("recalled the meeting with X"),
+#: not someone the words place at this visit.
+_WORK_OF_BEFORE = re.compile(r"\b(?:of|by|about|to|after|with)\s+$")
+
+
+def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> list[PersonMention]:
+    """Return the people the graph records as earlier guests of the host, named in an item that reads as a visit
+    but whose words read no guest and no visiting body at all (decision 0071).
+
+    "From Astana came A and B of …, and from Minsk C": the words put nobody in a guest's slot, so the item would be
+    refused. A person the matcher reuses on the name alone whose record lists a visit, and who is not the host's
+    staff, came before; named in a visit nobody else is named as the guest of, they are its guests. Only when the
+    words read nobody, so a known visitor named in passing beside the guests read (a book of theirs shown) is
+    never added; nor one named as whose work or subject something is ("an exhibition of the novels of X").
+    """
+    staff = {e.iri for e in ctx.host_people}
+    taken = {fold(p.name) for p in found.hosts} | {fold(name) for name, _ in found.not_guests}
+    out: list[PersonMention] = []
+    for p in find_people(text):
+        if fold(p.name) in taken or _WORK_OF_BEFORE.search(text, 0, p.start):
+            continue
+        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
+        if who and who[0].match and who[0].iri not in staff and who[0].entity.props.get("visits"):
+            taken.add(fold(p.name))
+            p.org = _recorded_body_named(text, p, who[0].entity.props.get("schema:affiliation", []), ctx)
+            out.append(p)
+    return out
+
+
+def _recorded_body_spelt(
+    text: str, entry: Entry, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry]
+) -> OrgMention | None:
+    """Return the institution a reused guest with none read is recorded at, when the item spells one of its labels
+    (decision 0071): "A film crew of X, …, headed by A" names X where no slot ties it to A; the graph does. The
+    body is reused (never minted) and is the guests'; the host is never one."""
+    known = ctx.matcher.by_iri(entry.iri)
+    for iri in known.props.get("schema:affiliation", []) if known is not None else []:
+        body = ctx.matcher.by_iri(iri) if iri != ctx.host else None
+        labels = (body.labels or [body.name]) if body is not None else []
+        label = next((n for n in labels if len(n) > 3 and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)), None)
+        if label is not None:
+            mention = OrgMention(label, reuse_only=True)
+            if _org_entry(mention, ctx, draft, orgs) is not None:
+                return mention
+    return None
+
+
+#: A body named "of the X", X capitalised words joined by "of", "the", "for": where a person's institution follows
+#: their name.
+_OF_BODY = re.compile(r"\bof\s+the\s+([A-Z][\w'’-]*(?:\s+(?:of|the|for|[A-Z][\w'’-]*))*)")
+
+
+def _recorded_body_named(text: str, p: PersonMention, theirs: list[str], ctx: DraftContext) -> OrgMention | None:
+    """Return the person's recorded institution as the sentence names it after them ("A and B of the Library of
+    the First President of Kazakhstan"), else None: the first "of the X" up to the sentence's end whose matcher
+    candidates include a body the graph records them at (with a name score of at least :data:`MAYBE_SCORE`), as
+    :func:`_vouched_bodies` asks; that body is then reused for it."""
+    start = p.start + len(p.name)
+    end = start + first_sentence_end(text[start:])
+    for m in _OF_BODY.finditer(text, start, end):
+        cands = ctx.matcher.reconcile(m.group(1), type="organization", limit=5)
+        if any(c.iri in theirs and _name_score(c) >= MAYBE_SCORE for c in cands):
+            return parse_org(m.group(1))
+    return None
+
+
+def _known_staff_of_guests(
+    text: str, found: VisitFindings, bodies: dict[str, OrgMention], ctx: DraftContext
+) -> list[PersonMention]:
+    """Return the people the graph records as staff of a known visiting body (:func:`_recorded_body`), named
+    anywhere in an item whose words read no guest (decision 0071).
+
+    "A delegation of the X came to Baku … It was led by A, head of …, accompanied by B": the words name the body
+    but no one in a guest's slot. A person the matcher reuses on the name alone whose record gives as affiliation
+    a body the item's guests come from (a known one, reused) is one of its delegation: the graph says who they
+    belong to, the item says that body came. Only when no guest was read at all, so a known colleague named in
+    passing beside the guests read ("… presented a book by their director X") is not added; never a host, never
+    someone the words keep out ("named after X", "the anniversary of X").
+    """
+    if not bodies:
+        return []
+    taken = {fold(p.name) for p in found.hosts + found.visitors} | {fold(name) for name, _ in found.not_guests}
+    out: list[PersonMention] = []
+    for p in find_people(text):
+        body = _recorded_body(p.name, bodies, ctx) if fold(p.name) not in taken else None
+        if body is not None:
+            taken.add(fold(p.name))
+            p.org = body
+            out.append(p)
+    return out
 
 
 def _known_hosts_are_hosts(
@@ -529,6 +659,13 @@ def _org_entry(
             f"{_name_score(vouch):g}): the institution of the known {person}, named with it"
         )
         entry = Entry(vouch.iri, "organization", vouch.name, False, note)
+    elif (restated := _restated_after_dash(ctx, o.name, draft.item.text)) is not None:
+        # "the X Library – the Library of the First President of Y – …": the name the graph knows, after a dash
+        note = (
+            f'reused {vocab.shorten(restated.iri, ctx.base)} "{restated.name}" for "{o.name}": the text restates '
+            "it after a dash under a name the graph knows"
+        )
+        entry = Entry(restated.iri, "organization", restated.name, False, note)
     elif ("organization", key) in ctx.minted:
         entry = _earlier(ctx.minted[("organization", key)])
     elif (halves := _two_known_bodies(ctx, o.name)) is not None:
@@ -592,6 +729,27 @@ def _org_entry(
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
     return entry
+
+
+#: A spaced dash right after an institution's name, then what stands between it and the next dash or the clause's end.
+_DASH_APPOSITION = re.compile(r"\s+[–—]\s+(?:the\s+)?([A-Z][^–—,;:.()]{7,200}?)\s*(?:[–—,;:.(]|$)")
+
+
+def _restated_after_dash(ctx: DraftContext, written: str, text: str) -> Candidate | None:
+    """Return the known institution the text names right after `written` between spaced dashes, else None.
+
+    "A delegation of the X Library – the Library of the First President of Y – …" gives the body a second name in
+    apposition, as brackets do ("Rudomino Library (the All-Russia State Library …)", :func:`_variants`). When the
+    matcher flags that second name (held to the same terms as a name as written, :func:`_reconcile`), the body is
+    the known one, whatever the first name is (decision 0071). A dash before a new clause or a list ("– the guests
+    were shown …") names no known body, so reuses nothing.
+    """
+    at = text.find(written)
+    m = _DASH_APPOSITION.match(text, at + len(written)) if at >= 0 else None
+    if m is None:
+        return None
+    found = _reconcile(ctx, m.group(1).strip(), "organization", [])
+    return found if found is not None and found.match else None
 
 
 def _name_score(c: Candidate) -> float:
@@ -838,6 +996,24 @@ def _known_by_sound(p: PersonMention, ctx: DraftContext, props: list[tuple[str, 
     skeleton (:func:`sounds_alike`). Reused only when exactly one known person sounds so and their recorded
     affiliation does not disagree with the one the text gives; a name the matcher does see is left to it.
     """
+    return _one_known_like(p, ctx, props, sounds_alike)
+
+
+def _known_clipped(p: PersonMention, ctx: DraftContext, props: list[tuple[str, Any]]) -> Entity | None:
+    """Return the one known person a name the matcher finds no candidate for is with its given name clipped, else
+    None (decision 0071): "Len Kniffel" is the known "Leonard Kniffel" (:func:`clipped_given`), under the same terms
+    as a name written by ear (:func:`_known_by_sound`)."""
+    return _one_known_like(p, ctx, props, clipped_given)
+
+
+def _one_known_like(
+    p: PersonMention,
+    ctx: DraftContext,
+    props: list[tuple[str, Any]],
+    alike: Callable[[tuple[str, ...], tuple[str, ...]], bool],
+) -> Entity | None:
+    """Return the one known person one of whose labels the two-word name is `alike`, and whose recorded
+    affiliation does not disagree with the one the text gives; None when none or several fit."""
     words = tuple(fold(p.name).split())
     if len(words) != 2:
         return None
@@ -846,13 +1022,16 @@ def _known_by_sound(p: PersonMention, ctx: DraftContext, props: list[tuple[str, 
         e.iri: e
         for e in ctx.matcher.entities.values()
         if e.kind == "person"
-        and any(sounds_alike(words, tuple(fold(label).split())) for label in e.labels or [e.name])
+        and any(alike(words, tuple(fold(label).split())) for label in e.labels or [e.name])
         and (said is None or not e.props.get("schema:affiliation") or said in e.props["schema:affiliation"])
     }
     return next(iter(fits.values())) if len(fits) == 1 else None
 
 
 _SOUND_REASON = "the only known person whose name sounds so, spelt by ear; check it is the same person"
+_CLIPPED_REASON = (
+    "the only known person with this family name and a given name it shortens; check it is the same person"
+)
 _PARTS_REASON = "the only known person whose name has these words in this order; check it is the same person"
 
 
@@ -897,6 +1076,8 @@ def _person_entry(
         known, reason = _known_by_name_parts(p, ctx), _PARTS_REASON
         if known is None and best is None:
             known, reason = _known_by_sound(p, ctx, props), _SOUND_REASON
+        if known is None and best is None:
+            known, reason = _known_clipped(p, ctx, props), _CLIPPED_REASON
         if known is not None:
             note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({reason})'
             entry = Entry(known.iri, "person", known.name, False, note)

@@ -201,3 +201,40 @@ def sounds_alike(query: tuple[str, ...], label: tuple[str, ...]) -> bool:
         return False
     given, known_given = sound_key(query[0]), sound_key(label[0])
     return bool(given) and given[0] == known_given[:1] and given.rstrip("t") == known_given.rstrip("t")
+
+
+#: Fewest letters a clipped given name keeps ("Len" for "Leonard", "Tom" for "Thomas"; not "Al" or "Ed").
+CLIPPED_GIVEN_MIN = 3
+
+
+def _in_order(short: str, full: str) -> bool:
+    """Say whether the letters of `short` occur in `full` in the same order (not necessarily together)."""
+    rest = iter(full)
+    return all(c in rest for c in short)
+
+
+def clipped_given(query: tuple[str, ...], label: tuple[str, ...]) -> bool:
+    """Say whether a written two-word name is a label's given and family name with one given name clipped.
+
+    The family names are the same word (folded) of four letters or more; the shorter given name is at least
+    :data:`CLIPPED_GIVEN_MIN` letters and two fewer than the other, begins with its letter, keeps its letters in
+    order and ends on a consonant, as clipped forms do ("Len" for "Leonard", "Tom" for "Thomas", "Alex" for
+    "Alexander"); a name ending on a vowel is a name of its own ("Lena" is not "Leonard"). Only for a name the matcher
+    finds no candidate for at all (the drafter asks, decision 0071).
+
+    >>> clipped_given(("len", "kniffel"), ("leonard", "kniffel")), clipped_given(("thomas", "brown"), ("tom", "brown"))
+    (True, True)
+    >>> clipped_given(("lena", "kniffel"), ("leonard", "kniffel")), clipped_given(("lev", "kniffel"), ("leonard", "kniffel"))
+    (False, False)
+    >>> clipped_given(("al", "brown"), ("alan", "brown")), clipped_given(("len", "kniffel"), ("leonard", "kniff"))
+    (False, False)
+    """
+    if len(query) != 2 or len(label) < 2 or query[1] != label[-1] or len(query[1]) < 4:
+        return False
+    short, full = sorted((query[0], label[0]), key=len)
+    return (
+        CLIPPED_GIVEN_MIN <= len(short) <= len(full) - 2
+        and short[0] == full[0]
+        and short[-1] not in "aeiouy"
+        and _in_order(short, full)
+    )
