@@ -327,6 +327,21 @@ def test_dev21_development_no_worse(dev21_scores: dict[str, DraftScore]) -> None
     assert d.right >= 23 and d.dates >= 28 and d.invented <= 1 and d.reused >= 44, (d.line("dev21"), d.problems)
 
 
+@pytest.fixture(scope="module")
+def dev22_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The set ``dev22``, scored only by the test about it (named ``test_dev22_*``), like ``dev14``."""
+    return {"dev22": _scored(sources, "dev22")}
+
+
+def test_dev22_blind_check_no_worse(dev22_scores: dict[str, DraftScore]) -> None:
+    """dev22 (news-dev22.json, 30 items written blind on 6 Dec 2026 in session 14, 15 ordinary) is never tuned on:
+    scored once before drafting round 21 (19/30, dates 27/30, reuse 33/47, 3 invented entities in 3 items) and once
+    after it (19/30, dates 29/30, reuse 39/47, 4 invented entities in 4 items). Only its figures are asserted and
+    nothing of its items is printed, so a failure here does not show what to tune."""
+    d = dev22_scores["dev22"]
+    assert d.right >= 19 and d.dates >= 29 and d.invented <= 4 and d.reused >= 39, d.line("dev22")
+
+
 def test_dev_halves_stay_as_tuned(
     reconcile_scores: dict[str, ReconcileScore], draft_scores: dict[str, DraftScore]
 ) -> None:
