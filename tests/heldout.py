@@ -125,6 +125,7 @@ NEWS_FILES = {
     "dev20": "news-dev20.json",
     "dev21": "news-dev21.json",
     "dev22": "news-dev22.json",
+    "dev23": "news-dev23.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -186,7 +187,13 @@ named later by initial or surname; known institutions under another official, na
 abbreviation; items without a year, two-way gifts, memoranda signed vs agreed vs only discussed or suggested,
 several delegations, writers and scholars with no institution, department words in job titles, host staff beside
 guests), in the voices of a news agency, a press office, a long narrative and a terse brief, as a check set never
-tuned on."""
+tuned on. ``dev23`` was written on 6 Dec 2026 (session 14) by another hand, blind to the drafting rules
+and to every other set and never drafted or scored by its writer, 15 ordinary items and 15 with the harder phenomena
+of issue 16 (returning visitors spelled as Russian, Belarusian, Czech, Arabic, Azerbaijani or Turkish would, with
+initials, inverted order or honorifics, and named later by initial or surname; known institutions under an official,
+short or Latin form or an abbreviation; items without a year, two-way gifts, memoranda signed vs agreed vs only
+discussed or raised, several delegations, writers with no institution, department and magazine words in job titles,
+host staff beside guests), written blind in session 14, never tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
