@@ -187,7 +187,7 @@ named later by initial or surname; known institutions under another official, na
 abbreviation; items without a year, two-way gifts, memoranda signed vs agreed vs only discussed or suggested,
 several delegations, writers and scholars with no institution, department words in job titles, host staff beside
 guests), in the voices of a news agency, a press office, a long narrative and a terse brief, as a check set never
-tuned on. ``dev23`` was written on 6 Dec 2026 (session 14) by another hand, blind to the drafting rules
+tuned on; it is a development set since drafting round 22 (decision 0073), first scored at 19/30. ``dev23`` was written on 6 Dec 2026 (session 14) by another hand, blind to the drafting rules
 and to every other set and never drafted or scored by its writer, 15 ordinary items and 15 with the harder phenomena
 of issue 16 (returning visitors spelled as Russian, Belarusian, Czech, Arabic, Azerbaijani or Turkish would, with
 initials, inverted order or honorifics, and named later by initial or surname; known institutions under an official,

@@ -297,11 +297,12 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         found.visitors.append(p)
     if none_read:  # the words read no guest (a host the graph made one does not count)
         found.visitors += _known_staff_of_guests(text, found, bodies, ctx)
+        found.visitors += _earlier_companions(text, found, bodies, ctx)
     staff = {e.iri for e in ctx.host_people}
     for p in list(found.visitors):
         entry = _person_entry(p, ctx, draft, orgs)
-        if entry is None:
-            found.visitors.remove(p)
+        if entry is None or any(e.iri == entry.iri for e in draft.attendees):
+            found.visitors.remove(p)  # none, or one guest named twice ("Aleksandr Vershinin … A. Vershinin")
         elif entry.iri in staff and not entry.new:  # "the library's director, Mr. Ahmadov": reused as its staff
             found.visitors.remove(p)
             p.host, p.org = True, None
@@ -312,7 +313,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
                 p.org = _recorded_body_spelt(text, entry, ctx, draft, orgs)
     for p in list(found.hosts):
         entry = _person_entry(p, ctx, draft, orgs, host=True)
-        if entry is None:
+        if entry is None or any(e.iri == entry.iri for e in draft.contributors):
             found.hosts.remove(p)
         else:
             draft.contributors.append(entry)
@@ -365,6 +366,8 @@ def _recorded_body(name: str, bodies: dict[str, OrgMention], ctx: DraftContext) 
 #: film about X", "dedicated to X", "named after X") or someone met at another time ("recalled the meeting with X"),
 #: not someone the words place at this visit.
 _WORK_OF_BEFORE = re.compile(r"\b(?:of|by|about|to|after|with)\s+$")
+#: "by" after a verb of company ("accompanied by X", "was joined this time by X"): X is in the party, not an author.
+_IN_COMPANY_BY = re.compile(r"\b(?:accompanied|joined|headed|led)(?:\s+[a-z]+){0,2}\s+by\s+$")
 
 
 def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> list[PersonMention]:
@@ -381,7 +384,11 @@ def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> lis
     taken = {fold(p.name) for p in found.hosts} | {fold(name) for name, _ in found.not_guests}
     out: list[PersonMention] = []
     for p in find_people(text):
-        if fold(p.name) in taken or _WORK_OF_BEFORE.search(text, 0, p.start):
+        if (
+            fold(p.name) in taken
+            or _WORK_OF_BEFORE.search(text, 0, p.start)
+            and not _IN_COMPANY_BY.search(text, 0, p.start)
+        ):
             continue
         who = ctx.matcher.reconcile(p.name, type="person", limit=2)
         if who and who[0].match and who[0].iri not in staff and who[0].entity.props.get("visits"):
@@ -452,6 +459,50 @@ def _known_staff_of_guests(
             p.org = body
             out.append(p)
     return out
+
+
+def _earlier_companions(
+    text: str, found: VisitFindings, bodies: dict[str, OrgMention], ctx: DraftContext
+) -> list[PersonMention]:
+    """Return the people the graph records as having come to the host before together with a known body that came
+    now, named in an item whose words read no guest (decision 0073).
+
+    "A delegation of the X visited … It was headed by A, … and included B, coordinator of the Y": the words name the
+    body but no one in a guest's slot; A is X's recorded staff (:func:`_known_staff_of_guests`), B is of another body
+    but came with X's delegation before — a recorded visit of B's lists X or X's staff among its guests. The matcher
+    must reuse B on the name alone, B is not the host's staff, and B is not named as whose work or subject something
+    is (:data:`_WORK_OF_BEFORE`); B's own institution is the recorded one the sentence names after B, if any.
+    """
+    if not bodies:
+        return []
+    staff = {e.iri for e in ctx.host_people}
+    taken = {fold(p.name) for p in found.hosts + found.visitors} | {fold(name) for name, _ in found.not_guests}
+    out: list[PersonMention] = []
+    for p in find_people(text):
+        if (
+            fold(p.name) in taken
+            or _WORK_OF_BEFORE.search(text, 0, p.start)
+            and not _IN_COMPANY_BY.search(text, 0, p.start)
+        ):
+            continue
+        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
+        if not who or not who[0].match or who[0].iri in staff or not _came_with(who[0].entity, bodies, ctx):
+            continue
+        taken.add(fold(p.name))
+        p.org = _recorded_body_named(text, p, who[0].entity.props.get("schema:affiliation", []), ctx)
+        out.append(p)
+    return out
+
+
+def _came_with(person: Entity, bodies: dict[str, OrgMention], ctx: DraftContext) -> bool:
+    """Say whether a recorded visit of `person` lists one of `bodies`, or someone recorded at one, among its guests."""
+    for visit in person.props.get("visits", []):
+        known = ctx.matcher.by_iri(visit)
+        for iri in known.props.get("schema:attendee", []) if known is not None else []:
+            other = ctx.matcher.by_iri(iri) if iri != person.iri else None
+            if iri in bodies or (other is not None and set(other.props.get("schema:affiliation", [])) & set(bodies)):
+                return True
+    return False
 
 
 def _known_hosts_are_hosts(
@@ -566,7 +617,7 @@ def full_and_short(name: str) -> tuple[str, str | None]:
 
     Either order: the abbreviation first with the name in brackets when the bracket names an institution or the
     abbreviation is its initials; the name first with the abbreviation (one word in capitals: its initials, or of
-    four letters or more after an institution's name, "TÜRKSOY"; not "(UK)") in brackets. A new body
+    three letters or more after an institution's name, "TÜRKSOY", "TKD"; not "(UK)") in brackets. A new body
     is minted under its full name, the abbreviation kept as its other name (issue 16: the names the text states).
 
     >>> full_and_short("CENL (Conference of European National Libraries)")
@@ -588,7 +639,7 @@ def full_and_short(name: str) -> tuple[str, str | None]:
     if after is None or not after.group("short").isupper() or place_code(after.group("short")) is not None:
         return name, None
     initials = fold(after.group("short")) in acronyms(after.group("full"))
-    if initials or (len(after.group("short")) >= 4 and institution_head(after.group("full")) is not None):
+    if initials or (len(after.group("short")) >= 3 and institution_head(after.group("full")) is not None):
         return after.group("full").strip(), after.group("short")
     return name, None
 

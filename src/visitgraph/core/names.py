@@ -54,6 +54,8 @@ _NAMED_AFTER = re.compile(r"\bnamed after\b|\bnamed for\b")
 _NAMED_AFTER_ANY_CASE = re.compile(r"\bnamed (?:after|for)\b", re.I)
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _ACRONYM = re.compile(r"\(([A-Z]{2,8})\)")
+#: A word in capitals in brackets (letters of any script: "(VGBIL)", "(TÜRKSOY)"), the short form a name restates.
+_BRACKETED_CAPITALS = re.compile(r"\(\s*([^\W\d_]{2,10})\s*\)")
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -306,6 +308,20 @@ def acronyms(label: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def bracketed_abbreviation(label: str) -> str:
+    """Return the folded abbreviation a name gives in brackets, one word in capitals that names no country, else "".
+
+    >>> bracketed_abbreviation("Rudomino Library for Foreign Literature (VGBIL)"), bracketed_abbreviation("RSL")
+    ('vgbil', '')
+    >>> bracketed_abbreviation("British Library (UK)"), bracketed_abbreviation("Diet Library (Tokyo)")
+    ('', '')
+    """
+    found = _BRACKETED_CAPITALS.findall(label) if "(" in label else []
+    if len(found) != 1 or not found[0].isupper() or country_code(found[0]) is not None:
+        return ""
+    return fold(found[0])
+
+
 @dataclass(frozen=True)
 class LabelKeys:
     """One label of an entity, normalised the ways the matcher compares."""
@@ -320,6 +336,8 @@ class LabelKeys:
     org: tuple[str, ...] = ()
     org_core: tuple[str, ...] = ()
     acronyms: frozenset[str] = frozenset()
+    #: The abbreviation the label gives in brackets (:func:`bracketed_abbreviation`), folded; "" when none.
+    abbreviation: str = ""
 
     @classmethod
     def of(cls, label: str) -> LabelKeys:
@@ -337,6 +355,7 @@ class LabelKeys:
             org_tokens(label),
             org_tokens(_bare(label)),
             acronyms(label),
+            bracketed_abbreviation(label),
         )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from visitgraph.core.names import FORM_WORDS, LabelKeys
+from visitgraph.core.names import FORM_WORDS, LabelKeys, org_tokens
 
 #: Smallest word similarity (0–1) that counts as the same word spelt another way (people, institutions).
 WORD_SIMILARITY = 0.78
@@ -162,7 +162,45 @@ def name_score(query: LabelKeys, label: LabelKeys, kind: str, weight: Weight = _
         return ACRONYM_SCORE
     # the query's own eponym or parenthesis is kept: it may be what tells two institutions apart
     best = max(org_score(query.org, label.org, weight), org_score(query.org, label.org_core, weight))
+    if query.abbreviation:
+        best = max(best, _abbreviated_score(query, label, weight))
     return round(best, 1)
+
+
+def _abbreviated_score(query: LabelKeys, label: LabelKeys, weight: Weight) -> float:
+    """Score a query that gives its name's abbreviation in brackets ("Russian State Library (RSL)", "Rudomino Library
+    for Foreign Literature (VGBIL)") against a label, the abbreviation weighed by what the label says of it.
+
+    The bracket restates the name: it is not a word the label must have. When the label's own abbreviations (its
+    initials, its bracket) include it, the name before it is scored alone; when the label gives no abbreviation in
+    brackets, it may be one in another language ("VGBIL" for the All-Russia State Library …, "TKD"), so it weighs as
+    little as a word of legal form; when the label gives another in brackets, it counts in full, as before.
+
+    >>> q = LabelKeys.of("Russian State Library (RSL)")
+    >>> _abbreviated_score(q, LabelKeys.of("Russian State Library"), _uniform)
+    100.0
+    >>> neutral, other = (LabelKeys.of(f"State Library of Russia{s}") for s in ("", " (RGB)"))
+    >>> _abbreviated_score(q, other, _uniform) < 80 < _abbreviated_score(q, neutral, _uniform)
+    True
+    """
+    key = _org_key(query.abbreviation)
+    if query.abbreviation in label.acronyms:
+        rest = list(query.org)
+        if key in rest:
+            rest.remove(key)
+        return max(org_score(tuple(rest), label.org, weight), org_score(tuple(rest), label.org_core, weight))
+    if label.abbreviation:
+        return max(org_score(query.org, label.org, weight), org_score(query.org, label.org_core, weight))
+
+    def light(word: str) -> float:
+        return 0.2 if word == key else weight(word)
+
+    return max(org_score(query.org, label.org, light), org_score(query.org, label.org_core, light))
+
+
+def _org_key(folded_word: str) -> str | None:
+    keys = org_tokens(folded_word)
+    return keys[0] if keys else None
 
 
 #: Letters a name keeps when written by ear in another script and back (decision 0069): consonants by class, so that
