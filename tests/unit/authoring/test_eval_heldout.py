@@ -167,8 +167,9 @@ UNMET = (
     "after the thirteenth (known entities under other names) 12/20, 20/20, 28/30, 4 invented in 3 items; "
     "after the fourteenth (dev14) unchanged; after the fifteenth (dev15) unchanged; after the sixteenth (dev16) "
     "unchanged; after the seventeenth (dev17, reuse and inventions through the matcher first) 13/20, 20/20, 29/30, "
-    "2 invented in 2 items; after the eighteenth (dev18), nineteenth (dev19) and twentieth (dev20) unchanged; "
-    "decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, 0061, 0064, 0066, 0068, 0069"
+    "2 invented in 2 items; after the eighteenth (dev18), nineteenth (dev19), twentieth (dev20) and twenty-first "
+    "(dev21) unchanged; after the twenty-second (dev22) 13/20, 20/20, 29/30, 1 invented in 1 item; "
+    "decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, 0061, 0064, 0066, 0068, 0069, 0071, 0073"
 )
 
 
@@ -191,9 +192,9 @@ def test_draft_test_half_reuse(held_out_scores: dict[str, DraftScore]) -> None:
 
 
 def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, DraftScore]) -> None:
-    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052, 0054 and 0064)."""
+    """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052, 0054, 0064, 0073)."""
     s = held_out_scores["test2"]
-    assert s.right >= 13 and s.invented <= 2 and s.dates >= 20 and s.reused >= 29, s.line("test2")
+    assert s.right >= 13 and s.invented <= 1 and s.dates >= 20 and s.reused >= 29, s.line("test2")
 
 
 def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]) -> None:
@@ -341,6 +342,21 @@ def test_dev22_development_no_worse(dev22_scores: dict[str, DraftScore]) -> None
     2 invented entities in 2 items. Its problems are printed on failure: it is tuned on now."""
     d = dev22_scores["dev22"]
     assert d.right >= 21 and d.dates >= 29 and d.invented <= 2 and d.reused >= 45, (d.line("dev22"), d.problems)
+
+
+@pytest.fixture(scope="module")
+def dev23_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The set ``dev23``, scored only by the test about it (named ``test_dev23_*``), like ``dev14``."""
+    return {"dev23": _scored(sources, "dev23")}
+
+
+def test_dev23_blind_check_no_worse(dev23_scores: dict[str, DraftScore]) -> None:
+    """dev23 (news-dev23.json, 30 items written blind on 6 Dec 2026 in session 14, 15 ordinary) is never tuned on:
+    scored once before drafting round 22 and once after it (decision 0073), 19/30 both times, dates 28/30, reuse
+    35/43, 2 invented entities in 2 items. Only its figures are asserted and nothing of its items is printed, so a
+    failure here does not show what to tune."""
+    d = dev23_scores["dev23"]
+    assert d.right >= 19 and d.dates >= 28 and d.invented <= 2 and d.reused >= 35, d.line("dev23")
 
 
 def test_dev_halves_stay_as_tuned(
