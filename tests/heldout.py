@@ -126,6 +126,7 @@ NEWS_FILES = {
     "dev21": "news-dev21.json",
     "dev22": "news-dev22.json",
     "dev23": "news-dev23.json",
+    "dev24": "news-dev24.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
@@ -193,7 +194,14 @@ of issue 16 (returning visitors spelled as Russian, Belarusian, Czech, Arabic, A
 initials, inverted order or honorifics, and named later by initial or surname; known institutions under an official,
 short or Latin form or an abbreviation; items without a year, two-way gifts, memoranda signed vs agreed vs only
 discussed or raised, several delegations, writers with no institution, department and magazine words in job titles,
-host staff beside guests), written blind in session 14, never tuned on."""
+host staff beside guests), written blind in session 14, never tuned on. ``dev24`` was written on 6 Dec 2026 (session 14) by another
+hand, blind to the drafting rules and to every other set and never drafted or scored by its writer, 15 ordinary items
+and 15 with the harder phenomena of issue 16 (returning visitors spelled as Russian, Belarusian, Czech, Greek, Arabic,
+French or Turkish would, in inverted order with patronymics, with honorifics or academic titles, and named later by
+initial or surname; known institutions under another official, national-language or Latin form or an abbreviation
+with its expansion; items without a year, two-way gifts, memoranda signed vs agreed vs only raised, discussed or
+recalled, several delegations, writers and scholars with no or only a former institution, department and museum
+words in job titles, host staff beside guests), written blind in session 14, never tuned on."""
 
 
 def news_items(split: str) -> list[dict[str, Any]]:
