@@ -322,22 +322,16 @@ def bracketed_abbreviation(label: str) -> str:
     return fold(found[0])
 
 
-#: An abbreviation written first with its expansion in brackets ("VGBIL (All-Russia State Library for Foreign
-#: Literature)", "the RSL (Russian State Library)").
+#: An abbreviation written first, its expansion in brackets: "VGBIL (All-Russia State Library for Foreign Literature)".
 _ABBREVIATION_FIRST = re.compile(r"^\s*(?:[Tt]he\s+)?([A-Z][A-Z0-9]{1,9})\s*\(\s*([A-Z][^()]{2,200}?)\s*\)\s*$")
 
 
 def abbreviation_last(label: str) -> str:
-    """Write a name given as an abbreviation followed by its expansion in brackets the usual way round: the
-    expansion, then the abbreviation in brackets. The expansion is the name; the abbreviation restates it. Only when
-    the bracket holds two words or more and the abbreviation names no country; anything else is returned as written.
+    """Write an abbreviation followed by its expansion in brackets (two words or more; no country code) the usual way
+    round: the expansion is the name, the abbreviation restates it. Anything else is returned as written.
 
-    >>> abbreviation_last("VGBIL (All-Russia State Library for Foreign Literature)")
-    'All-Russia State Library for Foreign Literature (VGBIL)'
     >>> abbreviation_last("the RSL (Russian State Library)"), abbreviation_last("UNESCO (Paris)")
     ('Russian State Library (RSL)', 'UNESCO (Paris)')
-    >>> abbreviation_last("Russian State Library (RSL)"), abbreviation_last("RU (Russian Federation)")
-    ('Russian State Library (RSL)', 'RU (Russian Federation)')
     """
     m = _ABBREVIATION_FIRST.match(label) if "(" in label else None
     if m is None or len(m.group(2).split()) < 2 or country_code(m.group(1)) is not None:
@@ -364,8 +358,7 @@ class LabelKeys:
 
     @classmethod
     def of(cls, label: str) -> LabelKeys:
-        """Compute every key of one label (an abbreviation written before its expansion is read after it:
-        :func:`abbreviation_last`; the label is kept as written)."""
+        """Compute every key of one label (kept as written; keys read it through :func:`abbreviation_last`)."""
         written, label = label, abbreviation_last(label)
         norm = normalize(label)
         core_ = core(label) or norm
