@@ -194,7 +194,8 @@ of issue 16 (returning visitors spelled as Russian, Belarusian, Czech, Arabic, A
 initials, inverted order or honorifics, and named later by initial or surname; known institutions under an official,
 short or Latin form or an abbreviation; items without a year, two-way gifts, memoranda signed vs agreed vs only
 discussed or raised, several delegations, writers with no institution, department and magazine words in job titles,
-host staff beside guests), written blind in session 14, never tuned on. ``dev24`` was written on 6 Dec 2026 (session 14) by another
+host staff beside guests), written blind in session 14 as a check set; it is a development set since drafting round
+23 (decision 0074), first scored at 19/30. ``dev24`` was written on 6 Dec 2026 (session 14) by another
 hand, blind to the drafting rules and to every other set and never drafted or scored by its writer, 15 ordinary items
 and 15 with the harder phenomena of issue 16 (returning visitors spelled as Russian, Belarusian, Czech, Greek, Arabic,
 French or Turkish would, in inverted order with patronymics, with honorifics or academic titles, and named later by

@@ -255,7 +255,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     text, notes = analysed_text(item.text)
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
-    dateline = re.match(r"[.:;,–—-]?\s+", text[span[1] :]) if span and span[0] <= 3 else None
+    place = _DATELINE_PLACE.fullmatch(text[: span[0]]) if span else None  # "BAKU, September 21, 2027. …"
+    dateline = re.match(r"[.:;,–—-]?\s+", text[span[1] :]) if span and (span[0] <= 3 or place) else None
     if span and dateline and text[span[1] : span[1] + 1] in ".:;–—-":
         # "14.10.2026. Chairperson … visited": a dateline, not the visit sentence (blanked: offsets stay)
         text = " " * (span[1] + dateline.end()) + text[span[1] + dateline.end() :]
@@ -295,6 +296,12 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         found.hosts.remove(p)  # the graph records them as staff of a body that came: a guest, as words misread
         p.host, p.org = False, _recorded_body(p.name, bodies, ctx)
         found.visitors.append(p)
+    for p in list(found.hosts):  # the graph records a guest of the host from another body the item names
+        body = _recorded_body_in_item(text, _guest_of_another_body(p, ctx), ctx)
+        if body is not None:
+            found.hosts.remove(p)
+            p.host, p.org = False, body
+            found.visitors.append(p)
     if none_read:  # the words read no guest (a host the graph made one does not count)
         found.visitors += _known_staff_of_guests(text, found, bodies, ctx)
         found.visitors += _earlier_companions(text, found, bodies, ctx)
@@ -341,6 +348,10 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     _gifts(text, ctx, draft, found.visitors, found.hosts, orgs)
     draft.agreements = [(a.name, a.signed) for a in find_agreements(text)]
     return draft
+
+
+#: A dateline's place before its date: a city in capitals and a comma ("BAKU, ", "NEW YORK, ", "ST. PETERSBURG, ").
+_DATELINE_PLACE = re.compile(r"\s*[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.'’ -]{1,30}[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.],\s*")
 
 
 def _known_visiting_bodies(named: list[OrgMention], orgs: dict[str, Entry], ctx: DraftContext) -> dict[str, OrgMention]:
@@ -429,6 +440,42 @@ def _recorded_body_named(text: str, p: PersonMention, theirs: list[str], ctx: Dr
     start = p.start + len(p.name)
     end = start + first_sentence_end(text[start:])
     for m in _OF_BODY.finditer(text, start, end):
+        cands = ctx.matcher.reconcile(m.group(1), type="organization", limit=5)
+        if any(c.iri in theirs and _name_score(c) >= MAYBE_SCORE for c in cands):
+            return parse_org(m.group(1))
+    return None
+
+
+def _guest_of_another_body(p: PersonMention, ctx: DraftContext) -> list[str]:
+    """Return the recorded institutions (not the host) of a person read as the host's whom the graph records as a
+    guest of an earlier visit, else [] (decision 0074).
+
+    "… the delegation of the Y was led by General Director A. Director of the library B spoke …": the words put A in
+    a host's slot (a title before the name, no body after it). The matcher reuses A on the name alone, A is not the
+    host's recorded staff, A's record gives an affiliation that is not the host, and a recorded visit lists A among
+    its guests (``schema:attendee``, not as a contributor): the graph says whose A is, and that A came before as a
+    guest. When the item also names that institution (:func:`_recorded_body_in_item`), A is read as its guest:
+    asked with the host as affiliation, the matcher refuses A, and the drafter would mint a second A as host staff.
+    """
+    who = ctx.matcher.reconcile(p.name, type="person", limit=2)
+    if not who or not who[0].match or who[0].iri in {e.iri for e in ctx.host_people}:
+        return []
+    known = who[0].entity
+    theirs = [iri for iri in known.props.get("schema:affiliation", []) if iri != ctx.host]
+    if not theirs:
+        return []
+    for visit in known.props.get("visits", []):
+        record = ctx.matcher.by_iri(visit)
+        if record is not None and known.iri in record.props.get("schema:attendee", []):
+            return theirs
+    return []
+
+
+def _recorded_body_in_item(text: str, theirs: list[str], ctx: DraftContext) -> OrgMention | None:
+    """Return one of a person's recorded institutions as the item names it anywhere ("the delegation of the X …
+    led by A"), else None: the first "of the X" whose matcher candidates include it with a name score of at least
+    :data:`MAYBE_SCORE` (as :func:`_recorded_body_named` asks after the name)."""
+    for m in _OF_BODY.finditer(text) if theirs else ():
         cands = ctx.matcher.reconcile(m.group(1), type="organization", limit=5)
         if any(c.iri in theirs and _name_score(c) >= MAYBE_SCORE for c in cands):
             return parse_org(m.group(1))

@@ -753,13 +753,19 @@ def _inner_of(before: str) -> bool:
     """Say whether "of" follows a capitalised word that is no title and no institution ("the Palace of …"): the
     "of" is inside a place's name, which names no organisation.
 
+    A title's field ("Director of International Activities of the …") is no place: the "of" after it is the title's.
+
     >>> _inner_of("head of the branch in the Palace"), _inner_of("Minister"), _inner_of("Deputy Director")
     (True, False, False)
+    >>> _inner_of("Director of International Activities")
+    False
     """
     words = before.split()
     if not words or not is_cap(words[-1]) or words[-1].isupper():
         return False
     low = words[-1].casefold()
+    if low in FIELD_WORDS and is_field(" ".join(words[-3:])):
+        return False
     return low not in TITLE_HEADS | TITLE_MODIFIERS | ORG_HEADS and not is_name_word(words[-1])
 
 
@@ -1062,6 +1068,10 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1))
     ):
         text = text[: paren.start()]  # a place the text was cut in: not part of the name
+    elif paren and not paren.group(0).endswith(")") and paren.start() > 0 and looks_org(text[: paren.start()]):
+        # "Bibliotheca Alexandrina (the Library of Alexandria, Arab Republic of Egypt)" cut at its comma: a bracket
+        # left open restates the name or places it; the name is what stands before it (decision 0074)
+        text = text[: paren.start()]
     text, city_country = _without_location(text)
     country = country or city_country
     m = re.search(r"\sof\s(?:the\s)?([\w-]+(?:\s[\w-]+)?)$", text)

@@ -1067,6 +1067,10 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
             # "The first, from X, was led by Y": X is the first delegation's institution
             out.orgs.extend(o for o in own if all(o is not x for x in out.orgs))
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
+            # the list was read in a piece of its own (rewritten: "and included" is ", and"): a person's offset is
+            # the item's, as every other finder's, for what later reads the text around the name (decision 0074)
+            at = text.find(p.name, m.end(), stop)
+            p.start = at if at >= 0 else m.end() + p.start
             if noun == "attendees" and p.inherited:
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
             (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)

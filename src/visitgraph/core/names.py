@@ -322,6 +322,23 @@ def bracketed_abbreviation(label: str) -> str:
     return fold(found[0])
 
 
+#: An abbreviation written first, its expansion in brackets: "VGBIL (All-Russia State Library for Foreign Literature)".
+_ABBREVIATION_FIRST = re.compile(r"^\s*(?:[Tt]he\s+)?([A-Z][A-Z0-9]{1,9})\s*\(\s*([A-Z][^()]{2,200}?)\s*\)\s*$")
+
+
+def abbreviation_last(label: str) -> str:
+    """Write an abbreviation followed by its expansion in brackets (two words or more; no country code) the usual way
+    round: the expansion is the name, the abbreviation restates it. Anything else is returned as written.
+
+    >>> abbreviation_last("the RSL (Russian State Library)"), abbreviation_last("UNESCO (Paris)")
+    ('Russian State Library (RSL)', 'UNESCO (Paris)')
+    """
+    m = _ABBREVIATION_FIRST.match(label) if "(" in label else None
+    if m is None or len(m.group(2).split()) < 2 or country_code(m.group(1)) is not None:
+        return label
+    return f"{m.group(2)} ({m.group(1)})"
+
+
 @dataclass(frozen=True)
 class LabelKeys:
     """One label of an entity, normalised the ways the matcher compares."""
@@ -341,11 +358,12 @@ class LabelKeys:
 
     @classmethod
     def of(cls, label: str) -> LabelKeys:
-        """Compute every key of one label."""
+        """Compute every key of one label (kept as written; keys read it through :func:`abbreviation_last`)."""
+        written, label = label, abbreviation_last(label)
         norm = normalize(label)
         core_ = core(label) or norm
         return cls(
-            label,
+            written,
             norm,
             core_,
             core_.replace(" ", ""),

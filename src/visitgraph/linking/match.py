@@ -288,7 +288,7 @@ class Matcher:
             "schema:contributor",
             "skos:broader",
         ):
-            if not values:
+            if not values or self._unknown_ref(value):
                 return None
             return 10.0 if any(self._refers_to(v, value) for v in values) else -15.0
         if pid in ("schema:jobTitle", "schema:description"):
@@ -297,6 +297,17 @@ class Matcher:
             best = max(fuzz.token_set_ratio(fold(str(value)), fold(v)) for v in values)
             return 4.0 if best >= 80 else None
         return None
+
+    def _unknown_ref(self, value: Any) -> bool:
+        """Say whether a property value is an id or IRI of this graph that names nothing in it (decision 0074).
+
+        A resource the graph has never seen (one minted by a draft, "Stellenbosch University" as someone's new
+        workplace) is no evidence about a known entity: it can neither agree with its record nor contradict it.
+        """
+        ref = value.get("id") if isinstance(value, dict) else value
+        if not isinstance(ref, str) or not ref or not resolve_id(ref, self.base):
+            return False
+        return self.get(ref) is None
 
     def _refers_to(self, iri: str, value: Any) -> bool:
         """Say whether a property value (an id, an IRI or a name) denotes the resource `iri`."""

@@ -87,6 +87,7 @@ def person_score(query: tuple[str, ...], label: tuple[str, ...]) -> float:
     """
     if not query or not label:
         return 0.0
+    query = initials_first(query)
     pairs = _align(query, label)
     if not any(len(query[i]) > 1 for i, _, _ in pairs):
         return 0.0  # initials alone never name a person
@@ -105,6 +106,19 @@ def person_score(query: tuple[str, ...], label: tuple[str, ...]) -> float:
     )
     score = max(0.0, 100.0 * got / total - penalty)
     return min(score, ONE_WORD_PERSON_CAP) if len(query) == 1 else score
+
+
+def initials_first(query: tuple[str, ...]) -> tuple[str, ...]:
+    """Put a family name written before its initials back after them ("Gorokhova S. V." is "S. V. Gorokhova"):
+    a written-out first word followed only by initials is the inverted order of official Russian, Belarusian or
+    Czech usage, and the initials are the given name (and patronymic) the label writes out. Any other order is kept.
+
+    >>> initials_first(("gorokhova", "s", "v")), initials_first(("svetlana", "gorokhova")), initials_first(("a", "b"))
+    (('s', 'v', 'gorokhova'), ('svetlana', 'gorokhova'), ('a', 'b'))
+    """
+    if len(query) >= 2 and len(query[0]) > 1 and all(len(w) == 1 for w in query[1:]):
+        return (*query[1:], query[0])
+    return query
 
 
 def spelt_otherwise(query: tuple[str, ...], label: tuple[str, ...]) -> bool:
