@@ -162,7 +162,8 @@ def share_out(todo: Sequence[Q], workers: int, copies: Copies | None, run: Calla
     whole derivation never runs on disk beside a copy that would answer it several times faster (at a million
     visits `gifts` ran 900 s on disk, out of time, beside the one copy the memory allowed). Only once the copies
     have failed (:attr:`Copies.failed`) do those threads take the rest, which then read the disk anyway. With no
-    copies (`copies` None) every thread takes every query, in order. Results come in the order of `todo`.
+    copies (`copies` None) every thread takes every query, in order. Results come in the order of `todo`; if `run`
+    raises, no thread takes another query and the first error is raised once they have stopped.
 
     >>> share_out([1, 2, 3], 2, None, lambda q: q * 10)
     [10, 20, 30]
@@ -172,10 +173,13 @@ def share_out(todo: Sequence[Q], workers: int, copies: Copies | None, run: Calla
     disk = [(i, q) for i, q in pending if copies is None or reads_disk(q) is not None]
     lock = threading.Lock()
     done: dict[int, R] = {}
+    failed = threading.Event()  # a thread raised: the others stop taking queries (none waits for ever)
 
     def take(holder: bool) -> tuple[int, Q] | None | bool:
         """The next query for this thread; None: nothing left for it; True: wait (a copy may still fail)."""
         with lock:
+            if failed.is_set():
+                return None
             if holder and held:
                 return held.pop(0)
             if disk:
@@ -190,7 +194,11 @@ def share_out(todo: Sequence[Q], workers: int, copies: Copies | None, run: Calla
             if item is True:
                 time.sleep(0.2)
             elif not isinstance(item, bool):
-                done[item[0]] = run(item[1])
+                try:
+                    done[item[0]] = run(item[1])
+                except BaseException:
+                    failed.set()
+                    raise
 
     threads = max(1, workers)
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="answers") as pool:

@@ -361,3 +361,30 @@ def test_a_whole_build_with_one_copy_for_two_threads_answers_every_query_it_can_
     stored = answers["stored"]
     assert isinstance(stored, list) and len(stored) > 10
     assert set(answers["in_memory"]) == {n for n in stored if answermemory.reads_disk(queries[n]) is None}  # type: ignore[call-overload]
+
+
+def test_a_query_that_raises_stops_the_sharing_and_no_thread_waits_for_ever() -> None:
+    """The copy's thread raising leaves queries the copy-less thread must not take: it stops too, and the error is
+    raised (before, with threads.map, the error came back the same way; a waiting thread must not hang the build)."""
+    queries = [_query(f"m{i}", disk=False) for i in range(4)]
+
+    def run(query: SavedQuery) -> str:
+        if query.name == "m1":
+            raise RuntimeError("boom")
+        return query.name
+
+    import threading
+
+    raised: list[BaseException] = []
+
+    def share() -> None:
+        try:
+            answermemory.share_out(queries, 2, _Copies(1), run)  # type: ignore[arg-type]
+        except RuntimeError as e:
+            raised.append(e)
+
+    sharing = threading.Thread(target=share, daemon=True)  # on the previous code it never returned
+    sharing.start()
+    sharing.join(30)
+    assert not sharing.is_alive(), "a thread waits for ever for queries no thread will run"
+    assert [str(e) for e in raised] == ["boom"]
