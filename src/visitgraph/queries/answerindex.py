@@ -411,6 +411,9 @@ def build_index(
     why = memory_plan.why
     if memory is not None:
         why += "; loaded from the validation's dump" if dump is not None else "; loaded from a dump of the generation"
+        if memory.loaded:
+            why += f"; {'each copy' if len(memory.loaded) > 1 else 'the copy'} loaded in "
+            why += ", ".join(f"{s:.1f}" for s in memory.loaded) + " s"
         why += f"; {memory.failed}" if memory.failed else ""
     return IndexReport(final, entries, round(time.monotonic() - started, 3), why)
 

@@ -247,6 +247,7 @@ class Copies:
         self.holders = 0
         self.failed = ""
         self.dumped = ready is not None  # the whole build's validation wrote it: exactly this generation
+        self.loaded: list[float] = []  # seconds each copy took to load, in the order they were loaded
 
     def write_dump(self) -> None:
         """Write the generation's N-Quads dump the children load, once, when a first query needs it (in Rust)."""
@@ -280,6 +281,7 @@ class Copies:
                 self.pool.discard(child)
                 self.failed = f"an in-memory copy could not be loaded ({e}): the rest read the generation on disk"
                 return None
+            self.loaded.append(float(result.get("seconds", 0.0)))
             self.local.child = child
 
         def call(request: Any, timeout: float) -> tuple[Any, bytes]:

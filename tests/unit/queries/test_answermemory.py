@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -135,6 +136,8 @@ def _built(tmp_path: Path, **overrides: object) -> tuple[Settings, EmbeddedStore
 def test_a_whole_build_derives_in_memory_the_same_answers_as_on_disk(tmp_path: Path) -> None:
     settings, store, answers = _built(tmp_path)
     assert "in-memory cop" in str(answers["memory"])
+    # How long loading took is said (at 1M it was inferred from file times: decision 0072).
+    assert re.search(r"(the copy|each copy) loaded in \d+\.\d( s|, )", str(answers["memory"])), answers["memory"]
     in_memory = set(answers["in_memory"])  # type: ignore[call-overload]
     queries = {q.name: q for q in discover_queries(settings.root)}
     expected = {n for n in answers["stored"] if answermemory.reads_disk(queries[n]) is None}  # type: ignore[attr-defined]
