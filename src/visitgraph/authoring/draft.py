@@ -292,12 +292,13 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             _org_entry(o, ctx, draft, orgs, sole=True)
     bodies = _known_visiting_bodies(found.orgs + free, orgs, ctx)
     none_read = not found.visitors
-    for p in [h for h in found.hosts if _recorded_body(h.name, bodies, ctx) is not None]:
-        found.hosts.remove(p)  # the graph records them as staff of a body that came: a guest, as words misread
-        p.host, p.org = False, _recorded_body(p.name, bodies, ctx)
-        found.visitors.append(p)
+    for p, body in [(h, _recorded_body(h.name, bodies, ctx)) for h in found.hosts]:
+        if body is not None:  # the graph records them as staff of a body that came: a guest, as words misread
+            found.hosts.remove(p)
+            p.host, p.org = False, body
+            found.visitors.append(p)
     for p in list(found.hosts):  # the graph records a guest of the host from another body the item names
-        body = _recorded_body_in_item(text, _guest_of_another_body(p, ctx), ctx)
+        body = _of_body_naming(text, _guest_of_another_body(p, ctx), ctx)
         if body is not None:
             found.hosts.remove(p)
             p.host, p.org = False, body
@@ -391,8 +392,17 @@ def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> lis
     words read nobody, so a known visitor named in passing beside the guests read (a book of theirs shown) is
     never added; nor one named as whose work or subject something is ("an exhibition of the novels of X").
     """
-    staff = {e.iri for e in ctx.host_people}
     taken = {fold(p.name) for p in found.hosts} | {fold(name) for name, _ in found.not_guests}
+    return _known_people_named(text, taken, ctx, lambda known: bool(known.props.get("visits")))
+
+
+def _known_people_named(
+    text: str, taken: set[str], ctx: DraftContext, came: Callable[[Entity], bool]
+) -> list[PersonMention]:
+    """Return the people named in `text` (not in `taken`, not named as whose work or subject something is) whom the
+    matcher reuses on the name alone, who are not the host's staff and whose record says they `came`; each with
+    their recorded institution as the sentence names it after them, if it does (:func:`_recorded_body_named`)."""
+    staff = {e.iri for e in ctx.host_people}
     out: list[PersonMention] = []
     for p in find_people(text):
         if (
@@ -402,7 +412,7 @@ def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> lis
         ):
             continue
         who = ctx.matcher.reconcile(p.name, type="person", limit=2)
-        if who and who[0].match and who[0].iri not in staff and who[0].entity.props.get("visits"):
+        if who and who[0].match and who[0].iri not in staff and came(who[0].entity):
             taken.add(fold(p.name))
             p.org = _recorded_body_named(text, p, who[0].entity.props.get("schema:affiliation", []), ctx)
             out.append(p)
@@ -434,16 +444,9 @@ _OF_BODY = re.compile(r"\bof\s+the\s+([A-Z][\w'’-]*(?:\s+(?:of|the|for|[A-Z][\
 
 def _recorded_body_named(text: str, p: PersonMention, theirs: list[str], ctx: DraftContext) -> OrgMention | None:
     """Return the person's recorded institution as the sentence names it after them ("A and B of the Library of
-    the First President of Kazakhstan"), else None: the first "of the X" up to the sentence's end whose matcher
-    candidates include a body the graph records them at (with a name score of at least :data:`MAYBE_SCORE`), as
-    :func:`_vouched_bodies` asks; that body is then reused for it."""
+    the First President of Kazakhstan"), else None (:func:`_of_body_naming` from the name to the sentence's end)."""
     start = p.start + len(p.name)
-    end = start + first_sentence_end(text[start:])
-    for m in _OF_BODY.finditer(text, start, end):
-        cands = ctx.matcher.reconcile(m.group(1), type="organization", limit=5)
-        if any(c.iri in theirs and _name_score(c) >= MAYBE_SCORE for c in cands):
-            return parse_org(m.group(1))
-    return None
+    return _of_body_naming(text, theirs, ctx, start, start + first_sentence_end(text[start:]))
 
 
 def _guest_of_another_body(p: PersonMention, ctx: DraftContext) -> list[str]:
@@ -454,7 +457,7 @@ def _guest_of_another_body(p: PersonMention, ctx: DraftContext) -> list[str]:
     a host's slot (a title before the name, no body after it). The matcher reuses A on the name alone, A is not the
     host's recorded staff, A's record gives an affiliation that is not the host, and a recorded visit lists A among
     its guests (``schema:attendee``, not as a contributor): the graph says whose A is, and that A came before as a
-    guest. When the item also names that institution (:func:`_recorded_body_in_item`), A is read as its guest:
+    guest. When the item also names that institution (:func:`_of_body_naming`), A is read as its guest:
     asked with the host as affiliation, the matcher refuses A, and the drafter would mint a second A as host staff.
     """
     who = ctx.matcher.reconcile(p.name, type="person", limit=2)
@@ -471,11 +474,13 @@ def _guest_of_another_body(p: PersonMention, ctx: DraftContext) -> list[str]:
     return []
 
 
-def _recorded_body_in_item(text: str, theirs: list[str], ctx: DraftContext) -> OrgMention | None:
-    """Return one of a person's recorded institutions as the item names it anywhere ("the delegation of the X …
-    led by A"), else None: the first "of the X" whose matcher candidates include it with a name score of at least
-    :data:`MAYBE_SCORE` (as :func:`_recorded_body_named` asks after the name)."""
-    for m in _OF_BODY.finditer(text) if theirs else ():
+def _of_body_naming(
+    text: str, theirs: list[str], ctx: DraftContext, start: int = 0, end: int | None = None
+) -> OrgMention | None:
+    """Return one of a person's recorded institutions (`theirs`) as `text` names it between `start` and `end` ("the
+    delegation of the X … led by A"), else None: the first "of the X" whose matcher candidates include one of them
+    with a name score of at least :data:`MAYBE_SCORE`, as :func:`_vouched_bodies` asks; that body is then reused."""
+    for m in _OF_BODY.finditer(text, start, len(text) if end is None else end) if theirs else ():
         cands = ctx.matcher.reconcile(m.group(1), type="organization", limit=5)
         if any(c.iri in theirs and _name_score(c) >= MAYBE_SCORE for c in cands):
             return parse_org(m.group(1))
@@ -522,23 +527,8 @@ def _earlier_companions(
     """
     if not bodies:
         return []
-    staff = {e.iri for e in ctx.host_people}
     taken = {fold(p.name) for p in found.hosts + found.visitors} | {fold(name) for name, _ in found.not_guests}
-    out: list[PersonMention] = []
-    for p in find_people(text):
-        if (
-            fold(p.name) in taken
-            or _WORK_OF_BEFORE.search(text, 0, p.start)
-            and not _IN_COMPANY_BY.search(text, 0, p.start)
-        ):
-            continue
-        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
-        if not who or not who[0].match or who[0].iri in staff or not _came_with(who[0].entity, bodies, ctx):
-            continue
-        taken.add(fold(p.name))
-        p.org = _recorded_body_named(text, p, who[0].entity.props.get("schema:affiliation", []), ctx)
-        out.append(p)
-    return out
+    return _known_people_named(text, taken, ctx, lambda known: _came_with(known, bodies, ctx))
 
 
 def _came_with(person: Entity, bodies: dict[str, OrgMention], ctx: DraftContext) -> bool:

@@ -175,7 +175,7 @@ def name_score(query: LabelKeys, label: LabelKeys, kind: str, weight: Weight = _
     if (len(query.org) == 1 or all(len(t) == 1 for t in query.org)) and query.compact in label.acronyms:
         return ACRONYM_SCORE
     # the query's own eponym or parenthesis is kept: it may be what tells two institutions apart
-    best = max(org_score(query.org, label.org, weight), org_score(query.org, label.org_core, weight))
+    best = _against_label(query.org, label, weight)
     if query.abbreviation:
         best = max(best, _abbreviated_score(query, label, weight))
     return round(best, 1)
@@ -202,14 +202,19 @@ def _abbreviated_score(query: LabelKeys, label: LabelKeys, weight: Weight) -> fl
         rest = list(query.org)
         if key in rest:
             rest.remove(key)
-        return max(org_score(tuple(rest), label.org, weight), org_score(tuple(rest), label.org_core, weight))
+        return _against_label(tuple(rest), label, weight)
     if label.abbreviation:
-        return max(org_score(query.org, label.org, weight), org_score(query.org, label.org_core, weight))
+        return _against_label(query.org, label, weight)
 
     def light(word: str) -> float:
         return 0.2 if word == key else weight(word)
 
-    return max(org_score(query.org, label.org, light), org_score(query.org, label.org_core, light))
+    return _against_label(query.org, label, light)
+
+
+def _against_label(words: tuple[str, ...], label: LabelKeys, weight: Weight) -> float:
+    """Score an institution's words against a label as written and without its eponym or parenthesis, the better."""
+    return max(org_score(words, label.org, weight), org_score(words, label.org_core, weight))
 
 
 def _org_key(folded_word: str) -> str | None:

@@ -168,37 +168,41 @@ def share_out(todo: Sequence[Q], workers: int, copies: Copies | None, run: Calla
     >>> share_out([1, 2, 3], 2, None, lambda q: q * 10)
     [10, 20, 30]
     """
-    pending = list(enumerate(todo))
-    held = [(i, q) for i, q in pending if copies is not None and reads_disk(q) is None]
-    disk = [(i, q) for i, q in pending if copies is None or reads_disk(q) is not None]
+    held: list[tuple[int, Q]] = []
+    disk: list[tuple[int, Q]] = []
+    for i, q in enumerate(todo):
+        (held if copies is not None and reads_disk(q) is None else disk).append((i, q))
     lock = threading.Lock()
     done: dict[int, R] = {}
     failed = threading.Event()  # a thread raised: the others stop taking queries (none waits for ever)
 
-    def take(holder: bool) -> tuple[int, Q] | None | bool:
-        """The next query for this thread; None: nothing left for it; True: wait (a copy may still fail)."""
+    def take(holder: bool) -> tuple[tuple[int, Q] | None, bool]:
+        """The next query for this thread, else None and whether to wait for one (a copy may still fail)."""
         with lock:
             if failed.is_set():
-                return None
+                return None, False
             if holder and held:
-                return held.pop(0)
+                return held.pop(0), False
             if disk:
-                return disk.pop(0)
+                return disk.pop(0), False
             if held and copies is not None and (copies.failed or copies.pool.closed):
-                return held.pop(0)
-            return True if held else None
+                return held.pop(0), False
+            return None, bool(held)
 
     def thread(index: int) -> None:
         holder = copies is None or index < copies.copies
-        while (item := take(holder)) is not None:
-            if item is True:
+        while True:
+            item, wait = take(holder)
+            if item is None:
+                if not wait:
+                    return
                 time.sleep(0.2)
-            elif not isinstance(item, bool):
-                try:
-                    done[item[0]] = run(item[1])
-                except BaseException:
-                    failed.set()
-                    raise
+                continue
+            try:
+                done[item[0]] = run(item[1])
+            except BaseException:
+                failed.set()
+                raise
 
     threads = max(1, workers)
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="answers") as pool:
