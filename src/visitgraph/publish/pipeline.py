@@ -25,7 +25,6 @@ from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
 from visitgraph.linking.matchstats import build as build_match_stats
-from visitgraph.publish.files_beside import FilesBeside
 from visitgraph.publish.incremental import (
     Inputs,
     Plan,
@@ -42,7 +41,6 @@ from visitgraph.publish.incremental import (
 from visitgraph.publish.journal import FileSwap as FileSwap
 from visitgraph.publish.journal import Journal, PendingChange, begin_change, finish_change, recover
 from visitgraph.publish.undo import keep_blobs
-from visitgraph.queries import answermemory
 from visitgraph.queries.answerindex import answers_root, build_index
 from visitgraph.queries.searchindex import build as build_search_index
 from visitgraph.release.persistence import announce_generation, confirm_generation
@@ -59,7 +57,6 @@ from visitgraph.sources.shacl_engine import ENGINE_BYTES_PER_QUAD
 from visitgraph.sources.validate import (
     ValidationBeside,
     ValidationReport,
-    dump_part,
     load_shapes,
     shape_targets,
     shapes_files,
@@ -257,7 +254,6 @@ def _build_staged(
     lap("load_s")
     dump: Path | None = None
     beside: ValidationBeside | None = None
-    streamed: answermemory.Streamed | None = None
     if plan is not None and report.triples > settings.validate_whole_limit:
         report.validation = _validate_changes(
             settings, store, staged.writable(), shapes, plan, report, progress=progress, path=staged.path
@@ -265,15 +261,11 @@ def _build_staged(
     else:
         # The engine's dump of the whole store is kept for the stored answers' in-memory copies (decision 0051).
         dump = _answers_dump(settings, store)
-        streamed = _stream_copy(settings, store, staged, report, dump)
         beside = _validate_beside(settings, store, staged, shapes, report, dump)
         if beside is not None:
             dump = beside.dump
             crash_point("validation.beside")
         else:
-            if streamed is not None:
-                streamed.close()
-                streamed = None
             report.validation = validate_staged(
                 settings, staged.writable(), shapes, progress=progress, path=staged.path, keep_dump=dump
             )
@@ -300,60 +292,16 @@ def _build_staged(
             lap=lap,
             dump=dump,
             beside=beside,
-            streamed=streamed,
             progress=progress,
         )
     finally:
         if dump is not None:  # the stored answers remove it once loaded; any failure before them leaves it here
             dump.unlink(missing_ok=True)
-        if streamed is not None:  # its child is the answers' once taken; killed here in any case (idempotent)
-            streamed.close()
     return report
 
 
-def _beside_applies(settings: Settings, store: Store, report: BuildReport) -> bool:
-    """Say whether a whole build validates beside publishing (decision 0065), as far as the settings tell."""
-    return (
-        store.backend == "embedded"
-        and settings.shacl_engine != "pyshacl"
-        and settings.validate_beside
-        and report.triples > settings.validate_whole_limit
-    )
-
-
-def _stream_copy(
-    settings: Settings, store: Store, staged: StagedGeneration, report: BuildReport, dump: Path | None
-) -> answermemory.Streamed | None:
-    """Start the stored answers' first in-memory copy loading from the dump as it is written (decision 0075).
-
-    Only where the dump is written beside validation for the answers (`dump`), and the memory allows a copy while
-    the engine holds its own graph (as the answers will plan it then); None otherwise.
-    """
-    if dump is None or not settings.answer_index or not _beside_applies(settings, store, report):
-        return None
-    available = answermemory.available_bytes()
-    engine = report.triples * ENGINE_BYTES_PER_QUAD  # the validation's graph, held once the dump is written
-    memory = answermemory.plan(
-        report.triples,
-        int(settings.query_workers),
-        float(settings.answers_in_memory),
-        available,
-        beside=engine,
-    )
-    if memory.copies < 1:
-        return None
-    return answermemory.Streamed(
-        store.generations_dir / staged.id, dump, dump_part(dump), report.triples, float(settings.index_timeout)
-    )
-
-
 def _validate_beside(
-    settings: Settings,
-    store: Store,
-    staged: StagedGeneration,
-    shapes: Any,
-    report: BuildReport,
-    dump: Path | None,
+    settings: Settings, store: Store, staged: StagedGeneration, shapes: Any, report: BuildReport, dump: Path | None
 ) -> ValidationBeside | None:
     """Start a whole build's validation in a thread beside publishing, where it applies (decision 0065).
 
@@ -362,7 +310,12 @@ def _validate_beside(
     statistics and the stored answers are derived from the same dump and store, and the generation is switched to
     only once the report says it conforms. Otherwise (None) validation runs first, as before.
     """
-    if not _beside_applies(settings, store, report):
+    if (
+        store.backend != "embedded"
+        or settings.shacl_engine == "pyshacl"
+        or not settings.validate_beside
+        or report.triples <= settings.validate_whole_limit
+    ):
         return None
     if dump is None:  # the stored answers keep none: the engine's own, in the folder whose leftovers prune removes
         root = answers_root(store.path)
@@ -404,7 +357,6 @@ def _commit(
     lap: Callable[[str], None],
     dump: Path | None = None,
     beside: ValidationBeside | None = None,
-    streamed: answermemory.Streamed | None = None,
     progress: bool = False,
 ) -> None:
     """Publish a validated staged generation: inputs, recorded files and stored answers first.
@@ -455,16 +407,7 @@ def _commit(
         text = _open_dump(ready)
         # A validation still running holds its graph meanwhile: the answers' in-memory copies are planned without it.
         held = report.triples * ENGINE_BYTES_PER_QUAD if beside is not None and not beside.done() else 0
-        answers = _start_answers(
-            settings, store, published, changes, follow, gen_id, folder, whole, ready, held, streamed
-        )
-        # A whole build above validate_whole_limit derives the search index and the matcher's statistics in a
-        # child beside the ledger (decision 0075); otherwise they follow the ledger here, as before.
-        files = (
-            FilesBeside(store.path, folder, gen_id, settings.base_iri)
-            if whole is not None and report.changes is None and report.triples > settings.validate_whole_limit
-            else None
-        )
+        answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready, held)
         try:
             started = time.monotonic()
             # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
@@ -478,14 +421,38 @@ def _commit(
             stop_early()
             save_inputs(store.path, gen_id, inputs)
             keep_blobs(store.path, settings.root, inputs)
-            if files is not None:
-                report.search, report.match = _files_report(files.result(), report)
-            else:
-                _derive_files_here(settings, store, published, gen_id, folder, report, stop_early)
+            # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
+            # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
+            try:
+                searched = build_search_index(
+                    store.path,
+                    folder,
+                    gen_id,
+                    previous=published.id if published is not None else None,
+                    changes=report.changes,
+                )
+                report.search = {"how": searched.how, "values": searched.rows, "seconds": searched.seconds}
+                report.timings["search_index_s"] = searched.seconds
+            except (OSError, sqlite3.Error) as e:
+                report.search = {"error": f"search index not built: {e}"[:300]}
+            stop_early()
+            # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
+            # reconciliation service reads entities per query and these once (decision 0048).
+            try:
+                counted = build_match_stats(
+                    store.path,
+                    folder,
+                    gen_id,
+                    settings.base_iri,
+                    previous=published.id if published is not None else None,
+                    changes=report.changes,
+                )
+                report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
+                report.timings["match_stats_s"] = counted.seconds
+            except (OSError, sqlite3.Error) as e:
+                report.match = {"error": f"match statistics not built: {e}"[:300]}
             validated(folder)  # nothing is switched to before the report says the generation conforms
         except BaseException:
-            if files is not None:
-                files.cancel()
             if answers is not None:
                 answers.cancel()
             raise
@@ -565,58 +532,6 @@ class _Answers:
             shutil.rmtree(value.folder, ignore_errors=True)
 
 
-def _files_report(derived: dict[str, dict[str, Any]], report: BuildReport) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The search index's and the matcher statistics' report entries from a child's (decision 0075), timed."""
-    search, match = derived["search"], derived["match"]
-    if "seconds" in search:
-        report.timings["search_index_s"] = search["seconds"]
-    if "seconds" in match:
-        report.timings["match_stats_s"] = match["seconds"]
-    return search, match
-
-
-def _derive_files_here(
-    settings: Settings,
-    store: Store,
-    published: Generation | None,
-    gen_id: str,
-    folder: Path,
-    report: BuildReport,
-    stop_early: Callable[[], None],
-) -> None:
-    """Derive the search index, then the matcher statistics, in this process (the previous one's plus the change)."""
-    # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
-    # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
-    try:
-        searched = build_search_index(
-            store.path,
-            folder,
-            gen_id,
-            previous=published.id if published is not None else None,
-            changes=report.changes,
-        )
-        report.search = {"how": searched.how, "values": searched.rows, "seconds": searched.seconds}
-        report.timings["search_index_s"] = searched.seconds
-    except (OSError, sqlite3.Error) as e:
-        report.search = {"error": f"search index not built: {e}"[:300]}
-    stop_early()
-    # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
-    # reconciliation service reads entities per query and these once (decision 0048).
-    try:
-        counted = build_match_stats(
-            store.path,
-            folder,
-            gen_id,
-            settings.base_iri,
-            previous=published.id if published is not None else None,
-            changes=report.changes,
-        )
-        report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
-        report.timings["match_stats_s"] = counted.seconds
-    except (OSError, sqlite3.Error) as e:
-        report.match = {"error": f"match statistics not built: {e}"[:300]}
-
-
 def _start_answers(
     settings: Settings,
     store: Store,
@@ -628,7 +543,6 @@ def _start_answers(
     quads: int | None = None,
     dump: Path | None = None,
     reserve: int = 0,
-    streamed: answermemory.Streamed | None = None,
 ) -> _Answers | None:
     """Begin the saved queries' stored answers of a generation in place (visitgraph.queries.answerindex); None if not kept."""
     if not settings.answer_index or store.backend != "embedded":
@@ -654,7 +568,6 @@ def _start_answers(
             quads=quads,
             dump=dump,
             reserve=reserve,
-            streamed=streamed,
         )
     )
 

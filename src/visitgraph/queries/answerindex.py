@@ -119,13 +119,13 @@ class IndexReport:
         return {n: e["error"] for n, e in sorted(self.entries.items()) if "error" in e}
 
 
-def _more(available: int | None, extra: int) -> int | None:
-    """`available` plus `extra` bytes (None: unknown).
+def _less(available: int | None, reserve: int) -> int | None:
+    """What is available once `reserve` is set aside (never below 0).
 
-    >>> _more(10, 3), _more(None, 3)
-    (13, None)
+    >>> _less(10, 3), _less(3, 10), _less(None, 3)
+    (7, 0, None)
     """
-    return None if available is None else available + extra
+    return None if available is None else max(0, available - reserve)
 
 
 def build_index(
@@ -143,7 +143,6 @@ def build_index(
     quads: int | None = None,
     dump: Path | None = None,
     reserve: int = 0,
-    streamed: answermemory.Streamed | None = None,
 ) -> IndexReport:
     """Store the whole answer of every indexable saved query for one published generation.
 
@@ -167,8 +166,6 @@ def build_index(
         in-memory copy of it, as many copies as `answers_in_memory` allows (:mod:`visitgraph.queries.answermemory`).
     :param dump: an N-Quads dump of exactly this generation (the whole build's validation wrote it): the copies
         load it instead of a new dump; it is removed when the answers are done, whether or not they used it.
-    :param streamed: a copy loaded from `dump` while it was written (decision 0075): the first copy, if it holds the
-        whole dump; it is one of the copies the memory allows, so the plan counts its memory as available.
     :raises Cancelled: `cancel` was set before the folder was in place.
     """
     started = time.monotonic()
@@ -357,18 +354,13 @@ def build_index(
         quads if todo else None,
         int(settings.query_workers),
         float(settings.answers_in_memory),
-        _more(answermemory.available_bytes(), streamed.quads * answermemory.BYTES_PER_QUAD if streamed else 0),
-        beside=reserve,
+        _less(answermemory.available_bytes(), reserve),
     )
     memory = (
-        answermemory.Copies(
-            generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings, dump, streamed
-        )
+        answermemory.Copies(generation, root / f".dump-{gen_id}-{os.getpid()}.nq", memory_plan.copies, settings, dump)
         if memory_plan.copies
         else None
     )
-    if memory is None and streamed is not None:
-        streamed.close()
     if memory is None and dump is not None:
         dump.unlink(missing_ok=True)
     finished = threading.Event()
@@ -419,10 +411,8 @@ def build_index(
     why = memory_plan.why
     if memory is not None:
         why += "; loaded from the validation's dump" if dump is not None else "; loaded from a dump of the generation"
-        if memory.streamed_s is not None:
-            why += f"; one copy read the dump as it was written, loaded {memory.streamed_s:.1f} s after the dump began"
         if memory.loaded:
-            why += f"; {'each copy' if len(memory.loaded) > 1 else 'the copy'} loaded {'from the file ' if memory.streamed_s is not None else ''}in "
+            why += f"; {'each copy' if len(memory.loaded) > 1 else 'the copy'} loaded in "
             why += ", ".join(f"{s:.1f}" for s in memory.loaded) + " s"
         why += f"; {memory.failed}" if memory.failed else ""
     return IndexReport(final, entries, round(time.monotonic() - started, 3), why)
@@ -624,8 +614,7 @@ def _handler(args: Sequence[str]) -> Handler:
     def answer(request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         if request.get("kind") == "load":  # the in-memory copy of the generation, before any query
             try:
-                follow = request.get("follow")
-                return answermemory.load(str(request["dump"]), str(follow) if follow else None), b""
+                return answermemory.load(str(request["dump"])), b""
             except (OSError, ValueError, SyntaxError) as e:
                 return {"error": f"the dump could not be loaded: {e}"[:300]}, b""
         out = Path(request["out"])

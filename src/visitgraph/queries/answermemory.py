@@ -29,7 +29,6 @@ evaluated by a whole derivation (a filter parameter is never bound there) and do
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import threading
@@ -43,7 +42,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from visitgraph.sparql.text import aggregate_columns
-from visitgraph.workers.pool import Child, ChildGone, ChildTimeout, Pool
+from visitgraph.workers.pool import ChildGone, ChildTimeout, Pool
 
 #: Resident bytes one quad of an in-memory pyoxigraph store takes, with its indexes and term table
 #: (measured: 10k-visit generation 251,808 quads and 100k 2,502,816 quads, bench/README.md, decision 0051),
@@ -73,13 +72,8 @@ def available_bytes(meminfo: Path = Path("/proc/meminfo")) -> int | None:
     return None
 
 
-def plan(quads: int | None, workers: int, share: float, available: int | None, beside: int = 0) -> MemoryPlan:
+def plan(quads: int | None, workers: int, share: float, available: int | None) -> MemoryPlan:
     """Decide how many in-memory copies the stored answers may use.
-
-    The copies together take at most `share` of the `available` memory. `beside` is memory something else holds
-    while they do (a whole build's validation engine, decision 0065): it comes out of the rest, and the copies and
-    it together take at most half-way between `share` and all of it (three quarters at the default 0.5), so a
-    quarter of the memory is left for everything else (decision 0075; before, it came out of the copies' share).
 
     >>> plan(2_500_000, 2, 0.5, 16 * 2**30).copies
     2
@@ -87,10 +81,6 @@ def plan(quads: int | None, workers: int, share: float, available: int | None, b
     0
     >>> plan(25_000_000, 2, 0.5, 22 * 2**30).copies
     1
-    >>> plan(25_000_000, 2, 0.5, 22 * 2**30, beside=25_000_000 * 160).copies
-    1
-    >>> plan(25_000_000, 2, 0.5, 22 * 2**30, beside=25_000_000 * 300).copies
-    0
     >>> plan(100, 2, 0.0, 16 * 2**30).why
     'answers_in_memory is 0: the generation is read on disk'
     """
@@ -102,15 +92,13 @@ def plan(quads: int | None, workers: int, share: float, available: int | None, b
         return MemoryPlan(0, "the available memory is unknown: the generation is read on disk")
     each = max(1, quads) * BYTES_PER_QUAD
     budget = int(share * available)
-    together = int((1 + min(1.0, share)) / 2 * available) - max(0, beside)  # the copies and what is beside them
-    copies = max(0, min(max(1, workers), budget // each, together // each))
+    copies = min(max(1, workers), budget // each)
     mib = 2**20
     if copies == 0:
-        held = f", with {beside // mib} MiB held beside them" if beside > 0 else ""
         return MemoryPlan(
             0,
             f"one in-memory copy (~{each // mib} MiB for {quads} quads) exceeds answers_in_memory "
-            f"({share:g} of {available // mib} MiB available{held}): the generation is read on disk",
+            f"({share:g} of {available // mib} MiB available): the generation is read on disk",
         )
     return MemoryPlan(
         int(copies),
@@ -226,127 +214,22 @@ def share_out(todo: Sequence[Q], workers: int, copies: Copies | None, run: Calla
 _COPIES: dict[str, ox.Store] = {}
 
 
-def in_memory(dump: str, follow: str | None = None) -> ox.Store:
-    """Load an N-Quads dump into an in-memory store once per child process (a child serves one build's jobs).
-
-    :param follow: the file the dump is being written at, read as it grows until `dump` appears (decision 0075).
-    """
+def in_memory(dump: str) -> ox.Store:
+    """Load an N-Quads dump into an in-memory store once per child process (a child serves one build's jobs)."""
     if dump not in _COPIES:
         store = ox.Store()
         # Parsed, then added: the store's own loaders (load, bulk_load) give blank nodes new labels, and a
         # stored row must name a blank node as the generation does.
-        if follow is None:
-            store.bulk_extend(ox.parse(path=dump, format=ox.RdfFormat.N_QUADS))
-        else:
-            with io.BufferedReader(Following(Path(follow), Path(dump)), FOLLOW_READ) as text:
-                store.bulk_extend(ox.parse(input=text, format=ox.RdfFormat.N_QUADS))
+        store.bulk_extend(ox.parse(path=dump, format=ox.RdfFormat.N_QUADS))
         _COPIES[dump] = store
     return _COPIES[dump]
 
 
-def load(dump: str, follow: str | None = None) -> dict[str, float | int]:
+def load(dump: str) -> dict[str, float | int]:
     """Load the dump in this child (its own job, before any query: loading is not query time)."""
     started = time.monotonic()
-    store = in_memory(dump, follow)
+    store = in_memory(dump)
     return {"quads": len(store), "seconds": round(time.monotonic() - started, 3)}
-
-
-#: Bytes read from a followed dump at a time, and seconds to wait at its end for more.
-FOLLOW_READ = 1 << 20
-FOLLOW_WAIT = 0.05
-
-
-class Following(io.RawIOBase):
-    """A file read while another process writes it: at its end, wait for more until `done` exists (decision 0075).
-
-    The writer writes `part` whole, then renames it to `done`; once `done` exists, whatever is left of `part`
-    (the same file, which this keeps open) is read and then the end is the end. If `part` never appears and
-    `done` does, `done` is read. Never waits for ever: :class:`OSError` when neither appears within `appear`
-    seconds, when the file read is removed without `done` (the writer failed, or `done` was read and removed
-    already), or when the process that started this one is gone.
-    """
-
-    def __init__(self, part: Path, done: Path, appear: float = 60.0) -> None:
-        super().__init__()
-        self.done, self.parent = done, os.getppid()
-        deadline = time.monotonic() + appear
-        while True:
-            try:
-                self.file = open(part, "rb")  # noqa: SIM115 - closed with this object
-                break
-            except FileNotFoundError:
-                if done.exists():
-                    self.file = open(done, "rb")  # noqa: SIM115 - closed with this object
-                    break
-                if time.monotonic() > deadline or os.getppid() != self.parent:
-                    raise OSError(f"the dump was not written at {part} within {appear:g} s") from None
-                time.sleep(FOLLOW_WAIT)
-        self.finished = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while True:
-            n = self.file.readinto(buffer)
-            if n or self.finished:
-                return n or 0
-            self.finished = self.done.exists()  # the writer renamed it: one more read takes the rest
-            if not self.finished:
-                if os.fstat(self.file.fileno()).st_nlink == 0 or os.getppid() != self.parent:
-                    raise OSError("the dump was removed before it was whole (its writer failed or was stopped)")
-                time.sleep(FOLLOW_WAIT)
-
-    def close(self) -> None:
-        self.file.close()
-        super().close()
-
-
-class Streamed:
-    """One in-memory copy loaded while a whole build writes the dump it is a copy of (decision 0075).
-
-    A copy loaded from the finished dump starts only once the dump is written and the generation is in place (at
-    a million visits 185 s of loading after 250 s of dumping, on the stored answers' way to their end). Instead,
-    one answer child is started before the dump and reads the dump's file as the build writes it (:class:`Following`;
-    the build writes at its own pace, nothing waits for the child). The stored answers then take that child as their
-    first copy (:meth:`adopt`), already loaded, if it holds exactly the dump's quads; otherwise (the child died,
-    or the dump was not written) it is killed and the copy loads from the dump file, as before.
-    """
-
-    def __init__(self, generation: Path, dump: Path, part: Path, quads: int, load_timeout: float) -> None:
-        self.dump, self.quads = dump, quads
-        dump.unlink(missing_ok=True)  # the dump's appearance says the part is whole: none may be there before
-        self.pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
-        self.started = time.monotonic()
-        self._outcome: list[Any] = []
-        self._child: Child | None = None
-        job = {"kind": "load", "dump": str(dump), "follow": str(part)}
-        self._thread = threading.Thread(target=self._load, args=(job, load_timeout), name="answers-streamed-copy")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def _load(self, job: dict[str, str], timeout: float) -> None:
-        try:
-            child = self.pool.take()
-            self._child = child
-            result, _ = child.call(job, timeout)
-            self._outcome.append(result)
-        except BaseException as e:  # noqa: BLE001 - whoever adopts the copy is told it failed
-            self._outcome.append({"error": f"{type(e).__name__}: {e}"[:300]})
-
-    def adopt(self) -> tuple[Child, float] | None:
-        """Wait for the load; the loaded child and how long after the start it was ready, or None (it is killed)."""
-        self._thread.join()
-        result = self._outcome[0] if self._outcome else {"error": "not loaded"}
-        if isinstance(result, dict) and "error" not in result and result.get("quads") == self.quads:
-            if self._child is not None and self._child.alive():
-                return self._child, round(time.monotonic() - self.started, 3)
-        self.close()
-        return None
-
-    def close(self) -> None:
-        """Kill the child (idempotent)."""
-        self.pool.close()
 
 
 class Copies:
@@ -359,23 +242,8 @@ class Copies:
     queries read the generation on disk, and the report says why.
     """
 
-    def __init__(
-        self,
-        generation: Path,
-        dump: Path,
-        copies: int,
-        settings: Any,
-        ready: Path | None = None,
-        streamed: Streamed | None = None,
-    ) -> None:
+    def __init__(self, generation: Path, dump: Path, copies: int, settings: Any, ready: Path | None = None) -> None:
         self.generation, self.dump, self.copies = generation, str(ready or dump), copies
-        # A copy loaded while the dump was written (decision 0075): the first thread that needs a copy takes it.
-        self.streamed = (
-            streamed if streamed is not None and ready is not None and str(streamed.dump) == str(ready) else None
-        )
-        if streamed is not None and self.streamed is None:
-            streamed.close()
-        self.streamed_s: float | None = None  # when it was taken: seconds from the start of the dump to its load
         self.load_timeout = float(settings.index_timeout)
         self.pool = Pool("visitgraph.queries.answerindex", (str(generation),), keep_stderr=True)
         self.local = threading.local()
@@ -384,7 +252,6 @@ class Copies:
         self.failed = ""
         self.dumped = ready is not None  # the whole build's validation wrote it: exactly this generation
         self.loaded: list[float] = []  # seconds each copy took to load, in the order they were loaded
-        self.adopted: Streamed | None = None  # the streamed copy, once a thread took it (closed with the rest)
 
     def write_dump(self) -> None:
         """Write the generation's N-Quads dump the children load, once, when a first query needs it (in Rust)."""
@@ -404,14 +271,6 @@ class Copies:
                 self.holders += 1
             self.local.slot = True
         child = getattr(self.local, "child", None)
-        if child is None or not child.alive():
-            with self.lock:  # one thread takes it; close() still kills it while that thread waits for its load
-                streamed, self.streamed = self.streamed, None
-                self.adopted = streamed
-            adopted = streamed.adopt() if streamed is not None else None
-            if adopted is not None:
-                self.local.child, self.streamed_s = adopted
-                child = adopted[0]
         if child is None or not child.alive():
             try:
                 child = self.pool.take()
@@ -442,8 +301,5 @@ class Copies:
     def close(self) -> None:
         """Kill the children (idempotent) and remove the dump."""
         self.pool.close()
-        for streamed in (self.streamed, self.adopted):
-            if streamed is not None:
-                streamed.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.dump)

@@ -772,13 +772,6 @@ def _now() -> float:
     return time.monotonic()
 
 
-def dump_part(dump: Path) -> Path:
-    """Where :func:`validate_beside` writes the dump before it is renamed to `dump` (complete once renamed)."""
-    import os
-
-    return dump.with_name(f".{dump.name}.{os.getpid()}.part")
-
-
 def validate_beside(store: ox.Store, shapes: rdflib.Graph, *, base: str, dump: Path) -> ValidationBeside | None:
     """Start validating a whole store beside the caller: write its N-Quads dump at `dump`, start the fast engine on it
     in a thread, and count the records it checks meanwhile (decision 0065).
@@ -789,8 +782,6 @@ def validate_beside(store: ox.Store, shapes: rdflib.Graph, *, base: str, dump: P
 
     Returns None, having written nothing, when some shape needs pyshacl (the synchronous path validates those).
     The dump is left at `dump` for the caller (a build's ledger and stored answers read it) and removed by it.
-    It is written at :func:`dump_part` first and renamed to `dump` once whole: a reader may follow the part as it
-    grows and know it complete when `dump` appears (the stored answers' first copy, decision 0075).
     """
     import os
     from concurrent.futures import ThreadPoolExecutor
@@ -800,7 +791,7 @@ def validate_beside(store: ox.Store, shapes: rdflib.Graph, *, base: str, dump: P
         return None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-records") as beside:
         counted = beside.submit(_count_focus_nodes, store, shape_targets(shapes))
-        work = dump_part(dump)
+        work = dump.with_name(f".{dump.name}.{os.getpid()}.part")
         try:
             store.dump(str(work), format=ox.RdfFormat.N_QUADS)
             os.replace(work, dump)

@@ -189,26 +189,23 @@ def test_pyshacl_or_a_small_graph_validates_first(tmp_path: Path, monkeypatch: p
 def test_the_answers_plan_their_in_memory_copies_without_the_memory_the_engine_holds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Memory for one copy, but not beside the running engine's graph: the answers read the disk (decision 0075:
-    the copies take at most `answers_in_memory` of it, and with the engine's graph at most half-way to all of it)."""
+    """Memory for one copy, but not once the running engine's graph is set aside: the answers read the disk."""
     from visitgraph.queries import answermemory
     from visitgraph.sources.shacl_engine import ENGINE_BYTES_PER_QUAD
 
     plain = whole(copy_project(tmp_path / "plain", TEST_DATA / "mini"), validate_beside=False)
     triples = build(plain, store_from_settings(plain), who="pytest").triples
-    copy, engine = triples * answermemory.BYTES_PER_QUAD, triples * ENGINE_BYTES_PER_QUAD
-    enough_for_one = int(copy / 0.9) + 2  # answers_in_memory 0.9: the copy fits its share ...
-    assert copy + engine > 0.95 * enough_for_one  # ... but not with the engine beside it
+    enough_for_one = 2 * triples * answermemory.BYTES_PER_QUAD + 2  # answers_in_memory 0.5
+    assert enough_for_one - triples * ENGINE_BYTES_PER_QUAD < 2 * triples * answermemory.BYTES_PER_QUAD
     monkeypatch.setattr(answermemory, "available_bytes", lambda: enough_for_one)
-    first = whole(copy_project(tmp_path / "first", TEST_DATA / "mini"), validate_beside=False, answers_in_memory=0.9)
+    first = whole(copy_project(tmp_path / "first", TEST_DATA / "mini"), validate_beside=False)
     assert build(first, store_from_settings(first), who="pytest").answers["memory"].startswith("1 in-memory copy")
     answers_started = threading.Event()  # the engine is still running when the answers plan their copies
     wrap(monkeypatch, pipeline, "_start_answers", answers_started.set)
     wrap(monkeypatch, shacl_engine, "validate_dump", lambda: answers_started.wait(60))
-    beside = whole(copy_project(tmp_path / "beside", TEST_DATA / "mini"), answers_in_memory=0.9)
+    beside = whole(copy_project(tmp_path / "beside", TEST_DATA / "mini"))
     report = build(beside, store_from_settings(beside), who="pytest")
     assert "read on disk" in report.answers["memory"] and report.answers["in_memory"] == []
-    assert "held beside them" in report.answers["memory"]
 
 
 class SlowDump:

@@ -358,7 +358,7 @@ def test_once_the_copies_fail_the_other_threads_take_the_rest() -> None:
 def test_a_whole_build_with_one_copy_for_two_threads_answers_every_query_it_can_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(answermemory, "plan", lambda *a, **k: answermemory.MemoryPlan(1, "1 in-memory copy (test)"))
+    monkeypatch.setattr(answermemory, "plan", lambda *a: answermemory.MemoryPlan(1, "1 in-memory copy (test)"))
     settings, _, answers = _built(tmp_path)
     queries = {q.name: q for q in discover_queries(settings.root)}
     stored = answers["stored"]
