@@ -294,15 +294,11 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     none_read = not found.visitors
     for p, body in [(h, _recorded_body(h.name, bodies, ctx)) for h in found.hosts]:
         if body is not None:  # the graph records them as staff of a body that came: a guest, as words misread
-            found.hosts.remove(p)
-            p.host, p.org = False, body
-            found.visitors.append(p)
+            _host_read_as_guest(found, p, body)
     for p in list(found.hosts):  # the graph records a guest of the host from another body the item names
         body = _of_body_naming(text, _guest_of_another_body(p, ctx), ctx)
         if body is not None:
-            found.hosts.remove(p)
-            p.host, p.org = False, body
-            found.visitors.append(p)
+            _host_read_as_guest(found, p, body)
     if none_read:  # the words read no guest (a host the graph made one does not count)
         found.visitors += _known_staff_of_guests(text, found, bodies, ctx)
         found.visitors += _earlier_companions(text, found, bodies, ctx)
@@ -447,6 +443,13 @@ def _recorded_body_named(text: str, p: PersonMention, theirs: list[str], ctx: Dr
     the First President of Kazakhstan"), else None (:func:`_of_body_naming` from the name to the sentence's end)."""
     start = p.start + len(p.name)
     return _of_body_naming(text, theirs, ctx, start, start + first_sentence_end(text[start:]))
+
+
+def _host_read_as_guest(found: VisitFindings, p: PersonMention, body: OrgMention) -> None:
+    """Move `p` from the hosts read to the guests, as a guest of `body` (the graph says whose they are)."""
+    found.hosts.remove(p)
+    p.host, p.org = False, body
+    found.visitors.append(p)
 
 
 def _guest_of_another_body(p: PersonMention, ctx: DraftContext) -> list[str]:
