@@ -223,9 +223,13 @@ def build_index(
             "key": plan[0] if isinstance(plan, tuple) else None,
         }
 
-    def attempt(query: Any, bound: Mapping[str, Term], anchored: Sequence[str]) -> dict[str, Any]:
+    def attempt(
+        query: Any, bound: Mapping[str, Term], anchored: Sequence[str], count_first: bool = False
+    ) -> dict[str, Any]:
         anchors = {**anchor_binding(query, bound), **{n: bound[n] for n in anchored if n in bound}}
         job = job_for(query, anchors, anchored)
+        if count_first:
+            job["count_first"] = True
         out = work / f"{query.name}.sqlite"
         entry: dict[str, Any] = {
             "fingerprint": fingerprint(query),
@@ -323,6 +327,15 @@ def build_index(
             "why": why,
         }
 
+    def count_first(query: Any, defaulted: Sequence[str]) -> bool:
+        """Count a whole answer's rows in the engine before deriving it (decision 0076) where a refusal is likely
+        and costs little: a generation of at least `index_max_rows` quads, and a query whose defaulted filter
+        parameter has rewrite parts, so that the default's stored answer and the parts serve every request.
+        At 1M visits `institution-timeline` (every organisation's timeline, > 5M rows) spent ~157 s of a
+        build's answers on rows it then refused."""
+        rewritten = {name for name, _ in query.rewrites}
+        return quads is not None and quads >= int(settings.index_max_rows) and bool(rewritten & set(defaulted))
+
     def one(query: Any) -> tuple[str, dict[str, Any]]:
         followed = follow_write(query)
         if isinstance(followed, dict):
@@ -335,13 +348,14 @@ def build_index(
                 on_done(query.name, skipped)
             return query.name, skipped
         bound = bind_parameters(query, {}, settings.base_iri)
-        entry = attempt(query, bound, ())
         defaulted = [p.name for p in query.params if p.filter is not None and p.name in bound]
+        entry = attempt(query, bound, (), count_first=count_first(query, defaulted))
         if "error" in entry and defaulted:
             # Too big or too slow whole: store the default values' answer instead, like an anchor's.
             fallback = attempt(query, bound, defaulted)
             if "error" not in fallback:
-                fallback["note"] = f"whole answer not stored ({entry['error']}); stored for the defaults"
+                counted = ", counted before deriving" if entry.get("counted") else ""
+                fallback["note"] = f"whole answer not stored ({entry['error']}{counted}); stored for the defaults"
                 entry = fallback
         entry.update(how="derived", why=followed)
         if on_done is not None:

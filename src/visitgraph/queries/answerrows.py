@@ -107,6 +107,15 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     else:
         store = read_only(generation)
     subs = job_bindings(job)
+    limit = int(job["max_rows"])
+    if job.get("count_first"):  # decision 0076: a whole answer over the limit is refused by the engine's count
+        counted = count_rows(store, job["sparql"], subs, limit, job.get("base_iri"))
+        if counted is not None and counted > limit:
+            return {
+                "error": f"more than {limit} rows (index_max_rows)",
+                "counted": True,
+                "seconds": round(time.monotonic() - started, 3),
+            }
     result = run_query(store, job["sparql"], substitutions=subs or None, base_iri=job.get("base_iri"))
     names = [v.value for v in result.variables]  # type: ignore[union-attr]
     columns = list(dict.fromkeys(job["columns"]))
@@ -121,7 +130,6 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     batch: list[tuple[Any, ...]] = []
     reach_keys: dict[str, set[str]] = {c: set() for c in paths}  # IRIs a path filter starts from
     count = 0
-    limit = int(job["max_rows"])
     encoder = RowEncoder()
     for solution in result:  # type: ignore[union-attr]
         terms = list(solution)  # the values in the order of `names`
@@ -162,6 +170,62 @@ def derive(generation: str, job: dict[str, Any], out: Path) -> dict[str, Any]:
     if unkeyed:
         out_entry["unmaintainable"] = f"a row leaves the key ?{key} unbound: only a whole re-derivation is right"
     return out_entry
+
+
+def count_query(sparql: str, limit: int) -> str | None:
+    """A query counting the rows of the SELECT `sparql`, at most `limit` + 1 of them, in the engine alone.
+
+    The SELECT becomes a subquery without its ORDER BY (the order changes no count) and cut at `limit` + 1
+    rows, so an answer far over the limit stops there; no row becomes a Python term (decision 0076). None
+    where the text is not a SELECT whose solution modifiers end in plain ORDER BY conditions, or has a
+    LIMIT, OFFSET or trailing VALUES of its own.
+
+    >>> print(count_query('PREFIX a: <x:> SELECT DISTINCT ?s WHERE { ?s a:p "ORDER BY" } ORDER BY ?s', 9))
+    PREFIX a: <x:> SELECT (COUNT(*) AS ?rows) WHERE { SELECT DISTINCT ?s WHERE { ?s a:p "ORDER BY" }  LIMIT 10 }
+    >>> count_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", 9) is None
+    True
+    """
+    from visitgraph.sparql.text import tokenize
+
+    tokens = [t for t in tokenize(sparql) if t.kind != "comment"]
+    select = next((t for t in tokens if t.kind == "word" and t.text.upper() == "SELECT"), None)
+    try:
+        _, close = where_span(sparql)
+    except Unmaintainable:
+        return None
+    if select is None or select.start > close:
+        return None
+    tail = [t for t in tokens if t.start > close]
+    words = [t.text.upper() for t in tail]
+    if any(w in ("LIMIT", "OFFSET", "VALUES") for w in words):
+        return None
+    end = len(sparql)
+    for i in range(len(tail) - 1):
+        if words[i] == "ORDER" and words[i + 1] == "BY":
+            if order_by(sparql[tail[i].start :]) is None:
+                return None  # an expression to order by: keep the text as it is, no count
+            end = tail[i].start
+    names = {t.text[1:] for t in tokens if t.text.startswith(("?", "$"))}
+    name = next(n for n in ("rows", "rowCount", "visitgraphRows") if n not in names)
+    body = sparql[select.start : end].rstrip()
+    return f"{sparql[: select.start]}SELECT (COUNT(*) AS ?{name}) WHERE {{ {body}  LIMIT {limit + 1} }}"
+
+
+def count_rows(store: Any, sparql: str, subs: Mapping[str, Term], limit: int, base_iri: str | None) -> int | None:
+    """How many rows `sparql` has (at most `limit` + 1: :func:`count_query`), bound like a derivation; None if
+    the text cannot be counted that way."""
+    from visitgraph.sparql.engine import run_query
+    from visitgraph.sparql.text import inject_values
+
+    try:
+        bound = inject_values(sparql, dict(subs)) if subs else sparql
+    except ValueError:
+        return None
+    text = count_query(bound, limit)
+    if text is None:
+        return None
+    rows = list(run_query(store, text, base_iri=base_iri))  # type: ignore[arg-type]
+    return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
 
 
 def create_indexes(db: sqlite3.Connection, columns: int, reach: Sequence[int]) -> None:

@@ -266,6 +266,62 @@ def test_a_whole_answer_too_big_is_stored_for_the_default_filter_values(tmp_path
     assert other.source == "sparql"
 
 
+def test_a_whole_answer_over_the_limit_is_refused_by_the_engines_count(tmp_path: Path) -> None:
+    """Decision 0076: at a generation of at least index_max_rows quads, a query whose defaulted filter has
+    rewrite parts is counted in the engine before it is derived; over the limit, no row is derived and the
+    default's answer is stored as before. Under it, the whole answer is derived and stored as always."""
+    root = copy_project(tmp_path / "p", TEST_DATA / "mini")
+    store = store_from_settings(settings_for(root, answer_index=False))
+    build(settings_for(root, answer_index=False), store, who="pytest")
+    gen = store.require_current()
+    query = get_query(root, "institution-timeline")
+    people = get_query(root, "people")  # no rewrite parts: never counted first
+    whole = answerindex.build_index(settings_for(root), store.path, gen.path, gen.id, [query, people])
+    assert whole.entries["people"]["rows"] > 5
+    rows = whole.entries["institution-timeline"]["rows"]
+    assert rows > 5
+    tight = settings_for(root, index_max_rows=5)
+    report = answerindex.build_index(tight, store.path, gen.path, gen.id, [query, people], quads=5)
+    entry = report.entries["institution-timeline"]
+    assert entry["anchored"] == ["organization"] and "counted before deriving" in entry["note"], entry
+    assert "counted" not in report.entries["people"]  # over 5 rows too, found by deriving
+    assert "more than 5 rows" in report.entries["people"]["error"]
+    answers = for_store(store)
+    default = run_saved_query(store.reader(), query, {}, 3, 1, base_iri=tight.base_iri, answers=answers)
+    assert default.source == "stored"
+    assert default.rows == run_saved_query(store.reader(), query, {}, 3, 1, base_iri=tight.base_iri).rows
+    # counted, under the limit: derived whole, the same rows as without the count
+    roomy = settings_for(root, index_max_rows=rows)
+    counted = answerindex.build_index(roomy, store.path, gen.path, gen.id, [query], quads=rows)
+    assert counted.entries["institution-timeline"]["rows"] == rows
+    assert counted.entries["institution-timeline"]["anchored"] == []
+
+
+def test_the_engines_count_equals_the_rows_of_every_saved_query(indexed: tuple[Settings, EmbeddedStore]) -> None:
+    """count_rows (decision 0076) against the rows the engine returns, for every saved SELECT of the project,
+    with its default bindings, and cut at limit + 1."""
+    from visitgraph.queries.answerindex import anchor_binding
+    from visitgraph.queries.answerrows import count_rows
+    from visitgraph.queries.savedquery import bind_parameters
+    from visitgraph.sparql.engine import run_query
+
+    settings, store = indexed
+    reader = store.reader()
+    counted = 0
+    for query in discover_queries(settings.root):
+        if not answerindex.indexable(query):
+            continue
+        subs = anchor_binding(query, bind_parameters(query, {}, settings.base_iri))
+        rows = run_query(reader, query.sparql, substitutions=subs or None, base_iri=settings.base_iri)
+        n = sum(1 for _ in rows)  # type: ignore[union-attr]
+        got = count_rows(reader, query.sparql, subs, 10**9, settings.base_iri)
+        assert got == n, query.name
+        if n > 2:
+            assert count_rows(reader, query.sparql, subs, 2, settings.base_iri) == 3, query.name
+        counted += 1
+    assert counted >= 15  # every query a build stores whole
+
+
 def test_a_rewrite_answers_exactly_like_the_query_it_stands_in_for(indexed: tuple[Settings, EmbeddedStore]) -> None:
     """visited-together?person=… runs `companions` (which starts from the person): same rows, same
     order, for every person in the graph and several pages."""
