@@ -355,7 +355,10 @@ def build_index(
             fallback = attempt(query, bound, defaulted)
             if "error" not in fallback:
                 counted = ", counted before deriving" if entry.get("counted") else ""
-                fallback["note"] = f"whole answer not stored ({entry['error']}{counted}); stored for the defaults"
+                spent = f", {entry['seconds']} s" if "seconds" in entry else ""
+                fallback["note"] = (
+                    f"whole answer not stored ({entry['error']}{counted}{spent}); stored for the defaults"
+                )
                 entry = fallback
         entry.update(how="derived", why=followed)
         if on_done is not None:
