@@ -123,6 +123,11 @@ SETTINGS: tuple[Setting, ...] = (
         5_000_000,
         "Largest whole answer stored for a saved query (rows); larger ones stay SPARQL-only.",
     ),
+    Setting(
+        "load_threads",
+        2,
+        "Source files a whole build bulk-loads at the same time (the N-Triples files and files over 32 MiB; 1: one after another).",
+    ),
     Setting("keep_generations", 5, "Published store generations kept for rollback."),
     Setting(
         "publisher",
@@ -184,6 +189,7 @@ class Settings:
     answer_index: bool = True
     index_timeout: float = 900.0
     index_max_rows: int = 5_000_000
+    load_threads: int = 2
     answers_in_memory: float = 0.5
     keep_generations: int = 5
     publisher: str = _BY_NAME["publisher"].default
@@ -213,6 +219,8 @@ class Settings:
             raise VisitgraphError(
                 f"answers_in_memory must be a share of the available memory from 0 to 1, not {self.answers_in_memory!r}."
             )
+        if not int(self.load_threads) >= 1:
+            raise VisitgraphError(f"load_threads must be 1 or more, not {self.load_threads!r}.")
         if self.shacl_engine not in ("shacl", "pyshacl"):
             raise VisitgraphError(f"shacl_engine must be 'shacl' or 'pyshacl', not {self.shacl_engine!r}.")
 

@@ -49,7 +49,7 @@ from visitgraph.sources.load import (
     apply_update,
     discover_sources,
     list_changesets,
-    load_source_into,
+    load_sources_into,
     read_source,
 )
 from visitgraph.sources.review import Unreviewed
@@ -225,8 +225,8 @@ def _build_staged(
         staged.seed_from(published)
         replay = plan.new_changesets
     else:
-        for source in tqdm(sources, desc="parse", unit="file", disable=not progress, leave=False):
-            report.files.append((source, load_source_into(settings, source, staged.writable())))
+        with tqdm(total=len(sources), desc="parse", unit="file", disable=not progress, leave=False) as bar:
+            report.files.extend(load_sources_into(settings, sources, staged.writable(), done=lambda: bar.update(1)))
         replay = changesets
     # staged.writable() at each use, never bound to a local here: a caller holding the traceback of a failed build
     # would keep this frame, and with it the staged RocksDB store and its lock, after stage() closed it.

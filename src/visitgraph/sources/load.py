@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,6 +258,59 @@ def load_source_into(settings: Settings, source: SourceFile, store: ox.Store) ->
     except OSError as e:
         raise StoreError(f"Cannot load {source.relpath}: {e}") from e
     return _count(store, graph) - before
+
+
+def bulk_loaded(settings: Settings, source: SourceFile) -> bool:
+    """Whether :func:`load_source_into` hands `source` to the store's bulk loader (no Python per quad)."""
+    path = settings.root / source.relpath
+    return path.suffix == ".nt" or path.stat().st_size > STREAM_BYTES
+
+
+def load_sources_into(
+    settings: Settings, sources: Sequence[SourceFile], store: ox.Store, done: Callable[[], None] | None = None
+) -> list[tuple[SourceFile, int]]:
+    """Load every source into `store` (each into its own named graph); return (source, quads added) in order.
+
+    The files the store's bulk loader reads (:func:`bulk_loaded`) go `load_threads` at a time: the loader
+    releases the interpreter lock, and at 1M visits two at a time took 208 s against 288 s one after another
+    (decision 0077). The files parsed and checked in Python are loaded in this thread meanwhile. On an error, the
+    files not yet begun are not loaded, the loads under way end, and one error is raised: a file read in this
+    thread's at once, else the first failing bulk-loaded file's in `sources`' order (the caller discards the store).
+
+    :raises DataSyntaxError: as :func:`load_source_into`.
+    """
+    threads = max(1, int(settings.load_threads))
+    counts: dict[int, int] = {}
+    bulk = [i for i, s in enumerate(sources) if bulk_loaded(settings, s)]
+    if threads == 1 or len(bulk) < 2:
+        for i, source in enumerate(sources):
+            counts[i] = load_source_into(settings, source, store)
+            if done is not None:
+                done()
+        return [(s, counts[i]) for i, s in enumerate(sources)]
+    # the biggest first, so the last to end is a small one
+    bulk.sort(key=lambda i: -(settings.root / sources[i].relpath).stat().st_size)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="load") as pool:
+        futures: dict[int, Future[int]] = {i: pool.submit(load_source_into, settings, sources[i], store) for i in bulk}
+        try:
+            for i, source in enumerate(sources):
+                if i not in futures:
+                    counts[i] = load_source_into(settings, source, store)
+                    if done is not None:
+                        done()
+            for i in bulk:
+                if futures[i].exception() is not None:  # waits; a failure: the files not begun are not loaded
+                    break
+                if done is not None:
+                    done()
+        finally:
+            for future in futures.values():
+                future.cancel()  # those not begun; the pool's exit waits for those under way
+    failed = [i for i in sorted(futures) if not futures[i].cancelled() and futures[i].exception() is not None]
+    if failed:
+        raise futures[failed[0]].exception()  # type: ignore[misc]
+    counts.update({i: futures[i].result() for i in bulk})
+    return [(s, counts[i]) for i, s in enumerate(sources)]
 
 
 def read_sources(settings: Settings, sources: Iterable[SourceFile]) -> Iterator[tuple[SourceFile, list[ox.Quad]]]:

@@ -357,3 +357,65 @@ def test_what_the_stored_answers_thread_raises_keeps_none_of_its_locals() -> Non
     with pytest.raises(RuntimeError, match="the answers failed"):
         _Answers(work).result()
     assert refs[0]() is None
+
+
+def test_bulk_loaded_sources_load_side_by_side_with_the_same_quads_and_counts(
+    project: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decision 0077: `load_threads` files go through the bulk loader at once; the store and the per-file counts
+    are those of one file after another, in the sources' order."""
+    import threading
+    import time
+
+    import visitgraph.sources.load
+    from visitgraph.store.dump import dump_quads
+
+    monkeypatch.setattr(visitgraph.sources.load, "STREAM_BYTES", 0)  # every file through the bulk loader
+    one = project.replace(load_threads=1)
+    store = store_from_settings(one)
+    first = build(one, store)
+    before = dump_quads(store.quads(), "nq").data
+    real = visitgraph.sources.load.load_source_into
+    running, most, lock = [0], [0], threading.Lock()
+
+    def watched(*args: object) -> int:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.05)  # long enough for the other thread to begin its file
+            return real(*args)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(visitgraph.sources.load, "load_source_into", watched)
+    two = project.replace(load_threads=2)
+    second = build(two, store)
+    assert most[0] == 2  # two files were loading at the same time
+    assert dump_quads(store.quads(), "nq").data == before
+    assert [(s.relpath, n) for s, n in second.files] == [(s.relpath, n) for s, n in first.files]
+    assert sum(n for _, n in second.files) == second.triples
+
+
+def test_a_syntax_error_in_files_loaded_side_by_side_names_the_first_and_publishes_nothing(
+    mini_project: Settings, store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import visitgraph.sources.load
+
+    build(mini_project, store)
+    before = snapshot(store)
+    monkeypatch.setattr(visitgraph.sources.load, "STREAM_BYTES", 0)
+    (mini_project.root / "data" / "zz-bad.nt").write_text("<a> <b> <c> .\n<a> <b> nope .\n", encoding="utf-8")
+    (mini_project.root / "data" / "aa-bad.nt").write_text("<a> <b>\n", encoding="utf-8")
+    with pytest.raises(DataSyntaxError) as info:
+        build(mini_project.replace(load_threads=4), store)
+    assert info.value.path == "data/aa-bad.nt"  # the first failing file in the sources' order, every time
+    assert snapshot(store) == before
+
+
+def test_load_threads_must_be_one_or_more(mini_project: Settings) -> None:
+    from visitgraph.core.errors import VisitgraphError
+
+    with pytest.raises(VisitgraphError, match="load_threads must be 1 or more"):
+        mini_project.replace(load_threads=0)
