@@ -398,6 +398,30 @@ def test_bulk_loaded_sources_load_side_by_side_with_the_same_quads_and_counts(
     assert sum(n for _, n in second.files) == second.triples
 
 
+def test_turtle_parsed_in_python_loads_beside_bulk_loaded_files_with_the_same_result(project: Settings) -> None:
+    """The default mix (decision 0077): the small Turtle files are parsed in the calling thread while N-Triples
+    files bulk-load in the threads; the store and the counts are those of one file after another."""
+    from visitgraph.store.dump import dump_quads
+
+    lines = [
+        f'<https://w3id.org/visitgraph/id/x{k}-{i}> <http://schema.org/description> "d {k} {i}" .\n'
+        for k in range(3)
+        for i in range(2000)
+    ]
+    for k in range(3):
+        (project.root / "data" / f"extra-{k}.nt").write_text(
+            "".join(lines[k * 2000 : (k + 1) * 2000]), encoding="utf-8"
+        )
+    one = project.replace(load_threads=1)
+    store = store_from_settings(one)
+    first = build(one, store, who="pytest")
+    before = dump_quads(store.quads(), "nq").data
+    second = build(project.replace(load_threads=3), store, who="pytest")
+    assert dump_quads(store.quads(), "nq").data == before
+    assert [(s.relpath, n) for s, n in second.files] == [(s.relpath, n) for s, n in first.files]
+    assert sum(n for s, n in second.files if s.relpath.startswith("data/extra-")) == 6000
+
+
 def test_a_syntax_error_in_files_loaded_side_by_side_names_the_first_and_publishes_nothing(
     mini_project: Settings, store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
