@@ -6,6 +6,10 @@ and each filter column's text and number; a `reach<i>` table serves a path filte
 writes it in a child of the killable pool (:mod:`visitgraph.workers.pool`),
 :mod:`visitgraph.queries.answermaintain` brings it up to date after a write, and
 :class:`visitgraph.queries.answerindex.AnswerIndex` reads pages of it.
+
+Longer than 400 lines because the rows' format, their derivation (with the count that may refuse it first,
+decision 0076) and the readers of a query's text that derivation and maintenance share (ORDER BY, the WHERE
+clause, a key bound by LATERAL) are one contract: a change to one is checked against the others here.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+
+if TYPE_CHECKING:
+    from visitgraph.sparql.engine import Queryable
 
 #: Row numbers are written this far apart, so rows a write adds can go between two kept rows.
 GAP = 1 << 16
@@ -217,7 +224,7 @@ def count_query(sparql: str, limit: int) -> str | None:
     return f"{sparql[: select.start]}SELECT (COUNT(*) AS ?{name}) WHERE {{ {body}  LIMIT {limit + 1} }}"
 
 
-def count_rows(store: Any, sparql: str, subs: Mapping[str, Term], limit: int, base_iri: str | None) -> int | None:
+def count_rows(store: Queryable, sparql: str, subs: Mapping[str, Term], limit: int, base_iri: str | None) -> int | None:
     """How many rows `sparql` has (at most `limit` + 1: :func:`count_query`), bound like a derivation; None if
     the text cannot be counted that way."""
     from visitgraph.sparql.engine import run_query
