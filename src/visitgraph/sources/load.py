@@ -283,11 +283,7 @@ def load_sources_into(
     counts: dict[int, int] = {}
     bulk = [i for i, s in enumerate(sources) if bulk_loaded(settings, s)]
     if threads == 1 or len(bulk) < 2:
-        for i, source in enumerate(sources):
-            counts[i] = load_source_into(settings, source, store)
-            if done is not None:
-                done()
-        return [(s, counts[i]) for i, s in enumerate(sources)]
+        bulk = []  # every file in this thread, one after another (the pool then starts no thread)
     # the biggest first, so the last to end is a small one
     bulk.sort(key=lambda i: -(settings.root / sources[i].relpath).stat().st_size)
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="load") as pool:
