@@ -128,6 +128,11 @@ SETTINGS: tuple[Setting, ...] = (
         2,
         "Source files a whole build bulk-loads at the same time (the N-Triples files and files over 32 MiB; 1: one after another).",
     ),
+    Setting(
+        "dump_threads",
+        2,
+        "Named graphs a whole build writes into the store's N-Quads dump (for validation, the ledger and the stored answers) at the same time (1: Oxigraph's one call).",
+    ),
     Setting("keep_generations", 5, "Published store generations kept for rollback."),
     Setting(
         "publisher",
@@ -190,6 +195,7 @@ class Settings:
     index_timeout: float = 900.0
     index_max_rows: int = 5_000_000
     load_threads: int = 2
+    dump_threads: int = 2
     answers_in_memory: float = 0.5
     keep_generations: int = 5
     publisher: str = _BY_NAME["publisher"].default
@@ -221,6 +227,8 @@ class Settings:
             )
         if not int(self.load_threads) >= 1:
             raise VisitgraphError(f"load_threads must be 1 or more, not {self.load_threads!r}.")
+        if not int(self.dump_threads) >= 1:
+            raise VisitgraphError(f"dump_threads must be 1 or more, not {self.dump_threads!r}.")
         if self.shacl_engine not in ("shacl", "pyshacl"):
             raise VisitgraphError(f"shacl_engine must be 'shacl' or 'pyshacl', not {self.shacl_engine!r}.")
 

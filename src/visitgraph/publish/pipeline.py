@@ -321,7 +321,10 @@ def _validate_beside(
         root = answers_root(store.path)
         root.mkdir(parents=True, exist_ok=True)
         dump = root / f".dump-validate-{os.getpid()}.nq"
-    return validate_beside(staged.writable(), shapes, base=settings.base_iri, dump=dump)
+    sizes = {source.graph: quads for source, quads in report.files}
+    return validate_beside(
+        staged.writable(), shapes, base=settings.base_iri, dump=dump, threads=int(settings.dump_threads), sizes=sizes
+    )
 
 
 def _open_dump(dump: Path | None) -> TextIO | None:

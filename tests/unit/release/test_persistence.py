@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -488,22 +489,31 @@ def test_full_scan_refuses_a_dump_that_is_not_the_stores(tmp_path: object) -> No
         list(all_records(store, io.StringIO("".join(moved))))
 
 
-def test_whole_build_ledger_reads_the_validation_dump(mini_project: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A whole build's ledger reads the dump validation left (not the store), with the same records as the store's."""
+@pytest.mark.parametrize("dump_threads", [1, 2])
+def test_whole_build_ledger_reads_the_validation_dump(
+    mini_project: Settings, monkeypatch: pytest.MonkeyPatch, dump_threads: int
+) -> None:
+    """A whole build's ledger reads the dump validation left (not the store), to its end without refusing it (the
+    store's order, also when its graphs were written in threads, decision 0078), with the same records as the
+    store's."""
+    from collections.abc import Iterator
+
     from visitgraph.release import persistence
 
-    used: list[int] = []
+    used: list[str] = []
     real = persistence._dump_records
 
-    def spy(*args: object) -> object:
-        used.append(1)
-        return real(*args)
+    def spy(*args: Any) -> Iterator[Any]:
+        used.append("begun")
+        yield from real(*args)
+        used.append("read to its end")
 
     monkeypatch.setattr(persistence, "_dump_records", spy)
-    settings = settings_for(mini_project.root, validate_whole_limit=0)  # the whole-store engine leaves its dump
+    # the whole-store engine leaves its dump
+    settings = settings_for(mini_project.root, validate_whole_limit=0, dump_threads=dump_threads)
     store = store_from_settings(settings)
     build(settings, store, who="pytest")
-    assert used
+    assert used == ["begun", "read to its end"]
     with open_ledger(store.path) as ledger:
         recorded = {iri: digest for iri, status, digest in ledger.present()}
     assert recorded == {r.iri: r.digest for r in _reference_records(store.reader(), monkeypatch)}  # type: ignore[attr-defined]
