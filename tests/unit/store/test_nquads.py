@@ -163,3 +163,27 @@ def test_any_store_any_threads(tmp_path_factory: pytest.TempPathFactory, quads: 
     store = on_disk(folder / "store", quads)
     write_nquads(store, folder / "mine.nq", threads=threads)
     assert (folder / "mine.nq").read_bytes() == oxigraph_dump(store, folder)
+
+
+@pytest.mark.parametrize("kernel", ["refused", "partly"])
+def test_parts_joined_through_python_where_the_kernel_will_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    """``copy_file_range`` refused at once (another file system, an old kernel) or after a first piece: the rest of
+    the part is copied through Python from where the kernel stopped."""
+    import errno
+    import os
+
+    real = os.copy_file_range
+    calls: list[int] = []
+
+    def copy_file_range(src: int, dst: int, count: int, *args: Any) -> int:
+        calls.append(count)
+        if kernel == "partly" and len(calls) % 2 == 1:
+            return real(src, dst, min(count, 1000), *args)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(nquads.os, "copy_file_range", copy_file_range)
+    store = on_disk(tmp_path / "store", rich_quads())
+    write_nquads(store, tmp_path / "mine.nq", threads=2)
+    assert calls and (tmp_path / "mine.nq").read_bytes() == oxigraph_dump(store, tmp_path)
