@@ -24,6 +24,7 @@ from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
+from visitgraph.linking.matchstats import EntityNames
 from visitgraph.linking.matchstats import build as build_match_stats
 from visitgraph.publish.incremental import (
     Inputs,
@@ -411,12 +412,15 @@ def _commit(
         # A validation still running holds its graph meanwhile: the answers' in-memory copies are planned without it.
         held = report.triples * ENGINE_BYTES_PER_QUAD if beside is not None and not beside.done() else 0
         answers = _start_answers(settings, store, published, changes, follow, gen_id, folder, whole, ready, held)
+        names = EntityNames(settings.base_iri)  # the entities' names, if the ledger reads every record
         try:
             started = time.monotonic()
             # Persistent IRIs and the change feed (visitgraph.release.persistence): refuses silent drops.
             try:
                 with text if text is not None else nullcontext():
-                    announce_generation(store, settings.base_iri, gen_id, folder, report.changes, nquads=text)
+                    announce_generation(
+                        store, settings.base_iri, gen_id, folder, report.changes, nquads=text, scan=names
+                    )
             except Exception:
                 validated(folder)  # data that does not conform is the error to report, not what followed from it
                 raise
@@ -424,8 +428,28 @@ def _commit(
             stop_early()
             save_inputs(store.path, gen_id, inputs)
             keep_blobs(store.path, settings.root, inputs)
+            # The matcher's word weights and acronyms (visitgraph.linking.matchstats): the reconciliation service
+            # reads entities per query and these once (decision 0048). A whole build counts the names the ledger's
+            # full scan handed over (decision 0079), so it comes first, and they are let go before the search index.
+            # Derived data: a failure does not stop the publish (the file is rebuilt when missing).
+            try:
+                counted = build_match_stats(
+                    store.path,
+                    folder,
+                    gen_id,
+                    settings.base_iri,
+                    previous=published.id if published is not None else None,
+                    changes=report.changes,
+                    names=names,
+                )
+                report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
+                report.timings["match_stats_s"] = counted.seconds
+            except (OSError, sqlite3.Error) as e:
+                report.match = {"error": f"match statistics not built: {e}"[:300]}
+            names.forget()  # what was not handed over (a failed or incremental statistics build)
+            stop_early()
             # The full-text index (visitgraph.queries.searchindex): the previous one plus the change, or whole.
-            # It is derived data: a failure does not stop the publish (the file is rebuilt when missing).
+            # It is derived data the same way.
             try:
                 searched = build_search_index(
                     store.path,
@@ -438,22 +462,6 @@ def _commit(
                 report.timings["search_index_s"] = searched.seconds
             except (OSError, sqlite3.Error) as e:
                 report.search = {"error": f"search index not built: {e}"[:300]}
-            stop_early()
-            # The matcher's word weights and acronyms (visitgraph.linking.matchstats), the same way: the
-            # reconciliation service reads entities per query and these once (decision 0048).
-            try:
-                counted = build_match_stats(
-                    store.path,
-                    folder,
-                    gen_id,
-                    settings.base_iri,
-                    previous=published.id if published is not None else None,
-                    changes=report.changes,
-                )
-                report.match = {"how": counted.how, "entities": counted.entities, "seconds": counted.seconds}
-                report.timings["match_stats_s"] = counted.seconds
-            except (OSError, sqlite3.Error) as e:
-                report.match = {"error": f"match statistics not built: {e}"[:300]}
             validated(folder)  # nothing is switched to before the report says the generation conforms
         except BaseException:
             if answers is not None:

@@ -75,6 +75,12 @@ class Record:
     label: str | None = None
     cls: str | None = None
     target: str | None = None
+    #: Every literal value of its own name statements as the matcher reads them (``linking.entities.LABEL_PREDICATES``),
+    #: sorted (the same whichever way the record was read), and whether it has an ``rdf:type`` that is an IRI: what the
+    #: matcher's statistics read of a resource (decision 0079). Not stored; a record read back from the ledger has
+    #: neither.
+    names: tuple[str, ...] = ()
+    typed: bool = False
 
 
 @dataclass(frozen=True)

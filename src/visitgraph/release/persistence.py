@@ -22,13 +22,14 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
-from typing import IO, Any, TypeAlias, cast
+from typing import IO, Any, Protocol, TypeAlias, cast
 
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import VisitgraphError
 from visitgraph.describe.resources import LABEL_PREDICATES
+from visitgraph.linking.entities import LABEL_PREDICATES as ENTITY_NAMES
 from visitgraph.release.ledger import LOOKUP_CHUNK, Ledger, Record, chunked, ledger_exists, open_ledger
 from visitgraph.release.ntdiff import diffable
 from visitgraph.store.backend import Reader, Store
@@ -42,8 +43,9 @@ CHANGE_NOTE = vocab.SKOS + "changeNote"
 #: Kinds whose IRIs a build may not drop without a retirement record (the curated data's resources).
 GUARDED_KINDS = ("visit", "person", "organization", "topic", "gift", "agreement", "source", "scheme")
 RETIRED_FILE = "data/retired.ttl"
-#: The predicates of the statements that name a record's status, class and label (and as N-Triples terms).
-_NAMING = frozenset((vocab.RDF_TYPE, REPLACED_BY, FORMER_TYPE, *LABEL_PREDICATES))
+#: The predicates of the statements that name a record's status, class and label, and the names the matcher reads of
+#: an entity (:attr:`Record.names`; decision 0079), and as N-Triples terms.
+_NAMING = frozenset((vocab.RDF_TYPE, REPLACED_BY, FORMER_TYPE, *LABEL_PREDICATES, *ENTITY_NAMES))
 _NAMING_TERMS = frozenset(f"<{p}>" for p in _NAMING)
 #: IRIs that are subjects in more than one named graph (their records are read whole, not graph by graph).
 _SHARED = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
@@ -228,7 +230,34 @@ def _record_of_text(iri: str, facts: list[Fact], nt: bytes) -> Record:
         (former if retired else None)
         or (sorted(types, key=_class_order)[0] if len(types) > 1 else next(iter(types), None)),
         target,
+        tuple(sorted(value for predicate in ENTITY_NAMES for _, value in labels.get(predicate, ()))),
+        bool(types),
     )
+
+
+class WholeScan(Protocol):
+    """What wants every record of a full comparison, as the ledger step reads them (decision 0079)."""
+
+    def begin(self) -> None:
+        """A full scan begins: forget anything a scan given up before this one handed over."""
+
+    def add(self, record: Record) -> None:
+        """One record of the generation (each IRI once)."""
+
+    def done(self) -> None:
+        """The scan read the whole generation: every record was handed over."""
+
+
+def _tapped(records: Iterable[Record], scan: WholeScan | None) -> Iterator[Record]:
+    """Yield `records`, handing each to `scan` too, and tell it when they are all read."""
+    if scan is None:
+        yield from records
+        return
+    scan.begin()
+    for record in records:
+        scan.add(record)
+        yield record
+    scan.done()
 
 
 class DumpUnusable(Exception):
@@ -455,6 +484,7 @@ def announce_generation(
     folder: Path,
     changes: set[ox.Triple] | None,
     nquads: IO[str] | None = None,
+    scan: WholeScan | None = None,
 ) -> int:
     """Check a staged generation against every IRI published before and write its pending state.
 
@@ -463,6 +493,8 @@ def announce_generation(
     :param changes: the triples the build added or removed (None: compare everything).
     :param nquads: the generation's own N-Quads dump, open, for a full comparison to read instead of the
         store (the store is read instead if it turns out not to be that dump).
+    :param scan: given every record when the comparison is a full one (told ``done`` once all were read); a
+        comparison of the changed IRIs only does not call it.
     :raises DroppedIris: when the generation lacks a published IRI and no record says what became of it.
     """
     published = store.current()
@@ -485,10 +517,11 @@ def announce_generation(
         else:
             if nquads is not None:
                 try:
-                    return ledger.announce(gen_id, "publish", _diff(ledger, all_records(staged, nquads), None, base))
+                    scanned = _tapped(all_records(staged, nquads), scan)
+                    return ledger.announce(gen_id, "publish", _diff(ledger, scanned, None, base))
                 except DumpUnusable:
                     pass  # nothing was written (one transaction): compare from the store itself
-            diff = _diff(ledger, all_records(staged), None, base)
+            diff = _diff(ledger, _tapped(all_records(staged), scan), None, base)
         return ledger.announce(gen_id, "publish", diff)
 
 

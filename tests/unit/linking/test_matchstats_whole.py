@@ -126,3 +126,81 @@ def test_a_whole_build_writes_mains_rows_on_a_generated_project(tmp_path: Path) 
 )
 def test_label_facts_are_those_of_every_key(label: str) -> None:
     assert ms.label_facts(label) == ms.label_facts_of_keys(LabelKeys.of(label))
+
+
+def _edge_store(tmp_path: Path) -> ox.Store:
+    """The generated 1,000-visit project with the edge cases above, and names the text reader must parse (escapes,
+    a tag in upper case) and names that are IRIs or sit on blank nodes (not an entity's names)."""
+    store = generated_store(tmp_path / "gen", 1000)
+    graph = ox.NamedNode(BASE + "graph/data/extra.ttl")
+    name, kind = ox.NamedNode(vocab.SCHEMA + "name"), ox.NamedNode(vocab.RDF_TYPE)
+    alt = ox.NamedNode(vocab.SCHEMA + "alternateName")
+    cls = ox.NamedNode(vocab.SCHEMA + "Person")
+    for iri in (BASE + "person/", BASE + "person", "http://example.org/person/x", BASE + "gift/x", BASE + "person/y"):
+        node = ox.NamedNode(iri)
+        store.extend([ox.Quad(node, kind, cls, graph), ox.Quad(node, name, ox.Literal("Mayil Ahmadov (RSL)"), graph)])
+    odd = ox.NamedNode(BASE + "organization/typed-by-a-literal")
+    store.extend([ox.Quad(odd, kind, ox.Literal("x"), graph), ox.Quad(odd, name, ox.Literal("Odd Library"), graph)])
+    org = ox.NamedNode(BASE + "organization/escaped")
+    blank = ox.BlankNode()
+    store.extend(
+        [
+            ox.Quad(org, kind, ox.NamedNode(vocab.SCHEMA + "Organization"), graph),
+            ox.Quad(org, name, ox.Literal('The "Quoted"\nLibrary\\', language="EN"), graph),
+            ox.Quad(org, alt, ox.Literal("QL"), graph),
+            ox.Quad(org, alt, ox.NamedNode("http://example.org/an-iri-as-a-name"), graph),
+            ox.Quad(org, ox.NamedNode(vocab.SCHEMA + "location"), blank, graph),
+            ox.Quad(blank, name, ox.Literal("A hall, not the library's name"), graph),
+            # a subject in two graphs: its record is read whole, its names from both
+            ox.Quad(org, alt, ox.Literal("Second Graph Name"), ox.NamedNode(BASE + "graph/data/other.ttl")),
+        ]
+    )
+    return store
+
+
+@pytest.mark.parametrize("read", ["dump", "store"])
+def test_names_handed_over_by_the_ledgers_scan_give_mains_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read: str
+) -> None:
+    """Decision 0079: the ledger step's full scan (from the N-Quads dump, or from the store) hands every record's
+    names over; the statistics built from them, without reading the store, are main's rows."""
+    import io
+
+    from visitgraph.release.persistence import all_records
+
+    store = _edge_store(tmp_path)
+    names = ms.EntityNames(BASE)
+    dump = io.StringIO(bytes(store.dump(format=ox.RdfFormat.N_QUADS) or b"").decode()) if read == "dump" else None
+    names.begin()
+    for record in all_records(store, dump):
+        names.add(record)
+    names.done()
+    want = tables(reference_build(store, tmp_path / "reference.sqlite"))
+
+    def not_read(*args: object) -> None:
+        raise AssertionError("the store was read")
+
+    monkeypatch.setattr(ms, "_all_facts", not_read)
+    ms.label_facts.cache_clear()
+    got = tables(ms.build(tmp_path / "new", store, "g000001", BASE, names=names).path)
+    assert got == want and len(got["ent"]) > 100
+    assert ["escaped" in r[0] for r in got["ent"]].count(True) == 1
+
+
+def test_names_not_handed_over_whole_are_not_used(tmp_path: Path) -> None:
+    """A scan that did not end (given up, as on a dump that is not the store's), or under another base: the store
+    is read."""
+    from visitgraph.release.persistence import all_records
+
+    store = _edge_store(tmp_path)
+    want = tables(reference_build(store, tmp_path / "reference.sqlite"))
+    begun = ms.EntityNames(BASE)
+    begun.begin()
+    begun.add(next(iter(all_records(store))))
+    assert begun.facts(BASE) is None
+    other = ms.EntityNames("http://example.org/")
+    other.begin()
+    other.done()
+    assert other.facts(BASE) is None
+    for n, names in enumerate((begun, other)):
+        assert tables(ms.build(tmp_path / f"b{n}", store, "g000001", BASE, names=names).path) == want
