@@ -169,6 +169,9 @@ def test_crash_during_a_whole_build_validated_beside_publishing(tmp_path: Path, 
     )
     extra = ("validate_whole_limit=0", f"answer_index={str(answer_index).lower()}")
     assert not finish(spawn(settings, "build", crash=point, extra=extra))
+    if point == "validation.dump_part":  # the dump's graph parts were left on disk (decision 0078)
+        parts = [p.name for p in (Path(settings.store) / "answers").iterdir() if p.name.endswith((".nt", ".nq"))]
+        assert any(".part." in name for name in parts), parts
     restart(settings)
     assert leftovers(settings) == []
     assert store_from_settings(settings).current() is None

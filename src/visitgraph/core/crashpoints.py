@@ -17,6 +17,7 @@ import signal
 POINTS: tuple[str, ...] = (
     "journal.written",  # the intent is durable; no input changed yet
     "inputs.written",  # the pending changeset / swapped files are durable; nothing staged yet
+    "validation.dump_part",  # a whole build's dump: a graph's part joined, other parts on disk, others being written (0078)
     "validation.beside",  # a whole build's dump is written and validated in a thread; nothing in place (0065)
     "generation.before_rename",  # validated and flushed; the staged folder is not in place
     "generation.after_rename",  # generations/gNNNNNN is in place; inputs and answers not saved

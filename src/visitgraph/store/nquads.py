@@ -19,6 +19,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from visitgraph.core.crashpoints import crash_point
+
 _PIECE = 1 << 24  # bytes read from a part at a time
 
 
@@ -69,6 +71,8 @@ def write_nquads(store: ox.Store, path: Path, *, threads: int = 1, sizes: Mappin
                 part = futures[n].result()
                 _copy(part, out)
                 part.unlink()
+                if n == 1:
+                    crash_point("validation.dump_part")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for part in parts + quads:
