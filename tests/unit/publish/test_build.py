@@ -443,3 +443,15 @@ def test_load_threads_must_be_one_or_more(mini_project: Settings) -> None:
 
     with pytest.raises(VisitgraphError, match="load_threads must be 1 or more"):
         mini_project.replace(load_threads=0)
+
+
+@pytest.mark.parametrize("value", [0, -2])
+def test_dump_threads_must_be_one_or_more(mini_project: Settings, value: int) -> None:
+    """Decision 0078: the setting is checked when the settings are made, naming it."""
+    from visitgraph.core.config import load_settings
+    from visitgraph.core.errors import VisitgraphError
+
+    with pytest.raises(VisitgraphError, match="dump_threads must be 1 or more"):
+        mini_project.replace(dump_threads=value)
+    with pytest.raises(VisitgraphError, match="dump_threads"):
+        load_settings(mini_project.root, environ={"VISITGRAPH_DUMP_THREADS": "two"})
