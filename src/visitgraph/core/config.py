@@ -300,7 +300,11 @@ def _coerce(name: str, raw: Any) -> Any:
         if isinstance(default, float):
             return float(raw)
     except (TypeError, ValueError) as e:
-        kind = "true or false (1/0, yes/no, on/off)" if isinstance(default, bool) else f"a {type(default).__name__}"
+        kind = (
+            "true or false (1/0, yes/no, on/off)"
+            if isinstance(default, bool)
+            else {int: "a whole number", float: "a number"}.get(type(default), f"a {type(default).__name__}")
+        )
         raise VisitgraphError(f"Setting {name!r} must be {kind}, got {raw!r}.") from e
     return str(raw)
 

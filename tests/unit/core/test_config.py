@@ -30,7 +30,7 @@ def test_settings_unknown_toml_key_is_named(tmp_path: Path) -> None:
 
 
 def test_settings_wrong_type_is_named(tmp_path: Path) -> None:
-    with pytest.raises(VisitgraphError, match="'port' must be a int"):
+    with pytest.raises(VisitgraphError, match="'port' must be a whole number"):
         load_settings(tmp_path, environ={"VISITGRAPH_PORT": "eighty"})
 
 
