@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -38,7 +39,6 @@ from visitgraph.core.names import LabelKeys, acronyms, core, normalize, org_toke
 from visitgraph.core.newest import NewestPerStore
 from visitgraph.linking.entities import KIND_TYPES, LABEL_PREDICATES
 from visitgraph.linking.matchindex import label_keys
-from visitgraph.release.ledger import Record
 from visitgraph.store.backend import Store
 from visitgraph.store.embedded import new_work_file, on_prune, prune_generation_files, seal_generation_file
 
@@ -116,54 +116,30 @@ def facts_of(labels: Iterable[str], kind: str) -> Facts:
     return Facts(kind, frozenset(words) if kind in WEIGHTED_KINDS else frozenset(), frozenset(tags))
 
 
-def _entity_prefixes(base: str) -> tuple[tuple[str, ...], frozenset[str]]:
+def entity_prefixes(base: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """Return the IRI prefixes of entities (what :func:`_kind` says is not None: a kind's IRIs under the base), and
     the prefixes alone (without a slug, not an entity)."""
     prefixes = tuple(f"{base}{kind}/" for kind in KIND_TYPES if vocab.split_iri(base, f"{base}{kind}/x") is not None)
     return prefixes, frozenset(prefixes)
 
 
-class EntityNames:
-    """Every entity's names, as the ledger step's full scan of a generation hands its records over (decision 0079).
-
-    A whole build's ledger step reads every record of the generation already: the names and whether a record is
-    typed are read with its status and label, from the same text. Given to :func:`build`, they replace the
-    statistics' own two passes over the store (~57 % of their CPU at 1M visits). What is kept is what
-    :func:`_all_facts` keeps: an entity's IRI (typed by an IRI, under the base, of a kind) and its literal names.
-    """
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.prefixes, self.bare = _entity_prefixes(base)
-        self.names: dict[str, list[str]] = {}
-        self.complete = False
-
-    def begin(self) -> None:
-        self.names, self.complete = {}, False
-
-    forget = begin  # let go of what was not handed over
-
-    def add(self, record: Record) -> None:
-        iri = record.iri
-        if record.typed and record.names and iri.startswith(self.prefixes) and iri not in self.bare:
-            self.names[iri] = list(record.names)
-
-    def done(self) -> None:
-        self.complete = True
+class GivenNames(Protocol):
+    """A generation's entities and names read elsewhere, for a whole build (decision 0079: the ledger's full scan)."""
 
     def facts(self, base: str) -> dict[str, Facts] | None:
-        """Every entity's facts, or None when no full scan was completed (or it was under another base)."""
-        if not self.complete or base != self.base:
-            return None
-        names, self.names = self.names, {}  # handed over once
-        return {iri: facts_of(values, _kind(base, iri) or "") for iri, values in names.items()}
+        """Every entity's facts under `base`, or None when they were not all read."""
+
+
+def entity_facts(names: dict[str, list[str]], base: str) -> dict[str, Facts]:
+    """The facts of entities (IRIs that :func:`entity_prefixes` admits) given their names."""
+    return {iri: facts_of(values, _kind(base, iri) or "") for iri, values in names.items()}
 
 
 def _all_facts(store: ox.Store, base: str) -> dict[str, Facts]:
     """Read every entity's facts: one pass over classes, one per label predicate."""
     typed: set[str] = set()  # entities' IRIs only: a million visits have as many gifts, addresses …
     # a visit has several classes
-    prefixes, bare = _entity_prefixes(base)
+    prefixes, bare = entity_prefixes(base)
     for q in store.quads_for_pattern(None, _TYPE, None, None):
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
             iri = q.subject.value
@@ -275,7 +251,7 @@ def build(
     previous: str | None = None,
     changes: Iterable[ox.Triple] | None = None,
     out: Path | None = None,
-    names: EntityNames | None = None,
+    names: GivenNames | None = None,
 ) -> BuildResult:
     """Write the statistics of one generation, whole or as the previous generation's plus `changes`.
 

@@ -24,8 +24,8 @@ from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
 from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
-from visitgraph.linking.matchstats import EntityNames
 from visitgraph.linking.matchstats import build as build_match_stats
+from visitgraph.publish.entitynames import EntityNames
 from visitgraph.publish.incremental import (
     Inputs,
     Plan,

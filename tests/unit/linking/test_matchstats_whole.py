@@ -22,6 +22,7 @@ from visitgraph.core.names import LabelKeys
 from visitgraph.linking import matchstats as ms
 from visitgraph.linking.entities import KIND_TYPES, LABEL_PREDICATES
 from visitgraph.linking.matchindex import label_keys
+from visitgraph.publish.entitynames import EntityNames
 from visitgraph.store.embedded import EmbeddedStore
 
 BASE = "https://w3id.org/visitgraph/id/"
@@ -169,7 +170,7 @@ def test_names_handed_over_by_the_ledgers_scan_give_mains_rows(
     from visitgraph.release.persistence import all_records
 
     store = _edge_store(tmp_path)
-    names = ms.EntityNames(BASE)
+    names = EntityNames(BASE)
     dump = io.StringIO(bytes(store.dump(format=ox.RdfFormat.N_QUADS) or b"").decode()) if read == "dump" else None
     names.begin()
     for record in all_records(store, dump):
@@ -194,11 +195,11 @@ def test_names_not_handed_over_whole_are_not_used(tmp_path: Path) -> None:
 
     store = _edge_store(tmp_path)
     want = tables(reference_build(store, tmp_path / "reference.sqlite"))
-    begun = ms.EntityNames(BASE)
+    begun = EntityNames(BASE)
     begun.begin()
     begun.add(next(iter(all_records(store))))
     assert begun.facts(BASE) is None
-    other = ms.EntityNames("http://example.org/")
+    other = EntityNames("http://example.org/")
     other.begin()
     other.done()
     assert other.facts(BASE) is None
