@@ -27,7 +27,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -104,7 +104,7 @@ def _kind(base: str, iri: str) -> str | None:
 
 def facts_of(labels: Iterable[str], kind: str) -> Facts:
     """Return the facts of an entity of `kind` with these labels."""
-    if isinstance(labels, list) and len(labels) == 1:  # most entities of a whole build: the label's own sets
+    if isinstance(labels, list | tuple) and len(labels) == 1:  # most entities of a whole build: the label's own sets
         w, t = label_facts(labels[0])
         return Facts(kind, w if kind in WEIGHTED_KINDS else frozenset(), t)
     words: set[str] = set()
@@ -130,7 +130,7 @@ class GivenNames(Protocol):
         """Every entity's facts under `base`, or None when they were not all read."""
 
 
-def entity_facts(names: dict[str, list[str]], base: str) -> dict[str, Facts]:
+def entity_facts(names: Mapping[str, Sequence[str]], base: str) -> dict[str, Facts]:
     """The facts of entities (IRIs that :func:`entity_prefixes` admits) given their names."""
     return {iri: facts_of(values, _kind(base, iri) or "") for iri, values in names.items()}
 

@@ -21,7 +21,8 @@ class EntityNames:
     def __init__(self, base: str) -> None:
         self.base = base
         self.prefixes, self.bare = entity_prefixes(base)
-        self.names: dict[str, list[str]] = {}
+        # tuples of strings, not lists: the garbage collector stops tracking them, and a million of them are held
+        self.names: dict[str, tuple[str, ...]] = {}
         self.complete = False
 
     def begin(self) -> None:
@@ -33,7 +34,7 @@ class EntityNames:
     def add(self, record: Record) -> None:
         iri = record.iri
         if record.typed and record.names and iri.startswith(self.prefixes) and iri not in self.bare:
-            self.names[iri] = list(record.names)
+            self.names[iri] = record.names
 
     def done(self) -> None:
         self.complete = True

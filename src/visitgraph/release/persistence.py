@@ -230,9 +230,15 @@ def _record_of_text(iri: str, facts: list[Fact], nt: bytes) -> Record:
         (former if retired else None)
         or (sorted(types, key=_class_order)[0] if len(types) > 1 else next(iter(types), None)),
         target,
-        tuple(sorted(value for predicate in ENTITY_NAMES for _, value in labels.get(predicate, ()))),
+        _names(labels),
         bool(types),
     )
+
+
+def _names(labels: dict[str, list[tuple[str | None, str]]]) -> tuple[str, ...]:
+    """A record's names as the matcher reads them, sorted (most records have none or one)."""
+    found = [value for predicate in ENTITY_NAMES if predicate in labels for _, value in labels[predicate]]
+    return tuple(found) if len(found) < 2 else tuple(sorted(found))
 
 
 class WholeScan(Protocol):
