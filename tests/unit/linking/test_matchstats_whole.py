@@ -107,18 +107,25 @@ def test_a_whole_build_writes_mains_rows_on_the_repository(repo_store: EmbeddedS
     assert_same_tables(repo_store.reader(), tmp_path)
 
 
-def test_a_whole_build_writes_mains_rows_on_a_generated_project(tmp_path: Path) -> None:
+EXTRA = ox.NamedNode(BASE + "graph/data/extra.ttl")
+NAME, TYPE = ox.NamedNode(vocab.SCHEMA + "name"), ox.NamedNode(vocab.RDF_TYPE)
+
+
+def _generated_with_odd_kinds(tmp_path: Path) -> ox.Store:
+    """The generated 1,000-visit project, with IRIs that are a kind's prefix alone, under another base, of an unknown
+    kind, or typed by a literal."""
     store = generated_store(tmp_path / "gen", 1000)
-    # IRIs that are a kind's prefix alone, under another base, of an unknown kind, or typed by a literal
-    graph = ox.NamedNode(BASE + "graph/data/extra.ttl")
-    name, kind = ox.NamedNode(vocab.SCHEMA + "name"), ox.NamedNode(vocab.RDF_TYPE)
     cls = ox.NamedNode(vocab.SCHEMA + "Person")
     for iri in (BASE + "person/", BASE + "person", "http://example.org/person/x", BASE + "gift/x", BASE + "person/y"):
         node = ox.NamedNode(iri)
-        store.extend([ox.Quad(node, kind, cls, graph), ox.Quad(node, name, ox.Literal("Mayil Ahmadov (RSL)"), graph)])
+        store.extend([ox.Quad(node, TYPE, cls, EXTRA), ox.Quad(node, NAME, ox.Literal("Mayil Ahmadov (RSL)"), EXTRA)])
     odd = ox.NamedNode(BASE + "organization/typed-by-a-literal")
-    store.extend([ox.Quad(odd, kind, ox.Literal("x"), graph), ox.Quad(odd, name, ox.Literal("Odd Library"), graph)])
-    assert_same_tables(store, tmp_path)
+    store.extend([ox.Quad(odd, TYPE, ox.Literal("x"), EXTRA), ox.Quad(odd, NAME, ox.Literal("Odd Library"), EXTRA)])
+    return store
+
+
+def test_a_whole_build_writes_mains_rows_on_a_generated_project(tmp_path: Path) -> None:
+    assert_same_tables(_generated_with_odd_kinds(tmp_path), tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -132,16 +139,9 @@ def test_label_facts_are_those_of_every_key(label: str) -> None:
 def _edge_store(tmp_path: Path) -> ox.Store:
     """The generated 1,000-visit project with the edge cases above, and names the text reader must parse (escapes,
     a tag in upper case) and names that are IRIs or sit on blank nodes (not an entity's names)."""
-    store = generated_store(tmp_path / "gen", 1000)
-    graph = ox.NamedNode(BASE + "graph/data/extra.ttl")
-    name, kind = ox.NamedNode(vocab.SCHEMA + "name"), ox.NamedNode(vocab.RDF_TYPE)
+    store = _generated_with_odd_kinds(tmp_path)
+    graph, name, kind = EXTRA, NAME, TYPE
     alt = ox.NamedNode(vocab.SCHEMA + "alternateName")
-    cls = ox.NamedNode(vocab.SCHEMA + "Person")
-    for iri in (BASE + "person/", BASE + "person", "http://example.org/person/x", BASE + "gift/x", BASE + "person/y"):
-        node = ox.NamedNode(iri)
-        store.extend([ox.Quad(node, kind, cls, graph), ox.Quad(node, name, ox.Literal("Mayil Ahmadov (RSL)"), graph)])
-    odd = ox.NamedNode(BASE + "organization/typed-by-a-literal")
-    store.extend([ox.Quad(odd, kind, ox.Literal("x"), graph), ox.Quad(odd, name, ox.Literal("Odd Library"), graph)])
     org = ox.NamedNode(BASE + "organization/escaped")
     blank = ox.BlankNode()
     store.extend(

@@ -51,6 +51,25 @@ def rich_quads() -> list[ox.Quad]:
     return quads
 
 
+class Watched:
+    """A store whose dumps are noted (their keyword arguments, in the order begun) and fail for graph `failing`."""
+
+    def __init__(self, store: ox.Store, failing: str | None = None) -> None:
+        self.store, self.failing = store, failing
+        self.calls: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+
+    def named_graphs(self) -> Any:
+        return self.store.named_graphs()
+
+    def dump(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            self.calls.append(kwargs)
+        if self.failing is not None and str(kwargs.get("from_graph")) == self.failing:
+            raise OSError("No space left on device")
+        return self.store.dump(*args, **kwargs)
+
+
 def oxigraph_dump(store: ox.Store, folder: Path) -> bytes:
     path = folder / "oxigraph.nq"
     store.dump(str(path), format=ox.RdfFormat.N_QUADS)
@@ -74,45 +93,25 @@ def test_the_same_bytes_as_oxigraphs_own_dump(
 def test_sizes_change_the_schedule_not_the_text(tmp_path: Path) -> None:
     """The biggest graphs by `sizes` are begun first; the parts are still joined in the store's order."""
     store = on_disk(tmp_path / "store", rich_quads())
-    begun: list[str] = []
-    lock = threading.Lock()
-
-    class Watched:
-        def named_graphs(self) -> Any:
-            return store.named_graphs()
-
-        def dump(self, *args: Any, **kwargs: Any) -> Any:
-            with lock:
-                begun.append(str(kwargs["from_graph"]))
-            return store.dump(*args, **kwargs)
-
+    watched = Watched(store)
     sizes = {f"{EX}graph/3": 10**9, f"{EX}graph/5": 10**8}
     out = tmp_path / "mine.nq"
-    write_nquads(Watched(), out, threads=2, sizes=sizes)
+    write_nquads(watched, out, threads=2, sizes=sizes)
+    begun = [str(call["from_graph"]) for call in watched.calls]
     assert begun[:2] == [f"<{EX}graph/3>", f"<{EX}graph/5>"]
     assert out.read_bytes() == oxigraph_dump(store, tmp_path)
 
 
 def test_one_thread_or_one_graph_is_oxigraphs_one_call(tmp_path: Path) -> None:
-    calls: list[dict[str, Any]] = []
-    one_graph = on_disk(tmp_path / "one", [q for q in rich_quads() if q.graph_name == ox.NamedNode(EX + "graph/0")])
-
-    class Watched:
-        def __init__(self, store: ox.Store) -> None:
-            self.store = store
-
-        def named_graphs(self) -> Any:
-            return self.store.named_graphs()
-
-        def dump(self, *args: Any, **kwargs: Any) -> Any:
-            calls.append(kwargs)
-            return self.store.dump(*args, **kwargs)
-
-    write_nquads(Watched(one_graph), tmp_path / "a.nq", threads=4)
-    many = on_disk(tmp_path / "many", rich_quads())
-    write_nquads(Watched(many), tmp_path / "b.nq", threads=1)
+    one_graph = Watched(
+        on_disk(tmp_path / "one", [q for q in rich_quads() if q.graph_name == ox.NamedNode(EX + "graph/0")])
+    )
+    write_nquads(one_graph, tmp_path / "a.nq", threads=4)
+    many = Watched(on_disk(tmp_path / "many", rich_quads()))
+    write_nquads(many, tmp_path / "b.nq", threads=1)
+    calls = one_graph.calls + many.calls
     assert calls == [{"format": ox.RdfFormat.N_QUADS}] * 2
-    assert (tmp_path / "a.nq").read_bytes() == oxigraph_dump(one_graph, tmp_path)
+    assert (tmp_path / "a.nq").read_bytes() == oxigraph_dump(one_graph.store, tmp_path)
 
 
 def test_an_empty_store(tmp_path: Path) -> None:
@@ -124,19 +123,8 @@ def test_an_empty_store(tmp_path: Path) -> None:
 def test_a_failing_graph_raises_and_leaves_no_part(tmp_path: Path) -> None:
     """One graph's dump fails (the disk is full, say): the error is raised as it is and no part file stays."""
     store = on_disk(tmp_path / "store", rich_quads())
-    failing = f"<{EX}graph/4>"
-
-    class Failing:
-        def named_graphs(self) -> Any:
-            return store.named_graphs()
-
-        def dump(self, *args: Any, **kwargs: Any) -> Any:
-            if str(kwargs.get("from_graph")) == failing:
-                raise OSError("No space left on device")
-            return store.dump(*args, **kwargs)
-
     with pytest.raises(OSError, match="No space left"):
-        write_nquads(Failing(), tmp_path / "mine.nq", threads=2)
+        write_nquads(Watched(store, failing=f"<{EX}graph/4>"), tmp_path / "mine.nq", threads=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.nq", "store"]  # the caller removes its own file
     assert not [t for t in threading.enumerate() if t.name.startswith("dump-graph")]
 
