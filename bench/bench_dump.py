@@ -43,7 +43,16 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    sizes = {f["graph"]: f["quads"] for f in json.loads(args.sizes.read_text())["files"]} if args.sizes else None
+    if not (args.generation / "CURRENT").is_file():
+        parser.error(f"{args.generation} is not a store folder (no CURRENT file): give a generation's folder")
+    if args.threads < 1 or args.rounds < 1:
+        parser.error("--threads and --rounds must be 1 or more")
+    sizes = None
+    if args.sizes:
+        try:
+            sizes = {f["graph"]: int(f["quads"]) for f in json.loads(args.sizes.read_text())["files"]}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            parser.error(f"--sizes {args.sizes}: not a build report with per-file quad counts ({e})")
     store = ox.Store.read_only(str(args.generation))
     args.work.mkdir(parents=True, exist_ok=True)
     threaded = f"threads-{args.threads}"
