@@ -23,7 +23,7 @@ from tqdm import tqdm
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.crashpoints import crash_point
-from visitgraph.core.errors import DataSyntaxError, ShapesViolation, StoreError
+from visitgraph.core.errors import BadQuery, DataSyntaxError, ShapesViolation, StoreError
 from visitgraph.linking.matchstats import build as build_match_stats
 from visitgraph.publish.entitynames import EntityNames
 from visitgraph.publish.incremental import (
@@ -46,8 +46,10 @@ from visitgraph.queries.answerindex import answers_root, build_index
 from visitgraph.queries.searchindex import build as build_search_index
 from visitgraph.release.persistence import announce_generation, confirm_generation
 from visitgraph.sources.load import (
+    RDF_SUFFIXES,
     SourceFile,
     apply_update,
+    bulk_loaded,
     discover_sources,
     list_changesets,
     load_sources_into,
@@ -70,6 +72,7 @@ from visitgraph.sparql.guards import check as check_guard
 from visitgraph.sparql.guards import snapshot as guard_snapshot
 from visitgraph.store.backend import Reader, Store
 from visitgraph.store.embedded import EmbeddedStore, Generation, StagedGeneration
+from visitgraph.store.nquads import FilePart
 
 
 @dataclass
@@ -88,6 +91,7 @@ class BuildReport:
     changes: set[ox.Triple] | None = field(default=None, repr=False)  # the triples added or removed
     search: dict[str, Any] = field(default_factory=dict)  # how the full-text index was built (searchindex)
     match: dict[str, Any] = field(default_factory=dict)  # how the matcher's statistics were built (matchstats)
+    dump: dict[str, Any] = field(default_factory=dict)  # how a whole build's N-Quads dump was written (decision 0080)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping."""
@@ -102,6 +106,7 @@ class BuildReport:
             "reused": self.reused,
             "search": self.search,
             "match": self.match,
+            "dump": self.dump,
             "validation": self.validation.to_dict() if self.validation else None,
         }
 
@@ -262,9 +267,14 @@ def _build_staged(
     else:
         # The engine's dump of the whole store is kept for the stored answers' in-memory copies (decision 0051).
         dump = _answers_dump(settings, store)
-        beside = _validate_beside(settings, store, staged, shapes, report, dump)
+        files = _file_parts(settings, sources, replay, inputs, report)
+        beside = _validate_beside(settings, store, staged, shapes, report, dump, files)
         if beside is not None:
             dump = beside.dump
+            report.dump = {
+                "from_files": sorted(s.relpath for s, _ in report.files if s.graph in beside.from_files),
+                "from_store": len(report.files) - len(beside.from_files),
+            }
             crash_point("validation.beside")
         else:
             report.validation = validate_staged(
@@ -301,8 +311,52 @@ def _build_staged(
     return report
 
 
+def _file_parts(
+    settings: Settings, sources: Sequence[SourceFile], replay: Sequence[Path], inputs: Inputs, report: BuildReport
+) -> dict[str, FilePart]:
+    """Name the graphs whose dump lines a whole build may read from their source files (decision 0080).
+
+    Such a graph was filled by the store's bulk loader from one file of a triples format, this build (it is in
+    `report.files`, with its count); no TriG file could have named it; no changeset replayed can have touched it
+    (:attr:`Analysed.touched_graphs`; one that could touch any graph rules out every file); and the file was last
+    modified more than two seconds before the build first looked at it, so that any later edit changes its size or
+    modification time (the rule :func:`gather_inputs` follows). :func:`write_nquads` checks the rest.
+    """
+    if any(Path(s.relpath).suffix not in _TRIPLE_FORMATS for s in sources):
+        return {}
+    touched: set[str] = set()
+    for path in replay:
+        try:
+            graphs = Analysed(path.read_text(encoding="utf-8"), settings.base_iri).touched_graphs
+        except (OSError, ValueError, BadQuery):
+            return {}
+        if graphs is None:
+            return {}
+        touched |= graphs
+    parts: dict[str, FilePart] = {}
+    for source, quads in report.files:
+        stat = inputs.stats.get(source.relpath)
+        if source.graph in touched or stat is None or stat[1] >= inputs.taken_ns - 2_000_000_000:
+            continue
+        if not bulk_loaded(settings, source):
+            continue  # parsed in Python and checked literal by literal: small, and cheap to dump from the store
+        path = settings.root / source.relpath
+        parts[source.graph] = FilePart(path, RDF_SUFFIXES[path.suffix], settings.base_iri, quads, stat)
+    return parts
+
+
+#: Source formats whose statements all go to the file's own graph (a TriG file can name any graph).
+_TRIPLE_FORMATS = frozenset({".nt", ".ttl"})
+
+
 def _validate_beside(
-    settings: Settings, store: Store, staged: StagedGeneration, shapes: Any, report: BuildReport, dump: Path | None
+    settings: Settings,
+    store: Store,
+    staged: StagedGeneration,
+    shapes: Any,
+    report: BuildReport,
+    dump: Path | None,
+    files: Mapping[str, FilePart] | None = None,
 ) -> ValidationBeside | None:
     """Start a whole build's validation in a thread beside publishing, where it applies (decision 0065).
 
@@ -324,7 +378,13 @@ def _validate_beside(
         dump = root / f".dump-validate-{os.getpid()}.nq"
     sizes = {source.graph: quads for source, quads in report.files}
     return validate_beside(
-        staged.writable(), shapes, base=settings.base_iri, dump=dump, threads=int(settings.dump_threads), sizes=sizes
+        staged.writable(),
+        shapes,
+        base=settings.base_iri,
+        dump=dump,
+        threads=int(settings.dump_threads),
+        sizes=sizes,
+        files=files,
     )
 
 

@@ -304,23 +304,31 @@ def _dump_records(store: ox.Store, nquads: IO[str], shared: set[str]) -> Iterato
     """Yield the records of the named graphs' IRI subjects not in `shared`, cut from the store's N-Quads dump.
 
     The dump lists the graphs in ``named_graphs()`` order and each graph's quads in ``quads_for_pattern``
-    order (what :func:`_graph_records` reads), so the records come in the same order as from the store.
-    It is read in runs of one subject's lines in one graph (a regular expression, not a Python step per
-    line); every line must belong to one, or the dump is refused.
+    order (what :func:`_graph_records` reads), so the records come in the same order as from the store;
+    except a graph a whole build wrote from its source file (decision 0080), whose lines, and so its
+    records, come in the file's order. It is read in runs of one subject's lines in one graph (a regular
+    expression, not a Python step per line); every line must belong to one, and each subject of a graph
+    to one run, or the dump is refused.
     """
     graphs = {str(g): g for g in store.named_graphs()}
     order = iter(graphs)
     graph, tail, count = "", "", 0
+    seen: set[int] = set()  # this graph's subjects so far (their hashes: a collision only costs the store's read)
     for subject, here, run in _runs(nquads):
         if here != graph:
             if here not in graphs or next((g for g in order if g == here), None) is None:
                 raise DumpUnusable(f"graph {here} out of the store's order")
             graph, tail = here, f" {here} .\n"
+            seen.clear()
         if subject.startswith("<<"):
             raise DumpUnusable("a quoted triple as subject")
         if not subject.startswith("<") or subject[1:-1] in shared:
             count += run.count("\n")
             continue
+        key = hash(subject)
+        if key in seen:  # a graph written from its source file (decision 0080) whose subject's lines are apart
+            raise DumpUnusable(f"the statements of {subject} in graph {here} are not next to each other")
+        seen.add(key)
         triples = run.split(tail)  # a line ends with the tail, and a newline is nowhere else
         triples.pop()
         count += len(triples)

@@ -20,7 +20,7 @@ from pyshacl import validate as shacl_validate
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import DataSyntaxError
-from visitgraph.store.nquads import write_nquads
+from visitgraph.store.nquads import FilePart, write_nquads
 
 SH = rdflib.Namespace(vocab.SH)
 _XSD_STRING = vocab.XSD + "string"
@@ -711,6 +711,7 @@ class ValidationBeside:
         self._thread = threading.Thread(target=self._run, args=(shapes_nt,), name="validate-beside", daemon=True)
         self.started = _now()
         self.seconds: float | None = None
+        self.from_files: set[str] = set()  # graphs whose dump lines were read from their source files (decision 0080)
         self._thread.start()
 
     def _run(self, shapes_nt: str) -> None:
@@ -781,12 +782,15 @@ def validate_beside(
     dump: Path,
     threads: int = 1,
     sizes: Mapping[str, int] | None = None,
+    files: Mapping[str, FilePart] | None = None,
 ) -> ValidationBeside | None:
     """Start validating a whole store beside the caller: write its N-Quads dump at `dump`, start the fast engine on it
     in a thread, and count the records it checks meanwhile (decision 0065).
 
     The dump's graphs are written `threads` at a time, the biggest by `sizes` (quads per graph IRI) first
-    (decision 0078); the text is the store's own N-Quads dump either way.
+    (decision 0078); the text is the store's own N-Quads dump either way, except that the graphs in `files` may be
+    written from their source files, the same lines in the file's order (decision 0080; which ones, the returned
+    object's `from_files` says).
 
     The count is a query on the store in a thread of its own while the store writes the dump (both in Rust, without
     the GIL): it is not on the caller's way, who waits only for the dump (the count and the dump each took 5.6 s and
@@ -805,11 +809,12 @@ def validate_beside(
         counted = beside.submit(_count_focus_nodes, store, shape_targets(shapes))
         work = dump.with_name(f".{dump.name}.{os.getpid()}.part")
         try:
-            write_nquads(store, work, threads=threads, sizes=sizes)
+            from_files = write_nquads(store, work, threads=threads, sizes=sizes, files=files)
             os.replace(work, dump)
         finally:  # leaving the block waits for the count: nothing reads the store once this returns or raises
             work.unlink(missing_ok=True)
         pending = ValidationBeside(dump, shapes, fast, base=base, focus_count=0)
+        pending.from_files = from_files
         pending.focus_count = counted.result()
     return pending
 

@@ -262,3 +262,77 @@ def test_the_records_are_counted_while_the_store_is_dumped(
     assert pending.focus_count == len(real(store, validate.shape_targets(shapes))) > 0
     report = pending.result(store)
     assert report.conforms and report.focus_count == pending.focus_count
+
+
+def as_ntriples(root: Path, relpaths: list[str], age_s: int = 3600) -> None:
+    """Rewrite these Turtle files of a project as N-Triples files (as big files are), last modified `age_s` ago."""
+    import os
+    import time
+
+    import pyoxigraph as ox
+
+    for rel in relpaths:
+        ttl = root / rel
+        nt = ttl.with_suffix(".nt")
+        base = "https://w3id.org/visitgraph/id/"
+        ox.serialize(
+            ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE, base_iri=base), str(nt), ox.RdfFormat.N_TRIPLES
+        )
+        ttl.unlink()
+        then = time.time() - age_s
+        os.utime(nt, (then, then))
+
+
+def files_project(root: Path) -> list[str]:
+    """The repository's data with people and every visit as N-Triples files (no blank node in them)."""
+    copy_project(root)
+    files = [
+        "data/people.ttl",
+        *sorted(p.relative_to(root).as_posix() for p in (root / "data" / "visits").glob("*.ttl")),
+    ]
+    as_ntriples(root, files)
+    return [f.removesuffix(".ttl") + ".nt" for f in files]
+
+
+def test_a_whole_build_reads_graphs_from_their_files_with_the_same_result(tmp_path: Path) -> None:
+    """Decision 0080: the dump's graphs of N-Triples files are written from the files; the validation, the ledger's
+    records, the search index, the matcher statistics and the stored answers are those of a build that validates
+    first from the store (the ledger's versions in another order: each file's subjects sorted)."""
+    files = files_project(tmp_path / "files")
+    files_project(tmp_path / "first")
+    beside = whole(tmp_path / "files")
+    first = whole(tmp_path / "first", validate_beside=False)
+    b = build(beside, store_from_settings(beside), who="pytest")
+    a = build(first, store_from_settings(first), who="pytest")
+    assert b.dump["from_files"] == sorted(files) and b.dump["from_store"] == len(b.files) - len(files)
+    assert not a.dump
+    assert a.validation is not None and b.validation is not None
+    assert [r.to_dict() for r in b.validation.results] == [r.to_dict() for r in a.validation.results]
+    got, want = derived(beside, b), derived(first, a)
+    assert got["ledger"] != want["ledger"] and sorted(got.pop("ledger")) == sorted(want.pop("ledger"))
+    assert got == want
+
+
+def test_a_file_touched_by_a_changeset_or_just_edited_is_dumped_from_the_store(tmp_path: Path) -> None:
+    """A changeset that writes to a file's graph, or a file modified less than two seconds before the build looked
+    at it, means that graph's lines come from the store; the other files' still come from their files."""
+    root = tmp_path / "p"
+    files = files_project(root)
+    graph = "https://w3id.org/visitgraph/id/graph/" + files[1]
+    (root / "changesets").mkdir()
+    (root / "changesets" / "20261207T000000000000Z-1-pytest.ru").write_text(
+        f'INSERT DATA {{ GRAPH <{graph}> {{ <https://example.org/x> <https://example.org/p> "x" . }} }}\n',
+        encoding="utf-8",
+    )
+    fresh = root / files[2]
+    fresh.touch()
+    settings = whole(root)
+    report = build(settings, store_from_settings(settings), who="pytest")
+    assert report.dump["from_files"] == sorted(set(files) - {files[1], files[2]})
+    assert report.validation is not None and report.validation.conforms
+    (root / "changesets" / "20261207T000000000001Z-1-pytest.ru").write_text(
+        "DELETE { GRAPH ?g { ?s <https://example.org/p> ?o } } WHERE { GRAPH ?g { ?s <https://example.org/p> ?o } }\n",
+        encoding="utf-8",
+    )
+    report = build(settings, store_from_settings(settings), who="pytest", full=True)
+    assert report.dump["from_files"] == []  # an update that may write to any graph: every graph from the store

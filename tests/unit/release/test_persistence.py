@@ -489,6 +489,35 @@ def test_full_scan_refuses_a_dump_that_is_not_the_stores(tmp_path: object) -> No
         list(all_records(store, io.StringIO("".join(moved))))
 
 
+def test_full_scan_of_a_dump_with_graphs_in_sorted_order(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decision 0080: a graph written from its source file lists its lines sorted, not in the store's order. The
+    records are the same (a subject's lines are next to each other once sorted), in that graph's sorted order; a
+    subject whose lines are apart in one graph is refused, at once (the caller then reads the store)."""
+    import io
+
+    from visitgraph.release.persistence import DumpUnusable, all_records
+
+    store = _generated_store(tmp_path)
+    reference = _reference_records(store, monkeypatch)
+    lines = [line + "\n" for line in _dump(store).split("\n")[:-1]]  # not splitlines: literals hold U+2028
+    by_graph: dict[str, list[str]] = {}
+    for line in lines:
+        by_graph.setdefault(line.rsplit(" ", 2)[1], []).append(line)
+    resorted = "".join(line for graph in by_graph.values() for line in sorted(graph))
+    assert resorted != "".join(lines)
+    records = list(all_records(store, io.StringIO(resorted)))
+    assert sorted(records, key=lambda r: r.iri) == sorted(reference, key=lambda r: r.iri)  # type: ignore[attr-defined]
+    assert len(records) == len(reference)
+    first = next(g for g in by_graph.values() if len({line.split(" ", 1)[0] for line in g}) > 2)
+    subject = first[0].split(" ", 1)[0]
+    apart = [line for line in first if line.split(" ", 1)[0] != subject]
+    split = [*first[:1], *apart, *[line for line in first[1:] if line.split(" ", 1)[0] == subject]]
+    assert split[-1].split(" ", 1)[0] == subject  # its lines now before and after the others'
+    broken = "".join(line for graph in by_graph.values() for line in (split if graph is first else graph))
+    with pytest.raises(DumpUnusable, match="next to each other"):
+        list(all_records(store, io.StringIO(broken)))
+
+
 @pytest.mark.parametrize("dump_threads", [1, 2])
 def test_whole_build_ledger_reads_the_validation_dump(
     mini_project: Settings, monkeypatch: pytest.MonkeyPatch, dump_threads: int
