@@ -407,26 +407,38 @@ def _class_closure(store: ox.Store, classes: Sequence[str]) -> dict[str, set[str
 
 
 def _count_focus_nodes(store: ox.Store, targets: Targets) -> int:
-    """:func:`focus_nodes_in`'s count, for a thread beside the engine: what it raises carries no locals across.
+    """How many nodes :func:`focus_nodes_in` lists, counted in the engine, for a thread beside the dump.
 
-    Its query's results belong to the thread that made them (pyoxigraph): a traceback handed to the waiting thread
-    must not keep them alive there (dropped on another thread they leak, with an "unsendable" error).
+    No row becomes a Python object, so the count does not hold the interpreter lock while the dump's threads want it
+    (decision 0080; at 100k visits 1.7 s of CPU against 4.2 s for the list). What it raises carries no locals
+    across: its query's results belong to the thread that made them (pyoxigraph), and a traceback handed to the
+    waiting thread must not keep them alive there (dropped on another thread they leak, with an "unsendable" error).
     """
     try:
-        return len(focus_nodes_in(store, targets))
+        pattern = _focus_pattern(store, targets)
+        nodes = sorted({value for _, kind, value in targets.by_shape if kind == "node"})
+        named = f"UNION {{ VALUES ?n {{ {_vals(nodes)} }} }}" if nodes else ""
+        query = f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ {pattern} {named} }}"
+        solutions = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return int(next(solutions)["count"].value)
     except BaseException as e:
         traceback.clear_frames(e.__traceback__)
         raise
 
 
-def focus_nodes_in(store: ox.Store, targets: Targets) -> list[str]:
-    """List every node some shape targets, sorted, using the store's indexes."""
+def _focus_pattern(store: ox.Store, targets: Targets) -> str:
+    """The graph pattern that binds ?n to every IRI some shape targets by class, subject or object."""
     classes = {t for subs in _class_closure(store, targets.classes).values() for t in subs}
-    query = f"""SELECT DISTINCT ?n WHERE {{
-      {{ VALUES ?c {{ {_vals(classes)} }} ?n a ?c }}
+    return f"""{{ {{ VALUES ?c {{ {_vals(classes)} }} ?n a ?c }}
       UNION {{ VALUES ?p {{ {_vals(targets.subjects_of)} }} ?n ?p ?x }}
       UNION {{ VALUES ?p {{ {_vals(targets.objects_of)} }} ?x ?p ?n }}
       FILTER (isIRI(?n)) }}"""
+
+
+def focus_nodes_in(store: ox.Store, targets: Targets) -> list[str]:
+    """List every node some shape targets, sorted, using the store's indexes."""
+    query = f"SELECT DISTINCT ?n WHERE {_focus_pattern(store, targets)}"
     nodes = {row["n"].value for row in store.query(query, use_default_graph_as_union=True)}  # type: ignore[union-attr]
     nodes.update(value for _, kind, value in targets.by_shape if kind == "node")
     return sorted(nodes)

@@ -238,16 +238,16 @@ def test_the_records_are_counted_while_the_store_is_dumped(
     store = ox.Store()
     store.extend([q for s in discover_sources(settings) for q in read_source(settings, s)])
     began, ended = threading.Event(), threading.Event()
-    real = validate.focus_nodes_in
+    real = validate._count_focus_nodes
 
-    def focus(*args: Any) -> list[str]:
+    def focus(*args: Any) -> int:
         began.set()
         try:
             return real(*args)
         finally:
             ended.set()
 
-    monkeypatch.setattr(validate, "focus_nodes_in", focus)
+    monkeypatch.setattr(validate, "_count_focus_nodes", focus)
     slow = SlowDump(store, began, fail)
     shapes = validate.load_shapes(validate.shapes_files(settings.root))
     dump = tmp_path / "store.nq"
@@ -259,7 +259,7 @@ def test_the_records_are_counted_while_the_store_is_dumped(
         return
     pending = validate.validate_beside(slow, shapes, base=settings.base_iri, dump=dump)  # type: ignore[arg-type]
     assert pending is not None and slow.overlapped
-    assert pending.focus_count == len(real(store, validate.shape_targets(shapes))) > 0
+    assert pending.focus_count == len(validate.focus_nodes_in(store, validate.shape_targets(shapes))) > 0
     report = pending.result(store)
     assert report.conforms and report.focus_count == pending.focus_count
 

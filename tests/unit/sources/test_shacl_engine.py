@@ -477,9 +477,9 @@ def test_the_records_are_counted_beside_the_engine_call(
     store = ox.Store()
     store.extend(quads)
     engine_began, overlapped = threading.Event(), []
-    real_focus, real_fast = validate.focus_nodes_in, engine.validate_store_fast
+    real_focus, real_fast = validate._count_focus_nodes, engine.validate_store_fast
 
-    def focus(*args: object) -> list[str]:
+    def focus(*args: object) -> int:
         overlapped.append(engine_began.wait(20))  # the engine's call has begun and is not waited for
         return real_focus(*args)  # type: ignore[arg-type]
 
@@ -487,11 +487,58 @@ def test_the_records_are_counted_beside_the_engine_call(
         engine_began.set()
         return real_fast(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(validate, "focus_nodes_in", focus)
+    monkeypatch.setattr(validate, "_count_focus_nodes", focus)
     monkeypatch.setattr(engine, "validate_store_fast", fast)
     report = validate_store(store, shapes, base=settings.base_iri, engine="shacl")
     assert overlapped == [True]
-    assert report.focus_count == len(real_focus(store, shape_targets(shapes))) > 0
+    assert report.focus_count == len(validate.focus_nodes_in(store, shape_targets(shapes))) > 0
+
+
+def test_the_count_in_the_engine_is_the_number_of_nodes_listed() -> None:
+    """Decision 0080: the record count beside the dump is a COUNT in the engine; it counts what `focus_nodes_in`
+    lists, for targets by class (and subclasses in the data), subjects and objects of, and nodes (in the data or not,
+    also a class instance), and leaves blank nodes and literals out."""
+    import visitgraph.sources.validate as validate
+
+    shapes = rdflib.Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:A a sh:NodeShape ; sh:targetClass ex:C .
+        ex:B a sh:NodeShape ; sh:targetSubjectsOf ex:p .
+        ex:D a sh:NodeShape ; sh:targetObjectsOf ex:q .
+        ex:E a sh:NodeShape ; sh:targetNode ex:absent , ex:c1 , ex:lonely .""",
+        format="turtle",
+    )
+    ex = "http://example.org/"
+    g = ox.NamedNode(ex + "g")
+
+    def q(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(s, ox.NamedNode(ex + p), o, g)
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+    n = ox.NamedNode
+    store = ox.Store()
+    store.extend(
+        [
+            ox.Quad(n(ex + "c1"), n(rdf_type), n(ex + "C"), g),
+            ox.Quad(n(ex + "s1"), n(rdf_type), n(ex + "Sub"), ox.DefaultGraph()),
+            ox.Quad(n(ex + "Sub"), n(sub), n(ex + "C"), g),
+            ox.Quad(ox.BlankNode("b"), n(rdf_type), n(ex + "C"), g),
+            q(n(ex + "c1"), "p", ox.Literal("x")),
+            q(n(ex + "x1"), "p", ox.Literal("y")),
+            q(ox.BlankNode("b2"), "p", ox.Literal("z")),
+            q(n(ex + "x1"), "q", n(ex + "o1")),
+            q(n(ex + "x1"), "q", ox.Literal("lit")),
+            q(n(ex + "x1"), "q", ox.BlankNode("b3")),
+            q(n(ex + "x2"), "q", n(ex + "c1")),
+        ]
+    )
+    targets = shape_targets(shapes)
+    listed = validate.focus_nodes_in(store, targets)
+    assert listed == sorted(ex + v for v in ("absent", "c1", "lonely", "o1", "s1", "x1"))
+    assert validate._count_focus_nodes(store, targets) == len(listed)
+    empty = shape_targets(rdflib.Graph())
+    assert validate._count_focus_nodes(store, empty) == len(validate.focus_nodes_in(store, empty)) == 0
 
 
 def test_the_dump_is_kept_for_the_stored_answers_and_is_exactly_the_store(
@@ -535,12 +582,12 @@ def test_the_record_count_beside_the_engine_hands_over_no_locals(monkeypatch: py
 
     refs: list[weakref.ref[Held]] = []
 
-    def failing(store: object, targets: object) -> list[str]:
+    def failing(store: object, targets: object) -> str:
         held = Held()
         refs.append(weakref.ref(held))
         raise OSError("the store went away")
 
-    monkeypatch.setattr(validate, "focus_nodes_in", failing)
+    monkeypatch.setattr(validate, "_focus_pattern", failing)
     with pytest.raises(OSError, match="went away"):
         validate._count_focus_nodes(None, None)  # type: ignore[arg-type]
     assert refs[0]() is None
