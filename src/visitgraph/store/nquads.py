@@ -134,6 +134,9 @@ def _from_file(source: FilePart, part: Path, out_path: Path, tail: bytes) -> boo
       ``xsd:integer`` as ``"1"``, ``"PT60S"`` as ``"PT1M"``): each distinct one is put through an in-memory store,
       which keeps them the same way, and one that comes back otherwise means the store's text instead.
 
+    Then every line is one of the graph's, and the graph has no other (the caller vouches that only this file
+    filled it): once a line the file repeats is kept once, their number must be the graph's (`quads`).
+
     The lines are then sorted, so that each subject's statements are next to each other as in the store's own dump
     (what the ledger cuts records from; a source file need not keep them together), and each is given `tail`.
     """
@@ -153,9 +156,13 @@ def _from_file(source: FilePart, part: Path, out_path: Path, tail: bytes) -> boo
     lines = text.split(b"\n")
     del text
     lines.pop()
-    if len(lines) != source.quads or not _kept_as_written(lines):
+    if len(lines) < source.quads or not _kept_as_written(lines):
         return False
     lines.sort()  # a subject's lines start with its term and a space: sorted, they are next to each other
+    if len(lines) > source.quads:  # a statement the file repeats is once in the store
+        lines = [line for n, line in enumerate(lines) if n == 0 or line != lines[n - 1]]
+        if len(lines) != source.quads:
+            return False
     try:
         with out_path.open("wb") as out:
             for start in range(0, len(lines), _LINES_AT_ONCE):
