@@ -109,6 +109,12 @@ def test_one_thread_also_reads_the_file(tmp_path: Path) -> None:
         ("a boolean the store writes as true", f'<{EX}s> <{EX}n> "1"^^<{XSD}boolean> .\n'),
         ("a dateTime the store writes with Z", f'<{EX}s> <{EX}n> "2020-01-01T00:00:00+00:00"^^<{XSD}dateTime> .\n'),
         ("a blank node the loader relabels", f'<{EX}s> <{EX}address> _:a .\n_:a <{EX}country> "AZ" .\n'),
+        (
+            "a triple term with a typed literal (found by a review: the check itself failed)",
+            f'<{EX}s> <{EX}p> <<( <{EX}a> <{EX}b> "01"^^<{XSD}integer> )>> .\n',
+        ),
+        ("a triple term with a canonical literal", f'<{EX}s> <{EX}p> <<( <{EX}a> <{EX}b> "1"^^<{XSD}integer> )>> .\n'),
+        ("a triple term with a plain literal", f'<{EX}s> <{EX}p> <<( <{EX}a> <{EX}b> "x" )>> .\n'),
         ("two forms of one value", f'<{EX}s> <{EX}n> "1"^^<{XSD}integer> .\n<{EX}s> <{EX}n> "01"^^<{XSD}integer> .\n'),
     ],
 )
@@ -170,6 +176,28 @@ def test_a_count_that_differs_or_a_gone_file_or_a_bad_file(tmp_path: Path) -> No
 def test_a_file_over_the_size_limit_is_dumped_from_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store, part = loaded(tmp_path, OUT_OF_ORDER)
     monkeypatch.setattr(nquads, "FILE_PART_BYTES", 100)
+    used, data = dumped(store, tmp_path, part)
+    assert used == set()
+    assert lines_of(data) == store_lines(store, tmp_path)
+
+
+def test_an_annotated_turtle_statement_goes_to_the_store(tmp_path: Path) -> None:
+    """An RDF 1.2 annotation (`~ reifier`) writes a triple term: the store keeps its typed literal as a value."""
+    ttl = '@prefix ex: <http://example.org/> .\nex:s ex:p 1 ~ex:r .\nex:t ex:q "x" .\n'
+    store, part = loaded(tmp_path, ttl, suffix=".ttl")
+    used, data = dumped(store, tmp_path, part)
+    assert used == set()
+    assert lines_of(data) == store_lines(store, tmp_path)
+
+
+def test_a_check_that_cannot_read_a_line_means_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the literal check raises on, the graph comes from the store and the dump is whole."""
+    store, part = loaded(tmp_path, OUT_OF_ORDER)
+
+    def unreadable(lines: list[bytes]) -> bool:
+        raise SyntaxError("The subject of a triple must be an IRI or a blank node")
+
+    monkeypatch.setattr(nquads, "_kept_as_written", unreadable)
     used, data = dumped(store, tmp_path, part)
     assert used == set()
     assert lines_of(data) == store_lines(store, tmp_path)
