@@ -306,7 +306,7 @@ def _dump_records(store: ox.Store, nquads: IO[str], shared: set[str]) -> Iterato
     The dump lists the graphs in ``named_graphs()`` order and each graph's quads in ``quads_for_pattern``
     order (what :func:`_graph_records` reads), so the records come in the same order as from the store;
     except a graph a whole build wrote from its source file (decision 0080), whose lines, and so its
-    records, come in the file's order. It is read in runs of one subject's lines in one graph (a regular
+    records, come sorted. It is read in runs of one subject's lines in one graph (a regular
     expression, not a Python step per line); every line must belong to one, and each subject of a graph
     to one run, or the dump is refused.
     """

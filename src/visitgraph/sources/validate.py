@@ -416,7 +416,7 @@ def _count_focus_nodes(store: ox.Store, targets: Targets) -> int:
     """
     try:
         pattern = _focus_pattern(store, targets)
-        nodes = sorted({value for _, kind, value in targets.by_shape if kind == "node"})
+        nodes = _target_nodes(targets)
         named = f"UNION {{ VALUES ?n {{ {_vals(nodes)} }} }}" if nodes else ""
         query = f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ {pattern} {named} }}"
         solutions = store.query(query, use_default_graph_as_union=True)
@@ -425,6 +425,11 @@ def _count_focus_nodes(store: ox.Store, targets: Targets) -> int:
     except BaseException as e:
         traceback.clear_frames(e.__traceback__)
         raise
+
+
+def _target_nodes(targets: Targets) -> set[str]:
+    """The nodes shapes name as targets themselves (``sh:targetNode``), in the data or not."""
+    return {value for _, kind, value in targets.by_shape if kind == "node"}
 
 
 def _focus_pattern(store: ox.Store, targets: Targets) -> str:
@@ -440,8 +445,7 @@ def focus_nodes_in(store: ox.Store, targets: Targets) -> list[str]:
     """List every node some shape targets, sorted, using the store's indexes."""
     query = f"SELECT DISTINCT ?n WHERE {_focus_pattern(store, targets)}"
     nodes = {row["n"].value for row in store.query(query, use_default_graph_as_union=True)}  # type: ignore[union-attr]
-    nodes.update(value for _, kind, value in targets.by_shape if kind == "node")
-    return sorted(nodes)
+    return sorted(nodes | _target_nodes(targets))
 
 
 def focus_by_shape(
@@ -801,7 +805,7 @@ def validate_beside(
 
     The dump's graphs are written `threads` at a time, the biggest by `sizes` (quads per graph IRI) first
     (decision 0078); the text is the store's own N-Quads dump either way, except that the graphs in `files` may be
-    written from their source files, the same lines in the file's order (decision 0080; which ones, the returned
+    written from their source files, the same lines sorted (decision 0080; which ones, the returned
     object's `from_files` says).
 
     The count is a query on the store in a thread of its own while the store writes the dump (both in Rust, without

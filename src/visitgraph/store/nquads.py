@@ -8,7 +8,7 @@ in that order. The bytes are the same as ``store.dump(path, format=RdfFormat.N_Q
 
 A whole build may also say which graphs hold exactly one source file's statements (:class:`FilePart`, decision 0080):
 such a graph's lines are then written by parsing that file again, 4–5× faster than reading the same terms back from
-the store. The dump then has the same lines, but a file's graph lists them in the file's order instead of the store's.
+the store. The dump then has the same lines, but a file's graph lists them sorted instead of in the store's order.
 Every other graph, and any file part that fails a check, is the store's own text as before.
 """
 
@@ -20,6 +20,7 @@ import shutil
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,9 +37,9 @@ class FilePart:
 
     The caller vouches that nothing else wrote to the graph (no changeset touched it, no other file names it).
     :func:`write_nquads` checks the rest after parsing the file again, and dumps the graph from the store instead
-    when any check fails: the file is still `stat` (size, modification time in ns, as seen before it was loaded);
-    its statements name no blank node (the store's loader gave them labels of its own); and they are `quads` lines,
-    the graph's size in the store, so no line is repeated and none is missing.
+    when any check fails (:func:`_from_file`): the file is still `stat` (size, modification time in ns, as seen before
+    it was loaded), the store would write its statements as the file's parser and writer do, and they are `quads`
+    distinct lines, the graph's size in the store.
     """
 
     path: Path
@@ -65,7 +66,7 @@ def write_nquads(
     :param sizes: quads expected per graph IRI, if known: the biggest graphs are begun first, so that one begun
         last does not finish alone. Unknown graphs count as empty. Only the schedule depends on it, never the text.
     :param files: graphs (by IRI) whose lines may be read from their source file (:class:`FilePart`): the same
-        lines as the store's, in the file's order.
+        lines as the store's, sorted.
 
     Each graph is written by its thread as a file beside `path` (``.<name>.<pid>.<n>.nt``, then ``.nq`` with the
     graph's name on each line), and the files are appended to `path` in the store's order by the kernel
@@ -91,9 +92,9 @@ def write_nquads(
     def one(n: int) -> Path:
         """Write graph `n`'s part: Oxigraph's N-Triples, then (a named graph) each line given its graph name."""
         graph = graphs[n]
-        source = sources.get(graph.value) if isinstance(graph, ox.NamedNode) else None
-        if source is not None and _from_file(source, parts[n], quads[n], f" {graph} .\n".encode()):
-            used.add(str(graph)[1:-1])
+        iri = graph.value if isinstance(graph, ox.NamedNode) else ""
+        if iri in sources and _from_file(sources[iri], quads[n], f" {graph} .\n".encode()):
+            used.add(iri)
             return quads[n]
         store.dump(str(parts[n]), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         if isinstance(graph, ox.DefaultGraph):
@@ -123,11 +124,11 @@ def write_nquads(
     return used
 
 
-def _from_file(source: FilePart, part: Path, out_path: Path, tail: bytes) -> bool:
+def _from_file(source: FilePart, out_path: Path, tail: bytes) -> bool:
     """Write a graph's N-Quads part from its source file (:class:`FilePart`); False, leaving nothing, if any check fails.
 
     The file is parsed by Oxigraph's parser (the one its bulk loader used) and written by its N-Triples writer (the
-    one the store's dump uses). The store differs from that text in two ways, both checked:
+    one the store's dump uses). The store's text differs from that in three cases, each sent to the store's dump:
 
     - its loader gives blank nodes labels of its own: a file with ``_:`` anywhere is dumped from the store;
     - a triple term (``<<``, anywhere) is dumped from the store too: the literals inside it are kept as values;
@@ -145,13 +146,10 @@ def _from_file(source: FilePart, part: Path, out_path: Path, tail: bytes) -> boo
         if source.path.stat().st_size > FILE_PART_BYTES:
             return False
         parsed = ox.parse(path=str(source.path), format=source.format, base_iri=source.base_iri)
-        ox.serialize(parsed, output=str(part), format=ox.RdfFormat.N_TRIPLES)
-        text = part.read_bytes()
+        text = ox.serialize(parsed, format=ox.RdfFormat.N_TRIPLES) or b""
         st = source.path.stat()
     except (OSError, SyntaxError, ValueError):
         return False
-    finally:
-        part.unlink(missing_ok=True)
     if (st.st_size, st.st_mtime_ns) != source.stat or b"_:" in text or (text and not text.endswith(b"\n")):
         return False
     if b"<<" in text:  # a triple term: the store keeps the literals inside it as values too, unchecked here
@@ -166,7 +164,7 @@ def _from_file(source: FilePart, part: Path, out_path: Path, tail: bytes) -> boo
         return False
     lines.sort()  # a subject's lines start with its term and a space: sorted, they are next to each other
     if len(lines) > source.quads:  # a statement the file repeats is once in the store
-        lines = [line for n, line in enumerate(lines) if n == 0 or line != lines[n - 1]]
+        lines = [line for line, _ in groupby(lines)]
         if len(lines) != source.quads:
             return False
     try:
