@@ -168,7 +168,7 @@ def plan_items(text: str, year: int | None = None, name: str = "the input") -> l
             raise BadParameter(
                 "news",
                 f"{describe_paragraph(i + 1, p)} of {name} "
-                f"{explain_missing(mentions[i], mentions, i)}. Nothing was written.",
+                f"{explain_missing(mentions[i], mentions, i, year)}. Nothing was written.",
             )
         items.append(NewsItem(i + 1, len(paragraphs), p, d))
     return items

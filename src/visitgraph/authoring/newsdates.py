@@ -85,6 +85,16 @@ def find_date(text: str) -> DateMention | None:
         phrase = f"{month} {day} {year or 2000}"
         parsed = dateparser.parse(phrase, languages=["en"], settings=_PARSER_SETTINGS)
         if parsed is None:
+            if 1 <= int(day) <= 31 and not _exists(_MONTH_NUMBER[month[:3].casefold()], int(day), year):
+                # "April 31", "February 29, 2019": the item's date, misstated. Kept (never undated, never dated
+                # by a later phrase such as a founding year) so that drafting says what is wrong with it.
+                return DateMention(
+                    m.group(0).strip(),
+                    m.start(),
+                    _MONTH_NUMBER[month[:3].casefold()],
+                    int(day),
+                    int(year) if year else None,
+                )
             continue
         if year is None and (parsed.month, parsed.day) == (2, 29):
             pass  # a leap day without a year: keep it, the neighbours decide the year
@@ -105,6 +115,15 @@ _MONTH_NUMBER = {
 _LATER_WINDOW = 3000
 #: A sentence that says the library itself was visited on a day ("On 24 June the guest visited the library").
 _AT_THE_LIBRARY = re.compile(r"\b(?:visited|came\s+to|arrived\s+at|was\s+received|were\s+received)\b|\b[Ll]ibrary\b")
+
+
+def _exists(month: int, day: int, year: str | int | None) -> bool:
+    """Whether `month` `day` is a day of `year` (of some year, a leap year, when `year` is None)."""
+    try:
+        dt.date(int(year) if year else 2000, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _day_in_range(text: str, m: re.Match[str], month: int) -> int | None:
@@ -225,10 +244,24 @@ def _note(m: DateMention, d: dt.date, newer: dt.date | None, older: dt.date | No
     )
 
 
-def explain_missing(m: DateMention | None, mentions: Sequence[DateMention | None], index: int) -> str:
-    """Say why an item could not be dated, and what to do about it."""
+def explain_missing(
+    m: DateMention | None, mentions: Sequence[DateMention | None], index: int, year: int | None = None
+) -> str:
+    """Say why an item could not be dated, and what to do about it (`year`: the librarian's ``--year``).
+
+    >>> explain_missing(find_date("On April 31, 2020, a guest came."), [], 0)
+    'gives "April 31, 2020", which is not a day of any year: correct the date'
+    >>> explain_missing(find_date("On February 29, a guest came."), [], 0, 2019)
+    'gives "February 29" without a year, and 2019 (--year) is not a leap year: correct the year or the date'
+    """
     if m is None:
         return 'gives no date (no month and day such as "On March 5, 2021")'
+    if not _exists(m.month, m.day, None):
+        return f'gives "{m.text}", which is not a day of any year: correct the date'
+    if m.year is not None and not _exists(m.month, m.day, m.year):
+        return f'gives "{m.text}", which is not a day: {m.year} is not a leap year; correct the date'
+    if m.year is None and year is not None and not _exists(m.month, m.day, year):
+        return f'gives "{m.text}" without a year, and {year} (--year) is not a leap year: correct the year or the date'
     newer, older = _bounds(
         mentions,
         index,

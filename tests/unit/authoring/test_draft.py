@@ -262,6 +262,32 @@ def test_plan_items_no_year_without_neighbour_asks_for_year() -> None:
         plan_items("On March 3, Ms. Laura Kim visited the Presidential Library.")
 
 
+@pytest.mark.parametrize(
+    ("text", "year", "message"),
+    [
+        (
+            "On April 31, 2020, Ms. Laura Kim visited the Presidential Library.",
+            None,
+            '"April 31, 2020", which is not a day',
+        ),
+        ("On February 30, Ms. Laura Kim visited the Presidential Library.", 2020, '"February 30", which is not a day'),
+        ("On February 29, 2019, Ms. Laura Kim visited the Presidential Library.", None, "2019 is not a leap year"),
+        ("On February 29, Ms. Laura Kim visited the Presidential Library.", 2019, "2019 (--year) is not a leap year"),
+        # a later, real date (a founding year) is never taken for the misstated visit date
+        ("On April 31, 2020, Ms. Laura Kim of a library founded on May 5, 1990 visited us.", None, "April 31, 2020"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_named_as_such(text: str, year: int | None, message: str) -> None:
+    with pytest.raises(BadParameter, match="correct the") as raised:
+        plan_items(text, year=year)
+    assert message in str(raised.value) and "pass --year" not in str(raised.value)
+
+
+def test_a_leap_day_without_a_year_takes_the_year_given() -> None:
+    (item,) = plan_items("On February 29, Ms. Laura Kim visited the Presidential Library.", year=2020)
+    assert str(item.date.date) == "2020-02-29"
+
+
 def test_draft_again_refuses_then_replaces_its_own_draft(project: Settings, runner: CliRunner) -> None:
     news = str(NEWS / "national-library-2021.txt")
     assert run(runner, project, "draft", news).exit_code == 0
