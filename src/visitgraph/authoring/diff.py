@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,24 +103,44 @@ def _blank_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
         if isinstance(t.subject, ox.BlankNode):
             out_edges[t.subject].append((str(t.predicate), t.object))
     names: dict[ox.BlankNode, str] = {}
-
-    def name(node: ox.BlankNode, stack: frozenset[ox.BlankNode]) -> str:
-        if node in names:
-            return names[node]
-        if node in stack:
-            return "_:cycle"
-        parts = sorted(
-            f"{p} {name(o, stack | {node}) if isinstance(o, ox.BlankNode) else str(o)}"
-            for p, o in out_edges.get(node, [])
-        )
-        names[node] = "_:h" + hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
-        return names[node]
-
     for t in triples:
         for term in (t.subject, t.object):
-            if isinstance(term, ox.BlankNode):
-                name(term, frozenset())
+            if isinstance(term, ox.BlankNode) and term not in names:
+                _name_below(term, out_edges, names)
     return names
+
+
+def _name_below(
+    root: ox.BlankNode, out_edges: dict[ox.BlankNode, list[tuple[str, Any]]], names: dict[ox.BlankNode, str]
+) -> None:
+    """Name `root` and the blank nodes it reaches, depth first; one on the path to itself is ``_:cycle``.
+
+    Walked with a stack, not by recursion: a Turtle list is a chain of blank nodes, one per item.
+    Each frame is a node, the predicate that led to it, its edges still to read and its parts so far.
+    """
+    frames: list[tuple[ox.BlankNode, str, Iterator[tuple[str, Any]], list[str]]] = [
+        (root, "", iter(out_edges.get(root, [])), [])
+    ]
+    path = {root}
+    while frames:
+        node, via, edges, parts = frames[-1]
+        for p, o in edges:
+            if not isinstance(o, ox.BlankNode):
+                parts.append(f"{p} {o}")
+            elif o in names:
+                parts.append(f"{p} {names[o]}")
+            elif o in path:
+                parts.append(f"{p} _:cycle")
+            else:
+                frames.append((o, p, iter(out_edges.get(o, [])), []))
+                path.add(o)
+                break
+        else:
+            frames.pop()
+            path.discard(node)
+            names[node] = "_:h" + hashlib.sha1("\n".join(sorted(parts)).encode("utf-8")).hexdigest()[:16]
+            if frames:
+                frames[-1][3].append(f"{via} {names[node]}")
 
 
 @dataclass

@@ -175,7 +175,13 @@ def source_store(settings: Settings, exclude: Sequence[Path] = ()) -> ox.Store:
             continue
         store.bulk_extend(read_source(settings, source))
     for path in list_changesets(settings):
-        apply_update(store, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
+        apply_update(
+            store,
+            path.read_text(encoding="utf-8"),
+            base_iri=settings.base_iri,
+            name=path.name,
+            max_depth=settings.max_depth,
+        )
     return store
 
 

@@ -21,8 +21,12 @@ from visitgraph.cli.main import (
     store_option,
 )
 from visitgraph.core.errors import ShapesViolation, VisitgraphError
+from visitgraph.core.fileio import output_errors
 from visitgraph.core.termtext import safe
 from visitgraph.core.textable import render_table
+
+#: The formats `dump` writes.
+DUMP_CHOICES = ("ttl", "nt", "nq", "trig", "jsonld")
 
 
 @cli.command()
@@ -194,10 +198,12 @@ class _EndsWithNewline:
     def write(self, data: bytes) -> int:
         if data:
             self.last = data[-1:]
-        return self.out.write(data)
+        with output_errors():
+            return self.out.write(data)
 
     def flush(self) -> None:
-        self.out.flush()
+        with output_errors():
+            self.out.flush()
 
 
 @cli.command()
@@ -268,12 +274,12 @@ def query(
 
 @cli.command()
 @store_option
-@format_option(("ttl", "nt", "nq", "trig", "jsonld"), "ttl")
+@format_option(DUMP_CHOICES, "ttl")
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
+    help="Write to this file (atomically; a FIFO or device is written through) instead of standard output.",
 )
 @click.pass_context
 @handle_errors
@@ -281,26 +287,41 @@ def dump(ctx: click.Context, store_path: Path | None, fmt: str, output: Path | N
     """Write the whole published graph, deterministically (same data, same bytes).
 
     Triple formats (ttl, nt, jsonld) hold the union of all graphs; quad
-    formats (nq, trig) keep every named graph.
+    formats (nq, trig) keep every named graph. JSON-LD cannot hold RDF 1.2
+    triple terms: a graph with them is refused in that format. -o replaces a
+    regular file atomically (through a symbolic link, its target), and
+    writes a FIFO or device such as /dev/stdout through.
 
     \b
     Example:
         visitgraph dump --format nt -o /tmp/visitgraph.nt
         visitgraph dump --format trig | head
     """
+    from visitgraph.core.fileio import write_output
     from visitgraph.store.backend import store_from_settings
-    from visitgraph.store.dump import dump_quads, store_prefixes
+    from visitgraph.store.dump import TripleTermsUnsupported, dump_quads, store_prefixes
 
     settings = settings_for(ctx, store_path)
     store = store_from_settings(settings)
-    result = dump_quads(store.reader(), fmt, store_prefixes(settings.base_iri))
+    try:
+        result = dump_quads(store.reader(), fmt, store_prefixes(settings.base_iri))
+    except TripleTermsUnsupported as e:
+        raise VisitgraphError(f"{e.reason}; use --format {_either(e.alternatives(DUMP_CHOICES))}") from e
     if output is None:
-        sys.stdout.buffer.write(result.data)
+        with output_errors():
+            sys.stdout.buffer.write(result.data)
         return
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_bytes(result.data)
-    tmp.replace(output)
+    write_output(output, result.data)
     click.echo(f"Wrote {result.statements} statements to {output} (sha256 {result.sha256}).", err=True)
+
+
+def _either(names: list[str]) -> str:
+    """Join names as `a, b or c`.
+
+    >>> _either(["nq", "ttl", "trig"])
+    'nq, ttl or trig'
+    """
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 @cli.command()
@@ -387,7 +408,8 @@ def history(ctx: click.Context, store_path: Path | None, as_json: bool) -> None:
     store = store_from_settings(settings)
     entries = store.history()
     if as_json:
-        echo_json([e.to_dict() for e in entries])
+        with output_errors():
+            echo_json([e.to_dict() for e in entries])
         return
     current = store.current()
     on_disk = set(store.generation_ids())
@@ -403,13 +425,14 @@ def history(ctx: click.Context, store_path: Path | None, as_json: bool) -> None:
         ]
         for i, e in enumerate(entries)
     ]
-    click.echo(render_table(["generation", "action", "who", "when", "triples", "on disk", "note"], rows))
     reverted = reverted_changesets(settings)
-    if reverted:
-        click.echo(
-            f"Reverted changesets (set aside by rollback, kept in changesets/reverted/, not replayed): "
-            f"{', '.join(reverted)}"
-        )
+    with output_errors():
+        click.echo(render_table(["generation", "action", "who", "when", "triples", "on disk", "note"], rows))
+        if reverted:
+            click.echo(
+                f"Reverted changesets (set aside by rollback, kept in changesets/reverted/, not replayed): "
+                f"{', '.join(reverted)}"
+            )
 
 
 @cli.command()

@@ -35,7 +35,8 @@ def list_queries(ctx: click.Context, as_json: bool) -> None:
     """
     from visitgraph.queries.catalog import discover_queries
 
-    queries = discover_queries(settings_for(ctx).root)
+    settings = settings_for(ctx)
+    queries = discover_queries(settings.root, settings.max_depth)
     if as_json:
         echo_json([q.to_dict() for q in queries])
         return
@@ -57,7 +58,8 @@ def show_query(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     from visitgraph.queries.catalog import get_query
 
-    query = get_query(settings_for(ctx).root, name)
+    settings = settings_for(ctx)
+    query = get_query(settings.root, name, settings.max_depth)
     if as_json:
         echo_json(query.to_dict())
         return
@@ -133,7 +135,7 @@ def run_query_command(
     from visitgraph.store.dump import store_prefixes
 
     settings = settings_for(ctx, store_path)
-    query = get_query(settings.root, name)
+    query = get_query(settings.root, name, settings.max_depth)
     store = store_from_settings(settings)
     page = run_saved_query(
         store.reader(),
@@ -200,7 +202,7 @@ def index_command(ctx: click.Context, names: tuple[str, ...], as_json: bool, sto
             "saved queries always run on the server."
         )
     gen = store.require_current()
-    queries = discover_queries(settings.root)
+    queries = discover_queries(settings.root, settings.max_depth)
     unknown = sorted(set(names) - {q.name for q in queries})
     if unknown:
         raise VisitgraphError(f"No saved query named {', '.join(unknown)}; see `visitgraph queries list`.")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from visitgraph.core.errors import VisitgraphError
 
@@ -32,7 +35,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", 30.0, "Time budget of one SPARQL query in seconds; past it the query is stopped."),
     Setting("query_workers", 2, "Query worker processes (each runs one query at a time)."),
     Setting("max_queue", 16, "Queries allowed to wait for a worker before answering 503."),
-    Setting("max_rows", 10000, "Most rows a SELECT returns; more are cut and the cut is stated."),
+    Setting(
+        "max_rows",
+        10000,
+        "Most rows a SELECT returns, and most results `/validate` lists; more are cut and the cut is stated.",
+    ),
     Setting("max_body", 1_048_576, "Largest request body accepted, in bytes (413 past it)."),
     Setting("client_budget", 120.0, "Query seconds one client may use per minute (429 past it)."),
     Setting(
@@ -215,8 +222,7 @@ class Settings:
         object.__setattr__(self, "root", root)
         store = Path(self.store).expanduser()
         object.__setattr__(self, "store", store if store.is_absolute() else root / store)
-        if not self.base_iri.endswith(("/", "#")):
-            raise VisitgraphError(f"base_iri {self.base_iri!r} must end with '/' or '#'.")
+        _check_base_iri(self.base_iri)
         if self.backend not in ("embedded", "remote"):
             raise VisitgraphError(f"backend must be 'embedded' or 'remote', not {self.backend!r}.")
         if not float(self.body_timeout) > 0:
@@ -231,6 +237,10 @@ class Settings:
             raise VisitgraphError(f"dump_threads must be 1 or more, not {self.dump_threads!r}.")
         if self.shacl_engine not in ("shacl", "pyshacl"):
             raise VisitgraphError(f"shacl_engine must be 'shacl' or 'pyshacl', not {self.shacl_engine!r}.")
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if type(value) is int and value < 0:  # every whole-number setting counts something (or is a port)
+                raise VisitgraphError(f"Setting {f.name!r} must be a whole number of 0 or more, got {value!r}.")
 
     @property
     def releases(self) -> Path:
@@ -260,6 +270,27 @@ class Settings:
                 value = "***"
             out[s.name] = str(value) if isinstance(value, Path) else value
         return out
+
+
+def _check_base_iri(base: str) -> None:
+    """Refuse a base under which the minted IRIs would not be absolute http(s) IRIs one can dereference.
+
+    :raises VisitgraphError: saying what is wrong with `base` and what a good one looks like.
+    """
+    if not re.match(r"(?i)https?://[^/?#]", base):
+        reason = "it does not start with http:// or https:// and a host name"
+    elif not base.endswith(("/", "#")):
+        reason = "it does not end with '/' or '#'"
+    else:
+        try:
+            ox.NamedNode(base)
+            return
+        except ValueError as e:
+            reason = f"it is not a valid IRI ({e}); percent-encode what an IRI cannot hold (a space as %20)"
+    raise VisitgraphError(
+        f"Setting 'base_iri' must be an absolute http(s) IRI that ends with '/' or '#', such as "
+        f"{_BY_NAME['base_iri'].default!r}; got {base!r}: {reason}."
+    )
 
 
 #: Folders that mark a project root when no root is given (`visitgraph.toml` marks one too).

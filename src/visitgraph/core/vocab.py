@@ -114,13 +114,47 @@ def mint(base: str, kind: str, slug: str) -> str:
     return f"{base}{kind}/{slug}"
 
 
+#: What an IRI path may not hold as it is (RFC 3987 `ipath`, the code points Oxigraph refuses there), plus what
+#: would end the path (`#`, `?`) and a `%` that does not start an escape. Everything else, non-ASCII letters
+#: included, is kept, so that a path valid before this rule names the same IRI.
+_PATH_UNSAFE = re.compile(
+    r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    + "".join(rf"\U{plane:08x}-\U{plane + 0xFFFD:08x}" for plane in range(0x10000, 0xE0000, 0x10000))
+    + r"\U000e1000-\U000efffd]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    # surrogateescape: a file name byte that is not UTF-8 (read by Python as a lone surrogate) is written as itself
+    return "".join(f"%{b:02X}" for b in match.group().encode("utf-8", "surrogateescape"))
+
+
+def iri_path(text: str) -> str:
+    """Percent-encode what an IRI path cannot hold or would read otherwise; keep the rest as it is.
+
+    Encoded: space, ``"<>[\\]^`{|}``, control characters, `#` and `?` (they would start a fragment or a query),
+    a `%` not followed by two hex digits, and the few non-ASCII code points IRIs exclude (private use,
+    non-characters). A path that is already valid, with its escapes, is returned unchanged.
+
+    >>> iri_path("data/new visit.ttl"), iri_path("data/a#b?.ttl"), iri_path("data/100%.ttl")
+    ('data/new%20visit.ttl', 'data/a%23b%3F.ttl', 'data/100%25.ttl')
+    >>> iri_path("data/people-(1)_~.ttl"), iri_path("data/Bakı.ttl"), iri_path("data/a%20b.ttl")
+    ('data/people-(1)_~.ttl', 'data/Bakı.ttl', 'data/a%20b.ttl')
+    """
+    return _PATH_UNSAFE.sub(_escape, text)
+
+
 def graph_iri(base: str, relpath: str) -> str:
     """Name the graph that holds one source file (path relative to the project root).
 
+    The path is kept as it is where an IRI can hold it (:func:`iri_path`): graph names are public.
+
     >>> graph_iri("https://w3id.org/visitgraph/id/", "data/people.ttl")
     'https://w3id.org/visitgraph/id/graph/data/people.ttl'
+    >>> graph_iri("https://w3id.org/visitgraph/id/", "data/new visit.ttl")
+    'https://w3id.org/visitgraph/id/graph/data/new%20visit.ttl'
     """
-    return f"{base}graph/{relpath}"
+    return f"{base}graph/{iri_path(relpath)}"
 
 
 def split_iri(base: str, iri: str) -> tuple[str, str] | None:
@@ -153,10 +187,18 @@ def local_path(base: str, iri: str) -> str | None:
 def iri_for_path(base: str, path: str) -> str:
     """Map a request path under `/id/` back to the IRI it stands for.
 
+    A graph's path, decoded as a request path is (``/id/graph/data/new visit.ttl`` for
+    ``/id/graph/data/new%20visit.ttl``), gives the graph's name as :func:`graph_iri` writes it.
+
     >>> iri_for_path("https://w3id.org/visitgraph/id/", "/id/person/x")
     'https://w3id.org/visitgraph/id/person/x'
+    >>> iri_for_path("https://w3id.org/visitgraph/id/", "/id/graph/data/a#b.ttl")
+    'https://w3id.org/visitgraph/id/graph/data/a%23b.ttl'
     """
-    return base + path.removeprefix("/id/")
+    rest = path.removeprefix("/id/")
+    if rest.startswith("graph/"):
+        return graph_iri(base, rest.removeprefix("graph/"))
+    return base + rest
 
 
 def shorten(iri: str, base: str | None = None) -> str:

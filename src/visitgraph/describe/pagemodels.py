@@ -459,6 +459,9 @@ def _literal_json(lit: ox.Literal) -> Any:
 
 #: Most values of one property in a page's JSON-LD (contributed links can be tens of thousands).
 MAX_JSONLD_VALUES = 50
+#: Deepest node a page's JSON-LD describes: names are followed to what they name, and a chain of them (blank
+#: nodes named by blank nodes, IRIs naming each other) would otherwise be followed without end.
+MAX_JSONLD_DEPTH = 16
 
 
 def _node_json(store: Reader, node: ox.NamedNode | ox.BlankNode, depth: int, full: bool) -> dict[str, Any]:
@@ -485,6 +488,8 @@ def _value_json(store: Reader, t: ox.Triple, key: str, depth: int) -> Any:
         return compact_iri(obj.value)
     if isinstance(obj, ox.Literal):
         return _literal_json(obj)
+    if depth >= MAX_JSONLD_DEPTH:
+        return {"@id": obj.value} if isinstance(obj, ox.NamedNode) else {}
     if isinstance(obj, ox.BlankNode):
         return _node_json(store, obj, depth + 1, depth < 3)
     return _node_json(store, obj, depth + 1, False)  # type: ignore[arg-type]

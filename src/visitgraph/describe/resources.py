@@ -1,8 +1,7 @@
 """Describe one resource for pages and RDF views: its triples, labels, links and incoming links.
 
-Everything a template needs (labels, local links, sorting) is prepared here, so
-templates only loop. :func:`resource_quads` is the RDF view of the same resource.
-"""
+Everything a template needs (labels, local links, sorting) is prepared here, so templates only loop.
+:func:`resource_quads` is the RDF view of the same resource."""
 
 from __future__ import annotations
 
@@ -300,25 +299,27 @@ def describe_resource(store: Reader, iri: str, base: str, cap: int | None = None
 def _closure(
     store: Reader, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Triple], seen: set[ox.BlankNode]
 ) -> set[ox.NamedNode]:
-    """Add `subject`'s triples and its blank nodes' (recursively); return the IRIs it links to."""
+    """Add `subject`'s triples and its blank nodes' (all they reach, walked with a stack: a long Turtle list is
+    a chain of blank nodes too deep for recursion); return the IRIs it links to."""
     linked: set[ox.NamedNode] = set()
-    for t in _unique(store.quads_for_pattern(subject, None, None, None)):
-        out.add(t)
-        if isinstance(t.object, ox.BlankNode) and t.object not in seen:
-            seen.add(t.object)
-            linked |= _closure(store, t.object, out, seen)
-        elif isinstance(t.object, ox.NamedNode) and t.predicate != _RDF_TYPE:
-            linked.add(t.object)
+    pending = [subject]
+    while pending:
+        for t in _unique(store.quads_for_pattern(pending.pop(), None, None, None)):
+            out.add(t)
+            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                seen.add(t.object)
+                pending.append(t.object)
+            elif isinstance(t.object, ox.NamedNode) and t.predicate != _RDF_TYPE:
+                linked.add(t.object)
     return linked
 
 
 def resource_quads(store: Reader, iri: str) -> list[ox.Quad]:
     """Return the RDF view of one resource, in the default graph, sorted.
 
-    It holds the resource's own triples (with its blank nodes' triples), the
-    triples of IRIs that link to it, and the names (``schema:name``,
-    ``skos:prefLabel``, ``rdfs:label``, ``dcterms:title``) of every resource it
-    links to or is linked from, so a consumer can show the links by name.
+    It holds the resource's own triples (with its blank nodes' triples), the triples of IRIs that link to it,
+    and the names (``schema:name``, ``skos:prefLabel``, ``rdfs:label``, ``dcterms:title``) of every resource
+    it links to or is linked from, so a consumer can show the links by name.
 
     >>> s = ox.Store()
     >>> s.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://schema.org/knows"), ox.NamedNode("http://e/b")))

@@ -6,6 +6,7 @@ import bisect
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ import pyoxigraph as ox
 
 from visitgraph.core import vocab
 from visitgraph.core.errors import BadParameter, LimitExceeded, LinksetInvalid
-from visitgraph.sources.load import syntax_error
+from visitgraph.core.names import fold
+from visitgraph.sources.rdfinput import syntax_error
 from visitgraph.store.backend import Reader
 
 LINK_PREDICATES: dict[str, str] = {
@@ -70,15 +72,27 @@ class LinksetInfo:
 def contributor_slug(name: str) -> str:
     """Return the file-name slug of a contributor's name.
 
+    A name with no Latin letter or digit (Cyrillic, Greek, CJK …) is transliterated first, as the matcher
+    folds names (:func:`visitgraph.core.names.fold`); any other name keeps the slug it always had.
+
     >>> contributor_slug("Russian State Library (RSL)")
     'russian-state-library-rsl'
+    >>> contributor_slug("Российская библиотека"), contributor_slug("Εθνική Βιβλιοθήκη"), contributor_slug("国立国会図書館")
+    ('rossiyskaya-biblioteka', 'ethniki-vivliothiki', 'guoliguohuitushuguan')
+
+    :raises BadParameter: the name is too long, or has no letters or digits in any script.
     """
     if len(name) > MAX_CONTRIBUTOR:
         raise BadParameter("contributor", f"Contributor name of {len(name)} characters; at most {MAX_CONTRIBUTOR}.")
-    slug = vocab.slugify(name)[:80].strip("-")
+    slug = (vocab.slugify(name) or vocab.slugify(fold(_words(name))))[:80].strip("-")
     if not slug:
         raise BadParameter("contributor", f"Contributor name {name!r} has no letters or digits; give a real name.")
     return slug
+
+
+def _words(name: str) -> str:
+    """Keep the letters, marks and digits of a name, in any script (symbols and emoji would be spelled out)."""
+    return "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in name)
 
 
 def check_size(size: int, filename: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import heapq
 import os
 import re
 from collections import Counter
@@ -47,6 +48,7 @@ __all__ = [
     "LINK_PREDICATES",
     "Link",
     "LinksetInfo",
+    "LinksetProblems",
     "add_linkset",
     "add_links",
     "also_known_as",
@@ -60,6 +62,29 @@ __all__ = [
     "list_linksets",
     "read_links",
 ]
+
+
+#: Most problems a refused linkset names, by line; the rest are counted (a 1 MB body can hold 200,000).
+MAX_PROBLEMS = 100
+
+
+class LinksetProblems(LinksetInvalid):
+    """A refused linkset: names its first :data:`MAX_PROBLEMS` problems by line and counts the rest."""
+
+    def __init__(self, name: str, problems: list[tuple[int | None, str]]) -> None:
+        self.total = len(problems)
+        shown = heapq.nsmallest(MAX_PROBLEMS, problems, key=lambda p: (p[0] or 0, p[1]))
+        more = self.total - len(shown)
+        super().__init__(name, shown + [(None, f"and {more} more problem(s), not listed")] if more else shown)
+        if more:
+            head = f"{name}: {len(shown) + 1} problem(s)"
+            self.message = (
+                f"{name}: {self.total} problem(s), the first {len(shown)} listed" + self.message.removeprefix(head)
+            )
+            self.args = (self.message,)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "type": LinksetInvalid.__name__, "problems_total": self.total}
 
 
 def linksets_dir(settings: Settings) -> Path:
@@ -91,7 +116,7 @@ def add_linkset(
     """Check a contributed file and keep it as the contributor's pending linkset (replacing any).
 
     :param merge: add to the contributor's pending (else published) links instead of replacing them.
-    :raises LinksetInvalid: naming every bad line; nothing is stored.
+    :raises LinksetInvalid: naming the bad lines (the first hundred, the rest counted); nothing is stored.
     """
     name = Path(filename).name or "linkset"
     links, problems = read_links(data, name, settings.base_iri)
@@ -110,13 +135,14 @@ def add_links(
 ) -> LinksetInfo:
     """Check links (e.g. matches a reconciliation client confirmed) and keep them as a pending linkset.
 
-    :raises LinksetInvalid: naming every bad link; nothing is stored.
+    :raises LinksetInvalid: naming the bad links (the first :data:`MAX_PROBLEMS` by line, the rest counted);
+        nothing is stored.
     """
     slug = contributor_slug(contributor)
     problems = list(problems or [])
     problems += check_links(links, published_resources(store.reader(), settings.base_iri), settings.base_iri)
     if problems:
-        raise LinksetInvalid(source, sorted(problems, key=lambda p: (p[0] or 0, p[1])))
+        raise LinksetProblems(source, problems)
     if not links:
         raise LinksetInvalid(source, [(None, "the file holds no links")])
     with linksets_lock(settings):

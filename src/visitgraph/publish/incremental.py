@@ -267,11 +267,17 @@ def affected_nodes(stores: Sequence[Reader], changes: Iterable[ox.Triple], targe
     out = set(direct)
     subjects: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(x) for x in direct] + list(blank)
     for store in stores:
-        for node in subjects:  # nodes pointing at x: x's triples are part of their context
-            for q in store.quads_for_pattern(None, None, node, None):
-                key = _term_key(q.subject)
-                if key is not None:
-                    out.add(key)
+        # Nodes pointing at x: x's triples are part of their context. A blank node pointing at x is walked up
+        # to the IRIs that hold it (the 900th cell of a list is 900 blank nodes below its owner), with a stack.
+        seen: set[ox.BlankNode] = set(blank)
+        pending = list(subjects)
+        while pending:
+            for q in store.quads_for_pattern(None, None, pending.pop(), None):
+                if isinstance(q.subject, ox.NamedNode):
+                    out.add(q.subject.value)
+                elif isinstance(q.subject, ox.BlankNode) and q.subject not in seen:
+                    seen.add(q.subject)
+                    pending.append(q.subject)
         for typed in retyped:  # x's type is part of the context of what x back-links to
             for predicate in inverse:
                 for q in store.quads_for_pattern(ox.NamedNode(typed), ox.NamedNode(predicate), None, None):

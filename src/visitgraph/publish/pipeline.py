@@ -248,7 +248,7 @@ def _build_staged(
                 known if known is not None else len(staged.writable()),
             )
         text = path.read_text(encoding="utf-8")
-        apply_update(staged.writable(), text, base_iri=settings.base_iri, name=path.name)
+        apply_update(staged.writable(), text, base_iri=settings.base_iri, name=path.name, max_depth=settings.max_depth)
         report.changesets.append(path.name.removeprefix(".pending-"))
     if plan is not None and plan.from_checkpoint and plan.base_triples is not None:
         report.triples = quads_after(store.reader(), staged.writable(), plan.touched, plan.base_triples)
@@ -625,7 +625,7 @@ def _start_answers(
         if (published is not None and changes is not None)
         else None
     )
-    queries = discover_queries(settings.root)
+    queries = discover_queries(settings.root, settings.max_depth)
     return _Answers(
         lambda stop: build_index(
             settings,
@@ -827,7 +827,13 @@ def check(settings: Settings, extra: list[Path] | None = None, *, progress: bool
         for path in tqdm(extra or [], desc="read extra", unit="file", disable=not progress, leave=False):
             _stream_into(scratch, path, settings.base_iri, graph_of(path))
         for path in list_changesets(settings):
-            apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
+            apply_update(
+                scratch,
+                path.read_text(encoding="utf-8"),
+                base_iri=settings.base_iri,
+                name=path.name,
+                max_depth=settings.max_depth,
+            )
         on_disk = Path(tmp) if size > CHECK_ON_DISK else None
         if on_disk is not None:
             scratch.flush()
@@ -849,21 +855,26 @@ def _stream_into(store: ox.Store, path: Path, base_iri: str, graph: str) -> None
     """Parse a Turtle file straight into `store`, a bounded chunk at a time (no list of the whole file)."""
     from itertools import islice
 
-    from visitgraph.sources.load import syntax_error
+    from visitgraph.sources.rdfinput import rdf_input, syntax_error, term_too_long
 
     target = ox.NamedNode(graph)
-    parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
-    quads = (
-        q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, target)
-        for q in parsed
-    )
     try:
-        while chunk := list(islice(quads, STREAM_CHUNK)):
-            store.bulk_extend(chunk)
+        with rdf_input(path) as where:  # past a leading byte-order mark, if any
+            parsed = ox.parse(**where, format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+            quads = (
+                q
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+                else ox.Quad(q.subject, q.predicate, q.object, target)
+                for q in parsed
+            )
+            while chunk := list(islice(quads, STREAM_CHUNK)):
+                store.bulk_extend(chunk)
     except SyntaxError as e:
         raise syntax_error(path.as_posix(), e) from e
     except ValueError as e:
         raise DataSyntaxError(path.as_posix(), None, None, str(e)) from e
+    except MemoryError as e:  # a term past the parser's buffer (any other MemoryError is raised again)
+        raise term_too_long(path.as_posix(), e) from e
     except OSError as e:
         raise StoreError(f"Cannot read {path}: {e}") from e
 
@@ -897,7 +908,13 @@ def _checkpoint_check(
             scratch.bulk_extend(read_extra(path))
             plan.touched.add(graph_of(path))
         for path in plan.new_changesets:
-            apply_update(scratch, path.read_text(encoding="utf-8"), base_iri=settings.base_iri, name=path.name)
+            apply_update(
+                scratch,
+                path.read_text(encoding="utf-8"),
+                base_iri=settings.base_iri,
+                name=path.name,
+                max_depth=settings.max_depth,
+            )
         if len(scratch) <= settings.validate_whole_limit:
             return validate_staged(settings, scratch, shapes)
         checked = _validate_changes(

@@ -58,6 +58,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import formats, vocab
+from visitgraph.core.bounded import DEFAULT_MAX_DEPTH
 from visitgraph.core.errors import BadParameter, DataSyntaxError, QueryNotFound
 from visitgraph.queries.answerindex import AnswerIndex
 from visitgraph.queries.answerrows import Unmaintainable, compare_rows, order_by
@@ -94,35 +95,55 @@ __all__ = [
 
 
 @functools.lru_cache(maxsize=512)
-def _read(path: str, mtime_ns: int, size: int) -> SavedQuery:
-    return parse_saved_query(Path(path).read_text(encoding="utf-8"), Path(path))
+def _read(path: str, mtime_ns: int, size: int, max_depth: int) -> SavedQuery:
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise DataSyntaxError(
+            path, line, column, f"not UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); save it as UTF-8"
+        ) from None
+    return parse_saved_query(text, Path(path), max_depth)
 
 
-def load_saved_query(path: Path) -> SavedQuery:
-    """Read and parse one `.rq` file (cached by modification time and size)."""
+def load_saved_query(path: Path, max_depth: int = DEFAULT_MAX_DEPTH) -> SavedQuery:
+    """Read and parse one `.rq` file (cached by modification time and size).
+
+    :param max_depth: the deepest SPARQL nesting accepted (the `max_depth` setting).
+    :raises DataSyntaxError: the file is not UTF-8 (byte and offset named) or its header is wrong.
+    :raises InputTooDeep: its SPARQL nests deeper than `max_depth`.
+    """
     stat = path.stat()
-    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+    return _read(str(path), stat.st_mtime_ns, stat.st_size, max_depth)
 
 
-def discover_queries(root: Path | str) -> list[SavedQuery]:
+def discover_queries(root: Path | str, max_depth: int = DEFAULT_MAX_DEPTH) -> list[SavedQuery]:
     """List the saved queries of a project (`<root>/queries/*.rq`), sorted by name.
 
     :param root: the project folder (``Settings.root``).
-    :raises DataSyntaxError: a query file's header is wrong.
+    :param max_depth: the deepest SPARQL nesting accepted (``Settings.max_depth``).
+    :raises DataSyntaxError: a query file is not UTF-8 or its header is wrong.
+    :raises InputTooDeep: a query nests deeper than `max_depth`.
     """
     folder = Path(root) / "queries"
-    return [load_saved_query(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)] if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return [load_saved_query(p, max_depth) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)]
 
 
-def get_query(root: Path | str, name: str) -> SavedQuery:
+def get_query(root: Path | str, name: str, max_depth: int = DEFAULT_MAX_DEPTH) -> SavedQuery:
     """Return the saved query called `name`.
 
     :raises QueryNotFound: no `queries/<name>.rq` exists.
+    :raises DataSyntaxError: the file is not UTF-8 or its header is wrong.
+    :raises InputTooDeep: its SPARQL nests deeper than `max_depth`.
     """
     path = Path(root) / "queries" / f"{name}.rq"
     if not QUERY_NAME_RE.match(name) or not path.is_file():
         raise QueryNotFound(name)
-    return load_saved_query(path)
+    return load_saved_query(path, max_depth)
 
 
 def term_text(term: Term | None) -> str:

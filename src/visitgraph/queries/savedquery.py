@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.core.bounded import DEFAULT_MAX_DEPTH, check_sparql
 from visitgraph.core.errors import BadParameter, DataSyntaxError
 from visitgraph.sparql.engine import query_form
 
@@ -265,10 +266,13 @@ def parse_filter(text: str, name: str = "?") -> tuple[str, str]:
     return column, op
 
 
-def parse_saved_query(text: str, path: Path) -> SavedQuery:
+def parse_saved_query(text: str, path: Path, max_depth: int = DEFAULT_MAX_DEPTH) -> SavedQuery:
     """Parse a saved query file's text: header fields, parameters and the SPARQL body.
 
+    :param max_depth: the deepest nesting accepted (the `max_depth` setting); Oxigraph's parser
+        recurses, and 5,000 nested groups kill the process that runs the query.
     :raises DataSyntaxError: a header line or the parameter use is wrong (file and line named).
+    :raises InputTooDeep: the SPARQL nests deeper than `max_depth` (file named).
     """
     name = path.stem
     fields: dict[str, list[str]] = {
@@ -301,6 +305,7 @@ def parse_saved_query(text: str, path: Path) -> SavedQuery:
         except ValueError as e:
             raise DataSyntaxError(str(path), number, None, str(e)) from e
     sparql = "\n".join(lines[body_start:]).strip() + "\n"
+    check_sparql(sparql, str(path), max_depth)
     form = query_form(sparql) or "SELECT"
     flags = {k: (v[-1].lower() == "true") if v else None for k, v in fields.items() if k in ("paged", "hide_sql")}
     query = SavedQuery(

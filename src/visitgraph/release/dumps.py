@@ -5,12 +5,16 @@ VoID/DCAT description merged in; quad dumps (N-Quads, TriG) keep every named
 graph and carry the description in its own graph (:func:`visitgraph.release.void.void_graph`).
 The embedded description depends only on the data, so the same data always gives
 the same bytes. Checksums live only in ``manifest.json``.
+
+A format that cannot hold the data (JSON-LD 1.1 and RDF 1.2 triple terms) is left out:
+the manifest's ``left_out`` says why, and the description does not offer it (decision 0081).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -23,11 +27,12 @@ import pyoxigraph as ox
 from visitgraph.core.config import Settings
 from visitgraph.core.fileio import write_atomic
 from visitgraph.core.formats import BYTES, GZIP, get_format
-from visitgraph.release.void import dataset_iri, dump_file_names, void_graph, void_quads
+from visitgraph.release.void import dataset_iri, dump_file_names, site_root, void_graph, void_quads
 from visitgraph.store.backend import Reader, Store
-from visitgraph.store.dump import dump_quads, store_prefixes
+from visitgraph.store.dump import NO_TRIPLE_TERMS, TripleTermsUnsupported, dump_quads, has_triple_terms, store_prefixes
 
 _LOCK = threading.Lock()
+log = logging.getLogger("visitgraph.dumps")
 
 
 @dataclass
@@ -62,6 +67,8 @@ class Manifest:
     released: str | None = None
     previous: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Dump files not written because their format cannot hold the data: file name -> why.
+    left_out: dict[str, str] = field(default_factory=dict)
 
     def file(self, name: str) -> DumpFile | None:
         """Return the entry of one file, or None."""
@@ -79,9 +86,28 @@ class Manifest:
         return cls(**{**{k: v for k, v in data.items() if k != "files"}, "files": files})
 
 
+def left_out_formats(store: Reader) -> dict[str, str]:
+    """Return the dump formats that cannot hold this data, each with the reason (empty for most data)."""
+    if not has_triple_terms(store):
+        return {}
+    return {name: TripleTermsUnsupported(get_format(name)).reason for name in NO_TRIPLE_TERMS}
+
+
 def dataset_description(store: Reader, settings: Settings, **dates: str | None) -> list[ox.Quad]:
-    """Return the VoID/DCAT description for `settings` (dates and version only when given)."""
-    return void_quads(store, settings.base_iri, license=settings.license, publisher=settings.publisher, **dates)
+    """Return the VoID/DCAT description for `settings` (dates and version only when given).
+
+    Dumps in a format that cannot hold the data are not offered as distributions.
+    """
+    return _described(store, settings, left_out_formats(store), **dates)
+
+
+def _described(store: Reader, settings: Settings, left_out: dict[str, str], **dates: str | None) -> list[ox.Quad]:
+    quads = void_quads(store, settings.base_iri, license=settings.license, publisher=settings.publisher, **dates)
+    if not left_out:
+        return quads
+    site = site_root(settings.base_iri)
+    gone = {ox.NamedNode(f"{site}dumps/{name}") for name, fmt, _ in dump_file_names() if fmt in left_out}
+    return [q for q in quads if q.subject not in gone and q.object not in gone]
 
 
 def live_void(store: Store, settings: Settings) -> list[ox.Quad]:
@@ -92,13 +118,22 @@ def live_void(store: Store, settings: Settings) -> list[ox.Quad]:
     return dataset_description(store.reader(), settings, created=created, modified=gen.published)
 
 
-def write_dumps(store: Reader, settings: Settings, out: Path) -> tuple[list[DumpFile], int]:
-    """Write every dump format, plain and gzip-compressed, into `out`; return the files and VoID size."""
-    void = dataset_description(store, settings, graph=void_graph(settings.base_iri))
+def write_dumps(
+    store: Reader, settings: Settings, out: Path, left_out: dict[str, str] | None = None
+) -> tuple[list[DumpFile], int]:
+    """Write every dump format that can hold the data, plain and gzip-compressed, into `out`.
+
+    :param left_out: the formats not to write, with why (default: :func:`left_out_formats`).
+    :returns: the files written and the size of the VoID.
+    """
+    left_out = left_out_formats(store) if left_out is None else left_out
+    void = _described(store, settings, left_out, graph=void_graph(settings.base_iri))
     prefixes = store_prefixes(settings.base_iri)
     files = []
     cache: dict[str, Any] = {}
     for name, fmt_name, gz in dump_file_names():
+        if fmt_name in left_out:
+            continue
         if fmt_name not in cache:
             cache[fmt_name] = dump_quads(store, fmt_name, prefixes, extra=void)
         dump = cache[fmt_name]
@@ -148,20 +183,39 @@ def ensure_dumps(store: Store, settings: Settings) -> tuple[Path, Manifest]:
         tmp = folder.parent / f".tmp-{gen.id}-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        reader = store.reader()
-        manifest = write_manifest(reader, settings, tmp, gen.id, gen.published)
-        try:
-            os.rename(tmp, folder)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)  # another process published the same folder first
+        try:  # a failure leaves no half-written folder behind
+            manifest = write_manifest(store.reader(), settings, tmp, gen.id, gen.published)
+            try:
+                os.rename(tmp, folder)
+            except OSError:
+                if not folder.is_dir():
+                    raise
+                # another process published the same folder first
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if manifest.left_out:
+            log.warning("Dumps of generation %s: %s", gen.id, describe_left_out(manifest.left_out))
         _prune_dumps(store)
     return folder, manifest
+
+
+def describe_left_out(left_out: dict[str, str]) -> str:
+    """Say in one sentence which dump files were left out and why.
+
+    >>> describe_left_out({"x.jsonld": "JSON-LD cannot", "x.jsonld.gz": "JSON-LD cannot"})
+    'left out x.jsonld and x.jsonld.gz: JSON-LD cannot.'
+    """
+    names = sorted(left_out)
+    shown = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"left out {shown}: {'; '.join(sorted(set(left_out.values())))}."
 
 
 def write_manifest(
     reader: Reader, settings: Settings, folder: Path, generation: str, published: str, **extra: Any
 ) -> Manifest:
-    files, void_triples = write_dumps(reader, settings, folder)
+    left = left_out_formats(reader)
+    files, void_triples = write_dumps(reader, settings, folder, left)
+    left_out = {name: left[fmt] for name, fmt, _ in dump_file_names() if fmt in left}
     manifest = Manifest(
         dataset_iri(settings.base_iri),
         generation,
@@ -171,6 +225,7 @@ def write_manifest(
         void_triples,
         files,
         **extra,
+        left_out=left_out,
     )
     write_atomic(folder / "manifest.json", (json.dumps(manifest.to_dict(), indent=2) + "\n").encode())
     return manifest

@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS releases(version TEXT PRIMARY KEY, state INTEGER NOT 
 #: Records looked up per query (SQLite allows 32,766 parameters) and written per executemany.
 LOOKUP_CHUNK = 500
 WRITE_CHUNK = 2000
+#: The range of a SQLite INTEGER: a seq outside it names no row (and sqlite3 cannot bind it: OverflowError).
+SEQ_MIN, SEQ_MAX = -(1 << 63), (1 << 63) - 1
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -226,7 +228,10 @@ class Ledger:
         return int(row[0]) if row else 0
 
     def versions_between(self, first: int, last: int) -> list[Version]:
-        """Return the confirmed versions with seq in [first, last], oldest first."""
+        """Return the confirmed versions with seq in [first, last], oldest first (none for numbers past SQLite's)."""
+        first, last = max(first, SEQ_MIN), min(last, SEQ_MAX)
+        if first > last:
+            return []
         rows = self.conn.execute(
             f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN states s ON s.seq = v.state "
             "WHERE v.seq BETWEEN ? AND ? AND s.confirmed = 1 ORDER BY v.seq",

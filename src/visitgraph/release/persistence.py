@@ -101,12 +101,21 @@ def _closure(store: Reader, subject: ox.NamedNode | ox.BlankNode, out: set[ox.Tr
 
 
 def _close_over(store: Reader, triples: Iterable[ox.Triple], out: set[ox.Triple], seen: set[Any]) -> None:
-    """Add `triples` to `out`, with the statements of every blank node they reach (each read once)."""
-    for t in triples:
-        out.add(t)
-        if isinstance(t.object, ox.BlankNode) and t.object not in seen:
-            seen.add(t.object)
-            _closure(store, t.object, out, seen)
+    """Add `triples` to `out`, with the statements of every blank node they reach (each read once).
+
+    Walked with a stack, not by recursion: a Turtle list is a chain of blank nodes one per item, so a
+    long list (or deeply nested blank nodes) would exceed Python's recursion limit.
+    """
+    pending: list[Iterator[ox.Triple]] = [iter(triples)]
+    while pending:
+        for t in pending[-1]:
+            out.add(t)
+            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                seen.add(t.object)
+                pending.append(q.triple for q in store.quads_for_pattern(t.object, None, None, None))
+                break
+        else:
+            pending.pop()
 
 
 def canonical_nt(iri: str, triples: set[ox.Triple]) -> bytes:
@@ -421,26 +430,37 @@ def _graph_records_from_quads(store: Reader, graph: ox.NamedNode | ox.BlankNode,
         yield _record(node, triples)
 
 
-def _owners(stores: list[Reader], node: ox.BlankNode, depth: int = 0) -> set[str]:
-    """Return the IRIs whose records hold blank node `node` (in any of `stores`)."""
+def _owners(store: Reader, node: ox.BlankNode, seen: set[ox.BlankNode]) -> set[str]:
+    """Return the IRIs whose records hold blank node `node` in `store`, walking up from it.
+
+    Blank nodes in `seen` are not walked again (their owners were found by an earlier call with the
+    same set). Walked with a stack, not by recursion: the 900th cell of a list is 900 blank nodes
+    below the IRI that owns it.
+    """
     found: set[str] = set()
-    for store in stores:
-        for q in store.quads_for_pattern(None, None, node, None):
+    pending = [node]
+    while pending:
+        for q in store.quads_for_pattern(None, None, pending.pop(), None):
             if isinstance(q.subject, ox.NamedNode):
                 found.add(q.subject.value)
-            elif isinstance(q.subject, ox.BlankNode) and depth < 8:
-                found |= _owners([store], q.subject, depth + 1)
+            elif isinstance(q.subject, ox.BlankNode) and q.subject not in seen:
+                seen.add(q.subject)
+                pending.append(q.subject)
     return found
 
 
 def touched_iris(changes: Iterable[ox.Triple], stores: list[Reader]) -> set[str]:
     """Return the IRIs whose records the changed triples touch."""
     out: set[str] = set()
+    walked: list[set[ox.BlankNode]] = [set() for _ in stores]  # per store: its blank node labels are its own
     for t in changes:
         if isinstance(t.subject, ox.NamedNode):
             out.add(t.subject.value)
         elif isinstance(t.subject, ox.BlankNode):
-            out |= _owners(stores, t.subject)
+            for store, seen in zip(stores, walked, strict=True):
+                if t.subject not in seen:
+                    seen.add(t.subject)
+                    out |= _owners(store, t.subject, seen)
     return out
 
 

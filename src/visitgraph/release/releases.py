@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ from visitgraph.release.dumps import (
     Manifest,
     dataset_description,
     default_version,
+    describe_left_out,
     list_releases,
     write_manifest,
 )
@@ -28,6 +30,8 @@ from visitgraph.release.void import DUMP_BASENAME, void_graph
 from visitgraph.store.backend import Reader, Store
 from visitgraph.store.dump import dump_quads, store_prefixes
 from visitgraph.store.embedded import now_iso
+
+log = logging.getLogger("visitgraph.release")
 
 MAX_VERSION = 64
 _IDENT = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
@@ -78,6 +82,7 @@ class ReleaseReport:
             "removed": self.removed,
             "triples": self.manifest.store_triples,
             "files": [f.name for f in self.manifest.files],
+            "left_out": self.manifest.left_out,
         }
 
 
@@ -118,9 +123,12 @@ def changelog(
     old_names: dict[str, str],
     base: str,
     total: int,
+    left_out: dict[str, str] | None = None,
 ) -> str:
-    """Write the release's changelog in Markdown, grouped by subject with labels."""
+    """Write the release's changelog in Markdown, grouped by subject with labels (and the dumps left out)."""
     head = [f"# Release {version}", "", f"Released {released}; {total} triples in all."]
+    if left_out:
+        head.append(f"This release {describe_left_out(left_out)}")
     if previous is None:
         head += ["", "First release: every triple is new (see `added.nt`).", ""]
         return "\n".join(head) + "\n"
@@ -148,6 +156,9 @@ def _previous_lines(out: Path, previous: Manifest, settings: Settings) -> tuple[
 
 def release(store: Store, settings: Settings, version: str | None = None, out: Path | None = None) -> ReleaseReport:
     """Write a versioned release folder: dumps, manifest, VoID and a changelog against the previous release.
+
+    Dump formats that cannot hold the data are left out, and the manifest, the changelog and a warning
+    on the `visitgraph.release` log say which and why.
 
     :param version: the release's name (default: today's date, then `.2`, `.3`…).
     :param out: the folder holding releases (default `<root>/releases`).
@@ -191,7 +202,16 @@ def release(store: Store, settings: Settings, version: str | None = None, out: P
         write_atomic(tmp / "added.nt", _nt(added))
         write_atomic(tmp / "removed.nt", _nt(removed))
         text = changelog(
-            version, released, previous, added, removed, reader, old_names, settings.base_iri, manifest.store_triples
+            version,
+            released,
+            previous,
+            added,
+            removed,
+            reader,
+            old_names,
+            settings.base_iri,
+            manifest.store_triples,
+            manifest.left_out,
         )
         write_atomic(tmp / "CHANGES.md", text.encode())
         os.rename(tmp, out / version)
@@ -200,6 +220,8 @@ def release(store: Store, settings: Settings, version: str | None = None, out: P
         record_release(store, version, gen, released)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if manifest.left_out:  # on standard error in the command line, in the log in a server
+        log.warning("Release %s %s", version, describe_left_out(manifest.left_out))
     return ReleaseReport(
         version, out / version, previous.version if previous else None, manifest, len(added), len(removed)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -11,9 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
-from visitgraph.core.bounded import DEFAULT_MAX_DEPTH, check_rdf
+from visitgraph.core.bounded import DEFAULT_MAX_DEPTH, check_rdf, check_sparql
 from visitgraph.core.config import Settings
-from visitgraph.core.errors import DataSyntaxError, StoreError
+from visitgraph.core.errors import DataSyntaxError, StoreError, VisitgraphError
+from visitgraph.sources.rdfinput import rdf_input, strip_bom, syntax_error, term_too_long
 from visitgraph.sparql.analysis import run_update
 
 #: Folders read by a build, relative to the project root, with the kind of source they hold.
@@ -59,31 +61,37 @@ def discover_sources(settings: Settings) -> list[SourceFile]:
     """List the source files a build reads, in a stable order.
 
     :param settings: gives the project root and the IRI base for graph names.
+    :raises StoreError: a source name that is not a readable file (a broken symbolic link): it would publish nothing.
+    :raises VisitgraphError: two files whose names give the same graph IRI (`a b.ttl` and `a%20b.ttl`).
     """
     out: list[SourceFile] = []
+    by_graph: dict[str, str] = {}
     for folder, kind in SOURCE_DIRS:
         root = settings.root / folder
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
-            if path.suffix in RDF_SUFFIXES and path.is_file() and not path.name.startswith("."):
-                rel = path.relative_to(settings.root).as_posix()
-                out.append(SourceFile(rel, kind, vocab.graph_iri(settings.base_iri, rel)))
+            if path.suffix not in RDF_SUFFIXES or path.name.startswith(".") or path.is_dir():
+                continue
+            rel = path.relative_to(settings.root).as_posix()
+            if not path.is_file():
+                raise StoreError(f"Cannot read {rel}: {_not_a_file(path)}. Fix or remove it, then run again.")
+            source = SourceFile(rel, kind, vocab.graph_iri(settings.base_iri, rel))
+            if source.graph in by_graph:
+                raise VisitgraphError(
+                    f"{by_graph[source.graph]} and {rel} would both be published as graph <{source.graph}>; "
+                    "rename one of them."
+                )
+            by_graph[source.graph] = rel
+            out.append(source)
     return out
 
 
-def syntax_error(path: str, e: SyntaxError) -> DataSyntaxError:
-    """Turn pyoxigraph's parse error into a :class:`DataSyntaxError` naming the file, line and column."""
-    msg = str(e.msg or e)
-    reason = re.sub(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ", "", msg)
-    line, column = e.lineno, e.offset
-    if line is None:
-        m = re.search(r"line (\d+)(?: between columns (\d+)| column (\d+))?", msg)
-        if m:
-            line = int(m.group(1))
-            col = m.group(2) or m.group(3)
-            column = int(col) if col else None
-    return DataSyntaxError(path, line, column, reason)
+def _not_a_file(path: Path) -> str:
+    """Say why a source name that is neither a file nor a folder cannot be read."""
+    if path.is_symlink():
+        return f"it is a symbolic link to {os.readlink(path)}, which is not a file that can be read"
+    return "it is not a regular file"
 
 
 def parse_rdf(
@@ -97,28 +105,35 @@ def parse_rdf(
 ) -> list[ox.Quad]:
     """Parse RDF into quads, placed in `graph` (when given) unless the format names graphs.
 
-    :param data: the bytes, the text, or a path to read (a path is the project's own file: not bounded).
+    :param data: the bytes, the text, or a path to read (a path is the project's own file: not bounded); a
+        leading byte-order mark is skipped.
     :param name: how errors name the input (usually its relative path).
     :param max_depth: deepest JSON-LD / RDF-XML nesting accepted in bytes or text (XML entities are refused).
-    :raises DataSyntaxError: naming `name`, the line and the column.
+    :raises DataSyntaxError: naming `name`, the line and the column; or a term longer than the parser takes.
     :raises InputTooDeep: a body nested too deep, or declaring XML entities (400).
     """
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     if not isinstance(data, Path):
+        data = strip_bom(data)
         check_rdf(data, rdf_format.name, name, max_depth)
-    try:
-        if isinstance(data, Path):
-            quads = ox.parse(path=str(data), format=rdf_format, base_iri=base_iri)
-        else:
-            quads = ox.parse(data, format=rdf_format, base_iri=base_iri)
+
+    def placed(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         return [
             q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, target)
             for q in quads
         ]
+
+    try:
+        if isinstance(data, Path):
+            with rdf_input(data) as where:
+                return placed(ox.parse(**where, format=rdf_format, base_iri=base_iri))
+        return placed(ox.parse(data, format=rdf_format, base_iri=base_iri))
     except SyntaxError as e:
         raise syntax_error(name, e) from e
     except ValueError as e:
         raise DataSyntaxError(name, None, None, str(e)) from e
+    except MemoryError as e:
+        raise term_too_long(name, e) from e
     except OSError as e:
         raise StoreError(f"Cannot read {name}: {e}") from e
 
@@ -132,7 +147,7 @@ def read_source(settings: Settings, source: SourceFile) -> list[ox.Quad]:
     quads = parse_rdf(
         path, base_iri=settings.base_iri, name=source.relpath, rdf_format=RDF_SUFFIXES[path.suffix], graph=source.graph
     )
-    check_literals(quads, path.read_text(encoding="utf-8"), source.relpath)
+    check_literals(quads, path.read_text(encoding="utf-8-sig"), source.relpath)
     return quads
 
 
@@ -240,7 +255,7 @@ def load_source_into(settings: Settings, source: SourceFile, store: ox.Store) ->
     N-Triples files are checked first by a scan of their text for the checked datatypes' literals,
     and read in Python (:func:`read_source`) only to name an ill-typed one's line and column.
 
-    :raises DataSyntaxError: on bad syntax (file:line:column) or an ill-typed literal.
+    :raises DataSyntaxError: on bad syntax (file:line:column), an ill-typed literal or a term too long to parse.
     """
     path = settings.root / source.relpath
     small = path.stat().st_size <= STREAM_BYTES
@@ -252,9 +267,12 @@ def load_source_into(settings: Settings, source: SourceFile, store: ox.Store) ->
     if small and _nt_suspect(path.read_bytes()):
         read_source(settings, source)  # names the ill-typed literal's line and column
     try:
-        store.bulk_load(path=str(path), format=RDF_SUFFIXES[path.suffix], base_iri=settings.base_iri, to_graph=graph)
+        with rdf_input(path) as where:
+            store.bulk_load(**where, format=RDF_SUFFIXES[path.suffix], base_iri=settings.base_iri, to_graph=graph)
     except SyntaxError as e:
         raise syntax_error(source.relpath, e) from e
+    except MemoryError as e:
+        raise term_too_long(source.relpath, e) from e
     except OSError as e:
         raise StoreError(f"Cannot load {source.relpath}: {e}") from e
     return _count(store, graph) - before
@@ -323,9 +341,11 @@ def list_changesets(settings: Settings) -> list[Path]:
     return sorted(p for p in folder.glob("*.ru") if not p.name.startswith("."))
 
 
-def apply_update(store: ox.Store, sparql: str, *, base_iri: str, name: str) -> None:
+def apply_update(store: ox.Store, sparql: str, *, base_iri: str, name: str, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
     """Apply a SPARQL Update to a writable store, mapping syntax errors to :class:`BadQuery`.
 
-    (:func:`visitgraph.sparql.analysis.run_update`, named here for the build's readers.)
+    (:func:`visitgraph.sparql.analysis.run_update`, named here for the build's readers.) A changeset nested deeper
+    than `max_depth` (the setting) is refused naming it before Oxigraph's parser, which recurses, sees it.
     """
+    check_sparql(sparql, f"{CHANGESET_DIR}/{name}", max_depth)
     run_update(store, sparql, base_iri=base_iri, name=name)

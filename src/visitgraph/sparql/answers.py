@@ -2,6 +2,9 @@
 
 pyoxigraph serialises a whole solution stream; to cap rows without half-written documents the
 SELECT formats (SPARQL JSON, XML, CSV, TSV) are written here from at most `max_rows` solutions.
+An XML answer (SPARQL XML, RDF/XML) is refused with 406 when a literal holds a character XML 1.0
+cannot carry at all (U+0000, most C0 controls, U+FFFE, U+FFFF), instead of a document no XML
+parser reads (:func:`check_xml`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from dataclasses import asdict, dataclass
 from json.encoder import encode_basestring  # the C encoder json.dumps uses
 from typing import Any
@@ -17,10 +21,21 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from visitgraph.core.errors import VisitgraphError
 from visitgraph.core.formats import Format, get_format
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: What XML 1.0 cannot carry, even escaped, as UTF-8: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+#: The formats that are XML documents, and what to ask for instead.
+_XML_INSTEAD = {"xml": "JSON, CSV or TSV", "rdfxml": "Turtle, N-Triples or JSON-LD"}
+
+
+class NotXml(VisitgraphError):
+    """An answer asked for in XML holds a character XML 1.0 cannot carry (406: ask for another format)."""
+
+    status = 406
 
 
 @dataclass(frozen=True)
@@ -188,6 +203,30 @@ def serialize_solutions(
     raise ValueError(f"{fmt.media_type} cannot carry SELECT results")
 
 
+def check_xml(body: bytes, fmt: Format) -> bytes:
+    """Return an answer as it is, unless it is XML and holds a character XML 1.0 cannot carry.
+
+    One regular-expression pass over the bytes, for the XML formats only; IRIs, blank nodes and
+    variable names cannot hold such a character, so it is in a literal.
+
+    :raises NotXml: naming the first such character and the formats that can carry it.
+
+    >>> check_xml(b"<a>\\x01</a>", get_format("json"))
+    b'<a>\\x01</a>'
+    >>> check_xml(b"<a>\\x01</a>", get_format("xml"))
+    Traceback (most recent call last):
+    visitgraph.sparql.answers.NotXml: This answer holds a character XML 1.0 cannot carry (U+0001 in a literal); ask for JSON, CSV or TSV.
+    """
+    instead = _XML_INSTEAD.get(fmt.name)
+    found = _NOT_XML.search(body) if instead else None
+    if found is None:
+        return body
+    raise NotXml(
+        f"This answer holds a character XML 1.0 cannot carry (U+{ord(found.group().decode()):04X} in a literal); "
+        f"ask for {instead}."
+    )
+
+
 def serialize_boolean(result: ox.QueryBoolean, fmt: Format) -> bytes:
     """Write an ASK answer; in CSV and TSV a one-column table, as Jena does (`_askResult`, then the value).
 
@@ -215,6 +254,7 @@ def serialize_capped(
     A format that does not fit the answer's form is replaced by that form's default.
 
     :returns: (body, format used, form, rows, truncated).
+    :raises NotXml: an XML answer would hold a character XML 1.0 cannot carry.
     """
     if isinstance(result, ox.QueryBoolean):
         fmt = fmt if fmt.results is not None else get_format("json")
@@ -228,10 +268,12 @@ def serialize_capped(
         if fmt.kind == "dataset":
             items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         use = prefixes if prefixes and fmt.name in ("ttl", "trig", "rdfxml") else None
-        return ox.serialize(items, format=fmt.rdf, prefixes=use) or b"", fmt, "CONSTRUCT", len(triples), truncated
+        body = check_xml(ox.serialize(items, format=fmt.rdf, prefixes=use) or b"", fmt)
+        return body, fmt, "CONSTRUCT", len(triples), truncated
     fmt = fmt if fmt.results is not None else get_format("json")
     names = [v.value for v in result.variables]
     rows = [list(sol) for sol in itertools.islice(result, max_rows + 1)]  # values in `variables` order
     truncated = len(rows) > max_rows
     rows = rows[:max_rows]
-    return serialize_solutions(names, rows, fmt, truncated, max_rows), fmt, "SELECT", len(rows), truncated
+    body = check_xml(serialize_solutions(names, rows, fmt, truncated, max_rows), fmt)
+    return body, fmt, "SELECT", len(rows), truncated

@@ -6,9 +6,14 @@ change (the older changesets are replayed already) and refuses, with 409, a chan
 - alters any quad of a graph made from a file under ``ontology/`` or ``shapes/`` (never allowed
   over HTTP: edit the files and run ``visitgraph build``);
 - empties a curated graph (one made from a file under ``data/``, ``ontology/`` or
-  ``linksets/accepted/``), removes more than ``max_removal_share`` of the triples (net), or is
-  destructive by its form (Graph Store ``DELETE`` of ``?default``) -- unless the request is
-  confirmed: sent with the admin token (setting ``admin_token``) *and* ``confirm=destructive``.
+  ``linksets/accepted/``) or the default graph, removes more than ``max_removal_share`` of the
+  triples (net), or is destructive by its form (Graph Store ``DELETE`` of ``?default``, or ``PUT``
+  of ``?default`` without triples) -- unless the request is confirmed: sent with the admin token
+  (setting ``admin_token``) *and* ``confirm=destructive``.
+
+The default graph is judged by its effect, like the curated graphs: the store's own engine has
+just run the update, so every way of writing it (``CLEAR SILENT DEFAULT``, ``MOVE DEFAULT TO``,
+``DELETE WHERE { ?s ?p ?o }``, several operations, comments, any case) is seen as what it does.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from visitgraph.core import vocab
 from visitgraph.core.errors import VisitgraphError
 
 CONFIRM_WORD = "destructive"
+#: What a write that empties the default graph would do, in the refusal's sentence.
+DROPS_DEFAULT = "would drop the whole default graph (every triple written without a GRAPH)"
 
 
 class Conflict(VisitgraphError):
@@ -45,6 +52,7 @@ class Snapshot:
     protected: set[ox.Quad]
     curated: set[str]  # curated graphs holding at least one quad
     triples: int | None
+    default: bool = False  # the default graph holds at least one quad
 
 
 def protected_prefixes(base: str) -> tuple[str, str]:
@@ -59,8 +67,12 @@ def snapshot(store: ox.Store, base: str, curated: list[str], triples: int | None
     for graph in store.named_graphs():
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefixes):
             protected.update(store.quads_for_pattern(None, None, None, graph))
-    full = {g for g in curated if next(iter(store.quads_for_pattern(None, None, None, ox.NamedNode(g))), None)}
-    return Snapshot(protected, full, triples)
+    full = {g for g in curated if _holds_any(store, ox.NamedNode(g))}
+    return Snapshot(protected, full, triples, _holds_any(store, ox.DefaultGraph()))
+
+
+def _holds_any(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
 
 
 def how_to_confirm() -> str:
@@ -88,6 +100,8 @@ def check(guard: Guard, before: Snapshot, after: Snapshot) -> None:
         return
     if guard.reason:
         raise Conflict(f"This write {guard.reason}. {how_to_confirm()}")
+    if before.default and not after.default:
+        raise Conflict(f"This write {DROPS_DEFAULT}. {how_to_confirm()}")
     emptied = sorted(before.curated - after.curated)
     if emptied:
         raise Conflict(

@@ -145,19 +145,15 @@ class ResultCache:
 
 
 def check_depth(sparql: str, max_depth: int) -> None:
-    """Refuse a query nested deeper than `max_depth` (as written and with escapes decoded).
+    """Refuse a query nested deeper than `max_depth` (:func:`visitgraph.core.bounded.sparql_depth`: as written and
+    with escapes decoded, every reading of ``<``, triple terms included; one scanner for every path that hands
+    SPARQL to Oxigraph, whose parser recurses).
 
     :raises BadQuery: naming the depth found and the setting.
     """
-    from visitgraph.sparql.ssrf import unescape_codepoints
-    from visitgraph.sparql.text import nesting_depth
+    from visitgraph.core.bounded import InputTooDeep, check_sparql
 
-    if sparql.count("{") + sparql.count("(") + sparql.count("[") + sparql.count("\\") <= max_depth:
-        return  # cannot nest deeper than it has openers (the common case, without the tokenizer)
-    decoded = unescape_codepoints(sparql)
-    found = nesting_depth(sparql) if decoded == sparql else max(nesting_depth(sparql), nesting_depth(decoded))
-    if found > max_depth:
-        raise BadQuery(
-            f"The query nests {found} groups or expressions deep; the limit is {max_depth} "
-            "(setting max_depth). Write it flatter."
-        )
+    try:
+        check_sparql(sparql, "The query", max_depth)
+    except InputTooDeep as e:
+        raise BadQuery(str(e)) from e

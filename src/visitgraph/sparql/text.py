@@ -160,29 +160,6 @@ def iris_after(query: str, keywords: tuple[str, ...]) -> list[tuple[str, str]]:
     return out
 
 
-_OPEN = {"{": "}", "(": ")", "[": "]"}
-_CLOSE = frozenset(_OPEN.values())
-
-
-def nesting_depth(query: str) -> int:
-    """Return the deepest nesting of braces, parentheses and brackets outside strings, IRIs and comments.
-
-    >>> nesting_depth('SELECT * { { ?s ?p "{{{" } FILTER((1)) }')
-    3
-    """
-    depth = deepest = 0
-    for m in _TOKEN.finditer(query):  # the tokens' match objects: no Token per token (1 MB of `{}` took 1.5 s)
-        if m.lastgroup in ("punct", "other"):
-            text = m.group()
-            if text in _OPEN:
-                depth += 1
-                if depth > deepest:
-                    deepest = depth
-            elif text in _CLOSE:
-                depth = max(0, depth - 1)
-    return deepest
-
-
 def aggregate_columns(query: str, functions: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """Each call of one of `functions` (upper case) outside comments and strings, with the variable ``AS``
     binds it to right after its closing parenthesis (None when none does).

@@ -6,13 +6,44 @@ import gzip
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
 from visitgraph.core import vocab
+from visitgraph.core.errors import VisitgraphError
 from visitgraph.core.formats import Format, get_format
 
 DUMP_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld")
+
+#: RDF formats that cannot express RDF 1.2 triple terms, named with the version that cannot.
+#: RDF/XML can: RDF/XML 1.2 writes them with `rdf:parseType="Triple"`.
+NO_TRIPLE_TERMS = {"jsonld": "JSON-LD 1.1"}
+
+
+class TripleTermsUnsupported(VisitgraphError):
+    """The data holds RDF 1.2 triple terms, and the format asked for cannot express them.
+
+    406: where a view chose the format from `Accept`, another representation would do (decision 0081).
+    """
+
+    status = 406
+
+    def __init__(self, fmt: Format) -> None:
+        self.format = fmt
+        #: The sentence without a remedy, for shells that name the remedy their own way (`--format`).
+        self.reason = (
+            f"the graph holds RDF 1.2 triple terms, which {NO_TRIPLE_TERMS.get(fmt.name, fmt.label)} cannot express"
+        )
+        labels = [get_format(n).label for n in self.alternatives(DUMP_FORMATS)]
+        super().__init__(f"T{self.reason[1:]}; use {', '.join(labels[:-1])} or {labels[-1]}.")
+
+    def alternatives(self, names: Iterable[str]) -> list[str]:
+        """Return the format names among `names` that can hold triple terms."""
+        return [n for n in names if n not in NO_TRIPLE_TERMS]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "format": self.format.name, "formats": self.alternatives(DUMP_FORMATS)}
 
 
 @dataclass(frozen=True)
@@ -130,12 +161,15 @@ def dump_quads(
     (e.g. the dataset description) are added.
 
     :raises ValueError: for a format that is not an RDF format.
+    :raises TripleTermsUnsupported: when the data holds triple terms and the format cannot express them.
     """
     f = fmt if isinstance(fmt, Format) else get_format(fmt)
     if f.rdf is None:
         raise ValueError(f"{f.name} is not an RDF format; use one of {', '.join(DUMP_FORMATS)}")
     is_dataset = f.kind == "dataset"
     lines = canonical_lines(source, union=not is_dataset, extra=extra)
+    if f.name in NO_TRIPLE_TERMS and _any_triple_term(lines):
+        raise TripleTermsUnsupported(f)
     body = b"\n".join(lines) + (b"\n" if lines else b"")
     if f.name in ("nt", "nq"):
         return Dump(f, body, len(lines))
@@ -143,6 +177,28 @@ def dump_quads(
     parsed = ox.parse(body, format=ox.RdfFormat.N_QUADS if is_dataset else ox.RdfFormat.N_TRIPLES)
     data = ox.serialize(parsed, format=f.rdf, prefixes=pfx if f.name in ("ttl", "trig", "rdfxml") else None)
     return Dump(f, data or b"", len(lines))
+
+
+def _any_triple_term(lines: list[bytes]) -> bool:
+    """Say whether any N-Triples/N-Quads line holds a triple term (`<<(` in a literal alone does not count)."""
+    for line in lines:
+        if b"<<(" in line:
+            for quad in ox.parse(line, format=ox.RdfFormat.N_QUADS):
+                if isinstance(quad.object, ox.Triple):
+                    return True
+    return False
+
+
+def has_triple_terms(source: Iterable[ox.Quad]) -> bool:
+    """Say whether a store (or quads) holds an RDF 1.2 triple term in any graph.
+
+    >>> t = ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("<<( x )>>"))
+    >>> has_triple_terms([ox.Quad(t.subject, t.predicate, t.object)]), has_triple_terms([ox.Quad(t.subject, t.predicate, t)])
+    (False, True)
+    """
+    if isinstance(source, ox.Store):  # the engine stops at the first one, with no Python object per quad
+        return bool(source.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }", use_default_graph_as_union=True))
+    return any(isinstance(q.object, ox.Triple) for q in source)
 
 
 def store_prefixes(base: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -258,6 +259,9 @@ class EmbeddedStore:
             staged = StagedGeneration(self, gen_id, tmp)
             try:
                 yield staged
+            except BaseException as e:
+                release_frames(e)  # else a frame of the traceback may keep the store open past the removal below
+                raise
             finally:
                 staged.close()
                 if tmp.exists():
@@ -442,6 +446,28 @@ class StagedGeneration:
     def close(self) -> None:
         """Release the writable store handle."""
         self.store = None
+
+
+def release_frames(error: BaseException) -> None:
+    """Drop the locals of the finished frames in an exception's traceback (and in its causes' and contexts').
+
+    A function that raised with a store as argument or local (``run_update(store, ...)`` raising
+    ``BadQuery``) keeps that store open for as long as the traceback lives, here until the caller has
+    reported the error: the staged folder would be removed under an open RocksDB, which writes its
+    files back into it when the store is at last dropped, and the next build would take them for an
+    interrupted one. Frames still running are left as they are; the traceback still prints.
+    """
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        e = pending.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        traceback.clear_frames(e.__traceback__)
+        pending.extend(x for x in (e.__cause__, e.__context__) if x is not None)
+        if isinstance(e, BaseExceptionGroup):
+            pending.extend(e.exceptions)
 
 
 def fsync_dir(path: Path) -> None:

@@ -68,6 +68,13 @@ def dump_file(name: str) -> BaseResponse:
     store = get_store()
     gen = store.require_current()
     folder, manifest = ensure_dumps(store, get_settings())
+    if name in manifest.left_out:  # 404, not 406 or 5xx: decision 0081
+        others = [f.name for f in manifest.files if not f.encoding]
+        abort(
+            404,
+            description=f"This generation has no {name}: {manifest.left_out[name]}. "
+            f"Download {', '.join(others[:-1])} or {others[-1]} instead (see /dumps/).",
+        )
     if name != "manifest.json" and manifest.file(name) is None:
         abort(404, description=f"No dump named {name!r}; see /dumps/ for the list.")
     early = not_modified(gen, name)
@@ -114,10 +121,25 @@ def release_index(version: str) -> Response:
     return resp
 
 
+def _entry(parent: Path, name: str, marker: str | None = None) -> Path | None:
+    """Return `parent / name` resolved if it is a file (or, with `marker`, a folder holding that file) right in `parent`.
+
+    Any other name gives None, never an error: hidden names, `..`, links out, and names the file system
+    refuses (a NUL byte: ValueError; longer than NAME_MAX: OSError) — all of them a 404 to the client.
+    """
+    if name.startswith("."):
+        return None
+    try:
+        path = (parent / name).resolve()
+        found = path.parent == parent and ((path / marker).is_file() if marker else path.is_file())
+    except (OSError, ValueError):
+        return None
+    return path if found else None
+
+
 def _release_folder(version: str) -> Path:
-    root = releases_dir().resolve()
-    folder = (root / version).resolve()
-    if version.startswith(".") or folder.parent != root or not (folder / "manifest.json").is_file():
+    folder = _entry(releases_dir().resolve(), version, "manifest.json")
+    if folder is None:
         abort(404, description=f"No release {version!r}; see /dumps/ for the releases.")
     return folder
 
@@ -126,11 +148,13 @@ def _release_folder(version: str) -> Path:
 def release_file(version: str, name: str) -> BaseResponse:
     """Serve one file of a release: immutable, cacheable for a year."""
     folder = _release_folder(version)
-    path = (folder / name).resolve()
-    if name.startswith(".") or path.parent != folder or not path.is_file():
+    path = _entry(folder, name)
+    if path is None:
         abort(404, description=f"Release {version} has no file {name!r}.")
-    suffix = Path(name.removesuffix(".gz")).suffix
-    media = _RELEASE_MEDIA.get(suffix) or dump_media_type(name)
+    # A `.gz` is served as the gzip bytes it is (`dump_media_type`), as /dumps/ serves it: never as the
+    # type of what it holds, which would need a Content-Encoding. Only the type's name is handed on:
+    # werkzeug adds `; charset=utf-8` to text types itself (a second charset otherwise).
+    media = (_RELEASE_MEDIA.get(Path(name).suffix) or dump_media_type(name)).partition(";")[0]
     stat = path.stat()
     etag = f'"{version}-{name}-{stat.st_size}"'
     modified = format_datetime(datetime.fromtimestamp(int(stat.st_mtime), UTC), usegmt=True)

@@ -72,7 +72,7 @@ def changes() -> Response:
     with _ledger() as ledger:
         doc = collection(ledger, _site())
     resp = _as2(doc)
-    resp.headers["Link"] = f'<{_site()}changes/visits.atom>; rel="alternate"; type=formats.ATOM'
+    resp.headers["Link"] = f'<{_site()}changes/visits.atom>; rel="alternate"; type="{formats.ATOM}"'
     return _conditional(resp, f'"changes-{doc["totalItems"]}"', REVALIDATE)
 
 
@@ -139,7 +139,9 @@ def timemap_view(kind: str, slug: str) -> Response:
 def memento(rest: str) -> Response:
     """Serve one Memento: a resource's statements as published in one state (`.nt`, `.ttl`, … or HTML)."""
     number, suffix = split_suffix(rest)
-    if not number.isdigit():
+    # ASCII digits only: `isdigit()` alone takes ٣ or １, whose text would then go into the Link header.
+    # More than 19 digits is past any seq the ledger can hold (and `int()` refuses 4,300 and more).
+    if not (number.isascii() and number.isdigit()) or len(number) > 19:
         raise NoHistory(f"No memento {rest!r}: Memento URLs are /memento/<number>, listed by the TimeMaps.")
     with _ledger() as ledger:
         version = ledger.version(int(number))

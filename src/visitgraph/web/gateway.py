@@ -6,7 +6,9 @@ connection open. Here the event loop receives the whole body first, under `body_
 the connection closed past it) and `max_body` (413), without holding any thread; only then does the
 WSGI app run, with the complete body, on a pool of `threads` threads. Its answer goes back in one
 message when it fits in one piece, else chunk by chunk with a bounded number in flight (streams,
-dumps). A client that goes away mid-stream stops the stream: the app's iterable is closed.
+dumps). A client that goes away mid-stream stops the stream: the app's iterable is closed. An answer
+that fails before its first byte — the app raised, or a header HTTP cannot carry — is the project's
+JSON 500 with CORS, never the server's bare one.
 We wrote this rather than use asgiref's WsgiToAsgi (all apps share one thread, iterables are never
 closed) or a2wsgi (a stream whose client left can block its thread for good); decision 0031.
 """
@@ -23,6 +25,7 @@ from queue import SimpleQueue
 from typing import Any
 
 from visitgraph.web.admission import BODY_READ, error_response
+from visitgraph.web.headers import encode_headers
 
 log = logging.getLogger("visitgraph.gateway")
 
@@ -35,6 +38,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 IN_FLIGHT = 8
 #: A response whose Content-Length is at most this many bytes is collected and sent in one message.
 COLLECT_LIMIT = 1 << 20
+FAILED = "The server failed while answering this request (the error is logged); try again, or report it."
 
 
 class ClientGone(Exception):
@@ -151,7 +155,7 @@ class Exchange:
         self.start = {
             "type": "http.response.start",
             "status": int(status.split(" ", 1)[0]),
-            "headers": [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers],
+            "headers": encode_headers(headers),
         }
         return self._write
 
@@ -170,7 +174,7 @@ class Exchange:
             if batch[-1].get("more_body"):
                 self.streaming = True
                 self.queue, self.room = asyncio.Queue(), threading.Semaphore(IN_FLIGHT)
-            self.loop.call_soon_threadsafe(_resolve, self.first, batch, None)
+            self.loop.call_soon_threadsafe(_resolve, self.first, batch)
             return
         assert self.room is not None and self.queue is not None  # a second batch means the answer streams
         self.room.acquire()
@@ -183,7 +187,8 @@ class Exchange:
         """Run the app and hand its answer over (in a pool thread).
 
         The first batch resolves `first`; a streamed answer continues on the queue, which then ends
-        with `None`. An error before the first batch is raised on the loop instead (granian answers 500).
+        with `None`. An error before the first batch (nothing sent yet) is logged and answered with the
+        project's JSON 500, CORS included.
         """
         try:
             iterable = app(environ, self.start_response)
@@ -195,15 +200,22 @@ class Exchange:
                     close()
         except ClientGone:
             pass
-        except Exception as e:
+        except Exception:
             if not self.handed:
-                self.handed = True
-                self.loop.call_soon_threadsafe(_resolve, self.first, None, e)
+                log.exception("The answer to %s %s failed before it was sent.", self.method, self.path)
+                self._fail()
             else:  # mid-stream: the answer is cut short (granian closes the connection)
                 log.exception("The answer to %s %s failed while it was being sent.", self.method, self.path)
         finally:
             if self.streaming and self.queue is not None:
                 self.loop.call_soon_threadsafe(self.queue.put_nowait, None)
+
+    def _fail(self) -> None:
+        """Answer 500 in the JSON error shape in place of whatever the app started (none of it was sent)."""
+        body, headers = error_response(500, FAILED)
+        self.start = {"type": "http.response.start", "status": 500, "headers": encode_headers(headers)}
+        self.started = False
+        self._put([self._body(body, more=False)])
 
     def _relay(self, chunks: Iterator[bytes]) -> None:
         """Send a short answer in one batch, a long or open-ended one chunk by chunk."""
@@ -258,14 +270,10 @@ class Exchange:
         self.gone = True
 
 
-def _resolve(future: asyncio.Future[list[Message]], batch: list[Message] | None, error: BaseException | None) -> None:
+def _resolve(future: asyncio.Future[list[Message]], batch: list[Message]) -> None:
     """Settle the first-batch future on the loop (unless the request was abandoned meanwhile)."""
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(batch or [])
+    if not future.done():
+        future.set_result(batch)
 
 
 class RequestThreads:
@@ -377,11 +385,5 @@ class Gateway:
     async def _refuse(send: Send, status: int, message: str) -> None:
         """Answer with the project's JSON error shape and close the connection."""
         body, headers = error_response(status, message)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers],
-            }
-        )
+        await send({"type": "http.response.start", "status": status, "headers": encode_headers(headers)})
         await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -17,6 +17,8 @@ from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
 from visitgraph.publish.writes import graph_update, write_update
 from visitgraph.sources.load import parse_rdf
+from visitgraph.sparql.answers import check_xml
+from visitgraph.sparql.guards import DROPS_DEFAULT
 from visitgraph.web.auth import require_write, write_guard
 from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import not_modified, set_cache_headers
@@ -95,7 +97,7 @@ def get_graph() -> Response:
         return fresh
     node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]
-    body = ox.serialize(triples, format=fmt.rdf) or b""
+    body = check_xml(ox.serialize(triples, format=fmt.rdf) or b"", fmt)
     resp = Response(body, mimetype=fmt.media_type, headers={"Vary": "Accept"})
     return set_cache_headers(resp, gen, variant)
 
@@ -104,11 +106,8 @@ def _write(method: str, graph: str | None, triples: list[ox.Triple]) -> Response
     existed = _exists(graph)
     update = graph_update(method, graph, triples)
     name = f"<{graph}>" if graph else "the default graph"
-    reason = (
-        "would drop the whole default graph (every triple written without a GRAPH)"
-        if graph is None and method == "DELETE"
-        else ""
-    )
+    # Destructive by its form even when the default graph is empty now; PUT without triples is a DELETE.
+    reason = DROPS_DEFAULT if graph is None and (method == "DELETE" or method == "PUT" and not triples) else ""
     report = write_update(
         get_settings(),
         get_store(),

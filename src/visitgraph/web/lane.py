@@ -27,14 +27,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl
 
 from flask import Flask, g
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import get_content_type
 
 from visitgraph.web.admission import HeavyGate
-from visitgraph.web.observe import ALWAYS_HEADERS, finished, metrics_of
+from visitgraph.web.observe import ALWAYS_HEADERS, finished, metrics_of, query_pairs
 from visitgraph.web.sparql import QueryPlan, answer_headers, answer_variant, plan_query, query_fields
 from visitgraph.web.state import AppState
 from visitgraph.workers.executor import execute
@@ -60,12 +59,8 @@ def lane_plan(environ: dict[str, Any], base_iri: str) -> QueryPlan | None:
     if environ.get("CONTENT_LENGTH") not in (None, "", "0"):
         return None
     try:
-        # As werkzeug reads `request.args` (invalid bytes stay percent-encoded).
-        pairs = parse_qsl(
-            environ.get("QUERY_STRING", "").encode("latin-1").decode(),
-            keep_blank_values=True,
-            errors="werkzeug.url_quote",
-        )
+        # As the view reads it: text that is not UTF-8 raises, and the view answers its 400.
+        pairs = query_pairs(environ.get("QUERY_STRING", "").encode("latin-1"))
         if not pairs or any(key not in PARAMETERS for key, _ in pairs):
             return None
         params: MultiDict[str, str] = MultiDict(pairs)

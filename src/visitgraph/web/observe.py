@@ -1,8 +1,9 @@
 """Observability and browser access for every route: Prometheus metrics at `/-/metrics`, one JSON
 access-log line per request (logger `visitgraph.access`), CORS headers on every response (errors
 included; no cookies are used, so `*` is safe), the bearer challenge on every 401, and the security
-headers (CSP with frame-ancestors, nosniff, Referrer-Policy) on every HTML answer. Metric labels come
-from closed sets: the route rule (or "(unmatched)") and a known method name (or "other")."""
+headers (CSP with frame-ancestors, nosniff, Referrer-Policy) on every HTML answer, and a 400 naming the
+parameter for a query string that is not UTF-8 (before any view reads it). Metric labels come from
+closed sets: the route rule (or "(unmatched)") and a known method name (or "other")."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ import time
 from bisect import bisect_left
 from collections import Counter
 from typing import Any
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from flask import Blueprint, Response, g, request
 from flask.blueprints import BlueprintSetupState
 
 from visitgraph.core import formats
+from visitgraph.core.errors import BadParameter
 from visitgraph.web.admission import SERVER_NAME
 from visitgraph.web.http import HTML_SECURITY_HEADERS
 from visitgraph.web.state import AppState, get_state
@@ -27,11 +30,22 @@ access_log = logging.getLogger("visitgraph.access")
 
 #: Upper bounds (seconds) of the query latency histogram buckets.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
-ALLOW_HEADERS = "Accept, Content-Type, Authorization, If-None-Match, If-Modified-Since"
+#: Request headers a browser may send cross-origin: those the README documents for clients (Accept-Datetime
+#: of Memento's TimeGate, Range/If-Range of dump downloads) besides negotiation, writes and revalidation.
+ALLOW_HEADERS = (
+    "Accept, Content-Type, Authorization, If-None-Match, If-Modified-Since, Accept-Datetime, Range, If-Range"
+)
 #: Method labels of the request counter: a closed set, so odd methods cannot grow the series.
 METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
+#: Response headers a script on another origin may read (beyond the CORS-safelisted Content-Type, Content-Length,
+#: Cache-Control, Last-Modified, Expires, Pragma, Content-Language): every one the README documents for clients
+#: (Memento-Datetime, X-Visitgraph-Answer, Link, Retry-After, ETag, X-Visitgraph-Truncated), the Range
+#: answer's, the 401 challenge, the file name of a download and the negotiated variant's URL. `Vary` is
+#: for caches, which see it anyway.
 EXPOSE_HEADERS = (
-    "ETag, Last-Modified, Retry-After, Location, Link, X-Visitgraph-Truncated, X-Visitgraph-Rows, X-Visitgraph-Cache"
+    "ETag, Last-Modified, Retry-After, Location, Link, X-Visitgraph-Truncated, X-Visitgraph-Rows, X-Visitgraph-Cache, "
+    "X-Visitgraph-Answer, Memento-Datetime, Content-Range, Accept-Ranges, Content-Disposition, Content-Location, "
+    "WWW-Authenticate"
 )
 
 
@@ -120,8 +134,41 @@ def note_query(seconds: float, **fields: Any) -> None:
     g.visitgraph_query = {"query_seconds": round(seconds, 6), **fields}
 
 
+def query_pairs(raw: bytes) -> list[tuple[str, str]]:
+    """Split a query string (or a form body) into its (name, value) pairs, refusing text that is not UTF-8.
+
+    werkzeug keeps undecodable bytes percent-encoded (`request.args` hands `%FF` to a view as the text
+    ``%FF``): here they are an error naming the parameter, as for every other malformed value.
+
+    >>> query_pairs(b"q=caf%C3%A9&q=+x&flag")
+    [('q', 'café'), ('q', ' x'), ('flag', '')]
+    >>> try:
+    ...     query_pairs(b"q=%FF")
+    ... except BadParameter as e:
+    ...     print(e.name)
+    q
+
+    :raises BadParameter: a name or value is not UTF-8, raw or once percent-decoded.
+    """
+    pairs: list[tuple[str, str]] = []
+    for field in raw.split(b"&"):
+        try:
+            pairs += parse_qsl(field.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError as e:
+            name = unquote_to_bytes(field.partition(b"=")[0].replace(b"+", b" ")).decode("utf-8", "backslashreplace")
+            raise BadParameter(
+                name,
+                f"The parameter {name!r} is not valid UTF-8 once percent-decoded; "
+                "percent-encode the UTF-8 bytes of its text (é is %C3%A9).",
+            ) from e
+    return pairs
+
+
 def _start() -> None:
     g.visitgraph_started = time.monotonic()
+    raw = request.query_string
+    if not (raw.isascii() and b"%" not in raw):  # plain ASCII is UTF-8: most requests stop here
+        query_pairs(raw)
 
 
 #: Headers every response gets unless its view set them.

@@ -66,7 +66,7 @@ def _vary_accept(resp: Response) -> Response:
 @bp.get("/queries.json")
 def query_list() -> Response:
     """List the saved queries (HTML, or JSON at `/queries.json` / `Accept: application/json`)."""
-    queries = discover_queries(_root())
+    queries = discover_queries(_root(), get_settings().max_depth)
     wants = negotiate(request.headers.get("Accept"), [HTML, formats.JSON], default=HTML)
     if request.path.endswith(".json") or wants == formats.JSON:
         items = [
@@ -142,7 +142,7 @@ def _run(query: SavedQuery) -> SavedQueryResult:
 def query_page(name: str) -> Response:
     """Show a saved query's form and results, or return its data in the format asked for."""
     stem, suffix = _split_suffix(name)
-    query = get_query(_root(), stem)
+    query = get_query(_root(), stem, get_settings().max_depth)
     output = _choose_output(suffix)
     if output is None:
         return _html_page(query)
@@ -257,7 +257,7 @@ def _snippets(query: SavedQuery, page: SavedQueryResult) -> dict[str, str]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """Return the OpenAPI 3.1 description of the saved-query API."""
-    doc = openapi_document(discover_queries(_root()), "visitgraph saved queries", __version__)
+    doc = openapi_document(discover_queries(_root(), get_settings().max_depth), "visitgraph saved queries", __version__)
     return _vary_accept(jsonify(doc))
 
 
@@ -267,7 +267,7 @@ def query_resource(name: str) -> BaseResponse:
     stem, _, suffix = name.rpartition(".")
     if not (stem and suffix in DESCRIPTION_FORMATS):
         stem, suffix = name, ""
-    query = get_query(_root(), stem)
+    query = get_query(_root(), stem, get_settings().max_depth)
     if not suffix:
         media = {formats.get_format(n).media_type: n for n in DESCRIPTION_FORMATS}
         best = negotiate(request.headers.get("Accept"), [HTML, *media], default=HTML)

@@ -59,7 +59,7 @@ def _results(text: str, limit: int, offset: int) -> tuple[list[dict[str, Any]], 
         return (*_from_index(index, text, limit, offset, base), "index")
     page = run_saved_query(
         ExecutorReader(get_state(), client=request.remote_addr),
-        get_query(get_settings().root, "search"),
+        get_query(get_settings().root, "search", get_settings().max_depth),
         {"text": text},
         limit,
         offset,

@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -30,7 +29,7 @@ from visitgraph.web.auth import require_write, write_guard
 from visitgraph.web.errors import NotAcceptable, UnsupportedMediaType
 from visitgraph.web.http import cache_headers, not_modified, safe_href
 from visitgraph.web.negotiate import negotiate
-from visitgraph.web.observe import note_query
+from visitgraph.web.observe import note_query, query_pairs
 from visitgraph.web.state import get_settings, get_state, get_store
 from visitgraph.workers.executor import execute
 
@@ -113,10 +112,10 @@ def read_protocol_request() -> ProtocolRequest:
     """Decode a query or update request by GET, POST form, or POST of the operation itself.
 
     :raises BadQuery: conflicting or repeated operations, update by GET (400).
-    :raises BadParameter: missing Content-Type, non-UTF-8 body (400).
+    :raises BadParameter: missing Content-Type, non-UTF-8 body or parameter (400), by GET as by POST.
     :raises UnsupportedMediaType: any other body type (415).
     """
-    params: MultiDict[str, str] = MultiDict(list(request.args.items(multi=True)))
+    params: MultiDict[str, str] = MultiDict(query_pairs(request.query_string))
     if request.method in ("GET", "HEAD"):
         if "update" in params:
             raise BadQuery("SPARQL Update is not accepted by GET; POST it to /sparql/update.")
@@ -127,11 +126,7 @@ def read_protocol_request() -> ProtocolRequest:
                 "Content-Type", f"A POST needs a Content-Type: {FORM_TYPE}, {QUERY_TYPE} or {UPDATE_TYPE}."
             )
         if mimetype == FORM_TYPE:
-            try:
-                pairs = parse_qsl(_decode_body(), keep_blank_values=True, encoding="utf-8", errors="strict")
-            except UnicodeDecodeError as e:
-                raise BadParameter("body", "A form parameter is not valid UTF-8 once percent-decoded.") from e
-            for key, value in pairs:
+            for key, value in query_pairs(_decode_body().encode("utf-8")):
                 params.add(key, value)
         elif mimetype in (QUERY_TYPE, UPDATE_TYPE):
             if "query" in params or "update" in params:

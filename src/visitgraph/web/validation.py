@@ -6,11 +6,14 @@ before proposing it, and the service never reveals or depends on the current pub
 References to published resources therefore need their types stated in the posted graph.
 Validation runs in a query worker: the query time budget, the client's budget, the worker memory
 limit and the depth limits apply, and a crash or overrun costs a worker, never the server.
+The report holds at most `max_rows` results, violations first; when it is cut, every format says
+so (`X-Visitgraph-Truncated: true`, a `truncated` key in JSON, a comment in Turtle, a note in HTML)
+with the whole report's counts.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, render_template_string, request
 
 from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
@@ -29,6 +32,11 @@ READABLE = {
     **{media: f.name for media, f in formats.readers("jsonld").items()},
 }
 ANSWERS = [formats.JSON, formats.get_format("ttl").media_type, formats.HTML]
+#: validate.html with a note above it when the report is cut (the page's own counts are of the results listed).
+_CUT_PAGE = (
+    '{% extends "validate.html" %}{% block content %}<p class="note" role="status">{{ cut }} '
+    "The counts below are of the results listed.</p>{{ super() }}{% endblock %}"
+)
 
 
 @bp.post("/validate")
@@ -45,7 +53,7 @@ def validate_graph() -> Response:
     if not request.get_data(cache=True).strip():
         raise BadParameter("body", "The body is empty: POST the graph to check (Turtle, N-Triples or JSON-LD).")
     with heavy_slot():
-        report, triples = executor_for(get_state()).validate(
+        capped, triples = executor_for(get_state()).validate(
             request.get_data(), READABLE[mimetype], client=request.remote_addr
         )
     if not triples:
@@ -54,8 +62,19 @@ def validate_graph() -> Response:
             "The body holds no triples, so there is nothing to check: POST the records "
             "themselves, not only prefixes or comments.",
         )
+    headers = {
+        "X-Visitgraph-Truncated": "true" if capped.truncated else "false",
+        "X-Visitgraph-Rows": str(capped.shown),
+    }
     if chosen == ANSWERS[1]:
-        return Response(report.report_turtle, mimetype=ANSWERS[1])
+        return Response(capped.report.report_turtle, mimetype=ANSWERS[1], headers=headers)
     if chosen == formats.HTML:
-        return Response(render_template("validate.html", report=report, triples=triples), mimetype=formats.HTML)
-    return jsonify({"ok": True, "triples": triples, **report.to_dict()})
+        page = (
+            render_template_string(_CUT_PAGE, report=capped.report, triples=triples, cut=capped.cut_message())
+            if capped.truncated
+            else render_template("validate.html", report=capped.report, triples=triples)
+        )
+        return Response(page, mimetype=formats.HTML, headers=headers)
+    resp = jsonify({"ok": True, "triples": triples, **capped.to_dict()})
+    resp.headers.update(headers)
+    return resp

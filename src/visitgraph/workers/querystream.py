@@ -14,6 +14,7 @@ import dataclasses
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import IO, Any
 
+from visitgraph.core.bounded import check_sparql
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import BadQuery, QueryTimeout, VisitgraphError
 
@@ -45,16 +47,23 @@ class QueryJob:
         )
 
 
-def stream_query(settings: Settings, sparql: str, fmt: str, out: IO[bytes], timeout: float) -> tuple[int, str]:
+def stream_query(
+    settings: Settings, sparql: str, fmt: str, out: IO[bytes], timeout: float, what: str = "The query"
+) -> tuple[int, str]:
     """Run `sparql` in a child process, copying its answer to `out` as it comes.
 
     :returns: the bytes written and the child's notes for the terminal (the table's row count).
 
     :param fmt: a format name of :mod:`visitgraph.core.formats`, or ``table``.
     :param timeout: seconds before the child is killed (0 or less: no limit).
+    :param what: how an error names the query (``"The query"``, or the file it was read from).
+    :raises InputTooDeep: the query nests deeper than the `max_depth` setting (Oxigraph's parser
+        would overflow its stack: a crash, not an error).
     :raises QueryTimeout: the query ran past `timeout` (what was written so far stays written).
-    :raises VisitgraphError: the child's error (bad query, nothing published, wrong format …).
+    :raises VisitgraphError: the child's error (bad query, nothing published, wrong format, the
+        child killed by a signal …).
     """
+    check_sparql(sparql, what, settings.max_depth)
     job = json.dumps(dataclasses.asdict(QueryJob.of(settings, sparql, fmt)))
     with subprocess.Popen(
         [sys.executable, "-m", "visitgraph.workers.querystream"],
@@ -67,7 +76,7 @@ def stream_query(settings: Settings, sparql: str, fmt: str, out: IO[bytes], time
         child.stdin.close()
         written, errors = _copy(child, out, time.monotonic() + timeout if timeout > 0 else None, timeout)
     if child.returncode != 0:
-        raise _child_error(bytes(errors))
+        raise _child_error(bytes(errors), child.returncode)
     return written, errors.decode("utf-8", "replace").strip()
 
 
@@ -104,14 +113,34 @@ def _copy(
     return written, errors
 
 
-def _child_error(raw: bytes) -> VisitgraphError:
+#: What to do when the child dies from a signal, by signal (anything else: the generic advice).
+_SIGNAL_ADVICE: dict[int, str] = {
+    signal.SIGSEGV: "the query engine most likely ran out of stack on a query nested or chained too deep "
+    "(thousands of groups, BINDs, UNIONs or operators in a row); write it flatter or in smaller parts",
+    signal.SIGKILL: "the system most likely ran out of memory; ask for fewer rows (LIMIT) or a narrower pattern",
+}
+
+
+def _child_error(raw: bytes, returncode: int) -> VisitgraphError:
+    """Turn a failed child's stderr and exit status into one sentence: its JSON error, the signal that
+    killed it, or the last line it wrote (never a traceback)."""
+    lines = [line for line in raw.decode("utf-8", "replace").strip().splitlines() if line.strip()]
     try:
-        info = json.loads(raw.decode("utf-8", "replace").strip().splitlines()[-1])
+        info = json.loads(lines[-1])
         error = VisitgraphError(str(info["error"]))
         error.status = int(info.get("status", 500))
         return error
     except (ValueError, KeyError, IndexError, TypeError):
-        return VisitgraphError(f"The query process stopped unexpectedly: {raw[-500:].decode('utf-8', 'replace')}")
+        pass
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "unknown signal"
+        advice = _SIGNAL_ADVICE.get(-returncode, "run it again, and report it if it happens again")
+        return VisitgraphError(f"The query process was killed by signal {-returncode} ({name}): {advice}.")
+    last = lines[-1].strip()[:500] if lines else "no message"
+    return VisitgraphError(f"The query process stopped unexpectedly (exit status {returncode}): {last}")
 
 
 def _rows(result: Any) -> Iterator[list[str]]:
@@ -173,16 +202,27 @@ def _write_answer(job: QueryJob, out: IO[bytes]) -> None:
     result.serialize(output=out, format=fmt.results)
 
 
+def _fail(message: str, status: int) -> None:
+    sys.stderr.write(json.dumps({"error": message, "status": status}) + "\n")
+    sys.exit(1)
+
+
 def main() -> None:
-    """Run the job read from stdin, the answer to stdout (child side of :func:`stream_query`)."""
+    """Run the job read from stdin, the answer to stdout (child side of :func:`stream_query`).
+
+    Every error leaves as one JSON line on stderr, never a traceback: pyoxigraph raises its own
+    errors while the answer is read (a SERVICE that cannot be reached, an evaluation error), after
+    :func:`~visitgraph.sparql.engine.run_query` has mapped those of parsing.
+    """
     job = QueryJob(**json.loads(sys.stdin.read()))
     out = sys.stdout.buffer
     try:
         _write_answer(job, out)
         out.flush()
     except VisitgraphError as e:
-        sys.stderr.write(json.dumps({"error": str(e), "status": e.status}) + "\n")
-        sys.exit(1)
+        _fail(str(e), e.status)
+    except (OSError, RuntimeError, ValueError, SyntaxError) as e:
+        _fail(f"The query failed while it ran: {str(e).rstrip('.') or type(e).__name__}.", 500)
 
 
 if __name__ == "__main__":

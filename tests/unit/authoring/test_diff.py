@@ -60,6 +60,13 @@ def test_canonical_triples_nested_blank_nodes_compare_by_content() -> None:
     assert canonical_triples(one).keys == canonical_triples(two).keys
 
 
+def test_canonical_triples_of_a_long_list_compare_by_content() -> None:
+    """A list is a chain of blank nodes, one per item: 10,000 of them are named without recursion."""
+    text = f"<{E}s> <{E}p> ( {' '.join(str(i) for i in range(10_000))} ) .\n".encode()
+    one, two = (canonical_triples(ox.parse(input=text, format=ox.RdfFormat.TURTLE)) for _ in range(2))
+    assert one.keys == two.keys and len(one.keys) == 1 + 2 * 10_000
+
+
 def test_diff_unchanged_repo_reports_no_changes(built_project: Settings, runner: CliRunner) -> None:
     assert diff_settings(built_project).empty
     result = run(runner, built_project, "diff")

@@ -76,6 +76,30 @@ def test_resource_quads_include_blank_node_closure(reader: object, base: str) ->
     assert any(t.predicate.value == S + "addressCountry" and t.object.value == "RU" for t in triples)
 
 
+def _long_and_deep() -> ox.Store:
+    """A list of 10,000 items (a chain of 10,000 blank nodes) and blank nodes nested 5,000 deep, through names too."""
+    cells = " ".join(f'"item {i}"' for i in range(10_000))
+    nested = "".join(f"[ <{S}name> " for _ in range(5_000)) + '"bottom"' + " ]" * 5_000
+    store = ox.Store()
+    text = f"<http://e/list> <{S}itemListElement> ( {cells} ) .\n<http://e/deep> <{S}name> {nested} .\n"
+    store.load(input=text.encode(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_resource_quads_of_a_long_list_and_deep_blank_nodes_hold_every_node() -> None:
+    store = _long_and_deep()
+    assert len(resource_quads(store, "http://e/list")) == 1 + 2 * 10_000
+    assert len(resource_quads(store, "http://e/deep")) == 5_000 + 1
+
+
+def test_schema_jsonld_follows_a_chain_of_names_to_a_bounded_depth() -> None:
+    found = schema_jsonld(_long_and_deep(), "http://e/deep")
+    depth = 0
+    while isinstance(found, dict) and "name" in found:
+        found, depth = found["name"], depth + 1
+    assert found == {} and depth == 17  # the resource's own name, then MAX_JSONLD_DEPTH blank nodes
+
+
 @pytest.mark.parametrize(
     ("iri", "expected"),
     [

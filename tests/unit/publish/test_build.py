@@ -455,3 +455,94 @@ def test_dump_threads_must_be_one_or_more(mini_project: Settings, value: int) ->
         mini_project.replace(dump_threads=value)
     with pytest.raises(VisitgraphError, match="dump_threads"):
         load_settings(mini_project.root, environ={"VISITGRAPH_DUMP_THREADS": "two"})
+
+
+@pytest.fixture
+def open_at_removal(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Staging folders removed while a store still had them open (RocksDB's lock: a second open fails).
+
+    An open store writes its files back into a removed folder when it is at last dropped, or while its
+    background work runs: whether it does is a matter of timing; its lock is not.
+    """
+    import pyoxigraph as ox
+
+    import visitgraph.store.embedded as embedded
+
+    found: list[str] = []
+    real = shutil.rmtree
+
+    def rmtree(path: Path, *args: object, **kwargs: object) -> None:
+        if Path(path).name.startswith(".staging-") and Path(path).exists():
+            try:
+                ox.Store(str(path))
+            except OSError:
+                found.append(Path(path).name)
+        real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embedded.shutil, "rmtree", rmtree)
+    return found
+
+
+def _build_recovering(settings: Settings, store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Build; return the recovery lines it printed (what it took to be left by an interrupted build)."""
+    import visitgraph.publish.pipeline as pipeline
+
+    said: list[str] = []
+    real = pipeline.recover
+    monkeypatch.setattr(pipeline, "recover", lambda *args: said.extend(real(*args)))
+    build(settings, store, who="pytest")
+    return said
+
+
+def _assert_nothing_staged_is_left(store: EmbeddedStore, before: tuple[str, int], open_at_removal: list[str]) -> None:
+    import gc
+
+    assert open_at_removal == []
+    gc.collect()  # the error and its traceback are gone, as once the CLI has printed it: whatever they held is dropped
+    assert not [p.name for p in store.generations_dir.iterdir() if p.name.startswith(".staging")]
+    assert snapshot(store) == before
+
+
+def test_a_changeset_that_does_not_parse_leaves_no_staging_folder(
+    mini_project: Settings, store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, open_at_removal: list[str]
+) -> None:
+    """The error's traceback holds the staged store (an argument of the update that failed): it is closed before its
+    folder is removed, so RocksDB writes nothing back into it and the next build finds nothing to recover."""
+    from visitgraph.core.errors import BadQuery
+
+    before = snapshot(store)
+    bad = mini_project.root / "changesets" / "9999-bad.ru"
+    bad.parent.mkdir(exist_ok=True)
+    bad.write_text("INSERT DATA { <http://a> <http://b> \n", encoding="utf-8")
+    with pytest.raises(BadQuery, match="9999-bad.ru: the update does not parse"):
+        build(mini_project, store, who="pytest")
+    _assert_nothing_staged_is_left(store, before, open_at_removal)
+    bad.unlink()
+    assert _build_recovering(mini_project, store, monkeypatch) == []
+
+
+@pytest.mark.parametrize("where", ["load_sources_into", "_validate_beside", "count_classes", "announce_generation"])
+def test_an_error_inside_the_staged_build_leaves_no_staging_folder(
+    where: str,
+    mini_project: Settings,
+    store: EmbeddedStore,
+    monkeypatch: pytest.MonkeyPatch,
+    open_at_removal: list[str],
+) -> None:
+    """Whatever raises while a generation is staged, with the staged store among its locals, leaves nothing behind."""
+    import visitgraph.publish.pipeline as pipeline
+    from visitgraph.store.embedded import StagedGeneration
+
+    def fail(*args: object, **kwargs: object) -> None:
+        held = [a.writable() if isinstance(a, StagedGeneration) else a for a in args]  # noqa: F841 - kept by the frame
+        raise RuntimeError(f"injected in {where}")
+
+    before = snapshot(store)
+    called: list[str] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, where, lambda *a, **k: called.append(where) or fail(*a, **k))
+        with pytest.raises(RuntimeError, match=f"injected in {where}"):
+            build(mini_project, store, who="pytest", full=True)
+    assert called == [where]
+    _assert_nothing_staged_is_left(store, before, open_at_removal)
+    assert _build_recovering(mini_project, store, monkeypatch) == []

@@ -439,3 +439,42 @@ def test_unchanged_sources_keep_their_digest_without_rereading(mini_project: Set
     edited = gather_inputs(root, sources, [], shapes, BASE, fake).sources[sources[0].relpath]
     assert edited not in ("recorded", first.sources[sources[0].relpath])
     assert Inputs.from_dict(recorded.to_dict()) == recorded
+
+
+LIST_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+<urn:shape> a sh:NodeShape ; sh:targetClass <urn:C> ;
+  sh:property [ sh:path ( <urn:p> [ sh:zeroOrMorePath rdf:rest ] rdf:first ) ; sh:datatype xsd:integer ] .
+"""
+
+
+def test_a_change_deep_in_a_list_revalidates_the_iri_that_holds_it(tmp_path: Path) -> None:
+    shapes_file = tmp_path / "shapes.ttl"
+    shapes_file.write_text(LIST_SHAPES, encoding="utf-8")
+    shapes = load_shapes([shapes_file])
+    targets = shape_targets(shapes)
+    cells = " ".join(str(i) for i in range(50))
+    published = ox.Store()
+    published.load(
+        f"<urn:x> a <urn:C> ; <urn:p> ( {cells} ) .".encode(),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode("urn:g"),
+    )
+    cell = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")
+    old = next(q for q in published.quads_for_pattern(None, cell, ox.Literal("40", datatype=ox.NamedNode(XSD_INT))))
+    edited = ox.Store()
+    edited.bulk_extend(published)
+    edited.remove(old)
+    edited.add(ox.Quad(old.subject, cell, ox.Literal("forty"), old.graph_name))  # no longer an integer
+    changes = delta(published, edited, {"urn:g"})
+    affected = affected_nodes([published, edited], changes, targets)
+    assert "urn:x" in affected  # 40 blank nodes below it
+    nodes = targeted(edited, affected, targets)
+    partial = validate_store(edited, shapes, base=BASE, nodes=nodes)
+    whole = validate_quads(list(edited), shapes, base=BASE)
+    assert not whole.conforms and _violations(partial) == _violations(whole)
+
+
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"

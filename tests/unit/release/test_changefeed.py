@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -12,7 +13,10 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
+from gateway_shim import through_gateway
+from visitgraph.core.config import Settings
 from visitgraph.release.changefeed import PAGE_SIZE
+from visitgraph.web import create_app
 
 AS = "https://www.w3.org/ns/activitystreams#"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -92,6 +96,11 @@ def test_collection_is_an_as2_ordered_collection(repo_client: FlaskClient) -> No
     assert (node, rdflib.RDF.type, rdflib.URIRef(AS + "OrderedCollection")) in g
     assert int(g.value(node, rdflib.URIRef(AS + "totalItems"))) == doc["totalItems"] > PAGE_SIZE
     assert g.value(node, rdflib.URIRef(AS + "first")) == rdflib.URIRef("http://localhost/changes/page/0")
+
+
+def test_collection_links_the_atom_feed_with_its_media_type(repo_client: FlaskClient) -> None:
+    link = repo_client.get("/changes").headers["Link"]
+    assert link == '<http://localhost/changes/visits.atom>; rel="alternate"; type="application/atom+xml"'
 
 
 def test_page_is_an_as2_page_of_activities_oldest_first(repo_client: FlaskClient) -> None:
@@ -189,3 +198,38 @@ def test_resource_page_lists_its_history_and_links_timegate(repo_client: FlaskCl
 
 def test_unknown_iri_is_still_404(repo_client: FlaskClient) -> None:
     assert repo_client.get("/id/person/never-published", headers={"Accept": "application/json"}).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def served(repo_settings: Settings) -> Iterator[FlaskClient]:
+    """The repository's app answering through the ASGI gateway `serve` runs it in."""
+    app = create_app(repo_settings)
+    gateway = through_gateway(app, repo_settings.max_body)
+    yield app.test_client()
+    gateway.executor.shutdown()
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "0",
+        "9223372036854775807",  # the largest SQLite integer: no such version
+        "9223372036854775808",  # one past it: sqlite3 raised OverflowError (500)
+        "1" * 5000,  # past what int() converts
+        "%D9%A3",  # ARABIC-INDIC DIGIT THREE: isdigit(), then granian's bare 500 on the Link header
+        "%EF%BC%91",  # FULLWIDTH DIGIT ONE
+        "%D9%A3.ttl",
+        "%C2%B2",  # SUPERSCRIPT TWO: isdigit(), but int() refuses it
+    ],
+)
+def test_a_memento_number_that_is_not_one_is_404(served: FlaskClient, number: str) -> None:
+    for accept in ("application/json", "text/html"):
+        resp = served.get(f"/memento/{number}", headers={"Accept": accept})
+        assert resp.status_code == 404, resp.get_data(as_text=True)[:300]
+        assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert served.get(f"/memento/{number}", headers={"Accept": "application/json"}).get_json()["ok"] is False
+
+
+def test_a_memento_answers_through_the_gateway_with_its_links(served: FlaskClient) -> None:
+    resp = served.get("/memento/1")
+    assert resp.status_code == 200 and 'rel="memento"' in resp.headers["Link"]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
-from conftest import run_python
+from conftest import copy_built, copy_project, run_python, settings_for
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import BadParameter, StoreError
 from visitgraph.publish.pipeline import build
@@ -227,3 +230,65 @@ def test_a_file_a_librarian_added_to_a_release_is_served_as_bytes(built_project:
     resp = fetch(client, f"/dumps/releases/2.0.0/{name}")
     assert resp.status_code == 200 and resp.data == b"made by hand\n"
     assert resp.mimetype == "application/octet-stream"
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory, built_repo_template: Path) -> Iterator[FlaskClient]:
+    """A client of a built copy of the repository with release 2.0.0 written."""
+    from gateway_shim import through_gateway
+    from visitgraph.web import create_app
+
+    settings = settings_for(copy_project(tmp_path_factory.mktemp("released") / "project"))
+    copy_built(built_repo_template, settings)
+    release(store_from_settings(settings), settings, "2.0.0")
+    app = create_app(settings)
+    gateway = through_gateway(app, settings.max_body)
+    yield app.test_client()
+    gateway.executor.shutdown()
+
+
+def get(client: FlaskClient, url: str, **kw: Any) -> TestResponse:
+    """GET a URL with its body read and the response closed (`fetch`, typed)."""
+    return cast(TestResponse, fetch(client, url, **kw))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/releases/%00/x",
+        "/dumps/releases/%00/",
+        "/dumps/releases/2.0.0%00/CHANGES.md",
+        "/dumps/releases/2.0.0/CHANGES.md%00",
+        "/dumps/releases/2.0.0/%00",
+        "/dumps/releases/" + "a" * 300 + "/",  # longer than a file name may be (ENAMETOOLONG)
+        "/dumps/releases/" + "a" * 300 + "/x",
+        "/dumps/releases/2.0.0/" + "a" * 300,
+    ],
+)
+def test_a_release_path_the_file_system_refuses_is_404(released: FlaskClient, path: str) -> None:
+    resp = get(released, path, headers={"Accept": "application/json"})
+    assert resp.status_code == 404, resp.get_data(as_text=True)[:300]
+    assert resp.get_json()["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("visitgraph.nt.gz", "application/gzip"),  # the gzip bytes, as /dumps/visitgraph.nt.gz: no Content-Encoding
+        ("visitgraph.ttl.gz", "application/gzip"),
+        ("visitgraph.nq.gz", "application/gzip"),
+        ("visitgraph.nt", "application/n-triples"),
+        ("visitgraph.ttl", "text/turtle; charset=utf-8"),
+        ("CHANGES.md", "text/markdown; charset=utf-8"),  # was `; charset=utf-8; charset=utf-8`
+        ("manifest.json", "application/json"),
+    ],
+)
+def test_release_files_are_served_as_their_bytes_with_one_charset(
+    released: FlaskClient, name: str, content_type: str
+) -> None:
+    whole = get(released, f"/dumps/releases/2.0.0/{name}")
+    part = get(released, f"/dumps/releases/2.0.0/{name}", headers={"Range": "bytes=0-9"})
+    assert (whole.status_code, part.status_code) == (200, 206)
+    for resp in (whole, part):
+        assert resp.headers["Content-Type"] == content_type
+        assert "Content-Encoding" not in resp.headers

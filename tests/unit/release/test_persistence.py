@@ -546,3 +546,51 @@ def test_whole_build_ledger_reads_the_validation_dump(
     with open_ledger(store.path) as ledger:
         recorded = {iri: digest for iri, status, digest in ledger.present()}
     assert recorded == {r.iri: r.digest for r in _reference_records(store.reader(), monkeypatch)}  # type: ignore[attr-defined]
+
+
+LONG = BASE + "source/long-list"
+DEEP = BASE + "source/deep-parts"
+
+
+def _long_and_deep(items: int, depth: int) -> str:
+    """A list of `items` cells and blank nodes nested `depth` deep, each cell and level told apart by its text."""
+    cells = " ".join(f'"item {i}"' for i in range(items))
+    nested = "".join(f'[ schema:name "part {i}" ; schema:hasPart ' for i in range(depth)) + '"bottom"' + " ]" * depth
+    return f"@prefix schema: <http://schema.org/> .\n<{LONG}> schema:itemListElement ( {cells} ) .\n<{DEEP}> schema:hasPart {nested} .\n"
+
+
+def _blob(store: EmbeddedStore, iri: str) -> bytes:
+    with open_ledger(store.path) as ledger:
+        digest = ledger.versions_of(iri)[-1].digest
+        assert digest is not None
+        return ledger.blob(digest)
+
+
+def test_long_lists_and_deep_blank_nodes_are_recorded_whole_and_a_deep_change_names_the_owner(
+    mini_project: Settings, store: EmbeddedStore
+) -> None:
+    """Records are walked without recursion: a list of 10,000 items (a chain of 10,000 blank nodes) and blank nodes
+    nested 5,000 deep publish; a write to the 9,000th cell (the 4,900th level) is announced as a change of the IRI
+    that holds it; a full rebuild of the same data changes no record (its blank nodes are named by all they hold)."""
+    from visitgraph.release.persistence import all_records
+
+    settings = settings_for(mini_project.root, validate_whole_limit=0, validate_workers=1)
+    (mini_project.root / "data" / "long.ttl").write_text(_long_and_deep(10_000, 5_000), encoding="utf-8")
+    build(settings, store, who="pytest")
+    long_nt, deep_nt = _blob(store, LONG), _blob(store, DEEP)
+    assert long_nt.count(b"\n") == 1 + 2 * 10_000 and b'"item 9999"' in long_nt
+    assert deep_nt.count(b"\n") == 1 + 2 * 5_000 and b'"part 4999"' in deep_nt and b'"bottom"' in deep_nt
+    graph = BASE + "graph/data/long.ttl"
+    for old, new in (('"item 9000"', '"item nine thousand"'), ('"part 4900"', '"part forty-nine hundred"')):
+        change = f"DELETE {{ GRAPH <{graph}> {{ ?cell ?p {old} }} }} INSERT {{ GRAPH <{graph}> {{ ?cell ?p {new} }} }} "
+        change += f"WHERE {{ GRAPH <{graph}> {{ ?cell ?p {old} }} }}"
+        report = build(settings, store, who="pytest", change=PendingChange(change, "pytest", "edit"))
+        assert report.reused.get("how", "").startswith("from the published store"), report.reused
+    assert versions(store, LONG) == [("Create", "live"), ("Update", "live")]
+    assert versions(store, DEEP) == [("Create", "live"), ("Update", "live")]
+    assert b'"item nine thousand"' in _blob(store, LONG) and b'"part forty-nine hundred"' in _blob(store, DEEP)
+    build(settings, store, who="pytest", full=True)
+    assert versions(store, LONG) == versions(store, DEEP) == [("Create", "live"), ("Update", "live")]  # no change
+    with open_ledger(store.path) as ledger:
+        recorded = {iri: digest for iri, status, digest in ledger.present()}
+    assert recorded == {r.iri: r.digest for r in all_records(store.reader())}

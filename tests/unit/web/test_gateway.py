@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from gateway_shim import through_gateway
 from visitgraph.core.config import load_settings
 from visitgraph.core.errors import VisitgraphError
 from visitgraph.web.admission import BODY_READ
@@ -210,3 +213,82 @@ def test_request_threads_run_jobs_on_at_most_size_threads_and_survive_a_failing_
     assert not any(t.is_alive() for t in pool.threads)
     with pytest.raises(RuntimeError, match="shut down"):
         pool.submit(job, 0)
+
+
+def answering(headers: list[tuple[str, str]]) -> Callable[..., list[bytes]]:
+    """A WSGI app answering 200 with these headers."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2"), *headers])
+        return [b"ok"]
+
+    return app
+
+
+def assert_json_500(sent: list[Message]) -> None:
+    """The gateway's own 500: the project's JSON error shape, readable cross-origin."""
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    headers = dict(sent[0]["headers"])
+    assert sent[0]["status"] == 500 and headers[b"access-control-allow-origin"] == b"*"
+    assert headers[b"content-type"] == b"application/json"
+    doc = json.loads(sent[1]["body"])
+    assert doc["ok"] is False and doc["status"] == 500 and doc["error"]
+
+
+def test_iris_in_location_and_link_headers_go_out_as_uris() -> None:
+    """RFC 3987 §3.1: the non-ASCII characters of an IRI, percent-encoded as UTF-8 (`%` escapes kept)."""
+    app = answering(
+        [
+            ("Location", "/id/person/é%20x"),
+            ("Content-Location", "/memento/١.ttl"),
+            ("Link", '</memento/٣>; rel="memento", </id/person/ş>; rel="original"; type="text/turtle"'),
+        ]
+    )
+    sent = serve_one(Gateway(app, threads=1, max_body=1000, body_timeout=5), scope("GET"), body_receiver())
+    headers = dict(sent[0]["headers"])
+    assert sent[0]["status"] == 200
+    assert headers[b"location"] == b"/id/person/%C3%A9%20x"
+    assert headers[b"content-location"] == b"/memento/%D9%A1.ttl"
+    assert (
+        headers[b"link"] == b'</memento/%D9%A3>; rel="memento", </id/person/%C5%9F>; rel="original"; type="text/turtle"'
+    )
+
+
+@pytest.mark.parametrize(
+    "header", [("Content-Disposition", 'attachment; filename="٣.nt"'), ("X-Visitgraph-Answer", "ستور")]
+)
+def test_a_header_http_cannot_carry_is_the_json_500_with_cors(
+    header: tuple[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Was granian's bare "Internal server error" without CORS: the exception escaped to the server."""
+    gateway = Gateway(answering([header]), threads=1, max_body=1000, body_timeout=5)
+    with caplog.at_level(logging.ERROR, logger="visitgraph.gateway"):
+        sent = serve_one(gateway, scope("GET"), body_receiver())
+    assert_json_500(sent)
+    assert f"The {header[0]} header" in caplog.text
+
+
+def test_an_app_that_fails_before_its_first_byte_is_the_json_500_with_cors() -> None:
+    def failing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        raise RuntimeError("the app failed")
+        yield b"never"
+
+    sent = serve_one(Gateway(failing, threads=1, max_body=1000, body_timeout=5), scope("GET"), body_receiver())
+    assert_json_500(sent)
+
+
+def test_the_apps_header_that_http_cannot_carry_is_the_json_500(app: Flask) -> None:
+    """The real app, served: a view (or hook) whose header holds request text outside ISO-8859-1."""
+    from flask import Response
+
+    app.add_url_rule("/echo/<text>", "echo", lambda text: Response("ok", headers={"X-Echo": text}))
+    gateway = through_gateway(app, max_body=1000)
+    try:
+        client = app.test_client()
+        assert client.get("/echo/%C3%A9").headers["X-Echo"] == "é"  # ISO-8859-1 goes out as it is
+        resp = client.get("/echo/%D9%A3")
+        assert resp.status_code == 500 and resp.headers["Access-Control-Allow-Origin"] == "*"
+        assert resp.get_json()["ok"] is False and "X-Echo" not in resp.headers
+    finally:
+        gateway.executor.shutdown()

@@ -67,6 +67,15 @@ def answer(wsgi: Any, path: str, headers: dict[str, str]) -> tuple[int, list[tup
     return resp.status_code, sorted(resp.headers.items()), resp.get_data()
 
 
+#: Query strings whose text is not UTF-8 once percent-decoded, and the parameter each 400 names.
+NOT_UTF8 = {
+    "/sparql?query=SELECT+%FF+WHERE+%7B%7D": "query",
+    "/sparql?query=SELECT%20(%22%FF%22%20AS%20%3Fx)%20%7B%7D": "query",  # was 200, ?x bound to the text "%FF"
+    "/sparql?query=ASK%7B%7D&timeout=%C0%80": "timeout",
+    "/sparql?query=ASK%7B%7D&named-graph-uri=http://x.example/%ED%A0%80": "named-graph-uri",
+    "/sparql?query=ASK%7B%7D&%FF=1": "\\xff",
+}
+
 CASES: list[tuple[str, dict[str, str]]] = [
     (url(PERSONS), {"Accept": "application/sparql-results+json"}),
     (url(PERSONS), {}),
@@ -83,7 +92,6 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("/sparql?query=SELECT+%3Fs+WHERE+%7B+%3Fs+%3Fp+%22%C3%A9%22+%7D", {}),  # `+` and UTF-8 escapes
     # errors once the query is under way: rendered by the app's handlers and hooks
     (url("SELECT * WHERE { ?s "), {}),
-    ("/sparql?query=SELECT+%FF+WHERE+%7B%7D", {}),  # invalid UTF-8 stays percent-encoded, as in werkzeug
     (url("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"), {}),
     # requests the lane hands to the view
     (url(""), {}),
@@ -96,6 +104,8 @@ CASES: list[tuple[str, dict[str, str]]] = [
     (url(PERSONS) + "&query=" + quote("ASK {}"), {}),
     (url(PERSONS), {"If-None-Match": "*"}),
     ("/sparql", {}),
+    # text that is not UTF-8 once percent-decoded: 400 naming the parameter, by either path
+    *((path, {}) for path in NOT_UTF8),
 ]
 
 
@@ -106,6 +116,16 @@ def test_lane_answers_as_the_view(make_app: Callable[..., Flask], path: str, hea
     via_view = answer(lane.inner, path, headers)
     via_lane = answer(lane, path, headers)
     assert via_lane == via_view
+
+
+@pytest.mark.parametrize(("path", "parameter"), NOT_UTF8.items())
+def test_text_that_is_not_utf8_is_400_naming_the_parameter(
+    make_app: Callable[..., Flask], path: str, parameter: str
+) -> None:
+    status, headers, body = answer(lane_of(make_app()), path, {})
+    doc = json.loads(body)
+    assert status == 400 and doc["parameter"] == parameter and "not valid UTF-8" in doc["error"]
+    assert ("Access-Control-Allow-Origin", "*") in headers
 
 
 def test_timeout_and_busy_answer_as_the_view(make_app: Callable[..., Flask]) -> None:
@@ -198,3 +218,4 @@ def test_plan_is_made_only_for_the_lanes_shape(built: Settings) -> None:
     assert not plan(url(PERSONS, format="json"))
     assert not plan(url(PERSONS), headers={"Accept": "text/html"})
     assert not plan("/sparql?update=" + quote("CLEAR ALL"))
+    assert not plan("/sparql?query=ASK%7B%7D%FF")  # not UTF-8: the view answers its 400

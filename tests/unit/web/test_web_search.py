@@ -88,12 +88,19 @@ def test_hostile_queries_answer(repo_client: FlaskClient, q: str) -> None:
     assert "<script>alert" not in repo_client.get("/search", query_string={"q": q}).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("raw", ["%ED%A0%80", "ahmadov%ED%B3%BF", "%00ahmadov", "%FF%FE", "%C0%80"])
-def test_undecodable_bytes_answer(repo_client: FlaskClient, raw: str) -> None:
-    # A lone surrogate or invalid UTF-8 can only arrive percent-encoded; it must not raise anywhere.
+@pytest.mark.parametrize("raw", ["%ED%A0%80", "ahmadov%ED%B3%BF", "%FF%FE", "%C0%80"])
+def test_undecodable_bytes_are_400_naming_q(repo_client: FlaskClient, raw: str) -> None:
+    # A lone surrogate or invalid UTF-8 can only arrive percent-encoded: a 400 naming `q`, never a 500
+    # (nor a search for the text "%FF", as werkzeug's `request.args` would have it).
     for accept in ("text/html", "application/json"):
         resp = repo_client.get(f"/search?q={raw}", headers={"Accept": accept})
-        assert resp.status_code == 200, (raw, resp.get_data(as_text=True)[:300])
+        assert resp.status_code == 400, (raw, resp.get_data(as_text=True)[:300])
+    assert repo_client.get(f"/search.json?q={raw}").get_json()["parameter"] == "q"
+
+
+def test_a_nul_byte_is_text_and_answers(repo_client: FlaskClient) -> None:
+    for accept in ("text/html", "application/json"):
+        assert repo_client.get("/search?q=%00ahmadov", headers={"Accept": accept}).status_code == 200
 
 
 def test_markup_in_data_is_not_rendered(tmp_path: Path, project: Settings) -> None:
