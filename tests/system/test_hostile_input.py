@@ -360,3 +360,28 @@ def test_reconcile_time_counts_against_the_client_budget(tmp_path: Path) -> None
         assert 429 in statuses, statuses
     finally:
         live.stop()
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "FILTER(1" + "+1" * 10000 + " > 0)",
+        " ".join(f"BIND({i} AS ?v{i})" for i in range(4000)),
+        " UNION ".join("{ ?s ?p ?o }" for _ in range(10000)),
+        "FILTER(" + "!" * 20000 + "true)",
+    ],
+    ids=["plus", "bind", "union", "not"],
+)
+def test_an_update_that_is_a_long_flat_chain_is_refused_and_the_server_stays_up(server: LiveServer, where: str) -> None:
+    """Oxigraph's parser recurses on a flat chain: on the server's stack such an update was a SIGSEGV that took the
+    server process down (the connection dropped). It is parsed in a child first (sparql.parseprobe): a 400."""
+    update = f"INSERT {{ <https://example.org/x> <https://example.org/p> 1 }} WHERE {{ {where} }}"
+    headers = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {WRITE_TOKEN}"}
+    with health_watch(server.url) as seen:
+        status, _, body = call(server.url + "/sparql/update", update.encode(), headers)
+    assert status == 400, body[:300]
+    assert b"flat chain of operators or patterns" in body
+    assert seen and max(seen) < 99.0  # every health check answered
+    assert server.proc.poll() is None
+    log = (server.root / "serve.log").read_bytes()
+    assert b"Unexpected exit" not in log

@@ -205,12 +205,16 @@ class Analysed:
         return rewritten
 
     def check_update_syntax(self) -> None:
-        """Parse the update on an empty in-memory store so a syntax error answers 400 before any build.
+        """Parse the update on an empty in-memory store so a syntax error answers 400 before any build (a text that
+        may be a long flat chain is parsed in a child process first: :mod:`visitgraph.sparql.parseprobe`).
 
-        :raises BadQuery: with the line and column of the error.
+        :raises BadQuery: with the line and column of the error, or naming a chain the parser cannot take.
         """
         if self._syntax_checked:
             return
+        from visitgraph.sparql.parseprobe import probe
+
+        probe(self.text, "update", "The update")  # a flat chain that would overflow the parser's stack: not here
         try:
             run_update(ox.Store(), self.text, base_iri=self.base_iri, name="update")
         except (RuntimeError, ValueError):

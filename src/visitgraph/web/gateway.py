@@ -38,6 +38,8 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 IN_FLIGHT = 8
 #: A response whose Content-Length is at most this many bytes is collected and sent in one message.
 COLLECT_LIMIT = 1 << 20
+#: Each request thread's stack (virtual memory; only what is used is resident).
+REQUEST_STACK = 16 * 1024 * 1024
 FAILED = "The server failed while answering this request (the error is logged); try again, or report it."
 
 
@@ -309,10 +311,16 @@ class RequestThreads:
         with self._lock:
             if self.threads or self._closed:
                 return
-            for n in range(self.size):
-                thread = threading.Thread(target=self._serve, name=f"{self.name}_{n}", daemon=True)
-                thread.start()
-                self.threads.append(thread)
+            # A stack of known size, above the default 8 MiB: Oxigraph's parser recurses (sparql.parseprobe
+            # checks a text on half the default before a request thread parses it).
+            previous = threading.stack_size(REQUEST_STACK)
+            try:
+                for n in range(self.size):
+                    thread = threading.Thread(target=self._serve, name=f"{self.name}_{n}", daemon=True)
+                    thread.start()
+                    self.threads.append(thread)
+            finally:
+                threading.stack_size(previous)
 
     def _serve(self) -> None:
         while (job := self.jobs.get()) is not None:
