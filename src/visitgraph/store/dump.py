@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from visitgraph.core import vocab
 from visitgraph.core.errors import VisitgraphError
 from visitgraph.core.formats import Format, get_format
+from visitgraph.sparql.answers import check_xml
 
 DUMP_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld")
 
@@ -176,7 +177,7 @@ def dump_quads(
     pfx = dict(sorted((prefixes if prefixes is not None else vocab.PREFIXES).items()))
     parsed = ox.parse(body, format=ox.RdfFormat.N_QUADS if is_dataset else ox.RdfFormat.N_TRIPLES)
     data = ox.serialize(parsed, format=f.rdf, prefixes=pfx if f.name in ("ttl", "trig", "rdfxml") else None)
-    return Dump(f, data or b"", len(lines))
+    return Dump(f, check_xml(data or b"", f), len(lines))  # RDF/XML that XML cannot carry: NotXml (406)
 
 
 def _any_triple_term(lines: list[bytes]) -> bool:

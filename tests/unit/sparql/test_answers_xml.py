@@ -135,3 +135,20 @@ def test_graph_store_rdfxml_refused_over_http(client: FlaskClient) -> None:
     assert nt.status_code == 200 and [q.object.value for q in ox.parse(nt.data, format=ox.RdfFormat.N_TRIPLES)] == [
         "a\x01b"
     ]
+
+
+def test_a_resource_rdfxml_view_is_refused_when_a_literal_cannot_be_xml(client: FlaskClient) -> None:
+    """The RDF views of /id/… (and the CLI's `dump --format rdfxml`) are written by `store.dump.dump_quads`: an
+    RDF/XML body holding U+0001 was a 200 no XML parser accepts."""
+    named = 'SELECT ?p WHERE { ?p <http://schema.org/name> "Tatyana Polejayeva" }'
+    found = client.get(f"/sparql?query={quote(named)}", headers={"Accept": "application/sparql-results+json"})
+    iri = found.get_json()["results"]["bindings"][0]["p"]["value"]
+    update = f'INSERT DATA {{ GRAPH <https://example.org/g-xml> {{ <{iri}> <http://a/p> "a\\u0001b" }} }}'
+    auth = {"Authorization": f"Bearer {WRITE_TOKEN}"}
+    done = client.post("/sparql/update", data=update, content_type="application/sparql-update", headers=auth)
+    assert done.status_code == 200, done.get_data(as_text=True)
+    refused_406(client.get("/id/person/tatyana-polejayeva.rdf"), "Turtle")
+    ttl = client.get("/id/person/tatyana-polejayeva.ttl")
+    assert ttl.status_code == 200 and "a\\u0001b" in ttl.get_data(as_text=True)
+    fine = client.get("/id/person/svetlana-gorokhova.rdf")
+    assert fine.status_code == 200 and ET.fromstring(fine.data) is not None
