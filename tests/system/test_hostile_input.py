@@ -385,3 +385,21 @@ def test_an_update_that_is_a_long_flat_chain_is_refused_and_the_server_stays_up(
     assert server.proc.poll() is None
     log = (server.root / "serve.log").read_bytes()
     assert b"Unexpected exit" not in log
+
+
+def test_a_query_that_is_a_long_flat_chain_is_a_400_and_check_calls_it_invalid(server: LiveServer) -> None:
+    """The query worker dies on it (SIGSEGV in Oxigraph's recursive parser) and is replaced; that was a 503 blaming
+    the memory setting, which invites retries, and `/sparql/check` called the query valid."""
+    chain = "ASK { FILTER(" + "!" * 20000 + "true) }"
+    with health_watch(server.url) as seen:
+        status, _, body = call(server.url + "/sparql", chain.encode(), {"Content-Type": "application/sparql-query"})
+        assert status == 400, body[:300]
+        assert b"flat chain of operators or patterns" in body
+        form = urllib.parse.urlencode({"query": chain}).encode()
+        status, _, body = call(
+            server.url + "/sparql/check", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+    assert status == 200 and json.loads(body)["valid"] is False, body[:300]
+    assert seen and max(seen) < 99.0
+    status, _, body = call(server.url + "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+    assert status == 200 and b"true" in body  # a fresh worker answers

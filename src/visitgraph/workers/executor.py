@@ -14,6 +14,7 @@ Longer than 400 lines because admission (young and long queries), client budgets
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import threading
 import time
@@ -333,8 +334,15 @@ class QueryExecutor:
         except (EOFError, OSError) as e:
             if running is not None and running.cancelled:
                 raise QueryCancelled("The query was cancelled; its worker was stopped.") from e
+            how = worker.death()
+            if worker.proc.returncode == -signal.SIGSEGV:  # deterministic for this text: not worth a retry
+                raise BadQuery(
+                    "The query crashed the SPARQL engine (its worker was stopped by SIGSEGV and replaced): most "
+                    "likely a longer flat chain of operators or patterns (thousands of +, ||, UNION or BIND) than "
+                    "its parser can take. Write it with fewer."
+                ) from e
             raise StoreError(
-                f"The query worker stopped unexpectedly ({worker.death()}): the query crashed it or "
+                f"The query worker stopped unexpectedly ({how}): the query crashed it or "
                 f"needed more than its memory limit (setting worker_memory_mb="
                 f"{getattr(self.settings, 'worker_memory_mb', 0)}). The worker was replaced; "
                 "the query was not answered."
