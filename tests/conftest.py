@@ -12,8 +12,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 import pytest
@@ -141,6 +142,61 @@ def repo_app(repo_settings: Settings) -> Iterator[Flask]:
 @pytest.fixture(scope="session")
 def repo_client(repo_app: Flask) -> FlaskClient:
     return repo_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def served(repo_settings: Settings) -> Iterator[FlaskClient]:
+    """The repository's app answering through the ASGI gateway `serve` runs it in (`gateway_shim`)."""
+    from gateway_shim import through_gateway
+    from visitgraph.web import create_app
+
+    app = create_app(repo_settings)
+    gateway = through_gateway(app, repo_settings.max_body)
+    yield app.test_client()
+    gateway.executor.shutdown()
+
+
+def run_visitgraph(
+    settings: Settings,
+    *args: str,
+    env: dict[str, str] | None = None,
+    text: bool = True,
+    stdout: int | None = subprocess.PIPE,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[Any]:
+    """Run `python -m visitgraph --root <project> ARGS` in a process of its own, on the store of `settings`
+    (`env` adds variables): what only a real process shows (exit status, signals, standard streams)."""
+    return subprocess.run(
+        [sys.executable, "-m", "visitgraph", "--root", str(settings.root), *args],
+        env={**os.environ, "VISITGRAPH_STORE": str(settings.store), **(env or {})},
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=text,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@contextmanager
+def app_maker(settings: Settings) -> Iterator[Callable[..., Flask]]:
+    """Make test apps of `settings` with some settings changed (`make(max_rows=1)`); close their query workers after."""
+    from visitgraph.web import create_app
+
+    apps: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        app: Flask = create_app(settings.replace(**overrides))
+        app.config["TESTING"] = True
+        apps.append(app)
+        return app
+
+    try:
+        yield make
+    finally:
+        for app in apps:
+            executor = app.extensions["visitgraph"].extras.get("executor")
+            if executor is not None:
+                executor.close()
 
 
 @pytest.fixture

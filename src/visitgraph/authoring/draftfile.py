@@ -20,7 +20,7 @@ from visitgraph.authoring.draft import Draft, DraftContext, Entry, curie, draft_
 from visitgraph.core import vocab
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import BadParameter, ShapesViolation, StoreError
-from visitgraph.sources.load import apply_update, discover_sources, list_changesets, parse_rdf, read_source
+from visitgraph.sources.load import apply_changeset, discover_sources, list_changesets, parse_rdf, read_source
 from visitgraph.sources.validate import load_shapes, shapes_files, validate_quads
 
 PREFIXES = (
@@ -175,13 +175,7 @@ def source_store(settings: Settings, exclude: Sequence[Path] = ()) -> ox.Store:
             continue
         store.bulk_extend(read_source(settings, source))
     for path in list_changesets(settings):
-        apply_update(
-            store,
-            path.read_text(encoding="utf-8"),
-            base_iri=settings.base_iri,
-            name=path.name,
-            max_depth=settings.max_depth,
-        )
+        apply_changeset(store, settings, path)
     return store
 
 

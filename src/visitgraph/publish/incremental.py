@@ -32,7 +32,7 @@ from visitgraph.core import vocab
 from visitgraph.sources.load import SourceFile
 from visitgraph.sources.validate import Targets
 from visitgraph.sparql.analysis import DEFAULT_GRAPH, Analysed
-from visitgraph.store.backend import Reader
+from visitgraph.store.backend import Reader, owning_iris
 from visitgraph.store.embedded import on_prune
 
 _DEFAULT = DEFAULT_GRAPH  # how the default graph is named among touched graphs
@@ -267,17 +267,9 @@ def affected_nodes(stores: Sequence[Reader], changes: Iterable[ox.Triple], targe
     out = set(direct)
     subjects: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(x) for x in direct] + list(blank)
     for store in stores:
-        # Nodes pointing at x: x's triples are part of their context. A blank node pointing at x is walked up
-        # to the IRIs that hold it (the 900th cell of a list is 900 blank nodes below its owner), with a stack.
-        seen: set[ox.BlankNode] = set(blank)
-        pending = list(subjects)
-        while pending:
-            for q in store.quads_for_pattern(None, None, pending.pop(), None):
-                if isinstance(q.subject, ox.NamedNode):
-                    out.add(q.subject.value)
-                elif isinstance(q.subject, ox.BlankNode) and q.subject not in seen:
-                    seen.add(q.subject)
-                    pending.append(q.subject)
+        # Nodes pointing at x: x's triples are part of their context; a blank node pointing at x counts as the
+        # IRIs that hold it.
+        out |= owning_iris(store, subjects, set(blank))
         for typed in retyped:  # x's type is part of the context of what x back-links to
             for predicate in inverse:
                 for q in store.quads_for_pattern(ox.NamedNode(typed), ox.NamedNode(predicate), None, None):

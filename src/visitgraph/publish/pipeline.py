@@ -48,6 +48,7 @@ from visitgraph.release.persistence import announce_generation, confirm_generati
 from visitgraph.sources.load import (
     RDF_SUFFIXES,
     SourceFile,
+    apply_changeset,
     apply_update,
     bulk_loaded,
     discover_sources,
@@ -827,13 +828,7 @@ def check(settings: Settings, extra: list[Path] | None = None, *, progress: bool
         for path in tqdm(extra or [], desc="read extra", unit="file", disable=not progress, leave=False):
             _stream_into(scratch, path, settings.base_iri, graph_of(path))
         for path in list_changesets(settings):
-            apply_update(
-                scratch,
-                path.read_text(encoding="utf-8"),
-                base_iri=settings.base_iri,
-                name=path.name,
-                max_depth=settings.max_depth,
-            )
+            apply_changeset(scratch, settings, path)
         on_disk = Path(tmp) if size > CHECK_ON_DISK else None
         if on_disk is not None:
             scratch.flush()
@@ -908,13 +903,7 @@ def _checkpoint_check(
             scratch.bulk_extend(read_extra(path))
             plan.touched.add(graph_of(path))
         for path in plan.new_changesets:
-            apply_update(
-                scratch,
-                path.read_text(encoding="utf-8"),
-                base_iri=settings.base_iri,
-                name=path.name,
-                max_depth=settings.max_depth,
-            )
+            apply_changeset(scratch, settings, path)
         if len(scratch) <= settings.validate_whole_limit:
             return validate_staged(settings, scratch, shapes)
         checked = _validate_changes(

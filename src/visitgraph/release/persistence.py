@@ -32,7 +32,7 @@ from visitgraph.describe.resources import LABEL_PREDICATES
 from visitgraph.linking.entities import LABEL_PREDICATES as ENTITY_NAMES
 from visitgraph.release.ledger import LOOKUP_CHUNK, Ledger, Record, chunked, ledger_exists, open_ledger
 from visitgraph.release.ntdiff import diffable
-from visitgraph.store.backend import Reader, Store
+from visitgraph.store.backend import Reader, Store, owning_iris
 from visitgraph.store.embedded import Generation, on_rollback
 
 RETIRED = vocab.VG + "RetiredResource"
@@ -430,25 +430,6 @@ def _graph_records_from_quads(store: Reader, graph: ox.NamedNode | ox.BlankNode,
         yield _record(node, triples)
 
 
-def _owners(store: Reader, node: ox.BlankNode, seen: set[ox.BlankNode]) -> set[str]:
-    """Return the IRIs whose records hold blank node `node` in `store`, walking up from it.
-
-    Blank nodes in `seen` are not walked again (their owners were found by an earlier call with the
-    same set). Walked with a stack, not by recursion: the 900th cell of a list is 900 blank nodes
-    below the IRI that owns it.
-    """
-    found: set[str] = set()
-    pending = [node]
-    while pending:
-        for q in store.quads_for_pattern(None, None, pending.pop(), None):
-            if isinstance(q.subject, ox.NamedNode):
-                found.add(q.subject.value)
-            elif isinstance(q.subject, ox.BlankNode) and q.subject not in seen:
-                seen.add(q.subject)
-                pending.append(q.subject)
-    return found
-
-
 def touched_iris(changes: Iterable[ox.Triple], stores: list[Reader]) -> set[str]:
     """Return the IRIs whose records the changed triples touch."""
     out: set[str] = set()
@@ -460,7 +441,7 @@ def touched_iris(changes: Iterable[ox.Triple], stores: list[Reader]) -> set[str]
             for store, seen in zip(stores, walked, strict=True):
                 if t.subject not in seen:
                     seen.add(t.subject)
-                    out |= _owners(store, t.subject, seen)
+                    out |= owning_iris(store, [t.subject], seen)
     return out
 
 

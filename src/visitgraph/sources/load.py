@@ -341,6 +341,12 @@ def list_changesets(settings: Settings) -> list[Path]:
     return sorted(p for p in folder.glob("*.ru") if not p.name.startswith("."))
 
 
+def apply_changeset(store: ox.Store, settings: Settings, path: Path) -> None:
+    """Apply one changeset file to a writable store, under the project's settings (base IRI, `max_depth`)."""
+    text = path.read_text(encoding="utf-8")
+    apply_update(store, text, base_iri=settings.base_iri, name=path.name, max_depth=settings.max_depth)
+
+
 def apply_update(store: ox.Store, sparql: str, *, base_iri: str, name: str, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
     """Apply a SPARQL Update to a writable store, mapping syntax errors to :class:`BadQuery`.
 

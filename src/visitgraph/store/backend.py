@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -122,3 +122,22 @@ def store_from_settings(settings: Any) -> Store:
         )
         return RemoteStore(settings.store, client, settings.base_iri, keep=settings.keep_generations)
     return EmbeddedStore(settings.store, keep=settings.keep_generations)
+
+
+def owning_iris(store: Reader, starts: Iterable[ox.NamedNode | ox.BlankNode], seen: set[ox.BlankNode]) -> set[str]:
+    """Return the IRIs that point at any of `starts`, directly or through blank nodes, walking up from them.
+
+    Blank nodes in `seen` are not walked again (a caller sharing one set across calls walks each once); the walk
+    adds those it passes. With a stack, not by recursion: the 900th cell of a list is 900 blank nodes below the
+    IRI that holds it.
+    """
+    found: set[str] = set()
+    pending = list(starts)
+    while pending:
+        for q in store.quads_for_pattern(None, None, pending.pop(), None):
+            if isinstance(q.subject, ox.NamedNode):
+                found.add(q.subject.value)
+            elif isinstance(q.subject, ox.BlankNode) and q.subject not in seen:
+                seen.add(q.subject)
+                pending.append(q.subject)
+    return found

@@ -13,7 +13,7 @@ with the whole report's counts.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, render_template_string, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from visitgraph.core import formats
 from visitgraph.core.errors import BadParameter
@@ -32,11 +32,6 @@ READABLE = {
     **{media: f.name for media, f in formats.readers("jsonld").items()},
 }
 ANSWERS = [formats.JSON, formats.get_format("ttl").media_type, formats.HTML]
-#: validate.html with a note above it when the report is cut (the page's own counts are of the results listed).
-_CUT_PAGE = (
-    '{% extends "validate.html" %}{% block content %}<p class="note" role="status">{{ cut }} '
-    "The counts below are of the results listed.</p>{{ super() }}{% endblock %}"
-)
 
 
 @bp.post("/validate")
@@ -69,11 +64,8 @@ def validate_graph() -> Response:
     if chosen == ANSWERS[1]:
         return Response(capped.report.report_turtle, mimetype=ANSWERS[1], headers=headers)
     if chosen == formats.HTML:
-        page = (
-            render_template_string(_CUT_PAGE, report=capped.report, triples=triples, cut=capped.cut_message())
-            if capped.truncated
-            else render_template("validate.html", report=capped.report, triples=triples)
-        )
+        cut = capped.cut_message() if capped.truncated else None  # a note above the page's counts
+        page = render_template("validate.html", report=capped.report, triples=triples, cut=cut)
         return Response(page, mimetype=formats.HTML, headers=headers)
     resp = jsonify({"ok": True, "triples": triples, **capped.to_dict()})
     resp.headers.update(headers)

@@ -8,13 +8,12 @@ were a SIGSEGV (exit 139, no message) and tracebacks, which only a real process 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_visitgraph
 from visitgraph.core.config import Settings
 from visitgraph.store.embedded import EmbeddedStore
 
@@ -24,13 +23,7 @@ LIMIT = "the limit is 200 (setting max_depth). Write it flatter."
 
 def visitgraph(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run `visitgraph --root <project> ARGS` in a process; `env` adds VISITGRAPH_* settings."""
-    return subprocess.run(
-        [sys.executable, "-m", "visitgraph", "--root", str(settings.root), *args],
-        env={**os.environ, **{f"VISITGRAPH_{k.upper()}": v for k, v in env.items()}},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_visitgraph(settings, *args, env={f"VISITGRAPH_{k.upper()}": v for k, v in env.items()})
 
 
 def nested_select(n: int) -> str:

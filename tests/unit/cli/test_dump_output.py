@@ -5,28 +5,18 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from conftest import run_visitgraph
 from visitgraph.core.config import Settings
 from visitgraph.store.embedded import EmbeddedStore
 
-
-def visitgraph(
-    settings: Settings, *args: str, stdout: int | None = subprocess.PIPE
-) -> subprocess.CompletedProcess[bytes]:
-    """Run `python -m visitgraph ARGS` on the project of `settings`."""
-    env = {**os.environ, "VISITGRAPH_STORE": str(settings.store)}
-    return subprocess.run(
-        [sys.executable, "-m", "visitgraph", "--root", str(settings.root), *args],
-        env=env,
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        timeout=120,
-    )
+#: The command in a process of its own, its output as bytes (a dump is compared byte for byte).
+visitgraph = partial(run_visitgraph, text=False)
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from conftest import WRITE_TOKEN
+from conftest import WRITE_TOKEN, app_maker
 from visitgraph.core.config import Settings
 from visitgraph.core.errors import BadParameter, LinksetInvalid
 from visitgraph.linking.linkset_files import contributor_slug, read_linkset_file
 from visitgraph.linking.linksets import MAX_PROBLEMS, LinksetProblems, linkset_path
-from visitgraph.web import create_app
 
 AUTH = {"Authorization": f"Bearer {WRITE_TOKEN}"}
 CSV = "ours,theirs\nperson/mayil-ahmadov,https://example.org/p/42\n"
@@ -21,12 +20,8 @@ CSV = "ours,theirs\nperson/mayil-ahmadov,https://example.org/p/42\n"
 
 @pytest.fixture
 def write_client(built_project: Settings) -> Iterator[FlaskClient]:
-    app = create_app(built_project)
-    app.config["TESTING"] = True
-    yield app.test_client()
-    executor = app.extensions["visitgraph"].extras.get("executor")
-    if executor is not None:
-        executor.close()
+    with app_maker(built_project) as make:
+        yield make().test_client()
 
 
 @pytest.mark.parametrize(

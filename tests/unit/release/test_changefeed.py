@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -13,10 +12,7 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from gateway_shim import through_gateway
-from visitgraph.core.config import Settings
 from visitgraph.release.changefeed import PAGE_SIZE
-from visitgraph.web import create_app
 
 AS = "https://www.w3.org/ns/activitystreams#"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -198,15 +194,6 @@ def test_resource_page_lists_its_history_and_links_timegate(repo_client: FlaskCl
 
 def test_unknown_iri_is_still_404(repo_client: FlaskClient) -> None:
     assert repo_client.get("/id/person/never-published", headers={"Accept": "application/json"}).status_code == 404
-
-
-@pytest.fixture(scope="module")
-def served(repo_settings: Settings) -> Iterator[FlaskClient]:
-    """The repository's app answering through the ASGI gateway `serve` runs it in."""
-    app = create_app(repo_settings)
-    gateway = through_gateway(app, repo_settings.max_body)
-    yield app.test_client()
-    gateway.executor.shutdown()
 
 
 @pytest.mark.parametrize(

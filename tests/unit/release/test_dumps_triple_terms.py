@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import TEST_DATA, built_template, copy_built, copy_project, settings_for
+from conftest import TEST_DATA, built_template, copy_built, copy_project, run_visitgraph, settings_for
 from visitgraph.core.config import Settings
 from visitgraph.release.dumps import dataset_description, ensure_dumps
 from visitgraph.release.releases import release
@@ -47,17 +44,6 @@ def project(tmp_path: Path, template: Path) -> Settings:
     settings = settings_for(copy_project(tmp_path / "project", template / "data"))
     copy_built(template, settings)
     return settings
-
-
-def visitgraph(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VISITGRAPH_STORE": str(settings.store)}
-    return subprocess.run(
-        [sys.executable, "-m", "visitgraph", "--root", str(settings.root), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "rdfxml"])
@@ -113,21 +99,21 @@ def test_release_writes_the_other_formats_and_names_the_left_out(project: Settin
 
 
 def test_release_command_says_what_it_left_out(project: Settings, tmp_path: Path) -> None:
-    done = visitgraph(project, "release", "--version", "2.0.0", "--out", str(tmp_path / "rel"))
+    done = run_visitgraph(project, "release", "--version", "2.0.0", "--out", str(tmp_path / "rel"))
     assert done.returncode == 0, done.stderr
     assert f"Release 2.0.0 left out visitgraph.jsonld and visitgraph.jsonld.gz: {REASON}." in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_dump_command_refuses_jsonld_and_writes_nothing(project: Settings, tmp_path: Path) -> None:
-    done = visitgraph(project, "dump", "--format", "jsonld", "-o", str(tmp_path / "x.jsonld"))
+    done = run_visitgraph(project, "dump", "--format", "jsonld", "-o", str(tmp_path / "x.jsonld"))
     assert done.returncode == 1
     assert done.stderr == f"Error: {REASON}; use --format ttl, nt, nq or trig\n"
     assert list(tmp_path.iterdir()) == [tmp_path / "project"]
 
 
 def test_dump_command_writes_triple_terms_in_turtle(project: Settings) -> None:
-    done = visitgraph(project, "dump", "--format", "ttl")
+    done = run_visitgraph(project, "dump", "--format", "ttl")
     assert done.returncode == 0 and "<<(" in done.stdout
 
 

@@ -14,12 +14,11 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for
+from conftest import TEST_DATA, WRITE_TOKEN, app_maker, copy_project, settings_for
 from visitgraph.core.formats import get_format
 from visitgraph.publish.pipeline import build
 from visitgraph.sparql.answers import NotXml, serialize_capped
 from visitgraph.store.backend import store_from_settings
-from visitgraph.web import create_app
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 RDF_XML_P = "{http://a/}p"
@@ -97,12 +96,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     root = copy_project(tmp_path_factory.mktemp("xml") / "mini", TEST_DATA / "mini")
     settings = settings_for(root, answer_index=False)
     build(settings, store_from_settings(settings), who="pytest")
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    yield app.test_client()
-    executor = app.extensions["visitgraph"].extras.get("executor")
-    if executor is not None:
-        executor.close()
+    with app_maker(settings) as make:
+        yield make().test_client()
 
 
 def refused_406(resp: Any, instead: str) -> None:

@@ -14,11 +14,10 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for
+from conftest import TEST_DATA, WRITE_TOKEN, app_maker, copy_project, settings_for
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.store.backend import store_from_settings
-from visitgraph.web import create_app
 
 ADMIN_TOKEN = "test-admin-token"
 WRITE = {"Authorization": f"Bearer {WRITE_TOKEN}"}
@@ -35,12 +34,8 @@ def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask
     root = copy_project(tmp_path_factory.mktemp("default-graph") / "mini", TEST_DATA / "mini")
     settings = settings_for(root, admin_token=ADMIN_TOKEN, answer_index=False)
     build(settings, store_from_settings(settings), who="pytest")
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    yield app.test_client(), settings
-    executor = app.extensions["visitgraph"].extras.get("executor")
-    if executor is not None:
-        executor.close()
+    with app_maker(settings) as make:
+        yield make().test_client(), settings
 
 
 @pytest.fixture

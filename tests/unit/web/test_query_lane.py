@@ -14,7 +14,7 @@ import pytest
 from flask import Flask, request_started
 from werkzeug.test import Client, EnvironBuilder
 
-from conftest import TEST_DATA, copy_project, settings_for
+from conftest import TEST_DATA, app_maker, copy_project, settings_for
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.store.backend import store_from_settings
@@ -36,19 +36,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def make_app(built: Settings) -> Iterator[Callable[..., Flask]]:
-    apps: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        app: Flask = create_app(built.replace(**overrides))
-        app.config["TESTING"] = True
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        executor = app.extensions["visitgraph"].extras.get("executor")
-        if executor is not None:
-            executor.close()
+    with app_maker(built) as make:
+        yield make
 
 
 def url(query: str, **params: str) -> str:

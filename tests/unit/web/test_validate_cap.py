@@ -10,11 +10,10 @@ import rdflib
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
-from conftest import TEST_DATA, copy_project, settings_for
+from conftest import TEST_DATA, app_maker, copy_project, settings_for
 from visitgraph.publish.pipeline import build
 from visitgraph.sources.validate import ValidationReport, ValidationResult
 from visitgraph.store.backend import store_from_settings
-from visitgraph.web import create_app
 from visitgraph.workers.validation_job import cap_report
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -28,19 +27,8 @@ def make_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
     root = copy_project(tmp_path_factory.mktemp("validate-cap") / "mini", TEST_DATA / "mini")
     settings = settings_for(root)
     build(settings, store_from_settings(settings), who="pytest")
-    apps: list[Any] = []
-
-    def make(**overrides: Any) -> FlaskClient:
-        app = create_app(settings.replace(**overrides))
-        app.config["TESTING"] = True
-        apps.append(app)
-        return app.test_client()
-
-    yield make
-    for app in apps:
-        executor = app.extensions["visitgraph"].extras.get("executor")
-        if executor is not None:
-            executor.close()
+    with app_maker(settings) as make:
+        yield lambda **overrides: make(**overrides).test_client()
 
 
 def validate(client: FlaskClient, accept: str) -> Any:

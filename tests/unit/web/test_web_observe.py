@@ -5,27 +5,14 @@ parameter for a query string that is not UTF-8 once percent-decoded, whichever v
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
 
 from conftest import ROOT
-from gateway_shim import through_gateway
-from visitgraph.core.config import Settings
-from visitgraph.web import create_app
 from visitgraph.web.observe import EXPOSE_HEADERS
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def served(repo_settings: Settings) -> Iterator[FlaskClient]:
-    """The repository's app answering through the ASGI gateway `serve` runs it in."""
-    app = create_app(repo_settings)
-    gateway = through_gateway(app, repo_settings.max_body)
-    yield app.test_client()
-    gateway.executor.shutdown()
 
 
 def listed(value: str) -> set[str]:

@@ -14,7 +14,7 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from conftest import TEST_DATA, WRITE_TOKEN, copy_project, settings_for, wait_until
+from conftest import TEST_DATA, WRITE_TOKEN, app_maker, copy_project, settings_for, wait_until
 from visitgraph.core.config import Settings
 from visitgraph.publish.pipeline import build
 from visitgraph.store.backend import store_from_settings
@@ -37,19 +37,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def make_client(built: Settings) -> Iterator[Callable[..., FlaskClient]]:
-    apps: list[Any] = []
-
-    def make(**overrides: Any) -> FlaskClient:
-        app = create_app(built.replace(**overrides))
-        app.config["TESTING"] = True
-        apps.append(app)
-        return app.test_client()
-
-    yield make
-    for app in apps:
-        executor = app.extensions["visitgraph"].extras.get("executor")
-        if executor is not None:
-            executor.close()
+    with app_maker(built) as make:
+        yield lambda **overrides: make(**overrides).test_client()
 
 
 @pytest.fixture(scope="module")
