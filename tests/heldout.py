@@ -127,6 +127,8 @@ NEWS_FILES = {
     "dev22": "news-dev22.json",
     "dev23": "news-dev23.json",
     "dev24": "news-dev24.json",
+    "dev25": "news-dev25.json",
+    "dev26": "news-dev26.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",

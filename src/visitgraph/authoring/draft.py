@@ -114,6 +114,8 @@ class Draft:
     turtle: str = ""
     #: known bodies a known person named with them belongs to, by the folded name as written (decision 0064)
     vouched: dict[str, tuple[Candidate, str]] = field(default_factory=dict, repr=False)
+    #: each institution's name as the text writes it, with the entry it became ("X (VGBIL, the Y)": a later "VGBIL")
+    written_orgs: dict[str, Entry] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return what the draft holds, JSON-ready (for --json and tests)."""
@@ -256,10 +258,10 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
     place = _DATELINE_PLACE.fullmatch(text[: span[0]]) if span else None  # "BAKU, September 21, 2027. …"
-    dateline = re.match(r"[.:;,–—-]?\s+", text[span[1] :]) if span and (span[0] <= 3 or place) else None
-    if span and dateline and text[span[1] : span[1] + 1] in ".:;–—-":
+    dateline = _DATELINE_END.match(text, span[1]) if span and (span[0] <= 3 or place) else None
+    if span and dateline:
         # "14.10.2026. Chairperson … visited": a dateline, not the visit sentence (blanked: offsets stay)
-        text = " " * (span[1] + dateline.end()) + text[span[1] + dateline.end() :]
+        text = " " * dateline.end() + text[dateline.end() :]
         span = None
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
     for p in found.visitors + found.hosts:
@@ -348,7 +350,16 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
 
 
 #: A dateline's place before its date: a city in capitals and a comma ("BAKU, ", "NEW YORK, ", "ST. PETERSBURG, ").
-_DATELINE_PLACE = re.compile(r"\s*[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.'’ -]{1,30}[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.],\s*")
+#: Or a place in title case, one to three words ("Baku, ", "New York, ", "St. Petersburg, "), but not a sentence's
+#: first words ("On May 5, …", "Today, …").
+_DATELINE_PLACE = re.compile(
+    r"\s*(?:[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.'’ -]{1,30}[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.]"
+    r"|(?!(?:On|In|At|By|Today|Yesterday|Earlier|Later|Then|Since|From|Until|Last|This|Next)\b)"
+    r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][a-zà-öø-ÿəışçğ'’.-]+(?:[ -][A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][a-zà-öø-ÿəışçğ'’.-]+){0,2}),\s*"
+)
+#: What ends a dateline after its date: an agency's name in slashes or brackets ("/AZERTAC/", "(AZERTAC)"), then a
+#: full stop, colon, semicolon or dash, and space.
+_DATELINE_END = re.compile(r"(?:\s*/\s*[A-Z][\w-]*\s*/|\s*\([A-Z][\w-]*\))?\s*[.:;–—-]\s+")
 
 
 def _known_visiting_bodies(named: list[OrgMention], orgs: dict[str, Entry], ctx: DraftContext) -> dict[str, OrgMention]:
@@ -637,7 +648,7 @@ def _short_forms(name: str) -> set[str]:
     """Return the folded abbreviations a name carries: a capitalised word leading it or in its brackets, and the
     initials of its words and of its bracketed expansion ("ALA (American Library Association)": ala)."""
     out = set(acronyms(name))
-    for m in re.finditer(r"^([^\W\d_]{2,10})\s*\(|\(([^\W\d_]{2,10})\)", name):
+    for m in re.finditer(r"^([^\W\d_]{2,10})\s*\(|\(([^\W\d_]{2,10})(?:\)|[,;]\s)", name):  # "(VGBIL, the …)"
         word = m.group(1) or m.group(2)
         if word.isupper():
             out.add(fold(word))
@@ -725,7 +736,7 @@ def _org_entry(
         return orgs[key]
     same = next(
         (e for e in orgs.values() for n in _forms(e) if _abbreviates(o.name, n) or _abbreviates(n, o.name)), None
-    )
+    ) or next((e for n, e in draft.written_orgs.items() if _abbreviates(o.name, n)), None)
     if same is not None:  # "ALA" after "ALA (American Library Association)": the body named before
         return same
     if o.unclaimed is not None:  # named, but nothing says a guest belongs to it: not the visit's, known or not
@@ -816,6 +827,7 @@ def _org_entry(
         if parent is not None:
             entry.props.append(("schema:parentOrganization", curie(parent.iri, ctx.base), "parent as read"))
     orgs[key] = entry
+    draft.written_orgs.setdefault(o.name, entry)
     draft.entries.setdefault(entry.iri, entry)
     if all(e.iri != entry.iri for e in draft.institutions):
         draft.institutions.append(entry)
@@ -975,7 +987,7 @@ def _variants(name: str, kind: str) -> list[str]:
 #: A unit named by up to three capitalised words and a unit word, "of the" a body: "Manuscripts Center of the X",
 #: "Oriental Literature Centre of the X". The body alone is looked up, and must equal a known label (decision 0066).
 _UNIT_OF = re.compile(
-    r"^(?:[A-Z][\w'’-]*\s+){1,3}(?:Centre|Center|Department|Division|Sector|Section|Unit|Branch|Laboratory|Office)"
+    r"^(?:[A-Z][\w'’-]*\s+){1,3}(?:Centre|Center|Department|Division|Sector|Section|Unit|Branch|Laboratory|Office|Museum|Archives?)"
     r"\s+of\s+the\s+([A-Z].{2,200})$"
 )
 #: An acronym, then one or two words in lower case that are no name ("RSL for library", decision 0069).

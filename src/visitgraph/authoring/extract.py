@@ -40,7 +40,9 @@ specialist member ambassador consul secretary rector dean professor
 librarian curator attendee officer advisor adviser counsellor counselor ex-editor president-elect
 scholar historian journalist poet author scientist envoy governor mayor leader founder principal lecturer
 artist painter composer musician singer actor actress architect sculptor photographer translator publisher
-diplomat teacher attaché attache doctor candidate""".split()
+diplomat teacher attaché attache doctor candidate bibliographer archivist cataloguer cataloger methodologist
+novelist economist philologist linguist orientalist archaeologist ethnographer critic playwright essayist
+analyst consultant""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
@@ -275,6 +277,28 @@ def _recase(name: str) -> str:
     )
 
 
+#: Institution words of other languages ("Bibliothèque", "Universidad", "Kütüphanesi"): a name in its own language.
+FOREIGN_HEADS = re.compile(
+    r"(?:[uü]niversit\w*|universidad\w*|kütüphane\w*|kitabxana\w*|bibliot\w+|biblioth\w+|akadem\w+|muze\w*|"
+    r"museo|mus[eé]e|institut\w*|enstit\w*|fakült\w*|vakf\w*|kolleg\w*|ministerstv\w*|nazirliy\w*)",
+    re.IGNORECASE,
+)
+#: Lower-case words of another language's name ("nationale du", "de la"): after one of the words above, what follows
+#: in capitals is still that institution's name ("Bibliothèque nationale du Royaume du Maroc"), nobody's.
+_FOREIGN_LINK = frozenset(
+    "nationale national nacional nazionale naţională narodowa du de des la del della di do da dos das der den van von y e i et".split()
+)
+
+
+def _in_foreign_name(words: Sequence[Span], i: int) -> bool:
+    """Say whether words[i] goes on an institution's name in another language: an institution word of that
+    language, then only its lower-case linking words, right before it."""
+    k = i - 1
+    while k >= 0 and i - k <= 4 and words[k].text.casefold() in _FOREIGN_LINK and not is_cap(words[k].text):
+        k -= 1
+    return k < i - 1 and k >= 0 and FOREIGN_HEADS.fullmatch(words[k].text) is not None
+
+
 def find_people(text: str, start: int = 0, end: int | None = None) -> list[PersonMention]:
     """Find the person names in text[start:end]: runs of two to four name words (initials allowed).
 
@@ -370,6 +394,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and words[i - 2].text.casefold() in ORG_HEADS
         ):
             i = j + 1  # "the Hermitage Museum in Saint Petersburg": where an institution is, not a person
+            continue
+        if run and run[0] is words[i] and _in_foreign_name(words, i):
+            i = j + 1  # "the Bibliothèque nationale du Royaume du Maroc": the rest of a name in its own language
             continue
         if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
             i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person
@@ -529,11 +556,24 @@ def _org_name_before(words: list[Span], k: int) -> bool:
 
 
 def _skip_eponym(words: list[Span], i: int) -> int:
-    """Skip the person an institution is named after: initials and a surname, or two names."""
+    """Skip the person an institution is named after: initials and a surname, or two names; a saint (or two
+    saints joined by "and") by one name each ("named after St. St. Cyril and Methodius", "Saints Cyril and
+    Methodius"), and two one-word names joined by "and" ("named after Cyril and Methodius")."""
     j = i
+    saint = False
+    while j < len(words) and (words[j].text.casefold() in _SAINT_WORDS or (saint and words[j].text == ".")):
+        j, saint = j + 1, True
+    if saint or (i + 2 < len(words) and words[i + 1].text == "and"):
+        j += 1  # one name, then perhaps "and" and another
+        if j + 1 < len(words) and words[j].text == "and":
+            j += 2
+        return min(j, len(words))
     while j < len(words) and _is_initials(words[j].text):
         j += 1
     return j + 1 if j > i else min(i + 2, len(words))
+
+
+_SAINT_WORDS = frozenset("st sts ss saint saints sainte".split())
 
 
 _OF = re.compile(r"\s(?:of|within|at)\s(?:the\s)?")
@@ -594,6 +634,13 @@ _PART_KEEPS = re.compile(
 )
 
 
+#: "… of the <name in its own language>, the <English name with an institution word>" (at the descriptor's end).
+_NATIVE_THEN_ENGLISH = re.compile(
+    r"^.*?\b(?:of|at)\s+(?:the\s+)?(?P<native>[^\W\d_a-z][^,()]{2,120}?),\s+(?:the\s+)?"
+    r"(?P<english>[A-Z][^,()]{2,160})$"
+)
+
+
 def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     """Split a descriptor into (job title, organisation name as written).
 
@@ -614,6 +661,15 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     if not desc:
         return None, None
     desc = _KIND_BEFORE_NAME.sub(r"\1 ", desc)  # "of the company IPR BOOKS": the company is IPR BOOKS
+    native = _NATIVE_THEN_ENGLISH.match(desc)
+    if (
+        native is not None
+        and not any(w.casefold() in ORG_HEADS for w in native.group("native").split())
+        and any(w.casefold() in ORG_HEADS for w in native.group("english").split())
+    ):
+        # "Director General of the Národní knihovna České republiky, the National Library of the Czech Republic":
+        # the institution's own-language name, then the English one in apposition; the English one is read
+        return split_descriptor(desc[: native.start("native")] + native.group("english"))
     m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
     if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
         return m.group(2), m.group(1)

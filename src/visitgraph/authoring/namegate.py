@@ -14,6 +14,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from visitgraph.authoring.extract import (
+    FOREIGN_HEADS,
     GROUP_NOUNS,
     ORG_HEADS,
     PART_WORDS,
@@ -33,11 +34,6 @@ from visitgraph.core.names import FORM_WORDS, fold, org_tokens
 COMMON_ZIPF = 4.5
 
 #: Institution words of other languages that head a body's name ("Bilecik Şeyh Edebali Üniversitesi").
-FOREIGN_HEADS = re.compile(
-    r"(?:[uü]niversit\w*|universidad\w*|kütüphane\w*|kitabxana\w*|bibliot\w+|biblioth\w+|akadem\w+|muze\w*|"
-    r"museo|mus[eé]e|institut\w*|enstit\w*|fakült\w*|vakf\w*|kolleg\w*|ministerstv\w*|nazirliy\w*)",
-    re.IGNORECASE,
-)
 
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*")
 #: Initials and particles that are part of a name but not a name word ("Jan de Vries", "K. S. Isinova").

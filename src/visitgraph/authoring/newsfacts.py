@@ -203,7 +203,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?)"
             # "G. Wilson, who is known as …, presented", "The delegation, for its part, handed over"
-            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,|,\s+(?:in|for)\s+(?:his|her|its|their)\s+(?:turn|part),)?\s+"
+            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,|,\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn|for\s+(?:his|her|its|their)\s+part),)?\s+"
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             # the thing is an object: "… the books donated to the library over the years" is a participle's adjunct
             r"(?P<recv>" + _LIBRARY + r")\s+(?!" + _ADJUNCT + r"\b)(?P<items>[^.]{1,150}?)(?:\.|$)"
@@ -249,6 +249,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
             r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?P<items>[^.]{1,150}?)"
             r"(?:\s+from\s+(?P<giver>[^.,]{1,150}?))?(?:\s+as\s+(?:a\s+)?" + _GIFT_NOUNS + r")?(?:[.,;]|$)"
+        ),
+    ),
+    (
+        # "… worked in the reading hall and received from the library the electronic edition …": the giver before
+        # the thing, the receiver the clause's subject (the other side)
+        "received_from",
+        re.compile(
+            r"\breceived\s+from\s+(?P<giver>" + _LIBRARY + r"|the\s+hosts?|" + _STAFF + r"|(?:the\s+)?guests?|"
+            r"(?:the\s+)?delegation|him|her|them)\s+(?P<items>(?!about\b|information\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
     (
@@ -414,6 +423,7 @@ _NEEDS = {
     "and_gave": ("visited", " and ", " to "),
     "visited_and": ("visit", " and "),
     "received": ("received",),
+    "received_from": ("received from",),
     "to_whom": ("to whom",),
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
@@ -663,7 +673,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 agent = GUESTS
             if rule == "left_for" and not _received_gift(m.group("items")):
                 continue  # "left his impressions in the library's visitors' book": no thing handed over
-            if rule == "received" and not _received_gift(m.group("items")):
+            if rule in ("received", "received_from") and not _received_gift(m.group("items")):
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
@@ -685,7 +695,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
                 recipient = HOST
-            if rule == "donated_bare":  # no receiver written: the other side of the giver
+            if rule in ("donated_bare", "received_from"):  # no receiver written: the other side of the giver
                 recipient = GUESTS if agent == HOST or agent in host_names else HOST
             sides = {HOST, GUESTS, GUEST, *people, *host_names}
             guest_side = {GUESTS, GUEST, *people}
@@ -747,6 +757,14 @@ _AGREED = (
         r"^(?:also\s+)?(?:agreed|decided)\s+(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
+    # "…, while the Cyprus Library agreed to sign a similar document later in the year": whoever agrees, to make a
+    # document
+    re.compile(
+        r"\bagreed\s+(?P<prep>to)\s+(?P<what>(?:sign|prepare|conclude|draft)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:memorand(?:um|a)|agreements?|protocols?|contracts?|documents?)\b[^.;]{0,200}?)"
+        r"(?=\s+in the future\b|\s+later\b|[.;]|$)",
+        re.I,
+    ),
     # "The sides plan to sign a memorandum …", "they decided to prepare its text": the parties' own intent to
     # make a document (read only when the sentence names one: _INTENT)
     re.compile(
@@ -775,7 +793,7 @@ _SIGNED = re.compile(
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").
 _SIGNED_PASSIVE = re.compile(
-    r"\b(?:(?:a|an|the|two|both)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    r"\b(?:(?:a|an|the|two|both)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b|an?\b|the\b)[\w-]+\s+){0,3}?)"
     + _DOC
     + r"(?P<on>\s+(?:on|of|between|for|giving|granting|providing|allowing)\s+[^.;]{1,200}?)?"
     r"\s+(?:was|were|has\s+been|have\s+been)\s+" + _SIGN_VERB + r"\b",
@@ -826,6 +844,8 @@ def find_agreements(text: str) -> list[AgreementMention]:
             signed = _SIGNING_HELD.search(sentence)
         if signed is None and made:  # "the heads of the two libraries signed a plan of …": both sides sign a document
             signed = _SIGNED_BY_BOTH.search(sentence)
+        if agreed is not None and _ONLY_TALKS.match(agreed.group("what")):
+            agreed = None  # "decided to continue negotiations on a licence agreement": nothing agreed yet
         if agreed is None and signed is None:
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""
@@ -844,6 +864,14 @@ def find_agreements(text: str) -> list[AgreementMention]:
             name = doc[:1].upper() + doc[1:].casefold() + (second.group("on") or "").rstrip()
             out.append(AgreementMention(name, True, second.group(0).strip()))
     return out
+
+
+#: What only keeps talking: an intent to go on negotiating or to look into something is no agreement.
+_ONLY_TALKS = re.compile(
+    r"(?:continue|keep|resume|carry\s+on(?:\s+with)?|go\s+on\s+with|hold)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+)?"
+    r"(?:negotiations?|talks|discussions?|consultations?)\b|(?:consider|study|examine|explore|discuss|look\s+into)\b",
+    re.I,
+)
 
 
 #: The second document of one signature: "… and a protocol on the exchange of publications".
@@ -871,7 +899,8 @@ def _agreement_clauses(sentence: str) -> list[str]:
     ['The sides agreed on cooperation, and signed a memorandum.']
     """
     parts = _AGREEMENT_CLAUSE.split(sentence)
-    full = [p for p in parts if re.search(_DOC, p, re.I) and _AGREEMENT_CUE.search(p)]
+    # "a similar document" stands for the document of the other clause
+    full = [p for p in parts if re.search(_DOC + r"|\bsimilar\s+documents?\b", p, re.I) and _AGREEMENT_CUE.search(p)]
     if len(parts) == 2 and _SIGNED_ON.search(parts[0]) and re.match(r"(?:also\s+)?(?:agreed|decided)\s+to\b", parts[1]):
         return parts  # "signed a memorandum on X and agreed to hold Y": the document has its subject, Y is another
     return parts if len(parts) > 1 and len(full) >= 2 else [sentence]

@@ -137,6 +137,12 @@ _NAMELESS_GUESTS = re.compile(
     r"(?:guests|visitors|delegations|delegates)\b",
     re.I,
 )
+#: "The Presidential Library received two delegations on …": guests by number in the object, named in the next.
+_COUNTED_GUESTS = re.compile(
+    r"\b(?:received|hosted|welcomed|greeted|visited\s+by)\s+(?:two|three|four|five|several|a\s+number\s+of)\s+"
+    r"(?:foreign\s+)?(?:groups?\s+of\s+)?(?:guests|visitors|delegations|delegates)\b",
+    re.I,
+)
 
 
 def visit_sentence_end(text: str) -> int:
@@ -456,7 +462,12 @@ def analyse_visit(
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
     end = visit_sentence_end(text)
-    if _NAMELESS_GUESTS.search(text, 0, end) and not find_people(text, 0, end):
+    counted = _COUNTED_GUESTS.search(text, 0, end)
+    # "… received two delegations on the same day. General Director of X Y arrived …": the next sentence names them,
+    # unless the visit sentence lists the groups itself ("two groups of guests: …") or the next takes them one by one
+    # ("The first, from X, was led by …", read where the members are)
+    counted = counted if counted and ":" not in text[:end] and not re.match(r"\s*The\s", text[end:]) else None
+    if (_NAMELESS_GUESTS.search(text, 0, end) or counted) and not find_people(text, 0, end):
         end += first_sentence_end(text[end:])  # "Two groups of guests came to the library on …": the next names them
     former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]) + former)
@@ -770,7 +781,11 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = org_text is not None and _is_host_org(org_text, set())
             if is_host:
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
-            elif org_text is None and (_receives_guests(text, pre, p) or _staff_title(desc)):
+            elif (
+                org_text is None
+                and not _OTHERS_PART.search(own)
+                and (_receives_guests(text, pre, p) or _staff_title(desc))
+            ):
                 is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
         if not is_host and not in_members and _GIVEN_BY.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
             is_host = True  # "The guests … were in turn given the album by chief bibliographer X": who gives to them
@@ -911,6 +926,9 @@ def _own_sentence(text: str, p: PersonMention, reach: int = 600) -> str:
 
 
 _GUESTS_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:guests?|visitors?|delegation)|[Tt]hey|[Hh]e|[Ss]he)\b")
+#: A part of the guests' own body opening the list a name is in ("The head of her department X and senior bibliographer
+#: Y showed him …"): who acts with them is not read as the host's by the title alone.
+_OTHERS_PART = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:department|sector|division|section|unit|office)\b")
 #: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
 _STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
 
