@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from visitgraph.authoring.extract import (
+    FOREIGN_HEADS,
     ORG_HEADS,
     OrgMention,
     PersonMention,
@@ -34,7 +35,7 @@ from visitgraph.authoring.extract import (
     place_code,
     whole_of,
 )
-from visitgraph.authoring.namegate import FOREIGN_HEADS, known_under_other_words, refuse_person
+from visitgraph.authoring.namegate import known_under_other_words, refuse_person
 from visitgraph.authoring.newsdates import DateMention, ResolvedDate, explain_missing, find_date, resolve_dates
 from visitgraph.authoring.newsfacts import GUEST, GUESTS, HOST, find_agreements, find_gifts, match_topics
 from visitgraph.authoring.visitors import VisitFindings, analyse_visit, first_sentence_end, visiting_orgs_free

@@ -280,14 +280,25 @@ def _recase(name: str) -> str:
 #: Institution words of other languages ("Bibliothèque", "Universidad", "Kütüphanesi"): a name in its own language.
 FOREIGN_HEADS = re.compile(
     r"(?:[uü]niversit\w*|universidad\w*|kütüphane\w*|kitabxana\w*|bibliot\w+|biblioth\w+|akadem\w+|muze\w*|"
-    r"museo|mus[eé]e|institut\w*|enstit\w*|fakült\w*|vakf\w*|kolleg\w*|ministerstv\w*|nazirliy\w*)",
+    r"museo|mus[eé]e|institut\w*|enstit\w*|fakült\w*|vakf\w*|kolleg\w*|ministerstv\w*|nazirliy\w*|"
+    r"müdürlüğ\w*|bakanlığ\w*|başkanlığ\w*|idarəs\w*|knihovn\w*|könyvtár\w*|kirjasto\w*|raamatukogu\w*)",
     re.IGNORECASE,
 )
 #: Lower-case words of another language's name ("nationale du", "de la"): after one of the words above, what follows
 #: in capitals is still that institution's name ("Bibliothèque nationale du Royaume du Maroc"), nobody's.
 _FOREIGN_LINK = frozenset(
-    "nationale national nacional nazionale naţională narodowa du de des la del della di do da dos das der den van von y e i et".split()
+    "nationale national nacional nazionale naţională narodowa nacionalinė nacionaline du de des la del della di do da "
+    "dos das der den van von y e i et ve və und och og és a".split()
 )
+
+
+def foreign_head(word: str) -> bool:
+    """Say whether a word is an institution word of another language, not a family name built on one
+    ("Kütüphanesi", "Müdürlüğü"; not "Institutova", "Akademov")."""
+    return FOREIGN_HEADS.fullmatch(word) is not None and _SURNAME_END.search(word.casefold()) is None
+
+
+_SURNAME_END = re.compile(r"(?:ov|ova|ev|eva|in|ina|ski|ska|sky|skaya|enko|yan|ian|dze|shvili|ic|ić|ich)$")
 
 
 def _in_foreign_name(words: Sequence[Span], i: int) -> bool:
@@ -397,6 +408,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             continue
         if run and run[0] is words[i] and _in_foreign_name(words, i):
             i = j + 1  # "the Bibliothèque nationale du Royaume du Maroc": the rest of a name in its own language
+            continue
+        if j + 1 < len(words) and foreign_head(words[j + 1].text) and not is_cap(words[j + 1].text):
+            i = j + 1  # "Lietuvos nacionalinė Martyno Mažvydo biblioteka": an institution's own-language name
             continue
         if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
             i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person
@@ -511,9 +525,11 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         and words[k].text.casefold() == "and"
         and is_cap(words[k - 1].text)
         and words[k - 2].text.casefold() == "of"
-        and _org_name_before(words, k - 2)
+        and (_org_name_before(words, k - 2) or words[k - 3].text.casefold() in TITLE_HEADS)
     ):
-        return run[1:]
+        return run[1:]  # and "Director of Books and Reading Aminata Diop": a title's two fields
+    if k >= 0 and is_cap(words[k].text) and words[k].text.casefold() in ORG_HEADS:
+        return run  # "… of the Kenya National Library Service Grace Wanjiru Mwangi": the institution ended before
     q = i - 1
     while q >= 1 and is_cap(words[q].text) and not is_name_word(words[q].text) and not _is_initials(words[q].text):
         q -= 1  # "the Department of Rare Maps Anna Petrova": capitalised words that are no name before the run
@@ -946,6 +962,12 @@ def institution_head(name: str) -> str | None:
     acronym = one if re.fullmatch(r"[^\W\d_](?:[^\W\d_]|&)+", one) and one.isupper() else None  # "TÜRKSOY" too
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
+    if (
+        len(words) >= 2
+        and words[-1].casefold() in ("service", "services")
+        and words[-2].casefold() in (INSTITUTION_HEADS)
+    ):
+        return words[-1].casefold()  # "Kenya National Library Service": a service that is an institution
     if words and words[0].casefold() in HEAD_FIRST:  # "Instituto Cervantes", "Biblioteca Nacional"
         return words[0].casefold()
     return acronym

@@ -14,7 +14,6 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from visitgraph.authoring.extract import (
-    FOREIGN_HEADS,
     GROUP_NOUNS,
     ORG_HEADS,
     PART_WORDS,
@@ -22,6 +21,7 @@ from visitgraph.authoring.extract import (
     SUB_UNITS,
     TITLE_HEADS,
     TITLE_MODIFIERS,
+    foreign_head,
     institution_head,
     is_cap,
     place_code,
@@ -74,7 +74,7 @@ def refuse_person(name: str, name_words: frozenset[str] = frozenset(), honorific
     if len(words) < 2 and not (honorific and words):
         return "one name word only"
     for w in words:
-        if w.casefold() in ORG_HEADS or FOREIGN_HEADS.fullmatch(w):
+        if w.casefold() in ORG_HEADS or foreign_head(w):
             return f'an institution\'s word ("{w}")'
     if institution_head(name) is not None and not any(w.isupper() and len(w) > 1 for w in words):
         return "the name of an institution"

@@ -492,12 +492,17 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
     for name in host_names:
         if fold(name) and (fold(name) in folded or re.search(rf"(?<!\w){re.escape(_initial_form(name))}\b", folded)):
             return name
+    for name in host_names:  # "Mr. Guliyev" for the host's Mahammad Guliyev: a later mention by surname
+        words = fold(name).split()
+        if len(words) >= 2 and re.fullmatch(rf"(?:(?:mr|mrs|ms|dr|prof)\.?\s+)?{re.escape(words[-1])}", folded):
+            return name
     for name in names:
         if fold(name) in folded:
             return name
     for name in names:  # a later mention by initial or surname: "M. van Dijk", "Dijk" for Marieke van Dijk
         words = fold(name).split()
-        if len(words) >= 2 and folded and (" " + fold(name)).endswith(" " + folded):
+        bare = re.sub(r"^(?:mr|mrs|ms|dr|prof)\.?\s+", "", folded)  # "Dr. Serin" for Mustafa Serin
+        if len(words) >= 2 and bare and (" " + fold(name)).endswith(" " + bare):
             return name
         if len(words) >= 2 and re.search(
             rf"(?<!\w){re.escape(words[0][0])} {re.escape(' '.join(words[1:]))}\b", folded
@@ -657,6 +662,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             m = pattern.search(sentence)
             if m is None:
                 continue
+            if rule == "to_by" and _MADE_BY.search(m.group("recv")):
+                continue  # "handed over to X a copy of his monograph, published in Istanbul by Y": Y made it
             verb = m.groupdict().get("verb") or "presented"
             if verb == "presented" and _presentation(
                 m.group("items"), m.groupdict().get("recv") or "", given=rule in ("active", "recv_with")
@@ -712,6 +719,13 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
             break  # one rule per sentence: "presented with … donated to …" is one gift
     return [_unmasked(g) for g in out]
+
+
+#: The end of a phrase whose "by" names who made a thing, not who gave it.
+_MADE_BY = re.compile(
+    r"\b(?:published|written|edited|prepared|compiled|issued|printed|translated|authored|made|produced)"
+    r"(?:\s+(?:in|at)\s+[^,;]{1,60})?\s*$"
+)
 
 
 #: A title in quotes, and what stands for a full stop inside one while the rules read a sentence (decision 0064).

@@ -175,7 +175,9 @@ def _about_spans(sentence: str) -> list[tuple[int, int]]:
     # "author of a novel about the poetess X, visited …": the subject of a work, up to the end of its phrase
     spans += [
         (m.start(), m.end())
-        for m in re.finditer(r"\b(?:about|dedicated\s+to|on\s+the\s+life\s+of)\s+(?!\d)[^,.;()]{1,150}", sentence)
+        for m in re.finditer(
+            r"\b(?:about|on|dedicated\s+to|devoted\s+to|on\s+the\s+life\s+of)\s+(?!\d)[^,.;()]{1,150}", sentence
+        )
         if re.search(
             r"\b(?:novel|book|poem|film|play|biography|monograph|study|studies|works?|article|essay|"
             r"album|opera|story|stories)\s+$",
@@ -342,7 +344,12 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     heads = [
         i
         for i, w in enumerate(words)
-        if (w.text.casefold() in TITLE_HEADS or _hyphen_title(w.text)) and not _in_org_name(words, i)
+        if (
+            w.text.casefold() in TITLE_HEADS
+            or _hyphen_title(w.text)
+            or (w.text.casefold() == "chief" and i + 1 < len(words) and words[i + 1].text == "of")  # "Chief of the X"
+        )
+        and not _in_org_name(words, i)
     ]
     if not heads:
         return None, None

@@ -19,6 +19,7 @@ Names and words are written folded (:func:`visitgraph.core.names.fold`: lower ca
 from __future__ import annotations
 
 import functools
+import unicodedata
 from typing import NamedTuple
 
 import pycountry
@@ -121,6 +122,35 @@ COUNTRIES: tuple[Country, ...] = (
     Country("ZA", "South Africa", (), ()),
 )
 
+
+#: ISO 3166-1 names that are also given names or common words in running text: not read as a place there.
+_NOT_IN_RUNNING_TEXT = frozenset({"chad", "jersey", "guernsey", "georgia", "jordan", "niger", "guinea", "mali", "togo"})
+
+
+def _plain(name: str) -> str:
+    """Lower case without accents, as :func:`visitgraph.core.names.fold` writes names (not imported: it imports
+    this module)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
+
+
+def _every_other_country(listed: tuple[Country, ...]) -> tuple[Country, ...]:
+    """One row for each ISO 3166-1 country the table above does not list, named by its ISO names: the news items
+    name countries from every continent ("the National Library of Uruguay"), and a country the table lacks would
+    be read as a person's first name. Shown by its code, like the other rows without a shown name."""
+    have = {c.code for c in listed}
+    rows = []
+    for found in pycountry.countries:
+        if found.alpha_2 in have:
+            continue
+        names = (getattr(found, key, None) for key in ("common_name", "name"))
+        plain = tuple(dict.fromkeys(_plain(n) for n in names if n and "," not in n and "(" not in n))
+        plain = tuple(n for n in plain if n not in _NOT_IN_RUNNING_TEXT)
+        if plain:
+            rows.append(Country(found.alpha_2, None, plain, ()))
+    return tuple(rows)
+
+
+COUNTRIES = COUNTRIES + _every_other_country(COUNTRIES)
 BY_CODE: dict[str, Country] = {c.code: c for c in COUNTRIES}
 
 

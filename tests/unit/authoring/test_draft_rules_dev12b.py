@@ -383,14 +383,14 @@ def test_a_passive_handing_over_with_an_adverb_and_a_long_apposition_after_its_g
             "facsimile of a medieval psalter.",
             ["Eva Lind"],
             ["Gunel Abbasova"],
-            [("Mrs Lind", "Gunel Abbasova")],
+            [("Eva Lind", "Gunel Abbasova")],  # the guest, by her surname after an honorific
         ),
         (
             "At the end of the meeting the guests handed over to Mr. Guliyev several issues of the journal "
             '"Kitab Dunyasi".',
             [],
             ["Tural Guliyev"],
-            [("guests", "host")],
+            [("guests", "Tural Guliyev")],  # the host's own staff member, by his surname after an honorific
         ),
         (
             "The guests were received by the director, who spoke about the rare maps of the library and presented the "
