@@ -42,7 +42,7 @@ scholar historian journalist poet author scientist envoy governor mayor leader f
 artist painter composer musician singer actor actress architect sculptor photographer translator publisher
 diplomat teacher attaché attache doctor candidate bibliographer archivist cataloguer cataloger methodologist
 novelist economist philologist linguist orientalist archaeologist ethnographer critic playwright essayist
-analyst consultant""".split()
+analyst consultant chancellor vice-chancellor provost""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
@@ -657,7 +657,31 @@ _NATIVE_THEN_ENGLISH = re.compile(
 )
 
 
+#: A body's name and then "for" a region or countries ("OCLC for Eastern Europe and Central Asia").
+_REGION_SCOPE = re.compile(r"^(.{2,200}?)\s+(for\s+(?:the\s+)?[A-Z][^,;()]{2,120})$")
+_REGION_WORDS = frozenset("for the and eastern western northern southern central east west north south middle".split())
+
+
 def split_descriptor(desc: str) -> tuple[str | None, str | None]:
+    """Split a descriptor into (job title, organisation name as written): :func:`_split_descriptor`, then a region
+    after an acronym's body goes to the title ("Regional director of OCLC for Eastern Europe and Central Asia":
+    OCLC; a name in words keeps its "for": "Institute for Central Asia").
+
+    >>> split_descriptor("Regional director of OCLC for Eastern Europe and Central Asia")
+    ('Regional director for Eastern Europe and Central Asia', 'OCLC')
+    """
+    title, org = _split_descriptor(desc)
+    region = _REGION_SCOPE.match(org) if org else None
+    if (
+        region is not None
+        and re.fullmatch(r"[^\W\d_a-z]{2,10}", region.group(1))
+        and all(_is_region(w) or w.casefold() in _REGION_WORDS for w in re.findall(r"[^\W\d_][\w-]*", region.group(2)))
+    ):
+        return f"{title} {region.group(2)}" if title else region.group(2), region.group(1)
+    return title, org
+
+
+def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     """Split a descriptor into (job title, organisation name as written).
 
     >>> split_descriptor("Director of International Activities of the All-Russia State Library for Foreign Literature")
@@ -685,7 +709,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     ):
         # "Director General of the Národní knihovna České republiky, the National Library of the Czech Republic":
         # the institution's own-language name, then the English one in apposition; the English one is read
-        return split_descriptor(desc[: native.start("native")] + native.group("english"))
+        return _split_descriptor(desc[: native.start("native")] + native.group("english"))
     m = re.match(r"^([A-Z]{2,}\s+\([^()]{1,120}\))\s+((?:[\w-]+\s+){0,2}?([\w-]+)(?:\s+for\s+[^()]{1,80})?)$", desc)
     if m and m.group(3).casefold() in TITLE_HEADS:  # "OCLC (Online …) Regional Director for Europe"
         return m.group(2), m.group(1)

@@ -201,7 +201,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_first",  # "X donated to the Presidential Library a collection of books": the receiver first
         re.compile(
-            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?)"
+            # "Ivanova N. Ye., in her turn, handed over …": a family name, then initials
+            r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?"
+            r"(?:\s+(?:" + CAP + r"[a-z]?\.\s?){1,3})?)"
             # "G. Wilson, who is known as …, presented", "The delegation, for its part, handed over"
             r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,|,\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn|for\s+(?:his|her|its|their)\s+part),)?\s+"
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
@@ -501,6 +503,8 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
             return name
     for name in names:  # a later mention by initial or surname: "M. van Dijk", "Dijk" for Marieke van Dijk
         words = fold(name).split()
+        if len(words) >= 2 and re.fullmatch(rf"{re.escape(words[-1])}\s+{re.escape(words[0][0])}\b.*", folded):
+            return name  # "Ivanova N. Ye." for Natalya Ivanova: the family name, then the initials
         bare = re.sub(r"^(?:mr|mrs|ms|dr|prof)\.?\s+", "", folded)  # "Dr. Serin" for Mustafa Serin
         if len(words) >= 2 and bare and (" " + fold(name)).endswith(" " + bare):
             return name
@@ -559,7 +563,12 @@ def _items(phrase: str, before: str = "") -> list[str]:
     )
     if cut and _PREDICATE_AFTER_AND.match(bare[cut[0] :]):  # "… her book and left a note in …": a new predicate
         return [phrase[: _original_index(phrase, bare, cut[0])].strip(" ,")]
-    if cut and not participle and not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]]):
+    # "a book on the history of the university and a ceramic bowl": an article after "and" opens a second thing,
+    # whatever the first governs
+    article = cut and re.match(r"\s+and\s+(?:a|an)\s", bare[cut[-1] :]) and re.match(r"(?:a|an)\s", bare)
+    if article:
+        cut = cut[-1:]
+    if cut and not participle and (article or not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]])):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content
         idx = _original_index(phrase, bare, first_len)

@@ -140,7 +140,9 @@ _NAMELESS_GUESTS = re.compile(
 #: "The Presidential Library received two delegations on …": guests by number in the object, named in the next.
 _COUNTED_GUESTS = re.compile(
     r"\b(?:received|hosted|welcomed|greeted|visited\s+by)\s+(?:two|three|four|five|several|a\s+number\s+of)\s+"
-    r"(?:foreign\s+)?(?:groups?\s+of\s+)?(?:guests|visitors|delegations|delegates)\b",
+    r"(?:foreign\s+)?(?:groups?\s+of\s+)?(?:guests|visitors|delegations|delegates)\b"
+    # "A meeting with representatives of three organisations from Moscow was held at the library."
+    r"|\bmeeting\s+with\s+(?:the\s+)?(?:representatives|delegates|members|guests|colleagues|specialists)\b",
     re.I,
 )
 
@@ -203,7 +205,13 @@ _FROM_PLACE = re.compile(
 
 
 #: A lower-case noun and "of" right before a name: "the greetings of X", "the legacy of X".
-_NOUN_OF = re.compile(r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?$")
+_NOUN_OF = re.compile(
+    r"\b([a-z][\w'’-]*)\s+of\s+(?:the\s+)?"
+    # "the greetings of Chancellor X", "the works of Academician X": a title of the one whose something it is
+    r"(?:(?i:"
+    + "|".join(sorted(TITLE_HEADS | TITLE_MODIFIERS | {"academician", "professor", "sheikh"}, key=len, reverse=True))
+    + r")\s+){0,2}$"
+)
 
 
 #: Nouns whose "of" names who leads or acts, a guest's slot: "under the leadership of X", "on behalf of X".
@@ -336,7 +344,7 @@ _TWO_ORGS = re.compile(r"\s+and\s+(?:of\s+|from\s+)?the\s+(?=[A-Z])")
 
 def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     """Return (descriptor, description) ending right before a name, if the text has one."""
-    text = re.sub(r"\s*(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?\s*$", "", pre).rstrip(" ,")
+    text = re.sub(r"(?:\s*(?:Mr|Mrs|Ms|Mme|Mlle|Dr|Prof|Miss)\.?)+\s*$", "", pre).rstrip(" ,")  # "Prof. Dr."
     if not text or _FUNCTION_END.search(text):
         return None, None
     unquoted = outside(quoted_spans(text))
@@ -473,7 +481,13 @@ def analyse_visit(
     # "… received two delegations on the same day. General Director of X Y arrived …": the next sentence names them,
     # unless the visit sentence lists the groups itself ("two groups of guests: …") or the next takes them one by one
     # ("The first, from X, was led by …", read where the members are)
-    counted = counted if counted and ":" not in text[:end] and not re.match(r"\s*The\s", text[end:]) else None
+    counted = (
+        counted
+        if counted
+        and ":" not in text[:end]
+        and not re.match(r"\s*The\s+(?:first|second|other|[A-Z][\w-]*\s+(?:delegation|group))\b", text[end:])
+        else None
+    )
     if (_NAMELESS_GUESTS.search(text, 0, end) or counted) and not find_people(text, 0, end):
         end += first_sentence_end(text[end:])  # "Two groups of guests came to the library on …": the next names them
     former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
@@ -915,7 +929,7 @@ _HOST_SLOT = re.compile(
 )
 #: The next of several people who received or briefed the guests: "received by X, director of the library, and Y".
 _HOST_LIST = re.compile(
-    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted|met)\s+by\s+[^.;]{1,160}?,?\s+and\s+(?:by\s+)?$"
+    r"\b(?:briefed|received|welcomed|greeted|hosted|guided|escorted|met)\s+by\s+[^.;]{1,160}?,?\s+and\s+(?:by\s+)?(?:the\s+)?$"
 )
 #: The agent of a handing-over whose receivers are the sentence's subject: "… were (in turn) given the album by
 #: (chief bibliographer) X" — whoever gives to the guests is on the host's side.
@@ -1237,6 +1251,10 @@ _REPRESENTED_BY = re.compile(
 )
 
 
+#: A body with its own "by" after the first of a list whose verb is said once: ", (and) the Y by …".
+_GAPPED_BY = re.compile(r",\s+(?:and\s+)?(?:the\s+)?(?P<org>[A-Z][^,;.]{2,150}?)\s+by\s+")
+
+
 def _find_represented_by(text: str, out: VisitFindings, labels: set[str]) -> None:
     """Give the guests named as the agents of "<institution> was represented … by" that institution, when they have
     none: everyone named after the "by" up to the sentence's end. The agents of the host ("the Presidential Library
@@ -1246,17 +1264,27 @@ def _find_represented_by(text: str, out: VisitFindings, labels: set[str]) -> Non
         host = _is_host_org(org, labels)
         if not looks_org(org):
             continue
-        stop = re.compile(r"[.;](?:\s|$)").search(text, m.end())
-        until = stop.start() if stop else len(text)
+        # the sentence's end, not an initial's full stop ("by Polezhaeva T. A., …")
+        semi = text.find(";", m.end())
+        until = m.end() + first_sentence_end(text[m.end() :])
+        until = semi if 0 <= semi < until else until
+        # "X was represented by A, the Y by its coordinator B, and the Z company by C": each later body with its
+        # own "by" (the verb said once) gives its agents its name
+        parts = [(m.end(), org, host)] + [
+            (g.end(), g.group("org"), _is_host_org(g.group("org"), labels))
+            for g in _GAPPED_BY.finditer(text, m.end(), until)
+            if looks_org(g.group("org"))
+        ]
         for p in list(out.visitors):
             if not m.end() <= p.start < until:
                 continue
-            if host:
+            _, own, own_host = next(part for part in reversed(parts) if part[0] <= p.start)
+            if own_host:
                 out.visitors.remove(p)
                 p.host = True
                 out.hosts.append(p)
-            elif p.org is None:
-                p.org = parse_org(org)
+            elif p.org is None or own is not org:
+                p.org = parse_org(own)
 
 
 #: People named by what they do or are: a title's head or a group's noun, singular or plural.
