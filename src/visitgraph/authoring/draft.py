@@ -42,10 +42,10 @@ from visitgraph.authoring.visitors import VisitFindings, analyse_visit, first_se
 from visitgraph.core import vocab
 from visitgraph.core.countries import display_name
 from visitgraph.core.errors import BadParameter
-from visitgraph.core.names import FORM_WORDS, acronyms, fold, normalize, org_tokens, person_tokens
+from visitgraph.core.names import FORM_WORDS, LabelKeys, acronyms, fold, normalize, org_tokens, person_tokens
 from visitgraph.linking.entities import Entity
 from visitgraph.linking.match import EXACT, MATCH_THRESHOLD, Candidate, Matcher
-from visitgraph.linking.namescore import clipped_given, sounds_alike, spelt_otherwise
+from visitgraph.linking.namescore import clipped_given, name_score, sounds_alike, spelt_otherwise
 
 HOST_SLUG = "presidential-library"
 #: A place right after an institution's name in the text ("… Centre in Cairo"), its capitalised words.
@@ -438,10 +438,28 @@ def _recorded_body_spelt(
         body = ctx.matcher.by_iri(iri) if iri != ctx.host else None
         labels = (body.labels or [body.name]) if body is not None else []
         label = next((n for n in labels if len(n) > 3 and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)), None)
+        label = label or next((w for n in labels if len(n) > 3 and (w := _label_spelt_in(text, n)) is not None), None)
         if label is not None:
             mention = OrgMention(label, reuse_only=True)
             if _org_entry(mention, ctx, draft, orgs) is not None:
                 return mention
+    return None
+
+
+def _label_spelt_in(text: str, label: str) -> str | None:
+    """Return the words of `text` that spell `label` another way ("Sputnik Azərbaycan" for "Sputnik Azerbaijan"):
+    a run of as many capitalised words whose name score against the label, by the matcher's own scorer, is at
+    least :data:`MATCH_THRESHOLD`. Else None."""
+    size = len(label.split())
+    if size < 2:
+        return None  # one word ("OCLC", "IFLA") is spelt as written or not at all
+    keys = LabelKeys.of(label)
+    word = r"[^\W\d_a-zà-ÿəışçğöü][\w'’-]*"  # a capitalised word, in any alphabet
+    run = word + rf"(?:\s+{word})" * (size - 1)
+    for m in re.finditer(rf"(?<!\w)(?={run}(?!\w))", text):
+        words = re.match(run, text[m.start() :])
+        if words and name_score(LabelKeys.of(words.group(0)), keys, "organization") >= MATCH_THRESHOLD:
+            return words.group(0)
     return None
 
 

@@ -625,6 +625,8 @@ def looks_org(text: str) -> bool:
         return False
     if any(w.casefold() in ORG_HEADS and is_cap(w) for w in words) or (words[0].isupper() and len(words[0]) > 1):
         return True
+    if any(foreign_head(w) for w in words[:6]):
+        return True  # "Národní knihovna České republiky", "Lietuvos nacionalinė … biblioteka": its own language
     lower = len(words) - next((k + 1 for k in range(len(words) - 1, -1, -1) if is_cap(words[k])), 0)
     if words[-1] in ORG_HEADS and 1 <= lower <= 2 and lower < len(words):
         return True  # "Sputnik Azerbaijan news agency", "IPR Books company": a name and its kind
@@ -719,7 +721,10 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
         m
         for m in positions
         if looks_org(desc[m.end() : m.end() + _WINDOW])
-        and any(w.casefold() in ORG_HEADS for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split())
+        and any(
+            w.casefold() in ORG_HEADS or w.casefold().rsplit("-", 1)[-1] in HEAD_FIRST  # "Goethe-Institut"
+            for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split()
+        )
         and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])
     ]
     chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
@@ -994,6 +999,10 @@ def institution_head(name: str) -> str | None:
         return words[-1].casefold()  # "Kenya National Library Service": a service that is an institution
     if words and words[0].casefold() in HEAD_FIRST:  # "Instituto Cervantes", "Biblioteca Nacional"
         return words[0].casefold()
+    for word in words:  # "Goethe-Institut Moskau": an institution word joined to a name by its hyphen
+        parts = word.casefold().split("-")
+        if len(parts) > 1 and parts[-1] in HEAD_FIRST | INSTITUTION_HEADS:
+            return parts[-1]
     return acronym
 
 
@@ -1038,7 +1047,7 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
         w.casefold() in ORG_HEADS | GENERIC_MODIFIERS | {"and"} or w.casefold()[:-1] in ORG_HEADS
         for w in _chunk(after).split()[:4]
     )
-    if not kept_only and looks_org(after) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(after).split()):
+    if not kept_only and looks_org(after) and any(_whole_body_word(w) for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
     if reference and not re.match(r"\s*\w", after[reference.end() :]):
@@ -1056,6 +1065,13 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
 #: Words that name a part only when an institution or a reference to one owns them: "the Cultural Center of Egypt"
 #: is an institution, "the Digitisation Centre of the library" and "the International Office of the ALA" are parts.
 _SOFT_UNITS = frozenset({"centre", "center", "office"})
+
+
+def _whole_body_word(word: str) -> bool:
+    """Say whether a word makes a name a whole institution's, not a part's: an institution word in English, one
+    that leads a name in another language ("Biblioteca"), or one joined to a name by its hyphen ("Goethe-Institut")."""
+    low = word.casefold()
+    return low in ORG_HEADS - SUB_UNITS or low in HEAD_FIRST or low.rsplit("-", 1)[-1] in HEAD_FIRST
 
 
 def _sub_unit(text: str) -> bool:

@@ -139,7 +139,7 @@ _NAMELESS_GUESTS = re.compile(
 )
 #: "The Presidential Library received two delegations on …": guests by number in the object, named in the next.
 _COUNTED_GUESTS = re.compile(
-    r"\b(?:received|hosted|welcomed|greeted|visited\s+by)\s+(?:two|three|four|five|several|a\s+number\s+of)\s+"
+    r"\b(?:received|hosted|welcomed|greeted|visited\s+by)\s+(?:(?:two|three|four|five|several|a\s+number\s+of)\s+)?"
     r"(?:foreign\s+)?(?:groups?\s+of\s+)?(?:guests|visitors|delegations|delegates)\b"
     # "A meeting with representatives of three organisations from Moscow was held at the library."
     r"|\bmeeting\s+with\s+(?:the\s+)?(?:representatives|delegates|members|guests|colleagues|specialists)\b",
@@ -303,6 +303,17 @@ _GROUP_END = re.compile(
 )
 
 
+def _english_in_brackets(name: str) -> str:
+    """Return the English name a body's own-language name gives in brackets ("Národní knihovna České republiky
+    (National Library of the Czech Republic)": the bracket's), else the name as written."""
+    m = re.fullmatch(r"(?P<native>[^()]{3,150}?)\s*\((?:the\s+)?(?P<english>[^()]{3,150})\)", name)
+    if m is None or any(w.casefold() in ORG_HEADS for w in m.group("native").split()):
+        return name
+    if len(m.group("native").split()) < 2:
+        return name  # "ECLA (European Council of …)": an abbreviation and its expansion, read as such
+    return m.group("english") if any(w.casefold() in ORG_HEADS for w in m.group("english").split()) else name
+
+
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
     """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
@@ -315,7 +326,7 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         cut = next(
             (c for c in _GROUP_END.finditer(rest) if not depth or c.start() == 0 or depth[c.start() - 1] <= 0), None
         )
-        org_text = (rest[: cut.start()] if cut else rest).strip(" ,")
+        org_text = _english_in_brackets((rest[: cut.start()] if cut else rest).strip(" ,"))
         org = None
         if looks_org(org_text) and not _is_host_org(org_text, host_labels):
             org = parse_org(org_text)
@@ -1247,7 +1258,9 @@ def _find_represented_elsewhere(text: str, start: int, out: VisitFindings, label
 #: An institution as a sentence's subject, "represented" and its agents: "The X was represented at the library on …
 #: by A and by B" (the passive's agents act for the subject, as "on behalf of" says; decision 0066).
 _REPRESENTED_BY = re.compile(
-    r"(?:^|(?<=[.;]\s))(?:[Tt]he\s+)?(?P<org>[A-Z][^,.;]{2,150}?)\s+(?:was|were)\s+represented\b[^.;]{0,160}?\bby\s"
+    # a sentence's or a clause's subject: "…, while the National Museum in Prague was represented by its director X"
+    r"(?:^|(?<=[.;]\s)|(?<=,\swhile\s)|(?<=,\swhereas\s)|(?<=,\sand\s))(?:[Tt]he\s+)?(?P<org>[A-Z][^,.;]{2,150}?)"
+    r"\s+(?:was|were)\s+represented\b[^.;]{0,160}?\bby\s"
 )
 
 
@@ -1283,8 +1296,8 @@ def _find_represented_by(text: str, out: VisitFindings, labels: set[str]) -> Non
                 out.visitors.remove(p)
                 p.host = True
                 out.hosts.append(p)
-            elif p.org is None or own is not org:
-                p.org = parse_org(own)
+            elif p.org is None or own is not org or fold(p.org.name) != fold(parse_org(own).name):
+                p.org = parse_org(own)  # the body the clause names them for, over one a list before gave them
 
 
 #: People named by what they do or are: a title's head or a group's noun, singular or plural.
