@@ -129,6 +129,8 @@ NEWS_FILES = {
     "dev24": "news-dev24.json",
     "dev25": "news-dev25.json",
     "dev26": "news-dev26.json",
+    "dev27": "news-dev27.json",
+    "dev28": "news-dev28.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
