@@ -281,14 +281,15 @@ def _recase(name: str) -> str:
 FOREIGN_HEADS = re.compile(
     r"(?:[uü]niversit\w*|universidad\w*|kütüphane\w*|kitabxana\w*|bibliot\w+|biblioth\w+|akadem\w+|muze\w*|"
     r"museo|mus[eé]e|institut\w*|enstit\w*|fakült\w*|vakf\w*|kolleg\w*|ministerstv\w*|nazirliy\w*|"
-    r"müdürlüğ\w*|bakanlığ\w*|başkanlığ\w*|idarəs\w*|knihovn\w*|könyvtár\w*|kirjasto\w*|raamatukogu\w*)",
+    r"müdürlüğ\w*|bakanlığ\w*|başkanlığ\w*|idarəs\w*|knihovn\w*|könyvtár\w*|kirjasto\w*|raamatukogu\w*|"
+    r"vivliothik\w*|archivo|archivio|arquivo)",
     re.IGNORECASE,
 )
 #: Lower-case words of another language's name ("nationale du", "de la"): after one of the words above, what follows
 #: in capitals is still that institution's name ("Bibliothèque nationale du Royaume du Maroc"), nobody's.
 _FOREIGN_LINK = frozenset(
     "nationale national nacional nazionale naţională narodowa nacionalinė nacionaline du de des la del della di do da "
-    "dos das der den van von y e i et ve və und och og és a".split()
+    "dos das der den van von y e i et ve və und och og és a tis tou nationales nacionales nazionali".split()
 )
 
 
@@ -407,8 +408,10 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             i = j + 1  # "the Hermitage Museum in Saint Petersburg": where an institution is, not a person
             continue
         if run and run[0] is words[i] and _in_foreign_name(words, i):
-            i = j + 1  # "the Bibliothèque nationale du Royaume du Maroc": the rest of a name in its own language
-            continue
+            if len([x for x in run if x.text not in PARTICLES]) < 3 or any(foreign_head(x.text) for x in run):
+                i = j + 1  # "the Bibliothèque nationale du Royaume du Maroc": the rest of a name in its own language
+                continue
+            run = run[1:]  # "… Vivliothiki tis Ellados Antonía Arachová": the name's last word, then the person
         if j + 1 < len(words) and foreign_head(words[j + 1].text) and not is_cap(words[j + 1].text):
             i = j + 1  # "Lietuvos nacionalinė Martyno Mažvydo biblioteka": an institution's own-language name
             continue
@@ -1110,14 +1113,17 @@ def name_part(text: str) -> str:
     'University named after Mirzo Ulugbek (the national university)'
     """
     depth = 0
+    foreign = False  # a name in another language so far: its lower-case words go on ("… nationale du Québec")
     for m in _NAME_TOKEN.finditer(text):
         tok = m.group(0)
         depth += (tok in "([") - (tok in ")]")
         word = tok.strip(",;:\"“”'’")
+        foreign = foreign or foreign_head(word)
         if (
             depth == 0
             and word[:1].islower()
             and word.isalpha()
+            and not (foreign and word.casefold() in _FOREIGN_LINK)
             and word not in NAME_CONNECTORS
             and word not in ORG_HEADS
             and word not in _KIND_WORDS_IN_NAMES

@@ -160,7 +160,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive_to",  # "the books of the poet were handed over to the library fund": the guests gave them
         re.compile(
             r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given|gifted)\s+to\s+"
-            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|(?:the\s+)?(?:guests?|delegation|visitors?|"
+            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|"
+            + _STAFF
+            + r"|(?:the\s+)?(?:guests?|delegation|visitors?|"
             + _GUEST_WORDS
             + r")|him|her|them)\b(?![^.]{0,200}\bby\b)"
         ),
@@ -246,7 +248,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<recv>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|"
             + _GUEST_WORDS
-            + r")|(?:[Tt]he\s+)?(?:Presidential\s+)?[Ll]ibrary|(?:"
+            + r")|"
+            + _DEFINITE_SUBJECT
+            + r"|(?:[Tt]he\s+)?(?:Presidential\s+)?[Ll]ibrary|(?:"
             + CAP
             + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
             r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?P<items>[^.]{1,150}?)"
@@ -313,7 +317,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
             + _TURN_OR_APPOSITION
-            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over)\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
+            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over|presented(?=\s+(?:his|her|their)\s))"
+            r"\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
     (
@@ -321,7 +326,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bleft\s+(?P<items>(?!the\s+library\b)[^.;]{1,150}?)\s+(?:for|to|with|in)\s+(?P<recv>"
             + _LIBRARY
-            + r")(?:[.;,]|\s+(?:as|on|after|before|at)\b|$)"
+            + r")(?:[.;,]|\s+(?:as|on|after|before|at|and)\b|$)"
+        ),
+    ),
+    (
+        # "The library's collection was enriched with more than two hundred books …": the guests gave them
+        "enriched",
+        re.compile(
+            r"\b(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary[’']s\s+(?:collections?|funds?|holdings|stocks?)\s+"
+            r"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:enriched|replenished|supplemented)\s+with\s+"
+            r"(?P<items>[^.;]{1,150}?)(?:,\s+(?:which|that)\b|[.;]|$)"
         ),
     ),
     (
@@ -430,7 +444,8 @@ _NEEDS = {
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
     "left_for": ("left",),
-    "donated_bare": ("donated|handed over",),
+    "donated_bare": ("donated|handed over|presented his|presented her|presented their",),
+    "enriched": ("enriched|replenished|supplemented",),
     "subjectless": ("was|were",),
 }
 
@@ -689,7 +704,11 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 agent = GUESTS
             if rule == "left_for" and not _received_gift(m.group("items")):
                 continue  # "left his impressions in the library's visitors' book": no thing handed over
-            if rule in ("received", "received_from") and not _received_gift(m.group("items")):
+            if (
+                rule in ("received", "received_from")
+                and not _received_gift(m.group("items"))
+                and not re.search(r"\bin\s+return\b", m.group(0))  # "… a Novruz khoncha in return": given back
+            ):
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
@@ -711,6 +730,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
             if rule == "as_gift" and recv_text is None:
                 recipient = HOST
+            if rule == "donated_bare" and verb == "presented" and not _names_thing(m.group("items")):
+                continue  # "presented his plans": not a thing handed over
+            if rule == "enriched":
+                agent, recipient = GUESTS, HOST
             if rule in ("donated_bare", "received_from"):  # no receiver written: the other side of the giver
                 recipient = GUESTS if agent == HOST or agent in host_names else HOST
             sides = {HOST, GUESTS, GUEST, *people, *host_names}

@@ -19,10 +19,12 @@ Names and words are written folded (:func:`visitgraph.core.names.fold`: lower ca
 from __future__ import annotations
 
 import functools
+import gettext
 import unicodedata
 from typing import NamedTuple
 
 import pycountry
+from anyascii import anyascii
 
 
 class Country(NamedTuple):
@@ -151,6 +153,32 @@ def _every_other_country(listed: tuple[Country, ...]) -> tuple[Country, ...]:
 
 
 COUNTRIES = COUNTRIES + _every_other_country(COUNTRIES)
+
+#: The languages partners write institutions' own names in, whose country names ``pycountry``'s ISO 3166 translations
+#: give ("Bibliothèque nationale du Royaume du Maroc": Maroc).
+ENDONYM_LANGUAGES = (
+    "fr de es it pt nl ru uk be bg sr mk el tr az kk ky uz tg ka hy cs sk pl lt lv et hu fi sv da nb ro hr sl sq ar fa"
+).split()
+
+
+@functools.lru_cache(maxsize=1)
+def translated_names() -> dict[str, tuple[str, ...]]:
+    """Return each country's name in :data:`ENDONYM_LANGUAGES`, by code, as ``pycountry``'s translations write them
+    (any script: the caller transliterates)."""
+    out: dict[str, tuple[str, ...]] = {}
+    books = []
+    for language in ENDONYM_LANGUAGES:
+        try:
+            books.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]))
+        except OSError:  # a language pycountry does not ship: none of its names
+            continue
+    for found in pycountry.countries:
+        english = found.name
+        names = {book.gettext(english) for book in books} - {english}
+        out[found.alpha_2] = tuple(sorted(names))
+    return out
+
+
 BY_CODE: dict[str, Country] = {c.code: c for c in COUNTRIES}
 
 
@@ -177,3 +205,22 @@ def iso_names(code: str) -> tuple[str, ...]:
         return ()
     names = (getattr(found, key, None) for key in ("name", "official_name", "common_name"))
     return tuple(dict.fromkeys(n for n in names if n and "," not in n))
+
+
+@functools.lru_cache(maxsize=1)
+def endonym_keys() -> dict[str, str]:
+    """Map a country's one-word name in another language, folded and transliterated ("maroc", "ellada", "cesko",
+    "yunanistan"), to its English one-word key ("morocco"): an institution's own-language name names its country so
+    (``core.names.org_tokens``). Words of fewer than four letters, and words that are some country's English name or
+    another name of the table's, are left out."""
+    english = {_plain(c.name or c.names[0]): c for c in COUNTRIES if c.name or c.names}
+    taken = set(english) | {n for c in COUNTRIES for n in (*c.names, *c.words)}
+    out: dict[str, str] = {}
+    for key, country in english.items():
+        if " " in key:
+            continue
+        for name in translated_names().get(country.code, ()):
+            word = _plain(anyascii(name))
+            if word.isalpha() and len(word) >= 4 and word not in taken:
+                out.setdefault(word, key)
+    return out

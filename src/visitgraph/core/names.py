@@ -4,6 +4,10 @@ Pure functions (no store): folding any script to ASCII with ``anyascii`` (Cyrill
 Azerbaijani ə, Turkish dotted İ and dotless ı, Czech and Lithuanian diacritics), dropping
 honorifics and naming noise, transliteration keys. The one normalisation shared by the
 matcher, the reconciliation suggest service and drafting. Scores are in ``namescore``.
+
+Longer than 400 lines because the person keys, the organisation keys (with their tables of other languages' kind
+words and country names) and the acronym and label keys are one normalisation, and splitting it would let the
+matcher, search and drafting fold names two ways.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
-from visitgraph.core.countries import COUNTRIES, iso_names
+from visitgraph.core.countries import COUNTRIES, endonym_keys, iso_names
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "madam", "mme", "mlle"})
 STOPWORDS = frozenset({"of", "the", "for", "and", "in", "on", "at", "a", "an", "named", "after", "to"})
@@ -162,6 +166,12 @@ _ORG_SYNONYMS = {
     "univ": "university",
     "baku": "azerbaijan",
 }
+
+
+#: A country's one-word name in another language, to its English key ("maroc": "morocco"; decision 0086).
+_ENDONYMS = {word: key for word, key in endonym_keys().items() if word not in _ORG_SYNONYMS}
+
+
 #: Institution words of the languages the partners write in (Turkish, Azerbaijani, Russian, the Romance and Germanic
 #: ones), folded, and the English word each is: "Bilecik Şeyh Edebali Üniversitesi" is "… University". The stems of
 #: :data:`visitgraph.authoring.namegate.FOREIGN_HEADS`, which keeps such words out of people's names.
@@ -175,8 +185,14 @@ _FOREIGN_KINDS = tuple(
         (r"(?:enstitu(?:su)?|institutu|instituti|instituto)$", "institute"),
         (r"(?:fakulte(?:si)?|fakultet(?:i)?|facultad)$", "faculty"),
         (r"(?:nazirliyi|ministerstvo|ministerio|ministere)$", "ministry"),
+        (r"(?:knihovn[ay]|vivliothik[ie]|konyvtar|kirjasto|raamatukogu|bibliotek(?:en|et)?)$", "library"),
+        (r"(?:nationale?s?|nacional(?:es)?|nazionale|narodni|narodowa|nacionaline|ethniki|natsional\w*)$", "national"),
+        (r"(?:royaume|reino|regno|konigreich|krolestwo)$", "kingdom"),
+        (r"(?:republique|republica|republik|republiky|republiki|cumhuriyeti|respublikasi)$", "republic"),
     )
 )
+#: Function words of those languages inside institutions' names ("du", "de la", "tis"): no key, as "of" and "the".
+_FOREIGN_STOPWORDS = frozenset("du des de la le les del della di tis tou ve und et".split())
 _ORG_PHRASES = (
     (r"\bczech republic\b", "czechia"),
     (r"\brussian federation\b", "russia"),
@@ -290,8 +306,11 @@ def _org_word(w: str) -> str | None:
         return None
     if w in FORM_WORDS:
         return w
+    if w in _FOREIGN_STOPWORDS:
+        return None
     w = next((english for pattern, english in _FOREIGN_KINDS if pattern.match(w)), w) if len(w) > 5 else w
     w = _ORG_SYNONYMS.get(w, w)
+    w = _ENDONYMS.get(w, w)
     return translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w)))
 
 
