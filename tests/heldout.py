@@ -131,6 +131,8 @@ NEWS_FILES = {
     "dev26": "news-dev26.json",
     "dev27": "news-dev27.json",
     "dev28": "news-dev28.json",
+    "dev29": "news-dev29.json",
+    "dev30": "news-dev30.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
