@@ -531,6 +531,8 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         and (_org_name_before(words, k - 2) or words[k - 3].text.casefold() in TITLE_HEADS)
     ):
         return run[1:]  # and "Director of Books and Reading Aminata Diop": a title's two fields
+    if len(run) >= 3 and k >= 3 and words[k].text.casefold() == "and" and _field_of_unit(words, k):
+        return run[1:]  # "Head of the Department of Old Printed Books and Manuscripts Volha Sidarenka"
     if k >= 0 and is_cap(words[k].text) and words[k].text.casefold() in ORG_HEADS:
         return run  # "… of the Kenya National Library Service Grace Wanjiru Mwangi": the institution ended before
     q = i - 1
@@ -558,6 +560,20 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     ):
         return []  # "the University of Cape Town": two words right after "<Institution> of" end its name
     return run
+
+
+def _field_of_unit(words: list[Span], k: int) -> bool:
+    """Say whether the capitalised words before words[k] ("and") are the field of a title or of a part of a body:
+    "… Department of Old Printed Books | and", "Director of Rare Books | and" (at most four words back to "of")."""
+    j = k - 1
+    while j >= 0 and k - j <= 4 and is_cap(words[j].text):
+        j -= 1
+    return (
+        j >= 1
+        and j < k - 1
+        and words[j].text.casefold() == "of"
+        and words[j - 1].text.casefold() in TITLE_HEADS | SUB_UNITS
+    )
 
 
 def _org_name_before(words: list[Span], k: int) -> bool:
@@ -725,7 +741,9 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
         for m in positions
         if looks_org(desc[m.end() : m.end() + _WINDOW])
         and any(
-            w.casefold() in ORG_HEADS or w.casefold().rsplit("-", 1)[-1] in HEAD_FIRST  # "Goethe-Institut"
+            w.casefold() in ORG_HEADS
+            or w.casefold().rsplit("-", 1)[-1] in HEAD_FIRST  # "Goethe-Institut"
+            or foreign_head(w)  # "Ethniki Vivliothiki tis Ellados"
             for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split()
         )
         and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])

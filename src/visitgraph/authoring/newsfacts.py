@@ -673,6 +673,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(s))):
         opened = len(out) if first else opened
         sentence = _QUOTED.sub(lambda q: q.group(0).replace(".", _STOP), sentence)  # a title's stop ends nothing
+        # "The album, which collects photographs of Baku, was handed over to …": the relative clause between the
+        # thing and its verb says what it is, not who gave it
+        sentence = _RELATIVE_BEFORE_PASSIVE.sub(" ", sentence)
         low = sentence.casefold()
         swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
         if swap is not None:  # one gift from the guests and one from the host
@@ -760,6 +763,11 @@ _MADE_BY = re.compile(
 )
 
 
+_RELATIVE_BEFORE_PASSIVE = re.compile(
+    r",\s+(?:which|that)\s[^,;]{1,200},\s+(?=(?:was|were)\s+(?:presented|donated|handed\s+over|given|gifted)\b)"
+)
+
+
 #: A title in quotes, and what stands for a full stop inside one while the rules read a sentence (decision 0064).
 _QUOTED = re.compile(r'"[^"]{1,120}"|“[^”]{1,120}”')
 _STOP = "\u2024"
@@ -834,7 +842,8 @@ _SIGNED = re.compile(
     + _DOC
     # "… for 2027–2029", "… with the university": what the document is for is part of its name; where and when
     # it was signed ("… in Baku", "… during the visit") is not
-    + r"(?P<on>\s+(?:on|of|between|for|with)\s+[^.;]{1,200}?)?(?=,?\s+and\b|\s+(?:in|at|during)\b|[.;,]|$)",
+    + r"(?P<on>\s+(?:on|of|between|for|with)\s+[^.;]{1,200}?)?"
+    r"(?=,?\s+and\b|\s+(?:in|at|during)\b|\s+to\s+th(?:at|is)\s+effect\b|[.;,]|$)",
     re.I,
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").

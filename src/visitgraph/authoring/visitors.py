@@ -821,7 +821,15 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
                 is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
         if not is_host and not in_members and _GIVEN_BY.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
             is_host = True  # "The guests … were in turn given the album by chief bibliographer X": who gives to them
-        if not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own)):
+        slot = not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own))
+        if slot and (body := _of_another_body_after(text, p, labels)) is not None:
+            if re.match(r"\s*[Aa]ccompanied\s+by", own) and fold(p.name) not in {
+                fold(v.name) for v in out.visitors
+            }:  # "Accompanied by X, head of the … of the RGB, he met …": the guest's companion, of that body
+                p.org = parse_org(body)
+                out.visitors.append(p)
+            continue
+        if slot:
             is_host = True  # "The guest was briefed by X on …", "Under the guidance of X, the guests …"
         if not is_host and desc is not None and not in_members and _unnamed_part_in_host_slot(own, desc):
             is_host = True  # "received by X and head of the reading halls department Y": a part of the host
@@ -848,6 +856,26 @@ _OWN_STAFF_LIST = re.compile(
     r"employees|researchers|staff\s+members|members\s+of\s+staff)\s+"
     r"(?:[^\W\d_a-z][\w’'.-]*(?:\s+[^\W\d_a-z][\w’'.-]*){0,3}(?:\s+and\s+|,\s*(?:and\s+)?))*$"
 )
+
+
+#: A title after a name that ends with a body in capitals: "X, head of the Department of Electronic Resources of the
+#: RGB, …".
+_TITLE_OF_BODY_AFTER = re.compile(
+    r",\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:head|director|chief|manager|coordinator|curator|librarian|specialist)\s"
+    r"(?P<title>[^,;.]{0,200})"
+)
+
+
+def _of_another_body_after(text: str, p: PersonMention, labels: set[str]) -> str | None:
+    """Return the body other than the host that a title after a name ends with ("Accompanied by X, head of the …
+    Department of the RGB, he met …": X is the guest's companion, not the host's guide), else None."""
+    m = _TITLE_OF_BODY_AFTER.match(text, p.start + len(p.name))
+    last = list(re.finditer(r"\s(?:of|at)\s+(?:the\s+)?", m.group("title"))) if m is not None else []  # the last "of"
+    body = m.group("title")[last[-1].end() :].strip() if m is not None and last else ""
+    if not body[:1].isupper():
+        return None  # no body, or a part in lower-case words: the host's as much as anyone's
+    host = _is_host_org(body, labels) or re.match(r"(?:Presidential\s+)?[Ll]ibrary\b", body)
+    return None if host else body
 
 
 def _unnamed_part_in_host_slot(own: str, desc: str) -> bool:
