@@ -1025,8 +1025,9 @@ def _variants(name: str, kind: str) -> list[str]:
 #: A unit named by up to three capitalised words and a unit word, "of the" a body: "Manuscripts Center of the X",
 #: "Oriental Literature Centre of the X". The body alone is looked up, and must equal a known label (decision 0066).
 _UNIT_OF = re.compile(
-    r"^(?:[A-Z][\w'’-]*\s+){1,3}(?:Centre|Center|Department|Division|Sector|Section|Unit|Branch|Laboratory|Office|Museum|Archives?)"
-    r"\s+of\s+the\s+([A-Z].{2,200})$"
+    r"^(?:(?:[A-Z][\w'’-]*\s+){1,3}(?:Centre|Center|Department|Division|Sector|Section|Unit|Branch|Laboratory|Office|"
+    r"Museum|Archives?)|(?:Museum|Archives?)\s+of\s+[A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*){0,2})"  # "Museum of Books"
+    r"\s+of\s+the\s+([A-Z].{1,200})$"
 )
 #: An acronym, then one or two words in lower case that are no name ("RSL for library", decision 0069).
 _ACRONYM_THEN_LOWER = re.compile(r"[A-Z]{2,6}(?:\s+[a-z][\w-]*){1,2}")

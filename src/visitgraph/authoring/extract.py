@@ -384,6 +384,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
         if after_for and len(run) >= 3 and _after_org_for(words, i):
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
+        if len(run) >= 3 and run[0] is words[i] and _is_region(run[0].text) and i >= 1:
+            run = run[1:]  # "… for Central Asia and the Caucasus Marta Kowalczyk": a region, then the name
         if run and run[0] is words[i] and i >= 1 and words[i - 1].text.casefold() == "the":
             i = j + 1  # "Treasures of the Silk Road": a name takes no article
             continue
@@ -747,6 +749,7 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
             for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split()
         )
         and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])
+        and not is_field(desc[m.end() : m.end() + _WINDOW])
     ]
     chosen = next((m for m in institutions if not _sub_unit(desc[m.end() : m.end() + _WINDOW])), None)
     chosen = chosen or next(iter(institutions), None)
@@ -909,11 +912,13 @@ def is_field(text: str) -> bool:
     (False, False)
     """
     words = _chunk(text).split()
-    return (
-        bool(words)
-        and words[-1].casefold() in FIELD_WORDS
-        and not any(w.casefold() in ORG_HEADS or (w.isupper() and len(w) > 1) for w in words)
-    )
+    if not words or words[-1].casefold() not in FIELD_WORDS:
+        return False
+    if any(w.isupper() and len(w) > 1 for w in words):
+        return False  # "IFLA Relations": a body's
+    # "Foundation and Corporate Relations", "Donor and Foundation Relations": relations with foundations, a field,
+    # whatever institution words "and" joins
+    return "and" in words or not any(w.casefold() in ORG_HEADS for w in words)
 
 
 def _domain(text: str) -> bool:

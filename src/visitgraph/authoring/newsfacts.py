@@ -286,10 +286,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_person",  # "the guests handed over to Mr. X several issues of …": to a person named first
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?)|[Hh]e|[Ss]he|[Tt]hey|(?:"
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|(?:Presidential\s+)?[Ll]ibrary)|[Hh]e|[Ss]he|"
+            r"[Tt]hey|(?:"
             + CAP
             + r"[\w.’'-]*\s?){1,4})\s+(?P<verb>handed\s+over|presented|gave|donated|gifted)\s+to\s+"
-            r"(?P<recv>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?"
+            # "… handed over to the RSL its electronic editions": a body by its abbreviation too
+            r"(?P<recv>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+|the\s+(?=[A-Z]{2,}\b))?"
             + CAP
             + r"[\w’'-]*(?:\s+"
             + CAP
