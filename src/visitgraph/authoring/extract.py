@@ -680,6 +680,11 @@ _NATIVE_THEN_ENGLISH = re.compile(
 )
 
 
+#: A title whose body follows "to": "an adviser to the X", "consultant to the X".
+_ADVISER_TO = re.compile(
+    r"^(?:an?\s+|the\s+)?(?P<title>(?:[\w-]+\s+){0,2}(?:adviser|advisor|consultant|counsellor|counselor))\s+to\s+"
+    r"(?:the\s+)?(?P<org>[A-Z][^,;()]{2,150})$"
+)
 #: A body's name and then "for" a region or countries ("OCLC for Eastern Europe and Central Asia").
 _REGION_SCOPE = re.compile(r"^(.{2,200}?)\s+(for\s+(?:the\s+)?[A-Z][^,;()]{2,120})$")
 _REGION_WORDS = frozenset("for the and eastern western northern southern central east west north south middle".split())
@@ -693,7 +698,12 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     >>> split_descriptor("Regional director of OCLC for Eastern Europe and Central Asia")
     ('Regional director for Eastern Europe and Central Asia', 'OCLC')
     """
+    adviser = _ADVISER_TO.match(desc.strip())
+    if adviser is not None and looks_org(adviser.group("org")):  # "an adviser to the Bibliotheca Alexandrina"
+        return adviser.group("title"), adviser.group("org")
     title, org = _split_descriptor(desc)
+    if org is not None and bare_part(org):
+        return desc, None  # "head of the Museum of the Book Department": a part the text does not say whose
     region = _REGION_SCOPE.match(org) if org else None
     if (
         region is not None
@@ -1066,6 +1076,11 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
         return at if reference or owned else None
     subject = _chunk(after).split()
     if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field
+        # "Department of Oriental Collections of the National Library of X": the field, then whose part it is
+        owner = re.match(r"[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+of\s+(?:the\s+)?", after)
+        whole = after[owner.end() :] if owner else ""
+        if owner and unit != "faculty" and looks_org(whole) and any(_whole_body_word(w) for w in _chunk(whole).split()):
+            return at + owner.end()  # (a faculty of a field stays the body it is: "Faculty of Oriental Studies of X")
         return None
     # "Department of Archives", "… of Museums and Archives": what the department keeps (no article, kind words
     # only), not an institution; an institution may still own the department ("… of Archives of the X Library")
@@ -1182,6 +1197,12 @@ def own_name(name: str) -> str:
     return name
 
 
+#: " of <Place>'s <Body>" at a name's end ("… of Türkiye's Ministry of Culture").
+_PLACE_POSSESSIVE = re.compile(
+    r"\s+of\s+(?P<place>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)[’']s\s+(?P<org>[A-Z][^,;()]{2,150})$"
+)
+
+
 def parse_org(written: str, depth: int = 0) -> OrgMention:
     """Read an organisation as written: parent ("within the …", "… of the X University"), country.
 
@@ -1200,6 +1221,10 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
     if tail is not None:  # "Digital Library Department of the X": the organisation is X
         return parse_org(text[tail:], depth + 1)
     parent = None
+    owner = _PLACE_POSSESSIVE.search(text) if depth < MAX_PARENTS else None
+    if owner is not None and place_code(owner.group("place")) is not None:
+        # "X of Türkiye's Ministry of Culture": the ministry of that country is X's parent
+        text = text[: owner.start()] + " within the " + owner.group("org") + " of " + owner.group("place")
     m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S) if depth < MAX_PARENTS else None
     if m:  # "X within the Y": Y is X's parent (a chain of at most MAX_PARENTS)
         parent = parse_org(m.group(1), depth + 1)

@@ -794,6 +794,18 @@ _AGREED = (
     re.compile(
         r"(?:reached|concluded) an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I
     ),
+    # "The sides reached an understanding to prepare a joint exhibition …"
+    re.compile(
+        r"\breached\s+(?:an?\s+)?(?:understanding|agreement|accord)\s+(?P<prep>to|on|that)\s+(?P<what>.{1,200}?)"
+        r"(?=\s+in the future\b|[.;]|$)",
+        re.I,
+    ),
+    # "The sides decided that a memorandum of cooperation will be signed in Astana next spring": one to be made
+    re.compile(
+        r"\bdecided\s+that\s+(?P<what>(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:memorand(?:um|a)|agreements?|"
+        r"protocols?|contracts?)\b[^.;]{0,120}?)\s+(?:will|would|is\s+to|are\s+to|should)\s+be\s+(?:signed|concluded)\b",
+        re.I,
+    ),
     re.compile(r"\bit was (?:also\s+)?decided\s+(?P<prep>to)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)", re.I),
     re.compile(
         r"(?:it was|they|the (?:sides|parties)|both (?:sides|parties))\s+(?:also\s+)?agreed\s+"
@@ -889,7 +901,7 @@ def find_agreements(text: str) -> list[AgreementMention]:
     out = []
     for sentence in (c for s in sentences(text) for c in _agreement_clauses(s)):
         low = sentence.casefold()
-        cue = any(w in low for w in ("agree", "decided", "plan", "intend"))
+        cue = any(w in low for w in ("agree", "decided", "plan", "intend", "understanding", "reached"))
         found = ((p, p.search(sentence)) for p in _AGREED) if cue else iter(())
         agreed = next(
             (m for p, m in found if m and (p is not _INTENT or re.search(_DOC, sentence, re.I))),
@@ -926,7 +938,8 @@ def find_agreements(text: str) -> list[AgreementMention]:
 #: What only keeps talking: an intent to go on negotiating or to look into something is no agreement.
 _ONLY_TALKS = re.compile(
     r"(?:continue|keep|resume|carry\s+on(?:\s+with)?|go\s+on\s+with|hold)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+)?"
-    r"(?:negotiations?|talks|discussions?|consultations?)\b|(?:consider|study|examine|explore|discuss|look\s+into)\b",
+    r"(?:negotiations?|talks|discussions?|consultations?)\b|(?:consider|study|examine|explore|discuss|look\s+into)\b"
+    r"|(?:continue|keep)\s+(?:work|working)\s+on\b",  # "decided to continue work on the text"
     re.I,
 )
 

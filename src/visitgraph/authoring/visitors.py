@@ -1339,12 +1339,15 @@ _PEOPLE_NOUNS = (
 #: A later sentence that says where the guests work: "Both guests work at X", "She teaches at X", "A. B. is employed
 #: at X" — a belonging slot (decision 0052) whose subject points back to the guests or names one of them.
 _WORKS_AT = re.compile(
+    # ", who now teaches at X": a relative pronoun after a guest's description
     r"(?P<who>\b(?:[Bb]oth|[Aa]ll|[Tt]he)\s+(?:(?:two|three|four|five)\s+)?(?:guests?|visitors?|scholars?|"
-    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They|Both)\b|"
+    r"librarians?|researchers?|specialists?|colleagues)\b|\b(?:[Hh]e|[Ss]he|They|Both)\b|(?<=,\s)who\b|"
     r"(?:" + CAP + r"\.\s?|" + CAP + r"[\w’'-]*\s+){1,3}(?:" + CAP + r"[\w’'-]+))"  # a name, initials: no full stop
     r"\s+(?:both\s+|also\s+|currently\s+|now\s+)?"
     r"(?:(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
     r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)"
+    # "She heads the Department of Oriental Collections of the X": the body of what they head (a part's owner)
+    r"|(?:heads|directs|leads|chairs|manages)(?=\s+(?:the\s+)?[A-Z])"
     # "Both guests are researchers of X", "She is a senior curator at X": a title or a group of people with its
     # belonging slot, after a copula in the present ("He was a student of X" is a former one; decision 0061)
     r"|(?:is|are)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
@@ -1363,7 +1366,7 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
     name (its head noun), and not the host's.
     """
     for m in _WORKS_AT.finditer(text, start):
-        org = name_part(m.group("org")).strip()
+        org = parse_org(name_part(m.group("org")).strip()).name  # "the Department of … of the X": X
         if institution_head(org) is None or _is_host_org(org, labels):
             continue
         who = m.group("who").strip()
@@ -1373,6 +1376,8 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
             chosen = [v for v in named if v.org is None]
         elif re.match(r"(?:[Hh]e|[Ss]he|They)\b", who) and out.hosts:
             chosen = []  # a pronoun after the host's people are named may be one of them: no guest is meant for sure
+        elif who == "who":  # ", who now teaches at X": the one guest with no institution, if only one
+            chosen = bare[:1] if len(bare) == 1 and not out.hosts else []
         elif re.match(r"(?:[Bb]oth|[Aa]ll|[Tt]he|[Hh]e|[Ss]he|They)\b", who):
             chosen = bare if _PLURAL_WHO.search(who) else bare[:1] if len(bare) == 1 else []
         else:
