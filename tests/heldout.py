@@ -133,6 +133,8 @@ NEWS_FILES = {
     "dev28": "news-dev28.json",
     "dev29": "news-dev29.json",
     "dev30": "news-dev30.json",
+    "dev31": "news-dev31.json",
+    "dev32": "news-dev32.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
