@@ -26,6 +26,7 @@ from visitgraph.authoring.extract import (
     OrgMention,
     PersonMention,
     bare_head,
+    bare_part,
     find_people,
     institution_head,
     is_cap,
@@ -810,8 +811,10 @@ def _org_entry(
         entry = Entry(
             candidate.iri, "organization", candidate.name, False, reused and f"{reused}: the same distinguishing words"
         )
-    elif o.reuse_only or (institution_head(o.name) is None and not sole):
-        return None  # nothing is minted from words that name no institution: better no organisation than a wrong one
+    elif o.reuse_only or ((institution_head(o.name) is None or bare_part(o.name)) and not sole):
+        # nothing is minted from words that name no institution, or only a part of one ("Museum of the Book
+        # Department"): better no organisation than a wrong one
+        return None
     else:
         check = _maybe(best, o.name, ctx)
         if institution_head(o.name) is None:

@@ -200,6 +200,7 @@ def is_name_word(word: str) -> bool:
         return False  # acronyms: IFLA, OCLC, IPR
     if (
         low in ORG_HEADS
+        or low in SUB_UNITS  # "… Digital Preservation Section Ola Brekke"
         or low in TITLE_HEADS
         or low in TITLE_MODIFIERS
         or low in OTHER_CAPITALISED
@@ -847,7 +848,11 @@ def bare_part(org: str) -> bool:
         and not any(w.casefold() in ORG_HEADS - PART_WORDS or (w.isupper() and len(w) > 1) for w in words[2:])
     ):
         return True  # "Department of Manuscripts": a part named by what it keeps
-    return bool(words) and words[-1].casefold() in PART_WORDS and all(is_cap(w) or w in ("and", "of") for w in words)
+    return (
+        bool(words)
+        and words[-1].casefold() in PART_WORDS
+        and all(is_cap(w) or w in ("and", "of", "the") for w in words)
+    )  # "Museum of the Book Department": a department
 
 
 def _acronym_title(desc: str) -> tuple[str, str] | None:
@@ -1068,8 +1073,11 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     after = text[at : at + _WINDOW]
     if unit in _SOFT_UNITS:  # "Digitisation Centre of the library", "Relations Office of the ALA (…)": a part
         reference = _REFERENCE.match(after) or re.match(r"(?:library|university|institute)\b(?!\s+of\b)", after)
-        owned = (
-            unit == "office"
+        owned = (  # "… Office of the ALA", "Digitization Centre of the National Library of Chile": a part of a library
+            (
+                unit == "office"
+                or re.match(r"(?:National\s+|State\s+|Central\s+|Public\s+)*(?:Library|University)\b", after)
+            )
             and looks_org(after)
             and any(w.casefold() in INSTITUTION_HEADS for w in _chunk(after).split())
         )

@@ -295,7 +295,7 @@ _FIELDS_LIST = r"(?:[A-Z][\w-]*\s+){1,3}and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}
 
 #: Where a group's institution ends: a dash, a comma (not one inside a list of fields), or the clause's next word.
 _GROUP_END = re.compile(
-    r"\s+[–—-]\s+|,\s(?!"
+    r":\s|\s+[–—-]\s+|,\s(?!"
     + _FIELDS_LIST
     + r")|\s(?:visited|met|was|were|headed|led|on|who|consisting|composed|comprising|accompanied|"
     r"together|along|including|included|arrived|came|paid|took|attended|under\s+the\s+"
@@ -1347,7 +1347,7 @@ _WORKS_AT = re.compile(
     r"(?:(?:works?|worked|teach(?:es)?|taught|lectures?|lectured|stud(?:y|ies)|studied|(?:is|are|was|were)\s+"
     r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)"
     # "She heads the Department of Oriental Collections of the X": the body of what they head (a part's owner)
-    r"|(?:heads|directs|leads|chairs|manages)(?=\s+(?:the\s+)?[A-Z])"
+    r"|(?:heads|directs|leads|chairs|manages|has\s+(?:headed|directed|led|chaired|managed))(?=\s+(?:the\s+)?[A-Z])"
     # "Both guests are researchers of X", "She is a senior curator at X": a title or a group of people with its
     # belonging slot, after a copula in the present ("He was a student of X" is a former one; decision 0061)
     r"|(?:is|are)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
@@ -1365,7 +1365,9 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
     name or its short form. The words must read as an institution's
     name (its head noun), and not the host's.
     """
-    for m in _WORKS_AT.finditer(text, start):
+    for m in _WORKS_AT.finditer(text):
+        if m.start() < start and m.group("who") != "who":
+            continue  # the visit sentence's own descriptors are read there; its relative clauses only here
         org = parse_org(name_part(m.group("org")).strip()).name  # "the Department of … of the X": X
         if institution_head(org) is None or _is_host_org(org, labels):
             continue
@@ -1376,8 +1378,9 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
             chosen = [v for v in named if v.org is None]
         elif re.match(r"(?:[Hh]e|[Ss]he|They)\b", who) and out.hosts:
             chosen = []  # a pronoun after the host's people are named may be one of them: no guest is meant for sure
-        elif who == "who":  # ", who now teaches at X": the one guest with no institution, if only one
-            chosen = bare[:1] if len(bare) == 1 and not out.hosts else []
+        elif who == "who":  # ", who now teaches at X": the guest named right before it, or the one with none
+            before = [v for v in bare if re.fullmatch(r"\s*,\s*", text[v.start + len(v.name) : m.start("who")])]
+            chosen = before or (bare[:1] if len(bare) == 1 and not out.hosts else [])
         elif re.match(r"(?:[Bb]oth|[Aa]ll|[Tt]he|[Hh]e|[Ss]he|They)\b", who):
             chosen = bare if _PLURAL_WHO.search(who) else bare[:1] if len(bare) == 1 else []
         else:
