@@ -176,7 +176,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r")|"
             + _LIBRARY
             + r"|him|her|them|"
-            r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:\.|$)"
+            # an initial's full stop ends nothing: "… the Codex Gigas and M. Lukeš with a catalogue …"
+            r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:(?<!\b[A-Z])\.|$)"
         ),
     ),
     (
@@ -221,7 +222,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"|(?:"
             + CAP
             + r"[\w.’'-]*\s?){1,4}|"
-            r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted)\s+"
+            r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted|handed(?!\s+over))\s+"
             # "each guest", "each of them": every guest a copy (decision 0066)
             r"(?P<recv>"
             + _LIBRARY
@@ -332,6 +333,17 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # "A. Vershinin enriched the library's collection with the Yeltsin Library's new album …": the subject gave it
+        "enriched_with",
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?)|(?:"
+            + CAP
+            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
+            r"\s+(?:also\s+)?enriched\s+(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary[’']s\s+(?:collections?|funds?|"
+            r"holdings|stocks?))\s+with\s+(?P<items>[^.;]{1,150}?)(?:[.;]|,\s+and\b|$)"
+        ),
+    ),
+    (
         # "The library's collection was enriched with more than two hundred books …": the guests gave them
         "enriched",
         re.compile(
@@ -405,7 +417,7 @@ _ANTECEDENT = re.compile(
 
 #: "… and (in turn) donated …", "… and received in return …": a second predicate of giving or receiving.
 _AND_ACTIVE = re.compile(
-    r"\s+and\s+(?:in\s+(?:turn|return)\s*,?\s+)?"
+    r"\s+and\s+(?:in\s+(?:(?:his|her|its|their)\s+)?(?:turn|return)\s*,?\s+)?"
     # "… and at the end of the visit received …": a time adjunct before the second predicate (decision 0066)
     r"(?:(?:at|after|before|during|towards)\s+the\s+(?:end|close|conclusion)?[^,.;]{0,40}?,?\s+)?"
     r"(?=(?:presented|donated|gave|handed|gifted|received)\b)"
@@ -418,7 +430,10 @@ _OPENING_SUBJECT = re.compile(
 #: presented …", "M. van Dijk spoke about … and presented …"): a noun after "the", a pronoun or a name (initials
 #: and particles too), an apposition in commas, then a verb in the past.
 _OPENING_SUBJECT_OTHER_VERB = re.compile(
-    r"(?P<subject>(?:[Tt]he\s+[a-z]+|[Hh]e|[Ss]he|They|(?:(?:" + CAP + r"\.\s?)+|" + CAP + r"[\w’'-]+\s+)"
+    # "Director of the library Mayil Ahmadov thanked the guest and in his turn handed him …": a title may lead
+    r"(?P<subject>(?:[Tt]he\s+[a-z]+|[Hh]e|[Ss]he|They|"
+    r"(?:(?:[Dd]eputy\s+)?(?:[Dd]irector|[Hh]ead)(?:\s+[Gg]eneral)?(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?\s+)?"
+    r"(?:(?:" + CAP + r"\.\s?)+|" + CAP + r"[\w’'-]+\s+)"
     r"(?:(?:" + CAP + r"[\w’'-]*|van|von|de|der|al|el|bin|ibn|la|le|ter)\s+){0,3}" + CAP + r"[\w’'-]+))"
     r"(?:,\s+[^,;]{1,150},)?\s+(?:also\s+)?(?!visited\b)"  # "… visited … and handed over": the visit rules' own
     r"(?:[a-z]{2,}ed|got|spoke|met|took|saw|made|held|wrote|told|left|went|came|brought|showed|gave|paid|was|were)\b"
@@ -437,7 +452,8 @@ _NEEDS = {
     "as_gift": ("gift",),
     "donated": (" to ",),
     "to_first": ("donated to|presented to|handed over to|gave to|gifted to",),
-    "gave_to": ("gave|donated|gifted",),
+    "gave_to": ("gave|donated|gifted|handed",),
+    "enriched_with": ("enriched",),
     "and_gave": ("visited", " and ", " to "),
     "visited_and": ("visit", " and "),
     "received": ("received",),
@@ -574,6 +590,11 @@ def _items(phrase: str, before: str = "") -> list[str]:
         return [(governed.group(0) + phrase).strip(" ,.")]
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
+    gapped = re.search(r"\s+and\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:[A-Z]\.\s*)*[A-Z][\w’'-]+\s+with\s+", bare)
+    if gapped is not None:  # "… a facsimile of the Codex Gigas and M. Lukeš with a catalogue …": two givers, one verb
+        idx = _original_index(phrase, bare, gapped.start())
+        rest = phrase[_original_index(phrase, bare, gapped.end()) :]
+        return [phrase[:idx].strip(" ,"), rest.strip(" ,")]
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
     participle = cut and re.match(
         r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :]
@@ -582,7 +603,9 @@ def _items(phrase: str, before: str = "") -> list[str]:
         return [phrase[: _original_index(phrase, bare, cut[0])].strip(" ,")]
     # "a book on the history of the university and a ceramic bowl": an article after "and" opens a second thing,
     # whatever the first governs
-    article = cut and re.match(r"\s+and\s+(?:a|an)\s", bare[cut[-1] :]) and re.match(r"(?:a|an)\s", bare)
+    article = (
+        cut and re.match(r"\s+and\s+(?:a|an)\s", bare[cut[-1] :]) and re.match(r"(?:a|an|the|his|her|their)\s", bare)
+    )
     if article:
         cut = cut[-1:]
     if cut and not participle and (article or not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]])):
@@ -825,6 +848,12 @@ _AGREED = (
         r"^(?:also\s+)?(?:agreed|decided)\s+(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)",
         re.I,
     ),
+    # "… and the Presidential Library and the Library for Foreign Literature agreed to prepare a joint programme": two
+    # bodies named as the subject
+    re.compile(
+        r"\b(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,6}\s+and\s+the\s+[A-Z][^.;,]{2,120}?\s+agreed\s+"
+        r"(?P<prep>to|on|upon)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)"
+    ),
     # "…, while the Cyprus Library agreed to sign a similar document later in the year": whoever agrees, to make a
     # document
     re.compile(
@@ -970,7 +999,12 @@ def _agreement_clauses(sentence: str) -> list[str]:
     """
     parts = _AGREEMENT_CLAUSE.split(sentence)
     # "a similar document" stands for the document of the other clause
-    full = [p for p in parts if re.search(_DOC + r"|\bsimilar\s+documents?\b", p, re.I) and _AGREEMENT_CUE.search(p)]
+    full = [
+        p
+        for p in parts
+        if re.search(_DOC + r"|\bsimilar\s+documents?\b|\bagreed\s+to\s+(?:prepare|draft|hold|organi[sz]e)\b", p, re.I)
+        and _AGREEMENT_CUE.search(p)
+    ]
     if len(parts) == 2 and _SIGNED_ON.search(parts[0]) and re.match(r"(?:also\s+)?(?:agreed|decided)\s+to\b", parts[1]):
         return parts  # "signed a memorandum on X and agreed to hold Y": the document has its subject, Y is another
     return parts if len(parts) > 1 and len(full) >= 2 else [sentence]
