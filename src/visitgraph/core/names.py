@@ -168,8 +168,11 @@ _ORG_SYNONYMS = {
 }
 
 
-#: A country's one-word name in another language, to its English key ("maroc": "morocco"; decision 0086).
-_ENDONYMS = {word: key for word, key in endonym_keys().items() if word not in _ORG_SYNONYMS}
+@functools.lru_cache(maxsize=1)
+def _endonyms() -> dict[str, str]:
+    """A country's one-word name in another language, to its English key ("maroc": "morocco"; decision 0086); read
+    on first use, not at import (the translations take about 40 ms to load)."""
+    return {word: key for word, key in endonym_keys().items() if word not in _ORG_SYNONYMS}
 
 
 #: Institution words of the languages the partners write in (Turkish, Azerbaijani, Russian, the Romance and Germanic
@@ -310,7 +313,7 @@ def _org_word(w: str) -> str | None:
         return None
     w = next((english for pattern, english in _FOREIGN_KINDS if pattern.match(w)), w) if len(w) > 5 else w
     w = _ORG_SYNONYMS.get(w, w)
-    w = _ENDONYMS.get(w, w)
+    w = _endonyms().get(w, w)
     return translit_word(_ORG_SYNONYMS.get(_stem(w), _stem(w)))
 
 
