@@ -356,8 +356,10 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
 #: first words ("On May 5, …", "Today, …").
 _DATELINE_PLACE = re.compile(
     r"\s*(?:[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.'’ -]{1,30}[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ.]"
-    r"|(?!(?:On|In|At|By|Today|Yesterday|Earlier|Later|Then|Since|From|Until|Last|This|Next)\b)"
-    r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][a-zà-öø-ÿəışçğ'’.-]+(?:[ -][A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][a-zà-öø-ÿəışçğ'’.-]+){0,2}),\s*"
+    r"|(?!(?:On|In|At|By|Today|Yesterday|Earlier|Later|Then|Since|From|Until|Last|This|Next|Mr|Mrs|Ms|Dr|Prof)\b)"
+    # one word, or two after a place's usual first word ("New York", "St. Petersburg"): not a person's name
+    r"(?:(?:New|San|Santa|Saint|St\.|Los|Las|El|Al|Rio|Tel|Kuala|Buenos|Addis|Abu|Port|Cape)\s+)?"
+    r"[A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ][a-zà-öø-ÿəışçğ'’.-]+),\s*"
 )
 #: What ends a dateline after its date: an agency's name in slashes or brackets ("/AZERTAC/", "(AZERTAC)"), then a
 #: full stop, colon, semicolon or dash, and space.

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from visitgraph.core.countries import COUNTRIES
+from visitgraph.core.countries import COUNTRIES, endonym_keys
 from visitgraph.core.names import COUNTRY_NAMES, acronyms, fold
 
 #: Words that head an institution's name.
@@ -303,13 +303,31 @@ def foreign_head(word: str) -> bool:
 _SURNAME_END = re.compile(r"(?:ov|ova|ev|eva|in|ina|ski|ska|sky|skaya|enko|yan|ian|dze|shvili|ic|ić|ich)$")
 
 
+def _a_country(word: str) -> bool:
+    """Say whether a word names a country, in English or in another language ("Maroc", "Ellada")."""
+    return place_code(word) is not None or fold(word) in endonym_keys()
+
+
 def _in_foreign_name(words: Sequence[Span], i: int) -> bool:
     """Say whether words[i] goes on an institution's name in another language: an institution word of that
     language, then only its lower-case linking words, right before it."""
     k = i - 1
-    while k >= 0 and i - k <= 4 and words[k].text.casefold() in _FOREIGN_LINK and not is_cap(words[k].text):
+    linked = False
+    # back over linking words and the capitalised words of the name ("Bibliothèque nationale du Royaume du | Maroc",
+    # "Biblioteca Nacional de la | República", "Universidad de | Salamanca Ricardo …") to its institution word
+    while k >= 0 and i - k <= 6 and not foreign_head(words[k].text):
+        if words[k].text.casefold() in _FOREIGN_LINK:
+            linked = True
+        elif not is_cap(words[k].text) or words[k].text.casefold() in ("the", "of", "and"):
+            return False
         k -= 1
-    return k < i - 1 and k >= 0 and FOREIGN_HEADS.fullmatch(words[k].text) is not None
+    return linked and k >= 0 and foreign_head(words[k].text)
+
+
+#: The linking words of :data:`_FOREIGN_LINK` that are no adjective: a name does not end with them.
+_FOREIGN_FUNCTION = frozenset(
+    "du de des la le les del della di do da dos das der den van von y e i et ve və und och og és a tis tou and".split()
+)
 
 
 def find_people(text: str, start: int = 0, end: int | None = None) -> list[PersonMention]:
@@ -414,7 +432,15 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             if len([x for x in run if x.text not in PARTICLES]) < 3 or any(foreign_head(x.text) for x in run):
                 i = j + 1  # "the Bibliothèque nationale du Royaume du Maroc": the rest of a name in its own language
                 continue
-            run = run[1:]  # "… Vivliothiki tis Ellados Antonía Arachová": the name's last word, then the person
+            place = max((k for k, x in enumerate(run) if _a_country(x.text)), default=-1)
+            # "… de la República Bolivariana de Venezuela Juan Pérez": the name goes on to its country, then the person;
+            # "… Vivliothiki tis Ellados Antonía Arachová": no country we know: the name's last word, then the person
+            run = run[place + 1 :] if place >= 0 else run[1:]
+            while run and run[0].text in PARTICLES:
+                run = run[1:]
+            if len([x for x in run if x.text not in PARTICLES]) < 2:
+                i = j + 1
+                continue
         if j + 1 < len(words) and foreign_head(words[j + 1].text) and not is_cap(words[j + 1].text):
             i = j + 1  # "Lietuvos nacionalinė Martyno Mažvydo biblioteka": an institution's own-language name
             continue
@@ -520,6 +546,8 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     """
     if len(run) >= 3 and _PATRONYMIC.fullmatch(run[-2].text):
         return run[-3:]
+    if _in_foreign_name(words, i):
+        return run  # the end of a name in another language: read where such names are (find_people)
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
@@ -601,7 +629,8 @@ def _skip_eponym(words: list[Span], i: int) -> int:
     saint = False
     while j < len(words) and (words[j].text.casefold() in _SAINT_WORDS or (saint and words[j].text == ".")):
         j, saint = j + 1, True
-    if saint or (i + 2 < len(words) and words[i + 1].text == "and"):
+    two_after = i + 4 < len(words) and is_name_word(words[i + 3].text) and is_name_word(words[i + 4].text)
+    if saint or (i + 2 < len(words) and words[i + 1].text == "and" and two_after):
         j += 1  # one name, then perhaps "and" and another
         if j + 1 < len(words) and words[j].text == "and":
             j += 2
@@ -700,7 +729,8 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     ('Regional director for Eastern Europe and Central Asia', 'OCLC')
     """
     adviser = _ADVISER_TO.match(desc.strip())
-    if adviser is not None and looks_org(adviser.group("org")):  # "an adviser to the Bibliotheca Alexandrina"
+    office = adviser is not None and adviser.group("org").split()[0].casefold() in TITLE_HEADS | TITLE_MODIFIERS
+    if adviser is not None and not office and looks_org(adviser.group("org")):  # "an adviser to the Bibliotheca …"
         return adviser.group("title"), adviser.group("org")
     title, org = _split_descriptor(desc)
     if org is not None and bare_part(org):
@@ -1176,6 +1206,10 @@ def name_part(text: str) -> str:
         ) or (depth == 0 and m.start() > 0 and word.rstrip(".").casefold() in HONORIFICS and word[:1].isupper()):
             # a clause ran on, or the next person's honorific: "… Archives (ENLA) and Dr. Mona Saleh of …"
             cut = text[: m.start()].rstrip(" ,")
+            while foreign and cut.rsplit(None, 1)[-1].casefold() in _FOREIGN_FUNCTION:  # "… de la", "… and"
+                cut = cut.rsplit(None, 1)[0] if " " in cut else cut
+                if " " not in cut:
+                    break
             # the connectors left at the end ("… (ANAS) and"), looked for in a bounded tail: linear (issue 21)
             end = _CONNECTORS_AT_END.search(cut, max(0, len(cut) - 80))
             cut = cut[: end.start()] if end else cut
@@ -1230,7 +1264,12 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         return parse_org(text[tail:], depth + 1)
     parent = None
     owner = _PLACE_POSSESSIVE.search(text) if depth < MAX_PARENTS else None
-    if owner is not None and place_code(owner.group("place")) is not None:
+    if (
+        owner is not None
+        and place_code(owner.group("place")) is not None
+        and re.match(r"(?:Ministry|Government|Cabinet)\b", owner.group("org"))
+        and len(text[: owner.start()].split()) >= 3  # "University of Georgia's Ministry …" is another university
+    ):
         # "X of Türkiye's Ministry of Culture": the ministry of that country is X's parent
         text = text[: owner.start()] + " within the " + owner.group("org") + " of " + owner.group("place")
     m = re.search(r"\swithin\s(?:the\s)?(.+)$", text, re.S) if depth < MAX_PARENTS else None

@@ -177,13 +177,21 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _LIBRARY
             + r"|him|her|them|"
             # an initial's full stop ends nothing: "… the Codex Gigas and M. Lukeš with a catalogue …"
-            r"(?:" + CAP + r"[\w.’'-]*\s?){1,4})\s+with\s+(?P<items>.{1,200}?)(?:(?<!\b[A-Z])\.|$)"
+            r"(?:"
+            + CAP
+            + r"[\w.’'-]*(?:\s+"
+            + CAP
+            + r"[\w.’'-]*){0,3}))\s+with\s+(?P<items>.{1,200}?)(?:(?<!\b[A-Z])\.|\.(?!\s*[A-Z][\w’'-]+\s+with\b)|$)"
         ),
     ),
     (
         "as_gift",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:" + CAP + r"[\w’'-]*\s?){1,4}|he|she|they)\b[^.]{0,150}?\b"
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:"
+            + CAP
+            + r"[\w’'-]*(?:\s+"
+            + CAP
+            + r"[\w’'-]*){0,3})|he|she|they)\b[^.]{0,150}?\b"
             r"(?:gave|presented|donated|gifted)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
         ),
@@ -197,7 +205,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _DEFINITE_SUBJECT
             + r"|(?:"
             + CAP
-            + r"[\w’'-]*\s?){1,4})(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn|,\s+[a-z][^,.;]{0,80},)?,?\s+"
+            + r"[\w’'-]*(?:\s+"
+            + CAP
+            + r"[\w’'-]*){0,3}))(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn|,\s+[a-z][^,.;]{0,80},)?,?\s+"
             r"(?P<verb>donated|handed over|presented|gave|gifted)\s+(?P<items>.{1,150}?)\s+to\s+(?P<recv>[^.,]{1,150})"
         ),
     ),
@@ -221,7 +231,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _STAFF.replace("the", "[Tt]he", 1)
             + r"|(?:"
             + CAP
-            + r"[\w.’'-]*\s?){1,4}|"
+            + r"[\w.’'-]*(?:\s+"
+            + CAP
+            + r"[\w.’'-]*){0,3})|"
             r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted|handed(?!\s+over))\s+"
             # "each guest", "each of them": every guest a copy (decision 0066)
             r"(?P<recv>"
@@ -253,7 +265,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _DEFINITE_SUBJECT
             + r"|(?:[Tt]he\s+)?(?:Presidential\s+)?[Ll]ibrary|(?:"
             + CAP
-            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|[Tt]hey)"
+            + r"[\w.’'-]*(?:\s+"
+            + CAP
+            + r"[\w.’'-]*){0,3})|[Hh]e|[Ss]he|[Tt]hey)"
             r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?P<items>[^.]{1,150}?)"
             r"(?:\s+from\s+(?P<giver>[^.,]{1,150}?))?(?:\s+as\s+(?:a\s+)?" + _GIFT_NOUNS + r")?(?:[.,;]|$)"
         ),
@@ -290,9 +304,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?|(?:Presidential\s+)?[Ll]ibrary)|[Hh]e|[Ss]he|"
             r"[Tt]hey|(?:"
             + CAP
-            + r"[\w.’'-]*\s?){1,4})\s+(?P<verb>handed\s+over|presented|gave|donated|gifted)\s+to\s+"
+            + r"[\w.’'-]*(?:\s+"
+            + CAP
+            + r"[\w.’'-]*){0,3}))\s+(?P<verb>handed\s+over|presented|gave|donated|gifted)\s+to\s+"
             # "… handed over to the RSL its electronic editions": a body by its abbreviation too
-            r"(?P<recv>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+|the\s+(?=[A-Z]{2,}\b))?"
+            r"(?P<recv>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+|the\s+(?=[A-Z]{2,}\s+(?:its|their|his|her|a|an|the|some|several|\d)))?"
             + CAP
             + r"[\w’'-]*(?:\s+"
             + CAP
@@ -318,7 +334,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _DEFINITE_SUBJECT
             + r"|(?:"
             + CAP
-            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
+            + r"[\w.’'-]*(?:\s+"
+            + CAP
+            + r"[\w.’'-]*){0,3})|[Hh]e|[Ss]he|They)"
             + _TURN_OR_APPOSITION
             + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over|presented(?=\s+(?:his|her|their)\s))"
             r"\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
@@ -329,7 +347,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bleft\s+(?P<items>(?!the\s+library\b)[^.;]{1,150}?)\s+(?:for|to|with|in)\s+(?P<recv>"
             + _LIBRARY
-            + r")(?:[.;,]|\s+(?:as|on|after|before|at|and)\b|$)"
+            + r")(?:[.;,]|\s+(?:as|on|after|before|at)\b|\s+and\s+(?=[a-z]+ed\b|spoke|wrote|met|told)|$)"
         ),
     ),
     (
@@ -338,7 +356,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|delegation|visitors?)|(?:"
             + CAP
-            + r"[\w.’'-]*\s?){1,4}|[Hh]e|[Ss]he|They)"
+            + r"[\w.’'-]*(?:\s+"
+            + CAP
+            + r"[\w.’'-]*){0,3})|[Hh]e|[Ss]he|They)"
             r"\s+(?:also\s+)?enriched\s+(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary[’']s\s+(?:collections?|funds?|"
             r"holdings|stocks?))\s+with\s+(?P<items>[^.;]{1,150}?)(?:[.;]|,\s+and\b|$)"
         ),
@@ -590,7 +610,7 @@ def _items(phrase: str, before: str = "") -> list[str]:
         return [(governed.group(0) + phrase).strip(" ,.")]
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
-    gapped = re.search(r"\s+and\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?(?:[A-Z]\.\s*)*[A-Z][\w’'-]+\s+with\s+", bare)
+    gapped = re.search(r"\s+and\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+|(?:[A-Z]\.\s*)+)[A-Z][\w’'-]+\s+with\s+", bare)
     if gapped is not None:  # "… a facsimile of the Codex Gigas and M. Lukeš with a catalogue …": two givers, one verb
         idx = _original_index(phrase, bare, gapped.start())
         rest = phrase[_original_index(phrase, bare, gapped.end()) :]
@@ -760,6 +780,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 recipient = HOST
             if rule == "donated_bare" and verb == "presented" and not _names_thing(m.group("items")):
                 continue  # "presented his plans": not a thing handed over
+            if rule == "enriched" and not re.search(
+                r"\b(?:guests?|visitors?|delegation|he|she|they|his|her|their|brought|donated|presented|handed)\b",
+                sentence,
+                re.I,
+            ):
+                continue  # "… was enriched with new editions thanks to the State Programme": no guest gave them
             if rule == "enriched":
                 agent, recipient = GUESTS, HOST
             if rule in ("donated_bare", "received_from"):  # no receiver written: the other side of the giver
@@ -775,10 +801,20 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if first and _told_again(sentence, agent, recipient, out[:opened], host_names):
                 break  # "The collection … was handed over to the library by …": the gift a sentence before told
             for item in _items(m.group("items"), sentence[: m.start("items")]):
+                if _NO_THING.match(item):
+                    continue  # "left their impressions in the guest book and a souvenir …": the souvenir only
                 name, desc, kind = _describe(item)
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
             break  # one rule per sentence: "presented with … donated to …" is one gift
     return [_unmasked(g) for g in out]
+
+
+#: Words one leaves or conveys that are no thing handed over.
+_NO_THING = re.compile(
+    r"(?:(?:his|her|their|its|the\s+guests?['’]s?)\s+)?(?:impressions|wishes|thanks|gratitude|greetings|regards|"
+    r"best\s+wishes|kind\s+words)\b",
+    re.I,
+)
 
 
 #: The end of a phrase whose "by" names who made a thing, not who gave it.

@@ -147,6 +147,14 @@ _COUNTED_GUESTS = re.compile(
 )
 
 
+#: Words of a sentence that names who came, after a visit sentence that only counts them: a title, a delegation's
+#: head or members, arriving ("Rashid Behbudov's songs were played" names no guest).
+_NAMES_WHO_CAME = re.compile(
+    r"\b(?:[Dd]irector|[Hh]ead|[Rr]ector|[Aa]mbassador|[Mm]inister|[Cc]hairman|[Cc]hairperson|[Pp]resident|[Dd]ean|"
+    r"[Pp]rofessor|[Ll]ibrarian|[Dd]elegation|headed|led|included|arrived|came|represented|accompanied)\b"
+)
+
+
 def visit_sentence_end(text: str) -> int:
     """Return where the visit sentence ends: its first sentence, cut before a later event in it.
 
@@ -497,6 +505,7 @@ def analyse_visit(
         if counted
         and ":" not in text[:end]
         and not re.match(r"\s*The\s+(?:first|second|other|[A-Z][\w-]*\s+(?:delegation|group))\b", text[end:])
+        and _NAMES_WHO_CAME.search(text, end, end + first_sentence_end(text[end:]))
         else None
     )
     if (_NAMELESS_GUESTS.search(text, 0, end) or counted) and not find_people(text, 0, end):
@@ -1292,6 +1301,10 @@ _REPRESENTED_BY = re.compile(
 )
 
 
+#: A participle before "by" ("the Georgian Academy founded by X"): who made it, not whom it sent.
+_MADE_BY_END = re.compile(
+    r"\b(?:founded|established|created|written|published|edited|organi[sz]ed|built|made|led|headed|directed|chaired)$"
+)
 #: A body with its own "by" after the first of a list whose verb is said once: ", (and) the Y by …".
 _GAPPED_BY = re.compile(r",\s+(?:and\s+)?(?:the\s+)?(?P<org>[A-Z][^,;.]{2,150}?)\s+by\s+")
 
@@ -1312,9 +1325,9 @@ def _find_represented_by(text: str, out: VisitFindings, labels: set[str]) -> Non
         # "X was represented by A, the Y by its coordinator B, and the Z company by C": each later body with its
         # own "by" (the verb said once) gives its agents its name
         parts = [(m.end(), org, host)] + [
-            (g.end(), g.group("org"), _is_host_org(g.group("org"), labels))
+            (g.end(), g.group("org"), False)  # a later body of the list is another guest's, never the host
             for g in _GAPPED_BY.finditer(text, m.end(), until)
-            if looks_org(g.group("org"))
+            if looks_org(g.group("org")) and not _MADE_BY_END.search(g.group("org"))
         ]
         for p in list(out.visitors):
             if not m.end() <= p.start < until:
@@ -1380,7 +1393,11 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
             chosen = []  # a pronoun after the host's people are named may be one of them: no guest is meant for sure
         elif who == "who":  # ", who now teaches at X": the guest named right before it, or the one with none
             before = [v for v in bare if re.fullmatch(r"\s*,\s*", text[v.start + len(v.name) : m.start("who")])]
-            chosen = before or (bare[:1] if len(bare) == 1 and not out.hosts else [])
+            clause = text[max(0, m.start("who") - 200) : m.start("who")]
+            clause = clause[clause.rfind(".") + 1 :]
+            # someone else named right before it ("his book about Lotfi Zadeh, who worked at X"): X is theirs
+            other = any(re.search(re.escape(q.name) + r"[’']?s?\s*,\s*$", clause) for q in find_people(clause))
+            chosen = before or ([] if other else bare[:1] if len(bare) == 1 and not out.hosts else [])
         elif re.match(r"(?:[Bb]oth|[Aa]ll|[Tt]he|[Hh]e|[Ss]he|They)\b", who):
             chosen = bare if _PLURAL_WHO.search(who) else bare[:1] if len(bare) == 1 else []
         else:

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import pycountry
 from anyascii import anyascii
+from wordfreq import zipf_frequency
 
 
 class Country(NamedTuple):
@@ -207,6 +208,11 @@ def iso_names(code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n and "," not in n))
 
 
+#: From this Zipf frequency an English word is common (about once per ten million words): a country's name in
+#: another language that is also such a word is left out of the keys.
+_COMMON_ZIPF = 2.5
+
+
 @functools.lru_cache(maxsize=1)
 def endonym_keys() -> dict[str, str]:
     """Map a country's one-word name in another language, folded and transliterated ("maroc", "ellada", "cesko",
@@ -221,6 +227,6 @@ def endonym_keys() -> dict[str, str]:
             continue
         for name in translated_names().get(country.code, ()):
             word = _plain(anyascii(name))
-            if word.isalpha() and len(word) >= 4 and word not in taken:
-                out.setdefault(word, key)
+            if word.isalpha() and len(word) >= 4 and word not in taken and zipf_frequency(word, "en") < _COMMON_ZIPF:
+                out.setdefault(word, key)  # not an English word or name ("island", "chin", "maurice", "columbia")
     return out
