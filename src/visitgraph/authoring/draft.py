@@ -919,7 +919,9 @@ def _vouched_bodies(
 def _recorded_ties_best(query: str, theirs: set[str], cands: list[Candidate], ctx: DraftContext) -> Candidate | None:
     """Return the person's recorded body when it scores, by name, at least :data:`MAYBE_SCORE` and no lower than the
     best candidate: "Ethniki Vivliothiki tis Ellados" is 61.7 for every "National Library of <country>", so the five
-    best may leave out the one the known guest's record names; a body that scores higher than it is another one."""
+    best may leave out the one the known guest's record names; a body that scores higher than it is another one.
+    The record's body is scored on its labels without the index's word weights, as :func:`_label_spelt_in` scores
+    (with them the Greek example falls below the candidates; measured on dev27 in the session-21 review)."""
     keys = LabelKeys.of(query)
     best = max((_name_score(c) for c in cands), default=0.0)
     for iri in sorted(theirs):

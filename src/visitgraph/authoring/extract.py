@@ -286,11 +286,15 @@ FOREIGN_HEADS = re.compile(
     r"vivliothik\w*|archivo|archivio|arquivo)",
     re.IGNORECASE,
 )
+#: Function words of names in another language, on which a name does not end ("… de la", "… and").
+_FOREIGN_FUNCTION = frozenset(
+    "du de des la le les del della di do da dos das der den van von y e i et ve və und och og és a tis tou and".split()
+)
 #: Lower-case words of another language's name ("nationale du", "de la"): after one of the words above, what follows
 #: in capitals is still that institution's name ("Bibliothèque nationale du Royaume du Maroc"), nobody's.
-_FOREIGN_LINK = frozenset(
-    "nationale national nacional nazionale naţională narodowa nacionalinė nacionaline du de des la del della di do da "
-    "dos das der den van von y e i et ve və und och og és a tis tou nationales nacionales nazionali".split()
+_FOREIGN_LINK = (_FOREIGN_FUNCTION - {"le", "les", "and"}) | frozenset(
+    "nationale national nacional nazionale naţională narodowa nacionalinė nacionaline nationales nacionales "
+    "nazionali".split()
 )
 
 
@@ -322,12 +326,6 @@ def _in_foreign_name(words: Sequence[Span], i: int) -> bool:
             return False
         k -= 1
     return linked and k >= 0 and foreign_head(words[k].text)
-
-
-#: The linking words of :data:`_FOREIGN_LINK` that are no adjective: a name does not end with them.
-_FOREIGN_FUNCTION = frozenset(
-    "du de des la le les del della di do da dos das der den van von y e i et ve və und och og és a tis tou and".split()
-)
 
 
 def find_people(text: str, start: int = 0, end: int | None = None) -> list[PersonMention]:

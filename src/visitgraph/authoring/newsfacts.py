@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from visitgraph.core.names import fold
+from visitgraph.core.names import fold, short_form_of
 
 HOST = "host"
 GUESTS = "guests"
@@ -547,19 +547,19 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
     for name in host_names:
         if fold(name) and (fold(name) in folded or re.search(rf"(?<!\w){re.escape(_initial_form(name))}\b", folded)):
             return name
-    for name in host_names:  # "Mr. Guliyev" for the host's Mahammad Guliyev: a later mention by surname
-        words = fold(name).split()
-        if len(words) >= 2 and re.fullmatch(rf"(?:(?:mr|mrs|ms|dr|prof)\.?\s+)?{re.escape(words[-1])}", folded):
+    for name in host_names:  # "Mr. Guliyev" for the host's Mahammad Guliyev: a later mention of them
+        if len(fold(name).split()) >= 2 and short_form_of(t, name):
             return name
     for name in names:
         if fold(name) in folded:
             return name
     for name in names:  # a later mention by initial or surname: "M. van Dijk", "Dijk" for Marieke van Dijk
         words = fold(name).split()
+        if len(words) >= 2 and short_form_of(t, name):
+            return name  # "Dr. Serin", "Ivanova N."
         if len(words) >= 2 and re.fullmatch(rf"{re.escape(words[-1])}\s+{re.escape(words[0][0])}\b.*", folded):
-            return name  # "Ivanova N. Ye." for Natalya Ivanova: the family name, then the initials
-        bare = re.sub(r"^(?:mr|mrs|ms|dr|prof)\.?\s+", "", folded)  # "Dr. Serin" for Mustafa Serin
-        if len(words) >= 2 and bare and (" " + fold(name)).endswith(" " + bare):
+            return name  # "Ivanova N. Ye.": the family name, the first initial, and a patronymic's the record lacks
+        if len(words) >= 2 and folded and (" " + fold(name)).endswith(" " + folded):
             return name
         if len(words) >= 2 and re.search(
             rf"(?<!\w){re.escape(words[0][0])} {re.escape(' '.join(words[1:]))}\b", folded

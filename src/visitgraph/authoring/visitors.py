@@ -867,14 +867,6 @@ _OWN_STAFF_LIST = re.compile(
 )
 
 
-#: A title after a name that ends with a body in capitals: "X, head of the Department of Electronic Resources of the
-#: RGB, …".
-_TITLE_OF_BODY_AFTER = re.compile(
-    r",\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:head|director|chief|manager|coordinator|curator|librarian|specialist)\s"
-    r"(?P<title>[^,;.]{0,200})"
-)
-
-
 def _of_another_body_after(text: str, p: PersonMention, labels: set[str]) -> str | None:
     """Return the body other than the host that a title after a name ends with ("Accompanied by X, head of the …
     Department of the RGB, he met …": X is the guest's companion, not the host's guide), else None."""
@@ -1000,6 +992,13 @@ _GUESTS_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:guests?|visitors?|delegation)|[Tt
 _OTHERS_PART = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:department|sector|division|section|unit|office)\b")
 #: Staff titles that name no institution: a later sentence's "deputy director X" is the host's.
 _STAFF_HEADS = frozenset("director head librarian curator manager specialist coordinator".split())
+#: A staff title after a name that ends with a body in capitals: "X, head of the Department of Electronic Resources
+#: of the RGB, …".
+_TITLE_OF_BODY_AFTER = re.compile(
+    r",\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:"
+    + "|".join(sorted(_STAFF_HEADS | {"chief"}))
+    + r")\s(?P<title>[^,;.]{0,200})"
+)
 
 
 def _staff_title(desc: str) -> bool:

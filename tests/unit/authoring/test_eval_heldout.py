@@ -104,6 +104,16 @@ def _scored(sources: tuple[object, str], split: str) -> DraftScore:
     return score_drafts(lambda: DraftContext.from_store(store, base), split)
 
 
+def _no_worse(
+    d: DraftScore, split: str, *, right: int, dates: int, invented: int, reused: int, blind: bool = False
+) -> None:
+    """Assert a set's figures are at least those last measured (at most `invented` entities); a blind set's failure
+    shows only its figures, a tuned set's its problems too."""
+    assert d.right >= right and d.dates >= dates and d.invented <= invented and d.reused >= reused, (
+        d.line(split) if blind else (d.line(split), d.problems)
+    )
+
+
 @pytest.fixture(scope="module")
 def draft_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The development halves only: running their guards never scores the held-out half (decision 0046)."""
@@ -375,8 +385,7 @@ def test_dev24_development_no_worse(dev24_scores: dict[str, DraftScore]) -> None
     """dev24 (news-dev24.json, 30 items written blind on 6 Dec 2026 in session 14, 15 ordinary) was a blind check
     until round 23 (19/30 before and after it, dates 29/30, reuse 37/39, 5 invented entities in 5 items) and is a
     development set since round 24 (decision 0084): 30/30, dates 30/30, reuse 39/39, nothing invented."""
-    d = dev24_scores["dev24"]
-    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 39, (d.line("dev24"), d.problems)
+    _no_worse(dev24_scores["dev24"], "dev24", right=30, dates=30, invented=0, reused=39)
 
 
 @pytest.fixture(scope="module")
@@ -393,7 +402,7 @@ def test_dev25_and_dev26_development_no_worse(dev25_scores: dict[str, DraftScore
     After round 25: both 30/30, dates 30/30, reuse 57/57 and 26/26, nothing invented."""
     for split, reused in (("dev25", 57), ("dev26", 26)):
         d = dev25_scores[split]
-        assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= reused, (d.line(split), d.problems)
+        _no_worse(d, split, right=30, dates=30, invented=0, reused=reused)
 
 
 @pytest.fixture(scope="module")
@@ -409,10 +418,8 @@ def test_dev27_and_dev28_development_no_worse(dev27_scores: dict[str, DraftScore
     items; dev28 22/30, dates 29/30, reuse 34/36, 4 in 4 items; after round 25: dev27 18/30, reuse 57/65, 4 in 3;
     dev28 unchanged) and are development sets since round 26 (decision 0086): dev27 26/30, dates 29/30, reuse 61/65,
     nothing invented; dev28 27/30, dates 29/30, reuse 34/36, 1 invented entity in 1 item."""
-    d = dev27_scores["dev27"]
-    assert d.right >= 26 and d.dates >= 29 and d.invented == 0 and d.reused >= 61, (d.line("dev27"), d.problems)
-    d = dev27_scores["dev28"]
-    assert d.right >= 27 and d.dates >= 29 and d.invented <= 1 and d.reused >= 34, (d.line("dev28"), d.problems)
+    _no_worse(dev27_scores["dev27"], "dev27", right=26, dates=29, invented=0, reused=61)
+    _no_worse(dev27_scores["dev28"], "dev28", right=27, dates=29, invented=1, reused=34)
 
 
 @pytest.fixture(scope="module")
@@ -428,10 +435,8 @@ def test_dev29_and_dev30_development_no_worse(dev29_scores: dict[str, DraftScore
     entities in 5 items; dev30 20/30, dates 30/30, reuse 42/45, 6 in 5 items; after round 26: dev29 16/30, dev30
     23/30) and are development sets since round 27 (decision 0087): dev29 25/30, dates 30/30, reuse 39/39, 3 invented
     entities in 3 items; dev30 28/30, dates 30/30, reuse 45/45, 1 in 1 item."""
-    d = dev29_scores["dev29"]
-    assert d.right >= 25 and d.dates >= 30 and d.invented <= 3 and d.reused >= 39, (d.line("dev29"), d.problems)
-    d = dev29_scores["dev30"]
-    assert d.right >= 28 and d.dates >= 30 and d.invented <= 1 and d.reused >= 45, (d.line("dev30"), d.problems)
+    _no_worse(dev29_scores["dev29"], "dev29", right=25, dates=30, invented=3, reused=39)
+    _no_worse(dev29_scores["dev30"], "dev30", right=28, dates=30, invented=1, reused=45)
 
 
 @pytest.fixture(scope="module")
@@ -447,10 +452,8 @@ def test_dev31_and_dev32_blind_checks_no_worse(dev31_scores: dict[str, DraftScor
     3 items; dev32 14/30, dates 28/30, reuse 32/36, 5 in 4 items. After round 25: 23/30 and 15/30; after round 26
     the same; after round 27 (decision 0087): dev31 24/30, dates 30/30, reuse 31/31, 3 in 3 items; dev32 16/30, dates
     28/30, reuse 32/36, 5 in 4 items. Only figures are asserted and nothing of their items is printed."""
-    d = dev31_scores["dev31"]
-    assert d.right >= 24 and d.dates >= 30 and d.invented <= 3 and d.reused >= 31, d.line("dev31")
-    d = dev31_scores["dev32"]
-    assert d.right >= 16 and d.dates >= 28 and d.invented <= 5 and d.reused >= 32, d.line("dev32")
+    _no_worse(dev31_scores["dev31"], "dev31", right=24, dates=30, invented=3, reused=31, blind=True)
+    _no_worse(dev31_scores["dev32"], "dev32", right=16, dates=28, invented=5, reused=32, blind=True)
 
 
 def test_dev_halves_stay_as_tuned(
