@@ -104,7 +104,7 @@ HONORIFICS = {
     "mme": "Mme",
     "mlle": "Mlle",
 }
-PARTICLES = frozenset("van von de der da di du al el bin ibn la le ter ten".split())
+PARTICLES = frozenset("van von de der den da di du al el bin ibn la le ter ten del della dos das".split())
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
 #: Every name and word of a country (:data:`visitgraph.core.countries.COUNTRIES`) to its code; `place_code` also
 #: reads the shown names (names.COUNTRY_NAMES).
@@ -368,11 +368,24 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
                 or _is_initials(words[j + 1].text)
                 or (j == i and is_name_word(w.text) and _caps_surname(words[j + 1].text))
                 or (words[j + 1].text in PARTICLES and j + 2 < len(words) and is_name_word(words[j + 2].text))
+                or (  # "Friederike von der Lühe", "Anneke van den Berg": two particles ("de la" also joins the
+                    # words of a name in its own language: "Biblioteca Nacional de la República")
+                    j + 3 < len(words)
+                    and words[j + 1].text in ("van", "von")
+                    and words[j + 2].text in ("der", "den", "de", "dem")
+                    and is_name_word(words[j + 3].text)
+                )
             )
             and words[j + 1].start - words[j].end <= 1
         ):
             j += 1
         run = _trim_org_tail(words, i, words[i : j + 1])
+        country = _country_opens(words, i, run)
+        if country:  # "… of the United Mexican States (to …) Alejandro Ruiz": a country's name of several words
+            run = run[country:]
+            if len(run) < 2:
+                i = j + 1
+                continue
         if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
             i = j + 1
             continue
@@ -451,7 +464,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and not _heads_institution(words, j + 1)
             and not after_for
         ):
-            run = run[-4:]
+            run = _last_four(run)
             p = PersonMention(_recase(text[run[0].start : run[-1].end]), run[0].start)
             before = [x.text for x in words[max(0, i - 2) : i]]
             dotted = bool(before) and before[-1] == "."
@@ -462,6 +475,35 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             out.append(p)
         i = j + 1
     return out
+
+
+def _last_four(run: list[Span]) -> list[Span]:
+    """Keep the last four words of a name that are no particle, and the particles among them ("María José
+    Fernández de Córdoba" is four names and a particle)."""
+    kept = 0
+    for k in range(len(run) - 1, -1, -1):
+        kept += run[k].text not in PARTICLES
+        if kept == 4:
+            return run[k:]
+    return run
+
+
+def _country_opens(words: list[Span], i: int, run: list[Span]) -> int:
+    """Return how many words of a run of name words at `i` end a country's name of several words, which may begin
+    with capitalised words before the run ("United | Mexican States Alejandro Ruiz"), else 0.
+
+    >>> ws = [Span(0, 0, w) for w in "of the United Mexican States Alejandro Ruiz".split()]
+    >>> _country_opens(ws, 3, ws[3:]), _country_opens(ws, 2, ws[2:]), _country_opens(ws, 5, ws[5:])
+    (2, 3, 0)
+    """
+    for back in (2, 1, 0):
+        if i - back < 0 or not all(is_cap(x.text) for x in words[i - back : i]):
+            continue
+        before = [x.text for x in words[i - back : i]]
+        for k in range(len(run), 0, -1):
+            if back + k >= 2 and place_code(" ".join([*before, *(x.text for x in run[:k])])):
+                return k
+    return 0
 
 
 def _after_honorific(words: list[Span], i: int) -> bool:

@@ -94,7 +94,7 @@ _WORK_WORDS = re.compile(
     r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
     r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?|novels?|poems?|stories|recordings?|"
     r"facsimiles?|archives?|translations?|classics|antholog(?:y|ies)|dictionar(?:y|ies)|monographs?|brochures?|"
-    r"periodicals|posters?|paintings?)\b",
+    r"periodicals|posters?|paintings?|atlas(?:es)?)\b",
     re.I,
 )
 #: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.
@@ -142,7 +142,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_by",
         re.compile(
-            r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)(?:\s+(?:was|were))?\s+(?:presented|donated|gifted|"
+            r"(?:of\s+)?(?P<items>(?:the\s+)?[\w’'-]+(?:\s[\w’'-]+){0,2}?)(?P<be>\s+(?:was|were))?\s+(?:presented|donated|gifted|"
             r"handed over|given)(?:\s+(?:[a-z]+ly|today|yesterday|also|then|later|there))?\s+to\s+(?P<recv>.{1,150}?)\s+by\s+"
             r"(?P<giver>.{1,150}?)(?:\s+was\s+held|[.,;]|$)"
         ),
@@ -524,6 +524,17 @@ def _presentation(items: str, receiver: str, given: bool = False) -> bool:
 _TOLD = re.compile(r"\b(?:information|overview|details|briefing|explanations?|insights?)\b", re.I)
 
 
+def _only_told(items: str) -> bool:
+    """Say whether what was given is something told, whatever it is about: the words before its "about", "on" or
+    "of" say so ("(the guest) detailed information about the library's manuscripts") and name no thing.
+
+    >>> _only_told("the guest detailed information about the manuscripts"), _only_told("a book about the library")
+    (True, False)
+    """
+    head = re.split(r"\s(?:about|on|of|regarding|concerning)\s", items, maxsplit=1)[0]
+    return bool(_TOLD.search(head)) and not _names_thing(head)
+
+
 def _received_gift(items: str) -> bool:
     """Say whether what was received is a thing given ("a copy of the book"), not "information about the books".
 
@@ -721,6 +732,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
         # "The album, which collects photographs of Baku, was handed over to …": the relative clause between the
         # thing and its verb says what it is, not who gave it
         sentence = _RELATIVE_BEFORE_PASSIVE.sub(" ", sentence)
+        # "At the end of the meeting T. Böhm presented …": when it happened is not who gave
+        sentence = _WHEN_FIRST.sub("", sentence, count=1)
         low = sentence.casefold()
         swap = _EXCHANGED.search(sentence) if "exchanged" in low else None
         if swap is not None:  # one gift from the guests and one from the host
@@ -736,6 +749,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue
             if rule == "to_by" and _MADE_BY.search(m.group("recv")):
                 continue  # "handed over to X a copy of his monograph, published in Istanbul by Y": Y made it
+            if rule == "to_by" and m.group("be") is None and _AGENT_NOUN.search(m.group("items")):
+                continue  # "The ambassador handed over to the library 25 books, among them "…" by Z": Z wrote one
             verb = m.groupdict().get("verb") or "presented"
             if verb == "presented" and _presentation(
                 m.group("items"), m.groupdict().get("recv") or "", given=rule in ("active", "recv_with")
@@ -743,6 +758,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "presented the digital platform to the staff": a presentation, not a gift
             if verb.startswith(("given", "handed", "gave")) and not _names_thing(m.group("items")):
                 continue  # "were given a tour", "gave detailed information to the guests": not a gift
+            if _only_told(m.group("items")):
+                continue  # "gave the guest detailed information about the library's collection of manuscripts"
             agent = (
                 _party(m.group("giver"), people, host_names) if "giver" in m.groupdict() and m.group("giver") else HOST
             )
@@ -807,6 +824,23 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 out.append(GiftMention(agent, recipient, desc, name, kind, m.group(0).strip()))
             break  # one rule per sentence: "presented with … donated to …" is one gift
     return [_unmasked(g) for g in out]
+
+
+#: Who acts, not what is given: the subject of an active "X handed over to the library … by Z".
+_AGENT_NOUN = re.compile(
+    r"\b(?:ambassadors?|guests?|visitors?|delegation|directors?|professors?|rectors?|consuls?|ministers?|heads?|"
+    r"chairm[ae]n|presidents?|he|she|they|attach[eé]s?|secretar(?:y|ies)|scholars?|writers?|authors?)$",
+    re.I,
+)
+
+
+#: A time adjunct that opens a sentence: "At the end of the meeting(,) X presented …", "Finally, …".
+_WHEN_FIRST = re.compile(
+    r"^(?:(?:At|Towards?)\s+the\s+(?:end|close|conclusion)\s+of\s+(?:the|this|their|his|her)\s+(?:[a-z]+\s+)?"
+    r"(?:meeting|visit|event|talks|conversation|ceremony|tour|reception|programme|program|day)"
+    r"|(?:After|Following)\s+the\s+(?:meeting|visit|talks|conversation|tour|presentation)"
+    r"|In\s+conclusion|Finally|Afterwards|Then|Later|At\s+the\s+end)(?:,\s*|\s+(?=[A-Z]))"
+)
 
 
 #: Words one leaves or conveys that are no thing handed over.
@@ -921,8 +955,10 @@ _SIGNED = re.compile(
     + _DOC
     # "… for 2027–2029", "… with the university": what the document is for is part of its name; where and when
     # it was signed ("… in Baku", "… during the visit") is not
-    + r"(?P<on>\s+(?:on|of|between|for|with)\s+[^.;]{1,200}?)?"
-    r"(?=,?\s+and\b|\s+(?:in|at|during)\b|\s+to\s+th(?:at|is)\s+effect\b|[.;,]|$)",
+    # "… an additional agreement extending the library's access to …": a participle says what it does
+    + r"(?P<on>\s+(?:on|of|between|for|with|regarding|concerning|(?!during\b|following\b)[a-z]{3,}ing)\s+[^.;]{1,200}?)?"
+    r"(?=,?\s+and\b|\s+(?:in|at|during|following|after|within|today|yesterday)\b|\s+to\s+th(?:at|is)\s+effect\b|"
+    r"[.;,]|$)",
     re.I,
 )
 #: "A memorandum of cooperation … was signed" (not "is to be signed", "will be signed").

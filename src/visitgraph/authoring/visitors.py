@@ -1052,7 +1052,8 @@ _OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+the\s+Presidential\s
 #: ("X, deputy director of the library, who accompanied the guest, …"; decision 0068).
 _ESCORT_VERBS = frozenset("accompanied assisted escorted".split())
 _STAFF_VERBS = frozenset(
-    "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received".split()
+    "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received "
+    "demonstrated explained briefed familiarized familiarised answered".split()
 )
 
 
