@@ -455,6 +455,16 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if j + 1 < len(words) and foreign_head(words[j + 1].text) and not is_cap(words[j + 1].text):
             i = j + 1  # "Lietuvos nacionalinė Martyno Mažvydo biblioteka": an institution's own-language name
             continue
+        if (
+            run
+            and run[0] is words[i]
+            and i >= 2
+            and words[i - 1].text == "of"
+            and words[i - 2].text.casefold() in _EVENT_NOUNS
+            and is_cap(words[i - 2].text)
+        ):
+            i = j + 1  # "the Days of Kyrgyz Culture", "the Year of Nizami Ganjavi": an event's name
+            continue
         if run and run[0] is words[i] and i >= 2 and words[i - 1].text == "on" and is_cap(words[i - 2].text):
             i = j + 1  # "the Summer School on Digital Humanities": a subject, not a person
             continue
@@ -475,6 +485,10 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             out.append(p)
         i = j + 1
     return out
+
+
+#: Events named by what they celebrate: "the Days of Kyrgyz Culture", "the Week of Polish Literature".
+_EVENT_NOUNS = frozenset("days week weeks festival year decade month evening evenings anniversary".split())
 
 
 def _last_four(run: list[Span]) -> list[Span]:
@@ -760,6 +774,11 @@ _REGION_SCOPE = re.compile(r"^(.{2,200}?)\s+(for\s+(?:the\s+)?[A-Z][^,;()]{2,120
 _REGION_WORDS = frozenset("for the and eastern western northern southern central east west north south middle".split())
 
 
+_NAMED_PUBLISHER = re.compile(r"(?:the\s+)?[A-Z][\w&’'.-]*(?:\s+[A-Z][\w&’'.-]*){0,2}\s+publishing\s+house\b")
+#: A firm's name by its kind after the name: "the Brill publishing house", "Springer Nature company".
+_FIRM = re.compile(r"\s(?:publishing\s+house|company|corporation|firm|holding)$", re.I)
+
+
 def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     """Split a descriptor into (job title, organisation name as written): :func:`_split_descriptor`, then a region
     after an acronym's body goes to the title ("Regional director of OCLC for Eastern Europe and Central Asia":
@@ -778,7 +797,13 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     region = _REGION_SCOPE.match(org) if org else None
     if (
         region is not None
-        and re.fullmatch(r"[^\W\d_a-z]{2,10}", region.group(1))
+        and (
+            re.fullmatch(r"[^\W\d_a-z]{2,10}", region.group(1))
+            # "Brill for Central Asia", "the Brill publishing house for …": a brand's name of one word, or a firm's,
+            # is no "Institute for …"
+            or (re.fullmatch(r"[A-Z][a-z]{2,20}", region.group(1)) and region.group(1).casefold() not in ORG_HEADS)
+            or _FIRM.search(region.group(1)) is not None
+        )
         and all(_is_region(w) or w.casefold() in _REGION_WORDS for w in re.findall(r"[^\W\d_][\w-]*", region.group(2)))
     ):
         return f"{title} {region.group(2)}" if title else region.group(2), region.group(1)
@@ -823,11 +848,14 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
         m
         for m in positions
         if looks_org(desc[m.end() : m.end() + _WINDOW])
-        and any(
-            w.casefold() in ORG_HEADS
-            or w.casefold().rsplit("-", 1)[-1] in HEAD_FIRST  # "Goethe-Institut"
-            or foreign_head(w)  # "Ethniki Vivliothiki tis Ellados"
-            for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split()
+        and (
+            any(
+                w.casefold() in ORG_HEADS
+                or w.casefold().rsplit("-", 1)[-1] in HEAD_FIRST  # "Goethe-Institut"
+                or foreign_head(w)  # "Ethniki Vivliothiki tis Ellados"
+                for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split()
+            )
+            or _NAMED_PUBLISHER.match(desc, m.end()) is not None  # "of the Brill publishing house": a named firm
         )
         and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])
         and not is_field(desc[m.end() : m.end() + _WINDOW])
@@ -1102,6 +1130,8 @@ def institution_head(name: str) -> str | None:
     acronym = one if re.fullmatch(r"[^\W\d_](?:[^\W\d_]|&)+", one) and one.isupper() else None  # "TÜRKSOY" too
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
+    if len(words) >= 3 and [w.casefold() for w in words[-2:]] == ["publishing", "house"] and is_cap(words[-3]):
+        return "publishing house"  # "Brill publishing house": a named firm
     if (
         len(words) >= 2
         and words[-1].casefold() in ("service", "services")

@@ -384,6 +384,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _CLAUSE = re.compile(
+    # "…, the library staff in their turn presented the guest with …": a second giver after a bare comma
+    r",\s+(?!which\b|who\b)(?=[^,;.]{1,60}?\s+in\s+(?:his|her|its|their)\s+turn,?\s+(?:presented|donated|gave|handed|gifted)\b)|"
     r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
     r"\b(?:presented|donated|gave|given|gifted|handed over)\b|(?:in\s+(?:turn|return),?\s+)?"
     r"(?:[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+guests?)\s+(?:\w+\s+)?received\b)"  # "…; in return she received …" (0066)
@@ -459,7 +461,9 @@ _OPENING_SUBJECT_OTHER_VERB = re.compile(
     r"(?:[a-z]{2,}ed|got|spoke|met|took|saw|made|held|wrote|told|left|went|came|brought|showed|gave|paid|was|were)\b"
 )
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
-_AND_PASSIVE = re.compile(r"\s+and\s+(?=(was|were)\s+" + _REFLEXIVE + r"(?:presented\s+with|given|gifted|handed)\b)")
+_AND_PASSIVE = re.compile(
+    r"\s+and\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn,?\s+)?(?=(was|were)\s+" + _REFLEXIVE + r"(?:presented\s+with|given|gifted|handed)\b)"
+)
 
 
 #: Words each gift rule needs (lower case; "a|b" is either): a sentence without them is not searched (issue 21).
@@ -621,6 +625,12 @@ def _items(phrase: str, before: str = "") -> list[str]:
         return [(governed.group(0) + phrase).strip(" ,.")]
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
+    also = re.search(r",?\s+as\s+well\s+as\s+", bare)
+    if also is not None:  # "the books about Poland, as well as the Polish translation of …": a second thing
+        return [
+            phrase[: _original_index(phrase, bare, also.start())].strip(" ,"),
+            phrase[_original_index(phrase, bare, also.end()) :].strip(" ,"),
+        ]
     gapped = re.search(r"\s+and\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+|(?:[A-Z]\.\s*)+)[A-Z][\w’'-]+\s+with\s+", bare)
     if gapped is not None:  # "… a facsimile of the Codex Gigas and M. Lukeš with a catalogue …": two givers, one verb
         idx = _original_index(phrase, bare, gapped.start())
@@ -636,6 +646,12 @@ def _items(phrase: str, before: str = "") -> list[str]:
     # whatever the first governs
     article = (
         cut and re.match(r"\s+and\s+(?:a|an)\s", bare[cut[-1] :]) and re.match(r"(?:a|an|the|his|her|their)\s", bare)
+    )
+    # "the books about Chinese history and culture and the album …": after a list the thing's own words, a second
+    article = article or (
+        len(cut) >= 2
+        and re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+", bare[cut[-1] :]) is not None
+        and _names_thing(re.match(r"\s+and\s+(?:\S+\s+){0,3}\S+", bare[cut[-1] :]).group(0))  # type: ignore[union-attr]
     )
     if article:
         cut = cut[-1:]
