@@ -847,9 +847,9 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     institutions = [
         m
         for m in positions
-        if looks_org(desc[m.end() : m.end() + _WINDOW])
-        and (
-            any(
+        if (
+            looks_org(desc[m.end() : m.end() + _WINDOW])
+            and any(
                 w.casefold() in ORG_HEADS
                 or w.casefold().rsplit("-", 1)[-1] in HEAD_FIRST  # "Goethe-Institut"
                 or foreign_head(w)  # "Ethniki Vivliothiki tis Ellados"
@@ -1201,7 +1201,8 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"
     if reference and not re.match(r"\s*\w", after[reference.end() :]):
         return at
-    kept = re.match(r"[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+of\s+(?:the\s+)?", after)
+    # "… of Manuscripts, Incunabula and Rare Books of the X": what it keeps, listed
+    kept = re.match(r"[A-Z][\w-]*(?:,?\s+(?:and\s+)?[A-Z][\w-]*){0,4}\s+of\s+(?:the\s+)?", after)
     if kept and head.split()[-1].casefold() in PART_WORDS:  # "Department of Manuscripts of the National Library"
         whole = after[kept.end() :]
         if looks_org(whole) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(whole).split()):
