@@ -375,6 +375,16 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
                     and words[j + 2].text in ("der", "den", "de", "dem")
                     and is_name_word(words[j + 3].text)
                 )
+                or (  # "Juan Ignacio de la Cruz Ortega": "de la" inside a person's name, not an institution's
+                    j + 3 < len(words)
+                    and words[j + 1].text == "de"
+                    and words[j + 2].text in ("la", "las", "los")
+                    and is_name_word(words[j + 3].text)
+                    and not any(
+                        foreign_head(x.text) or x.text.casefold() in ORG_HEADS or _a_country(x.text)
+                        for x in words[i : j + 4]
+                    )
+                )
             )
             and words[j + 1].start - words[j].end <= 1
         ):

@@ -637,6 +637,12 @@ def _items(phrase: str, before: str = "") -> list[str]:
         rest = phrase[_original_index(phrase, bare, gapped.end()) :]
         return [phrase[:idx].strip(" ,"), rest.strip(" ,")]
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
+    predicate = next((c for c in cut[1:] if _PREDICATE_AFTER_AND.match(bare[c:])), None)
+    if predicate is not None:  # "his monograph, published in French and Arabic, and left his impressions …"
+        phrase, bare = phrase[: _original_index(phrase, bare, predicate)].strip(" ,"), bare[:predicate].strip(" ,")
+        cut = [c for c in cut if c < predicate]
+    # "his monograph, published in French and Arabic": an "and" inside a participle's phrase joins its words only
+    cut = [c for c in cut if not re.search(r",\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s[^,]*$", bare[:c])]
     participle = cut and re.match(
         r"\s+and\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s+(?:by|with|in|into|at|for|to|on|under|from)\b", bare[cut[0] :]
     )

@@ -1081,7 +1081,8 @@ _RECEIVED_BY = re.compile(r"\b(?:received|welcomed|met|greeted|hosted|accompanie
 _ACTS_ON_GUESTS = re.compile(
     # "X, …, showed them", "X and chief bibliographer Y showed them": the person's predicate, shared in a list
     r"^(?:,[^,.;]{1,80},)?(?:\s+and\s+[^,.;]{1,80}?)?\s+(?:greeted|welcomed|received|met|showed|informed|told|acquainted|introduced|thanked|"
-    r"presented|gave|handed|guided|accompanied)\b[^.;]{0,120}?\b(?:guests?|them|him|her|delegation|visitors?)\b"
+    r"presented|gave|handed|guided|accompanied|demonstrated|explained|briefed)\b[^.;]{0,120}?"
+    r"\b(?:guests?|them|him|her|delegation|visitors?|students|participants|pupils|group)\b"
 )
 
 
