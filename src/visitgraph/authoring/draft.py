@@ -28,6 +28,7 @@ from visitgraph.authoring.extract import (
     bare_head,
     bare_part,
     find_people,
+    foreign_head,
     institution_head,
     is_cap,
     is_name_word,
@@ -683,6 +684,7 @@ def _short_forms(name: str) -> set[str]:
 _SHORT = r"[^\W\d_a-zà-ÿ]{2,10}"
 _SHORT_FIRST = re.compile(rf"(?P<short>{_SHORT})\s*\((?P<full>[^()]{{4,200}})\)")
 _SHORT_AFTER = re.compile(rf"(?P<full>[^()]{{4,200}}?)\s*\((?P<short>{_SHORT})\)")
+_OWN_LANGUAGE_AFTER = re.compile(r"(?P<full>[^()]{4,200}?)\s*\((?P<own>[^()]{4,200})\)")
 
 
 def full_and_short(name: str) -> tuple[str, str | None]:
@@ -708,6 +710,13 @@ def full_and_short(name: str) -> tuple[str, str | None]:
         if (fold(short) in acronyms(full) or institution_head(full) is not None) and is_cap(full):
             return full, short
         return name, None
+    own = _OWN_LANGUAGE_AFTER.fullmatch(name.strip())
+    if (
+        own is not None
+        and institution_head(own.group("full")) is not None
+        and any(foreign_head(w) for w in own.group("own").split())
+    ):  # "National Library of France (Bibliothèque nationale de France)": the name in its own language, its other name
+        return own.group("full").strip(), own.group("own").strip()
     after = _SHORT_AFTER.fullmatch(name.strip())
     if after is None or not after.group("short").isupper() or place_code(after.group("short")) is not None:
         return name, None

@@ -625,8 +625,8 @@ def _items(phrase: str, before: str = "") -> list[str]:
         return [(governed.group(0) + phrase).strip(" ,.")]
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
-    also = re.search(r",?\s+as\s+well\s+as\s+", bare)
-    if also is not None:  # "the books about Poland, as well as the Polish translation of …": a second thing
+    also = re.search(r",?\s+as\s+well\s+as\s+|,\s+(?:together|along)\s+with\s+(?=(?:a|an|the|his|her|their)\s)", bare)
+    if also is not None:  # "the books about Poland, as well as (, together with) the Polish translation of …"
         return [
             phrase[: _original_index(phrase, bare, also.start())].strip(" ,"),
             phrase[_original_index(phrase, bare, also.end()) :].strip(" ,"),

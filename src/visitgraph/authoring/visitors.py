@@ -779,7 +779,7 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 
 
 #: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").
-_SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-Z]{2,}\)?)[.!?]\s+")
+_SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-ZÀ-ÖØ-ÞİŞÇĞƏ]{2,}\)?)[.!?]\s+")  # "… of TÜRKSOY. The …"
 
 
 def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str], labels: set[str]) -> None:
@@ -811,7 +811,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             fold(p.name) in known
             or _inverted_known(p.name, known)
             or _initialled_known(p.name, known)
-            or (desc is not None and _HOST_DESC.search(desc) is not None)
+            # "The delegation was headed by the director of the library X": the delegation's library
+            or (desc is not None and _HOST_DESC.search(desc) is not None and not in_delegation)
         )
         if not is_host and desc is None and not in_delegation:  # "X, head of the library's … sector, told …"
             desc = _staff_after(text, p)
