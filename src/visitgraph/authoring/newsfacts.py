@@ -1040,6 +1040,8 @@ def find_agreements(text: str) -> list[AgreementMention]:
             agreed = None  # "decided to continue negotiations on a licence agreement": nothing agreed yet
         if agreed is None and signed is None:
             continue
+        if _RECALLED.search(sentence):
+            continue  # "… recalled that the two libraries had signed a memorandum during his first visit": not this visit's
         what = agreed.group("what").strip(" ,") if agreed else ""
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"
         if signed is not None:
@@ -1056,6 +1058,14 @@ def find_agreements(text: str) -> list[AgreementMention]:
             name = doc[:1].upper() + doc[1:].casefold() + (second.group("on") or "").rstrip()
             out.append(AgreementMention(name, True, second.group(0).strip()))
     return out
+
+
+#: A document of another time: told in the past perfect, recalled, or made at an earlier visit.
+_RECALLED = re.compile(
+    r"\bhad\s+(?:already\s+|earlier\s+|previously\s+)?(?:been\s+)?(?:signed|agreed|concluded|initial+ed)\b"
+    r"|\b(?:recalled|reminded|remembered)\b|\b(?:first|previous|earlier|last)\s+visit\b",
+    re.I,
+)
 
 
 #: What only keeps talking: an intent to go on negotiating or to look into something is no agreement.

@@ -847,6 +847,9 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
         if not is_host and not in_members and _OWN_STAFF_LIST.search(own):
             is_host = True  # "The guest met the library's leading specialists X and Y": the host's, each of them
+        if not is_host and desc is not None and not in_members and _lower_part(desc) and not _OTHERS_PART.search(own):
+            is_host = True  # "… and the head of the electronic resources department X presented the library's archive":
+            # a part in lower-case words that no body owns, in a later sentence, is the host's, where the guests are
         acts = not is_host and not in_members and _receives_guests(text, pre, p)
         if acts and desc is not None and _lower_part(desc):
             is_host = True  # "The head of the rare books department X (and …) showed them …": a part of the host
