@@ -894,6 +894,7 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
                 and not is_field(desc[m.end() : m.end() + _WINDOW])
                 and not _inner_of(desc[: m.start()])
                 and not _ministers_field(desc[: m.start()], desc[m.end() : m.end() + _WINDOW])
+                and not _of_inside_name(desc[: m.start()])
             ),
             None,
         )
@@ -979,6 +980,19 @@ def _acronym_title(desc: str) -> tuple[str, str] | None:
     if not words & TITLE_HEADS or not words <= TITLE_HEADS | TITLE_MODIFIERS:
         return None
     return (m.group(1) or "") + m.group(3), m.group(2)
+
+
+def _of_inside_name(before: str) -> bool:
+    """Say whether an "of" joins the words of one name ("the House | of Friendship", "Palace | of Culture"): the word
+    before it is capitalised and no title's ("Director | of", "General | of").
+
+    >>> _of_inside_name("keeper of the archive in the House"), _of_inside_name("Director General")
+    (True, False)
+    """
+    words = before.split()
+    return bool(words) and is_cap(words[-1]) and words[-1].casefold() not in TITLE_HEADS | TITLE_MODIFIERS and (
+        len(words) < 2 or words[-2].casefold() in {"the", "in", "at"}
+    )
 
 
 def _ministers_field(title: str, rest: str) -> bool:

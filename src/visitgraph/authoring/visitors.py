@@ -847,9 +847,16 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
         if not is_host and not in_members and _OWN_STAFF_LIST.search(own):
             is_host = True  # "The guest met the library's leading specialists X and Y": the host's, each of them
-        if not is_host and desc is not None and not in_members and _lower_part(desc) and not _OTHERS_PART.search(own):
+        if (
+            not is_host
+            and desc is not None
+            and not in_members
+            and _lower_part(desc)
+            and not _OTHERS_PART.search(own)
+            and _as_staff(text, p, own, out.hosts)
+        ):
             is_host = True  # "… and the head of the electronic resources department X presented the library's archive":
-            # a part in lower-case words that no body owns, in a later sentence, is the host's, where the guests are
+            # a part in lower-case words that no body owns, who tells or shows, or meets the guests with the host
         acts = not is_host and not in_members and _receives_guests(text, pre, p)
         if acts and desc is not None and _lower_part(desc):
             is_host = True  # "The head of the rare books department X (and …) showed them …": a part of the host
@@ -929,6 +936,18 @@ def _unnamed_part_after_host(own: str, desc: str, hosts: Sequence[PersonMention]
         return False
     before = own[:at][-400:]
     return any(re.search(re.escape(h.name) + r"(?:,[^,.;]{1,120},)?\s+and\s+$", before) for h in hosts if h.host)
+
+
+def _as_staff(text: str, p: PersonMention, own: str, hosts: list[PersonMention]) -> bool:
+    """Say whether a later sentence's person acts as the host's staff: their verb tells or shows ("X presented the
+    library's archive", "X spoke about …"), they are met with the host ("During the meeting with director A and the
+    head of the … department X"), or a host is named before them in the same sentence."""
+    verb = re.match(r"(?:,[^,.;]{1,80},)?\s+(?:also\s+|then\s+)?([a-z]+)", text[p.start + len(p.name) :])
+    if verb is not None and verb.group(1) in _STAFF_VERBS:
+        return True
+    if re.search(r"\b(?:meeting|met|talks)\s+with\b", own):
+        return True
+    return any(h.name in own for h in hosts)
 
 
 def _lower_part(desc: str) -> bool:
