@@ -661,7 +661,8 @@ def _items(phrase: str, before: str = "") -> list[str]:
     )
     if article:
         cut = cut[-1:]
-    if cut and not participle and (article or not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]])):
+    # "books by Brazilian writers in Portuguese and English": a preposition's objects joined, one thing
+    if cut and not participle and (article or not re.search(r"\b(?:about|on|of|by|in|from)\b", bare[: cut[0]])):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content
         idx = _original_index(phrase, bare, first_len)
@@ -737,6 +738,20 @@ def _told_again(
     return any(g.recipient == recipient and host_side(g.agent) == host_side(agent) for g in before)
 
 
+def _turn_first(sentence: str) -> str:
+    """Move "in (their) turn" after a passive's verb to before it, where the rules read it ("were presented in turn
+    with" is "were in turn presented with").
+
+    >>> _turn_first("and were presented in turn with the album")
+    'and were in turn presented with the album'
+    """
+    return re.sub(
+        r"\b(presented|given|gifted|handed)\s+(in\s+(?:(?:his|her|its|their)\s+)?turn),?\s+(?=with\b|an?\b|the\b)",
+        lambda m: f"{m.group(2)} {m.group(1)} ",
+        sentence,
+    )
+
+
 def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
     """Find every gift handed over, with its direction, in the item's sentence order.
 
@@ -748,7 +763,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     """
     out: list[GiftMention] = []
     opened = 0  # how many gifts were read before the current sentence
-    for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(s))):
+    for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(_turn_first(s)))):
         opened = len(out) if first else opened
         sentence = _QUOTED.sub(lambda q: q.group(0).replace(".", _STOP), sentence)  # a title's stop ends nothing
         # "The album, which collects photographs of Baku, was handed over to …": the relative clause between the
@@ -1040,7 +1055,9 @@ def find_agreements(text: str) -> list[AgreementMention]:
             agreed = None  # "decided to continue negotiations on a licence agreement": nothing agreed yet
         if agreed is None and signed is None:
             continue
-        if _RECALLED.search(sentence):
+        found_at = (signed or agreed).start()  # type: ignore[union-attr]
+        bounds = [b.end() for b in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", sentence[:found_at])]
+        if _RECALLED.search(sentence, bounds[-1] if bounds else 0):
             continue  # "… recalled that the two libraries had signed a memorandum during his first visit": not this visit's
         what = agreed.group("what").strip(" ,") if agreed else ""
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"

@@ -1223,6 +1223,10 @@ _AMONG_THEM = re.compile(
 )
 
 
+#: The end of a thing's description naming whose work it is: "a collection of poems by", "the novels of".
+_WORK_BY = re.compile(r"\b(?:by|of|about|after)\s+$")
+
+
 def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> None:
     """Add the guests a later sentence names by its structure: the agent of a fronted "Led by …" whose subject is
     the guests ("Led by Director General X, the visitors …"), and "the visitors …, among them Y, …".
@@ -1239,6 +1243,8 @@ def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> Non
         if by is not None and led and _HOST_TITLE.search(by.group("title")):
             continue  # "Led by the library's chief bibliographer X, the guests toured …": a guide of the host's
         among = _AMONG_THEM.search(before)
+        if among is not None and among.group("title") and _WORK_BY.search(among.group("title")):
+            among = None  # "The guests presented books by Dagestani poets, among them a collection of poems by X": X wrote
         if fold(p.name) in seen or not (led or among):
             continue
         if by is not None and led:
