@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from visitgraph.core.countries import COUNTRIES, endonym_keys
+from visitgraph.core.countries import COUNTRIES, endonym_keys, is_subdivision
 from visitgraph.core.names import COUNTRY_NAMES, acronyms, fold
 
 #: Words that head an institution's name.
@@ -80,13 +80,23 @@ award prize grant scholarship fellowship""".split()
 KIND_BEFORE_NAME = frozenset("company firm corporation agency holding".split())
 
 
+def _place_word(word: str) -> bool:
+    """Say whether a capitalised word names a country, a people or a province ("Istanbul", "Dutch")."""
+    return is_cap(word) and (place_code(word) is not None or _demonym(word) or is_subdivision(word))
+
+
 def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     """Say whether the word at `i` follows "the <kind word>" ("the company X", "the publishing house X").
 
     Not "the IPR Books company Natalia Ivanova" (the kind word ends the body's name) nor "the publisher X" (an
     occupation).
     """
-    low = [w.text for w in words[max(0, i - 3) : i]]
+    low = [w.text for w in words[max(0, i - 4) : i]]
+    # "the Istanbul publishing house X", "the Dutch company X": a place or people's word before the kind
+    if len(low) >= 3 and _place_word(low[-2]) and low[-1] in KIND_BEFORE_NAME:
+        low = [*low[:-2], low[-1]]
+    if len(low) >= 4 and low[-2:] == ["publishing", "house"] and _place_word(low[-3]):
+        low = [*low[:-3], *low[-2:]]
     return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
         "the",
         "publishing",
@@ -757,7 +767,7 @@ def _only_place(text: str) -> bool:
 #: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
 #: the name is the body's.
 _KIND_BEFORE_NAME = re.compile(
-    r"\b(of|at)\s+the\s+(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[A-Z])"
+    r"\b(of|at)\s+the\s+(?:(?P<where>[A-Z][\w-]+)\s+)?(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[A-Z])"
 )
 
 
@@ -839,7 +849,9 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
-    desc = _KIND_BEFORE_NAME.sub(r"\1 ", desc)  # "of the company IPR BOOKS": the company is IPR BOOKS
+    desc = _KIND_BEFORE_NAME.sub(  # "of the (Istanbul) company IPR BOOKS": the company is IPR BOOKS
+        lambda m: m.group(0) if m.group("where") and not _place_word(m.group("where")) else m.group(1) + " ", desc
+    )
     native = _NATIVE_THEN_ENGLISH.match(desc)
     if (
         native is not None
@@ -1156,6 +1168,10 @@ def institution_head(name: str) -> str | None:
         return words[-1].casefold()
     if len(words) >= 3 and [w.casefold() for w in words[-2:]] == ["publishing", "house"] and is_cap(words[-3]):
         return "publishing house"  # "Brill publishing house": a named firm
+    if len(words) >= 2 and fold(words[-1]) in _PUBLISHER_LAST:  # "Yeni Kervan Yayınları", "Suhrkamp Verlag"
+        return words[-1].casefold()
+    if len(words) >= 2 and fold(words[0]) in _PUBLISHER_FIRST:  # "Editorial Planeta", "Wydawnictwo Literackie"
+        return words[0].casefold()
     if (
         len(words) >= 2
         and words[-1].casefold() in ("service", "services")
@@ -1169,6 +1185,11 @@ def institution_head(name: str) -> str | None:
         if len(parts) > 1 and parts[-1] in HEAD_FIRST | INSTITUTION_HEADS:
             return parts[-1]
     return acronym
+
+
+#: Publishers' kind words in other languages, after the name (Turkish, German, Hungarian, Azerbaijani) or before it.
+_PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik verlag kiado nesriyyati nəşriyyatı".split())
+_PUBLISHER_FIRST = frozenset("editorial ediciones editions editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split())
 
 
 #: Institution words of languages that put the head first ("Instituto Cervantes", "Bibliothèque nationale").

@@ -759,7 +759,8 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
         return
     title, org_text = split_descriptor(desc)
     p.job_title = _normalise_title(title)
-    if org_text and (_PUBLICATION.search(org_text) or _edits_periodical(title, org_text)):
+    # "editor-in-chief of the Istanbul publishing house Yeni Kervan Yayınları": the descriptor says it is a publisher
+    if org_text and (_PUBLICATION.search(org_text) or (_edits_periodical(title, org_text) and not _PUBLISHER.search(desc))):
         p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
         if not _PUBLICATION.search(org_text):  # "editor-in-chief of Sputnik Azerbaijan": a known agency, or nothing
             p.edits = org_text.strip()

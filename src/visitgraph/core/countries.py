@@ -230,3 +230,18 @@ def endonym_keys() -> dict[str, str]:
             if word.isalpha() and len(word) >= 4 and word not in taken and zipf_frequency(word, "en") < _COMMON_ZIPF:
                 out.setdefault(word, key)  # not an English word or name ("island", "chin", "maurice", "columbia")
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _subdivision_words() -> frozenset[str]:
+    return frozenset(_plain(anyascii(sub.name)) for sub in pycountry.subdivisions)
+
+
+def is_subdivision(word: str) -> bool:
+    """Say whether a word names a province, region or city-region in ISO 3166-2 as ``pycountry`` lists it ("Istanbul",
+    "Tartu", "Dublin"): a place that may stand before an institution's kind word ("the Istanbul publishing house").
+
+    >>> is_subdivision("Istanbul"), is_subdivision("Brill")
+    (True, False)
+    """
+    return _plain(anyascii(word)) in _subdivision_words()
