@@ -1002,8 +1002,11 @@ def _of_inside_name(before: str) -> bool:
     (True, False)
     """
     words = before.split()
-    return bool(words) and is_cap(words[-1]) and words[-1].casefold() not in TITLE_HEADS | TITLE_MODIFIERS and (
-        len(words) < 2 or words[-2].casefold() in {"the", "in", "at"}
+    return (
+        bool(words)
+        and is_cap(words[-1])
+        and words[-1].casefold() not in TITLE_HEADS | TITLE_MODIFIERS
+        and (len(words) < 2 or words[-2].casefold() in {"the", "in", "at"})
     )
 
 
@@ -1189,7 +1192,9 @@ def institution_head(name: str) -> str | None:
 
 #: Publishers' kind words in other languages, after the name (Turkish, German, Hungarian, Azerbaijani) or before it.
 _PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik verlag kiado nesriyyati nəşriyyatı".split())
-_PUBLISHER_FIRST = frozenset("editorial ediciones editions editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split())
+_PUBLISHER_FIRST = frozenset(
+    "editorial ediciones editions editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split()
+)
 
 
 #: Institution words of languages that put the head first ("Instituto Cervantes", "Bibliothèque nationale").

@@ -462,7 +462,9 @@ _OPENING_SUBJECT_OTHER_VERB = re.compile(
 )
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
 _AND_PASSIVE = re.compile(
-    r"\s+and\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn,?\s+)?(?=(was|were)\s+" + _REFLEXIVE + r"(?:presented\s+with|given|gifted|handed)\b)"
+    r"\s+and\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn,?\s+)?(?=(was|were)\s+"
+    + _REFLEXIVE
+    + r"(?:presented\s+with|given|gifted|handed)\b)"
 )
 
 
@@ -656,7 +658,8 @@ def _items(phrase: str, before: str = "") -> list[str]:
     # "the books about Chinese history and culture and the album …": after a list the thing's own words, a second
     article = article or (
         len(cut) >= 2
-        and re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+", bare[cut[-1] :]) is not None
+        and re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+", bare[cut[-1] :])
+        is not None
         and _names_thing(re.match(r"\s+and\s+(?:\S+\s+){0,3}\S+", bare[cut[-1] :]).group(0))  # type: ignore[union-attr]
     )
     if article:

@@ -760,7 +760,9 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
     title, org_text = split_descriptor(desc)
     p.job_title = _normalise_title(title)
     # "editor-in-chief of the Istanbul publishing house Yeni Kervan Yayınları": the descriptor says it is a publisher
-    if org_text and (_PUBLICATION.search(org_text) or (_edits_periodical(title, org_text) and not _PUBLISHER.search(desc))):
+    if org_text and (
+        _PUBLICATION.search(org_text) or (_edits_periodical(title, org_text) and not _PUBLISHER.search(desc))
+    ):
         p.job_title = _normalise_title(desc)  # "editor-in-chief of American Libraries magazine": no institution
         if not _PUBLICATION.search(org_text):  # "editor-in-chief of Sputnik Azerbaijan": a known agency, or nothing
             p.edits = org_text.strip()
@@ -1245,7 +1247,8 @@ def _find_led_guests_elsewhere(text: str, start: int, out: VisitFindings) -> Non
             continue  # "Led by the library's chief bibliographer X, the guests toured …": a guide of the host's
         among = _AMONG_THEM.search(before)
         if among is not None and among.group("title") and _WORK_BY.search(among.group("title")):
-            among = None  # "The guests presented books by Dagestani poets, among them a collection of poems by X": X wrote
+            # "The guests presented books by Dagestani poets, among them a collection of poems by X": X wrote them
+            among = None
         if fold(p.name) in seen or not (led or among):
             continue
         if by is not None and led:
