@@ -652,16 +652,12 @@ def _items(phrase: str, before: str = "") -> list[str]:
         return [phrase[: _original_index(phrase, bare, cut[0])].strip(" ,")]
     # "a book on the history of the university and a ceramic bowl": an article after "and" opens a second thing,
     # whatever the first governs
-    article = (
+    article = bool(
         cut and re.match(r"\s+and\s+(?:a|an)\s", bare[cut[-1] :]) and re.match(r"(?:a|an|the|his|her|their)\s", bare)
     )
     # "the books about Chinese history and culture and the album …": after a list the thing's own words, a second
-    article = article or (
-        len(cut) >= 2
-        and re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+", bare[cut[-1] :])
-        is not None
-        and _names_thing(re.match(r"\s+and\s+(?:\S+\s+){0,3}\S+", bare[cut[-1] :]).group(0))  # type: ignore[union-attr]
-    )
+    last = re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:\S+\s+){0,2}\S+", bare[cut[-1] :]) if cut else None
+    article = article or (len(cut) >= 2 and last is not None and _names_thing(last.group(0)))
     if article:
         cut = cut[-1:]
     # "books by Brazilian writers in Portuguese and English": a preposition's objects joined, one thing
