@@ -1164,6 +1164,23 @@ def _known_clipped(p: PersonMention, ctx: DraftContext, props: list[tuple[str, A
     return _one_known_like(p, ctx, props, clipped_given)
 
 
+def _known_after_a_word(p: PersonMention, ctx: DraftContext, props: list[tuple[str, Any]]) -> Entity | None:
+    """Return the known person a three-word name is without its first word, when the matcher flags that two-word
+    name and the person's recorded affiliation is the institution the text gives them ("… the Republic of Kazakhstan
+    – Elbasy Amerkhan Rakhimzhanov": the last word of the library's name, then the known director); else None."""
+    words = p.name.split()
+    said = next((v for k, v in props if k == "affiliation"), None)
+    if len(words) != 3 or said is None or said == ctx.host:
+        return None
+    found = ctx.matcher.reconcile(" ".join(words[1:]), type="person", limit=2)
+    if not found or not found[0].match or said not in found[0].entity.props.get("schema:affiliation", []):
+        return None
+    return found[0].entity
+
+
+_WORD_BEFORE_REASON = "the known person of that institution, the word before the name read as part of it; check it"
+
+
 def _one_known_like(
     p: PersonMention,
     ctx: DraftContext,
@@ -1236,6 +1253,8 @@ def _person_entry(
             known, reason = _known_by_sound(p, ctx, props), _SOUND_REASON
         if known is None and best is None:
             known, reason = _known_clipped(p, ctx, props), _CLIPPED_REASON
+        if known is None:
+            known, reason = _known_after_a_word(p, ctx, props), _WORD_BEFORE_REASON
         if known is not None:
             note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({reason})'
             entry = Entry(known.iri, "person", known.name, False, note)

@@ -424,6 +424,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             run = run[
                 1:
             ]  # "Head Cataloguer Orkhan Aliyev", "Senior Archivist Anna Petrova": an occupation, then the name
+        if len(run) >= 3 and re.search(r"(?:olog(?:ist|ue|ian)|ographer)$", run[0].text):
+            run = run[1:]  # "Japanese Turkologist Kenji Matsuda": a scholar's field is no one's given name
         field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
         if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
             run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
