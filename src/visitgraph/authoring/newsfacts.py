@@ -87,7 +87,10 @@ def pieces(sentence: str, size: int = MAX_SENTENCE) -> list[str]:
     return [*out, sentence] if sentence else out
 
 
-_GIFT_NOUNS = r"(?:gifts?|presents?|souvenirs?)"
+_GIFT_NOUNS = (
+    r"(?:gifts?|presents?|souvenirs?|kelaghay[iı]s?|headscar(?:f|ves)|scar(?:f|ves)|carpets?|rugs?|vases?|plates?|"
+    r"stamps|medals?|figurines?|bowls?|khonchas?|tapestr(?:y|ies))"
+)
 _GIFT_WORDS = re.compile(r"\b" + _GIFT_NOUNS + r"\b", re.I)
 _WORK_WORDS = re.compile(
     r"\b(?:books?|album|albums|album-books|publications?|pamphlets?|editions?|catalogu?es?|"
@@ -373,6 +376,22 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "left_with",  # "The guests left with the album …": what the guests take away, the host gave them
+        re.compile(
+            r"\b(?P<recv>(?:[Tt]he\s+)?(?:[A-Z][\w-]+\s+)?(?:guests?|visitors?|delegation)|[Hh]e|[Ss]he|They)\s+"
+            r"(?:also\s+)?left\s+(?:Baku\s+|the\s+(?:Presidential\s+)?[Ll]ibrary\s+)?with\s+(?P<items>[^.;]{1,200}?)(?:[.;]|$)"
+        ),
+    ),
+    (
+        # "A copy of the anthology …, presented by the guest, now enriches the library's fund": the guests gave it
+        "enriches_fund",
+        re.compile(
+            r"^(?P<items>[A-Z][^,;]{1,150}?)(?:,\s+[^,;]{1,120},)?\s+(?:now\s+)?(?:enriches|has\s+enriched|joined|"
+            r"complements|adorns)\s+the\s+(?:Presidential\s+)?[Ll]ibrary[’']s\s+(?:[a-z]+\s+){0,3}?"
+            r"(?:funds?|collections?|holdings)\b"
+        ),
+    ),
+    (
         "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
         re.compile(
             r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
@@ -490,6 +509,8 @@ _NEEDS = {
     "left_for": ("left",),
     "donated_bare": ("donated|handed over|presented his|presented her|presented their",),
     "enriched": ("enriched|replenished|supplemented",),
+    "left_with": ("left",),
+    "enriches_fund": ("enriches|has enriched|joined|complements|adorns",),
     "subjectless": ("was|were",),
 }
 
@@ -839,8 +860,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 re.I,
             ):
                 continue  # "… was enriched with new editions thanks to the State Programme": no guest gave them
-            if rule == "enriched":
+            if rule == "enriched" or rule == "enriches_fund":
                 agent, recipient = GUESTS, HOST
+            if rule in ("left_with", "enriches_fund") and not _names_thing(m.group("items")):
+                continue  # "left with good impressions", "The experience now enriches the library's collections"
             if rule in ("donated_bare", "received_from"):  # no receiver written: the other side of the giver
                 recipient = GUESTS if agent == HOST or agent in host_names else HOST
             sides = {HOST, GUESTS, GUEST, *people, *host_names}
