@@ -201,6 +201,8 @@ def _is_initials(word: str) -> bool:
 def is_name_word(word: str) -> bool:
     """Say whether a capitalised word can be part of a person's name (not a title, place or institution word)."""
     low = word.casefold().strip(".").replace("’", "'")
+    if re.fullmatch(r"(?:al|el|ad|ar|as|ash|at|az|ud|ul)-[A-Z][a-z’'-]+", word):
+        return True  # "al-Mansouri", "el-Sayed", "ud-Din": an Arabic surname with its article
     if not is_cap(word) or _is_initials(word):
         return False
     owner = re.sub(r"'s$", "", low)

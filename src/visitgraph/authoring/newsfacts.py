@@ -67,7 +67,8 @@ def sentences(text: str) -> list[str]:
             continue
         tail = text[max(start, m.start() - 12) : m.start()]  # bounded look-back: linear
         before = tail.rsplit(None, 1)[-1] if tail.strip() else ""
-        if re.fullmatch(r"(?:[A-Z]\.?)+|Mr|Mrs|Ms|Mme|Dr|Prof|[A-Z]\.[A-Z]", before):
+        # an initial ("N.", "A.B.") or an honorific; an acronym ("… of IFLA. A copy …") ends the sentence
+        if re.fullmatch(r"[A-Z]|(?:[A-Z]\.)+[A-Z]|Mr|Mrs|Ms|Mme|Dr|Prof", before):
             continue
         out.extend(pieces(text[start : m.end()].strip()))
         start, counted, open_quote = m.end(), m.end(), False
@@ -1059,7 +1060,7 @@ def find_agreements(text: str) -> list[AgreementMention]:
     'Memorandum of understanding on cooperation of the libraries'
     """
     out = []
-    for sentence in (c for s in sentences(text) for c in _agreement_clauses(s)):
+    for sentence in (c for s in sentences(_SIGNATURES.sub("signed", text)) for c in _agreement_clauses(s)):
         low = sentence.casefold()
         cue = any(w in low for w in ("agree", "decided", "plan", "intend", "understanding", "reached"))
         found = ((p, p.search(sentence)) for p in _AGREED) if cue else iter(())
@@ -1097,6 +1098,10 @@ def find_agreements(text: str) -> list[AgreementMention]:
             name = doc[:1].upper() + doc[1:].casefold() + (second.group("on") or "").rstrip()
             out.append(AgreementMention(name, True, second.group(0).strip()))
     return out
+
+
+#: Signing told with the noun: "both sides put their signatures to a memorandum", "affixed their signatures under".
+_SIGNATURES = re.compile(r"\b(?:put|affixed|placed|set)\s+(?:their|his|her|its)\s+signatures?\s+(?:to|under|on)\b")
 
 
 #: A document of another time: told in the past perfect, recalled, or made at an earlier visit.
