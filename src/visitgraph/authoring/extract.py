@@ -81,8 +81,8 @@ KIND_BEFORE_NAME = frozenset("company firm corporation agency holding".split())
 
 
 def _place_word(word: str) -> bool:
-    """Say whether a capitalised word names a country, a people or a province ("Istanbul", "Dutch")."""
-    return is_cap(word) and (place_code(word) is not None or _demonym(word) or is_subdivision(word))
+    """Say whether a capitalised word names a country or a province ("Istanbul", "Dutch"), as the tables know them."""
+    return is_cap(word) and (place_code(word) is not None or is_subdivision(word))
 
 
 def _after_kind_word(words: Sequence[Span], i: int) -> bool:
@@ -91,12 +91,7 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     Not "the IPR Books company Natalia Ivanova" (the kind word ends the body's name) nor "the publisher X" (an
     occupation).
     """
-    low = [w.text for w in words[max(0, i - 4) : i]]
-    # "the Istanbul publishing house X", "the Dutch company X": a place or people's word before the kind
-    if len(low) >= 3 and _place_word(low[-2]) and low[-1] in KIND_BEFORE_NAME:
-        low = [*low[:-2], low[-1]]
-    if len(low) >= 4 and low[-2:] == ["publishing", "house"] and _place_word(low[-3]):
-        low = [*low[:-3], *low[-2:]]
+    low = [w.text for w in words[max(0, i - 3) : i]]
     return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
         "the",
         "publishing",
@@ -414,8 +409,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if j + 1 < len(words) and words[j + 1].text.casefold() in THING_NOUNS:
             i = j + 1  # "the Staff Mobility Programme": a programme's name
             continue
-        if _after_kind_word(words, i):
-            i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature": a body's name
+        if _after_kind_word(words, i) or (run and fold(run[-1].text) in _PUBLISHER_LAST):
+            i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature", "Yeni Kervan Yayınları"
             continue
         if (
             len(run) >= 3

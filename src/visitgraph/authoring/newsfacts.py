@@ -682,8 +682,13 @@ def _items(phrase: str, before: str = "") -> list[str]:
     article = article or (len(cut) >= 2 and last is not None and _names_thing(last.group(0)))
     if article:
         cut = cut[-1:]
-    # "books by Brazilian writers in Portuguese and English": a preposition's objects joined, one thing
-    if cut and not participle and (article or not re.search(r"\b(?:about|on|of|by|in|from)\b", bare[: cut[0]])):
+    # "books by Brazilian writers in Portuguese and English": two languages joined, one thing
+    languages = bool(
+        cut
+        and re.search(r"\b(?:in|into|from)\s+[A-Z]\w+$", bare[: cut[0]])
+        and re.fullmatch(r"\s+and\s+[A-Z]\w+", bare[cut[0] :])
+    )
+    if cut and not participle and not languages and (article or not re.search(r"\b(?:about|on|of)\b", bare[: cut[0]])):
         first_len = cut[0]
         # map the cut back to the original phrase: the same count of characters before quotes' content
         idx = _original_index(phrase, bare, first_len)
