@@ -396,13 +396,12 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and words[j + 1].start - words[j].end <= 1
         ):
             j += 1
-        run = _trim_org_tail(words, i, words[i : j + 1])
-        country = _country_opens(words, i, run)
-        if country:  # "… of the United Mexican States (to …) Alejandro Ruiz": a country's name of several words
-            run = run[country:]
-            if len(run) < 2:
-                i = j + 1
-                continue
+        # "… of the United Mexican States (to …) Alejandro Ruiz": a country's name of several words, then the name
+        country = _country_opens(words, i, words[i : j + 1])
+        if country and j + 1 - (i + country) < 2:
+            i = j + 1
+            continue
+        run = _trim_org_tail(words, i + country, words[i + country : j + 1])
         if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
             i = j + 1
             continue

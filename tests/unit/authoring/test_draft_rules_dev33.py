@@ -1,0 +1,240 @@
+"""Drafting, twenty-eighth round (issue 16; decision 0088): what representative items in the source's style trip on
+(dev13, dev31 to dev34): names with particles and countries of several words, staff named by a part of the library,
+gifts told as a list or in a second clause, agreements recalled or signed in other words, publishers' names.
+
+Each case is a sentence of our own in the genre (not an item of any evaluation set). The known people and
+institutions are the repository's own records.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from draftcases import draft_case as _draft
+from draftcases import orgs as _orgs
+from draftcases import people as _people
+from visitgraph.authoring.draft import DraftContext, full_and_short
+from visitgraph.authoring.extract import find_people, institution_head, split_descriptor
+from visitgraph.authoring.newsfacts import find_agreements, find_gifts, sentences
+from visitgraph.core.countries import is_subdivision
+
+# --- 1. names ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Ambassador of the United Mexican States Carlos Ruiz Benavides visited the library.",
+            ["Carlos Ruiz Benavides"],
+        ),
+        (
+            "Ambassador of the United Mexican States to the Republic of Azerbaijan Elena Soto Vidal visited the library.",
+            ["Elena Soto Vidal"],
+        ),
+        ("Dr. Hanna von der Heide visited the library.", ["Hanna von der Heide"]),
+        ("Programme manager Wim van den Broek visited the library.", ["Wim van den Broek"]),
+        ("Counsellor Maria Luisa de la Fuente Ortiz visited the library.", ["Maria Luisa de la Fuente Ortiz"]),
+        ("Director of the Universidad de la Habana Pedro Gil visited.", ["Pedro Gil"]),
+        ("The guest came for the Days of Latvian Culture in Azerbaijan.", []),
+        ("Japanese Iranologist Hiro Tanaka visited the library.", ["Hiro Tanaka"]),
+        ("Dr. Omar bin Khalid al-Harthi visited the library.", ["Omar bin Khalid al-Harthi"]),
+        ("The editor of the Istanbul publishing house Mavi Kalem Yayınları visited.", []),
+    ],
+)
+def test_names_with_particles_countries_and_what_is_no_name(text: str, want: list[str]) -> None:
+    assert [p.name for p in find_people(text)] == want
+
+
+def test_a_known_person_after_the_last_word_of_the_institutions_name(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 the director of the Library of the First President of the Republic of Kazakhstan – Elbasy "
+        "Amerkhan Rakhimjanov came to the Presidential Library and met the staff.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Amerkhan Rakhimjanov", False)], _people(d.attendees)
+
+
+# --- 2. institutions in titles ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("desc", "want"),
+    [
+        (
+            "Regional Director of the Brill publishing house for the Middle East and Central Asia",
+            ("Regional Director for the Middle East and Central Asia", "Brill publishing house"),
+        ),
+        (
+            "Head of the Department of Maps, Atlases and Globes of the National Library of Chile",
+            ("Head of the Department of Maps, Atlases and Globes", "National Library of Chile"),
+        ),
+        ("Keeper of Maps at the Library of Queen's College", ("Keeper of Maps", "Library of Queen's College")),
+        ("editor-in-chief of the Ankara publishing house Deniz Yayınları", ("editor-in-chief", "Deniz Yayınları")),
+        (
+            "keeper of the archive in the House of Friendship",
+            ("keeper of the archive in the House of Friendship", None),
+        ),
+        ("Director of the Institute for Central Asia", ("Director", "Institute for Central Asia")),
+    ],
+)
+def test_the_body_of_a_title(desc: str, want: tuple[str, str | None]) -> None:
+    assert split_descriptor(desc) == want
+
+
+def test_publishers_and_places() -> None:
+    assert institution_head("Deniz Yayınları") == "yayınları" and institution_head("Editorial Planeta") == "editorial"
+    assert institution_head("Brill publishing house") == "publishing house" and institution_head("Deniz Kalem") is None
+    assert is_subdivision("Istanbul") and not is_subdivision("Brill")
+
+
+def test_an_english_name_with_its_own_language_name_in_brackets() -> None:
+    assert full_and_short("National Library of Spain (Biblioteca Nacional de España)") == (
+        "National Library of Spain",
+        "Biblioteca Nacional de España",
+    )
+    assert full_and_short("Diet Library (Tokyo)") == ("Diet Library (Tokyo)", None)
+
+
+def test_the_visitor_of_an_editor_of_a_named_publisher(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Selin Aydın, editor-in-chief of the Ankara publishing house Deniz Yayınları, visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Selin Aydın", True)] and _orgs(d) == [("Deniz Yayınları", True)], _orgs(d)
+
+
+# --- 3. hosts -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Leyla Quliyeva, head of the cataloguing department, demonstrated to the guests the new scanners.",
+        "Head of the reading halls department Leyla Quliyeva told the students about the rules of the library.",
+        "Director Mayil Ahmadov spoke about the library, and the head of the maps sector Leyla Quliyeva presented "
+        "the library's collection of old maps.",
+    ],
+)
+def test_a_later_person_of_a_part_of_the_library_is_host_staff(later: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 a group of students of the Riga Technical University visited the Presidential Library. " + later,
+        repo_draft_context,
+    )
+    assert ("Leyla Quliyeva", True) in _people(d.contributors), _people(d.contributors)
+
+
+def test_the_director_of_the_library_in_a_delegation_is_the_delegations(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 a delegation of the National Library of Latvia visited the Presidential Library. The "
+        "delegation was headed by the director of the library Andris Kalnins and included the chief librarian Ilze "
+        "Berzina.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Andris Kalnins", "Ilze Berzina"], _people(d.attendees)
+    assert ("Andris Kalnins", True) not in _people(d.contributors)
+
+
+def test_an_acronym_with_other_capitals_ends_the_sentence_before_a_host(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "A delegation of TÜRKSOY led by Deputy Secretary General Aliya Serik visited the Presidential Library on 3 "
+        "May 2026. Also in the delegation was Daniyar Omar, Head of the Press Office of TÜRKSOY. The guests were "
+        "welcomed by deputy director of the library Farid Jafarli, who showed them the reading halls.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Farid Jafarli"], _people(d.contributors)
+
+
+# --- 4. gifts -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # a writer's "by" after an active giver
+        ('The consul handed over to the library 12 books, among them "Leyli and Majnun" by Fuzuli.', ["guest"]),
+        ("At the end of the meeting R. Novak presented to the library an atlas of old maps.", ["Rudolf Novak"]),
+        ("The director gave the guests detailed information about the library's collection of maps.", []),
+        (
+            'The guests presented the library with the catalogue "Old Riga" and in their turn were presented with '
+            'the album "Baku" and a kelaghayi.',
+            ["guests", "host", "host"],
+        ),
+        (
+            'The guests presented the library with the catalogue "Old Riga" and were presented in turn with the album.',
+            ["guests", "host"],
+        ),
+        (
+            "The consul presented the library with books about Latvia, as well as a Latvian translation of the poem.",
+            ["guest", "guest"],
+        ),
+        (
+            "The consul donated to the library about twenty books, together with a set of dictionaries.",
+            ["guest", "guest"],
+        ),
+        (
+            'The guests presented the library with books about Latvian history and culture and the album "Riga".',
+            ["guests", "guests"],
+        ),
+        (
+            "The guest presented the library with a catalogue, the library staff in their turn presented the guest with "
+            'the album "Baku".',
+            ["guest", "host"],
+        ),
+        (
+            "R. Novak presented the library with his monograph, printed in Riga and Tallinn, and left a note in the "
+            "visitors' book.",
+            ["Rudolf Novak"],
+        ),
+        ("The consul donated to the library books by Latvian poets in Latvian and English.", ["guest"]),
+        (
+            "At the end of the visit the guests left with the album “Baku” and a set of postage stamps.",
+            ["host", "host"],
+        ),
+        ("The guests left with good impressions.", []),
+        ("A copy of the anthology “Latvian Poets”, presented by the guest, now enriches the library's fund.", ["guests"]),
+    ],
+)
+def test_gifts_told_in_lists_and_second_clauses(sentence: str, want: list[str]) -> None:
+    gifts = find_gifts(sentence, ["Rudolf Novak"])
+    assert [g.agent for g in gifts] == want, gifts
+
+
+def test_an_author_among_the_things_given_is_no_guest(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 a group of librarians of the Riga Central Library visited the Presidential Library. The guests "
+        "presented the library with books by Latvian poets, among them a collection of poems by Rainis Pliekšāns.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [], _people(d.attendees)
+
+
+def test_an_acronym_ends_a_sentence_and_initials_do_not() -> None:
+    assert sentences("The guest worked at IFLA. A copy of the book stays.") == [
+        "The guest worked at IFLA.",
+        "A copy of the book stays.",
+    ]
+    assert len(sentences("The book of A. B. Tan was given. It stays.")) == 2
+    assert len(sentences("It was given by N. Tan. It stays.")) == 2
+
+
+# --- 5. agreements ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        ("The sides signed an additional agreement extending the library's access to the platform.", [True]),
+        ("They signed a protocol following the talks.", [True]),
+        ("Both sides put their signatures to a memorandum of understanding.", [True]),
+        ("The director recalled that the two libraries had signed a memorandum during his first visit.", []),
+        (
+            "The guests recalled their first visit to the library in 2014, and the sides came to an agreement on the "
+            "exchange of books.",
+            [False],
+        ),
+    ],
+)
+def test_agreements_signed_in_other_words_or_recalled(sentence: str, want: list[bool]) -> None:
+    assert [a.signed for a in find_agreements(sentence)] == want
