@@ -138,6 +138,8 @@ NEWS_FILES = {
     "dev33": "news-dev33.json",
     "dev34": "news-dev34.json",
     "dev35": "news-dev35.json",
+    "dev36": "news-dev36.json",
+    "dev37": "news-dev37.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
