@@ -91,6 +91,8 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     Not "the IPR Books company Natalia Ivanova" (the kind word ends the body's name) nor "the publisher X" (an
     occupation).
     """
+    if i >= 1 and words[i].start - words[i - 1].end > 1:
+        return False  # 'the company "IPR BOOKS" Natalia Ivanova': the body's name in quotes came between
     low = [w.text for w in words[max(0, i - 3) : i]]
     return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
         "the",
@@ -765,7 +767,7 @@ def _only_place(text: str) -> bool:
 #: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
 #: the name is the body's.
 _KIND_BEFORE_NAME = re.compile(
-    r"\b(of|at)\s+the\s+(?:(?P<where>[A-Z][\w-]+)\s+)?(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[A-Z])"
+    r"\b(of|at)\s+the\s+(?:(?P<where>[A-Z][\w-]+)\s+)?(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[\"“]?[A-Z])"
 )
 
 
@@ -847,6 +849,10 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    # 'the publishing house "Harrassowitz Verlag"': the name in quotes after its kind is the name
+    desc = re.sub(
+        r"\b(company|firm|corporation|agency|publishing\s+house|holding)\s+[\"“]([^\"”]{2,80})[\"”]", r"\1 \2", desc
+    )
     desc = _KIND_BEFORE_NAME.sub(  # "of the (Istanbul) company IPR BOOKS": the company is IPR BOOKS
         lambda m: m.group(0) if m.group("where") and not _place_word(m.group("where")) else m.group(1) + " ", desc
     )

@@ -405,6 +405,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _CLAUSE = re.compile(
     # "…, the library staff in their turn presented the guest with …": a second giver after a bare comma
+    # "…, in turn, Mayil Ahmadov presented them with …": the turn first
+    r",\s+in\s+(?:(?:his|her|its|their)\s+)?turn,\s+(?=(?:[A-Z]|the\s)[^,;.]{0,60}?\s+(?:presented|donated|gave|handed|gifted)\b)|"
     r",\s+(?!which\b|who\b)(?=[^,;.]{1,60}?\s+in\s+(?:his|her|its|their)\s+turn,?\s+(?:presented|donated|gave|handed|gifted)\b)|"
     r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
     r"\b(?:presented|donated|gave|given|gifted|handed over)\b|(?:in\s+(?:turn|return),?\s+)?"
@@ -675,7 +677,9 @@ def _items(phrase: str, before: str = "") -> list[str]:
     # "a book on the history of the university and a ceramic bowl": an article after "and" opens a second thing,
     # whatever the first governs
     article = bool(
-        cut and re.match(r"\s+and\s+(?:a|an)\s", bare[cut[-1] :]) and re.match(r"(?:a|an|the|his|her|their)\s", bare)
+        cut
+        and re.match(r"\s+and\s+(?:a|an|several|some|two|three|four|five|ten|\d+)\s", bare[cut[-1] :])
+        and re.match(r"(?:a|an|the|his|her|their)\s", bare)
     )
     # "the books about Chinese history and culture and the album …": after a list the thing's own words, a second
     last = re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:\S+\s+){0,2}\S+", bare[cut[-1] :]) if cut else None
