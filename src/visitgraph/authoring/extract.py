@@ -795,6 +795,9 @@ _REGION_WORDS = frozenset("for the and eastern western northern southern central
 
 
 _NAMED_PUBLISHER = re.compile(r"(?:the\s+)?[A-Z][\w&’'.-]*(?:\s+[A-Z][\w&’'.-]*){0,2}\s+publishing\s+house\b")
+_QUOTED_HOUSE = re.compile(
+    r"\b(of|at)\s+the\s+(?:[A-Z][\w-]+\s+)?publishing\s+house\s+[\"“](?P<name>[^\"”]{2,80})[\"”]"
+)
 #: A firm's name by its kind after the name: "the Brill publishing house", "Springer Nature company".
 _FIRM = re.compile(r"\s(?:publishing\s+house|company|corporation|firm|holding)$", re.I)
 
@@ -849,6 +852,14 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    desc = _QUOTED_HOUSE.sub(  # 'of the Russian publishing house "Nauka"': the Nauka publishing house
+        lambda m: (
+            f"{m.group(1)} the {m.group('name')} publishing house"
+            if institution_head(m.group("name")) is None
+            else f"{m.group(1)} {m.group('name')}"
+        ),
+        desc,
+    )
     # 'the publishing house "Harrassowitz Verlag"': the name in quotes after its kind is the name
     desc = re.sub(
         r"\b(company|firm|corporation|agency|publishing\s+house|holding)\s+[\"“]([^\"”]{2,80})[\"”]", r"\1 \2", desc

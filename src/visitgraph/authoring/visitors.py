@@ -950,6 +950,11 @@ def _as_staff(text: str, p: PersonMention, own: str, hosts: list[PersonMention])
         return True
     if re.search(r"\b(?:meeting|met|talks)\s+with\b", own):
         return True
+    if re.match(
+        r"(?:\s+and\s+[^.;]{1,80}?)?\s+(?:took\s+part|participated)\s+in\s+the\s+meeting\b",
+        text[p.start + len(p.name) :],
+    ):
+        return True  # "X and the leading specialists of the library took part in the meeting": the host's side
     return any(h.name in own for h in hosts)
 
 
@@ -963,8 +968,12 @@ def _lower_part(desc: str) -> bool:
     (False, False)
     """
     of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
-    if of is None or re.search(CAP, of.group(1)) or of.group(1).split()[-1].casefold() not in _PART_NOUNS:
+    if of is None or not of.group(1).split()[-1] in _PART_NOUNS:  # the part's noun, in lower case
         return False
+    if re.search(CAP, of.group(1)) and any(w.casefold() in ORG_HEADS for w in of.group(1).split()[:-1]):
+        return False  # "head of the Rare Books Society", "of the National Library sector": a body's name in it
+    if re.search(CAP, of.group(1)) and not re.fullmatch(r"(?:[A-Z][\w-]*\s+(?:and\s+)?){1,4}[a-z]+", of.group(1)):
+        return False  # only a field in capitals before the part's noun: "the International Relations sector"
     return not re.search(r"['’]s\b|\b(?:their|his|her)\b", of.group(1))
 
 
