@@ -408,7 +408,7 @@ _CLAUSE = re.compile(
     # "…, in turn, Mayil Ahmadov presented them with …": the turn first
     r",\s+in\s+(?:(?:his|her|its|their)\s+)?turn,\s+(?=(?:[A-Z]|the\s)[^,;.]{0,60}?\s+(?:presented|donated|gave|handed|gifted)\b)|"
     r",\s+(?!which\b|who\b)(?=[^,;.]{1,60}?\s+in\s+(?:his|her|its|their)\s+turn,?\s+(?:presented|donated|gave|handed|gifted)\b)|"
-    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
+    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:in\s+(?:(?:his|her|its|their)\s+)?turn,\s+)?(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
     r"\b(?:presented|donated|gave|given|gifted|handed over)\b|(?:in\s+(?:turn|return),?\s+)?"
     r"(?:[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+guests?)\s+(?:\w+\s+)?received\b)"  # "…; in return she received …" (0066)
 )

@@ -968,7 +968,7 @@ def _lower_part(desc: str) -> bool:
     (False, False)
     """
     of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
-    if of is None or not of.group(1).split()[-1] in _PART_NOUNS:  # the part's noun, in lower case
+    if of is None or of.group(1).split()[-1] not in _PART_NOUNS:  # the part's noun, in lower case
         return False
     if re.search(CAP, of.group(1)) and any(w.casefold() in ORG_HEADS for w in of.group(1).split()[:-1]):
         return False  # "head of the Rare Books Society", "of the National Library sector": a body's name in it
