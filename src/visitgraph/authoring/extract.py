@@ -399,11 +399,21 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             j += 1
         # "… of the United Mexican States (to …) Alejandro Ruiz": a country's name of several words, then the name
+        if j - i >= 2 and i >= 2 and words[i - 1].text == "of" and words[i - 2].text == ")":
+            i += 1  # "the University Library (BULAC) of Paris Anne-Sophie Duval": the acronym's city, then the name
         country = _country_opens(words, i, words[i : j + 1])
         if country and j + 1 - (i + country) < 2:
             i = j + 1
             continue
         run = _trim_org_tail(words, i + country, words[i + country : j + 1])
+        if run and run[0] is words[i] and _leads_own_language_name(run[0].text):
+            # "Éditions du Caucase Hélène Marchetti-Roux", "Universidad de Salamanca Ricardo Rivero": an institution's
+            # name in its own language runs to the word after its last particle; the person follows
+            last = max((k for k, x in enumerate(run) if x.text in PARTICLES), default=-1)
+            run = run[last + 2 :] if last >= 0 else []
+            if len(run) < 2:
+                i = j + 1
+                continue
         if run and run[-1].text.casefold() in FIELD_WORDS:  # "Library and Information Science": no one's name
             i = j + 1
             continue
@@ -509,6 +519,17 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
 
 #: Events named by what they celebrate: "the Days of Kyrgyz Culture", "the Week of Polish Literature".
 _EVENT_NOUNS = frozenset("days week weeks festival year decade month evening evenings anniversary".split())
+
+
+def _publisher_in_own_language(name: str) -> bool:
+    """Say whether a name is a publisher's by its own language's kind word ("Éditions du Caucase", "X Verlag")."""
+    words = [fold(w) for w in re.sub(r"^the\s+", "", name.strip()).split()]
+    return len(words) >= 2 and (words[0] in _PUBLISHER_FIRST or words[-1] in _PUBLISHER_LAST)
+
+
+def _leads_own_language_name(word: str) -> bool:
+    """Say whether a word opens an institution's name in its own language ("Universidad", "Éditions", "Biblioteca")."""
+    return fold(word) in {fold(w) for w in HEAD_FIRST} | _PUBLISHER_FIRST
 
 
 def _last_four(run: list[Span]) -> list[Span]:
@@ -767,7 +788,7 @@ def _only_place(text: str) -> bool:
 #: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
 #: the name is the body's.
 _KIND_BEFORE_NAME = re.compile(
-    r"\b(of|at)\s+the\s+(?:(?P<where>[A-Z][\w-]+)\s+)?(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[\"“]?[A-Z])"
+    r"\b(of|at)\s+the\s+(?:(?P<where>[A-Z][\w-]+)\s+)?(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[\"“]?[A-ZÀ-ÖØ-Þ])"
 )
 
 
@@ -865,7 +886,15 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
         r"\b(company|firm|corporation|agency|publishing\s+house|holding)\s+[\"“]([^\"”]{2,80})[\"”]", r"\1 \2", desc
     )
     desc = _KIND_BEFORE_NAME.sub(  # "of the (Istanbul) company IPR BOOKS": the company is IPR BOOKS
-        lambda m: m.group(0) if m.group("where") and not _place_word(m.group("where")) else m.group(1) + " ", desc
+        lambda m: (
+            m.group(1) + " "
+            if not m.group("where")
+            or _place_word(m.group("where"))
+            # "the Paris publishing house Éditions du Caucase": a name that is an institution's by its own words
+            or institution_head(_chunk(m.string[m.end() :])) is not None
+            else m.group(0)
+        ),
+        desc,
     )
     native = _NATIVE_THEN_ENGLISH.match(desc)
     if (
@@ -893,6 +922,7 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
                 for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split()
             )
             or _NAMED_PUBLISHER.match(desc, m.end()) is not None  # "of the Brill publishing house": a named firm
+            or _publisher_in_own_language(_chunk(desc[m.end() : m.end() + _WINDOW]))  # "of Éditions du Caucase"
         )
         and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])
         and not is_field(desc[m.end() : m.end() + _WINDOW])
@@ -1440,6 +1470,15 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
             and not _ADJECTIVE.search(stem[-2])
         ):
             text = " ".join(stem)  # "… Edebali University of Turkey": the country is not part of the name
+    # "… of ANAS" (with no article: "… Museum of Books of the RSL" is a part of the RSL the text named before)
+    text = re.sub(r"(\([A-Z]{2,10}\))\s+(?:of|in)\s+[A-Z][\w-]+$", r"\1", text)  # "… (BULAC) of Paris": where it is
+    owner_acronym = re.search(r"\s+of\s+([A-Z]{3,10})$", text) if parent is None else None
+    if (
+        owner_acronym is not None
+        and len(text[: owner_acronym.start()].split()) >= 3
+        and institution_head(text[: owner_acronym.start()]) is not None
+    ):  # "Institute of Manuscripts named after Muhammad Fuzuli of ANAS": the acronym's body is the parent
+        parent, text = OrgMention(owner_acronym.group(1), country=country), text[: owner_acronym.start()]
     whole = whole_of(text) if parent is None and len(text) <= _WINDOW else None
     if whole is not None:  # "Scientific Library of the X University": X University is the parent
         parent = OrgMention(text[whole:], country=country)

@@ -193,7 +193,10 @@ def test_an_acronym_with_other_capitals_ends_the_sentence_before_a_host(repo_dra
             ["host", "host"],
         ),
         ("The guests left with good impressions.", []),
-        ("A copy of the anthology “Latvian Poets”, presented by the guest, now enriches the library's fund.", ["guests"]),
+        (
+            "A copy of the anthology “Latvian Poets”, presented by the guest, now enriches the library's fund.",
+            ["guests"],
+        ),
     ],
 )
 def test_gifts_told_in_lists_and_second_clauses(sentence: str, want: list[str]) -> None:
