@@ -556,8 +556,11 @@ def _country_opens(words: list[Span], i: int, run: list[Span]) -> int:
             continue
         before = [x.text for x in words[i - back : i]]
         for k in range(len(run), 0, -1):
-            if back + k >= 2 and place_code(" ".join([*before, *(x.text for x in run[:k])])):
+            phrase = " ".join([*before, *(x.text for x in run[:k])])
+            if back + k >= 2 and place_code(phrase):
                 return k
+            if back == 0 and k >= 2 and i >= 1 and words[i - 1].text == "of" and is_subdivision(phrase):
+                return k  # "the University of São Paulo Ana Beatriz": a province's name of several words
     return 0
 
 

@@ -222,10 +222,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:^|,\s+)(?P<giver>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?)*[^,.;]{1,150}?"
             r"(?:\s+(?:" + CAP + r"[a-z]?\.\s?){1,3})?)"
             # "G. Wilson, who is known as …, presented", "The delegation, for its part, handed over"
-            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,|,\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn|for\s+(?:his|her|its|their)\s+part),)?\s+"
+            r"(?:,\s+(?:who|whose|a|an|the)\s[^.;]{1,150}?,|,\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn|for\s+(?:his|her|its|their)\s+part),"
+            r"|\s+in\s+(?:(?:his|her|its|their)\s+)?turn)?\s+"
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
-            # the thing is an object: "… the books donated to the library over the years" is a participle's adjunct
-            r"(?P<recv>" + _LIBRARY + r")\s+(?!" + _ADJUNCT + r"\b)(?P<items>[^.]{1,150}?)(?:\.|$)"
+            # the thing is an object: "… the books donated to the library over the years" is a participle's adjunct;
+            # "the library in turn donated to them a set of …": to the guests
+            r"(?P<recv>" + _LIBRARY + r"|them|him|her|the\s+(?:guests?|delegation|visitors?))\s+(?!" + _ADJUNCT + r"\b)"
+            r"(?P<items>[^.]{1,150}?)(?:\.|$)"
         ),
     ),
     (

@@ -542,6 +542,7 @@ def analyse_visit(
     _find_represented_elsewhere(text, end, out, labels)
     _find_represented_by(text, out, labels)
     _find_workplace_elsewhere(text, end, out, labels)
+    _find_later_visits(text, end, out, host_labels, host_people)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
             p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
@@ -551,6 +552,38 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+#: A later sentence that tells a visit of its own: "In the afternoon, a group of lecturers of X headed by Y visited the
+#: library" (a second delegation of the same day).
+_LATER_VISIT = re.compile(r"\b(?:visited|came\s+to|arrived\s+at)\s+the\s+(?:Presidential\s+)?[Ll]ibrary\b(?![’']s)")
+#: What makes a later visit sentence tell another time: a year, an earlier or first visit, a recollection.
+_ANOTHER_VISIT_TIME = re.compile(
+    r"\b(?:1[89]|20)\d\d\b|\b(?:first|earlier|previous|last|former)\b|\brecall|\bremember|\bhad\s+visited\b|\bwho\s+visited\b"
+)
+
+
+def _find_later_visits(
+    text: str, start: int, out: VisitFindings, host_labels: Iterable[str], host_people: Iterable[str]
+) -> None:
+    """Add the guests and institutions of a later sentence that tells a visit of its own ("In the afternoon, a group
+    of lecturers of X headed by Y visited the library"), read as a visit sentence; not one of another time."""
+    seen = _named_already(out)
+    for m in _LATER_VISIT.finditer(text, start):
+        breaks = list(_SENTENCE_BREAK.finditer(text, start, m.start()))
+        s0 = breaks[-1].end() if breaks else start
+        s1 = m.end() + first_sentence_end(text[m.end() :])
+        piece = text[s0:s1]
+        if _ANOTHER_VISIT_TIME.search(piece) or s0 >= s1:
+            continue
+        found = analyse_visit(piece, None, host_labels, host_people)
+        fresh = [p for p in found.visitors if fold(p.name) not in seen]
+        for p in fresh:
+            p.start += s0
+            out.visitors.append(p)
+            seen.add(fold(p.name))
+        names = {fold(o.name) for o in out.orgs}
+        out.orgs.extend(o for o in found.orgs if fold(o.name) not in names and not o.host)
 
 
 #: The agent of the guests' reception in the visit sentence: whoever comes after "were received … by" received them.
@@ -801,6 +834,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
         pre = text[max(0, p.start - 120) : p.start]
         ends = list(_SENTENCE_BREAK.finditer(pre))
         own = pre[ends[-1].end() :] if ends else pre
+        if _OTHER_TIME.search(own):
+            continue  # "… recalled that … during the visit of the then Director General X": someone of another time
         desc, _ = _pre_descriptor(own)
         window = text[max(0, p.start - 200) : p.start]
         breaks = list(_SENTENCE_BREAK.finditer(window))
@@ -870,6 +905,10 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             p.job_title = _normalise_title(_HOST_DESC.sub("", desc)) if desc else None
             out.hosts.append(p)
             seen.add(fold(p.name))
+
+
+#: Words that put a person named after them at another time than the visit.
+_OTHER_TIME = re.compile(r"\bthe\s+then\b|\brecalled\s+that\b|\bat\s+that\s+time\b|\bthe\s+late\b")
 
 
 #: The library's staff in the plural, then a list of names up to the one at the end of the text: "the library's
@@ -1102,7 +1141,9 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
         return None
     desc = m.group("desc")
     escorts = m.group("verb") in _ESCORT_VERBS and re.search(r"\bof\s+the\s+library\b", desc) is not None
-    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc) and not escorts:
+    # "The guest met with X, head of the library automation department, and …": whom the guests meet, at the host
+    met = re.search(r"\b(?:met|meeting|talks|talked)\s+with\s+$", text[max(0, p.start - 40) : p.start]) is not None
+    if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc) and not escorts and not met:
         return None  # what they did says nothing, and the title names no part of the host
     if re.match(r"an?\s", desc) and not _OWN_LIBRARY.search(desc) and not escorts:
         return None  # "X, a curator from Madrid, told …": one of many such, whose is not said (decision 0068)
