@@ -140,6 +140,8 @@ NEWS_FILES = {
     "dev35": "news-dev35.json",
     "dev36": "news-dev36.json",
     "dev37": "news-dev37.json",
+    "dev38": "news-dev38.json",
+    "dev39": "news-dev39.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
