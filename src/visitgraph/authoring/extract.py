@@ -1217,6 +1217,9 @@ def institution_head(name: str) -> str | None:
     acronym = one if re.fullmatch(r"[^\W\d_](?:[^\W\d_]|&)+", one) and one.isupper() else None  # "TÜRKSOY" too
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
+    owner = whole_of(name.strip()) if words and words[0].casefold() in {"department", "chair", "school"} else None
+    if owner is not None and re.match(r"(?:[A-Z][\w’'-]*\s+){0,4}University\b", name.strip()[owner:]):
+        return words[0].casefold()  # "Department of Oriental Studies of the University of Vienna": a university's
     if len(words) >= 3 and [w.casefold() for w in words[-2:]] == ["publishing", "house"] and is_cap(words[-3]):
         return "publishing house"  # "Brill publishing house": a named firm
     if len(words) >= 2 and fold(words[-1]) in _PUBLISHER_LAST:  # "Yeni Kervan Yayınları", "Suhrkamp Verlag"
@@ -1280,13 +1283,25 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
             and any(w.casefold() in INSTITUTION_HEADS for w in _chunk(after).split())
         )
         return at if reference or owned else None
+    field_of = re.match(r"[A-Z][\w-]*(?:,?\s+(?:and\s+)?[A-Z][\w-]*){0,5}\s+of\s+(?:the\s+)?", after)
+    if (
+        unit in {"faculty", "department", "chair", "school"}
+        and field_of is not None
+        and re.match(r"(?:[A-Z][\w’'-]*\s+){0,4}University\b", after[field_of.end() :])
+    ):
+        return None  # "Faculty of Humanities of Eötvös Loránd University": a university's unit of a field is the body
     subject = _chunk(after).split()
     if subject and subject[-1].casefold() in FIELD_WORDS:  # "Faculty of Library and Information Science": its field
         # "Department of Oriental Collections of the National Library of X": the field, then whose part it is
         owner = re.match(r"[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+of\s+(?:the\s+)?", after)
         whole = after[owner.end() :] if owner else ""
-        if owner and unit != "faculty" and looks_org(whole) and any(_whole_body_word(w) for w in _chunk(whole).split()):
-            return at + owner.end()  # (a faculty of a field stays the body it is: "Faculty of Oriental Studies of X")
+        academic = unit == "faculty" or (
+            unit in {"department", "chair", "school"} and re.match(r"(?:[A-Z][\w-]*\s+){0,4}University\b", whole)
+        )
+        if owner and not academic and looks_org(whole) and any(_whole_body_word(w) for w in _chunk(whole).split()):
+            # (a faculty of a field stays the body it is, "Faculty of Oriental Studies of X", and so does a university's
+            # department of a field, "Department of Oriental Studies of the University of Vienna"; decision 0088)
+            return at + owner.end()
         return None
     # "Department of Archives", "… of Museums and Archives": what the department keeps (no article, kind words
     # only), not an institution; an institution may still own the department ("… of Archives of the X Library")
@@ -1549,7 +1564,12 @@ def whole_of(name: str) -> int | None:
     >>> whole_of("Library of the First President of the Republic of Kazakhstan"), whole_of("Bilecik University")
     (None, None)
     """
-    for m in re.finditer(r"\sof\sthe\s", name[:_WINDOW]):
+    # "Department of History of McGill University": a university's own name takes no article (for a unit of a field;
+    # "Scientific Library of X University" is read as before: the sets disagree on it)
+    academic = re.match(r"(?:Faculty|Department|Chair|School|Institute)\s+of\s", name) is not None
+    for m in re.finditer(
+        r"\sof\sthe\s" + (r"|\sof\s(?=(?:[A-Z][\w’'-]*\s){1,3}University\b)" if academic else ""), name[:_WINDOW]
+    ):
         part, rest = name[: m.start()], name[m.end() : m.end() + _WINDOW]
         head = _chunk(rest).split()
         if (
