@@ -111,7 +111,7 @@ HONORIFICS = {
     "mme": "Mme",
     "mlle": "Mlle",
 }
-PARTICLES = frozenset("van von de der den da di du al el bin ibn la le ter ten del della dos das".split())
+PARTICLES = frozenset("van von de der den da di du al el bin binti bint ibn la le ter ten del della dos das".split())
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
 #: Every name and word of a country (:data:`visitgraph.core.countries.COUNTRIES`) to its code; `place_code` also
 #: reads the shown names (names.COUNTRY_NAMES).

@@ -687,6 +687,10 @@ def _items(phrase: str, before: str = "") -> list[str]:
     # "the books about Chinese history and culture and the album …": after a list the thing's own words, a second
     last = re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:\S+\s+){0,2}\S+", bare[cut[-1] :]) if cut else None
     article = article or (len(cut) >= 2 and last is not None and _names_thing(last.group(0)))
+    # 'the English version of the book "Baku" and the album "Carpets"': a title in quotes ends the first thing's name
+    article = article or (
+        len(cut) == 1 and last is not None and _names_thing(last.group(0)) and bare[: cut[0]].rstrip().endswith('""')
+    )
     if article:
         cut = cut[-1:]
     # "books by Brazilian writers in Portuguese and English": two languages joined, one thing

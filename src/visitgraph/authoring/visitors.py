@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from visitgraph.authoring.extract import (
     GROUP_NOUNS,
+    INSTITUTION_HEADS,
     MONTHS,
     ORG_HEADS,
     PART_WORDS,
@@ -1231,6 +1232,8 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
             # "The first, from X, was led by Y": X is the first delegation's institution
             out.orgs.extend(o for o in own if all(o is not x for x in out.orgs))
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
+            if p.org is not None and len(shared) == 1 and _unit_of_no_body(p.org.name):
+                p.org = shared[0]  # "The delegation included the head of the Center of Oriental Literature X": theirs
             # the list was read in a piece of its own (rewritten: "and included" is ", and"): a person's offset is
             # the item's, as every other finder's, for what later reads the text around the name (decision 0074)
             at = text.find(p.name, m.end(), stop)
@@ -1239,6 +1242,18 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
                 p.org, p.inherited = None, False  # an attendee is not a member of the visiting institution
             (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
             seen.add(fold(p.name))
+
+
+def _unit_of_no_body(name: str) -> bool:
+    """Say whether a body's name is a unit's that names no institution it belongs to ("Center of Oriental
+    Literature", "Department of Manuscripts"): in a delegation's list, a unit of the delegation's institution."""
+    words = name.split()
+    return (
+        len(words) >= 3
+        and words[0].casefold() in PART_WORDS | {"centre", "center", "office", "sector", "service"}
+        and words[1] == "of"
+        and not any(w.casefold() in INSTITUTION_HEADS or (w.isupper() and len(w) > 1) for w in words[2:])
+    )
 
 
 def _names_guests(m: re.Match[str], orgs: list[OrgMention], labels: set[str]) -> bool:
