@@ -142,6 +142,8 @@ NEWS_FILES = {
     "dev37": "news-dev37.json",
     "dev38": "news-dev38.json",
     "dev39": "news-dev39.json",
+    "dev40": "news-dev40.json",
+    "dev41": "news-dev41.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",

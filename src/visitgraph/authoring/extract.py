@@ -1218,7 +1218,7 @@ def institution_head(name: str) -> str | None:
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
     owner = whole_of(name.strip()) if words and words[0].casefold() in {"department", "chair", "school"} else None
-    if owner is not None and re.match(r"(?:[A-Z][\w’'-]*\s+){0,4}University\b", name.strip()[owner:]):
+    if owner is not None and re.match(_A_UNIVERSITY, name.strip()[owner:]):
         return words[0].casefold()  # "Department of Oriental Studies of the University of Vienna": a university's
     if len(words) >= 3 and [w.casefold() for w in words[-2:]] == ["publishing", "house"] and is_cap(words[-3]):
         return "publishing house"  # "Brill publishing house": a named firm
@@ -1287,7 +1287,7 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     if (
         unit in {"faculty", "department", "chair", "school"}
         and field_of is not None
-        and re.match(r"(?:[A-Z][\w’'-]*\s+){0,4}University\b", after[field_of.end() :])
+        and re.match(_UNITS_BEFORE + _A_UNIVERSITY, after[field_of.end() :])
     ):
         return None  # "Faculty of Humanities of Eötvös Loránd University": a university's unit of a field is the body
     subject = _chunk(after).split()
@@ -1295,9 +1295,7 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
         # "Department of Oriental Collections of the National Library of X": the field, then whose part it is
         owner = re.match(r"[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+of\s+(?:the\s+)?", after)
         whole = after[owner.end() :] if owner else ""
-        academic = unit == "faculty" or (
-            unit in {"department", "chair", "school"} and re.match(r"(?:[A-Z][\w-]*\s+){0,4}University\b", whole)
-        )
+        academic = unit == "faculty" or (unit in {"department", "chair", "school"} and re.match(_A_UNIVERSITY, whole))
         if owner and not academic and looks_org(whole) and any(_whole_body_word(w) for w in _chunk(whole).split()):
             # (a faculty of a field stays the body it is, "Faculty of Oriental Studies of X", and so does a university's
             # department of a field, "Department of Oriental Studies of the University of Vienna"; decision 0088)
@@ -1323,6 +1321,16 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
         if depth < MAX_PARENTS and _sub_unit_tail(whole, depth + 1) is not None:
             return at + kept.end()  # "Department of Records of the Faculty of Letters of X University": a part's part
     return None
+
+
+#: A university's name, not one of its bodies' ("Wroclaw University Library" is a library).
+_A_UNIVERSITY = r"(?:[A-Z][\w’'-]*\s+){0,4}University\b(?!\s+(?:Library|Press|Museum|Hospital|Archives?)\b)"
+
+
+#: A faculty or school between a department and its university: "… of the Faculty of History of Gdansk University".
+_UNITS_BEFORE = (
+    r"(?:(?:Faculty|School|Institute)\s+of\s+[A-Z][\w-]*(?:,?\s+(?:and\s+)?[A-Z][\w-]*){0,4}\s+of\s+(?:the\s+)?)?"
+)
 
 
 #: Words that name a part only when an institution or a reference to one owns them: "the Cultural Center of Egypt"
