@@ -196,28 +196,29 @@ def test_an_event_is_not_minted_beside_an_institution_named_by_acronym(repo_draf
     assert [n for n, _ in _orgs(d)] == ["Union of Baltic Book Societies"]
 
 
-def test_a_part_of_a_faculty_of_a_university_is_the_university(repo_draft_context: DraftContext) -> None:
-    """A name then "of the Department of … of the Faculty of … of X University" is still read as X only; a title
-    before the name names the department too since decision 0088 (the next test)."""
+def test_a_part_of_a_faculty_of_a_university_is_named_with_the_university(repo_draft_context: DraftContext) -> None:
+    """Until round 31 only the university was named; since decision 0088 a university's unit of a field is the body,
+    its university the parent, both named (the sets written blind disagree; the newer ones name both)."""
     d = _draft(
         "On 3 March 2026, Dr. Ewa Nowicka of the Department of Rare Maps of the Faculty of "
         "History of Gdansk University visited the Presidential Library.",
         repo_draft_context,
     )
-    assert [n for n, _ in _orgs(d)] == ["Gdansk University"]
+    assert sorted(n for n, _ in _orgs(d)) == [
+        "Department of Rare Maps of the Faculty of History of Gdansk University",
+        "Gdansk University",
+    ]
 
 
 def test_a_universitys_department_before_a_name_is_named_with_its_university(repo_draft_context: DraftContext) -> None:
-    """Until round 31 only the university was named; since decision 0088 a university's unit of a field is the body,
-    its university the parent, both named (the sets written blind disagree; the newer ones name both)."""
     d = _draft(
-        "On 3 March 2026, Head of the Department of Rare Maps of the Faculty of History of Gdansk University Ewa "
-        "Nowicka visited the Presidential Library.",
+        "On 3 March 2026, Head of the Department of Old Prints of the Faculty of Letters of Poznan University Anna "
+        "Wrona visited the Presidential Library.",
         repo_draft_context,
     )
-    assert [n for n, _ in _orgs(d)] == [
-        "Department of Rare Maps of the Faculty of History of Gdansk University",
-        "Gdansk University",
+    assert sorted(n for n, _ in _orgs(d)) == [
+        "Department of Old Prints of the Faculty of Letters of Poznan University",
+        "Poznan University",
     ]
 
 
