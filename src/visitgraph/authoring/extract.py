@@ -93,6 +93,8 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     """
     if i >= 1 and words[i].start - words[i - 1].end > 1:
         return False  # 'the company "IPR BOOKS" Natalia Ivanova': the body's name in quotes came between
+    if i >= 2 and any(w.text == words[i - 1].text for w in words[: i - 2]):
+        return False  # "… of the IPR BOOKS company and head of … of the company Dmitry Solovyov": the company named before
     low = [w.text for w in words[max(0, i - 3) : i]]
     return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
         "the",

@@ -228,7 +228,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # the thing is an object: "… the books donated to the library over the years" is a participle's adjunct;
             # "the library in turn donated to them a set of …": to the guests
             r"(?P<recv>" + _LIBRARY + r"|them|him|her|the\s+(?:guests?|delegation|visitors?))\s+(?!" + _ADJUNCT + r"\b)"
-            r"(?P<items>[^.]{1,150}?)(?:\.|$)"
+            # "… his novel "X", published in Paris, and noted that …": a second predicate ends the thing
+            r"(?P<items>[^.]{1,150}?)(?:\.|$|,?\s+and\s+(?=(?:also\s+)?[a-z]+ed\s))"
         ),
     ),
     (
@@ -487,7 +488,7 @@ _OPENING_SUBJECT_OTHER_VERB = re.compile(
 )
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
 _AND_PASSIVE = re.compile(
-    r"\s+and\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn,?\s+)?(?=(was|were)\s+"
+    r"\s+and,?\s+(?:in\s+(?:(?:his|her|its|their)\s+)?turn,?\s+)?(?=(was|were)\s+"
     + _REFLEXIVE
     + r"(?:presented\s+with|given|gifted|handed)\b)"
 )

@@ -1234,6 +1234,11 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
             if p.org is not None and len(shared) == 1 and _unit_of_no_body(p.org.name):
                 p.org = shared[0]  # "The delegation included the head of the Center of Oriental Literature X": theirs
+            if noun == "delegation" and p.host and fold(p.name) not in known_hosts:
+                # "The delegation included Head of the International Cooperation Division of the library X": the
+                # delegation's library (decision 0064's lists)
+                p.host = False
+                p.org = p.org or (shared[0] if len(shared) == 1 else None)
             # the list was read in a piece of its own (rewritten: "and included" is ", and"): a person's offset is
             # the item's, as every other finder's, for what later reads the text around the name (decision 0074)
             at = text.find(p.name, m.end(), stop)
