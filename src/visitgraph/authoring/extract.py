@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from wordfreq import zipf_frequency
+
 from visitgraph.core.countries import COUNTRIES, endonym_keys, is_subdivision
 from visitgraph.core.names import COUNTRY_NAMES, acronyms, fold
 
@@ -94,7 +96,9 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     if i >= 1 and words[i].start - words[i - 1].end > 1:
         return False  # 'the company "IPR BOOKS" Natalia Ivanova': the body's name in quotes came between
     if i >= 2 and any(w.text == words[i - 1].text for w in words[: i - 2]):
-        return False  # "… of the IPR BOOKS company and head of … of the company Dmitry Solovyov": the company named before
+        return (
+            False  # "… of the IPR BOOKS company and head of … of the company Dmitry Solovyov": the company named before
+        )
     low = [w.text for w in words[max(0, i - 3) : i]]
     return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
         "the",
@@ -680,6 +684,9 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         and is_cap(words[q - 1].text)
         and not _is_initials(words[q - 1].text)
         and (not is_name_word(words[q - 1].text) or (q >= 2 and words[q - 2].text.casefold() == "the"))
+        # "Director of International Relations Maryam Sadat Rezaei": a title's field, then a name of three words
+        # ("Coordinator of Rare Works Beatriz Nogueira": the field's last word, a common plural, ran on)
+        and (words[q - 1].text.casefold() not in TITLE_HEADS | TITLE_MODIFIERS or _common_plural(run[0].text))
     ):
         return run[-2:]  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place ends it
     if (
@@ -691,6 +698,12 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     ):
         return []  # "the University of Cape Town": two words right after "<Institution> of" end its name
     return run
+
+
+def _common_plural(word: str) -> bool:
+    """Say whether a word is an English noun in the plural ("Works", "Collections"), not a given name."""
+    low = word.casefold()
+    return low.endswith("s") and zipf_frequency(low[:-1], "en") >= 4.5 and zipf_frequency(low, "en") >= 4.0
 
 
 def _field_of_unit(words: list[Span], k: int) -> bool:
