@@ -180,7 +180,7 @@ UNMET = (
     "2 invented in 2 items; after the eighteenth (dev18), nineteenth (dev19), twentieth (dev20) and twenty-first "
     "(dev21) unchanged; after the twenty-second (dev22) 13/20, 20/20, 29/30, 1 invented in 1 item; after the "
     "twenty-third (dev23) unchanged; after the twenty-fourth (dev24) unchanged; after the twenty-fifth (dev25, "
-    "dev26) 13/20, 20/20, 30/30, nothing invented; after the twenty-sixth (dev27, dev28), twenty-seventh (dev29, dev30) and twenty-eighth (dev13, dev31 to dev34) unchanged; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, "
+    "dev26) 13/20, 20/20, 30/30, nothing invented; after the twenty-sixth (dev27, dev28), twenty-seventh (dev29, dev30) and twenty-eighth (dev13, dev31 to dev34) unchanged; after the twenty-ninth (dev35, dev36) 15/20, 20/20, 30/30, nothing invented; after the thirtieth to thirty-second (dev37 to dev40) unchanged; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, "
     "0061, 0064, 0066, 0068, 0069, 0071, 0073, 0074, 0084, 0085, 0086, 0087, 0088"
 )
 
@@ -209,7 +209,7 @@ def test_draft_test_half_no_worse_than_measured(held_out_scores: dict[str, Draft
     """Guard the figures last measured on the held-out half (README, decisions 0044, 0050, 0052, 0054, 0064, 0073,
     0085)."""
     s = held_out_scores["test2"]
-    assert s.right >= 13 and s.invented == 0 and s.dates >= 20 and s.reused >= 30, s.line("test2")
+    assert s.right >= 15 and s.invented == 0 and s.dates >= 20 and s.reused >= 30, s.line("test2")
 
 
 def test_dev13_representative_check_no_worse(dev13_scores: dict[str, DraftScore]) -> None:
@@ -228,9 +228,9 @@ def test_dev14_blind_check_no_worse(dev14_scores: dict[str, DraftScore]) -> None
     (item 24, whose annotation leaves out the "Name (ACRONYM)" form the older sets accept: decision 0055); after
     round 15 (decision 0059: a new body written with its abbreviation in brackets is minted under its full name, the
     abbreviation its alternateName) 30/30, dates 30/30, reuse 46/46, nothing invented. Its problems are printed on
-    failure: it is tuned on now."""
+    failure: it is tuned on now. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = dev14_scores["dev14"]
-    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 46, (d.line("dev14"), d.problems)
+    assert d.right >= 29 and d.dates >= 30 and d.invented <= 1 and d.reused >= 46, (d.line("dev14"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -290,9 +290,9 @@ def test_dev18_development_no_worse(dev18_scores: dict[str, DraftScore]) -> None
     """dev18 (news-dev18.json, 30 items written blind on 6 Dec 2026 in session 12, 12 ordinary, never tuned on before)
     is a development set since round 18 (decision 0066): first sight (scored once blind after round 17, and again at
     the start of round 18) 16/30, dates 27/30, reuse 22/29, 4 invented entities in 4 items; after round 18 29/30,
-    dates 30/30, reuse 29/29, nothing invented. Its problems are printed on failure: it is tuned on now."""
+    dates 30/30, reuse 29/29, nothing invented. Its problems are printed on failure: it is tuned on now. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = dev18_scores["dev18"]
-    assert d.right >= 29 and d.dates >= 30 and d.invented == 0 and d.reused >= 29, (d.line("dev18"), d.problems)
+    assert d.right >= 28 and d.dates >= 30 and d.invented <= 1 and d.reused >= 29, (d.line("dev18"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -323,9 +323,9 @@ def test_dev20_development_no_worse(dev20_scores: dict[str, DraftScore]) -> None
     and again at the start of round 20) 17/30, dates 28/30, reuse 36/43, 5 invented entities in 5 items; after round
     20 22/30, dates 28/30, reuse 38/43, nothing invented; after round 21 (decision 0071) 23/30, dates 29/30, reuse
     43/43, nothing invented; after round 28 (decision 0088) 24/30. Its problems are printed on failure: it is tuned on
-    now."""
+    now. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = dev20_scores["dev20"]
-    assert d.right >= 24 and d.dates >= 29 and d.invented == 0 and d.reused >= 43, (d.line("dev20"), d.problems)
+    assert d.right >= 23 and d.dates >= 29 and d.invented <= 1 and d.reused >= 43, (d.line("dev20"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -340,9 +340,9 @@ def test_dev21_development_no_worse(dev21_scores: dict[str, DraftScore]) -> None
     (scored before and after round 20, and again at the start of round 21) 21/30, dates 28/30, reuse 40/45, 3 invented
     entities in 3 items (its first scoring found the IndexError of find_gifts, fixed before it was scored); after
     round 21 23/30, dates 28/30, reuse 44/45, 1 invented entity in 1 item. Its problems are printed on failure: it
-    is tuned on now."""
+    is tuned on now. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = dev21_scores["dev21"]
-    assert d.right >= 23 and d.dates >= 28 and d.invented <= 1 and d.reused >= 44, (d.line("dev21"), d.problems)
+    assert d.right >= 22 and d.dates >= 28 and d.invented <= 2 and d.reused >= 44, (d.line("dev21"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -469,25 +469,50 @@ def test_dev33_and_dev34_development_no_worse(dev33_scores: dict[str, DraftScore
     held-out half was written, written blind on 7 Dec 2026) were round 28's development sets (decision 0088). First
     sight, on the rules at session 22's start (4c67eb7): dev33 22/30, dates 30/30, reuse 42/42, 3 invented entities in
     3 items; dev34 14/30, dates 30/30, reuse 46/47, 8 in 7 items. After round 28: dev33 29/30, dev34 29/30, both with
-    every date and every known entity, nothing invented."""
-    _no_worse(dev33_scores["dev33"], "dev33", right=29, dates=30, invented=0, reused=42)
-    _no_worse(dev33_scores["dev34"], "dev34", right=29, dates=30, invented=0, reused=47)
+    every date and every known entity, nothing invented; after round 31 (a university's unit named with it) both
+    30/30."""
+    _no_worse(dev33_scores["dev33"], "dev33", right=30, dates=30, invented=0, reused=42)
+    _no_worse(dev33_scores["dev34"], "dev34", right=30, dates=30, invented=0, reused=47)
 
 
 @pytest.fixture(scope="module")
 def dev35_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
-    """The blind check ``dev35``, scored only by the test about it (named ``test_dev35_*``), so ``-k "not dev35"``
+    """The sets ``dev35`` to ``dev40``, scored only by the test about them (named ``test_dev35_*``)."""
+    return {split: _scored(sources, split) for split in ("dev35", "dev36", "dev37", "dev38", "dev39", "dev40")}
+
+
+def test_dev35_to_dev40_development_no_worse(dev35_scores: dict[str, DraftScore]) -> None:
+    """dev35 to dev40 (30 representative items each, in the source's style, written blind on 7 Dec 2026) were the
+    development sets of rounds 29 to 32 (decision 0088), each scored blind before it was tuned on. First sight on
+    the rules at session 22's start (4c67eb7) / last blind score before tuned on / now:
+    dev35 19 / 21 / 29, dev36 24 / 26 / 28, dev37 18 / 24 / 30, dev38 23 / 25 / 26, dev39 17 / 20 / 24, dev40 19 / 21
+    / 26 (of 30). dev35's summary line was also used, as a blind check, to find two rules of round 28 that cost it an
+    item or a date (they were narrowed)."""
+    want = {
+        "dev35": (29, 30, 0, 41),
+        "dev36": (28, 30, 0, 44),
+        "dev37": (30, 30, 0, 37),
+        "dev38": (26, 29, 1, 47),
+        "dev39": (24, 30, 5, 41),
+        "dev40": (26, 29, 6, 42),
+    }
+    for split, (right, dates, invented, reused) in want.items():
+        _no_worse(dev35_scores[split], split, right=right, dates=dates, invented=invented, reused=reused)
+
+
+@pytest.fixture(scope="module")
+def dev41_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The blind check ``dev41``, scored only by the test about it (named ``test_dev41_*``), so ``-k "not dev41"``
     never computes it for someone tuning on other sets."""
-    return {"dev35": _scored(sources, "dev35")}
+    return {"dev41": _scored(sources, "dev41")}
 
 
-def test_dev35_blind_check_no_worse(dev35_scores: dict[str, DraftScore]) -> None:
-    """dev35 (news-dev35.json, 30 representative items written blind on 7 Dec 2026) is never tuned on: on the rules
-    at session 22's start (4c67eb7) 19/30, dates 30/30, reuse 40/41, 3 invented entities in 2 items; after the first
-    fixes of round 28 21/30, 2 in 1 item; after round 28 (decision 0088) 21/30, dates 30/30, reuse 40/41, 3 invented
-    entities in 2 items. Its summary line was also used to find two rules of round 28 that cost it an item or a date
-    (they were narrowed; decision 0088 says which). Only figures are asserted and nothing of its items is printed."""
-    _no_worse(dev35_scores["dev35"], "dev35", right=21, dates=30, invented=3, reused=40, blind=True)
+def test_dev41_blind_check_no_worse(dev41_scores: dict[str, DraftScore]) -> None:
+    """dev41 (news-dev41.json, 30 representative items written blind on 7 Dec 2026) is never tuned on: on the rules
+    at session 22's start (4c67eb7) 16/30, dates 30/30, reuse 44/44, 8 invented entities in 6 items; after round 31
+    20/30, 5 in 5 items; after round 32 (decision 0088) 20/30, dates 30/30, reuse 44/44, 4 invented entities in 4
+    items. Only figures are asserted and nothing of its items is printed."""
+    _no_worse(dev41_scores["dev41"], "dev41", right=20, dates=30, invented=4, reused=44, blind=True)
 
 
 def test_dev_halves_stay_as_tuned(
@@ -525,9 +550,9 @@ def test_dev10_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
 def test_dev11_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     """dev11 (news-dev11.json, written blind on 6 Dec 2026) after its first round (decision 0046): 8/30 on the rules
     before the round (dates 28/30, reuse 57/63, 15 invented entities in 11 items), 30/30 after, dates 30/30, reuse
-    63/63, nothing invented."""
+    63/63, nothing invented. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = draft_scores["dev11"]
-    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 63, (d.line("dev11"), d.problems)
+    assert d.right >= 29 and d.dates >= 30 and d.invented <= 1 and d.reused >= 63, (d.line("dev11"), d.problems)
 
 
 def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
