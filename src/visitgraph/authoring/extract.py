@@ -1490,6 +1490,14 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         country, text = next(c for c in places if c), text[: paren.start()]
     elif (
         paren
+        and paren.group(0).endswith(")")
+        and _city_in_brackets(paren.group(1))
+        and institution_head(text[: paren.start()])
+    ):
+        # "Harrassowitz Verlag (Wiesbaden, Germany)", "Éditions Lavoisier-Dumont (Paris)": where it is, not its name
+        country, text = next((c for c in places if c), None), text[: paren.start()]
+    elif (
+        paren
         and not paren.group(0).endswith(")")
         and re.match(r"(?:Republic|Region|Province|Oblast)\b", paren.group(1))
     ):
@@ -1537,6 +1545,18 @@ _ADJECTIVE = re.compile(r"[a-z]{3,}(?:ical|ional)$")
 #: after "in" is part of the name.
 ABROAD_HEADS = frozenset("embassy consulate mission representation delegation".split())
 _LOCATION = re.compile(r"(?:\s+in\s+|\s*\()(?P<place>(?:[A-Z][\w'’-]*\.?\s?){1,3}?)\)?$")
+
+
+def _city_in_brackets(inside: str) -> bool:
+    """Say whether a bracket names a place: a province or a city (one or two capitalised words, no acronym and no
+    institution word), then perhaps its country ("Wiesbaden, Germany", "Paris", "Venice, Italy")."""
+    parts = [x.strip() for x in inside.split(",")]
+    first = parts[0]
+    return (
+        bool(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zß-ÿ’'-]+(?:\s+[A-ZÀ-ÖØ-Þ][a-zß-ÿ’'-]+)?", first))
+        and not any(w.casefold() in ORG_HEADS for w in first.split())
+        and all(place_code(x) is not None for x in parts[1:])
+    )
 
 
 def _without_location(text: str) -> tuple[str, str | None]:

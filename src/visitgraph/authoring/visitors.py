@@ -544,6 +544,7 @@ def analyse_visit(
     _find_represented_by(text, out, labels)
     _find_workplace_elsewhere(text, end, out, labels)
     _find_later_visits(text, end, out, host_labels, host_people)
+    _find_embassy_elsewhere(text, out)
     for p in out.visitors:
         if p.org is not None and bare_head(p.org.name) is not None:
             p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
@@ -553,6 +554,35 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+#: An embassy named anywhere in the item: "… noted that the Embassy of Mexico is planning …".
+_EMBASSY = re.compile(r"\b[Ee]mbassy\s+of\s+(?:the\s+)?[A-Z][^,.;()]{1,80}")
+#: A diplomat's title that names the country they represent: "Ambassador of the United Mexican States to …".
+_DIPLOMAT_OF = re.compile(
+    r"^(?:[\w-]+\s+){0,3}(?:ambassador|consul|attach[eé]|counsellor|secretary)\b[^,;]*?\bof\s+(?:the\s+)?"
+    r"(?P<country>[A-Z][^,;]*?)(?:\s+to\b|$)",
+    re.I,
+)
+
+
+def _find_embassy_elsewhere(text: str, out: VisitFindings) -> None:
+    """Give a diplomat read with no institution the embassy of their country that the item names elsewhere
+    ("Ambassador of the United Mexican States to the Republic of Azerbaijan X …; … the Embassy of Mexico is
+    planning …": the Embassy of Mexico). Not when an embassy was read already (the item names it with a guest)."""
+    named = [o.name for o in out.orgs] + [v.org.name for v in out.visitors if v.org is not None]
+    if any(re.match(r"[Ee]mbassy\b", n) for n in named):
+        return
+    for p in out.visitors:
+        title = _DIPLOMAT_OF.match(p.job_title or "") if p.org is None else None
+        code = place_code(title.group("country")) if title is not None else None
+        if code is None:
+            continue
+        for m in _EMBASSY.finditer(text):
+            org = parse_org(m.group(0).strip())
+            if (org.country or place_code(re.sub(r"^[Ee]mbassy\s+of\s+(?:the\s+)?", "", org.name))) == code:
+                p.org = org
+                break
 
 
 #: A later sentence that tells a visit of its own: "In the afternoon, a group of lecturers of X headed by Y visited the
@@ -816,7 +846,10 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 
 
 #: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").
-_SENTENCE_BREAK = re.compile(r"(?:[a-z\d”\"]{2,}|\b[A-ZÀ-ÖØ-ÞİŞÇĞƏ]{2,}\)?)[.!?]\s+")  # "… of TÜRKSOY. The …"
+#: ("… Trần Quốc Bảo. Deputy …": a word ending in a letter with diacritics ends a sentence too)
+_SENTENCE_BREAK = re.compile(
+    r"(?:[a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff\d”\"]{2,}|\b[A-ZÀ-ÖØ-ÞİŞÇĞƏ]{2,}\)?)[.!?]\s+"
+)  # "… of TÜRKSOY. The …"
 
 
 def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[str], labels: set[str]) -> None:
@@ -1010,7 +1043,7 @@ def _lower_part(desc: str) -> bool:
     of = re.search(r"\s(?:of|at)\s+(?:the\s+)?([^,.;]+)$", desc)
     if of is None or of.group(1).split()[-1] not in _PART_NOUNS:  # the part's noun, in lower case
         return False
-    if re.search(CAP, of.group(1)) and any(w.casefold() in ORG_HEADS for w in of.group(1).split()[:-1]):
+    if re.search(CAP, of.group(1)) and any(w.casefold() in INSTITUTION_HEADS for w in of.group(1).split()[:-1]):
         return False  # "head of the Rare Books Society", "of the National Library sector": a body's name in it
     if re.search(CAP, of.group(1)) and not re.fullmatch(r"(?:[A-Z][\w-]*\s+(?:and\s+)?){1,4}[a-z]+", of.group(1)):
         return False  # only a field in capitals before the part's noun: "the International Relations sector"
@@ -1256,7 +1289,7 @@ def _unit_of_no_body(name: str) -> bool:
     return (
         len(words) >= 3
         and words[0].casefold() in PART_WORDS | {"centre", "center", "office", "sector", "service"}
-        and words[1] == "of"
+        and words[1] in ("of", "for")
         and not any(w.casefold() in INSTITUTION_HEADS or (w.isupper() and len(w) > 1) for w in words[2:])
     )
 
