@@ -1264,14 +1264,16 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
         if own and all(not _is_host_org(o.name, labels) for o in own):
             # "The first, from X, was led by Y": X is the first delegation's institution
             out.orgs.extend(o for o in own if all(o is not x for x in out.orgs))
+        # the delegation's institution: the one it is named with, else the one its guests read so far come from
+        theirs = shared or list({id(v.org): v.org for v in out.visitors if v.org is not None}.values())
         for p in _read_descriptors(piece, people, groups if len(groups) == 1 else [], labels):
-            if p.org is not None and len(shared) == 1 and _unit_of_no_body(p.org.name):
-                p.org = shared[0]  # "The delegation included the head of the Center of Oriental Literature X": theirs
+            if p.org is not None and len(theirs) == 1 and _unit_of_no_body(p.org.name):
+                p.org = theirs[0]  # "The delegation included the head of the Center of Oriental Literature X": theirs
             if noun == "delegation" and p.host and fold(p.name) not in known_hosts:
                 # "The delegation included Head of the International Cooperation Division of the library X": the
                 # delegation's library (decision 0064's lists)
                 p.host = False
-                p.org = p.org or (shared[0] if len(shared) == 1 else None)
+                p.org = p.org or (theirs[0] if len(theirs) == 1 else None)
             # the list was read in a piece of its own (rewritten: "and included" is ", and"): a person's offset is
             # the item's, as every other finder's, for what later reads the text around the name (decision 0074)
             at = text.find(p.name, m.end(), stop)

@@ -367,3 +367,113 @@ def test_a_later_sentence_of_another_visit_time_adds_no_guest(repo_draft_context
         repo_draft_context,
     )
     assert [n for n, _ in _people(d.attendees)] == ["Ieva Ozola"], _people(d.attendees)
+
+
+# --- 7. rounds 31 to 33 (dev38 to dev41) ------------------------------------------------------------------------------
+
+
+def test_a_universitys_unit_of_a_field_is_the_body_with_its_university() -> None:
+    from visitgraph.authoring.extract import parse_org
+
+    o = parse_org("Faculty of Humanities of Eötvös Loránd University")
+    assert (o.name, o.parent.name if o.parent else None) == (
+        "Faculty of Humanities of Eötvös Loránd University",
+        "Eötvös Loránd University",
+    )
+    o = parse_org("Department of Oriental Collections of the Wroclaw University Library")  # a library's part
+    assert o.name == "Wroclaw University Library"
+
+
+@pytest.mark.parametrize(
+    ("inside", "name"),
+    [
+        ("Harrassowitz Verlag (Wiesbaden, Germany)", "Harrassowitz Verlag"),
+        ("Éditions Lavoisier (Lyon)", "Éditions Lavoisier"),
+        ("National Library (BNF)", "National Library (BNF)"),
+    ],
+)
+def test_a_city_in_brackets_is_where_a_body_is(inside: str, name: str) -> None:
+    from visitgraph.authoring.extract import parse_org
+
+    assert parse_org(inside).name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Chief Librarian Dr. Siti Aminah binti Yusof visited.", ["Siti Aminah binti Yusof"]),
+        (
+            "Director of the Baltic Books company Ieva Ozola and head of the projects department of the company Juris "
+            "Kalns visited.",
+            ["Ieva Ozola", "Juris Kalns"],
+        ),
+        ("Director of International Relations Maryam Sadat Rezaei visited.", ["Maryam Sadat Rezaei"]),
+        ("Coordinator of Rare Works Beatriz Nogueira visited.", ["Beatriz Nogueira"]),
+    ],
+)
+def test_names_after_fields_and_companies_named_before(text: str, want: list[str]) -> None:
+    assert [p.name for p in find_people(text)] == want
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        (
+            'The guest was presented with the English version of the book "Baku" and the album "Carpets".',
+            ["host", "host"],
+        ),
+        (
+            'The writer presented to the library his novel "Riga", published in Paris, and noted that the library '
+            "had helped him a great deal in writing the book and in finding the sources of the years he describes.",
+            ["guest"],
+        ),
+        (
+            "The guests presented the library with the album and, in turn, were presented with a kelaghayi.",
+            ["guests", "host"],
+        ),
+    ],
+)
+def test_gifts_ended_by_titles_and_second_predicates(sentence: str, want: list[str]) -> None:
+    assert [g.agent for g in find_gifts(sentence)] == want
+
+
+def test_a_delegations_own_staff_of_the_library(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 a delegation led by Director of the National Library of Latvia Andris Kalnins visited the "
+        "Presidential Library. The delegation also included Head of the Cooperation Division of the library Ilze "
+        "Berzina and the head of the Centre for Baltic Literature Juris Kalns. Deputy director of the Presidential "
+        "Library Farid Jafarli showed the guests the reading halls.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Andris Kalnins", "Ilze Berzina", "Juris Kalns"]
+    assert [n for n, _ in _people(d.contributors)] == ["Farid Jafarli"]
+    assert _orgs(d) == [("National Library of Latvia", True)], _orgs(d)
+
+
+def test_a_name_with_diacritics_ends_its_sentence(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 a delegation led by Director of the National Library of Vietnam Nguyễn Thị Hà visited the "
+        "Presidential Library. The delegation also included Head of the Cooperation Division Trần Quốc Bảo. Deputy "
+        "director of the Presidential Library Jamila Karimova showed the guests the reading halls.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Jamila Karimova"], _people(d.contributors)
+
+
+def test_a_part_named_with_a_services_word_is_the_hosts(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 a group of librarians of the Riga Central Library visited the Presidential Library. Head of the "
+        "Reader Services department Rashad Guliyev spoke about the library's virtual exhibitions.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Rashad Guliyev"], _people(d.contributors)
+
+
+def test_a_diplomats_embassy_named_later(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Ambassador of the United Mexican States to the Republic of Azerbaijan José Luis Ortiz visited "
+        "the Presidential Library. Ambassador Ortiz noted that the Embassy of Mexico plans to hold days of Mexican "
+        "literature in Baku.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Embassy of Mexico", True)], _orgs(d)
