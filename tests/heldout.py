@@ -144,6 +144,8 @@ NEWS_FILES = {
     "dev39": "news-dev39.json",
     "dev40": "news-dev40.json",
     "dev41": "news-dev41.json",
+    "dev42": "news-dev42.json",
+    "dev43": "news-dev43.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
