@@ -1485,7 +1485,7 @@ def parse_org(written: str, depth: int = 0) -> OrgMention:
         text = text[: m.start()]
     country = None
     paren = re.search(r"\s*\(([^()]*)\)?$", text)  # "(Republic of Dagestan, Russian Federation)", even cut short
-    places = [place_code(x) for x in paren.group(1).split(",")] if paren else []
+    places = [place_code(re.sub(r"^\s*the\s+", "", x)) for x in paren.group(1).split(",")] if paren else []
     if paren and places and places[0]:
         country, text = next(c for c in places if c), text[: paren.start()]
     elif (

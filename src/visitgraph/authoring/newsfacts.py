@@ -90,7 +90,7 @@ def pieces(sentence: str, size: int = MAX_SENTENCE) -> list[str]:
 
 _GIFT_NOUNS = (
     r"(?:gifts?|presents?|souvenirs?|kelaghay[iı]s?|headscar(?:f|ves)|scar(?:f|ves)|carpets?|rugs?|vases?|plates?|"
-    r"stamps|medals?|figurines?|bowls?|khonchas?|tapestr(?:y|ies))"
+    r"stamps|medals?|figurines?|bowls?|khonchas?|tapestr(?:y|ies)|headdress(?:es)?|costumes?|dolls?|instruments?)"
 )
 _GIFT_WORDS = re.compile(r"\b" + _GIFT_NOUNS + r"\b", re.I)
 _WORK_WORDS = re.compile(
@@ -688,9 +688,21 @@ def _items(phrase: str, before: str = "") -> list[str]:
     # "the books about Chinese history and culture and the album …": after a list the thing's own words, a second
     last = re.match(r"\s+and\s+(?:the|a|an|his|her|their)\s+(?:\S+\s+){0,2}\S+", bare[cut[-1] :]) if cut else None
     article = article or (len(cut) >= 2 and last is not None and _names_thing(last.group(0)))
-    # 'the English version of the book "Baku" and the album "Carpets"': a title in quotes ends the first thing's name
-    article = article or (
-        len(cut) == 1 and last is not None and _names_thing(last.group(0)) and bare[: cut[0]].rstrip().endswith('""')
+    # 'the English version of the book "Baku" and the album "Carpets"', "the catalogue of the foundation's collections
+    # and the books about Portugal": the words after the last "and", up to their own "of" or "about", name a thing of
+    # their own (a first thing that ends in a title in quotes needs no article after "and": '"Baku" and kelaghayi')
+    head = (
+        re.match(
+            r"\s+and\s+((?:the|a|an|his|her|their|its)\s+)?((?:(?!of\b|about\b|on\b|by\b)\S+\s*){1,3})", bare[cut[-1] :]
+        )
+        if cut
+        else None
+    )
+    article = article or bool(
+        head is not None
+        and _names_thing(head.group(2))
+        and (head.group(1) or bare[: cut[-1]].rstrip().endswith('""'))
+        and _names_thing(bare[: cut[-1]])
     )
     if article:
         cut = cut[-1:]
