@@ -1500,6 +1500,12 @@ _WORKS_AT = re.compile(
     r"(?:employed|working|teaching|studying|lecturing))\s+(?:at|for|in)"
     # "She heads the Department of Oriental Collections of the X": the body of what they head (a part's owner)
     r"|(?:heads|directs|leads|chairs|manages|has\s+(?:headed|directed|led|chaired|managed))(?=\s+(?:the\s+)?[A-Z])"
+    # "who heads the department of digital preservation of the X", "who directs the international programmes of
+    # the X": what they head, in lower-case words, and whose it is
+    r"|(?:heads|directs|leads|chairs|manages|runs|coordinates|oversees)\s+(?:the\s+|its\s+)?(?:[a-z][\w-]*\s+){1,5}?"
+    r"(?:of|at)"
+    # "The guests represent the Library of Congress of the United States"
+    r"|(?:represents?|(?:is|are)\s+representing)"
     # "Both guests are researchers of X", "She is a senior curator at X": a title or a group of people with its
     # belonging slot, after a copula in the present ("He was a student of X" is a former one; decision 0061)
     r"|(?:is|are)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
@@ -1507,6 +1513,16 @@ _WORKS_AT = re.compile(
     r"\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150})"
 )
 _PLURAL_WHO = re.compile(r"\b(?:[Bb]oth|[Aa]ll|They|two|three|four|five)\b|s$")
+
+
+#: A guest's title in apposition in a later sentence: "Ms. Takahashi, a senior librarian of the National Diet Library
+#: of Japan, was interested …" (the name, then ", a <title> of/at the X,").
+_APPOSED_AT = re.compile(
+    r"(?P<who>(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:" + CAP + r"\.\s?|" + CAP + r"[\w’'-]*\s+){0,3}" + CAP + r"[\w’'-]+)"
+    r",\s+(?:an?|the)\s+(?:[a-z][\w-]*\s+){0,2}?(?i:"
+    + "|".join(sorted(_PEOPLE_NOUNS, key=len, reverse=True))
+    + r")\s+(?:of|at)\s+(?:the\s+)?(?P<org>[A-Z][^,.;:()]{2,150}),"
+)
 
 
 def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels: set[str]) -> None:
@@ -1517,7 +1533,8 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
     name or its short form. The words must read as an institution's
     name (its head noun), and not the host's.
     """
-    for m in _WORKS_AT.finditer(text):
+    found = sorted([*_WORKS_AT.finditer(text), *_APPOSED_AT.finditer(text, start)], key=lambda x: x.start())
+    for m in found:
         if m.start() < start and m.group("who") != "who":
             continue  # the visit sentence's own descriptors are read there; its relative clauses only here
         org = parse_org(name_part(m.group("org")).strip()).name  # "the Department of … of the X": X
@@ -1536,7 +1553,9 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
             clause = clause[clause.rfind(".") + 1 :]
             # someone else named right before it ("his book about Lotfi Zadeh, who worked at X"): X is theirs
             other = any(re.search(re.escape(q.name) + r"[’']?s?\s*,\s*$", clause) for q in find_people(clause))
-            chosen = before or ([] if other else bare[:1] if len(bare) == 1 and not out.hosts else [])
+            # "The guest, who directs …": the guests named back by a noun, the one guest with no institution
+            guest_noun = re.search(r"\b(?:[Tt]he\s+)?(?:guest|visitor|scholar|librarian)\s*,\s*$", clause) is not None
+            chosen = before or ([] if other else bare[:1] if len(bare) == 1 and (not out.hosts or guest_noun) else [])
         elif re.match(r"(?:[Bb]oth|[Aa]ll|[Tt]he|[Hh]e|[Ss]he|They)\b", who):
             chosen = bare if _PLURAL_WHO.search(who) else bare[:1] if len(bare) == 1 else []
         else:
