@@ -1553,6 +1553,12 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
             clause = clause[clause.rfind(".") + 1 :]
             # someone else named right before it ("his book about Lotfi Zadeh, who worked at X"): X is theirs
             other = any(re.search(re.escape(q.name) + r"[’']?s?\s*,\s*$", clause) for q in find_people(clause))
+            # "Dr. Ozola, who heads …": a later short form of a guest's name right before it
+            window = text[max(0, m.start("who") - 200) : m.start("who")]
+            breaks = list(_SENTENCE_BREAK.finditer(window))  # "Dr." ends no sentence
+            window = window[breaks[-1].end() :] if breaks else window
+            last = [q for q in find_people(window) if re.fullmatch(r"\s*,\s*", window[q.start + len(q.name) :])]
+            before = before or [v for v in bare if last and short_form_of(last[-1].name, v.name)]
             # "The guest, who directs …": the guests named back by a noun, the one guest with no institution
             guest_noun = re.search(r"\b(?:[Tt]he\s+)?(?:guest|visitor|scholar|librarian)\s*,\s*$", clause) is not None
             chosen = before or ([] if other else bare[:1] if len(bare) == 1 and (not out.hosts or guest_noun) else [])

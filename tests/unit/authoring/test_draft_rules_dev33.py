@@ -477,3 +477,56 @@ def test_a_diplomats_embassy_named_later(repo_draft_context: DraftContext) -> No
         repo_draft_context,
     )
     assert _orgs(d) == [("Embassy of Mexico", True)], _orgs(d)
+
+
+# --- 8. rounds 34 and 35 (dev42, dev43) -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        ('The guests presented the library with the books about the history of Latvia and the photo album "Riga".', 2),
+        (
+            "The guests presented the library with the books of their publishing department and the national "
+            'costume, and in turn were presented with the album-book "Baku" and kelaghayi.',
+            4,
+        ),
+        (
+            "Dr. Ozola presented to the library the catalogue of the collections of the foundation and the books about "
+            "the history of Latvia.",
+            2,
+        ),
+        ("The guest presented the library with a book about the history and the culture of Riga.", 1),
+    ],
+)
+def test_a_second_thing_named_by_its_own_head_after_and(sentence: str, want: int) -> None:
+    assert len(find_gifts(sentence)) == want, find_gifts(sentence)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Dr. Ozola, who heads the department of digital preservation of the Latvian National Archives, toured the "
+        "library.",
+        "The guest, who directs the international programmes of the Baltic Culture Foundation in Riga, toured the "
+        "library.",
+        "Dr. Ozola, a senior librarian of the Latvian National Archives, was interested in maps.",
+    ],
+)
+def test_a_guests_workplace_told_later_in_other_words(later: str, repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Dr. Ieva Ozola visited the Presidential Library. "
+        + later
+        + " Director of the library Mayil Ahmadov informed the guest about the library.",
+        repo_draft_context,
+    )
+    assert len(_orgs(d)) == 1 and _orgs(d)[0][1], _orgs(d)
+
+
+def test_the_guests_represent_an_institution(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Ieva Ozola and Juris Kalns visited the Presidential Library. The guests represent the Latvian "
+        "National Archives.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Latvian National Archives", True)], _orgs(d)
