@@ -146,6 +146,8 @@ NEWS_FILES = {
     "dev41": "news-dev41.json",
     "dev42": "news-dev42.json",
     "dev43": "news-dev43.json",
+    "dev44": "news-dev44.json",
+    "dev45": "news-dev45.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
