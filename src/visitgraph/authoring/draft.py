@@ -717,6 +717,13 @@ def full_and_short(name: str) -> tuple[str, str | None]:
         and any(foreign_head(w) for w in own.group("own").split())
     ):  # "National Library of France (Bibliothèque nationale de France)": the name in its own language, its other name
         return own.group("full").strip(), own.group("own").strip()
+    if (
+        own is not None
+        and any(foreign_head(w) for w in own.group("full").split())
+        and institution_head(own.group("own")) is not None
+        and not any(foreign_head(w) for w in own.group("own").split())
+    ):  # "Biblioteca Nazionale Centrale di Firenze (National Central Library of Florence)": the English one is other
+        return own.group("full").strip(), own.group("own").strip()
     after = _SHORT_AFTER.fullmatch(name.strip())
     if after is None or not after.group("short").isupper() or place_code(after.group("short")) is not None:
         return name, None

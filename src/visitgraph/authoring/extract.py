@@ -1257,7 +1257,7 @@ def institution_head(name: str) -> str | None:
 
 
 #: Publishers' kind words in other languages, after the name (Turkish, German, Hungarian, Azerbaijani) or before it.
-_PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik verlag kiado nesriyyati nəşriyyatı".split())
+_PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik nesriyat verlag kiado nesriyyati nəşriyyatı".split())
 _PUBLISHER_FIRST = frozenset(
     "editorial ediciones editions editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split()
 )

@@ -1182,7 +1182,12 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
     if re.match(r"an?\s", desc) and not _OWN_LIBRARY.search(desc) and not escorts:
         return None  # "X, a curator from Madrid, told …": one of many such, whose is not said (decision 0068)
     org = split_descriptor(desc)[1]
-    if org is not None and not _is_host_org(org, set()) and not re.search(r"\bthe library[’']s\b", desc):
+    if (
+        org is not None
+        and not _is_host_org(org, set())
+        and not re.search(r"\bthe library[’']s\b", desc)
+        and not _lower_part(desc)  # "X, head of the Reader Services department, told …": a part of the host
+    ):
         return None  # "X, director of the City Library, spoke …": another institution's
     return re.sub(r"\s+of\s+the\s+library[’']s\b", " of the", desc)
 
@@ -1506,6 +1511,8 @@ _WORKS_AT = re.compile(
     r"(?:of|at)"
     # "The guests represent the Library of Congress of the United States"
     r"|(?:represents?|(?:is|are)\s+representing)"
+    # "who is now an adviser to the American Library Association (ALA)"
+    r"|(?:is|are)\s+(?:now\s+|currently\s+)?an?\s+(?:[a-z][\w-]*\s+)?(?:adviser|advisor|consultant)s?\s+to"
     # "Both guests are researchers of X", "She is a senior curator at X": a title or a group of people with its
     # belonging slot, after a copula in the present ("He was a student of X" is a former one; decision 0061)
     r"|(?:is|are)\s+(?:both\s+|also\s+)?(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}?"
