@@ -117,7 +117,9 @@ HONORIFICS = {
     "mme": "Mme",
     "mlle": "Mlle",
 }
-PARTICLES = frozenset("van von de der den da di du al el bin binti bint ibn la le ter ten del della dos das".split())
+PARTICLES = frozenset(
+    "van von de der den da di du al el bin binti bint ibn la le las los ter ten del della dos das".split()
+)
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
 #: Every name and word of a country (:data:`visitgraph.core.countries.COUNTRIES`) to its code; `place_code` also
 #: reads the shown names (names.COUNTRY_NAMES).
@@ -397,7 +399,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
                     and is_name_word(words[j + 3].text)
                     and not any(
                         foreign_head(x.text) or x.text.casefold() in ORG_HEADS or _a_country(x.text)
-                        for x in words[i : j + 4]
+                        for x in words[max(i, j - 6) : j + 4]
                     )
                 )
             )
@@ -416,7 +418,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             # "Éditions du Caucase Hélène Marchetti-Roux", "Universidad de Salamanca Ricardo Rivero": an institution's
             # name in its own language runs to the word after its last particle; the person follows
             last = max((k for k, x in enumerate(run) if x.text in PARTICLES), default=-1)
-            run = run[last + 2 :] if last >= 0 else []
+            # with no particle the head and one word are the name ("Editions Gallimard Antoine Gallimard")
+            second_head = len(run) > 1 and _leads_own_language_name(run[1].text)  # "Fondazione Biblioteca …"
+            run = run[last + 2 :] if last >= 0 else ([] if second_head else run[2:])
             if len(run) < 2:
                 i = j + 1
                 continue
@@ -429,6 +433,12 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if _after_kind_word(words, i) or (run and fold(run[-1].text) in _PUBLISHER_LAST):
             i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature", "Yeni Kervan Yayınları"
             continue
+        kind = max((k for k, x in enumerate(run[:-1]) if fold(x.text) in _PUBLISHER_LAST), default=-1)
+        if kind >= 0:  # "Harrassowitz Verlag Barbara Krauss": the publisher's name ends at its kind word
+            run = run[kind + 1 :]
+            if len(run) < 2:
+                i = j + 1
+                continue
         if (
             len(run) >= 3
             and i >= 1
@@ -549,6 +559,11 @@ def _last_four(run: list[Span]) -> list[Span]:
     return run
 
 
+#: The most words a country's or province's name has ("United Kingdom of Great Britain"): _country_opens reads no
+#: longer prefix of a run of name words, so a long run costs it a constant per start (issue 21).
+_COUNTRY_WORDS = 6
+
+
 def _country_opens(words: list[Span], i: int, run: list[Span]) -> int:
     """Return how many words of a run of name words at `i` end a country's name of several words, which may begin
     with capitalised words before the run ("United | Mexican States Alejandro Ruiz"), else 0.
@@ -561,7 +576,7 @@ def _country_opens(words: list[Span], i: int, run: list[Span]) -> int:
         if i - back < 0 or not all(is_cap(x.text) for x in words[i - back : i]):
             continue
         before = [x.text for x in words[i - back : i]]
-        for k in range(len(run), 0, -1):
+        for k in range(min(len(run), _COUNTRY_WORDS), 0, -1):  # a country's name has a few words: bounded
             phrase = " ".join([*before, *(x.text for x in run[:k])])
             if back + k >= 2 and place_code(phrase):
                 return k
@@ -686,7 +701,11 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         and (not is_name_word(words[q - 1].text) or (q >= 2 and words[q - 2].text.casefold() == "the"))
         # "Director of International Relations Maryam Sadat Rezaei": a title's field, then a name of three words
         # ("Coordinator of Rare Works Beatriz Nogueira": the field's last word, a common plural, ran on)
-        and (words[q - 1].text.casefold() not in TITLE_HEADS | TITLE_MODIFIERS or _common_plural(run[0].text))
+        and (
+            q == i - 1  # "Minister of Culture Anar Karimov": the field's one word is the run's first
+            or words[q - 1].text.casefold() not in TITLE_HEADS | TITLE_MODIFIERS
+            or _common_plural(run[0].text)
+        )
     ):
         return run[-2:]  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place ends it
     if (

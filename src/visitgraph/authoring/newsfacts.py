@@ -655,7 +655,12 @@ def _items(phrase: str, before: str = "") -> list[str]:
         return [(governed.group(0) + phrase).strip(" ,.")]
     phrase = re.split(r"\s+(?:donated|presented|given|gifted)\s+to\b|\s+as\s+(?:a\s+)?gifts?\b", phrase)[0].strip(" ,.")
     bare = re.sub(r"“[^”]*”|\"[^\"]*\"", '""', phrase)
-    also = re.search(r",?\s+as\s+well\s+as\s+|,\s+(?:together|along)\s+with\s+(?=(?:a|an|the|his|her|their)\s)", bare)
+    also = re.search(
+        r"(?:,?\s+as\s+well\s+as|,\s+(?:together|along)\s+with)\s+(?=(?:a|an|the|his|her|their|several|some|\d+)\s)",
+        bare,
+    )
+    if also is not None and not _received_gift(bare[also.end() :]):
+        also = None  # "a book on Baku as well as on Shirvan", "held in Paris as well as in London": one thing
     if also is not None:  # "the books about Poland, as well as (, together with) the Polish translation of …"
         return [
             phrase[: _original_index(phrase, bare, also.start())].strip(" ,"),
@@ -892,8 +897,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "… was enriched with new editions thanks to the State Programme": no guest gave them
             if rule == "enriched" or rule == "enriches_fund":
                 agent, recipient = GUESTS, HOST
-            if rule in ("left_with", "enriches_fund") and not _names_thing(m.group("items")):
-                continue  # "left with good impressions", "The experience now enriches the library's collections"
+            if rule in ("left_with", "enriches_fund") and not _received_gift(m.group("items")):
+                continue  # "left with a deep understanding of the library's work": what it is of is no thing given
+            if rule == "enriches_fund" and not re.search(
+                r"\b(?:guests?|visitors?|delegation|presented|donated|handed|gift|brought|author)\b", sentence, re.I
+            ):
+                continue  # "Every new book … joined the library's fund under the law on legal deposit": no guest gave it
             if rule in ("donated_bare", "received_from"):  # no receiver written: the other side of the giver
                 recipient = GUESTS if agent == HOST or agent in host_names else HOST
             sides = {HOST, GUESTS, GUEST, *people, *host_names}
@@ -1109,7 +1118,8 @@ def find_agreements(text: str) -> list[AgreementMention]:
             continue
         found_at = (signed or agreed).start()  # type: ignore[union-attr]
         bounds = [b.end() for b in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", sentence[:found_at])]
-        if _RECALLED.search(sentence, bounds[-1] if bounds else 0):
+        found_end = (signed or agreed).end()  # type: ignore[union-attr]
+        if _RECALLED.search(sentence[:found_end], bounds[-1] if bounds else 0):
             continue  # "… recalled that the two libraries had signed a memorandum during his first visit": not this visit's
         what = agreed.group("what").strip(" ,") if agreed else ""
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"

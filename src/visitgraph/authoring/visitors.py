@@ -590,7 +590,17 @@ def _find_embassy_elsewhere(text: str, out: VisitFindings) -> None:
 _LATER_VISIT = re.compile(r"\b(?:visited|came\s+to|arrived\s+at)\s+the\s+(?:Presidential\s+)?[Ll]ibrary\b(?![’']s)")
 #: What makes a later visit sentence tell another time: a year, an earlier or first visit, a recollection.
 _ANOTHER_VISIT_TIME = re.compile(
-    r"\b(?:1[89]|20)\d\d\b|\b(?:first|earlier|previous|last|former)\b|\brecall|\bremember|\bhad\s+visited\b|\bwho\s+visited\b"
+    r"\b(?:1[89]|20)\d\d\b|\b(?:first|earlier|previous|last|former|ago|when|used\s+to)\b|\brecall|\bremember"
+    r"|\bhad\s+visited\b|\bwho\s+visited\b|\b(?:said|says|told|tells|according)\b",
+    re.I,
+)
+#: How a later sentence of a second visit the same day opens: a time of that day, or the group or delegation itself
+#: ("In the afternoon, a group of …", "On the same day, the delegation of …"); not a quotation, a book's story or a
+#: habit ("Many students visited the library, said X").
+_SAME_DAY_OPENING = re.compile(
+    r"\s*(?:(?:In\s+the\s+(?:afternoon|morning|evening|second\s+half\s+of\s+the\s+day)|On\s+the\s+same\s+day|"
+    r"Later(?:\s+that\s+day|\s+the\s+same\s+day)?|After\s+(?:that|lunch)|Then|At\s+noon),?\s+)?"
+    r"(?:[Aa]|[Tt]he)\s+(?:[a-z-]+\s+)?(?:group|delegation)\b"
 )
 
 
@@ -601,11 +611,12 @@ def _find_later_visits(
     of lecturers of X headed by Y visited the library"), read as a visit sentence; not one of another time."""
     seen = _named_already(out)
     for m in _LATER_VISIT.finditer(text, start):
-        breaks = list(_SENTENCE_BREAK.finditer(text, start, m.start()))
-        s0 = breaks[-1].end() if breaks else start
+        lo = max(start, m.start() - 400)  # a sentence's start within a bounded look-back (issue 21)
+        breaks = list(_SENTENCE_BREAK.finditer(text, lo, m.start()))
+        s0 = breaks[-1].end() if breaks else lo
         s1 = m.end() + first_sentence_end(text[m.end() :])
         piece = text[s0:s1]
-        if _ANOTHER_VISIT_TIME.search(piece) or s0 >= s1:
+        if _ANOTHER_VISIT_TIME.search(piece) or s0 >= s1 or not _SAME_DAY_OPENING.match(piece):
             continue
         found = analyse_visit(piece, None, host_labels, host_people)
         fresh = [p for p in found.visitors if fold(p.name) not in seen]
@@ -848,7 +859,8 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
 #: The end of a sentence inside a look-back window (a lower-case word and a full stop; not "M." or "Dr.").
 #: ("… Trần Quốc Bảo. Deputy …": a word ending in a letter with diacritics ends a sentence too)
 _SENTENCE_BREAK = re.compile(
-    r"(?:[a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff\d”\"]{2,}|\b[A-ZÀ-ÖØ-ÞİŞÇĞƏ]{2,}\)?)[.!?]\s+"
+    # two letters before the stop are enough to tell (a longer run is read once, not once per start: issue 21)
+    r"(?:[a-zß-öø-ÿ\u0100-\u024f\u1e00-\u1eff\d”\"]{2}|\b[A-ZÀ-ÖØ-ÞİŞÇĞƏ]{2,}\)?)[.!?]\s+"
 )  # "… of TÜRKSOY. The …"
 
 
@@ -942,7 +954,7 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
 
 
 #: Words that put a person named after them at another time than the visit.
-_OTHER_TIME = re.compile(r"\bthe\s+then\b|\brecalled\s+that\b|\bat\s+that\s+time\b|\bthe\s+late\b")
+_OTHER_TIME = re.compile(r"\b(?:the\s+then|the\s+late|at\s+that\s+time)\b[^,;.]{0,60}$")
 
 
 #: The library's staff in the plural, then a list of names up to the one at the end of the text: "the library's
