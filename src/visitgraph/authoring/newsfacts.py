@@ -839,6 +839,12 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             m = pattern.search(sentence)
             if m is None:
                 continue
+            if re.search(
+                r"\b(?:donated|presented|given|handed\s+over)\s+(?:earlier|previously|before|in\s+(?:19|20)\d\d)\b"
+                r"|\bthanked\b[^.;]{0,80}\bfor\s+the\b",
+                m.group(0),
+            ):
+                continue  # "thanked the staff for the books … donated earlier to the library of the Center": past
             if rule == "to_by" and _MADE_BY.search(m.group("recv")):
                 continue  # "handed over to X a copy of his monograph, published in Istanbul by Y": Y made it
             if rule == "to_by" and m.group("be") is None and _AGENT_NOUN.search(m.group("items")):

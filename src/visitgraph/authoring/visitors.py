@@ -323,6 +323,14 @@ def _english_in_brackets(name: str) -> str:
     return m.group("english") if any(w.casefold() in ORG_HEADS for w in m.group("english").split()) else name
 
 
+#: A comma that coordinates capitalised words inside one name, up to its head ("the Islamic World Educational,
+#: Scientific and Cultural Organization (ICESCO)").
+_COMMA_IN_NAME = re.compile(
+    r",\s+(?:[A-Z][\w-]*,\s+){0,4}[A-Z][\w-]*\s+and\s+(?:[A-Z][\w-]*\s+){0,3}"
+    r"(?:Organi[sz]ation|Union|Association|Council|Institute|Centre|Center|Foundation|Society|Federation|Agency)\b"
+)
+
+
 def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tuple[int, int, str, OrgMention | None]]:
     """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
@@ -333,7 +341,13 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
         # and Documentation Associations)" keeps the comma its expansion holds
         depth = list(itertools.accumulate((c == "(") - (c == ")") for c in rest)) if "(" in rest else []
         cut = next(
-            (c for c in _GROUP_END.finditer(rest) if not depth or c.start() == 0 or depth[c.start() - 1] <= 0), None
+            (
+                c
+                for c in _GROUP_END.finditer(rest)
+                if (not depth or c.start() == 0 or depth[c.start() - 1] <= 0)
+                and not _COMMA_IN_NAME.match(rest, c.start())  # "Educational, Scientific and Cultural Organization"
+            ),
+            None,
         )
         org_text = _english_in_brackets((rest[: cut.start()] if cut else rest).strip(" ,"))
         org = None

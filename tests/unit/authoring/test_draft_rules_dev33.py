@@ -530,3 +530,23 @@ def test_the_guests_represent_an_institution(repo_draft_context: DraftContext) -
         repo_draft_context,
     )
     assert _orgs(d) == [("Latvian National Archives", True)], _orgs(d)
+
+
+# --- 9. round 37 (dev44) ----------------------------------------------------------------------------------------------
+
+
+def test_a_comma_inside_a_groups_body_name(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 a delegation of the Baltic Educational, Scientific and Cultural Organization (BESCO) visited "
+        "the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Baltic Educational, Scientific and Cultural Organization"], _orgs(d)
+
+
+def test_a_gift_thanked_for_from_before_is_no_gift_now() -> None:
+    found = find_gifts(
+        "The guest thanked the library staff for the books on Azerbaijani music donated earlier to his centre. The "
+        "guests donated to the library books on the history of Latvia."
+    )
+    assert [(g.agent, g.recipient) for g in found] == [("guests", "host")], found
