@@ -559,7 +559,10 @@ def analyse_visit(
     _find_workplace_elsewhere(text, end, out, labels)
     _find_later_visits(text, end, out, host_labels, host_people)
     _find_embassy_elsewhere(text, out)
-    for p in out.visitors:
+    for k, p in enumerate(out.visitors):
+        fuller = _fuller_named_before(p.org, [q.org for q in out.visitors[:k] if q.org is not None] + out.orgs)
+        if fuller is not None:  # "… of the National Parliamentary Library of Georgia X and head of … of the
+            p.org = fuller  # Parliamentary Library Y": the short form of the body named before
         if p.org is not None and bare_head(p.org.name) is not None:
             p.org = None  # "the staff of the Foundation" with no foundation named: nothing is minted
         if p.org is not None and all(p.org is not o for o in out.orgs):
@@ -568,6 +571,26 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+def _fuller_named_before(org: OrgMention | None, before: list[OrgMention]) -> OrgMention | None:
+    """Return the body named before whose name holds every word of `org`'s and ends in the same head ("Parliamentary
+    Library" of "National Parliamentary Library of Georgia"), else None."""
+    if org is None:
+        return None
+    words = fold(org.name).split()
+    for other in before:
+        theirs = fold(other.name).split()
+        head = institution_head(org.name)
+        if (
+            other is not org
+            and len(words) < len(theirs)
+            and head is not None
+            and head == institution_head(other.name)
+            and set(words) <= set(theirs)
+        ):
+            return other
+    return None
 
 
 #: An embassy named anywhere in the item: "… noted that the Embassy of Mexico is planning …".

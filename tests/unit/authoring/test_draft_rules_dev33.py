@@ -550,3 +550,12 @@ def test_a_gift_thanked_for_from_before_is_no_gift_now() -> None:
         "guests donated to the library books on the history of Latvia."
     )
     assert [(g.agent, g.recipient) for g in found] == [("guests", "host")], found
+
+
+def test_a_short_form_of_a_body_named_before_is_that_body(repo_draft_context: DraftContext) -> None:
+    d = _draft(
+        "On 3 May 2026 Director of the National Parliamentary Library of Latvia Ieva Ozola and head of the maps "
+        "department of the Parliamentary Library Juris Kalns visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["National Parliamentary Library of Latvia"], _orgs(d)
