@@ -148,6 +148,8 @@ NEWS_FILES = {
     "dev43": "news-dev43.json",
     "dev44": "news-dev44.json",
     "dev45": "news-dev45.json",
+    "dev46": "news-dev46.json",
+    "dev47": "news-dev47.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
