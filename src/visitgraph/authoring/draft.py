@@ -684,7 +684,7 @@ def _short_forms(name: str) -> set[str]:
 _SHORT = r"[^\W\d_a-zà-ÿ]{2,10}"
 _SHORT_FIRST = re.compile(rf"(?P<short>{_SHORT})\s*\((?P<full>[^()]{{4,200}})\)")
 _SHORT_AFTER = re.compile(rf"(?P<full>[^()]{{4,200}}?)\s*\((?P<short>{_SHORT})\)")
-_OWN_LANGUAGE_AFTER = re.compile(r"(?P<full>[^()]{4,200}?)\s*\((?P<own>[^()]{4,200})\)")
+_OWN_LANGUAGE_AFTER = re.compile(r"(?P<full>[^()]{4,200}?)\s*\((?P<own>[^\W\d_a-z][^()]{3,199})\)")  # a name: a capital
 
 
 def full_and_short(name: str) -> tuple[str, str | None]:

@@ -840,8 +840,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if m is None:
                 continue
             if re.search(
-                r"\b(?:donated|presented|given|handed\s+over)\s+(?:earlier|previously|before|in\s+(?:19|20)\d\d)\b"
-                r"|\bthanked\b[^.;]{0,80}\bfor\s+the\b",
+                r"\b(?:donated|presented|given|handed\s+over)\s+(?:earlier|previously|before)\b(?!\s+(?:today|this))",
                 m.group(0),
             ):
                 continue  # "thanked the staff for the books … donated earlier to the library of the Center": past

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from visitgraph.authoring.extract import (
+    GENERIC_MODIFIERS,
     GROUP_NOUNS,
     INSTITUTION_HEADS,
     MONTHS,
@@ -335,7 +336,7 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
     """Find "the employees/delegation/representatives of (or from) <Org>" headers: (start, end, noun, org)."""
     out: list[tuple[int, int, str, OrgMention | None]] = []
     for m in _GROUP.finditer(sentence):
-        rest_end = min([s for s in stops if s > m.end()] + [len(sentence)])
+        rest_end = min([s for s in stops if s > m.end()] + [len(sentence), m.end() + 400])  # a body's name: bounded
         rest = sentence[m.end() : rest_end]
         # the name ends at the first break outside brackets: "the EBLIDA (European Bureau of Library, Information
         # and Documentation Associations)" keeps the comma its expansion holds
@@ -345,7 +346,8 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
                 c
                 for c in _GROUP_END.finditer(rest)
                 if (not depth or c.start() == 0 or depth[c.start() - 1] <= 0)
-                and not _COMMA_IN_NAME.match(rest, c.start())  # "Educational, Scientific and Cultural Organization"
+                # "Educational, Scientific and Cultural Organization": a comma inside a name with no head before it
+                and not (_COMMA_IN_NAME.match(rest, c.start()) and institution_head(rest[: c.start()]) is None)
             ),
             None,
         )
@@ -560,7 +562,7 @@ def analyse_visit(
     _find_later_visits(text, end, out, host_labels, host_people)
     _find_embassy_elsewhere(text, out)
     for k, p in enumerate(out.visitors):
-        fuller = _fuller_named_before(p.org, [q.org for q in out.visitors[:k] if q.org is not None] + out.orgs)
+        fuller = _fuller_named_before(p.org, [q.org for q in out.visitors[max(0, k - 8) : k] if q.org is not None])
         if fuller is not None:  # "… of the National Parliamentary Library of Georgia X and head of … of the
             p.org = fuller  # Parliamentary Library Y": the short form of the body named before
         if p.org is not None and bare_head(p.org.name) is not None:
@@ -574,21 +576,21 @@ def analyse_visit(
 
 
 def _fuller_named_before(org: OrgMention | None, before: list[OrgMention]) -> OrgMention | None:
-    """Return the body named before whose name holds every word of `org`'s and ends in the same head ("Parliamentary
-    Library" of "National Parliamentary Library of Georgia"), else None."""
+    """Return the body named before (by a guest read before this one) whose name is this one's with generic words
+    before it and perhaps its country after it ("Parliamentary Library" of "National Parliamentary Library of
+    Georgia"), else None; not "Library of Congress" of "Law Library of Congress", nor words in another order."""
     if org is None:
         return None
     words = fold(org.name).split()
     for other in before:
         theirs = fold(other.name).split()
-        head = institution_head(org.name)
-        if (
-            other is not org
-            and len(words) < len(theirs)
-            and head is not None
-            and head == institution_head(other.name)
-            and set(words) <= set(theirs)
-        ):
+        if other is org or len(words) >= len(theirs):
+            continue
+        at = next((i for i in range(len(theirs) - len(words) + 1) if theirs[i : i + len(words)] == words), None)
+        if at is None or not all(w in GENERIC_MODIFIERS for w in theirs[:at]):
+            continue
+        tail = " ".join(theirs[at + len(words) :])
+        if not tail or re.fullmatch(r"of (?:the )?[\w ]+", tail) and place_code(re.sub(r"^of (?:the )?", "", tail)):
             return other
     return None
 
