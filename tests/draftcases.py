@@ -5,6 +5,9 @@ Each case there is a sentence of our own in the genre, drafted against the repos
 
 from __future__ import annotations
 
+import signal
+import time
+from collections.abc import Callable
 from typing import Any
 
 from visitgraph.authoring.draft import Draft, DraftContext, draft_item, plan_items
@@ -24,3 +27,23 @@ def orgs(d: Any) -> list[tuple[str, bool]]:
     """(name, new) of the draft's organisations, the host left out."""
     found = {e.iri: e for e in d.institutions + d.attendees if e.kind == "organization"}.values()
     return sorted((e.name, e.new) for e in found if not e.iri.endswith("/presidential-library"))
+
+
+def seconds(run: Callable[[], object], budget: float = 1.5) -> float:
+    """Time `run`, stopped by an alarm after `budget` seconds (pytest-timeout is not installed), so that a
+    super-linear case costs the suite at most the budget."""
+
+    def stop(*_: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    start = time.perf_counter()
+    try:
+        run()
+    except TimeoutError:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    return time.perf_counter() - start

@@ -545,7 +545,7 @@ def _publisher_in_own_language(name: str) -> bool:
 
 def _leads_own_language_name(word: str) -> bool:
     """Say whether a word opens an institution's name in its own language ("Universidad", "Éditions", "Biblioteca")."""
-    return fold(word) in {fold(w) for w in HEAD_FIRST} | _PUBLISHER_FIRST
+    return fold(word) in _OWN_LANGUAGE_LEADS
 
 
 def _last_four(run: list[Span]) -> list[Span]:
@@ -1287,6 +1287,8 @@ HEAD_FIRST = frozenset(
     """instituto institut istituto universidad universidade università université universitat biblioteca bibliothèque
 biblioteka museo musée muzeum akademia academia fundación fundação fondation fondazione""".split()
 )
+#: The words that open an institution's name in its own language: the head-first institution words and publishers'.
+_OWN_LANGUAGE_LEADS = frozenset({fold(w) for w in HEAD_FIRST} | _PUBLISHER_FIRST)
 
 
 def _sub_unit_tail(text: str, depth: int = 0) -> int | None:

@@ -1140,7 +1140,12 @@ _GIVEN_BY = re.compile(
 
 def _own_sentence(text: str, p: PersonMention, reach: int = 600) -> str:
     """The person's sentence up to the name (at most `reach` characters back)."""
-    pre = text[max(0, p.start - reach) : p.start]
+    return _sentence_before(text, p.start, reach)
+
+
+def _sentence_before(text: str, at: int, reach: int) -> str:
+    """The sentence `at` is in, up to `at`, at most `reach` characters back ("Dr." ends no sentence)."""
+    pre = text[max(0, at - reach) : at]
     ends = list(_SENTENCE_BREAK.finditer(pre))
     return pre[ends[-1].end() :] if ends else pre
 
@@ -1612,9 +1617,7 @@ def _find_workplace_elsewhere(text: str, start: int, out: VisitFindings, labels:
             # someone else named right before it ("his book about Lotfi Zadeh, who worked at X"): X is theirs
             other = any(re.search(re.escape(q.name) + r"[’']?s?\s*,\s*$", clause) for q in find_people(clause))
             # "Dr. Ozola, who heads …": a later short form of a guest's name right before it
-            window = text[max(0, m.start("who") - 200) : m.start("who")]
-            breaks = list(_SENTENCE_BREAK.finditer(window))  # "Dr." ends no sentence
-            window = window[breaks[-1].end() :] if breaks else window
+            window = _sentence_before(text, m.start("who"), 200)
             last = [q for q in find_people(window) if re.fullmatch(r"\s*,\s*", window[q.start + len(q.name) :])]
             before = before or [v for v in bare if last and short_form_of(last[-1].name, v.name)]
             # "The guest, who directs …": the guests named back by a noun, the one guest with no institution

@@ -8,14 +8,11 @@ until it was fixed, the same session). The other tests pin what the rounds got r
 
 from __future__ import annotations
 
-import signal
-import time
-from collections.abc import Callable
-
 import pytest
 
 from draftcases import draft_case as _draft
 from draftcases import people as _people
+from draftcases import seconds as _seconds
 from visitgraph.authoring.draft import DraftContext
 from visitgraph.authoring.extract import find_people, split_descriptor
 from visitgraph.authoring.newsfacts import find_agreements, find_gifts, sentences
@@ -23,26 +20,6 @@ from visitgraph.core.errors import BadParameter
 
 _V = "On May 5, 2027, writer Ali Hasanov visited the Presidential Library. "
 _FIRST = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Gulnara", "Hasan"]
-
-
-def _seconds(run: Callable[[], object], budget: float = 1.5) -> float:
-    """Time `run`, stopped by an alarm after `budget` seconds (pytest-timeout is not installed), so that a
-    super-linear case costs the suite at most the budget."""
-
-    def stop(*_: object) -> None:
-        raise TimeoutError
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, budget)
-    start = time.perf_counter()
-    try:
-        run()
-    except TimeoutError:
-        pass
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return time.perf_counter() - start
 
 
 def _names(text: str) -> list[str]:

@@ -10,13 +10,10 @@ xfail until it was fixed, the same session); the other tests pin what the rounds
 
 from __future__ import annotations
 
-import signal
-import time
-from collections.abc import Callable
-
 from draftcases import draft_case as _draft
 from draftcases import orgs as _orgs
 from draftcases import people as _people
+from draftcases import seconds as _seconds
 from visitgraph.authoring.draft import Draft, DraftContext, full_and_short
 from visitgraph.authoring.extract import find_people, split_descriptor
 from visitgraph.authoring.newsfacts import find_gifts
@@ -25,25 +22,6 @@ from visitgraph.authoring.visitors import analyse_visit
 _V = "On May 5, 2027, writer Ali Hasanov visited the Presidential Library. "
 _FIRST = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Gulnara", "Hasan"]
 _LAST = ["Adams", "Brown", "Clark", "Dunn", "Evans", "Ford", "Gray", "Hill"]
-
-
-def _seconds(run: Callable[[], object], budget: float = 1.5) -> float:
-    """Time `run`, stopped by an alarm after `budget` seconds (pytest-timeout is not installed)."""
-
-    def stop(*_: object) -> None:
-        raise TimeoutError
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, budget)
-    start = time.perf_counter()
-    try:
-        run()
-    except TimeoutError:
-        pass
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return time.perf_counter() - start
 
 
 def _affiliation(d: Draft, name: str) -> list[str]:
