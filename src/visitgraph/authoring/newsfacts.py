@@ -1095,6 +1095,68 @@ _SIGNING_HELD = re.compile(
 )
 
 
+#: A document itself under discussion (decision 0089): its draft ("discussed the draft of a memorandum on …", "views were
+#: exchanged on a draft agreement …"), a possible one ("exchanged views on a possible cooperation agreement") or the
+#: document named ("a memorandum of understanding between … was discussed"). It is an unsigned agreement. The
+#: possibility of doing something ("discussed the possibility of signing a memorandum"), its preparation or signing,
+#: or what an existing one says ("the implementation of the memorandum") is no document under discussion.
+_DISCUSS_VERB = (
+    r"(?:discussed|considered|examined|reviewed|debated|exchanged\s+(?:their\s+)?views\s+on|"
+    r"(?:views|opinions)\s+(?:were|was)\s+(?:also\s+)?exchanged\s+on)"
+)
+_DRAFTED_DOC = (
+    r"(?P<draft>(?:the\s+|a\s+)?(?:draft|text)\s+(?:of\s+)?|possible\s+|new\s+)?"
+    r"(?:(?:a|an|the)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b|an?\b|the\b|existing\b|current\b|earlier\b|"
+    r"previous\b|old\b|signed\b|implementation\b|possibility\b|prospects?\b|terms\b|conditions\b|signing\b|"
+    r"preparation\b|conclusion\b|future\b)[a-z][\w-]*\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between|for|regarding|concerning|about|with|in\s+the\s+(?:field|area|sphere)s?\s+of)"
+    r"\s+[^.;]{1,200}?)?"
+)
+_DISCUSSED_DOC = re.compile(
+    r"\b" + _DISCUSS_VERB + r"\s+(?:(?:a|an|the)\s+)?" + _DRAFTED_DOC
+    + r"(?=,|\s+(?:but|while|which|that|during|in\s+the\s+future|(?:at|in)\s+the\s+(?:meeting|end|course)|"
+    r"and\s+(?:agreed|decided|signed|noted|stressed|it|the\s+sides|the\s+parties|they|also|expressed))\b|[.;]|$)",
+    re.I,
+)
+_DISCUSSED_DOC_PASSIVE = re.compile(
+    r"(?:^|[.;:,]\s+|\b(?:and|also)\s+)(?:(?:a|an|the)\s+)?" + _DRAFTED_DOC
+    + r"\s+(?:was|were|has\s+been|have\s+been)\s+(?:also\s+|widely\s+|then\s+)?"
+    r"(?:discussed|considered|examined|reviewed|debated)\b",
+    re.I,
+)
+#: What keeps a discussed document from being this visit's: one that exists already or was signed before.
+_DOC_OF_BEFORE = re.compile(
+    r"\s*,?\s*(?:(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+)?"
+    r"(?:(?:already|earlier|previously)\s+)?(?:signed|concluded|initial+ed|in\s+force|of\s+(?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def _discussed_document(sentence: str) -> AgreementMention | None:
+    """Return a document whose draft, or itself, the sentence says was discussed, unsigned; else None.
+
+    >>> _discussed_document("The sides discussed the draft of a cooperation agreement between the two libraries.")
+    AgreementMention(name='Draft cooperation agreement between the two libraries', signed=False, phrase='discussed the draft of a cooperation agreement between the two libraries')
+    >>> _discussed_document("The sides discussed the possibility of signing a memorandum of cooperation.") is None
+    True
+    """
+    low = sentence.casefold()
+    if not any(w in low for w in ("discuss", "view", "consider", "examined", "reviewed", "debated")):
+        return None
+    m = _DISCUSSED_DOC.search(sentence) or _DISCUSSED_DOC_PASSIVE.search(sentence)
+    if m is None:
+        return None
+    on = (m.group("on") or "").rstrip()
+    if _DOC_OF_BEFORE.match(sentence, m.end()) or _RECALLED.search(sentence) or re.match(r"\s+of\s+(?:19|20)\d\d", on):
+        return None  # "discussed the memorandum signed in 2031": a document of another time
+    doc = (m.group("mods") + m.group("doc")).strip()
+    draft = (m.group("draft") or "").strip().casefold()
+    lead = "Draft " if draft.startswith(("draft", "the draft", "a draft")) else "Possible " if draft == "possible" else ""
+    name = (lead + doc.casefold() if lead else doc[:1].upper() + doc[1:].casefold()) + on
+    return AgreementMention(name, False, m.group(0).strip(" ,.;"))
+
+
 def find_agreements(text: str) -> list[AgreementMention]:
     """Find agreements; one per sentence, signed when the sentence says a document was signed.
 
@@ -1120,6 +1182,9 @@ def find_agreements(text: str) -> list[AgreementMention]:
         if agreed is not None and _ONLY_TALKS.match(agreed.group("what")):
             agreed = None  # "decided to continue negotiations on a licence agreement": nothing agreed yet
         if agreed is None and signed is None:
+            discussed = _discussed_document(sentence)
+            if discussed is not None:
+                out.append(discussed)
             continue
         found_at = (signed or agreed).start()  # type: ignore[union-attr]
         bounds = [b.end() for b in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", sentence[:found_at])]

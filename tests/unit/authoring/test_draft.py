@@ -156,7 +156,9 @@ def test_find_gifts_reads_both_directions(text: str, expected: list[tuple[str, s
             "It was also agreed to have exchange of experience in that field in the future.",
             [("Agreement to have exchange of experience in that field", False)],
         ),
-        ("They discussed a possible memorandum.", []),
+        # a document itself under discussion is an unsigned one; the possibility of signing one is none (decision 0089)
+        ("They discussed a possible memorandum.", [("Possible memorandum", False)]),
+        ("They discussed the possibility of signing a memorandum.", []),
     ],
 )
 def test_find_agreements_signed_only_when_said(text: str, expected: list[tuple[str, bool]]) -> None:

@@ -245,9 +245,10 @@ def test_dev15_development_no_worse(dev15_scores: dict[str, DraftScore]) -> None
     invented entities in 3 items; after round 15 28/30, dates 30/30, reuse 35/35, nothing invented. Its two misses
     (items 19 and 30) are annotations that contradict dev4 to dev7 ("the sides discussed a draft agreement" as an
     unsigned agreement, where the older sets count none: decisions 0044, 0059), so it is guarded at what was reached.
-    Its problems are printed on failure: it is tuned on now."""
+    Its problems are printed on failure: it is tuned on now. Session 23 (decision 0089) took its convention for a
+    document under discussion for all sets: 30/30."""
     d = dev15_scores["dev15"]
-    assert d.right >= 28 and d.dates >= 30 and d.invented == 0 and d.reused >= 35, (d.line("dev15"), d.problems)
+    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 35, (d.line("dev15"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -542,9 +543,10 @@ def test_dev9_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
 
     Its two misses are annotations that disagree with dev4 and dev7 (dev9 counts "discussed the draft of an
     agreement" and "exchanged views on a possible agreement" as unsigned agreements, dev4 and dev7 count no agreement
-    for the same phrasing), so it is guarded at what was reached rather than at 100 %."""
+    for the same phrasing), so it is guarded at what was reached rather than at 100 %. Session 23 (decision 0089)
+    took dev9's convention for all sets (dev4, dev7 and nine other items relabelled): 30/30."""
     d = draft_scores["dev9"]
-    assert d.right >= 28 and d.dates >= 30 and d.invented == 0, (d.line("dev9"), d.problems)
+    assert d.right >= 30 and d.dates >= 30 and d.invented == 0, (d.line("dev9"), d.problems)
 
 
 def test_dev10_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
@@ -577,6 +579,7 @@ def test_dev12_no_worse_than_tuned(draft_scores: dict[str, DraftScore]) -> None:
     reuse 47/54, 1 invented entity in 1 item. After the seventeenth round (decision 0064: a comma that coordinates
     capitalised words stays inside a name, "… Educational, Scientific and Cultural Organization (ICESCO)"): 21/30.
     After the twenty-first round (decision 0071: earlier guests and recorded institutions through the graph): 22/30,
-    dates 30/30, reuse 51/54, 1 invented entity in 1 item."""
+    dates 30/30, reuse 51/54, 1 invented entity in 1 item. Session 23 (decision 0089: a draft under discussion is an
+    unsigned agreement, as dev12's own convention says): 23/30."""
     d = draft_scores["dev12"]
-    assert d.right >= 22 and d.dates >= 30 and d.invented <= 1 and d.reused >= 51, (d.line("dev12"), d.problems)
+    assert d.right >= 23 and d.dates >= 30 and d.invented <= 1 and d.reused >= 51, (d.line("dev12"), d.problems)

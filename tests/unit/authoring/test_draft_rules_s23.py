@@ -1,0 +1,100 @@
+"""Drafting rules of session 23 (issue 16), in sentences of our own.
+
+Agreements (decision 0089): a document itself under discussion — its draft, a possible one, or the document named as
+what was discussed — is an unsigned agreement; the possibility of signing one, its preparation or signing, or what an
+existing one says, is none; one signed before and only discussed now is none.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from draftcases import draft_case as _draft
+from draftcases import seconds as _seconds
+from visitgraph.authoring.draft import DraftContext
+from visitgraph.authoring.newsfacts import find_agreements
+
+_V = "On May 5, 2027, director of the National Library of Estonia Kairi Lepp visited the Presidential Library. "
+
+
+def _agreements(text: str) -> list[tuple[str, bool]]:
+    return [(a.name, a.signed) for a in find_agreements(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The sides discussed the draft of a cooperation agreement between the two libraries.",
+            [("Draft cooperation agreement between the two libraries", False)],
+        ),
+        (
+            "During the meeting, the sides discussed a draft agreement on the mutual exchange of electronic copies.",
+            [("Draft agreement on the mutual exchange of electronic copies", False)],
+        ),
+        (
+            "A draft memorandum on the exchange of rare books was also discussed.",
+            [("Draft memorandum on the exchange of rare books", False)],
+        ),
+        (
+            "Views were exchanged on a draft memorandum between the library and the university, which is expected "
+            "to be signed at the book fair.",
+            [("Draft memorandum between the library and the university", False)],
+        ),
+        (
+            "The sides exchanged views on a possible cooperation agreement between the two libraries.",
+            [("Possible cooperation agreement between the two libraries", False)],
+        ),
+        (
+            "A memorandum of understanding between the association and the library was discussed during the meeting.",
+            [("Memorandum of understanding between the association and the library", False)],
+        ),
+        (
+            "The sides discussed the draft of a memorandum on cooperation between the Association and the library.",
+            [("Draft memorandum on cooperation between the Association and the library", False)],
+        ),
+        (
+            "The sides discussed the draft of a memorandum in the field of digitization and the exchange of books.",
+            [("Draft memorandum in the field of digitization and the exchange of books", False)],
+        ),
+        # the draft discussed and agreed to be signed: one document, not two
+        (
+            "The sides discussed a draft agreement on book exchange and agreed to sign it next year.",
+            [("Agreement to sign it next year", False)],
+        ),
+        # no document under discussion
+        ("The sides discussed the possibility of signing a memorandum of cooperation.", []),
+        ("The sides discussed the prospects of signing a memorandum on cooperation.", []),
+        ("The sides discussed the preparation of a memorandum of understanding.", []),
+        ("The sides discussed the signing of a memorandum of cooperation in the future.", []),
+        ("The sides discussed the terms of a future agreement.", []),
+        ("The sides discussed the implementation of the memorandum signed in 2031.", []),
+        ("The sides reviewed the memorandum signed in 2031.", []),
+        ("The sides discussed the agreement of 2031 on exchange.", []),
+        ("The guests considered the library's catalogue and discussed the digitisation of manuscripts.", []),
+        ("The sides recalled the memorandum of cooperation and discussed its draft protocol.", []),
+        ("The sides discussed the existing agreement on book exchange.", []),
+    ],
+)
+def test_a_document_under_discussion_is_unsigned(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert _agreements(text) == expected
+
+
+def test_a_signed_document_and_a_discussed_draft_keep_their_own_reading() -> None:
+    # a signature in the sentence wins: the discussed-document reading is only for sentences nothing else reads
+    assert _agreements("The sides signed a memorandum of understanding on the exchange of publications.") == [
+        ("Memorandum of understanding on the exchange of publications", True)
+    ]
+
+
+def test_the_draft_reaches_the_visit_record(repo_draft_context: DraftContext) -> None:
+    d = _draft(_V + "The sides discussed the draft of a memorandum on the exchange of electronic resources.", repo_draft_context)
+    assert d.agreements == [("Draft memorandum on the exchange of electronic resources", False)]
+
+
+def test_a_long_run_of_discussed_words_stays_linear() -> None:
+    # hostile: thousands of document words after one verb, and many verbs without a document
+    text = "The sides discussed the draft " + "memorandum agreement protocol " * 2000 + "."
+    assert _seconds(lambda: find_agreements(text)) < 1.0
+    text = "The sides discussed and reviewed and considered " * 1500 + "the catalogue."
+    assert _seconds(lambda: find_agreements(text)) < 1.0
