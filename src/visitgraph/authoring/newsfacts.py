@@ -1114,13 +1114,17 @@ _DRAFTED_DOC = (
     r"\s+[^.;]{1,200}?)?"
 )
 _DISCUSSED_DOC = re.compile(
-    r"\b" + _DISCUSS_VERB + r"\s+(?:(?:a|an|the)\s+)?" + _DRAFTED_DOC
+    r"\b"
+    + _DISCUSS_VERB
+    + r"\s+(?:(?:a|an|the)\s+)?"
+    + _DRAFTED_DOC
     + r"(?=,|\s+(?:but|while|which|that|during|in\s+the\s+future|(?:at|in)\s+the\s+(?:meeting|end|course)|"
     r"and\s+(?:agreed|decided|signed|noted|stressed|it|the\s+sides|the\s+parties|they|also|expressed))\b|[.;]|$)",
     re.I,
 )
 _DISCUSSED_DOC_PASSIVE = re.compile(
-    r"(?:^|[.;:,]\s+|\b(?:and|also)\s+)(?:(?:a|an|the)\s+)?" + _DRAFTED_DOC
+    r"(?:^|[.;:,]\s+|\b(?:and|also)\s+)(?:(?:a|an|the)\s+)?"
+    + _DRAFTED_DOC
     + r"\s+(?:was|were|has\s+been|have\s+been)\s+(?:also\s+|widely\s+|then\s+)?"
     r"(?:discussed|considered|examined|reviewed|debated)\b",
     re.I,
@@ -1152,7 +1156,9 @@ def _discussed_document(sentence: str) -> AgreementMention | None:
         return None  # "discussed the memorandum signed in 2031": a document of another time
     doc = (m.group("mods") + m.group("doc")).strip()
     draft = (m.group("draft") or "").strip().casefold()
-    lead = "Draft " if draft.startswith(("draft", "the draft", "a draft")) else "Possible " if draft == "possible" else ""
+    lead = (
+        "Draft " if draft.startswith(("draft", "the draft", "a draft")) else "Possible " if draft == "possible" else ""
+    )
     name = (lead + doc.casefold() if lead else doc[:1].upper() + doc[1:].casefold()) + on
     return AgreementMention(name, False, m.group(0).strip(" ,.;"))
 

@@ -88,7 +88,10 @@ def test_a_signed_document_and_a_discussed_draft_keep_their_own_reading() -> Non
 
 
 def test_the_draft_reaches_the_visit_record(repo_draft_context: DraftContext) -> None:
-    d = _draft(_V + "The sides discussed the draft of a memorandum on the exchange of electronic resources.", repo_draft_context)
+    d = _draft(
+        _V + "The sides discussed the draft of a memorandum on the exchange of electronic resources.",
+        repo_draft_context,
+    )
     assert d.agreements == [("Draft memorandum on the exchange of electronic resources", False)]
 
 
