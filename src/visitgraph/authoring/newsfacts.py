@@ -175,7 +175,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "active",
         re.compile(
             _SUBJECT + _TURN_OR_APPOSITION + r"\s+presented\s+"
-            r"(?P<recv>the\s+(?:(?:head|leader|members?|heads|leaders)\s+of\s+the\s+)?(?:\w+\s+)?(?:guests?|delegation|visitors|"
+            r"(?P<recv>(?:the|its|their|our|(?:each|all|every|both)\s+of\s+the|all\s+the)\s+"
+            r"(?:(?:head|leader|members?|heads|leaders)\s+of\s+the\s+)?(?:\w+\s+)?(?:guests?|delegation|visitors|"
             + _GUEST_WORDS
             + r")|"
             + _LIBRARY
@@ -196,8 +197,20 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"[\w’'-]*(?:\s+"
             + CAP
             + r"[\w’'-]*){0,3})|he|she|they)\b[^.]{0,150}?\b"
-            r"(?:gave|presented|donated|gifted)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
+            r"(?:gave|presented|donated|gifted|brought)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
+        ),
+    ),
+    (
+        "as_gift_first",  # "The guest brought as a gift a selection of books …": the gift after "as a gift"
+        re.compile(
+            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:"
+            + CAP
+            + r"[\w’'-]*(?:\s+"
+            + CAP
+            + r"[\w’'-]*){0,3})|he|she|they)\b[^.]{0,150}?\b"
+            r"(?:gave|presented|donated|gifted|brought|left|handed\s+over)\s+as\s+(?:a\s+)?gifts?\s+(?P<items>[^.;]{1,150}?)"
+            r"(?:\s+to\s+(?P<recv>[^.,;]+))?(?:[.;]|$)"
         ),
     ),
     (
@@ -227,7 +240,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<verb>donated|presented|handed\s+over|gave|gifted)\s+to\s+"
             # the thing is an object: "… the books donated to the library over the years" is a participle's adjunct;
             # "the library in turn donated to them a set of …": to the guests
-            r"(?P<recv>" + _LIBRARY + r"|them|him|her|the\s+(?:guests?|delegation|visitors?))\s+(?!" + _ADJUNCT + r"\b)"
+            # "… handed over to the director of the Presidential Library, Mayil Ahmadov, a set of …": staff by office
+            r"(?P<recv>"
+            + _LIBRARY
+            + r"|them|him|her|the\s+(?:guests?|delegation|visitors?)|"
+            + _STAFF
+            + r"(?:,\s+"
+            + CAP
+            + r"[^,.;]{1,60},)?)\s+(?!"
+            + _ADJUNCT
+            + r"\b)"
             # "… his novel "X", published in Paris, and noted that …": a second predicate ends the thing
             r"(?P<items>[^.]{1,150}?)(?:\.|$|,?\s+and\s+(?=(?:also\s+)?[a-z]+ed\s))"
         ),
@@ -399,7 +421,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "recv_with",  # "… who spoke about … and presented the delegation with the album …": no subject of its own
         re.compile(
-            r"\bpresented\s+(?P<recv>the\s+(?:guests?|delegation|visitors?)|him|her|them|"
+            r"\bpresented\s+(?P<recv>(?:the|its|their|(?:each|all|every|both)\s+of\s+the|all\s+the)\s+(?:guests?|"
+            r"delegation|visitors?)|(?:each|every)\s+(?:guest|visitor)|each\s+of\s+them|him|her|them|"
             + _LIBRARY
             + r")\s+with\s+(?P<items>[^.;]{1,200}?)(?:[.;]|$)"
         ),
@@ -502,6 +525,7 @@ _NEEDS = {
     "passive_to": (" to ",),
     "active": ("presented", "with"),
     "as_gift": ("gift",),
+    "as_gift_first": ("as a gift|as gift",),
     "donated": (" to ",),
     "to_first": ("donated to|presented to|handed over to|gave to|gifted to",),
     "gave_to": ("gave|donated|gifted|handed",),
@@ -818,8 +842,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     """
     out: list[GiftMention] = []
     opened = 0  # how many gifts were read before the current sentence
+    lead = ""  # the current sentence's first clause
     for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(_turn_first(s)))):
         opened = len(out) if first else opened
+        lead = sentence if first else lead
         sentence = _QUOTED.sub(lambda q: q.group(0).replace(".", _STOP), sentence)  # a title's stop ends nothing
         # "The album, which collects photographs of Baku, was handed over to …": the relative clause between the
         # thing and its verb says what it is, not who gave it
@@ -875,8 +901,15 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             recv_text = m.groupdict().get("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
             if rule == "subjectless" and len(out) == opened:
-                continue  # "… and were in turn given …" continues a clause of the same sentence that handed over
-            if rule == "subjectless":  # the previous clause's giver receives; the other side gives
+                # "They got acquainted with the halls, and were presented with the album …": no handing-over before
+                # in the sentence; its opening subject receives, when it names a side (decision 0089)
+                opener = _OPENING_SUBJECT_OTHER_VERB.match(lead)
+                who = _party(opener.group("subject"), people, host_names) if opener is not None else ""
+                if who not in {HOST, GUESTS, GUEST, *people, *host_names}:
+                    continue
+                recipient = who
+                agent = GUESTS if who == HOST or who in host_names else HOST
+            elif rule == "subjectless":  # the previous clause's giver receives; the other side gives
                 recipient = out[-1].agent
                 guest_giver = recipient in {GUESTS, GUEST, *people}
                 agent = _party(m.group("giver"), people, host_names) if m.group("giver") else ""
@@ -890,7 +923,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if rule in ("passive_to", "recv_with") or (rule == "received" and not m.group("giver")):
                 # no giver written: the other side gave ("books were presented to the guests", "the library received …")
                 agent = GUESTS if recipient == HOST or recipient in host_names else HOST
-            if rule == "as_gift" and recv_text is None:
+            if rule in ("as_gift", "as_gift_first") and recv_text is None:
                 recipient = HOST
             if rule == "donated_bare" and verb == "presented" and not _names_thing(m.group("items")):
                 continue  # "presented his plans": not a thing handed over
@@ -920,7 +953,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue
             if first and _told_again(sentence, agent, recipient, out[:opened], host_names):
                 break  # "The collection … was handed over to the library by …": the gift a sentence before told
-            for item in _items(m.group("items"), sentence[: m.start("items")]):
+            # what the receiver's words list ("to the director of the library, X, a set of …") is no gift's list
+            recv_end = m.end("recv") if "recv" in m.groupdict() and m.group("recv") else -1
+            context_from = recv_end if 0 <= recv_end <= m.start("items") else 0
+            for item in _items(m.group("items"), sentence[context_from : m.start("items")]):
                 if _NO_THING.match(item):
                     continue  # "left their impressions in the guest book and a souvenir …": the souvenir only
                 name, desc, kind = _describe(item)

@@ -101,3 +101,73 @@ def test_a_long_run_of_discussed_words_stays_linear() -> None:
     assert _seconds(lambda: find_agreements(text)) < 1.0
     text = "The sides discussed and reviewed and considered " * 1500 + "the catalogue."
     assert _seconds(lambda: find_agreements(text)) < 1.0
+
+
+# --- gifts in common phrasings the rules missed ----------------------------------------------------------------
+
+_G = "On May 5, 2027, Director of the National Library of Estonia Kairi Lepp visited the Presidential Library. "
+
+
+def _gifts(text: str) -> list[tuple[str, str, str]]:
+    from visitgraph.authoring.newsfacts import find_gifts
+
+    return [(g.agent, g.recipient, g.description) for g in find_gifts(_G + text, ["Kairi Lepp"], ["Mayil Ahmadov"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a second predicate after ", and" with no handing-over before it: the sentence's subject receives
+        (
+            'They got acquainted with the reading halls, and were presented with the album "Azerbaijani Miniatures".',
+            [("host", "guests", "Album")],
+        ),
+        (
+            "The guests were acquainted with the rare books fund, and were presented with a set of books.",
+            [("host", "guests", "Set of books")],
+        ),
+        # the library's guests by a possessive or by "each of"
+        (
+            "Before she left, the library presented its guest with a set of mugham recordings.",
+            [("host", "guest", "Set of mugham recordings")],
+        ),
+        (
+            "The library presented each of the guests with a set of its electronic editions.",
+            [("host", "guests", "Set of its electronic editions")],
+        ),
+        # "as a gift" before the thing
+        (
+            "The guest brought as a gift a selection of books recently published in Estonia.",
+            [("guest", "host", "Selection of books recently published in Estonia")],
+        ),
+        (
+            "The guest brought a collection of Estonian stamps as a gift.",
+            [("guest", "host", "Collection of Estonian stamps")],
+        ),
+        # the receiver by office with the name in apposition: the commas are the receiver's, not a list of gifts
+        (
+            "Kairi Lepp handed over to the director of the Presidential Library, Mayil Ahmadov, a set of photo albums.",
+            [("Kairi Lepp", "Mayil Ahmadov", "Set of photo albums")],
+        ),
+        (
+            "The guest presented the library with books on literature, history and art.",
+            [("guest", "host", "Books on literature, history and art")],
+        ),
+    ],
+)
+def test_gifts_in_common_phrasings(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert _gifts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # nothing handed over, though the words are near
+        "They got acquainted with the reading halls, and were given a tour of the exhibition.",
+        "The library staff told about the fund, and were presented with nothing new.",
+        "The guest brought greetings from her colleagues as a gift of friendship.",
+        "The library presented its guests with information about the electronic catalogue.",
+    ],
+)
+def test_no_gift_where_nothing_is_handed_over(text: str) -> None:
+    assert _gifts(text) == []
