@@ -216,7 +216,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "donated",
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?(?:guests?|"
+            # "The head of the delegation handed over …": the delegation's head gives for it
+            r"(?P<giver>(?:[Tt]he\s+)?(?:(?:head|leader|members?|heads|leaders)\s+of\s+the\s+(?:guests|delegation|visitors)|"
+            r"guests?|"
             + _GUEST_WORDS
             + r")|"
             + _DEFINITE_SUBJECT
@@ -368,7 +370,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*){0,3})|[Hh]e|[Ss]he|They)"
             + _TURN_OR_APPOSITION
-            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over|presented(?=\s+(?:his|her|their)\s))"
+            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over|presented(?=\s+(?:his|her|their)\s)|"
+            # "…, and she in turn presented books published by …": a thing after the turn, the receiver unsaid
+            r"(?<=turn\s)presented|(?<=turn,\s)presented)"
             r"\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
@@ -538,7 +542,7 @@ _NEEDS = {
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
     "left_for": ("left",),
-    "donated_bare": ("donated|handed over|presented his|presented her|presented their",),
+    "donated_bare": ("donated|handed over|presented his|presented her|presented their|turn presented|turn, presented",),
     "enriched": ("enriched|replenished|supplemented",),
     "left_with": ("left",),
     "enriches_fund": ("enriches|has enriched|joined|complements|adorns",),

@@ -149,6 +149,20 @@ def _gifts(text: str) -> list[tuple[str, str, str]]:
             "Kairi Lepp handed over to the director of the Presidential Library, Mayil Ahmadov, a set of photo albums.",
             [("Kairi Lepp", "Mayil Ahmadov", "Set of photo albums")],
         ),
+        # the delegation's head gives for it; a thing after "in turn" with no receiver goes to the other side
+        (
+            "The head of the delegation handed over a set of books to the library, and the library in turn "
+            "presented the guests with its publications.",
+            [("guests", "host", "Set of books"), ("host", "guests", "Its publications")],
+        ),
+        (
+            "The guest was presented with the library's electronic publications, and she, in turn, presented books "
+            "published by the National Library of Estonia.",
+            [
+                ("host", "guest", "Library's electronic publications"),
+                ("guest", "host", "Books published by the National Library of Estonia"),
+            ],
+        ),
         (
             "The guest presented the library with books on literature, history and art.",
             [("guest", "host", "Books on literature, history and art")],
@@ -167,6 +181,8 @@ def test_gifts_in_common_phrasings(text: str, expected: list[tuple[str, str, str
         "The library staff told about the fund, and were presented with nothing new.",
         "The guest brought greetings from her colleagues as a gift of friendship.",
         "The library presented its guests with information about the electronic catalogue.",
+        "The guest, in turn, presented her new projects.",
+        "The guest in turn presented the digital platform of her library to the staff.",
     ],
 )
 def test_no_gift_where_nothing_is_handed_over(text: str) -> None:
