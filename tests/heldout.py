@@ -150,6 +150,8 @@ NEWS_FILES = {
     "dev45": "news-dev45.json",
     "dev46": "news-dev46.json",
     "dev47": "news-dev47.json",
+    "dev48": "news-dev48.json",
+    "dev49": "news-dev49.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
