@@ -420,7 +420,10 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             last = max((k for k, x in enumerate(run) if x.text in PARTICLES), default=-1)
             # with no particle the head and one word are the name ("Editions Gallimard Antoine Gallimard")
             second_head = len(run) > 1 and _leads_own_language_name(run[1].text)  # "Fondazione Biblioteca …"
-            run = run[last + 2 :] if last >= 0 else ([] if second_head else run[2:])
+            if last >= 3 and run[last].text in ("von", "van", "bin", "binti", "ibn") and not second_head:
+                run = run[last - 1 :]  # "Edition Morgenland Friederike von Allmen": the particle is the person's
+            else:
+                run = run[last + 2 :] if last >= 0 else ([] if second_head else run[2:])
             if len(run) < 2:
                 i = j + 1
                 continue
@@ -430,8 +433,21 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if j + 1 < len(words) and words[j + 1].text.casefold() in THING_NOUNS:
             i = j + 1  # "the Staff Mobility Programme": a programme's name
             continue
-        if _after_kind_word(words, i) or (run and fold(run[-1].text) in _PUBLISHER_LAST):
-            i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature", "Yeni Kervan Yayınları"
+        if (
+            _after_kind_word(words, i)
+            and not (run and fold(run[-1].text) in _PUBLISHER_LAST)
+            and (not run or run[0] is words[i])  # not when an own-language firm's name was cut off the run already
+        ):
+            # "the publishing house Edition Morgenland Friederike von Allmen": a firm's name, then a person's (a
+            # particle's word before it starts the person; else the last two words when the run has three or more)
+            particle = next((k for k, x in enumerate(run) if k >= 2 and x.text in PARTICLES), -1)
+            start = particle - 1 if particle >= 2 else (len(run) - 2 if len(run) >= 3 else -1)
+            if start < 1 or not all(is_name_word(x.text) or x.text in PARTICLES for x in run[start:]):
+                i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature": the firm's name alone
+                continue
+            run = run[start:]
+        elif run and fold(run[-1].text) in _PUBLISHER_LAST:
+            i = j + 1  # "Yeni Kervan Yayınları"
             continue
         kind = max((k for k, x in enumerate(run[:-1]) if fold(x.text) in _PUBLISHER_LAST), default=-1)
         if kind >= 0:  # "Harrassowitz Verlag Barbara Krauss": the publisher's name ends at its kind word
@@ -1278,7 +1294,7 @@ def institution_head(name: str) -> str | None:
 #: Publishers' kind words in other languages, after the name (Turkish, German, Hungarian, Azerbaijani) or before it.
 _PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik nesriyat verlag kiado nesriyyati nəşriyyatı".split())
 _PUBLISHER_FIRST = frozenset(
-    "editorial ediciones editions editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split()
+    "editorial ediciones editions edition editura editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split()
 )
 
 

@@ -164,7 +164,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "passive_to",  # "the books of the poet were handed over to the library fund": the guests gave them
         re.compile(
             r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given|gifted)\s+to\s+"
-            r"(?P<recv>the\s+(?:Presidential\s+)?[Ll]ibrary|"
+            # "… were donated to the library of the Cultural Center": a guest's library, not the host
+            r"(?P<recv>the\s+library\s+of\s+the\s+" + CAP + r"[^.,;]{1,80}|"
+            r"the\s+(?:Presidential\s+)?[Ll]ibrary(?!\s+of\s+the\s+"
+            + CAP
+            + r")|"
             + _STAFF
             + r"|(?:the\s+)?(?:guests?|delegation|visitors?|"
             + _GUEST_WORDS

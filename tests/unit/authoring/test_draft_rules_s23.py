@@ -187,3 +187,53 @@ def test_gifts_in_common_phrasings(text: str, expected: list[tuple[str, str, str
 )
 def test_no_gift_where_nothing_is_handed_over(text: str) -> None:
     assert _gifts(text) == []
+
+
+# --- a firm named after its kind word, then a person ------------------------------------------------------------
+
+_PEOPLE_ORGS = "On July 15, 2051, {} visited the Presidential Library."
+
+
+@pytest.mark.parametrize(
+    ("who", "person", "org"),
+    [
+        # the firm's name, then the person's with a particle
+        (
+            "Managing Director of the publishing house Edition Morgenland Friederike von Allmen",
+            "Friederike von Allmen",
+            "Edition Morgenland",
+        ),
+        (
+            "Managing Director of the publishing house Edition Morgenland (Germany) Dr. Friederike von Allmen",
+            "Friederike von Allmen",
+            "Edition Morgenland",
+        ),
+        # a firm's name in its own language ("Editura", "Edition" lead it)
+        ("Director of the publishing house Editura Humanitas Ion Popescu", "Ion Popescu", "Editura Humanitas"),
+        ("Director of Éditions du Caucase Hélène Marchetti-Roux", "Hélène Marchetti-Roux", "Éditions du Caucase"),
+    ],
+)
+def test_a_firm_after_its_kind_word_then_a_person(
+    who: str, person: str, org: str, repo_draft_context: DraftContext
+) -> None:
+    from draftcases import orgs, people
+
+    d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
+    assert people(d.attendees) == [(person, True)]
+    assert orgs(d) == [(org, True)]
+
+
+def test_a_firm_named_alone_after_its_kind_word_is_no_person(repo_draft_context: DraftContext) -> None:
+    from draftcases import orgs, people
+
+    d = _draft(_PEOPLE_ORGS.format("the representatives of the publishing house Springer Nature"), repo_draft_context)
+    assert people(d.attendees) == []
+    assert orgs(d) == [("Springer Nature", True)]
+
+
+def test_a_gift_to_a_guests_library_comes_from_the_host() -> None:
+    assert _gifts(
+        "At the end of the meeting, books about the history of Azerbaijan were donated to the library of the "
+        "Cultural Center."
+    ) == [("host", "the library of the Cultural Center", "Books about the history of Azerbaijan")]
+    assert _gifts("Books about Estonia were presented to the library.") == [("guests", "host", "Books about Estonia")]
