@@ -44,7 +44,8 @@ scholar historian journalist poet author scientist envoy governor mayor leader f
 artist painter composer musician singer actor actress architect sculptor photographer translator publisher
 diplomat teacher attaché attache doctor candidate bibliographer archivist cataloguer cataloger methodologist
 novelist economist philologist linguist orientalist archaeologist ethnographer critic playwright essayist
-analyst consultant chancellor vice-chancellor provost keeper conservator restorer engineer programmer supervisor""".split()
+analyst consultant chancellor vice-chancellor provost keeper conservator restorer engineer programmer supervisor
+employee""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief

@@ -970,6 +970,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
         if not is_host and not in_members and _OWN_STAFF_LIST.search(own):
             is_host = True  # "The guest met the library's leading specialists X and Y": the host's, each of them
+        if not is_host and not in_delegation and not _OTHERS_PART.search(own) and _OWN_TITLE.search(own):
+            is_host = True  # "the library's chief bibliographer X spoke …", "The library's staff member X …"
         if (
             not is_host
             and desc is not None
@@ -1003,6 +1005,11 @@ _OWN_STAFF_LIST = re.compile(
     r"employees|researchers|staff\s+members|members\s+of\s+staff)\s+"
     r"(?:[^\W\d_a-z][\w’'.-]*(?:\s+[^\W\d_a-z][\w’'.-]*){0,3}(?:\s+and\s+|,\s*(?:and\s+)?))*$"
 )
+
+
+#: A title of the library's own right before a name: "the library's chief bibliographer X", "The library's staff member
+#: X".
+_OWN_TITLE = re.compile(r"\b[Tt]he\s+library[’']s\s+(?:[a-z-]+\s+){1,3}$")
 
 
 def _of_another_body_after(text: str, p: PersonMention, labels: set[str]) -> str | None:
@@ -1233,6 +1240,15 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
     escorts = m.group("verb") in _ESCORT_VERBS and re.search(r"\bof\s+the\s+library\b", desc) is not None
     # "The guest met with X, head of the library automation department, and …": whom the guests meet, at the host
     met = re.search(r"\b(?:met|meeting|talks|talked)\s+with\s+$", text[max(0, p.start - 40) : p.start]) is not None
+    # "Information about the library was given by X, head of the reader services department": who tells the guests
+    met = (
+        met
+        or re.search(
+            r"\b(?:was|were)\s+(?:given|provided|conducted|delivered|made|shown)\s+by\s+$",
+            text[max(0, p.start - 40) : p.start],
+        )
+        is not None
+    )
     if m.group("verb") not in _STAFF_VERBS and not _OWN_LIBRARY.search(desc) and not escorts and not met:
         return None  # what they did says nothing, and the title names no part of the host
     if re.match(r"an?\s", desc) and not _OWN_LIBRARY.search(desc) and not escorts:

@@ -237,3 +237,39 @@ def test_a_gift_to_a_guests_library_comes_from_the_host() -> None:
         "Cultural Center."
     ) == [("host", "the library of the Cultural Center", "Books about the history of Azerbaijan")]
     assert _gifts("Books about Estonia were presented to the library.") == [("guests", "host", "Books about Estonia")]
+
+
+# --- host staff in later sentences ------------------------------------------------------------------------------
+
+_H = "On June 18, 2051, Director of the National Library of Estonia Kairi Lepp visited the Presidential Library. "
+
+
+@pytest.mark.parametrize(
+    ("later", "host"),
+    [
+        (
+            "During the meeting, the library's chief bibliographer Sevda Aliyeva spoke about the catalogue.",
+            "Sevda Aliyeva",
+        ),
+        ("The library's staff member Tural Babayev gave a tour of the reading halls.", "Tural Babayev"),
+        (
+            "Information about the library was given by Aynur Karimova, head of the reader services department.",
+            "Aynur Karimova",
+        ),
+        ("Employee of the library Farid Hasanov acquainted the guest with the exhibition.", "Farid Hasanov"),
+    ],
+)
+def test_host_staff_named_in_a_later_sentence(later: str, host: str, repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(_H + later, repo_draft_context)
+    assert people(d.contributors) == [(host, True)]
+    assert [n for n, _ in people(d.attendees)] == ["Kairi Lepp"]
+
+
+def test_a_guests_own_librarys_staff_stay_guests(repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(_H + "She was accompanied by her library's chief bibliographer Anu Tamm.", repo_draft_context)
+    assert people(d.contributors) == []
+    assert [n for n, _ in people(d.attendees)] == ["Anu Tamm", "Kairi Lepp"]
