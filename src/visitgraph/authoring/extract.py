@@ -468,11 +468,13 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if len(run) >= 3 and re.search(r"(?:olog(?:ist|ue|ian)|ographer)$", run[0].text):
             run = run[1:]  # "Japanese Turkologist Kenji Matsuda": a scholar's field is no one's given name
         field = [k for k, x in enumerate(run) if x.text.casefold() in FIELD_WORDS]
-        if field and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1):
+        field_cut = bool(field) and len(run) - field[-1] > 2 and not _heads_institution(words, j + 1)
+        if field_cut:
             run = run[field[-1] + 1 :]  # "Director of External Relations Olga Petrova": the field ends before the name
         if len(run) >= 3 and run[0] is words[i] and _place_goes_on(words, i):
             run = run[1:]  # "… of Bosnia and Herzegovina Amra Hadžić", "… for Europe and Central Asia Anna K.": a place
-        after_for = _after_for(words, i)
+        # "Vice-Rector for Research Katrin Saks": the title's field came after "for"; the name after it is a person's
+        after_for = _after_for(words, i) and not field_cut
         if after_for and len(run) >= 3 and _is_region(run[0].text):
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
         if after_for and len(run) >= 3 and _after_org_for(words, i):

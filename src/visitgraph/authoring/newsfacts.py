@@ -224,7 +224,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<giver>(?:[Tt]he\s+)?(?:(?:head|leader|members?|heads|leaders)\s+of\s+the\s+(?:guests|delegation|visitors)|"
             r"guests?|"
             + _GUEST_WORDS
-            + r")|"
+            # "…, and the library presented its publications to the guests": the host gives
+            + r")|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary(?=\s+(?:also\s+|in\s+(?:its\s+)?turn\s+)?(?:presented|donated|gave|handed)\b)|"
             + _DEFINITE_SUBJECT
             + r"|(?:"
             + CAP
@@ -270,7 +271,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"[\w.’'-]*(?:\s+"
             + CAP
             + r"[\w.’'-]*){0,3})|"
-            r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted|handed(?!\s+over))\s+"
+            r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted|handed(?!\s+over)|"
+            # "… presented her the album …": a pronoun, then the thing, with no "with"
+            r"presented(?=\s+(?:him|her|them)\s+(?:a|an|the|some|several|two|three|\d+)\s))\s+"
             # "each guest", "each of them": every guest a copy (decision 0066)
             r"(?P<recv>"
             + _LIBRARY
@@ -374,7 +377,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + CAP
             + r"[\w.’'-]*){0,3})|[Hh]e|[Ss]he|They)"
             + _TURN_OR_APPOSITION
-            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over|presented(?=\s+(?:his|her|their)\s)|"
+            + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over|presented(?=\s+(?:his|her|their)\s(?!(?:a|an|the|some|several)\s))|"
             # "…, and she in turn presented books published by …": a thing after the turn, the receiver unsaid
             r"(?<=turn\s)presented|(?<=turn,\s)presented)"
             r"\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
@@ -511,7 +514,7 @@ _OPENING_SUBJECT = re.compile(
 _OPENING_SUBJECT_OTHER_VERB = re.compile(
     # "Director of the library Mayil Ahmadov thanked the guest and in his turn handed him …": a title may lead
     r"(?P<subject>(?:[Tt]he\s+[a-z]+|[Hh]e|[Ss]he|They|"
-    r"(?:(?:[Dd]eputy\s+)?(?:[Dd]irector|[Hh]ead)(?:\s+[Gg]eneral)?(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?\s+)?"
+    r"(?:(?:[Tt]he\s+)?(?:[Dd]eputy\s+)?(?:[Dd]irector|[Hh]ead)(?:\s+[Gg]eneral)?(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?\s+)?"
     r"(?:(?:" + CAP + r"\.\s?)+|" + CAP + r"[\w’'-]+\s+)"
     r"(?:(?:" + CAP + r"[\w’'-]*|van|von|de|der|al|el|bin|ibn|la|le|ter)\s+){0,3}" + CAP + r"[\w’'-]+))"
     r"(?:,\s+[^,;]{1,150},)?\s+(?:also\s+)?(?!visited\b)"  # "… visited … and handed over": the visit rules' own
@@ -536,7 +539,7 @@ _NEEDS = {
     "as_gift_first": ("as a gift|as gift",),
     "donated": (" to ",),
     "to_first": ("donated to|presented to|handed over to|gave to|gifted to",),
-    "gave_to": ("gave|donated|gifted|handed",),
+    "gave_to": ("gave|donated|gifted|handed|presented him|presented her|presented them",),
     "enriched_with": ("enriched",),
     "and_gave": ("visited", " and ", " to "),
     "visited_and": ("visit", " and "),
@@ -581,6 +584,17 @@ def _presentation(items: str, receiver: str, given: bool = False) -> bool:
     True
     """
     head = re.split(r"\s(?:about|on|of|for)\s", items, maxsplit=1)[0]
+    if not given and re.match(
+        r"(?:the\s+)?(?:library[’']s\s+)?(?:readers|audience|public|participants)\b", receiver.strip()
+    ):
+        return True  # "presented her new book to the readers": a book presented at an event, not handed to the library
+    if not given and re.search(
+        r"\b(?:electronic|digital|online|virtual|web)\s+(?:catalog(?:ue)?s?|librar(?:y|ies)|resources|databases?|"
+        r"platforms?|services?|portals?|collections?|reading\s+rooms?)\b",
+        head,
+        re.I,
+    ):
+        return True  # "presented the new electronic catalogue to the guests": a service shown, not a thing given
     if _names_thing(head):
         return False
     return bool((_SHOWN.search(head) and not given) or _TOLD.search(head) or _AUDIENCE.search(receiver))
@@ -935,6 +949,11 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 recipient = HOST
             if rule == "donated_bare" and verb == "presented" and not _names_thing(m.group("items")):
                 continue  # "presented his plans": not a thing handed over
+            if rule == "donated_bare" and re.search(
+                r"\bto\s+(?:the\s+)?(?:library[’']s\s+)?(?:readers|audience|public|participants|staff|students)\b",
+                m.group("items"),
+            ):
+                continue  # "presented her new book to the readers": an event's presentation
             if rule == "enriched" and not re.search(
                 r"\b(?:guests?|visitors?|delegation|he|she|they|his|her|their|brought|donated|presented|handed)\b",
                 sentence,

@@ -163,6 +163,16 @@ def _gifts(text: str) -> list[tuple[str, str, str]]:
                 ("guest", "host", "Books published by the National Library of Estonia"),
             ],
         ),
+        # the host as the giver of "presented … to the guests"; a pronoun receiver without "with"
+        (
+            "At the end of the meeting, the guests presented their publications to the library, and the library "
+            "presented its publications to the guests.",
+            [("guests", "host", "Their publications"), ("host", "guests", "Its publications")],
+        ),
+        (
+            'The director of the library Mayil Ahmadov thanked the guest for the books and presented her the album "Baku".',
+            [("Mayil Ahmadov", "guest", "Album")],
+        ),
         (
             "The guest presented the library with books on literature, history and art.",
             [("guest", "host", "Books on literature, history and art")],
@@ -182,6 +192,10 @@ def test_gifts_in_common_phrasings(text: str, expected: list[tuple[str, str, str
         "The guest brought greetings from her colleagues as a gift of friendship.",
         "The library presented its guests with information about the electronic catalogue.",
         "The guest, in turn, presented her new projects.",
+        # a book presented to an audience, a service shown
+        "The guest presented her new book about Tallinn to the readers.",
+        "The library presented the new electronic catalogue to the guests.",
+        "Head of the department Rauf Guliyev presented the library's new digital collections to the guests.",
         "The guest in turn presented the digital platform of her library to the staff.",
     ],
 )
@@ -229,6 +243,14 @@ def test_a_firm_named_alone_after_its_kind_word_is_no_person(repo_draft_context:
     d = _draft(_PEOPLE_ORGS.format("the representatives of the publishing house Springer Nature"), repo_draft_context)
     assert people(d.attendees) == []
     assert orgs(d) == [("Springer Nature", True)]
+
+
+def test_a_title_field_after_for_then_a_person() -> None:
+    from visitgraph.authoring.extract import find_people
+
+    text = "the Rector of Tallinn University Tõnu Viik and Vice-Rector for Research Katrin Saks visited the library."
+    assert [p.name for p in find_people(text)] == ["Tõnu Viik", "Katrin Saks"]
+    assert [p.name for p in find_people("the Minister for Electronic Affairs visited the library.")] == []
 
 
 def test_a_gift_to_a_guests_library_comes_from_the_host() -> None:
