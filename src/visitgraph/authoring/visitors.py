@@ -135,14 +135,15 @@ _LATER_EVENT = re.compile(
 #: A visit sentence whose subject is guests by number or kind alone ("Two groups of guests came …", "Guests from three
 #: countries visited …"): when it names no one, the sentence after it names them (decision 0066).
 _NAMELESS_GUESTS = re.compile(
-    r"^(?:[^,.;]{0,40}?,\s*)?(?:(?:two|three|four|five|several|many|a\s+number\s+of)\s+)?(?:groups?\s+of\s+)?"
-    r"(?:guests|visitors|delegations|delegates)\b",
+    # "On June 18, 2051, (Estonian) guests from Estonia visited …": a date of two commas, a people's adjective
+    r"^(?:[^,.;]{0,40}?,\s*){0,2}(?:(?:two|three|four|five|several|many|a\s+number\s+of)\s+)?(?:groups?\s+of\s+)?"
+    r"(?:(?:foreign|[A-Z][a-z]+(?:an|ian|ish|ese|ic|i))\s+)?(?:guests|visitors|delegations|delegates)\b",
     re.I,
 )
 #: "The Presidential Library received two delegations on …": guests by number in the object, named in the next.
 _COUNTED_GUESTS = re.compile(
     r"\b(?:received|hosted|welcomed|greeted|visited\s+by)\s+(?:(?:two|three|four|five|several|a\s+number\s+of)\s+)?"
-    r"(?:foreign\s+)?(?:groups?\s+of\s+)?(?:guests|visitors|delegations|delegates)\b"
+    r"(?:foreign\s+|[A-Z][a-z]+(?:an|ian|ish|ese|ic|i)\s+)?(?:groups?\s+of\s+)?(?:guests|visitors|delegations|delegates)\b"
     # "A meeting with representatives of three organisations from Moscow was held at the library."
     r"|\bmeeting\s+with\s+(?:the\s+)?(?:representatives|delegates|members|guests|colleagues|specialists)\b",
     re.I,
@@ -525,7 +526,10 @@ def analyse_visit(
         and _NAMES_WHO_CAME.search(text, end, end + first_sentence_end(text[end:]))
         else None
     )
-    if (_NAMELESS_GUESTS.search(text, 0, end) or counted) and not find_people(text, 0, end):
+    nameless = _NAMELESS_GUESTS.search(text, 0, end) is not None and not re.match(
+        r"\s*The\s+(?:first|second|other)\b", text[end:]
+    )  # "Two Russian delegations visited … . The first was led by …": read where the members are
+    if (nameless or counted) and not find_people(text, 0, end):
         end += first_sentence_end(text[end:])  # "Two groups of guests came to the library on …": the next names them
     former = [(m.start(), m.end()) for m in _FORMER_NAME.finditer(text, 0, end)]
     sentence = _mask(text[:end], ([date_span] if date_span else []) + _about_spans(text[:end]) + former)
@@ -970,7 +974,13 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             is_host = True  # "attended by <the library's deputy director> X and head of the … department Y"
         if not is_host and not in_members and _OWN_STAFF_LIST.search(own):
             is_host = True  # "The guest met the library's leading specialists X and Y": the host's, each of them
-        if not is_host and not in_delegation and not _OTHERS_PART.search(own) and _OWN_TITLE.search(own):
+        if (
+            not is_host
+            and not in_delegation
+            and not _OTHERS_PART.search(own)
+            and _OWN_TITLE.search(own)
+            and not re.search(r"\b(?:accompanied|joined)\s+by\b", own)  # a guest's companion: of the guest's library
+        ):
             is_host = True  # "the library's chief bibliographer X spoke …", "The library's staff member X …"
         if (
             not is_host

@@ -295,3 +295,42 @@ def test_a_guests_own_librarys_staff_stay_guests(repo_draft_context: DraftContex
     d = _draft(_H + "She was accompanied by her library's chief bibliographer Anu Tamm.", repo_draft_context)
     assert people(d.contributors) == []
     assert [n for n, _ in people(d.attendees)] == ["Anu Tamm", "Kairi Lepp"]
+    d = _draft(
+        _H + "She was accompanied by the head of the library's foreign relations department Anu Tamm.",
+        repo_draft_context,
+    )
+    assert people(d.contributors) == []
+    assert [n for n, _ in people(d.attendees)] == ["Anu Tamm", "Kairi Lepp"]
+
+
+# --- guests named in the sentence after a visit of nameless guests ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On June 18, 2051, guests from Estonia visited the Presidential Library. Director of the National Library of "
+        "Estonia Kairi Lepp got acquainted with the library's activity.",
+        "On June 18, 2051, Estonian guests visited the Presidential Library. Director of the National Library of "
+        "Estonia Kairi Lepp got acquainted with the library's activity.",
+        "On June 18, 2051, the Presidential Library hosted Estonian guests. Kairi Lepp, Director of the National "
+        "Library of Estonia, got acquainted with the library's activity.",
+    ],
+)
+def test_nameless_guests_named_in_the_next_sentence(text: str, repo_draft_context: DraftContext) -> None:
+    from draftcases import orgs, people
+
+    d = _draft(text, repo_draft_context)
+    assert people(d.attendees) == [("Kairi Lepp", True)]
+    assert orgs(d) == [("National Library of Estonia", True)]
+
+
+def test_nameless_foreign_guests_with_only_host_staff_after_are_no_visit(repo_draft_context: DraftContext) -> None:
+    from visitgraph.core.errors import BadParameter
+
+    with pytest.raises(BadParameter, match="does not read as a visit"):
+        _draft(
+            "On June 18, 2051, foreign guests visited the Presidential Library. The director of the library Mayil "
+            "Ahmadov told them about the library.",
+            repo_draft_context,
+        )
