@@ -360,6 +360,8 @@ def _groups(sentence: str, host_labels: set[str], stops: list[int]) -> list[tupl
             org = OrgMention(org_text, host=True)
         end = m.end() + (cut.end() if cut else len(rest))
         both = _TWO_ORGS.split(org_text) if org is not None and not org.host else []
+        if len(both) != 2 and org is not None and not org.host:
+            both = _two_bodies_without_article(org_text)
         if len(both) == 2 and all(looks_org(x) and not _is_host_org(x, host_labels) for x in both):
             for x in both:  # "the delegation of the Russian State Library and the Rudomino Library": two
                 out.append((m.start(), end, m.group("noun").casefold(), parse_org(x)))
@@ -377,6 +379,30 @@ _POSSESSIVE = re.compile(
 #: "head of its Department of International Relations": a part of the institution named before, in the title.
 _ITS_PART = re.compile(r"\s(?:of|at)\s+its\s+[A-Z][^,.;]{2,120}?\s*[,.]?\s*$")
 _TWO_ORGS = re.compile(r"\s+and\s+(?:of\s+|from\s+)?the\s+(?=[A-Z])")
+
+
+def _two_bodies_without_article(text: str) -> list[str]:
+    """Split "National Library of Estonia and Tallinn University" into two bodies, else return [].
+
+    Only when the words before "and" are a whole name with its complement (an institution word, then "of …") and the
+    words after end in an institution word of their own: "Ministry of Culture and Tourism", "Library and Information
+    Centre" and "University of Science and Technology" stay one.
+
+    >>> _two_bodies_without_article("National Library of Estonia and Tallinn University")
+    ['National Library of Estonia', 'Tallinn University']
+    >>> _two_bodies_without_article("Ministry of Culture and Tourism"), _two_bodies_without_article("Library and Information Centre")
+    ([], [])
+    """
+    parts = text.split(" and ")
+    if len(parts) != 2:
+        return []
+    first, second = parts[0].strip(), parts[1].strip()
+    if not re.search(r"\b[A-Z][\w’'-]*\s+of\s+(?:the\s+)?[A-Z]", first) or institution_head(first) is None:
+        return []
+    words = second.split()
+    if len(words) < 2 or not is_cap(words[0]) or institution_head(second) is None:
+        return []  # "School of Public and International Affairs of ADA University": the second has no head
+    return [first, second]
 
 
 def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
@@ -722,7 +748,9 @@ def _read_descriptors(
         else:
             _apply_descriptor(p, desc, labels)
         paren = _PAREN_ORG.match(sentence, ends[k], hi)
-        if desc is None and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
+        # "researcher Mari Kask (Tartu University)": a title with no body of its own, the body in brackets after
+        titled = desc is not None and p.org is None and institution_head(paren.group(1)) is not None if paren else False
+        if (desc is None or titled) and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
             if not _is_host_org(paren.group(1), labels):
                 p.org = parse_org(paren.group(1))  # "Sinan Tan (OCLC)": the organisation in brackets
         elif desc is None and paren and _post_descriptor(paren.group(1)) is not None:
@@ -820,6 +848,8 @@ def _from_org(sentence: str, people: list[PersonMention], starts: list[int], end
         rest = sentence[m.end() : min(hi, m.end() + _WINDOW)]
         cut = _VERBS.search(rest)
         org_text = re.split(r",|\s[–—-]\s", rest[: cut.start()] if cut else rest)[0].strip()
+        # "X from the Y and Z from the W": the "and" before the next person is the list's, not the body's
+        org_text = re.sub(r"\s+(?:and|as\s+well\s+as|together\s+with|with)$", "", org_text)
         if not looks_org(org_text) or _is_host_org(org_text, labels) or place_code(org_text):
             continue
         org = parse_org(org_text)

@@ -334,3 +334,47 @@ def test_nameless_foreign_guests_with_only_host_staff_after_are_no_visit(repo_dr
             "Ahmadov told them about the library.",
             repo_draft_context,
         )
+
+
+# --- bodies in lists and brackets --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "people", "orgs"),
+    [
+        (
+            "Kairi Lepp from the National Library of Estonia and Mari Sarv from the Estonian Literary Museum",
+            ["Kairi Lepp", "Mari Sarv"],
+            ["Estonian Literary Museum", "National Library of Estonia"],
+        ),
+        (
+            "the staff of the National Library of Estonia and Tallinn University",
+            [],
+            ["National Library of Estonia", "Tallinn University"],
+        ),
+        # one body with "and" in its name stays one
+        (
+            "a delegation of the University of Science and Technology of Hong Kong",
+            [],
+            ["University of Science and Technology of Hong Kong"],
+        ),
+        (
+            "a delegation of students of the School of Public and International Affairs of ADA University",
+            [],
+            ["ADA University", "School of Public and International Affairs of ADA University"],
+        ),
+        # a title before the name, the body in brackets after it
+        ("researcher Mari Kask (Tartu University)", ["Mari Kask"], ["Tartu University"]),
+        ("Professor Mari Kask (University of Tartu)", ["Mari Kask"], ["University of Tartu"]),
+        ("writer Jaan Kross (Estonia)", ["Jaan Kross"], []),
+    ],
+)
+def test_bodies_in_lists_and_brackets(
+    who: str, people: list[str], orgs: list[str], repo_draft_context: DraftContext
+) -> None:
+    from draftcases import orgs as _orgs
+    from draftcases import people as _people
+
+    d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == people
+    assert [n for n, _ in _orgs(d)] == orgs
