@@ -152,6 +152,8 @@ NEWS_FILES = {
     "dev47": "news-dev47.json",
     "dev48": "news-dev48.json",
     "dev49": "news-dev49.json",
+    "dev50": "news-dev50.json",
+    "dev51": "news-dev51.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
