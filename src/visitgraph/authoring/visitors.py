@@ -144,6 +144,9 @@ _NAMELESS_GUESTS = re.compile(
 _COUNTED_GUESTS = re.compile(
     r"\b(?:received|hosted|welcomed|greeted|visited\s+by)\s+(?:(?:two|three|four|five|several|a\s+number\s+of)\s+)?"
     r"(?:foreign\s+|[A-Z][a-z]+(?:an|ian|ish|ese|ic|i)\s+)?(?:groups?\s+of\s+)?(?:guests|visitors|delegations|delegates)\b"
+    # "… hosted a guest from Austria", "… was visited by the Ambassador of X to Azerbaijan": one guest, named next
+    r"|\b(?:received|hosted|welcomed|greeted|visited\s+by)\s+(?:an?\s+(?:foreign\s+|[A-Z][a-z]+(?:an|ian|ish|ese|ic|i)\s+)?"
+    r"(?:guest|visitor)\b|the\s+(?:Ambassador|Consul(?:\s+General)?|Rector|Minister)\s+of\s+[^.;]{2,80}\.?\s*$)"
     # "A meeting with representatives of three organisations from Moscow was held at the library."
     r"|\bmeeting\s+with\s+(?:the\s+)?(?:representatives|delegates|members|guests|colleagues|specialists)\b",
     re.I,
@@ -642,9 +645,20 @@ def _find_embassy_elsewhere(text: str, out: VisitFindings) -> None:
     named = [o.name for o in out.orgs] + [v.org.name for v in out.visitors if v.org is not None]
     if any(re.match(r"[Ee]mbassy\b", n) for n in named):
         return
+    embassies: set[str] | None = None
     for p in out.visitors:
-        title = _DIPLOMAT_OF.match(p.job_title or "") if p.org is None else None
+        if p.org is not None:
+            continue
+        title = _DIPLOMAT_OF.match(p.job_title or "")
         code = place_code(title.group("country")) if title is not None else None
+        diplomat = re.match(r"(?:[\w-]+\s+){0,2}(?:ambassador|consul|attach[eé])\b", p.job_title or "", re.I)
+        if code is None and diplomat is not None and " of " not in f" {p.job_title} ":  # "Ambassador Y" alone
+            if embassies is None:  # read once, and only for a diplomat: linear in the item
+                embassies = {m.group(0).strip() for m in _EMBASSY.finditer(text)}
+            if len(embassies) == 1:
+                # "… was visited by the Ambassador of X. Ambassador Y … on behalf of the Embassy of X": the one embassy
+                p.org = parse_org(next(iter(embassies)))
+            continue
         if code is None:
             continue
         for m in _EMBASSY.finditer(text):

@@ -378,3 +378,31 @@ def test_bodies_in_lists_and_brackets(
     d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == people
     assert [n for n, _ in _orgs(d)] == orgs
+
+
+# --- one guest named in the sentence after the visit's ----------------------------------------------------------
+
+
+def test_a_guest_from_a_country_named_in_the_next_sentence(repo_draft_context: DraftContext) -> None:
+    from draftcases import orgs, people
+
+    d = _draft(
+        "On December 10, 2054, the Presidential Library hosted a guest from Austria. Deputy Director General of the "
+        "Austrian National Library Christoph Überacker got acquainted with the reading halls.",
+        repo_draft_context,
+    )
+    assert people(d.attendees) == [("Christoph Überacker", True)]
+    assert orgs(d) == [("Austrian National Library", True)]
+
+
+def test_an_ambassador_named_next_with_the_one_embassy_of_the_item(repo_draft_context: DraftContext) -> None:
+    from draftcases import orgs, people
+
+    d = _draft(
+        "On January 21, 2054, the Presidential Library was visited by the Ambassador of the Kingdom of the "
+        "Netherlands to Azerbaijan. Ambassador Pieter-Jan van den Bosch got acquainted with the library's stocks. "
+        "The ambassador presented the library with books on behalf of the Embassy of the Kingdom of the Netherlands.",
+        repo_draft_context,
+    )
+    assert people(d.attendees) == [("Pieter-Jan van den Bosch", True)]
+    assert orgs(d) == [("Embassy of the Kingdom of the Netherlands", True)]
