@@ -235,6 +235,9 @@ class DraftContext:
         return iri
 
 
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)[‘ʻ](?=\w)")
+
+
 def analysed_text(text: str) -> tuple[str, list[str]]:
     """Return the text the rules read (single spaces, at most :data:`MAX_ANALYSED_CHARS`) and a note if cut.
 
@@ -258,6 +261,10 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     :raises BadParameter: when the item does not read as a visit (no visitor found).
     """
     text, notes = analysed_text(item.text)
+    written = text
+    # "Otabek Yo‘ldoshev": an opening quote between letters is the Uzbek o‘/g‘ apostrophe; the rules read it as "’"
+    # (one character for one: offsets stay) and the names keep it as written
+    text = _APOSTROPHE_IN_WORD.sub("’", text)
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
     place = _DATELINE_PLACE.fullmatch(text[: span[0]]) if span else None  # "BAKU, September 21, 2027. …"
@@ -267,6 +274,11 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         text = " " * dateline.end() + text[dateline.end() :]
         span = None
     found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
+    if written != text:
+        for p in found.visitors + found.hosts:
+            as_written = written[p.start : p.start + len(p.name)]
+            if as_written != p.name and _APOSTROPHE_IN_WORD.sub("’", as_written) == p.name:
+                p.name = as_written
     for p in found.visitors + found.hosts:
         _known_body_ends_before(text, p, ctx)
     _known_hosts_are_hosts(found.visitors, found.hosts, ctx, text)

@@ -200,9 +200,22 @@ def _about_spans(sentence: str) -> list[tuple[int, int]]:
             sentence[max(0, m.start() - 40) : m.start()],
         )
     ]
+    # "in Baku to take part in a symposium on Nizami Ganjavi": the person an event is about, a capitalised run right
+    # after its "on" ("a forum on the information society X Y": the lower-case subject ends, the guests follow)
+    spans += [(m.start(), m.end()) for m in _EVENT_ON_PERSON.finditer(sentence)]
     # "an edition of the poems of X", "translator of the works of X": whose work it is, not who came
     spans += [(m.start(), m.end()) for m in _WORK_OF.finditer(sentence)]
     return sorted(spans)
+
+
+#: An event about a person: "a symposium on Nizami Ganjavi", "a conference dedicated to Fuzuli".
+_EVENT_ON_PERSON = re.compile(
+    r"\b(?:symposium|conference|seminar|forum|congress|festival|exhibition|lecture|readings|evening|round\s+table)\s+"
+    r"(?:on|about|dedicated\s+to|devoted\s+to|in\s+memory\s+of|in\s+honou?r\s+of)\s+"
+    r"[A-ZÀ-ÖØ-ÞƏİŞÇĞÜÖ][\w’'-]*(?:\s+[A-ZÀ-ÖØ-ÞƏİŞÇĞÜÖ][\w’'-]*){0,3}"
+    # the run ends the phrase: "a conference on Azerbaijani Manuscripts Maria Rossi visited …" keeps the guest
+    r"(?=\s*(?:[,.;)]|$|\s(?:in|at|held|organi[sz]ed|which|that)\b))"
+)
 
 
 #: A person named as whose work something is: "the poems of X", "a translation of the novels of X".

@@ -406,3 +406,31 @@ def test_an_ambassador_named_next_with_the_one_embassy_of_the_item(repo_draft_co
     )
     assert people(d.attendees) == [("Pieter-Jan van den Bosch", True)]
     assert orgs(d) == [("Embassy of the Kingdom of the Netherlands", True)]
+
+
+def test_an_uzbek_apostrophe_stays_inside_a_name(repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(
+        "On August 5, 2054, head of the department of libraries of the Ministry of Culture of Uzbekistan Otabek "
+        "Yo‘ldoshev visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert people(d.attendees) == [("Otabek Yo‘ldoshev", True)]
+
+
+def test_the_person_an_event_is_about_did_not_visit(repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(
+        "On June 17, 2054, Professor of the Jagiellonian University Tomasz Wiśniewski, who is in Baku to take part "
+        "in a symposium on Nizami Ganjavi, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert people(d.attendees) == [("Tomasz Wiśniewski", True)]
+    d = _draft(
+        "On February 3, 2054, participants of the Baku forum on the information society Stuart Hamilton and Irina "
+        "Trouchina met the staff of the Presidential Library.",
+        repo_draft_context,
+    )
+    assert len(people(d.attendees)) == 2  # the forum's subject is lower-case: the guests after it are read
