@@ -88,6 +88,18 @@ def _place_word(word: str) -> bool:
     return is_cap(word) and (place_code(word) is not None or is_subdivision(word))
 
 
+def _title_after_name(words: Sequence[Span], i: int) -> bool:
+    """Say whether the title the word at `i` ends follows a person's name and a comma ("Giancarlo De Santis, head of
+    the Florentine publishing house …"): the title is after its name, and no name follows."""
+    for k in range(i - 1, max(0, i - 12) - 1, -1):
+        if words[k].text == ",":
+            between = {w.text.casefold() for w in words[k + 1 : i]}
+            return k >= 1 and is_name_word(words[k - 1].text) and bool(between & TITLE_HEADS)
+        if words[k].text in (".", ";"):
+            return False
+    return False
+
+
 def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     """Say whether the word at `i` follows "the <kind word>" ("the company X", "the publishing house X").
 
@@ -100,7 +112,11 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
         return (
             False  # "… of the IPR BOOKS company and head of … of the company Dmitry Solovyov": the company named before
         )
-    low = [w.text for w in words[max(0, i - 3) : i]]
+    low = [w.text for w in words[max(0, i - 4) : i]]
+    if len(low) >= 3 and is_cap(low[-2]) and low[-1] in KIND_BEFORE_NAME and low[-3].casefold() == "the":
+        return True  # "the Istanbul company X"
+    if len(low) == 4 and is_cap(low[1]) and low[0].casefold() == "the" and low[2:] == ["publishing", "house"]:
+        return True  # "the Florentine publishing house X"
     return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
         "the",
         "publishing",
@@ -301,12 +317,13 @@ FOREIGN_HEADS = re.compile(
     r"(?:[uü]niversit\w*|universidad\w*|kütüphane\w*|kitabxana\w*|bibliot\w+|biblioth\w+|akadem\w+|muze\w*|"
     r"museo|mus[eé]e|institut\w*|enstit\w*|fakült\w*|vakf\w*|kolleg\w*|ministerstv\w*|nazirliy\w*|"
     r"müdürlüğ\w*|bakanlığ\w*|başkanlığ\w*|idarəs\w*|knihovn\w*|könyvtár\w*|kirjasto\w*|raamatukogu\w*|"
-    r"vivliothik\w*|archivo|archivio|arquivo)",
+    r"vivliothik\w*|archivo|archivio|arquivo|fondation|fondazione|fundaci[oó]n|funda[cç][aã]o|stiftung)",
     re.IGNORECASE,
 )
 #: Function words of names in another language, on which a name does not end ("… de la", "… and").
 _FOREIGN_FUNCTION = frozenset(
-    "du de des la le les del della di do da dos das der den van von y e i et ve və und och og és a tis tou and".split()
+    "du de des la le les del della di do da dos das der den van von y e i et ve və und och og és a tis tou and "
+    "pour per para sur sobre für".split()
 )
 #: Lower-case words of another language's name ("nationale du", "de la"): after one of the words above, what follows
 #: in capitals is still that institution's name ("Bibliothèque nationale du Royaume du Maroc"), nobody's.
@@ -340,6 +357,8 @@ def _in_foreign_name(words: Sequence[Span], i: int) -> bool:
     while k >= 0 and i - k <= 6 and not foreign_head(words[k].text):
         if words[k].text.casefold() in _FOREIGN_LINK:
             linked = True
+        elif words[k].text in ("le", "les") and k >= 1 and words[k - 1].text.casefold() in _FOREIGN_LINK:
+            pass  # "Fondation Orient-Occident pour le | Livre": an article after a preposition of the name's language
         elif not is_cap(words[k].text) or words[k].text.casefold() in ("the", "of", "and"):
             return False
         k -= 1
@@ -443,6 +462,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             # particle's word before it starts the person; else the last two words when the run has three or more)
             particle = next((k for k, x in enumerate(run) if k >= 2 and x.text in PARTICLES), -1)
             start = particle - 1 if particle >= 2 else (len(run) - 2 if len(run) >= 3 else -1)
+            if _title_after_name(words, i):
+                start = -1  # "X, head of the publishing house Casa Editrice Lumen Orientis.": the person came first
             if start < 1 or not all(is_name_word(x.text) or x.text in PARTICLES for x in run[start:]):
                 i = j + 1  # "the company IPR BOOKS", "the publishing house Springer Nature": the firm's name alone
                 continue
@@ -1279,6 +1300,8 @@ def institution_head(name: str) -> str | None:
         return words[-1].casefold()
     if len(words) >= 2 and fold(words[0]) in _PUBLISHER_FIRST:  # "Editorial Planeta", "Wydawnictwo Literackie"
         return words[0].casefold()
+    if len(words) >= 3 and fold(words[0]) == "casa" and fold(words[1]) == "editrice":  # "Casa Editrice Lumen Orientis"
+        return "casa editrice"
     if (
         len(words) >= 2
         and words[-1].casefold() in ("service", "services")
@@ -1295,7 +1318,7 @@ def institution_head(name: str) -> str | None:
 
 
 #: Publishers' kind words in other languages, after the name (Turkish, German, Hungarian, Azerbaijani) or before it.
-_PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik nesriyat verlag kiado nesriyyati nəşriyyatı".split())
+_PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik yayin nesriyat verlag kiado nesriyyati nəşriyyatı".split())
 _PUBLISHER_FIRST = frozenset(
     "editorial ediciones editions edition editura editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split()
 )

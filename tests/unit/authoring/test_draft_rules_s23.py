@@ -225,6 +225,20 @@ _PEOPLE_ORGS = "On July 15, 2051, {} visited the Presidential Library."
         # a firm's name in its own language ("Editura", "Edition" lead it)
         ("Director of the publishing house Editura Humanitas Ion Popescu", "Ion Popescu", "Editura Humanitas"),
         ("Director of Éditions du Caucase Hélène Marchetti-Roux", "Hélène Marchetti-Roux", "Éditions du Caucase"),
+        # a foundation named in its own language, with "pour le"
+        (
+            "Director of the Fondation Orient-Occident pour le Livre Jean-Baptiste Lefèvre-Duchamp",
+            "Jean-Baptiste Lefèvre-Duchamp",
+            "Fondation Orient-Occident pour le Livre",
+        ),
+        ("Director of the Fundación Carolina María López", "María López", "Fundación Carolina"),
+        # the name first, then the title with the firm's kind and a place adjective
+        (
+            "Giancarlo De Santis, head of the Florentine publishing house Casa Editrice Lumen Orientis,",
+            "Giancarlo De Santis",
+            "Casa Editrice Lumen Orientis",
+        ),
+        ("Director of the Istanbul company Kitap Yayın Ahmet Kaya", "Ahmet Kaya", "Kitap Yayın"),
     ],
 )
 def test_a_firm_after_its_kind_word_then_a_person(
