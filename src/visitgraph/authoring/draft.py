@@ -841,13 +841,13 @@ def _org_entry(
         entry = Entry(
             candidate.iri, "organization", candidate.name, False, reused and f"{reused}: the same distinguishing words"
         )
-    elif o.reuse_only or ((institution_head(o.name) is None or bare_part(o.name)) and not sole):
+    elif o.reuse_only or ((institution_head(o.name) is None and not o.firm or bare_part(o.name)) and not sole):
         # nothing is minted from words that name no institution, or only a part of one ("Museum of the Book
         # Department"): better no organisation than a wrong one
         return None
     else:
         check = _maybe(best, o.name, ctx)
-        if institution_head(o.name) is None:
+        if institution_head(o.name) is None and not o.firm:
             check = f'"{o.name}" does not read as an institution\'s name: name the institution, or delete it'
         if bare_head(o.name) is not None:  # "the staff of the Foundation": all the text says of them
             check = f'the text names no particular institution ("{o.name}"): name it, or delete it and say who came'

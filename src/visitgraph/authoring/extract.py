@@ -174,6 +174,8 @@ class OrgMention:
     #: why the text does not say a guest belongs to it (named on its own, outside the slots that do): reused when
     #: known, never minted, and the draft says so in a check line (decision 0052)
     unclaimed: str | None = None
+    #: named after its kind ("the publishing house Springer Nature", "the company X"): a firm, whatever its words
+    firm: bool = False
 
 
 @dataclass

@@ -1186,7 +1186,8 @@ _DISCUSSED_DOC = re.compile(
     re.I,
 )
 _DISCUSSED_DOC_PASSIVE = re.compile(
-    r"(?:^|[.;:,]\s+|\b(?:and|also)\s+)(?:(?:a|an|the)\s+)?"
+    # "During the meeting the draft of the agreement … was discussed": after an opening adverbial too
+    r"(?:^|[.;:,]\s+|\b(?:and|also|meeting|visit|talks|conversation)\s+)(?:(?:a|an|the)\s+)?"
     + _DRAFTED_DOC
     + r"\s+(?:was|were|has\s+been|have\s+been)\s+(?:also\s+|widely\s+|then\s+)?"
     r"(?:discussed|considered|examined|reviewed|debated)\b",
@@ -1285,7 +1286,9 @@ _SIGNATURES = re.compile(r"\b(?:put|affixed|placed|set)\s+(?:their|his|her|its)\
 #: A document of another time: told in the past perfect, recalled, or made at an earlier visit.
 _RECALLED = re.compile(
     r"\bhad\s+(?:already\s+|earlier\s+|previously\s+)?(?:been\s+)?(?:signed|agreed|concluded|initial+ed)\b"
-    r"|\b(?:recalled|reminded|remembered)\b|\b(?:first|previous|earlier|last)\s+visit\b",
+    r"|\b(?:recalled|reminded|remembered)\b|\b(?:first|previous|earlier|last)\s+visit\b"
+    # "X visited the library in 2013, when a memorandum … was signed": a signing of that year
+    r"|\b(?:in|since)\s+(?:19|20)\d\d,?\s+when\b",
     re.I,
 )
 

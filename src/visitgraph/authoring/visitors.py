@@ -925,6 +925,10 @@ def _edits_periodical(title: str | None, org_text: str) -> bool:
 _OWNER_PART = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,8})['’]s\s+(?P<part>\S.*)$")
 
 
+#: A firm's kind right before its name: "… of the publishing house X", "… of the Istanbul company X".
+_FIRM_KIND_BEFORE = re.compile(r"\b(?:publishing\s+house|company|firm|corporation|publisher)\s+[\"“]?$", re.I)
+
+
 def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> None:
     if desc is None:
         return
@@ -952,6 +956,9 @@ def _apply_descriptor(p: PersonMention, desc: str | None, labels: set[str]) -> N
             p.host = True
             return
         p.org = parse_org(org_text)
+        at = desc.find(org_text)
+        if at > 0 and _FIRM_KIND_BEFORE.search(desc[:at]):  # "of the publishing house Springer Nature": a firm
+            p.org.firm = True
         if title and re.search(r"\bof\s+the\s+library$", title):  # "director of the library of X University"
             p.org.library_of = True
 

@@ -62,6 +62,16 @@ def _agreements(text: str) -> list[tuple[str, bool]]:
             "The sides discussed a draft agreement on book exchange and agreed to sign it next year.",
             [("Agreement to sign it next year", False)],
         ),
+        (
+            "During the meeting the draft of the agreement on cooperation between the two libraries was discussed.",
+            [("Draft agreement on cooperation between the two libraries", False)],
+        ),
+        # a signing of another year
+        (
+            "Mayil Ahmadov noted that R. Gudauskas visited the library in 2013, when a memorandum of understanding "
+            "was signed between the two libraries.",
+            [],
+        ),
         # no document under discussion
         ("The sides discussed the possibility of signing a memorandum of cooperation.", []),
         ("The sides discussed the prospects of signing a memorandum on cooperation.", []),
@@ -239,6 +249,14 @@ _PEOPLE_ORGS = "On July 15, 2051, {} visited the Presidential Library."
             "Casa Editrice Lumen Orientis",
         ),
         ("Director of the Istanbul company Kitap Yayın Ahmet Kaya", "Ahmet Kaya", "Kitap Yayın"),
+        # a firm named after its kind is drafted whatever its words
+        (
+            "the director of sales for the Caucasus and Central Asia of the publishing house Springer Nature "
+            "Hendrik-Jan van der Meulen",
+            "Hendrik-Jan van der Meulen",
+            "Springer Nature",
+        ),
+        ("Director of the company Caspian Media Group Leyla Aliyeva", "Leyla Aliyeva", "Caspian Media Group"),
     ],
 )
 def test_a_firm_after_its_kind_word_then_a_person(
