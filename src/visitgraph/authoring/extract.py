@@ -647,7 +647,9 @@ def _heads_institution(words: list[Span], k: int) -> bool:
 
 
 #: Regions a title can be "for" ("Regional Director for Europe"), besides countries (place_code).
-REGIONS = frozenset("europe asia africa america americas eurasia caucasus oceania scandinavia balkans".split())
+REGIONS = frozenset(
+    "europe asia africa america americas eurasia caucasus oceania scandinavia balkans baltics cis gulf mena".split()
+)
 
 
 def _is_region(word: str) -> bool:
@@ -890,7 +892,7 @@ _ADVISER_TO = re.compile(
     r"(?:the\s+)?(?P<org>[A-Z][^,;()]{2,150})$"
 )
 #: A body's name and then "for" a region or countries ("OCLC for Eastern Europe and Central Asia").
-_REGION_SCOPE = re.compile(r"^(.{2,200}?)\s+(for\s+(?:the\s+)?[A-Z][^,;()]{2,120})$")
+_REGION_SCOPE = re.compile(r"^(.{2,200}?)\s+(for\s+(?:the\s+)?[A-Z][^;()]{2,120})$")  # "for Türkiye, Azerbaijan and …"
 _REGION_WORDS = frozenset("for the and eastern western northern southern central east west north south middle".split())
 
 

@@ -1439,9 +1439,17 @@ def _unit_of_no_body(name: str) -> bool:
     """Say whether a body's name is a unit's that names no institution it belongs to ("Center of Oriental
     Literature", "Department of Manuscripts"): in a delegation's list, a unit of the delegation's institution."""
     words = name.split()
-    return (
+    units = PART_WORDS | {"centre", "center", "office", "sector", "service", "bureau", "laboratory", "unit", "division"}
+    # "the head of the Digitisation Centre X", "the Conservation Laboratory": a unit named by its work alone
+    by_work = (
+        2 <= len(words) <= 3
+        and words[-1].casefold() in units
+        and all(is_cap(w) and w.casefold() not in INSTITUTION_HEADS and place_code(w) is None for w in words[:-1])
+        and not any(w.isupper() and len(w) > 1 for w in words)
+    )
+    return by_work or (
         len(words) >= 3
-        and words[0].casefold() in PART_WORDS | {"centre", "center", "office", "sector", "service"}
+        and words[0].casefold() in units
         and words[1] in ("of", "for")
         and not any(w.casefold() in INSTITUTION_HEADS or (w.isupper() and len(w) > 1) for w in words[2:])
     )

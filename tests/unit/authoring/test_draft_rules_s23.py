@@ -466,3 +466,27 @@ def test_the_person_an_event_is_about_did_not_visit(repo_draft_context: DraftCon
         repo_draft_context,
     )
     assert len(people(d.attendees)) == 2  # the forum's subject is lower-case: the guests after it are read
+
+
+def test_a_regional_scope_after_an_acronym_is_the_title_s() -> None:
+    from visitgraph.authoring.extract import split_descriptor
+
+    assert split_descriptor("Regional Director of OCLC for Eastern Europe and the CIS") == (
+        "Regional Director for Eastern Europe and the CIS",
+        "OCLC",
+    )
+    assert split_descriptor("Regional Director of OCLC for Türkiye, Azerbaijan and Central Asia")[1] == "OCLC"
+    assert split_descriptor("Director of the Institute for Central Asia") == ("Director", "Institute for Central Asia")
+
+
+def test_a_unit_named_by_its_work_in_a_delegation_is_the_delegations(repo_draft_context: DraftContext) -> None:
+    from draftcases import orgs, people
+
+    d = _draft(
+        "On September 30, 2054, the Presidential Library hosted a delegation of the National Library of Finland. "
+        "The delegation was headed by the director Kristiina Hormia and included the head of the Digitisation "
+        "Centre Ruta Petrauskiene.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in people(d.attendees)] == ["Kristiina Hormia", "Ruta Petrauskiene"]
+    assert [n for n, _ in orgs(d)] == ["National Library of Finland"]
