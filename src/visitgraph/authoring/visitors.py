@@ -594,6 +594,12 @@ def analyse_visit(
         for p in visitors:  # "X and Y were received at the library on … by Z, head of …, and W": Z and W host
             p.host = p.host or p.start >= agent.end()
     for p in visitors:
+        if (not p.host and (p.org is None or p.inherited)) and _HOST_TITLE_BEFORE.search(
+            masked[max(0, p.start - 120) : p.start]
+        ):
+            p.host = (
+                True  # "… met with deputy director of the library X", "the Presidential Library's deputy director X"
+            )
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_led_guests_elsewhere(text, end, out)
     _find_hosts_elsewhere(text, end, out, known_hosts, labels)
@@ -619,6 +625,16 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+#: A title of the host's own right before a name in the visit sentence: "the Presidential Library's deputy director",
+#: "(met with) deputy director of the library" (after "with", "by" or the sentence's start: not a guest's own title).
+_HOST_TITLE_BEFORE = re.compile(
+    r"(?:(?:^|,|\b(?:with|by))\s+(?:the\s+)?Presidential\s+Library[’']s\s+(?:[a-z-]+\s+){1,3}|"
+    r"\b(?:with|by)\s+(?:the\s+)?(?:(?:deputy|chief|senior|leading)\s+)?"
+    r"(?:director|head|librarian|specialist|bibliographer|curator|manager)"
+    r"(?:\s+[a-z-]+){0,6}\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary\s+)$"
+)
 
 
 def _fuller_named_before(org: OrgMention | None, before: list[OrgMention]) -> OrgMention | None:

@@ -490,3 +490,37 @@ def test_a_unit_named_by_its_work_in_a_delegation_is_the_delegations(repo_draft_
     )
     assert [n for n, _ in people(d.attendees)] == ["Kristiina Hormia", "Ruta Petrauskiene"]
     assert [n for n, _ in orgs(d)] == ["National Library of Finland"]
+
+
+@pytest.mark.parametrize(
+    ("text", "visitors", "hosts"),
+    [
+        (
+            "On June 18, 2051, the Presidential Library's deputy director Leyla Huseynova met with Kairi Lepp, "
+            "Director of the National Library of Estonia.",
+            ["Kairi Lepp"],
+            ["Leyla Huseynova"],
+        ),
+        (
+            "On June 18, 2051, Kairi Lepp, Director of the National Library of Estonia, met with deputy director of "
+            "the library Leyla Huseynova.",
+            ["Kairi Lepp"],
+            ["Leyla Huseynova"],
+        ),
+        # "and deputy director of the library Y" in the guests' list: the guests' library
+        (
+            "On June 18, 2051, Kairi Lepp, Director of the National Library of Estonia, and deputy director of the "
+            "library Anu Tamm visited the Presidential Library.",
+            ["Anu Tamm", "Kairi Lepp"],
+            [],
+        ),
+    ],
+)
+def test_host_titles_in_the_visit_sentence(
+    text: str, visitors: list[str], hosts: list[str], repo_draft_context: DraftContext
+) -> None:
+    from draftcases import people
+
+    d = _draft(text, repo_draft_context)
+    assert [n for n, _ in people(d.attendees)] == visitors
+    assert [n for n, _ in people(d.contributors)] == hosts
