@@ -154,6 +154,8 @@ NEWS_FILES = {
     "dev49": "news-dev49.json",
     "dev50": "news-dev50.json",
     "dev51": "news-dev51.json",
+    "dev52": "news-dev52.json",
+    "dev53": "news-dev53.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",
