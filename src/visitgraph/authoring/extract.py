@@ -464,6 +464,16 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             # particle's word before it starts the person; else the last two words when the run has three or more)
             particle = next((k for k, x in enumerate(run) if k >= 2 and x.text in PARTICLES), -1)
             start = particle - 1 if particle >= 2 else (len(run) - 2 if len(run) >= 3 else -1)
+            if (
+                start >= 1
+                and particle < 0
+                and (
+                    fold(run[-1].text) in _FIRM_LAST | _PUBLISHER_LAST | INSTITUTION_HEADS
+                    or any(x.text in PARTICLES for x in run[:start])
+                    or run[start].text in PARTICLES
+                )
+            ):
+                start = -1  # "Taylor Francis Group", "Qanun Nashr Evi", "Philipp von Zabern": the firm's name whole
             if _title_after_name(words, i):
                 start = -1  # "X, head of the publishing house Casa Editrice Lumen Orientis.": the person came first
             if start < 1 or not all(is_name_word(x.text) or x.text in PARTICLES for x in run[start:]):
@@ -1322,7 +1332,11 @@ def institution_head(name: str) -> str | None:
 
 
 #: Publishers' kind words in other languages, after the name (Turkish, German, Hungarian, Azerbaijani) or before it.
-_PUBLISHER_LAST = frozenset("yayinlari yayinevi yayincilik yayin nesriyat verlag kiado nesriyyati nəşriyyatı".split())
+_PUBLISHER_LAST = frozenset(
+    "yayinlari yayinevi yayincilik yayin nesriyat verlag kiado nesriyyati nəşriyyatı evi".split()
+)
+#: Last words of a firm's name ("Taylor & Francis Group", "Cambridge University Press").
+_FIRM_LAST = frozenset("group press publishing publishers books media holding editions house".split())
 _PUBLISHER_FIRST = frozenset(
     "editorial ediciones editions edition editura editora edizioni wydawnictwo nakladatelstvi izdatelstvo".split()
 )

@@ -165,8 +165,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?P<items>[^,;]{1,150}?)\s+(?:was|were)\s+(?P<verb>presented|donated|handed\s+over|given|gifted)\s+to\s+"
             # "… were donated to the library of the Cultural Center": a guest's library, not the host
-            r"(?P<recv>the\s+library\s+of\s+the\s+" + CAP + r"[^.,;]{1,80}|"
-            r"the\s+(?:Presidential\s+)?[Ll]ibrary(?!\s+of\s+the\s+"
+            # ("the Presidential Library of the Administration …" is the host's full name)
+            r"(?P<recv>the\s+Presidential\s+Library|the\s+library\s+of\s+the\s+" + CAP + r"[^.,;]{1,80}|"
+            r"the\s+[Ll]ibrary(?!\s+of\s+the\s+"
             + CAP
             + r")|"
             + _STAFF
@@ -201,20 +202,24 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"[\w’'-]*(?:\s+"
             + CAP
             + r"[\w’'-]*){0,3})|he|she|they)\b[^.]{0,150}?\b"
-            r"(?:gave|presented|donated|gifted|brought)\s+(?P<items>.{1,150}?)\s+as\s+(?:a\s+)?gifts?"
+            r"(?:gave|presented|donated|gifted|brought(?!\s+(?:together|up|about|back|forward|out|in)\b))\s+"
+            r"(?P<items>(?:(?!\breceived\b)[^.]){1,150}?)\s+as\s+(?:a\s+)?gifts?"
             r"(?:\s+to\s+(?P<recv>[^.,]+))?"
         ),
     ),
     (
         "as_gift_first",  # "The guest brought as a gift a selection of books …": the gift after "as a gift"
         re.compile(
-            r"(?P<giver>(?:[Tt]he\s+)?guests?|(?:"
+            # "The library presented as a gift to the guests a book …": the host, and the receiver first
+            r"(?P<giver>[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary|(?:[Tt]he\s+)?guests?|(?:"
             + CAP
             + r"[\w’'-]*(?:\s+"
             + CAP
             + r"[\w’'-]*){0,3})|he|she|they)\b[^.]{0,150}?\b"
-            r"(?:gave|presented|donated|gifted|brought|left|handed\s+over)\s+as\s+(?:a\s+)?gifts?\s+(?P<items>[^.;]{1,150}?)"
-            r"(?:\s+to\s+(?P<recv>[^.,;]+))?(?:[.;]|$)"
+            r"(?<!had\s)(?:gave|presented|donated|gifted|brought|left|handed\s+over)\s+as\s+(?:a\s+)?gifts?\s+"
+            r"(?:to\s+(?P<recv>the\s+(?:guests?|delegation|visitors?|(?:Presidential\s+)?[Ll]ibrary)|him|her|them)\s+)?"
+            r"(?P<items>(?!to\b)[^.;]{1,150}?)(?:\s+to\s+(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary)?"
+            r"(?:\s+in\s+(?:19|20)\d\d)?(?:[.;]|$)"
         ),
     ),
     (
@@ -273,7 +278,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"[\w.’'-]*){0,3})|"
             r"[Hh]e|[Ss]he|[Tt]hey)" + _TURN_OR_APPOSITION + r"\s+(?P<verb>gave|donated|gifted|handed(?!\s+over)|"
             # "… presented her the album …": a pronoun, then the thing, with no "with"
-            r"presented(?=\s+(?:him|her|them)\s+(?:a|an|the|some|several|two|three|\d+)\s))\s+"
+            # (not the library's own: "presented them the library's rare manuscripts" shows them)
+            r"presented(?=\s+(?:him|her|them)\s+(?:a|an|the|some|several|two|three|\d+)\s(?!library[’']s\b)))\s+"
             # "each guest", "each of them": every guest a copy (decision 0066)
             r"(?P<recv>"
             + _LIBRARY
@@ -558,7 +564,11 @@ _NEEDS = {
 
 
 _SHOWN = re.compile(
-    r"\b(?:platforms?|projects?|programmes?|programs?|databases?|systems?|services?|software|applications?|apps?|"
+    # what one shows or tells ("its digitization strategy", "the history of the library"), and people introduced
+    # ("the delegation members"): no thing handed over (review of session 23)
+    r"\b(?:strateg(?:y|ies)|concepts?|(?:the|its|their)\s+(?:history|structure)|experience|achievements|members|"
+    r"colleagues|team|"
+    r"platforms?|projects?|programmes?|programs?|databases?|systems?|services?|software|applications?|apps?|"
     r"websites?|portals?|technolog(?:y|ies)|reports?|results|possibilities|capabilities|activities|plans?)\b",
     re.I,
 )
@@ -1169,12 +1179,16 @@ _DISCUSS_VERB = (
 )
 _DRAFTED_DOC = (
     r"(?P<draft>(?:the\s+|a\s+)?(?:draft|text)\s+(?:of\s+)?|possible\s+|new\s+)?"
+    # the words before the document are its own modifiers ("cooperation", "new"), never a phrase with a preposition
+    # ("issues of mutual agreement", "ways of concluding agreements": a topic, no document; review of session 23)
     r"(?:(?:a|an|the)\s+)?(?P<mods>(?:(?!memorandum\b|agreement\b|an?\b|the\b|existing\b|current\b|earlier\b|"
     r"previous\b|old\b|signed\b|implementation\b|possibility\b|prospects?\b|terms\b|conditions\b|signing\b|"
-    r"preparation\b|conclusion\b|future\b)[a-z][\w-]*\s+){0,3}?)"
+    r"preparation\b|conclusion\b|concluding\b|future\b|mutual\b|international\b|such\b|these\b|those\b|all\b|"
+    r"of\b|to\b|for\b|in\b|on\b|with\b|about\b|and\b|or\b|[a-z]+ing\b)[a-z][\w-]*\s+){0,2}?)"
     + _DOC
+    # its subject, up to what says it exists already ("… signed in 2031", "… which expires next year")
     + r"(?P<on>\s+(?:on|of|between|for|regarding|concerning|about|with|in\s+the\s+(?:field|area|sphere)s?\s+of)"
-    r"\s+[^.;]{1,200}?)?"
+    r"\s+(?:(?!(?:signed|concluded|initial+ed|expires?|expired|valid)\b)[^.;]){1,200}?)?"
 )
 _DISCUSSED_DOC = re.compile(
     r"\b"
@@ -1182,7 +1196,8 @@ _DISCUSSED_DOC = re.compile(
     + r"\s+(?:(?:a|an|the)\s+)?"
     + _DRAFTED_DOC
     + r"(?=,|\s+(?:but|while|which|that|during|in\s+the\s+future|(?:at|in)\s+the\s+(?:meeting|end|course)|"
-    r"and\s+(?:agreed|decided|signed|noted|stressed|it|the\s+sides|the\s+parties|they|also|expressed))\b|[.;]|$)",
+    r"and\s+(?:agreed|decided|signed|noted|stressed|it|the\s+sides|the\s+parties|they|also|expressed|"
+    r"the\s+(?:possibility|prospects?|question|issue|terms))|signed|concluded|initial+ed)\b|[.;]|$)",
     re.I,
 )
 _DISCUSSED_DOC_PASSIVE = re.compile(
@@ -1192,6 +1207,13 @@ _DISCUSSED_DOC_PASSIVE = re.compile(
     + r"\s+(?:was|were|has\s+been|have\s+been)\s+(?:also\s+|widely\s+|then\s+)?"
     r"(?:discussed|considered|examined|reviewed|debated)\b",
     re.I,
+)
+#: What the rest of a discussed document's clause may say of it that makes it an existing one.
+_EXISTS_ALREADY = re.compile(
+    # (not one "expected to be signed", "which will be signed": a document to be made)
+    r"^(?:,?\s+(?:which|that)\b(?![^,]{0,80}?\b(?:will|to\s+be|expected|planned|shall|would)\b)[^,]{0,80}?"
+    r"\b(?:signed|concluded|initial+ed|expires?|expired|runs|is\s+valid)\b)"
+    r"|^\s+(?:signed|concluded)\b"
 )
 #: What keeps a discussed document from being this visit's: one that exists already or was signed before.
 _DOC_OF_BEFORE = re.compile(
@@ -1215,6 +1237,9 @@ def _discussed_document(sentence: str) -> AgreementMention | None:
     m = _DISCUSSED_DOC.search(sentence) or _DISCUSSED_DOC_PASSIVE.search(sentence)
     if m is None:
         return None
+    clause = re.split(r"[.;]", sentence[m.end() :], maxsplit=1)[0]
+    if re.match(r"\s*(?:signed|concluded|initial+ed)\b", clause) or _EXISTS_ALREADY.search(clause):
+        return None  # "the memorandum … that the libraries signed last year", "…, which expires next year"
     on = (m.group("on") or "").rstrip()
     if _DOC_OF_BEFORE.match(sentence, m.end()) or _RECALLED.search(sentence) or re.match(r"\s+of\s+(?:19|20)\d\d", on):
         return None  # "discussed the memorandum signed in 2031": a document of another time

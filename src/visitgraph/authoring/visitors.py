@@ -214,7 +214,7 @@ _EVENT_ON_PERSON = re.compile(
     r"(?:on|about|dedicated\s+to|devoted\s+to|in\s+memory\s+of|in\s+honou?r\s+of)\s+"
     r"[A-ZÀ-ÖØ-ÞƏİŞÇĞÜÖ][\w’'-]*(?:\s+[A-ZÀ-ÖØ-ÞƏİŞÇĞÜÖ][\w’'-]*){0,3}"
     # the run ends the phrase: "a conference on Azerbaijani Manuscripts Maria Rossi visited …" keeps the guest
-    r"(?=\s*(?:[,.;)]|$|\s(?:in|at|held|organi[sz]ed|which|that)\b))"
+    r"(?=\s*(?:[,.;)]|$|\s(?:in|at|held|organi[sz]ed|which|that|together\s+with)\b|\sand\s+[a-z]))"
 )
 
 
@@ -410,10 +410,18 @@ def _two_bodies_without_article(text: str) -> list[str]:
     ([], [])
     """
     parts = text.split(" and ")
-    if len(parts) != 2:
-        return []
+    if len(parts) != 2 or len(text) > 400:
+        return []  # a body's name is short: longer text is no two bodies (and stays linear: review of session 23)
     first, second = parts[0].strip(), parts[1].strip()
-    if not re.search(r"\b[A-Z][\w’'-]*\s+of\s+(?:the\s+)?[A-Z]", first) or institution_head(first) is None:
+    words = first.split()
+    # "X of (the) Y": a capitalised word before "of" and after it (or after its "the")
+    whole = any(
+        words[k] == "of"
+        and is_cap(words[k - 1])
+        and (is_cap(words[k + 1]) or (words[k + 1] == "the" and k + 2 < len(words) and is_cap(words[k + 2])))
+        for k in range(1, len(words) - 1)
+    )
+    if not whole or institution_head(first) is None:
         return []
     words = second.split()
     if len(words) < 2 or not is_cap(words[0]) or institution_head(second) is None:
@@ -556,6 +564,7 @@ def analyse_visit(
     labels = {fold(x) for x in host_labels}
     known_hosts = {fold(x) for x in host_people}
     end = visit_sentence_end(text)
+    first_end = end  # where the visit sentence itself ends (the next one may be read with it)
     counted = _COUNTED_GUESTS.search(text, 0, end)
     # "… received two delegations on the same day. General Director of X Y arrived …": the next sentence names them,
     # unless the visit sentence lists the groups itself ("two groups of guests: …") or the next takes them one by one
@@ -594,6 +603,8 @@ def analyse_visit(
         for p in visitors:  # "X and Y were received at the library on … by Z, head of …, and W": Z and W host
             p.host = p.host or p.start >= agent.end()
     for p in visitors:
+        if p.start >= first_end and not p.host and _PASSIVE_AGENT.search(masked[max(0, p.start - 80) : p.start]):
+            p.host = True  # "… received a guest. The guest was welcomed by deputy director X": the host's
         if (not p.host and (p.org is None or p.inherited)) and _HOST_TITLE_BEFORE.search(
             masked[max(0, p.start - 120) : p.start]
         ):
@@ -625,6 +636,14 @@ def analyse_visit(
     if named or out.visitors:  # a bare "the National Library" is kept only when the item names nothing else
         out.orgs = named
     return out
+
+
+#: The agent of a passive about the guests in the sentence after the visit's: "The guest was welcomed (shown …) by
+#: deputy director X" names the host's staff, not the guest.
+_PASSIVE_AGENT = re.compile(
+    r"\b(?:was|were)\s+(?:also\s+)?(?:welcomed|received|greeted|shown|guided|escorted|hosted|met|briefed|informed|"
+    r"acquainted|told)\b[^.;]{0,80}?\bby\s+(?:the\s+)?(?:[a-z-]+\s+){0,4}$"
+)
 
 
 #: A title of the host's own right before a name in the visit sentence: "the Presidential Library's deputy director",
@@ -680,10 +699,21 @@ def _find_embassy_elsewhere(text: str, out: VisitFindings) -> None:
             continue
         title = _DIPLOMAT_OF.match(p.job_title or "")
         code = place_code(title.group("country")) if title is not None else None
-        diplomat = re.match(r"(?:[\w-]+\s+){0,2}(?:ambassador|consul|attach[eé])\b", p.job_title or "", re.I)
+        diplomat = re.match(
+            r"(?:(?!former|ex)[\w-]+\s+){0,2}(?:ambassador|consul|attach[eé])\b", p.job_title or "", re.I
+        )
         if code is None and diplomat is not None and " of " not in f" {p.job_title} ":  # "Ambassador Y" alone
             if embassies is None:  # read once, and only for a diplomat: linear in the item
-                embassies = {m.group(0).strip() for m in _EMBASSY.finditer(text)}
+                # an embassy the guests act for ("on behalf of", "of the embassy"), not one of another time or of
+                # others ("had worked at the Embassy …", "attended by staff of the Embassy …")
+                embassies = {
+                    m.group(0).strip()
+                    for m in _EMBASSY.finditer(text)
+                    if not re.search(
+                        r"\b(?:had|earlier|previously|former|formerly|attended|staff\s+of|employees\s+of)\b",
+                        _sentence_before(text, m.start(), 200),
+                    )
+                }
             if len(embassies) == 1:
                 # "… was visited by the Ambassador of X. Ambassador Y … on behalf of the Embassy of X": the one embassy
                 p.org = parse_org(next(iter(embassies)))
