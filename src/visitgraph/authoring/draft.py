@@ -279,8 +279,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
             as_written = written[p.start : p.start + len(p.name)]
             if as_written != p.name and _APOSTROPHE_IN_WORD.sub("’", as_written) == p.name:
                 p.name = as_written
-        bodies = found.orgs + [q.org for q in found.visitors + found.hosts if q.org is not None]
-        for o in {id(o): o for o in bodies + [o.parent for o in bodies if o.parent is not None]}.values():
+        named = found.orgs + [q.org for q in found.visitors + found.hosts if q.org is not None]
+        for o in {id(o): o for o in named + [o.parent for o in named if o.parent is not None]}.values():
             at = text.find(o.name) if "’" in o.name else -1  # "… of O‘zbekiston": the body's name as written too
             if at >= 0:
                 o.name = written[at : at + len(o.name)]

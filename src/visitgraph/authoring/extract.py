@@ -464,6 +464,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             # particle's word before it starts the person; else the last two words when the run has three or more)
             particle = next((k for k, x in enumerate(run) if k >= 2 and x.text in PARTICLES), -1)
             start = particle - 1 if particle >= 2 else (len(run) - 2 if len(run) >= 3 else -1)
+            house = max((k for k, x in enumerate(run[:-2]) if fold(x.text) in _PUBLISHER_LAST), default=-1)
+            if house >= 0:  # "the publishing house Kültür Yayınları Ayşe Gül Öztürk": the firm ends at its kind word
+                start, particle = house + 1, -1
             if (
                 start >= 1
                 and particle < 0
@@ -537,7 +540,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             i = j + 1  # "the Hermitage Museum in Saint Petersburg": where an institution is, not a person
             continue
-        if run and run[0] is words[i] and _in_foreign_name(words, i):
+        # "… Bibliothèque nationale de France | Ana Santos": the own-language name ended with its country
+        after_country = i >= 1 and is_cap(words[i - 1].text) and _a_country(words[i - 1].text)
+        if run and run[0] is words[i] and _in_foreign_name(words, i) and not after_country:
             if len([x for x in run if x.text not in PARTICLES]) < 3 or any(foreign_head(x.text) for x in run):
                 i = j + 1  # "the Bibliothèque nationale du Royaume du Maroc": the rest of a name in its own language
                 continue
@@ -711,6 +716,10 @@ def _after_org_for(words: list[Span], i: int) -> bool:
 _PATRONYMIC = re.compile(r"[^\W\d_]{2,}(?:ovna|evna|ivna|yevna|ovich|evich|yevich|ovych|evych|ovič|kyzy|qizi|uly)")
 
 
+#: Particles written with a capital that open a surname of two words ("De Santis", "Van Dijk", "Di Stefano").
+_CAP_PARTICLES = frozenset("De Di Da Del Della Van Von Le La Du Dos Das".split())
+
+
 def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     """Drop the leading words of a long run that end an institution's name ("University of Bologna Marco Rinaldi").
 
@@ -719,6 +728,10 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     """
     if len(run) >= 3 and _PATRONYMIC.fullmatch(run[-2].text):
         return run[-3:]
+    if len(run) >= 3 and run[-2].text in _CAP_PARTICLES:
+        return run[
+            -3:
+        ]  # "… of Bologna Francesca De Santis": a given name, then a surname with its capitalised particle
     if _in_foreign_name(words, i):
         return run  # the end of a name in another language: read where such names are (find_people)
     k = i - 1
@@ -927,6 +940,10 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
     if adviser is not None and not office and looks_org(adviser.group("org")):  # "an adviser to the Bibliotheca …"
         return adviser.group("title"), adviser.group("org")
     title, org = _split_descriptor(desc)
+    trailing = re.search(r"\s+(?:Professor|Prof\.?|Dr\.?|Doctor|Academician|Associate\s+Professor)$", org or "")
+    if org is not None and trailing is not None:  # "… of the University of Munich Professor X": a second title
+        title = f"{title} {trailing.group(0).strip()}" if title else trailing.group(0).strip()
+        org = org[: trailing.start()]
     if org is not None and bare_part(org):
         return desc, None  # "head of the Museum of the Book Department": a part the text does not say whose
     region = _REGION_SCOPE.match(org) if org else None

@@ -449,6 +449,13 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     if not heads:
         return None, None
     i = heads[-1]
+    if (
+        len(heads) > 1
+        and i == len(words) - 1
+        and words[i].text.casefold() in ("professor", "doctor", "academician")
+        and any(w.text == "of" for w in words[heads[-2] : i])
+    ):
+        i = heads[-2]  # "Head of the Institute of … of the University of Munich Professor X": the title with its body
     while i > 0 and (
         words[i - 1].text.casefold() in TITLE_MODIFIERS | TITLE_HEADS | {"and", "ex", "-"}
         or (words[i - 1].text.isupper() and len(words[i - 1].text) > 1)

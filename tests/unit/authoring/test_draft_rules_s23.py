@@ -524,3 +524,43 @@ def test_host_titles_in_the_visit_sentence(
     d = _draft(text, repo_draft_context)
     assert [n for n, _ in people(d.attendees)] == visitors
     assert [n for n, _ in people(d.contributors)] == hosts
+
+
+@pytest.mark.parametrize(
+    ("who", "person", "orgs"),
+    [
+        # an own-language name that ends with its country, then the person
+        (
+            "Deputy Director of the Bibliothèque nationale de France Jean-Baptiste Lefèvre",
+            "Jean-Baptiste Lefèvre",
+            ["Bibliothèque nationale de France"],
+        ),
+        # a surname with a capitalised particle after a place
+        (
+            "Director of the University Library of Bologna Francesca De Santis",
+            "Francesca De Santis",
+            ["University Library of Bologna"],
+        ),
+        # a publisher's kind word inside the run after 'the publishing house'
+        (
+            "General Manager of the Istanbul publishing house Kültür Yayınları Ayşe Gül Öztürk",
+            "Ayşe Gül Öztürk",
+            ["Kültür Yayınları"],
+        ),
+        # a second title right before the name is no part of the body
+        (
+            "Head of the Institute of Oriental Studies of the University of Munich Professor Karl-Heinz Müller",
+            "Karl-Heinz Müller",
+            ["Institute of Oriental Studies of the University of Munich", "University of Munich"],
+        ),
+    ],
+)
+def test_the_end_of_a_body_and_the_start_of_a_name(
+    who: str, person: str, orgs: list[str], repo_draft_context: DraftContext
+) -> None:
+    from draftcases import orgs as _orgs
+    from draftcases import people as _people
+
+    d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == [person]
+    assert sorted(n for n, _ in _orgs(d)) == sorted(orgs)
