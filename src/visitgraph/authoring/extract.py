@@ -71,7 +71,8 @@ south central city global world catalogue scientific educational activities rare
 visitors book president first online countries computer intangible heritage humanity representative list democratic state
 symbols attributes kingdom united arab emirates islamic people's democratic new old great royal
 parliamentary pedagogical technical technological medical agrarian agricultural military economic polytechnic
-academic musical linguistic humanitarian veterinary literary""".split()
+academic musical linguistic humanitarian veterinary literary
+day days week weeks month year festival fair copyright""".split()
 )
 #: What a text names besides people and bodies: capitalised words before one of these are its name, not a person's
 #: ("the Erasmus+ Staff Mobility Programme", "the Silk Road Project").

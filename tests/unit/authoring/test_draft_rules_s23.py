@@ -564,3 +564,14 @@ def test_the_end_of_a_body_and_the_start_of_a_name(
     d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == [person]
     assert sorted(n for n, _ in _orgs(d)) == sorted(orgs)
+
+
+def test_a_day_of_the_calendar_is_no_person(repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(
+        "On World Book and Copyright Day, April 23, 2056, President of the Russian State Library Alexander Visliy "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in people(d.attendees)] == ["Alexander Visliy"]
