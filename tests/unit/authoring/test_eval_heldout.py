@@ -309,7 +309,7 @@ def test_dev19_development_no_worse(dev19_scores: dict[str, DraftScore]) -> None
     entities in 2 items; after round 19 23/30, dates 30/30, reuse 38/38, nothing invented. Its problems are printed
     on failure: it is tuned on now."""
     d = dev19_scores["dev19"]
-    assert d.right >= 23 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev19"), d.problems)
+    assert d.right >= 25 and d.dates >= 30 and d.invented == 0 and d.reused >= 38, (d.line("dev19"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -326,7 +326,7 @@ def test_dev20_development_no_worse(dev20_scores: dict[str, DraftScore]) -> None
     43/43, nothing invented; after round 28 (decision 0088) 24/30. Its problems are printed on failure: it is tuned on
     now. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = dev20_scores["dev20"]
-    assert d.right >= 23 and d.dates >= 29 and d.invented <= 1 and d.reused >= 43, (d.line("dev20"), d.problems)
+    assert d.right >= 25 and d.dates >= 29 and d.invented <= 1 and d.reused >= 43, (d.line("dev20"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -343,7 +343,7 @@ def test_dev21_development_no_worse(dev21_scores: dict[str, DraftScore]) -> None
     round 21 23/30, dates 28/30, reuse 44/45, 1 invented entity in 1 item. Its problems are printed on failure: it
     is tuned on now. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = dev21_scores["dev21"]
-    assert d.right >= 22 and d.dates >= 28 and d.invented <= 2 and d.reused >= 44, (d.line("dev21"), d.problems)
+    assert d.right >= 23 and d.dates >= 28 and d.invented <= 2 and d.reused >= 44, (d.line("dev21"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -375,7 +375,7 @@ def test_dev23_development_no_worse(dev23_scores: dict[str, DraftScore]) -> None
     round 23 24/30, dates 30/30, reuse 43/43, nothing invented. Its problems are printed on failure: it is tuned on
     now."""
     d = dev23_scores["dev23"]
-    assert d.right >= 24 and d.dates >= 30 and d.invented == 0 and d.reused >= 43, (d.line("dev23"), d.problems)
+    assert d.right >= 26 and d.dates >= 30 and d.invented == 0 and d.reused >= 43, (d.line("dev23"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -498,7 +498,7 @@ def test_dev35_to_dev45_development_no_worse(dev35_scores: dict[str, DraftScore]
         "dev39": (24, 30, 4, 41),
         "dev40": (27, 29, 6, 42),
         "dev41": (25, 30, 2, 44),
-        "dev42": (27, 30, 2, 43),
+        "dev42": (28, 30, 2, 43),
         "dev43": (29, 30, 1, 33),
         "dev44": (30, 30, 0, 40),
         "dev45": (27, 30, 1, 42),
@@ -511,7 +511,7 @@ def test_dev35_to_dev45_development_no_worse(dev35_scores: dict[str, DraftScore]
 def dev46_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The blind checks ``dev46`` and ``dev47``, scored only by the test about them (named ``test_dev46_*``), so
     ``-k "not dev46"`` never computes them for someone tuning on other sets."""
-    return {split: _scored(sources, split) for split in ("dev46", "dev47")}
+    return {split: _scored(sources, split) for split in ("dev46", "dev47", "dev49")}
 
 
 def test_dev46_and_dev47_blind_checks_no_worse(dev46_scores: dict[str, DraftScore]) -> None:
@@ -526,6 +526,27 @@ def test_dev46_and_dev47_blind_checks_no_worse(dev46_scores: dict[str, DraftScor
     (decision 0089)."""
     _no_worse(dev46_scores["dev46"], "dev46", right=26, dates=30, invented=1, reused=41, blind=True)
     _no_worse(dev46_scores["dev47"], "dev47", right=28, dates=30, invented=1, reused=45, blind=True)
+    # dev49 (news-dev49.json): written blind in session 23 and never tuned on (decision 0089): 21/30 on the rules at
+    # the session's start (e220ab1), 23/30, dates 30/30, reuse 44/44, 2 invented entities in 2 items at its end
+    _no_worse(dev46_scores["dev49"], "dev49", right=23, dates=30, invented=2, reused=44, blind=True)
+
+
+@pytest.fixture(scope="module")
+def dev48_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The sets ``dev48`` and ``dev50`` to ``dev53``, scored only by the test about them (named ``test_dev48_*``)."""
+    return {split: _scored(sources, split) for split in ("dev48", "dev50", "dev51", "dev52", "dev53")}
+
+
+def test_dev48_to_dev53_development_no_worse(dev48_scores: dict[str, DraftScore]) -> None:
+    """dev48 and dev50 to dev53 (30 representative items each, written blind in session 23) were the development sets of
+    its rounds (decision 0089), each scored blind before it was tuned on. On the rules at the session's start
+    (e220ab1) / on the session's rules before the set was looked at / now: dev48 22 / 26 / 28 of 30; dev50 21 / 24 /
+    27; dev51 17 / 19 / 27; dev52 24 / 25 / 29; dev53 20 / 24 / 25 (dates 29/30; 6 invented entities in 4 items)."""
+    _no_worse(dev48_scores["dev48"], "dev48", right=28, dates=30, invented=2, reused=41)
+    _no_worse(dev48_scores["dev50"], "dev50", right=27, dates=30, invented=3, reused=47)
+    _no_worse(dev48_scores["dev51"], "dev51", right=27, dates=30, invented=0, reused=42)
+    _no_worse(dev48_scores["dev52"], "dev52", right=29, dates=30, invented=0, reused=48)
+    _no_worse(dev48_scores["dev53"], "dev53", right=25, dates=29, invented=6, reused=43)
 
 
 def test_dev_halves_stay_as_tuned(
