@@ -385,7 +385,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + _TURN_OR_APPOSITION
             + r"\s+(?:also\s+)?(?P<verb>donated|handed\s+over|presented(?=\s+(?:his|her|their)\s(?!(?:a|an|the|some|several)\s))|"
             # "…, and she in turn presented books published by …": a thing after the turn, the receiver unsaid
-            r"(?<=turn\s)presented|(?<=turn,\s)presented)"
+            r"(?<=turn\s)presented|(?<=turn,\s)presented|"
+            # "The guest presented a book on the manuscripts of …": a thing handed over, the receiver unsaid
+            r"presented(?=\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:book|album|copy|collection|set|monograph|facsimile|"
+            r"volume|edition|map|painting|carpet)s?\b))"
             r"\s+(?P<items>(?!to\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
@@ -555,7 +558,9 @@ _NEEDS = {
     "to_person": (" to ",),
     "recv_with": ("presented", "with"),
     "left_for": ("left",),
-    "donated_bare": ("donated|handed over|presented his|presented her|presented their|turn presented|turn, presented",),
+    "donated_bare": (
+        "donated|handed over|presented his|presented her|presented their|turn presented|turn, presented|presented a",
+    ),
     "enriched": ("enriched|replenished|supplemented",),
     "left_with": ("left",),
     "enriches_fund": ("enriches|has enriched|joined|complements|adorns",),
@@ -960,7 +965,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             if rule == "donated_bare" and verb == "presented" and not _names_thing(m.group("items")):
                 continue  # "presented his plans": not a thing handed over
             if rule == "donated_bare" and re.search(
-                r"\bto\s+(?:the\s+)?(?:library[’']s\s+)?(?:readers|audience|public|participants|staff|students)\b",
+                r"\bto\s+(?:the\s+)?(?:library[’']s\s+)?(?:readers|audience|public|participants|staff|students)\b"
+                # "presented a new book at the conference": a presentation at an event
+                r"|\b(?:at|during)\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:conference|event|forum|festival|fair|"
+                r"presentation|ceremony|symposium|seminar|round\s+table|evening)\b",
                 m.group("items"),
             ):
                 continue  # "presented her new book to the readers": an event's presentation

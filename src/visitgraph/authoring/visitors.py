@@ -1351,7 +1351,9 @@ _OWN_LIBRARY = re.compile(r"\bthe\s+library[’']s\b|\bof\s+the\s+Presidential\s
 _ESCORT_VERBS = frozenset("accompanied assisted escorted".split())
 _STAFF_VERBS = frozenset(
     "acquainted showed told informed introduced presented spoke talked guided thanked greeted welcomed received "
-    "demonstrated explained briefed familiarized familiarised answered".split()
+    "demonstrated explained briefed familiarized familiarised answered "
+    # what staff do for a reader: "X, head of the Periodicals sector, brought out for him newspapers of 1918"
+    "brought prepared selected provided offered organised organized conducted".split()
 )
 
 

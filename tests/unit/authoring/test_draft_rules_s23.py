@@ -183,6 +183,15 @@ def _gifts(text: str) -> list[tuple[str, str, str]]:
             'The director of the library Mayil Ahmadov thanked the guest for the books and presented her the album "Baku".',
             [("Mayil Ahmadov", "guest", "Album")],
         ),
+        # a thing presented with no receiver, by the guest: to the host
+        (
+            "The guest presented a book on the manuscripts of the Estonian national library, and Mayil Ahmadov gave "
+            "her books on Azerbaijani history.",
+            [
+                ("guest", "host", "Book on the manuscripts of the Estonian national library"),
+                ("Mayil Ahmadov", "guest", "Books on Azerbaijani history"),
+            ],
+        ),
         (
             "The guest presented the library with books on literature, history and art.",
             [("guest", "host", "Books on literature, history and art")],
@@ -204,6 +213,8 @@ def test_gifts_in_common_phrasings(text: str, expected: list[tuple[str, str, str
         "The guest, in turn, presented her new projects.",
         # a book presented to an audience, a service shown
         "The guest presented her new book about Tallinn to the readers.",
+        "The guest presented a new book at the conference.",
+        "The guest presented a report on the digitization of manuscripts.",
         "The library presented the new electronic catalogue to the guests.",
         "Head of the department Rauf Guliyev presented the library's new digital collections to the guests.",
         "The guest in turn presented the digital platform of her library to the staff.",
@@ -319,6 +330,22 @@ def test_host_staff_named_in_a_later_sentence(later: str, host: str, repo_draft_
     d = _draft(_H + later, repo_draft_context)
     assert people(d.contributors) == [(host, True)]
     assert [n for n, _ in people(d.attendees)] == ["Kairi Lepp"]
+
+
+def test_staff_who_bring_a_reader_what_they_ask_for_are_hosts(repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(
+        _H + "Aytan Karimova, head of the Periodicals sector, brought out for her newspapers of 1918 from the "
+        "library's collection.",
+        repo_draft_context,
+    )
+    assert people(d.contributors) == [("Aytan Karimova", True)]
+    d = _draft(
+        _H + "Anna Smith, head of the rare books department of the British Library, brought her a letter.",
+        repo_draft_context,
+    )
+    assert people(d.contributors) == []
 
 
 def test_a_guests_own_librarys_staff_stay_guests(repo_draft_context: DraftContext) -> None:

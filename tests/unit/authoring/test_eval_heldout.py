@@ -278,7 +278,7 @@ def test_dev17_development_no_worse(dev17_scores: dict[str, DraftScore]) -> None
     the start of round 17) 18/30, dates 29/30, reuse 32/37, 5 invented entities in 4 items; after round 17 29/30,
     dates 30/30, reuse 37/37, nothing invented. Its problems are printed on failure: it is tuned on now."""
     d = dev17_scores["dev17"]
-    assert d.right >= 29 and d.dates >= 30 and d.invented == 0 and d.reused >= 37, (d.line("dev17"), d.problems)
+    assert d.right >= 30 and d.dates >= 30 and d.invented == 0 and d.reused >= 37, (d.line("dev17"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +293,7 @@ def test_dev18_development_no_worse(dev18_scores: dict[str, DraftScore]) -> None
     the start of round 18) 16/30, dates 27/30, reuse 22/29, 4 invented entities in 4 items; after round 18 29/30,
     dates 30/30, reuse 29/29, nothing invented. Its problems are printed on failure: it is tuned on now. After round 31 (decision 0088: a university's unit of a field is named with its university) one item fewer: it names the university alone, and the draft names the unit too."""
     d = dev18_scores["dev18"]
-    assert d.right >= 28 and d.dates >= 30 and d.invented <= 1 and d.reused >= 29, (d.line("dev18"), d.problems)
+    assert d.right >= 29 and d.dates >= 30 and d.invented <= 1 and d.reused >= 29, (d.line("dev18"), d.problems)
 
 
 @pytest.fixture(scope="module")
