@@ -476,9 +476,12 @@ def _clauses(sentence: str) -> list[str]:
     for whole in [*parts, sentence[start:]]:
         part = whole
         active = _AND_ACTIVE.search(part)
-        subject = _OPENING_SUBJECT.match(part) if active is not None else None
+        # "At the end of the meeting, the guest presented …, and received …": the subject after the time adjunct
+        when = _WHEN_FIRST.match(part) if active is not None else None
+        opening = when.end() if when is not None else 0
+        subject = _OPENING_SUBJECT.match(part, opening) if active is not None else None
         if active is not None and subject is None:
-            subject = _OPENING_SUBJECT_OTHER_VERB.match(part)
+            subject = _OPENING_SUBJECT_OTHER_VERB.match(part, opening)
         if active is not None and subject is not None:
             # "The guests presented … and received in return …", "… were presented with … and in turn donated …":
             # a second handing-over with the first's subject
@@ -1023,7 +1026,7 @@ _WHEN_FIRST = re.compile(
     r"^(?:(?:At|Towards?)\s+the\s+(?:end|close|conclusion)\s+of\s+(?:the|this|their|his|her)\s+(?:[a-z]+\s+)?"
     r"(?:meeting|visit|event|talks|conversation|ceremony|tour|reception|programme|program|day)"
     r"|(?:After|Following)\s+the\s+(?:meeting|visit|talks|conversation|tour|presentation)"
-    r"|In\s+conclusion|Finally|Afterwards|Then|Later|At\s+the\s+end)(?:,\s*|\s+(?=[A-Z]))"
+    r"|In\s+conclusion|Finally|Afterwards|Then|Later|At\s+the\s+end)(?:,\s*|\s+(?=[A-Z]|(?:the|they|he|she)\s))"
 )
 
 

@@ -183,6 +183,16 @@ def _gifts(text: str) -> list[tuple[str, str, str]]:
             'The director of the library Mayil Ahmadov thanked the guest for the books and presented her the album "Baku".',
             [("Mayil Ahmadov", "guest", "Album")],
         ),
+        # a time adjunct before the subject of two predicates of giving and receiving
+        (
+            'At the end of the meeting, the guest presented to the library her book "Tallinn", and received the album '
+            '"Baku" as a gift.',
+            [("guest", "host", "Her book"), ("host", "guest", "Album")],
+        ),
+        (
+            'At the end of the meeting the guests presented the library with books and received in return the album "Baku".',
+            [("guests", "host", "Books"), ("host", "guests", "Album")],
+        ),
         # a thing presented with no receiver, by the guest: to the host
         (
             "The guest presented a book on the manuscripts of the Estonian national library, and Mayil Ahmadov gave "
