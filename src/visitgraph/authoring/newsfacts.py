@@ -583,6 +583,15 @@ _SHOWN = re.compile(
 _AUDIENCE = re.compile(r"\b(?:staff|readers|audience|participants|employees|specialists|colleagues|public)\b", re.I)
 
 
+#: A service or collection in electronic form: shown or introduced, not handed over ("the library's new electronic
+#: resources", "the electronic catalogue", "the digital collections").
+_ELECTRONIC_SHOWN = re.compile(
+    r"\b(?:electronic|digital|online|virtual|web)\s+(?:catalog(?:ue)?s?|librar(?:y|ies)|resources|databases?|"
+    r"platforms?|services?|portals?|collections?|reading\s+rooms?)\b",
+    re.I,
+)
+
+
 def _names_thing(text: str) -> bool:
     """Say whether text names a work or a gift ("the album", "souvenirs"), something one can hand over."""
     return bool(_WORK_WORDS.search(text) or _GIFT_WORDS.search(text))
@@ -606,12 +615,7 @@ def _presentation(items: str, receiver: str, given: bool = False) -> bool:
         r"(?:the\s+)?(?:library[’']s\s+)?(?:readers|audience|public|participants)\b", receiver.strip()
     ):
         return True  # "presented her new book to the readers": a book presented at an event, not handed to the library
-    if not given and re.search(
-        r"\b(?:electronic|digital|online|virtual|web)\s+(?:catalog(?:ue)?s?|librar(?:y|ies)|resources|databases?|"
-        r"platforms?|services?|portals?|collections?|reading\s+rooms?)\b",
-        head,
-        re.I,
-    ):
+    if not given and _ELECTRONIC_SHOWN.search(head):
         return True  # "presented the new electronic catalogue to the guests": a service shown, not a thing given
     if _names_thing(head):
         return False
@@ -914,6 +918,17 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue  # "handed over to X a copy of his monograph, published in Istanbul by Y": Y made it
             if rule == "to_by" and m.group("be") is None and _AGENT_NOUN.search(m.group("items")):
                 continue  # "The ambassador handed over to the library 25 books, among them "…" by Z": Z wrote one
+            if rule in ("to_by", "by_to") and re.search(
+                r"\b(?:acquainted\s+with|shown|showed|saw|seen|viewed|exhibition\s+of|familiari[sz]ed\s+with)\b",
+                sentence[max(0, m.end("items") - 80) : m.end("items")],
+            ):
+                continue  # "The guest got acquainted with the books presented to the library by X": gifts of before
+            if re.fullmatch(r"(?:[Tt]he\s+)?(?:Presidential\s+)?[Ll]ibrary", m.group("items").strip()):
+                continue  # "The library was presented to the guests": the host introduced, nothing handed over
+            if (m.groupdict().get("verb") or "presented").startswith("presented") and _ELECTRONIC_SHOWN.search(
+                re.split(r"\s(?:about|on|of|for)\s", m.group("items"), maxsplit=1)[0]
+            ):
+                continue  # "The guests were presented with the library's new electronic resources": shown
             verb = m.groupdict().get("verb") or "presented"
             if verb == "presented" and _presentation(
                 m.group("items"), m.groupdict().get("recv") or "", given=rule in ("active", "recv_with")

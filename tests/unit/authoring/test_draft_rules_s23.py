@@ -224,6 +224,12 @@ def test_gifts_in_common_phrasings(text: str, expected: list[tuple[str, str, str
         # a book presented to an audience, a service shown
         "The guest presented her new book about Tallinn to the readers.",
         "The guest presented a new book at the conference.",
+        # gifts of before, shown; the host introduced; electronic resources shown
+        "The guest got acquainted with the books presented to the library by foreign guests.",
+        "The guest was shown the books donated to the library by Estonian authors.",
+        "The guest was shown the exhibition of books presented to the library by the President.",
+        "The library was presented to the guests.",
+        "The guests were presented with the library's new electronic resources.",
         "The guest presented a report on the digitization of manuscripts.",
         "The library presented the new electronic catalogue to the guests.",
         "Head of the department Rauf Guliyev presented the library's new digital collections to the guests.",
