@@ -62,6 +62,8 @@ _VERBS = re.compile(
 )
 #: An organisation in brackets right after a name ("Sinan Tan (OCLC)").
 _PAREN_ORG = re.compile(r"\s*\(([^()]{2,120})\)")
+#: A title, a comma and a body in brackets after a name: "(Director, National Library of Estonia)".
+_TITLE_COMMA_BODY = re.compile(r"(?P<title>(?:[\w-]+\s+){0,3}[\w-]+),\s+(?P<org>[A-Z][^,()]{2,100})$")
 #: "… of the library" in lower case at the end of a descriptor: in the visit sentence, after a visiting
 #: institution of that kind was named, it is that institution (not the host).
 _LOWER_REFERENCE = re.compile(
@@ -828,9 +830,16 @@ def _read_descriptors(
         else:
             _apply_descriptor(p, desc, labels)
         paren = _PAREN_ORG.match(sentence, ends[k], hi)
+        titled_body = _TITLE_COMMA_BODY.match(paren.group(1)) if paren else None
+        if titled_body is not None and not any(w.casefold() in TITLE_HEADS for w in titled_body.group("title").split()):
+            titled_body = None  # "(Tallinn, Estonia)": a place
         # "researcher Mari Kask (Tartu University)": a title with no body of its own, the body in brackets after
         titled = desc is not None and p.org is None and institution_head(paren.group(1)) is not None if paren else False
-        if (desc is None or titled) and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
+        if titled_body is not None and p.org is None:
+            if looks_org(titled_body.group("org")) and not _is_host_org(titled_body.group("org"), labels):
+                p.org = parse_org(titled_body.group("org"))  # "Kairi Lepp (Director, National Library of Estonia)"
+                p.job_title = _normalise_title(titled_body.group("title"))
+        elif (desc is None or titled) and paren and looks_org(paren.group(1)) and not place_code(paren.group(1)):
             if not _is_host_org(paren.group(1), labels):
                 p.org = parse_org(paren.group(1))  # "Sinan Tan (OCLC)": the organisation in brackets
         elif desc is None and paren and _post_descriptor(paren.group(1)) is not None:
@@ -1419,6 +1428,9 @@ _MEMBERS = re.compile(
     r"(?:,\s+which|,\s+from\s+(?:the\s+)?(?P<from>[A-Z][^,;.]{2,150}),)?\s+(?:also\s+)?"
     r"(?:was\s+(?:headed|led)\s+by|included|consisted\s+of|comprised)"
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
+    # "The delegation members were X, Y and Z", "Members of the delegation were …"
+    r"|\b(?:[Tt]he\s+(?P<its2>delegation|group)(?:[’']s)?\s+members|[Mm]embers\s+of\s+the\s+(?:delegation|group))"
+    r"\s+(?:were|included)"
     r"|\b[Tt]he\s+(?P<side>[A-Z][\w-]*)\s+side\s+was\s+represented\s+by"  # "the Kyrgyz side was represented by"
     r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
@@ -1452,7 +1464,7 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already
         noun: str = m.group("noun") or (
-            "delegation" if m.group("its") or m.group("ordinal") or m.group("side") else "attendees"
+            "delegation" if m.group("its") or m.group("its2") or m.group("ordinal") or m.group("side") else "attendees"
         )
         own = [parse_org(name_part(m.group("from")).strip())] if m.group("from") else []
         if not _names_guests(m, out.orgs, labels):

@@ -618,3 +618,37 @@ def test_a_day_of_the_calendar_is_no_person(repo_draft_context: DraftContext) ->
         repo_draft_context,
     )
     assert [n for n, _ in people(d.attendees)] == ["Alexander Visliy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "visitors", "orgs"),
+    [
+        (
+            "On June 18, 2051, Kairi Lepp (Director, National Library of Estonia) visited the Presidential Library.",
+            ["Kairi Lepp"],
+            ["National Library of Estonia"],
+        ),
+        ("On June 18, 2051, Kairi Lepp (Tallinn, Estonia) visited the Presidential Library.", ["Kairi Lepp"], []),
+        (
+            "On June 18, 2051, a delegation of the National Library of Estonia visited the Presidential Library. The "
+            "delegation members were Kairi Lepp, Anu Tamm and Mari Kask.",
+            ["Anu Tamm", "Kairi Lepp", "Mari Kask"],
+            ["National Library of Estonia"],
+        ),
+        (
+            "On June 18, 2051, a delegation of the National Library of Estonia visited the Presidential Library. "
+            "Members of the delegation were director Kairi Lepp and her deputy Anu Tamm.",
+            ["Anu Tamm", "Kairi Lepp"],
+            ["National Library of Estonia"],
+        ),
+    ],
+)
+def test_members_listed_and_a_title_with_its_body_in_brackets(
+    text: str, visitors: list[str], orgs: list[str], repo_draft_context: DraftContext
+) -> None:
+    from draftcases import orgs as _orgs
+    from draftcases import people as _people
+
+    d = _draft(text, repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == visitors
+    assert [n for n, _ in _orgs(d)] == orgs
