@@ -186,6 +186,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r")|"
             + _LIBRARY
             + r"|him|her|them|"
+            # "presented deputy director X with …": a staff title in lower case before the receiver's name
+            r"(?:(?:deputy\s+|general\s+)?(?:director|head)(?:\s+of\s+the\s+library)?\s+)?"
             # an initial's full stop ends nothing: "… the Codex Gigas and M. Lukeš with a catalogue …"
             r"(?:"
             + CAP

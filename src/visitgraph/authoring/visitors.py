@@ -1084,6 +1084,8 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
                 is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
         if not is_host and not in_members and _GIVEN_BY.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
             is_host = True  # "The guests … were in turn given the album by chief bibliographer X": who gives to them
+        if not is_host and not in_members and _GIVEN_TO.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
+            is_host = True  # "The guest handed over to X, head of the acquisitions department, a set of …": receives
         slot = not is_host and desc is None and not in_members and (_HOST_SLOT.search(own) or _HOST_LIST.search(own))
         if slot and (body := _of_another_body_after(text, p, labels)) is not None:
             if re.match(r"\s*[Aa]ccompanied\s+by", own) and fold(p.name) not in {
@@ -1278,6 +1280,13 @@ _HOST_LIST = re.compile(
 _GIVEN_BY = re.compile(
     r"\b(?:was|were)\s+(?:(?:in\s+(?:their\s+|his\s+|her\s+)?turn|also|then)\s+)?(?:given|presented|handed)\b"
     r"[^.;]{0,200}?\bby\s+(?:[a-z][\w-]*\s+){0,3}$"
+)
+
+
+#: The receiver of a handing-over whose giver is the sentence's guest: "The guest handed over to X …".
+_GIVEN_TO = re.compile(
+    r"\b(?:handed\s+over|presented|donated|gave|gifted)\s+"
+    r"(?:(?!\b(?:with|dedicated|devoted|related|due|according|thanks|addressed)\b)[^.;,]){0,80}?\bto\s+(?:the\s+)?$"
 )
 
 

@@ -652,3 +652,21 @@ def test_members_listed_and_a_title_with_its_body_in_brackets(
     d = _draft(text, repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == visitors
     assert [n for n, _ in _orgs(d)] == orgs
+
+
+def test_who_receives_a_guests_gift_and_whom_a_guest_presents_with_are_hosts(repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(
+        _H + "The guest handed over to Nigar Hasanova, head of the acquisitions department, a set of Estonian books.",
+        repo_draft_context,
+    )
+    assert people(d.contributors) == [("Nigar Hasanova", True)]
+    assert [g["host_gives"] for g in d.gifts] == [False]
+    d = _draft(_H + "The guest presented deputy director Leyla Huseynova with her book.", repo_draft_context)
+    assert [g["host_gives"] for g in d.gifts] == [False]
+    d = _draft(
+        _H + "The guest was presented with a set of stamps dedicated to Nizami Ganjavi.",
+        repo_draft_context,
+    )
+    assert people(d.contributors) == []
