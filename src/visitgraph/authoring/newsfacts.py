@@ -1236,6 +1236,13 @@ _DISCUSSED_DOC_PASSIVE = re.compile(
     r"(?:discussed|considered|examined|reviewed|debated)\b",
     re.I,
 )
+#: A document to be signed: "a memorandum of cooperation would be signed during the next visit".
+_TO_BE_SIGNED = re.compile(
+    r"\b(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b|an?\b|the\b)[a-z][\w-]*\s+){0,2}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between|for)\s+[^.;]{1,120}?)?\s+(?:will|would|is\s+to|are\s+to|shall)\s+be\s+signed\b",
+    re.I,
+)
 #: What the rest of a discussed document's clause may say of it that makes it an existing one.
 _EXISTS_ALREADY = re.compile(
     # (not one "expected to be signed", "which will be signed": a document to be made)
@@ -1306,6 +1313,13 @@ def find_agreements(text: str) -> list[AgreementMention]:
             agreed = None  # "decided to continue negotiations on a licence agreement": nothing agreed yet
         if agreed is None and signed is None:
             discussed = _discussed_document(sentence)
+            planned = _TO_BE_SIGNED.search(sentence) if discussed is None and "be signed" in low else None
+            if planned is not None and not _RECALLED.search(sentence) and not re.search(r"\bnot\b|\bno\b", sentence):
+                # "It was noted that a memorandum of cooperation would be signed during the next visit": planned
+                doc = (planned.group("mods") + planned.group("doc")).strip()
+                discussed = AgreementMention(
+                    doc[:1].upper() + doc[1:].casefold() + (planned.group("on") or "").rstrip(), False, planned.group(0)
+                )
             if discussed is not None:
                 out.append(discussed)
             continue

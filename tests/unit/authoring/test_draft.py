@@ -417,7 +417,8 @@ def test_find_gifts_more_phrasings(text: str, expected: list[tuple[str, str]]) -
             [("Memorandum of cooperation between the libraries", True)],
         ),
         ("The parties signed a cooperation agreement.", [("Cooperation agreement", True)]),
-        ("The memorandum will be signed next year.", []),
+        # a document to be signed is planned, an unsigned agreement (decision 0089; it was none until then)
+        ("The memorandum will be signed next year.", [("Memorandum", False)]),
         (
             "The staff got acquainted with the catalogue and agreed to exchange copies of books.",
             [("Agreement to exchange copies of books", False)],

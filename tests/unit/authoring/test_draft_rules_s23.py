@@ -66,6 +66,12 @@ def _agreements(text: str) -> list[tuple[str, bool]]:
             "During the meeting the draft of the agreement on cooperation between the two libraries was discussed.",
             [("Draft agreement on cooperation between the two libraries", False)],
         ),
+        # a document to be signed: planned, so unsigned (as 'agreed that … will be signed' is)
+        (
+            "It was noted that a memorandum of cooperation would be signed during the next visit.",
+            [("Memorandum of cooperation", False)],
+        ),
+        ("It was noted that no memorandum would be signed this year.", []),
         # a signing of another year
         (
             "Mayil Ahmadov noted that R. Gudauskas visited the library in 2013, when a memorandum of understanding "
