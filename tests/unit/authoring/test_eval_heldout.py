@@ -180,7 +180,7 @@ UNMET = (
     "2 invented in 2 items; after the eighteenth (dev18), nineteenth (dev19), twentieth (dev20) and twenty-first "
     "(dev21) unchanged; after the twenty-second (dev22) 13/20, 20/20, 29/30, 1 invented in 1 item; after the "
     "twenty-third (dev23) unchanged; after the twenty-fourth (dev24) unchanged; after the twenty-fifth (dev25, "
-    "dev26) 13/20, 20/20, 30/30, nothing invented; after the twenty-sixth (dev27, dev28), twenty-seventh (dev29, dev30) and twenty-eighth (dev13, dev31 to dev34) unchanged; after the twenty-ninth (dev35, dev36) 15/20, 20/20, 30/30, nothing invented; after the thirtieth to thirty-seventh (dev37 to dev45) and the review's fixes unchanged; session 23 (decision 0089): after the agreement convention unchanged, after the phrasing probes and the dev48 round 17/20, 20/20, 30/30, nothing invented; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, "
+    "dev26) 13/20, 20/20, 30/30, nothing invented; after the twenty-sixth (dev27, dev28), twenty-seventh (dev29, dev30) and twenty-eighth (dev13, dev31 to dev34) unchanged; after the twenty-ninth (dev35, dev36) 15/20, 20/20, 30/30, nothing invented; after the thirtieth to thirty-seventh (dev37 to dev45) and the review's fixes unchanged; session 23 (decision 0089): after the agreement convention unchanged, after the phrasing probes and the dev48 round 17/20, 20/20, 30/30, nothing invented; after the dev50 to dev53 rounds, the review's fixes and the last probes unchanged; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, "
     "0061, 0064, 0066, 0068, 0069, 0071, 0073, 0074, 0084, 0085, 0086, 0087, 0088, 0089"
 )
 
