@@ -1441,7 +1441,7 @@ _MEMBERS = re.compile(
     r"|\b(?:[Tt]he\s+(?P<its2>delegation|group)(?:[’']s)?\s+members|[Mm]embers\s+of\s+the\s+(?:delegation|group))"
     r"\s+(?:were|included)"
     r"|\b[Tt]he\s+(?P<side>[A-Z][\w-]*)\s+side\s+was\s+represented\s+by"  # "the Kyrgyz side was represented by"
-    r"|(?:was|were)\s+(?:attended|joined|accompanied)\s+by"
+    r"|(?:was|were)\s+(?:also\s+)?(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"
     r"|\b[Aa]mong\s+(?:the\s+|them\s+)?(?:guests|visitors|participants|delegates)\s+(?:were|was)"
     r"|\b[Tt]he\s+(?:guests|visitors|participants)\s+included"

@@ -676,3 +676,12 @@ def test_who_receives_a_guests_gift_and_whom_a_guest_presents_with_are_hosts(rep
         repo_draft_context,
     )
     assert people(d.contributors) == []
+
+
+def test_a_meeting_also_attended_by_a_guest(repo_draft_context: DraftContext) -> None:
+    from draftcases import people
+
+    d = _draft(
+        _H + "The meeting was also attended by the Ambassador of Estonia to Azerbaijan Mart Laar.", repo_draft_context
+    )
+    assert [n for n, _ in people(d.attendees)] == ["Kairi Lepp", "Mart Laar"]
