@@ -1248,7 +1248,7 @@ _EXISTS_ALREADY = re.compile(
     # (not one "expected to be signed", "which will be signed": a document to be made)
     r"^(?:,?\s+(?:which|that)\b(?![^,]{0,80}?\b(?:will|to\s+be|expected|planned|shall|would)\b)[^,]{0,80}?"
     r"\b(?:signed|concluded|initial+ed|expires?|expired|runs|is\s+valid)\b)"
-    r"|^\s+(?:signed|concluded)\b"
+    r"|^\s*(?:signed|concluded|initial+ed)\b"
 )
 #: What keeps a discussed document from being this visit's: one that exists already or was signed before.
 _DOC_OF_BEFORE = re.compile(
@@ -1273,7 +1273,7 @@ def _discussed_document(sentence: str) -> AgreementMention | None:
     if m is None:
         return None
     clause = re.split(r"[.;]", sentence[m.end() :], maxsplit=1)[0]
-    if re.match(r"\s*(?:signed|concluded|initial+ed)\b", clause) or _EXISTS_ALREADY.search(clause):
+    if _EXISTS_ALREADY.search(clause):
         return None  # "the memorandum … that the libraries signed last year", "…, which expires next year"
     on = (m.group("on") or "").rstrip()
     if _DOC_OF_BEFORE.match(sentence, m.end()) or _RECALLED.search(sentence) or re.match(r"\s+of\s+(?:19|20)\d\d", on):
@@ -1283,8 +1283,26 @@ def _discussed_document(sentence: str) -> AgreementMention | None:
     lead = (
         "Draft " if draft.startswith(("draft", "the draft", "a draft")) else "Possible " if draft == "possible" else ""
     )
-    name = (lead + doc.casefold() if lead else doc[:1].upper() + doc[1:].casefold()) + on
+    name = (lead + doc.casefold() if lead else _document_name(m)) + on
     return AgreementMention(name, False, m.group(0).strip(" ,.;"))
+
+
+def _planned_document(sentence: str) -> AgreementMention | None:
+    """Return a document the sentence says is to be signed, unsigned; else None (decision 0089).
+
+    >>> _planned_document("It was noted that a memorandum of cooperation would be signed during the next visit.")
+    AgreementMention(name='Memorandum of cooperation', signed=False, phrase='a memorandum of cooperation would be signed')
+    """
+    planned = _TO_BE_SIGNED.search(sentence) if "be signed" in sentence.casefold() else None
+    if planned is None or _RECALLED.search(sentence) or re.search(r"\bnot\b|\bno\b", sentence):
+        return None
+    return AgreementMention(_document_name(planned) + (planned.group("on") or "").rstrip(), False, planned.group(0))
+
+
+def _document_name(m: re.Match[str]) -> str:
+    """A document's name from its modifiers and noun, capitalised once ("Cooperation agreement")."""
+    doc = (m.group("mods") + m.group("doc")).strip()
+    return doc[:1].upper() + doc[1:].casefold()
 
 
 def find_agreements(text: str) -> list[AgreementMention]:
@@ -1312,16 +1330,9 @@ def find_agreements(text: str) -> list[AgreementMention]:
         if agreed is not None and _ONLY_TALKS.match(agreed.group("what")):
             agreed = None  # "decided to continue negotiations on a licence agreement": nothing agreed yet
         if agreed is None and signed is None:
-            discussed = _discussed_document(sentence)
-            planned = _TO_BE_SIGNED.search(sentence) if discussed is None and "be signed" in low else None
-            if planned is not None and not _RECALLED.search(sentence) and not re.search(r"\bnot\b|\bno\b", sentence):
-                # "It was noted that a memorandum of cooperation would be signed during the next visit": planned
-                doc = (planned.group("mods") + planned.group("doc")).strip()
-                discussed = AgreementMention(
-                    doc[:1].upper() + doc[1:].casefold() + (planned.group("on") or "").rstrip(), False, planned.group(0)
-                )
-            if discussed is not None:
-                out.append(discussed)
+            unsigned = _discussed_document(sentence) or _planned_document(sentence)
+            if unsigned is not None:
+                out.append(unsigned)
             continue
         found_at = (signed or agreed).start()  # type: ignore[union-attr]
         bounds = [b.end() for b in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", sentence[:found_at])]
@@ -1331,8 +1342,7 @@ def find_agreements(text: str) -> list[AgreementMention]:
         what = agreed.group("what").strip(" ,") if agreed else ""
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"
         if signed is not None:
-            doc = signed.group("mods") + signed.group("doc")
-            doc = doc[:1].upper() + doc[1:].casefold()
+            doc = _document_name(signed)
             on = signed.group("on")
             name = doc + (on.rstrip() if on else (f" {prep} {what}" if what else ""))
         else:
@@ -1340,8 +1350,7 @@ def find_agreements(text: str) -> list[AgreementMention]:
         out.append(AgreementMention(name, signed is not None, (signed or agreed).group(0)))  # type: ignore[union-attr]
         second = _AND_DOC.match(sentence, signed.end()) if signed is not None else None
         if second is not None:  # "signed an agreement on X and a protocol on Y": two documents
-            doc = second.group("mods") + second.group("doc")
-            name = doc[:1].upper() + doc[1:].casefold() + (second.group("on") or "").rstrip()
+            name = _document_name(second) + (second.group("on") or "").rstrip()
             out.append(AgreementMention(name, True, second.group(0).strip()))
     return out
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 import pytest
 
 from draftcases import draft_case as _draft
+from draftcases import orgs as _orgs
+from draftcases import people as _people
 from draftcases import seconds as _seconds
 from visitgraph.authoring.draft import DraftContext
-from visitgraph.authoring.newsfacts import find_agreements
+from visitgraph.authoring.extract import find_people, split_descriptor
+from visitgraph.authoring.newsfacts import find_agreements, find_gifts
+from visitgraph.core.errors import BadParameter
 
 _V = "On May 5, 2027, director of the National Library of Estonia Kairi Lepp visited the Presidential Library. "
 
@@ -125,7 +129,6 @@ _G = "On May 5, 2027, Director of the National Library of Estonia Kairi Lepp vis
 
 
 def _gifts(text: str) -> list[tuple[str, str, str]]:
-    from visitgraph.authoring.newsfacts import find_gifts
 
     return [(g.agent, g.recipient, g.description) for g in find_gifts(_G + text, ["Kairi Lepp"], ["Mayil Ahmadov"])]
 
@@ -295,23 +298,20 @@ _PEOPLE_ORGS = "On July 15, 2051, {} visited the Presidential Library."
 def test_a_firm_after_its_kind_word_then_a_person(
     who: str, person: str, org: str, repo_draft_context: DraftContext
 ) -> None:
-    from draftcases import orgs, people
 
     d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
-    assert people(d.attendees) == [(person, True)]
-    assert orgs(d) == [(org, True)]
+    assert _people(d.attendees) == [(person, True)]
+    assert _orgs(d) == [(org, True)]
 
 
 def test_a_firm_named_alone_after_its_kind_word_is_no_person(repo_draft_context: DraftContext) -> None:
-    from draftcases import orgs, people
 
     d = _draft(_PEOPLE_ORGS.format("the representatives of the publishing house Springer Nature"), repo_draft_context)
-    assert people(d.attendees) == []
-    assert orgs(d) == [("Springer Nature", True)]
+    assert _people(d.attendees) == []
+    assert _orgs(d) == [("Springer Nature", True)]
 
 
 def test_a_title_field_after_for_then_a_person() -> None:
-    from visitgraph.authoring.extract import find_people
 
     text = "the Rector of Tallinn University Tõnu Viik and Vice-Rector for Research Katrin Saks visited the library."
     assert [p.name for p in find_people(text)] == ["Tõnu Viik", "Katrin Saks"]
@@ -347,41 +347,38 @@ _H = "On June 18, 2051, Director of the National Library of Estonia Kairi Lepp v
     ],
 )
 def test_host_staff_named_in_a_later_sentence(later: str, host: str, repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(_H + later, repo_draft_context)
-    assert people(d.contributors) == [(host, True)]
-    assert [n for n, _ in people(d.attendees)] == ["Kairi Lepp"]
+    assert _people(d.contributors) == [(host, True)]
+    assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp"]
 
 
 def test_staff_who_bring_a_reader_what_they_ask_for_are_hosts(repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(
         _H + "Aytan Karimova, head of the Periodicals sector, brought out for her newspapers of 1918 from the "
         "library's collection.",
         repo_draft_context,
     )
-    assert people(d.contributors) == [("Aytan Karimova", True)]
+    assert _people(d.contributors) == [("Aytan Karimova", True)]
     d = _draft(
         _H + "Anna Smith, head of the rare books department of the British Library, brought her a letter.",
         repo_draft_context,
     )
-    assert people(d.contributors) == []
+    assert _people(d.contributors) == []
 
 
 def test_a_guests_own_librarys_staff_stay_guests(repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(_H + "She was accompanied by her library's chief bibliographer Anu Tamm.", repo_draft_context)
-    assert people(d.contributors) == []
-    assert [n for n, _ in people(d.attendees)] == ["Anu Tamm", "Kairi Lepp"]
+    assert _people(d.contributors) == []
+    assert [n for n, _ in _people(d.attendees)] == ["Anu Tamm", "Kairi Lepp"]
     d = _draft(
         _H + "She was accompanied by the head of the library's foreign relations department Anu Tamm.",
         repo_draft_context,
     )
-    assert people(d.contributors) == []
-    assert [n for n, _ in people(d.attendees)] == ["Anu Tamm", "Kairi Lepp"]
+    assert _people(d.contributors) == []
+    assert [n for n, _ in _people(d.attendees)] == ["Anu Tamm", "Kairi Lepp"]
 
 
 # --- guests named in the sentence after a visit of nameless guests ----------------------------------------------
@@ -399,15 +396,13 @@ def test_a_guests_own_librarys_staff_stay_guests(repo_draft_context: DraftContex
     ],
 )
 def test_nameless_guests_named_in_the_next_sentence(text: str, repo_draft_context: DraftContext) -> None:
-    from draftcases import orgs, people
 
     d = _draft(text, repo_draft_context)
-    assert people(d.attendees) == [("Kairi Lepp", True)]
-    assert orgs(d) == [("National Library of Estonia", True)]
+    assert _people(d.attendees) == [("Kairi Lepp", True)]
+    assert _orgs(d) == [("National Library of Estonia", True)]
 
 
 def test_nameless_foreign_guests_with_only_host_staff_after_are_no_visit(repo_draft_context: DraftContext) -> None:
-    from visitgraph.core.errors import BadParameter
 
     with pytest.raises(BadParameter, match="does not read as a visit"):
         _draft(
@@ -453,8 +448,6 @@ def test_nameless_foreign_guests_with_only_host_staff_after_are_no_visit(repo_dr
 def test_bodies_in_lists_and_brackets(
     who: str, people: list[str], orgs: list[str], repo_draft_context: DraftContext
 ) -> None:
-    from draftcases import orgs as _orgs
-    from draftcases import people as _people
 
     d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == people
@@ -465,19 +458,17 @@ def test_bodies_in_lists_and_brackets(
 
 
 def test_a_guest_from_a_country_named_in_the_next_sentence(repo_draft_context: DraftContext) -> None:
-    from draftcases import orgs, people
 
     d = _draft(
         "On December 10, 2054, the Presidential Library hosted a guest from Austria. Deputy Director General of the "
         "Austrian National Library Christoph Überacker got acquainted with the reading halls.",
         repo_draft_context,
     )
-    assert people(d.attendees) == [("Christoph Überacker", True)]
-    assert orgs(d) == [("Austrian National Library", True)]
+    assert _people(d.attendees) == [("Christoph Überacker", True)]
+    assert _orgs(d) == [("Austrian National Library", True)]
 
 
 def test_an_ambassador_named_next_with_the_one_embassy_of_the_item(repo_draft_context: DraftContext) -> None:
-    from draftcases import orgs, people
 
     d = _draft(
         "On January 21, 2054, the Presidential Library was visited by the Ambassador of the Kingdom of the "
@@ -485,40 +476,37 @@ def test_an_ambassador_named_next_with_the_one_embassy_of_the_item(repo_draft_co
         "The ambassador presented the library with books on behalf of the Embassy of the Kingdom of the Netherlands.",
         repo_draft_context,
     )
-    assert people(d.attendees) == [("Pieter-Jan van den Bosch", True)]
-    assert orgs(d) == [("Embassy of the Kingdom of the Netherlands", True)]
+    assert _people(d.attendees) == [("Pieter-Jan van den Bosch", True)]
+    assert _orgs(d) == [("Embassy of the Kingdom of the Netherlands", True)]
 
 
 def test_an_uzbek_apostrophe_stays_inside_a_name(repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(
         "On August 5, 2054, head of the department of libraries of the Ministry of Culture of Uzbekistan Otabek "
         "Yo‘ldoshev visited the Presidential Library.",
         repo_draft_context,
     )
-    assert people(d.attendees) == [("Otabek Yo‘ldoshev", True)]
+    assert _people(d.attendees) == [("Otabek Yo‘ldoshev", True)]
 
 
 def test_the_person_an_event_is_about_did_not_visit(repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(
         "On June 17, 2054, Professor of the Jagiellonian University Tomasz Wiśniewski, who is in Baku to take part "
         "in a symposium on Nizami Ganjavi, visited the Presidential Library.",
         repo_draft_context,
     )
-    assert people(d.attendees) == [("Tomasz Wiśniewski", True)]
+    assert _people(d.attendees) == [("Tomasz Wiśniewski", True)]
     d = _draft(
         "On February 3, 2054, participants of the Baku forum on the information society Stuart Hamilton and Irina "
         "Trouchina met the staff of the Presidential Library.",
         repo_draft_context,
     )
-    assert len(people(d.attendees)) == 2  # the forum's subject is lower-case: the guests after it are read
+    assert len(_people(d.attendees)) == 2  # the forum's subject is lower-case: the guests after it are read
 
 
 def test_a_regional_scope_after_an_acronym_is_the_title_s() -> None:
-    from visitgraph.authoring.extract import split_descriptor
 
     assert split_descriptor("Regional Director of OCLC for Eastern Europe and the CIS") == (
         "Regional Director for Eastern Europe and the CIS",
@@ -529,7 +517,6 @@ def test_a_regional_scope_after_an_acronym_is_the_title_s() -> None:
 
 
 def test_a_unit_named_by_its_work_in_a_delegation_is_the_delegations(repo_draft_context: DraftContext) -> None:
-    from draftcases import orgs, people
 
     d = _draft(
         "On September 30, 2054, the Presidential Library hosted a delegation of the National Library of Finland. "
@@ -537,8 +524,8 @@ def test_a_unit_named_by_its_work_in_a_delegation_is_the_delegations(repo_draft_
         "Centre Ruta Petrauskiene.",
         repo_draft_context,
     )
-    assert [n for n, _ in people(d.attendees)] == ["Kristiina Hormia", "Ruta Petrauskiene"]
-    assert [n for n, _ in orgs(d)] == ["National Library of Finland"]
+    assert [n for n, _ in _people(d.attendees)] == ["Kristiina Hormia", "Ruta Petrauskiene"]
+    assert [n for n, _ in _orgs(d)] == ["National Library of Finland"]
 
 
 @pytest.mark.parametrize(
@@ -568,11 +555,10 @@ def test_a_unit_named_by_its_work_in_a_delegation_is_the_delegations(repo_draft_
 def test_host_titles_in_the_visit_sentence(
     text: str, visitors: list[str], hosts: list[str], repo_draft_context: DraftContext
 ) -> None:
-    from draftcases import people
 
     d = _draft(text, repo_draft_context)
-    assert [n for n, _ in people(d.attendees)] == visitors
-    assert [n for n, _ in people(d.contributors)] == hosts
+    assert [n for n, _ in _people(d.attendees)] == visitors
+    assert [n for n, _ in _people(d.contributors)] == hosts
 
 
 @pytest.mark.parametrize(
@@ -607,8 +593,6 @@ def test_host_titles_in_the_visit_sentence(
 def test_the_end_of_a_body_and_the_start_of_a_name(
     who: str, person: str, orgs: list[str], repo_draft_context: DraftContext
 ) -> None:
-    from draftcases import orgs as _orgs
-    from draftcases import people as _people
 
     d = _draft(_PEOPLE_ORGS.format(who), repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == [person]
@@ -616,14 +600,13 @@ def test_the_end_of_a_body_and_the_start_of_a_name(
 
 
 def test_a_day_of_the_calendar_is_no_person(repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(
         "On World Book and Copyright Day, April 23, 2056, President of the Russian State Library Alexander Visliy "
         "visited the Presidential Library.",
         repo_draft_context,
     )
-    assert [n for n, _ in people(d.attendees)] == ["Alexander Visliy"]
+    assert [n for n, _ in _people(d.attendees)] == ["Alexander Visliy"]
 
 
 @pytest.mark.parametrize(
@@ -652,8 +635,6 @@ def test_a_day_of_the_calendar_is_no_person(repo_draft_context: DraftContext) ->
 def test_members_listed_and_a_title_with_its_body_in_brackets(
     text: str, visitors: list[str], orgs: list[str], repo_draft_context: DraftContext
 ) -> None:
-    from draftcases import orgs as _orgs
-    from draftcases import people as _people
 
     d = _draft(text, repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == visitors
@@ -661,13 +642,12 @@ def test_members_listed_and_a_title_with_its_body_in_brackets(
 
 
 def test_who_receives_a_guests_gift_and_whom_a_guest_presents_with_are_hosts(repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(
         _H + "The guest handed over to Nigar Hasanova, head of the acquisitions department, a set of Estonian books.",
         repo_draft_context,
     )
-    assert people(d.contributors) == [("Nigar Hasanova", True)]
+    assert _people(d.contributors) == [("Nigar Hasanova", True)]
     assert [g["host_gives"] for g in d.gifts] == [False]
     d = _draft(_H + "The guest presented deputy director Leyla Huseynova with her book.", repo_draft_context)
     assert [g["host_gives"] for g in d.gifts] == [False]
@@ -675,13 +655,12 @@ def test_who_receives_a_guests_gift_and_whom_a_guest_presents_with_are_hosts(rep
         _H + "The guest was presented with a set of stamps dedicated to Nizami Ganjavi.",
         repo_draft_context,
     )
-    assert people(d.contributors) == []
+    assert _people(d.contributors) == []
 
 
 def test_a_meeting_also_attended_by_a_guest(repo_draft_context: DraftContext) -> None:
-    from draftcases import people
 
     d = _draft(
         _H + "The meeting was also attended by the Ambassador of Estonia to Azerbaijan Mart Laar.", repo_draft_context
     )
-    assert [n for n, _ in people(d.attendees)] == ["Kairi Lepp", "Mart Laar"]
+    assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp", "Mart Laar"]
