@@ -1357,7 +1357,7 @@ def _initial_fits(name: str, names: Iterable[str]) -> list[str]:
 #: A staff title after a name, of the library or of a part with no owner named ("head of the department of rare
 #: books", "head of the library's public relations sector", "deputy director for information technologies").
 _STAFF_AFTER = re.compile(
-    r"^,\s+(?P<desc>(?:the\s+|an?\s+)?(?:deputy\s+|chief\s+|senior\s+|leading\s+)?(?:head|director|librarian|manager|"
+    r"^,\s+(?P<desc>(?:the\s+|an?\s+)?(?i:deputy\s+|chief\s+|senior\s+|leading\s+)?(?i:head|director|librarian|manager|"
     r"specialist|curator|coordinator)\b[^,.;()]{0,100}?)(?:,\s+(?:who\s+)?(?P<verb>[a-z]+)|(?P<end>[.;]|,?\s+and\s))"
 )
 #: A title that names the host in its own words: "head of the library's acquisitions department" ("director of the
