@@ -157,6 +157,7 @@ NEWS_FILES = {
     "dev52": "news-dev52.json",
     "dev53": "news-dev53.json",
     "dev54": "news-dev54.json",
+    "dev55": "news-dev55.json",
     "dev56": "news-dev56.json",
     "dev57": "news-dev57.json",
     "dev2": "news-dev2.json",

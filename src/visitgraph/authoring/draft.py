@@ -932,7 +932,9 @@ def _vouched_bodies(
     out: dict[str, tuple[Candidate, str]] = {}
     sole = [o for o in named if not o.host][:2]
     for p in people:
-        bodies = [p.org] if p.org is not None else sole if len(sole) == 1 else []
+        # the host's staff vouch for no guest's body: "Director of the library X" beside "the Library of the Y" is
+        # the host's director, whose recorded body is the host, not the Y
+        bodies = [p.org] if p.org is not None else sole if len(sole) == 1 and not p.host else []
         if not bodies or fold(bodies[0].name) in out:
             continue
         who = ctx.matcher.reconcile(p.name, type="person", limit=2)
@@ -943,7 +945,7 @@ def _vouched_bodies(
             cands = ctx.matcher.reconcile(query, type="organization", limit=5)
             hit = next((c for c in cands if c.iri in theirs and _name_score(c) >= MAYBE_SCORE), None)
             hit = hit or _recorded_ties_best(query, theirs, cands, ctx)
-            if hit is not None:
+            if hit is not None and hit.iri != ctx.host:
                 out[fold(bodies[0].name)] = (hit, f'person "{who[0].name}"')
                 break
     return out

@@ -1082,7 +1082,13 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
                 and (_receives_guests(text, pre, p) or _staff_title(desc))
             ):
                 is_host = True  # "They were received by Deputy Director X", "deputy director X showed the guests …"
-        if not is_host and not in_members and _GIVEN_BY.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
+        if (
+            not is_host
+            and not in_members
+            and _GIVEN_BY.search(own)
+            and not _AUTHOR_BY.search(own)
+            and _GUESTS_BEFORE.search(_own_sentence(text, p))
+        ):
             is_host = True  # "The guests … were in turn given the album by chief bibliographer X": who gives to them
         if not is_host and not in_members and _GIVEN_TO.search(own) and _GUESTS_BEFORE.search(_own_sentence(text, p)):
             is_host = True  # "The guest handed over to X, head of the acquisitions department, a set of …": receives
@@ -1280,6 +1286,14 @@ _HOST_LIST = re.compile(
 _GIVEN_BY = re.compile(
     r"\b(?:was|were)\s+(?:(?:in\s+(?:their\s+|his\s+|her\s+)?turn|also|then)\s+)?(?:given|presented|handed)\b"
     r"[^.;]{0,200}?\bby\s+(?:[a-z][\w-]*\s+){0,3}$"
+)
+
+#: The author of the thing handed over, not its giver: "were presented with the book \"Khamsa\" by X", "a novel by X"
+#: (a title between "by" and the name makes a giver: "the album by chief bibliographer X").
+_AUTHOR_BY = re.compile(
+    r"(?:[\"”»]\s*|\b(?:books?|novels?|poems?|albums?|works?|collection|monographs?|editions?|stories|story|essays|"
+    r"translations?|paintings?|portraits?|publications?|written|authored|compiled|edited|translated|illustrated|"
+    r"published|painted|composed)\s+)by\s+$"
 )
 
 
