@@ -1381,8 +1381,11 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
     unit = chunk[-1].casefold() if chunk else ""
     if unit not in SUB_UNITS and unit not in _SOFT_UNITS:  # "Digital Library Department": its last word decides
         return None
-    if unit == "branch" and len(chunk) >= 2 and chunk[-2][:1].isupper() and chunk[-2].casefold() not in (
-        ORG_HEADS | GENERIC_MODIFIERS | TITLE_HEADS | TITLE_MODIFIERS
+    if (
+        unit == "branch"
+        and len(chunk) >= 2
+        and chunk[-2][:1].isupper()
+        and chunk[-2].casefold() not in (ORG_HEADS | GENERIC_MODIFIERS | TITLE_HEADS | TITLE_MODIFIERS)
     ):
         return None  # "Baku Branch of Lomonosov Moscow State University": a branch named by its place is a body
     rest = re.match(r"\s+(?:of|at)\s+(?:the\s+)?", text[len(head) : len(head) + 12])  # "Digital Services at the X"
