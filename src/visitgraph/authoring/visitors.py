@@ -1888,6 +1888,7 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
     for m in re.finditer(pattern, sentence):
         inside = [a for a in starts if m.start() < a < m.end()]  # "… of Poland Tomasz Makowski": the name ends it
         name = sentence[m.start() : inside[0]].strip() if inside else m.group(0).strip()
+        name = _HONORIFIC_END.sub("", name)  # "… of Bologna Dr. Giulia Ferrari": the honorific is the person's
         if (
             not is_cap(name)
             or _is_host_org(name, labels)

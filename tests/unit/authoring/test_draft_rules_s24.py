@@ -98,3 +98,52 @@ def test_the_hosts_director_vouches_for_no_guests_library(repo_draft_context: Dr
     )
     assert [n for n, _ in _orgs(d)] == ["Library of the Russian Academy of Sciences", "Russian Academy of Sciences"]
     assert [n for n, _ in _people(d.contributors)] == ["Mayil Ahmadov"]
+
+
+# --- quotation marks and honorifics of other styles ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quoted", ['"{}"', "“{}”", "«{}»", "„{}“"])
+def test_a_gifts_title_in_any_quotation_marks_is_one_gift(quoted: str, repo_draft_context: DraftContext) -> None:
+
+    title = quoted.format("Lithuania: History and Culture")
+    d = _draft(_V + f"The guest presented the library with the book {title}.", repo_draft_context)
+    assert [(g["name"], g["host_gives"]) for g in d.gifts] == [("Lithuania: History and Culture", False)]
+
+
+def test_a_bodys_name_in_guillemets_keeps_them(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On April 9, 2032, Director of the National Library of Bulgaria «St. St. Cyril and Methodius» Krasimira "
+        "Dimitrova visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["National Library of Bulgaria «St. St. Cyril and Methodius»"]
+
+
+@pytest.mark.parametrize(
+    ("visit", "org"),
+    [
+        ("Director of the University Library of Bologna Dr. Giulia Ferrari", "University Library of Bologna"),
+        ("President of the Library Association of Latvia Dr. Līga Bērziņa", "Library Association of Latvia"),
+        (
+            "Deputy Head of the National Library and Archives of Iran Dr. Mohammad Rezaei",
+            "National Library and Archives of Iran",
+        ),
+        ("Vice-Chancellor of the University of the Punjab Prof. Dr. Tariq Mehmood Qureshi", "University of the Punjab"),
+    ],
+)
+def test_an_honorific_between_a_body_and_a_name(visit: str, org: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(f"On April 26, 2028, {visit} visited the Presidential Library.", repo_draft_context)
+    assert [n for n, _ in _orgs(d)] == [org]
+    assert len(_people(d.attendees)) == 1
+
+
+def test_a_gift_by_an_honoured_author_reads_in_one_space(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + "The guest presented the library with a monograph of Prof. Dr. Ali Kaya on manuscripts.",
+        repo_draft_context,
+    )
+    assert [g["description"] for g in d.gifts] == ["Monograph of Ali Kaya on manuscripts"]
