@@ -246,6 +246,32 @@ _HONORIFIC = re.compile(
 )
 
 
+#: The serial ("Oxford") comma of a list: "…, B, and C", B a few words with no verb of its own.
+_SERIAL_COMMA = re.compile(r"(?<=[\w”\"\)]),\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+),\s+and\s+(?=[\w“\"])")
+_NOT_A_LIST_WORD = re.compile(
+    r"^(?:which|who|whom|whose|where|when|while|that|was|were|is|are|has|have|had|also|then|in|at|on|during|after)$"
+    r"|ed$"
+)
+
+
+def without_serial_comma(text: str) -> str:
+    """Drop the serial comma of a list ("history, literature, and art" → "history, literature and art"), which the
+    rules, written for the source's house style, read as a clause's end.
+
+    >>> without_serial_comma("the social, humanitarian, and educational projects service; Ann, Bo, and Cy came")
+    'the social, humanitarian and educational projects service; Ann, Bo and Cy came'
+    >>> without_serial_comma("At the meeting, the guests talked, and presented a book")
+    'At the meeting, the guests talked, and presented a book'
+    """
+
+    def one(m: re.Match[str]) -> str:
+        if any(_NOT_A_LIST_WORD.search(w.casefold()) for w in m.group(1).split()):
+            return m.group(0)
+        return f", {m.group(1)} and "
+
+    return _SERIAL_COMMA.sub(one, text)
+
+
 def blank_honorifics(text: str) -> str:
     """Blank an academic honorific before a full name, one space for each character (offsets stay): the rules then
     read "… of the University Library of Bologna Dr. Giulia Ferrari" as they read it without "Dr.", and the run of
@@ -292,6 +318,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     :raises BadParameter: when the item does not read as a visit (no visitor found).
     """
     text, notes = analysed_text(item.text)
+    text = without_serial_comma(text)
     written = text
     # "Otabek Yo‘ldoshev": an opening quote between letters is the Uzbek o‘/g‘ apostrophe; the rules read it as "’"
     # (one character for one: offsets stay) and the names keep it as written
@@ -306,7 +333,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
         text = " " * dateline.end() + text[dateline.end() :]
         span = None
     text = blank_honorifics(text)
-    found = analyse_visit(text, span, ctx.host_labels, [n for e in ctx.host_people for n in e.labels])
+    staff_names = [n for e in ctx.host_people for n in e.labels]
+    found = analyse_visit(text, span, ctx.host_labels, staff_names + _staff_spelt_otherwise(text, staff_names, ctx))
     if written != text:
         for p in found.visitors + found.hosts:
             as_written = written[p.start : p.start + len(p.name)]
@@ -457,6 +485,22 @@ def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> lis
     """
     taken = {fold(p.name) for p in found.hosts} | {fold(name) for name, _ in found.not_guests}
     return _known_people_named(text, taken, ctx, lambda known: bool(known.props.get("visits")))
+
+
+def _staff_spelt_otherwise(text: str, staff_names: list[str], ctx: DraftContext) -> list[str]:
+    """Return the names in `text` that the matcher reuses as the host's own staff though written otherwise than any
+    of their labels ("Mayil Akhmedov", "Mayıl Əhmədov", "M. Akhmedov" for Mayil Ahmadov): the rules then read them as
+    they read a label, so "Mayil Akhmedov acquainted the guest …" names the host as "Mayil Ahmadov …" does."""
+    labels = {fold(n) for n in staff_names}
+    staff = {e.iri for e in ctx.host_people}
+    out: list[str] = []
+    for p in find_people(text):
+        if fold(p.name) in labels or p.name in out:
+            continue
+        who = ctx.matcher.reconcile(p.name, type="person", limit=2)
+        if who and who[0].match and who[0].iri in staff:
+            out.append(p.name)
+    return out
 
 
 def _known_people_named(

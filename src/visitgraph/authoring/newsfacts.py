@@ -118,6 +118,8 @@ _TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-
 #: The host library as a receiver, or its fund ("the library's fund", "the fund of the Presidential Library").
 _LIBRARY = (
     r"(?:the\s+(?:fund|collection|stock)s?\s+of\s+)?the\s+(?:Presidential\s+)?[Ll]ibrary"
+    # the host's official name in full, as the source's own items write it
+    r"(?:\s+of\s+the\s+Administrative\s+Department\s+of\s+the\s+President\s+of\s+the\s+Republic\s+of\s+Azerbaijan)?"
     r"(?:[’']s\s+(?:fund|collection|stock)s?)?"
 )
 #: The library's director or staff named by office alone ("the director", "the library's deputy director").
@@ -877,6 +879,14 @@ def _turn_first(sentence: str) -> str:
     )
 
 
+#: ", and" before a second predicate of giving with no subject of its own ("… got acquainted with the fund, and
+#: presented his monograph …"): read as "and", whose predicate shares the sentence's subject.
+_AND_GIVING = re.compile(
+    r",\s+and\s+(?=(?:in\s+(?:(?:his|her|its|their)\s+)?(?:turn|return),?\s+)?(?:also\s+)?"
+    r"(?:presented|donated|gave|handed|gifted|received)\b)"
+)
+
+
 def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
     """Find every gift handed over, with its direction, in the item's sentence order.
 
@@ -889,7 +899,9 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     out: list[GiftMention] = []
     opened = 0  # how many gifts were read before the current sentence
     lead = ""  # the current sentence's first clause
-    for sentence, first in ((c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(_turn_first(s)))):
+    for sentence, first in (
+        (c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(_turn_first(_AND_GIVING.sub(" and ", s))))
+    ):
         opened = len(out) if first else opened
         lead = sentence if first else lead
         sentence = _QUOTED.sub(lambda q: q.group(0).replace(".", _STOP), sentence)  # a title's stop ends nothing

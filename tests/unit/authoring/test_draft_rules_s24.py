@@ -147,3 +147,65 @@ def test_a_gift_by_an_honoured_author_reads_in_one_space(repo_draft_context: Dra
         repo_draft_context,
     )
     assert [g["description"] for g in d.gifts] == ["Monograph of Ali Kaya on manuscripts"]
+
+
+# --- the host's staff under another spelling -----------------------------------------------------------------------
+
+_K = (
+    "On November 5, 2026, the Presidential Library received Gulzat Abdyrakhmanova, Director General of the National "
+    "Library of the Kyrgyz Republic. "
+)
+
+
+@pytest.mark.parametrize("name", ["Mayil Ahmadov", "Mayil Akhmedov", "Mayıl Əhmədov", "M. Akhmedov"])
+def test_the_director_under_any_spelling_acting_alone_is_the_host(name: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_K + f"{name} acquainted the guest with the library's activity.", repo_draft_context)
+    assert _people(d.contributors) == [("Mayil Ahmadov", False)]
+    assert [n for n, _ in _people(d.attendees)] == ["Gulzat Abdyrakhmanova"]
+
+
+# --- the host's full name, serial commas ---------------------------------------------------------------------------
+
+
+def test_a_gift_after_the_hosts_full_official_name(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On May 6, 2026, Cultural Attaché of the Embassy of Japan in Azerbaijan Haruto Sakamoto visited the Presidential "
+        "Library of the Administrative Department of the President of the Republic of Azerbaijan and donated to the "
+        "library books on Japanese literature.",
+        repo_draft_context,
+    )
+    assert [(g["description"], g["host_gives"]) for g in d.gifts] == [("Books on Japanese literature", False)]
+
+
+def test_a_second_predicate_of_giving_after_a_comma(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + "The guest got acquainted with the rare books fund, and presented his monograph "
+        '"The Turkic Press of the Caucasus" to the library.',
+        repo_draft_context,
+    )
+    assert [(g["name"], g["host_gives"]) for g in d.gifts] == [("The Turkic Press of the Caucasus", False)]
+
+
+def test_a_serial_comma_in_a_title_keeps_the_body(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On August 18, 2026, Kunslu Isinova, head of the social, humanitarian, and educational projects service of the "
+        "Library of the First President of the Republic of Kazakhstan, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [
+        ("Library of the First President of the Republic of Kazakhstan – the Leader of the Nation", False)
+    ]
+
+
+def test_a_serial_comma_in_a_list_of_guests(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On August 18, 2026, Kairi Lepp, Jaan Tamm, and Mari Kask of the National Library of Estonia visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Jaan Tamm", "Kairi Lepp", "Mari Kask"]
