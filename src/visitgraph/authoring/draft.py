@@ -324,6 +324,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     # (one character for one: offsets stay) and the names keep it as written
     text = _APOSTROPHE_IN_WORD.sub("’", text)
     text = english_quotes(text)
+    text = text.replace(" - ", " – ")  # a hyphen between spaces is a dash ("Berlin State Library - Prussian …")
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
     place = _DATELINE_PLACE.fullmatch(text[: span[0]]) if span else None  # "BAKU, September 21, 2027. …"

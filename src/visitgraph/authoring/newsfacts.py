@@ -114,7 +114,10 @@ _SUBJECT = (
     r"[^\W\d_][\w.’'-]*)"
 )
 #: ", in its turn," or an apposition ("Mayil Ahmedov, director of the library, presented …") after a giver.
-_TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+[a-z][^,.;]{0,80},)?"
+_TURN_OR_APPOSITION = (
+    r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?"
+    r"|,\s+(?:[a-z]|(?:Deputy|Director|Head|Chief|Senior|Leading|General)\b)[^,.;]{0,80},)?"
+)
 #: The host library as a receiver, or its fund ("the library's fund", "the fund of the Presidential Library").
 _LIBRARY = (
     r"(?:the\s+(?:fund|collection|stock)s?\s+of\s+)?the\s+(?:Presidential\s+)?[Ll]ibrary"
@@ -288,6 +291,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?P<recv>"
             + _LIBRARY
             + r"|the\s+guests?|(?:each|every)\s+(?:guest|visitor)|each\s+of\s+(?:the\s+guests|them)|"
+            + r"(?:the\s+)?(?:members\s+of\s+the\s+)?(?:delegation|group)|"
             + _STAFF
             + r"|him|her|them)\s+"
             r"(?P<items>[^.]{1,150}?)(?:\.|$)"
@@ -327,7 +331,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "received_from",
         re.compile(
             r"\breceived\s+from\s+(?P<giver>" + _LIBRARY + r"|the\s+hosts?|" + _STAFF + r"|(?:the\s+)?guests?|"
-            r"(?:the\s+)?delegation|him|her|them)\s+(?P<items>(?!about\b|information\b)[^.;]{1,150}?)(?:[.;]|$)"
+            r"(?:the\s+)?(?:members\s+of\s+the\s+)?delegation|him|her|them)\s+(?P<items>(?!about\b|information\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
     (
@@ -459,9 +463,19 @@ _CLAUSE = re.compile(
     # "…, in turn, Mayil Ahmadov presented them with …": the turn first
     r",\s+in\s+(?:(?:his|her|its|their)\s+)?turn,\s+(?=(?:[A-Z]|the\s)[^,;.]{0,60}?\s+(?:presented|donated|gave|handed|gifted)\b)|"
     r",\s+(?!which\b|who\b)(?=[^,;.]{1,60}?\s+in\s+(?:his|her|its|their)\s+turn,?\s+(?:presented|donated|gave|handed|gifted)\b)|"
-    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:in\s+(?:(?:his|her|its|their)\s+)?turn,\s+)?(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+[a-z][^,.;]{0,80},){0,80}?"
+    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:in\s+(?:(?:his|her|its|their)\s+)?turn,\s+)?(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+(?:[a-z]|(?:Deputy|Director|Head|Chief|Senior|Leading|General)\b)[^,.;]{0,80},){0,80}?"
     r"\b(?:presented|donated|gave|given|gifted|handed over)\b|(?:in\s+(?:turn|return),?\s+)?"
     r"(?:[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+guests?)\s+(?:\w+\s+)?received\b)"  # "…; in return she received …" (0066)
+)
+
+
+#: A name and the title in apposition after it, up to the comma that closes it: "Mayil Ahmadov, director of the
+#: library" (the title in either case).
+_APPOSITION_OPEN = re.compile(
+    CAP
+    + r"[\w’'-]+\s+"
+    + CAP
+    + r"[\w’'-]+,\s+(?:[a-z]|(?:Deputy|Director|Head|Chief|Senior|Leading|General)\b)[^,.;]{0,80}$"
 )
 
 
@@ -469,6 +483,12 @@ def _clauses(sentence: str) -> list[str]:
     """Split "… was presented with books, and X in turn presented …" into its two handings-over."""
     parts, start = [], 0
     for m in _CLAUSE.finditer(sentence):
+        if (
+            m.group(0).startswith(",")
+            and "turn" not in m.group(0)
+            and _APPOSITION_OPEN.search(sentence, start, m.start())
+        ):
+            continue  # "Mayil Ahmadov, director of the library, thanked … and in his turn handed …": an apposition's end
         parts.append(sentence[start : m.start()])
         start = m.end()
     relative = _RELATIVE_GIVER.search(sentence, start)

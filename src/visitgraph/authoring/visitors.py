@@ -1325,7 +1325,7 @@ _STAFF_HEADS = frozenset("director head librarian curator manager specialist coo
 #: A staff title after a name that ends with a body in capitals: "X, head of the Department of Electronic Resources
 #: of the RGB, …".
 _TITLE_OF_BODY_AFTER = re.compile(
-    r",\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:"
+    r",\s+(?:the\s+)?(?:[a-z-]+\s+|(?:Deputy|Chief|Senior|Leading)\s+){0,3}(?i:"
     + "|".join(sorted(_STAFF_HEADS | {"chief"}))
     + r")\s(?P<title>[^,;.]{0,200})"
 )
@@ -1453,7 +1453,8 @@ _MEMBERS = re.compile(
     r"|(?P<its>[Ii]ts|[Tt]heir)\s+members(?:\s+(?:were|included))?,?"
     # "The delegation members were X, Y and Z", "Members of the delegation were …"
     r"|\b(?:[Tt]he\s+(?P<its2>delegation|group)(?:[’']s)?\s+members|[Mm]embers\s+of\s+the\s+(?:delegation|group))"
-    r"\s+(?:were|included)"
+    # ("the members of the delegation were presented with …": a passive, not their list)
+    r"\s+(?:were(?!\s+(?:also\s+)?(?:[a-z]+ed|given|shown|told|taken|brought)\b)|included)"
     r"|\b[Tt]he\s+(?P<side>[A-Z][\w-]*)\s+side\s+was\s+represented\s+by"  # "the Kyrgyz side was represented by"
     r"|(?:was|were)\s+(?:also\s+)?(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"

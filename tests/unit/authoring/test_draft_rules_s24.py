@@ -209,3 +209,59 @@ def test_a_serial_comma_in_a_list_of_guests(repo_draft_context: DraftContext) ->
         repo_draft_context,
     )
     assert [n for n, _ in _people(d.attendees)] == ["Jaan Tamm", "Kairi Lepp", "Mari Kask"]
+
+
+# --- the guests as "the members of the delegation"; titles in capitals in gift clauses; hyphens as dashes ------------
+
+
+def test_the_members_of_the_delegation_receive_and_give(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On June 25, 2031, a delegation of the National Library of Estonia headed by Kairi Lepp visited the "
+        "Presidential Library. The library's fund received from the members of the delegation a facsimile of a "
+        "Gospel. The Presidential Library, in turn, gave the members of the delegation the album “Baku”. At the end, "
+        'the members of the delegation were presented with the book "Khamsa" by Nizami Ganjavi.',
+        repo_draft_context,
+    )
+    assert [g["host_gives"] for g in d.gifts] == [False, True, True]
+    assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp"]
+
+
+@pytest.mark.parametrize("title", ["director", "Director"])
+def test_the_hosts_gift_told_after_a_name_in_apposition(title: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + f"The guest presented the library with her new book, and Mayil Ahmadov, {title} of the library, presented "
+        "the guest with the album “Azerbaijan”.",
+        repo_draft_context,
+    )
+    assert [g["host_gives"] for g in d.gifts] == [False, True]
+    d = _draft(
+        _V + f"Mayil Ahmadov, {title} of the library, thanked the guest and in his turn handed her the electronic "
+        'edition "Azerbaijan".',
+        repo_draft_context,
+    )
+    assert [g["host_gives"] for g in d.gifts] == [True]
+
+
+def test_a_hyphen_between_spaces_is_a_dash_in_a_bodys_name(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On October 16, 2046, Deputy Director General of the Berlin State Library - Prussian Cultural Heritage Dr. "
+        "Hans-Joachim von Reitzenstein visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("Berlin State Library – Prussian Cultural Heritage", True)]
+    assert _people(d.attendees) == [("Hans-Joachim von Reitzenstein", True)]
+
+
+def test_a_companion_with_a_title_in_capitals_of_another_body_is_a_guest(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "Aleksandr Vislyi, President of the Russian State Library (RGB), was at the Presidential Library on April 23, "
+        "2030. Accompanied by Marina Sokolova, Head of the Department of Electronic Resources of the RGB, he met with "
+        "director Mayil Ahmedov.",
+        repo_draft_context,
+    )
+    assert "Marina Sokolova" in [n for n, _ in _people(d.attendees)]
+    assert _people(d.contributors) == [("Mayil Ahmadov", False)]
