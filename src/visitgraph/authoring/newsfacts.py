@@ -98,7 +98,10 @@ _WORK_WORDS = re.compile(
     r"magazines?|journals?|maps?|manuscripts?|copies|volumes?|encyclopa?edias?|works?|"
     r"newspapers?|collections?|CDs?|DVDs?|disks?|photographs?|prints?|novels?|poems?|stories|recordings?|"
     r"facsimiles?|archives?|translations?|classics|antholog(?:y|ies)|dictionar(?:y|ies)|monographs?|brochures?|"
-    r"periodicals|posters?|paintings?|atlas(?:es)?)\b",
+    r"periodicals|posters?|paintings?|atlas(?:es)?|"
+    # what institutions hand each other: "the proceedings of the congress", "the association's yearbook"
+    r"proceedings|yearbooks?|reports?|bulletins?|issues|guides?|guidebooks?|booklets?|calendars?|portraits?|"
+    r"facsimile|reproductions?|sets?|folios?|scores?|engravings?|miniatures?|letters?|documents?|materials)\b",
     re.I,
 )
 #: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.
@@ -290,7 +293,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # "each guest", "each of them": every guest a copy (decision 0066)
             r"(?P<recv>"
             + _LIBRARY
-            + r"|the\s+guests?|(?:each|every)\s+(?:guest|visitor)|each\s+of\s+(?:the\s+guests|them)|"
+            + r"|the\s+(?:guests?|visitors)|(?:each|every)\s+(?:guest|visitor)|each\s+of\s+(?:the\s+guests|them)|"
             + r"(?:the\s+)?(?:members\s+of\s+the\s+)?(?:delegation|group)|"
             + _STAFF
             + r"|him|her|them)\s+"
@@ -337,10 +340,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "visited_and",  # "…, visited (paid a visit to) the Presidential Library and handed over …": the guests gave
         re.compile(
-            r"\b(?:visited|paid\s+a\s+visit\s+to)\s+"
+            r"\b(?:visited|paid\s+an?\s+(?:(?:official|working|short|brief|return|first|second|another)\s+)?visit\s+to)\s+"
             + _LIBRARY
+            # "… in Baku", "… once more", "… again", "… for the second time": where or when, before "and"
+            + r"(?:\s+(?:in\s+Baku|again|once\s+(?:more|again)|for\s+the\s+(?:first|second|third|\w+th)\s+time))?"
             + r"\s+and\s+(?P<verb>donated|handed\s+over|gave|gifted|presented(?!\s+(?:him|her|them|the\s+[\w\s]{1,40}?)\s+with\b))"
-            r"\s+(?:(?:to\s+)?" + _LIBRARY + r"\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+" + _LIBRARY + r")?(?:\.|$)"
+            r"\s+(?:(?:to\s+)?"
+            + _LIBRARY
+            + r"\s+(?:with\s+)?|it\s+with\s+)?(?P<items>[^.]{1,150}?)(?:\s+to\s+"
+            + _LIBRARY
+            + r")?(?:\.|$)"
         ),
     ),  # The fallbacks below are read only when no rule above matched the clause: each asks who gives and who receives
     # by the clause's structure alone (decision 0052).
@@ -550,10 +559,11 @@ _OPENING_SUBJECT = re.compile(
 _OPENING_SUBJECT_OTHER_VERB = re.compile(
     # "Director of the library Mayil Ahmadov thanked the guest and in his turn handed him …": a title may lead
     r"(?P<subject>(?:[Tt]he\s+[a-z]+|[Hh]e|[Ss]he|They|"
-    r"(?:(?:[Tt]he\s+)?(?:[Dd]eputy\s+)?(?:[Dd]irector|[Hh]ead)(?:\s+[Gg]eneral)?(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?\s+)?"
+    r"(?:(?:[Tt]he\s+)?(?:library[’']s\s+|Library[’']s\s+)?(?:[Dd]eputy\s+)?(?:[Dd]irector|[Hh]ead)(?:\s+[Gg]eneral)?"
+    r"(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?\s+)?"
     r"(?:(?:" + CAP + r"\.\s?)+|" + CAP + r"[\w’'-]+\s+)"
     r"(?:(?:" + CAP + r"[\w’'-]*|van|von|de|der|al|el|bin|ibn|la|le|ter)\s+){0,3}" + CAP + r"[\w’'-]+))"
-    r"(?:,\s+[^,;]{1,150},)?\s+(?:also\s+)?(?!visited\b)"  # "… visited … and handed over": the visit rules' own
+    r"(?:,\s+[^,;]{1,150},)?\s+(?:also\s+)?(?!visited\b|paid\s+an?\s+(?:\w+\s+)?visit\b)"  # "… visited … and handed over": the visit rules' own
     r"(?:[a-z]{2,}ed|got|spoke|met|took|saw|made|held|wrote|told|left|went|came|brought|showed|gave|paid|was|were)\b"
 )
 #: "… and were given …" with no subject of its own (the subject of the sentence receives).
@@ -702,7 +712,7 @@ def _party(text: str, names: Sequence[str], host_names: Sequence[str]) -> str:
             rf"(?<!\w){re.escape(words[0][0])} {re.escape(' '.join(words[1:]))}\b", folded
         ):
             return name
-    if re.search(r"\bguests\b|\bthem\b|\bthey\b|\bdelegation\b", t, re.I):
+    if re.search(r"\bguests\b|\bvisitors\b|\bthem\b|\bthey\b|\bdelegation\b", t, re.I):
         return GUESTS
     if re.fullmatch(r"(?:the\s+)?(?:[\w-]+\s+)?" + _GUEST_WORDS, t, re.I):  # "the writer", "the Ambassador"
         return GUEST

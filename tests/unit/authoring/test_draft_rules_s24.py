@@ -265,3 +265,50 @@ def test_a_companion_with_a_title_in_capitals_of_another_body_is_a_guest(repo_dr
     )
     assert "Marina Sokolova" in [n for n, _ in _people(d.attendees)]
     assert _people(d.contributors) == [("Mayil Ahmadov", False)]
+
+
+# --- what institutions hand each other; visits told in other words before a gift -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "Kairi Lepp handed over to the library the proceedings of the congress.",
+        "The guest spoke about the association's plans and handed over to the library the association's yearbook.",
+    ],
+)
+def test_proceedings_and_yearbooks_are_things_handed_over(later: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_V + later, repo_draft_context)
+    assert [g["host_gives"] for g in d.gifts] == [False]
+
+
+def test_telling_is_still_no_gift(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + "The director gave the guest detailed information about the documents of the library.", repo_draft_context
+    )
+    assert d.gifts == []
+
+
+@pytest.mark.parametrize(
+    "visit",
+    [
+        "visited the Presidential Library in Baku and presented it with his book on Nizami Ganjavi",
+        "paid a working visit to the Presidential Library and presented it with his book on Nizami Ganjavi",
+        "visited the Presidential Library once more and donated to the library his book on Nizami Ganjavi",
+    ],
+)
+def test_a_gift_after_a_visit_told_in_other_words(visit: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(f"On January 22, 2029, Professor of the University of Naples Marco Bellini {visit}.", repo_draft_context)
+    assert [(g["description"], g["host_gives"]) for g in d.gifts] == [("His book on Nizami Ganjavi", False)]
+
+
+def test_the_visitors_receive_as_the_guests_do(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + "The Presidential Library, in turn, gave the visitors the album “Azerbaijani miniatures”.",
+        repo_draft_context,
+    )
+    assert [(g["name"], g["host_gives"]) for g in d.gifts] == [("Azerbaijani miniatures", True)]
