@@ -35,6 +35,7 @@ from visitgraph.authoring.extract import (
     own_name,
     parse_org,
     place_code,
+    quoted_spans,
     whole_of,
 )
 from visitgraph.authoring.namegate import known_under_other_words, refuse_person
@@ -241,16 +242,26 @@ _LOW_QUOTED = re.compile(r"„([^„“”\"]{0,300})[“”]")
 
 #: An academic honorific before a full name ("Dr. Giulia Ferrari", "Prof. Dr. Mustafa Serin").
 _HONORIFIC = re.compile(
-    r"\b(?:(?:Dr|Prof|Assoc\.\s+Prof|Professor|Academician)\.?\s+){1,3}"
+    r"\b(?:(?:Dr|Prof|hab|habil|Assoc\.\s+Prof)\.\s+){1,3}"
     r"(?=[A-ZÀ-ÖØ-Þ][\w’'-]+\s+(?:(?:de|da|di|du|del|della|van|von|der|den|le|la|al|el|bin|binti|ibn)\s+)*[A-ZÀ-ÖØ-Þ])"
 )
 
 
 #: The serial ("Oxford") comma of a list: "…, B, and C", B a few words with no verb of its own.
-_SERIAL_COMMA = re.compile(r"(?<=[\w”\"\)]),\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+),\s+and\s+(?=[\w“\"])")
+_SERIAL_COMMA = re.compile(
+    r"(?<=[\w”\"\)]),\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+),\s+and\s+"
+    r"(?!(?:he|she|they|it|we|in|at|then|also|later|there)\b)(?=[\w“\"])"  # "…, Kairi Lepp, and she …": a new clause
+)
 _NOT_A_LIST_WORD = re.compile(
     r"^(?:which|who|whom|whose|where|when|while|that|was|were|is|are|has|have|had|also|then|in|at|on|during|after)$"
     r"|ed$"
+)
+
+
+#: A subject of a few words and its verb after "and": a clause, not a list's last item.
+_CLAUSE_AFTER_AND = re.compile(
+    r"(?:[\w’'-]+\s+){1,3}(?:gave|presented|donated|handed|received|was|were|thanked|spoke|told|noted|visited|showed|"
+    r"said|signed|met|took|got|expressed|invited|informed|acquainted|stressed|emphasized|emphasised|added)\b"
 )
 
 
@@ -258,18 +269,35 @@ def without_serial_comma(text: str) -> str:
     """Drop the serial comma of a list ("history, literature, and art" → "history, literature and art"), which the
     rules, written for the source's house style, read as a clause's end.
 
-    >>> without_serial_comma("the social, humanitarian, and educational projects service; Ann, Bo, and Cy came")
-    'the social, humanitarian and educational projects service; Ann, Bo and Cy came'
+    >>> without_serial_comma("the social, humanitarian, and educational projects service; Ann Lee, Bo Li, and Cy came")
+    'the social, humanitarian and educational projects service; Ann Lee, Bo Li and Cy came'
     >>> without_serial_comma("At the meeting, the guests talked, and presented a book")
     'At the meeting, the guests talked, and presented a book'
+    >>> without_serial_comma('the Ministry of Culture, Youth, and Sports; the album "Tallinn, old town, and port"')
+    'the Ministry of Culture, Youth, and Sports; the album "Tallinn, old town, and port"'
     """
+
+    quoted = quoted_spans(text)
 
     def one(m: re.Match[str]) -> str:
         if any(_NOT_A_LIST_WORD.search(w.casefold()) for w in m.group(1).split()):
             return m.group(0)
+        if any(a <= m.start() < b for a, b in quoted) or re.fullmatch(r"[A-Z][\w’'-]*", m.group(1)):
+            return m.group(0)  # a title's words, or a body's ("Ministry of Culture, Youth, and Sports"): as written
+        if _CLAUSE_AFTER_AND.match(text, m.end()):
+            return m.group(0)  # "… to its guest, Kairi Lepp, and the guest gave …": a clause of its own
         return f", {m.group(1)} and "
 
     return _SERIAL_COMMA.sub(one, text)
+
+
+#: "Professor" or "Academician" before a name that a title in apposition follows ("Professor Kenji Morita, Director of
+#: Osaka University Library"): an honorific there, the title after the name says what they are (a lone "Professor
+#: Jaan Tamm of Tartu University" keeps it: it is all the item says of him).
+_TITLE_WORD_BEFORE_TITLED = re.compile(
+    r"\b(?:Professor|Academician)\s+(?=(?:[A-ZÀ-ÖØ-Þ][\w’'-]+\s+){1,3}?[A-ZÀ-ÖØ-Þ][\w’'-]+,\s+(?:the\s+)?(?:[A-Za-z-]+\s+)?"
+    r"(?i:director|head|rector|dean|chair(?:man|woman|person)?|president|deputy|chief|vice-rector|minister)\b)"
+)
 
 
 def blank_honorifics(text: str) -> str:
@@ -280,8 +308,17 @@ def blank_honorifics(text: str) -> str:
 
     >>> blank_honorifics("Director of the Library of Bologna Dr. Giulia Ferrari and Prof. Dr. Ali Kaya met Dr. Smith")
     'Director of the Library of Bologna     Giulia Ferrari and           Ali Kaya met Dr. Smith'
+    >>> blank_honorifics('the book "Dr. Jaan Tamm: A Life" by Professor Mari Kask')
+    'the book "Dr. Jaan Tamm: A Life" by Professor Mari Kask'
+    >>> blank_honorifics("hosted Professor Kenji Morita, Director of Osaka University Library")
+    'hosted           Kenji Morita, Director of Osaka University Library'
     """
-    return _HONORIFIC.sub(lambda m: " " * len(m.group(0)), text)
+    quoted = quoted_spans(text)
+
+    def blank(m: re.Match[str]) -> str:
+        return m.group(0) if any(a <= m.start() < b for a, b in quoted) else " " * len(m.group(0))
+
+    return _TITLE_WORD_BEFORE_TITLED.sub(blank, _HONORIFIC.sub(blank, text))
 
 
 def english_quotes(text: str) -> str:
@@ -291,6 +328,8 @@ def english_quotes(text: str) -> str:
     >>> english_quotes("the book «Lithuania: History and Culture» and „Kelaghayi“")
     'the book “Lithuania: History and Culture” and “Kelaghayi”'
     """
+    # a quote inside guillemets ("«The poem „Leyli and Majnun“ in Europe»") is a quote in a quote: ‘…’
+    text = re.sub(r"«[^«»]*»", lambda m: m.group(0).replace("„", "‘").replace("“", "’").replace("”", "’"), text)
     text = text.replace("«", "“").replace("»", "”")
     return _LOW_QUOTED.sub(lambda m: f"“{m.group(1)}”", text)
 
@@ -324,7 +363,9 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     # (one character for one: offsets stay) and the names keep it as written
     text = _APOSTROPHE_IN_WORD.sub("’", text)
     text = english_quotes(text)
-    text = text.replace(" - ", " – ")  # a hyphen between spaces is a dash ("Berlin State Library - Prussian …")
+    # a hyphen between spaces is a dash ("Berlin State Library - Prussian …"), but not in a title in quotes
+    quoted = quoted_spans(text)
+    text = re.sub(r" - ", lambda m: m.group(0) if any(a <= m.start() < b for a, b in quoted) else " – ", text)
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
     place = _DATELINE_PLACE.fullmatch(text[: span[0]]) if span else None  # "BAKU, September 21, 2027. …"
@@ -488,18 +529,34 @@ def _returning_guests(text: str, found: VisitFindings, ctx: DraftContext) -> lis
     return _known_people_named(text, taken, ctx, lambda known: bool(known.props.get("visits")))
 
 
+#: How close a name must be to a staff member's label to be read as theirs (the matcher's 0–100 score): a spelling
+#: of the same name ("Mayil Akhmedov" 100, "M. Akhmedov" 97.1), not a name like it ("Mayil Mammadov" 92.9, "Mikayil
+#: Akhmedov" 90, "M. Ahmadova" 92.4: another person; measured in the session-24 review).
+STAFF_SPELLING_SCORE = 97.0
+#: A title naming another body right after a name ("X, Counsellor of the Embassy of Kazakhstan"), or before it ("…
+#: of the Embassy of Kazakhstan X"): whoever it names is that body's, however like the host's staff the name is.
+_OTHER_BODY_AFTER = re.compile(r"^,\s+(?:[^,.;]{0,60}?\s)?(?:of|at)\s+(?:the\s+)?(?!Presidential\b|[Ll]ibrary\b)[A-Z]")
+_OTHER_BODY_BEFORE = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?!Presidential\b)[A-Z][^,.;]{0,80}\s+$")
+
+
 def _staff_spelt_otherwise(text: str, staff_names: list[str], ctx: DraftContext) -> list[str]:
     """Return the names in `text` that the matcher reuses as the host's own staff though written otherwise than any
     of their labels ("Mayil Akhmedov", "Mayıl Əhmədov", "M. Akhmedov" for Mayil Ahmadov): the rules then read them as
-    they read a label, so "Mayil Akhmedov acquainted the guest …" names the host as "Mayil Ahmadov …" does."""
+    they read a label, so "Mayil Akhmedov acquainted the guest …" names the host as "Mayil Ahmadov …" does. Only a
+    close spelling (:data:`STAFF_SPELLING_SCORE`) of a name no title gives to another body."""
     labels = {fold(n) for n in staff_names}
     staff = {e.iri for e in ctx.host_people}
     out: list[str] = []
     for p in find_people(text):
         if fold(p.name) in labels or p.name in out:
             continue
+        end = p.start + len(p.name)
+        if _OTHER_BODY_AFTER.match(text[end : end + 120]) or _OTHER_BODY_BEFORE.search(
+            text[max(0, p.start - 120) : p.start]
+        ):
+            continue
         who = ctx.matcher.reconcile(p.name, type="person", limit=2)
-        if who and who[0].match and who[0].iri in staff:
+        if who and who[0].match and who[0].iri in staff and who[0].score >= STAFF_SPELLING_SCORE:
             out.append(p.name)
     return out
 

@@ -32,7 +32,7 @@ agency museum institute academy embassy consulate council foundation society com
 office department union organization organisation committee school college bank corporation commission parliament
 assembly conference administration theatre theater gallery publishers publishing bureau authority board network
 consortium alliance service services news laboratory laboratories forum congress faculty room rooms hall halls
-club""".split()
+club press""".split()
 )
 #: Words that make a span a title rather than a name.
 TITLE_HEADS = frozenset(
@@ -45,7 +45,7 @@ artist painter composer musician singer actor actress architect sculptor photogr
 diplomat teacher attaché attache doctor candidate bibliographer archivist cataloguer cataloger methodologist
 novelist economist philologist linguist orientalist archaeologist ethnographer critic playwright essayist
 analyst consultant chancellor vice-chancellor provost keeper conservator restorer engineer programmer supervisor
-employee""".split()
+employee fellow docent instructor tutor administrator producer""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief

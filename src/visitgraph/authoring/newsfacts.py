@@ -100,8 +100,8 @@ _WORK_WORDS = re.compile(
     r"facsimiles?|archives?|translations?|classics|antholog(?:y|ies)|dictionar(?:y|ies)|monographs?|brochures?|"
     r"periodicals|posters?|paintings?|atlas(?:es)?|"
     # what institutions hand each other: "the proceedings of the congress", "the association's yearbook"
-    r"proceedings|yearbooks?|reports?|bulletins?|issues|guides?|guidebooks?|booklets?|calendars?|portraits?|"
-    r"facsimile|reproductions?|sets?|folios?|scores?|engravings?|miniatures?|letters?|documents?|materials)\b",
+    # (not "report", "documents", "set", "issues", "letters": a talk, a topic or a procedure as often as a thing)
+    r"proceedings|yearbooks?|bulletins?|guidebooks?|booklets?|calendars?|facsimile|reproductions?|folios|sets?)\b",
     re.I,
 )
 #: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.
@@ -626,8 +626,45 @@ _ELECTRONIC_SHOWN = re.compile(
 )
 
 
+#: An audience a talk is given to: "… to the readers", "… to the library's staff".
+_TO_AN_AUDIENCE = re.compile(
+    r"\bto\s+(?:the\s+)?(?:library[’']s\s+)?(?:readers|audience|public|participants|staff|students|employees)\b"
+)
+#: The head of what is "given" when it is an event or a telling: "a tour (of the fund)", "a lecture (on …)".
+_NOT_A_THING_HEAD = re.compile(
+    r"\b(?:tours?|lectures?|talks?|presentations?|access|opportunit(?:y|ies)|time|answers?|information|overview|"
+    r"reports?|speech|account|chance|advice|explanations?|briefing|excursions?|concerts?|performances?|seminars?|"
+    r"courses?|classes|consultations?|interviews?|reception|welcome|demonstration)$",
+    re.I,
+)
+
+
+def _gives_thing(items: str) -> bool:
+    """Say whether what is given names a thing and its head is no event or telling: "a lecture on the manuscripts of
+    Nizami", "a tour of the manuscripts fund" are none; "a set of books", "X, head of …, a set of books" are.
+
+    >>> _gives_thing("a tour of the manuscripts fund"), _gives_thing("a set of books"), _gives_thing("the album")
+    (False, True, True)
+    """
+    head = re.split(r"\s(?:on|about|of|for|to|at|by|from|in|with|devoted|dedicated)\s", items, maxsplit=1)[0]
+    return _names_thing(items) and not _NOT_A_THING_HEAD.search(head)
+
+
+#: A set of what cannot be handed over: "a set of proposals on cooperation".
+_ABSTRACT_SET = re.compile(
+    r"\bsets?\s+of\s+(?:[\w-]+\s+){0,2}?(?:proposals|measures|recommendations|questions|ideas|initiatives|rules|"
+    r"principles|activities|events|issues|tasks|criteria|standards|steps|actions)\b",
+    re.I,
+)
+
+
 def _names_thing(text: str) -> bool:
-    """Say whether text names a work or a gift ("the album", "souvenirs"), something one can hand over."""
+    """Say whether text names a work or a gift ("the album", "souvenirs"), something one can hand over.
+
+    >>> _names_thing("a set of traditional Korean hanji paper"), _names_thing("a set of proposals on cooperation")
+    (True, False)
+    """
+    text = _ABSTRACT_SET.sub(" ", text)
     return bool(_WORK_WORDS.search(text) or _GIFT_WORDS.search(text))
 
 
@@ -978,8 +1015,10 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 m.group("items"), m.groupdict().get("recv") or "", given=rule in ("active", "recv_with")
             ):
                 continue  # "presented the digital platform to the staff": a presentation, not a gift
-            if verb.startswith(("given", "handed", "gave")) and not _names_thing(m.group("items")):
-                continue  # "were given a tour", "gave detailed information to the guests": not a gift
+            if verb.startswith(("given", "handed", "gave")) and not _gives_thing(m.group("items")):
+                continue  # "were given a tour (of the manuscripts fund)", "gave detailed information": not a gift
+            if verb.startswith("presented") and _TO_AN_AUDIENCE.search(m.group("items")):
+                continue  # "presented his research on the letters of Nizami to the readers": a talk
             if _only_told(m.group("items")):
                 continue  # "gave the guest detailed information about the library's collection of manuscripts"
             agent = (
@@ -1233,7 +1272,12 @@ _SIGNED_BY_BOTH = re.compile(
 _SIGNING_HELD = re.compile(
     r"\bsigning\s+(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
-    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:took\s+place|was\s+held)\b",
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:took\s+place|was\s+held)\b"
+    # "The meeting ended with the signing of a memorandum …": what the meeting ended in
+    r"|\b(?:ended|concluded|culminated|closed|finished|was\s+crowned)\s+(?:with|in|by)\s+the\s+signing\s+"
+    r"(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods2>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC.replace("(?P<doc>", "(?P<doc2>")
+    + r"(?P<on2>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=\s*[.;]|$)",
     re.I,
 )
 
@@ -1329,6 +1373,17 @@ def _discussed_document(sentence: str) -> AgreementMention | None:
     return AgreementMention(name, False, m.group(0).strip(" ,.;"))
 
 
+def _discussed_next(sentence: str) -> AgreementMention | None:
+    """Return the document a second predicate discusses after one about an earlier document: "The sides recalled the
+    memorandum signed in 2056 and discussed the draft of a memorandum on …" (the recalled one is none)."""
+    rest = re.split(
+        r"\s+and\s+(?=(?:also\s+)?(?:discussed|considered|examined|reviewed|exchanged)\b)", sentence, maxsplit=1
+    )
+    if len(rest) != 2 or re.match(r"(?:also\s+)?\w+\s+(?:its|their)\b", rest[1]):
+        return None  # "… recalled the memorandum and discussed its draft protocol": the recalled one's
+    return _discussed_document(rest[1])
+
+
 def _planned_document(sentence: str) -> AgreementMention | None:
     """Return a document the sentence says is to be signed, unsigned; else None (decision 0089).
 
@@ -1343,7 +1398,8 @@ def _planned_document(sentence: str) -> AgreementMention | None:
 
 def _document_name(m: re.Match[str]) -> str:
     """A document's name from its modifiers and noun, capitalised once ("Cooperation agreement")."""
-    doc = (m.group("mods") + m.group("doc")).strip()
+    second = "doc2" in m.re.groupindex and m.group("doc2") is not None  # the other way _SIGNING_HELD tells it
+    doc = (m.group("mods2") + m.group("doc2")).strip() if second else (m.group("mods") + m.group("doc")).strip()
     return doc[:1].upper() + doc[1:].casefold()
 
 
@@ -1372,7 +1428,7 @@ def find_agreements(text: str) -> list[AgreementMention]:
         if agreed is not None and _ONLY_TALKS.match(agreed.group("what")):
             agreed = None  # "decided to continue negotiations on a licence agreement": nothing agreed yet
         if agreed is None and signed is None:
-            unsigned = _discussed_document(sentence) or _planned_document(sentence)
+            unsigned = _discussed_document(sentence) or _planned_document(sentence) or _discussed_next(sentence)
             if unsigned is not None:
                 out.append(unsigned)
             continue
@@ -1380,12 +1436,17 @@ def find_agreements(text: str) -> list[AgreementMention]:
         bounds = [b.end() for b in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", sentence[:found_at])]
         found_end = (signed or agreed).end()  # type: ignore[union-attr]
         if _RECALLED.search(sentence[:found_end], bounds[-1] if bounds else 0):
-            continue  # "… recalled that the two libraries had signed a memorandum during his first visit": not this visit's
+            # "… recalled that the two libraries had signed a memorandum during his first visit": not this visit's;
+            # what the sentence goes on to discuss is ("… recalled the memorandum signed in 2056 and discussed the
+            # draft of a memorandum on …")
+            if (later := _discussed_next(sentence[found_end:])) is not None:
+                out.append(later)
+            continue
         what = agreed.group("what").strip(" ,") if agreed else ""
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"
         if signed is not None:
             doc = _document_name(signed)
-            on = signed.group("on")
+            on = signed.group("on") or ("on2" in signed.re.groupindex and signed.group("on2") or None)
             name = doc + (on.rstrip() if on else (f" {prep} {what}" if what else ""))
         else:
             name = f"Agreement {prep} {what}"

@@ -620,6 +620,14 @@ def analyse_visit(
             p.host = (
                 True  # "… met with deputy director of the library X", "the Presidential Library's deputy director X"
             )
+        after_host = _PART_AFTER_AND.search(masked, max(0, p.start - 160), p.start)
+        if (
+            not p.host
+            and after_host is not None
+            and (_lower_part(after_host.group("desc")) or _capital_part(after_host.group("desc")))
+            and any(masked[: after_host.start()].endswith(h.name) for h in out.hosts)
+        ):
+            p.host = True  # "… met with director of the library A and head of the Acquisition Department B": the host's
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)
     _find_led_guests_elsewhere(text, end, out)
     _find_hosts_elsewhere(text, end, out, known_hosts, labels)
@@ -655,6 +663,11 @@ _PASSIVE_AGENT = re.compile(
 )
 
 
+#: "<name> and (the) <title of a part>" right before a person: "… A and head of the Acquisition Department ".
+_PART_AFTER_AND = re.compile(
+    r"\s+and\s+(?:the\s+)?(?P<desc>(?:(?i:deputy|chief|senior|leading)\s+)?(?i:head|director|manager|librarian|specialist)"
+    r"\s+of\s+the\s+[^,.;]{1,80}?)\s+$"
+)
 #: A title of the host's own right before a name in the visit sentence: "the Presidential Library's deputy director",
 #: "(met with) deputy director of the library" (after "with", "by" or the sentence's start: not a guest's own title).
 _HOST_TITLE_BEFORE = re.compile(
@@ -1210,7 +1223,7 @@ def _unnamed_part_after_host(own: str, desc: str, hosts: Sequence[PersonMention]
     False
     """
     at = own.rfind(desc)
-    if at < 0 or not _lower_part(desc):
+    if at < 0 or not (_lower_part(desc) or _capital_part(desc)):
         return False
     before = own[:at][-400:]
     return any(re.search(re.escape(h.name) + r"(?:,[^,.;]{1,120},)?\s+and\s+$", before) for h in hosts if h.host)
@@ -1231,6 +1244,21 @@ def _as_staff(text: str, p: PersonMention, own: str, hosts: list[PersonMention])
     ):
         return True  # "X and the leading specialists of the library took part in the meeting": the host's side
     return any(h.name in own for h in hosts)
+
+
+def _capital_part(desc: str) -> bool:
+    """Say whether a title names a part in capitals and no body: a field, then the part's noun ("head of the
+    Acquisition Department", "head of the Rare Books Sector"); read so only beside a host in one list.
+
+    >>> _capital_part("head of the Acquisition Department"), _capital_part("head of the Rare Books Society")
+    (True, False)
+    >>> _capital_part("head of the National Library Department"), _capital_part("head of her Department")
+    (False, False)
+    """
+    of = re.search(r"\s(?:of|at)\s+the\s+((?:[A-Z][\w-]*\s+(?:and\s+)?){1,4}([A-Z][a-z]+))$", desc)
+    if of is None or of.group(2).casefold() not in _PART_NOUNS:
+        return False
+    return not any(w.casefold() in INSTITUTION_HEADS for w in of.group(1).split()[:-1])
 
 
 def _lower_part(desc: str) -> bool:
@@ -1398,6 +1426,8 @@ def _staff_after(text: str, p: PersonMention) -> str | None:
     if m is None:
         return None
     desc = m.group("desc")
+    if re.search(r"\b(?:delegation|guests?|visiting|visitors?|group)\b", desc, re.I):
+        return None  # "X, Head of the Estonian delegation, told …": the guests' own
     escorts = m.group("verb") in _ESCORT_VERBS and re.search(r"\bof\s+the\s+library\b", desc) is not None
     # "The guest met with X, head of the library automation department, and …": whom the guests meet, at the host
     met = re.search(r"\b(?:met|meeting|talks|talked)\s+with\s+$", text[max(0, p.start - 40) : p.start]) is not None
@@ -1454,7 +1484,8 @@ _MEMBERS = re.compile(
     # "The delegation members were X, Y and Z", "Members of the delegation were …"
     r"|\b(?:[Tt]he\s+(?P<its2>delegation|group)(?:[’']s)?\s+members|[Mm]embers\s+of\s+the\s+(?:delegation|group))"
     # ("the members of the delegation were presented with …": a passive, not their list)
-    r"\s+(?:were(?!\s+(?:also\s+)?(?:[a-z]+ed|given|shown|told|taken|brought)\b)|included)"
+    r"\s+(?:were(?!\s+(?:also\s+)?(?:presented|given|shown|told|taken|brought|informed|acquainted|welcomed|received|"
+    r"familiari[sz]ed|briefed|introduced|handed|offered|invited|awarded|impressed|interested|accompanied|met)\b)|included)"
     r"|\b[Tt]he\s+(?P<side>[A-Z][\w-]*)\s+side\s+was\s+represented\s+by"  # "the Kyrgyz side was represented by"
     r"|(?:was|were)\s+(?:also\s+)?(?:attended|joined|accompanied)\s+by"
     # the visitors named back as a whole, then listed: "Among the guests were …", "The participants included …"

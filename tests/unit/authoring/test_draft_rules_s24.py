@@ -312,3 +312,89 @@ def test_the_visitors_receive_as_the_guests_do(repo_draft_context: DraftContext)
         repo_draft_context,
     )
     assert [(g["name"], g["host_gives"]) for g in d.gifts] == [("Azerbaijani miniatures", True)]
+
+
+# --- dev55/dev56 rounds: fellows and presses, a draft discussed after a recalled memorandum, a signing that ends a
+# --- meeting, "Dr. hab.", a host's department in capitals beside the host -------------------------------------------
+
+
+def test_a_research_fellow_at_a_body(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On 14 March 2059, Tom Harris, Research Fellow at SOAS University of London, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [("SOAS University of London", True)]
+
+
+def test_a_university_press_is_a_body_not_a_name(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On 14 March 2059, Regional Sales Director of Oxford University Press Rebecca Ashworth-Lyle visited the "
+        "Presidential Library.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Rebecca Ashworth-Lyle", True)]
+    assert _orgs(d) == [("Oxford University Press", True)]
+
+
+def test_a_press_secretary_stays_a_title(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On 14 March 2059, Press Secretary of the Embassy of Estonia Kairi Lepp visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Embassy of Estonia"]
+
+
+def test_a_draft_discussed_after_a_recalled_memorandum(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V
+        + "The sides recalled the memorandum of understanding signed between the two libraries in 2019 and discussed "
+        "the draft of a memorandum on the exchange of electronic copies.",
+        repo_draft_context,
+    )
+    assert d.agreements == [("Draft memorandum on the exchange of electronic copies", False)]
+    d = _draft(
+        _V
+        + "The sides recalled the memorandum signed between the two libraries in 2019 and discussed its implementation.",
+        repo_draft_context,
+    )
+    assert d.agreements == []
+
+
+def test_a_meeting_that_ended_with_a_signing(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + "The meeting ended with the signing of a memorandum of understanding between the two institutions.",
+        repo_draft_context,
+    )
+    assert d.agreements == [("Memorandum of understanding between the two institutions", True)]
+    assert _draft(_V + "The meeting ended with a tour of the library.", repo_draft_context).agreements == []
+
+
+def test_a_polish_habilitation_before_a_name(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On October 9, 2058, Director of the Jagiellonian Library, the main library of the Jagiellonian University in "
+        "Kraków, Dr. hab. Katarzyna Wójcik-Nowak and head of the Digitization Department of the library Piotr Zieliński "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Katarzyna Wójcik-Nowak", True), ("Piotr Zieliński", True)]
+    assert _people(d.contributors) == []
+
+
+@pytest.mark.parametrize("part", ["Acquisition Department", "acquisition department"])
+def test_a_hosts_department_head_beside_the_host_in_the_visit_sentence(
+    part: str, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(
+        "On May 29, 2058, Kairi Lepp, director of the National Library of Estonia, met with Director of the library "
+        f"Mayil Ahmadov and head of the {part} Könül Rzayeva.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Könül Rzayeva", "Mayil Ahmadov"]
+    assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp"]
