@@ -783,6 +783,16 @@ _PREDICATE_AFTER_AND = re.compile(
 )
 
 
+#: A count opening what is handed over: "more than 200", "some two hundred", "about 50", "dozens of".
+_COUNTED = re.compile(
+    r"(?:(?:more\s+than|over|about|around|some|nearly|almost|approximately|up\s+to)\s+)?"
+    r"(?:\d[\d,.]*|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|a)\s+(?:hundred|thousand|dozen)|dozens\s+of|hundreds\s+of)\s+(?:new\s+)?[a-z]+s\b"
+)
+#: "and" then a bare plural ("and periodicals"): the counted things' second kind, not a second gift.
+_BARE_PLURAL_AFTER_AND = re.compile(r"\s+and\s+(?:new\s+)?[a-z]+s\b(?!\s+(?:of|by)\b)")
+
+
 def _items(phrase: str, before: str = "") -> list[str]:
     """Split "the album-books “Carpets of Azerbaijan” and women’s silk headscarf kelaghayi" into items.
 
@@ -811,6 +821,15 @@ def _items(phrase: str, before: str = "") -> list[str]:
         rest = phrase[_original_index(phrase, bare, gapped.end()) :]
         return [phrase[:idx].strip(" ,"), rest.strip(" ,")]
     cut = [m.start() for m in re.finditer(r"\s+and\s+", bare)]
+    counted = _COUNTED.match(bare)
+    if (
+        counted is not None
+        and len(cut) == 1
+        and cut[0] >= counted.end()
+        and _BARE_PLURAL_AFTER_AND.match(bare[cut[0] :])
+    ):
+        # "more than 200 books and periodicals published in Türkiye": one count of one collection (every set)
+        return [phrase]
     predicate = next((c for c in cut[1:] if _PREDICATE_AFTER_AND.match(bare[c:])), None)
     if predicate is not None:  # "his monograph, published in French and Arabic, and left his impressions …"
         phrase, bare = phrase[: _original_index(phrase, bare, predicate)].strip(" ,"), bare[:predicate].strip(" ,")

@@ -398,3 +398,20 @@ def test_a_hosts_department_head_beside_the_host_in_the_visit_sentence(
     )
     assert [n for n, _ in _people(d.contributors)] == ["Könül Rzayeva", "Mayil Ahmadov"]
     assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp"]
+
+
+@pytest.mark.parametrize(
+    ("later", "gifts"),
+    [
+        ("The guest handed over to the library some two hundred books and periodicals published in Estonia.", 1),
+        ("The guest donated to the library more than 200 books and periodicals published in Estonia.", 1),
+        ("The guest donated 50 books and a CD.", 2),
+        ("The guest presented the library with books and an album.", 2),
+    ],
+)
+def test_a_counted_collection_of_two_kinds_is_one_gift(
+    later: str, gifts: int, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(_V + later, repo_draft_context)
+    assert [g["host_gives"] for g in d.gifts] == [False] * gifts
