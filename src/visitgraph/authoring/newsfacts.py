@@ -334,7 +334,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "received_from",
         re.compile(
             r"\breceived\s+from\s+(?P<giver>" + _LIBRARY + r"|the\s+hosts?|" + _STAFF + r"|(?:the\s+)?guests?|"
-            r"(?:the\s+)?(?:members\s+of\s+the\s+)?delegation|him|her|them)\s+(?P<items>(?!about\b|information\b)[^.;]{1,150}?)(?:[.;]|$)"
+            r"(?:the\s+)?(?:members\s+of\s+the\s+)?delegation|(?:the\s+)?visitors|him|her|them)\s+(?P<items>(?!about\b|information\b)[^.;]{1,150}?)(?:[.;]|$)"
         ),
     ),
     (
@@ -559,6 +559,8 @@ _OPENING_SUBJECT = re.compile(
 _OPENING_SUBJECT_OTHER_VERB = re.compile(
     # "Director of the library Mayil Ahmadov thanked the guest and in his turn handed him …": a title may lead
     r"(?P<subject>(?:[Tt]he\s+[a-z]+|[Hh]e|[Ss]he|They|"
+    # "Mr. Khrouz got acquainted with … and handed over …": a surname after an honorific
+    r"(?:Mr|Mrs|Ms|Dr|Prof)\.\s+" + CAP + r"[\w’'-]+(?:\s+" + CAP + r"[\w’'-]+)?|"
     r"(?:(?:[Tt]he\s+)?(?:library[’']s\s+|Library[’']s\s+)?(?:[Dd]eputy\s+)?(?:[Dd]irector|[Hh]ead)(?:\s+[Gg]eneral)?"
     r"(?:\s+of\s+the\s+(?:Presidential\s+)?[Ll]ibrary)?\s+)?"
     r"(?:(?:" + CAP + r"\.\s?)+|" + CAP + r"[\w’'-]+\s+)"
@@ -647,6 +649,8 @@ def _gives_thing(items: str) -> bool:
     (False, True, True)
     """
     head = re.split(r"\s(?:on|about|of|for|to|at|by|from|in|with|devoted|dedicated)\s", items, maxsplit=1)[0]
+    if re.search(r"\bannual\s+reports?$", head, re.I):
+        return True  # "handed over the latest annual report of the CENL": a printed report handed over
     return _names_thing(items) and not _NOT_A_THING_HEAD.search(head)
 
 

@@ -415,3 +415,32 @@ def test_a_counted_collection_of_two_kinds_is_one_gift(
 
     d = _draft(_V + later, repo_draft_context)
     assert [g["host_gives"] for g in d.gifts] == [False] * gifts
+
+
+@pytest.mark.parametrize(
+    ("later", "thing"),
+    [
+        (
+            "Mr. Lepp got acquainted with the library's rare books fund and handed over to the library his latest book.",
+            "His latest book",
+        ),
+        (
+            "Kairi Lepp spoke about the projects of the library and handed over to the library the latest annual report "
+            "of the CENL.",
+            "Latest annual report of the CENL",
+        ),
+        (
+            "The library's fund received from the visitors a facsimile edition of a Gospel.",
+            "Facsimile edition of a Gospel",
+        ),
+    ],
+)
+def test_a_guests_gift_after_another_predicate(later: str, thing: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_V + later, repo_draft_context)
+    assert [(g["description"], g["host_gives"]) for g in d.gifts] == [(thing, False)]
+
+
+def test_a_report_given_is_told_not_handed_over(repo_draft_context: DraftContext) -> None:
+
+    assert _draft(_V + "The director gave the guest a report on the library's work.", repo_draft_context).gifts == []
