@@ -324,7 +324,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             + r"[\w.’'-]*(?:\s+"
             + CAP
             + r"[\w.’'-]*){0,3})|[Hh]e|[Ss]he|[Tt]hey)"
-            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?P<items>[^.]{1,150}?)"
+            r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?)?\s+(?P<verb>received)\s+(?!from\b)(?P<items>[^.]{1,150}?)"
             r"(?:\s+from\s+(?P<giver>[^.,]{1,150}?))?(?:\s+as\s+(?:a\s+)?" + _GIFT_NOUNS + r")?(?:[.,;]|$)"
         ),
     ),
