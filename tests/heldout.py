@@ -160,6 +160,8 @@ NEWS_FILES = {
     "dev55": "news-dev55.json",
     "dev56": "news-dev56.json",
     "dev57": "news-dev57.json",
+    "dev58": "news-dev58.json",
+    "dev59": "news-dev59.json",
     "dev2": "news-dev2.json",
     "dev3": "news-dev3.json",
     "dev4": "news-dev4.json",

@@ -355,6 +355,8 @@ def _in_foreign_name(words: Sequence[Span], i: int) -> bool:
     language, then only its lower-case linking words, right before it."""
     k = i - 1
     linked = False
+    if i >= 1 and words[i].start - words[i - 1].end > 1:
+        return False  # "… pour le Livre Dr. Jean-Baptiste …" (the honorific blanked): the name starts after the gap
     # back over linking words and the capitalised words of the name ("Bibliothèque nationale du Royaume du | Maroc",
     # "Biblioteca Nacional de la | República", "Universidad de | Salamanca Ricardo …") to its institution word
     while k >= 0 and i - k <= 6 and not foreign_head(words[k].text):

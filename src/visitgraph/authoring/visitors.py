@@ -1515,6 +1515,8 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
         after = _MEMBERS.search(text, m.end(), stop)  # "…; the second consisted of …": the next list starts there
         stop = after.start() if after is not None else stop
         piece = re.sub(r"\s+and\s+(?:included|was\s+joined\s+by)\s+", ", and ", text[m.end() : stop])
+        # a blanked honorific's spaces closed up: a list's titles run into its names as written without one
+        piece = re.sub(r"(?<=\S) {2,}(?=\S)", " ", piece)
         people = find_people(piece)
         if not people or any(fold(p.name) in seen for p in people):
             continue  # the visit sentence named them already

@@ -444,3 +444,27 @@ def test_a_guests_gift_after_another_predicate(later: str, thing: str, repo_draf
 def test_a_report_given_is_told_not_handed_over(repo_draft_context: DraftContext) -> None:
 
     assert _draft(_V + "The director gave the guest a report on the library's work.", repo_draft_context).gifts == []
+
+
+def test_a_name_after_an_honorific_after_a_foreign_bodys_name(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On June 2, 2054, Director of the Fondation Orient-Occident pour le Livre Dr. Jean-Baptiste Lefèvre-Duchamp "
+        "visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == [("Jean-Baptiste Lefèvre-Duchamp", True)]
+    assert _orgs(d) == [("Fondation Orient-Occident pour le Livre", True)]
+
+
+def test_an_honorific_in_a_delegations_list_after_a_title_with_commas(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On December 2, 2033, the delegation headed by Kairi Lepp, director of the National Library of Estonia, visited "
+        "the Presidential Library. The delegation included the head of the Centre for Social, Humanitarian and "
+        "Educational Projects of the same library Jaan Tamm and the chief specialist of its Rare Books Department Dr. "
+        "Mari Kask. The guests were received by Director of the Presidential Library Mayil Ahmedov.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Jaan Tamm", "Kairi Lepp", "Mari Kask"]
+    assert _people(d.contributors) == [("Mayil Ahmadov", False)]
