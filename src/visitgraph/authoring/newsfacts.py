@@ -492,11 +492,7 @@ def _clauses(sentence: str) -> list[str]:
     """Split "… was presented with books, and X in turn presented …" into its two handings-over."""
     parts, start = [], 0
     for m in _CLAUSE.finditer(sentence):
-        if (
-            m.group(0).startswith(",")
-            and "turn" not in m.group(0)
-            and _APPOSITION_OPEN.search(sentence, start, m.start())
-        ):
+        if m.group(0).rstrip() == "," and _APPOSITION_OPEN.search(sentence, start, m.start()):
             continue  # "Mayil Ahmadov, director of the library, thanked … and in his turn handed …": an apposition's end
         parts.append(sentence[start : m.start()])
         start = m.end()
@@ -1192,6 +1188,8 @@ _AGREED = (
         re.I,
     ),
     re.compile(r"came to an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\s+signed\b|\s+in the future\b|[.;]|$)", re.I),
+    # "… came to an agreement to sign a cooperation protocol on …": agreed, not yet signed
+    re.compile(r"came\s+to\s+an\s+agreement\s+(?P<prep>to)\s+(?P<what>.{1,200}?)(?=\s+in the future\b|[.;]|$)", re.I),
     re.compile(
         r"(?:reached|concluded) an agreement on\s+(?P<what>.{1,200}?)(?=\s+and\b|\s+in the future\b|[.;]|$)", re.I
     ),

@@ -468,3 +468,24 @@ def test_an_honorific_in_a_delegations_list_after_a_title_with_commas(repo_draft
     )
     assert [n for n, _ in _people(d.attendees)] == ["Jaan Tamm", "Kairi Lepp", "Mari Kask"]
     assert _people(d.contributors) == [("Mayil Ahmadov", False)]
+
+
+def test_a_guests_gift_with_an_apposition_before_and_the_hosts(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + 'At the end of the meeting, Kairi Lepp presented the library with the facsimile of the "Catechism" of '
+        "Martynas Mažvydas, the first printed book in Lithuanian, and the guests were presented with the album "
+        '"Azerbaijan Miniature Art" and kelaghayi.',
+        repo_draft_context,
+    )
+    assert [g["host_gives"] for g in d.gifts] == [False, True, True]
+
+
+def test_came_to_an_agreement_to_sign(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V + "The sides exchanged views on training and came to an agreement to sign a cooperation protocol on joint "
+        "seminars.",
+        repo_draft_context,
+    )
+    assert d.agreements == [("Agreement to sign a cooperation protocol on joint seminars", False)]
