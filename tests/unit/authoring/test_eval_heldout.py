@@ -180,8 +180,8 @@ UNMET = (
     "2 invented in 2 items; after the eighteenth (dev18), nineteenth (dev19), twentieth (dev20) and twenty-first "
     "(dev21) unchanged; after the twenty-second (dev22) 13/20, 20/20, 29/30, 1 invented in 1 item; after the "
     "twenty-third (dev23) unchanged; after the twenty-fourth (dev24) unchanged; after the twenty-fifth (dev25, "
-    "dev26) 13/20, 20/20, 30/30, nothing invented; after the twenty-sixth (dev27, dev28), twenty-seventh (dev29, dev30) and twenty-eighth (dev13, dev31 to dev34) unchanged; after the twenty-ninth (dev35, dev36) 15/20, 20/20, 30/30, nothing invented; after the thirtieth to thirty-seventh (dev37 to dev45) and the review's fixes unchanged; session 23 (decision 0089): after the agreement convention unchanged, after the phrasing probes and the dev48 round 17/20, 20/20, 30/30, nothing invented; after the dev50 to dev53 rounds, the review's fixes and the last probes unchanged; decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, "
-    "0061, 0064, 0066, 0068, 0069, 0071, 0073, 0074, 0084, 0085, 0086, 0087, 0088, 0089"
+    "dev26) 13/20, 20/20, 30/30, nothing invented; after the twenty-sixth (dev27, dev28), twenty-seventh (dev29, dev30) and twenty-eighth (dev13, dev31 to dev34) unchanged; after the twenty-ninth (dev35, dev36) 15/20, 20/20, 30/30, nothing invented; after the thirtieth to thirty-seventh (dev37 to dev45) and the review's fixes unchanged; session 23 (decision 0089): after the agreement convention unchanged, after the phrasing probes and the dev48 round 17/20, 20/20, 30/30, nothing invented; after the dev50 to dev53 rounds, the review's fixes and the last probes unchanged; session 24 (decision 0090): after meaning-preserving rewrites of development items, the dev54 to dev58 rounds and the review's fixes unchanged (17/20, 20/20, 30/30, nothing invented); decisions 0023, 0041, 0044, 0046, 0050, 0052, 0054, 0055, 0059, "
+    "0061, 0064, 0066, 0068, 0069, 0071, 0073, 0074, 0084, 0085, 0086, 0087, 0088, 0089, 0090"
 )
 
 
@@ -359,7 +359,8 @@ def test_dev22_development_no_worse(dev22_scores: dict[str, DraftScore]) -> None
     19/30, dates 29/30, reuse 39/47, 4 invented entities in 4 items); after round 22 21/30, dates 29/30, reuse 45/47,
     2 invented entities in 2 items. Its problems are printed on failure: it is tuned on now."""
     d = dev22_scores["dev22"]
-    assert d.right >= 21 and d.dates >= 29 and d.invented <= 2 and d.reused >= 45, (d.line("dev22"), d.problems)
+    # session 24 (decision 0090): 24/30, dates 30/30, reuse 46/47, 1 invented entity
+    assert d.right >= 24 and d.dates >= 30 and d.invented <= 1 and d.reused >= 46, (d.line("dev22"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -375,7 +376,8 @@ def test_dev23_development_no_worse(dev23_scores: dict[str, DraftScore]) -> None
     round 23 24/30, dates 30/30, reuse 43/43, nothing invented. Its problems are printed on failure: it is tuned on
     now."""
     d = dev23_scores["dev23"]
-    assert d.right >= 26 and d.dates >= 30 and d.invented == 0 and d.reused >= 43, (d.line("dev23"), d.problems)
+    # session 24 (decision 0090): 27/30
+    assert d.right >= 27 and d.dates >= 30 and d.invented == 0 and d.reused >= 43, (d.line("dev23"), d.problems)
 
 
 @pytest.fixture(scope="module")
@@ -422,7 +424,7 @@ def test_dev27_and_dev28_development_no_worse(dev27_scores: dict[str, DraftScore
     dev28 unchanged) and are development sets since round 26 (decision 0086): dev27 26/30, dates 29/30, reuse 61/65,
     nothing invented; dev28 27/30, dates 29/30, reuse 34/36, 1 invented entity in 1 item."""
     _no_worse(dev27_scores["dev27"], "dev27", right=26, dates=29, invented=0, reused=61)
-    _no_worse(dev27_scores["dev28"], "dev28", right=27, dates=29, invented=1, reused=34)
+    _no_worse(dev27_scores["dev28"], "dev28", right=28, dates=29, invented=1, reused=34)  # 28 since session 24
 
 
 @pytest.fixture(scope="module")
@@ -492,12 +494,12 @@ def test_dev35_to_dev45_development_no_worse(dev35_scores: dict[str, DraftScore]
     were narrowed)."""
     want = {
         "dev35": (29, 30, 0, 41),
-        "dev36": (28, 30, 0, 44),
+        "dev36": (29, 30, 0, 44),  # 29 since session 24
         "dev37": (30, 30, 0, 37),
         "dev38": (27, 29, 0, 47),
         "dev39": (24, 30, 4, 41),
         "dev40": (27, 29, 6, 42),
-        "dev41": (25, 30, 2, 44),
+        "dev41": (26, 30, 2, 44),  # 26 since session 24
         "dev42": (28, 30, 2, 43),
         "dev43": (29, 30, 1, 33),
         "dev44": (30, 30, 0, 40),
@@ -511,7 +513,7 @@ def test_dev35_to_dev45_development_no_worse(dev35_scores: dict[str, DraftScore]
 def dev46_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     """The blind checks ``dev46`` and ``dev47``, scored only by the test about them (named ``test_dev46_*``), so
     ``-k "not dev46"`` never computes them for someone tuning on other sets."""
-    return {split: _scored(sources, split) for split in ("dev46", "dev47", "dev49")}
+    return {split: _scored(sources, split) for split in ("dev46", "dev47", "dev49", "dev57", "dev59")}
 
 
 def test_dev46_and_dev47_blind_checks_no_worse(dev46_scores: dict[str, DraftScore]) -> None:
@@ -525,10 +527,15 @@ def test_dev46_and_dev47_blind_checks_no_worse(dev46_scores: dict[str, DraftScor
     commits around it (nothing of the item was read), kept because every probe of our own it changed read better
     (decision 0089)."""
     _no_worse(dev46_scores["dev46"], "dev46", right=26, dates=30, invented=1, reused=41, blind=True)
-    _no_worse(dev46_scores["dev47"], "dev47", right=28, dates=30, invented=1, reused=45, blind=True)
+    _no_worse(dev46_scores["dev47"], "dev47", right=29, dates=30, invented=0, reused=45, blind=True)  # session 24
     # dev49 (news-dev49.json): written blind in session 23 and never tuned on (decision 0089): 21/30 on the rules at
     # the session's start (e220ab1), 23/30, dates 30/30, reuse 44/44, 2 invented entities in 2 items at its end
     _no_worse(dev46_scores["dev49"], "dev49", right=23, dates=30, invented=2, reused=44, blind=True)
+    # dev57 and dev59 (news-dev57.json, news-dev59.json): written blind in session 24 and never tuned on (decision
+    # 0090). On the rules at the session's start (79fdc7b): dev57 29/30, dev59 22/30; at its end: dev57 30/30 (dates
+    # 30/30, reuse 44/44, nothing invented), dev59 24/30 (30/30, 43/43, 3 invented entities in 3 items)
+    _no_worse(dev46_scores["dev57"], "dev57", right=30, dates=30, invented=0, reused=44, blind=True)
+    _no_worse(dev46_scores["dev59"], "dev59", right=24, dates=30, invented=3, reused=43, blind=True)
 
 
 @pytest.fixture(scope="module")
@@ -544,9 +551,26 @@ def test_dev48_to_dev53_development_no_worse(dev48_scores: dict[str, DraftScore]
     27; dev51 17 / 19 / 27; dev52 24 / 25 / 29; dev53 20 / 24 / 25 (dates 29/30; 6 invented entities in 4 items)."""
     _no_worse(dev48_scores["dev48"], "dev48", right=28, dates=30, invented=2, reused=41)
     _no_worse(dev48_scores["dev50"], "dev50", right=27, dates=30, invented=3, reused=47)
-    _no_worse(dev48_scores["dev51"], "dev51", right=27, dates=30, invented=0, reused=42)
+    _no_worse(dev48_scores["dev51"], "dev51", right=28, dates=30, invented=0, reused=42)  # 28 since session 24
     _no_worse(dev48_scores["dev52"], "dev52", right=29, dates=30, invented=0, reused=48)
     _no_worse(dev48_scores["dev53"], "dev53", right=25, dates=29, invented=6, reused=43)
+
+
+@pytest.fixture(scope="module")
+def dev54_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
+    """The sets ``dev54``, ``dev55``, ``dev56`` and ``dev58``, scored only by the test about them (``test_dev54_*``)."""
+    return {split: _scored(sources, split) for split in ("dev54", "dev55", "dev56", "dev58")}
+
+
+def test_dev54_to_dev58_development_no_worse(dev54_scores: dict[str, DraftScore]) -> None:
+    """dev54, dev55, dev56 and dev58 (30 representative items each, written blind in session 24) were the development
+    sets of its rounds (decision 0090), each scored before it was looked at. On the rules at the session's start
+    (79fdc7b) / on the session's rules before the set was looked at / now: dev54 26 / 26 / 29 of 30; dev55 24 / 24 /
+    27; dev56 24 / 24 / 27; dev58 23 / 24 / 26 (dates 29/30)."""
+    _no_worse(dev54_scores["dev54"], "dev54", right=29, dates=30, invented=1, reused=46)
+    _no_worse(dev54_scores["dev55"], "dev55", right=27, dates=30, invented=0, reused=48)
+    _no_worse(dev54_scores["dev56"], "dev56", right=27, dates=30, invented=2, reused=43)
+    _no_worse(dev54_scores["dev58"], "dev58", right=26, dates=29, invented=2, reused=45)
 
 
 def test_dev_halves_stay_as_tuned(
