@@ -390,6 +390,8 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
                 o.name = written[at : at + len(o.name)]
     for p in found.visitors + found.hosts:
         _known_body_ends_before(text, p, ctx)
+    for p in found.visitors:
+        _known_unit_of_body(p, ctx)
     _known_hosts_are_hosts(found.visitors, found.hosts, ctx, text)
     free = visiting_orgs_free(text, found, ctx.host_labels)
     if _VISIT_CUE.search(text) and not (found.visitors or found.orgs or free):
@@ -537,6 +539,32 @@ STAFF_SPELLING_SCORE = 97.0
 #: of the Embassy of Kazakhstan X"): whoever it names is that body's, however like the host's staff the name is.
 _OTHER_BODY_AFTER = re.compile(r"^,\s+(?:[^,.;]{0,60}?\s)?(?:of|at)\s+(?:the\s+)?(?!Presidential\b|[Ll]ibrary\b)[A-Z]")
 _OTHER_BODY_BEFORE = re.compile(r"\b(?:of|at)\s+(?:the\s+)?(?!Presidential\b)[A-Z][^,.;]{0,80}\s+$")
+
+
+#: A unit named in a title, whose body is the person's institution: "Head of the Library and Information Centre"
+#: (of the university named before).
+_UNIT_IN_TITLE = re.compile(
+    r"\bof\s+the\s+(?P<unit>(?:[A-Z][\w’'-]*\s+(?:and\s+)?){0,5}(?:Centre|Center|Library|Department|Institute|Archive|"
+    r"Museum|Faculty|School))$"
+)
+
+
+def _known_unit_of_body(p: PersonMention, ctx: DraftContext) -> None:
+    """Give a guest the known unit their title names of their institution: "Head of the Library and Information
+    Centre of the university X" (the university named before) is the graph's "Library and Information Centre of the
+    Bilecik Sheikh Edebali University" when the matcher flags that name and the graph records it as a part of the
+    institution read for them. Only a known unit: nothing is minted from a title (decision 0088)."""
+    if p.org is None or not p.job_title or (m := _UNIT_IN_TITLE.search(p.job_title)) is None:
+        return
+    unit = ctx.matcher.reconcile(f"{m.group('unit')} of the {p.org.name}", type="organization", limit=1)
+    if not unit or not unit[0].match:
+        return
+    parents = unit[0].entity.props.get("schema:parentOrganization", [])
+    # the institution read for them is that unit's parent: its best candidate, flagged or not (a known unit of it
+    # may be the runner-up that keeps the flag off, as "Bilecik Şeyh Edebali University" 96.6 beside its centre)
+    body = ctx.matcher.reconcile(p.org.name, type="organization", limit=1)
+    if body and body[0].iri in parents and _name_score(body[0]) >= MAYBE_SCORE:
+        p.org = OrgMention(unit[0].name)
 
 
 def _staff_spelt_otherwise(text: str, staff_names: list[str], ctx: DraftContext) -> list[str]:

@@ -489,3 +489,22 @@ def test_came_to_an_agreement_to_sign(repo_draft_context: DraftContext) -> None:
         repo_draft_context,
     )
     assert d.agreements == [("Agreement to sign a cooperation protocol on joint seminars", False)]
+
+
+def test_a_known_unit_of_the_university_named_before(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On April 6, 2061, Rector of the Bilecik Şeyh Edebali University Professor Mustafa Serin and Head of the "
+        "Library and Information Centre of the university Elif Demirtaş-Yıldız visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert _orgs(d) == [
+        ("Bilecik Sheikh Edebali University", False),
+        ("Library and Information Centre of the Bilecik Sheikh Edebali University", False),
+    ]
+    d = _draft(
+        "On April 6, 2061, Rector of the University of Tartu Jaan Tamm and Head of the Library and Information Centre "
+        "of the university Mari Kask visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["University of Tartu"]  # no unit the graph does not know is minted
