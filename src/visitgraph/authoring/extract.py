@@ -101,6 +101,23 @@ def _title_after_name(words: Sequence[Span], i: int) -> bool:
     return False
 
 
+_KIND_MODIFIERS = frozenset(
+    "academic scientific educational private state leading international national local independent famous "
+    "well-known major".split()
+)
+
+
+def _modified_kind(before: list[str]) -> bool:
+    """Say whether the words before a kind word are "the", then one or two modifiers (a place in capitals or an
+    adjective such as "academic"): "the Belgian academic", "the leading Turkish"."""
+    for n in (2, 3):
+        if len(before) >= n + 1 and before[-n - 1].casefold() == "the":
+            mods = before[-n:]
+            if all(is_cap(m) or m in _KIND_MODIFIERS for m in mods) and any(m in _KIND_MODIFIERS for m in mods):
+                return True
+    return False
+
+
 def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     """Say whether the word at `i` follows "the <kind word>" ("the company X", "the publishing house X").
 
@@ -118,6 +135,11 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
         return True  # "the Istanbul company X"
     if len(low) == 4 and is_cap(low[1]) and low[0].casefold() == "the" and low[2:] == ["publishing", "house"]:
         return True  # "the Florentine publishing house X"
+    wide = [w.text for w in words[max(0, i - 6) : i]]
+    if (wide[-2:] == ["publishing", "house"] or (wide and wide[-1] in KIND_BEFORE_NAME)) and _modified_kind(
+        wide[: -2 if wide[-1] == "house" else -1]
+    ):
+        return True  # "the Belgian academic publishing house X", "the leading Turkish company X"
     return (len(low) >= 2 and low[-1] in KIND_BEFORE_NAME and low[-2].casefold() == "the") or low[-3:] == [
         "the",
         "publishing",
@@ -895,7 +917,10 @@ def _only_place(text: str) -> bool:
 #: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
 #: the name is the body's.
 _KIND_BEFORE_NAME = re.compile(
-    r"\b(of|at)\s+the\s+(?:(?P<where>[A-Z][\w-]+)\s+)?(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[\"“]?[A-ZÀ-ÖØ-Þ])"
+    r"\b(of|at)\s+the\s+(?:(?:academic|scientific|educational|private|state|leading|international|national|local|"
+    r"independent|famous|well-known|major)\s+){0,2}(?:(?P<where>[A-Z][\w-]+)\s+)?(?:(?:academic|scientific|"
+    r"educational|private|state|leading|international|national|local|independent|famous|well-known|major)\s+){0,2}"
+    r"(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[\"“]?[A-ZÀ-ÖØ-Þ])"
 )
 
 

@@ -508,3 +508,20 @@ def test_a_known_unit_of_the_university_named_before(repo_draft_context: DraftCo
         repo_draft_context,
     )
     assert [n for n, _ in _orgs(d)] == ["University of Tartu"]  # no unit the graph does not know is minted
+
+
+@pytest.mark.parametrize(
+    ("visit", "body"),
+    [
+        (
+            "Chief Executive Officer of the Belgian academic publishing house Brabant Academic Press Jan Van der Straeten",
+            "Brabant Academic Press",
+        ),
+        ("Director of the leading Turkish company Anka Yayın Ahmet Kaya", "Anka Yayın"),
+    ],
+)
+def test_a_firm_after_its_kind_word_with_modifiers(visit: str, body: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(f"On January 15, 2061, {visit} visited the Presidential Library.", repo_draft_context)
+    assert [n for n, _ in _orgs(d)] == [body]
+    assert len(_people(d.attendees)) == 1
