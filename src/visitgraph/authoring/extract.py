@@ -245,6 +245,11 @@ def _is_initials(word: str) -> bool:
     return bool(re.fullmatch(rf"(?:{_CAP}\.\s?)+", word))
 
 
+#: A word with a capital after a lower-case letter ("WorldCat"), and the name prefixes that make one ("McLeod").
+_CAMEL_CASE = re.compile(r"[A-Z][a-z]+[A-Z][\w’'-]*")
+_CAMEL_NAME = re.compile(r"(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z]")
+
+
 def is_name_word(word: str) -> bool:
     """Say whether a capitalised word can be part of a person's name (not a title, place or institution word)."""
     low = word.casefold().strip(".").replace("’", "'")
@@ -257,6 +262,8 @@ def is_name_word(word: str) -> bool:
         return False  # "the British Library's Asian Collections": an institution's or a place's, no one's name
     if word.isupper() and len(word) > 1:
         return False  # acronyms: IFLA, OCLC, IPR
+    if _CAMEL_CASE.fullmatch(word) and not _CAMEL_NAME.match(word):
+        return False  # "WorldCat", "JSTOR's", "EBSCOhost": a product's or a firm's name ("McLeod", "DeVries" are names)
     if (
         low in ORG_HEADS
         or low in SUB_UNITS  # "… Digital Preservation Section Ola Brekke"
@@ -538,6 +545,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         after_for = _after_for(words, i) and not field_cut
         if after_for and len(run) >= 3 and _is_region(run[0].text):
             run, after_for = run[1:], False  # "Director for Europe Catherine Furetti": a region, then the name
+        if after_for and len(run) >= 4 and run[0].text.casefold() in _COMPASS and _is_region(run[1].text):
+            run, after_for = run[2:], False  # "manager for Eastern Europe Hendrik de Vries": a region of two words
         if after_for and len(run) >= 3 and _after_org_for(words, i):
             run, after_for = run[-2:], False  # "Library for Youth Olga Petrova": the institution keeps one word
         if len(run) >= 3 and run[0] is words[i] and _is_region(run[0].text) and i >= 1:
@@ -690,6 +699,10 @@ def _heads_institution(words: list[Span], k: int) -> bool:
 REGIONS = frozenset(
     "europe asia africa america americas eurasia caucasus oceania scandinavia balkans baltics cis gulf mena".split()
 )
+
+
+#: Words that make a region of a region's word: "Eastern Europe", "South Caucasus".
+_COMPASS = frozenset("eastern western northern southern central south north east west southeast south-east".split())
 
 
 def _is_region(word: str) -> bool:

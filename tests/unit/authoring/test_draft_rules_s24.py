@@ -525,3 +525,33 @@ def test_a_firm_after_its_kind_word_with_modifiers(visit: str, body: str, repo_d
     d = _draft(f"On January 15, 2061, {visit} visited the Presidential Library.", repo_draft_context)
     assert [n for n, _ in _orgs(d)] == [body]
     assert len(_people(d.attendees)) == 1
+
+
+@pytest.mark.parametrize(
+    ("visit", "second"),
+    [
+        (
+            "OCLC's Regional Director Sinan Tan and Product Manager for WorldCat Johanna Lindqvist-Berg",
+            "Johanna Lindqvist-Berg",
+        ),
+        (
+            "OCLC regional coordinator Rein van Haldropin and OCLC business development manager for Eastern Europe "
+            "Hendrik de Vries-Bakker",
+            "Hendrik de Vries-Bakker",
+        ),
+    ],
+)
+def test_a_product_or_a_region_of_two_words_before_a_name(
+    visit: str, second: str, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(f"On September 11, 2059, {visit} visited the Presidential Library.", repo_draft_context)
+    assert second in [n for n, _ in _people(d.attendees)]
+
+
+def test_names_with_a_capital_inside_stay_names(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On September 11, 2059, Ian McLeod and Anna DeVries visited the Presidential Library.", repo_draft_context
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Anna DeVries", "Ian McLeod"]
