@@ -606,6 +606,11 @@ def analyse_visit(
             out.orgs.append(g[3])
     masked = _mask(sentence, [(a, b) for a, b, _, _ in groups])
     visitors = _read_descriptors(masked, people, groups, labels)
+    bodies = [g[3] for g in groups if g[3] is not None and not g[3].host]
+    if len(bodies) == 1:  # "a delegation of the X headed by Director General of the Library Cooperation Bureau Y"
+        for p in visitors:
+            if p.org is not None and p.org is not bodies[0] and _unit_of_no_body(p.org.name):
+                p.org, p.inherited = bodies[0], True
     _resolve_references(visitors, [g[3] for g in groups if g[3] is not None])
     agent = _AGENT_BY.search(masked)
     if agent is not None and any(p.start < agent.start() for p in visitors):
@@ -1559,16 +1564,33 @@ def _find_members_elsewhere(text: str, start: int, out: VisitFindings, labels: s
             seen.add(fold(p.name))
 
 
+#: Institution words that name a unit's work ("Library Cooperation Bureau"), and words that make a unit's name a
+#: body's own ("National Library Bureau", "Regional Centre").
+_WORK_FIELDS = frozenset("library libraries archive archives museum".split())
+_NOT_A_FIELD = frozenset("national state central regional international republican presidential".split())
+
+
 def _unit_of_no_body(name: str) -> bool:
     """Say whether a body's name is a unit's that names no institution it belongs to ("Center of Oriental
     Literature", "Department of Manuscripts"): in a delegation's list, a unit of the delegation's institution."""
     words = name.split()
     units = PART_WORDS | {"centre", "center", "office", "sector", "service", "bureau", "laboratory", "unit", "division"}
     # "the head of the Digitisation Centre X", "the Conservation Laboratory": a unit named by its work alone
+    # (a library's or an archive's work names a unit too: "Library Cooperation Bureau", "Manuscripts and Rare Books
+    # Centre")
     by_work = (
-        2 <= len(words) <= 3
+        2 <= len(words) <= 5
         and words[-1].casefold() in units
-        and all(is_cap(w) and w.casefold() not in INSTITUTION_HEADS and place_code(w) is None for w in words[:-1])
+        and all(
+            w == "and"
+            or (
+                is_cap(w)
+                and (w.casefold() not in INSTITUTION_HEADS or w.casefold() in _WORK_FIELDS)
+                and place_code(w) is None
+                and w.casefold() not in _NOT_A_FIELD
+            )
+            for w in words[:-1]
+        )
         and not any(w.isupper() and len(w) > 1 for w in words)
     )
     return by_work or (
@@ -1929,6 +1951,7 @@ def visiting_orgs_free(text: str, findings: VisitFindings, host_labels: Iterable
             or any(fold(name) in t or t in fold(name) for t in taken)
             or any(p.description and name in p.description for p in findings.visitors)
             or _title_part(name, findings.visitors)
+            or (_unit_of_no_body(name) and any(not o.host for o in findings.orgs))  # "… of the Digitization Centre"
             or any(
                 p.job_title
                 and p.job_title.endswith(" of " + name)

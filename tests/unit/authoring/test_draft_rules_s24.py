@@ -555,3 +555,27 @@ def test_names_with_a_capital_inside_stay_names(repo_draft_context: DraftContext
         "On September 11, 2059, Ian McLeod and Anna DeVries visited the Presidential Library.", repo_draft_context
     )
     assert [n for n, _ in _people(d.attendees)] == ["Anna DeVries", "Ian McLeod"]
+
+
+@pytest.mark.parametrize(
+    "visit",
+    [
+        "a delegation of the National Library of Korea headed by Director General of the Library Cooperation Bureau "
+        "Kim Seo-yeon",
+        "a delegation of the National Library of Korea headed by Head of the Manuscripts and Rare Books Centre Kim "
+        "Seo-yeon",
+    ],
+)
+def test_a_unit_named_by_its_work_in_a_delegation_is_no_body(visit: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(f"On October 22, 2059, {visit} visited the Presidential Library.", repo_draft_context)
+    assert [n for n, _ in _orgs(d)] == ["National Library of Korea"]
+
+
+def test_a_regional_centre_stays_a_body(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On October 22, 2059, Director of the Regional Library Centre Kim Seo-yeon visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Regional Library Centre"]
