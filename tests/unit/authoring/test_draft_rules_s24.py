@@ -579,3 +579,16 @@ def test_a_regional_centre_stays_a_body(repo_draft_context: DraftContext) -> Non
         repo_draft_context,
     )
     assert [n for n, _ in _orgs(d)] == ["Regional Library Centre"]
+
+
+def test_a_body_named_after_someone_ends_at_its_eponym(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On January 20, 2051, a group of young researchers of the Institute of Manuscripts named after Muhammad Fuzuli "
+        "of the Azerbaijan National Academy of Sciences visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == [
+        "Azerbaijan National Academy of Sciences",
+        "Institute of Manuscripts named after Muhammad Fuzuli",
+    ]
