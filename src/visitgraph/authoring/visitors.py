@@ -630,7 +630,13 @@ def analyse_visit(
             not p.host
             and after_host is not None
             and (_lower_part(after_host.group("desc")) or _capital_part(after_host.group("desc")))
-            and any(masked[: after_host.start()].endswith(h.name) for h in out.hosts)
+            and any(
+                re.search(
+                    re.escape(h.name) + r"(?:,[^,.;]{1,120},?)?$",
+                    masked[max(0, after_host.start() - 200) : after_host.start()],
+                )
+                for h in out.hosts
+            )
         ):
             p.host = True  # "… met with director of the library A and head of the Acquisition Department B": the host's
         (out.hosts if p.host or fold(p.name) in known_hosts else out.visitors).append(p)

@@ -592,3 +592,14 @@ def test_a_body_named_after_someone_ends_at_its_eponym(repo_draft_context: Draft
         "Azerbaijan National Academy of Sciences",
         "Institute of Manuscripts named after Muhammad Fuzuli",
     ]
+
+
+def test_a_hosts_department_head_after_the_host_in_apposition(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On May 29, 2058, Kairi Lepp, director of the National Library of Estonia, met with Mayil Ahmadov, director of "
+        "the library, and head of the Acquisition Department Könül Rzayeva.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.contributors)] == ["Könül Rzayeva", "Mayil Ahmadov"]
+    assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp"]
