@@ -32,6 +32,7 @@ from visitgraph.authoring.extract import (
     institution_head,
     is_cap,
     is_name_word,
+    outside,
     own_name,
     parse_org,
     place_code,
@@ -277,12 +278,12 @@ def without_serial_comma(text: str) -> str:
     'the Ministry of Culture, Youth, and Sports; the album "Tallinn, old town, and port"'
     """
 
-    quoted = quoted_spans(text)
+    unquoted = outside(quoted_spans(text))
 
     def one(m: re.Match[str]) -> str:
         if any(_NOT_A_LIST_WORD.search(w.casefold()) for w in m.group(1).split()):
             return m.group(0)
-        if any(a <= m.start() < b for a, b in quoted) or re.fullmatch(r"[A-Z][\w’'-]*", m.group(1)):
+        if not unquoted(m.start()) or re.fullmatch(r"[A-Z][\w’'-]*", m.group(1)):
             return m.group(0)  # a title's words, or a body's ("Ministry of Culture, Youth, and Sports"): as written
         if _CLAUSE_AFTER_AND.match(text, m.end()):
             return m.group(0)  # "… to its guest, Kairi Lepp, and the guest gave …": a clause of its own
@@ -313,10 +314,10 @@ def blank_honorifics(text: str) -> str:
     >>> blank_honorifics("hosted Professor Kenji Morita, Director of Osaka University Library")
     'hosted           Kenji Morita, Director of Osaka University Library'
     """
-    quoted = quoted_spans(text)
+    unquoted = outside(quoted_spans(text))
 
     def blank(m: re.Match[str]) -> str:
-        return m.group(0) if any(a <= m.start() < b for a, b in quoted) else " " * len(m.group(0))
+        return " " * len(m.group(0)) if unquoted(m.start()) else m.group(0)
 
     return _TITLE_WORD_BEFORE_TITLED.sub(blank, _HONORIFIC.sub(blank, text))
 
@@ -332,6 +333,16 @@ def english_quotes(text: str) -> str:
     text = re.sub(r"«[^«»]*»", lambda m: m.group(0).replace("„", "‘").replace("“", "’").replace("”", "’"), text)
     text = text.replace("«", "“").replace("»", "”")
     return _LOW_QUOTED.sub(lambda m: f"“{m.group(1)}”", text)
+
+
+def spaced_hyphens_as_dashes(text: str) -> str:
+    """Read a hyphen between spaces as a dash, one character for one (offsets stay), but not in a title in quotes.
+
+    >>> spaced_hyphens_as_dashes('Berlin State Library - Prussian Cultural Heritage; the book "Baku - City of Winds"')
+    'Berlin State Library – Prussian Cultural Heritage; the book "Baku - City of Winds"'
+    """
+    unquoted = outside(quoted_spans(text))
+    return re.sub(r" - ", lambda m: " – " if unquoted(m.start()) else m.group(0), text)
 
 
 def analysed_text(text: str) -> tuple[str, list[str]]:
@@ -363,9 +374,7 @@ def draft_item(item: NewsItem, ctx: DraftContext) -> Draft:
     # (one character for one: offsets stay) and the names keep it as written
     text = _APOSTROPHE_IN_WORD.sub("’", text)
     text = english_quotes(text)
-    # a hyphen between spaces is a dash ("Berlin State Library - Prussian …"), but not in a title in quotes
-    quoted = quoted_spans(text)
-    text = re.sub(r" - ", lambda m: m.group(0) if any(a <= m.start() < b for a, b in quoted) else " – ", text)
+    text = spaced_hyphens_as_dashes(text)
     m = find_date(text)
     span = (m.start, m.start + len(m.text)) if m else None
     place = _DATELINE_PLACE.fullmatch(text[: span[0]]) if span else None  # "BAKU, September 21, 2027. …"

@@ -101,6 +101,7 @@ def _title_after_name(words: Sequence[Span], i: int) -> bool:
     return False
 
 
+#: Words between "the" and a kind word that leave the body's name after it: "the Belgian academic publishing house X".
 _KIND_MODIFIERS = frozenset(
     "academic scientific educational private state leading international national local independent famous "
     "well-known major".split()
@@ -930,9 +931,8 @@ def _only_place(text: str) -> bool:
 #: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
 #: the name is the body's.
 _KIND_BEFORE_NAME = re.compile(
-    r"\b(of|at)\s+the\s+(?:(?:academic|scientific|educational|private|state|leading|international|national|local|"
-    r"independent|famous|well-known|major)\s+){0,2}(?:(?P<where>[A-Z][\w-]+)\s+)?(?:(?:academic|scientific|"
-    r"educational|private|state|leading|international|national|local|independent|famous|well-known|major)\s+){0,2}"
+    r"\b(of|at)\s+the\s+(?:(?:" + "|".join(sorted(_KIND_MODIFIERS)) + r")\s+){0,2}(?:(?P<where>[A-Z][\w-]+)\s+)?"
+    r"(?:(?:" + "|".join(sorted(_KIND_MODIFIERS)) + r")\s+){0,2}"
     r"(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[\"“]?[A-ZÀ-ÖØ-Þ])"
 )
 

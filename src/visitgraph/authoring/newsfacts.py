@@ -117,10 +117,10 @@ _SUBJECT = (
     r"[^\W\d_][\w.’'-]*)"
 )
 #: ", in its turn," or an apposition ("Mayil Ahmedov, director of the library, presented …") after a giver.
-_TURN_OR_APPOSITION = (
-    r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?"
-    r"|,\s+(?:[a-z]|(?:Deputy|Director|Head|Chief|Senior|Leading|General)\b)[^,.;]{0,80},)?"
-)
+#: The first word of a title in apposition after a name: lower case, or a staff title in capitals ("…, Director of
+#: the library, …").
+_APPOSED_TITLE = r"(?:[a-z]|(?:Deputy|Director|Head|Chief|Senior|Leading|General)\b)"
+_TURN_OR_APPOSITION = r"(?:,?\s+in\s+(?:(?:his|her|its|their)\s+)?turn,?|,\s+" + _APPOSED_TITLE + r"[^,.;]{0,80},)?"
 #: The host library as a receiver, or its fund ("the library's fund", "the fund of the Presidential Library").
 _LIBRARY = (
     r"(?:the\s+(?:fund|collection|stock)s?\s+of\s+)?the\s+(?:Presidential\s+)?[Ll]ibrary"
@@ -472,7 +472,9 @@ _CLAUSE = re.compile(
     # "…, in turn, Mayil Ahmadov presented them with …": the turn first
     r",\s+in\s+(?:(?:his|her|its|their)\s+)?turn,\s+(?=(?:[A-Z]|the\s)[^,;.]{0,60}?\s+(?:presented|donated|gave|handed|gifted)\b)|"
     r",\s+(?!which\b|who\b)(?=[^,;.]{1,60}?\s+in\s+(?:his|her|its|their)\s+turn,?\s+(?:presented|donated|gave|handed|gifted)\b)|"
-    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:in\s+(?:(?:his|her|its|their)\s+)?turn,\s+)?(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+(?:[a-z]|(?:Deputy|Director|Head|Chief|Senior|Leading|General)\b)[^,.;]{0,80},){0,80}?"
+    r"(?:,\s+(?:and|while|whereas)|;)\s+(?=(?:in\s+(?:(?:his|her|its|their)\s+)?turn,\s+)?(?:[^,;]|,\s+in\s+(?:(?:his|her|its|their)\s+)?turn,|,\s+"
+    + _APPOSED_TITLE
+    + r"[^,.;]{0,80},){0,80}?"
     r"\b(?:presented|donated|gave|given|gifted|handed over)\b|(?:in\s+(?:turn|return),?\s+)?"
     r"(?:[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+guests?)\s+(?:\w+\s+)?received\b)"  # "…; in return she received …" (0066)
 )
@@ -480,12 +482,7 @@ _CLAUSE = re.compile(
 
 #: A name and the title in apposition after it, up to the comma that closes it: "Mayil Ahmadov, director of the
 #: library" (the title in either case).
-_APPOSITION_OPEN = re.compile(
-    CAP
-    + r"[\w’'-]+\s+"
-    + CAP
-    + r"[\w’'-]+,\s+(?:[a-z]|(?:Deputy|Director|Head|Chief|Senior|Leading|General)\b)[^,.;]{0,80}$"
-)
+_APPOSITION_OPEN = re.compile(CAP + r"[\w’'-]+\s+" + CAP + r"[\w’'-]+,\s+" + _APPOSED_TITLE + r"[^,.;]{0,80}$")
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -1293,12 +1290,15 @@ _SIGNED_BY_BOTH = re.compile(
 _SIGNING_HELD = re.compile(
     r"\bsigning\s+(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
     + _DOC
-    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:took\s+place|was\s+held)\b"
-    # "The meeting ended with the signing of a memorandum …": what the meeting ended in
-    r"|\b(?:ended|concluded|culminated|closed|finished|was\s+crowned)\s+(?:with|in|by)\s+the\s+signing\s+"
-    r"(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods2>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
-    + _DOC.replace("(?P<doc>", "(?P<doc2>")
-    + r"(?P<on2>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=\s*[.;]|$)",
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?\s+(?:took\s+place|was\s+held)\b",
+    re.I,
+)
+#: "The meeting ended with the signing of a memorandum …": what the meeting ended in (the groups as above).
+_SIGNING_ENDED = re.compile(
+    r"\b(?:ended|concluded|culminated|closed|finished|was\s+crowned)\s+(?:with|in|by)\s+the\s+signing\s+"
+    r"(?:ceremony\s+)?of\s+(?:a|an|the)\s+(?P<mods>(?:(?!memorandum\b|agreement\b)[\w-]+\s+){0,3}?)"
+    + _DOC
+    + r"(?P<on>\s+(?:on|of|between)\s+[^.;]{1,200}?)?(?=\s*[.;]|$)",
     re.I,
 )
 
@@ -1419,8 +1419,7 @@ def _planned_document(sentence: str) -> AgreementMention | None:
 
 def _document_name(m: re.Match[str]) -> str:
     """A document's name from its modifiers and noun, capitalised once ("Cooperation agreement")."""
-    second = "doc2" in m.re.groupindex and m.group("doc2") is not None  # the other way _SIGNING_HELD tells it
-    doc = (m.group("mods2") + m.group("doc2")).strip() if second else (m.group("mods") + m.group("doc")).strip()
+    doc = (m.group("mods") + m.group("doc")).strip()
     return doc[:1].upper() + doc[1:].casefold()
 
 
@@ -1442,8 +1441,9 @@ def find_agreements(text: str) -> list[AgreementMention]:
         )
         made = re.search(_SIGN_VERB, low) is not None
         signed = (_SIGNED.search(sentence) or _SIGNED_PASSIVE.search(sentence)) if made else None
-        if signed is None and "signing" in low:
-            signed = _SIGNING_HELD.search(sentence)
+        if signed is None and "signing" in low:  # the first of the two ways a signing is told
+            told = [m for m in (_SIGNING_HELD.search(sentence), _SIGNING_ENDED.search(sentence)) if m is not None]
+            signed = min(told, key=lambda m: m.start()) if told else None
         if signed is None and made:  # "the heads of the two libraries signed a plan of …": both sides sign a document
             signed = _SIGNED_BY_BOTH.search(sentence)
         if agreed is not None and _ONLY_TALKS.match(agreed.group("what")):
@@ -1467,7 +1467,7 @@ def find_agreements(text: str) -> list[AgreementMention]:
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"
         if signed is not None:
             doc = _document_name(signed)
-            on = signed.group("on") or ("on2" in signed.re.groupindex and signed.group("on2") or None)
+            on = signed.group("on")
             name = doc + (on.rstrip() if on else (f" {prep} {what}" if what else ""))
         else:
             name = f"Agreement {prep} {what}"
