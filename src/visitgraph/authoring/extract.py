@@ -24,6 +24,7 @@ from wordfreq import zipf_frequency
 
 from visitgraph.core.countries import COUNTRIES, endonym_keys, is_subdivision
 from visitgraph.core.names import COUNTRY_NAMES, acronyms, fold
+from visitgraph.core.places import is_city
 
 #: Words that head an institution's name.
 ORG_HEADS = frozenset(
@@ -135,7 +136,9 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     if len(low) >= 3 and is_cap(low[-2]) and low[-1] in KIND_BEFORE_NAME and low[-3].casefold() == "the":
         return True  # "the Istanbul company X"
     if len(low) == 4 and is_cap(low[1]) and low[0].casefold() == "the" and low[2:] == ["publishing", "house"]:
-        return True  # "the Florentine publishing house X"
+        # "the Florentine publishing house X", "the Istanbul publishing house X"; not "the Harrassowitz publishing
+        # house Katharina von der Lühe", where the firm's own name came before its kind word
+        return _demonym(low[1]) or low[1].endswith("ine") or is_city(low[1])
     wide = [w.text for w in words[max(0, i - 6) : i]]
     if (wide[-2:] == ["publishing", "house"] or (wide and wide[-1] in KIND_BEFORE_NAME)) and _modified_kind(
         wide[: -2 if wide[-1] == "house" else -1]
@@ -159,7 +162,7 @@ HONORIFICS = {
     "mlle": "Mlle",
 }
 PARTICLES = frozenset(
-    "van von de der den da di du al el bin binti bint ibn la le las los ter ten del della dos das".split()
+    "van von de der den da di du al el ap bin binti bint ibn la le las los ter ten del della do dos das".split()
 )
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
 #: Every name and word of a country (:data:`visitgraph.core.countries.COUNTRIES`) to its code; `place_code` also
@@ -777,7 +780,7 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
-        return run[-2:]
+        return _after_city(run)
     if (  # "the Museum of Art and History Jean Dupont": the second field after "and" ends the name (decision 0064)
         len(run) >= 3
         and k >= 3
@@ -813,7 +816,7 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
             or _common_plural(run[0].text)
         )
     ):
-        return run[-2:]  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place ends it
+        return _after_city(run)  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place
     if (
         len(run) == 2
         and k >= 1
@@ -823,6 +826,25 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     ):
         return []  # "the University of Cape Town": two words right after "<Institution> of" end its name
     return run
+
+
+def _after_city(run: list[Span]) -> list[Span]:
+    """Return the person's words of a run that an institution's name ends: after the longest city that opens it and
+    leaves two to four name words ("Bologna | Anna Maria Dell'Orto", "Coimbra | Maria do Carmo Figueiredo", "Riyadh |
+    Abdullah bin Saleh Al-Otaibi"); with no city known there, the last two words ("Friendship | Anna Petrova")."""
+    for k in range(min(3, len(run) - 2), 0, -1):
+        rest = [x for x in run[k:] if x.text not in PARTICLES]
+        if (
+            2 <= len(rest) <= 4
+            and run[k].text not in PARTICLES
+            # "Naples | L'Orientale Giovanni D'Amico": an elided article opens no given name, the city's name goes on
+            and not (len(rest) > 2 and re.match(r"[LDld]['’]", run[k].text))
+            and all(is_name_word(x.text) for x in run[:k])
+            and is_city(" ".join(x.text for x in run[:k]))
+        ):
+            return run[k:]
+    last = [k for k, x in enumerate(run) if x.text not in PARTICLES][-2:]
+    return run[last[0] :] if len(last) == 2 else run[-2:]  # "Wales | Rhodri ap Dafydd": particles between stay
 
 
 def _common_plural(word: str) -> bool:
