@@ -103,7 +103,7 @@ def _title_after_name(words: Sequence[Span], i: int) -> bool:
 
 
 #: Words between "the" and a kind word that leave the body's name after it: "the Belgian academic publishing house X".
-_KIND_MODIFIERS = frozenset(
+KIND_MODIFIERS = frozenset(
     "academic scientific educational private state leading international national local independent famous "
     "well-known major".split()
 )
@@ -115,7 +115,7 @@ def _modified_kind(before: list[str]) -> bool:
     for n in (2, 3):
         if len(before) >= n + 1 and before[-n - 1].casefold() == "the":
             mods = before[-n:]
-            if all(is_cap(m) or m in _KIND_MODIFIERS for m in mods) and any(m in _KIND_MODIFIERS for m in mods):
+            if all(is_cap(m) or m in KIND_MODIFIERS for m in mods) and any(m in KIND_MODIFIERS for m in mods):
                 return True
     return False
 
@@ -164,6 +164,9 @@ HONORIFICS = {
 PARTICLES = frozenset(
     "van von de der den da di du al el ap bin binti bint ibn la le las los ter ten del della do dos das".split()
 )
+#: The words after a father's name that make it a patronymic in Turkic names, written in lower case ("Nurlan Bakyt
+#: uulu", "Aigul Asan kyzy", "Elchin Ali oglu", "Aygun Vagif qizi").
+PATRONYMIC_WORDS = frozenset("uulu kyzy qizi gizi kizi oglu ogly ogli uly uli".split())
 MONTHS = frozenset("""january february march april may june july august september october november december""".split())
 #: Every name and word of a country (:data:`visitgraph.core.countries.COUNTRIES`) to its code; `place_code` also
 #: reads the shown names (names.COUNTRY_NAMES).
@@ -491,6 +494,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if j + 1 < len(words) and words[j + 1].text.casefold() in THING_NOUNS:
             i = j + 1  # "the Staff Mobility Programme": a programme's name
             continue
+        if j + 2 < len(words) and words[j + 1].text == "&" and is_cap(words[j + 2].text):
+            i = j + 1  # "Van Leeuwen & Dijkstra Publishers", "Taylor & Francis": a firm's name of its founders
+            continue
         if (
             _after_kind_word(words, i)
             and not (run and fold(run[-1].text) in _PUBLISHER_LAST)
@@ -616,7 +622,15 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             and not after_for
         ):
             run = _last_four(run)
-            p = PersonMention(_recase(text[run[0].start : run[-1].end]), run[0].start)
+            stop = run[-1].end
+            if (
+                run[-1] is words[j]
+                and j + 1 < len(words)
+                and fold(words[j + 1].text) in PATRONYMIC_WORDS
+                and words[j + 1].start - stop <= 1
+            ):
+                stop = words[j + 1].end  # "Nurlan Bakyt uulu", "Aygun Ali qizi": the father's name and "son/daughter"
+            p = PersonMention(_recase(text[run[0].start : stop]), run[0].start)
             before = [x.text for x in words[max(0, i - 2) : i]]
             dotted = bool(before) and before[-1] == "."
             word = before[-2] if dotted and len(before) > 1 else (before[-1] if before else "")
@@ -953,9 +967,9 @@ def _only_place(text: str) -> bool:
 #: A kind word in lower case before a body's own name ("of the company IPR BOOKS", "at the agency Baltic News"):
 #: the name is the body's.
 _KIND_BEFORE_NAME = re.compile(
-    r"\b(of|at)\s+the\s+(?:(?:" + "|".join(sorted(_KIND_MODIFIERS)) + r")\s+){0,2}(?:(?P<where>[A-Z][\w-]+)\s+)?"
-    r"(?:(?:" + "|".join(sorted(_KIND_MODIFIERS)) + r")\s+){0,2}"
-    r"(?:company|firm|corporation|agency|publishing\s+house|holding)\s+(?=[\"“]?[A-ZÀ-ÖØ-Þ])"
+    r"\b(of|at)\s+the\s+(?:(?:" + "|".join(sorted(KIND_MODIFIERS)) + r")\s+){0,2}(?:(?P<where>[A-Z][\w-]+)\s+)?"
+    r"(?:(?:" + "|".join(sorted(KIND_MODIFIERS)) + r")\s+){0,2}"
+    r"(?:company|firm|corporation|agency|publishing\s+house|publisher|holding)\s+(?=[\"“]?[A-ZÀ-ÖØ-Þ])"
 )
 
 
@@ -1022,7 +1036,17 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
         and all(_is_region(w) or w.casefold() in _REGION_WORDS for w in re.findall(r"[^\W\d_][\w-]*", region.group(2)))
     ):
         return f"{title} {region.group(2)}" if title else region.group(2), region.group(1)
+    if (
+        region is not None
+        and region.group(1).split()[-1].casefold() in _WORK_FOR_A_REGION
+        and all(_is_region(w) or w.casefold() in _REGION_WORDS for w in re.findall(r"[^\W\d_][\w-]*", region.group(2)))
+    ):
+        return desc, None  # "Head of Library Services for Europe, Middle East and Africa": a field of work, no body
     return title, org
+
+
+#: The last word of a field of work a title serves a region in ("Library Services for Europe", "Sales for Asia").
+_WORK_FOR_A_REGION = frozenset("services sales operations relations affairs programmes programs partnerships".split())
 
 
 def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
@@ -1160,7 +1184,9 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
 #: Kinds of body in the plural ("Libraries", "Museums", "Ministries").
 PLURAL_KINDS = frozenset(w[:-1] + "ies" if w.endswith("y") else w if w.endswith("s") else w + "s" for w in ORG_HEADS)
 _PLURAL_FIELD = re.compile(
-    r"(" + "|".join(sorted(w.capitalize() for w in PLURAL_KINDS)) + r")\s+of\s+(?:the\s+)?(?=[A-Z])"
+    # "Director General of Libraries and Publications of the Ministry …": two fields joined by "and"
+    r"((?:" + "|".join(sorted(w.capitalize() for w in PLURAL_KINDS)) + r")(?:\s+and\s+[A-Z][a-z]+)?)"
+    r"\s+of\s+(?:the\s+)?(?=[A-Z])"
 )
 
 #: Words that only ever name a part of an institution ("Department", "Laboratory"), never a whole one written alone.
@@ -1712,6 +1738,11 @@ _ADJECTIVE = re.compile(r"[a-z]{3,}(?:ical|ional)$")
 #: Institutions whose name says where they represent their country ("Embassy of Hungary in Azerbaijan"): the place
 #: after "in" is part of the name.
 ABROAD_HEADS = frozenset("embassy consulate mission representation delegation".split())
+#: A region of the world at the end of a body's name: "in the South Caucasus", "in Central Asia", "for the Middle East".
+_REGION_TAIL = re.compile(
+    r"\s+in\s+(?:the\s+)?(?:(?:Eastern|Western|Northern|Southern|Central|South|North|East|West|Middle)\s+)?"
+    r"(?:Europe|Asia|Africa|America|Americas|Eurasia|Caucasus|Balkans|Baltics|Baltic\s+States|Gulf|East|Scandinavia)$"
+)
 _LOCATION = re.compile(r"(?:\s+in\s+|\s*\()(?P<place>(?:[A-Z][\w'’-]*\.?\s?){1,3}?)\)?$")
 
 
@@ -1742,6 +1773,10 @@ def _without_location(text: str) -> tuple[str, str | None]:
     >>> _without_location("Embassy of Hungary in Azerbaijan"), _without_location("Library of the IFLA (IFLA)")
     (('Embassy of Hungary in Azerbaijan', None), ('Library of the IFLA (IFLA)', None))
     """
+    region = _REGION_TAIL.search(text)
+    if region is not None and any(fold(w) in ORG_HEADS | HEAD_FIRST for w in text[: region.start()].split()):
+        # "Konrad Adenauer Foundation in the South Caucasus": the region an office serves, no part of the name
+        return text[: region.start()].strip(), None
     m = _LOCATION.search(text)
     if m is None or (m.group(0).lstrip().startswith("(") != m.group(0).endswith(")")):
         return text, None

@@ -948,6 +948,38 @@ def _told_again(
     return any(g.recipient == recipient and host_side(g.agent) == host_side(agent) for g in before)
 
 
+def _same_things_again(
+    items: str, agent: str, recipient: str, before: Sequence[GiftMention], host_names: Sequence[str]
+) -> bool:
+    """Say whether what a later sentence hands over is the things an earlier sentence told of, pointed back to with
+    "the" and the same noun, going the same way ("the handing over of the books presented by the Embassy … was held.
+    Counsellor X handed over the books on Russian art to the director": one gift, not two).
+
+    >>> g = GiftMention("the Embassy", HOST, "Books", None, "CreativeWork", "")
+    >>> _same_things_again("the books on Russian art", "Dmitry Kovalenko", "Mayil Ahmadov", [g], ["Mayil Ahmadov"])
+    True
+    >>> _same_things_again("the album of Baku", "Dmitry Kovalenko", "Mayil Ahmadov", [g], ["Mayil Ahmadov"])
+    False
+    >>> _same_things_again("books on Russian art", "Dmitry Kovalenko", "Mayil Ahmadov", [g], ["Mayil Ahmadov"])
+    False
+    """
+    m = re.match(r"\s*the\s+([a-z][\w-]*)\b", items)
+    if m is None or _ANOTHER.search(items) or re.search(r"[\"“«]", items):
+        return False
+
+    def host_side(who: str) -> bool:
+        return who == HOST or who in host_names
+
+    noun = m.group(1).casefold()
+    return any(
+        host_side(g.recipient) == host_side(recipient)
+        and host_side(g.agent) == host_side(agent)
+        and g.description.split()[0].casefold() == noun
+        for g in before
+        if g.description
+    )
+
+
 def _turn_first(sentence: str) -> str:
     """Move "in (their) turn" after a passive's verb to before it, where the rules read it ("were presented in turn
     with" is "were in turn presented with").
@@ -1115,6 +1147,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue
             if first and _told_again(sentence, agent, recipient, out[:opened], host_names):
                 break  # "The collection … was handed over to the library by …": the gift a sentence before told
+            if first and _same_things_again(m.group("items"), agent, recipient, out[:opened], host_names):
+                break  # "… X handed over the books to the director": the books the sentence before told of
             # what the receiver's words list ("to the director of the library, X, a set of …") is no gift's list
             recv_end = m.end("recv") if "recv" in m.groupdict() and m.group("recv") else -1
             context_from = recv_end if 0 <= recv_end <= m.start("items") else 0
@@ -1405,6 +1439,19 @@ def _discussed_next(sentence: str) -> AgreementMention | None:
     return _discussed_document(rest[1])
 
 
+def _agreed_next(rest: str) -> str | None:
+    """Return the second predicate of a sentence that recalled an earlier agreement, when it agrees or signs anew
+    ("… recalled the agreement reached in 2014 | and came to an agreement on …"), else None.
+
+    >>> _agreed_next(" in 2014 and came to an agreement on holding joint exhibitions.")
+    'came to an agreement on holding joint exhibitions.'
+    >>> _agreed_next(" in 2014 and had agreed to hold exhibitions.") is None
+    True
+    """
+    m = re.search(r"\s+and\s+(?:(?:also|then)\s+)?(?=(?:came\s+to|reached|agreed|decided|signed)\b)", rest)
+    return None if m is None or _RECALLED.search(rest[m.end() :]) else rest[m.end() :]
+
+
 def _planned_document(sentence: str) -> AgreementMention | None:
     """Return a document the sentence says is to be signed, unsigned; else None (decision 0089).
 
@@ -1455,6 +1502,15 @@ def find_agreements(text: str) -> list[AgreementMention]:
             continue
         found_at = (signed or agreed).start()  # type: ignore[union-attr]
         bounds = [b.end() for b in re.finditer(r",\s+(?:and|but|while|whereas)\s+|;\s+", sentence[:found_at])]
+        # "The sides recalled the agreement reached in 2014 and came to an agreement on …": a second predicate of
+        # the sides' own (not "recalled that they had signed … and agreed …", where the clause recalled goes on)
+        bounds += [
+            b.end()
+            for b in re.finditer(r"\s+and\s+(?=(?:also\s+|then\s+)?(?:came\s+to|reached|agreed|decided)\b)", sentence)
+            if b.end() == found_at
+            and not re.search(r"\b(?:recalled|reminded|remembered)\s+that\b", sentence[:found_at])
+        ]
+        bounds.sort()
         found_end = (signed or agreed).end()  # type: ignore[union-attr]
         if _RECALLED.search(sentence[:found_end], bounds[-1] if bounds else 0):
             # "… recalled that the two libraries had signed a memorandum during his first visit": not this visit's;
@@ -1462,6 +1518,11 @@ def find_agreements(text: str) -> list[AgreementMention]:
             # draft of a memorandum on …")
             if (later := _discussed_next(sentence[found_end:])) is not None:
                 out.append(later)
+            elif (rest := _agreed_next(sentence[found_end:])) is not None and not re.search(
+                r"\b(?:recalled|reminded|remembered)\s+that\b", sentence
+            ):
+                out.extend(find_agreements(rest))  # "… recalled the agreement reached in 2014 and came to an
+                # agreement on holding joint exhibitions": the second predicate is this visit's
             continue
         what = agreed.group("what").strip(" ,") if agreed else ""
         prep = (agreed.groupdict().get("prep") or "on").casefold() if agreed else "on"

@@ -22,6 +22,7 @@ from visitgraph.authoring.extract import (
     GENERIC_MODIFIERS,
     GROUP_NOUNS,
     INSTITUTION_HEADS,
+    KIND_MODIFIERS,
     MONTHS,
     ORG_HEADS,
     PART_WORDS,
@@ -447,6 +448,7 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
             or (w.text.casefold() == "chief" and i + 1 < len(words) and words[i + 1].text == "of")  # "Chief of the X"
         )
         and not _in_org_name(words, i)
+        and not _kind_of_body(words, i)
     ]
     if not heads:
         return None, None
@@ -473,6 +475,17 @@ def _pre_descriptor(pre: str) -> tuple[str | None, str | None]:
     before = text[:start].strip(" ,")
     description = before if before and before.split()[0].casefold() in {"attendee", "participant", "guest"} else None
     return desc, description
+
+
+def _kind_of_body(words: Sequence[Span], i: int) -> bool:
+    """Say whether a title word is the kind of the body named after it: "Director for Eurasia of the Dutch academic
+    publisher Van Leeuwen & Dijkstra Publishers" (the publisher is the firm, the director is the title)."""
+    if words[i].text.casefold() != "publisher":
+        return False
+    k = i - 1
+    while k >= 0 and i - k <= 3 and (is_cap(words[k].text) or words[k].text in KIND_MODIFIERS):
+        k -= 1
+    return k >= 1 and words[k].text.casefold() == "the" and words[k - 1].text.casefold() in ("of", "at")
 
 
 def _hyphen_title(word: str) -> bool:
@@ -644,6 +657,7 @@ def analyse_visit(
     _find_hosts_elsewhere(text, end, out, known_hosts, labels)
     _find_members_elsewhere(text, end, out, labels, known_hosts)
     _find_delegation_heads_elsewhere(text, end, out)
+    _find_companions_elsewhere(text, end, out, labels, known_hosts)
     if not out.visitors:
         _find_givers_elsewhere(text, end, out, labels)
     _alternate_names(text, out.visitors)
@@ -1513,6 +1527,45 @@ _MEMBERS = re.compile(
 )
 
 
+def _find_companions_elsewhere(
+    text: str, start: int, out: VisitFindings, labels: set[str], known_hosts: set[str]
+) -> None:
+    """Add a titled person a later sentence joins to a guest as the subject of one verb: "Head of the delegation A.
+    Rakhimzhanov and the head of the digitization department of the Kazakh library Aigerim Zhaksylykova spoke about
+    …" (the second speaks with the guest, for the guests' side; a title of the host's library makes host staff)."""
+    seen = _named_already(out)
+    guests = {fold(p.name) for p in out.visitors} | {fold(n) for p in out.visitors for n in p.alternate_names}
+    for m in _SENTENCE_START.finditer(text, start):
+        stop = first_sentence_end(text[m.end() : m.end() + 600]) + m.end()
+        people = _people_in(text, m.end(), stop)
+        for before, p in itertools.pairwise(people):
+            between = text[before.start + len(before.name) : p.start]
+            if fold(before.name) not in guests and not _initial_fits(before.name, guests):
+                continue
+            joined = _COMPANION_JOIN.fullmatch(between)
+            if joined is None or fold(p.name) in seen or fold(p.name) in known_hosts or _initial_fits(p.name, seen):
+                continue
+            if not _COMPANION_VERB.match(text, p.start + len(p.name)):
+                continue  # "A. Rakhimzhanov and X spoke …": one verb for both; not "… thanked A and X"
+            desc, _ = _pre_descriptor(between[joined.start("desc") :])
+            if desc is None or _HOST_DESC.search(desc) or _OWN_LIBRARY.search(desc):
+                continue
+            _apply_descriptor(p, desc, labels)
+            if p.org is not None and (bare_head(p.org.name) is not None or _unit_of_no_body(p.org.name)):
+                p.org = None  # "of the Kazakh library": the guests' library, named before
+            if not p.host:
+                out.visitors.append(p)
+                seen.add(fold(p.name))
+
+
+#: Between a guest's name and a companion's: "and", then the companion's title ("and the head of … of the X library").
+_COMPANION_JOIN = re.compile(r"\s+and\s+(?P<desc>(?:the\s+)?[^,.;()]{3,160}?)\s*")
+#: The verb the two share, right after the second name.
+_COMPANION_VERB = re.compile(
+    r"\s+(?:also\s+)?(?:spoke|talked|told|informed|presented|gave|noted|stressed|said|shared)\b"
+)
+
+
 def _named_already(out: VisitFindings) -> set[str]:
     """Return the folded names of the people found so far, a visitor's other forms included."""
     return {fold(p.name) for p in out.visitors + out.hosts} | {fold(n) for p in out.visitors for n in p.alternate_names}
@@ -1718,6 +1771,43 @@ def _find_givers_elsewhere(text: str, start: int, out: VisitFindings, labels: se
             if not p.host:
                 out.visitors.append(p)
             return
+    # "… the handing over of the books presented by the Embassy of X was held. Counsellor of the Embassy Dmitry
+    # Kovalenko handed over the books to …": the subject of a later sentence of giving, titled as the guests' staff
+    for m in _SENTENCE_START.finditer(text, start):
+        stop = first_sentence_end(text[m.end() : m.end() + 400]) + m.end()
+        people = _people_in(text, m.end(), stop)
+        if not people:
+            continue
+        p = people[0]
+        after = text[p.start + len(p.name) : stop]
+        desc, _ = _pre_descriptor(text[m.end() : p.start])
+        if (
+            desc is None
+            or _HOST_DESC.search(desc)
+            or fold(p.name) in seen
+            or not _GIVES_NEXT.match(after)
+            or not re.fullmatch(r"[^,;]*", text[m.end() : p.start])
+        ):
+            continue
+        _apply_descriptor(p, desc, labels)
+        if not p.host:
+            out.visitors.append(p)
+        return
+
+
+def _people_in(text: str, start: int, stop: int) -> list[PersonMention]:
+    """The people named in one sentence text[start:stop], at their offsets in the item (read in the sentence alone,
+    so a later sentence costs its own length, not the item's)."""
+    people = find_people(text[start:stop])
+    for p in people:
+        p.start += start
+    return people
+
+
+#: Where a sentence begins (after the one that ended before it).
+_SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+#: A verb of giving right after a subject's name ("… Dmitry Kovalenko handed over", "…, in turn, presented").
+_GIVES_NEXT = re.compile(r"(?:\s*,[^,.;]{1,60},)?\s+(?:also\s+)?(?:handed\s+over|presented|donated|gave|gifted)\b")
 
 
 #: "On behalf of the Embassy of X, Mr. Y donated …": the institution a guest acts for, named in a later sentence.

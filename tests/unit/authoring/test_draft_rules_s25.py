@@ -126,3 +126,158 @@ def test_is_city_reads_accents_and_case_and_no_person() -> None:
 
     assert is_city("São Paulo") and is_city("sao paulo") and is_city("Coimbra") and is_city("Riyadh")
     assert not is_city("Dell'Orto") and not is_city("") and not is_city("Figueiredo")
+
+
+# --- the dev60 to dev63 rounds ---------------------------------------------------------------------------------------
+
+
+def test_a_handing_over_told_twice_is_one_gift_and_its_giver_a_guest(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On March 2, 2031 the handing over of the books presented to the Presidential Library by the Embassy of Poland "
+        "in Azerbaijan was held. First Secretary of the Embassy Tomasz Nowak handed over the books on Polish history to "
+        "the director of the library Mayil Ahmadov.",
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Tomasz Nowak"]
+    assert [g["host_gives"] for g in d.gifts] == [False]
+
+
+def test_a_later_giver_of_other_things_is_a_second_gift(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On March 2, 2031 the handing over of the books presented to the Presidential Library by the Embassy of Poland "
+        "in Azerbaijan was held. First Secretary of the Embassy Tomasz Nowak handed over the album of Krakow to the "
+        "director of the library Mayil Ahmadov.",
+        repo_draft_context,
+    )
+    assert [g["host_gives"] for g in d.gifts] == [False, False]
+
+
+def test_a_staff_member_of_the_host_handing_over_is_no_guest(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On March 2, 2031 the handing over of the books presented to the Presidential Library by the Embassy of Poland "
+        "was held. Deputy director of the library Fuad Jafarov handed over the books to the reading hall.",
+        repo_draft_context,
+    )
+    assert _people(d.attendees) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Nurlan Bakyt uulu", "Nurlan Bakyt uulu"),
+        ("Aigul Asan kyzy", "Aigul Asan kyzy"),
+        ("Elchin Ali oglu", "Elchin Ali oglu"),
+    ],
+)
+def test_a_turkic_patronymic_in_lower_case_is_part_of_the_name(
+    name: str, written: str, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(
+        _DATE + f"head of the Department of the National Library of Kyrgyzstan {written}" + _END, repo_draft_context
+    )
+    assert [n for n, _ in _people(d.attendees)] == [name]
+
+
+def test_a_recalled_agreement_then_a_new_one_in_one_sentence(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE + "director of the National Library of Estonia Kairi Lepp" + _END + " The sides recalled the agreement "
+        "on cooperation reached during the visit of 2014 and came to an agreement on holding joint book exhibitions.",
+        repo_draft_context,
+    )
+    assert [a[1] for a in d.agreements] == [False]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The sides recalled the agreement reached in 2014.",
+        "The sides recalled that they had signed a memorandum in 2014 and agreed to exchange books then.",
+    ],
+)
+def test_only_a_recalled_agreement_is_none(later: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE + "director of the National Library of Estonia Kairi Lepp" + _END + " " + later, repo_draft_context
+    )
+    assert d.agreements == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "org"),
+    [
+        ("head of the Konrad Adenauer Foundation in the South Caucasus Friedrich Weber", "Konrad Adenauer Foundation"),
+        ("director of the Goethe Institute in Central Asia Anna Weber", "Goethe Institute"),
+    ],
+)
+def test_the_region_an_office_serves_is_no_part_of_the_name(
+    opening: str, org: str, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(_DATE + opening + _END, repo_draft_context)
+    assert [n for n, _ in _orgs(d)] == [org]
+
+
+def test_a_field_of_work_for_a_region_is_no_body(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        "On July 3, 2031, the representatives of OCLC Dr. Sinan Tan and Anke Weber, Head of Library Services for "
+        "Europe, Middle East and Africa, visited the Presidential Library.",
+        repo_draft_context,
+    )
+    assert [n for n, new in _orgs(d)] == ["Online Computer Library Center"]
+
+
+def test_two_fields_of_a_title_joined_by_and_are_no_body(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE
+        + "Director General of Museums and Publications of the Ministry of Culture of Georgia Nino Beridze"
+        + _END,
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["Ministry of Culture of Georgia"]
+
+
+def test_a_firm_named_after_its_founders_with_an_ampersand(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE + "Director for Eurasia of the Dutch academic publisher Van Dam & Visser Publishers Pieter de Wit" + _END,
+        repo_draft_context,
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Pieter de Wit"]
+    assert [n for n, _ in _orgs(d)] == ["Van Dam & Visser Publishers"]
+
+
+def test_a_companion_joined_to_a_guest_by_and_in_a_later_sentence_is_a_guest(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE + "the delegation headed by Kairi Lepp, director of the National Library of Estonia" + _END + " Head of "
+        "the delegation K. Lepp and the head of the digitization department of the Estonian library Anu Tamm spoke "
+        "about the digital archive.",
+        repo_draft_context,
+    )
+    assert sorted(n for n, _ in _people(d.attendees)) == ["Anu Tamm", "Kairi Lepp"]
+    assert [n for n, _ in _orgs(d)] == ["National Library of Estonia"]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        # the host's own staff beside the guest
+        "K. Lepp and the deputy director of the library Fuad Jafarov spoke about the digital archive.",
+        "K. Lepp and head of the library's rare books department Fuad Jafarov spoke about the digital archive.",
+        # one who is thanked, not one who speaks with the guest
+        "K. Lepp thanked Mayil Ahmadov and the head of the department Anu Tamm for the meeting.",
+    ],
+)
+def test_a_host_or_an_object_beside_a_guest_is_no_companion(later: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE + "director of the National Library of Estonia Kairi Lepp" + _END + " " + later, repo_draft_context
+    )
+    assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp"]
