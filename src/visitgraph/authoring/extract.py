@@ -475,6 +475,16 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             i = j + 1
             continue
         run = _trim_org_tail(words, i + country, words[i + country : j + 1])
+        if (
+            run
+            and run[0] is words[i]
+            and _leads_own_language_name(run[0].text)
+            and j + 2 < len(words)
+            and words[j + 1].text == "of"
+            and _a_country(words[j + 2].text)
+        ):
+            i = j + 1  # "the Biblioteca Nacional Mariano Moreno of Argentina": the name goes on to its country
+            continue
         if run and run[0] is words[i] and _leads_own_language_name(run[0].text):
             # "Éditions du Caucase Hélène Marchetti-Roux", "Universidad de Salamanca Ricardo Rivero": an institution's
             # name in its own language runs to the word after its last particle; the person follows
@@ -493,6 +503,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             continue
         if j + 1 < len(words) and words[j + 1].text.casefold() in THING_NOUNS:
             i = j + 1  # "the Staff Mobility Programme": a programme's name
+            continue
+        if j + 1 < len(words) and re.fullmatch(r"\d{1,2}", words[j + 1].text) and words[j + 1].start - words[j].end == 1:
+            i = j + 1  # "Université Jean Moulin Lyon 3", "Paris 8": a numbered university's name, no person
             continue
         if j + 2 < len(words) and words[j + 1].text == "&" and is_cap(words[j + 2].text):
             i = j + 1  # "Van Leeuwen & Dijkstra Publishers", "Taylor & Francis": a firm's name of its founders
@@ -785,9 +798,12 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     if len(run) >= 3 and _PATRONYMIC.fullmatch(run[-2].text):
         return run[-3:]
     if len(run) >= 3 and run[-2].text in _CAP_PARTICLES:
-        return run[
-            -3:
-        ]  # "… of Bologna Francesca De Santis": a given name, then a surname with its capitalised particle
+        # "… of Bologna Francesca De Santis": a given name, then a surname with its capitalised particle (and the
+        # lower-case particles before it: "Jean-Baptiste de La Roche")
+        k = len(run) - 3
+        while k > 0 and run[k].text in PARTICLES:
+            k -= 1
+        return run[k:]
     if _in_foreign_name(words, i):
         return run  # the end of a name in another language: read where such names are (find_people)
     k = i - 1
@@ -996,7 +1012,9 @@ _REGION_SCOPE = re.compile(r"^(.{2,200}?)\s+(for\s+(?:the\s+)?[A-Z][^;()]{2,120}
 _REGION_WORDS = frozenset("for the and eastern western northern southern central east west north south middle".split())
 
 
-_NAMED_PUBLISHER = re.compile(r"(?:the\s+)?[A-Z][\w&’'.-]*(?:\s+[A-Z][\w&’'.-]*){0,2}\s+publishing\s+house\b")
+_NAMED_PUBLISHER = re.compile(
+    r"(?:the\s+)?[A-Z][\w&’'.-]*(?:\s+(?:&\s+)?[A-Z][\w&’'.-]*){0,2}\s+publishing\s+house\b"  # "Hagedorn & Söhne"
+)
 _QUOTED_HOUSE = re.compile(
     r"\b(of|at)\s+the\s+(?:[A-Z][\w-]+\s+)?publishing\s+house\s+[\"“](?P<name>[^\"”]{2,80})[\"”]"
 )
@@ -1032,6 +1050,7 @@ def split_descriptor(desc: str) -> tuple[str | None, str | None]:
             # is no "Institute for …"
             or (re.fullmatch(r"[A-Z][a-z]{2,20}", region.group(1)) and region.group(1).casefold() not in ORG_HEADS)
             or _FIRM.search(region.group(1)) is not None
+            or re.match(r"[A-Z]{2,}\s", region.group(1)) is not None  # "EBSCO Information Services for the …"
         )
         and all(_is_region(w) or w.casefold() in _REGION_WORDS for w in re.findall(r"[^\W\d_][\w-]*", region.group(2)))
     ):
@@ -1068,6 +1087,11 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    quoted = _QUOTED_HOUSE.search(desc)
+    if quoted is not None and institution_head(quoted.group("name")) is None and quoted.start() > 0:
+        # 'Director of the publishing house "Hagedorn & Söhne" (Leipzig, Germany)': the name in quotes is the firm's
+        # whole name, as written (where it is, after it, belongs to no name)
+        return desc[: quoted.start()].strip() or None, quoted.group("name").strip()
     desc = _QUOTED_HOUSE.sub(  # 'of the Russian publishing house "Nauka"': the Nauka publishing house
         lambda m: (
             f"{m.group(1)} the {m.group('name')} publishing house"
@@ -1411,6 +1435,8 @@ def institution_head(name: str) -> str | None:
     acronym = one if re.fullmatch(r"[^\W\d_](?:[^\W\d_]|&)+", one) and one.isupper() else None  # "TÜRKSOY" too
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
+    if len(words) >= 3 and words[-2].casefold() in INSTITUTION_HEADS and is_cap(words[-2]) and _a_country(words[-1]):
+        return words[-2].casefold()  # "International Islamic University Malaysia": the country closes the name
     owner = whole_of(name.strip()) if words and words[0].casefold() in {"department", "chair", "school"} else None
     if owner is not None and re.match(_A_UNIVERSITY, name.strip()[owner:]):
         return words[0].casefold()  # "Department of Oriental Studies of the University of Vienna": a university's
@@ -1567,7 +1593,7 @@ def _sub_unit(text: str) -> bool:
 #: named after X", "Embassy of Japan in the Republic of Azerbaijan", "Instituto de …").
 NAME_CONNECTORS = frozenset(
     """of the and for in on at named after within under by with to de des du la le les las los el y und für der
-die das van von di da del et al bin ibn e i""".split()
+die das van von di da do dos del et al bin ibn e i""".split()
 )
 #: Lower-case kind words a body's name may end with ("Anadolu news agency", "Kitab publishing house").
 _KIND_WORDS_IN_NAMES = frozenset("house press group media holding firm".split())

@@ -281,3 +281,54 @@ def test_a_host_or_an_object_beside_a_guest_is_no_companion(later: str, repo_dra
         _DATE + "director of the National Library of Estonia Kairi Lepp" + _END + " " + later, repo_draft_context
     )
     assert [n for n, _ in _people(d.attendees)] == ["Kairi Lepp"]
+
+
+# --- older development sets, read again with the new rules ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "org", "person"),
+    [
+        (
+            'Managing Director of the publishing house "Weber & Söhne" (Leipzig, Germany) Dr. Karl Weber',
+            "Weber & Söhne",
+            "Karl Weber",
+        ),
+        ('director of the Russian publishing house "Prosveshcheniye" Ivan Petrov', "Prosveshcheniye", "Ivan Petrov"),
+        (
+            "Chief Librarian of the International Islamic University Malaysia Dr. Aisha binti Omar",
+            None,
+            "Aisha binti Omar",
+        ),
+        ("Director of the Torre do Tombo National Archive Maria Sá Pereira", "Torre do Tombo National Archive", None),
+        (
+            "the regional manager of EBSCO Information Services for the Caucasus and Central Asia Anna Nowak",
+            "EBSCO",
+            "Anna Nowak",
+        ),
+        (
+            "Director of the Biblioteca Nacional Mariano Moreno of Argentina Ana de la Cruz",
+            "Biblioteca Nacional Mariano Moreno of Argentina",
+            "Ana de la Cruz",
+        ),
+        (
+            "Vice-President of the Université Jean Moulin Lyon 3 Professor Claire Martin",
+            "Université Jean Moulin Lyon 3",
+            "Claire Martin",
+        ),
+        (
+            "lecturer of the Sorbonne University Jean-Baptiste de La Roche",
+            "Sorbonne University",
+            "Jean-Baptiste de La Roche",
+        ),
+    ],
+)
+def test_firms_in_quotes_numbered_and_own_language_names(
+    opening: str, org: str | None, person: str | None, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(_DATE + opening + _END, repo_draft_context)
+    if person is not None:
+        assert [n for n, _ in _people(d.attendees)] == [person]
+    names = [n for n, _ in _orgs(d)]
+    assert len(names) == 1 and (org is None or names == [org])
