@@ -504,7 +504,11 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if j + 1 < len(words) and words[j + 1].text.casefold() in THING_NOUNS:
             i = j + 1  # "the Staff Mobility Programme": a programme's name
             continue
-        if j + 1 < len(words) and re.fullmatch(r"\d{1,2}", words[j + 1].text) and words[j + 1].start - words[j].end == 1:
+        if (
+            j + 1 < len(words)
+            and re.fullmatch(r"\d{1,2}", words[j + 1].text)
+            and words[j + 1].start - words[j].end == 1
+        ):
             i = j + 1  # "Université Jean Moulin Lyon 3", "Paris 8": a numbered university's name, no person
             continue
         if j + 2 < len(words) and words[j + 1].text == "&" and is_cap(words[j + 2].text):
