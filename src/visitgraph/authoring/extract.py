@@ -46,7 +46,7 @@ artist painter composer musician singer actor actress architect sculptor photogr
 diplomat teacher attaché attache doctor candidate bibliographer archivist cataloguer cataloger methodologist
 novelist economist philologist linguist orientalist archaeologist ethnographer critic playwright essayist
 analyst consultant chancellor vice-chancellor provost keeper conservator restorer engineer programmer supervisor
-employee fellow docent instructor tutor administrator producer""".split()
+employee fellow docent instructor tutor administrator producer d'affaires d’affaires""".split()
 )
 TITLE_MODIFIERS = frozenset(
     """general deputy former vice executive acting senior leading project fund first chief
@@ -115,9 +115,17 @@ def _modified_kind(before: list[str]) -> bool:
     for n in (2, 3):
         if len(before) >= n + 1 and before[-n - 1].casefold() == "the":
             mods = before[-n:]
-            if all(is_cap(m) or m in KIND_MODIFIERS for m in mods) and any(m in KIND_MODIFIERS for m in mods):
-                return True
+            if all(m in KIND_MODIFIERS or (is_cap(m) and _place_adjective(m)) for m in mods) and any(
+                m in KIND_MODIFIERS for m in mods
+            ):
+                return True  # not "the Brill academic publishing house X": the firm's own name came first
     return False
+
+
+def _place_adjective(word: str) -> bool:
+    """Say whether a capitalised word before a firm's kind says where it is ("Belgian", "Florentine", "Istanbul",
+    "Leiden-based"), not what it is called ("Brill")."""
+    return _demonym(word) or word.endswith(("ine", "-based")) or is_city(word)
 
 
 def _after_kind_word(words: Sequence[Span], i: int) -> bool:
@@ -138,7 +146,7 @@ def _after_kind_word(words: Sequence[Span], i: int) -> bool:
     if len(low) == 4 and is_cap(low[1]) and low[0].casefold() == "the" and low[2:] == ["publishing", "house"]:
         # "the Florentine publishing house X", "the Istanbul publishing house X"; not "the Harrassowitz publishing
         # house Katharina von der Lühe", where the firm's own name came before its kind word
-        return _demonym(low[1]) or low[1].endswith("ine") or is_city(low[1])
+        return _place_adjective(low[1])
     wide = [w.text for w in words[max(0, i - 6) : i]]
     if (wide[-2:] == ["publishing", "house"] or (wide and wide[-1] in KIND_BEFORE_NAME)) and _modified_kind(
         wide[: -2 if wide[-1] == "house" else -1]
@@ -356,7 +364,8 @@ FOREIGN_HEADS = re.compile(
     r"(?:[uü]niversit\w*|universidad\w*|kütüphane\w*|kitabxana\w*|bibliot\w+|biblioth\w+|akadem\w+|muze\w*|"
     r"museo|mus[eé]e|institut\w*|enstit\w*|fakült\w*|vakf\w*|kolleg\w*|ministerstv\w*|nazirliy\w*|"
     r"müdürlüğ\w*|bakanlığ\w*|başkanlığ\w*|idarəs\w*|knihovn\w*|könyvtár\w*|kirjasto\w*|raamatukogu\w*|"
-    r"vivliothik\w*|archivo|archivio|arquivo|fondation|fondazione|fundaci[oó]n|funda[cç][aã]o|stiftung)",
+    r"vivliothik\w*|archivo|archivio|arquivo|fondation|fondazione|fundaci[oó]n|funda[cç][aã]o|stiftung|"
+    r"\w+bibliothek|\w+stiftung)",  # German compounds: "Staatsbibliothek", "Nationalbibliothek"
     re.IGNORECASE,
 )
 #: Function words of names in another language, on which a name does not end ("… de la", "… and").
@@ -516,6 +525,9 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             continue
         if (
             _after_kind_word(words, i)
+            # "… department of the company Oleg Sergeyevich Berezin": the company named before; a patronymic says
+            # the words are a person's
+            and not (len(run) == 3 and _PATRONYMIC.fullmatch(run[1].text))
             and not (run and fold(run[-1].text) in _PUBLISHER_LAST)
             and (not run or run[0] is words[i])  # not when an own-language firm's name was cut off the run already
         ):
@@ -810,6 +822,8 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         return run[k:]
     if _in_foreign_name(words, i):
         return run  # the end of a name in another language: read where such names are (find_people)
+    if len(run) >= 3 and i >= 1 and is_cap(words[i - 1].text) and _common_plural(run[0].text):
+        return run[1:]  # "… Department of Manuscripts and Old Prints Kateřina Nováková": the field's last word
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
@@ -1019,6 +1033,15 @@ _REGION_WORDS = frozenset("for the and eastern western northern southern central
 _NAMED_PUBLISHER = re.compile(
     r"(?:the\s+)?[A-Z][\w&’'.-]*(?:\s+(?:&\s+)?[A-Z][\w&’'.-]*){0,2}\s+publishing\s+house\b"  # "Hagedorn & Söhne"
 )
+
+
+def _named_modified_publisher(desc: str, at: int) -> bool:
+    """Say whether a firm's name and its kind with a modifier start at `at` ("Brill academic publishing house"), not
+    a place's adjective ("Belgian academic publishing house", whose name comes after it)."""
+    m = re.compile(r"([A-Z][\w&’'.-]*)\s+(?:academic|scientific|educational)\s+publishing\s+house\b").match(desc, at)
+    return m is not None and not _place_adjective(m.group(1))
+
+
 _QUOTED_HOUSE = re.compile(
     r"\b(of|at)\s+the\s+(?:[A-Z][\w-]+\s+)?publishing\s+house\s+[\"“](?P<name>[^\"”]{2,80})[\"”]"
 )
@@ -1108,6 +1131,7 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(
         r"\b(company|firm|corporation|agency|publishing\s+house|holding)\s+[\"“]([^\"”]{2,80})[\"”]", r"\1 \2", desc
     )
+    unkinded = desc
     desc = _KIND_BEFORE_NAME.sub(  # "of the (Istanbul) company IPR BOOKS": the company is IPR BOOKS
         lambda m: (
             m.group(1) + " "
@@ -1145,6 +1169,7 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
                 for w in _chunk(desc[m.end() : m.end() + _WINDOW]).split()
             )
             or _NAMED_PUBLISHER.match(desc, m.end()) is not None  # "of the Brill publishing house": a named firm
+            or _named_modified_publisher(desc, m.end())  # "of the Brill academic publishing house"
             or _publisher_in_own_language(_chunk(desc[m.end() : m.end() + _WINDOW]))  # "of Éditions du Caucase"
         )
         and not _PART_KEEPS.search(desc[max(0, m.start() - 20) : m.end()])
@@ -1178,6 +1203,11 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
             ),
             None,
         )
+    kind = _KIND_BEFORE_NAME.search(unkinded) if chosen is None and desc != unkinded else None
+    if kind is not None and is_cap(unkinded[kind.end() : kind.end() + 1]):
+        # "publishing director of the academic publishing house Van Oosterhout & Zonen (the Netherlands)": whatever
+        # its words, the name after its kind is a firm's
+        return unkinded[: kind.start()].strip() or None, unkinded[kind.end() :].strip()
     if chosen is None:
         acronym = _acronym_title(desc)
         if acronym is not None:  # "former IFLA President", "the OCLC coordinator for the CIS countries"
@@ -1396,7 +1426,8 @@ def bare_head(name: str) -> str | None:
     if not words or len(words) > 3 or words[-1].casefold() not in ORG_HEADS:
         return None
     lower = words[-1].islower()
-    generic = all(w.casefold() in GENERIC_MODIFIERS or (lower and _demonym(w)) for w in words[:-1])
+    # "the Mongolian library", "the Florence library": a body named elsewhere, by its country's or city's word
+    generic = all(w.casefold() in GENERIC_MODIFIERS or (lower and (_demonym(w) or is_city(w))) for w in words[:-1])
     return words[-1].casefold() if generic else None
 
 
@@ -1446,6 +1477,14 @@ def institution_head(name: str) -> str | None:
         return words[0].casefold()  # "Department of Oriental Studies of the University of Vienna": a university's
     if len(words) >= 3 and [w.casefold() for w in words[-2:]] == ["publishing", "house"] and is_cap(words[-3]):
         return "publishing house"  # "Brill publishing house": a named firm
+    if (
+        len(words) >= 4
+        and [w.casefold() for w in words[-2:]] == ["publishing", "house"]
+        and words[-3] in KIND_MODIFIERS
+        and is_cap(words[-4])
+        and not _place_adjective(words[-4])
+    ):
+        return "publishing house"  # "Brill academic publishing house"; not "Belgian academic publishing house"
     if len(words) >= 2 and fold(words[-1]) in _PUBLISHER_LAST:  # "Yeni Kervan Yayınları", "Suhrkamp Verlag"
         return words[-1].casefold()
     if len(words) >= 2 and fold(words[0]) in _PUBLISHER_FIRST:  # "Editorial Planeta", "Wydawnictwo Literackie"
@@ -1464,7 +1503,14 @@ def institution_head(name: str) -> str | None:
         parts = word.casefold().split("-")
         if len(parts) > 1 and parts[-1] in HEAD_FIRST | INSTITUTION_HEADS:
             return parts[-1]
+        compound = _GERMAN_HEAD.search(fold(word).replace(" ", "")) if is_cap(word) else None
+        if compound is not None:  # "Staatsbibliothek zu Berlin", "Konrad-Adenauer-Stiftung": a German compound
+            return compound.group(0)
     return acronym
+
+
+#: The last part of a German compound that names an institution ("Staats|bibliothek", "Konrad-Adenauer-|Stiftung").
+_GERMAN_HEAD = re.compile(r"(?<=\w)(?:bibliothek|stiftung|archiv|museum|akademie|universitat|hochschule)$")
 
 
 #: Publishers' kind words in other languages, after the name (Turkish, German, Hungarian, Azerbaijani) or before it.
@@ -1553,7 +1599,8 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
         return at
     # "… of Manuscripts, Incunabula and Rare Books of the X": what it keeps, listed
     kept = re.match(r"[A-Z][\w-]*(?:,?\s+(?:and\s+)?[A-Z][\w-]*){0,4}\s+of\s+(?:the\s+)?", after)
-    if kept and head.split()[-1].casefold() in PART_WORDS:  # "Department of Manuscripts of the National Library"
+    # "Department of Manuscripts of the National Library", "Board of Trustees of the X Foundation"
+    if kept and head.split()[-1].casefold() in PART_WORDS | {"board"}:
         whole = after[kept.end() :]
         if looks_org(whole) and any(w.casefold() in ORG_HEADS - SUB_UNITS for w in _chunk(whole).split()):
             return at + kept.end()
@@ -1581,7 +1628,12 @@ def _whole_body_word(word: str) -> bool:
     """Say whether a word makes a name a whole institution's, not a part's: an institution word in English, one
     that leads a name in another language ("Biblioteca"), or one joined to a name by its hyphen ("Goethe-Institut")."""
     low = word.casefold()
-    return low in ORG_HEADS - SUB_UNITS or low in HEAD_FIRST or low.rsplit("-", 1)[-1] in HEAD_FIRST
+    return (
+        low in ORG_HEADS - SUB_UNITS
+        or low in HEAD_FIRST
+        or low.rsplit("-", 1)[-1] in HEAD_FIRST
+        or (is_cap(word) and _GERMAN_HEAD.search(fold(word).replace(" ", "")) is not None)  # "Staatsbibliothek"
+    )
 
 
 def _sub_unit(text: str) -> bool:
@@ -1597,7 +1649,7 @@ def _sub_unit(text: str) -> bool:
 #: named after X", "Embassy of Japan in the Republic of Azerbaijan", "Instituto de …").
 NAME_CONNECTORS = frozenset(
     """of the and for in on at named after within under by with to de des du la le les las los el y und für der
-die das van von di da do dos del et al bin ibn e i""".split()
+die das van von di da do dos del et al bin ibn e i zu zum zur""".split()
 )
 #: Lower-case kind words a body's name may end with ("Anadolu news agency", "Kitab publishing house").
 _KIND_WORDS_IN_NAMES = frozenset("house press group media holding firm".split())
@@ -1634,6 +1686,7 @@ def name_part(text: str) -> str:
             and word not in NAME_CONNECTORS
             and word not in ORG_HEADS
             and word not in _KIND_WORDS_IN_NAMES
+            and not (word in KIND_MODIFIERS and re.match(r"\s+publishing\s+house\b", text[m.end() :]))
         ) or (depth == 0 and m.start() > 0 and word.rstrip(".").casefold() in HONORIFICS and word[:1].isupper()):
             # a clause ran on, or the next person's honorific: "… Archives (ENLA) and Dr. Mona Saleh of …"
             cut = text[: m.start()].rstrip(" ,")

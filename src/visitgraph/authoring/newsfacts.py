@@ -864,6 +864,15 @@ def _items(phrase: str, before: str = "") -> list[str]:
         and (head.group(1) or bare[: cut[-1]].rstrip().endswith('""'))
         and _names_thing(bare[: cut[-1]])
     )
+    # "the books about history and culture of Azerbaijan and women's silk headscarf kelaghayi": a souvenir after the
+    # last "and" is a thing of its own, with or without its article
+    article = article or bool(
+        head is not None
+        and len(cut) >= 2
+        and _SOUVENIR.search(head.group(2))
+        and not _SOUVENIR.search(bare[: cut[-1]])
+        and _names_thing(bare[: cut[-1]])
+    )
     if article:
         cut = cut[-1:]
     # "books by Brazilian writers in Portuguese and English": two languages joined, one thing
@@ -878,6 +887,10 @@ def _items(phrase: str, before: str = "") -> list[str]:
         idx = _original_index(phrase, bare, first_len)
         return [phrase[:idx].strip(" ,"), re.sub(r"^\s*and\s+", "", phrase[idx:]).strip(" ,")]
     return [phrase]
+
+
+#: Things given as souvenirs, which no list of subjects holds ("history, culture and kelaghayi" is no book's subject).
+_SOUVENIR = re.compile(r"\b(?:kelaghayi|headscarf|headscarves|souvenirs?|carpets?|vases?|medals?|plaques?)\b", re.I)
 
 
 def _original_index(original: str, bare: str, bare_index: int) -> int:

@@ -332,3 +332,98 @@ def test_firms_in_quotes_numbered_and_own_language_names(
         assert [n for n, _ in _people(d.attendees)] == [person]
     names = [n for n, _ in _orgs(d)]
     assert len(names) == 1 and (org is None or names == [org])
+
+
+# --- the dev66 to dev69 rounds ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "org", "person"),
+    [
+        (
+            "Chairman of the Board of Trustees of the Caspian Heritage Foundation Orhan Demir",
+            "Caspian Heritage Foundation",
+            "Orhan Demir",
+        ),
+        (
+            "Head of the Manuscripts Department of the Staatsbibliothek zu Berlin Dr. Karl Weber",
+            "Staatsbibliothek zu Berlin",
+            "Karl Weber",
+        ),
+        (
+            "Chargé d'Affaires of the Embassy of the Republic of Peru in Azerbaijan Ana María Lopez",
+            "Embassy of the Republic of Peru in Azerbaijan",
+            "Ana María Lopez",
+        ),
+        (
+            "publishing director of the academic publishing house Van Dijk & Zonen (the Netherlands) Anna de Vries",
+            "Van Dijk & Zonen",
+            "Anna de Vries",
+        ),
+        (
+            "Regional Director for Central Asia of the Peeters academic publishing house Jan-Willem van den Heuvel",
+            "Peeters academic publishing house",
+            "Jan-Willem van den Heuvel",
+        ),
+    ],
+)
+def test_boards_german_compounds_and_firms(
+    opening: str, org: str, person: str, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(_DATE + opening + _END, repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == [person]
+    assert [n for n, _ in _orgs(d)] == [org]
+
+
+@pytest.mark.parametrize(
+    ("opening", "person"),
+    [
+        ("Head of the Department of Library Funds of the National Library of Estonia Anna Tamm", "Anna Tamm"),
+        ("Head of the Department of Manuscripts and Old Prints Kateřina Nováková", "Kateřina Nováková"),
+        ("Head of the Rare Books Department Kateřina Nováková", "Kateřina Nováková"),
+    ],
+)
+def test_a_fields_plural_noun_is_no_given_name(opening: str, person: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_DATE + opening + _END, repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == [person]
+
+
+def test_a_patronymic_after_the_company_named_before_is_a_person(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE + "General Director of IPR BOOKS Natalya Ivanova and Head of the Projects department of the company "
+        "Oleg Sergeyevich Berezin" + _END,
+        repo_draft_context,
+    )
+    assert sorted(n for n, _ in _people(d.attendees)) == ["Natalya Ivanova", "Oleg Sergeyevich Berezin"]
+
+
+def test_a_city_before_library_in_lower_case_points_back(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _DATE + "Director of the National Central Library of Florence Francesca Rossi and curator of the Florence "
+        "library Giulia Lo Presti" + _END,
+        repo_draft_context,
+    )
+    assert [n for n, _ in _orgs(d)] == ["National Central Library of Florence"]
+
+
+@pytest.mark.parametrize(
+    ("gifts", "count"),
+    [
+        ("the books about history and culture of Azerbaijan and women’s silk headscarf kelaghayi", 2),
+        ("books about carpets and vases of Azerbaijan", 1),
+        ("the album of carpets, vases and medals", 1),
+    ],
+)
+def test_a_souvenir_after_the_last_and_is_a_gift_of_its_own(
+    gifts: str, count: int, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(_V2 + f" At the end of the meeting, the guest was presented with {gifts}.", repo_draft_context)
+    assert [g["host_gives"] for g in d.gifts] == [True] * count
+
+
+_V2 = _DATE + "director of the National Library of Estonia Kairi Lepp" + _END
