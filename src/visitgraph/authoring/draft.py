@@ -1456,6 +1456,45 @@ def _known_by_name_parts(p: PersonMention, ctx: DraftContext) -> Entity | None:
     return fits[0] if len(fits) == 1 else None
 
 
+_INITIALS_REASON = "the one known person of that surname and initial, at the institution the text names"
+
+
+def _known_by_initials(p: PersonMention, ctx: DraftContext, org: Entry | None) -> Entity | None:
+    """Return the one known person an initialled name at its first mention can only be ("Rector of Bilecik Şeyh
+    Edebali University Prof. Dr. M. Serin": Mustafa Serin, whose library is the university's), else None.
+
+    The initials must begin the known given names and the surname be the same; the institution the text gives must
+    be the known person's, or its parent or part; with no institution named, or two people who fit, nothing is reused.
+    """
+    words = fold(p.name.replace(".", ". ")).split()
+    if len(words) < 2 or any(len(w) > 1 for w in words[:-1]) or org is None or org.new:
+        return None
+    fits = []
+    for e in ctx.matcher.entities.values():
+        if e.kind != "person":
+            continue
+        for label in e.labels or [e.name]:
+            known = fold(label).split()
+            if (
+                len(known) >= len(words)
+                and known[-1] == words[-1]
+                and all(k.startswith(w) for k, w in zip(known, words[:-1], strict=False))
+            ):
+                fits.append(e)
+                break
+    if len(fits) != 1:
+        return None
+    related = {org.iri}
+    whole = ctx.matcher.entities.get(org.iri)
+    related.update(whole.props.get("schema:parentOrganization", []) if whole is not None else [])
+    related.update(
+        e.iri
+        for e in ctx.matcher.entities.values()
+        if e.kind == "organization" and org.iri in e.props.get("schema:parentOrganization", [])
+    )
+    return fits[0] if related & set(fits[0].props.get("schema:affiliation", [])) else None
+
+
 def _person_entry(
     p: PersonMention, ctx: DraftContext, draft: Draft, orgs: dict[str, Entry], host: bool = False
 ) -> Entry | None:
@@ -1476,6 +1515,8 @@ def _person_entry(
             known, reason = _known_clipped(p, ctx, props), _CLIPPED_REASON
         if known is None:
             known, reason = _known_after_a_word(p, ctx, props), _WORD_BEFORE_REASON
+        if known is None:
+            known, reason = _known_by_initials(p, ctx, org), _INITIALS_REASON
         if known is not None:
             note = f'reused {vocab.shorten(known.iri, ctx.base)} "{known.name}" for "{p.name}" ({reason})'
             entry = Entry(known.iri, "person", known.name, False, note)

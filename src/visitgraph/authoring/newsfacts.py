@@ -237,7 +237,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             # "The head of the delegation handed over …": the delegation's head gives for it
             r"(?P<giver>(?:[Tt]he\s+)?(?:(?:head|leader|members?|heads|leaders)\s+of\s+the\s+(?:guests|delegation|visitors)|"
-            r"guests?|"
+            r"guests?|delegation|"  # "The delegation donated books to the library"
             + _GUEST_WORDS
             # "…, and the library presented its publications to the guests": the host gives
             + r")|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary(?=\s+(?:also\s+|in\s+(?:its\s+)?turn\s+)?(?:presented|donated|gave|handed)\b)|"
@@ -1015,6 +1015,9 @@ _AND_GIVING = re.compile(
 )
 
 
+_THE_VISITORS = re.compile(r"\b([Tt]he)\s+visitor(s?)\b(?![’'])")
+
+
 def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] = ()) -> list[GiftMention]:
     """Find every gift handed over, with its direction, in the item's sentence order.
 
@@ -1033,6 +1036,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
         opened = len(out) if first else opened
         lead = sentence if first else lead
         sentence = _QUOTED.sub(lambda q: q.group(0).replace(".", _STOP), sentence)  # a title's stop ends nothing
+        # "the visitors (in their turn) donated …": the guests, as every rule names them
+        sentence = _THE_VISITORS.sub(lambda v: f"{v.group(1)} guest{v.group(2)}", sentence)
         # "The album, which collects photographs of Baku, was handed over to …": the relative clause between the
         # thing and its verb says what it is, not who gave it
         sentence = _RELATIVE_BEFORE_PASSIVE.sub(" ", sentence)

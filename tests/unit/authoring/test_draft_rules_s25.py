@@ -427,3 +427,52 @@ def test_a_souvenir_after_the_last_and_is_a_gift_of_its_own(
 
 
 _V2 = _DATE + "director of the National Library of Estonia Kairi Lepp" + _END
+
+
+# --- meaning-preserving rewrites of the new sets ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        'The guest was presented with the album "Baku", and the visitors in their turn donated the book "Tallinn" to '
+        "the Presidential Library.",
+        'The guest was presented with the album "Baku", and the guests in their turn donated the book "Tallinn" to '
+        "the Presidential Library.",
+    ],
+)
+def test_the_visitors_give_as_the_guests_do(later: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_V2 + " " + later, repo_draft_context)
+    assert [g["host_gives"] for g in d.gifts] == [True, False]
+
+
+def test_the_delegation_donating_to_the_library(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_V2 + " The delegation donated books on Estonian history to the library.", repo_draft_context)
+    assert [(g["host_gives"], g["description"]) for g in d.gifts] == [(False, "Books on Estonian history")]
+
+
+def test_the_visitors_book_is_no_guest(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_V2 + " The guest left a note in the visitors’ book.", repo_draft_context)
+    assert d.gifts == []
+
+
+def test_a_known_person_by_initial_at_first_mention_at_their_institution(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_DATE + "Rector of Bilecik Şeyh Edebali University Prof. Dr. M. Serin" + _END, repo_draft_context)
+    assert _people(d.attendees) == [("Mustafa Serin", False)]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Regional Director of OCLC Dr. S. Tan",  # two known people at OCLC are S. Tan (Sinan, Sezen)
+        "Director of the Russian State Library Dr. M. Serin",  # another known institution: a namesake, perhaps
+    ],
+)
+def test_an_initial_that_fits_two_or_another_body_is_not_reused(opening: str, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_DATE + opening + _END, repo_draft_context)
+    assert all(new for _, new in _people(d.attendees))
