@@ -1295,6 +1295,8 @@ def _reconcile(ctx: DraftContext, name: str, kind: str, props: list[tuple[str, A
     best: Candidate | None = None
     unit = _UNIT_OF.match(name) if kind == "organization" else None
     for i, query in enumerate(_variants(name, kind)):
+        if i > 0 and place_code(query) is not None:
+            continue  # "State Archives of the Republic of Türkiye": the country it is of, no body it is part of
         cands = ctx.matcher.reconcile(query, type=kind, properties=props, limit=2)
         if not cands:
             continue

@@ -387,6 +387,8 @@ def foreign_head(word: str) -> bool:
     return FOREIGN_HEADS.fullmatch(word) is not None and _SURNAME_END.search(word.casefold()) is None
 
 
+#: Surname endings of the region's languages that no firm's name has ("Kutueva", "Shevchenko", "Beridze").
+_SLAVIC_SURNAME = re.compile(r"[a-z]{2,}(?:ova|eva|yeva|ov|ev|yev|enko|yan|dze|shvili|skaya|ska|sky|ski)$")
 _SURNAME_END = re.compile(r"(?:ov|ova|ev|eva|in|ina|ski|ska|sky|skaya|enko|yan|ian|dze|shvili|ic|ić|ich)$")
 
 
@@ -528,6 +530,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             # "… department of the company Oleg Sergeyevich Berezin": the company named before; a patronymic says
             # the words are a person's
             and not (len(run) == 3 and _PATRONYMIC.fullmatch(run[1].text))
+            # "… Department of the company Vita Kutueva": a surname by its ending, the company named before
+            and not (len(run) == 2 and not run[1].text.isupper() and _SLAVIC_SURNAME.search(fold(run[1].text)))
             and not (run and fold(run[-1].text) in _PUBLISHER_LAST)
             and (not run or run[0] is words[i])  # not when an own-language firm's name was cut off the run already
         ):
@@ -1114,6 +1118,12 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = re.sub(r"^(?:the|a|an|famous|well-known|renowned)\s+", "", desc.strip(" ,.–-"), flags=re.I).strip()
     if not desc:
         return None, None
+    presidency = re.match(
+        r"((?:(?!\bof\b)[^,;]){2,60}?)\s+of\s+the\s+(Presidency\s+of\s+(?!the\s+Republic\b)(?:the\s+)?[A-Z].{2,200})$",
+        desc,
+    )
+    if presidency is not None:  # "President of the Presidency of State Archives of …": a Turkish body's name
+        return presidency.group(1).strip(), presidency.group(2).strip()
     quoted = _QUOTED_HOUSE.search(desc)
     if quoted is not None and institution_head(quoted.group("name")) is None and quoted.start() > 0:
         # 'Director of the publishing house "Hagedorn & Söhne" (Leipzig, Germany)': the name in quotes is the firm's
@@ -1223,6 +1233,9 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     if tail is not None and is_reference(org[tail:]):  # "head of the … Department of the RSL": the RSL
         title, org = f"{desc[: chosen.end()]}{org[:tail]}".strip(), org[tail:].strip()
         title = re.sub(r"\s+of(?:\s+the)?$", "", title)
+    deputy = _DEPUTY_FOR.match(org) if title and _DEPUTY.search(title) else None
+    if deputy is not None:  # "Vice-Rector of the Jagiellonian University for International Relations": his field
+        title, org = f"{title} {deputy.group(2)}", deputy.group(1)
     scoped = re.match(r"(.{3,200}?\([A-ZÀ-ÖØ-ÞİŞÇĞÜÖƏ]{2,10}\))\s+((?:for|on)\s+[^()]{2,120})$", org)
     if scoped is not None:  # "the British Library (BL) for Collections": its own acronym ends the name, the rest is
         title, org = f"{title} {scoped.group(2)}", scoped.group(1)  # the title's scope
@@ -1236,6 +1249,18 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
         cut = len(org) - len(end) + scope.start()
         title, org = f"{title} {scope.group(0).strip()}", org[:cut].strip()
     return (title or None), (org or None)
+
+
+#: A deputy's title, whose field may follow the body's name ("Vice-Rector of X University for Research").
+_DEPUTY = re.compile(r"(?i)\b(?:vice|pro|deputy)[-\s]?(?:rector|president|director|chancellor|head|dean)\b")
+#: A body's name, then the field a deputy works in: "… University | for International Relations".
+_DEPUTY_FOR = re.compile(
+    r"(.{3,200}?\b(?:University|Library|Academy|Institute|Archives?))\s+"
+    # a field of a deputy's work, not the end of a body's name ("… State Library for Foreign Literature")
+    r"(for\s+(?:International|Research|Science|Scientific|Academic|Education|Educational|Development|Cooperation|"
+    r"Administrative|Administration|Finance|Financial|Digitization|Digitisation|Innovation|Innovations|Strategic|"
+    r"Strategy|External|Information|Quality|Student|Students)\b(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3})$"
+)
 
 
 #: A kind of body in the plural right after a title's "of" and before the body it works for ("Libraries of the").
@@ -1470,6 +1495,10 @@ def institution_head(name: str) -> str | None:
     acronym = one if re.fullmatch(r"[^\W\d_](?:[^\W\d_]|&)+", one) and one.isupper() else None  # "TÜRKSOY" too
     if words and words[-1].casefold() in INSTITUTION_HEADS:
         return words[-1].casefold()
+    if [w.casefold() for w in words] == ["presidency"] and any(
+        w.casefold() in INSTITUTION_HEADS for w in name.split()[1:8]
+    ):
+        return "presidency"  # "Presidency of State Archives of the Republic of Türkiye": the body that heads them
     if len(words) >= 3 and words[-2].casefold() in INSTITUTION_HEADS and is_cap(words[-2]) and _a_country(words[-1]):
         return words[-2].casefold()  # "International Islamic University Malaysia": the country closes the name
     owner = whole_of(name.strip()) if words and words[0].casefold() in {"department", "chair", "school"} else None
@@ -1592,6 +1621,14 @@ def _sub_unit_tail(text: str, depth: int = 0) -> int | None:
         w.casefold() in ORG_HEADS | GENERIC_MODIFIERS | {"and"} or w.casefold()[:-1] in ORG_HEADS
         for w in _chunk(after).split()[:4]
     )
+    if (
+        "the" not in rest.group()
+        and re.fullmatch(
+            r"(?:[A-Z][\w-]*\s+){0,2}(?:Archives|Manuscripts|Books|Collections|Documents|Prints)", _chunk(after).strip()
+        )
+        and not re.match(r"\s*(?:of|at|in)\s", after[len(_chunk(after)) :])
+    ):
+        return None  # "Department of Ottoman Archives": what the department keeps, no archive it belongs to
     if not kept_only and looks_org(after) and any(_whole_body_word(w) for w in _chunk(after).split()):
         return at
     reference = _REFERENCE.match(after)  # "… Department of the RSL", "… Department of the same library"

@@ -242,6 +242,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # "…, and the library presented its publications to the guests": the host gives
             + r")|[Tt]he\s+(?:Presidential\s+)?[Ll]ibrary(?=\s+(?:also\s+|in\s+(?:its\s+)?turn\s+)?(?:presented|donated|gave|handed)\b)|"
             + _DEFINITE_SUBJECT
+            + r"|[Hh]e|[Ss]he|[Tt]hey"  # "… and she in turn donated the books … to the library"
             + r"|(?:"
             + CAP
             + r"[\w’'-]*(?:\s+"
@@ -776,7 +777,7 @@ _LIST_GOVERNED = re.compile(r"[\w’'-]+\s+(?:about|on|of)\s[^.;]{0,120},\s*$")
 _PREDICATE_AFTER_AND = re.compile(
     r"\s+and\s+(?:also\s+|then\s+)?(?!(?:all|both|half|many|some|several|other|few|each|such|its|their|his|her|"
     r"with|of|on|in|for|to|from|by|about|at|into|as)\s)"
-    r"[a-z]+\s+(?:a|an|the|her|his|their|its|our|my|some|several)\s"
+    r"(?:[a-z]+ly\s+)?[a-z]+\s+(?:a|an|the|her|his|their|its|our|my|some|several)\s"  # "and highly appreciated the"
 )
 
 
@@ -1015,6 +1016,20 @@ _AND_GIVING = re.compile(
 )
 
 
+#: "In turn(,) she donated …", "and in his turn he handed over …": the turn before its subject, which the rules read
+#: after it ("she in turn donated").
+_TURN_BEFORE_SUBJECT = re.compile(
+    r"\b([Ii]n\s+(?:(?:his|her|its|their)\s+)?turn),?\s+(he|she|they|the\s+guests?|the\s+delegation)\s+"
+    r"(?=(?:also\s+)?(?:presented|donated|gave|handed|gifted)\b)"
+)
+
+
+def _subject_first(m: re.Match[str]) -> str:
+    subject = m.group(2)
+    subject = subject[:1].upper() + subject[1:] if m.group(1)[:1] == "I" else subject
+    return f"{subject} {m.group(1).casefold()} "
+
+
 _THE_VISITORS = re.compile(r"\b([Tt]he)\s+visitor(s?)\b(?![’'])")
 
 
@@ -1031,7 +1046,11 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
     opened = 0  # how many gifts were read before the current sentence
     lead = ""  # the current sentence's first clause
     for sentence, first in (
-        (c, k == 0) for s in sentences(text) for k, c in enumerate(_clauses(_turn_first(_AND_GIVING.sub(" and ", s))))
+        (c, k == 0)
+        for s in sentences(text)
+        for k, c in enumerate(
+            _clauses(_turn_first(_AND_GIVING.sub(" and ", _TURN_BEFORE_SUBJECT.sub(_subject_first, s))))
+        )
     ):
         opened = len(out) if first else opened
         lead = sentence if first else lead

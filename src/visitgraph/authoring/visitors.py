@@ -667,6 +667,20 @@ def analyse_visit(
     _find_later_visits(text, end, out, host_labels, host_people)
     _find_embassy_elsewhere(text, out)
     for k, p in enumerate(out.visitors):
+        before = out.visitors[k - 1] if k else None
+        if (
+            before is not None
+            and p.org is not None
+            and before.org is not None
+            and p.start < end
+            and _unit_of_no_body(p.org.name)
+            and not _unit_of_no_body(before.org.name)
+            and re.match(r"\s+and\s", text[before.start + len(before.name) : p.start])
+        ):
+            # "Director General of the X Library A and Head of the Centre for Slavic Cultures B visited": a unit named
+            # by its work alone, right after a guest of X, is X's
+            unit, p.org = p.org, before.org
+            out.orgs = [o for o in out.orgs if o is not unit]
         fuller = _fuller_named_before(p.org, [q.org for q in out.visitors[max(0, k - 8) : k] if q.org is not None])
         if fuller is not None:  # "… of the National Parliamentary Library of Georgia X and head of … of the
             p.org = fuller  # Parliamentary Library Y": the short form of the body named before
@@ -1112,6 +1126,9 @@ def _find_hosts_elsewhere(text: str, start: int, out: VisitFindings, known: set[
             of = re.search(r"\s(?:of|at)\s+(.+)$", desc)  # "the head of the Reading Room X": a part of the host
             org_text = split_descriptor(desc)[1] or (of.group(1) if of else None)
             is_host = org_text is not None and _is_host_org(org_text, set())
+            if org_text is not None and _HOLDINGS_FUND.fullmatch(org_text) and _receives_guests(text, pre, p):
+                # "Head of the Rare Books Fund X acquainted the guests with …": a fund of holdings is the library's
+                org_text, is_host = None, True
             if is_host:
                 desc = desc[: desc.casefold().rfind(" of ")] if " of " in desc else desc
             elif (
@@ -1381,6 +1398,14 @@ _TITLE_OF_BODY_AFTER = re.compile(
     r",\s+(?:the\s+)?(?:[a-z-]+\s+|(?:Deputy|Chief|Senior|Leading)\s+){0,3}(?i:"
     + "|".join(sorted(_STAFF_HEADS | {"chief"}))
     + r")\s(?P<title>[^,;.]{0,200})"
+)
+
+
+#: A library's holdings named as its fund ("the Rare Books Fund", "the Manuscripts Fund"): a part of the library, no
+#: foundation ("the Heydar Aliyev Fund" is one).
+_HOLDINGS_FUND = re.compile(
+    r"(?:[A-Z][\w-]*\s+){0,3}(?:Books|Manuscripts|Periodicals|Editions|Prints|Maps|Collections?|Literature|Library)"
+    r"\s+Fund"
 )
 
 
