@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from wordfreq import zipf_frequency
 
 from visitgraph.core.countries import COUNTRIES, endonym_keys, is_subdivision
+from visitgraph.core.givennames import is_given_name
 from visitgraph.core.names import COUNTRY_NAMES, acronyms, fold
 from visitgraph.core.places import is_city
 
@@ -519,6 +520,8 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
             j + 1 < len(words)
             and re.fullmatch(r"\d{1,2}", words[j + 1].text)
             and words[j + 1].start - words[j].end == 1
+            # not a count after a name ("… Mayil Ahmadov 15 books"): the number ends the name or a capital follows
+            and (j + 2 >= len(words) or not words[j + 2].text[:1].islower())
         ):
             i = j + 1  # "Université Jean Moulin Lyon 3", "Paris 8": a numbered university's name, no person
             continue
@@ -817,6 +820,8 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     """
     if len(run) >= 3 and _PATRONYMIC.fullmatch(run[-2].text):
         return run[-3:]
+    if len(run) >= 3 and i >= 1 and words[i - 1].text in ("zu", "zum", "zur"):
+        return _after_city(run)  # "Staatsbibliothek zu Berlin Karl Weber": the place "zu" names ends the body
     if len(run) >= 3 and run[-2].text in _CAP_PARTICLES:
         # "… of Bologna Francesca De Santis": a given name, then a surname with its capitalised particle (and the
         # lower-case particles before it: "Jean-Baptiste de La Roche")
@@ -826,7 +831,13 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         return run[k:]
     if _in_foreign_name(words, i):
         return run  # the end of a name in another language: read where such names are (find_people)
-    if len(run) >= 3 and i >= 1 and is_cap(words[i - 1].text) and _common_plural(run[0].text):
+    if (
+        len(run) >= 3
+        and i >= 1
+        and is_cap(words[i - 1].text)
+        and _common_plural(run[0].text)
+        and not is_given_name(run[0].text)  # "… Goethe Institute Miles Henry Carter": "Miles" is his
+    ):
         return run[1:]  # "… Department of Manuscripts and Old Prints Kateřina Nováková": the field's last word
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
@@ -881,22 +892,30 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
 
 
 def _after_city(run: list[Span]) -> list[Span]:
-    """Return the person's words of a run that an institution's name ends: after the longest city that opens it and
-    leaves two to four name words ("Bologna | Anna Maria Dell'Orto", "Coimbra | Maria do Carmo Figueiredo", "Riyadh |
-    Abdullah bin Saleh Al-Otaibi"); with no city known there, the last two words ("Friendship | Anna Petrova")."""
-    for k in range(min(3, len(run) - 2), 0, -1):
-        rest = [x for x in run[k:] if x.text not in PARTICLES]
-        if (
-            2 <= len(rest) <= 4
-            and run[k].text not in PARTICLES
-            # "Naples | L'Orientale Giovanni D'Amico": an elided article opens no given name, the city's name goes on
-            and not (len(rest) > 2 and re.match(r"[LDld]['’]", run[k].text))
-            and all(is_name_word(x.text) for x in run[:k])
-            and is_city(" ".join(x.text for x in run[:k]))
-        ):
-            return run[k:]
-    last = [k for k, x in enumerate(run) if x.text not in PARTICLES][-2:]
-    return run[last[0] :] if len(last) == 2 else run[-2:]  # "Wales | Rhodri ap Dafydd": particles between stay
+    """Return the person's words of a run that an institution's name ends: the last two name words (and the particles
+    between), reaching back over the given names before them ("Bologna | Anna Maria Dell'Orto", "Coimbra | Maria do
+    Carmo Figueiredo", "Riyadh | Abdullah bin Saleh Al-Otaibi"), never into a city that opens the run (GeoNames) nor
+    over a word that is no given name ("Paris Nanterre | Claire Dubois", "Rome Tor Vergata | Marco Rossi")."""
+    city = next(
+        (
+            k
+            for k in range(min(3, len(run) - 2), 0, -1)
+            if all(is_name_word(x.text) for x in run[:k]) and is_city(" ".join(x.text for x in run[:k]))
+        ),
+        0,
+    )
+    names = [k for k, x in enumerate(run) if x.text not in PARTICLES]
+    if len(names) < 2:
+        return run[-2:]
+    start, count, j = names[-2], 2, names[-2] - 1
+    while j >= city and count < 4:
+        if run[j].text in PARTICLES:
+            j -= 1
+        elif is_given_name(run[j].text):
+            start, count, j = j, count + 1, j - 1
+        else:
+            break
+    return run[start:]
 
 
 def _common_plural(word: str) -> bool:
@@ -1125,7 +1144,12 @@ def _split_descriptor(desc: str) -> tuple[str | None, str | None]:
     if presidency is not None:  # "President of the Presidency of State Archives of …": a Turkish body's name
         return presidency.group(1).strip(), presidency.group(2).strip()
     quoted = _QUOTED_HOUSE.search(desc)
-    if quoted is not None and institution_head(quoted.group("name")) is None and quoted.start() > 0:
+    if (
+        quoted is not None
+        and institution_head(quoted.group("name")) is None
+        and quoted.start() > 0
+        and place_code(quoted.group("name")) is None  # 'the publishing house "Azerbaijan"': no body is a country
+    ):
         # 'Director of the publishing house "Hagedorn & Söhne" (Leipzig, Germany)': the name in quotes is the firm's
         # whole name, as written (where it is, after it, belongs to no name)
         return desc[: quoted.start()].strip() or None, quoted.group("name").strip()

@@ -963,7 +963,7 @@ def _told_again(
 
 
 def _same_things_again(
-    items: str, agent: str, recipient: str, before: Sequence[GiftMention], host_names: Sequence[str]
+    items: str, agent: str, recipient: str, before: Sequence[GiftMention], host_names: Sequence[str], phrase: str = ""
 ) -> bool:
     """Say whether what a later sentence hands over is the things an earlier sentence told of, pointed back to with
     "the" and the same noun, going the same way ("the handing over of the books presented by the Embassy … was held.
@@ -978,20 +978,34 @@ def _same_things_again(
     False
     """
     m = re.match(r"\s*the\s+([a-z][\w-]*)\b", items)
-    if m is None or _ANOTHER.search(items) or re.search(r"[\"“«]", items):
+    if (
+        m is None
+        or _ANOTHER.search(items + " " + phrase)  # "The Ambassador also handed over the books …": more books
+        or re.search(r"[\"“«]", items)
+        or re.search(r"\s(?:and|as\s+well\s+as)\s+(?:a|an|the|his|her|their)\s", items)  # "the books and the album"
+    ):
         return False
 
     def host_side(who: str) -> bool:
         return who == HOST or who in host_names
 
+    def content(words: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z]{3,}", words.casefold()) if w not in _FUNCTION_WORDS}
+
     noun = m.group(1).casefold()
+    said = content(items[m.end() :])  # what the later mention says of them: none of it new
     return any(
         host_side(g.recipient) == host_side(recipient)
         and host_side(g.agent) == host_side(agent)
         and g.description.split()[0].casefold() == noun
+        and (len(g.description.split()) == 1 or said <= content(g.description))
         for g in before
         if g.description
     )
+
+
+#: Words that say nothing of what a thing is ("the books *on the* history …").
+_FUNCTION_WORDS = frozenset("the and for with from into about that this these those its their his her".split())
 
 
 def _turn_first(sentence: str) -> str:
@@ -1184,7 +1198,7 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
                 continue
             if first and _told_again(sentence, agent, recipient, out[:opened], host_names):
                 break  # "The collection … was handed over to the library by …": the gift a sentence before told
-            if first and _same_things_again(m.group("items"), agent, recipient, out[:opened], host_names):
+            if first and _same_things_again(m.group("items"), agent, recipient, out[:opened], host_names, m.group(0)):
                 break  # "… X handed over the books to the director": the books the sentence before told of
             # what the receiver's words list ("to the director of the library, X, a set of …") is no gift's list
             recv_end = m.end("recv") if "recv" in m.groupdict() and m.group("recv") else -1
@@ -1485,8 +1499,17 @@ def _agreed_next(rest: str) -> str | None:
     >>> _agreed_next(" in 2014 and had agreed to hold exhibitions.") is None
     True
     """
-    m = re.search(r"\s+and\s+(?:(?:also|then)\s+)?(?=(?:came\s+to|reached|agreed|decided|signed)\b)", rest)
-    return None if m is None or _RECALLED.search(rest[m.end() :]) else rest[m.end() :]
+    # "recalled that X had signed … and agreed …" goes on with what is recalled; ", and the sides came to …" does not
+    that = re.match(r"\s*that\b", rest) is not None
+    for m in re.finditer(
+        r"(?P<comma>,)?\s+and\s+(?P<subject>(?:the\s+sides|the\s+parties|both\s+sides|they)\s+)?"
+        r"(?:(?:also|then)\s+)?(?=(?:came\s+to|reached|agreed|decided|signed)\b)",
+        rest,
+    ):
+        if that and not (m.group("comma") and m.group("subject")):
+            continue
+        return None if _RECALLED.search(rest[m.end() :]) else rest[m.end() :]
+    return None
 
 
 def _planned_document(sentence: str) -> AgreementMention | None:
@@ -1549,15 +1572,13 @@ def find_agreements(text: str) -> list[AgreementMention]:
         ]
         bounds.sort()
         found_end = (signed or agreed).end()  # type: ignore[union-attr]
-        if _RECALLED.search(sentence[:found_end], bounds[-1] if bounds else 0):
+        if (recall := _RECALLED.search(sentence[:found_end], bounds[-1] if bounds else 0)) is not None:
             # "… recalled that the two libraries had signed a memorandum during his first visit": not this visit's;
             # what the sentence goes on to discuss is ("… recalled the memorandum signed in 2056 and discussed the
             # draft of a memorandum on …")
             if (later := _discussed_next(sentence[found_end:])) is not None:
                 out.append(later)
-            elif (rest := _agreed_next(sentence[found_end:])) is not None and not re.search(
-                r"\b(?:recalled|reminded|remembered)\s+that\b", sentence
-            ):
+            elif (rest := _agreed_next(sentence[recall.end() :])) is not None:
                 out.extend(find_agreements(rest))  # "… recalled the agreement reached in 2014 and came to an
                 # agreement on holding joint exhibitions": the second predicate is this visit's
             continue

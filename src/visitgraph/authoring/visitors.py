@@ -1565,7 +1565,7 @@ def _find_companions_elsewhere(
         people = _people_in(text, m.end(), stop)
         for before, p in itertools.pairwise(people):
             between = text[before.start + len(before.name) : p.start]
-            if fold(before.name) not in guests and not _initial_fits(before.name, guests):
+            if fold(before.name) not in guests and not any(short_form_of(before.name, v.name) for v in out.visitors):
                 continue
             joined = _COMPANION_JOIN.fullmatch(between)
             if joined is None or fold(p.name) in seen or fold(p.name) in known_hosts or _initial_fits(p.name, seen):
@@ -1584,10 +1584,11 @@ def _find_companions_elsewhere(
 
 
 #: Between a guest's name and a companion's: "and", then the companion's title ("and the head of … of the X library").
-_COMPANION_JOIN = re.compile(r"\s+and\s+(?P<desc>(?:the\s+)?[^,.;()]{3,160}?)\s*")
-#: The verb the two share, right after the second name.
+_COMPANION_JOIN = re.compile(r"\s+and\s+(?P<desc>(?:the\s+)?[^,.;()]{3,160}?)\s*,?\s*")
+#: The verb the two share, right after the second name (or the comma that closes it: "…, Anu Tamm, spoke").
 _COMPANION_VERB = re.compile(
-    r"\s+(?:also\s+)?(?:spoke|talked|told|informed|presented|gave|noted|stressed|said|shared)\b"
+    r",?\s+(?:also\s+)?(?:spoke|talked|told|informed|presented|gave|noted|stressed|said|shared|emphasi[sz]ed|"
+    r"underlined|highlighted|expressed|thanked)\b"
 )
 
 
@@ -1770,6 +1771,8 @@ def _find_delegation_heads_elsewhere(text: str, start: int, out: VisitFindings) 
         before = text[max(0, p.start - 60) : p.start]
         if fold(p.name) in seen or not (_HEAD_AFTER.match(after) or _HEAD_BEFORE.search(before)):
             continue
+        if any(short_form_of(p.name, v.name) for v in out.visitors):
+            continue  # "Head of the delegation N. Bakyt uulu": the guest named before, by an initial
         if len(out.orgs) == 1:
             p.org, p.inherited = out.orgs[0], True  # a member of the one visiting institution's delegation
         out.visitors.append(p)
@@ -1805,13 +1808,21 @@ def _find_givers_elsewhere(text: str, start: int, out: VisitFindings, labels: se
             continue
         p = people[0]
         after = text[p.start + len(p.name) : stop]
-        desc, _ = _pre_descriptor(text[m.end() : p.start])
+        lead = text[m.end() : p.start]
+        desc, _ = _pre_descriptor(lead.rstrip(" ,"))
+        titled_after = _TITLE_BETWEEN_COMMAS.match(after) if not lead.strip() else None
+        if titled_after is not None:  # "Tomasz Nowak, First Secretary of the Embassy, handed over …"
+            desc, after = titled_after.group("desc"), after[titled_after.end() :]
+        elif lead.rstrip().endswith(",") and after.startswith(","):  # "First Secretary of the Embassy, Tomasz Nowak,"
+            after, lead = after[1:], lead.rstrip(" ,")
         if (
             desc is None
             or _HOST_DESC.search(desc)
+            or _OF_THE_LIBRARY.search(desc)  # "Deputy director of the Presidential Library under the Administration …"
             or fold(p.name) in seen
             or not _GIVES_NEXT.match(after)
-            or not re.fullmatch(r"[^,;]*", text[m.end() : p.start])
+            or _TO_THE_GUESTS.match(after)  # "… presented the guests with …": the host gives
+            or not re.fullmatch(r"[^,;]*", lead)
         ):
             continue
         _apply_descriptor(p, desc, labels)
@@ -1829,6 +1840,12 @@ def _people_in(text: str, start: int, stop: int) -> list[PersonMention]:
     return people
 
 
+#: A title between commas right after a name: "X, First Secretary of the Embassy, …".
+_TITLE_BETWEEN_COMMAS = re.compile(r",\s+(?P<desc>[A-Z][^,.;()]{3,120}?),(?=\s)")
+#: A title of the host's library anywhere in it, whatever follows its name.
+_OF_THE_LIBRARY = re.compile(r"\b(?:of|at)\s+the\s+(?:Presidential\s+)?[Ll]ibrary\b(?![’']s)")
+#: A giving whose receiver is the guests: the giver is the host's.
+_TO_THE_GUESTS = re.compile(r"\s+(?:also\s+)?presented\s+the\s+(?:guests?|visitors?|delegation)\s+with\b")
 #: Where a sentence begins (after the one that ended before it).
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 #: A verb of giving right after a subject's name ("… Dmitry Kovalenko handed over", "…, in turn, presented").
