@@ -271,6 +271,8 @@ def is_name_word(word: str) -> bool:
     low = word.casefold().strip(".").replace("’", "'")
     if re.fullmatch(r"(?:al|el|ad|ar|as|ash|at|az|ud|ul)-[A-Z][a-z’'-]+", word):
         return True  # "al-Mansouri", "el-Sayed", "ud-Din": an Arabic surname with its article
+    if re.fullmatch(r"d[’'][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ’'-]+", word) and low not in TITLE_HEADS:  # not "Chargé d'Affaires"
+        return True  # "Amélie d’Harcourt": a French surname with its elided particle
     if not is_cap(word) or _is_initials(word):
         return False
     owner = re.sub(r"'s$", "", low)
@@ -480,7 +482,7 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         ):
             j += 1
         # "… of the United Mexican States (to …) Alejandro Ruiz": a country's name of several words, then the name
-        if j - i >= 2 and i >= 2 and words[i - 1].text == "of" and words[i - 2].text == ")":
+        if j - i >= 2 and i >= 2 and words[i - 1].text in ("of", "in") and words[i - 2].text == ")":
             i += 1  # "the University Library (BULAC) of Paris Anne-Sophie Duval": the acronym's city, then the name
         country = _country_opens(words, i, words[i : j + 1])
         if country and j + 1 - (i + country) < 2:
@@ -500,10 +502,24 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
         if run and run[0] is words[i] and _leads_own_language_name(run[0].text):
             # "Éditions du Caucase Hélène Marchetti-Roux", "Universidad de Salamanca Ricardo Rivero": an institution's
             # name in its own language runs to the word after its last particle; the person follows
+            # the person starts at the last given name whose word before is none ("Ediciones Alhambra Nueva | José
+            # María Sáenz de Ugarte", "Biblioteca Nacional Mariano Moreno | María José de la Fuente")
+            given = max(
+                (
+                    k
+                    for k in range(2, len(run) - 1)
+                    if is_given_name(run[k].text)
+                    and not is_given_name(run[k - 1].text)
+                    and run[k - 1].text not in PARTICLES
+                ),
+                default=-1,
+            )
             last = max((k for k, x in enumerate(run) if x.text in PARTICLES), default=-1)
             # with no particle the head and one word are the name ("Editions Gallimard Antoine Gallimard")
             second_head = len(run) > 1 and _leads_own_language_name(run[1].text)  # "Fondazione Biblioteca …"
-            if last >= 3 and run[last].text in ("von", "van", "bin", "binti", "ibn") and not second_head:
+            if given >= 2 and not second_head:
+                run = run[given:]
+            elif last >= 3 and run[last].text in ("von", "van", "bin", "binti", "ibn") and not second_head:
                 run = run[last - 1 :]  # "Edition Morgenland Friederike von Allmen": the particle is the person's
             else:
                 run = run[last + 2 :] if last >= 0 else ([] if second_head else run[2:])
@@ -835,10 +851,12 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         len(run) >= 3
         and i >= 1
         and is_cap(words[i - 1].text)
-        and _common_plural(run[0].text)
+        and (_common_plural(run[0].text) or zipf_frequency(run[0].text.casefold(), "en") >= _FIELD_NOUN_ZIPF)
         and not is_given_name(run[0].text)  # "… Goethe Institute Miles Henry Carter": "Miles" is his
     ):
-        return run[1:]  # "… Department of Manuscripts and Old Prints Kateřina Nováková": the field's last word
+        return run[
+            1:
+        ]  # "… for Scientific Work Olga Shumilina": "Work" ends the field  # "… Department of Manuscripts and Old Prints Kateřina Nováková": the field's last word
     k = i - 1
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
@@ -851,9 +869,16 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
         and is_cap(words[k - 1].text)
         and words[k - 2].text.casefold() == "of"
         and (_org_name_before(words, k - 2) or words[k - 3].text.casefold() in TITLE_HEADS)
+        and not is_given_name(run[0].text)
     ):
         return run[1:]  # and "Director of Books and Reading Aminata Diop": a title's two fields
-    if len(run) >= 3 and k >= 3 and words[k].text.casefold() == "and" and _field_of_unit(words, k):
+    if (
+        len(run) >= 3
+        and k >= 3
+        and words[k].text.casefold() == "and"
+        and _field_of_unit(words, k)
+        and not is_given_name(run[0].text)  # "representatives of OCLC Sezen Tan and Hans-Peter van der Meulen"
+    ):
         return run[1:]  # "Head of the Department of Old Printed Books and Manuscripts Volha Sidarenka"
     if k >= 0 and is_cap(words[k].text) and words[k].text.casefold() in ORG_HEADS:
         return run  # "… of the Kenya National Library Service Grace Wanjiru Mwangi": the institution ended before
@@ -916,6 +941,11 @@ def _after_city(run: list[Span]) -> list[Span]:
         else:
             break
     return run[start:]
+
+
+#: Zipf frequency from which a capitalised word before a name ends a title's field rather than starting the name
+#: ("Work" 6.0, "Research" 5.3; given names such as "Grace" 4.9 are kept by the given-name lists first).
+_FIELD_NOUN_ZIPF = 5.0
 
 
 def _common_plural(word: str) -> bool:

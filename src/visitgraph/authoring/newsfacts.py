@@ -101,7 +101,8 @@ _WORK_WORDS = re.compile(
     r"periodicals|posters?|paintings?|atlas(?:es)?|"
     # what institutions hand each other: "the proceedings of the congress", "the association's yearbook"
     # (not "report", "documents", "set", "issues", "letters": a talk, a topic or a procedure as often as a thing)
-    r"proceedings|yearbooks?|bulletins?|guidebooks?|booklets?|calendars?|facsimile|reproductions?|folios|sets?)\b",
+    r"proceedings|yearbooks?|bulletins?|guidebooks?|booklets?|calendars?|facsimile|reproductions?|folios|sets?|"
+    r"phrasebooks?|handbooks?|textbooks?|reference\s+books?)\b",
     re.I,
 )
 #: Guests named by what they are ("the writer presented …", "the Ambassador was …"): a visitor, not the host.

@@ -593,3 +593,43 @@ def test_a_presidency_of_archives_is_a_body(opening: str, org: str, repo_draft_c
 
     d = _draft(_DATE + opening + _END, repo_draft_context)
     assert [n for n, _ in _orgs(d)] == [org]
+
+
+# --- the dev76 and dev77 rounds --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "person"),
+    [
+        ("Deputy Director General for Scientific Work Olga Petrova", "Olga Petrova"),
+        ("the representatives of OCLC Sezen Tan and Hans-Peter van der Meulen", "Hans-Peter van der Meulen"),
+        ("Director of the University Library (BULAC) in Paris Marie-Hélène Dufresne", "Marie-Hélène Dufresne"),
+        ("Cultural attaché of the Embassy of France in Azerbaijan Amélie d’Harcourt", "Amélie d’Harcourt"),
+        (
+            "General Director of the Spanish publishing house Ediciones Alhambra Nueva José María Sáenz de Ugarte",
+            "José María Sáenz de Ugarte",
+        ),
+    ],
+)
+def test_where_the_person_starts_after_fields_acronyms_and_own_language_names(
+    opening: str, person: str, repo_draft_context: DraftContext
+) -> None:
+
+    d = _draft(_DATE + opening + _END, repo_draft_context)
+    assert person in [n for n, _ in _people(d.attendees)]
+
+
+def test_a_phrasebook_is_a_second_gift(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V2 + " The guest presented the library with the books about the history of Estonian painting and the "
+        "Estonian-Azerbaijani phrasebook.",
+        repo_draft_context,
+    )
+    assert [g["host_gives"] for g in d.gifts] == [False, False]
+
+
+def test_charge_d_affaires_is_no_person(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_DATE + "Chargé d'Affaires of the Embassy of Peru in Azerbaijan Ana Lopez" + _END, repo_draft_context)
+    assert [n for n, _ in _people(d.attendees)] == ["Ana Lopez"]
