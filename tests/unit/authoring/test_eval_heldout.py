@@ -515,7 +515,7 @@ def dev46_scores(sources: tuple[object, str]) -> dict[str, DraftScore]:
     ``-k "not dev46"`` never computes them for someone tuning on other sets."""
     return {
         split: _scored(sources, split)
-        for split in ("dev46", "dev47", "dev49", "dev57", "dev59", "dev64", "dev65", "dev70", "dev71")
+        for split in ("dev46", "dev47", "dev49", "dev57", "dev59", "dev64", "dev65", "dev70", "dev71", "dev78", "dev79")
     }
 
 
@@ -546,6 +546,10 @@ def test_dev46_and_dev47_blind_checks_no_worse(dev46_scores: dict[str, DraftScor
     _no_worse(dev46_scores["dev65"], "dev65", right=26, dates=30, invented=1, reused=47, blind=True)
     _no_worse(dev46_scores["dev70"], "dev70", right=29, dates=30, invented=1, reused=42, blind=True)
     _no_worse(dev46_scores["dev71"], "dev71", right=25, dates=30, invented=4, reused=49, blind=True)
+    # dev78 and dev79: written blind late in session 25 and never looked at: on the rules at the session's start
+    # (39a197e) 29 and 27 of 30, the same at its end (dates 30/30, reuse 48/49 and 46/46, 1 invented entity each)
+    _no_worse(dev46_scores["dev78"], "dev78", right=29, dates=30, invented=1, reused=48, blind=True)
+    _no_worse(dev46_scores["dev79"], "dev79", right=27, dates=30, invented=1, reused=46, blind=True)
 
 
 @pytest.fixture(scope="module")
@@ -603,15 +607,18 @@ _SESSION_25 = {
     "dev73": (29, 30, 0, 46),
     "dev74": (30, 30, 0, 40),
     "dev75": (30, 30, 0, 44),
+    "dev76": (30, 30, 0, 44),
+    "dev77": (29, 30, 0, 44),
 }
 
 
-def test_dev60_to_dev75_development_no_worse(dev60_scores: dict[str, DraftScore]) -> None:
-    """dev60 to dev63, dev66 to dev69 and dev72 to dev75 (30 representative items each, written blind in session 25)
+def test_dev60_to_dev77_development_no_worse(dev60_scores: dict[str, DraftScore]) -> None:
+    """dev60 to dev63, dev66 to dev69 and dev72 to dev77 (30 representative items each, written blind in session 25)
     were the development sets of its rounds (decision 0091), each scored before it was looked at. On the rules at the
     session's start (39a197e) / on the session's rules before the set was looked at / now: dev60 27 / 27 / 29, dev61
     26 / 26 / 28, dev62 27 / 27 / 30, dev63 25 / 25 / 27, dev66 27 / 27 / 30, dev67 26 / 26 / 28, dev68 25 / 26 / 28,
-    dev69 26 / 26 / 30, dev72 27 / 28 / 30, dev73 26 / 27 / 29, dev74 29 / 30 / 30, dev75 25 / 27 / 30 (of 30)."""
+    dev69 26 / 26 / 30, dev72 27 / 28 / 30, dev73 26 / 27 / 29, dev74 29 / 30 / 30, dev75 25 / 27 / 30, dev76 25 / 26 /
+    30, dev77 28 / 28 / 29 (of 30)."""
     for split, (right, dates, invented, reused) in _SESSION_25.items():
         _no_worse(dev60_scores[split], split, right=right, dates=dates, invented=invented, reused=reused)
 
