@@ -1045,6 +1045,11 @@ def _subject_first(m: re.Match[str]) -> str:
     return f"{subject} {m.group(1).casefold()} "
 
 
+#: A receiver, then "and" and a second thing given ("… to the library and the album "Vilnius"").
+_THING_AFTER_RECEIVER = re.compile(
+    r"(?P<recv>(?:the\s+)?(?:Presidential\s+)?[Ll]ibrary|the\s+guests?|the\s+delegation|him|her|them)\s+and\s+"
+    r"(?P<more>(?!(?:the\s+)?(?:staff|director|employees|readers|guests?|delegation)\b).{3,})$"
+)
 _THE_VISITORS = re.compile(r"\b([Tt]he)\s+visitor(s?)\b(?![’'])")
 
 
@@ -1137,6 +1142,13 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             ):
                 continue  # "received information about the collections", "received the guests": not a gift
             recv_text = m.groupdict().get("recv")
+            more = _THING_AFTER_RECEIVER.match(recv_text) if recv_text else None
+            if more is not None and (
+                not _names_thing(more.group("more")) or _PREDICATE_AFTER_AND.match(" and " + more.group("more"))
+            ):
+                more = None  # "… to the library and wrote his wishes in the Visitors' Book": a second predicate
+            if more is not None:  # "presented the book "X" to the library and the album "Y"": a second thing
+                recv_text = more.group("recv")
             recipient = _party(recv_text, people, host_names) if recv_text else HOST
             if rule == "subjectless" and len(out) == opened:
                 # "They got acquainted with the halls, and were presented with the album …": no handing-over before
@@ -1204,7 +1216,8 @@ def find_gifts(text: str, people: Sequence[str] = (), host_names: Sequence[str] 
             # what the receiver's words list ("to the director of the library, X, a set of …") is no gift's list
             recv_end = m.end("recv") if "recv" in m.groupdict() and m.group("recv") else -1
             context_from = recv_end if 0 <= recv_end <= m.start("items") else 0
-            for item in _items(m.group("items"), sentence[context_from : m.start("items")]):
+            things = _items(m.group("items"), sentence[context_from : m.start("items")])
+            for item in [*things, *([more.group("more").strip(" ,")] if more is not None else [])]:
                 if _NO_THING.match(item):
                     continue  # "left their impressions in the guest book and a souvenir …": the souvenir only
                 name, desc, kind = _describe(item)

@@ -633,3 +633,27 @@ def test_charge_d_affaires_is_no_person(repo_draft_context: DraftContext) -> Non
 
     d = _draft(_DATE + "Chargé d'Affaires of the Embassy of Peru in Azerbaijan Ana Lopez" + _END, repo_draft_context)
     assert [n for n, _ in _people(d.attendees)] == ["Ana Lopez"]
+
+
+@pytest.mark.parametrize(
+    ("later", "count"),
+    [
+        ('The guest presented the book "Tallinn" to the library and the album "Old Town".', 2),
+        ("The guest presented the album “Tartu” to the library and books about the history of Estonia.", 2),
+        ("The guest presented the book to the library and its readers.", 1),
+        ("The guest presented the book to the library and thanked the staff.", 1),
+    ],
+)
+def test_a_second_thing_after_the_receiver(later: str, count: int, repo_draft_context: DraftContext) -> None:
+
+    d = _draft(_V2 + " " + later, repo_draft_context)
+    assert [g["host_gives"] for g in d.gifts] == [False] * count
+
+
+def test_a_second_predicate_after_the_receiver_is_no_gift(repo_draft_context: DraftContext) -> None:
+
+    d = _draft(
+        _V2 + " K. Lepp in turn donated her novel to the library and wrote her best wishes in the Visitors' Book.",
+        repo_draft_context,
+    )
+    assert [g["host_gives"] for g in d.gifts] == [False]
