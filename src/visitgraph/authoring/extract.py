@@ -682,6 +682,14 @@ def find_people(text: str, start: int = 0, end: int | None = None) -> list[Perso
                 and words[j + 1].start - stop <= 1
             ):
                 stop = words[j + 1].end  # "Nurlan Bakyt uulu", "Aygun Ali qizi": the father's name and "son/daughter"
+                if (
+                    j + 2 < len(words)
+                    and is_name_word(words[j + 2].text)
+                    and words[j + 2].start - stop <= 1
+                    and not _heads_institution(words, j + 3)
+                ):
+                    stop = words[j + 2].end  # "Elchin Ali oglu Mammadov": the family name after the patronymic
+                    j += 1
             p = PersonMention(_recase(text[run[0].start : stop]), run[0].start)
             before = [x.text for x in words[max(0, i - 2) : i]]
             dotted = bool(before) and before[-1] == "."
