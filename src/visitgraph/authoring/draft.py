@@ -1444,18 +1444,23 @@ def _known_by_name_parts(p: PersonMention, ctx: DraftContext) -> Entity | None:
     words = fold(p.name).split()
     if not words or (len(words) == 1 and not p.honorific) or len(words) == 2:
         return None
-    fits = []
-    for e in ctx.matcher.entities.values():
-        if e.kind != "person":
-            continue
-        for label in e.labels or [e.name]:
-            known = fold(label).split()
-            if (len(words) == 1 and len(known) >= 2 and known[-1] == words[0]) or (
-                len(words) >= 3 and len(known) > len(words) and known[: len(words)] == words
-            ):
-                fits.append(e)
-                break
+    fits = _known_people_whose_label(
+        ctx,
+        lambda known: (
+            (len(words) == 1 and len(known) >= 2 and known[-1] == words[0])
+            or (len(words) >= 3 and len(known) > len(words) and known[: len(words)] == words)
+        ),
+    )
     return fits[0] if len(fits) == 1 else None
+
+
+def _known_people_whose_label(ctx: DraftContext, fits: Callable[[list[str]], bool]) -> list[Entity]:
+    """Return the known people one of whose names, folded and split into words, `fits`."""
+    return [
+        e
+        for e in ctx.matcher.entities.values()
+        if e.kind == "person" and any(fits(fold(label).split()) for label in e.labels or [e.name])
+    ]
 
 
 _INITIALS_REASON = "the one known person of that surname and initial, at the institution the text names"
@@ -1471,19 +1476,14 @@ def _known_by_initials(p: PersonMention, ctx: DraftContext, org: Entry | None) -
     words = fold(p.name.replace(".", ". ")).split()
     if len(words) < 2 or any(len(w) > 1 for w in words[:-1]) or org is None or org.new:
         return None
-    fits = []
-    for e in ctx.matcher.entities.values():
-        if e.kind != "person":
-            continue
-        for label in e.labels or [e.name]:
-            known = fold(label).split()
-            if (
-                len(known) >= len(words)
-                and known[-1] == words[-1]
-                and all(k.startswith(w) for k, w in zip(known, words[:-1], strict=False))
-            ):
-                fits.append(e)
-                break
+    fits = _known_people_whose_label(
+        ctx,
+        lambda known: (
+            len(known) >= len(words)
+            and known[-1] == words[-1]
+            and all(k.startswith(w) for k, w in zip(known, words[:-1], strict=False))
+        ),
+    )
     if len(fits) != 1:
         return None
     related = {org.iri}

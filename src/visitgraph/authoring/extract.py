@@ -845,7 +845,7 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     if len(run) >= 3 and _PATRONYMIC.fullmatch(run[-2].text):
         return run[-3:]
     if len(run) >= 3 and i >= 1 and words[i - 1].text in ("zu", "zum", "zur"):
-        return _after_city(run)  # "Staatsbibliothek zu Berlin Karl Weber": the place "zu" names ends the body
+        return _person_at_run_end(run)  # "Staatsbibliothek zu Berlin Karl Weber": the place "zu" names ends the body
     if len(run) >= 3 and run[-2].text in _CAP_PARTICLES:
         # "… of Bologna Francesca De Santis": a given name, then a surname with its capitalised particle (and the
         # lower-case particles before it: "Jean-Baptiste de La Roche")
@@ -869,7 +869,7 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     if k >= 0 and words[k].text.casefold() == "the":
         k -= 1
     if len(run) >= 3 and k >= 1 and words[k].text.casefold() == "of" and _org_name_before(words, k):
-        return _after_city(run)
+        return _person_at_run_end(run)
     if (  # "the Museum of Art and History Jean Dupont": the second field after "and" ends the name (decision 0064)
         len(run) >= 3
         and k >= 3
@@ -912,7 +912,9 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
             or _common_plural(run[0].text)
         )
     ):
-        return _after_city(run)  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place
+        return _person_at_run_end(
+            run
+        )  # "the Museum in Prague Jan Novak", "the House of Friendship Anna Petrova": a place
     if (
         len(run) == 2
         and k >= 1
@@ -924,7 +926,7 @@ def _trim_org_tail(words: list[Span], i: int, run: list[Span]) -> list[Span]:
     return run
 
 
-def _after_city(run: list[Span]) -> list[Span]:
+def _person_at_run_end(run: list[Span]) -> list[Span]:
     """Return the person's words of a run that an institution's name ends: the last two name words (and the particles
     between), reaching back over the given names before them ("Bologna | Anna Maria Dell'Orto", "Coimbra | Maria do
     Carmo Figueiredo", "Riyadh | Abdullah bin Saleh Al-Otaibi"), never into a city that opens the run (GeoNames) nor
@@ -1096,10 +1098,13 @@ _NAMED_PUBLISHER = re.compile(
 )
 
 
+_MODIFIED_PUBLISHER = re.compile(r"([A-Z][\w&’'.-]*)\s+(?:academic|scientific|educational)\s+publishing\s+house\b")
+
+
 def _named_modified_publisher(desc: str, at: int) -> bool:
     """Say whether a firm's name and its kind with a modifier start at `at` ("Brill academic publishing house"), not
     a place's adjective ("Belgian academic publishing house", whose name comes after it)."""
-    m = re.compile(r"([A-Z][\w&’'.-]*)\s+(?:academic|scientific|educational)\s+publishing\s+house\b").match(desc, at)
+    m = _MODIFIED_PUBLISHER.match(desc, at)
     return m is not None and not _place_adjective(m.group(1))
 
 

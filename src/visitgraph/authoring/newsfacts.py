@@ -941,6 +941,11 @@ _DEFINITE_PASSIVE = re.compile(
 _ANOTHER = re.compile(r"\b(?:also|too|as\s+well|in\s+addition|another|other|further|more\s+gifts?)\b", re.I)
 
 
+def _host_side(who: str, host_names: Sequence[str]) -> bool:
+    """Say whether a party of a handing-over is the host's side: the library, or one of its staff named."""
+    return who == HOST or who in host_names
+
+
 def _told_again(
     sentence: str, agent: str, recipient: str, before: Sequence[GiftMention], host_names: Sequence[str]
 ) -> bool:
@@ -957,10 +962,9 @@ def _told_again(
     if not _DEFINITE_PASSIVE.match(sentence) or _ANOTHER.search(sentence) or re.search(r"[\"“]", sentence):
         return False
 
-    def host_side(who: str) -> bool:
-        return who == HOST or who in host_names
-
-    return any(g.recipient == recipient and host_side(g.agent) == host_side(agent) for g in before)
+    return any(
+        g.recipient == recipient and _host_side(g.agent, host_names) == _host_side(agent, host_names) for g in before
+    )
 
 
 def _same_things_again(
@@ -987,17 +991,14 @@ def _same_things_again(
     ):
         return False
 
-    def host_side(who: str) -> bool:
-        return who == HOST or who in host_names
-
     def content(words: str) -> set[str]:
         return {w for w in re.findall(r"[a-z]{3,}", words.casefold()) if w not in _FUNCTION_WORDS}
 
     noun = m.group(1).casefold()
     said = content(items[m.end() :])  # what the later mention says of them: none of it new
     return any(
-        host_side(g.recipient) == host_side(recipient)
-        and host_side(g.agent) == host_side(agent)
+        _host_side(g.recipient, host_names) == _host_side(recipient, host_names)
+        and _host_side(g.agent, host_names) == _host_side(agent, host_names)
         and g.description.split()[0].casefold() == noun
         and (len(g.description.split()) == 1 or said <= content(g.description))
         for g in before

@@ -20,6 +20,13 @@ _DATE = "On April 9, 2031, "
 _END = " visited the Presidential Library."
 
 
+def _read(opening: str, ctx: DraftContext) -> tuple[list[str], list[str]]:
+    """The names of the guests and of the institutions drafted for "<date>, <opening> visited the Presidential
+    Library."."""
+    d = _draft(_DATE + opening + _END, ctx)
+    return [n for n, _ in _people(d.attendees)], [n for n, _ in _orgs(d)]
+
+
 @pytest.mark.parametrize(
     ("opening", "org", "person"),
     [
@@ -51,9 +58,9 @@ def test_a_city_ends_the_institution_and_the_person_keeps_every_name(
     opening: str, org: str, person: str, repo_draft_context: DraftContext
 ) -> None:
 
-    d = _draft(_DATE + opening + _END, repo_draft_context)
-    assert [n for n, _ in _people(d.attendees)] == [person]
-    assert org in [n for n, _ in _orgs(d)] or org.split(" in ")[0] in [n for n, _ in _orgs(d)]
+    people, orgs = _read(opening, repo_draft_context)
+    assert people == [person]
+    assert org in orgs or org.split(" in ")[0] in orgs
 
 
 @pytest.mark.parametrize(
@@ -73,8 +80,7 @@ def test_the_person_after_an_institution_without_a_known_city_keeps_two_names(
     opening: str, person: str, repo_draft_context: DraftContext
 ) -> None:
 
-    d = _draft(_DATE + opening + _END, repo_draft_context)
-    assert [n for n, _ in _people(d.attendees)] == [person]
+    assert _read(opening, repo_draft_context)[0] == [person]
 
 
 def test_the_university_of_naples_l_orientale_keeps_its_whole_name(repo_draft_context: DraftContext) -> None:
@@ -102,9 +108,7 @@ def test_a_firm_named_before_publishing_house_leaves_the_whole_person_after_it(
     opening: str, org: str, person: str, repo_draft_context: DraftContext
 ) -> None:
 
-    d = _draft(_DATE + opening + _END, repo_draft_context)
-    assert [n for n, _ in _people(d.attendees)] == [person]
-    assert [n for n, _ in _orgs(d)] == [org]
+    assert _read(opening, repo_draft_context) == ([person], [org])
 
 
 @pytest.mark.parametrize(
@@ -118,8 +122,7 @@ def test_a_place_adjective_before_publishing_house_still_leaves_the_firms_name_a
     opening: str, person: str, repo_draft_context: DraftContext
 ) -> None:
 
-    d = _draft(_DATE + opening + _END, repo_draft_context)
-    assert [n for n, _ in _people(d.attendees)] == [person]
+    assert _read(opening, repo_draft_context)[0] == [person]
 
 
 def test_is_city_reads_accents_and_case_and_no_person() -> None:
@@ -371,9 +374,7 @@ def test_boards_german_compounds_and_firms(
     opening: str, org: str, person: str, repo_draft_context: DraftContext
 ) -> None:
 
-    d = _draft(_DATE + opening + _END, repo_draft_context)
-    assert [n for n, _ in _people(d.attendees)] == [person]
-    assert [n for n, _ in _orgs(d)] == [org]
+    assert _read(opening, repo_draft_context) == ([person], [org])
 
 
 @pytest.mark.parametrize(
@@ -386,8 +387,7 @@ def test_boards_german_compounds_and_firms(
 )
 def test_a_fields_plural_noun_is_no_given_name(opening: str, person: str, repo_draft_context: DraftContext) -> None:
 
-    d = _draft(_DATE + opening + _END, repo_draft_context)
-    assert [n for n, _ in _people(d.attendees)] == [person]
+    assert _read(opening, repo_draft_context)[0] == [person]
 
 
 def test_a_patronymic_after_the_company_named_before_is_a_person(repo_draft_context: DraftContext) -> None:
